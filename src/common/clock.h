@@ -1,0 +1,42 @@
+// Clock: where time comes from. Domain code never reads the wall clock itself;
+// it is handed a Clock (leveldb's Env, Envoy's TimeSource), so tests and the
+// simulator run on a VirtualClock with no sleeps.
+//
+// Time is a Timestamp: nanoseconds since the Unix epoch, as uint64.
+//
+// Thread-safety: SystemClock and VirtualClock are safe to use from any thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace bg {
+
+using Timestamp = uint64_t;  // ns since 1970-01-01T00:00:00Z
+inline constexpr Timestamp kNanosPerSecond = 1'000'000'000;
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual Timestamp Now() const = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  Timestamp Now() const override;
+};
+
+// A clock that moves only when told to. It may be set backwards, which is how
+// tests check that the engine's logical clock stays monotonic.
+class VirtualClock final : public Clock {
+ public:
+  explicit VirtualClock(Timestamp start = 1'700'000'000 * kNanosPerSecond) : now_(start) {}
+  Timestamp Now() const override { return now_.load(std::memory_order_acquire); }
+  void Set(Timestamp t) { now_.store(t, std::memory_order_release); }
+  void Advance(Timestamp delta) { now_.fetch_add(delta, std::memory_order_acq_rel); }
+
+ private:
+  std::atomic<Timestamp> now_;
+};
+
+}  // namespace bg

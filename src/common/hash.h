@@ -1,0 +1,41 @@
+// Hash256: BLAKE2b-256 digests (libsodium's crypto_generichash), used for the
+// journal's hash chain and the state hash. This file is the only place that
+// includes libsodium's hashing API.
+//
+// Thread-safety: Hasher is a value; one per thread.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace bg {
+
+using Hash256 = std::array<uint8_t, 32>;
+
+std::string ToHex(const Hash256& hash);
+// Parses 64 hex characters; false if `hex` is not that.
+bool FromHex(std::string_view hex, Hash256* out);
+
+class Hasher {
+ public:
+  Hasher();
+  Hasher(const Hasher&) = delete;
+  Hasher& operator=(const Hasher&) = delete;
+
+  void Update(std::span<const uint8_t> bytes);
+  void Update(std::string_view bytes);
+  void UpdateU64(uint64_t value);  // little-endian
+  Hash256 Finish();
+
+ private:
+  // crypto_generichash_state is 384 bytes, 64-byte aligned; kept opaque here
+  // so that libsodium's header stays inside hash.cc.
+  alignas(64) unsigned char state_[384];
+};
+
+Hash256 HashBytes(std::span<const uint8_t> bytes);
+
+}  // namespace bg

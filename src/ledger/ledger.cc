@@ -1,0 +1,479 @@
+#include "ledger/ledger.h"
+
+#include <limits>
+
+#include "common/check.h"
+#include "common/money.h"
+
+namespace bg::ledger {
+namespace {
+
+constexpr uint64_t kIntMax = std::numeric_limits<uint64_t>::max();
+
+bool Has(uint16_t flags, uint16_t flag) { return (flags & flag) != 0; }
+
+// Checks that depend on the body alone (in TigerBeetle's order).
+TransferResult ValidateBody(const Transfer& t) {
+  if (t.timestamp != 0) return TransferResult::kTimestampMustBeZero;
+  if ((t.flags & ~kTransferFlagsKnown) != 0) return TransferResult::kReservedFlag;
+  if (t.id.is_zero()) return TransferResult::kIdMustNotBeZero;
+  if (t.id.value() == kIntMax) return TransferResult::kIdMustNotBeIntMax;
+  const int kinds = int{Has(t.flags, kPending)} + int{Has(t.flags, kPostPending)} +
+                    int{Has(t.flags, kVoidPending)};
+  if (kinds > 1) return TransferResult::kFlagsAreMutuallyExclusive;
+  const bool resolves = Has(t.flags, kPostPending) || Has(t.flags, kVoidPending);
+  if (resolves) {
+    if (t.pending_id.is_zero()) return TransferResult::kPendingIdMustNotBeZero;
+    if (t.pending_id.value() == t.id.value()) return TransferResult::kPendingIdMustBeDifferent;
+    if (t.timeout != 0) return TransferResult::kTimeoutReservedForPendingTransfer;
+    if (Has(t.flags, kClosingDebit) || Has(t.flags, kClosingCredit)) {
+      return TransferResult::kClosingTransferMustBePending;
+    }
+    if (t.amount < 0) return TransferResult::kAmountMustNotBeNegative;
+    return TransferResult::kOk;
+  }
+  if (t.debit_account_id.is_zero()) return TransferResult::kDebitAccountIdMustNotBeZero;
+  if (t.credit_account_id.is_zero()) return TransferResult::kCreditAccountIdMustNotBeZero;
+  if (t.debit_account_id == t.credit_account_id) return TransferResult::kAccountsMustBeDifferent;
+  if (!t.pending_id.is_zero()) return TransferResult::kPendingIdMustBeZero;
+  if (!Has(t.flags, kPending)) {
+    if (t.timeout != 0) return TransferResult::kTimeoutReservedForPendingTransfer;
+    if (Has(t.flags, kClosingDebit) || Has(t.flags, kClosingCredit)) {
+      return TransferResult::kClosingTransferMustBePending;
+    }
+  }
+  if (t.amount < 0) return TransferResult::kAmountMustNotBeNegative;
+  if (t.amount == 0) return TransferResult::kAmountMustNotBeZero;
+  if (t.ledger.is_zero()) return TransferResult::kLedgerMustNotBeZero;
+  if (t.code == 0) return TransferResult::kCodeMustNotBeZero;
+  return TransferResult::kOk;
+}
+
+// A retry of an id that exists: same body -> kExists, else the first field
+// that differs. For post/void, zero fields mean "as the pending transfer".
+TransferResult CompareExisting(const Transfer& t, const Transfer& e) {
+  if (t.flags != e.flags) return TransferResult::kExistsWithDifferentFlags;
+  const bool resolves = Has(t.flags, kPostPending) || Has(t.flags, kVoidPending);
+  auto differs = [resolves](uint64_t given, uint64_t stored) {
+    return resolves ? (given != 0 && given != stored) : given != stored;
+  };
+  if (t.pending_id != e.pending_id) return TransferResult::kExistsWithDifferentPendingId;
+  if (t.timeout != e.timeout) return TransferResult::kExistsWithDifferentTimeout;
+  if (differs(t.debit_account_id.value(), e.debit_account_id.value())) {
+    return TransferResult::kExistsWithDifferentDebitAccountId;
+  }
+  if (differs(t.credit_account_id.value(), e.credit_account_id.value())) {
+    return TransferResult::kExistsWithDifferentCreditAccountId;
+  }
+  if (differs(static_cast<uint64_t>(t.amount), static_cast<uint64_t>(e.amount))) {
+    return TransferResult::kExistsWithDifferentAmount;
+  }
+  if (t.reference != e.reference) return TransferResult::kExistsWithDifferentReference;
+  if (differs(t.ledger.value(), e.ledger.value())) return TransferResult::kExistsWithDifferentLedger;
+  if (differs(t.code, e.code)) return TransferResult::kExistsWithDifferentCode;
+  return TransferResult::kExists;
+}
+
+AccountResult ValidateAccount(const Account& a) {
+  if (a.timestamp != 0) return AccountResult::kTimestampMustBeZero;
+  if ((a.flags & ~(kDebitsMustNotExceedCredits | kCreditsMustNotExceedDebits)) != 0) {
+    return AccountResult::kReservedFlag;
+  }
+  if (a.id.is_zero()) return AccountResult::kIdMustNotBeZero;
+  if (a.id.value() == kIntMax) return AccountResult::kIdMustNotBeIntMax;
+  if (Has(a.flags, kDebitsMustNotExceedCredits) && Has(a.flags, kCreditsMustNotExceedDebits)) {
+    return AccountResult::kFlagsAreMutuallyExclusive;
+  }
+  if (a.debits_pending != 0 || a.debits_posted != 0 || a.credits_pending != 0 ||
+      a.credits_posted != 0) {
+    return AccountResult::kBalancesMustBeZero;
+  }
+  if (a.ledger.is_zero()) return AccountResult::kLedgerMustNotBeZero;
+  if (a.code == 0) return AccountResult::kCodeMustNotBeZero;
+  return AccountResult::kOk;
+}
+
+}  // namespace
+
+const char* PendingStatusName(PendingStatus status) {
+  switch (status) {
+    case PendingStatus::kNone: return "none";
+    case PendingStatus::kOpen: return "open";
+    case PendingStatus::kPosted: return "posted";
+    case PendingStatus::kVoided: return "voided";
+    case PendingStatus::kExpired: return "expired";
+  }
+  return "unknown";
+}
+
+Ledger::Ledger() = default;
+
+std::vector<AccountResult> Ledger::CreateAccounts(std::span<const Account> accounts,
+                                                  Timestamp first_ts) {
+  std::vector<AccountResult> results;
+  results.reserve(accounts.size());
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    results.push_back(CreateAccount(accounts[i], first_ts + i));
+  }
+  if (!accounts.empty()) last_timestamp_ = std::max(last_timestamp_, first_ts + accounts.size() - 1);
+  EndCallIfNoBatch();
+  return results;
+}
+
+AccountResult Ledger::CreateAccount(const Account& a, Timestamp ts) {
+  if (AccountResult r = ValidateAccount(a); r != AccountResult::kOk) return r;
+  if (auto it = account_index_.find(a.id); it != account_index_.end()) {
+    const Account& e = accounts_[it->second];
+    if ((e.flags & ~kAccountClosed) != a.flags) return AccountResult::kExistsWithDifferentFlags;
+    if (e.owner != a.owner) return AccountResult::kExistsWithDifferentOwner;
+    if (e.ledger != a.ledger) return AccountResult::kExistsWithDifferentLedger;
+    if (e.code != a.code) return AccountResult::kExistsWithDifferentCode;
+    return AccountResult::kExists;
+  }
+  Account created = a;
+  created.timestamp = ts;
+  account_index_.emplace(a.id, static_cast<uint32_t>(accounts_.size()));
+  accounts_.push_back(created);
+  undo_.push_back(Undo{.kind = UndoKind::kAccountCreated});
+  return AccountResult::kOk;
+}
+
+std::vector<TransferResult> Ledger::CreateTransfers(std::span<const Transfer> transfers,
+                                                    Timestamp first_ts) {
+  ExpireDue(first_ts);
+  const size_t n = transfers.size();
+  std::vector<TransferResult> results(n, TransferResult::kOk);
+  size_t chain_start = 0;
+  size_t chain_mark = 0;
+  bool in_chain = false;
+  for (size_t i = 0; i < n; ++i) {
+    const Transfer& t = transfers[i];
+    const bool linked = Has(t.flags, kLinked);
+    if (!in_chain && linked) {
+      in_chain = true;
+      chain_start = i;
+      chain_mark = undo_.size();
+    }
+    TransferResult r = (linked && i + 1 == n) ? TransferResult::kLinkedEventChainOpen
+                                              : CreateTransfer(t, first_ts + i);
+    if (!in_chain) {
+      if (IsStateFailure(r)) RecordFailure(t.id, r);
+      results[i] = r;
+      continue;
+    }
+    results[i] = r;
+    if (!IsSuccess(r)) {
+      // The chain fails as a unit: undo what it did, then skip to its end.
+      RollbackTo(chain_mark);
+      for (size_t j = chain_start; j < i; ++j) results[j] = TransferResult::kLinkedEventFailed;
+      if (IsStateFailure(r)) RecordFailure(t.id, r);
+      size_t j = i;
+      while (j + 1 < n && Has(transfers[j].flags, kLinked)) {
+        results[++j] = TransferResult::kLinkedEventFailed;
+      }
+      i = j;
+      in_chain = false;
+      continue;
+    }
+    if (!linked) in_chain = false;  // this event closes the chain
+  }
+  if (n > 0) last_timestamp_ = std::max(last_timestamp_, first_ts + n - 1);
+  EndCallIfNoBatch();
+  return results;
+}
+
+TransferResult Ledger::CreateTransfer(const Transfer& t, Timestamp ts) {
+  if (TransferResult r = ValidateBody(t); r != TransferResult::kOk) return r;
+  if (auto it = transfer_index_.find(t.id); it != transfer_index_.end()) {
+    return CompareExisting(t, transfers_[it->second].transfer);
+  }
+  if (auto it = failed_index_.find(t.id); it != failed_index_.end()) return it->second;
+  if (Has(t.flags, kPostPending) || Has(t.flags, kVoidPending)) return ResolvePending(t, ts);
+  return CreateSimple(t, ts);
+}
+
+TransferResult Ledger::CreateSimple(const Transfer& t, Timestamp ts) {
+  auto dr_it = account_index_.find(t.debit_account_id);
+  if (dr_it == account_index_.end()) return TransferResult::kDebitAccountNotFound;
+  auto cr_it = account_index_.find(t.credit_account_id);
+  if (cr_it == account_index_.end()) return TransferResult::kCreditAccountNotFound;
+  const Account& dr = accounts_[dr_it->second];
+  const Account& cr = accounts_[cr_it->second];
+  if (dr.ledger != cr.ledger) return TransferResult::kAccountsMustHaveTheSameLedger;
+  if (t.ledger != dr.ledger) return TransferResult::kTransferMustHaveTheSameLedgerAsAccounts;
+  if (Has(dr.flags, kAccountClosed)) return TransferResult::kDebitAccountAlreadyClosed;
+  if (Has(cr.flags, kAccountClosed)) return TransferResult::kCreditAccountAlreadyClosed;
+
+  const bool pending = Has(t.flags, kPending);
+  int64_t dr_pending = dr.debits_pending, dr_posted = dr.debits_posted;
+  int64_t cr_pending = cr.credits_pending, cr_posted = cr.credits_posted;
+  if (pending) {
+    if (!CheckedAdd(dr_pending, t.amount, &dr_pending)) return TransferResult::kOverflowsDebitsPending;
+    if (!CheckedAdd(cr_pending, t.amount, &cr_pending)) return TransferResult::kOverflowsCreditsPending;
+  } else {
+    if (!CheckedAdd(dr_posted, t.amount, &dr_posted)) return TransferResult::kOverflowsDebitsPosted;
+    if (!CheckedAdd(cr_posted, t.amount, &cr_posted)) return TransferResult::kOverflowsCreditsPosted;
+  }
+  int64_t dr_total = 0, cr_total = 0;
+  if (!CheckedAdd(dr_pending, dr_posted, &dr_total)) return TransferResult::kOverflowsDebits;
+  if (!CheckedAdd(cr_pending, cr_posted, &cr_total)) return TransferResult::kOverflowsCredits;
+  Timestamp expires_at = 0;
+  if (pending && t.timeout != 0) {
+    const uint64_t timeout_ns = uint64_t{t.timeout} * kNanosPerSecond;
+    if (__builtin_add_overflow(ts, timeout_ns, &expires_at)) return TransferResult::kOverflowsTimeout;
+  }
+  // Pending holds count against the limits (TigerBeetle's exceeds_credits).
+  if (Has(dr.flags, kDebitsMustNotExceedCredits) && dr_total > dr.credits_posted) {
+    return TransferResult::kExceedsCredits;
+  }
+  if (Has(cr.flags, kCreditsMustNotExceedDebits) && cr_total > cr.debits_posted) {
+    return TransferResult::kExceedsDebits;
+  }
+
+  const uint32_t dr_index = dr_it->second, cr_index = cr_it->second;
+  SaveAccount(dr_index);
+  SaveAccount(cr_index);
+  Account& dr_mut = accounts_[dr_index];
+  Account& cr_mut = accounts_[cr_index];
+  dr_mut.debits_pending = dr_pending;
+  dr_mut.debits_posted = dr_posted;
+  cr_mut.credits_pending = cr_pending;
+  cr_mut.credits_posted = cr_posted;
+  if (Has(t.flags, kClosingDebit)) dr_mut.flags |= kAccountClosed;
+  if (Has(t.flags, kClosingCredit)) cr_mut.flags |= kAccountClosed;
+  AppendTransfer(t, ts, pending ? PendingStatus::kOpen : PendingStatus::kNone, expires_at);
+  if (expires_at != 0) expiries_.push(ExpiryEntry{expires_at, ts, t.id});
+  return TransferResult::kOk;
+}
+
+TransferResult Ledger::ResolvePending(const Transfer& t, Timestamp ts) {
+  auto p_it = transfer_index_.find(t.pending_id);
+  if (p_it == transfer_index_.end()) return TransferResult::kPendingTransferNotFound;
+  const uint32_t p_index = p_it->second;
+  const StoredTransfer& stored = transfers_[p_index];
+  const Transfer& p = stored.transfer;
+  if (!Has(p.flags, kPending)) return TransferResult::kPendingTransferNotPending;
+  if (!t.debit_account_id.is_zero() && t.debit_account_id != p.debit_account_id) {
+    return TransferResult::kPendingTransferHasDifferentDebitAccountId;
+  }
+  if (!t.credit_account_id.is_zero() && t.credit_account_id != p.credit_account_id) {
+    return TransferResult::kPendingTransferHasDifferentCreditAccountId;
+  }
+  if (!t.ledger.is_zero() && t.ledger != p.ledger) {
+    return TransferResult::kPendingTransferHasDifferentLedger;
+  }
+  if (t.code != 0 && t.code != p.code) return TransferResult::kPendingTransferHasDifferentCode;
+  if (stored.status == PendingStatus::kPosted) return TransferResult::kPendingTransferAlreadyPosted;
+  if (stored.status == PendingStatus::kVoided) return TransferResult::kPendingTransferAlreadyVoided;
+  if (stored.status == PendingStatus::kExpired ||
+      (stored.expires_at != 0 && ts >= stored.expires_at)) {
+    return TransferResult::kPendingTransferExpired;
+  }
+  const bool post = Has(t.flags, kPostPending);
+  if (post && t.amount > p.amount) return TransferResult::kExceedsPendingTransferAmount;
+  if (!post && t.amount != 0 && t.amount != p.amount) {
+    return TransferResult::kPendingTransferHasDifferentAmount;
+  }
+  // A post of 0 posts the whole hold; a void always releases the whole hold.
+  const int64_t posted = post ? (t.amount == 0 ? p.amount : t.amount) : 0;
+
+  const uint32_t dr_index = account_index_.at(p.debit_account_id);
+  const uint32_t cr_index = account_index_.at(p.credit_account_id);
+  int64_t dr_posted = accounts_[dr_index].debits_posted;
+  int64_t cr_posted = accounts_[cr_index].credits_posted;
+  if (!CheckedAdd(dr_posted, posted, &dr_posted)) return TransferResult::kOverflowsDebitsPosted;
+  if (!CheckedAdd(cr_posted, posted, &cr_posted)) return TransferResult::kOverflowsCreditsPosted;
+
+  SaveAccount(dr_index);
+  SaveAccount(cr_index);
+  Account& dr = accounts_[dr_index];
+  Account& cr = accounts_[cr_index];
+  dr.debits_pending -= p.amount;
+  cr.credits_pending -= p.amount;
+  dr.debits_posted = dr_posted;
+  cr.credits_posted = cr_posted;
+  if (!post) {  // a void reopens what the hold closed
+    if (Has(p.flags, kClosingDebit)) dr.flags &= static_cast<uint16_t>(~kAccountClosed);
+    if (Has(p.flags, kClosingCredit)) cr.flags &= static_cast<uint16_t>(~kAccountClosed);
+  }
+  SetPendingStatus(p_index, post ? PendingStatus::kPosted : PendingStatus::kVoided);
+
+  Transfer resolved = t;
+  resolved.debit_account_id = p.debit_account_id;
+  resolved.credit_account_id = p.credit_account_id;
+  resolved.ledger = p.ledger;
+  resolved.code = p.code;
+  resolved.amount = posted;
+  AppendTransfer(resolved, ts, PendingStatus::kNone, 0);
+  return TransferResult::kOk;
+}
+
+size_t Ledger::ExpireDue(Timestamp now) {
+  size_t expired = 0;
+  while (!expiries_.empty() && expiries_.top().expires_at <= now) {
+    ExpiryEntry entry = expiries_.top();
+    expiries_.pop();
+    undo_.push_back(Undo{.kind = UndoKind::kExpiryPopped, .expiry = entry});
+    auto it = transfer_index_.find(entry.id);
+    // Entries are removed lazily: a hold posted or voided meanwhile is skipped.
+    if (it == transfer_index_.end()) continue;
+    if (transfers_[it->second].status != PendingStatus::kOpen) continue;
+    ExpireOne(it->second);
+    ++expired;
+  }
+  last_timestamp_ = std::max(last_timestamp_, now);
+  EndCallIfNoBatch();
+  return expired;
+}
+
+std::optional<Timestamp> Ledger::NextExpiry() {
+  while (!expiries_.empty()) {
+    auto it = transfer_index_.find(expiries_.top().id);
+    if (it != transfer_index_.end() && transfers_[it->second].status == PendingStatus::kOpen) {
+      return expiries_.top().expires_at;
+    }
+    // Dropping a stale entry changes nothing observable, so it needs no undo.
+    expiries_.pop();
+  }
+  return std::nullopt;
+}
+
+void Ledger::ExpireOne(uint32_t index) {
+  const Transfer& p = transfers_[index].transfer;
+  const uint32_t dr_index = account_index_.at(p.debit_account_id);
+  const uint32_t cr_index = account_index_.at(p.credit_account_id);
+  SaveAccount(dr_index);
+  SaveAccount(cr_index);
+  accounts_[dr_index].debits_pending -= p.amount;
+  accounts_[cr_index].credits_pending -= p.amount;
+  if (Has(p.flags, kClosingDebit)) {
+    accounts_[dr_index].flags &= static_cast<uint16_t>(~kAccountClosed);
+  }
+  if (Has(p.flags, kClosingCredit)) {
+    accounts_[cr_index].flags &= static_cast<uint16_t>(~kAccountClosed);
+  }
+  SetPendingStatus(index, PendingStatus::kExpired);
+}
+
+void Ledger::RecordFailure(TransferId id, TransferResult r) {
+  failed_index_.emplace(id, r);
+  failed_.emplace_back(id, r);
+  undo_.push_back(Undo{.kind = UndoKind::kFailedRecorded});
+}
+
+void Ledger::AppendTransfer(const Transfer& t, Timestamp ts, PendingStatus status,
+                            Timestamp expires_at) {
+  StoredTransfer stored{t, status, expires_at};
+  stored.transfer.timestamp = ts;
+  transfer_index_.emplace(t.id, static_cast<uint32_t>(transfers_.size()));
+  transfers_.push_back(stored);
+  undo_.push_back(Undo{.kind = UndoKind::kTransferAppended});
+}
+
+void Ledger::SaveAccount(uint32_t index) {
+  undo_.push_back(Undo{.kind = UndoKind::kAccountChanged, .index = index, .account = accounts_[index]});
+}
+
+void Ledger::SetPendingStatus(uint32_t index, PendingStatus status) {
+  undo_.push_back(
+      Undo{.kind = UndoKind::kPendingChanged, .index = index, .status = transfers_[index].status});
+  transfers_[index].status = status;
+}
+
+void Ledger::RollbackTo(size_t mark) {
+  BG_CHECK(mark <= undo_.size());
+  while (undo_.size() > mark) {
+    const Undo& u = undo_.back();
+    switch (u.kind) {
+      case UndoKind::kAccountCreated:
+        account_index_.erase(accounts_.back().id);
+        accounts_.pop_back();
+        break;
+      case UndoKind::kAccountChanged:
+        accounts_[u.index] = u.account;
+        break;
+      case UndoKind::kTransferAppended:
+        transfer_index_.erase(transfers_.back().transfer.id);
+        transfers_.pop_back();
+        break;
+      case UndoKind::kPendingChanged:
+        transfers_[u.index].status = u.status;
+        break;
+      case UndoKind::kFailedRecorded:
+        failed_index_.erase(failed_.back().first);
+        failed_.pop_back();
+        break;
+      case UndoKind::kExpiryPopped:
+        expiries_.push(u.expiry);
+        break;
+    }
+    undo_.pop_back();
+  }
+}
+
+void Ledger::BeginBatch() {
+  BG_CHECK(!in_batch_) << "BeginBatch inside a batch";
+  BG_CHECK(undo_.empty());
+  in_batch_ = true;
+  batch_first_transfer_ = static_cast<uint32_t>(transfers_.size());
+  batch_last_timestamp_ = last_timestamp_;
+}
+
+BatchChanges Ledger::Changes() const {
+  BatchChanges changes;
+  changes.first_new_transfer = batch_first_transfer_;
+  std::vector<bool> account_seen(accounts_.size(), false);
+  for (const Undo& u : undo_) {
+    if (u.kind == UndoKind::kAccountChanged && !account_seen[u.index]) {
+      account_seen[u.index] = true;
+      changes.accounts.push_back(u.index);
+    } else if (u.kind == UndoKind::kPendingChanged && u.index < batch_first_transfer_) {
+      changes.resolved_pending.push_back(u.index);
+    }
+  }
+  // Accounts created in this batch are the tail of accounts_.
+  size_t created = 0;
+  for (const Undo& u : undo_) created += u.kind == UndoKind::kAccountCreated ? 1 : 0;
+  for (size_t i = accounts_.size() - created; i < accounts_.size(); ++i) {
+    if (!account_seen[i]) {
+      account_seen[i] = true;
+      changes.accounts.push_back(static_cast<uint32_t>(i));
+    }
+  }
+  return changes;
+}
+
+void Ledger::CommitBatch() {
+  BG_CHECK(in_batch_) << "CommitBatch outside a batch";
+  undo_.clear();
+  in_batch_ = false;
+}
+
+void Ledger::RollbackBatch() {
+  BG_CHECK(in_batch_) << "RollbackBatch outside a batch";
+  RollbackTo(0);
+  last_timestamp_ = batch_last_timestamp_;
+  in_batch_ = false;
+}
+
+void Ledger::EndCallIfNoBatch() {
+  if (!in_batch_) undo_.clear();
+}
+
+const Account* Ledger::FindAccount(AccountId id) const {
+  auto it = account_index_.find(id);
+  return it == account_index_.end() ? nullptr : &accounts_[it->second];
+}
+
+const StoredTransfer* Ledger::FindTransfer(TransferId id) const {
+  auto it = transfer_index_.find(id);
+  return it == transfer_index_.end() ? nullptr : &transfers_[it->second];
+}
+
+std::optional<TransferResult> Ledger::FailedResult(TransferId id) const {
+  auto it = failed_index_.find(id);
+  if (it == failed_index_.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace bg::ledger

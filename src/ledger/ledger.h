@@ -1,0 +1,150 @@
+// Ledger: double-entry accounts and transfers, in memory and deterministic.
+//
+// The semantics are TigerBeetle's (docs/ledger.md has the full rules):
+// pending transfers hold money and count against limits; a post moves all or
+// part of a hold (the rest is released), a void releases all, a hold with a
+// timeout expires exactly at its deadline on the logical clock; linked chains
+// succeed or fail as a unit; ids are used once forever.
+//
+// Every change is recorded in an undo log, so that a linked chain that fails,
+// or a whole engine batch whose storage commit fails, is rolled back exactly.
+// Outside a batch (BeginBatch not called) the log is cleared after each call.
+//
+// Time comes from the caller: each event carries the logical timestamp the
+// engine stamped on it, and the ledger never reads a clock.
+//
+// Thread-safety: none. The engine's writer thread owns the Ledger; readers
+// go through the engine's read view.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <queue>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "common/hash.h"
+#include "ledger/result_codes.h"
+#include "ledger/types.h"
+
+namespace bg::ledger {
+
+// What a batch changed, for the storage projections.
+struct BatchChanges {
+  std::vector<uint32_t> accounts;          // indices into accounts(), created or moved
+  uint32_t first_new_transfer = 0;         // transfers()[first_new_transfer..] are new
+  std::vector<uint32_t> resolved_pending;  // indices of holds whose status changed
+};
+
+class Ledger {
+ public:
+  Ledger();
+
+  // Creates accounts; `first_ts` stamps the first, +1 ns each after.
+  std::vector<AccountResult> CreateAccounts(std::span<const Account> accounts, Timestamp first_ts);
+
+  // Creates transfers; `first_ts` stamps the first, +1 ns each after. Holds
+  // due at or before `first_ts` are expired first. Returns one result per
+  // input, in order.
+  std::vector<TransferResult> CreateTransfers(std::span<const Transfer> transfers,
+                                              Timestamp first_ts);
+
+  // Expires every pending transfer whose deadline is <= now, in deadline
+  // order (then creation order). Returns how many expired.
+  size_t ExpireDue(Timestamp now);
+  // The earliest deadline of a live hold, if any.
+  std::optional<Timestamp> NextExpiry();
+
+  // Batches: between BeginBatch and Commit/Rollback every change is kept in
+  // the undo log; Rollback restores the state exactly as at BeginBatch.
+  void BeginBatch();
+  BatchChanges Changes() const;
+  void CommitBatch();
+  void RollbackBatch();
+
+  const Account* FindAccount(AccountId id) const;
+  const StoredTransfer* FindTransfer(TransferId id) const;
+  // The first failure of an id that failed against state, if it did.
+  std::optional<TransferResult> FailedResult(TransferId id) const;
+
+  std::span<const Account> accounts() const { return accounts_; }
+  std::span<const StoredTransfer> transfers() const { return transfers_; }
+  size_t failed_count() const { return failed_.size(); }
+  Timestamp last_timestamp() const { return last_timestamp_; }
+
+  // Canonical encoding (snapshots) and its BLAKE2b-256 (the state hash).
+  void Encode(std::vector<uint8_t>* out) const;
+  static bool Decode(std::span<const uint8_t> in, Ledger* out);
+  Hash256 StateHash() const;
+
+  // Rebuilds after Decode or Rollback cannot go wrong only if the invariants
+  // hold; this checks I1/I2 over all accounts and returns a description of
+  // the first breach, or an empty string.
+  std::string CheckInvariants() const;
+
+ private:
+  struct ExpiryEntry {
+    Timestamp expires_at;
+    Timestamp created;
+    TransferId id;
+    bool operator>(const ExpiryEntry& o) const {
+      return expires_at != o.expires_at ? expires_at > o.expires_at : created > o.created;
+    }
+  };
+  enum class UndoKind : uint8_t {
+    kAccountCreated,
+    kAccountChanged,
+    kTransferAppended,
+    kPendingChanged,
+    kFailedRecorded,
+    kExpiryPopped
+  };
+  struct Undo {
+    UndoKind kind;
+    uint32_t index = 0;
+    PendingStatus status = PendingStatus::kNone;
+    Account account = {};   // kAccountChanged: the account before
+    ExpiryEntry expiry = {};  // kExpiryPopped
+  };
+
+  AccountResult CreateAccount(const Account& a, Timestamp ts);
+  TransferResult CreateTransfer(const Transfer& t, Timestamp ts);
+  TransferResult CreateSimple(const Transfer& t, Timestamp ts);
+  TransferResult ResolvePending(const Transfer& t, Timestamp ts);
+  void RecordFailure(TransferId id, TransferResult r);
+  void AppendTransfer(const Transfer& t, Timestamp ts, PendingStatus status, Timestamp expires_at);
+  void SaveAccount(uint32_t index);
+  void SetPendingStatus(uint32_t index, PendingStatus status);
+  void ExpireOne(uint32_t index);
+  void RollbackTo(size_t mark);
+  void EndCallIfNoBatch();
+  void RebuildIndexes();
+
+  std::vector<Account> accounts_;
+  std::unordered_map<AccountId, uint32_t> account_index_;
+  std::vector<StoredTransfer> transfers_;  // in timestamp order
+  std::unordered_map<TransferId, uint32_t> transfer_index_;
+  std::vector<std::pair<TransferId, TransferResult>> failed_;  // in order of failure
+  std::unordered_map<TransferId, TransferResult> failed_index_;
+  std::priority_queue<ExpiryEntry, std::vector<ExpiryEntry>, std::greater<>> expiries_;
+  Timestamp last_timestamp_ = 0;
+
+  std::vector<Undo> undo_;
+  bool in_batch_ = false;
+  uint32_t batch_first_transfer_ = 0;
+  Timestamp batch_last_timestamp_ = 0;
+};
+
+}  // namespace bg::ledger
+
+namespace bg {
+class Writer;
+class Reader;
+}  // namespace bg
+
+namespace bg::ledger {
+// The fixed 68-byte wire form of a transfer (journal and snapshots).
+void EncodeTransfer(Writer& w, const Transfer& t);
+bool DecodeTransfer(Reader& r, Transfer* t);
+}  // namespace bg::ledger

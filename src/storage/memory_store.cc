@@ -1,0 +1,66 @@
+#include "storage/memory_store.h"
+
+#include <string>
+
+namespace bg::storage {
+
+Status MemoryStore::Commit(const JournalEntry& entry, const Projection& projection) {
+  std::lock_guard lock(mu_);
+  const uint64_t expected = journal_.empty() ? 1 : journal_.back().seq + 1;
+  if (entry.seq != expected) {
+    return FailedPrecondition("journal entry " + std::to_string(entry.seq) + " out of order, expected " +
+                              std::to_string(expected));
+  }
+  for (const TransferRow& t : projection.transfers) {
+    if (transfers_.count(t.id) != 0) {
+      return AlreadyExists("transfer row " + std::to_string(t.id) + " already stored");
+    }
+  }
+  journal_.push_back(entry);
+  for (const AccountRow& a : projection.accounts) accounts_[a.id] = a;
+  for (const TransferRow& t : projection.transfers) transfers_[t.id] = t;
+  for (const PendingStatusUpdate& u : projection.pending_updates) {
+    transfers_[u.transfer_id].pending_status = u.pending_status;
+  }
+  return Status::Ok();
+}
+
+Status MemoryStore::SaveSnapshot(const SnapshotRecord& snapshot) {
+  std::lock_guard lock(mu_);
+  snapshot_ = snapshot;
+  return Status::Ok();
+}
+
+Result<std::optional<SnapshotRecord>> MemoryStore::LatestSnapshot() {
+  std::lock_guard lock(mu_);
+  return snapshot_;
+}
+
+Status MemoryStore::ReadJournal(uint64_t after_seq,
+                                const std::function<Status(const JournalEntry&)>& visit) {
+  std::vector<JournalEntry> copy;
+  {
+    std::lock_guard lock(mu_);
+    for (const JournalEntry& e : journal_) {
+      if (e.seq > after_seq) copy.push_back(e);
+    }
+  }
+  for (const JournalEntry& e : copy) BG_RETURN_IF_ERROR(visit(e));
+  return Status::Ok();
+}
+
+Result<std::vector<AccountRow>> MemoryStore::ReadAccounts() {
+  std::lock_guard lock(mu_);
+  std::vector<AccountRow> out;
+  for (const auto& [id, row] : accounts_) out.push_back(row);
+  return out;
+}
+
+Result<std::vector<TransferRow>> MemoryStore::ReadTransfers() {
+  std::lock_guard lock(mu_);
+  std::vector<TransferRow> out;
+  for (const auto& [id, row] : transfers_) out.push_back(row);
+  return out;
+}
+
+}  // namespace bg::storage

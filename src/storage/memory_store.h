@@ -1,0 +1,34 @@
+// MemoryStore: a Store that keeps everything in process memory. For unit
+// tests and the simulator, where durability is not the point. It enforces
+// the same contract as the durable stores (sequence without gaps, atomic
+// commit), so tests written against it hold for them too.
+//
+// Thread-safety: all methods are safe to call from any thread.
+#pragma once
+
+#include <map>
+#include <mutex>
+
+#include "storage/store.h"
+
+namespace bg::storage {
+
+class MemoryStore final : public Store {
+ public:
+  Status Commit(const JournalEntry& entry, const Projection& projection) override;
+  Status SaveSnapshot(const SnapshotRecord& snapshot) override;
+  Result<std::optional<SnapshotRecord>> LatestSnapshot() override;
+  Status ReadJournal(uint64_t after_seq,
+                     const std::function<Status(const JournalEntry&)>& visit) override;
+  Result<std::vector<AccountRow>> ReadAccounts() override;
+  Result<std::vector<TransferRow>> ReadTransfers() override;
+
+ private:
+  std::mutex mu_;
+  std::vector<JournalEntry> journal_;
+  std::optional<SnapshotRecord> snapshot_;
+  std::map<uint64_t, AccountRow> accounts_;
+  std::map<uint64_t, TransferRow> transfers_;
+};
+
+}  // namespace bg::storage

@@ -1,0 +1,111 @@
+// Store: where the engine makes batches durable. One call, Commit, appends a
+// journal entry and updates the projection tables in a single transaction:
+// when it returns OK the batch survives kill -9 and power loss (as far as the
+// backend's sync setting promises); when it fails, nothing of the batch is
+// stored.
+//
+// The interface knows nothing of the domain: projection rows are plain
+// structs filled by the engine, so that SQLite, PostgreSQL and the in-memory
+// store can be swapped without touching ledger/ or programme/.
+//
+// Thread-safety: a Store is used by the engine's writer thread only, except
+// where a method says otherwise.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/hash.h"
+#include "common/result.h"
+
+namespace bg::storage {
+
+// One engine batch: its commands, encoded, chained to the previous entry.
+// hash = BLAKE2b(prev_hash || seq || first_ts || last_ts || payload).
+struct JournalEntry {
+  uint64_t seq = 0;  // 1, 2, 3, ... without gaps
+  Timestamp first_ts = 0;
+  Timestamp last_ts = 0;
+  Hash256 prev_hash{};
+  Hash256 hash{};
+  std::vector<uint8_t> payload;
+};
+
+// The state after journal entry `seq`, and the chain head at that point.
+struct SnapshotRecord {
+  uint64_t seq = 0;
+  Hash256 chain_head{};
+  Hash256 state_hash{};
+  std::vector<uint8_t> state;
+};
+
+struct AccountRow {
+  uint64_t id = 0;
+  uint32_t ledger = 0;
+  uint16_t code = 0;
+  uint16_t flags = 0;
+  uint64_t owner = 0;
+  int64_t debits_pending = 0;
+  int64_t debits_posted = 0;
+  int64_t credits_pending = 0;
+  int64_t credits_posted = 0;
+  uint64_t timestamp = 0;
+  friend bool operator==(const AccountRow&, const AccountRow&) = default;
+};
+
+struct TransferRow {
+  uint64_t id = 0;
+  uint64_t debit_account_id = 0;
+  uint64_t credit_account_id = 0;
+  int64_t amount = 0;
+  uint64_t pending_id = 0;
+  uint64_t reference = 0;
+  uint32_t timeout = 0;
+  uint32_t ledger = 0;
+  uint16_t code = 0;
+  uint16_t flags = 0;
+  uint64_t timestamp = 0;
+  uint8_t pending_status = 0;  // ledger::PendingStatus
+  uint64_t expires_at = 0;
+  friend bool operator==(const TransferRow&, const TransferRow&) = default;
+};
+
+struct PendingStatusUpdate {
+  uint64_t transfer_id = 0;
+  uint8_t pending_status = 0;
+};
+
+// The rows a batch changed: accounts are upserted whole, transfers inserted,
+// holds resolved in this batch get their new status.
+struct Projection {
+  std::vector<AccountRow> accounts;
+  std::vector<TransferRow> transfers;
+  std::vector<PendingStatusUpdate> pending_updates;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Appends `entry` (whose seq must be last seq + 1) and applies `projection`,
+  // atomically and durably. On error nothing is stored.
+  virtual Status Commit(const JournalEntry& entry, const Projection& projection) = 0;
+
+  // Stores a snapshot; older ones may be pruned.
+  virtual Status SaveSnapshot(const SnapshotRecord& snapshot) = 0;
+  virtual Result<std::optional<SnapshotRecord>> LatestSnapshot() = 0;
+
+  // Calls `visit` for each entry with seq > after_seq, in order; stops at the
+  // first error `visit` returns and returns it.
+  virtual Status ReadJournal(uint64_t after_seq,
+                             const std::function<Status(const JournalEntry&)>& visit) = 0;
+
+  // Projection reads, for tests, audits and queries that want SQL's view.
+  virtual Result<std::vector<AccountRow>> ReadAccounts() = 0;
+  virtual Result<std::vector<TransferRow>> ReadTransfers() = 0;
+};
+
+}  // namespace bg::storage

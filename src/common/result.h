@@ -47,8 +47,6 @@ class [[nodiscard]] Result {
 
 }  // namespace bg
 
-#define BG_CONCAT_INNER_(a, b) a##b
-#define BG_CONCAT_(a, b) BG_CONCAT_INNER_(a, b)
 #define BG_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                              \
   if (!tmp.ok()) return tmp.status();             \

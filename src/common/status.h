@@ -77,9 +77,13 @@ inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move
 
 }  // namespace bg
 
+#define BG_CONCAT_INNER_(a, b) a##b
+#define BG_CONCAT_(a, b) BG_CONCAT_INNER_(a, b)
+
 // Returns from the enclosing function if `expr` yields a non-OK Status.
-#define BG_RETURN_IF_ERROR(expr)                  \
-  do {                                            \
-    ::bg::Status bg_status_ = (expr);             \
-    if (!bg_status_.ok()) return bg_status_;      \
+#define BG_RETURN_IF_ERROR(expr) BG_RETURN_IF_ERROR_IMPL_(BG_CONCAT_(bg_status_, __LINE__), expr)
+#define BG_RETURN_IF_ERROR_IMPL_(tmp, expr) \
+  do {                                      \
+    ::bg::Status tmp = (expr);              \
+    if (!tmp.ok()) return tmp;              \
   } while (false)

@@ -314,11 +314,11 @@ size_t Ledger::ExpireDue(Timestamp now) {
     ExpiryEntry entry = expiries_.top();
     expiries_.pop();
     undo_.push_back(Undo{.kind = UndoKind::kExpiryPopped, .expiry = entry});
-    auto it = transfer_index_.find(entry.id);
-    // Entries are removed lazily: a hold posted or voided meanwhile is skipped.
-    if (it == transfer_index_.end()) continue;
-    if (transfers_[it->second].status != PendingStatus::kOpen) continue;
-    ExpireOne(it->second);
+    // Entries are removed lazily: a hold posted or voided meanwhile, or one
+    // rolled back with its chain, is skipped.
+    std::optional<uint32_t> index = LiveHold(entry);
+    if (!index.has_value()) continue;
+    ExpireOne(*index);
     ++expired;
   }
   last_timestamp_ = std::max(last_timestamp_, now);
@@ -326,16 +326,26 @@ size_t Ledger::ExpireDue(Timestamp now) {
   return expired;
 }
 
-std::optional<Timestamp> Ledger::NextExpiry() {
+std::optional<Timestamp> Ledger::NextExpiry() const {
   while (!expiries_.empty()) {
-    auto it = transfer_index_.find(expiries_.top().id);
-    if (it != transfer_index_.end() && transfers_[it->second].status == PendingStatus::kOpen) {
-      return expiries_.top().expires_at;
-    }
+    if (LiveHold(expiries_.top()).has_value()) return expiries_.top().expires_at;
     // Dropping a stale entry changes nothing observable, so it needs no undo.
     expiries_.pop();
   }
   return std::nullopt;
+}
+
+std::optional<uint32_t> Ledger::LiveHold(const ExpiryEntry& entry) const {
+  auto it = transfer_index_.find(entry.id);
+  if (it == transfer_index_.end()) return std::nullopt;
+  const StoredTransfer& s = transfers_[it->second];
+  // The same id may have been rolled back and created again with another
+  // deadline: only the entry pushed for this very hold counts.
+  if (s.status != PendingStatus::kOpen || s.transfer.timestamp != entry.created ||
+      s.expires_at != entry.expires_at) {
+    return std::nullopt;
+  }
+  return it->second;
 }
 
 void Ledger::ExpireOne(uint32_t index) {

@@ -53,8 +53,9 @@ class Ledger {
   // Expires every pending transfer whose deadline is <= now, in deadline
   // order (then creation order). Returns how many expired.
   size_t ExpireDue(Timestamp now);
-  // The earliest deadline of a live hold, if any.
-  std::optional<Timestamp> NextExpiry();
+  // The earliest deadline of a live hold, if any. (Prunes stale entries of
+  // the deadline heap, which changes nothing observable.)
+  std::optional<Timestamp> NextExpiry() const;
 
   // Batches: between BeginBatch and Commit/Rollback every change is kept in
   // the undo log; Rollback restores the state exactly as at BeginBatch.
@@ -117,6 +118,7 @@ class Ledger {
   void SaveAccount(uint32_t index);
   void SetPendingStatus(uint32_t index, PendingStatus status);
   void ExpireOne(uint32_t index);
+  std::optional<uint32_t> LiveHold(const ExpiryEntry& entry) const;
   void RollbackTo(size_t mark);
   void EndCallIfNoBatch();
   void RebuildIndexes();
@@ -127,7 +129,7 @@ class Ledger {
   std::unordered_map<TransferId, uint32_t> transfer_index_;
   std::vector<std::pair<TransferId, TransferResult>> failed_;  // in order of failure
   std::unordered_map<TransferId, TransferResult> failed_index_;
-  std::priority_queue<ExpiryEntry, std::vector<ExpiryEntry>, std::greater<>> expiries_;
+  mutable std::priority_queue<ExpiryEntry, std::vector<ExpiryEntry>, std::greater<>> expiries_;
   Timestamp last_timestamp_ = 0;
 
   std::vector<Undo> undo_;

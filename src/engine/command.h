@@ -1,0 +1,60 @@
+// Commands: everything that changes baygrid's state is a Command, applied by
+// the engine's one writer and journaled. A command carries the logical
+// timestamp the writer stamped on it, so applying it is a pure function of
+// (state, command) and replay rebuilds the same state bit for bit.
+//
+// Results are not journaled; replay recomputes them.
+#pragma once
+
+#include <variant>
+#include <vector>
+
+#include "common/clock.h"
+#include "ledger/ledger.h"
+
+namespace bg {
+class Writer;
+class Reader;
+}  // namespace bg
+
+namespace bg::engine {
+
+struct CreateAccounts {
+  std::vector<ledger::Account> accounts;
+};
+
+struct CreateTransfers {
+  std::vector<ledger::Transfer> transfers;
+};
+
+// Moves the logical clock: releases holds whose deadline has passed even when
+// no other command arrives.
+struct Tick {};
+
+using CommandBody = std::variant<CreateAccounts, CreateTransfers, Tick>;
+
+struct Command {
+  Timestamp ts = 0;  // stamped by the writer; events inside take ts, ts+1, ...
+  CommandBody body;
+};
+
+struct AccountResults {
+  std::vector<ledger::AccountResult> results;
+};
+struct TransferResults {
+  std::vector<ledger::TransferResult> results;
+};
+struct TickResult {
+  size_t expired = 0;
+};
+
+using CommandResult = std::variant<AccountResults, TransferResults, TickResult>;
+
+// How many logical timestamps the command uses (at least 1).
+size_t EventCount(const CommandBody& body);
+
+// Wire form inside a journal entry (docs/ledger.md, "Journal format").
+void EncodeCommand(Writer& w, const Command& command);
+bool DecodeCommand(Reader& r, Command* command);
+
+}  // namespace bg::engine

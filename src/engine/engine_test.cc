@@ -1,0 +1,239 @@
+#include "engine/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "storage/memory_store.h"
+#include "tests/testutil/faulty_store.h"
+
+namespace bg::engine {
+namespace {
+
+using ledger::TransferResult;
+
+constexpr LedgerId kCny(1);
+
+ledger::Account MakeAccount(uint64_t id, uint16_t flags = 0) {
+  return ledger::Account{.id = AccountId(id), .ledger = kCny, .code = 1, .flags = flags};
+}
+
+ledger::Transfer MakeTransfer(uint64_t id, uint64_t dr, uint64_t cr, int64_t amount,
+                              uint16_t flags = 0) {
+  return ledger::Transfer{.id = TransferId(id),
+                          .debit_account_id = AccountId(dr),
+                          .credit_account_id = AccountId(cr),
+                          .amount = amount,
+                          .ledger = kCny,
+                          .code = 1,
+                          .flags = flags};
+}
+
+std::vector<TransferResult> Transfers(Engine& e, std::vector<ledger::Transfer> ts) {
+  Result<CommandResult> r = e.Execute(CreateTransfers{std::move(ts)});
+  EXPECT_TRUE(r.ok()) << r.status();
+  if (!r.ok()) return {};
+  return std::get<TransferResults>(*r).results;
+}
+
+EngineOptions TestOptions() {
+  EngineOptions o;
+  o.idle_tick = std::chrono::milliseconds(0);  // tests tick explicitly
+  return o;
+}
+
+class EngineTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<Engine> OpenEngine(storage::Store* store, EngineOptions o = TestOptions()) {
+    Result<std::unique_ptr<Engine>> e = Engine::Open(store, &clock_, o);
+    EXPECT_TRUE(e.ok()) << e.status();
+    return e.ok() ? std::move(*e) : nullptr;
+  }
+  // Account 1 funds account 2 (limited: debits must not exceed credits).
+  void Fund(Engine& e, int64_t amount) {
+    ASSERT_TRUE(e.Execute(CreateAccounts{{MakeAccount(1),
+                                          MakeAccount(2, ledger::kDebitsMustNotExceedCredits),
+                                          MakeAccount(3)}})
+                    .ok());
+    ASSERT_EQ(Transfers(e, {MakeTransfer(1000, 1, 2, amount)})[0], TransferResult::kOk);
+  }
+  int64_t Available(Engine& e, uint64_t id) {
+    return e.Read([id](const State& s) {
+      const ledger::Account* a = s.ledger().FindAccount(AccountId(id));
+      return a->credits_posted - a->debits_posted - a->debits_pending;
+    });
+  }
+
+  VirtualClock clock_;
+  storage::MemoryStore store_;
+};
+
+TEST_F(EngineTest, AppliesCommandsAndAnswersEachCaller) {
+  auto e = OpenEngine(&store_);
+  Fund(*e, 500);
+  EXPECT_EQ(Transfers(*e, {MakeTransfer(1, 2, 3, 200), MakeTransfer(2, 2, 3, 400)}),
+            (std::vector{TransferResult::kOk, TransferResult::kExceedsCredits}));
+  EXPECT_EQ(Available(*e, 2), 300);
+  EXPECT_EQ(e->last_seq(), 3u);
+  auto rows = store_.ReadAccounts();
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[1].debits_posted, 200);  // the projection shows the truth
+}
+
+TEST_F(EngineTest, LogicalClockStaysMonotonicWhenTheWallClockJumpsBack) {
+  auto e = OpenEngine(&store_);
+  Fund(*e, 500);
+  clock_.Set(clock_.Now() - 3600 * kNanosPerSecond);
+  ASSERT_EQ(Transfers(*e, {MakeTransfer(1, 2, 3, 1), MakeTransfer(2, 2, 3, 1)})[1],
+            TransferResult::kOk);
+  std::vector<Timestamp> seen;
+  e->Read([&](const State& s) {
+    for (const auto& t : s.ledger().transfers()) seen.push_back(t.transfer.timestamp);
+    return 0;
+  });
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_LT(seen[0], seen[1]);
+  EXPECT_LT(seen[1], seen[2]);
+}
+
+TEST_F(EngineTest, RestartRebuildsTheSameStateFromJournalAndFromSnapshot) {
+  Hash256 before{};
+  {
+    auto e = OpenEngine(&store_);
+    Fund(*e, 1000);
+    Transfers(*e, {MakeTransfer(1, 2, 3, 100, ledger::kPending)});
+    before = e->StateHash();
+    // No clean shutdown yet: the next open must replay the journal.
+    storage::MemoryStore copy;
+    ASSERT_TRUE(store_.ReadJournal(0, [&](const storage::JournalEntry& entry) {
+                  return copy.Commit(entry, {});
+                }).ok());
+    auto replayed = OpenEngine(&copy);
+    EXPECT_EQ(replayed->StateHash(), before);
+    EXPECT_EQ(replayed->recovery().snapshot_seq, 0u);
+    EXPECT_EQ(replayed->recovery().replayed_entries, 3u);
+  }  // clean shutdown writes a snapshot
+  auto e = OpenEngine(&store_);
+  EXPECT_EQ(e->StateHash(), before);
+  EXPECT_EQ(e->recovery().snapshot_seq, 3u);
+  EXPECT_EQ(e->recovery().replayed_entries, 0u);
+  // And it carries on: the chain continues from the snapshot's head.
+  EXPECT_EQ(Transfers(*e, {MakeTransfer(2, 2, 3, 5)})[0], TransferResult::kOk);
+  EXPECT_EQ(e->last_seq(), 4u);
+}
+
+TEST_F(EngineTest, FailedCommitFailsEveryCallerAndLeavesStateAsBefore) {
+  testutil::FaultyStore faulty(&store_);
+  auto e = OpenEngine(&faulty);
+  Fund(*e, 1000);
+  const Hash256 before = e->StateHash();
+  faulty.FailNextCommits(1);
+  // Several callers, one batch or more: each must get the error.
+  std::vector<std::future<Result<CommandResult>>> futures;
+  for (uint64_t i = 0; i < 4; ++i) {
+    futures.push_back(e->Submit(CreateTransfers{{MakeTransfer(10 + i, 2, 3, 100)}}));
+  }
+  int failed = 0;
+  for (auto& f : futures) {
+    Result<CommandResult> r = f.get();
+    if (!r.ok()) {
+      ++failed;
+      EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+      EXPECT_NE(r.status().message().find("not committed"), std::string::npos);
+    }
+  }
+  EXPECT_GE(failed, 1);
+  if (failed == 4) {
+    EXPECT_EQ(e->StateHash(), before);
+  }
+  // What failed is not there and may be retried; what succeeded stays.
+  const int64_t expect_available = 1000 - 100 * (4 - failed);
+  EXPECT_EQ(Available(*e, 2), expect_available);
+  // The first command is always in the failed batch, so its retry applies.
+  EXPECT_EQ(Transfers(*e, {MakeTransfer(10, 2, 3, 100)})[0], TransferResult::kOk);
+}
+
+TEST_F(EngineTest, FailedCommitOfOneBatchRestoresTheExactStateHash) {
+  testutil::FaultyStore faulty(&store_);
+  auto e = OpenEngine(&faulty);
+  Fund(*e, 1000);
+  Transfers(*e, {MakeTransfer(1, 2, 3, 100, ledger::kPending | ledger::kLinked),
+                 MakeTransfer(2, 2, 3, 100, ledger::kPending)});
+  const Hash256 before = e->StateHash();
+  faulty.FailNextCommits(1);
+  ledger::Transfer post = MakeTransfer(3, 0, 0, 40, ledger::kPostPending);
+  post.pending_id = TransferId(1);
+  Result<CommandResult> r = e->Execute(CreateTransfers{{post, MakeTransfer(4, 2, 3, 7)}});
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(e->StateHash(), before);
+  EXPECT_EQ(Transfers(*e, {post})[0], TransferResult::kOk);  // the retry is applied normally
+}
+
+TEST_F(EngineTest, ConcurrentHoldsGrantExactlyWhatTheBalanceAllows) {
+  // F8 of reference/ledger.md: 20 holds of 75 against 500 grant 6.
+  auto e = OpenEngine(&store_);
+  Fund(*e, 500);
+  std::vector<std::thread> threads;
+  std::atomic<int> granted{0};
+  for (uint64_t i = 0; i < 20; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = Transfers(*e, {MakeTransfer(100 + i, 2, 3, 75, ledger::kPending)});
+      if (!r.empty() && r[0] == TransferResult::kOk) ++granted;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(granted.load(), 6);
+  EXPECT_EQ(Available(*e, 2), 500 - 6 * 75);
+}
+
+TEST_F(EngineTest, TickReleasesHoldsExactlyAtTheirDeadline) {
+  auto e = OpenEngine(&store_);
+  Fund(*e, 500);
+  ledger::Transfer hold = MakeTransfer(1, 2, 3, 300, ledger::kPending);
+  hold.timeout = 60;
+  ASSERT_EQ(Transfers(*e, {hold})[0], TransferResult::kOk);
+  const Timestamp deadline =
+      e->Read([](const State& s) { return s.ledger().FindTransfer(TransferId(1))->expires_at; });
+  clock_.Set(deadline - 1);
+  auto tick = e->Execute(Tick{});
+  ASSERT_TRUE(tick.ok());
+  EXPECT_EQ(std::get<TickResult>(*tick).expired, 0u);
+  EXPECT_EQ(Available(*e, 2), 200);
+  clock_.Set(deadline);
+  tick = e->Execute(Tick{});
+  ASSERT_TRUE(tick.ok());
+  EXPECT_EQ(std::get<TickResult>(*tick).expired, 1u);
+  EXPECT_EQ(Available(*e, 2), 500);
+}
+
+TEST_F(EngineTest, ShutdownAnswersLateCallersWithUnavailable) {
+  auto e = OpenEngine(&store_);
+  Fund(*e, 10);
+  ASSERT_TRUE(e->Shutdown().ok());
+  Result<CommandResult> r = e->Execute(Tick{});
+  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+}
+
+TEST_F(EngineTest, CorruptJournalRefusesToStart) {
+  {
+    auto e = OpenEngine(&store_, [] {
+      EngineOptions o = TestOptions();
+      o.snapshot_every_batches = 0;
+      return o;
+    }());
+    Fund(*e, 10);
+  }
+  storage::MemoryStore copy;
+  ASSERT_TRUE(store_.ReadJournal(0, [&](const storage::JournalEntry& entry) {
+                storage::JournalEntry e = entry;
+                if (e.seq == 2) e.payload[e.payload.size() / 2] ^= 0x40;
+                return copy.Commit(e, {});
+              }).ok());
+  Result<std::unique_ptr<Engine>> e = Engine::Open(&copy, &clock_, TestOptions());
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(e.status().message().find("journal entry 2"), std::string::npos) << e.status();
+}
+
+}  // namespace
+}  // namespace bg::engine

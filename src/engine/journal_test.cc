@@ -1,0 +1,58 @@
+#include "engine/journal.h"
+
+#include <gtest/gtest.h>
+
+namespace bg::engine {
+namespace {
+
+std::vector<Command> SomeCommands() {
+  ledger::Transfer t{.id = TransferId(9),
+                     .debit_account_id = AccountId(1),
+                     .credit_account_id = AccountId(2),
+                     .amount = 500,
+                     .ledger = LedgerId(1),
+                     .code = 1};
+  ledger::Account a{.id = AccountId(1), .ledger = LedgerId(1), .code = 3, .owner = 77};
+  return {Command{100, CreateAccounts{{a}}}, Command{101, CreateTransfers{{t, t}}},
+          Command{103, Tick{}}};
+}
+
+TEST(JournalTest, PayloadRoundTripsEveryCommandKind) {
+  std::vector<Command> commands = SomeCommands();
+  storage::JournalEntry entry = MakeEntry(1, Hash256{}, commands);
+  EXPECT_EQ(entry.first_ts, 100u);
+  EXPECT_EQ(entry.last_ts, 103u);
+  Result<std::vector<Command>> decoded = DecodePayload(entry.payload);
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  ASSERT_EQ(decoded->size(), 3u);
+  EXPECT_EQ(std::get<CreateAccounts>((*decoded)[0].body).accounts[0].owner, 77u);
+  EXPECT_EQ(std::get<CreateTransfers>((*decoded)[1].body).transfers[1],
+            std::get<CreateTransfers>(commands[1].body).transfers[1]);
+  EXPECT_EQ((*decoded)[2].ts, 103u);
+  EXPECT_TRUE(std::holds_alternative<Tick>((*decoded)[2].body));
+}
+
+TEST(JournalTest, ChainVerifiesAndAnyFlippedByteIsDetected) {
+  storage::JournalEntry first = MakeEntry(1, Hash256{}, SomeCommands());
+  storage::JournalEntry second = MakeEntry(2, first.hash, SomeCommands());
+  EXPECT_TRUE(VerifyEntry(first, 1, Hash256{}).ok());
+  EXPECT_TRUE(VerifyEntry(second, 2, first.hash).ok());
+  EXPECT_EQ(VerifyEntry(second, 3, first.hash).code(), StatusCode::kDataLoss);
+  EXPECT_EQ(VerifyEntry(second, 2, Hash256{}).code(), StatusCode::kDataLoss);
+  for (size_t i = 0; i < second.payload.size(); i += 7) {
+    storage::JournalEntry tampered = second;
+    tampered.payload[i] ^= 0x01;
+    EXPECT_EQ(VerifyEntry(tampered, 2, first.hash).code(), StatusCode::kDataLoss) << "byte " << i;
+  }
+}
+
+TEST(JournalTest, TruncatedPayloadIsDataLossNotACrash) {
+  storage::JournalEntry entry = MakeEntry(1, Hash256{}, SomeCommands());
+  for (size_t n = 0; n < entry.payload.size(); n += 5) {
+    std::vector<uint8_t> cut(entry.payload.begin(), entry.payload.begin() + static_cast<long>(n));
+    EXPECT_EQ(DecodePayload(cut).status().code(), StatusCode::kDataLoss);
+  }
+}
+
+}  // namespace
+}  // namespace bg::engine

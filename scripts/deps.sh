@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages baygrid needs to build, test and benchmark,
+# when any is missing. Idempotent, and silent when everything is there.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build ccache g++ pkg-config clang-format
+  libsqlite3-dev sqlite3 libsodium-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libcli11-dev nlohmann-json3-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >/dev/null
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,225 @@
+#include "server/bench_ledger.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <future>
+#include <vector>
+
+#include "common/rng.h"
+#include "engine/engine.h"
+#include "storage/sql_baseline.h"
+#include "storage/sqlite_store.h"
+
+namespace bg::server {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr LedgerId kCny(1);
+constexpr int64_t kOpening = 1'000'000'000'000;  // fen on each account
+
+struct Run {
+  double tps = 0;
+  double p50_ms = 0;
+  double p99_ms = 0;
+};
+
+double Millis(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+Run Summarise(uint64_t transfers, Clock::duration total, std::vector<double> latencies_ms) {
+  Run run;
+  run.tps = static_cast<double>(transfers) / std::chrono::duration<double>(total).count();
+  std::sort(latencies_ms.begin(), latencies_ms.end());
+  if (!latencies_ms.empty()) {
+    run.p50_ms = latencies_ms[latencies_ms.size() / 2];
+    run.p99_ms = latencies_ms[std::min(latencies_ms.size() - 1, latencies_ms.size() * 99 / 100)];
+  }
+  return run;
+}
+
+// Account 0 of the workload is a funding account; every other account gets
+// kOpening from it first. Then random transfers between random accounts.
+std::vector<ledger::Account> MakeAccounts(uint64_t n) {
+  std::vector<ledger::Account> accounts;
+  accounts.reserve(n);
+  for (uint64_t i = 1; i <= n; ++i) {
+    accounts.push_back(ledger::Account{
+        .id = AccountId(i),
+        .ledger = kCny,
+        .code = 1,
+        .flags = i == 1 ? uint16_t{0} : ledger::kDebitsMustNotExceedCredits});
+  }
+  return accounts;
+}
+
+std::vector<ledger::Transfer> MakeFunding(uint64_t accounts, uint64_t first_id) {
+  std::vector<ledger::Transfer> funding;
+  for (uint64_t i = 2; i <= accounts; ++i) {
+    funding.push_back(ledger::Transfer{.id = TransferId(first_id + i),
+                                       .debit_account_id = AccountId(1),
+                                       .credit_account_id = AccountId(i),
+                                       .amount = kOpening,
+                                       .ledger = kCny,
+                                       .code = 1});
+  }
+  return funding;
+}
+
+std::vector<ledger::Transfer> MakeTransfers(const LedgerBenchOptions& o) {
+  Rng rng(o.seed);
+  std::vector<ledger::Transfer> out;
+  out.reserve(o.transfers);
+  for (uint64_t i = 0; i < o.transfers; ++i) {
+    uint64_t dr = 2 + rng.Uniform(o.accounts - 1);
+    uint64_t cr = 2 + rng.Uniform(o.accounts - 2);
+    if (cr >= dr) ++cr;
+    out.push_back(ledger::Transfer{.id = TransferId(1 + i),
+                                   .debit_account_id = AccountId(dr),
+                                   .credit_account_id = AccountId(cr),
+                                   .amount = rng.Range(1, 10'000),
+                                   .ledger = kCny,
+                                   .code = 2});
+  }
+  return out;
+}
+
+Hash256 BalancesHash(const ledger::Ledger& ledger) {
+  Hasher h;
+  for (const auto& a : ledger.accounts()) {
+    h.UpdateU64(static_cast<uint64_t>(a.debits_posted));
+    h.UpdateU64(static_cast<uint64_t>(a.credits_posted));
+  }
+  return h.Finish();
+}
+
+Run RunMemory(const LedgerBenchOptions& o, const std::vector<ledger::Transfer>& transfers,
+              ledger::Ledger* ledger) {
+  Timestamp ts = 1;
+  auto accounts = MakeAccounts(o.accounts);
+  (void)ledger->CreateAccounts(accounts, ts);
+  ts += accounts.size();
+  auto funding = MakeFunding(o.accounts, o.transfers + 1);
+  (void)ledger->CreateTransfers(funding, ts);
+  ts += funding.size();
+  std::vector<double> latencies;
+  const auto start = Clock::now();
+  for (size_t at = 0; at < transfers.size(); at += o.batch) {
+    const size_t n = std::min<size_t>(o.batch, transfers.size() - at);
+    const auto t0 = Clock::now();
+    ledger->BeginBatch();  // the same undo bookkeeping the engine pays for
+    (void)ledger->CreateTransfers({transfers.data() + at, n}, ts);
+    ledger->CommitBatch();
+    latencies.push_back(Millis(Clock::now() - t0));
+    ts += n;
+  }
+  return Summarise(transfers.size(), Clock::now() - start, std::move(latencies));
+}
+
+Result<Run> RunEngine(const LedgerBenchOptions& o, const std::vector<ledger::Transfer>& transfers,
+                      const std::string& path, Hash256* balances_hash) {
+  BG_ASSIGN_OR_RETURN(auto store, storage::SqliteStore::Open({.path = path}));
+  SystemClock clock;
+  engine::EngineOptions options;
+  options.max_batch_events = o.batch;  // one command of o.batch transfers per transaction
+  BG_ASSIGN_OR_RETURN(auto engine, engine::Engine::Open(store.get(), &clock, options));
+  BG_RETURN_IF_ERROR(engine->Execute(engine::CreateAccounts{MakeAccounts(o.accounts)}).status());
+  BG_RETURN_IF_ERROR(
+      engine->Execute(engine::CreateTransfers{MakeFunding(o.accounts, o.transfers + 1)}).status());
+
+  struct InFlight {
+    std::future<Result<engine::CommandResult>> future;
+    Clock::time_point submitted;
+  };
+  std::deque<InFlight> in_flight;
+  std::vector<double> latencies;
+  auto finish_one = [&]() -> Status {
+    InFlight f = std::move(in_flight.front());
+    in_flight.pop_front();
+    Result<engine::CommandResult> r = f.future.get();
+    latencies.push_back(Millis(Clock::now() - f.submitted));
+    return r.status();
+  };
+  const auto start = Clock::now();
+  for (size_t at = 0; at < transfers.size(); at += o.batch) {
+    const size_t n = std::min<size_t>(o.batch, transfers.size() - at);
+    engine::CreateTransfers command;
+    command.transfers.assign(transfers.begin() + static_cast<long>(at),
+                             transfers.begin() + static_cast<long>(at + n));
+    in_flight.push_back({engine->Submit(std::move(command)), Clock::now()});
+    if (in_flight.size() >= o.in_flight) BG_RETURN_IF_ERROR(finish_one());
+  }
+  while (!in_flight.empty()) BG_RETURN_IF_ERROR(finish_one());
+  const auto total = Clock::now() - start;
+  *balances_hash = engine->Read([](const engine::State& s) { return BalancesHash(s.ledger()); });
+  return Summarise(transfers.size(), total, std::move(latencies));
+}
+
+Result<Run> RunBaseline(const LedgerBenchOptions& o, const std::vector<ledger::Transfer>& transfers,
+                        const std::string& path) {
+  BG_ASSIGN_OR_RETURN(auto sql, storage::SqlBaselineLedger::Open(path));
+  BG_RETURN_IF_ERROR(sql->CreateAccounts(o.accounts, kOpening));
+  const size_t n = std::min<size_t>(o.baseline_transfers, transfers.size());
+  std::vector<double> latencies;
+  const auto start = Clock::now();
+  for (size_t i = 0; i < n; ++i) {
+    const ledger::Transfer& t = transfers[i];
+    const auto t0 = Clock::now();
+    BG_RETURN_IF_ERROR(sql->Transfer(t.id.value(), t.debit_account_id.value(),
+                                     t.credit_account_id.value(), t.amount));
+    latencies.push_back(Millis(Clock::now() - t0));
+  }
+  return Summarise(n, Clock::now() - start, std::move(latencies));
+}
+
+}  // namespace
+
+Status RunLedgerBench(const LedgerBenchOptions& o) {
+  if (o.accounts < 3 || o.batch == 0 || o.transfers == 0 || o.in_flight == 0) {
+    return InvalidArgument("bench ledger needs --accounts >= 3 and positive sizes");
+  }
+  std::string dir = o.dir;
+  if (dir.empty()) {
+    char tmpl[] = "/tmp/baygrid-bench-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) return Unavailable("cannot create a temp dir under /tmp");
+    dir = tmpl;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  std::printf("ledger bench: %llu accounts, %llu transfers in batches of %llu, seed %llu, dir %s\n",
+              static_cast<unsigned long long>(o.accounts),  // NOLINT(google-runtime-int)
+              static_cast<unsigned long long>(o.transfers),  // NOLINT(google-runtime-int)
+              static_cast<unsigned long long>(o.batch),  // NOLINT(google-runtime-int)
+              static_cast<unsigned long long>(o.seed), dir.c_str());  // NOLINT(google-runtime-int)
+  const std::vector<ledger::Transfer> transfers = MakeTransfers(o);
+
+  ledger::Ledger memory;
+  const Run a = RunMemory(o, transfers, &memory);
+  std::printf("(a) in-memory apply            %12.0f transfers/s   batch p50 %7.2f ms  p99 %7.2f ms\n",
+              a.tps, a.p50_ms, a.p99_ms);
+  std::fflush(stdout);
+
+  Hash256 engine_balances{};
+  BG_ASSIGN_OR_RETURN(const Run b, RunEngine(o, transfers, dir + "/engine.db", &engine_balances));
+  std::printf("(b) engine on SQLite (FULL)    %12.0f transfers/s   batch p50 %7.2f ms  p99 %7.2f ms\n",
+              b.tps, b.p50_ms, b.p99_ms);
+  std::fflush(stdout);
+
+  BG_ASSIGN_OR_RETURN(const Run c, RunBaseline(o, transfers, dir + "/baseline.db"));
+  std::printf("(c) SQL ledger, 1 tx/transfer  %12.0f transfers/s   each  p50 %7.2f ms  p99 %7.2f ms"
+              "  (%llu transfers)\n",
+              c.tps, c.p50_ms, c.p99_ms,
+              static_cast<unsigned long long>(  // NOLINT(google-runtime-int)
+                  std::min(o.baseline_transfers, o.transfers)));
+  const bool agree = BalancesHash(memory) == engine_balances;
+  std::printf("balances of (a) and (b) agree: %s\n", agree ? "yes" : "NO");
+  std::printf("ratio (b)/(c) = %.1fx\n", b.tps / c.tps);
+  std::printf("RESULT ledger memory_tps=%.0f sqlite_tps=%.0f baseline_tps=%.0f ratio=%.1f\n", a.tps,
+              b.tps, c.tps, b.tps / c.tps);
+  if (o.dir.empty()) std::filesystem::remove_all(dir, ec);
+  if (!agree) return Internal("the engine's balances differ from the in-memory run");
+  return Status::Ok();
+}
+
+}  // namespace bg::server

@@ -1,0 +1,43 @@
+// baygrid: one binary, many subcommands. This file only parses flags (CLI11
+// is included nowhere else) and hands over to the subcommand's module.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "server/bench_ledger.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"baygrid: compute vouchers (算力券) and the compute network that spends them"};
+  app.require_subcommand(1);
+
+  CLI::App* bench = app.add_subcommand("bench", "Load generators that print throughput figures");
+  bench->require_subcommand(1);
+  bg::server::LedgerBenchOptions ledger_options;
+  CLI::App* ledger = bench->add_subcommand(
+      "ledger", "In-memory ledger vs engine on SQLite vs one-SQL-transaction-per-transfer");
+  ledger->add_option("--accounts", ledger_options.accounts, "Accounts to create")
+      ->capture_default_str();
+  ledger->add_option("--transfers", ledger_options.transfers, "Transfers to apply")
+      ->capture_default_str();
+  ledger->add_option("--batch", ledger_options.batch, "Transfers per command (and per commit)")
+      ->capture_default_str();
+  ledger->add_option("--baseline-transfers", ledger_options.baseline_transfers,
+                     "Transfers for the one-transaction-per-transfer baseline")
+      ->capture_default_str();
+  ledger->add_option("--in-flight", ledger_options.in_flight,
+                     "Commands the client keeps queued in the engine run")
+      ->capture_default_str();
+  ledger->add_option("--seed", ledger_options.seed, "Workload seed")->capture_default_str();
+  ledger->add_option("--dir", ledger_options.dir, "Directory for the SQLite files (default: temp)");
+  ledger->footer("Example:\n  baygrid bench ledger --transfers 1000000 --batch 8190");
+
+  CLI11_PARSE(app, argc, argv);
+
+  bg::Status status;
+  if (ledger->parsed()) status = bg::server::RunLedgerBench(ledger_options);
+  if (!status.ok()) {
+    std::fprintf(stderr, "baygrid: %s\n", status.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}

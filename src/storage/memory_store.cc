@@ -1,5 +1,6 @@
 #include "storage/memory_store.h"
 
+#include <set>
 #include <string>
 
 namespace bg::storage {
@@ -8,11 +9,15 @@ Status MemoryStore::Commit(const JournalEntry& entry, const Projection& projecti
   std::lock_guard lock(mu_);
   const uint64_t expected = journal_.empty() ? 1 : journal_.back().seq + 1;
   if (entry.seq != expected) {
-    return FailedPrecondition("journal entry " + std::to_string(entry.seq) + " out of order, expected " +
-                              std::to_string(expected));
+    return FailedPrecondition("journal entry " + std::to_string(entry.seq) +
+                              " out of order, expected " + std::to_string(expected));
   }
+  // Checked before any write, against the stored rows and within the batch,
+  // so that a refused commit leaves nothing behind (as a rolled-back SQL
+  // transaction would).
+  std::set<uint64_t> batch_ids;
   for (const TransferRow& t : projection.transfers) {
-    if (transfers_.count(t.id) != 0) {
+    if (transfers_.count(t.id) != 0 || !batch_ids.insert(t.id).second) {
       return AlreadyExists("transfer row " + std::to_string(t.id) + " already stored");
     }
   }

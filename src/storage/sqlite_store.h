@@ -1,0 +1,94 @@
+// SqliteStore: the embedded, durable Store. One SQLite file in WAL mode holds
+// the hash-chained journal, the latest snapshots and the projection tables
+// (accounts, transfers), so a batch and its projection commit in one
+// transaction, and auditors can query the same file with plain SQL.
+//
+// The schema lives in sqlite_migrations.cc. uint64 values (ids, timestamps,
+// seq) are stored as the int64 with the same bits, so ids above 2^63 read
+// back exactly; hashes are 32-byte BLOBs.
+//
+// Thread-safety: none. The statements are prepared once and shared, so a
+// SqliteStore must be used by one thread at a time (the engine's writer).
+// Other processes may read the file concurrently (WAL).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "storage/store.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace bg::storage {
+
+struct SqliteOptions {
+  std::string path;
+  // kFull: a committed batch survives power loss. kNormal: it survives a
+  // process crash, the last batches may be lost on power loss. kOff: tests.
+  enum class Sync { kOff, kNormal, kFull } sync = Sync::kFull;
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the file at options.path, brings its schema up to date
+  // and prepares the statements.
+  static Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
+
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+  ~SqliteStore() override;
+
+  Status Commit(const JournalEntry& entry, const Projection& projection) override;
+  // Keeps the two latest snapshots: if the newest proves unreadable, the one
+  // before it still allows a restart.
+  Status SaveSnapshot(const SnapshotRecord& snapshot) override;
+  Result<std::optional<SnapshotRecord>> LatestSnapshot() override;
+  // `visit` must not call back into this store.
+  Status ReadJournal(uint64_t after_seq,
+                     const std::function<Status(const JournalEntry&)>& visit) override;
+  // Both ordered by id as uint64, as MemoryStore does.
+  Result<std::vector<AccountRow>> ReadAccounts() override;
+  Result<std::vector<TransferRow>> ReadTransfers() override;
+
+  // The seq of the last journal entry; 0 when the journal is empty.
+  Result<uint64_t> LastSeq();
+
+ private:
+  explicit SqliteStore(sqlite3* db) : db_(db) {}
+
+  Status Configure(const SqliteOptions& options);
+  Status PrepareStatements();
+
+  // Runs `body` between BEGIN IMMEDIATE and COMMIT; rolls back if it fails.
+  Status InTransaction(const std::function<Status()>& body);
+  Status WriteBatch(const JournalEntry& entry, const Projection& projection);
+  Status InsertJournal(const JournalEntry& entry);
+  Status UpsertAccounts(std::span<const AccountRow> rows);
+  Status InsertTransfers(std::span<const TransferRow> rows);
+  Status UpdatePending(const PendingStatusUpdate& update);
+  Status WriteSnapshot(const SnapshotRecord& snapshot);
+
+  sqlite3* db_ = nullptr;
+  // Prepared once in Open, finalized in the destructor.
+  sqlite3_stmt* begin_ = nullptr;
+  sqlite3_stmt* commit_ = nullptr;
+  sqlite3_stmt* rollback_ = nullptr;
+  sqlite3_stmt* last_seq_ = nullptr;
+  sqlite3_stmt* insert_journal_ = nullptr;
+  sqlite3_stmt* upsert_account_ = nullptr;   // one row
+  sqlite3_stmt* upsert_accounts_ = nullptr;  // kRowsPerStatement rows
+  sqlite3_stmt* insert_transfer_ = nullptr;
+  sqlite3_stmt* insert_transfers_ = nullptr;
+  sqlite3_stmt* update_pending_ = nullptr;
+  sqlite3_stmt* upsert_snapshot_ = nullptr;
+  sqlite3_stmt* prune_snapshots_ = nullptr;
+  sqlite3_stmt* latest_snapshot_ = nullptr;
+  sqlite3_stmt* read_journal_ = nullptr;
+  sqlite3_stmt* read_accounts_ = nullptr;
+  sqlite3_stmt* read_transfers_ = nullptr;
+};
+
+}  // namespace bg::storage

@@ -161,6 +161,7 @@ void Engine::ProcessBatch(std::vector<Pending>& batch) {
   results.reserve(batch.size());
 
   std::unique_lock state_lock(state_mu_);
+  const auto t0 = std::chrono::steady_clock::now();
   ledger::Ledger& ledger = state_.mutable_ledger();
   ledger.BeginBatch();
   for (Pending& p : batch) {
@@ -170,8 +171,15 @@ void Engine::ProcessBatch(std::vector<Pending>& batch) {
   }
   storage::JournalEntry entry = MakeEntry(seq_ + 1, head_, commands);
   storage::Projection projection = BuildProjection(ledger, ledger.Changes());
+  const auto t1 = std::chrono::steady_clock::now();
   Status status = store_->Commit(entry, projection);
+  const auto t2 = std::chrono::steady_clock::now();
+  stats_.apply_ns += static_cast<uint64_t>(std::chrono::nanoseconds(t1 - t0).count());
+  stats_.commit_ns += static_cast<uint64_t>(std::chrono::nanoseconds(t2 - t1).count());
+  stats_.batches++;
+  stats_.commands += batch.size();
   if (!status.ok()) {
+    stats_.failed_batches++;
     ledger.RollbackBatch();
     state_lock.unlock();
     Status failed = status.WithContext("batch " + std::to_string(entry.seq) + " not committed");
@@ -201,6 +209,11 @@ Status Engine::WriteSnapshotLocked() {
   Status s = store_->SaveSnapshot(snapshot);
   if (s.ok()) batches_since_snapshot_ = 0;
   return s;
+}
+
+EngineStats Engine::stats() const {
+  std::shared_lock lock(state_mu_);
+  return stats_;
 }
 
 uint64_t Engine::last_seq() const {

@@ -53,6 +53,15 @@ struct RecoveryInfo {
   uint64_t replayed_commands = 0;
 };
 
+// Counters since Open, for benchmarks and /metrics.
+struct EngineStats {
+  uint64_t batches = 0;
+  uint64_t commands = 0;
+  uint64_t failed_batches = 0;
+  uint64_t apply_ns = 0;   // applying commands and building the entry/projection
+  uint64_t commit_ns = 0;  // Store::Commit (the durability point)
+};
+
 class Engine {
  public:
   // Rebuilds the state from `store` and starts the writer. `store` and
@@ -85,6 +94,7 @@ class Engine {
   Hash256 chain_head() const;
   Hash256 StateHash() const;
   const RecoveryInfo& recovery() const { return recovery_; }
+  EngineStats stats() const;
 
  private:
   struct Pending {
@@ -111,6 +121,7 @@ class Engine {
   Hash256 head_{};
   Timestamp last_ts_ = 0;  // writer thread only
   uint64_t batches_since_snapshot_ = 0;
+  EngineStats stats_;  // guarded by state_mu_
   RecoveryInfo recovery_;
 
   std::mutex queue_mu_;

@@ -313,7 +313,8 @@ size_t Ledger::ExpireDue(Timestamp now) {
   while (!expiries_.empty() && expiries_.top().expires_at <= now) {
     ExpiryEntry entry = expiries_.top();
     expiries_.pop();
-    undo_.push_back(Undo{.kind = UndoKind::kExpiryPopped, .expiry = entry});
+    undo_.push_back(Undo{.kind = UndoKind::kExpiryPopped,
+                         .words = {entry.expires_at, entry.created, entry.id.value(), 0}});
     // Entries are removed lazily: a hold posted or voided meanwhile, or one
     // rolled back with its chain, is skipped.
     std::optional<uint32_t> index = LiveHold(entry);
@@ -381,12 +382,19 @@ void Ledger::AppendTransfer(const Transfer& t, Timestamp ts, PendingStatus statu
 }
 
 void Ledger::SaveAccount(uint32_t index) {
-  undo_.push_back(Undo{.kind = UndoKind::kAccountChanged, .index = index, .account = accounts_[index]});
+  const Account& a = accounts_[index];
+  undo_.push_back(Undo{.kind = UndoKind::kAccountChanged,
+                       .flags = a.flags,
+                       .index = index,
+                       .words = {static_cast<uint64_t>(a.debits_pending),
+                                 static_cast<uint64_t>(a.debits_posted),
+                                 static_cast<uint64_t>(a.credits_pending),
+                                 static_cast<uint64_t>(a.credits_posted)}});
 }
 
 void Ledger::SetPendingStatus(uint32_t index, PendingStatus status) {
   undo_.push_back(
-      Undo{.kind = UndoKind::kPendingChanged, .index = index, .status = transfers_[index].status});
+      Undo{.kind = UndoKind::kPendingChanged, .status = transfers_[index].status, .index = index});
   transfers_[index].status = status;
 }
 
@@ -399,9 +407,15 @@ void Ledger::RollbackTo(size_t mark) {
         account_index_.erase(accounts_.back().id);
         accounts_.pop_back();
         break;
-      case UndoKind::kAccountChanged:
-        accounts_[u.index] = u.account;
+      case UndoKind::kAccountChanged: {
+        Account& a = accounts_[u.index];
+        a.flags = u.flags;
+        a.debits_pending = static_cast<int64_t>(u.words[0]);
+        a.debits_posted = static_cast<int64_t>(u.words[1]);
+        a.credits_pending = static_cast<int64_t>(u.words[2]);
+        a.credits_posted = static_cast<int64_t>(u.words[3]);
         break;
+      }
       case UndoKind::kTransferAppended:
         transfer_index_.erase(transfers_.back().transfer.id);
         transfers_.pop_back();
@@ -414,7 +428,7 @@ void Ledger::RollbackTo(size_t mark) {
         failed_.pop_back();
         break;
       case UndoKind::kExpiryPopped:
-        expiries_.push(u.expiry);
+        expiries_.push(ExpiryEntry{u.words[0], u.words[1], TransferId(u.words[2])});
         break;
     }
     undo_.pop_back();

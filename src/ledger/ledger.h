@@ -21,9 +21,9 @@
 #include <optional>
 #include <queue>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "common/hash.h"
 #include "ledger/result_codes.h"
 #include "ledger/types.h"
@@ -101,12 +101,15 @@ class Ledger {
     kFailedRecorded,
     kExpiryPopped
   };
+  // 40 bytes: the undo log is written for every event, so it is kept small.
   struct Undo {
     UndoKind kind;
+    PendingStatus status = PendingStatus::kNone;  // kPendingChanged: the status before
+    uint16_t flags = 0;                           // kAccountChanged: the flags before
     uint32_t index = 0;
-    PendingStatus status = PendingStatus::kNone;
-    Account account = {};   // kAccountChanged: the account before
-    ExpiryEntry expiry = {};  // kExpiryPopped
+    // kAccountChanged: the four balances before. kExpiryPopped: the heap
+    // entry (expires_at, created, id).
+    uint64_t words[4] = {0, 0, 0, 0};
   };
 
   AccountResult CreateAccount(const Account& a, Timestamp ts);
@@ -124,11 +127,16 @@ class Ledger {
   void RebuildIndexes();
 
   std::vector<Account> accounts_;
-  std::unordered_map<AccountId, uint32_t> account_index_;
+  // absl's open-addressing maps: no allocation per insert, which is most of
+  // the cost of std::unordered_map at a million transfers.
+  template <typename K, typename V>
+  using Map = absl::flat_hash_map<K, V, std::hash<K>>;
+
+  Map<AccountId, uint32_t> account_index_;
   std::vector<StoredTransfer> transfers_;  // in timestamp order
-  std::unordered_map<TransferId, uint32_t> transfer_index_;
+  Map<TransferId, uint32_t> transfer_index_;
   std::vector<std::pair<TransferId, TransferResult>> failed_;  // in order of failure
-  std::unordered_map<TransferId, TransferResult> failed_index_;
+  Map<TransferId, TransferResult> failed_index_;
   mutable std::priority_queue<ExpiryEntry, std::vector<ExpiryEntry>, std::greater<>> expiries_;
   Timestamp last_timestamp_ = 0;
 

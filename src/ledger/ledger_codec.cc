@@ -3,6 +3,7 @@
 // in order of failure, so equal states encode to equal bytes.
 #include <map>
 #include <string>
+#include <unordered_map>
 
 #include "common/codec.h"
 #include "ledger/ledger.h"

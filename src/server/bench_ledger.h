@@ -17,7 +17,7 @@ struct LedgerBenchOptions {
   uint64_t transfers = 1'000'000;
   uint64_t batch = 8'190;
   uint64_t baseline_transfers = 20'000;  // at ~2,500/s the baseline needs ~8 s
-  uint64_t in_flight = 4;                // commands the client keeps queued in (b)
+  uint64_t in_flight = 8;                // commands the client keeps queued in (b)
   uint64_t seed = 1;
   std::string dir;                       // where the SQLite files go; "" = a temp dir
 };

@@ -38,7 +38,11 @@ class Writer {
   void Fixed(T v) {
     uint8_t le[sizeof(T)];
     for (size_t i = 0; i < sizeof(T); ++i) le[i] = static_cast<uint8_t>(v >> (8 * i));
-    out_->insert(out_->end(), le, le + sizeof(T));
+    // resize + memcpy: the journal encodes millions of fields a second, and
+    // vector::insert of a range is several times slower.
+    const size_t at = out_->size();
+    out_->resize(at + sizeof(T));
+    std::memcpy(out_->data() + at, le, sizeof(T));
   }
   std::vector<uint8_t>* out_;
 };

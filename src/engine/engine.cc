@@ -6,6 +6,14 @@
 #include "engine/projection.h"
 
 namespace bg::engine {
+namespace {
+
+uint64_t NanosSince(std::chrono::steady_clock::time_point start) {
+  return static_cast<uint64_t>(
+      std::chrono::nanoseconds(std::chrono::steady_clock::now() - start).count());
+}
+
+}  // namespace
 
 Engine::Engine(storage::Store* store, const Clock* clock, EngineOptions options)
     : store_(store), clock_(clock), options_(options) {}
@@ -14,6 +22,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(storage::Store* store, const Clock*
                                              EngineOptions options) {
   std::unique_ptr<Engine> engine(new Engine(store, clock, options));
   BG_RETURN_IF_ERROR(engine->Recover());
+  engine->committer_ = std::thread([e = engine.get()] { e->CommitterLoop(); });
   engine->writer_ = std::thread([e = engine.get()] { e->WriterLoop(); });
   return engine;
 }
@@ -22,6 +31,8 @@ Engine::~Engine() { (void)Shutdown(); }
 
 Status Engine::Recover() {
   BG_ASSIGN_OR_RETURN(std::optional<storage::SnapshotRecord> snapshot, store_->LatestSnapshot());
+  uint64_t seq = 0;
+  Hash256 head{};
   if (snapshot.has_value()) {
     if (!State::Decode(snapshot->state, &state_)) {
       return DataLoss("snapshot at seq " + std::to_string(snapshot->seq) + " does not decode");
@@ -30,20 +41,22 @@ Status Engine::Recover() {
       return DataLoss("snapshot at seq " + std::to_string(snapshot->seq) +
                       " does not match its state hash");
     }
-    seq_ = snapshot->seq;
-    head_ = snapshot->chain_head;
+    seq = snapshot->seq;
+    head = snapshot->chain_head;
     recovery_.snapshot_seq = snapshot->seq;
   }
-  BG_RETURN_IF_ERROR(store_->ReadJournal(seq_, [this](const storage::JournalEntry& entry) {
-    BG_RETURN_IF_ERROR(VerifyEntry(entry, seq_ + 1, head_));
+  BG_RETURN_IF_ERROR(store_->ReadJournal(seq, [&](const storage::JournalEntry& entry) {
+    BG_RETURN_IF_ERROR(VerifyEntry(entry, seq + 1, head));
     BG_ASSIGN_OR_RETURN(std::vector<Command> commands, DecodePayload(entry.payload));
     for (const Command& c : commands) (void)state_.Apply(c);
-    seq_ = entry.seq;
-    head_ = entry.hash;
+    seq = entry.seq;
+    head = entry.hash;
     ++recovery_.replayed_entries;
     recovery_.replayed_commands += commands.size();
     return Status::Ok();
   }));
+  applied_seq_ = durable_seq_ = seq;
+  applied_head_ = durable_head_ = head;
   last_ts_ = state_.ledger().last_timestamp();
   return Status::Ok();
 }
@@ -82,7 +95,8 @@ Status Engine::Shutdown() {
       stopping_ = true;
     }
     queue_cv_.notify_one();
-    if (writer_.joinable()) writer_.join();
+    if (writer_.joinable()) writer_.join();  // drains the queue, then tells the committer
+    if (committer_.joinable()) committer_.join();
     std::unique_lock state_lock(state_mu_);
     shutdown_status_ = batches_since_snapshot_ > 0 ? WriteSnapshotLocked() : Status::Ok();
   });
@@ -106,20 +120,26 @@ void Engine::WriterLoop() {
       snapshot_requests_.clear();
       lock.unlock();
       std::unique_lock state_lock(state_mu_);
+      DrainLocked(state_lock);
       Status s = WriteSnapshotLocked();
       state_lock.unlock();
       for (auto& r : requests) r.set_value(s);
       lock.lock();
     }
     if (queue_.empty()) {
-      if (stopping_) return;  // drained: every submitted command was answered
+      if (stopping_) break;  // drained: every submitted command has a job
       continue;
     }
     std::vector<Pending> batch = TakeBatch(lock);
     lock.unlock();
-    ProcessBatch(batch);
+    PushJob(ApplyBatch(std::move(batch)));
     lock.lock();
   }
+  {
+    std::lock_guard commit_lock(commit_mu_);
+    writer_done_ = true;
+  }
+  commit_cv_.notify_all();
 }
 
 bool Engine::TickDue() const {
@@ -154,56 +174,126 @@ Timestamp Engine::Stamp(size_t events) {
   return ts;
 }
 
-void Engine::ProcessBatch(std::vector<Pending>& batch) {
-  std::vector<Command> commands;
-  std::vector<CommandResult> results;
-  commands.reserve(batch.size());
-  results.reserve(batch.size());
-
+Engine::Job Engine::ApplyBatch(std::vector<Pending> batch) {
   std::unique_lock state_lock(state_mu_);
-  const auto t0 = std::chrono::steady_clock::now();
+  // Readers waiting for a durable view go first; see LockDurable.
+  state_cv_.wait(state_lock, [this] { return readers_waiting_.load() == 0; });
+  if (options_.snapshot_every_batches > 0 &&
+      batches_since_snapshot_ >= options_.snapshot_every_batches) {
+    DrainLocked(state_lock);
+    // A failed periodic snapshot costs only a longer replay; the next try
+    // comes after another batch.
+    (void)WriteSnapshotLocked();
+  }
+  const auto start = std::chrono::steady_clock::now();
+  Job job;
+  job.results.reserve(batch.size());
+  std::vector<Command> commands;
+  commands.reserve(batch.size());
   ledger::Ledger& ledger = state_.mutable_ledger();
   ledger.BeginBatch();
   for (Pending& p : batch) {
     p.command.ts = Stamp(EventCount(p.command.body));
-    results.push_back(state_.Apply(p.command));
+    job.results.push_back(state_.Apply(p.command));
     commands.push_back(std::move(p.command));
   }
-  storage::JournalEntry entry = MakeEntry(seq_ + 1, head_, commands);
-  storage::Projection projection = BuildProjection(ledger, ledger.Changes());
-  const auto t1 = std::chrono::steady_clock::now();
-  Status status = store_->Commit(entry, projection);
-  const auto t2 = std::chrono::steady_clock::now();
-  stats_.apply_ns += static_cast<uint64_t>(std::chrono::nanoseconds(t1 - t0).count());
-  stats_.commit_ns += static_cast<uint64_t>(std::chrono::nanoseconds(t2 - t1).count());
-  stats_.batches++;
-  stats_.commands += batch.size();
+  job.entry = MakeEntry(applied_seq_ + 1, applied_head_, commands);
+  job.projection = BuildProjection(ledger, ledger.Changes());
+  job.batch = std::move(batch);
+  job.generation = generation_;
+  applied_seq_ = job.entry.seq;
+  applied_head_ = job.entry.hash;
+  stats_.apply_ns += NanosSince(start);
+  stats_.applied_batches++;
+  return job;
+}
+
+void Engine::PushJob(Job job) {
+  std::unique_lock lock(commit_mu_);
+  // One job waits while one commits: the writer runs at most one batch ahead.
+  commit_cv_.wait(lock, [this] { return commit_queue_.empty(); });
+  commit_queue_.push_back(std::move(job));
+  commit_cv_.notify_all();
+}
+
+void Engine::CommitterLoop() {
+  std::unique_lock lock(commit_mu_);
+  while (true) {
+    commit_cv_.wait(lock, [this] { return !commit_queue_.empty() || writer_done_; });
+    if (commit_queue_.empty()) return;  // the writer is done and everything is committed
+    Job job = std::move(commit_queue_.front());
+    commit_queue_.pop_front();
+    commit_cv_.notify_all();
+    lock.unlock();
+    // Only this thread changes generation_ (in FinishJob), so reading it
+    // without the state lock is safe here.
+    Status status;
+    if (job.generation != generation_) {
+      status = Aborted("an earlier batch failed to commit, so this one was rolled back with it");
+    } else {
+      const auto start = std::chrono::steady_clock::now();
+      status = store_->Commit(job.entry, job.projection);
+      const uint64_t commit_ns = NanosSince(start);
+      std::unique_lock state_lock(state_mu_);
+      stats_.commit_ns += commit_ns;
+    }
+    FinishJob(job, std::move(status));
+    lock.lock();
+  }
+}
+
+void Engine::FinishJob(Job& job, Status status) {
+  {
+    std::unique_lock state_lock(state_mu_);
+    stats_.batches++;
+    stats_.commands += job.batch.size();
+    if (status.ok()) {
+      state_.mutable_ledger().CommitBatch();
+      durable_seq_ = job.entry.seq;
+      durable_head_ = job.entry.hash;
+      ++batches_since_snapshot_;
+    } else {
+      stats_.failed_batches++;
+      if (job.generation == generation_) {
+        // Undo this batch and every batch applied after it; those are
+        // failed when they reach the committer (their generation is old).
+        state_.mutable_ledger().RollbackBatch();
+        applied_seq_ = durable_seq_;
+        applied_head_ = durable_head_;
+        ++generation_;
+      }
+    }
+  }
+  state_cv_.notify_all();
   if (!status.ok()) {
-    stats_.failed_batches++;
-    ledger.RollbackBatch();
-    state_lock.unlock();
-    Status failed = status.WithContext("batch " + std::to_string(entry.seq) + " not committed");
-    for (Pending& p : batch) p.promise.set_value(failed);
+    Status failed =
+        status.WithContext("batch " + std::to_string(job.entry.seq) + " not committed");
+    for (Pending& p : job.batch) p.promise.set_value(failed);
     return;
   }
-  ledger.CommitBatch();
-  seq_ = entry.seq;
-  head_ = entry.hash;
-  ++batches_since_snapshot_;
-  if (options_.snapshot_every_batches > 0 &&
-      batches_since_snapshot_ >= options_.snapshot_every_batches) {
-    // A failed periodic snapshot costs only a longer replay; the next try
-    // comes after another interval.
-    (void)WriteSnapshotLocked();
+  for (size_t i = 0; i < job.batch.size(); ++i) {
+    job.batch[i].promise.set_value(std::move(job.results[i]));
   }
-  state_lock.unlock();
-  for (size_t i = 0; i < batch.size(); ++i) batch[i].promise.set_value(std::move(results[i]));
+}
+
+void Engine::DrainLocked(std::unique_lock<std::shared_mutex>& lock) {
+  state_cv_.wait(lock, [this] { return applied_seq_ == durable_seq_; });
+}
+
+std::shared_lock<std::shared_mutex> Engine::LockDurable() const {
+  readers_waiting_.fetch_add(1);
+  std::shared_lock lock(state_mu_);
+  state_cv_.wait(lock, [this] { return applied_seq_ == durable_seq_; });
+  readers_waiting_.fetch_sub(1);
+  state_cv_.notify_all();  // the writer may be waiting for readers to finish
+  return lock;
 }
 
 Status Engine::WriteSnapshotLocked() {
+  BG_CHECK(applied_seq_ == durable_seq_) << "snapshot of a state that is not durable";
   storage::SnapshotRecord snapshot;
-  snapshot.seq = seq_;
-  snapshot.chain_head = head_;
+  snapshot.seq = durable_seq_;
+  snapshot.chain_head = durable_head_;
   state_.Encode(&snapshot.state);
   snapshot.state_hash = HashBytes(snapshot.state);
   Status s = store_->SaveSnapshot(snapshot);
@@ -218,16 +308,16 @@ EngineStats Engine::stats() const {
 
 uint64_t Engine::last_seq() const {
   std::shared_lock lock(state_mu_);
-  return seq_;
+  return durable_seq_;
 }
 
 Hash256 Engine::chain_head() const {
   std::shared_lock lock(state_mu_);
-  return head_;
+  return durable_head_;
 }
 
 Hash256 Engine::StateHash() const {
-  std::shared_lock lock(state_mu_);
+  std::shared_lock lock = LockDurable();
   return state_.Hash();
 }
 

@@ -1,14 +1,18 @@
 // Engine: the one writer. Callers on any thread submit commands and wait for
 // their results; a single writer thread takes a batch of queued commands (up
-// to a size, or a short time window), stamps each with the logical clock,
-// applies them to the State, and makes the batch durable in ONE storage
-// transaction (journal entry + projections) before answering anyone. If the
-// store fails the commit, every caller in the batch gets the error and the
-// state is rolled back to exactly what it was before the batch.
+// to a size, or a short time window), stamps each with the logical clock and
+// applies them to the State; a committer thread then makes the batch durable
+// in ONE storage transaction (journal entry + projections) before anyone in
+// it is answered. While batch N is being committed the writer already
+// applies batch N+1 (a two-stage pipeline: CPU on one core, SQLite on the
+// other). If the store fails a commit, every caller of that batch and of any
+// batch applied after it gets the error, and the state is rolled back to
+// exactly what it was before the failed batch.
 //
 // The logical clock is max(clock.Now(), last + 1): monotonic even when the
-// wall clock jumps back. Queries read a consistent view through Read(), which
-// never sees a batch that is not yet durable.
+// wall clock jumps back. Queries read through Read(), which waits until every
+// applied batch is durable (the writer pauses while a reader waits), so a
+// reader never sees a batch that could still fail.
 //
 // On Open the state is rebuilt from the latest snapshot plus the journal
 // after it, verifying the hash chain and the snapshot's state hash; a
@@ -17,6 +21,7 @@
 // Thread-safety: Submit, Execute, Read and the accessors are thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -55,7 +60,8 @@ struct RecoveryInfo {
 
 // Counters since Open, for benchmarks and /metrics.
 struct EngineStats {
-  uint64_t batches = 0;
+  uint64_t applied_batches = 0;  // applied by the writer (some may still be committing)
+  uint64_t batches = 0;          // finished: committed or failed
   uint64_t commands = 0;
   uint64_t failed_batches = 0;
   uint64_t apply_ns = 0;   // applying commands and building the entry/projection
@@ -80,7 +86,7 @@ class Engine {
   // Calls f(const State&) under the read lock and returns what it returns.
   template <typename F>
   auto Read(F&& f) const {
-    std::shared_lock lock(state_mu_);
+    std::shared_lock lock = LockDurable();
     return f(static_cast<const State&>(state_));
   }
 
@@ -101,13 +107,27 @@ class Engine {
     Command command;
     std::promise<Result<CommandResult>> promise;
   };
+  // A batch applied by the writer, waiting for (or in) its commit.
+  struct Job {
+    std::vector<Pending> batch;
+    std::vector<CommandResult> results;
+    storage::JournalEntry entry;
+    storage::Projection projection;
+    uint64_t generation = 0;
+  };
 
   Engine(storage::Store* store, const Clock* clock, EngineOptions options);
   Status Recover();
   void WriterLoop();
+  void CommitterLoop();
   std::vector<Pending> TakeBatch(std::unique_lock<std::mutex>& lock);
-  void ProcessBatch(std::vector<Pending>& batch);
+  Job ApplyBatch(std::vector<Pending> batch);
+  void FinishJob(Job& job, Status status);
+  void PushJob(Job job);
   Timestamp Stamp(size_t events);
+  // Waits until every applied batch is durable; the state lock is held.
+  void DrainLocked(std::unique_lock<std::shared_mutex>& lock);
+  std::shared_lock<std::shared_mutex> LockDurable() const;
   Status WriteSnapshotLocked();
   bool TickDue() const;
 
@@ -115,13 +135,19 @@ class Engine {
   const Clock* const clock_;
   const EngineOptions options_;
 
-  mutable std::shared_mutex state_mu_;  // guards state_, seq_, head_
+  // state_mu_ guards the state and everything down to stats_.
+  mutable std::shared_mutex state_mu_;
+  mutable std::condition_variable_any state_cv_;  // durable_seq_ moved, readers left
+  mutable std::atomic<int> readers_waiting_{0};
   State state_;
-  uint64_t seq_ = 0;
-  Hash256 head_{};
-  Timestamp last_ts_ = 0;  // writer thread only
+  uint64_t applied_seq_ = 0;  // last batch applied to state_
+  Hash256 applied_head_{};
+  uint64_t durable_seq_ = 0;  // last batch committed by the store
+  Hash256 durable_head_{};
+  uint64_t generation_ = 0;  // bumped when a failed commit rolls back the pipeline
   uint64_t batches_since_snapshot_ = 0;
-  EngineStats stats_;  // guarded by state_mu_
+  EngineStats stats_;
+  Timestamp last_ts_ = 0;  // writer thread only
   RecoveryInfo recovery_;
 
   std::mutex queue_mu_;
@@ -129,7 +155,15 @@ class Engine {
   std::deque<Pending> queue_;
   std::vector<std::promise<Status>> snapshot_requests_;
   bool stopping_ = false;
+
+  std::mutex commit_mu_;
+  std::condition_variable commit_cv_;
+  std::deque<Job> commit_queue_;  // at most one job waits while one commits
+  bool committing_ = false;
+  bool writer_done_ = false;
+
   std::thread writer_;
+  std::thread committer_;
   std::once_flag shutdown_once_;
   Status shutdown_status_;
 };

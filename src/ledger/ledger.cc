@@ -436,28 +436,30 @@ void Ledger::RollbackTo(size_t mark) {
 }
 
 void Ledger::BeginBatch() {
-  BG_CHECK(!in_batch_) << "BeginBatch inside a batch";
-  BG_CHECK(undo_.empty());
-  in_batch_ = true;
-  batch_first_transfer_ = static_cast<uint32_t>(transfers_.size());
-  batch_last_timestamp_ = last_timestamp_;
+  if (open_batches_.empty()) BG_CHECK(undo_.empty());
+  open_batches_.push_back(BatchMark{undo_.size(), static_cast<uint32_t>(transfers_.size()),
+                                    last_timestamp_});
 }
 
 BatchChanges Ledger::Changes() const {
+  BG_CHECK(!open_batches_.empty()) << "Changes outside a batch";
+  const BatchMark& mark = open_batches_.back();
+  const std::span<const Undo> undo = std::span<const Undo>(undo_).subspan(mark.undo);
   BatchChanges changes;
-  changes.first_new_transfer = batch_first_transfer_;
+  changes.first_new_transfer = mark.first_transfer;
   std::vector<bool> account_seen(accounts_.size(), false);
-  for (const Undo& u : undo_) {
+  size_t created = 0;
+  for (const Undo& u : undo) {
     if (u.kind == UndoKind::kAccountChanged && !account_seen[u.index]) {
       account_seen[u.index] = true;
       changes.accounts.push_back(u.index);
-    } else if (u.kind == UndoKind::kPendingChanged && u.index < batch_first_transfer_) {
+    } else if (u.kind == UndoKind::kPendingChanged && u.index < mark.first_transfer) {
       changes.resolved_pending.push_back(u.index);
+    } else if (u.kind == UndoKind::kAccountCreated) {
+      ++created;
     }
   }
   // Accounts created in this batch are the tail of accounts_.
-  size_t created = 0;
-  for (const Undo& u : undo_) created += u.kind == UndoKind::kAccountCreated ? 1 : 0;
   for (size_t i = accounts_.size() - created; i < accounts_.size(); ++i) {
     if (!account_seen[i]) {
       account_seen[i] = true;
@@ -468,20 +470,27 @@ BatchChanges Ledger::Changes() const {
 }
 
 void Ledger::CommitBatch() {
-  BG_CHECK(in_batch_) << "CommitBatch outside a batch";
-  undo_.clear();
-  in_batch_ = false;
+  BG_CHECK(!open_batches_.empty()) << "CommitBatch outside a batch";
+  if (open_batches_.size() == 1) {
+    undo_.clear();
+  } else {
+    // The oldest batch is durable: its undo records are no longer needed.
+    const size_t n = open_batches_[1].undo;
+    undo_.erase(undo_.begin(), undo_.begin() + static_cast<std::ptrdiff_t>(n));
+    for (BatchMark& m : open_batches_) m.undo -= std::min(m.undo, n);
+  }
+  open_batches_.pop_front();
 }
 
 void Ledger::RollbackBatch() {
-  BG_CHECK(in_batch_) << "RollbackBatch outside a batch";
-  RollbackTo(0);
-  last_timestamp_ = batch_last_timestamp_;
-  in_batch_ = false;
+  BG_CHECK(!open_batches_.empty()) << "RollbackBatch outside a batch";
+  RollbackTo(open_batches_.front().undo);
+  last_timestamp_ = open_batches_.front().last_timestamp;
+  open_batches_.clear();
 }
 
 void Ledger::EndCallIfNoBatch() {
-  if (!in_batch_) undo_.clear();
+  if (open_batches_.empty()) undo_.clear();
 }
 
 const Account* Ledger::FindAccount(AccountId id) const {

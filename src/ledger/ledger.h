@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <queue>
 #include <span>
@@ -57,12 +58,19 @@ class Ledger {
   // the deadline heap, which changes nothing observable.)
   std::optional<Timestamp> NextExpiry() const;
 
-  // Batches: between BeginBatch and Commit/Rollback every change is kept in
-  // the undo log; Rollback restores the state exactly as at BeginBatch.
+  // Batches: from BeginBatch on, every change is kept in the undo log.
+  // Several batches may be open at once (the engine applies the next batch
+  // while the previous one is being made durable):
+  //   BeginBatch     opens a batch after the ones already open;
+  //   Changes        what the newest open batch changed so far;
+  //   CommitBatch    the oldest open batch is durable: forget its undo log;
+  //   RollbackBatch  restores the state exactly as at the oldest open
+  //                  batch's BeginBatch, undoing every open batch.
   void BeginBatch();
   BatchChanges Changes() const;
   void CommitBatch();
   void RollbackBatch();
+  size_t open_batches() const { return open_batches_.size(); }
 
   const Account* FindAccount(AccountId id) const;
   const StoredTransfer* FindTransfer(TransferId id) const;
@@ -141,9 +149,12 @@ class Ledger {
   Timestamp last_timestamp_ = 0;
 
   std::vector<Undo> undo_;
-  bool in_batch_ = false;
-  uint32_t batch_first_transfer_ = 0;
-  Timestamp batch_last_timestamp_ = 0;
+  struct BatchMark {
+    size_t undo;              // undo_.size() at BeginBatch
+    uint32_t first_transfer;  // transfers_.size() at BeginBatch
+    Timestamp last_timestamp;
+  };
+  std::deque<BatchMark> open_batches_;
 };
 
 }  // namespace bg::ledger

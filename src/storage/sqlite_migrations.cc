@@ -71,8 +71,8 @@ CREATE TABLE transfers (
 );
 
 -- Lookups by external reference (orders, usage records) and by hold.
-CREATE INDEX transfers_reference ON transfers(reference);
-CREATE INDEX transfers_pending_id ON transfers(pending_id);
+CREATE INDEX transfers_reference ON transfers(reference) WHERE reference != 0;
+CREATE INDEX transfers_pending_id ON transfers(pending_id) WHERE pending_id != 0;
 )sql";
 
 // Append only; versions strictly increase by one.

@@ -1,10 +1,13 @@
 #include "storage/sqlite_store.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <limits>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <utility>
 
@@ -345,6 +348,72 @@ Status EnableWal(sqlite3* db) {
 
 }  // namespace
 
+// WalCheckpointer: a second connection to the same file whose only job is
+// PASSIVE checkpoints, run on its own thread whenever a commit nudges it.
+// SQLite's automatic checkpoint would otherwise run inside the writer's
+// COMMIT, copying every page the batch touched into the database file and
+// fsyncing it before the batch can be acknowledged. A passive checkpoint
+// never blocks the writer; the WAL restarts from its beginning once a
+// checkpoint has caught up.
+class WalCheckpointer {
+ public:
+  static Result<std::unique_ptr<WalCheckpointer>> Start(const std::string& path) {
+    sqlite3* db = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                                   nullptr);
+    std::unique_ptr<WalCheckpointer> c(new WalCheckpointer(db));
+    if (rc != SQLITE_OK) return SqliteError(db, rc, "open checkpoint connection");
+    sqlite3_busy_timeout(db, kBusyTimeoutMs);
+    c->thread_ = std::thread([raw = c.get()] { raw->Loop(); });
+    return c;
+  }
+
+  ~WalCheckpointer() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    if (thread_.joinable()) thread_.join();
+    sqlite3_close(db_);
+  }
+  WalCheckpointer(const WalCheckpointer&) = delete;
+  WalCheckpointer& operator=(const WalCheckpointer&) = delete;
+
+  void Nudge() {
+    {
+      std::lock_guard lock(mu_);
+      nudged_ = true;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  explicit WalCheckpointer(sqlite3* db) : db_(db) {}
+
+  void Loop() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      cv_.wait(lock, [this] { return stop_ || nudged_; });
+      if (stop_) return;
+      nudged_ = false;
+      lock.unlock();
+      // Failure (busy, I/O) only leaves the WAL longer; the next nudge retries.
+      (void)sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      lock.lock();
+    }
+  }
+
+  sqlite3* db_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool nudged_ = false;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+SqliteStore::SqliteStore(sqlite3* db) : db_(db) {}
+
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& options) {
   sqlite3* db = nullptr;
   // NOMUTEX: the store is single-threaded by contract (see the header), so
@@ -359,10 +428,14 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   if (status.ok()) status = Migrate(db);
   if (status.ok()) status = store->PrepareStatements();
   if (!status.ok()) return status.WithContext("open sqlite store " + options.path);
+  auto checkpointer = WalCheckpointer::Start(options.path);
+  if (!checkpointer.ok()) return checkpointer.status().WithContext("open sqlite store " + options.path);
+  store->checkpointer_ = std::move(*checkpointer);
   return store;
 }
 
 SqliteStore::~SqliteStore() {
+  checkpointer_.reset();  // its connection closes before ours
   for (sqlite3_stmt* stmt :
        {begin_, commit_, rollback_, last_seq_, insert_journal_, upsert_account_, upsert_accounts_,
         insert_transfer_, insert_transfers_, update_pending_, upsert_snapshot_, prune_snapshots_,
@@ -378,6 +451,8 @@ Status SqliteStore::Configure(const SqliteOptions& options) {
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   BG_RETURN_IF_ERROR(EnableWal(db_));
   BG_RETURN_IF_ERROR(Exec(db_, SyncPragma(options.sync)));
+  // Checkpoints run on WalCheckpointer's connection, not inside COMMIT.
+  BG_RETURN_IF_ERROR(Exec(db_, "PRAGMA wal_autocheckpoint=0"));
   // A batch touches ~13k rows and their index pages; a 64 MiB page cache
   // keeps them from spilling to the WAL before COMMIT.
   return Exec(db_, "PRAGMA cache_size=-65536");
@@ -440,6 +515,7 @@ Status SqliteStore::InTransaction(const std::function<Status()>& body) {
 Status SqliteStore::Commit(const JournalEntry& entry, const Projection& projection) {
   const Status status = InTransaction([&] { return WriteBatch(entry, projection); });
   if (!status.ok()) return status.WithContext("commit journal entry " + std::to_string(entry.seq));
+  checkpointer_->Nudge();
   return status;
 }
 

@@ -24,6 +24,8 @@ struct sqlite3_stmt;
 
 namespace bg::storage {
 
+class WalCheckpointer;
+
 struct SqliteOptions {
   std::string path;
   // kFull: a committed batch survives power loss. kNormal: it survives a
@@ -57,7 +59,7 @@ class SqliteStore final : public Store {
   Result<uint64_t> LastSeq();
 
  private:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  explicit SqliteStore(sqlite3* db);
 
   Status Configure(const SqliteOptions& options);
   Status PrepareStatements();
@@ -72,6 +74,9 @@ class SqliteStore final : public Store {
   Status WriteSnapshot(const SnapshotRecord& snapshot);
 
   sqlite3* db_ = nullptr;
+  // Copies the WAL into the database file on its own connection and thread,
+  // so that the writer's COMMIT pays only for the WAL append and its fsync.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
   // Prepared once in Open, finalized in the destructor.
   sqlite3_stmt* begin_ = nullptr;
   sqlite3_stmt* commit_ = nullptr;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 
 #include "storage/store.h"
 
@@ -16,8 +18,32 @@ class FaultyStore final : public storage::Store {
   void FailNextCommits(int n) { fail_commits_ = n; }
   int commits_attempted() const { return commits_attempted_; }
 
+  // While held, Commit blocks (after counting the attempt) until released:
+  // lets a test line up batches behind a commit in progress.
+  void HoldCommits() {
+    std::lock_guard lock(mu_);
+    held_ = true;
+  }
+  void ReleaseCommits() {
+    {
+      std::lock_guard lock(mu_);
+      held_ = false;
+    }
+    cv_.notify_all();
+  }
+  // Waits until `n` commits have been attempted.
+  void WaitForAttempts(int n) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return commits_attempted_ >= n; });
+  }
+
   Status Commit(const storage::JournalEntry& entry, const storage::Projection& p) override {
-    ++commits_attempted_;
+    {
+      std::unique_lock lock(mu_);
+      ++commits_attempted_;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return !held_; });
+    }
     if (fail_commits_ > 0) {
       --fail_commits_;
       return Unavailable("injected fault: disk I/O error during commit");
@@ -41,6 +67,9 @@ class FaultyStore final : public storage::Store {
 
  private:
   storage::Store* inner_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool held_ = false;
   std::atomic<int> fail_commits_{0};
   std::atomic<int> commits_attempted_{0};
 };

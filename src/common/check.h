@@ -32,7 +32,7 @@ struct Voidify {
 
 }  // namespace bg::internal
 
-#define BG_CHECK(condition)                 \
-  (condition) ? static_cast<void>(0)        \
-              : ::bg::internal::Voidify() & \
-                    ::bg::internal::CheckFailure(#condition, __FILE__, __LINE__)
+#define BG_CHECK(condition)  \
+  (condition)                \
+      ? static_cast<void>(0) \
+      : ::bg::internal::Voidify() & ::bg::internal::CheckFailure(#condition, __FILE__, __LINE__)

@@ -34,7 +34,7 @@ std::string Money::ToYuanString() const {
   uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(fen_) : static_cast<uint64_t>(fen_);
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%s%llu.%02llu", negative ? "-" : "",
-                static_cast<unsigned long long>(magnitude / 100),  // NOLINT(google-runtime-int)
+                static_cast<unsigned long long>(magnitude / 100),   // NOLINT(google-runtime-int)
                 static_cast<unsigned long long>(magnitude % 100));  // NOLINT(google-runtime-int)
   return buf;
 }

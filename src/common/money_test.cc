@@ -1,8 +1,8 @@
 #include "common/money.h"
 
-#include <gtest/gtest.h>
-
 #include <limits>
+
+#include <gtest/gtest.h>
 
 namespace bg {
 namespace {

@@ -1,8 +1,8 @@
 #include "common/rng.h"
 
-#include <gtest/gtest.h>
-
 #include <set>
+
+#include <gtest/gtest.h>
 
 namespace bg {
 namespace {

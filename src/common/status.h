@@ -18,16 +18,16 @@ namespace bg {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,    // malformed input
-  kNotFound,           // a named thing does not exist
-  kAlreadyExists,      // creating something that exists
-  kFailedPrecondition, // valid request, wrong state (balance, expiry, ...)
-  kAborted,            // conflict; the caller may retry
-  kResourceExhausted,  // no capacity
+  kInvalidArgument,     // malformed input
+  kNotFound,            // a named thing does not exist
+  kAlreadyExists,       // creating something that exists
+  kFailedPrecondition,  // valid request, wrong state (balance, expiry, ...)
+  kAborted,             // conflict; the caller may retry
+  kResourceExhausted,   // no capacity
   kPermissionDenied,
   kUnauthenticated,
-  kUnavailable,        // transient: shutting down, store unreachable
-  kDataLoss,           // stored data failed verification
+  kUnavailable,  // transient: shutting down, store unreachable
+  kDataLoss,     // stored data failed verification
   kInternal,
 };
 
@@ -61,7 +61,9 @@ class [[nodiscard]] Status {
 
 std::ostream& operator<<(std::ostream& os, const Status& status);
 
-inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+inline Status InvalidArgument(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
 inline Status FailedPrecondition(std::string m) {

@@ -266,8 +266,7 @@ void Engine::FinishJob(Job& job, Status status) {
   }
   state_cv_.notify_all();
   if (!status.ok()) {
-    Status failed =
-        status.WithContext("batch " + std::to_string(job.entry.seq) + " not committed");
+    Status failed = status.WithContext("batch " + std::to_string(job.entry.seq) + " not committed");
     for (Pending& p : job.batch) p.promise.set_value(failed);
     return;
   }

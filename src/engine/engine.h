@@ -53,7 +53,7 @@ struct EngineOptions {
 };
 
 struct RecoveryInfo {
-  uint64_t snapshot_seq = 0;     // 0: started from the empty state
+  uint64_t snapshot_seq = 0;  // 0: started from the empty state
   uint64_t replayed_entries = 0;
   uint64_t replayed_commands = 0;
 };

@@ -1,8 +1,8 @@
 #include "engine/engine.h"
 
-#include <gtest/gtest.h>
-
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "storage/memory_store.h"
 #include "tests/testutil/faulty_store.h"
@@ -105,9 +105,11 @@ TEST_F(EngineTest, RestartRebuildsTheSameStateFromJournalAndFromSnapshot) {
     before = e->StateHash();
     // No clean shutdown yet: the next open must replay the journal.
     storage::MemoryStore copy;
-    ASSERT_TRUE(store_.ReadJournal(0, [&](const storage::JournalEntry& entry) {
-                  return copy.Commit(entry, {});
-                }).ok());
+    ASSERT_TRUE(
+        store_
+            .ReadJournal(0,
+                         [&](const storage::JournalEntry& entry) { return copy.Commit(entry, {}); })
+            .ok());
     auto replayed = OpenEngine(&copy);
     EXPECT_EQ(replayed->StateHash(), before);
     EXPECT_EQ(replayed->recovery().snapshot_seq, 0u);
@@ -280,11 +282,14 @@ TEST_F(EngineTest, CorruptJournalRefusesToStart) {
     Fund(*e, 10);
   }
   storage::MemoryStore copy;
-  ASSERT_TRUE(store_.ReadJournal(0, [&](const storage::JournalEntry& entry) {
-                storage::JournalEntry e = entry;
-                if (e.seq == 2) e.payload[e.payload.size() / 2] ^= 0x40;
-                return copy.Commit(e, {});
-              }).ok());
+  ASSERT_TRUE(store_
+                  .ReadJournal(0,
+                               [&](const storage::JournalEntry& entry) {
+                                 storage::JournalEntry e = entry;
+                                 if (e.seq == 2) e.payload[e.payload.size() / 2] ^= 0x40;
+                                 return copy.Commit(e, {});
+                               })
+                  .ok());
   Result<std::unique_ptr<Engine>> e = Engine::Open(&copy, &clock_, TestOptions());
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.status().code(), StatusCode::kDataLoss);

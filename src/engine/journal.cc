@@ -12,8 +12,7 @@ storage::JournalEntry MakeEntry(uint64_t seq, const Hash256& prev_hash,
   entry.seq = seq;
   entry.prev_hash = prev_hash;
   entry.first_ts = commands.empty() ? 0 : commands.front().ts;
-  entry.last_ts =
-      commands.empty() ? 0 : commands.back().ts + EventCount(commands.back().body) - 1;
+  entry.last_ts = commands.empty() ? 0 : commands.back().ts + EventCount(commands.back().body) - 1;
   Writer w(&entry.payload);
   w.U32(kJournalVersion);
   w.U32(static_cast<uint32_t>(commands.size()));

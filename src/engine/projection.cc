@@ -44,8 +44,8 @@ storage::Projection BuildProjection(const ledger::Ledger& ledger,
     p.transfers.push_back(ToRow(transfers[i]));
   }
   for (uint32_t i : changes.resolved_pending) {
-    p.pending_updates.push_back({transfers[i].transfer.id.value(),
-                                 static_cast<uint8_t>(transfers[i].status)});
+    p.pending_updates.push_back(
+        {transfers[i].transfer.id.value(), static_cast<uint8_t>(transfers[i].status)});
   }
   return p;
 }

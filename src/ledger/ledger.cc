@@ -50,8 +50,10 @@ TransferResult ValidateBody(const Transfer& t) {
 }
 
 // A retry of an id that exists: same body -> kExists, else the first field
-// that differs. For post/void, zero fields mean "as the pending transfer".
-TransferResult CompareExisting(const Transfer& t, const Transfer& e) {
+// that differs. For post/void, zero fields mean "as the pending transfer",
+// whose amount is `hold_amount`: an amount of 0 asks for the whole hold, and
+// a stored void (amount 0) released the whole hold.
+TransferResult CompareExisting(const Transfer& t, const Transfer& e, int64_t hold_amount) {
   if (t.flags != e.flags) return TransferResult::kExistsWithDifferentFlags;
   const bool resolves = Has(t.flags, kPostPending) || Has(t.flags, kVoidPending);
   auto differs = [resolves](uint64_t given, uint64_t stored) {
@@ -65,11 +67,16 @@ TransferResult CompareExisting(const Transfer& t, const Transfer& e) {
   if (differs(t.credit_account_id.value(), e.credit_account_id.value())) {
     return TransferResult::kExistsWithDifferentCreditAccountId;
   }
-  if (differs(static_cast<uint64_t>(t.amount), static_cast<uint64_t>(e.amount))) {
+  if (resolves) {
+    const int64_t asked = t.amount == 0 ? hold_amount : t.amount;
+    const int64_t done = Has(e.flags, kVoidPending) ? hold_amount : e.amount;
+    if (asked != done) return TransferResult::kExistsWithDifferentAmount;
+  } else if (t.amount != e.amount) {
     return TransferResult::kExistsWithDifferentAmount;
   }
   if (t.reference != e.reference) return TransferResult::kExistsWithDifferentReference;
-  if (differs(t.ledger.value(), e.ledger.value())) return TransferResult::kExistsWithDifferentLedger;
+  if (differs(t.ledger.value(), e.ledger.value()))
+    return TransferResult::kExistsWithDifferentLedger;
   if (differs(t.code, e.code)) return TransferResult::kExistsWithDifferentCode;
   return TransferResult::kExists;
 }
@@ -97,11 +104,16 @@ AccountResult ValidateAccount(const Account& a) {
 
 const char* PendingStatusName(PendingStatus status) {
   switch (status) {
-    case PendingStatus::kNone: return "none";
-    case PendingStatus::kOpen: return "open";
-    case PendingStatus::kPosted: return "posted";
-    case PendingStatus::kVoided: return "voided";
-    case PendingStatus::kExpired: return "expired";
+    case PendingStatus::kNone:
+      return "none";
+    case PendingStatus::kOpen:
+      return "open";
+    case PendingStatus::kPosted:
+      return "posted";
+    case PendingStatus::kVoided:
+      return "voided";
+    case PendingStatus::kExpired:
+      return "expired";
   }
   return "unknown";
 }
@@ -115,7 +127,8 @@ std::vector<AccountResult> Ledger::CreateAccounts(std::span<const Account> accou
   for (size_t i = 0; i < accounts.size(); ++i) {
     results.push_back(CreateAccount(accounts[i], first_ts + i));
   }
-  if (!accounts.empty()) last_timestamp_ = std::max(last_timestamp_, first_ts + accounts.size() - 1);
+  if (!accounts.empty())
+    last_timestamp_ = std::max(last_timestamp_, first_ts + accounts.size() - 1);
   EndCallIfNoBatch();
   return results;
 }
@@ -185,7 +198,11 @@ std::vector<TransferResult> Ledger::CreateTransfers(std::span<const Transfer> tr
 TransferResult Ledger::CreateTransfer(const Transfer& t, Timestamp ts) {
   if (TransferResult r = ValidateBody(t); r != TransferResult::kOk) return r;
   if (auto it = transfer_index_.find(t.id); it != transfer_index_.end()) {
-    return CompareExisting(t, transfers_[it->second].transfer);
+    const Transfer& e = transfers_[it->second].transfer;
+    const bool resolves = Has(e.flags, kPostPending) || Has(e.flags, kVoidPending);
+    const int64_t hold_amount =
+        resolves ? transfers_[transfer_index_.at(e.pending_id)].transfer.amount : 0;
+    return CompareExisting(t, e, hold_amount);
   }
   if (auto it = failed_index_.find(t.id); it != failed_index_.end()) return it->second;
   if (Has(t.flags, kPostPending) || Has(t.flags, kVoidPending)) return ResolvePending(t, ts);
@@ -208,11 +225,14 @@ TransferResult Ledger::CreateSimple(const Transfer& t, Timestamp ts) {
   int64_t dr_pending = dr.debits_pending, dr_posted = dr.debits_posted;
   int64_t cr_pending = cr.credits_pending, cr_posted = cr.credits_posted;
   if (pending) {
-    if (!CheckedAdd(dr_pending, t.amount, &dr_pending)) return TransferResult::kOverflowsDebitsPending;
-    if (!CheckedAdd(cr_pending, t.amount, &cr_pending)) return TransferResult::kOverflowsCreditsPending;
+    if (!CheckedAdd(dr_pending, t.amount, &dr_pending))
+      return TransferResult::kOverflowsDebitsPending;
+    if (!CheckedAdd(cr_pending, t.amount, &cr_pending))
+      return TransferResult::kOverflowsCreditsPending;
   } else {
     if (!CheckedAdd(dr_posted, t.amount, &dr_posted)) return TransferResult::kOverflowsDebitsPosted;
-    if (!CheckedAdd(cr_posted, t.amount, &cr_posted)) return TransferResult::kOverflowsCreditsPosted;
+    if (!CheckedAdd(cr_posted, t.amount, &cr_posted))
+      return TransferResult::kOverflowsCreditsPosted;
   }
   int64_t dr_total = 0, cr_total = 0;
   if (!CheckedAdd(dr_pending, dr_posted, &dr_total)) return TransferResult::kOverflowsDebits;
@@ -220,7 +240,8 @@ TransferResult Ledger::CreateSimple(const Transfer& t, Timestamp ts) {
   Timestamp expires_at = 0;
   if (pending && t.timeout != 0) {
     const uint64_t timeout_ns = uint64_t{t.timeout} * kNanosPerSecond;
-    if (__builtin_add_overflow(ts, timeout_ns, &expires_at)) return TransferResult::kOverflowsTimeout;
+    if (__builtin_add_overflow(ts, timeout_ns, &expires_at))
+      return TransferResult::kOverflowsTimeout;
   }
   // Pending holds count against the limits (TigerBeetle's exceeds_credits).
   if (Has(dr.flags, kDebitsMustNotExceedCredits) && dr_total > dr.credits_posted) {
@@ -367,7 +388,9 @@ void Ledger::ExpireOne(uint32_t index) {
 }
 
 void Ledger::RecordFailure(TransferId id, TransferResult r) {
-  failed_index_.emplace(id, r);
+  // A retry of a burnt id returns its first failure again: recording it twice
+  // would grow failed_, and undoing the copy would erase the original.
+  if (!failed_index_.emplace(id, r).second) return;
   failed_.emplace_back(id, r);
   undo_.push_back(Undo{.kind = UndoKind::kFailedRecorded});
 }
@@ -383,13 +406,13 @@ void Ledger::AppendTransfer(const Transfer& t, Timestamp ts, PendingStatus statu
 
 void Ledger::SaveAccount(uint32_t index) {
   const Account& a = accounts_[index];
-  undo_.push_back(Undo{.kind = UndoKind::kAccountChanged,
-                       .flags = a.flags,
-                       .index = index,
-                       .words = {static_cast<uint64_t>(a.debits_pending),
-                                 static_cast<uint64_t>(a.debits_posted),
-                                 static_cast<uint64_t>(a.credits_pending),
-                                 static_cast<uint64_t>(a.credits_posted)}});
+  undo_.push_back(Undo{
+      .kind = UndoKind::kAccountChanged,
+      .flags = a.flags,
+      .index = index,
+      .words = {static_cast<uint64_t>(a.debits_pending), static_cast<uint64_t>(a.debits_posted),
+                static_cast<uint64_t>(a.credits_pending),
+                static_cast<uint64_t>(a.credits_posted)}});
 }
 
 void Ledger::SetPendingStatus(uint32_t index, PendingStatus status) {
@@ -420,9 +443,16 @@ void Ledger::RollbackTo(size_t mark) {
         transfer_index_.erase(transfers_.back().transfer.id);
         transfers_.pop_back();
         break;
-      case UndoKind::kPendingChanged:
-        transfers_[u.index].status = u.status;
+      case UndoKind::kPendingChanged: {
+        StoredTransfer& s = transfers_[u.index];
+        s.status = u.status;
+        // NextExpiry may have dropped the entry of this hold while it was
+        // resolved; a duplicate entry is skipped by LiveHold.
+        if (s.status == PendingStatus::kOpen && s.expires_at != 0) {
+          expiries_.push(ExpiryEntry{s.expires_at, s.transfer.timestamp, s.transfer.id});
+        }
         break;
+      }
       case UndoKind::kFailedRecorded:
         failed_index_.erase(failed_.back().first);
         failed_.pop_back();
@@ -437,8 +467,8 @@ void Ledger::RollbackTo(size_t mark) {
 
 void Ledger::BeginBatch() {
   if (open_batches_.empty()) BG_CHECK(undo_.empty());
-  open_batches_.push_back(BatchMark{undo_.size(), static_cast<uint32_t>(transfers_.size()),
-                                    last_timestamp_});
+  open_batches_.push_back(
+      BatchMark{undo_.size(), static_cast<uint32_t>(transfers_.size()), last_timestamp_});
 }
 
 BatchChanges Ledger::Changes() const {

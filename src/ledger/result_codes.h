@@ -98,9 +98,7 @@ std::string_view TransferResultName(TransferResult r);
 
 // A failure decided against the ledger's state: the id is burnt (a retry,
 // even with a different body, returns this same result).
-inline bool IsStateFailure(TransferResult r) {
-  return r >= TransferResult::kDebitAccountNotFound;
-}
+inline bool IsStateFailure(TransferResult r) { return r >= TransferResult::kDebitAccountNotFound; }
 // The transfer exists now (created, or created earlier with the same body).
 inline bool IsSuccess(TransferResult r) {
   return r == TransferResult::kOk || r == TransferResult::kExists;

@@ -31,7 +31,7 @@ inline constexpr uint16_t kTransferFlagsKnown = 0x3f;
 struct Account {
   AccountId id{};
   LedgerId ledger{};
-  uint16_t code = 0;   // what kind of account (budget, voucher, wallet, ...)
+  uint16_t code = 0;  // what kind of account (budget, voucher, wallet, ...)
   uint16_t flags = 0;
   uint64_t owner = 0;  // reference to the owner (programme, enterprise, provider)
   int64_t debits_pending = 0;
@@ -49,10 +49,10 @@ struct Transfer {
   AccountId credit_account_id{};
   int64_t amount = 0;
   TransferId pending_id{};  // for post/void: the pending transfer resolved
-  uint64_t reference = 0; // e.g. the order id this movement belongs to
-  uint32_t timeout = 0;   // seconds; pending transfers only; 0 = never expires
+  uint64_t reference = 0;   // e.g. the order id this movement belongs to
+  uint32_t timeout = 0;     // seconds; pending transfers only; 0 = never expires
   LedgerId ledger{};
-  uint16_t code = 0;      // why the money moved (grant, hold, charge, ...)
+  uint16_t code = 0;  // why the money moved (grant, hold, charge, ...)
   uint16_t flags = 0;
   Timestamp timestamp = 0;  // set by the ledger when created
 

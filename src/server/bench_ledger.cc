@@ -45,11 +45,11 @@ std::vector<ledger::Account> MakeAccounts(uint64_t n) {
   std::vector<ledger::Account> accounts;
   accounts.reserve(n);
   for (uint64_t i = 1; i <= n; ++i) {
-    accounts.push_back(ledger::Account{
-        .id = AccountId(i),
-        .ledger = kCny,
-        .code = 1,
-        .flags = i == 1 ? uint16_t{0} : ledger::kDebitsMustNotExceedCredits});
+    accounts.push_back(
+        ledger::Account{.id = AccountId(i),
+                        .ledger = kCny,
+                        .code = 1,
+                        .flags = i == 1 ? uint16_t{0} : ledger::kDebitsMustNotExceedCredits});
   }
   return accounts;
 }
@@ -154,11 +154,12 @@ Result<Run> RunEngine(const LedgerBenchOptions& o, const std::vector<ledger::Tra
   while (!in_flight.empty()) BG_RETURN_IF_ERROR(finish_one());
   const auto total = Clock::now() - start;
   const engine::EngineStats stats = engine->stats();
-  std::printf("    engine: %llu batches, %.1f commands/batch, apply %.1f ms/batch, commit %.1f ms/batch\n",
-              static_cast<unsigned long long>(stats.batches),  // NOLINT(google-runtime-int)
-              static_cast<double>(stats.commands) / static_cast<double>(stats.batches),
-              static_cast<double>(stats.apply_ns) / 1e6 / static_cast<double>(stats.batches),
-              static_cast<double>(stats.commit_ns) / 1e6 / static_cast<double>(stats.batches));
+  std::printf(
+      "    engine: %llu batches, %.1f commands/batch, apply %.1f ms/batch, commit %.1f ms/batch\n",
+      static_cast<unsigned long long>(stats.batches),  // NOLINT(google-runtime-int)
+      static_cast<double>(stats.commands) / static_cast<double>(stats.batches),
+      static_cast<double>(stats.apply_ns) / 1e6 / static_cast<double>(stats.batches),
+      static_cast<double>(stats.commit_ns) / 1e6 / static_cast<double>(stats.batches));
   *balances_hash = engine->Read([](const engine::State& s) { return BalancesHash(s.ledger()); });
   return Summarise(transfers.size(), total, std::move(latencies));
 }
@@ -195,30 +196,33 @@ Status RunLedgerBench(const LedgerBenchOptions& o) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   std::printf("ledger bench: %llu accounts, %llu transfers in batches of %llu, seed %llu, dir %s\n",
-              static_cast<unsigned long long>(o.accounts),  // NOLINT(google-runtime-int)
-              static_cast<unsigned long long>(o.transfers),  // NOLINT(google-runtime-int)
-              static_cast<unsigned long long>(o.batch),  // NOLINT(google-runtime-int)
+              static_cast<unsigned long long>(o.accounts),            // NOLINT(google-runtime-int)
+              static_cast<unsigned long long>(o.transfers),           // NOLINT(google-runtime-int)
+              static_cast<unsigned long long>(o.batch),               // NOLINT(google-runtime-int)
               static_cast<unsigned long long>(o.seed), dir.c_str());  // NOLINT(google-runtime-int)
   const std::vector<ledger::Transfer> transfers = MakeTransfers(o);
 
   ledger::Ledger memory;
   const Run a = RunMemory(o, transfers, &memory);
-  std::printf("(a) in-memory apply            %12.0f transfers/s   batch p50 %7.2f ms  p99 %7.2f ms\n",
-              a.tps, a.p50_ms, a.p99_ms);
+  std::printf(
+      "(a) in-memory apply            %12.0f transfers/s   batch p50 %7.2f ms  p99 %7.2f ms\n",
+      a.tps, a.p50_ms, a.p99_ms);
   std::fflush(stdout);
 
   Hash256 engine_balances{};
   BG_ASSIGN_OR_RETURN(const Run b, RunEngine(o, transfers, dir + "/engine.db", &engine_balances));
-  std::printf("(b) engine on SQLite (FULL)    %12.0f transfers/s   batch p50 %7.2f ms  p99 %7.2f ms\n",
-              b.tps, b.p50_ms, b.p99_ms);
+  std::printf(
+      "(b) engine on SQLite (FULL)    %12.0f transfers/s   batch p50 %7.2f ms  p99 %7.2f ms\n",
+      b.tps, b.p50_ms, b.p99_ms);
   std::fflush(stdout);
 
   BG_ASSIGN_OR_RETURN(const Run c, RunBaseline(o, transfers, dir + "/baseline.db"));
-  std::printf("(c) SQL ledger, 1 tx/transfer  %12.0f transfers/s   each  p50 %7.2f ms  p99 %7.2f ms"
-              "  (%llu transfers)\n",
-              c.tps, c.p50_ms, c.p99_ms,
-              static_cast<unsigned long long>(  // NOLINT(google-runtime-int)
-                  std::min(o.baseline_transfers, o.transfers)));
+  std::printf(
+      "(c) SQL ledger, 1 tx/transfer  %12.0f transfers/s   each  p50 %7.2f ms  p99 %7.2f ms"
+      "  (%llu transfers)\n",
+      c.tps, c.p50_ms, c.p99_ms,
+      static_cast<unsigned long long>(  // NOLINT(google-runtime-int)
+          std::min(o.baseline_transfers, o.transfers)));
   const bool agree = BalancesHash(memory) == engine_balances;
   std::printf("balances of (a) and (b) agree: %s\n", agree ? "yes" : "NO");
   std::printf("ratio (b)/(c) = %.1fx\n", b.tps / c.tps);

@@ -19,7 +19,7 @@ struct LedgerBenchOptions {
   uint64_t baseline_transfers = 20'000;  // at ~2,500/s the baseline needs ~8 s
   uint64_t in_flight = 8;                // commands the client keeps queued in (b)
   uint64_t seed = 1;
-  std::string dir;                       // where the SQLite files go; "" = a temp dir
+  std::string dir;  // where the SQLite files go; "" = a temp dir
 };
 
 Status RunLedgerBench(const LedgerBenchOptions& options);

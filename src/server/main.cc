@@ -1,8 +1,8 @@
 // baygrid: one binary, many subcommands. This file only parses flags (CLI11
 // is included nowhere else) and hands over to the subcommand's module.
-#include <CLI/CLI.hpp>
-
 #include <cstdio>
+
+#include <CLI/CLI.hpp>
 
 #include "server/bench_ledger.h"
 
@@ -21,11 +21,13 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   ledger->add_option("--batch", ledger_options.batch, "Transfers per command (and per commit)")
       ->capture_default_str();
-  ledger->add_option("--baseline-transfers", ledger_options.baseline_transfers,
-                     "Transfers for the one-transaction-per-transfer baseline")
+  ledger
+      ->add_option("--baseline-transfers", ledger_options.baseline_transfers,
+                   "Transfers for the one-transaction-per-transfer baseline")
       ->capture_default_str();
-  ledger->add_option("--in-flight", ledger_options.in_flight,
-                     "Commands the client keeps queued in the engine run")
+  ledger
+      ->add_option("--in-flight", ledger_options.in_flight,
+                   "Commands the client keeps queued in the engine run")
       ->capture_default_str();
   ledger->add_option("--seed", ledger_options.seed, "Workload seed")->capture_default_str();
   ledger->add_option("--dir", ledger_options.dir, "Directory for the SQLite files (default: temp)");

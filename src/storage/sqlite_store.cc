@@ -359,8 +359,8 @@ class WalCheckpointer {
  public:
   static Result<std::unique_ptr<WalCheckpointer>> Start(const std::string& path) {
     sqlite3* db = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                                   nullptr);
+    const int rc =
+        sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
     std::unique_ptr<WalCheckpointer> c(new WalCheckpointer(db));
     if (rc != SQLITE_OK) return SqliteError(db, rc, "open checkpoint connection");
     sqlite3_busy_timeout(db, kBusyTimeoutMs);
@@ -429,7 +429,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   if (status.ok()) status = store->PrepareStatements();
   if (!status.ok()) return status.WithContext("open sqlite store " + options.path);
   auto checkpointer = WalCheckpointer::Start(options.path);
-  if (!checkpointer.ok()) return checkpointer.status().WithContext("open sqlite store " + options.path);
+  if (!checkpointer.ok())
+    return checkpointer.status().WithContext("open sqlite store " + options.path);
   store->checkpointer_ = std::move(*checkpointer);
   return store;
 }

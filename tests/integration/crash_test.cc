@@ -8,16 +8,16 @@
 //   - the ledger invariants hold.
 // The same database is reused across kills, so recovery runs on the output
 // of earlier recoveries. BG_CRASH_KILLS sets the number of kills (5 default).
-#include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <filesystem>
 #include <map>
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "common/rng.h"
 #include "engine/engine.h"
@@ -74,7 +74,9 @@ std::vector<Transfer> MakeCommand(uint64_t seed, uint32_t round, uint32_t k) {
     if (rng.Percent(30)) t.flags |= ledger::kPending;
     if (!out.empty() && rng.Percent(20) && (out.back().flags & ledger::kPending) != 0) {
       // Resolve the hold just made, in the same chain.
-      t = Transfer{.id = t.id, .pending_id = out.back().id, .reference = base,
+      t = Transfer{.id = t.id,
+                   .pending_id = out.back().id,
+                   .reference = base,
                    .flags = rng.Percent(50) ? ledger::kPostPending : ledger::kVoidPending};
       if ((t.flags & ledger::kPostPending) != 0) t.amount = rng.Range(0, 5);
       out.back().flags |= ledger::kLinked;

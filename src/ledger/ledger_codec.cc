@@ -14,6 +14,8 @@ namespace {
 __extension__ using Int128 = __int128;
 
 constexpr uint32_t kMagic = 0x314c4742;  // "BGL1"
+// A transfer (68 bytes), its hold status (1) and deadline (8).
+constexpr size_t kStoredTransferBytes = 77;
 
 void EncodeAccount(Writer& w, const Account& a) {
   w.U64(a.id.value());
@@ -100,7 +102,8 @@ bool Ledger::Decode(std::span<const uint8_t> in, Ledger* out) {
     if (!DecodeAccount(r, &a)) return false;
     l.accounts_.push_back(a);
   }
-  if (!r.U32(&n)) return false;
+  // A count larger than the bytes left is corruption, not a reason to allocate.
+  if (!r.U32(&n) || n > r.remaining() / kStoredTransferBytes) return false;
   l.transfers_.reserve(n);
   for (uint32_t i = 0; i < n; ++i) {
     StoredTransfer s;

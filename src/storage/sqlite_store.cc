@@ -450,6 +450,12 @@ Status SqliteStore::Configure(const SqliteOptions& options) {
   sqlite3_extended_result_codes(db_, 1);
   // Another process (an audit, a backup) may hold the lock for a moment.
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  // 32 KiB pages: a batch appends tens of thousands of transfer rows and
+  // rewrites every account page; larger pages mean fewer page splits, WAL
+  // frames and B-tree levels. Measured with `baygrid bench ledger`: commit
+  // time per batch 60-72 ms at 4 KiB, 52 ms at 16 KiB, 39 ms at 32 KiB,
+  // 39-49 ms at 64 KiB. Takes effect only when the file is created.
+  BG_RETURN_IF_ERROR(Exec(db_, "PRAGMA page_size=32768"));
   BG_RETURN_IF_ERROR(EnableWal(db_));
   BG_RETURN_IF_ERROR(Exec(db_, SyncPragma(options.sync)));
   // Checkpoints run on WalCheckpointer's connection, not inside COMMIT.

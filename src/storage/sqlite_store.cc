@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include "storage/sqlite_migrations.h"
@@ -193,6 +194,10 @@ Status ReadRows(sqlite3_stmt* stmt, Row (*from_row)(sqlite3_stmt*), std::string_
   return Status::Ok();
 }
 
+// WAL frames (pages) after which a commit asks for a checkpoint: 32 MiB
+// with 32 KiB pages.
+constexpr int kCheckpointFrames = 1024;
+
 // Rows per multi-row INSERT (13 * 64 parameters, well under SQLite's limit).
 // One execution per row spends much of its time starting and stopping the
 // statement. Multi-row statements, OR ROLLBACK and id-sorted rows (below)
@@ -364,6 +369,9 @@ class WalCheckpointer {
     std::unique_ptr<WalCheckpointer> c(new WalCheckpointer(db));
     if (rc != SQLITE_OK) return SqliteError(db, rc, "open checkpoint connection");
     sqlite3_busy_timeout(db, kBusyTimeoutMs);
+    // A connection learns that the file is in WAL mode only when it first
+    // reads it; until then a checkpoint is a silent no-op (log size -1).
+    BG_RETURN_IF_ERROR(EnableWal(db));
     c->thread_ = std::thread([raw = c.get()] { raw->Loop(); });
     return c;
   }
@@ -380,6 +388,16 @@ class WalCheckpointer {
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
+  // One passive checkpoint, now, on the caller's thread.
+  Result<WalCheckpoint> RunNow() {
+    std::lock_guard lock(run_mu_);
+    WalCheckpoint out;
+    const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                             &out.wal_frames, &out.copied_frames);
+    if (rc != SQLITE_OK) return SqliteError(db_, rc, "checkpoint");
+    return out;
+  }
+
   void Nudge() {
     {
       std::lock_guard lock(mu_);
@@ -392,6 +410,7 @@ class WalCheckpointer {
   explicit WalCheckpointer(sqlite3* db) : db_(db) {}
 
   void Loop() {
+    pthread_setname_np(pthread_self(), "bg-checkpoint");
     std::unique_lock lock(mu_);
     while (true) {
       cv_.wait(lock, [this] { return stop_ || nudged_; });
@@ -399,12 +418,13 @@ class WalCheckpointer {
       nudged_ = false;
       lock.unlock();
       // Failure (busy, I/O) only leaves the WAL longer; the next nudge retries.
-      (void)sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      (void)RunNow();
       lock.lock();
     }
   }
 
   sqlite3* db_;
+  std::mutex run_mu_;  // one checkpoint at a time on db_
   std::mutex mu_;
   std::condition_variable cv_;
   bool nudged_ = false;
@@ -458,8 +478,19 @@ Status SqliteStore::Configure(const SqliteOptions& options) {
   BG_RETURN_IF_ERROR(Exec(db_, "PRAGMA page_size=32768"));
   BG_RETURN_IF_ERROR(EnableWal(db_));
   BG_RETURN_IF_ERROR(Exec(db_, SyncPragma(options.sync)));
-  // Checkpoints run on WalCheckpointer's connection, not inside COMMIT.
+  // Checkpoints run on WalCheckpointer's connection, not inside COMMIT; the
+  // hook (which replaces SQLite's auto-checkpoint) only records the WAL size.
   BG_RETURN_IF_ERROR(Exec(db_, "PRAGMA wal_autocheckpoint=0"));
+  // After a checkpoint lets the WAL restart, SQLite truncates a WAL file
+  // that grew past this (a burst can outrun the checkpointer for a while).
+  BG_RETURN_IF_ERROR(Exec(db_, "PRAGMA journal_size_limit=67108864"));
+  sqlite3_wal_hook(
+      db_,
+      [](void* self, sqlite3*, const char*, int frames) {
+        static_cast<SqliteStore*>(self)->wal_frames_ = frames;
+        return SQLITE_OK;
+      },
+      this);
   // A batch touches ~13k rows and their index pages; a 64 MiB page cache
   // keeps them from spilling to the WAL before COMMIT.
   return Exec(db_, "PRAGMA cache_size=-65536");
@@ -522,7 +553,10 @@ Status SqliteStore::InTransaction(const std::function<Status()>& body) {
 Status SqliteStore::Commit(const JournalEntry& entry, const Projection& projection) {
   const Status status = InTransaction([&] { return WriteBatch(entry, projection); });
   if (!status.ok()) return status.WithContext("commit journal entry " + std::to_string(entry.seq));
-  checkpointer_->Nudge();
+  // Checkpoint once the WAL is big enough that a pass copies many batches:
+  // pages rewritten by every batch (accounts, B-tree interiors) are then
+  // copied once per pass instead of once per batch.
+  if (wal_frames_ >= kCheckpointFrames) checkpointer_->Nudge();
   return status;
 }
 
@@ -539,6 +573,8 @@ Status SqliteStore::WriteBatch(const JournalEntry& entry, const Projection& proj
   }
   return Status::Ok();
 }
+
+Result<WalCheckpoint> SqliteStore::Checkpoint() { return checkpointer_->RunNow(); }
 
 Result<uint64_t> SqliteStore::LastSeq() {
   ResetOnExit reset(last_seq_);

@@ -26,6 +26,11 @@ namespace bg::storage {
 
 class WalCheckpointer;
 
+struct WalCheckpoint {
+  int wal_frames = -1;     // frames in the WAL; -1 if the file is not in WAL mode
+  int copied_frames = -1;  // of those, copied into the database file
+};
+
 struct SqliteOptions {
   std::string path;
   // kFull: a committed batch survives power loss. kNormal: it survives a
@@ -58,6 +63,11 @@ class SqliteStore final : public Store {
   // The seq of the last journal entry; 0 when the journal is empty.
   Result<uint64_t> LastSeq();
 
+  // Copies what it can of the WAL into the database file now (a passive
+  // checkpoint; the background thread does the same after each commit).
+  // Thread-safe.
+  Result<WalCheckpoint> Checkpoint();
+
  private:
   explicit SqliteStore(sqlite3* db);
 
@@ -77,6 +87,7 @@ class SqliteStore final : public Store {
   // Copies the WAL into the database file on its own connection and thread,
   // so that the writer's COMMIT pays only for the WAL append and its fsync.
   std::unique_ptr<WalCheckpointer> checkpointer_;
+  int wal_frames_ = 0;  // frames in the WAL after our last commit (sqlite3_wal_hook)
   // Prepared once in Open, finalized in the destructor.
   sqlite3_stmt* begin_ = nullptr;
   sqlite3_stmt* commit_ = nullptr;

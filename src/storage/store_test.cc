@@ -414,6 +414,21 @@ TEST_F(SqliteStoreTest, SavingSnapshotsKeepsOnlyTheLatestTwo) {
             (std::vector<std::string>{"3", "4"}));
 }
 
+TEST_F(SqliteStoreTest, CheckpointsCopyTheWalIntoTheDatabaseFile) {
+  std::unique_ptr<SqliteStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  for (uint64_t seq = 1; seq <= 3; ++seq) {
+    ASSERT_TRUE(store->Commit(Entry(seq), Rows({Account(seq, 100)}, {Transfer(seq)})).ok());
+  }
+  // The background checkpointer may already have copied some frames, but a
+  // checkpoint that knows nothing of the WAL reports -1: that is the bug
+  // (a connection that never read the file) this test guards against.
+  Result<WalCheckpoint> c = store->Checkpoint();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_GT(c->wal_frames, 0);
+  EXPECT_EQ(c->copied_frames, c->wal_frames);
+}
+
 TEST_F(SqliteStoreTest, OpeningAPathInAMissingDirectoryReturnsAClearError) {
   const std::string path = dir_.File("no/such/dir/store.db");
   Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open({.path = path});

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "common/chunked_vector.h"
 #include "common/hash.h"
 #include "ledger/result_codes.h"
 #include "ledger/types.h"
@@ -78,7 +79,8 @@ class Ledger {
   std::optional<TransferResult> FailedResult(TransferId id) const;
 
   std::span<const Account> accounts() const { return accounts_; }
-  std::span<const StoredTransfer> transfers() const { return transfers_; }
+  // In timestamp order; indices are stable (BatchChanges refers to them).
+  const ChunkedVector<StoredTransfer>& transfers() const { return transfers_; }
   size_t failed_count() const { return failed_.size(); }
   Timestamp last_timestamp() const { return last_timestamp_; }
 
@@ -141,7 +143,7 @@ class Ledger {
   using Map = absl::flat_hash_map<K, V, std::hash<K>>;
 
   Map<AccountId, uint32_t> account_index_;
-  std::vector<StoredTransfer> transfers_;  // in timestamp order
+  ChunkedVector<StoredTransfer> transfers_;  // in timestamp order
   Map<TransferId, uint32_t> transfer_index_;
   std::vector<std::pair<TransferId, TransferResult>> failed_;  // in order of failure
   Map<TransferId, TransferResult> failed_index_;

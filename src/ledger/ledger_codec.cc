@@ -104,7 +104,6 @@ bool Ledger::Decode(std::span<const uint8_t> in, Ledger* out) {
   }
   // A count larger than the bytes left is corruption, not a reason to allocate.
   if (!r.U32(&n) || n > r.remaining() / kStoredTransferBytes) return false;
-  l.transfers_.reserve(n);
   for (uint32_t i = 0; i < n; ++i) {
     StoredTransfer s;
     uint8_t status = 0;

@@ -1,0 +1,91 @@
+// ChunkedVector<T>: an append-only sequence stored in fixed-size chunks.
+// Elements never move, so growing it never copies what is stored and never
+// stalls the caller for a reallocation proportional to its size (a
+// std::vector of a million 88-byte transfers copies 88 MB when it doubles,
+// which showed up as 40 ms spikes in the ledger benchmark's p99). Indexing
+// is O(1): chunk = i / kChunk, offset = i % kChunk. Chunk memory is left
+// uninitialised until an element is appended, so a small sequence costs one
+// untouched allocation, not kChunk constructed elements. The default chunk
+// of 1,024 elements keeps an 88-byte element's chunk under glibc's mmap
+// threshold (128 KiB): tests that build thousands of small ledgers would
+// otherwise spend their time in mmap/munmap.
+//
+// T must be trivially destructible (elements are overwritten, never
+// destroyed one by one). Thread-safety: none (like std::vector).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <vector>
+
+#include "common/check.h"
+
+namespace bg {
+
+template <typename T, size_t kChunk = 1024>
+class ChunkedVector {
+  static_assert(std::is_trivially_destructible_v<T>, "elements are never destroyed");
+
+ public:
+  ChunkedVector() = default;
+  ChunkedVector(const ChunkedVector& other) {
+    for (const T& value : other) push_back(value);
+  }
+  ChunkedVector& operator=(const ChunkedVector& other) {
+    if (this != &other) *this = ChunkedVector(other);
+    return *this;
+  }
+  ChunkedVector(ChunkedVector&&) noexcept = default;
+  ChunkedVector& operator=(ChunkedVector&&) noexcept = default;
+  ~ChunkedVector() = default;
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+  T& operator[](size_t i) { return Slot(i); }
+  const T& operator[](size_t i) const { return const_cast<ChunkedVector*>(this)->Slot(i); }
+  T& back() { return Slot(size_ - 1); }
+  const T& back() const { return (*this)[size_ - 1]; }
+
+  void push_back(const T& value) {
+    if (size_ == chunks_.size() * kChunk) {
+      chunks_.push_back(std::make_unique_for_overwrite<std::byte[]>(kChunk * sizeof(T)));
+    }
+    ::new (Address(size_)) T(value);
+    ++size_;
+  }
+  void pop_back() {
+    BG_CHECK(size_ > 0) << "pop_back of an empty ChunkedVector";
+    --size_;
+  }
+
+  class ConstIterator {
+   public:
+    ConstIterator(const ChunkedVector* v, size_t i) : v_(v), i_(i) {}
+    const T& operator*() const { return (*v_)[i_]; }
+    const T* operator->() const { return &(*v_)[i_]; }
+    ConstIterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator==(const ConstIterator& o) const { return i_ == o.i_; }
+
+   private:
+    const ChunkedVector* v_;
+    size_t i_;
+  };
+  ConstIterator begin() const { return {this, 0}; }
+  ConstIterator end() const { return {this, size_}; }
+
+ private:
+  void* Address(size_t i) { return chunks_[i / kChunk].get() + (i % kChunk) * sizeof(T); }
+  T& Slot(size_t i) { return *std::launder(static_cast<T*>(Address(i))); }
+
+  // Raw storage, aligned by operator new[] for any fundamental type.
+  std::vector<std::unique_ptr<std::byte[]>> chunks_;
+  size_t size_ = 0;
+};
+
+}  // namespace bg

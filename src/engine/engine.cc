@@ -189,7 +189,7 @@ Engine::Job Engine::ApplyBatch(std::vector<Pending> batch) {
     (void)WriteSnapshotLocked();
   }
   const auto start = std::chrono::steady_clock::now();
-  Job job;
+  Job job = SpareJob();
   job.results.reserve(batch.size());
   std::vector<Command> commands;
   commands.reserve(batch.size());
@@ -200,14 +200,22 @@ Engine::Job Engine::ApplyBatch(std::vector<Pending> batch) {
     job.results.push_back(state_.Apply(p.command));
     commands.push_back(std::move(p.command));
   }
-  job.entry = MakeEntry(applied_seq_ + 1, applied_head_, commands);
-  job.projection = BuildProjection(ledger, ledger.Changes());
+  MakeEntryInto(applied_seq_ + 1, applied_head_, commands, &job.entry);
+  BuildProjectionInto(ledger, ledger.Changes(), &job.projection);
   job.batch = std::move(batch);
   job.generation = generation_;
   applied_seq_ = job.entry.seq;
   applied_head_ = job.entry.hash;
   stats_.apply_ns += NanosSince(start);
   stats_.applied_batches++;
+  return job;
+}
+
+Engine::Job Engine::SpareJob() {
+  std::lock_guard lock(commit_mu_);
+  if (spare_jobs_.empty()) return Job{};
+  Job job = std::move(spare_jobs_.back());
+  spare_jobs_.pop_back();
   return job;
 }
 
@@ -243,6 +251,11 @@ void Engine::CommitterLoop() {
     }
     FinishJob(job, std::move(status));
     lock.lock();
+    if (spare_jobs_.size() < 2) {
+      job.batch.clear();
+      job.results.clear();
+      spare_jobs_.push_back(std::move(job));
+    }
   }
 }
 

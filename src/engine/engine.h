@@ -41,7 +41,7 @@ namespace bg::engine {
 
 struct EngineOptions {
   size_t max_batch_commands = 1024;
-  size_t max_batch_events = 8190 * 8;
+  size_t max_batch_events = 8190 * 16;
   // After the first command of a batch arrives, wait this long for more
   // (0: take what is queued now; group commit happens anyway while the
   // previous batch is being made durable).
@@ -124,6 +124,7 @@ class Engine {
   Job ApplyBatch(std::vector<Pending> batch);
   void FinishJob(Job& job, Status status);
   void PushJob(Job job);
+  Job SpareJob();  // a recycled job (buffers keep their capacity), or a new one
   Timestamp Stamp(size_t events);
   // Waits until every applied batch is durable; the state lock is held.
   void DrainLocked(std::unique_lock<std::shared_mutex>& lock);
@@ -159,6 +160,7 @@ class Engine {
   std::mutex commit_mu_;
   std::condition_variable commit_cv_;
   std::deque<Job> commit_queue_;  // at most one job waits while one commits
+  std::vector<Job> spare_jobs_;   // finished jobs whose buffers are reused
   bool committing_ = false;
   bool writer_done_ = false;
 

@@ -9,16 +9,22 @@ namespace bg::engine {
 storage::JournalEntry MakeEntry(uint64_t seq, const Hash256& prev_hash,
                                 std::span<const Command> commands) {
   storage::JournalEntry entry;
-  entry.seq = seq;
-  entry.prev_hash = prev_hash;
-  entry.first_ts = commands.empty() ? 0 : commands.front().ts;
-  entry.last_ts = commands.empty() ? 0 : commands.back().ts + EventCount(commands.back().body) - 1;
-  Writer w(&entry.payload);
+  MakeEntryInto(seq, prev_hash, commands, &entry);
+  return entry;
+}
+
+void MakeEntryInto(uint64_t seq, const Hash256& prev_hash, std::span<const Command> commands,
+                   storage::JournalEntry* entry) {
+  entry->seq = seq;
+  entry->prev_hash = prev_hash;
+  entry->first_ts = commands.empty() ? 0 : commands.front().ts;
+  entry->last_ts = commands.empty() ? 0 : commands.back().ts + EventCount(commands.back().body) - 1;
+  entry->payload.clear();
+  Writer w(&entry->payload);
   w.U32(kJournalVersion);
   w.U32(static_cast<uint32_t>(commands.size()));
   for (const Command& c : commands) EncodeCommand(w, c);
-  entry.hash = EntryHash(entry);
-  return entry;
+  entry->hash = EntryHash(*entry);
 }
 
 Hash256 EntryHash(const storage::JournalEntry& entry) {

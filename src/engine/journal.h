@@ -20,6 +20,10 @@ inline constexpr uint32_t kJournalVersion = 1;
 
 storage::JournalEntry MakeEntry(uint64_t seq, const Hash256& prev_hash,
                                 std::span<const Command> commands);
+// The same, into `entry`, reusing its payload buffer (the engine recycles
+// entries: a fresh multi-megabyte buffer per batch costs page faults).
+void MakeEntryInto(uint64_t seq, const Hash256& prev_hash, std::span<const Command> commands,
+                   storage::JournalEntry* entry);
 
 Hash256 EntryHash(const storage::JournalEntry& entry);
 

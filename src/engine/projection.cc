@@ -35,19 +35,25 @@ storage::TransferRow ToRow(const ledger::StoredTransfer& s) {
 storage::Projection BuildProjection(const ledger::Ledger& ledger,
                                     const ledger::BatchChanges& changes) {
   storage::Projection p;
+  BuildProjectionInto(ledger, changes, &p);
+  return p;
+}
+
+void BuildProjectionInto(const ledger::Ledger& ledger, const ledger::BatchChanges& changes,
+                         storage::Projection* p) {
+  p->accounts.clear();
+  p->transfers.clear();
+  p->pending_updates.clear();
   const auto accounts = ledger.accounts();
-  const auto transfers = ledger.transfers();
-  p.accounts.reserve(changes.accounts.size());
-  for (uint32_t i : changes.accounts) p.accounts.push_back(ToRow(accounts[i]));
-  p.transfers.reserve(transfers.size() - changes.first_new_transfer);
+  const auto& transfers = ledger.transfers();
+  for (uint32_t i : changes.accounts) p->accounts.push_back(ToRow(accounts[i]));
   for (size_t i = changes.first_new_transfer; i < transfers.size(); ++i) {
-    p.transfers.push_back(ToRow(transfers[i]));
+    p->transfers.push_back(ToRow(transfers[i]));
   }
   for (uint32_t i : changes.resolved_pending) {
-    p.pending_updates.push_back(
+    p->pending_updates.push_back(
         {transfers[i].transfer.id.value(), static_cast<uint8_t>(transfers[i].status)});
   }
-  return p;
 }
 
 }  // namespace bg::engine

@@ -12,5 +12,8 @@ storage::TransferRow ToRow(const ledger::StoredTransfer& t);
 
 storage::Projection BuildProjection(const ledger::Ledger& ledger,
                                     const ledger::BatchChanges& changes);
+// The same, into `out`, reusing its buffers.
+void BuildProjectionInto(const ledger::Ledger& ledger, const ledger::BatchChanges& changes,
+                         storage::Projection* out);
 
 }  // namespace bg::engine

@@ -282,8 +282,11 @@ std::vector<const Row*> SortedById(std::span<const Row> rows) {
   std::vector<const Row*> sorted;
   sorted.reserve(rows.size());
   for (const Row& row : rows) sorted.push_back(&row);
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const Row* a, const Row* b) { return a->id < b->id; });
+  auto by_id = [](const Row* a, const Row* b) { return a->id < b->id; };
+  // New transfers usually arrive in id order already; skip the sort then.
+  if (!std::is_sorted(sorted.begin(), sorted.end(), by_id)) {
+    std::stable_sort(sorted.begin(), sorted.end(), by_id);
+  }
   return sorted;
 }
 

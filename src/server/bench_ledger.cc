@@ -166,7 +166,7 @@ Result<Run> RunEngine(const LedgerBenchOptions& o, const std::vector<ledger::Tra
 
 Result<Run> RunBaseline(const LedgerBenchOptions& o, const std::vector<ledger::Transfer>& transfers,
                         const std::string& path) {
-  BG_ASSIGN_OR_RETURN(auto sql, storage::SqlBaselineLedger::Open(path));
+  BG_ASSIGN_OR_RETURN(auto sql, storage::SqlBaselineLedger::Open(path, o.baseline_page_size));
   BG_RETURN_IF_ERROR(sql->CreateAccounts(o.accounts, kOpening));
   const size_t n = std::min<size_t>(o.baseline_transfers, transfers.size());
   std::vector<double> latencies;

@@ -19,7 +19,8 @@ struct LedgerBenchOptions {
   uint64_t baseline_transfers = 20'000;  // at ~2,500/s the baseline needs ~8 s
   uint64_t in_flight = 8;                // commands the client keeps queued in (b)
   uint64_t seed = 1;
-  std::string dir;  // where the SQLite files go; "" = a temp dir
+  int baseline_page_size = 4096;  // SQLite's default; the engine's file uses 32 KiB
+  std::string dir;                // where the SQLite files go; "" = a temp dir
 };
 
 Status RunLedgerBench(const LedgerBenchOptions& options);

@@ -30,6 +30,10 @@ int main(int argc, char** argv) {
                    "Commands the client keeps queued in the engine run")
       ->capture_default_str();
   ledger->add_option("--seed", ledger_options.seed, "Workload seed")->capture_default_str();
+  ledger
+      ->add_option("--baseline-page-size", ledger_options.baseline_page_size,
+                   "SQLite page size of the baseline's file (the engine's uses 32768)")
+      ->capture_default_str();
   ledger->add_option("--dir", ledger_options.dir, "Directory for the SQLite files (default: temp)");
   ledger->footer("Example:\n  baygrid bench ledger --transfers 1000000 --batch 8190");
 

@@ -11,7 +11,8 @@ Status SqlError(sqlite3* db, const std::string& what) {
 
 }  // namespace
 
-Result<std::unique_ptr<SqlBaselineLedger>> SqlBaselineLedger::Open(const std::string& path) {
+Result<std::unique_ptr<SqlBaselineLedger>> SqlBaselineLedger::Open(const std::string& path,
+                                                                   int page_size) {
   sqlite3* db = nullptr;
   if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {
     Status s = Unavailable("cannot open " + path + ": " + sqlite3_errmsg(db));
@@ -19,7 +20,9 @@ Result<std::unique_ptr<SqlBaselineLedger>> SqlBaselineLedger::Open(const std::st
     return s;
   }
   std::unique_ptr<SqlBaselineLedger> l(new SqlBaselineLedger(db));
-  BG_RETURN_IF_ERROR(l->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"));
+  const std::string pragmas = "PRAGMA page_size=" + std::to_string(page_size) +
+                              "; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;";
+  BG_RETURN_IF_ERROR(l->Exec(pragmas.c_str()));
   BG_RETURN_IF_ERROR(l->Exec(
       "CREATE TABLE IF NOT EXISTS accounts(id INTEGER PRIMARY KEY, debits INTEGER NOT NULL,"
       " credits INTEGER NOT NULL);"

@@ -19,7 +19,9 @@ namespace bg::storage {
 
 class SqlBaselineLedger {
  public:
-  static Result<std::unique_ptr<SqlBaselineLedger>> Open(const std::string& path);
+  // `page_size` applies when the file is created (SQLite's default: 4096).
+  static Result<std::unique_ptr<SqlBaselineLedger>> Open(const std::string& path,
+                                                         int page_size = 4096);
   ~SqlBaselineLedger();
   SqlBaselineLedger(const SqlBaselineLedger&) = delete;
   SqlBaselineLedger& operator=(const SqlBaselineLedger&) = delete;

@@ -31,12 +31,24 @@ class StrongId {
 struct AccountIdTag {};
 struct TransferIdTag {};
 struct LedgerIdTag {};
+struct JurisdictionIdTag {};
+struct ProgrammeIdTag {};
+struct VoucherIdTag {};
+struct EnterpriseIdTag {};
+struct ProviderIdTag {};
+struct OrderIdTag {};
 
 using AccountId = StrongId<AccountIdTag>;
 using TransferId = StrongId<TransferIdTag>;
 // A ledger partitions accounts by currency or asset: only accounts of one
 // ledger may transact with each other.
 using LedgerId = StrongId<LedgerIdTag, uint32_t>;
+using JurisdictionId = StrongId<JurisdictionIdTag>;
+using ProgrammeId = StrongId<ProgrammeIdTag>;
+using VoucherId = StrongId<VoucherIdTag>;
+using EnterpriseId = StrongId<EnterpriseIdTag>;
+using ProviderId = StrongId<ProviderIdTag>;
+using OrderId = StrongId<OrderIdTag>;
 
 }  // namespace bg
 

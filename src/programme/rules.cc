@@ -1,0 +1,109 @@
+#include "programme/rules.h"
+
+#include <algorithm>
+
+namespace bg::programme {
+namespace {
+
+std::string Who(const ProgrammeRules& rules) {
+  return "programme " + std::to_string(rules.id.value()) + " (" + rules.name + ")";
+}
+
+std::string CategoryList(const std::vector<ApplicantCategory>& categories) {
+  std::string out;
+  for (ApplicantCategory c : categories) {
+    if (!out.empty()) out += ", ";
+    out += ApplicantCategoryName(c);
+  }
+  return out;
+}
+
+bool Matches(const RatioRule& rule, const Applicant& applicant, ResourceClass resource) {
+  if (rule.category && *rule.category != applicant.category) return false;
+  if ((applicant.flags & rule.flags_all) != rule.flags_all) return false;
+  return !rule.resource || *rule.resource == resource;
+}
+
+}  // namespace
+
+const char* ApplicantCategoryName(ApplicantCategory category) {
+  switch (category) {
+    case ApplicantCategory::kManufacturing:
+      return "manufacturing";
+    case ApplicantCategory::kSoftwareIt:
+      return "software/IT";
+    case ApplicantCategory::kUniversity:
+      return "university";
+    case ApplicantCategory::kResearchInstitute:
+      return "research institute";
+    case ApplicantCategory::kStartUp:
+      return "start-up";
+    case ApplicantCategory::kOther:
+      return "other";
+  }
+  return "unknown";
+}
+
+Status CheckEligible(const ProgrammeRules& rules, const Applicant& applicant, Timestamp at) {
+  if (at < rules.valid_from || at >= rules.valid_until) {
+    return FailedPrecondition(Who(rules) + " is not in force at this time");
+  }
+  if (rules.redemption != RedemptionMode::kAutomaticGrant &&
+      ((rules.apply_from && at < *rules.apply_from) ||
+       (rules.apply_until && at >= *rules.apply_until))) {
+    return FailedPrecondition(Who(rules) + ": outside its application window");
+  }
+  const Eligibility& e = rules.eligibility;
+  if (!e.home_jurisdictions.empty() &&
+      std::find(e.home_jurisdictions.begin(), e.home_jurisdictions.end(), applicant.home) ==
+          e.home_jurisdictions.end()) {
+    return FailedPrecondition(Who(rules) + ": applicant is registered in jurisdiction " +
+                              std::to_string(applicant.home.value()) +
+                              ", outside the programme's area");
+  }
+  if (!e.categories.empty() && std::find(e.categories.begin(), e.categories.end(),
+                                         applicant.category) == e.categories.end()) {
+    return FailedPrecondition(Who(rules) + ": applicant category '" +
+                              ApplicantCategoryName(applicant.category) +
+                              "' is not eligible (eligible: " + CategoryList(e.categories) + ")");
+  }
+  if (e.good_credit_required && applicant.credit == CreditStatus::kDishonest) {
+    return FailedPrecondition(Who(rules) +
+                              ": applicant has a dishonesty (失信) record in the last 3 years");
+  }
+  return Status::Ok();
+}
+
+Status CheckProvider(const ProgrammeRules& rules, ProviderId provider, JurisdictionId provider_home,
+                     std::optional<uint64_t> platform) {
+  const ProviderRules& p = rules.providers;
+  if (p.listed_only && std::find(p.listed.begin(), p.listed.end(), provider) == p.listed.end()) {
+    return FailedPrecondition(Who(rules) + ": provider " + std::to_string(provider.value()) +
+                              " is not on the programme's provider list");
+  }
+  if (p.platform && platform != p.platform) {
+    return FailedPrecondition(Who(rules) + ": orders must be placed through platform " +
+                              std::to_string(*p.platform));
+  }
+  if (p.inside_issuer_only && provider_home != rules.issuer) {
+    return FailedPrecondition(Who(rules) + ": provider " + std::to_string(provider.value()) +
+                              " is outside the issuing jurisdiction");
+  }
+  return Status::Ok();
+}
+
+uint32_t RatioFor(const ProgrammeRules& rules, const Applicant& applicant, ResourceClass resource) {
+  for (const RatioRule& rule : rules.ratio_rules) {
+    if (Matches(rule, applicant, resource)) return rule.ratio_bp;
+  }
+  return rules.default_ratio_bp;
+}
+
+std::optional<Money> EntityYearCapFor(const ProgrammeRules& rules, const Applicant& applicant) {
+  for (const CapRule& rule : rules.cap_rules) {
+    if ((applicant.flags & rule.flags_any) != 0) return rule.per_entity_year;
+  }
+  return rules.default_entity_year_cap;
+}
+
+}  // namespace bg::programme

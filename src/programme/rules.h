@@ -1,0 +1,129 @@
+// Programme rules: what a 算力券 (or 训力券, 模型券, 创新券…) programme
+// promises, as declarative data an operator can read — who may apply, what
+// share is paid for which applicant and resource class, the caps, where the
+// money may be spent, how it is redeemed and when it lapses. Scenario files
+// and operators' commands fill these structs; the functions below evaluate
+// them. Each example in the comments is a real programme from
+// ../shared/reference/domain.md.
+//
+// Thread-safety: values and pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/ids.h"
+#include "common/money.h"
+#include "common/status.h"
+#include "programme/subsidy.h"
+
+namespace bg::programme {
+
+enum class ApplicantCategory : uint8_t {
+  kManufacturing = 0,
+  kSoftwareIt,
+  kUniversity,
+  kResearchInstitute,
+  kStartUp,
+  kOther,
+};
+const char* ApplicantCategoryName(ApplicantCategory category);
+
+// Applicant flags (bits).
+inline constexpr uint32_t kSme = 1u << 0;
+inline constexpr uint32_t kStartUpFlag = 1u << 1;
+inline constexpr uint32_t kLittleGiant = 1u << 2;     // 专精特新"小巨人"
+inline constexpr uint32_t kSingleChampion = 1u << 3;  // 单项冠军
+
+enum class CreditStatus : uint8_t { kGood = 0, kDishonest };  // 失信 record in the last 3 years
+
+enum class ResourceClass : uint8_t { kForeignAccelerator = 0, kDomesticAccelerator };
+
+enum class RedemptionMode : uint8_t {
+  kPointOfSale = 0,  // the provider deducts, the programme pays the provider (Qingyang, 通兑)
+  kReimbursement,   // the enterprise pays in full and is paid back (Beijing, Shenzhen 事后奖补)
+  kAutomaticGrant,  // 免申即享: no application (Zhuhai)
+};
+
+enum class LapsePolicy : uint8_t { kReturnToBudget = 0, kLapse };
+
+struct Applicant {
+  EnterpriseId id{};
+  JurisdictionId home{};
+  ApplicantCategory category = ApplicantCategory::kOther;
+  uint32_t flags = 0;
+  CreditStatus credit = CreditStatus::kGood;
+};
+
+struct Eligibility {
+  std::vector<JurisdictionId> home_jurisdictions = {};  // empty: registered anywhere
+  std::vector<ApplicantCategory> categories = {};       // empty: any category
+  bool good_credit_required = true;                     // Beijing: no 失信 in 3 years
+};
+
+// The first rule whose conditions all hold sets the ratio; otherwise the
+// programme's default applies. Shenzhen 训力券: start-ups 60%, others 50%.
+// Hangzhou: 30% for domestic compute, 20% otherwise.
+struct RatioRule {
+  std::optional<ApplicantCategory> category = {};
+  uint32_t flags_all = 0;  // applicant must have all of these flags
+  std::optional<ResourceClass> resource = {};
+  uint32_t ratio_bp = 0;
+};
+
+// The first rule whose flags the applicant has sets the yearly cap.
+// Zhuhai: 10,000,000 for 小巨人 and 单项冠军, else 2,000,000.
+struct CapRule {
+  uint32_t flags_any = 0;  // applicant must have at least one of these flags
+  Money per_entity_year{};
+};
+
+struct ProviderRules {
+  bool listed_only = false;  // Beijing 算力伙伴, Chengdu named centres
+  std::vector<ProviderId> listed = {};
+  std::optional<uint64_t> platform = {};  // Dongguan: via the city's AI compute platform
+  bool inside_issuer_only = false;        // Shanghai 2023: local compute only
+};
+
+struct ProgrammeRules {
+  ProgrammeId id{};
+  std::string name;
+  std::string kind = "算力券";
+  JurisdictionId issuer{};
+  JurisdictionLevel level = JurisdictionLevel::kCity;
+  Timestamp valid_from = 0;
+  Timestamp valid_until = 0;  // exclusive
+  Money total_budget{};
+  std::optional<Money> yearly_budget = {};
+  // Shenzhen 语料券 2025: 09-01 to 09-30; none for rolling or automatic programmes.
+  std::optional<Timestamp> apply_from = {};
+  std::optional<Timestamp> apply_until = {};  // exclusive
+  Eligibility eligibility;
+  uint32_t default_ratio_bp = 0;
+  std::vector<RatioRule> ratio_rules = {};
+  std::optional<Money> per_order_cap = {};  // Shenzhen 训力券: 10,000,000 per award
+  std::optional<Money> per_voucher_cap = {};
+  std::optional<Money> default_entity_year_cap = {};  // Dongguan: 1,000,000
+  std::vector<CapRule> cap_rules = {};
+  ProviderRules providers;
+  RedemptionMode redemption = RedemptionMode::kPointOfSale;
+  uint32_t voucher_validity_days = 365;  // Qingyang: 12 months
+  LapsePolicy lapse = LapsePolicy::kReturnToBudget;
+};
+
+// OK, or FailedPrecondition naming the rule that excludes the applicant at
+// time `at` (validity, application window, home jurisdiction, category,
+// credit). Automatic-grant programmes have no application window.
+Status CheckEligible(const ProgrammeRules& rules, const Applicant& applicant, Timestamp at);
+
+// OK, or FailedPrecondition naming the provider rule that excludes
+// `provider` (in `provider_home`, on `platform` if any).
+Status CheckProvider(const ProgrammeRules& rules, ProviderId provider, JurisdictionId provider_home,
+                     std::optional<uint64_t> platform);
+
+uint32_t RatioFor(const ProgrammeRules& rules, const Applicant& applicant, ResourceClass resource);
+std::optional<Money> EntityYearCapFor(const ProgrammeRules& rules, const Applicant& applicant);
+
+}  // namespace bg::programme

@@ -32,7 +32,11 @@ struct Voidify {
 
 }  // namespace bg::internal
 
+// Not parenthesised on purpose: `BG_CHECK(c) << x` must stream into the
+// CheckFailure (`<<` binds tighter than `&` and `?:`).
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define BG_CHECK(condition)  \
   (condition)                \
       ? static_cast<void>(0) \
       : ::bg::internal::Voidify() & ::bg::internal::CheckFailure(#condition, __FILE__, __LINE__)
+// NOLINTEND(bugprone-macro-parentheses)

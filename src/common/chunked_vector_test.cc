@@ -37,6 +37,9 @@ TEST(ChunkedVectorTest, CopiesAreDeepAndIterationIsInOrder) {
   EXPECT_EQ(seen, (std::vector<int>{100, 1, 2, 3, 4, 5, 6}));
   ChunkedVector<int, 3> moved = std::move(b);
   EXPECT_EQ(moved.size(), 7u);
+  EXPECT_EQ(b.size(), 0u);  // NOLINT(bugprone-use-after-move): the moved-from state is the point
+  b.push_back(1);           // and it is usable again
+  EXPECT_EQ(b[0], 1);
 }
 
 TEST(ChunkedVectorDeathTest, PopOfAnEmptyVectorAborts) {

@@ -24,6 +24,7 @@ class Hasher {
   Hasher();
   Hasher(const Hasher&) = delete;
   Hasher& operator=(const Hasher&) = delete;
+  ~Hasher() = default;
 
   void Update(std::span<const uint8_t> bytes);
   void Update(std::string_view bytes);

@@ -21,6 +21,7 @@ class StrongId {
   constexpr Rep value() const { return value_; }
   constexpr bool is_zero() const { return value_ == 0; }
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): false positive on a defaulted <=> (the 0 is clang's)
   friend constexpr auto operator<=>(StrongId, StrongId) = default;
   friend std::ostream& operator<<(std::ostream& os, StrongId id) { return os << id.value_; }
 

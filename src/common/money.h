@@ -31,6 +31,7 @@ class Money {
   // "1234.05" (yuan with two decimals, sign first).
   std::string ToYuanString() const;
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): false positive on a defaulted <=> (the 0 is clang's)
   friend constexpr auto operator<=>(Money, Money) = default;
   friend std::ostream& operator<<(std::ostream& os, Money m) { return os << m.ToYuanString(); }
 

@@ -47,11 +47,15 @@ class [[nodiscard]] Result {
 
 }  // namespace bg
 
-#define BG_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
-  auto tmp = (expr);                              \
-  if (!tmp.ok()) return tmp.status();             \
+// `tmp` is a name being declared and `lhs` may be a declaration (`auto x`),
+// so neither can be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
+#define BG_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                             \
+  if (!tmp.ok()) return tmp.status();            \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 // Declares or assigns `lhs` from a Result, returning its Status on failure.
 #define BG_ASSIGN_OR_RETURN(lhs, expr) \
-  BG_ASSIGN_OR_RETURN_IMPL_(BG_CONCAT_(bg_result_, __LINE__), lhs, expr)
+  BG_ASSIGN_OR_RETURN_IMPL(BG_CONCAT(bg_result_, __LINE__), lhs, expr)

@@ -79,13 +79,16 @@ inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move
 
 }  // namespace bg
 
-#define BG_CONCAT_INNER_(a, b) a##b
-#define BG_CONCAT_(a, b) BG_CONCAT_INNER_(a, b)
+#define BG_CONCAT_INNER(a, b) a##b
+#define BG_CONCAT(a, b) BG_CONCAT_INNER(a, b)
 
 // Returns from the enclosing function if `expr` yields a non-OK Status.
-#define BG_RETURN_IF_ERROR(expr) BG_RETURN_IF_ERROR_IMPL_(BG_CONCAT_(bg_status_, __LINE__), expr)
-#define BG_RETURN_IF_ERROR_IMPL_(tmp, expr) \
-  do {                                      \
-    ::bg::Status tmp = (expr);              \
-    if (!tmp.ok()) return tmp;              \
+#define BG_RETURN_IF_ERROR(expr) BG_RETURN_IF_ERROR_IMPL(BG_CONCAT(bg_status_, __LINE__), expr)
+// `tmp` names the variable being declared, so it cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
+#define BG_RETURN_IF_ERROR_IMPL(tmp, expr) \
+  do {                                     \
+    ::bg::Status tmp = (expr);             \
+    if (!tmp.ok()) return tmp;             \
   } while (false)
+// NOLINTEND(bugprone-macro-parentheses)

@@ -7,19 +7,28 @@ namespace {
 
 enum class Tag : uint8_t { kCreateAccounts = 1, kCreateTransfers = 2, kTick = 3 };
 
+// Every field as submitted, balances and timestamp included: replay must see
+// exactly what the live engine saw, so that an account refused for a
+// non-zero balance or timestamp is refused again.
 void EncodeAccount(Writer& w, const ledger::Account& a) {
   w.U64(a.id.value());
   w.U32(a.ledger.value());
   w.U16(a.code);
   w.U16(a.flags);
   w.U64(a.owner);
+  w.I64(a.debits_pending);
+  w.I64(a.debits_posted);
+  w.I64(a.credits_pending);
+  w.I64(a.credits_posted);
+  w.U64(a.timestamp);
 }
 
 bool DecodeAccount(Reader& r, ledger::Account* a) {
   uint64_t id = 0;
   uint32_t ledger_id = 0;
   if (!(r.U64(&id) && r.U32(&ledger_id) && r.U16(&a->code) && r.U16(&a->flags) &&
-        r.U64(&a->owner))) {
+        r.U64(&a->owner) && r.I64(&a->debits_pending) && r.I64(&a->debits_posted) &&
+        r.I64(&a->credits_pending) && r.I64(&a->credits_posted) && r.U64(&a->timestamp))) {
     return false;
   }
   a->id = AccountId(id);

@@ -12,7 +12,7 @@ namespace {
 
 uint64_t NanosSince(std::chrono::steady_clock::time_point start) {
   return static_cast<uint64_t>(
-      std::chrono::nanoseconds(std::chrono::steady_clock::now() - start).count());
+      std::chrono::nanoseconds{std::chrono::steady_clock::now() - start}.count());
 }
 
 }  // namespace
@@ -33,32 +33,70 @@ Engine::~Engine() { (void)Shutdown(); }
 
 Status Engine::Recover() {
   BG_ASSIGN_OR_RETURN(std::optional<storage::SnapshotRecord> snapshot, store_->LatestSnapshot());
+  if (snapshot.has_value()) {
+    Status from_snapshot = Replay(&*snapshot);
+    if (from_snapshot.ok()) return FinishRecovery();
+    // The journal is kept whole, so a bad snapshot costs only a longer
+    // replay; a bad journal fails the replay from genesis too.
+    const std::string rejected = from_snapshot.ToString();
+    state_ = State{};
+    recovery_ = RecoveryInfo{.snapshot_rejected = rejected};
+  }
+  BG_RETURN_IF_ERROR(Replay(nullptr));
+  return FinishRecovery();
+}
+
+Status Engine::Replay(const storage::SnapshotRecord* snapshot) {
   uint64_t seq = 0;
   Hash256 head{};
-  if (snapshot.has_value()) {
-    if (!State::Decode(snapshot->state, &state_)) {
-      return DataLoss("snapshot at seq " + std::to_string(snapshot->seq) + " does not decode");
-    }
+  if (snapshot != nullptr) {
+    const std::string where = "snapshot at seq " + std::to_string(snapshot->seq);
+    if (!State::Decode(snapshot->state, &state_)) return DataLoss(where + " does not decode");
     if (state_.Hash() != snapshot->state_hash) {
-      return DataLoss("snapshot at seq " + std::to_string(snapshot->seq) +
-                      " does not match its state hash");
+      return DataLoss(where + " does not match its state hash");
     }
     seq = snapshot->seq;
     head = snapshot->chain_head;
     recovery_.snapshot_seq = snapshot->seq;
   }
-  BG_RETURN_IF_ERROR(store_->ReadJournal(seq, [&](const storage::JournalEntry& entry) {
-    BG_RETURN_IF_ERROR(VerifyEntry(entry, seq + 1, head));
-    BG_ASSIGN_OR_RETURN(std::vector<Command> commands, DecodePayload(entry.payload));
-    for (const Command& c : commands) (void)state_.Apply(c);
-    seq = entry.seq;
-    head = entry.hash;
-    ++recovery_.replayed_entries;
-    recovery_.replayed_commands += commands.size();
-    return Status::Ok();
-  }));
+  // Read from the entry the snapshot was taken after, to check that the
+  // snapshot's chain head is that entry's hash.
+  const uint64_t snapshot_seq = seq;
+  bool head_checked = snapshot_seq == 0;
+  BG_RETURN_IF_ERROR(store_->ReadJournal(
+      snapshot_seq > 0 ? snapshot_seq - 1 : 0, [&](const storage::JournalEntry& entry) {
+        if (entry.seq <= snapshot_seq) {
+          if (entry.seq == snapshot_seq) {
+            if (entry.hash != head) {
+              return DataLoss("snapshot at seq " + std::to_string(snapshot_seq) +
+                              ": its chain head is not the hash of journal entry " +
+                              std::to_string(snapshot_seq));
+            }
+            head_checked = true;
+          }
+          return Status::Ok();
+        }
+        BG_RETURN_IF_ERROR(VerifyEntry(entry, seq + 1, head));
+        BG_ASSIGN_OR_RETURN(std::vector<Command> commands, DecodePayload(entry.payload));
+        for (const Command& c : commands) (void)state_.Apply(c);
+        seq = entry.seq;
+        head = entry.hash;
+        ++recovery_.replayed_entries;
+        recovery_.replayed_commands += commands.size();
+        return Status::Ok();
+      }));
+  if (!head_checked) {
+    return DataLoss("snapshot at seq " + std::to_string(snapshot_seq) +
+                    ": the journal has no entry " + std::to_string(snapshot_seq));
+  }
   applied_seq_ = durable_seq_ = seq;
   applied_head_ = durable_head_ = head;
+  return Status::Ok();
+}
+
+Status Engine::FinishRecovery() {
+  const std::string broken = state_.ledger().CheckInvariants();
+  if (!broken.empty()) return DataLoss("state after recovery breaks an invariant: " + broken);
   last_ts_ = state_.ledger().last_timestamp();
   return Status::Ok();
 }
@@ -112,7 +150,12 @@ void Engine::WriterLoop() {
     auto ready = [this] { return stopping_ || !queue_.empty() || !snapshot_requests_.empty(); };
     if (options_.idle_tick.count() > 0) {
       if (!queue_cv_.wait_for(lock, options_.idle_tick, ready)) {
-        if (!TickDue()) continue;
+        // Not under the queue lock: TickDue waits for the state lock, which a
+        // long Read may hold, and Submit must not wait for that.
+        lock.unlock();
+        const bool due = TickDue();
+        lock.lock();
+        if (!due) continue;
         queue_.push_back(Pending{Command{0, Tick{}}, {}});  // nobody waits for its answer
       }
     } else {
@@ -130,7 +173,9 @@ void Engine::WriterLoop() {
       lock.lock();
     }
     if (queue_.empty()) {
-      if (stopping_) break;  // drained: every submitted command has a job
+      // Drained: every submitted command has a job and every snapshot
+      // request (one may have arrived while the lock was released) an answer.
+      if (stopping_ && snapshot_requests_.empty()) break;
       continue;
     }
     std::vector<Pending> batch = TakeBatch(lock);
@@ -145,10 +190,10 @@ void Engine::WriterLoop() {
   commit_cv_.notify_all();
 }
 
-bool Engine::TickDue() const {
+bool Engine::TickDue() {
   // Exclusive: NextExpiry prunes the deadline heap.
   std::unique_lock lock(state_mu_);
-  auto next = state_.ledger().NextExpiry();
+  auto next = state_.mutable_ledger().NextExpiry();
   return next.has_value() && *next <= clock_->Now();
 }
 
@@ -184,9 +229,13 @@ Engine::Job Engine::ApplyBatch(std::vector<Pending> batch) {
   if (options_.snapshot_every_batches > 0 &&
       batches_since_snapshot_ >= options_.snapshot_every_batches) {
     DrainLocked(state_lock);
-    // A failed periodic snapshot costs only a longer replay; the next try
-    // comes after another batch.
-    (void)WriteSnapshotLocked();
+    // A failed periodic snapshot costs only a longer replay. Try again after
+    // another interval, not on every batch (each try encodes the whole
+    // state under the exclusive lock); shutdown still writes one.
+    if (!WriteSnapshotLocked().ok()) {
+      batches_since_snapshot_ = 1;
+      stats_.failed_snapshots++;
+    }
   }
   const auto start = std::chrono::steady_clock::now();
   Job job = SpareJob();
@@ -245,11 +294,12 @@ void Engine::CommitterLoop() {
     } else {
       const auto start = std::chrono::steady_clock::now();
       status = store_->Commit(job.entry, job.projection);
+      if (!status.ok()) status = ResolveFailedCommit(job.entry.seq, status);
       const uint64_t commit_ns = NanosSince(start);
       std::unique_lock state_lock(state_mu_);
       stats_.commit_ns += commit_ns;
     }
-    FinishJob(job, std::move(status));
+    FinishJob(job, status);
     lock.lock();
     if (spare_jobs_.size() < 2) {
       job.batch.clear();
@@ -259,7 +309,21 @@ void Engine::CommitterLoop() {
   }
 }
 
-void Engine::FinishJob(Job& job, Status status) {
+Status Engine::ResolveFailedCommit(uint64_t seq, const Status& failure) {
+  // An I/O error may be reported after the commit record reached the disk.
+  // Ask the store: if the entry is there, the batch is committed, and
+  // failing it would tell callers "no" about money that moved.
+  Result<uint64_t> last = store_->LastSeq();
+  if (last.ok() && *last == seq) return Status::Ok();
+  if (last.ok() && *last + 1 == seq) return failure;
+  // The store cannot say: answer the error, and refuse further work rather
+  // than reuse a seq that may be taken.
+  std::lock_guard lock(queue_mu_);
+  stopping_ = true;
+  return failure.WithContext("store state unknown after a failed commit; restart to recover");
+}
+
+void Engine::FinishJob(Job& job, const Status& status) {
   {
     std::unique_lock state_lock(state_mu_);
     stats_.batches++;

@@ -29,6 +29,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <string>
 #include <thread>
 
 #include "common/clock.h"
@@ -41,7 +42,7 @@ namespace bg::engine {
 
 struct EngineOptions {
   size_t max_batch_commands = 1024;
-  size_t max_batch_events = 8190 * 16;
+  size_t max_batch_events = size_t{8190} * 16;
   // After the first command of a batch arrives, wait this long for more
   // (0: take what is queued now; group commit happens anyway while the
   // previous batch is being made durable).
@@ -53,7 +54,8 @@ struct EngineOptions {
 };
 
 struct RecoveryInfo {
-  uint64_t snapshot_seq = 0;  // 0: started from the empty state
+  std::string snapshot_rejected = {};  // why the latest snapshot was not used, if it was not
+  uint64_t snapshot_seq = 0;           // 0: started from the empty state
   uint64_t replayed_entries = 0;
   uint64_t replayed_commands = 0;
 };
@@ -64,6 +66,7 @@ struct EngineStats {
   uint64_t batches = 0;          // finished: committed or failed
   uint64_t commands = 0;
   uint64_t failed_batches = 0;
+  uint64_t failed_snapshots = 0;
   uint64_t apply_ns = 0;   // applying commands and building the entry/projection
   uint64_t commit_ns = 0;  // Store::Commit (the durability point)
 };
@@ -118,11 +121,15 @@ class Engine {
 
   Engine(storage::Store* store, const Clock* clock, EngineOptions options);
   Status Recover();
+  // Rebuilds state_ from `snapshot` (or from nothing) plus the journal after it.
+  Status Replay(const storage::SnapshotRecord* snapshot);
+  Status FinishRecovery();
+  Status ResolveFailedCommit(uint64_t seq, const Status& failure);
   void WriterLoop();
   void CommitterLoop();
   std::vector<Pending> TakeBatch(std::unique_lock<std::mutex>& lock);
   Job ApplyBatch(std::vector<Pending> batch);
-  void FinishJob(Job& job, Status status);
+  void FinishJob(Job& job, const Status& status);
   void PushJob(Job job);
   Job SpareJob();  // a recycled job (buffers keep their capacity), or a new one
   Timestamp Stamp(size_t events);
@@ -130,7 +137,7 @@ class Engine {
   void DrainLocked(std::unique_lock<std::shared_mutex>& lock);
   std::shared_lock<std::shared_mutex> LockDurable() const;
   Status WriteSnapshotLocked();
-  bool TickDue() const;
+  bool TickDue();
 
   storage::Store* const store_;
   const Clock* const clock_;

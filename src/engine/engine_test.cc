@@ -124,6 +124,35 @@ TEST_F(EngineTest, RestartRebuildsTheSameStateFromJournalAndFromSnapshot) {
   EXPECT_EQ(e->last_seq(), 4u);
 }
 
+TEST_F(EngineTest, ReplayRefusesWhatTheLiveEngineRefused) {
+  Hash256 live{};
+  {
+    EngineOptions o = TestOptions();
+    o.snapshot_every_batches = 0;
+    auto e = OpenEngine(&store_, o);
+    ledger::Account bad = MakeAccount(7);
+    bad.timestamp = 5;  // refused: timestamps are the ledger's to set
+    ledger::Account funded = MakeAccount(8);
+    funded.credits_posted = 100;  // refused: balances start at zero
+    Result<CommandResult> r = e->Execute(CreateAccounts{{bad, funded, MakeAccount(9)}});
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(
+        std::get<AccountResults>(*r).results,
+        (std::vector{ledger::AccountResult::kTimestampMustBeZero,
+                     ledger::AccountResult::kBalancesMustBeZero, ledger::AccountResult::kOk}));
+    live = e->StateHash();
+  }
+  // Replay the journal alone (no snapshot in this copy).
+  storage::MemoryStore copy;
+  ASSERT_TRUE(store_
+                  .ReadJournal(
+                      0, [&](const storage::JournalEntry& entry) { return copy.Commit(entry, {}); })
+                  .ok());
+  auto replayed = OpenEngine(&copy);
+  EXPECT_EQ(replayed->StateHash(), live);
+  EXPECT_EQ(replayed->Read([](const State& s) { return s.ledger().accounts().size(); }), 1u);
+}
+
 TEST_F(EngineTest, FailedCommitFailsEveryCallerAndLeavesStateAsBefore) {
   testutil::FaultyStore faulty(&store_);
   auto e = OpenEngine(&faulty);
@@ -172,6 +201,19 @@ TEST_F(EngineTest, FailedCommitOfOneBatchRestoresTheExactStateHash) {
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(e->StateHash(), before);
   EXPECT_EQ(Transfers(*e, {post})[0], TransferResult::kOk);  // the retry is applied normally
+}
+
+TEST_F(EngineTest, ACommitThatFailedAfterWritingCountsAsCommitted) {
+  testutil::FaultyStore faulty(&store_);
+  auto e = OpenEngine(&faulty);
+  Fund(*e, 1000);
+  faulty.FailNextCommitsAfterWriting(1);
+  // The store has the batch: answering with an error would make the
+  // caller's retry see `exists`, and reusing the seq would wedge the chain.
+  EXPECT_EQ(Transfers(*e, {MakeTransfer(1, 2, 3, 100)})[0], TransferResult::kOk);
+  EXPECT_EQ(Transfers(*e, {MakeTransfer(2, 2, 3, 100)})[0], TransferResult::kOk);
+  EXPECT_EQ(Available(*e, 2), 800);
+  EXPECT_EQ(*store_.LastSeq(), e->last_seq());
 }
 
 TEST_F(EngineTest, FailedCommitAlsoFailsTheBatchAppliedBehindIt) {
@@ -270,6 +312,48 @@ TEST_F(EngineTest, ShutdownAnswersLateCallersWithUnavailable) {
   ASSERT_TRUE(e->Shutdown().ok());
   Result<CommandResult> r = e->Execute(Tick{});
   EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+}
+
+TEST_F(EngineTest, ABadSnapshotIsSetAsideAndTheJournalReplayedFromGenesis) {
+  Hash256 before{};
+  {
+    auto e = OpenEngine(&store_);
+    Fund(*e, 1000);
+    Transfers(*e, {MakeTransfer(1, 2, 3, 100, ledger::kPending)});
+    before = e->StateHash();
+  }  // the clean shutdown writes a snapshot at seq 3
+  auto good = store_.LatestSnapshot();
+  ASSERT_TRUE(good.ok() && good->has_value());
+
+  struct Case {
+    const char* name;
+    void (*corrupt)(storage::SnapshotRecord*);
+    const char* reason;
+  };
+  const Case cases[] = {
+      {"flipped state byte", [](storage::SnapshotRecord* s) { s->state[20] ^= 1; },
+       "does not match its state hash"},
+      {"wrong chain head", [](storage::SnapshotRecord* s) { s->chain_head[0] ^= 1; },
+       "chain head is not the hash of journal entry 3"},
+      {"truncated state", [](storage::SnapshotRecord* s) { s->state.resize(10); },
+       "does not decode"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    storage::SnapshotRecord bad = **good;
+    c.corrupt(&bad);
+    ASSERT_TRUE(store_.SaveSnapshot(bad).ok());
+    auto e = OpenEngine(&store_, [] {
+      EngineOptions o = TestOptions();
+      o.snapshot_every_batches = 0;
+      return o;
+    }());
+    ASSERT_NE(e, nullptr);
+    EXPECT_NE(e->recovery().snapshot_rejected.find(c.reason), std::string::npos)
+        << e->recovery().snapshot_rejected;
+    EXPECT_EQ(e->recovery().replayed_entries, 3u);
+    EXPECT_EQ(e->StateHash(), before);
+  }
 }
 
 TEST_F(EngineTest, CorruptJournalRefusesToStart) {

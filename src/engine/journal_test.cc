@@ -1,5 +1,7 @@
 #include "engine/journal.h"
 
+#include <cstddef>
+
 #include <gtest/gtest.h>
 
 namespace bg::engine {
@@ -49,7 +51,8 @@ TEST(JournalTest, ChainVerifiesAndAnyFlippedByteIsDetected) {
 TEST(JournalTest, TruncatedPayloadIsDataLossNotACrash) {
   storage::JournalEntry entry = MakeEntry(1, Hash256{}, SomeCommands());
   for (size_t n = 0; n < entry.payload.size(); n += 5) {
-    std::vector<uint8_t> cut(entry.payload.begin(), entry.payload.begin() + static_cast<long>(n));
+    std::vector<uint8_t> cut(entry.payload.begin(),
+                             entry.payload.begin() + static_cast<std::ptrdiff_t>(n));
     EXPECT_EQ(DecodePayload(cut).status().code(), StatusCode::kDataLoss);
   }
 }

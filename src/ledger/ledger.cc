@@ -75,8 +75,9 @@ TransferResult CompareExisting(const Transfer& t, const Transfer& e, int64_t hol
     return TransferResult::kExistsWithDifferentAmount;
   }
   if (t.reference != e.reference) return TransferResult::kExistsWithDifferentReference;
-  if (differs(t.ledger.value(), e.ledger.value()))
+  if (differs(t.ledger.value(), e.ledger.value())) {
     return TransferResult::kExistsWithDifferentLedger;
+  }
   if (differs(t.code, e.code)) return TransferResult::kExistsWithDifferentCode;
   return TransferResult::kExists;
 }
@@ -127,8 +128,9 @@ std::vector<AccountResult> Ledger::CreateAccounts(std::span<const Account> accou
   for (size_t i = 0; i < accounts.size(); ++i) {
     results.push_back(CreateAccount(accounts[i], first_ts + i));
   }
-  if (!accounts.empty())
+  if (!accounts.empty()) {
     last_timestamp_ = std::max(last_timestamp_, first_ts + accounts.size() - 1);
+  }
   EndCallIfNoBatch();
   return results;
 }
@@ -225,14 +227,17 @@ TransferResult Ledger::CreateSimple(const Transfer& t, Timestamp ts) {
   int64_t dr_pending = dr.debits_pending, dr_posted = dr.debits_posted;
   int64_t cr_pending = cr.credits_pending, cr_posted = cr.credits_posted;
   if (pending) {
-    if (!CheckedAdd(dr_pending, t.amount, &dr_pending))
+    if (!CheckedAdd(dr_pending, t.amount, &dr_pending)) {
       return TransferResult::kOverflowsDebitsPending;
-    if (!CheckedAdd(cr_pending, t.amount, &cr_pending))
+    }
+    if (!CheckedAdd(cr_pending, t.amount, &cr_pending)) {
       return TransferResult::kOverflowsCreditsPending;
+    }
   } else {
     if (!CheckedAdd(dr_posted, t.amount, &dr_posted)) return TransferResult::kOverflowsDebitsPosted;
-    if (!CheckedAdd(cr_posted, t.amount, &cr_posted))
+    if (!CheckedAdd(cr_posted, t.amount, &cr_posted)) {
       return TransferResult::kOverflowsCreditsPosted;
+    }
   }
   int64_t dr_total = 0, cr_total = 0;
   if (!CheckedAdd(dr_pending, dr_posted, &dr_total)) return TransferResult::kOverflowsDebits;
@@ -240,8 +245,9 @@ TransferResult Ledger::CreateSimple(const Transfer& t, Timestamp ts) {
   Timestamp expires_at = 0;
   if (pending && t.timeout != 0) {
     const uint64_t timeout_ns = uint64_t{t.timeout} * kNanosPerSecond;
-    if (__builtin_add_overflow(ts, timeout_ns, &expires_at))
+    if (__builtin_add_overflow(ts, timeout_ns, &expires_at)) {
       return TransferResult::kOverflowsTimeout;
+    }
   }
   // Pending holds count against the limits (TigerBeetle's exceeds_credits).
   if (Has(dr.flags, kDebitsMustNotExceedCredits) && dr_total > dr.credits_posted) {
@@ -348,7 +354,7 @@ size_t Ledger::ExpireDue(Timestamp now) {
   return expired;
 }
 
-std::optional<Timestamp> Ledger::NextExpiry() const {
+std::optional<Timestamp> Ledger::NextExpiry() {
   while (!expiries_.empty()) {
     if (LiveHold(expiries_.top()).has_value()) return expiries_.top().expires_at;
     // Dropping a stale entry changes nothing observable, so it needs no undo.

@@ -57,7 +57,7 @@ class Ledger {
   size_t ExpireDue(Timestamp now);
   // The earliest deadline of a live hold, if any. (Prunes stale entries of
   // the deadline heap, which changes nothing observable.)
-  std::optional<Timestamp> NextExpiry() const;
+  std::optional<Timestamp> NextExpiry();
 
   // Batches: from BeginBatch on, every change is kept in the undo log.
   // Several batches may be open at once (the engine applies the next batch
@@ -147,7 +147,7 @@ class Ledger {
   Map<TransferId, uint32_t> transfer_index_;
   std::vector<std::pair<TransferId, TransferResult>> failed_;  // in order of failure
   Map<TransferId, TransferResult> failed_index_;
-  mutable std::priority_queue<ExpiryEntry, std::vector<ExpiryEntry>, std::greater<>> expiries_;
+  std::priority_queue<ExpiryEntry, std::vector<ExpiryEntry>, std::greater<>> expiries_;
   Timestamp last_timestamp_ = 0;
 
   std::vector<Undo> undo_;

@@ -36,7 +36,8 @@ constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 constexpr uint64_t kAccountIds = 10;
 
 uint64_t EnvOr(const char* name, uint64_t fallback) {
-  const char* value = std::getenv(name);
+  // Read once per test on the main thread; nothing calls setenv.
+  const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe)
   if (value == nullptr || *value == '\0') return fallback;
   return std::strtoull(value, nullptr, 10);
 }
@@ -424,8 +425,9 @@ class Sequence {
           t.ledger = LedgerId(3 - t.ledger.value() % 3);
           break;
       }
-      if (t.credit_account_id == t.debit_account_id)
+      if (t.credit_account_id == t.debit_account_id) {
         t.credit_account_id = AccountId(kAccountIds + 1);
+      }
     }
     if (!retry && rng_.Percent(12)) t.flags |= kLinked;
     sent_.push_back(t);
@@ -613,8 +615,9 @@ class Sequence {
     ASSERT_EQ(ledger_.failed_count(), model_.failed().size());
     if (full) {
       for (const auto& [id, r] : model_.failed()) {
-        if (ledger_.FailedResult(id) != r)
+        if (ledger_.FailedResult(id) != r) {
           FAIL() << "failed id " << id << ": " << TransferResultName(r);
+        }
       }
     }
     for (const Transfer& t : sent) {

@@ -883,8 +883,9 @@ TEST_F(LedgerTest, TwentyHoldsOf75AgainstABalanceOf500GrantExactlySix) {
 TEST_F(LedgerTest, TwentyHoldsOf75InSeparateCallsAlsoGrantExactlySix) {
   MakeWallet(500);
   int granted = 0;
-  for (uint64_t i = 0; i < 20; ++i)
+  for (uint64_t i = 0; i < 20; ++i) {
     granted += Apply(Hold(100 + i, 2, 3, 75)) == TransferResult::kOk;
+  }
   EXPECT_EQ(granted, 6);
 }
 

@@ -180,8 +180,9 @@ std::string SubsidyResult::Explain() const {
     out += "  programme " + std::to_string(s.programme.value()) + " pays " +
            s.amount.ToYuanString() + ", bound by " + LimitName(s.bound_by);
     for (const auto& [limit, value] : s.limits) {
-      if (limit != s.bound_by)
+      if (limit != s.bound_by) {
         out += "; " + std::string(LimitName(limit)) + " " + value.ToYuanString();
+      }
     }
     for (const VoucherDraw& d : s.draws) {
       out += "; voucher " + std::to_string(d.voucher.value()) + " pays " + d.amount.ToYuanString();

@@ -223,7 +223,7 @@ TEST(SubsidyTest, RandomRequestsKeepEveryInvariant) {
     const int programmes = static_cast<int>(rng.Range(0, 4));
     for (int i = 0; i < programmes; ++i) {
       ProgrammeTerms t = Terms(
-          static_cast<uint64_t>(i + 1), rng.Uniform(3), static_cast<uint32_t>(rng.Range(0, 10'000)),
+          static_cast<uint64_t>(i) + 1, rng.Uniform(3), static_cast<uint32_t>(rng.Range(0, 10'000)),
           Money::Fen(rng.Range(0, 50'000'000)), static_cast<JurisdictionLevel>(rng.Uniform(5)));
       if (rng.Percent(50)) t.per_order_cap = Money::Fen(rng.Range(0, 30'000'000));
       if (rng.Percent(50)) t.entity_year_cap_left = Money::Fen(rng.Range(0, 30'000'000));
@@ -232,7 +232,7 @@ TEST(SubsidyTest, RandomRequestsKeepEveryInvariant) {
     }
     const int vouchers = static_cast<int>(rng.Range(0, 5));
     for (int i = 0; i < vouchers; ++i) {
-      r.vouchers.push_back(Voucher(static_cast<uint64_t>(100 + i), 1 + rng.Uniform(4),
+      r.vouchers.push_back(Voucher(100 + static_cast<uint64_t>(i), 1 + rng.Uniform(4),
                                    Money::Fen(rng.Range(0, 20'000'000)),
                                    kNow + static_cast<Timestamp>(rng.Range(-5, 5)) * kYear));
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstdio>
 #include <deque>
 #include <filesystem>
@@ -146,8 +147,8 @@ Result<Run> RunEngine(const LedgerBenchOptions& o, const std::vector<ledger::Tra
   for (size_t at = 0; at < transfers.size(); at += o.batch) {
     const size_t n = std::min<size_t>(o.batch, transfers.size() - at);
     engine::CreateTransfers command;
-    command.transfers.assign(transfers.begin() + static_cast<long>(at),
-                             transfers.begin() + static_cast<long>(at + n));
+    command.transfers.assign(transfers.begin() + static_cast<std::ptrdiff_t>(at),
+                             transfers.begin() + static_cast<std::ptrdiff_t>(at + n));
     in_flight.push_back({engine->Submit(std::move(command)), Clock::now()});
     if (in_flight.size() >= o.in_flight) BG_RETURN_IF_ERROR(finish_one());
   }

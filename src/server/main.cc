@@ -6,7 +6,9 @@
 
 #include "server/bench_ledger.h"
 
-int main(int argc, char** argv) {
+// CLI11 throws only on programming errors (e.g. an option added twice), and
+// CLI11_PARSE handles parse errors; anything else escaping should terminate.
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   CLI::App app{"baygrid: compute vouchers (算力券) and the compute network that spends them"};
   app.require_subcommand(1);
 

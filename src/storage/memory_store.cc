@@ -30,6 +30,11 @@ Status MemoryStore::Commit(const JournalEntry& entry, const Projection& projecti
   return Status::Ok();
 }
 
+Result<uint64_t> MemoryStore::LastSeq() {
+  std::lock_guard lock(mu_);
+  return journal_.empty() ? uint64_t{0} : journal_.back().seq;
+}
+
 Status MemoryStore::SaveSnapshot(const SnapshotRecord& snapshot) {
   std::lock_guard lock(mu_);
   snapshot_ = snapshot;

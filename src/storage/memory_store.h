@@ -16,6 +16,7 @@ namespace bg::storage {
 class MemoryStore final : public Store {
  public:
   Status Commit(const JournalEntry& entry, const Projection& projection) override;
+  Result<uint64_t> LastSeq() override;
   Status SaveSnapshot(const SnapshotRecord& snapshot) override;
   Result<std::optional<SnapshotRecord>> LatestSnapshot() override;
   Status ReadJournal(uint64_t after_seq,

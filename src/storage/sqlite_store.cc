@@ -452,8 +452,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   if (status.ok()) status = store->PrepareStatements();
   if (!status.ok()) return status.WithContext("open sqlite store " + options.path);
   auto checkpointer = WalCheckpointer::Start(options.path);
-  if (!checkpointer.ok())
+  if (!checkpointer.ok()) {
     return checkpointer.status().WithContext("open sqlite store " + options.path);
+  }
   store->checkpointer_ = std::move(*checkpointer);
   return store;
 }
@@ -554,7 +555,7 @@ Status SqliteStore::InTransaction(const std::function<Status()>& body) {
 }
 
 Status SqliteStore::Commit(const JournalEntry& entry, const Projection& projection) {
-  const Status status = InTransaction([&] { return WriteBatch(entry, projection); });
+  Status status = InTransaction([&] { return WriteBatch(entry, projection); });
   if (!status.ok()) return status.WithContext("commit journal entry " + std::to_string(entry.seq));
   // Checkpoint once the WAL is big enough that a pass copies many batches:
   // pages rewritten by every batch (accounts, B-tree interiors) are then
@@ -619,13 +620,13 @@ Status SqliteStore::InsertTransfers(std::span<const TransferRow> rows) {
 Status SqliteStore::UpdatePending(const PendingStatusUpdate& update) {
   sqlite3_bind_int64(update_pending_, 1, ToSql(update.transfer_id));
   sqlite3_bind_int64(update_pending_, 2, update.pending_status);
-  const Status status = StepDone(update_pending_, "update pending status");
+  Status status = StepDone(update_pending_, "update pending status");
   if (!status.ok()) return status.WithContext("transfer " + std::to_string(update.transfer_id));
   return status;
 }
 
 Status SqliteStore::SaveSnapshot(const SnapshotRecord& snapshot) {
-  const Status status = InTransaction([&] { return WriteSnapshot(snapshot); });
+  Status status = InTransaction([&] { return WriteSnapshot(snapshot); });
   if (!status.ok()) return status.WithContext("save snapshot " + std::to_string(snapshot.seq));
   return status;
 }

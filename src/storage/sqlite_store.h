@@ -60,8 +60,7 @@ class SqliteStore final : public Store {
   Result<std::vector<AccountRow>> ReadAccounts() override;
   Result<std::vector<TransferRow>> ReadTransfers() override;
 
-  // The seq of the last journal entry; 0 when the journal is empty.
-  Result<uint64_t> LastSeq();
+  Result<uint64_t> LastSeq() override;
 
   // Copies what it can of the WAL into the database file now (a passive
   // checkpoint; the background thread does the same after each commit).

@@ -94,6 +94,11 @@ class Store {
   // atomically and durably. On error nothing is stored.
   virtual Status Commit(const JournalEntry& entry, const Projection& projection) = 0;
 
+  // The seq of the last journal entry stored; 0 when the journal is empty.
+  // The engine asks after a failed Commit: an I/O error reported after the
+  // commit record reached the disk means the batch is stored after all.
+  virtual Result<uint64_t> LastSeq() = 0;
+
   // Stores a snapshot; older ones may be pruned.
   virtual Status SaveSnapshot(const SnapshotRecord& snapshot) = 0;
   virtual Result<std::optional<SnapshotRecord>> LatestSnapshot() = 0;

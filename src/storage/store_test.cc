@@ -390,7 +390,7 @@ TEST_F(SqliteStoreTest, ReopeningTheFileKeepsEverything) {
 
 TEST_F(SqliteStoreTest, MigrationsAreRecordedOnceAndNotReappliedOnReopen) {
   ASSERT_NE(OpenStore(), nullptr);
-  const char* kQuery =
+  constexpr const char* kQuery =
       "SELECT version || ' ' || applied_at FROM schema_migrations ORDER BY version";
   const std::vector<std::string> applied = RawConnection(path_).Column(kQuery);
   EXPECT_EQ(applied.size(), static_cast<size_t>(LatestSchemaVersion()));

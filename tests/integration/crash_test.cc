@@ -56,7 +56,7 @@ std::vector<ledger::Account> Accounts() {
 // spending, some holds posted or voided, some in linked chains. Ids are
 // unique per (round, k, i) so the parent can regenerate what was sent.
 std::vector<Transfer> MakeCommand(uint64_t seed, uint32_t round, uint32_t k) {
-  Rng rng(seed * 1'000'003 + round * 7'919 + k);
+  Rng rng(seed * 1'000'003 + uint64_t{round} * 7'919 + k);
   const uint64_t base = (uint64_t{round} * kCommandsPerRound + k) * 16 + 1;
   std::vector<Transfer> out;
   const int n = static_cast<int>(rng.Range(1, 12));
@@ -246,7 +246,8 @@ void CheckProjection(storage::Store& store, const engine::State& state) {
 }
 
 TEST_F(CrashTest, AcknowledgedTransfersSurviveSigkillAndNothingIsHalfApplied) {
-  const char* env = std::getenv("BG_CRASH_KILLS");
+  // Read once on the main thread before any child starts; nothing calls setenv.
+  const char* env = std::getenv("BG_CRASH_KILLS");  // NOLINT(concurrency-mt-unsafe)
   const uint32_t kills = env ? static_cast<uint32_t>(std::atoi(env)) : 5;
   const uint64_t seed = 20261125;
   Rng rng(seed);

@@ -16,6 +16,9 @@ class FaultyStore final : public storage::Store {
 
   // The next `n` commits fail with an I/O error and store nothing.
   void FailNextCommits(int n) { fail_commits_ = n; }
+  // The next `n` commits store the batch and then report an I/O error, as a
+  // COMMIT whose fsync failed after the commit record reached the disk.
+  void FailNextCommitsAfterWriting(int n) { fail_after_write_ = n; }
   int commits_attempted() const { return commits_attempted_; }
 
   // While held, Commit blocks (after counting the attempt) until released:
@@ -48,8 +51,16 @@ class FaultyStore final : public storage::Store {
       --fail_commits_;
       return Unavailable("injected fault: disk I/O error during commit");
     }
-    return inner_->Commit(entry, p);
+    Status s = inner_->Commit(entry, p);
+    if (s.ok() && fail_after_write_ > 0) {
+      --fail_after_write_;
+      return Unavailable("injected fault: disk I/O error after the commit record was written");
+    }
+    return s;
   }
+  // An injected failure is a commit that did not reach the disk, so the
+  // engine, asking afterwards, finds the batch absent.
+  Result<uint64_t> LastSeq() override { return inner_->LastSeq(); }
   Status SaveSnapshot(const storage::SnapshotRecord& s) override { return inner_->SaveSnapshot(s); }
   Result<std::optional<storage::SnapshotRecord>> LatestSnapshot() override {
     return inner_->LatestSnapshot();
@@ -71,6 +82,7 @@ class FaultyStore final : public storage::Store {
   std::condition_variable cv_;
   bool held_ = false;
   std::atomic<int> fail_commits_{0};
+  std::atomic<int> fail_after_write_{0};
   std::atomic<int> commits_attempted_{0};
 };
 

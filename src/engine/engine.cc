@@ -95,6 +95,7 @@ Status Engine::Replay(const storage::SnapshotRecord* snapshot) {
 }
 
 Status Engine::FinishRecovery() {
+  state_.mutable_ledger().Reserve(options_.reserve_accounts, options_.reserve_transfers);
   const std::string broken = state_.ledger().CheckInvariants();
   if (!broken.empty()) return DataLoss("state after recovery breaks an invariant: " + broken);
   last_ts_ = state_.ledger().last_timestamp();

@@ -48,6 +48,9 @@ struct EngineOptions {
   // previous batch is being made durable).
   std::chrono::microseconds batch_window{0};
   uint64_t snapshot_every_batches = 10'000;  // 0 = only on shutdown
+  // Pre-size the ledger's indexes (Ledger::Reserve); 0 = grow as needed.
+  size_t reserve_accounts = 0;
+  size_t reserve_transfers = 0;
   // While idle, how often the writer checks for holds past their deadline
   // and journals a Tick to release them (0 = never; tests tick explicitly).
   std::chrono::milliseconds idle_tick{100};

@@ -121,6 +121,12 @@ const char* PendingStatusName(PendingStatus status) {
 
 Ledger::Ledger() = default;
 
+void Ledger::Reserve(size_t accounts, size_t transfers) {
+  accounts_.reserve(accounts);
+  account_index_.reserve(accounts);
+  transfer_index_.reserve(transfers);
+}
+
 std::vector<AccountResult> Ledger::CreateAccounts(std::span<const Account> accounts,
                                                   Timestamp first_ts) {
   std::vector<AccountResult> results;

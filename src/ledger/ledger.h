@@ -43,6 +43,11 @@ class Ledger {
  public:
   Ledger();
 
+  // Pre-sizes the id indexes for this many accounts and transfers, so that
+  // they never rehash (a pause proportional to their size) below that.
+  // TigerBeetle allocates all its memory at startup for the same reason.
+  void Reserve(size_t accounts, size_t transfers);
+
   // Creates accounts; `first_ts` stamps the first, +1 ns each after.
   std::vector<AccountResult> CreateAccounts(std::span<const Account> accounts, Timestamp first_ts);
 

@@ -98,6 +98,8 @@ Hash256 BalancesHash(const ledger::Ledger& ledger) {
 Run RunMemory(const LedgerBenchOptions& o, const std::vector<ledger::Transfer>& transfers,
               ledger::Ledger* ledger) {
   Timestamp ts = 1;
+  // Sized up front in both runs, as the engine is told by EngineOptions.
+  ledger->Reserve(o.accounts, o.transfers + o.accounts);
   auto accounts = MakeAccounts(o.accounts);
   (void)ledger->CreateAccounts(accounts, ts);
   ts += accounts.size();
@@ -125,6 +127,8 @@ Result<Run> RunEngine(const LedgerBenchOptions& o, const std::vector<ledger::Tra
   // Group commit: the writer may put several queued commands of o.batch
   // transfers into one storage transaction (EngineOptions::max_batch_events).
   engine::EngineOptions options;
+  options.reserve_accounts = o.accounts;
+  options.reserve_transfers = o.transfers + o.accounts;
   BG_ASSIGN_OR_RETURN(auto engine, engine::Engine::Open(store.get(), &clock, options));
   BG_RETURN_IF_ERROR(engine->Execute(engine::CreateAccounts{MakeAccounts(o.accounts)}).status());
   BG_RETURN_IF_ERROR(

@@ -7,7 +7,7 @@ packages=(
   cmake ninja-build ccache g++ pkg-config clang-format
   libsqlite3-dev sqlite3 libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev nlohmann-json3-dev libabsl-dev
+  libcli11-dev nlohmann-json3-dev libabsl-dev libtomlplusplus-dev
 )
 
 missing=()

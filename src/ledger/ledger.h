@@ -175,4 +175,7 @@ namespace bg::ledger {
 // The fixed 68-byte wire form of a transfer (journal and snapshots).
 void EncodeTransfer(Writer& w, const Transfer& t);
 bool DecodeTransfer(Reader& r, Transfer* t);
+// The fixed 64-byte wire form of an account, balances and timestamp included.
+void EncodeAccount(Writer& w, const Account& a);
+bool DecodeAccount(Reader& r, Account* a);
 }  // namespace bg::ledger

@@ -17,6 +17,8 @@ constexpr uint32_t kMagic = 0x314c4742;  // "BGL1"
 // A transfer (68 bytes), its hold status (1) and deadline (8).
 constexpr size_t kStoredTransferBytes = 77;
 
+}  // namespace
+
 void EncodeAccount(Writer& w, const Account& a) {
   w.U64(a.id.value());
   w.U32(a.ledger.value());
@@ -40,8 +42,6 @@ bool DecodeAccount(Reader& r, Account* a) {
   a->ledger = LedgerId(ledger);
   return ok;
 }
-
-}  // namespace
 
 void EncodeTransfer(Writer& w, const Transfer& t) {
   w.U64(t.id.value());

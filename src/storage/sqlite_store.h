@@ -49,8 +49,9 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   Status Commit(const JournalEntry& entry, const Projection& projection) override;
-  // Keeps the two latest snapshots: if the newest proves unreadable, the one
-  // before it still allows a restart.
+  // Keeps the two latest snapshots, so that one written while the file was
+  // being damaged is not the only one (the engine replays the whole journal
+  // when the latest fails its checks).
   Status SaveSnapshot(const SnapshotRecord& snapshot) override;
   Result<std::optional<SnapshotRecord>> LatestSnapshot() override;
   // `visit` must not call back into this store.

@@ -1,0 +1,54 @@
+// Scenario files: a readable TOML description of the jurisdictions,
+// enterprises, providers and programmes a simulation or a demo starts from
+// (scenarios/gba.toml is the Greater Bay Area one). The format:
+//
+//   [[jurisdiction]]  code, name, name_zh, level = "province" | "city" |
+//                     "district" | "cooperation_zone" | "national",
+//                     parent = "<code>", currency = "CNY" | "HKD" | "MOP"
+//   [[enterprise]]    credit_code, name, home = "<code>", category, flags,
+//                     credit = "good" | "dishonest", related = [names or
+//                     credit codes of enterprises or providers]
+//   [[provider]]      name, credit_code, home, related, platforms = [ints]
+//   [[programme]]     name, kind, issuer, valid_from, valid_until (TOML dates,
+//                     00:00 UTC; valid_until and apply_until are exclusive),
+//                     total_budget_yuan, yearly_budget_yuan, apply_from,
+//                     apply_until, eligibility = {home, categories,
+//                     good_credit_required}, ratio_percent (integer or one
+//                     decimal), [[programme.ratio_rule]] {category, flags,
+//                     resource, ratio_percent}, per_order_cap_yuan,
+//                     per_voucher_cap_yuan, entity_year_cap_yuan,
+//                     [[programme.cap_rule]] {flags_any, entity_year_cap_yuan},
+//                     providers = {listed, platform, inside_issuer_only},
+//                     redemption, voucher_validity_days, lapse
+//
+// Ids are assigned in file order, from 1, per kind. Relations are made
+// symmetric. A programme's level is its issuer's. Money is whole yuan.
+// Every error is InvalidArgument "<source>:<line>: <what is wrong>".
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "programme/participants.h"
+#include "programme/rules.h"
+
+namespace bg::programme {
+
+struct Scenario {
+  std::vector<Jurisdiction> jurisdictions;
+  std::vector<Enterprise> enterprises;
+  std::vector<Provider> providers;
+  std::vector<ProgrammeRules> programmes;
+};
+
+// `source_name` only labels error messages ("gba.toml:12: ...").
+Result<Scenario> ParseScenario(std::string_view toml_text, std::string_view source_name);
+
+// Reads `path` and parses it; NotFound if it cannot be read.
+Result<Scenario> LoadScenarioFile(const std::string& path);
+
+}  // namespace bg::programme

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "server/bench_ledger.h"
+#include "server/scenario_check.h"
 
 // CLI11 throws only on programming errors (e.g. an option added twice), and
 // CLI11_PARSE handles parse errors; anything else escaping should terminate.
@@ -39,10 +40,19 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   ledger->add_option("--dir", ledger_options.dir, "Directory for the SQLite files (default: temp)");
   ledger->footer("Example:\n  baygrid bench ledger --transfers 1000000 --batch 8190");
 
+  CLI::App* scenario = app.add_subcommand("scenario", "Scenario files (docs/programmes.md)");
+  scenario->require_subcommand(1);
+  std::string scenario_path;
+  CLI::App* check = scenario->add_subcommand(
+      "check", "Read a scenario file; report the first error with its line, or what it defines");
+  check->add_option("file", scenario_path, "The scenario file")->required();
+  check->footer("Example:\n  baygrid scenario check scenarios/gba.toml");
+
   CLI11_PARSE(app, argc, argv);
 
   bg::Status status;
   if (ledger->parsed()) status = bg::server::RunLedgerBench(ledger_options);
+  if (check->parsed()) status = bg::server::RunScenarioCheck(scenario_path);
   if (!status.ok()) {
     std::fprintf(stderr, "baygrid: %s\n", status.ToString().c_str());
     return 1;

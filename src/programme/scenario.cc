@@ -308,8 +308,9 @@ Result<Money> Reader::Yuan(const toml::node& node, std::string_view field) const
                                    std::to_string(node.as_floating_point()->get()));
   }
   BG_ASSIGN_OR_RETURN(int64_t yuan, Integer(node, field));
-  if (yuan < 0)
+  if (yuan < 0) {
     return Fail(node.source(), f + " must not be negative, got " + std::to_string(yuan));
+  }
   std::optional<Money> money = Money::Yuan(yuan);
   if (!money) return Fail(node.source(), f + " is too large: " + std::to_string(yuan));
   return *money;

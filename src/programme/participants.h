@@ -33,6 +33,8 @@ struct Jurisdiction {
   JurisdictionLevel level = JurisdictionLevel::kCity;
   std::optional<JurisdictionId> parent = {};  // Huangpu -> Guangzhou -> Guangdong
   uint32_t currency_ledger = kLedgerCny;      // kLedgerCny, kLedgerHkd or kLedgerMop
+
+  friend bool operator==(const Jurisdiction&, const Jurisdiction&) = default;
 };
 
 struct Enterprise {
@@ -42,6 +44,8 @@ struct Enterprise {
   Applicant applicant;  // applicant.id == id
   std::vector<EnterpriseId> related_enterprises = {};
   std::vector<ProviderId> related_providers = {};
+
+  friend bool operator==(const Enterprise&, const Enterprise&) = default;
 };
 
 struct Provider {
@@ -51,6 +55,8 @@ struct Provider {
   JurisdictionId home{};
   std::vector<EnterpriseId> related_enterprises = {};
   std::vector<uint64_t> platforms = {};  // compute platforms it sells through
+
+  friend bool operator==(const Provider&, const Provider&) = default;
 };
 
 }  // namespace bg::programme

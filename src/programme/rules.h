@@ -55,12 +55,16 @@ struct Applicant {
   ApplicantCategory category = ApplicantCategory::kOther;
   uint32_t flags = 0;
   CreditStatus credit = CreditStatus::kGood;
+
+  friend bool operator==(const Applicant&, const Applicant&) = default;
 };
 
 struct Eligibility {
   std::vector<JurisdictionId> home_jurisdictions = {};  // empty: registered anywhere
   std::vector<ApplicantCategory> categories = {};       // empty: any category
   bool good_credit_required = true;                     // Beijing: no 失信 in 3 years
+
+  friend bool operator==(const Eligibility&, const Eligibility&) = default;
 };
 
 // The first rule whose conditions all hold sets the ratio; otherwise the
@@ -71,6 +75,8 @@ struct RatioRule {
   uint32_t flags_all = 0;  // applicant must have all of these flags
   std::optional<ResourceClass> resource = {};
   uint32_t ratio_bp = 0;
+
+  friend bool operator==(const RatioRule&, const RatioRule&) = default;
 };
 
 // The first rule whose flags the applicant has sets the yearly cap.
@@ -78,6 +84,8 @@ struct RatioRule {
 struct CapRule {
   uint32_t flags_any = 0;  // applicant must have at least one of these flags
   Money per_entity_year{};
+
+  friend bool operator==(const CapRule&, const CapRule&) = default;
 };
 
 struct ProviderRules {
@@ -85,6 +93,8 @@ struct ProviderRules {
   std::vector<ProviderId> listed = {};
   std::optional<uint64_t> platform = {};  // Dongguan: via the city's AI compute platform
   bool inside_issuer_only = false;        // Shanghai 2023: local compute only
+
+  friend bool operator==(const ProviderRules&, const ProviderRules&) = default;
 };
 
 struct ProgrammeRules {
@@ -111,6 +121,8 @@ struct ProgrammeRules {
   RedemptionMode redemption = RedemptionMode::kPointOfSale;
   uint32_t voucher_validity_days = 365;  // Qingyang: 12 months
   LapsePolicy lapse = LapsePolicy::kReturnToBudget;
+
+  friend bool operator==(const ProgrammeRules&, const ProgrammeRules&) = default;
 };
 
 // OK, or FailedPrecondition naming the rule that excludes the applicant at

@@ -1,11 +1,20 @@
 #include "engine/command.h"
 
 #include "common/codec.h"
+#include "programme/codec.h"
 
 namespace bg::engine {
 namespace {
 
-enum class Tag : uint8_t { kCreateAccounts = 1, kCreateTransfers = 2, kTick = 3 };
+enum class Tag : uint8_t {
+  kCreateAccounts = 1,
+  kCreateTransfers = 2,
+  kTick = 3,
+  kRegisterJurisdiction = 4,
+  kRegisterEnterprise = 5,
+  kRegisterProvider = 6,
+  kCreateProgramme = 7,
+};
 
 }  // namespace
 
@@ -32,6 +41,18 @@ void EncodeCommand(Writer& w, const Command& command) {
     w.U8(static_cast<uint8_t>(Tag::kCreateTransfers));
     w.U32(static_cast<uint32_t>(t->transfers.size()));
     for (const auto& x : t->transfers) ledger::EncodeTransfer(w, x);
+  } else if (const auto* j = std::get_if<RegisterJurisdiction>(&command.body)) {
+    w.U8(static_cast<uint8_t>(Tag::kRegisterJurisdiction));
+    programme::EncodeJurisdiction(w, j->jurisdiction);
+  } else if (const auto* e = std::get_if<RegisterEnterprise>(&command.body)) {
+    w.U8(static_cast<uint8_t>(Tag::kRegisterEnterprise));
+    programme::EncodeEnterprise(w, e->enterprise);
+  } else if (const auto* p = std::get_if<RegisterProvider>(&command.body)) {
+    w.U8(static_cast<uint8_t>(Tag::kRegisterProvider));
+    programme::EncodeProvider(w, p->provider);
+  } else if (const auto* g = std::get_if<CreateProgramme>(&command.body)) {
+    w.U8(static_cast<uint8_t>(Tag::kCreateProgramme));
+    programme::EncodeProgramme(w, g->rules);
   } else {
     w.U8(static_cast<uint8_t>(Tag::kTick));
   }
@@ -65,6 +86,30 @@ bool DecodeCommand(Reader& r, Command* command) {
     case Tag::kTick:
       command->body = Tick{};
       return true;
+    case Tag::kRegisterJurisdiction: {
+      RegisterJurisdiction c;
+      if (!programme::DecodeJurisdiction(r, &c.jurisdiction)) return false;
+      command->body = std::move(c);
+      return true;
+    }
+    case Tag::kRegisterEnterprise: {
+      RegisterEnterprise c;
+      if (!programme::DecodeEnterprise(r, &c.enterprise)) return false;
+      command->body = std::move(c);
+      return true;
+    }
+    case Tag::kRegisterProvider: {
+      RegisterProvider c;
+      if (!programme::DecodeProvider(r, &c.provider)) return false;
+      command->body = std::move(c);
+      return true;
+    }
+    case Tag::kCreateProgramme: {
+      CreateProgramme c;
+      if (!programme::DecodeProgramme(r, &c.rules)) return false;
+      command->body = std::move(c);
+      return true;
+    }
   }
   return false;
 }

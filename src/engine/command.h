@@ -11,6 +11,9 @@
 
 #include "common/clock.h"
 #include "ledger/ledger.h"
+#include "programme/participants.h"
+#include "programme/registry.h"
+#include "programme/rules.h"
 
 namespace bg {
 class Writer;
@@ -31,7 +34,22 @@ struct CreateTransfers {
 // no other command arrives.
 struct Tick {};
 
-using CommandBody = std::variant<CreateAccounts, CreateTransfers, Tick>;
+// Participants and programmes (programme/registry.h).
+struct RegisterJurisdiction {
+  programme::Jurisdiction jurisdiction;
+};
+struct RegisterEnterprise {
+  programme::Enterprise enterprise;
+};
+struct RegisterProvider {
+  programme::Provider provider;
+};
+struct CreateProgramme {
+  programme::ProgrammeRules rules;
+};
+
+using CommandBody = std::variant<CreateAccounts, CreateTransfers, Tick, RegisterJurisdiction,
+                                 RegisterEnterprise, RegisterProvider, CreateProgramme>;
 
 struct Command {
   Timestamp ts = 0;  // stamped by the writer; events inside take ts, ts+1, ...
@@ -48,7 +66,11 @@ struct TickResult {
   size_t expired = 0;
 };
 
-using CommandResult = std::variant<AccountResults, TransferResults, TickResult>;
+struct RegistryResult {
+  programme::RegistryResult result = programme::RegistryResult::kOk;
+};
+
+using CommandResult = std::variant<AccountResults, TransferResults, TickResult, RegistryResult>;
 
 // How many logical timestamps the command uses (at least 1).
 size_t EventCount(const CommandBody& body);

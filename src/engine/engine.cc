@@ -244,7 +244,7 @@ Engine::Job Engine::ApplyBatch(std::vector<Pending> batch) {
   std::vector<Command> commands;
   commands.reserve(batch.size());
   ledger::Ledger& ledger = state_.mutable_ledger();
-  ledger.BeginBatch();
+  state_.BeginBatch();
   for (Pending& p : batch) {
     p.command.ts = Stamp(EventCount(p.command.body));
     job.results.push_back(state_.Apply(p.command));
@@ -330,7 +330,7 @@ void Engine::FinishJob(Job& job, const Status& status) {
     stats_.batches++;
     stats_.commands += job.batch.size();
     if (status.ok()) {
-      state_.mutable_ledger().CommitBatch();
+      state_.CommitBatch();
       durable_seq_ = job.entry.seq;
       durable_head_ = job.entry.hash;
       ++batches_since_snapshot_;
@@ -339,7 +339,7 @@ void Engine::FinishJob(Job& job, const Status& status) {
       if (job.generation == generation_) {
         // Undo this batch and every batch applied after it; those are
         // failed when they reach the committer (their generation is old).
-        state_.mutable_ledger().RollbackBatch();
+        state_.RollbackBatch();
         applied_seq_ = durable_seq_;
         applied_head_ = durable_head_;
         ++generation_;

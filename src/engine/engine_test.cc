@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/scenario_commands.h"
 #include "storage/memory_store.h"
 #include "tests/testutil/faulty_store.h"
 
@@ -331,7 +332,9 @@ TEST_F(EngineTest, ABadSnapshotIsSetAsideAndTheJournalReplayedFromGenesis) {
     const char* reason;
   };
   const Case cases[] = {
-      {"flipped state byte", [](storage::SnapshotRecord* s) { s->state[20] ^= 1; },
+      // Offset 48: the first account's debits_pending (8-byte length, magic,
+      // last timestamp, account count, then id, ledger, code, flags, owner).
+      {"flipped state byte", [](storage::SnapshotRecord* s) { s->state[48] ^= 1; },
        "does not match its state hash"},
       {"wrong chain head", [](storage::SnapshotRecord* s) { s->chain_head[0] ^= 1; },
        "chain head is not the hash of journal entry 3"},
@@ -354,6 +357,64 @@ TEST_F(EngineTest, ABadSnapshotIsSetAsideAndTheJournalReplayedFromGenesis) {
     EXPECT_EQ(e->recovery().replayed_entries, 3u);
     EXPECT_EQ(e->StateHash(), before);
   }
+}
+
+TEST_F(EngineTest, TheGbaScenarioLoadsAsCommandsAndReplaysToTheSameState) {
+  auto scenario = programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
+  ASSERT_TRUE(scenario.ok()) << scenario.status();
+  Hash256 live{};
+  {
+    EngineOptions o = TestOptions();
+    o.snapshot_every_batches = 0;
+    auto e = OpenEngine(&store_, o);
+    for (CommandBody& c : ScenarioCommands(*scenario)) {
+      Result<CommandResult> r = e->Execute(std::move(c));
+      ASSERT_TRUE(r.ok()) << r.status();
+      EXPECT_EQ(std::get<RegistryResult>(*r).result, programme::RegistryResult::kOk);
+    }
+    e->Read([&](const State& s) {
+      EXPECT_EQ(s.registry().jurisdictions().size(), scenario->jurisdictions.size());
+      EXPECT_EQ(s.registry().programmes().size(), scenario->programmes.size());
+      EXPECT_EQ(*s.registry().FindProgramme(ProgrammeId(1)), scenario->programmes[0]);
+      return 0;
+    });
+    // Registering the same programme again is idempotent; a changed body is not.
+    programme::ProgrammeRules again = scenario->programmes[0];
+    EXPECT_EQ(std::get<RegistryResult>(*e->Execute(CreateProgramme{again})).result,
+              programme::RegistryResult::kExists);
+    again.default_ratio_bp = 9000;
+    EXPECT_EQ(std::get<RegistryResult>(*e->Execute(CreateProgramme{again})).result,
+              programme::RegistryResult::kExistsWithDifferentBody);
+    live = e->StateHash();
+  }
+  auto from_snapshot = OpenEngine(&store_);
+  EXPECT_EQ(from_snapshot->StateHash(), live);
+  storage::MemoryStore copy;
+  ASSERT_TRUE(store_
+                  .ReadJournal(
+                      0, [&](const storage::JournalEntry& entry) { return copy.Commit(entry, {}); })
+                  .ok());
+  auto replayed = OpenEngine(&copy);
+  EXPECT_EQ(replayed->StateHash(), live);
+}
+
+TEST_F(EngineTest, RegistrationsOfAFailedBatchAreRolledBack) {
+  testutil::FaultyStore faulty(&store_);
+  auto e = OpenEngine(&faulty);
+  programme::Jurisdiction guangdong{.id = JurisdictionId(1), .code = "guangdong"};
+  ASSERT_TRUE(e->Execute(RegisterJurisdiction{guangdong}).ok());
+  const Hash256 before = e->StateHash();
+  programme::Jurisdiction dongguan{
+      .id = JurisdictionId(2), .code = "dongguan", .parent = JurisdictionId(1)};
+  faulty.FailNextCommits(1);
+  EXPECT_FALSE(e->Execute(RegisterJurisdiction{dongguan}).ok());
+  EXPECT_EQ(e->StateHash(), before);
+  EXPECT_EQ(std::get<RegistryResult>(*e->Execute(RegisterJurisdiction{dongguan})).result,
+            programme::RegistryResult::kOk);
+  programme::Jurisdiction orphan{
+      .id = JurisdictionId(3), .code = "x", .parent = JurisdictionId(99)};
+  EXPECT_EQ(std::get<RegistryResult>(*e->Execute(RegisterJurisdiction{orphan})).result,
+            programme::RegistryResult::kUnknownParent);
 }
 
 TEST_F(EngineTest, CorruptJournalRefusesToStart) {

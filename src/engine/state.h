@@ -8,12 +8,14 @@
 // Thread-safety: none; the engine serialises access.
 #pragma once
 
+#include <deque>
 #include <span>
 #include <vector>
 
 #include "common/hash.h"
 #include "engine/command.h"
 #include "ledger/ledger.h"
+#include "programme/registry.h"
 
 namespace bg::engine {
 
@@ -23,6 +25,13 @@ class State {
 
   const ledger::Ledger& ledger() const { return ledger_; }
   ledger::Ledger& mutable_ledger() { return ledger_; }
+  const programme::Registry& registry() const { return registry_; }
+
+  // Batches over the whole state (ledger::Ledger's semantics: several may be
+  // open; Commit forgets the oldest's undo records; Rollback undoes all).
+  void BeginBatch();
+  void CommitBatch();
+  void RollbackBatch();
 
   // Canonical encoding (snapshots) and its hash (the state hash).
   void Encode(std::vector<uint8_t>* out) const;
@@ -30,7 +39,18 @@ class State {
   Hash256 Hash() const;
 
  private:
+  struct Added {
+    programme::Registry::Kind kind;
+    uint64_t id;
+  };
+  CommandResult ApplyRegistry(const Command& command);
+
   ledger::Ledger ledger_;
+  programme::Registry registry_;
+  // Registrations made by open batches, oldest first, and where each open
+  // batch's start in that list; empty outside batches (replay).
+  std::vector<Added> added_;
+  std::deque<size_t> batch_marks_;
 };
 
 }  // namespace bg::engine

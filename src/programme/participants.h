@@ -27,9 +27,9 @@ inline constexpr uint32_t kLedgerMop = 3;
 
 struct Jurisdiction {
   JurisdictionId id{};
-  std::string code;     // "dongguan": how scenario files refer to it
-  std::string name;     // "Dongguan"
-  std::string name_zh;  // "东莞市"
+  std::string code = {};     // "dongguan": how scenario files refer to it
+  std::string name = {};     // "Dongguan"
+  std::string name_zh = {};  // "东莞市"
   JurisdictionLevel level = JurisdictionLevel::kCity;
   std::optional<JurisdictionId> parent = {};  // Huangpu -> Guangzhou -> Guangdong
   uint32_t currency_ledger = kLedgerCny;      // kLedgerCny, kLedgerHkd or kLedgerMop
@@ -39,8 +39,8 @@ struct Jurisdiction {
 
 struct Enterprise {
   EnterpriseId id{};
-  std::string credit_code;  // 统一社会信用代码, validated (credit_code.h)
-  std::string name;
+  std::string credit_code = {};  // 统一社会信用代码, validated (credit_code.h)
+  std::string name = {};
   Applicant applicant;  // applicant.id == id
   std::vector<EnterpriseId> related_enterprises = {};
   std::vector<ProviderId> related_providers = {};
@@ -50,8 +50,8 @@ struct Enterprise {
 
 struct Provider {
   ProviderId id{};
-  std::string name;
-  std::string credit_code;
+  std::string name = {};
+  std::string credit_code = {};
   JurisdictionId home{};
   std::vector<EnterpriseId> related_enterprises = {};
   std::vector<uint64_t> platforms = {};  // compute platforms it sells through

@@ -2,7 +2,11 @@
 
 #include <cstdio>
 
+#include "common/clock.h"
+#include "engine/engine.h"
+#include "engine/scenario_commands.h"
 #include "programme/scenario.h"
+#include "storage/memory_store.h"
 
 namespace bg::server {
 namespace {
@@ -22,16 +26,60 @@ void PrintProgramme(const programme::ProgrammeRules& p) {
 
 }  // namespace
 
+// What a command registers, for error messages.
+std::string Describe(const engine::CommandBody& body) {
+  if (const auto* j = std::get_if<engine::RegisterJurisdiction>(&body)) {
+    return "jurisdiction " + j->jurisdiction.code;
+  }
+  if (const auto* e = std::get_if<engine::RegisterEnterprise>(&body)) {
+    return "enterprise " + e->enterprise.name;
+  }
+  if (const auto* p = std::get_if<engine::RegisterProvider>(&body)) {
+    return "provider " + p->provider.name;
+  }
+  if (const auto* g = std::get_if<engine::CreateProgramme>(&body)) {
+    return "programme " + g->rules.name;
+  }
+  return "command";
+}
+
 Status RunScenarioCheck(const std::string& path) {
   Result<programme::Scenario> scenario = programme::LoadScenarioFile(path);
   if (!scenario.ok()) return scenario.status();
+  // Load it as ordinary commands through the engine, into a scratch store.
+  storage::MemoryStore scratch;
+  VirtualClock clock;
+  engine::EngineOptions options;
+  options.idle_tick = std::chrono::milliseconds(0);
+  BG_ASSIGN_OR_RETURN(auto engine, engine::Engine::Open(&scratch, &clock, options));
+  int refused = 0;
+  for (engine::CommandBody& body : engine::ScenarioCommands(*scenario)) {
+    const std::string what = Describe(body);
+    BG_ASSIGN_OR_RETURN(engine::CommandResult r, engine->Execute(std::move(body)));
+    const auto result = std::get<engine::RegistryResult>(r).result;
+    if (result != programme::RegistryResult::kOk) {
+      std::printf("%s: %s refused: %s\n", path.c_str(), what.c_str(),
+                  programme::RegistryResultName(result));
+      ++refused;
+    }
+  }
+  struct Counts {
+    size_t jurisdictions, programmes, enterprises, providers;
+  };
+  const Counts n = engine->Read([](const engine::State& s) {
+    const programme::Registry& reg = s.registry();
+    return Counts{reg.jurisdictions().size(), reg.programmes().size(), reg.enterprises().size(),
+                  reg.providers().size()};
+  });
   std::printf("%s: %zu jurisdictions, %zu enterprises, %zu providers, %zu programmes\n",
-              path.c_str(), scenario->jurisdictions.size(), scenario->enterprises.size(),
-              scenario->providers.size(), scenario->programmes.size());
+              path.c_str(), n.jurisdictions, n.enterprises, n.providers, n.programmes);
   for (const programme::ProgrammeRules& p : scenario->programmes) PrintProgramme(p);
   std::printf("RESULT scenario jurisdictions=%zu programmes=%zu enterprises=%zu providers=%zu\n",
-              scenario->jurisdictions.size(), scenario->programmes.size(),
-              scenario->enterprises.size(), scenario->providers.size());
+              n.jurisdictions, n.programmes, n.enterprises, n.providers);
+  if (refused > 0) {
+    return InvalidArgument(std::to_string(refused) + " records of " + path +
+                           " were refused by the engine");
+  }
   return Status::Ok();
 }
 

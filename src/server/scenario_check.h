@@ -1,9 +1,9 @@
 // `baygrid scenario check FILE`: reads a scenario file (docs/programmes.md,
-// "Scenario files"), reports the first error with its line, or prints what
-// the file defines and ends with
+// "Scenario files"); a parse error is reported with its line. Otherwise the
+// file is loaded as ordinary engine commands into a scratch in-memory store,
+// each record the engine refuses is reported, and the check ends with
 //   RESULT scenario jurisdictions=<n> programmes=<n> enterprises=<n> providers=<n>
-// Today it parses and validates the file; loading it as engine commands into
-// a scratch store is the open part of issue 3.
+// counting what the engine holds.
 #pragma once
 
 #include <string>

@@ -1,0 +1,47 @@
+#include "engine/scenario_commands.h"
+
+#include <set>
+
+namespace bg::engine {
+namespace {
+
+// Jurisdictions in an order where every parent comes before its children
+// (the file may declare them in any order; it has no cycles).
+std::vector<programme::Jurisdiction> ParentsFirst(std::vector<programme::Jurisdiction> all) {
+  std::vector<programme::Jurisdiction> out;
+  std::set<JurisdictionId> placed;
+  while (!all.empty()) {
+    const size_t before = all.size();
+    for (auto it = all.begin(); it != all.end();) {
+      if (!it->parent || placed.count(*it->parent) != 0) {
+        placed.insert(it->id);
+        out.push_back(std::move(*it));
+        it = all.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    // A parent that is missing or in a cycle: keep the rest in file order
+    // and let the registry refuse them with unknown_parent.
+    if (all.size() == before) {
+      for (auto& j : all) out.push_back(std::move(j));
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<CommandBody> ScenarioCommands(const programme::Scenario& scenario) {
+  std::vector<CommandBody> commands;
+  for (programme::Jurisdiction& j : ParentsFirst(scenario.jurisdictions)) {
+    commands.emplace_back(RegisterJurisdiction{std::move(j)});
+  }
+  for (const auto& e : scenario.enterprises) commands.emplace_back(RegisterEnterprise{e});
+  for (const auto& p : scenario.providers) commands.emplace_back(RegisterProvider{p});
+  for (const auto& p : scenario.programmes) commands.emplace_back(CreateProgramme{p});
+  return commands;
+}
+
+}  // namespace bg::engine

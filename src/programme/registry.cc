@@ -1,0 +1,153 @@
+#include "programme/registry.h"
+
+#include "programme/codec.h"
+#include "programme/credit_code.h"
+
+namespace bg::programme {
+namespace {
+
+// The common part of every Add: the id, and whether it is taken.
+template <typename Map, typename T>
+std::optional<RegistryResult> CheckId(const Map& map, const T& value) {
+  if (value.id.is_zero()) return RegistryResult::kIdMustNotBeZero;
+  auto it = map.find(value.id);
+  if (it == map.end()) return std::nullopt;
+  return it->second == value ? RegistryResult::kExists : RegistryResult::kExistsWithDifferentBody;
+}
+
+template <typename Map, typename Encode>
+void EncodeMap(Writer& w, const Map& map, Encode encode) {
+  w.U32(static_cast<uint32_t>(map.size()));
+  for (const auto& [id, value] : map) encode(w, value);
+}
+
+template <typename Map, typename Decode>
+bool DecodeMap(Reader& r, Map* map, Decode decode) {
+  uint32_t n = 0;
+  if (!r.U32(&n) || n > r.remaining()) return false;
+  for (uint32_t i = 0; i < n; ++i) {
+    typename Map::mapped_type value{};
+    if (!decode(r, &value) || !map->emplace(value.id, value).second) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const char* RegistryResultName(RegistryResult r) {
+  switch (r) {
+    case RegistryResult::kOk:
+      return "ok";
+    case RegistryResult::kIdMustNotBeZero:
+      return "id_must_not_be_zero";
+    case RegistryResult::kExists:
+      return "exists";
+    case RegistryResult::kExistsWithDifferentBody:
+      return "exists_with_different_body";
+    case RegistryResult::kUnknownParent:
+      return "unknown_parent";
+    case RegistryResult::kUnknownJurisdiction:
+      return "unknown_jurisdiction";
+    case RegistryResult::kInvalidCreditCode:
+      return "invalid_credit_code";
+    case RegistryResult::kBudgetMustBePositive:
+      return "budget_must_be_positive";
+    case RegistryResult::kValidityMustEndAfterItStarts:
+      return "validity_must_end_after_it_starts";
+    case RegistryResult::kRatioAbove100Percent:
+      return "ratio_above_100_percent";
+  }
+  return "unknown";
+}
+
+RegistryResult Registry::AddJurisdiction(const Jurisdiction& j) {
+  if (auto r = CheckId(jurisdictions_, j)) return *r;
+  if (j.parent && jurisdictions_.count(*j.parent) == 0) return RegistryResult::kUnknownParent;
+  jurisdictions_.emplace(j.id, j);
+  return RegistryResult::kOk;
+}
+
+RegistryResult Registry::AddEnterprise(const Enterprise& e) {
+  if (auto r = CheckId(enterprises_, e)) return *r;
+  if (!ValidateCreditCode(e.credit_code).ok()) return RegistryResult::kInvalidCreditCode;
+  if (jurisdictions_.count(e.applicant.home) == 0) return RegistryResult::kUnknownJurisdiction;
+  enterprises_.emplace(e.id, e);
+  return RegistryResult::kOk;
+}
+
+RegistryResult Registry::AddProvider(const Provider& p) {
+  if (auto r = CheckId(providers_, p)) return *r;
+  if (!p.credit_code.empty() && !ValidateCreditCode(p.credit_code).ok()) {
+    return RegistryResult::kInvalidCreditCode;
+  }
+  if (jurisdictions_.count(p.home) == 0) return RegistryResult::kUnknownJurisdiction;
+  providers_.emplace(p.id, p);
+  return RegistryResult::kOk;
+}
+
+RegistryResult Registry::AddProgramme(const ProgrammeRules& p) {
+  if (auto r = CheckId(programmes_, p)) return *r;
+  if (jurisdictions_.count(p.issuer) == 0) return RegistryResult::kUnknownJurisdiction;
+  if (p.total_budget.fen() <= 0) return RegistryResult::kBudgetMustBePositive;
+  if (p.valid_until <= p.valid_from) return RegistryResult::kValidityMustEndAfterItStarts;
+  bool ratio_ok = p.default_ratio_bp <= kFullRatioBp;
+  for (const RatioRule& rule : p.ratio_rules) ratio_ok = ratio_ok && rule.ratio_bp <= kFullRatioBp;
+  if (!ratio_ok) return RegistryResult::kRatioAbove100Percent;
+  programmes_.emplace(p.id, p);
+  return RegistryResult::kOk;
+}
+
+const Jurisdiction* Registry::FindJurisdiction(JurisdictionId id) const {
+  auto it = jurisdictions_.find(id);
+  return it == jurisdictions_.end() ? nullptr : &it->second;
+}
+const Enterprise* Registry::FindEnterprise(EnterpriseId id) const {
+  auto it = enterprises_.find(id);
+  return it == enterprises_.end() ? nullptr : &it->second;
+}
+const Provider* Registry::FindProvider(ProviderId id) const {
+  auto it = providers_.find(id);
+  return it == providers_.end() ? nullptr : &it->second;
+}
+const ProgrammeRules* Registry::FindProgramme(ProgrammeId id) const {
+  auto it = programmes_.find(id);
+  return it == programmes_.end() ? nullptr : &it->second;
+}
+
+void Registry::RemoveForRollback(Kind kind, uint64_t id) {
+  switch (kind) {
+    case Kind::kJurisdiction:
+      jurisdictions_.erase(JurisdictionId(id));
+      return;
+    case Kind::kEnterprise:
+      enterprises_.erase(EnterpriseId(id));
+      return;
+    case Kind::kProvider:
+      providers_.erase(ProviderId(id));
+      return;
+    case Kind::kProgramme:
+      programmes_.erase(ProgrammeId(id));
+      return;
+  }
+}
+
+void Registry::Encode(Writer& w) const {
+  EncodeMap(w, jurisdictions_, EncodeJurisdiction);
+  EncodeMap(w, enterprises_, EncodeEnterprise);
+  EncodeMap(w, providers_, EncodeProvider);
+  EncodeMap(w, programmes_, EncodeProgramme);
+}
+
+bool Registry::Decode(Reader& r, Registry* out) {
+  Registry reg;
+  if (!DecodeMap(r, &reg.jurisdictions_, DecodeJurisdiction) ||
+      !DecodeMap(r, &reg.enterprises_, DecodeEnterprise) ||
+      !DecodeMap(r, &reg.providers_, DecodeProvider) ||
+      !DecodeMap(r, &reg.programmes_, DecodeProgramme)) {
+    return false;
+  }
+  *out = std::move(reg);
+  return true;
+}
+
+}  // namespace bg::programme

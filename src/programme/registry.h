@@ -1,0 +1,67 @@
+// Registry: the participants and programmes known to the engine —
+// jurisdictions, enterprises, providers and programme rules — as the
+// engine's commands registered them. Adding is deterministic and validated:
+// each refusal has its own result code (like the ledger's) and changes
+// nothing; an id is registered once (same body again: kExists).
+//
+// Thread-safety: none; the engine owns it.
+#pragma once
+
+#include <map>
+
+#include "common/codec.h"
+#include "programme/participants.h"
+#include "programme/rules.h"
+
+namespace bg::programme {
+
+enum class RegistryResult : uint8_t {
+  kOk = 0,
+  kIdMustNotBeZero,
+  kExists,
+  kExistsWithDifferentBody,
+  kUnknownParent,
+  kUnknownJurisdiction,
+  kInvalidCreditCode,
+  kBudgetMustBePositive,
+  kValidityMustEndAfterItStarts,
+  kRatioAbove100Percent,
+};
+
+const char* RegistryResultName(RegistryResult r);
+
+class Registry {
+ public:
+  RegistryResult AddJurisdiction(const Jurisdiction& j);
+  RegistryResult AddEnterprise(const Enterprise& e);
+  RegistryResult AddProvider(const Provider& p);
+  RegistryResult AddProgramme(const ProgrammeRules& p);
+
+  const Jurisdiction* FindJurisdiction(JurisdictionId id) const;
+  const Enterprise* FindEnterprise(EnterpriseId id) const;
+  const Provider* FindProvider(ProviderId id) const;
+  const ProgrammeRules* FindProgramme(ProgrammeId id) const;
+
+  const std::map<JurisdictionId, Jurisdiction>& jurisdictions() const { return jurisdictions_; }
+  const std::map<EnterpriseId, Enterprise>& enterprises() const { return enterprises_; }
+  const std::map<ProviderId, Provider>& providers() const { return providers_; }
+  const std::map<ProgrammeId, ProgrammeRules>& programmes() const { return programmes_; }
+
+  // Removes a record added by the batch being rolled back (engine only).
+  enum class Kind : uint8_t { kJurisdiction, kEnterprise, kProvider, kProgramme };
+  void RemoveForRollback(Kind kind, uint64_t id);
+
+  // Canonical encoding (in id order), part of the engine's snapshots.
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, Registry* out);
+
+  friend bool operator==(const Registry&, const Registry&) = default;
+
+ private:
+  std::map<JurisdictionId, Jurisdiction> jurisdictions_;
+  std::map<EnterpriseId, Enterprise> enterprises_;
+  std::map<ProviderId, Provider> providers_;
+  std::map<ProgrammeId, ProgrammeRules> programmes_;
+};
+
+}  // namespace bg::programme

@@ -65,6 +65,16 @@ class EngineTest : public ::testing::Test {
     });
   }
 
+  // The journal of store_ alone (no snapshot, no projections): opening an
+  // engine on it replays everything from genesis.
+  void CopyJournalTo(storage::MemoryStore* copy) {
+    ASSERT_TRUE(
+        store_
+            .ReadJournal(
+                0, [&](const storage::JournalEntry& entry) { return copy->Commit(entry, {}); })
+            .ok());
+  }
+
   VirtualClock clock_;
   storage::MemoryStore store_;
 };
@@ -106,11 +116,7 @@ TEST_F(EngineTest, RestartRebuildsTheSameStateFromJournalAndFromSnapshot) {
     before = e->StateHash();
     // No clean shutdown yet: the next open must replay the journal.
     storage::MemoryStore copy;
-    ASSERT_TRUE(
-        store_
-            .ReadJournal(0,
-                         [&](const storage::JournalEntry& entry) { return copy.Commit(entry, {}); })
-            .ok());
+    CopyJournalTo(&copy);
     auto replayed = OpenEngine(&copy);
     EXPECT_EQ(replayed->StateHash(), before);
     EXPECT_EQ(replayed->recovery().snapshot_seq, 0u);
@@ -145,10 +151,7 @@ TEST_F(EngineTest, ReplayRefusesWhatTheLiveEngineRefused) {
   }
   // Replay the journal alone (no snapshot in this copy).
   storage::MemoryStore copy;
-  ASSERT_TRUE(store_
-                  .ReadJournal(
-                      0, [&](const storage::JournalEntry& entry) { return copy.Commit(entry, {}); })
-                  .ok());
+  CopyJournalTo(&copy);
   auto replayed = OpenEngine(&copy);
   EXPECT_EQ(replayed->StateHash(), live);
   EXPECT_EQ(replayed->Read([](const State& s) { return s.ledger().accounts().size(); }), 1u);
@@ -390,10 +393,7 @@ TEST_F(EngineTest, TheGbaScenarioLoadsAsCommandsAndReplaysToTheSameState) {
   auto from_snapshot = OpenEngine(&store_);
   EXPECT_EQ(from_snapshot->StateHash(), live);
   storage::MemoryStore copy;
-  ASSERT_TRUE(store_
-                  .ReadJournal(
-                      0, [&](const storage::JournalEntry& entry) { return copy.Commit(entry, {}); })
-                  .ok());
+  CopyJournalTo(&copy);
   auto replayed = OpenEngine(&copy);
   EXPECT_EQ(replayed->StateHash(), live);
 }

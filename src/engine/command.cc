@@ -16,6 +16,16 @@ enum class Tag : uint8_t {
   kCreateProgramme = 7,
 };
 
+// A command whose body is one programme record.
+template <typename Body, typename Record>
+bool DecodeRecord(Reader& r, Command* command, Record Body::*field,
+                  bool (*decode)(Reader&, Record*)) {
+  Body body;
+  if (!decode(r, &(body.*field))) return false;
+  command->body = std::move(body);
+  return true;
+}
+
 }  // namespace
 
 size_t EventCount(const CommandBody& body) {
@@ -86,30 +96,15 @@ bool DecodeCommand(Reader& r, Command* command) {
     case Tag::kTick:
       command->body = Tick{};
       return true;
-    case Tag::kRegisterJurisdiction: {
-      RegisterJurisdiction c;
-      if (!programme::DecodeJurisdiction(r, &c.jurisdiction)) return false;
-      command->body = std::move(c);
-      return true;
-    }
-    case Tag::kRegisterEnterprise: {
-      RegisterEnterprise c;
-      if (!programme::DecodeEnterprise(r, &c.enterprise)) return false;
-      command->body = std::move(c);
-      return true;
-    }
-    case Tag::kRegisterProvider: {
-      RegisterProvider c;
-      if (!programme::DecodeProvider(r, &c.provider)) return false;
-      command->body = std::move(c);
-      return true;
-    }
-    case Tag::kCreateProgramme: {
-      CreateProgramme c;
-      if (!programme::DecodeProgramme(r, &c.rules)) return false;
-      command->body = std::move(c);
-      return true;
-    }
+    case Tag::kRegisterJurisdiction:
+      return DecodeRecord(r, command, &RegisterJurisdiction::jurisdiction,
+                          programme::DecodeJurisdiction);
+    case Tag::kRegisterEnterprise:
+      return DecodeRecord(r, command, &RegisterEnterprise::enterprise, programme::DecodeEnterprise);
+    case Tag::kRegisterProvider:
+      return DecodeRecord(r, command, &RegisterProvider::provider, programme::DecodeProvider);
+    case Tag::kCreateProgramme:
+      return DecodeRecord(r, command, &CreateProgramme::rules, programme::DecodeProgramme);
   }
   return false;
 }

@@ -38,6 +38,8 @@ struct VoucherIdTag {};
 struct EnterpriseIdTag {};
 struct ProviderIdTag {};
 struct OrderIdTag {};
+struct ApplicationIdTag {};
+struct ClaimIdTag {};
 
 using AccountId = StrongId<AccountIdTag>;
 using TransferId = StrongId<TransferIdTag>;
@@ -50,6 +52,10 @@ using VoucherId = StrongId<VoucherIdTag>;
 using EnterpriseId = StrongId<EnterpriseIdTag>;
 using ProviderId = StrongId<ProviderIdTag>;
 using OrderId = StrongId<OrderIdTag>;
+using ApplicationId = StrongId<ApplicationIdTag>;
+// One request for a subsidy on an order; an order may see several (a
+// point-of-sale deduction, later a reimbursement claim from another level).
+using ClaimId = StrongId<ClaimIdTag>;
 
 }  // namespace bg
 

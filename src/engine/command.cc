@@ -1,5 +1,7 @@
 #include "engine/command.h"
 
+#include <algorithm>
+
 #include "common/codec.h"
 #include "programme/codec.h"
 
@@ -14,7 +16,33 @@ enum class Tag : uint8_t {
   kRegisterEnterprise = 5,
   kRegisterProvider = 6,
   kCreateProgramme = 7,
+  kFileApplication = 8,
+  kReviewApplication = 9,
+  kRedeem = 10,
+  kSettleClaim = 11,
+  kExpireVouchers = 12,
+  kRevokeVoucher = 13,
+  kClawback = 14,
+  kSetBlacklist = 15,
 };
+
+// A command whose body is written by one programme encoder.
+template <typename Body>
+bool EncodeBook(Writer& w, const CommandBody& body, Tag tag, void (*encode)(Writer&, const Body&)) {
+  const auto* c = std::get_if<Body>(&body);
+  if (c == nullptr) return false;
+  w.U8(static_cast<uint8_t>(tag));
+  encode(w, *c);
+  return true;
+}
+
+template <typename Body>
+bool DecodeBook(Reader& r, Command* command, bool (*decode)(Reader&, Body*)) {
+  Body body;
+  if (!decode(r, &body)) return false;
+  command->body = std::move(body);
+  return true;
+}
 
 // A command whose body is one programme record.
 template <typename Body, typename Record>
@@ -34,6 +62,17 @@ size_t EventCount(const CommandBody& body) {
   }
   if (const auto* c = std::get_if<CreateTransfers>(&body)) {
     return std::max<size_t>(1, c->transfers.size());
+  }
+  if (std::holds_alternative<RegisterJurisdiction>(body)) return 1;
+  if (std::holds_alternative<CreateProgramme>(body)) {
+    return programme::Book::kOpenProgrammeEvents;
+  }
+  if (std::holds_alternative<ReviewApplication>(body)) return 2;
+  if (std::holds_alternative<Redeem>(body)) return programme::kRedeemEvents;
+  if (std::holds_alternative<SettleClaim>(body)) return programme::kSettleEvents;
+  if (std::holds_alternative<Clawback>(body)) return programme::kClawbackEvents;
+  if (const auto* c = std::get_if<ExpireVouchers>(&body)) {
+    return std::clamp<size_t>(c->limit, 1, programme::kMaxExpirePerCommand);
   }
   return 1;
 }
@@ -63,6 +102,16 @@ void EncodeCommand(Writer& w, const Command& command) {
   } else if (const auto* g = std::get_if<CreateProgramme>(&command.body)) {
     w.U8(static_cast<uint8_t>(Tag::kCreateProgramme));
     programme::EncodeProgramme(w, g->rules);
+  } else if (EncodeBook(w, command.body, Tag::kFileApplication, programme::EncodeFileApplication) ||
+             EncodeBook(w, command.body, Tag::kReviewApplication,
+                        programme::EncodeReviewApplication) ||
+             EncodeBook(w, command.body, Tag::kRedeem, programme::EncodeRedeem) ||
+             EncodeBook(w, command.body, Tag::kSettleClaim, programme::EncodeSettleClaim) ||
+             EncodeBook(w, command.body, Tag::kExpireVouchers, programme::EncodeExpireVouchers) ||
+             EncodeBook(w, command.body, Tag::kRevokeVoucher, programme::EncodeRevokeVoucher) ||
+             EncodeBook(w, command.body, Tag::kClawback, programme::EncodeClawback) ||
+             EncodeBook(w, command.body, Tag::kSetBlacklist, programme::EncodeSetBlacklist)) {
+    // written by EncodeBook
   } else {
     w.U8(static_cast<uint8_t>(Tag::kTick));
   }
@@ -105,6 +154,22 @@ bool DecodeCommand(Reader& r, Command* command) {
       return DecodeRecord(r, command, &RegisterProvider::provider, programme::DecodeProvider);
     case Tag::kCreateProgramme:
       return DecodeRecord(r, command, &CreateProgramme::rules, programme::DecodeProgramme);
+    case Tag::kFileApplication:
+      return DecodeBook(r, command, programme::DecodeFileApplication);
+    case Tag::kReviewApplication:
+      return DecodeBook(r, command, programme::DecodeReviewApplication);
+    case Tag::kRedeem:
+      return DecodeBook(r, command, programme::DecodeRedeem);
+    case Tag::kSettleClaim:
+      return DecodeBook(r, command, programme::DecodeSettleClaim);
+    case Tag::kExpireVouchers:
+      return DecodeBook(r, command, programme::DecodeExpireVouchers);
+    case Tag::kRevokeVoucher:
+      return DecodeBook(r, command, programme::DecodeRevokeVoucher);
+    case Tag::kClawback:
+      return DecodeBook(r, command, programme::DecodeClawback);
+    case Tag::kSetBlacklist:
+      return DecodeBook(r, command, programme::DecodeSetBlacklist);
   }
   return false;
 }

@@ -11,6 +11,7 @@
 
 #include "common/clock.h"
 #include "ledger/ledger.h"
+#include "programme/book.h"
 #include "programme/participants.h"
 #include "programme/registry.h"
 #include "programme/rules.h"
@@ -48,8 +49,21 @@ struct CreateProgramme {
   programme::ProgrammeRules rules;
 };
 
-using CommandBody = std::variant<CreateAccounts, CreateTransfers, Tick, RegisterJurisdiction,
-                                 RegisterEnterprise, RegisterProvider, CreateProgramme>;
+// Applications, vouchers, claims and controls (programme/book.h): the book
+// applies them, with the ledger transfers they imply.
+using programme::Clawback;
+using programme::ExpireVouchers;
+using programme::FileApplication;
+using programme::Redeem;
+using programme::ReviewApplication;
+using programme::RevokeVoucher;
+using programme::SetBlacklist;
+using programme::SettleClaim;
+
+using CommandBody =
+    std::variant<CreateAccounts, CreateTransfers, Tick, RegisterJurisdiction, RegisterEnterprise,
+                 RegisterProvider, CreateProgramme, FileApplication, ReviewApplication, Redeem,
+                 SettleClaim, ExpireVouchers, RevokeVoucher, Clawback, SetBlacklist>;
 
 struct Command {
   Timestamp ts = 0;  // stamped by the writer; events inside take ts, ts+1, ...
@@ -70,7 +84,8 @@ struct RegistryResult {
   programme::RegistryResult result = programme::RegistryResult::kOk;
 };
 
-using CommandResult = std::variant<AccountResults, TransferResults, TickResult, RegistryResult>;
+using CommandResult =
+    std::variant<AccountResults, TransferResults, TickResult, RegistryResult, programme::Outcome>;
 
 // How many logical timestamps the command uses (at least 1).
 size_t EventCount(const CommandBody& body);

@@ -1,5 +1,6 @@
 #include "engine/state.h"
 
+#include "common/check.h"
 #include "common/codec.h"
 
 namespace bg::engine {
@@ -15,7 +16,32 @@ CommandResult State::Apply(const Command& command) {
     return TransferResults{ledger_.CreateTransfers(c->transfers, command.ts)};
   }
   if (std::holds_alternative<Tick>(command.body)) return TickResult{expired};
-  return ApplyRegistry(command);
+  if (std::holds_alternative<RegisterJurisdiction>(command.body) ||
+      std::holds_alternative<RegisterEnterprise>(command.body) ||
+      std::holds_alternative<RegisterProvider>(command.body) ||
+      std::holds_alternative<CreateProgramme>(command.body)) {
+    return ApplyRegistry(command);
+  }
+  return ApplyBook(command);
+}
+
+CommandResult State::ApplyBook(const Command& command) {
+  const Timestamp ts = command.ts;
+  return std::visit(
+      [&](const auto& c) -> CommandResult {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, FileApplication> || std::is_same_v<T, SetBlacklist>) {
+          return book_.Apply(c, registry_, ts);
+        } else if constexpr (std::is_same_v<T, ReviewApplication> || std::is_same_v<T, Redeem> ||
+                             std::is_same_v<T, SettleClaim> || std::is_same_v<T, ExpireVouchers> ||
+                             std::is_same_v<T, RevokeVoucher> || std::is_same_v<T, Clawback>) {
+          return book_.Apply(c, registry_, ts, ledger_);
+        } else {
+          BG_CHECK(false) << "ApplyBook given a command the book does not apply";
+          return TickResult{};
+        }
+      },
+      command.body);
 }
 
 CommandResult State::ApplyRegistry(const Command& command) {
@@ -35,17 +61,26 @@ CommandResult State::ApplyRegistry(const Command& command) {
     r = registry_.AddProgramme(g->rules);
     added = {Kind::kProgramme, g->rules.id.value()};
   }
-  if (r == programme::RegistryResult::kOk && !batch_marks_.empty()) added_.push_back(added);
+  if (r != programme::RegistryResult::kOk) return RegistryResult{r};
+  if (!batch_marks_.empty()) added_.push_back(added);
+  // Where the new record's money lives on the ledger.
+  if (const auto* j = std::get_if<RegisterJurisdiction>(&command.body)) {
+    book_.OpenJurisdiction(j->jurisdiction, command.ts, ledger_);
+  } else if (const auto* g = std::get_if<CreateProgramme>(&command.body)) {
+    book_.OpenProgramme(g->rules, registry_, command.ts, ledger_);
+  }
   return RegistryResult{r};
 }
 
 void State::BeginBatch() {
   ledger_.BeginBatch();
+  book_.BeginBatch();
   batch_marks_.push_back(added_.size());
 }
 
 void State::CommitBatch() {
   ledger_.CommitBatch();
+  book_.CommitBatch();
   if (batch_marks_.size() == 1) {
     added_.clear();
   } else {
@@ -58,6 +93,7 @@ void State::CommitBatch() {
 
 void State::RollbackBatch() {
   ledger_.RollbackBatch();
+  book_.RollbackBatch();
   for (auto it = added_.rbegin(); it != added_.rend(); ++it) {
     registry_.RemoveForRollback(it->kind, it->id);
   }
@@ -74,6 +110,7 @@ void State::Encode(std::vector<uint8_t>* out) const {
   const uint64_t ledger_bytes = out->size() - at - 8;
   for (size_t i = 0; i < 8; ++i) (*out)[at + i] = static_cast<uint8_t>(ledger_bytes >> (8 * i));
   registry_.Encode(w);
+  book_.Encode(w);
 }
 
 bool State::Decode(std::span<const uint8_t> in, State* out) {
@@ -82,7 +119,8 @@ bool State::Decode(std::span<const uint8_t> in, State* out) {
   if (!r.U64(&ledger_bytes) || ledger_bytes > r.remaining()) return false;
   if (!ledger::Ledger::Decode(in.subspan(8, ledger_bytes), &out->ledger_)) return false;
   Reader rest(in.subspan(8 + ledger_bytes));
-  return programme::Registry::Decode(rest, &out->registry_) && rest.done();
+  return programme::Registry::Decode(rest, &out->registry_) &&
+         programme::Book::Decode(rest, &out->book_) && rest.done();
 }
 
 Hash256 State::Hash() const {

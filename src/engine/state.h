@@ -26,6 +26,7 @@ class State {
   const ledger::Ledger& ledger() const { return ledger_; }
   ledger::Ledger& mutable_ledger() { return ledger_; }
   const programme::Registry& registry() const { return registry_; }
+  const programme::Book& book() const { return book_; }
 
   // Batches over the whole state (ledger::Ledger's semantics: several may be
   // open; Commit forgets the oldest's undo records; Rollback undoes all).
@@ -44,9 +45,11 @@ class State {
     uint64_t id;
   };
   CommandResult ApplyRegistry(const Command& command);
+  CommandResult ApplyBook(const Command& command);
 
   ledger::Ledger ledger_;
   programme::Registry registry_;
+  programme::Book book_;
   // Registrations made by open batches, oldest first, and where each open
   // batch's start in that list; empty outside batches (replay).
   std::vector<Added> added_;

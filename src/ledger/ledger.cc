@@ -128,11 +128,11 @@ void Ledger::Reserve(size_t accounts, size_t transfers) {
 }
 
 std::vector<AccountResult> Ledger::CreateAccounts(std::span<const Account> accounts,
-                                                  Timestamp first_ts) {
+                                                  Timestamp first_ts, Origin origin) {
   std::vector<AccountResult> results;
   results.reserve(accounts.size());
   for (size_t i = 0; i < accounts.size(); ++i) {
-    results.push_back(CreateAccount(accounts[i], first_ts + i));
+    results.push_back(CreateAccount(accounts[i], first_ts + i, origin));
   }
   if (!accounts.empty()) {
     last_timestamp_ = std::max(last_timestamp_, first_ts + accounts.size() - 1);
@@ -141,8 +141,11 @@ std::vector<AccountResult> Ledger::CreateAccounts(std::span<const Account> accou
   return results;
 }
 
-AccountResult Ledger::CreateAccount(const Account& a, Timestamp ts) {
+AccountResult Ledger::CreateAccount(const Account& a, Timestamp ts, Origin origin) {
   if (AccountResult r = ValidateAccount(a); r != AccountResult::kOk) return r;
+  if (origin == Origin::kClient && IsSystemId(a.id.value())) {
+    return AccountResult::kIdReservedForSystem;
+  }
   if (auto it = account_index_.find(a.id); it != account_index_.end()) {
     const Account& e = accounts_[it->second];
     if ((e.flags & ~kAccountClosed) != a.flags) return AccountResult::kExistsWithDifferentFlags;
@@ -160,7 +163,7 @@ AccountResult Ledger::CreateAccount(const Account& a, Timestamp ts) {
 }
 
 std::vector<TransferResult> Ledger::CreateTransfers(std::span<const Transfer> transfers,
-                                                    Timestamp first_ts) {
+                                                    Timestamp first_ts, Origin origin) {
   ExpireDue(first_ts);
   const size_t n = transfers.size();
   std::vector<TransferResult> results(n, TransferResult::kOk);
@@ -176,7 +179,7 @@ std::vector<TransferResult> Ledger::CreateTransfers(std::span<const Transfer> tr
       chain_mark = undo_.size();
     }
     TransferResult r = (linked && i + 1 == n) ? TransferResult::kLinkedEventChainOpen
-                                              : CreateTransfer(t, first_ts + i);
+                                              : CreateTransfer(t, first_ts + i, origin);
     if (!in_chain) {
       if (IsStateFailure(r)) RecordFailure(t.id, r);
       results[i] = r;
@@ -203,8 +206,16 @@ std::vector<TransferResult> Ledger::CreateTransfers(std::span<const Transfer> tr
   return results;
 }
 
-TransferResult Ledger::CreateTransfer(const Transfer& t, Timestamp ts) {
+TransferResult Ledger::CreateTransfer(const Transfer& t, Timestamp ts, Origin origin) {
   if (TransferResult r = ValidateBody(t); r != TransferResult::kOk) return r;
+  if (origin == Origin::kClient) {
+    if (IsSystemId(t.id.value()) || IsSystemId(t.pending_id.value())) {
+      return TransferResult::kIdReservedForSystem;
+    }
+    if (IsSystemId(t.debit_account_id.value()) || IsSystemId(t.credit_account_id.value())) {
+      return TransferResult::kAccountReservedForSystem;
+    }
+  }
   if (auto it = transfer_index_.find(t.id); it != transfer_index_.end()) {
     const Transfer& e = transfers_[it->second].transfer;
     const bool resolves = Has(e.flags, kPostPending) || Has(e.flags, kVoidPending);

@@ -48,14 +48,17 @@ class Ledger {
   // TigerBeetle allocates all its memory at startup for the same reason.
   void Reserve(size_t accounts, size_t transfers);
 
-  // Creates accounts; `first_ts` stamps the first, +1 ns each after.
-  std::vector<AccountResult> CreateAccounts(std::span<const Account> accounts, Timestamp first_ts);
+  // Creates accounts; `first_ts` stamps the first, +1 ns each after. Client
+  // calls may not use ids in the system range (types.h).
+  std::vector<AccountResult> CreateAccounts(std::span<const Account> accounts, Timestamp first_ts,
+                                            Origin origin = Origin::kClient);
 
   // Creates transfers; `first_ts` stamps the first, +1 ns each after. Holds
   // due at or before `first_ts` are expired first. Returns one result per
   // input, in order.
+  // Client calls may neither use a system id nor touch a system account.
   std::vector<TransferResult> CreateTransfers(std::span<const Transfer> transfers,
-                                              Timestamp first_ts);
+                                              Timestamp first_ts, Origin origin = Origin::kClient);
 
   // Expires every pending transfer whose deadline is <= now, in deadline
   // order (then creation order). Returns how many expired.
@@ -127,8 +130,8 @@ class Ledger {
     uint64_t words[4] = {0, 0, 0, 0};
   };
 
-  AccountResult CreateAccount(const Account& a, Timestamp ts);
-  TransferResult CreateTransfer(const Transfer& t, Timestamp ts);
+  AccountResult CreateAccount(const Account& a, Timestamp ts, Origin origin);
+  TransferResult CreateTransfer(const Transfer& t, Timestamp ts, Origin origin);
   TransferResult CreateSimple(const Transfer& t, Timestamp ts);
   TransferResult ResolvePending(const Transfer& t, Timestamp ts);
   void RecordFailure(TransferId id, TransferResult r);

@@ -47,7 +47,9 @@ uint32_t LedgerOf(uint64_t account_id) { return account_id <= 5 ? 1 : 2; }
 bool IsPostOrVoid(const Transfer& t) { return (t.flags & (kPostPending | kVoidPending)) != 0; }
 
 bool IsBodyFailure(TransferResult r) {
-  return r >= TransferResult::kTimestampMustBeZero && r <= TransferResult::kCodeMustNotBeZero;
+  return (r >= TransferResult::kTimestampMustBeZero && r <= TransferResult::kCodeMustNotBeZero) ||
+         r == TransferResult::kIdReservedForSystem ||
+         r == TransferResult::kAccountReservedForSystem;
 }
 
 bool IsExistsWithDifferent(TransferResult r) {
@@ -305,9 +307,15 @@ class Sequence {
     if (rng_.Percent(30)) good.flags = kPending;
     sent_.push_back(good);
     Transfer t = good;
-    switch (rng_.Uniform(15)) {
+    switch (rng_.Uniform(17)) {
       case 0:
         t.timestamp = 1;
+        break;
+      case 15:
+        t.id = TransferId(kSystemIdFloor + rng_.Uniform(1000));
+        break;
+      case 16:
+        t.credit_account_id = AccountId(kSystemIdFloor | t.credit_account_id.value());
         break;
       case 1:
         t.flags |= 1u << 10;

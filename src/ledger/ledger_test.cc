@@ -278,6 +278,15 @@ std::vector<TransferCase> TransferCases() {
        kUint64Max - kNanosPerSecond},
       {"wallet overspent (the open hold counts)", {Plain(900, 2, 3, 891)}, {R::kExceedsCredits}},
       {"credit limit exceeded", {Plain(900, 1, 4, 1)}, {R::kExceedsDebits}},
+      // The platform's range (programme budgets, vouchers): not a client's.
+      {"id in the system range", {Plain(kSystemIdFloor + 1, 1, 3, 5)}, {R::kIdReservedForSystem}},
+      {"post of a system hold", {Post(900, kSystemIdFloor + 1)}, {R::kIdReservedForSystem}},
+      {"debit from a system account",
+       {Plain(900, kSystemIdFloor | 7, 3, 5)},
+       {R::kAccountReservedForSystem}},
+      {"credit to a system account",
+       {Plain(900, 1, kSystemIdFloor | 7, 5)},
+       {R::kAccountReservedForSystem}},
       // Linked chains.
       {"chain with a failing event",
        {Linked(fresh), Plain(901, 99, 3, 5)},
@@ -357,6 +366,8 @@ TEST_F(LedgerTest, EveryAccountResultIsReturnedAndARejectionCreatesNothing) {
       {"exists, other code", edit(existing, [](Account& a) { a.code = 2; }),
        AccountResult::kExistsWithDifferentCode},
       {"exists, same body", existing, AccountResult::kExists},
+      {"id in the system range", MakeAccount(kSystemIdFloor, 1),
+       AccountResult::kIdReservedForSystem},
   };
   std::set<AccountResult> seen;
   for (const AccountCase& c : cases) {
@@ -377,6 +388,22 @@ TEST_F(LedgerTest, EveryAccountResultIsReturnedAndARejectionCreatesNothing) {
     const auto r = static_cast<AccountResult>(i);
     EXPECT_TRUE(seen.contains(r)) << "no case returns " << AccountResultName(r);
   }
+}
+
+TEST_F(LedgerTest, OnlyThePlatformUsesTheSystemRange) {
+  const Account budget = MakeAccount(kSystemIdFloor | 2, 1, kDebitsMustNotExceedCredits);
+  const Account client = MakeAccount(1, 1);
+  EXPECT_EQ(ledger_.CreateAccounts({&budget, 1}, now_),
+            std::vector{AccountResult::kIdReservedForSystem});
+  EXPECT_EQ(ledger_.CreateAccounts({&budget, 1}, now_, Origin::kSystem),
+            std::vector{AccountResult::kOk});
+  EXPECT_EQ(ledger_.CreateAccounts({&client, 1}, now_ + 1), std::vector{AccountResult::kOk});
+  const Transfer fund = Plain(kSystemIdFloor + 1, 1, kSystemIdFloor | 2, 500);
+  EXPECT_EQ(ledger_.CreateTransfers({&fund, 1}, now_ + 2),
+            std::vector{TransferResult::kIdReservedForSystem});
+  EXPECT_EQ(ledger_.CreateTransfers({&fund, 1}, now_ + 2, Origin::kSystem),
+            std::vector{TransferResult::kOk});
+  EXPECT_EQ(ledger_.FindAccount(AccountId(kSystemIdFloor | 2))->credits_posted, 500);
 }
 
 TEST_F(LedgerTest, HoldsCountAgainstTheDebitLimit) {

@@ -91,6 +91,7 @@ std::vector<AccountResult> ReferenceModel::CreateAccounts(std::span<const Accoun
 
 AccountResult ReferenceModel::CreateAccount(const Account& a, Timestamp ts) {
   if (AccountResult r = ValidateAccount(a); r != AccountResult::kOk) return r;
+  if (a.id.value() >= kSystemIdFloor) return AccountResult::kIdReservedForSystem;
   if (auto it = accounts_.find(a.id); it != accounts_.end()) {
     const Account& e = it->second;
     const uint16_t e_flags = static_cast<uint16_t>(e.flags & ~kAccountClosed);
@@ -152,6 +153,14 @@ std::vector<TransferResult> ReferenceModel::CreateTransfers(std::span<const Tran
 
 TransferResult ReferenceModel::CreateTransfer(const Transfer& t, Timestamp ts) {
   if (TransferResult r = ValidateBody(t); r != TransferResult::kOk) return r;
+  // The model is a client: the system range (types.h) is not its to use.
+  if (t.id.value() >= kSystemIdFloor || t.pending_id.value() >= kSystemIdFloor) {
+    return TransferResult::kIdReservedForSystem;
+  }
+  if (t.debit_account_id.value() >= kSystemIdFloor ||
+      t.credit_account_id.value() >= kSystemIdFloor) {
+    return TransferResult::kAccountReservedForSystem;
+  }
   if (auto it = transfers_.find(t.id); it != transfers_.end()) {
     return CompareExisting(t, it->second.transfer);
   }

@@ -32,6 +32,8 @@ std::string_view AccountResultName(AccountResult r) {
       return "exists_with_different_code";
     case AccountResult::kExists:
       return "exists";
+    case AccountResult::kIdReservedForSystem:
+      return "id_reserved_for_system";
   }
   return "unknown";
 }
@@ -150,6 +152,10 @@ std::string_view TransferResultName(TransferResult r) {
       return "exceeds_credits";
     case TransferResult::kExceedsDebits:
       return "exceeds_debits";
+    case TransferResult::kIdReservedForSystem:
+      return "id_reserved_for_system";
+    case TransferResult::kAccountReservedForSystem:
+      return "account_reserved_for_system";
   }
   return "unknown";
 }

@@ -26,6 +26,7 @@ enum class AccountResult : uint8_t {
   kExistsWithDifferentLedger,
   kExistsWithDifferentCode,
   kExists,
+  kIdReservedForSystem,  // appended: ids >= kSystemIdFloor are the platform's
 };
 
 enum class TransferResult : uint8_t {
@@ -87,10 +88,16 @@ enum class TransferResult : uint8_t {
   kOverflowsTimeout,
   kExceedsCredits,
   kExceedsDebits,
+  // Appended: body checks on client calls (ids >= kSystemIdFloor are the
+  // platform's: programme budgets, vouchers and their movements).
+  kIdReservedForSystem,
+  kAccountReservedForSystem,
 };
 
-inline constexpr int kTransferResultCount = static_cast<int>(TransferResult::kExceedsDebits) + 1;
-inline constexpr int kAccountResultCount = static_cast<int>(AccountResult::kExists) + 1;
+inline constexpr int kTransferResultCount =
+    static_cast<int>(TransferResult::kAccountReservedForSystem) + 1;
+inline constexpr int kAccountResultCount =
+    static_cast<int>(AccountResult::kIdReservedForSystem) + 1;
 
 // snake_case names, as in TigerBeetle's documentation ("exceeds_credits").
 std::string_view AccountResultName(AccountResult r);
@@ -98,7 +105,9 @@ std::string_view TransferResultName(TransferResult r);
 
 // A failure decided against the ledger's state: the id is burnt (a retry,
 // even with a different body, returns this same result).
-inline bool IsStateFailure(TransferResult r) { return r >= TransferResult::kDebitAccountNotFound; }
+inline bool IsStateFailure(TransferResult r) {
+  return r >= TransferResult::kDebitAccountNotFound && r <= TransferResult::kExceedsDebits;
+}
 // The transfer exists now (created, or created earlier with the same body).
 inline bool IsSuccess(TransferResult r) {
   return r == TransferResult::kOk || r == TransferResult::kExists;

@@ -11,6 +11,17 @@
 
 namespace bg::ledger {
 
+// Ids at or above this floor (accounts and transfers) belong to the
+// platform: programme budgets, vouchers and the movements between them are
+// made by the engine's own rules (programme/book.h), never by a client, so
+// that no client transfer can move a budget or take an id the platform will
+// need. Client calls are refused with *_reserved_for_system.
+inline constexpr uint64_t kSystemIdFloor = uint64_t{1} << 62;
+inline constexpr bool IsSystemId(uint64_t id) { return id >= kSystemIdFloor; }
+
+// Who makes a call: a client (the API, the benchmark) or the platform.
+enum class Origin : uint8_t { kClient = 0, kSystem };
+
 // Account flags.
 inline constexpr uint16_t kDebitsMustNotExceedCredits = 1u << 0;
 inline constexpr uint16_t kCreditsMustNotExceedDebits = 1u << 1;

@@ -1,81 +1,11 @@
 #include "programme/codec.h"
 
+#include "programme/codec_util.h"
+
 namespace bg::programme {
 namespace {
 
-template <typename Id>
-void PutId(Writer& w, Id id) {
-  w.U64(id.value());
-}
-template <typename Id>
-bool GetId(Reader& r, Id* id) {
-  uint64_t v = 0;
-  if (!r.U64(&v)) return false;
-  *id = Id(v);
-  return true;
-}
-
-void PutMoney(Writer& w, Money m) { w.I64(m.fen()); }
-bool GetMoney(Reader& r, Money* m) {
-  int64_t fen = 0;
-  if (!r.I64(&fen)) return false;
-  *m = Money::Fen(fen);
-  return true;
-}
-
-template <typename T, typename Put>
-void PutOptional(Writer& w, const std::optional<T>& v, Put put) {
-  w.U8(v.has_value() ? 1 : 0);
-  if (v) put(w, *v);
-}
-template <typename T, typename Get>
-bool GetOptional(Reader& r, std::optional<T>* v, Get get) {
-  uint8_t present = 0;
-  if (!r.U8(&present) || present > 1) return false;
-  if (present == 0) {
-    v->reset();
-    return true;
-  }
-  T value{};
-  if (!get(r, &value)) return false;
-  *v = value;
-  return true;
-}
-
-template <typename T, typename Put>
-void PutVector(Writer& w, const std::vector<T>& v, Put put) {
-  w.U32(static_cast<uint32_t>(v.size()));
-  for (const T& x : v) put(w, x);
-}
-template <typename T, typename Get>
-bool GetVector(Reader& r, std::vector<T>* v, Get get) {
-  uint32_t n = 0;
-  if (!r.U32(&n) || n > r.remaining()) return false;
-  v->assign(n, T{});
-  for (T& x : *v) {
-    if (!get(r, &x)) return false;
-  }
-  return true;
-}
-
-template <typename E>
-void PutEnum(Writer& w, E e) {
-  w.U8(static_cast<uint8_t>(e));
-}
-template <typename E>
-bool GetEnum(Reader& r, E* e, E last) {
-  uint8_t v = 0;
-  if (!r.U8(&v) || v > static_cast<uint8_t>(last)) return false;
-  *e = static_cast<E>(v);
-  return true;
-}
-
-bool GetBool(Reader& r, bool* b) {
-  uint8_t v = 0;
-  if (!r.U8(&v) || v > 1) return false;
-  *b = v == 1;
-  return true;
-}
+using namespace wire;  // NOLINT(google-build-using-namespace): the file is made of them
 
 auto kPutJurisdictionId = [](Writer& w, JurisdictionId id) { PutId(w, id); };
 auto kGetJurisdictionId = [](Reader& r, JurisdictionId* id) { return GetId(r, id); };
@@ -205,6 +135,7 @@ void EncodeProgramme(Writer& w, const ProgrammeRules& p) {
   PutEnum(w, p.redemption);
   w.U32(p.voucher_validity_days);
   PutEnum(w, p.lapse);
+  w.U32(p.combined_ceiling_bp);
 }
 
 bool DecodeProgramme(Reader& r, ProgrammeRules* p) {
@@ -228,7 +159,8 @@ bool DecodeProgramme(Reader& r, ProgrammeRules* p) {
          GetOptional(r, &p->providers.platform, kGetU64) &&
          GetBool(r, &p->providers.inside_issuer_only) &&
          GetEnum(r, &p->redemption, RedemptionMode::kAutomaticGrant) &&
-         r.U32(&p->voucher_validity_days) && GetEnum(r, &p->lapse, LapsePolicy::kLapse);
+         r.U32(&p->voucher_validity_days) && GetEnum(r, &p->lapse, LapsePolicy::kLapse) &&
+         r.U32(&p->combined_ceiling_bp);
 }
 
 }  // namespace bg::programme

@@ -48,6 +48,14 @@ std::vector<EnterpriseId> CapGroup(const std::vector<Enterprise>& enterprises, E
   return {group.begin(), group.end()};
 }
 
+std::vector<EnterpriseId> CapGroup(const Registry& registry, EnterpriseId id) {
+  std::vector<Enterprise> linked;
+  for (const auto& [eid, e] : registry.enterprises()) {
+    if (!e.related_enterprises.empty()) linked.push_back(e);
+  }
+  return CapGroup(linked, id);
+}
+
 Status CheckHolder(EnterpriseId voucher_holder, EnterpriseId order_user, VoucherId voucher) {
   if (voucher_holder == order_user) return Status::Ok();
   return FailedPrecondition(

@@ -1,5 +1,6 @@
 #include "programme/registry.h"
 
+#include "programme/accounts.h"
 #include "programme/codec.h"
 #include "programme/credit_code.h"
 
@@ -10,6 +11,7 @@ namespace {
 template <typename Map, typename T>
 std::optional<RegistryResult> CheckId(const Map& map, const T& value) {
   if (value.id.is_zero()) return RegistryResult::kIdMustNotBeZero;
+  if (value.id.value() > kMaxRecordId) return RegistryResult::kIdTooLarge;
   auto it = map.find(value.id);
   if (it == map.end()) return std::nullopt;
   return it->second == value ? RegistryResult::kExists : RegistryResult::kExistsWithDifferentBody;
@@ -54,6 +56,8 @@ const char* RegistryResultName(RegistryResult r) {
       return "budget_must_be_positive";
     case RegistryResult::kValidityMustEndAfterItStarts:
       return "validity_must_end_after_it_starts";
+    case RegistryResult::kIdTooLarge:
+      return "id_too_large";
     case RegistryResult::kRatioAbove100Percent:
       return "ratio_above_100_percent";
   }
@@ -90,7 +94,7 @@ RegistryResult Registry::AddProgramme(const ProgrammeRules& p) {
   if (jurisdictions_.count(p.issuer) == 0) return RegistryResult::kUnknownJurisdiction;
   if (p.total_budget.fen() <= 0) return RegistryResult::kBudgetMustBePositive;
   if (p.valid_until <= p.valid_from) return RegistryResult::kValidityMustEndAfterItStarts;
-  bool ratio_ok = p.default_ratio_bp <= kFullRatioBp;
+  bool ratio_ok = p.default_ratio_bp <= kFullRatioBp && p.combined_ceiling_bp <= kFullRatioBp;
   for (const RatioRule& rule : p.ratio_rules) ratio_ok = ratio_ok && rule.ratio_bp <= kFullRatioBp;
   if (!ratio_ok) return RegistryResult::kRatioAbove100Percent;
   programmes_.emplace(p.id, p);

@@ -26,6 +26,7 @@ enum class RegistryResult : uint8_t {
   kBudgetMustBePositive,
   kValidityMustEndAfterItStarts,
   kRatioAbove100Percent,
+  kIdTooLarge,  // above kMaxRecordId (accounts.h): ledger account ids derive from it
 };
 
 const char* RegistryResultName(RegistryResult r);

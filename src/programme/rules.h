@@ -121,6 +121,10 @@ struct ProgrammeRules {
   RedemptionMode redemption = RedemptionMode::kPointOfSale;
   uint32_t voucher_validity_days = 365;  // Qingyang: 12 months
   LapsePolicy lapse = LapsePolicy::kReturnToBudget;
+  // When this programme stacks with others on one order, their shares
+  // together stay under the lowest ceiling any of them sets (Shanghai: city +
+  // district ≤ 100%).
+  uint32_t combined_ceiling_bp = kFullRatioBp;
 
   friend bool operator==(const ProgrammeRules&, const ProgrammeRules&) = default;
 };

@@ -84,7 +84,7 @@ constexpr std::array<std::string_view, 7> kEnterpriseKeys = {
     "credit_code", "name", "home", "category", "flags", "credit", "related"};
 constexpr std::array<std::string_view, 5> kProviderKeys = {"name", "credit_code", "home", "related",
                                                            "platforms"};
-constexpr std::array<std::string_view, 21> kProgrammeKeys = {"name",
+constexpr std::array<std::string_view, 22> kProgrammeKeys = {"name",
                                                              "kind",
                                                              "issuer",
                                                              "valid_from",
@@ -104,6 +104,7 @@ constexpr std::array<std::string_view, 21> kProgrammeKeys = {"name",
                                                              "redemption",
                                                              "voucher_validity_days",
                                                              "lapse",
+                                                             "combined_ceiling_percent",
                                                              "level"};
 constexpr std::array<std::string_view, 3> kEligibilityKeys = {"home", "categories",
                                                               "good_credit_required"};
@@ -679,6 +680,10 @@ Status Reader::ReadEligibility(const toml::table& t, Eligibility* e) const {
 Status Reader::ReadRatioRules(const toml::table& t, ProgrammeRules* p) const {
   BG_ASSIGN_OR_RETURN(const toml::node* ratio, Require(t, "ratio_percent", "[[programme]]"));
   BG_ASSIGN_OR_RETURN(p->default_ratio_bp, RatioBp(*ratio, "programme.ratio_percent"));
+  if (const toml::node* ceiling = t.get("combined_ceiling_percent")) {
+    BG_ASSIGN_OR_RETURN(p->combined_ceiling_bp,
+                        RatioBp(*ceiling, "programme.combined_ceiling_percent"));
+  }
   BG_ASSIGN_OR_RETURN(std::vector<const toml::table*> rules, Tables(t, "ratio_rule"));
   constexpr std::string_view kWhat = "[[programme.ratio_rule]]";
   for (const toml::table* r : rules) {

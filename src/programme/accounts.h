@@ -1,0 +1,73 @@
+// Where programme money lives on the ledger: the system accounts the
+// programme book creates, their ids, and the codes on accounts and transfers
+// (docs/programmes.md, "Money on the ledger").
+//
+//   funding     one per jurisdiction, on its currency ledger; pays budgets in
+//   budget      one per programme; must not go negative, so approvals (holds
+//               on it) can never commit more than the programme has
+//   voucher     one per voucher; must not go negative; redemptions hold on it
+//   payable     one per programme: what the programme owes for redeemed spend
+//   lapsed      one per programme: expired balances under LapsePolicy::kLapse
+//   receivable  one per programme × enterprise: subsidies clawed back, owed
+//               by the enterprise
+//
+// Account ids are kSystemIdFloor | kind << 54 | record id (a jurisdiction,
+// programme or voucher id below 2^54); receivables and the platform's
+// transfers take the next number of a counter kept in the book.
+#pragma once
+
+#include <cstdint>
+
+#include "common/ids.h"
+#include "ledger/types.h"
+
+namespace bg::programme {
+
+inline constexpr uint64_t kMaxRecordId = (uint64_t{1} << 54) - 1;
+
+enum class AccountKind : uint8_t {
+  kFunding = 1,
+  kBudget = 2,
+  kVoucher = 3,
+  kPayable = 4,
+  kLapsed = 5,
+  kReceivable = 6,
+};
+
+// Ledger account codes (Account::code) of the system accounts.
+inline constexpr uint16_t AccountCode(AccountKind kind) { return 100 + static_cast<uint16_t>(kind); }
+
+inline constexpr AccountId SystemAccountId(AccountKind kind, uint64_t record) {
+  return AccountId(ledger::kSystemIdFloor | (uint64_t{static_cast<uint8_t>(kind)} << 54) | record);
+}
+inline constexpr AccountId FundingAccount(JurisdictionId j) {
+  return SystemAccountId(AccountKind::kFunding, j.value());
+}
+inline constexpr AccountId BudgetAccount(ProgrammeId p) {
+  return SystemAccountId(AccountKind::kBudget, p.value());
+}
+inline constexpr AccountId VoucherAccount(VoucherId v) {
+  return SystemAccountId(AccountKind::kVoucher, v.value());
+}
+inline constexpr AccountId PayableAccount(ProgrammeId p) {
+  return SystemAccountId(AccountKind::kPayable, p.value());
+}
+inline constexpr AccountId LapsedAccount(ProgrammeId p) {
+  return SystemAccountId(AccountKind::kLapsed, p.value());
+}
+
+// Transfer codes (Transfer::code): why programme money moved.
+enum class MoneyCode : uint16_t {
+  kFund = 201,        // funding -> budget, when a programme is created
+  kGrant = 202,       // budget -> voucher: held at approval, posted at issue
+  kRedeem = 203,      // voucher -> payable: held at redemption, posted at capture
+  kAutoGrant = 204,   // budget -> payable: 免申即享, held then posted like kRedeem
+  kLapse = 205,       // voucher -> lapsed (LapsePolicy::kLapse)
+  kReturn = 206,      // voucher -> budget: expiry under kReturnToBudget
+  kRevoke = 207,      // voucher -> budget, or the void of an approval's hold
+  kClawback = 208,    // receivable -> budget
+};
+
+inline constexpr uint16_t TransferCode(MoneyCode code) { return static_cast<uint16_t>(code); }
+
+}  // namespace bg::programme

@@ -1,0 +1,282 @@
+#include "programme/book.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "programme/book_util.h"
+#include "programme/controls.h"
+
+namespace bg::programme {
+
+using book::Plus;
+
+const char* StepName(Step step) {
+  switch (step) {
+    case Step::kSubmit:
+      return "submit";
+    case Step::kStartReview:
+      return "start_review";
+    case Step::kApprove:
+      return "approve";
+    case Step::kReject:
+      return "reject";
+    case Step::kReturnForInfo:
+      return "return_for_info";
+    case Step::kIssue:
+      return "issue";
+    case Step::kWithdraw:
+      return "withdraw";
+  }
+  return "unknown";
+}
+
+const char* CodeName(Code code) {
+  switch (code) {
+    case Code::kOk:
+      return "ok";
+    case Code::kExists:
+      return "exists";
+    case Code::kExistsWithDifferentBody:
+      return "exists_with_different_body";
+    case Code::kIdMustNotBeZero:
+      return "id_must_not_be_zero";
+    case Code::kIdTooLarge:
+      return "id_too_large";
+    case Code::kAmountMustBePositive:
+      return "amount_must_be_positive";
+    case Code::kUnknownProgramme:
+      return "unknown_programme";
+    case Code::kUnknownEnterprise:
+      return "unknown_enterprise";
+    case Code::kUnknownProvider:
+      return "unknown_provider";
+    case Code::kUnknownApplication:
+      return "unknown_application";
+    case Code::kUnknownVoucher:
+      return "unknown_voucher";
+    case Code::kUnknownClaim:
+      return "unknown_claim";
+    case Code::kNotInForce:
+      return "not_in_force";
+    case Code::kOutsideApplicationWindow:
+      return "outside_application_window";
+    case Code::kIneligible:
+      return "ineligible";
+    case Code::kAutomaticGrantTakesNoApplication:
+      return "automatic_grant_takes_no_application";
+    case Code::kOverVoucherCap:
+      return "over_voucher_cap";
+    case Code::kOverEntityYearCap:
+      return "over_entity_year_cap";
+    case Code::kBudgetExhausted:
+      return "budget_exhausted";
+    case Code::kYearlyBudgetExhausted:
+      return "yearly_budget_exhausted";
+    case Code::kInvalidTransition:
+      return "invalid_transition";
+    case Code::kReasonRequired:
+      return "reason_required";
+    case Code::kBlacklisted:
+      return "blacklisted";
+    case Code::kRelatedParty:
+      return "related_party";
+    case Code::kProviderNotAllowed:
+      return "provider_not_allowed";
+    case Code::kNoVoucher:
+      return "no_voucher";
+    case Code::kCurrencyMismatch:
+      return "currency_mismatch";
+    case Code::kTooManyVouchers:
+      return "too_many_vouchers";
+    case Code::kClaimNotHeld:
+      return "claim_not_held";
+    case Code::kClaimNotCaptured:
+      return "claim_not_captured";
+    case Code::kVoucherNotRevocable:
+      return "voucher_not_revocable";
+    case Code::kApprovedAboveRequest:
+      return "approved_above_request";
+  }
+  return "unknown";
+}
+
+const char* ApplicationStatusName(ApplicationStatus status) {
+  switch (status) {
+    case ApplicationStatus::kDraft:
+      return "draft";
+    case ApplicationStatus::kSubmitted:
+      return "submitted";
+    case ApplicationStatus::kUnderReview:
+      return "under_review";
+    case ApplicationStatus::kApproved:
+      return "approved";
+    case ApplicationStatus::kRejected:
+      return "rejected";
+    case ApplicationStatus::kReturnedForInfo:
+      return "returned_for_info";
+    case ApplicationStatus::kIssued:
+      return "issued";
+    case ApplicationStatus::kWithdrawn:
+      return "withdrawn";
+  }
+  return "unknown";
+}
+
+const char* VoucherStatusName(VoucherStatus status) {
+  switch (status) {
+    case VoucherStatus::kApproved:
+      return "approved";
+    case VoucherStatus::kLive:
+      return "live";
+    case VoucherStatus::kExpired:
+      return "expired";
+    case VoucherStatus::kRevoked:
+      return "revoked";
+  }
+  return "unknown";
+}
+
+const char* ClaimStatusName(ClaimStatus status) {
+  switch (status) {
+    case ClaimStatus::kHeld:
+      return "held";
+    case ClaimStatus::kCaptured:
+      return "captured";
+    case ClaimStatus::kVoided:
+      return "voided";
+    case ClaimStatus::kClawedBack:
+      return "clawed_back";
+  }
+  return "unknown";
+}
+
+int32_t YearOf(Timestamp at) {
+  using namespace std::chrono;
+  constexpr int64_t kChinaOffsetSeconds = 8 * 3600;
+  const auto secs = static_cast<int64_t>(at / kNanosPerSecond) + kChinaOffsetSeconds;
+  const year_month_day ymd{sys_days{floor<days>(seconds{secs})}};
+  return static_cast<int32_t>(static_cast<int>(ymd.year()));
+}
+
+// --- Registry hooks -------------------------------------------------------------
+
+void Book::OpenJurisdiction(const Jurisdiction& j, Timestamp ts, ledger::Ledger& ledger) {
+  book::MustOpenAccount(ledger, FundingAccount(j.id), j.currency_ledger, AccountKind::kFunding,
+                        j.id.value(), 0, ts);
+}
+
+void Book::OpenProgramme(const ProgrammeRules& p, const Registry& registry, Timestamp ts,
+                         ledger::Ledger& ledger) {
+  const Jurisdiction* issuer = registry.FindJurisdiction(p.issuer);
+  BG_CHECK(issuer != nullptr) << "programme " << p.id << " has no issuer";
+  const uint32_t currency = issuer->currency_ledger;
+  book::MustOpenAccount(ledger, BudgetAccount(p.id), currency, AccountKind::kBudget, p.id.value(),
+                        ledger::kDebitsMustNotExceedCredits, ts);
+  book::MustOpenAccount(ledger, PayableAccount(p.id), currency, AccountKind::kPayable,
+                        p.id.value(), 0, ts + 1);
+  book::MustOpenAccount(ledger, LapsedAccount(p.id), currency, AccountKind::kLapsed, p.id.value(),
+                        0, ts + 2);
+  book::MustTransfer(ledger,
+                     {book::Move(NextTransferId(), FundingAccount(p.issuer), BudgetAccount(p.id),
+                                 p.total_budget, currency, MoneyCode::kFund, p.id.value())},
+                     ts + 3);
+}
+
+// --- Lookups and counters -------------------------------------------------------
+
+const Application* Book::FindApplication(ApplicationId id) const {
+  auto it = applications_.find(id);
+  return it == applications_.end() ? nullptr : &it->second;
+}
+const Voucher* Book::FindVoucher(VoucherId id) const {
+  auto it = vouchers_.find(id);
+  return it == vouchers_.end() ? nullptr : &it->second;
+}
+const Claim* Book::FindClaim(ClaimId id) const {
+  auto it = claims_.find(id);
+  return it == claims_.end() ? nullptr : &it->second;
+}
+const BlacklistEntry* Book::FindBlacklisted(EnterpriseId id) const {
+  auto it = blacklist_.find(id);
+  return it == blacklist_.end() ? nullptr : &it->second;
+}
+
+Money Book::UsedBy(ProgrammeId programme, EnterpriseId enterprise, int32_t year) const {
+  auto it = usage_.find({programme, enterprise, year});
+  return it == usage_.end() ? Money{} : it->second;
+}
+
+// Related enterprises share one cap (Qingyang: no splitting one company into
+// several applicants).
+Money Book::UsedByGroup(ProgrammeId programme, EnterpriseId enterprise, int32_t year,
+                        const Registry& registry) const {
+  Money total{};
+  for (EnterpriseId member : CapGroup(registry, enterprise)) {
+    total = Plus(total, UsedBy(programme, member, year));
+  }
+  return total;
+}
+
+Money Book::Available(const ledger::Ledger& ledger, AccountId account) {
+  const ledger::Account* a = ledger.FindAccount(account);
+  BG_CHECK(a != nullptr) << "system account " << account << " is missing";
+  return Money::Fen(a->credits_posted - a->debits_posted - a->debits_pending);
+}
+
+Money Book::GrantedInYear(ProgrammeId p, int32_t year) const {
+  auto it = granted_.find({p, year});
+  return it == granted_.end() ? Money{} : it->second;
+}
+
+// What approvals have committed to `e`'s cap group in `year` (revoked
+// vouchers no longer count; expired ones do: they were granted).
+Money Book::GrantedToGroup(ProgrammeId p, EnterpriseId e, int32_t year,
+                           const Registry& registry) const {
+  const std::vector<EnterpriseId> group = CapGroup(registry, e);
+  Money total{};
+  for (const auto& [id, v] : vouchers_) {
+    if (v.programme != p || v.status == VoucherStatus::kRevoked) continue;
+    if (v.year != year) continue;
+    if (std::find(group.begin(), group.end(), v.holder) != group.end()) {
+      total = Plus(total, v.amount);
+    }
+  }
+  return total;
+}
+
+TransferId Book::NextTransferId() {
+  const uint64_t seq = next_seq_;
+  undo_.Set(next_seq_, seq + 1);
+  return TransferId(ledger::kSystemIdFloor | seq);
+}
+
+void Book::AddUsage(ProgrammeId p, EnterpriseId e, int32_t year, int64_t fen) {
+  undo_.Put(usage_, UsageKey{p, e, year}, Plus(UsedBy(p, e, year), Money::Fen(fen)));
+}
+
+void Book::AddGranted(ProgrammeId p, int32_t year, int64_t fen) {
+  undo_.Put(granted_, YearKey{p, year}, Plus(GrantedInYear(p, year), Money::Fen(fen)));
+}
+
+AccountId Book::ReceivableFor(ProgrammeId p, EnterpriseId e, const Registry& registry,
+                              Timestamp ts, ledger::Ledger& ledger) {
+  auto it = receivables_.find({p, e});
+  if (it != receivables_.end()) return it->second;
+  const uint64_t seq = next_seq_;
+  undo_.Set(next_seq_, seq + 1);
+  const AccountId id = SystemAccountId(AccountKind::kReceivable, seq);
+  const Jurisdiction* issuer = registry.FindJurisdiction(registry.FindProgramme(p)->issuer);
+  book::MustOpenAccount(ledger, id, issuer->currency_ledger, AccountKind::kReceivable, e.value(),
+                        0, ts);
+  undo_.Put(receivables_, std::pair{p, e}, id);
+  return id;
+}
+
+bool Book::operator==(const Book& o) const {
+  return applications_ == o.applications_ && vouchers_ == o.vouchers_ && claims_ == o.claims_ &&
+         claims_by_order_ == o.claims_by_order_ && usage_ == o.usage_ &&
+         granted_ == o.granted_ && blacklist_ == o.blacklist_ &&
+         receivables_ == o.receivables_ && next_seq_ == o.next_seq_;
+}
+
+}  // namespace bg::programme

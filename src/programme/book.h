@@ -1,0 +1,399 @@
+// Book: the programme domain's moving parts — applications and their review,
+// vouchers, subsidy claims on orders, per-entity yearly usage, expiry,
+// revocation, clawback and the blacklist — kept in step with the ledger,
+// where all of the money lives (accounts.h):
+//
+//   create programme   funding(issuer) -> budget            total budget
+//   approve            budget -> voucher, pending           the budget is committed
+//   issue              post that hold                       the voucher can be spent
+//   redeem             voucher -> payable, pending          per voucher drawn
+//   (免申即享)          budget -> payable, pending           no voucher, no application
+//   capture / void     post / void the claim's holds
+//   expire, revoke     voucher -> budget or lapsed          what is not held
+//   clawback           receivable(enterprise) -> budget     compensating, never an edit
+//
+// Because budgets and vouchers carry debits_must_not_exceed_credits, the
+// ledger itself refuses any over-commitment; the book checks first so that
+// every refusal has its own code and message, and a refused command changes
+// nothing (no account, no record). Every step is a command applied by the
+// engine's one writer at its logical time, so concurrent approvals are
+// serialised and replay rebuilds the same book.
+//
+// The book keeps an undo log (common/undo_log.h) so that a batch whose
+// commit fails is rolled back with the ledger.
+//
+// Thread-safety: none; the engine's writer owns it.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "common/codec.h"
+#include "common/undo_log.h"
+#include "ledger/ledger.h"
+#include "programme/accounts.h"
+#include "programme/registry.h"
+#include "programme/subsidy.h"
+
+namespace bg::programme {
+
+// --- Commands -----------------------------------------------------------------
+
+// Opens an application in Draft. `actor` and `note` are kept in its history.
+struct FileApplication {
+  ApplicationId id{};
+  ProgrammeId programme{};
+  EnterpriseId enterprise{};
+  Money amount{};  // requested voucher value
+  std::string actor = {};
+  std::string note = {};
+  friend bool operator==(const FileApplication&, const FileApplication&) = default;
+};
+
+// The review steps (Draft -> Submitted -> UnderReview -> Approved | Rejected |
+// ReturnedForInfo -> ... -> Issued).
+enum class Step : uint8_t {
+  kSubmit = 0,      // Draft or ReturnedForInfo -> Submitted (eligibility checked)
+  kStartReview,     // Submitted -> UnderReview
+  kApprove,         // UnderReview -> Approved: the budget is held
+  kReject,          // Submitted or UnderReview -> Rejected (reason required)
+  kReturnForInfo,   // UnderReview -> ReturnedForInfo (reason required)
+  kIssue,           // Approved -> Issued: the voucher can be spent
+  kWithdraw,        // Draft, Submitted or ReturnedForInfo -> Withdrawn
+};
+const char* StepName(Step step);
+
+struct ReviewApplication {
+  ApplicationId id{};
+  Step step = Step::kSubmit;
+  std::string actor = {};
+  std::string reason = {};
+  Money amount{};  // kApprove: the approved value (zero: as requested)
+};
+
+// A subsidy claim on an order spent at a provider: the subsidy calculation
+// over every programme that applies, then holds on the vouchers drawn (or on
+// the budget, for automatic grants).
+struct Redeem {
+  ClaimId id{};
+  OrderId order{};
+  EnterpriseId enterprise{};
+  ProviderId provider{};
+  uint32_t currency_ledger = kLedgerCny;
+  Money amount{};  // the eligible amount of the order
+  ResourceClass resource = ResourceClass::kForeignAccelerator;
+  std::optional<uint64_t> platform = {};  // the platform the order came through
+  friend bool operator==(const Redeem&, const Redeem&) = default;
+};
+
+// Posts (capture) or voids every hold of a claim.
+struct SettleClaim {
+  ClaimId id{};
+  bool capture = true;
+};
+
+// Sweeps vouchers whose validity ended at or before now: what is not held
+// goes back to the budget or to lapsed (LapsePolicy). At most `limit`
+// vouchers per command; the caller repeats while `swept == limit`.
+inline constexpr uint32_t kMaxExpirePerCommand = 4096;
+struct ExpireVouchers {
+  uint32_t limit = 256;  // at most kMaxExpirePerCommand
+};
+
+// An approved or issued voucher is withdrawn: the unheld balance returns to
+// the budget (an approval's hold is voided). Holds already placed stay until
+// their claim settles; whatever they release is swept then.
+struct RevokeVoucher {
+  VoucherId id{};
+  std::string actor = {};
+  std::string reason = {};
+};
+
+// Claws back a captured claim's subsidy: the enterprise owes it (receivable)
+// and the budget is credited again. The claim's usage still counts.
+struct Clawback {
+  ClaimId claim{};
+  std::string actor = {};
+  std::string reason = {};
+};
+
+// Puts an enterprise on (or takes it off) the blacklist: no application,
+// approval, issue or redemption while listed.
+struct SetBlacklist {
+  EnterpriseId enterprise{};
+  bool listed = true;
+  std::string actor = {};
+  std::string reason = {};
+};
+
+// How many ledger events (timestamps) each command may use, at most.
+inline constexpr size_t kMaxClaimHolds = 32;
+inline constexpr size_t kRedeemEvents = kMaxClaimHolds;
+inline constexpr size_t kSettleEvents = 2 * kMaxClaimHolds;
+inline constexpr size_t kClawbackEvents = 2 * kMaxClaimHolds;
+
+// --- Results ------------------------------------------------------------------
+
+enum class Code : uint8_t {
+  kOk = 0,
+  kExists,                   // the same command again: answered as the first time
+  kExistsWithDifferentBody,  // the id is taken by a different command
+  kIdMustNotBeZero,
+  kIdTooLarge,
+  kAmountMustBePositive,
+  kUnknownProgramme,
+  kUnknownEnterprise,
+  kUnknownProvider,
+  kUnknownApplication,
+  kUnknownVoucher,
+  kUnknownClaim,
+  kNotInForce,                 // outside the programme's validity
+  kOutsideApplicationWindow,   // Shenzhen 语料券: 09-01 to 09-30
+  kIneligible,                 // area, category or credit
+  kAutomaticGrantTakesNoApplication,  // 免申即享 (Zhuhai)
+  kOverVoucherCap,
+  kOverEntityYearCap,
+  kBudgetExhausted,
+  kYearlyBudgetExhausted,
+  kInvalidTransition,
+  kReasonRequired,
+  kBlacklisted,
+  kRelatedParty,
+  kProviderNotAllowed,
+  kNoVoucher,               // nothing applies: no live voucher, no automatic grant
+  kCurrencyMismatch,
+  kTooManyVouchers,         // more than kMaxClaimHolds holds for one claim
+  kClaimNotHeld,            // settle: already captured or voided
+  kClaimNotCaptured,        // clawback: only captured subsidies can be clawed back
+  kVoucherNotRevocable,     // expired or revoked already
+  kApprovedAboveRequest,
+};
+const char* CodeName(Code code);
+
+struct Outcome {
+  Code code = Code::kOk;
+  std::string message = {};  // names the rule for every refusal
+  std::optional<SubsidyResult> subsidy = {};  // Redeem: the calculation, explained
+  uint32_t swept = 0;                         // ExpireVouchers: vouchers swept
+
+  bool ok() const { return code == Code::kOk || code == Code::kExists; }
+};
+
+// --- Records ------------------------------------------------------------------
+
+enum class ApplicationStatus : uint8_t {
+  kDraft = 0,
+  kSubmitted,
+  kUnderReview,
+  kApproved,
+  kRejected,
+  kReturnedForInfo,
+  kIssued,
+  kWithdrawn,
+};
+const char* ApplicationStatusName(ApplicationStatus status);
+
+struct HistoryEntry {
+  ApplicationStatus status = ApplicationStatus::kDraft;  // the status entered
+  Timestamp at = 0;
+  std::string actor = {};
+  std::string reason = {};
+  friend bool operator==(const HistoryEntry&, const HistoryEntry&) = default;
+};
+
+struct Application {
+  FileApplication filed;
+  ApplicationStatus status = ApplicationStatus::kDraft;
+  Money approved{};
+  std::vector<HistoryEntry> history = {};
+  friend bool operator==(const Application&, const Application&) = default;
+};
+
+enum class VoucherStatus : uint8_t {
+  kApproved = 0,  // the budget is held; not spendable yet
+  kLive,          // issued; spendable until expires_at
+  kExpired,
+  kRevoked,
+};
+const char* VoucherStatusName(VoucherStatus status);
+
+// A voucher is the application that created it: same id.
+struct Voucher {
+  VoucherId id{};
+  ProgrammeId programme{};
+  EnterpriseId holder{};
+  Money amount{};  // granted
+  TransferId grant{};  // the approval's hold on the budget
+  int32_t year = 0;    // the year of the approval: yearly budgets and caps count it there
+  Timestamp issued_at = 0;
+  Timestamp expires_at = 0;  // pays for spend strictly before this
+  VoucherStatus status = VoucherStatus::kApproved;
+  std::string reason = {};  // why it was revoked
+  friend bool operator==(const Voucher&, const Voucher&) = default;
+};
+
+struct ClaimHold {
+  ProgrammeId programme{};
+  VoucherId voucher{};  // zero: an automatic grant, held on the budget
+  TransferId transfer{};
+  Money amount{};
+  friend bool operator==(const ClaimHold&, const ClaimHold&) = default;
+};
+
+enum class ClaimStatus : uint8_t { kHeld = 0, kCaptured, kVoided, kClawedBack };
+const char* ClaimStatusName(ClaimStatus status);
+
+struct ClaimShare {
+  ProgrammeId programme{};
+  JurisdictionId issuer{};
+  Money amount{};
+  friend bool operator==(const ClaimShare&, const ClaimShare&) = default;
+};
+
+struct Claim {
+  Redeem request;
+  Timestamp at = 0;
+  int32_t year = 0;  // the calendar year (China Standard Time) the usage counts in
+  Money subsidy{};
+  std::vector<ClaimShare> shares = {};
+  std::vector<ClaimHold> holds = {};
+  ClaimStatus status = ClaimStatus::kHeld;
+  std::string reason = {};  // clawback
+  friend bool operator==(const Claim&, const Claim&) = default;
+};
+
+struct BlacklistEntry {
+  Timestamp at = 0;
+  std::string actor = {};
+  std::string reason = {};
+  friend bool operator==(const BlacklistEntry&, const BlacklistEntry&) = default;
+};
+
+// The calendar year of `at` in China Standard Time (UTC+8): yearly caps and
+// budgets count in it.
+int32_t YearOf(Timestamp at);
+
+// Wire forms of the commands, for the engine's journal (codec.h's rules).
+void EncodeFileApplication(Writer& w, const FileApplication& c);
+bool DecodeFileApplication(Reader& r, FileApplication* c);
+void EncodeReviewApplication(Writer& w, const ReviewApplication& c);
+bool DecodeReviewApplication(Reader& r, ReviewApplication* c);
+void EncodeRedeem(Writer& w, const Redeem& c);
+bool DecodeRedeem(Reader& r, Redeem* c);
+void EncodeSettleClaim(Writer& w, const SettleClaim& c);
+bool DecodeSettleClaim(Reader& r, SettleClaim* c);
+void EncodeExpireVouchers(Writer& w, const ExpireVouchers& c);
+bool DecodeExpireVouchers(Reader& r, ExpireVouchers* c);
+void EncodeRevokeVoucher(Writer& w, const RevokeVoucher& c);
+bool DecodeRevokeVoucher(Reader& r, RevokeVoucher* c);
+void EncodeClawback(Writer& w, const Clawback& c);
+bool DecodeClawback(Reader& r, Clawback* c);
+void EncodeSetBlacklist(Writer& w, const SetBlacklist& c);
+bool DecodeSetBlacklist(Reader& r, SetBlacklist* c);
+
+// --- The book -------------------------------------------------------------------
+
+class Book {
+ public:
+  // Registry hooks: the funding account of a new jurisdiction; the budget,
+  // payable and lapsed accounts of a new programme, and its funding.
+  // Call only after the registry accepted the record.
+  void OpenJurisdiction(const Jurisdiction& j, Timestamp ts, ledger::Ledger& ledger);
+  void OpenProgramme(const ProgrammeRules& p, const Registry& registry, Timestamp ts,
+                     ledger::Ledger& ledger);
+  static constexpr size_t kOpenProgrammeEvents = 4;
+
+  Outcome Apply(const FileApplication& c, const Registry& registry, Timestamp ts);
+  Outcome Apply(const ReviewApplication& c, const Registry& registry, Timestamp ts,
+                ledger::Ledger& ledger);
+  Outcome Apply(const Redeem& c, const Registry& registry, Timestamp ts, ledger::Ledger& ledger);
+  Outcome Apply(const SettleClaim& c, const Registry& registry, Timestamp ts,
+                ledger::Ledger& ledger);
+  Outcome Apply(const ExpireVouchers& c, const Registry& registry, Timestamp ts,
+                ledger::Ledger& ledger);
+  Outcome Apply(const RevokeVoucher& c, const Registry& registry, Timestamp ts,
+                ledger::Ledger& ledger);
+  Outcome Apply(const Clawback& c, const Registry& registry, Timestamp ts,
+                ledger::Ledger& ledger);
+  Outcome Apply(const SetBlacklist& c, const Registry& registry, Timestamp ts);
+
+  // The subsidy a claim would get now, without placing anything (quotes):
+  // the same checks and calculation as Redeem, nothing changed.
+  Outcome Quote(const Redeem& c, const Registry& registry, Timestamp ts,
+                const ledger::Ledger& ledger) const;
+
+  const Application* FindApplication(ApplicationId id) const;
+  const Voucher* FindVoucher(VoucherId id) const;
+  const Claim* FindClaim(ClaimId id) const;
+  const BlacklistEntry* FindBlacklisted(EnterpriseId id) const;
+  const std::map<ApplicationId, Application>& applications() const { return applications_; }
+  const std::map<VoucherId, Voucher>& vouchers() const { return vouchers_; }
+  const std::map<ClaimId, Claim>& claims() const { return claims_; }
+
+  // Subsidy used by `enterprise` alone in `programme` during `year`
+  // (held and captured claims), and by its cap group (controls.h).
+  Money UsedBy(ProgrammeId programme, EnterpriseId enterprise, int32_t year) const;
+  Money UsedByGroup(ProgrammeId programme, EnterpriseId enterprise, int32_t year,
+                    const Registry& registry) const;
+  // Spendable now: posted credits less posted and held debits.
+  static Money Available(const ledger::Ledger& ledger, AccountId account);
+
+  // Batches, in step with the ledger's (ledger/ledger.h).
+  void BeginBatch() { undo_.BeginBatch(); }
+  void CommitBatch() { undo_.CommitBatch(); }
+  void RollbackBatch() { undo_.RollbackBatch(); }
+
+  // Canonical encoding (snapshots, state hash).
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, Book* out);
+
+  bool operator==(const Book& o) const;
+
+ private:
+  using UsageKey = std::tuple<ProgrammeId, EnterpriseId, int32_t>;
+  using YearKey = std::pair<ProgrammeId, int32_t>;
+  struct Plan;  // a redemption worked out before anything is changed
+
+  Outcome Submit(Application app, const ReviewApplication& c, const Registry& registry,
+                 Timestamp ts);
+  Outcome Approve(Application app, const ReviewApplication& c, const Registry& registry,
+                  Timestamp ts, ledger::Ledger& ledger);
+  Outcome Issue(Application app, const ReviewApplication& c, const Registry& registry,
+                Timestamp ts, ledger::Ledger& ledger);
+  Outcome Move(Application app, const ReviewApplication& c, ApplicationStatus to, Timestamp ts);
+  Plan PlanRedemption(const Redeem& c, const Registry& registry, Timestamp ts,
+                      const ledger::Ledger& ledger) const;
+  std::vector<ProgrammeTerms> ApplicableTerms(const Redeem& c, const Registry& registry,
+                                              Timestamp ts, const ledger::Ledger& ledger,
+                                              std::vector<VoucherBalance>* vouchers,
+                                              std::vector<Outcome>* excluded) const;
+  std::vector<JurisdictionId> AlreadyPaid(OrderId order) const;
+  // Moves what `voucher` has left (not held) to the budget or lapsed.
+  void Sweep(const Voucher& voucher, const ProgrammeRules& rules, MoneyCode code, Timestamp ts,
+             ledger::Ledger& ledger);
+
+  TransferId NextTransferId();
+  void AddUsage(ProgrammeId p, EnterpriseId e, int32_t year, int64_t fen);
+  void AddGranted(ProgrammeId p, int32_t year, int64_t fen);
+  Money GrantedInYear(ProgrammeId p, int32_t year) const;
+  Money GrantedToGroup(ProgrammeId p, EnterpriseId e, int32_t year,
+                       const Registry& registry) const;
+  AccountId ReceivableFor(ProgrammeId p, EnterpriseId e, const Registry& registry, Timestamp ts,
+                          ledger::Ledger& ledger);
+
+  std::map<ApplicationId, Application> applications_;
+  std::map<VoucherId, Voucher> vouchers_;
+  std::map<ClaimId, Claim> claims_;
+  std::map<OrderId, std::vector<ClaimId>> claims_by_order_;
+  std::map<UsageKey, Money> usage_;
+  std::map<YearKey, Money> granted_;  // approvals and automatic grants, per year
+  std::map<EnterpriseId, BlacklistEntry> blacklist_;
+  std::map<std::pair<ProgrammeId, EnterpriseId>, AccountId> receivables_;
+  uint64_t next_seq_ = 1;  // system transfer ids and receivable accounts
+  UndoLog undo_;
+};
+
+}  // namespace bg::programme

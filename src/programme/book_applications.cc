@@ -1,0 +1,249 @@
+// Applications and grants: Draft -> Submitted -> UnderReview -> Approved /
+// Rejected / ReturnedForInfo -> Issued. Approval holds the grant on the
+// programme's budget account (so two approvals can never commit the same
+// yuan), issue posts it.
+#include <algorithm>
+
+#include "programme/book.h"
+#include "programme/book_util.h"
+
+namespace bg::programme {
+namespace {
+
+using book::Plus;
+using book::Refuse;
+
+constexpr Timestamp kNanosPerDay = 86'400 * kNanosPerSecond;
+
+std::string AppName(ApplicationId id) { return "application " + std::to_string(id.value()); }
+
+std::string ProgName(const ProgrammeRules& p) {
+  return "programme " + std::to_string(p.id.value()) + " (" + p.name + ")";
+}
+
+// CheckEligible's refusal, with the code for the rule that failed.
+Outcome Ineligible(const ProgrammeRules& rules, Timestamp at, const Status& why) {
+  if (at < rules.valid_from || at >= rules.valid_until) {
+    return Refuse(Code::kNotInForce, why.message());
+  }
+  if ((rules.apply_from && at < *rules.apply_from) ||
+      (rules.apply_until && at >= *rules.apply_until)) {
+    return Refuse(Code::kOutsideApplicationWindow, why.message());
+  }
+  return Refuse(Code::kIneligible, why.message());
+}
+
+bool ReasonNeeded(Step step) { return step == Step::kReject || step == Step::kReturnForInfo; }
+
+}  // namespace
+
+Outcome Book::Apply(const FileApplication& c, const Registry& registry, Timestamp ts) {
+  if (c.id.is_zero()) return Refuse(Code::kIdMustNotBeZero, "an application needs an id");
+  if (c.id.value() > kMaxRecordId) {
+    return Refuse(Code::kIdTooLarge, AppName(c.id) + ": ids must be below 2^54");
+  }
+  if (const Application* old = FindApplication(c.id)) {
+    if (old->filed == c) return Refuse(Code::kExists, AppName(c.id) + " was filed already");
+    return Refuse(Code::kExistsWithDifferentBody,
+                  AppName(c.id) + " exists with a different programme, applicant or amount");
+  }
+  const ProgrammeRules* rules = registry.FindProgramme(c.programme);
+  if (rules == nullptr) {
+    return Refuse(Code::kUnknownProgramme,
+                  "no programme " + std::to_string(c.programme.value()));
+  }
+  if (registry.FindEnterprise(c.enterprise) == nullptr) {
+    return Refuse(Code::kUnknownEnterprise,
+                  "no enterprise " + std::to_string(c.enterprise.value()));
+  }
+  if (c.amount.fen() <= 0) {
+    return Refuse(Code::kAmountMustBePositive,
+                  AppName(c.id) + ": the requested amount must be positive, got " +
+                      c.amount.ToYuanString());
+  }
+  if (rules->redemption == RedemptionMode::kAutomaticGrant) {
+    return Refuse(Code::kAutomaticGrantTakesNoApplication,
+                  ProgName(*rules) + " is an automatic grant (免申即享): eligible spend is "
+                                     "subsidised without an application");
+  }
+  Application app{.filed = c};
+  app.history.push_back({ApplicationStatus::kDraft, ts, c.actor, c.note});
+  undo_.Put(applications_, c.id, std::move(app));
+  return {};
+}
+
+Outcome Book::Apply(const ReviewApplication& c, const Registry& registry, Timestamp ts,
+                    ledger::Ledger& ledger) {
+  const Application* found = FindApplication(c.id);
+  if (found == nullptr) return Refuse(Code::kUnknownApplication, "no " + AppName(c.id));
+  if (ReasonNeeded(c.step) && c.reason.empty()) {
+    return Refuse(Code::kReasonRequired,
+                  std::string(StepName(c.step)) + " on " + AppName(c.id) + " needs a reason");
+  }
+  Application app = *found;
+  using S = ApplicationStatus;
+  auto from = [&](std::initializer_list<S> allowed) {
+    return std::find(allowed.begin(), allowed.end(), app.status) != allowed.end();
+  };
+  bool allowed = false;
+  switch (c.step) {
+    case Step::kSubmit:
+      if (from({S::kDraft, S::kReturnedForInfo})) return Submit(std::move(app), c, registry, ts);
+      break;
+    case Step::kStartReview:
+      allowed = from({S::kSubmitted});
+      if (allowed) return Move(std::move(app), c, S::kUnderReview, ts);
+      break;
+    case Step::kApprove:
+      if (from({S::kUnderReview})) return Approve(std::move(app), c, registry, ts, ledger);
+      break;
+    case Step::kReject:
+      if (from({S::kSubmitted, S::kUnderReview})) return Move(std::move(app), c, S::kRejected, ts);
+      break;
+    case Step::kReturnForInfo:
+      if (from({S::kUnderReview})) return Move(std::move(app), c, S::kReturnedForInfo, ts);
+      break;
+    case Step::kIssue:
+      if (from({S::kApproved})) return Issue(std::move(app), c, registry, ts, ledger);
+      break;
+    case Step::kWithdraw:
+      if (from({S::kDraft, S::kSubmitted, S::kReturnedForInfo})) {
+        return Move(std::move(app), c, S::kWithdrawn, ts);
+      }
+      break;
+  }
+  return Refuse(Code::kInvalidTransition, AppName(c.id) + " is " +
+                                              ApplicationStatusName(app.status) + "; " +
+                                              StepName(c.step) + " is not allowed from there");
+}
+
+Outcome Book::Move(Application app, const ReviewApplication& c, ApplicationStatus to,
+                   Timestamp ts) {
+  app.status = to;
+  app.history.push_back({to, ts, c.actor, c.reason});
+  undo_.Put(applications_, c.id, std::move(app));
+  return {};
+}
+
+// Checks the applicant against the programme at `ts` for `amount`: the
+// blacklist, eligibility (validity, window, area, category, credit), the
+// per-voucher cap and the per-entity yearly cap shared by related
+// enterprises. `window` is false at approval, which may follow a closed
+// window.
+static Outcome CheckGrant(const Book& book, const ProgrammeRules& rules, const Enterprise& e,
+                          Money amount, Timestamp ts, bool window, Money granted_to_group) {
+  if (const BlacklistEntry* b = book.FindBlacklisted(e.id)) {
+    return Refuse(Code::kBlacklisted, "enterprise " + std::to_string(e.id.value()) + " (" +
+                                          e.name + ") is blacklisted: " + b->reason);
+  }
+  ProgrammeRules check = rules;
+  if (!window) check.apply_from = check.apply_until = std::nullopt;
+  if (Status s = CheckEligible(check, e.applicant, ts); !s.ok()) {
+    return Ineligible(check, ts, s);
+  }
+  if (rules.per_voucher_cap && amount > *rules.per_voucher_cap) {
+    return Refuse(Code::kOverVoucherCap, ProgName(rules) + ": " + amount.ToYuanString() +
+                                             " is above the per-voucher cap of " +
+                                             rules.per_voucher_cap->ToYuanString());
+  }
+  if (std::optional<Money> cap = EntityYearCapFor(rules, e.applicant)) {
+    if (Plus(granted_to_group, amount) > *cap) {
+      return Refuse(Code::kOverEntityYearCap,
+                    ProgName(rules) + ": " + amount.ToYuanString() + " on top of " +
+                        granted_to_group.ToYuanString() +
+                        " already granted this year to the enterprise and its related parties "
+                        "is above the yearly cap of " +
+                        cap->ToYuanString() + " per entity");
+    }
+  }
+  return {};
+}
+
+Outcome Book::Submit(Application app, const ReviewApplication& c, const Registry& registry,
+                     Timestamp ts) {
+  const ProgrammeRules& rules = *registry.FindProgramme(app.filed.programme);
+  const Enterprise& e = *registry.FindEnterprise(app.filed.enterprise);
+  const Money granted = GrantedToGroup(rules.id, e.id, YearOf(ts), registry);
+  Outcome ok = CheckGrant(*this, rules, e, app.filed.amount, ts, true, granted);
+  if (!ok.ok()) return ok;
+  return Move(std::move(app), c, ApplicationStatus::kSubmitted, ts);
+}
+
+Outcome Book::Approve(Application app, const ReviewApplication& c, const Registry& registry,
+                      Timestamp ts, ledger::Ledger& ledger) {
+  const ProgrammeRules& rules = *registry.FindProgramme(app.filed.programme);
+  const Enterprise& e = *registry.FindEnterprise(app.filed.enterprise);
+  const Money amount = c.amount.is_zero() ? app.filed.amount : c.amount;
+  if (amount.fen() < 0) {
+    return Refuse(Code::kAmountMustBePositive, AppName(c.id) + ": approved amount is negative");
+  }
+  if (amount > app.filed.amount) {
+    return Refuse(Code::kApprovedAboveRequest,
+                  AppName(c.id) + ": approving " + amount.ToYuanString() + " is more than the " +
+                      app.filed.amount.ToYuanString() + " requested");
+  }
+  const int32_t year = YearOf(ts);
+  const Money granted = GrantedToGroup(rules.id, e.id, year, registry);
+  Outcome ok = CheckGrant(*this, rules, e, amount, ts, false, granted);
+  if (!ok.ok()) return ok;
+  if (rules.yearly_budget && Plus(GrantedInYear(rules.id, year), amount) > *rules.yearly_budget) {
+    return Refuse(Code::kYearlyBudgetExhausted,
+                  ProgName(rules) + ": " + GrantedInYear(rules.id, year).ToYuanString() +
+                      " granted in " + std::to_string(year) + "; " + amount.ToYuanString() +
+                      " more is above the yearly budget of " +
+                      rules.yearly_budget->ToYuanString());
+  }
+  const Money left = Available(ledger, BudgetAccount(rules.id));
+  if (amount > left) {
+    return Refuse(Code::kBudgetExhausted, ProgName(rules) + " has " + left.ToYuanString() +
+                                              " uncommitted; approving " +
+                                              amount.ToYuanString() + " would over-commit it");
+  }
+  const uint32_t currency =
+      registry.FindJurisdiction(rules.issuer)->currency_ledger;
+  const VoucherId vid(c.id.value());
+  book::MustOpenAccount(ledger, VoucherAccount(vid), currency, AccountKind::kVoucher,
+                        e.id.value(), ledger::kDebitsMustNotExceedCredits, ts);
+  const TransferId hold = NextTransferId();
+  book::MustTransfer(ledger,
+                     {book::Move(hold, BudgetAccount(rules.id), VoucherAccount(vid), amount,
+                                 currency, MoneyCode::kGrant, c.id.value(), ledger::kPending)},
+                     ts + 1);
+  AddGranted(rules.id, year, amount.fen());
+  undo_.Put(vouchers_, vid,
+            Voucher{.id = vid,
+                    .programme = rules.id,
+                    .holder = e.id,
+                    .amount = amount,
+                    .grant = hold,
+                    .year = year});
+  app.approved = amount;
+  return Move(std::move(app), c, ApplicationStatus::kApproved, ts);
+}
+
+Outcome Book::Issue(Application app, const ReviewApplication& c, const Registry& registry,
+                    Timestamp ts, ledger::Ledger& ledger) {
+  const ProgrammeRules& rules = *registry.FindProgramme(app.filed.programme);
+  Voucher v = vouchers_.at(VoucherId(c.id.value()));
+  if (v.status != VoucherStatus::kApproved) {
+    return Refuse(Code::kInvalidTransition, "voucher " + std::to_string(v.id.value()) + " is " +
+                                                VoucherStatusName(v.status) +
+                                                "; only an approved voucher can be issued");
+  }
+  if (const BlacklistEntry* b = FindBlacklisted(v.holder)) {
+    return Refuse(Code::kBlacklisted, "enterprise " + std::to_string(v.holder.value()) +
+                                          " is blacklisted: " + b->reason);
+  }
+  if (ts >= rules.valid_until) {
+    return Refuse(Code::kNotInForce, ProgName(rules) + " ended; the voucher cannot be issued");
+  }
+  book::MustTransfer(ledger, {book::Resolve(NextTransferId(), v.grant, true, c.id.value())}, ts);
+  v.status = VoucherStatus::kLive;
+  v.issued_at = ts;
+  v.expires_at = std::min<Timestamp>(ts + rules.voucher_validity_days * kNanosPerDay,
+                                     rules.valid_until);
+  undo_.Put(vouchers_, v.id, std::move(v));
+  return Move(std::move(app), c, ApplicationStatus::kIssued, ts);
+}
+
+}  // namespace bg::programme

@@ -1,0 +1,324 @@
+// Subsidy claims on orders: which programmes apply, the subsidy calculation
+// (subsidy.h) over them, holds on the vouchers drawn (or on the budget for
+// automatic grants), capture or void, and clawback.
+#include <algorithm>
+
+#include "programme/book.h"
+#include "programme/book_util.h"
+#include "programme/controls.h"
+
+namespace bg::programme {
+namespace {
+
+using book::Minus;
+using book::Plus;
+using book::Refuse;
+
+std::string ProgName(const ProgrammeRules& p) {
+  return "programme " + std::to_string(p.id.value()) + " (" + p.name + ")";
+}
+
+std::string ClaimName(ClaimId id) { return "claim " + std::to_string(id.value()); }
+
+std::string JoinMessages(const std::vector<Outcome>& outcomes) {
+  std::string out;
+  for (const Outcome& o : outcomes) {
+    if (!out.empty()) out += "; ";
+    out += o.message;
+  }
+  return out;
+}
+
+}  // namespace
+
+struct Book::Plan {
+  Outcome refusal;  // code kOk: the plan can be applied
+  SubsidyResult result;
+  std::vector<ClaimShare> shares;
+  std::vector<ClaimHold> holds;  // transfer ids are assigned when applied
+  std::string notes;             // programmes left out, and why
+};
+
+std::vector<JurisdictionId> Book::AlreadyPaid(OrderId order) const {
+  std::vector<JurisdictionId> paid;
+  auto it = claims_by_order_.find(order);
+  if (it == claims_by_order_.end()) return paid;
+  for (ClaimId id : it->second) {
+    const Claim& claim = claims_.at(id);
+    if (claim.status == ClaimStatus::kVoided) continue;
+    for (const ClaimShare& s : claim.shares) {
+      if (s.amount.fen() > 0) paid.push_back(s.issuer);
+    }
+  }
+  return paid;
+}
+
+// The programmes that may pay for this claim, resolved for the applicant,
+// the provider and the resource class; the holder's live vouchers; and the
+// programmes left out, each with the rule that excluded it.
+std::vector<ProgrammeTerms> Book::ApplicableTerms(const Redeem& c, const Registry& registry,
+                                                  Timestamp ts, const ledger::Ledger& ledger,
+                                                  std::vector<VoucherBalance>* vouchers,
+                                                  std::vector<Outcome>* excluded) const {
+  const Enterprise& e = *registry.FindEnterprise(c.enterprise);
+  const Provider& provider = *registry.FindProvider(c.provider);
+  const int32_t year = YearOf(ts);
+  std::vector<ProgrammeTerms> terms;
+  for (const auto& [pid, rules] : registry.programmes()) {
+    const bool automatic = rules.redemption == RedemptionMode::kAutomaticGrant;
+    std::vector<VoucherBalance> mine;
+    Money held_by_vouchers{};
+    if (automatic) {
+      if (!CheckEligible(rules, e.applicant, ts).ok()) continue;
+    } else {
+      for (const auto& [vid, v] : vouchers_) {
+        if (v.programme != pid || v.holder != c.enterprise || v.status != VoucherStatus::kLive ||
+            ts >= v.expires_at) {
+          continue;
+        }
+        const Money left = Available(ledger, VoucherAccount(vid));
+        if (left.fen() <= 0) continue;
+        mine.push_back({vid, pid, left, v.expires_at});
+        held_by_vouchers = Plus(held_by_vouchers, left);
+      }
+      if (mine.empty()) continue;
+    }
+    const uint32_t currency = registry.FindJurisdiction(rules.issuer)->currency_ledger;
+    if (currency != c.currency_ledger) {
+      excluded->push_back(Refuse(Code::kCurrencyMismatch,
+                                 ProgName(rules) + " pays on ledger " + std::to_string(currency) +
+                                     ", the order is on ledger " +
+                                     std::to_string(c.currency_ledger)));
+      continue;
+    }
+    if (ts < rules.valid_from || ts >= rules.valid_until) {
+      excluded->push_back(Refuse(Code::kNotInForce, ProgName(rules) + " is not in force"));
+      continue;
+    }
+    if (Status s = CheckProvider(rules, provider.id, provider.home, c.platform); !s.ok()) {
+      excluded->push_back(Refuse(Code::kProviderNotAllowed, s.message()));
+      continue;
+    }
+    ProgrammeTerms t{.programme = pid,
+                     .issuer = rules.issuer,
+                     .level = rules.level,
+                     .ratio_bp = RatioFor(rules, e.applicant, c.resource),
+                     .per_order_cap = rules.per_order_cap,
+                     .automatic = automatic};
+    if (std::optional<Money> cap = EntityYearCapFor(rules, e.applicant)) {
+      const Money used = UsedByGroup(pid, c.enterprise, year, registry);
+      t.entity_year_cap_left = used >= *cap ? Money{} : Minus(*cap, used);
+    }
+    if (automatic) {
+      Money left = Available(ledger, BudgetAccount(pid));
+      if (rules.yearly_budget) {
+        const Money granted = GrantedInYear(pid, year);
+        left = std::min(left, granted >= *rules.yearly_budget
+                                  ? Money{}
+                                  : Minus(*rules.yearly_budget, granted));
+      }
+      t.budget_left = left;
+    } else {
+      // The budget for this holder was committed when the vouchers were
+      // granted: what is left of it is what the vouchers hold.
+      t.budget_left = held_by_vouchers;
+    }
+    terms.push_back(t);
+    vouchers->insert(vouchers->end(), mine.begin(), mine.end());
+  }
+  return terms;
+}
+
+Book::Plan Book::PlanRedemption(const Redeem& c, const Registry& registry, Timestamp ts,
+                                const ledger::Ledger& ledger) const {
+  Plan plan;
+  const Enterprise* e = registry.FindEnterprise(c.enterprise);
+  const Provider* provider = registry.FindProvider(c.provider);
+  if (e == nullptr) {
+    plan.refusal =
+        Refuse(Code::kUnknownEnterprise, "no enterprise " + std::to_string(c.enterprise.value()));
+    return plan;
+  }
+  if (provider == nullptr) {
+    plan.refusal =
+        Refuse(Code::kUnknownProvider, "no provider " + std::to_string(c.provider.value()));
+    return plan;
+  }
+  if (c.amount.fen() <= 0) {
+    plan.refusal = Refuse(Code::kAmountMustBePositive,
+                          "the order amount must be positive, got " + c.amount.ToYuanString());
+    return plan;
+  }
+  if (const BlacklistEntry* b = FindBlacklisted(c.enterprise)) {
+    plan.refusal = Refuse(Code::kBlacklisted, "enterprise " + std::to_string(c.enterprise.value()) +
+                                                  " (" + e->name + ") is blacklisted: " + b->reason);
+    return plan;
+  }
+  if (Status s = CheckNotRelated(*e, *provider); !s.ok()) {
+    plan.refusal = Refuse(Code::kRelatedParty, s.message());
+    return plan;
+  }
+  SubsidyRequest req{.amount = c.amount, .at = ts, .already_subsidised = AlreadyPaid(c.order)};
+  std::vector<Outcome> excluded;
+  req.programmes = ApplicableTerms(c, registry, ts, ledger, &req.vouchers, &excluded);
+  plan.notes = JoinMessages(excluded);
+  if (req.programmes.empty()) {
+    plan.refusal = excluded.empty()
+                       ? Refuse(Code::kNoVoucher,
+                                "enterprise " + std::to_string(c.enterprise.value()) +
+                                    " holds no live voucher and no automatic grant applies")
+                       : Refuse(excluded.front().code, plan.notes);
+    return plan;
+  }
+  for (const ProgrammeTerms& t : req.programmes) {
+    req.combined_ceiling_bp = std::min(
+        req.combined_ceiling_bp, registry.FindProgramme(t.programme)->combined_ceiling_bp);
+  }
+  Result<SubsidyResult> result = ComputeSubsidy(req);
+  BG_CHECK(result.ok()) << "subsidy of " << ClaimName(c.id) << ": " << result.status();
+  plan.result = std::move(*result);
+  for (const ProgrammeShare& share : plan.result.shares) {
+    plan.shares.push_back({share.programme, share.issuer, share.amount});
+    if (share.amount.fen() == 0) continue;
+    if (share.draws.empty()) plan.holds.push_back({share.programme, VoucherId(), {}, share.amount});
+    for (const VoucherDraw& d : share.draws) {
+      if (d.amount.fen() > 0) plan.holds.push_back({share.programme, d.voucher, {}, d.amount});
+    }
+  }
+  if (plan.holds.size() > kMaxClaimHolds) {
+    plan.refusal = Refuse(Code::kTooManyVouchers,
+                          ClaimName(c.id) + " would draw on " + std::to_string(plan.holds.size()) +
+                              " vouchers; at most " + std::to_string(kMaxClaimHolds) +
+                              " per claim");
+  }
+  return plan;
+}
+
+Outcome Book::Quote(const Redeem& c, const Registry& registry, Timestamp ts,
+                    const ledger::Ledger& ledger) const {
+  Plan plan = PlanRedemption(c, registry, ts, ledger);
+  if (!plan.refusal.ok()) return plan.refusal;
+  Outcome out{.message = plan.result.Explain() + (plan.notes.empty() ? "" : "\nleft out: ")};
+  out.message += plan.notes;
+  out.subsidy = std::move(plan.result);
+  return out;
+}
+
+Outcome Book::Apply(const Redeem& c, const Registry& registry, Timestamp ts,
+                    ledger::Ledger& ledger) {
+  if (c.id.is_zero()) return Refuse(Code::kIdMustNotBeZero, "a claim needs an id");
+  if (const Claim* old = FindClaim(c.id)) {
+    if (old->request != c) {
+      return Refuse(Code::kExistsWithDifferentBody,
+                    ClaimName(c.id) + " exists with a different order, party or amount");
+    }
+    return Refuse(Code::kExists, ClaimName(c.id) + " exists: subsidy " +
+                                     old->subsidy.ToYuanString() + ", " +
+                                     ClaimStatusName(old->status));
+  }
+  Plan plan = PlanRedemption(c, registry, ts, ledger);
+  if (!plan.refusal.ok()) return plan.refusal;
+
+  std::vector<ledger::Transfer> transfers;
+  for (ClaimHold& h : plan.holds) {
+    h.transfer = NextTransferId();
+    const bool automatic = h.voucher.is_zero();
+    transfers.push_back(book::Move(
+        h.transfer, automatic ? BudgetAccount(h.programme) : VoucherAccount(h.voucher),
+        PayableAccount(h.programme), h.amount, c.currency_ledger,
+        automatic ? MoneyCode::kAutoGrant : MoneyCode::kRedeem, c.order.value(), ledger::kPending));
+  }
+  book::MustTransfer(ledger, std::move(transfers), ts);
+
+  const int32_t year = YearOf(ts);
+  for (const ClaimHold& h : plan.holds) {
+    AddUsage(h.programme, c.enterprise, year, h.amount.fen());
+    if (h.voucher.is_zero()) AddGranted(h.programme, year, h.amount.fen());
+  }
+  Claim claim{.request = c,
+              .at = ts,
+              .year = year,
+              .subsidy = plan.result.subsidy,
+              .shares = std::move(plan.shares),
+              .holds = std::move(plan.holds)};
+  undo_.Put(claims_, c.id, std::move(claim));
+  std::vector<ClaimId> by_order = claims_by_order_[c.order];
+  by_order.push_back(c.id);
+  undo_.Put(claims_by_order_, c.order, std::move(by_order));
+
+  Outcome out{.message = plan.result.Explain() + (plan.notes.empty() ? "" : "\nleft out: ")};
+  out.message += plan.notes;
+  out.subsidy = std::move(plan.result);
+  return out;
+}
+
+Outcome Book::Apply(const SettleClaim& c, const Registry& registry, Timestamp ts,
+                    ledger::Ledger& ledger) {
+  const Claim* found = FindClaim(c.id);
+  if (found == nullptr) return Refuse(Code::kUnknownClaim, "no " + ClaimName(c.id));
+  if (found->status != ClaimStatus::kHeld) {
+    return Refuse(Code::kClaimNotHeld,
+                  ClaimName(c.id) + " is " + ClaimStatusName(found->status) + " already");
+  }
+  Claim claim = *found;
+  std::vector<ledger::Transfer> resolves;
+  for (const ClaimHold& h : claim.holds) {
+    resolves.push_back(
+        book::Resolve(NextTransferId(), h.transfer, c.capture, claim.request.order.value()));
+  }
+  const size_t n = resolves.size();
+  book::MustTransfer(ledger, std::move(resolves), ts);
+  claim.status = c.capture ? ClaimStatus::kCaptured : ClaimStatus::kVoided;
+  if (!c.capture) {
+    // The usage the holds counted is free again; what they release onto a
+    // voucher that has expired or been revoked meanwhile is swept at once.
+    size_t event = n;
+    for (const ClaimHold& h : claim.holds) {
+      AddUsage(h.programme, claim.request.enterprise, claim.year, -h.amount.fen());
+      if (h.voucher.is_zero()) {
+        AddGranted(h.programme, claim.year, -h.amount.fen());
+        continue;
+      }
+      const Voucher& v = vouchers_.at(h.voucher);
+      if (v.status == VoucherStatus::kExpired || v.status == VoucherStatus::kRevoked) {
+        const ProgrammeRules& rules = *registry.FindProgramme(v.programme);
+        Sweep(v, rules, v.status == VoucherStatus::kRevoked ? MoneyCode::kRevoke : MoneyCode::kLapse,
+              ts + event++, ledger);
+      }
+    }
+  }
+  undo_.Put(claims_, c.id, std::move(claim));
+  return {};
+}
+
+Outcome Book::Apply(const Clawback& c, const Registry& registry, Timestamp ts,
+                    ledger::Ledger& ledger) {
+  const Claim* found = FindClaim(c.claim);
+  if (found == nullptr) return Refuse(Code::kUnknownClaim, "no " + ClaimName(c.claim));
+  if (c.reason.empty()) {
+    return Refuse(Code::kReasonRequired, "clawback of " + ClaimName(c.claim) + " needs a reason");
+  }
+  if (found->status != ClaimStatus::kCaptured) {
+    return Refuse(Code::kClaimNotCaptured, ClaimName(c.claim) + " is " +
+                                               ClaimStatusName(found->status) +
+                                               "; only a captured subsidy can be clawed back");
+  }
+  Claim claim = *found;
+  Timestamp at = ts;
+  for (const ClaimShare& s : claim.shares) {
+    if (s.amount.fen() == 0) continue;
+    const AccountId receivable =
+        ReceivableFor(s.programme, claim.request.enterprise, registry, at++, ledger);
+    book::MustTransfer(ledger,
+                       {book::Move(NextTransferId(), receivable, BudgetAccount(s.programme),
+                                   s.amount, claim.request.currency_ledger, MoneyCode::kClawback,
+                                   claim.request.order.value())},
+                       at++);
+  }
+  claim.status = ClaimStatus::kClawedBack;
+  claim.reason = c.actor + ": " + c.reason;
+  undo_.Put(claims_, c.claim, std::move(claim));
+  return {};
+}
+
+}  // namespace bg::programme

@@ -332,6 +332,10 @@ class Book {
   const std::map<ApplicationId, Application>& applications() const { return applications_; }
   const std::map<VoucherId, Voucher>& vouchers() const { return vouchers_; }
   const std::map<ClaimId, Claim>& claims() const { return claims_; }
+  // Subsidy used per (programme, enterprise, year): held and captured claims.
+  const std::map<std::tuple<ProgrammeId, EnterpriseId, int32_t>, Money>& usage() const {
+    return usage_;
+  }
 
   // Subsidy used by `enterprise` alone in `programme` during `year`
   // (held and captured claims), and by its cap group (controls.h).

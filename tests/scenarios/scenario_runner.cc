@@ -1,0 +1,493 @@
+// The behaviour-test runner: every tests/scenarios/*.scenario file is one
+// test. A file loads a scenario (TOML) and then drives the real engine, on
+// a memory store with a virtual clock, with one command per line, checking
+// each answer and the state in between; at the end it checks that the
+// programmes reconcile and that replaying the journal rebuilds the same
+// state. A new rule is a new file, not new C++. The language:
+//
+//   # comment                       (also after a line's content)
+//   load scenarios/gba.toml         path from the repository root
+//   at 2025-03-01 [10:30]           moves the virtual clock (UTC) forward
+//   file <app> programme=<p> enterprise=<e> amount=<yuan> [by=] [note=]
+//   submit | start_review | approve | reject | return_for_info | issue |
+//   withdraw <app> [by=] [reason=] [amount=<yuan>]
+//   redeem <claim> order=<n> enterprise=<e> provider=<pv> amount=<yuan>
+//          [resource=domestic|foreign] [platform=<n>] [currency=CNY|HKD|MOP]
+//   capture <claim> | void <claim>
+//   expire [limit=<n>]
+//   revoke <voucher> reason=<why> [by=]
+//   clawback <claim> reason=<why> [by=]
+//   blacklist <e> reason=<why> | unblacklist <e> reason=<why>
+//
+// A command line may end with an expectation: `-> ok` (the default),
+// `-> <code>` (a programme::Code name), then optional `subsidy=<yuan>`,
+// `self_pay=<yuan>` and `says="<text the message must contain>"`.
+//
+//   check voucher <id> [available=<yuan>] [status=<s>]
+//   check application <id> status=<s>
+//   check claim <id> [status=<s>] [subsidy=<yuan>]
+//   check budget <p> uncommitted=<yuan>
+//   check used <p> <e> <yuan>       subsidy used this year by e's cap group
+//   check totals <p> [issued= spent= held= swept= lapsed= returned=
+//                     remaining= approved= automatic= clawed_back=]
+//   check reconciled
+//
+// Names are quoted when they contain spaces: programmes by name,
+// enterprises by name or credit code, providers by name.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "engine/scenario_commands.h"
+#include "programme/reconcile.h"
+#include "programme/scenario.h"
+#include "storage/memory_store.h"
+
+namespace bg {
+namespace {
+
+namespace fs = std::filesystem;
+using programme::Code;
+
+// --- Lines into words -----------------------------------------------------------
+
+struct Line {
+  int number = 0;
+  std::vector<std::string> words;             // positional, in order
+  std::map<std::string, std::string> params;  // key=value
+  std::vector<std::string> expect;            // after "->": positional
+  std::map<std::string, std::string> expect_params;
+};
+
+// Splits on spaces, keeping "quoted text" (quotes removed) together, also
+// as the value of key="...". A '#' outside quotes starts a comment.
+std::vector<std::string> Split(const std::string& text) {
+  std::vector<std::string> out;
+  std::string word;
+  bool quoted = false, any = false;
+  for (char c : text) {
+    if (c == '"') {
+      quoted = !quoted;
+      any = true;
+    } else if (!quoted && c == '#') {
+      break;
+    } else if (!quoted && (c == ' ' || c == '\t')) {
+      if (any) out.push_back(word);
+      word.clear();
+      any = false;
+    } else {
+      word += c;
+      any = true;
+    }
+  }
+  if (any) out.push_back(word);
+  return out;
+}
+
+Line ParseLine(const std::string& text, int number) {
+  Line line;
+  line.number = number;
+  bool after_arrow = false;
+  for (const std::string& w : Split(text)) {
+    if (w == "->") {
+      after_arrow = true;
+      continue;
+    }
+    const size_t eq = w.find('=');
+    auto& params = after_arrow ? line.expect_params : line.params;
+    auto& words = after_arrow ? line.expect : line.words;
+    if (eq != std::string::npos && eq > 0) {
+      params[w.substr(0, eq)] = w.substr(eq + 1);
+    } else {
+      words.push_back(w);
+    }
+  }
+  return line;
+}
+
+// "600000", "600_000", "1234.5", "1234.56" (yuan) -> fen.
+std::optional<Money> ParseYuan(std::string s) {
+  std::erase(s, '_');
+  const bool negative = !s.empty() && s[0] == '-';
+  if (negative) s.erase(0, 1);
+  const size_t dot = s.find('.');
+  const std::string whole = s.substr(0, dot);
+  std::string frac = dot == std::string::npos ? "" : s.substr(dot + 1);
+  if (whole.empty() || frac.size() > 2) return std::nullopt;
+  for (char c : whole + frac) {
+    if (c < '0' || c > '9') return std::nullopt;
+  }
+  while (frac.size() < 2) frac += '0';
+  const int64_t fen = std::stoll(whole) * 100 + std::stoll(frac);
+  return Money::Fen(negative ? -fen : fen);
+}
+
+// "2025-03-01" or "2025-03-01 10:30" (UTC) -> ns.
+std::optional<Timestamp> ParseTime(const std::vector<std::string>& words) {
+  int y = 0, m = 0, d = 0, hh = 0, mm = 0;
+  if (words.size() < 2 || std::sscanf(words[1].c_str(), "%d-%d-%d", &y, &m, &d) != 3) {
+    return std::nullopt;
+  }
+  if (words.size() > 2 && std::sscanf(words[2].c_str(), "%d:%d", &hh, &mm) != 2) {
+    return std::nullopt;
+  }
+  namespace c = std::chrono;
+  const c::sys_days date{c::year{y} / c::month{static_cast<unsigned>(m)} /
+                         c::day{static_cast<unsigned>(d)}};
+  const auto since = date.time_since_epoch() + c::hours{hh} + c::minutes{mm};
+  return static_cast<Timestamp>(c::duration_cast<c::nanoseconds>(since).count());
+}
+
+// --- The runner -------------------------------------------------------------------
+
+class Runner {
+ public:
+  explicit Runner(std::string name) : name_(std::move(name)) {}
+
+  void Run(const std::string& path);
+
+ private:
+  std::string Where(const Line& l) const { return name_ + ":" + std::to_string(l.number); }
+  void Step(const Line& l);
+  void Load(const Line& l);
+  void Do(const Line& l, engine::CommandBody body);
+  void Check(const Line& l);
+  void CheckTotals(const Line& l);
+  void CheckReplay();
+
+  // Parameter access; a missing or malformed one fails the test.
+  std::string Param(const Line& l, const std::string& key, const std::string& fallback = "");
+  std::optional<Money> Yuan(const Line& l, const std::string& key);
+  uint64_t Number(const Line& l, size_t index);
+  ProgrammeId Programme(const Line& l, const std::string& name);
+  EnterpriseId Enterprise(const Line& l, const std::string& name);
+  ProviderId Provider(const Line& l, const std::string& name);
+
+  template <typename F>
+  auto Read(F&& f) {
+    return engine_->Read(std::forward<F>(f));
+  }
+
+  std::string name_;
+  storage::MemoryStore store_;
+  VirtualClock clock_{0};
+  std::unique_ptr<engine::Engine> engine_;
+  programme::Scenario scenario_;
+};
+
+void Runner::Run(const std::string& path) {
+  engine::EngineOptions options;
+  options.idle_tick = std::chrono::milliseconds(0);
+  auto opened = engine::Engine::Open(&store_, &clock_, options);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  engine_ = std::move(*opened);
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << "cannot read " << path;
+  std::string text;
+  int number = 0;
+  while (std::getline(in, text)) {
+    ++number;
+    Line line = ParseLine(text, number);
+    if (line.words.empty()) continue;
+    Step(line);
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+  const std::string reconciled = Read([](const engine::State& s) {
+    return programme::CheckReconciled(s.book(), s.registry(), s.ledger());
+  });
+  EXPECT_EQ(reconciled, "") << name_ << ": at the end";
+  EXPECT_EQ(Read([](const engine::State& s) { return s.ledger().CheckInvariants(); }), "");
+  CheckReplay();
+}
+
+// Restart on the same store: the journal must rebuild the same state.
+void Runner::CheckReplay() {
+  const Hash256 before = engine_->StateHash();
+  ASSERT_TRUE(engine_->Shutdown().ok());
+  engine_.reset();
+  engine::EngineOptions options;
+  options.idle_tick = std::chrono::milliseconds(0);
+  options.snapshot_every_batches = 0;
+  auto reopened = engine::Engine::Open(&store_, &clock_, options);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ((*reopened)->StateHash(), before) << name_ << ": replay gives another state";
+}
+
+void Runner::Step(const Line& l) {
+  const std::string& verb = l.words[0];
+  auto app_step = [&](programme::Step step) {
+    programme::ReviewApplication c{.id = ApplicationId(Number(l, 1)),
+                                   .step = step,
+                                   .actor = Param(l, "by", "reviewer"),
+                                   .reason = Param(l, "reason")};
+    if (l.params.count("amount") != 0) c.amount = Yuan(l, "amount").value_or(Money{});
+    Do(l, c);
+  };
+  static const std::map<std::string, programme::Step> kSteps = {
+      {"submit", programme::Step::kSubmit},
+      {"start_review", programme::Step::kStartReview},
+      {"approve", programme::Step::kApprove},
+      {"reject", programme::Step::kReject},
+      {"return_for_info", programme::Step::kReturnForInfo},
+      {"issue", programme::Step::kIssue},
+      {"withdraw", programme::Step::kWithdraw}};
+  if (verb == "load") {
+    Load(l);
+  } else if (verb == "at") {
+    const std::optional<Timestamp> t = ParseTime(l.words);
+    ASSERT_TRUE(t.has_value()) << Where(l) << ": at YYYY-MM-DD [HH:MM]";
+    ASSERT_GE(*t, clock_.Now()) << Where(l) << ": time only moves forward";
+    clock_.Set(*t);
+  } else if (verb == "file") {
+    Do(l, programme::FileApplication{.id = ApplicationId(Number(l, 1)),
+                                     .programme = Programme(l, Param(l, "programme")),
+                                     .enterprise = Enterprise(l, Param(l, "enterprise")),
+                                     .amount = Yuan(l, "amount").value_or(Money{}),
+                                     .actor = Param(l, "by", "applicant"),
+                                     .note = Param(l, "note")});
+  } else if (auto it = kSteps.find(verb); it != kSteps.end()) {
+    app_step(it->second);
+  } else if (verb == "redeem") {
+    programme::Redeem c{.id = ClaimId(Number(l, 1)),
+                        .order = OrderId(std::stoull(Param(l, "order", "1"))),
+                        .enterprise = Enterprise(l, Param(l, "enterprise")),
+                        .provider = Provider(l, Param(l, "provider")),
+                        .amount = Yuan(l, "amount").value_or(Money{})};
+    const std::string currency = Param(l, "currency", "CNY");
+    c.currency_ledger = currency == "HKD"   ? programme::kLedgerHkd
+                        : currency == "MOP" ? programme::kLedgerMop
+                                            : programme::kLedgerCny;
+    if (Param(l, "resource", "foreign") == "domestic") {
+      c.resource = programme::ResourceClass::kDomesticAccelerator;
+    }
+    if (l.params.count("platform") != 0) c.platform = std::stoull(Param(l, "platform"));
+    Do(l, c);
+  } else if (verb == "capture" || verb == "void") {
+    Do(l, programme::SettleClaim{.id = ClaimId(Number(l, 1)), .capture = verb == "capture"});
+  } else if (verb == "expire") {
+    Do(l, programme::ExpireVouchers{
+              .limit = static_cast<uint32_t>(std::stoul(Param(l, "limit", "256")))});
+  } else if (verb == "revoke") {
+    Do(l, programme::RevokeVoucher{.id = VoucherId(Number(l, 1)),
+                                   .actor = Param(l, "by", "operator"),
+                                   .reason = Param(l, "reason")});
+  } else if (verb == "clawback") {
+    Do(l, programme::Clawback{.claim = ClaimId(Number(l, 1)),
+                              .actor = Param(l, "by", "auditor"),
+                              .reason = Param(l, "reason")});
+  } else if (verb == "blacklist" || verb == "unblacklist") {
+    ASSERT_GE(l.words.size(), 2u) << Where(l) << ": " << verb << " <enterprise>";
+    Do(l, programme::SetBlacklist{.enterprise = Enterprise(l, l.words[1]),
+                                  .listed = verb == "blacklist",
+                                  .actor = Param(l, "by", "operator"),
+                                  .reason = Param(l, "reason")});
+  } else if (verb == "check") {
+    Check(l);
+  } else {
+    FAIL() << Where(l) << ": unknown command '" << verb << "'";
+  }
+}
+
+void Runner::Load(const Line& l) {
+  ASSERT_GE(l.words.size(), 2u) << Where(l) << ": load <path>";
+  auto scenario = programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/" + l.words[1]);
+  ASSERT_TRUE(scenario.ok()) << Where(l) << ": " << scenario.status();
+  scenario_ = std::move(*scenario);
+  for (engine::CommandBody& body : engine::ScenarioCommands(scenario_)) {
+    auto r = engine_->Execute(std::move(body));
+    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_EQ(std::get<engine::RegistryResult>(*r).result, programme::RegistryResult::kOk)
+        << Where(l) << ": the scenario does not load";
+  }
+}
+
+void Runner::Do(const Line& l, engine::CommandBody body) {
+  if (::testing::Test::HasFatalFailure()) return;
+  auto r = engine_->Execute(std::move(body));
+  ASSERT_TRUE(r.ok()) << Where(l) << ": " << r.status();
+  const auto& out = std::get<programme::Outcome>(*r);
+  const std::string want = l.expect.empty() ? "ok" : l.expect[0];
+  EXPECT_EQ(programme::CodeName(out.code), want) << Where(l) << ": " << out.message;
+  if (auto it = l.expect_params.find("says"); it != l.expect_params.end()) {
+    EXPECT_NE(out.message.find(it->second), std::string::npos)
+        << Where(l) << ": the message does not say \"" << it->second << "\": " << out.message;
+  }
+  for (const char* key : {"subsidy", "self_pay"}) {
+    auto it = l.expect_params.find(key);
+    if (it == l.expect_params.end()) continue;
+    ASSERT_TRUE(out.subsidy.has_value()) << Where(l) << ": no subsidy in the answer";
+    const Money got = std::string(key) == "subsidy" ? out.subsidy->subsidy : out.subsidy->self_pay;
+    EXPECT_EQ(got, ParseYuan(it->second).value_or(Money::Fen(-1)))
+        << Where(l) << ": " << key << "\n"
+        << out.subsidy->Explain();
+  }
+  if (auto it = l.expect_params.find("swept"); it != l.expect_params.end()) {
+    EXPECT_EQ(std::to_string(out.swept), it->second) << Where(l) << ": vouchers swept";
+  }
+}
+
+void Runner::Check(const Line& l) {
+  ASSERT_GE(l.words.size(), 2u) << Where(l) << ": check what?";
+  const std::string& what = l.words[1];
+  if (what == "reconciled") {
+    const std::string r = Read([](const engine::State& s) {
+      return programme::CheckReconciled(s.book(), s.registry(), s.ledger());
+    });
+    EXPECT_EQ(r, "") << Where(l);
+  } else if (what == "voucher") {
+    const VoucherId id(Number(l, 2));
+    Read([&](const engine::State& s) {
+      const programme::Voucher* v = s.book().FindVoucher(id);
+      ASSERT_NE(v, nullptr) << Where(l) << ": no voucher " << id;
+      if (l.params.count("available") != 0) {
+        EXPECT_EQ(programme::Book::Available(s.ledger(), programme::VoucherAccount(id)),
+                  Yuan(l, "available"))
+            << Where(l);
+      }
+      if (l.params.count("status") != 0) {
+        EXPECT_EQ(programme::VoucherStatusName(v->status), Param(l, "status")) << Where(l);
+      }
+    });
+  } else if (what == "application") {
+    Read([&](const engine::State& s) {
+      const programme::Application* a = s.book().FindApplication(ApplicationId(Number(l, 2)));
+      ASSERT_NE(a, nullptr) << Where(l);
+      EXPECT_EQ(programme::ApplicationStatusName(a->status), Param(l, "status")) << Where(l);
+    });
+  } else if (what == "claim") {
+    Read([&](const engine::State& s) {
+      const programme::Claim* c = s.book().FindClaim(ClaimId(Number(l, 2)));
+      ASSERT_NE(c, nullptr) << Where(l);
+      if (l.params.count("status") != 0) {
+        EXPECT_EQ(programme::ClaimStatusName(c->status), Param(l, "status")) << Where(l);
+      }
+      if (l.params.count("subsidy") != 0) {
+        EXPECT_EQ(c->subsidy, Yuan(l, "subsidy")) << Where(l);
+      }
+    });
+  } else if (what == "budget") {
+    ASSERT_GE(l.words.size(), 3u) << Where(l);
+    const ProgrammeId p = Programme(l, l.words[2]);
+    const Money got = Read([&](const engine::State& s) {
+      return programme::Book::Available(s.ledger(), programme::BudgetAccount(p));
+    });
+    EXPECT_EQ(got, Yuan(l, "uncommitted")) << Where(l);
+  } else if (what == "used") {
+    ASSERT_GE(l.words.size(), 5u) << Where(l) << ": check used <programme> <enterprise> <yuan>";
+    const ProgrammeId p = Programme(l, l.words[2]);
+    const EnterpriseId e = Enterprise(l, l.words[3]);
+    const Timestamp now = clock_.Now();
+    const Money got = Read([&](const engine::State& s) {
+      return s.book().UsedByGroup(p, e, programme::YearOf(now), s.registry());
+    });
+    EXPECT_EQ(got, ParseYuan(l.words[4])) << Where(l);
+  } else if (what == "totals") {
+    CheckTotals(l);
+  } else {
+    FAIL() << Where(l) << ": unknown check '" << what << "'";
+  }
+}
+
+void Runner::CheckTotals(const Line& l) {
+  ASSERT_GE(l.words.size(), 3u) << Where(l);
+  const ProgrammeId p = Programme(l, l.words[2]);
+  const auto all = Read([](const engine::State& s) {
+    return programme::Totals(s.book(), s.registry(), s.ledger());
+  });
+  auto it = std::find_if(all.begin(), all.end(), [&](const auto& t) { return t.programme == p; });
+  ASSERT_NE(it, all.end()) << Where(l);
+  const std::map<std::string, Money> got = {
+      {"approved", it->approved},   {"issued", it->issued},       {"spent", it->spent},
+      {"held", it->held},           {"automatic", it->automatic}, {"swept", it->swept},
+      {"lapsed", it->lapsed},       {"returned", it->returned},   {"remaining", it->remaining},
+      {"clawed_back", it->clawed_back}, {"uncommitted", it->uncommitted}};
+  for (const auto& [key, value] : l.params) {
+    auto g = got.find(key);
+    ASSERT_NE(g, got.end()) << Where(l) << ": no total '" << key << "'";
+    EXPECT_EQ(g->second, ParseYuan(value)) << Where(l) << ": " << key;
+  }
+}
+
+std::string Runner::Param(const Line& l, const std::string& key, const std::string& fallback) {
+  auto it = l.params.find(key);
+  return it == l.params.end() ? fallback : it->second;
+}
+
+std::optional<Money> Runner::Yuan(const Line& l, const std::string& key) {
+  std::optional<Money> m = ParseYuan(Param(l, key));
+  EXPECT_TRUE(m.has_value()) << Where(l) << ": " << key << "=<yuan> expected";
+  return m;
+}
+
+uint64_t Runner::Number(const Line& l, size_t index) {
+  if (index < l.words.size()) {
+    try {
+      return std::stoull(l.words[index]);
+    } catch (const std::exception&) {
+    }
+  }
+  ADD_FAILURE() << Where(l) << ": word " << index << " should be a number";
+  return 0;
+}
+
+ProgrammeId Runner::Programme(const Line& l, const std::string& name) {
+  for (const auto& p : scenario_.programmes) {
+    if (p.name == name || std::to_string(p.id.value()) == name) return p.id;
+  }
+  ADD_FAILURE() << Where(l) << ": no programme \"" << name << "\"";
+  return ProgrammeId();
+}
+
+EnterpriseId Runner::Enterprise(const Line& l, const std::string& name) {
+  for (const auto& e : scenario_.enterprises) {
+    if (e.name == name || e.credit_code == name) return e.id;
+  }
+  if (name.starts_with("#")) return EnterpriseId(std::stoull(name.substr(1)));
+  ADD_FAILURE() << Where(l) << ": no enterprise \"" << name << "\"";
+  return EnterpriseId();
+}
+
+ProviderId Runner::Provider(const Line& l, const std::string& name) {
+  for (const auto& p : scenario_.providers) {
+    if (p.name == name || p.credit_code == name) return p.id;
+  }
+  ADD_FAILURE() << Where(l) << ": no provider \"" << name << "\"";
+  return ProviderId();
+}
+
+// --- One test per file --------------------------------------------------------------
+
+std::vector<std::string> ScenarioFiles() {
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(fs::path(BG_SOURCE_DIR) / "tests/scenarios")) {
+    if (entry.path().extension() == ".scenario") files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+class ScenarioTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ScenarioTest, Runs) {
+  Runner runner(fs::path(GetParam()).filename().string());
+  runner.Run(GetParam());
+}
+
+INSTANTIATE_TEST_SUITE_P(Files, ScenarioTest, ::testing::ValuesIn(ScenarioFiles()),
+                         [](const ::testing::TestParamInfo<std::string>& file) {
+                           std::string name = fs::path(file.param).stem().string();
+                           for (char& c : name) {
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace bg

@@ -35,7 +35,9 @@ enum class AccountKind : uint8_t {
 };
 
 // Ledger account codes (Account::code) of the system accounts.
-inline constexpr uint16_t AccountCode(AccountKind kind) { return 100 + static_cast<uint16_t>(kind); }
+inline constexpr uint16_t AccountCode(AccountKind kind) {
+  return 100 + static_cast<uint16_t>(kind);
+}
 
 inline constexpr AccountId SystemAccountId(AccountKind kind, uint64_t record) {
   return AccountId(ledger::kSystemIdFloor | (uint64_t{static_cast<uint8_t>(kind)} << 54) | record);
@@ -58,14 +60,14 @@ inline constexpr AccountId LapsedAccount(ProgrammeId p) {
 
 // Transfer codes (Transfer::code): why programme money moved.
 enum class MoneyCode : uint16_t {
-  kFund = 201,        // funding -> budget, when a programme is created
-  kGrant = 202,       // budget -> voucher: held at approval, posted at issue
-  kRedeem = 203,      // voucher -> payable: held at redemption, posted at capture
-  kAutoGrant = 204,   // budget -> payable: 免申即享, held then posted like kRedeem
-  kLapse = 205,       // voucher -> lapsed (LapsePolicy::kLapse)
-  kReturn = 206,      // voucher -> budget: expiry under kReturnToBudget
-  kRevoke = 207,      // voucher -> budget, or the void of an approval's hold
-  kClawback = 208,    // receivable -> budget
+  kFund = 201,       // funding -> budget, when a programme is created
+  kGrant = 202,      // budget -> voucher: held at approval, posted at issue
+  kRedeem = 203,     // voucher -> payable: held at redemption, posted at capture
+  kAutoGrant = 204,  // budget -> payable: 免申即享, held then posted like kRedeem
+  kLapse = 205,      // voucher -> lapsed (LapsePolicy::kLapse)
+  kReturn = 206,     // voucher -> budget: expiry under kReturnToBudget
+  kRevoke = 207,     // voucher -> budget, or the void of an approval's hold
+  kClawback = 208,   // receivable -> budget
 };
 
 inline constexpr uint16_t TransferCode(MoneyCode code) { return static_cast<uint16_t>(code); }

@@ -172,8 +172,8 @@ void Book::OpenProgramme(const ProgrammeRules& p, const Registry& registry, Time
   const uint32_t currency = issuer->currency_ledger;
   book::MustOpenAccount(ledger, BudgetAccount(p.id), currency, AccountKind::kBudget, p.id.value(),
                         ledger::kDebitsMustNotExceedCredits, ts);
-  book::MustOpenAccount(ledger, PayableAccount(p.id), currency, AccountKind::kPayable,
-                        p.id.value(), 0, ts + 1);
+  book::MustOpenAccount(ledger, PayableAccount(p.id), currency, AccountKind::kPayable, p.id.value(),
+                        0, ts + 1);
   book::MustOpenAccount(ledger, LapsedAccount(p.id), currency, AccountKind::kLapsed, p.id.value(),
                         0, ts + 2);
   book::MustTransfer(ledger,
@@ -258,25 +258,24 @@ void Book::AddGranted(ProgrammeId p, int32_t year, int64_t fen) {
   undo_.Put(granted_, YearKey{p, year}, Plus(GrantedInYear(p, year), Money::Fen(fen)));
 }
 
-AccountId Book::ReceivableFor(ProgrammeId p, EnterpriseId e, const Registry& registry,
-                              Timestamp ts, ledger::Ledger& ledger) {
+AccountId Book::ReceivableFor(ProgrammeId p, EnterpriseId e, const Registry& registry, Timestamp ts,
+                              ledger::Ledger& ledger) {
   auto it = receivables_.find({p, e});
   if (it != receivables_.end()) return it->second;
   const uint64_t seq = next_seq_;
   undo_.Set(next_seq_, seq + 1);
   const AccountId id = SystemAccountId(AccountKind::kReceivable, seq);
   const Jurisdiction* issuer = registry.FindJurisdiction(registry.FindProgramme(p)->issuer);
-  book::MustOpenAccount(ledger, id, issuer->currency_ledger, AccountKind::kReceivable, e.value(),
-                        0, ts);
+  book::MustOpenAccount(ledger, id, issuer->currency_ledger, AccountKind::kReceivable, e.value(), 0,
+                        ts);
   undo_.Put(receivables_, std::pair{p, e}, id);
   return id;
 }
 
 bool Book::operator==(const Book& o) const {
   return applications_ == o.applications_ && vouchers_ == o.vouchers_ && claims_ == o.claims_ &&
-         claims_by_order_ == o.claims_by_order_ && usage_ == o.usage_ &&
-         granted_ == o.granted_ && blacklist_ == o.blacklist_ &&
-         receivables_ == o.receivables_ && next_seq_ == o.next_seq_;
+         claims_by_order_ == o.claims_by_order_ && usage_ == o.usage_ && granted_ == o.granted_ &&
+         blacklist_ == o.blacklist_ && receivables_ == o.receivables_ && next_seq_ == o.next_seq_;
 }
 
 }  // namespace bg::programme

@@ -56,13 +56,13 @@ struct FileApplication {
 // The review steps (Draft -> Submitted -> UnderReview -> Approved | Rejected |
 // ReturnedForInfo -> ... -> Issued).
 enum class Step : uint8_t {
-  kSubmit = 0,      // Draft or ReturnedForInfo -> Submitted (eligibility checked)
-  kStartReview,     // Submitted -> UnderReview
-  kApprove,         // UnderReview -> Approved: the budget is held
-  kReject,          // Submitted or UnderReview -> Rejected (reason required)
-  kReturnForInfo,   // UnderReview -> ReturnedForInfo (reason required)
-  kIssue,           // Approved -> Issued: the voucher can be spent
-  kWithdraw,        // Draft, Submitted or ReturnedForInfo -> Withdrawn
+  kSubmit = 0,     // Draft or ReturnedForInfo -> Submitted (eligibility checked)
+  kStartReview,    // Submitted -> UnderReview
+  kApprove,        // UnderReview -> Approved: the budget is held
+  kReject,         // Submitted or UnderReview -> Rejected (reason required)
+  kReturnForInfo,  // UnderReview -> ReturnedForInfo (reason required)
+  kIssue,          // Approved -> Issued: the voucher can be spent
+  kWithdraw,       // Draft, Submitted or ReturnedForInfo -> Withdrawn
 };
 const char* StepName(Step step);
 
@@ -150,9 +150,9 @@ enum class Code : uint8_t {
   kUnknownApplication,
   kUnknownVoucher,
   kUnknownClaim,
-  kNotInForce,                 // outside the programme's validity
-  kOutsideApplicationWindow,   // Shenzhen 语料券: 09-01 to 09-30
-  kIneligible,                 // area, category or credit
+  kNotInForce,                        // outside the programme's validity
+  kOutsideApplicationWindow,          // Shenzhen 语料券: 09-01 to 09-30
+  kIneligible,                        // area, category or credit
   kAutomaticGrantTakesNoApplication,  // 免申即享 (Zhuhai)
   kOverVoucherCap,
   kOverEntityYearCap,
@@ -163,19 +163,19 @@ enum class Code : uint8_t {
   kBlacklisted,
   kRelatedParty,
   kProviderNotAllowed,
-  kNoVoucher,               // nothing applies: no live voucher, no automatic grant
+  kNoVoucher,  // nothing applies: no live voucher, no automatic grant
   kCurrencyMismatch,
-  kTooManyVouchers,         // more than kMaxClaimHolds holds for one claim
-  kClaimNotHeld,            // settle: already captured or voided
-  kClaimNotCaptured,        // clawback: only captured subsidies can be clawed back
-  kVoucherNotRevocable,     // expired or revoked already
+  kTooManyVouchers,      // more than kMaxClaimHolds holds for one claim
+  kClaimNotHeld,         // settle: already captured or voided
+  kClaimNotCaptured,     // clawback: only captured subsidies can be clawed back
+  kVoucherNotRevocable,  // expired or revoked already
   kApprovedAboveRequest,
 };
 const char* CodeName(Code code);
 
 struct Outcome {
   Code code = Code::kOk;
-  std::string message = {};  // names the rule for every refusal
+  std::string message = {};                   // names the rule for every refusal
   std::optional<SubsidyResult> subsidy = {};  // Redeem: the calculation, explained
   uint32_t swept = 0;                         // ExpireVouchers: vouchers swept
 
@@ -225,7 +225,7 @@ struct Voucher {
   VoucherId id{};
   ProgrammeId programme{};
   EnterpriseId holder{};
-  Money amount{};  // granted
+  Money amount{};      // granted
   TransferId grant{};  // the approval's hold on the budget
   int32_t year = 0;    // the year of the approval: yearly budgets and caps count it there
   Timestamp issued_at = 0;
@@ -316,8 +316,7 @@ class Book {
                 ledger::Ledger& ledger);
   Outcome Apply(const RevokeVoucher& c, const Registry& registry, Timestamp ts,
                 ledger::Ledger& ledger);
-  Outcome Apply(const Clawback& c, const Registry& registry, Timestamp ts,
-                ledger::Ledger& ledger);
+  Outcome Apply(const Clawback& c, const Registry& registry, Timestamp ts, ledger::Ledger& ledger);
   Outcome Apply(const SetBlacklist& c, const Registry& registry, Timestamp ts);
 
   // The subsidy a claim would get now, without placing anything (quotes):
@@ -365,8 +364,8 @@ class Book {
                  Timestamp ts);
   Outcome Approve(Application app, const ReviewApplication& c, const Registry& registry,
                   Timestamp ts, ledger::Ledger& ledger);
-  Outcome Issue(Application app, const ReviewApplication& c, const Registry& registry,
-                Timestamp ts, ledger::Ledger& ledger);
+  Outcome Issue(Application app, const ReviewApplication& c, const Registry& registry, Timestamp ts,
+                ledger::Ledger& ledger);
   Outcome Move(Application app, const ReviewApplication& c, ApplicationStatus to, Timestamp ts);
   Plan PlanRedemption(const Redeem& c, const Registry& registry, Timestamp ts,
                       const ledger::Ledger& ledger) const;
@@ -383,8 +382,7 @@ class Book {
   void AddUsage(ProgrammeId p, EnterpriseId e, int32_t year, int64_t fen);
   void AddGranted(ProgrammeId p, int32_t year, int64_t fen);
   Money GrantedInYear(ProgrammeId p, int32_t year) const;
-  Money GrantedToGroup(ProgrammeId p, EnterpriseId e, int32_t year,
-                       const Registry& registry) const;
+  Money GrantedToGroup(ProgrammeId p, EnterpriseId e, int32_t year, const Registry& registry) const;
   AccountId ReceivableFor(ProgrammeId p, EnterpriseId e, const Registry& registry, Timestamp ts,
                           ledger::Ledger& ledger);
 

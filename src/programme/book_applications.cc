@@ -49,22 +49,22 @@ Outcome Book::Apply(const FileApplication& c, const Registry& registry, Timestam
   }
   const ProgrammeRules* rules = registry.FindProgramme(c.programme);
   if (rules == nullptr) {
-    return Refuse(Code::kUnknownProgramme,
-                  "no programme " + std::to_string(c.programme.value()));
+    return Refuse(Code::kUnknownProgramme, "no programme " + std::to_string(c.programme.value()));
   }
   if (registry.FindEnterprise(c.enterprise) == nullptr) {
     return Refuse(Code::kUnknownEnterprise,
                   "no enterprise " + std::to_string(c.enterprise.value()));
   }
   if (c.amount.fen() <= 0) {
-    return Refuse(Code::kAmountMustBePositive,
-                  AppName(c.id) + ": the requested amount must be positive, got " +
-                      c.amount.ToYuanString());
+    return Refuse(
+        Code::kAmountMustBePositive,
+        AppName(c.id) + ": the requested amount must be positive, got " + c.amount.ToYuanString());
   }
   if (rules->redemption == RedemptionMode::kAutomaticGrant) {
     return Refuse(Code::kAutomaticGrantTakesNoApplication,
-                  ProgName(*rules) + " is an automatic grant (免申即享): eligible spend is "
-                                     "subsidised without an application");
+                  ProgName(*rules) +
+                      " is an automatic grant (免申即享): eligible spend is "
+                      "subsidised without an application");
   }
   Application app{.filed = c};
   app.history.push_back({ApplicationStatus::kDraft, ts, c.actor, c.note});
@@ -130,15 +130,17 @@ Outcome Book::Move(Application app, const ReviewApplication& c, ApplicationStatu
 // per-voucher cap and the per-entity yearly cap shared by related
 // enterprises. `window` is false at approval, which may follow a closed
 // window.
-static Outcome CheckGrant(const Book& book, const ProgrammeRules& rules, const Enterprise& e,
-                          Money amount, Timestamp ts, bool window, Money granted_to_group) {
+static Outcome CheckGrant(const Book& book, const Registry& registry, const ProgrammeRules& rules,
+                          const Enterprise& e, Money amount, Timestamp ts, bool window,
+                          Money granted_to_group) {
   if (const BlacklistEntry* b = book.FindBlacklisted(e.id)) {
-    return Refuse(Code::kBlacklisted, "enterprise " + std::to_string(e.id.value()) + " (" +
-                                          e.name + ") is blacklisted: " + b->reason);
+    return Refuse(Code::kBlacklisted, "enterprise " + std::to_string(e.id.value()) + " (" + e.name +
+                                          ") is blacklisted: " + b->reason);
   }
   ProgrammeRules check = rules;
   if (!window) check.apply_from = check.apply_until = std::nullopt;
-  if (Status s = CheckEligible(check, e.applicant, ts); !s.ok()) {
+  if (Status s = CheckEligible(check, e.applicant, ts, registry.ParentsOf(e.applicant.home));
+      !s.ok()) {
     return Ineligible(check, ts, s);
   }
   if (rules.per_voucher_cap && amount > *rules.per_voucher_cap) {
@@ -164,7 +166,7 @@ Outcome Book::Submit(Application app, const ReviewApplication& c, const Registry
   const ProgrammeRules& rules = *registry.FindProgramme(app.filed.programme);
   const Enterprise& e = *registry.FindEnterprise(app.filed.enterprise);
   const Money granted = GrantedToGroup(rules.id, e.id, YearOf(ts), registry);
-  Outcome ok = CheckGrant(*this, rules, e, app.filed.amount, ts, true, granted);
+  Outcome ok = CheckGrant(*this, registry, rules, e, app.filed.amount, ts, true, granted);
   if (!ok.ok()) return ok;
   return Move(std::move(app), c, ApplicationStatus::kSubmitted, ts);
 }
@@ -178,32 +180,30 @@ Outcome Book::Approve(Application app, const ReviewApplication& c, const Registr
     return Refuse(Code::kAmountMustBePositive, AppName(c.id) + ": approved amount is negative");
   }
   if (amount > app.filed.amount) {
-    return Refuse(Code::kApprovedAboveRequest,
-                  AppName(c.id) + ": approving " + amount.ToYuanString() + " is more than the " +
-                      app.filed.amount.ToYuanString() + " requested");
+    return Refuse(Code::kApprovedAboveRequest, AppName(c.id) + ": approving " +
+                                                   amount.ToYuanString() + " is more than the " +
+                                                   app.filed.amount.ToYuanString() + " requested");
   }
   const int32_t year = YearOf(ts);
   const Money granted = GrantedToGroup(rules.id, e.id, year, registry);
-  Outcome ok = CheckGrant(*this, rules, e, amount, ts, false, granted);
+  Outcome ok = CheckGrant(*this, registry, rules, e, amount, ts, false, granted);
   if (!ok.ok()) return ok;
   if (rules.yearly_budget && Plus(GrantedInYear(rules.id, year), amount) > *rules.yearly_budget) {
     return Refuse(Code::kYearlyBudgetExhausted,
                   ProgName(rules) + ": " + GrantedInYear(rules.id, year).ToYuanString() +
                       " granted in " + std::to_string(year) + "; " + amount.ToYuanString() +
-                      " more is above the yearly budget of " +
-                      rules.yearly_budget->ToYuanString());
+                      " more is above the yearly budget of " + rules.yearly_budget->ToYuanString());
   }
   const Money left = Available(ledger, BudgetAccount(rules.id));
   if (amount > left) {
     return Refuse(Code::kBudgetExhausted, ProgName(rules) + " has " + left.ToYuanString() +
-                                              " uncommitted; approving " +
-                                              amount.ToYuanString() + " would over-commit it");
+                                              " uncommitted; approving " + amount.ToYuanString() +
+                                              " would over-commit it");
   }
-  const uint32_t currency =
-      registry.FindJurisdiction(rules.issuer)->currency_ledger;
+  const uint32_t currency = registry.FindJurisdiction(rules.issuer)->currency_ledger;
   const VoucherId vid(c.id.value());
-  book::MustOpenAccount(ledger, VoucherAccount(vid), currency, AccountKind::kVoucher,
-                        e.id.value(), ledger::kDebitsMustNotExceedCredits, ts);
+  book::MustOpenAccount(ledger, VoucherAccount(vid), currency, AccountKind::kVoucher, e.id.value(),
+                        ledger::kDebitsMustNotExceedCredits, ts);
   const TransferId hold = NextTransferId();
   book::MustTransfer(ledger,
                      {book::Move(hold, BudgetAccount(rules.id), VoucherAccount(vid), amount,
@@ -240,8 +240,8 @@ Outcome Book::Issue(Application app, const ReviewApplication& c, const Registry&
   book::MustTransfer(ledger, {book::Resolve(NextTransferId(), v.grant, true, c.id.value())}, ts);
   v.status = VoucherStatus::kLive;
   v.issued_at = ts;
-  v.expires_at = std::min<Timestamp>(ts + rules.voucher_validity_days * kNanosPerDay,
-                                     rules.valid_until);
+  v.expires_at =
+      std::min<Timestamp>(ts + rules.voucher_validity_days * kNanosPerDay, rules.valid_until);
   undo_.Put(vouchers_, v.id, std::move(v));
   return Move(std::move(app), c, ApplicationStatus::kIssued, ts);
 }

@@ -63,13 +63,15 @@ std::vector<ProgrammeTerms> Book::ApplicableTerms(const Redeem& c, const Registr
   const Enterprise& e = *registry.FindEnterprise(c.enterprise);
   const Provider& provider = *registry.FindProvider(c.provider);
   const int32_t year = YearOf(ts);
+  const std::vector<JurisdictionId> home_parents = registry.ParentsOf(e.applicant.home);
+  const std::vector<JurisdictionId> provider_parents = registry.ParentsOf(provider.home);
   std::vector<ProgrammeTerms> terms;
   for (const auto& [pid, rules] : registry.programmes()) {
     const bool automatic = rules.redemption == RedemptionMode::kAutomaticGrant;
     std::vector<VoucherBalance> mine;
     Money held_by_vouchers{};
     if (automatic) {
-      if (!CheckEligible(rules, e.applicant, ts).ok()) continue;
+      if (!CheckEligible(rules, e.applicant, ts, home_parents).ok()) continue;
     } else {
       for (const auto& [vid, v] : vouchers_) {
         if (v.programme != pid || v.holder != c.enterprise || v.status != VoucherStatus::kLive ||
@@ -85,17 +87,18 @@ std::vector<ProgrammeTerms> Book::ApplicableTerms(const Redeem& c, const Registr
     }
     const uint32_t currency = registry.FindJurisdiction(rules.issuer)->currency_ledger;
     if (currency != c.currency_ledger) {
-      excluded->push_back(Refuse(Code::kCurrencyMismatch,
-                                 ProgName(rules) + " pays on ledger " + std::to_string(currency) +
-                                     ", the order is on ledger " +
-                                     std::to_string(c.currency_ledger)));
+      excluded->push_back(Refuse(Code::kCurrencyMismatch, ProgName(rules) + " pays on ledger " +
+                                                              std::to_string(currency) +
+                                                              ", the order is on ledger " +
+                                                              std::to_string(c.currency_ledger)));
       continue;
     }
     if (ts < rules.valid_from || ts >= rules.valid_until) {
       excluded->push_back(Refuse(Code::kNotInForce, ProgName(rules) + " is not in force"));
       continue;
     }
-    if (Status s = CheckProvider(rules, provider.id, provider.home, c.platform); !s.ok()) {
+    if (Status s = CheckProvider(rules, provider.id, provider.home, c.platform, provider_parents);
+        !s.ok()) {
       excluded->push_back(Refuse(Code::kProviderNotAllowed, s.message()));
       continue;
     }
@@ -113,9 +116,8 @@ std::vector<ProgrammeTerms> Book::ApplicableTerms(const Redeem& c, const Registr
       Money left = Available(ledger, BudgetAccount(pid));
       if (rules.yearly_budget) {
         const Money granted = GrantedInYear(pid, year);
-        left = std::min(left, granted >= *rules.yearly_budget
-                                  ? Money{}
-                                  : Minus(*rules.yearly_budget, granted));
+        left = std::min(
+            left, granted >= *rules.yearly_budget ? Money{} : Minus(*rules.yearly_budget, granted));
       }
       t.budget_left = left;
     } else {
@@ -150,8 +152,9 @@ Book::Plan Book::PlanRedemption(const Redeem& c, const Registry& registry, Times
     return plan;
   }
   if (const BlacklistEntry* b = FindBlacklisted(c.enterprise)) {
-    plan.refusal = Refuse(Code::kBlacklisted, "enterprise " + std::to_string(c.enterprise.value()) +
-                                                  " (" + e->name + ") is blacklisted: " + b->reason);
+    plan.refusal =
+        Refuse(Code::kBlacklisted, "enterprise " + std::to_string(c.enterprise.value()) + " (" +
+                                       e->name + ") is blacklisted: " + b->reason);
     return plan;
   }
   if (Status s = CheckNotRelated(*e, *provider); !s.ok()) {
@@ -163,16 +166,16 @@ Book::Plan Book::PlanRedemption(const Redeem& c, const Registry& registry, Times
   req.programmes = ApplicableTerms(c, registry, ts, ledger, &req.vouchers, &excluded);
   plan.notes = JoinMessages(excluded);
   if (req.programmes.empty()) {
-    plan.refusal = excluded.empty()
-                       ? Refuse(Code::kNoVoucher,
-                                "enterprise " + std::to_string(c.enterprise.value()) +
-                                    " holds no live voucher and no automatic grant applies")
-                       : Refuse(excluded.front().code, plan.notes);
+    plan.refusal =
+        excluded.empty()
+            ? Refuse(Code::kNoVoucher, "enterprise " + std::to_string(c.enterprise.value()) +
+                                           " holds no live voucher and no automatic grant applies")
+            : Refuse(excluded.front().code, plan.notes);
     return plan;
   }
   for (const ProgrammeTerms& t : req.programmes) {
-    req.combined_ceiling_bp = std::min(
-        req.combined_ceiling_bp, registry.FindProgramme(t.programme)->combined_ceiling_bp);
+    req.combined_ceiling_bp =
+        std::min(req.combined_ceiling_bp, registry.FindProgramme(t.programme)->combined_ceiling_bp);
   }
   Result<SubsidyResult> result = ComputeSubsidy(req);
   BG_CHECK(result.ok()) << "subsidy of " << ClaimName(c.id) << ": " << result.status();
@@ -186,10 +189,10 @@ Book::Plan Book::PlanRedemption(const Redeem& c, const Registry& registry, Times
     }
   }
   if (plan.holds.size() > kMaxClaimHolds) {
-    plan.refusal = Refuse(Code::kTooManyVouchers,
-                          ClaimName(c.id) + " would draw on " + std::to_string(plan.holds.size()) +
-                              " vouchers; at most " + std::to_string(kMaxClaimHolds) +
-                              " per claim");
+    plan.refusal =
+        Refuse(Code::kTooManyVouchers,
+               ClaimName(c.id) + " would draw on " + std::to_string(plan.holds.size()) +
+                   " vouchers; at most " + std::to_string(kMaxClaimHolds) + " per claim");
   }
   return plan;
 }
@@ -282,7 +285,8 @@ Outcome Book::Apply(const SettleClaim& c, const Registry& registry, Timestamp ts
       const Voucher& v = vouchers_.at(h.voucher);
       if (v.status == VoucherStatus::kExpired || v.status == VoucherStatus::kRevoked) {
         const ProgrammeRules& rules = *registry.FindProgramme(v.programme);
-        Sweep(v, rules, v.status == VoucherStatus::kRevoked ? MoneyCode::kRevoke : MoneyCode::kLapse,
+        Sweep(v, rules,
+              v.status == VoucherStatus::kRevoked ? MoneyCode::kRevoke : MoneyCode::kLapse,
               ts + event++, ledger);
       }
     }

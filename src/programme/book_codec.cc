@@ -59,9 +59,9 @@ void PutVoucher(Writer& w, const Voucher& v) {
 bool GetVoucher(Reader& r, Voucher* v) {
   uint32_t year = 0;
   if (!(GetId(r, &v->id) && GetId(r, &v->programme) && GetId(r, &v->holder) &&
-        GetMoney(r, &v->amount) && GetId(r, &v->grant) && r.U32(&year) &&
-        r.U64(&v->issued_at) && r.U64(&v->expires_at) &&
-        GetEnum(r, &v->status, VoucherStatus::kRevoked) && r.Str(&v->reason))) {
+        GetMoney(r, &v->amount) && GetId(r, &v->grant) && r.U32(&year) && r.U64(&v->issued_at) &&
+        r.U64(&v->expires_at) && GetEnum(r, &v->status, VoucherStatus::kRevoked) &&
+        r.Str(&v->reason))) {
     return false;
   }
   v->year = static_cast<int32_t>(year);
@@ -100,10 +100,9 @@ void PutClaim(Writer& w, const Claim& c) {
 }
 bool GetClaim(Reader& r, Claim* c) {
   uint32_t year = 0;
-  if (!(DecodeRedeem(r, &c->request) && r.U64(&c->at) && r.U32(&year) &&
-        GetMoney(r, &c->subsidy) && GetVector(r, &c->shares, GetShare) &&
-        GetVector(r, &c->holds, GetHold) && GetEnum(r, &c->status, ClaimStatus::kClawedBack) &&
-        r.Str(&c->reason))) {
+  if (!(DecodeRedeem(r, &c->request) && r.U64(&c->at) && r.U32(&year) && GetMoney(r, &c->subsidy) &&
+        GetVector(r, &c->shares, GetShare) && GetVector(r, &c->holds, GetHold) &&
+        GetEnum(r, &c->status, ClaimStatus::kClawedBack) && r.Str(&c->reason))) {
     return false;
   }
   c->year = static_cast<int32_t>(year);

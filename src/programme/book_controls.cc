@@ -64,8 +64,7 @@ Outcome Book::Apply(const RevokeVoucher& c, const Registry& registry, Timestamp 
   const ProgrammeRules& rules = *registry.FindProgramme(v.programme);
   if (v.status == VoucherStatus::kApproved) {
     // Not issued yet: release the budget the approval held.
-    book::MustTransfer(ledger, {book::Resolve(NextTransferId(), v.grant, false, v.id.value())},
-                       ts);
+    book::MustTransfer(ledger, {book::Resolve(NextTransferId(), v.grant, false, v.id.value())}, ts);
     AddGranted(v.programme, v.year, -v.amount.fen());
   } else if (v.status == VoucherStatus::kLive) {
     const Money left = Available(ledger, VoucherAccount(v.id));

@@ -65,8 +65,8 @@ inline void MustTransfer(ledger::Ledger& ledger, std::vector<ledger::Transfer> t
       ledger.CreateTransfers(transfers, ts, ledger::Origin::kSystem);
   for (size_t i = 0; i < results.size(); ++i) {
     BG_CHECK(results[i] == ledger::TransferResult::kOk)
-        << "system transfer " << transfers[i].id << " refused: "
-        << ledger::TransferResultName(results[i]);
+        << "system transfer " << transfers[i].id
+        << " refused: " << ledger::TransferResultName(results[i]);
   }
 }
 

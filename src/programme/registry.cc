@@ -118,6 +118,18 @@ const ProgrammeRules* Registry::FindProgramme(ProgrammeId id) const {
   return it == programmes_.end() ? nullptr : &it->second;
 }
 
+std::vector<JurisdictionId> Registry::ParentsOf(JurisdictionId id) const {
+  std::vector<JurisdictionId> out;
+  const Jurisdiction* j = FindJurisdiction(id);
+  // Parents are registered before children, so the chain ends; the bound
+  // guards against a corrupt registry all the same.
+  while (j != nullptr && j->parent && out.size() < jurisdictions_.size()) {
+    out.push_back(*j->parent);
+    j = FindJurisdiction(*j->parent);
+  }
+  return out;
+}
+
 void Registry::RemoveForRollback(Kind kind, uint64_t id) {
   switch (kind) {
     case Kind::kJurisdiction:

@@ -42,6 +42,9 @@ class Registry {
   const Enterprise* FindEnterprise(EnterpriseId id) const;
   const Provider* FindProvider(ProviderId id) const;
   const ProgrammeRules* FindProgramme(ProgrammeId id) const;
+  // The jurisdictions above `id`, nearest first (Huangpu -> Guangzhou,
+  // Guangdong).
+  std::vector<JurisdictionId> ParentsOf(JurisdictionId id) const;
 
   const std::map<JurisdictionId, Jurisdiction>& jurisdictions() const { return jurisdictions_; }
   const std::map<EnterpriseId, Enterprise>& enterprises() const { return enterprises_; }

@@ -44,7 +44,8 @@ const char* ApplicantCategoryName(ApplicantCategory category) {
   return "unknown";
 }
 
-Status CheckEligible(const ProgrammeRules& rules, const Applicant& applicant, Timestamp at) {
+Status CheckEligible(const ProgrammeRules& rules, const Applicant& applicant, Timestamp at,
+                     std::span<const JurisdictionId> home_parents) {
   if (at < rules.valid_from || at >= rules.valid_until) {
     return FailedPrecondition(Who(rules) + " is not in force at this time");
   }
@@ -54,9 +55,12 @@ Status CheckEligible(const ProgrammeRules& rules, const Applicant& applicant, Ti
     return FailedPrecondition(Who(rules) + ": outside its application window");
   }
   const Eligibility& e = rules.eligibility;
-  if (!e.home_jurisdictions.empty() &&
-      std::find(e.home_jurisdictions.begin(), e.home_jurisdictions.end(), applicant.home) ==
-          e.home_jurisdictions.end()) {
+  auto in_area = [&](JurisdictionId j) {
+    return std::find(e.home_jurisdictions.begin(), e.home_jurisdictions.end(), j) !=
+           e.home_jurisdictions.end();
+  };
+  if (!e.home_jurisdictions.empty() && !in_area(applicant.home) &&
+      std::none_of(home_parents.begin(), home_parents.end(), in_area)) {
     return FailedPrecondition(Who(rules) + ": applicant is registered in jurisdiction " +
                               std::to_string(applicant.home.value()) +
                               ", outside the programme's area");
@@ -75,7 +79,8 @@ Status CheckEligible(const ProgrammeRules& rules, const Applicant& applicant, Ti
 }
 
 Status CheckProvider(const ProgrammeRules& rules, ProviderId provider, JurisdictionId provider_home,
-                     std::optional<uint64_t> platform) {
+                     std::optional<uint64_t> platform,
+                     std::span<const JurisdictionId> home_parents) {
   const ProviderRules& p = rules.providers;
   if (p.listed_only && std::find(p.listed.begin(), p.listed.end(), provider) == p.listed.end()) {
     return FailedPrecondition(Who(rules) + ": provider " + std::to_string(provider.value()) +
@@ -85,7 +90,8 @@ Status CheckProvider(const ProgrammeRules& rules, ProviderId provider, Jurisdict
     return FailedPrecondition(Who(rules) + ": orders must be placed through platform " +
                               std::to_string(*p.platform));
   }
-  if (p.inside_issuer_only && provider_home != rules.issuer) {
+  if (p.inside_issuer_only && provider_home != rules.issuer &&
+      std::find(home_parents.begin(), home_parents.end(), rules.issuer) == home_parents.end()) {
     return FailedPrecondition(Who(rules) + ": provider " + std::to_string(provider.value()) +
                               " is outside the issuing jurisdiction");
   }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -132,12 +133,19 @@ struct ProgrammeRules {
 // OK, or FailedPrecondition naming the rule that excludes the applicant at
 // time `at` (validity, application window, home jurisdiction, category,
 // credit). Automatic-grant programmes have no application window.
-Status CheckEligible(const ProgrammeRules& rules, const Applicant& applicant, Timestamp at);
+// `home_parents` are the jurisdictions above the applicant's home (Guangming
+// -> Shenzhen -> Guangdong): an enterprise registered in a district is
+// registered in its city too.
+Status CheckEligible(const ProgrammeRules& rules, const Applicant& applicant, Timestamp at,
+                     std::span<const JurisdictionId> home_parents = {});
 
 // OK, or FailedPrecondition naming the provider rule that excludes
 // `provider` (in `provider_home`, on `platform` if any).
+// `home_parents`: the jurisdictions above the provider's home (a provider in
+// Huangpu is inside Guangzhou).
 Status CheckProvider(const ProgrammeRules& rules, ProviderId provider, JurisdictionId provider_home,
-                     std::optional<uint64_t> platform);
+                     std::optional<uint64_t> platform,
+                     std::span<const JurisdictionId> home_parents = {});
 
 uint32_t RatioFor(const ProgrammeRules& rules, const Applicant& applicant, ResourceClass resource);
 std::optional<Money> EntityYearCapFor(const ProgrammeRules& rules, const Applicant& applicant);

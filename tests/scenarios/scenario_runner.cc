@@ -33,9 +33,7 @@
 //   check reconciled
 //
 // Names are quoted when they contain spaces: programmes by name,
-// enterprises by name or credit code, providers by name.
-#include <gtest/gtest.h>
-
+// enterprises by name or credit code, providers by name; "#<n>" is a raw id.
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -43,6 +41,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "engine/engine.h"
 #include "engine/scenario_commands.h"
@@ -398,16 +398,21 @@ void Runner::Check(const Line& l) {
 void Runner::CheckTotals(const Line& l) {
   ASSERT_GE(l.words.size(), 3u) << Where(l);
   const ProgrammeId p = Programme(l, l.words[2]);
-  const auto all = Read([](const engine::State& s) {
-    return programme::Totals(s.book(), s.registry(), s.ledger());
-  });
+  const auto all = Read(
+      [](const engine::State& s) { return programme::Totals(s.book(), s.registry(), s.ledger()); });
   auto it = std::find_if(all.begin(), all.end(), [&](const auto& t) { return t.programme == p; });
   ASSERT_NE(it, all.end()) << Where(l);
-  const std::map<std::string, Money> got = {
-      {"approved", it->approved},   {"issued", it->issued},       {"spent", it->spent},
-      {"held", it->held},           {"automatic", it->automatic}, {"swept", it->swept},
-      {"lapsed", it->lapsed},       {"returned", it->returned},   {"remaining", it->remaining},
-      {"clawed_back", it->clawed_back}, {"uncommitted", it->uncommitted}};
+  const std::map<std::string, Money> got = {{"approved", it->approved},
+                                            {"issued", it->issued},
+                                            {"spent", it->spent},
+                                            {"held", it->held},
+                                            {"automatic", it->automatic},
+                                            {"swept", it->swept},
+                                            {"lapsed", it->lapsed},
+                                            {"returned", it->returned},
+                                            {"remaining", it->remaining},
+                                            {"clawed_back", it->clawed_back},
+                                            {"uncommitted", it->uncommitted}};
   for (const auto& [key, value] : l.params) {
     auto g = got.find(key);
     ASSERT_NE(g, got.end()) << Where(l) << ": no total '" << key << "'";
@@ -439,8 +444,9 @@ uint64_t Runner::Number(const Line& l, size_t index) {
 
 ProgrammeId Runner::Programme(const Line& l, const std::string& name) {
   for (const auto& p : scenario_.programmes) {
-    if (p.name == name || std::to_string(p.id.value()) == name) return p.id;
+    if (p.name == name) return p.id;
   }
+  if (name.starts_with("#")) return ProgrammeId(std::stoull(name.substr(1)));
   ADD_FAILURE() << Where(l) << ": no programme \"" << name << "\"";
   return ProgrammeId();
 }

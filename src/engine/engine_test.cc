@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/scenario_commands.h"
+#include "programme/reconcile.h"
 #include "storage/memory_store.h"
 #include "tests/testutil/faulty_store.h"
 
@@ -415,6 +416,67 @@ TEST_F(EngineTest, RegistrationsOfAFailedBatchAreRolledBack) {
       .id = JurisdictionId(3), .code = "x", .parent = JurisdictionId(99)};
   EXPECT_EQ(std::get<RegistryResult>(*e->Execute(RegisterJurisdiction{orphan})).result,
             programme::RegistryResult::kUnknownParent);
+}
+
+// The programme book rolls back with the ledger: a grant and a claim whose
+// batch fails to commit leave no record, no account and no money moved; the
+// same commands then succeed. A snapshot carries the book across a restart.
+TEST_F(EngineTest, BookCommandsOfAFailedBatchAreRolledBack) {
+  auto scenario = programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
+  ASSERT_TRUE(scenario.ok()) << scenario.status();
+  testutil::FaultyStore faulty(&store_);
+  clock_.Set(1'741'000'000 * kNanosPerSecond);  // 2025-03-03
+  Hash256 live{};
+  {
+    auto e = OpenEngine(&faulty);
+    for (CommandBody& c : ScenarioCommands(*scenario)) ASSERT_TRUE(e->Execute(std::move(c)).ok());
+    const ApplicationId app(1);
+    ASSERT_TRUE(e->Execute(FileApplication{.id = app,
+                                           .programme = ProgrammeId(1),
+                                           .enterprise = EnterpriseId(1),
+                                           .amount = Money::Fen(10'000'000)})
+                    .ok());
+    for (programme::Step step : {programme::Step::kSubmit, programme::Step::kStartReview}) {
+      ASSERT_TRUE(e->Execute(ReviewApplication{.id = app, .step = step}).ok());
+    }
+    const Hash256 before = e->StateHash();
+    faulty.FailNextCommits(1);
+    EXPECT_FALSE(
+        e->Execute(ReviewApplication{.id = app, .step = programme::Step::kApprove}).ok());
+    EXPECT_EQ(e->StateHash(), before);
+    e->Read([&](const State& s) {
+      EXPECT_EQ(s.book().FindVoucher(VoucherId(1)), nullptr);
+      EXPECT_EQ(s.ledger().FindAccount(programme::VoucherAccount(VoucherId(1))), nullptr);
+      EXPECT_EQ(s.book().FindApplication(app)->status, programme::ApplicationStatus::kUnderReview);
+      return 0;
+    });
+    for (programme::Step step : {programme::Step::kApprove, programme::Step::kIssue}) {
+      auto r = e->Execute(ReviewApplication{.id = app, .step = step});
+      ASSERT_TRUE(r.ok());
+      EXPECT_EQ(std::get<programme::Outcome>(*r).code, programme::Code::kOk);
+    }
+    const Redeem claim{.id = ClaimId(5),
+                       .order = OrderId(9),
+                       .enterprise = EnterpriseId(1),
+                       .provider = ProviderId(1),
+                       .amount = Money::Fen(4'000'000),
+                       .platform = 1};
+    const Hash256 issued = e->StateHash();
+    faulty.FailNextCommits(1);
+    EXPECT_FALSE(e->Execute(claim).ok());
+    EXPECT_EQ(e->StateHash(), issued);
+    auto r = e->Execute(claim);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(std::get<programme::Outcome>(*r).subsidy->subsidy, Money::Fen(2'000'000));
+    e->Read([&](const State& s) {
+      EXPECT_EQ(programme::CheckReconciled(s.book(), s.registry(), s.ledger()), "");
+      return 0;
+    });
+    live = e->StateHash();
+  }
+  auto reopened = OpenEngine(&store_);
+  EXPECT_EQ(reopened->StateHash(), live);
+  EXPECT_GT(reopened->recovery().snapshot_seq, 0u);
 }
 
 TEST_F(EngineTest, CorruptJournalRefusesToStart) {

@@ -72,6 +72,7 @@ struct ReviewApplication {
   std::string actor = {};
   std::string reason = {};
   Money amount{};  // kApprove: the approved value (zero: as requested)
+  friend bool operator==(const ReviewApplication&, const ReviewApplication&) = default;
 };
 
 // A subsidy claim on an order spent at a provider: the subsidy calculation
@@ -93,6 +94,7 @@ struct Redeem {
 struct SettleClaim {
   ClaimId id{};
   bool capture = true;
+  friend bool operator==(const SettleClaim&, const SettleClaim&) = default;
 };
 
 // Sweeps vouchers whose validity ended at or before now: what is not held
@@ -101,6 +103,7 @@ struct SettleClaim {
 inline constexpr uint32_t kMaxExpirePerCommand = 4096;
 struct ExpireVouchers {
   uint32_t limit = 256;  // at most kMaxExpirePerCommand
+  friend bool operator==(const ExpireVouchers&, const ExpireVouchers&) = default;
 };
 
 // An approved or issued voucher is withdrawn: the unheld balance returns to
@@ -110,6 +113,7 @@ struct RevokeVoucher {
   VoucherId id{};
   std::string actor = {};
   std::string reason = {};
+  friend bool operator==(const RevokeVoucher&, const RevokeVoucher&) = default;
 };
 
 // Claws back a captured claim's subsidy: the enterprise owes it (receivable)
@@ -118,6 +122,7 @@ struct Clawback {
   ClaimId claim{};
   std::string actor = {};
   std::string reason = {};
+  friend bool operator==(const Clawback&, const Clawback&) = default;
 };
 
 // Puts an enterprise on (or takes it off) the blacklist: no application,
@@ -127,6 +132,7 @@ struct SetBlacklist {
   bool listed = true;
   std::string actor = {};
   std::string reason = {};
+  friend bool operator==(const SetBlacklist&, const SetBlacklist&) = default;
 };
 
 // How many ledger events (timestamps) each command may use, at most.

@@ -441,8 +441,7 @@ TEST_F(EngineTest, BookCommandsOfAFailedBatchAreRolledBack) {
     }
     const Hash256 before = e->StateHash();
     faulty.FailNextCommits(1);
-    EXPECT_FALSE(
-        e->Execute(ReviewApplication{.id = app, .step = programme::Step::kApprove}).ok());
+    EXPECT_FALSE(e->Execute(ReviewApplication{.id = app, .step = programme::Step::kApprove}).ok());
     EXPECT_EQ(e->StateHash(), before);
     e->Read([&](const State& s) {
       EXPECT_EQ(s.book().FindVoucher(VoucherId(1)), nullptr);

@@ -24,18 +24,20 @@ constexpr const char* kSmall = "tests/scenarios/small.toml";
 constexpr ProgrammeId kDongguan(1), kZhuhai(2), kShenzhen(3), kHuangpu(4), kGuangming(5);
 constexpr EnterpriseId kSongshan(1), kNanshanStartUp(2), kXiangzhou(3), kPearlRiver(4),
     kShenzhenAi(5), kHuangpuBio(7), kGuangmingLab(8);
-constexpr ProviderId kShaoguan(1), kGuangzhouDd(2), kShenzhenOpen(3), kBinhaiwan(4),
-    kHengqin(5);
+constexpr ProviderId kShaoguan(1), kGuangzhouDd(2), kShenzhenOpen(3), kBinhaiwan(4), kHengqin(5);
 
 Money Yuan(int64_t y) { return Money::Fen(y * 100); }
 
 FileApplication Apply(uint64_t id, ProgrammeId p, EnterpriseId e, Money amount) {
-  return FileApplication{.id = ApplicationId(id), .programme = p, .enterprise = e, .amount = amount};
+  return FileApplication{
+      .id = ApplicationId(id), .programme = p, .enterprise = e, .amount = amount};
 }
-ReviewApplication Review(uint64_t id, Step step, std::string reason = "",
-                         Money amount = Money{}) {
-  return ReviewApplication{
-      .id = ApplicationId(id), .step = step, .actor = "reviewer", .reason = reason, .amount = amount};
+ReviewApplication Review(uint64_t id, Step step, std::string reason = "", Money amount = Money{}) {
+  return ReviewApplication{.id = ApplicationId(id),
+                           .step = step,
+                           .actor = "reviewer",
+                           .reason = reason,
+                           .amount = amount};
 }
 Redeem Claim(uint64_t id, EnterpriseId e, ProviderId p, Money amount,
              std::optional<uint64_t> platform = 1) {

@@ -4,11 +4,11 @@
 // tests.
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <string>
 #include <variant>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "common/codec.h"
 #include "programme/book.h"
@@ -28,8 +28,7 @@ inline std::string SourcePath(const std::string& relative) {
 inline Timestamp Day(int y, unsigned m, unsigned d) {
   namespace c = std::chrono;
   const c::sys_days date{c::year{y} / c::month{m} / c::day{d}};
-  return static_cast<Timestamp>(
-      c::duration_cast<c::nanoseconds>(date.time_since_epoch()).count());
+  return static_cast<Timestamp>(c::duration_cast<c::nanoseconds>(date.time_since_epoch()).count());
 }
 
 class World {
@@ -66,8 +65,7 @@ class World {
           if constexpr (std::is_same_v<T, FileApplication> || std::is_same_v<T, SetBlacklist>) {
             return book.Apply(c, registry, Next(1));
           } else {
-            return book.Apply(c, registry, Next(2 * kMaxClaimHolds + kMaxExpirePerCommand),
-                              ledger);
+            return book.Apply(c, registry, Next(2 * kMaxClaimHolds + kMaxExpirePerCommand), ledger);
           }
         },
         command);
@@ -75,8 +73,8 @@ class World {
 
   // Files an application and walks it to Issued; returns the last outcome.
   Outcome Grant(uint64_t id, ProgrammeId p, EnterpriseId e, Money amount) {
-    Outcome o = Do(FileApplication{.id = ApplicationId(id), .programme = p, .enterprise = e,
-                                   .amount = amount});
+    Outcome o = Do(FileApplication{
+        .id = ApplicationId(id), .programme = p, .enterprise = e, .amount = amount});
     for (Step step : {Step::kSubmit, Step::kStartReview, Step::kApprove, Step::kIssue}) {
       if (!o.ok()) return o;
       o = Do(ReviewApplication{.id = ApplicationId(id), .step = step});

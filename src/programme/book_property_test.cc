@@ -65,8 +65,8 @@ class Sequence {
 
   void OneStep(std::map<Code, int>* seen) {
     if (rng_.Percent(5)) {  // about a month over a sequence, sometimes more
-      w_.SetTime(w_.now + (1 + rng_.Uniform(rng_.Percent(10) ? 60 * 24 : 5 * 24)) * 3600 *
-                              kNanosPerSecond);
+      w_.SetTime(w_.now +
+                 (1 + rng_.Uniform(rng_.Percent(10) ? 60 * 24 : 5 * 24)) * 3600 * kNanosPerSecond);
       return;
     }
     const BookCommand command = RandomCommand();
@@ -98,9 +98,10 @@ class Sequence {
 
   BookCommand RandomCommand() {
     // Recent applications, mostly: they are the ones still moving.
-    const uint64_t app = apps_.empty() || rng_.Percent(30)
-                             ? Pick(apps_, uint64_t{1})
-                             : apps_[apps_.size() - 1 - rng_.Uniform(std::min<size_t>(4, apps_.size()))];
+    const uint64_t app =
+        apps_.empty() || rng_.Percent(30)
+            ? Pick(apps_, uint64_t{1})
+            : apps_[apps_.size() - 1 - rng_.Uniform(std::min<size_t>(4, apps_.size()))];
     switch (rng_.Uniform(24) / 2) {
       case 0:
       case 1:
@@ -110,8 +111,8 @@ class Sequence {
                                .amount = AnyAmount()};
       case 2:
       case 3: {
-        static constexpr Step kSteps[] = {Step::kSubmit, Step::kStartReview, Step::kApprove,
-                                          Step::kIssue,  Step::kReject,      Step::kReturnForInfo,
+        static constexpr Step kSteps[] = {Step::kSubmit,  Step::kStartReview, Step::kApprove,
+                                          Step::kIssue,   Step::kReject,      Step::kReturnForInfo,
                                           Step::kWithdraw};
         Step step = kSteps[rng_.Uniform(std::size(kSteps))];
         // Mostly the step that moves the application on, so that many reach
@@ -139,8 +140,7 @@ class Sequence {
         return r;
       }
       case 7:
-        return SettleClaim{.id = ClaimId(Pick(claims_, uint64_t{1})),
-                           .capture = rng_.Percent(70)};
+        return SettleClaim{.id = ClaimId(Pick(claims_, uint64_t{1})), .capture = rng_.Percent(70)};
       case 8:
         return ExpireVouchers{.limit = static_cast<uint32_t>(1 + rng_.Uniform(4))};
       case 9:
@@ -197,9 +197,9 @@ TEST(BookPropertyTest, RandomInterleavingsNeverOverCommitAndAlwaysReconcile) {
   }
   // The generator must reach the interesting outcomes, or the test proves little.
   if (seeds >= 100) {
-    for (Code c : {Code::kOk, Code::kBudgetExhausted, Code::kOverEntityYearCap,
-                   Code::kRelatedParty, Code::kProviderNotAllowed, Code::kBlacklisted,
-                   Code::kNoVoucher, Code::kInvalidTransition, Code::kClaimNotHeld}) {
+    for (Code c : {Code::kOk, Code::kBudgetExhausted, Code::kOverEntityYearCap, Code::kRelatedParty,
+                   Code::kProviderNotAllowed, Code::kBlacklisted, Code::kNoVoucher,
+                   Code::kInvalidTransition, Code::kClaimNotHeld}) {
       EXPECT_GT(seen[c], 0) << "no step produced " << CodeName(c);
     }
   }

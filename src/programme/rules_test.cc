@@ -141,3 +141,31 @@ TEST(RulesTest, ProviderRulesNameWhatExcludesAProvider) {
 
 }  // namespace
 }  // namespace bg::programme
+
+namespace bg::programme {
+namespace {
+
+// Guangming measures: a district enterprise is in its city's area too, so
+// Shenzhen's 训力券 (area: Shenzhen) takes a Guangming applicant; a
+// Guangming provider is inside Shenzhen for a local-compute-only rule
+// (Shanghai 2023).
+TEST(RulesTest, ADistrictBelongsToItsCity) {
+  constexpr JurisdictionId kGuangming(440311);
+  ProgrammeRules shenzhen = Dongguan();
+  shenzhen.issuer = kShenzhen;
+  shenzhen.eligibility.home_jurisdictions = {kShenzhen};
+  shenzhen.providers = ProviderRules{.inside_issuer_only = true};
+  Applicant lab = Maker(0, ApplicantCategory::kResearchInstitute);
+  lab.home = kGuangming;
+  const std::vector<JurisdictionId> parents = {kShenzhen};
+  EXPECT_FALSE(CheckEligible(shenzhen, lab, k2025 + kDay).ok());
+  EXPECT_TRUE(CheckEligible(shenzhen, lab, k2025 + kDay, parents).ok());
+  EXPECT_FALSE(CheckProvider(shenzhen, ProviderId(3), kGuangming, std::nullopt).ok());
+  EXPECT_TRUE(CheckProvider(shenzhen, ProviderId(3), kGuangming, std::nullopt, parents).ok());
+  // A sibling city under the same province is not inside.
+  const std::vector<JurisdictionId> zhuhai_parents = {JurisdictionId(440000)};
+  EXPECT_FALSE(CheckProvider(shenzhen, ProviderId(3), kZhuhai, std::nullopt, zhuhai_parents).ok());
+}
+
+}  // namespace
+}  // namespace bg::programme

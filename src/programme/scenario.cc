@@ -792,28 +792,47 @@ Status Reader::ReadProgramme(const toml::table& t) {
 
 // --- The passes -------------------------------------------------------------
 
+// Records of one kind are independent: every error among them is reported
+// (one per line). A later pass needs the earlier ones whole, so the reading
+// stops after the first pass with errors rather than report their echoes.
 Result<Scenario> Reader::Run(const toml::table& root) {
   BG_RETURN_IF_ERROR(CheckKeys(root, "the top level", kTopKeys));
   BG_ASSIGN_OR_RETURN(std::vector<const toml::table*> jurisdictions, Tables(root, "jurisdiction"));
   BG_ASSIGN_OR_RETURN(std::vector<const toml::table*> enterprises, Tables(root, "enterprise"));
   BG_ASSIGN_OR_RETURN(std::vector<const toml::table*> providers, Tables(root, "provider"));
   BG_ASSIGN_OR_RETURN(std::vector<const toml::table*> programmes, Tables(root, "programme"));
-  for (const toml::table* t : jurisdictions) BG_RETURN_IF_ERROR(ReadJurisdiction(*t));
-  for (size_t i = 0; i < jurisdictions.size(); ++i) BG_RETURN_IF_ERROR(ResolveParent(i));
-  for (size_t i = 0; i < jurisdictions.size(); ++i) BG_RETURN_IF_ERROR(CheckNoCycle(i));
-  for (const toml::table* t : enterprises) BG_RETURN_IF_ERROR(ReadEnterprise(*t));
-  for (const toml::table* t : providers) BG_RETURN_IF_ERROR(ReadProvider(*t));
+  std::vector<Status> errors;
+  auto note = [&errors](Status s) {
+    if (!s.ok()) errors.push_back(std::move(s));
+  };
+  auto pass_failed = [&errors]() -> Status {
+    if (errors.empty()) return Status::Ok();
+    std::string all;
+    for (const Status& e : errors) all += (all.empty() ? "" : "\n") + e.message();
+    return InvalidArgument(all);
+  };
+  for (const toml::table* t : jurisdictions) note(ReadJurisdiction(*t));
+  BG_RETURN_IF_ERROR(pass_failed());
+  for (size_t i = 0; i < jurisdictions.size(); ++i) note(ResolveParent(i));
+  BG_RETURN_IF_ERROR(pass_failed());
+  for (size_t i = 0; i < jurisdictions.size(); ++i) note(CheckNoCycle(i));
+  BG_RETURN_IF_ERROR(pass_failed());
+  for (const toml::table* t : enterprises) note(ReadEnterprise(*t));
+  for (const toml::table* t : providers) note(ReadProvider(*t));
+  BG_RETURN_IF_ERROR(pass_failed());
   for (size_t i = 0; i < enterprises.size(); ++i) {
     if (const toml::node* related = enterprises[i]->get("related")) {
-      BG_RETURN_IF_ERROR(ResolveRelated(*related, "enterprise.related", i, std::nullopt));
+      note(ResolveRelated(*related, "enterprise.related", i, std::nullopt));
     }
   }
   for (size_t i = 0; i < providers.size(); ++i) {
     if (const toml::node* related = providers[i]->get("related")) {
-      BG_RETURN_IF_ERROR(ResolveRelated(*related, "provider.related", 0, i));
+      note(ResolveRelated(*related, "provider.related", 0, i));
     }
   }
-  for (const toml::table* t : programmes) BG_RETURN_IF_ERROR(ReadProgramme(*t));
+  BG_RETURN_IF_ERROR(pass_failed());
+  for (const toml::table* t : programmes) note(ReadProgramme(*t));
+  BG_RETURN_IF_ERROR(pass_failed());
   return std::move(out_);
 }
 

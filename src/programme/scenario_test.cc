@@ -288,6 +288,17 @@ TEST(ScenarioTest, BaseAndMinimalProgrammeAreValid) {
   EXPECT_EQ(s->programmes[0].total_budget, Yuan(1000));
 }
 
+// Independent records: every error is reported, each with its line.
+TEST(ScenarioTest, EveryErrorOfAPassIsReported) {
+  const std::string two_bad_enterprises =
+      "[[enterprise]]\nname = \"A\"\nhome = \"dg\"\ncredit_code = \"x\"\n"  // lines 6-9
+      "[[enterprise]]\nname = \"B\"\nhome = \"dg\"\n";                      // 10-12
+  Result<Scenario> s = ParseScenario(kBase + two_bad_enterprises, "bad.toml");
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(), HasSubstr("bad.toml:9: bad credit code \"x\""));
+  EXPECT_THAT(s.status().message(), HasSubstr("bad.toml:10: [[enterprise]] has no 'credit_code'"));
+}
+
 // A key after a [[table]] header belongs to that table, so a stray top-level
 // key can only come first.
 TEST(ScenarioTest, UnknownTopLevelKey) {

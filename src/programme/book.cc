@@ -232,16 +232,39 @@ Money Book::GrantedInYear(ProgrammeId p, int32_t year) const {
 // vouchers no longer count; expired ones do: they were granted).
 Money Book::GrantedToGroup(ProgrammeId p, EnterpriseId e, int32_t year,
                            const Registry& registry) const {
-  const std::vector<EnterpriseId> group = CapGroup(registry, e);
   Money total{};
-  for (const auto& [id, v] : vouchers_) {
-    if (v.programme != p || v.status == VoucherStatus::kRevoked) continue;
-    if (v.year != year) continue;
-    if (std::find(group.begin(), group.end(), v.holder) != group.end()) {
-      total = Plus(total, v.amount);
+  for (EnterpriseId member : CapGroup(registry, e)) {
+    auto it = by_holder_.find(member);
+    if (it == by_holder_.end()) continue;
+    for (VoucherId id : it->second) {
+      const Voucher& v = vouchers_.at(id);
+      if (v.programme == p && v.status != VoucherStatus::kRevoked && v.year == year) {
+        total = Plus(total, v.amount);
+      }
     }
   }
   return total;
+}
+
+void Book::PutVoucher(Voucher v) {
+  const Voucher* old = FindVoucher(v.id);
+  if (old == nullptr) {
+    std::vector<VoucherId> mine = by_holder_[v.holder];
+    mine.push_back(v.id);
+    undo_.Put(by_holder_, v.holder, std::move(mine));
+  }
+  const bool was_live = old != nullptr && old->status == VoucherStatus::kLive;
+  const bool is_live = v.status == VoucherStatus::kLive;
+  if (was_live && !is_live) {
+    const std::pair key{old->expires_at, v.id};
+    live_by_expiry_.erase(key);
+    undo_.Record([this, key] { live_by_expiry_.insert(key); });
+  } else if (!was_live && is_live) {
+    const std::pair key{v.expires_at, v.id};
+    live_by_expiry_.insert(key);
+    undo_.Record([this, key] { live_by_expiry_.erase(key); });
+  }
+  undo_.Put(vouchers_, v.id, std::move(v));
 }
 
 TransferId Book::NextTransferId() {

@@ -27,6 +27,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -385,6 +386,7 @@ class Book {
              ledger::Ledger& ledger);
 
   TransferId NextTransferId();
+  void PutVoucher(Voucher v);  // vouchers_ and the indexes, with undo
   void AddUsage(ProgrammeId p, EnterpriseId e, int32_t year, int64_t fen);
   void AddGranted(ProgrammeId p, int32_t year, int64_t fen);
   Money GrantedInYear(ProgrammeId p, int32_t year) const;
@@ -394,6 +396,10 @@ class Book {
 
   std::map<ApplicationId, Application> applications_;
   std::map<VoucherId, Voucher> vouchers_;
+  // Derived indexes (rebuilt on decode): each holder's vouchers, and the
+  // live vouchers by expiry, so that claims and expiry do not scan them all.
+  std::map<EnterpriseId, std::vector<VoucherId>> by_holder_;
+  std::set<std::pair<Timestamp, VoucherId>> live_by_expiry_;
   std::map<ClaimId, Claim> claims_;
   std::map<OrderId, std::vector<ClaimId>> claims_by_order_;
   std::map<UsageKey, Money> usage_;

@@ -210,13 +210,12 @@ Outcome Book::Approve(Application app, const ReviewApplication& c, const Registr
                                  currency, MoneyCode::kGrant, c.id.value(), ledger::kPending)},
                      ts + 1);
   AddGranted(rules.id, year, amount.fen());
-  undo_.Put(vouchers_, vid,
-            Voucher{.id = vid,
-                    .programme = rules.id,
-                    .holder = e.id,
-                    .amount = amount,
-                    .grant = hold,
-                    .year = year});
+  PutVoucher(Voucher{.id = vid,
+                     .programme = rules.id,
+                     .holder = e.id,
+                     .amount = amount,
+                     .grant = hold,
+                     .year = year});
   app.approved = amount;
   return Move(std::move(app), c, ApplicationStatus::kApproved, ts);
 }
@@ -242,7 +241,7 @@ Outcome Book::Issue(Application app, const ReviewApplication& c, const Registry&
   v.issued_at = ts;
   v.expires_at =
       std::min<Timestamp>(ts + rules.voucher_validity_days * kNanosPerDay, rules.valid_until);
-  undo_.Put(vouchers_, v.id, std::move(v));
+  PutVoucher(std::move(v));
   return Move(std::move(app), c, ApplicationStatus::kIssued, ts);
 }
 

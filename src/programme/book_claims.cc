@@ -73,9 +73,11 @@ std::vector<ProgrammeTerms> Book::ApplicableTerms(const Redeem& c, const Registr
     if (automatic) {
       if (!CheckEligible(rules, e.applicant, ts, home_parents).ok()) continue;
     } else {
-      for (const auto& [vid, v] : vouchers_) {
-        if (v.programme != pid || v.holder != c.enterprise || v.status != VoucherStatus::kLive ||
-            ts >= v.expires_at) {
+      auto held = by_holder_.find(c.enterprise);
+      const std::vector<VoucherId> none;
+      for (VoucherId vid : held == by_holder_.end() ? none : held->second) {
+        const Voucher& v = vouchers_.at(vid);
+        if (v.programme != pid || v.status != VoucherStatus::kLive || ts >= v.expires_at) {
           continue;
         }
         const Money left = Available(ledger, VoucherAccount(vid));

@@ -1,6 +1,6 @@
 // The book's canonical encoding, part of the engine's snapshots and state
 // hash: every map in key order. claims_by_order_ is derived from the claims
-// and rebuilt on decode.
+// and rebuilt on decode, like the voucher indexes.
 #include "programme/book.h"
 #include "programme/codec_util.h"
 
@@ -44,7 +44,7 @@ bool GetApplication(Reader& r, Application* a) {
          GetMoney(r, &a->approved) && GetVector(r, &a->history, GetHistory);
 }
 
-void PutVoucher(Writer& w, const Voucher& v) {
+void WriteVoucher(Writer& w, const Voucher& v) {
   PutId(w, v.id);
   PutId(w, v.programme);
   PutId(w, v.holder);
@@ -214,7 +214,7 @@ bool DecodeSetBlacklist(Reader& r, SetBlacklist* c) {
 
 void Book::Encode(Writer& w) const {
   PutMap(w, applications_, PutIdFn<ApplicationId>(), PutApplication);
-  PutMap(w, vouchers_, PutIdFn<VoucherId>(), PutVoucher);
+  PutMap(w, vouchers_, PutIdFn<VoucherId>(), WriteVoucher);
   PutMap(w, claims_, PutIdFn<ClaimId>(), PutClaim);
   PutMap(
       w, usage_,
@@ -277,12 +277,18 @@ bool Book::Decode(Reader& r, Book* out) {
     return false;
   }
   for (const auto& [id, claim] : b.claims_) b.claims_by_order_[claim.request.order].push_back(id);
+  for (const auto& [id, v] : b.vouchers_) {
+    b.by_holder_[v.holder].push_back(id);
+    if (v.status == VoucherStatus::kLive) b.live_by_expiry_.insert({v.expires_at, id});
+  }
   // The undo log holds closures over the maps' addresses: move the maps in,
   // never the book with a live log.
   out->applications_ = std::move(b.applications_);
   out->vouchers_ = std::move(b.vouchers_);
   out->claims_ = std::move(b.claims_);
   out->claims_by_order_ = std::move(b.claims_by_order_);
+  out->by_holder_ = std::move(b.by_holder_);
+  out->live_by_expiry_ = std::move(b.live_by_expiry_);
   out->usage_ = std::move(b.usage_);
   out->granted_ = std::move(b.granted_);
   out->blacklist_ = std::move(b.blacklist_);

@@ -37,18 +37,16 @@ Outcome Book::Apply(const ExpireVouchers& c, const Registry& registry, Timestamp
   uint32_t swept = 0;
   const uint32_t limit = std::min(c.limit, kMaxExpirePerCommand);
   std::vector<Voucher> due;
-  for (const auto& [id, v] : vouchers_) {
-    if (swept == limit) break;
-    if (v.status == VoucherStatus::kLive && v.expires_at <= ts) {
-      due.push_back(v);
-      ++swept;
-    }
+  for (const auto& [expires_at, id] : live_by_expiry_) {
+    if (swept == limit || expires_at > ts) break;
+    due.push_back(vouchers_.at(id));
+    ++swept;
   }
   for (size_t i = 0; i < due.size(); ++i) {
     Voucher& v = due[i];
     Sweep(v, *registry.FindProgramme(v.programme), MoneyCode::kLapse, ts + i, ledger);
     v.status = VoucherStatus::kExpired;
-    undo_.Put(vouchers_, v.id, std::move(v));
+    PutVoucher(std::move(v));
   }
   return Outcome{.swept = swept};
 }
@@ -79,7 +77,7 @@ Outcome Book::Apply(const RevokeVoucher& c, const Registry& registry, Timestamp 
   Application app = applications_.at(ApplicationId(v.id.value()));
   app.history.push_back({app.status, ts, c.actor, "voucher revoked: " + c.reason});
   undo_.Put(applications_, app.filed.id, std::move(app));
-  undo_.Put(vouchers_, v.id, std::move(v));
+  PutVoucher(std::move(v));
   return {};
 }
 

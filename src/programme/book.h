@@ -366,6 +366,7 @@ class Book {
   using UsageKey = std::tuple<ProgrammeId, EnterpriseId, int32_t>;
   using YearKey = std::pair<ProgrammeId, int32_t>;
   struct Plan;  // a redemption worked out before anything is changed
+  static Outcome Explained(Plan plan);
 
   Outcome Submit(Application app, const ReviewApplication& c, const Registry& registry,
                  Timestamp ts);

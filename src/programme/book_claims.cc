@@ -199,14 +199,20 @@ Book::Plan Book::PlanRedemption(const Redeem& c, const Registry& registry, Times
   return plan;
 }
 
+// The answer to a quote or a claim: the calculation, explained, and the
+// programmes left out with their rules.
+Outcome Book::Explained(Plan plan) {
+  Outcome out{.message = plan.result.Explain()};
+  if (!plan.notes.empty()) out.message += "left out: " + plan.notes;
+  out.subsidy = std::move(plan.result);
+  return out;
+}
+
 Outcome Book::Quote(const Redeem& c, const Registry& registry, Timestamp ts,
                     const ledger::Ledger& ledger) const {
   Plan plan = PlanRedemption(c, registry, ts, ledger);
   if (!plan.refusal.ok()) return plan.refusal;
-  Outcome out{.message = plan.result.Explain() + (plan.notes.empty() ? "" : "\nleft out: ")};
-  out.message += plan.notes;
-  out.subsidy = std::move(plan.result);
-  return out;
+  return Explained(std::move(plan));
 }
 
 Outcome Book::Apply(const Redeem& c, const Registry& registry, Timestamp ts,
@@ -251,10 +257,7 @@ Outcome Book::Apply(const Redeem& c, const Registry& registry, Timestamp ts,
   by_order.push_back(c.id);
   undo_.Put(claims_by_order_, c.order, std::move(by_order));
 
-  Outcome out{.message = plan.result.Explain() + (plan.notes.empty() ? "" : "\nleft out: ")};
-  out.message += plan.notes;
-  out.subsidy = std::move(plan.result);
-  return out;
+  return Explained(std::move(plan));
 }
 
 Outcome Book::Apply(const SettleClaim& c, const Registry& registry, Timestamp ts,

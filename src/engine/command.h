@@ -82,6 +82,7 @@ struct TickResult {
 
 struct RegistryResult {
   programme::RegistryResult result = programme::RegistryResult::kOk;
+  std::string message = {};  // for a refusal: the record and the rule it broke
 };
 
 using CommandResult =

@@ -418,6 +418,30 @@ TEST_F(EngineTest, RegistrationsOfAFailedBatchAreRolledBack) {
             programme::RegistryResult::kUnknownParent);
 }
 
+// A bad credit code is refused with its code and the GB 32100-2015 reason,
+// and registers nothing (the logical clock still moves, as for any command).
+TEST_F(EngineTest, ABadCreditCodeIsRefusedWithItsReason) {
+  auto e = OpenEngine(&store_);
+  ASSERT_TRUE(e->Execute(RegisterJurisdiction{{.id = JurisdictionId(1), .code = "dongguan"}}).ok());
+  programme::Enterprise bad;
+  bad.id = EnterpriseId(1);
+  bad.credit_code = "91441900MA5BG00018";  // the check character should be 7
+  bad.name = "Typo Ltd";
+  bad.applicant.home = JurisdictionId(1);
+  auto r = e->Execute(RegisterEnterprise{bad});
+  ASSERT_TRUE(r.ok());
+  const auto& refused = std::get<RegistryResult>(*r);
+  EXPECT_EQ(refused.result, programme::RegistryResult::kInvalidCreditCode);
+  EXPECT_NE(refused.message.find("enterprise 1 (Typo Ltd): invalid_credit_code"), std::string::npos)
+      << refused.message;
+  EXPECT_NE(refused.message.find("check"), std::string::npos) << refused.message;
+  e->Read([](const State& s) {
+    EXPECT_TRUE(s.registry().enterprises().empty());
+    EXPECT_EQ(s.ledger().accounts().size(), 1u);  // Dongguan's funding account only
+    return 0;
+  });
+}
+
 // The programme book rolls back with the ledger: a grant and a claim whose
 // batch fails to commit leave no record, no account and no money moved; the
 // same commands then succeed. A snapshot carries the book across a restart.

@@ -2,6 +2,7 @@
 
 #include "common/check.h"
 #include "common/codec.h"
+#include "programme/credit_code.h"
 
 namespace bg::engine {
 
@@ -44,6 +45,34 @@ CommandResult State::ApplyBook(const Command& command) {
       command.body);
 }
 
+namespace {
+
+// "enterprise 3 (Xiangzhou Robotics): invalid_credit_code: <why>".
+std::string RefusalMessage(const CommandBody& body, programme::RegistryResult r) {
+  std::string what;
+  std::string why;
+  if (const auto* j = std::get_if<RegisterJurisdiction>(&body)) {
+    what = "jurisdiction " + std::to_string(j->jurisdiction.id.value()) + " (" +
+           j->jurisdiction.code + ")";
+  } else if (const auto* e = std::get_if<RegisterEnterprise>(&body)) {
+    what =
+        "enterprise " + std::to_string(e->enterprise.id.value()) + " (" + e->enterprise.name + ")";
+    why = programme::ValidateCreditCode(e->enterprise.credit_code).message();
+  } else if (const auto* p = std::get_if<RegisterProvider>(&body)) {
+    what = "provider " + std::to_string(p->provider.id.value()) + " (" + p->provider.name + ")";
+    why = programme::ValidateCreditCode(p->provider.credit_code).message();
+  } else if (const auto* g = std::get_if<CreateProgramme>(&body)) {
+    what = "programme " + std::to_string(g->rules.id.value()) + " (" + g->rules.name + ")";
+  }
+  std::string out = what + ": " + programme::RegistryResultName(r);
+  if (r == programme::RegistryResult::kInvalidCreditCode && !why.empty()) {
+    out += ": " + why + " (GB 32100-2015)";
+  }
+  return out;
+}
+
+}  // namespace
+
 CommandResult State::ApplyRegistry(const Command& command) {
   using Kind = programme::Registry::Kind;
   programme::RegistryResult r = programme::RegistryResult::kOk;
@@ -61,7 +90,9 @@ CommandResult State::ApplyRegistry(const Command& command) {
     r = registry_.AddProgramme(g->rules);
     added = {Kind::kProgramme, g->rules.id.value()};
   }
-  if (r != programme::RegistryResult::kOk) return RegistryResult{r};
+  if (r != programme::RegistryResult::kOk) {
+    return RegistryResult{r, RefusalMessage(command.body, r)};
+  }
   if (!batch_marks_.empty()) added_.push_back(added);
   // Where the new record's money lives on the ledger.
   if (const auto* j = std::get_if<RegisterJurisdiction>(&command.body)) {
@@ -69,7 +100,7 @@ CommandResult State::ApplyRegistry(const Command& command) {
   } else if (const auto* g = std::get_if<CreateProgramme>(&command.body)) {
     book_.OpenProgramme(g->rules, registry_, command.ts, ledger_);
   }
-  return RegistryResult{r};
+  return RegistryResult{r, {}};
 }
 
 void State::BeginBatch() {

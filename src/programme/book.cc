@@ -151,10 +151,10 @@ const char* ClaimStatusName(ClaimStatus status) {
 }
 
 int32_t YearOf(Timestamp at) {
-  using namespace std::chrono;
-  constexpr int64_t kChinaOffsetSeconds = 8 * 3600;
+  namespace c = std::chrono;
+  constexpr int64_t kChinaOffsetSeconds = int64_t{8} * 3600;
   const auto secs = static_cast<int64_t>(at / kNanosPerSecond) + kChinaOffsetSeconds;
-  const year_month_day ymd{sys_days{floor<days>(seconds{secs})}};
+  const c::year_month_day ymd{c::sys_days{c::floor<c::days>(c::seconds{secs})}};
   return static_cast<int32_t>(static_cast<int>(ymd.year()));
 }
 
@@ -264,7 +264,8 @@ void Book::PutVoucher(Voucher v) {
     live_by_expiry_.insert(key);
     undo_.Record([this, key] { live_by_expiry_.erase(key); });
   }
-  undo_.Put(vouchers_, v.id, std::move(v));
+  const VoucherId id = v.id;
+  undo_.Put(vouchers_, id, std::move(v));
 }
 
 TransferId Book::NextTransferId() {

@@ -76,7 +76,7 @@ Outcome Book::Apply(const RevokeVoucher& c, const Registry& registry, Timestamp 
   v.reason = c.actor + ": " + c.reason;
   Application app = applications_.at(ApplicationId(v.id.value()));
   app.history.push_back({app.status, ts, c.actor, "voucher revoked: " + c.reason});
-  undo_.Put(applications_, app.filed.id, std::move(app));
+  undo_.Put(applications_, ApplicationId(c.id.value()), std::move(app));
   PutVoucher(std::move(v));
   return {};
 }

@@ -79,8 +79,9 @@ void CountLedger(const Book& book, const ledger::Ledger& ledger,
 std::string CheckVouchers(const Book& book, const ledger::Ledger& ledger) {
   for (const auto& [id, v] : book.vouchers()) {
     const ledger::Account* a = ledger.FindAccount(VoucherAccount(id));
-    if (a == nullptr)
+    if (a == nullptr) {
       return Fail(v.programme, "voucher " + std::to_string(id.value()) + " has no account");
+    }
     if (Book::Available(ledger, VoucherAccount(id)).is_negative()) {
       return Fail(v.programme, "voucher " + std::to_string(id.value()) + " is below zero");
     }

@@ -56,10 +56,9 @@ Status RunScenarioCheck(const std::string& path) {
   for (engine::CommandBody& body : engine::ScenarioCommands(*scenario)) {
     const std::string what = Describe(body);
     BG_ASSIGN_OR_RETURN(engine::CommandResult r, engine->Execute(std::move(body)));
-    const auto result = std::get<engine::RegistryResult>(r).result;
-    if (result != programme::RegistryResult::kOk) {
-      std::printf("%s: %s refused: %s\n", path.c_str(), what.c_str(),
-                  programme::RegistryResultName(result));
+    const auto& result = std::get<engine::RegistryResult>(r);
+    if (result.result != programme::RegistryResult::kOk) {
+      std::printf("%s: %s refused: %s\n", path.c_str(), what.c_str(), result.message.c_str());
       ++refused;
     }
   }

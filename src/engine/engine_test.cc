@@ -1,5 +1,6 @@
 #include "engine/engine.h"
 
+#include <atomic>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -438,6 +439,57 @@ TEST_F(EngineTest, ABadCreditCodeIsRefusedWithItsReason) {
   e->Read([](const State& s) {
     EXPECT_TRUE(s.registry().enterprises().empty());
     EXPECT_EQ(s.ledger().accounts().size(), 1u);  // Dongguan's funding account only
+    return 0;
+  });
+}
+
+// Approvals racing from several threads: the writer applies them one after
+// the other, so a 1,000,000-yuan budget grants exactly twenty 50,000-yuan
+// vouchers and refuses the rest with budget_exhausted (small.toml: the caps
+// would allow 28).
+TEST_F(EngineTest, ConcurrentApprovalsNeverOverCommitABudget) {
+  auto scenario =
+      programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/tests/scenarios/small.toml");
+  ASSERT_TRUE(scenario.ok()) << scenario.status();
+  clock_.Set(1'741'000'000 * kNanosPerSecond);  // 2025-03-03, inside the window
+  auto e = OpenEngine(&store_);
+  for (CommandBody& c : ScenarioCommands(*scenario)) ASSERT_TRUE(e->Execute(std::move(c)).ok());
+  constexpr uint64_t kApps = 40;
+  for (uint64_t id = 1; id <= kApps; ++id) {
+    const EnterpriseId who(id % 2 == 0 ? 1 : 3);  // Alpha Moulds, Beta Lab
+    ASSERT_TRUE(e->Execute(FileApplication{.id = ApplicationId(id),
+                                           .programme = ProgrammeId(1),
+                                           .enterprise = who,
+                                           .amount = Money::Fen(5'000'000)})
+                    .ok());
+    for (programme::Step step : {programme::Step::kSubmit, programme::Step::kStartReview}) {
+      auto r = e->Execute(ReviewApplication{.id = ApplicationId(id), .step = step});
+      ASSERT_EQ(std::get<programme::Outcome>(*r).code, programme::Code::kOk);
+    }
+  }
+  std::atomic<int> approved{0}, exhausted{0}, other{0};
+  std::vector<std::thread> threads;
+  for (uint64_t t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (uint64_t id = 1 + t; id <= kApps; id += 4) {
+        auto r = e->Execute(
+            ReviewApplication{.id = ApplicationId(id), .step = programme::Step::kApprove});
+        const programme::Code code =
+            r.ok() ? std::get<programme::Outcome>(*r).code : programme::Code::kInvalidTransition;
+        (code == programme::Code::kOk                ? approved
+         : code == programme::Code::kBudgetExhausted ? exhausted
+                                                     : other)++;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(approved.load(), 20);
+  EXPECT_EQ(exhausted.load(), 20);
+  EXPECT_EQ(other.load(), 0);
+  e->Read([](const State& s) {
+    EXPECT_EQ(programme::Book::Available(s.ledger(), programme::BudgetAccount(ProgrammeId(1))),
+              Money{});
+    EXPECT_EQ(programme::CheckReconciled(s.book(), s.registry(), s.ledger()), "");
     return 0;
   });
 }

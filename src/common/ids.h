@@ -40,6 +40,8 @@ struct ProviderIdTag {};
 struct OrderIdTag {};
 struct ApplicationIdTag {};
 struct ClaimIdTag {};
+struct SiteIdTag {};
+struct PoolIdTag {};
 
 using AccountId = StrongId<AccountIdTag>;
 using TransferId = StrongId<TransferIdTag>;
@@ -56,6 +58,8 @@ using ApplicationId = StrongId<ApplicationIdTag>;
 // One request for a subsidy on an order; an order may see several (a
 // point-of-sale deduction, later a reimbursement claim from another level).
 using ClaimId = StrongId<ClaimIdTag>;
+using SiteId = StrongId<SiteIdTag>;
+using PoolId = StrongId<PoolIdTag>;
 
 }  // namespace bg
 

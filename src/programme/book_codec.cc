@@ -2,7 +2,7 @@
 // hash: every map in key order. claims_by_order_ is derived from the claims
 // and rebuilt on decode, like the voucher indexes.
 #include "programme/book.h"
-#include "programme/codec_util.h"
+#include "common/wire.h"
 
 namespace bg::programme {
 namespace {

@@ -1,6 +1,6 @@
 #include "programme/codec.h"
 
-#include "programme/codec_util.h"
+#include "common/wire.h"
 
 namespace bg::programme {
 namespace {

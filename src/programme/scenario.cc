@@ -76,8 +76,14 @@ constexpr std::array<EnumName<LapsePolicy>, 2> kLapses = {{
 }};
 
 using Keys = std::span<const std::string_view>;
-constexpr std::array<std::string_view, 4> kTopKeys = {"jurisdiction", "enterprise", "provider",
-                                                      "programme"};
+constexpr std::array<std::string_view, 7> kTopKeys = {
+    "jurisdiction", "enterprise", "provider", "programme", "site", "pool", "link"};
+constexpr std::array<std::string_view, 6> kSiteKeys = {"code", "name", "city",
+                                                       "provider", "lat", "lon"};
+constexpr std::array<std::string_view, 7> kPoolKeys = {
+    "site", "accelerator", "domestic", "memory_gb", "cards", "offered", "price_yuan"};
+constexpr std::array<std::string_view, 3> kPriceKeys = {"shared", "exclusive", "priority"};
+constexpr std::array<std::string_view, 4> kLinkKeys = {"a", "b", "latency_ms", "bandwidth_gbps"};
 constexpr std::array<std::string_view, 6> kJurisdictionKeys = {"code",  "name",   "name_zh",
                                                                "level", "parent", "currency"};
 constexpr std::array<std::string_view, 7> kEnterpriseKeys = {
@@ -237,6 +243,13 @@ class Reader {
   Status ReadCapRules(const toml::table& t, ProgrammeRules* p) const;
   Status ReadProviderRules(const toml::table& t, ProviderRules* r) const;
   Status ReadRedemption(const toml::table& t, ProgrammeRules* p) const;
+  Status ReadSite(const toml::table& t);
+  Status ReadPool(const toml::table& t);
+  Status ReadLink(const toml::table& t);
+  Result<double> Number(const toml::node& node, std::string_view field) const;
+  Result<Money> PriceYuan(const toml::node& node, std::string_view field) const;
+  Result<uint32_t> Count(const toml::table& t, std::string_view key, std::string_view what,
+                         bool required) const;
 
   std::string source_;
   Scenario out_;
@@ -245,6 +258,7 @@ class Reader {
   std::map<std::string, size_t, std::less<>> enterprise_by_key_;  // name and credit code
   std::map<std::string, size_t, std::less<>> provider_by_key_;
   std::map<std::string, size_t, std::less<>> programme_by_name_;
+  std::map<std::string, size_t, std::less<>> site_by_code_;
 };
 
 // --- Errors and scalar fields -----------------------------------------------
@@ -790,6 +804,125 @@ Status Reader::ReadProgramme(const toml::table& t) {
   return Status::Ok();
 }
 
+// --- The network ------------------------------------------------------------
+
+Result<double> Reader::Number(const toml::node& node, std::string_view field) const {
+  if (const auto* f = node.as_floating_point()) return f->get();
+  if (const auto* i = node.as_integer()) return static_cast<double>(i->get());
+  return WrongType(node, field, "a number");
+}
+
+// A price with at most two decimals (2.40 yuan), as fen.
+Result<Money> Reader::PriceYuan(const toml::node& node, std::string_view field) const {
+  BG_ASSIGN_OR_RETURN(double yuan, Number(node, field));
+  const double fen = std::round(yuan * 100.0);
+  if (std::fabs(yuan * 100.0 - fen) > 1e-6 || fen <= 0 || fen > 1e12) {
+    return Fail(node.source(), std::string(field) +
+                                   " must be a positive price in yuan with at most two "
+                                   "decimals, got " +
+                                   std::to_string(yuan));
+  }
+  return Money::Fen(static_cast<int64_t>(fen));
+}
+
+Result<uint32_t> Reader::Count(const toml::table& t, std::string_view key, std::string_view what,
+                               bool required) const {
+  const toml::node* node = t.get(key);
+  if (node == nullptr) {
+    if (required) return Fail(t.source(), std::string(what) + " has no '" + std::string(key) + "'");
+    return uint32_t{0};
+  }
+  BG_ASSIGN_OR_RETURN(int64_t n, Integer(*node, std::string(what) + "." + std::string(key)));
+  if (n <= 0 || n > 10'000'000) {
+    return Fail(node->source(), std::string(what) + "." + std::string(key) +
+                                    " must be 1 to 10000000, got " + std::to_string(n));
+  }
+  return static_cast<uint32_t>(n);
+}
+
+Status Reader::ReadSite(const toml::table& t) {
+  constexpr std::string_view kWhat = "[[site]]";
+  BG_RETURN_IF_ERROR(CheckKeys(t, kWhat, kSiteKeys));
+  network::Site site;
+  site.id = SiteId(out_.sites.size() + 1);
+  BG_ASSIGN_OR_RETURN(site.code, RequiredString(t, "code", kWhat));
+  BG_ASSIGN_OR_RETURN(site.name, OptionalString(t, "name", kWhat, site.code));
+  BG_ASSIGN_OR_RETURN(const toml::node* city, Require(t, "city", kWhat));
+  BG_ASSIGN_OR_RETURN(site.city, JurisdictionRef(*city, "site.city"));
+  BG_ASSIGN_OR_RETURN(const toml::node* provider, Require(t, "provider", kWhat));
+  BG_ASSIGN_OR_RETURN(site.provider, ProviderRef(*provider, "site.provider"));
+  for (auto [key, out] : {std::pair{"lat", &site.lat_e6}, std::pair{"lon", &site.lon_e6}}) {
+    if (const toml::node* n = t.get(key)) {
+      BG_ASSIGN_OR_RETURN(double degrees, Number(*n, std::string("site.") + key));
+      if (std::fabs(degrees) > 180) return Fail(n->source(), std::string("site.") + key + " out of range");
+      *out = static_cast<int32_t>(std::lround(degrees * 1e6));
+    }
+  }
+  if (!site_by_code_.emplace(site.code, out_.sites.size()).second) {
+    return Fail(t.get("code")->source(), "duplicate site code \"" + site.code + "\"");
+  }
+  out_.sites.push_back(std::move(site));
+  return Status::Ok();
+}
+
+Status Reader::ReadPool(const toml::table& t) {
+  constexpr std::string_view kWhat = "[[pool]]";
+  BG_RETURN_IF_ERROR(CheckKeys(t, kWhat, kPoolKeys));
+  network::Pool pool;
+  pool.id = PoolId(out_.pools.size() + 1);
+  BG_ASSIGN_OR_RETURN(const toml::node* site, Require(t, "site", kWhat));
+  BG_ASSIGN_OR_RETURN(std::string code, String(*site, "pool.site"));
+  auto it = site_by_code_.find(code);
+  if (it == site_by_code_.end()) {
+    return Fail(site->source(), "pool.site: no site with code \"" + code + "\"");
+  }
+  pool.site = out_.sites[it->second].id;
+  BG_ASSIGN_OR_RETURN(pool.accelerator, RequiredString(t, "accelerator", kWhat));
+  if (const toml::node* domestic = t.get("domestic")) {
+    BG_ASSIGN_OR_RETURN(pool.domestic, Bool(*domestic, "pool.domestic"));
+  }
+  BG_ASSIGN_OR_RETURN(pool.memory_gb, Count(t, "memory_gb", kWhat, true));
+  BG_ASSIGN_OR_RETURN(pool.cards_total, Count(t, "cards", kWhat, true));
+  BG_ASSIGN_OR_RETURN(pool.cards_offered, Count(t, "offered", kWhat, false));
+  if (pool.cards_offered == 0) pool.cards_offered = pool.cards_total;
+  if (pool.cards_offered > pool.cards_total) {
+    return Fail(t.get("offered")->source(), "pool.offered is more than pool.cards");
+  }
+  BG_ASSIGN_OR_RETURN(const toml::node* prices, Require(t, "price_yuan", kWhat));
+  BG_ASSIGN_OR_RETURN(const toml::table* table, Table(*prices, "pool.price_yuan"));
+  BG_RETURN_IF_ERROR(CheckKeys(*table, "pool.price_yuan", kPriceKeys));
+  for (size_t i = 0; i < network::kTiers; ++i) {
+    BG_ASSIGN_OR_RETURN(const toml::node* price, Require(*table, kPriceKeys[i], "pool.price_yuan"));
+    BG_ASSIGN_OR_RETURN(pool.price[i],
+                        PriceYuan(*price, "pool.price_yuan." + std::string(kPriceKeys[i])));
+  }
+  out_.pools.push_back(std::move(pool));
+  return Status::Ok();
+}
+
+Status Reader::ReadLink(const toml::table& t) {
+  constexpr std::string_view kWhat = "[[link]]";
+  BG_RETURN_IF_ERROR(CheckKeys(t, kWhat, kLinkKeys));
+  network::Link link;
+  BG_ASSIGN_OR_RETURN(const toml::node* a, Require(t, "a", kWhat));
+  BG_ASSIGN_OR_RETURN(link.a, JurisdictionRef(*a, "link.a"));
+  BG_ASSIGN_OR_RETURN(const toml::node* b, Require(t, "b", kWhat));
+  BG_ASSIGN_OR_RETURN(link.b, JurisdictionRef(*b, "link.b"));
+  if (link.a == link.b) return Fail(b->source(), "link.b is the same city as link.a");
+  BG_ASSIGN_OR_RETURN(const toml::node* latency, Require(t, "latency_ms", kWhat));
+  BG_ASSIGN_OR_RETURN(double ms, Number(*latency, "link.latency_ms"));
+  if (ms <= 0 || ms > 10'000) return Fail(latency->source(), "link.latency_ms must be 0 to 10000");
+  link.latency_us = static_cast<uint32_t>(std::lround(ms * 1000));
+  BG_ASSIGN_OR_RETURN(const toml::node* bw, Require(t, "bandwidth_gbps", kWhat));
+  BG_ASSIGN_OR_RETURN(double gbps, Number(*bw, "link.bandwidth_gbps"));
+  if (gbps <= 0 || gbps > 100'000) {
+    return Fail(bw->source(), "link.bandwidth_gbps must be above 0 and at most 100000");
+  }
+  link.bandwidth_mbps = static_cast<uint32_t>(std::lround(gbps * 1000));
+  out_.links.push_back(link);
+  return Status::Ok();
+}
+
 // --- The passes -------------------------------------------------------------
 
 // Records of one kind are independent: every error among them is reported
@@ -832,6 +965,14 @@ Result<Scenario> Reader::Run(const toml::table& root) {
   }
   BG_RETURN_IF_ERROR(pass_failed());
   for (const toml::table* t : programmes) note(ReadProgramme(*t));
+  BG_RETURN_IF_ERROR(pass_failed());
+  BG_ASSIGN_OR_RETURN(std::vector<const toml::table*> sites, Tables(root, "site"));
+  BG_ASSIGN_OR_RETURN(std::vector<const toml::table*> pools, Tables(root, "pool"));
+  BG_ASSIGN_OR_RETURN(std::vector<const toml::table*> links, Tables(root, "link"));
+  for (const toml::table* t : sites) note(ReadSite(*t));
+  for (const toml::table* t : links) note(ReadLink(*t));
+  BG_RETURN_IF_ERROR(pass_failed());
+  for (const toml::table* t : pools) note(ReadPool(*t));
   BG_RETURN_IF_ERROR(pass_failed());
   return std::move(out_);
 }

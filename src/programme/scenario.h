@@ -19,7 +19,14 @@
 //                     per_voucher_cap_yuan, entity_year_cap_yuan,
 //                     [[programme.cap_rule]] {flags_any, entity_year_cap_yuan},
 //                     providers = {listed, platform, inside_issuer_only},
-//                     redemption, voucher_validity_days, lapse
+//                     redemption, voucher_validity_days, lapse,
+//                     combined_ceiling_percent
+//   [[site]]          code, name, city = "<jurisdiction code>", provider =
+//                     "<name or credit code>", lat, lon (degrees)
+//   [[pool]]          site = "<site code>", accelerator, domestic, memory_gb,
+//                     cards, offered (default: cards), price_yuan = {shared,
+//                     exclusive, priority} per card-hour, two decimals at most
+//   [[link]]          a, b (jurisdiction codes), latency_ms, bandwidth_gbps
 //
 // Ids are assigned in file order, from 1, per kind. Relations are made
 // symmetric. A programme's level is its issuer's. Money is whole yuan.
@@ -33,6 +40,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "network/network.h"
 #include "programme/participants.h"
 #include "programme/rules.h"
 
@@ -43,6 +51,10 @@ struct Scenario {
   std::vector<Enterprise> enterprises;
   std::vector<Provider> providers;
   std::vector<ProgrammeRules> programmes;
+  // The compute network (network/network.h).
+  std::vector<network::Site> sites;
+  std::vector<network::Pool> pools;
+  std::vector<network::Link> links;
 };
 
 // `source_name` only labels error messages ("gba.toml:12: ...").

@@ -1,6 +1,6 @@
-// Building blocks of the programme domain's wire forms (codec.cc,
-// book_codec.cc): ids, money, enums, optionals and vectors. Internal to
-// programme/.
+// Building blocks of the domains' wire forms (programme/codec.cc, book_codec.cc,
+// network/network.cc): ids, money, enums, optionals and vectors, for the
+// journal and snapshots.
 #pragma once
 
 #include <optional>
@@ -9,7 +9,7 @@
 #include "common/codec.h"
 #include "common/money.h"
 
-namespace bg::programme::wire {
+namespace bg::wire {
 
 template <typename Id>
 void PutId(Writer& w, Id id) {
@@ -85,4 +85,4 @@ inline bool GetBool(Reader& r, bool* b) {
   return true;
 }
 
-}  // namespace bg::programme::wire
+}  // namespace bg::wire

@@ -279,6 +279,16 @@ struct BlacklistEntry {
   friend bool operator==(const BlacklistEntry&, const BlacklistEntry&) = default;
 };
 
+// What the subsidy calculation needs for a claim, before its amount is
+// known: the programmes that apply and the vouchers they draw on, or the
+// refusal. Quotes across many pools of one provider prepare once and price
+// each pool with ComputeSubsidy (subsidy.h).
+struct SubsidyTerms {
+  Outcome refusal;         // code kOk: `request` is ready (set its amount)
+  SubsidyRequest request;  // amount as in the claim
+  std::string notes;       // programmes left out, and why
+};
+
 // The calendar year of `at` in China Standard Time (UTC+8): yearly caps and
 // budgets count in it.
 int32_t YearOf(Timestamp at);
@@ -326,6 +336,8 @@ class Book {
   Outcome Apply(const Clawback& c, const Registry& registry, Timestamp ts, ledger::Ledger& ledger);
   Outcome Apply(const SetBlacklist& c, const Registry& registry, Timestamp ts);
 
+  SubsidyTerms PrepareSubsidy(const Redeem& c, const Registry& registry, Timestamp ts,
+                              const ledger::Ledger& ledger) const;
   // The subsidy a claim would get now, without placing anything (quotes):
   // the same checks and calculation as Redeem, nothing changed.
   Outcome Quote(const Redeem& c, const Registry& registry, Timestamp ts,

@@ -133,52 +133,66 @@ std::vector<ProgrammeTerms> Book::ApplicableTerms(const Redeem& c, const Registr
   return terms;
 }
 
-Book::Plan Book::PlanRedemption(const Redeem& c, const Registry& registry, Timestamp ts,
-                                const ledger::Ledger& ledger) const {
-  Plan plan;
+SubsidyTerms Book::PrepareSubsidy(const Redeem& c, const Registry& registry, Timestamp ts,
+                                  const ledger::Ledger& ledger) const {
+  SubsidyTerms terms;
   const Enterprise* e = registry.FindEnterprise(c.enterprise);
   const Provider* provider = registry.FindProvider(c.provider);
   if (e == nullptr) {
-    plan.refusal =
+    terms.refusal =
         Refuse(Code::kUnknownEnterprise, "no enterprise " + std::to_string(c.enterprise.value()));
-    return plan;
+    return terms;
   }
   if (provider == nullptr) {
-    plan.refusal =
+    terms.refusal =
         Refuse(Code::kUnknownProvider, "no provider " + std::to_string(c.provider.value()));
-    return plan;
+    return terms;
   }
   if (c.amount.fen() <= 0) {
-    plan.refusal = Refuse(Code::kAmountMustBePositive,
-                          "the order amount must be positive, got " + c.amount.ToYuanString());
-    return plan;
+    terms.refusal = Refuse(Code::kAmountMustBePositive,
+                           "the order amount must be positive, got " + c.amount.ToYuanString());
+    return terms;
   }
   if (const BlacklistEntry* b = FindBlacklisted(c.enterprise)) {
-    plan.refusal =
+    terms.refusal =
         Refuse(Code::kBlacklisted, "enterprise " + std::to_string(c.enterprise.value()) + " (" +
                                        e->name + ") is blacklisted: " + b->reason);
-    return plan;
+    return terms;
   }
   if (Status s = CheckNotRelated(*e, *provider); !s.ok()) {
-    plan.refusal = Refuse(Code::kRelatedParty, s.message());
-    return plan;
+    terms.refusal = Refuse(Code::kRelatedParty, s.message());
+    return terms;
   }
-  SubsidyRequest req{.amount = c.amount, .at = ts, .already_subsidised = AlreadyPaid(c.order)};
+  SubsidyRequest& req = terms.request;
+  req = SubsidyRequest{.amount = c.amount, .at = ts, .already_subsidised = AlreadyPaid(c.order)};
   std::vector<Outcome> excluded;
   req.programmes = ApplicableTerms(c, registry, ts, ledger, &req.vouchers, &excluded);
-  plan.notes = JoinMessages(excluded);
+  terms.notes = JoinMessages(excluded);
   if (req.programmes.empty()) {
-    plan.refusal =
+    terms.refusal =
         excluded.empty()
             ? Refuse(Code::kNoVoucher, "enterprise " + std::to_string(c.enterprise.value()) +
                                            " holds no live voucher and no automatic grant applies")
-            : Refuse(excluded.front().code, plan.notes);
-    return plan;
+            : Refuse(excluded.front().code, terms.notes);
+    return terms;
   }
   for (const ProgrammeTerms& t : req.programmes) {
     req.combined_ceiling_bp =
         std::min(req.combined_ceiling_bp, registry.FindProgramme(t.programme)->combined_ceiling_bp);
   }
+  return terms;
+}
+
+Book::Plan Book::PlanRedemption(const Redeem& c, const Registry& registry, Timestamp ts,
+                                const ledger::Ledger& ledger) const {
+  Plan plan;
+  SubsidyTerms terms = PrepareSubsidy(c, registry, ts, ledger);
+  plan.notes = std::move(terms.notes);
+  if (!terms.refusal.ok()) {
+    plan.refusal = std::move(terms.refusal);
+    return plan;
+  }
+  const SubsidyRequest& req = terms.request;
   Result<SubsidyResult> result = ComputeSubsidy(req);
   BG_CHECK(result.ok()) << "subsidy of " << ClaimName(c.id) << ": " << result.status();
   plan.result = std::move(*result);

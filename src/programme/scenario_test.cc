@@ -306,7 +306,7 @@ TEST(ScenarioTest, UnknownTopLevelKey) {
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.status().message(),
               HasSubstr("bad.toml:1: unknown key 'colour' in the top level (allowed: "
-                        "jurisdiction, enterprise, provider, programme)"));
+                        "jurisdiction, enterprise, provider, programme, site, pool, link)"));
 }
 
 TEST(ScenarioTest, KindsMustBeArraysOfTables) {

@@ -10,6 +10,8 @@
 //   lapsed      one per programme: expired balances under LapsePolicy::kLapse
 //   receivable  one per programme × enterprise: subsidies clawed back, owed
 //               by the enterprise
+//   wallet      one per enterprise: the co-pay of its jobs is held on it
+//   provider receivable  one per provider: the co-pay it is owed
 //
 // Account ids are kSystemIdFloor | kind << 54 | record id (a jurisdiction,
 // programme or voucher id below 2^54); receivables and the platform's
@@ -32,6 +34,8 @@ enum class AccountKind : uint8_t {
   kPayable = 4,
   kLapsed = 5,
   kReceivable = 6,
+  kWallet = 7,              // one per enterprise: its co-pay holds (scheduler/)
+  kProviderReceivable = 8,  // one per provider: what enterprises owe it
 };
 
 // Ledger account codes (Account::code) of the system accounts.
@@ -57,6 +61,12 @@ inline constexpr AccountId PayableAccount(ProgrammeId p) {
 inline constexpr AccountId LapsedAccount(ProgrammeId p) {
   return SystemAccountId(AccountKind::kLapsed, p.value());
 }
+inline constexpr AccountId WalletAccount(EnterpriseId e) {
+  return SystemAccountId(AccountKind::kWallet, e.value());
+}
+inline constexpr AccountId ProviderReceivableAccount(ProviderId p) {
+  return SystemAccountId(AccountKind::kProviderReceivable, p.value());
+}
 
 // Transfer codes (Transfer::code): why programme money moved.
 enum class MoneyCode : uint16_t {
@@ -68,6 +78,7 @@ enum class MoneyCode : uint16_t {
   kReturn = 206,     // voucher -> budget: expiry under kReturnToBudget
   kRevoke = 207,     // voucher -> budget, or the void of an approval's hold
   kClawback = 208,   // receivable -> budget
+  kCoPay = 209,      // wallet -> provider receivable: held at placement, posted at the end
 };
 
 inline constexpr uint16_t TransferCode(MoneyCode code) { return static_cast<uint16_t>(code); }

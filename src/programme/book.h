@@ -363,6 +363,10 @@ class Book {
   // Spendable now: posted credits less posted and held debits.
   static Money Available(const ledger::Ledger& ledger, AccountId account);
 
+  // A fresh id for a platform transfer (the scheduler's co-pay holds use
+  // the book's counter too, so ids never collide).
+  TransferId NextTransferId();
+
   // Batches, in step with the ledger's (ledger/ledger.h).
   void BeginBatch() { undo_.BeginBatch(); }
   void CommitBatch() { undo_.CommitBatch(); }
@@ -398,7 +402,6 @@ class Book {
   void Sweep(const Voucher& voucher, const ProgrammeRules& rules, MoneyCode code, Timestamp ts,
              ledger::Ledger& ledger);
 
-  TransferId NextTransferId();
   void PutVoucher(Voucher v);  // vouchers_ and the indexes, with undo
   void AddUsage(ProgrammeId p, EnterpriseId e, int32_t year, int64_t fen);
   void AddGranted(ProgrammeId p, int32_t year, int64_t fen);

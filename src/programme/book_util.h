@@ -1,6 +1,5 @@
-// Small helpers shared by the book's files (book*.cc): refusals, checked
-// money sums, and system transfers that must not fail. Internal to
-// programme/.
+// Small helpers shared by the book's files (book*.cc) and the scheduler:
+// refusals, checked money sums, and system transfers that must not fail.
 #pragma once
 
 #include <span>

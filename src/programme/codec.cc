@@ -136,6 +136,7 @@ void EncodeProgramme(Writer& w, const ProgrammeRules& p) {
   w.U32(p.voucher_validity_days);
   PutEnum(w, p.lapse);
   w.U32(p.combined_ceiling_bp);
+  w.U8(p.sme_first ? 1 : 0);
 }
 
 bool DecodeProgramme(Reader& r, ProgrammeRules* p) {
@@ -160,7 +161,7 @@ bool DecodeProgramme(Reader& r, ProgrammeRules* p) {
          GetBool(r, &p->providers.inside_issuer_only) &&
          GetEnum(r, &p->redemption, RedemptionMode::kAutomaticGrant) &&
          r.U32(&p->voucher_validity_days) && GetEnum(r, &p->lapse, LapsePolicy::kLapse) &&
-         r.U32(&p->combined_ceiling_bp);
+         r.U32(&p->combined_ceiling_bp) && GetBool(r, &p->sme_first);
 }
 
 }  // namespace bg::programme

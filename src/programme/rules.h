@@ -126,6 +126,9 @@ struct ProgrammeRules {
   // together stay under the lowest ceiling any of them sets (Shanghai: city +
   // district ≤ 100%).
   uint32_t combined_ceiling_bp = kFullRatioBp;
+  // SMEs first: the scheduler weighs an SME's fair share twice while any
+  // programme says so (scheduler/scheduler.h).
+  bool sme_first = false;
 
   friend bool operator==(const ProgrammeRules&, const ProgrammeRules&) = default;
 };

@@ -90,7 +90,7 @@ constexpr std::array<std::string_view, 7> kEnterpriseKeys = {
     "credit_code", "name", "home", "category", "flags", "credit", "related"};
 constexpr std::array<std::string_view, 5> kProviderKeys = {"name", "credit_code", "home", "related",
                                                            "platforms"};
-constexpr std::array<std::string_view, 22> kProgrammeKeys = {"name",
+constexpr std::array<std::string_view, 23> kProgrammeKeys = {"name",
                                                              "kind",
                                                              "issuer",
                                                              "valid_from",
@@ -111,6 +111,7 @@ constexpr std::array<std::string_view, 22> kProgrammeKeys = {"name",
                                                              "voucher_validity_days",
                                                              "lapse",
                                                              "combined_ceiling_percent",
+                                                             "sme_first",
                                                              "level"};
 constexpr std::array<std::string_view, 3> kEligibilityKeys = {"home", "categories",
                                                               "good_credit_required"};
@@ -762,6 +763,9 @@ Status Reader::ReadProviderRules(const toml::table& t, ProviderRules* r) const {
 Status Reader::ReadRedemption(const toml::table& t, ProgrammeRules* p) const {
   if (const toml::node* redemption = t.get("redemption")) {
     BG_ASSIGN_OR_RETURN(p->redemption, Enum(*redemption, "programme.redemption", kRedemptions));
+  }
+  if (const toml::node* sme = t.get("sme_first")) {
+    BG_ASSIGN_OR_RETURN(p->sme_first, Bool(*sme, "programme.sme_first"));
   }
   if (const toml::node* lapse = t.get("lapse")) {
     BG_ASSIGN_OR_RETURN(p->lapse, Enum(*lapse, "programme.lapse", kLapses));

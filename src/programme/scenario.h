@@ -20,7 +20,7 @@
 //                     [[programme.cap_rule]] {flags_any, entity_year_cap_yuan},
 //                     providers = {listed, platform, inside_issuer_only},
 //                     redemption, voucher_validity_days, lapse,
-//                     combined_ceiling_percent
+//                     combined_ceiling_percent, sme_first
 //   [[site]]          code, name, city = "<jurisdiction code>", provider =
 //                     "<name or credit code>", lat, lon (degrees)
 //   [[pool]]          site = "<site code>", accelerator, domestic, memory_gb,

@@ -1,0 +1,174 @@
+#include "scheduler/job.h"
+
+#include <limits>
+#include <optional>
+
+#include "common/check.h"
+#include "common/wire.h"
+
+namespace bg::scheduler {
+namespace {
+
+using namespace wire;  // NOLINT(google-build-using-namespace): the codecs are made of them
+
+void PutRequest(Writer& w, const JobRequest& r) {
+  PutId(w, r.id);
+  PutId(w, r.enterprise);
+  w.Str(r.accelerator);
+  w.U32(r.min_memory_gb);
+  w.U32(r.cards);
+  w.U32(r.walltime_s);
+  PutEnum(w, r.kind);
+  PutEnum(w, r.tier);
+  PutId(w, r.data_site);
+  w.U32(r.data_gb);
+  PutOptional(w, r.deadline, [](Writer& ww, Timestamp t) { ww.U64(t); });
+  PutOptional(w, r.max_out_of_pocket, [](Writer& ww, Money m) { PutMoney(ww, m); });
+  PutEnum(w, r.objective);
+  PutOptional(w, r.near_city, [](Writer& ww, JurisdictionId j) { PutId(ww, j); });
+  PutOptional(w, r.platform, [](Writer& ww, uint64_t p) { ww.U64(p); });
+}
+
+bool GetRequest(Reader& r, JobRequest* q) {
+  return GetId(r, &q->id) && GetId(r, &q->enterprise) && r.Str(&q->accelerator) &&
+         r.U32(&q->min_memory_gb) && r.U32(&q->cards) && r.U32(&q->walltime_s) &&
+         GetEnum(r, &q->kind, JobKind::kInference) && GetEnum(r, &q->tier, network::Tier::kPriority) &&
+         GetId(r, &q->data_site) && r.U32(&q->data_gb) &&
+         GetOptional(r, &q->deadline, [](Reader& rr, Timestamp* t) { return rr.U64(t); }) &&
+         GetOptional(r, &q->max_out_of_pocket, [](Reader& rr, Money* m) { return GetMoney(rr, m); }) &&
+         GetEnum(r, &q->objective, Objective::kLowestLatency) &&
+         GetOptional(r, &q->near_city, [](Reader& rr, JurisdictionId* j) { return GetId(rr, j); }) &&
+         GetOptional(r, &q->platform, [](Reader& rr, uint64_t* p) { return rr.U64(p); });
+}
+
+}  // namespace
+
+const char* ObjectiveName(Objective o) {
+  switch (o) {
+    case Objective::kLowestCost:
+      return "lowest_cost";
+    case Objective::kEarliestFinish:
+      return "earliest_finish";
+    case Objective::kLowestLatency:
+      return "lowest_latency";
+  }
+  return "unknown";
+}
+
+const char* PolicyName(Policy p) {
+  switch (p) {
+    case Policy::kVoucherAware:
+      return "voucher_aware";
+    case Policy::kFirstFit:
+      return "first_fit";
+    case Policy::kCheapestList:
+      return "cheapest_list";
+  }
+  return "unknown";
+}
+
+const char* JobStatusName(JobStatus s) {
+  switch (s) {
+    case JobStatus::kQueued:
+      return "queued";
+    case JobStatus::kRunning:
+      return "running";
+    case JobStatus::kDone:
+      return "done";
+    case JobStatus::kCancelled:
+      return "cancelled";
+  }
+  return "unknown";
+}
+
+const char* CodeName(Code code) {
+  switch (code) {
+    case Code::kOk:
+      return "ok";
+    case Code::kExists:
+      return "exists";
+    case Code::kExistsWithDifferentBody:
+      return "exists_with_different_body";
+    case Code::kIdMustNotBeZero:
+      return "id_must_not_be_zero";
+    case Code::kIdTooLarge:
+      return "id_too_large";
+    case Code::kUnknownEnterprise:
+      return "unknown_enterprise";
+    case Code::kUnknownAccelerator:
+      return "unknown_accelerator";
+    case Code::kCardsMustBePositive:
+      return "cards_must_be_positive";
+    case Code::kWalltimeMustBePositive:
+      return "walltime_must_be_positive";
+    case Code::kDeadlineInThePast:
+      return "deadline_in_the_past";
+    case Code::kUnknownSite:
+      return "unknown_site";
+    case Code::kUnknownCity:
+      return "unknown_city";
+    case Code::kAbsurdSize:
+      return "absurd_size";
+    case Code::kUnknownPool:
+      return "unknown_pool";
+    case Code::kPoolNotSuitable:
+      return "pool_not_suitable";
+    case Code::kUnknownJob:
+      return "unknown_job";
+    case Code::kNotRunning:
+      return "not_running";
+    case Code::kAlreadyEnded:
+      return "already_ended";
+  }
+  return "unknown";
+}
+
+Money ListCost(Money per_card_hour, uint32_t cards, uint64_t seconds) {
+  // price × cards × seconds / 3600, half up, with checked arithmetic. A
+  // product beyond int64 (a price no scenario accepts) saturates: such a
+  // job is priced out everywhere rather than wrapped round to a bargain.
+  constexpr int64_t kSaturated = std::numeric_limits<int64_t>::max() / 2;
+  std::optional<Money> fen = per_card_hour.Mul(cards);
+  if (fen) fen = fen->Mul(static_cast<int64_t>(seconds));
+  if (!fen || fen->fen() > kSaturated) return Money::Fen(kSaturated);
+  return Money::Fen((fen->fen() + 1800) / 3600);
+}
+
+void EncodeSubmitJob(Writer& w, const SubmitJob& c) {
+  PutRequest(w, c.request);
+  PutId(w, c.pool);
+  PutEnum(w, c.policy);
+}
+
+bool DecodeSubmitJob(Reader& r, SubmitJob* c) {
+  return GetRequest(r, &c->request) && GetId(r, &c->pool) &&
+         GetEnum(r, &c->policy, Policy::kCheapestList);
+}
+
+void EncodeJob(Writer& w, const Job& j) {
+  EncodeSubmitJob(w, j.submitted);
+  PutEnum(w, j.status);
+  w.U64(j.submitted_at);
+  PutId(w, j.pool);
+  w.U64(j.placed_at);
+  w.U64(j.start_at);
+  w.U64(j.end_at);
+  w.U64(j.finished_at);
+  PutMoney(w, j.list_cost);
+  PutMoney(w, j.subsidy);
+  PutMoney(w, j.out_of_pocket);
+  PutId(w, j.claim);
+  PutId(w, j.copay_hold);
+  w.Str(j.note);
+}
+
+bool DecodeJob(Reader& r, Job* j) {
+  return DecodeSubmitJob(r, &j->submitted) && GetEnum(r, &j->status, JobStatus::kCancelled) &&
+         r.U64(&j->submitted_at) && GetId(r, &j->pool) && r.U64(&j->placed_at) &&
+         r.U64(&j->start_at) && r.U64(&j->end_at) && r.U64(&j->finished_at) &&
+         GetMoney(r, &j->list_cost) && GetMoney(r, &j->subsidy) &&
+         GetMoney(r, &j->out_of_pocket) && GetId(r, &j->claim) && GetId(r, &j->copay_hold) &&
+         r.Str(&j->note);
+}
+
+}  // namespace bg::scheduler

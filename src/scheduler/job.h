@@ -1,0 +1,152 @@
+// Jobs on the compute network: what an enterprise asks for (a request),
+// the commands that move a job through the network queue, and the job's
+// record. A job is also the order its subsidy claim is made on.
+//
+//   SubmitJob   validate; place now (on the pool asked for, or the best one)
+//               or wait in the network queue
+//   Schedule    one placement pass over the queue, in priority order
+//   FinishJob   the job ended: capture its holds, free its cards
+//   CancelJob   release cards and holds (or leave the queue)
+//
+// Thread-safety: values.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/codec.h"
+#include "common/ids.h"
+#include "common/money.h"
+#include "network/network.h"
+
+namespace bg::scheduler {
+
+enum class Objective : uint8_t {
+  kLowestCost = 0,  // lowest out-of-pocket cost (the default)
+  kEarliestFinish,
+  kLowestLatency,  // to `near_city`
+};
+const char* ObjectiveName(Objective o);
+
+enum class JobKind : uint8_t { kTraining = 0, kInference };
+
+// How the scheduler chooses a pool. The two baselines exist so that the
+// simulator can measure the voucher-aware policy against them on the same
+// workload (docs/scheduler.md).
+enum class Policy : uint8_t {
+  kVoucherAware = 0,  // ours: subsidy, deadline, data location, fair share
+  kFirstFit,          // the first pool (by id) with capacity
+  kCheapestList,      // the lowest list price with capacity
+};
+const char* PolicyName(Policy p);
+
+struct JobRequest {
+  OrderId id{};
+  EnterpriseId enterprise{};
+  std::string accelerator = {};  // "A800"; empty: any type with min_memory_gb
+  uint32_t min_memory_gb = 0;    // a class such as "≥ 80 GB"
+  uint32_t cards = 1;
+  uint32_t walltime_s = 3600;
+  JobKind kind = JobKind::kTraining;
+  network::Tier tier = network::Tier::kShared;
+  SiteId data_site{};  // where the data is; zero: nothing to move
+  uint32_t data_gb = 0;
+  std::optional<Timestamp> deadline = {};   // finish by
+  std::optional<Money> max_out_of_pocket = {};
+  Objective objective = Objective::kLowestCost;
+  std::optional<JurisdictionId> near_city = {};  // kLowestLatency
+  std::optional<uint64_t> platform = {};         // the platform the order comes through
+  friend bool operator==(const JobRequest&, const JobRequest&) = default;
+};
+
+struct SubmitJob {
+  JobRequest request;
+  PoolId pool{};  // zero: the scheduler chooses (or queues)
+  Policy policy = Policy::kVoucherAware;
+  friend bool operator==(const SubmitJob&, const SubmitJob&) = default;
+};
+struct Schedule {
+  Policy policy = Policy::kVoucherAware;
+  uint32_t max_jobs = 256;  // placements per pass, at most kMaxPlacementsPerPass
+  friend bool operator==(const Schedule&, const Schedule&) = default;
+};
+struct FinishJob {
+  OrderId id{};
+  friend bool operator==(const FinishJob&, const FinishJob&) = default;
+};
+struct CancelJob {
+  OrderId id{};
+  std::string reason = {};
+  friend bool operator==(const CancelJob&, const CancelJob&) = default;
+};
+
+inline constexpr uint32_t kMaxPlacementsPerPass = 1024;
+// Logical timestamps one placement may use: the claim's holds, two accounts
+// and the co-pay hold.
+inline constexpr size_t kPlacementEvents = 40;
+inline constexpr size_t kSettleEvents = 80;
+
+enum class JobStatus : uint8_t { kQueued = 0, kRunning, kDone, kCancelled };
+const char* JobStatusName(JobStatus s);
+
+struct Job {
+  SubmitJob submitted;
+  JobStatus status = JobStatus::kQueued;
+  Timestamp submitted_at = 0;
+  PoolId pool{};
+  Timestamp placed_at = 0;
+  Timestamp start_at = 0;  // after the data transfer
+  Timestamp end_at = 0;    // start + walltime
+  Timestamp finished_at = 0;
+  Money list_cost{};
+  Money subsidy{};
+  Money out_of_pocket{};
+  ClaimId claim{};        // zero: no subsidy claim
+  TransferId copay_hold{};  // zero: nothing to pay
+  std::string note = {};    // why it was cancelled
+  friend bool operator==(const Job&, const Job&) = default;
+};
+
+enum class Code : uint8_t {
+  kOk = 0,
+  kExists,
+  kExistsWithDifferentBody,
+  kIdMustNotBeZero,
+  kIdTooLarge,
+  kUnknownEnterprise,
+  kUnknownAccelerator,
+  kCardsMustBePositive,
+  kWalltimeMustBePositive,
+  kDeadlineInThePast,
+  kUnknownSite,
+  kUnknownCity,
+  kAbsurdSize,
+  kUnknownPool,
+  kPoolNotSuitable,  // the pool asked for is excluded (reason in the message)
+  kUnknownJob,
+  kNotRunning,
+  kAlreadyEnded,
+};
+const char* CodeName(Code code);
+
+struct JobOutcome {
+  Code code = Code::kOk;
+  std::string message = {};
+  JobStatus status = JobStatus::kQueued;  // SubmitJob: where the job is now
+  uint32_t placed = 0;                    // Schedule: jobs placed in this pass
+  bool ok() const { return code == Code::kOk || code == Code::kExists; }
+};
+
+// The list cost of `cards` for `seconds` at `per_card_hour`, rounded half up
+// to the fen.
+Money ListCost(Money per_card_hour, uint32_t cards, uint64_t seconds);
+
+// Wire forms (the journal).
+void EncodeSubmitJob(Writer& w, const SubmitJob& c);
+bool DecodeSubmitJob(Reader& r, SubmitJob* c);
+void EncodeJob(Writer& w, const Job& j);
+bool DecodeJob(Reader& r, Job* j);
+
+}  // namespace bg::scheduler

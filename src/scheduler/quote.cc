@@ -1,0 +1,208 @@
+#include "scheduler/quote.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "programme/accounts.h"
+
+namespace bg::scheduler {
+namespace {
+
+std::string Yuan(Money m) { return m.ToYuanString(); }
+
+// "2025-03-03 10:00 UTC"-free: times in explanations are seconds from now.
+std::string In(Timestamp at, Timestamp now) {
+  const uint64_t s = at > now ? (at - now) / kNanosPerSecond : 0;
+  if (s < 120) return std::to_string(s) + " s";
+  if (s < 7200) return std::to_string(s / 60) + " min";
+  return std::to_string(s / 3600) + " h";
+}
+
+// The subsidy terms of one provider and resource class, prepared once per
+// quote: most networks have far fewer providers than pools.
+struct TermsCache {
+  std::map<std::tuple<ProviderId, bool>, programme::SubsidyTerms> terms;
+};
+
+}  // namespace
+
+std::optional<std::string> Filter(const network::Pool& pool, const JobRequest& r) {
+  if (!r.accelerator.empty() && pool.accelerator != r.accelerator) {
+    return "wrong accelerator: " + pool.accelerator + ", the job asks for " + r.accelerator;
+  }
+  if (pool.memory_gb < r.min_memory_gb) {
+    return std::to_string(pool.memory_gb) + " GB per card, the job needs at least " +
+           std::to_string(r.min_memory_gb) + " GB";
+  }
+  if (pool.cards_offered < r.cards) {
+    return "offers " + std::to_string(pool.cards_offered) + " cards to the network, the job needs " +
+           std::to_string(r.cards);
+  }
+  return std::nullopt;
+}
+
+Timing Time(const network::Network& network, const network::Pool& pool, const PoolUse& use,
+            const JobRequest& r, Timestamp now) {
+  Timing t;
+  t.transfer_s = r.data_site.is_zero() ? 0 : network.TransferSeconds(r.data_site, pool.site, r.data_gb);
+  // Cards free at a time: offered less those still in use then.
+  int64_t used = use.used;
+  const auto enough = [&] { return static_cast<int64_t>(pool.cards_offered) - used >= r.cards; };
+  t.start = now;
+  if (!enough()) {
+    t.start = 0;
+    for (const auto& [end, cards] : use.ends) {
+      used -= cards;
+      if (enough()) {
+        t.start = std::max(end, now);
+        break;
+      }
+    }
+  }
+  t.starts_now = t.start == now;
+  if (t.start != 0) {
+    t.finish = t.start + (t.transfer_s + r.walltime_s) * kNanosPerSecond;
+  }
+  return t;
+}
+
+programme::Redeem ClaimFor(const JobRequest& r, const network::Pool& pool,
+                           const network::Network& network, const programme::Registry& registry,
+                           Money amount) {
+  const network::Site* site = network.FindSite(pool.site);
+  const programme::Jurisdiction* city = registry.FindJurisdiction(site->city);
+  return programme::Redeem{
+      .id = ClaimId((uint64_t{1} << 63) | r.id.value()),
+      .order = r.id,
+      .enterprise = r.enterprise,
+      .provider = site->provider,
+      .currency_ledger = city != nullptr ? city->currency_ledger : programme::kLedgerCny,
+      .amount = amount,
+      .resource = pool.domestic ? programme::ResourceClass::kDomesticAccelerator
+                                : programme::ResourceClass::kForeignAccelerator,
+      .platform = r.platform};
+}
+
+void Rank(std::vector<Option>& options, Objective objective) {
+  auto key = [objective](const Option& o) {
+    switch (objective) {
+      case Objective::kEarliestFinish:
+        return std::tuple<int64_t, uint64_t, uint64_t>(static_cast<int64_t>(o.finish),
+                                                       static_cast<uint64_t>(o.out_of_pocket.fen()),
+                                                       o.pool.value());
+      case Objective::kLowestLatency:
+        return std::tuple<int64_t, uint64_t, uint64_t>(
+            o.latency_us, static_cast<uint64_t>(o.out_of_pocket.fen()), o.pool.value());
+      case Objective::kLowestCost:
+        break;
+    }
+    return std::tuple<int64_t, uint64_t, uint64_t>(o.out_of_pocket.fen(), o.finish, o.pool.value());
+  };
+  std::sort(options.begin(), options.end(),
+            [&](const Option& a, const Option& b) { return key(a) < key(b); });
+}
+
+// Prices `o` on `pool`: list, subsidy through the programme engine, out of
+// pocket. Returns the reason to leave the pool out (a related party, a
+// blacklisted enterprise), or nothing.
+static std::optional<std::string> Price(const JobRequest& r, const network::Pool& pool,
+                                        const QuoteContext& ctx, TermsCache& cache, Option* o) {
+  o->list = ListCost(pool.price[static_cast<size_t>(r.tier)], r.cards, r.walltime_s);
+  const programme::Redeem claim = ClaimFor(r, pool, ctx.network, ctx.registry, o->list);
+  const auto key = std::tuple(claim.provider, pool.domestic);
+  auto it = cache.terms.find(key);
+  if (it == cache.terms.end()) {
+    it = cache.terms.emplace(key, ctx.book.PrepareSubsidy(claim, ctx.registry, ctx.now, ctx.ledger))
+             .first;
+  }
+  const programme::SubsidyTerms& terms = it->second;
+  o->subsidy = Money{};
+  if (terms.refusal.code == programme::Code::kRelatedParty ||
+      terms.refusal.code == programme::Code::kBlacklisted) {
+    return terms.refusal.message;
+  }
+  if (!terms.refusal.ok()) {
+    o->subsidy_note = terms.refusal.message;
+  } else {
+    programme::SubsidyRequest req = terms.request;
+    req.amount = o->list;
+    Result<programme::SubsidyResult> s = programme::ComputeSubsidy(req);
+    if (s.ok()) {
+      o->subsidy = s->subsidy;
+      for (const programme::ProgrammeShare& share : s->shares) {
+        if (share.amount.fen() == 0) continue;
+        if (!o->subsidy_note.empty()) o->subsidy_note += "; ";
+        o->subsidy_note += "programme " + std::to_string(share.programme.value()) + " pays " +
+                           Yuan(share.amount) + " (bound by " + programme::LimitName(share.bound_by) +
+                           ")";
+      }
+    }
+    if (!terms.notes.empty()) o->subsidy_note += "; left out: " + terms.notes;
+  }
+  o->out_of_pocket = Money::Fen(o->list.fen() - o->subsidy.fen());
+  return std::nullopt;
+}
+
+Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx) {
+  Quote q;
+  TermsCache cache;
+  static const PoolUse kIdle;
+  for (const auto& [id, pool] : ctx.network.pools()) {
+    if (auto why = Filter(pool, r)) {
+      q.excluded.push_back({id, *why});
+      continue;
+    }
+    auto use = ctx.use.find(id);
+    const Timing t = Time(ctx.network, pool, use == ctx.use.end() ? kIdle : use->second, r, ctx.now);
+    if (t.start == 0) {
+      q.excluded.push_back({id, "not enough cards even when its running jobs end"});
+      continue;
+    }
+    const network::Site* site = ctx.network.FindSite(pool.site);
+    Option o{.pool = id,
+             .site = pool.site,
+             .provider = site->provider,
+             .transfer_s = t.transfer_s,
+             .start = t.start,
+             .finish = t.finish,
+             .latency_us = r.near_city ? ctx.network.LatencyUs(site->city, *r.near_city) : 0,
+             .starts_now = t.starts_now};
+    if (auto why = Price(r, pool, ctx, cache, &o)) {
+      q.excluded.push_back({id, "related party or blacklist: " + *why});
+      continue;
+    }
+    if (r.deadline && o.finish > *r.deadline) {
+      q.excluded.push_back({id,
+                            "cannot finish before the deadline: the earliest finish here is in " +
+                                In(o.finish, ctx.now) +
+                                (o.starts_now ? "" : " (no free cards until " + In(o.start, ctx.now) + ")"),
+                            o});
+      continue;
+    }
+    if (r.max_out_of_pocket && o.out_of_pocket > *r.max_out_of_pocket) {
+      q.excluded.push_back({id, "over budget: " + Yuan(o.out_of_pocket) + " out of pocket, the ceiling is " +
+                                    Yuan(*r.max_out_of_pocket),
+                            o});
+      continue;
+    }
+    q.options.push_back(std::move(o));
+  }
+  Rank(q.options, r.objective);
+  return q;
+}
+
+std::string Quote::Explain() const {
+  std::string out;
+  for (const Option& o : options) {
+    out += "pool " + std::to_string(o.pool.value()) + ": list " + Yuan(o.list) + ", subsidy " +
+           Yuan(o.subsidy) + ", out of pocket " + Yuan(o.out_of_pocket) +
+           (o.starts_now ? ", starts now" : ", waits for cards") +
+           (o.subsidy_note.empty() ? "" : " [" + o.subsidy_note + "]") + "\n";
+  }
+  for (const Excluded& e : excluded) {
+    out += "pool " + std::to_string(e.pool.value()) + " left out: " + e.reason + "\n";
+  }
+  return out;
+}
+
+}  // namespace bg::scheduler

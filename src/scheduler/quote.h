@@ -1,0 +1,106 @@
+// Quotes: for one job request, every pool of the network, as a pipeline of
+// small steps (filter -> time -> price -> rank), each a separate function
+// with its own tests:
+//
+//   Filter   accelerator type, memory per card, cards the pool can offer
+//   Time     data transfer (size / bandwidth + latency), expected start from
+//            the pool's running jobs, expected finish; the deadline
+//   Price    list price for the walltime, the subsidy per programme through
+//            the programme engine (provider lists, related parties, caps and
+//            stacking all apply), out of pocket; the cost ceiling
+//   Rank     by the objective
+//
+// Every pool left out carries the reason in words: "why here, why not
+// there" is a feature.
+//
+// Thread-safety: pure functions over a consistent view.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ledger/ledger.h"
+#include "network/network.h"
+#include "programme/book.h"
+#include "programme/registry.h"
+#include "scheduler/job.h"
+
+namespace bg::scheduler {
+
+// What the scheduler knows of a pool's use: cards in use and when the
+// running jobs end.
+struct PoolUse {
+  uint32_t used = 0;
+  std::multiset<std::pair<Timestamp, uint32_t>> ends;  // (end, cards)
+};
+
+struct Option {
+  PoolId pool{};
+  SiteId site{};
+  ProviderId provider{};
+  Money list{};
+  Money subsidy{};
+  Money out_of_pocket{};
+  std::string subsidy_note = {};  // which programmes pay, or why none does
+  uint64_t transfer_s = 0;
+  Timestamp start = 0;   // expected
+  Timestamp finish = 0;  // expected
+  uint32_t latency_us = 0;  // to the request's near_city (kLowestLatency)
+  bool starts_now = false;
+};
+
+struct Excluded {
+  PoolId pool{};
+  std::string reason;
+  // Set when the pool could run the job but a deadline or cost ceiling
+  // excludes it: what it would cost there (explanations).
+  std::optional<Option> would_be = {};
+};
+
+struct Quote {
+  std::vector<Option> options;  // best first
+  std::vector<Excluded> excluded;
+  std::string Explain() const;  // one line per pool
+};
+
+// The world a quote reads.
+struct QuoteContext {
+  const network::Network& network;
+  const std::map<PoolId, PoolUse>& use;
+  const programme::Registry& registry;
+  const programme::Book& book;
+  const ledger::Ledger& ledger;
+  Timestamp now = 0;
+};
+
+// --- The steps ---------------------------------------------------------------
+
+// The reason `pool` cannot run `r` at all, or nothing.
+std::optional<std::string> Filter(const network::Pool& pool, const JobRequest& r);
+
+struct Timing {
+  uint64_t transfer_s = 0;
+  Timestamp start = 0;
+  Timestamp finish = 0;
+  bool starts_now = false;
+};
+// When `r` would start and finish on `pool`: now if enough cards are free,
+// else when enough running jobs have ended.
+Timing Time(const network::Network& network, const network::Pool& pool, const PoolUse& use,
+            const JobRequest& r, Timestamp now);
+
+// The job's claim as the programme engine sees it (the order is the job).
+programme::Redeem ClaimFor(const JobRequest& r, const network::Pool& pool,
+                           const network::Network& network, const programme::Registry& registry,
+                           Money amount);
+
+// Sorts best first for the objective (then by id, for determinism).
+void Rank(std::vector<Option>& options, Objective objective);
+
+// The whole pipeline.
+Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx);
+
+}  // namespace bg::scheduler

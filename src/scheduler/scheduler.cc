@@ -1,0 +1,416 @@
+#include "scheduler/scheduler.h"
+
+#include <algorithm>
+#include <limits>
+#include <tuple>
+
+#include "programme/accounts.h"
+#include "programme/book_util.h"
+#include "programme/rules.h"
+
+namespace bg::scheduler {
+namespace {
+
+JobOutcome Refuse(Code code, std::string message) {
+  return JobOutcome{.code = code, .message = std::move(message)};
+}
+
+std::string JobName(OrderId id) { return "job " + std::to_string(id.value()); }
+
+constexpr uint32_t kMaxCards = 100'000;
+constexpr uint32_t kMaxWalltimeS = 366 * 86'400;
+constexpr uint32_t kMaxDataGb = 10'000'000;  // 10 PB
+constexpr uint32_t kMaxMemoryGb = 4'096;
+
+}  // namespace
+
+// --- Validation -----------------------------------------------------------------
+
+JobOutcome Scheduler::Validate(const SubmitJob& c, const World& w, Timestamp ts) const {
+  const JobRequest& r = c.request;
+  if (r.id.is_zero()) return Refuse(Code::kIdMustNotBeZero, "a job needs an id");
+  if (r.id.value() > programme::kMaxRecordId) {
+    return Refuse(Code::kIdTooLarge, JobName(r.id) + ": job ids must be below 2^54");
+  }
+  if (const Job* old = FindJob(r.id)) {
+    if (old->submitted == c) {
+      return JobOutcome{.code = Code::kExists,
+                        .message = JobName(r.id) + " was submitted already",
+                        .status = old->status};
+    }
+    return Refuse(Code::kExistsWithDifferentBody, JobName(r.id) + " exists with another request");
+  }
+  if (w.registry.FindEnterprise(r.enterprise) == nullptr) {
+    return Refuse(Code::kUnknownEnterprise, "no enterprise " + std::to_string(r.enterprise.value()));
+  }
+  if (r.cards == 0) return Refuse(Code::kCardsMustBePositive, JobName(r.id) + ": cards must be positive");
+  if (r.walltime_s == 0) {
+    return Refuse(Code::kWalltimeMustBePositive, JobName(r.id) + ": walltime must be positive");
+  }
+  if (r.cards > kMaxCards || r.walltime_s > kMaxWalltimeS || r.data_gb > kMaxDataGb ||
+      r.min_memory_gb > kMaxMemoryGb ||
+      (r.max_out_of_pocket && r.max_out_of_pocket->is_negative())) {
+    return Refuse(Code::kAbsurdSize,
+                  JobName(r.id) + ": at most " + std::to_string(kMaxCards) + " cards, " +
+                      std::to_string(kMaxWalltimeS / 86'400) + " days of walltime, " +
+                      std::to_string(kMaxDataGb) + " GB of data, " + std::to_string(kMaxMemoryGb) +
+                      " GB per card, and a cost ceiling that is not negative");
+  }
+  if (!r.accelerator.empty()) {
+    std::set<std::string> known;
+    for (const auto& [id, p] : w.network.pools()) known.insert(p.accelerator);
+    if (known.count(r.accelerator) == 0) {
+      std::string list;
+      for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+      return Refuse(Code::kUnknownAccelerator, JobName(r.id) + ": no pool of the network has " +
+                                                   r.accelerator + " (known: " + list + ")");
+    }
+  }
+  if (!r.data_site.is_zero() && w.network.FindSite(r.data_site) == nullptr) {
+    return Refuse(Code::kUnknownSite, JobName(r.id) + ": no site " + std::to_string(r.data_site.value()));
+  }
+  if (r.objective == Objective::kLowestLatency && !r.near_city) {
+    return Refuse(Code::kUnknownCity, JobName(r.id) + ": lowest latency to which city?");
+  }
+  if (r.near_city && w.registry.FindJurisdiction(*r.near_city) == nullptr) {
+    return Refuse(Code::kUnknownCity, JobName(r.id) + ": no city " + std::to_string(r.near_city->value()));
+  }
+  if (r.deadline && *r.deadline <= ts) {
+    return Refuse(Code::kDeadlineInThePast, JobName(r.id) + ": the deadline has passed");
+  }
+  if (!c.pool.is_zero() && w.network.FindPool(c.pool) == nullptr) {
+    return Refuse(Code::kUnknownPool, "no pool " + std::to_string(c.pool.value()));
+  }
+  return {};
+}
+
+// --- Commands -------------------------------------------------------------------
+
+JobOutcome Scheduler::Apply(const SubmitJob& c, World w, Timestamp ts) {
+  JobOutcome valid = Validate(c, w, ts);
+  if (valid.code != Code::kOk) return valid;
+  Job job{.submitted = c, .submitted_at = ts};
+  if (!c.pool.is_zero()) {
+    // Accepting a quote's option: that pool, now, or a clear no.
+    const Quote q = QuoteFor(c.request, w.network, w.registry, w.book, w.ledger, ts);
+    for (const Excluded& e : q.excluded) {
+      if (e.pool == c.pool) return Refuse(Code::kPoolNotSuitable, "pool " + std::to_string(c.pool.value()) + ": " + e.reason);
+    }
+    for (const Option& o : q.options) {
+      if (o.pool != c.pool) continue;
+      if (!o.starts_now) {
+        return Refuse(Code::kPoolNotSuitable,
+                      "pool " + std::to_string(c.pool.value()) + " has no free cards now");
+      }
+      Place(std::move(job), o, w, ts);
+      return JobOutcome{.status = JobStatus::kRunning};
+    }
+    BG_CHECK(false) << "pool " << c.pool << " neither quoted nor excluded";
+  }
+  if (std::optional<Option> where = Choose(job, c.policy, w, ts)) {
+    Place(std::move(job), *where, w, ts);
+    return JobOutcome{.status = JobStatus::kRunning};
+  }
+  const OrderId id = c.request.id;
+  PutJob(std::move(job));
+  queue_.insert(id);
+  undo_.Record([this, id] { queue_.erase(id); });
+  return JobOutcome{.status = JobStatus::kQueued};
+}
+
+JobOutcome Scheduler::Apply(const Schedule& c, World w, Timestamp ts) {
+  const uint32_t max = std::min(c.max_jobs, kMaxPlacementsPerPass);
+  uint32_t placed = 0;
+  for (OrderId id : QueueOrder(c.policy, w)) {
+    if (placed == max) break;
+    const Job& job = jobs_.at(id);
+    if (std::optional<Option> where = Choose(job, c.policy, w, ts + placed * kPlacementEvents)) {
+      Place(job, *where, w, ts + placed * kPlacementEvents);
+      ++placed;
+    }
+  }
+  return JobOutcome{.placed = placed};
+}
+
+JobOutcome Scheduler::Apply(const FinishJob& c, World w, Timestamp ts) {
+  const Job* found = FindJob(c.id);
+  if (found == nullptr) return Refuse(Code::kUnknownJob, "no " + JobName(c.id));
+  if (found->status != JobStatus::kRunning) {
+    return Refuse(found->status == JobStatus::kQueued ? Code::kNotRunning : Code::kAlreadyEnded,
+                  JobName(c.id) + " is " + JobStatusName(found->status));
+  }
+  Job job = *found;
+  Release(job, /*capture=*/true, w, ts);
+  job.status = JobStatus::kDone;
+  job.finished_at = ts;
+  PutJob(std::move(job));
+  return JobOutcome{.status = JobStatus::kDone};
+}
+
+JobOutcome Scheduler::Apply(const CancelJob& c, World w, Timestamp ts) {
+  const Job* found = FindJob(c.id);
+  if (found == nullptr) return Refuse(Code::kUnknownJob, "no " + JobName(c.id));
+  if (found->status == JobStatus::kDone || found->status == JobStatus::kCancelled) {
+    return Refuse(Code::kAlreadyEnded, JobName(c.id) + " is " + JobStatusName(found->status));
+  }
+  Job job = *found;
+  if (job.status == JobStatus::kQueued) {
+    queue_.erase(c.id);
+    undo_.Record([this, id = c.id] { queue_.insert(id); });
+  } else {
+    Release(job, /*capture=*/false, w, ts);
+  }
+  job.status = JobStatus::kCancelled;
+  job.finished_at = ts;
+  job.note = c.reason;
+  PutJob(std::move(job));
+  return JobOutcome{.status = JobStatus::kCancelled};
+}
+
+// --- Choosing -------------------------------------------------------------------
+
+Quote Scheduler::QuoteFor(const JobRequest& r, const network::Network& network,
+                          const programme::Registry& registry, const programme::Book& book,
+                          const ledger::Ledger& ledger, Timestamp now) const {
+  return BuildQuote(r, QuoteContext{network, use_, registry, book, ledger, now});
+}
+
+std::optional<Option> Scheduler::Choose(const Job& job, Policy policy, const World& w,
+                                        Timestamp ts) const {
+  const JobRequest& r = job.submitted.request;
+  const Quote q = QuoteFor(r, w.network, w.registry, w.book, w.ledger, ts);
+  if (policy == Policy::kVoucherAware) {
+    // The best option that can start now; if none can meet the deadline even
+    // by waiting, the earliest finish that can start now.
+    for (const Option& o : q.options) {
+      if (o.starts_now) return o;
+    }
+    if (!q.options.empty()) return std::nullopt;  // a better pool frees up in time: wait
+    const Option* late = nullptr;
+    for (const Excluded& e : q.excluded) {
+      if (e.would_be && e.would_be->starts_now && r.deadline && e.would_be->finish > *r.deadline &&
+          (!r.max_out_of_pocket || e.would_be->out_of_pocket <= *r.max_out_of_pocket) &&
+          (late == nullptr || e.would_be->finish < late->finish)) {
+        late = &*e.would_be;
+      }
+    }
+    return late != nullptr ? std::optional<Option>(*late) : std::nullopt;
+  }
+  // The baselines see every pool that can start now, deadline and ceiling aside.
+  std::vector<Option> now;
+  for (const Option& o : q.options) {
+    if (o.starts_now) now.push_back(o);
+  }
+  for (const Excluded& e : q.excluded) {
+    if (e.would_be && e.would_be->starts_now) now.push_back(*e.would_be);
+  }
+  if (now.empty()) return std::nullopt;
+  auto better = [policy](const Option& a, const Option& b) {
+    if (policy == Policy::kCheapestList && a.list != b.list) return a.list < b.list;
+    return a.pool < b.pool;
+  };
+  return *std::min_element(now.begin(), now.end(), better);
+}
+
+std::vector<OrderId> Scheduler::QueueOrder(Policy policy, const World& w) const {
+  using Key = std::tuple<Timestamp, int64_t, uint64_t, Timestamp, uint64_t>;
+  std::vector<std::pair<Key, OrderId>> keyed;
+  keyed.reserve(queue_.size());
+  bool any_sme_first = false;
+  for (const auto& [id, p] : w.registry.programmes()) any_sme_first = any_sme_first || p.sme_first;
+  for (OrderId id : queue_) {
+    const Job& job = jobs_.at(id);
+    const JobRequest& r = job.submitted.request;
+    Key key{0, 0, 0, job.submitted_at, id.value()};
+    if (policy == Policy::kVoucherAware) {
+      const Timestamp latest_start =
+          r.deadline ? *r.deadline - std::min<Timestamp>(*r.deadline, r.walltime_s * kNanosPerSecond)
+                     : std::numeric_limits<Timestamp>::max();
+      const programme::Enterprise* e = w.registry.FindEnterprise(r.enterprise);
+      const int64_t weight =
+          any_sme_first && e != nullptr && (e->applicant.flags & programme::kSme) != 0 ? 2 : 1;
+      auto share = shares_.find(r.enterprise);
+      const Share s = share == shares_.end() ? Share{} : share->second;
+      key = Key{latest_start, s.money_fen / weight, s.card_seconds / static_cast<uint64_t>(weight),
+                job.submitted_at, id.value()};
+    }
+    keyed.emplace_back(key, id);
+  }
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<OrderId> order;
+  order.reserve(keyed.size());
+  for (const auto& [key, id] : keyed) order.push_back(id);
+  return order;
+}
+
+// --- Placing and releasing --------------------------------------------------------
+
+void Scheduler::Place(Job job, const Option& where, World& w, Timestamp ts) {
+  const JobRequest& r = job.submitted.request;
+  const network::Pool& pool = *w.network.FindPool(where.pool);
+  const programme::Redeem claim = ClaimFor(r, pool, w.network, w.registry, where.list);
+  if (where.subsidy.fen() > 0) {
+    const programme::Outcome out = w.book.Apply(claim, w.registry, ts, w.ledger);
+    BG_CHECK(out.code == programme::Code::kOk && out.subsidy->subsidy == where.subsidy)
+        << JobName(r.id) << ": the claim disagrees with its quote: " << out.message;
+    job.claim = claim.id;
+  }
+  if (where.out_of_pocket.fen() > 0) {
+    const AccountId wallet = programme::WalletAccount(r.enterprise);
+    const AccountId owed = programme::ProviderReceivableAccount(where.provider);
+    Timestamp at = ts + programme::kMaxClaimHolds;
+    if (w.ledger.FindAccount(wallet) == nullptr) {
+      programme::book::MustOpenAccount(w.ledger, wallet, claim.currency_ledger,
+                                       programme::AccountKind::kWallet, r.enterprise.value(), 0, at);
+    }
+    if (w.ledger.FindAccount(owed) == nullptr) {
+      programme::book::MustOpenAccount(w.ledger, owed, claim.currency_ledger,
+                                       programme::AccountKind::kProviderReceivable,
+                                       where.provider.value(), 0, at + 1);
+    }
+    job.copay_hold = w.book.NextTransferId();
+    programme::book::MustTransfer(
+        w.ledger,
+        {programme::book::Move(job.copay_hold, wallet, owed, where.out_of_pocket,
+                               claim.currency_ledger, programme::MoneyCode::kCoPay, r.id.value(),
+                               ledger::kPending)},
+        at + 2);
+  }
+  job.status = JobStatus::kRunning;
+  job.pool = where.pool;
+  job.placed_at = ts;
+  job.start_at = ts + where.transfer_s * kNanosPerSecond;
+  job.end_at = job.start_at + uint64_t{r.walltime_s} * kNanosPerSecond;
+  job.list_cost = where.list;
+  job.subsidy = where.subsidy;
+  job.out_of_pocket = where.out_of_pocket;
+  AddUse(where.pool, job.end_at, r.cards, true);
+  Share s = shares_.count(r.enterprise) != 0 ? shares_.at(r.enterprise) : Share{};
+  s.money_fen += where.list.fen();
+  s.card_seconds += uint64_t{r.cards} * r.walltime_s;
+  undo_.Put(shares_, r.enterprise, s);
+  if (queue_.erase(r.id) != 0) undo_.Record([this, id = r.id] { queue_.insert(id); });
+  PutJob(std::move(job));
+}
+
+void Scheduler::Release(Job& job, bool capture, World& w, Timestamp ts) {
+  if (!job.claim.is_zero()) {
+    const programme::Outcome out =
+        w.book.Apply(programme::SettleClaim{.id = job.claim, .capture = capture}, w.registry, ts, w.ledger);
+    BG_CHECK(out.code == programme::Code::kOk) << JobName(job.submitted.request.id) << ": " << out.message;
+  }
+  if (!job.copay_hold.is_zero()) {
+    programme::book::MustTransfer(
+        w.ledger,
+        {programme::book::Resolve(w.book.NextTransferId(), job.copay_hold, capture,
+                                  job.submitted.request.id.value())},
+        ts + kSettleEvents - 1);
+  }
+  AddUse(job.pool, job.end_at, job.submitted.request.cards, false);
+}
+
+void Scheduler::AddUse(PoolId pool, Timestamp end, uint32_t cards, bool add) {
+  auto apply = [this, pool, end, cards](bool on) {
+    PoolUse& u = use_[pool];
+    if (on) {
+      u.used += cards;
+      u.ends.insert({end, cards});
+    } else {
+      u.used -= cards;
+      u.ends.erase(u.ends.find({end, cards}));
+    }
+  };
+  apply(add);
+  undo_.Record([apply, add] { apply(!add); });
+}
+
+void Scheduler::PutJob(Job job) {
+  const OrderId id = job.submitted.request.id;
+  undo_.Put(jobs_, id, std::move(job));
+}
+
+const Job* Scheduler::FindJob(OrderId id) const {
+  auto it = jobs_.find(id);
+  return it == jobs_.end() ? nullptr : &it->second;
+}
+
+// --- Explanations -----------------------------------------------------------------
+
+std::string Scheduler::Explain(OrderId id, const network::Network& network,
+                               const programme::Registry& registry, const programme::Book& book,
+                               const ledger::Ledger& ledger, Timestamp now) const {
+  const Job* job = FindJob(id);
+  if (job == nullptr) return "no " + JobName(id);
+  if (job->status != JobStatus::kQueued) {
+    return JobName(id) + " is " + JobStatusName(job->status) +
+           (job->pool.is_zero() ? "" : " on pool " + std::to_string(job->pool.value())) +
+           ": list " + job->list_cost.ToYuanString() + ", subsidy " + job->subsidy.ToYuanString() +
+           ", out of pocket " + job->out_of_pocket.ToYuanString();
+  }
+  const Quote q = QuoteFor(job->submitted.request, network, registry, book, ledger, now);
+  std::string out = JobName(id) + " waits: ";
+  bool any_now = false;
+  for (const Option& o : q.options) any_now = any_now || o.starts_now;
+  out += q.options.empty() ? "no pool can run it under its deadline and cost ceiling\n"
+         : any_now         ? "it is next in line; the next pass places it\n"
+                           : "every pool that suits it is full; the best frees up first\n";
+  out += q.Explain();
+  for (const Excluded& e : q.excluded) {
+    if (e.would_be && e.would_be->starts_now) {
+      out += "to run now on pool " + std::to_string(e.pool.value()) + " would cost " +
+             e.would_be->out_of_pocket.ToYuanString() + " out of pocket (" + e.reason + ")\n";
+    }
+  }
+  return out;
+}
+
+// --- Encoding ---------------------------------------------------------------------
+
+void Scheduler::Encode(Writer& w) const {
+  w.U32(static_cast<uint32_t>(jobs_.size()));
+  for (const auto& [id, job] : jobs_) EncodeJob(w, job);
+  w.U32(static_cast<uint32_t>(queue_.size()));
+  for (OrderId id : queue_) w.U64(id.value());
+  w.U32(static_cast<uint32_t>(shares_.size()));
+  for (const auto& [id, s] : shares_) {
+    w.U64(id.value());
+    w.I64(s.money_fen);
+    w.U64(s.card_seconds);
+  }
+}
+
+bool Scheduler::Decode(Reader& r, Scheduler* out) {
+  Scheduler s;
+  uint32_t n = 0;
+  if (!r.U32(&n) || n > r.remaining()) return false;
+  for (uint32_t i = 0; i < n; ++i) {
+    Job job;
+    if (!DecodeJob(r, &job) || !s.jobs_.emplace(job.submitted.request.id, job).second) return false;
+  }
+  if (!r.U32(&n) || n > r.remaining()) return false;
+  for (uint32_t i = 0; i < n; ++i) {
+    uint64_t id = 0;
+    if (!r.U64(&id) || s.jobs_.count(OrderId(id)) == 0) return false;
+    s.queue_.insert(OrderId(id));
+  }
+  if (!r.U32(&n) || n > r.remaining()) return false;
+  for (uint32_t i = 0; i < n; ++i) {
+    uint64_t id = 0;
+    Share share;
+    if (!r.U64(&id) || !r.I64(&share.money_fen) || !r.U64(&share.card_seconds)) return false;
+    s.shares_.emplace(EnterpriseId(id), share);
+  }
+  for (const auto& [id, job] : s.jobs_) {
+    if (job.status != JobStatus::kRunning) continue;
+    PoolUse& u = s.use_[job.pool];
+    u.used += job.submitted.request.cards;
+    u.ends.insert({job.end_at, job.submitted.request.cards});
+  }
+  out->jobs_ = std::move(s.jobs_);
+  out->queue_ = std::move(s.queue_);
+  out->use_ = std::move(s.use_);
+  out->shares_ = std::move(s.shares_);
+  return true;
+}
+
+}  // namespace bg::scheduler

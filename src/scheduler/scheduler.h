@@ -1,0 +1,98 @@
+// Scheduler: the network queue and placement. A job is placed by one
+// command that, all or nothing, makes the subsidy claim through the
+// programme book (holds on the vouchers drawn), holds the co-pay on the
+// enterprise's wallet for the provider, reserves the cards in the pool and
+// starts the job's clock; with no capacity it waits in the queue, and each
+// Schedule pass places queued jobs in priority order:
+//
+//   1. urgency: jobs whose deadline is near come first (earliest latest-start);
+//   2. fair share: the enterprise that has received least — money first
+//      (list cost of its jobs), then card-hours — divided by its weight
+//      (2 for an SME where a programme it holds says `sme_first`, else 1);
+//   3. submission order.
+//
+// A queued job is quoted afresh in every pass, so it overflows to the
+// next-best pool (cheaper or closer first, by its objective) as capacity
+// appears, and is never bound to the pool that was best when it arrived.
+//
+// Thread-safety: none; the engine's writer owns it.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "common/undo_log.h"
+#include "ledger/ledger.h"
+#include "network/network.h"
+#include "programme/book.h"
+#include "programme/registry.h"
+#include "scheduler/job.h"
+#include "scheduler/quote.h"
+
+namespace bg::scheduler {
+
+struct World {
+  const network::Network& network;
+  const programme::Registry& registry;
+  programme::Book& book;
+  ledger::Ledger& ledger;
+};
+
+// What an enterprise has received so far (fair share).
+struct Share {
+  int64_t money_fen = 0;        // list cost of its placed jobs
+  uint64_t card_seconds = 0;
+  friend bool operator==(const Share&, const Share&) = default;
+};
+
+class Scheduler {
+ public:
+  JobOutcome Apply(const SubmitJob& c, World w, Timestamp ts);
+  JobOutcome Apply(const Schedule& c, World w, Timestamp ts);
+  JobOutcome Apply(const FinishJob& c, World w, Timestamp ts);
+  JobOutcome Apply(const CancelJob& c, World w, Timestamp ts);
+
+  // A quote for `r` now (the same pipeline placement uses).
+  Quote QuoteFor(const JobRequest& r, const network::Network& network,
+                 const programme::Registry& registry, const programme::Book& book,
+                 const ledger::Ledger& ledger, Timestamp now) const;
+  // Why a queued job waits, and what it would cost to run now elsewhere.
+  std::string Explain(OrderId id, const network::Network& network,
+                      const programme::Registry& registry, const programme::Book& book,
+                      const ledger::Ledger& ledger, Timestamp now) const;
+
+  const Job* FindJob(OrderId id) const;
+  const std::map<OrderId, Job>& jobs() const { return jobs_; }
+  const std::map<PoolId, PoolUse>& use() const { return use_; }
+  const std::set<OrderId>& queue() const { return queue_; }
+  const std::map<EnterpriseId, Share>& shares() const { return shares_; }
+
+  void BeginBatch() { undo_.BeginBatch(); }
+  void CommitBatch() { undo_.CommitBatch(); }
+  void RollbackBatch() { undo_.RollbackBatch(); }
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, Scheduler* out);
+  bool operator==(const Scheduler& o) const {
+    return jobs_ == o.jobs_ && queue_ == o.queue_ && shares_ == o.shares_;
+  }
+
+ private:
+  JobOutcome Validate(const SubmitJob& c, const World& w, Timestamp ts) const;
+  // Chooses where `job` goes now under `policy`, or nothing (it waits).
+  std::optional<Option> Choose(const Job& job, Policy policy, const World& w, Timestamp ts) const;
+  void Place(Job job, const Option& where, World& w, Timestamp ts);
+  void Release(Job& job, bool capture, World& w, Timestamp ts);
+  std::vector<OrderId> QueueOrder(Policy policy, const World& w) const;
+  void PutJob(Job job);
+  void AddUse(PoolId pool, Timestamp end, uint32_t cards, bool add);
+
+  std::map<OrderId, Job> jobs_;
+  std::set<OrderId> queue_;
+  std::map<PoolId, PoolUse> use_;  // derived from running jobs; rebuilt on decode
+  std::map<EnterpriseId, Share> shares_;
+  UndoLog undo_;
+};
+
+}  // namespace bg::scheduler

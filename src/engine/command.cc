@@ -24,7 +24,62 @@ enum class Tag : uint8_t {
   kRevokeVoucher = 13,
   kClawback = 14,
   kSetBlacklist = 15,
+  kRegisterSite = 16,
+  kRegisterPool = 17,
+  kSetLink = 18,
+  kSetPoolOffered = 19,
+  kSubmitJob = 20,
+  kSchedule = 21,
+  kFinishJob = 22,
+  kCancelJob = 23,
 };
+
+void EncodeOffered(Writer& w, const SetPoolOffered& c) {
+  w.U64(c.pool.value());
+  w.U32(c.cards);
+}
+bool DecodeOffered(Reader& r, SetPoolOffered* c) {
+  uint64_t id = 0;
+  if (!r.U64(&id) || !r.U32(&c->cards)) return false;
+  c->pool = PoolId(id);
+  return true;
+}
+void EncodeSchedule(Writer& w, const Schedule& c) {
+  w.U8(static_cast<uint8_t>(c.policy));
+  w.U32(c.max_jobs);
+}
+bool DecodeSchedule(Reader& r, Schedule* c) {
+  uint8_t policy = 0;
+  if (!r.U8(&policy) || policy > static_cast<uint8_t>(scheduler::Policy::kCheapestList) ||
+      !r.U32(&c->max_jobs)) {
+    return false;
+  }
+  c->policy = static_cast<scheduler::Policy>(policy);
+  return true;
+}
+void EncodeFinish(Writer& w, const FinishJob& c) { w.U64(c.id.value()); }
+bool DecodeFinish(Reader& r, FinishJob* c) {
+  uint64_t id = 0;
+  if (!r.U64(&id)) return false;
+  c->id = OrderId(id);
+  return true;
+}
+void EncodeCancel(Writer& w, const CancelJob& c) {
+  w.U64(c.id.value());
+  w.Str(c.reason);
+}
+bool DecodeCancel(Reader& r, CancelJob* c) {
+  uint64_t id = 0;
+  if (!r.U64(&id) || !r.Str(&c->reason)) return false;
+  c->id = OrderId(id);
+  return true;
+}
+void EncodeSiteCmd(Writer& w, const RegisterSite& c) { network::EncodeSite(w, c.site); }
+bool DecodeSiteCmd(Reader& r, RegisterSite* c) { return network::DecodeSite(r, &c->site); }
+void EncodePoolCmd(Writer& w, const RegisterPool& c) { network::EncodePool(w, c.pool); }
+bool DecodePoolCmd(Reader& r, RegisterPool* c) { return network::DecodePool(r, &c->pool); }
+void EncodeLinkCmd(Writer& w, const SetLink& c) { network::EncodeLink(w, c.link); }
+bool DecodeLinkCmd(Reader& r, SetLink* c) { return network::DecodeLink(r, &c->link); }
 
 // A command whose body is written by one programme encoder.
 template <typename Body>
@@ -71,6 +126,14 @@ size_t EventCount(const CommandBody& body) {
   if (std::holds_alternative<Redeem>(body)) return programme::kRedeemEvents;
   if (std::holds_alternative<SettleClaim>(body)) return programme::kSettleEvents;
   if (std::holds_alternative<Clawback>(body)) return programme::kClawbackEvents;
+  if (std::holds_alternative<SubmitJob>(body)) return scheduler::kPlacementEvents;
+  if (const auto* c = std::get_if<Schedule>(&body)) {
+    return scheduler::kPlacementEvents *
+           std::clamp<size_t>(c->max_jobs, 1, scheduler::kMaxPlacementsPerPass);
+  }
+  if (std::holds_alternative<FinishJob>(body) || std::holds_alternative<CancelJob>(body)) {
+    return scheduler::kSettleEvents;
+  }
   if (const auto* c = std::get_if<ExpireVouchers>(&body)) {
     return std::clamp<size_t>(c->limit, 1, programme::kMaxExpirePerCommand);
   }
@@ -110,7 +173,15 @@ void EncodeCommand(Writer& w, const Command& command) {
              EncodeBook(w, command.body, Tag::kExpireVouchers, programme::EncodeExpireVouchers) ||
              EncodeBook(w, command.body, Tag::kRevokeVoucher, programme::EncodeRevokeVoucher) ||
              EncodeBook(w, command.body, Tag::kClawback, programme::EncodeClawback) ||
-             EncodeBook(w, command.body, Tag::kSetBlacklist, programme::EncodeSetBlacklist)) {
+             EncodeBook(w, command.body, Tag::kSetBlacklist, programme::EncodeSetBlacklist) ||
+             EncodeBook(w, command.body, Tag::kRegisterSite, EncodeSiteCmd) ||
+             EncodeBook(w, command.body, Tag::kRegisterPool, EncodePoolCmd) ||
+             EncodeBook(w, command.body, Tag::kSetLink, EncodeLinkCmd) ||
+             EncodeBook(w, command.body, Tag::kSetPoolOffered, EncodeOffered) ||
+             EncodeBook(w, command.body, Tag::kSubmitJob, scheduler::EncodeSubmitJob) ||
+             EncodeBook(w, command.body, Tag::kSchedule, EncodeSchedule) ||
+             EncodeBook(w, command.body, Tag::kFinishJob, EncodeFinish) ||
+             EncodeBook(w, command.body, Tag::kCancelJob, EncodeCancel)) {
     // written by EncodeBook
   } else {
     w.U8(static_cast<uint8_t>(Tag::kTick));
@@ -170,6 +241,22 @@ bool DecodeCommand(Reader& r, Command* command) {
       return DecodeBook(r, command, programme::DecodeClawback);
     case Tag::kSetBlacklist:
       return DecodeBook(r, command, programme::DecodeSetBlacklist);
+    case Tag::kRegisterSite:
+      return DecodeBook(r, command, DecodeSiteCmd);
+    case Tag::kRegisterPool:
+      return DecodeBook(r, command, DecodePoolCmd);
+    case Tag::kSetLink:
+      return DecodeBook(r, command, DecodeLinkCmd);
+    case Tag::kSetPoolOffered:
+      return DecodeBook(r, command, DecodeOffered);
+    case Tag::kSubmitJob:
+      return DecodeBook(r, command, scheduler::DecodeSubmitJob);
+    case Tag::kSchedule:
+      return DecodeBook(r, command, DecodeSchedule);
+    case Tag::kFinishJob:
+      return DecodeBook(r, command, DecodeFinish);
+    case Tag::kCancelJob:
+      return DecodeBook(r, command, DecodeCancel);
   }
   return false;
 }

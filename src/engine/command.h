@@ -11,10 +11,12 @@
 
 #include "common/clock.h"
 #include "ledger/ledger.h"
+#include "network/network.h"
 #include "programme/book.h"
 #include "programme/participants.h"
 #include "programme/registry.h"
 #include "programme/rules.h"
+#include "scheduler/job.h"
 
 namespace bg {
 class Writer;
@@ -60,10 +62,37 @@ using programme::RevokeVoucher;
 using programme::SetBlacklist;
 using programme::SettleClaim;
 
+// The compute network (network/network.h).
+struct RegisterSite {
+  network::Site site;
+  friend bool operator==(const RegisterSite&, const RegisterSite&) = default;
+};
+struct RegisterPool {
+  network::Pool pool;
+  friend bool operator==(const RegisterPool&, const RegisterPool&) = default;
+};
+struct SetLink {
+  network::Link link;
+  friend bool operator==(const SetLink&, const SetLink&) = default;
+};
+// A provider changes the cards it offers to the network.
+struct SetPoolOffered {
+  PoolId pool{};
+  uint32_t cards = 0;
+  friend bool operator==(const SetPoolOffered&, const SetPoolOffered&) = default;
+};
+
+// Jobs (scheduler/job.h).
+using scheduler::CancelJob;
+using scheduler::FinishJob;
+using scheduler::Schedule;
+using scheduler::SubmitJob;
+
 using CommandBody =
     std::variant<CreateAccounts, CreateTransfers, Tick, RegisterJurisdiction, RegisterEnterprise,
                  RegisterProvider, CreateProgramme, FileApplication, ReviewApplication, Redeem,
-                 SettleClaim, ExpireVouchers, RevokeVoucher, Clawback, SetBlacklist>;
+                 SettleClaim, ExpireVouchers, RevokeVoucher, Clawback, SetBlacklist, RegisterSite,
+                 RegisterPool, SetLink, SetPoolOffered, SubmitJob, Schedule, FinishJob, CancelJob>;
 
 struct Command {
   Timestamp ts = 0;  // stamped by the writer; events inside take ts, ts+1, ...
@@ -85,8 +114,12 @@ struct RegistryResult {
   std::string message = {};  // for a refusal: the record and the rule it broke
 };
 
-using CommandResult =
-    std::variant<AccountResults, TransferResults, TickResult, RegistryResult, programme::Outcome>;
+struct NetworkResult {
+  network::NetworkResult result = network::NetworkResult::kOk;
+};
+
+using CommandResult = std::variant<AccountResults, TransferResults, TickResult, RegistryResult,
+                                   programme::Outcome, NetworkResult, scheduler::JobOutcome>;
 
 // How many logical timestamps the command uses (at least 1).
 size_t EventCount(const CommandBody& body);

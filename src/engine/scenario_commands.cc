@@ -41,7 +41,22 @@ std::vector<CommandBody> ScenarioCommands(const programme::Scenario& scenario) {
   for (const auto& e : scenario.enterprises) commands.emplace_back(RegisterEnterprise{e});
   for (const auto& p : scenario.providers) commands.emplace_back(RegisterProvider{p});
   for (const auto& p : scenario.programmes) commands.emplace_back(CreateProgramme{p});
+  for (const auto& s : scenario.sites) commands.emplace_back(RegisterSite{s});
+  for (const auto& l : scenario.links) commands.emplace_back(SetLink{l});
+  for (const auto& p : scenario.pools) commands.emplace_back(RegisterPool{p});
   return commands;
+}
+
+std::optional<std::string> ScenarioRefusal(const CommandResult& result) {
+  if (const auto* r = std::get_if<RegistryResult>(&result)) {
+    if (r->result == programme::RegistryResult::kOk) return std::nullopt;
+    return r->message;
+  }
+  if (const auto* n = std::get_if<NetworkResult>(&result)) {
+    if (n->result == network::NetworkResult::kOk) return std::nullopt;
+    return network::NetworkResultName(n->result);
+  }
+  return "not a scenario record";
 }
 
 }  // namespace bg::engine

@@ -23,7 +23,58 @@ CommandResult State::Apply(const Command& command) {
       std::holds_alternative<CreateProgramme>(command.body)) {
     return ApplyRegistry(command);
   }
+  if (std::holds_alternative<RegisterSite>(command.body) ||
+      std::holds_alternative<RegisterPool>(command.body) ||
+      std::holds_alternative<SetLink>(command.body) ||
+      std::holds_alternative<SetPoolOffered>(command.body)) {
+    return ApplyNetwork(command);
+  }
+  if (std::holds_alternative<SubmitJob>(command.body) ||
+      std::holds_alternative<Schedule>(command.body) ||
+      std::holds_alternative<FinishJob>(command.body) ||
+      std::holds_alternative<CancelJob>(command.body)) {
+    return ApplyJobs(command);
+  }
   return ApplyBook(command);
+}
+
+CommandResult State::ApplyNetwork(const Command& command) {
+  if (const auto* c = std::get_if<RegisterSite>(&command.body)) {
+    // A site belongs to a registered provider in a registered city.
+    if (registry_.FindJurisdiction(c->site.city) == nullptr ||
+        registry_.FindProvider(c->site.provider) == nullptr) {
+      return NetworkResult{network::NetworkResult::kUnknownSite};
+    }
+    return NetworkResult{network_.AddSite(c->site)};
+  }
+  if (const auto* c = std::get_if<RegisterPool>(&command.body)) {
+    return NetworkResult{network_.AddPool(c->pool)};
+  }
+  if (const auto* c = std::get_if<SetLink>(&command.body)) {
+    if (registry_.FindJurisdiction(c->link.a) == nullptr ||
+        registry_.FindJurisdiction(c->link.b) == nullptr) {
+      return NetworkResult{network::NetworkResult::kUnknownSite};
+    }
+    return NetworkResult{network_.SetLink(c->link)};
+  }
+  const auto& c = std::get<SetPoolOffered>(command.body);
+  return NetworkResult{network_.SetOffered(c.pool, c.cards)};
+}
+
+CommandResult State::ApplyJobs(const Command& command) {
+  scheduler::World w{network_, registry_, book_, ledger_};
+  return std::visit(
+      [&](const auto& c) -> CommandResult {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, SubmitJob> || std::is_same_v<T, Schedule> ||
+                      std::is_same_v<T, FinishJob> || std::is_same_v<T, CancelJob>) {
+          return scheduler_.Apply(c, w, command.ts);
+        } else {
+          BG_CHECK(false) << "ApplyJobs given a command the scheduler does not apply";
+          return TickResult{};
+        }
+      },
+      command.body);
 }
 
 CommandResult State::ApplyBook(const Command& command) {
@@ -106,12 +157,16 @@ CommandResult State::ApplyRegistry(const Command& command) {
 void State::BeginBatch() {
   ledger_.BeginBatch();
   book_.BeginBatch();
+  network_.BeginBatch();
+  scheduler_.BeginBatch();
   batch_marks_.push_back(added_.size());
 }
 
 void State::CommitBatch() {
   ledger_.CommitBatch();
   book_.CommitBatch();
+  network_.CommitBatch();
+  scheduler_.CommitBatch();
   if (batch_marks_.size() == 1) {
     added_.clear();
   } else {
@@ -125,6 +180,8 @@ void State::CommitBatch() {
 void State::RollbackBatch() {
   ledger_.RollbackBatch();
   book_.RollbackBatch();
+  network_.RollbackBatch();
+  scheduler_.RollbackBatch();
   for (auto it = added_.rbegin(); it != added_.rend(); ++it) {
     registry_.RemoveForRollback(it->kind, it->id);
   }
@@ -142,6 +199,8 @@ void State::Encode(std::vector<uint8_t>* out) const {
   for (size_t i = 0; i < 8; ++i) (*out)[at + i] = static_cast<uint8_t>(ledger_bytes >> (8 * i));
   registry_.Encode(w);
   book_.Encode(w);
+  network_.Encode(w);
+  scheduler_.Encode(w);
 }
 
 bool State::Decode(std::span<const uint8_t> in, State* out) {
@@ -151,7 +210,9 @@ bool State::Decode(std::span<const uint8_t> in, State* out) {
   if (!ledger::Ledger::Decode(in.subspan(8, ledger_bytes), &out->ledger_)) return false;
   Reader rest(in.subspan(8 + ledger_bytes));
   return programme::Registry::Decode(rest, &out->registry_) &&
-         programme::Book::Decode(rest, &out->book_) && rest.done();
+         programme::Book::Decode(rest, &out->book_) &&
+         network::Network::Decode(rest, &out->network_) &&
+         scheduler::Scheduler::Decode(rest, &out->scheduler_) && rest.done();
 }
 
 Hash256 State::Hash() const {

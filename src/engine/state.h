@@ -15,7 +15,9 @@
 #include "common/hash.h"
 #include "engine/command.h"
 #include "ledger/ledger.h"
+#include "network/network.h"
 #include "programme/registry.h"
+#include "scheduler/scheduler.h"
 
 namespace bg::engine {
 
@@ -27,6 +29,8 @@ class State {
   ledger::Ledger& mutable_ledger() { return ledger_; }
   const programme::Registry& registry() const { return registry_; }
   const programme::Book& book() const { return book_; }
+  const network::Network& network() const { return network_; }
+  const scheduler::Scheduler& scheduler() const { return scheduler_; }
 
   // Batches over the whole state (ledger::Ledger's semantics: several may be
   // open; Commit forgets the oldest's undo records; Rollback undoes all).
@@ -46,10 +50,14 @@ class State {
   };
   CommandResult ApplyRegistry(const Command& command);
   CommandResult ApplyBook(const Command& command);
+  CommandResult ApplyNetwork(const Command& command);
+  CommandResult ApplyJobs(const Command& command);
 
   ledger::Ledger ledger_;
   programme::Registry registry_;
   programme::Book book_;
+  network::Network network_;
+  scheduler::Scheduler scheduler_;
   // Registrations made by open batches, oldest first, and where each open
   // batch's start in that list; empty outside batches (replay).
   std::vector<Added> added_;

@@ -124,7 +124,8 @@ uint64_t Network::TransferSeconds(SiteId from, SiteId to, uint64_t gigabytes) co
   const uint64_t megabits = gigabytes * 8'000;
   const uint64_t bandwidth = BandwidthMbps(a->city, b->city);
   // Rounded up to the second; the latency adds a round trip per transfer.
-  return (megabits + bandwidth - 1) / bandwidth + (LatencyUs(a->city, b->city) + 999'999) / 1'000'000;
+  return (megabits + bandwidth - 1) / bandwidth +
+         (LatencyUs(a->city, b->city) + 999'999) / 1'000'000;
 }
 
 // --- Wire forms ---------------------------------------------------------------

@@ -49,7 +49,7 @@ struct Pool {
   bool domestic = false;         // a domestic accelerator (Ascend 910B): some ratios differ
   uint32_t memory_gb = 0;        // per card
   uint32_t cards_total = 0;
-  uint32_t cards_offered = 0;  // to the network; providers update it
+  uint32_t cards_offered = 0;         // to the network; providers update it
   std::array<Money, kTiers> price{};  // per card-hour
   friend bool operator==(const Pool&, const Pool&) = default;
 };

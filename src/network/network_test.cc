@@ -55,8 +55,9 @@ TEST(NetworkTest, LatencyAndTransferTime) {
   Network n;
   ASSERT_EQ(n.AddSite({.id = SiteId(1), .city = kShaoguan}), NetworkResult::kOk);
   ASSERT_EQ(n.AddSite({.id = SiteId(2), .city = kGuangzhou}), NetworkResult::kOk);
-  ASSERT_EQ(n.SetLink({.a = kGuangzhou, .b = kShaoguan, .latency_us = 1'300, .bandwidth_mbps = 400'000}),
-            NetworkResult::kOk);
+  ASSERT_EQ(
+      n.SetLink({.a = kGuangzhou, .b = kShaoguan, .latency_us = 1'300, .bandwidth_mbps = 400'000}),
+      NetworkResult::kOk);
   EXPECT_EQ(n.LatencyUs(kShaoguan, kGuangzhou), 1'300u);
   EXPECT_EQ(n.LatencyUs(kShenzhen, kShaoguan), kDefaultLatencyUs);
   EXPECT_EQ(n.LatencyUs(kShenzhen, kShenzhen), kSameCityLatencyUs);

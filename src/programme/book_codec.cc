@@ -1,8 +1,8 @@
 // The book's canonical encoding, part of the engine's snapshots and state
 // hash: every map in key order. claims_by_order_ is derived from the claims
 // and rebuilt on decode, like the voucher indexes.
-#include "programme/book.h"
 #include "common/wire.h"
+#include "programme/book.h"
 
 namespace bg::programme {
 namespace {

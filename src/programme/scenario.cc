@@ -78,8 +78,8 @@ constexpr std::array<EnumName<LapsePolicy>, 2> kLapses = {{
 using Keys = std::span<const std::string_view>;
 constexpr std::array<std::string_view, 7> kTopKeys = {
     "jurisdiction", "enterprise", "provider", "programme", "site", "pool", "link"};
-constexpr std::array<std::string_view, 6> kSiteKeys = {"code", "name", "city",
-                                                       "provider", "lat", "lon"};
+constexpr std::array<std::string_view, 6> kSiteKeys = {"code",     "name", "city",
+                                                       "provider", "lat",  "lon"};
 constexpr std::array<std::string_view, 7> kPoolKeys = {
     "site", "accelerator", "domestic", "memory_gb", "cards", "offered", "price_yuan"};
 constexpr std::array<std::string_view, 3> kPriceKeys = {"shared", "exclusive", "priority"};
@@ -858,7 +858,8 @@ Status Reader::ReadSite(const toml::table& t) {
   for (auto [key, out] : {std::pair{"lat", &site.lat_e6}, std::pair{"lon", &site.lon_e6}}) {
     if (const toml::node* n = t.get(key)) {
       BG_ASSIGN_OR_RETURN(double degrees, Number(*n, std::string("site.") + key));
-      if (std::fabs(degrees) > 180) return Fail(n->source(), std::string("site.") + key + " out of range");
+      if (std::fabs(degrees) > 180)
+        return Fail(n->source(), std::string("site.") + key + " out of range");
       *out = static_cast<int32_t>(std::lround(degrees * 1e6));
     }
   }

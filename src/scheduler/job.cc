@@ -32,12 +32,15 @@ void PutRequest(Writer& w, const JobRequest& r) {
 bool GetRequest(Reader& r, JobRequest* q) {
   return GetId(r, &q->id) && GetId(r, &q->enterprise) && r.Str(&q->accelerator) &&
          r.U32(&q->min_memory_gb) && r.U32(&q->cards) && r.U32(&q->walltime_s) &&
-         GetEnum(r, &q->kind, JobKind::kInference) && GetEnum(r, &q->tier, network::Tier::kPriority) &&
-         GetId(r, &q->data_site) && r.U32(&q->data_gb) &&
+         GetEnum(r, &q->kind, JobKind::kInference) &&
+         GetEnum(r, &q->tier, network::Tier::kPriority) && GetId(r, &q->data_site) &&
+         r.U32(&q->data_gb) &&
          GetOptional(r, &q->deadline, [](Reader& rr, Timestamp* t) { return rr.U64(t); }) &&
-         GetOptional(r, &q->max_out_of_pocket, [](Reader& rr, Money* m) { return GetMoney(rr, m); }) &&
+         GetOptional(r, &q->max_out_of_pocket,
+                     [](Reader& rr, Money* m) { return GetMoney(rr, m); }) &&
          GetEnum(r, &q->objective, Objective::kLowestLatency) &&
-         GetOptional(r, &q->near_city, [](Reader& rr, JurisdictionId* j) { return GetId(rr, j); }) &&
+         GetOptional(r, &q->near_city,
+                     [](Reader& rr, JurisdictionId* j) { return GetId(rr, j); }) &&
          GetOptional(r, &q->platform, [](Reader& rr, uint64_t* p) { return rr.U64(p); });
 }
 
@@ -166,9 +169,8 @@ bool DecodeJob(Reader& r, Job* j) {
   return DecodeSubmitJob(r, &j->submitted) && GetEnum(r, &j->status, JobStatus::kCancelled) &&
          r.U64(&j->submitted_at) && GetId(r, &j->pool) && r.U64(&j->placed_at) &&
          r.U64(&j->start_at) && r.U64(&j->end_at) && r.U64(&j->finished_at) &&
-         GetMoney(r, &j->list_cost) && GetMoney(r, &j->subsidy) &&
-         GetMoney(r, &j->out_of_pocket) && GetId(r, &j->claim) && GetId(r, &j->copay_hold) &&
-         r.Str(&j->note);
+         GetMoney(r, &j->list_cost) && GetMoney(r, &j->subsidy) && GetMoney(r, &j->out_of_pocket) &&
+         GetId(r, &j->claim) && GetId(r, &j->copay_hold) && r.Str(&j->note);
 }
 
 }  // namespace bg::scheduler

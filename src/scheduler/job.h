@@ -53,7 +53,7 @@ struct JobRequest {
   network::Tier tier = network::Tier::kShared;
   SiteId data_site{};  // where the data is; zero: nothing to move
   uint32_t data_gb = 0;
-  std::optional<Timestamp> deadline = {};   // finish by
+  std::optional<Timestamp> deadline = {};  // finish by
   std::optional<Money> max_out_of_pocket = {};
   Objective objective = Objective::kLowestCost;
   std::optional<JurisdictionId> near_city = {};  // kLowestLatency
@@ -103,7 +103,7 @@ struct Job {
   Money list_cost{};
   Money subsidy{};
   Money out_of_pocket{};
-  ClaimId claim{};        // zero: no subsidy claim
+  ClaimId claim{};          // zero: no subsidy claim
   TransferId copay_hold{};  // zero: nothing to pay
   std::string note = {};    // why it was cancelled
   friend bool operator==(const Job&, const Job&) = default;

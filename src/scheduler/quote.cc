@@ -35,8 +35,8 @@ std::optional<std::string> Filter(const network::Pool& pool, const JobRequest& r
            std::to_string(r.min_memory_gb) + " GB";
   }
   if (pool.cards_offered < r.cards) {
-    return "offers " + std::to_string(pool.cards_offered) + " cards to the network, the job needs " +
-           std::to_string(r.cards);
+    return "offers " + std::to_string(pool.cards_offered) +
+           " cards to the network, the job needs " + std::to_string(r.cards);
   }
   return std::nullopt;
 }
@@ -44,7 +44,8 @@ std::optional<std::string> Filter(const network::Pool& pool, const JobRequest& r
 Timing Time(const network::Network& network, const network::Pool& pool, const PoolUse& use,
             const JobRequest& r, Timestamp now) {
   Timing t;
-  t.transfer_s = r.data_site.is_zero() ? 0 : network.TransferSeconds(r.data_site, pool.site, r.data_gb);
+  t.transfer_s =
+      r.data_site.is_zero() ? 0 : network.TransferSeconds(r.data_site, pool.site, r.data_gb);
   // Cards free at a time: offered less those still in use then.
   int64_t used = use.used;
   const auto enough = [&] { return static_cast<int64_t>(pool.cards_offered) - used >= r.cards; };
@@ -133,8 +134,8 @@ static std::optional<std::string> Price(const JobRequest& r, const network::Pool
         if (share.amount.fen() == 0) continue;
         if (!o->subsidy_note.empty()) o->subsidy_note += "; ";
         o->subsidy_note += "programme " + std::to_string(share.programme.value()) + " pays " +
-                           Yuan(share.amount) + " (bound by " + programme::LimitName(share.bound_by) +
-                           ")";
+                           Yuan(share.amount) + " (bound by " +
+                           programme::LimitName(share.bound_by) + ")";
       }
     }
     if (!terms.notes.empty()) o->subsidy_note += "; left out: " + terms.notes;
@@ -153,7 +154,8 @@ Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx) {
       continue;
     }
     auto use = ctx.use.find(id);
-    const Timing t = Time(ctx.network, pool, use == ctx.use.end() ? kIdle : use->second, r, ctx.now);
+    const Timing t =
+        Time(ctx.network, pool, use == ctx.use.end() ? kIdle : use->second, r, ctx.now);
     if (t.start == 0) {
       q.excluded.push_back({id, "not enough cards even when its running jobs end"});
       continue;
@@ -172,16 +174,18 @@ Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx) {
       continue;
     }
     if (r.deadline && o.finish > *r.deadline) {
-      q.excluded.push_back({id,
-                            "cannot finish before the deadline: the earliest finish here is in " +
-                                In(o.finish, ctx.now) +
-                                (o.starts_now ? "" : " (no free cards until " + In(o.start, ctx.now) + ")"),
-                            o});
+      q.excluded.push_back(
+          {id,
+           "cannot finish before the deadline: the earliest finish here is in " +
+               In(o.finish, ctx.now) +
+               (o.starts_now ? "" : " (no free cards until " + In(o.start, ctx.now) + ")"),
+           o});
       continue;
     }
     if (r.max_out_of_pocket && o.out_of_pocket > *r.max_out_of_pocket) {
-      q.excluded.push_back({id, "over budget: " + Yuan(o.out_of_pocket) + " out of pocket, the ceiling is " +
-                                    Yuan(*r.max_out_of_pocket),
+      q.excluded.push_back({id,
+                            "over budget: " + Yuan(o.out_of_pocket) +
+                                " out of pocket, the ceiling is " + Yuan(*r.max_out_of_pocket),
                             o});
       continue;
     }

@@ -46,8 +46,8 @@ struct Option {
   Money out_of_pocket{};
   std::string subsidy_note = {};  // which programmes pay, or why none does
   uint64_t transfer_s = 0;
-  Timestamp start = 0;   // expected
-  Timestamp finish = 0;  // expected
+  Timestamp start = 0;      // expected
+  Timestamp finish = 0;     // expected
   uint32_t latency_us = 0;  // to the request's near_city (kLowestLatency)
   bool starts_now = false;
 };

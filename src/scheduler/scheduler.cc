@@ -41,20 +41,22 @@ JobOutcome Scheduler::Validate(const SubmitJob& c, const World& w, Timestamp ts)
     return Refuse(Code::kExistsWithDifferentBody, JobName(r.id) + " exists with another request");
   }
   if (w.registry.FindEnterprise(r.enterprise) == nullptr) {
-    return Refuse(Code::kUnknownEnterprise, "no enterprise " + std::to_string(r.enterprise.value()));
+    return Refuse(Code::kUnknownEnterprise,
+                  "no enterprise " + std::to_string(r.enterprise.value()));
   }
-  if (r.cards == 0) return Refuse(Code::kCardsMustBePositive, JobName(r.id) + ": cards must be positive");
+  if (r.cards == 0)
+    return Refuse(Code::kCardsMustBePositive, JobName(r.id) + ": cards must be positive");
   if (r.walltime_s == 0) {
     return Refuse(Code::kWalltimeMustBePositive, JobName(r.id) + ": walltime must be positive");
   }
   if (r.cards > kMaxCards || r.walltime_s > kMaxWalltimeS || r.data_gb > kMaxDataGb ||
       r.min_memory_gb > kMaxMemoryGb ||
       (r.max_out_of_pocket && r.max_out_of_pocket->is_negative())) {
-    return Refuse(Code::kAbsurdSize,
-                  JobName(r.id) + ": at most " + std::to_string(kMaxCards) + " cards, " +
-                      std::to_string(kMaxWalltimeS / 86'400) + " days of walltime, " +
-                      std::to_string(kMaxDataGb) + " GB of data, " + std::to_string(kMaxMemoryGb) +
-                      " GB per card, and a cost ceiling that is not negative");
+    return Refuse(Code::kAbsurdSize, JobName(r.id) + ": at most " + std::to_string(kMaxCards) +
+                                         " cards, " + std::to_string(kMaxWalltimeS / 86'400) +
+                                         " days of walltime, " + std::to_string(kMaxDataGb) +
+                                         " GB of data, " + std::to_string(kMaxMemoryGb) +
+                                         " GB per card, and a cost ceiling that is not negative");
   }
   if (!r.accelerator.empty()) {
     std::set<std::string> known;
@@ -67,13 +69,15 @@ JobOutcome Scheduler::Validate(const SubmitJob& c, const World& w, Timestamp ts)
     }
   }
   if (!r.data_site.is_zero() && w.network.FindSite(r.data_site) == nullptr) {
-    return Refuse(Code::kUnknownSite, JobName(r.id) + ": no site " + std::to_string(r.data_site.value()));
+    return Refuse(Code::kUnknownSite,
+                  JobName(r.id) + ": no site " + std::to_string(r.data_site.value()));
   }
   if (r.objective == Objective::kLowestLatency && !r.near_city) {
     return Refuse(Code::kUnknownCity, JobName(r.id) + ": lowest latency to which city?");
   }
   if (r.near_city && w.registry.FindJurisdiction(*r.near_city) == nullptr) {
-    return Refuse(Code::kUnknownCity, JobName(r.id) + ": no city " + std::to_string(r.near_city->value()));
+    return Refuse(Code::kUnknownCity,
+                  JobName(r.id) + ": no city " + std::to_string(r.near_city->value()));
   }
   if (r.deadline && *r.deadline <= ts) {
     return Refuse(Code::kDeadlineInThePast, JobName(r.id) + ": the deadline has passed");
@@ -94,7 +98,9 @@ JobOutcome Scheduler::Apply(const SubmitJob& c, World w, Timestamp ts) {
     // Accepting a quote's option: that pool, now, or a clear no.
     const Quote q = QuoteFor(c.request, w.network, w.registry, w.book, w.ledger, ts);
     for (const Excluded& e : q.excluded) {
-      if (e.pool == c.pool) return Refuse(Code::kPoolNotSuitable, "pool " + std::to_string(c.pool.value()) + ": " + e.reason);
+      if (e.pool == c.pool)
+        return Refuse(Code::kPoolNotSuitable,
+                      "pool " + std::to_string(c.pool.value()) + ": " + e.reason);
     }
     for (const Option& o : q.options) {
       if (o.pool != c.pool) continue;
@@ -224,8 +230,9 @@ std::vector<OrderId> Scheduler::QueueOrder(Policy policy, const World& w) const 
     Key key{0, 0, 0, job.submitted_at, id.value()};
     if (policy == Policy::kVoucherAware) {
       const Timestamp latest_start =
-          r.deadline ? *r.deadline - std::min<Timestamp>(*r.deadline, r.walltime_s * kNanosPerSecond)
-                     : std::numeric_limits<Timestamp>::max();
+          r.deadline
+              ? *r.deadline - std::min<Timestamp>(*r.deadline, r.walltime_s * kNanosPerSecond)
+              : std::numeric_limits<Timestamp>::max();
       const programme::Enterprise* e = w.registry.FindEnterprise(r.enterprise);
       const int64_t weight =
           any_sme_first && e != nullptr && (e->applicant.flags & programme::kSme) != 0 ? 2 : 1;
@@ -261,7 +268,8 @@ void Scheduler::Place(Job job, const Option& where, World& w, Timestamp ts) {
     Timestamp at = ts + programme::kMaxClaimHolds;
     if (w.ledger.FindAccount(wallet) == nullptr) {
       programme::book::MustOpenAccount(w.ledger, wallet, claim.currency_ledger,
-                                       programme::AccountKind::kWallet, r.enterprise.value(), 0, at);
+                                       programme::AccountKind::kWallet, r.enterprise.value(), 0,
+                                       at);
     }
     if (w.ledger.FindAccount(owed) == nullptr) {
       programme::book::MustOpenAccount(w.ledger, owed, claim.currency_ledger,
@@ -295,9 +303,10 @@ void Scheduler::Place(Job job, const Option& where, World& w, Timestamp ts) {
 
 void Scheduler::Release(Job& job, bool capture, World& w, Timestamp ts) {
   if (!job.claim.is_zero()) {
-    const programme::Outcome out =
-        w.book.Apply(programme::SettleClaim{.id = job.claim, .capture = capture}, w.registry, ts, w.ledger);
-    BG_CHECK(out.code == programme::Code::kOk) << JobName(job.submitted.request.id) << ": " << out.message;
+    const programme::Outcome out = w.book.Apply(
+        programme::SettleClaim{.id = job.claim, .capture = capture}, w.registry, ts, w.ledger);
+    BG_CHECK(out.code == programme::Code::kOk)
+        << JobName(job.submitted.request.id) << ": " << out.message;
   }
   if (!job.copay_hold.is_zero()) {
     programme::book::MustTransfer(

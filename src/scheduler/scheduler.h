@@ -41,7 +41,7 @@ struct World {
 
 // What an enterprise has received so far (fair share).
 struct Share {
-  int64_t money_fen = 0;        // list cost of its placed jobs
+  int64_t money_fen = 0;  // list cost of its placed jobs
   uint64_t card_seconds = 0;
   friend bool operator==(const Share&, const Share&) = default;
 };

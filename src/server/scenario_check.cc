@@ -40,6 +40,11 @@ std::string Describe(const engine::CommandBody& body) {
   if (const auto* g = std::get_if<engine::CreateProgramme>(&body)) {
     return "programme " + g->rules.name;
   }
+  if (const auto* s = std::get_if<engine::RegisterSite>(&body)) return "site " + s->site.code;
+  if (const auto* p = std::get_if<engine::RegisterPool>(&body)) {
+    return "pool " + std::to_string(p->pool.id.value()) + " (" + p->pool.accelerator + ")";
+  }
+  if (std::holds_alternative<engine::SetLink>(body)) return "link";
   return "command";
 }
 
@@ -56,23 +61,32 @@ Status RunScenarioCheck(const std::string& path) {
   for (engine::CommandBody& body : engine::ScenarioCommands(*scenario)) {
     const std::string what = Describe(body);
     BG_ASSIGN_OR_RETURN(engine::CommandResult r, engine->Execute(std::move(body)));
-    const auto& result = std::get<engine::RegistryResult>(r);
-    if (result.result != programme::RegistryResult::kOk) {
-      std::printf("%s: %s refused: %s\n", path.c_str(), what.c_str(), result.message.c_str());
+    if (std::optional<std::string> why = engine::ScenarioRefusal(r)) {
+      std::printf("%s: %s refused: %s\n", path.c_str(), what.c_str(), why->c_str());
       ++refused;
     }
   }
   struct Counts {
-    size_t jurisdictions, programmes, enterprises, providers;
+    size_t jurisdictions, programmes, enterprises, providers, sites, pools;
+    uint64_t cards;
   };
   const Counts n = engine->Read([](const engine::State& s) {
     const programme::Registry& reg = s.registry();
-    return Counts{reg.jurisdictions().size(), reg.programmes().size(), reg.enterprises().size(),
-                  reg.providers().size()};
+    uint64_t cards = 0;
+    for (const auto& [id, pool] : s.network().pools()) cards += pool.cards_offered;
+    return Counts{reg.jurisdictions().size(),
+                  reg.programmes().size(),
+                  reg.enterprises().size(),
+                  reg.providers().size(),
+                  s.network().sites().size(),
+                  s.network().pools().size(),
+                  cards};
   });
   std::printf("%s: %zu jurisdictions, %zu enterprises, %zu providers, %zu programmes\n",
               path.c_str(), n.jurisdictions, n.enterprises, n.providers, n.programmes);
   for (const programme::ProgrammeRules& p : scenario->programmes) PrintProgramme(p);
+  std::printf("%s: network of %zu sites, %zu pools, %llu cards offered\n", path.c_str(), n.sites,
+              n.pools, static_cast<unsigned long long>(n.cards));
   std::printf("RESULT scenario jurisdictions=%zu programmes=%zu enterprises=%zu providers=%zu\n",
               n.jurisdictions, n.programmes, n.enterprises, n.providers);
   if (refused > 0) {

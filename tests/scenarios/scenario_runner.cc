@@ -303,8 +303,8 @@ void Runner::Load(const Line& l) {
   for (engine::CommandBody& body : engine::ScenarioCommands(scenario_)) {
     auto r = engine_->Execute(std::move(body));
     ASSERT_TRUE(r.ok()) << r.status();
-    ASSERT_EQ(std::get<engine::RegistryResult>(*r).result, programme::RegistryResult::kOk)
-        << Where(l) << ": the scenario does not load";
+    const std::optional<std::string> refused = engine::ScenarioRefusal(*r);
+    ASSERT_FALSE(refused.has_value()) << Where(l) << ": the scenario does not load: " << *refused;
   }
 }
 

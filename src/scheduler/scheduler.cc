@@ -186,8 +186,14 @@ std::optional<Option> Scheduler::Choose(const Job& job, Policy policy, const Wor
   const JobRequest& r = job.submitted.request;
   const Quote q = QuoteFor(r, w.network, w.registry, w.book, w.ledger, ts);
   if (policy == Policy::kVoucherAware) {
-    // The best option that can start now; if none can meet the deadline even
-    // by waiting, the earliest finish that can start now.
+    // Wait for the best option if its cards free up soon (within a quarter
+    // of the walltime, at least an hour) and it still meets the deadline;
+    // else the best option that can start now; if none can meet the
+    // deadline even by waiting, the earliest finish that can start now.
+    if (!q.options.empty() && !q.options.front().starts_now) {
+      const Timestamp window = std::max<Timestamp>(3600, r.walltime_s / 4) * kNanosPerSecond;
+      if (q.options.front().start - ts <= window) return std::nullopt;
+    }
     for (const Option& o : q.options) {
       if (o.starts_now) return o;
     }
@@ -358,18 +364,29 @@ std::string Scheduler::Explain(OrderId id, const network::Network& network,
   }
   const Quote q = QuoteFor(job->submitted.request, network, registry, book, ledger, now);
   std::string out = JobName(id) + " waits: ";
-  bool any_now = false;
-  for (const Option& o : q.options) any_now = any_now || o.starts_now;
-  out += q.options.empty() ? "no pool can run it under its deadline and cost ceiling\n"
-         : any_now         ? "it is next in line; the next pass places it\n"
-                           : "every pool that suits it is full; the best frees up first\n";
-  out += q.Explain();
-  for (const Excluded& e : q.excluded) {
-    if (e.would_be && e.would_be->starts_now) {
-      out += "to run now on pool " + std::to_string(e.pool.value()) + " would cost " +
-             e.would_be->out_of_pocket.ToYuanString() + " out of pocket (" + e.reason + ")\n";
-    }
+  const Option* run_now = nullptr;
+  for (const Option& o : q.options) {
+    if (o.starts_now && run_now == nullptr) run_now = &o;
   }
+  for (const Excluded& e : q.excluded) {
+    if (run_now == nullptr && e.would_be && e.would_be->starts_now) run_now = &*e.would_be;
+  }
+  if (q.options.empty()) {
+    out += "no pool can run it under its deadline and cost ceiling\n";
+  } else if (q.options.front().starts_now) {
+    out += "pool " + std::to_string(q.options.front().pool.value()) +
+           " can take it now; the next pass places it\n";
+  } else {
+    const Option& best = q.options.front();
+    out += "it waits for pool " + std::to_string(best.pool.value()) + ", the best for it (" +
+           best.out_of_pocket.ToYuanString() + " out of pocket), which has no free cards for " +
+           std::to_string((best.start - now) / kNanosPerSecond / 60) + " min\n";
+  }
+  if (run_now != nullptr) {
+    out += "to run now: pool " + std::to_string(run_now->pool.value()) + " would cost " +
+           run_now->out_of_pocket.ToYuanString() + " out of pocket\n";
+  }
+  out += q.Explain();
   return out;
 }
 

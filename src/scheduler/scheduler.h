@@ -11,9 +11,13 @@
 //      (2 for an SME where a programme it holds says `sme_first`, else 1);
 //   3. submission order.
 //
-// A queued job is quoted afresh in every pass, so it overflows to the
-// next-best pool (cheaper or closer first, by its objective) as capacity
-// appears, and is never bound to the pool that was best when it arrived.
+// Where a job goes (voucher-aware policy): the best option by its objective
+// — after subsidy, within its deadline and cost ceiling — that can start
+// now; it waits instead when the best option frees up soon (within a
+// quarter of the walltime, at least an hour). A queued job is quoted afresh
+// in every pass, so it overflows to the next-best pool (cheaper or closer
+// first) as capacity appears, and is never bound to the pool that was best
+// when it arrived.
 //
 // Thread-safety: none; the engine's writer owns it.
 #pragma once

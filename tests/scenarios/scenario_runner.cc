@@ -19,6 +19,16 @@
 //   clawback <claim> reason=<why> [by=]
 //   blacklist <e> reason=<why> | unblacklist <e> reason=<why>
 //
+// Jobs on the network (scheduler/):
+//   job <id> enterprise=<e> [accelerator=A800] [memory=<GB>] cards=<n>
+//       hours=<h> [data_site=<code>] [data_gb=<n>] [deadline=YYYY-MM-DDTHH:MM]
+//       [max_oop=<yuan>] [objective=cost|finish|latency] [near=<city>]
+//       [platform=<n>] [tier=shared|exclusive|priority] [pool=<n>]
+//       [policy=voucher_aware|first_fit|cheapest_list]
+//   schedule [policy=] [max=<n>]
+//   finish <job> | cancel <job> reason=<why>
+//   offer <pool> cards=<n>            a provider changes the cards it offers
+//   quote <id> ...as job...           expect `best=<pool>`, `says="..."`
 // A command line may end with an expectation: `-> ok` (the default),
 // `-> <code>` (a programme::Code name), then optional `subsidy=<yuan>`,
 // `self_pay=<yuan>` and `says="<text the message must contain>"`.
@@ -30,6 +40,10 @@
 //   check used <p> <e> <yuan>       subsidy used this year by e's cap group
 //   check totals <p> [issued= spent= held= swept= lapsed= returned=
 //                     remaining= approved= automatic= clawed_back=]
+//   check job <id> [status=<s>] [pool=<n>] [subsidy=<yuan>] [oop=<yuan>]
+//   check pool <id> used=<n>
+//   check wallet <e> held=<yuan>      co-pay held for running jobs
+//   check explain <job> says="<text>"
 //   check reconciled
 //
 // Names are quoted when they contain spaces: programmes by name,
@@ -161,6 +175,10 @@ class Runner {
   void Check(const Line& l);
   void CheckTotals(const Line& l);
   void CheckReplay();
+  scheduler::SubmitJob JobCommand(const Line& l);
+  void QuoteLine(const Line& l);
+  scheduler::Policy PolicyNamed(const Line& l, const std::string& name);
+  std::optional<Timestamp> When(const std::string& text);
 
   // Parameter access; a missing or malformed one fails the test.
   std::string Param(const Line& l, const std::string& key, const std::string& fallback = "");
@@ -288,6 +306,22 @@ void Runner::Step(const Line& l) {
                                   .listed = verb == "blacklist",
                                   .actor = Param(l, "by", "operator"),
                                   .reason = Param(l, "reason")});
+  } else if (verb == "job") {
+    Do(l, JobCommand(l));
+  } else if (verb == "quote") {
+    QuoteLine(l);
+  } else if (verb == "schedule") {
+    scheduler::Schedule c{.max_jobs = static_cast<uint32_t>(std::stoul(Param(l, "max", "256")))};
+    c.policy = PolicyNamed(l, Param(l, "policy", "voucher_aware"));
+    Do(l, c);
+  } else if (verb == "finish") {
+    Do(l, scheduler::FinishJob{.id = OrderId(Number(l, 1))});
+  } else if (verb == "cancel") {
+    Do(l, scheduler::CancelJob{.id = OrderId(Number(l, 1)), .reason = Param(l, "reason")});
+  } else if (verb == "offer") {
+    Do(l,
+       engine::SetPoolOffered{.pool = PoolId(Number(l, 1)),
+                              .cards = static_cast<uint32_t>(std::stoul(Param(l, "cards", "0")))});
   } else if (verb == "check") {
     Check(l);
   } else {
@@ -312,6 +346,24 @@ void Runner::Do(const Line& l, engine::CommandBody body) {
   if (::testing::Test::HasFatalFailure()) return;
   auto r = engine_->Execute(std::move(body));
   ASSERT_TRUE(r.ok()) << Where(l) << ": " << r.status();
+  const std::string want_code = l.expect.empty() ? "ok" : l.expect[0];
+  if (const auto* n = std::get_if<engine::NetworkResult>(&*r)) {
+    EXPECT_EQ(network::NetworkResultName(n->result), want_code) << Where(l);
+    return;
+  }
+  if (const auto* j = std::get_if<scheduler::JobOutcome>(&*r)) {
+    EXPECT_EQ(scheduler::CodeName(j->code), want_code) << Where(l) << ": " << j->message;
+    if (auto it = l.expect_params.find("status"); it != l.expect_params.end()) {
+      EXPECT_EQ(scheduler::JobStatusName(j->status), it->second) << Where(l);
+    }
+    if (auto it = l.expect_params.find("placed"); it != l.expect_params.end()) {
+      EXPECT_EQ(std::to_string(j->placed), it->second) << Where(l);
+    }
+    if (auto it = l.expect_params.find("says"); it != l.expect_params.end()) {
+      EXPECT_NE(j->message.find(it->second), std::string::npos) << Where(l) << ": " << j->message;
+    }
+    return;
+  }
   const auto& out = std::get<programme::Outcome>(*r);
   const std::string want = l.expect.empty() ? "ok" : l.expect[0];
   EXPECT_EQ(programme::CodeName(out.code), want) << Where(l) << ": " << out.message;
@@ -390,6 +442,43 @@ void Runner::Check(const Line& l) {
     EXPECT_EQ(got, ParseYuan(l.words[4])) << Where(l);
   } else if (what == "totals") {
     CheckTotals(l);
+  } else if (what == "job") {
+    Read([&](const engine::State& s) {
+      const scheduler::Job* j = s.scheduler().FindJob(OrderId(Number(l, 2)));
+      ASSERT_NE(j, nullptr) << Where(l);
+      if (l.params.count("status") != 0) {
+        EXPECT_EQ(scheduler::JobStatusName(j->status), Param(l, "status")) << Where(l);
+      }
+      if (l.params.count("pool") != 0) {
+        EXPECT_EQ(std::to_string(j->pool.value()), Param(l, "pool")) << Where(l);
+      }
+      if (l.params.count("subsidy") != 0) {
+        EXPECT_EQ(j->subsidy, Yuan(l, "subsidy")) << Where(l);
+      }
+      if (l.params.count("oop") != 0) {
+        EXPECT_EQ(j->out_of_pocket, Yuan(l, "oop")) << Where(l);
+      }
+    });
+  } else if (what == "wallet") {
+    const EnterpriseId e = Enterprise(l, l.words.size() > 2 ? l.words[2] : "");
+    const int64_t held = Read([&](const engine::State& s) {
+      const ledger::Account* a = s.ledger().FindAccount(programme::WalletAccount(e));
+      return a == nullptr ? int64_t{0} : a->debits_pending;
+    });
+    EXPECT_EQ(Money::Fen(held), Yuan(l, "held")) << Where(l);
+  } else if (what == "pool") {
+    Read([&](const engine::State& s) {
+      auto it = s.scheduler().use().find(PoolId(Number(l, 2)));
+      const uint32_t used = it == s.scheduler().use().end() ? 0 : it->second.used;
+      EXPECT_EQ(std::to_string(used), Param(l, "used")) << Where(l);
+    });
+  } else if (what == "explain") {
+    const OrderId id(Number(l, 2));
+    const Timestamp now = clock_.Now();
+    const std::string text = Read([&](const engine::State& s) {
+      return s.scheduler().Explain(id, s.network(), s.registry(), s.book(), s.ledger(), now);
+    });
+    EXPECT_NE(text.find(Param(l, "says")), std::string::npos) << Where(l) << ":\n" << text;
   } else {
     FAIL() << Where(l) << ": unknown check '" << what << "'";
   }
@@ -417,6 +506,86 @@ void Runner::CheckTotals(const Line& l) {
     auto g = got.find(key);
     ASSERT_NE(g, got.end()) << Where(l) << ": no total '" << key << "'";
     EXPECT_EQ(g->second, ParseYuan(value)) << Where(l) << ": " << key;
+  }
+}
+
+std::optional<Timestamp> Runner::When(const std::string& text) {
+  std::string date = text, time;
+  if (const size_t t = text.find('T'); t != std::string::npos) {
+    date = text.substr(0, t);
+    time = text.substr(t + 1);
+  }
+  std::vector<std::string> words = {"at", date};
+  if (!time.empty()) words.push_back(time);
+  return ParseTime(words);
+}
+
+scheduler::Policy Runner::PolicyNamed(const Line& l, const std::string& name) {
+  for (auto p : {scheduler::Policy::kVoucherAware, scheduler::Policy::kFirstFit,
+                 scheduler::Policy::kCheapestList}) {
+    if (name == scheduler::PolicyName(p)) return p;
+  }
+  ADD_FAILURE() << Where(l) << ": no policy " << name;
+  return scheduler::Policy::kVoucherAware;
+}
+
+scheduler::SubmitJob Runner::JobCommand(const Line& l) {
+  scheduler::JobRequest r{
+      .id = OrderId(Number(l, 1)),
+      .enterprise = Enterprise(l, Param(l, "enterprise")),
+      .accelerator = Param(l, "accelerator"),
+      .min_memory_gb = static_cast<uint32_t>(std::stoul(Param(l, "memory", "0"))),
+      .cards = static_cast<uint32_t>(std::stoul(Param(l, "cards", "1"))),
+      .walltime_s = static_cast<uint32_t>(std::stod(Param(l, "hours", "1")) * 3600)};
+  if (l.params.count("data_site") != 0) {
+    bool found = false;
+    for (const auto& site : scenario_.sites) {
+      if (site.code == Param(l, "data_site")) {
+        r.data_site = site.id;
+        found = true;
+      }
+    }
+    if (!found) r.data_site = SiteId(999);  // an unknown site, for the refusal
+    r.data_gb = static_cast<uint32_t>(std::stoul(Param(l, "data_gb", "0")));
+  }
+  if (l.params.count("deadline") != 0) {
+    r.deadline = When(Param(l, "deadline"));
+    EXPECT_TRUE(r.deadline.has_value()) << Where(l) << ": deadline=YYYY-MM-DDTHH:MM";
+  }
+  if (l.params.count("max_oop") != 0) r.max_out_of_pocket = Yuan(l, "max_oop");
+  const std::string objective = Param(l, "objective", "cost");
+  r.objective = objective == "finish"    ? scheduler::Objective::kEarliestFinish
+                : objective == "latency" ? scheduler::Objective::kLowestLatency
+                                         : scheduler::Objective::kLowestCost;
+  if (l.params.count("near") != 0) {
+    for (const auto& j : scenario_.jurisdictions) {
+      if (j.code == Param(l, "near")) r.near_city = j.id;
+    }
+  }
+  if (l.params.count("platform") != 0) r.platform = std::stoull(Param(l, "platform"));
+  const std::string tier = Param(l, "tier", "shared");
+  r.tier = tier == "priority"    ? network::Tier::kPriority
+           : tier == "exclusive" ? network::Tier::kExclusive
+                                 : network::Tier::kShared;
+  scheduler::SubmitJob c{.request = r, .pool = PoolId(std::stoull(Param(l, "pool", "0")))};
+  c.policy = PolicyNamed(l, Param(l, "policy", "voucher_aware"));
+  return c;
+}
+
+void Runner::QuoteLine(const Line& l) {
+  const scheduler::JobRequest r = JobCommand(l).request;
+  const Timestamp now = clock_.Now();
+  const scheduler::Quote q = Read([&](const engine::State& s) {
+    return s.scheduler().QuoteFor(r, s.network(), s.registry(), s.book(), s.ledger(), now);
+  });
+  const std::string text = q.Explain();
+  if (auto it = l.expect_params.find("best"); it != l.expect_params.end()) {
+    ASSERT_FALSE(q.options.empty()) << Where(l) << ": no option\n" << text;
+    EXPECT_EQ(std::to_string(q.options.front().pool.value()), it->second) << Where(l) << "\n"
+                                                                          << text;
+  }
+  if (auto it = l.expect_params.find("says"); it != l.expect_params.end()) {
+    EXPECT_NE(text.find(it->second), std::string::npos) << Where(l) << "\n" << text;
   }
 }
 

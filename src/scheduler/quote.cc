@@ -50,20 +50,16 @@ Timing Time(const network::Network& network, const network::Pool& pool, const Po
   int64_t used = use.used;
   const auto enough = [&] { return static_cast<int64_t>(pool.cards_offered) - used >= r.cards; };
   t.start = now;
-  if (!enough()) {
-    t.start = 0;
-    for (const auto& [end, cards] : use.ends) {
-      used -= cards;
-      if (enough()) {
-        t.start = std::max(end, now);
-        break;
-      }
+  t.possible = enough();
+  for (auto it = use.ends.begin(); !t.possible && it != use.ends.end(); ++it) {
+    used -= it->second;
+    if (enough()) {
+      t.start = std::max(it->first, now);
+      t.possible = true;
     }
   }
-  t.starts_now = t.start == now;
-  if (t.start != 0) {
-    t.finish = t.start + (t.transfer_s + r.walltime_s) * kNanosPerSecond;
-  }
+  t.starts_now = t.possible && t.start == now;
+  t.finish = t.start + (t.transfer_s + r.walltime_s) * kNanosPerSecond;
   return t;
 }
 
@@ -156,7 +152,7 @@ Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx) {
     auto use = ctx.use.find(id);
     const Timing t =
         Time(ctx.network, pool, use == ctx.use.end() ? kIdle : use->second, r, ctx.now);
-    if (t.start == 0) {
+    if (!t.possible) {
       q.excluded.push_back({id, "not enough cards even when its running jobs end"});
       continue;
     }

@@ -82,6 +82,7 @@ struct QuoteContext {
 std::optional<std::string> Filter(const network::Pool& pool, const JobRequest& r);
 
 struct Timing {
+  bool possible = false;  // false: not enough cards even when all running jobs end
   uint64_t transfer_s = 0;
   Timestamp start = 0;
   Timestamp finish = 0;

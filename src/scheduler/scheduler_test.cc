@@ -1,1 +1,142 @@
+// The choose and commit steps: the three policies on one small network, the
+// queue's priority order (urgency, fair share, SMEs first), and placement
+// as one all-or-nothing change that a batch rollback undoes.
+#include "scheduler/scheduler.h"
+
 #include <gtest/gtest.h>
+
+#include "programme/scenario.h"
+
+namespace bg::scheduler {
+namespace {
+
+class SchedulerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s =
+        programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/tests/scenarios/small.toml");
+    ASSERT_TRUE(s.ok()) << s.status();
+    for (int pass = 0; pass < 3; ++pass) {
+      for (const auto& j : s->jurisdictions) (void)reg_.AddJurisdiction(j);
+    }
+    for (const auto& j : s->jurisdictions) book_.OpenJurisdiction(j, Next(), ledger_);
+    for (const auto& e : s->enterprises)
+      ASSERT_EQ(reg_.AddEnterprise(e), programme::RegistryResult::kOk);
+    for (const auto& p : s->providers)
+      ASSERT_EQ(reg_.AddProvider(p), programme::RegistryResult::kOk);
+    for (const auto& p : s->programmes) {
+      ASSERT_EQ(reg_.AddProgramme(p), programme::RegistryResult::kOk);
+      book_.OpenProgramme(p, reg_, Next(10), ledger_);
+    }
+    for (const auto& site : s->sites) ASSERT_EQ(net_.AddSite(site), network::NetworkResult::kOk);
+    for (const auto& p : s->pools) ASSERT_EQ(net_.AddPool(p), network::NetworkResult::kOk);
+  }
+
+  Timestamp Next(size_t events = kPlacementEvents * 4) {
+    const Timestamp t = now_;
+    now_ += events;
+    return t;
+  }
+  World W() { return World{net_, reg_, book_, ledger_}; }
+  JobOutcome Submit(uint64_t id, EnterpriseId e, uint32_t cards,
+                    Policy policy = Policy::kVoucherAware) {
+    SubmitJob c{.request = {.id = OrderId(id),
+                            .enterprise = e,
+                            .accelerator = "A800",
+                            .cards = cards,
+                            .walltime_s = 4 * 3600},
+                .policy = policy};
+    return sched_.Apply(c, W(), Next());
+  }
+  PoolId PoolOf(uint64_t id) { return sched_.FindJob(OrderId(id))->pool; }
+
+  network::Network net_;
+  programme::Registry reg_;
+  programme::Book book_;
+  ledger::Ledger ledger_;
+  Scheduler sched_;
+  Timestamp now_ = 1'741'000'000 * kNanosPerSecond;
+};
+
+constexpr EnterpriseId kAlphaMoulds(1), kAlphaSoftware(2), kBetaLab(3), kDelta(5);
+
+// Small network: pool 1 Alpha Compute 4.00 (related to Alpha Moulds), pool
+// 2 Neutral Cloud 6.00, pool 3 Far Cloud 5.00; 16 cards each.
+TEST_F(SchedulerTest, ThePoliciesChooseDifferently) {
+  ASSERT_EQ(Submit(1, kBetaLab, 4, Policy::kFirstFit).status, JobStatus::kRunning);
+  EXPECT_EQ(PoolOf(1), PoolId(1));  // the first pool
+  ASSERT_EQ(Submit(2, kBetaLab, 4, Policy::kCheapestList).status, JobStatus::kRunning);
+  EXPECT_EQ(PoolOf(2), PoolId(1));  // 4.00 is the lowest list price
+  ASSERT_EQ(Submit(3, kAlphaMoulds, 4).status, JobStatus::kRunning);
+  EXPECT_EQ(PoolOf(3), PoolId(3));  // ours: never the related party's pool
+}
+
+TEST_F(SchedulerTest, AFullNetworkQueuesAndAFinishFreesCards) {
+  for (uint64_t id = 1; id <= 3; ++id)
+    ASSERT_EQ(Submit(id, kBetaLab, 16).status, JobStatus::kRunning);
+  EXPECT_EQ(Submit(4, kBetaLab, 8).status, JobStatus::kQueued);
+  EXPECT_EQ(sched_.Apply(Schedule{}, W(), Next()).placed, 0u);
+  ASSERT_TRUE(sched_.Apply(FinishJob{OrderId(3)}, W(), Next(kSettleEvents)).ok());
+  EXPECT_EQ(sched_.Apply(Schedule{}, W(), Next()).placed, 1u);
+  EXPECT_EQ(sched_.FindJob(OrderId(4))->status, JobStatus::kRunning);
+  EXPECT_TRUE(sched_.queue().empty());
+}
+
+// Fair share: with one slot free, the enterprise that has received less
+// goes first, whatever the submission order.
+TEST_F(SchedulerTest, FairShareOrdersTheQueue) {
+  ASSERT_EQ(Submit(1, kBetaLab, 16).status, JobStatus::kRunning);
+  ASSERT_EQ(Submit(2, kBetaLab, 16).status, JobStatus::kRunning);
+  ASSERT_EQ(Submit(3, kDelta, 12).status, JobStatus::kRunning);
+  EXPECT_EQ(Submit(4, kBetaLab, 8).status, JobStatus::kQueued);        // Beta Lab has had the most
+  EXPECT_EQ(Submit(5, kAlphaSoftware, 8).status, JobStatus::kQueued);  // nothing so far
+  ASSERT_TRUE(sched_.Apply(FinishJob{OrderId(1)}, W(), Next(kSettleEvents)).ok());
+  EXPECT_EQ(sched_.Apply(Schedule{.max_jobs = 1}, W(), Next()).placed, 1u);
+  EXPECT_EQ(sched_.FindJob(OrderId(5))->status, JobStatus::kRunning);
+  EXPECT_EQ(sched_.FindJob(OrderId(4))->status, JobStatus::kQueued);
+  // The baselines take the queue in submission order.
+  ASSERT_TRUE(sched_.Apply(FinishJob{OrderId(2)}, W(), Next(kSettleEvents)).ok());
+  EXPECT_EQ(Submit(6, kAlphaSoftware, 8, Policy::kFirstFit).status, JobStatus::kRunning);
+}
+
+TEST_F(SchedulerTest, APlacementIsUndoneWholeByABatchRollback) {
+  std::vector<uint8_t> before;
+  Writer w(&before);
+  sched_.Encode(w);
+  ledger_.Encode(&before);
+  ledger_.BeginBatch();
+  book_.BeginBatch();
+  sched_.BeginBatch();
+  ASSERT_EQ(Submit(1, kBetaLab, 8).status, JobStatus::kRunning);
+  EXPECT_EQ(sched_.use().at(PoolOf(1)).used, 8u);
+  ledger_.RollbackBatch();
+  book_.RollbackBatch();
+  sched_.RollbackBatch();
+  std::vector<uint8_t> after;
+  Writer w2(&after);
+  sched_.Encode(w2);
+  ledger_.Encode(&after);
+  EXPECT_EQ(after, before);
+  EXPECT_EQ(sched_.FindJob(OrderId(1)), nullptr);
+  for (const auto& [pool, use] : sched_.use()) EXPECT_EQ(use.used, 0u);
+}
+
+TEST_F(SchedulerTest, EncodingRoundTrips) {
+  ASSERT_EQ(Submit(1, kBetaLab, 16).status, JobStatus::kRunning);
+  ASSERT_EQ(Submit(2, kBetaLab, 16).status, JobStatus::kRunning);
+  ASSERT_EQ(Submit(3, kBetaLab, 16).status, JobStatus::kRunning);
+  ASSERT_EQ(Submit(4, kDelta, 4).status, JobStatus::kQueued);
+  std::vector<uint8_t> bytes;
+  Writer w(&bytes);
+  sched_.Encode(w);
+  Scheduler back;
+  Reader r(bytes);
+  ASSERT_TRUE(Scheduler::Decode(r, &back));
+  EXPECT_TRUE(r.done());
+  EXPECT_TRUE(back == sched_);
+  EXPECT_EQ(back.use().at(PoolId(2)).used, 16u);  // rebuilt from the running jobs
+  EXPECT_EQ(back.queue().size(), 1u);
+}
+
+}  // namespace
+}  // namespace bg::scheduler

@@ -91,7 +91,10 @@ class Sequence {
     return EnterpriseId(1 + rng_.Uniform(w_.scenario.enterprises.size()));
   }
   ProviderId AnyProvider() { return ProviderId(1 + rng_.Uniform(w_.scenario.providers.size())); }
+  // The first programme (the tight one in small.toml) half the time, so
+  // that its budget is fought over.
   ProgrammeId AnyProgramme() {
+    if (rng_.Percent(50)) return ProgrammeId(1);
     return ProgrammeId(1 + rng_.Uniform(w_.scenario.programmes.size()));
   }
   Money AnyAmount() { return Money::Fen(rng_.Range(rng_.Percent(3) ? -5 : 1, max_fen_)); }

@@ -73,6 +73,7 @@ class Sequence {
     const std::vector<uint8_t> before = w_.Bytes();
     const Outcome out = w_.Do(command);
     ++(*seen)[out.code];
+
     if (!out.ok()) {
       ASSERT_EQ(w_.Bytes(), before) << "refused with " << CodeName(out.code) << " but changed";
       ASSERT_FALSE(out.message.empty());
@@ -97,7 +98,11 @@ class Sequence {
     if (rng_.Percent(50)) return ProgrammeId(1);
     return ProgrammeId(1 + rng_.Uniform(w_.scenario.programmes.size()));
   }
-  Money AnyAmount() { return Money::Fen(rng_.Range(rng_.Percent(3) ? -5 : 1, max_fen_)); }
+  // Large amounts often, so that caps and budgets bind.
+  Money AnyAmount() {
+    if (rng_.Percent(40)) return Money::Fen(rng_.Range(max_fen_ / 2, max_fen_));
+    return Money::Fen(rng_.Range(rng_.Percent(3) ? -5 : 1, max_fen_));
+  }
 
   BookCommand RandomCommand() {
     // Recent applications, mostly: they are the ones still moving.
@@ -105,7 +110,11 @@ class Sequence {
         apps_.empty() || rng_.Percent(30)
             ? Pick(apps_, uint64_t{1})
             : apps_[apps_.size() - 1 - rng_.Uniform(std::min<size_t>(4, apps_.size()))];
-    switch (rng_.Uniform(24) / 2) {
+    // Weights out of 24: file 4, review 8, redeem 6, settle 2, and one each
+    // for expiry, revocation, clawback and the blacklist.
+    static constexpr uint8_t kKind[24] = {0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2,
+                                          4, 4, 4, 4, 4, 4, 7, 7, 8, 9, 10, 11};
+    switch (kKind[rng_.Uniform(24)]) {
       case 0:
       case 1:
         return FileApplication{.id = ApplicationId(next_app_++),

@@ -6,6 +6,7 @@
 
 #include "server/bench_ledger.h"
 #include "server/scenario_check.h"
+#include "server/sim_compare.h"
 
 // CLI11 throws only on programming errors (e.g. an option added twice), and
 // CLI11_PARSE handles parse errors; anything else escaping should terminate.
@@ -48,11 +49,27 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   check->add_option("file", scenario_path, "The scenario file")->required();
   check->footer("Example:\n  baygrid scenario check scenarios/gba.toml");
 
+  CLI::App* sim = app.add_subcommand("sim", "The simulator: policies on a synthetic workload");
+  sim->require_subcommand(1);
+  bg::server::SimCompareOptions sim_options;
+  CLI::App* compare = sim->add_subcommand(
+      "compare", "The voucher-aware policy against first-fit and cheapest-list on one workload");
+  compare->add_option("--scenario", sim_options.scenario, "Scenario file")->capture_default_str();
+  compare->add_option("--days", sim_options.days, "Simulated days")->capture_default_str();
+  compare->add_option("--seed", sim_options.seed, "Workload seed")->capture_default_str();
+  compare->add_option("--jobs", sim_options.jobs, "Jobs over the whole run")->capture_default_str();
+  compare->add_option("--enterprises", sim_options.enterprises, "Synthetic enterprises")
+      ->capture_default_str();
+  compare->add_option("--load", sim_options.load_percent, "Demand as % of the offered cards")
+      ->capture_default_str();
+  compare->footer("Example:\n  baygrid sim compare --scenario scenarios/gba.toml --days 30 --seed 1");
+
   CLI11_PARSE(app, argc, argv);
 
   bg::Status status;
   if (ledger->parsed()) status = bg::server::RunLedgerBench(ledger_options);
   if (check->parsed()) status = bg::server::RunScenarioCheck(scenario_path);
+  if (compare->parsed()) status = bg::server::RunSimCompare(sim_options);
   if (!status.ok()) {
     std::fprintf(stderr, "baygrid: %s\n", status.ToString().c_str());
     return 1;

@@ -1,0 +1,189 @@
+#include "sim/driver.h"
+
+#include <algorithm>
+#include <map>
+#include <queue>
+#include <set>
+
+#include "engine/engine.h"
+#include "engine/scenario_commands.h"
+#include "programme/reconcile.h"
+
+namespace bg::sim {
+namespace {
+
+constexpr uint64_t kDay = 86'400;
+
+using EndHeap = std::priority_queue<std::pair<Timestamp, OrderId>,
+                                    std::vector<std::pair<Timestamp, OrderId>>, std::greater<>>;
+
+// Executes a command the driver expects the engine to take.
+Result<engine::CommandResult> Do(engine::Engine& e, engine::CommandBody body) {
+  Result<engine::CommandResult> r = e.Execute(std::move(body));
+  if (!r.ok()) return r.status().WithContext("simulator");
+  return r;
+}
+
+Status Setup(engine::Engine& e, const programme::Scenario& scenario, const Workload& w) {
+  for (engine::CommandBody& body : engine::ScenarioCommands(scenario)) {
+    BG_ASSIGN_OR_RETURN(engine::CommandResult r, Do(e, std::move(body)));
+    if (auto why = engine::ScenarioRefusal(r)) return InvalidArgument("scenario refused: " + *why);
+  }
+  for (const programme::Enterprise& ent : w.enterprises) {
+    BG_ASSIGN_OR_RETURN(engine::CommandResult r, Do(e, engine::RegisterEnterprise{ent}));
+    if (auto why = engine::ScenarioRefusal(r)) return InvalidArgument("enterprise refused: " + *why);
+  }
+  // Each application walks the review; a refusal (ineligible, over a cap,
+  // budget exhausted) simply ends it, as it would for a real applicant.
+  for (const programme::FileApplication& app : w.applications) {
+    BG_ASSIGN_OR_RETURN(engine::CommandResult r, Do(e, app));
+    bool ok = std::get<programme::Outcome>(r).ok();
+    for (programme::Step step : {programme::Step::kSubmit, programme::Step::kStartReview,
+                                 programme::Step::kApprove, programme::Step::kIssue}) {
+      if (!ok) break;
+      BG_ASSIGN_OR_RETURN(r, Do(e, programme::ReviewApplication{.id = app.id, .step = step, .actor = "sim"}));
+      ok = std::get<programme::Outcome>(r).ok();
+    }
+  }
+  return Status::Ok();
+}
+
+Metrics Measure(const engine::State& s, const Workload& w, const WorkloadOptions& o,
+                scheduler::Policy policy) {
+  Metrics m;
+  m.policy = policy;
+  const Timestamp horizon_end = o.start + uint64_t{o.days} * kDay * kNanosPerSecond;
+  std::map<EnterpriseId, std::pair<uint64_t, uint64_t>> served;  // served, requested card-seconds
+  std::map<SiteId, SiteUse> sites;
+  for (const auto& [id, site] : s.network().sites()) sites[id].code = site.code;
+  for (const auto& [id, pool] : s.network().pools()) {
+    sites[pool.site].offered_card_seconds += uint64_t{pool.cards_offered} * o.days * kDay;
+  }
+  double wait = 0;
+  for (const Arrival& a : w.arrivals) {
+    const scheduler::Job* job = s.scheduler().FindJob(a.request.id);
+    if (job == nullptr) continue;
+    ++m.jobs;
+    const uint64_t card_s = uint64_t{a.request.cards} * a.request.walltime_s;
+    served[a.request.enterprise].second += card_s;
+    const bool placed = job->status == scheduler::JobStatus::kDone ||
+                        job->status == scheduler::JobStatus::kRunning;
+    if (a.request.deadline) {
+      ++m.deadline_jobs;
+      if (!placed || job->end_at > *a.request.deadline) ++m.deadline_misses;
+    }
+    if (!placed) continue;
+    ++m.placed;
+    served[a.request.enterprise].first += card_s;
+    m.card_hours += card_s / 3600;
+    m.list = Money::Fen(m.list.fen() + job->list_cost.fen());
+    m.subsidy = Money::Fen(m.subsidy.fen() + job->subsidy.fen());
+    m.out_of_pocket = Money::Fen(m.out_of_pocket.fen() + job->out_of_pocket.fen());
+    wait += static_cast<double>(job->placed_at - job->submitted_at) / 1e9;
+    const Timestamp from = std::max(job->placed_at, o.start);
+    const Timestamp to = std::min(job->end_at, horizon_end);
+    if (to > from) {
+      const network::Pool* pool = s.network().FindPool(job->pool);
+      sites[pool->site].used_card_seconds += (to - from) / kNanosPerSecond * a.request.cards;
+    }
+  }
+  m.mean_wait_s = m.placed == 0 ? 0 : wait / static_cast<double>(m.placed);
+  double sum = 0, squares = 0;
+  for (const auto& [e, sr] : served) {
+    const double x = sr.second == 0 ? 1 : static_cast<double>(sr.first) / static_cast<double>(sr.second);
+    sum += x;
+    squares += x * x;
+  }
+  m.jain = served.empty() ? 1 : sum * sum / (static_cast<double>(served.size()) * squares);
+  uint64_t used = 0, offered = 0;
+  for (auto& [id, u] : sites) {
+    used += u.used_card_seconds;
+    offered += u.offered_card_seconds;
+    m.sites.push_back(u);
+  }
+  m.utilisation = offered == 0 ? 0 : static_cast<double>(used) / static_cast<double>(offered);
+  for (const auto& [id, v] : s.book().vouchers()) {
+    if (v.issued_at != 0) ++m.vouchers_issued;
+  }
+  m.reconciled = programme::CheckReconciled(s.book(), s.registry(), s.ledger()).empty() &&
+                 s.ledger().CheckInvariants().empty();
+  return m;
+}
+
+}  // namespace
+
+double Metrics::OutOfPocketPerCardHour() const {
+  return card_hours == 0 ? 0 : static_cast<double>(out_of_pocket.fen()) / 100.0 / static_cast<double>(card_hours);
+}
+double Metrics::SubsidyPerCardHour() const {
+  return card_hours == 0 ? 0 : static_cast<double>(subsidy.fen()) / 100.0 / static_cast<double>(card_hours);
+}
+
+Result<Metrics> Run(const programme::Scenario& scenario, const Workload& w,
+                    const WorkloadOptions& o, const DriverOptions& options, storage::Store* store) {
+  VirtualClock clock(o.start - kDay * kNanosPerSecond);  // the day before: applications
+  engine::EngineOptions eo;
+  eo.idle_tick = std::chrono::milliseconds(0);
+  eo.snapshot_every_batches = 0;
+  BG_ASSIGN_OR_RETURN(std::unique_ptr<engine::Engine> e, engine::Engine::Open(store, &clock, eo));
+  BG_RETURN_IF_ERROR(Setup(*e, scenario, w));
+
+  EndHeap ends;
+  std::set<OrderId> queued;
+  auto end_of = [&](OrderId id) {
+    return e->Read([id](const engine::State& s) { return s.scheduler().FindJob(id)->end_at; });
+  };
+  size_t next = 0;
+  uint32_t day = 0;
+  while (next < w.arrivals.size() || !ends.empty()) {
+    Timestamp t = next < w.arrivals.size() ? w.arrivals[next].at : ends.top().first;
+    if (!ends.empty()) t = std::min(t, ends.top().first);
+    clock.Set(std::max(t, clock.Now()));
+    bool freed = false;
+    while (!ends.empty() && ends.top().first <= t) {
+      BG_RETURN_IF_ERROR(Do(*e, scheduler::FinishJob{ends.top().second}).status());
+      ends.pop();
+      freed = true;
+    }
+    while (next < w.arrivals.size() && w.arrivals[next].at <= t) {
+      const scheduler::JobRequest& r = w.arrivals[next++].request;
+      BG_ASSIGN_OR_RETURN(engine::CommandResult res,
+                          Do(*e, scheduler::SubmitJob{.request = r, .policy = options.policy}));
+      const auto& out = std::get<scheduler::JobOutcome>(res);
+      if (out.status == scheduler::JobStatus::kRunning) {
+        ends.push({end_of(r.id), r.id});
+      } else if (out.status == scheduler::JobStatus::kQueued) {
+        queued.insert(r.id);
+      }
+    }
+    while (freed && !queued.empty()) {
+      BG_ASSIGN_OR_RETURN(engine::CommandResult res,
+                          Do(*e, scheduler::Schedule{.policy = options.policy, .max_jobs = 1024}));
+      const uint32_t placed = std::get<scheduler::JobOutcome>(res).placed;
+      if (placed == 0) break;
+      const std::vector<OrderId> now_running = e->Read([&](const engine::State& s) {
+        std::vector<OrderId> ids;
+        for (OrderId id : queued) {
+          if (s.scheduler().FindJob(id)->status == scheduler::JobStatus::kRunning) ids.push_back(id);
+        }
+        return ids;
+      });
+      for (OrderId id : now_running) {
+        queued.erase(id);
+        ends.push({end_of(id), id});
+      }
+      if (placed < 1024) break;
+    }
+    const uint32_t today = t > o.start ? static_cast<uint32_t>((t - o.start) / (kDay * kNanosPerSecond)) : 0;
+    if (options.on_day && today > day && today <= o.days) {
+      day = today;
+      options.on_day(day, e->Read([&](const engine::State& s) { return Measure(s, w, o, options.policy); }));
+    }
+  }
+  Metrics m = e->Read([&](const engine::State& s) { return Measure(s, w, o, options.policy); });
+  m.commands = e->stats().commands;
+  BG_RETURN_IF_ERROR(e->Shutdown());
+  return m;
+}
+
+}  // namespace bg::sim

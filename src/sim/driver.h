@@ -1,0 +1,64 @@
+// The simulator's driver: plays a workload through the real engine on a
+// virtual clock — the scenario's commands, the voucher applications walked
+// through review, then every job arrival and every job end in time order,
+// with a placement pass whenever cards free up — and measures what came
+// out. There is no second implementation of any rule: the driver only
+// submits commands and reads state (docs/scheduler.md).
+//
+// Thread-safety: one run per Driver; runs of different drivers are
+// independent.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "programme/scenario.h"
+#include "scheduler/job.h"
+#include "sim/workload.h"
+#include "storage/store.h"
+
+namespace bg::sim {
+
+struct SiteUse {
+  std::string code;
+  uint64_t used_card_seconds = 0;  // within the horizon
+  uint64_t offered_card_seconds = 0;
+};
+
+struct Metrics {
+  scheduler::Policy policy = scheduler::Policy::kVoucherAware;
+  uint64_t jobs = 0;
+  uint64_t placed = 0;
+  uint64_t card_hours = 0;
+  Money list{};
+  Money subsidy{};
+  Money out_of_pocket{};
+  uint64_t deadline_jobs = 0;
+  uint64_t deadline_misses = 0;  // finished late, or never placed
+  double mean_wait_s = 0;
+  double jain = 0;               // over enterprises: served / requested card-hours
+  double utilisation = 0;        // used / offered card-seconds, all sites, over the horizon
+  std::vector<SiteUse> sites = {};
+  uint64_t vouchers_issued = 0;
+  bool reconciled = false;       // every programme reconciles at the end
+  uint64_t commands = 0;
+
+  double OutOfPocketPerCardHour() const;  // yuan
+  double SubsidyPerCardHour() const;      // yuan
+};
+
+struct DriverOptions {
+  scheduler::Policy policy = scheduler::Policy::kVoucherAware;
+  // Called every simulated day with the day and the metrics so far (progress).
+  std::function<void(uint32_t day, const Metrics&)> on_day = {};
+};
+
+// Runs `workload` on `scenario` through an engine on `store` (a fresh one).
+Result<Metrics> Run(const programme::Scenario& scenario, const Workload& workload,
+                    const WorkloadOptions& workload_options, const DriverOptions& options,
+                    storage::Store* store);
+
+}  // namespace bg::sim

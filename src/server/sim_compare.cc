@@ -15,7 +15,7 @@ constexpr Timestamp kStart = 1'751'328'000 * kNanosPerSecond;
 double Ratio(double ours, double theirs) { return theirs == 0 ? (ours == 0 ? 1 : 0) : ours / theirs; }
 
 void PrintRow(const sim::Metrics& m) {
-  std::printf("%-14s %7llu %7llu %10.3f %10.3f %7.1f%% %5llu/%-5llu %9.0f %6.3f %s\n",
+  std::printf("%-14s %7llu %7llu %10.3f %10.3f %7.1f%% %5llu/%-5llu %9.0f %6.4f %s\n",
               scheduler::PolicyName(m.policy), static_cast<unsigned long long>(m.jobs),
               static_cast<unsigned long long>(m.placed), m.OutOfPocketPerCardHour(),
               m.SubsidyPerCardHour(), m.utilisation * 100,

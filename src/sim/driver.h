@@ -39,7 +39,7 @@ struct Metrics {
   uint64_t deadline_jobs = 0;
   uint64_t deadline_misses = 0;  // finished late, or never placed
   double mean_wait_s = 0;
-  double jain = 0;               // over enterprises: served / requested card-hours
+  double jain = 0;  // over enterprises, of their mean walltime / (wait + walltime)
   double utilisation = 0;        // used / offered card-seconds, all sites, over the horizon
   std::vector<SiteUse> sites = {};
   uint64_t vouchers_issued = 0;

@@ -49,11 +49,16 @@ std::vector<EnterpriseId> CapGroup(const std::vector<Enterprise>& enterprises, E
 }
 
 std::vector<EnterpriseId> CapGroup(const Registry& registry, EnterpriseId id) {
-  std::vector<Enterprise> linked;
-  for (const auto& [eid, e] : registry.enterprises()) {
-    if (!e.related_enterprises.empty()) linked.push_back(e);
+  std::set<EnterpriseId> group{id};
+  std::vector<EnterpriseId> frontier{id};
+  while (!frontier.empty()) {
+    const EnterpriseId next = frontier.back();
+    frontier.pop_back();
+    for (EnterpriseId other : registry.LinksOf(next)) {
+      if (group.insert(other).second) frontier.push_back(other);
+    }
   }
-  return CapGroup(linked, id);
+  return {group.begin(), group.end()};
 }
 
 Status CheckHolder(EnterpriseId voucher_holder, EnterpriseId order_user, VoucherId voucher) {

@@ -23,7 +23,8 @@ Status CheckNotRelated(const Enterprise& enterprise, const Provider& provider);
 // The enterprises that share `id`'s caps: `id` and every enterprise linked to
 // it by a declared relation (in either direction, transitively), sorted by id.
 std::vector<EnterpriseId> CapGroup(const std::vector<Enterprise>& enterprises, EnterpriseId id);
-// The same over the registered enterprises. O(enterprises) per call.
+// The same over the registered enterprises, through the registry's links:
+// O(size of the group).
 std::vector<EnterpriseId> CapGroup(const Registry& registry, EnterpriseId id);
 
 Status CheckHolder(EnterpriseId voucher_holder, EnterpriseId order_user, VoucherId voucher);

@@ -76,6 +76,10 @@ RegistryResult Registry::AddEnterprise(const Enterprise& e) {
   if (!ValidateCreditCode(e.credit_code).ok()) return RegistryResult::kInvalidCreditCode;
   if (jurisdictions_.count(e.applicant.home) == 0) return RegistryResult::kUnknownJurisdiction;
   enterprises_.emplace(e.id, e);
+  for (EnterpriseId other : e.related_enterprises) {
+    links_[e.id].push_back(other);
+    links_[other].push_back(e.id);
+  }
   return RegistryResult::kOk;
 }
 
@@ -118,6 +122,12 @@ const ProgrammeRules* Registry::FindProgramme(ProgrammeId id) const {
   return it == programmes_.end() ? nullptr : &it->second;
 }
 
+const std::vector<EnterpriseId>& Registry::LinksOf(EnterpriseId id) const {
+  static const std::vector<EnterpriseId> kNone;
+  auto it = links_.find(id);
+  return it == links_.end() ? kNone : it->second;
+}
+
 std::vector<JurisdictionId> Registry::ParentsOf(JurisdictionId id) const {
   std::vector<JurisdictionId> out;
   const Jurisdiction* j = FindJurisdiction(id);
@@ -135,9 +145,21 @@ void Registry::RemoveForRollback(Kind kind, uint64_t id) {
     case Kind::kJurisdiction:
       jurisdictions_.erase(JurisdictionId(id));
       return;
-    case Kind::kEnterprise:
-      enterprises_.erase(EnterpriseId(id));
+    case Kind::kEnterprise: {
+      // Rollbacks undo registrations newest first, so this enterprise's
+      // links are the last ones appended on both sides.
+      auto it = enterprises_.find(EnterpriseId(id));
+      if (it == enterprises_.end()) return;
+      const std::vector<EnterpriseId>& related = it->second.related_enterprises;
+      for (auto r = related.rbegin(); r != related.rend(); ++r) {
+        links_[*r].pop_back();
+        if (links_[*r].empty()) links_.erase(*r);
+        links_[it->first].pop_back();
+      }
+      links_.erase(it->first);
+      enterprises_.erase(it);
       return;
+    }
     case Kind::kProvider:
       providers_.erase(ProviderId(id));
       return;
@@ -161,6 +183,12 @@ bool Registry::Decode(Reader& r, Registry* out) {
       !DecodeMap(r, &reg.providers_, DecodeProvider) ||
       !DecodeMap(r, &reg.programmes_, DecodeProgramme)) {
     return false;
+  }
+  for (const auto& [id, e] : reg.enterprises_) {
+    for (EnterpriseId other : e.related_enterprises) {
+      reg.links_[id].push_back(other);
+      reg.links_[other].push_back(id);
+    }
   }
   *out = std::move(reg);
   return true;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <map>
+#include <vector>
 
 #include "common/codec.h"
 #include "programme/participants.h"
@@ -42,6 +43,10 @@ class Registry {
   const Enterprise* FindEnterprise(EnterpriseId id) const;
   const Provider* FindProvider(ProviderId id) const;
   const ProgrammeRules* FindProgramme(ProgrammeId id) const;
+  // The enterprises `id` declared related, or that declared `id` related
+  // (either side's declaration links them), in order of registration.
+  const std::vector<EnterpriseId>& LinksOf(EnterpriseId id) const;
+
   // The jurisdictions above `id`, nearest first (Huangpu -> Guangzhou,
   // Guangdong).
   std::vector<JurisdictionId> ParentsOf(JurisdictionId id) const;
@@ -66,6 +71,8 @@ class Registry {
   std::map<EnterpriseId, Enterprise> enterprises_;
   std::map<ProviderId, Provider> providers_;
   std::map<ProgrammeId, ProgrammeRules> programmes_;
+  // Derived from the enterprises' declarations; rebuilt on decode.
+  std::map<EnterpriseId, std::vector<EnterpriseId>> links_;
 };
 
 }  // namespace bg::programme

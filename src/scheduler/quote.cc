@@ -26,6 +26,11 @@ struct TermsCache {
 
 }  // namespace
 
+bool Fits(const network::Pool& pool, const JobRequest& r) {
+  return (r.accelerator.empty() || pool.accelerator == r.accelerator) &&
+         pool.memory_gb >= r.min_memory_gb && pool.cards_offered >= r.cards;
+}
+
 std::optional<std::string> Filter(const network::Pool& pool, const JobRequest& r) {
   if (!r.accelerator.empty() && pool.accelerator != r.accelerator) {
     return "wrong accelerator: " + pool.accelerator + ", the job asks for " + r.accelerator;
@@ -103,7 +108,8 @@ void Rank(std::vector<Option>& options, Objective objective) {
 // pocket. Returns the reason to leave the pool out (a related party, a
 // blacklisted enterprise), or nothing.
 static std::optional<std::string> Price(const JobRequest& r, const network::Pool& pool,
-                                        const QuoteContext& ctx, TermsCache& cache, Option* o) {
+                                        const QuoteContext& ctx, TermsCache& cache, bool notes,
+                                        Option* o) {
   o->list = ListCost(pool.price[static_cast<size_t>(r.tier)], r.cards, r.walltime_s);
   const programme::Redeem claim = ClaimFor(r, pool, ctx.network, ctx.registry, o->list);
   const auto key = std::tuple(claim.provider, pool.domestic);
@@ -119,7 +125,7 @@ static std::optional<std::string> Price(const JobRequest& r, const network::Pool
     return terms.refusal.message;
   }
   if (!terms.refusal.ok()) {
-    o->subsidy_note = terms.refusal.message;
+    if (notes) o->subsidy_note = terms.refusal.message;
   } else {
     programme::SubsidyRequest req = terms.request;
     req.amount = o->list;
@@ -127,33 +133,33 @@ static std::optional<std::string> Price(const JobRequest& r, const network::Pool
     if (s.ok()) {
       o->subsidy = s->subsidy;
       for (const programme::ProgrammeShare& share : s->shares) {
-        if (share.amount.fen() == 0) continue;
+        if (!notes || share.amount.fen() == 0) continue;
         if (!o->subsidy_note.empty()) o->subsidy_note += "; ";
         o->subsidy_note += "programme " + std::to_string(share.programme.value()) + " pays " +
                            Yuan(share.amount) + " (bound by " +
                            programme::LimitName(share.bound_by) + ")";
       }
     }
-    if (!terms.notes.empty()) o->subsidy_note += "; left out: " + terms.notes;
+    if (notes && !terms.notes.empty()) o->subsidy_note += "; left out: " + terms.notes;
   }
   o->out_of_pocket = Money::Fen(o->list.fen() - o->subsidy.fen());
   return std::nullopt;
 }
 
-Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx) {
+Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx, bool reasons) {
   Quote q;
   TermsCache cache;
   static const PoolUse kIdle;
   for (const auto& [id, pool] : ctx.network.pools()) {
-    if (auto why = Filter(pool, r)) {
-      q.excluded.push_back({id, *why});
+    if (!Fits(pool, r)) {
+      if (reasons) q.excluded.push_back({id, *Filter(pool, r)});
       continue;
     }
     auto use = ctx.use.find(id);
     const Timing t =
         Time(ctx.network, pool, use == ctx.use.end() ? kIdle : use->second, r, ctx.now);
     if (!t.possible) {
-      q.excluded.push_back({id, "not enough cards even when its running jobs end"});
+      if (reasons) q.excluded.push_back({id, "not enough cards even when its running jobs end"});
       continue;
     }
     const network::Site* site = ctx.network.FindSite(pool.site);
@@ -165,8 +171,8 @@ Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx) {
              .finish = t.finish,
              .latency_us = r.near_city ? ctx.network.LatencyUs(site->city, *r.near_city) : 0,
              .starts_now = t.starts_now};
-    if (auto why = Price(r, pool, ctx, cache, &o)) {
-      q.excluded.push_back({id, "related party or blacklist: " + *why});
+    if (auto why = Price(r, pool, ctx, cache, reasons, &o)) {
+      if (reasons) q.excluded.push_back({id, "related party or blacklist: " + *why});
       continue;
     }
     if (r.deadline && o.finish > *r.deadline) {

@@ -80,6 +80,8 @@ struct QuoteContext {
 
 // The reason `pool` cannot run `r` at all, or nothing.
 std::optional<std::string> Filter(const network::Pool& pool, const JobRequest& r);
+// The same question without the words (the placement pass's fast path).
+bool Fits(const network::Pool& pool, const JobRequest& r);
 
 struct Timing {
   bool possible = false;  // false: not enough cards even when all running jobs end
@@ -101,7 +103,9 @@ programme::Redeem ClaimFor(const JobRequest& r, const network::Pool& pool,
 // Sorts best first for the objective (then by id, for determinism).
 void Rank(std::vector<Option>& options, Objective objective);
 
-// The whole pipeline.
-Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx);
+// The whole pipeline. Without `reasons`, pools that cannot run the job at
+// all are skipped silently and reasons are left empty: placement needs the
+// options, not the words.
+Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx, bool reasons = true);
 
 }  // namespace bg::scheduler

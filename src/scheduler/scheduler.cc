@@ -1,6 +1,7 @@
 #include "scheduler/scheduler.h"
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 #include <tuple>
 
@@ -127,12 +128,43 @@ JobOutcome Scheduler::Apply(const SubmitJob& c, World w, Timestamp ts) {
 JobOutcome Scheduler::Apply(const Schedule& c, World w, Timestamp ts) {
   const uint32_t max = std::min(c.max_jobs, kMaxPlacementsPerPass);
   uint32_t placed = 0;
+  // The most cards any pool of a type has free now: a job asking for more
+  // waits without a quote.
+  std::map<std::string, uint32_t> most_free;
+  auto refresh = [&](const std::string& type) {
+    uint32_t best = 0;
+    for (const auto& [pid, pool] : w.network.pools()) {
+      if (pool.accelerator != type) continue;
+      auto u = use_.find(pid);
+      const uint32_t used = u == use_.end() ? 0 : u->second.used;
+      best = std::max(best, pool.cards_offered > used ? pool.cards_offered - used : 0);
+    }
+    most_free[type] = best;
+  };
+  for (const auto& [pid, pool] : w.network.pools()) {
+    if (most_free.count(pool.accelerator) == 0) refresh(pool.accelerator);
+  }
   for (OrderId id : QueueOrder(c.policy, w)) {
     if (placed == max) break;
+    const auto t0 = decision_observer_ ? std::chrono::steady_clock::now()
+                                       : std::chrono::steady_clock::time_point{};
     const Job& job = jobs_.at(id);
-    if (std::optional<Option> where = Choose(job, c.policy, w, ts + placed * kPlacementEvents)) {
+    const JobRequest& r = job.submitted.request;
+    std::optional<Option> where;
+    if (r.accelerator.empty() || most_free[r.accelerator] >= r.cards) {
+      where = Choose(job, c.policy, w, ts + placed * kPlacementEvents);
+    }
+    if (where) {
+      const std::string type = w.network.FindPool(where->pool)->accelerator;
       Place(job, *where, w, ts + placed * kPlacementEvents);
       ++placed;
+      refresh(type);
+    }
+    if (decision_observer_) {
+      decision_observer_(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                    std::chrono::steady_clock::now() - t0)
+                                                    .count()),
+                         where.has_value());
     }
   }
   return JobOutcome{.placed = placed};
@@ -184,7 +216,8 @@ Quote Scheduler::QuoteFor(const JobRequest& r, const network::Network& network,
 std::optional<Option> Scheduler::Choose(const Job& job, Policy policy, const World& w,
                                         Timestamp ts) const {
   const JobRequest& r = job.submitted.request;
-  const Quote q = QuoteFor(r, w.network, w.registry, w.book, w.ledger, ts);
+  const Quote q = BuildQuote(r, QuoteContext{w.network, use_, w.registry, w.book, w.ledger, ts},
+                             /*reasons=*/false);
   if (policy == Policy::kVoucherAware) {
     // Wait for the best option if its cards free up soon (within a quarter
     // of the walltime, at least an hour) and it still meets the deadline;

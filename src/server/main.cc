@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "server/bench_ledger.h"
+#include "server/bench_schedule.h"
 #include "server/scenario_check.h"
 #include "server/sim_compare.h"
 
@@ -41,6 +42,20 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   ledger->add_option("--dir", ledger_options.dir, "Directory for the SQLite files (default: temp)");
   ledger->footer("Example:\n  baygrid bench ledger --transfers 1000000 --batch 8190");
 
+  bg::server::ScheduleBenchOptions schedule_options;
+  CLI::App* schedule = bench->add_subcommand(
+      "schedule", "Placement decisions/s and latency, quote latency, against a naive scan");
+  schedule->add_option("--pools", schedule_options.pools, "Pools in the network")->capture_default_str();
+  schedule->add_option("--cards", schedule_options.cards_per_pool, "Cards per pool")->capture_default_str();
+  schedule->add_option("--jobs", schedule_options.jobs, "Queued jobs")->capture_default_str();
+  schedule->add_option("--enterprises", schedule_options.enterprises, "Enterprises")->capture_default_str();
+  schedule->add_option("--quotes", schedule_options.quotes, "Quotes to time")->capture_default_str();
+  schedule->add_option("--naive-decisions", schedule_options.naive_decisions,
+                       "Decisions of the naive yardstick")
+      ->capture_default_str();
+  schedule->add_option("--seed", schedule_options.seed, "Workload seed")->capture_default_str();
+  schedule->footer("Example:\n  baygrid bench schedule --pools 1000 --jobs 100000");
+
   CLI::App* scenario = app.add_subcommand("scenario", "Scenario files (docs/programmes.md)");
   scenario->require_subcommand(1);
   std::string scenario_path;
@@ -68,6 +83,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
 
   bg::Status status;
   if (ledger->parsed()) status = bg::server::RunLedgerBench(ledger_options);
+  if (schedule->parsed()) status = bg::server::RunScheduleBench(schedule_options);
   if (check->parsed()) status = bg::server::RunScenarioCheck(scenario_path);
   if (compare->parsed()) status = bg::server::RunSimCompare(sim_options);
   if (!status.ok()) {

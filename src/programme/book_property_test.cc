@@ -112,7 +112,7 @@ class Sequence {
             : apps_[apps_.size() - 1 - rng_.Uniform(std::min<size_t>(4, apps_.size()))];
     // Weights out of 24: file 4, review 8, redeem 6, settle 2, and one each
     // for expiry, revocation, clawback and the blacklist.
-    static constexpr uint8_t kKind[24] = {0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2,
+    static constexpr uint8_t kKind[24] = {0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2,  2,
                                           4, 4, 4, 4, 4, 4, 7, 7, 8, 9, 10, 11};
     switch (kKind[rng_.Uniform(24)]) {
       case 0:

@@ -162,8 +162,8 @@ JobOutcome Scheduler::Apply(const Schedule& c, World w, Timestamp ts) {
     }
     if (decision_observer_) {
       decision_observer_(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                                    std::chrono::steady_clock::now() - t0)
-                                                    .count()),
+                                                   std::chrono::steady_clock::now() - t0)
+                                                   .count()),
                          where.has_value());
     }
   }

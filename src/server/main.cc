@@ -45,13 +45,18 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   bg::server::ScheduleBenchOptions schedule_options;
   CLI::App* schedule = bench->add_subcommand(
       "schedule", "Placement decisions/s and latency, quote latency, against a naive scan");
-  schedule->add_option("--pools", schedule_options.pools, "Pools in the network")->capture_default_str();
-  schedule->add_option("--cards", schedule_options.cards_per_pool, "Cards per pool")->capture_default_str();
+  schedule->add_option("--pools", schedule_options.pools, "Pools in the network")
+      ->capture_default_str();
+  schedule->add_option("--cards", schedule_options.cards_per_pool, "Cards per pool")
+      ->capture_default_str();
   schedule->add_option("--jobs", schedule_options.jobs, "Queued jobs")->capture_default_str();
-  schedule->add_option("--enterprises", schedule_options.enterprises, "Enterprises")->capture_default_str();
-  schedule->add_option("--quotes", schedule_options.quotes, "Quotes to time")->capture_default_str();
-  schedule->add_option("--naive-decisions", schedule_options.naive_decisions,
-                       "Decisions of the naive yardstick")
+  schedule->add_option("--enterprises", schedule_options.enterprises, "Enterprises")
+      ->capture_default_str();
+  schedule->add_option("--quotes", schedule_options.quotes, "Quotes to time")
+      ->capture_default_str();
+  schedule
+      ->add_option("--naive-decisions", schedule_options.naive_decisions,
+                   "Decisions of the naive yardstick")
       ->capture_default_str();
   schedule->add_option("--seed", schedule_options.seed, "Workload seed")->capture_default_str();
   schedule->footer("Example:\n  baygrid bench schedule --pools 1000 --jobs 100000");
@@ -77,7 +82,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
       ->capture_default_str();
   compare->add_option("--load", sim_options.load_percent, "Demand as % of the offered cards")
       ->capture_default_str();
-  compare->footer("Example:\n  baygrid sim compare --scenario scenarios/gba.toml --days 30 --seed 1");
+  compare->footer(
+      "Example:\n  baygrid sim compare --scenario scenarios/gba.toml --days 30 --seed 1");
 
   CLI11_PARSE(app, argc, argv);
 

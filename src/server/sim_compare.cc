@@ -12,7 +12,9 @@ namespace {
 // 2025-07-01 00:00 UTC: every GBA programme is in force.
 constexpr Timestamp kStart = 1'751'328'000 * kNanosPerSecond;
 
-double Ratio(double ours, double theirs) { return theirs == 0 ? (ours == 0 ? 1 : 0) : ours / theirs; }
+double Ratio(double ours, double theirs) {
+  return theirs == 0 ? (ours == 0 ? 1 : 0) : ours / theirs;
+}
 
 void PrintRow(const sim::Metrics& m) {
   std::printf("%-14s %7llu %7llu %10.3f %10.3f %7.1f%% %5llu/%-5llu %9.0f %6.4f %s\n",
@@ -35,14 +37,15 @@ Status RunSimCompare(const SimCompareOptions& o) {
                                 .load_percent = o.load_percent,
                                 .start = kStart};
   const sim::Workload w = sim::Generate(scenario, wo);
-  std::printf("workload: %zu jobs over %u days from %zu enterprises (%zu synthetic), %zu voucher "
-              "applications; demand %.1f%% of the %llu card-hours offered; seed %llu\n",
-              w.arrivals.size(), o.days, scenario.enterprises.size() + w.enterprises.size(),
-              w.enterprises.size(), w.applications.size(),
-              100.0 * static_cast<double>(w.demand_card_seconds) /
-                  static_cast<double>(w.capacity_card_seconds),
-              static_cast<unsigned long long>(w.capacity_card_seconds / 3600),
-              static_cast<unsigned long long>(o.seed));
+  std::printf(
+      "workload: %zu jobs over %u days from %zu enterprises (%zu synthetic), %zu voucher "
+      "applications; demand %.1f%% of the %llu card-hours offered; seed %llu\n",
+      w.arrivals.size(), o.days, scenario.enterprises.size() + w.enterprises.size(),
+      w.enterprises.size(), w.applications.size(),
+      100.0 * static_cast<double>(w.demand_card_seconds) /
+          static_cast<double>(w.capacity_card_seconds),
+      static_cast<unsigned long long>(w.capacity_card_seconds / 3600),
+      static_cast<unsigned long long>(o.seed));
   std::vector<sim::Metrics> results;
   for (scheduler::Policy policy : {scheduler::Policy::kVoucherAware, scheduler::Policy::kFirstFit,
                                    scheduler::Policy::kCheapestList}) {
@@ -51,7 +54,8 @@ Status RunSimCompare(const SimCompareOptions& o) {
     sim::DriverOptions d{.policy = policy};
     d.on_day = [&](uint32_t day, const sim::Metrics& m) {
       if (day % 5 == 0) {
-        std::fprintf(stderr, "  %s: day %u, %llu jobs placed, %.0f yuan subsidised, utilisation %.1f%%\n",
+        std::fprintf(stderr,
+                     "  %s: day %u, %llu jobs placed, %.0f yuan subsidised, utilisation %.1f%%\n",
                      scheduler::PolicyName(policy), day, static_cast<unsigned long long>(m.placed),
                      static_cast<double>(m.subsidy.fen()) / 100.0, m.utilisation * 100);
       }
@@ -73,9 +77,10 @@ Status RunSimCompare(const SimCompareOptions& o) {
     std::printf("%-20s", results[0].sites[i].code.c_str());
     for (const sim::Metrics& m : results) {
       const sim::SiteUse& u = m.sites[i];
-      std::printf(" %13.1f%%", u.offered_card_seconds == 0 ? 0.0
-                                                           : 100.0 * static_cast<double>(u.used_card_seconds) /
-                                                                 static_cast<double>(u.offered_card_seconds));
+      std::printf(" %13.1f%%", u.offered_card_seconds == 0
+                                   ? 0.0
+                                   : 100.0 * static_cast<double>(u.used_card_seconds) /
+                                         static_cast<double>(u.offered_card_seconds));
     }
     std::printf("\n");
   }
@@ -91,7 +96,8 @@ Status RunSimCompare(const SimCompareOptions& o) {
       Ratio(static_cast<double>(ours.deadline_misses), static_cast<double>(cheap.deadline_misses)),
       Ratio(ours.utilisation, ff.utilisation));
   for (const sim::Metrics& m : results) {
-    if (!m.reconciled) return Internal(std::string(scheduler::PolicyName(m.policy)) + " run does not reconcile");
+    if (!m.reconciled)
+      return Internal(std::string(scheduler::PolicyName(m.policy)) + " run does not reconcile");
   }
   return Status::Ok();
 }

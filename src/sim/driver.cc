@@ -31,7 +31,8 @@ Status Setup(engine::Engine& e, const programme::Scenario& scenario, const Workl
   }
   for (const programme::Enterprise& ent : w.enterprises) {
     BG_ASSIGN_OR_RETURN(engine::CommandResult r, Do(e, engine::RegisterEnterprise{ent}));
-    if (auto why = engine::ScenarioRefusal(r)) return InvalidArgument("enterprise refused: " + *why);
+    if (auto why = engine::ScenarioRefusal(r))
+      return InvalidArgument("enterprise refused: " + *why);
   }
   // Each application walks the review; a refusal (ineligible, over a cap,
   // budget exhausted) simply ends it, as it would for a real applicant.
@@ -41,7 +42,8 @@ Status Setup(engine::Engine& e, const programme::Scenario& scenario, const Workl
     for (programme::Step step : {programme::Step::kSubmit, programme::Step::kStartReview,
                                  programme::Step::kApprove, programme::Step::kIssue}) {
       if (!ok) break;
-      BG_ASSIGN_OR_RETURN(r, Do(e, programme::ReviewApplication{.id = app.id, .step = step, .actor = "sim"}));
+      BG_ASSIGN_OR_RETURN(
+          r, Do(e, programme::ReviewApplication{.id = app.id, .step = step, .actor = "sim"}));
       ok = std::get<programme::Outcome>(r).ok();
     }
   }
@@ -69,8 +71,8 @@ Metrics Measure(const engine::State& s, const Workload& w, const WorkloadOptions
     ++m.jobs;
     const uint64_t card_s = uint64_t{a.request.cards} * a.request.walltime_s;
     served[a.request.enterprise].second += 1;
-    const bool placed = job->status == scheduler::JobStatus::kDone ||
-                        job->status == scheduler::JobStatus::kRunning;
+    const bool placed =
+        job->status == scheduler::JobStatus::kDone || job->status == scheduler::JobStatus::kRunning;
     if (a.request.deadline) {
       ++m.deadline_jobs;
       if (!placed || job->end_at > *a.request.deadline) ++m.deadline_misses;
@@ -117,10 +119,14 @@ Metrics Measure(const engine::State& s, const Workload& w, const WorkloadOptions
 }  // namespace
 
 double Metrics::OutOfPocketPerCardHour() const {
-  return card_hours == 0 ? 0 : static_cast<double>(out_of_pocket.fen()) / 100.0 / static_cast<double>(card_hours);
+  return card_hours == 0
+             ? 0
+             : static_cast<double>(out_of_pocket.fen()) / 100.0 / static_cast<double>(card_hours);
 }
 double Metrics::SubsidyPerCardHour() const {
-  return card_hours == 0 ? 0 : static_cast<double>(subsidy.fen()) / 100.0 / static_cast<double>(card_hours);
+  return card_hours == 0
+             ? 0
+             : static_cast<double>(subsidy.fen()) / 100.0 / static_cast<double>(card_hours);
 }
 
 Result<Metrics> Run(const programme::Scenario& scenario, const Workload& w,
@@ -168,7 +174,8 @@ Result<Metrics> Run(const programme::Scenario& scenario, const Workload& w,
       const std::vector<OrderId> now_running = e->Read([&](const engine::State& s) {
         std::vector<OrderId> ids;
         for (OrderId id : queued) {
-          if (s.scheduler().FindJob(id)->status == scheduler::JobStatus::kRunning) ids.push_back(id);
+          if (s.scheduler().FindJob(id)->status == scheduler::JobStatus::kRunning)
+            ids.push_back(id);
         }
         return ids;
       });
@@ -178,10 +185,12 @@ Result<Metrics> Run(const programme::Scenario& scenario, const Workload& w,
       }
       if (placed < 1024) break;
     }
-    const uint32_t today = t > o.start ? static_cast<uint32_t>((t - o.start) / (kDay * kNanosPerSecond)) : 0;
+    const uint32_t today =
+        t > o.start ? static_cast<uint32_t>((t - o.start) / (kDay * kNanosPerSecond)) : 0;
     if (options.on_day && today > day && today <= o.days) {
       day = today;
-      options.on_day(day, e->Read([&](const engine::State& s) { return Measure(s, w, o, options.policy); }));
+      options.on_day(
+          day, e->Read([&](const engine::State& s) { return Measure(s, w, o, options.policy); }));
     }
   }
   Metrics m = e->Read([&](const engine::State& s) { return Measure(s, w, o, options.policy); });

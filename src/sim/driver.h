@@ -39,11 +39,11 @@ struct Metrics {
   uint64_t deadline_jobs = 0;
   uint64_t deadline_misses = 0;  // finished late, or never placed
   double mean_wait_s = 0;
-  double jain = 0;  // over enterprises, of their mean walltime / (wait + walltime)
-  double utilisation = 0;        // used / offered card-seconds, all sites, over the horizon
+  double jain = 0;         // over enterprises, of their mean walltime / (wait + walltime)
+  double utilisation = 0;  // used / offered card-seconds, all sites, over the horizon
   std::vector<SiteUse> sites = {};
   uint64_t vouchers_issued = 0;
-  bool reconciled = false;       // every programme reconciles at the end
+  bool reconciled = false;  // every programme reconciles at the end
   uint64_t commands = 0;
 
   double OutOfPocketPerCardHour() const;  // yuan

@@ -15,7 +15,10 @@ class SimTest : public ::testing::Test {
     auto s = programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
     ASSERT_TRUE(s.ok()) << s.status();
     scenario_ = *s;
-    options_ = WorkloadOptions{.seed = 3, .days = 2, .jobs = 300, .enterprises = 20,
+    options_ = WorkloadOptions{.seed = 3,
+                               .days = 2,
+                               .jobs = 300,
+                               .enterprises = 20,
                                .start = 1'751'328'000 * kNanosPerSecond};  // 2025-07-01
   }
   Metrics RunOnce(scheduler::Policy policy) {
@@ -40,8 +43,8 @@ TEST_F(SimTest, TheWorkloadIsDeterministicAndFillsTheAskedLoad) {
       EXPECT_GE(a.arrivals[i].at, a.arrivals[i - 1].at);
     }
   }
-  const double load = static_cast<double>(a.demand_card_seconds) /
-                      static_cast<double>(a.capacity_card_seconds);
+  const double load =
+      static_cast<double>(a.demand_card_seconds) / static_cast<double>(a.capacity_card_seconds);
   EXPECT_NEAR(load, 0.75, 0.1);
   EXPECT_FALSE(a.applications.empty());
 }

@@ -47,7 +47,8 @@ std::vector<programme::Enterprise> MakeEnterprises(const programme::Scenario& s,
   for (const auto& j : s.jurisdictions) by_code[j.code] = j.id;
   std::vector<std::pair<JurisdictionId, uint64_t>> homes;
   for (const Home& h : kHomes) {
-    if (auto it = by_code.find(h.code); it != by_code.end()) homes.emplace_back(it->second, h.weight);
+    if (auto it = by_code.find(h.code); it != by_code.end())
+      homes.emplace_back(it->second, h.weight);
   }
   if (homes.empty()) homes.emplace_back(s.jurisdictions.front().id, 1);
   using C = programme::ApplicantCategory;
@@ -95,7 +96,8 @@ std::vector<programme::FileApplication> MakeApplications(
       if (!in_area) continue;
       const int64_t cap_yuan =
           p.default_entity_year_cap ? p.default_entity_year_cap->fen() / 100 : 2'000'000;
-      const int64_t yuan = rng.Range(std::min<int64_t>(50'000, cap_yuan), std::min<int64_t>(cap_yuan, 2'000'000));
+      const int64_t yuan =
+          rng.Range(std::min<int64_t>(50'000, cap_yuan), std::min<int64_t>(cap_yuan, 2'000'000));
       out.push_back(programme::FileApplication{.id = ApplicationId(out.size() + 1),
                                                .programme = p.id,
                                                .enterprise = e.id,
@@ -142,14 +144,16 @@ Workload Generate(const programme::Scenario& s, const WorkloadOptions& o) {
     scheduler::JobRequest& r = a.request;
     // Skewed: a few enterprises submit much of the work.
     const double u = static_cast<double>(rng.Uniform(1'000'000)) / 1e6;
-    const programme::Enterprise& e = all[static_cast<size_t>(u * u * static_cast<double>(all.size()))];
+    const programme::Enterprise& e =
+        all[static_cast<size_t>(u * u * static_cast<double>(all.size()))];
     r.enterprise = e.id;
     r.accelerator = types.empty() ? "" : Weighted(rng, types);
     const bool training = rng.Percent(40);
     r.kind = training ? scheduler::JobKind::kTraining : scheduler::JobKind::kInference;
     const uint32_t max_cards = std::max<uint32_t>(1, largest[r.accelerator] / 8);
     r.cards = std::min<uint32_t>(max_cards, training ? 8u << rng.Uniform(5) : 1u << rng.Uniform(4));
-    hours[i] = training ? 4.0 + static_cast<double>(rng.Uniform(44)) : 0.5 + static_cast<double>(rng.Uniform(55)) / 10.0;
+    hours[i] = training ? 4.0 + static_cast<double>(rng.Uniform(44))
+                        : 0.5 + static_cast<double>(rng.Uniform(55)) / 10.0;
     auto local = sites_in.find(e.applicant.home);
     if (local != sites_in.end() && rng.Percent(70)) {
       r.data_site = local->second[rng.Uniform(local->second.size())];
@@ -163,7 +167,9 @@ Workload Generate(const programme::Scenario& s, const WorkloadOptions& o) {
                                    : scheduler::Objective::kLowestLatency;
     if (r.objective == scheduler::Objective::kLowestLatency) r.near_city = e.applicant.home;
     const uint64_t tier = rng.Uniform(100);
-    r.tier = tier < 80 ? network::Tier::kShared : tier < 95 ? network::Tier::kExclusive : network::Tier::kPriority;
+    r.tier = tier < 80   ? network::Tier::kShared
+             : tier < 95 ? network::Tier::kExclusive
+                         : network::Tier::kPriority;
     if (e.applicant.home == dongguan) r.platform = 1;
     w.arrivals.push_back(std::move(a));
   }

@@ -37,9 +37,9 @@ struct Arrival {
 };
 
 struct Workload {
-  std::vector<programme::Enterprise> enterprises;    // to register
+  std::vector<programme::Enterprise> enterprises;        // to register
   std::vector<programme::FileApplication> applications;  // voucher applications at the start
-  std::vector<Arrival> arrivals;                     // in time order; ids 1, 2, ...
+  std::vector<Arrival> arrivals;                         // in time order; ids 1, 2, ...
   uint64_t demand_card_seconds = 0;
   uint64_t capacity_card_seconds = 0;  // offered cards × the horizon
 };

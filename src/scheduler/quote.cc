@@ -85,23 +85,28 @@ programme::Redeem ClaimFor(const JobRequest& r, const network::Pool& pool,
       .platform = r.platform};
 }
 
+namespace {
+std::tuple<int64_t, uint64_t, uint64_t> RankKey(const Option& o, Objective objective) {
+  switch (objective) {
+    case Objective::kEarliestFinish:
+      return {static_cast<int64_t>(o.finish), static_cast<uint64_t>(o.out_of_pocket.fen()),
+              o.pool.value()};
+    case Objective::kLowestLatency:
+      return {o.latency_us, static_cast<uint64_t>(o.out_of_pocket.fen()), o.pool.value()};
+    case Objective::kLowestCost:
+      break;
+  }
+  return {o.out_of_pocket.fen(), o.finish, o.pool.value()};
+}
+}  // namespace
+
+bool Better(const Option& a, const Option& b, Objective objective) {
+  return RankKey(a, objective) < RankKey(b, objective);
+}
+
 void Rank(std::vector<Option>& options, Objective objective) {
-  auto key = [objective](const Option& o) {
-    switch (objective) {
-      case Objective::kEarliestFinish:
-        return std::tuple<int64_t, uint64_t, uint64_t>(static_cast<int64_t>(o.finish),
-                                                       static_cast<uint64_t>(o.out_of_pocket.fen()),
-                                                       o.pool.value());
-      case Objective::kLowestLatency:
-        return std::tuple<int64_t, uint64_t, uint64_t>(
-            o.latency_us, static_cast<uint64_t>(o.out_of_pocket.fen()), o.pool.value());
-      case Objective::kLowestCost:
-        break;
-    }
-    return std::tuple<int64_t, uint64_t, uint64_t>(o.out_of_pocket.fen(), o.finish, o.pool.value());
-  };
   std::sort(options.begin(), options.end(),
-            [&](const Option& a, const Option& b) { return key(a) < key(b); });
+            [objective](const Option& a, const Option& b) { return Better(a, b, objective); });
 }
 
 // Prices `o` on `pool`: list, subsidy through the programme engine, out of
@@ -150,7 +155,14 @@ Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx, bool reasons) {
   Quote q;
   TermsCache cache;
   static const PoolUse kIdle;
-  for (const auto& [id, pool] : ctx.network.pools()) {
+  std::vector<const network::Pool*> all;
+  if (ctx.pools == nullptr) {
+    all.reserve(ctx.network.pools().size());
+    for (const auto& [id, pool] : ctx.network.pools()) all.push_back(&pool);
+  }
+  for (const network::Pool* candidate : ctx.pools != nullptr ? *ctx.pools : all) {
+    const network::Pool& pool = *candidate;
+    const PoolId id = pool.id;
     if (!Fits(pool, r)) {
       if (reasons) q.excluded.push_back({id, *Filter(pool, r)});
       continue;
@@ -193,7 +205,7 @@ Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx, bool reasons) {
     }
     q.options.push_back(std::move(o));
   }
-  Rank(q.options, r.objective);
+  if (reasons) Rank(q.options, r.objective);
   return q;
 }
 

@@ -74,6 +74,9 @@ struct QuoteContext {
   const programme::Book& book;
   const ledger::Ledger& ledger;
   Timestamp now = 0;
+  // The pools to consider (the placement pass passes those of the job's
+  // type); null: every pool of the network.
+  const std::vector<const network::Pool*>* pools = nullptr;
 };
 
 // --- The steps ---------------------------------------------------------------
@@ -102,10 +105,12 @@ programme::Redeem ClaimFor(const JobRequest& r, const network::Pool& pool,
 
 // Sorts best first for the objective (then by id, for determinism).
 void Rank(std::vector<Option>& options, Objective objective);
+// Whether `a` ranks before `b` for the objective.
+bool Better(const Option& a, const Option& b, Objective objective);
 
 // The whole pipeline. Without `reasons`, pools that cannot run the job at
-// all are skipped silently and reasons are left empty: placement needs the
-// options, not the words.
+// all are skipped silently, reasons are left empty and the options are not
+// sorted: placement needs the best options, not the words.
 Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx, bool reasons = true);
 
 }  // namespace bg::scheduler

@@ -129,21 +129,22 @@ JobOutcome Scheduler::Apply(const Schedule& c, World w, Timestamp ts) {
   const uint32_t max = std::min(c.max_jobs, kMaxPlacementsPerPass);
   uint32_t placed = 0;
   // The most cards any pool of a type has free now: a job asking for more
-  // waits without a quote.
+  // waits without a quote. A placement can only lower it, and only when it
+  // took the cards from the pool that had the most.
+  std::map<std::string, std::vector<const network::Pool*>> by_type;
+  for (const auto& [pid, pool] : w.network.pools()) by_type[pool.accelerator].push_back(&pool);
+  auto free_in = [this](const network::Pool& pool) {
+    auto u = use_.find(pool.id);
+    const uint32_t used = u == use_.end() ? 0 : u->second.used;
+    return pool.cards_offered > used ? pool.cards_offered - used : 0u;
+  };
   std::map<std::string, uint32_t> most_free;
   auto refresh = [&](const std::string& type) {
     uint32_t best = 0;
-    for (const auto& [pid, pool] : w.network.pools()) {
-      if (pool.accelerator != type) continue;
-      auto u = use_.find(pid);
-      const uint32_t used = u == use_.end() ? 0 : u->second.used;
-      best = std::max(best, pool.cards_offered > used ? pool.cards_offered - used : 0);
-    }
+    for (const network::Pool* pool : by_type[type]) best = std::max(best, free_in(*pool));
     most_free[type] = best;
   };
-  for (const auto& [pid, pool] : w.network.pools()) {
-    if (most_free.count(pool.accelerator) == 0) refresh(pool.accelerator);
-  }
+  for (const auto& [type, pools] : by_type) refresh(type);
   for (OrderId id : QueueOrder(c.policy, w)) {
     if (placed == max) break;
     const auto t0 = decision_observer_ ? std::chrono::steady_clock::now()
@@ -151,14 +152,17 @@ JobOutcome Scheduler::Apply(const Schedule& c, World w, Timestamp ts) {
     const Job& job = jobs_.at(id);
     const JobRequest& r = job.submitted.request;
     std::optional<Option> where;
-    if (r.accelerator.empty() || most_free[r.accelerator] >= r.cards) {
+    if (r.accelerator.empty()) {
       where = Choose(job, c.policy, w, ts + placed * kPlacementEvents);
+    } else if (most_free[r.accelerator] >= r.cards) {
+      where = Choose(job, c.policy, w, ts + placed * kPlacementEvents, &by_type[r.accelerator]);
     }
     if (where) {
-      const std::string type = w.network.FindPool(where->pool)->accelerator;
+      const network::Pool& pool = *w.network.FindPool(where->pool);
+      const bool had_most = free_in(pool) == most_free[pool.accelerator];
       Place(job, *where, w, ts + placed * kPlacementEvents);
       ++placed;
-      refresh(type);
+      if (had_most) refresh(pool.accelerator);
     }
     if (decision_observer_) {
       decision_observer_(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -213,24 +217,31 @@ Quote Scheduler::QuoteFor(const JobRequest& r, const network::Network& network,
   return BuildQuote(r, QuoteContext{network, use_, registry, book, ledger, now});
 }
 
-std::optional<Option> Scheduler::Choose(const Job& job, Policy policy, const World& w,
-                                        Timestamp ts) const {
+std::optional<Option> Scheduler::Choose(const Job& job, Policy policy, const World& w, Timestamp ts,
+                                        const std::vector<const network::Pool*>* pools) const {
   const JobRequest& r = job.submitted.request;
-  const Quote q = BuildQuote(r, QuoteContext{w.network, use_, w.registry, w.book, w.ledger, ts},
-                             /*reasons=*/false);
+  QuoteContext ctx{w.network, use_, w.registry, w.book, w.ledger, ts};
+  ctx.pools = pools;
+  const Quote q = BuildQuote(r, ctx, /*reasons=*/false);
   if (policy == Policy::kVoucherAware) {
     // Wait for the best option if its cards free up soon (within a quarter
     // of the walltime, at least an hour) and it still meets the deadline;
     // else the best option that can start now; if none can meet the
     // deadline even by waiting, the earliest finish that can start now.
-    if (!q.options.empty() && !q.options.front().starts_now) {
-      const Timestamp window = std::max<Timestamp>(3600, r.walltime_s / 4) * kNanosPerSecond;
-      if (q.options.front().start - ts <= window) return std::nullopt;
-    }
+    const Option* best = nullptr;
+    const Option* best_now = nullptr;
     for (const Option& o : q.options) {
-      if (o.starts_now) return o;
+      if (best == nullptr || Better(o, *best, r.objective)) best = &o;
+      if (o.starts_now && (best_now == nullptr || Better(o, *best_now, r.objective))) {
+        best_now = &o;
+      }
     }
-    if (!q.options.empty()) return std::nullopt;  // a better pool frees up in time: wait
+    if (best != nullptr && !best->starts_now) {
+      const Timestamp window = std::max<Timestamp>(3600, r.walltime_s / 4) * kNanosPerSecond;
+      if (best->start - ts <= window) return std::nullopt;
+    }
+    if (best_now != nullptr) return *best_now;
+    if (best != nullptr) return std::nullopt;  // a better pool frees up in time: wait
     const Option* late = nullptr;
     for (const Excluded& e : q.excluded) {
       if (e.would_be && e.would_be->starts_now && r.deadline && e.would_be->finish > *r.deadline &&
@@ -263,8 +274,25 @@ std::vector<OrderId> Scheduler::QueueOrder(Policy policy, const World& w) const 
   keyed.reserve(queue_.size());
   bool any_sme_first = false;
   for (const auto& [id, p] : w.registry.programmes()) any_sme_first = any_sme_first || p.sme_first;
+  // Each enterprise's fair-share key, looked up once per pass.
+  std::map<EnterpriseId, std::pair<int64_t, uint64_t>> share_key;
+  auto key_of = [&](EnterpriseId e) {
+    auto [it, fresh] = share_key.try_emplace(e);
+    if (fresh) {
+      const programme::Enterprise* ent = w.registry.FindEnterprise(e);
+      const int64_t weight =
+          any_sme_first && ent != nullptr && (ent->applicant.flags & programme::kSme) != 0 ? 2 : 1;
+      auto share = shares_.find(e);
+      const Share sh = share == shares_.end() ? Share{} : share->second;
+      it->second = {sh.money_fen / weight, sh.card_seconds / static_cast<uint64_t>(weight)};
+    }
+    return it->second;
+  };
+  // queue_ and jobs_ are both in id order: walk them together.
+  auto jt = jobs_.begin();
   for (OrderId id : queue_) {
-    const Job& job = jobs_.at(id);
+    while (jt->first < id) ++jt;
+    const Job& job = jt->second;
     const JobRequest& r = job.submitted.request;
     Key key{0, 0, 0, job.submitted_at, id.value()};
     if (policy == Policy::kVoucherAware) {
@@ -272,13 +300,8 @@ std::vector<OrderId> Scheduler::QueueOrder(Policy policy, const World& w) const 
           r.deadline
               ? *r.deadline - std::min<Timestamp>(*r.deadline, r.walltime_s * kNanosPerSecond)
               : std::numeric_limits<Timestamp>::max();
-      const programme::Enterprise* e = w.registry.FindEnterprise(r.enterprise);
-      const int64_t weight =
-          any_sme_first && e != nullptr && (e->applicant.flags & programme::kSme) != 0 ? 2 : 1;
-      auto share = shares_.find(r.enterprise);
-      const Share s = share == shares_.end() ? Share{} : share->second;
-      key = Key{latest_start, s.money_fen / weight, s.card_seconds / static_cast<uint64_t>(weight),
-                job.submitted_at, id.value()};
+      const auto [money, card_seconds] = key_of(r.enterprise);
+      key = Key{latest_start, money, card_seconds, job.submitted_at, id.value()};
     }
     keyed.emplace_back(key, id);
   }

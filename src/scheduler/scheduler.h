@@ -92,7 +92,8 @@ class Scheduler {
  private:
   JobOutcome Validate(const SubmitJob& c, const World& w, Timestamp ts) const;
   // Chooses where `job` goes now under `policy`, or nothing (it waits).
-  std::optional<Option> Choose(const Job& job, Policy policy, const World& w, Timestamp ts) const;
+  std::optional<Option> Choose(const Job& job, Policy policy, const World& w, Timestamp ts,
+                               const std::vector<const network::Pool*>* pools = nullptr) const;
   void Place(Job job, const Option& where, World& w, Timestamp ts);
   void Release(Job& job, bool capture, World& w, Timestamp ts);
   std::vector<OrderId> QueueOrder(Policy policy, const World& w) const;

@@ -209,6 +209,43 @@ Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx, bool reasons) {
   return q;
 }
 
+Best BestByCost(const JobRequest& r, const QuoteContext& ctx,
+                const std::vector<const network::Pool*>& by_price, uint32_t bound_bp) {
+  Best out;
+  TermsCache cache;
+  static const PoolUse kIdle;
+  const auto tier = static_cast<size_t>(r.tier);
+  for (const network::Pool* candidate : by_price) {
+    const network::Pool& pool = *candidate;
+    if (!Fits(pool, r)) continue;
+    const Money list = ListCost(pool.price[tier], r.cards, r.walltime_s);
+    const int64_t floor_oop = list.fen() - list.fen() * bound_bp / programme::kFullRatioBp;
+    const bool beats_best = !out.best || floor_oop <= out.best->out_of_pocket.fen();
+    const bool beats_now = !out.best_now || floor_oop <= out.best_now->out_of_pocket.fen();
+    if (!beats_best && !beats_now) break;  // the list only gets dearer from here
+    auto use = ctx.use.find(pool.id);
+    const Timing t = Time(ctx.network, pool, use == ctx.use.end() ? kIdle : use->second, r, ctx.now);
+    if (!t.possible) continue;
+    const network::Site* site = ctx.network.FindSite(pool.site);
+    Option o{.pool = pool.id,
+             .site = pool.site,
+             .provider = site->provider,
+             .transfer_s = t.transfer_s,
+             .start = t.start,
+             .finish = t.finish,
+             .starts_now = t.starts_now};
+    ++out.evaluated;
+    if (Price(r, pool, ctx, cache, /*notes=*/false, &o)) continue;
+    if (r.deadline && o.finish > *r.deadline) continue;
+    if (r.max_out_of_pocket && o.out_of_pocket > *r.max_out_of_pocket) continue;
+    if (!out.best || Better(o, *out.best, Objective::kLowestCost)) out.best = o;
+    if (o.starts_now && (!out.best_now || Better(o, *out.best_now, Objective::kLowestCost))) {
+      out.best_now = o;
+    }
+  }
+  return out;
+}
+
 std::string Quote::Explain() const {
   std::string out;
   for (const Option& o : options) {

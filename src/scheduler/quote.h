@@ -108,6 +108,20 @@ void Rank(std::vector<Option>& options, Objective objective);
 // Whether `a` ranks before `b` for the objective.
 bool Better(const Option& a, const Option& b, Objective objective);
 
+// The best option by out-of-pocket cost, and the best that can start now,
+// found by scanning `by_price` (candidate pools in ascending list price for
+// the job's tier) and stopping once no later pool can beat either: a
+// pool's out-of-pocket is at least its list price less `bound_bp` of it,
+// the most any programme could pay. Placement's fast path for the default
+// objective; the same options BuildQuote would rank first.
+struct Best {
+  std::optional<Option> best;
+  std::optional<Option> best_now;
+  uint32_t evaluated = 0;  // pools priced
+};
+Best BestByCost(const JobRequest& r, const QuoteContext& ctx,
+                const std::vector<const network::Pool*>& by_price, uint32_t bound_bp);
+
 // The whole pipeline. Without `reasons`, pools that cannot run the job at
 // all are skipped silently, reasons are left empty and the options are not
 // sorted: placement needs the best options, not the words.

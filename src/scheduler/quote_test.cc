@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/rng.h"
+#include "programme/credit_code.h"
 #include "programme/scenario.h"
 
 namespace bg::scheduler {
@@ -106,6 +108,89 @@ TEST(QuoteTest, EveryPoolIsAnOptionOrHasAReason) {
   EXPECT_EQ(q.options.front().list, Money::Fen(52'000));
   for (const Excluded& e : q.excluded) EXPECT_FALSE(e.reason.empty());
   EXPECT_NE(q.Explain().find("wrong accelerator"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bg::scheduler
+
+namespace bg::scheduler {
+namespace {
+
+// The fast path finds what the full pipeline ranks first: random pools,
+// prices, use and jobs, with an automatic grant paying half (so the early
+// exit really cuts the scan).
+TEST(BestByCostTest, AgreesWithTheFullQuote) {
+  Rng rng(7);
+  programme::Registry reg;
+  programme::Book book;
+  ledger::Ledger ledger;
+  const programme::Jurisdiction city{.id = JurisdictionId(1), .code = "c"};
+  ASSERT_EQ(reg.AddJurisdiction(city), programme::RegistryResult::kOk);
+  book.OpenJurisdiction(city, 1, ledger);
+  network::Network net;
+  for (uint64_t p = 1; p <= 8; ++p) {
+    std::string code = "91440300MB5" + std::to_string(100'000 + p).substr(0, 6);
+    code += programme::CreditCodeCheckCharacter(code);
+    ASSERT_EQ(reg.AddProvider({.id = ProviderId(p), .name = "p" + std::to_string(p),
+                               .credit_code = code, .home = city.id}),
+              programme::RegistryResult::kOk);
+    ASSERT_EQ(net.AddSite({.id = SiteId(p), .city = city.id, .provider = ProviderId(p)}),
+              network::NetworkResult::kOk);
+  }
+  programme::Enterprise e;
+  e.id = EnterpriseId(1);
+  e.credit_code = "91441900MA5BG00017";
+  e.applicant = {.id = e.id, .home = city.id};
+  ASSERT_EQ(reg.AddEnterprise(e), programme::RegistryResult::kOk);
+  programme::ProgrammeRules grant;
+  grant.id = ProgrammeId(1);
+  grant.issuer = city.id;
+  grant.valid_until = uint64_t{1} << 62;
+  grant.total_budget = Money::Fen(1'000'000'000);
+  grant.default_ratio_bp = 5000;
+  grant.default_entity_year_cap = Money::Fen(3'000'000);  // binds on the larger jobs
+  grant.redemption = programme::RedemptionMode::kAutomaticGrant;
+  ASSERT_EQ(reg.AddProgramme(grant), programme::RegistryResult::kOk);
+  book.OpenProgramme(grant, reg, 10, ledger);
+  std::map<PoolId, PoolUse> use;
+  std::vector<const network::Pool*> pools;
+  for (uint64_t i = 1; i <= 60; ++i) {
+    network::Pool p = A800(64);
+    p.id = PoolId(i);
+    p.site = SiteId(1 + rng.Uniform(8));
+    p.cards_total = 64;
+    const int64_t price = 100 + static_cast<int64_t>(rng.Uniform(1500));
+    p.price = {Money::Fen(price), Money::Fen(price * 2), Money::Fen(price * 3)};
+    ASSERT_EQ(net.AddPool(p), network::NetworkResult::kOk);
+    const uint32_t busy = static_cast<uint32_t>(rng.Uniform(65));
+    if (busy > 0) use[p.id] = PoolUse{.used = busy, .ends = {{(1 + rng.Uniform(20)) * 3'600'000'000'000ULL, busy}}};
+  }
+  for (const auto& [id, p] : net.pools()) pools.push_back(&p);
+  std::vector<const network::Pool*> by_price = pools;
+  std::stable_sort(by_price.begin(), by_price.end(),
+                   [](const network::Pool* a, const network::Pool* b) { return a->price[0] < b->price[0]; });
+  for (int trial = 0; trial < 300; ++trial) {
+    JobRequest r = Job(static_cast<uint32_t>(1 + rng.Uniform(64)), static_cast<uint32_t>(1 + rng.Uniform(30)));
+    if (rng.Percent(30)) r.deadline = (2 + rng.Uniform(40)) * 3'600'000'000'000ULL;
+    const QuoteContext ctx{net, use, reg, book, ledger, 1'000'000'000};
+    const Quote full = BuildQuote(r, ctx, /*reasons=*/false);
+    std::optional<Option> best, best_now;
+    for (const Option& o : full.options) {
+      if (!best || Better(o, *best, Objective::kLowestCost)) best = o;
+      if (o.starts_now && (!best_now || Better(o, *best_now, Objective::kLowestCost))) best_now = o;
+    }
+    const Best fast = BestByCost(r, ctx, by_price, 5000);
+    ASSERT_EQ(fast.best.has_value(), best.has_value()) << "trial " << trial;
+    if (best) {
+      EXPECT_EQ(fast.best->pool, best->pool) << "trial " << trial;
+      EXPECT_EQ(fast.best->out_of_pocket, best->out_of_pocket);
+    }
+    ASSERT_EQ(fast.best_now.has_value(), best_now.has_value()) << "trial " << trial;
+    if (best_now) {
+      EXPECT_EQ(fast.best_now->pool, best_now->pool) << "trial " << trial;
+    }
+    EXPECT_LE(fast.evaluated, full.options.size() + full.excluded.size());
+  }
 }
 
 }  // namespace

@@ -145,6 +145,28 @@ JobOutcome Scheduler::Apply(const Schedule& c, World w, Timestamp ts) {
     most_free[type] = best;
   };
   for (const auto& [type, pools] : by_type) refresh(type);
+  // The cost objective's fast path: pools of a type by list price for a
+  // tier, and the most any programme could pay (their ratios added up, at
+  // most 100%).
+  std::map<std::pair<std::string, network::Tier>, std::vector<const network::Pool*>> by_price;
+  auto sorted = [&](const std::string& type, network::Tier tier) {
+    auto [it, fresh] = by_price.try_emplace({type, tier});
+    if (fresh) {
+      it->second = by_type[type];
+      const auto t = static_cast<size_t>(tier);
+      std::stable_sort(it->second.begin(), it->second.end(),
+                       [t](const network::Pool* a, const network::Pool* b) {
+                         return a->price[t] < b->price[t];
+                       });
+    }
+    return &it->second;
+  };
+  uint32_t bound_bp = 0;
+  for (const auto& [pid, p] : w.registry.programmes()) {
+    uint32_t most = p.default_ratio_bp;
+    for (const programme::RatioRule& rule : p.ratio_rules) most = std::max(most, rule.ratio_bp);
+    bound_bp = std::min<uint32_t>(programme::kFullRatioBp, bound_bp + most);
+  }
   for (OrderId id : QueueOrder(c.policy, w)) {
     if (placed == max) break;
     const auto t0 = decision_observer_ ? std::chrono::steady_clock::now()
@@ -155,7 +177,8 @@ JobOutcome Scheduler::Apply(const Schedule& c, World w, Timestamp ts) {
     if (r.accelerator.empty()) {
       where = Choose(job, c.policy, w, ts + placed * kPlacementEvents);
     } else if (most_free[r.accelerator] >= r.cards) {
-      where = Choose(job, c.policy, w, ts + placed * kPlacementEvents, &by_type[r.accelerator]);
+      where = Choose(job, c.policy, w, ts + placed * kPlacementEvents, &by_type[r.accelerator],
+                     sorted(r.accelerator, r.tier), bound_bp);
     }
     if (where) {
       const network::Pool& pool = *w.network.FindPool(where->pool);
@@ -217,11 +240,27 @@ Quote Scheduler::QuoteFor(const JobRequest& r, const network::Network& network,
   return BuildQuote(r, QuoteContext{network, use_, registry, book, ledger, now});
 }
 
-std::optional<Option> Scheduler::Choose(const Job& job, Policy policy, const World& w, Timestamp ts,
-                                        const std::vector<const network::Pool*>* pools) const {
+std::optional<Option> Scheduler::Choose(const Job& job, Policy policy, const World& w,
+                                        Timestamp ts,
+                                        const std::vector<const network::Pool*>* pools,
+                                        const std::vector<const network::Pool*>* by_price,
+                                        uint32_t bound_bp) const {
   const JobRequest& r = job.submitted.request;
   QuoteContext ctx{w.network, use_, w.registry, w.book, w.ledger, ts};
   ctx.pools = pools;
+  if (policy == Policy::kVoucherAware && r.objective == Objective::kLowestCost &&
+      by_price != nullptr) {
+    const Best b = BestByCost(r, ctx, *by_price, bound_bp);
+    if (b.best) {
+      if (!b.best->starts_now) {
+        const Timestamp window = std::max<Timestamp>(3600, r.walltime_s / 4) * kNanosPerSecond;
+        if (b.best->start - ts <= window) return std::nullopt;
+      }
+      if (b.best_now) return b.best_now;
+      return std::nullopt;  // a better pool frees up in time: wait
+    }
+    // Nothing meets the deadline and ceiling: the full quote decides below.
+  }
   const Quote q = BuildQuote(r, ctx, /*reasons=*/false);
   if (policy == Policy::kVoucherAware) {
     // Wait for the best option if its cards free up soon (within a quarter

@@ -92,8 +92,13 @@ class Scheduler {
  private:
   JobOutcome Validate(const SubmitJob& c, const World& w, Timestamp ts) const;
   // Chooses where `job` goes now under `policy`, or nothing (it waits).
+  // `pools`: the pools of the job's type (null: all); `by_price`: the same
+  // in ascending list price for the job's tier, with `bound_bp` the most
+  // any programme could pay (the cost objective's fast path).
   std::optional<Option> Choose(const Job& job, Policy policy, const World& w, Timestamp ts,
-                               const std::vector<const network::Pool*>* pools = nullptr) const;
+                               const std::vector<const network::Pool*>* pools = nullptr,
+                               const std::vector<const network::Pool*>* by_price = nullptr,
+                               uint32_t bound_bp = 0) const;
   void Place(Job job, const Option& where, World& w, Timestamp ts);
   void Release(Job& job, bool capture, World& w, Timestamp ts);
   std::vector<OrderId> QueueOrder(Policy policy, const World& w) const;

@@ -224,7 +224,8 @@ Best BestByCost(const JobRequest& r, const QuoteContext& ctx,
     const bool beats_now = !out.best_now || floor_oop <= out.best_now->out_of_pocket.fen();
     if (!beats_best && !beats_now) break;  // the list only gets dearer from here
     auto use = ctx.use.find(pool.id);
-    const Timing t = Time(ctx.network, pool, use == ctx.use.end() ? kIdle : use->second, r, ctx.now);
+    const Timing t =
+        Time(ctx.network, pool, use == ctx.use.end() ? kIdle : use->second, r, ctx.now);
     if (!t.possible) continue;
     const network::Site* site = ctx.network.FindSite(pool.site);
     Option o{.pool = pool.id,

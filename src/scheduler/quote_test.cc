@@ -131,8 +131,10 @@ TEST(BestByCostTest, AgreesWithTheFullQuote) {
   for (uint64_t p = 1; p <= 8; ++p) {
     std::string code = "91440300MB5" + std::to_string(100'000 + p).substr(0, 6);
     code += programme::CreditCodeCheckCharacter(code);
-    ASSERT_EQ(reg.AddProvider({.id = ProviderId(p), .name = "p" + std::to_string(p),
-                               .credit_code = code, .home = city.id}),
+    ASSERT_EQ(reg.AddProvider({.id = ProviderId(p),
+                               .name = "p" + std::to_string(p),
+                               .credit_code = code,
+                               .home = city.id}),
               programme::RegistryResult::kOk);
     ASSERT_EQ(net.AddSite({.id = SiteId(p), .city = city.id, .provider = ProviderId(p)}),
               network::NetworkResult::kOk);
@@ -163,14 +165,18 @@ TEST(BestByCostTest, AgreesWithTheFullQuote) {
     p.price = {Money::Fen(price), Money::Fen(price * 2), Money::Fen(price * 3)};
     ASSERT_EQ(net.AddPool(p), network::NetworkResult::kOk);
     const uint32_t busy = static_cast<uint32_t>(rng.Uniform(65));
-    if (busy > 0) use[p.id] = PoolUse{.used = busy, .ends = {{(1 + rng.Uniform(20)) * 3'600'000'000'000ULL, busy}}};
+    if (busy > 0)
+      use[p.id] =
+          PoolUse{.used = busy, .ends = {{(1 + rng.Uniform(20)) * 3'600'000'000'000ULL, busy}}};
   }
   for (const auto& [id, p] : net.pools()) pools.push_back(&p);
   std::vector<const network::Pool*> by_price = pools;
-  std::stable_sort(by_price.begin(), by_price.end(),
-                   [](const network::Pool* a, const network::Pool* b) { return a->price[0] < b->price[0]; });
+  std::stable_sort(
+      by_price.begin(), by_price.end(),
+      [](const network::Pool* a, const network::Pool* b) { return a->price[0] < b->price[0]; });
   for (int trial = 0; trial < 300; ++trial) {
-    JobRequest r = Job(static_cast<uint32_t>(1 + rng.Uniform(64)), static_cast<uint32_t>(1 + rng.Uniform(30)));
+    JobRequest r =
+        Job(static_cast<uint32_t>(1 + rng.Uniform(64)), static_cast<uint32_t>(1 + rng.Uniform(30)));
     if (rng.Percent(30)) r.deadline = (2 + rng.Uniform(40)) * 3'600'000'000'000ULL;
     const QuoteContext ctx{net, use, reg, book, ledger, 1'000'000'000};
     const Quote full = BuildQuote(r, ctx, /*reasons=*/false);

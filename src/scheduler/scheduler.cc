@@ -240,8 +240,7 @@ Quote Scheduler::QuoteFor(const JobRequest& r, const network::Network& network,
   return BuildQuote(r, QuoteContext{network, use_, registry, book, ledger, now});
 }
 
-std::optional<Option> Scheduler::Choose(const Job& job, Policy policy, const World& w,
-                                        Timestamp ts,
+std::optional<Option> Scheduler::Choose(const Job& job, Policy policy, const World& w, Timestamp ts,
                                         const std::vector<const network::Pool*>* pools,
                                         const std::vector<const network::Pool*>* by_price,
                                         uint32_t bound_bp) const {

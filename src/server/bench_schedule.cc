@@ -249,12 +249,13 @@ Status RunScheduleBench(const ScheduleBenchOptions& o) {
       "finishing): %.0f decisions/s; %llu placements, %.0f placements/s\n",
       static_cast<unsigned long long>(decisions), static_cast<double>(pass_ns) / 1e9, wall_s, per_s,
       static_cast<unsigned long long>(placed_total), placements_per_s);
-  std::printf("decision latency: p50 %.1f us, p99 %.1f us; %.2f s inside decisions, %.2f s "
-              "ordering the queue in %llu passes\n",
-              static_cast<double>(p50) / 1e3, static_cast<double>(p99) / 1e3,
-              static_cast<double>(in_decisions) / 1e9,
-              static_cast<double>(pass_ns - std::min(pass_ns, in_decisions)) / 1e9,
-              static_cast<unsigned long long>(passes));
+  std::printf(
+      "decision latency: p50 %.1f us, p99 %.1f us; %.2f s inside decisions, %.2f s "
+      "ordering the queue in %llu passes\n",
+      static_cast<double>(p50) / 1e3, static_cast<double>(p99) / 1e3,
+      static_cast<double>(in_decisions) / 1e9,
+      static_cast<double>(pass_ns - std::min(pass_ns, in_decisions)) / 1e9,
+      static_cast<unsigned long long>(passes));
   std::printf("quote across %u pools: p50 %.1f us, p99 %.1f us (%u quotes)\n", o.pools,
               static_cast<double>(q50) / 1e3, static_cast<double>(q99) / 1e3, o.quotes);
   std::printf(

@@ -154,7 +154,7 @@ static std::optional<std::string> Price(const JobRequest& r, const network::Pool
 Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx, bool reasons) {
   Quote q;
   TermsCache cache;
-  static const PoolUse kIdle;
+  static const PoolUse idle;
   std::vector<const network::Pool*> all;
   if (ctx.pools == nullptr) {
     all.reserve(ctx.network.pools().size());
@@ -168,8 +168,7 @@ Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx, bool reasons) {
       continue;
     }
     auto use = ctx.use.find(id);
-    const Timing t =
-        Time(ctx.network, pool, use == ctx.use.end() ? kIdle : use->second, r, ctx.now);
+    const Timing t = Time(ctx.network, pool, use == ctx.use.end() ? idle : use->second, r, ctx.now);
     if (!t.possible) {
       if (reasons) q.excluded.push_back({id, "not enough cards even when its running jobs end"});
       continue;
@@ -213,7 +212,7 @@ Best BestByCost(const JobRequest& r, const QuoteContext& ctx,
                 const std::vector<const network::Pool*>& by_price, uint32_t bound_bp) {
   Best out;
   TermsCache cache;
-  static const PoolUse kIdle;
+  static const PoolUse idle;
   const auto tier = static_cast<size_t>(r.tier);
   for (const network::Pool* candidate : by_price) {
     const network::Pool& pool = *candidate;
@@ -224,8 +223,7 @@ Best BestByCost(const JobRequest& r, const QuoteContext& ctx,
     const bool beats_now = !out.best_now || floor_oop <= out.best_now->out_of_pocket.fen();
     if (!beats_best && !beats_now) break;  // the list only gets dearer from here
     auto use = ctx.use.find(pool.id);
-    const Timing t =
-        Time(ctx.network, pool, use == ctx.use.end() ? kIdle : use->second, r, ctx.now);
+    const Timing t = Time(ctx.network, pool, use == ctx.use.end() ? idle : use->second, r, ctx.now);
     if (!t.possible) continue;
     const network::Site* site = ctx.network.FindSite(pool.site);
     Option o{.pool = pool.id,

@@ -45,8 +45,9 @@ JobOutcome Scheduler::Validate(const SubmitJob& c, const World& w, Timestamp ts)
     return Refuse(Code::kUnknownEnterprise,
                   "no enterprise " + std::to_string(r.enterprise.value()));
   }
-  if (r.cards == 0)
+  if (r.cards == 0) {
     return Refuse(Code::kCardsMustBePositive, JobName(r.id) + ": cards must be positive");
+  }
   if (r.walltime_s == 0) {
     return Refuse(Code::kWalltimeMustBePositive, JobName(r.id) + ": walltime must be positive");
   }
@@ -99,9 +100,10 @@ JobOutcome Scheduler::Apply(const SubmitJob& c, World w, Timestamp ts) {
     // Accepting a quote's option: that pool, now, or a clear no.
     const Quote q = QuoteFor(c.request, w.network, w.registry, w.book, w.ledger, ts);
     for (const Excluded& e : q.excluded) {
-      if (e.pool == c.pool)
+      if (e.pool == c.pool) {
         return Refuse(Code::kPoolNotSuitable,
                       "pool " + std::to_string(c.pool.value()) + ": " + e.reason);
+      }
     }
     for (const Option& o : q.options) {
       if (o.pool != c.pool) continue;

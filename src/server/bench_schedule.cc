@@ -132,8 +132,9 @@ scheduler::JobRequest RandomJob(uint64_t id, const ScheduleBenchOptions& o, Rng&
 
 // Queues every job: the pools offer nothing while they arrive.
 void Enqueue(World& w, const ScheduleBenchOptions& o, Rng& rng, uint64_t jobs) {
-  for (const auto& [id, pool] : w.network.pools())
+  for (const auto& [id, pool] : w.network.pools()) {
     BG_CHECK(w.network.SetOffered(id, 0) == network::NetworkResult::kOk);
+  }
   for (uint64_t i = 1; i <= jobs; ++i) {
     const scheduler::JobOutcome out =
         w.sched.Apply(scheduler::SubmitJob{.request = RandomJob(i, o, rng)}, w.W(),

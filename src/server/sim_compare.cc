@@ -96,8 +96,9 @@ Status RunSimCompare(const SimCompareOptions& o) {
       Ratio(static_cast<double>(ours.deadline_misses), static_cast<double>(cheap.deadline_misses)),
       Ratio(ours.utilisation, ff.utilisation));
   for (const sim::Metrics& m : results) {
-    if (!m.reconciled)
+    if (!m.reconciled) {
       return Internal(std::string(scheduler::PolicyName(m.policy)) + " run does not reconcile");
+    }
   }
   return Status::Ok();
 }

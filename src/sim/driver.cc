@@ -31,8 +31,9 @@ Status Setup(engine::Engine& e, const programme::Scenario& scenario, const Workl
   }
   for (const programme::Enterprise& ent : w.enterprises) {
     BG_ASSIGN_OR_RETURN(engine::CommandResult r, Do(e, engine::RegisterEnterprise{ent}));
-    if (auto why = engine::ScenarioRefusal(r))
+    if (auto why = engine::ScenarioRefusal(r)) {
       return InvalidArgument("enterprise refused: " + *why);
+    }
   }
   // Each application walks the review; a refusal (ineligible, over a cap,
   // budget exhausted) simply ends it, as it would for a real applicant.
@@ -174,8 +175,9 @@ Result<Metrics> Run(const programme::Scenario& scenario, const Workload& w,
       const std::vector<OrderId> now_running = e->Read([&](const engine::State& s) {
         std::vector<OrderId> ids;
         for (OrderId id : queued) {
-          if (s.scheduler().FindJob(id)->status == scheduler::JobStatus::kRunning)
+          if (s.scheduler().FindJob(id)->status == scheduler::JobStatus::kRunning) {
             ids.push_back(id);
+          }
         }
         return ids;
       });

@@ -47,8 +47,9 @@ std::vector<programme::Enterprise> MakeEnterprises(const programme::Scenario& s,
   for (const auto& j : s.jurisdictions) by_code[j.code] = j.id;
   std::vector<std::pair<JurisdictionId, uint64_t>> homes;
   for (const Home& h : kHomes) {
-    if (auto it = by_code.find(h.code); it != by_code.end())
+    if (auto it = by_code.find(h.code); it != by_code.end()) {
       homes.emplace_back(it->second, h.weight);
+    }
   }
   if (homes.empty()) homes.emplace_back(s.jurisdictions.front().id, 1);
   using C = programme::ApplicantCategory;

@@ -11,8 +11,12 @@ void BM_VerifyUsageRecord(benchmark::State& state) {
   std::array<uint8_t, 32> seed{};
   seed.fill(9);
   const bg::metering::KeyPair k = bg::metering::KeyPairFromSeed(seed);
-  bg::metering::UsageRecord r{.id = 1, .provider = bg::ProviderId(1), .order = bg::OrderId(2),
-                              .start_s = 1000, .end_s = 2000, .cards = 8};
+  bg::metering::UsageRecord r{.id = 1,
+                              .provider = bg::ProviderId(1),
+                              .order = bg::OrderId(2),
+                              .start_s = 1000,
+                              .end_s = 2000,
+                              .cards = 8};
   r.signature = bg::metering::Sign(bg::metering::SignedBytes(r), k.secret_key);
   for (auto _ : state) {
     benchmark::DoNotOptimize(

@@ -48,7 +48,8 @@ const char* UsageResultName(UsageResult r) {
 }
 
 std::optional<Money> Charge(uint64_t card_seconds, Money per_card_hour) {
-  if (card_seconds > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return std::nullopt;
+  if (card_seconds > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+    return std::nullopt;
   std::optional<Money> product = per_card_hour.Mul(static_cast<int64_t>(card_seconds));
   if (!product || product->fen() > std::numeric_limits<int64_t>::max() - 1800) return std::nullopt;
   return Money::Fen((product->fen() + 1800) / 3600);

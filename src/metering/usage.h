@@ -50,11 +50,11 @@ enum class UsageResult : uint8_t {
   kExists,                   // the same record again: nothing charged twice
   kExistsWithDifferentBody,  // the id is taken by another record
   kBadSignature,
-  kNotYourOrder,             // the order belongs to another provider's pool
-  kEmptyInterval,            // end <= start
-  kOutsideOrder,             // not inside the order's lifetime
-  kOverlaps,                 // overlaps an interval already counted
-  kTooManyCards,             // more cards than the order reserved
+  kNotYourOrder,   // the order belongs to another provider's pool
+  kEmptyInterval,  // end <= start
+  kOutsideOrder,   // not inside the order's lifetime
+  kOverlaps,       // overlaps an interval already counted
+  kTooManyCards,   // more cards than the order reserved
   kCardsMustBePositive,
 };
 const char* UsageResultName(UsageResult r);

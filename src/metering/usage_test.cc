@@ -2,9 +2,9 @@
 // refusal, and the property that slicing never changes the charge.
 #include "metering/usage.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
+
+#include <gtest/gtest.h>
 
 #include "common/rng.h"
 
@@ -18,8 +18,12 @@ KeyPair Keys(uint8_t n) {
 }
 
 UsageRecord Record(uint64_t id, uint64_t start, uint64_t end, uint32_t cards, const KeyPair& k) {
-  UsageRecord r{.id = id, .provider = ProviderId(7), .order = OrderId(9), .start_s = start,
-                .end_s = end, .cards = cards};
+  UsageRecord r{.id = id,
+                .provider = ProviderId(7),
+                .order = OrderId(9),
+                .start_s = start,
+                .end_s = end,
+                .cards = cards};
   r.signature = Sign(SignedBytes(r), k.secret_key);
   return r;
 }
@@ -58,9 +62,9 @@ TEST(OrderMeterTest, EveryRefusalHasItsCode) {
 
 TEST(ChargeTest, HalfUpToTheFenAndVoucherPlusCoPayIsTheCharge) {
   EXPECT_EQ(Charge(3600, Money::Fen(650)), Money::Fen(650));
-  EXPECT_EQ(Charge(1, Money::Fen(650)), Money::Fen(0));     // 0.18 fen
-  EXPECT_EQ(Charge(3, Money::Fen(650)), Money::Fen(1));     // 0.54 fen
-  EXPECT_EQ(Charge(1800, Money::Fen(1)), Money::Fen(1));    // 0.5 fen rounds up
+  EXPECT_EQ(Charge(1, Money::Fen(650)), Money::Fen(0));   // 0.18 fen
+  EXPECT_EQ(Charge(3, Money::Fen(650)), Money::Fen(1));   // 0.54 fen
+  EXPECT_EQ(Charge(1800, Money::Fen(1)), Money::Fen(1));  // 0.5 fen rounds up
   EXPECT_FALSE(Charge(uint64_t{1} << 62, Money::Fen(1'000'000)).has_value());
   // Half of 333 fen is 166.5: the voucher pays 166, the enterprise 167.
   EXPECT_EQ(VoucherPart(Money::Fen(333), Money::Fen(500), Money::Fen(1000)), Money::Fen(166));
@@ -79,7 +83,8 @@ TEST(ChargePropertyTest, SlicingNeverChangesTheCharge) {
     const uint32_t cards = static_cast<uint32_t>(1 + rng.Uniform(64));
     const Money price = Money::Fen(static_cast<int64_t>(1 + rng.Uniform(5'000)));
     const Money list = *Charge((until - from) * cards, price);
-    const Money subsidy = Money::Fen(static_cast<int64_t>(rng.Uniform(static_cast<uint64_t>(list.fen()) + 1)));
+    const Money subsidy =
+        Money::Fen(static_cast<int64_t>(rng.Uniform(static_cast<uint64_t>(list.fen()) + 1)));
 
     std::vector<uint64_t> cuts = {from, until};
     const uint64_t pieces = rng.Uniform(40);

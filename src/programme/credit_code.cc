@@ -85,4 +85,11 @@ Status ValidateCreditCode(std::string_view code) {
   return Status::Ok();
 }
 
+std::string SyntheticCreditCode(char letter, uint64_t serial) {
+  std::string first17 = "91440300M";
+  first17 += letter;
+  first17 += std::to_string(10'000'000 + serial % 10'000'000).substr(1);
+  return first17 + CreditCodeCheckCharacter(first17);
+}
+
 }  // namespace bg::programme

@@ -10,6 +10,8 @@
 // form and the check character only, not that the code is registered.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "common/status.h"
@@ -25,5 +27,11 @@ Status ValidateCreditCode(std::string_view code);
 // The check character (position 18) for the first 17 characters of a code.
 // Precondition (BG_CHECK): `first17` is 17 characters from the alphabet above.
 char CreditCodeCheckCharacter(std::string_view first17);
+
+// A well-formed code for fictitious organisations (the simulator, the
+// benchmarks): an enterprise registered in Shenzhen (91 440300), an
+// organisation identifier "M" + `letter` + 7 digits of `serial`, and its
+// check character. `letter` must be in the alphabet above.
+std::string SyntheticCreditCode(char letter, uint64_t serial);
 
 }  // namespace bg::programme

@@ -109,6 +109,20 @@ void Rank(std::vector<Option>& options, Objective objective) {
             [objective](const Option& a, const Option& b) { return Better(a, b, objective); });
 }
 
+// An option on `pool` with its times, before it is priced.
+static Option Draft(const network::Pool& pool, const Timing& t, const JobRequest& r,
+                    const QuoteContext& ctx) {
+  const network::Site* site = ctx.network.FindSite(pool.site);
+  return Option{.pool = pool.id,
+                .site = pool.site,
+                .provider = site->provider,
+                .transfer_s = t.transfer_s,
+                .start = t.start,
+                .finish = t.finish,
+                .latency_us = r.near_city ? ctx.network.LatencyUs(site->city, *r.near_city) : 0,
+                .starts_now = t.starts_now};
+}
+
 // Prices `o` on `pool`: list, subsidy through the programme engine, out of
 // pocket. Returns the reason to leave the pool out (a related party, a
 // blacklisted enterprise), or nothing.
@@ -173,15 +187,7 @@ Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx, bool reasons) {
       if (reasons) q.excluded.push_back({id, "not enough cards even when its running jobs end"});
       continue;
     }
-    const network::Site* site = ctx.network.FindSite(pool.site);
-    Option o{.pool = id,
-             .site = pool.site,
-             .provider = site->provider,
-             .transfer_s = t.transfer_s,
-             .start = t.start,
-             .finish = t.finish,
-             .latency_us = r.near_city ? ctx.network.LatencyUs(site->city, *r.near_city) : 0,
-             .starts_now = t.starts_now};
+    Option o = Draft(pool, t, r, ctx);
     if (auto why = Price(r, pool, ctx, cache, reasons, &o)) {
       if (reasons) q.excluded.push_back({id, "related party or blacklist: " + *why});
       continue;
@@ -225,14 +231,7 @@ Best BestByCost(const JobRequest& r, const QuoteContext& ctx,
     auto use = ctx.use.find(pool.id);
     const Timing t = Time(ctx.network, pool, use == ctx.use.end() ? idle : use->second, r, ctx.now);
     if (!t.possible) continue;
-    const network::Site* site = ctx.network.FindSite(pool.site);
-    Option o{.pool = pool.id,
-             .site = pool.site,
-             .provider = site->provider,
-             .transfer_s = t.transfer_s,
-             .start = t.start,
-             .finish = t.finish,
-             .starts_now = t.starts_now};
+    Option o = Draft(pool, t, r, ctx);
     ++out.evaluated;
     if (Price(r, pool, ctx, cache, /*notes=*/false, &o)) continue;
     if (r.deadline && o.finish > *r.deadline) continue;

@@ -31,13 +31,6 @@ uint64_t Percentile(std::vector<uint64_t> v, double p) {
   return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
 }
 
-std::string Code(uint64_t serial, char kind) {
-  std::string first17 = "91440300M";
-  first17 += kind;
-  first17 += std::to_string(10'000'000 + serial % 10'000'000).substr(1);
-  return first17 + programme::CreditCodeCheckCharacter(first17);
-}
-
 constexpr const char* kTypes[] = {"A800", "H800", "H20", "910B", "4090"};
 
 // The world of the benchmark: cities, providers with one site each, pools
@@ -77,7 +70,7 @@ void Build(World& w, const ScheduleBenchOptions& o, Rng& rng) {
     const JurisdictionId city(2 + p % cities);
     programme::Provider prov{.id = ProviderId(p + 1),
                              .name = "Provider " + std::to_string(p),
-                             .credit_code = Code(p, 'B'),
+                             .credit_code = programme::SyntheticCreditCode('B', p),
                              .home = city};
     BG_CHECK(w.registry.AddProvider(prov) == programme::RegistryResult::kOk);
     BG_CHECK(w.network.AddSite({.id = SiteId(p + 1),
@@ -101,7 +94,7 @@ void Build(World& w, const ScheduleBenchOptions& o, Rng& rng) {
   for (uint32_t e = 0; e < o.enterprises; ++e) {
     programme::Enterprise ent;
     ent.id = EnterpriseId(e + 1);
-    ent.credit_code = Code(e, 'A');
+    ent.credit_code = programme::SyntheticCreditCode('A', e);
     ent.name = "Enterprise " + std::to_string(e);
     ent.applicant = {.id = ent.id,
                      .home = JurisdictionId(2 + e % cities),

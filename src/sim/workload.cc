@@ -34,13 +34,6 @@ const T& Weighted(Rng& rng, const std::vector<std::pair<T, uint64_t>>& items) {
   return items.back().first;
 }
 
-std::string CreditCode(uint64_t serial) {
-  // 9 (enterprise) 1 (company), division 440300, organisation MA5 + 6 digits.
-  std::string first17 = "91440300MA5";
-  first17 += std::to_string(1'000'000 + serial % 1'000'000).substr(1);
-  return first17 + programme::CreditCodeCheckCharacter(first17);
-}
-
 std::vector<programme::Enterprise> MakeEnterprises(const programme::Scenario& s,
                                                    const WorkloadOptions& o, Rng& rng) {
   std::map<std::string, JurisdictionId> by_code;
@@ -60,7 +53,7 @@ std::vector<programme::Enterprise> MakeEnterprises(const programme::Scenario& s,
   for (uint32_t i = 0; i < o.enterprises; ++i) {
     programme::Enterprise e;
     e.id = EnterpriseId(s.enterprises.size() + 1 + i);
-    e.credit_code = CreditCode(o.seed * 1'000 + i);
+    e.credit_code = programme::SyntheticCreditCode('A', o.seed * 1'000 + i);
     e.name = "Synthetic Enterprise " + std::to_string(i + 1);
     e.applicant.id = e.id;
     e.applicant.home = Weighted(rng, homes);

@@ -4,6 +4,7 @@
 
 #include "common/codec.h"
 #include "programme/codec.h"
+#include "scheduler/scheduler.h"
 
 namespace bg::engine {
 namespace {
@@ -32,6 +33,9 @@ enum class Tag : uint8_t {
   kSchedule = 21,
   kFinishJob = 22,
   kCancelJob = 23,
+  kRegisterProviderKey = 24,
+  kSubmitUsage = 25,
+  kCloseStatement = 26,
 };
 
 void EncodeOffered(Writer& w, const SetPoolOffered& c) {
@@ -137,6 +141,11 @@ size_t EventCount(const CommandBody& body) {
   if (const auto* c = std::get_if<ExpireVouchers>(&body)) {
     return std::clamp<size_t>(c->limit, 1, programme::kMaxExpirePerCommand);
   }
+  if (const auto* c = std::get_if<SubmitUsage>(&body)) {
+    return scheduler::Scheduler::kBillEvents *
+           std::clamp<size_t>(c->records.size(), 1, metering::kMaxUsagePerCommand);
+  }
+  if (std::holds_alternative<CloseStatement>(body)) return settlement::kCloseEvents;
   return 1;
 }
 
@@ -181,7 +190,11 @@ void EncodeCommand(Writer& w, const Command& command) {
              EncodeBook(w, command.body, Tag::kSubmitJob, scheduler::EncodeSubmitJob) ||
              EncodeBook(w, command.body, Tag::kSchedule, EncodeSchedule) ||
              EncodeBook(w, command.body, Tag::kFinishJob, EncodeFinish) ||
-             EncodeBook(w, command.body, Tag::kCancelJob, EncodeCancel)) {
+             EncodeBook(w, command.body, Tag::kCancelJob, EncodeCancel) ||
+             EncodeBook(w, command.body, Tag::kRegisterProviderKey,
+                        metering::EncodeRegisterProviderKey) ||
+             EncodeBook(w, command.body, Tag::kSubmitUsage, metering::EncodeSubmitUsage) ||
+             EncodeBook(w, command.body, Tag::kCloseStatement, settlement::EncodeCloseStatement)) {
     // written by EncodeBook
   } else {
     w.U8(static_cast<uint8_t>(Tag::kTick));
@@ -257,6 +270,12 @@ bool DecodeCommand(Reader& r, Command* command) {
       return DecodeBook(r, command, DecodeFinish);
     case Tag::kCancelJob:
       return DecodeBook(r, command, DecodeCancel);
+    case Tag::kRegisterProviderKey:
+      return DecodeBook(r, command, metering::DecodeRegisterProviderKey);
+    case Tag::kSubmitUsage:
+      return DecodeBook(r, command, metering::DecodeSubmitUsage);
+    case Tag::kCloseStatement:
+      return DecodeBook(r, command, settlement::DecodeCloseStatement);
   }
   return false;
 }

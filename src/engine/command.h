@@ -11,12 +11,14 @@
 
 #include "common/clock.h"
 #include "ledger/ledger.h"
+#include "metering/metering.h"
 #include "network/network.h"
 #include "programme/book.h"
 #include "programme/participants.h"
 #include "programme/registry.h"
 #include "programme/rules.h"
 #include "scheduler/job.h"
+#include "settlement/settlement.h"
 
 namespace bg {
 class Writer;
@@ -88,11 +90,17 @@ using scheduler::FinishJob;
 using scheduler::Schedule;
 using scheduler::SubmitJob;
 
+// Metering and settlement (metering/metering.h, settlement/settlement.h).
+using metering::RegisterProviderKey;
+using metering::SubmitUsage;
+using settlement::CloseStatement;
+
 using CommandBody =
     std::variant<CreateAccounts, CreateTransfers, Tick, RegisterJurisdiction, RegisterEnterprise,
                  RegisterProvider, CreateProgramme, FileApplication, ReviewApplication, Redeem,
                  SettleClaim, ExpireVouchers, RevokeVoucher, Clawback, SetBlacklist, RegisterSite,
-                 RegisterPool, SetLink, SetPoolOffered, SubmitJob, Schedule, FinishJob, CancelJob>;
+                 RegisterPool, SetLink, SetPoolOffered, SubmitJob, Schedule, FinishJob, CancelJob,
+                 RegisterProviderKey, SubmitUsage, CloseStatement>;
 
 struct Command {
   Timestamp ts = 0;  // stamped by the writer; events inside take ts, ts+1, ...
@@ -118,8 +126,14 @@ struct NetworkResult {
   network::NetworkResult result = network::NetworkResult::kOk;
 };
 
+struct KeyOutcome {
+  metering::KeyResult result = metering::KeyResult::kOk;
+  std::string message = {};
+};
+
 using CommandResult = std::variant<AccountResults, TransferResults, TickResult, RegistryResult,
-                                   programme::Outcome, NetworkResult, scheduler::JobOutcome>;
+                                   programme::Outcome, NetworkResult, scheduler::JobOutcome,
+                                   KeyOutcome, metering::UsageOutcome, settlement::Outcome>;
 
 // How many logical timestamps the command uses (at least 1).
 size_t EventCount(const CommandBody& body);

@@ -29,6 +29,11 @@ CommandResult State::Apply(const Command& command) {
       std::holds_alternative<SetPoolOffered>(command.body)) {
     return ApplyNetwork(command);
   }
+  if (std::holds_alternative<RegisterProviderKey>(command.body) ||
+      std::holds_alternative<SubmitUsage>(command.body) ||
+      std::holds_alternative<CloseStatement>(command.body)) {
+    return ApplyMetering(command);
+  }
   if (std::holds_alternative<SubmitJob>(command.body) ||
       std::holds_alternative<Schedule>(command.body) ||
       std::holds_alternative<FinishJob>(command.body) ||
@@ -66,8 +71,32 @@ CommandResult State::ApplyJobs(const Command& command) {
   return std::visit(
       [&](const auto& c) -> CommandResult {
         using T = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<T, SubmitJob> || std::is_same_v<T, Schedule> ||
-                      std::is_same_v<T, FinishJob> || std::is_same_v<T, CancelJob>) {
+        if constexpr (std::is_same_v<T, FinishJob>) {
+          // A provider that signs usage is paid for usage; others for the
+          // reservation, which the finish bills in one line.
+          const scheduler::Job* job = scheduler_.FindJob(c.id);
+          FinishJob finish = c;
+          if (job != nullptr && job->status == scheduler::JobStatus::kRunning) {
+            const network::Pool* pool = network_.FindPool(job->pool);
+            const network::Site* site = network_.FindSite(pool->site);
+            finish.metered =
+                metering_.IsMetered(c.id) || metering_.KeyOf(site->provider) != nullptr;
+          }
+          scheduler::JobOutcome out = scheduler_.Apply(finish, w, command.ts);
+          if (out.code == scheduler::Code::kOk && !finish.metered) {
+            const scheduler::Job& done = *scheduler_.FindJob(c.id);
+            settlement::ChargeLine line = LineFor(done, command.ts);
+            line.card_seconds = done.card_seconds;
+            line.charge = done.charged;
+            line.copay = done.copay_charged;
+            if (const programme::Claim* claim = book_.FindClaim(done.claim)) {
+              line.subsidy = claim->shares;
+            }
+            settlement_.AddLine(std::move(line));
+          }
+          return out;
+        } else if constexpr (std::is_same_v<T, SubmitJob> || std::is_same_v<T, Schedule> ||
+                             std::is_same_v<T, CancelJob>) {
           return scheduler_.Apply(c, w, command.ts);
         } else {
           BG_CHECK(false) << "ApplyJobs given a command the scheduler does not apply";
@@ -159,6 +188,8 @@ void State::BeginBatch() {
   book_.BeginBatch();
   network_.BeginBatch();
   scheduler_.BeginBatch();
+  metering_.BeginBatch();
+  settlement_.BeginBatch();
   batch_marks_.push_back(added_.size());
 }
 
@@ -167,6 +198,8 @@ void State::CommitBatch() {
   book_.CommitBatch();
   network_.CommitBatch();
   scheduler_.CommitBatch();
+  metering_.CommitBatch();
+  settlement_.CommitBatch();
   if (batch_marks_.size() == 1) {
     added_.clear();
   } else {
@@ -182,6 +215,8 @@ void State::RollbackBatch() {
   book_.RollbackBatch();
   network_.RollbackBatch();
   scheduler_.RollbackBatch();
+  metering_.RollbackBatch();
+  settlement_.RollbackBatch();
   for (auto it = added_.rbegin(); it != added_.rend(); ++it) {
     registry_.RemoveForRollback(it->kind, it->id);
   }
@@ -201,6 +236,8 @@ void State::Encode(std::vector<uint8_t>* out) const {
   book_.Encode(w);
   network_.Encode(w);
   scheduler_.Encode(w);
+  metering_.Encode(w);
+  settlement_.Encode(w);
 }
 
 bool State::Decode(std::span<const uint8_t> in, State* out) {
@@ -212,7 +249,9 @@ bool State::Decode(std::span<const uint8_t> in, State* out) {
   return programme::Registry::Decode(rest, &out->registry_) &&
          programme::Book::Decode(rest, &out->book_) &&
          network::Network::Decode(rest, &out->network_) &&
-         scheduler::Scheduler::Decode(rest, &out->scheduler_) && rest.done();
+         scheduler::Scheduler::Decode(rest, &out->scheduler_) &&
+         metering::Metering::Decode(rest, &out->metering_) &&
+         settlement::Settlement::Decode(rest, &out->settlement_) && rest.done();
 }
 
 Hash256 State::Hash() const {

@@ -15,9 +15,11 @@
 #include "common/hash.h"
 #include "engine/command.h"
 #include "ledger/ledger.h"
+#include "metering/metering.h"
 #include "network/network.h"
 #include "programme/registry.h"
 #include "scheduler/scheduler.h"
+#include "settlement/settlement.h"
 
 namespace bg::engine {
 
@@ -31,6 +33,8 @@ class State {
   const programme::Book& book() const { return book_; }
   const network::Network& network() const { return network_; }
   const scheduler::Scheduler& scheduler() const { return scheduler_; }
+  const metering::Metering& metering() const { return metering_; }
+  const settlement::Settlement& settlement() const { return settlement_; }
 
   // Batches over the whole state (ledger::Ledger's semantics: several may be
   // open; Commit forgets the oldest's undo records; Rollback undoes all).
@@ -52,12 +56,20 @@ class State {
   CommandResult ApplyBook(const Command& command);
   CommandResult ApplyNetwork(const Command& command);
   CommandResult ApplyJobs(const Command& command);
+  // state_metering.cc: provider keys, usage, statements.
+  CommandResult ApplyMetering(const Command& command);
+  metering::UsageResult CountUsage(const metering::UsageRecord& r, bool verified, Timestamp ts,
+                                   metering::UsageOutcome* out);
+  // The charge line of a job billed just now (its money fields: this bill).
+  settlement::ChargeLine LineFor(const scheduler::Job& job, Timestamp ts) const;
 
   ledger::Ledger ledger_;
   programme::Registry registry_;
   programme::Book book_;
   network::Network network_;
   scheduler::Scheduler scheduler_;
+  metering::Metering metering_;
+  settlement::Settlement settlement_;
   // Registrations made by open batches, oldest first, and where each open
   // batch's start in that list; empty outside batches (replay).
   std::vector<Added> added_;

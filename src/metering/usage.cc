@@ -43,6 +43,16 @@ const char* UsageResultName(UsageResult r) {
       return "too_many_cards";
     case UsageResult::kCardsMustBePositive:
       return "cards_must_be_positive";
+    case UsageResult::kUnknownKey:
+      return "unknown_key";
+    case UsageResult::kUnknownOrder:
+      return "unknown_order";
+    case UsageResult::kOrderNotRunning:
+      return "order_not_running";
+    case UsageResult::kOrderEnded:
+      return "order_ended";
+    case UsageResult::kTooManyRecords:
+      return "too_many_records";
   }
   return "unknown";
 }
@@ -87,6 +97,15 @@ UsageResult OrderMeter::Add(const UsageRecord& r) {
   by_id_.emplace(r.id, r);
   card_seconds_ += (r.end_s - r.start_s) * r.cards;
   return UsageResult::kOk;
+}
+
+void OrderMeter::Remove(uint64_t record_id) {
+  auto it = by_id_.find(record_id);
+  if (it == by_id_.end()) return;
+  const UsageRecord& r = it->second;
+  intervals_.erase(r.start_s);
+  card_seconds_ -= (r.end_s - r.start_s) * r.cards;
+  by_id_.erase(it);
 }
 
 }  // namespace bg::metering

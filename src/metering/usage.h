@@ -13,8 +13,8 @@
 // split, cumulatively too (floor of charge × subsidy / list), and the
 // co-pay is the rest: voucher + co-pay = charge, to the fen, at every step.
 //
-// Pure values and functions; the engine's metering domain (issue 5's next
-// step) will hold one OrderMeter per running order.
+// Pure values and functions; the engine's metering domain (metering.h)
+// holds one OrderMeter per metered order.
 //
 // Thread-safety: values.
 #pragma once
@@ -56,6 +56,11 @@ enum class UsageResult : uint8_t {
   kOverlaps,       // overlaps an interval already counted
   kTooManyCards,   // more cards than the order reserved
   kCardsMustBePositive,
+  kUnknownKey,       // the provider has registered no key
+  kUnknownOrder,     // no such order
+  kOrderNotRunning,  // the order has not been placed yet
+  kOrderEnded,       // the order has finished or was cancelled
+  kTooManyRecords,   // more than kMaxUsagePerCommand in one submission
 };
 const char* UsageResultName(UsageResult r);
 
@@ -76,8 +81,16 @@ class OrderMeter {
   // checked by the caller, which knows the keys and the orders).
   UsageResult Add(const UsageRecord& r);
 
+  // Takes back a record Add counted (a rolled-back batch).
+  void Remove(uint64_t record_id);
+
   uint64_t card_seconds() const { return card_seconds_; }
   size_t records() const { return by_id_.size(); }
+  const std::map<uint64_t, UsageRecord>& by_id() const { return by_id_; }
+  uint64_t from_s() const { return from_s_; }
+  uint64_t until_s() const { return until_s_; }
+  uint32_t reserved_cards() const { return cards_; }
+  friend bool operator==(const OrderMeter&, const OrderMeter&) = default;
 
  private:
   uint64_t from_s_;

@@ -12,6 +12,8 @@
 //               by the enterprise
 //   wallet      one per enterprise: the co-pay of its jobs is held on it
 //   provider receivable  one per provider: the co-pay it is owed
+//   provider settled     one per provider: subsidies paid to it (statements)
+//   enterprise settled   one per enterprise: reimbursements paid to it
 //
 // Account ids are kSystemIdFloor | kind << 54 | record id (a jurisdiction,
 // programme or voucher id below 2^54); receivables and the platform's
@@ -36,6 +38,8 @@ enum class AccountKind : uint8_t {
   kReceivable = 6,
   kWallet = 7,              // one per enterprise: its co-pay holds (scheduler/)
   kProviderReceivable = 8,  // one per provider: what enterprises owe it
+  kProviderSettled = 9,     // one per provider: subsidies paid to it at settlement
+  kEnterpriseSettled = 10,  // one per enterprise: reimbursements paid to it
 };
 
 // Ledger account codes (Account::code) of the system accounts.
@@ -67,6 +71,12 @@ inline constexpr AccountId WalletAccount(EnterpriseId e) {
 inline constexpr AccountId ProviderReceivableAccount(ProviderId p) {
   return SystemAccountId(AccountKind::kProviderReceivable, p.value());
 }
+inline constexpr AccountId ProviderSettledAccount(ProviderId p) {
+  return SystemAccountId(AccountKind::kProviderSettled, p.value());
+}
+inline constexpr AccountId EnterpriseSettledAccount(EnterpriseId e) {
+  return SystemAccountId(AccountKind::kEnterpriseSettled, e.value());
+}
 
 // Transfer codes (Transfer::code): why programme money moved.
 enum class MoneyCode : uint16_t {
@@ -78,7 +88,8 @@ enum class MoneyCode : uint16_t {
   kReturn = 206,     // voucher -> budget: expiry under kReturnToBudget
   kRevoke = 207,     // voucher -> budget, or the void of an approval's hold
   kClawback = 208,   // receivable -> budget
-  kCoPay = 209,      // wallet -> provider receivable: held at placement, posted at the end
+  kCoPay = 209,      // wallet -> provider receivable: held at placement, posted as used
+  kSettle = 210,     // payable -> provider or enterprise settled: a statement is paid
 };
 
 inline constexpr uint16_t TransferCode(MoneyCode code) { return static_cast<uint16_t>(code); }

@@ -91,7 +91,9 @@ struct Redeem {
   friend bool operator==(const Redeem&, const Redeem&) = default;
 };
 
-// Posts (capture) or voids every hold of a claim.
+// Posts (capture) or voids every hold of a claim: what metering posted
+// already stays posted, so a void after usage ends the claim captured for
+// the usage and releases the rest.
 struct SettleClaim {
   ClaimId id{};
   bool capture = true;
@@ -242,11 +244,15 @@ struct Voucher {
   friend bool operator==(const Voucher&, const Voucher&) = default;
 };
 
+// One hold of a claim. Metered orders post it bit by bit (Book::Charge):
+// each post is followed by a fresh hold of what is left, so `transfer` is
+// the hold now open and `amount - posted` what it holds.
 struct ClaimHold {
   ProgrammeId programme{};
   VoucherId voucher{};  // zero: an automatic grant, held on the budget
   TransferId transfer{};
-  Money amount{};
+  Money amount{};  // held at redemption; after settlement, what was spent
+  Money posted{};  // posted so far
   friend bool operator==(const ClaimHold&, const ClaimHold&) = default;
 };
 
@@ -335,6 +341,15 @@ class Book {
                 ledger::Ledger& ledger);
   Outcome Apply(const Clawback& c, const Registry& registry, Timestamp ts, ledger::Ledger& ledger);
   Outcome Apply(const SetBlacklist& c, const Registry& registry, Timestamp ts);
+
+  // Metering: the claim's subsidy for the usage so far is `subsidy_to_date`
+  // (cumulative, never more than the claim's subsidy): posts the increment,
+  // spread over the holds in proportion to what each still holds, and
+  // re-holds the rest. Returns the increment per programme (empty when
+  // nothing changed). At most kChargeEvents timestamps from `ts`.
+  std::vector<ClaimShare> Charge(ClaimId id, Money subsidy_to_date, Timestamp ts,
+                                 ledger::Ledger& ledger);
+  static constexpr size_t kChargeEvents = 2 * kMaxClaimHolds;
 
   SubsidyTerms PrepareSubsidy(const Redeem& c, const Registry& registry, Timestamp ts,
                               const ledger::Ledger& ledger) const;

@@ -284,30 +284,51 @@ Outcome Book::Apply(const SettleClaim& c, const Registry& registry, Timestamp ts
   }
   Claim claim = *found;
   std::vector<ledger::Transfer> resolves;
+  Money posted{};
   for (const ClaimHold& h : claim.holds) {
+    posted = book::Plus(posted, h.posted);
+    // A hold metering has posted in full is closed already.
+    if (h.posted == h.amount) continue;
     resolves.push_back(
         book::Resolve(NextTransferId(), h.transfer, c.capture, claim.request.order.value()));
   }
   const size_t n = resolves.size();
   book::MustTransfer(ledger, std::move(resolves), ts);
-  claim.status = c.capture ? ClaimStatus::kCaptured : ClaimStatus::kVoided;
-  if (!c.capture) {
-    // The usage the holds counted is free again; what they release onto a
-    // voucher that has expired or been revoked meanwhile is swept at once.
+  if (c.capture) {
+    claim.status = ClaimStatus::kCaptured;
+    for (ClaimHold& h : claim.holds) h.posted = h.amount;
+  } else {
+    // What metering posted stays spent; the rest, and the usage it counted,
+    // is free again. What it releases onto a voucher that has expired or
+    // been revoked meanwhile is swept at once.
+    claim.status = posted.is_zero() ? ClaimStatus::kVoided : ClaimStatus::kCaptured;
     size_t event = n;
-    for (const ClaimHold& h : claim.holds) {
-      AddUsage(h.programme, claim.request.enterprise, claim.year, -h.amount.fen());
+    for (ClaimHold& h : claim.holds) {
+      const Money released = book::Minus(h.amount, h.posted);
+      if (released.is_zero()) continue;
+      AddUsage(h.programme, claim.request.enterprise, claim.year, -released.fen());
       if (h.voucher.is_zero()) {
-        AddGranted(h.programme, claim.year, -h.amount.fen());
-        continue;
+        AddGranted(h.programme, claim.year, -released.fen());
+      } else {
+        const Voucher& v = vouchers_.at(h.voucher);
+        if (v.status == VoucherStatus::kExpired || v.status == VoucherStatus::kRevoked) {
+          const ProgrammeRules& rules = *registry.FindProgramme(v.programme);
+          Sweep(v, rules,
+                v.status == VoucherStatus::kRevoked ? MoneyCode::kRevoke : MoneyCode::kLapse,
+                ts + event++, ledger);
+        }
       }
-      const Voucher& v = vouchers_.at(h.voucher);
-      if (v.status == VoucherStatus::kExpired || v.status == VoucherStatus::kRevoked) {
-        const ProgrammeRules& rules = *registry.FindProgramme(v.programme);
-        Sweep(v, rules,
-              v.status == VoucherStatus::kRevoked ? MoneyCode::kRevoke : MoneyCode::kLapse,
-              ts + event++, ledger);
+      if (claim.status == ClaimStatus::kCaptured) h.amount = h.posted;
+    }
+    if (claim.status == ClaimStatus::kCaptured) {
+      // The claim is what was spent: its shares and subsidy follow.
+      for (ClaimShare& s : claim.shares) {
+        s.amount = Money{};
+        for (const ClaimHold& h : claim.holds) {
+          if (h.programme == s.programme) s.amount = book::Plus(s.amount, h.amount);
+        }
       }
+      claim.subsidy = posted;
     }
   }
   undo_.Put(claims_, c.id, std::move(claim));

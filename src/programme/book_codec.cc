@@ -82,10 +82,11 @@ void PutHold(Writer& w, const ClaimHold& h) {
   PutId(w, h.voucher);
   PutId(w, h.transfer);
   PutMoney(w, h.amount);
+  PutMoney(w, h.posted);
 }
 bool GetHold(Reader& r, ClaimHold* h) {
   return GetId(r, &h->programme) && GetId(r, &h->voucher) && GetId(r, &h->transfer) &&
-         GetMoney(r, &h->amount);
+         GetMoney(r, &h->amount) && GetMoney(r, &h->posted);
 }
 
 void PutClaim(Writer& w, const Claim& c) {

@@ -34,7 +34,9 @@ void CountRecords(const Book& book, std::map<ProgrammeId, ProgrammeTotals>* tota
       if (h.voucher.is_zero()) {
         t.automatic = Plus(t.automatic, h.amount);
       } else if (claim.status == ClaimStatus::kHeld) {
-        t.held = Plus(t.held, h.amount);
+        // Metering may have posted part of a held claim already.
+        t.held = Plus(t.held, book::Minus(h.amount, h.posted));
+        t.spent = Plus(t.spent, h.posted);
       } else {
         t.spent = Plus(t.spent, h.amount);
       }

@@ -163,6 +163,13 @@ void EncodeJob(Writer& w, const Job& j) {
   PutId(w, j.claim);
   PutId(w, j.copay_hold);
   w.Str(j.note);
+  PutMoney(w, j.price);
+  w.U8(j.metered ? 1 : 0);
+  w.U64(j.card_seconds);
+  PutMoney(w, j.charged);
+  PutMoney(w, j.voucher_charged);
+  PutMoney(w, j.copay_charged);
+  PutMoney(w, j.reimbursed);
 }
 
 bool DecodeJob(Reader& r, Job* j) {
@@ -170,7 +177,10 @@ bool DecodeJob(Reader& r, Job* j) {
          r.U64(&j->submitted_at) && GetId(r, &j->pool) && r.U64(&j->placed_at) &&
          r.U64(&j->start_at) && r.U64(&j->end_at) && r.U64(&j->finished_at) &&
          GetMoney(r, &j->list_cost) && GetMoney(r, &j->subsidy) && GetMoney(r, &j->out_of_pocket) &&
-         GetId(r, &j->claim) && GetId(r, &j->copay_hold) && r.Str(&j->note);
+         GetId(r, &j->claim) && GetId(r, &j->copay_hold) && r.Str(&j->note) &&
+         GetMoney(r, &j->price) && GetBool(r, &j->metered) && r.U64(&j->card_seconds) &&
+         GetMoney(r, &j->charged) && GetMoney(r, &j->voucher_charged) &&
+         GetMoney(r, &j->copay_charged) && GetMoney(r, &j->reimbursed);
 }
 
 }  // namespace bg::scheduler

@@ -72,8 +72,12 @@ struct Schedule {
   uint32_t max_jobs = 256;  // placements per pass, at most kMaxPlacementsPerPass
   friend bool operator==(const Schedule&, const Schedule&) = default;
 };
+// `metered` is not journaled: the engine sets it from the provider's
+// registration (a provider that signs usage is paid for usage, others for
+// the reservation).
 struct FinishJob {
   OrderId id{};
+  bool metered = false;
   friend bool operator==(const FinishJob&, const FinishJob&) = default;
 };
 struct CancelJob {
@@ -103,9 +107,20 @@ struct Job {
   Money list_cost{};
   Money subsidy{};
   Money out_of_pocket{};
+  // The part of the subsidy paid back to the enterprise after the fact
+  // (reimbursement programmes): it pays the provider this much more now.
+  Money reimbursed{};
   ClaimId claim{};          // zero: no subsidy claim
-  TransferId copay_hold{};  // zero: nothing to pay
-  std::string note = {};    // why it was cancelled
+  TransferId copay_hold{};  // the co-pay hold open now; zero: nothing (more) to pay
+  Money price{};            // per card-hour, fixed at placement
+  // Metering (Scheduler::Bill): usage counted so far and what it charged.
+  // A job billed by its reservation has none of these until it finishes.
+  bool metered = false;
+  uint64_t card_seconds = 0;
+  Money charged{};
+  Money voucher_charged{};
+  Money copay_charged{};
+  std::string note = {};  // why it was cancelled
   friend bool operator==(const Job&, const Job&) = default;
 };
 

@@ -207,7 +207,16 @@ JobOutcome Scheduler::Apply(const FinishJob& c, World w, Timestamp ts) {
                   JobName(c.id) + " is " + JobStatusName(found->status));
   }
   Job job = *found;
-  Release(job, /*capture=*/true, w, ts);
+  // A metered job pays for the usage metering posted; any other for its
+  // reservation.
+  const bool metered = c.metered || job.metered;
+  Release(job, /*capture=*/!metered, w, ts);
+  if (!metered) {
+    job.card_seconds = uint64_t{job.submitted.request.cards} * job.submitted.request.walltime_s;
+    job.charged = job.list_cost;
+    job.voucher_charged = job.subsidy;
+    job.copay_charged = programme::book::Plus(job.out_of_pocket, job.reimbursed);
+  }
   job.status = JobStatus::kDone;
   job.finished_at = ts;
   PutJob(std::move(job));
@@ -363,8 +372,17 @@ void Scheduler::Place(Job job, const Option& where, World& w, Timestamp ts) {
     BG_CHECK(out.code == programme::Code::kOk && out.subsidy->subsidy == where.subsidy)
         << JobName(r.id) << ": the claim disagrees with its quote: " << out.message;
     job.claim = claim.id;
+    for (const programme::ClaimShare& s : w.book.FindClaim(claim.id)->shares) {
+      if (w.registry.FindProgramme(s.programme)->redemption ==
+          programme::RedemptionMode::kReimbursement) {
+        job.reimbursed = programme::book::Plus(job.reimbursed, s.amount);
+      }
+    }
   }
-  if (where.out_of_pocket.fen() > 0) {
+  // The enterprise pays the provider its share now, and the reimbursed
+  // part too (the programme pays that back to it at settlement).
+  const Money copay = programme::book::Plus(where.out_of_pocket, job.reimbursed);
+  if (copay.fen() > 0) {
     const AccountId wallet = programme::WalletAccount(r.enterprise);
     const AccountId owed = programme::ProviderReceivableAccount(where.provider);
     Timestamp at = ts + programme::kMaxClaimHolds;
@@ -381,9 +399,8 @@ void Scheduler::Place(Job job, const Option& where, World& w, Timestamp ts) {
     job.copay_hold = w.book.NextTransferId();
     programme::book::MustTransfer(
         w.ledger,
-        {programme::book::Move(job.copay_hold, wallet, owed, where.out_of_pocket,
-                               claim.currency_ledger, programme::MoneyCode::kCoPay, r.id.value(),
-                               ledger::kPending)},
+        {programme::book::Move(job.copay_hold, wallet, owed, copay, claim.currency_ledger,
+                               programme::MoneyCode::kCoPay, r.id.value(), ledger::kPending)},
         at + 2);
   }
   job.status = JobStatus::kRunning;
@@ -392,6 +409,7 @@ void Scheduler::Place(Job job, const Option& where, World& w, Timestamp ts) {
   job.start_at = ts + where.transfer_s * kNanosPerSecond;
   job.end_at = job.start_at + uint64_t{r.walltime_s} * kNanosPerSecond;
   job.list_cost = where.list;
+  job.price = pool.price[static_cast<size_t>(r.tier)];
   job.subsidy = where.subsidy;
   job.out_of_pocket = where.out_of_pocket;
   AddUse(where.pool, job.end_at, r.cards, true);

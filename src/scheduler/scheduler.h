@@ -58,6 +58,20 @@ class Scheduler {
   JobOutcome Apply(const FinishJob& c, World w, Timestamp ts);
   JobOutcome Apply(const CancelJob& c, World w, Timestamp ts);
 
+  // What one increment of usage charged (Bill).
+  struct Billed {
+    Money charge{};
+    Money copay{};
+    std::vector<programme::ClaimShare> subsidy = {};  // per programme
+  };
+  // Metering: running job `id` has used `card_seconds` so far (cumulative,
+  // within its reservation). Charges the increment at the placement price:
+  // the voucher share is posted through the claim (Book::Charge) and the
+  // co-pay on the wallet's hold, each re-held for the rest, so that
+  // voucher + co-pay = charge to the fen at every step.
+  Billed Bill(OrderId id, uint64_t card_seconds, World w, Timestamp ts);
+  static constexpr size_t kBillEvents = programme::Book::kChargeEvents + 2;
+
   // A quote for `r` now (the same pipeline placement uses).
   Quote QuoteFor(const JobRequest& r, const network::Network& network,
                  const programme::Registry& registry, const programme::Book& book,
@@ -100,6 +114,9 @@ class Scheduler {
                                const std::vector<const network::Pool*>* by_price = nullptr,
                                uint32_t bound_bp = 0) const;
   void Place(Job job, const Option& where, World& w, Timestamp ts);
+  // Ends a placed job's money: capture posts everything still held (the
+  // reservation is the bill), otherwise the holds are released and what
+  // metering posted stays.
   void Release(Job& job, bool capture, World& w, Timestamp ts);
   std::vector<OrderId> QueueOrder(Policy policy, const World& w) const;
   void PutJob(Job job);

@@ -1,0 +1,127 @@
+// The state's metering and settlement commands: provider keys, signed usage
+// (checked against the order, metered, billed, lined) and closing periods.
+#include "common/check.h"
+#include "engine/state.h"
+#include "programme/book_util.h"
+
+namespace bg::engine {
+
+using metering::UsageResult;
+
+CommandResult State::ApplyMetering(const Command& command) {
+  if (const auto* c = std::get_if<RegisterProviderKey>(&command.body)) {
+    if (registry_.FindProvider(c->provider) == nullptr) {
+      return KeyOutcome{metering::KeyResult::kUnknownProvider,
+                        "no provider " + std::to_string(c->provider.value())};
+    }
+    if (const metering::PublicKey* old = metering_.KeyOf(c->provider); old && *old == c->key) {
+      return KeyOutcome{metering::KeyResult::kSameKey, "this key is registered already"};
+    }
+    metering_.SetKey(c->provider, c->key);
+    return KeyOutcome{};
+  }
+  if (const auto* c = std::get_if<CloseStatement>(&command.body)) {
+    return settlement_.Apply(*c, registry_, book_, ledger_, command.ts);
+  }
+  const auto& c = std::get<SubmitUsage>(command.body);
+  metering::UsageOutcome out;
+  if (c.records.size() > metering::kMaxUsagePerCommand) {
+    out.results.assign(c.records.size(), UsageResult::kTooManyRecords);
+    out.messages.assign(
+        c.records.size(),
+        "at most " + std::to_string(metering::kMaxUsagePerCommand) + " records per submission");
+    return out;
+  }
+  Timestamp ts = command.ts;
+  for (const metering::UsageRecord& r : c.records) {
+    const UsageResult result = CountUsage(r, c.verified, ts, &out);
+    out.results.push_back(result);
+    if (out.messages.size() < out.results.size()) {
+      out.messages.push_back(result == UsageResult::kOk
+                                 ? std::string()
+                                 : std::string(metering::UsageResultName(result)));
+    }
+    ts += scheduler::Scheduler::kBillEvents;
+  }
+  return out;
+}
+
+UsageResult State::CountUsage(const metering::UsageRecord& r, bool verified, Timestamp ts,
+                              metering::UsageOutcome* out) {
+  auto refuse = [&](UsageResult code, std::string why) {
+    out->messages.push_back("record " + std::to_string(r.id) + " of provider " +
+                            std::to_string(r.provider.value()) + ": " +
+                            metering::UsageResultName(code) + ": " + std::move(why));
+    return code;
+  };
+  if (!verified) {
+    const metering::PublicKey* key = metering_.KeyOf(r.provider);
+    if (key == nullptr) return refuse(UsageResult::kUnknownKey, "the provider has no key");
+    if (!metering::Verify(metering::SignedBytes(r), r.signature, *key)) {
+      return refuse(UsageResult::kBadSignature, "the signature does not match the record");
+    }
+  }
+  const scheduler::Job* job = scheduler_.FindJob(r.order);
+  if (job == nullptr) return refuse(UsageResult::kUnknownOrder, "no such order");
+  if (job->status == scheduler::JobStatus::kQueued) {
+    return refuse(UsageResult::kOrderNotRunning, "the order has not been placed");
+  }
+  const network::Pool& pool = *network_.FindPool(job->pool);
+  if (network_.FindSite(pool.site)->provider != r.provider) {
+    return refuse(UsageResult::kNotYourOrder, "the order runs on another provider's pool");
+  }
+  if (job->status != scheduler::JobStatus::kRunning) {
+    // A repeat of a record counted before the end answers as it did.
+    const metering::OrderMeter* meter = metering_.MeterOf(r.order);
+    if (meter != nullptr) {
+      auto same = meter->by_id().find(r.id);
+      if (same != meter->by_id().end()) {
+        return same->second == r ? UsageResult::kExists
+                                 : refuse(UsageResult::kExistsWithDifferentBody,
+                                          "the record id was used for another record");
+      }
+    }
+    return refuse(UsageResult::kOrderEnded, std::string("the order is ") +
+                                                scheduler::JobStatusName(job->status) +
+                                                ": usage must arrive before it ends");
+  }
+  // The order lives from its start (after any data transfer) for its
+  // walltime, in whole seconds.
+  const uint64_t from_s = job->start_at / kNanosPerSecond;
+  const uint64_t until_s = from_s + job->submitted.request.walltime_s;
+  const UsageResult counted = metering_.Count(r, from_s, until_s, job->submitted.request.cards);
+  if (counted == UsageResult::kExists) return counted;
+  if (counted != UsageResult::kOk) {
+    return refuse(counted, "order " + std::to_string(r.order.value()) + " runs [" +
+                               std::to_string(from_s) + ", " + std::to_string(until_s) + ") on " +
+                               std::to_string(job->submitted.request.cards) + " cards");
+  }
+  scheduler::World w{network_, registry_, book_, ledger_};
+  const scheduler::Scheduler::Billed billed =
+      scheduler_.Bill(r.order, metering_.MeterOf(r.order)->card_seconds(), w, ts);
+  settlement::ChargeLine line = LineFor(*scheduler_.FindJob(r.order), ts);
+  line.card_seconds = (r.end_s - r.start_s) * r.cards;
+  line.charge = billed.charge;
+  line.copay = billed.copay;
+  line.subsidy = billed.subsidy;
+  for (const programme::ClaimShare& s : billed.subsidy) {
+    out->subsidy = programme::book::Plus(out->subsidy, s.amount);
+  }
+  out->charged = programme::book::Plus(out->charged, billed.charge);
+  settlement_.AddLine(std::move(line));
+  return UsageResult::kOk;
+}
+
+settlement::ChargeLine State::LineFor(const scheduler::Job& job, Timestamp ts) const {
+  const network::Pool& pool = *network_.FindPool(job.pool);
+  const network::Site& site = *network_.FindSite(pool.site);
+  return settlement::ChargeLine{.at = ts,
+                                .order = job.submitted.request.id,
+                                .enterprise = job.submitted.request.enterprise,
+                                .provider = site.provider,
+                                .pool = job.pool,
+                                .city = site.city,
+                                .price = job.price};
+}
+
+}  // namespace bg::engine

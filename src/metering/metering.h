@@ -1,0 +1,106 @@
+// Metering: the engine's domain for signed usage. It keeps each provider's
+// Ed25519 public key, one OrderMeter per metered order, and which order each
+// (provider, record id) was counted for, so a record id is taken once across
+// all of a provider's orders.
+//
+//   RegisterProviderKey   a provider registers (or rotates) its public key
+//   SubmitUsage           up to kMaxUsagePerCommand signed records
+//
+// Signatures are checked before a record reaches the writer (the engine
+// verifies on the submitting thread: verification is the costly part and
+// runs on every core); the journal keeps the signatures, so `audit verify`
+// can check them again offline. The state's own Apply checks what only the
+// state knows: the order, its provider, its lifetime and the meter.
+//
+// Thread-safety: none; the engine's writer owns it.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/codec.h"
+#include "common/ids.h"
+#include "common/money.h"
+#include "common/undo_log.h"
+#include "metering/signature.h"
+#include "metering/usage.h"
+
+namespace bg::metering {
+
+inline constexpr size_t kMaxUsagePerCommand = 1024;
+
+struct RegisterProviderKey {
+  ProviderId provider{};
+  PublicKey key{};
+  friend bool operator==(const RegisterProviderKey&, const RegisterProviderKey&) = default;
+};
+
+struct SubmitUsage {
+  std::vector<UsageRecord> records;
+  // Set by the engine once every signature was checked against the key
+  // registered then; not journaled (a journaled record was verified before
+  // it was accepted). Unset, Apply checks the signatures itself.
+  bool verified = false;
+  friend bool operator==(const SubmitUsage& a, const SubmitUsage& b) {
+    return a.records == b.records;
+  }
+};
+
+enum class KeyResult : uint8_t { kOk = 0, kUnknownProvider, kSameKey };
+const char* KeyResultName(KeyResult r);
+
+// One answer per record, in order, and what the accepted ones charged.
+struct UsageOutcome {
+  std::vector<UsageResult> results;
+  std::vector<std::string> messages;  // "" for kOk; why, for anything else
+  Money charged{};
+  Money subsidy{};
+  bool ok() const;  // every record accepted (or a repeat)
+};
+
+class Metering {
+ public:
+  // Registers or replaces the key (records already accepted stay accepted).
+  void SetKey(ProviderId provider, const PublicKey& key);
+  const PublicKey* KeyOf(ProviderId provider) const;
+  const std::map<ProviderId, PublicKey>& keys() const { return keys_; }
+
+  // The order (if any) a provider's record id was counted for.
+  const OrderId* OrderOfRecord(ProviderId provider, uint64_t record_id) const;
+  const OrderMeter* MeterOf(OrderId order) const;
+  bool IsMetered(OrderId order) const { return meters_.count(order) != 0; }
+
+  // Counts `r` on its order's meter, creating the meter for an order that
+  // lives [from_s, until_s) with `cards` reserved. The caller has checked
+  // the signature and the order's provider.
+  UsageResult Count(const UsageRecord& r, uint64_t from_s, uint64_t until_s, uint32_t cards);
+
+  void BeginBatch() { undo_.BeginBatch(); }
+  void CommitBatch() { undo_.CommitBatch(); }
+  void RollbackBatch() { undo_.RollbackBatch(); }
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, Metering* out);
+  bool operator==(const Metering& o) const {
+    return keys_ == o.keys_ && meters_ == o.meters_ && records_ == o.records_;
+  }
+
+ private:
+  std::map<ProviderId, PublicKey> keys_;
+  std::map<OrderId, OrderMeter> meters_;
+  std::map<std::pair<ProviderId, uint64_t>, OrderId> records_;  // derived from meters_
+  UndoLog undo_;
+};
+
+// Wire forms (the journal).
+void EncodeUsageRecord(Writer& w, const UsageRecord& r);
+bool DecodeUsageRecord(Reader& r, UsageRecord* out);
+void EncodeRegisterProviderKey(Writer& w, const RegisterProviderKey& c);
+bool DecodeRegisterProviderKey(Reader& r, RegisterProviderKey* c);
+void EncodeSubmitUsage(Writer& w, const SubmitUsage& c);
+// A decoded SubmitUsage comes from the journal: `verified` is set.
+bool DecodeSubmitUsage(Reader& r, SubmitUsage* c);
+
+}  // namespace bg::metering

@@ -1,0 +1,101 @@
+// Metered claims: posting a claim's holds as usage arrives (Book::Charge).
+//
+// TigerBeetle's rule is one post per hold, so each increment posts part of
+// a hold and places a fresh hold for the rest (same accounts, same code):
+// the voucher never shows the rest as spendable, even for one event. The
+// increment is spread over the holds in proportion to what each still
+// holds, whole fen by largest remainder, so stacked programmes pay for
+// partial usage in their agreed proportion and every hold reaches its full
+// amount exactly when the whole subsidy is charged.
+#include <algorithm>
+#include <numeric>
+
+#include "programme/book.h"
+#include "programme/book_util.h"
+
+namespace bg::programme {
+namespace {
+
+__extension__ using Int128 = __int128;  // products of two fen amounts
+
+// Splits `total` (fen) over `weights` in proportion, by largest remainder;
+// ties go to the earlier weight. Σ result = total when Σ weights ≥ total.
+std::vector<int64_t> Apportion(int64_t total, const std::vector<int64_t>& weights) {
+  const int64_t sum = std::accumulate(weights.begin(), weights.end(), int64_t{0});
+  std::vector<int64_t> out(weights.size(), 0);
+  if (sum == 0 || total == 0) return out;
+  std::vector<std::pair<Int128, size_t>> remainders;
+  int64_t given = 0;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    const Int128 product = static_cast<Int128>(total) * weights[i];
+    out[i] = static_cast<int64_t>(product / sum);
+    given += out[i];
+    remainders.push_back({product % sum, i});
+  }
+  std::stable_sort(remainders.begin(), remainders.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (size_t k = 0; given < total && k < remainders.size(); ++k) {
+    ++out[remainders[k].second];
+    ++given;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<ClaimShare> Book::Charge(ClaimId id, Money subsidy_to_date, Timestamp ts,
+                                     ledger::Ledger& ledger) {
+  const Claim* found = FindClaim(id);
+  BG_CHECK(found != nullptr && found->status == ClaimStatus::kHeld)
+      << "charge of claim " << id << ", which is not held";
+  Claim claim = *found;
+  Money posted{};
+  std::vector<int64_t> left;
+  for (const ClaimHold& h : claim.holds) {
+    posted = book::Plus(posted, h.posted);
+    left.push_back(book::Minus(h.amount, h.posted).fen());
+  }
+  BG_CHECK(subsidy_to_date <= claim.subsidy && posted <= subsidy_to_date)
+      << "claim " << id << ": subsidy to date " << subsidy_to_date << " outside [" << posted << ", "
+      << claim.subsidy << "]";
+  const std::vector<int64_t> take = Apportion(book::Minus(subsidy_to_date, posted).fen(), left);
+
+  std::vector<ledger::Transfer> transfers;
+  std::vector<ClaimShare> out;
+  for (size_t i = 0; i < claim.holds.size(); ++i) {
+    if (take[i] == 0) continue;
+    ClaimHold& h = claim.holds[i];
+    ledger::Transfer post =
+        book::Resolve(NextTransferId(), h.transfer, /*post=*/true, claim.request.order.value());
+    post.amount = take[i];
+    transfers.push_back(post);
+    h.posted = book::Plus(h.posted, Money::Fen(take[i]));
+    if (h.posted < h.amount) {
+      const bool automatic = h.voucher.is_zero();
+      h.transfer = NextTransferId();
+      transfers.push_back(book::Move(
+          h.transfer, automatic ? BudgetAccount(h.programme) : VoucherAccount(h.voucher),
+          PayableAccount(h.programme), book::Minus(h.amount, h.posted),
+          claim.request.currency_ledger, automatic ? MoneyCode::kAutoGrant : MoneyCode::kRedeem,
+          claim.request.order.value(), ledger::kPending));
+    }
+    auto same = std::find_if(out.begin(), out.end(),
+                             [&](const ClaimShare& s) { return s.programme == h.programme; });
+    if (same == out.end()) {
+      const auto share =
+          std::find_if(claim.shares.begin(), claim.shares.end(),
+                       [&](const ClaimShare& s) { return s.programme == h.programme; });
+      out.push_back({h.programme, share == claim.shares.end() ? JurisdictionId() : share->issuer,
+                     Money::Fen(take[i])});
+    } else {
+      same->amount = book::Plus(same->amount, Money::Fen(take[i]));
+    }
+  }
+  if (transfers.empty()) return out;
+  // Each post and its re-hold are linked: both or neither.
+  book::MustTransfer(ledger, std::move(transfers), ts);
+  undo_.Put(claims_, id, std::move(claim));
+  return out;
+}
+
+}  // namespace bg::programme

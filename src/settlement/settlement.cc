@@ -1,0 +1,351 @@
+#include "settlement/settlement.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "common/wire.h"
+#include "programme/accounts.h"
+#include "programme/book_util.h"
+
+namespace bg::settlement {
+
+using programme::book::Minus;
+using programme::book::Plus;
+using wire::GetId;
+using wire::GetMoney;
+using wire::PutId;
+using wire::PutMoney;
+
+// --- Periods -----------------------------------------------------------------------
+
+namespace {
+
+constexpr int64_t kChinaOffsetSeconds = int64_t{8} * 3600;
+
+// Unix nanoseconds of midnight China Standard Time on year-month-01.
+Timestamp MonthStart(int32_t year, int month) {
+  namespace c = std::chrono;
+  // Months past December roll into the next year.
+  year += (month - 1) / 12;
+  month = (month - 1) % 12 + 1;
+  const c::sys_days day{c::year{year} / c::month{static_cast<unsigned>(month)} / 1};
+  const int64_t secs = day.time_since_epoch().count() * int64_t{86'400} - kChinaOffsetSeconds;
+  return static_cast<Timestamp>(secs) * kNanosPerSecond;
+}
+
+int FirstMonth(const Period& p) {
+  return p.kind == PeriodKind::kMonth ? p.number : (p.number - 1) * 3 + 1;
+}
+
+}  // namespace
+
+bool ValidPeriod(const Period& p) {
+  const int max = p.kind == PeriodKind::kMonth ? 12 : 4;
+  return p.year >= 1970 && p.year <= 9999 && p.number >= 1 && p.number <= max;
+}
+
+Timestamp PeriodStart(const Period& p) { return MonthStart(p.year, FirstMonth(p)); }
+
+Timestamp PeriodEnd(const Period& p) {
+  return MonthStart(p.year, FirstMonth(p) + (p.kind == PeriodKind::kMonth ? 1 : 3));
+}
+
+std::string PeriodName(const Period& p) {
+  char buf[16];
+  if (p.kind == PeriodKind::kMonth) {
+    std::snprintf(buf, sizeof buf, "%04d-%02d", p.year, p.number);
+  } else {
+    std::snprintf(buf, sizeof buf, "%04d-Q%d", p.year, p.number);
+  }
+  return buf;
+}
+
+std::optional<Period> ParsePeriod(const std::string& text) {
+  // YYYY-MM or YYYY-Qn, nothing else.
+  auto digits = [&](size_t from, size_t n) {
+    int v = 0;
+    for (size_t i = from; i < from + n; ++i) {
+      if (i >= text.size() || text[i] < '0' || text[i] > '9') return -1;
+      v = v * 10 + (text[i] - '0');
+    }
+    return v;
+  };
+  if (text.size() < 7 || text[4] != '-') return std::nullopt;
+  const int year = digits(0, 4);
+  Period p;
+  if (text.size() == 7 && text[5] == 'Q') {
+    p = {PeriodKind::kQuarter, year, static_cast<uint8_t>(std::max(0, digits(6, 1)))};
+  } else if (text.size() == 7) {
+    p = {PeriodKind::kMonth, year, static_cast<uint8_t>(std::max(0, digits(5, 2)))};
+  } else {
+    return std::nullopt;
+  }
+  if (year < 0 || !ValidPeriod(p)) return std::nullopt;
+  return p;
+}
+
+const char* CodeName(Code c) {
+  switch (c) {
+    case Code::kOk:
+      return "ok";
+    case Code::kAlreadyClosed:
+      return "already_closed";
+    case Code::kUnknownProgramme:
+      return "unknown_programme";
+    case Code::kInvalidPeriod:
+      return "invalid_period";
+    case Code::kPeriodNotOver:
+      return "period_not_over";
+    case Code::kTooManyPayees:
+      return "too_many_payees";
+  }
+  return "unknown";
+}
+
+// --- Lines and statements ----------------------------------------------------------
+
+void Settlement::AddLine(ChargeLine line) {
+  BG_CHECK(lines_.empty() || lines_.back().at <= line.at) << "a charge line dated before the last";
+  lines_.push_back(std::move(line));
+  undo_.Record([this] { lines_.pop_back(); });
+}
+
+bool Settlement::IsClosed(ProgrammeId programme, const Period& period) const {
+  return closed_.count({programme, period}) != 0;
+}
+
+std::vector<Statement> Settlement::Statements(ProgrammeId programme, const Period& period,
+                                              const programme::Registry& registry) const {
+  const programme::ProgrammeRules* rules = registry.FindProgramme(programme);
+  if (rules == nullptr || !ValidPeriod(period)) return {};
+  const bool reimburse = rules->redemption == programme::RedemptionMode::kReimbursement;
+  const Timestamp from = PeriodStart(period);
+  const Timestamp to = PeriodEnd(period);
+  auto first = std::lower_bound(lines_.begin(), lines_.end(), from,
+                                [](const ChargeLine& l, Timestamp t) { return l.at < t; });
+  std::map<uint64_t, Statement> by_payee;
+  for (auto it = first; it != lines_.end() && it->at < to; ++it) {
+    for (const programme::ClaimShare& s : it->subsidy) {
+      if (s.programme != programme || s.amount.is_zero()) continue;
+      const uint64_t payee = reimburse ? it->enterprise.value() : it->provider.value();
+      Statement& st = by_payee[payee];
+      st.programme = programme;
+      st.period = period;
+      st.payee_kind = reimburse ? PayeeKind::kEnterprise : PayeeKind::kProvider;
+      st.payee = payee;
+      st.lines.push_back({*it, s.amount});
+      st.card_seconds += it->card_seconds;
+      st.charge = Plus(st.charge, it->charge);
+      st.subsidy = Plus(st.subsidy, s.amount);
+      st.copay = Plus(st.copay, it->copay);
+    }
+  }
+  auto closed = closed_.find({programme, period});
+  std::vector<Statement> out;
+  for (auto& [payee, st] : by_payee) {
+    if (closed != closed_.end()) {
+      st.closed = true;
+      st.closed_at = closed->second.at;
+      for (const Payment& p : closed->second.payments) {
+        if (p.payee == payee) st.payment = p.transfer;
+      }
+    }
+    out.push_back(std::move(st));
+  }
+  return out;
+}
+
+Outcome Settlement::Apply(const CloseStatement& c, const programme::Registry& registry,
+                          programme::Book& book, ledger::Ledger& ledger, Timestamp ts) {
+  const programme::ProgrammeRules* rules = registry.FindProgramme(c.programme);
+  if (rules == nullptr) {
+    return {Code::kUnknownProgramme, "no programme " + std::to_string(c.programme.value())};
+  }
+  if (!ValidPeriod(c.period)) {
+    return {Code::kInvalidPeriod, "a period is a month (1-12) or a quarter (1-4) of a year"};
+  }
+  const std::string what =
+      "programme " + std::to_string(c.programme.value()) + " period " + PeriodName(c.period);
+  if (auto done = closed_.find({c.programme, c.period}); done != closed_.end()) {
+    Money paid{};
+    for (const Payment& p : done->second.payments) paid = Plus(paid, p.amount);
+    return {Code::kAlreadyClosed, what + " was closed already", done->second.payments.size(), paid};
+  }
+  if (PeriodEnd(c.period) > ts) {
+    return {Code::kPeriodNotOver, what + " is not over yet: it can be closed once it has ended"};
+  }
+  const std::vector<Statement> statements = Statements(c.programme, c.period, registry);
+  if (statements.size() > kMaxPayeesPerClose) {
+    return {Code::kTooManyPayees, what + " has more than " + std::to_string(kMaxPayeesPerClose) +
+                                      " payees in one period"};
+  }
+  const programme::Jurisdiction& issuer = *registry.FindJurisdiction(rules->issuer);
+  Closed closed{.at = ts, .actor = c.actor};
+  Money paid{};
+  Timestamp at = ts;
+  for (const Statement& st : statements) {
+    const bool provider = st.payee_kind == PayeeKind::kProvider;
+    const AccountId to = provider ? programme::ProviderSettledAccount(ProviderId(st.payee))
+                                  : programme::EnterpriseSettledAccount(EnterpriseId(st.payee));
+    if (ledger.FindAccount(to) == nullptr) {
+      programme::book::MustOpenAccount(ledger, to, issuer.currency_ledger,
+                                       provider ? programme::AccountKind::kProviderSettled
+                                                : programme::AccountKind::kEnterpriseSettled,
+                                       st.payee, 0, at++);
+    }
+    Payment p{static_cast<uint8_t>(st.payee_kind), st.payee, book.NextTransferId(), st.subsidy};
+    programme::book::MustTransfer(
+        ledger,
+        {programme::book::Move(p.transfer, programme::PayableAccount(c.programme), to, st.subsidy,
+                               issuer.currency_ledger, programme::MoneyCode::kSettle,
+                               c.programme.value())},
+        at++);
+    paid = Plus(paid, st.subsidy);
+    closed.payments.push_back(p);
+  }
+  const size_t n = closed.payments.size();
+  undo_.Put(closed_, Key{c.programme, c.period}, std::move(closed));
+  return {Code::kOk, what + " closed", n, paid};
+}
+
+std::vector<Flow> Settlement::Flows(Timestamp from, Timestamp to) const {
+  std::map<std::pair<JurisdictionId, JurisdictionId>, Flow> sums;
+  std::map<std::pair<JurisdictionId, JurisdictionId>, std::vector<OrderId>> orders;
+  auto first = std::lower_bound(lines_.begin(), lines_.end(), from,
+                                [](const ChargeLine& l, Timestamp t) { return l.at < t; });
+  for (auto it = first; it != lines_.end() && it->at < to; ++it) {
+    for (const programme::ClaimShare& s : it->subsidy) {
+      if (s.amount.is_zero()) continue;
+      Flow& f = sums[{s.issuer, it->city}];
+      f.issuer = s.issuer;
+      f.city = it->city;
+      f.card_seconds += it->card_seconds;
+      f.subsidy = Plus(f.subsidy, s.amount);
+      orders[{s.issuer, it->city}].push_back(it->order);
+    }
+  }
+  std::vector<Flow> out;
+  for (auto& [key, f] : sums) {
+    std::vector<OrderId>& o = orders[key];
+    std::sort(o.begin(), o.end());
+    f.orders = static_cast<uint64_t>(std::unique(o.begin(), o.end()) - o.begin());
+    out.push_back(f);
+  }
+  return out;
+}
+
+// --- Wire forms -------------------------------------------------------------------
+
+namespace {
+
+void PutPeriod(Writer& w, const Period& p) {
+  w.U8(static_cast<uint8_t>(p.kind));
+  w.U32(static_cast<uint32_t>(p.year));
+  w.U8(p.number);
+}
+bool GetPeriod(Reader& r, Period* p) {
+  uint8_t kind = 0;
+  uint32_t year = 0;
+  if (!r.U8(&kind) || kind > 1 || !r.U32(&year) || !r.U8(&p->number)) return false;
+  p->kind = static_cast<PeriodKind>(kind);
+  p->year = static_cast<int32_t>(year);
+  return true;
+}
+
+void PutLine(Writer& w, const ChargeLine& l) {
+  w.U64(l.at);
+  PutId(w, l.order);
+  PutId(w, l.enterprise);
+  PutId(w, l.provider);
+  PutId(w, l.pool);
+  PutId(w, l.city);
+  w.U64(l.card_seconds);
+  PutMoney(w, l.price);
+  PutMoney(w, l.charge);
+  PutMoney(w, l.copay);
+  w.U32(static_cast<uint32_t>(l.subsidy.size()));
+  for (const programme::ClaimShare& s : l.subsidy) {
+    PutId(w, s.programme);
+    PutId(w, s.issuer);
+    PutMoney(w, s.amount);
+  }
+}
+bool GetLine(Reader& r, ChargeLine* l) {
+  uint32_t n = 0;
+  if (!(r.U64(&l->at) && GetId(r, &l->order) && GetId(r, &l->enterprise) &&
+        GetId(r, &l->provider) && GetId(r, &l->pool) && GetId(r, &l->city) &&
+        r.U64(&l->card_seconds) && GetMoney(r, &l->price) && GetMoney(r, &l->charge) &&
+        GetMoney(r, &l->copay) && r.U32(&n) && n <= programme::kMaxClaimHolds)) {
+    return false;
+  }
+  l->subsidy.resize(n);
+  for (programme::ClaimShare& s : l->subsidy) {
+    if (!GetId(r, &s.programme) || !GetId(r, &s.issuer) || !GetMoney(r, &s.amount)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void EncodeCloseStatement(Writer& w, const CloseStatement& c) {
+  PutId(w, c.programme);
+  PutPeriod(w, c.period);
+  w.Str(c.actor);
+}
+
+bool DecodeCloseStatement(Reader& r, CloseStatement* c) {
+  return GetId(r, &c->programme) && GetPeriod(r, &c->period) && r.Str(&c->actor);
+}
+
+void Settlement::Encode(Writer& w) const {
+  w.U64(lines_.size());
+  for (const ChargeLine& l : lines_) PutLine(w, l);
+  w.U64(closed_.size());
+  for (const auto& [key, c] : closed_) {
+    PutId(w, key.first);
+    PutPeriod(w, key.second);
+    w.U64(c.at);
+    w.Str(c.actor);
+    w.U32(static_cast<uint32_t>(c.payments.size()));
+    for (const Payment& p : c.payments) {
+      w.U8(p.payee_kind);
+      w.U64(p.payee);
+      PutId(w, p.transfer);
+      PutMoney(w, p.amount);
+    }
+  }
+}
+
+bool Settlement::Decode(Reader& r, Settlement* out) {
+  Settlement s;
+  uint64_t n = 0;
+  if (!r.U64(&n) || n > r.remaining()) return false;
+  s.lines_.resize(n);
+  for (ChargeLine& l : s.lines_) {
+    if (!GetLine(r, &l)) return false;
+  }
+  if (!r.U64(&n) || n > r.remaining()) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    Key key;
+    Closed c;
+    uint32_t payments = 0;
+    if (!GetId(r, &key.first) || !GetPeriod(r, &key.second) || !r.U64(&c.at) || !r.Str(&c.actor) ||
+        !r.U32(&payments) || payments > r.remaining()) {
+      return false;
+    }
+    c.payments.resize(payments);
+    for (Payment& p : c.payments) {
+      if (!r.U8(&p.payee_kind) || !r.U64(&p.payee) || !GetId(r, &p.transfer) ||
+          !GetMoney(r, &p.amount)) {
+        return false;
+      }
+    }
+    s.closed_.emplace(key, std::move(c));
+  }
+  out->lines_ = std::move(s.lines_);
+  out->closed_ = std::move(s.closed_);
+  return true;
+}
+
+}  // namespace bg::settlement

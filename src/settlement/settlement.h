@@ -1,0 +1,180 @@
+// Settlement: what each programme owes whom, period by period (docs/settlement.md).
+//
+// Every charge the platform makes — an increment of metered usage, or a
+// reservation billed when its job ends — is kept as a ChargeLine: the
+// order, its pool and the pool's city, the card-seconds, the price, the
+// charge, and how it was paid (the subsidy per programme, the co-pay). The
+// lines are the platform's own records; the ledger holds the same money as
+// transfers, and a statement must agree with both to the fen.
+//
+// A statement is one programme's lines in one period (a month or a quarter,
+// China Standard Time) for one payee: the provider, for point-of-sale
+// vouchers, or the enterprise, for reimbursement. Closing a period
+// (CloseStatement) pays every payee its total as a ledger transfer from the
+// programme's payable account, and the period never changes again: a line
+// is dated when the platform records it (never back-dated), and a period
+// can be closed only once it is over, so corrections and late usage land
+// in the next period.
+//
+// The cross-region flow matrix sums the lines by issuing jurisdiction (who
+// paid the subsidy) and the city of the pool (where the compute ran): the
+// "innovation factors flowing across city borders" of programme reports.
+//
+// Thread-safety: none; the engine's writer owns it.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/codec.h"
+#include "common/ids.h"
+#include "common/money.h"
+#include "common/undo_log.h"
+#include "ledger/ledger.h"
+#include "programme/book.h"
+#include "programme/registry.h"
+
+namespace bg::settlement {
+
+struct ChargeLine {
+  Timestamp at = 0;
+  OrderId order{};
+  EnterpriseId enterprise{};
+  ProviderId provider{};
+  PoolId pool{};
+  JurisdictionId city{};      // where the pool's site is
+  uint64_t card_seconds = 0;  // this line's usage
+  Money price{};              // per card-hour
+  Money charge{};
+  Money copay{};                                    // what the enterprise pays the provider
+  std::vector<programme::ClaimShare> subsidy = {};  // per programme
+  friend bool operator==(const ChargeLine&, const ChargeLine&) = default;
+};
+
+enum class PeriodKind : uint8_t { kMonth = 0, kQuarter };
+struct Period {
+  PeriodKind kind = PeriodKind::kMonth;
+  int32_t year = 0;
+  uint8_t number = 1;  // 1..12 or 1..4
+  friend auto operator<=>(const Period&, const Period&) = default;
+};
+// "2026-11" or "2026-Q4"; nothing if `text` is neither.
+std::optional<Period> ParsePeriod(const std::string& text);
+std::string PeriodName(const Period& p);
+bool ValidPeriod(const Period& p);
+// [start, end) in Unix nanoseconds: midnight China Standard Time.
+Timestamp PeriodStart(const Period& p);
+Timestamp PeriodEnd(const Period& p);
+
+enum class PayeeKind : uint8_t { kProvider = 0, kEnterprise };
+
+struct StatementLine {
+  ChargeLine line;
+  Money subsidy{};  // this programme's part of the line
+};
+
+struct Statement {
+  ProgrammeId programme{};
+  Period period;
+  PayeeKind payee_kind = PayeeKind::kProvider;
+  uint64_t payee = 0;  // provider or enterprise id
+  std::vector<StatementLine> lines = {};
+  uint64_t card_seconds = 0;
+  Money charge{};
+  Money subsidy{};
+  Money copay{};
+  bool closed = false;
+  Timestamp closed_at = 0;
+  TransferId payment{};  // the closing transfer (closed, subsidy > 0)
+};
+
+// Closes one programme's period: pays each payee its statement's total.
+struct CloseStatement {
+  ProgrammeId programme{};
+  Period period;
+  std::string actor = {};
+  friend bool operator==(const CloseStatement&, const CloseStatement&) = default;
+};
+inline constexpr size_t kMaxPayeesPerClose = 4096;
+inline constexpr size_t kCloseEvents = 3 * kMaxPayeesPerClose;
+
+enum class Code : uint8_t {
+  kOk = 0,
+  kAlreadyClosed,  // the same period again: answered as the first close
+  kUnknownProgramme,
+  kInvalidPeriod,
+  kPeriodNotOver,
+  kTooManyPayees,
+};
+const char* CodeName(Code c);
+
+struct Outcome {
+  Code code = Code::kOk;
+  std::string message = {};
+  size_t statements = 0;
+  Money paid{};
+  bool ok() const { return code == Code::kOk || code == Code::kAlreadyClosed; }
+};
+
+struct Flow {
+  JurisdictionId issuer{};  // who paid the subsidy
+  JurisdictionId city{};    // where the compute ran
+  uint64_t card_seconds = 0;
+  Money subsidy{};
+  uint64_t orders = 0;
+};
+
+class Settlement {
+ public:
+  void AddLine(ChargeLine line);
+  const std::vector<ChargeLine>& lines() const { return lines_; }
+
+  Outcome Apply(const CloseStatement& c, const programme::Registry& registry, programme::Book& book,
+                ledger::Ledger& ledger, Timestamp ts);
+
+  // The statements of `programme` for `period`, one per payee (payee id
+  // order), closed or (for an open period) as they stand now.
+  std::vector<Statement> Statements(ProgrammeId programme, const Period& period,
+                                    const programme::Registry& registry) const;
+  bool IsClosed(ProgrammeId programme, const Period& period) const;
+  // Issuer x city sums of the lines dated in [from, to).
+  std::vector<Flow> Flows(Timestamp from, Timestamp to) const;
+
+  void BeginBatch() { undo_.BeginBatch(); }
+  void CommitBatch() { undo_.CommitBatch(); }
+  void RollbackBatch() { undo_.RollbackBatch(); }
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, Settlement* out);
+  bool operator==(const Settlement& o) const { return lines_ == o.lines_ && closed_ == o.closed_; }
+
+ private:
+  struct Payment {
+    uint8_t payee_kind = 0;
+    uint64_t payee = 0;
+    TransferId transfer{};
+    Money amount{};
+    friend bool operator==(const Payment&, const Payment&) = default;
+  };
+  struct Closed {
+    Timestamp at = 0;
+    std::string actor = {};
+    std::vector<Payment> payments = {};
+    friend bool operator==(const Closed&, const Closed&) = default;
+  };
+  using Key = std::pair<ProgrammeId, Period>;
+
+  std::vector<ChargeLine> lines_;  // in the order recorded, so by `at`
+  std::map<Key, Closed> closed_;
+  UndoLog undo_;
+};
+
+// Wire forms (the journal).
+void EncodeCloseStatement(Writer& w, const CloseStatement& c);
+bool DecodeCloseStatement(Reader& r, CloseStatement* c);
+
+}  // namespace bg::settlement

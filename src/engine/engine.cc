@@ -99,10 +99,20 @@ Status Engine::FinishRecovery() {
   const std::string broken = state_.ledger().CheckInvariants();
   if (!broken.empty()) return DataLoss("state after recovery breaks an invariant: " + broken);
   last_ts_ = state_.ledger().last_timestamp();
+  keys_ = state_.metering().keys();
   return Status::Ok();
 }
 
 std::future<Result<CommandResult>> Engine::Submit(CommandBody body) {
+  if (auto* usage = std::get_if<SubmitUsage>(&body)) {
+    // Signatures are verified here, on the caller's thread, not by the one
+    // writer (metering/metering.h).
+    std::shared_lock keys(keys_mu_);
+    metering::CheckSignatures(*usage, [this](ProviderId p) -> const metering::PublicKey* {
+      auto it = keys_.find(p);
+      return it == keys_.end() ? nullptr : &it->second;
+    });
+  }
   Pending pending{Command{0, std::move(body)}, {}};
   std::future<Result<CommandResult>> future = pending.promise.get_future();
   {
@@ -218,7 +228,13 @@ std::vector<Engine::Pending> Engine::TakeBatch(std::unique_lock<std::mutex>& loc
 }
 
 Timestamp Engine::Stamp(size_t events) {
-  const Timestamp ts = std::max(clock_->Now(), last_ts_ + 1);
+  Timestamp ts = std::max(clock_->Now(), last_ts_ + 1);
+  // A command's events never straddle a whole second, so a settlement
+  // period (whole seconds) never splits one command's charge line from its
+  // ledger transfers.
+  if (events <= kNanosPerSecond && ts / kNanosPerSecond != (ts + events - 1) / kNanosPerSecond) {
+    ts = (ts / kNanosPerSecond + 1) * kNanosPerSecond;
+  }
   last_ts_ = ts + events - 1;
   return ts;
 }
@@ -247,7 +263,21 @@ Engine::Job Engine::ApplyBatch(std::vector<Pending> batch) {
   state_.BeginBatch();
   for (Pending& p : batch) {
     p.command.ts = Stamp(EventCount(p.command.body));
+    if (auto* usage = std::get_if<SubmitUsage>(&p.command.body)) {
+      // A mark made with a key that is no longer the provider's is dropped:
+      // the state checks that record again, and the journal says so.
+      for (size_t i = 0; i < usage->checked.size(); ++i) {
+        const metering::PublicKey* key = state_.metering().KeyOf(usage->records[i].provider);
+        if (key == nullptr || usage->checked_with[i] != *key) usage->checked[i] = 0;
+      }
+    }
     job.results.push_back(state_.Apply(p.command));
+    if (const auto* key = std::get_if<RegisterProviderKey>(&p.command.body)) {
+      if (std::get<KeyOutcome>(job.results.back()).result == metering::KeyResult::kOk) {
+        std::unique_lock keys(keys_mu_);
+        keys_[key->provider] = key->key;
+      }
+    }
     commands.push_back(std::move(p.command));
   }
   MakeEntryInto(applied_seq_ + 1, applied_head_, commands, &job.entry);

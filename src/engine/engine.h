@@ -26,6 +26,7 @@
 #include <condition_variable>
 #include <deque>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -173,6 +174,13 @@ class Engine {
   std::vector<Job> spare_jobs_;   // finished jobs whose buffers are reused
   bool committing_ = false;
   bool writer_done_ = false;
+
+  // The providers' keys as the writer last applied them, for verifying
+  // usage signatures on callers' threads. A key whose batch later fails
+  // may linger: harmless, as the writer drops marks made with a key the
+  // state does not hold (ApplyBatch).
+  mutable std::shared_mutex keys_mu_;
+  std::map<ProviderId, metering::PublicKey> keys_;
 
   std::thread writer_;
   std::thread committer_;

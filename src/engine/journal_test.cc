@@ -63,6 +63,20 @@ TEST(JournalTest, BookCommandsRoundTrip) {
       RevokeVoucher{.id = VoucherId(7), .actor = "ops", .reason = "fraud"},
       Clawback{.claim = ClaimId(3), .actor = "auditor", .reason = "double claim"},
       SetBlacklist{.enterprise = EnterpriseId(2), .listed = true, .actor = "ops", .reason = "x"},
+      RegisterProviderKey{ProviderId(5), metering::KeyPairFromNumber(5).public_key},
+      SubmitUsage{.records = {metering::UsageRecord{.id = 1,
+                                                    .provider = ProviderId(5),
+                                                    .order = OrderId(4),
+                                                    .start_s = 10,
+                                                    .end_s = 70,
+                                                    .cards = 2,
+                                                    .signature = {1, 2, 3}},
+                              metering::UsageRecord{.id = 2}},
+                  .checked = {1, 0}},
+      CloseStatement{.programme = ProgrammeId(1),
+                     .period = {settlement::PeriodKind::kQuarter, 2025, 4},
+                     .actor = "ops"},
+      FinishJob{.id = OrderId(4)},
   };
   std::vector<Command> commands;
   for (size_t i = 0; i < bodies.size(); ++i) commands.push_back(Command{200 + i, bodies[i]});
@@ -80,6 +94,8 @@ TEST(JournalTest, BookCommandsRoundTrip) {
   }
   EXPECT_EQ(std::get<Redeem>((*decoded)[2].body), std::get<Redeem>(bodies[2]));
   EXPECT_EQ(std::get<FileApplication>((*decoded)[0].body).note, "训练 ResNet");
+  EXPECT_EQ(std::get<SubmitUsage>((*decoded)[9].body), std::get<SubmitUsage>(bodies[9]));
+  EXPECT_EQ(std::get<CloseStatement>((*decoded)[10].body), std::get<CloseStatement>(bodies[10]));
 }
 
 TEST(JournalTest, ChainVerifiesAndAnyFlippedByteIsDetected) {

@@ -113,8 +113,12 @@ CommandResult State::ApplyBook(const Command& command) {
         using T = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<T, FileApplication> || std::is_same_v<T, SetBlacklist>) {
           return book_.Apply(c, registry_, ts);
+        } else if constexpr (std::is_same_v<T, SettleClaim>) {
+          programme::Outcome out = book_.Apply(c, registry_, ts, ledger_);
+          if (out.code == programme::Code::kOk) LineForClaim(c.id, ts);
+          return out;
         } else if constexpr (std::is_same_v<T, ReviewApplication> || std::is_same_v<T, Redeem> ||
-                             std::is_same_v<T, SettleClaim> || std::is_same_v<T, ExpireVouchers> ||
+                             std::is_same_v<T, ExpireVouchers> ||
                              std::is_same_v<T, RevokeVoucher> || std::is_same_v<T, Clawback>) {
           return book_.Apply(c, registry_, ts, ledger_);
         } else {

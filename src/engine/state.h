@@ -58,10 +58,13 @@ class State {
   CommandResult ApplyJobs(const Command& command);
   // state_metering.cc: provider keys, usage, statements.
   CommandResult ApplyMetering(const Command& command);
-  metering::UsageResult CountUsage(const metering::UsageRecord& r, bool verified, Timestamp ts,
+  metering::UsageResult CountUsage(const SubmitUsage& c, size_t i, Timestamp ts,
                                    metering::UsageOutcome* out);
   // The charge line of a job billed just now (its money fields: this bill).
   settlement::ChargeLine LineFor(const scheduler::Job& job, Timestamp ts) const;
+  // The charge line of a claim settled directly (an order placed outside
+  // the scheduler, reported with its amount): what it posted, if anything.
+  void LineForClaim(ClaimId id, Timestamp ts);
 
   ledger::Ledger ledger_;
   programme::Registry registry_;

@@ -33,8 +33,8 @@ CommandResult State::ApplyMetering(const Command& command) {
     return out;
   }
   Timestamp ts = command.ts;
-  for (const metering::UsageRecord& r : c.records) {
-    const UsageResult result = CountUsage(r, c.verified, ts, &out);
+  for (size_t i = 0; i < c.records.size(); ++i) {
+    const UsageResult result = CountUsage(c, i, ts, &out);
     out.results.push_back(result);
     if (out.messages.size() < out.results.size()) {
       out.messages.push_back(result == UsageResult::kOk
@@ -46,17 +46,20 @@ CommandResult State::ApplyMetering(const Command& command) {
   return out;
 }
 
-UsageResult State::CountUsage(const metering::UsageRecord& r, bool verified, Timestamp ts,
+UsageResult State::CountUsage(const SubmitUsage& c, size_t i, Timestamp ts,
                               metering::UsageOutcome* out) {
+  const metering::UsageRecord& r = c.records[i];
   auto refuse = [&](UsageResult code, std::string why) {
     out->messages.push_back("record " + std::to_string(r.id) + " of provider " +
                             std::to_string(r.provider.value()) + ": " +
                             metering::UsageResultName(code) + ": " + std::move(why));
     return code;
   };
-  if (!verified) {
-    const metering::PublicKey* key = metering_.KeyOf(r.provider);
-    if (key == nullptr) return refuse(UsageResult::kUnknownKey, "the provider has no key");
+  const metering::PublicKey* key = metering_.KeyOf(r.provider);
+  if (key == nullptr) return refuse(UsageResult::kUnknownKey, "the provider has no key");
+  // The engine marks a record whose signature it verified with the key
+  // registered now (SubmitUsage::checked); the mark is journaled.
+  if (i >= c.checked.size() || c.checked[i] != 1) {
     if (!metering::Verify(metering::SignedBytes(r), r.signature, *key)) {
       return refuse(UsageResult::kBadSignature, "the signature does not match the record");
     }
@@ -122,6 +125,21 @@ settlement::ChargeLine State::LineFor(const scheduler::Job& job, Timestamp ts) c
                                 .pool = job.pool,
                                 .city = site.city,
                                 .price = job.price};
+}
+
+void State::LineForClaim(ClaimId id, Timestamp ts) {
+  const programme::Claim& claim = *book_.FindClaim(id);
+  if (claim.status != programme::ClaimStatus::kCaptured) return;
+  const programme::Provider* provider = registry_.FindProvider(claim.request.provider);
+  settlement_.AddLine(
+      settlement::ChargeLine{.at = ts,
+                             .order = claim.request.order,
+                             .enterprise = claim.request.enterprise,
+                             .provider = claim.request.provider,
+                             .city = provider == nullptr ? JurisdictionId() : provider->home,
+                             .charge = claim.request.amount,
+                             .copay = programme::book::Minus(claim.request.amount, claim.subsidy),
+                             .subsidy = claim.shares});
 }
 
 }  // namespace bg::engine

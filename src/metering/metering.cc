@@ -75,7 +75,7 @@ namespace {
 
 template <size_t N>
 void PutArray(Writer& w, const std::array<uint8_t, N>& a) {
-  w.Bytes(a);
+  for (uint8_t b : a) w.U8(b);  // fixed size: no length prefix
 }
 template <size_t N>
 bool GetArray(Reader& r, std::array<uint8_t, N>* a) {
@@ -114,17 +114,22 @@ bool DecodeRegisterProviderKey(Reader& r, RegisterProviderKey* c) {
 
 void EncodeSubmitUsage(Writer& w, const SubmitUsage& c) {
   w.U32(static_cast<uint32_t>(c.records.size()));
-  for (const UsageRecord& u : c.records) EncodeUsageRecord(w, u);
+  for (size_t i = 0; i < c.records.size(); ++i) {
+    EncodeUsageRecord(w, c.records[i]);
+    w.U8(i < c.checked.size() ? c.checked[i] : 0);
+  }
 }
 
 bool DecodeSubmitUsage(Reader& r, SubmitUsage* c) {
   uint32_t n = 0;
-  if (!r.U32(&n) || n > kMaxUsagePerCommand) return false;
+  if (!r.U32(&n) || n > r.remaining()) return false;
   c->records.resize(n);
-  for (UsageRecord& u : c->records) {
-    if (!DecodeUsageRecord(r, &u)) return false;
+  c->checked.resize(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    if (!DecodeUsageRecord(r, &c->records[i]) || !r.U8(&c->checked[i]) || c->checked[i] > 1) {
+      return false;
+    }
   }
-  c->verified = true;
   return true;
 }
 

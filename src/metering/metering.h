@@ -7,10 +7,9 @@
 //   SubmitUsage           up to kMaxUsagePerCommand signed records
 //
 // Signatures are checked before a record reaches the writer (the engine
-// verifies on the submitting thread: verification is the costly part and
-// runs on every core); the journal keeps the signatures, so `audit verify`
-// can check them again offline. The state's own Apply checks what only the
-// state knows: the order, its provider, its lifetime and the meter.
+// verifies on the submitting thread: see SubmitUsage); the journal keeps
+// the signatures, so an audit can check them again offline. The state's own Apply checks what only
+// the state knows: the order, its provider, its lifetime and the meter.
 //
 // Thread-safety: none; the engine's writer owns it.
 #pragma once
@@ -39,12 +38,16 @@ struct RegisterProviderKey {
 
 struct SubmitUsage {
   std::vector<UsageRecord> records;
-  // Set by the engine once every signature was checked against the key
-  // registered then; not journaled (a journaled record was verified before
-  // it was accepted). Unset, Apply checks the signatures itself.
-  bool verified = false;
+  // checked[i]: record i's signature was verified when it was accepted, by
+  // the engine on the submitting thread (verification is the costly part
+  // and runs on every core), with checked_with[i], the key registered then.
+  // The state trusts the mark only while that key is still the provider's
+  // (so a stale key cache costs a re-check, never a forged record); replay
+  // trusts the journaled mark. Unmarked records are verified by Apply.
+  std::vector<uint8_t> checked = {};
+  std::vector<PublicKey> checked_with = {};  // not journaled
   friend bool operator==(const SubmitUsage& a, const SubmitUsage& b) {
-    return a.records == b.records;
+    return a.records == b.records && a.checked == b.checked;
   }
 };
 
@@ -100,7 +103,22 @@ bool DecodeUsageRecord(Reader& r, UsageRecord* out);
 void EncodeRegisterProviderKey(Writer& w, const RegisterProviderKey& c);
 bool DecodeRegisterProviderKey(Reader& r, RegisterProviderKey* c);
 void EncodeSubmitUsage(Writer& w, const SubmitUsage& c);
-// A decoded SubmitUsage comes from the journal: `verified` is set.
 bool DecodeSubmitUsage(Reader& r, SubmitUsage* c);
+
+// Marks each record of `c` whose signature `key_of(provider)` verifies
+// (SubmitUsage::checked); `key_of` returns nullptr for an unknown provider.
+template <typename KeyOf>
+void CheckSignatures(SubmitUsage& c, KeyOf key_of) {
+  c.checked.assign(c.records.size(), 0);
+  c.checked_with.assign(c.records.size(), PublicKey{});
+  for (size_t i = 0; i < c.records.size(); ++i) {
+    const UsageRecord& r = c.records[i];
+    const PublicKey* key = key_of(r.provider);
+    if (key != nullptr && Verify(SignedBytes(r), r.signature, *key)) {
+      c.checked[i] = 1;
+      c.checked_with[i] = *key;
+    }
+  }
+}
 
 }  // namespace bg::metering

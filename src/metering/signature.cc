@@ -21,6 +21,12 @@ KeyPair KeyPairFromSeed(std::span<const uint8_t, 32> seed) {
   return k;
 }
 
+KeyPair KeyPairFromNumber(uint64_t seed) {
+  std::array<uint8_t, 32> bytes{};
+  for (size_t i = 0; i < 8; ++i) bytes[i] = static_cast<uint8_t>(seed >> (8 * i));
+  return KeyPairFromSeed(bytes);
+}
+
 Signature Sign(std::span<const uint8_t> message, const SecretKey& key) {
   InitOnce();
   Signature s;

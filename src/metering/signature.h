@@ -26,6 +26,10 @@ struct KeyPair {
 // simulator's providers and the benchmark use seeded keys).
 KeyPair KeyPairFromSeed(std::span<const uint8_t, 32> seed);
 
+// The key pair of a 64-bit seed (little-endian in the first 8 bytes): the
+// simulator's providers, the demo, tests and benchmarks.
+KeyPair KeyPairFromNumber(uint64_t seed);
+
 Signature Sign(std::span<const uint8_t> message, const SecretKey& key);
 
 // True only if `signature` is `key`'s signature of exactly `message`.

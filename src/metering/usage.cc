@@ -21,6 +21,8 @@ std::vector<uint8_t> SignedBytes(const UsageRecord& r) {
   return out;
 }
 
+void SignRecord(UsageRecord* r, const SecretKey& key) { r->signature = Sign(SignedBytes(*r), key); }
+
 const char* UsageResultName(UsageResult r) {
   switch (r) {
     case UsageResult::kOk:

@@ -44,6 +44,8 @@ struct UsageRecord {
 // The bytes a provider signs: "BGU1" and every field but the signature,
 // little-endian.
 std::vector<uint8_t> SignedBytes(const UsageRecord& r);
+// Signs `r` in place (a provider agent's side).
+void SignRecord(UsageRecord* r, const SecretKey& key);
 
 enum class UsageResult : uint8_t {
   kOk = 0,

@@ -51,6 +51,15 @@ Timestamp PeriodEnd(const Period& p) {
   return MonthStart(p.year, FirstMonth(p) + (p.kind == PeriodKind::kMonth ? 1 : 3));
 }
 
+Period PeriodOf(Timestamp at, PeriodKind kind) {
+  namespace c = std::chrono;
+  const auto secs = static_cast<int64_t>(at / kNanosPerSecond) + kChinaOffsetSeconds;
+  const c::year_month_day ymd{c::sys_days{c::floor<c::days>(c::seconds{secs})}};
+  const auto month = static_cast<uint8_t>(static_cast<unsigned>(ymd.month()));
+  return Period{kind, static_cast<int32_t>(static_cast<int>(ymd.year())),
+                kind == PeriodKind::kMonth ? month : static_cast<uint8_t>((month - 1) / 3 + 1)};
+}
+
 std::string PeriodName(const Period& p) {
   char buf[16];
   if (p.kind == PeriodKind::kMonth) {
@@ -233,6 +242,70 @@ std::vector<Flow> Settlement::Flows(Timestamp from, Timestamp to) const {
     out.push_back(f);
   }
   return out;
+}
+
+// --- Invariants ------------------------------------------------------------------
+
+std::string CheckStatements(const Settlement& settlement, const programme::Registry& registry,
+                            const ledger::Ledger& ledger) {
+  using Key = std::pair<ProgrammeId, Period>;
+  std::map<Key, Money> from_lines;
+  for (const ChargeLine& l : settlement.lines()) {
+    for (const programme::ClaimShare& s : l.subsidy) {
+      Money& m = from_lines[{s.programme, PeriodOf(l.at, PeriodKind::kMonth)}];
+      m = Plus(m, s.amount);
+    }
+  }
+  std::map<Key, Money> from_ledger;
+  const AccountId payable_floor = programme::PayableAccount(ProgrammeId(0));
+  for (size_t i = 0; i < ledger.transfers().size(); ++i) {
+    const ledger::StoredTransfer& st = ledger.transfers()[i];
+    const ledger::Transfer& t = st.transfer;
+    if ((t.flags & ledger::kPostPending) == 0 || t.amount == 0) continue;
+    const uint64_t credit = t.credit_account_id.value();
+    if ((credit & ~programme::kMaxRecordId) != payable_floor.value()) continue;
+    Money& m = from_ledger[{ProgrammeId(credit & programme::kMaxRecordId),
+                            PeriodOf(t.timestamp, PeriodKind::kMonth)}];
+    m = Plus(m, Money::Fen(t.amount));
+  }
+  for (const auto& [key, lines] : from_lines) {
+    auto it = from_ledger.find(key);
+    const Money posted = it == from_ledger.end() ? Money{} : it->second;
+    if (posted != lines) {
+      return "programme " + std::to_string(key.first.value()) + " " + PeriodName(key.second) +
+             ": the charge lines' subsidy is " + lines.ToYuanString() + " but the ledger posted " +
+             posted.ToYuanString() + " to its payable account";
+    }
+    if (it != from_ledger.end()) from_ledger.erase(it);
+  }
+  for (const auto& [key, posted] : from_ledger) {
+    if (!posted.is_zero()) {
+      return "programme " + std::to_string(key.first.value()) + " " + PeriodName(key.second) +
+             ": the ledger posted " + posted.ToYuanString() + " with no charge line";
+    }
+  }
+  for (const auto& [key, closed] : settlement.closed()) {
+    const std::vector<Statement> statements =
+        settlement.Statements(key.first, key.second, registry);
+    if (statements.size() != closed.payments.size()) {
+      return "programme " + std::to_string(key.first.value()) + " " + PeriodName(key.second) +
+             ": " + std::to_string(statements.size()) + " statements but " +
+             std::to_string(closed.payments.size()) + " payments";
+    }
+    for (size_t i = 0; i < statements.size(); ++i) {
+      const Settlement::Payment& p = closed.payments[i];
+      Money lines{};
+      for (const StatementLine& l : statements[i].lines) lines = Plus(lines, l.subsidy);
+      const ledger::StoredTransfer* paid = ledger.FindTransfer(p.transfer);
+      if (p.payee != statements[i].payee || p.amount != statements[i].subsidy ||
+          lines != p.amount || paid == nullptr || paid->transfer.amount != p.amount.fen()) {
+        return "programme " + std::to_string(key.first.value()) + " " + PeriodName(key.second) +
+               ": the payment to payee " + std::to_string(p.payee) +
+               " does not match its statement";
+      }
+    }
+  }
+  return "";
 }
 
 // --- Wire forms -------------------------------------------------------------------

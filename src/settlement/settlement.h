@@ -69,6 +69,8 @@ bool ValidPeriod(const Period& p);
 // [start, end) in Unix nanoseconds: midnight China Standard Time.
 Timestamp PeriodStart(const Period& p);
 Timestamp PeriodEnd(const Period& p);
+// The period of `kind` that `at` falls in.
+Period PeriodOf(Timestamp at, PeriodKind kind);
 
 enum class PayeeKind : uint8_t { kProvider = 0, kEnterprise };
 
@@ -152,7 +154,7 @@ class Settlement {
   static bool Decode(Reader& r, Settlement* out);
   bool operator==(const Settlement& o) const { return lines_ == o.lines_ && closed_ == o.closed_; }
 
- private:
+ public:
   struct Payment {
     uint8_t payee_kind = 0;
     uint64_t payee = 0;
@@ -167,11 +169,21 @@ class Settlement {
     friend bool operator==(const Closed&, const Closed&) = default;
   };
   using Key = std::pair<ProgrammeId, Period>;
+  const std::map<Key, Closed>& closed() const { return closed_; }
 
+ private:
   std::vector<ChargeLine> lines_;  // in the order recorded, so by `at`
   std::map<Key, Closed> closed_;
   UndoLog undo_;
 };
+
+// The settlement invariants, month by month and programme by programme:
+// the charge lines' subsidy = the ledger's posts into the programme's
+// payable account dated in that month, to the fen; and every closed period
+// paid exactly its statements' totals, each by a ledger transfer of that
+// amount. "" when everything agrees, else the first difference.
+std::string CheckStatements(const Settlement& settlement, const programme::Registry& registry,
+                            const ledger::Ledger& ledger);
 
 // Wire forms (the journal).
 void EncodeCloseStatement(Writer& w, const CloseStatement& c);

@@ -29,6 +29,12 @@
 //   finish <job> | cancel <job> reason=<why>
 //   offer <pool> cards=<n>            a provider changes the cards it offers
 //   quote <id> ...as job...           expect `best=<pool>`, `says="..."`
+// Metering and settlement (metering/, settlement/):
+//   key <provider> [seed=<n>]         registers the provider's (seeded) key
+//   usage <record> provider=<pv> order=<n> from=<min> until=<min> cards=<n>
+//         [seed=<n>]                  signed usage, minutes after the job's
+//                                     start; seed= signs with another key
+//   close <programme> <YYYY-MM|YYYY-Qn>            -> ok paid=<yuan>
 // A command line may end with an expectation: `-> ok` (the default),
 // `-> <code>` (a programme::Code name), then optional `subsidy=<yuan>`,
 // `self_pay=<yuan>` and `says="<text the message must contain>"`.
@@ -45,11 +51,16 @@
 //   check wallet <e> held=<yuan>      co-pay held for running jobs
 //   check explain <job> says="<text>"
 //   check reconciled
+//   check statement <programme> <period> <payee> [subsidy= charge= copay=
+//                   lines=<n> closed=yes|no]   payee: provider or enterprise
+//   check flow <issuer code> <city code> [subsidy=<yuan>] [card_hours=<h>]
+//   check settled                     statements = ledger = lines
 //
 // Names are quoted when they contain spaces: programmes by name,
 // enterprises by name or credit code, providers by name; "#<n>" is a raw id.
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -62,6 +73,7 @@
 #include "engine/scenario_commands.h"
 #include "programme/reconcile.h"
 #include "programme/scenario.h"
+#include "settlement/settlement.h"
 #include "storage/memory_store.h"
 
 namespace bg {
@@ -177,6 +189,10 @@ class Runner {
   void CheckReplay();
   scheduler::SubmitJob JobCommand(const Line& l);
   void QuoteLine(const Line& l);
+  void UsageLine(const Line& l);
+  void CheckStatement(const Line& l);
+  void CheckFlow(const Line& l);
+  settlement::Period PeriodParam(const Line& l, size_t index);
   scheduler::Policy PolicyNamed(const Line& l, const std::string& name);
   std::optional<Timestamp> When(const std::string& text);
 
@@ -222,6 +238,11 @@ void Runner::Run(const std::string& path) {
   });
   EXPECT_EQ(reconciled, "") << name_ << ": at the end";
   EXPECT_EQ(Read([](const engine::State& s) { return s.ledger().CheckInvariants(); }), "");
+  EXPECT_EQ(Read([](const engine::State& s) {
+              return settlement::CheckStatements(s.settlement(), s.registry(), s.ledger());
+            }),
+            "")
+      << name_ << ": at the end";
   CheckReplay();
 }
 
@@ -322,6 +343,18 @@ void Runner::Step(const Line& l) {
     Do(l,
        engine::SetPoolOffered{.pool = PoolId(Number(l, 1)),
                               .cards = static_cast<uint32_t>(std::stoul(Param(l, "cards", "0")))});
+  } else if (verb == "key") {
+    ASSERT_GE(l.words.size(), 2u) << Where(l) << ": key <provider>";
+    const ProviderId p = Provider(l, l.words[1]);
+    const uint64_t seed = std::stoull(Param(l, "seed", std::to_string(p.value())));
+    Do(l, engine::RegisterProviderKey{p, metering::KeyPairFromNumber(seed).public_key});
+  } else if (verb == "usage") {
+    UsageLine(l);
+  } else if (verb == "close") {
+    ASSERT_GE(l.words.size(), 3u) << Where(l) << ": close <programme> <period>";
+    Do(l, engine::CloseStatement{.programme = Programme(l, l.words[1]),
+                                 .period = PeriodParam(l, 2),
+                                 .actor = Param(l, "by", "operator")});
   } else if (verb == "check") {
     Check(l);
   } else {
@@ -361,6 +394,33 @@ void Runner::Do(const Line& l, engine::CommandBody body) {
     }
     if (auto it = l.expect_params.find("says"); it != l.expect_params.end()) {
       EXPECT_NE(j->message.find(it->second), std::string::npos) << Where(l) << ": " << j->message;
+    }
+    return;
+  }
+  if (const auto* k = std::get_if<engine::KeyOutcome>(&*r)) {
+    EXPECT_EQ(metering::KeyResultName(k->result), want_code) << Where(l) << ": " << k->message;
+    return;
+  }
+  if (const auto* u = std::get_if<metering::UsageOutcome>(&*r)) {
+    ASSERT_EQ(u->results.size(), 1u) << Where(l);
+    EXPECT_EQ(metering::UsageResultName(u->results[0]), want_code)
+        << Where(l) << ": " << u->messages[0];
+    if (auto it = l.expect_params.find("charged"); it != l.expect_params.end()) {
+      EXPECT_EQ(u->charged, ParseYuan(it->second)) << Where(l) << ": charged";
+    }
+    if (auto it = l.expect_params.find("subsidy"); it != l.expect_params.end()) {
+      EXPECT_EQ(u->subsidy, ParseYuan(it->second)) << Where(l) << ": subsidy";
+    }
+    if (auto it = l.expect_params.find("says"); it != l.expect_params.end()) {
+      EXPECT_NE(u->messages[0].find(it->second), std::string::npos)
+          << Where(l) << ": " << u->messages[0];
+    }
+    return;
+  }
+  if (const auto* c = std::get_if<settlement::Outcome>(&*r)) {
+    EXPECT_EQ(settlement::CodeName(c->code), want_code) << Where(l) << ": " << c->message;
+    if (auto it = l.expect_params.find("paid"); it != l.expect_params.end()) {
+      EXPECT_EQ(c->paid, ParseYuan(it->second)) << Where(l) << ": paid";
     }
     return;
   }
@@ -472,6 +532,16 @@ void Runner::Check(const Line& l) {
       const uint32_t used = it == s.scheduler().use().end() ? 0 : it->second.used;
       EXPECT_EQ(std::to_string(used), Param(l, "used")) << Where(l);
     });
+  } else if (what == "statement") {
+    CheckStatement(l);
+  } else if (what == "flow") {
+    CheckFlow(l);
+  } else if (what == "settled") {
+    EXPECT_EQ(Read([](const engine::State& s) {
+                return settlement::CheckStatements(s.settlement(), s.registry(), s.ledger());
+              }),
+              "")
+        << Where(l);
   } else if (what == "explain") {
     const OrderId id(Number(l, 2));
     const Timestamp now = clock_.Now();
@@ -481,6 +551,86 @@ void Runner::Check(const Line& l) {
     EXPECT_NE(text.find(Param(l, "says")), std::string::npos) << Where(l) << ":\n" << text;
   } else {
     FAIL() << Where(l) << ": unknown check '" << what << "'";
+  }
+}
+
+void Runner::UsageLine(const Line& l) {
+  metering::UsageRecord r{.id = Number(l, 1),
+                          .provider = Provider(l, Param(l, "provider")),
+                          .order = OrderId(std::stoull(Param(l, "order", "0"))),
+                          .cards = static_cast<uint32_t>(std::stoul(Param(l, "cards", "1")))};
+  const uint64_t start_s = Read([&](const engine::State& s) {
+    const scheduler::Job* j = s.scheduler().FindJob(r.order);
+    return j == nullptr ? uint64_t{0} : j->start_at / kNanosPerSecond;
+  });
+  r.start_s = start_s + std::stoull(Param(l, "from", "0")) * 60;
+  r.end_s = start_s + std::stoull(Param(l, "until", "0")) * 60;
+  const uint64_t seed = std::stoull(Param(l, "seed", std::to_string(r.provider.value())));
+  metering::SignRecord(&r, metering::KeyPairFromNumber(seed).secret_key);
+  Do(l, engine::SubmitUsage{.records = {r}});
+}
+
+settlement::Period Runner::PeriodParam(const Line& l, size_t index) {
+  std::optional<settlement::Period> p;
+  if (index < l.words.size()) p = settlement::ParsePeriod(l.words[index]);
+  if (!p) {
+    // An invalid period on purpose: month 13.
+    EXPECT_TRUE(index < l.words.size() && l.words[index] == "invalid")
+        << Where(l) << ": a period is YYYY-MM or YYYY-Qn";
+    return settlement::Period{settlement::PeriodKind::kMonth, 2025, 13};
+  }
+  return *p;
+}
+
+void Runner::CheckStatement(const Line& l) {
+  ASSERT_GE(l.words.size(), 5u) << Where(l) << ": check statement <programme> <period> <payee>";
+  const ProgrammeId programme = Programme(l, l.words[2]);
+  const settlement::Period period = PeriodParam(l, 3);
+  uint64_t payee = 0;
+  for (const auto& p : scenario_.providers) {
+    if (p.name == l.words[4]) payee = p.id.value();
+  }
+  if (payee == 0) payee = Enterprise(l, l.words[4]).value();
+  const auto statements = Read([&](const engine::State& s) {
+    return s.settlement().Statements(programme, period, s.registry());
+  });
+  auto it = std::find_if(statements.begin(), statements.end(),
+                         [&](const settlement::Statement& st) { return st.payee == payee; });
+  ASSERT_NE(it, statements.end()) << Where(l) << ": no statement for " << l.words[4];
+  for (const char* key : {"subsidy", "charge", "copay"}) {
+    if (l.params.count(key) == 0) continue;
+    const Money got = std::string(key) == "subsidy"  ? it->subsidy
+                      : std::string(key) == "charge" ? it->charge
+                                                     : it->copay;
+    EXPECT_EQ(got, Yuan(l, key)) << Where(l) << ": " << key;
+  }
+  if (l.params.count("lines") != 0) {
+    EXPECT_EQ(std::to_string(it->lines.size()), Param(l, "lines")) << Where(l);
+  }
+  if (l.params.count("closed") != 0) {
+    EXPECT_EQ(it->closed ? "yes" : "no", Param(l, "closed")) << Where(l);
+  }
+}
+
+void Runner::CheckFlow(const Line& l) {
+  ASSERT_GE(l.words.size(), 4u) << Where(l) << ": check flow <issuer> <city>";
+  JurisdictionId issuer, city;
+  for (const auto& j : scenario_.jurisdictions) {
+    if (j.code == l.words[2]) issuer = j.id;
+    if (j.code == l.words[3]) city = j.id;
+  }
+  const auto flows = Read([](const engine::State& s) {
+    return s.settlement().Flows(0, std::numeric_limits<Timestamp>::max());
+  });
+  auto it = std::find_if(flows.begin(), flows.end(), [&](const settlement::Flow& f) {
+    return f.issuer == issuer && f.city == city;
+  });
+  ASSERT_NE(it, flows.end()) << Where(l) << ": no flow " << l.words[2] << " -> " << l.words[3];
+  if (l.params.count("subsidy") != 0) {
+    EXPECT_EQ(it->subsidy, Yuan(l, "subsidy")) << Where(l);
+  }
+  if (l.params.count("card_hours") != 0) {
+    EXPECT_EQ(std::to_string(it->card_seconds / 3600), Param(l, "card_hours")) << Where(l);
   }
 }
 

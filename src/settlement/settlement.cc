@@ -108,6 +108,8 @@ const char* CodeName(Code c) {
       return "period_not_over";
     case Code::kTooManyPayees:
       return "too_many_payees";
+    case Code::kOverlapsClosedPeriod:
+      return "overlaps_closed_period";
   }
   return "unknown";
 }
@@ -180,6 +182,16 @@ Outcome Settlement::Apply(const CloseStatement& c, const programme::Registry& re
     Money paid{};
     for (const Payment& p : done->second.payments) paid = Plus(paid, p.amount);
     return {Code::kAlreadyClosed, what + " was closed already", done->second.payments.size(), paid};
+  }
+  // Months and quarters may both be used, but a line is paid once: no
+  // closed period of the programme may overlap this one.
+  for (auto it = closed_.lower_bound({c.programme, Period{PeriodKind::kMonth, 0, 0}});
+       it != closed_.end() && it->first.first == c.programme; ++it) {
+    const Period& other = it->first.second;
+    if (PeriodStart(other) < PeriodEnd(c.period) && PeriodStart(c.period) < PeriodEnd(other)) {
+      return {Code::kOverlapsClosedPeriod,
+              what + " overlaps " + PeriodName(other) + ", which is closed"};
+    }
   }
   if (PeriodEnd(c.period) > ts) {
     return {Code::kPeriodNotOver, what + " is not over yet: it can be closed once it has ended"};

@@ -111,6 +111,7 @@ enum class Code : uint8_t {
   kInvalidPeriod,
   kPeriodNotOver,
   kTooManyPayees,
+  kOverlapsClosedPeriod,  // a month inside a closed quarter, or the reverse
 };
 const char* CodeName(Code c);
 

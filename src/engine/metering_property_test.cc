@@ -1,0 +1,209 @@
+// Property tests of metering and settlement through the whole state: usage
+// sliced at random, shuffled and repeated charges exactly what one record
+// for the whole interval charges; voucher + co-pay = charge at every step;
+// and for every period, the statements, the ledger's movements and the
+// charge lines agree to the fen, before and after closing.
+#include <algorithm>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "engine/scenario_commands.h"
+#include "engine/state.h"
+#include "programme/reconcile.h"
+#include "programme/scenario.h"
+
+namespace bg::engine {
+namespace {
+
+constexpr uint64_t kDay = 86'400;
+const ProgrammeId kZhuhai(2);  // Zhuhai 算力券 in gba.toml, 免申即享 50%
+const PoolId kHengqin(11);
+
+class World {
+ public:
+  World() {
+    auto scenario = programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
+    BG_CHECK(scenario.ok()) << scenario.status();
+    scenario_ = std::move(*scenario);
+    ts_ = Time(2025, 6, 2);
+    for (CommandBody& body : ScenarioCommands(scenario_)) {
+      BG_CHECK(!ScenarioRefusal(Do(std::move(body))).has_value());
+    }
+    for (const auto& p : scenario_.providers) {
+      if (p.name == "Hengqin Advanced Computing Platform") hengqin_ = p.id;
+    }
+    for (const auto& e : scenario_.enterprises) {
+      if (e.name == "Xiangzhou Robotics") robotics_ = e.id;
+    }
+    Do(RegisterProviderKey{hengqin_, metering::KeyPairFromNumber(hengqin_.value()).public_key});
+  }
+
+  static Timestamp Time(int y, unsigned m, unsigned d) {
+    namespace c = std::chrono;
+    const c::sys_days day{c::year{y} / c::month{m} / c::day{d}};
+    return static_cast<Timestamp>(day.time_since_epoch().count()) * kDay * kNanosPerSecond;
+  }
+
+  CommandResult Do(CommandBody body) {
+    const size_t events = EventCount(body);
+    // As the engine stamps: a command's events stay inside one second.
+    if (ts_ / kNanosPerSecond != (ts_ + events - 1) / kNanosPerSecond) {
+      ts_ = (ts_ / kNanosPerSecond + 1) * kNanosPerSecond;
+    }
+    CommandResult r = state_.Apply(Command{ts_, std::move(body)});
+    ts_ += events;
+    return r;
+  }
+  void Advance(uint64_t seconds) { ts_ += seconds * kNanosPerSecond; }
+
+  // Places a job on the Hengqin pool; returns its start in whole seconds.
+  uint64_t Place(OrderId id, uint32_t cards, uint32_t walltime_s) {
+    scheduler::SubmitJob c{.request = {.id = id,
+                                       .enterprise = robotics_,
+                                       .accelerator = "A800",
+                                       .cards = cards,
+                                       .walltime_s = walltime_s},
+                           .pool = kHengqin};
+    const auto out = std::get<scheduler::JobOutcome>(Do(c));
+    BG_CHECK(out.code == scheduler::Code::kOk) << out.message;
+    return state_.scheduler().FindJob(id)->start_at / kNanosPerSecond;
+  }
+
+  metering::UsageResult Usage(uint64_t rid, OrderId order, uint64_t from, uint64_t to,
+                              uint32_t cards) {
+    metering::UsageRecord r{.id = rid,
+                            .provider = hengqin_,
+                            .order = order,
+                            .start_s = from,
+                            .end_s = to,
+                            .cards = cards};
+    metering::SignRecord(&r, metering::KeyPairFromNumber(hengqin_.value()).secret_key);
+    auto out = std::get<metering::UsageOutcome>(Do(SubmitUsage{.records = {r}}));
+    return out.results.at(0);
+  }
+
+  const State& state() const { return state_; }
+  Timestamp now() const { return ts_; }
+
+ private:
+  programme::Scenario scenario_;
+  State state_;
+  Timestamp ts_ = 0;
+  ProviderId hengqin_;
+  EnterpriseId robotics_;
+};
+
+// What the job was charged, in every part.
+struct Charged {
+  Money charge, voucher, copay;
+  friend bool operator==(const Charged&, const Charged&) = default;
+};
+Charged Of(const State& s, OrderId id) {
+  const scheduler::Job& j = *s.scheduler().FindJob(id);
+  return {j.charged, j.voucher_charged, j.copay_charged};
+}
+
+TEST(MeteringPropertyTest, SlicedShuffledRepeatedUsageChargesAsOneRecord) {
+  for (uint64_t seed = 0; seed < 40; ++seed) {
+    std::mt19937_64 rng(seed);
+    World sliced, whole;
+    const auto cards = static_cast<uint32_t>(1 + rng() % 8);
+    const auto walltime = static_cast<uint32_t>(600 + rng() % 20'000);
+    const uint64_t start = sliced.Place(OrderId(1), cards, walltime);
+    ASSERT_EQ(whole.Place(OrderId(1), cards, walltime), start);
+    // The job uses all its cards for a random part of its walltime.
+    const uint64_t used = 1 + rng() % walltime;
+    std::vector<uint64_t> cuts = {0, used};
+    for (int i = 0; i < 1 + static_cast<int>(rng() % 12); ++i) cuts.push_back(rng() % used);
+    std::sort(cuts.begin(), cuts.end());
+    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    std::vector<std::pair<uint64_t, uint64_t>> slices;
+    for (size_t i = 0; i + 1 < cuts.size(); ++i) slices.push_back({cuts[i], cuts[i + 1]});
+    std::vector<size_t> order(slices.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    for (size_t i = 0; i < slices.size() / 2; ++i) order.push_back(rng() % slices.size());
+    std::shuffle(order.begin(), order.end(), rng);
+    std::vector<bool> seen(slices.size(), false);
+    for (size_t i : order) {
+      const auto r = sliced.Usage(100 + i, OrderId(1), start + slices[i].first,
+                                  start + slices[i].second, cards);
+      EXPECT_EQ(r, seen[i] ? metering::UsageResult::kExists : metering::UsageResult::kOk)
+          << "seed " << seed;
+      seen[i] = true;
+      const Charged c = Of(sliced.state(), OrderId(1));
+      EXPECT_EQ(c.voucher.fen() + c.copay.fen(), c.charge.fen()) << "seed " << seed;
+    }
+    ASSERT_EQ(whole.Usage(1, OrderId(1), start, start + used, cards), metering::UsageResult::kOk);
+    EXPECT_EQ(Of(sliced.state(), OrderId(1)), Of(whole.state(), OrderId(1))) << "seed " << seed;
+    // The lines add up to the charge, voucher and co-pay alike.
+    Money lines_charge, lines_subsidy, lines_copay;
+    for (const auto& l : sliced.state().settlement().lines()) {
+      lines_charge = *lines_charge.Add(l.charge);
+      lines_copay = *lines_copay.Add(l.copay);
+      for (const auto& s : l.subsidy) lines_subsidy = *lines_subsidy.Add(s.amount);
+    }
+    const Charged c = Of(sliced.state(), OrderId(1));
+    EXPECT_EQ(lines_charge, c.charge);
+    EXPECT_EQ(lines_subsidy, c.voucher);
+    EXPECT_EQ(lines_copay, c.copay);
+    EXPECT_EQ(settlement::CheckStatements(sliced.state().settlement(), sliced.state().registry(),
+                                          sliced.state().ledger()),
+              "")
+        << "seed " << seed;
+  }
+}
+
+TEST(MeteringPropertyTest, ClosedPeriodsEqualTheLedgerAndTheLines) {
+  for (uint64_t seed = 0; seed < 12; ++seed) {
+    std::mt19937_64 rng(seed);
+    World w;
+    // Jobs started over two months; each reports its usage in a few
+    // records spread over the days after it started, across month ends.
+    for (uint64_t job = 1; job <= 12; ++job) {
+      const auto cards = static_cast<uint32_t>(1 + rng() % 4);
+      const uint64_t start = w.Place(OrderId(job), cards, 36'000);
+      uint64_t at = 0;
+      for (uint64_t rid = 0; rid < 4; ++rid) {
+        const uint64_t length = 600 + rng() % 3000;
+        ASSERT_EQ(w.Usage(job * 10 + rid, OrderId(job), start + at, start + at + length, cards),
+                  metering::UsageResult::kOk);
+        at += length;
+        w.Advance(rng() % (3 * kDay));
+      }
+      w.Advance(rng() % (2 * kDay));
+    }
+    std::vector<settlement::Period> months = {{settlement::PeriodKind::kMonth, 2025, 6},
+                                              {settlement::PeriodKind::kMonth, 2025, 7},
+                                              {settlement::PeriodKind::kMonth, 2025, 8}};
+    w.Advance(100 * kDay);
+    Money paid;
+    for (const auto& m : months) {
+      auto out = std::get<settlement::Outcome>(
+          w.Do(CloseStatement{.programme = kZhuhai, .period = m, .actor = "test"}));
+      ASSERT_EQ(out.code, settlement::Code::kOk) << out.message;
+      paid = *paid.Add(out.paid);
+      for (const auto& st : w.state().settlement().Statements(kZhuhai, m, w.state().registry())) {
+        Money lines;
+        for (const auto& l : st.lines) lines = *lines.Add(l.subsidy);
+        EXPECT_EQ(lines, st.subsidy);
+        EXPECT_TRUE(st.closed);
+      }
+    }
+    // Everything the programme's payable received has been paid out.
+    const ledger::Account* payable =
+        w.state().ledger().FindAccount(programme::PayableAccount(kZhuhai));
+    ASSERT_NE(payable, nullptr);
+    EXPECT_EQ(payable->credits_posted, paid.fen()) << "seed " << seed;
+    EXPECT_EQ(payable->debits_posted, paid.fen()) << "seed " << seed;
+    EXPECT_EQ(settlement::CheckStatements(w.state().settlement(), w.state().registry(),
+                                          w.state().ledger()),
+              "")
+        << "seed " << seed;
+    EXPECT_EQ(
+        programme::CheckReconciled(w.state().book(), w.state().registry(), w.state().ledger()), "");
+  }
+}
+
+}  // namespace
+}  // namespace bg::engine

@@ -6,6 +6,7 @@
 
 #include "server/bench_ledger.h"
 #include "server/bench_schedule.h"
+#include "server/bench_usage.h"
 #include "server/scenario_check.h"
 #include "server/sim_compare.h"
 
@@ -61,6 +62,22 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   schedule->add_option("--seed", schedule_options.seed, "Workload seed")->capture_default_str();
   schedule->footer("Example:\n  baygrid bench schedule --pools 1000 --jobs 100000");
 
+  bg::server::UsageBenchOptions usage_options;
+  CLI::App* usage = bench->add_subcommand(
+      "usage", "Signed usage records/s through the engine on SQLite, against verification alone");
+  usage->add_option("--scenario", usage_options.scenario, "Scenario file")->capture_default_str();
+  usage->add_option("--records", usage_options.records, "Usage records")->capture_default_str();
+  usage->add_option("--jobs", usage_options.jobs, "Running jobs the records are spread over")
+      ->capture_default_str();
+  usage->add_option("--batch", usage_options.batch, "Records per submission")
+      ->capture_default_str();
+  usage->add_option("--threads", usage_options.threads, "Submitting threads")
+      ->capture_default_str();
+  usage->add_option("--in-flight", usage_options.in_flight, "Submissions in flight per thread")
+      ->capture_default_str();
+  usage->add_option("--dir", usage_options.dir, "Directory for the SQLite file (default: temp)");
+  usage->footer("Example:\n  baygrid bench usage --records 400000 --batch 1000 --threads 2");
+
   CLI::App* scenario = app.add_subcommand("scenario", "Scenario files (docs/programmes.md)");
   scenario->require_subcommand(1);
   std::string scenario_path;
@@ -90,6 +107,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   bg::Status status;
   if (ledger->parsed()) status = bg::server::RunLedgerBench(ledger_options);
   if (schedule->parsed()) status = bg::server::RunScheduleBench(schedule_options);
+  if (usage->parsed()) status = bg::server::RunUsageBench(usage_options);
   if (check->parsed()) status = bg::server::RunScenarioCheck(scenario_path);
   if (compare->parsed()) status = bg::server::RunSimCompare(sim_options);
   if (!status.ok()) {

@@ -8,6 +8,7 @@
 #include "server/bench_schedule.h"
 #include "server/bench_usage.h"
 #include "server/scenario_check.h"
+#include "server/settle_cli.h"
 #include "server/sim_compare.h"
 
 // CLI11 throws only on programming errors (e.g. an option added twice), and
@@ -102,12 +103,58 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   compare->footer(
       "Example:\n  baygrid sim compare --scenario scenarios/gba.toml --days 30 --seed 1");
 
+  CLI::App* audit = app.add_subcommand("audit", "Audits of a database file");
+  audit->require_subcommand(1);
+  std::string audit_db;
+  CLI::App* verify = audit->add_subcommand(
+      "verify",
+      "Recompute the journal's hash chain, replay it, re-check usage signatures, "
+      "compare the snapshot and the projection; report the first bad batch");
+  verify->add_option("db", audit_db, "The SQLite database file (a copy is fine)")->required();
+  verify->footer("Example:\n  baygrid audit verify /var/lib/baygrid/baygrid.db");
+
+  CLI::App* settle = app.add_subcommand(
+      "settle",
+      "Settlement statements, cross-region flows and closing periods (docs/settlement.md)");
+  settle->require_subcommand(1);
+  bg::server::SettleOptions settle_options;
+  CLI::App* statements = settle->add_subcommand(
+      "statements", "One programme's statements for a period, one per payee, as CSV or JSON");
+  CLI::App* flows = settle->add_subcommand(
+      "flows", "Issuing jurisdiction -> city of the compute: card-hours, yuan");
+  CLI::App* close = settle->add_subcommand(
+      "close", "Close a programme's period: pay every payee its statement (ledger transfers)");
+  for (CLI::App* c : {statements, flows, close}) {
+    c->add_option("--db", settle_options.db, "The SQLite database file")->required();
+  }
+  for (CLI::App* c : {statements, close}) {
+    c->add_option("--programme", settle_options.programme, "Programme id")->required();
+    c->add_option("--period", settle_options.period, "YYYY-MM or YYYY-Qn (China Standard Time)")
+        ->required();
+  }
+  for (CLI::App* c : {statements, flows}) {
+    c->add_option("--format", settle_options.format, "csv or json")->capture_default_str();
+  }
+  flows->add_option("--from", settle_options.from, "First period (YYYY-MM or YYYY-Qn)");
+  flows->add_option("--to", settle_options.to, "Last period, inclusive");
+  close->add_option("--by", settle_options.by, "Who closes it (kept with the period)")
+      ->capture_default_str();
+  statements->footer(
+      "Example:\n  baygrid settle statements --db baygrid.db --programme 1 --period 2025-03");
+  flows->footer("Example:\n  baygrid settle flows --db baygrid.db --from 2025-01 --to 2025-Q2");
+  close->footer(
+      "Example:\n  baygrid settle close --db baygrid.db --programme 1 --period 2025-03 --by li");
+
   CLI11_PARSE(app, argc, argv);
 
   bg::Status status;
   if (ledger->parsed()) status = bg::server::RunLedgerBench(ledger_options);
   if (schedule->parsed()) status = bg::server::RunScheduleBench(schedule_options);
   if (usage->parsed()) status = bg::server::RunUsageBench(usage_options);
+  if (verify->parsed()) status = bg::server::RunAuditVerify(audit_db);
+  if (statements->parsed()) status = bg::server::RunStatements(settle_options);
+  if (flows->parsed()) status = bg::server::RunFlows(settle_options);
+  if (close->parsed()) status = bg::server::RunClose(settle_options);
   if (check->parsed()) status = bg::server::RunScenarioCheck(scenario_path);
   if (compare->parsed()) status = bg::server::RunSimCompare(sim_options);
   if (!status.ok()) {

@@ -1,0 +1,132 @@
+#include "server/settle_cli.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <limits>
+
+#include "engine/audit.h"
+#include "engine/engine.h"
+#include "settlement/export.h"
+#include "storage/sqlite_store.h"
+
+namespace bg::server {
+namespace {
+
+Result<std::unique_ptr<storage::SqliteStore>> OpenExisting(const std::string& db) {
+  if (!std::filesystem::exists(db)) return NotFound("no database file " + db);
+  return storage::SqliteStore::Open({.path = db});
+}
+
+Result<settlement::Period> PeriodArg(const std::string& name, const std::string& text) {
+  std::optional<settlement::Period> p = settlement::ParsePeriod(text);
+  if (!p) return InvalidArgument(name + " '" + text + "': a period is YYYY-MM or YYYY-Qn");
+  return *p;
+}
+
+Status CheckFormat(const std::string& format) {
+  if (format != "csv" && format != "json") {
+    return InvalidArgument("--format '" + format + "': csv or json");
+  }
+  return Status::Ok();
+}
+
+// Opens the engine on the file, runs f(engine), shuts it down.
+template <typename F>
+Status WithEngine(const std::string& db, F f) {
+  BG_ASSIGN_OR_RETURN(auto store, OpenExisting(db));
+  SystemClock clock;
+  engine::EngineOptions options;
+  options.idle_tick = std::chrono::milliseconds(0);
+  BG_ASSIGN_OR_RETURN(auto engine, engine::Engine::Open(store.get(), &clock, options));
+  Status s = f(*engine);
+  Status down = engine->Shutdown();
+  return s.ok() ? down : s;
+}
+
+}  // namespace
+
+Status RunAuditVerify(const std::string& db) {
+  BG_ASSIGN_OR_RETURN(auto store, OpenExisting(db));
+  BG_ASSIGN_OR_RETURN(engine::AuditReport r, engine::AuditStore(*store));
+  std::printf("audit of %s\n", db.c_str());
+  std::printf("  journal entries verified  %llu (hash chain and content)\n",
+              static_cast<unsigned long long>(r.entries));  // NOLINT(google-runtime-int)
+  std::printf("  commands replayed         %llu\n",
+              static_cast<unsigned long long>(r.commands));  // NOLINT(google-runtime-int)
+  std::printf("  usage signatures checked  %llu\n",
+              static_cast<unsigned long long>(r.usage_records));  // NOLINT(google-runtime-int)
+  std::printf("  snapshot compared         %s\n", r.snapshot_checked ? "yes" : "no snapshot");
+  std::printf("  projection accounts       %llu\n",
+              static_cast<unsigned long long>(r.accounts_checked));  // NOLINT(google-runtime-int)
+  if (!r.ok()) {
+    std::printf("  FIRST BAD BATCH           journal entry %llu: %s\n",
+                static_cast<unsigned long long>(r.bad_seq),  // NOLINT(google-runtime-int)
+                r.problem.c_str());
+    std::printf("RESULT audit ok=false bad_seq=%llu\n",
+                static_cast<unsigned long long>(r.bad_seq));  // NOLINT(google-runtime-int)
+    return DataLoss("the journal of " + db + " does not verify (entry " +
+                    std::to_string(r.bad_seq) + ")");
+  }
+  std::printf("  chain head                %s\n  state hash                %s\n",
+              ToHex(r.chain_head).c_str(), ToHex(r.state_hash).c_str());
+  std::printf("RESULT audit ok=true entries=%llu\n",
+              static_cast<unsigned long long>(r.entries));  // NOLINT(google-runtime-int)
+  return Status::Ok();
+}
+
+Status RunStatements(const SettleOptions& o) {
+  BG_RETURN_IF_ERROR(CheckFormat(o.format));
+  BG_ASSIGN_OR_RETURN(settlement::Period period, PeriodArg("--period", o.period));
+  return WithEngine(o.db, [&](engine::Engine& e) {
+    return e.Read([&](const engine::State& s) -> Status {
+      if (s.registry().FindProgramme(ProgrammeId(o.programme)) == nullptr) {
+        return NotFound("no programme " + std::to_string(o.programme));
+      }
+      const auto st = s.settlement().Statements(ProgrammeId(o.programme), period, s.registry());
+      const std::string out = o.format == "csv" ? settlement::StatementsCsv(st, s.registry())
+                                                : settlement::StatementsJson(st, s.registry());
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      return Status::Ok();
+    });
+  });
+}
+
+Status RunFlows(const SettleOptions& o) {
+  BG_RETURN_IF_ERROR(CheckFormat(o.format));
+  Timestamp from = 0;
+  Timestamp to = std::numeric_limits<Timestamp>::max();
+  if (!o.from.empty()) {
+    BG_ASSIGN_OR_RETURN(settlement::Period p, PeriodArg("--from", o.from));
+    from = settlement::PeriodStart(p);
+  }
+  if (!o.to.empty()) {
+    BG_ASSIGN_OR_RETURN(settlement::Period p, PeriodArg("--to", o.to));
+    to = settlement::PeriodEnd(p);
+  }
+  return WithEngine(o.db, [&](engine::Engine& e) {
+    return e.Read([&](const engine::State& s) -> Status {
+      const auto flows = s.settlement().Flows(from, to);
+      const std::string out = o.format == "csv" ? settlement::FlowsCsv(flows, s.registry())
+                                                : settlement::FlowsJson(flows, s.registry());
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      return Status::Ok();
+    });
+  });
+}
+
+Status RunClose(const SettleOptions& o) {
+  BG_ASSIGN_OR_RETURN(settlement::Period period, PeriodArg("--period", o.period));
+  return WithEngine(o.db, [&](engine::Engine& e) -> Status {
+    BG_ASSIGN_OR_RETURN(
+        engine::CommandResult r,
+        e.Execute(engine::CloseStatement{
+            .programme = ProgrammeId(o.programme), .period = period, .actor = o.by}));
+    const auto& out = std::get<settlement::Outcome>(r);
+    std::printf("%s: %s (%zu statements, %s yuan paid)\n", settlement::CodeName(out.code),
+                out.message.c_str(), out.statements, out.paid.ToYuanString().c_str());
+    if (!out.ok()) return FailedPrecondition(out.message);
+    return Status::Ok();
+  });
+}
+
+}  // namespace bg::server

@@ -1,0 +1,132 @@
+#include "settlement/export.h"
+
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+namespace bg::settlement {
+namespace {
+
+// A CSV field, quoted when it holds a comma, a quote or a line break.
+std::string Field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string PayeeName(const Statement& st, const programme::Registry& registry) {
+  if (st.payee_kind == PayeeKind::kProvider) {
+    const programme::Provider* p = registry.FindProvider(ProviderId(st.payee));
+    return p == nullptr ? std::to_string(st.payee) : p->name;
+  }
+  const programme::Enterprise* e = registry.FindEnterprise(EnterpriseId(st.payee));
+  return e == nullptr ? std::to_string(st.payee) : e->name;
+}
+
+std::string CityName(JurisdictionId id, const programme::Registry& registry) {
+  const programme::Jurisdiction* j = registry.FindJurisdiction(id);
+  return j == nullptr ? std::to_string(id.value()) : j->code;
+}
+
+std::string Iso(Timestamp at) {
+  const auto secs = static_cast<long long>(at / kNanosPerSecond);  // NOLINT(google-runtime-int)
+  const std::time_t t = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+nlohmann::json MoneyJson(Money m) { return {{"fen", m.fen()}, {"yuan", m.ToYuanString()}}; }
+
+}  // namespace
+
+std::string StatementsCsv(const std::vector<Statement>& statements,
+                          const programme::Registry& registry) {
+  std::string out =
+      "programme,period,payee_kind,payee,closed,at,order,enterprise,provider,pool,city,"
+      "card_hours,price_yuan,charge_yuan,subsidy_yuan,copay_yuan\r\n";
+  for (const Statement& st : statements) {
+    const programme::ProgrammeRules* rules = registry.FindProgramme(st.programme);
+    for (const StatementLine& l : st.lines) {
+      char hours[32];
+      std::snprintf(hours, sizeof hours, "%.4f", static_cast<double>(l.line.card_seconds) / 3600);
+      out += Field(rules == nullptr ? std::to_string(st.programme.value()) : rules->name) + "," +
+             PeriodName(st.period) + "," +
+             (st.payee_kind == PayeeKind::kProvider ? "provider" : "enterprise") + "," +
+             Field(PayeeName(st, registry)) + "," + (st.closed ? "yes" : "no") + "," +
+             Iso(l.line.at) + "," + std::to_string(l.line.order.value()) + "," +
+             std::to_string(l.line.enterprise.value()) + "," +
+             std::to_string(l.line.provider.value()) + "," + std::to_string(l.line.pool.value()) +
+             "," + Field(CityName(l.line.city, registry)) + "," + hours + "," +
+             l.line.price.ToYuanString() + "," + l.line.charge.ToYuanString() + "," +
+             l.subsidy.ToYuanString() + "," + l.line.copay.ToYuanString() + "\r\n";
+    }
+  }
+  return out;
+}
+
+std::string StatementsJson(const std::vector<Statement>& statements,
+                           const programme::Registry& registry) {
+  nlohmann::json all = nlohmann::json::array();
+  for (const Statement& st : statements) {
+    nlohmann::json lines = nlohmann::json::array();
+    for (const StatementLine& l : st.lines) {
+      lines.push_back({{"at", Iso(l.line.at)},
+                       {"order", l.line.order.value()},
+                       {"enterprise", l.line.enterprise.value()},
+                       {"provider", l.line.provider.value()},
+                       {"pool", l.line.pool.value()},
+                       {"city", CityName(l.line.city, registry)},
+                       {"card_seconds", l.line.card_seconds},
+                       {"price", MoneyJson(l.line.price)},
+                       {"charge", MoneyJson(l.line.charge)},
+                       {"subsidy", MoneyJson(l.subsidy)},
+                       {"copay", MoneyJson(l.line.copay)}});
+    }
+    all.push_back(
+        {{"programme", st.programme.value()},
+         {"period", PeriodName(st.period)},
+         {"payee_kind", st.payee_kind == PayeeKind::kProvider ? "provider" : "enterprise"},
+         {"payee", st.payee},
+         {"payee_name", PayeeName(st, registry)},
+         {"closed", st.closed},
+         {"payment_transfer", st.payment.value()},
+         {"card_seconds", st.card_seconds},
+         {"charge", MoneyJson(st.charge)},
+         {"subsidy", MoneyJson(st.subsidy)},
+         {"copay", MoneyJson(st.copay)},
+         {"lines", std::move(lines)}});
+  }
+  return all.dump(2) + "\n";
+}
+
+std::string FlowsCsv(const std::vector<Flow>& flows, const programme::Registry& registry) {
+  std::string out = "issuer,city,orders,card_hours,subsidy_yuan\r\n";
+  for (const Flow& f : flows) {
+    char hours[32];
+    std::snprintf(hours, sizeof hours, "%.4f", static_cast<double>(f.card_seconds) / 3600);
+    out += Field(CityName(f.issuer, registry)) + "," + Field(CityName(f.city, registry)) + "," +
+           std::to_string(f.orders) + "," + hours + "," + f.subsidy.ToYuanString() + "\r\n";
+  }
+  return out;
+}
+
+std::string FlowsJson(const std::vector<Flow>& flows, const programme::Registry& registry) {
+  nlohmann::json all = nlohmann::json::array();
+  for (const Flow& f : flows) {
+    all.push_back({{"issuer", CityName(f.issuer, registry)},
+                   {"city", CityName(f.city, registry)},
+                   {"orders", f.orders},
+                   {"card_seconds", f.card_seconds},
+                   {"subsidy", MoneyJson(f.subsidy)}});
+  }
+  return all.dump(2) + "\n";
+}
+
+}  // namespace bg::settlement

@@ -54,6 +54,7 @@ class AuditTest : public ::testing::Test {
     const uint64_t start = (*engine)->Read([](const State& s) {
       return s.scheduler().FindJob(OrderId(1))->start_at / kNanosPerSecond;
     });
+    clock.Set(clock.Now() + 3600 * kNanosPerSecond);  // the usage has happened
     for (uint64_t k = 0; k < 5; ++k) {
       metering::UsageRecord r{.id = k + 1,
                               .provider = hengqin,

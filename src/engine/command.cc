@@ -36,6 +36,8 @@ enum class Tag : uint8_t {
   kRegisterProviderKey = 24,
   kSubmitUsage = 25,
   kCloseStatement = 26,
+  kScanForFraud = 27,
+  kCloseAuditCase = 28,
 };
 
 void EncodeOffered(Writer& w, const SetPoolOffered& c) {
@@ -276,6 +278,11 @@ bool DecodeCommand(Reader& r, Command* command) {
       return DecodeBook(r, command, metering::DecodeSubmitUsage);
     case Tag::kCloseStatement:
       return DecodeBook(r, command, settlement::DecodeCloseStatement);
+    case Tag::kScanForFraud:
+      command->body = ScanForFraud{};
+      return true;
+    case Tag::kCloseAuditCase:
+      return DecodeBook(r, command, fraud::DecodeCloseAuditCase);
   }
   return false;
 }

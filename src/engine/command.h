@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "fraud/cases.h"
 #include "ledger/ledger.h"
 #include "metering/metering.h"
 #include "network/network.h"
@@ -91,6 +92,8 @@ using scheduler::Schedule;
 using scheduler::SubmitJob;
 
 // Metering and settlement (metering/metering.h, settlement/settlement.h).
+using fraud::CloseAuditCase;
+using fraud::ScanForFraud;
 using metering::RegisterProviderKey;
 using metering::SubmitUsage;
 using settlement::CloseStatement;
@@ -100,7 +103,7 @@ using CommandBody =
                  RegisterProvider, CreateProgramme, FileApplication, ReviewApplication, Redeem,
                  SettleClaim, ExpireVouchers, RevokeVoucher, Clawback, SetBlacklist, RegisterSite,
                  RegisterPool, SetLink, SetPoolOffered, SubmitJob, Schedule, FinishJob, CancelJob,
-                 RegisterProviderKey, SubmitUsage, CloseStatement>;
+                 RegisterProviderKey, SubmitUsage, CloseStatement, ScanForFraud, CloseAuditCase>;
 
 struct Command {
   Timestamp ts = 0;  // stamped by the writer; events inside take ts, ts+1, ...
@@ -131,9 +134,10 @@ struct KeyOutcome {
   std::string message = {};
 };
 
-using CommandResult = std::variant<AccountResults, TransferResults, TickResult, RegistryResult,
-                                   programme::Outcome, NetworkResult, scheduler::JobOutcome,
-                                   KeyOutcome, metering::UsageOutcome, settlement::Outcome>;
+using CommandResult =
+    std::variant<AccountResults, TransferResults, TickResult, RegistryResult, programme::Outcome,
+                 NetworkResult, scheduler::JobOutcome, KeyOutcome, metering::UsageOutcome,
+                 settlement::Outcome, fraud::Outcome>;
 
 // How many logical timestamps the command uses (at least 1).
 size_t EventCount(const CommandBody& body);

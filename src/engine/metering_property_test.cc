@@ -112,6 +112,9 @@ TEST(MeteringPropertyTest, SlicedShuffledRepeatedUsageChargesAsOneRecord) {
     const auto walltime = static_cast<uint32_t>(600 + rng() % 20'000);
     const uint64_t start = sliced.Place(OrderId(1), cards, walltime);
     ASSERT_EQ(whole.Place(OrderId(1), cards, walltime), start);
+    // Usage is reported after it happened.
+    sliced.Advance(walltime + 60);
+    whole.Advance(walltime + 60);
     // The job uses all its cards for a random part of its walltime.
     const uint64_t used = 1 + rng() % walltime;
     std::vector<uint64_t> cuts = {0, used};
@@ -163,6 +166,7 @@ TEST(MeteringPropertyTest, ClosedPeriodsEqualTheLedgerAndTheLines) {
     for (uint64_t job = 1; job <= 12; ++job) {
       const auto cards = static_cast<uint32_t>(1 + rng() % 4);
       const uint64_t start = w.Place(OrderId(job), cards, 36'000);
+      w.Advance(4 * 3600);
       uint64_t at = 0;
       for (uint64_t rid = 0; rid < 4; ++rid) {
         const uint64_t length = 600 + rng() % 3000;

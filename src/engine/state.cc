@@ -34,6 +34,13 @@ CommandResult State::Apply(const Command& command) {
       std::holds_alternative<CloseStatement>(command.body)) {
     return ApplyMetering(command);
   }
+  if (std::holds_alternative<ScanForFraud>(command.body)) {
+    const size_t opened = cases_.Open(DetectFraud(), command.ts);
+    return fraud::Outcome{.opened = opened};
+  }
+  if (const auto* c = std::get_if<CloseAuditCase>(&command.body)) {
+    return cases_.Apply(*c, command.ts);
+  }
   if (std::holds_alternative<SubmitJob>(command.body) ||
       std::holds_alternative<Schedule>(command.body) ||
       std::holds_alternative<FinishJob>(command.body) ||
@@ -194,6 +201,7 @@ void State::BeginBatch() {
   scheduler_.BeginBatch();
   metering_.BeginBatch();
   settlement_.BeginBatch();
+  cases_.BeginBatch();
   batch_marks_.push_back(added_.size());
 }
 
@@ -204,6 +212,7 @@ void State::CommitBatch() {
   scheduler_.CommitBatch();
   metering_.CommitBatch();
   settlement_.CommitBatch();
+  cases_.CommitBatch();
   if (batch_marks_.size() == 1) {
     added_.clear();
   } else {
@@ -221,6 +230,7 @@ void State::RollbackBatch() {
   scheduler_.RollbackBatch();
   metering_.RollbackBatch();
   settlement_.RollbackBatch();
+  cases_.RollbackBatch();
   for (auto it = added_.rbegin(); it != added_.rend(); ++it) {
     registry_.RemoveForRollback(it->kind, it->id);
   }
@@ -242,6 +252,7 @@ void State::Encode(std::vector<uint8_t>* out) const {
   scheduler_.Encode(w);
   metering_.Encode(w);
   settlement_.Encode(w);
+  cases_.Encode(w);
 }
 
 bool State::Decode(std::span<const uint8_t> in, State* out) {
@@ -255,7 +266,8 @@ bool State::Decode(std::span<const uint8_t> in, State* out) {
          network::Network::Decode(rest, &out->network_) &&
          scheduler::Scheduler::Decode(rest, &out->scheduler_) &&
          metering::Metering::Decode(rest, &out->metering_) &&
-         settlement::Settlement::Decode(rest, &out->settlement_) && rest.done();
+         settlement::Settlement::Decode(rest, &out->settlement_) &&
+         fraud::Cases::Decode(rest, &out->cases_) && rest.done();
 }
 
 Hash256 State::Hash() const {

@@ -14,6 +14,7 @@
 
 #include "common/hash.h"
 #include "engine/command.h"
+#include "fraud/cases.h"
 #include "ledger/ledger.h"
 #include "metering/metering.h"
 #include "network/network.h"
@@ -35,6 +36,9 @@ class State {
   const scheduler::Scheduler& scheduler() const { return scheduler_; }
   const metering::Metering& metering() const { return metering_; }
   const settlement::Settlement& settlement() const { return settlement_; }
+  const fraud::Cases& cases() const { return cases_; }
+  // What the fraud detectors find now (state_fraud.cc).
+  std::vector<fraud::Finding> DetectFraud() const;
 
   // Batches over the whole state (ledger::Ledger's semantics: several may be
   // open; Commit forgets the oldest's undo records; Rollback undoes all).
@@ -73,6 +77,7 @@ class State {
   scheduler::Scheduler scheduler_;
   metering::Metering metering_;
   settlement::Settlement settlement_;
+  fraud::Cases cases_;
   // Registrations made by open batches, oldest first, and where each open
   // batch's start in that list; empty outside batches (replay).
   std::vector<Added> added_;

@@ -92,6 +92,13 @@ UsageResult State::CountUsage(const SubmitUsage& c, size_t i, Timestamp ts,
   // walltime, in whole seconds.
   const uint64_t from_s = job->start_at / kNanosPerSecond;
   const uint64_t until_s = from_s + job->submitted.request.walltime_s;
+  // Usage that has not happened yet cannot be charged: a provider could
+  // otherwise bill an order's whole reservation up front.
+  if (r.end_s <= until_s && r.end_s > ts / kNanosPerSecond + metering::kClockSkewS) {
+    return refuse(UsageResult::kInTheFuture, "the interval ends at " + std::to_string(r.end_s) +
+                                                 ", after now (" +
+                                                 std::to_string(ts / kNanosPerSecond) + ")");
+  }
   const UsageResult counted = metering_.Count(r, from_s, until_s, job->submitted.request.cards);
   if (counted == UsageResult::kExists) return counted;
   if (counted != UsageResult::kOk) {

@@ -74,6 +74,7 @@ class Metering {
   const OrderId* OrderOfRecord(ProviderId provider, uint64_t record_id) const;
   const OrderMeter* MeterOf(OrderId order) const;
   bool IsMetered(OrderId order) const { return meters_.count(order) != 0; }
+  const std::map<OrderId, OrderMeter>& meters() const { return meters_; }
 
   // Counts `r` on its order's meter, creating the meter for an order that
   // lives [from_s, until_s) with `cards` reserved. The caller has checked

@@ -55,6 +55,8 @@ const char* UsageResultName(UsageResult r) {
       return "order_ended";
     case UsageResult::kTooManyRecords:
       return "too_many_records";
+    case UsageResult::kInTheFuture:
+      return "in_the_future";
   }
   return "unknown";
 }

@@ -63,7 +63,10 @@ enum class UsageResult : uint8_t {
   kOrderNotRunning,  // the order has not been placed yet
   kOrderEnded,       // the order has finished or was cancelled
   kTooManyRecords,   // more than kMaxUsagePerCommand in one submission
+  kInTheFuture,      // the interval ends after now (beyond a minute's clock skew)
 };
+// How far ahead of the platform's clock a provider's may run.
+inline constexpr uint64_t kClockSkewS = 60;
 const char* UsageResultName(UsageResult r);
 
 // Cumulative charge of `card_seconds` at `per_card_hour`, half up. Nothing

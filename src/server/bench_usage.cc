@@ -126,13 +126,17 @@ Status RunUsageBench(const UsageBenchOptions& o) {
               o.jobs, o.batch, o.threads, dir.c_str());
 
   BG_ASSIGN_OR_RETURN(auto store, storage::SqliteStore::Open({.path = dir + "/usage.db"}));
-  SystemClock clock;
+  // The records describe two days of use after the jobs start: the clock
+  // jumps ahead once the jobs are placed (usage is never for the future).
+  SystemClock wall;
+  VirtualClock clock(wall.Now());
   engine::EngineOptions options;
   // Several submissions per storage transaction (each record may use up to
   // Scheduler::kBillEvents logical timestamps).
   options.max_batch_events = size_t{1} << 24;
   BG_ASSIGN_OR_RETURN(auto engine, engine::Engine::Open(store.get(), &clock, options));
   BG_ASSIGN_OR_RETURN(const std::vector<Placed> placed, Prepare(*engine, o));
+  clock.Set(clock.Now() + Timestamp{3} * 86'400 * kNanosPerSecond);
   const std::vector<metering::UsageRecord> records = MakeRecords(placed, o.records, o.threads);
   std::printf("  %zu jobs running, %zu records signed by their providers\n", placed.size(),
               records.size());

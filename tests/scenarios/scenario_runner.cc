@@ -35,6 +35,8 @@
 //         [seed=<n>]                  signed usage, minutes after the job's
 //                                     start; seed= signs with another key
 //   close <programme> <YYYY-MM|YYYY-Qn>            -> ok paid=<yuan>
+//   scan                              fraud detectors -> ok opened=<n>
+//   close_case <id> [by=] resolution=<text>
 // A command line may end with an expectation: `-> ok` (the default),
 // `-> <code>` (a programme::Code name), then optional `subsidy=<yuan>`,
 // `self_pay=<yuan>` and `says="<text the message must contain>"`.
@@ -55,6 +57,7 @@
 //                   lines=<n> closed=yes|no]   payee: provider or enterprise
 //   check flow <issuer code> <city code> [subsidy=<yuan>] [card_hours=<h>]
 //   check settled                     statements = ledger = lines
+//   check case <id> kind=<k> subject=<n> [closed=yes|no] [says=<text>]
 //
 // Names are quoted when they contain spaces: programmes by name,
 // enterprises by name or credit code, providers by name; "#<n>" is a raw id.
@@ -355,6 +358,12 @@ void Runner::Step(const Line& l) {
     Do(l, engine::CloseStatement{.programme = Programme(l, l.words[1]),
                                  .period = PeriodParam(l, 2),
                                  .actor = Param(l, "by", "operator")});
+  } else if (verb == "scan") {
+    Do(l, engine::ScanForFraud{});
+  } else if (verb == "close_case") {
+    Do(l, engine::CloseAuditCase{.id = Number(l, 1),
+                                 .actor = Param(l, "by", "auditor"),
+                                 .resolution = Param(l, "resolution")});
   } else if (verb == "check") {
     Check(l);
   } else {
@@ -414,6 +423,13 @@ void Runner::Do(const Line& l, engine::CommandBody body) {
     if (auto it = l.expect_params.find("says"); it != l.expect_params.end()) {
       EXPECT_NE(u->messages[0].find(it->second), std::string::npos)
           << Where(l) << ": " << u->messages[0];
+    }
+    return;
+  }
+  if (const auto* f = std::get_if<fraud::Outcome>(&*r)) {
+    EXPECT_EQ(fraud::CodeName(f->code), want_code) << Where(l) << ": " << f->message;
+    if (auto it = l.expect_params.find("opened"); it != l.expect_params.end()) {
+      EXPECT_EQ(std::to_string(f->opened), it->second) << Where(l) << ": cases opened";
     }
     return;
   }
@@ -536,6 +552,25 @@ void Runner::Check(const Line& l) {
     CheckStatement(l);
   } else if (what == "flow") {
     CheckFlow(l);
+  } else if (what == "case") {
+    Read([&](const engine::State& s) {
+      auto it = s.cases().cases().find(Number(l, 2));
+      ASSERT_NE(it, s.cases().cases().end()) << Where(l) << ": no case";
+      const fraud::Case& c = it->second;
+      if (l.params.count("kind") != 0) {
+        EXPECT_EQ(fraud::KindName(c.finding.kind), Param(l, "kind")) << Where(l);
+      }
+      if (l.params.count("subject") != 0) {
+        EXPECT_EQ(std::to_string(c.finding.subject), Param(l, "subject")) << Where(l);
+      }
+      if (l.params.count("closed") != 0) {
+        EXPECT_EQ(c.closed ? "yes" : "no", Param(l, "closed")) << Where(l);
+      }
+      if (l.params.count("says") != 0) {
+        EXPECT_NE(c.finding.detail.find(Param(l, "says")), std::string::npos)
+            << Where(l) << ": " << c.finding.detail;
+      }
+    });
   } else if (what == "settled") {
     EXPECT_EQ(Read([](const engine::State& s) {
                 return settlement::CheckStatements(s.settlement(), s.registry(), s.ledger());

@@ -38,6 +38,7 @@ enum class Tag : uint8_t {
   kCloseStatement = 26,
   kScanForFraud = 27,
   kCloseAuditCase = 28,
+  kExtendJob = 29,
 };
 
 void EncodeOffered(Writer& w, const SetPoolOffered& c) {
@@ -64,6 +65,16 @@ bool DecodeSchedule(Reader& r, Schedule* c) {
   return true;
 }
 void EncodeFinish(Writer& w, const FinishJob& c) { w.U64(c.id.value()); }
+void EncodeExtend(Writer& w, const ExtendJob& c) {
+  w.U64(c.id.value());
+  w.U32(c.extra_s);
+}
+bool DecodeExtend(Reader& r, ExtendJob* c) {
+  uint64_t id = 0;
+  if (!r.U64(&id) || !r.U32(&c->extra_s)) return false;
+  c->id = OrderId(id);
+  return true;
+}
 bool DecodeFinish(Reader& r, FinishJob* c) {
   uint64_t id = 0;
   if (!r.U64(&id)) return false;
@@ -137,6 +148,7 @@ size_t EventCount(const CommandBody& body) {
     return scheduler::kPlacementEvents *
            std::clamp<size_t>(c->max_jobs, 1, scheduler::kMaxPlacementsPerPass);
   }
+  if (std::holds_alternative<ExtendJob>(body)) return 4;
   if (std::holds_alternative<FinishJob>(body) || std::holds_alternative<CancelJob>(body)) {
     return scheduler::kSettleEvents;
   }
@@ -196,8 +208,12 @@ void EncodeCommand(Writer& w, const Command& command) {
              EncodeBook(w, command.body, Tag::kRegisterProviderKey,
                         metering::EncodeRegisterProviderKey) ||
              EncodeBook(w, command.body, Tag::kSubmitUsage, metering::EncodeSubmitUsage) ||
-             EncodeBook(w, command.body, Tag::kCloseStatement, settlement::EncodeCloseStatement)) {
+             EncodeBook(w, command.body, Tag::kCloseStatement, settlement::EncodeCloseStatement) ||
+             EncodeBook(w, command.body, Tag::kCloseAuditCase, fraud::EncodeCloseAuditCase) ||
+             EncodeBook(w, command.body, Tag::kExtendJob, EncodeExtend)) {
     // written by EncodeBook
+  } else if (std::holds_alternative<ScanForFraud>(command.body)) {
+    w.U8(static_cast<uint8_t>(Tag::kScanForFraud));
   } else {
     w.U8(static_cast<uint8_t>(Tag::kTick));
   }
@@ -283,6 +299,8 @@ bool DecodeCommand(Reader& r, Command* command) {
       return true;
     case Tag::kCloseAuditCase:
       return DecodeBook(r, command, fraud::DecodeCloseAuditCase);
+    case Tag::kExtendJob:
+      return DecodeBook(r, command, DecodeExtend);
   }
   return false;
 }

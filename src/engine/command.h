@@ -87,6 +87,7 @@ struct SetPoolOffered {
 
 // Jobs (scheduler/job.h).
 using scheduler::CancelJob;
+using scheduler::ExtendJob;
 using scheduler::FinishJob;
 using scheduler::Schedule;
 using scheduler::SubmitJob;
@@ -103,7 +104,8 @@ using CommandBody =
                  RegisterProvider, CreateProgramme, FileApplication, ReviewApplication, Redeem,
                  SettleClaim, ExpireVouchers, RevokeVoucher, Clawback, SetBlacklist, RegisterSite,
                  RegisterPool, SetLink, SetPoolOffered, SubmitJob, Schedule, FinishJob, CancelJob,
-                 RegisterProviderKey, SubmitUsage, CloseStatement, ScanForFraud, CloseAuditCase>;
+                 RegisterProviderKey, SubmitUsage, CloseStatement, ScanForFraud, CloseAuditCase,
+                 ExtendJob>;
 
 struct Command {
   Timestamp ts = 0;  // stamped by the writer; events inside take ts, ts+1, ...

@@ -77,6 +77,9 @@ TEST(JournalTest, BookCommandsRoundTrip) {
                      .period = {settlement::PeriodKind::kQuarter, 2025, 4},
                      .actor = "ops"},
       FinishJob{.id = OrderId(4)},
+      ScanForFraud{},
+      CloseAuditCase{.id = 3, .actor = "auditor", .resolution = "refunded"},
+      ExtendJob{.id = OrderId(4), .extra_s = 600},
   };
   std::vector<Command> commands;
   for (size_t i = 0; i < bodies.size(); ++i) commands.push_back(Command{200 + i, bodies[i]});
@@ -96,6 +99,8 @@ TEST(JournalTest, BookCommandsRoundTrip) {
   EXPECT_EQ(std::get<FileApplication>((*decoded)[0].body).note, "训练 ResNet");
   EXPECT_EQ(std::get<SubmitUsage>((*decoded)[9].body), std::get<SubmitUsage>(bodies[9]));
   EXPECT_EQ(std::get<CloseStatement>((*decoded)[10].body), std::get<CloseStatement>(bodies[10]));
+  EXPECT_EQ(std::get<CloseAuditCase>((*decoded)[13].body), std::get<CloseAuditCase>(bodies[13]));
+  EXPECT_EQ(std::get<ExtendJob>((*decoded)[14].body), std::get<ExtendJob>(bodies[14]));
 }
 
 TEST(JournalTest, ChainVerifiesAndAnyFlippedByteIsDetected) {

@@ -44,7 +44,8 @@ CommandResult State::Apply(const Command& command) {
   if (std::holds_alternative<SubmitJob>(command.body) ||
       std::holds_alternative<Schedule>(command.body) ||
       std::holds_alternative<FinishJob>(command.body) ||
-      std::holds_alternative<CancelJob>(command.body)) {
+      std::holds_alternative<CancelJob>(command.body) ||
+      std::holds_alternative<ExtendJob>(command.body)) {
     return ApplyJobs(command);
   }
   return ApplyBook(command);
@@ -100,6 +101,13 @@ CommandResult State::ApplyJobs(const Command& command) {
               line.subsidy = claim->shares;
             }
             settlement_.AddLine(std::move(line));
+          }
+          return out;
+        } else if constexpr (std::is_same_v<T, ExtendJob>) {
+          scheduler::JobOutcome out = scheduler_.Apply(c, w, command.ts);
+          if (out.code == scheduler::Code::kOk) {
+            const scheduler::Job& job = *scheduler_.FindJob(c.id);
+            metering_.ExtendOrder(c.id, job.start_at / kNanosPerSecond + scheduler::WalltimeS(job));
           }
           return out;
         } else if constexpr (std::is_same_v<T, SubmitJob> || std::is_same_v<T, Schedule> ||

@@ -91,7 +91,7 @@ UsageResult State::CountUsage(const SubmitUsage& c, size_t i, Timestamp ts,
   // The order lives from its start (after any data transfer) for its
   // walltime, in whole seconds.
   const uint64_t from_s = job->start_at / kNanosPerSecond;
-  const uint64_t until_s = from_s + job->submitted.request.walltime_s;
+  const uint64_t until_s = from_s + scheduler::WalltimeS(*job);
   // Usage that has not happened yet cannot be charged: a provider could
   // otherwise bill an order's whole reservation up front.
   if (r.end_s <= until_s && r.end_s > ts / kNanosPerSecond + metering::kClockSkewS) {

@@ -69,6 +69,14 @@ UsageResult Metering::Count(const UsageRecord& r, uint64_t from_s, uint64_t unti
   return UsageResult::kOk;
 }
 
+void Metering::ExtendOrder(OrderId order, uint64_t until_s) {
+  auto it = meters_.find(order);
+  if (it == meters_.end()) return;
+  const uint64_t before = it->second.until_s();
+  it->second.SetUntil(until_s);
+  undo_.Record([this, order, before] { meters_.at(order).SetUntil(before); });
+}
+
 // --- Wire forms -------------------------------------------------------------------
 
 namespace {

@@ -81,6 +81,9 @@ class Metering {
   // the signature and the order's provider.
   UsageResult Count(const UsageRecord& r, uint64_t from_s, uint64_t until_s, uint32_t cards);
 
+  // The order now lives until `until_s` (an extension), if it is metered.
+  void ExtendOrder(OrderId order, uint64_t until_s);
+
   void BeginBatch() { undo_.BeginBatch(); }
   void CommitBatch() { undo_.CommitBatch(); }
   void RollbackBatch() { undo_.RollbackBatch(); }

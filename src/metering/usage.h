@@ -86,6 +86,8 @@ class OrderMeter {
   // checked by the caller, which knows the keys and the orders).
   UsageResult Add(const UsageRecord& r);
 
+  // The order runs longer (an extension) or, undone, shorter again.
+  void SetUntil(uint64_t until_s) { until_s_ = until_s; }
   // Takes back a record Add counted (a rolled-back batch).
   void Remove(uint64_t record_id);
 

@@ -122,6 +122,8 @@ const char* CodeName(Code code) {
       return "not_running";
     case Code::kAlreadyEnded:
       return "already_ended";
+    case Code::kOverCeiling:
+      return "over_ceiling";
   }
   return "unknown";
 }
@@ -170,6 +172,8 @@ void EncodeJob(Writer& w, const Job& j) {
   PutMoney(w, j.voucher_charged);
   PutMoney(w, j.copay_charged);
   PutMoney(w, j.reimbursed);
+  PutMoney(w, j.extension_list);
+  w.U8(j.stop ? 1 : 0);
 }
 
 bool DecodeJob(Reader& r, Job* j) {
@@ -180,7 +184,8 @@ bool DecodeJob(Reader& r, Job* j) {
          GetId(r, &j->claim) && GetId(r, &j->copay_hold) && r.Str(&j->note) &&
          GetMoney(r, &j->price) && GetBool(r, &j->metered) && r.U64(&j->card_seconds) &&
          GetMoney(r, &j->charged) && GetMoney(r, &j->voucher_charged) &&
-         GetMoney(r, &j->copay_charged) && GetMoney(r, &j->reimbursed);
+         GetMoney(r, &j->copay_charged) && GetMoney(r, &j->reimbursed) &&
+         GetMoney(r, &j->extension_list) && GetBool(r, &j->stop);
 }
 
 }  // namespace bg::scheduler

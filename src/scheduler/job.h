@@ -80,6 +80,16 @@ struct FinishJob {
   bool metered = false;
   friend bool operator==(const FinishJob&, const FinishJob&) = default;
 };
+// A running job needs more time. The extension is the enterprise's to pay
+// (the claim covered the reservation it was made for): its co-pay hold
+// grows by the extension's list cost, unless that would pass the job's
+// cost ceiling — then the job gets a stop signal instead (Job::stop), which
+// the provider agent reads with the job's end.
+struct ExtendJob {
+  OrderId id{};
+  uint32_t extra_s = 0;
+  friend bool operator==(const ExtendJob&, const ExtendJob&) = default;
+};
 struct CancelJob {
   OrderId id{};
   std::string reason = {};
@@ -120,7 +130,9 @@ struct Job {
   Money charged{};
   Money voucher_charged{};
   Money copay_charged{};
-  std::string note = {};  // why it was cancelled
+  Money extension_list{};  // list cost of the time added by ExtendJob
+  bool stop = false;       // an extension was refused: the job must end at end_at
+  std::string note = {};   // why it was cancelled
   friend bool operator==(const Job&, const Job&) = default;
 };
 
@@ -143,6 +155,7 @@ enum class Code : uint8_t {
   kUnknownJob,
   kNotRunning,
   kAlreadyEnded,
+  kOverCeiling,  // an extension would pass the cost ceiling: stop signal set
 };
 const char* CodeName(Code code);
 

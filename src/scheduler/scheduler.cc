@@ -212,10 +212,10 @@ JobOutcome Scheduler::Apply(const FinishJob& c, World w, Timestamp ts) {
   const bool metered = c.metered || job.metered;
   Release(job, /*capture=*/!metered, w, ts);
   if (!metered) {
-    job.card_seconds = uint64_t{job.submitted.request.cards} * job.submitted.request.walltime_s;
-    job.charged = job.list_cost;
+    job.card_seconds = uint64_t{job.submitted.request.cards} * WalltimeS(job);
+    job.charged = programme::book::Plus(job.list_cost, job.extension_list);
     job.voucher_charged = job.subsidy;
-    job.copay_charged = programme::book::Plus(job.out_of_pocket, job.reimbursed);
+    job.copay_charged = CopayHeldInAll(job);
   }
   job.status = JobStatus::kDone;
   job.finished_at = ts;

@@ -37,6 +37,12 @@
 
 namespace bg::scheduler {
 
+// What a job's co-pay hold covers in all: the out-of-pocket share, the
+// reimbursed part and any extension (billing.cc).
+Money CopayHeldInAll(const Job& job);
+// The job's walltime now, extensions included.
+uint64_t WalltimeS(const Job& job);
+
 struct World {
   const network::Network& network;
   const programme::Registry& registry;
@@ -57,6 +63,7 @@ class Scheduler {
   JobOutcome Apply(const Schedule& c, World w, Timestamp ts);
   JobOutcome Apply(const FinishJob& c, World w, Timestamp ts);
   JobOutcome Apply(const CancelJob& c, World w, Timestamp ts);
+  JobOutcome Apply(const ExtendJob& c, World w, Timestamp ts);
 
   // What one increment of usage charged (Bill).
   struct Billed {

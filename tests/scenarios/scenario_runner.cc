@@ -27,6 +27,7 @@
 //       [policy=voucher_aware|first_fit|cheapest_list]
 //   schedule [policy=] [max=<n>]
 //   finish <job> | cancel <job> reason=<why>
+//   extend <job> minutes=<n>          more walltime (the enterprise pays it)
 //   offer <pool> cards=<n>            a provider changes the cards it offers
 //   quote <id> ...as job...           expect `best=<pool>`, `says="..."`
 // Metering and settlement (metering/, settlement/):
@@ -49,6 +50,7 @@
 //   check totals <p> [issued= spent= held= swept= lapsed= returned=
 //                     remaining= approved= automatic= clawed_back=]
 //   check job <id> [status=<s>] [pool=<n>] [subsidy=<yuan>] [oop=<yuan>]
+//                  [charged=<yuan>] [stop=yes|no]
 //   check pool <id> used=<n>
 //   check wallet <e> held=<yuan>      co-pay held for running jobs
 //   check explain <job> says="<text>"
@@ -72,6 +74,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/audit.h"
 #include "engine/engine.h"
 #include "engine/scenario_commands.h"
 #include "programme/reconcile.h"
@@ -249,10 +252,16 @@ void Runner::Run(const std::string& path) {
   CheckReplay();
 }
 
-// Restart on the same store: the journal must rebuild the same state.
+// Restart on the same store: the journal must rebuild the same state, both
+// through the snapshot written at shutdown and from the first entry (the
+// audit replays the whole journal and compares it with the snapshot).
 void Runner::CheckReplay() {
   const Hash256 before = engine_->StateHash();
   ASSERT_TRUE(engine_->Shutdown().ok());
+  Result<engine::AuditReport> audit = engine::AuditStore(store_);
+  ASSERT_TRUE(audit.ok()) << audit.status();
+  EXPECT_TRUE(audit->ok()) << name_ << ": " << audit->problem;
+  EXPECT_EQ(audit->state_hash, before) << name_ << ": the journal replays to another state";
   engine_.reset();
   engine::EngineOptions options;
   options.idle_tick = std::chrono::milliseconds(0);
@@ -340,6 +349,10 @@ void Runner::Step(const Line& l) {
     Do(l, c);
   } else if (verb == "finish") {
     Do(l, scheduler::FinishJob{.id = OrderId(Number(l, 1))});
+  } else if (verb == "extend") {
+    Do(l, scheduler::ExtendJob{
+              .id = OrderId(Number(l, 1)),
+              .extra_s = static_cast<uint32_t>(std::stoul(Param(l, "minutes", "0")) * 60)});
   } else if (verb == "cancel") {
     Do(l, scheduler::CancelJob{.id = OrderId(Number(l, 1)), .reason = Param(l, "reason")});
   } else if (verb == "offer") {
@@ -533,6 +546,12 @@ void Runner::Check(const Line& l) {
       }
       if (l.params.count("oop") != 0) {
         EXPECT_EQ(j->out_of_pocket, Yuan(l, "oop")) << Where(l);
+      }
+      if (l.params.count("charged") != 0) {
+        EXPECT_EQ(j->charged, Yuan(l, "charged")) << Where(l);
+      }
+      if (l.params.count("stop") != 0) {
+        EXPECT_EQ(j->stop ? "yes" : "no", Param(l, "stop")) << Where(l);
       }
     });
   } else if (what == "wallet") {

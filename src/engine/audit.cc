@@ -8,21 +8,17 @@
 namespace bg::engine {
 namespace {
 
-// Every usage record of `c` must carry its provider's signature under the
+// A record the live engine marked as verified must verify now, under the
 // key the state holds before the command (as the live engine checked it).
 std::string CheckSignatures(const SubmitUsage& c, const State& state, uint64_t* records) {
-  for (const metering::UsageRecord& r : c.records) {
-    ++*records;
-    const metering::PublicKey* key = state.metering().KeyOf(r.provider);
-    if (key == nullptr) continue;  // refused live as unknown_key
-    if (!metering::Verify(metering::SignedBytes(r), r.signature, *key)) {
-      // A record marked checked with a bad signature was forged after the
-      // fact; an unmarked one was refused live and is refused on replay.
-      const size_t i = static_cast<size_t>(&r - c.records.data());
-      if (i < c.checked.size() && c.checked[i] == 1) {
-        return "usage record " + std::to_string(r.id) + " of provider " +
-               std::to_string(r.provider.value()) + " is marked verified but its signature fails";
-      }
+  *records += c.records.size();
+  const std::vector<uint8_t> ok =
+      metering::VerifySignatures(c, [&](ProviderId p) { return state.metering().KeyOf(p); });
+  for (size_t i = 0; i < c.records.size(); ++i) {
+    if (i < c.checked.size() && c.checked[i] == 1 && ok[i] == 0) {
+      return "usage record " + std::to_string(c.records[i].id) + " of provider " +
+             std::to_string(c.records[i].provider.value()) +
+             " is marked verified but its signature fails";
     }
   }
   return "";

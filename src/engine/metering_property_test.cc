@@ -83,6 +83,16 @@ class World {
     return out.results.at(0);
   }
 
+  // Records of one order, signed as one batch with `seed`'s key.
+  metering::UsageOutcome Batch(std::vector<metering::UsageRecord> records, uint64_t seed) {
+    for (auto& r : records) r.provider = r.provider.is_zero() ? hengqin_ : r.provider;
+    SubmitUsage c{.records = std::move(records)};
+    c.batch_signature =
+        metering::SignBatch(c.records, metering::KeyPairFromNumber(seed).secret_key);
+    return std::get<metering::UsageOutcome>(Do(std::move(c)));
+  }
+  ProviderId hengqin() const { return hengqin_; }
+
   const State& state() const { return state_; }
   Timestamp now() const { return ts_; }
 
@@ -207,6 +217,59 @@ TEST(MeteringPropertyTest, ClosedPeriodsEqualTheLedgerAndTheLines) {
     EXPECT_EQ(
         programme::CheckReconciled(w.state().book(), w.state().registry(), w.state().ledger()), "");
   }
+}
+
+// A batch signed once is accepted or refused as a whole; what it charges is
+// what the same records charge one by one.
+TEST(MeteringPropertyTest, SignedBatchesChargeAsRecordsAndFailAsAWhole) {
+  World batched, single;
+  const uint64_t start = batched.Place(OrderId(1), 2, 7200);
+  ASSERT_EQ(single.Place(OrderId(1), 2, 7200), start);
+  batched.Advance(7200);
+  single.Advance(7200);
+  std::vector<metering::UsageRecord> records;
+  for (uint64_t k = 0; k < 10; ++k) {
+    records.push_back({.id = k + 1,
+                       .order = OrderId(1),
+                       .start_s = start + k * 600,
+                       .end_s = start + (k + 1) * 600,
+                       .cards = 2});
+  }
+  const uint64_t key = batched.hengqin().value();
+  // Signed with another key, tampered with, or mixing providers: all refused.
+  for (const auto& r : batched.Batch(records, 99).results) {
+    EXPECT_EQ(r, metering::UsageResult::kBadSignature);
+  }
+  {
+    SubmitUsage c{.records = records};
+    for (auto& r : c.records) r.provider = batched.hengqin();
+    c.batch_signature = metering::SignBatch(c.records, metering::KeyPairFromNumber(key).secret_key);
+    c.records[3].cards = 1;  // changed after signing
+    const auto out = std::get<metering::UsageOutcome>(batched.Do(c));
+    for (const auto& r : out.results) EXPECT_EQ(r, metering::UsageResult::kBadSignature);
+  }
+  {
+    std::vector<metering::UsageRecord> mixed = records;
+    mixed[5].provider = ProviderId(1);  // a provider with no key: unknown_key
+    const auto out = batched.Batch(mixed, key);
+    for (size_t i = 0; i < out.results.size(); ++i) {
+      EXPECT_EQ(out.results[i],
+                i == 5 ? metering::UsageResult::kUnknownKey : metering::UsageResult::kBadSignature);
+    }
+  }
+  EXPECT_EQ(batched.state().scheduler().FindJob(OrderId(1))->charged, Money{});
+  const auto out = batched.Batch(records, key);
+  EXPECT_TRUE(out.ok());
+  for (const auto& r : records) {
+    ASSERT_EQ(single.Usage(r.id, OrderId(1), r.start_s, r.end_s, r.cards),
+              metering::UsageResult::kOk);
+  }
+  EXPECT_EQ(Of(batched.state(), OrderId(1)), Of(single.state(), OrderId(1)));
+  EXPECT_EQ(out.charged, Of(single.state(), OrderId(1)).charge);
+  // The same batch again: every record answers as before, nothing charged.
+  const auto again = batched.Batch(records, key);
+  for (const auto& r : again.results) EXPECT_EQ(r, metering::UsageResult::kExists);
+  EXPECT_EQ(again.charged, Money{});
 }
 
 }  // namespace

@@ -62,7 +62,7 @@ class State {
   CommandResult ApplyJobs(const Command& command);
   // state_metering.cc: provider keys, usage, statements.
   CommandResult ApplyMetering(const Command& command);
-  metering::UsageResult CountUsage(const SubmitUsage& c, size_t i, Timestamp ts,
+  metering::UsageResult CountUsage(const metering::UsageRecord& r, bool signed_ok, Timestamp ts,
                                    metering::UsageOutcome* out);
   // The charge line of a job billed just now (its money fields: this bill).
   settlement::ChargeLine LineFor(const scheduler::Job& job, Timestamp ts) const;

@@ -1,5 +1,7 @@
 // The state's metering and settlement commands: provider keys, signed usage
 // (checked against the order, metered, billed, lined) and closing periods.
+#include <algorithm>
+
 #include "common/check.h"
 #include "engine/state.h"
 #include "programme/book_util.h"
@@ -32,9 +34,18 @@ CommandResult State::ApplyMetering(const Command& command) {
         "at most " + std::to_string(metering::kMaxUsagePerCommand) + " records per submission");
     return out;
   }
+  // The engine marks what it verified (SubmitUsage::checked, journaled);
+  // anything unmarked is verified here, against the keys registered now.
+  std::vector<uint8_t> signed_ok = c.checked;
+  signed_ok.resize(c.records.size(), 0);
+  if (std::find(signed_ok.begin(), signed_ok.end(), 0) != signed_ok.end()) {
+    const std::vector<uint8_t> own =
+        metering::VerifySignatures(c, [this](ProviderId p) { return metering_.KeyOf(p); });
+    for (size_t i = 0; i < own.size(); ++i) signed_ok[i] |= own[i];
+  }
   Timestamp ts = command.ts;
   for (size_t i = 0; i < c.records.size(); ++i) {
-    const UsageResult result = CountUsage(c, i, ts, &out);
+    const UsageResult result = CountUsage(c.records[i], signed_ok[i] == 1, ts, &out);
     out.results.push_back(result);
     if (out.messages.size() < out.results.size()) {
       out.messages.push_back(result == UsageResult::kOk
@@ -46,9 +57,8 @@ CommandResult State::ApplyMetering(const Command& command) {
   return out;
 }
 
-UsageResult State::CountUsage(const SubmitUsage& c, size_t i, Timestamp ts,
+UsageResult State::CountUsage(const metering::UsageRecord& r, bool signed_ok, Timestamp ts,
                               metering::UsageOutcome* out) {
-  const metering::UsageRecord& r = c.records[i];
   auto refuse = [&](UsageResult code, std::string why) {
     out->messages.push_back("record " + std::to_string(r.id) + " of provider " +
                             std::to_string(r.provider.value()) + ": " +
@@ -57,12 +67,10 @@ UsageResult State::CountUsage(const SubmitUsage& c, size_t i, Timestamp ts,
   };
   const metering::PublicKey* key = metering_.KeyOf(r.provider);
   if (key == nullptr) return refuse(UsageResult::kUnknownKey, "the provider has no key");
-  // The engine marks a record whose signature it verified with the key
-  // registered now (SubmitUsage::checked); the mark is journaled.
-  if (i >= c.checked.size() || c.checked[i] != 1) {
-    if (!metering::Verify(metering::SignedBytes(r), r.signature, *key)) {
-      return refuse(UsageResult::kBadSignature, "the signature does not match the record");
-    }
+  if (!signed_ok) {
+    return refuse(UsageResult::kBadSignature,
+                  "the signature does not match the record (or its batch, which must be one "
+                  "provider's)");
   }
   const scheduler::Job* job = scheduler_.FindJob(r.order);
   if (job == nullptr) return refuse(UsageResult::kUnknownOrder, "no such order");

@@ -126,6 +126,8 @@ void EncodeSubmitUsage(Writer& w, const SubmitUsage& c) {
     EncodeUsageRecord(w, c.records[i]);
     w.U8(i < c.checked.size() ? c.checked[i] : 0);
   }
+  w.U8(c.batch_signature ? 1 : 0);
+  if (c.batch_signature) PutArray(w, *c.batch_signature);
 }
 
 bool DecodeSubmitUsage(Reader& r, SubmitUsage* c) {
@@ -137,6 +139,13 @@ bool DecodeSubmitUsage(Reader& r, SubmitUsage* c) {
     if (!DecodeUsageRecord(r, &c->records[i]) || !r.U8(&c->checked[i]) || c->checked[i] > 1) {
       return false;
     }
+  }
+  uint8_t batch = 0;
+  if (!r.U8(&batch) || batch > 1) return false;
+  if (batch == 1) {
+    Signature s{};
+    if (!GetArray(r, &s)) return false;
+    c->batch_signature = s;
   }
   return true;
 }

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,18 +39,47 @@ struct RegisterProviderKey {
 
 struct SubmitUsage {
   std::vector<UsageRecord> records;
-  // checked[i]: record i's signature was verified when it was accepted, by
-  // the engine on the submitting thread (verification is the costly part
-  // and runs on every core), with checked_with[i], the key registered then.
-  // The state trusts the mark only while that key is still the provider's
-  // (so a stale key cache costs a re-check, never a forged record); replay
-  // trusts the journaled mark. Unmarked records are verified by Apply.
+  // Set for a signed batch (usage.h, SignBatch): one signature for all the
+  // records, which must all be one provider's.
+  std::optional<Signature> batch_signature = {};
+  // checked[i]: record i's signature (or its batch's) was verified when it
+  // was accepted, by the engine on the submitting thread (verification is
+  // the costly part and runs on every core), with checked_with[i], the key
+  // registered then. The writer drops a mark made with a key that is no
+  // longer the provider's; the state verifies unmarked records itself. The
+  // marks are journaled, so replay makes the same decisions.
   std::vector<uint8_t> checked = {};
   std::vector<PublicKey> checked_with = {};  // not journaled
   friend bool operator==(const SubmitUsage& a, const SubmitUsage& b) {
-    return a.records == b.records && a.checked == b.checked;
+    return a.records == b.records && a.batch_signature == b.batch_signature &&
+           a.checked == b.checked;
   }
 };
+
+// Whether `c`'s signature(s) verify under `key_of` (nullptr: unknown
+// provider): one answer per record. A batch verifies as a whole, and only
+// if every record is the same provider's.
+template <typename KeyOf>
+std::vector<uint8_t> VerifySignatures(const SubmitUsage& c, KeyOf key_of) {
+  std::vector<uint8_t> ok(c.records.size(), 0);
+  if (c.records.empty()) return ok;
+  if (c.batch_signature) {
+    const ProviderId p = c.records[0].provider;
+    for (const UsageRecord& r : c.records) {
+      if (r.provider != p) return ok;
+    }
+    const PublicKey* key = key_of(p);
+    if (key != nullptr && Verify(BatchSignedBytes(c.records), *c.batch_signature, *key)) {
+      ok.assign(c.records.size(), 1);
+    }
+    return ok;
+  }
+  for (size_t i = 0; i < c.records.size(); ++i) {
+    const PublicKey* key = key_of(c.records[i].provider);
+    ok[i] = key != nullptr && Verify(SignedBytes(c.records[i]), c.records[i].signature, *key);
+  }
+  return ok;
+}
 
 enum class KeyResult : uint8_t { kOk = 0, kUnknownProvider, kSameKey };
 const char* KeyResultName(KeyResult r);
@@ -113,15 +143,10 @@ bool DecodeSubmitUsage(Reader& r, SubmitUsage* c);
 // (SubmitUsage::checked); `key_of` returns nullptr for an unknown provider.
 template <typename KeyOf>
 void CheckSignatures(SubmitUsage& c, KeyOf key_of) {
-  c.checked.assign(c.records.size(), 0);
+  c.checked = VerifySignatures(c, key_of);
   c.checked_with.assign(c.records.size(), PublicKey{});
   for (size_t i = 0; i < c.records.size(); ++i) {
-    const UsageRecord& r = c.records[i];
-    const PublicKey* key = key_of(r.provider);
-    if (key != nullptr && Verify(SignedBytes(r), r.signature, *key)) {
-      c.checked[i] = 1;
-      c.checked_with[i] = *key;
-    }
+    if (c.checked[i] == 1) c.checked_with[i] = *key_of(c.records[i].provider);
   }
 }
 

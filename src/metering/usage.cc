@@ -23,6 +23,23 @@ std::vector<uint8_t> SignedBytes(const UsageRecord& r) {
 
 void SignRecord(UsageRecord* r, const SecretKey& key) { r->signature = Sign(SignedBytes(*r), key); }
 
+std::vector<uint8_t> BatchSignedBytes(std::span<const UsageRecord> records) {
+  std::vector<uint8_t> out;
+  out.reserve(8 + records.size() * 48);
+  Writer w(&out);
+  for (char c : {'B', 'G', 'B', '1'}) w.U8(static_cast<uint8_t>(c));
+  w.U32(static_cast<uint32_t>(records.size()));
+  for (const UsageRecord& r : records) {
+    const std::vector<uint8_t> one = SignedBytes(r);
+    out.insert(out.end(), one.begin(), one.end());
+  }
+  return out;
+}
+
+Signature SignBatch(std::span<const UsageRecord> records, const SecretKey& key) {
+  return Sign(BatchSignedBytes(records), key);
+}
+
 const char* UsageResultName(UsageResult r) {
   switch (r) {
     case UsageResult::kOk:

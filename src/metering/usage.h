@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "common/ids.h"
@@ -46,6 +47,13 @@ struct UsageRecord {
 std::vector<uint8_t> SignedBytes(const UsageRecord& r);
 // Signs `r` in place (a provider agent's side).
 void SignRecord(UsageRecord* r, const SecretKey& key);
+
+// A signed batch: one signature over "BGB1", the count and every record's
+// SignedBytes, in order, for records of one provider whose own signature
+// fields are left zero. An agent sending a minute's records of all its
+// orders at once signs once instead of once per record.
+std::vector<uint8_t> BatchSignedBytes(std::span<const UsageRecord> records);
+Signature SignBatch(std::span<const UsageRecord> records, const SecretKey& key);
 
 enum class UsageResult : uint8_t {
   kOk = 0,

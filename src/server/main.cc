@@ -77,7 +77,13 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   usage->add_option("--in-flight", usage_options.in_flight, "Submissions in flight per thread")
       ->capture_default_str();
   usage->add_option("--dir", usage_options.dir, "Directory for the SQLite file (default: temp)");
-  usage->footer("Example:\n  baygrid bench usage --records 400000 --batch 1000 --threads 2");
+  usage
+      ->add_option("--signing", usage_options.signing,
+                   "record: a signature per record; batch: one per submission")
+      ->capture_default_str();
+  usage->footer(
+      "Examples:\n  baygrid bench usage --records 400000 --batch 1000 --threads 2\n"
+      "  baygrid bench usage --signing record");
 
   CLI::App* scenario = app.add_subcommand("scenario", "Scenario files (docs/programmes.md)");
   scenario->require_subcommand(1);

@@ -171,7 +171,7 @@ TEST(MeteringPropertyTest, ClosedPeriodsEqualTheLedgerAndTheLines) {
   for (uint64_t seed = 0; seed < 12; ++seed) {
     std::mt19937_64 rng(seed);
     World w;
-    // Jobs started over two months; each reports its usage in a few
+    // Jobs started over about three months; each reports its usage in a few
     // records spread over the days after it started, across month ends.
     for (uint64_t job = 1; job <= 12; ++job) {
       const auto cards = static_cast<uint32_t>(1 + rng() % 4);
@@ -187,10 +187,11 @@ TEST(MeteringPropertyTest, ClosedPeriodsEqualTheLedgerAndTheLines) {
       }
       w.Advance(rng() % (2 * kDay));
     }
-    std::vector<settlement::Period> months = {{settlement::PeriodKind::kMonth, 2025, 6},
-                                              {settlement::PeriodKind::kMonth, 2025, 7},
-                                              {settlement::PeriodKind::kMonth, 2025, 8}};
-    w.Advance(100 * kDay);
+    // Zhuhai settles quarterly (gba.toml).
+    std::vector<settlement::Period> months = {{settlement::PeriodKind::kQuarter, 2025, 2},
+                                              {settlement::PeriodKind::kQuarter, 2025, 3},
+                                              {settlement::PeriodKind::kQuarter, 2025, 4}};
+    w.Advance(200 * kDay);
     Money paid;
     for (const auto& m : months) {
       auto out = std::get<settlement::Outcome>(

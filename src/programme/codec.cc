@@ -137,6 +137,7 @@ void EncodeProgramme(Writer& w, const ProgrammeRules& p) {
   PutEnum(w, p.lapse);
   w.U32(p.combined_ceiling_bp);
   w.U8(p.sme_first ? 1 : 0);
+  PutEnum(w, p.settlement);
 }
 
 bool DecodeProgramme(Reader& r, ProgrammeRules* p) {
@@ -161,7 +162,8 @@ bool DecodeProgramme(Reader& r, ProgrammeRules* p) {
          GetBool(r, &p->providers.inside_issuer_only) &&
          GetEnum(r, &p->redemption, RedemptionMode::kAutomaticGrant) &&
          r.U32(&p->voucher_validity_days) && GetEnum(r, &p->lapse, LapsePolicy::kLapse) &&
-         r.U32(&p->combined_ceiling_bp) && GetBool(r, &p->sme_first);
+         r.U32(&p->combined_ceiling_bp) && GetBool(r, &p->sme_first) &&
+         GetEnum(r, &p->settlement, SettlementCycle::kQuarterly);
 }
 
 }  // namespace bg::programme

@@ -50,6 +50,10 @@ enum class RedemptionMode : uint8_t {
 
 enum class LapsePolicy : uint8_t { kReturnToBudget = 0, kLapse };
 
+// How often the programme settles with providers and enterprises
+// (settlement/settlement.h): its statements are per month or per quarter.
+enum class SettlementCycle : uint8_t { kMonthly = 0, kQuarterly };
+
 struct Applicant {
   EnterpriseId id{};
   JurisdictionId home{};
@@ -129,6 +133,7 @@ struct ProgrammeRules {
   // SMEs first: the scheduler weighs an SME's fair share twice while any
   // programme says so (scheduler/scheduler.h).
   bool sme_first = false;
+  SettlementCycle settlement = SettlementCycle::kMonthly;
 
   friend bool operator==(const ProgrammeRules&, const ProgrammeRules&) = default;
 };

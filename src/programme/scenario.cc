@@ -70,6 +70,10 @@ constexpr std::array<EnumName<RedemptionMode>, 3> kRedemptions = {{
     {"reimbursement", RedemptionMode::kReimbursement},
     {"automatic_grant", RedemptionMode::kAutomaticGrant},
 }};
+constexpr std::array<EnumName<SettlementCycle>, 2> kCycles = {{
+    {"monthly", SettlementCycle::kMonthly},
+    {"quarterly", SettlementCycle::kQuarterly},
+}};
 constexpr std::array<EnumName<LapsePolicy>, 2> kLapses = {{
     {"return_to_budget", LapsePolicy::kReturnToBudget},
     {"lapse", LapsePolicy::kLapse},
@@ -90,7 +94,7 @@ constexpr std::array<std::string_view, 7> kEnterpriseKeys = {
     "credit_code", "name", "home", "category", "flags", "credit", "related"};
 constexpr std::array<std::string_view, 5> kProviderKeys = {"name", "credit_code", "home", "related",
                                                            "platforms"};
-constexpr std::array<std::string_view, 23> kProgrammeKeys = {"name",
+constexpr std::array<std::string_view, 24> kProgrammeKeys = {"name",
                                                              "kind",
                                                              "issuer",
                                                              "valid_from",
@@ -112,6 +116,7 @@ constexpr std::array<std::string_view, 23> kProgrammeKeys = {"name",
                                                              "lapse",
                                                              "combined_ceiling_percent",
                                                              "sme_first",
+                                                             "settlement",
                                                              "level"};
 constexpr std::array<std::string_view, 3> kEligibilityKeys = {"home", "categories",
                                                               "good_credit_required"};
@@ -766,6 +771,9 @@ Status Reader::ReadRedemption(const toml::table& t, ProgrammeRules* p) const {
   }
   if (const toml::node* sme = t.get("sme_first")) {
     BG_ASSIGN_OR_RETURN(p->sme_first, Bool(*sme, "programme.sme_first"));
+  }
+  if (const toml::node* cycle = t.get("settlement")) {
+    BG_ASSIGN_OR_RETURN(p->settlement, Enum(*cycle, "programme.settlement", kCycles));
   }
   if (const toml::node* lapse = t.get("lapse")) {
     BG_ASSIGN_OR_RETURN(p->lapse, Enum(*lapse, "programme.lapse", kLapses));

@@ -110,6 +110,8 @@ const char* CodeName(Code c) {
       return "too_many_payees";
     case Code::kOverlapsClosedPeriod:
       return "overlaps_closed_period";
+    case Code::kWrongCycle:
+      return "wrong_cycle";
   }
   return "unknown";
 }
@@ -183,7 +185,14 @@ Outcome Settlement::Apply(const CloseStatement& c, const programme::Registry& re
     for (const Payment& p : done->second.payments) paid = Plus(paid, p.amount);
     return {Code::kAlreadyClosed, what + " was closed already", done->second.payments.size(), paid};
   }
-  // Months and quarters may both be used, but a line is paid once: no
+  const PeriodKind cycle = rules->settlement == programme::SettlementCycle::kQuarterly
+                               ? PeriodKind::kQuarter
+                               : PeriodKind::kMonth;
+  if (c.period.kind != cycle) {
+    return {Code::kWrongCycle, what + ": the programme settles " +
+                                   (cycle == PeriodKind::kQuarter ? "quarterly" : "monthly")};
+  }
+  // Should a programme change its cycle, a line is still paid once: no
   // closed period of the programme may overlap this one.
   for (auto it = closed_.lower_bound({c.programme, Period{PeriodKind::kMonth, 0, 0}});
        it != closed_.end() && it->first.first == c.programme; ++it) {

@@ -112,6 +112,7 @@ enum class Code : uint8_t {
   kPeriodNotOver,
   kTooManyPayees,
   kOverlapsClosedPeriod,  // a month inside a closed quarter, or the reverse
+  kWrongCycle,            // a month of a quarterly programme, or the reverse
 };
 const char* CodeName(Code c);
 

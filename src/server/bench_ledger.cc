@@ -11,6 +11,7 @@
 
 #include "common/rng.h"
 #include "engine/engine.h"
+#include "server/bench_dir.h"
 #include "storage/sql_baseline.h"
 #include "storage/sqlite_store.h"
 
@@ -192,14 +193,7 @@ Status RunLedgerBench(const LedgerBenchOptions& o) {
   if (o.accounts < 3 || o.batch == 0 || o.transfers == 0 || o.in_flight == 0) {
     return InvalidArgument("bench ledger needs --accounts >= 3 and positive sizes");
   }
-  std::string dir = o.dir;
-  if (dir.empty()) {
-    char tmpl[] = "/tmp/baygrid-bench-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) return Unavailable("cannot create a temp dir under /tmp");
-    dir = tmpl;
-  }
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
+  BG_ASSIGN_OR_RETURN(const std::string dir, BenchDir(o.dir));
   std::printf("ledger bench: %llu accounts, %llu transfers in batches of %llu, seed %llu, dir %s\n",
               static_cast<unsigned long long>(o.accounts),            // NOLINT(google-runtime-int)
               static_cast<unsigned long long>(o.transfers),           // NOLINT(google-runtime-int)
@@ -233,6 +227,7 @@ Status RunLedgerBench(const LedgerBenchOptions& o) {
   std::printf("ratio (b)/(c) = %.1fx\n", b.tps / c.tps);
   std::printf("RESULT ledger memory_tps=%.0f sqlite_tps=%.0f baseline_tps=%.0f ratio=%.1f\n", a.tps,
               b.tps, c.tps, b.tps / c.tps);
+  std::error_code ec;
   if (o.dir.empty()) std::filesystem::remove_all(dir, ec);
   if (!agree) return Internal("the engine's balances differ from the in-memory run");
   return Status::Ok();

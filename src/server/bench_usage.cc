@@ -14,6 +14,7 @@
 #include "metering/usage.h"
 #include "programme/reconcile.h"
 #include "programme/scenario.h"
+#include "server/bench_dir.h"
 #include "settlement/settlement.h"
 #include "storage/sqlite_store.h"
 
@@ -143,14 +144,7 @@ Status RunUsageBench(const UsageBenchOptions& o) {
   if (o.records / o.jobs > 2 * 24 * 60) {
     return InvalidArgument("at most 2,880 records (minutes) per job: raise --jobs");
   }
-  std::string dir = o.dir;
-  if (dir.empty()) {
-    char tmpl[] = "/tmp/baygrid-bench-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) return Unavailable("cannot create a temp dir under /tmp");
-    dir = tmpl;
-  }
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
+  BG_ASSIGN_OR_RETURN(const std::string dir, BenchDir(o.dir));
   std::printf("usage bench: %llu signed records over %u jobs, batches of %u, %u threads, dir %s\n",
               static_cast<unsigned long long>(o.records),  // NOLINT(google-runtime-int)
               o.jobs, o.batch, o.threads, dir.c_str());
@@ -252,6 +246,12 @@ Status RunUsageBench(const UsageBenchOptions& o) {
     return m;
   });
   BG_RETURN_IF_ERROR(engine->Shutdown());
+  engine.reset();
+  store.reset();
+  if (o.dir.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);  // a temp dir of ours
+  }
 
   const double per_s = static_cast<double>(records.size()) / ingest_s;
   const double verify_per_s = static_cast<double>(records.size()) / verify_s;

@@ -39,6 +39,8 @@ enum class Tag : uint8_t {
   kScanForFraud = 27,
   kCloseAuditCase = 28,
   kExtendJob = 29,
+  kCreateApiToken = 30,
+  kRevokeApiToken = 31,
 };
 
 void EncodeOffered(Writer& w, const SetPoolOffered& c) {
@@ -65,6 +67,8 @@ bool DecodeSchedule(Reader& r, Schedule* c) {
   return true;
 }
 void EncodeFinish(Writer& w, const FinishJob& c) { w.U64(c.id.value()); }
+void EncodeRevokeToken(Writer& w, const RevokeApiToken& c) { w.U64(c.id); }
+bool DecodeRevokeToken(Reader& r, RevokeApiToken* c) { return r.U64(&c->id); }
 void EncodeExtend(Writer& w, const ExtendJob& c) {
   w.U64(c.id.value());
   w.U32(c.extra_s);
@@ -210,7 +214,9 @@ void EncodeCommand(Writer& w, const Command& command) {
              EncodeBook(w, command.body, Tag::kSubmitUsage, metering::EncodeSubmitUsage) ||
              EncodeBook(w, command.body, Tag::kCloseStatement, settlement::EncodeCloseStatement) ||
              EncodeBook(w, command.body, Tag::kCloseAuditCase, fraud::EncodeCloseAuditCase) ||
-             EncodeBook(w, command.body, Tag::kExtendJob, EncodeExtend)) {
+             EncodeBook(w, command.body, Tag::kExtendJob, EncodeExtend) ||
+             EncodeBook(w, command.body, Tag::kCreateApiToken, access::EncodeCreateApiToken) ||
+             EncodeBook(w, command.body, Tag::kRevokeApiToken, EncodeRevokeToken)) {
     // written by EncodeBook
   } else if (std::holds_alternative<ScanForFraud>(command.body)) {
     w.U8(static_cast<uint8_t>(Tag::kScanForFraud));
@@ -301,6 +307,10 @@ bool DecodeCommand(Reader& r, Command* command) {
       return DecodeBook(r, command, fraud::DecodeCloseAuditCase);
     case Tag::kExtendJob:
       return DecodeBook(r, command, DecodeExtend);
+    case Tag::kCreateApiToken:
+      return DecodeBook(r, command, access::DecodeCreateApiToken);
+    case Tag::kRevokeApiToken:
+      return DecodeBook(r, command, DecodeRevokeToken);
   }
   return false;
 }

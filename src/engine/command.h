@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "access/tokens.h"
 #include "common/clock.h"
 #include "fraud/cases.h"
 #include "ledger/ledger.h"
@@ -93,6 +94,8 @@ using scheduler::Schedule;
 using scheduler::SubmitJob;
 
 // Metering and settlement (metering/metering.h, settlement/settlement.h).
+using access::CreateApiToken;
+using access::RevokeApiToken;
 using fraud::CloseAuditCase;
 using fraud::ScanForFraud;
 using metering::RegisterProviderKey;
@@ -105,7 +108,7 @@ using CommandBody =
                  SettleClaim, ExpireVouchers, RevokeVoucher, Clawback, SetBlacklist, RegisterSite,
                  RegisterPool, SetLink, SetPoolOffered, SubmitJob, Schedule, FinishJob, CancelJob,
                  RegisterProviderKey, SubmitUsage, CloseStatement, ScanForFraud, CloseAuditCase,
-                 ExtendJob>;
+                 ExtendJob, CreateApiToken, RevokeApiToken>;
 
 struct Command {
   Timestamp ts = 0;  // stamped by the writer; events inside take ts, ts+1, ...
@@ -131,6 +134,10 @@ struct NetworkResult {
   network::NetworkResult result = network::NetworkResult::kOk;
 };
 
+struct TokenOutcome {
+  access::TokenResult result = access::TokenResult::kOk;
+};
+
 struct KeyOutcome {
   metering::KeyResult result = metering::KeyResult::kOk;
   std::string message = {};
@@ -139,7 +146,7 @@ struct KeyOutcome {
 using CommandResult =
     std::variant<AccountResults, TransferResults, TickResult, RegistryResult, programme::Outcome,
                  NetworkResult, scheduler::JobOutcome, KeyOutcome, metering::UsageOutcome,
-                 settlement::Outcome, fraud::Outcome>;
+                 settlement::Outcome, fraud::Outcome, TokenOutcome>;
 
 // How many logical timestamps the command uses (at least 1).
 size_t EventCount(const CommandBody& body);

@@ -41,6 +41,12 @@ CommandResult State::Apply(const Command& command) {
   if (const auto* c = std::get_if<CloseAuditCase>(&command.body)) {
     return cases_.Apply(*c, command.ts);
   }
+  if (const auto* c = std::get_if<CreateApiToken>(&command.body)) {
+    return TokenOutcome{tokens_.Apply(*c, command.ts)};
+  }
+  if (const auto* c = std::get_if<RevokeApiToken>(&command.body)) {
+    return TokenOutcome{tokens_.Apply(*c)};
+  }
   if (std::holds_alternative<SubmitJob>(command.body) ||
       std::holds_alternative<Schedule>(command.body) ||
       std::holds_alternative<FinishJob>(command.body) ||
@@ -210,6 +216,7 @@ void State::BeginBatch() {
   metering_.BeginBatch();
   settlement_.BeginBatch();
   cases_.BeginBatch();
+  tokens_.BeginBatch();
   batch_marks_.push_back(added_.size());
 }
 
@@ -221,6 +228,7 @@ void State::CommitBatch() {
   metering_.CommitBatch();
   settlement_.CommitBatch();
   cases_.CommitBatch();
+  tokens_.CommitBatch();
   if (batch_marks_.size() == 1) {
     added_.clear();
   } else {
@@ -239,6 +247,7 @@ void State::RollbackBatch() {
   metering_.RollbackBatch();
   settlement_.RollbackBatch();
   cases_.RollbackBatch();
+  tokens_.RollbackBatch();
   for (auto it = added_.rbegin(); it != added_.rend(); ++it) {
     registry_.RemoveForRollback(it->kind, it->id);
   }
@@ -261,6 +270,7 @@ void State::Encode(std::vector<uint8_t>* out) const {
   metering_.Encode(w);
   settlement_.Encode(w);
   cases_.Encode(w);
+  tokens_.Encode(w);
 }
 
 bool State::Decode(std::span<const uint8_t> in, State* out) {
@@ -275,7 +285,8 @@ bool State::Decode(std::span<const uint8_t> in, State* out) {
          scheduler::Scheduler::Decode(rest, &out->scheduler_) &&
          metering::Metering::Decode(rest, &out->metering_) &&
          settlement::Settlement::Decode(rest, &out->settlement_) &&
-         fraud::Cases::Decode(rest, &out->cases_) && rest.done();
+         fraud::Cases::Decode(rest, &out->cases_) && access::Tokens::Decode(rest, &out->tokens_) &&
+         rest.done();
 }
 
 Hash256 State::Hash() const {

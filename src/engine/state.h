@@ -12,6 +12,7 @@
 #include <span>
 #include <vector>
 
+#include "access/tokens.h"
 #include "common/hash.h"
 #include "engine/command.h"
 #include "fraud/cases.h"
@@ -37,6 +38,7 @@ class State {
   const metering::Metering& metering() const { return metering_; }
   const settlement::Settlement& settlement() const { return settlement_; }
   const fraud::Cases& cases() const { return cases_; }
+  const access::Tokens& tokens() const { return tokens_; }
   // What the fraud detectors find now (state_fraud.cc).
   std::vector<fraud::Finding> DetectFraud() const;
 
@@ -78,6 +80,7 @@ class State {
   metering::Metering metering_;
   settlement::Settlement settlement_;
   fraud::Cases cases_;
+  access::Tokens tokens_;
   // Registrations made by open batches, oldest first, and where each open
   // batch's start in that list; empty outside batches (replay).
   std::vector<Added> added_;

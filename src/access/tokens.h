@@ -1,0 +1,83 @@
+// API tokens: who may call the HTTP API, in what role. A token is a random
+// secret shown once when it is created (`baygrid token create`); the state
+// keeps only its BLAKE2b-256 hash, the role and the scope (the programme
+// an operator runs, the enterprise or provider a token acts for). Creating
+// and revoking are journaled commands like any other.
+//
+// Thread-safety: none; the engine's writer owns it.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "common/clock.h"
+#include "common/codec.h"
+#include "common/hash.h"
+#include "common/undo_log.h"
+
+namespace bg::access {
+
+// The same numbering as api::Role.
+enum class TokenRole : uint8_t { kAdmin = 0, kOperator, kEnterprise, kProvider, kAuditor };
+const char* TokenRoleName(TokenRole r);
+
+struct ApiToken {
+  uint64_t id = 0;
+  Hash256 hash{};
+  TokenRole role = TokenRole::kAuditor;
+  uint64_t scope = 0;
+  std::string name;
+  Timestamp created_at = 0;
+  bool revoked = false;
+  friend bool operator==(const ApiToken&, const ApiToken&) = default;
+};
+
+struct CreateApiToken {
+  uint64_t id = 0;
+  Hash256 hash{};
+  TokenRole role = TokenRole::kAuditor;
+  uint64_t scope = 0;
+  std::string name;
+  friend bool operator==(const CreateApiToken&, const CreateApiToken&) = default;
+};
+struct RevokeApiToken {
+  uint64_t id = 0;
+  friend bool operator==(const RevokeApiToken&, const RevokeApiToken&) = default;
+};
+
+enum class TokenResult : uint8_t {
+  kOk = 0,
+  kExists,
+  kExistsWithDifferentBody,
+  kUnknownToken,
+  kScopeRequired,  // operator, enterprise and provider tokens name what they act for
+  kAlreadyRevoked,
+};
+const char* TokenResultName(TokenResult r);
+
+class Tokens {
+ public:
+  TokenResult Apply(const CreateApiToken& c, Timestamp ts);
+  TokenResult Apply(const RevokeApiToken& c);
+  // The live (not revoked) token with this hash.
+  const ApiToken* FindByHash(const Hash256& hash) const;
+  const std::map<uint64_t, ApiToken>& tokens() const { return tokens_; }
+
+  void BeginBatch() { undo_.BeginBatch(); }
+  void CommitBatch() { undo_.CommitBatch(); }
+  void RollbackBatch() { undo_.RollbackBatch(); }
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, Tokens* out);
+  bool operator==(const Tokens& o) const { return tokens_ == o.tokens_; }
+
+ private:
+  std::map<uint64_t, ApiToken> tokens_;
+  std::map<Hash256, uint64_t> by_hash_;  // derived
+  UndoLog undo_;
+};
+
+void EncodeCreateApiToken(Writer& w, const CreateApiToken& c);
+bool DecodeCreateApiToken(Reader& r, CreateApiToken* c);
+
+}  // namespace bg::access

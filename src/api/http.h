@@ -1,0 +1,87 @@
+// HTTP/1.1 server: Boost.Beast over Asio, asynchronous, keep-alive, a few
+// I/O threads. This header is Beast-free: requests and responses are plain
+// values, and http_server.cc is the only file that includes Beast (heavy
+// headers in one translation unit).
+//
+// Limits a client cannot talk its way past: the body (413), the header
+// block (431), the time to send a request's header (408, then close) and
+// an idle keep-alive connection (closed). Stop() drains: no new
+// connections, new requests on open ones get 503 with Connection: close,
+// requests already in a handler finish and are answered, then the threads
+// end.
+//
+// Thread-safety: Start/Stop from one thread; the handler is called on the
+// I/O threads, concurrently.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+
+namespace bg::api {
+
+struct HttpRequest {
+  std::string method;                          // "GET", "POST", ...
+  std::string target;                          // "/v1/jobs/7?x=1"
+  std::string path;                            // "/v1/jobs/7"
+  std::map<std::string, std::string> query;    // decoded
+  std::map<std::string, std::string> headers;  // names lower-case
+  std::string body;
+  std::string Header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+// Answers for what the server refuses before a handler sees it (too large,
+// too slow, shutting down): status and a problem title.
+using HttpRefusal = std::function<HttpResponse(int status, const std::string& detail)>;
+
+struct HttpOptions {
+  std::string address = "127.0.0.1";
+  uint16_t port = 0;  // 0: any free port (tests)
+  uint32_t threads = 4;
+  size_t body_limit = 1 << 20;
+  size_t header_limit = 16 << 10;
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+};
+
+class HttpServer {
+ public:
+  static Result<std::unique_ptr<HttpServer>> Start(HttpOptions options, HttpHandler handler,
+                                                   HttpRefusal refusal);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  uint16_t port() const;
+  // Drains as described above, waiting at most `grace` for handlers.
+  void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(10'000));
+
+  struct Impl;
+
+ private:
+  explicit HttpServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Splits "a=1&b=%E4%B8%AD" into decoded pairs; false on a bad escape.
+bool ParseQuery(const std::string& text, std::map<std::string, std::string>* out);
+
+}  // namespace bg::api

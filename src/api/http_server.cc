@@ -1,0 +1,245 @@
+// The only file that includes Boost.Beast and Boost.Asio (api/http.h).
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "api/http.h"
+
+namespace bg::api {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+int FromHex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool Decode(std::string_view in, std::string* out) {
+  out->clear();
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '+') {
+      out->push_back(' ');
+    } else if (in[i] == '%') {
+      if (i + 2 >= in.size()) return false;
+      const int hi = FromHex(in[i + 1]);
+      const int lo = FromHex(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      out->push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else {
+      out->push_back(in[i]);
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ParseQuery(const std::string& text, std::map<std::string, std::string>* out) {
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('&', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view pair(text.data() + at, end - at);
+    if (!pair.empty()) {
+      const size_t eq = pair.find('=');
+      std::string key, value;
+      if (!Decode(pair.substr(0, eq), &key)) return false;
+      if (eq != std::string_view::npos && !Decode(pair.substr(eq + 1), &value)) return false;
+      (*out)[key] = value;
+    }
+    at = end + 1;
+  }
+  return true;
+}
+
+struct HttpServer::Impl {
+  HttpOptions options;
+  HttpHandler handler;
+  HttpRefusal refusal;
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::vector<std::thread> threads;
+  std::atomic<bool> draining{false};
+  std::atomic<int> in_handler{0};
+  std::mutex mu;
+  std::condition_variable idle;
+  uint16_t port = 0;
+
+  void Accept();
+};
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, HttpServer::Impl* server)
+      : stream_(std::move(socket)), server_(server) {}
+
+  void Run() {
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&Session::Read, shared_from_this()));
+  }
+
+ private:
+  void Read() {
+    parser_.emplace();
+    parser_->body_limit(server_->options.body_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(server_->options.header_limit));
+    stream_.expires_after(first_ ? server_->options.header_timeout : server_->options.idle_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t) {
+    first_ = false;
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted) {
+      return Close();
+    }
+    if (ec == http::error::body_limit) {
+      return Send(server_->refusal(413, "the body is larger than " +
+                                            std::to_string(server_->options.body_limit) + " bytes"),
+                  11, /*close=*/true);
+    }
+    if (ec == http::error::header_limit) {
+      return Send(server_->refusal(431, "the request's headers are too large"), 11, true);
+    }
+    if (ec) {
+      return Send(server_->refusal(400, std::string("malformed HTTP request: ") + ec.message()), 11,
+                  true);
+    }
+    const http::request<http::string_body>& req = parser_->get();
+    const unsigned version = req.version();
+    const bool keep_alive = req.keep_alive();
+    if (server_->draining.load()) {
+      return Send(server_->refusal(503, "the server is shutting down"), version, true);
+    }
+    HttpRequest r;
+    r.method = std::string(req.method_string());
+    r.target = std::string(req.target());
+    const size_t q = r.target.find('?');
+    r.path = r.target.substr(0, q);
+    if (q != std::string::npos && !ParseQuery(r.target.substr(q + 1), &r.query)) {
+      return Send(server_->refusal(400, "the query string has a bad %-escape"), version,
+                  !keep_alive);
+    }
+    for (const auto& field : req) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      r.headers[name] = std::string(field.value());
+    }
+    r.body = req.body();
+    server_->in_handler++;
+    HttpResponse out = server_->handler(r);
+    if (--server_->in_handler == 0) server_->idle.notify_all();
+    Send(std::move(out), version, !keep_alive || server_->draining.load());
+  }
+
+  void Send(HttpResponse out, unsigned version, bool close) {
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(out.status), version);
+    res->set(http::field::server, "baygrid");
+    res->set(http::field::content_type, out.content_type);
+    for (const auto& [k, v] : out.headers) res->set(k, v);
+    res->keep_alive(!close);
+    res->body() = std::move(out.body);
+    res->prepare_payload();
+    stream_.expires_after(server_->options.idle_timeout);
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res, close](beast::error_code ec, std::size_t) {
+                        if (ec || close) return self->Close();
+                        self->Read();
+                      });
+  }
+
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  HttpServer::Impl* server_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+void HttpServer::Impl::Accept() {
+  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == net::error::operation_aborted) return;  // stopping
+    } else if (!draining.load()) {
+      std::make_shared<Session>(std::move(socket), this)->Run();
+    }
+    if (acceptor.is_open()) Accept();
+  });
+}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(HttpOptions options, HttpHandler handler,
+                                                      HttpRefusal refusal) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->handler = std::move(handler);
+  impl->refusal = std::move(refusal);
+  beast::error_code ec;
+  const auto address = net::ip::make_address(options.address, ec);
+  if (ec) return InvalidArgument("--listen: '" + options.address + "' is not an IP address");
+  const tcp::endpoint endpoint(address, options.port);
+  impl->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(endpoint, ec);
+  if (!ec) impl->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Unavailable("cannot listen on " + options.address + ":" + std::to_string(options.port) +
+                       ": " + ec.message());
+  }
+  impl->port = impl->acceptor.local_endpoint().port();
+  impl->Accept();
+  for (uint32_t i = 0; i < std::max<uint32_t>(1, options.threads); ++i) {
+    impl->threads.emplace_back([io = &impl->ioc] { io->run(); });
+  }
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+uint16_t HttpServer::port() const { return impl_->port; }
+
+void HttpServer::Stop(std::chrono::milliseconds grace) {
+  if (impl_->threads.empty()) return;
+  impl_->draining = true;
+  net::post(impl_->ioc, [this] {
+    beast::error_code ec;
+    impl_->acceptor.close(ec);
+  });
+  {
+    std::unique_lock lock(impl_->mu);
+    impl_->idle.wait_for(lock, grace, [this] { return impl_->in_handler.load() == 0; });
+  }
+  // Let answers already written go out, then stop.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  impl_->ioc.stop();
+  for (std::thread& t : impl_->threads) t.join();
+  impl_->threads.clear();
+}
+
+}  // namespace bg::api

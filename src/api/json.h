@@ -1,0 +1,55 @@
+// JSON at the API boundary (nlohmann-json): the type, strict decoding of
+// request bodies (every field checked for presence and type, unknown
+// fields refused) and money as integer fen. Only api/ and
+// settlement/export.cc use JSON; the domains below never see it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/money.h"
+
+namespace bg::api {
+
+using Json = nlohmann::json;
+
+// Never throws: invalid UTF-8 is replaced, not fatal, when dumping.
+std::string Dump(const Json& j);
+
+// Money in responses: {"fen": 12345, "yuan": "123.45"}.
+Json MoneyJson(Money m);
+
+// Reads one request object field by field. The first error is kept (code
+// and detail) and later reads return nothing, so a handler reads all its
+// fields and checks ok() once.
+class Fields {
+ public:
+  explicit Fields(const Json& object) : j_(object) {}
+
+  std::optional<uint64_t> Id(const char* name, bool required = true);
+  std::optional<uint64_t> U64(const char* name, bool required, uint64_t max);
+  std::optional<std::string> Str(const char* name, bool required, size_t max_len = 1000);
+  std::optional<Money> Fen(const char* name, bool required);
+  std::optional<bool> Bool(const char* name, bool required);
+  const Json* Raw(const char* name, bool required);  // arrays, objects
+
+  // Refuses any field that was not read.
+  bool Done();
+  bool ok() const { return code_.empty(); }
+  const std::string& code() const { return code_; }
+  const std::string& detail() const { return detail_; }
+
+ private:
+  const Json* Get(const char* name, bool required);
+  void Fail(std::string code, std::string detail);
+
+  const Json& j_;
+  std::set<std::string> read_;
+  std::string code_, detail_;
+};
+
+}  // namespace bg::api

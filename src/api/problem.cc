@@ -1,0 +1,52 @@
+#include "api/problem.h"
+
+#include <map>
+
+#include "api/json.h"
+
+namespace bg::api {
+
+int StatusFor(const std::string& code) {
+  // The one table: every code the API can answer with a non-2xx status.
+  static const std::map<std::string, int> kStatus = {
+      {"malformed_json", 400},
+      {"invalid_field", 400},
+      {"missing_field", 400},
+      {"unknown_field", 400},
+      {"bad_request", 400},
+      {"unauthenticated", 401},
+      {"forbidden", 403},
+      {"not_found", 404},
+      {"unknown_route", 404},
+      {"method_not_allowed", 405},
+      {"request_timeout", 408},
+      {"exists_with_different_body", 409},
+      {"idempotency_key_reused", 409},
+      {"conflict", 409},
+      {"body_too_large", 413},
+      {"unsupported_media_type", 415},
+      {"headers_too_large", 431},
+      {"internal", 500},
+      {"unavailable", 503},
+  };
+  auto it = kStatus.find(code);
+  return it == kStatus.end() ? 422 : it->second;
+}
+
+HttpResponse Problem(const std::string& code, const std::string& detail,
+                     const std::string& request_id) {
+  const int status = StatusFor(code);
+  Json body = {{"type", "https://baygrid.dev/problems/" + code},
+               {"title", code},
+               {"status", status},
+               {"detail", detail},
+               {"request_id", request_id}};
+  HttpResponse r;
+  r.status = status;
+  r.content_type = "application/problem+json";
+  r.body = Dump(body);
+  r.headers.push_back({"X-Request-Id", request_id});
+  return r;
+}
+
+}  // namespace bg::api

@@ -1,0 +1,73 @@
+#include "api/router.h"
+
+namespace bg::api {
+namespace {
+
+std::vector<std::string> Split(const std::string& path) {
+  std::vector<std::string> out;
+  size_t at = 1;
+  while (at <= path.size()) {
+    size_t end = path.find('/', at);
+    if (end == std::string::npos) end = path.size();
+    out.push_back(path.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* RoleName(Role r) {
+  switch (r) {
+    case Role::kAdmin:
+      return "admin";
+    case Role::kOperator:
+      return "operator";
+    case Role::kEnterprise:
+      return "enterprise";
+    case Role::kProvider:
+      return "provider";
+    case Role::kAuditor:
+      return "auditor";
+  }
+  return "unknown";
+}
+
+void Router::Add(std::string method, std::string pattern, RouteHandler handler, bool public_route) {
+  Route r{.method = std::move(method),
+          .pattern = pattern,
+          .segments = Split(pattern),
+          .public_route = public_route,
+          .handler = std::move(handler)};
+  routes_.push_back(std::move(r));
+}
+
+const Route* Router::Match(const std::string& method, const std::string& path,
+                           std::map<std::string, std::string>* params, std::string* allow) const {
+  if (path.empty() || path[0] != '/') return nullptr;
+  const std::vector<std::string> parts = Split(path);
+  allow->clear();
+  for (const Route& r : routes_) {
+    if (r.segments.size() != parts.size()) continue;
+    std::map<std::string, std::string> found;
+    bool same = true;
+    for (size_t i = 0; i < parts.size() && same; ++i) {
+      const std::string& s = r.segments[i];
+      if (s.size() > 2 && s.front() == '{' && s.back() == '}') {
+        if (parts[i].empty()) same = false;
+        found[s.substr(1, s.size() - 2)] = parts[i];
+      } else {
+        same = s == parts[i];
+      }
+    }
+    if (!same) continue;
+    if (r.method == method) {
+      *params = std::move(found);
+      return &r;
+    }
+    *allow += (allow->empty() ? "" : ", ") + r.method;
+  }
+  return nullptr;
+}
+
+}  // namespace bg::api

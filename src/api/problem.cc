@@ -30,7 +30,10 @@ int StatusFor(const std::string& code) {
       {"unavailable", 503},
   };
   auto it = kStatus.find(code);
-  return it == kStatus.end() ? 422 : it->second;
+  if (it != kStatus.end()) return it->second;
+  // A domain's "no such record" codes (unknown_job, unknown_voucher, ...).
+  if (code.rfind("unknown_", 0) == 0) return 404;
+  return 422;
 }
 
 HttpResponse Problem(const std::string& code, const std::string& detail,

@@ -13,7 +13,8 @@ namespace bg::api {
 // The HTTP status of a machine code: 400 for bad input, 401/403 for who
 // you are, 404 for what is not there, 409 for a conflict with the state,
 // 413/415/431 for the envelope, 422 for a rule the request breaks, 503
-// for shutting down. Unknown codes are 422 (a domain refusal).
+// for shutting down. A domain's unknown_* code is 404; any other domain
+// refusal is 422.
 int StatusFor(const std::string& code);
 
 HttpResponse Problem(const std::string& code, const std::string& detail,

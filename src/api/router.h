@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/http.h"
+#include "api/json.h"
 
 namespace bg::api {
 
@@ -30,6 +31,7 @@ struct Call {
   std::map<std::string, std::string> params;  // from the path pattern
   std::string request_id;
   Principal who;
+  Json body;  // a POST's JSON object (empty object for no body)
 };
 
 using RouteHandler = std::function<HttpResponse(Call&)>;

@@ -8,6 +8,7 @@
 #include "server/bench_schedule.h"
 #include "server/bench_usage.h"
 #include "server/scenario_check.h"
+#include "server/serve.h"
 #include "server/settle_cli.h"
 #include "server/sim_compare.h"
 
@@ -151,6 +152,39 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   close->footer(
       "Example:\n  baygrid settle close --db baygrid.db --programme 1 --period 2025-03 --by li");
 
+  bg::server::ServeOptions serve_options;
+  CLI::App* serve = app.add_subcommand("serve", "The HTTP API (JSON under /v1) on a SQLite file");
+  serve->add_option("--config", serve_options.config,
+                    "TOML file with db, listen, scenario, threads");
+  serve->add_option("--db", serve_options.db, "SQLite database file")->capture_default_str();
+  serve->add_option("--listen", serve_options.listen, "host:port (port 0: any free port)")
+      ->capture_default_str();
+  serve->add_option("--scenario", serve_options.scenario,
+                    "Scenario to load into an empty database (e.g. scenarios/gba.toml)");
+  serve->add_option("--threads", serve_options.threads, "I/O threads")->capture_default_str();
+  serve->add_flag("--log-requests", serve_options.log_requests,
+                  "One line per request on stderr, with its request id");
+  serve->footer(
+      "Examples:\n  baygrid token create --db baygrid.db --role admin --name ops\n"
+      "  baygrid serve --db baygrid.db --scenario scenarios/gba.toml --listen 127.0.0.1:8080");
+
+  CLI::App* token = app.add_subcommand("token", "API tokens (offline, on the database file)");
+  token->require_subcommand(1);
+  bg::server::TokenOptions token_options;
+  CLI::App* token_create =
+      token->add_subcommand("create", "Create a token and print its secret once");
+  token_create->add_option("--db", token_options.db, "SQLite database file")->required();
+  token_create
+      ->add_option("--role", token_options.role, "admin, operator, enterprise, provider or auditor")
+      ->capture_default_str();
+  token_create->add_option("--scope", token_options.scope,
+                           "The programme (operator), enterprise or provider it acts for");
+  token_create->add_option("--name", token_options.name, "Who holds it")->capture_default_str();
+  token_create->add_option("--id", token_options.id, "Token id (default: the next free one)");
+  token_create->footer(
+      "Example:\n  baygrid token create --db baygrid.db --role enterprise --scope 3 --name "
+      "robotics");
+
   CLI11_PARSE(app, argc, argv);
 
   bg::Status status;
@@ -161,6 +195,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   if (statements->parsed()) status = bg::server::RunStatements(settle_options);
   if (flows->parsed()) status = bg::server::RunFlows(settle_options);
   if (close->parsed()) status = bg::server::RunClose(settle_options);
+  if (serve->parsed()) status = bg::server::RunServe(serve_options);
+  if (token_create->parsed()) status = bg::server::RunTokenCreate(token_options);
   if (check->parsed()) status = bg::server::RunScenarioCheck(scenario_path);
   if (compare->parsed()) status = bg::server::RunSimCompare(sim_options);
   if (!status.ok()) {

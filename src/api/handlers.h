@@ -1,0 +1,82 @@
+// Helpers shared by the route files (routes_*.cc): answers, role checks,
+// engine calls, paging and path parameters. Internal to api/.
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+
+#include "api/json.h"
+#include "api/problem.h"
+#include "api/router.h"
+#include "engine/engine.h"
+
+namespace bg::api {
+
+inline HttpResponse Reply(const Json& j, int status = 200) {
+  HttpResponse r;
+  r.status = status;
+  r.body = Dump(j);
+  return r;
+}
+
+inline HttpResponse Fail(const Call& c, const std::string& code, const std::string& detail) {
+  return Problem(code, detail, c.request_id);
+}
+
+inline bool Is(const Call& c, std::initializer_list<Role> roles) {
+  for (Role r : roles) {
+    if (c.who.role == r) return true;
+  }
+  return false;
+}
+
+inline HttpResponse Forbidden(const Call& c, const std::string& what) {
+  return Fail(c, "forbidden", std::string("a ") + RoleName(c.who.role) + " token may not " + what);
+}
+
+// A path parameter that must be an id (1 .. 2^54-1).
+std::optional<uint64_t> PathId(const Call& c, const char* name);
+// A query parameter as an id; nothing when absent; `*bad` set when invalid.
+std::optional<uint64_t> QueryId(const Call& c, const char* name, bool* bad);
+
+// Runs a command; a non-ok Status becomes a problem in *fail.
+std::optional<engine::CommandResult> Execute(engine::Engine& e, engine::CommandBody body,
+                                             const Call& c, HttpResponse* fail);
+
+// Paging over an id-ordered map: ?limit= (1..1000, default 100) and
+// ?after=<id>. Calls item(value) for each id on the page; `keep` filters.
+template <typename Map, typename Keep, typename Item>
+std::optional<Json> Page(const Call& c, const Map& map, Keep keep, Item item, HttpResponse* fail) {
+  uint64_t limit = 100;
+  if (auto it = c.request.query.find("limit"); it != c.request.query.end()) {
+    char* end = nullptr;
+    limit = std::strtoull(it->second.c_str(), &end, 10);
+    if (it->second.empty() || *end != '\0' || limit == 0 || limit > 1000) {
+      *fail = Fail(c, "invalid_field", "limit must be 1 to 1000");
+      return std::nullopt;
+    }
+  }
+  bool bad = false;
+  const std::optional<uint64_t> after = QueryId(c, "after", &bad);
+  if (bad) {
+    *fail = Fail(c, "invalid_field", "after must be an id");
+    return std::nullopt;
+  }
+  Json items = Json::array();
+  std::optional<uint64_t> last;
+  auto it = after ? map.upper_bound(typename Map::key_type(*after)) : map.begin();
+  for (; it != map.end(); ++it) {
+    if (!keep(it->second)) continue;
+    if (items.size() == limit) {
+      break;
+    }
+    items.push_back(item(it->second));
+    last = it->first.value();
+  }
+  Json out = {{"items", std::move(items)}};
+  out["next_after"] = (it != map.end() && last) ? Json(*last) : Json(nullptr);
+  return out;
+}
+
+}  // namespace bg::api

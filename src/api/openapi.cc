@@ -1,0 +1,113 @@
+// The OpenAPI 3 document served at /v1/openapi.json. Written by hand, not
+// generated from the route table, so that api_test.cc's comparison of the
+// two means something: no route missing here, none here that does not
+// exist.
+#include "api/service.h"
+
+namespace bg::api {
+namespace {
+
+struct Op {
+  const char* method;
+  const char* path;
+  const char* summary;
+  const char* roles;
+};
+
+constexpr Op kOps[] = {
+    {"get", "/healthz", "Liveness", "public"},
+    {"get", "/metrics", "Prometheus metrics", "public"},
+    {"get", "/v1/openapi.json", "This document", "public"},
+    {"get", "/v1/jurisdictions", "Jurisdictions (paged: limit, after)", "any"},
+    {"get", "/v1/programmes", "Programmes (paged)", "any"},
+    {"get", "/v1/programmes/{id}",
+     "A programme, with its money totals for admin, its operator and auditors", "any"},
+    {"get", "/v1/providers", "Providers (paged)", "any"},
+    {"get", "/v1/enterprises", "Enterprises (an enterprise sees itself)",
+     "admin, operator, auditor, enterprise"},
+    {"get", "/v1/sites", "Sites of the network (paged)", "any"},
+    {"get", "/v1/pools", "Pools with prices and cards offered and used (paged)", "any"},
+    {"post", "/v1/applications", "File a voucher application (Draft)", "enterprise (own), admin"},
+    {"post", "/v1/applications/{id}/review",
+     "A step: submit, withdraw (applicant); start_review, approve, reject, return_for_info, issue "
+     "(operator)",
+     "enterprise, operator (programme), admin"},
+    {"get", "/v1/applications/{id}", "An application and its history",
+     "owner, operator, admin, auditor"},
+    {"get", "/v1/vouchers", "Vouchers with what is available (paged)",
+     "holder, operator, admin, auditor"},
+    {"post", "/v1/quotes",
+     "Quote a job across every pool: price after subsidy, start, finish, and why pools are left "
+     "out",
+     "enterprise (own), admin"},
+    {"post", "/v1/jobs", "Submit a job: placed now or queued", "enterprise (own), admin"},
+    {"get", "/v1/jobs", "Jobs (paged; scoped to the caller)",
+     "enterprise, provider, admin, auditor"},
+    {"get", "/v1/jobs/{id}", "A job", "owner, its provider, admin, auditor"},
+    {"get", "/v1/jobs/{id}/explain", "Why a job waits, and what it would cost elsewhere",
+     "owner, its provider, admin, auditor"},
+    {"post", "/v1/jobs/{id}/cancel", "Cancel: releases cards and holds", "owner, admin"},
+    {"post", "/v1/jobs/{id}/extend", "More walltime, paid by the enterprise (or a stop signal)",
+     "owner, admin"},
+    {"post", "/v1/jobs/{id}/finish", "The job ended (its provider)", "provider (own pools), admin"},
+    {"post", "/v1/schedule", "Run one placement pass over the queue", "admin"},
+    {"post", "/v1/provider-keys", "Register or rotate a provider's Ed25519 public key",
+     "provider (own), admin"},
+    {"get", "/v1/placements", "What to run: running jobs on the caller's pools",
+     "provider, admin, auditor"},
+    {"post", "/v1/usage", "Signed usage records (one signature each, or batch_signature_hex)",
+     "provider (own), admin"},
+    {"post", "/v1/pools/{id}/offered", "Change the cards a pool offers", "provider (own), admin"},
+    {"get", "/v1/statements", "A programme's statements for a period (json or csv)",
+     "operator (programme), admin, auditor; payees see their own"},
+    {"post", "/v1/statements/close", "Close a period: pay every payee",
+     "operator (programme), admin"},
+    {"get", "/v1/flows", "Issuer -> city flows (json or csv)", "admin, operator, auditor"},
+    {"get", "/v1/audit/cases", "Fraud audit cases", "admin, auditor"},
+    {"post", "/v1/audit/scan", "Run the fraud detectors", "admin, auditor"},
+    {"post", "/v1/audit/cases/{id}/close", "Close a case with a resolution", "admin, auditor"},
+    {"post", "/v1/tokens", "Create an API token (the secret is shown once)", "admin"},
+    {"post", "/v1/tokens/{id}/revoke", "Revoke an API token", "admin"},
+};
+
+}  // namespace
+
+Json Service::OpenApi() {
+  Json paths = Json::object();
+  for (const Op& op : kOps) {
+    Json operation = {{"summary", op.summary},
+                      {"description", std::string("Roles: ") + op.roles},
+                      {"responses",
+                       {{"200", {{"description", "OK"}}},
+                        {"default",
+                         {{"description", "A problem (RFC 9457)"},
+                          {"content",
+                           {{"application/problem+json",
+                             {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}}}}}};
+    if (std::string(op.roles) != "public")
+      operation["security"] = Json::array({{{"bearer", Json::array()}}});
+    paths[op.path][op.method] = std::move(operation);
+  }
+  return {{"openapi", "3.0.3"},
+          {"info",
+           {{"title", "baygrid"},
+            {"version", "1"},
+            {"description",
+             "Compute vouchers (算力券) and the compute network that spends them. Money is "
+             "integer fen ({fen, yuan}). Every response carries X-Request-Id; POSTs accept "
+             "Idempotency-Key."}}},
+          {"paths", std::move(paths)},
+          {"components",
+           {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}},
+            {"schemas",
+             {{"Problem",
+               {{"type", "object"},
+                {"properties",
+                 {{"type", {{"type", "string"}}},
+                  {"title", {{"type", "string"}}},
+                  {"status", {{"type", "integer"}}},
+                  {"detail", {{"type", "string"}}},
+                  {"request_id", {{"type", "string"}}}}}}}}}}}};
+}
+
+}  // namespace bg::api

@@ -1,0 +1,58 @@
+// Tokens: created (the secret shown once) and revoked by an admin.
+#include "api/handlers.h"
+#include "api/service.h"
+
+namespace bg::api {
+
+void Service::AddAdminRoutes() {
+  router_.Add("POST", "/v1/tokens", [this](Call& c) {
+    if (!Is(c, {Role::kAdmin})) return Forbidden(c, "create tokens");
+    Fields f(c.body);
+    const auto id = f.Id("id");
+    const auto role = f.Str("role", true, 16);
+    const auto scope = f.U64("scope", false, (uint64_t{1} << 54) - 1);
+    const auto name = f.Str("name", true, 100);
+    if (!f.Done()) return Fail(c, f.code(), f.detail());
+    static const std::map<std::string, access::TokenRole> kRoles = {
+        {"admin", access::TokenRole::kAdmin},
+        {"operator", access::TokenRole::kOperator},
+        {"enterprise", access::TokenRole::kEnterprise},
+        {"provider", access::TokenRole::kProvider},
+        {"auditor", access::TokenRole::kAuditor}};
+    auto r = kRoles.find(*role);
+    if (r == kRoles.end()) {
+      return Fail(c, "invalid_field", "role is admin, operator, enterprise, provider or auditor");
+    }
+    const auto [secret, hash] = NewToken();
+    HttpResponse fail;
+    auto out = Execute(
+        *engine_,
+        engine::CreateApiToken{
+            .id = *id, .hash = hash, .role = r->second, .scope = scope.value_or(0), .name = *name},
+        c, &fail);
+    if (!out) return fail;
+    const auto result = std::get<engine::TokenOutcome>(*out).result;
+    if (result != access::TokenResult::kOk) {
+      return Fail(c, access::TokenResultName(result), "token " + std::to_string(*id));
+    }
+    // The only time the secret is shown: the state keeps its hash.
+    return Reply({{"id", *id}, {"role", *role}, {"scope", scope.value_or(0)}, {"token", secret}},
+                 201);
+  });
+
+  router_.Add("POST", "/v1/tokens/{id}/revoke", [this](Call& c) {
+    if (!Is(c, {Role::kAdmin})) return Forbidden(c, "revoke tokens");
+    const auto id = PathId(c, "id");
+    if (!id) return Fail(c, "invalid_field", "the token id must be a positive number");
+    HttpResponse fail;
+    auto out = Execute(*engine_, engine::RevokeApiToken{.id = *id}, c, &fail);
+    if (!out) return fail;
+    const auto result = std::get<engine::TokenOutcome>(*out).result;
+    if (result != access::TokenResult::kOk) {
+      return Fail(c, access::TokenResultName(result), "token " + std::to_string(*id));
+    }
+    return Reply({{"id", *id}, {"revoked", true}});
+  });
+}
+
+}  // namespace bg::api

@@ -1,0 +1,220 @@
+// Quotes and jobs: submit, read, cancel, extend, explain; a placement pass.
+#include "api/handlers.h"
+#include "api/service.h"
+#include "api/views.h"
+
+namespace bg::api {
+namespace {
+
+// A job request from JSON; the enterprise is the caller's for an
+// enterprise token. Returns a problem in *fail when the body is bad.
+std::optional<scheduler::SubmitJob> JobFrom(const Call& c, bool with_id, HttpResponse* fail) {
+  Fields f(c.body);
+  scheduler::SubmitJob job;
+  scheduler::JobRequest& r = job.request;
+  const auto id = with_id ? f.Id("id") : f.Id("id", false);
+  const auto enterprise = f.Id("enterprise", c.who.role != Role::kEnterprise);
+  const auto accelerator = f.Str("accelerator", false, 32);
+  const auto memory = f.U64("min_memory_gb", false, 4096);
+  const auto cards = f.U64("cards", true, 100'000);
+  const auto walltime = f.U64("walltime_s", true, 366 * 86'400);
+  const auto tier = f.Str("tier", false, 16);
+  const auto data_site = f.Id("data_site", false);
+  const auto data_gb = f.U64("data_gb", false, 10'000'000);
+  const auto deadline = f.U64("deadline_unix_s", false, uint64_t{1} << 40);
+  const auto ceiling = f.Fen("max_out_of_pocket_fen", false);
+  const auto objective = f.Str("objective", false, 16);
+  const auto near = f.Id("near_city", false);
+  const auto platform = f.U64("platform", false, uint64_t{1} << 32);
+  const auto pool = f.Id("pool", false);
+  if (!f.Done()) {
+    *fail = Fail(c, f.code(), f.detail());
+    return std::nullopt;
+  }
+  if (c.who.role == Role::kEnterprise && enterprise && *enterprise != c.who.scope) {
+    *fail = Forbidden(c, "ask for another enterprise");
+    return std::nullopt;
+  }
+  if (!Is(c, {Role::kEnterprise, Role::kAdmin})) {
+    *fail = Forbidden(c, "quote or submit jobs");
+    return std::nullopt;
+  }
+  r.id = OrderId(id.value_or(1));
+  r.enterprise = EnterpriseId(c.who.role == Role::kEnterprise ? c.who.scope : *enterprise);
+  r.accelerator = accelerator.value_or("");
+  r.min_memory_gb = static_cast<uint32_t>(memory.value_or(0));
+  r.cards = static_cast<uint32_t>(*cards);
+  r.walltime_s = static_cast<uint32_t>(*walltime);
+  const std::string t = tier.value_or("shared");
+  if (t != "shared" && t != "exclusive" && t != "priority") {
+    *fail = Fail(c, "invalid_field", "tier must be shared, exclusive or priority");
+    return std::nullopt;
+  }
+  r.tier = t == "priority"    ? network::Tier::kPriority
+           : t == "exclusive" ? network::Tier::kExclusive
+                              : network::Tier::kShared;
+  if (data_site) r.data_site = SiteId(*data_site);
+  r.data_gb = static_cast<uint32_t>(data_gb.value_or(0));
+  if (deadline) r.deadline = *deadline * kNanosPerSecond;
+  r.max_out_of_pocket = ceiling;
+  const std::string o = objective.value_or("cost");
+  if (o != "cost" && o != "finish" && o != "latency") {
+    *fail = Fail(c, "invalid_field", "objective must be cost, finish or latency");
+    return std::nullopt;
+  }
+  r.objective = o == "finish"    ? scheduler::Objective::kEarliestFinish
+                : o == "latency" ? scheduler::Objective::kLowestLatency
+                                 : scheduler::Objective::kLowestCost;
+  if (near) r.near_city = JurisdictionId(*near);
+  if (platform) r.platform = *platform;
+  if (pool) job.pool = PoolId(*pool);
+  return job;
+}
+
+HttpResponse JobAnswer(const Call& c, const scheduler::JobOutcome& out, const Json& view,
+                       bool created) {
+  if (out.code == scheduler::Code::kOk) return Reply(view, created ? 201 : 200);
+  if (out.code == scheduler::Code::kExists) return Reply(view, 200);
+  return Fail(c, scheduler::CodeName(out.code), out.message);
+}
+
+}  // namespace
+
+void Service::AddJobRoutes() {
+  router_.Add("POST", "/v1/quotes", [this](Call& c) {
+    HttpResponse fail;
+    const auto job = JobFrom(c, false, &fail);
+    if (!job) return fail;
+    const Timestamp now = clock_->Now();
+    return engine_->Read([&](const engine::State& s) {
+      if (s.registry().FindEnterprise(job->request.enterprise) == nullptr) {
+        return Fail(c, "unknown_enterprise",
+                    "no enterprise " + std::to_string(job->request.enterprise.value()));
+      }
+      return Reply(View(s.scheduler().QuoteFor(job->request, s.network(), s.registry(), s.book(),
+                                               s.ledger(), now)));
+    });
+  });
+
+  router_.Add("POST", "/v1/jobs", [this](Call& c) {
+    HttpResponse fail;
+    const auto job = JobFrom(c, true, &fail);
+    if (!job) return fail;
+    auto r = Execute(*engine_, *job, c, &fail);
+    if (!r) return fail;
+    const auto& out = std::get<scheduler::JobOutcome>(*r);
+    const Json view = engine_->Read([&](const engine::State& s) {
+      const scheduler::Job* j = s.scheduler().FindJob(job->request.id);
+      return j == nullptr ? Json() : View(*j);
+    });
+    return JobAnswer(c, out, view, true);
+  });
+
+  router_.Add("GET", "/v1/jobs", [this](Call& c) {
+    HttpResponse fail;
+    auto page = engine_->Read([&](const engine::State& s) {
+      return Page(
+          c, s.scheduler().jobs(),
+          [&](const scheduler::Job& j) {
+            if (c.who.role == Role::kEnterprise) {
+              return j.submitted.request.enterprise.value() == c.who.scope;
+            }
+            if (c.who.role == Role::kProvider) {
+              const network::Pool* p = s.network().FindPool(j.pool);
+              return p != nullptr && s.network().FindSite(p->site)->provider.value() == c.who.scope;
+            }
+            return Is(c, {Role::kAdmin, Role::kAuditor});
+          },
+          [](const scheduler::Job& j) { return View(j); }, &fail);
+    });
+    return page ? Reply(*page) : fail;
+  });
+
+  // Whether the caller may see (or act on) a job: its enterprise, the
+  // provider it runs at (read only), admin, auditor (read only).
+  auto may = [](const Call& c, const engine::State& s, const scheduler::Job& j, bool act) {
+    if (c.who.role == Role::kAdmin) return true;
+    if (c.who.role == Role::kEnterprise)
+      return j.submitted.request.enterprise.value() == c.who.scope;
+    if (act) return false;
+    if (c.who.role == Role::kAuditor) return true;
+    if (c.who.role == Role::kProvider) {
+      const network::Pool* p = s.network().FindPool(j.pool);
+      return p != nullptr && s.network().FindSite(p->site)->provider.value() == c.who.scope;
+    }
+    return false;
+  };
+
+  router_.Add("GET", "/v1/jobs/{id}", [this, may](Call& c) {
+    const auto id = PathId(c, "id");
+    if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
+    return engine_->Read([&](const engine::State& s) {
+      const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
+      if (j == nullptr) return Fail(c, "unknown_job", "no job " + std::to_string(*id));
+      if (!may(c, s, *j, false)) return Forbidden(c, "read this job");
+      return Reply(View(*j));
+    });
+  });
+
+  router_.Add("GET", "/v1/jobs/{id}/explain", [this, may](Call& c) {
+    const auto id = PathId(c, "id");
+    if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
+    const Timestamp now = clock_->Now();
+    return engine_->Read([&](const engine::State& s) {
+      const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
+      if (j == nullptr) return Fail(c, "unknown_job", "no job " + std::to_string(*id));
+      if (!may(c, s, *j, false)) return Forbidden(c, "read this job");
+      return Reply({{"id", *id},
+                    {"status", scheduler::JobStatusName(j->status)},
+                    {"explanation", s.scheduler().Explain(OrderId(*id), s.network(), s.registry(),
+                                                          s.book(), s.ledger(), now)}});
+    });
+  });
+
+  auto act = [this, may](const char* pattern, auto make) {
+    router_.Add("POST", pattern, [this, may, make](Call& c) {
+      const auto id = PathId(c, "id");
+      if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
+      Fields f(c.body);
+      std::optional<engine::CommandBody> body = make(OrderId(*id), f);
+      if (!f.Done()) return Fail(c, f.code(), f.detail());
+      const bool allowed = engine_->Read([&](const engine::State& s) {
+        const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
+        return j == nullptr || may(c, s, *j, true);
+      });
+      if (!allowed) return Forbidden(c, "change this job");
+      HttpResponse fail;
+      auto r = Execute(*engine_, std::move(*body), c, &fail);
+      if (!r) return fail;
+      const auto& out = std::get<scheduler::JobOutcome>(*r);
+      const Json view = engine_->Read([&](const engine::State& s) {
+        const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
+        return j == nullptr ? Json() : View(*j);
+      });
+      return JobAnswer(c, out, view, false);
+    });
+  };
+  act("/v1/jobs/{id}/cancel", [](OrderId id, Fields& f) -> std::optional<engine::CommandBody> {
+    const auto reason = f.Str("reason", false);
+    return scheduler::CancelJob{.id = id, .reason = reason.value_or("")};
+  });
+  act("/v1/jobs/{id}/extend", [](OrderId id, Fields& f) -> std::optional<engine::CommandBody> {
+    const auto extra = f.U64("extra_s", true, 366 * 86'400);
+    return scheduler::ExtendJob{.id = id, .extra_s = static_cast<uint32_t>(extra.value_or(0))};
+  });
+
+  router_.Add("POST", "/v1/schedule", [this](Call& c) {
+    if (!Is(c, {Role::kAdmin})) return Forbidden(c, "run a placement pass");
+    Fields f(c.body);
+    const auto max = f.U64("max_jobs", false, scheduler::kMaxPlacementsPerPass);
+    if (!f.Done()) return Fail(c, f.code(), f.detail());
+    HttpResponse fail;
+    auto r =
+        Execute(*engine_, scheduler::Schedule{.max_jobs = static_cast<uint32_t>(max.value_or(256))},
+                c, &fail);
+    if (!r) return fail;
+    return Reply({{"placed", std::get<scheduler::JobOutcome>(*r).placed}});
+  });
+}
+
+}  // namespace bg::api

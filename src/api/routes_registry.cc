@@ -1,0 +1,85 @@
+// Reads of the registry and the network: jurisdictions, programmes (with
+// their money totals), enterprises, providers, sites and pools.
+#include "api/handlers.h"
+#include "api/service.h"
+#include "api/views.h"
+#include "programme/reconcile.h"
+
+namespace bg::api {
+
+void Service::AddRegistryRoutes() {
+  auto list = [this](const char* pattern, auto members, auto keep_for) {
+    router_.Add("GET", pattern, [this, members, keep_for](Call& c) {
+      HttpResponse fail;
+      auto page = engine_->Read([&](const engine::State& s) {
+        return Page(
+            c, members(s), [&](const auto& v) { return keep_for(c, v); },
+            [](const auto& v) { return View(v); }, &fail);
+      });
+      return page ? Reply(*page) : fail;
+    });
+  };
+  auto everyone = [](const Call&, const auto&) { return true; };
+  list(
+      "/v1/jurisdictions",
+      [](const engine::State& s) -> const auto& { return s.registry().jurisdictions(); }, everyone);
+  list(
+      "/v1/programmes",
+      [](const engine::State& s) -> const auto& { return s.registry().programmes(); }, everyone);
+  list(
+      "/v1/providers",
+      [](const engine::State& s) -> const auto& { return s.registry().providers(); }, everyone);
+  list(
+      "/v1/sites", [](const engine::State& s) -> const auto& { return s.network().sites(); },
+      everyone);
+  // Enterprises see themselves only; providers see none.
+  list(
+      "/v1/enterprises",
+      [](const engine::State& s) -> const auto& { return s.registry().enterprises(); },
+      [](const Call& c, const programme::Enterprise& e) {
+        if (c.who.role == Role::kEnterprise) return e.id.value() == c.who.scope;
+        return c.who.role != Role::kProvider;
+      });
+
+  router_.Add("GET", "/v1/pools", [this](Call& c) {
+    HttpResponse fail;
+    auto page = engine_->Read([&](const engine::State& s) {
+      return Page(
+          c, s.network().pools(), [](const network::Pool&) { return true; },
+          [&](const network::Pool& p) {
+            auto it = s.scheduler().use().find(p.id);
+            return View(p, it == s.scheduler().use().end() ? 0 : it->second.used);
+          },
+          &fail);
+    });
+    return page ? Reply(*page) : fail;
+  });
+
+  router_.Add("GET", "/v1/programmes/{id}", [this](Call& c) {
+    const std::optional<uint64_t> id = PathId(c, "id");
+    if (!id) return Fail(c, "invalid_field", "the programme id must be a positive number");
+    if (c.who.role == Role::kOperator && c.who.scope != *id) {
+      return Forbidden(c, "read another programme's totals");
+    }
+    const bool totals = Is(c, {Role::kAdmin, Role::kOperator, Role::kAuditor});
+    return engine_->Read([&](const engine::State& s) {
+      const programme::ProgrammeRules* p = s.registry().FindProgramme(ProgrammeId(*id));
+      if (p == nullptr) return Fail(c, "not_found", "no programme " + std::to_string(*id));
+      Json out = View(*p);
+      if (totals) {
+        for (const auto& t : programme::Totals(s.book(), s.registry(), s.ledger())) {
+          if (t.programme != p->id) continue;
+          out["totals"] = {
+              {"funded", MoneyJson(t.funded)},       {"uncommitted", MoneyJson(t.uncommitted)},
+              {"approved", MoneyJson(t.approved)},   {"issued", MoneyJson(t.issued)},
+              {"spent", MoneyJson(t.spent)},         {"held", MoneyJson(t.held)},
+              {"automatic", MoneyJson(t.automatic)}, {"remaining", MoneyJson(t.remaining)},
+              {"swept", MoneyJson(t.swept)},         {"clawed_back", MoneyJson(t.clawed_back)}};
+        }
+      }
+      return Reply(out);
+    });
+  });
+}
+
+}  // namespace bg::api

@@ -1,0 +1,156 @@
+// Statements, closing periods, flows and audit cases.
+#include "api/handlers.h"
+#include "api/service.h"
+#include "api/views.h"
+#include "settlement/export.h"
+
+namespace bg::api {
+namespace {
+
+HttpResponse Text(std::string body, const char* type) {
+  HttpResponse r;
+  r.content_type = type;
+  r.body = std::move(body);
+  return r;
+}
+
+}  // namespace
+
+void Service::AddSettlementRoutes() {
+  router_.Add("GET", "/v1/statements", [this](Call& c) {
+    bool bad = false;
+    const auto programme = QueryId(c, "programme", &bad);
+    const auto period_text = c.request.query.count("period") ? c.request.query.at("period") : "";
+    const auto period = settlement::ParsePeriod(period_text);
+    const std::string format =
+        c.request.query.count("format") ? c.request.query.at("format") : "json";
+    if (bad || !programme || !period || (format != "json" && format != "csv")) {
+      return Fail(c, "invalid_field",
+                  "?programme=<id>&period=YYYY-MM|YYYY-Qn[&format=json|csv] are needed");
+    }
+    const bool everything = Is(c, {Role::kAdmin, Role::kAuditor}) ||
+                            (c.who.role == Role::kOperator && c.who.scope == *programme);
+    if (!everything && !Is(c, {Role::kProvider, Role::kEnterprise})) {
+      return Forbidden(c, "read this programme's statements");
+    }
+    return engine_->Read([&](const engine::State& s) {
+      if (s.registry().FindProgramme(ProgrammeId(*programme)) == nullptr) {
+        return Fail(c, "unknown_programme", "no programme " + std::to_string(*programme));
+      }
+      std::vector<settlement::Statement> all =
+          s.settlement().Statements(ProgrammeId(*programme), *period, s.registry());
+      if (!everything) {
+        // A provider or enterprise sees the statement it is the payee of.
+        const auto kind = c.who.role == Role::kProvider ? settlement::PayeeKind::kProvider
+                                                        : settlement::PayeeKind::kEnterprise;
+        std::erase_if(all, [&](const settlement::Statement& st) {
+          return st.payee_kind != kind || st.payee != c.who.scope;
+        });
+      }
+      if (format == "csv")
+        return Text(settlement::StatementsCsv(all, s.registry()), "text/csv; charset=utf-8");
+      return Text(settlement::StatementsJson(all, s.registry()), "application/json");
+    });
+  });
+
+  router_.Add("POST", "/v1/statements/close", [this](Call& c) {
+    Fields f(c.body);
+    const auto programme = f.Id("programme");
+    const auto period_text = f.Str("period", true, 16);
+    if (!f.Done()) return Fail(c, f.code(), f.detail());
+    if (!(c.who.role == Role::kAdmin ||
+          (c.who.role == Role::kOperator && c.who.scope == *programme))) {
+      return Forbidden(c, "close this programme's periods");
+    }
+    const auto period = settlement::ParsePeriod(*period_text);
+    if (!period) return Fail(c, "invalid_field", "period is YYYY-MM or YYYY-Qn");
+    HttpResponse fail;
+    auto r =
+        Execute(*engine_,
+                engine::CloseStatement{
+                    .programme = ProgrammeId(*programme), .period = *period, .actor = c.who.name},
+                c, &fail);
+    if (!r) return fail;
+    const auto& out = std::get<settlement::Outcome>(*r);
+    if (!out.ok()) return Fail(c, settlement::CodeName(out.code), out.message);
+    return Reply({{"programme", *programme},
+                  {"period", settlement::PeriodName(*period)},
+                  {"statements", out.statements},
+                  {"paid", MoneyJson(out.paid)},
+                  {"already_closed", out.code == settlement::Code::kAlreadyClosed}},
+                 out.code == settlement::Code::kOk ? 201 : 200);
+  });
+
+  router_.Add("GET", "/v1/flows", [this](Call& c) {
+    if (!Is(c, {Role::kAdmin, Role::kAuditor, Role::kOperator})) return Forbidden(c, "read flows");
+    Timestamp from = 0;
+    Timestamp to = std::numeric_limits<Timestamp>::max();
+    for (const char* key : {"from", "to"}) {
+      auto it = c.request.query.find(key);
+      if (it == c.request.query.end()) continue;
+      const auto p = settlement::ParsePeriod(it->second);
+      if (!p) return Fail(c, "invalid_field", std::string(key) + " is YYYY-MM or YYYY-Qn");
+      if (std::string(key) == "from")
+        from = settlement::PeriodStart(*p);
+      else
+        to = settlement::PeriodEnd(*p);
+    }
+    const std::string format =
+        c.request.query.count("format") ? c.request.query.at("format") : "json";
+    if (format != "json" && format != "csv")
+      return Fail(c, "invalid_field", "format is json or csv");
+    return engine_->Read([&](const engine::State& s) {
+      const auto flows = s.settlement().Flows(from, to);
+      if (format == "csv")
+        return Text(settlement::FlowsCsv(flows, s.registry()), "text/csv; charset=utf-8");
+      return Text(settlement::FlowsJson(flows, s.registry()), "application/json");
+    });
+  });
+
+  router_.Add("GET", "/v1/audit/cases", [this](Call& c) {
+    if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "read audit cases");
+    return engine_->Read([&](const engine::State& s) {
+      Json items = Json::array();
+      for (const auto& [id, k] : s.cases().cases()) {
+        items.push_back({{"id", id},
+                         {"kind", fraud::KindName(k.finding.kind)},
+                         {"subject", k.finding.subject},
+                         {"detail", k.finding.detail},
+                         {"opened_at", TimeJson(k.opened_at)},
+                         {"closed", k.closed},
+                         {"closed_by", k.closed_by},
+                         {"resolution", k.resolution}});
+      }
+      return Reply({{"items", std::move(items)}});
+    });
+  });
+
+  router_.Add("POST", "/v1/audit/scan", [this](Call& c) {
+    if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "run the fraud scan");
+    Fields f(c.body);
+    if (!f.Done()) return Fail(c, f.code(), f.detail());
+    HttpResponse fail;
+    auto r = Execute(*engine_, engine::ScanForFraud{}, c, &fail);
+    if (!r) return fail;
+    return Reply({{"opened", std::get<fraud::Outcome>(*r).opened}});
+  });
+
+  router_.Add("POST", "/v1/audit/cases/{id}/close", [this](Call& c) {
+    if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "close audit cases");
+    const auto id = PathId(c, "id");
+    if (!id) return Fail(c, "invalid_field", "the case id must be a positive number");
+    Fields f(c.body);
+    const auto resolution = f.Str("resolution", true);
+    if (!f.Done()) return Fail(c, f.code(), f.detail());
+    HttpResponse fail;
+    auto r = Execute(
+        *engine_, engine::CloseAuditCase{.id = *id, .actor = c.who.name, .resolution = *resolution},
+        c, &fail);
+    if (!r) return fail;
+    const auto& out = std::get<fraud::Outcome>(*r);
+    if (out.code != fraud::Code::kOk) return Fail(c, fraud::CodeName(out.code), out.message);
+    return Reply({{"id", *id}, {"closed", true}});
+  });
+}
+
+}  // namespace bg::api

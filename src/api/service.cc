@@ -1,0 +1,308 @@
+#include "api/service.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include <sodium.h>
+
+#include "api/handlers.h"
+#include "api/problem.h"
+
+namespace bg::api {
+namespace {
+
+constexpr uint64_t kBucketsUs[] = {500, 1'000, 2'500, 5'000, 10'000, 25'000, 100'000, 1'000'000};
+
+bool SaneRequestId(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string Hex(std::span<const uint8_t> bytes) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out;
+  for (uint8_t b : bytes) {
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 15]);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<uint64_t> PathId(const Call& c, const char* name) {
+  auto it = c.params.find(name);
+  if (it == c.params.end()) return std::nullopt;
+  const std::string& s = it->second;
+  if (s.empty() || s.size() > 17) return std::nullopt;
+  uint64_t v = 0;
+  for (char ch : s) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    v = v * 10 + static_cast<uint64_t>(ch - '0');
+  }
+  if (v == 0 || v >= (uint64_t{1} << 54)) return std::nullopt;
+  return v;
+}
+
+std::optional<uint64_t> QueryId(const Call& c, const char* name, bool* bad) {
+  auto it = c.request.query.find(name);
+  if (it == c.request.query.end()) return std::nullopt;
+  Call probe{c.request, {{name, it->second}}, c.request_id, c.who, {}};
+  std::optional<uint64_t> v = PathId(probe, name);
+  if (!v) *bad = true;
+  return v;
+}
+
+std::optional<engine::CommandResult> Execute(engine::Engine& e, engine::CommandBody body,
+                                             const Call& c, HttpResponse* fail) {
+  Result<engine::CommandResult> r = e.Execute(std::move(body));
+  if (!r.ok()) {
+    *fail = Fail(c, r.status().code() == StatusCode::kUnavailable ? "unavailable" : "internal",
+                 r.status().ToString());
+    return std::nullopt;
+  }
+  return std::move(*r);
+}
+
+Service::Service(engine::Engine* engine, const Clock* clock, ServiceOptions options)
+    : engine_(engine), clock_(clock), options_(options) {
+  AddRoutes();
+}
+
+void Service::AddRoutes() {
+  AddPublicRoutes();
+  AddRegistryRoutes();
+  AddApplicationRoutes();
+  AddJobRoutes();
+  AddProviderRoutes();
+  AddSettlementRoutes();
+  AddAdminRoutes();
+}
+
+std::pair<std::string, Hash256> Service::NewToken() {
+  std::array<uint8_t, 32> secret{};
+  randombytes_buf(secret.data(), secret.size());
+  std::string token = "bg_" + Hex(secret);
+  return {token, TokenHash(token)};
+}
+
+Hash256 Service::TokenHash(const std::string& token) {
+  return HashBytes(std::span(reinterpret_cast<const uint8_t*>(token.data()), token.size()));
+}
+
+std::optional<Principal> Service::Authenticate(const HttpRequest& request) {
+  const std::string auth = request.Header("authorization");
+  if (auth.rfind("Bearer ", 0) != 0 || auth.size() > 200) return std::nullopt;
+  const Hash256 hash = TokenHash(auth.substr(7));
+  return engine_->Read([&](const engine::State& s) -> std::optional<Principal> {
+    const access::ApiToken* t = s.tokens().FindByHash(hash);
+    if (t == nullptr) return std::nullopt;
+    return Principal{static_cast<Role>(t->role), t->scope, t->name};
+  });
+}
+
+HttpResponse Service::Refuse(int status, const std::string& detail) {
+  const std::string id = "r" + std::to_string(next_request_++);
+  const std::string code = status == 413   ? "body_too_large"
+                           : status == 431 ? "headers_too_large"
+                           : status == 408 ? "request_timeout"
+                           : status == 503 ? "unavailable"
+                                           : "bad_request";
+  return Problem(code, detail, id);
+}
+
+HttpResponse Service::Handle(const HttpRequest& request) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string given = request.Header("x-request-id");
+  const std::string id = SaneRequestId(given) ? given : "r" + std::to_string(next_request_++);
+  std::map<std::string, std::string> params;
+  std::string allow;
+  const Route* route = router_.Match(request.method, request.path, &params, &allow);
+  std::string pattern = route != nullptr ? route->pattern : "(unmatched)";
+  HttpResponse out;
+  if (route == nullptr) {
+    out = allow.empty() ? Problem("unknown_route", "no route " + request.path, id)
+                        : Problem("method_not_allowed",
+                                  request.method + " is not allowed on " + request.path +
+                                      " (allowed: " + allow + ")",
+                                  id);
+    if (!allow.empty()) out.headers.push_back({"Allow", allow});
+  } else {
+    Call call{request, std::move(params), id, {}, Json::object()};
+    std::optional<Principal> who;
+    if (!route->public_route) who = Authenticate(request);
+    if (!route->public_route && !who) {
+      out =
+          Problem("unauthenticated", "send 'Authorization: Bearer <token>' with a valid token", id);
+    } else {
+      if (who) call.who = *who;
+      const bool post = request.method == "POST";
+      const std::string type = request.Header("content-type");
+      if (post && !request.body.empty() && type.rfind("application/json", 0) != 0) {
+        out = Problem("unsupported_media_type", "send the body as application/json", id);
+      } else if (post && !request.body.empty() &&
+                 !(call.body = Json::parse(request.body, nullptr, false)).is_object()) {
+        out = Problem("malformed_json",
+                      call.body.is_discarded() ? "the body is not valid JSON (or not UTF-8)"
+                                               : "the body must be a JSON object",
+                      id);
+      } else {
+        const std::string key = request.Header("idempotency-key");
+        if (post && !key.empty()) {
+          out = Idempotent(call, key, [&] { return route->handler(call); });
+        } else {
+          out = route->handler(call);
+        }
+      }
+    }
+  }
+  out.headers.push_back({"X-Request-Id", id});
+  const auto micros = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                std::chrono::steady_clock::now() - start)
+                                                .count());
+  Record(request.method + " " + pattern, out.status, micros);
+  if (options_.log_requests) {
+    std::fprintf(stderr, "request_id=%s %s %s -> %d (%llu us)\n", id.c_str(),
+                 request.method.c_str(), request.path.c_str(), out.status,
+                 static_cast<unsigned long long>(micros));  // NOLINT(google-runtime-int)
+  }
+  return out;
+}
+
+HttpResponse Service::Idempotent(const Call& call, const std::string& key,
+                                 const std::function<HttpResponse()>& run) {
+  if (key.size() > 200)
+    return Problem("invalid_field", "Idempotency-Key is too long", call.request_id);
+  const std::pair<std::string, std::string> slot{std::string(RoleName(call.who.role)) + "/" +
+                                                     std::to_string(call.who.scope) + "/" +
+                                                     call.who.name + " " + call.request.path,
+                                                 key};
+  const Hash256 body = HashBytes(std::span(
+      reinterpret_cast<const uint8_t*>(call.request.body.data()), call.request.body.size()));
+  {
+    std::lock_guard lock(idem_mu_);
+    if (auto it = idempotent_.find(slot); it != idempotent_.end()) {
+      if (it->second.first != body) {
+        return Problem("idempotency_key_reused", "this Idempotency-Key was used with another body",
+                       call.request_id);
+      }
+      HttpResponse again = it->second.second;
+      again.headers.push_back({"Idempotent-Replayed", "true"});
+      return again;
+    }
+  }
+  HttpResponse out = run();
+  if (out.status < 500) {
+    std::lock_guard lock(idem_mu_);
+    if (idempotent_.size() > 100'000) idempotent_.clear();  // a bound, not a cache policy
+    idempotent_[slot] = {body, out};
+  }
+  return out;
+}
+
+void Service::Record(const std::string& route, int status, uint64_t micros) {
+  RouteStats* s = nullptr;
+  {
+    std::lock_guard lock(stats_mu_);
+    std::unique_ptr<RouteStats>& slot = stats_[route];
+    if (!slot) slot = std::make_unique<RouteStats>();
+    s = slot.get();
+  }
+  s->by_class[std::clamp(status / 100, 0, 5)]++;
+  size_t b = 0;
+  while (b < std::size(kBucketsUs) && micros > kBucketsUs[b]) ++b;
+  s->buckets[b]++;
+  s->sum_us += micros;
+}
+
+std::string Service::Metrics() {
+  std::string out =
+      "# HELP baygrid_http_requests_total Requests by route and status class.\n"
+      "# TYPE baygrid_http_requests_total counter\n";
+  std::string hist =
+      "# HELP baygrid_http_request_seconds Request latency by route.\n"
+      "# TYPE baygrid_http_request_seconds histogram\n";
+  {
+    std::lock_guard lock(stats_mu_);
+    for (const auto& [route, s] : stats_) {
+      uint64_t count = 0;
+      for (int c = 1; c <= 5; ++c) {
+        const uint64_t n = s->by_class[c].load();
+        count += n;
+        if (n == 0) continue;
+        out += "baygrid_http_requests_total{route=\"" + route + "\",code=\"" + std::to_string(c) +
+               "xx\"} " + std::to_string(n) + "\n";
+      }
+      uint64_t cumulative = 0;
+      for (size_t b = 0; b <= std::size(kBucketsUs); ++b) {
+        cumulative += s->buckets[b].load();
+        const std::string le = b < std::size(kBucketsUs)
+                                   ? std::to_string(static_cast<double>(kBucketsUs[b]) / 1e6)
+                                   : "+Inf";
+        hist += "baygrid_http_request_seconds_bucket{route=\"" + route + "\",le=\"" + le + "\"} " +
+                std::to_string(cumulative) + "\n";
+      }
+      hist += "baygrid_http_request_seconds_sum{route=\"" + route + "\"} " +
+              std::to_string(static_cast<double>(s->sum_us.load()) / 1e6) + "\n";
+      hist += "baygrid_http_request_seconds_count{route=\"" + route + "\"} " +
+              std::to_string(count) + "\n";
+    }
+  }
+  const engine::EngineStats e = engine_->stats();
+  out += hist;
+  out += "# TYPE baygrid_engine_batches_total counter\nbaygrid_engine_batches_total " +
+         std::to_string(e.batches) + "\n";
+  out += "# TYPE baygrid_engine_commands_total counter\nbaygrid_engine_commands_total " +
+         std::to_string(e.commands) + "\n";
+  out +=
+      "# TYPE baygrid_engine_commit_seconds_total counter\nbaygrid_engine_commit_seconds_total " +
+      std::to_string(static_cast<double>(e.commit_ns) / 1e9) + "\n";
+  out +=
+      "# HELP baygrid_engine_batch_size Mean commands per batch.\n"
+      "# TYPE baygrid_engine_batch_size gauge\nbaygrid_engine_batch_size " +
+      std::to_string(
+          e.batches == 0 ? 0.0 : static_cast<double>(e.commands) / static_cast<double>(e.batches)) +
+      "\n";
+  out += engine_->Read([](const engine::State& s) {
+    int64_t held = 0;
+    int64_t charged = 0;
+    for (const auto& [id, j] : s.scheduler().jobs()) charged += j.charged.fen();
+    for (const auto& [id, claim] : s.book().claims()) {
+      if (claim.status != programme::ClaimStatus::kHeld) continue;
+      for (const auto& h : claim.holds) held += h.amount.fen() - h.posted.fen();
+    }
+    return "# TYPE baygrid_queue_length gauge\nbaygrid_queue_length " +
+           std::to_string(s.scheduler().queue().size()) +
+           "\n# TYPE baygrid_money_held_fen gauge\nbaygrid_money_held_fen " + std::to_string(held) +
+           "\n# TYPE baygrid_money_charged_fen counter\nbaygrid_money_charged_fen " +
+           std::to_string(charged) + "\n";
+  });
+  return out;
+}
+
+void Service::AddPublicRoutes() {
+  router_.Add(
+      "GET", "/healthz",
+      [](Call&) {
+        return Reply({{"status", "ok"}});
+      },
+      true);
+  router_.Add(
+      "GET", "/metrics",
+      [this](Call&) {
+        HttpResponse r;
+        r.content_type = "text/plain; version=0.0.4";
+        r.body = Metrics();
+        return r;
+      },
+      true);
+  router_.Add(
+      "GET", "/v1/openapi.json", [](Call&) { return Reply(OpenApi()); }, true);
+}
+
+}  // namespace bg::api

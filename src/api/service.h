@@ -1,0 +1,91 @@
+// The HTTP API (JSON REST under /v1): routes for everything the core does,
+// authentication by bearer tokens and roles, idempotency keys, request
+// ids, Prometheus metrics and the OpenAPI document. Handlers translate a
+// request into engine commands or reads and the answer into JSON; the
+// domains below never see HTTP or JSON.
+//
+// Roles (docs/api.md): admin (everything); operator, scoped to a programme
+// (its applications, statements and totals); enterprise (its own
+// applications, vouchers, quotes and jobs); provider (its own pools,
+// placements, usage and key); auditor (reads everything, scans and closes
+// audit cases, changes nothing else).
+//
+// Thread-safety: Handle is called concurrently by the I/O threads.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "api/http.h"
+#include "api/json.h"
+#include "api/router.h"
+#include "engine/engine.h"
+
+namespace bg::api {
+
+struct ServiceOptions {
+  bool log_requests = false;  // one line per request on stderr, with its id
+};
+
+class Service {
+ public:
+  Service(engine::Engine* engine, const Clock* clock, ServiceOptions options = {});
+
+  HttpResponse Handle(const HttpRequest& request);
+  // What the HTTP server answers itself (413, 431, 503, ...), as problems.
+  HttpResponse Refuse(int status, const std::string& detail);
+
+  const Router& router() const { return router_; }
+  // The OpenAPI 3 document (openapi.cc), written independently of the
+  // route table; a test checks that the two agree.
+  static Json OpenApi();
+
+  // A new random token (64 hex characters) and its hash, for the admin
+  // command and POST /v1/tokens.
+  static std::pair<std::string, Hash256> NewToken();
+  static Hash256 TokenHash(const std::string& token);
+
+  engine::Engine& engine() { return *engine_; }
+  const Clock& clock() const { return *clock_; }
+
+ private:
+  struct RouteStats {
+    std::atomic<uint64_t> by_class[6] = {};  // 1xx..5xx (index = status / 100)
+    std::atomic<uint64_t> buckets[9] = {};   // latency histogram
+    std::atomic<uint64_t> sum_us{0};
+  };
+
+  void AddRoutes();  // routes_*.cc
+  void AddPublicRoutes();
+  void AddRegistryRoutes();
+  void AddApplicationRoutes();
+  void AddJobRoutes();
+  void AddProviderRoutes();
+  void AddSettlementRoutes();
+  void AddAdminRoutes();
+
+  std::optional<Principal> Authenticate(const HttpRequest& request);
+  HttpResponse Idempotent(const Call& call, const std::string& key,
+                          const std::function<HttpResponse()>& run);
+  std::string Metrics();
+  void Record(const std::string& route, int status, uint64_t micros);
+
+  engine::Engine* engine_;
+  const Clock* clock_;
+  ServiceOptions options_;
+  Router router_;
+  std::atomic<uint64_t> next_request_{1};
+  std::mutex stats_mu_;
+  std::map<std::string, std::unique_ptr<RouteStats>> stats_;  // by route pattern
+  // Idempotency keys: (caller, key) -> (body hash, the answer given). In
+  // memory, so a key is remembered until restart; the ids in request bodies
+  // (job, application, token ids) are the durable idempotency.
+  std::mutex idem_mu_;
+  std::map<std::pair<std::string, std::string>, std::pair<Hash256, HttpResponse>> idempotent_;
+};
+
+}  // namespace bg::api

@@ -1,0 +1,153 @@
+#include "api/views.h"
+
+#include <ctime>
+
+namespace bg::api {
+
+Json TimeJson(Timestamp t) {
+  if (t == 0) return nullptr;
+  const auto secs = static_cast<std::time_t>(t / kNanosPerSecond);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Json View(const programme::Jurisdiction& j) {
+  return {{"id", j.id.value()},
+          {"code", j.code},
+          {"name", j.name},
+          {"name_zh", j.name_zh},
+          {"parent", j.parent ? Json(j.parent->value()) : Json(nullptr)}};
+}
+
+Json View(const programme::ProgrammeRules& p) {
+  return {{"id", p.id.value()},
+          {"name", p.name},
+          {"kind", p.kind},
+          {"issuer", p.issuer.value()},
+          {"valid_from", TimeJson(p.valid_from)},
+          {"valid_until", TimeJson(p.valid_until)},
+          {"total_budget", MoneyJson(p.total_budget)},
+          {"ratio_percent", static_cast<double>(p.default_ratio_bp) / 100.0},
+          {"redemption", p.redemption == programme::RedemptionMode::kPointOfSale ? "point_of_sale"
+                         : p.redemption == programme::RedemptionMode::kReimbursement
+                             ? "reimbursement"
+                             : "automatic_grant"},
+          {"settlement",
+           p.settlement == programme::SettlementCycle::kMonthly ? "monthly" : "quarterly"}};
+}
+
+Json View(const programme::Enterprise& e) {
+  return {{"id", e.id.value()},
+          {"name", e.name},
+          {"credit_code", e.credit_code},
+          {"home", e.applicant.home.value()},
+          {"category", programme::ApplicantCategoryName(e.applicant.category)}};
+}
+
+Json View(const programme::Provider& p) {
+  return {{"id", p.id.value()},
+          {"name", p.name},
+          {"credit_code", p.credit_code},
+          {"home", p.home.value()}};
+}
+
+Json View(const network::Site& s) {
+  return {{"id", s.id.value()},
+          {"code", s.code},
+          {"name", s.name},
+          {"city", s.city.value()},
+          {"provider", s.provider.value()}};
+}
+
+Json View(const network::Pool& p, uint32_t used) {
+  return {{"id", p.id.value()},
+          {"site", p.site.value()},
+          {"accelerator", p.accelerator},
+          {"domestic", p.domestic},
+          {"memory_gb", p.memory_gb},
+          {"cards_total", p.cards_total},
+          {"cards_offered", p.cards_offered},
+          {"cards_used", used},
+          {"price_per_card_hour",
+           {{"shared", MoneyJson(p.price[0])},
+            {"exclusive", MoneyJson(p.price[1])},
+            {"priority", MoneyJson(p.price[2])}}}};
+}
+
+Json View(const programme::Application& a) {
+  Json history = Json::array();
+  for (const auto& h : a.history) {
+    history.push_back({{"at", TimeJson(h.at)},
+                       {"status", programme::ApplicationStatusName(h.status)},
+                       {"actor", h.actor},
+                       {"reason", h.reason}});
+  }
+  return {{"id", a.filed.id.value()},
+          {"programme", a.filed.programme.value()},
+          {"enterprise", a.filed.enterprise.value()},
+          {"amount", MoneyJson(a.filed.amount)},
+          {"approved", MoneyJson(a.approved)},
+          {"status", programme::ApplicationStatusName(a.status)},
+          {"history", std::move(history)}};
+}
+
+Json View(const programme::Voucher& v, Money available) {
+  return {{"id", v.id.value()},
+          {"programme", v.programme.value()},
+          {"holder", v.holder.value()},
+          {"amount", MoneyJson(v.amount)},
+          {"available", MoneyJson(available)},
+          {"status", programme::VoucherStatusName(v.status)},
+          {"issued_at", TimeJson(v.issued_at)},
+          {"expires_at", TimeJson(v.expires_at)}};
+}
+
+Json View(const scheduler::Job& j) {
+  const scheduler::JobRequest& r = j.submitted.request;
+  return {{"id", r.id.value()},
+          {"enterprise", r.enterprise.value()},
+          {"status", scheduler::JobStatusName(j.status)},
+          {"accelerator", r.accelerator},
+          {"cards", r.cards},
+          {"walltime_s", r.walltime_s},
+          {"pool", j.pool.is_zero() ? Json(nullptr) : Json(j.pool.value())},
+          {"submitted_at", TimeJson(j.submitted_at)},
+          {"start_at", TimeJson(j.start_at)},
+          {"end_at", TimeJson(j.end_at)},
+          {"finished_at", TimeJson(j.finished_at)},
+          {"list_cost", MoneyJson(j.list_cost)},
+          {"subsidy", MoneyJson(j.subsidy)},
+          {"out_of_pocket", MoneyJson(j.out_of_pocket)},
+          {"card_seconds", j.card_seconds},
+          {"charged", MoneyJson(j.charged)},
+          {"voucher_charged", MoneyJson(j.voucher_charged)},
+          {"copay_charged", MoneyJson(j.copay_charged)},
+          {"stop", j.stop},
+          {"note", j.note}};
+}
+
+Json View(const scheduler::Quote& q) {
+  Json options = Json::array();
+  for (const auto& o : q.options) {
+    options.push_back({{"pool", o.pool.value()},
+                       {"site", o.site.value()},
+                       {"provider", o.provider.value()},
+                       {"list", MoneyJson(o.list)},
+                       {"subsidy", MoneyJson(o.subsidy)},
+                       {"out_of_pocket", MoneyJson(o.out_of_pocket)},
+                       {"subsidy_note", o.subsidy_note},
+                       {"transfer_s", o.transfer_s},
+                       {"start", TimeJson(o.start)},
+                       {"finish", TimeJson(o.finish)},
+                       {"starts_now", o.starts_now}});
+  }
+  Json excluded = Json::array();
+  for (const auto& e : q.excluded)
+    excluded.push_back({{"pool", e.pool.value()}, {"reason", e.reason}});
+  return {{"options", std::move(options)}, {"excluded", std::move(excluded)}};
+}
+
+}  // namespace bg::api

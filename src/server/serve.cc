@@ -1,0 +1,144 @@
+#include "server/serve.h"
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+#include <toml++/toml.h>
+
+#include "api/http.h"
+#include "api/service.h"
+#include "engine/engine.h"
+#include "engine/scenario_commands.h"
+#include "programme/scenario.h"
+#include "storage/sqlite_store.h"
+
+namespace bg::server {
+namespace {
+
+Status ReadConfig(ServeOptions* o, const ServeOptions& flags_given, bool db_set, bool listen_set) {
+  if (o->config.empty()) return Status::Ok();
+  toml::table t;
+  try {
+    t = toml::parse_file(o->config);
+  } catch (const toml::parse_error& e) {
+    return InvalidArgument("config " + o->config + ": " + std::string(e.description()));
+  }
+  for (auto&& [key, value] : t) {
+    const std::string k(key.str());
+    if (k == "db" && value.is_string()) {
+      if (!db_set) o->db = *value.value<std::string>();
+    } else if (k == "listen" && value.is_string()) {
+      if (!listen_set) o->listen = *value.value<std::string>();
+    } else if (k == "scenario" && value.is_string()) {
+      if (flags_given.scenario.empty()) o->scenario = *value.value<std::string>();
+    } else if (k == "threads" && value.is_integer()) {
+      o->threads = static_cast<uint32_t>(*value.value<int64_t>());
+    } else {
+      return InvalidArgument("config " + o->config + ": unknown key or wrong type: " + k);
+    }
+  }
+  return Status::Ok();
+}
+
+Status LoadScenarioIfEmpty(engine::Engine& e, const std::string& path) {
+  // "Empty": nothing registered yet (tokens may exist already).
+  const bool empty =
+      e.Read([](const engine::State& s) { return s.registry().jurisdictions().empty(); });
+  if (path.empty() || !empty) return Status::Ok();
+  BG_ASSIGN_OR_RETURN(programme::Scenario scenario, programme::LoadScenarioFile(path));
+  for (engine::CommandBody& body : engine::ScenarioCommands(scenario)) {
+    BG_ASSIGN_OR_RETURN(engine::CommandResult r, e.Execute(std::move(body)));
+    if (auto refused = engine::ScenarioRefusal(r)) return InvalidArgument(*refused);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status RunServe(ServeOptions o) {
+  const ServeOptions flags = o;
+  BG_RETURN_IF_ERROR(
+      ReadConfig(&o, flags, flags.db != "baygrid.db", flags.listen != "127.0.0.1:8080"));
+  const size_t colon = o.listen.rfind(':');
+  if (colon == std::string::npos) return InvalidArgument("--listen is host:port");
+  const std::string host = o.listen.substr(0, colon);
+  int port = -1;
+  try {
+    port = std::stoi(o.listen.substr(colon + 1));
+  } catch (const std::exception&) {
+  }
+  if (port < 0 || port > 65535) return InvalidArgument("--listen: bad port in " + o.listen);
+
+  // SIGTERM and SIGINT are taken by a waiting thread, not a handler.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  BG_ASSIGN_OR_RETURN(auto store, storage::SqliteStore::Open({.path = o.db}));
+  SystemClock clock;
+  BG_ASSIGN_OR_RETURN(auto engine, engine::Engine::Open(store.get(), &clock));
+  BG_RETURN_IF_ERROR(LoadScenarioIfEmpty(*engine, o.scenario));
+  api::Service service(engine.get(), &clock, {.log_requests = o.log_requests});
+  BG_ASSIGN_OR_RETURN(
+      auto http,
+      api::HttpServer::Start(
+          {.address = host, .port = static_cast<uint16_t>(port), .threads = o.threads},
+          [&](const api::HttpRequest& r) { return service.Handle(r); },
+          [&](int status, const std::string& detail) { return service.Refuse(status, detail); }));
+  std::printf("baygrid serving http://%s:%u on %s (journal at entry %llu)\n", host.c_str(),
+              http->port(), o.db.c_str(),
+              static_cast<unsigned long long>(engine->last_seq()));  // NOLINT(google-runtime-int)
+  std::fflush(stdout);
+  int sig = 0;
+  sigwait(&signals, &sig);
+  std::printf("baygrid: %s, draining\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  std::fflush(stdout);
+  http->Stop();
+  Status down = engine->Shutdown();
+  std::printf("baygrid: stopped (%s)\n",
+              down.ok() ? "store closed cleanly" : down.ToString().c_str());
+  return down;
+}
+
+Status RunTokenCreate(const TokenOptions& o) {
+  static const std::map<std::string, access::TokenRole> kRoles = {
+      {"admin", access::TokenRole::kAdmin},
+      {"operator", access::TokenRole::kOperator},
+      {"enterprise", access::TokenRole::kEnterprise},
+      {"provider", access::TokenRole::kProvider},
+      {"auditor", access::TokenRole::kAuditor}};
+  auto role = kRoles.find(o.role);
+  if (role == kRoles.end()) {
+    return InvalidArgument("--role is admin, operator, enterprise, provider or auditor");
+  }
+  BG_ASSIGN_OR_RETURN(auto store, storage::SqliteStore::Open({.path = o.db}));
+  SystemClock clock;
+  engine::EngineOptions options;
+  options.idle_tick = std::chrono::milliseconds(0);
+  BG_ASSIGN_OR_RETURN(auto engine, engine::Engine::Open(store.get(), &clock, options));
+  uint64_t id = o.id;
+  if (id == 0) {
+    id = engine->Read([](const engine::State& s) {
+      return s.tokens().tokens().empty() ? uint64_t{1} : s.tokens().tokens().rbegin()->first + 1;
+    });
+  }
+  const auto [secret, hash] = api::Service::NewToken();
+  BG_ASSIGN_OR_RETURN(
+      engine::CommandResult r,
+      engine->Execute(engine::CreateApiToken{
+          .id = id, .hash = hash, .role = role->second, .scope = o.scope, .name = o.name}));
+  const auto result = std::get<engine::TokenOutcome>(r).result;
+  BG_RETURN_IF_ERROR(engine->Shutdown());
+  if (result != access::TokenResult::kOk) {
+    return FailedPrecondition(std::string("token not created: ") + access::TokenResultName(result));
+  }
+  std::printf(
+      "token %llu (%s%s): %s\n", static_cast<unsigned long long>(id),  // NOLINT(google-runtime-int)
+      o.role.c_str(), o.scope ? (" of " + std::to_string(o.scope)).c_str() : "", secret.c_str());
+  return Status::Ok();
+}
+
+}  // namespace bg::server

@@ -1,0 +1,45 @@
+// `baygrid serve`: the HTTP API on an engine over a SQLite file.
+//
+//   baygrid serve --db baygrid.db --listen 127.0.0.1:8080 [--scenario scenarios/gba.toml]
+//                 [--threads 4] [--config baygrid.toml]
+//
+// --scenario loads a scenario into a database with nothing registered yet
+// (one that has jurisdictions is used as it is). Flags override the TOML file's keys
+// of the same names. SIGTERM or SIGINT drains: no new connections, requests
+// in handlers finish and are answered, the engine answers what is queued,
+// writes a snapshot and the store is closed.
+//
+// `baygrid token create --db F --role admin --name ops [--scope N] [--id N]`
+// creates an API token offline (the server must not hold the file) and
+// prints its secret once.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/status.h"
+
+namespace bg::server {
+
+struct ServeOptions {
+  std::string config;  // TOML file, optional
+  std::string db = "baygrid.db";
+  std::string listen = "127.0.0.1:8080";
+  std::string scenario;
+  uint32_t threads = 4;
+  bool log_requests = false;
+};
+
+Status RunServe(ServeOptions options);
+
+struct TokenOptions {
+  std::string db;
+  std::string role = "admin";
+  uint64_t scope = 0;
+  uint64_t id = 0;  // 0: the next free id
+  std::string name = "admin";
+};
+
+Status RunTokenCreate(const TokenOptions& o);
+
+}  // namespace bg::server

@@ -1,0 +1,348 @@
+// The HTTP API end to end: the real server on port 0 over a temporary
+// SQLite file, driven with raw requests.
+#include <filesystem>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "api/api_test_client.h"
+#include "api/http.h"
+#include "api/service.h"
+#include "engine/scenario_commands.h"
+#include "metering/usage.h"
+#include "programme/scenario.h"
+#include "storage/sqlite_store.h"
+
+namespace bg::api {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Request;
+using testing::SendRaw;
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "bg_api_test_XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    auto store = storage::SqliteStore::Open({.path = (dir_ / "api.db").string()});
+    ASSERT_TRUE(store.ok());
+    store_ = std::move(*store);
+    engine::EngineOptions options;
+    options.idle_tick = std::chrono::milliseconds(0);
+    auto engine = engine::Engine::Open(store_.get(), &clock_, options);
+    ASSERT_TRUE(engine.ok());
+    engine_ = std::move(*engine);
+    auto scenario = programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
+    ASSERT_TRUE(scenario.ok());
+    for (engine::CommandBody& body : engine::ScenarioCommands(*scenario)) {
+      ASSERT_TRUE(engine_->Execute(std::move(body)).ok());
+    }
+    // One token per role: admin; the Dongguan programme's operator (1);
+    // Songshan Lake Precision Moulds (1) and Xiangzhou Robotics (3); the
+    // Shaoguan hub (1) and Hengqin (5); an auditor.
+    token_["admin"] = Token(1, access::TokenRole::kAdmin, 0);
+    token_["operator"] = Token(2, access::TokenRole::kOperator, 1);
+    token_["enterprise"] = Token(3, access::TokenRole::kEnterprise, 1);
+    token_["other_enterprise"] = Token(4, access::TokenRole::kEnterprise, 3);
+    token_["provider"] = Token(5, access::TokenRole::kProvider, 1);
+    token_["other_provider"] = Token(6, access::TokenRole::kProvider, 5);
+    token_["auditor"] = Token(7, access::TokenRole::kAuditor, 0);
+    service_ = std::make_unique<Service>(engine_.get(), &clock_);
+    auto http = HttpServer::Start(
+        {.port = 0, .threads = 2, .body_limit = 64 << 10},
+        [this](const HttpRequest& r) { return service_->Handle(r); },
+        [this](int status, const std::string& d) { return service_->Refuse(status, d); });
+    ASSERT_TRUE(http.ok()) << http.status();
+    http_ = std::move(*http);
+    port_ = http_->port();
+  }
+
+  void TearDown() override {
+    http_->Stop();
+    ASSERT_TRUE(engine_->Shutdown().ok());
+    engine_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  std::string Token(uint64_t id, access::TokenRole role, uint64_t scope) {
+    const auto [secret, hash] = Service::NewToken();
+    auto r = engine_->Execute(engine::CreateApiToken{
+        .id = id, .hash = hash, .role = role, .scope = scope, .name = access::TokenRoleName(role)});
+    EXPECT_TRUE(r.ok());
+    EXPECT_EQ(std::get<engine::TokenOutcome>(*r).result, access::TokenResult::kOk);
+    return secret;
+  }
+
+  testing::RawResponse Call(const std::string& method, const std::string& target,
+                            const std::string& who, const std::string& body = "") {
+    return Request(port_, method, target, who.empty() ? "" : token_.at(who), body);
+  }
+
+  fs::path dir_;
+  VirtualClock clock_{1'741'000'000 * kNanosPerSecond};  // 2025-03-03
+  std::unique_ptr<storage::SqliteStore> store_;
+  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<Service> service_;
+  std::unique_ptr<HttpServer> http_;
+  uint16_t port_ = 0;
+  std::map<std::string, std::string> token_;
+};
+
+Json Body(const testing::RawResponse& r) { return Json::parse(r.body, nullptr, false); }
+
+// Every 4xx is problem+json with its status, a code and the request id.
+void ExpectProblem(const testing::RawResponse& r, int status, const std::string& code) {
+  EXPECT_EQ(r.status, status) << r.body;
+  EXPECT_EQ(r.headers.count("content-type") ? r.headers.at("content-type") : "",
+            "application/problem+json");
+  const Json j = Body(r);
+  ASSERT_TRUE(j.is_object()) << r.body;
+  EXPECT_EQ(j.value("title", ""), code) << r.body;
+  EXPECT_EQ(j.value("status", 0), status);
+  EXPECT_FALSE(j.value("detail", "").empty());
+  EXPECT_EQ(j.value("request_id", ""),
+            r.headers.count("x-request-id") ? r.headers.at("x-request-id") : "?");
+}
+
+TEST_F(ApiTest, TheOpenApiDocumentListsExactlyTheRoutes) {
+  const auto r = Call("GET", "/v1/openapi.json", "");
+  ASSERT_EQ(r.status, 200);
+  const Json doc = Body(r);
+  std::set<std::string> documented, routed;
+  for (auto p = doc["paths"].begin(); p != doc["paths"].end(); ++p) {
+    for (auto m = p->begin(); m != p->end(); ++m) {
+      std::string method = m.key();
+      for (char& ch : method) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      documented.insert(method + " " + p.key());
+    }
+  }
+  for (const Route& route : service_->router().routes()) {
+    routed.insert(route.method + " " + route.pattern);
+  }
+  EXPECT_EQ(documented, routed);
+  EXPECT_EQ(doc.value("openapi", ""), "3.0.3");
+}
+
+TEST_F(ApiTest, BadInputGetsA4xxProblemNeverA5xx) {
+  const std::string admin = token_.at("admin");
+  ExpectProblem(Call("GET", "/v1/nothing", "admin"), 404, "unknown_route");
+  ExpectProblem(Call("DELETE", "/v1/jobs/1", "admin"), 405, "method_not_allowed");
+  ExpectProblem(Call("GET", "/v1/pools", ""), 401, "unauthenticated");
+  ExpectProblem(Request(port_, "GET", "/v1/pools", "bg_not_a_token"), 401, "unauthenticated");
+  ExpectProblem(Call("POST", "/v1/jobs", "admin", "{\"id\":"), 400, "malformed_json");
+  ExpectProblem(Call("POST", "/v1/jobs", "admin", "[1,2]"), 400, "malformed_json");
+  ExpectProblem(Call("POST", "/v1/jobs", "admin", "{\"id\":\"seven\"}"), 400, "invalid_field");
+  ExpectProblem(Call("POST", "/v1/jobs", "admin", "{\"id\":7}"), 400, "missing_field");
+  ExpectProblem(Call("POST", "/v1/jobs", "admin",
+                     R"({"id":7,"enterprise":1,"cards":1,"walltime_s":60,"colour":"blue"})"),
+                400, "unknown_field");
+  ExpectProblem(Call("POST", "/v1/jobs", "admin",
+                     R"({"id":7,"enterprise":1,"cards":99999999999999999999999,"walltime_s":60})"),
+                400, "invalid_field");
+  ExpectProblem(
+      Call("POST", "/v1/jobs", "admin", R"({"id":-7,"enterprise":1,"cards":1,"walltime_s":60})"),
+      400, "invalid_field");
+  ExpectProblem(
+      Call("POST", "/v1/applications", "admin",
+           "{\"id\":1,\"programme\":1,\"enterprise\":1,\"amount_fen\":1,\"note\":\"\xff\xfe\"}"),
+      400, "malformed_json");
+  ExpectProblem(
+      Request(port_, "POST", "/v1/jobs", admin, "id=7", "application/x-www-form-urlencoded"), 415,
+      "unsupported_media_type");
+  ExpectProblem(Call("POST", "/v1/jobs", "admin", std::string(100 << 10, ' ')), 413,
+                "body_too_large");
+  ExpectProblem(Call("GET", "/v1/jobs/abc", "admin"), 400, "invalid_field");
+  ExpectProblem(Call("GET", "/v1/jobs/99", "admin"), 404, "unknown_job");
+  ExpectProblem(Call("GET", "/v1/pools?limit=0", "admin"), 400, "invalid_field");
+  ExpectProblem(Call("GET", "/v1/pools?limit=%zz", "admin"), 400, "bad_request");
+  // Not even HTTP.
+  const auto garbage = SendRaw(port_, "HELLO\r\n\r\n");
+  EXPECT_EQ(garbage.status, 400);
+}
+
+TEST_F(ApiTest, EveryRouteAndRoleNeverAnswers5xxAndOnlyOwnersChangeThings) {
+  // A job of enterprise 1 (Songshan Lake) running at the Shaoguan hub.
+  ASSERT_EQ(Call("POST", "/v1/jobs", "enterprise",
+                 R"({"id":1,"accelerator":"A800","cards":2,"walltime_s":3600,"platform":1})")
+                .status,
+            201);
+  // Nobody reads or changes what is not theirs.
+  ExpectProblem(Call("GET", "/v1/jobs/1", "other_enterprise"), 403, "forbidden");
+  ExpectProblem(Call("POST", "/v1/jobs/1/cancel", "other_enterprise", "{}"), 403, "forbidden");
+  ExpectProblem(Call("POST", "/v1/jobs/1/cancel", "provider", "{}"), 403, "forbidden");
+  ExpectProblem(Call("POST", "/v1/jobs/1/cancel", "auditor", "{}"), 403, "forbidden");
+  ExpectProblem(Call("POST", "/v1/jobs/1/finish", "other_provider", "{}"), 403, "forbidden");
+  ExpectProblem(Call("GET", "/v1/jobs/1", "other_provider"), 403, "forbidden");
+  ExpectProblem(
+      Call("POST", "/v1/jobs", "auditor", R"({"id":2,"enterprise":1,"cards":1,"walltime_s":60})"),
+      403, "forbidden");
+  ExpectProblem(Call("POST", "/v1/jobs", "other_enterprise",
+                     R"({"id":2,"enterprise":1,"cards":1,"walltime_s":60})"),
+                403, "forbidden");
+  ExpectProblem(Call("POST", "/v1/tokens", "operator", R"({"id":9,"role":"admin","name":"x"})"),
+                403, "forbidden");
+  ExpectProblem(Call("GET", "/v1/programmes/2", "operator"), 403, "forbidden");
+  EXPECT_EQ(Call("GET", "/v1/jobs/1", "enterprise").status, 200);
+  EXPECT_EQ(Call("GET", "/v1/jobs/1", "provider").status, 200);
+  EXPECT_EQ(Call("GET", "/v1/jobs/1", "auditor").status, 200);
+  // Lists are scoped: the other enterprise sees no job, itself only.
+  EXPECT_EQ(Body(Call("GET", "/v1/jobs", "other_enterprise"))["items"].size(), 0u);
+  EXPECT_EQ(Body(Call("GET", "/v1/jobs", "enterprise"))["items"].size(), 1u);
+  const Json enterprises = Body(Call("GET", "/v1/enterprises", "other_enterprise"));
+  ASSERT_EQ(enterprises["items"].size(), 1u);
+  EXPECT_EQ(enterprises["items"][0]["id"], 3);
+  EXPECT_EQ(Body(Call("GET", "/v1/placements", "other_provider"))["items"].size(), 0u);
+  EXPECT_EQ(Body(Call("GET", "/v1/placements", "provider"))["items"].size(), 1u);
+  // The job was not touched by anyone else's attempts.
+  EXPECT_EQ(Body(Call("GET", "/v1/jobs/1", "admin"))["status"], "running");
+
+  // Last (admin may cancel the job and revoke tokens on the way): every
+  // route for every role answers, and never with a 5xx.
+  for (const Route& route : service_->router().routes()) {
+    std::string target = route.pattern;
+    for (const char* p : {"{id}"}) {
+      if (auto at = target.find(p); at != std::string::npos) target.replace(at, 4, "1");
+    }
+    for (const auto& [who, secret] : token_) {
+      const std::string body = route.method == "POST" ? "{}" : "";
+      const auto r = Request(port_, route.method, target, secret, body);
+      EXPECT_LT(r.status, 500) << who << " " << route.method << " " << target << ": " << r.body;
+      EXPECT_NE(r.status, 0) << who << " " << route.method << " " << target;
+    }
+    if (!route.public_route) {
+      ExpectProblem(Request(port_, route.method, target, "", route.method == "POST" ? "{}" : ""),
+                    401, "unauthenticated");
+    }
+  }
+}
+
+TEST_F(ApiTest, IdempotencyKeysReplayTheFirstAnswer) {
+  const std::string body =
+      R"({"id":5,"accelerator":"A800","cards":1,"walltime_s":600,"platform":1})";
+  const std::string key = "Idempotency-Key: k-1\r\n";
+  const auto first =
+      Request(port_, "POST", "/v1/jobs", token_.at("enterprise"), body, "application/json", key);
+  const auto again =
+      Request(port_, "POST", "/v1/jobs", token_.at("enterprise"), body, "application/json", key);
+  EXPECT_EQ(first.status, 201);
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(again.headers.count("idempotent-replayed"), 1u);
+  EXPECT_EQ(Body(again)["id"], 5);
+  ExpectProblem(Request(port_, "POST", "/v1/jobs", token_.at("enterprise"),
+                        R"({"id":6,"accelerator":"A800","cards":1,"walltime_s":600})",
+                        "application/json", key),
+                409, "idempotency_key_reused");
+}
+
+// The README's tour over HTTP: apply, approve, issue, quote, submit, usage,
+// finish, statements, close, flows; metrics and health along the way.
+TEST_F(ApiTest, TheTourFromApplicationToClosedStatement) {
+  auto post = [&](const std::string& who, const std::string& target, const std::string& body) {
+    return Call("POST", target, who, body);
+  };
+  ASSERT_EQ(post("enterprise", "/v1/applications",
+                 R"({"id":1,"programme":1,"amount_fen":10000000,"note":"训练"})")
+                .status,
+            201);
+  for (const char* step : {"submit"}) {
+    ASSERT_EQ(
+        post("enterprise", "/v1/applications/1/review", std::string("{\"step\":\"") + step + "\"}")
+            .status,
+        200);
+  }
+  // The applicant cannot approve itself; the operator can.
+  ExpectProblem(post("enterprise", "/v1/applications/1/review", R"({"step":"approve"})"), 403,
+                "forbidden");
+  for (const char* step : {"start_review", "approve", "issue"}) {
+    const auto r =
+        post("operator", "/v1/applications/1/review", std::string("{\"step\":\"") + step + "\"}");
+    ASSERT_EQ(r.status, 200) << step << ": " << r.body;
+  }
+  EXPECT_EQ(Body(Call("GET", "/v1/applications/1", "enterprise"))["status"], "issued");
+  const Json vouchers = Body(Call("GET", "/v1/vouchers", "enterprise"));
+  ASSERT_EQ(vouchers["items"].size(), 1u);
+  EXPECT_EQ(vouchers["items"][0]["available"]["fen"], 10000000);
+
+  const Json quote =
+      Body(post("enterprise", "/v1/quotes",
+                R"({"accelerator":"A800","cards":8,"walltime_s":36000,"platform":1})"));
+  ASSERT_FALSE(quote["options"].empty()) << quote.dump();
+  EXPECT_EQ(quote["options"][0]["pool"], 2);
+  EXPECT_EQ(quote["options"][0]["subsidy"]["fen"], 26000);
+  const auto placed =
+      post("enterprise", "/v1/jobs",
+           R"({"id":1,"accelerator":"A800","cards":8,"walltime_s":36000,"platform":1})");
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  EXPECT_EQ(Body(placed)["status"], "running");
+
+  // The Shaoguan hub registers a key and reports an hour on 8 cards.
+  const auto keys = metering::KeyPairFromNumber(77);
+  std::string hex;
+  for (uint8_t b : keys.public_key) {
+    char two[3];
+    std::snprintf(two, sizeof two, "%02x", b);
+    hex += two;
+  }
+  ASSERT_EQ(post("provider", "/v1/provider-keys", "{\"public_key_hex\":\"" + hex + "\"}").status,
+            201);
+  const uint64_t start =
+      Body(Call("GET", "/v1/placements", "provider"))["items"][0]["start_unix_s"];
+  clock_.Set(clock_.Now() + 2 * 3600 * kNanosPerSecond);
+  metering::UsageRecord rec{.id = 1,
+                            .provider = ProviderId(1),
+                            .order = OrderId(1),
+                            .start_s = start,
+                            .end_s = start + 3600,
+                            .cards = 8};
+  metering::SignRecord(&rec, keys.secret_key);
+  std::string sig;
+  for (uint8_t b : rec.signature) {
+    char two[3];
+    std::snprintf(two, sizeof two, "%02x", b);
+    sig += two;
+  }
+  const std::string usage = R"({"records":[{"id":1,"provider":1,"order":1,"start_unix_s":)" +
+                            std::to_string(start) + R"(,"end_unix_s":)" +
+                            std::to_string(start + 3600) + R"(,"cards":8,"signature_hex":")" + sig +
+                            "\"}]}";
+  const Json charged = Body(post("provider", "/v1/usage", usage));
+  EXPECT_EQ(charged["results"][0]["result"], "ok") << charged.dump();
+  EXPECT_EQ(charged["charged"]["fen"], 5200);
+  EXPECT_EQ(charged["subsidy"]["fen"], 2600);
+  // A forged copy is refused with its reason; nothing more is charged.
+  std::string forged = usage;
+  forged.replace(forged.find("\"cards\":8"), 9, "\"cards\":7");
+  EXPECT_EQ(Body(post("provider", "/v1/usage", forged))["results"][0]["result"], "bad_signature");
+  ASSERT_EQ(post("provider", "/v1/jobs/1/finish", "{}").status, 200);
+  EXPECT_EQ(Body(Call("GET", "/v1/jobs/1", "enterprise"))["charged"]["fen"], 5200);
+
+  // March's statement, closed once March is over; the flow Dongguan -> Shaoguan.
+  const Json st = Body(Call("GET", "/v1/statements?programme=1&period=2025-03", "operator"));
+  ASSERT_EQ(st.size(), 1u) << st.dump();
+  EXPECT_EQ(st[0]["subsidy"]["fen"], 2600);
+  EXPECT_EQ(Call("GET", "/v1/statements?programme=1&period=2025-03&format=csv", "provider").status,
+            200);
+  ExpectProblem(post("operator", "/v1/statements/close", R"({"programme":1,"period":"2025-03"})"),
+                422, "period_not_over");
+  clock_.Set(clock_.Now() + 40 * 86400 * kNanosPerSecond);
+  const auto closed =
+      post("operator", "/v1/statements/close", R"({"programme":1,"period":"2025-03"})");
+  ASSERT_EQ(closed.status, 201) << closed.body;
+  EXPECT_EQ(Body(closed)["paid"]["fen"], 2600);
+  const Json flows = Body(Call("GET", "/v1/flows", "auditor"));
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0]["issuer"], "dongguan");
+  EXPECT_EQ(flows[0]["city"], "shaoguan");
+
+  EXPECT_EQ(Call("GET", "/healthz", "").status, 200);
+  const auto metrics = Call("GET", "/metrics", "");
+  EXPECT_NE(metrics.body.find("baygrid_http_requests_total{route=\"POST /v1/jobs\",code=\"2xx\"}"),
+            std::string::npos);
+  EXPECT_NE(metrics.body.find("baygrid_money_charged_fen 5200"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bg::api

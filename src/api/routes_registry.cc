@@ -8,30 +8,38 @@
 namespace bg::api {
 
 void Service::AddRegistryRoutes() {
-  auto list = [this](const char* pattern, auto members, auto keep_for) {
-    router_.Add("GET", pattern, [this, members, keep_for](Call& c) {
-      HttpResponse fail;
-      auto page = engine_->Read([&](const engine::State& s) {
-        return Page(
-            c, members(s), [&](const auto& v) { return keep_for(c, v); },
-            [](const auto& v) { return View(v); }, &fail);
-      });
-      return page ? Reply(*page) : fail;
+  // Lists; those that show everyone the same are answered from the read
+  // cache while nothing changed.
+  auto list = [this](const char* pattern, auto members, auto keep_for, bool shared) {
+    router_.Add("GET", pattern, [this, members, keep_for, shared](Call& c) {
+      auto build = [&] {
+        HttpResponse fail;
+        auto page = engine_->Read([&](const engine::State& s) {
+          return Page(
+              c, members(s), [&](const auto& v) { return keep_for(c, v); },
+              [](const auto& v) { return View(v); }, &fail);
+        });
+        return page ? Reply(*page) : fail;
+      };
+      return shared ? CachedRead(c, build) : build();
     });
   };
   auto everyone = [](const Call&, const auto&) { return true; };
   list(
       "/v1/jurisdictions",
-      [](const engine::State& s) -> const auto& { return s.registry().jurisdictions(); }, everyone);
+      [](const engine::State& s) -> const auto& { return s.registry().jurisdictions(); }, everyone,
+      true);
   list(
       "/v1/programmes",
-      [](const engine::State& s) -> const auto& { return s.registry().programmes(); }, everyone);
+      [](const engine::State& s) -> const auto& { return s.registry().programmes(); }, everyone,
+      true);
   list(
       "/v1/providers",
-      [](const engine::State& s) -> const auto& { return s.registry().providers(); }, everyone);
+      [](const engine::State& s) -> const auto& { return s.registry().providers(); }, everyone,
+      true);
   list(
       "/v1/sites", [](const engine::State& s) -> const auto& { return s.network().sites(); },
-      everyone);
+      everyone, true);
   // Enterprises see themselves only; providers see none.
   list(
       "/v1/enterprises",
@@ -39,20 +47,23 @@ void Service::AddRegistryRoutes() {
       [](const Call& c, const programme::Enterprise& e) {
         if (c.who.role == Role::kEnterprise) return e.id.value() == c.who.scope;
         return c.who.role != Role::kProvider;
-      });
+      },
+      false);
 
   router_.Add("GET", "/v1/pools", [this](Call& c) {
-    HttpResponse fail;
-    auto page = engine_->Read([&](const engine::State& s) {
-      return Page(
-          c, s.network().pools(), [](const network::Pool&) { return true; },
-          [&](const network::Pool& p) {
-            auto it = s.scheduler().use().find(p.id);
-            return View(p, it == s.scheduler().use().end() ? 0 : it->second.used);
-          },
-          &fail);
+    return CachedRead(c, [&] {
+      HttpResponse fail;
+      auto page = engine_->Read([&](const engine::State& s) {
+        return Page(
+            c, s.network().pools(), [](const network::Pool&) { return true; },
+            [&](const network::Pool& p) {
+              auto it = s.scheduler().use().find(p.id);
+              return View(p, it == s.scheduler().use().end() ? 0 : it->second.used);
+            },
+            &fail);
+      });
+      return page ? Reply(*page) : fail;
     });
-    return page ? Reply(*page) : fail;
   });
 
   router_.Add("GET", "/v1/programmes/{id}", [this](Call& c) {

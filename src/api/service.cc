@@ -205,6 +205,23 @@ HttpResponse Service::Idempotent(const Call& call, const std::string& key,
   return out;
 }
 
+HttpResponse Service::CachedRead(const Call& call, const std::function<HttpResponse()>& build) {
+  // The seq is read before the state: an entry is never older than its label.
+  const uint64_t seq = engine_->last_seq();
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = read_cache_.find(call.request.target);
+    if (it != read_cache_.end() && it->second.first == seq) return it->second.second;
+  }
+  HttpResponse out = build();
+  if (out.status == 200) {
+    std::lock_guard lock(cache_mu_);
+    if (read_cache_.size() > 1'000) read_cache_.clear();  // a bound: targets vary with paging
+    read_cache_[call.request.target] = {seq, out};
+  }
+  return out;
+}
+
 void Service::Record(const std::string& route, int status, uint64_t micros) {
   RouteStats* s = nullptr;
   {

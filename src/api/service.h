@@ -69,6 +69,9 @@ class Service {
   void AddAdminRoutes();
 
   std::optional<Principal> Authenticate(const HttpRequest& request);
+  // A read whose answer depends on the state only (not on who asks): kept
+  // while no batch has been committed since, keyed by the request target.
+  HttpResponse CachedRead(const Call& call, const std::function<HttpResponse()>& build);
   HttpResponse Idempotent(const Call& call, const std::string& key,
                           const std::function<HttpResponse()>& run);
   std::string Metrics();
@@ -84,6 +87,8 @@ class Service {
   // Idempotency keys: (caller, key) -> (body hash, the answer given). In
   // memory, so a key is remembered until restart; the ids in request bodies
   // (job, application, token ids) are the durable idempotency.
+  std::mutex cache_mu_;
+  std::map<std::string, std::pair<uint64_t, HttpResponse>> read_cache_;  // target -> (seq, answer)
   std::mutex idem_mu_;
   std::map<std::pair<std::string, std::string>, std::pair<Hash256, HttpResponse>> idempotent_;
 };

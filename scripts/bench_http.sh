@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The HTTP API under wrk (docs/benchmarks.md): a read (GET /v1/pools) and a
+# write-path request (POST /v1/quotes) at 64 connections for 10 s each,
+# against `baygrid serve` on a fresh SQLite file with scenarios/gba.toml.
+# Ends with: RESULT http reads_per_s=<n> read_p99_ms=<x> quotes_per_s=<n> quote_p99_ms=<x>
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+cmake --workflow --preset release >/dev/null
+bin=build/release/baygrid
+dir=$(mktemp -d)
+trap 'kill $(cat "$dir/pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$dir"' EXIT
+token=$($bin token create --db "$dir/b.db" --role enterprise --scope 3 --name bench | awk '{print $NF}')
+port=$((20000 + RANDOM % 20000))
+$bin serve --db "$dir/b.db" --scenario scenarios/gba.toml --listen 127.0.0.1:$port --threads 2 \
+  >"$dir/serve.log" 2>&1 &
+echo $! >"$dir/pid"
+for _ in $(seq 50); do grep -q serving "$dir/serve.log" 2>/dev/null && break; sleep 0.1; done
+cat >"$dir/quote.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"accelerator":"A800","cards":4,"walltime_s":7200}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $token"
+LUA
+run() { wrk -t2 -c64 -d10s --latency "$@" | tee /dev/stderr; }
+reads=$(run -H "Authorization: Bearer $token" "http://127.0.0.1:$port/v1/pools")
+quotes=$(run -s "$dir/quote.lua" "http://127.0.0.1:$port/v1/quotes")
+rps() { echo "$1" | awk '/Requests\/sec/ {printf "%d", $2}'; }
+p99() { echo "$1" | awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.2f", v}'; }
+echo "RESULT http reads_per_s=$(rps "$reads") read_p99_ms=$(p99 "$reads") quotes_per_s=$(rps "$quotes") quote_p99_ms=$(p99 "$quotes")"

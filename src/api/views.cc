@@ -116,6 +116,7 @@ Json View(const scheduler::Job& j) {
           {"pool", j.pool.is_zero() ? Json(nullptr) : Json(j.pool.value())},
           {"submitted_at", TimeJson(j.submitted_at)},
           {"start_at", TimeJson(j.start_at)},
+          {"start_unix_s", j.start_at / kNanosPerSecond},
           {"end_at", TimeJson(j.end_at)},
           {"finished_at", TimeJson(j.finished_at)},
           {"list_cost", MoneyJson(j.list_cost)},

@@ -1,0 +1,194 @@
+// kill -9 of `baygrid serve` under a steady load of job submissions and
+// signed usage over HTTP: after each kill the database is opened again and
+// every acknowledged request must be there (each job acknowledged 201, each
+// usage record acknowledged ok), and the ledger, the programmes and the
+// statements must reconcile. The same file is reused across kills.
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "api/api_test_client.h"
+#include "api/json.h"
+#include "api/service.h"
+#include "engine/engine.h"
+#include "engine/scenario_commands.h"
+#include "metering/usage.h"
+#include "programme/reconcile.h"
+#include "programme/scenario.h"
+#include "settlement/settlement.h"
+#include "storage/sqlite_store.h"
+
+namespace bg {
+namespace {
+
+namespace fs = std::filesystem;
+using api::Json;
+
+constexpr uint64_t kHengqin = 5;   // provider of pool 11 (gba.toml)
+constexpr uint64_t kRobotics = 3;  // Xiangzhou Robotics, Zhuhai 免申即享
+constexpr int kKills = 3;
+
+struct Server {
+  pid_t pid = -1;
+  uint16_t port = 0;
+};
+
+// Starts the real binary on port 0 and reads the port from its first line.
+Server Start(const fs::path& db) {
+  int out[2];
+  EXPECT_EQ(pipe(out), 0);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    close(out[0]);
+    const std::string db_arg = db.string();
+    execl(BG_BAYGRID, BG_BAYGRID, "serve", "--db", db_arg.c_str(), "--listen", "127.0.0.1:0",
+          "--threads", "4", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  std::string line;
+  char c = 0;
+  while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+  close(out[0]);
+  // "baygrid serving http://127.0.0.1:PORT on ..."
+  const size_t colon = line.find(':', line.find("127.0.0.1"));
+  Server s{pid, 0};
+  if (colon != std::string::npos) s.port = static_cast<uint16_t>(std::stoi(line.substr(colon + 1)));
+  EXPECT_NE(s.port, 0) << "the server said: " << line;
+  return s;
+}
+
+TEST(ServerCrashTest, EveryAcknowledgedRequestSurvivesKill9) {
+  std::string pattern = (fs::temp_directory_path() / "bg_server_crash_XXXXXX").string();
+  ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+  const fs::path dir = pattern;
+  const fs::path db = dir / "serve.db";
+  std::string token;
+  {
+    // The world, a provider key and a token, written before the server runs.
+    auto store = storage::SqliteStore::Open({.path = db.string()});
+    ASSERT_TRUE(store.ok());
+    SystemClock clock;
+    auto e = engine::Engine::Open(store->get(), &clock);
+    ASSERT_TRUE(e.ok());
+    auto scenario = programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
+    ASSERT_TRUE(scenario.ok());
+    for (auto& body : engine::ScenarioCommands(*scenario)) ASSERT_TRUE((*e)->Execute(body).ok());
+    ASSERT_TRUE(
+        (*e)->Execute(engine::RegisterProviderKey{ProviderId(kHengqin),
+                                                  metering::KeyPairFromNumber(kHengqin).public_key})
+            .ok());
+    const auto [secret, hash] = api::Service::NewToken();
+    token = secret;
+    ASSERT_TRUE((*e)
+                    ->Execute(engine::CreateApiToken{
+                        .id = 1, .hash = hash, .role = access::TokenRole::kAdmin, .name = "crash"})
+                    .ok());
+    ASSERT_TRUE((*e)->Shutdown().ok());
+  }
+
+  std::mutex mu;
+  std::set<uint64_t> acked_jobs;
+  std::set<uint64_t> acked_usage;  // record id = job id
+  std::atomic<uint64_t> next_job{1};
+  std::mt19937_64 rng(42);
+  const auto key = metering::KeyPairFromNumber(kHengqin);
+
+  for (int kill = 0; kill < kKills; ++kill) {
+    Server s = Start(db);
+    ASSERT_GT(s.port, 0);
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 4; ++t) {
+      clients.emplace_back([&] {
+        while (!stop.load()) {
+          const uint64_t id = next_job++;
+          const std::string body = R"({"id":)" + std::to_string(id) + R"(,"enterprise":)" +
+                                   std::to_string(kRobotics) +
+                                   R"(,"accelerator":"A800","cards":1,"walltime_s":600,"pool":11})";
+          const auto r = api::testing::Request(s.port, "POST", "/v1/jobs", token, body);
+          if (r.status != 201) continue;  // refused, or the server died mid-request
+          const Json j = Json::parse(r.body, nullptr, false);
+          {
+            std::lock_guard lock(mu);
+            acked_jobs.insert(id);
+          }
+          const uint64_t start = j.value("start_unix_s", uint64_t{0});
+          metering::UsageRecord rec{.id = id,
+                                    .provider = ProviderId(kHengqin),
+                                    .order = OrderId(id),
+                                    .start_s = start,
+                                    .end_s = start + 1,
+                                    .cards = 1};
+          metering::SignRecord(&rec, key.secret_key);
+          std::string sig;
+          for (uint8_t b : rec.signature) {
+            char two[3];
+            std::snprintf(two, sizeof two, "%02x", b);
+            sig += two;
+          }
+          const std::string usage =
+              R"({"records":[{"id":)" + std::to_string(id) + R"(,"provider":)" +
+              std::to_string(kHengqin) + R"(,"order":)" + std::to_string(id) +
+              R"(,"start_unix_s":)" + std::to_string(start) + R"(,"end_unix_s":)" +
+              std::to_string(start + 1) + R"(,"cards":1,"signature_hex":")" + sig + "\"}]}";
+          const auto u = api::testing::Request(s.port, "POST", "/v1/usage", token, usage);
+          const Json uj = Json::parse(u.body, nullptr, false);
+          if (u.status == 200 && uj["results"][0]["result"] == "ok") {
+            std::lock_guard lock(mu);
+            acked_usage.insert(id);
+          }
+        }
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 700));
+    ::kill(s.pid, SIGKILL);
+    int status = 0;
+    waitpid(s.pid, &status, 0);
+    stop = true;
+    for (auto& c : clients) c.join();
+
+    // Open the file as the next start would, and check.
+    auto store = storage::SqliteStore::Open({.path = db.string()});
+    ASSERT_TRUE(store.ok());
+    SystemClock clock;
+    engine::EngineOptions options;
+    options.idle_tick = std::chrono::milliseconds(0);
+    auto e = engine::Engine::Open(store->get(), &clock, options);
+    ASSERT_TRUE(e.ok()) << e.status();
+    (*e)->Read([&](const engine::State& st) {
+      std::lock_guard lock(mu);
+      for (uint64_t id : acked_jobs) {
+        EXPECT_NE(st.scheduler().FindJob(OrderId(id)), nullptr)
+            << "acknowledged job " << id << " lost";
+      }
+      for (uint64_t id : acked_usage) {
+        const metering::OrderMeter* m = st.metering().MeterOf(OrderId(id));
+        EXPECT_TRUE(m != nullptr && m->by_id().count(id) == 1)
+            << "acknowledged usage " << id << " lost";
+      }
+      EXPECT_EQ(st.ledger().CheckInvariants(), "");
+      EXPECT_EQ(programme::CheckReconciled(st.book(), st.registry(), st.ledger()), "");
+      EXPECT_EQ(settlement::CheckStatements(st.settlement(), st.registry(), st.ledger()), "");
+      return 0;
+    });
+    ASSERT_TRUE((*e)->Shutdown().ok());
+  }
+  EXPECT_GT(acked_jobs.size(), 10u) << "the load did not run";
+  EXPECT_GT(acked_usage.size(), 10u);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace bg

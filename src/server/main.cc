@@ -7,6 +7,7 @@
 #include "server/bench_ledger.h"
 #include "server/bench_schedule.h"
 #include "server/bench_usage.h"
+#include "server/demo.h"
 #include "server/scenario_check.h"
 #include "server/serve.h"
 #include "server/settle_cli.h"
@@ -185,6 +186,21 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
       "Example:\n  baygrid token create --db baygrid.db --role enterprise --scope 3 --name "
       "robotics");
 
+  bg::server::DemoOptions demo_options;
+  CLI::App* demo = app.add_subcommand(
+      "demo", "The main job: a server on SQLite with gba.toml, simulated demand and providers");
+  demo->add_option("--scenario", demo_options.scenario, "Scenario file")->capture_default_str();
+  demo->add_option("--db", demo_options.db, "SQLite file to create (default: a temp dir)");
+  demo->add_option("--listen", demo_options.listen, "host:port of the API")->capture_default_str();
+  demo->add_option("--days", demo_options.days, "Simulated days")->capture_default_str();
+  demo->add_option("--seed", demo_options.seed, "Workload seed")->capture_default_str();
+  demo->add_option("--jobs", demo_options.jobs, "Jobs over the whole run")->capture_default_str();
+  demo->add_option("--speed", demo_options.speed, "Virtual seconds per real second")
+      ->capture_default_str();
+  demo->add_flag("--headless", demo_options.headless,
+                 "As fast as it can, no server, no waiting for Ctrl-C");
+  demo->footer("Examples:\n  baygrid demo\n  baygrid demo --days 30 --seed 7 --headless");
+
   CLI11_PARSE(app, argc, argv);
 
   bg::Status status;
@@ -196,6 +212,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   if (flows->parsed()) status = bg::server::RunFlows(settle_options);
   if (close->parsed()) status = bg::server::RunClose(settle_options);
   if (serve->parsed()) status = bg::server::RunServe(serve_options);
+  if (demo->parsed()) status = bg::server::RunDemo(demo_options);
   if (token_create->parsed()) status = bg::server::RunTokenCreate(token_options);
   if (check->parsed()) status = bg::server::RunScenarioCheck(scenario_path);
   if (compare->parsed()) status = bg::server::RunSimCompare(sim_options);

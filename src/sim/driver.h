@@ -20,6 +20,10 @@
 #include "sim/workload.h"
 #include "storage/store.h"
 
+namespace bg::engine {
+class Engine;
+}  // namespace bg::engine
+
 namespace bg::sim {
 
 struct SiteUse {
@@ -54,6 +58,16 @@ struct DriverOptions {
   scheduler::Policy policy = scheduler::Policy::kVoucherAware;
   // Called every simulated day with the day and the metrics so far (progress).
   std::function<void(uint32_t day, const Metrics&)> on_day = {};
+  // Providers register keys and report signed usage (one batch-signed
+  // record per job, for 70-100% of its walltime, seeded) before each job
+  // finishes, so jobs are billed for use, not for the reservation.
+  bool metered = false;
+  // The demo's hooks: after the engine is open and the scenario loaded; at
+  // each step of virtual time (return false to stop early); before the
+  // engine is shut down.
+  std::function<void(engine::Engine&)> on_open = {};
+  std::function<bool(Timestamp now)> on_step = {};
+  std::function<void(engine::Engine&)> on_end = {};
 };
 
 // Runs `workload` on `scenario` through an engine on `store` (a fresh one).

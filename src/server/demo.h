@@ -1,0 +1,35 @@
+// `baygrid demo`: the README's main job. A server on an embedded SQLite
+// file with scenarios/gba.toml; seeded synthetic demand — enterprises
+// applying for vouchers, training and inference jobs — played through the
+// engine in accelerated virtual time; simulated providers that run placed
+// jobs and send signed usage; a progress line per simulated day and, at the
+// end or on Ctrl-C, a summary: per programme granted, spent and remaining,
+// per site utilisation, and the cross-city flows. The same seed gives the
+// same numbers.
+//
+//   baygrid demo                               serve on 127.0.0.1:8080, 1 h of virtual time per 0.1
+//   s baygrid demo --days 30 --seed 7 --headless as fast as it can, no server, ends with
+//     RESULT demo jobs=<n> subsidy_yuan=<n> utilisation=<x> ledger_balanced=<true|false>
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/status.h"
+
+namespace bg::server {
+
+struct DemoOptions {
+  std::string scenario = "scenarios/gba.toml";
+  std::string db;  // default: a fresh file in a temp dir
+  std::string listen = "127.0.0.1:8080";
+  uint32_t days = 30;
+  uint64_t seed = 7;
+  uint32_t jobs = 6'000;
+  uint32_t speed = 36'000;  // virtual seconds per real second (not headless)
+  bool headless = false;
+};
+
+Status RunDemo(const DemoOptions& options);
+
+}  // namespace bg::server

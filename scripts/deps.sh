@@ -8,7 +8,7 @@ packages=(
   libsqlite3-dev sqlite3 libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libabsl-dev libtomlplusplus-dev
-  libboost-dev wrk
+  libboost-dev wrk curl
 )
 
 missing=()

@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
-# The main job, until the demo exists (issue 6): installs what is missing,
-# builds the release preset, runs the ledger benchmark (`baygrid bench
-# ledger`; extra arguments go to it), then the policy comparison on the
-# Greater Bay Area scenario (`baygrid sim compare`: one synthetic month of
-# 20,000 jobs through the engine, the voucher-aware scheduler against two
-# baselines).
+# The main job: installs what is missing, builds the release preset and runs
+# `baygrid demo` — the API on an embedded SQLite database with the Greater
+# Bay Area scenario, simulated enterprises and providers in accelerated
+# virtual time, a progress line per day and a summary. Extra arguments go
+# to the demo: `scripts/run.sh --headless` runs as fast as it can and exits;
+# `scripts/run.sh --days 7 --seed 3` changes the run. Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release
-build/release/baygrid bench ledger "$@"
-echo
-exec build/release/baygrid sim compare --scenario scenarios/gba.toml --days 30 --seed 1
+exec build/release/baygrid demo "$@"

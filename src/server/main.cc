@@ -1,9 +1,11 @@
-// baygrid: one binary, many subcommands. This file only parses flags (CLI11
-// is included nowhere else) and hands over to the subcommand's module.
+// baygrid: one binary, many subcommands. This file parses the flags (CLI11
+// is included here and in cli/commands.cc, which adds the HTTP CLI's nouns)
+// and hands over to the subcommand's module.
 #include <cstdio>
 
 #include <CLI/CLI.hpp>
 
+#include "cli/commands.h"
 #include "server/bench_ledger.h"
 #include "server/bench_schedule.h"
 #include "server/bench_usage.h"
@@ -201,7 +203,11 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
                  "As fast as it can, no server, no waiting for Ctrl-C");
   demo->footer("Examples:\n  baygrid demo\n  baygrid demo --days 30 --seed 7 --headless");
 
+  // The HTTP CLI: baygrid <noun> <verb> against a running server.
+  bg::cli::HttpCli http_cli(app);
+
   CLI11_PARSE(app, argc, argv);
+  if (http_cli.chosen()) return http_cli.Run();
 
   bg::Status status;
   if (ledger->parsed()) status = bg::server::RunLedgerBench(ledger_options);

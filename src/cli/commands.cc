@@ -1,0 +1,425 @@
+#include "cli/commands.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/http_client.h"
+
+namespace bg::cli {
+
+using Json = nlohmann::json;
+
+// How a flag travels: into the body as an id, a whole number, a string, an
+// amount in yuan (sent as fen), hours (sent as seconds), or into the query.
+enum class Kind { kId, kNumber, kText, kYuan, kHours, kMinutes, kQuery };
+
+struct Flag {
+  const char* name;   // --name
+  const char* field;  // JSON field or query key
+  Kind kind;
+  const char* help;
+};
+
+struct HttpCli::Command {
+  const char* noun;
+  const char* verb;
+  const char* method;
+  const char* path;  // "{id}" is the positional argument
+  const char* help;
+  std::vector<Flag> flags;
+  const char* example;
+};
+
+namespace {
+
+const std::vector<HttpCli::Command>& Commands() {
+  static const std::vector<HttpCli::Command> kCommands = {
+      {"pools", "list", "GET", "/v1/pools", "Pools: prices and cards", {}, "baygrid pools list"},
+      {"sites", "list", "GET", "/v1/sites", "Sites of the network", {}, "baygrid sites list"},
+      {"programmes", "list", "GET", "/v1/programmes", "Programmes", {}, "baygrid programmes list"},
+      {"programmes",
+       "get",
+       "GET",
+       "/v1/programmes/{id}",
+       "A programme and its money",
+       {},
+       "baygrid programmes get 1"},
+      {"providers", "list", "GET", "/v1/providers", "Providers", {}, "baygrid providers list"},
+      {"enterprises",
+       "list",
+       "GET",
+       "/v1/enterprises",
+       "Enterprises",
+       {},
+       "baygrid enterprises list"},
+      {"jurisdictions",
+       "list",
+       "GET",
+       "/v1/jurisdictions",
+       "Cities and districts",
+       {},
+       "baygrid jurisdictions list"},
+      {"applications",
+       "file",
+       "POST",
+       "/v1/applications",
+       "Apply for a voucher",
+       {{"--id", "id", Kind::kId, "Application id"},
+        {"--programme", "programme", Kind::kId, "Programme id"},
+        {"--enterprise", "enterprise", Kind::kId, "Enterprise (admin tokens)"},
+        {"--amount", "amount_fen", Kind::kYuan, "Amount in yuan"},
+        {"--note", "note", Kind::kText, "A note"}},
+       "baygrid applications file --id 9001 --programme 1 --amount 50000"},
+      {"applications",
+       "review",
+       "POST",
+       "/v1/applications/{id}/review",
+       "A step: submit, start_review, approve, reject, return_for_info, issue, withdraw",
+       {{"--step", "step", Kind::kText, "The step"},
+        {"--reason", "reason", Kind::kText, "Why (reject, return_for_info)"},
+        {"--amount", "amount_fen", Kind::kYuan, "Approve less than applied for (yuan)"}},
+       "baygrid applications review 9001 --step approve"},
+      {"applications",
+       "get",
+       "GET",
+       "/v1/applications/{id}",
+       "An application and its history",
+       {},
+       "baygrid applications get 9001"},
+      {"vouchers",
+       "list",
+       "GET",
+       "/v1/vouchers",
+       "Vouchers and what is left",
+       {},
+       "baygrid vouchers list"},
+      {"jobs",
+       "quote",
+       "POST",
+       "/v1/quotes",
+       "Price a job on every pool, after subsidy",
+       {{"--enterprise", "enterprise", Kind::kId, "Enterprise (admin tokens)"},
+        {"--accelerator", "accelerator", Kind::kText, "A800, H800, H20, 910B, 4090"},
+        {"--cards", "cards", Kind::kNumber, "Cards"},
+        {"--hours", "walltime_s", Kind::kHours, "Walltime in hours"},
+        {"--tier", "tier", Kind::kText, "shared, exclusive or priority"},
+        {"--max-oop", "max_out_of_pocket_fen", Kind::kYuan, "Most you will pay (yuan)"},
+        {"--objective", "objective", Kind::kText, "cost, finish or latency"},
+        {"--platform", "platform", Kind::kNumber, "The platform the order comes through"}},
+       "baygrid jobs quote --accelerator A800 --cards 8 --hours 10 --platform 1"},
+      {"jobs",
+       "submit",
+       "POST",
+       "/v1/jobs",
+       "Submit a job (placed now or queued)",
+       {{"--id", "id", Kind::kId, "Job id"},
+        {"--enterprise", "enterprise", Kind::kId, "Enterprise (admin tokens)"},
+        {"--accelerator", "accelerator", Kind::kText, "A800, H800, H20, 910B, 4090"},
+        {"--cards", "cards", Kind::kNumber, "Cards"},
+        {"--hours", "walltime_s", Kind::kHours, "Walltime in hours"},
+        {"--tier", "tier", Kind::kText, "shared, exclusive or priority"},
+        {"--max-oop", "max_out_of_pocket_fen", Kind::kYuan, "Most you will pay (yuan)"},
+        {"--pool", "pool", Kind::kId, "Take this pool's quote"},
+        {"--platform", "platform", Kind::kNumber, "The platform the order comes through"}},
+       "baygrid jobs submit --id 7 --accelerator A800 --cards 8 --hours 10 --platform 1"},
+      {"jobs", "list", "GET", "/v1/jobs", "Jobs you may see", {}, "baygrid jobs list"},
+      {"jobs", "get", "GET", "/v1/jobs/{id}", "A job", {}, "baygrid jobs get 7"},
+      {"jobs",
+       "explain",
+       "GET",
+       "/v1/jobs/{id}/explain",
+       "Why a job waits",
+       {},
+       "baygrid jobs explain 7"},
+      {"jobs",
+       "cancel",
+       "POST",
+       "/v1/jobs/{id}/cancel",
+       "Cancel a job",
+       {{"--reason", "reason", Kind::kText, "Why"}},
+       "baygrid jobs cancel 7 --reason 'wrong data'"},
+      {"jobs",
+       "extend",
+       "POST",
+       "/v1/jobs/{id}/extend",
+       "More walltime (you pay it)",
+       {{"--minutes", "extra_s", Kind::kMinutes, "Minutes more"}},
+       "baygrid jobs extend 7 --minutes 30"},
+      {"jobs",
+       "finish",
+       "POST",
+       "/v1/jobs/{id}/finish",
+       "The job ended (providers)",
+       {},
+       "baygrid jobs finish 7"},
+      {"placements",
+       "list",
+       "GET",
+       "/v1/placements",
+       "What to run (providers)",
+       {},
+       "baygrid placements list"},
+      {"statements",
+       "get",
+       "GET",
+       "/v1/statements",
+       "A programme's statements for a period",
+       {{"--programme", "programme", Kind::kQuery, "Programme id"},
+        {"--period", "period", Kind::kQuery, "YYYY-MM or YYYY-Qn"},
+        {"--format", "format", Kind::kQuery, "json (default) or csv"}},
+       "baygrid statements get --programme 1 --period 2025-06 --format csv"},
+      {"statements",
+       "close",
+       "POST",
+       "/v1/statements/close",
+       "Close a period: pay every payee",
+       {{"--programme", "programme", Kind::kId, "Programme id"},
+        {"--period", "period", Kind::kText, "YYYY-MM or YYYY-Qn"}},
+       "baygrid statements close --programme 1 --period 2025-06"},
+      {"flows",
+       "list",
+       "GET",
+       "/v1/flows",
+       "Issuer -> city: card-hours and yuan",
+       {{"--from", "from", Kind::kQuery, "First period"},
+        {"--to", "to", Kind::kQuery, "Last period"},
+        {"--format", "format", Kind::kQuery, "json (default) or csv"}},
+       "baygrid flows list --from 2025-06 --to 2025-Q3"},
+      {"cases", "list", "GET", "/v1/audit/cases", "Fraud audit cases", {}, "baygrid cases list"},
+      {"cases",
+       "scan",
+       "POST",
+       "/v1/audit/scan",
+       "Run the fraud detectors",
+       {},
+       "baygrid cases scan"},
+      {"cases",
+       "close",
+       "POST",
+       "/v1/audit/cases/{id}/close",
+       "Close a case",
+       {{"--resolution", "resolution", Kind::kText, "What was found and done"}},
+       "baygrid cases close 3 --resolution 'refunded'"},
+      {"tokens",
+       "create",
+       "POST",
+       "/v1/tokens",
+       "Create a token (the secret is shown once)",
+       {{"--id", "id", Kind::kId, "Token id"},
+        {"--role", "role", Kind::kText, "admin, operator, enterprise, provider or auditor"},
+        {"--scope", "scope", Kind::kNumber, "Programme, enterprise or provider id"},
+        {"--name", "name", Kind::kText, "Who holds it"}},
+       "baygrid tokens create --id 9 --role auditor --name audit-office"},
+      {"tokens",
+       "revoke",
+       "POST",
+       "/v1/tokens/{id}/revoke",
+       "Revoke a token",
+       {},
+       "baygrid tokens revoke 9"},
+  };
+  return kCommands;
+}
+
+std::string Cell(const Json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_object() && v.contains("yuan")) return v["yuan"].get<std::string>();
+  if (v.is_null()) return "-";
+  if (v.is_object() || v.is_array()) return "…";
+  return v.dump();
+}
+
+// Rows of objects as an aligned table of their scalar (and money) columns.
+void PrintTable(const Json& rows) {
+  if (rows.empty()) {
+    std::printf("(none)\n");
+    return;
+  }
+  std::vector<std::string> columns;
+  for (auto it = rows[0].begin(); it != rows[0].end(); ++it) {
+    const Json& v = it.value();
+    if (!v.is_array() && !(v.is_object() && !v.contains("yuan"))) columns.push_back(it.key());
+  }
+  std::vector<size_t> width;
+  for (const std::string& c : columns) width.push_back(c.size());
+  std::vector<std::vector<std::string>> cells;
+  for (const Json& r : rows) {
+    std::vector<std::string> line;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      line.push_back(r.contains(columns[i]) ? Cell(r[columns[i]]) : "");
+      width[i] = std::max(width[i], std::min<size_t>(line.back().size(), 48));
+    }
+    cells.push_back(std::move(line));
+  }
+  for (size_t i = 0; i < columns.size(); ++i) {
+    std::printf("%-*s  ", static_cast<int>(width[i]), columns[i].c_str());
+  }
+  std::printf("\n");
+  for (const auto& line : cells) {
+    for (size_t i = 0; i < line.size(); ++i) {
+      std::printf("%-*s  ", static_cast<int>(width[i]), line[i].substr(0, 48).c_str());
+    }
+    std::printf("\n");
+  }
+}
+
+void PrintObject(const Json& j) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.value().is_array() && !it.value().empty() && it.value()[0].is_object()) {
+      std::printf("%s:\n", it.key().c_str());
+      PrintTable(it.value());
+    } else {
+      std::printf("%-20s %s\n", it.key().c_str(), Cell(it.value()).c_str());
+    }
+  }
+}
+
+// "12.5" yuan -> 1250 fen; nothing if it is not an amount.
+std::optional<int64_t> YuanToFen(const std::string& s) {
+  const size_t dot = s.find('.');
+  const std::string whole = s.substr(0, dot);
+  std::string frac = dot == std::string::npos ? "" : s.substr(dot + 1);
+  if (whole.empty() || frac.size() > 2 || whole.size() > 15) return std::nullopt;
+  for (char c : whole + frac) {
+    if (c < '0' || c > '9') return std::nullopt;
+  }
+  frac.resize(2, '0');
+  return std::stoll(whole) * 100 + std::stoll(frac);
+}
+
+}  // namespace
+
+struct HttpCli::Impl {
+  std::string server;
+  std::string token;
+  bool json = false;
+  struct Chosen {
+    const Command* command;
+    CLI::App* app;
+  };
+  std::vector<Chosen> all;
+  std::map<CLI::App*, std::string> id;
+  std::map<std::pair<CLI::App*, std::string>, std::string> values;
+};
+
+HttpCli::HttpCli(CLI::App& app) : impl_(std::make_unique<Impl>()) {
+  const char* url = std::getenv("BAYGRID_URL");
+  const char* token = std::getenv("BAYGRID_TOKEN");
+  impl_->server = url != nullptr ? url : "http://127.0.0.1:8080";
+  impl_->token = token != nullptr ? token : "";
+  std::map<std::string, CLI::App*> nouns;
+  for (const Command& c : Commands()) {
+    CLI::App*& noun = nouns[c.noun];
+    if (noun == nullptr) {
+      noun = app.add_subcommand(c.noun, std::string("The API's ") + c.noun + " (over HTTP)");
+      noun->require_subcommand(1);
+    }
+    CLI::App* verb = noun->add_subcommand(c.verb, c.help);
+    verb->add_option("--server", impl_->server, "http://host:port (env BAYGRID_URL)");
+    verb->add_option("--token", impl_->token, "API token (env BAYGRID_TOKEN)");
+    verb->add_flag("--json", impl_->json, "Print the JSON answer as it came");
+    if (std::string(c.path).find("{id}") != std::string::npos) {
+      verb->add_option("id", impl_->id[verb], "The id")->required();
+    }
+    for (const Flag& f : c.flags) verb->add_option(f.name, impl_->values[{verb, f.name}], f.help);
+    verb->footer(std::string("Example:\n  ") + c.example);
+    impl_->all.push_back({&c, verb});
+  }
+}
+
+HttpCli::~HttpCli() = default;
+
+bool HttpCli::chosen() const {
+  for (const auto& c : impl_->all) {
+    if (c.app->parsed()) return true;
+  }
+  return false;
+}
+
+int HttpCli::Run() {
+  const Impl::Chosen* chosen = nullptr;
+  for (const auto& c : impl_->all) {
+    if (c.app->parsed()) chosen = &c;
+  }
+  if (chosen == nullptr) return 2;
+  const Command& cmd = *chosen->command;
+  std::string path = cmd.path;
+  if (const size_t at = path.find("{id}"); at != std::string::npos) {
+    path.replace(at, 4, impl_->id[chosen->app]);
+  }
+  Json body = Json::object();
+  std::string query;
+  for (const Flag& f : cmd.flags) {
+    const std::string& v = impl_->values[{chosen->app, f.name}];
+    if (v.empty()) continue;
+    auto number = [&](double scale) -> std::optional<int64_t> {
+      char* end = nullptr;
+      const double x = std::strtod(v.c_str(), &end);
+      if (*end != '\0' || x < 0) return std::nullopt;
+      return static_cast<int64_t>(x * scale + 0.5);
+    };
+    std::optional<int64_t> n;
+    switch (f.kind) {
+      case Kind::kText:
+        body[f.field] = v;
+        continue;
+      case Kind::kQuery:
+        query += (query.empty() ? "?" : "&") + std::string(f.field) + "=" + v;
+        continue;
+      case Kind::kId:
+      case Kind::kNumber:
+        n = number(1);
+        break;
+      case Kind::kHours:
+        n = number(3600);
+        break;
+      case Kind::kMinutes:
+        n = number(60);
+        break;
+      case Kind::kYuan:
+        n = YuanToFen(v);
+        break;
+    }
+    if (!n) {
+      std::fprintf(stderr, "baygrid: %s '%s' is not a number%s\n", f.name, v.c_str(),
+                   f.kind == Kind::kYuan ? " of yuan (at most 2 decimals)" : "");
+      return 2;
+    }
+    body[f.field] = *n;
+  }
+  Result<ClientResponse> r = HttpCall(impl_->server, cmd.method, path + query, impl_->token,
+                                      std::string(cmd.method) == "POST" ? body.dump() : "");
+  if (!r.ok()) {
+    std::fprintf(stderr, "baygrid: %s\n", r.status().ToString().c_str());
+    return 1;
+  }
+  if (r->status >= 400) {
+    const Json p = Json::parse(r->body, nullptr, false);
+    std::fprintf(stderr, "baygrid: %d %s: %s (request %s)\n", r->status,
+                 p.is_object() ? p.value("title", "").c_str() : "",
+                 p.is_object() ? p.value("detail", "").c_str() : r->body.c_str(),
+                 r->request_id.c_str());
+    return 1;
+  }
+  if (impl_->json || r->content_type.rfind("application/json", 0) != 0) {
+    std::fwrite(r->body.data(), 1, r->body.size(), stdout);
+    if (!r->body.empty() && r->body.back() != '\n') std::printf("\n");
+    return 0;
+  }
+  const Json j = Json::parse(r->body, nullptr, false);
+  if (j.is_object() && j.contains("items")) {
+    PrintTable(j["items"]);
+  } else if (j.is_array()) {
+    PrintTable(j);
+  } else if (j.is_object()) {
+    PrintObject(j);
+  } else {
+    std::printf("%s\n", r->body.c_str());
+  }
+  return 0;
+}
+
+}  // namespace bg::cli

@@ -49,7 +49,8 @@ class ApiTest : public ::testing::Test {
     token_["provider"] = Token(5, access::TokenRole::kProvider, 1);
     token_["other_provider"] = Token(6, access::TokenRole::kProvider, 5);
     token_["auditor"] = Token(7, access::TokenRole::kAuditor, 0);
-    service_ = std::make_unique<Service>(engine_.get(), &clock_);
+    service_ = std::make_unique<Service>(engine_.get(), &clock_,
+                                         ServiceOptions{.db_path = (dir_ / "api.db").string()});
     auto http = HttpServer::Start(
         {.port = 0, .threads = 2, .body_limit = 64 << 10},
         [this](const HttpRequest& r) { return service_->Handle(r); },
@@ -337,6 +338,11 @@ TEST_F(ApiTest, TheTourFromApplicationToClosedStatement) {
   EXPECT_EQ(flows[0]["issuer"], "dongguan");
   EXPECT_EQ(flows[0]["city"], "shaoguan");
 
+  // The journal verifies (this server has its file: db_path).
+  const Json verified = Body(Call("POST", "/v1/audit/verify", "auditor", "{}"));
+  EXPECT_EQ(verified["ok"], true) << verified.dump();
+  EXPECT_GT(verified["entries"].get<uint64_t>(), 0u);
+  ExpectProblem(Call("POST", "/v1/audit/verify", "enterprise", "{}"), 403, "forbidden");
   EXPECT_EQ(Call("GET", "/healthz", "").status, 200);
   const auto metrics = Call("GET", "/metrics", "");
   EXPECT_NE(metrics.body.find("baygrid_http_requests_total{route=\"POST /v1/jobs\",code=\"2xx\"}"),

@@ -66,6 +66,8 @@ constexpr Op kOps[] = {
     {"get", "/v1/audit/cases", "Fraud audit cases", "admin, auditor"},
     {"post", "/v1/audit/scan", "Run the fraud detectors", "admin, auditor"},
     {"post", "/v1/audit/cases/{id}/close", "Close a case with a resolution", "admin, auditor"},
+    {"post", "/v1/audit/verify",
+     "Verify the journal: hash chain, replay, signatures, snapshot, balances", "admin, auditor"},
     {"post", "/v1/tokens", "Create an API token (the secret is shown once)", "admin"},
     {"post", "/v1/tokens/{id}/revoke", "Revoke an API token", "admin"},
 };

@@ -2,7 +2,9 @@
 #include "api/handlers.h"
 #include "api/service.h"
 #include "api/views.h"
+#include "engine/audit.h"
 #include "settlement/export.h"
+#include "storage/sqlite_store.h"
 
 namespace bg::api {
 namespace {
@@ -133,6 +135,28 @@ void Service::AddSettlementRoutes() {
     auto r = Execute(*engine_, engine::ScanForFraud{}, c, &fail);
     if (!r) return fail;
     return Reply({{"opened", std::get<fraud::Outcome>(*r).opened}});
+  });
+
+  router_.Add("POST", "/v1/audit/verify", [this](Call& c) {
+    if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "verify the journal");
+    Fields f(c.body);
+    if (!f.Done()) return Fail(c, f.code(), f.detail());
+    if (options_.db_path.empty()) {
+      return Fail(c, "unavailable", "this server has no database file to verify");
+    }
+    // A connection of its own: SQLite (WAL) lets it read while the engine writes.
+    auto store = storage::SqliteStore::Open({.path = options_.db_path});
+    if (!store.ok()) return Fail(c, "unavailable", store.status().ToString());
+    Result<engine::AuditReport> r = engine::AuditStore(**store);
+    if (!r.ok()) return Fail(c, "unavailable", r.status().ToString());
+    return Reply({{"ok", r->ok()},
+                  {"entries", r->entries},
+                  {"commands", r->commands},
+                  {"usage_records", r->usage_records},
+                  {"snapshot_checked", r->snapshot_checked},
+                  {"accounts_checked", r->accounts_checked},
+                  {"bad_seq", r->bad_seq},
+                  {"problem", r->problem}});
   });
 
   router_.Add("POST", "/v1/audit/cases/{id}/close", [this](Call& c) {

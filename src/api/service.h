@@ -29,6 +29,9 @@ namespace bg::api {
 
 struct ServiceOptions {
   bool log_requests = false;  // one line per request on stderr, with its id
+  // The SQLite file the engine writes, for POST /v1/audit/verify (which
+  // reads it through a connection of its own); empty: not offered.
+  std::string db_path = {};
 };
 
 class Service {

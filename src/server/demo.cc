@@ -140,7 +140,7 @@ Status RunDemo(const DemoOptions& o) {
   d.on_open = [&](engine::Engine& e) {
     const Tokens tokens = MakeTokens(e);
     if (o.headless) return;
-    service = std::make_unique<api::Service>(&e, &wall);
+    service = std::make_unique<api::Service>(&e, &wall, api::ServiceOptions{.db_path = db});
     const size_t colon = o.listen.rfind(':');
     auto started = api::HttpServer::Start(
         {.address = o.listen.substr(0, colon),

@@ -81,7 +81,7 @@ Status RunServe(ServeOptions o) {
   SystemClock clock;
   BG_ASSIGN_OR_RETURN(auto engine, engine::Engine::Open(store.get(), &clock));
   BG_RETURN_IF_ERROR(LoadScenarioIfEmpty(*engine, o.scenario));
-  api::Service service(engine.get(), &clock, {.log_requests = o.log_requests});
+  api::Service service(engine.get(), &clock, {.log_requests = o.log_requests, .db_path = o.db});
   BG_ASSIGN_OR_RETURN(
       auto http,
       api::HttpServer::Start(

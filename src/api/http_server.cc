@@ -75,12 +75,20 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor{ioc};
   std::vector<std::thread> threads;
   std::atomic<bool> draining{false};
-  std::atomic<int> in_handler{0};
+  std::atomic<int> in_handler{0};  // requests in the handler
+  std::atomic<int> writing{0};     // answers being written
   std::mutex mu;
   std::condition_variable idle;
   uint16_t port = 0;
 
   void Accept();
+  // Counts one piece of work down and wakes Stop when nothing is left.
+  void Done(std::atomic<int>& counter) {
+    if (--counter == 0) {
+      std::lock_guard lock(mu);
+      idle.notify_all();
+    }
+  }
 };
 
 namespace {
@@ -146,11 +154,14 @@ class Session : public std::enable_shared_from_this<Session> {
     r.body = req.body();
     server_->in_handler++;
     HttpResponse out = server_->handler(r);
-    if (--server_->in_handler == 0) server_->idle.notify_all();
-    Send(std::move(out), version, !keep_alive || server_->draining.load());
+    // The answer is owed before the handler count drops, so that Stop never
+    // sees neither.
+    server_->writing++;
+    server_->Done(server_->in_handler);
+    Send(std::move(out), version, !keep_alive || server_->draining.load(), /*counted=*/true);
   }
 
-  void Send(HttpResponse out, unsigned version, bool close) {
+  void Send(HttpResponse out, unsigned version, bool close, bool counted = false) {
     auto res = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(out.status), version);
     res->set(http::field::server, "baygrid");
@@ -160,8 +171,10 @@ class Session : public std::enable_shared_from_this<Session> {
     res->body() = std::move(out.body);
     res->prepare_payload();
     stream_.expires_after(server_->options.idle_timeout);
+    if (!counted) server_->writing++;
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res, close](beast::error_code ec, std::size_t) {
+                        self->server_->Done(self->server_->writing);
                         if (ec || close) return self->Close();
                         self->Read();
                       });
@@ -232,11 +245,12 @@ void HttpServer::Stop(std::chrono::milliseconds grace) {
     impl_->acceptor.close(ec);
   });
   {
+    // Every request in a handler is answered and every answer written.
     std::unique_lock lock(impl_->mu);
-    impl_->idle.wait_for(lock, grace, [this] { return impl_->in_handler.load() == 0; });
+    impl_->idle.wait_for(lock, grace, [this] {
+      return impl_->in_handler.load() == 0 && impl_->writing.load() == 0;
+    });
   }
-  // Let answers already written go out, then stop.
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
   impl_->ioc.stop();
   for (std::thread& t : impl_->threads) t.join();
   impl_->threads.clear();

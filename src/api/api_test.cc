@@ -159,6 +159,16 @@ TEST_F(ApiTest, BadInputGetsA4xxProblemNeverA5xx) {
   ExpectProblem(Call("GET", "/v1/jobs/99", "admin"), 404, "unknown_job");
   ExpectProblem(Call("GET", "/v1/pools?limit=0", "admin"), 400, "invalid_field");
   ExpectProblem(Call("GET", "/v1/pools?limit=%zz", "admin"), 400, "bad_request");
+  // A domain refusal names its rule: a credit code that fails its check.
+  const auto bad_code =
+      Call("POST", "/v1/enterprises", "admin",
+           R"({"id":900,"name":"X","credit_code":"91440900MA5TT00999","home":1})");
+  ExpectProblem(bad_code, 422, "invalid_credit_code");
+  ExpectProblem(Call("POST", "/v1/enterprises", "operator",
+                     R"({"id":900,"name":"X","credit_code":"91440900MA5TT00999","home":1})"),
+                403, "forbidden");
+  ExpectProblem(Call("POST", "/v1/vouchers/1/revoke", "enterprise", R"({"reason":"x"})"), 403,
+                "forbidden");
   // Not even HTTP.
   const auto garbage = SendRaw(port_, "HELLO\r\n\r\n");
   EXPECT_EQ(garbage.status, 400);

@@ -82,6 +82,7 @@ void Service::AddRoutes() {
   AddProviderRoutes();
   AddSettlementRoutes();
   AddAdminRoutes();
+  AddControlRoutes();
 }
 
 std::pair<std::string, Hash256> Service::NewToken() {

@@ -70,6 +70,7 @@ class Service {
   void AddProviderRoutes();
   void AddSettlementRoutes();
   void AddAdminRoutes();
+  void AddControlRoutes();
 
   std::optional<Principal> Authenticate(const HttpRequest& request);
   // A read whose answer depends on the state only (not on who asks): kept

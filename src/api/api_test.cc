@@ -196,6 +196,16 @@ TEST_F(ApiTest, EveryRouteAndRoleNeverAnswers5xxAndOnlyOwnersChangeThings) {
   ExpectProblem(Call("POST", "/v1/tokens", "operator", R"({"id":9,"role":"admin","name":"x"})"),
                 403, "forbidden");
   ExpectProblem(Call("GET", "/v1/programmes/2", "operator"), 403, "forbidden");
+  // A provider adds pools at its own sites only.
+  const std::string pool =
+      R"({"id":77,"site":1,"accelerator":"H20","memory_gb":96,"cards_total":64,)"
+      R"("price_shared_fen":600,"price_exclusive_fen":936,"price_priority_fen":1500})";
+  ExpectProblem(Call("POST", "/v1/pools", "other_provider", pool), 403, "forbidden");
+  EXPECT_EQ(Call("POST", "/v1/pools", "provider", pool).status, 201);
+  EXPECT_EQ(Call("POST", "/v1/pools", "provider", pool).status, 200);  // the same again
+  ExpectProblem(Call("POST", "/v1/sites", "provider",
+                     R"({"id":9,"code":"x","name":"x","city":1,"provider":1})"),
+                403, "forbidden");
   EXPECT_EQ(Call("GET", "/v1/jobs/1", "enterprise").status, 200);
   EXPECT_EQ(Call("GET", "/v1/jobs/1", "provider").status, 200);
   EXPECT_EQ(Call("GET", "/v1/jobs/1", "auditor").status, 200);

@@ -83,6 +83,7 @@ void Service::AddRoutes() {
   AddSettlementRoutes();
   AddAdminRoutes();
   AddControlRoutes();
+  AddNetworkRoutes();
 }
 
 std::pair<std::string, Hash256> Service::NewToken() {

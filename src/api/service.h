@@ -71,6 +71,7 @@ class Service {
   void AddSettlementRoutes();
   void AddAdminRoutes();
   void AddControlRoutes();
+  void AddNetworkRoutes();
 
   std::optional<Principal> Authenticate(const HttpRequest& request);
   // A read whose answer depends on the state only (not on who asks): kept

@@ -14,7 +14,7 @@ using Json = nlohmann::json;
 
 // How a flag travels: into the body as an id, a whole number, a string, an
 // amount in yuan (sent as fen), hours (sent as seconds), or into the query.
-enum class Kind { kId, kNumber, kText, kYuan, kHours, kMinutes, kQuery };
+enum class Kind { kId, kNumber, kText, kBool, kYuan, kHours, kMinutes, kQuery };
 
 struct Flag {
   const char* name;   // --name
@@ -203,6 +203,47 @@ const std::vector<HttpCli::Command>& Commands() {
        "Close a case",
        {{"--resolution", "resolution", Kind::kText, "What was found and done"}},
        "baygrid cases close 3 --resolution 'refunded'"},
+      {"enterprises",
+       "register",
+       "POST",
+       "/v1/enterprises",
+       "Register an enterprise",
+       {{"--id", "id", Kind::kId, "Enterprise id"},
+        {"--name", "name", Kind::kText, "Name"},
+        {"--credit-code", "credit_code", Kind::kText, "统一社会信用代码 (18 characters)"},
+        {"--home", "home", Kind::kId, "Jurisdiction id"},
+        {"--category", "category", Kind::kText, "manufacturing, software_it, university, ..."}},
+       "baygrid enterprises register --id 900 --name 'Pearl Bay AI' --credit-code 91440... --home "
+       "3"},
+      {"enterprises",
+       "blacklist",
+       "POST",
+       "/v1/enterprises/{id}/blacklist",
+       "Put an enterprise on the blacklist (--listed true) or take it off (--listed false)",
+       {{"--listed", "listed", Kind::kBool, "true or false"},
+        {"--reason", "reason", Kind::kText, "Why"}},
+       "baygrid enterprises blacklist 5 --listed true --reason 'resold vouchers'"},
+      {"vouchers",
+       "revoke",
+       "POST",
+       "/v1/vouchers/{id}/revoke",
+       "Revoke a voucher",
+       {{"--reason", "reason", Kind::kText, "Why"}},
+       "baygrid vouchers revoke 9001 --reason fraud"},
+      {"vouchers",
+       "expire",
+       "POST",
+       "/v1/vouchers/expire",
+       "Sweep vouchers past their validity",
+       {{"--limit", "limit", Kind::kNumber, "At most this many"}},
+       "baygrid vouchers expire"},
+      {"claims",
+       "clawback",
+       "POST",
+       "/v1/claims/{id}/clawback",
+       "Claw back a captured subsidy",
+       {{"--reason", "reason", Kind::kText, "Why"}},
+       "baygrid claims clawback 17 --reason 'double claim'"},
       {"tokens",
        "create",
        "POST",
@@ -365,6 +406,13 @@ int HttpCli::Run() {
     switch (f.kind) {
       case Kind::kText:
         body[f.field] = v;
+        continue;
+      case Kind::kBool:
+        if (v != "true" && v != "false") {
+          std::fprintf(stderr, "baygrid: %s is true or false\n", f.name);
+          return 2;
+        }
+        body[f.field] = v == "true";
         continue;
       case Kind::kQuery:
         query += (query.empty() ? "?" : "&") + std::string(f.field) + "=" + v;

@@ -1,0 +1,98 @@
+// Registering providers, sites and pools over the API (the scenario file
+// does the same at start-up): admin for providers and sites; a provider
+// may add pools at its own sites.
+#include "api/handlers.h"
+#include "api/service.h"
+#include "api/views.h"
+
+namespace bg::api {
+namespace {
+
+HttpResponse NetworkAnswer(const Call& c, network::NetworkResult r, Json ok) {
+  if (r == network::NetworkResult::kOk) return Reply(ok, 201);
+  if (r == network::NetworkResult::kExists) return Reply(ok);
+  return Fail(c, network::NetworkResultName(r), "the network refused it");
+}
+
+}  // namespace
+
+void Service::AddNetworkRoutes() {
+  router_.Add("POST", "/v1/providers", [this](Call& c) {
+    if (!Is(c, {Role::kAdmin})) return Forbidden(c, "register providers");
+    Fields f(c.body);
+    const auto id = f.Id("id");
+    const auto name = f.Str("name", true, 200);
+    const auto code = f.Str("credit_code", true, 18);
+    const auto home = f.Id("home");
+    if (!f.Done()) return Fail(c, f.code(), f.detail());
+    programme::Provider p;
+    p.id = ProviderId(*id);
+    p.name = *name;
+    p.credit_code = *code;
+    p.home = JurisdictionId(*home);
+    HttpResponse fail;
+    auto r = Execute(*engine_, engine::RegisterProvider{p}, c, &fail);
+    if (!r) return fail;
+    const auto& out = std::get<engine::RegistryResult>(*r);
+    if (out.result != programme::RegistryResult::kOk) {
+      return Fail(c, programme::RegistryResultName(out.result), out.message);
+    }
+    return Reply(View(p), 201);
+  });
+
+  router_.Add("POST", "/v1/sites", [this](Call& c) {
+    if (!Is(c, {Role::kAdmin})) return Forbidden(c, "register sites");
+    Fields f(c.body);
+    const auto id = f.Id("id");
+    const auto code = f.Str("code", true, 64);
+    const auto name = f.Str("name", true, 200);
+    const auto city = f.Id("city");
+    const auto provider = f.Id("provider");
+    if (!f.Done()) return Fail(c, f.code(), f.detail());
+    network::Site s{.id = SiteId(*id),
+                    .code = *code,
+                    .name = *name,
+                    .city = JurisdictionId(*city),
+                    .provider = ProviderId(*provider)};
+    HttpResponse fail;
+    auto r = Execute(*engine_, engine::RegisterSite{s}, c, &fail);
+    if (!r) return fail;
+    return NetworkAnswer(c, std::get<engine::NetworkResult>(*r).result, View(s));
+  });
+
+  router_.Add("POST", "/v1/pools", [this](Call& c) {
+    Fields f(c.body);
+    const auto id = f.Id("id");
+    const auto site = f.Id("site");
+    const auto accelerator = f.Str("accelerator", true, 32);
+    const auto domestic = f.Bool("domestic", false);
+    const auto memory = f.U64("memory_gb", true, 4096);
+    const auto total = f.U64("cards_total", true, 1'000'000);
+    const auto offered = f.U64("cards_offered", false, 1'000'000);
+    const auto shared = f.Fen("price_shared_fen", true);
+    const auto exclusive = f.Fen("price_exclusive_fen", true);
+    const auto priority = f.Fen("price_priority_fen", true);
+    if (!f.Done()) return Fail(c, f.code(), f.detail());
+    const bool allowed =
+        c.who.role == Role::kAdmin ||
+        (c.who.role == Role::kProvider && engine_->Read([&](const engine::State& s) {
+          const network::Site* at = s.network().FindSite(SiteId(*site));
+          return at != nullptr && at->provider.value() == c.who.scope;
+        }));
+    if (!allowed) return Forbidden(c, "add a pool at this site");
+    network::Pool p{.id = PoolId(*id),
+                    .site = SiteId(*site),
+                    .accelerator = *accelerator,
+                    .domestic = domestic.value_or(false),
+                    .memory_gb = static_cast<uint32_t>(*memory),
+                    .cards_total = static_cast<uint32_t>(*total),
+                    .cards_offered = static_cast<uint32_t>(offered.value_or(*total)),
+                    .price = {*shared, *exclusive, *priority}};
+    HttpResponse fail;
+    auto r = Execute(*engine_, engine::RegisterPool{p}, c, &fail);
+    if (!r) return fail;
+    return NetworkAnswer(c, std::get<engine::NetworkResult>(*r).result, View(p, 0));
+  });
+}
+
+}  // namespace bg::api

@@ -70,6 +70,8 @@ constexpr Op kOps[] = {
      "Verify the journal: hash chain, replay, signatures, snapshot, balances", "admin, auditor"},
     {"post", "/v1/enterprises", "Register an enterprise (credit code checked)", "admin"},
     {"post", "/v1/providers", "Register a provider (credit code checked)", "admin"},
+    {"post", "/v1/jurisdictions",
+     "Register a jurisdiction (city, district, ...) and its funding account", "admin"},
     {"post", "/v1/sites", "Register a site of a provider in a city", "admin"},
     {"post", "/v1/pools", "Add a pool: accelerator, memory, cards, prices per tier",
      "admin, provider (own sites)"},

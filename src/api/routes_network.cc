@@ -17,6 +17,51 @@ HttpResponse NetworkAnswer(const Call& c, network::NetworkResult r, Json ok) {
 }  // namespace
 
 void Service::AddNetworkRoutes() {
+  router_.Add("POST", "/v1/jurisdictions", [this](Call& c) {
+    if (!Is(c, {Role::kAdmin})) return Forbidden(c, "register jurisdictions");
+    Fields f(c.body);
+    const auto id = f.Id("id");
+    const auto code = f.Str("code", true, 64);
+    const auto name = f.Str("name", true, 200);
+    const auto name_zh = f.Str("name_zh", false, 200);
+    const auto level = f.Str("level", true, 16);
+    const auto parent = f.Id("parent", false);
+    const auto currency = f.Str("currency", false, 3);
+    if (!f.Done()) return Fail(c, f.code(), f.detail());
+    static const std::map<std::string, programme::JurisdictionLevel> kLevels = {
+        {"district", programme::JurisdictionLevel::kDistrict},
+        {"cooperation_zone", programme::JurisdictionLevel::kCooperationZone},
+        {"city", programme::JurisdictionLevel::kCity},
+        {"province", programme::JurisdictionLevel::kProvince},
+        {"national", programme::JurisdictionLevel::kNational}};
+    static const std::map<std::string, uint32_t> kCurrencies = {{"CNY", programme::kLedgerCny},
+                                                                {"HKD", programme::kLedgerHkd},
+                                                                {"MOP", programme::kLedgerMop}};
+    auto l = kLevels.find(*level);
+    auto cur = kCurrencies.find(currency.value_or("CNY"));
+    if (l == kLevels.end()) {
+      return Fail(c, "invalid_field",
+                  "level is district, cooperation_zone, city, province or national");
+    }
+    if (cur == kCurrencies.end()) return Fail(c, "invalid_field", "currency is CNY, HKD or MOP");
+    programme::Jurisdiction j;
+    j.id = JurisdictionId(*id);
+    j.code = *code;
+    j.name = *name;
+    j.name_zh = name_zh.value_or("");
+    j.level = l->second;
+    if (parent) j.parent = JurisdictionId(*parent);
+    j.currency_ledger = cur->second;
+    HttpResponse fail;
+    auto r = Execute(*engine_, engine::RegisterJurisdiction{j}, c, &fail);
+    if (!r) return fail;
+    const auto& out = std::get<engine::RegistryResult>(*r);
+    if (out.result != programme::RegistryResult::kOk) {
+      return Fail(c, programme::RegistryResultName(out.result), out.message);
+    }
+    return Reply(View(j), 201);
+  });
+
   router_.Add("POST", "/v1/providers", [this](Call& c) {
     if (!Is(c, {Role::kAdmin})) return Forbidden(c, "register providers");
     Fields f(c.body);

@@ -111,9 +111,27 @@ void Service::AddSettlementRoutes() {
 
   router_.Add("GET", "/v1/audit/cases", [this](Call& c) {
     if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "read audit cases");
+    // Paged like the other lists: ?limit= and ?after=<case id>.
+    bool bad = false;
+    const std::optional<uint64_t> after = QueryId(c, "after", &bad);
+    uint64_t limit = 100;
+    if (auto it = c.request.query.find("limit"); it != c.request.query.end()) {
+      char* end = nullptr;
+      limit = std::strtoull(it->second.c_str(), &end, 10);
+      bad = bad || it->second.empty() || *end != '\0' || limit == 0 || limit > 1000;
+    }
+    if (bad) return Fail(c, "invalid_field", "limit is 1 to 1000 and after an id");
     return engine_->Read([&](const engine::State& s) {
       Json items = Json::array();
-      for (const auto& [id, k] : s.cases().cases()) {
+      const auto& all = s.cases().cases();
+      auto from = after ? all.upper_bound(*after) : all.begin();
+      std::optional<uint64_t> next;
+      for (auto it = from; it != all.end(); ++it) {
+        if (items.size() == limit) {
+          next = std::prev(it)->first;
+          break;
+        }
+        const auto& [id, k] = *it;
         items.push_back({{"id", id},
                          {"kind", fraud::KindName(k.finding.kind)},
                          {"subject", k.finding.subject},
@@ -123,7 +141,8 @@ void Service::AddSettlementRoutes() {
                          {"closed_by", k.closed_by},
                          {"resolution", k.resolution}});
       }
-      return Reply({{"items", std::move(items)}});
+      return Reply(
+          {{"items", std::move(items)}, {"next_after", next ? Json(*next) : Json(nullptr)}});
     });
   });
 

@@ -33,7 +33,8 @@ const char* RoleName(Role r) {
   return "unknown";
 }
 
-void Router::Add(std::string method, std::string pattern, RouteHandler handler, bool public_route) {
+void Router::Add(std::string method, const std::string& pattern, RouteHandler handler,
+                 bool public_route) {
   Route r{.method = std::move(method),
           .pattern = pattern,
           .segments = Split(pattern),

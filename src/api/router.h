@@ -46,7 +46,7 @@ struct Route {
 
 class Router {
  public:
-  void Add(std::string method, std::string pattern, RouteHandler handler,
+  void Add(std::string method, const std::string& pattern, RouteHandler handler,
            bool public_route = false);
 
   // The route for (method, path) and its parameters; nullptr when none

@@ -17,7 +17,7 @@ std::optional<scheduler::SubmitJob> JobFrom(const Call& c, bool with_id, HttpRes
   const auto accelerator = f.Str("accelerator", false, 32);
   const auto memory = f.U64("min_memory_gb", false, 4096);
   const auto cards = f.U64("cards", true, 100'000);
-  const auto walltime = f.U64("walltime_s", true, 366 * 86'400);
+  const auto walltime = f.U64("walltime_s", true, uint64_t{366} * 86'400);
   const auto tier = f.Str("tier", false, 16);
   const auto data_site = f.Id("data_site", false);
   const auto data_gb = f.U64("data_gb", false, 10'000'000);
@@ -134,8 +134,9 @@ void Service::AddJobRoutes() {
   // provider it runs at (read only), admin, auditor (read only).
   auto may = [](const Call& c, const engine::State& s, const scheduler::Job& j, bool act) {
     if (c.who.role == Role::kAdmin) return true;
-    if (c.who.role == Role::kEnterprise)
+    if (c.who.role == Role::kEnterprise) {
       return j.submitted.request.enterprise.value() == c.who.scope;
+    }
     if (act) return false;
     if (c.who.role == Role::kAuditor) return true;
     if (c.who.role == Role::kProvider) {
@@ -199,7 +200,7 @@ void Service::AddJobRoutes() {
     return scheduler::CancelJob{.id = id, .reason = reason.value_or("")};
   });
   act("/v1/jobs/{id}/extend", [](OrderId id, Fields& f) -> std::optional<engine::CommandBody> {
-    const auto extra = f.U64("extra_s", true, 366 * 86'400);
+    const auto extra = f.U64("extra_s", true, uint64_t{366} * 86'400);
     return scheduler::ExtendJob{.id = id, .extra_s = static_cast<uint32_t>(extra.value_or(0))};
   });
 

@@ -24,7 +24,7 @@ bool SaneRequestId(const std::string& s) {
 }
 
 std::string Hex(std::span<const uint8_t> bytes) {
-  static const char* kDigits = "0123456789abcdef";
+  constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
   for (uint8_t b : bytes) {
     out.push_back(kDigits[b >> 4]);
@@ -70,7 +70,7 @@ std::optional<engine::CommandResult> Execute(engine::Engine& e, engine::CommandB
 }
 
 Service::Service(engine::Engine* engine, const Clock* clock, ServiceOptions options)
-    : engine_(engine), clock_(clock), options_(options) {
+    : engine_(engine), clock_(clock), options_(std::move(options)) {
   AddRoutes();
 }
 
@@ -178,8 +178,9 @@ HttpResponse Service::Handle(const HttpRequest& request) {
 
 HttpResponse Service::Idempotent(const Call& call, const std::string& key,
                                  const std::function<HttpResponse()>& run) {
-  if (key.size() > 200)
+  if (key.size() > 200) {
     return Problem("invalid_field", "Idempotency-Key is too long", call.request_id);
+  }
   const std::pair<std::string, std::string> slot{std::string(RoleName(call.who.role)) + "/" +
                                                      std::to_string(call.who.scope) + "/" +
                                                      call.who.name + " " + call.request.path,

@@ -1,5 +1,6 @@
 #include "cli/commands.h"
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
@@ -36,7 +37,7 @@ struct HttpCli::Command {
 namespace {
 
 const std::vector<HttpCli::Command>& Commands() {
-  static const std::vector<HttpCli::Command> kCommands = {
+  static const std::vector<HttpCli::Command> table = {
       {"pools", "list", "GET", "/v1/pools", "Pools: prices and cards", {}, "baygrid pools list"},
       {"sites", "list", "GET", "/v1/sites", "Sites of the network", {}, "baygrid sites list"},
       {"programmes", "list", "GET", "/v1/programmes", "Programmes", {}, "baygrid programmes list"},
@@ -314,7 +315,7 @@ const std::vector<HttpCli::Command>& Commands() {
        {},
        "baygrid tokens revoke 9"},
   };
-  return kCommands;
+  return table;
 }
 
 std::string Cell(const Json& v) {
@@ -399,8 +400,9 @@ struct HttpCli::Impl {
 };
 
 HttpCli::HttpCli(CLI::App& app) : impl_(std::make_unique<Impl>()) {
-  const char* url = std::getenv("BAYGRID_URL");
-  const char* token = std::getenv("BAYGRID_TOKEN");
+  // Read once, before any thread starts.
+  const char* url = std::getenv("BAYGRID_URL");      // NOLINT(concurrency-mt-unsafe)
+  const char* token = std::getenv("BAYGRID_TOKEN");  // NOLINT(concurrency-mt-unsafe)
   impl_->server = url != nullptr ? url : "http://127.0.0.1:8080";
   impl_->token = token != nullptr ? token : "";
   std::map<std::string, CLI::App*> nouns;
@@ -452,7 +454,7 @@ int HttpCli::Run() {
       char* end = nullptr;
       const double x = std::strtod(v.c_str(), &end);
       if (*end != '\0' || x < 0) return std::nullopt;
-      return static_cast<int64_t>(x * scale + 0.5);
+      return static_cast<int64_t>(std::llround(x * scale));
     };
     std::optional<int64_t> n;
     switch (f.kind) {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace CLI {
+namespace CLI {  // NOLINT(readability-identifier-naming): CLI11's namespace
 class App;
 }  // namespace CLI
 
@@ -22,6 +22,8 @@ class HttpCli {
   // Adds the nouns and verbs to `app` (before parsing).
   explicit HttpCli(CLI::App& app);
   ~HttpCli();
+  HttpCli(const HttpCli&) = delete;
+  HttpCli& operator=(const HttpCli&) = delete;
   // After parsing: whether one of ours was chosen, and running it (the
   // process exit code).
   bool chosen() const;

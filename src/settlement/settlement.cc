@@ -10,7 +10,6 @@
 
 namespace bg::settlement {
 
-using programme::book::Minus;
 using programme::book::Plus;
 using wire::GetId;
 using wire::GetMoney;

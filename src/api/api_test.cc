@@ -203,6 +203,15 @@ TEST_F(ApiTest, EveryRouteAndRoleNeverAnswers5xxAndOnlyOwnersChangeThings) {
   ExpectProblem(Call("POST", "/v1/pools", "other_provider", pool), 403, "forbidden");
   EXPECT_EQ(Call("POST", "/v1/pools", "provider", pool).status, 201);
   EXPECT_EQ(Call("POST", "/v1/pools", "provider", pool).status, 200);  // the same again
+  // Prices: the owner only; positive; a running job keeps its price.
+  const std::string prices = R"({"shared_fen":700,"exclusive_fen":1000,"priority_fen":1600})";
+  ExpectProblem(Call("POST", "/v1/pools/2/prices", "other_provider", prices), 403, "forbidden");
+  ExpectProblem(Call("POST", "/v1/pools/2/prices", "provider",
+                     R"({"shared_fen":0,"exclusive_fen":1000,"priority_fen":1600})"),
+                422, "price_must_be_positive");
+  const Json repriced = Body(Call("POST", "/v1/pools/2/prices", "provider", prices));
+  EXPECT_EQ(repriced["price_per_card_hour"]["shared"]["fen"], 700) << repriced.dump();
+  EXPECT_EQ(Body(Call("GET", "/v1/jobs/1", "enterprise"))["list_cost"]["fen"], 1300);
   ExpectProblem(Call("POST", "/v1/sites", "provider",
                      R"({"id":9,"code":"x","name":"x","city":1,"provider":1})"),
                 403, "forbidden");

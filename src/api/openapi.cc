@@ -58,6 +58,8 @@ constexpr Op kOps[] = {
     {"post", "/v1/usage", "Signed usage records (one signature each, or batch_signature_hex)",
      "provider (own), admin"},
     {"post", "/v1/pools/{id}/offered", "Change the cards a pool offers", "provider (own), admin"},
+    {"post", "/v1/pools/{id}/prices", "Change a pool's prices per tier (running jobs keep theirs)",
+     "provider (own), admin"},
     {"get", "/v1/statements", "A programme's statements for a period (json or csv)",
      "operator (programme), admin, auditor; payees see their own"},
     {"post", "/v1/statements/close", "Close a period: pay every payee",

@@ -166,6 +166,36 @@ void Service::AddProviderRoutes() {
                   {"subsidy", MoneyJson(out.subsidy)}});
   });
 
+  router_.Add("POST", "/v1/pools/{id}/prices", [this](Call& c) {
+    const auto id = PathId(c, "id");
+    if (!id) return Fail(c, "invalid_field", "the pool id must be a positive number");
+    Fields f(c.body);
+    const auto shared = f.Fen("shared_fen", true);
+    const auto exclusive = f.Fen("exclusive_fen", true);
+    const auto priority = f.Fen("priority_fen", true);
+    if (!f.Done()) return Fail(c, f.code(), f.detail());
+    const bool allowed =
+        c.who.role == Role::kAdmin ||
+        (c.who.role == Role::kProvider && engine_->Read([&](const engine::State& s) {
+          const network::Pool* p = s.network().FindPool(PoolId(*id));
+          return p != nullptr && s.network().FindSite(p->site)->provider.value() == c.who.scope;
+        }));
+    if (!allowed) return Forbidden(c, "price this pool");
+    HttpResponse fail;
+    auto r = Execute(*engine_, engine::SetPoolPrices{PoolId(*id), {*shared, *exclusive, *priority}},
+                     c, &fail);
+    if (!r) return fail;
+    const auto& out = std::get<engine::NetworkResult>(*r);
+    if (out.result != network::NetworkResult::kOk) {
+      return Fail(c, network::NetworkResultName(out.result), "pool " + std::to_string(*id));
+    }
+    return engine_->Read([&](const engine::State& s) {
+      auto it = s.scheduler().use().find(PoolId(*id));
+      return Reply(View(*s.network().FindPool(PoolId(*id)),
+                        it == s.scheduler().use().end() ? 0 : it->second.used));
+    });
+  });
+
   router_.Add("POST", "/v1/pools/{id}/offered", [this](Call& c) {
     const auto id = PathId(c, "id");
     if (!id) return Fail(c, "invalid_field", "the pool id must be a positive number");

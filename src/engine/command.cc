@@ -41,6 +41,7 @@ enum class Tag : uint8_t {
   kExtendJob = 29,
   kCreateApiToken = 30,
   kRevokeApiToken = 31,
+  kSetPoolPrices = 32,
 };
 
 void EncodeOffered(Writer& w, const SetPoolOffered& c) {
@@ -67,6 +68,21 @@ bool DecodeSchedule(Reader& r, Schedule* c) {
   return true;
 }
 void EncodeFinish(Writer& w, const FinishJob& c) { w.U64(c.id.value()); }
+void EncodePrices(Writer& w, const SetPoolPrices& c) {
+  w.U64(c.pool.value());
+  for (Money m : c.price) w.I64(m.fen());
+}
+bool DecodePrices(Reader& r, SetPoolPrices* c) {
+  uint64_t id = 0;
+  if (!r.U64(&id)) return false;
+  c->pool = PoolId(id);
+  for (Money& m : c->price) {
+    int64_t fen = 0;
+    if (!r.I64(&fen)) return false;
+    m = Money::Fen(fen);
+  }
+  return true;
+}
 void EncodeRevokeToken(Writer& w, const RevokeApiToken& c) { w.U64(c.id); }
 bool DecodeRevokeToken(Reader& r, RevokeApiToken* c) { return r.U64(&c->id); }
 void EncodeExtend(Writer& w, const ExtendJob& c) {
@@ -216,7 +232,8 @@ void EncodeCommand(Writer& w, const Command& command) {
              EncodeBook(w, command.body, Tag::kCloseAuditCase, fraud::EncodeCloseAuditCase) ||
              EncodeBook(w, command.body, Tag::kExtendJob, EncodeExtend) ||
              EncodeBook(w, command.body, Tag::kCreateApiToken, access::EncodeCreateApiToken) ||
-             EncodeBook(w, command.body, Tag::kRevokeApiToken, EncodeRevokeToken)) {
+             EncodeBook(w, command.body, Tag::kRevokeApiToken, EncodeRevokeToken) ||
+             EncodeBook(w, command.body, Tag::kSetPoolPrices, EncodePrices)) {
     // written by EncodeBook
   } else if (std::holds_alternative<ScanForFraud>(command.body)) {
     w.U8(static_cast<uint8_t>(Tag::kScanForFraud));
@@ -311,6 +328,8 @@ bool DecodeCommand(Reader& r, Command* command) {
       return DecodeBook(r, command, access::DecodeCreateApiToken);
     case Tag::kRevokeApiToken:
       return DecodeBook(r, command, DecodeRevokeToken);
+    case Tag::kSetPoolPrices:
+      return DecodeBook(r, command, DecodePrices);
   }
   return false;
 }

@@ -6,6 +6,7 @@
 // Results are not journaled; replay recomputes them.
 #pragma once
 
+#include <array>
 #include <variant>
 #include <vector>
 
@@ -86,6 +87,13 @@ struct SetPoolOffered {
   friend bool operator==(const SetPoolOffered&, const SetPoolOffered&) = default;
 };
 
+// A provider changes a pool's prices per tier (fen per card-hour).
+struct SetPoolPrices {
+  PoolId pool{};
+  std::array<Money, network::kTiers> price{};
+  friend bool operator==(const SetPoolPrices&, const SetPoolPrices&) = default;
+};
+
 // Jobs (scheduler/job.h).
 using scheduler::CancelJob;
 using scheduler::ExtendJob;
@@ -108,7 +116,7 @@ using CommandBody =
                  SettleClaim, ExpireVouchers, RevokeVoucher, Clawback, SetBlacklist, RegisterSite,
                  RegisterPool, SetLink, SetPoolOffered, SubmitJob, Schedule, FinishJob, CancelJob,
                  RegisterProviderKey, SubmitUsage, CloseStatement, ScanForFraud, CloseAuditCase,
-                 ExtendJob, CreateApiToken, RevokeApiToken>;
+                 ExtendJob, CreateApiToken, RevokeApiToken, SetPoolPrices>;
 
 struct Command {
   Timestamp ts = 0;  // stamped by the writer; events inside take ts, ts+1, ...

@@ -80,6 +80,7 @@ TEST(JournalTest, BookCommandsRoundTrip) {
       ScanForFraud{},
       CloseAuditCase{.id = 3, .actor = "auditor", .resolution = "refunded"},
       ExtendJob{.id = OrderId(4), .extra_s = 600},
+      SetPoolPrices{PoolId(2), {Money::Fen(650), Money::Fen(1014), Money::Fen(1625)}},
   };
   std::vector<Command> commands;
   for (size_t i = 0; i < bodies.size(); ++i) commands.push_back(Command{200 + i, bodies[i]});

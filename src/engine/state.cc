@@ -26,7 +26,8 @@ CommandResult State::Apply(const Command& command) {
   if (std::holds_alternative<RegisterSite>(command.body) ||
       std::holds_alternative<RegisterPool>(command.body) ||
       std::holds_alternative<SetLink>(command.body) ||
-      std::holds_alternative<SetPoolOffered>(command.body)) {
+      std::holds_alternative<SetPoolOffered>(command.body) ||
+      std::holds_alternative<SetPoolPrices>(command.body)) {
     return ApplyNetwork(command);
   }
   if (std::holds_alternative<RegisterProviderKey>(command.body) ||
@@ -75,6 +76,9 @@ CommandResult State::ApplyNetwork(const Command& command) {
       return NetworkResult{network::NetworkResult::kUnknownSite};
     }
     return NetworkResult{network_.SetLink(c->link)};
+  }
+  if (const auto* p = std::get_if<SetPoolPrices>(&command.body)) {
+    return NetworkResult{network_.SetPrices(p->pool, p->price)};
   }
   const auto& c = std::get<SetPoolOffered>(command.body);
   return NetworkResult{network_.SetOffered(c.pool, c.cards)};

@@ -95,6 +95,18 @@ NetworkResult Network::SetOffered(PoolId id, uint32_t cards) {
   return NetworkResult::kOk;
 }
 
+NetworkResult Network::SetPrices(PoolId id, const std::array<Money, kTiers>& price) {
+  const Pool* pool = FindPool(id);
+  if (pool == nullptr) return NetworkResult::kUnknownPool;
+  for (Money m : price) {
+    if (m.fen() <= 0) return NetworkResult::kPriceMustBePositive;
+  }
+  Pool updated = *pool;
+  updated.price = price;
+  undo_.Put(pools_, id, std::move(updated));
+  return NetworkResult::kOk;
+}
+
 const Site* Network::FindSite(SiteId id) const {
   auto it = sites_.find(id);
   return it == sites_.end() ? nullptr : &it->second;

@@ -91,6 +91,8 @@ class Network {
   NetworkResult AddPool(const Pool& pool);
   NetworkResult SetLink(const Link& link);
   NetworkResult SetOffered(PoolId pool, uint32_t cards);
+  // New prices per tier; running jobs keep the price they were placed at.
+  NetworkResult SetPrices(PoolId pool, const std::array<Money, kTiers>& price);
 
   const Site* FindSite(SiteId id) const;
   const Pool* FindPool(PoolId id) const;

@@ -8,6 +8,7 @@
 #include "api/api_test_client.h"
 #include "api/http.h"
 #include "api/service.h"
+#include "common/hash.h"
 #include "engine/scenario_commands.h"
 #include "metering/usage.h"
 #include "programme/scenario.h"
@@ -310,12 +311,7 @@ TEST_F(ApiTest, TheTourFromApplicationToClosedStatement) {
 
   // The Shaoguan hub registers a key and reports an hour on 8 cards.
   const auto keys = metering::KeyPairFromNumber(77);
-  std::string hex;
-  for (uint8_t b : keys.public_key) {
-    char two[3];
-    std::snprintf(two, sizeof two, "%02x", b);
-    hex += two;
-  }
+  const std::string hex = ToHex(keys.public_key);
   ASSERT_EQ(post("provider", "/v1/provider-keys", "{\"public_key_hex\":\"" + hex + "\"}").status,
             201);
   const uint64_t start =
@@ -328,12 +324,7 @@ TEST_F(ApiTest, TheTourFromApplicationToClosedStatement) {
                             .end_s = start + 3600,
                             .cards = 8};
   metering::SignRecord(&rec, keys.secret_key);
-  std::string sig;
-  for (uint8_t b : rec.signature) {
-    char two[3];
-    std::snprintf(two, sizeof two, "%02x", b);
-    sig += two;
-  }
+  const std::string sig = ToHex(rec.signature);
   const std::string usage = R"({"records":[{"id":1,"provider":1,"order":1,"start_unix_s":)" +
                             std::to_string(start) + R"(,"end_unix_s":)" +
                             std::to_string(start + 3600) + R"(,"cards":8,"signature_hex":")" + sig +

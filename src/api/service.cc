@@ -23,16 +23,6 @@ bool SaneRequestId(const std::string& s) {
   return true;
 }
 
-std::string Hex(std::span<const uint8_t> bytes) {
-  constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (uint8_t b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 15]);
-  }
-  return out;
-}
-
 }  // namespace
 
 std::optional<uint64_t> PathId(const Call& c, const char* name) {
@@ -89,7 +79,7 @@ void Service::AddRoutes() {
 std::pair<std::string, Hash256> Service::NewToken() {
   std::array<uint8_t, 32> secret{};
   randombytes_buf(secret.data(), secret.size());
-  std::string token = "bg_" + Hex(secret);
+  std::string token = "bg_" + ToHex(secret);
   return {token, TokenHash(token)};
 }
 

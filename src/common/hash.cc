@@ -15,11 +15,11 @@ crypto_generichash_state* State(unsigned char* raw) {
 
 static_assert(sizeof(crypto_generichash_state) <= 384, "grow Hasher::state_");
 
-std::string ToHex(const Hash256& hash) {
+std::string ToHex(std::span<const uint8_t> bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
-  out.reserve(64);
-  for (uint8_t byte : hash) {
+  out.reserve(2 * bytes.size());
+  for (uint8_t byte : bytes) {
     out.push_back(kDigits[byte >> 4]);
     out.push_back(kDigits[byte & 0xf]);
   }

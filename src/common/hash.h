@@ -15,7 +15,8 @@ namespace bg {
 
 using Hash256 = std::array<uint8_t, 32>;
 
-std::string ToHex(const Hash256& hash);
+// Lower-case hex of any bytes (hashes, keys, signatures).
+std::string ToHex(std::span<const uint8_t> bytes);
 // Parses 64 hex characters; false if `hex` is not that.
 bool FromHex(std::string_view hex, Hash256* out);
 

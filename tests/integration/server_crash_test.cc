@@ -20,6 +20,7 @@
 #include "api/api_test_client.h"
 #include "api/json.h"
 #include "api/service.h"
+#include "common/hash.h"
 #include "engine/engine.h"
 #include "engine/scenario_commands.h"
 #include "metering/usage.h"
@@ -132,12 +133,7 @@ TEST(ServerCrashTest, EveryAcknowledgedRequestSurvivesKill9) {
                                     .end_s = start + 1,
                                     .cards = 1};
           metering::SignRecord(&rec, key.secret_key);
-          std::string sig;
-          for (uint8_t b : rec.signature) {
-            char two[3];
-            std::snprintf(two, sizeof two, "%02x", b);
-            sig += two;
-          }
+          const std::string sig = ToHex(rec.signature);
           const std::string usage =
               R"({"records":[{"id":)" + std::to_string(id) + R"(,"provider":)" +
               std::to_string(kHengqin) + R"(,"order":)" + std::to_string(id) +

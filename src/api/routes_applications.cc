@@ -14,14 +14,16 @@ HttpResponse BookAnswer(const Call& c, const programme::Outcome& out, Json ok, b
   return Fail(c, programme::CodeName(out.code), out.message);
 }
 
-const std::map<std::string, programme::Step> kSteps = {
-    {"submit", programme::Step::kSubmit},
-    {"start_review", programme::Step::kStartReview},
-    {"approve", programme::Step::kApprove},
-    {"reject", programme::Step::kReject},
-    {"return_for_info", programme::Step::kReturnForInfo},
-    {"issue", programme::Step::kIssue},
-    {"withdraw", programme::Step::kWithdraw}};
+// The step named `name` (programme::StepName's names), if any.
+std::optional<programme::Step> StepNamed(const std::string& name) {
+  for (auto step :
+       {programme::Step::kSubmit, programme::Step::kStartReview, programme::Step::kApprove,
+        programme::Step::kReject, programme::Step::kReturnForInfo, programme::Step::kIssue,
+        programme::Step::kWithdraw}) {
+    if (name == programme::StepName(step)) return step;
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -63,8 +65,8 @@ void Service::AddApplicationRoutes() {
     const auto reason = f.Str("reason", false);
     const auto amount = f.Fen("amount_fen", false);
     if (!f.Done()) return Fail(c, f.code(), f.detail());
-    auto step = kSteps.find(*step_name);
-    if (step == kSteps.end()) {
+    const std::optional<programme::Step> step = StepNamed(*step_name);
+    if (!step) {
       return Fail(c, "invalid_field",
                   "step must be submit, start_review, approve, reject, return_for_info, issue "
                   "or withdraw");
@@ -72,7 +74,7 @@ void Service::AddApplicationRoutes() {
     // Who may take the step: the applicant submits and withdraws; the
     // programme's operator reviews; admin does either.
     const bool applicant_step =
-        step->second == programme::Step::kSubmit || step->second == programme::Step::kWithdraw;
+        *step == programme::Step::kSubmit || *step == programme::Step::kWithdraw;
     const auto app = engine_->Read([&](const engine::State& s) {
       const programme::Application* a = s.book().FindApplication(ApplicationId(*id));
       return a == nullptr ? std::optional<programme::FileApplication>() : a->filed;
@@ -85,7 +87,7 @@ void Service::AddApplicationRoutes() {
         (!applicant_step && c.who.role == Role::kOperator && app->programme.value() == c.who.scope);
     if (!allowed) return Forbidden(c, std::string("take the step '") + *step_name + "' here");
     programme::ReviewApplication cmd{.id = ApplicationId(*id),
-                                     .step = step->second,
+                                     .step = *step,
                                      .actor = c.who.name,
                                      .reason = reason.value_or("")};
     if (amount) cmd.amount = *amount;

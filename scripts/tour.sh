@@ -60,6 +60,10 @@ sed -n '1,3p' "$dir/june.csv"
 step "where the money went: issuer -> city"
 "$B" flows list --token "$ADMIN" --format csv | sed -n '1,5p'
 
+step "a new programme from its definition (JSON: 40%, 60% for start-ups on domestic cards)"
+"$B" programmes create --token "$ADMIN" --file scenarios/programme-example.json |
+  grep -E '^(id|name|level|ratio_bp|settlement) '
+
 step "stop the server, verify the journal offline"
 kill -TERM "$server"
 wait "$server" || true

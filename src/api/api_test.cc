@@ -1,113 +1,13 @@
 // The HTTP API end to end: the real server on port 0 over a temporary
 // SQLite file, driven with raw requests.
-#include <filesystem>
 #include <set>
 
-#include <gtest/gtest.h>
-
-#include "api/api_test_client.h"
-#include "api/http.h"
-#include "api/service.h"
+#include "api/api_test_fixture.h"
 #include "common/hash.h"
-#include "engine/scenario_commands.h"
 #include "metering/usage.h"
-#include "programme/scenario.h"
-#include "storage/sqlite_store.h"
 
 namespace bg::api {
 namespace {
-
-namespace fs = std::filesystem;
-using testing::Request;
-using testing::SendRaw;
-
-class ApiTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "bg_api_test_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    auto store = storage::SqliteStore::Open({.path = (dir_ / "api.db").string()});
-    ASSERT_TRUE(store.ok());
-    store_ = std::move(*store);
-    engine::EngineOptions options;
-    options.idle_tick = std::chrono::milliseconds(0);
-    auto engine = engine::Engine::Open(store_.get(), &clock_, options);
-    ASSERT_TRUE(engine.ok());
-    engine_ = std::move(*engine);
-    auto scenario = programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
-    ASSERT_TRUE(scenario.ok());
-    for (engine::CommandBody& body : engine::ScenarioCommands(*scenario)) {
-      ASSERT_TRUE(engine_->Execute(std::move(body)).ok());
-    }
-    // One token per role: admin; the Dongguan programme's operator (1);
-    // Songshan Lake Precision Moulds (1) and Xiangzhou Robotics (3); the
-    // Shaoguan hub (1) and Hengqin (5); an auditor.
-    token_["admin"] = Token(1, access::TokenRole::kAdmin, 0);
-    token_["operator"] = Token(2, access::TokenRole::kOperator, 1);
-    token_["enterprise"] = Token(3, access::TokenRole::kEnterprise, 1);
-    token_["other_enterprise"] = Token(4, access::TokenRole::kEnterprise, 3);
-    token_["provider"] = Token(5, access::TokenRole::kProvider, 1);
-    token_["other_provider"] = Token(6, access::TokenRole::kProvider, 5);
-    token_["auditor"] = Token(7, access::TokenRole::kAuditor, 0);
-    service_ = std::make_unique<Service>(engine_.get(), &clock_,
-                                         ServiceOptions{.db_path = (dir_ / "api.db").string()});
-    auto http = HttpServer::Start(
-        {.port = 0, .threads = 2, .body_limit = 64 << 10},
-        [this](const HttpRequest& r) { return service_->Handle(r); },
-        [this](int status, const std::string& d) { return service_->Refuse(status, d); });
-    ASSERT_TRUE(http.ok()) << http.status();
-    http_ = std::move(*http);
-    port_ = http_->port();
-  }
-
-  void TearDown() override {
-    http_->Stop();
-    ASSERT_TRUE(engine_->Shutdown().ok());
-    engine_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
-  std::string Token(uint64_t id, access::TokenRole role, uint64_t scope) {
-    const auto [secret, hash] = Service::NewToken();
-    auto r = engine_->Execute(engine::CreateApiToken{
-        .id = id, .hash = hash, .role = role, .scope = scope, .name = access::TokenRoleName(role)});
-    EXPECT_TRUE(r.ok());
-    EXPECT_EQ(std::get<engine::TokenOutcome>(*r).result, access::TokenResult::kOk);
-    return secret;
-  }
-
-  testing::RawResponse Call(const std::string& method, const std::string& target,
-                            const std::string& who, const std::string& body = "") {
-    return Request(port_, method, target, who.empty() ? "" : token_.at(who), body);
-  }
-
-  fs::path dir_;
-  VirtualClock clock_{1'741'000'000 * kNanosPerSecond};  // 2025-03-03
-  std::unique_ptr<storage::SqliteStore> store_;
-  std::unique_ptr<engine::Engine> engine_;
-  std::unique_ptr<Service> service_;
-  std::unique_ptr<HttpServer> http_;
-  uint16_t port_ = 0;
-  std::map<std::string, std::string> token_;
-};
-
-Json Body(const testing::RawResponse& r) { return Json::parse(r.body, nullptr, false); }
-
-// Every 4xx is problem+json with its status, a code and the request id.
-void ExpectProblem(const testing::RawResponse& r, int status, const std::string& code) {
-  EXPECT_EQ(r.status, status) << r.body;
-  EXPECT_EQ(r.headers.count("content-type") ? r.headers.at("content-type") : "",
-            "application/problem+json");
-  const Json j = Body(r);
-  ASSERT_TRUE(j.is_object()) << r.body;
-  EXPECT_EQ(j.value("title", ""), code) << r.body;
-  EXPECT_EQ(j.value("status", 0), status);
-  EXPECT_FALSE(j.value("detail", "").empty());
-  EXPECT_EQ(j.value("request_id", ""),
-            r.headers.count("x-request-id") ? r.headers.at("x-request-id") : "?");
-}
 
 TEST_F(ApiTest, TheOpenApiDocumentListsExactlyTheRoutes) {
   const auto r = Call("GET", "/v1/openapi.json", "");

@@ -8,9 +8,11 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "common/clock.h"
 #include "common/money.h"
 
 namespace bg::api {
@@ -28,14 +30,25 @@ Json MoneyJson(Money m);
 // fields and checks ok() once.
 class Fields {
  public:
-  explicit Fields(const Json& object) : j_(object) {}
+  // `prefix` names where a nested object sits ("eligibility.") in messages.
+  explicit Fields(const Json& object, std::string prefix = {})
+      : j_(object), prefix_(std::move(prefix)) {}
 
   std::optional<uint64_t> Id(const char* name, bool required = true);
   std::optional<uint64_t> U64(const char* name, bool required, uint64_t max);
   std::optional<std::string> Str(const char* name, bool required, size_t max_len = 1000);
   std::optional<Money> Fen(const char* name, bool required);
   std::optional<bool> Bool(const char* name, bool required);
-  const Json* Raw(const char* name, bool required);  // arrays, objects
+  const Json* Raw(const char* name, bool required);                // arrays, objects
+  std::optional<Timestamp> Time(const char* name, bool required);  // "2026-01-01[T08:00:00Z]"
+  std::optional<std::vector<uint64_t>> Ids(const char* name, bool required, size_t max);
+  std::optional<std::vector<std::string>> Strs(const char* name, bool required, size_t max);
+
+  // Refuses the object for a reason found outside the readers above (the
+  // first refusal wins).
+  void Refuse(std::string code, std::string detail);
+  // "'<prefix><name>'", for messages.
+  std::string Label(const char* name) const;
 
   // Refuses any field that was not read.
   bool Done();
@@ -48,6 +61,7 @@ class Fields {
   void Fail(std::string code, std::string detail);
 
   const Json& j_;
+  std::string prefix_;
   std::set<std::string> read_;
   std::string code_, detail_;
 };

@@ -105,6 +105,31 @@ void Service::AddNetworkRoutes() {
     return NetworkAnswer(c, std::get<engine::NetworkResult>(*r).result, View(s));
   });
 
+  // Latency and bandwidth between two cities (both ways); setting it again
+  // replaces it.
+  router_.Add("POST", "/v1/links", [this](Call& c) {
+    if (!Is(c, {Role::kAdmin})) return Forbidden(c, "set links between cities");
+    Fields f(c.body);
+    const auto a = f.Id("a");
+    const auto b = f.Id("b");
+    const auto latency = f.U64("latency_us", true, 10'000'000);
+    const auto bandwidth = f.U64("bandwidth_mbps", true, 100'000'000);
+    if (!f.Done()) return Fail(c, f.code(), f.detail());
+    network::Link l{.a = JurisdictionId(*a),
+                    .b = JurisdictionId(*b),
+                    .latency_us = static_cast<uint32_t>(*latency),
+                    .bandwidth_mbps = static_cast<uint32_t>(*bandwidth)};
+    HttpResponse fail;
+    auto r = Execute(*engine_, engine::SetLink{l}, c, &fail);
+    if (!r) return fail;
+    const network::NetworkResult out = std::get<engine::NetworkResult>(*r).result;
+    if (out == network::NetworkResult::kUnknownSite) {
+      return Fail(c, "unknown_jurisdiction", "a and b must be registered jurisdictions");
+    }
+    return NetworkAnswer(
+        c, out, {{"a", *a}, {"b", *b}, {"latency_us", *latency}, {"bandwidth_mbps", *bandwidth}});
+  });
+
   router_.Add("POST", "/v1/pools", [this](Call& c) {
     Fields f(c.body);
     const auto id = f.Id("id");

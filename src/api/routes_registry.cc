@@ -66,6 +66,30 @@ void Service::AddRegistryRoutes() {
     });
   });
 
+  // A new programme from its whole definition (programme_json.cc). Its
+  // level is its issuer's; the registry checks every id it names.
+  router_.Add("POST", "/v1/programmes", [this](Call& c) {
+    if (!Is(c, {Role::kAdmin})) return Forbidden(c, "create programmes");
+    std::string code;
+    std::string detail;
+    std::optional<programme::ProgrammeRules> p = ReadProgramme(c.body, &code, &detail);
+    if (!p) return Fail(c, code, detail);
+    engine_->Read([&](const engine::State& s) {
+      if (const programme::Jurisdiction* j = s.registry().FindJurisdiction(p->issuer)) {
+        p->level = j->level;
+      }
+    });
+    HttpResponse fail;
+    auto r = Execute(*engine_, engine::CreateProgramme{*p}, c, &fail);
+    if (!r) return fail;
+    const auto& out = std::get<engine::RegistryResult>(*r);
+    if (out.result == programme::RegistryResult::kExists) return Reply(View(*p));
+    if (out.result != programme::RegistryResult::kOk) {
+      return Fail(c, programme::RegistryResultName(out.result), out.message);
+    }
+    return Reply(View(*p), 201);
+  });
+
   router_.Add("GET", "/v1/programmes/{id}", [this](Call& c) {
     const std::optional<uint64_t> id = PathId(c, "id");
     if (!id) return Fail(c, "invalid_field", "the programme id must be a positive number");

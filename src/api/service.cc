@@ -74,6 +74,7 @@ void Service::AddRoutes() {
   AddAdminRoutes();
   AddControlRoutes();
   AddNetworkRoutes();
+  AddClaimRoutes();
 }
 
 std::pair<std::string, Hash256> Service::NewToken() {

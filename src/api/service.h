@@ -72,6 +72,7 @@ class Service {
   void AddAdminRoutes();
   void AddControlRoutes();
   void AddNetworkRoutes();
+  void AddClaimRoutes();
 
   std::optional<Principal> Authenticate(const HttpRequest& request);
   // A read whose answer depends on the state only (not on who asks): kept

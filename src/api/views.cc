@@ -22,23 +22,6 @@ Json View(const programme::Jurisdiction& j) {
           {"parent", j.parent ? Json(j.parent->value()) : Json(nullptr)}};
 }
 
-Json View(const programme::ProgrammeRules& p) {
-  return {{"id", p.id.value()},
-          {"name", p.name},
-          {"kind", p.kind},
-          {"issuer", p.issuer.value()},
-          {"valid_from", TimeJson(p.valid_from)},
-          {"valid_until", TimeJson(p.valid_until)},
-          {"total_budget", MoneyJson(p.total_budget)},
-          {"ratio_percent", static_cast<double>(p.default_ratio_bp) / 100.0},
-          {"redemption", p.redemption == programme::RedemptionMode::kPointOfSale ? "point_of_sale"
-                         : p.redemption == programme::RedemptionMode::kReimbursement
-                             ? "reimbursement"
-                             : "automatic_grant"},
-          {"settlement",
-           p.settlement == programme::SettlementCycle::kMonthly ? "monthly" : "quarterly"}};
-}
-
 Json View(const programme::Enterprise& e) {
   return {{"id", e.id.value()},
           {"name", e.name},

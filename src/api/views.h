@@ -1,6 +1,9 @@
 // Domain records as JSON (responses). Internal to api/.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "api/json.h"
 #include "network/network.h"
 #include "programme/book.h"
@@ -12,7 +15,14 @@
 namespace bg::api {
 
 Json View(const programme::Jurisdiction& j);
+// A programme's whole definition, in the shape POST /v1/programmes reads
+// (programme_json.cc), plus what is derived: level, total_budget in yuan,
+// ratio_percent.
 Json View(const programme::ProgrammeRules& p);
+// Reads a programme definition from a request body; the first error goes to
+// *code and *detail (a problem code and what was wrong).
+std::optional<programme::ProgrammeRules> ReadProgramme(const Json& body, std::string* code,
+                                                       std::string* detail);
 Json View(const programme::Enterprise& e);
 Json View(const programme::Provider& p);
 Json View(const network::Site& s);

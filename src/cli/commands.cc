@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -14,8 +16,9 @@ namespace bg::cli {
 using Json = nlohmann::json;
 
 // How a flag travels: into the body as an id, a whole number, a string, an
-// amount in yuan (sent as fen), hours (sent as seconds), or into the query.
-enum class Kind { kId, kNumber, kText, kBool, kYuan, kHours, kMinutes, kQuery };
+// amount in yuan (sent as fen), hours (sent as seconds), into the query, or
+// as a JSON file whose object is the body (other flags are added to it).
+enum class Kind { kId, kNumber, kText, kBool, kYuan, kHours, kMinutes, kQuery, kFile };
 
 struct Flag {
   const char* name;   // --name
@@ -299,6 +302,65 @@ const std::vector<HttpCli::Command>& Commands() {
        "Sweep vouchers past their validity",
        {{"--limit", "limit", Kind::kNumber, "At most this many"}},
        "baygrid vouchers expire"},
+      {"programmes",
+       "create",
+       "POST",
+       "/v1/programmes",
+       "Create a programme from a JSON definition (the shape `programmes get --json` prints)",
+       {{"--file", "", Kind::kFile, "The definition (JSON)"}},
+       "baygrid programmes create --file dongguan-innovation.json"},
+      {"links",
+       "set",
+       "POST",
+       "/v1/links",
+       "Set latency and bandwidth between two cities",
+       {{"--a", "a", Kind::kId, "Jurisdiction id"},
+        {"--b", "b", Kind::kId, "Jurisdiction id"},
+        {"--latency-us", "latency_us", Kind::kNumber, "Round trip, microseconds"},
+        {"--bandwidth-mbps", "bandwidth_mbps", Kind::kNumber, "Mbit/s"}},
+       "baygrid links set --a 4 --b 7 --latency-us 3500 --bandwidth-mbps 400000"},
+      {"claims",
+       "redeem",
+       "POST",
+       "/v1/claims",
+       "Redeem an order sold outside the scheduler against the enterprise's vouchers (held)",
+       {{"--id", "id", Kind::kId, "Claim id"},
+        {"--order", "order", Kind::kId, "Your order id"},
+        {"--enterprise", "enterprise", Kind::kId, "Enterprise id"},
+        {"--provider", "provider", Kind::kId, "Provider id (yours)"},
+        {"--amount", "amount_fen", Kind::kYuan, "Eligible amount, yuan"},
+        {"--resource", "resource", Kind::kText, "domestic or foreign (default)"},
+        {"--platform", "platform", Kind::kId, "Platform the order came through"}},
+       "baygrid claims redeem --id 1 --order 700 --enterprise 1 --provider 1 --amount 3000"},
+      {"claims",
+       "capture",
+       "POST",
+       "/v1/claims/{id}/capture",
+       "Capture a held claim (the subsidy is spent)",
+       {},
+       "baygrid claims capture 1"},
+      {"claims",
+       "void",
+       "POST",
+       "/v1/claims/{id}/void",
+       "Void a held claim (its holds are released)",
+       {},
+       "baygrid claims void 1"},
+      {"claims",
+       "list",
+       "GET",
+       "/v1/claims",
+       "Direct claims you may see",
+       {},
+       "baygrid claims list"},
+      {"claims", "get", "GET", "/v1/claims/{id}", "A direct claim", {}, "baygrid claims get 1"},
+      {"jobs",
+       "clawback",
+       "POST",
+       "/v1/jobs/{id}/clawback",
+       "Claw back the subsidy of a placed job",
+       {{"--reason", "reason", Kind::kText, "Why"}},
+       "baygrid jobs clawback 7 --reason 'resold compute'"},
       {"claims",
        "clawback",
        "POST",
@@ -325,6 +387,14 @@ const std::vector<HttpCli::Command>& Commands() {
        "baygrid tokens revoke 9"},
   };
   return table;
+}
+
+// GET lists answer a page at a time (?limit=, ?after=); statements and
+// flows take their own query.
+bool IsPagedList(const HttpCli::Command& c) {
+  const std::string path = c.path;
+  return std::string(c.method) == "GET" && path.find("{id}") == std::string::npos &&
+         c.flags.empty();
 }
 
 std::string Cell(const Json& v) {
@@ -429,6 +499,11 @@ HttpCli::HttpCli(CLI::App& app) : impl_(std::make_unique<Impl>()) {
       verb->add_option("id", impl_->id[verb], "The id")->required();
     }
     for (const Flag& f : c.flags) verb->add_option(f.name, impl_->values[{verb, f.name}], f.help);
+    if (IsPagedList(c)) {
+      verb->add_option("--limit", impl_->values[{verb, "--limit"}], "At most this many (1-1000)");
+      verb->add_option("--after", impl_->values[{verb, "--after"}],
+                       "The page after this id (the last one shown)");
+    }
     verb->footer(std::string("Example:\n  ") + c.example);
     impl_->all.push_back({&c, verb});
   }
@@ -467,6 +542,20 @@ int HttpCli::Run() {
     };
     std::optional<int64_t> n;
     switch (f.kind) {
+      case Kind::kFile: {
+        std::ifstream in(v);
+        std::stringstream text;
+        text << in.rdbuf();
+        Json file = Json::parse(text.str(), nullptr, false);
+        if (!in || !file.is_object()) {
+          std::fprintf(stderr, "baygrid: %s '%s' is not a readable JSON object\n", f.name,
+                       v.c_str());
+          return 2;
+        }
+        file.update(body);
+        body = std::move(file);
+        continue;
+      }
       case Kind::kText:
         body[f.field] = v;
         continue;
@@ -501,6 +590,12 @@ int HttpCli::Run() {
     }
     body[f.field] = *n;
   }
+  if (IsPagedList(cmd)) {
+    for (const char* paging : {"limit", "after"}) {
+      const std::string& v = impl_->values[{chosen->app, std::string("--") + paging}];
+      if (!v.empty()) query += (query.empty() ? "?" : "&") + std::string(paging) + "=" + v;
+    }
+  }
   Result<ClientResponse> r = HttpCall(impl_->server, cmd.method, path + query, impl_->token,
                                       std::string(cmd.method) == "POST" ? body.dump() : "");
   if (!r.ok()) {
@@ -523,6 +618,9 @@ int HttpCli::Run() {
   const Json j = Json::parse(r->body, nullptr, false);
   if (j.is_object() && j.contains("items")) {
     PrintTable(j["items"]);
+    if (j.contains("next_after") && !j["next_after"].is_null()) {
+      std::printf("(more: --after %s)\n", j["next_after"].dump().c_str());
+    }
   } else if (j.is_array()) {
     PrintTable(j);
   } else if (j.is_object()) {

@@ -9,11 +9,21 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 namespace bg {
 
 using Timestamp = uint64_t;  // ns since 1970-01-01T00:00:00Z
 inline constexpr Timestamp kNanosPerSecond = 1'000'000'000;
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+// days_from_civil).
+int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d);
+
+// "2025-01-01" (00:00 UTC) or "2025-01-01T08:30:00Z" as a Timestamp;
+// nothing when malformed, not a real date, or before 1970.
+std::optional<Timestamp> ParseUtcTime(std::string_view text);
 
 class Clock {
  public:

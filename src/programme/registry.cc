@@ -60,6 +60,14 @@ const char* RegistryResultName(RegistryResult r) {
       return "id_too_large";
     case RegistryResult::kRatioAbove100Percent:
       return "ratio_above_100_percent";
+    case RegistryResult::kUnknownProvider:
+      return "unknown_provider";
+    case RegistryResult::kYearlyBudgetAboveTotal:
+      return "yearly_budget_above_total";
+    case RegistryResult::kApplicationWindowEmpty:
+      return "application_window_empty";
+    case RegistryResult::kLevelIsNotTheIssuers:
+      return "level_is_not_the_issuers";
   }
   return "unknown";
 }
@@ -95,9 +103,24 @@ RegistryResult Registry::AddProvider(const Provider& p) {
 
 RegistryResult Registry::AddProgramme(const ProgrammeRules& p) {
   if (auto r = CheckId(programmes_, p)) return *r;
-  if (jurisdictions_.count(p.issuer) == 0) return RegistryResult::kUnknownJurisdiction;
+  const Jurisdiction* issuer = FindJurisdiction(p.issuer);
+  if (issuer == nullptr) return RegistryResult::kUnknownJurisdiction;
+  // A programme is as high as its issuer: the level decides stacking order.
+  if (issuer->level != p.level) return RegistryResult::kLevelIsNotTheIssuers;
+  for (JurisdictionId home : p.eligibility.home_jurisdictions) {
+    if (jurisdictions_.count(home) == 0) return RegistryResult::kUnknownJurisdiction;
+  }
+  for (ProviderId listed : p.providers.listed) {
+    if (providers_.count(listed) == 0) return RegistryResult::kUnknownProvider;
+  }
   if (p.total_budget.fen() <= 0) return RegistryResult::kBudgetMustBePositive;
+  if (p.yearly_budget && *p.yearly_budget > p.total_budget) {
+    return RegistryResult::kYearlyBudgetAboveTotal;
+  }
   if (p.valid_until <= p.valid_from) return RegistryResult::kValidityMustEndAfterItStarts;
+  if (p.apply_from && p.apply_until && *p.apply_until <= *p.apply_from) {
+    return RegistryResult::kApplicationWindowEmpty;
+  }
   bool ratio_ok = p.default_ratio_bp <= kFullRatioBp && p.combined_ceiling_bp <= kFullRatioBp;
   for (const RatioRule& rule : p.ratio_rules) ratio_ok = ratio_ok && rule.ratio_bp <= kFullRatioBp;
   if (!ratio_ok) return RegistryResult::kRatioAbove100Percent;

@@ -28,6 +28,10 @@ enum class RegistryResult : uint8_t {
   kValidityMustEndAfterItStarts,
   kRatioAbove100Percent,
   kIdTooLarge,  // above kMaxRecordId (accounts.h): ledger account ids derive from it
+  kUnknownProvider,
+  kYearlyBudgetAboveTotal,
+  kApplicationWindowEmpty,
+  kLevelIsNotTheIssuers,
 };
 
 const char* RegistryResultName(RegistryResult r);

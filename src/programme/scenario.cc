@@ -21,63 +21,10 @@
 #include <toml++/toml.h>
 
 #include "programme/credit_code.h"
+#include "programme/names.h"
 
 namespace bg::programme {
 namespace {
-
-template <typename E>
-struct EnumName {
-  std::string_view name;
-  E value;
-};
-
-constexpr std::array<EnumName<JurisdictionLevel>, 5> kLevels = {{
-    {"province", JurisdictionLevel::kProvince},
-    {"city", JurisdictionLevel::kCity},
-    {"district", JurisdictionLevel::kDistrict},
-    {"cooperation_zone", JurisdictionLevel::kCooperationZone},
-    {"national", JurisdictionLevel::kNational},
-}};
-constexpr std::array<EnumName<uint32_t>, 3> kCurrencies = {{
-    {"CNY", kLedgerCny},
-    {"HKD", kLedgerHkd},
-    {"MOP", kLedgerMop},
-}};
-constexpr std::array<EnumName<ApplicantCategory>, 6> kCategories = {{
-    {"manufacturing", ApplicantCategory::kManufacturing},
-    {"software_it", ApplicantCategory::kSoftwareIt},
-    {"university", ApplicantCategory::kUniversity},
-    {"research_institute", ApplicantCategory::kResearchInstitute},
-    {"start_up", ApplicantCategory::kStartUp},
-    {"other", ApplicantCategory::kOther},
-}};
-constexpr std::array<EnumName<uint32_t>, 4> kFlags = {{
-    {"sme", kSme},
-    {"start_up", kStartUpFlag},
-    {"little_giant", kLittleGiant},
-    {"single_champion", kSingleChampion},
-}};
-constexpr std::array<EnumName<CreditStatus>, 2> kCredit = {{
-    {"good", CreditStatus::kGood},
-    {"dishonest", CreditStatus::kDishonest},
-}};
-constexpr std::array<EnumName<ResourceClass>, 2> kResources = {{
-    {"domestic", ResourceClass::kDomesticAccelerator},
-    {"foreign", ResourceClass::kForeignAccelerator},
-}};
-constexpr std::array<EnumName<RedemptionMode>, 3> kRedemptions = {{
-    {"point_of_sale", RedemptionMode::kPointOfSale},
-    {"reimbursement", RedemptionMode::kReimbursement},
-    {"automatic_grant", RedemptionMode::kAutomaticGrant},
-}};
-constexpr std::array<EnumName<SettlementCycle>, 2> kCycles = {{
-    {"monthly", SettlementCycle::kMonthly},
-    {"quarterly", SettlementCycle::kQuarterly},
-}};
-constexpr std::array<EnumName<LapsePolicy>, 2> kLapses = {{
-    {"return_to_budget", LapsePolicy::kReturnToBudget},
-    {"lapse", LapsePolicy::kLapse},
-}};
 
 using Keys = std::span<const std::string_view>;
 constexpr std::array<std::string_view, 7> kTopKeys = {
@@ -135,16 +82,6 @@ std::string JoinNames(Keys names) {
   return out;
 }
 
-template <typename E, size_t N>
-std::string JoinNames(const std::array<EnumName<E>, N>& table) {
-  std::string out;
-  for (const EnumName<E>& e : table) {
-    if (!out.empty()) out += ", ";
-    out += e.name;
-  }
-  return out;
-}
-
 const char* TypeName(toml::node_type type) {
   switch (type) {
     case toml::node_type::none:
@@ -169,17 +106,6 @@ const char* TypeName(toml::node_type type) {
       return "a date-time";
   }
   return "an unknown type";
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-// days_from_civil).
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
 }
 
 // Reads one document. Errors carry "<source>:<line>: ".
@@ -402,14 +328,14 @@ Result<E> Reader::Enum(const toml::node& node, std::string_view field,
     if (e.name == s) return e.value;
   }
   return Fail(node.source(), std::string(field) + ": unknown value \"" + s +
-                                 "\" (allowed: " + JoinNames(table) + ")");
+                                 "\" (allowed: " + AllowedNames(table) + ")");
 }
 
 Result<uint32_t> Reader::Flags(const toml::node& node, std::string_view field) const {
   BG_ASSIGN_OR_RETURN(const toml::array* list, Array(node, field));
   uint32_t flags = 0;
   for (const toml::node& element : *list) {
-    BG_ASSIGN_OR_RETURN(uint32_t flag, Enum(element, field, kFlags));
+    BG_ASSIGN_OR_RETURN(uint32_t flag, Enum(element, field, kFlagNames));
     flags |= flag;
   }
   return flags;
@@ -474,9 +400,10 @@ Status Reader::ReadJurisdiction(const toml::table& t) {
   BG_ASSIGN_OR_RETURN(j.name, RequiredString(t, "name", kWhat));
   BG_ASSIGN_OR_RETURN(j.name_zh, OptionalString(t, "name_zh", kWhat, ""));
   BG_ASSIGN_OR_RETURN(const toml::node* level, Require(t, "level", kWhat));
-  BG_ASSIGN_OR_RETURN(j.level, Enum(*level, "jurisdiction.level", kLevels));
+  BG_ASSIGN_OR_RETURN(j.level, Enum(*level, "jurisdiction.level", kLevelNames));
   if (const toml::node* currency = t.get("currency")) {
-    BG_ASSIGN_OR_RETURN(j.currency_ledger, Enum(*currency, "jurisdiction.currency", kCurrencies));
+    BG_ASSIGN_OR_RETURN(j.currency_ledger,
+                        Enum(*currency, "jurisdiction.currency", kCurrencyNames));
   }
   if (!jurisdiction_by_code_.emplace(j.code, out_.jurisdictions.size()).second) {
     return Fail(t.get("code")->source(), "duplicate jurisdiction code \"" + j.code + "\"");
@@ -539,13 +466,14 @@ Status Reader::ReadEnterprise(const toml::table& t) {
   BG_ASSIGN_OR_RETURN(const toml::node* home, Require(t, "home", kWhat));
   BG_ASSIGN_OR_RETURN(e.applicant.home, JurisdictionRef(*home, "enterprise.home"));
   if (const toml::node* category = t.get("category")) {
-    BG_ASSIGN_OR_RETURN(e.applicant.category, Enum(*category, "enterprise.category", kCategories));
+    BG_ASSIGN_OR_RETURN(e.applicant.category,
+                        Enum(*category, "enterprise.category", kCategoryNames));
   }
   if (const toml::node* flags = t.get("flags")) {
     BG_ASSIGN_OR_RETURN(e.applicant.flags, Flags(*flags, "enterprise.flags"));
   }
   if (const toml::node* credit = t.get("credit")) {
-    BG_ASSIGN_OR_RETURN(e.applicant.credit, Enum(*credit, "enterprise.credit", kCredit));
+    BG_ASSIGN_OR_RETURN(e.applicant.credit, Enum(*credit, "enterprise.credit", kCreditNames));
   }
   const size_t index = out_.enterprises.size();
   for (const std::string& key : {e.name, e.credit_code}) {
@@ -686,7 +614,7 @@ Status Reader::ReadEligibility(const toml::table& t, Eligibility* e) const {
                         Array(*categories, "programme.eligibility.categories"));
     for (const toml::node& element : *list) {
       BG_ASSIGN_OR_RETURN(ApplicantCategory c,
-                          Enum(element, "programme.eligibility.categories", kCategories));
+                          Enum(element, "programme.eligibility.categories", kCategoryNames));
       e->categories.push_back(c);
     }
   }
@@ -710,13 +638,13 @@ Status Reader::ReadRatioRules(const toml::table& t, ProgrammeRules* p) const {
     BG_RETURN_IF_ERROR(CheckKeys(*r, kWhat, kRatioRuleKeys));
     RatioRule rule;
     if (const toml::node* category = r->get("category")) {
-      BG_ASSIGN_OR_RETURN(rule.category, Enum(*category, "ratio_rule.category", kCategories));
+      BG_ASSIGN_OR_RETURN(rule.category, Enum(*category, "ratio_rule.category", kCategoryNames));
     }
     if (const toml::node* flags = r->get("flags")) {
       BG_ASSIGN_OR_RETURN(rule.flags_all, Flags(*flags, "ratio_rule.flags"));
     }
     if (const toml::node* resource = r->get("resource")) {
-      BG_ASSIGN_OR_RETURN(rule.resource, Enum(*resource, "ratio_rule.resource", kResources));
+      BG_ASSIGN_OR_RETURN(rule.resource, Enum(*resource, "ratio_rule.resource", kResourceNames));
     }
     BG_ASSIGN_OR_RETURN(const toml::node* percent, Require(*r, "ratio_percent", kWhat));
     BG_ASSIGN_OR_RETURN(rule.ratio_bp, RatioBp(*percent, "ratio_rule.ratio_percent"));
@@ -767,16 +695,16 @@ Status Reader::ReadProviderRules(const toml::table& t, ProviderRules* r) const {
 
 Status Reader::ReadRedemption(const toml::table& t, ProgrammeRules* p) const {
   if (const toml::node* redemption = t.get("redemption")) {
-    BG_ASSIGN_OR_RETURN(p->redemption, Enum(*redemption, "programme.redemption", kRedemptions));
+    BG_ASSIGN_OR_RETURN(p->redemption, Enum(*redemption, "programme.redemption", kRedemptionNames));
   }
   if (const toml::node* sme = t.get("sme_first")) {
     BG_ASSIGN_OR_RETURN(p->sme_first, Bool(*sme, "programme.sme_first"));
   }
   if (const toml::node* cycle = t.get("settlement")) {
-    BG_ASSIGN_OR_RETURN(p->settlement, Enum(*cycle, "programme.settlement", kCycles));
+    BG_ASSIGN_OR_RETURN(p->settlement, Enum(*cycle, "programme.settlement", kCycleNames));
   }
   if (const toml::node* lapse = t.get("lapse")) {
-    BG_ASSIGN_OR_RETURN(p->lapse, Enum(*lapse, "programme.lapse", kLapses));
+    BG_ASSIGN_OR_RETURN(p->lapse, Enum(*lapse, "programme.lapse", kLapseNames));
   }
   if (const toml::node* days = t.get("voucher_validity_days")) {
     BG_ASSIGN_OR_RETURN(int64_t n, Integer(*days, "programme.voucher_validity_days"));

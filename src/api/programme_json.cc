@@ -1,0 +1,232 @@
+// A programme definition as JSON: POST /v1/programmes reads it and every
+// programme read answers with it, so what an operator reads back is what
+// they can send again. The words are the scenario file's
+// (programme/names.h); money is fen (`*_fen`), ratios are basis points
+// (`*_bp`: 5000 = 50%), jurisdictions and providers are ids, dates are UTC
+// ("2026-01-01"). Which ids exist is the registry's to check, in the
+// command.
+#include "api/views.h"
+#include "programme/names.h"
+
+namespace bg::api {
+namespace {
+
+using programme::ProgrammeRules;
+
+template <typename E, size_t N>
+std::optional<E> ReadName(Fields& f, const char* name, bool required,
+                          const std::array<programme::EnumName<E>, N>& table) {
+  const std::optional<std::string> s = f.Str(name, required, 64);
+  if (!s) return std::nullopt;
+  std::optional<E> v = programme::FromName(table, *s);
+  if (!v) {
+    f.Refuse("invalid_field", f.Label(name) + ": unknown value \"" + *s +
+                                  "\" (allowed: " + programme::AllowedNames(table) + ")");
+  }
+  return v;
+}
+
+std::optional<uint32_t> ReadFlags(Fields& f, const char* name) {
+  const auto names = f.Strs(name, false, programme::kFlagNames.size());
+  uint32_t flags = 0;
+  for (const std::string& n : names.value_or(std::vector<std::string>{})) {
+    const std::optional<uint32_t> flag = programme::FromName(programme::kFlagNames, n);
+    if (!flag) {
+      f.Refuse("invalid_field", f.Label(name) + ": unknown flag \"" + n + "\" (allowed: " +
+                                    programme::AllowedNames(programme::kFlagNames) + ")");
+      return std::nullopt;
+    }
+    flags |= *flag;
+  }
+  return flags;
+}
+
+Json FlagNames(uint32_t flags) {
+  Json out = Json::array();
+  for (const auto& e : programme::kFlagNames) {
+    if ((flags & e.value) != 0) out.push_back(e.name);
+  }
+  return out;
+}
+
+// A nested object or array of objects: `read` fills from a Fields over each.
+template <typename Read>
+void Nested(Fields& f, const char* name, bool array, size_t max, Read read) {
+  const Json* v = f.Raw(name, false);
+  if (v == nullptr) return;
+  const bool shape = array ? v->is_array() && v->size() <= max : v->is_object();
+  if (!shape) {
+    f.Refuse("invalid_field", f.Label(name) + (array ? " must be an array of at most " +
+                                                           std::to_string(max) + " objects"
+                                                     : " must be an object"));
+    return;
+  }
+  const std::vector<Json> items = array ? v->get<std::vector<Json>>() : std::vector<Json>{*v};
+  for (size_t i = 0; i < items.size() && f.ok(); ++i) {
+    const std::string at = std::string(name) + (array ? "[" + std::to_string(i) + "]." : ".");
+    if (!items[i].is_object()) {
+      f.Refuse("invalid_field", "'" + at.substr(0, at.size() - 1) + "' must be an object");
+      return;
+    }
+    Fields sub(items[i], at);
+    read(sub);
+    if (!sub.Done()) f.Refuse(sub.code(), sub.detail());
+  }
+}
+
+std::optional<uint32_t> Bp(Fields& f, const char* name, bool required) {
+  const auto v = f.U64(name, required, programme::kFullRatioBp);
+  return v ? std::optional<uint32_t>(static_cast<uint32_t>(*v)) : std::nullopt;
+}
+
+void ReadRules(Fields& f, ProgrammeRules* p) {
+  Nested(f, "eligibility", false, 1, [&](Fields& e) {
+    for (uint64_t id : e.Ids("home", false, 64).value_or(std::vector<uint64_t>{})) {
+      p->eligibility.home_jurisdictions.emplace_back(id);
+    }
+    const auto categories = e.Strs("categories", false, programme::kCategoryNames.size());
+    for (const std::string& c : categories.value_or(std::vector<std::string>{})) {
+      const auto v = programme::FromName(programme::kCategoryNames, c);
+      if (!v) {
+        e.Refuse("invalid_field", e.Label("categories") + ": unknown category \"" + c + "\"");
+        return;
+      }
+      p->eligibility.categories.push_back(*v);
+    }
+    p->eligibility.good_credit_required = e.Bool("good_credit_required", false).value_or(true);
+  });
+  p->default_ratio_bp = Bp(f, "ratio_bp", true).value_or(0);
+  p->combined_ceiling_bp = Bp(f, "combined_ceiling_bp", false).value_or(programme::kFullRatioBp);
+  Nested(f, "ratio_rules", true, 32, [&](Fields& r) {
+    programme::RatioRule rule;
+    rule.category = ReadName(r, "category", false, programme::kCategoryNames);
+    rule.flags_all = ReadFlags(r, "flags").value_or(0);
+    rule.resource = ReadName(r, "resource", false, programme::kResourceNames);
+    rule.ratio_bp = Bp(r, "ratio_bp", true).value_or(0);
+    p->ratio_rules.push_back(rule);
+  });
+  Nested(f, "cap_rules", true, 32, [&](Fields& r) {
+    programme::CapRule rule;
+    rule.flags_any = ReadFlags(r, "flags_any").value_or(0);
+    rule.per_entity_year = r.Fen("entity_year_cap_fen", true).value_or(Money{});
+    if (r.ok() && rule.flags_any == 0)
+      r.Refuse("missing_field", r.Label("flags_any") + " is required");
+    p->cap_rules.push_back(rule);
+  });
+  Nested(f, "providers", false, 1, [&](Fields& r) {
+    if (auto listed = r.Ids("listed", false, 1000)) {
+      p->providers.listed_only = true;
+      for (uint64_t id : *listed) p->providers.listed.emplace_back(id);
+    }
+    p->providers.platform = r.Id("platform", false);
+    p->providers.inside_issuer_only = r.Bool("inside_issuer_only", false).value_or(false);
+  });
+}
+
+Json MaybeFen(const std::optional<Money>& m) { return m ? Json(m->fen()) : Json(nullptr); }
+
+Json MaybeTime(const std::optional<Timestamp>& t) { return t ? TimeJson(*t) : Json(nullptr); }
+
+}  // namespace
+
+std::optional<ProgrammeRules> ReadProgramme(const Json& body, std::string* code,
+                                            std::string* detail) {
+  Fields f(body);
+  ProgrammeRules p;
+  p.id = ProgrammeId(f.Id("id").value_or(0));
+  p.name = f.Str("name", true, 200).value_or("");
+  p.kind = f.Str("kind", false, 64).value_or(p.kind);
+  p.issuer = JurisdictionId(f.Id("issuer").value_or(0));
+  p.valid_from = f.Time("valid_from", true).value_or(0);
+  p.valid_until = f.Time("valid_until", true).value_or(0);
+  p.apply_from = f.Time("apply_from", false);
+  p.apply_until = f.Time("apply_until", false);
+  p.total_budget = f.Fen("total_budget_fen", true).value_or(Money{});
+  p.yearly_budget = f.Fen("yearly_budget_fen", false);
+  p.per_order_cap = f.Fen("per_order_cap_fen", false);
+  p.per_voucher_cap = f.Fen("per_voucher_cap_fen", false);
+  p.default_entity_year_cap = f.Fen("entity_year_cap_fen", false);
+  ReadRules(f, &p);
+  p.redemption =
+      ReadName(f, "redemption", false, programme::kRedemptionNames).value_or(p.redemption);
+  p.voucher_validity_days =
+      static_cast<uint32_t>(f.U64("voucher_validity_days", false, 36'500).value_or(365));
+  p.lapse = ReadName(f, "lapse", false, programme::kLapseNames).value_or(p.lapse);
+  p.sme_first = f.Bool("sme_first", false).value_or(false);
+  p.settlement = ReadName(f, "settlement", false, programme::kCycleNames).value_or(p.settlement);
+  if (f.ok() && p.name.empty()) f.Refuse("invalid_field", "'name' must not be empty");
+  if (f.ok() && p.voucher_validity_days == 0) {
+    f.Refuse("invalid_field", "'voucher_validity_days' must be 1 to 36500");
+  }
+  if (!f.Done()) {
+    *code = f.code();
+    *detail = f.detail();
+    return std::nullopt;
+  }
+  return p;
+}
+
+Json View(const ProgrammeRules& p) {
+  Json ratio_rules = Json::array();
+  for (const programme::RatioRule& r : p.ratio_rules) {
+    ratio_rules.push_back(
+        {{"category",
+          r.category ? Json(NameOf(programme::kCategoryNames, *r.category)) : Json(nullptr)},
+         {"flags", FlagNames(r.flags_all)},
+         {"resource",
+          r.resource ? Json(NameOf(programme::kResourceNames, *r.resource)) : Json(nullptr)},
+         {"ratio_bp", r.ratio_bp}});
+  }
+  Json cap_rules = Json::array();
+  for (const programme::CapRule& r : p.cap_rules) {
+    cap_rules.push_back(
+        {{"flags_any", FlagNames(r.flags_any)}, {"entity_year_cap_fen", r.per_entity_year.fen()}});
+  }
+  Json categories = Json::array();
+  for (auto c : p.eligibility.categories)
+    categories.push_back(NameOf(programme::kCategoryNames, c));
+  Json home = Json::array();
+  for (JurisdictionId j : p.eligibility.home_jurisdictions) home.push_back(j.value());
+  Json listed = nullptr;
+  if (p.providers.listed_only) {
+    listed = Json::array();
+    for (ProviderId id : p.providers.listed) listed.push_back(id.value());
+  }
+  return {
+      {"id", p.id.value()},
+      {"name", p.name},
+      {"kind", p.kind},
+      {"issuer", p.issuer.value()},
+      {"level", NameOf(programme::kLevelNames, p.level)},
+      {"valid_from", TimeJson(p.valid_from)},
+      {"valid_until", TimeJson(p.valid_until)},
+      {"apply_from", MaybeTime(p.apply_from)},
+      {"apply_until", MaybeTime(p.apply_until)},
+      {"total_budget", MoneyJson(p.total_budget)},
+      {"total_budget_fen", p.total_budget.fen()},
+      {"yearly_budget_fen", MaybeFen(p.yearly_budget)},
+      {"eligibility",
+       {{"home", home},
+        {"categories", categories},
+        {"good_credit_required", p.eligibility.good_credit_required}}},
+      {"ratio_percent", static_cast<double>(p.default_ratio_bp) / 100.0},
+      {"ratio_bp", p.default_ratio_bp},
+      {"combined_ceiling_bp", p.combined_ceiling_bp},
+      {"ratio_rules", ratio_rules},
+      {"per_order_cap_fen", MaybeFen(p.per_order_cap)},
+      {"per_voucher_cap_fen", MaybeFen(p.per_voucher_cap)},
+      {"entity_year_cap_fen", MaybeFen(p.default_entity_year_cap)},
+      {"cap_rules", cap_rules},
+      {"providers",
+       {{"listed", listed},
+        {"platform", p.providers.platform ? Json(*p.providers.platform) : Json(nullptr)},
+        {"inside_issuer_only", p.providers.inside_issuer_only}}},
+      {"redemption", NameOf(programme::kRedemptionNames, p.redemption)},
+      {"voucher_validity_days", p.voucher_validity_days},
+      {"lapse", NameOf(programme::kLapseNames, p.lapse)},
+      {"sme_first", p.sme_first},
+      {"settlement", NameOf(programme::kCycleNames, p.settlement)},
+  };
+}
+
+}  // namespace bg::api

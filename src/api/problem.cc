@@ -22,6 +22,7 @@ int StatusFor(const std::string& code) {
       {"request_timeout", 408},
       {"exists_with_different_body", 409},
       {"idempotency_key_reused", 409},
+      {"idempotency_key_in_flight", 409},
       {"conflict", 409},
       {"body_too_large", 413},
       {"unsupported_media_type", 415},

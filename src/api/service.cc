@@ -7,6 +7,7 @@
 
 #include "api/handlers.h"
 #include "api/problem.h"
+#include "common/check.h"
 
 namespace bg::api {
 namespace {
@@ -61,6 +62,13 @@ std::optional<engine::CommandResult> Execute(engine::Engine& e, engine::CommandB
 
 Service::Service(engine::Engine* engine, const Clock* clock, ServiceOptions options)
     : engine_(engine), clock_(clock), options_(std::move(options)) {
+  keys_ = options_.idempotency;
+  if (keys_ == nullptr) {
+    auto own = storage::IdempotencyStore::Open("");
+    BG_CHECK(own.ok());  // an in-memory database: only out of memory fails it
+    own_keys_ = std::move(*own);
+    keys_ = own_keys_.get();
+  }
   AddRoutes();
 }
 
@@ -163,38 +171,6 @@ HttpResponse Service::Handle(const HttpRequest& request) {
     std::fprintf(stderr, "request_id=%s %s %s -> %d (%llu us)\n", id.c_str(),
                  request.method.c_str(), request.path.c_str(), out.status,
                  static_cast<unsigned long long>(micros));  // NOLINT(google-runtime-int)
-  }
-  return out;
-}
-
-HttpResponse Service::Idempotent(const Call& call, const std::string& key,
-                                 const std::function<HttpResponse()>& run) {
-  if (key.size() > 200) {
-    return Problem("invalid_field", "Idempotency-Key is too long", call.request_id);
-  }
-  const std::pair<std::string, std::string> slot{std::string(RoleName(call.who.role)) + "/" +
-                                                     std::to_string(call.who.scope) + "/" +
-                                                     call.who.name + " " + call.request.path,
-                                                 key};
-  const Hash256 body = HashBytes(std::span(
-      reinterpret_cast<const uint8_t*>(call.request.body.data()), call.request.body.size()));
-  {
-    std::lock_guard lock(idem_mu_);
-    if (auto it = idempotent_.find(slot); it != idempotent_.end()) {
-      if (it->second.first != body) {
-        return Problem("idempotency_key_reused", "this Idempotency-Key was used with another body",
-                       call.request_id);
-      }
-      HttpResponse again = it->second.second;
-      again.headers.push_back({"Idempotent-Replayed", "true"});
-      return again;
-    }
-  }
-  HttpResponse out = run();
-  if (out.status < 500) {
-    std::lock_guard lock(idem_mu_);
-    if (idempotent_.size() > 100'000) idempotent_.clear();  // a bound, not a cache policy
-    idempotent_[slot] = {body, out};
   }
   return out;
 }

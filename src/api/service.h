@@ -18,12 +18,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "api/http.h"
 #include "api/json.h"
 #include "api/router.h"
 #include "engine/engine.h"
+#include "storage/idempotency_store.h"
 
 namespace bg::api {
 
@@ -32,6 +34,10 @@ struct ServiceOptions {
   // The SQLite file the engine writes, for POST /v1/audit/verify (which
   // reads it through a connection of its own); empty: not offered.
   std::string db_path = {};
+  // Where answers to requests with an Idempotency-Key are kept (a file next
+  // to the database, so a retry after a restart is answered the same);
+  // null: in memory.
+  storage::IdempotencyStore* idempotency = nullptr;
 };
 
 class Service {
@@ -90,13 +96,15 @@ class Service {
   std::atomic<uint64_t> next_request_{1};
   std::mutex stats_mu_;
   std::map<std::string, std::unique_ptr<RouteStats>> stats_;  // by route pattern
-  // Idempotency keys: (caller, key) -> (body hash, the answer given). In
-  // memory, so a key is remembered until restart; the ids in request bodies
-  // (job, application, token ids) are the durable idempotency.
   std::mutex cache_mu_;
   std::map<std::string, std::pair<uint64_t, HttpResponse>> read_cache_;  // target -> (seq, answer)
+  // Idempotency keys (idempotency.cc): the answers, in the options' store
+  // or one of our own in memory; the (caller, key)s whose request runs now.
+  std::unique_ptr<storage::IdempotencyStore> own_keys_;
+  storage::IdempotencyStore* keys_ = nullptr;
   std::mutex idem_mu_;
-  std::map<std::pair<std::string, std::string>, std::pair<Hash256, HttpResponse>> idempotent_;
+  std::set<std::pair<std::string, std::string>> in_flight_;
+  std::atomic<uint64_t> remembered_{0};
 };
 
 }  // namespace bg::api

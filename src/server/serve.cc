@@ -81,7 +81,12 @@ Status RunServe(ServeOptions o) {
   SystemClock clock;
   BG_ASSIGN_OR_RETURN(auto engine, engine::Engine::Open(store.get(), &clock));
   BG_RETURN_IF_ERROR(LoadScenarioIfEmpty(*engine, o.scenario));
-  api::Service service(engine.get(), &clock, {.log_requests = o.log_requests, .db_path = o.db});
+  // Answers to Idempotency-Keys live next to the database (a file of their
+  // own: they never hold up the journal's commits).
+  BG_ASSIGN_OR_RETURN(auto keys, storage::IdempotencyStore::Open(o.db + ".idempotency"));
+  api::Service service(
+      engine.get(), &clock,
+      {.log_requests = o.log_requests, .db_path = o.db, .idempotency = keys.get()});
   BG_ASSIGN_OR_RETURN(
       auto http,
       api::HttpServer::Start(

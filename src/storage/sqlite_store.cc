@@ -15,104 +15,18 @@
 #include <sqlite3.h>
 
 #include "storage/sqlite_migrations.h"
+#include "storage/sqlite_util.h"
 
 namespace bg::storage {
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000;
-
-// SQLite integers are signed 64-bit. A uint64 is stored as the int64 with
-// the same bits and cast back on read, so every value round-trips exactly;
-// only SQL comparisons see ids >= 2^63 as negative (see ReadRows).
-sqlite3_int64 ToSql(uint64_t v) { return static_cast<sqlite3_int64>(v); }
-uint64_t U64(sqlite3_stmt* stmt, int col) {
-  return static_cast<uint64_t>(sqlite3_column_int64(stmt, col));
-}
-int64_t I64(sqlite3_stmt* stmt, int col) { return sqlite3_column_int64(stmt, col); }
+using namespace sqlite_util;  // NOLINT(google-build-using-namespace): our own helpers
 
 // Narrow columns were written from the same narrow fields, so the casts are
 // exact unless someone edited the file by hand.
 template <typename T>
 T Narrow(sqlite3_stmt* stmt, int col) {
   return static_cast<T>(sqlite3_column_int64(stmt, col));
-}
-
-StatusCode CodeFor(int rc) {
-  switch (rc) {
-    case SQLITE_CONSTRAINT_PRIMARYKEY:
-    case SQLITE_CONSTRAINT_UNIQUE:
-      return StatusCode::kAlreadyExists;
-    default:
-      break;
-  }
-  switch (rc & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-    case SQLITE_CANTOPEN:
-    case SQLITE_FULL:
-    case SQLITE_IOERR:
-    case SQLITE_READONLY:
-      return StatusCode::kUnavailable;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return StatusCode::kDataLoss;
-    default:
-      return StatusCode::kInternal;
-  }
-}
-
-// Built only on the error path, so the hot loops never format strings.
-// Without a connection (bind errors), the generic text for `rc` is used.
-Status SqliteError(sqlite3* db, int rc, std::string_view what) {
-  std::string m(what);
-  m += ": ";
-  m += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  return {CodeFor(rc), std::move(m)};
-}
-
-// Resets a statement when the scope ends, so that an early return cannot
-// leave it mid-step holding a read lock.
-class ResetOnExit {
- public:
-  explicit ResetOnExit(sqlite3_stmt* stmt) : stmt_(stmt) {}
-  ResetOnExit(const ResetOnExit&) = delete;
-  ResetOnExit& operator=(const ResetOnExit&) = delete;
-  ~ResetOnExit() { sqlite3_reset(stmt_); }
-
- private:
-  sqlite3_stmt* stmt_;
-};
-
-// Steps a statement that returns no rows, then resets it.
-Status StepDone(sqlite3_stmt* stmt, std::string_view what) {
-  ResetOnExit reset(stmt);
-  const int rc = sqlite3_step(stmt);
-  if (rc != SQLITE_DONE) return SqliteError(sqlite3_db_handle(stmt), rc, what);
-  return Status::Ok();
-}
-
-// SQLITE_STATIC: the bytes outlive the step, which happens before we return
-// to the caller. An empty span is bound as a zero-length blob, because a
-// null pointer would bind SQL NULL and break NOT NULL.
-int BindBytes(sqlite3_stmt* stmt, int index, std::span<const uint8_t> bytes) {
-  if (bytes.empty()) return sqlite3_bind_zeroblob(stmt, index, 0);
-  return sqlite3_bind_blob64(stmt, index, bytes.data(), bytes.size(), SQLITE_STATIC);
-}
-
-std::vector<uint8_t> ColumnBytes(sqlite3_stmt* stmt, int col) {
-  const auto* data = static_cast<const uint8_t*>(sqlite3_column_blob(stmt, col));
-  const auto size = static_cast<size_t>(sqlite3_column_bytes(stmt, col));
-  if (data == nullptr) return {};
-  return {data, data + size};
-}
-
-bool ColumnHash(sqlite3_stmt* stmt, int col, Hash256* out) {
-  const auto* data = static_cast<const uint8_t*>(sqlite3_column_blob(stmt, col));
-  if (data == nullptr || sqlite3_column_bytes(stmt, col) != static_cast<int>(out->size())) {
-    return false;
-  }
-  std::copy(data, data + out->size(), out->begin());
-  return true;
 }
 
 // Columns: seq, first_ts, last_ts, prev_hash, hash, payload.
@@ -329,29 +243,6 @@ const char* SyncPragma(SqliteOptions::Sync sync) {
       return "PRAGMA synchronous=FULL";
   }
   return "PRAGMA synchronous=FULL";
-}
-
-Status Exec(sqlite3* db, const char* sql) {
-  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return SqliteError(db, rc, sql);
-  return Status::Ok();
-}
-
-// journal_mode answers with the mode it ended up in; a file system without
-// shared memory support silently stays in "delete" mode.
-Status EnableWal(sqlite3* db) {
-  sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &stmt, nullptr);
-  if (rc != SQLITE_OK) return SqliteError(db, rc, "PRAGMA journal_mode=WAL");
-  rc = sqlite3_step(stmt);
-  std::string mode;
-  if (rc == SQLITE_ROW) mode = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  Status status = rc == SQLITE_ROW ? Status::Ok() : SqliteError(db, rc, "PRAGMA journal_mode=WAL");
-  sqlite3_finalize(stmt);
-  if (status.ok() && mode != "wal") {
-    return FailedPrecondition("sqlite store: journal_mode is " + mode + ", WAL is required");
-  }
-  return status;
 }
 
 }  // namespace

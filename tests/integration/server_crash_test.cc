@@ -2,11 +2,14 @@
 // signed usage over HTTP: after each kill the database is opened again and
 // every acknowledged request must be there (each job acknowledged 201, each
 // usage record acknowledged ok), and the ledger, the programmes and the
-// statements must reconcile. The same file is reused across kills.
+// statements must reconcile. The same file is reused across kills. Jobs
+// are sent with an Idempotency-Key: after each restart, retries of
+// acknowledged ones get their first answer back.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <random>
 #include <set>
@@ -38,6 +41,15 @@ using api::Json;
 constexpr uint64_t kHengqin = 5;   // provider of pool 11 (gba.toml)
 constexpr uint64_t kRobotics = 3;  // Xiangzhou Robotics, Zhuhai 免申即享
 constexpr int kKills = 3;
+
+std::string JobBody(uint64_t id) {
+  return R"({"id":)" + std::to_string(id) + R"(,"enterprise":)" + std::to_string(kRobotics) +
+         R"(,"accelerator":"A800","cards":1,"walltime_s":600,"pool":11})";
+}
+
+std::string IdempotencyKey(uint64_t id) {
+  return "Idempotency-Key: job-" + std::to_string(id) + "\r\n";
+}
 
 struct Server {
   pid_t pid = -1;
@@ -101,7 +113,8 @@ TEST(ServerCrashTest, EveryAcknowledgedRequestSurvivesKill9) {
 
   std::mutex mu;
   std::set<uint64_t> acked_jobs;
-  std::set<uint64_t> acked_usage;  // record id = job id
+  std::map<uint64_t, std::string> first_answers;  // job id -> the body of its 201
+  std::set<uint64_t> acked_usage;                 // record id = job id
   std::atomic<uint64_t> next_job{1};
   std::mt19937_64 rng(42);
   const auto key = metering::KeyPairFromNumber(kHengqin);
@@ -109,21 +122,31 @@ TEST(ServerCrashTest, EveryAcknowledgedRequestSurvivesKill9) {
   for (int kill = 0; kill < kKills; ++kill) {
     Server s = Start(db);
     ASSERT_GT(s.port, 0);
+    // Retries of acknowledged submissions (same Idempotency-Key, same body)
+    // get the first answer back, from before the kill.
+    size_t replayed = 0;
+    for (const auto& [id, first] : first_answers) {
+      if (replayed++ == 25) break;
+      const auto r = api::testing::Request(s.port, "POST", "/v1/jobs", token, JobBody(id),
+                                           "application/json", IdempotencyKey(id));
+      EXPECT_EQ(r.status, 201) << "job " << id << ": " << r.body;
+      EXPECT_EQ(r.headers.count("idempotent-replayed"), 1u) << "job " << id;
+      EXPECT_EQ(r.body, first) << "job " << id;
+    }
     std::atomic<bool> stop{false};
     std::vector<std::thread> clients;
     for (int t = 0; t < 4; ++t) {
       clients.emplace_back([&] {
         while (!stop.load()) {
           const uint64_t id = next_job++;
-          const std::string body = R"({"id":)" + std::to_string(id) + R"(,"enterprise":)" +
-                                   std::to_string(kRobotics) +
-                                   R"(,"accelerator":"A800","cards":1,"walltime_s":600,"pool":11})";
-          const auto r = api::testing::Request(s.port, "POST", "/v1/jobs", token, body);
+          const auto r = api::testing::Request(s.port, "POST", "/v1/jobs", token, JobBody(id),
+                                               "application/json", IdempotencyKey(id));
           if (r.status != 201) continue;  // refused, or the server died mid-request
           const Json j = Json::parse(r.body, nullptr, false);
           {
             std::lock_guard lock(mu);
             acked_jobs.insert(id);
+            first_answers[id] = r.body;
           }
           const uint64_t start = j.value("start_unix_s", uint64_t{0});
           metering::UsageRecord rec{.id = id,
@@ -182,6 +205,7 @@ TEST(ServerCrashTest, EveryAcknowledgedRequestSurvivesKill9) {
     ASSERT_TRUE((*e)->Shutdown().ok());
   }
   EXPECT_GT(acked_jobs.size(), 10u) << "the load did not run";
+  EXPECT_TRUE(fs::exists(dir / "serve.db.idempotency"));
   EXPECT_GT(acked_usage.size(), 10u);
   fs::remove_all(dir);
 }

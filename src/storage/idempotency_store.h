@@ -1,0 +1,66 @@
+// IdempotencyStore: the answers given to requests that carried an
+// idempotency key, kept in a SQLite file of their own so that a client
+// retrying after a server restart gets the first answer instead of a second
+// execution. A separate file, not the journal's: these writes never wait
+// for, or hold up, the engine's commits.
+//
+// The record is written after the request's command committed and before
+// the answer is sent. A crash between the two loses the record but not the
+// effect; the retry runs again and meets the ids in its body (job,
+// application, claim ids), which answer `exists`.
+//
+// Thread-safety: every method may be called from any thread (one mutex).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/hash.h"
+#include "common/result.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace bg::storage {
+
+struct RememberedAnswer {
+  Hash256 request{};            // what was asked (a hash of the request body)
+  std::vector<uint8_t> answer;  // what was answered, encoded by the caller
+  Timestamp at = 0;
+};
+
+class IdempotencyStore {
+ public:
+  // Opens or creates the file at `path`; an empty path keeps the answers in
+  // memory (until the process ends).
+  static Result<std::unique_ptr<IdempotencyStore>> Open(const std::string& path);
+
+  IdempotencyStore(const IdempotencyStore&) = delete;
+  IdempotencyStore& operator=(const IdempotencyStore&) = delete;
+  ~IdempotencyStore();
+
+  Result<std::optional<RememberedAnswer>> Find(std::string_view caller, std::string_view key);
+  // Durable when it returns (synchronous=FULL). A (caller, key) already
+  // remembered keeps its first answer.
+  Status Remember(std::string_view caller, std::string_view key, const RememberedAnswer& answer);
+  // Forgets the answers given before `before`; returns how many.
+  Result<uint64_t> ForgetBefore(Timestamp before);
+
+ private:
+  explicit IdempotencyStore(sqlite3* db) : db_(db) {}
+  Status Prepare();
+
+  std::mutex mu_;
+  sqlite3* db_;
+  sqlite3_stmt* find_ = nullptr;
+  sqlite3_stmt* insert_ = nullptr;
+  sqlite3_stmt* forget_ = nullptr;
+};
+
+}  // namespace bg::storage

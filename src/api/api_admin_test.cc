@@ -148,7 +148,8 @@ TEST_F(ApiTest, ADirectClaimIsHeldCapturedAndOnTheStatement) {
   ExpectProblem(Call("POST", "/v1/claims/2/capture", "provider", "{}"), 404, "unknown_claim");
 
   // The capture is a line on March's statement for the Shaoguan hub.
-  const Json st = Body(Call("GET", "/v1/statements?programme=1&period=2025-03", "operator"));
+  const Json st =
+      Body(Call("GET", "/v1/statements?programme=1&period=2025-03", "operator"))["items"];
   ASSERT_EQ(st.size(), 1u) << st.dump();
   EXPECT_EQ(st[0]["subsidy"]["fen"], 150000);
 
@@ -180,6 +181,44 @@ TEST_F(ApiTest, APlacedJobsSubsidyIsClawedBackThroughTheJob) {
   EXPECT_EQ(r.status, 200) << r.body;
   ExpectProblem(Call("POST", "/v1/jobs/99/clawback", "admin", R"({"reason":"x"})"), 404,
                 "unknown_job");
+}
+
+// Statements and flows page like the other lists, by payee and by issuer
+// and city: three direct claims by three providers make three statements.
+TEST_F(ApiTest, StatementsAndFlowsArePaged) {
+  IssueVoucher(1, 1, 10000000);
+  const char* tokens[] = {"provider", "other_provider"};
+  const uint64_t providers[] = {1, 5};
+  for (size_t i = 0; i < 2; ++i) {
+    const std::string id = std::to_string(i + 1);
+    const auto held = Call("POST", "/v1/claims", tokens[i],
+                           "{\"id\":" + id + ",\"order\":70" + id +
+                               ",\"enterprise\":1,\"provider\":" + std::to_string(providers[i]) +
+                               ",\"amount_fen\":10000,\"platform\":1}");
+    ASSERT_EQ(held.status, 201) << held.body;
+    ASSERT_EQ(Call("POST", "/v1/claims/" + id + "/capture", tokens[i], "{}").status, 200);
+  }
+  const std::string base = "/v1/statements?programme=1&period=2025-03&lines=false";
+  const Json first = Body(Call("GET", base + "&limit=1", "operator"));
+  ASSERT_EQ(first["items"].size(), 1u) << first.dump();
+  EXPECT_EQ(first["items"][0]["payee"], 1);
+  ASSERT_TRUE(first["next_after"].is_string());
+  const Json second = Body(
+      Call("GET", base + "&limit=1&after=" + first["next_after"].get<std::string>(), "operator"));
+  ASSERT_EQ(second["items"].size(), 1u) << second.dump();
+  EXPECT_EQ(second["items"][0]["payee"], 5);
+  EXPECT_TRUE(second["next_after"].is_null());
+  ExpectProblem(Call("GET", base + "&limit=0", "operator"), 400, "invalid_field");
+  // A payee sees its own statement only.
+  EXPECT_EQ(Body(Call("GET", base, "other_provider"))["items"].size(), 1u);
+
+  const Json flows = Body(Call("GET", "/v1/flows?limit=1", "auditor"));
+  ASSERT_EQ(flows["items"].size(), 1u) << flows.dump();
+  ASSERT_TRUE(flows["next_after"].is_string());
+  const Json rest =
+      Body(Call("GET", "/v1/flows?after=" + flows["next_after"].get<std::string>(), "auditor"));
+  ASSERT_EQ(rest["items"].size(), 1u) << rest.dump();
+  EXPECT_NE(rest["items"][0]["city"], flows["items"][0]["city"]);
 }
 
 }  // namespace

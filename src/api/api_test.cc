@@ -241,9 +241,15 @@ TEST_F(ApiTest, TheTourFromApplicationToClosedStatement) {
   EXPECT_EQ(Body(Call("GET", "/v1/jobs/1", "enterprise"))["charged"]["fen"], 5200);
 
   // March's statement, closed once March is over; the flow Dongguan -> Shaoguan.
-  const Json st = Body(Call("GET", "/v1/statements?programme=1&period=2025-03", "operator"));
+  const Json st =
+      Body(Call("GET", "/v1/statements?programme=1&period=2025-03", "operator"))["items"];
   ASSERT_EQ(st.size(), 1u) << st.dump();
   EXPECT_EQ(st[0]["subsidy"]["fen"], 2600);
+  EXPECT_EQ(st[0]["line_count"], 1);
+  const Json summary = Body(
+      Call("GET", "/v1/statements?programme=1&period=2025-03&lines=false", "operator"))["items"];
+  EXPECT_TRUE(summary[0]["lines"].is_null());
+  EXPECT_EQ(summary[0]["subsidy"]["fen"], 2600);
   EXPECT_EQ(Call("GET", "/v1/statements?programme=1&period=2025-03&format=csv", "provider").status,
             200);
   ExpectProblem(post("operator", "/v1/statements/close", R"({"programme":1,"period":"2025-03"})"),
@@ -253,7 +259,7 @@ TEST_F(ApiTest, TheTourFromApplicationToClosedStatement) {
       post("operator", "/v1/statements/close", R"({"programme":1,"period":"2025-03"})");
   ASSERT_EQ(closed.status, 201) << closed.body;
   EXPECT_EQ(Body(closed)["paid"]["fen"], 2600);
-  const Json flows = Body(Call("GET", "/v1/flows", "auditor"));
+  const Json flows = Body(Call("GET", "/v1/flows", "auditor"))["items"];
   ASSERT_EQ(flows.size(), 1u);
   EXPECT_EQ(flows[0]["issuer"], "dongguan");
   EXPECT_EQ(flows[0]["city"], "shaoguan");

@@ -1,4 +1,8 @@
 // Statements, closing periods, flows and audit cases.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
 #include "api/handlers.h"
 #include "api/service.h"
 #include "api/views.h"
@@ -8,6 +12,52 @@
 
 namespace bg::api {
 namespace {
+
+// A page of a list whose order is not by one id (statements by payee,
+// flows by issuer and city): `?limit=` (1-1000, default 100) and
+// `?after=<cursor>`, the cursor of the last item of the page before.
+// `key(i)` is item i's cursor; items are in cursor order. Sets *from and
+// *to to the page, *next to the cursor after it ("" at the end); false and
+// a problem in *fail for bad parameters.
+template <typename Key>
+bool Slice(const Call& c, size_t n, Key key, size_t* from, size_t* to, std::string* next,
+           HttpResponse* fail) {
+  size_t limit = 100;
+  if (auto it = c.request.query.find("limit"); it != c.request.query.end()) {
+    char* end = nullptr;
+    const unsigned long long v = std::strtoull(it->second.c_str(), &end, 10);  // NOLINT
+    if (it->second.empty() || *end != '\0' || v == 0 || v > 1000) {
+      *fail = Fail(c, "invalid_field", "limit must be 1 to 1000");
+      return false;
+    }
+    limit = static_cast<size_t>(v);
+  }
+  *from = 0;
+  if (auto it = c.request.query.find("after"); it != c.request.query.end()) {
+    while (*from < n && key(*from) <= it->second) ++*from;
+  }
+  *to = std::min(n, *from + limit);
+  *next = *to < n ? key(*to - 1) : "";
+  return true;
+}
+
+// {"items": <array>, "next_after": <cursor or null>} around an array
+// already written as JSON.
+HttpResponse PageOf(const std::string& array, const std::string& next) {
+  HttpResponse r;
+  r.body = "{\"items\": " + array +
+           ", \"next_after\": " + (next.empty() ? std::string("null") : Dump(Json(next))) + "}\n";
+  return r;
+}
+
+// Cursors that sort like the ids they name: zero-padded.
+std::string Cursor(const char* kind, uint64_t a, uint64_t b = 0) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s-%016llx-%016llx", kind,
+                static_cast<unsigned long long>(a),   // NOLINT(google-runtime-int)
+                static_cast<unsigned long long>(b));  // NOLINT(google-runtime-int)
+  return buf;
+}
 
 HttpResponse Text(std::string body, const char* type) {
   HttpResponse r;
@@ -30,6 +80,8 @@ void Service::AddSettlementRoutes() {
       return Fail(c, "invalid_field",
                   "?programme=<id>&period=YYYY-MM|YYYY-Qn[&format=json|csv] are needed");
     }
+    const bool with_lines =
+        !c.request.query.count("lines") || c.request.query.at("lines") != "false";
     const bool everything = Is(c, {Role::kAdmin, Role::kAuditor}) ||
                             (c.who.role == Role::kOperator && c.who.scope == *programme);
     if (!everything && !Is(c, {Role::kProvider, Role::kEnterprise})) {
@@ -49,9 +101,24 @@ void Service::AddSettlementRoutes() {
           return st.payee_kind != kind || st.payee != c.who.scope;
         });
       }
+      // The CSV is the whole export; the JSON answers a page of payees.
       if (format == "csv")
         return Text(settlement::StatementsCsv(all, s.registry()), "text/csv; charset=utf-8");
-      return Text(settlement::StatementsJson(all, s.registry()), "application/json");
+      std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+        return std::pair(a.payee_kind, a.payee) < std::pair(b.payee_kind, b.payee);
+      });
+      auto key = [&](size_t i) {
+        return Cursor(all[i].payee_kind == settlement::PayeeKind::kProvider ? "p" : "q",
+                      all[i].payee);
+      };
+      size_t from = 0;
+      size_t to = 0;
+      std::string next;
+      HttpResponse fail;
+      if (!Slice(c, all.size(), key, &from, &to, &next, &fail)) return fail;
+      const std::vector<settlement::Statement> page(all.begin() + static_cast<std::ptrdiff_t>(from),
+                                                    all.begin() + static_cast<std::ptrdiff_t>(to));
+      return PageOf(settlement::StatementsJson(page, s.registry(), with_lines), next);
     });
   });
 
@@ -102,10 +169,23 @@ void Service::AddSettlementRoutes() {
     if (format != "json" && format != "csv")
       return Fail(c, "invalid_field", "format is json or csv");
     return engine_->Read([&](const engine::State& s) {
-      const auto flows = s.settlement().Flows(from, to);
+      auto flows = s.settlement().Flows(from, to);
       if (format == "csv")
         return Text(settlement::FlowsCsv(flows, s.registry()), "text/csv; charset=utf-8");
-      return Text(settlement::FlowsJson(flows, s.registry()), "application/json");
+      std::sort(flows.begin(), flows.end(), [](const auto& a, const auto& b) {
+        return std::pair(a.issuer, a.city) < std::pair(b.issuer, b.city);
+      });
+      auto key = [&](size_t i) {
+        return Cursor("f", flows[i].issuer.value(), flows[i].city.value());
+      };
+      size_t first = 0;
+      size_t last = 0;
+      std::string next;
+      HttpResponse fail;
+      if (!Slice(c, flows.size(), key, &first, &last, &next, &fail)) return fail;
+      const std::vector<settlement::Flow> page(flows.begin() + static_cast<std::ptrdiff_t>(first),
+                                               flows.begin() + static_cast<std::ptrdiff_t>(last));
+      return PageOf(settlement::FlowsJson(page, s.registry()), next);
     });
   });
 

@@ -173,8 +173,9 @@ const std::vector<HttpCli::Command>& Commands() {
        "A programme's statements for a period",
        {{"--programme", "programme", Kind::kQuery, "Programme id"},
         {"--period", "period", Kind::kQuery, "YYYY-MM or YYYY-Qn"},
-        {"--format", "format", Kind::kQuery, "json (default) or csv"}},
-       "baygrid statements get --programme 1 --period 2025-06 --format csv"},
+        {"--format", "format", Kind::kQuery, "json (default, a page of payees) or csv (all)"},
+        {"--lines", "lines", Kind::kQuery, "false: the totals without the lines"}},
+       "baygrid statements get --programme 1 --period 2025-06 --lines false"},
       {"statements",
        "close",
        "POST",
@@ -389,12 +390,10 @@ const std::vector<HttpCli::Command>& Commands() {
   return table;
 }
 
-// GET lists answer a page at a time (?limit=, ?after=); statements and
-// flows take their own query.
+// Every GET list answers a page at a time (?limit=, ?after=).
 bool IsPagedList(const HttpCli::Command& c) {
   const std::string path = c.path;
-  return std::string(c.method) == "GET" && path.find("{id}") == std::string::npos &&
-         c.flags.empty();
+  return std::string(c.method) == "GET" && path.find("{id}") == std::string::npos;
 }
 
 std::string Cell(const Json& v) {

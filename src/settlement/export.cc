@@ -72,11 +72,12 @@ std::string StatementsCsv(const std::vector<Statement>& statements,
 }
 
 std::string StatementsJson(const std::vector<Statement>& statements,
-                           const programme::Registry& registry) {
+                           const programme::Registry& registry, bool with_lines) {
   nlohmann::json all = nlohmann::json::array();
   for (const Statement& st : statements) {
     nlohmann::json lines = nlohmann::json::array();
     for (const StatementLine& l : st.lines) {
+      if (!with_lines) break;
       lines.push_back({{"at", Iso(l.line.at)},
                        {"order", l.line.order.value()},
                        {"enterprise", l.line.enterprise.value()},
@@ -101,7 +102,8 @@ std::string StatementsJson(const std::vector<Statement>& statements,
          {"charge", MoneyJson(st.charge)},
          {"subsidy", MoneyJson(st.subsidy)},
          {"copay", MoneyJson(st.copay)},
-         {"lines", std::move(lines)}});
+         {"line_count", st.lines.size()},
+         {"lines", with_lines ? std::move(lines) : nlohmann::json(nullptr)}});
   }
   return all.dump(2) + "\n";
 }

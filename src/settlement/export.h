@@ -17,7 +17,7 @@ namespace bg::settlement {
 std::string StatementsCsv(const std::vector<Statement>& statements,
                           const programme::Registry& registry);
 std::string StatementsJson(const std::vector<Statement>& statements,
-                           const programme::Registry& registry);
+                           const programme::Registry& registry, bool with_lines = true);
 
 std::string FlowsCsv(const std::vector<Flow>& flows, const programme::Registry& registry);
 std::string FlowsJson(const std::vector<Flow>& flows, const programme::Registry& registry);

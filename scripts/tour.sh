@@ -20,6 +20,7 @@ step "tokens: an admin, Dongguan's operator, Songshan Lake Precision Moulds (ent
 ADMIN=$("$B" token create --db "$db" --role admin --name you | awk '{print $NF}')
 OP=$("$B" token create --db "$db" --role operator --scope 1 --name dongguan-ops | awk '{print $NF}')
 ENT=$("$B" token create --db "$db" --role enterprise --scope 1 --name songshan | awk '{print $NF}')
+PROV=$("$B" token create --db "$db" --role provider --scope 1 --name shaoguan-hub | awk '{print $NF}')
 
 step "serve it"
 port=$((20000 + RANDOM % 20000))
@@ -45,6 +46,13 @@ step "submit it, and watch it"
 "$B" jobs submit --token "$ENT" --id 900001 --accelerator A800 --cards 8 --hours 10 --platform 1 |
   grep -E '^(status|pool|subsidy|out_of_pocket) '
 "$B" jobs get 900001 --token "$ENT" | grep -E '^(status|start_at|end_at) '
+
+step "the Shaoguan hub's agent: a key of its own, then the job's first 30 s of usage, signed"
+"$B" keys generate --out "$dir/hub.key" | tail -1
+"$B" keys register --token "$PROV" --key-file "$dir/hub.key" | grep -E '^(provider|status) '
+start=$("$B" jobs get 900001 --token "$ENT" --json | sed -n 's/.*"start_unix_s":\([0-9]*\).*/\1/p')
+"$B" usage report --token "$PROV" --key-file "$dir/hub.key" --id 900001 --provider 1 \
+  --order 900001 --start "$start" --end $((start + 30)) --cards 8
 
 step "who paid what: June's statements of the Dongguan programme (subsidy per provider, yuan)"
 "$B" statements get --token "$OP" --programme 1 --period 2025-06 --format csv |

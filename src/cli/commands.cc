@@ -10,15 +10,34 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/http_client.h"
+#include "cli/provider_keys.h"
+#include "common/clock.h"
+#include "common/hash.h"
 
 namespace bg::cli {
 
 using Json = nlohmann::json;
 
 // How a flag travels: into the body as an id, a whole number, a string, an
-// amount in yuan (sent as fen), hours (sent as seconds), into the query, or
-// as a JSON file whose object is the body (other flags are added to it).
-enum class Kind { kId, kNumber, kText, kBool, kYuan, kHours, kMinutes, kQuery, kFile };
+// amount in yuan (sent as fen), hours (sent as seconds), a time (Unix
+// seconds or RFC 3339, sent as Unix seconds), into the query, or as a JSON
+// file whose object is the body (other flags are added to it). A key file
+// (provider_keys.h) sends its public key, or signs the body as a usage
+// record.
+enum class Kind {
+  kId,
+  kNumber,
+  kText,
+  kBool,
+  kYuan,
+  kHours,
+  kMinutes,
+  kTime,
+  kQuery,
+  kFile,
+  kPublicKeyOf,
+  kSignWith
+};
 
 struct Flag {
   const char* name;   // --name
@@ -320,6 +339,28 @@ const std::vector<HttpCli::Command>& Commands() {
         {"--latency-us", "latency_us", Kind::kNumber, "Round trip, microseconds"},
         {"--bandwidth-mbps", "bandwidth_mbps", Kind::kNumber, "Mbit/s"}},
        "baygrid links set --a 4 --b 7 --latency-us 3500 --bandwidth-mbps 400000"},
+      {"keys",
+       "register",
+       "POST",
+       "/v1/provider-keys",
+       "Register (or rotate) your provider's public key, from a key file",
+       {{"--key-file", "public_key_hex", Kind::kPublicKeyOf, "From `baygrid keys generate`"},
+        {"--provider", "provider", Kind::kId, "Provider id (admin tokens)"}},
+       "baygrid keys register --key-file shaoguan.key"},
+      {"usage",
+       "report",
+       "POST",
+       "/v1/usage",
+       "Sign a usage record with your key file and send it",
+       {{"--key-file", "", Kind::kSignWith, "From `baygrid keys generate`"},
+        {"--id", "id", Kind::kNumber, "Record id (yours, unique per provider)"},
+        {"--provider", "provider", Kind::kId, "Provider id"},
+        {"--order", "order", Kind::kId, "The job (order) the cards ran"},
+        {"--start", "start_unix_s", Kind::kTime, "Unix seconds or 2025-06-01T08:00:00Z"},
+        {"--end", "end_unix_s", Kind::kTime, "Unix seconds or RFC 3339 (exclusive)"},
+        {"--cards", "cards", Kind::kNumber, "Cards used"}},
+       "baygrid usage report --key-file shaoguan.key --id 1 --provider 1 --order 900001 "
+       "--start 2025-06-01T08:00:00Z --end 2025-06-01T09:00:00Z --cards 8"},
       {"claims",
        "redeem",
        "POST",
@@ -475,6 +516,9 @@ struct HttpCli::Impl {
   std::vector<Chosen> all;
   std::map<CLI::App*, std::string> id;
   std::map<std::pair<CLI::App*, std::string>, std::string> values;
+  // `keys generate`: offline, no server.
+  CLI::App* generate = nullptr;
+  std::string key_out;
 };
 
 HttpCli::HttpCli(CLI::App& app) : impl_(std::make_unique<Impl>()) {
@@ -506,11 +550,16 @@ HttpCli::HttpCli(CLI::App& app) : impl_(std::make_unique<Impl>()) {
     verb->footer(std::string("Example:\n  ") + c.example);
     impl_->all.push_back({&c, verb});
   }
+  impl_->generate = nouns.at("keys")->add_subcommand(
+      "generate", "Make a new Ed25519 signing key for your provider (offline)");
+  impl_->generate->add_option("--out", impl_->key_out, "The key file to create")->required();
+  impl_->generate->footer("Example:\n  baygrid keys generate --out shaoguan.key");
 }
 
 HttpCli::~HttpCli() = default;
 
 bool HttpCli::chosen() const {
+  if (impl_->generate != nullptr && impl_->generate->parsed()) return true;
   for (const auto& c : impl_->all) {
     if (c.app->parsed()) return true;
   }
@@ -518,6 +567,16 @@ bool HttpCli::chosen() const {
 }
 
 int HttpCli::Run() {
+  if (impl_->generate != nullptr && impl_->generate->parsed()) {
+    Result<std::string> public_hex = GenerateKeyFile(impl_->key_out);
+    if (!public_hex.ok()) {
+      std::fprintf(stderr, "baygrid: %s\n", public_hex.status().ToString().c_str());
+      return 1;
+    }
+    std::printf("key written to %s (keep it secret; mode 0600)\npublic_key_hex %s\n",
+                impl_->key_out.c_str(), public_hex->c_str());
+    return 0;
+  }
   const Impl::Chosen* chosen = nullptr;
   for (const auto& c : impl_->all) {
     if (c.app->parsed()) chosen = &c;
@@ -530,6 +589,7 @@ int HttpCli::Run() {
   }
   Json body = Json::object();
   std::string query;
+  std::string signing_key;
   for (const Flag& f : cmd.flags) {
     const std::string& v = impl_->values[{chosen->app, f.name}];
     if (v.empty()) continue;
@@ -558,6 +618,25 @@ int HttpCli::Run() {
       case Kind::kText:
         body[f.field] = v;
         continue;
+      case Kind::kPublicKeyOf: {
+        Result<metering::KeyPair> key = ReadKeyFile(v);
+        if (!key.ok()) {
+          std::fprintf(stderr, "baygrid: %s\n", key.status().ToString().c_str());
+          return 2;
+        }
+        body[f.field] = ToHex(key->public_key);
+        continue;
+      }
+      case Kind::kSignWith:
+        signing_key = v;  // after every field is in the body
+        continue;
+      case Kind::kTime:
+        if (const std::optional<Timestamp> t = ParseUtcTime(v)) {
+          n = static_cast<int64_t>(*t / kNanosPerSecond);
+        } else {
+          n = number(1);
+        }
+        break;
       case Kind::kBool:
         if (v != "true" && v != "false") {
           std::fprintf(stderr, "baygrid: %s is true or false\n", f.name);
@@ -588,6 +667,15 @@ int HttpCli::Run() {
       return 2;
     }
     body[f.field] = *n;
+  }
+  if (!signing_key.empty()) {
+    Result<metering::KeyPair> key = ReadKeyFile(signing_key);
+    Result<Json> usage = key.ok() ? SignedUsage(body, *key) : Result<Json>(key.status());
+    if (!usage.ok()) {
+      std::fprintf(stderr, "baygrid: %s\n", usage.status().ToString().c_str());
+      return 2;
+    }
+    body = std::move(*usage);
   }
   if (IsPagedList(cmd)) {
     for (const char* paging : {"limit", "after"}) {

@@ -21,6 +21,13 @@ KeyPair KeyPairFromSeed(std::span<const uint8_t, 32> seed) {
   return k;
 }
 
+std::array<uint8_t, 32> RandomSeed() {
+  InitOnce();
+  std::array<uint8_t, 32> seed{};
+  randombytes_buf(seed.data(), seed.size());
+  return seed;
+}
+
 KeyPair KeyPairFromNumber(uint64_t seed) {
   std::array<uint8_t, 32> bytes{};
   for (size_t i = 0; i < 8; ++i) bytes[i] = static_cast<uint8_t>(seed >> (8 * i));

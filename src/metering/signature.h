@@ -26,6 +26,10 @@ struct KeyPair {
 // simulator's providers and the benchmark use seeded keys).
 KeyPair KeyPairFromSeed(std::span<const uint8_t, 32> seed);
 
+// 32 bytes from the operating system's random source: the seed of a real
+// provider's key (`baygrid keys generate`).
+std::array<uint8_t, 32> RandomSeed();
+
 // The key pair of a 64-bit seed (little-endian in the first 8 bytes): the
 // simulator's providers, the demo, tests and benchmarks.
 KeyPair KeyPairFromNumber(uint64_t seed);

@@ -9,7 +9,10 @@
 #include <thread>
 
 #include "api/http.h"
+#include "api/json.h"
 #include "api/service.h"
+#include "cli/http_client.h"
+#include "common/hash.h"
 #include "engine/engine.h"
 #include "programme/reconcile.h"
 #include "programme/scenario.h"
@@ -29,13 +32,17 @@ std::atomic<bool> g_interrupted{false};
 void OnSignal(int) { g_interrupted = true; }
 
 std::string Yuan(Money m) {
-  // 1234567.89 -> "1,234,567.89"
-  std::string s = m.ToYuanString();
+  // 1234567.89 -> "1,234,567.89". Built forwards: GCC 12 warns (falsely,
+  // -Wrestrict) about std::string::insert here.
+  const std::string s = m.ToYuanString();
+  const size_t sign = s[0] == '-' ? 1 : 0;
   const size_t dot = s.find('.');
-  for (int i = static_cast<int>(dot) - 3; i > (s[0] == '-' ? 1 : 0); i -= 3) {
-    s.insert(static_cast<size_t>(i), ",");
+  std::string out = s.substr(0, sign);
+  for (size_t i = sign; i < dot; ++i) {
+    if (i > sign && (dot - i) % 3 == 0) out += ',';
+    out += s[i];
   }
-  return s;
+  return out + s.substr(dot);
 }
 
 struct Tokens {
@@ -65,6 +72,73 @@ Tokens MakeTokens(engine::Engine& e) {
   }
   return t;
 }
+
+// The simulated providers' agents: each provider has a token of its own
+// and sends its signed usage and the finish of each job over HTTP, the way
+// a real agent talks to baygrid (POST /v1/usage, POST /v1/jobs/{id}/finish).
+class Agents {
+ public:
+  // Tokens with ids from 100, one per provider of the scenario.
+  Agents(engine::Engine& e, const programme::Scenario& scenario) {
+    uint64_t id = 100;
+    for (const programme::Provider& p : scenario.providers) {
+      const auto [secret, hash] = api::Service::NewToken();
+      (void)e.Execute(engine::CreateApiToken{.id = id++,
+                                             .hash = hash,
+                                             .role = access::TokenRole::kProvider,
+                                             .scope = p.id.value(),
+                                             .name = "agent of " + p.name});
+      token_[p.id] = secret;
+    }
+  }
+
+  void Serve(uint16_t port) { base_ = "http://127.0.0.1:" + std::to_string(port); }
+
+  Status Report(const metering::SubmitUsage& usage) {
+    api::Json records = api::Json::array();
+    for (const metering::UsageRecord& r : usage.records) {
+      records.push_back({{"id", r.id},
+                         {"provider", r.provider.value()},
+                         {"order", r.order.value()},
+                         {"start_unix_s", r.start_s},
+                         {"end_unix_s", r.end_s},
+                         {"cards", r.cards}});
+    }
+    api::Json body = {{"records", records}};
+    if (usage.batch_signature) body["batch_signature_hex"] = ToHex(*usage.batch_signature);
+    BG_ASSIGN_OR_RETURN(api::Json answer,
+                        Post(usage.records.front().provider, "/v1/usage", api::Dump(body)));
+    const api::Json& results = answer["results"];
+    for (const api::Json& one : results) {
+      if (one.value("result", "") != "ok") {
+        return Internal("simulated usage refused: " + one.value("message", std::string()));
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status Finish(ProviderId provider, OrderId job) {
+    return Post(provider, "/v1/jobs/" + std::to_string(job.value()) + "/finish", "{}").status();
+  }
+
+  uint64_t calls() const { return calls_; }
+
+ private:
+  Result<api::Json> Post(ProviderId provider, const std::string& target, const std::string& body) {
+    ++calls_;
+    BG_ASSIGN_OR_RETURN(cli::ClientResponse r,
+                        cli::HttpCall(base_, "POST", target, token_.at(provider), body));
+    if (r.status != 200) {
+      return Internal("the agent's POST " + target + " got " + std::to_string(r.status) + ": " +
+                      r.body);
+    }
+    return api::Json::parse(r.body, nullptr, false);
+  }
+
+  std::map<ProviderId, std::string> token_;
+  std::string base_;
+  uint64_t calls_ = 0;
+};
 
 void PrintSummary(const engine::State& s, uint32_t days) {
   std::printf("\n%-26s %16s %16s %18s\n", "programme", "granted", "spent", "budget remaining");
@@ -137,22 +211,28 @@ Status RunDemo(const DemoOptions& o) {
   Timestamp last_virtual = 0;
   sim::DriverOptions d;
   d.metered = true;
+  std::unique_ptr<Agents> agents;
+  Status served = Status::Ok();
   d.on_open = [&](engine::Engine& e) {
     const Tokens tokens = MakeTokens(e);
-    if (o.headless) return;
+    agents = std::make_unique<Agents>(e, scenario);
     service = std::make_unique<api::Service>(&e, &wall, api::ServiceOptions{.db_path = db});
+    // Headless: on a port of the system's choosing, for the agents only.
     const size_t colon = o.listen.rfind(':');
     auto started = api::HttpServer::Start(
-        {.address = o.listen.substr(0, colon),
-         .port = static_cast<uint16_t>(std::stoi(o.listen.substr(colon + 1))),
+        {.address = o.headless ? "127.0.0.1" : o.listen.substr(0, colon),
+         .port = o.headless ? uint16_t{0}
+                            : static_cast<uint16_t>(std::stoi(o.listen.substr(colon + 1))),
          .threads = 2},
         [&](const api::HttpRequest& r) { return service->Handle(r); },
         [&](int status, const std::string& detail) { return service->Refuse(status, detail); });
     if (!started.ok()) {
-      std::printf("the API is not served: %s\n", started.status().ToString().c_str());
+      served = started.status().WithContext("the API cannot be served");
       return;
     }
     http = std::move(*started);
+    agents->Serve(http->port());
+    if (o.headless) return;
     std::printf("\nAPI   http://%s:%u/v1   (GET /v1/openapi.json; /metrics; /healthz)\n",
                 o.listen.substr(0, colon).c_str(), http->port());
     std::printf("tokens (send 'Authorization: Bearer <token>'):\n");
@@ -163,7 +243,18 @@ Status RunDemo(const DemoOptions& o) {
                 o.listen.substr(0, colon).c_str(), http->port());
     std::fflush(stdout);
   };
+  d.report_usage = [&](const metering::SubmitUsage& usage) { return agents->Report(usage); };
+  d.finish_job = [&](OrderId job) {
+    // The agent of the provider whose pool runs the job.
+    const ProviderId provider = service->engine().Read([&](const engine::State& s) {
+      const scheduler::Job* j = s.scheduler().FindJob(job);
+      const network::Pool* pool = j == nullptr ? nullptr : s.network().FindPool(j->pool);
+      return pool == nullptr ? ProviderId() : s.network().FindSite(pool->site)->provider;
+    });
+    return agents->Finish(provider, job);
+  };
   d.on_step = [&](Timestamp t) {
+    if (!served.ok()) return false;
     if (g_interrupted.load()) return false;
     if (!o.headless && last_virtual != 0 && t > last_virtual) {
       // Accelerated virtual time: `speed` virtual seconds per real second.
@@ -197,6 +288,8 @@ Status RunDemo(const DemoOptions& o) {
       PrintSummary(s, o.days);
       return 0;
     });
+    std::printf("\nthe providers' agents made %llu HTTP calls (signed usage, finishes)\n",
+                static_cast<unsigned long long>(agents->calls()));  // NOLINT(google-runtime-int)
     if (!o.headless && http != nullptr && !g_interrupted.load()) {
       std::printf("\nthe simulation is over; the API stays up. Ctrl-C to stop.\n");
       std::fflush(stdout);
@@ -205,6 +298,7 @@ Status RunDemo(const DemoOptions& o) {
     if (http) http->Stop();
   };
   BG_ASSIGN_OR_RETURN(const sim::Metrics m, sim::Run(scenario, w, wo, d, store.get()));
+  BG_RETURN_IF_ERROR(served);
   std::printf("\nRESULT demo jobs=%llu subsidy_yuan=%.2f utilisation=%.3f ledger_balanced=%s\n",
               static_cast<unsigned long long>(jobs),  // NOLINT(google-runtime-int)
               static_cast<double>(subsidy.fen()) / 100.0, m.utilisation,

@@ -135,7 +135,7 @@ Status RegisterKeys(engine::Engine& e, const programme::Scenario& scenario) {
 // The provider of `id` reports what the job used, signed as a batch: from
 // its start for 70-100% of its walltime (seeded by the job id), on all its
 // cards.
-Status ReportUsage(engine::Engine& e, OrderId id) {
+Status ReportUsage(engine::Engine& e, OrderId id, const DriverOptions& options) {
   const auto [record, ok] = e.Read([&](const engine::State& s) {
     const scheduler::Job* j = s.scheduler().FindJob(id);
     if (j == nullptr || j->status != scheduler::JobStatus::kRunning) {
@@ -157,6 +157,7 @@ Status ReportUsage(engine::Engine& e, OrderId id) {
   engine::SubmitUsage c{.records = {record}};
   c.batch_signature = metering::SignBatch(
       c.records, metering::KeyPairFromNumber(record.provider.value()).secret_key);
+  if (options.report_usage) return options.report_usage(c);
   BG_ASSIGN_OR_RETURN(engine::CommandResult r, Do(e, std::move(c)));
   const auto& out = std::get<metering::UsageOutcome>(r);
   if (!out.ok()) return Internal("simulated usage refused: " + out.messages[0]);
@@ -201,8 +202,13 @@ Result<Metrics> Run(const programme::Scenario& scenario, const Workload& w,
     clock.Set(std::max(t, clock.Now()));
     bool freed = false;
     while (!ends.empty() && ends.top().first <= t) {
-      if (options.metered) BG_RETURN_IF_ERROR(ReportUsage(*e, ends.top().second));
-      BG_RETURN_IF_ERROR(Do(*e, scheduler::FinishJob{ends.top().second}).status());
+      const OrderId ending = ends.top().second;
+      if (options.metered) BG_RETURN_IF_ERROR(ReportUsage(*e, ending, options));
+      if (options.finish_job) {
+        BG_RETURN_IF_ERROR(options.finish_job(ending));
+      } else {
+        BG_RETURN_IF_ERROR(Do(*e, scheduler::FinishJob{ending}).status());
+      }
       ends.pop();
       freed = true;
     }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "metering/metering.h"
 #include "programme/scenario.h"
 #include "scheduler/job.h"
 #include "sim/workload.h"
@@ -66,6 +67,13 @@ struct DriverOptions {
   // each step of virtual time (return false to stop early); before the
   // engine is shut down.
   std::function<void(engine::Engine&)> on_open = {};
+  // A provider's agent at a job's end: sends the usage it metered (signed as
+  // a batch of one, metered runs only) and finishes the job. Empty: the
+  // driver puts both to the engine directly; the demo's agents send them
+  // over HTTP, as a real agent does. Called on the driver's thread, before
+  // virtual time moves on.
+  std::function<Status(const metering::SubmitUsage& usage)> report_usage = {};
+  std::function<Status(OrderId job)> finish_job = {};
   std::function<bool(Timestamp now)> on_step = {};
   std::function<void(engine::Engine&)> on_end = {};
 };

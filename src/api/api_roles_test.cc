@@ -1,0 +1,171 @@
+// Every route and every role: nobody changes or reads what is not theirs.
+// The world holds records of Songshan Lake (enterprise 1: a voucher, a
+// running job on the Shaoguan hub's pool, an application in draft) and of
+// the Shaoguan hub (provider 1: its key, its pools, a held direct claim).
+// Each POST route is tried with a well-formed body by roles that may not
+// make that change; each is 403 and the state's hash does not move. A test
+// that every POST route is in the table keeps it complete as routes are
+// added.
+#include <set>
+
+#include "api/api_test_fixture.h"
+#include "common/hash.h"
+#include "metering/usage.h"
+
+namespace bg::api {
+namespace {
+
+struct Try {
+  const char* who;
+  const char* pattern;  // the route, as the router knows it
+  std::string target;
+  std::string body;
+};
+
+std::vector<Try> Tries() {
+  const std::string key = ToHex(metering::KeyPairFromNumber(99).public_key);
+  const std::string usage =
+      R"({"records":[{"id":77,"provider":1,"order":1,"start_unix_s":1741000000,)"
+      R"("end_unix_s":1741000060,"cards":1,"signature_hex":")" +
+      std::string(128, '0') + "\"}]}";
+  const std::string job = R"({"id":9,"enterprise":1,"accelerator":"A800","cards":1,)"
+                          R"("walltime_s":600,"platform":1})";
+  const std::string pool =
+      R"({"id":77,"site":1,"accelerator":"H20","memory_gb":96,"cards_total":64,)"
+      R"("price_shared_fen":600,"price_exclusive_fen":936,"price_priority_fen":1500})";
+  const std::string claim =
+      R"({"id":5,"order":800,"enterprise":1,"provider":1,"amount_fen":1000,"platform":1})";
+  const std::string programme =
+      R"({"id":10,"name":"X","issuer":4,"valid_from":"2025-01-01","valid_until":"2026-01-01",)"
+      R"("total_budget_fen":100,"ratio_bp":5000})";
+  return {
+      // Applications and vouchers: another enterprise, the provider, the
+      // auditor; the applicant cannot review its own.
+      {"other_enterprise", "/v1/applications", "/v1/applications",
+       R"({"id":50,"programme":1,"enterprise":1,"amount_fen":100})"},
+      {"other_enterprise", "/v1/applications/{id}/review", "/v1/applications/2/review",
+       R"({"step":"submit"})"},
+      {"enterprise", "/v1/applications/{id}/review", "/v1/applications/2/review",
+       R"({"step":"approve"})"},
+      {"provider", "/v1/applications/{id}/review", "/v1/applications/2/review",
+       R"({"step":"withdraw"})"},
+      {"auditor", "/v1/applications/{id}/review", "/v1/applications/2/review",
+       R"({"step":"withdraw"})"},
+      {"enterprise", "/v1/vouchers/{id}/revoke", "/v1/vouchers/1/revoke", R"({"reason":"x"})"},
+      {"auditor", "/v1/vouchers/{id}/revoke", "/v1/vouchers/1/revoke", R"({"reason":"x"})"},
+      {"operator", "/v1/vouchers/expire", "/v1/vouchers/expire", "{}"},
+      {"enterprise", "/v1/enterprises/{id}/blacklist", "/v1/enterprises/1/blacklist",
+       R"({"listed":false,"reason":"x"})"},
+      {"auditor", "/v1/enterprises/{id}/blacklist", "/v1/enterprises/3/blacklist",
+       R"({"listed":true,"reason":"x"})"},
+      // Jobs: someone else's job, or a job for someone else.
+      {"other_enterprise", "/v1/quotes", "/v1/quotes",
+       R"({"enterprise":1,"accelerator":"A800","cards":1,"walltime_s":600})"},
+      {"other_enterprise", "/v1/jobs", "/v1/jobs", job},
+      {"auditor", "/v1/jobs", "/v1/jobs", job},
+      {"other_enterprise", "/v1/jobs/{id}/cancel", "/v1/jobs/1/cancel", "{}"},
+      {"provider", "/v1/jobs/{id}/cancel", "/v1/jobs/1/cancel", "{}"},
+      {"other_enterprise", "/v1/jobs/{id}/extend", "/v1/jobs/1/extend", R"({"extra_s":60})"},
+      {"other_provider", "/v1/jobs/{id}/finish", "/v1/jobs/1/finish", "{}"},
+      {"enterprise", "/v1/jobs/{id}/finish", "/v1/jobs/1/finish", "{}"},
+      {"enterprise", "/v1/jobs/{id}/clawback", "/v1/jobs/1/clawback", R"({"reason":"x"})"},
+      {"auditor", "/v1/schedule", "/v1/schedule", "{}"},
+      // Providers: another provider's key, usage, pools, claims.
+      {"other_provider", "/v1/provider-keys", "/v1/provider-keys",
+       R"({"provider":1,"public_key_hex":")" + key + "\"}"},
+      {"enterprise", "/v1/provider-keys", "/v1/provider-keys",
+       R"({"provider":1,"public_key_hex":")" + key + "\"}"},
+      {"other_provider", "/v1/usage", "/v1/usage", usage},
+      {"enterprise", "/v1/usage", "/v1/usage", usage},
+      {"other_provider", "/v1/pools", "/v1/pools", pool},
+      {"other_provider", "/v1/pools/{id}/offered", "/v1/pools/2/offered", R"({"cards":1})"},
+      {"other_provider", "/v1/pools/{id}/prices", "/v1/pools/2/prices",
+       R"({"shared_fen":1,"exclusive_fen":1,"priority_fen":1})"},
+      {"other_provider", "/v1/claims", "/v1/claims", claim},
+      {"enterprise", "/v1/claims", "/v1/claims", claim},
+      {"other_provider", "/v1/claims/{id}/capture", "/v1/claims/1/capture", "{}"},
+      {"enterprise", "/v1/claims/{id}/void", "/v1/claims/1/void", "{}"},
+      {"provider", "/v1/claims/{id}/clawback", "/v1/claims/1/clawback", R"({"reason":"x"})"},
+      // Settlement and audit.
+      {"provider", "/v1/statements/close", "/v1/statements/close",
+       R"({"programme":1,"period":"2025-02"})"},
+      {"enterprise", "/v1/audit/scan", "/v1/audit/scan", "{}"},
+      {"operator", "/v1/audit/cases/{id}/close", "/v1/audit/cases/1/close",
+       R"({"resolution":"x"})"},
+      {"enterprise", "/v1/audit/verify", "/v1/audit/verify", "{}"},
+      // The registry, the network and tokens: the admin's.
+      {"operator", "/v1/programmes", "/v1/programmes", programme},
+      {"operator", "/v1/jurisdictions", "/v1/jurisdictions",
+       R"({"id":90,"code":"x","name":"X","level":"city"})"},
+      {"auditor", "/v1/enterprises", "/v1/enterprises",
+       R"({"id":90,"name":"X","credit_code":"91440300MA5DC9Y39B","home":3})"},
+      {"provider", "/v1/providers", "/v1/providers",
+       R"({"id":90,"name":"X","credit_code":"91440300MA5DC9Y39B","home":3})"},
+      {"provider", "/v1/sites", "/v1/sites",
+       R"({"id":90,"code":"x","name":"X","city":4,"provider":1})"},
+      {"operator", "/v1/links", "/v1/links", R"({"a":4,"b":7,"latency_us":1,"bandwidth_mbps":1})"},
+      {"operator", "/v1/tokens", "/v1/tokens", R"({"id":90,"role":"admin","name":"x"})"},
+      {"auditor", "/v1/tokens/{id}/revoke", "/v1/tokens/1/revoke", "{}"},
+  };
+}
+
+TEST_F(ApiTest, NobodyChangesOrReadsWhatIsNotTheirs) {
+  IssueVoucher(1, 1, 10000000);
+  ASSERT_EQ(Call("POST", "/v1/applications", "enterprise",
+                 R"({"id":2,"programme":1,"amount_fen":100000})")
+                .status,
+            201);
+  ASSERT_EQ(Call("POST", "/v1/jobs", "enterprise",
+                 R"({"id":1,"accelerator":"A800","cards":1,"walltime_s":3600,"platform":1})")
+                .status,
+            201);
+  ASSERT_EQ(Call("POST", "/v1/claims", "provider",
+                 R"({"id":1,"order":700,"enterprise":1,"provider":1,"amount_fen":1000,)"
+                 R"("platform":1})")
+                .status,
+            201);
+  ASSERT_EQ(Body(Call("GET", "/v1/jobs/1", "enterprise"))["pool"], 2);  // the hub's
+
+  const Hash256 before = engine_->StateHash();
+  std::set<std::string> tried;
+  for (const Try& t : Tries()) {
+    tried.insert(t.pattern);
+    const auto r = Call("POST", t.target, t.who, t.body);
+    EXPECT_EQ(r.status, 403) << t.who << " POST " << t.target << ": " << r.body;
+  }
+  EXPECT_EQ(ToHex(engine_->StateHash()), ToHex(before)) << "a refused request changed the state";
+  for (const Route& route : service_->router().routes()) {
+    if (route.method != "POST") continue;
+    EXPECT_EQ(tried.count(route.pattern), 1u)
+        << "POST " << route.pattern << " has no forbidden try in this test";
+  }
+
+  // Reads of others' records.
+  for (const auto& [who, target] :
+       std::vector<std::pair<const char*, const char*>>{{"other_enterprise", "/v1/jobs/1"},
+                                                        {"other_provider", "/v1/jobs/1"},
+                                                        {"other_enterprise", "/v1/jobs/1/explain"},
+                                                        {"other_enterprise", "/v1/applications/2"},
+                                                        {"provider", "/v1/applications/2"},
+                                                        {"other_enterprise", "/v1/claims/1"},
+                                                        {"other_provider", "/v1/claims/1"},
+                                                        {"enterprise", "/v1/audit/cases"},
+                                                        {"enterprise", "/v1/flows"},
+                                                        {"operator", "/v1/programmes/2"}}) {
+    const auto r = Call("GET", target, who);
+    EXPECT_EQ(r.status, 403) << who << " GET " << target << ": " << r.body;
+  }
+  // Lists hold only what the caller may see.
+  for (const char* list : {"/v1/jobs", "/v1/vouchers", "/v1/claims", "/v1/placements"}) {
+    const Json items = Body(Call("GET", list, "other_enterprise"))["items"];
+    EXPECT_TRUE(items.is_null() || items.empty()) << list << ": " << items.dump();
+    const Json theirs = Body(Call("GET", list, "other_provider"))["items"];
+    EXPECT_TRUE(theirs.is_null() || theirs.empty()) << list << ": " << theirs.dump();
+  }
+  EXPECT_EQ(Body(Call("GET", "/v1/jobs", "enterprise"))["items"].size(), 1u);
+  EXPECT_EQ(Body(Call("GET", "/v1/placements", "provider"))["items"].size(), 1u);
+  EXPECT_EQ(Body(Call("GET", "/v1/claims", "provider"))["items"].size(), 1u);
+}
+
+}  // namespace
+}  // namespace bg::api

@@ -183,6 +183,15 @@ TEST_F(ApiTest, APlacedJobsSubsidyIsClawedBackThroughTheJob) {
                 "unknown_job");
 }
 
+// Tokens are cached after their first use; a revocation takes effect at
+// once all the same.
+TEST_F(ApiTest, ARevokedTokenIsRefusedAtOnce) {
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Call("GET", "/v1/programmes/1", "operator").status, 200);
+  ASSERT_EQ(Call("POST", "/v1/tokens/2/revoke", "admin", "{}").status, 200);
+  ExpectProblem(Call("GET", "/v1/programmes/1", "operator"), 401, "unauthenticated");
+  EXPECT_EQ(Call("GET", "/v1/programmes/1", "admin").status, 200);
+}
+
 // Statements and flows page like the other lists, by payee and by issuer
 // and city: three direct claims by three providers make three statements.
 TEST_F(ApiTest, StatementsAndFlowsArePaged) {

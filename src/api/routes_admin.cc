@@ -46,6 +46,9 @@ void Service::AddAdminRoutes() {
     if (!id) return Fail(c, "invalid_field", "the token id must be a positive number");
     HttpResponse fail;
     auto out = Execute(*engine_, engine::RevokeApiToken{.id = *id}, c, &fail);
+    // Whatever the outcome: a revocation that may have committed must not
+    // leave its token in the cache.
+    ForgetTokens();
     if (!out) return fail;
     const auto result = std::get<engine::TokenOutcome>(*out).result;
     if (result != access::TokenResult::kOk) {

@@ -100,11 +100,36 @@ std::optional<Principal> Service::Authenticate(const HttpRequest& request) {
   const std::string auth = request.Header("authorization");
   if (auth.rfind("Bearer ", 0) != 0 || auth.size() > 200) return std::nullopt;
   const Hash256 hash = TokenHash(auth.substr(7));
-  return engine_->Read([&](const engine::State& s) -> std::optional<Principal> {
-    const access::ApiToken* t = s.tokens().FindByHash(hash);
-    if (t == nullptr) return std::nullopt;
-    return Principal{static_cast<Role>(t->role), t->scope, t->name};
-  });
+  // Known tokens are cached: Engine::Read waits for the batches in flight
+  // to be durable, which under a write load would make every request wait
+  // for a commit before its own work. A revocation clears the cache and
+  // moves the generation, so a lookup that read the state before the
+  // revocation cannot put the token back.
+  const uint64_t generation = token_generation_.load();
+  {
+    std::shared_lock lock(token_mu_);
+    if (auto it = token_cache_.find(hash); it != token_cache_.end()) return it->second;
+  }
+  std::optional<Principal> who =
+      engine_->Read([&](const engine::State& s) -> std::optional<Principal> {
+        const access::ApiToken* t = s.tokens().FindByHash(hash);
+        if (t == nullptr) return std::nullopt;
+        return Principal{static_cast<Role>(t->role), t->scope, t->name};
+      });
+  if (who) {
+    std::unique_lock lock(token_mu_);
+    if (token_generation_.load() == generation) {
+      if (token_cache_.size() >= 10'000) token_cache_.clear();  // a bound, not a policy
+      token_cache_.emplace(hash, *who);
+    }
+  }
+  return who;
+}
+
+void Service::ForgetTokens() {
+  std::unique_lock lock(token_mu_);
+  ++token_generation_;
+  token_cache_.clear();
 }
 
 HttpResponse Service::Refuse(int status, const std::string& detail) {

@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <shared_mutex>
 #include <string>
 
 #include "api/http.h"
@@ -81,6 +82,8 @@ class Service {
   void AddClaimRoutes();
 
   std::optional<Principal> Authenticate(const HttpRequest& request);
+  // After a token is revoked: no cached principal outlives it.
+  void ForgetTokens();
   // A read whose answer depends on the state only (not on who asks): kept
   // while no batch has been committed since, keyed by the request target.
   HttpResponse CachedRead(const Call& call, const std::function<HttpResponse()>& build);
@@ -100,6 +103,9 @@ class Service {
   std::map<std::string, std::pair<uint64_t, HttpResponse>> read_cache_;  // target -> (seq, answer)
   // Idempotency keys (idempotency.cc): the answers, in the options' store
   // or one of our own in memory; the (caller, key)s whose request runs now.
+  std::shared_mutex token_mu_;
+  std::map<Hash256, Principal> token_cache_;  // token hash -> who
+  std::atomic<uint64_t> token_generation_{0};
   std::unique_ptr<storage::IdempotencyStore> own_keys_;
   storage::IdempotencyStore* keys_ = nullptr;
   std::mutex idem_mu_;

@@ -147,14 +147,16 @@ std::optional<std::vector<std::string>> Fields::Strs(const char* name, bool requ
 }
 
 bool Fields::Done() {
-  if (!ok()) return false;
+  // An unknown field is named even when another field failed first: a
+  // misspelt name explains its "missing" twin better than the twin does.
   for (auto it = j_.begin(); it != j_.end(); ++it) {
     if (read_.count(it.key()) == 0) {
-      Fail("unknown_field", "unknown field '" + prefix_ + it.key() + "'");
+      code_ = "unknown_field";
+      detail_ = "unknown field '" + prefix_ + it.key() + "'";
       return false;
     }
   }
-  return true;
+  return ok();
 }
 
 }  // namespace bg::api

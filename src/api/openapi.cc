@@ -14,6 +14,101 @@ struct Op {
   const char* roles;
 };
 
+// Request bodies, compactly: "name:type" per field, "!" after a required
+// one. Types: id (1 to 2^54-1), int (>= 0), fen (integer fen), str, bool,
+// date ("2026-01-01" or RFC 3339 UTC), array, object. api_test.cc sends
+// every route its documented fields and checks none is unknown to it.
+struct Body {
+  const char* path;
+  const char* fields;
+};
+
+constexpr Body kBodies[] = {
+    {"/v1/applications", "id:id!,programme:id!,enterprise:id,amount_fen:fen!,note:str"},
+    {"/v1/applications/{id}/review", "step:str!,reason:str,amount_fen:fen"},
+    {"/v1/quotes",
+     "enterprise:id,accelerator:str,min_memory_gb:int,cards:int!,walltime_s:int!,tier:str,"
+     "data_site:id,data_gb:int,deadline_unix_s:int,max_out_of_pocket_fen:fen,objective:str,"
+     "near_city:id,platform:int,pool:id"},
+    {"/v1/jobs",
+     "id:id!,enterprise:id,accelerator:str,min_memory_gb:int,cards:int!,walltime_s:int!,tier:str,"
+     "data_site:id,data_gb:int,deadline_unix_s:int,max_out_of_pocket_fen:fen,objective:str,"
+     "near_city:id,platform:int,pool:id"},
+    {"/v1/jobs/{id}/cancel", "reason:str"},
+    {"/v1/jobs/{id}/extend", "extra_s:int!"},
+    {"/v1/jobs/{id}/finish", ""},
+    {"/v1/jobs/{id}/clawback", "reason:str!"},
+    {"/v1/schedule", "max_jobs:int"},
+    {"/v1/provider-keys", "provider:id,public_key_hex:str!"},
+    {"/v1/usage", "records:array!,batch_signature_hex:str"},
+    {"/v1/pools/{id}/offered", "cards:int!"},
+    {"/v1/pools/{id}/prices", "shared_fen:fen!,exclusive_fen:fen!,priority_fen:fen!"},
+    {"/v1/statements/close", "programme:id!,period:str!"},
+    {"/v1/audit/scan", ""},
+    {"/v1/audit/cases/{id}/close", "resolution:str!"},
+    {"/v1/audit/verify", ""},
+    {"/v1/enterprises", "id:id!,name:str!,credit_code:str!,home:id!,category:str"},
+    {"/v1/providers", "id:id!,name:str!,credit_code:str!,home:id!"},
+    {"/v1/jurisdictions",
+     "id:id!,code:str!,name:str!,name_zh:str,level:str!,parent:id,currency:str"},
+    {"/v1/sites", "id:id!,code:str!,name:str!,city:id!,provider:id!"},
+    {"/v1/pools",
+     "id:id!,site:id!,accelerator:str!,domestic:bool,memory_gb:int!,cards_total:int!,"
+     "cards_offered:int,price_shared_fen:fen!,price_exclusive_fen:fen!,price_priority_fen:fen!"},
+    {"/v1/programmes",
+     "id:id!,name:str!,kind:str,issuer:id!,valid_from:date!,valid_until:date!,apply_from:date,"
+     "apply_until:date,total_budget_fen:fen!,yearly_budget_fen:fen,eligibility:object,"
+     "ratio_bp:int!,combined_ceiling_bp:int,ratio_rules:array,per_order_cap_fen:fen,"
+     "per_voucher_cap_fen:fen,entity_year_cap_fen:fen,cap_rules:array,providers:object,"
+     "redemption:str,voucher_validity_days:int,lapse:str,sme_first:bool,settlement:str"},
+    {"/v1/links", "a:id!,b:id!,latency_us:int!,bandwidth_mbps:int!"},
+    {"/v1/claims",
+     "id:id!,order:id!,enterprise:id!,provider:id!,amount_fen:fen!,resource:str,platform:id"},
+    {"/v1/claims/{id}/capture", ""},
+    {"/v1/claims/{id}/void", ""},
+    {"/v1/claims/{id}/clawback", "reason:str!"},
+    {"/v1/enterprises/{id}/blacklist", "listed:bool!,reason:str!"},
+    {"/v1/vouchers/{id}/revoke", "reason:str!"},
+    {"/v1/vouchers/expire", "limit:int"},
+    {"/v1/tokens", "id:id!,role:str!,scope:int,name:str!"},
+    {"/v1/tokens/{id}/revoke", ""},
+};
+
+Json FieldSchema(std::string_view type) {
+  if (type == "id")
+    return {{"type", "integer"}, {"minimum", 1}, {"maximum", (int64_t{1} << 54) - 1}};
+  if (type == "int") return {{"type", "integer"}, {"minimum", 0}};
+  if (type == "fen") {
+    return {{"type", "integer"}, {"minimum", 0}, {"description", "integer fen (0.01 yuan)"}};
+  }
+  if (type == "bool") return {{"type", "boolean"}};
+  if (type == "date") return {{"type", "string"}, {"example", "2026-01-01"}};
+  if (type == "array") return {{"type", "array"}};
+  if (type == "object") return {{"type", "object"}};
+  return {{"type", "string"}};
+}
+
+// The JSON schema of a compact body spec; unknown fields are refused.
+Json BodySchema(std::string_view fields) {
+  Json properties = Json::object();
+  Json required = Json::array();
+  while (!fields.empty()) {
+    const size_t comma = fields.find(',');
+    std::string_view one = fields.substr(0, comma);
+    fields = comma == std::string_view::npos ? "" : fields.substr(comma + 1);
+    const size_t colon = one.find(':');
+    std::string_view type = one.substr(colon + 1);
+    const bool must = !type.empty() && type.back() == '!';
+    if (must) type.remove_suffix(1);
+    const std::string name(one.substr(0, colon));
+    properties[name] = FieldSchema(type);
+    if (must) required.push_back(name);
+  }
+  Json schema = {{"type", "object"}, {"properties", properties}, {"additionalProperties", false}};
+  if (!required.empty()) schema["required"] = required;
+  return schema;
+}
+
 constexpr Op kOps[] = {
     {"get", "/healthz", "Liveness", "public"},
     {"get", "/metrics", "Prometheus metrics", "public"},
@@ -119,8 +214,16 @@ Json Service::OpenApi() {
                           {"content",
                            {{"application/problem+json",
                              {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}}}}}};
-    if (std::string(op.roles) != "public")
+    if (std::string(op.roles) != "public") {
       operation["security"] = Json::array({{{"bearer", Json::array()}}});
+    }
+    for (const Body& b : kBodies) {
+      if (std::string(op.method) == "post" && std::string(b.path) == op.path) {
+        operation["requestBody"] = {
+            {"required", true},
+            {"content", {{"application/json", {{"schema", BodySchema(b.fields)}}}}}};
+      }
+    }
     paths[op.path][op.method] = std::move(operation);
   }
   return {{"openapi", "3.0.3"},

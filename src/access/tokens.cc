@@ -31,6 +31,14 @@ const char* TokenRoleName(TokenRole r) {
   return "unknown";
 }
 
+std::optional<TokenRole> TokenRoleFromName(std::string_view name) {
+  for (TokenRole r : {TokenRole::kAdmin, TokenRole::kOperator, TokenRole::kEnterprise,
+                      TokenRole::kProvider, TokenRole::kAuditor}) {
+    if (name == TokenRoleName(r)) return r;
+  }
+  return std::nullopt;
+}
+
 const char* TokenResultName(TokenResult r) {
   switch (r) {
     case TokenResult::kOk:

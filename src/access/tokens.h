@@ -8,7 +8,9 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/clock.h"
 #include "common/codec.h"
@@ -20,6 +22,8 @@ namespace bg::access {
 // The same numbering as api::Role.
 enum class TokenRole : uint8_t { kAdmin = 0, kOperator, kEnterprise, kProvider, kAuditor };
 const char* TokenRoleName(TokenRole r);
+// The role of a name TokenRoleName gives; nothing for any other word.
+std::optional<TokenRole> TokenRoleFromName(std::string_view name);
 
 struct ApiToken {
   uint64_t id = 0;

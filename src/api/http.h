@@ -64,7 +64,7 @@ struct HttpOptions {
 
 class HttpServer {
  public:
-  static Result<std::unique_ptr<HttpServer>> Start(HttpOptions options, HttpHandler handler,
+  static Result<std::unique_ptr<HttpServer>> Start(const HttpOptions& options, HttpHandler handler,
                                                    HttpRefusal refusal);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;

@@ -138,8 +138,8 @@ class Session : public std::enable_shared_from_this<Session> {
       return Send(server_->refusal(503, "the server is shutting down"), version, true);
     }
     HttpRequest r;
-    r.method = std::string(req.method_string());
-    r.target = std::string(req.target());
+    r.method = std::string{req.method_string()};
+    r.target = std::string{req.target()};
     const size_t q = r.target.find('?');
     r.path = r.target.substr(0, q);
     if (q != std::string::npos && !ParseQuery(r.target.substr(q + 1), &r.query)) {
@@ -149,7 +149,7 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& field : req) {
       std::string name(field.name_string());
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      r.headers[name] = std::string(field.value());
+      r.headers[name] = std::string{field.value()};
     }
     r.body = req.body();
     server_->in_handler++;
@@ -205,8 +205,8 @@ void HttpServer::Impl::Accept() {
   });
 }
 
-Result<std::unique_ptr<HttpServer>> HttpServer::Start(HttpOptions options, HttpHandler handler,
-                                                      HttpRefusal refusal) {
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpOptions& options,
+                                                      HttpHandler handler, HttpRefusal refusal) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->handler = std::move(handler);

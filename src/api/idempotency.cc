@@ -10,7 +10,7 @@
 namespace bg::api {
 namespace {
 
-constexpr Timestamp kKeepAnswers = 24 * 3600 * kNanosPerSecond;
+constexpr Timestamp kKeepAnswers = Timestamp{24} * 3600 * kNanosPerSecond;
 constexpr uint64_t kForgetEvery = 1024;  // remembered answers between sweeps
 
 std::vector<uint8_t> EncodeAnswer(const HttpResponse& r) {
@@ -64,14 +64,21 @@ HttpResponse Service::Idempotent(const Call& call, const std::string& key,
                      "a request with this Idempotency-Key is still running", call.request_id);
     }
   }
-  struct Done {
-    Service* s;
-    const std::pair<std::string, std::string>& slot;
+  // However the request ends, its key is no longer in flight.
+  class Done {
+   public:
+    Done(Service* s, const std::pair<std::string, std::string>& slot) : s_(s), slot_(slot) {}
+    Done(const Done&) = delete;
+    Done& operator=(const Done&) = delete;
     ~Done() {
-      std::lock_guard lock(s->idem_mu_);
-      s->in_flight_.erase(slot);
+      std::lock_guard lock(s_->idem_mu_);
+      s_->in_flight_.erase(slot_);
     }
-  } done{this, slot};
+
+   private:
+    Service* s_;
+    const std::pair<std::string, std::string>& slot_;
+  } done(this, slot);
 
   const Hash256 body = HashBytes(std::span(
       reinterpret_cast<const uint8_t*>(call.request.body.data()), call.request.body.size()));

@@ -75,8 +75,9 @@ constexpr Body kBodies[] = {
 };
 
 Json FieldSchema(std::string_view type) {
-  if (type == "id")
+  if (type == "id") {
     return {{"type", "integer"}, {"minimum", 1}, {"maximum", (int64_t{1} << 54) - 1}};
+  }
   if (type == "int") return {{"type", "integer"}, {"minimum", 0}};
   if (type == "fen") {
     return {{"type", "integer"}, {"minimum", 0}, {"description", "integer fen (0.01 yuan)"}};

@@ -8,7 +8,7 @@ namespace bg::api {
 
 int StatusFor(const std::string& code) {
   // The one table: every code the API can answer with a non-2xx status.
-  static const std::map<std::string, int> kStatus = {
+  static const std::map<std::string, int> table = {
       {"malformed_json", 400},
       {"invalid_field", 400},
       {"missing_field", 400},
@@ -30,8 +30,8 @@ int StatusFor(const std::string& code) {
       {"internal", 500},
       {"unavailable", 503},
   };
-  auto it = kStatus.find(code);
-  if (it != kStatus.end()) return it->second;
+  auto it = table.find(code);
+  if (it != table.end()) return it->second;
   // A domain's "no such record" codes (unknown_job, unknown_voucher, ...).
   if (code.rfind("unknown_", 0) == 0) return 404;
   return 422;

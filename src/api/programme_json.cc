@@ -109,8 +109,9 @@ void ReadRules(Fields& f, ProgrammeRules* p) {
     programme::CapRule rule;
     rule.flags_any = ReadFlags(r, "flags_any").value_or(0);
     rule.per_entity_year = r.Fen("entity_year_cap_fen", true).value_or(Money{});
-    if (r.ok() && rule.flags_any == 0)
+    if (r.ok() && rule.flags_any == 0) {
       r.Refuse("missing_field", r.Label("flags_any") + " is required");
+    }
     p->cap_rules.push_back(rule);
   });
   Nested(f, "providers", false, 1, [&](Fields& r) {
@@ -183,8 +184,9 @@ Json View(const ProgrammeRules& p) {
         {{"flags_any", FlagNames(r.flags_any)}, {"entity_year_cap_fen", r.per_entity_year.fen()}});
   }
   Json categories = Json::array();
-  for (auto c : p.eligibility.categories)
+  for (auto c : p.eligibility.categories) {
     categories.push_back(NameOf(programme::kCategoryNames, c));
+  }
   Json home = Json::array();
   for (JurisdictionId j : p.eligibility.home_jurisdictions) home.push_back(j.value());
   Json listed = nullptr;

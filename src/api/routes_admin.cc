@@ -13,23 +13,17 @@ void Service::AddAdminRoutes() {
     const auto scope = f.U64("scope", false, (uint64_t{1} << 54) - 1);
     const auto name = f.Str("name", true, 100);
     if (!f.Done()) return Fail(c, f.code(), f.detail());
-    static const std::map<std::string, access::TokenRole> kRoles = {
-        {"admin", access::TokenRole::kAdmin},
-        {"operator", access::TokenRole::kOperator},
-        {"enterprise", access::TokenRole::kEnterprise},
-        {"provider", access::TokenRole::kProvider},
-        {"auditor", access::TokenRole::kAuditor}};
-    auto r = kRoles.find(*role);
-    if (r == kRoles.end()) {
+    const std::optional<access::TokenRole> r = access::TokenRoleFromName(*role);
+    if (!r) {
       return Fail(c, "invalid_field", "role is admin, operator, enterprise, provider or auditor");
     }
     const auto [secret, hash] = NewToken();
     HttpResponse fail;
-    auto out = Execute(
-        *engine_,
-        engine::CreateApiToken{
-            .id = *id, .hash = hash, .role = r->second, .scope = scope.value_or(0), .name = *name},
-        c, &fail);
+    auto out =
+        Execute(*engine_,
+                engine::CreateApiToken{
+                    .id = *id, .hash = hash, .role = *r, .scope = scope.value_or(0), .name = *name},
+                c, &fail);
     if (!out) return fail;
     const auto result = std::get<engine::TokenOutcome>(*out).result;
     if (result != access::TokenResult::kOk) {

@@ -8,7 +8,8 @@ namespace {
 
 // A programme-book answer: ok (201 for a new record), a repeat (200), or
 // the refusal as a problem with the book's own code.
-HttpResponse BookAnswer(const Call& c, const programme::Outcome& out, Json ok, bool created) {
+HttpResponse BookAnswer(const Call& c, const programme::Outcome& out, const Json& ok,
+                        bool created) {
   if (out.code == programme::Code::kOk) return Reply(ok, created ? 201 : 200);
   if (out.code == programme::Code::kExists) return Reply(ok, 200);
   return Fail(c, programme::CodeName(out.code), out.message);
@@ -37,8 +38,9 @@ void Service::AddApplicationRoutes() {
     const auto note = f.Str("note", false);
     if (!f.Done()) return Fail(c, f.code(), f.detail());
     if (c.who.role == Role::kEnterprise) {
-      if (enterprise && *enterprise != c.who.scope)
+      if (enterprise && *enterprise != c.who.scope) {
         return Forbidden(c, "apply for another enterprise");
+      }
       enterprise = c.who.scope;
     } else if (!Is(c, {Role::kAdmin})) {
       return Forbidden(c, "file applications");
@@ -106,8 +108,9 @@ void Service::AddApplicationRoutes() {
     if (!id) return Fail(c, "invalid_field", "the application id must be a positive number");
     return engine_->Read([&](const engine::State& s) {
       const programme::Application* a = s.book().FindApplication(ApplicationId(*id));
-      if (a == nullptr)
+      if (a == nullptr) {
         return Fail(c, "unknown_application", "no application " + std::to_string(*id));
+      }
       const bool mine =
           (c.who.role == Role::kEnterprise && a->filed.enterprise.value() == c.who.scope) ||
           (c.who.role == Role::kOperator && a->filed.programme.value() == c.who.scope) ||

@@ -7,7 +7,7 @@
 namespace bg::api {
 namespace {
 
-HttpResponse BookReply(const Call& c, const programme::Outcome& out, Json ok) {
+HttpResponse BookReply(const Call& c, const programme::Outcome& out, const Json& ok) {
   if (out.code == programme::Code::kOk || out.code == programme::Code::kExists) return Reply(ok);
   return Fail(c, programme::CodeName(out.code), out.message);
 }
@@ -42,8 +42,9 @@ void Service::AddControlRoutes() {
         known = true;
       }
     }
-    if (!known)
+    if (!known) {
       return Fail(c, "invalid_field", "category '" + cat + "' is not one of the categories");
+    }
     HttpResponse fail;
     auto r = Execute(*engine_, engine::RegisterEnterprise{e}, c, &fail);
     if (!r) return fail;
@@ -65,8 +66,9 @@ void Service::AddControlRoutes() {
       if (c.who.role == Role::kAdmin || v == nullptr) return true;
       return c.who.role == Role::kOperator && v->programme.value() == c.who.scope;
     });
-    if (!allowed || !Is(c, {Role::kAdmin, Role::kOperator}))
+    if (!allowed || !Is(c, {Role::kAdmin, Role::kOperator})) {
       return Forbidden(c, "revoke this voucher");
+    }
     HttpResponse fail;
     auto r = Execute(
         *engine_,
@@ -91,8 +93,9 @@ void Service::AddControlRoutes() {
       }
       return false;
     });
-    if (!allowed || !Is(c, {Role::kAdmin, Role::kOperator}))
+    if (!allowed || !Is(c, {Role::kAdmin, Role::kOperator})) {
       return Forbidden(c, "claw back this claim");
+    }
     HttpResponse fail;
     auto r =
         Execute(*engine_,

@@ -4,11 +4,12 @@
 #include "api/handlers.h"
 #include "api/service.h"
 #include "api/views.h"
+#include "programme/names.h"
 
 namespace bg::api {
 namespace {
 
-HttpResponse NetworkAnswer(const Call& c, network::NetworkResult r, Json ok) {
+HttpResponse NetworkAnswer(const Call& c, network::NetworkResult r, const Json& ok) {
   if (r == network::NetworkResult::kOk) return Reply(ok, 201);
   if (r == network::NetworkResult::kExists) return Reply(ok);
   return Fail(c, network::NetworkResultName(r), "the network refused it");
@@ -28,30 +29,21 @@ void Service::AddNetworkRoutes() {
     const auto parent = f.Id("parent", false);
     const auto currency = f.Str("currency", false, 3);
     if (!f.Done()) return Fail(c, f.code(), f.detail());
-    static const std::map<std::string, programme::JurisdictionLevel> kLevels = {
-        {"district", programme::JurisdictionLevel::kDistrict},
-        {"cooperation_zone", programme::JurisdictionLevel::kCooperationZone},
-        {"city", programme::JurisdictionLevel::kCity},
-        {"province", programme::JurisdictionLevel::kProvince},
-        {"national", programme::JurisdictionLevel::kNational}};
-    static const std::map<std::string, uint32_t> kCurrencies = {{"CNY", programme::kLedgerCny},
-                                                                {"HKD", programme::kLedgerHkd},
-                                                                {"MOP", programme::kLedgerMop}};
-    auto l = kLevels.find(*level);
-    auto cur = kCurrencies.find(currency.value_or("CNY"));
-    if (l == kLevels.end()) {
+    const auto l = programme::FromName(programme::kLevelNames, *level);
+    const auto cur = programme::FromName(programme::kCurrencyNames, currency.value_or("CNY"));
+    if (!l) {
       return Fail(c, "invalid_field",
                   "level is district, cooperation_zone, city, province or national");
     }
-    if (cur == kCurrencies.end()) return Fail(c, "invalid_field", "currency is CNY, HKD or MOP");
+    if (!cur) return Fail(c, "invalid_field", "currency is CNY, HKD or MOP");
     programme::Jurisdiction j;
     j.id = JurisdictionId(*id);
     j.code = *code;
     j.name = *name;
     j.name_zh = name_zh.value_or("");
-    j.level = l->second;
+    j.level = *l;
     if (parent) j.parent = JurisdictionId(*parent);
-    j.currency_ledger = cur->second;
+    j.currency_ledger = *cur;
     HttpResponse fail;
     auto r = Execute(*engine_, engine::RegisterJurisdiction{j}, c, &fail);
     if (!r) return fail;

@@ -39,8 +39,9 @@ void Service::AddProviderRoutes() {
     const auto key = f.Str("public_key_hex", true, 64);
     if (!f.Done()) return Fail(c, f.code(), f.detail());
     if (c.who.role == Role::kProvider) {
-      if (provider && *provider != c.who.scope)
+      if (provider && *provider != c.who.scope) {
         return Forbidden(c, "register another provider's key");
+      }
       provider = c.who.scope;
     } else if (!Is(c, {Role::kAdmin})) {
       return Forbidden(c, "register provider keys");
@@ -96,8 +97,9 @@ void Service::AddProviderRoutes() {
     auto r = Execute(*engine_, scheduler::FinishJob{.id = OrderId(*id)}, c, &fail);
     if (!r) return fail;
     const auto& out = std::get<scheduler::JobOutcome>(*r);
-    if (out.code != scheduler::Code::kOk)
+    if (out.code != scheduler::Code::kOk) {
       return Fail(c, scheduler::CodeName(out.code), out.message);
+    }
     return engine_->Read(
         [&](const engine::State& s) { return Reply(View(*s.scheduler().FindJob(OrderId(*id)))); });
   });
@@ -117,8 +119,9 @@ void Service::AddProviderRoutes() {
     engine::SubmitUsage cmd;
     for (size_t i = 0; i < records->size(); ++i) {
       const Json& one = (*records)[i];
-      if (!one.is_object())
+      if (!one.is_object()) {
         return Fail(c, "invalid_field", "records[" + std::to_string(i) + "] must be an object");
+      }
       Fields rf(one);
       metering::UsageRecord r;
       const auto rid = rf.U64("id", true, UINT64_MAX);
@@ -148,8 +151,9 @@ void Service::AddProviderRoutes() {
     }
     if (batch) {
       metering::Signature s{};
-      if (!FromHex(*batch, &s))
+      if (!FromHex(*batch, &s)) {
         return Fail(c, "invalid_field", "batch_signature_hex: 128 hex characters");
+      }
       cmd.batch_signature = s;
     }
     HttpResponse fail;
@@ -204,13 +208,15 @@ void Service::AddProviderRoutes() {
     if (!f.Done()) return Fail(c, f.code(), f.detail());
     const bool allowed = engine_->Read([&](const engine::State& s) {
       const network::Pool* p = s.network().FindPool(PoolId(*id));
-      if (c.who.role == Role::kAdmin || p == nullptr)
+      if (c.who.role == Role::kAdmin || p == nullptr) {
         return c.who.role == Role::kAdmin || p == nullptr;
+      }
       return c.who.role == Role::kProvider &&
              s.network().FindSite(p->site)->provider.value() == c.who.scope;
     });
-    if (!allowed || !Is(c, {Role::kAdmin, Role::kProvider}))
+    if (!allowed || !Is(c, {Role::kAdmin, Role::kProvider})) {
       return Forbidden(c, "change this pool");
+    }
     HttpResponse fail;
     auto r = Execute(*engine_, engine::SetPoolOffered{PoolId(*id), static_cast<uint32_t>(*cards)},
                      c, &fail);

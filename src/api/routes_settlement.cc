@@ -102,8 +102,9 @@ void Service::AddSettlementRoutes() {
         });
       }
       // The CSV is the whole export; the JSON answers a page of payees.
-      if (format == "csv")
+      if (format == "csv") {
         return Text(settlement::StatementsCsv(all, s.registry()), "text/csv; charset=utf-8");
+      }
       std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
         return std::pair(a.payee_kind, a.payee) < std::pair(b.payee_kind, b.payee);
       });
@@ -159,19 +160,22 @@ void Service::AddSettlementRoutes() {
       if (it == c.request.query.end()) continue;
       const auto p = settlement::ParsePeriod(it->second);
       if (!p) return Fail(c, "invalid_field", std::string(key) + " is YYYY-MM or YYYY-Qn");
-      if (std::string(key) == "from")
+      if (std::string(key) == "from") {
         from = settlement::PeriodStart(*p);
-      else
+      } else {
         to = settlement::PeriodEnd(*p);
+      }
     }
     const std::string format =
         c.request.query.count("format") ? c.request.query.at("format") : "json";
-    if (format != "json" && format != "csv")
+    if (format != "json" && format != "csv") {
       return Fail(c, "invalid_field", "format is json or csv");
+    }
     return engine_->Read([&](const engine::State& s) {
       auto flows = s.settlement().Flows(from, to);
-      if (format == "csv")
+      if (format == "csv") {
         return Text(settlement::FlowsCsv(flows, s.registry()), "text/csv; charset=utf-8");
+      }
       std::sort(flows.begin(), flows.end(), [](const auto& a, const auto& b) {
         return std::pair(a.issuer, a.city) < std::pair(b.issuer, b.city);
       });

@@ -256,8 +256,9 @@ std::string Service::Metrics() {
         const std::string le = b < std::size(kBucketsUs)
                                    ? std::to_string(static_cast<double>(kBucketsUs[b]) / 1e6)
                                    : "+Inf";
-        hist += "baygrid_http_request_seconds_bucket{route=\"" + route + "\",le=\"" + le + "\"} " +
-                std::to_string(cumulative) + "\n";
+        hist += "baygrid_http_request_seconds_bucket{route=\"";
+        hist += route;
+        hist += "\",le=\"" + le + "\"} " + std::to_string(cumulative) + "\n";
       }
       hist += "baygrid_http_request_seconds_sum{route=\"" + route + "\"} " +
               std::to_string(static_cast<double>(s->sum_us.load()) / 1e6) + "\n";

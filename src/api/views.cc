@@ -129,8 +129,9 @@ Json View(const scheduler::Quote& q) {
                        {"starts_now", o.starts_now}});
   }
   Json excluded = Json::array();
-  for (const auto& e : q.excluded)
+  for (const auto& e : q.excluded) {
     excluded.push_back({{"pool", e.pool.value()}, {"reason", e.reason}});
+  }
   return {{"options", std::move(options)}, {"excluded", std::move(excluded)}};
 }
 

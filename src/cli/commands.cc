@@ -457,6 +457,7 @@ void PrintTable(const Json& rows) {
     if (!v.is_array() && !(v.is_object() && !v.contains("yuan"))) columns.push_back(it.key());
   }
   std::vector<size_t> width;
+  width.reserve(columns.size());
   for (const std::string& c : columns) width.push_back(c.size());
   std::vector<std::vector<std::string>> cells;
   for (const Json& r : rows) {

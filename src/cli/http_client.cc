@@ -44,8 +44,8 @@ Result<ClientResponse> HttpCall(const std::string& base, const std::string& meth
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
     ClientResponse out;
     out.status = static_cast<int>(res.result_int());
-    out.content_type = std::string(res[http::field::content_type]);
-    out.request_id = std::string(res["X-Request-Id"]);
+    out.content_type = std::string{res[http::field::content_type]};
+    out.request_id = std::string{res["X-Request-Id"]};
     out.body = std::move(res.body());
     return out;
   } catch (const std::exception& e) {

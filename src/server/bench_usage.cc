@@ -141,7 +141,7 @@ Status RunUsageBench(const UsageBenchOptions& o) {
   if (o.signing != "record" && o.signing != "batch") {
     return InvalidArgument("--signing '" + o.signing + "': record or batch");
   }
-  if (o.records / o.jobs > 2 * 24 * 60) {
+  if (o.records / o.jobs > uint64_t{2} * 24 * 60) {
     return InvalidArgument("at most 2,880 records (minutes) per job: raise --jobs");
   }
   BG_ASSIGN_OR_RETURN(const std::string dir, BenchDir(o.dir));

@@ -191,8 +191,9 @@ Status RunDemo(const DemoOptions& o) {
     BG_ASSIGN_OR_RETURN(const std::string dir, BenchDir(""));
     db = dir + "/demo.db";
   }
-  if (std::filesystem::exists(db))
+  if (std::filesystem::exists(db)) {
     return FailedPrecondition(db + " exists: the demo starts afresh");
+  }
   const sim::WorkloadOptions wo{
       .seed = o.seed, .days = o.days, .jobs = o.jobs, .enterprises = 60, .start = kStart};
   const sim::Workload w = sim::Generate(scenario, wo);

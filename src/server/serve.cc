@@ -109,14 +109,8 @@ Status RunServe(ServeOptions o) {
 }
 
 Status RunTokenCreate(const TokenOptions& o) {
-  static const std::map<std::string, access::TokenRole> kRoles = {
-      {"admin", access::TokenRole::kAdmin},
-      {"operator", access::TokenRole::kOperator},
-      {"enterprise", access::TokenRole::kEnterprise},
-      {"provider", access::TokenRole::kProvider},
-      {"auditor", access::TokenRole::kAuditor}};
-  auto role = kRoles.find(o.role);
-  if (role == kRoles.end()) {
+  const std::optional<access::TokenRole> role = access::TokenRoleFromName(o.role);
+  if (!role) {
     return InvalidArgument("--role is admin, operator, enterprise, provider or auditor");
   }
   BG_ASSIGN_OR_RETURN(auto store, storage::SqliteStore::Open({.path = o.db}));
@@ -134,7 +128,7 @@ Status RunTokenCreate(const TokenOptions& o) {
   BG_ASSIGN_OR_RETURN(
       engine::CommandResult r,
       engine->Execute(engine::CreateApiToken{
-          .id = id, .hash = hash, .role = role->second, .scope = o.scope, .name = o.name}));
+          .id = id, .hash = hash, .role = *role, .scope = o.scope, .name = o.name}));
   const auto result = std::get<engine::TokenOutcome>(r).result;
   BG_RETURN_IF_ERROR(engine->Shutdown());
   if (result != access::TokenResult::kOk) {

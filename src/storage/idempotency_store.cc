@@ -34,7 +34,12 @@ Result<std::unique_ptr<IdempotencyStore>> IdempotencyStore::Open(const std::stri
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
   if (!path.empty()) {
     BG_RETURN_IF_ERROR(EnableWal(db));
-    BG_RETURN_IF_ERROR(Exec(db, "PRAGMA synchronous=FULL"));
+    // NORMAL in WAL mode: a kept answer survives the process's death
+    // (kill -9), not a power cut; that loss is the one the header allows
+    // (the retry runs again and meets its ids), and it saves an fsync per
+    // request: keyed quotes run at 0.36 of plain ones instead of 0.12
+    // (docs/benchmarks.md).
+    BG_RETURN_IF_ERROR(Exec(db, "PRAGMA synchronous=NORMAL"));
   }
   BG_RETURN_IF_ERROR(Exec(db, kSchema));
   BG_RETURN_IF_ERROR(store->Prepare());

@@ -5,9 +5,9 @@
 // for, or hold up, the engine's commits.
 //
 // The record is written after the request's command committed and before
-// the answer is sent. A crash between the two loses the record but not the
-// effect; the retry runs again and meets the ids in its body (job,
-// application, claim ids), which answer `exists`.
+// the answer is sent. A crash between the two, or a power cut soon after,
+// loses the record but not the effect; the retry runs again and meets the
+// ids in its body (job, application, claim ids), which answer `exists`.
 //
 // Thread-safety: every method may be called from any thread (one mutex).
 #pragma once
@@ -46,7 +46,8 @@ class IdempotencyStore {
   ~IdempotencyStore();
 
   Result<std::optional<RememberedAnswer>> Find(std::string_view caller, std::string_view key);
-  // Durable when it returns (synchronous=FULL). A (caller, key) already
+  // Survives the process's death when it returns (WAL, synchronous=NORMAL);
+  // a power cut may lose the last answers. A (caller, key) already
   // remembered keeps its first answer.
   Status Remember(std::string_view caller, std::string_view key, const RememberedAnswer& answer);
   // Forgets the answers given before `before`; returns how many.

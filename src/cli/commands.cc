@@ -220,6 +220,27 @@ const std::vector<HttpCli::Command>& Commands() {
        "Run the fraud detectors",
        {},
        "baygrid cases scan"},
+      {"journal",
+       "verify",
+       "POST",
+       "/v1/audit/verify",
+       "Verify the server's journal: hash chain, replay, signatures, snapshot, balances",
+       {},
+       "baygrid journal verify"},
+      {"pools",
+       "offer",
+       "POST",
+       "/v1/pools/{id}/offered",
+       "Change the cards a pool offers to the network",
+       {{"--cards", "cards", Kind::kNumber, "Cards offered (at most the pool's cards)"}},
+       "baygrid pools offer 2 --cards 200"},
+      {"jobs",
+       "schedule",
+       "POST",
+       "/v1/schedule",
+       "Run one placement pass over the queue",
+       {{"--max-jobs", "max_jobs", Kind::kNumber, "At most this many placements"}},
+       "baygrid jobs schedule"},
       {"cases",
        "close",
        "POST",
@@ -558,6 +579,12 @@ HttpCli::HttpCli(CLI::App& app) : impl_(std::make_unique<Impl>()) {
 }
 
 HttpCli::~HttpCli() = default;
+
+std::vector<std::pair<std::string, std::string>> HttpCli::Routes() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Command& c : Commands()) out.emplace_back(c.method, c.path);
+  return out;
+}
 
 bool HttpCli::chosen() const {
   if (impl_->generate != nullptr && impl_->generate->parsed()) return true;

@@ -29,6 +29,10 @@ class HttpCli {
   bool chosen() const;
   int Run();
 
+  // (method, path) of every command, as the API names them ("POST",
+  // "/v1/jobs/{id}/cancel"): a test checks that every route has one.
+  static std::vector<std::pair<std::string, std::string>> Routes();
+
   struct Command;
   struct Impl;
 

@@ -11,10 +11,17 @@ cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
-printf '\x00\n\n' >"$corpus/health"
-printf '\x10\n\n{"id":1,"enterprise":3,"accelerator":"A800","cards":4,"walltime_s":3600}' >"$corpus/job"
-printf '\x0e\n\n{"accelerator":"A800","cards":4,"walltime_s":3600,"enterprise":3}' >"$corpus/quote"
-printf '\x05\n\nlimit=2&after=1' >"$corpus/page"
-printf '\x0b1\n\n{"step":"submit"}' >"$corpus/review"
+# Seeds name their route on a first line (api_fuzz.cc).
+seed() { printf '%s\n%s\n%s\n%s' "$2" "$3" "$4" "$5" >"$corpus/$1"; }
+seed health 'GET /healthz' '' '' ''
+seed job 'POST /v1/jobs' '' '' '{"id":1,"enterprise":3,"accelerator":"A800","cards":4,"walltime_s":3600}'
+seed quote 'POST /v1/quotes' '' '' '{"accelerator":"A800","cards":4,"walltime_s":3600,"enterprise":3}'
+seed page 'GET /v1/pools' '' 'limit=2&after=1' ''
+seed review 'POST /v1/applications/{id}/review' 1 '' '{"step":"submit"}'
+seed programme 'POST /v1/programmes' '' '' "$(tr -d '\n' <scenarios/programme-example.json)"
+seed claim 'POST /v1/claims' '' '' '{"id":1,"order":7,"enterprise":1,"provider":1,"amount_fen":1000}'
+seed usage 'POST /v1/usage' '' '' '{"records":[{"id":1,"provider":1,"order":1,"start_unix_s":1741000000,"end_unix_s":1741000060,"cards":1,"signature_hex":"00"}]}'
+seed statements 'GET /v1/statements' '' 'programme=1&period=2025-03&limit=1&after=p-1' ''
+seed link 'POST /v1/links' '' '' '{"a":4,"b":7,"latency_us":1,"bandwidth_mbps":1}'
 build/fuzz/src/api/api_fuzz -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 "$corpus" 2>&1 |
   tail -15

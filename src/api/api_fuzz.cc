@@ -1,5 +1,6 @@
-// libFuzzer target for the request decoder: the bytes choose a route and
-// become its path parameter, query string and JSON body; the service must
+// libFuzzer target for the request decoder: the bytes choose a route (by
+// name on a first line, or by their first byte) and become its path
+// parameter, query string and JSON body; the service must
 // answer every one of them with a status below 500 (a crash, a sanitizer
 // report or a 5xx is a finding). Built by the `fuzz` preset with clang and
 // run by scripts/fuzz.sh for a bounded time in CI.
@@ -45,18 +46,32 @@ struct Fixture {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static Fixture* f = new Fixture();
   if (size < 2) return 0;
+  // data = [<METHOD> <pattern> '\n'] <path parameter> '\n' <query> '\n' <body>:
+  // a first line naming a route chooses it (readable, stable seeds);
+  // otherwise the first byte does.
   const auto& routes = f->service->router().routes();
-  const api::Route& route = routes[data[0] % routes.size()];
-  const std::string rest(reinterpret_cast<const char*>(data) + 1, size - 1);
-  // rest = <path parameter> '\n' <query> '\n' <body>
+  std::string rest(reinterpret_cast<const char*>(data), size);
+  const api::Route* route = &routes[data[0] % routes.size()];
+  bool named = false;
+  if (const size_t nl = rest.find('\n'); nl != std::string::npos) {
+    for (const api::Route& r : routes) {
+      if (rest.compare(0, nl, r.method + " " + r.pattern) == 0) {
+        route = &r;
+        named = true;
+        rest.erase(0, nl + 1);
+        break;
+      }
+    }
+  }
+  if (!named) rest.erase(0, 1);
   const size_t a = rest.find('\n');
   const size_t b = a == std::string::npos ? std::string::npos : rest.find('\n', a + 1);
   const std::string param = rest.substr(0, a);
   const std::string query = a == std::string::npos ? "" : rest.substr(a + 1, b - a - 1);
   const std::string body = b == std::string::npos ? "" : rest.substr(b + 1);
   api::HttpRequest r;
-  r.method = route.method;
-  r.path = route.pattern;
+  r.method = route->method;
+  r.path = route->pattern;
   if (const size_t at = r.path.find("{id}"); at != std::string::npos) r.path.replace(at, 4, param);
   r.target = r.path + (query.empty() ? "" : "?" + query);
   if (!api::ParseQuery(query, &r.query)) r.query.clear();

@@ -153,6 +153,19 @@ TEST_F(ApiTest, ADirectClaimIsHeldCapturedAndOnTheStatement) {
   ASSERT_EQ(st.size(), 1u) << st.dump();
   EXPECT_EQ(st[0]["subsidy"]["fen"], 150000);
 
+  // Orders are one id space: a direct claim cannot take a job's order id,
+  // nor a job a directly claimed order's.
+  ASSERT_EQ(Call("POST", "/v1/jobs", "enterprise",
+                 R"({"id":900,"accelerator":"A800","cards":1,"walltime_s":600,"platform":1})")
+                .status,
+            201);
+  ExpectProblem(Call("POST", "/v1/claims", "provider",
+                     R"({"id":2,"order":900,"enterprise":1,"provider":1,"amount_fen":1000})"),
+                422, "order_is_a_job");
+  ExpectProblem(Call("POST", "/v1/jobs", "enterprise",
+                     R"({"id":700,"accelerator":"A800","cards":1,"walltime_s":600})"),
+                422, "order_claimed_directly");
+
   // And the operator can claw it back.
   const auto clawed =
       Call("POST", "/v1/claims/1/clawback", "operator", R"({"reason":"invoice not verified"})");

@@ -142,7 +142,17 @@ CommandResult State::ApplyBook(const Command& command) {
           programme::Outcome out = book_.Apply(c, registry_, ts, ledger_);
           if (out.code == programme::Code::kOk) LineForClaim(c.id, ts);
           return out;
-        } else if constexpr (std::is_same_v<T, ReviewApplication> || std::is_same_v<T, Redeem> ||
+        } else if constexpr (std::is_same_v<T, Redeem>) {
+          // A direct claim never takes a job's order id: the job's claim is
+          // the scheduler's (scheduler/quote.cc).
+          if (scheduler_.FindJob(c.order) != nullptr) {
+            return programme::Outcome{
+                .code = programme::Code::kOrderIsAJob,
+                .message = "order " + std::to_string(c.order.value()) +
+                           " is a job placed by the scheduler; its claim is the job's"};
+          }
+          return book_.Apply(c, registry_, ts, ledger_);
+        } else if constexpr (std::is_same_v<T, ReviewApplication> ||
                              std::is_same_v<T, ExpireVouchers> ||
                              std::is_same_v<T, RevokeVoucher> || std::is_same_v<T, Clawback>) {
           return book_.Apply(c, registry_, ts, ledger_);

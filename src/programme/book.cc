@@ -92,6 +92,8 @@ const char* CodeName(Code code) {
       return "claim_not_held";
     case Code::kClaimNotCaptured:
       return "claim_not_captured";
+    case Code::kOrderIsAJob:
+      return "order_is_a_job";
     case Code::kVoucherNotRevocable:
       return "voucher_not_revocable";
     case Code::kApprovedAboveRequest:

@@ -179,6 +179,7 @@ enum class Code : uint8_t {
   kClaimNotCaptured,     // clawback: only captured subsidies can be clawed back
   kVoucherNotRevocable,  // expired or revoked already
   kApprovedAboveRequest,
+  kOrderIsAJob,  // a direct claim on an order id the scheduler placed as a job
 };
 const char* CodeName(Code code);
 
@@ -361,6 +362,9 @@ class Book {
   const Application* FindApplication(ApplicationId id) const;
   const Voucher* FindVoucher(VoucherId id) const;
   const Claim* FindClaim(ClaimId id) const;
+  // Whether any claim was made on `order` (orders are one id space: a
+  // direct order and a job never share an id).
+  bool HasClaimsOn(OrderId order) const { return claims_by_order_.count(order) != 0; }
   const BlacklistEntry* FindBlacklisted(EnterpriseId id) const;
   const std::map<ApplicationId, Application>& applications() const { return applications_; }
   const std::map<VoucherId, Voucher>& vouchers() const { return vouchers_; }

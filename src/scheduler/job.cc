@@ -124,6 +124,8 @@ const char* CodeName(Code code) {
       return "already_ended";
     case Code::kOverCeiling:
       return "over_ceiling";
+    case Code::kOrderClaimedDirectly:
+      return "order_claimed_directly";
   }
   return "unknown";
 }

@@ -155,7 +155,8 @@ enum class Code : uint8_t {
   kUnknownJob,
   kNotRunning,
   kAlreadyEnded,
-  kOverCeiling,  // an extension would pass the cost ceiling: stop signal set
+  kOverCeiling,           // an extension would pass the cost ceiling: stop signal set
+  kOrderClaimedDirectly,  // the id is an order a provider claimed outside the scheduler
 };
 const char* CodeName(Code code);
 

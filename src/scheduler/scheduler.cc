@@ -41,6 +41,13 @@ JobOutcome Scheduler::Validate(const SubmitJob& c, const World& w, Timestamp ts)
     }
     return Refuse(Code::kExistsWithDifferentBody, JobName(r.id) + " exists with another request");
   }
+  // Jobs and direct claims share one order id space (the book's
+  // no-double-subsidy rule counts per order).
+  if (w.book.HasClaimsOn(r.id)) {
+    return Refuse(Code::kOrderClaimedDirectly, JobName(r.id) + ": order " +
+                                                   std::to_string(r.id.value()) +
+                                                   " was claimed directly by a provider");
+  }
   if (w.registry.FindEnterprise(r.enterprise) == nullptr) {
     return Refuse(Code::kUnknownEnterprise,
                   "no enterprise " + std::to_string(r.enterprise.value()));

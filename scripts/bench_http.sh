@@ -13,11 +13,12 @@ bin=build/release/baygrid
 dir=$(mktemp -d)
 trap 'kill $(cat "$dir/pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$dir"' EXIT
 token=$($bin token create --db "$dir/b.db" --role enterprise --scope 3 --name bench | awk '{print $NF}')
-port=$((20000 + RANDOM % 20000))
-$bin serve --db "$dir/b.db" --scenario scenarios/gba.toml --listen 127.0.0.1:$port --threads 2 \
+$bin serve --db "$dir/b.db" --scenario scenarios/gba.toml --listen 127.0.0.1:0 --threads 2 \
   >"$dir/serve.log" 2>&1 &
 echo $! >"$dir/pid"
-for _ in $(seq 50); do grep -q serving "$dir/serve.log" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 300); do grep -q serving "$dir/serve.log" 2>/dev/null && break; sleep 0.1; done
+port=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\).*|\1|p' "$dir/serve.log")
+[ -n "$port" ] || { cat "$dir/serve.log"; exit 1; }
 cat >"$dir/quote.lua" <<LUA
 wrk.method = "POST"
 wrk.body = '{"accelerator":"A800","cards":4,"walltime_s":7200}'

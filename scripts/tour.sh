@@ -23,10 +23,17 @@ ENT=$("$B" token create --db "$db" --role enterprise --scope 1 --name songshan |
 PROV=$("$B" token create --db "$db" --role provider --scope 1 --name shaoguan-hub | awk '{print $NF}')
 
 step "serve it"
-port=$((20000 + RANDOM % 20000))
-"$B" serve --db "$db" --listen 127.0.0.1:$port >"$dir/serve.log" 2>&1 &
+# Port 0: the system picks a free one (a random fixed port can collide
+# with other tests' ephemeral ports); the first line says which.
+"$B" serve --db "$db" --listen 127.0.0.1:0 >"$dir/serve.log" 2>&1 &
 server=$!
-for _ in $(seq 100); do grep -q serving "$dir/serve.log" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 600); do
+  grep -q serving "$dir/serve.log" 2>/dev/null && break
+  kill -0 "$server" 2>/dev/null || { cat "$dir/serve.log"; exit 1; }
+  sleep 0.1
+done
+grep -q serving "$dir/serve.log" || { echo "serve did not start in 60 s"; cat "$dir/serve.log"; exit 1; }
+port=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\).*|\1|p' "$dir/serve.log")
 export BAYGRID_URL=http://127.0.0.1:$port
 
 step "apply for a Dongguan 算力券 of 50,000 yuan, and submit"

@@ -44,19 +44,16 @@ std::optional<uint64_t> QueryId(const Call& c, const char* name, bool* bad);
 std::optional<engine::CommandResult> Execute(engine::Engine& e, engine::CommandBody body,
                                              const Call& c, HttpResponse* fail);
 
+// ?limit= of a list: 1..1000, 100 when absent; nothing and a problem in
+// *fail when it is not such a number.
+std::optional<size_t> PageLimit(const Call& c, HttpResponse* fail);
+
 // Paging over an id-ordered map: ?limit= (1..1000, default 100) and
 // ?after=<id>. Calls item(value) for each id on the page; `keep` filters.
 template <typename Map, typename Keep, typename Item>
 std::optional<Json> Page(const Call& c, const Map& map, Keep keep, Item item, HttpResponse* fail) {
-  uint64_t limit = 100;
-  if (auto it = c.request.query.find("limit"); it != c.request.query.end()) {
-    char* end = nullptr;
-    limit = std::strtoull(it->second.c_str(), &end, 10);
-    if (it->second.empty() || *end != '\0' || limit == 0 || limit > 1000) {
-      *fail = Fail(c, "invalid_field", "limit must be 1 to 1000");
-      return std::nullopt;
-    }
-  }
+  const std::optional<size_t> limit = PageLimit(c, fail);
+  if (!limit) return std::nullopt;
   bool bad = false;
   const std::optional<uint64_t> after = QueryId(c, "after", &bad);
   if (bad) {
@@ -68,7 +65,7 @@ std::optional<Json> Page(const Call& c, const Map& map, Keep keep, Item item, Ht
   auto it = after ? map.upper_bound(typename Map::key_type(*after)) : map.begin();
   for (; it != map.end(); ++it) {
     if (!keep(it->second)) continue;
-    if (items.size() == limit) {
+    if (items.size() == *limit) {
       break;
     }
     items.push_back(item(it->second));

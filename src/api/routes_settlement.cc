@@ -1,7 +1,6 @@
 // Statements, closing periods, flows and audit cases.
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 
 #include "api/handlers.h"
 #include "api/service.h"
@@ -22,21 +21,13 @@ namespace {
 template <typename Key>
 bool Slice(const Call& c, size_t n, Key key, size_t* from, size_t* to, std::string* next,
            HttpResponse* fail) {
-  size_t limit = 100;
-  if (auto it = c.request.query.find("limit"); it != c.request.query.end()) {
-    char* end = nullptr;
-    const unsigned long long v = std::strtoull(it->second.c_str(), &end, 10);  // NOLINT
-    if (it->second.empty() || *end != '\0' || v == 0 || v > 1000) {
-      *fail = Fail(c, "invalid_field", "limit must be 1 to 1000");
-      return false;
-    }
-    limit = static_cast<size_t>(v);
-  }
+  const std::optional<size_t> limit = PageLimit(c, fail);
+  if (!limit) return false;
   *from = 0;
   if (auto it = c.request.query.find("after"); it != c.request.query.end()) {
     while (*from < n && key(*from) <= it->second) ++*from;
   }
-  *to = std::min(n, *from + limit);
+  *to = std::min(n, *from + *limit);
   *next = *to < n ? key(*to - 1) : "";
   return true;
 }
@@ -196,22 +187,19 @@ void Service::AddSettlementRoutes() {
   router_.Add("GET", "/v1/audit/cases", [this](Call& c) {
     if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "read audit cases");
     // Paged like the other lists: ?limit= and ?after=<case id>.
+    HttpResponse fail;
+    const std::optional<size_t> limit = PageLimit(c, &fail);
+    if (!limit) return fail;
     bool bad = false;
     const std::optional<uint64_t> after = QueryId(c, "after", &bad);
-    uint64_t limit = 100;
-    if (auto it = c.request.query.find("limit"); it != c.request.query.end()) {
-      char* end = nullptr;
-      limit = std::strtoull(it->second.c_str(), &end, 10);
-      bad = bad || it->second.empty() || *end != '\0' || limit == 0 || limit > 1000;
-    }
-    if (bad) return Fail(c, "invalid_field", "limit is 1 to 1000 and after an id");
+    if (bad) return Fail(c, "invalid_field", "after must be an id");
     return engine_->Read([&](const engine::State& s) {
       Json items = Json::array();
       const auto& all = s.cases().cases();
       auto from = after ? all.upper_bound(*after) : all.begin();
       std::optional<uint64_t> next;
       for (auto it = from; it != all.end(); ++it) {
-        if (items.size() == limit) {
+        if (items.size() == *limit) {
           next = std::prev(it)->first;
           break;
         }

@@ -26,6 +26,18 @@ bool SaneRequestId(const std::string& s) {
 
 }  // namespace
 
+std::optional<size_t> PageLimit(const Call& c, HttpResponse* fail) {
+  auto it = c.request.query.find("limit");
+  if (it == c.request.query.end()) return size_t{100};
+  char* end = nullptr;
+  const uint64_t limit = std::strtoull(it->second.c_str(), &end, 10);
+  if (it->second.empty() || *end != '\0' || limit == 0 || limit > 1000) {
+    *fail = Fail(c, "invalid_field", "limit must be 1 to 1000");
+    return std::nullopt;
+  }
+  return static_cast<size_t>(limit);
+}
+
 std::optional<uint64_t> PathId(const Call& c, const char* name) {
   auto it = c.params.find(name);
   if (it == c.params.end()) return std::nullopt;

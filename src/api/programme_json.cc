@@ -26,18 +26,26 @@ std::optional<E> ReadName(Fields& f, const char* name, bool required,
   return v;
 }
 
-std::optional<uint32_t> ReadFlags(Fields& f, const char* name) {
-  const auto names = f.Strs(name, false, programme::kFlagNames.size());
-  uint32_t flags = 0;
-  for (const std::string& n : names.value_or(std::vector<std::string>{})) {
-    const std::optional<uint32_t> flag = programme::FromName(programme::kFlagNames, n);
-    if (!flag) {
-      f.Refuse("invalid_field", f.Label(name) + ": unknown flag \"" + n + "\" (allowed: " +
-                                    programme::AllowedNames(programme::kFlagNames) + ")");
-      return std::nullopt;
+// An array of names from `table` (absent: empty).
+template <typename E, size_t N>
+std::vector<E> ReadNames(Fields& f, const char* name,
+                         const std::array<programme::EnumName<E>, N>& table) {
+  std::vector<E> out;
+  for (const std::string& n : f.Strs(name, false, N).value_or(std::vector<std::string>{})) {
+    const std::optional<E> v = programme::FromName(table, n);
+    if (!v) {
+      f.Refuse("invalid_field", f.Label(name) + ": unknown value \"" + n +
+                                    "\" (allowed: " + programme::AllowedNames(table) + ")");
+      return {};
     }
-    flags |= *flag;
+    out.push_back(*v);
   }
+  return out;
+}
+
+uint32_t ReadFlags(Fields& f, const char* name) {
+  uint32_t flags = 0;
+  for (uint32_t flag : ReadNames(f, name, programme::kFlagNames)) flags |= flag;
   return flags;
 }
 
@@ -84,15 +92,7 @@ void ReadRules(Fields& f, ProgrammeRules* p) {
     for (uint64_t id : e.Ids("home", false, 64).value_or(std::vector<uint64_t>{})) {
       p->eligibility.home_jurisdictions.emplace_back(id);
     }
-    const auto categories = e.Strs("categories", false, programme::kCategoryNames.size());
-    for (const std::string& c : categories.value_or(std::vector<std::string>{})) {
-      const auto v = programme::FromName(programme::kCategoryNames, c);
-      if (!v) {
-        e.Refuse("invalid_field", e.Label("categories") + ": unknown category \"" + c + "\"");
-        return;
-      }
-      p->eligibility.categories.push_back(*v);
-    }
+    p->eligibility.categories = ReadNames(e, "categories", programme::kCategoryNames);
     p->eligibility.good_credit_required = e.Bool("good_credit_required", false).value_or(true);
   });
   p->default_ratio_bp = Bp(f, "ratio_bp", true).value_or(0);
@@ -100,14 +100,14 @@ void ReadRules(Fields& f, ProgrammeRules* p) {
   Nested(f, "ratio_rules", true, 32, [&](Fields& r) {
     programme::RatioRule rule;
     rule.category = ReadName(r, "category", false, programme::kCategoryNames);
-    rule.flags_all = ReadFlags(r, "flags").value_or(0);
+    rule.flags_all = ReadFlags(r, "flags");
     rule.resource = ReadName(r, "resource", false, programme::kResourceNames);
     rule.ratio_bp = Bp(r, "ratio_bp", true).value_or(0);
     p->ratio_rules.push_back(rule);
   });
   Nested(f, "cap_rules", true, 32, [&](Fields& r) {
     programme::CapRule rule;
-    rule.flags_any = ReadFlags(r, "flags_any").value_or(0);
+    rule.flags_any = ReadFlags(r, "flags_any");
     rule.per_entity_year = r.Fen("entity_year_cap_fen", true).value_or(Money{});
     if (r.ok() && rule.flags_any == 0) {
       r.Refuse("missing_field", r.Label("flags_any") + " is required");

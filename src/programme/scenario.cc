@@ -324,9 +324,7 @@ template <typename E, size_t N>
 Result<E> Reader::Enum(const toml::node& node, std::string_view field,
                        const std::array<EnumName<E>, N>& table) const {
   BG_ASSIGN_OR_RETURN(std::string s, String(node, field));
-  for (const EnumName<E>& e : table) {
-    if (e.name == s) return e.value;
-  }
+  if (const std::optional<E> v = FromName(table, s)) return *v;
   return Fail(node.source(), std::string(field) + ": unknown value \"" + s +
                                  "\" (allowed: " + AllowedNames(table) + ")");
 }

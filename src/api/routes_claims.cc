@@ -13,9 +13,9 @@
 namespace bg::api {
 namespace {
 
-// Claims the scheduler made carry bit 63 (scheduler/quote.cc); the API
+// Claims the scheduler made carry scheduler::kJobClaimBit; the API
 // addresses direct claims only, by their own ids.
-constexpr uint64_t kJobClaimBit = uint64_t{1} << 63;
+using scheduler::kJobClaimBit;
 
 bool MayRead(const Principal& who, const programme::Claim& claim) {
   switch (who.role) {

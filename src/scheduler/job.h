@@ -102,6 +102,10 @@ inline constexpr uint32_t kMaxPlacementsPerPass = 1024;
 inline constexpr size_t kPlacementEvents = 40;
 inline constexpr size_t kSettleEvents = 80;
 
+// A placed job's subsidy claim is ClaimId(kJobClaimBit | job id): direct
+// claims (ids below 2^54) never meet it.
+inline constexpr uint64_t kJobClaimBit = uint64_t{1} << 63;
+
 enum class JobStatus : uint8_t { kQueued = 0, kRunning, kDone, kCancelled };
 const char* JobStatusName(JobStatus s);
 

@@ -74,7 +74,7 @@ programme::Redeem ClaimFor(const JobRequest& r, const network::Pool& pool,
   const network::Site* site = network.FindSite(pool.site);
   const programme::Jurisdiction* city = registry.FindJurisdiction(site->city);
   return programme::Redeem{
-      .id = ClaimId((uint64_t{1} << 63) | r.id.value()),
+      .id = ClaimId(kJobClaimBit | r.id.value()),
       .order = r.id,
       .enterprise = r.enterprise,
       .provider = site->provider,

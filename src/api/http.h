@@ -4,8 +4,14 @@
 // headers in one translation unit).
 //
 // Limits a client cannot talk its way past: the body (413), the header
-// block (431), the time to send a request's header (408, then close) and
-// an idle keep-alive connection (closed). Stop() drains: no new
+// block (431), the time to send a request's header (closed; counted from
+// the connection's start for the first request, from the request's first
+// byte for the next ones on a keep-alive connection), the time to send its
+// body, and an idle keep-alive connection (closed). Framing RFC 9112 calls
+// faulty — Transfer-Encoding other than one "chunked", with Content-Length
+// or on HTTP/1.0 — and a repeated Authorization (or Host, Content-Type,
+// Idempotency-Key, X-Request-Id) header get 400 and a closed connection,
+// before the handler sees the request. Stop() drains: no new
 // connections, new requests on open ones get 503 with Connection: close,
 // requests already in a handler finish and are answered, then the threads
 // end.
@@ -58,8 +64,8 @@ struct HttpOptions {
   uint32_t threads = 4;
   size_t body_limit = 1 << 20;
   size_t header_limit = 16 << 10;
-  std::chrono::milliseconds header_timeout{10'000};
-  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds header_timeout{10'000};  // per request
+  std::chrono::milliseconds idle_timeout{60'000};    // between requests; a body's time
 };
 
 class HttpServer {
@@ -81,7 +87,9 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
 };
 
-// Splits "a=1&b=%E4%B8%AD" into decoded pairs; false on a bad escape.
-bool ParseQuery(const std::string& text, std::map<std::string, std::string>* out);
+// Splits "a=1&b=%E4%B8%AD" into decoded pairs; false on a bad escape or a
+// name given twice (which one would count?), with the reason in *error.
+bool ParseQuery(const std::string& text, std::map<std::string, std::string>* out,
+                std::string* error = nullptr);
 
 }  // namespace bg::api

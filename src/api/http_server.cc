@@ -49,7 +49,12 @@ bool Decode(std::string_view in, std::string* out) {
 
 }  // namespace
 
-bool ParseQuery(const std::string& text, std::map<std::string, std::string>* out) {
+bool ParseQuery(const std::string& text, std::map<std::string, std::string>* out,
+                std::string* error) {
+  auto fail = [&](std::string why) {
+    if (error != nullptr) *error = std::move(why);
+    return false;
+  };
   size_t at = 0;
   while (at < text.size()) {
     size_t end = text.find('&', at);
@@ -58,9 +63,13 @@ bool ParseQuery(const std::string& text, std::map<std::string, std::string>* out
     if (!pair.empty()) {
       const size_t eq = pair.find('=');
       std::string key, value;
-      if (!Decode(pair.substr(0, eq), &key)) return false;
-      if (eq != std::string_view::npos && !Decode(pair.substr(eq + 1), &value)) return false;
-      (*out)[key] = value;
+      if (!Decode(pair.substr(0, eq), &key)) return fail("the query string has a bad %-escape");
+      if (eq != std::string_view::npos && !Decode(pair.substr(eq + 1), &value)) {
+        return fail("the query string has a bad %-escape");
+      }
+      if (!out->emplace(key, value).second) {
+        return fail("the query parameter '" + key + "' is given twice");
+      }
     }
     at = end + 1;
   }
@@ -93,6 +102,33 @@ struct HttpServer::Impl {
 
 namespace {
 
+// What is wrong with a request's header as RFC 9112 frames a message, or
+// nothing: Transfer-Encoding is accepted only as one "chunked" on HTTP/1.1
+// without Content-Length (section 6.1: other codings, a repeat, or chunked
+// not last leave the body's length unknown; on HTTP/1.0 the framing is
+// faulty; with Content-Length a smuggling vector), and the fields one
+// request names once are named once (a second Authorization: which caller?).
+std::optional<std::string> FramingProblem(const http::request_header<>& h) {
+  const size_t codings = h.count(http::field::transfer_encoding);
+  if (codings > 0) {
+    if (h.version() < 11) return "Transfer-Encoding on an HTTP/1.0 request";
+    if (h.count(http::field::content_length) > 0) {
+      return "Transfer-Encoding together with Content-Length";
+    }
+    beast::string_view te = h[http::field::transfer_encoding];
+    while (!te.empty() && (te.front() == ' ' || te.front() == '\t')) te.remove_prefix(1);
+    while (!te.empty() && (te.back() == ' ' || te.back() == '\t')) te.remove_suffix(1);
+    if (codings > 1 || !beast::iequals(te, "chunked")) {
+      return "Transfer-Encoding must be \"chunked\" alone (no other coding is supported)";
+    }
+  }
+  for (const char* once :
+       {"Authorization", "Host", "Content-Type", "Idempotency-Key", "X-Request-Id"}) {
+    if (h.count(once) > 1) return std::string("the ") + once + " header is repeated";
+  }
+  return std::nullopt;
+}
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, HttpServer::Impl* server)
@@ -104,17 +140,48 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  // The next request: on a kept-alive connection with nothing buffered,
+  // first wait (up to the idle timeout) for its first bytes; then its
+  // header must arrive within the header timeout, as the first request's
+  // must from the connection's start.
   void Read() {
     parser_.emplace();
     parser_->body_limit(server_->options.body_limit);
     parser_->header_limit(static_cast<std::uint32_t>(server_->options.header_limit));
-    stream_.expires_after(first_ ? server_->options.header_timeout : server_->options.idle_timeout);
+    if (first_ || buffer_.size() > 0) return ReadHeader();
+    stream_.expires_after(server_->options.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(kFirstRead),
+                            beast::bind_front_handler(&Session::OnFirstBytes, shared_from_this()));
+  }
+
+  void OnFirstBytes(beast::error_code ec, std::size_t n) {
+    if (ec) return Close();  // the end, the idle timeout, or stopping
+    buffer_.commit(n);
+    ReadHeader();
+  }
+
+  void ReadHeader() {
+    first_ = false;
+    stream_.expires_after(server_->options.header_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, std::size_t) {
+    if (ec) return Refuse(ec);
+    const http::request_header<>& h = parser_->get();
+    if (const std::optional<std::string> why = FramingProblem(h)) {
+      return Send(server_->refusal(400, *why), h.version(), /*close=*/true);
+    }
+    if (parser_->is_done()) return OnRead({}, 0);
+    stream_.expires_after(server_->options.idle_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
 
-  void OnRead(beast::error_code ec, std::size_t) {
-    first_ = false;
+  // A read that failed: closed quietly when the peer left or was too slow,
+  // else refused and closed.
+  void Refuse(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == net::error::operation_aborted) {
       return Close();
@@ -127,10 +194,11 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == http::error::header_limit) {
       return Send(server_->refusal(431, "the request's headers are too large"), 11, true);
     }
-    if (ec) {
-      return Send(server_->refusal(400, std::string("malformed HTTP request: ") + ec.message()), 11,
-                  true);
-    }
+    Send(server_->refusal(400, std::string("malformed HTTP request: ") + ec.message()), 11, true);
+  }
+
+  void OnRead(beast::error_code ec, std::size_t) {
+    if (ec) return Refuse(ec);
     const http::request<http::string_body>& req = parser_->get();
     const unsigned version = req.version();
     const bool keep_alive = req.keep_alive();
@@ -142,9 +210,9 @@ class Session : public std::enable_shared_from_this<Session> {
     r.target = std::string{req.target()};
     const size_t q = r.target.find('?');
     r.path = r.target.substr(0, q);
-    if (q != std::string::npos && !ParseQuery(r.target.substr(q + 1), &r.query)) {
-      return Send(server_->refusal(400, "the query string has a bad %-escape"), version,
-                  !keep_alive);
+    std::string query_error;
+    if (q != std::string::npos && !ParseQuery(r.target.substr(q + 1), &r.query, &query_error)) {
+      return Send(server_->refusal(400, query_error), version, !keep_alive);
     }
     for (const auto& field : req) {
       std::string name(field.name_string());
@@ -184,6 +252,8 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
+
+  static constexpr size_t kFirstRead = 4096;
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;

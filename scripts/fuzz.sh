@@ -21,7 +21,7 @@ seed review 'POST /v1/applications/{id}/review' 1 '' '{"step":"submit"}'
 seed programme 'POST /v1/programmes' '' '' "$(tr -d '\n' <scenarios/programme-example.json)"
 seed claim 'POST /v1/claims' '' '' '{"id":1,"order":7,"enterprise":1,"provider":1,"amount_fen":1000}'
 seed usage 'POST /v1/usage' '' '' '{"records":[{"id":1,"provider":1,"order":1,"start_unix_s":1741000000,"end_unix_s":1741000060,"cards":1,"signature_hex":"00"}]}'
-seed statements 'GET /v1/statements' '' 'programme=1&period=2025-03&limit=1&after=p-1' ''
+seed statements 'GET /v1/statements' '' 'programme=1&period=2025-03&limit=1&after=p-0000000000000001-0000000000000000' ''
 seed link 'POST /v1/links' '' '' '{"a":4,"b":7,"latency_us":1,"bandwidth_mbps":1}'
 build/fuzz/src/api/api_fuzz -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 "$corpus" 2>&1 |
   tail -15

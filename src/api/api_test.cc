@@ -317,5 +317,110 @@ TEST_F(ApiTest, TheTourFromApplicationToClosedStatement) {
   EXPECT_NE(metrics.body.find("baygrid_money_charged_fen 5200"), std::string::npos);
 }
 
+// --- Requests that are wrong get a clear no ----------------------------------
+
+// RFC 8259 leaves a repeated name's meaning open (parsers keep the first or
+// the last): the API refuses the object and names the key, with its path.
+TEST_F(ApiTest, ARepeatedJsonKeyIsRefusedByName) {
+  const auto top = Call("POST", "/v1/jobs", "enterprise",
+                        R"({"id":7,"accelerator":"A800","cards":1,"walltime_s":3600,"cards":64})");
+  ExpectProblem(top, 400, "duplicate_key");
+  EXPECT_NE(Body(top).value("detail", "").find("'cards'"), std::string::npos) << top.body;
+  ExpectProblem(Call("GET", "/v1/jobs/7", "admin"), 404, "unknown_job");
+
+  const std::string programme =
+      R"({"id":11,"name":"x","issuer":4,"valid_from":"2025-01-01","valid_until":"2026-01-01",)"
+      R"("total_budget_fen":100000,"ratio_bp":4000,"ratio_rules":[)";
+  const auto nested =
+      Call("POST", "/v1/programmes", "admin",
+           programme + R"({"category":"start_up","ratio_bp":6000},)"
+                       R"({"category":"other","ratio_bp":5000,"category":"other"}]})");
+  ExpectProblem(nested, 400, "duplicate_key");
+  EXPECT_NE(Body(nested).value("detail", "").find("'ratio_rules[1].category'"), std::string::npos)
+      << nested.body;
+  // The same name in different objects is no repeat.
+  const auto fine = Call("POST", "/v1/programmes", "admin",
+                         programme + R"({"category":"start_up","ratio_bp":6000},)"
+                                     R"({"category":"other","ratio_bp":5000}]})");
+  EXPECT_EQ(fine.status, 201) << fine.body;
+}
+
+// A cursor is an id (id-ordered lists) or the cursor a page answered with
+// (statements, flows); anything else is refused rather than read as "from
+// the start" or "past the end".
+TEST_F(ApiTest, ACursorThatDoesNotParseIsRefused) {
+  const std::string statements = "/v1/statements?programme=1&period=2025-03&after=";
+  for (const std::string& target : {
+           std::string("/v1/jobs?after=abc"),
+           std::string("/v1/pools?after=-1"),
+           std::string("/v1/pools?after="),
+           std::string("/v1/audit/cases?after=x"),
+           statements + "garbage",
+           statements + "a",
+           statements + "f-0000000000000001-0000000000000002",  // a flows cursor
+           statements + "p-1",
+           std::string("/v1/flows?after=zzz"),
+           std::string("/v1/flows?after=p-0000000000000001-0000000000000000"),
+       }) {
+    const auto r = Call("GET", target, "admin");
+    ExpectProblem(r, 400, "invalid_field");
+    EXPECT_NE(Body(r).value("detail", "").find("after"), std::string::npos) << target;
+  }
+  // A well-formed cursor pages on, also past the end.
+  EXPECT_EQ(Call("GET", statements + "q-00000000000000ff-0000000000000000", "admin").status, 200);
+  EXPECT_EQ(Call("GET", "/v1/flows?after=f-0000000000000001-0000000000000002", "admin").status,
+            200);
+  const Json past = Body(Call("GET", "/v1/pools?after=999", "admin"));
+  EXPECT_TRUE(past["items"].empty()) << past.dump();
+}
+
+// Each route declares its query parameters; any other is refused by name
+// (a misspelt `limt` would otherwise quietly answer 100 items).
+TEST_F(ApiTest, AnUnknownQueryParameterIsRefusedByName) {
+  const auto misspelt = Call("GET", "/v1/pools?limt=5", "admin");
+  ExpectProblem(misspelt, 400, "unknown_parameter");
+  const std::string detail = Body(misspelt).value("detail", "");
+  EXPECT_NE(detail.find("'limt'"), std::string::npos) << detail;
+  EXPECT_NE(detail.find("limit"), std::string::npos) << detail;  // what it takes
+  ExpectProblem(Call("GET", "/v1/jobs/1?verbose=1", "admin"), 400, "unknown_parameter");
+  ExpectProblem(Call("GET", "/v1/statements?programme=1&period=2025-03&line=false", "admin"), 400,
+                "unknown_parameter");
+  ExpectProblem(Call("POST", "/v1/quotes?dry_run=true", "enterprise",
+                     R"({"accelerator":"A800","cards":1,"walltime_s":3600})"),
+                400, "unknown_parameter");
+  ExpectProblem(Call("GET", "/healthz?x=1", ""), 400, "unknown_parameter");
+  // Nor is one given twice (which would count?).
+  const auto twice = Call("GET", "/v1/pools?limit=5&limit=500", "admin");
+  EXPECT_EQ(twice.status, 400) << twice.body;
+  EXPECT_NE(Body(twice).value("detail", "").find("'limit'"), std::string::npos) << twice.body;
+  // CSV exports are whole files: paging them is refused, not ignored.
+  ExpectProblem(Call("GET", "/v1/flows?format=csv&limit=5", "admin"), 400, "invalid_field");
+  // The declared ones are taken.
+  EXPECT_EQ(
+      Call("GET", "/v1/statements?programme=1&period=2025-03&lines=false&limit=5", "admin").status,
+      200);
+  EXPECT_EQ(Call("GET", "/v1/flows?from=2025-01&to=2025-Q2&format=csv", "admin").status, 200);
+  EXPECT_EQ(Call("GET", "/v1/pools?limit=5&after=1", "auditor").status, 200);
+  EXPECT_EQ(Call("GET", "/v1/audit/cases?limit=5", "auditor").status, 200);
+}
+
+// The OpenAPI document lists each route's query parameters, and they are
+// the ones the route declares it takes (and so the only ones it accepts).
+TEST_F(ApiTest, TheOpenApiQueryParametersAreTheOnesEachRouteTakes) {
+  const Json doc = Body(Call("GET", "/v1/openapi.json", ""));
+  for (const Route& route : service_->router().routes()) {
+    std::string method = route.method;
+    for (char& ch : method) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const Json op =
+        doc.at("paths").value(route.pattern, Json::object()).value(method, Json::object());
+    std::set<std::string> documented;
+    for (const Json& p : op.value("parameters", Json::array())) {
+      if (p.value("in", "") == "query") documented.insert(p.value("name", ""));
+    }
+    const std::set<std::string> taken(route.query.begin(), route.query.end());
+    EXPECT_EQ(documented, taken) << route.method << " " << route.pattern;
+  }
+}
+
 }  // namespace
 }  // namespace bg::api

@@ -6,6 +6,58 @@ std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_hand
 
 Json MoneyJson(Money m) { return {{"fen", m.fen()}, {"yuan", m.ToYuanString()}}; }
 
+Json ParseBody(const std::string& text, std::string* repeated) {
+  repeated->clear();
+  // The containers open at this point of the parse: an object's names so
+  // far and the one last read, an array's index.
+  struct Open {
+    bool object = false;
+    std::set<std::string> names = {};
+    std::string name = {};
+    size_t index = 0;
+  };
+  std::vector<Open> open;
+  auto path = [&] {
+    std::string out;
+    for (const Open& o : open) {
+      out += o.object ? (out.empty() ? "" : ".") + o.name : "[" + std::to_string(o.index) + "]";
+    }
+    return out;
+  };
+  // An element of an array is complete: the index moves on.
+  auto next = [&] {
+    if (!open.empty() && !open.back().object) ++open.back().index;
+  };
+  Json::parser_callback_t check = [&](int /*depth*/, Json::parse_event_t event, Json& parsed) {
+    switch (event) {
+      case Json::parse_event_t::object_start:
+        open.push_back({.object = true});
+        break;
+      case Json::parse_event_t::array_start:
+        open.push_back({.object = false});
+        break;
+      case Json::parse_event_t::key:
+        open.back().name = parsed.get<std::string>();
+        if (!open.back().names.insert(open.back().name).second && repeated->empty()) {
+          *repeated = path();
+        }
+        break;
+      case Json::parse_event_t::object_end:
+      case Json::parse_event_t::array_end:
+        open.pop_back();
+        next();
+        break;
+      case Json::parse_event_t::value:
+        next();
+        break;
+    }
+    return true;
+  };
+  Json out = Json::parse(text, check, /*allow_exceptions=*/false);
+  if (!repeated->empty()) out = Json(Json::value_t::discarded);
+  return out;
+}
+
 void Fields::Fail(std::string code, std::string detail) {
   if (!code_.empty()) return;
   code_ = std::move(code);

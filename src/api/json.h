@@ -25,6 +25,13 @@ std::string Dump(const Json& j);
 // Money in responses: {"fen": 12345, "yuan": "123.45"}.
 Json MoneyJson(Money m);
 
+// Parses a request body. RFC 8259 leaves the meaning of a name repeated in
+// one object open (parsers keep the first or the last), so a repeat is an
+// error here: the answer is then discarded and *repeated holds the key's
+// path ("ratio_rules[1].category"). Text that is not JSON (or not UTF-8)
+// gives a discarded value with *repeated empty. Never throws.
+Json ParseBody(const std::string& text, std::string* repeated);
+
 // Reads one request object field by field. The first error is kept (code
 // and detail) and later reads return nothing, so a handler reads all its
 // fields and checks ok() once.

@@ -2,6 +2,8 @@
 // generated from the route table, so that api_test.cc's comparison of the
 // two means something: no route missing here, none here that does not
 // exist.
+#include <algorithm>
+
 #include "api/service.h"
 
 namespace bg::api {
@@ -74,6 +76,35 @@ constexpr Body kBodies[] = {
     {"/v1/tokens/{id}/revoke", ""},
 };
 
+// Query parameters, in the same compact form, for the GET routes that take
+// any (each route declares its own on its row; api_test.cc checks that the
+// two agree). A list's `after` is an id, or the string cursor its pages
+// answered with (`cursor`). Types as above, and enum-like strings as
+// "a|b".
+struct Query {
+  const char* path;
+  const char* params;
+};
+
+constexpr const char* kPaged = "limit:limit,after:id";
+
+constexpr Query kQueries[] = {
+    {"/v1/jurisdictions", kPaged},
+    {"/v1/programmes", kPaged},
+    {"/v1/providers", kPaged},
+    {"/v1/enterprises", kPaged},
+    {"/v1/sites", kPaged},
+    {"/v1/pools", kPaged},
+    {"/v1/vouchers", kPaged},
+    {"/v1/jobs", kPaged},
+    {"/v1/placements", kPaged},
+    {"/v1/claims", kPaged},
+    {"/v1/audit/cases", kPaged},
+    {"/v1/statements",
+     "programme:id!,period:str!,format:json|csv,lines:true|false,limit:limit,after:cursor"},
+    {"/v1/flows", "from:str,to:str,format:json|csv,limit:limit,after:cursor"},
+};
+
 Json FieldSchema(std::string_view type) {
   if (type == "id") {
     return {{"type", "integer"}, {"minimum", 1}, {"maximum", (int64_t{1} << 54) - 1}};
@@ -81,6 +112,21 @@ Json FieldSchema(std::string_view type) {
   if (type == "int") return {{"type", "integer"}, {"minimum", 0}};
   if (type == "fen") {
     return {{"type", "integer"}, {"minimum", 0}, {"description", "integer fen (0.01 yuan)"}};
+  }
+  if (type == "limit") {
+    return {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}, {"default", 100}};
+  }
+  if (type == "cursor") {
+    return {{"type", "string"}, {"description", "the next_after of the page before"}};
+  }
+  if (type.find('|') != std::string_view::npos) {
+    Json values = Json::array();
+    for (size_t at = 0; at <= type.size();) {
+      const size_t bar = std::min(type.find('|', at), type.size());
+      values.push_back(std::string(type.substr(at, bar - at)));
+      at = bar + 1;
+    }
+    return {{"type", "string"}, {"enum", values}};
   }
   if (type == "bool") return {{"type", "boolean"}};
   if (type == "date") return {{"type", "string"}, {"example", "2026-01-01"}};
@@ -217,6 +263,21 @@ Json Service::OpenApi() {
                              {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}}}}}};
     if (std::string(op.roles) != "public") {
       operation["security"] = Json::array({{{"bearer", Json::array()}}});
+    }
+    for (const Query& q : kQueries) {
+      if (std::string(op.method) != "get" || std::string(q.path) != op.path) continue;
+      // The body schema's reader, turned into parameters.
+      const Json schema = BodySchema(q.params);
+      Json parameters = Json::array();
+      for (auto f = schema["properties"].begin(); f != schema["properties"].end(); ++f) {
+        const Json required = schema.value("required", Json::array());
+        parameters.push_back(
+            {{"name", f.key()},
+             {"in", "query"},
+             {"required", std::find(required.begin(), required.end(), f.key()) != required.end()},
+             {"schema", *f}});
+      }
+      operation["parameters"] = std::move(parameters);
     }
     for (const Body& b : kBodies) {
       if (std::string(op.method) == "post" && std::string(b.path) == op.path) {

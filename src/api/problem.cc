@@ -13,6 +13,8 @@ int StatusFor(const std::string& code) {
       {"invalid_field", 400},
       {"missing_field", 400},
       {"unknown_field", 400},
+      {"duplicate_key", 400},
+      {"unknown_parameter", 400},
       {"bad_request", 400},
       {"unauthenticated", 401},
       {"forbidden", 403},

@@ -1,5 +1,7 @@
 #include "api/router.h"
 
+#include <algorithm>
+
 namespace bg::api {
 namespace {
 
@@ -33,13 +35,27 @@ const char* RoleName(Role r) {
   return "unknown";
 }
 
+std::optional<std::string> Route::Unknown(
+    const std::map<std::string, std::string>& query_of_request) const {
+  for (const auto& [name, value] : query_of_request) {
+    if (std::find(query.begin(), query.end(), name) == query.end()) return name;
+  }
+  return std::nullopt;
+}
+
 void Router::Add(std::string method, const std::string& pattern, RouteHandler handler,
                  bool public_route) {
+  Add(std::move(method), pattern, {}, std::move(handler), public_route);
+}
+
+void Router::Add(std::string method, const std::string& pattern, QueryNames query,
+                 RouteHandler handler, bool public_route) {
   Route r{.method = std::move(method),
           .pattern = pattern,
           .segments = Split(pattern),
           .public_route = public_route,
-          .handler = std::move(handler)};
+          .handler = std::move(handler),
+          .query = std::move(query)};
   routes_.push_back(std::move(r));
 }
 

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,17 +37,31 @@ struct Call {
 
 using RouteHandler = std::function<HttpResponse(Call&)>;
 
+// The query parameters a route takes ("limit", "after", ...): declared on
+// the route's row, so that any other is refused by name before the handler
+// runs, and checked against the OpenAPI document (api_test.cc).
+using QueryNames = std::vector<std::string>;
+
 struct Route {
   std::string method;
   std::string pattern;
   std::vector<std::string> segments;
   bool public_route = false;  // no token needed (health, metrics, the document)
   RouteHandler handler;
+  QueryNames query = {};
+  // The first query parameter of `query_of_request` this route does not
+  // take, or nothing.
+  std::optional<std::string> Unknown(
+      const std::map<std::string, std::string>& query_of_request) const;
 };
 
 class Router {
  public:
+  // A route that takes no query parameters.
   void Add(std::string method, const std::string& pattern, RouteHandler handler,
+           bool public_route = false);
+  // A route that takes the query parameters `query`.
+  void Add(std::string method, const std::string& pattern, QueryNames query, RouteHandler handler,
            bool public_route = false);
 
   // The route for (method, path) and its parameters; nullptr when none

@@ -120,7 +120,7 @@ void Service::AddApplicationRoutes() {
     });
   });
 
-  router_.Add("GET", "/v1/vouchers", [this](Call& c) {
+  router_.Add("GET", "/v1/vouchers", {"limit", "after"}, [this](Call& c) {
     HttpResponse fail;
     auto page = engine_->Read([&](const engine::State& s) {
       return Page(

@@ -139,7 +139,7 @@ void Service::AddClaimRoutes() {
   settle("/v1/claims/{id}/capture", true);
   settle("/v1/claims/{id}/void", false);
 
-  router_.Add("GET", "/v1/claims", [this](Call& c) {
+  router_.Add("GET", "/v1/claims", {"limit", "after"}, [this](Call& c) {
     HttpResponse fail;
     auto page = engine_->Read([&](const engine::State& s) {
       return Page(

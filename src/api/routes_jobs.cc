@@ -110,7 +110,7 @@ void Service::AddJobRoutes() {
     return JobAnswer(c, out, view, true);
   });
 
-  router_.Add("GET", "/v1/jobs", [this](Call& c) {
+  router_.Add("GET", "/v1/jobs", {"limit", "after"}, [this](Call& c) {
     HttpResponse fail;
     auto page = engine_->Read([&](const engine::State& s) {
       return Page(

@@ -57,7 +57,7 @@ void Service::AddProviderRoutes() {
     return Fail(c, metering::KeyResultName(out.result), out.message);
   });
 
-  router_.Add("GET", "/v1/placements", [this](Call& c) {
+  router_.Add("GET", "/v1/placements", {"limit", "after"}, [this](Call& c) {
     if (!Is(c, {Role::kProvider, Role::kAdmin, Role::kAuditor})) {
       return Forbidden(c, "read placements");
     }

@@ -11,7 +11,7 @@ void Service::AddRegistryRoutes() {
   // Lists; those that show everyone the same are answered from the read
   // cache while nothing changed.
   auto list = [this](const char* pattern, auto members, auto keep_for, bool shared) {
-    router_.Add("GET", pattern, [this, members, keep_for, shared](Call& c) {
+    router_.Add("GET", pattern, {"limit", "after"}, [this, members, keep_for, shared](Call& c) {
       auto build = [&] {
         HttpResponse fail;
         auto page = engine_->Read([&](const engine::State& s) {
@@ -50,7 +50,7 @@ void Service::AddRegistryRoutes() {
       },
       false);
 
-  router_.Add("GET", "/v1/pools", [this](Call& c) {
+  router_.Add("GET", "/v1/pools", {"limit", "after"}, [this](Call& c) {
     return CachedRead(c, [&] {
       HttpResponse fail;
       auto page = engine_->Read([&](const engine::State& s) {

@@ -1,6 +1,7 @@
 // Statements, closing periods, flows and audit cases.
 #include <algorithm>
 #include <cstdio>
+#include <string_view>
 
 #include "api/handlers.h"
 #include "api/service.h"
@@ -12,24 +13,54 @@
 namespace bg::api {
 namespace {
 
+// Whether `s` is a cursor Cursor() writes for one of `kinds`: the kind, a
+// dash, 16 hex digits, a dash, 16 hex digits.
+bool IsCursor(const std::string& s, std::string_view kinds) {
+  if (s.size() != 35 || kinds.find(s[0]) == std::string_view::npos || s[1] != '-' || s[18] != '-') {
+    return false;
+  }
+  for (size_t i = 2; i < s.size(); ++i) {
+    if (i == 18) continue;
+    if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return false;
+  }
+  return true;
+}
+
 // A page of a list whose order is not by one id (statements by payee,
 // flows by issuer and city): `?limit=` (1-1000, default 100) and
-// `?after=<cursor>`, the cursor of the last item of the page before.
-// `key(i)` is item i's cursor; items are in cursor order. Sets *from and
-// *to to the page, *next to the cursor after it ("" at the end); false and
-// a problem in *fail for bad parameters.
+// `?after=<cursor>`, the cursor of the last item of the page before (one
+// of `kinds`; any other text is refused, not read as "from the start" or
+// "past the end"). `key(i)` is item i's cursor; items are in cursor order.
+// Sets *from and *to to the page, *next to the cursor after it ("" at the
+// end); false and a problem in *fail for bad parameters.
 template <typename Key>
-bool Slice(const Call& c, size_t n, Key key, size_t* from, size_t* to, std::string* next,
-           HttpResponse* fail) {
+bool Slice(const Call& c, std::string_view kinds, size_t n, Key key, size_t* from, size_t* to,
+           std::string* next, HttpResponse* fail) {
   const std::optional<size_t> limit = PageLimit(c, fail);
   if (!limit) return false;
   *from = 0;
   if (auto it = c.request.query.find("after"); it != c.request.query.end()) {
+    if (!IsCursor(it->second, kinds)) {
+      *fail = Fail(c, "invalid_field",
+                   "after must be the next_after of the page before (such as \"" +
+                       std::string(1, kinds[0]) + "-0000000000000001-0000000000000000\")");
+      return false;
+    }
     while (*from < n && key(*from) <= it->second) ++*from;
   }
   *to = std::min(n, *from + *limit);
   *next = *to < n ? key(*to - 1) : "";
   return true;
+}
+
+// A CSV export is the whole file: ?limit= and ?after= would be ignored, so
+// they are refused.
+bool WholeFileIsNotPaged(const Call& c, const std::string& format, HttpResponse* fail) {
+  if (format != "csv" || (!c.request.query.count("limit") && !c.request.query.count("after"))) {
+    return true;
+  }
+  *fail = Fail(c, "invalid_field", "format=csv answers the whole file: leave out limit and after");
+  return false;
 }
 
 // {"items": <array>, "next_after": <cursor or null>} around an array
@@ -60,7 +91,8 @@ HttpResponse Text(std::string body, const char* type) {
 }  // namespace
 
 void Service::AddSettlementRoutes() {
-  router_.Add("GET", "/v1/statements", [this](Call& c) {
+  const QueryNames statements = {"programme", "period", "format", "lines", "limit", "after"};
+  router_.Add("GET", "/v1/statements", statements, [this](Call& c) {
     bool bad = false;
     const auto programme = QueryId(c, "programme", &bad);
     const auto period_text = c.request.query.count("period") ? c.request.query.at("period") : "";
@@ -71,8 +103,12 @@ void Service::AddSettlementRoutes() {
       return Fail(c, "invalid_field",
                   "?programme=<id>&period=YYYY-MM|YYYY-Qn[&format=json|csv] are needed");
     }
-    const bool with_lines =
-        !c.request.query.count("lines") || c.request.query.at("lines") != "false";
+    const std::string lines = c.request.query.count("lines") ? c.request.query.at("lines") : "true";
+    if (lines != "true" && lines != "false") {
+      return Fail(c, "invalid_field", "lines is true or false");
+    }
+    if (HttpResponse fail; !WholeFileIsNotPaged(c, format, &fail)) return fail;
+    const bool with_lines = lines == "true";
     const bool everything = Is(c, {Role::kAdmin, Role::kAuditor}) ||
                             (c.who.role == Role::kOperator && c.who.scope == *programme);
     if (!everything && !Is(c, {Role::kProvider, Role::kEnterprise})) {
@@ -107,7 +143,7 @@ void Service::AddSettlementRoutes() {
       size_t to = 0;
       std::string next;
       HttpResponse fail;
-      if (!Slice(c, all.size(), key, &from, &to, &next, &fail)) return fail;
+      if (!Slice(c, "pq", all.size(), key, &from, &to, &next, &fail)) return fail;
       const std::vector<settlement::Statement> page(all.begin() + static_cast<std::ptrdiff_t>(from),
                                                     all.begin() + static_cast<std::ptrdiff_t>(to));
       return PageOf(settlement::StatementsJson(page, s.registry(), with_lines), next);
@@ -142,7 +178,7 @@ void Service::AddSettlementRoutes() {
                  out.code == settlement::Code::kOk ? 201 : 200);
   });
 
-  router_.Add("GET", "/v1/flows", [this](Call& c) {
+  router_.Add("GET", "/v1/flows", {"from", "to", "format", "limit", "after"}, [this](Call& c) {
     if (!Is(c, {Role::kAdmin, Role::kAuditor, Role::kOperator})) return Forbidden(c, "read flows");
     Timestamp from = 0;
     Timestamp to = std::numeric_limits<Timestamp>::max();
@@ -162,6 +198,7 @@ void Service::AddSettlementRoutes() {
     if (format != "json" && format != "csv") {
       return Fail(c, "invalid_field", "format is json or csv");
     }
+    if (HttpResponse fail; !WholeFileIsNotPaged(c, format, &fail)) return fail;
     return engine_->Read([&](const engine::State& s) {
       auto flows = s.settlement().Flows(from, to);
       if (format == "csv") {
@@ -177,14 +214,14 @@ void Service::AddSettlementRoutes() {
       size_t last = 0;
       std::string next;
       HttpResponse fail;
-      if (!Slice(c, flows.size(), key, &first, &last, &next, &fail)) return fail;
+      if (!Slice(c, "f", flows.size(), key, &first, &last, &next, &fail)) return fail;
       const std::vector<settlement::Flow> page(flows.begin() + static_cast<std::ptrdiff_t>(first),
                                                flows.begin() + static_cast<std::ptrdiff_t>(last));
       return PageOf(settlement::FlowsJson(page, s.registry()), next);
     });
   });
 
-  router_.Add("GET", "/v1/audit/cases", [this](Call& c) {
+  router_.Add("GET", "/v1/audit/cases", {"limit", "after"}, [this](Call& c) {
     if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "read audit cases");
     // Paged like the other lists: ?limit= and ?after=<case id>.
     HttpResponse fail;

@@ -29,13 +29,19 @@ bool SaneRequestId(const std::string& s) {
 std::optional<size_t> PageLimit(const Call& c, HttpResponse* fail) {
   auto it = c.request.query.find("limit");
   if (it == c.request.query.end()) return size_t{100};
-  char* end = nullptr;
-  const uint64_t limit = std::strtoull(it->second.c_str(), &end, 10);
-  if (it->second.empty() || *end != '\0' || limit == 0 || limit > 1000) {
+  // Digits only: strtoull would also take " 5", "+5" and "-0".
+  const std::string& s = it->second;
+  size_t limit = 0;
+  bool digits = !s.empty() && s.size() <= 4;
+  for (char ch : s) {
+    digits = digits && ch >= '0' && ch <= '9';
+    if (digits) limit = limit * 10 + static_cast<size_t>(ch - '0');
+  }
+  if (!digits || limit == 0 || limit > 1000) {
     *fail = Fail(c, "invalid_field", "limit must be 1 to 1000");
     return std::nullopt;
   }
-  return static_cast<size_t>(limit);
+  return limit;
 }
 
 std::optional<uint64_t> PathId(const Call& c, const char* name) {
@@ -181,14 +187,25 @@ HttpResponse Service::Handle(const HttpRequest& request) {
       if (who) call.who = *who;
       const bool post = request.method == "POST";
       const std::string type = request.Header("content-type");
-      if (post && !request.body.empty() && type.rfind("application/json", 0) != 0) {
+      std::string repeated;
+      if (const std::optional<std::string> unknown = route->Unknown(request.query)) {
+        std::string takes;
+        for (const std::string& q : route->query) takes += (takes.empty() ? "" : ", ") + q;
+        out = Problem("unknown_parameter",
+                      "unknown query parameter '" + *unknown + "' (" + route->method + " " +
+                          route->pattern + " takes " + (takes.empty() ? "none" : takes) + ")",
+                      id);
+      } else if (post && !request.body.empty() && type.rfind("application/json", 0) != 0) {
         out = Problem("unsupported_media_type", "send the body as application/json", id);
       } else if (post && !request.body.empty() &&
-                 !(call.body = Json::parse(request.body, nullptr, false)).is_object()) {
-        out = Problem("malformed_json",
-                      call.body.is_discarded() ? "the body is not valid JSON (or not UTF-8)"
-                                               : "the body must be a JSON object",
-                      id);
+                 !(call.body = ParseBody(request.body, &repeated)).is_object()) {
+        out = !repeated.empty()
+                  ? Problem("duplicate_key",
+                            "the key '" + repeated + "' appears twice in one object", id)
+                  : Problem("malformed_json",
+                            call.body.is_discarded() ? "the body is not valid JSON (or not UTF-8)"
+                                                     : "the body must be a JSON object",
+                            id);
       } else {
         const std::string key = request.Header("idempotency-key");
         if (post && !key.empty()) {

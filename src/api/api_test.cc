@@ -422,5 +422,54 @@ TEST_F(ApiTest, TheOpenApiQueryParametersAreTheOnesEachRouteTakes) {
   }
 }
 
+
+// Nothing for nothing: 0 hours or 0 cards is refused naming the field, for
+// a quote as for a job (a quote used to price 0 hours at 0).
+TEST_F(ApiTest, AQuoteOrJobForNothingIsRefusedNamingTheField) {
+  for (const char* target : {"/v1/quotes", "/v1/jobs"}) {
+    const std::string id = std::string(target) == "/v1/jobs" ? R"("id":7,)" : "";
+    const auto no_time = Call("POST", target, "enterprise",
+                              "{" + id + R"("accelerator":"A800","cards":8,"walltime_s":0})");
+    ExpectProblem(no_time, 422, "walltime_must_be_positive");
+    EXPECT_NE(Body(no_time).value("detail", "").find("walltime_s"), std::string::npos)
+        << no_time.body;
+    const auto no_cards = Call("POST", target, "enterprise",
+                               "{" + id + R"("accelerator":"A800","cards":0,"walltime_s":3600})");
+    ExpectProblem(no_cards, 422, "cards_must_be_positive");
+    EXPECT_NE(Body(no_cards).value("detail", "").find("cards"), std::string::npos) << no_cards.body;
+    const auto negative = Call("POST", target, "enterprise",
+                               "{" + id + R"("accelerator":"A800","cards":-1,"walltime_s":3600})");
+    ExpectProblem(negative, 400, "invalid_field");
+    EXPECT_NE(Body(negative).value("detail", "").find("'cards'"), std::string::npos)
+        << negative.body;
+  }
+  ExpectProblem(Call("GET", "/v1/jobs/7", "admin"), 404, "unknown_job");
+}
+
+// 1 card for 1 second lists at 0 fen on every pool (rounded half up), and
+// still meets every control a priced order meets: a blacklisted
+// enterprise's quote says so for the same pools either way.
+TEST_F(ApiTest, AZeroPriceOrderPassesEveryControl) {
+  ASSERT_EQ(Call("POST", "/v1/enterprises/1/blacklist", "admin",
+                 R"({"listed":true,"reason":"resold vouchers"})")
+                .status,
+            200);
+  auto mentions = [](const Json& quote) {
+    size_t n = 0;
+    const std::string text = quote.dump();
+    for (size_t at = text.find("blacklist"); at != std::string::npos;
+         at = text.find("blacklist", at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  const Json hour = Body(Call("POST", "/v1/quotes", "enterprise",
+                              R"({"accelerator":"A800","cards":1,"walltime_s":3600})"));
+  const Json second = Body(Call("POST", "/v1/quotes", "enterprise",
+                                R"({"accelerator":"A800","cards":1,"walltime_s":1})"));
+  EXPECT_GT(mentions(hour), 0u) << hour.dump();
+  EXPECT_EQ(mentions(second), mentions(hour)) << second.dump();
+}
+
 }  // namespace
 }  // namespace bg::api

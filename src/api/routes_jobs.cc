@@ -87,12 +87,12 @@ void Service::AddJobRoutes() {
     if (!job) return fail;
     const Timestamp now = clock_->Now();
     return engine_->Read([&](const engine::State& s) {
-      if (s.registry().FindEnterprise(job->request.enterprise) == nullptr) {
-        return Fail(c, "unknown_enterprise",
-                    "no enterprise " + std::to_string(job->request.enterprise.value()));
+      const scheduler::Quote q = s.scheduler().QuoteFor(job->request, s.network(), s.registry(),
+                                                        s.book(), s.ledger(), now);
+      if (q.refused.code != scheduler::Code::kOk) {
+        return Fail(c, scheduler::CodeName(q.refused.code), q.refused.message);
       }
-      return Reply(View(s.scheduler().QuoteFor(job->request, s.network(), s.registry(), s.book(),
-                                               s.ledger(), now)));
+      return Reply(View(q));
     });
   });
 

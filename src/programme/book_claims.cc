@@ -148,11 +148,8 @@ SubsidyTerms Book::PrepareSubsidy(const Redeem& c, const Registry& registry, Tim
         Refuse(Code::kUnknownProvider, "no provider " + std::to_string(c.provider.value()));
     return terms;
   }
-  if (c.amount.fen() <= 0) {
-    terms.refusal = Refuse(Code::kAmountMustBePositive,
-                           "the order amount must be positive, got " + c.amount.ToYuanString());
-    return terms;
-  }
+  // The controls come before the amount: an order priced at 0 (one card
+  // for a second rounds to 0 fen) meets them as any other does.
   if (const BlacklistEntry* b = FindBlacklisted(c.enterprise)) {
     terms.refusal =
         Refuse(Code::kBlacklisted, "enterprise " + std::to_string(c.enterprise.value()) + " (" +
@@ -161,6 +158,11 @@ SubsidyTerms Book::PrepareSubsidy(const Redeem& c, const Registry& registry, Tim
   }
   if (Status s = CheckNotRelated(*e, *provider); !s.ok()) {
     terms.refusal = Refuse(Code::kRelatedParty, s.message());
+    return terms;
+  }
+  if (c.amount.fen() <= 0) {
+    terms.refusal = Refuse(Code::kAmountMustBePositive,
+                           "the order amount must be positive, got " + c.amount.ToYuanString());
     return terms;
   }
   SubsidyRequest& req = terms.request;

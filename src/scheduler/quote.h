@@ -63,6 +63,9 @@ struct Excluded {
 struct Quote {
   std::vector<Option> options;  // best first
   std::vector<Excluded> excluded;
+  // Not kOk: the request itself is wrong (Scheduler::CheckRequest), and no
+  // pool was quoted.
+  JobOutcome refused = {};
   std::string Explain() const;  // one line per pool
 };
 

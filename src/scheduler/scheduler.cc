@@ -27,6 +27,52 @@ constexpr uint32_t kMaxMemoryGb = 4'096;
 
 // --- Validation -----------------------------------------------------------------
 
+JobOutcome Scheduler::CheckRequest(const JobRequest& r, const network::Network& network,
+                                   const programme::Registry& registry, Timestamp now) {
+  if (registry.FindEnterprise(r.enterprise) == nullptr) {
+    return Refuse(Code::kUnknownEnterprise,
+                  "no enterprise " + std::to_string(r.enterprise.value()));
+  }
+  if (r.cards == 0) {
+    return Refuse(Code::kCardsMustBePositive, "cards must be at least 1 (got 0)");
+  }
+  if (r.walltime_s == 0) {
+    return Refuse(Code::kWalltimeMustBePositive, "walltime_s must be at least 1 second (got 0)");
+  }
+  if (r.cards > kMaxCards || r.walltime_s > kMaxWalltimeS || r.data_gb > kMaxDataGb ||
+      r.min_memory_gb > kMaxMemoryGb ||
+      (r.max_out_of_pocket && r.max_out_of_pocket->is_negative())) {
+    return Refuse(Code::kAbsurdSize, "at most " + std::to_string(kMaxCards) + " cards, " +
+                                         std::to_string(kMaxWalltimeS / 86'400) +
+                                         " days of walltime, " + std::to_string(kMaxDataGb) +
+                                         " GB of data, " + std::to_string(kMaxMemoryGb) +
+                                         " GB per card, and a cost ceiling that is not negative");
+  }
+  if (!r.accelerator.empty()) {
+    std::set<std::string> known;
+    for (const auto& [id, p] : network.pools()) known.insert(p.accelerator);
+    if (known.count(r.accelerator) == 0) {
+      std::string list;
+      for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+      return Refuse(Code::kUnknownAccelerator,
+                    "no pool of the network has " + r.accelerator + " (known: " + list + ")");
+    }
+  }
+  if (!r.data_site.is_zero() && network.FindSite(r.data_site) == nullptr) {
+    return Refuse(Code::kUnknownSite, "no site " + std::to_string(r.data_site.value()));
+  }
+  if (r.objective == Objective::kLowestLatency && !r.near_city) {
+    return Refuse(Code::kUnknownCity, "lowest latency to which city? (near_city)");
+  }
+  if (r.near_city && registry.FindJurisdiction(*r.near_city) == nullptr) {
+    return Refuse(Code::kUnknownCity, "no city " + std::to_string(r.near_city->value()));
+  }
+  if (r.deadline && *r.deadline <= now) {
+    return Refuse(Code::kDeadlineInThePast, "the deadline has passed");
+  }
+  return {};
+}
+
 JobOutcome Scheduler::Validate(const SubmitJob& c, const World& w, Timestamp ts) const {
   const JobRequest& r = c.request;
   if (r.id.is_zero()) return Refuse(Code::kIdMustNotBeZero, "a job needs an id");
@@ -48,48 +94,9 @@ JobOutcome Scheduler::Validate(const SubmitJob& c, const World& w, Timestamp ts)
                                                    std::to_string(r.id.value()) +
                                                    " was claimed directly by a provider");
   }
-  if (w.registry.FindEnterprise(r.enterprise) == nullptr) {
-    return Refuse(Code::kUnknownEnterprise,
-                  "no enterprise " + std::to_string(r.enterprise.value()));
-  }
-  if (r.cards == 0) {
-    return Refuse(Code::kCardsMustBePositive, JobName(r.id) + ": cards must be positive");
-  }
-  if (r.walltime_s == 0) {
-    return Refuse(Code::kWalltimeMustBePositive, JobName(r.id) + ": walltime must be positive");
-  }
-  if (r.cards > kMaxCards || r.walltime_s > kMaxWalltimeS || r.data_gb > kMaxDataGb ||
-      r.min_memory_gb > kMaxMemoryGb ||
-      (r.max_out_of_pocket && r.max_out_of_pocket->is_negative())) {
-    return Refuse(Code::kAbsurdSize, JobName(r.id) + ": at most " + std::to_string(kMaxCards) +
-                                         " cards, " + std::to_string(kMaxWalltimeS / 86'400) +
-                                         " days of walltime, " + std::to_string(kMaxDataGb) +
-                                         " GB of data, " + std::to_string(kMaxMemoryGb) +
-                                         " GB per card, and a cost ceiling that is not negative");
-  }
-  if (!r.accelerator.empty()) {
-    std::set<std::string> known;
-    for (const auto& [id, p] : w.network.pools()) known.insert(p.accelerator);
-    if (known.count(r.accelerator) == 0) {
-      std::string list;
-      for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
-      return Refuse(Code::kUnknownAccelerator, JobName(r.id) + ": no pool of the network has " +
-                                                   r.accelerator + " (known: " + list + ")");
-    }
-  }
-  if (!r.data_site.is_zero() && w.network.FindSite(r.data_site) == nullptr) {
-    return Refuse(Code::kUnknownSite,
-                  JobName(r.id) + ": no site " + std::to_string(r.data_site.value()));
-  }
-  if (r.objective == Objective::kLowestLatency && !r.near_city) {
-    return Refuse(Code::kUnknownCity, JobName(r.id) + ": lowest latency to which city?");
-  }
-  if (r.near_city && w.registry.FindJurisdiction(*r.near_city) == nullptr) {
-    return Refuse(Code::kUnknownCity,
-                  JobName(r.id) + ": no city " + std::to_string(r.near_city->value()));
-  }
-  if (r.deadline && *r.deadline <= ts) {
-    return Refuse(Code::kDeadlineInThePast, JobName(r.id) + ": the deadline has passed");
+  if (JobOutcome bad = CheckRequest(r, w.network, w.registry, ts); bad.code != Code::kOk) {
+    bad.message = JobName(r.id) + ": " + bad.message;
+    return bad;
   }
   if (!c.pool.is_zero() && w.network.FindPool(c.pool) == nullptr) {
     return Refuse(Code::kUnknownPool, "no pool " + std::to_string(c.pool.value()));
@@ -255,6 +262,11 @@ JobOutcome Scheduler::Apply(const CancelJob& c, World w, Timestamp ts) {
 Quote Scheduler::QuoteFor(const JobRequest& r, const network::Network& network,
                           const programme::Registry& registry, const programme::Book& book,
                           const ledger::Ledger& ledger, Timestamp now) const {
+  if (JobOutcome bad = CheckRequest(r, network, registry, now); bad.code != Code::kOk) {
+    Quote refused;
+    refused.refused = std::move(bad);
+    return refused;
+  }
   return BuildQuote(r, QuoteContext{network, use_, registry, book, ledger, now});
 }
 
@@ -483,7 +495,10 @@ std::string Scheduler::Explain(OrderId id, const network::Network& network,
            ": list " + job->list_cost.ToYuanString() + ", subsidy " + job->subsidy.ToYuanString() +
            ", out of pocket " + job->out_of_pocket.ToYuanString();
   }
-  const Quote q = QuoteFor(job->submitted.request, network, registry, book, ledger, now);
+  // The request was checked when it was submitted (its deadline may have
+  // passed since: the quote says where it would still run).
+  const Quote q =
+      BuildQuote(job->submitted.request, QuoteContext{network, use_, registry, book, ledger, now});
   std::string out = JobName(id) + " waits: ";
   const Option* run_now = nullptr;
   for (const Option& o : q.options) {

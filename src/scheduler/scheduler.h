@@ -79,10 +79,17 @@ class Scheduler {
   Billed Bill(OrderId id, uint64_t card_seconds, World w, Timestamp ts);
   static constexpr size_t kBillEvents = programme::Book::kChargeEvents + 2;
 
-  // A quote for `r` now (the same pipeline placement uses).
+  // A quote for `r` now (the same pipeline placement uses); a request that
+  // CheckRequest refuses is quoted nowhere (Quote::refused says why).
   Quote QuoteFor(const JobRequest& r, const network::Network& network,
                  const programme::Registry& registry, const programme::Book& book,
                  const ledger::Ledger& ledger, Timestamp now) const;
+  // The request's own checks, shared by submitting and quoting: at least
+  // one card and one second, sizes within bounds, the enterprise,
+  // accelerator, data site and city it names exist, the deadline is ahead.
+  // The message names the field ("walltime_s must be at least 1 second").
+  static JobOutcome CheckRequest(const JobRequest& r, const network::Network& network,
+                                 const programme::Registry& registry, Timestamp now);
   // Why a queued job waits, and what it would cost to run now elsewhere.
   std::string Explain(OrderId id, const network::Network& network,
                       const programme::Registry& registry, const programme::Book& book,

@@ -39,6 +39,21 @@ std::optional<TokenRole> TokenRoleFromName(std::string_view name) {
   return std::nullopt;
 }
 
+const char* TokenSubjectName(TokenRole r) {
+  switch (r) {
+    case TokenRole::kOperator:
+      return "programme";
+    case TokenRole::kEnterprise:
+      return "enterprise";
+    case TokenRole::kProvider:
+      return "provider";
+    case TokenRole::kAdmin:
+    case TokenRole::kAuditor:
+      break;
+  }
+  return "";
+}
+
 const char* TokenResultName(TokenResult r) {
   switch (r) {
     case TokenResult::kOk:
@@ -53,11 +68,13 @@ const char* TokenResultName(TokenResult r) {
       return "scope_required";
     case TokenResult::kAlreadyRevoked:
       return "already_revoked";
+    case TokenResult::kUnknownSubject:
+      return "unknown_subject";
   }
   return "unknown";
 }
 
-TokenResult Tokens::Apply(const CreateApiToken& c, Timestamp ts) {
+TokenResult Tokens::Apply(const CreateApiToken& c, Timestamp ts, bool subject_registered) {
   if (auto it = tokens_.find(c.id); it != tokens_.end()) {
     const ApiToken& t = it->second;
     const bool same =
@@ -68,6 +85,7 @@ TokenResult Tokens::Apply(const CreateApiToken& c, Timestamp ts) {
   const bool scoped = c.role == TokenRole::kOperator || c.role == TokenRole::kEnterprise ||
                       c.role == TokenRole::kProvider;
   if (scoped && c.scope == 0) return TokenResult::kScopeRequired;
+  if (scoped && !subject_registered) return TokenResult::kUnknownSubject;
   undo_.Put(tokens_, c.id,
             ApiToken{.id = c.id,
                      .hash = c.hash,

@@ -24,6 +24,9 @@ enum class TokenRole : uint8_t { kAdmin = 0, kOperator, kEnterprise, kProvider, 
 const char* TokenRoleName(TokenRole r);
 // The role of a name TokenRoleName gives; nothing for any other word.
 std::optional<TokenRole> TokenRoleFromName(std::string_view name);
+// What a token of the role acts for, its scope: "programme" (operator),
+// "enterprise", "provider"; "" for admin and auditor, which have none.
+const char* TokenSubjectName(TokenRole r);
 
 struct ApiToken {
   uint64_t id = 0;
@@ -56,12 +59,15 @@ enum class TokenResult : uint8_t {
   kUnknownToken,
   kScopeRequired,  // operator, enterprise and provider tokens name what they act for
   kAlreadyRevoked,
+  kUnknownSubject,  // ... and what they name is registered
 };
 const char* TokenResultName(TokenResult r);
 
 class Tokens {
  public:
-  TokenResult Apply(const CreateApiToken& c, Timestamp ts);
+  // `subject_registered`: whether the programme, enterprise or provider the
+  // token's scope names exists (the registry's to say).
+  TokenResult Apply(const CreateApiToken& c, Timestamp ts, bool subject_registered);
   TokenResult Apply(const RevokeApiToken& c);
   // The live (not revoked) token with this hash.
   const ApiToken* FindByHash(const Hash256& hash) const;

@@ -471,5 +471,36 @@ TEST_F(ApiTest, AZeroPriceOrderPassesEveryControl) {
   EXPECT_EQ(mentions(second), mentions(hour)) << second.dump();
 }
 
+
+// A token acts for a programme, an enterprise or a provider that exists.
+TEST_F(ApiTest, ATokenForNobodyIsRefused) {
+  const struct {
+    const char* role;
+    const char* code;
+  } cases[] = {{"operator", "unknown_programme"},
+               {"enterprise", "unknown_enterprise"},
+               {"provider", "unknown_provider"}};
+  uint64_t id = 20;
+  for (const auto& c : cases) {
+    const auto r = Call("POST", "/v1/tokens", "admin",
+                        "{\"id\":" + std::to_string(id++) + ",\"role\":\"" + c.role +
+                            "\",\"scope\":999,\"name\":\"ghost\"}");
+    ExpectProblem(r, 404, c.code);
+    EXPECT_NE(Body(r).value("detail", "").find("999"), std::string::npos) << r.body;
+  }
+  // The engine refuses it whoever asks (`baygrid token create --db` too).
+  const auto [secret, hash] = Service::NewToken();
+  const auto direct = engine_->Execute(engine::CreateApiToken{
+      .id = 30, .hash = hash, .role = access::TokenRole::kEnterprise, .scope = 999, .name = "x"});
+  ASSERT_TRUE(direct.ok());
+  EXPECT_NE(std::get<engine::TokenOutcome>(*direct).result, access::TokenResult::kOk);
+  EXPECT_EQ(Request(port_, "GET", "/v1/vouchers", secret).status, 401);
+  // One that exists gets its token.
+  EXPECT_EQ(Call("POST", "/v1/tokens", "admin",
+                 R"({"id":31,"role":"enterprise","scope":3,"name":"xiangzhou"})")
+                .status,
+            201);
+}
+
 }  // namespace
 }  // namespace bg::api

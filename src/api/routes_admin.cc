@@ -26,6 +26,13 @@ void Service::AddAdminRoutes() {
                 c, &fail);
     if (!out) return fail;
     const auto result = std::get<engine::TokenOutcome>(*out).result;
+    if (result == access::TokenResult::kUnknownSubject) {
+      const std::string subject = access::TokenSubjectName(*r);
+      return Fail(c, "unknown_" + subject,
+                  "no " + subject + " " + std::to_string(scope.value_or(0)) +
+                      " is registered: the scope of " + *role + " tokens names the " + subject +
+                      " they act for");
+    }
     if (result != access::TokenResult::kOk) {
       return Fail(c, access::TokenResultName(result), "token " + std::to_string(*id));
     }

@@ -43,7 +43,15 @@ CommandResult State::Apply(const Command& command) {
     return cases_.Apply(*c, command.ts);
   }
   if (const auto* c = std::get_if<CreateApiToken>(&command.body)) {
-    return TokenOutcome{tokens_.Apply(*c, command.ts)};
+    // A token acts for a programme, an enterprise or a provider that exists.
+    const bool registered = c->role == access::TokenRole::kOperator
+                                ? registry_.FindProgramme(ProgrammeId(c->scope)) != nullptr
+                            : c->role == access::TokenRole::kEnterprise
+                                ? registry_.FindEnterprise(EnterpriseId(c->scope)) != nullptr
+                            : c->role == access::TokenRole::kProvider
+                                ? registry_.FindProvider(ProviderId(c->scope)) != nullptr
+                                : true;
+    return TokenOutcome{tokens_.Apply(*c, command.ts, registered)};
   }
   if (const auto* c = std::get_if<RevokeApiToken>(&command.body)) {
     return TokenOutcome{tokens_.Apply(*c)};

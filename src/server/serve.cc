@@ -131,6 +131,12 @@ Status RunTokenCreate(const TokenOptions& o) {
           .id = id, .hash = hash, .role = *role, .scope = o.scope, .name = o.name}));
   const auto result = std::get<engine::TokenOutcome>(r).result;
   BG_RETURN_IF_ERROR(engine->Shutdown());
+  if (result == access::TokenResult::kUnknownSubject) {
+    const std::string subject = access::TokenSubjectName(*role);
+    return NotFound("token not created: no " + subject + " " + std::to_string(o.scope) +
+                    " is registered in " + o.db + " (the --scope of " + o.role +
+                    " tokens names the " + subject + " they act for)");
+  }
   if (result != access::TokenResult::kOk) {
     return FailedPrecondition(std::string("token not created: ") + access::TokenResultName(result));
   }

@@ -5,6 +5,7 @@
 #include "api/api_test_fixture.h"
 #include "common/hash.h"
 #include "metering/usage.h"
+#include "programme/credit_code.h"
 
 namespace bg::api {
 namespace {
@@ -422,7 +423,6 @@ TEST_F(ApiTest, TheOpenApiQueryParametersAreTheOnesEachRouteTakes) {
   }
 }
 
-
 // Nothing for nothing: 0 hours or 0 cards is refused naming the field, for
 // a quote as for a job (a quote used to price 0 hours at 0).
 TEST_F(ApiTest, AQuoteOrJobForNothingIsRefusedNamingTheField) {
@@ -471,7 +471,6 @@ TEST_F(ApiTest, AZeroPriceOrderPassesEveryControl) {
   EXPECT_EQ(mentions(second), mentions(hour)) << second.dump();
 }
 
-
 // A token acts for a programme, an enterprise or a provider that exists.
 TEST_F(ApiTest, ATokenForNobodyIsRefused) {
   const struct {
@@ -500,6 +499,32 @@ TEST_F(ApiTest, ATokenForNobodyIsRefused) {
                  R"({"id":31,"role":"enterprise","scope":3,"name":"xiangzhou"})")
                 .status,
             201);
+}
+
+// Categories have one spelling, the scenario file's (programme/names.h),
+// in what the API reads and what it answers; a wrong one lists the rest.
+TEST_F(ApiTest, CategoryNamesAreSpelledOneWay) {
+  const Json all = Body(Call("GET", "/v1/enterprises", "admin"))["items"];
+  std::map<uint64_t, std::string> category;
+  for (const Json& e : all) category[e["id"].get<uint64_t>()] = e["category"].get<std::string>();
+  EXPECT_EQ(category[2], "start_up");  // Nanshan Vision Start-up
+  EXPECT_EQ(category[5], "research_institute");
+  EXPECT_EQ(category[6], "software_it");
+  const std::string code = programme::SyntheticCreditCode('A', 900);
+  auto enterprise = [&](uint64_t id, const std::string& cat) {
+    return Call("POST", "/v1/enterprises", "admin",
+                "{\"id\":" + std::to_string(id) + ",\"name\":\"Pearl Bay AI\",\"credit_code\":\"" +
+                    code + "\",\"home\":4,\"category\":\"" + cat + "\"}");
+  };
+  const auto wrong = enterprise(900, "start-up");
+  ExpectProblem(wrong, 400, "invalid_field");
+  const std::string detail = Body(wrong).value("detail", "");
+  for (const char* allowed : {"manufacturing", "software_it", "start_up", "research_institute"}) {
+    EXPECT_NE(detail.find(allowed), std::string::npos) << detail;
+  }
+  const auto made = enterprise(900, "start_up");
+  ASSERT_EQ(made.status, 201) << made.body;
+  EXPECT_EQ(Body(made)["category"], "start_up");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "api/handlers.h"
 #include "api/service.h"
 #include "api/views.h"
+#include "programme/names.h"
 
 namespace bg::api {
 namespace {
@@ -31,20 +32,13 @@ void Service::AddControlRoutes() {
     e.applicant.id = e.id;
     e.applicant.home = JurisdictionId(*home);
     const std::string cat = category.value_or("other");
-    bool known = false;
-    for (auto k :
-         {programme::ApplicantCategory::kManufacturing, programme::ApplicantCategory::kSoftwareIt,
-          programme::ApplicantCategory::kUniversity,
-          programme::ApplicantCategory::kResearchInstitute, programme::ApplicantCategory::kStartUp,
-          programme::ApplicantCategory::kOther}) {
-      if (cat == programme::ApplicantCategoryName(k)) {
-        e.applicant.category = k;
-        known = true;
-      }
-    }
+    const auto known = programme::FromName(programme::kCategoryNames, cat);
     if (!known) {
-      return Fail(c, "invalid_field", "category '" + cat + "' is not one of the categories");
+      return Fail(c, "invalid_field",
+                  "category '" + cat + "' is not one of " +
+                      programme::AllowedNames(programme::kCategoryNames));
     }
+    e.applicant.category = *known;
     HttpResponse fail;
     auto r = Execute(*engine_, engine::RegisterEnterprise{e}, c, &fail);
     if (!r) return fail;

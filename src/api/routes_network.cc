@@ -33,9 +33,14 @@ void Service::AddNetworkRoutes() {
     const auto cur = programme::FromName(programme::kCurrencyNames, currency.value_or("CNY"));
     if (!l) {
       return Fail(c, "invalid_field",
-                  "level is district, cooperation_zone, city, province or national");
+                  "level '" + *level + "' is not one of " +
+                      programme::AllowedNames(programme::kLevelNames));
     }
-    if (!cur) return Fail(c, "invalid_field", "currency is CNY, HKD or MOP");
+    if (!cur) {
+      return Fail(c, "invalid_field",
+                  "currency '" + currency.value_or("") + "' is not one of " +
+                      programme::AllowedNames(programme::kCurrencyNames));
+    }
     programme::Jurisdiction j;
     j.id = JurisdictionId(*id);
     j.code = *code;

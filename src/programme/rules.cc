@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "programme/names.h"
+
 namespace bg::programme {
 namespace {
 
@@ -27,21 +29,9 @@ bool Matches(const RatioRule& rule, const Applicant& applicant, ResourceClass re
 }  // namespace
 
 const char* ApplicantCategoryName(ApplicantCategory category) {
-  switch (category) {
-    case ApplicantCategory::kManufacturing:
-      return "manufacturing";
-    case ApplicantCategory::kSoftwareIt:
-      return "software/IT";
-    case ApplicantCategory::kUniversity:
-      return "university";
-    case ApplicantCategory::kResearchInstitute:
-      return "research institute";
-    case ApplicantCategory::kStartUp:
-      return "start-up";
-    case ApplicantCategory::kOther:
-      return "other";
-  }
-  return "unknown";
+  // The one spelling (names.h); the table's names are literals, so the
+  // view's data is NUL-terminated.
+  return NameOf(kCategoryNames, category).data();
 }
 
 Status CheckEligible(const ProgrammeRules& rules, const Applicant& applicant, Timestamp at,

@@ -30,6 +30,7 @@ enum class ApplicantCategory : uint8_t {
   kStartUp,
   kOther,
 };
+// The category's one spelling, kCategoryNames's (names.h): "start_up".
 const char* ApplicantCategoryName(ApplicantCategory category);
 
 // Applicant flags (bits).

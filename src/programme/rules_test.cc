@@ -59,8 +59,8 @@ TEST(RulesTest, EligibilityNamesTheRuleThatExcludes) {
       {"Dongguan: the policy runs 2025-2027", Maker(), k2028, "is not in force"},
       {"Dongguan: registered in the city", elsewhere, k2025, "outside the programme's area"},
       {"Dongguan: only the four categories", Maker(0, ApplicantCategory::kOther), k2025,
-       "applicant category 'other' is not eligible (eligible: manufacturing, software/IT, "
-       "university, research institute)"},
+       "applicant category 'other' is not eligible (eligible: manufacturing, software_it, "
+       "university, research_institute)"},
       {"Beijing: no 失信 record in 3 years", dishonest, k2025, "dishonesty (失信) record"},
   };
   for (const Case& c : cases) {

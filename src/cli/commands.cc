@@ -1,5 +1,8 @@
 #include "cli/commands.h"
 
+#include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -44,6 +47,9 @@ struct Flag {
   const char* field;  // JSON field or query key
   Kind kind;
   const char* help;
+  // A whole number (kNumber) that must be at least 1, such as a job's
+  // cards; other numbers may be 0, ids start at 1, durations are more than 0.
+  bool at_least_one = false;
 };
 
 struct HttpCli::Command {
@@ -126,7 +132,7 @@ const std::vector<HttpCli::Command>& Commands() {
        "Price a job on every pool, after subsidy",
        {{"--enterprise", "enterprise", Kind::kId, "Enterprise (admin tokens)"},
         {"--accelerator", "accelerator", Kind::kText, "A800, H800, H20, 910B, 4090"},
-        {"--cards", "cards", Kind::kNumber, "Cards"},
+        {"--cards", "cards", Kind::kNumber, "Cards", true},
         {"--hours", "walltime_s", Kind::kHours, "Walltime in hours"},
         {"--tier", "tier", Kind::kText, "shared, exclusive or priority"},
         {"--max-oop", "max_out_of_pocket_fen", Kind::kYuan, "Most you will pay (yuan)"},
@@ -141,7 +147,7 @@ const std::vector<HttpCli::Command>& Commands() {
        {{"--id", "id", Kind::kId, "Job id"},
         {"--enterprise", "enterprise", Kind::kId, "Enterprise (admin tokens)"},
         {"--accelerator", "accelerator", Kind::kText, "A800, H800, H20, 910B, 4090"},
-        {"--cards", "cards", Kind::kNumber, "Cards"},
+        {"--cards", "cards", Kind::kNumber, "Cards", true},
         {"--hours", "walltime_s", Kind::kHours, "Walltime in hours"},
         {"--tier", "tier", Kind::kText, "shared, exclusive or priority"},
         {"--max-oop", "max_out_of_pocket_fen", Kind::kYuan, "Most you will pay (yuan)"},
@@ -512,6 +518,56 @@ void PrintObject(const Json& j) {
   }
 }
 
+// A flag's value for its kind (ids, numbers, hours, minutes, Unix
+// seconds), or a message that names the flag and says what it must be.
+std::optional<int64_t> NumberOf(const Flag& f, const std::string& v, std::string* why) {
+  char* end = nullptr;
+  const double x = std::strtod(v.c_str(), &end);
+  if (end == v.c_str() || *end != '\0' || !std::isfinite(x)) {
+    *why = std::string(f.name) + " '" + v + "' is not a number";
+    return std::nullopt;
+  }
+  const bool whole = x == std::floor(x) && std::fabs(x) < 9e15;
+  auto must = [&](const char* what) {
+    *why = std::string(f.name) + " must be " + what + " (got " + v + ")";
+    return std::nullopt;
+  };
+  switch (f.kind) {
+    case Kind::kId:
+      if (!whole || x < 1) return must("a whole number from 1 (an id)");
+      return static_cast<int64_t>(x);
+    case Kind::kNumber:
+    case Kind::kTime:
+      if (f.at_least_one && (!whole || x < 1)) return must("a whole number, at least 1");
+      if (!whole || x < 0) return must("a whole number, 0 or more");
+      return static_cast<int64_t>(x);
+    case Kind::kHours:
+    case Kind::kMinutes: {
+      const int64_t seconds = std::llround(x * (f.kind == Kind::kHours ? 3600 : 60));
+      if (x <= 0 || seconds < 1) return must("more than 0 (at least a second)");
+      return seconds;
+    }
+    default:
+      break;
+  }
+  return must("a number");
+}
+
+// A query value as it travels: %-escaped but for unreserved characters.
+std::string QueryEscape(const std::string& v) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : v) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(ch);
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+
 // "12.5" yuan -> 1250 fen; nothing if it is not an amount.
 std::optional<int64_t> YuanToFen(const std::string& s) {
   const size_t dot = s.find('.');
@@ -530,6 +586,7 @@ std::optional<int64_t> YuanToFen(const std::string& s) {
 struct HttpCli::Impl {
   std::string server;
   std::string token;
+  std::string timeout;  // seconds
   bool json = false;
   struct Chosen {
     const Command* command;
@@ -545,10 +602,12 @@ struct HttpCli::Impl {
 
 HttpCli::HttpCli(CLI::App& app) : impl_(std::make_unique<Impl>()) {
   // Read once, before any thread starts.
-  const char* url = std::getenv("BAYGRID_URL");      // NOLINT(concurrency-mt-unsafe)
-  const char* token = std::getenv("BAYGRID_TOKEN");  // NOLINT(concurrency-mt-unsafe)
+  const char* url = std::getenv("BAYGRID_URL");          // NOLINT(concurrency-mt-unsafe)
+  const char* token = std::getenv("BAYGRID_TOKEN");      // NOLINT(concurrency-mt-unsafe)
+  const char* timeout = std::getenv("BAYGRID_TIMEOUT");  // NOLINT(concurrency-mt-unsafe)
   impl_->server = url != nullptr ? url : "http://127.0.0.1:8080";
   impl_->token = token != nullptr ? token : "";
+  impl_->timeout = timeout != nullptr ? timeout : "";
   std::map<std::string, CLI::App*> nouns;
   for (const Command& c : Commands()) {
     CLI::App*& noun = nouns[c.noun];
@@ -559,6 +618,9 @@ HttpCli::HttpCli(CLI::App& app) : impl_(std::make_unique<Impl>()) {
     CLI::App* verb = noun->add_subcommand(c.verb, c.help);
     verb->add_option("--server", impl_->server, "http://host:port (env BAYGRID_URL)");
     verb->add_option("--token", impl_->token, "API token (env BAYGRID_TOKEN)");
+    verb->add_option("--timeout", impl_->timeout,
+                     "Seconds to wait for the server to accept, then to answer (env "
+                     "BAYGRID_TIMEOUT; default 30)");
     verb->add_flag("--json", impl_->json, "Print the JSON answer as it came");
     if (std::string(c.path).find("{id}") != std::string::npos) {
       verb->add_option("id", impl_->id[verb], "The id")->required();
@@ -621,12 +683,7 @@ int HttpCli::Run() {
   for (const Flag& f : cmd.flags) {
     const std::string& v = impl_->values[{chosen->app, f.name}];
     if (v.empty()) continue;
-    auto number = [&](double scale) -> std::optional<int64_t> {
-      char* end = nullptr;
-      const double x = std::strtod(v.c_str(), &end);
-      if (*end != '\0' || x < 0) return std::nullopt;
-      return static_cast<int64_t>(std::llround(x * scale));
-    };
+    std::string why;
     std::optional<int64_t> n;
     switch (f.kind) {
       case Kind::kFile: {
@@ -662,7 +719,7 @@ int HttpCli::Run() {
         if (const std::optional<Timestamp> t = ParseUtcTime(v)) {
           n = static_cast<int64_t>(*t / kNanosPerSecond);
         } else {
-          n = number(1);
+          n = NumberOf(f, v, &why);
         }
         break;
       case Kind::kBool:
@@ -673,25 +730,27 @@ int HttpCli::Run() {
         body[f.field] = v == "true";
         continue;
       case Kind::kQuery:
-        query += (query.empty() ? "?" : "&") + std::string(f.field) + "=" + v;
+        query += (query.empty() ? "?" : "&") + std::string(f.field) + "=" + QueryEscape(v);
         continue;
       case Kind::kId:
       case Kind::kNumber:
-        n = number(1);
-        break;
       case Kind::kHours:
-        n = number(3600);
-        break;
       case Kind::kMinutes:
-        n = number(60);
+        n = NumberOf(f, v, &why);
         break;
       case Kind::kYuan:
         n = YuanToFen(v);
+        if (!n) {
+          why = std::string(f.name) + (!v.empty() && v[0] == '-'
+                                           ? " must not be negative (got " + v + ")"
+                                           : " '" + v +
+                                                 "' is not an amount of yuan (at most 2 "
+                                                 "decimals)");
+        }
         break;
     }
     if (!n) {
-      std::fprintf(stderr, "baygrid: %s '%s' is not a number%s\n", f.name, v.c_str(),
-                   f.kind == Kind::kYuan ? " of yuan (at most 2 decimals)" : "");
+      std::fprintf(stderr, "baygrid: %s\n", why.c_str());
       return 2;
     }
     body[f.field] = *n;
@@ -708,11 +767,25 @@ int HttpCli::Run() {
   if (IsPagedList(cmd)) {
     for (const char* paging : {"limit", "after"}) {
       const std::string& v = impl_->values[{chosen->app, std::string("--") + paging}];
-      if (!v.empty()) query += (query.empty() ? "?" : "&") + std::string(paging) + "=" + v;
+      if (!v.empty()) {
+        query += (query.empty() ? "?" : "&") + std::string(paging) + "=" + QueryEscape(v);
+      }
     }
   }
-  Result<ClientResponse> r = HttpCall(impl_->server, cmd.method, path + query, impl_->token,
-                                      std::string(cmd.method) == "POST" ? body.dump() : "");
+  std::chrono::milliseconds timeout = kDefaultTimeout;
+  if (!impl_->timeout.empty()) {
+    char* end = nullptr;
+    const double seconds = std::strtod(impl_->timeout.c_str(), &end);
+    if (end == impl_->timeout.c_str() || *end != '\0' || !(seconds > 0) || seconds > 86'400) {
+      std::fprintf(stderr, "baygrid: --timeout must be seconds, more than 0 (got %s)\n",
+                   impl_->timeout.c_str());
+      return 2;
+    }
+    timeout = std::chrono::milliseconds(std::max<int64_t>(1, std::llround(seconds * 1000)));
+  }
+  Result<ClientResponse> r =
+      HttpCall(impl_->server, cmd.method, path + query, impl_->token,
+               std::string(cmd.method) == "POST" ? body.dump() : "", timeout);
   if (!r.ok()) {
     std::fprintf(stderr, "baygrid: %s\n", r.status().ToString().c_str());
     return 1;

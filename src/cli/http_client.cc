@@ -12,45 +12,92 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
+namespace {
+
+// "30 s", "0.2 s".
+std::string Seconds(std::chrono::milliseconds d) {
+  const auto ms = d.count();
+  std::string out = std::to_string(ms / 1000);
+  if (ms % 1000 != 0) {
+    std::string frac = std::to_string(1000 + ms % 1000).substr(1);
+    while (frac.back() == '0') frac.pop_back();
+    out += "." + frac;
+  }
+  return out + " s";
+}
+
+}  // namespace
+
 Result<ClientResponse> HttpCall(const std::string& base, const std::string& method,
                                 const std::string& target, const std::string& token,
-                                const std::string& body) {
+                                const std::string& body, std::chrono::milliseconds timeout) {
   if (base.rfind("http://", 0) != 0) return InvalidArgument("--server must start with http://");
   std::string hostport = base.substr(7);
   if (!hostport.empty() && hostport.back() == '/') hostport.pop_back();
   const size_t colon = hostport.rfind(':');
   const std::string host = colon == std::string::npos ? hostport : hostport.substr(0, colon);
   const std::string port = colon == std::string::npos ? "80" : hostport.substr(colon + 1);
-  try {
-    net::io_context ioc;
-    tcp::resolver resolver(ioc);
-    beast::tcp_stream stream(ioc);
-    stream.expires_after(std::chrono::seconds(30));
-    stream.connect(resolver.resolve(host, port));
-    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
-    req.set(http::field::host, host);
-    req.set(http::field::user_agent, "baygrid-cli");
-    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-    if (method == "POST") {
-      req.set(http::field::content_type, "application/json");
-      req.body() = body.empty() ? "{}" : body;
-    }
-    req.prepare_payload();
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    http::read(stream, buffer, res);
-    beast::error_code ec;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-    ClientResponse out;
-    out.status = static_cast<int>(res.result_int());
-    out.content_type = std::string{res[http::field::content_type]};
-    out.request_id = std::string{res["X-Request-Id"]};
-    out.body = std::move(res.body());
-    return out;
-  } catch (const std::exception& e) {
-    return Unavailable("cannot reach " + base + ": " + e.what());
+  http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+  req.set(http::field::host, host);
+  req.set(http::field::user_agent, "baygrid-cli");
+  if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+  if (method == "POST") {
+    req.set(http::field::content_type, "application/json");
+    req.body() = body.empty() ? "{}" : body;
   }
+  req.prepare_payload();
+
+  // Asynchronous operations on one thread: only they honour the stream's
+  // deadline (a synchronous connect or read would wait for ever).
+  net::io_context ioc;
+  tcp::resolver resolver(ioc);
+  beast::tcp_stream stream(ioc);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  beast::error_code failed;
+  std::string stage = "resolve";
+  resolver.async_resolve(host, port, [&](beast::error_code ec, tcp::resolver::results_type found) {
+    if (ec) {
+      failed = ec;
+      return;
+    }
+    stage = "connect";
+    stream.expires_after(timeout);
+    stream.async_connect(found, [&](beast::error_code ec2, const tcp::endpoint&) {
+      if (ec2) {
+        failed = ec2;
+        return;
+      }
+      stage = "answer";
+      stream.expires_after(timeout);
+      http::async_write(stream, req, [&](beast::error_code ec3, std::size_t) {
+        if (ec3) {
+          failed = ec3;
+          return;
+        }
+        http::async_read(stream, buffer, res,
+                         [&](beast::error_code ec4, std::size_t) { failed = ec4; });
+      });
+    });
+  });
+  ioc.run();
+  if (failed == beast::error::timeout) {
+    return Unavailable(base +
+                       (stage == "connect" ? " did not accept a connection" : " did not answer") +
+                       " within " + Seconds(timeout) + " (--timeout, BAYGRID_TIMEOUT)");
+  }
+  if (failed) {
+    return Unavailable((stage == "answer" ? "no answer from " : "cannot reach ") + base + ": " +
+                       failed.message());
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  ClientResponse out;
+  out.status = static_cast<int>(res.result_int());
+  out.content_type = std::string{res[http::field::content_type]};
+  out.request_id = std::string{res["X-Request-Id"]};
+  out.body = std::move(res.body());
+  return out;
 }
 
 }  // namespace bg::cli

@@ -544,7 +544,8 @@ std::optional<int64_t> NumberOf(const Flag& f, const std::string& v, std::string
     case Kind::kHours:
     case Kind::kMinutes: {
       const int64_t seconds = std::llround(x * (f.kind == Kind::kHours ? 3600 : 60));
-      if (x <= 0 || seconds < 1) return must("more than 0 (at least a second)");
+      if (x <= 0) return must("more than 0");
+      if (seconds < 1) return must("at least a second");
       return seconds;
     }
     default:

@@ -2,7 +2,8 @@
 # The HTTP API under wrk (docs/benchmarks.md): a read (GET /v1/pools), a
 # write-path request (POST /v1/quotes), and the quote again with a fresh
 # Idempotency-Key each time, at 64 connections for 10 s each, against
-# `baygrid serve` on a fresh SQLite file with scenarios/gba.toml.
+# `baygrid serve` on a fresh SQLite file with the built-in Greater Bay Area
+# scenario (`--scenario gba`, scenarios/gba.toml as built).
 # Ends with: RESULT http reads_per_s=<n> read_p99_ms=<x> quotes_per_s=<n> quote_p99_ms=<x>
 #   keyed_quotes_per_s=<n> keyed_quote_p99_ms=<x>
 set -euo pipefail
@@ -13,7 +14,7 @@ bin=build/release/baygrid
 dir=$(mktemp -d)
 trap 'kill $(cat "$dir/pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$dir"' EXIT
 token=$($bin token create --db "$dir/b.db" --role enterprise --scope 3 --name bench | awk '{print $NF}')
-$bin serve --db "$dir/b.db" --scenario scenarios/gba.toml --listen 127.0.0.1:0 --threads 2 \
+$bin serve --db "$dir/b.db" --scenario gba --listen 127.0.0.1:0 --threads 2 \
   >"$dir/serve.log" 2>&1 &
 echo $! >"$dir/pid"
 for _ in $(seq 300); do grep -q serving "$dir/serve.log" 2>/dev/null && break; sleep 0.1; done

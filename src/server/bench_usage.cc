@@ -16,6 +16,7 @@
 #include "programme/scenario.h"
 #include "server/bench_dir.h"
 #include "settlement/settlement.h"
+#include "sim/builtin_scenario.h"
 #include "storage/sqlite_store.h"
 
 namespace bg::server {
@@ -49,7 +50,7 @@ struct Placed {
 // (one card each, two days of walltime, for an enterprise of Zhuhai's
 // automatic grant so that every record posts a subsidy).
 Result<std::vector<Placed>> Prepare(engine::Engine& e, const UsageBenchOptions& o) {
-  BG_ASSIGN_OR_RETURN(programme::Scenario scenario, programme::LoadScenarioFile(o.scenario));
+  BG_ASSIGN_OR_RETURN(programme::Scenario scenario, sim::LoadScenario(o.scenario));
   for (engine::CommandBody& body : engine::ScenarioCommands(scenario)) {
     BG_ASSIGN_OR_RETURN(engine::CommandResult r, e.Execute(std::move(body)));
     if (auto refused = engine::ScenarioRefusal(r)) return InvalidArgument(*refused);

@@ -15,7 +15,7 @@
 namespace bg::server {
 
 struct UsageBenchOptions {
-  std::string scenario = "scenarios/gba.toml";
+  std::string scenario = "gba";  // the built-in one, or a file
   uint64_t records = 400'000;
   uint32_t jobs = 400;
   uint32_t batch = 1'000;  // records per SubmitUsage

@@ -18,6 +18,7 @@
 #include "programme/scenario.h"
 #include "server/bench_dir.h"
 #include "settlement/settlement.h"
+#include "sim/builtin_scenario.h"
 #include "sim/driver.h"
 #include "sim/workload.h"
 #include "storage/sqlite_store.h"
@@ -185,7 +186,7 @@ void PrintSummary(const engine::State& s, uint32_t days) {
 }  // namespace
 
 Status RunDemo(const DemoOptions& o) {
-  BG_ASSIGN_OR_RETURN(programme::Scenario scenario, programme::LoadScenarioFile(o.scenario));
+  BG_ASSIGN_OR_RETURN(programme::Scenario scenario, sim::LoadScenario(o.scenario));
   std::string db = o.db;
   if (db.empty()) {
     BG_ASSIGN_OR_RETURN(const std::string dir, BenchDir(""));

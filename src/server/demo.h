@@ -20,7 +20,7 @@
 namespace bg::server {
 
 struct DemoOptions {
-  std::string scenario = "scenarios/gba.toml";
+  std::string scenario = "gba";  // the built-in one, or a file
   std::string db;  // default: a fresh file in a temp dir
   std::string listen = "127.0.0.1:8080";
   uint32_t days = 30;

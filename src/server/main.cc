@@ -70,7 +70,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   bg::server::UsageBenchOptions usage_options;
   CLI::App* usage = bench->add_subcommand(
       "usage", "Signed usage records/s through the engine on SQLite, against verification alone");
-  usage->add_option("--scenario", usage_options.scenario, "Scenario file")->capture_default_str();
+  usage->add_option("--scenario", usage_options.scenario, "gba (built in) or a scenario file")
+      ->capture_default_str();
   usage->add_option("--records", usage_options.records, "Usage records")->capture_default_str();
   usage->add_option("--jobs", usage_options.jobs, "Running jobs the records are spread over")
       ->capture_default_str();
@@ -94,15 +95,18 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   std::string scenario_path;
   CLI::App* check = scenario->add_subcommand(
       "check", "Read a scenario file; report the first error with its line, or what it defines");
-  check->add_option("file", scenario_path, "The scenario file")->required();
-  check->footer("Example:\n  baygrid scenario check scenarios/gba.toml");
+  check->add_option("file", scenario_path, "The scenario file, or gba (the built-in one)")
+      ->required();
+  check->footer(
+      "Examples:\n  baygrid scenario check scenarios/gba.toml\n  baygrid scenario check gba");
 
   CLI::App* sim = app.add_subcommand("sim", "The simulator: policies on a synthetic workload");
   sim->require_subcommand(1);
   bg::server::SimCompareOptions sim_options;
   CLI::App* compare = sim->add_subcommand(
       "compare", "The voucher-aware policy against first-fit and cheapest-list on one workload");
-  compare->add_option("--scenario", sim_options.scenario, "Scenario file")->capture_default_str();
+  compare->add_option("--scenario", sim_options.scenario, "gba (built in) or a scenario file")
+      ->capture_default_str();
   compare->add_option("--days", sim_options.days, "Simulated days")->capture_default_str();
   compare->add_option("--seed", sim_options.seed, "Workload seed")->capture_default_str();
   compare->add_option("--jobs", sim_options.jobs, "Jobs over the whole run")->capture_default_str();
@@ -110,8 +114,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
       ->capture_default_str();
   compare->add_option("--load", sim_options.load_percent, "Demand as % of the offered cards")
       ->capture_default_str();
-  compare->footer(
-      "Example:\n  baygrid sim compare --scenario scenarios/gba.toml --days 30 --seed 1");
+  compare->footer("Example:\n  baygrid sim compare --days 30 --seed 1");
 
   CLI::App* audit = app.add_subcommand("audit", "Audits of a database file");
   audit->require_subcommand(1);
@@ -163,13 +166,14 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   serve->add_option("--listen", serve_options.listen, "host:port (port 0: any free port)")
       ->capture_default_str();
   serve->add_option("--scenario", serve_options.scenario,
-                    "Scenario to load into an empty database (e.g. scenarios/gba.toml)");
+                    "Scenario to load into an empty database: gba (the built-in Greater Bay "
+                    "Area one) or a file");
   serve->add_option("--threads", serve_options.threads, "I/O threads")->capture_default_str();
   serve->add_flag("--log-requests", serve_options.log_requests,
                   "One line per request on stderr, with its request id");
   serve->footer(
       "Examples:\n  baygrid token create --db baygrid.db --role admin --name ops\n"
-      "  baygrid serve --db baygrid.db --scenario scenarios/gba.toml --listen 127.0.0.1:8080");
+      "  baygrid serve --db baygrid.db --scenario gba --listen 127.0.0.1:8080");
 
   CLI::App* token = app.add_subcommand("token", "API tokens (offline, on the database file)");
   token->require_subcommand(1);
@@ -191,7 +195,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   bg::server::DemoOptions demo_options;
   CLI::App* demo = app.add_subcommand(
       "demo", "The main job: a server on SQLite with gba.toml, simulated demand and providers");
-  demo->add_option("--scenario", demo_options.scenario, "Scenario file")->capture_default_str();
+  demo->add_option("--scenario", demo_options.scenario, "gba (built in) or a scenario file")
+      ->capture_default_str();
   demo->add_option("--db", demo_options.db, "SQLite file to create (default: a temp dir)");
   demo->add_option("--listen", demo_options.listen, "host:port of the API")->capture_default_str();
   demo->add_option("--days", demo_options.days, "Simulated days")->capture_default_str();

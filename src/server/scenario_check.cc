@@ -6,6 +6,7 @@
 #include "engine/engine.h"
 #include "engine/scenario_commands.h"
 #include "programme/scenario.h"
+#include "sim/builtin_scenario.h"
 #include "storage/memory_store.h"
 
 namespace bg::server {
@@ -49,7 +50,7 @@ std::string Describe(const engine::CommandBody& body) {
 }
 
 Status RunScenarioCheck(const std::string& path) {
-  Result<programme::Scenario> scenario = programme::LoadScenarioFile(path);
+  Result<programme::Scenario> scenario = sim::LoadScenario(path);
   if (!scenario.ok()) return scenario.status();
   // Load it as ordinary commands through the engine, into a scratch store.
   storage::MemoryStore scratch;

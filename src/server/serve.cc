@@ -11,6 +11,7 @@
 #include "engine/engine.h"
 #include "engine/scenario_commands.h"
 #include "programme/scenario.h"
+#include "sim/builtin_scenario.h"
 #include "storage/sqlite_store.h"
 
 namespace bg::server {
@@ -46,7 +47,7 @@ Status LoadScenarioIfEmpty(engine::Engine& e, const std::string& path) {
   const bool empty =
       e.Read([](const engine::State& s) { return s.registry().jurisdictions().empty(); });
   if (path.empty() || !empty) return Status::Ok();
-  BG_ASSIGN_OR_RETURN(programme::Scenario scenario, programme::LoadScenarioFile(path));
+  BG_ASSIGN_OR_RETURN(programme::Scenario scenario, sim::LoadScenario(path));
   for (engine::CommandBody& body : engine::ScenarioCommands(scenario)) {
     BG_ASSIGN_OR_RETURN(engine::CommandResult r, e.Execute(std::move(body)));
     if (auto refused = engine::ScenarioRefusal(r)) return InvalidArgument(*refused);

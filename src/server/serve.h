@@ -1,13 +1,15 @@
 // `baygrid serve`: the HTTP API on an engine over a SQLite file.
 //
-//   baygrid serve --db baygrid.db --listen 127.0.0.1:8080 [--scenario scenarios/gba.toml]
+//   baygrid serve --db baygrid.db --listen 127.0.0.1:8080 [--scenario gba|<file>]
 //                 [--threads 4] [--config baygrid.toml]
 //
 // --scenario loads a scenario into a database with nothing registered yet
-// (one that has jurisdictions is used as it is). Flags override the TOML file's keys
-// of the same names. SIGTERM or SIGINT drains: no new connections, requests
-// in handlers finish and are answered, the engine answers what is queued,
-// writes a snapshot and the store is closed.
+// (one that has jurisdictions is used as it is): `gba` is the built-in
+// Greater Bay Area one (sim/builtin_scenario.h), anything else a file.
+// Flags override the TOML file's keys of the same names. SIGTERM or SIGINT
+// drains: no new connections, requests in handlers finish and are answered,
+// the engine answers what is queued, writes a snapshot and the store is
+// closed.
 //
 // `baygrid token create --db F --role admin --name ops [--scope N] [--id N]`
 // creates an API token offline (the server must not hold the file) and

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "sim/builtin_scenario.h"
 #include "sim/driver.h"
 #include "storage/memory_store.h"
 
@@ -29,7 +30,7 @@ void PrintRow(const sim::Metrics& m) {
 }  // namespace
 
 Status RunSimCompare(const SimCompareOptions& o) {
-  BG_ASSIGN_OR_RETURN(programme::Scenario scenario, programme::LoadScenarioFile(o.scenario));
+  BG_ASSIGN_OR_RETURN(programme::Scenario scenario, sim::LoadScenario(o.scenario));
   const sim::WorkloadOptions wo{.seed = o.seed,
                                 .days = o.days,
                                 .jobs = o.jobs,

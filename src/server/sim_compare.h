@@ -11,7 +11,7 @@
 namespace bg::server {
 
 struct SimCompareOptions {
-  std::string scenario = "scenarios/gba.toml";
+  std::string scenario = "gba";  // the built-in one, or a file
   uint32_t days = 30;
   uint64_t seed = 1;
   uint32_t jobs = 20'000;

@@ -3,6 +3,10 @@
 // numbers. (Quality is measured by `baygrid sim compare`, not here.)
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
+#include "sim/builtin_scenario.h"
 #include "sim/driver.h"
 #include "storage/memory_store.h"
 
@@ -70,6 +74,21 @@ TEST_F(SimTest, TheSameSeedGivesTheSameNumbers) {
   EXPECT_EQ(a.deadline_misses, b.deadline_misses);
   EXPECT_EQ(a.placed, b.placed);
   EXPECT_DOUBLE_EQ(a.mean_wait_s, b.mean_wait_s);
+}
+
+TEST(BuiltinScenarioTest, IsScenariosGbaTomlByteForByte) {
+  std::ifstream in(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml", std::ios::binary);
+  std::ostringstream file;
+  file << in.rdbuf();
+  ASSERT_FALSE(file.str().empty());
+  EXPECT_EQ(BuiltinScenarioToml(), file.str());
+  auto builtin = LoadScenario(std::string(kBuiltinScenario));
+  ASSERT_TRUE(builtin.ok()) << builtin.status();
+  EXPECT_EQ(
+      builtin->programmes,
+      programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml")->programmes);
+  // Any other name is a path.
+  EXPECT_FALSE(LoadScenario("no/such/scenario.toml").ok());
 }
 
 }  // namespace

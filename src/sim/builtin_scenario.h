@@ -1,0 +1,28 @@
+// The Greater Bay Area scenario (scenarios/gba.toml), built into the binary:
+// the build turns the file into a string constant (cmake/embed_text.cmake),
+// so the demo, `sim compare`, `bench usage` and `serve --scenario gba` run
+// from any directory. A scenario argument is the name `gba` (the built-in
+// one) or the path of a scenario file (`./gba` for a file of that name).
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "programme/scenario.h"
+
+namespace bg::sim {
+
+// The name that stands for the built-in scenario.
+inline constexpr std::string_view kBuiltinScenario = "gba";
+
+// The text of scenarios/gba.toml as it was when the binary was built.
+std::string_view BuiltinScenarioToml();
+
+// `name_or_path` == kBuiltinScenario: the built-in scenario; otherwise the
+// file at that path (programme::LoadScenarioFile).
+Result<programme::Scenario> LoadScenario(const std::string& name_or_path);
+
+}  // namespace bg::sim

@@ -1,6 +1,7 @@
 #include "sim/driver.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <queue>
 #include <set>
@@ -36,27 +37,56 @@ Status Setup(engine::Engine& e, const programme::Scenario& scenario, const Workl
       return InvalidArgument("enterprise refused: " + *why);
     }
   }
-  // Each application walks the review; a refusal (ineligible, over a cap,
-  // budget exhausted) simply ends it, as it would for a real applicant.
-  for (const programme::FileApplication& app : w.applications) {
-    BG_ASSIGN_OR_RETURN(engine::CommandResult r, Do(e, app));
-    bool ok = std::get<programme::Outcome>(r).ok();
-    for (programme::Step step : {programme::Step::kSubmit, programme::Step::kStartReview,
-                                 programme::Step::kApprove, programme::Step::kIssue}) {
-      if (!ok) break;
-      BG_ASSIGN_OR_RETURN(
-          r, Do(e, programme::ReviewApplication{.id = app.id, .step = step, .actor = "sim"}));
-      ok = std::get<programme::Outcome>(r).ok();
-    }
+  return Status::Ok();
+}
+
+// The application walks the review; a refusal (ineligible, over a cap,
+// budget exhausted) simply ends it, as it would for a real applicant.
+Status FileAndReview(engine::Engine& e, const programme::FileApplication& app) {
+  BG_ASSIGN_OR_RETURN(engine::CommandResult r, Do(e, app));
+  bool ok = std::get<programme::Outcome>(r).ok();
+  for (programme::Step step : {programme::Step::kSubmit, programme::Step::kStartReview,
+                               programme::Step::kApprove, programme::Step::kIssue}) {
+    if (!ok) break;
+    BG_ASSIGN_OR_RETURN(
+        r, Do(e, programme::ReviewApplication{.id = app.id, .step = step, .actor = "sim"}));
+    ok = std::get<programme::Outcome>(r).ok();
   }
   return Status::Ok();
 }
 
+// Orders whose subsidy was paid by programmes of two levels or more
+// (district and city): claims not voided whose holds posted money for each.
+uint64_t StackedOrders(const engine::State& s) {
+  uint64_t stacked = 0;
+  for (const auto& [id, claim] : s.book().claims()) {
+    if (claim.status == programme::ClaimStatus::kVoided) continue;
+    std::set<programme::JurisdictionLevel> levels;
+    for (const programme::ClaimHold& h : claim.holds) {
+      const programme::ProgrammeRules* p = s.registry().FindProgramme(h.programme);
+      if (p != nullptr && h.posted.fen() > 0) levels.insert(p->level);
+    }
+    if (levels.size() >= 2) ++stacked;
+  }
+  return stacked;
+}
+
+// Card-seconds of `cards` held over [from, to) that fall in [lo, hi).
+uint64_t Overlap(Timestamp from, Timestamp to, Timestamp lo, Timestamp hi, uint32_t cards) {
+  from = std::max(from, lo);
+  to = std::min(to, hi);
+  return to > from ? (to - from) / kNanosPerSecond * cards : 0;
+}
+
+// The metrics so far; with `day` > 0, that day's figures too.
 Metrics Measure(const engine::State& s, const Workload& w, const WorkloadOptions& o,
-                scheduler::Policy policy) {
+                scheduler::Policy policy, uint32_t day = 0) {
   Metrics m;
   m.policy = policy;
+  m.day = day;
   const Timestamp horizon_end = o.start + uint64_t{o.days} * kDay * kNanosPerSecond;
+  const Timestamp day_from = o.start + uint64_t{day == 0 ? 0 : day - 1} * kDay * kNanosPerSecond;
+  const Timestamp day_to = day == 0 ? day_from : day_from + kDay * kNanosPerSecond;
   // Per enterprise: Σ walltime / (wait + walltime) over its jobs, and the
   // job count (an unplaced job counts 0): how little of its time was lost
   // waiting.
@@ -71,6 +101,7 @@ Metrics Measure(const engine::State& s, const Workload& w, const WorkloadOptions
     const scheduler::Job* job = s.scheduler().FindJob(a.request.id);
     if (job == nullptr) continue;
     ++m.jobs;
+    m.charged = Money::Fen(m.charged.fen() + job->voucher_charged.fen());
     const uint64_t card_s = uint64_t{a.request.cards} * a.request.walltime_s;
     served[a.request.enterprise].second += 1;
     const bool placed =
@@ -92,11 +123,15 @@ Metrics Measure(const engine::State& s, const Workload& w, const WorkloadOptions
     m.subsidy = Money::Fen(m.subsidy.fen() + subsidy.fen());
     m.out_of_pocket = Money::Fen(m.out_of_pocket.fen() + job->out_of_pocket.fen());
     wait += static_cast<double>(job->placed_at - job->submitted_at) / 1e9;
-    const Timestamp from = std::max(job->placed_at, o.start);
-    const Timestamp to = std::min(job->end_at, horizon_end);
-    if (to > from) {
-      const network::Pool* pool = s.network().FindPool(job->pool);
-      sites[pool->site].used_card_seconds += (to - from) / kNanosPerSecond * a.request.cards;
+    const network::Pool* pool = s.network().FindPool(job->pool);
+    sites[pool->site].used_card_seconds +=
+        Overlap(job->placed_at, job->end_at, o.start, horizon_end, a.request.cards);
+    m.day_used_card_seconds +=
+        Overlap(job->placed_at, job->end_at, day_from, day_to, a.request.cards);
+  }
+  if (day != 0) {
+    for (const auto& [id, pool] : s.network().pools()) {
+      m.day_offered_card_seconds += uint64_t{pool.cards_offered} * kDay;
     }
   }
   m.mean_wait_s = m.placed == 0 ? 0 : wait / static_cast<double>(m.placed);
@@ -117,6 +152,12 @@ Metrics Measure(const engine::State& s, const Workload& w, const WorkloadOptions
   for (const auto& [id, v] : s.book().vouchers()) {
     if (v.issued_at != 0) ++m.vouchers_issued;
   }
+  for (const programme::ProgrammeTotals& t :
+       programme::Totals(s.book(), s.registry(), s.ledger())) {
+    ++m.programmes;
+    if (t.issued.fen() + t.automatic.fen() > 0) ++m.programmes_granting;
+  }
+  m.stacked_orders = StackedOrders(s);
   m.reconciled = programme::CheckReconciled(s.book(), s.registry(), s.ledger()).empty() &&
                  s.ledger().CheckInvariants().empty();
   return m;
@@ -176,6 +217,11 @@ double Metrics::SubsidyPerCardHour() const {
              ? 0
              : static_cast<double>(subsidy.fen()) / 100.0 / static_cast<double>(card_hours);
 }
+double Metrics::DayUtilisation() const {
+  return day_offered_card_seconds == 0 ? 0
+                                       : static_cast<double>(day_used_card_seconds) /
+                                             static_cast<double>(day_offered_card_seconds);
+}
 
 Result<Metrics> Run(const programme::Scenario& scenario, const Workload& w,
                     const WorkloadOptions& o, const DriverOptions& options, storage::Store* store) {
@@ -185,6 +231,12 @@ Result<Metrics> Run(const programme::Scenario& scenario, const Workload& w,
   eo.snapshot_every_batches = 0;
   BG_ASSIGN_OR_RETURN(std::unique_ptr<engine::Engine> e, engine::Engine::Open(store, &clock, eo));
   BG_RETURN_IF_ERROR(Setup(*e, scenario, w));
+  // The applications of programmes open by now; the others when they open.
+  size_t next_app = 0;
+  for (; next_app < w.applications.size() && w.applications[next_app].at <= clock.Now();
+       ++next_app) {
+    BG_RETURN_IF_ERROR(FileAndReview(*e, w.applications[next_app].file));
+  }
   if (options.metered) BG_RETURN_IF_ERROR(RegisterKeys(*e, scenario));
   if (options.on_open) options.on_open(*e);
 
@@ -193,12 +245,31 @@ Result<Metrics> Run(const programme::Scenario& scenario, const Workload& w,
   auto end_of = [&](OrderId id) {
     return e->Read([id](const engine::State& s) { return s.scheduler().FindJob(id)->end_at; });
   };
-  size_t next = 0;
+  // Each day once it has ended: every day up to the one `now` falls in.
   uint32_t day = 0;
-  while (next < w.arrivals.size() || !ends.empty()) {
-    Timestamp t = next < w.arrivals.size() ? w.arrivals[next].at : ends.top().first;
+  auto days_until = [&](Timestamp now) {
+    const uint32_t ended = now > o.start ? static_cast<uint32_t>(std::min<uint64_t>(
+                                               (now - o.start) / (kDay * kNanosPerSecond), o.days))
+                                         : 0;
+    if (!options.on_day) return;
+    while (day < ended) {
+      ++day;
+      options.on_day(day, e->Read([&](const engine::State& s) {
+        return Measure(s, w, o, options.policy, day);
+      }));
+    }
+  };
+  size_t next = 0;
+  bool stopped = false;
+  while (next < w.arrivals.size() || !ends.empty() || next_app < w.applications.size()) {
+    Timestamp t = UINT64_MAX;
+    if (next < w.arrivals.size()) t = w.arrivals[next].at;
     if (!ends.empty()) t = std::min(t, ends.top().first);
-    if (options.on_step && !options.on_step(t)) break;
+    if (next_app < w.applications.size()) t = std::min(t, w.applications[next_app].at);
+    if (options.on_step && !options.on_step(t)) {
+      stopped = true;
+      break;
+    }
     clock.Set(std::max(t, clock.Now()));
     bool freed = false;
     while (!ends.empty() && ends.top().first <= t) {
@@ -211,6 +282,11 @@ Result<Metrics> Run(const programme::Scenario& scenario, const Workload& w,
       }
       ends.pop();
       freed = true;
+    }
+    // A programme that opens now takes its applications before the jobs
+    // that arrive at the same instant.
+    for (; next_app < w.applications.size() && w.applications[next_app].at <= t; ++next_app) {
+      BG_RETURN_IF_ERROR(FileAndReview(*e, w.applications[next_app].file));
     }
     while (next < w.arrivals.size() && w.arrivals[next].at <= t) {
       const scheduler::JobRequest& r = w.arrivals[next++].request;
@@ -243,14 +319,10 @@ Result<Metrics> Run(const programme::Scenario& scenario, const Workload& w,
       }
       if (placed < 1024) break;
     }
-    const uint32_t today =
-        t > o.start ? static_cast<uint32_t>((t - o.start) / (kDay * kNanosPerSecond)) : 0;
-    if (options.on_day && today > day && today <= o.days) {
-      day = today;
-      options.on_day(
-          day, e->Read([&](const engine::State& s) { return Measure(s, w, o, options.policy); }));
-    }
+    days_until(t);
   }
+  // A run that drained before its horizon still reports its last days.
+  if (!stopped) days_until(o.start + uint64_t{o.days} * kDay * kNanosPerSecond);
   Metrics m = e->Read([&](const engine::State& s) { return Measure(s, w, o, options.policy); });
   m.commands = e->stats().commands;
   if (options.on_end) options.on_end(*e);

@@ -1,9 +1,10 @@
 // The simulator's driver: plays a workload through the real engine on a
-// virtual clock — the scenario's commands, the voucher applications walked
-// through review, then every job arrival and every job end in time order,
-// with a placement pass whenever cards free up — and measures what came
-// out. There is no second implementation of any rule: the driver only
-// submits commands and reads state (docs/scheduler.md).
+// virtual clock — the scenario's commands, then every voucher application
+// (walked through review when its programme opens), every job arrival and
+// every job end in time order, with a placement pass whenever cards free
+// up — and measures what came out. There is no second implementation of
+// any rule: the driver only submits commands and reads state
+// (docs/scheduler.md).
 //
 // Thread-safety: one run per Driver; runs of different drivers are
 // independent.
@@ -47,17 +48,31 @@ struct Metrics {
   double jain = 0;         // over enterprises, of their mean walltime / (wait + walltime)
   double utilisation = 0;  // used / offered card-seconds, all sites, over the horizon
   std::vector<SiteUse> sites = {};
+  // What the vouchers and budgets were actually charged so far: finished
+  // jobs' charges (metered: their use), running jobs' use reported so far.
+  // `subsidy` above counts running jobs at their planned subsidy instead.
+  Money charged{};
+  // The day just ended (in on_day only; zero otherwise): card-seconds the
+  // placed jobs held on that day, and the card-seconds offered that day.
+  uint32_t day = 0;
+  uint64_t day_used_card_seconds = 0;
+  uint64_t day_offered_card_seconds = 0;
   uint64_t vouchers_issued = 0;
-  bool reconciled = false;  // every programme reconciles at the end
+  uint32_t programmes = 0;
+  uint32_t programmes_granting = 0;  // vouchers issued or automatic grants > 0
+  uint64_t stacked_orders = 0;       // orders paid by programmes of two levels or more
+  bool reconciled = false;           // every programme reconciles at the end
   uint64_t commands = 0;
 
   double OutOfPocketPerCardHour() const;  // yuan
   double SubsidyPerCardHour() const;      // yuan
+  double DayUtilisation() const;          // day_used / day_offered
 };
 
 struct DriverOptions {
   scheduler::Policy policy = scheduler::Policy::kVoucherAware;
-  // Called every simulated day with the day and the metrics so far (progress).
+  // Called once for each simulated day 1..days, after it ends, with the
+  // metrics so far and that day's figures (progress).
   std::function<void(uint32_t day, const Metrics&)> on_day = {};
   // Providers register keys and report signed usage (one batch-signed
   // record per job, for 70-100% of its walltime, seeded) before each job

@@ -1,11 +1,16 @@
 // The simulator on a small run: the workload is deterministic, every job is
 // accounted for, the money reconciles, and the same seed gives the same
-// numbers. (Quality is measured by `baygrid sim compare`, not here.)
-#include <gtest/gtest.h>
-
+// numbers; applications are filed when their programme opens, and the
+// per-day figures add up to the run's. (Quality is measured by `baygrid sim
+// compare`, not here.)
 #include <fstream>
+#include <set>
 #include <sstream>
 
+#include <gtest/gtest.h>
+
+#include "engine/engine.h"
+#include "programme/reconcile.h"
 #include "sim/builtin_scenario.h"
 #include "sim/driver.h"
 #include "storage/memory_store.h"
@@ -89,6 +94,93 @@ TEST(BuiltinScenarioTest, IsScenariosGbaTomlByteForByte) {
       programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml")->programmes);
   // Any other name is a path.
   EXPECT_FALSE(LoadScenario("no/such/scenario.toml").ok());
+}
+
+// The demo's month (from 2025-06-02): Guangming opens on 06-06 and Huangpu
+// on 06-27. Their applicants apply then, so every programme grants money,
+// and Guangming's enterprises are paid by the district and Shenzhen (city)
+// on one order. Counted from the engine's state directly, and as the
+// metrics count it.
+TEST_F(SimTest, ApplicationsAreFiledWhenEachProgrammeOpensSoEveryProgrammeGrantsAndLevelsStack) {
+  options_ = WorkloadOptions{.seed = 7,
+                             .days = 30,
+                             .jobs = 1'500,
+                             .enterprises = 40,
+                             .start = 1'748'822'400 * kNanosPerSecond};  // 2025-06-02
+  const Workload w = Generate(scenario_, options_);
+  size_t before_open = 0;
+  for (const Application& a : w.applications) {
+    if (a.at < scenario_.programmes[a.file.programme.value() - 1].valid_from) ++before_open;
+  }
+  EXPECT_EQ(before_open, 0u) << "applications filed before their programme opens";
+  std::map<std::string, Money> granted;
+  uint64_t stacked = 0;
+  DriverOptions d{.metered = true};
+  d.on_end = [&](engine::Engine& e) {
+    e.Read([&](const engine::State& s) {
+      for (const programme::ProgrammeTotals& t :
+           programme::Totals(s.book(), s.registry(), s.ledger())) {
+        granted[s.registry().FindProgramme(t.programme)->name] =
+            Money::Fen(t.issued.fen() + t.automatic.fen());
+      }
+      for (const auto& [id, claim] : s.book().claims()) {
+        std::set<programme::JurisdictionLevel> paid_by;
+        for (const programme::ClaimHold& h : claim.holds) {
+          if (h.posted.fen() > 0) paid_by.insert(s.registry().FindProgramme(h.programme)->level);
+        }
+        if (paid_by.size() >= 2) ++stacked;
+      }
+      return 0;
+    });
+  };
+  storage::MemoryStore store;
+  auto m = sim::Run(scenario_, w, options_, d, &store);
+  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_EQ(granted.size(), scenario_.programmes.size());
+  for (const auto& [name, yuan] : granted) EXPECT_GT(yuan.fen(), 0) << name << " granted nothing";
+  EXPECT_GT(stacked, 0u) << "no order was paid by a district and its city";
+  EXPECT_EQ(m->programmes, scenario_.programmes.size());
+  EXPECT_EQ(m->programmes_granting, m->programmes);
+  EXPECT_EQ(m->stacked_orders, stacked);
+  EXPECT_TRUE(m->reconciled);
+}
+
+// The progress figures: on_day comes once for each day, in order; the
+// day's utilisation is that day's card-seconds held over that day's
+// offered, so the days add up to the run's utilisation; the subsidy is
+// what was charged so far, never more than the run ends with charged.
+TEST_F(SimTest, EachDayReportsItsOwnUtilisationAndTheSubsidyChargedSoFar) {
+  std::vector<Metrics> days;
+  DriverOptions d{.metered = true};
+  d.on_day = [&](uint32_t day, const Metrics& m) {
+    EXPECT_EQ(day, days.size() + 1);
+    EXPECT_EQ(m.day, day);
+    days.push_back(m);
+  };
+  storage::MemoryStore store;
+  const Workload w = Generate(scenario_, options_);
+  auto end = sim::Run(scenario_, w, options_, d, &store);
+  ASSERT_TRUE(end.ok()) << end.status();
+  ASSERT_EQ(days.size(), options_.days);
+  uint64_t used = 0, offered = 0;
+  Money charged{};
+  for (const Metrics& m : days) {
+    EXPECT_GT(m.DayUtilisation(), 0.0);
+    EXPECT_LE(m.DayUtilisation(), 1.0);
+    EXPECT_GE(m.charged, charged);
+    charged = m.charged;
+    used += m.day_used_card_seconds;
+    offered += m.day_offered_card_seconds;
+  }
+  EXPECT_EQ(offered, w.capacity_card_seconds);
+  uint64_t site_used = 0;
+  for (const SiteUse& u : end->sites) site_used += u.used_card_seconds;
+  EXPECT_EQ(used, site_used);
+  EXPECT_NEAR(static_cast<double>(used) / static_cast<double>(offered), end->utilisation, 1e-12);
+  // Charged is metered use only: below the planned subsidy of running jobs.
+  EXPECT_LE(days.back().charged, days.back().subsidy);
+  EXPECT_LE(days.back().charged, end->charged);
+  EXPECT_GT(end->charged.fen(), 0);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "common/rng.h"
@@ -66,15 +67,29 @@ std::vector<programme::Enterprise> MakeEnterprises(const programme::Scenario& s,
   return out;
 }
 
+// When an application to `p` is filed in a run of `o`: as soon as the
+// programme takes applications, but not before the day ahead of the
+// horizon; nullopt if it takes none within the horizon.
+std::optional<Timestamp> FilingTime(const programme::ProgrammeRules& p, const WorkloadOptions& o) {
+  const Timestamp eve = o.start - std::min<Timestamp>(o.start, kDay * kNanosPerSecond);
+  const Timestamp end = o.start + uint64_t{o.days} * kDay * kNanosPerSecond;
+  const Timestamp at = std::max({p.valid_from, p.apply_from.value_or(0), eve});
+  if (at >= end || at >= p.valid_until || (p.apply_until && at >= *p.apply_until)) {
+    return std::nullopt;
+  }
+  return at;
+}
+
 // Every enterprise applies to the voucher programmes of its area for a
-// share of its yearly cap.
-std::vector<programme::FileApplication> MakeApplications(
-    const programme::Scenario& s, const std::vector<programme::Enterprise>& all, Rng& rng) {
+// share of its yearly cap, when the programme opens.
+std::vector<Application> MakeApplications(const programme::Scenario& s,
+                                          const std::vector<programme::Enterprise>& all,
+                                          const WorkloadOptions& o, Rng& rng) {
   std::map<JurisdictionId, JurisdictionId> parent;
   for (const auto& j : s.jurisdictions) {
     if (j.parent) parent[j.id] = *j.parent;
   }
-  std::vector<programme::FileApplication> out;
+  std::vector<Application> out;
   for (const programme::Enterprise& e : all) {
     for (const programme::ProgrammeRules& p : s.programmes) {
       if (p.redemption == programme::RedemptionMode::kAutomaticGrant) continue;
@@ -92,14 +107,19 @@ std::vector<programme::FileApplication> MakeApplications(
           p.default_entity_year_cap ? p.default_entity_year_cap->fen() / 100 : 2'000'000;
       const int64_t yuan =
           rng.Range(std::min<int64_t>(50'000, cap_yuan), std::min<int64_t>(cap_yuan, 2'000'000));
-      out.push_back(programme::FileApplication{.id = ApplicationId(out.size() + 1),
-                                               .programme = p.id,
-                                               .enterprise = e.id,
-                                               .amount = Money::Fen(yuan * 100),
-                                               .actor = "sim",
-                                               .note = "synthetic demand"});
+      const std::optional<Timestamp> at = FilingTime(p, o);
+      if (!at) continue;  // after the draw: the stream stays the same
+      out.push_back({.at = *at,
+                     .file = programme::FileApplication{.id = ApplicationId(out.size() + 1),
+                                                        .programme = p.id,
+                                                        .enterprise = e.id,
+                                                        .amount = Money::Fen(yuan * 100),
+                                                        .actor = "sim",
+                                                        .note = "synthetic demand"}});
     }
   }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Application& a, const Application& b) { return a.at < b.at; });
   return out;
 }
 
@@ -111,7 +131,7 @@ Workload Generate(const programme::Scenario& s, const WorkloadOptions& o) {
   w.enterprises = MakeEnterprises(s, o, rng);
   std::vector<programme::Enterprise> all = s.enterprises;
   all.insert(all.end(), w.enterprises.begin(), w.enterprises.end());
-  w.applications = MakeApplications(s, all, rng);
+  w.applications = MakeApplications(s, all, o, rng);
 
   // Accelerator types weighted by the cards offered, so demand follows supply.
   std::map<std::string, uint64_t> offered;

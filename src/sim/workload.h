@@ -36,10 +36,19 @@ struct Arrival {
   scheduler::JobRequest request;
 };
 
+// A voucher application and when it is filed: when its programme opens
+// (valid_from, or apply_from if later), or the day before the horizon if
+// the programme is open by then. Applications a programme could not take
+// within the horizon (window closed, or opening later) are left out.
+struct Application {
+  Timestamp at = 0;
+  programme::FileApplication file;
+};
+
 struct Workload {
-  std::vector<programme::Enterprise> enterprises;        // to register
-  std::vector<programme::FileApplication> applications;  // voucher applications at the start
-  std::vector<Arrival> arrivals;                         // in time order; ids 1, 2, ...
+  std::vector<programme::Enterprise> enterprises;  // to register
+  std::vector<Application> applications;           // in time order
+  std::vector<Arrival> arrivals;                   // in time order; ids 1, 2, ...
   uint64_t demand_card_seconds = 0;
   uint64_t capacity_card_seconds = 0;  // offered cards × the horizon
 };

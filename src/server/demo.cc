@@ -1,8 +1,10 @@
 #include "server/demo.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -14,6 +16,7 @@
 #include "cli/http_client.h"
 #include "common/hash.h"
 #include "engine/engine.h"
+#include "programme/accounts.h"
 #include "programme/reconcile.h"
 #include "programme/scenario.h"
 #include "server/bench_dir.h"
@@ -26,7 +29,9 @@
 namespace bg::server {
 namespace {
 
-// 2025-06-02 00:00 UTC: every programme of gba.toml is open.
+// 2025-06-02 00:00 UTC. Dongguan's, Zhuhai's and Shenzhen's programmes of
+// gba.toml are open; Guangming's opens on 06-06 and Huangpu's on 06-27, and
+// their applications are filed then (sim/workload.h).
 constexpr Timestamp kStart = 1'748'822'400 * kNanosPerSecond;
 std::atomic<bool> g_interrupted{false};
 
@@ -46,30 +51,80 @@ std::string Yuan(Money m) {
   return out + s.substr(dot);
 }
 
+// What `enterprise` can still spend: the balances of its live vouchers.
+Money VoucherMoneyLeft(const engine::State& s, EnterpriseId enterprise) {
+  Money left{};
+  for (const auto& [id, v] : s.book().vouchers()) {
+    if (v.holder != enterprise || v.status != programme::VoucherStatus::kLive) continue;
+    left = Money::Fen(left.fen() +
+                      programme::Book::Available(s.ledger(), programme::VoucherAccount(id)).fen());
+  }
+  return left;
+}
+
+// The enterprise whose token the first screen prints: one with money left
+// to spend for the whole run. The first, in id order (the scenario's named
+// enterprises come first), whose live vouchers hold more than every job the
+// workload gives it could draw — each at the dearest list price of its
+// accelerator, all of it subsidised; failing that, the one with the most to
+// spare.
+EnterpriseId EnterpriseWithMoneyLeft(const engine::State& s, const sim::Workload& w) {
+  std::map<std::string, Money> dearest;  // per card-hour, any pool and tier
+  for (const auto& [id, pool] : s.network().pools()) {
+    for (Money price : pool.price) {
+      dearest[pool.accelerator] = std::max(dearest[pool.accelerator], price);
+    }
+  }
+  std::map<EnterpriseId, int64_t> most_drawn;  // fen
+  for (const sim::Arrival& a : w.arrivals) {
+    most_drawn[a.request.enterprise] +=
+        scheduler::ListCost(dearest[a.request.accelerator], a.request.cards, a.request.walltime_s)
+            .fen();
+  }
+  EnterpriseId best{};
+  int64_t best_spare = INT64_MIN;
+  for (const auto& [id, enterprise] : s.registry().enterprises()) {
+    const int64_t spare = VoucherMoneyLeft(s, id).fen() - most_drawn[id];
+    if (spare > 0) return id;
+    if (spare > best_spare) {
+      best = id;
+      best_spare = spare;
+    }
+  }
+  return best;
+}
+
 struct Tokens {
   std::map<std::string, std::string> secret;  // role label -> token
+  EnterpriseId enterprise{};                  // whose the enterprise token is
 };
 
 // One token per role, for the person trying the API.
-Tokens MakeTokens(engine::Engine& e) {
+Tokens MakeTokens(engine::Engine& e, const sim::Workload& w) {
   Tokens t;
+  const std::string enterprise = e.Read([&](const engine::State& s) {
+    t.enterprise = EnterpriseWithMoneyLeft(s, w);
+    const programme::Enterprise* found = s.registry().FindEnterprise(t.enterprise);
+    return found == nullptr ? std::string("?") : found->name;
+  });
   struct Want {
-    const char* label;
+    std::string label;
     access::TokenRole role;
     uint64_t scope;
   };
   const Want wants[] = {
       {"admin", access::TokenRole::kAdmin, 0},
       {"operator (Dongguan 算力券, programme 1)", access::TokenRole::kOperator, 1},
-      {"enterprise (Songshan Lake Precision Moulds, 1)", access::TokenRole::kEnterprise, 1},
+      {"enterprise (" + enterprise + ", " + std::to_string(t.enterprise.value()) + ")",
+       access::TokenRole::kEnterprise, t.enterprise.value()},
       {"provider (Shaoguan hub, 1)", access::TokenRole::kProvider, 1},
       {"auditor", access::TokenRole::kAuditor, 0}};
   uint64_t id = 1;
-  for (const Want& w : wants) {
+  for (const Want& want : wants) {
     const auto [secret, hash] = api::Service::NewToken();
     (void)e.Execute(engine::CreateApiToken{
-        .id = id++, .hash = hash, .role = w.role, .scope = w.scope, .name = w.label});
-    t.secret[w.label] = secret;
+        .id = id++, .hash = hash, .role = want.role, .scope = want.scope, .name = want.label});
+    t.secret[want.label] = secret;
   }
   return t;
 }
@@ -141,7 +196,19 @@ class Agents {
   uint64_t calls_ = 0;
 };
 
-void PrintSummary(const engine::State& s, uint32_t days) {
+// The city a jurisdiction lies in: itself, or the city above a district
+// (Huangpu -> Guangzhou), so a district's money spent in its own city does
+// not count as crossing a city border.
+JurisdictionId CityOf(const programme::Registry& registry, JurisdictionId id) {
+  for (const programme::Jurisdiction* j = registry.FindJurisdiction(id);
+       j != nullptr && j->level < programme::JurisdictionLevel::kCity && j->parent;
+       j = registry.FindJurisdiction(*j->parent)) {
+    id = *j->parent;
+  }
+  return id;
+}
+
+void PrintSummary(const engine::State& s, uint32_t days, EnterpriseId enterprise) {
   std::printf("\n%-26s %16s %16s %18s\n", "programme", "granted", "spent", "budget remaining");
   for (const programme::ProgrammeTotals& t :
        programme::Totals(s.book(), s.registry(), s.ledger())) {
@@ -154,6 +221,12 @@ void PrintSummary(const engine::State& s, uint32_t days) {
     const Money remaining = Money::Fen(t.uncommitted.fen() + t.remaining.fen());
     std::printf("%-26s %16s %16s %18s\n", p->name.c_str(), Yuan(granted).c_str(),
                 Yuan(spent).c_str(), Yuan(remaining).c_str());
+  }
+  if (const programme::Enterprise* e = s.registry().FindEnterprise(enterprise)) {
+    std::printf("\nthe enterprise token's %s (%llu) has %s yuan left on its vouchers\n",
+                e->name.c_str(),
+                static_cast<unsigned long long>(enterprise.value()),  // NOLINT(google-runtime-int)
+                Yuan(VoucherMoneyLeft(s, enterprise)).c_str());
   }
   std::map<SiteId, std::pair<uint64_t, uint64_t>> use;  // metered card-seconds, offered
   for (const auto& [id, job] : s.scheduler().jobs()) {
@@ -179,7 +252,8 @@ void PrintSummary(const engine::State& s, uint32_t days) {
         "%-12s %-12s %8llu %12llu %18s%s\n", a ? a->code.c_str() : "?", b ? b->code.c_str() : "?",
         static_cast<unsigned long long>(f.orders),               // NOLINT(google-runtime-int)
         static_cast<unsigned long long>(f.card_seconds / 3600),  // NOLINT(google-runtime-int)
-        Yuan(f.subsidy).c_str(), f.issuer == f.city ? "" : "   across a city border");
+        Yuan(f.subsidy).c_str(),
+        CityOf(s.registry(), f.issuer) == f.city ? "" : "   across a city border");
   }
 }
 
@@ -215,8 +289,10 @@ Status RunDemo(const DemoOptions& o) {
   d.metered = true;
   std::unique_ptr<Agents> agents;
   Status served = Status::Ok();
+  EnterpriseId token_enterprise{};
   d.on_open = [&](engine::Engine& e) {
-    const Tokens tokens = MakeTokens(e);
+    const Tokens tokens = MakeTokens(e, w);
+    token_enterprise = tokens.enterprise;
     agents = std::make_unique<Agents>(e, scenario);
     service = std::make_unique<api::Service>(&e, &wall, api::ServiceOptions{.db_path = db});
     // Headless: on a port of the system's choosing, for the agents only.
@@ -266,10 +342,13 @@ Status RunDemo(const DemoOptions& o) {
     last_virtual = t;
     return true;
   };
+  // The day's utilisation: card-hours the jobs held that day over those
+  // offered that day; the subsidy: what was charged so far (metered use).
   d.on_day = [&](uint32_t day, const sim::Metrics& m) {
-    std::printf("day %3u/%u  jobs placed %6llu  subsidised %14s yuan  utilisation %5.1f%%\n", day,
-                o.days, static_cast<unsigned long long>(m.placed),  // NOLINT(google-runtime-int)
-                Yuan(m.subsidy).c_str(), m.utilisation * 100);
+    std::printf("day %3u/%u  jobs placed %6llu  subsidy charged %14s yuan  utilisation %5.1f%%\n",
+                day, o.days,
+                static_cast<unsigned long long>(m.placed),  // NOLINT(google-runtime-int)
+                Yuan(m.charged).c_str(), m.DayUtilisation() * 100);
     std::fflush(stdout);
   };
   bool balanced = false;
@@ -287,7 +366,7 @@ Status RunDemo(const DemoOptions& o) {
         // running jobs' use so far.
         subsidy = Money::Fen(subsidy.fen() + j.voucher_charged.fen());
       }
-      PrintSummary(s, o.days);
+      PrintSummary(s, o.days, token_enterprise);
       return 0;
     });
     std::printf("\nthe providers' agents made %llu HTTP calls (signed usage, finishes)\n",
@@ -301,7 +380,10 @@ Status RunDemo(const DemoOptions& o) {
   };
   BG_ASSIGN_OR_RETURN(const sim::Metrics m, sim::Run(scenario, w, wo, d, store.get()));
   BG_RETURN_IF_ERROR(served);
-  std::printf("\nRESULT demo jobs=%llu subsidy_yuan=%.2f utilisation=%.3f ledger_balanced=%s\n",
+  std::printf("\nRESULT programmes total=%u granting=%u stacked_orders=%llu\n", m.programmes,
+              m.programmes_granting,
+              static_cast<unsigned long long>(m.stacked_orders));  // NOLINT(google-runtime-int)
+  std::printf("RESULT demo jobs=%llu subsidy_yuan=%.2f utilisation=%.3f ledger_balanced=%s\n",
               static_cast<unsigned long long>(jobs),  // NOLINT(google-runtime-int)
               static_cast<double>(subsidy.fen()) / 100.0, m.utilisation,
               balanced ? "true" : "false");

@@ -1,14 +1,18 @@
 // `baygrid demo`: the README's main job. A server on an embedded SQLite
-// file with scenarios/gba.toml; seeded synthetic demand — enterprises
-// applying for vouchers, training and inference jobs — played through the
-// engine in accelerated virtual time; simulated providers that run placed
-// jobs and send signed usage; a progress line per simulated day and, at the
-// end or on Ctrl-C, a summary: per programme granted, spent and remaining,
-// per site utilisation, and the cross-city flows. The same seed gives the
-// same numbers.
+// file with the Greater Bay Area scenario (built in, sim/builtin_scenario.h;
+// --scenario names another file); seeded synthetic demand — enterprises
+// applying for vouchers when each programme opens, training and inference
+// jobs — played through the engine in accelerated virtual time; simulated
+// providers that run placed jobs and send signed usage; a progress line per
+// simulated day (jobs placed, the subsidy charged so far, the day's
+// utilisation) and, at the end or on Ctrl-C, a summary: per programme
+// granted, spent and remaining, per site utilisation, and the cross-city
+// flows. The same seed gives the same numbers.
 //
-//   baygrid demo                               serve on 127.0.0.1:8080, 1 h of virtual time per 0.1
-//   s baygrid demo --days 30 --seed 7 --headless as fast as it can, no server, ends with
+//   baygrid demo                 serve on 127.0.0.1:8080, 10 h of virtual time per real second
+//   baygrid demo --days 30 --seed 7 --headless
+//                                as fast as it can, no server for people, ends with
+//     RESULT programmes total=<n> granting=<n> stacked_orders=<n>
 //     RESULT demo jobs=<n> subsidy_yuan=<n> utilisation=<x> ledger_balanced=<true|false>
 #pragma once
 
@@ -21,7 +25,7 @@ namespace bg::server {
 
 struct DemoOptions {
   std::string scenario = "gba";  // the built-in one, or a file
-  std::string db;  // default: a fresh file in a temp dir
+  std::string db;                // default: a fresh file in a temp dir
   std::string listen = "127.0.0.1:8080";
   uint32_t days = 30;
   uint64_t seed = 7;

@@ -42,6 +42,11 @@ enum class Tag : uint8_t {
   kCreateApiToken = 30,
   kRevokeApiToken = 31,
   kSetPoolPrices = 32,
+  // Tick and ExpireVouchers written with kTick and kExpireVouchers keep the
+  // meaning they had then: a kTick releases holds only, a kExpireVouchers
+  // sweeps every programme.
+  kTimeTick = 33,
+  kExpireProgrammeVouchers = 34,
 };
 
 void EncodeOffered(Writer& w, const SetPoolOffered& c) {
@@ -111,6 +116,16 @@ bool DecodeCancel(Reader& r, CancelJob* c) {
   c->id = OrderId(id);
   return true;
 }
+void EncodeExpireOf(Writer& w, const ExpireVouchers& c) {
+  w.U32(c.limit);
+  w.U64(c.programme.value());
+}
+bool DecodeExpireOf(Reader& r, ExpireVouchers* c) {
+  uint64_t id = 0;
+  if (!r.U32(&c->limit) || !r.U64(&id) || id == 0) return false;
+  c->programme = ProgrammeId(id);
+  return true;
+}
 void EncodeSiteCmd(Writer& w, const RegisterSite& c) { network::EncodeSite(w, c.site); }
 bool DecodeSiteCmd(Reader& r, RegisterSite* c) { return network::DecodeSite(r, &c->site); }
 void EncodePoolCmd(Writer& w, const RegisterPool& c) { network::EncodePool(w, c.pool); }
@@ -155,6 +170,7 @@ size_t EventCount(const CommandBody& body) {
   if (const auto* c = std::get_if<CreateTransfers>(&body)) {
     return std::max<size_t>(1, c->transfers.size());
   }
+  if (const auto* t = std::get_if<Tick>(&body)) return t->holds_only ? 1 : kTickEvents;
   if (std::holds_alternative<RegisterJurisdiction>(body)) return 1;
   if (std::holds_alternative<CreateProgramme>(body)) {
     return programme::Book::kOpenProgrammeEvents;
@@ -208,6 +224,10 @@ void EncodeCommand(Writer& w, const Command& command) {
   } else if (const auto* g = std::get_if<CreateProgramme>(&command.body)) {
     w.U8(static_cast<uint8_t>(Tag::kCreateProgramme));
     programme::EncodeProgramme(w, g->rules);
+  } else if (const auto* x = std::get_if<ExpireVouchers>(&command.body);
+             x != nullptr && !x->programme.is_zero()) {
+    w.U8(static_cast<uint8_t>(Tag::kExpireProgrammeVouchers));
+    EncodeExpireOf(w, *x);
   } else if (EncodeBook(w, command.body, Tag::kFileApplication, programme::EncodeFileApplication) ||
              EncodeBook(w, command.body, Tag::kReviewApplication,
                         programme::EncodeReviewApplication) ||
@@ -238,7 +258,8 @@ void EncodeCommand(Writer& w, const Command& command) {
   } else if (std::holds_alternative<ScanForFraud>(command.body)) {
     w.U8(static_cast<uint8_t>(Tag::kScanForFraud));
   } else {
-    w.U8(static_cast<uint8_t>(Tag::kTick));
+    w.U8(static_cast<uint8_t>(std::get<Tick>(command.body).holds_only ? Tag::kTick
+                                                                      : Tag::kTimeTick));
   }
 }
 
@@ -268,8 +289,13 @@ bool DecodeCommand(Reader& r, Command* command) {
       return true;
     }
     case Tag::kTick:
+      command->body = Tick{.holds_only = true};
+      return true;
+    case Tag::kTimeTick:
       command->body = Tick{};
       return true;
+    case Tag::kExpireProgrammeVouchers:
+      return DecodeBook(r, command, DecodeExpireOf);
     case Tag::kRegisterJurisdiction:
       return DecodeRecord(r, command, &RegisterJurisdiction::jurisdiction,
                           programme::DecodeJurisdiction);

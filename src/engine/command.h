@@ -38,9 +38,26 @@ struct CreateTransfers {
   std::vector<ledger::Transfer> transfers;
 };
 
-// Moves the logical clock: releases holds whose deadline has passed even when
-// no other command arrives.
-struct Tick {};
+// Moves the logical clock: what time makes due happens even when no other
+// command arrives (State::Apply): holds past their deadline are released,
+// then running jobs whose walltime and grace period (scheduler::
+// kFinishGraceS) have passed are finished, earliest end first, at most
+// kMaxFinishesPerTick, then vouchers past their validity expire, at most
+// kMaxExpiriesPerTick. The writer journals one while idle when anything is
+// due, and before any command at whose time anything is due, so every
+// command sees time's work done first, on replay too.
+//
+// `holds_only`: a Tick of a journal written before ticks finished jobs and
+// expired vouchers (it releases holds and nothing else, as it did then).
+struct Tick {
+  bool holds_only = false;
+  friend bool operator==(const Tick&, const Tick&) = default;
+};
+inline constexpr size_t kMaxFinishesPerTick = 64;
+inline constexpr size_t kMaxExpiriesPerTick = 1024;
+// Logical timestamps a Tick may use: a finish's each, then a sweep's each.
+inline constexpr size_t kTickEvents =
+    kMaxFinishesPerTick * scheduler::kSettleEvents + kMaxExpiriesPerTick;
 
 // Participants and programmes (programme/registry.h).
 struct RegisterJurisdiction {
@@ -130,7 +147,9 @@ struct TransferResults {
   std::vector<ledger::TransferResult> results;
 };
 struct TickResult {
-  size_t expired = 0;
+  size_t expired = 0;           // holds released
+  size_t finished = 0;          // jobs finished (walltime and grace passed)
+  size_t expired_vouchers = 0;  // vouchers swept
 };
 
 struct RegistryResult {

@@ -204,8 +204,10 @@ void Engine::WriterLoop() {
 bool Engine::TickDue() {
   // Exclusive: NextExpiry prunes the deadline heap.
   std::unique_lock lock(state_mu_);
+  const Timestamp now = clock_->Now();
   auto next = state_.mutable_ledger().NextExpiry();
-  return next.has_value() && *next <= clock_->Now();
+  const std::optional<Timestamp> due = state_.NextDue();
+  return (next.has_value() && *next <= now) || (due.has_value() && *due <= now);
 }
 
 std::vector<Engine::Pending> Engine::TakeBatch(std::unique_lock<std::mutex>& lock) {
@@ -227,7 +229,7 @@ std::vector<Engine::Pending> Engine::TakeBatch(std::unique_lock<std::mutex>& loc
   return batch;
 }
 
-Timestamp Engine::Stamp(size_t events) {
+Timestamp Engine::NextStamp(size_t events) const {
   Timestamp ts = std::max(clock_->Now(), last_ts_ + 1);
   // A command's events never straddle a whole second, so a settlement
   // period (whole seconds) never splits one command's charge line from its
@@ -235,6 +237,11 @@ Timestamp Engine::Stamp(size_t events) {
   if (events <= kNanosPerSecond && ts / kNanosPerSecond != (ts + events - 1) / kNanosPerSecond) {
     ts = (ts / kNanosPerSecond + 1) * kNanosPerSecond;
   }
+  return ts;
+}
+
+Timestamp Engine::Stamp(size_t events) {
+  const Timestamp ts = NextStamp(events);
   last_ts_ = ts + events - 1;
   return ts;
 }
@@ -261,7 +268,28 @@ Engine::Job Engine::ApplyBatch(std::vector<Pending> batch) {
   commands.reserve(batch.size());
   ledger::Ledger& ledger = state_.mutable_ledger();
   state_.BeginBatch();
+  std::vector<Pending> applied;
+  applied.reserve(batch.size());
+  // Time's work due by a command's timestamp is journaled before it, as
+  // Ticks (command.h), so that the command, and its replay, sees it done.
+  // A Tick that did nothing ends the catching up (nothing more can be done).
+  auto catch_up = [&](size_t events) {
+    while (true) {
+      const std::optional<Timestamp> due = state_.NextDue();
+      if (!due.has_value() || *due > NextStamp(events)) return;
+      Command tick{Stamp(kTickEvents), Tick{}};
+      CommandResult result = state_.Apply(tick);
+      const auto& t = std::get<TickResult>(result);
+      const bool did = t.finished > 0 || t.expired_vouchers > 0;
+      job.results.push_back(std::move(result));
+      commands.push_back(tick);
+      applied.push_back(Pending{std::move(tick), {}});  // nobody waits for its answer
+      if (!did) return;
+    }
+  };
   for (Pending& p : batch) {
+    const bool tick = std::holds_alternative<Tick>(p.command.body);
+    if (!tick) catch_up(EventCount(p.command.body));
     p.command.ts = Stamp(EventCount(p.command.body));
     if (auto* usage = std::get_if<SubmitUsage>(&p.command.body)) {
       // A mark made with a key that is no longer the provider's is dropped:
@@ -279,10 +307,13 @@ Engine::Job Engine::ApplyBatch(std::vector<Pending> batch) {
       }
     }
     commands.push_back(std::move(p.command));
+    applied.push_back(std::move(p));
+    // More than one Tick's worth was due.
+    if (tick) catch_up(kTickEvents);
   }
   MakeEntryInto(applied_seq_ + 1, applied_head_, commands, &job.entry);
   BuildProjectionInto(ledger, ledger.Changes(), &job.projection);
-  job.batch = std::move(batch);
+  job.batch = std::move(applied);
   job.generation = generation_;
   applied_seq_ = job.entry.seq;
   applied_head_ = job.entry.hash;

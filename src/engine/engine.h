@@ -136,6 +136,8 @@ class Engine {
   void FinishJob(Job& job, const Status& status);
   void PushJob(Job job);
   Job SpareJob();  // a recycled job (buffers keep their capacity), or a new one
+  // The timestamp the next command of `events` events gets (Stamp takes it).
+  Timestamp NextStamp(size_t events) const;
   Timestamp Stamp(size_t events);
   // Waits until every applied batch is durable; the state lock is held.
   void DrainLocked(std::unique_lock<std::shared_mutex>& lock);

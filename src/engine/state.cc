@@ -16,7 +16,9 @@ CommandResult State::Apply(const Command& command) {
   if (const auto* c = std::get_if<CreateTransfers>(&command.body)) {
     return TransferResults{ledger_.CreateTransfers(c->transfers, command.ts)};
   }
-  if (std::holds_alternative<Tick>(command.body)) return TickResult{expired};
+  if (const auto* t = std::get_if<Tick>(&command.body)) {
+    return t->holds_only ? TickResult{.expired = expired} : ApplyTime(command.ts, expired);
+  }
   if (std::holds_alternative<RegisterJurisdiction>(command.body) ||
       std::holds_alternative<RegisterEnterprise>(command.body) ||
       std::holds_alternative<RegisterProvider>(command.body) ||
@@ -92,35 +94,63 @@ CommandResult State::ApplyNetwork(const Command& command) {
   return NetworkResult{network_.SetOffered(c.pool, c.cards)};
 }
 
+std::optional<Timestamp> State::NextDue() const {
+  const std::optional<Timestamp> job = scheduler_.NextOverdue();
+  const std::optional<Timestamp> voucher = book_.NextExpiry();
+  if (!job) return voucher;
+  if (!voucher) return job;
+  return std::min(*job, *voucher);
+}
+
+TickResult State::ApplyTime(Timestamp ts, size_t expired_holds) {
+  // Jobs first, each in a finish's timestamps, then the sweep after all of
+  // them: the same layout at every Tick (kTickEvents).
+  TickResult out{.expired = expired_holds};
+  for (OrderId id : scheduler_.Overdue(ts, kMaxFinishesPerTick)) {
+    const scheduler::JobOutcome done =
+        Finish(FinishJob{.id = id, .by_clock = true}, ts + out.finished * scheduler::kSettleEvents);
+    BG_CHECK(done.code == scheduler::Code::kOk) << "job " << id << ": " << done.message;
+    ++out.finished;
+  }
+  const programme::Outcome swept =
+      book_.Apply(ExpireVouchers{.limit = static_cast<uint32_t>(kMaxExpiriesPerTick)}, registry_,
+                  ts + kMaxFinishesPerTick * scheduler::kSettleEvents, ledger_);
+  out.expired_vouchers = swept.swept;
+  return out;
+}
+
+scheduler::JobOutcome State::Finish(FinishJob c, Timestamp ts) {
+  // A provider that signs usage is paid for usage; others for the
+  // reservation, which the finish bills in one line.
+  scheduler::World w{network_, registry_, book_, ledger_};
+  const scheduler::Job* job = scheduler_.FindJob(c.id);
+  if (job != nullptr && job->status == scheduler::JobStatus::kRunning) {
+    const network::Pool* pool = network_.FindPool(job->pool);
+    const network::Site* site = network_.FindSite(pool->site);
+    c.metered = metering_.IsMetered(c.id) || metering_.KeyOf(site->provider) != nullptr;
+  }
+  scheduler::JobOutcome out = scheduler_.Apply(c, w, ts);
+  if (out.code == scheduler::Code::kOk && !c.metered) {
+    const scheduler::Job& done = *scheduler_.FindJob(c.id);
+    settlement::ChargeLine line = LineFor(done, ts);
+    line.card_seconds = done.card_seconds;
+    line.charge = done.charged;
+    line.copay = done.copay_charged;
+    if (const programme::Claim* claim = book_.FindClaim(done.claim)) {
+      line.subsidy = claim->shares;
+    }
+    settlement_.AddLine(std::move(line));
+  }
+  return out;
+}
+
 CommandResult State::ApplyJobs(const Command& command) {
   scheduler::World w{network_, registry_, book_, ledger_};
   return std::visit(
       [&](const auto& c) -> CommandResult {
         using T = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<T, FinishJob>) {
-          // A provider that signs usage is paid for usage; others for the
-          // reservation, which the finish bills in one line.
-          const scheduler::Job* job = scheduler_.FindJob(c.id);
-          FinishJob finish = c;
-          if (job != nullptr && job->status == scheduler::JobStatus::kRunning) {
-            const network::Pool* pool = network_.FindPool(job->pool);
-            const network::Site* site = network_.FindSite(pool->site);
-            finish.metered =
-                metering_.IsMetered(c.id) || metering_.KeyOf(site->provider) != nullptr;
-          }
-          scheduler::JobOutcome out = scheduler_.Apply(finish, w, command.ts);
-          if (out.code == scheduler::Code::kOk && !finish.metered) {
-            const scheduler::Job& done = *scheduler_.FindJob(c.id);
-            settlement::ChargeLine line = LineFor(done, command.ts);
-            line.card_seconds = done.card_seconds;
-            line.charge = done.charged;
-            line.copay = done.copay_charged;
-            if (const programme::Claim* claim = book_.FindClaim(done.claim)) {
-              line.subsidy = claim->shares;
-            }
-            settlement_.AddLine(std::move(line));
-          }
-          return out;
+          return Finish(c, command.ts);
         } else if constexpr (std::is_same_v<T, ExtendJob>) {
           scheduler::JobOutcome out = scheduler_.Apply(c, w, command.ts);
           if (out.code == scheduler::Code::kOk) {

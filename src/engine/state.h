@@ -9,6 +9,7 @@
 #pragma once
 
 #include <deque>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -41,6 +42,11 @@ class State {
   const access::Tokens& tokens() const { return tokens_; }
   // What the fraud detectors find now (state_fraud.cc).
   std::vector<fraud::Finding> DetectFraud() const;
+  // The earliest time at which a Tick has work beyond releasing holds (a
+  // job past its walltime and grace, a voucher past its validity), if any.
+  // Every command releases due holds itself; these need a Tick's
+  // timestamps, so the writer journals one before the command (engine.cc).
+  std::optional<Timestamp> NextDue() const;
 
   // Batches over the whole state (ledger::Ledger's semantics: several may be
   // open; Commit forgets the oldest's undo records; Rollback undoes all).
@@ -62,6 +68,9 @@ class State {
   CommandResult ApplyBook(const Command& command);
   CommandResult ApplyNetwork(const Command& command);
   CommandResult ApplyJobs(const Command& command);
+  // Time's work at `ts` beyond the holds (command.h, Tick).
+  TickResult ApplyTime(Timestamp ts, size_t expired_holds);
+  scheduler::JobOutcome Finish(FinishJob c, Timestamp ts);
   // state_metering.cc: provider keys, usage, statements.
   CommandResult ApplyMetering(const Command& command);
   metering::UsageResult CountUsage(const metering::UsageRecord& r, bool signed_ok, Timestamp ts,

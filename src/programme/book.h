@@ -102,10 +102,13 @@ struct SettleClaim {
 
 // Sweeps vouchers whose validity ended at or before now: what is not held
 // goes back to the budget or to lapsed (LapsePolicy). At most `limit`
-// vouchers per command; the caller repeats while `swept == limit`.
+// vouchers per command; the caller repeats while `swept == limit`. The
+// engine's clock does the same by itself (engine::Tick); this command is
+// the operator's way to do it now.
 inline constexpr uint32_t kMaxExpirePerCommand = 4096;
 struct ExpireVouchers {
-  uint32_t limit = 256;  // at most kMaxExpirePerCommand
+  uint32_t limit = 256;     // at most kMaxExpirePerCommand
+  ProgrammeId programme{};  // only this programme's vouchers; zero: every programme's
   friend bool operator==(const ExpireVouchers&, const ExpireVouchers&) = default;
 };
 
@@ -245,6 +248,10 @@ struct Voucher {
   friend bool operator==(const Voucher&, const Voucher&) = default;
 };
 
+// A voucher's status as of `now`: a live voucher past its validity is
+// expired, even before the engine's clock has swept it.
+VoucherStatus StatusAt(const Voucher& v, Timestamp now);
+
 // One hold of a claim. Metered orders post it bit by bit (Book::Charge):
 // each post is followed by a fresh hold of what is left, so `transfer` is
 // the hold now open and `amount - posted` what it holds.
@@ -358,6 +365,9 @@ class Book {
   // the same checks and calculation as Redeem, nothing changed.
   Outcome Quote(const Redeem& c, const Registry& registry, Timestamp ts,
                 const ledger::Ledger& ledger) const;
+
+  // When the next live voucher's validity ends, if any is live.
+  std::optional<Timestamp> NextExpiry() const;
 
   const Application* FindApplication(ApplicationId id) const;
   const Voucher* FindVoucher(VoucherId id) const;

@@ -32,6 +32,16 @@ void Book::Sweep(const Voucher& voucher, const ProgrammeRules& rules, MoneyCode 
                      ts);
 }
 
+VoucherStatus StatusAt(const Voucher& v, Timestamp now) {
+  return v.status == VoucherStatus::kLive && v.expires_at <= now ? VoucherStatus::kExpired
+                                                                 : v.status;
+}
+
+std::optional<Timestamp> Book::NextExpiry() const {
+  if (live_by_expiry_.empty()) return std::nullopt;
+  return live_by_expiry_.begin()->first;
+}
+
 Outcome Book::Apply(const ExpireVouchers& c, const Registry& registry, Timestamp ts,
                     ledger::Ledger& ledger) {
   uint32_t swept = 0;
@@ -39,7 +49,9 @@ Outcome Book::Apply(const ExpireVouchers& c, const Registry& registry, Timestamp
   std::vector<Voucher> due;
   for (const auto& [expires_at, id] : live_by_expiry_) {
     if (swept == limit || expires_at > ts) break;
-    due.push_back(vouchers_.at(id));
+    const Voucher& v = vouchers_.at(id);
+    if (!c.programme.is_zero() && v.programme != c.programme) continue;
+    due.push_back(v);
     ++swept;
   }
   for (size_t i = 0; i < due.size(); ++i) {

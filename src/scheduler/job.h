@@ -5,7 +5,8 @@
 //   SubmitJob   validate; place now (on the pool asked for, or the best one)
 //               or wait in the network queue
 //   Schedule    one placement pass over the queue, in priority order
-//   FinishJob   the job ended: capture its holds, free its cards
+//   FinishJob   the job ended: capture its holds, free its cards (the
+//               engine sends it itself kFinishGraceS after the walltime)
 //   CancelJob   release cards and holds (or leave the queue)
 //
 // Thread-safety: values.
@@ -74,10 +75,12 @@ struct Schedule {
 };
 // `metered` is not journaled: the engine sets it from the provider's
 // registration (a provider that signs usage is paid for usage, others for
-// the reservation).
+// the reservation). Nor is `by_clock`: set when the engine finishes a job
+// whose walltime and grace period have passed (engine::Tick).
 struct FinishJob {
   OrderId id{};
   bool metered = false;
+  bool by_clock = false;
   friend bool operator==(const FinishJob&, const FinishJob&) = default;
 };
 // A running job needs more time. The extension is the enterprise's to pay
@@ -101,6 +104,13 @@ inline constexpr uint32_t kMaxPlacementsPerPass = 1024;
 // and the co-pay hold.
 inline constexpr size_t kPlacementEvents = 40;
 inline constexpr size_t kSettleEvents = 80;
+
+// How long after a running job's walltime ends its provider may still
+// report usage for the reserved interval (an agent reports after the fact,
+// and may retry). Then the engine finishes the job by itself, on its
+// logical clock: its cards and whatever its holds did not pay are released,
+// and later usage is refused (order_ended).
+inline constexpr uint64_t kFinishGraceS = 600;
 
 // A placed job's subsidy claim is ClaimId(kJobClaimBit | job id): direct
 // claims (ids below 2^54) never meet it.

@@ -233,6 +233,10 @@ JobOutcome Scheduler::Apply(const FinishJob& c, World w, Timestamp ts) {
   }
   job.status = JobStatus::kDone;
   job.finished_at = ts;
+  if (c.by_clock) {
+    job.note = "finished by the engine: the walltime and " + std::to_string(kFinishGraceS / 60) +
+               " minutes' grace had passed";
+  }
   PutJob(std::move(job));
   return JobOutcome{.status = JobStatus::kDone};
 }
@@ -474,12 +478,44 @@ void Scheduler::AddUse(PoolId pool, Timestamp end, uint32_t cards, bool add) {
 
 void Scheduler::PutJob(Job job) {
   const OrderId id = job.submitted.request.id;
+  auto by_end = [this](const Job& j, bool add) {
+    if (j.status != JobStatus::kRunning) return;
+    const std::pair<Timestamp, OrderId> key{j.end_at, j.submitted.request.id};
+    if (add) {
+      running_by_end_.insert(key);
+    } else {
+      running_by_end_.erase(key);
+    }
+    undo_.Record([this, key, add] {
+      if (add) {
+        running_by_end_.erase(key);
+      } else {
+        running_by_end_.insert(key);
+      }
+    });
+  };
+  if (const Job* old = FindJob(id)) by_end(*old, false);
+  by_end(job, true);
   undo_.Put(jobs_, id, std::move(job));
 }
 
 const Job* Scheduler::FindJob(OrderId id) const {
   auto it = jobs_.find(id);
   return it == jobs_.end() ? nullptr : &it->second;
+}
+
+std::optional<Timestamp> Scheduler::NextOverdue() const {
+  if (running_by_end_.empty()) return std::nullopt;
+  return running_by_end_.begin()->first + kFinishGraceS * kNanosPerSecond;
+}
+
+std::vector<OrderId> Scheduler::Overdue(Timestamp ts, size_t max) const {
+  std::vector<OrderId> due;
+  for (const auto& [end, id] : running_by_end_) {
+    if (due.size() == max || end + kFinishGraceS * kNanosPerSecond > ts) break;
+    due.push_back(id);
+  }
+  return due;
 }
 
 // --- Explanations -----------------------------------------------------------------
@@ -567,10 +603,12 @@ bool Scheduler::Decode(Reader& r, Scheduler* out) {
     PoolUse& u = s.use_[job.pool];
     u.used += job.submitted.request.cards;
     u.ends.insert({job.end_at, job.submitted.request.cards});
+    s.running_by_end_.insert({job.end_at, id});
   }
   out->jobs_ = std::move(s.jobs_);
   out->queue_ = std::move(s.queue_);
   out->use_ = std::move(s.use_);
+  out->running_by_end_ = std::move(s.running_by_end_);
   out->shares_ = std::move(s.shares_);
   return true;
 }

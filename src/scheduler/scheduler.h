@@ -24,8 +24,10 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "common/undo_log.h"
 #include "ledger/ledger.h"
@@ -95,6 +97,12 @@ class Scheduler {
                       const programme::Registry& registry, const programme::Book& book,
                       const ledger::Ledger& ledger, Timestamp now) const;
 
+  // Time: the earliest moment a running job's walltime and grace period
+  // (kFinishGraceS) have passed, if any job runs; and the running jobs due
+  // by `ts`, at most `max`, the earliest end first (then by id).
+  std::optional<Timestamp> NextOverdue() const;
+  std::vector<OrderId> Overdue(Timestamp ts, size_t max) const;
+
   const Job* FindJob(OrderId id) const;
   const std::map<OrderId, Job>& jobs() const { return jobs_; }
   const std::map<PoolId, PoolUse>& use() const { return use_; }
@@ -139,6 +147,8 @@ class Scheduler {
   std::map<OrderId, Job> jobs_;
   std::set<OrderId> queue_;
   std::map<PoolId, PoolUse> use_;  // derived from running jobs; rebuilt on decode
+  // Running jobs by end (derived, rebuilt on decode), for the clock.
+  std::set<std::pair<Timestamp, OrderId>> running_by_end_;
   std::map<EnterpriseId, Share> shares_;
   UndoLog undo_;
   std::function<void(uint64_t, bool)> decision_observer_;

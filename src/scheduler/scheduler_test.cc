@@ -121,6 +121,52 @@ TEST_F(SchedulerTest, APlacementIsUndoneWholeByABatchRollback) {
   for (const auto& [pool, use] : sched_.use()) EXPECT_EQ(use.used, 0u);
 }
 
+// The engine's clock finishes a running job once its walltime and grace
+// period have passed (engine::Tick): which jobs are due, earliest end
+// first, follows placements, extensions, finishes, rollbacks and decoding.
+TEST_F(SchedulerTest, OverdueJobsAreTheRunningOnesPastTheirEndAndGraceEarliestFirst) {
+  constexpr Timestamp kGrace = kFinishGraceS * kNanosPerSecond;
+  EXPECT_EQ(sched_.NextOverdue(), std::nullopt);
+  ASSERT_EQ(Submit(1, kBetaLab, 4).status, JobStatus::kRunning);
+  ASSERT_EQ(Submit(2, kBetaLab, 4).status, JobStatus::kRunning);
+  const Timestamp end1 = sched_.FindJob(OrderId(1))->end_at;
+  const Timestamp end2 = sched_.FindJob(OrderId(2))->end_at;
+  ASSERT_LT(end1, end2);
+  EXPECT_EQ(sched_.NextOverdue(), end1 + kGrace);
+  EXPECT_TRUE(sched_.Overdue(end1 + kGrace - 1, 10).empty());
+  EXPECT_EQ(sched_.Overdue(end2 + kGrace, 10), (std::vector{OrderId(1), OrderId(2)}));
+  EXPECT_EQ(sched_.Overdue(end2 + kGrace, 1), (std::vector{OrderId(1)}));
+
+  // An extension moves job 1 behind job 2.
+  ASSERT_TRUE(sched_.Apply(ExtendJob{OrderId(1), 3600}, W(), Next(4)).ok());
+  EXPECT_EQ(sched_.NextOverdue(), end2 + kGrace);
+  EXPECT_EQ(sched_.Overdue(end2 + kGrace, 10), (std::vector{OrderId(2)}));
+
+  // A finish rolled back with its batch leaves the job due; one that stays
+  // does not.
+  ledger_.BeginBatch();
+  book_.BeginBatch();
+  sched_.BeginBatch();
+  ASSERT_TRUE(sched_.Apply(FinishJob{OrderId(2)}, W(), Next(kSettleEvents)).ok());
+  EXPECT_EQ(sched_.NextOverdue(), end1 + 3600 * kNanosPerSecond + kGrace);
+  ledger_.RollbackBatch();
+  book_.RollbackBatch();
+  sched_.RollbackBatch();
+  EXPECT_EQ(sched_.NextOverdue(), end2 + kGrace);
+  ASSERT_TRUE(sched_.Apply(CancelJob{OrderId(2), "changed plans"}, W(), Next(kSettleEvents)).ok());
+  EXPECT_EQ(sched_.NextOverdue(), end1 + 3600 * kNanosPerSecond + kGrace);
+
+  std::vector<uint8_t> bytes;
+  Writer w(&bytes);
+  sched_.Encode(w);
+  Scheduler back;
+  Reader r(bytes);
+  ASSERT_TRUE(Scheduler::Decode(r, &back));
+  EXPECT_EQ(back.NextOverdue(), sched_.NextOverdue());
+  ASSERT_TRUE(sched_.Apply(FinishJob{OrderId(1)}, W(), Next(kSettleEvents)).ok());
+  EXPECT_EQ(sched_.NextOverdue(), std::nullopt);
+}
+
 TEST_F(SchedulerTest, EncodingRoundTrips) {
   ASSERT_EQ(Submit(1, kBetaLab, 16).status, JobStatus::kRunning);
   ASSERT_EQ(Submit(2, kBetaLab, 16).status, JobStatus::kRunning);

@@ -38,6 +38,13 @@
 //   close <programme> <YYYY-MM|YYYY-Qn>            -> ok paid=<yuan>
 //   scan                              fraud detectors -> ok opened=<n>
 //   close_case <id> [by=] resolution=<text>
+// Time (the engine's own clock):
+//   tick                              what the writer journals while idle once
+//                                     something is due -> ok [finished=<n>]
+//                                     [expired=<n>] (jobs past walltime + grace,
+//                                     vouchers past validity); any command
+//                                     sees the same done first
+//   expire ... programme=<p>          the sweep of one programme's vouchers
 // A command line may end with an expectation: `-> ok` (the default),
 // `-> <code>` (a programme::Code name), then optional `subsidy=<yuan>`,
 // `self_pay=<yuan>` and `says="<text the message must contain>"`.
@@ -323,8 +330,12 @@ void Runner::Step(const Line& l) {
   } else if (verb == "capture" || verb == "void") {
     Do(l, programme::SettleClaim{.id = ClaimId(Number(l, 1)), .capture = verb == "capture"});
   } else if (verb == "expire") {
-    Do(l, programme::ExpireVouchers{
-              .limit = static_cast<uint32_t>(std::stoul(Param(l, "limit", "256")))});
+    programme::ExpireVouchers c{.limit =
+                                    static_cast<uint32_t>(std::stoul(Param(l, "limit", "256")))};
+    if (l.params.count("programme") != 0) c.programme = Programme(l, Param(l, "programme"));
+    Do(l, c);
+  } else if (verb == "tick") {
+    Do(l, engine::Tick{});
   } else if (verb == "revoke") {
     Do(l, programme::RevokeVoucher{.id = VoucherId(Number(l, 1)),
                                    .actor = Param(l, "by", "operator"),
@@ -436,6 +447,17 @@ void Runner::Do(const Line& l, engine::CommandBody body) {
     if (auto it = l.expect_params.find("says"); it != l.expect_params.end()) {
       EXPECT_NE(u->messages[0].find(it->second), std::string::npos)
           << Where(l) << ": " << u->messages[0];
+    }
+    return;
+  }
+  if (const auto* t = std::get_if<engine::TickResult>(&*r)) {
+    EXPECT_EQ("ok", want_code) << Where(l);
+    if (auto it = l.expect_params.find("finished"); it != l.expect_params.end()) {
+      EXPECT_EQ(std::to_string(t->finished), it->second) << Where(l) << ": jobs finished";
+    }
+    if (auto it = l.expect_params.find("expired"); it != l.expect_params.end()) {
+      EXPECT_EQ(std::to_string(t->expired_vouchers), it->second)
+          << Where(l) << ": vouchers expired";
     }
     return;
   }

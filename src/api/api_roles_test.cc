@@ -53,7 +53,9 @@ std::vector<Try> Tries() {
        R"({"step":"withdraw"})"},
       {"enterprise", "/v1/vouchers/{id}/revoke", "/v1/vouchers/1/revoke", R"({"reason":"x"})"},
       {"auditor", "/v1/vouchers/{id}/revoke", "/v1/vouchers/1/revoke", R"({"reason":"x"})"},
-      {"operator", "/v1/vouchers/expire", "/v1/vouchers/expire", "{}"},
+      // An operator sweeps its own programme's vouchers, not another's.
+      {"operator", "/v1/vouchers/expire", "/v1/vouchers/expire", R"({"programme":2})"},
+      {"enterprise", "/v1/vouchers/expire", "/v1/vouchers/expire", "{}"},
       {"enterprise", "/v1/enterprises/{id}/blacklist", "/v1/enterprises/1/blacklist",
        R"({"listed":false,"reason":"x"})"},
       {"auditor", "/v1/enterprises/{id}/blacklist", "/v1/enterprises/3/blacklist",

@@ -122,6 +122,7 @@ void Service::AddApplicationRoutes() {
 
   router_.Add("GET", "/v1/vouchers", {"limit", "after"}, [this](Call& c) {
     HttpResponse fail;
+    const Timestamp now = clock_->Now();
     auto page = engine_->Read([&](const engine::State& s) {
       return Page(
           c, s.book().vouchers(),
@@ -131,7 +132,8 @@ void Service::AddApplicationRoutes() {
             return Is(c, {Role::kAdmin, Role::kAuditor});
           },
           [&](const programme::Voucher& v) {
-            return View(v, programme::Book::Available(s.ledger(), programme::VoucherAccount(v.id)));
+            return View(v, programme::Book::Available(s.ledger(), programme::VoucherAccount(v.id)),
+                        now);
           },
           &fail);
     });

@@ -119,15 +119,25 @@ void Service::AddControlRoutes() {
                      {{"enterprise", *id}, {"listed", *listed}});
   });
 
+  // The engine expires vouchers by itself at their expiry (engine::Tick);
+  // this sweeps now, every programme's (admin) or one programme's (admin,
+  // or that programme's operator: its own only, the default for it).
   router_.Add("POST", "/v1/vouchers/expire", [this](Call& c) {
-    if (!Is(c, {Role::kAdmin})) return Forbidden(c, "sweep expired vouchers");
+    if (!Is(c, {Role::kAdmin, Role::kOperator})) return Forbidden(c, "sweep expired vouchers");
     Fields f(c.body);
     const auto limit = f.U64("limit", false, programme::kMaxExpirePerCommand);
+    const auto programme = f.Id("programme", false);
     if (!f.Done()) return Fail(c, f.code(), f.detail());
+    programme::ExpireVouchers sweep{.limit = static_cast<uint32_t>(limit.value_or(256)),
+                                    .programme = ProgrammeId(programme.value_or(0))};
+    if (c.who.role == Role::kOperator) {
+      if (programme.has_value() && *programme != c.who.scope) {
+        return Forbidden(c, "sweep another programme's vouchers");
+      }
+      sweep.programme = ProgrammeId(c.who.scope);
+    }
     HttpResponse fail;
-    auto r = Execute(*engine_,
-                     programme::ExpireVouchers{.limit = static_cast<uint32_t>(limit.value_or(256))},
-                     c, &fail);
+    auto r = Execute(*engine_, sweep, c, &fail);
     if (!r) return fail;
     const auto& out = std::get<programme::Outcome>(*r);
     return BookReply(c, out, {{"swept", out.swept}});

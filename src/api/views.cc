@@ -77,13 +77,13 @@ Json View(const programme::Application& a) {
           {"history", std::move(history)}};
 }
 
-Json View(const programme::Voucher& v, Money available) {
+Json View(const programme::Voucher& v, Money available, Timestamp now) {
   return {{"id", v.id.value()},
           {"programme", v.programme.value()},
           {"holder", v.holder.value()},
           {"amount", MoneyJson(v.amount)},
           {"available", MoneyJson(available)},
-          {"status", programme::VoucherStatusName(v.status)},
+          {"status", programme::VoucherStatusName(programme::StatusAt(v, now))},
           {"issued_at", TimeJson(v.issued_at)},
           {"expires_at", TimeJson(v.expires_at)}};
 }

@@ -28,7 +28,9 @@ Json View(const programme::Provider& p);
 Json View(const network::Site& s);
 Json View(const network::Pool& p, uint32_t used);
 Json View(const programme::Application& a);
-Json View(const programme::Voucher& v, Money available);
+// A voucher as of `now`: one past its validity is `expired` even before
+// the engine's clock has swept it.
+Json View(const programme::Voucher& v, Money available, Timestamp now);
 Json View(const scheduler::Job& j);
 Json View(const scheduler::Quote& q);
 Json TimeJson(Timestamp t);  // RFC 3339 UTC, or null for 0

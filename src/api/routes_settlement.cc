@@ -272,8 +272,9 @@ void Service::AddSettlementRoutes() {
     if (options_.db_path.empty()) {
       return Fail(c, "unavailable", "this server has no database file to verify");
     }
-    // A connection of its own: SQLite (WAL) lets it read while the engine writes.
-    auto store = storage::SqliteStore::Open({.path = options_.db_path});
+    // A read-only connection of its own: SQLite (WAL) gives it one consistent
+    // snapshot while the engine writes (and the engine holds the writer lock).
+    auto store = storage::SqliteStore::Open({.path = options_.db_path, .read_only = true});
     if (!store.ok()) return Fail(c, "unavailable", store.status().ToString());
     Result<engine::AuditReport> r = engine::AuditStore(**store);
     if (!r.ok()) return Fail(c, "unavailable", r.status().ToString());

@@ -93,8 +93,11 @@ Result<AuditReport> AuditStore(storage::Store& store) {
   if (!read.ok() && report.problem.empty()) return read;
   if (!report.problem.empty()) return report;
   if (snapshot.has_value() && !report.snapshot_checked) {
-    report.problem = "the latest snapshot is at entry " + std::to_string(snapshot->seq) +
-                     " but the journal ends at " + std::to_string(seq);
+    // The first entry the snapshot saw and the journal lacks.
+    report.bad_seq = seq + 1;
+    report.problem = "missing: the latest snapshot was taken after entry " +
+                     std::to_string(snapshot->seq) + " but the journal ends at entry " +
+                     std::to_string(seq) + " (truncated)";
     return report;
   }
   report.chain_head = head;

@@ -81,7 +81,7 @@ class AuditTest : public ::testing::Test {
 };
 
 AuditReport Audit(const fs::path& path) {
-  auto store = storage::SqliteStore::Open({.path = path.string()});
+  auto store = storage::SqliteStore::Open({.path = path.string(), .read_only = true});
   BG_CHECK(store.ok()) << store.status();
   Result<AuditReport> report = AuditStore(**store);
   BG_CHECK(report.ok()) << report.status();
@@ -115,6 +115,32 @@ TEST_F(AuditTest, OneFlippedByteInAJournalRowIsFoundAndNamed) {
     EXPECT_FALSE(r.ok()) << "entry " << seq;
     EXPECT_EQ(r.bad_seq, seq) << r.problem;
   }
+}
+
+TEST_F(AuditTest, ATruncatedJournalIsNotOkAndTheEngineRefusesIt) {
+  const uint64_t entries = Audit(Copy("probe.db")).entries;
+  const fs::path path = Copy("cut.db");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  const std::string sql = "DELETE FROM journal WHERE seq > " + std::to_string(entries - 2) + ";";
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+
+  const AuditReport r = Audit(path);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.bad_seq, entries - 1) << r.problem;
+  EXPECT_NE(r.problem.find("truncated"), std::string::npos) << r.problem;
+
+  auto store = storage::SqliteStore::Open({.path = path.string()});
+  ASSERT_TRUE(store.ok()) << store.status();
+  VirtualClock clock;
+  EngineOptions options;
+  options.idle_tick = std::chrono::milliseconds(0);
+  auto engine = Engine::Open(store->get(), &clock, options);
+  ASSERT_FALSE(engine.ok()) << "started without the last two acknowledged entries";
+  EXPECT_EQ(engine.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(engine.status().message().find("baygrid audit verify"), std::string::npos)
+      << engine.status();
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "engine/engine.h"
 
+#include <set>
 #include <string>
 
 #include <pthread.h>
@@ -15,6 +16,28 @@ uint64_t NanosSince(std::chrono::steady_clock::time_point start) {
       std::chrono::nanoseconds{std::chrono::steady_clock::now() - start}.count());
 }
 
+// The stores live engines write through. A second engine on one store would
+// be a second writer of one journal; the store's own lock cannot see it, as
+// both share the store's one connection.
+std::mutex stores_mu;
+std::set<const storage::Store*> stores_in_use;
+
+bool ClaimStore(const storage::Store* store) {
+  std::lock_guard lock(stores_mu);
+  return stores_in_use.insert(store).second;
+}
+
+void ReleaseStore(const storage::Store* store) {
+  std::lock_guard lock(stores_mu);
+  stores_in_use.erase(store);
+}
+
+// A snapshot whose bytes decode to the state its hash names.
+bool SnapshotIsSound(const storage::SnapshotRecord& snapshot) {
+  State state;
+  return State::Decode(snapshot.state, &state) && state.Hash() == snapshot.state_hash;
+}
+
 }  // namespace
 
 Engine::Engine(storage::Store* store, const Clock* clock, EngineOptions options)
@@ -22,31 +45,50 @@ Engine::Engine(storage::Store* store, const Clock* clock, EngineOptions options)
 
 Result<std::unique_ptr<Engine>> Engine::Open(storage::Store* store, const Clock* clock,
                                              EngineOptions options) {
+  if (!ClaimStore(store)) {
+    return FailedPrecondition("another engine in this process already writes this store");
+  }
   std::unique_ptr<Engine> engine(new Engine(store, clock, options));
+  engine->owns_store_claim_ = true;
   BG_RETURN_IF_ERROR(engine->Recover());
+  if (options.read_only) return engine;
   engine->committer_ = std::thread([e = engine.get()] { e->CommitterLoop(); });
   engine->writer_ = std::thread([e = engine.get()] { e->WriterLoop(); });
   return engine;
 }
 
-Engine::~Engine() { (void)Shutdown(); }
+Engine::~Engine() {
+  (void)Shutdown();
+  if (owns_store_claim_) ReleaseStore(store_);
+}
 
 Status Engine::Recover() {
   BG_ASSIGN_OR_RETURN(std::optional<storage::SnapshotRecord> snapshot, store_->LatestSnapshot());
-  if (snapshot.has_value()) {
-    Status from_snapshot = Replay(&*snapshot);
-    if (from_snapshot.ok()) return FinishRecovery();
-    // The journal is kept whole, so a bad snapshot costs only a longer
-    // replay; a bad journal fails the replay from genesis too.
-    const std::string rejected = from_snapshot.ToString();
-    state_ = State{};
-    recovery_ = RecoveryInfo{.snapshot_rejected = rejected};
+  if (!snapshot.has_value()) {
+    BG_RETURN_IF_ERROR(Replay(nullptr, nullptr));
+    return FinishRecovery();
   }
-  BG_RETURN_IF_ERROR(Replay(nullptr));
+  Status from_snapshot = Replay(&*snapshot, nullptr);
+  if (from_snapshot.ok()) return FinishRecovery();
+  // The journal is kept whole, so a bad snapshot costs only a longer
+  // replay. But the snapshot still bears witness: the journal must reach
+  // its seq and, if the snapshot itself is sound, rebuild its state there.
+  // Otherwise the journal lost or changed entries and starting would
+  // silently drop acknowledged batches.
+  const std::string rejected = from_snapshot.ToString();
+  state_ = State{};
+  recovery_ = RecoveryInfo{.snapshot_rejected = rejected};
+  BG_RETURN_IF_ERROR(Replay(nullptr, &*snapshot));
+  if (applied_seq_ < snapshot->seq) {
+    return DataLoss("the journal ends at entry " + std::to_string(applied_seq_) +
+                    " but a snapshot was taken after entry " + std::to_string(snapshot->seq) +
+                    ": the journal is truncated; run `baygrid audit verify` on the file");
+  }
   return FinishRecovery();
 }
 
-Status Engine::Replay(const storage::SnapshotRecord* snapshot) {
+Status Engine::Replay(const storage::SnapshotRecord* snapshot,
+                      const storage::SnapshotRecord* witness) {
   uint64_t seq = 0;
   Hash256 head{};
   if (snapshot != nullptr) {
@@ -59,6 +101,8 @@ Status Engine::Replay(const storage::SnapshotRecord* snapshot) {
     head = snapshot->chain_head;
     recovery_.snapshot_seq = snapshot->seq;
   }
+  // A witness counts only if it is sound by itself.
+  const bool witness_sound = witness != nullptr && SnapshotIsSound(*witness);
   // Read from the entry the snapshot was taken after, to check that the
   // snapshot's chain head is that entry's hash.
   const uint64_t snapshot_seq = seq;
@@ -83,6 +127,13 @@ Status Engine::Replay(const storage::SnapshotRecord* snapshot) {
         head = entry.hash;
         ++recovery_.replayed_entries;
         recovery_.replayed_commands += commands.size();
+        if (witness_sound && seq == witness->seq && state_.Hash() != witness->state_hash) {
+          return DataLoss("journal entries up to " + std::to_string(seq) +
+                          " do not rebuild the state of the snapshot taken after entry " +
+                          std::to_string(seq) +
+                          ": the journal was changed or forked; run `baygrid audit verify` "
+                          "on the file");
+        }
         return Status::Ok();
       }));
   if (!head_checked) {
@@ -115,6 +166,10 @@ std::future<Result<CommandResult>> Engine::Submit(CommandBody body) {
   }
   Pending pending{Command{0, std::move(body)}, {}};
   std::future<Result<CommandResult>> future = pending.promise.get_future();
+  if (options_.read_only) {
+    pending.promise.set_value(FailedPrecondition("the engine is open read-only"));
+    return future;
+  }
   {
     std::lock_guard lock(queue_mu_);
     if (stopping_) {
@@ -128,6 +183,7 @@ std::future<Result<CommandResult>> Engine::Submit(CommandBody body) {
 }
 
 Status Engine::Snapshot() {
+  if (options_.read_only) return FailedPrecondition("the engine is open read-only");
   std::promise<Status> done;
   std::future<Status> result = done.get_future();
   {
@@ -356,7 +412,7 @@ void Engine::CommitterLoop() {
     } else {
       const auto start = std::chrono::steady_clock::now();
       status = store_->Commit(job.entry, job.projection);
-      if (!status.ok()) status = ResolveFailedCommit(job.entry.seq, status);
+      if (!status.ok()) status = ResolveFailedCommit(job.entry, status);
       const uint64_t commit_ns = NanosSince(start);
       std::unique_lock state_lock(state_mu_);
       stats_.commit_ns += commit_ns;
@@ -371,13 +427,17 @@ void Engine::CommitterLoop() {
   }
 }
 
-Status Engine::ResolveFailedCommit(uint64_t seq, const Status& failure) {
+Status Engine::ResolveFailedCommit(const storage::JournalEntry& entry, const Status& failure) {
   // An I/O error may be reported after the commit record reached the disk.
-  // Ask the store: if the entry is there, the batch is committed, and
-  // failing it would tell callers "no" about money that moved.
-  Result<uint64_t> last = store_->LastSeq();
-  if (last.ok() && *last == seq) return Status::Ok();
-  if (last.ok() && *last + 1 == seq) return failure;
+  // Ask the store: if our entry is there, the batch is committed, and
+  // failing it would tell callers "no" about money that moved. "Ours" means
+  // the same hash: an entry of that seq written by someone else is not.
+  Result<storage::JournalHead> head = store_->Head();
+  if (head.ok() && head->seq == entry.seq && head->hash == entry.hash) return Status::Ok();
+  if (head.ok() && head->seq + 1 == entry.seq &&
+      (head->seq == 0 || head->hash == entry.prev_hash)) {
+    return failure;
+  }
   // The store cannot say: answer the error, and refuse further work rather
   // than reuse a seq that may be taken.
   std::lock_guard lock(queue_mu_);

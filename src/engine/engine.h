@@ -55,6 +55,9 @@ struct EngineOptions {
   // While idle, how often the writer checks for holds past their deadline
   // and journals a Tick to release them (0 = never; tests tick explicitly).
   std::chrono::milliseconds idle_tick{100};
+  // Recover the state and serve Read only: no writer, no snapshots; every
+  // Submit answers FailedPrecondition. For exports over a read-only store.
+  bool read_only = false;
 };
 
 struct RecoveryInfo {
@@ -78,7 +81,8 @@ struct EngineStats {
 class Engine {
  public:
   // Rebuilds the state from `store` and starts the writer. `store` and
-  // `clock` must outlive the engine.
+  // `clock` must outlive the engine. One engine per store: a second Open on
+  // a store a live engine uses is refused (FailedPrecondition).
   static Result<std::unique_ptr<Engine>> Open(storage::Store* store, const Clock* clock,
                                               EngineOptions options = {});
   ~Engine();
@@ -125,10 +129,12 @@ class Engine {
 
   Engine(storage::Store* store, const Clock* clock, EngineOptions options);
   Status Recover();
-  // Rebuilds state_ from `snapshot` (or from nothing) plus the journal after it.
-  Status Replay(const storage::SnapshotRecord* snapshot);
+  // Rebuilds state_ from `snapshot` (or from nothing) plus the journal after
+  // it. A sound `witness` (a snapshot not used to start from) must match the
+  // state replayed up to its seq.
+  Status Replay(const storage::SnapshotRecord* snapshot, const storage::SnapshotRecord* witness);
   Status FinishRecovery();
-  Status ResolveFailedCommit(uint64_t seq, const Status& failure);
+  Status ResolveFailedCommit(const storage::JournalEntry& entry, const Status& failure);
   void WriterLoop();
   void CommitterLoop();
   std::vector<Pending> TakeBatch(std::unique_lock<std::mutex>& lock);
@@ -147,6 +153,7 @@ class Engine {
 
   storage::Store* const store_;
   const Clock* const clock_;
+  bool owns_store_claim_ = false;  // set by Open once the store is claimed
   const EngineOptions options_;
 
   // state_mu_ guards the state and everything down to stats_.

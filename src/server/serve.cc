@@ -114,11 +114,17 @@ Status RunTokenCreate(const TokenOptions& o) {
   if (!role) {
     return InvalidArgument("--role is admin, operator, enterprise, provider or auditor");
   }
-  BG_ASSIGN_OR_RETURN(auto store, storage::SqliteStore::Open({.path = o.db}));
+  auto store = storage::SqliteStore::Open({.path = o.db});
+  if (!store.ok()) {
+    return Status(store.status().code(),
+                  store.status().message() +
+                      ". `token create --db` writes the file offline: stop the server first, or "
+                      "create the token over HTTP (`baygrid tokens create`, POST /v1/tokens)");
+  }
   SystemClock clock;
   engine::EngineOptions options;
   options.idle_tick = std::chrono::milliseconds(0);
-  BG_ASSIGN_OR_RETURN(auto engine, engine::Engine::Open(store.get(), &clock, options));
+  BG_ASSIGN_OR_RETURN(auto engine, engine::Engine::Open(store->get(), &clock, options));
   uint64_t id = o.id;
   if (id == 0) {
     id = engine->Read([](const engine::State& s) {

@@ -12,9 +12,11 @@
 namespace bg::server {
 namespace {
 
-Result<std::unique_ptr<storage::SqliteStore>> OpenExisting(const std::string& db) {
+// Read-only opens take no lock and read one consistent snapshot, so they
+// work on a database a server is writing.
+Result<std::unique_ptr<storage::SqliteStore>> OpenExisting(const std::string& db, bool read_only) {
   if (!std::filesystem::exists(db)) return NotFound("no database file " + db);
-  return storage::SqliteStore::Open({.path = db});
+  return storage::SqliteStore::Open({.path = db, .read_only = read_only});
 }
 
 Result<settlement::Period> PeriodArg(const std::string& name, const std::string& text) {
@@ -32,12 +34,22 @@ Status CheckFormat(const std::string& format) {
 
 // Opens the engine on the file, runs f(engine), shuts it down.
 template <typename F>
-Status WithEngine(const std::string& db, F f) {
-  BG_ASSIGN_OR_RETURN(auto store, OpenExisting(db));
+Status WithEngine(const std::string& db, bool read_only, F f) {
+  auto store = OpenExisting(db, read_only);
+  if (!store.ok() && !read_only) {
+    // The only offline writer here is `settle close`.
+    return Status(store.status().code(),
+                  store.status().message() +
+                      ". `settle close` writes the file offline: stop the server first, or close "
+                      "the period over HTTP (`baygrid statements close`, POST "
+                      "/v1/statements/close)");
+  }
+  if (!store.ok()) return store.status();
   SystemClock clock;
   engine::EngineOptions options;
   options.idle_tick = std::chrono::milliseconds(0);
-  BG_ASSIGN_OR_RETURN(auto engine, engine::Engine::Open(store.get(), &clock, options));
+  options.read_only = read_only;
+  BG_ASSIGN_OR_RETURN(auto engine, engine::Engine::Open(store->get(), &clock, options));
   Status s = f(*engine);
   Status down = engine->Shutdown();
   return s.ok() ? down : s;
@@ -46,7 +58,7 @@ Status WithEngine(const std::string& db, F f) {
 }  // namespace
 
 Status RunAuditVerify(const std::string& db) {
-  BG_ASSIGN_OR_RETURN(auto store, OpenExisting(db));
+  BG_ASSIGN_OR_RETURN(auto store, OpenExisting(db, /*read_only=*/true));
   BG_ASSIGN_OR_RETURN(engine::AuditReport r, engine::AuditStore(*store));
   std::printf("audit of %s\n", db.c_str());
   std::printf("  journal entries verified  %llu (hash chain and content)\n",
@@ -77,7 +89,7 @@ Status RunAuditVerify(const std::string& db) {
 Status RunStatements(const SettleOptions& o) {
   BG_RETURN_IF_ERROR(CheckFormat(o.format));
   BG_ASSIGN_OR_RETURN(settlement::Period period, PeriodArg("--period", o.period));
-  return WithEngine(o.db, [&](engine::Engine& e) {
+  return WithEngine(o.db, /*read_only=*/true, [&](engine::Engine& e) {
     return e.Read([&](const engine::State& s) -> Status {
       if (s.registry().FindProgramme(ProgrammeId(o.programme)) == nullptr) {
         return NotFound("no programme " + std::to_string(o.programme));
@@ -103,7 +115,7 @@ Status RunFlows(const SettleOptions& o) {
     BG_ASSIGN_OR_RETURN(settlement::Period p, PeriodArg("--to", o.to));
     to = settlement::PeriodEnd(p);
   }
-  return WithEngine(o.db, [&](engine::Engine& e) {
+  return WithEngine(o.db, /*read_only=*/true, [&](engine::Engine& e) {
     return e.Read([&](const engine::State& s) -> Status {
       const auto flows = s.settlement().Flows(from, to);
       const std::string out = o.format == "csv" ? settlement::FlowsCsv(flows, s.registry())
@@ -116,7 +128,7 @@ Status RunFlows(const SettleOptions& o) {
 
 Status RunClose(const SettleOptions& o) {
   BG_ASSIGN_OR_RETURN(settlement::Period period, PeriodArg("--period", o.period));
-  return WithEngine(o.db, [&](engine::Engine& e) -> Status {
+  return WithEngine(o.db, /*read_only=*/false, [&](engine::Engine& e) -> Status {
     BG_ASSIGN_OR_RETURN(
         engine::CommandResult r,
         e.Execute(engine::CloseStatement{

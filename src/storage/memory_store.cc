@@ -7,11 +7,7 @@ namespace bg::storage {
 
 Status MemoryStore::Commit(const JournalEntry& entry, const Projection& projection) {
   std::lock_guard lock(mu_);
-  const uint64_t expected = journal_.empty() ? 1 : journal_.back().seq + 1;
-  if (entry.seq != expected) {
-    return FailedPrecondition("journal entry " + std::to_string(entry.seq) +
-                              " out of order, expected " + std::to_string(expected));
-  }
+  BG_RETURN_IF_ERROR(CheckContinues(HeadLocked(), entry));
   // Checked before any write, against the stored rows and within the batch,
   // so that a refused commit leaves nothing behind (as a rolled-back SQL
   // transaction would).
@@ -30,9 +26,14 @@ Status MemoryStore::Commit(const JournalEntry& entry, const Projection& projecti
   return Status::Ok();
 }
 
-Result<uint64_t> MemoryStore::LastSeq() {
+JournalHead MemoryStore::HeadLocked() const {
+  if (journal_.empty()) return {};
+  return {.seq = journal_.back().seq, .hash = journal_.back().hash};
+}
+
+Result<JournalHead> MemoryStore::Head() {
   std::lock_guard lock(mu_);
-  return journal_.empty() ? uint64_t{0} : journal_.back().seq;
+  return HeadLocked();
 }
 
 Status MemoryStore::SaveSnapshot(const SnapshotRecord& snapshot) {

@@ -1,7 +1,7 @@
 // MemoryStore: a Store that keeps everything in process memory. For unit
 // tests and the simulator, where durability is not the point. It enforces
-// the same contract as the durable stores (sequence without gaps, atomic
-// commit), so tests written against it hold for them too.
+// the same contract as the durable stores (sequence without gaps, a chain
+// that never forks, atomic commit), so tests written against it hold for them too.
 //
 // Thread-safety: all methods are safe to call from any thread.
 #pragma once
@@ -16,7 +16,7 @@ namespace bg::storage {
 class MemoryStore final : public Store {
  public:
   Status Commit(const JournalEntry& entry, const Projection& projection) override;
-  Result<uint64_t> LastSeq() override;
+  Result<JournalHead> Head() override;
   Status SaveSnapshot(const SnapshotRecord& snapshot) override;
   Result<std::optional<SnapshotRecord>> LatestSnapshot() override;
   Status ReadJournal(uint64_t after_seq,
@@ -25,6 +25,8 @@ class MemoryStore final : public Store {
   Result<std::vector<TransferRow>> ReadTransfers() override;
 
  private:
+  JournalHead HeadLocked() const;
+
   std::mutex mu_;
   std::vector<JournalEntry> journal_;
   std::optional<SnapshotRecord> snapshot_;

@@ -329,6 +329,9 @@ class WalCheckpointer {
 SqliteStore::SqliteStore(sqlite3* db) : db_(db) {}
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& options) {
+  if (options.read_only) return OpenReadOnly(options.path);
+  // The lock comes first: a second writer must not even migrate the file.
+  BG_ASSIGN_OR_RETURN(WriterLock lock, WriterLock::Acquire(options.path));
   sqlite3* db = nullptr;
   // NOMUTEX: the store is single-threaded by contract (see the header), so
   // SQLite's per-call connection mutex would be pure overhead.
@@ -337,6 +340,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   // The store owns `db` from here on, also when opening failed.
   std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+  store->lock_.emplace(std::move(lock));
   if (rc != SQLITE_OK) return SqliteError(db, rc, "open sqlite store " + options.path);
   Status status = store->Configure(options);
   if (status.ok()) status = Migrate(db);
@@ -350,12 +354,29 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   return store;
 }
 
+Result<std::unique_ptr<SqliteStore>> SqliteStore::OpenReadOnly(const std::string& path) {
+  sqlite3* db = nullptr;
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+  store->read_only_ = true;
+  if (rc != SQLITE_OK) return SqliteError(db, rc, "open sqlite store " + path + " read-only");
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  Status status = store->PrepareStatements();
+  // The first read inside BEGIN fixes the snapshot every later read sees.
+  if (status.ok()) status = StepDone(store->begin_read_, "BEGIN");
+  if (status.ok()) status = store->Head().status();
+  if (!status.ok()) return status.WithContext("open sqlite store " + path + " read-only");
+  return store;
+}
+
 SqliteStore::~SqliteStore() {
   checkpointer_.reset();  // its connection closes before ours
   for (sqlite3_stmt* stmt :
-       {begin_, commit_, rollback_, last_seq_, insert_journal_, upsert_account_, upsert_accounts_,
-        insert_transfer_, insert_transfers_, update_pending_, upsert_snapshot_, prune_snapshots_,
-        latest_snapshot_, read_journal_, read_accounts_, read_transfers_}) {
+       {begin_, begin_read_, commit_, rollback_, head_, insert_journal_, upsert_account_,
+        upsert_accounts_, insert_transfer_, insert_transfers_, update_pending_, upsert_snapshot_,
+        prune_snapshots_, latest_snapshot_, read_journal_, read_accounts_, read_transfers_}) {
     sqlite3_finalize(stmt);  // no-op on nullptr
   }
   sqlite3_close(db_);  // no-op on nullptr; every statement is finalized
@@ -396,7 +417,8 @@ Status SqliteStore::PrepareStatements() {
       {&begin_, "BEGIN IMMEDIATE"},
       {&commit_, "COMMIT"},
       {&rollback_, "ROLLBACK"},
-      {&last_seq_, "SELECT COALESCE(MAX(seq), 0) FROM journal"},
+      {&begin_read_, "BEGIN"},
+      {&head_, "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1"},
       {&insert_journal_,
        "INSERT INTO journal(seq, first_ts, last_ts, prev_hash, hash, payload) "
        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
@@ -446,6 +468,7 @@ Status SqliteStore::InTransaction(const std::function<Status()>& body) {
 }
 
 Status SqliteStore::Commit(const JournalEntry& entry, const Projection& projection) {
+  if (read_only_) return FailedPrecondition("the store is open read-only");
   Status status = InTransaction([&] { return WriteBatch(entry, projection); });
   if (!status.ok()) return status.WithContext("commit journal entry " + std::to_string(entry.seq));
   // Checkpoint once the WAL is big enough that a pass copies many batches:
@@ -456,10 +479,8 @@ Status SqliteStore::Commit(const JournalEntry& entry, const Projection& projecti
 }
 
 Status SqliteStore::WriteBatch(const JournalEntry& entry, const Projection& projection) {
-  BG_ASSIGN_OR_RETURN(const uint64_t last, LastSeq());
-  if (entry.seq != last + 1) {
-    return FailedPrecondition("out of order, expected seq " + std::to_string(last + 1));
-  }
+  BG_ASSIGN_OR_RETURN(const JournalHead head, Head());
+  BG_RETURN_IF_ERROR(CheckContinues(head, entry));
   BG_RETURN_IF_ERROR(InsertJournal(entry));
   BG_RETURN_IF_ERROR(UpsertAccounts(projection.accounts));
   BG_RETURN_IF_ERROR(InsertTransfers(projection.transfers));
@@ -469,13 +490,21 @@ Status SqliteStore::WriteBatch(const JournalEntry& entry, const Projection& proj
   return Status::Ok();
 }
 
-Result<WalCheckpoint> SqliteStore::Checkpoint() { return checkpointer_->RunNow(); }
+Result<WalCheckpoint> SqliteStore::Checkpoint() {
+  if (read_only_) return FailedPrecondition("the store is open read-only");
+  return checkpointer_->RunNow();
+}
 
-Result<uint64_t> SqliteStore::LastSeq() {
-  ResetOnExit reset(last_seq_);
-  const int rc = sqlite3_step(last_seq_);
-  if (rc != SQLITE_ROW) return SqliteError(db_, rc, "read last journal seq");
-  return U64(last_seq_, 0);
+Result<JournalHead> SqliteStore::Head() {
+  ResetOnExit reset(head_);
+  const int rc = sqlite3_step(head_);
+  if (rc == SQLITE_DONE) return JournalHead{};
+  if (rc != SQLITE_ROW) return SqliteError(db_, rc, "read the journal head");
+  JournalHead head{.seq = U64(head_, 0)};
+  if (!ColumnHash(head_, 1, &head.hash)) {
+    return DataLoss("journal entry " + std::to_string(head.seq) + " has a malformed hash");
+  }
+  return head;
 }
 
 Status SqliteStore::InsertJournal(const JournalEntry& entry) {
@@ -517,6 +546,7 @@ Status SqliteStore::UpdatePending(const PendingStatusUpdate& update) {
 }
 
 Status SqliteStore::SaveSnapshot(const SnapshotRecord& snapshot) {
+  if (read_only_) return FailedPrecondition("the store is open read-only");
   Status status = InTransaction([&] { return WriteSnapshot(snapshot); });
   if (!status.ok()) return status.WithContext("save snapshot " + std::to_string(snapshot.seq));
   return status;

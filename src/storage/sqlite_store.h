@@ -7,17 +7,25 @@
 // seq) are stored as the int64 with the same bits, so ids above 2^63 read
 // back exactly; hashes are 32-byte BLOBs.
 //
+// One writer per file: a store opened for writing holds the file's
+// WriterLock for its whole life, so a second writer (another process, or a
+// second store in this one) is refused at once. A store opened read-only
+// takes no lock, writes nothing, and reads everything inside one read
+// transaction: a consistent snapshot of the file as of Open, however long
+// the live writer goes on committing (WAL).
+//
 // Thread-safety: none. The statements are prepared once and shared, so a
 // SqliteStore must be used by one thread at a time (the engine's writer).
-// Other processes may read the file concurrently (WAL).
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
 #include "storage/store.h"
+#include "storage/writer_lock.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -36,12 +44,16 @@ struct SqliteOptions {
   // kFull: a committed batch survives power loss. kNormal: it survives a
   // process crash, the last batches may be lost on power loss. kOff: tests.
   enum class Sync { kOff, kNormal, kFull } sync = Sync::kFull;
+  // Read-only: no lock, no migrations, Commit and SaveSnapshot refused; the
+  // file must exist and be up to date.
+  bool read_only = false;
 };
 
 class SqliteStore final : public Store {
  public:
-  // Opens or creates the file at options.path, brings its schema up to date
-  // and prepares the statements.
+  // Opens or creates the file at options.path, takes its writer lock, brings
+  // its schema up to date and prepares the statements. Read-only: opens an
+  // existing file and starts the read transaction all reads run in.
   static Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
 
   SqliteStore(const SqliteStore&) = delete;
@@ -61,7 +73,7 @@ class SqliteStore final : public Store {
   Result<std::vector<AccountRow>> ReadAccounts() override;
   Result<std::vector<TransferRow>> ReadTransfers() override;
 
-  Result<uint64_t> LastSeq() override;
+  Result<JournalHead> Head() override;
 
   // Copies what it can of the WAL into the database file now (a passive
   // checkpoint; the background thread does the same after each commit).
@@ -70,6 +82,7 @@ class SqliteStore final : public Store {
 
  private:
   explicit SqliteStore(sqlite3* db);
+  static Result<std::unique_ptr<SqliteStore>> OpenReadOnly(const std::string& path);
 
   Status Configure(const SqliteOptions& options);
   Status PrepareStatements();
@@ -84,15 +97,18 @@ class SqliteStore final : public Store {
   Status WriteSnapshot(const SnapshotRecord& snapshot);
 
   sqlite3* db_ = nullptr;
+  std::optional<WriterLock> lock_;  // empty when read-only
+  bool read_only_ = false;
   // Copies the WAL into the database file on its own connection and thread,
   // so that the writer's COMMIT pays only for the WAL append and its fsync.
   std::unique_ptr<WalCheckpointer> checkpointer_;
   int wal_frames_ = 0;  // frames in the WAL after our last commit (sqlite3_wal_hook)
   // Prepared once in Open, finalized in the destructor.
   sqlite3_stmt* begin_ = nullptr;
+  sqlite3_stmt* begin_read_ = nullptr;
   sqlite3_stmt* commit_ = nullptr;
   sqlite3_stmt* rollback_ = nullptr;
-  sqlite3_stmt* last_seq_ = nullptr;
+  sqlite3_stmt* head_ = nullptr;
   sqlite3_stmt* insert_journal_ = nullptr;
   sqlite3_stmt* upsert_account_ = nullptr;   // one row
   sqlite3_stmt* upsert_accounts_ = nullptr;  // kRowsPerStatement rows

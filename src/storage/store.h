@@ -86,18 +86,30 @@ struct Projection {
   std::vector<PendingStatusUpdate> pending_updates;
 };
 
+// The last journal entry stored: its seq (0 when the journal is empty) and
+// its hash (all zero then).
+struct JournalHead {
+  uint64_t seq = 0;
+  Hash256 hash{};
+  friend bool operator==(const JournalHead&, const JournalHead&) = default;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
 
-  // Appends `entry` (whose seq must be last seq + 1) and applies `projection`,
-  // atomically and durably. On error nothing is stored.
+  // Appends `entry` and applies `projection`, atomically and durably, if
+  // `entry` continues the stored journal: its seq is the head's seq + 1 and
+  // its prev_hash the head's hash (the first entry's prev_hash is not
+  // checked). Anything else is FailedPrecondition: the journal never forks,
+  // whoever else appended to it. On error nothing is stored.
   virtual Status Commit(const JournalEntry& entry, const Projection& projection) = 0;
 
-  // The seq of the last journal entry stored; 0 when the journal is empty.
-  // The engine asks after a failed Commit: an I/O error reported after the
-  // commit record reached the disk means the batch is stored after all.
-  virtual Result<uint64_t> LastSeq() = 0;
+  // The last journal entry stored. The engine asks after a failed Commit:
+  // an I/O error reported after the commit record reached the disk means
+  // the batch is stored after all — if the stored entry's hash is the one
+  // the engine built, and not just its seq.
+  virtual Result<JournalHead> Head() = 0;
 
   // Stores a snapshot; older ones may be pruned.
   virtual Status SaveSnapshot(const SnapshotRecord& snapshot) = 0;
@@ -112,5 +124,9 @@ class Store {
   virtual Result<std::vector<AccountRow>> ReadAccounts() = 0;
   virtual Result<std::vector<TransferRow>> ReadTransfers() = 0;
 };
+
+// OK when `entry` may follow `head` (see Store::Commit); otherwise
+// FailedPrecondition saying how it does not.
+Status CheckContinues(const JournalHead& head, const JournalEntry& entry);
 
 }  // namespace bg::storage

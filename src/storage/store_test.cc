@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "common/check.h"
 #include "storage/memory_store.h"
@@ -210,6 +211,20 @@ TEST_P(StoreTest, OutOfOrderSeqIsRefusedAndStoresNothing) {
   EXPECT_EQ(Transfers(), (std::vector<TransferRow>{Transfer(10), Transfer(11)}));
 }
 
+TEST_P(StoreTest, AnEntryThatDoesNotContinueTheStoredChainIsRefused) {
+  CommitFirstBatch();
+  // Seq 2 as another writer would build it: right seq, but chained to an
+  // entry 1 this store does not hold.
+  JournalEntry fork = Entry(2);
+  fork.prev_hash = FilledHash(77);
+  const Status refused = store_->Commit(fork, Rows({Account(5, 1)}));
+  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.message().find("another writer"), std::string::npos) << refused;
+  EXPECT_EQ(Journal(), (std::vector<JournalEntry>{Entry(1)}));
+  EXPECT_EQ(store_->Head()->hash, FilledHash(1));
+  EXPECT_TRUE(store_->Commit(Entry(2), {}).ok());
+}
+
 TEST_P(StoreTest, DuplicateOfAStoredTransferIdFailsTheWholeCommit) {
   CommitFirstBatch();
   const Status status =
@@ -367,9 +382,9 @@ TEST_F(SqliteStoreTest, ReopeningTheFileKeepsEverything) {
   }
   std::unique_ptr<SqliteStore> store = OpenStore();
   ASSERT_NE(store, nullptr);
-  Result<uint64_t> last = store->LastSeq();
-  ASSERT_TRUE(last.ok()) << last.status();
-  EXPECT_EQ(*last, 2u);
+  Result<JournalHead> head = store->Head();
+  ASSERT_TRUE(head.ok()) << head.status();
+  EXPECT_EQ(*head, (JournalHead{.seq = 2, .hash = FilledHash(2)}));
 
   std::vector<JournalEntry> journal;
   ASSERT_TRUE(store
@@ -427,6 +442,45 @@ TEST_F(SqliteStoreTest, CheckpointsCopyTheWalIntoTheDatabaseFile) {
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_GT(c->wal_frames, 0);
   EXPECT_EQ(c->copied_frames, c->wal_frames);
+}
+
+TEST_F(SqliteStoreTest, ASecondWriterOfOneFileIsRefusedNamingTheFileAndTheHolder) {
+  std::unique_ptr<SqliteStore> first = OpenStore();
+  ASSERT_NE(first, nullptr);
+  // flock belongs to the open file, so a second store in this very process
+  // is a second writer too.
+  Result<std::unique_ptr<SqliteStore>> second = SqliteStore::Open({.path = path_});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find(path_), std::string::npos) << second.status();
+  EXPECT_NE(second.status().message().find("pid " + std::to_string(getpid())), std::string::npos)
+      << second.status();
+  first.reset();
+  EXPECT_NE(OpenStore(), nullptr) << "closing the first writer releases the file";
+}
+
+TEST_F(SqliteStoreTest, AReadOnlyStoreReadsOneConsistentSnapshotWhileTheWriterGoesOn) {
+  std::unique_ptr<SqliteStore> writer = OpenStore();
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->Commit(Entry(1), Rows({Account(1, 100)})).ok());
+  Result<std::unique_ptr<SqliteStore>> reader =
+      SqliteStore::Open({.path = path_, .read_only = true});
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  ASSERT_TRUE(writer->Commit(Entry(2), Rows({Account(1, 500), Account(2, 7)})).ok());
+
+  EXPECT_EQ((*reader)->Head()->seq, 1u);
+  EXPECT_EQ(*(*reader)->ReadAccounts(), (std::vector<AccountRow>{Account(1, 100)}));
+  size_t entries = 0;
+  ASSERT_TRUE((*reader)
+                  ->ReadJournal(0,
+                                [&](const JournalEntry&) {
+                                  ++entries;
+                                  return Status::Ok();
+                                })
+                  .ok());
+  EXPECT_EQ(entries, 1u);
+  EXPECT_EQ((*reader)->Commit(Entry(3), {}).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(writer->Head()->seq, 2u);
 }
 
 TEST_F(SqliteStoreTest, OpeningAPathInAMissingDirectoryReturnsAClearError) {

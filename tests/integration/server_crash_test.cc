@@ -31,6 +31,7 @@
 #include "programme/scenario.h"
 #include "settlement/settlement.h"
 #include "storage/sqlite_store.h"
+#include "tests/testutil/server_process.h"
 
 namespace bg {
 namespace {
@@ -51,35 +52,9 @@ std::string IdempotencyKey(uint64_t id) {
   return "Idempotency-Key: job-" + std::to_string(id) + "\r\n";
 }
 
-struct Server {
-  pid_t pid = -1;
-  uint16_t port = 0;
-};
-
 // Starts the real binary on port 0 and reads the port from its first line.
-Server Start(const fs::path& db) {
-  int out[2];
-  EXPECT_EQ(pipe(out), 0);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    close(out[0]);
-    const std::string db_arg = db.string();
-    execl(BG_BAYGRID, BG_BAYGRID, "serve", "--db", db_arg.c_str(), "--listen", "127.0.0.1:0",
-          "--threads", "4", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(out[1]);
-  std::string line;
-  char c = 0;
-  while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
-  close(out[0]);
-  // "baygrid serving http://127.0.0.1:PORT on ..."
-  const size_t colon = line.find(':', line.find("127.0.0.1"));
-  Server s{pid, 0};
-  if (colon != std::string::npos) s.port = static_cast<uint16_t>(std::stoi(line.substr(colon + 1)));
-  EXPECT_NE(s.port, 0) << "the server said: " << line;
-  return s;
+testutil::ServerProcess Start(const fs::path& db) {
+  return testutil::StartServer(BG_BAYGRID, db.string(), {"--threads", "4"});
 }
 
 TEST(ServerCrashTest, EveryAcknowledgedRequestSurvivesKill9) {
@@ -120,7 +95,7 @@ TEST(ServerCrashTest, EveryAcknowledgedRequestSurvivesKill9) {
   const auto key = metering::KeyPairFromNumber(kHengqin);
 
   for (int kill = 0; kill < kKills; ++kill) {
-    Server s = Start(db);
+    testutil::ServerProcess s = Start(db);
     ASSERT_GT(s.port, 0);
     // Retries of acknowledged submissions (same Idempotency-Key, same body)
     // get the first answer back, from before the kill.

@@ -19,6 +19,9 @@ class FaultyStore final : public storage::Store {
   // The next `n` commits store the batch and then report an I/O error, as a
   // COMMIT whose fsync failed after the commit record reached the disk.
   void FailNextCommitsAfterWriting(int n) { fail_after_write_ = n; }
+  // The next `n` commits lose a race: another writer appends an entry of
+  // the same seq (another hash) first, and the commit reports an I/O error.
+  void FailNextCommitsAfterAForeignAppend(int n) { foreign_appends_ = n; }
   int commits_attempted() const { return commits_attempted_; }
 
   // While held, Commit blocks (after counting the attempt) until released:
@@ -51,6 +54,14 @@ class FaultyStore final : public storage::Store {
       --fail_commits_;
       return Unavailable("injected fault: disk I/O error during commit");
     }
+    if (foreign_appends_ > 0) {
+      --foreign_appends_;
+      storage::JournalEntry theirs = entry;
+      theirs.payload.push_back(0xff);
+      theirs.hash[0] ^= 0xff;
+      BG_RETURN_IF_ERROR(inner_->Commit(theirs, {}));
+      return Unavailable("injected fault: disk I/O error (another writer appended first)");
+    }
     Status s = inner_->Commit(entry, p);
     if (s.ok() && fail_after_write_ > 0) {
       --fail_after_write_;
@@ -60,7 +71,7 @@ class FaultyStore final : public storage::Store {
   }
   // An injected failure is a commit that did not reach the disk, so the
   // engine, asking afterwards, finds the batch absent.
-  Result<uint64_t> LastSeq() override { return inner_->LastSeq(); }
+  Result<storage::JournalHead> Head() override { return inner_->Head(); }
   Status SaveSnapshot(const storage::SnapshotRecord& s) override { return inner_->SaveSnapshot(s); }
   Result<std::optional<storage::SnapshotRecord>> LatestSnapshot() override {
     return inner_->LatestSnapshot();
@@ -83,6 +94,7 @@ class FaultyStore final : public storage::Store {
   bool held_ = false;
   std::atomic<int> fail_commits_{0};
   std::atomic<int> fail_after_write_{0};
+  std::atomic<int> foreign_appends_{0};
   std::atomic<int> commits_attempted_{0};
 };
 

@@ -47,10 +47,10 @@ done
 "$B" vouchers list --token "$ENT"
 
 step "quote 8 × A800 for 10 hours across the network"
-"$B" jobs quote --token "$ENT" --accelerator A800 --cards 8 --hours 10 --platform 1 | sed -n '/^options/,$p'
+"$B" jobs quote --token "$ENT" --accelerator A800 --cards 8 --hours 10 --purpose training | sed -n '/^options/,$p'
 
 step "submit it, and watch it"
-"$B" jobs submit --token "$ENT" --id 900001 --accelerator A800 --cards 8 --hours 10 --platform 1 |
+"$B" jobs submit --token "$ENT" --id 900001 --accelerator A800 --cards 8 --hours 10 --purpose training |
   grep -E '^(status|pool|subsidy|out_of_pocket) '
 "$B" jobs get 900001 --token "$ENT" | grep -E '^(status|start_at|end_at) '
 

@@ -29,12 +29,12 @@ std::vector<Try> Tries() {
       R"("end_unix_s":1741000060,"cards":1,"signature_hex":")" +
       std::string(128, '0') + "\"}]}";
   const std::string job = R"({"id":9,"enterprise":1,"accelerator":"A800","cards":1,)"
-                          R"("walltime_s":600,"platform":1})";
+                          R"("walltime_s":600})";
   const std::string pool =
       R"({"id":77,"site":1,"accelerator":"H20","memory_gb":96,"cards_total":64,)"
       R"("price_shared_fen":600,"price_exclusive_fen":936,"price_priority_fen":1500})";
   const std::string claim =
-      R"({"id":5,"order":800,"enterprise":1,"provider":1,"amount_fen":1000,"platform":1})";
+      R"({"id":5,"order":800,"enterprise":1,"provider":1,"amount_fen":1000})";
   const std::string programme =
       R"({"id":10,"name":"X","issuer":4,"valid_from":"2025-01-01","valid_until":"2026-01-01",)"
       R"("total_budget_fen":100,"ratio_bp":5000})";
@@ -118,12 +118,11 @@ TEST_F(ApiTest, NobodyChangesOrReadsWhatIsNotTheirs) {
                 .status,
             201);
   ASSERT_EQ(Call("POST", "/v1/jobs", "enterprise",
-                 R"({"id":1,"accelerator":"A800","cards":1,"walltime_s":3600,"platform":1})")
+                 R"({"id":1,"accelerator":"A800","cards":1,"walltime_s":3600})")
                 .status,
             201);
   ASSERT_EQ(Call("POST", "/v1/claims", "provider",
-                 R"({"id":1,"order":700,"enterprise":1,"provider":1,"amount_fen":1000,)"
-                 R"("platform":1})")
+                 R"({"id":1,"order":700,"enterprise":1,"provider":1,"amount_fen":1000})")
                 .status,
             201);
   ASSERT_EQ(Body(Call("GET", "/v1/jobs/1", "enterprise"))["pool"], 2);  // the hub's

@@ -120,7 +120,7 @@ TEST_F(ApiTest, BadInputGetsA4xxProblemNeverA5xx) {
 TEST_F(ApiTest, EveryRouteAndRoleNeverAnswers5xxAndOnlyOwnersChangeThings) {
   // A job of enterprise 1 (Songshan Lake) running at the Shaoguan hub.
   ASSERT_EQ(Call("POST", "/v1/jobs", "enterprise",
-                 R"({"id":1,"accelerator":"A800","cards":2,"walltime_s":3600,"platform":1})")
+                 R"({"id":1,"accelerator":"A800","cards":2,"walltime_s":3600})")
                 .status,
             201);
   // Nobody reads or changes what is not theirs.
@@ -194,7 +194,7 @@ TEST_F(ApiTest, EveryRouteAndRoleNeverAnswers5xxAndOnlyOwnersChangeThings) {
 
 TEST_F(ApiTest, IdempotencyKeysReplayTheFirstAnswer) {
   const std::string body =
-      R"({"id":5,"accelerator":"A800","cards":1,"walltime_s":600,"platform":1})";
+      R"({"id":5,"accelerator":"A800","cards":1,"walltime_s":600})";
   const std::string key = "Idempotency-Key: k-1\r\n";
   const auto first =
       Request(port_, "POST", "/v1/jobs", token_.at("enterprise"), body, "application/json", key);
@@ -241,13 +241,13 @@ TEST_F(ApiTest, TheTourFromApplicationToClosedStatement) {
 
   const Json quote =
       Body(post("enterprise", "/v1/quotes",
-                R"({"accelerator":"A800","cards":8,"walltime_s":36000,"platform":1})"));
+                R"({"accelerator":"A800","cards":8,"walltime_s":36000})"));
   ASSERT_FALSE(quote["options"].empty()) << quote.dump();
   EXPECT_EQ(quote["options"][0]["pool"], 2);
   EXPECT_EQ(quote["options"][0]["subsidy"]["fen"], 26000);
   const auto placed =
       post("enterprise", "/v1/jobs",
-           R"({"id":1,"accelerator":"A800","cards":8,"walltime_s":36000,"platform":1})");
+           R"({"id":1,"accelerator":"A800","cards":8,"walltime_s":36000})");
   ASSERT_EQ(placed.status, 201) << placed.body;
   EXPECT_EQ(Body(placed)["status"], "running");
 

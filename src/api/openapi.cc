@@ -31,11 +31,11 @@ constexpr Body kBodies[] = {
     {"/v1/quotes",
      "enterprise:id,accelerator:str,min_memory_gb:int,cards:int!,walltime_s:int!,tier:str,"
      "data_site:id,data_gb:int,deadline_unix_s:int,max_out_of_pocket_fen:fen,objective:str,"
-     "near_city:id,platform:int,pool:id"},
+     "near_city:id,purpose:str,pool:id"},
     {"/v1/jobs",
      "id:id!,enterprise:id,accelerator:str,min_memory_gb:int,cards:int!,walltime_s:int!,tier:str,"
      "data_site:id,data_gb:int,deadline_unix_s:int,max_out_of_pocket_fen:fen,objective:str,"
-     "near_city:id,platform:int,pool:id"},
+     "near_city:id,purpose:str,pool:id"},
     {"/v1/jobs/{id}/cancel", "reason:str"},
     {"/v1/jobs/{id}/extend", "extra_s:int!"},
     {"/v1/jobs/{id}/finish", ""},
@@ -50,7 +50,7 @@ constexpr Body kBodies[] = {
     {"/v1/audit/cases/{id}/close", "resolution:str!"},
     {"/v1/audit/verify", ""},
     {"/v1/enterprises", "id:id!,name:str!,credit_code:str!,home:id!,category:str"},
-    {"/v1/providers", "id:id!,name:str!,credit_code:str!,home:id!"},
+    {"/v1/providers", "id:id!,name:str!,credit_code:str!,home:id!,platforms:array"},
     {"/v1/jurisdictions",
      "id:id!,code:str!,name:str!,name_zh:str,level:str!,parent:id,currency:str"},
     {"/v1/sites", "id:id!,code:str!,name:str!,city:id!,provider:id!"},
@@ -61,11 +61,12 @@ constexpr Body kBodies[] = {
      "id:id!,name:str!,kind:str,issuer:id!,valid_from:date!,valid_until:date!,apply_from:date,"
      "apply_until:date,total_budget_fen:fen!,yearly_budget_fen:fen,eligibility:object,"
      "ratio_bp:int!,combined_ceiling_bp:int,ratio_rules:array,per_order_cap_fen:fen,"
-     "per_voucher_cap_fen:fen,entity_year_cap_fen:fen,cap_rules:array,providers:object,"
+     "per_award_cap_fen:fen,purposes:array,entity_year_cap_fen:fen,cap_rules:array,providers:"
+     "object,"
      "redemption:str,voucher_validity_days:int,lapse:str,sme_first:bool,settlement:str"},
     {"/v1/links", "a:id!,b:id!,latency_us:int!,bandwidth_mbps:int!"},
     {"/v1/claims",
-     "id:id!,order:id!,enterprise:id!,provider:id!,amount_fen:fen!,resource:str,platform:id"},
+     "id:id!,order:id!,enterprise:id!,provider:id!,amount_fen:fen!,resource:str,purpose:str"},
     {"/v1/claims/{id}/capture", ""},
     {"/v1/claims/{id}/void", ""},
     {"/v1/claims/{id}/clawback", "reason:str!"},

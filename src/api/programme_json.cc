@@ -130,6 +130,11 @@ Json MaybeTime(const std::optional<Timestamp>& t) { return t ? TimeJson(*t) : Js
 
 }  // namespace
 
+programme::Purpose ReadPurpose(Fields& f) {
+  return ReadName(f, "purpose", false, programme::kPurposeNames)
+      .value_or(programme::Purpose::kUnspecified);
+}
+
 std::optional<ProgrammeRules> ReadProgramme(const Json& body, std::string* code,
                                             std::string* detail) {
   Fields f(body);
@@ -145,7 +150,8 @@ std::optional<ProgrammeRules> ReadProgramme(const Json& body, std::string* code,
   p.total_budget = f.Fen("total_budget_fen", true).value_or(Money{});
   p.yearly_budget = f.Fen("yearly_budget_fen", false);
   p.per_order_cap = f.Fen("per_order_cap_fen", false);
-  p.per_voucher_cap = f.Fen("per_voucher_cap_fen", false);
+  p.per_award_cap = f.Fen("per_award_cap_fen", false);
+  p.purposes = ReadNames(f, "purposes", programme::kPurposeNames);
   p.default_entity_year_cap = f.Fen("entity_year_cap_fen", false);
   ReadRules(f, &p);
   p.redemption =
@@ -183,6 +189,8 @@ Json View(const ProgrammeRules& p) {
     cap_rules.push_back(
         {{"flags_any", FlagNames(r.flags_any)}, {"entity_year_cap_fen", r.per_entity_year.fen()}});
   }
+  Json purposes = Json::array();
+  for (programme::Purpose x : p.purposes) purposes.push_back(NameOf(programme::kPurposeNames, x));
   Json categories = Json::array();
   for (auto c : p.eligibility.categories) {
     categories.push_back(NameOf(programme::kCategoryNames, c));
@@ -216,7 +224,8 @@ Json View(const ProgrammeRules& p) {
       {"combined_ceiling_bp", p.combined_ceiling_bp},
       {"ratio_rules", ratio_rules},
       {"per_order_cap_fen", MaybeFen(p.per_order_cap)},
-      {"per_voucher_cap_fen", MaybeFen(p.per_voucher_cap)},
+      {"per_award_cap_fen", MaybeFen(p.per_award_cap)},
+      {"purposes", purposes},
       {"entity_year_cap_fen", MaybeFen(p.default_entity_year_cap)},
       {"cap_rules", cap_rules},
       {"providers",

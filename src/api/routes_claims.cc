@@ -84,7 +84,7 @@ void Service::AddClaimRoutes() {
     const auto provider = f.Id("provider");
     const auto amount = f.Fen("amount_fen", true);
     const auto resource = f.Str("resource", false, 16);
-    const auto platform = f.Id("platform", false);
+    const programme::Purpose purpose = ReadPurpose(f);
     if (!f.Done()) return Fail(c, f.code(), f.detail());
     const bool own = c.who.role == Role::kProvider && c.who.scope == *provider;
     if (!own && c.who.role != Role::kAdmin) return Forbidden(c, "claim for another provider");
@@ -97,7 +97,7 @@ void Service::AddClaimRoutes() {
                              .provider = ProviderId(*provider),
                              .amount = *amount,
                              .resource = *cls,
-                             .platform = platform};
+                             .purpose = purpose};
     // The claim is paid in the currency of the provider's home.
     engine_->Read([&](const engine::State& s) {
       const programme::Provider* p = s.registry().FindProvider(redeem.provider);

@@ -25,7 +25,7 @@ std::optional<scheduler::SubmitJob> JobFrom(const Call& c, bool with_id, HttpRes
   const auto ceiling = f.Fen("max_out_of_pocket_fen", false);
   const auto objective = f.Str("objective", false, 16);
   const auto near = f.Id("near_city", false);
-  const auto platform = f.U64("platform", false, uint64_t{1} << 32);
+  const programme::Purpose purpose = ReadPurpose(f);
   const auto pool = f.Id("pool", false);
   if (!f.Done()) {
     *fail = Fail(c, f.code(), f.detail());
@@ -66,7 +66,7 @@ std::optional<scheduler::SubmitJob> JobFrom(const Call& c, bool with_id, HttpRes
                 : o == "latency" ? scheduler::Objective::kLowestLatency
                                  : scheduler::Objective::kLowestCost;
   if (near) r.near_city = JurisdictionId(*near);
-  if (platform) r.platform = *platform;
+  r.purpose = purpose;
   if (pool) job.pool = PoolId(*pool);
   return job;
 }

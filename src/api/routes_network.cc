@@ -66,12 +66,16 @@ void Service::AddNetworkRoutes() {
     const auto name = f.Str("name", true, 200);
     const auto code = f.Str("credit_code", true, 18);
     const auto home = f.Id("home");
+    // The compute platforms it is connected to (Dongguan's programme pays
+    // only at providers on its platform).
+    const auto platforms = f.Ids("platforms", false, 64);
     if (!f.Done()) return Fail(c, f.code(), f.detail());
     programme::Provider p;
     p.id = ProviderId(*id);
     p.name = *name;
     p.credit_code = *code;
     p.home = JurisdictionId(*home);
+    p.platforms = platforms.value_or(std::vector<uint64_t>{});
     HttpResponse fail;
     auto r = Execute(*engine_, engine::RegisterProvider{p}, c, &fail);
     if (!r) return fail;

@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "programme/names.h"
+
 namespace bg::api {
 
 Json TimeJson(Timestamp t) {
@@ -34,7 +36,8 @@ Json View(const programme::Provider& p) {
   return {{"id", p.id.value()},
           {"name", p.name},
           {"credit_code", p.credit_code},
-          {"home", p.home.value()}};
+          {"home", p.home.value()},
+          {"platforms", p.platforms}};
 }
 
 Json View(const network::Site& s) {
@@ -96,6 +99,7 @@ Json View(const scheduler::Job& j) {
           {"accelerator", r.accelerator},
           {"cards", r.cards},
           {"walltime_s", r.walltime_s},
+          {"purpose", programme::NameOf(programme::kPurposeNames, r.purpose)},
           {"pool", j.pool.is_zero() ? Json(nullptr) : Json(j.pool.value())},
           {"submitted_at", TimeJson(j.submitted_at)},
           {"start_at", TimeJson(j.start_at)},

@@ -23,6 +23,9 @@ Json View(const programme::ProgrammeRules& p);
 // *code and *detail (a problem code and what was wrong).
 std::optional<programme::ProgrammeRules> ReadProgramme(const Json& body, std::string* code,
                                                        std::string* detail);
+// The optional "purpose" of an order (training, fine_tuning, inference):
+// unspecified when absent; a refusal listing the names when unknown.
+programme::Purpose ReadPurpose(Fields& f);
 Json View(const programme::Enterprise& e);
 Json View(const programme::Provider& p);
 Json View(const network::Site& s);

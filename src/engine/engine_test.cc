@@ -220,7 +220,31 @@ TEST_F(EngineTest, ACommitThatFailedAfterWritingCountsAsCommitted) {
   EXPECT_EQ(Transfers(*e, {MakeTransfer(1, 2, 3, 100)})[0], TransferResult::kOk);
   EXPECT_EQ(Transfers(*e, {MakeTransfer(2, 2, 3, 100)})[0], TransferResult::kOk);
   EXPECT_EQ(Available(*e, 2), 800);
-  EXPECT_EQ(*store_.LastSeq(), e->last_seq());
+  EXPECT_EQ(store_.Head()->seq, e->last_seq());
+}
+
+TEST_F(EngineTest, AnEntryOfOurSeqWrittenBySomeoneElseIsNotOurCommit) {
+  testutil::FaultyStore faulty(&store_);
+  auto e = OpenEngine(&faulty);
+  Fund(*e, 1000);
+  faulty.FailNextCommitsAfterAForeignAppend(1);
+  // The store holds an entry of our seq, but not ours: the batch must not
+  // be answered as committed, and the engine must stop rather than go on
+  // from a chain head the store does not have.
+  Result<CommandResult> r = e->Execute(CreateTransfers{{MakeTransfer(1, 2, 3, 100)}});
+  EXPECT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("store state unknown"), std::string::npos) << r.status();
+  EXPECT_FALSE(e->Execute(CreateTransfers{{MakeTransfer(2, 2, 3, 100)}}).ok());
+  EXPECT_EQ(Available(*e, 2), 1000);
+}
+
+TEST_F(EngineTest, ASecondEngineOnOneStoreIsRefused) {
+  auto first = OpenEngine(&store_);
+  Result<std::unique_ptr<Engine>> second = Engine::Open(&store_, &clock_, TestOptions());
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kFailedPrecondition);
+  first.reset();
+  EXPECT_NE(OpenEngine(&store_), nullptr);
 }
 
 TEST_F(EngineTest, FailedCommitAlsoFailsTheBatchAppliedBehindIt) {
@@ -444,6 +468,48 @@ TEST_F(EngineTest, ABadCreditCodeIsRefusedWithItsReason) {
   });
 }
 
+// One legal entity, one set of caps: the same unified social credit code
+// under a second id would get a full yearly cap of its own.
+TEST_F(EngineTest, TheSameCreditCodeTwiceIsRefusedNamingTheFirstRecord) {
+  auto e = OpenEngine(&store_);
+  ASSERT_TRUE(e->Execute(RegisterJurisdiction{{.id = JurisdictionId(1), .code = "dongguan"}}).ok());
+  programme::Enterprise first;
+  first.id = EnterpriseId(1);
+  first.credit_code = "91441900MA5BG00017";
+  first.name = "Songshan Lake Precision Moulds";
+  first.applicant.home = JurisdictionId(1);
+  ASSERT_EQ(std::get<RegistryResult>(*e->Execute(RegisterEnterprise{first})).result,
+            programme::RegistryResult::kOk);
+  programme::Enterprise again = first;
+  again.id = EnterpriseId(2);
+  again.name = "Songshan Moulds (second account)";
+  const Result<CommandResult> second = e->Execute(RegisterEnterprise{again});
+  ASSERT_TRUE(second.ok());
+  const auto& refused = std::get<RegistryResult>(*second);
+  EXPECT_EQ(refused.result, programme::RegistryResult::kDuplicateCreditCode);
+  EXPECT_NE(refused.message.find("is enterprise 1 (Songshan Lake Precision Moulds) already"),
+            std::string::npos)
+      << refused.message;
+  programme::Provider provider{.id = ProviderId(1),
+                               .name = "Binhaiwan",
+                               .credit_code = "91441900MA5BG01046",
+                               .home = JurisdictionId(1)};
+  ASSERT_EQ(std::get<RegistryResult>(*e->Execute(RegisterProvider{provider})).result,
+            programme::RegistryResult::kOk);
+  provider.id = ProviderId(2);
+  EXPECT_EQ(std::get<RegistryResult>(*e->Execute(RegisterProvider{provider})).result,
+            programme::RegistryResult::kDuplicateCreditCode);
+  // The index is rebuilt from a snapshot and a replay alike.
+  e.reset();
+  auto reopened = OpenEngine(&store_);
+  EXPECT_EQ(std::get<RegistryResult>(*reopened->Execute(RegisterEnterprise{again})).result,
+            programme::RegistryResult::kDuplicateCreditCode);
+  storage::MemoryStore copy;
+  CopyJournalTo(&copy);
+  auto replayed = OpenEngine(&copy);
+  EXPECT_EQ(replayed->StateHash(), reopened->StateHash());
+}
+
 // Approvals racing from several threads: the writer applies them one after
 // the other, so a 1,000,000-yuan budget grants exactly twenty 50,000-yuan
 // vouchers and refuses the rest with budget_exhausted (small.toml: the caps
@@ -556,8 +622,7 @@ TEST_F(EngineTest, BookCommandsOfAFailedBatchAreRolledBack) {
                        .order = OrderId(9),
                        .enterprise = EnterpriseId(1),
                        .provider = ProviderId(1),
-                       .amount = Money::Fen(4'000'000),
-                       .platform = 1};
+                       .amount = Money::Fen(4'000'000)};
     const Hash256 issued = e->StateHash();
     faulty.FailNextCommits(1);
     EXPECT_FALSE(e->Execute(claim).ok());
@@ -574,6 +639,62 @@ TEST_F(EngineTest, BookCommandsOfAFailedBatchAreRolledBack) {
   auto reopened = OpenEngine(&store_);
   EXPECT_EQ(reopened->StateHash(), live);
   EXPECT_GT(reopened->recovery().snapshot_seq, 0u);
+}
+
+// store_ as an engine that shut down cleanly leaves it: three journal
+// entries and a snapshot after entry 3. The tests copy parts of it, or of
+// another history, into a fresh store, as a damaged or forked file would be.
+class JournalSurgeryTest : public EngineTest {
+ protected:
+  void SetUp() override {
+    auto e = OpenEngine(&store_);
+    Fund(*e, 1000);
+    Transfers(*e, {MakeTransfer(1, 2, 3, 100)});
+  }  // the clean shutdown writes a snapshot at seq 3
+};
+
+TEST_F(JournalSurgeryTest, ATruncatedJournalRefusesToStartAndNamesTheAudit) {
+  storage::MemoryStore cut;
+  ASSERT_TRUE(store_
+                  .ReadJournal(0,
+                               [&](const storage::JournalEntry& entry) {
+                                 return entry.seq < 3 ? cut.Commit(entry, {}) : Status::Ok();
+                               })
+                  .ok());
+  ASSERT_TRUE(cut.SaveSnapshot(**store_.LatestSnapshot()).ok());
+  Result<std::unique_ptr<Engine>> e = Engine::Open(&cut, &clock_, TestOptions());
+  ASSERT_FALSE(e.ok()) << "started without the acknowledged entry 3";
+  EXPECT_EQ(e.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(e.status().message().find("truncated"), std::string::npos) << e.status();
+  EXPECT_NE(e.status().message().find("baygrid audit verify"), std::string::npos) << e.status();
+}
+
+TEST_F(JournalSurgeryTest, AForkedJournalRefusesToStart) {
+  // Another history of the same length: the same commands but transfer 1
+  // moves 200, a sound chain of its own.
+  storage::MemoryStore other;
+  {
+    auto e = OpenEngine(&other, [] {
+      EngineOptions o = TestOptions();
+      o.snapshot_every_batches = 0;
+      return o;
+    }());
+    Fund(*e, 1000);
+    Transfers(*e, {MakeTransfer(1, 2, 3, 200)});
+  }
+  storage::MemoryStore forked;
+  ASSERT_TRUE(other
+                  .ReadJournal(0,
+                               [&](const storage::JournalEntry& entry) {
+                                 return entry.seq <= 3 ? forked.Commit(entry, {}) : Status::Ok();
+                               })
+                  .ok());
+  ASSERT_TRUE(forked.SaveSnapshot(**store_.LatestSnapshot()).ok());
+  Result<std::unique_ptr<Engine>> e = Engine::Open(&forked, &clock_, TestOptions());
+  ASSERT_FALSE(e.ok()) << "started on a journal that does not rebuild its own snapshot";
+  EXPECT_EQ(e.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(e.status().message().find("forked"), std::string::npos) << e.status();
+  EXPECT_NE(e.status().message().find("baygrid audit verify"), std::string::npos) << e.status();
 }
 
 TEST_F(EngineTest, CorruptJournalRefusesToStart) {

@@ -57,7 +57,7 @@ TEST(JournalTest, BookCommandsRoundTrip) {
              .currency_ledger = 2,
              .amount = Money::Fen(12'345),
              .resource = programme::ResourceClass::kDomesticAccelerator,
-             .platform = 1},
+             .purpose = programme::Purpose::kFineTuning},
       SettleClaim{.id = ClaimId(3), .capture = false},
       ExpireVouchers{.limit = 17},
       RevokeVoucher{.id = VoucherId(7), .actor = "ops", .reason = "fraud"},

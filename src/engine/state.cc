@@ -205,7 +205,8 @@ CommandResult State::ApplyBook(const Command& command) {
 namespace {
 
 // "enterprise 3 (Xiangzhou Robotics): invalid_credit_code: <why>".
-std::string RefusalMessage(const CommandBody& body, programme::RegistryResult r) {
+std::string RefusalMessage(const CommandBody& body, programme::RegistryResult r,
+                           const programme::Registry& registry) {
   std::string what;
   std::string why;
   if (const auto* j = std::get_if<RegisterJurisdiction>(&body)) {
@@ -215,15 +216,33 @@ std::string RefusalMessage(const CommandBody& body, programme::RegistryResult r)
     what =
         "enterprise " + std::to_string(e->enterprise.id.value()) + " (" + e->enterprise.name + ")";
     why = programme::ValidateCreditCode(e->enterprise.credit_code).message();
+    if (const programme::Enterprise* holder =
+            registry.EnterpriseByCreditCode(e->enterprise.credit_code)) {
+      why = "credit code " + holder->credit_code + " is enterprise " +
+            std::to_string(holder->id.value()) + " (" + holder->name +
+            ") already: one legal entity, one record";
+    }
   } else if (const auto* p = std::get_if<RegisterProvider>(&body)) {
     what = "provider " + std::to_string(p->provider.id.value()) + " (" + p->provider.name + ")";
     why = programme::ValidateCreditCode(p->provider.credit_code).message();
+    if (const programme::Provider* holder =
+            registry.ProviderByCreditCode(p->provider.credit_code)) {
+      why = "credit code " + holder->credit_code + " is provider " +
+            std::to_string(holder->id.value()) + " (" + holder->name +
+            ") already: one legal entity, one record";
+    }
   } else if (const auto* g = std::get_if<CreateProgramme>(&body)) {
     what = "programme " + std::to_string(g->rules.id.value()) + " (" + g->rules.name + ")";
   }
   std::string out = what + ": " + programme::RegistryResultName(r);
   if (r == programme::RegistryResult::kInvalidCreditCode && !why.empty()) {
     out += ": " + why + " (GB 32100-2015)";
+  }
+  if (r == programme::RegistryResult::kDuplicateCreditCode) out += ": " + why;
+  if (r == programme::RegistryResult::kAwardCapNeedsApplications) {
+    out +=
+        ": an automatic grant (免申即享) awards no voucher; cap its orders or its yearly "
+        "amount per entity instead";
   }
   return out;
 }
@@ -248,7 +267,7 @@ CommandResult State::ApplyRegistry(const Command& command) {
     added = {Kind::kProgramme, g->rules.id.value()};
   }
   if (r != programme::RegistryResult::kOk) {
-    return RegistryResult{r, RefusalMessage(command.body, r)};
+    return RegistryResult{r, RefusalMessage(command.body, r, registry_)};
   }
   if (!batch_marks_.empty()) added_.push_back(added);
   // Where the new record's money lives on the ledger.

@@ -64,8 +64,8 @@ const char* CodeName(Code code) {
       return "ineligible";
     case Code::kAutomaticGrantTakesNoApplication:
       return "automatic_grant_takes_no_application";
-    case Code::kOverVoucherCap:
-      return "over_voucher_cap";
+    case Code::kOverAwardCap:
+      return "over_award_cap";
     case Code::kOverEntityYearCap:
       return "over_entity_year_cap";
     case Code::kBudgetExhausted:
@@ -98,6 +98,8 @@ const char* CodeName(Code code) {
       return "voucher_not_revocable";
     case Code::kApprovedAboveRequest:
       return "approved_above_request";
+    case Code::kPurposeNotFunded:
+      return "purpose_not_funded";
   }
   return "unknown";
 }

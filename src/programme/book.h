@@ -87,7 +87,7 @@ struct Redeem {
   uint32_t currency_ledger = kLedgerCny;
   Money amount{};  // the eligible amount of the order
   ResourceClass resource = ResourceClass::kForeignAccelerator;
-  std::optional<uint64_t> platform = {};  // the platform the order came through
+  Purpose purpose = Purpose::kUnspecified;  // what the compute is for
   friend bool operator==(const Redeem&, const Redeem&) = default;
 };
 
@@ -166,7 +166,7 @@ enum class Code : uint8_t {
   kOutsideApplicationWindow,          // Shenzhen 语料券: 09-01 to 09-30
   kIneligible,                        // area, category or credit
   kAutomaticGrantTakesNoApplication,  // 免申即享 (Zhuhai)
-  kOverVoucherCap,
+  kOverAwardCap,  // one award (the voucher of one application) above the per-award cap
   kOverEntityYearCap,
   kBudgetExhausted,
   kYearlyBudgetExhausted,
@@ -182,7 +182,8 @@ enum class Code : uint8_t {
   kClaimNotCaptured,     // clawback: only captured subsidies can be clawed back
   kVoucherNotRevocable,  // expired or revoked already
   kApprovedAboveRequest,
-  kOrderIsAJob,  // a direct claim on an order id the scheduler placed as a job
+  kOrderIsAJob,       // a direct claim on an order id the scheduler placed as a job
+  kPurposeNotFunded,  // Shenzhen 训力券 funds training only
 };
 const char* CodeName(Code code);
 

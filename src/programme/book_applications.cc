@@ -127,7 +127,7 @@ Outcome Book::Move(Application app, const ReviewApplication& c, ApplicationStatu
 
 // Checks the applicant against the programme at `ts` for `amount`: the
 // blacklist, eligibility (validity, window, area, category, credit), the
-// per-voucher cap and the per-entity yearly cap shared by related
+// per-award cap and the per-entity yearly cap shared by related
 // enterprises. `window` is false at approval, which may follow a closed
 // window.
 static Outcome CheckGrant(const Book& book, const Registry& registry, const ProgrammeRules& rules,
@@ -143,10 +143,11 @@ static Outcome CheckGrant(const Book& book, const Registry& registry, const Prog
       !s.ok()) {
     return Ineligible(check, ts, s);
   }
-  if (rules.per_voucher_cap && amount > *rules.per_voucher_cap) {
-    return Refuse(Code::kOverVoucherCap, ProgName(rules) + ": " + amount.ToYuanString() +
-                                             " is above the per-voucher cap of " +
-                                             rules.per_voucher_cap->ToYuanString());
+  if (rules.per_award_cap && amount > *rules.per_award_cap) {
+    return Refuse(Code::kOverAwardCap, ProgName(rules) + ": " + amount.ToYuanString() +
+                                           " is above the per-award cap of " +
+                                           rules.per_award_cap->ToYuanString() +
+                                           " (one voucher granted on one application)");
   }
   if (std::optional<Money> cap = EntityYearCapFor(rules, e.applicant)) {
     if (Plus(granted_to_group, amount) > *cap) {

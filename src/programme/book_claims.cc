@@ -99,9 +99,14 @@ std::vector<ProgrammeTerms> Book::ApplicableTerms(const Redeem& c, const Registr
       excluded->push_back(Refuse(Code::kNotInForce, ProgName(rules) + " is not in force"));
       continue;
     }
-    if (Status s = CheckProvider(rules, provider.id, provider.home, c.platform, provider_parents);
+    if (Status s =
+            CheckProvider(rules, provider.id, provider.home, provider.platforms, provider_parents);
         !s.ok()) {
       excluded->push_back(Refuse(Code::kProviderNotAllowed, s.message()));
+      continue;
+    }
+    if (Status s = CheckPurpose(rules, c.purpose); !s.ok()) {
+      excluded->push_back(Refuse(Code::kPurposeNotFunded, s.message()));
       continue;
     }
     ProgrammeTerms t{.programme = pid,

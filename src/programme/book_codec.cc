@@ -149,13 +149,13 @@ void EncodeRedeem(Writer& w, const Redeem& c) {
   w.U32(c.currency_ledger);
   PutMoney(w, c.amount);
   PutEnum(w, c.resource);
-  PutOptional(w, c.platform, [](Writer& ww, uint64_t v) { ww.U64(v); });
+  PutEnum(w, c.purpose);
 }
 bool DecodeRedeem(Reader& r, Redeem* c) {
   return GetId(r, &c->id) && GetId(r, &c->order) && GetId(r, &c->enterprise) &&
          GetId(r, &c->provider) && r.U32(&c->currency_ledger) && GetMoney(r, &c->amount) &&
          GetEnum(r, &c->resource, ResourceClass::kDomesticAccelerator) &&
-         GetOptional(r, &c->platform, [](Reader& rr, uint64_t* v) { return rr.U64(v); });
+         GetEnum(r, &c->purpose, Purpose::kInference);
 }
 
 void EncodeFileApplication(Writer& w, const FileApplication& c) { PutFiled(w, c); }

@@ -146,7 +146,7 @@ class Sequence {
                  .enterprise = AnyEnterprise(),
                  .provider = AnyProvider(),
                  .amount = AnyAmount()};
-        if (rng_.Percent(70)) r.platform = 1 + rng_.Uniform(2);
+        r.purpose = static_cast<Purpose>(rng_.Uniform(4));
         if (rng_.Percent(30)) r.resource = ResourceClass::kDomesticAccelerator;
         if (rng_.Percent(3)) r.currency_ledger = kLedgerHkd;
         return r;

@@ -40,13 +40,13 @@ ReviewApplication Review(uint64_t id, Step step, std::string reason = "", Money 
                            .amount = amount};
 }
 Redeem Claim(uint64_t id, EnterpriseId e, ProviderId p, Money amount,
-             std::optional<uint64_t> platform = 1) {
+             Purpose purpose = Purpose::kUnspecified) {
   return Redeem{.id = ClaimId(id),
                 .order = OrderId(id),
                 .enterprise = e,
                 .provider = p,
                 .amount = amount,
-                .platform = platform};
+                .purpose = purpose};
 }
 
 // Walks application `id` to UnderReview.
@@ -127,7 +127,7 @@ std::vector<Case> Cases() {
          w.SetTime(Day(2025, 3, 5));
          ASSERT_TRUE(w.Do(Apply(1, ProgrammeId(1), EnterpriseId(3), Yuan(800'001))).ok());
        },
-       Review(1, Step::kSubmit), Code::kOverVoucherCap},
+       Review(1, Step::kSubmit), Code::kOverAwardCap},
       {"Dongguan: at most 1,000,000 per entity per year", kGba,
        [](World& w) {
          w.SetTime(Day(2025, 3, 3));
@@ -142,13 +142,15 @@ std::vector<Case> Cases() {
          ToReview(w, 2, ProgrammeId(1), EnterpriseId(3), Yuan(300'001));
        },
        Review(2, Step::kApprove), Code::kBudgetExhausted},
-      {"Shenzhen 训力券: at most 500,000,000 a year", kGba,
+      {"Shenzhen 训力券: at most 500,000,000 a year (fifty awards at the 10,000,000 cap)", kGba,
        [](World& w) {
          w.SetTime(Day(2025, 3, 3));
-         ASSERT_TRUE(w.Grant(1, kShenzhen, kShenzhenAi, Yuan(300'000'000)).ok());
-         ToReview(w, 2, kShenzhen, kNanshanStartUp, Yuan(200'000'001));
+         for (uint64_t award = 1; award <= 50; ++award) {
+           ASSERT_TRUE(w.Grant(award, kShenzhen, kShenzhenAi, Yuan(10'000'000)).ok());
+         }
+         ToReview(w, 51, kShenzhen, kNanshanStartUp, Yuan(1));
        },
-       Review(2, Step::kApprove), Code::kYearlyBudgetExhausted},
+       Review(51, Step::kApprove), Code::kYearlyBudgetExhausted},
       {"a draft cannot be approved", kGba, filed, Review(1, Step::kApprove),
        Code::kInvalidTransition},
       {"a rejection gives its reason", kGba,
@@ -165,8 +167,8 @@ std::vector<Case> Cases() {
        Claim(1, kSongshan, kShaoguan, Yuan(1000)), Code::kBlacklisted},
       {"非关联方 (Beijing, Qingyang): Binhaiwan declared Songshan Lake related", kGba,
        dongguan_voucher, Claim(1, kSongshan, kBinhaiwan, Yuan(1000)), Code::kRelatedParty},
-      {"Dongguan: orders go through the city's platform (1)", kGba, dongguan_voucher,
-       Claim(1, kSongshan, kGuangzhouDd, Yuan(1000), 2), Code::kProviderNotAllowed},
+      {"Dongguan pays only at providers on its platform (1): Guangzhou DD is on platform 2", kGba,
+       dongguan_voucher, Claim(1, kSongshan, kGuangzhouDd, Yuan(1000)), Code::kProviderNotAllowed},
       {"no voucher and no automatic grant: nothing to redeem", kGba, at(Day(2025, 3, 3)),
        Claim(1, kPearlRiver, kShaoguan, Yuan(1000)), Code::kNoVoucher},
       {"the ledger keeps currencies apart: a CNY voucher, an HKD order", kGba, dongguan_voucher,
@@ -251,25 +253,51 @@ class GbaTest : public ::testing::Test {
 TEST_F(GbaTest, ShenzhenPaysStartUpsSixtyPercent) {
   ASSERT_TRUE(w_.Grant(1, kShenzhen, kNanshanStartUp, Yuan(1'000'000)).ok());
   ASSERT_TRUE(w_.Grant(2, kShenzhen, kShenzhenAi, Yuan(1'000'000)).ok());
-  EXPECT_EQ(Subsidy(Claim(1, kNanshanStartUp, kShenzhenOpen, Yuan(100'000))), Yuan(60'000));
-  EXPECT_EQ(Subsidy(Claim(2, kShenzhenAi, kShenzhenOpen, Yuan(100'000))), Yuan(50'000));
+  EXPECT_EQ(Subsidy(Claim(1, kNanshanStartUp, kShenzhenOpen, Yuan(100'000), Purpose::kTraining)),
+            Yuan(60'000));
+  EXPECT_EQ(Subsidy(Claim(2, kShenzhenAi, kShenzhenOpen, Yuan(100'000), Purpose::kTraining)),
+            Yuan(50'000));
 }
 
-// Shenzhen 训力券: at most 10,000,000 per award.
-TEST_F(GbaTest, ShenzhenCapsOneOrderAtTenMillion) {
-  ASSERT_TRUE(w_.Grant(1, kShenzhen, kShenzhenAi, Yuan(12'000'000)).ok());
-  const Outcome out = w_.Do(Claim(1, kShenzhenAi, kShenzhenOpen, Yuan(30'000'000)));
+// Shenzhen 训力券: at most 10,000,000 per award — one voucher — not per
+// order: a 30,000,000 order is paid 50% from two awards.
+TEST_F(GbaTest, ShenzhenCapsAnAwardNotAnOrderAtTenMillion) {
+  EXPECT_EQ(w_.Grant(1, kShenzhen, kShenzhenAi, Yuan(12'000'000)).code, Code::kOverAwardCap);
+  ASSERT_TRUE(w_.Grant(2, kShenzhen, kShenzhenAi, Yuan(10'000'000)).ok());
+  ASSERT_TRUE(w_.Grant(3, kShenzhen, kShenzhenAi, Yuan(10'000'000)).ok());
+  const Outcome out =
+      w_.Do(Claim(1, kShenzhenAi, kShenzhenOpen, Yuan(30'000'000), Purpose::kTraining));
   ASSERT_EQ(out.code, Code::kOk) << out.message;
-  EXPECT_EQ(out.subsidy->subsidy, Yuan(10'000'000));
-  EXPECT_EQ(out.subsidy->shares[0].bound_by, Limit::kPerOrderCap);
+  EXPECT_EQ(out.subsidy->subsidy, Yuan(15'000'000));
+  EXPECT_EQ(out.subsidy->shares[0].bound_by, Limit::kRatio);
 }
 
-// Dongguan: providers inside or outside the city, through the platform.
-TEST_F(GbaTest, DongguanPaysOutsideTheCityThroughThePlatform) {
+// Shenzhen 训力券 funds training only: an inference order, or one that does
+// not say, is left out with the rule.
+TEST_F(GbaTest, ShenzhenFundsTrainingOnly) {
+  ASSERT_TRUE(w_.Grant(1, kShenzhen, kShenzhenAi, Yuan(1'000'000)).ok());
+  const Outcome inference =
+      w_.Do(Claim(1, kShenzhenAi, kShenzhenOpen, Yuan(100'000), Purpose::kInference));
+  EXPECT_EQ(inference.code, Code::kPurposeNotFunded);
+  EXPECT_NE(inference.message.find("funds training only; the order is for inference"),
+            std::string::npos)
+      << inference.message;
+  EXPECT_EQ(w_.Do(Claim(2, kShenzhenAi, kShenzhenOpen, Yuan(100'000))).code,
+            Code::kPurposeNotFunded);
+  EXPECT_EQ(Subsidy(Claim(3, kShenzhenAi, kShenzhenOpen, Yuan(100'000), Purpose::kTraining)),
+            Yuan(50'000));
+}
+
+// Dongguan: providers inside or outside the city, but only those connected
+// to its platform (1); the provider's registration decides.
+TEST_F(GbaTest, DongguanPaysOutsideTheCityAtProvidersOnItsPlatform) {
   ASSERT_TRUE(w_.Grant(1, kDongguan, kSongshan, Yuan(100'000)).ok());
   EXPECT_EQ(Subsidy(Claim(1, kSongshan, kShaoguan, Yuan(10'000))), Yuan(5'000));
-  EXPECT_EQ(w_.Do(Claim(2, kSongshan, kShaoguan, Yuan(10'000), std::nullopt)).code,
-            Code::kProviderNotAllowed);
+  const Outcome off = w_.Do(Claim(2, kSongshan, kGuangzhouDd, Yuan(10'000)));
+  EXPECT_EQ(off.code, Code::kProviderNotAllowed);
+  EXPECT_NE(off.message.find("pays only at providers on platform 1; provider 2 is on platform 2"),
+            std::string::npos)
+      << off.message;
 }
 
 // Huangpu: ≤10,000,000 per enterprise (a year, assumed); a district
@@ -283,8 +311,7 @@ TEST_F(GbaTest, HuangpuCapsAnEnterpriseAtTenMillionAYear) {
 // Zhuhai: a little giant's cap is 10,000,000, others' 2,000,000; the
 // budget pays directly and the usage counts in the year of the spend.
 TEST_F(GbaTest, ZhuhaiAutomaticGrantHonoursTheLittleGiantCap) {
-  EXPECT_EQ(Subsidy(Claim(1, kXiangzhou, kHengqin, Yuan(30'000'000), std::nullopt)),
-            Yuan(10'000'000));
+  EXPECT_EQ(Subsidy(Claim(1, kXiangzhou, kHengqin, Yuan(30'000'000))), Yuan(10'000'000));
   EXPECT_EQ(w_.book.UsedBy(kZhuhai, kXiangzhou, 2025), Yuan(10'000'000));
   const ledger::Account* budget = w_.ledger.FindAccount(BudgetAccount(kZhuhai));
   EXPECT_EQ(budget->debits_pending, Yuan(10'000'000).fen());
@@ -295,7 +322,7 @@ TEST_F(GbaTest, ZhuhaiAutomaticGrantHonoursTheLittleGiantCap) {
 TEST_F(GbaTest, AQuoteAgreesWithTheClaimAndChangesNothing) {
   ASSERT_TRUE(w_.Grant(1, kShenzhen, kGuangmingLab, Yuan(500'000)).ok());
   ASSERT_TRUE(w_.Grant(2, kGuangming, kGuangmingLab, Yuan(500'000)).ok());
-  const Redeem r = Claim(1, kGuangmingLab, kShenzhenOpen, Yuan(800'000));
+  const Redeem r = Claim(1, kGuangmingLab, kShenzhenOpen, Yuan(800'000), Purpose::kTraining);
   const std::vector<uint8_t> before = w_.Bytes();
   const Outcome quote = w_.book.Quote(r, w_.registry, w_.now, w_.ledger);
   EXPECT_EQ(w_.Bytes(), before);

@@ -125,7 +125,7 @@ void EncodeProgramme(Writer& w, const ProgrammeRules& p) {
   w.U32(p.default_ratio_bp);
   PutVector(w, p.ratio_rules, PutRatioRule);
   PutOptional(w, p.per_order_cap, kPutMoney);
-  PutOptional(w, p.per_voucher_cap, kPutMoney);
+  PutOptional(w, p.per_award_cap, kPutMoney);
   PutOptional(w, p.default_entity_year_cap, kPutMoney);
   PutVector(w, p.cap_rules, PutCapRule);
   w.U8(p.providers.listed_only ? 1 : 0);
@@ -138,6 +138,7 @@ void EncodeProgramme(Writer& w, const ProgrammeRules& p) {
   w.U32(p.combined_ceiling_bp);
   w.U8(p.sme_first ? 1 : 0);
   PutEnum(w, p.settlement);
+  PutVector(w, p.purposes, [](Writer& ww, Purpose x) { PutEnum(ww, x); });
 }
 
 bool DecodeProgramme(Reader& r, ProgrammeRules* p) {
@@ -154,7 +155,7 @@ bool DecodeProgramme(Reader& r, ProgrammeRules* p) {
          GetBool(r, &p->eligibility.good_credit_required) && r.U32(&p->default_ratio_bp) &&
          GetVector(r, &p->ratio_rules, GetRatioRule) &&
          GetOptional(r, &p->per_order_cap, kGetMoney) &&
-         GetOptional(r, &p->per_voucher_cap, kGetMoney) &&
+         GetOptional(r, &p->per_award_cap, kGetMoney) &&
          GetOptional(r, &p->default_entity_year_cap, kGetMoney) &&
          GetVector(r, &p->cap_rules, GetCapRule) && GetBool(r, &p->providers.listed_only) &&
          GetVector(r, &p->providers.listed, kGetProviderId) &&
@@ -163,7 +164,9 @@ bool DecodeProgramme(Reader& r, ProgrammeRules* p) {
          GetEnum(r, &p->redemption, RedemptionMode::kAutomaticGrant) &&
          r.U32(&p->voucher_validity_days) && GetEnum(r, &p->lapse, LapsePolicy::kLapse) &&
          r.U32(&p->combined_ceiling_bp) && GetBool(r, &p->sme_first) &&
-         GetEnum(r, &p->settlement, SettlementCycle::kQuarterly);
+         GetEnum(r, &p->settlement, SettlementCycle::kQuarterly) &&
+         GetVector(r, &p->purposes,
+                   [](Reader& rr, Purpose* x) { return GetEnum(rr, x, Purpose::kInference); });
 }
 
 }  // namespace bg::programme

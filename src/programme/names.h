@@ -61,6 +61,12 @@ inline constexpr std::array<EnumName<RedemptionMode>, 3> kRedemptionNames = {{
     {"reimbursement", RedemptionMode::kReimbursement},
     {"automatic_grant", RedemptionMode::kAutomaticGrant},
 }};
+inline constexpr std::array<EnumName<Purpose>, 4> kPurposeNames = {{
+    {"unspecified", Purpose::kUnspecified},
+    {"training", Purpose::kTraining},
+    {"fine_tuning", Purpose::kFineTuning},
+    {"inference", Purpose::kInference},
+}};
 inline constexpr std::array<EnumName<SettlementCycle>, 2> kCycleNames = {{
     {"monthly", SettlementCycle::kMonthly},
     {"quarterly", SettlementCycle::kQuarterly},

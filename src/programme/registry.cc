@@ -66,6 +66,10 @@ const char* RegistryResultName(RegistryResult r) {
       return "yearly_budget_above_total";
     case RegistryResult::kApplicationWindowEmpty:
       return "application_window_empty";
+    case RegistryResult::kDuplicateCreditCode:
+      return "duplicate_credit_code";
+    case RegistryResult::kAwardCapNeedsApplications:
+      return "award_cap_needs_applications";
     case RegistryResult::kLevelIsNotTheIssuers:
       return "level_is_not_the_issuers";
   }
@@ -83,7 +87,9 @@ RegistryResult Registry::AddEnterprise(const Enterprise& e) {
   if (auto r = CheckId(enterprises_, e)) return *r;
   if (!ValidateCreditCode(e.credit_code).ok()) return RegistryResult::kInvalidCreditCode;
   if (jurisdictions_.count(e.applicant.home) == 0) return RegistryResult::kUnknownJurisdiction;
+  if (enterprise_codes_.count(e.credit_code) != 0) return RegistryResult::kDuplicateCreditCode;
   enterprises_.emplace(e.id, e);
+  enterprise_codes_.emplace(e.credit_code, e.id);
   for (EnterpriseId other : e.related_enterprises) {
     links_[e.id].push_back(other);
     links_[other].push_back(e.id);
@@ -97,7 +103,11 @@ RegistryResult Registry::AddProvider(const Provider& p) {
     return RegistryResult::kInvalidCreditCode;
   }
   if (jurisdictions_.count(p.home) == 0) return RegistryResult::kUnknownJurisdiction;
+  if (!p.credit_code.empty() && provider_codes_.count(p.credit_code) != 0) {
+    return RegistryResult::kDuplicateCreditCode;
+  }
   providers_.emplace(p.id, p);
+  if (!p.credit_code.empty()) provider_codes_.emplace(p.credit_code, p.id);
   return RegistryResult::kOk;
 }
 
@@ -124,8 +134,21 @@ RegistryResult Registry::AddProgramme(const ProgrammeRules& p) {
   bool ratio_ok = p.default_ratio_bp <= kFullRatioBp && p.combined_ceiling_bp <= kFullRatioBp;
   for (const RatioRule& rule : p.ratio_rules) ratio_ok = ratio_ok && rule.ratio_bp <= kFullRatioBp;
   if (!ratio_ok) return RegistryResult::kRatioAbove100Percent;
+  if (p.per_award_cap && p.redemption == RedemptionMode::kAutomaticGrant) {
+    return RegistryResult::kAwardCapNeedsApplications;
+  }
   programmes_.emplace(p.id, p);
   return RegistryResult::kOk;
+}
+
+const Enterprise* Registry::EnterpriseByCreditCode(const std::string& code) const {
+  auto it = enterprise_codes_.find(code);
+  return it == enterprise_codes_.end() ? nullptr : FindEnterprise(it->second);
+}
+
+const Provider* Registry::ProviderByCreditCode(const std::string& code) const {
+  auto it = provider_codes_.find(code);
+  return it == provider_codes_.end() ? nullptr : FindProvider(it->second);
 }
 
 const Jurisdiction* Registry::FindJurisdiction(JurisdictionId id) const {
@@ -180,12 +203,17 @@ void Registry::RemoveForRollback(Kind kind, uint64_t id) {
         links_[it->first].pop_back();
       }
       links_.erase(it->first);
+      enterprise_codes_.erase(it->second.credit_code);
       enterprises_.erase(it);
       return;
     }
-    case Kind::kProvider:
-      providers_.erase(ProviderId(id));
+    case Kind::kProvider: {
+      auto it = providers_.find(ProviderId(id));
+      if (it == providers_.end()) return;
+      if (!it->second.credit_code.empty()) provider_codes_.erase(it->second.credit_code);
+      providers_.erase(it);
       return;
+    }
     case Kind::kProgramme:
       programmes_.erase(ProgrammeId(id));
       return;
@@ -207,7 +235,11 @@ bool Registry::Decode(Reader& r, Registry* out) {
       !DecodeMap(r, &reg.programmes_, DecodeProgramme)) {
     return false;
   }
+  for (const auto& [id, p] : reg.providers_) {
+    if (!p.credit_code.empty()) reg.provider_codes_.emplace(p.credit_code, id);
+  }
   for (const auto& [id, e] : reg.enterprises_) {
+    reg.enterprise_codes_.emplace(e.credit_code, id);
     for (EnterpriseId other : e.related_enterprises) {
       reg.links_[id].push_back(other);
       reg.links_[other].push_back(id);

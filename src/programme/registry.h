@@ -32,6 +32,11 @@ enum class RegistryResult : uint8_t {
   kYearlyBudgetAboveTotal,
   kApplicationWindowEmpty,
   kLevelIsNotTheIssuers,
+  // One legal entity, one record: the unified social credit code of an
+  // enterprise (or provider) already registered under another id. Two
+  // records of one entity would each get a full yearly cap.
+  kDuplicateCreditCode,
+  kAwardCapNeedsApplications,  // a per-award cap on an automatic grant (免申即享 awards nothing)
 };
 
 const char* RegistryResultName(RegistryResult r);
@@ -47,6 +52,9 @@ class Registry {
   const Enterprise* FindEnterprise(EnterpriseId id) const;
   const Provider* FindProvider(ProviderId id) const;
   const ProgrammeRules* FindProgramme(ProgrammeId id) const;
+  // The enterprise / provider registered with this credit code, if any.
+  const Enterprise* EnterpriseByCreditCode(const std::string& code) const;
+  const Provider* ProviderByCreditCode(const std::string& code) const;
   // The enterprises `id` declared related, or that declared `id` related
   // (either side's declaration links them), in order of registration.
   const std::vector<EnterpriseId>& LinksOf(EnterpriseId id) const;
@@ -77,6 +85,9 @@ class Registry {
   std::map<ProgrammeId, ProgrammeRules> programmes_;
   // Derived from the enterprises' declarations; rebuilt on decode.
   std::map<EnterpriseId, std::vector<EnterpriseId>> links_;
+  // Derived: credit code -> the record holding it; rebuilt on decode.
+  std::map<std::string, EnterpriseId> enterprise_codes_;
+  std::map<std::string, ProviderId> provider_codes_;
 };
 
 }  // namespace bg::programme

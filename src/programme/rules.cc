@@ -20,6 +20,18 @@ std::string CategoryList(const std::vector<ApplicantCategory>& categories) {
   return out;
 }
 
+std::string PurposeName(Purpose p) { return std::string(NameOf(kPurposeNames, p)); }
+
+// "on platforms 1, 2" or "on no platform".
+std::string PlatformList(std::span<const uint64_t> platforms) {
+  if (platforms.empty()) return "on no platform";
+  std::string out = platforms.size() == 1 ? "on platform " : "on platforms ";
+  for (size_t i = 0; i < platforms.size(); ++i) {
+    out += (i == 0 ? "" : ", ") + std::to_string(platforms[i]);
+  }
+  return out;
+}
+
 bool Matches(const RatioRule& rule, const Applicant& applicant, ResourceClass resource) {
   if (rule.category && *rule.category != applicant.category) return false;
   if ((applicant.flags & rule.flags_all) != rule.flags_all) return false;
@@ -69,16 +81,19 @@ Status CheckEligible(const ProgrammeRules& rules, const Applicant& applicant, Ti
 }
 
 Status CheckProvider(const ProgrammeRules& rules, ProviderId provider, JurisdictionId provider_home,
-                     std::optional<uint64_t> platform,
+                     std::span<const uint64_t> provider_platforms,
                      std::span<const JurisdictionId> home_parents) {
   const ProviderRules& p = rules.providers;
   if (p.listed_only && std::find(p.listed.begin(), p.listed.end(), provider) == p.listed.end()) {
     return FailedPrecondition(Who(rules) + ": provider " + std::to_string(provider.value()) +
                               " is not on the programme's provider list");
   }
-  if (p.platform && platform != p.platform) {
-    return FailedPrecondition(Who(rules) + ": orders must be placed through platform " +
-                              std::to_string(*p.platform));
+  if (p.platform && std::find(provider_platforms.begin(), provider_platforms.end(), *p.platform) ==
+                        provider_platforms.end()) {
+    return FailedPrecondition(Who(rules) + " pays only at providers on platform " +
+                              std::to_string(*p.platform) + "; provider " +
+                              std::to_string(provider.value()) + " is " +
+                              PlatformList(provider_platforms));
   }
   if (p.inside_issuer_only && provider_home != rules.issuer &&
       std::find(home_parents.begin(), home_parents.end(), rules.issuer) == home_parents.end()) {
@@ -86,6 +101,22 @@ Status CheckProvider(const ProgrammeRules& rules, ProviderId provider, Jurisdict
                               " is outside the issuing jurisdiction");
   }
   return Status::Ok();
+}
+
+Status CheckPurpose(const ProgrammeRules& rules, Purpose purpose) {
+  if (rules.purposes.empty() ||
+      std::find(rules.purposes.begin(), rules.purposes.end(), purpose) != rules.purposes.end()) {
+    return Status::Ok();
+  }
+  std::string funded;
+  for (Purpose p : rules.purposes)
+    funded += std::string(funded.empty() ? "" : ", ") + PurposeName(p);
+  if (purpose == Purpose::kUnspecified) {
+    return FailedPrecondition(Who(rules) + " funds " + funded +
+                              " only; the order does not say its purpose");
+  }
+  return FailedPrecondition(Who(rules) + " funds " + funded + " only; the order is for " +
+                            PurposeName(purpose));
 }
 
 uint32_t RatioFor(const ProgrammeRules& rules, const Applicant& applicant, ResourceClass resource) {

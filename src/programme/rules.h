@@ -51,6 +51,11 @@ enum class RedemptionMode : uint8_t {
 
 enum class LapsePolicy : uint8_t { kReturnToBudget = 0, kLapse };
 
+// What an order's compute is for. Shenzhen's 训力券 funds training only;
+// Beijing funds training and application. An order that does not say is
+// paid only by programmes that fund any purpose.
+enum class Purpose : uint8_t { kUnspecified = 0, kTraining, kFineTuning, kInference };
+
 // How often the programme settles with providers and enterprises
 // (settlement/settlement.h): its statements are per month or per quarter.
 enum class SettlementCycle : uint8_t { kMonthly = 0, kQuarterly };
@@ -117,10 +122,16 @@ struct ProgrammeRules {
   std::optional<Timestamp> apply_from = {};
   std::optional<Timestamp> apply_until = {};  // exclusive
   Eligibility eligibility;
+  std::vector<Purpose> purposes = {};  // empty: any purpose (Shenzhen 训力券: training)
   uint32_t default_ratio_bp = 0;
   std::vector<RatioRule> ratio_rules = {};
-  std::optional<Money> per_order_cap = {};  // Shenzhen 训力券: 10,000,000 per award
-  std::optional<Money> per_voucher_cap = {};
+  // Two caps of different things: one order's subsidy (Qingyang-style
+  // per-contract limits), and one award — the voucher granted on one
+  // application (Shenzhen 训力券: at most 10,000,000 per award; Zhejiang:
+  // 20,000 per application). Automatic grants award nothing, so a per-award
+  // cap needs applications.
+  std::optional<Money> per_order_cap = {};
+  std::optional<Money> per_award_cap = {};
   std::optional<Money> default_entity_year_cap = {};  // Dongguan: 1,000,000
   std::vector<CapRule> cap_rules = {};
   ProviderRules providers;
@@ -149,12 +160,17 @@ Status CheckEligible(const ProgrammeRules& rules, const Applicant& applicant, Ti
                      std::span<const JurisdictionId> home_parents = {});
 
 // OK, or FailedPrecondition naming the provider rule that excludes
-// `provider` (in `provider_home`, on `platform` if any).
-// `home_parents`: the jurisdictions above the provider's home (a provider in
-// Huangpu is inside Guangzhou).
+// `provider` (in `provider_home`, listed on `provider_platforms`): a
+// programme that pays only through platform N (Dongguan) pays only at
+// providers connected to platform N — the provider's registration says so,
+// not the buyer. `home_parents`: the jurisdictions above the provider's
+// home (a provider in Huangpu is inside Guangzhou).
 Status CheckProvider(const ProgrammeRules& rules, ProviderId provider, JurisdictionId provider_home,
-                     std::optional<uint64_t> platform,
+                     std::span<const uint64_t> provider_platforms,
                      std::span<const JurisdictionId> home_parents = {});
+
+// OK, or FailedPrecondition naming the purposes the programme funds.
+Status CheckPurpose(const ProgrammeRules& rules, Purpose purpose);
 
 uint32_t RatioFor(const ProgrammeRules& rules, const Applicant& applicant, ResourceClass resource);
 std::optional<Money> EntityYearCapFor(const ProgrammeRules& rules, const Applicant& applicant);

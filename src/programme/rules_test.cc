@@ -115,27 +115,49 @@ TEST(RulesTest, RatioAndCapFollowTheApplicantAndTheResource) {
 
 TEST(RulesTest, ProviderRulesNameWhatExcludesAProvider) {
   ProgrammeRules dongguan = Dongguan();
-  // Dongguan: inside or outside the city, but through the platform.
-  EXPECT_TRUE(CheckProvider(dongguan, ProviderId(3), kShaoguan, 7).ok());
-  EXPECT_NE(CheckProvider(dongguan, ProviderId(3), kShaoguan, std::nullopt)
+  // Dongguan: inside or outside the city, but only at providers connected
+  // to the platform — the provider's registration decides, not the buyer.
+  const std::vector<uint64_t> on_platform = {2, 7};
+  const std::vector<uint64_t> elsewhere = {2};
+  EXPECT_TRUE(CheckProvider(dongguan, ProviderId(3), kShaoguan, on_platform).ok());
+  EXPECT_NE(CheckProvider(dongguan, ProviderId(3), kShaoguan, elsewhere)
                 .message()
-                .find("orders must be placed through platform 7"),
+                .find("pays only at providers on platform 7; provider 3 is on platform 2"),
+            std::string::npos);
+  EXPECT_NE(CheckProvider(dongguan, ProviderId(3), kShaoguan, {}).message().find("on no platform"),
             std::string::npos);
   // Beijing: only the 算力伙伴 list.
   ProgrammeRules beijing = Dongguan();
   beijing.providers = {.listed_only = true, .listed = {ProviderId(1), ProviderId(2)}};
-  EXPECT_TRUE(CheckProvider(beijing, ProviderId(2), kShaoguan, std::nullopt).ok());
-  EXPECT_NE(CheckProvider(beijing, ProviderId(3), kShaoguan, std::nullopt)
+  EXPECT_TRUE(CheckProvider(beijing, ProviderId(2), kShaoguan, {}).ok());
+  EXPECT_NE(CheckProvider(beijing, ProviderId(3), kShaoguan, {})
                 .message()
                 .find("not on the programme's provider list"),
             std::string::npos);
   // Shanghai 2023: local compute only.
   ProgrammeRules local = Dongguan();
   local.providers = {.inside_issuer_only = true};
-  EXPECT_TRUE(CheckProvider(local, ProviderId(3), kDongguan, std::nullopt).ok());
-  EXPECT_NE(CheckProvider(local, ProviderId(3), kZhuhai, std::nullopt)
+  EXPECT_TRUE(CheckProvider(local, ProviderId(3), kDongguan, {}).ok());
+  EXPECT_NE(CheckProvider(local, ProviderId(3), kZhuhai, {})
                 .message()
                 .find("outside the issuing jurisdiction"),
+            std::string::npos);
+}
+
+TEST(RulesTest, PurposeNamesWhatTheProgrammeFunds) {
+  ProgrammeRules any = Dongguan();
+  EXPECT_TRUE(CheckPurpose(any, Purpose::kInference).ok());
+  EXPECT_TRUE(CheckPurpose(any, Purpose::kUnspecified).ok());
+  ProgrammeRules training = Dongguan();  // Shenzhen 训力券 funds training only
+  training.purposes = {Purpose::kTraining};
+  EXPECT_TRUE(CheckPurpose(training, Purpose::kTraining).ok());
+  EXPECT_NE(CheckPurpose(training, Purpose::kInference)
+                .message()
+                .find("funds training only; the order is for inference"),
+            std::string::npos);
+  EXPECT_NE(CheckPurpose(training, Purpose::kUnspecified)
+                .message()
+                .find("the order does not say its purpose"),
             std::string::npos);
 }
 
@@ -160,11 +182,11 @@ TEST(RulesTest, ADistrictBelongsToItsCity) {
   const std::vector<JurisdictionId> parents = {kShenzhen};
   EXPECT_FALSE(CheckEligible(shenzhen, lab, k2025 + kDay).ok());
   EXPECT_TRUE(CheckEligible(shenzhen, lab, k2025 + kDay, parents).ok());
-  EXPECT_FALSE(CheckProvider(shenzhen, ProviderId(3), kGuangming, std::nullopt).ok());
-  EXPECT_TRUE(CheckProvider(shenzhen, ProviderId(3), kGuangming, std::nullopt, parents).ok());
+  EXPECT_FALSE(CheckProvider(shenzhen, ProviderId(3), kGuangming, {}).ok());
+  EXPECT_TRUE(CheckProvider(shenzhen, ProviderId(3), kGuangming, {}, parents).ok());
   // A sibling city under the same province is not inside.
   const std::vector<JurisdictionId> zhuhai_parents = {JurisdictionId(440000)};
-  EXPECT_FALSE(CheckProvider(shenzhen, ProviderId(3), kZhuhai, std::nullopt, zhuhai_parents).ok());
+  EXPECT_FALSE(CheckProvider(shenzhen, ProviderId(3), kZhuhai, {}, zhuhai_parents).ok());
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ constexpr std::array<std::string_view, 7> kEnterpriseKeys = {
     "credit_code", "name", "home", "category", "flags", "credit", "related"};
 constexpr std::array<std::string_view, 5> kProviderKeys = {"name", "credit_code", "home", "related",
                                                            "platforms"};
-constexpr std::array<std::string_view, 24> kProgrammeKeys = {"name",
+constexpr std::array<std::string_view, 25> kProgrammeKeys = {"name",
                                                              "kind",
                                                              "issuer",
                                                              "valid_from",
@@ -54,7 +54,8 @@ constexpr std::array<std::string_view, 24> kProgrammeKeys = {"name",
                                                              "ratio_percent",
                                                              "ratio_rule",
                                                              "per_order_cap_yuan",
-                                                             "per_voucher_cap_yuan",
+                                                             "per_award_cap_yuan",
+                                                             "purposes",
                                                              "entity_year_cap_yuan",
                                                              "cap_rule",
                                                              "providers",
@@ -170,6 +171,7 @@ class Reader {
   Status ReadProgramme(const toml::table& t);
   Status ReadProgrammeDates(const toml::table& t, ProgrammeRules* p) const;
   Status ReadProgrammeMoney(const toml::table& t, ProgrammeRules* p) const;
+  Status ReadPurposes(const toml::table& t, ProgrammeRules* p) const;
   Status ReadEligibility(const toml::table& t, Eligibility* e) const;
   Status ReadRatioRules(const toml::table& t, ProgrammeRules* p) const;
   Status ReadCapRules(const toml::table& t, ProgrammeRules* p) const;
@@ -593,8 +595,22 @@ Status Reader::ReadProgrammeMoney(const toml::table& t, ProgrammeRules* p) const
                 "programme.yearly_budget_yuan is above total_budget_yuan");
   }
   BG_ASSIGN_OR_RETURN(p->per_order_cap, OptionalYuan(t, "per_order_cap_yuan", kWhat));
-  BG_ASSIGN_OR_RETURN(p->per_voucher_cap, OptionalYuan(t, "per_voucher_cap_yuan", kWhat));
+  BG_ASSIGN_OR_RETURN(p->per_award_cap, OptionalYuan(t, "per_award_cap_yuan", kWhat));
   BG_ASSIGN_OR_RETURN(p->default_entity_year_cap, OptionalYuan(t, "entity_year_cap_yuan", kWhat));
+  return Status::Ok();
+}
+
+Status Reader::ReadPurposes(const toml::table& t, ProgrammeRules* p) const {
+  const toml::node* node = t.get("purposes");
+  if (node == nullptr) return Status::Ok();
+  BG_ASSIGN_OR_RETURN(const toml::array* list, Array(*node, "programme.purposes"));
+  for (const toml::node& element : *list) {
+    BG_ASSIGN_OR_RETURN(Purpose purpose, Enum(element, "programme.purposes", kPurposeNames));
+    if (purpose == Purpose::kUnspecified) {
+      return Fail(element.source(), "programme.purposes: name what the programme funds");
+    }
+    p->purposes.push_back(purpose);
+  }
   return Status::Ok();
 }
 
@@ -730,6 +746,7 @@ Status Reader::ReadProgramme(const toml::table& t) {
   p.level = out_.jurisdictions[p.issuer.value() - 1].level;
   BG_RETURN_IF_ERROR(ReadProgrammeDates(t, &p));
   BG_RETURN_IF_ERROR(ReadProgrammeMoney(t, &p));
+  BG_RETURN_IF_ERROR(ReadPurposes(t, &p));
   BG_RETURN_IF_ERROR(ReadEligibility(t, &p.eligibility));
   BG_RETURN_IF_ERROR(ReadRatioRules(t, &p));
   BG_RETURN_IF_ERROR(ReadCapRules(t, &p));

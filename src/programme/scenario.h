@@ -16,7 +16,7 @@
 //                     good_credit_required}, ratio_percent (integer or one
 //                     decimal), [[programme.ratio_rule]] {category, flags,
 //                     resource, ratio_percent}, per_order_cap_yuan,
-//                     per_voucher_cap_yuan, entity_year_cap_yuan,
+//                     per_award_cap_yuan, purposes, entity_year_cap_yuan,
 //                     [[programme.cap_rule]] {flags_any, entity_year_cap_yuan},
 //                     providers = {listed, platform, inside_issuer_only},
 //                     redemption, voucher_validity_days, lapse,

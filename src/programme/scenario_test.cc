@@ -126,7 +126,9 @@ TEST(ScenarioTest, OtherGbaProgrammesEvaluate) {
   EXPECT_EQ(EntityYearCapFor(zhuhai, s->enterprises[2].applicant), Yuan(10'000'000));
   const ProgrammeRules& shenzhen = ByName(*s, "Shenzhen 训力券");
   EXPECT_EQ(shenzhen.yearly_budget, Yuan(500'000'000));
-  EXPECT_EQ(shenzhen.per_order_cap, Yuan(10'000'000));
+  EXPECT_EQ(shenzhen.per_award_cap, Yuan(10'000'000));  // per award, not per order
+  EXPECT_EQ(shenzhen.per_order_cap, std::nullopt);
+  EXPECT_EQ(shenzhen.purposes, std::vector<Purpose>{Purpose::kTraining});
   EXPECT_EQ(RatioFor(shenzhen, s->enterprises[1].applicant, ResourceClass::kDomesticAccelerator),
             6000u);
   EXPECT_EQ(RatioFor(shenzhen, s->enterprises[4].applicant, ResourceClass::kDomesticAccelerator),

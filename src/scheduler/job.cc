@@ -18,7 +18,7 @@ void PutRequest(Writer& w, const JobRequest& r) {
   w.U32(r.min_memory_gb);
   w.U32(r.cards);
   w.U32(r.walltime_s);
-  PutEnum(w, r.kind);
+  PutEnum(w, r.purpose);
   PutEnum(w, r.tier);
   PutId(w, r.data_site);
   w.U32(r.data_gb);
@@ -26,22 +26,19 @@ void PutRequest(Writer& w, const JobRequest& r) {
   PutOptional(w, r.max_out_of_pocket, [](Writer& ww, Money m) { PutMoney(ww, m); });
   PutEnum(w, r.objective);
   PutOptional(w, r.near_city, [](Writer& ww, JurisdictionId j) { PutId(ww, j); });
-  PutOptional(w, r.platform, [](Writer& ww, uint64_t p) { ww.U64(p); });
 }
 
 bool GetRequest(Reader& r, JobRequest* q) {
   return GetId(r, &q->id) && GetId(r, &q->enterprise) && r.Str(&q->accelerator) &&
          r.U32(&q->min_memory_gb) && r.U32(&q->cards) && r.U32(&q->walltime_s) &&
-         GetEnum(r, &q->kind, JobKind::kInference) &&
+         GetEnum(r, &q->purpose, programme::Purpose::kInference) &&
          GetEnum(r, &q->tier, network::Tier::kPriority) && GetId(r, &q->data_site) &&
          r.U32(&q->data_gb) &&
          GetOptional(r, &q->deadline, [](Reader& rr, Timestamp* t) { return rr.U64(t); }) &&
          GetOptional(r, &q->max_out_of_pocket,
                      [](Reader& rr, Money* m) { return GetMoney(rr, m); }) &&
          GetEnum(r, &q->objective, Objective::kLowestLatency) &&
-         GetOptional(r, &q->near_city,
-                     [](Reader& rr, JurisdictionId* j) { return GetId(rr, j); }) &&
-         GetOptional(r, &q->platform, [](Reader& rr, uint64_t* p) { return rr.U64(p); });
+         GetOptional(r, &q->near_city, [](Reader& rr, JurisdictionId* j) { return GetId(rr, j); });
 }
 
 }  // namespace

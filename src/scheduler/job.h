@@ -21,6 +21,7 @@
 #include "common/ids.h"
 #include "common/money.h"
 #include "network/network.h"
+#include "programme/rules.h"
 
 namespace bg::scheduler {
 
@@ -30,8 +31,6 @@ enum class Objective : uint8_t {
   kLowestLatency,  // to `near_city`
 };
 const char* ObjectiveName(Objective o);
-
-enum class JobKind : uint8_t { kTraining = 0, kInference };
 
 // How the scheduler chooses a pool. The two baselines exist so that the
 // simulator can measure the voucher-aware policy against them on the same
@@ -50,7 +49,8 @@ struct JobRequest {
   uint32_t min_memory_gb = 0;    // a class such as "≥ 80 GB"
   uint32_t cards = 1;
   uint32_t walltime_s = 3600;
-  JobKind kind = JobKind::kTraining;
+  // What the compute is for; programmes may fund only some purposes.
+  programme::Purpose purpose = programme::Purpose::kUnspecified;
   network::Tier tier = network::Tier::kShared;
   SiteId data_site{};  // where the data is; zero: nothing to move
   uint32_t data_gb = 0;
@@ -58,7 +58,6 @@ struct JobRequest {
   std::optional<Money> max_out_of_pocket = {};
   Objective objective = Objective::kLowestCost;
   std::optional<JurisdictionId> near_city = {};  // kLowestLatency
-  std::optional<uint64_t> platform = {};         // the platform the order comes through
   friend bool operator==(const JobRequest&, const JobRequest&) = default;
 };
 

@@ -82,7 +82,7 @@ programme::Redeem ClaimFor(const JobRequest& r, const network::Pool& pool,
       .amount = amount,
       .resource = pool.domestic ? programme::ResourceClass::kDomesticAccelerator
                                 : programme::ResourceClass::kForeignAccelerator,
-      .platform = r.platform};
+      .purpose = r.purpose};
 }
 
 namespace {
@@ -124,11 +124,11 @@ static Option Draft(const network::Pool& pool, const Timing& t, const JobRequest
 }
 
 // Prices `o` on `pool`: list, subsidy through the programme engine, out of
-// pocket. Returns the reason to leave the pool out (a related party, a
-// blacklisted enterprise), or nothing.
-static std::optional<std::string> Price(const JobRequest& r, const network::Pool& pool,
-                                        const QuoteContext& ctx, TermsCache& cache, bool notes,
-                                        Option* o) {
+// pocket. A related party or a blacklisted enterprise loses the subsidy,
+// not the right to buy (domain.md §0): the pool stays, at list price, and
+// the note says why nothing is paid.
+static void Price(const JobRequest& r, const network::Pool& pool, const QuoteContext& ctx,
+                  TermsCache& cache, bool notes, Option* o) {
   o->list = ListCost(pool.price[static_cast<size_t>(r.tier)], r.cards, r.walltime_s);
   const programme::Redeem claim = ClaimFor(r, pool, ctx.network, ctx.registry, o->list);
   const auto key = std::tuple(claim.provider, pool.domestic);
@@ -139,12 +139,10 @@ static std::optional<std::string> Price(const JobRequest& r, const network::Pool
   }
   const programme::SubsidyTerms& terms = it->second;
   o->subsidy = Money{};
-  if (terms.refusal.code == programme::Code::kRelatedParty ||
-      terms.refusal.code == programme::Code::kBlacklisted) {
-    return terms.refusal.message;
-  }
   if (!terms.refusal.ok()) {
-    if (notes) o->subsidy_note = terms.refusal.message;
+    const bool withheld = terms.refusal.code == programme::Code::kRelatedParty ||
+                          terms.refusal.code == programme::Code::kBlacklisted;
+    if (notes) o->subsidy_note = (withheld ? "subsidy withheld: " : "") + terms.refusal.message;
   } else {
     programme::SubsidyRequest req = terms.request;
     req.amount = o->list;
@@ -162,7 +160,6 @@ static std::optional<std::string> Price(const JobRequest& r, const network::Pool
     if (notes && !terms.notes.empty()) o->subsidy_note += "; left out: " + terms.notes;
   }
   o->out_of_pocket = Money::Fen(o->list.fen() - o->subsidy.fen());
-  return std::nullopt;
 }
 
 Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx, bool reasons) {
@@ -188,10 +185,7 @@ Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx, bool reasons) {
       continue;
     }
     Option o = Draft(pool, t, r, ctx);
-    if (auto why = Price(r, pool, ctx, cache, reasons, &o)) {
-      if (reasons) q.excluded.push_back({id, "related party or blacklist: " + *why});
-      continue;
-    }
+    Price(r, pool, ctx, cache, reasons, &o);
     if (r.deadline && o.finish > *r.deadline) {
       q.excluded.push_back(
           {id,
@@ -233,7 +227,7 @@ Best BestByCost(const JobRequest& r, const QuoteContext& ctx,
     if (!t.possible) continue;
     Option o = Draft(pool, t, r, ctx);
     ++out.evaluated;
-    if (Price(r, pool, ctx, cache, /*notes=*/false, &o)) continue;
+    Price(r, pool, ctx, cache, /*notes=*/false, &o);
     if (r.deadline && o.finish > *r.deadline) continue;
     if (r.max_out_of_pocket && o.out_of_pocket > *r.max_out_of_pocket) continue;
     if (!out.best || Better(o, *out.best, Objective::kLowestCost)) out.best = o;

@@ -67,8 +67,12 @@ TEST_F(SchedulerTest, ThePoliciesChooseDifferently) {
   EXPECT_EQ(PoolOf(1), PoolId(1));  // the first pool
   ASSERT_EQ(Submit(2, kBetaLab, 4, Policy::kCheapestList).status, JobStatus::kRunning);
   EXPECT_EQ(PoolOf(2), PoolId(1));  // 4.00 is the lowest list price
+  // Ours: the lowest out of pocket. Alpha Moulds holds no voucher, so that
+  // is the lowest list price, at the related party's pool: a related party
+  // loses the subsidy, not the right to buy (domain.md §0).
   ASSERT_EQ(Submit(3, kAlphaMoulds, 4).status, JobStatus::kRunning);
-  EXPECT_EQ(PoolOf(3), PoolId(3));  // ours: never the related party's pool
+  EXPECT_EQ(PoolOf(3), PoolId(1));
+  EXPECT_EQ(sched_.FindJob(OrderId(3))->subsidy, Money{});
 }
 
 TEST_F(SchedulerTest, AFullNetworkQueuesAndAFinishFreesCards) {

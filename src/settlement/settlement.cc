@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "common/apportion.h"
 #include "common/wire.h"
 #include "programme/accounts.h"
 #include "programme/book_util.h"
@@ -244,12 +245,18 @@ std::vector<Flow> Settlement::Flows(Timestamp from, Timestamp to) const {
   auto first = std::lower_bound(lines_.begin(), lines_.end(), from,
                                 [](const ChargeLine& l, Timestamp t) { return l.at < t; });
   for (auto it = first; it != lines_.end() && it->at < to; ++it) {
-    for (const programme::ClaimShare& s : it->subsidy) {
+    // Stacked programmes share one order's card-hours in proportion to what
+    // each paid, so every metered card-second is counted once.
+    std::vector<int64_t> paid;
+    for (const programme::ClaimShare& s : it->subsidy) paid.push_back(s.amount.fen());
+    const std::vector<int64_t> seconds = Apportion(static_cast<int64_t>(it->card_seconds), paid);
+    for (size_t i = 0; i < it->subsidy.size(); ++i) {
+      const programme::ClaimShare& s = it->subsidy[i];
       if (s.amount.is_zero()) continue;
       Flow& f = sums[{s.issuer, it->city}];
       f.issuer = s.issuer;
       f.city = it->city;
-      f.card_seconds += it->card_seconds;
+      f.card_seconds += static_cast<uint64_t>(seconds[i]);
       f.subsidy = Plus(f.subsidy, s.amount);
       orders[{s.issuer, it->city}].push_back(it->order);
     }

@@ -124,6 +124,11 @@ struct Outcome {
   bool ok() const { return code == Code::kOk || code == Code::kAlreadyClosed; }
 };
 
+// One issuer's subsidised compute in one city. When programmes stack on one
+// order, each issuer's card-seconds are its share of the line's metered
+// card-seconds in proportion to what it paid (largest remainder), so over
+// all issuers every subsidised card-second counts once and the yuan add up
+// to the subsidies paid.
 struct Flow {
   JurisdictionId issuer{};  // who paid the subsidy
   JurisdictionId city{};    // where the compute ran

@@ -53,6 +53,40 @@ Statement OneStatement() {
   return st;
 }
 
+TEST(FlowTest, StackedProgrammesCountEachCardSecondOnceAndEveryFen) {
+  const JurisdictionId city(2), district(21), shaoguan(9);
+  Settlement settlement;
+  // One order paid by a district (50.00) and its city (20.00), 3601
+  // card-seconds; another paid by the city alone, 1800 card-seconds.
+  settlement.AddLine(ChargeLine{.at = 10 * kSecond,
+                                .order = OrderId(1),
+                                .city = shaoguan,
+                                .card_seconds = 3601,
+                                .charge = Money::Fen(10000),
+                                .copay = Money::Fen(3000),
+                                .subsidy = {{ProgrammeId(7), district, Money::Fen(5000)},
+                                            {ProgrammeId(8), city, Money::Fen(2000)}}});
+  settlement.AddLine(ChargeLine{.at = 20 * kSecond,
+                                .order = OrderId(2),
+                                .city = shaoguan,
+                                .card_seconds = 1800,
+                                .charge = Money::Fen(900),
+                                .subsidy = {{ProgrammeId(8), city, Money::Fen(450)}}});
+  const std::vector<Flow> flows = settlement.Flows(0, 100 * kSecond);
+  ASSERT_EQ(flows.size(), 2u);
+  uint64_t seconds = 0;
+  int64_t fen = 0;
+  for (const Flow& f : flows) {
+    seconds += f.card_seconds;
+    fen += f.subsidy.fen();
+  }
+  EXPECT_EQ(seconds, 3601u + 1800u) << "each metered card-second once";
+  EXPECT_EQ(fen, 5000 + 2000 + 450);
+  const Flow& by_city = flows[0].issuer == city ? flows[0] : flows[1];
+  EXPECT_EQ(by_city.card_seconds, 1029u + 1800u);  // 3601 * 2/7, rounded by largest remainder
+  EXPECT_EQ(by_city.orders, 2u);
+}
+
 TEST(ExportTest, CsvHasAHeaderAndOneRowPerLineWhoseSubsidiesAddUp) {
   programme::Registry registry;  // no names: ids stand in
   const std::string csv = StatementsCsv({OneStatement()}, registry);

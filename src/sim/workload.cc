@@ -144,12 +144,6 @@ Workload Generate(const programme::Scenario& s, const WorkloadOptions& o) {
   std::vector<std::pair<std::string, uint64_t>> types(offered.begin(), offered.end());
   std::map<JurisdictionId, std::vector<SiteId>> sites_in;
   for (const network::Site& site : s.sites) sites_in[site.city].push_back(site.id);
-  const JurisdictionId dongguan = [&] {
-    for (const auto& j : s.jurisdictions) {
-      if (j.code == "dongguan") return j.id;
-    }
-    return JurisdictionId();
-  }();
 
   std::vector<double> hours(o.jobs);
   for (uint32_t i = 0; i < o.jobs; ++i) {
@@ -163,7 +157,7 @@ Workload Generate(const programme::Scenario& s, const WorkloadOptions& o) {
     r.enterprise = e.id;
     r.accelerator = types.empty() ? "" : Weighted(rng, types);
     const bool training = rng.Percent(40);
-    r.kind = training ? scheduler::JobKind::kTraining : scheduler::JobKind::kInference;
+    r.purpose = training ? programme::Purpose::kTraining : programme::Purpose::kInference;
     const uint32_t max_cards = std::max<uint32_t>(1, largest[r.accelerator] / 8);
     r.cards = std::min<uint32_t>(max_cards, training ? 8u << rng.Uniform(5) : 1u << rng.Uniform(4));
     hours[i] = training ? 4.0 + static_cast<double>(rng.Uniform(44))
@@ -184,7 +178,6 @@ Workload Generate(const programme::Scenario& s, const WorkloadOptions& o) {
     r.tier = tier < 80   ? network::Tier::kShared
              : tier < 95 ? network::Tier::kExclusive
                          : network::Tier::kPriority;
-    if (e.applicant.home == dongguan) r.platform = 1;
     w.arrivals.push_back(std::move(a));
   }
   // Scale the durations so that demand fills load_percent of the capacity.

@@ -12,7 +12,8 @@
 //   submit | start_review | approve | reject | return_for_info | issue |
 //   withdraw <app> [by=] [reason=] [amount=<yuan>]
 //   redeem <claim> order=<n> enterprise=<e> provider=<pv> amount=<yuan>
-//          [resource=domestic|foreign] [platform=<n>] [currency=CNY|HKD|MOP]
+//          [resource=domestic|foreign] [purpose=training|fine_tuning|inference]
+//          [currency=CNY|HKD|MOP]
 //   capture <claim> | void <claim>
 //   expire [limit=<n>]
 //   revoke <voucher> reason=<why> [by=]
@@ -23,7 +24,7 @@
 //   job <id> enterprise=<e> [accelerator=A800] [memory=<GB>] cards=<n>
 //       hours=<h> [data_site=<code>] [data_gb=<n>] [deadline=YYYY-MM-DDTHH:MM]
 //       [max_oop=<yuan>] [objective=cost|finish|latency] [near=<city>]
-//       [platform=<n>] [tier=shared|exclusive|priority] [pool=<n>]
+//       [purpose=training|fine_tuning|inference] [tier=shared|exclusive|priority] [pool=<n>]
 //       [policy=voucher_aware|first_fit|cheapest_list]
 //   schedule [policy=] [max=<n>]
 //   finish <job> | cancel <job> reason=<why>
@@ -84,6 +85,7 @@
 #include "engine/audit.h"
 #include "engine/engine.h"
 #include "engine/scenario_commands.h"
+#include "programme/names.h"
 #include "programme/reconcile.h"
 #include "programme/scenario.h"
 #include "settlement/settlement.h"
@@ -207,6 +209,7 @@ class Runner {
   void CheckFlow(const Line& l);
   settlement::Period PeriodParam(const Line& l, size_t index);
   scheduler::Policy PolicyNamed(const Line& l, const std::string& name);
+  programme::Purpose PurposeNamed(const Line& l, const std::string& name);
   std::optional<Timestamp> When(const std::string& text);
 
   // Parameter access; a missing or malformed one fails the test.
@@ -325,7 +328,7 @@ void Runner::Step(const Line& l) {
     if (Param(l, "resource", "foreign") == "domestic") {
       c.resource = programme::ResourceClass::kDomesticAccelerator;
     }
-    if (l.params.count("platform") != 0) c.platform = std::stoull(Param(l, "platform"));
+    c.purpose = PurposeNamed(l, Param(l, "purpose", "unspecified"));
     Do(l, c);
   } else if (verb == "capture" || verb == "void") {
     Do(l, programme::SettleClaim{.id = ClaimId(Number(l, 1)), .capture = verb == "capture"});
@@ -755,6 +758,13 @@ scheduler::Policy Runner::PolicyNamed(const Line& l, const std::string& name) {
   return scheduler::Policy::kVoucherAware;
 }
 
+programme::Purpose Runner::PurposeNamed(const Line& l, const std::string& name) {
+  if (auto p = programme::FromName(programme::kPurposeNames, name)) return *p;
+  ADD_FAILURE() << Where(l) << ": no purpose " << name << " ("
+                << programme::AllowedNames(programme::kPurposeNames) << ")";
+  return programme::Purpose::kUnspecified;
+}
+
 scheduler::SubmitJob Runner::JobCommand(const Line& l) {
   scheduler::JobRequest r{
       .id = OrderId(Number(l, 1)),
@@ -788,7 +798,7 @@ scheduler::SubmitJob Runner::JobCommand(const Line& l) {
       if (j.code == Param(l, "near")) r.near_city = j.id;
     }
   }
-  if (l.params.count("platform") != 0) r.platform = std::stoull(Param(l, "platform"));
+  r.purpose = PurposeNamed(l, Param(l, "purpose", "unspecified"));
   const std::string tier = Param(l, "tier", "shared");
   r.tier = tier == "priority"    ? network::Tier::kPriority
            : tier == "exclusive" ? network::Tier::kExclusive

@@ -33,8 +33,7 @@ std::vector<Try> Tries() {
   const std::string pool =
       R"({"id":77,"site":1,"accelerator":"H20","memory_gb":96,"cards_total":64,)"
       R"("price_shared_fen":600,"price_exclusive_fen":936,"price_priority_fen":1500})";
-  const std::string claim =
-      R"({"id":5,"order":800,"enterprise":1,"provider":1,"amount_fen":1000})";
+  const std::string claim = R"({"id":5,"order":800,"enterprise":1,"provider":1,"amount_fen":1000})";
   const std::string programme =
       R"({"id":10,"name":"X","issuer":4,"valid_from":"2025-01-01","valid_until":"2026-01-01",)"
       R"("total_budget_fen":100,"ratio_bp":5000})";

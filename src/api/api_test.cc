@@ -193,8 +193,7 @@ TEST_F(ApiTest, EveryRouteAndRoleNeverAnswers5xxAndOnlyOwnersChangeThings) {
 }
 
 TEST_F(ApiTest, IdempotencyKeysReplayTheFirstAnswer) {
-  const std::string body =
-      R"({"id":5,"accelerator":"A800","cards":1,"walltime_s":600})";
+  const std::string body = R"({"id":5,"accelerator":"A800","cards":1,"walltime_s":600})";
   const std::string key = "Idempotency-Key: k-1\r\n";
   const auto first =
       Request(port_, "POST", "/v1/jobs", token_.at("enterprise"), body, "application/json", key);
@@ -239,15 +238,13 @@ TEST_F(ApiTest, TheTourFromApplicationToClosedStatement) {
   ASSERT_EQ(vouchers["items"].size(), 1u);
   EXPECT_EQ(vouchers["items"][0]["available"]["fen"], 10000000);
 
-  const Json quote =
-      Body(post("enterprise", "/v1/quotes",
-                R"({"accelerator":"A800","cards":8,"walltime_s":36000})"));
+  const Json quote = Body(
+      post("enterprise", "/v1/quotes", R"({"accelerator":"A800","cards":8,"walltime_s":36000})"));
   ASSERT_FALSE(quote["options"].empty()) << quote.dump();
   EXPECT_EQ(quote["options"][0]["pool"], 2);
   EXPECT_EQ(quote["options"][0]["subsidy"]["fen"], 26000);
-  const auto placed =
-      post("enterprise", "/v1/jobs",
-           R"({"id":1,"accelerator":"A800","cards":8,"walltime_s":36000})");
+  const auto placed = post("enterprise", "/v1/jobs",
+                           R"({"id":1,"accelerator":"A800","cards":8,"walltime_s":36000})");
   ASSERT_EQ(placed.status, 201) << placed.body;
   EXPECT_EQ(Body(placed)["status"], "running");
 

@@ -651,18 +651,24 @@ class JournalSurgeryTest : public EngineTest {
     Fund(*e, 1000);
     Transfers(*e, {MakeTransfer(1, 2, 3, 100)});
   }  // the clean shutdown writes a snapshot at seq 3
+
+  // A file whose journal is `from`'s entries up to `last_seq` and whose
+  // snapshot is store_'s (taken after entry 3), opened by an engine.
+  Result<std::unique_ptr<Engine>> OpenSpliced(storage::Store& from, uint64_t last_seq) {
+    spliced_ = std::make_unique<storage::MemoryStore>();
+    Status copied = from.ReadJournal(0, [&](const storage::JournalEntry& entry) {
+      return entry.seq <= last_seq ? spliced_->Commit(entry, {}) : Status::Ok();
+    });
+    if (copied.ok()) copied = spliced_->SaveSnapshot(**store_.LatestSnapshot());
+    if (!copied.ok()) return copied;
+    return Engine::Open(spliced_.get(), &clock_, TestOptions());
+  }
+
+  std::unique_ptr<storage::MemoryStore> spliced_;
 };
 
 TEST_F(JournalSurgeryTest, ATruncatedJournalRefusesToStartAndNamesTheAudit) {
-  storage::MemoryStore cut;
-  ASSERT_TRUE(store_
-                  .ReadJournal(0,
-                               [&](const storage::JournalEntry& entry) {
-                                 return entry.seq < 3 ? cut.Commit(entry, {}) : Status::Ok();
-                               })
-                  .ok());
-  ASSERT_TRUE(cut.SaveSnapshot(**store_.LatestSnapshot()).ok());
-  Result<std::unique_ptr<Engine>> e = Engine::Open(&cut, &clock_, TestOptions());
+  Result<std::unique_ptr<Engine>> e = OpenSpliced(store_, 2);
   ASSERT_FALSE(e.ok()) << "started without the acknowledged entry 3";
   EXPECT_EQ(e.status().code(), StatusCode::kDataLoss);
   EXPECT_NE(e.status().message().find("truncated"), std::string::npos) << e.status();
@@ -682,15 +688,7 @@ TEST_F(JournalSurgeryTest, AForkedJournalRefusesToStart) {
     Fund(*e, 1000);
     Transfers(*e, {MakeTransfer(1, 2, 3, 200)});
   }
-  storage::MemoryStore forked;
-  ASSERT_TRUE(other
-                  .ReadJournal(0,
-                               [&](const storage::JournalEntry& entry) {
-                                 return entry.seq <= 3 ? forked.Commit(entry, {}) : Status::Ok();
-                               })
-                  .ok());
-  ASSERT_TRUE(forked.SaveSnapshot(**store_.LatestSnapshot()).ok());
-  Result<std::unique_ptr<Engine>> e = Engine::Open(&forked, &clock_, TestOptions());
+  Result<std::unique_ptr<Engine>> e = OpenSpliced(other, 3);
   ASSERT_FALSE(e.ok()) << "started on a journal that does not rebuild its own snapshot";
   EXPECT_EQ(e.status().code(), StatusCode::kDataLoss);
   EXPECT_NE(e.status().message().find("forked"), std::string::npos) << e.status();

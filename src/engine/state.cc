@@ -5,6 +5,34 @@
 #include "programme/credit_code.h"
 
 namespace bg::engine {
+namespace {
+
+// Whether what a token of `role` acts for (its scope) is registered.
+bool SubjectRegistered(const programme::Registry& registry, access::TokenRole role,
+                       uint64_t scope) {
+  switch (role) {
+    case access::TokenRole::kOperator:
+      return registry.FindProgramme(ProgrammeId(scope)) != nullptr;
+    case access::TokenRole::kEnterprise:
+      return registry.FindEnterprise(EnterpriseId(scope)) != nullptr;
+    case access::TokenRole::kProvider:
+      return registry.FindProvider(ProviderId(scope)) != nullptr;
+    case access::TokenRole::kAdmin:
+    case access::TokenRole::kAuditor:
+      return true;
+  }
+  return false;
+}
+
+// "credit code X is enterprise 1 (Songshan ...) already": why a second
+// record of one legal entity is refused.
+std::string HeldAlready(const std::string& code, const char* kind, uint64_t id,
+                        const std::string& name) {
+  return "credit code " + code + " is " + kind + " " + std::to_string(id) + " (" + name +
+         ") already: one legal entity, one record";
+}
+
+}  // namespace
 
 CommandResult State::Apply(const Command& command) {
   // Time moves before anything else happens at `ts`: holds due by then are
@@ -46,14 +74,8 @@ CommandResult State::Apply(const Command& command) {
   }
   if (const auto* c = std::get_if<CreateApiToken>(&command.body)) {
     // A token acts for a programme, an enterprise or a provider that exists.
-    const bool registered = c->role == access::TokenRole::kOperator
-                                ? registry_.FindProgramme(ProgrammeId(c->scope)) != nullptr
-                            : c->role == access::TokenRole::kEnterprise
-                                ? registry_.FindEnterprise(EnterpriseId(c->scope)) != nullptr
-                            : c->role == access::TokenRole::kProvider
-                                ? registry_.FindProvider(ProviderId(c->scope)) != nullptr
-                                : true;
-    return TokenOutcome{tokens_.Apply(*c, command.ts, registered)};
+    return TokenOutcome{
+        tokens_.Apply(*c, command.ts, SubjectRegistered(registry_, c->role, c->scope))};
   }
   if (const auto* c = std::get_if<RevokeApiToken>(&command.body)) {
     return TokenOutcome{tokens_.Apply(*c)};
@@ -218,18 +240,14 @@ std::string RefusalMessage(const CommandBody& body, programme::RegistryResult r,
     why = programme::ValidateCreditCode(e->enterprise.credit_code).message();
     if (const programme::Enterprise* holder =
             registry.EnterpriseByCreditCode(e->enterprise.credit_code)) {
-      why = "credit code " + holder->credit_code + " is enterprise " +
-            std::to_string(holder->id.value()) + " (" + holder->name +
-            ") already: one legal entity, one record";
+      why = HeldAlready(holder->credit_code, "enterprise", holder->id.value(), holder->name);
     }
   } else if (const auto* p = std::get_if<RegisterProvider>(&body)) {
     what = "provider " + std::to_string(p->provider.id.value()) + " (" + p->provider.name + ")";
     why = programme::ValidateCreditCode(p->provider.credit_code).message();
     if (const programme::Provider* holder =
             registry.ProviderByCreditCode(p->provider.credit_code)) {
-      why = "credit code " + holder->credit_code + " is provider " +
-            std::to_string(holder->id.value()) + " (" + holder->name +
-            ") already: one legal entity, one record";
+      why = HeldAlready(holder->credit_code, "provider", holder->id.value(), holder->name);
     }
   } else if (const auto* g = std::get_if<CreateProgramme>(&body)) {
     what = "programme " + std::to_string(g->rules.id.value()) + " (" + g->rules.name + ")";

@@ -49,6 +49,17 @@ class SchedulerTest : public ::testing::Test {
     return sched_.Apply(c, W(), Next());
   }
   PoolId PoolOf(uint64_t id) { return sched_.FindJob(OrderId(id))->pool; }
+  // sched_ encoded and decoded again; `whole` says the decoder read it all.
+  Scheduler RoundTrip(bool* whole) {
+    std::vector<uint8_t> bytes;
+    Writer w(&bytes);
+    sched_.Encode(w);
+    Scheduler back;
+    Reader r(bytes);
+    EXPECT_TRUE(Scheduler::Decode(r, &back));
+    *whole = r.done();
+    return back;
+  }
 
   network::Network net_;
   programme::Registry reg_;
@@ -160,13 +171,8 @@ TEST_F(SchedulerTest, OverdueJobsAreTheRunningOnesPastTheirEndAndGraceEarliestFi
   ASSERT_TRUE(sched_.Apply(CancelJob{OrderId(2), "changed plans"}, W(), Next(kSettleEvents)).ok());
   EXPECT_EQ(sched_.NextOverdue(), end1 + 3600 * kNanosPerSecond + kGrace);
 
-  std::vector<uint8_t> bytes;
-  Writer w(&bytes);
-  sched_.Encode(w);
-  Scheduler back;
-  Reader r(bytes);
-  ASSERT_TRUE(Scheduler::Decode(r, &back));
-  EXPECT_EQ(back.NextOverdue(), sched_.NextOverdue());
+  bool whole = false;
+  EXPECT_EQ(RoundTrip(&whole).NextOverdue(), sched_.NextOverdue());
   ASSERT_TRUE(sched_.Apply(FinishJob{OrderId(1)}, W(), Next(kSettleEvents)).ok());
   EXPECT_EQ(sched_.NextOverdue(), std::nullopt);
 }
@@ -176,13 +182,9 @@ TEST_F(SchedulerTest, EncodingRoundTrips) {
   ASSERT_EQ(Submit(2, kBetaLab, 16).status, JobStatus::kRunning);
   ASSERT_EQ(Submit(3, kBetaLab, 16).status, JobStatus::kRunning);
   ASSERT_EQ(Submit(4, kDelta, 4).status, JobStatus::kQueued);
-  std::vector<uint8_t> bytes;
-  Writer w(&bytes);
-  sched_.Encode(w);
-  Scheduler back;
-  Reader r(bytes);
-  ASSERT_TRUE(Scheduler::Decode(r, &back));
-  EXPECT_TRUE(r.done());
+  bool whole = false;
+  const Scheduler back = RoundTrip(&whole);
+  EXPECT_TRUE(whole);
   EXPECT_TRUE(back == sched_);
   EXPECT_EQ(back.use().at(PoolId(2)).used, 16u);  // rebuilt from the running jobs
   EXPECT_EQ(back.queue().size(), 1u);

@@ -9,8 +9,8 @@
 #include <string>
 
 #include "api/service.h"
-#include "engine/scenario_commands.h"
-#include "programme/scenario.h"
+#include "world/commands.h"
+#include "world/world.h"
 #include "storage/memory_store.h"
 
 namespace {
@@ -30,12 +30,12 @@ struct Fixture {
     auto opened = engine::Engine::Open(&store, &clock, options);
     if (!opened.ok()) std::abort();
     engine = std::move(opened).value();
-    auto scenario = programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
+    auto scenario = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
     if (!scenario.ok()) std::abort();
-    for (auto& body : engine::ScenarioCommands(*scenario)) (void)engine->Execute(std::move(body));
+    for (auto& body : world::ToCommands(*scenario)) (void)engine->Execute(std::move(body));
     const auto [secret, hash] = api::Service::NewToken();
     token = secret;
-    (void)engine->Execute(engine::CreateApiToken{
+    (void)engine->Execute(state::CreateApiToken{
         .id = 1, .hash = hash, .role = access::TokenRole::kAdmin, .name = "fuzz"});
     service = std::make_unique<api::Service>(engine.get(), &clock);
   }

@@ -486,10 +486,10 @@ TEST_F(ApiTest, ATokenForNobodyIsRefused) {
   }
   // The engine refuses it whoever asks (`baygrid token create --db` too).
   const auto [secret, hash] = Service::NewToken();
-  const auto direct = engine_->Execute(engine::CreateApiToken{
+  const auto direct = engine_->Execute(state::CreateApiToken{
       .id = 30, .hash = hash, .role = access::TokenRole::kEnterprise, .scope = 999, .name = "x"});
   ASSERT_TRUE(direct.ok());
-  EXPECT_NE(std::get<engine::TokenOutcome>(*direct).result, access::TokenResult::kOk);
+  EXPECT_NE(std::get<state::TokenOutcome>(*direct).result, access::TokenResult::kOk);
   EXPECT_EQ(Request(port_, "GET", "/v1/vouchers", secret).status, 401);
   // One that exists gets its token.
   EXPECT_EQ(Call("POST", "/v1/tokens", "admin",

@@ -13,8 +13,8 @@
 #include "api/api_test_client.h"
 #include "api/http.h"
 #include "api/service.h"
-#include "engine/scenario_commands.h"
-#include "programme/scenario.h"
+#include "world/commands.h"
+#include "world/world.h"
 #include "storage/sqlite_store.h"
 
 namespace bg::api {
@@ -37,9 +37,9 @@ class ApiTest : public ::testing::Test {
     auto engine = engine::Engine::Open(store_.get(), &clock_, options);
     ASSERT_TRUE(engine.ok());
     engine_ = std::move(*engine);
-    auto scenario = programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
+    auto scenario = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
     ASSERT_TRUE(scenario.ok());
-    for (engine::CommandBody& body : engine::ScenarioCommands(*scenario)) {
+    for (state::CommandBody& body : world::ToCommands(*scenario)) {
       ASSERT_TRUE(engine_->Execute(std::move(body)).ok());
     }
     // One token per role: admin; the Dongguan programme's operator (1);
@@ -73,10 +73,10 @@ class ApiTest : public ::testing::Test {
 
   std::string Token(uint64_t id, access::TokenRole role, uint64_t scope) {
     const auto [secret, hash] = Service::NewToken();
-    auto r = engine_->Execute(engine::CreateApiToken{
+    auto r = engine_->Execute(state::CreateApiToken{
         .id = id, .hash = hash, .role = role, .scope = scope, .name = access::TokenRoleName(role)});
     EXPECT_TRUE(r.ok());
-    EXPECT_EQ(std::get<engine::TokenOutcome>(*r).result, access::TokenResult::kOk);
+    EXPECT_EQ(std::get<state::TokenOutcome>(*r).result, access::TokenResult::kOk);
     return secret;
   }
 

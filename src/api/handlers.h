@@ -41,7 +41,7 @@ std::optional<uint64_t> PathId(const Call& c, const char* name);
 std::optional<uint64_t> QueryId(const Call& c, const char* name, bool* bad);
 
 // Runs a command; a non-ok Status becomes a problem in *fail.
-std::optional<engine::CommandResult> Execute(engine::Engine& e, engine::CommandBody body,
+std::optional<state::CommandResult> Execute(engine::Engine& e, state::CommandBody body,
                                              const Call& c, HttpResponse* fail);
 
 // ?limit= of a list: 1..1000, 100 when absent; nothing and a problem in

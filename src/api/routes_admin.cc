@@ -21,11 +21,11 @@ void Service::AddAdminRoutes() {
     HttpResponse fail;
     auto out =
         Execute(*engine_,
-                engine::CreateApiToken{
+                state::CreateApiToken{
                     .id = *id, .hash = hash, .role = *r, .scope = scope.value_or(0), .name = *name},
                 c, &fail);
     if (!out) return fail;
-    const auto result = std::get<engine::TokenOutcome>(*out).result;
+    const auto result = std::get<state::TokenOutcome>(*out).result;
     if (result == access::TokenResult::kUnknownSubject) {
       const std::string subject = access::TokenSubjectName(*r);
       return Fail(c, "unknown_" + subject,
@@ -46,12 +46,12 @@ void Service::AddAdminRoutes() {
     const auto id = PathId(c, "id");
     if (!id) return Fail(c, "invalid_field", "the token id must be a positive number");
     HttpResponse fail;
-    auto out = Execute(*engine_, engine::RevokeApiToken{.id = *id}, c, &fail);
+    auto out = Execute(*engine_, state::RevokeApiToken{.id = *id}, c, &fail);
     // Whatever the outcome: a revocation that may have committed must not
     // leave its token in the cache.
     ForgetTokens();
     if (!out) return fail;
-    const auto result = std::get<engine::TokenOutcome>(*out).result;
+    const auto result = std::get<state::TokenOutcome>(*out).result;
     if (result != access::TokenResult::kOk) {
       return Fail(c, access::TokenResultName(result), "token " + std::to_string(*id));
     }

@@ -77,7 +77,7 @@ void Service::AddApplicationRoutes() {
     // programme's operator reviews; admin does either.
     const bool applicant_step =
         *step == programme::Step::kSubmit || *step == programme::Step::kWithdraw;
-    const auto app = engine_->Read([&](const engine::State& s) {
+    const auto app = engine_->Read([&](const state::State& s) {
       const programme::Application* a = s.book().FindApplication(ApplicationId(*id));
       return a == nullptr ? std::optional<programme::FileApplication>() : a->filed;
     });
@@ -97,7 +97,7 @@ void Service::AddApplicationRoutes() {
     auto r = Execute(*engine_, cmd, c, &fail);
     if (!r) return fail;
     const auto& out = std::get<programme::Outcome>(*r);
-    const Json view = engine_->Read([&](const engine::State& s) {
+    const Json view = engine_->Read([&](const state::State& s) {
       return View(*s.book().FindApplication(ApplicationId(*id)));
     });
     return BookAnswer(c, out, view, false);
@@ -106,7 +106,7 @@ void Service::AddApplicationRoutes() {
   router_.Add("GET", "/v1/applications/{id}", [this](Call& c) {
     const auto id = PathId(c, "id");
     if (!id) return Fail(c, "invalid_field", "the application id must be a positive number");
-    return engine_->Read([&](const engine::State& s) {
+    return engine_->Read([&](const state::State& s) {
       const programme::Application* a = s.book().FindApplication(ApplicationId(*id));
       if (a == nullptr) {
         return Fail(c, "unknown_application", "no application " + std::to_string(*id));
@@ -123,7 +123,7 @@ void Service::AddApplicationRoutes() {
   router_.Add("GET", "/v1/vouchers", {"limit", "after"}, [this](Call& c) {
     HttpResponse fail;
     const Timestamp now = clock_->Now();
-    auto page = engine_->Read([&](const engine::State& s) {
+    auto page = engine_->Read([&](const state::State& s) {
       return Page(
           c, s.book().vouchers(),
           [&](const programme::Voucher& v) {

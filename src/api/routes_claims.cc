@@ -63,7 +63,7 @@ Json ClaimView(ClaimId id, const programme::Claim& claim) {
           {"reason", claim.reason}};
 }
 
-HttpResponse ClaimReply(const Call& c, const programme::Outcome& out, const engine::State& s,
+HttpResponse ClaimReply(const Call& c, const programme::Outcome& out, const state::State& s,
                         ClaimId id, int status) {
   if (!out.ok()) return Fail(c, programme::CodeName(out.code), out.message);
   const programme::Claim* claim = s.book().FindClaim(id);
@@ -99,7 +99,7 @@ void Service::AddClaimRoutes() {
                              .resource = *cls,
                              .purpose = purpose};
     // The claim is paid in the currency of the provider's home.
-    engine_->Read([&](const engine::State& s) {
+    engine_->Read([&](const state::State& s) {
       const programme::Provider* p = s.registry().FindProvider(redeem.provider);
       const programme::Jurisdiction* home =
           p == nullptr ? nullptr : s.registry().FindJurisdiction(p->home);
@@ -108,7 +108,7 @@ void Service::AddClaimRoutes() {
     HttpResponse fail;
     auto r = Execute(*engine_, redeem, c, &fail);
     if (!r) return fail;
-    return engine_->Read([&](const engine::State& s) {
+    return engine_->Read([&](const state::State& s) {
       return ClaimReply(c, std::get<programme::Outcome>(*r), s, redeem.id, 201);
     });
   });
@@ -119,7 +119,7 @@ void Service::AddClaimRoutes() {
       if (!id) return Fail(c, "invalid_field", "the claim id must be a positive number");
       Fields f(c.body);
       if (!f.Done()) return Fail(c, f.code(), f.detail());
-      const bool allowed = engine_->Read([&](const engine::State& s) {
+      const bool allowed = engine_->Read([&](const state::State& s) {
         const programme::Claim* claim = s.book().FindClaim(ClaimId(*id));
         if (c.who.role == Role::kAdmin || claim == nullptr) return true;
         return c.who.role == Role::kProvider && claim->request.provider.value() == c.who.scope;
@@ -131,7 +131,7 @@ void Service::AddClaimRoutes() {
       auto r = Execute(*engine_, programme::SettleClaim{.id = ClaimId(*id), .capture = capture}, c,
                        &fail);
       if (!r) return fail;
-      return engine_->Read([&](const engine::State& s) {
+      return engine_->Read([&](const state::State& s) {
         return ClaimReply(c, std::get<programme::Outcome>(*r), s, ClaimId(*id), 200);
       });
     });
@@ -141,7 +141,7 @@ void Service::AddClaimRoutes() {
 
   router_.Add("GET", "/v1/claims", {"limit", "after"}, [this](Call& c) {
     HttpResponse fail;
-    auto page = engine_->Read([&](const engine::State& s) {
+    auto page = engine_->Read([&](const state::State& s) {
       return Page(
           c, s.book().claims(),
           [&](const programme::Claim& claim) {
@@ -155,7 +155,7 @@ void Service::AddClaimRoutes() {
   router_.Add("GET", "/v1/claims/{id}", [this](Call& c) {
     const auto id = PathId(c, "id");
     if (!id) return Fail(c, "invalid_field", "the claim id must be a positive number");
-    return engine_->Read([&](const engine::State& s) {
+    return engine_->Read([&](const state::State& s) {
       const programme::Claim* claim = s.book().FindClaim(ClaimId(*id));
       if (claim == nullptr) return Fail(c, "unknown_claim", "no claim " + std::to_string(*id));
       if (!MayRead(c.who, *claim)) return Forbidden(c, "read this claim");
@@ -172,7 +172,7 @@ void Service::AddClaimRoutes() {
     if (!f.Done()) return Fail(c, f.code(), f.detail());
     ClaimId claim_id{};
     std::optional<HttpResponse> missing;
-    const bool allowed = engine_->Read([&](const engine::State& s) {
+    const bool allowed = engine_->Read([&](const state::State& s) {
       const scheduler::Job* job = s.scheduler().FindJob(OrderId(*id));
       if (job == nullptr || job->claim.is_zero()) {
         missing = job == nullptr

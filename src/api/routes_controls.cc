@@ -40,9 +40,9 @@ void Service::AddControlRoutes() {
     }
     e.applicant.category = *known;
     HttpResponse fail;
-    auto r = Execute(*engine_, engine::RegisterEnterprise{e}, c, &fail);
+    auto r = Execute(*engine_, state::RegisterEnterprise{e}, c, &fail);
     if (!r) return fail;
-    const auto& out = std::get<engine::RegistryResult>(*r);
+    const auto& out = std::get<state::RegistryResult>(*r);
     if (out.result != programme::RegistryResult::kOk) {
       return Fail(c, programme::RegistryResultName(out.result), out.message);
     }
@@ -55,7 +55,7 @@ void Service::AddControlRoutes() {
     Fields f(c.body);
     const auto reason = f.Str("reason", true);
     if (!f.Done()) return Fail(c, f.code(), f.detail());
-    const bool allowed = engine_->Read([&](const engine::State& s) {
+    const bool allowed = engine_->Read([&](const state::State& s) {
       const programme::Voucher* v = s.book().FindVoucher(VoucherId(*id));
       if (c.who.role == Role::kAdmin || v == nullptr) return true;
       return c.who.role == Role::kOperator && v->programme.value() == c.who.scope;
@@ -78,7 +78,7 @@ void Service::AddControlRoutes() {
     Fields f(c.body);
     const auto reason = f.Str("reason", true);
     if (!f.Done()) return Fail(c, f.code(), f.detail());
-    const bool allowed = engine_->Read([&](const engine::State& s) {
+    const bool allowed = engine_->Read([&](const state::State& s) {
       const programme::Claim* claim = s.book().FindClaim(ClaimId(*id));
       if (c.who.role == Role::kAdmin || claim == nullptr) return true;
       if (c.who.role != Role::kOperator) return false;
@@ -119,7 +119,7 @@ void Service::AddControlRoutes() {
                      {{"enterprise", *id}, {"listed", *listed}});
   });
 
-  // The engine expires vouchers by itself at their expiry (engine::Tick);
+  // The engine expires vouchers by itself at their expiry (state::Tick);
   // this sweeps now, every programme's (admin) or one programme's (admin,
   // or that programme's operator: its own only, the default for it).
   router_.Add("POST", "/v1/vouchers/expire", [this](Call& c) {

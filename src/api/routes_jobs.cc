@@ -86,7 +86,7 @@ void Service::AddJobRoutes() {
     const auto job = JobFrom(c, false, &fail);
     if (!job) return fail;
     const Timestamp now = clock_->Now();
-    return engine_->Read([&](const engine::State& s) {
+    return engine_->Read([&](const state::State& s) {
       const scheduler::Quote q = s.scheduler().QuoteFor(job->request, s.network(), s.registry(),
                                                         s.book(), s.ledger(), now);
       if (q.refused.code != scheduler::Code::kOk) {
@@ -103,7 +103,7 @@ void Service::AddJobRoutes() {
     auto r = Execute(*engine_, *job, c, &fail);
     if (!r) return fail;
     const auto& out = std::get<scheduler::JobOutcome>(*r);
-    const Json view = engine_->Read([&](const engine::State& s) {
+    const Json view = engine_->Read([&](const state::State& s) {
       const scheduler::Job* j = s.scheduler().FindJob(job->request.id);
       return j == nullptr ? Json() : View(*j);
     });
@@ -112,7 +112,7 @@ void Service::AddJobRoutes() {
 
   router_.Add("GET", "/v1/jobs", {"limit", "after"}, [this](Call& c) {
     HttpResponse fail;
-    auto page = engine_->Read([&](const engine::State& s) {
+    auto page = engine_->Read([&](const state::State& s) {
       return Page(
           c, s.scheduler().jobs(),
           [&](const scheduler::Job& j) {
@@ -132,7 +132,7 @@ void Service::AddJobRoutes() {
 
   // Whether the caller may see (or act on) a job: its enterprise, the
   // provider it runs at (read only), admin, auditor (read only).
-  auto may = [](const Call& c, const engine::State& s, const scheduler::Job& j, bool act) {
+  auto may = [](const Call& c, const state::State& s, const scheduler::Job& j, bool act) {
     if (c.who.role == Role::kAdmin) return true;
     if (c.who.role == Role::kEnterprise) {
       return j.submitted.request.enterprise.value() == c.who.scope;
@@ -149,7 +149,7 @@ void Service::AddJobRoutes() {
   router_.Add("GET", "/v1/jobs/{id}", [this, may](Call& c) {
     const auto id = PathId(c, "id");
     if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
-    return engine_->Read([&](const engine::State& s) {
+    return engine_->Read([&](const state::State& s) {
       const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
       if (j == nullptr) return Fail(c, "unknown_job", "no job " + std::to_string(*id));
       if (!may(c, s, *j, false)) return Forbidden(c, "read this job");
@@ -161,7 +161,7 @@ void Service::AddJobRoutes() {
     const auto id = PathId(c, "id");
     if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
     const Timestamp now = clock_->Now();
-    return engine_->Read([&](const engine::State& s) {
+    return engine_->Read([&](const state::State& s) {
       const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
       if (j == nullptr) return Fail(c, "unknown_job", "no job " + std::to_string(*id));
       if (!may(c, s, *j, false)) return Forbidden(c, "read this job");
@@ -177,9 +177,9 @@ void Service::AddJobRoutes() {
       const auto id = PathId(c, "id");
       if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
       Fields f(c.body);
-      std::optional<engine::CommandBody> body = make(OrderId(*id), f);
+      std::optional<state::CommandBody> body = make(OrderId(*id), f);
       if (!f.Done()) return Fail(c, f.code(), f.detail());
-      const bool allowed = engine_->Read([&](const engine::State& s) {
+      const bool allowed = engine_->Read([&](const state::State& s) {
         const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
         return j == nullptr || may(c, s, *j, true);
       });
@@ -188,18 +188,18 @@ void Service::AddJobRoutes() {
       auto r = Execute(*engine_, std::move(*body), c, &fail);
       if (!r) return fail;
       const auto& out = std::get<scheduler::JobOutcome>(*r);
-      const Json view = engine_->Read([&](const engine::State& s) {
+      const Json view = engine_->Read([&](const state::State& s) {
         const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
         return j == nullptr ? Json() : View(*j);
       });
       return JobAnswer(c, out, view, false);
     });
   };
-  act("/v1/jobs/{id}/cancel", [](OrderId id, Fields& f) -> std::optional<engine::CommandBody> {
+  act("/v1/jobs/{id}/cancel", [](OrderId id, Fields& f) -> std::optional<state::CommandBody> {
     const auto reason = f.Str("reason", false);
     return scheduler::CancelJob{.id = id, .reason = reason.value_or("")};
   });
-  act("/v1/jobs/{id}/extend", [](OrderId id, Fields& f) -> std::optional<engine::CommandBody> {
+  act("/v1/jobs/{id}/extend", [](OrderId id, Fields& f) -> std::optional<state::CommandBody> {
     const auto extra = f.U64("extra_s", true, uint64_t{366} * 86'400);
     return scheduler::ExtendJob{.id = id, .extra_s = static_cast<uint32_t>(extra.value_or(0))};
   });

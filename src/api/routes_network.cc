@@ -50,9 +50,9 @@ void Service::AddNetworkRoutes() {
     if (parent) j.parent = JurisdictionId(*parent);
     j.currency_ledger = *cur;
     HttpResponse fail;
-    auto r = Execute(*engine_, engine::RegisterJurisdiction{j}, c, &fail);
+    auto r = Execute(*engine_, state::RegisterJurisdiction{j}, c, &fail);
     if (!r) return fail;
-    const auto& out = std::get<engine::RegistryResult>(*r);
+    const auto& out = std::get<state::RegistryResult>(*r);
     if (out.result != programme::RegistryResult::kOk) {
       return Fail(c, programme::RegistryResultName(out.result), out.message);
     }
@@ -77,9 +77,9 @@ void Service::AddNetworkRoutes() {
     p.home = JurisdictionId(*home);
     p.platforms = platforms.value_or(std::vector<uint64_t>{});
     HttpResponse fail;
-    auto r = Execute(*engine_, engine::RegisterProvider{p}, c, &fail);
+    auto r = Execute(*engine_, state::RegisterProvider{p}, c, &fail);
     if (!r) return fail;
-    const auto& out = std::get<engine::RegistryResult>(*r);
+    const auto& out = std::get<state::RegistryResult>(*r);
     if (out.result != programme::RegistryResult::kOk) {
       return Fail(c, programme::RegistryResultName(out.result), out.message);
     }
@@ -101,9 +101,9 @@ void Service::AddNetworkRoutes() {
                     .city = JurisdictionId(*city),
                     .provider = ProviderId(*provider)};
     HttpResponse fail;
-    auto r = Execute(*engine_, engine::RegisterSite{s}, c, &fail);
+    auto r = Execute(*engine_, state::RegisterSite{s}, c, &fail);
     if (!r) return fail;
-    return NetworkAnswer(c, std::get<engine::NetworkResult>(*r).result, View(s));
+    return NetworkAnswer(c, std::get<state::NetworkResult>(*r).result, View(s));
   });
 
   // Latency and bandwidth between two cities (both ways); setting it again
@@ -121,9 +121,9 @@ void Service::AddNetworkRoutes() {
                     .latency_us = static_cast<uint32_t>(*latency),
                     .bandwidth_mbps = static_cast<uint32_t>(*bandwidth)};
     HttpResponse fail;
-    auto r = Execute(*engine_, engine::SetLink{l}, c, &fail);
+    auto r = Execute(*engine_, state::SetLink{l}, c, &fail);
     if (!r) return fail;
-    const network::NetworkResult out = std::get<engine::NetworkResult>(*r).result;
+    const network::NetworkResult out = std::get<state::NetworkResult>(*r).result;
     if (out == network::NetworkResult::kUnknownSite) {
       return Fail(c, "unknown_jurisdiction", "a and b must be registered jurisdictions");
     }
@@ -146,7 +146,7 @@ void Service::AddNetworkRoutes() {
     if (!f.Done()) return Fail(c, f.code(), f.detail());
     const bool allowed =
         c.who.role == Role::kAdmin ||
-        (c.who.role == Role::kProvider && engine_->Read([&](const engine::State& s) {
+        (c.who.role == Role::kProvider && engine_->Read([&](const state::State& s) {
           const network::Site* at = s.network().FindSite(SiteId(*site));
           return at != nullptr && at->provider.value() == c.who.scope;
         }));
@@ -160,9 +160,9 @@ void Service::AddNetworkRoutes() {
                     .cards_offered = static_cast<uint32_t>(offered.value_or(*total)),
                     .price = {*shared, *exclusive, *priority}};
     HttpResponse fail;
-    auto r = Execute(*engine_, engine::RegisterPool{p}, c, &fail);
+    auto r = Execute(*engine_, state::RegisterPool{p}, c, &fail);
     if (!r) return fail;
-    return NetworkAnswer(c, std::get<engine::NetworkResult>(*r).result, View(p, 0));
+    return NetworkAnswer(c, std::get<state::NetworkResult>(*r).result, View(p, 0));
   });
 }
 

@@ -25,7 +25,7 @@ bool FromHex(const std::string& hex, std::array<uint8_t, N>* out) {
   return true;
 }
 
-bool RunsAt(const engine::State& s, const scheduler::Job& j, uint64_t provider) {
+bool RunsAt(const state::State& s, const scheduler::Job& j, uint64_t provider) {
   const network::Pool* p = s.network().FindPool(j.pool);
   return p != nullptr && s.network().FindSite(p->site)->provider.value() == provider;
 }
@@ -49,9 +49,9 @@ void Service::AddProviderRoutes() {
     metering::PublicKey pk{};
     if (!FromHex(*key, &pk)) return Fail(c, "invalid_field", "public_key_hex: 64 hex characters");
     HttpResponse fail;
-    auto r = Execute(*engine_, engine::RegisterProviderKey{ProviderId(*provider), pk}, c, &fail);
+    auto r = Execute(*engine_, state::RegisterProviderKey{ProviderId(*provider), pk}, c, &fail);
     if (!r) return fail;
-    const auto& out = std::get<engine::KeyOutcome>(*r);
+    const auto& out = std::get<state::KeyOutcome>(*r);
     if (out.result == metering::KeyResult::kOk) return Reply({{"provider", *provider}}, 201);
     if (out.result == metering::KeyResult::kSameKey) return Reply({{"provider", *provider}});
     return Fail(c, metering::KeyResultName(out.result), out.message);
@@ -62,7 +62,7 @@ void Service::AddProviderRoutes() {
       return Forbidden(c, "read placements");
     }
     HttpResponse fail;
-    auto page = engine_->Read([&](const engine::State& s) {
+    auto page = engine_->Read([&](const state::State& s) {
       return Page(
           c, s.scheduler().jobs(),
           [&](const scheduler::Job& j) {
@@ -87,7 +87,7 @@ void Service::AddProviderRoutes() {
     if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
     Fields f(c.body);
     if (!f.Done()) return Fail(c, f.code(), f.detail());
-    const bool allowed = engine_->Read([&](const engine::State& s) {
+    const bool allowed = engine_->Read([&](const state::State& s) {
       const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
       if (c.who.role == Role::kAdmin || j == nullptr) return true;
       return c.who.role == Role::kProvider && RunsAt(s, *j, c.who.scope);
@@ -101,7 +101,7 @@ void Service::AddProviderRoutes() {
       return Fail(c, scheduler::CodeName(out.code), out.message);
     }
     return engine_->Read(
-        [&](const engine::State& s) { return Reply(View(*s.scheduler().FindJob(OrderId(*id)))); });
+        [&](const state::State& s) { return Reply(View(*s.scheduler().FindJob(OrderId(*id)))); });
   });
 
   router_.Add("POST", "/v1/usage", [this](Call& c) {
@@ -116,7 +116,7 @@ void Service::AddProviderRoutes() {
                   "records must be an array of 1 to " +
                       std::to_string(metering::kMaxUsagePerCommand) + " records");
     }
-    engine::SubmitUsage cmd;
+    state::SubmitUsage cmd;
     for (size_t i = 0; i < records->size(); ++i) {
       const Json& one = (*records)[i];
       if (!one.is_object()) {
@@ -180,20 +180,20 @@ void Service::AddProviderRoutes() {
     if (!f.Done()) return Fail(c, f.code(), f.detail());
     const bool allowed =
         c.who.role == Role::kAdmin ||
-        (c.who.role == Role::kProvider && engine_->Read([&](const engine::State& s) {
+        (c.who.role == Role::kProvider && engine_->Read([&](const state::State& s) {
           const network::Pool* p = s.network().FindPool(PoolId(*id));
           return p != nullptr && s.network().FindSite(p->site)->provider.value() == c.who.scope;
         }));
     if (!allowed) return Forbidden(c, "price this pool");
     HttpResponse fail;
-    auto r = Execute(*engine_, engine::SetPoolPrices{PoolId(*id), {*shared, *exclusive, *priority}},
+    auto r = Execute(*engine_, state::SetPoolPrices{PoolId(*id), {*shared, *exclusive, *priority}},
                      c, &fail);
     if (!r) return fail;
-    const auto& out = std::get<engine::NetworkResult>(*r);
+    const auto& out = std::get<state::NetworkResult>(*r);
     if (out.result != network::NetworkResult::kOk) {
       return Fail(c, network::NetworkResultName(out.result), "pool " + std::to_string(*id));
     }
-    return engine_->Read([&](const engine::State& s) {
+    return engine_->Read([&](const state::State& s) {
       auto it = s.scheduler().use().find(PoolId(*id));
       return Reply(View(*s.network().FindPool(PoolId(*id)),
                         it == s.scheduler().use().end() ? 0 : it->second.used));
@@ -206,7 +206,7 @@ void Service::AddProviderRoutes() {
     Fields f(c.body);
     const auto cards = f.U64("cards", true, 1'000'000);
     if (!f.Done()) return Fail(c, f.code(), f.detail());
-    const bool allowed = engine_->Read([&](const engine::State& s) {
+    const bool allowed = engine_->Read([&](const state::State& s) {
       const network::Pool* p = s.network().FindPool(PoolId(*id));
       if (c.who.role == Role::kAdmin || p == nullptr) {
         return c.who.role == Role::kAdmin || p == nullptr;
@@ -218,10 +218,10 @@ void Service::AddProviderRoutes() {
       return Forbidden(c, "change this pool");
     }
     HttpResponse fail;
-    auto r = Execute(*engine_, engine::SetPoolOffered{PoolId(*id), static_cast<uint32_t>(*cards)},
+    auto r = Execute(*engine_, state::SetPoolOffered{PoolId(*id), static_cast<uint32_t>(*cards)},
                      c, &fail);
     if (!r) return fail;
-    const auto& out = std::get<engine::NetworkResult>(*r);
+    const auto& out = std::get<state::NetworkResult>(*r);
     if (out.result != network::NetworkResult::kOk) {
       return Fail(c, network::NetworkResultName(out.result), "pool " + std::to_string(*id));
     }

@@ -14,7 +14,7 @@ void Service::AddRegistryRoutes() {
     router_.Add("GET", pattern, {"limit", "after"}, [this, members, keep_for, shared](Call& c) {
       auto build = [&] {
         HttpResponse fail;
-        auto page = engine_->Read([&](const engine::State& s) {
+        auto page = engine_->Read([&](const state::State& s) {
           return Page(
               c, members(s), [&](const auto& v) { return keep_for(c, v); },
               [](const auto& v) { return View(v); }, &fail);
@@ -27,23 +27,23 @@ void Service::AddRegistryRoutes() {
   auto everyone = [](const Call&, const auto&) { return true; };
   list(
       "/v1/jurisdictions",
-      [](const engine::State& s) -> const auto& { return s.registry().jurisdictions(); }, everyone,
+      [](const state::State& s) -> const auto& { return s.registry().jurisdictions(); }, everyone,
       true);
   list(
       "/v1/programmes",
-      [](const engine::State& s) -> const auto& { return s.registry().programmes(); }, everyone,
+      [](const state::State& s) -> const auto& { return s.registry().programmes(); }, everyone,
       true);
   list(
       "/v1/providers",
-      [](const engine::State& s) -> const auto& { return s.registry().providers(); }, everyone,
+      [](const state::State& s) -> const auto& { return s.registry().providers(); }, everyone,
       true);
   list(
-      "/v1/sites", [](const engine::State& s) -> const auto& { return s.network().sites(); },
+      "/v1/sites", [](const state::State& s) -> const auto& { return s.network().sites(); },
       everyone, true);
   // Enterprises see themselves only; providers see none.
   list(
       "/v1/enterprises",
-      [](const engine::State& s) -> const auto& { return s.registry().enterprises(); },
+      [](const state::State& s) -> const auto& { return s.registry().enterprises(); },
       [](const Call& c, const programme::Enterprise& e) {
         if (c.who.role == Role::kEnterprise) return e.id.value() == c.who.scope;
         return c.who.role != Role::kProvider;
@@ -53,7 +53,7 @@ void Service::AddRegistryRoutes() {
   router_.Add("GET", "/v1/pools", {"limit", "after"}, [this](Call& c) {
     return CachedRead(c, [&] {
       HttpResponse fail;
-      auto page = engine_->Read([&](const engine::State& s) {
+      auto page = engine_->Read([&](const state::State& s) {
         return Page(
             c, s.network().pools(), [](const network::Pool&) { return true; },
             [&](const network::Pool& p) {
@@ -74,15 +74,15 @@ void Service::AddRegistryRoutes() {
     std::string detail;
     std::optional<programme::ProgrammeRules> p = ReadProgramme(c.body, &code, &detail);
     if (!p) return Fail(c, code, detail);
-    engine_->Read([&](const engine::State& s) {
+    engine_->Read([&](const state::State& s) {
       if (const programme::Jurisdiction* j = s.registry().FindJurisdiction(p->issuer)) {
         p->level = j->level;
       }
     });
     HttpResponse fail;
-    auto r = Execute(*engine_, engine::CreateProgramme{*p}, c, &fail);
+    auto r = Execute(*engine_, state::CreateProgramme{*p}, c, &fail);
     if (!r) return fail;
-    const auto& out = std::get<engine::RegistryResult>(*r);
+    const auto& out = std::get<state::RegistryResult>(*r);
     if (out.result == programme::RegistryResult::kExists) return Reply(View(*p));
     if (out.result != programme::RegistryResult::kOk) {
       return Fail(c, programme::RegistryResultName(out.result), out.message);
@@ -97,7 +97,7 @@ void Service::AddRegistryRoutes() {
       return Forbidden(c, "read another programme's totals");
     }
     const bool totals = Is(c, {Role::kAdmin, Role::kOperator, Role::kAuditor});
-    return engine_->Read([&](const engine::State& s) {
+    return engine_->Read([&](const state::State& s) {
       const programme::ProgrammeRules* p = s.registry().FindProgramme(ProgrammeId(*id));
       if (p == nullptr) return Fail(c, "not_found", "no programme " + std::to_string(*id));
       Json out = View(*p);

@@ -114,7 +114,7 @@ void Service::AddSettlementRoutes() {
     if (!everything && !Is(c, {Role::kProvider, Role::kEnterprise})) {
       return Forbidden(c, "read this programme's statements");
     }
-    return engine_->Read([&](const engine::State& s) {
+    return engine_->Read([&](const state::State& s) {
       if (s.registry().FindProgramme(ProgrammeId(*programme)) == nullptr) {
         return Fail(c, "unknown_programme", "no programme " + std::to_string(*programme));
       }
@@ -164,7 +164,7 @@ void Service::AddSettlementRoutes() {
     HttpResponse fail;
     auto r =
         Execute(*engine_,
-                engine::CloseStatement{
+                state::CloseStatement{
                     .programme = ProgrammeId(*programme), .period = *period, .actor = c.who.name},
                 c, &fail);
     if (!r) return fail;
@@ -199,7 +199,7 @@ void Service::AddSettlementRoutes() {
       return Fail(c, "invalid_field", "format is json or csv");
     }
     if (HttpResponse fail; !WholeFileIsNotPaged(c, format, &fail)) return fail;
-    return engine_->Read([&](const engine::State& s) {
+    return engine_->Read([&](const state::State& s) {
       auto flows = s.settlement().Flows(from, to);
       if (format == "csv") {
         return Text(settlement::FlowsCsv(flows, s.registry()), "text/csv; charset=utf-8");
@@ -230,7 +230,7 @@ void Service::AddSettlementRoutes() {
     bool bad = false;
     const std::optional<uint64_t> after = QueryId(c, "after", &bad);
     if (bad) return Fail(c, "invalid_field", "after must be an id");
-    return engine_->Read([&](const engine::State& s) {
+    return engine_->Read([&](const state::State& s) {
       Json items = Json::array();
       const auto& all = s.cases().cases();
       auto from = after ? all.upper_bound(*after) : all.begin();
@@ -260,7 +260,7 @@ void Service::AddSettlementRoutes() {
     Fields f(c.body);
     if (!f.Done()) return Fail(c, f.code(), f.detail());
     HttpResponse fail;
-    auto r = Execute(*engine_, engine::ScanForFraud{}, c, &fail);
+    auto r = Execute(*engine_, state::ScanForFraud{}, c, &fail);
     if (!r) return fail;
     return Reply({{"opened", std::get<fraud::Outcome>(*r).opened}});
   });
@@ -297,7 +297,7 @@ void Service::AddSettlementRoutes() {
     if (!f.Done()) return Fail(c, f.code(), f.detail());
     HttpResponse fail;
     auto r = Execute(
-        *engine_, engine::CloseAuditCase{.id = *id, .actor = c.who.name, .resolution = *resolution},
+        *engine_, state::CloseAuditCase{.id = *id, .actor = c.who.name, .resolution = *resolution},
         c, &fail);
     if (!r) return fail;
     const auto& out = std::get<fraud::Outcome>(*r);

@@ -67,9 +67,9 @@ std::optional<uint64_t> QueryId(const Call& c, const char* name, bool* bad) {
   return v;
 }
 
-std::optional<engine::CommandResult> Execute(engine::Engine& e, engine::CommandBody body,
+std::optional<state::CommandResult> Execute(engine::Engine& e, state::CommandBody body,
                                              const Call& c, HttpResponse* fail) {
-  Result<engine::CommandResult> r = e.Execute(std::move(body));
+  Result<state::CommandResult> r = e.Execute(std::move(body));
   if (!r.ok()) {
     *fail = Fail(c, r.status().code() == StatusCode::kUnavailable ? "unavailable" : "internal",
                  r.status().ToString());
@@ -129,7 +129,7 @@ std::optional<Principal> Service::Authenticate(const HttpRequest& request) {
     if (auto it = token_cache_.find(hash); it != token_cache_.end()) return it->second;
   }
   std::optional<Principal> who =
-      engine_->Read([&](const engine::State& s) -> std::optional<Principal> {
+      engine_->Read([&](const state::State& s) -> std::optional<Principal> {
         const access::ApiToken* t = s.tokens().FindByHash(hash);
         if (t == nullptr) return std::nullopt;
         return Principal{static_cast<Role>(t->role), t->scope, t->name};
@@ -310,7 +310,7 @@ std::string Service::Metrics() {
       std::to_string(
           e.batches == 0 ? 0.0 : static_cast<double>(e.commands) / static_cast<double>(e.batches)) +
       "\n";
-  out += engine_->Read([](const engine::State& s) {
+  out += engine_->Read([](const state::State& s) {
     int64_t held = 0;
     int64_t charged = 0;
     for (const auto& [id, j] : s.scheduler().jobs()) charged += j.charged.fen();

@@ -3,9 +3,13 @@
 #include <optional>
 
 #include "engine/journal.h"
-#include "engine/state.h"
+#include "state/state.h"
 
 namespace bg::engine {
+
+using state::Command;
+using state::State;
+using state::SubmitUsage;
 namespace {
 
 // A record the live engine marked as verified must verify now, under the

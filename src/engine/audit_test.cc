@@ -8,11 +8,16 @@
 #include <sqlite3.h>
 
 #include "engine/engine.h"
-#include "engine/scenario_commands.h"
-#include "programme/scenario.h"
+#include "world/commands.h"
+#include "world/world.h"
 #include "storage/sqlite_store.h"
 
 namespace bg::engine {
+
+using state::State;
+using state::CommandBody;
+using state::SubmitUsage;
+using state::RegisterProviderKey;
 namespace {
 
 namespace fs = std::filesystem;
@@ -31,9 +36,9 @@ class AuditTest : public ::testing::Test {
     options.idle_tick = std::chrono::milliseconds(0);
     auto engine = Engine::Open(store->get(), &clock, options);
     ASSERT_TRUE(engine.ok()) << engine.status();
-    auto scenario = programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
+    auto scenario = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
     ASSERT_TRUE(scenario.ok());
-    for (CommandBody& body : ScenarioCommands(*scenario)) {
+    for (CommandBody& body : world::ToCommands(*scenario)) {
       ASSERT_TRUE((*engine)->Execute(std::move(body)).ok());
     }
     const ProviderId hengqin(5);

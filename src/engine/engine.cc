@@ -9,6 +9,18 @@
 #include "engine/projection.h"
 
 namespace bg::engine {
+
+using state::Command;
+using state::CommandBody;
+using state::CommandResult;
+using state::State;
+using state::SubmitUsage;
+using state::Tick;
+using state::TickResult;
+using state::EventCount;
+using state::kTickEvents;
+using state::KeyOutcome;
+using state::RegisterProviderKey;
 namespace {
 
 uint64_t NanosSince(std::chrono::steady_clock::time_point start) {

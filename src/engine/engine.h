@@ -35,8 +35,8 @@
 
 #include "common/clock.h"
 #include "common/result.h"
-#include "engine/command.h"
-#include "engine/state.h"
+#include "state/command.h"
+#include "state/state.h"
 #include "storage/store.h"
 
 namespace bg::engine {
@@ -91,14 +91,14 @@ class Engine {
 
   // Queues a command; the future is fulfilled once its batch is durable (or
   // has failed). After Shutdown, returns Unavailable at once.
-  std::future<Result<CommandResult>> Submit(CommandBody body);
-  Result<CommandResult> Execute(CommandBody body) { return Submit(std::move(body)).get(); }
+  std::future<Result<state::CommandResult>> Submit(state::CommandBody body);
+  Result<state::CommandResult> Execute(state::CommandBody body) { return Submit(std::move(body)).get(); }
 
   // Calls f(const State&) under the read lock and returns what it returns.
   template <typename F>
   auto Read(F&& f) const {
     std::shared_lock lock = LockDurable();
-    return f(static_cast<const State&>(state_));
+    return f(static_cast<const state::State&>(state_));
   }
 
   // Answers every queued command, writes a snapshot, stops the writer.
@@ -115,13 +115,13 @@ class Engine {
 
  private:
   struct Pending {
-    Command command;
-    std::promise<Result<CommandResult>> promise;
+    state::Command command;
+    std::promise<Result<state::CommandResult>> promise;
   };
   // A batch applied by the writer, waiting for (or in) its commit.
   struct Job {
     std::vector<Pending> batch;
-    std::vector<CommandResult> results;
+    std::vector<state::CommandResult> results;
     storage::JournalEntry entry;
     storage::Projection projection;
     uint64_t generation = 0;
@@ -160,7 +160,7 @@ class Engine {
   mutable std::shared_mutex state_mu_;
   mutable std::condition_variable_any state_cv_;  // durable_seq_ moved, readers left
   mutable std::atomic<int> readers_waiting_{0};
-  State state_;
+  state::State state_;
   uint64_t applied_seq_ = 0;  // last batch applied to state_
   Hash256 applied_head_{};
   uint64_t durable_seq_ = 0;  // last batch committed by the store

@@ -6,12 +6,30 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/scenario_commands.h"
+#include "world/commands.h"
 #include "programme/reconcile.h"
 #include "storage/memory_store.h"
 #include "tests/testutil/faulty_store.h"
 
 namespace bg::engine {
+
+using state::State;
+using state::CommandResult;
+using state::CommandBody;
+using state::Tick;
+using state::RegistryResult;
+using state::CreateTransfers;
+using state::RegisterEnterprise;
+using state::RegisterProvider;
+using state::RegisterJurisdiction;
+using state::CreateProgramme;
+using state::CreateAccounts;
+using state::TransferResults;
+using state::TickResult;
+using state::AccountResults;
+using state::Redeem;
+using state::FileApplication;
+using state::ReviewApplication;
 namespace {
 
 using ledger::TransferResult;
@@ -390,17 +408,17 @@ TEST_F(EngineTest, ABadSnapshotIsSetAsideAndTheJournalReplayedFromGenesis) {
 }
 
 TEST_F(EngineTest, TheGbaScenarioLoadsAsCommandsAndReplaysToTheSameState) {
-  auto scenario = programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
+  auto scenario = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
   ASSERT_TRUE(scenario.ok()) << scenario.status();
   Hash256 live{};
   {
     EngineOptions o = TestOptions();
     o.snapshot_every_batches = 0;
     auto e = OpenEngine(&store_, o);
-    for (CommandBody& c : ScenarioCommands(*scenario)) {
+    for (CommandBody& c : world::ToCommands(*scenario)) {
       Result<CommandResult> r = e->Execute(std::move(c));
       ASSERT_TRUE(r.ok()) << r.status();
-      EXPECT_EQ(ScenarioRefusal(*r), std::nullopt);
+      EXPECT_EQ(world::Refusal(*r), std::nullopt);
     }
     e->Read([&](const State& s) {
       EXPECT_EQ(s.registry().jurisdictions().size(), scenario->jurisdictions.size());
@@ -516,11 +534,11 @@ TEST_F(EngineTest, TheSameCreditCodeTwiceIsRefusedNamingTheFirstRecord) {
 // would allow 28).
 TEST_F(EngineTest, ConcurrentApprovalsNeverOverCommitABudget) {
   auto scenario =
-      programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/tests/scenarios/small.toml");
+      world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/tests/scenarios/small.toml");
   ASSERT_TRUE(scenario.ok()) << scenario.status();
   clock_.Set(1'741'000'000 * kNanosPerSecond);  // 2025-03-03, inside the window
   auto e = OpenEngine(&store_);
-  for (CommandBody& c : ScenarioCommands(*scenario)) ASSERT_TRUE(e->Execute(std::move(c)).ok());
+  for (CommandBody& c : world::ToCommands(*scenario)) ASSERT_TRUE(e->Execute(std::move(c)).ok());
   constexpr uint64_t kApps = 40;
   for (uint64_t id = 1; id <= kApps; ++id) {
     const EnterpriseId who(id % 2 == 0 ? 1 : 3);  // Alpha Moulds, Beta Lab
@@ -586,14 +604,14 @@ TEST_F(EngineTest, ConcurrentApprovalsNeverOverCommitABudget) {
 // batch fails to commit leave no record, no account and no money moved; the
 // same commands then succeed. A snapshot carries the book across a restart.
 TEST_F(EngineTest, BookCommandsOfAFailedBatchAreRolledBack) {
-  auto scenario = programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
+  auto scenario = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
   ASSERT_TRUE(scenario.ok()) << scenario.status();
   testutil::FaultyStore faulty(&store_);
   clock_.Set(1'741'000'000 * kNanosPerSecond);  // 2025-03-03
   Hash256 live{};
   {
     auto e = OpenEngine(&faulty);
-    for (CommandBody& c : ScenarioCommands(*scenario)) ASSERT_TRUE(e->Execute(std::move(c)).ok());
+    for (CommandBody& c : world::ToCommands(*scenario)) ASSERT_TRUE(e->Execute(std::move(c)).ok());
     const ApplicationId app(1);
     ASSERT_TRUE(e->Execute(FileApplication{.id = app,
                                            .programme = ProgrammeId(1),

@@ -6,6 +6,11 @@
 
 namespace bg::engine {
 
+using state::Command;
+using state::EventCount;
+using state::EncodeCommand;
+using state::DecodeCommand;
+
 storage::JournalEntry MakeEntry(uint64_t seq, const Hash256& prev_hash,
                                 std::span<const Command> commands) {
   storage::JournalEntry entry;

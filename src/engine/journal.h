@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "common/result.h"
-#include "engine/command.h"
+#include "state/command.h"
 #include "storage/store.h"
 
 namespace bg::engine {
@@ -19,15 +19,15 @@ namespace bg::engine {
 inline constexpr uint32_t kJournalVersion = 1;
 
 storage::JournalEntry MakeEntry(uint64_t seq, const Hash256& prev_hash,
-                                std::span<const Command> commands);
+                                std::span<const state::Command> commands);
 // The same, into `entry`, reusing its payload buffer (the engine recycles
 // entries: a fresh multi-megabyte buffer per batch costs page faults).
-void MakeEntryInto(uint64_t seq, const Hash256& prev_hash, std::span<const Command> commands,
+void MakeEntryInto(uint64_t seq, const Hash256& prev_hash, std::span<const state::Command> commands,
                    storage::JournalEntry* entry);
 
 Hash256 EntryHash(const storage::JournalEntry& entry);
 
-Result<std::vector<Command>> DecodePayload(std::span<const uint8_t> payload);
+Result<std::vector<state::Command>> DecodePayload(std::span<const uint8_t> payload);
 
 // Checks that `entry` follows (expected_seq - 1, prev_hash) and that its
 // stored hash matches its content; DataLoss naming the entry if not.

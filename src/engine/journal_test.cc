@@ -7,6 +7,30 @@
 #include "common/codec.h"
 
 namespace bg::engine {
+
+using state::CommandBody;
+using state::SubmitUsage;
+using state::Tick;
+using state::RegisterProviderKey;
+using state::CreateTransfers;
+using state::CloseStatement;
+using state::ScanForFraud;
+using state::CreateAccounts;
+using state::Command;
+using state::CloseAuditCase;
+using state::SetPoolPrices;
+using state::EncodeCommand;
+using state::kTickEvents;
+using state::FinishJob;
+using state::ExtendJob;
+using state::Redeem;
+using state::FileApplication;
+using state::ReviewApplication;
+using state::SettleClaim;
+using state::ExpireVouchers;
+using state::RevokeVoucher;
+using state::Clawback;
+using state::SetBlacklist;
 namespace {
 
 std::vector<Command> SomeCommands() {

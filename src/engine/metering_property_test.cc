@@ -8,12 +8,21 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/scenario_commands.h"
-#include "engine/state.h"
+#include "world/commands.h"
+#include "state/state.h"
 #include "programme/reconcile.h"
-#include "programme/scenario.h"
+#include "world/world.h"
 
 namespace bg::engine {
+
+using state::State;
+using state::CommandResult;
+using state::CommandBody;
+using state::SubmitUsage;
+using state::RegisterProviderKey;
+using state::CloseStatement;
+using state::Command;
+using state::EventCount;
 namespace {
 
 constexpr uint64_t kDay = 86'400;
@@ -23,12 +32,12 @@ const PoolId kHengqin(11);
 class World {
  public:
   World() {
-    auto scenario = programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
+    auto scenario = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
     BG_CHECK(scenario.ok()) << scenario.status();
     scenario_ = std::move(*scenario);
     ts_ = Time(2025, 6, 2);
-    for (CommandBody& body : ScenarioCommands(scenario_)) {
-      BG_CHECK(!ScenarioRefusal(Do(std::move(body))).has_value());
+    for (CommandBody& body : world::ToCommands(scenario_)) {
+      BG_CHECK(!world::Refusal(Do(std::move(body))).has_value());
     }
     for (const auto& p : scenario_.providers) {
       if (p.name == "Hengqin Advanced Computing Platform") hengqin_ = p.id;
@@ -97,7 +106,7 @@ class World {
   Timestamp now() const { return ts_; }
 
  private:
-  programme::Scenario scenario_;
+  world::World scenario_;
   State state_;
   Timestamp ts_ = 0;
   ProviderId hengqin_;

@@ -9,15 +9,35 @@
 #include "common/codec.h"
 #include "engine/audit.h"
 #include "engine/engine.h"
-#include "engine/scenario_commands.h"
+#include "world/commands.h"
 #include "metering/signature.h"
 #include "metering/usage.h"
 #include "programme/reconcile.h"
-#include "programme/scenario.h"
+#include "world/world.h"
 #include "storage/memory_store.h"
 #include "tests/testutil/faulty_store.h"
 
 namespace bg::engine {
+
+using state::State;
+using state::CommandResult;
+using state::CommandBody;
+using state::SubmitUsage;
+using state::Tick;
+using state::RegisterProviderKey;
+using state::Command;
+using state::TickResult;
+using state::EventCount;
+using state::EncodeCommand;
+using state::DecodeCommand;
+using state::kTickEvents;
+using state::SubmitJob;
+using state::FinishJob;
+using state::ExtendJob;
+using state::Schedule;
+using state::FileApplication;
+using state::ReviewApplication;
+using state::ExpireVouchers;
 namespace {
 
 constexpr Timestamp kSecond = kNanosPerSecond;
@@ -39,9 +59,9 @@ class TimeTest : public ::testing::Test {
     auto e = Engine::Open(store, &clock_, o);
     EXPECT_TRUE(e.ok()) << e.status();
     if (!e.ok()) return nullptr;
-    auto scenario = programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/" + world);
+    auto scenario = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/" + world);
     EXPECT_TRUE(scenario.ok()) << scenario.status();
-    for (CommandBody& c : ScenarioCommands(*scenario))
+    for (CommandBody& c : world::ToCommands(*scenario))
       EXPECT_TRUE((*e)->Execute(std::move(c)).ok());
     return std::move(*e);
   }
@@ -298,9 +318,9 @@ TEST_F(TimeTest, TheSweepOfOneProgrammeLeavesOtherProgrammesVouchersLive) {
     return s.Apply(c);
   };
   auto scenario =
-      programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/tests/scenarios/small.toml");
+      world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/tests/scenarios/small.toml");
   ASSERT_TRUE(scenario.ok()) << scenario.status();
-  for (CommandBody& c : ScenarioCommands(*scenario)) apply(std::move(c));
+  for (CommandBody& c : world::ToCommands(*scenario)) apply(std::move(c));
   // Alpha Moulds in Small Budget (1), Beta Lab in Listed Partners (4).
   for (const auto& [id, programme, who] :
        {std::tuple<uint64_t, uint64_t, uint64_t>{1, 1, 1}, {2, 4, 3}}) {

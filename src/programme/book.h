@@ -103,7 +103,7 @@ struct SettleClaim {
 // Sweeps vouchers whose validity ended at or before now: what is not held
 // goes back to the budget or to lapsed (LapsePolicy). At most `limit`
 // vouchers per command; the caller repeats while `swept == limit`. The
-// engine's clock does the same by itself (engine::Tick); this command is
+// engine's clock does the same by itself (state::Tick); this command is
 // the operator's way to do it now.
 inline constexpr uint32_t kMaxExpirePerCommand = 4096;
 struct ExpireVouchers {

@@ -13,7 +13,7 @@
 #include "common/codec.h"
 #include "programme/book.h"
 #include "programme/reconcile.h"
-#include "programme/scenario.h"
+#include "world/world.h"
 
 namespace bg::programme::testing {
 
@@ -35,7 +35,7 @@ class World {
  public:
   // Loads a scenario file the way ScenarioCommands orders it.
   void Load(const std::string& relative_path) {
-    Result<Scenario> s = LoadScenarioFile(SourcePath(relative_path));
+    Result<world::World> s = world::LoadWorldFile(SourcePath(relative_path));
     ASSERT_TRUE(s.ok()) << s.status();
     scenario = *s;
     for (int pass = 0; pass < 8; ++pass) {  // parents before children
@@ -124,7 +124,7 @@ class World {
     return t;
   }
 
-  Scenario scenario;
+  world::World scenario;
   Registry registry;
   ledger::Ledger ledger;
   Book book;

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "programme/scenario.h"
+#include "world/world.h"
 
 namespace bg::programme {
 namespace {
@@ -27,7 +27,7 @@ void ExpectRoundTrip(const T& value, void (*encode)(Writer&, const T&),
 }
 
 TEST(ProgrammeCodecTest, EveryRecordOfTheGbaScenarioRoundTrips) {
-  Result<Scenario> s = LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
+  Result<world::World> s = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
   ASSERT_TRUE(s.ok()) << s.status();
   for (const auto& j : s->jurisdictions) ExpectRoundTrip(j, EncodeJurisdiction, DecodeJurisdiction);
   for (const auto& e : s->enterprises) ExpectRoundTrip(e, EncodeEnterprise, DecodeEnterprise);

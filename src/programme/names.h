@@ -1,5 +1,5 @@
 // The names programme values have in files and on the wire: scenario TOML
-// (programme/scenario.h) and the HTTP API (api/) read and write the same
+// (world/world.h) and the HTTP API (api/) read and write the same
 // words, from these tables, so a programme written in one reads in the
 // other.
 //

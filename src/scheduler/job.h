@@ -75,7 +75,7 @@ struct Schedule {
 // `metered` is not journaled: the engine sets it from the provider's
 // registration (a provider that signs usage is paid for usage, others for
 // the reservation). Nor is `by_clock`: set when the engine finishes a job
-// whose walltime and grace period have passed (engine::Tick).
+// whose walltime and grace period have passed (state::Tick).
 struct FinishJob {
   OrderId id{};
   bool metered = false;

@@ -6,7 +6,7 @@
 
 #include "common/rng.h"
 #include "programme/credit_code.h"
-#include "programme/scenario.h"
+#include "world/world.h"
 
 namespace bg::scheduler {
 namespace {
@@ -84,7 +84,7 @@ TEST(RankTest, OrdersByTheObjective) {
 // The whole pipeline on the GBA scenario: every pool is either an option or
 // left out with a reason, and the cheapest A800 is Shaoguan's.
 TEST(QuoteTest, EveryPoolIsAnOptionOrHasAReason) {
-  auto s = programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
+  auto s = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
   ASSERT_TRUE(s.ok()) << s.status();
   network::Network net;
   programme::Registry reg;

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "programme/scenario.h"
+#include "world/world.h"
 
 namespace bg::scheduler {
 namespace {
@@ -14,7 +14,7 @@ class SchedulerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto s =
-        programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/tests/scenarios/small.toml");
+        world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/tests/scenarios/small.toml");
     ASSERT_TRUE(s.ok()) << s.status();
     for (int pass = 0; pass < 3; ++pass) {
       for (const auto& j : s->jurisdictions) (void)reg_.AddJurisdiction(j);
@@ -137,7 +137,7 @@ TEST_F(SchedulerTest, APlacementIsUndoneWholeByABatchRollback) {
 }
 
 // The engine's clock finishes a running job once its walltime and grace
-// period have passed (engine::Tick): which jobs are due, earliest end
+// period have passed (state::Tick): which jobs are due, earliest end
 // first, follows placements, extensions, finishes, rollbacks and decoding.
 TEST_F(SchedulerTest, OverdueJobsAreTheRunningOnesPastTheirEndAndGraceEarliestFirst) {
   constexpr Timestamp kGrace = kFinishGraceS * kNanosPerSecond;

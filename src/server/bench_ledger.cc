@@ -131,12 +131,12 @@ Result<Run> RunEngine(const LedgerBenchOptions& o, const std::vector<ledger::Tra
   options.reserve_accounts = o.accounts;
   options.reserve_transfers = o.transfers + o.accounts;
   BG_ASSIGN_OR_RETURN(auto engine, engine::Engine::Open(store.get(), &clock, options));
-  BG_RETURN_IF_ERROR(engine->Execute(engine::CreateAccounts{MakeAccounts(o.accounts)}).status());
+  BG_RETURN_IF_ERROR(engine->Execute(state::CreateAccounts{MakeAccounts(o.accounts)}).status());
   BG_RETURN_IF_ERROR(
-      engine->Execute(engine::CreateTransfers{MakeFunding(o.accounts, o.transfers + 1)}).status());
+      engine->Execute(state::CreateTransfers{MakeFunding(o.accounts, o.transfers + 1)}).status());
 
   struct InFlight {
-    std::future<Result<engine::CommandResult>> future;
+    std::future<Result<state::CommandResult>> future;
     Clock::time_point submitted;
   };
   std::deque<InFlight> in_flight;
@@ -144,14 +144,14 @@ Result<Run> RunEngine(const LedgerBenchOptions& o, const std::vector<ledger::Tra
   auto finish_one = [&]() -> Status {
     InFlight f = std::move(in_flight.front());
     in_flight.pop_front();
-    Result<engine::CommandResult> r = f.future.get();
+    Result<state::CommandResult> r = f.future.get();
     latencies.push_back(Millis(Clock::now() - f.submitted));
     return r.status();
   };
   const auto start = Clock::now();
   for (size_t at = 0; at < transfers.size(); at += o.batch) {
     const size_t n = std::min<size_t>(o.batch, transfers.size() - at);
-    engine::CreateTransfers command;
+    state::CreateTransfers command;
     command.transfers.assign(transfers.begin() + static_cast<std::ptrdiff_t>(at),
                              transfers.begin() + static_cast<std::ptrdiff_t>(at + n));
     in_flight.push_back({engine->Submit(std::move(command)), Clock::now()});
@@ -166,7 +166,7 @@ Result<Run> RunEngine(const LedgerBenchOptions& o, const std::vector<ledger::Tra
       static_cast<double>(stats.commands) / static_cast<double>(stats.batches),
       static_cast<double>(stats.apply_ns) / 1e6 / static_cast<double>(stats.batches),
       static_cast<double>(stats.commit_ns) / 1e6 / static_cast<double>(stats.batches));
-  *balances_hash = engine->Read([](const engine::State& s) { return BalancesHash(s.ledger()); });
+  *balances_hash = engine->Read([](const state::State& s) { return BalancesHash(s.ledger()); });
   return Summarise(transfers.size(), total, std::move(latencies));
 }
 

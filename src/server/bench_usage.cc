@@ -10,13 +10,13 @@
 #include <vector>
 
 #include "engine/engine.h"
-#include "engine/scenario_commands.h"
+#include "world/commands.h"
 #include "metering/usage.h"
 #include "programme/reconcile.h"
-#include "programme/scenario.h"
+#include "world/world.h"
 #include "server/bench_dir.h"
 #include "settlement/settlement.h"
-#include "sim/builtin_scenario.h"
+#include "world/builtin.h"
 #include "storage/sqlite_store.h"
 
 namespace bg::server {
@@ -50,10 +50,10 @@ struct Placed {
 // (one card each, two days of walltime, for an enterprise of Zhuhai's
 // automatic grant so that every record posts a subsidy).
 Result<std::vector<Placed>> Prepare(engine::Engine& e, const UsageBenchOptions& o) {
-  BG_ASSIGN_OR_RETURN(programme::Scenario scenario, sim::LoadScenario(o.scenario));
-  for (engine::CommandBody& body : engine::ScenarioCommands(scenario)) {
-    BG_ASSIGN_OR_RETURN(engine::CommandResult r, e.Execute(std::move(body)));
-    if (auto refused = engine::ScenarioRefusal(r)) return InvalidArgument(*refused);
+  BG_ASSIGN_OR_RETURN(world::World scenario, world::Load(o.scenario));
+  for (state::CommandBody& body : world::ToCommands(scenario)) {
+    BG_ASSIGN_OR_RETURN(state::CommandResult r, e.Execute(std::move(body)));
+    if (auto refused = world::Refusal(r)) return InvalidArgument(*refused);
   }
   EnterpriseId who;
   for (const auto& en : scenario.enterprises) {
@@ -61,7 +61,7 @@ Result<std::vector<Placed>> Prepare(engine::Engine& e, const UsageBenchOptions& 
   }
   if (who.is_zero()) return InvalidArgument("the scenario has no enterprise Xiangzhou Robotics");
   for (const auto& p : scenario.providers) {
-    BG_RETURN_IF_ERROR(e.Execute(engine::RegisterProviderKey{
+    BG_RETURN_IF_ERROR(e.Execute(state::RegisterProviderKey{
                                      p.id, metering::KeyPairFromNumber(p.id.value()).public_key})
                            .status());
   }
@@ -69,9 +69,9 @@ Result<std::vector<Placed>> Prepare(engine::Engine& e, const UsageBenchOptions& 
   for (uint32_t i = 1; i <= o.jobs; ++i) {
     scheduler::SubmitJob job{
         .request = {.id = OrderId(i), .enterprise = who, .cards = 1, .walltime_s = 2 * 86'400}};
-    BG_ASSIGN_OR_RETURN(engine::CommandResult r, e.Execute(job));
+    BG_ASSIGN_OR_RETURN(state::CommandResult r, e.Execute(job));
     if (std::get<scheduler::JobOutcome>(r).status != scheduler::JobStatus::kRunning) continue;
-    e.Read([&](const engine::State& s) {
+    e.Read([&](const state::State& s) {
       const scheduler::Job& j = *s.scheduler().FindJob(OrderId(i));
       const network::Site& site = *s.network().FindSite(s.network().FindPool(j.pool)->site);
       placed.push_back({OrderId(i), site.provider, j.start_at / kNanosPerSecond,
@@ -109,16 +109,16 @@ std::vector<metering::UsageRecord> MakeRecords(const std::vector<Placed>& placed
 
 // The submissions of records [begin, end): at most `batch` records each,
 // never two providers in one; signed as a batch when `batch_signed`.
-std::vector<engine::SubmitUsage> MakeSubmissions(const std::vector<metering::UsageRecord>& records,
+std::vector<state::SubmitUsage> MakeSubmissions(const std::vector<metering::UsageRecord>& records,
                                                  size_t begin, size_t end, uint32_t batch,
                                                  bool batch_signed) {
-  std::vector<engine::SubmitUsage> out;
+  std::vector<state::SubmitUsage> out;
   for (size_t at = begin; at < end;) {
     size_t stop = std::min(end, at + batch);
     for (size_t i = at + 1; i < stop; ++i) {
       if (records[i].provider != records[at].provider) stop = i;
     }
-    engine::SubmitUsage c;
+    state::SubmitUsage c;
     c.records.assign(records.begin() + static_cast<std::ptrdiff_t>(at),
                      records.begin() + static_cast<std::ptrdiff_t>(stop));
     if (batch_signed) {
@@ -169,7 +169,7 @@ Status RunUsageBench(const UsageBenchOptions& o) {
   const std::vector<metering::UsageRecord> records =
       MakeRecords(placed, o.records, o.threads, !batch_signed);
   // Each thread's share, in submissions, signed as the providers would (not timed).
-  std::vector<std::vector<engine::SubmitUsage>> shares(o.threads);
+  std::vector<std::vector<state::SubmitUsage>> shares(o.threads);
   OnThreads(o.threads, o.threads, [&](size_t t, size_t) {
     shares[t] = MakeSubmissions(records, records.size() * t / o.threads,
                                 records.size() * (t + 1) / o.threads, o.batch, batch_signed);
@@ -187,7 +187,7 @@ Status RunUsageBench(const UsageBenchOptions& o) {
   const auto v0 = Clock::now();
   OnThreads(o.threads, o.threads, [&](size_t t, size_t) {
     uint64_t ok = 0;
-    for (const engine::SubmitUsage& c : shares[t]) {
+    for (const state::SubmitUsage& c : shares[t]) {
       for (uint8_t v : metering::VerifySignatures(c, [&](ProviderId p) { return &keys.at(p); })) {
         ok += v;
       }
@@ -204,9 +204,9 @@ Status RunUsageBench(const UsageBenchOptions& o) {
   std::atomic<uint64_t> refused{0};
   const auto t0 = Clock::now();
   OnThreads(o.threads, o.threads, [&](size_t t, size_t) {
-    std::deque<std::future<Result<engine::CommandResult>>> in_flight;
+    std::deque<std::future<Result<state::CommandResult>>> in_flight;
     auto finish_one = [&] {
-      Result<engine::CommandResult> r = in_flight.front().get();
+      Result<state::CommandResult> r = in_flight.front().get();
       in_flight.pop_front();
       if (!r.ok()) {
         refused += 1;
@@ -216,7 +216,7 @@ Status RunUsageBench(const UsageBenchOptions& o) {
         if (u != metering::UsageResult::kOk) refused += 1;
       }
     };
-    for (engine::SubmitUsage& c : shares[t]) {
+    for (state::SubmitUsage& c : shares[t]) {
       in_flight.push_back(engine->Submit(std::move(c)));
       if (in_flight.size() >= o.in_flight) finish_one();
     }
@@ -237,14 +237,14 @@ Status RunUsageBench(const UsageBenchOptions& o) {
       static_cast<double>(after.commit_ns - before.commit_ns) / 1e6 / static_cast<double>(batches));
 
   // The money must still add up after the run.
-  const std::string broken = engine->Read([](const engine::State& s) {
+  const std::string broken = engine->Read([](const state::State& s) {
     std::string b = programme::CheckReconciled(s.book(), s.registry(), s.ledger());
     if (b.empty()) b = settlement::CheckStatements(s.settlement(), s.registry(), s.ledger());
     if (b.empty()) b = s.ledger().CheckInvariants();
     return b;
   });
   if (!broken.empty()) return Internal("after the run: " + broken);
-  const Money charged = engine->Read([](const engine::State& s) {
+  const Money charged = engine->Read([](const state::State& s) {
     Money m;
     for (const auto& [id, j] : s.scheduler().jobs()) m = *m.Add(j.charged);
     return m;

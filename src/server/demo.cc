@@ -18,10 +18,10 @@
 #include "engine/engine.h"
 #include "programme/accounts.h"
 #include "programme/reconcile.h"
-#include "programme/scenario.h"
+#include "world/world.h"
 #include "server/bench_dir.h"
 #include "settlement/settlement.h"
-#include "sim/builtin_scenario.h"
+#include "world/builtin.h"
 #include "sim/driver.h"
 #include "sim/workload.h"
 #include "storage/sqlite_store.h"
@@ -52,7 +52,7 @@ std::string Yuan(Money m) {
 }
 
 // What `enterprise` can still spend: the balances of its live vouchers.
-Money VoucherMoneyLeft(const engine::State& s, EnterpriseId enterprise) {
+Money VoucherMoneyLeft(const state::State& s, EnterpriseId enterprise) {
   Money left{};
   for (const auto& [id, v] : s.book().vouchers()) {
     if (v.holder != enterprise || v.status != programme::VoucherStatus::kLive) continue;
@@ -68,7 +68,7 @@ Money VoucherMoneyLeft(const engine::State& s, EnterpriseId enterprise) {
 // workload gives it could draw — each at the dearest list price of its
 // accelerator, all of it subsidised; failing that, the one with the most to
 // spare.
-EnterpriseId EnterpriseWithMoneyLeft(const engine::State& s, const sim::Workload& w) {
+EnterpriseId EnterpriseWithMoneyLeft(const state::State& s, const sim::Workload& w) {
   std::map<std::string, Money> dearest;  // per card-hour, any pool and tier
   for (const auto& [id, pool] : s.network().pools()) {
     for (Money price : pool.price) {
@@ -102,7 +102,7 @@ struct Tokens {
 // One token per role, for the person trying the API.
 Tokens MakeTokens(engine::Engine& e, const sim::Workload& w) {
   Tokens t;
-  const std::string enterprise = e.Read([&](const engine::State& s) {
+  const std::string enterprise = e.Read([&](const state::State& s) {
     t.enterprise = EnterpriseWithMoneyLeft(s, w);
     const programme::Enterprise* found = s.registry().FindEnterprise(t.enterprise);
     return found == nullptr ? std::string("?") : found->name;
@@ -122,7 +122,7 @@ Tokens MakeTokens(engine::Engine& e, const sim::Workload& w) {
   uint64_t id = 1;
   for (const Want& want : wants) {
     const auto [secret, hash] = api::Service::NewToken();
-    (void)e.Execute(engine::CreateApiToken{
+    (void)e.Execute(state::CreateApiToken{
         .id = id++, .hash = hash, .role = want.role, .scope = want.scope, .name = want.label});
     t.secret[want.label] = secret;
   }
@@ -135,11 +135,11 @@ Tokens MakeTokens(engine::Engine& e, const sim::Workload& w) {
 class Agents {
  public:
   // Tokens with ids from 100, one per provider of the scenario.
-  Agents(engine::Engine& e, const programme::Scenario& scenario) {
+  Agents(engine::Engine& e, const world::World& scenario) {
     uint64_t id = 100;
     for (const programme::Provider& p : scenario.providers) {
       const auto [secret, hash] = api::Service::NewToken();
-      (void)e.Execute(engine::CreateApiToken{.id = id++,
+      (void)e.Execute(state::CreateApiToken{.id = id++,
                                              .hash = hash,
                                              .role = access::TokenRole::kProvider,
                                              .scope = p.id.value(),
@@ -208,7 +208,7 @@ JurisdictionId CityOf(const programme::Registry& registry, JurisdictionId id) {
   return id;
 }
 
-void PrintSummary(const engine::State& s, uint32_t days, EnterpriseId enterprise) {
+void PrintSummary(const state::State& s, uint32_t days, EnterpriseId enterprise) {
   std::printf("\n%-26s %16s %16s %18s\n", "programme", "granted", "spent", "budget remaining");
   for (const programme::ProgrammeTotals& t :
        programme::Totals(s.book(), s.registry(), s.ledger())) {
@@ -260,7 +260,7 @@ void PrintSummary(const engine::State& s, uint32_t days, EnterpriseId enterprise
 }  // namespace
 
 Status RunDemo(const DemoOptions& o) {
-  BG_ASSIGN_OR_RETURN(programme::Scenario scenario, sim::LoadScenario(o.scenario));
+  BG_ASSIGN_OR_RETURN(world::World scenario, world::Load(o.scenario));
   std::string db = o.db;
   if (db.empty()) {
     BG_ASSIGN_OR_RETURN(const std::string dir, BenchDir(""));
@@ -324,7 +324,7 @@ Status RunDemo(const DemoOptions& o) {
   d.report_usage = [&](const metering::SubmitUsage& usage) { return agents->Report(usage); };
   d.finish_job = [&](OrderId job) {
     // The agent of the provider whose pool runs the job.
-    const ProviderId provider = service->engine().Read([&](const engine::State& s) {
+    const ProviderId provider = service->engine().Read([&](const state::State& s) {
       const scheduler::Job* j = s.scheduler().FindJob(job);
       const network::Pool* pool = j == nullptr ? nullptr : s.network().FindPool(j->pool);
       return pool == nullptr ? ProviderId() : s.network().FindSite(pool->site)->provider;
@@ -355,7 +355,7 @@ Status RunDemo(const DemoOptions& o) {
   Money subsidy{};
   uint64_t jobs = 0;
   d.on_end = [&](engine::Engine& e) {
-    e.Read([&](const engine::State& s) {
+    e.Read([&](const state::State& s) {
       balanced = s.ledger().CheckInvariants().empty() &&
                  programme::CheckReconciled(s.book(), s.registry(), s.ledger()).empty() &&
                  settlement::CheckStatements(s.settlement(), s.registry(), s.ledger()).empty();

@@ -1,5 +1,5 @@
 // `baygrid demo`: the README's main job. A server on an embedded SQLite
-// file with the Greater Bay Area scenario (built in, sim/builtin_scenario.h;
+// file with the Greater Bay Area scenario (built in, world/builtin.h;
 // --scenario names another file); seeded synthetic demand — enterprises
 // applying for vouchers when each programme opens, training and inference
 // jobs — played through the engine in accelerated virtual time; simulated

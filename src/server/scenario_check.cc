@@ -4,9 +4,9 @@
 
 #include "common/clock.h"
 #include "engine/engine.h"
-#include "engine/scenario_commands.h"
-#include "programme/scenario.h"
-#include "sim/builtin_scenario.h"
+#include "world/commands.h"
+#include "world/world.h"
+#include "world/builtin.h"
 #include "storage/memory_store.h"
 
 namespace bg::server {
@@ -28,29 +28,29 @@ void PrintProgramme(const programme::ProgrammeRules& p) {
 }  // namespace
 
 // What a command registers, for error messages.
-std::string Describe(const engine::CommandBody& body) {
-  if (const auto* j = std::get_if<engine::RegisterJurisdiction>(&body)) {
+std::string Describe(const state::CommandBody& body) {
+  if (const auto* j = std::get_if<state::RegisterJurisdiction>(&body)) {
     return "jurisdiction " + j->jurisdiction.code;
   }
-  if (const auto* e = std::get_if<engine::RegisterEnterprise>(&body)) {
+  if (const auto* e = std::get_if<state::RegisterEnterprise>(&body)) {
     return "enterprise " + e->enterprise.name;
   }
-  if (const auto* p = std::get_if<engine::RegisterProvider>(&body)) {
+  if (const auto* p = std::get_if<state::RegisterProvider>(&body)) {
     return "provider " + p->provider.name;
   }
-  if (const auto* g = std::get_if<engine::CreateProgramme>(&body)) {
+  if (const auto* g = std::get_if<state::CreateProgramme>(&body)) {
     return "programme " + g->rules.name;
   }
-  if (const auto* s = std::get_if<engine::RegisterSite>(&body)) return "site " + s->site.code;
-  if (const auto* p = std::get_if<engine::RegisterPool>(&body)) {
+  if (const auto* s = std::get_if<state::RegisterSite>(&body)) return "site " + s->site.code;
+  if (const auto* p = std::get_if<state::RegisterPool>(&body)) {
     return "pool " + std::to_string(p->pool.id.value()) + " (" + p->pool.accelerator + ")";
   }
-  if (std::holds_alternative<engine::SetLink>(body)) return "link";
+  if (std::holds_alternative<state::SetLink>(body)) return "link";
   return "command";
 }
 
 Status RunScenarioCheck(const std::string& path) {
-  Result<programme::Scenario> scenario = sim::LoadScenario(path);
+  Result<world::World> scenario = world::Load(path);
   if (!scenario.ok()) return scenario.status();
   // Load it as ordinary commands through the engine, into a scratch store.
   storage::MemoryStore scratch;
@@ -59,10 +59,10 @@ Status RunScenarioCheck(const std::string& path) {
   options.idle_tick = std::chrono::milliseconds(0);
   BG_ASSIGN_OR_RETURN(auto engine, engine::Engine::Open(&scratch, &clock, options));
   int refused = 0;
-  for (engine::CommandBody& body : engine::ScenarioCommands(*scenario)) {
+  for (state::CommandBody& body : world::ToCommands(*scenario)) {
     const std::string what = Describe(body);
-    BG_ASSIGN_OR_RETURN(engine::CommandResult r, engine->Execute(std::move(body)));
-    if (std::optional<std::string> why = engine::ScenarioRefusal(r)) {
+    BG_ASSIGN_OR_RETURN(state::CommandResult r, engine->Execute(std::move(body)));
+    if (std::optional<std::string> why = world::Refusal(r)) {
       std::printf("%s: %s refused: %s\n", path.c_str(), what.c_str(), why->c_str());
       ++refused;
     }
@@ -71,7 +71,7 @@ Status RunScenarioCheck(const std::string& path) {
     size_t jurisdictions, programmes, enterprises, providers, sites, pools;
     uint64_t cards;
   };
-  const Counts n = engine->Read([](const engine::State& s) {
+  const Counts n = engine->Read([](const state::State& s) {
     const programme::Registry& reg = s.registry();
     uint64_t cards = 0;
     for (const auto& [id, pool] : s.network().pools()) cards += pool.cards_offered;

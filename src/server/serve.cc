@@ -9,9 +9,9 @@
 #include "api/http.h"
 #include "api/service.h"
 #include "engine/engine.h"
-#include "engine/scenario_commands.h"
-#include "programme/scenario.h"
-#include "sim/builtin_scenario.h"
+#include "world/commands.h"
+#include "world/world.h"
+#include "world/builtin.h"
 #include "storage/sqlite_store.h"
 
 namespace bg::server {
@@ -45,12 +45,12 @@ Status ReadConfig(ServeOptions* o, const ServeOptions& flags_given, bool db_set,
 Status LoadScenarioIfEmpty(engine::Engine& e, const std::string& path) {
   // "Empty": nothing registered yet (tokens may exist already).
   const bool empty =
-      e.Read([](const engine::State& s) { return s.registry().jurisdictions().empty(); });
+      e.Read([](const state::State& s) { return s.registry().jurisdictions().empty(); });
   if (path.empty() || !empty) return Status::Ok();
-  BG_ASSIGN_OR_RETURN(programme::Scenario scenario, sim::LoadScenario(path));
-  for (engine::CommandBody& body : engine::ScenarioCommands(scenario)) {
-    BG_ASSIGN_OR_RETURN(engine::CommandResult r, e.Execute(std::move(body)));
-    if (auto refused = engine::ScenarioRefusal(r)) return InvalidArgument(*refused);
+  BG_ASSIGN_OR_RETURN(world::World scenario, world::Load(path));
+  for (state::CommandBody& body : world::ToCommands(scenario)) {
+    BG_ASSIGN_OR_RETURN(state::CommandResult r, e.Execute(std::move(body)));
+    if (auto refused = world::Refusal(r)) return InvalidArgument(*refused);
   }
   return Status::Ok();
 }
@@ -127,16 +127,16 @@ Status RunTokenCreate(const TokenOptions& o) {
   BG_ASSIGN_OR_RETURN(auto engine, engine::Engine::Open(store->get(), &clock, options));
   uint64_t id = o.id;
   if (id == 0) {
-    id = engine->Read([](const engine::State& s) {
+    id = engine->Read([](const state::State& s) {
       return s.tokens().tokens().empty() ? uint64_t{1} : s.tokens().tokens().rbegin()->first + 1;
     });
   }
   const auto [secret, hash] = api::Service::NewToken();
   BG_ASSIGN_OR_RETURN(
-      engine::CommandResult r,
-      engine->Execute(engine::CreateApiToken{
+      state::CommandResult r,
+      engine->Execute(state::CreateApiToken{
           .id = id, .hash = hash, .role = *role, .scope = o.scope, .name = o.name}));
-  const auto result = std::get<engine::TokenOutcome>(r).result;
+  const auto result = std::get<state::TokenOutcome>(r).result;
   BG_RETURN_IF_ERROR(engine->Shutdown());
   if (result == access::TokenResult::kUnknownSubject) {
     const std::string subject = access::TokenSubjectName(*role);

@@ -5,7 +5,7 @@
 //
 // --scenario loads a scenario into a database with nothing registered yet
 // (one that has jurisdictions is used as it is): `gba` is the built-in
-// Greater Bay Area one (sim/builtin_scenario.h), anything else a file.
+// Greater Bay Area one (world/builtin.h), anything else a file.
 // Flags override the TOML file's keys of the same names. SIGTERM or SIGINT
 // drains: no new connections, requests in handlers finish and are answered,
 // the engine answers what is queued, writes a snapshot and the store is

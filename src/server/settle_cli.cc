@@ -90,7 +90,7 @@ Status RunStatements(const SettleOptions& o) {
   BG_RETURN_IF_ERROR(CheckFormat(o.format));
   BG_ASSIGN_OR_RETURN(settlement::Period period, PeriodArg("--period", o.period));
   return WithEngine(o.db, /*read_only=*/true, [&](engine::Engine& e) {
-    return e.Read([&](const engine::State& s) -> Status {
+    return e.Read([&](const state::State& s) -> Status {
       if (s.registry().FindProgramme(ProgrammeId(o.programme)) == nullptr) {
         return NotFound("no programme " + std::to_string(o.programme));
       }
@@ -116,7 +116,7 @@ Status RunFlows(const SettleOptions& o) {
     to = settlement::PeriodEnd(p);
   }
   return WithEngine(o.db, /*read_only=*/true, [&](engine::Engine& e) {
-    return e.Read([&](const engine::State& s) -> Status {
+    return e.Read([&](const state::State& s) -> Status {
       const auto flows = s.settlement().Flows(from, to);
       const std::string out = o.format == "csv" ? settlement::FlowsCsv(flows, s.registry())
                                                 : settlement::FlowsJson(flows, s.registry());
@@ -130,8 +130,8 @@ Status RunClose(const SettleOptions& o) {
   BG_ASSIGN_OR_RETURN(settlement::Period period, PeriodArg("--period", o.period));
   return WithEngine(o.db, /*read_only=*/false, [&](engine::Engine& e) -> Status {
     BG_ASSIGN_OR_RETURN(
-        engine::CommandResult r,
-        e.Execute(engine::CloseStatement{
+        state::CommandResult r,
+        e.Execute(state::CloseStatement{
             .programme = ProgrammeId(o.programme), .period = period, .actor = o.by}));
     const auto& out = std::get<settlement::Outcome>(r);
     std::printf("%s: %s (%zu statements, %s yuan paid)\n", settlement::CodeName(out.code),

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "sim/builtin_scenario.h"
+#include "world/builtin.h"
 #include "sim/driver.h"
 #include "storage/memory_store.h"
 
@@ -30,7 +30,7 @@ void PrintRow(const sim::Metrics& m) {
 }  // namespace
 
 Status RunSimCompare(const SimCompareOptions& o) {
-  BG_ASSIGN_OR_RETURN(programme::Scenario scenario, sim::LoadScenario(o.scenario));
+  BG_ASSIGN_OR_RETURN(world::World scenario, world::Load(o.scenario));
   const sim::WorkloadOptions wo{.seed = o.seed,
                                 .days = o.days,
                                 .jobs = o.jobs,

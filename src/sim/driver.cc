@@ -7,7 +7,7 @@
 #include <set>
 
 #include "engine/engine.h"
-#include "engine/scenario_commands.h"
+#include "world/commands.h"
 #include "metering/usage.h"
 #include "programme/reconcile.h"
 
@@ -20,20 +20,20 @@ using EndHeap = std::priority_queue<std::pair<Timestamp, OrderId>,
                                     std::vector<std::pair<Timestamp, OrderId>>, std::greater<>>;
 
 // Executes a command the driver expects the engine to take.
-Result<engine::CommandResult> Do(engine::Engine& e, engine::CommandBody body) {
-  Result<engine::CommandResult> r = e.Execute(std::move(body));
+Result<state::CommandResult> Do(engine::Engine& e, state::CommandBody body) {
+  Result<state::CommandResult> r = e.Execute(std::move(body));
   if (!r.ok()) return r.status().WithContext("simulator");
   return r;
 }
 
-Status Setup(engine::Engine& e, const programme::Scenario& scenario, const Workload& w) {
-  for (engine::CommandBody& body : engine::ScenarioCommands(scenario)) {
-    BG_ASSIGN_OR_RETURN(engine::CommandResult r, Do(e, std::move(body)));
-    if (auto why = engine::ScenarioRefusal(r)) return InvalidArgument("scenario refused: " + *why);
+Status Setup(engine::Engine& e, const world::World& scenario, const Workload& w) {
+  for (state::CommandBody& body : world::ToCommands(scenario)) {
+    BG_ASSIGN_OR_RETURN(state::CommandResult r, Do(e, std::move(body)));
+    if (auto why = world::Refusal(r)) return InvalidArgument("scenario refused: " + *why);
   }
   for (const programme::Enterprise& ent : w.enterprises) {
-    BG_ASSIGN_OR_RETURN(engine::CommandResult r, Do(e, engine::RegisterEnterprise{ent}));
-    if (auto why = engine::ScenarioRefusal(r)) {
+    BG_ASSIGN_OR_RETURN(state::CommandResult r, Do(e, state::RegisterEnterprise{ent}));
+    if (auto why = world::Refusal(r)) {
       return InvalidArgument("enterprise refused: " + *why);
     }
   }
@@ -43,7 +43,7 @@ Status Setup(engine::Engine& e, const programme::Scenario& scenario, const Workl
 // The application walks the review; a refusal (ineligible, over a cap,
 // budget exhausted) simply ends it, as it would for a real applicant.
 Status FileAndReview(engine::Engine& e, const programme::FileApplication& app) {
-  BG_ASSIGN_OR_RETURN(engine::CommandResult r, Do(e, app));
+  BG_ASSIGN_OR_RETURN(state::CommandResult r, Do(e, app));
   bool ok = std::get<programme::Outcome>(r).ok();
   for (programme::Step step : {programme::Step::kSubmit, programme::Step::kStartReview,
                                programme::Step::kApprove, programme::Step::kIssue}) {
@@ -57,7 +57,7 @@ Status FileAndReview(engine::Engine& e, const programme::FileApplication& app) {
 
 // Orders whose subsidy was paid by programmes of two levels or more
 // (district and city): claims not voided whose holds posted money for each.
-uint64_t StackedOrders(const engine::State& s) {
+uint64_t StackedOrders(const state::State& s) {
   uint64_t stacked = 0;
   for (const auto& [id, claim] : s.book().claims()) {
     if (claim.status == programme::ClaimStatus::kVoided) continue;
@@ -79,7 +79,7 @@ uint64_t Overlap(Timestamp from, Timestamp to, Timestamp lo, Timestamp hi, uint3
 }
 
 // The metrics so far; with `day` > 0, that day's figures too.
-Metrics Measure(const engine::State& s, const Workload& w, const WorkloadOptions& o,
+Metrics Measure(const state::State& s, const Workload& w, const WorkloadOptions& o,
                 scheduler::Policy policy, uint32_t day = 0) {
   Metrics m;
   m.policy = policy;
@@ -163,11 +163,11 @@ Metrics Measure(const engine::State& s, const Workload& w, const WorkloadOptions
   return m;
 }
 
-Status RegisterKeys(engine::Engine& e, const programme::Scenario& scenario) {
+Status RegisterKeys(engine::Engine& e, const world::World& scenario) {
   for (const programme::Provider& p : scenario.providers) {
     BG_RETURN_IF_ERROR(
         Do(e,
-           engine::RegisterProviderKey{p.id, metering::KeyPairFromNumber(p.id.value()).public_key})
+           state::RegisterProviderKey{p.id, metering::KeyPairFromNumber(p.id.value()).public_key})
             .status());
   }
   return Status::Ok();
@@ -177,7 +177,7 @@ Status RegisterKeys(engine::Engine& e, const programme::Scenario& scenario) {
 // its start for 70-100% of its walltime (seeded by the job id), on all its
 // cards.
 Status ReportUsage(engine::Engine& e, OrderId id, const DriverOptions& options) {
-  const auto [record, ok] = e.Read([&](const engine::State& s) {
+  const auto [record, ok] = e.Read([&](const state::State& s) {
     const scheduler::Job* j = s.scheduler().FindJob(id);
     if (j == nullptr || j->status != scheduler::JobStatus::kRunning) {
       return std::pair{metering::UsageRecord{}, false};
@@ -195,11 +195,11 @@ Status ReportUsage(engine::Engine& e, OrderId id, const DriverOptions& options) 
                      true};
   });
   if (!ok) return Status::Ok();
-  engine::SubmitUsage c{.records = {record}};
+  state::SubmitUsage c{.records = {record}};
   c.batch_signature = metering::SignBatch(
       c.records, metering::KeyPairFromNumber(record.provider.value()).secret_key);
   if (options.report_usage) return options.report_usage(c);
-  BG_ASSIGN_OR_RETURN(engine::CommandResult r, Do(e, std::move(c)));
+  BG_ASSIGN_OR_RETURN(state::CommandResult r, Do(e, std::move(c)));
   const auto& out = std::get<metering::UsageOutcome>(r);
   if (!out.ok()) return Internal("simulated usage refused: " + out.messages[0]);
   return Status::Ok();
@@ -223,7 +223,7 @@ double Metrics::DayUtilisation() const {
                                              static_cast<double>(day_offered_card_seconds);
 }
 
-Result<Metrics> Run(const programme::Scenario& scenario, const Workload& w,
+Result<Metrics> Run(const world::World& scenario, const Workload& w,
                     const WorkloadOptions& o, const DriverOptions& options, storage::Store* store) {
   VirtualClock clock(o.start - kDay * kNanosPerSecond);  // the day before: applications
   engine::EngineOptions eo;
@@ -243,7 +243,7 @@ Result<Metrics> Run(const programme::Scenario& scenario, const Workload& w,
   EndHeap ends;
   std::set<OrderId> queued;
   auto end_of = [&](OrderId id) {
-    return e->Read([id](const engine::State& s) { return s.scheduler().FindJob(id)->end_at; });
+    return e->Read([id](const state::State& s) { return s.scheduler().FindJob(id)->end_at; });
   };
   // Each day once it has ended: every day up to the one `now` falls in.
   uint32_t day = 0;
@@ -254,7 +254,7 @@ Result<Metrics> Run(const programme::Scenario& scenario, const Workload& w,
     if (!options.on_day) return;
     while (day < ended) {
       ++day;
-      options.on_day(day, e->Read([&](const engine::State& s) {
+      options.on_day(day, e->Read([&](const state::State& s) {
         return Measure(s, w, o, options.policy, day);
       }));
     }
@@ -290,7 +290,7 @@ Result<Metrics> Run(const programme::Scenario& scenario, const Workload& w,
     }
     while (next < w.arrivals.size() && w.arrivals[next].at <= t) {
       const scheduler::JobRequest& r = w.arrivals[next++].request;
-      BG_ASSIGN_OR_RETURN(engine::CommandResult res,
+      BG_ASSIGN_OR_RETURN(state::CommandResult res,
                           Do(*e, scheduler::SubmitJob{.request = r, .policy = options.policy}));
       const auto& out = std::get<scheduler::JobOutcome>(res);
       if (out.status == scheduler::JobStatus::kRunning) {
@@ -300,11 +300,11 @@ Result<Metrics> Run(const programme::Scenario& scenario, const Workload& w,
       }
     }
     while (freed && !queued.empty()) {
-      BG_ASSIGN_OR_RETURN(engine::CommandResult res,
+      BG_ASSIGN_OR_RETURN(state::CommandResult res,
                           Do(*e, scheduler::Schedule{.policy = options.policy, .max_jobs = 1024}));
       const uint32_t placed = std::get<scheduler::JobOutcome>(res).placed;
       if (placed == 0) break;
-      const std::vector<OrderId> now_running = e->Read([&](const engine::State& s) {
+      const std::vector<OrderId> now_running = e->Read([&](const state::State& s) {
         std::vector<OrderId> ids;
         for (OrderId id : queued) {
           if (s.scheduler().FindJob(id)->status == scheduler::JobStatus::kRunning) {
@@ -323,7 +323,7 @@ Result<Metrics> Run(const programme::Scenario& scenario, const Workload& w,
   }
   // A run that drained before its horizon still reports its last days.
   if (!stopped) days_until(o.start + uint64_t{o.days} * kDay * kNanosPerSecond);
-  Metrics m = e->Read([&](const engine::State& s) { return Measure(s, w, o, options.policy); });
+  Metrics m = e->Read([&](const state::State& s) { return Measure(s, w, o, options.policy); });
   m.commands = e->stats().commands;
   if (options.on_end) options.on_end(*e);
   BG_RETURN_IF_ERROR(e->Shutdown());

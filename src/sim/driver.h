@@ -17,7 +17,7 @@
 
 #include "common/result.h"
 #include "metering/metering.h"
-#include "programme/scenario.h"
+#include "world/world.h"
 #include "scheduler/job.h"
 #include "sim/workload.h"
 #include "storage/store.h"
@@ -94,7 +94,7 @@ struct DriverOptions {
 };
 
 // Runs `workload` on `scenario` through an engine on `store` (a fresh one).
-Result<Metrics> Run(const programme::Scenario& scenario, const Workload& workload,
+Result<Metrics> Run(const world::World& scenario, const Workload& workload,
                     const WorkloadOptions& workload_options, const DriverOptions& options,
                     storage::Store* store);
 

@@ -11,7 +11,7 @@
 
 #include "engine/engine.h"
 #include "programme/reconcile.h"
-#include "sim/builtin_scenario.h"
+#include "world/builtin.h"
 #include "sim/driver.h"
 #include "storage/memory_store.h"
 
@@ -21,7 +21,7 @@ namespace {
 class SimTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
+    auto s = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
     ASSERT_TRUE(s.ok()) << s.status();
     scenario_ = *s;
     options_ = WorkloadOptions{.seed = 3,
@@ -37,7 +37,7 @@ class SimTest : public ::testing::Test {
     EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.status().ToString());
     return m.ok() ? *m : Metrics{};
   }
-  programme::Scenario scenario_;
+  world::World scenario_;
   WorkloadOptions options_;
 };
 
@@ -86,14 +86,14 @@ TEST(BuiltinScenarioTest, IsScenariosGbaTomlByteForByte) {
   std::ostringstream file;
   file << in.rdbuf();
   ASSERT_FALSE(file.str().empty());
-  EXPECT_EQ(BuiltinScenarioToml(), file.str());
-  auto builtin = LoadScenario(std::string(kBuiltinScenario));
+  EXPECT_EQ(world::BuiltinToml(), file.str());
+  auto builtin = world::Load(std::string(world::kBuiltin));
   ASSERT_TRUE(builtin.ok()) << builtin.status();
   EXPECT_EQ(
       builtin->programmes,
-      programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml")->programmes);
+      world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml")->programmes);
   // Any other name is a path.
-  EXPECT_FALSE(LoadScenario("no/such/scenario.toml").ok());
+  EXPECT_FALSE(world::Load("no/such/scenario.toml").ok());
 }
 
 // The demo's month (from 2025-06-02): Guangming opens on 06-06 and Huangpu
@@ -117,7 +117,7 @@ TEST_F(SimTest, ApplicationsAreFiledWhenEachProgrammeOpensSoEveryProgrammeGrants
   uint64_t stacked = 0;
   DriverOptions d{.metered = true};
   d.on_end = [&](engine::Engine& e) {
-    e.Read([&](const engine::State& s) {
+    e.Read([&](const state::State& s) {
       for (const programme::ProgrammeTotals& t :
            programme::Totals(s.book(), s.registry(), s.ledger())) {
         granted[s.registry().FindProgramme(t.programme)->name] =

@@ -35,7 +35,7 @@ const T& Weighted(Rng& rng, const std::vector<std::pair<T, uint64_t>>& items) {
   return items.back().first;
 }
 
-std::vector<programme::Enterprise> MakeEnterprises(const programme::Scenario& s,
+std::vector<programme::Enterprise> MakeEnterprises(const world::World& s,
                                                    const WorkloadOptions& o, Rng& rng) {
   std::map<std::string, JurisdictionId> by_code;
   for (const auto& j : s.jurisdictions) by_code[j.code] = j.id;
@@ -82,7 +82,7 @@ std::optional<Timestamp> FilingTime(const programme::ProgrammeRules& p, const Wo
 
 // Every enterprise applies to the voucher programmes of its area for a
 // share of its yearly cap, when the programme opens.
-std::vector<Application> MakeApplications(const programme::Scenario& s,
+std::vector<Application> MakeApplications(const world::World& s,
                                           const std::vector<programme::Enterprise>& all,
                                           const WorkloadOptions& o, Rng& rng) {
   std::map<JurisdictionId, JurisdictionId> parent;
@@ -125,7 +125,7 @@ std::vector<Application> MakeApplications(const programme::Scenario& s,
 
 }  // namespace
 
-Workload Generate(const programme::Scenario& s, const WorkloadOptions& o) {
+Workload Generate(const world::World& s, const WorkloadOptions& o) {
   Rng rng(o.seed);
   Workload w;
   w.enterprises = MakeEnterprises(s, o, rng);

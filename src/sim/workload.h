@@ -17,7 +17,7 @@
 
 #include "network/network.h"
 #include "programme/book.h"
-#include "programme/scenario.h"
+#include "world/world.h"
 #include "scheduler/job.h"
 
 namespace bg::sim {
@@ -53,6 +53,6 @@ struct Workload {
   uint64_t capacity_card_seconds = 0;  // offered cards × the horizon
 };
 
-Workload Generate(const programme::Scenario& scenario, const WorkloadOptions& options);
+Workload Generate(const world::World& scenario, const WorkloadOptions& options);
 
 }  // namespace bg::sim

@@ -27,7 +27,7 @@
 namespace bg {
 namespace {
 
-using engine::CommandResult;
+using state::CommandResult;
 using ledger::Transfer;
 using ledger::TransferResult;
 
@@ -106,16 +106,16 @@ void WriteAll(int fd, const void* data, size_t n) {
   options.snapshot_every_batches = 7;  // snapshots get killed mid-write too
   auto e = engine::Engine::Open(store->get(), &clock, options);
   if (!e.ok()) _exit(5);
-  if (!(*e)->Execute(engine::CreateAccounts{Accounts()}).ok()) _exit(6);
+  if (!(*e)->Execute(state::CreateAccounts{Accounts()}).ok()) _exit(6);
   std::deque<std::pair<uint32_t, std::future<Result<CommandResult>>>> in_flight;
   for (uint32_t k = 0;; ++k) {
-    in_flight.emplace_back(k, (*e)->Submit(engine::CreateTransfers{MakeCommand(seed, round, k)}));
+    in_flight.emplace_back(k, (*e)->Submit(state::CreateTransfers{MakeCommand(seed, round, k)}));
     if (in_flight.size() < 6) continue;
     auto [command, future] = std::move(in_flight.front());
     in_flight.pop_front();
     Result<CommandResult> r = future.get();
     if (!r.ok()) _exit(7);
-    const auto& results = std::get<engine::TransferResults>(*r).results;
+    const auto& results = std::get<state::TransferResults>(*r).results;
     uint32_t header[2] = {command, static_cast<uint32_t>(results.size())};
     std::vector<uint8_t> record(sizeof(header) + results.size());
     std::memcpy(record.data(), header, sizeof(header));
@@ -185,7 +185,7 @@ class CrashTest : public ::testing::Test {
   std::string dir_;
 };
 
-void CheckAcknowledged(const engine::State& state, uint64_t seed, uint32_t round,
+void CheckAcknowledged(const state::State& state, uint64_t seed, uint32_t round,
                        const std::vector<Ack>& acks) {
   for (const Ack& ack : acks) {
     const std::vector<Transfer> sent = MakeCommand(seed, round, ack.command);
@@ -210,7 +210,7 @@ void CheckAcknowledged(const engine::State& state, uint64_t seed, uint32_t round
 
 // Linked chains of every command sent in the round (acknowledged or not)
 // are all stored or all absent.
-void CheckChainsWhole(const engine::State& state, uint64_t seed, uint32_t round,
+void CheckChainsWhole(const state::State& state, uint64_t seed, uint32_t round,
                       uint32_t commands) {
   for (uint32_t k = 0; k < commands; ++k) {
     const std::vector<Transfer> sent = MakeCommand(seed, round, k);
@@ -229,7 +229,7 @@ void CheckChainsWhole(const engine::State& state, uint64_t seed, uint32_t round,
   }
 }
 
-void CheckProjection(storage::Store& store, const engine::State& state) {
+void CheckProjection(storage::Store& store, const state::State& state) {
   auto accounts = store.ReadAccounts();
   auto transfers = store.ReadTransfers();
   ASSERT_TRUE(accounts.ok() && transfers.ok());
@@ -265,7 +265,7 @@ TEST_F(CrashTest, AcknowledgedTransfersSurviveSigkillAndNothingIsHalfApplied) {
     options.idle_tick = std::chrono::milliseconds(0);
     auto e = engine::Engine::Open(store->get(), &clock, options);
     ASSERT_TRUE(e.ok()) << e.status();
-    (*e)->Read([&](const engine::State& state) {
+    (*e)->Read([&](const state::State& state) {
       EXPECT_EQ(state.ledger().CheckInvariants(), "");
       for (uint32_t r = 0; r <= round; ++r) CheckAcknowledged(state, seed, r, all_acks[r]);
       uint32_t sent = 0;

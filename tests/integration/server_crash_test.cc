@@ -25,10 +25,10 @@
 #include "api/service.h"
 #include "common/hash.h"
 #include "engine/engine.h"
-#include "engine/scenario_commands.h"
+#include "world/commands.h"
 #include "metering/usage.h"
 #include "programme/reconcile.h"
-#include "programme/scenario.h"
+#include "world/world.h"
 #include "settlement/settlement.h"
 #include "storage/sqlite_store.h"
 #include "tests/testutil/server_process.h"
@@ -70,17 +70,17 @@ TEST(ServerCrashTest, EveryAcknowledgedRequestSurvivesKill9) {
     SystemClock clock;
     auto e = engine::Engine::Open(store->get(), &clock);
     ASSERT_TRUE(e.ok());
-    auto scenario = programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
+    auto scenario = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
     ASSERT_TRUE(scenario.ok());
-    for (auto& body : engine::ScenarioCommands(*scenario)) ASSERT_TRUE((*e)->Execute(body).ok());
+    for (auto& body : world::ToCommands(*scenario)) ASSERT_TRUE((*e)->Execute(body).ok());
     ASSERT_TRUE(
-        (*e)->Execute(engine::RegisterProviderKey{ProviderId(kHengqin),
+        (*e)->Execute(state::RegisterProviderKey{ProviderId(kHengqin),
                                                   metering::KeyPairFromNumber(kHengqin).public_key})
             .ok());
     const auto [secret, hash] = api::Service::NewToken();
     token = secret;
     ASSERT_TRUE((*e)
-                    ->Execute(engine::CreateApiToken{
+                    ->Execute(state::CreateApiToken{
                         .id = 1, .hash = hash, .role = access::TokenRole::kAdmin, .name = "crash"})
                     .ok());
     ASSERT_TRUE((*e)->Shutdown().ok());
@@ -161,7 +161,7 @@ TEST(ServerCrashTest, EveryAcknowledgedRequestSurvivesKill9) {
     options.idle_tick = std::chrono::milliseconds(0);
     auto e = engine::Engine::Open(store->get(), &clock, options);
     ASSERT_TRUE(e.ok()) << e.status();
-    (*e)->Read([&](const engine::State& st) {
+    (*e)->Read([&](const state::State& st) {
       std::lock_guard lock(mu);
       for (uint64_t id : acked_jobs) {
         EXPECT_NE(st.scheduler().FindJob(OrderId(id)), nullptr)

@@ -84,10 +84,10 @@
 
 #include "engine/audit.h"
 #include "engine/engine.h"
-#include "engine/scenario_commands.h"
+#include "world/commands.h"
 #include "programme/names.h"
 #include "programme/reconcile.h"
-#include "programme/scenario.h"
+#include "world/world.h"
 #include "settlement/settlement.h"
 #include "storage/memory_store.h"
 
@@ -198,7 +198,7 @@ class Runner {
   std::string Where(const Line& l) const { return name_ + ":" + std::to_string(l.number); }
   void Step(const Line& l);
   void Load(const Line& l);
-  void Do(const Line& l, engine::CommandBody body);
+  void Do(const Line& l, state::CommandBody body);
   void Check(const Line& l);
   void CheckTotals(const Line& l);
   void CheckReplay();
@@ -229,7 +229,7 @@ class Runner {
   storage::MemoryStore store_;
   VirtualClock clock_{0};
   std::unique_ptr<engine::Engine> engine_;
-  programme::Scenario scenario_;
+  world::World scenario_;
 };
 
 void Runner::Run(const std::string& path) {
@@ -249,12 +249,12 @@ void Runner::Run(const std::string& path) {
     Step(line);
     if (::testing::Test::HasFatalFailure()) return;
   }
-  const std::string reconciled = Read([](const engine::State& s) {
+  const std::string reconciled = Read([](const state::State& s) {
     return programme::CheckReconciled(s.book(), s.registry(), s.ledger());
   });
   EXPECT_EQ(reconciled, "") << name_ << ": at the end";
-  EXPECT_EQ(Read([](const engine::State& s) { return s.ledger().CheckInvariants(); }), "");
-  EXPECT_EQ(Read([](const engine::State& s) {
+  EXPECT_EQ(Read([](const state::State& s) { return s.ledger().CheckInvariants(); }), "");
+  EXPECT_EQ(Read([](const state::State& s) {
               return settlement::CheckStatements(s.settlement(), s.registry(), s.ledger());
             }),
             "")
@@ -338,7 +338,7 @@ void Runner::Step(const Line& l) {
     if (l.params.count("programme") != 0) c.programme = Programme(l, Param(l, "programme"));
     Do(l, c);
   } else if (verb == "tick") {
-    Do(l, engine::Tick{});
+    Do(l, state::Tick{});
   } else if (verb == "revoke") {
     Do(l, programme::RevokeVoucher{.id = VoucherId(Number(l, 1)),
                                    .actor = Param(l, "by", "operator"),
@@ -371,24 +371,24 @@ void Runner::Step(const Line& l) {
     Do(l, scheduler::CancelJob{.id = OrderId(Number(l, 1)), .reason = Param(l, "reason")});
   } else if (verb == "offer") {
     Do(l,
-       engine::SetPoolOffered{.pool = PoolId(Number(l, 1)),
+       state::SetPoolOffered{.pool = PoolId(Number(l, 1)),
                               .cards = static_cast<uint32_t>(std::stoul(Param(l, "cards", "0")))});
   } else if (verb == "key") {
     ASSERT_GE(l.words.size(), 2u) << Where(l) << ": key <provider>";
     const ProviderId p = Provider(l, l.words[1]);
     const uint64_t seed = std::stoull(Param(l, "seed", std::to_string(p.value())));
-    Do(l, engine::RegisterProviderKey{p, metering::KeyPairFromNumber(seed).public_key});
+    Do(l, state::RegisterProviderKey{p, metering::KeyPairFromNumber(seed).public_key});
   } else if (verb == "usage") {
     UsageLine(l);
   } else if (verb == "close") {
     ASSERT_GE(l.words.size(), 3u) << Where(l) << ": close <programme> <period>";
-    Do(l, engine::CloseStatement{.programme = Programme(l, l.words[1]),
+    Do(l, state::CloseStatement{.programme = Programme(l, l.words[1]),
                                  .period = PeriodParam(l, 2),
                                  .actor = Param(l, "by", "operator")});
   } else if (verb == "scan") {
-    Do(l, engine::ScanForFraud{});
+    Do(l, state::ScanForFraud{});
   } else if (verb == "close_case") {
-    Do(l, engine::CloseAuditCase{.id = Number(l, 1),
+    Do(l, state::CloseAuditCase{.id = Number(l, 1),
                                  .actor = Param(l, "by", "auditor"),
                                  .resolution = Param(l, "resolution")});
   } else if (verb == "check") {
@@ -400,23 +400,23 @@ void Runner::Step(const Line& l) {
 
 void Runner::Load(const Line& l) {
   ASSERT_GE(l.words.size(), 2u) << Where(l) << ": load <path>";
-  auto scenario = programme::LoadScenarioFile(std::string(BG_SOURCE_DIR) + "/" + l.words[1]);
+  auto scenario = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/" + l.words[1]);
   ASSERT_TRUE(scenario.ok()) << Where(l) << ": " << scenario.status();
   scenario_ = std::move(*scenario);
-  for (engine::CommandBody& body : engine::ScenarioCommands(scenario_)) {
+  for (state::CommandBody& body : world::ToCommands(scenario_)) {
     auto r = engine_->Execute(std::move(body));
     ASSERT_TRUE(r.ok()) << r.status();
-    const std::optional<std::string> refused = engine::ScenarioRefusal(*r);
+    const std::optional<std::string> refused = world::Refusal(*r);
     ASSERT_FALSE(refused.has_value()) << Where(l) << ": the scenario does not load: " << *refused;
   }
 }
 
-void Runner::Do(const Line& l, engine::CommandBody body) {
+void Runner::Do(const Line& l, state::CommandBody body) {
   if (::testing::Test::HasFatalFailure()) return;
   auto r = engine_->Execute(std::move(body));
   ASSERT_TRUE(r.ok()) << Where(l) << ": " << r.status();
   const std::string want_code = l.expect.empty() ? "ok" : l.expect[0];
-  if (const auto* n = std::get_if<engine::NetworkResult>(&*r)) {
+  if (const auto* n = std::get_if<state::NetworkResult>(&*r)) {
     EXPECT_EQ(network::NetworkResultName(n->result), want_code) << Where(l);
     return;
   }
@@ -433,7 +433,7 @@ void Runner::Do(const Line& l, engine::CommandBody body) {
     }
     return;
   }
-  if (const auto* k = std::get_if<engine::KeyOutcome>(&*r)) {
+  if (const auto* k = std::get_if<state::KeyOutcome>(&*r)) {
     EXPECT_EQ(metering::KeyResultName(k->result), want_code) << Where(l) << ": " << k->message;
     return;
   }
@@ -453,7 +453,7 @@ void Runner::Do(const Line& l, engine::CommandBody body) {
     }
     return;
   }
-  if (const auto* t = std::get_if<engine::TickResult>(&*r)) {
+  if (const auto* t = std::get_if<state::TickResult>(&*r)) {
     EXPECT_EQ("ok", want_code) << Where(l);
     if (auto it = l.expect_params.find("finished"); it != l.expect_params.end()) {
       EXPECT_EQ(std::to_string(t->finished), it->second) << Where(l) << ": jobs finished";
@@ -503,13 +503,13 @@ void Runner::Check(const Line& l) {
   ASSERT_GE(l.words.size(), 2u) << Where(l) << ": check what?";
   const std::string& what = l.words[1];
   if (what == "reconciled") {
-    const std::string r = Read([](const engine::State& s) {
+    const std::string r = Read([](const state::State& s) {
       return programme::CheckReconciled(s.book(), s.registry(), s.ledger());
     });
     EXPECT_EQ(r, "") << Where(l);
   } else if (what == "voucher") {
     const VoucherId id(Number(l, 2));
-    Read([&](const engine::State& s) {
+    Read([&](const state::State& s) {
       const programme::Voucher* v = s.book().FindVoucher(id);
       ASSERT_NE(v, nullptr) << Where(l) << ": no voucher " << id;
       if (l.params.count("available") != 0) {
@@ -522,13 +522,13 @@ void Runner::Check(const Line& l) {
       }
     });
   } else if (what == "application") {
-    Read([&](const engine::State& s) {
+    Read([&](const state::State& s) {
       const programme::Application* a = s.book().FindApplication(ApplicationId(Number(l, 2)));
       ASSERT_NE(a, nullptr) << Where(l);
       EXPECT_EQ(programme::ApplicationStatusName(a->status), Param(l, "status")) << Where(l);
     });
   } else if (what == "claim") {
-    Read([&](const engine::State& s) {
+    Read([&](const state::State& s) {
       const programme::Claim* c = s.book().FindClaim(ClaimId(Number(l, 2)));
       ASSERT_NE(c, nullptr) << Where(l);
       if (l.params.count("status") != 0) {
@@ -541,7 +541,7 @@ void Runner::Check(const Line& l) {
   } else if (what == "budget") {
     ASSERT_GE(l.words.size(), 3u) << Where(l);
     const ProgrammeId p = Programme(l, l.words[2]);
-    const Money got = Read([&](const engine::State& s) {
+    const Money got = Read([&](const state::State& s) {
       return programme::Book::Available(s.ledger(), programme::BudgetAccount(p));
     });
     EXPECT_EQ(got, Yuan(l, "uncommitted")) << Where(l);
@@ -550,14 +550,14 @@ void Runner::Check(const Line& l) {
     const ProgrammeId p = Programme(l, l.words[2]);
     const EnterpriseId e = Enterprise(l, l.words[3]);
     const Timestamp now = clock_.Now();
-    const Money got = Read([&](const engine::State& s) {
+    const Money got = Read([&](const state::State& s) {
       return s.book().UsedByGroup(p, e, programme::YearOf(now), s.registry());
     });
     EXPECT_EQ(got, ParseYuan(l.words[4])) << Where(l);
   } else if (what == "totals") {
     CheckTotals(l);
   } else if (what == "job") {
-    Read([&](const engine::State& s) {
+    Read([&](const state::State& s) {
       const scheduler::Job* j = s.scheduler().FindJob(OrderId(Number(l, 2)));
       ASSERT_NE(j, nullptr) << Where(l);
       if (l.params.count("status") != 0) {
@@ -581,13 +581,13 @@ void Runner::Check(const Line& l) {
     });
   } else if (what == "wallet") {
     const EnterpriseId e = Enterprise(l, l.words.size() > 2 ? l.words[2] : "");
-    const int64_t held = Read([&](const engine::State& s) {
+    const int64_t held = Read([&](const state::State& s) {
       const ledger::Account* a = s.ledger().FindAccount(programme::WalletAccount(e));
       return a == nullptr ? int64_t{0} : a->debits_pending;
     });
     EXPECT_EQ(Money::Fen(held), Yuan(l, "held")) << Where(l);
   } else if (what == "pool") {
-    Read([&](const engine::State& s) {
+    Read([&](const state::State& s) {
       auto it = s.scheduler().use().find(PoolId(Number(l, 2)));
       const uint32_t used = it == s.scheduler().use().end() ? 0 : it->second.used;
       EXPECT_EQ(std::to_string(used), Param(l, "used")) << Where(l);
@@ -597,7 +597,7 @@ void Runner::Check(const Line& l) {
   } else if (what == "flow") {
     CheckFlow(l);
   } else if (what == "case") {
-    Read([&](const engine::State& s) {
+    Read([&](const state::State& s) {
       auto it = s.cases().cases().find(Number(l, 2));
       ASSERT_NE(it, s.cases().cases().end()) << Where(l) << ": no case";
       const fraud::Case& c = it->second;
@@ -616,7 +616,7 @@ void Runner::Check(const Line& l) {
       }
     });
   } else if (what == "settled") {
-    EXPECT_EQ(Read([](const engine::State& s) {
+    EXPECT_EQ(Read([](const state::State& s) {
                 return settlement::CheckStatements(s.settlement(), s.registry(), s.ledger());
               }),
               "")
@@ -624,7 +624,7 @@ void Runner::Check(const Line& l) {
   } else if (what == "explain") {
     const OrderId id(Number(l, 2));
     const Timestamp now = clock_.Now();
-    const std::string text = Read([&](const engine::State& s) {
+    const std::string text = Read([&](const state::State& s) {
       return s.scheduler().Explain(id, s.network(), s.registry(), s.book(), s.ledger(), now);
     });
     EXPECT_NE(text.find(Param(l, "says")), std::string::npos) << Where(l) << ":\n" << text;
@@ -638,7 +638,7 @@ void Runner::UsageLine(const Line& l) {
                           .provider = Provider(l, Param(l, "provider")),
                           .order = OrderId(std::stoull(Param(l, "order", "0"))),
                           .cards = static_cast<uint32_t>(std::stoul(Param(l, "cards", "1")))};
-  const uint64_t start_s = Read([&](const engine::State& s) {
+  const uint64_t start_s = Read([&](const state::State& s) {
     const scheduler::Job* j = s.scheduler().FindJob(r.order);
     return j == nullptr ? uint64_t{0} : j->start_at / kNanosPerSecond;
   });
@@ -646,7 +646,7 @@ void Runner::UsageLine(const Line& l) {
   r.end_s = start_s + std::stoull(Param(l, "until", "0")) * 60;
   const uint64_t seed = std::stoull(Param(l, "seed", std::to_string(r.provider.value())));
   metering::SignRecord(&r, metering::KeyPairFromNumber(seed).secret_key);
-  Do(l, engine::SubmitUsage{.records = {r}});
+  Do(l, state::SubmitUsage{.records = {r}});
 }
 
 settlement::Period Runner::PeriodParam(const Line& l, size_t index) {
@@ -670,7 +670,7 @@ void Runner::CheckStatement(const Line& l) {
     if (p.name == l.words[4]) payee = p.id.value();
   }
   if (payee == 0) payee = Enterprise(l, l.words[4]).value();
-  const auto statements = Read([&](const engine::State& s) {
+  const auto statements = Read([&](const state::State& s) {
     return s.settlement().Statements(programme, period, s.registry());
   });
   auto it = std::find_if(statements.begin(), statements.end(),
@@ -698,7 +698,7 @@ void Runner::CheckFlow(const Line& l) {
     if (j.code == l.words[2]) issuer = j.id;
     if (j.code == l.words[3]) city = j.id;
   }
-  const auto flows = Read([](const engine::State& s) {
+  const auto flows = Read([](const state::State& s) {
     return s.settlement().Flows(0, std::numeric_limits<Timestamp>::max());
   });
   auto it = std::find_if(flows.begin(), flows.end(), [&](const settlement::Flow& f) {
@@ -717,7 +717,7 @@ void Runner::CheckTotals(const Line& l) {
   ASSERT_GE(l.words.size(), 3u) << Where(l);
   const ProgrammeId p = Programme(l, l.words[2]);
   const auto all = Read(
-      [](const engine::State& s) { return programme::Totals(s.book(), s.registry(), s.ledger()); });
+      [](const state::State& s) { return programme::Totals(s.book(), s.registry(), s.ledger()); });
   auto it = std::find_if(all.begin(), all.end(), [&](const auto& t) { return t.programme == p; });
   ASSERT_NE(it, all.end()) << Where(l);
   const std::map<std::string, Money> got = {{"approved", it->approved},
@@ -811,7 +811,7 @@ scheduler::SubmitJob Runner::JobCommand(const Line& l) {
 void Runner::QuoteLine(const Line& l) {
   const scheduler::JobRequest r = JobCommand(l).request;
   const Timestamp now = clock_.Now();
-  const scheduler::Quote q = Read([&](const engine::State& s) {
+  const scheduler::Quote q = Read([&](const state::State& s) {
     return s.scheduler().QuoteFor(r, s.network(), s.registry(), s.book(), s.ledger(), now);
   });
   const std::string text = q.Explain();

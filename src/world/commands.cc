@@ -1,8 +1,21 @@
-#include "engine/scenario_commands.h"
+#include "world/commands.h"
 
 #include <set>
 
-namespace bg::engine {
+namespace bg::world {
+
+using state::CommandBody;
+using state::CommandResult;
+using state::RegistryResult;
+using state::CreateProgramme;
+using state::NetworkResult;
+using state::RegisterEnterprise;
+using state::RegisterJurisdiction;
+using state::RegisterPool;
+using state::RegisterProvider;
+using state::RegisterSite;
+using state::SetLink;
+
 namespace {
 
 // Jurisdictions in an order where every parent comes before its children
@@ -33,7 +46,7 @@ std::vector<programme::Jurisdiction> ParentsFirst(std::vector<programme::Jurisdi
 
 }  // namespace
 
-std::vector<CommandBody> ScenarioCommands(const programme::Scenario& scenario) {
+std::vector<CommandBody> ToCommands(const World& scenario) {
   std::vector<CommandBody> commands;
   for (programme::Jurisdiction& j : ParentsFirst(scenario.jurisdictions)) {
     commands.emplace_back(RegisterJurisdiction{std::move(j)});
@@ -47,7 +60,7 @@ std::vector<CommandBody> ScenarioCommands(const programme::Scenario& scenario) {
   return commands;
 }
 
-std::optional<std::string> ScenarioRefusal(const CommandResult& result) {
+std::optional<std::string> Refusal(const CommandResult& result) {
   if (const auto* r = std::get_if<RegistryResult>(&result)) {
     if (r->result == programme::RegistryResult::kOk) return std::nullopt;
     return r->message;
@@ -59,4 +72,4 @@ std::optional<std::string> ScenarioRefusal(const CommandResult& result) {
   return "not a scenario record";
 }
 
-}  // namespace bg::engine
+}  // namespace bg::world

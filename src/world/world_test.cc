@@ -1,7 +1,7 @@
 // Tests for the scenario loader: scenarios/gba.toml parses into the expected
 // parties and programmes, Dongguan's rules match 东府〔2025〕1号 field by field,
 // and each kind of bad input is refused with its line and what is wrong.
-#include "programme/scenario.h"
+#include "world/world.h"
 
 #include <ostream>
 #include <string>
@@ -12,7 +12,26 @@
 
 #include "programme/credit_code.h"
 
-namespace bg::programme {
+namespace bg::world {
+
+using programme::ApplicantCategory;
+using programme::CreditCodeCheckCharacter;
+using programme::Enterprise;
+using programme::Jurisdiction;
+using programme::JurisdictionLevel;
+using programme::LapsePolicy;
+using programme::ProgrammeRules;
+using programme::Provider;
+using programme::Purpose;
+using programme::RedemptionMode;
+using programme::ResourceClass;
+using programme::ValidateCreditCode;
+using programme::kLedgerCny;
+using programme::kLedgerHkd;
+using programme::kLedgerMop;
+using programme::kLittleGiant;
+using programme::kSme;
+using programme::kStartUpFlag;
 namespace {
 
 using ::testing::HasSubstr;
@@ -25,7 +44,7 @@ Money Yuan(int64_t y) { return *Money::Yuan(y); }
 
 std::string GbaPath() { return std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml"; }
 
-const Jurisdiction& ByCode(const Scenario& s, const std::string& code) {
+const Jurisdiction& ByCode(const World& s, const std::string& code) {
   for (const Jurisdiction& j : s.jurisdictions) {
     if (j.code == code) return j;
   }
@@ -33,7 +52,7 @@ const Jurisdiction& ByCode(const Scenario& s, const std::string& code) {
   return s.jurisdictions.front();
 }
 
-const ProgrammeRules& ByName(const Scenario& s, const std::string& name) {
+const ProgrammeRules& ByName(const World& s, const std::string& name) {
   for (const ProgrammeRules& p : s.programmes) {
     if (p.name == name) return p;
   }
@@ -42,7 +61,7 @@ const ProgrammeRules& ByName(const Scenario& s, const std::string& name) {
 }
 
 TEST(ScenarioTest, GbaParses) {
-  Result<Scenario> s = LoadScenarioFile(GbaPath());
+  Result<World> s = LoadWorldFile(GbaPath());
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->jurisdictions.size(), 11u);
   EXPECT_EQ(s->enterprises.size(), 8u);
@@ -54,7 +73,7 @@ TEST(ScenarioTest, GbaParses) {
 }
 
 TEST(ScenarioTest, GbaJurisdictions) {
-  Result<Scenario> s = LoadScenarioFile(GbaPath());
+  Result<World> s = LoadWorldFile(GbaPath());
   ASSERT_TRUE(s.ok()) << s.status();
   const Jurisdiction& huangpu = ByCode(*s, "huangpu");
   EXPECT_EQ(huangpu.level, JurisdictionLevel::kDistrict);
@@ -68,7 +87,7 @@ TEST(ScenarioTest, GbaJurisdictions) {
 }
 
 TEST(ScenarioTest, GbaPartiesAndRelations) {
-  Result<Scenario> s = LoadScenarioFile(GbaPath());
+  Result<World> s = LoadWorldFile(GbaPath());
   ASSERT_TRUE(s.ok()) << s.status();
   const Enterprise& moulds = s->enterprises[0];
   EXPECT_EQ(moulds.name, "Songshan Lake Precision Moulds");
@@ -86,7 +105,7 @@ TEST(ScenarioTest, GbaPartiesAndRelations) {
 }
 
 TEST(ScenarioTest, DongguanRulesMatchTheOfficialText) {
-  Result<Scenario> s = LoadScenarioFile(GbaPath());
+  Result<World> s = LoadWorldFile(GbaPath());
   ASSERT_TRUE(s.ok()) << s.status();
   const ProgrammeRules& p = ByName(*s, "Dongguan 算力券");
   const JurisdictionId dongguan = ByCode(*s, "dongguan").id;
@@ -119,7 +138,7 @@ TEST(ScenarioTest, DongguanRulesMatchTheOfficialText) {
 }
 
 TEST(ScenarioTest, OtherGbaProgrammesEvaluate) {
-  Result<Scenario> s = LoadScenarioFile(GbaPath());
+  Result<World> s = LoadWorldFile(GbaPath());
   ASSERT_TRUE(s.ok()) << s.status();
   const ProgrammeRules& zhuhai = ByName(*s, "Zhuhai 算力券");
   EXPECT_EQ(zhuhai.redemption, RedemptionMode::kAutomaticGrant);
@@ -142,7 +161,7 @@ TEST(ScenarioTest, OtherGbaProgrammesEvaluate) {
 // Every credit code in the scenario passes the validator; a one-character
 // typo in any of them is refused with the validator's message and the line.
 TEST(ScenarioTest, CreditCodesRoundTrip) {
-  Result<Scenario> s = LoadScenarioFile(GbaPath());
+  Result<World> s = LoadWorldFile(GbaPath());
   ASSERT_TRUE(s.ok()) << s.status();
   for (const Enterprise& e : s->enterprises) EXPECT_TRUE(ValidateCreditCode(e.credit_code).ok());
   for (const Provider& p : s->providers) EXPECT_TRUE(ValidateCreditCode(p.credit_code).ok());
@@ -155,7 +174,7 @@ TEST(ScenarioTest, CreditCodesRoundTrip) {
       "[[jurisdiction]]\ncode = \"dg\"\nname = \"Dongguan\"\nlevel = \"city\"\n"
       "[[enterprise]]\nname = \"A\"\nhome = \"dg\"\ncredit_code = \"" +
       typo + "\"\n";
-  Result<Scenario> bad = ParseScenario(text, "typo.toml");
+  Result<World> bad = ParseWorld(text, "typo.toml");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(bad.status().message(), HasSubstr("typo.toml:8: bad credit code"));
@@ -271,7 +290,7 @@ class BadScenarioTest : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(BadScenarioTest, IsRefusedWithLineAndReason) {
   const BadCase& c = GetParam();
-  Result<Scenario> s = ParseScenario(kBase + c.body, "bad.toml");
+  Result<World> s = ParseWorld(kBase + c.body, "bad.toml");
   ASSERT_FALSE(s.ok()) << c.name;
   EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(s.status().message(), HasSubstr(c.want));
@@ -283,8 +302,8 @@ INSTANTIATE_TEST_SUITE_P(Cases, BadScenarioTest, ::testing::ValuesIn(BadCases())
                          });
 
 TEST(ScenarioTest, BaseAndMinimalProgrammeAreValid) {
-  Result<Scenario> s =
-      ParseScenario(kBase + kGoodEnterprise + kProgramme + "ratio_percent = 12.5\n", "ok.toml");
+  Result<World> s =
+      ParseWorld(kBase + kGoodEnterprise + kProgramme + "ratio_percent = 12.5\n", "ok.toml");
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->programmes[0].default_ratio_bp, 1250u);
   EXPECT_EQ(s->programmes[0].total_budget, Yuan(1000));
@@ -295,7 +314,7 @@ TEST(ScenarioTest, EveryErrorOfAPassIsReported) {
   const std::string two_bad_enterprises =
       "[[enterprise]]\nname = \"A\"\nhome = \"dg\"\ncredit_code = \"x\"\n"  // lines 6-9
       "[[enterprise]]\nname = \"B\"\nhome = \"dg\"\n";                      // 10-12
-  Result<Scenario> s = ParseScenario(kBase + two_bad_enterprises, "bad.toml");
+  Result<World> s = ParseWorld(kBase + two_bad_enterprises, "bad.toml");
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.status().message(), HasSubstr("bad.toml:9: bad credit code \"x\""));
   EXPECT_THAT(s.status().message(), HasSubstr("bad.toml:10: [[enterprise]] has no 'credit_code'"));
@@ -304,7 +323,7 @@ TEST(ScenarioTest, EveryErrorOfAPassIsReported) {
 // A key after a [[table]] header belongs to that table, so a stray top-level
 // key can only come first.
 TEST(ScenarioTest, UnknownTopLevelKey) {
-  Result<Scenario> s = ParseScenario("colour = \"red\"\n" + kBase, "bad.toml");
+  Result<World> s = ParseWorld("colour = \"red\"\n" + kBase, "bad.toml");
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.status().message(),
               HasSubstr("bad.toml:1: unknown key 'colour' in the top level (allowed: "
@@ -312,16 +331,16 @@ TEST(ScenarioTest, UnknownTopLevelKey) {
 }
 
 TEST(ScenarioTest, KindsMustBeArraysOfTables) {
-  Result<Scenario> s = ParseScenario("[enterprise]\nname = \"A\"\n", "bad.toml");
+  Result<World> s = ParseWorld("[enterprise]\nname = \"A\"\n", "bad.toml");
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.status().message(),
               HasSubstr("bad.toml:1: enterprise must be an array of tables ([[enterprise]])"));
 }
 
 TEST(ScenarioTest, MissingFileIsNotFound) {
-  Result<Scenario> s = LoadScenarioFile("/nonexistent/scenario.toml");
+  Result<World> s = LoadWorldFile("/nonexistent/scenario.toml");
   EXPECT_EQ(s.status().code(), StatusCode::kNotFound);
 }
 
 }  // namespace
-}  // namespace bg::programme
+}  // namespace bg::world

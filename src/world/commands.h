@@ -1,4 +1,4 @@
-// A scenario file (programme/scenario.h) as ordinary engine commands:
+// A scenario file (world/world.h) as ordinary engine commands:
 // jurisdictions first (parents before children), then enterprises,
 // providers and programmes, each a command with its own journaled result.
 #pragma once
@@ -7,15 +7,15 @@
 #include <string>
 #include <vector>
 
-#include "engine/command.h"
-#include "programme/scenario.h"
+#include "state/command.h"
+#include "world/world.h"
 
-namespace bg::engine {
+namespace bg::world {
 
-std::vector<CommandBody> ScenarioCommands(const programme::Scenario& scenario);
+std::vector<state::CommandBody> ToCommands(const World& scenario);
 
 // What a scenario command's result says if the engine refused the record
 // (the result code and message), or nothing if it was accepted.
-std::optional<std::string> ScenarioRefusal(const CommandResult& result);
+std::optional<std::string> Refusal(const state::CommandResult& result);
 
-}  // namespace bg::engine
+}  // namespace bg::world

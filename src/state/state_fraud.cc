@@ -2,10 +2,10 @@
 // by the ScanForFraud command.
 #include <algorithm>
 
-#include "engine/state.h"
+#include "state/state.h"
 #include "programme/book_util.h"
 
-namespace bg::engine {
+namespace bg::state {
 namespace {
 
 constexpr uint64_t kBurstWindowS = 7 * 86'400;
@@ -95,4 +95,4 @@ std::vector<fraud::Finding> State::DetectFraud() const {
   return out;
 }
 
-}  // namespace bg::engine
+}  // namespace bg::state

@@ -28,7 +28,7 @@ class Writer;
 class Reader;
 }  // namespace bg
 
-namespace bg::engine {
+namespace bg::state {
 
 struct CreateAccounts {
   std::vector<ledger::Account> accounts;
@@ -182,4 +182,4 @@ size_t EventCount(const CommandBody& body);
 void EncodeCommand(Writer& w, const Command& command);
 bool DecodeCommand(Reader& r, Command* command);
 
-}  // namespace bg::engine
+}  // namespace bg::state

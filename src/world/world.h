@@ -1,4 +1,4 @@
-// Scenario files: a readable TOML description of the jurisdictions,
+// World files: a readable TOML description of the jurisdictions,
 // enterprises, providers and programmes a simulation or a demo starts from
 // (scenarios/gba.toml is the Greater Bay Area one). The format:
 //
@@ -44,13 +44,13 @@
 #include "programme/participants.h"
 #include "programme/rules.h"
 
-namespace bg::programme {
+namespace bg::world {
 
-struct Scenario {
-  std::vector<Jurisdiction> jurisdictions;
-  std::vector<Enterprise> enterprises;
-  std::vector<Provider> providers;
-  std::vector<ProgrammeRules> programmes;
+struct World {
+  std::vector<programme::Jurisdiction> jurisdictions;
+  std::vector<programme::Enterprise> enterprises;
+  std::vector<programme::Provider> providers;
+  std::vector<programme::ProgrammeRules> programmes;
   // The compute network (network/network.h).
   std::vector<network::Site> sites;
   std::vector<network::Pool> pools;
@@ -58,9 +58,9 @@ struct Scenario {
 };
 
 // `source_name` only labels error messages ("gba.toml:12: ...").
-Result<Scenario> ParseScenario(std::string_view toml_text, std::string_view source_name);
+Result<World> ParseWorld(std::string_view toml_text, std::string_view source_name);
 
 // Reads `path` and parses it; NotFound if it cannot be read.
-Result<Scenario> LoadScenarioFile(const std::string& path);
+Result<World> LoadWorldFile(const std::string& path);
 
-}  // namespace bg::programme
+}  // namespace bg::world

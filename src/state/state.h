@@ -15,7 +15,7 @@
 
 #include "access/tokens.h"
 #include "common/hash.h"
-#include "engine/command.h"
+#include "state/command.h"
 #include "fraud/cases.h"
 #include "ledger/ledger.h"
 #include "metering/metering.h"
@@ -24,7 +24,7 @@
 #include "scheduler/scheduler.h"
 #include "settlement/settlement.h"
 
-namespace bg::engine {
+namespace bg::state {
 
 class State {
  public:
@@ -96,4 +96,4 @@ class State {
   std::deque<size_t> batch_marks_;
 };
 
-}  // namespace bg::engine
+}  // namespace bg::state

@@ -1,10 +1,10 @@
-#include "engine/state.h"
+#include "state/state.h"
 
 #include "common/check.h"
 #include "common/codec.h"
 #include "programme/credit_code.h"
 
-namespace bg::engine {
+namespace bg::state {
 namespace {
 
 // Whether what a token of `role` acts for (its scope) is registered.
@@ -384,4 +384,4 @@ Hash256 State::Hash() const {
   return HashBytes(bytes);
 }
 
-}  // namespace bg::engine
+}  // namespace bg::state

@@ -1,4 +1,4 @@
-// Scenario loader: the one file that includes toml++. The installed toml++
+// World loader: the one file that includes toml++. The installed toml++
 // is a shared library built with exceptions, so toml::parse_error is caught
 // here and turned into a Status; no exception leaves this file.
 //
@@ -7,7 +7,7 @@
 // (then their relations), then programmes, which refer to all of them. Each
 // reader checks the keys of its table first, so a misspelt key is reported
 // rather than silently ignored.
-#include "programme/scenario.h"
+#include "world/world.h"
 
 #include <algorithm>
 #include <array>
@@ -23,8 +23,32 @@
 #include "programme/credit_code.h"
 #include "programme/names.h"
 
-namespace bg::programme {
+namespace bg::world {
 namespace {
+
+using programme::ApplicantCategory;
+using programme::CapRule;
+using programme::Eligibility;
+using programme::Enterprise;
+using programme::EnumName;
+using programme::Jurisdiction;
+using programme::JurisdictionLevelName;
+using programme::ProgrammeRules;
+using programme::Provider;
+using programme::ProviderRules;
+using programme::Purpose;
+using programme::RatioRule;
+using programme::ValidateCreditCode;
+using programme::kCategoryNames;
+using programme::kCreditNames;
+using programme::kCurrencyNames;
+using programme::kCycleNames;
+using programme::kFlagNames;
+using programme::kLapseNames;
+using programme::kLevelNames;
+using programme::kPurposeNames;
+using programme::kRedemptionNames;
+using programme::kResourceNames;
 
 using Keys = std::span<const std::string_view>;
 constexpr std::array<std::string_view, 7> kTopKeys = {
@@ -114,7 +138,7 @@ class Reader {
  public:
   explicit Reader(std::string_view source) : source_(source) {}
 
-  Result<Scenario> Run(const toml::table& root);
+  Result<World> Run(const toml::table& root);
 
  private:
   // --- Errors and scalar fields -------------------------------------------
@@ -186,7 +210,7 @@ class Reader {
                          bool required) const;
 
   std::string source_;
-  Scenario out_;
+  World out_;
   std::map<std::string, size_t, std::less<>> jurisdiction_by_code_;
   std::vector<const toml::table*> jurisdiction_tables_;
   std::map<std::string, size_t, std::less<>> enterprise_by_key_;  // name and credit code
@@ -884,7 +908,7 @@ Status Reader::ReadLink(const toml::table& t) {
 // Records of one kind are independent: every error among them is reported
 // (one per line). A later pass needs the earlier ones whole, so the reading
 // stops after the first pass with errors rather than report their echoes.
-Result<Scenario> Reader::Run(const toml::table& root) {
+Result<World> Reader::Run(const toml::table& root) {
   BG_RETURN_IF_ERROR(CheckKeys(root, "the top level", kTopKeys));
   BG_ASSIGN_OR_RETURN(std::vector<const toml::table*> jurisdictions, Tables(root, "jurisdiction"));
   BG_ASSIGN_OR_RETURN(std::vector<const toml::table*> enterprises, Tables(root, "enterprise"));
@@ -935,7 +959,7 @@ Result<Scenario> Reader::Run(const toml::table& root) {
 
 }  // namespace
 
-Result<Scenario> ParseScenario(std::string_view toml_text, std::string_view source_name) {
+Result<World> ParseWorld(std::string_view toml_text, std::string_view source_name) {
   toml::table root;
   try {
     root = toml::parse(toml_text, source_name);
@@ -946,13 +970,13 @@ Result<Scenario> ParseScenario(std::string_view toml_text, std::string_view sour
   return Reader(source_name).Run(root);
 }
 
-Result<Scenario> LoadScenarioFile(const std::string& path) {
+Result<World> LoadWorldFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound("cannot read scenario file " + path);
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) return DataLoss("error while reading scenario file " + path);
-  return ParseScenario(text.str(), path);
+  return ParseWorld(text.str(), path);
 }
 
-}  // namespace bg::programme
+}  // namespace bg::world

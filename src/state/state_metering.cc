@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include "common/check.h"
-#include "engine/state.h"
+#include "state/state.h"
 #include "programme/book_util.h"
 
-namespace bg::engine {
+namespace bg::state {
 
 using metering::UsageResult;
 
@@ -157,4 +157,4 @@ void State::LineForClaim(ClaimId id, Timestamp ts) {
                              .subsidy = claim.shares});
 }
 
-}  // namespace bg::engine
+}  // namespace bg::state

@@ -1,4 +1,4 @@
-#include "engine/command.h"
+#include "state/command.h"
 
 #include <algorithm>
 
@@ -6,7 +6,7 @@
 #include "programme/codec.h"
 #include "scheduler/scheduler.h"
 
-namespace bg::engine {
+namespace bg::state {
 namespace {
 
 enum class Tag : uint8_t {
@@ -360,4 +360,4 @@ bool DecodeCommand(Reader& r, Command* command) {
   return false;
 }
 
-}  // namespace bg::engine
+}  // namespace bg::state

@@ -11,18 +11,18 @@
 #include <string_view>
 
 #include "common/result.h"
-#include "programme/scenario.h"
+#include "world/world.h"
 
-namespace bg::sim {
+namespace bg::world {
 
 // The name that stands for the built-in scenario.
-inline constexpr std::string_view kBuiltinScenario = "gba";
+inline constexpr std::string_view kBuiltin = "gba";
 
 // The text of scenarios/gba.toml as it was when the binary was built.
-std::string_view BuiltinScenarioToml();
+std::string_view BuiltinToml();
 
-// `name_or_path` == kBuiltinScenario: the built-in scenario; otherwise the
-// file at that path (programme::LoadScenarioFile).
-Result<programme::Scenario> LoadScenario(const std::string& name_or_path);
+// `name_or_path` == kBuiltin: the built-in scenario; otherwise the
+// file at that path (world::LoadWorldFile).
+Result<World> Load(const std::string& name_or_path);
 
-}  // namespace bg::sim
+}  // namespace bg::world

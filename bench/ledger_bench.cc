@@ -61,8 +61,8 @@ BENCHMARK(BM_CreateTransfers)->Args({8190, 0})->Args({8190, 1})->Args({128, 1});
 void BM_JournalEntry(benchmark::State& state) {
   Rng rng(2);
   uint64_t next_id = 1;
-  std::vector<engine::Command> commands{
-      engine::Command{1, engine::CreateTransfers{Batch(rng, &next_id, 8190)}}};
+  std::vector<state::Command> commands{
+      state::Command{1, state::CreateTransfers{Batch(rng, &next_id, 8190)}}};
   for (auto _ : state) {
     benchmark::DoNotOptimize(engine::MakeEntry(1, Hash256{}, commands));
   }

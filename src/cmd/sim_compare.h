@@ -6,9 +6,10 @@
 
 #include <string>
 
+#include "cmd/registry.h"
 #include "common/status.h"
 
-namespace bg::server {
+namespace bg::cmd {
 
 struct SimCompareOptions {
   std::string scenario = "gba";  // the built-in one, or a file
@@ -21,4 +22,6 @@ struct SimCompareOptions {
 
 Status RunSimCompare(const SimCompareOptions& options);
 
-}  // namespace bg::server
+void RegisterSim(Registry& registry);
+
+}  // namespace bg::cmd

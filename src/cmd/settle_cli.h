@@ -12,9 +12,10 @@
 
 #include <string>
 
+#include "cmd/registry.h"
 #include "common/status.h"
 
-namespace bg::server {
+namespace bg::cmd {
 
 Status RunAuditVerify(const std::string& db);
 
@@ -31,4 +32,8 @@ Status RunStatements(const SettleOptions& o);
 Status RunFlows(const SettleOptions& o);
 Status RunClose(const SettleOptions& o);
 
-}  // namespace bg::server
+// `audit verify`, and `settle statements|flows|close`.
+void RegisterAudit(Registry& registry);
+void RegisterSettle(Registry& registry);
+
+}  // namespace bg::cmd

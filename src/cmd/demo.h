@@ -19,9 +19,10 @@
 #include <cstdint>
 #include <string>
 
+#include "cmd/registry.h"
 #include "common/status.h"
 
-namespace bg::server {
+namespace bg::cmd {
 
 struct DemoOptions {
   std::string scenario = "gba";  // the built-in one, or a file
@@ -36,4 +37,6 @@ struct DemoOptions {
 
 Status RunDemo(const DemoOptions& options);
 
-}  // namespace bg::server
+void RegisterDemo(Registry& registry);
+
+}  // namespace bg::cmd

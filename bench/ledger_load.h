@@ -10,7 +10,7 @@
 
 #include "common/status.h"
 
-namespace bg::server {
+namespace bg::bench {
 
 struct LedgerBenchOptions {
   uint64_t accounts = 10'000;
@@ -25,4 +25,4 @@ struct LedgerBenchOptions {
 
 Status RunLedgerBench(const LedgerBenchOptions& options);
 
-}  // namespace bg::server
+}  // namespace bg::bench

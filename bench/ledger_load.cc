@@ -1,4 +1,4 @@
-#include "server/bench_ledger.h"
+#include "bench/ledger_load.h"
 
 #include <algorithm>
 #include <chrono>
@@ -10,12 +10,12 @@
 #include <vector>
 
 #include "common/rng.h"
+#include "common/work_dir.h"
 #include "engine/engine.h"
-#include "server/bench_dir.h"
 #include "storage/sql_baseline.h"
 #include "storage/sqlite_store.h"
 
-namespace bg::server {
+namespace bg::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -193,7 +193,7 @@ Status RunLedgerBench(const LedgerBenchOptions& o) {
   if (o.accounts < 3 || o.batch == 0 || o.transfers == 0 || o.in_flight == 0) {
     return InvalidArgument("bench ledger needs --accounts >= 3 and positive sizes");
   }
-  BG_ASSIGN_OR_RETURN(const std::string dir, BenchDir(o.dir));
+  BG_ASSIGN_OR_RETURN(const std::string dir, WorkDir(o.dir));
   std::printf("ledger bench: %llu accounts, %llu transfers in batches of %llu, seed %llu, dir %s\n",
               static_cast<unsigned long long>(o.accounts),            // NOLINT(google-runtime-int)
               static_cast<unsigned long long>(o.transfers),           // NOLINT(google-runtime-int)
@@ -233,4 +233,4 @@ Status RunLedgerBench(const LedgerBenchOptions& o) {
   return Status::Ok();
 }
 
-}  // namespace bg::server
+}  // namespace bg::bench

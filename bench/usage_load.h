@@ -12,7 +12,7 @@
 
 #include "common/status.h"
 
-namespace bg::server {
+namespace bg::bench {
 
 struct UsageBenchOptions {
   std::string scenario = "gba";  // the built-in one, or a file
@@ -29,4 +29,4 @@ struct UsageBenchOptions {
 
 Status RunUsageBench(const UsageBenchOptions& options);
 
-}  // namespace bg::server
+}  // namespace bg::bench

@@ -1,4 +1,4 @@
-#include "server/bench_schedule.h"
+#include "bench/schedule_load.h"
 
 #include <algorithm>
 #include <chrono>
@@ -15,7 +15,7 @@
 #include "scheduler/quote.h"
 #include "scheduler/scheduler.h"
 
-namespace bg::server {
+namespace bg::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -263,4 +263,4 @@ Status RunScheduleBench(const ScheduleBenchOptions& o) {
   return Status::Ok();
 }
 
-}  // namespace bg::server
+}  // namespace bg::bench

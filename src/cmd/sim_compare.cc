@@ -1,13 +1,16 @@
-#include "server/sim_compare.h"
+#include "cmd/sim_compare.h"
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
 
-#include "world/builtin.h"
+#include <CLI/CLI.hpp>
+
 #include "sim/driver.h"
 #include "storage/memory_store.h"
+#include "world/builtin.h"
 
-namespace bg::server {
+namespace bg::cmd {
 namespace {
 
 // 2025-07-01 00:00 UTC: every GBA programme is in force.
@@ -104,4 +107,22 @@ Status RunSimCompare(const SimCompareOptions& o) {
   return Status::Ok();
 }
 
-}  // namespace bg::server
+void RegisterSim(Registry& registry) {
+  auto o = std::make_shared<SimCompareOptions>();
+  CLI::App* sim = registry.Group("sim", "The simulator: policies on a synthetic workload");
+  CLI::App* compare = sim->add_subcommand(
+      "compare", "The voucher-aware policy against first-fit and cheapest-list on one workload");
+  compare->add_option("--scenario", o->scenario, "gba (built in) or a scenario file")
+      ->capture_default_str();
+  compare->add_option("--days", o->days, "Simulated days")->capture_default_str();
+  compare->add_option("--seed", o->seed, "Workload seed")->capture_default_str();
+  compare->add_option("--jobs", o->jobs, "Jobs over the whole run")->capture_default_str();
+  compare->add_option("--enterprises", o->enterprises, "Synthetic enterprises")
+      ->capture_default_str();
+  compare->add_option("--load", o->load_percent, "Demand as % of the offered cards")
+      ->capture_default_str();
+  compare->footer("Example:\n  baygrid sim compare --days 30 --seed 1");
+  registry.OnRun(compare, [o] { return RunSimCompare(*o); });
+}
+
+}  // namespace bg::cmd

@@ -1,11 +1,11 @@
-#include "server/bench_dir.h"
+#include "common/work_dir.h"
 
 #include <cstdlib>
 #include <filesystem>
 
-namespace bg::server {
+namespace bg {
 
-Result<std::string> BenchDir(const std::string& asked) {
+Result<std::string> WorkDir(const std::string& asked) {
   if (asked.empty()) {
     char tmpl[] = "/tmp/baygrid-bench-XXXXXX";
     if (mkdtemp(tmpl) == nullptr) return Unavailable("cannot create a temp dir under /tmp");
@@ -17,4 +17,4 @@ Result<std::string> BenchDir(const std::string& asked) {
   return asked;
 }
 
-}  // namespace bg::server
+}  // namespace bg

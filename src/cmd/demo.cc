@@ -1,4 +1,4 @@
-#include "server/demo.h"
+#include "cmd/demo.h"
 
 #include <algorithm>
 #include <atomic>
@@ -8,25 +8,28 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <thread>
+
+#include <CLI/CLI.hpp>
 
 #include "api/http.h"
 #include "api/json.h"
 #include "api/service.h"
 #include "cli/http_client.h"
 #include "common/hash.h"
+#include "common/work_dir.h"
 #include "engine/engine.h"
 #include "programme/accounts.h"
 #include "programme/reconcile.h"
-#include "world/world.h"
-#include "server/bench_dir.h"
 #include "settlement/settlement.h"
-#include "world/builtin.h"
 #include "sim/driver.h"
 #include "sim/workload.h"
 #include "storage/sqlite_store.h"
+#include "world/builtin.h"
+#include "world/world.h"
 
-namespace bg::server {
+namespace bg::cmd {
 namespace {
 
 // 2025-06-02 00:00 UTC. Dongguan's, Zhuhai's and Shenzhen's programmes of
@@ -140,10 +143,10 @@ class Agents {
     for (const programme::Provider& p : scenario.providers) {
       const auto [secret, hash] = api::Service::NewToken();
       (void)e.Execute(state::CreateApiToken{.id = id++,
-                                             .hash = hash,
-                                             .role = access::TokenRole::kProvider,
-                                             .scope = p.id.value(),
-                                             .name = "agent of " + p.name});
+                                            .hash = hash,
+                                            .role = access::TokenRole::kProvider,
+                                            .scope = p.id.value(),
+                                            .name = "agent of " + p.name});
       token_[p.id] = secret;
     }
   }
@@ -263,7 +266,7 @@ Status RunDemo(const DemoOptions& o) {
   BG_ASSIGN_OR_RETURN(world::World scenario, world::Load(o.scenario));
   std::string db = o.db;
   if (db.empty()) {
-    BG_ASSIGN_OR_RETURN(const std::string dir, BenchDir(""));
+    BG_ASSIGN_OR_RETURN(const std::string dir, WorkDir(""));
     db = dir + "/demo.db";
   }
   if (std::filesystem::exists(db)) {
@@ -390,4 +393,21 @@ Status RunDemo(const DemoOptions& o) {
   return balanced ? Status::Ok() : Internal("the ledger does not balance");
 }
 
-}  // namespace bg::server
+void RegisterDemo(Registry& registry) {
+  auto o = std::make_shared<DemoOptions>();
+  CLI::App* demo = registry.app().add_subcommand(
+      "demo", "The main job: a server on SQLite with gba.toml, simulated demand and providers");
+  demo->add_option("--scenario", o->scenario, "gba (built in) or a scenario file")
+      ->capture_default_str();
+  demo->add_option("--db", o->db, "SQLite file to create (default: a temp dir)");
+  demo->add_option("--listen", o->listen, "host:port of the API")->capture_default_str();
+  demo->add_option("--days", o->days, "Simulated days")->capture_default_str();
+  demo->add_option("--seed", o->seed, "Workload seed")->capture_default_str();
+  demo->add_option("--jobs", o->jobs, "Jobs over the whole run")->capture_default_str();
+  demo->add_option("--speed", o->speed, "Virtual seconds per real second")->capture_default_str();
+  demo->add_flag("--headless", o->headless, "As fast as it can, no server, no waiting for Ctrl-C");
+  demo->footer("Examples:\n  baygrid demo\n  baygrid demo --days 30 --seed 7 --headless");
+  registry.OnRun(demo, [o] { return RunDemo(*o); });
+}
+
+}  // namespace bg::cmd

@@ -1,15 +1,18 @@
-#include "server/scenario_check.h"
+#include "cmd/scenario_check.h"
 
 #include <cstdio>
+#include <memory>
+
+#include <CLI/CLI.hpp>
 
 #include "common/clock.h"
 #include "engine/engine.h"
+#include "storage/memory_store.h"
+#include "world/builtin.h"
 #include "world/commands.h"
 #include "world/world.h"
-#include "world/builtin.h"
-#include "storage/memory_store.h"
 
-namespace bg::server {
+namespace bg::cmd {
 namespace {
 
 std::string Percent(uint32_t bp) {
@@ -97,4 +100,15 @@ Status RunScenarioCheck(const std::string& path) {
   return Status::Ok();
 }
 
-}  // namespace bg::server
+void RegisterScenarioCheck(Registry& registry) {
+  auto path = std::make_shared<std::string>();
+  CLI::App* scenario = registry.Group("scenario", "Scenario files (docs/programmes.md)");
+  CLI::App* check = scenario->add_subcommand(
+      "check", "Read a scenario file; report the first error with its line, or what it defines");
+  check->add_option("file", *path, "The scenario file, or gba (the built-in one)")->required();
+  check->footer(
+      "Examples:\n  baygrid scenario check scenarios/gba.toml\n  baygrid scenario check gba");
+  registry.OnRun(check, [path] { return RunScenarioCheck(*path); });
+}
+
+}  // namespace bg::cmd

@@ -1,20 +1,22 @@
-#include "server/serve.h"
+#include "cmd/serve.h"
 
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 
+#include <CLI/CLI.hpp>
 #include <toml++/toml.h>
 
 #include "api/http.h"
 #include "api/service.h"
 #include "engine/engine.h"
+#include "storage/sqlite_store.h"
+#include "world/builtin.h"
 #include "world/commands.h"
 #include "world/world.h"
-#include "world/builtin.h"
-#include "storage/sqlite_store.h"
 
-namespace bg::server {
+namespace bg::cmd {
 namespace {
 
 Status ReadConfig(ServeOptions* o, const ServeOptions& flags_given, bool db_set, bool listen_set) {
@@ -153,4 +155,41 @@ Status RunTokenCreate(const TokenOptions& o) {
   return Status::Ok();
 }
 
-}  // namespace bg::server
+void RegisterServe(Registry& registry) {
+  auto o = std::make_shared<ServeOptions>();
+  CLI::App* serve =
+      registry.app().add_subcommand("serve", "The HTTP API (JSON under /v1) on a SQLite file");
+  serve->add_option("--config", o->config, "TOML file with db, listen, scenario, threads");
+  serve->add_option("--db", o->db, "SQLite database file")->capture_default_str();
+  serve->add_option("--listen", o->listen, "host:port (port 0: any free port)")
+      ->capture_default_str();
+  serve->add_option("--scenario", o->scenario,
+                    "Scenario to load into an empty database: gba (the built-in Greater Bay "
+                    "Area one) or a file");
+  serve->add_option("--threads", o->threads, "I/O threads")->capture_default_str();
+  serve->add_flag("--log-requests", o->log_requests,
+                  "One line per request on stderr, with its request id");
+  serve->footer(
+      "Examples:\n  baygrid token create --db baygrid.db --role admin --name ops\n"
+      "  baygrid serve --db baygrid.db --scenario gba --listen 127.0.0.1:8080");
+  registry.OnRun(serve, [o] { return RunServe(*o); });
+}
+
+void RegisterToken(Registry& registry) {
+  auto o = std::make_shared<TokenOptions>();
+  CLI::App* token = registry.Group("token", "API tokens (offline, on the database file)");
+  CLI::App* create = token->add_subcommand("create", "Create a token and print its secret once");
+  create->add_option("--db", o->db, "SQLite database file")->required();
+  create->add_option("--role", o->role, "admin, operator, enterprise, provider or auditor")
+      ->capture_default_str();
+  create->add_option("--scope", o->scope,
+                     "The programme (operator), enterprise or provider it acts for");
+  create->add_option("--name", o->name, "Who holds it")->capture_default_str();
+  create->add_option("--id", o->id, "Token id (default: the next free one)");
+  create->footer(
+      "Example:\n  baygrid token create --db baygrid.db --role enterprise --scope 3 --name "
+      "robotics");
+  registry.OnRun(create, [o] { return RunTokenCreate(*o); });
+}
+
+}  // namespace bg::cmd

@@ -8,10 +8,13 @@
 
 #include <string>
 
+#include "cmd/registry.h"
 #include "common/status.h"
 
-namespace bg::server {
+namespace bg::cmd {
 
 Status RunScenarioCheck(const std::string& path);
 
-}  // namespace bg::server
+void RegisterScenarioCheck(Registry& registry);
+
+}  // namespace bg::cmd

@@ -1,4 +1,4 @@
-#include "server/bench_usage.h"
+#include "bench/usage_load.h"
 
 #include <atomic>
 #include <chrono>
@@ -9,17 +9,17 @@
 #include <thread>
 #include <vector>
 
+#include "common/work_dir.h"
 #include "engine/engine.h"
-#include "world/commands.h"
 #include "metering/usage.h"
 #include "programme/reconcile.h"
-#include "world/world.h"
-#include "server/bench_dir.h"
 #include "settlement/settlement.h"
-#include "world/builtin.h"
 #include "storage/sqlite_store.h"
+#include "world/builtin.h"
+#include "world/commands.h"
+#include "world/world.h"
 
-namespace bg::server {
+namespace bg::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -110,8 +110,8 @@ std::vector<metering::UsageRecord> MakeRecords(const std::vector<Placed>& placed
 // The submissions of records [begin, end): at most `batch` records each,
 // never two providers in one; signed as a batch when `batch_signed`.
 std::vector<state::SubmitUsage> MakeSubmissions(const std::vector<metering::UsageRecord>& records,
-                                                 size_t begin, size_t end, uint32_t batch,
-                                                 bool batch_signed) {
+                                                size_t begin, size_t end, uint32_t batch,
+                                                bool batch_signed) {
   std::vector<state::SubmitUsage> out;
   for (size_t at = begin; at < end;) {
     size_t stop = std::min(end, at + batch);
@@ -145,7 +145,7 @@ Status RunUsageBench(const UsageBenchOptions& o) {
   if (o.records / o.jobs > uint64_t{2} * 24 * 60) {
     return InvalidArgument("at most 2,880 records (minutes) per job: raise --jobs");
   }
-  BG_ASSIGN_OR_RETURN(const std::string dir, BenchDir(o.dir));
+  BG_ASSIGN_OR_RETURN(const std::string dir, WorkDir(o.dir));
   std::printf("usage bench: %llu signed records over %u jobs, batches of %u, %u threads, dir %s\n",
               static_cast<unsigned long long>(o.records),  // NOLINT(google-runtime-int)
               o.jobs, o.batch, o.threads, dir.c_str());
@@ -269,4 +269,4 @@ Status RunUsageBench(const UsageBenchOptions& o) {
   return Status::Ok();
 }
 
-}  // namespace bg::server
+}  // namespace bg::bench

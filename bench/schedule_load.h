@@ -10,7 +10,7 @@
 
 #include "common/status.h"
 
-namespace bg::server {
+namespace bg::bench {
 
 struct ScheduleBenchOptions {
   uint32_t pools = 1'000;
@@ -24,4 +24,4 @@ struct ScheduleBenchOptions {
 
 Status RunScheduleBench(const ScheduleBenchOptions& options);
 
-}  // namespace bg::server
+}  // namespace bg::bench

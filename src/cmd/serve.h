@@ -19,9 +19,10 @@
 #include <cstdint>
 #include <string>
 
+#include "cmd/registry.h"
 #include "common/status.h"
 
-namespace bg::server {
+namespace bg::cmd {
 
 struct ServeOptions {
   std::string config;  // TOML file, optional
@@ -44,4 +45,8 @@ struct TokenOptions {
 
 Status RunTokenCreate(const TokenOptions& o);
 
-}  // namespace bg::server
+// `serve`, and `token create`.
+void RegisterServe(Registry& registry);
+void RegisterToken(Registry& registry);
+
+}  // namespace bg::cmd

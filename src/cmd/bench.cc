@@ -1,0 +1,92 @@
+#include "cmd/bench.h"
+
+#include <memory>
+
+#include <CLI/CLI.hpp>
+
+#include "bench/ledger_load.h"
+#include "bench/schedule_load.h"
+#include "bench/usage_load.h"
+
+namespace bg::cmd {
+namespace {
+
+CLI::App* Group(Registry& registry) {
+  return registry.Group("bench", "Load generators that print throughput figures");
+}
+
+void RegisterLedger(Registry& registry) {
+  auto o = std::make_shared<bench::LedgerBenchOptions>();
+  CLI::App* ledger = Group(registry)->add_subcommand(
+      "ledger", "In-memory ledger vs engine on SQLite vs one-SQL-transaction-per-transfer");
+  ledger->add_option("--accounts", o->accounts, "Accounts to create")->capture_default_str();
+  ledger->add_option("--transfers", o->transfers, "Transfers to apply")->capture_default_str();
+  ledger->add_option("--batch", o->batch, "Transfers per command (and per commit)")
+      ->capture_default_str();
+  ledger
+      ->add_option("--baseline-transfers", o->baseline_transfers,
+                   "Transfers for the one-transaction-per-transfer baseline")
+      ->capture_default_str();
+  ledger
+      ->add_option("--in-flight", o->in_flight,
+                   "Commands the client keeps queued in the engine run")
+      ->capture_default_str();
+  ledger->add_option("--seed", o->seed, "Workload seed")->capture_default_str();
+  ledger
+      ->add_option("--baseline-page-size", o->baseline_page_size,
+                   "SQLite page size of the baseline's file (the engine's uses 32768)")
+      ->capture_default_str();
+  ledger->add_option("--dir", o->dir, "Directory for the SQLite files (default: temp)");
+  ledger->footer("Example:\n  baygrid bench ledger --transfers 1000000 --batch 8190");
+  registry.OnRun(ledger, [o] { return bench::RunLedgerBench(*o); });
+}
+
+void RegisterSchedule(Registry& registry) {
+  auto o = std::make_shared<bench::ScheduleBenchOptions>();
+  CLI::App* schedule = Group(registry)->add_subcommand(
+      "schedule", "Placement decisions/s and latency, quote latency, against a naive scan");
+  schedule->add_option("--pools", o->pools, "Pools in the network")->capture_default_str();
+  schedule->add_option("--cards", o->cards_per_pool, "Cards per pool")->capture_default_str();
+  schedule->add_option("--jobs", o->jobs, "Queued jobs")->capture_default_str();
+  schedule->add_option("--enterprises", o->enterprises, "Enterprises")->capture_default_str();
+  schedule->add_option("--quotes", o->quotes, "Quotes to time")->capture_default_str();
+  schedule->add_option("--naive-decisions", o->naive_decisions, "Decisions of the naive yardstick")
+      ->capture_default_str();
+  schedule->add_option("--seed", o->seed, "Workload seed")->capture_default_str();
+  schedule->footer("Example:\n  baygrid bench schedule --pools 1000 --jobs 100000");
+  registry.OnRun(schedule, [o] { return bench::RunScheduleBench(*o); });
+}
+
+void RegisterUsage(Registry& registry) {
+  auto o = std::make_shared<bench::UsageBenchOptions>();
+  CLI::App* usage = Group(registry)->add_subcommand(
+      "usage", "Signed usage records/s through the engine on SQLite, against verification alone");
+  usage->add_option("--scenario", o->scenario, "gba (built in) or a scenario file")
+      ->capture_default_str();
+  usage->add_option("--records", o->records, "Usage records")->capture_default_str();
+  usage->add_option("--jobs", o->jobs, "Running jobs the records are spread over")
+      ->capture_default_str();
+  usage->add_option("--batch", o->batch, "Records per submission")->capture_default_str();
+  usage->add_option("--threads", o->threads, "Submitting threads")->capture_default_str();
+  usage->add_option("--in-flight", o->in_flight, "Submissions in flight per thread")
+      ->capture_default_str();
+  usage->add_option("--dir", o->dir, "Directory for the SQLite file (default: temp)");
+  usage
+      ->add_option("--signing", o->signing,
+                   "record: a signature per record; batch: one per submission")
+      ->capture_default_str();
+  usage->footer(
+      "Examples:\n  baygrid bench usage --records 400000 --batch 1000 --threads 2\n"
+      "  baygrid bench usage --signing record");
+  registry.OnRun(usage, [o] { return bench::RunUsageBench(*o); });
+}
+
+}  // namespace
+
+void RegisterBench(Registry& registry) {
+  RegisterLedger(registry);
+  RegisterSchedule(registry);
+  RegisterUsage(registry);
+}
+
+}  // namespace bg::cmd

@@ -72,7 +72,7 @@ IdempotencyStore::~IdempotencyStore() {
 
 Result<std::optional<RememberedAnswer>> IdempotencyStore::Find(std::string_view caller,
                                                                std::string_view key) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   ResetOnExit reset(find_);
   BindText(find_, 1, caller);
   BindText(find_, 2, key);
@@ -90,7 +90,7 @@ Result<std::optional<RememberedAnswer>> IdempotencyStore::Find(std::string_view 
 
 Status IdempotencyStore::Remember(std::string_view caller, std::string_view key,
                                   const RememberedAnswer& answer) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   BindText(insert_, 1, caller);
   BindText(insert_, 2, key);
   BindBytes(insert_, 3, answer.request);
@@ -100,7 +100,7 @@ Status IdempotencyStore::Remember(std::string_view caller, std::string_view key,
 }
 
 Result<uint64_t> IdempotencyStore::ForgetBefore(Timestamp before) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   sqlite3_bind_int64(forget_, 1, ToSql(before));
   BG_RETURN_IF_ERROR(StepDone(forget_, "forget idempotency keys"));
   return static_cast<uint64_t>(sqlite3_changes64(db_));

@@ -14,7 +14,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +21,7 @@
 
 #include "common/clock.h"
 #include "common/hash.h"
+#include "common/mutex.h"
 #include "common/result.h"
 
 struct sqlite3;
@@ -57,11 +57,12 @@ class IdempotencyStore {
   explicit IdempotencyStore(sqlite3* db) : db_(db) {}
   Status Prepare();
 
-  std::mutex mu_;
-  sqlite3* db_;
-  sqlite3_stmt* find_ = nullptr;
-  sqlite3_stmt* insert_ = nullptr;
-  sqlite3_stmt* forget_ = nullptr;
+  // One connection, its statements used by one caller at a time.
+  Mutex mu_;
+  sqlite3* db_ BG_PT_GUARDED_BY(mu_);
+  sqlite3_stmt* find_ BG_PT_GUARDED_BY(mu_) = nullptr;
+  sqlite3_stmt* insert_ BG_PT_GUARDED_BY(mu_) = nullptr;
+  sqlite3_stmt* forget_ BG_PT_GUARDED_BY(mu_) = nullptr;
 };
 
 }  // namespace bg::storage

@@ -6,7 +6,7 @@
 namespace bg::storage {
 
 Status MemoryStore::Commit(const JournalEntry& entry, const Projection& projection) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   BG_RETURN_IF_ERROR(CheckContinues(HeadLocked(), entry));
   // Checked before any write, against the stored rows and within the batch,
   // so that a refused commit leaves nothing behind (as a rolled-back SQL
@@ -32,18 +32,18 @@ JournalHead MemoryStore::HeadLocked() const {
 }
 
 Result<JournalHead> MemoryStore::Head() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return HeadLocked();
 }
 
 Status MemoryStore::SaveSnapshot(const SnapshotRecord& snapshot) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   snapshot_ = snapshot;
   return Status::Ok();
 }
 
 Result<std::optional<SnapshotRecord>> MemoryStore::LatestSnapshot() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return snapshot_;
 }
 
@@ -51,7 +51,7 @@ Status MemoryStore::ReadJournal(uint64_t after_seq,
                                 const std::function<Status(const JournalEntry&)>& visit) {
   std::vector<JournalEntry> copy;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     for (const JournalEntry& e : journal_) {
       if (e.seq > after_seq) copy.push_back(e);
     }
@@ -61,14 +61,14 @@ Status MemoryStore::ReadJournal(uint64_t after_seq,
 }
 
 Result<std::vector<AccountRow>> MemoryStore::ReadAccounts() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   std::vector<AccountRow> out;
   for (const auto& [id, row] : accounts_) out.push_back(row);
   return out;
 }
 
 Result<std::vector<TransferRow>> MemoryStore::ReadTransfers() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   std::vector<TransferRow> out;
   for (const auto& [id, row] : transfers_) out.push_back(row);
   return out;

@@ -7,8 +7,8 @@
 #pragma once
 
 #include <map>
-#include <mutex>
 
+#include "common/mutex.h"
 #include "storage/store.h"
 
 namespace bg::storage {
@@ -25,13 +25,13 @@ class MemoryStore final : public Store {
   Result<std::vector<TransferRow>> ReadTransfers() override;
 
  private:
-  JournalHead HeadLocked() const;
+  JournalHead HeadLocked() const BG_REQUIRES(mu_);
 
-  std::mutex mu_;
-  std::vector<JournalEntry> journal_;
-  std::optional<SnapshotRecord> snapshot_;
-  std::map<uint64_t, AccountRow> accounts_;
-  std::map<uint64_t, TransferRow> transfers_;
+  mutable Mutex mu_;
+  std::vector<JournalEntry> journal_ BG_GUARDED_BY(mu_);
+  std::optional<SnapshotRecord> snapshot_ BG_GUARDED_BY(mu_);
+  std::map<uint64_t, AccountRow> accounts_ BG_GUARDED_BY(mu_);
+  std::map<uint64_t, TransferRow> transfers_ BG_GUARDED_BY(mu_);
 };
 
 }  // namespace bg::storage

@@ -1,9 +1,7 @@
 #include "storage/sqlite_store.h"
 
 #include <algorithm>
-#include <condition_variable>
 #include <limits>
-#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -14,6 +12,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
+#include "common/mutex.h"
 #include "storage/sqlite_migrations.h"
 #include "storage/sqlite_util.h"
 
@@ -272,10 +271,9 @@ class WalCheckpointer {
 
   ~WalCheckpointer() {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(&mu_);
       stop_ = true;
     }
-    cv_.notify_one();
     if (thread_.joinable()) thread_.join();
     sqlite3_close(db_);
   }
@@ -284,7 +282,7 @@ class WalCheckpointer {
 
   // One passive checkpoint, now, on the caller's thread.
   Result<WalCheckpoint> RunNow() {
-    std::lock_guard lock(run_mu_);
+    MutexLock lock(&run_mu_);
     WalCheckpoint out;
     const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE,
                                              &out.wal_frames, &out.copied_frames);
@@ -293,36 +291,34 @@ class WalCheckpointer {
   }
 
   void Nudge() {
-    {
-      std::lock_guard lock(mu_);
-      nudged_ = true;
-    }
-    cv_.notify_one();
+    MutexLock lock(&mu_);
+    nudged_ = true;
   }
 
  private:
   explicit WalCheckpointer(sqlite3* db) : db_(db) {}
 
+  bool Due() const BG_REQUIRES(mu_) { return stop_ || nudged_; }
+
   void Loop() {
     pthread_setname_np(pthread_self(), "bg-checkpoint");
-    std::unique_lock lock(mu_);
     while (true) {
-      cv_.wait(lock, [this] { return stop_ || nudged_; });
-      if (stop_) return;
-      nudged_ = false;
-      lock.unlock();
+      {
+        MutexLock lock(&mu_);
+        mu_.Await(Condition(this, &WalCheckpointer::Due));
+        if (stop_) return;
+        nudged_ = false;
+      }
       // Failure (busy, I/O) only leaves the WAL longer; the next nudge retries.
       (void)RunNow();
-      lock.lock();
     }
   }
 
-  sqlite3* db_;
-  std::mutex run_mu_;  // one checkpoint at a time on db_
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool nudged_ = false;
-  bool stop_ = false;
+  Mutex run_mu_;  // one checkpoint at a time on db_
+  sqlite3* db_ BG_PT_GUARDED_BY(run_mu_);
+  mutable Mutex mu_;
+  bool nudged_ BG_GUARDED_BY(mu_) = false;
+  bool stop_ BG_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

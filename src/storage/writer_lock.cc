@@ -2,6 +2,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
+#include <system_error>
 #include <string_view>
 #include <utility>
 
@@ -11,6 +13,9 @@
 
 namespace bg::storage {
 namespace {
+
+// errno as words; strerror's buffer is shared between threads, this is not.
+std::string ErrnoText() { return std::error_code(errno, std::generic_category()).message(); }
 
 // The pid the holder wrote into the lock file, or "unknown" (the holder may
 // be between taking the lock and writing its pid).
@@ -26,7 +31,7 @@ Status WritePid(int fd) {
   const std::string pid = std::to_string(getpid()) + "\n";
   if (ftruncate(fd, 0) != 0 ||
       pwrite(fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
-    return Internal(std::string("write the pid into the lock file: ") + std::strerror(errno));
+    return Internal(std::string("write the pid into the lock file: ") + ErrnoText());
   }
   return Status::Ok();
 }
@@ -38,12 +43,12 @@ Result<WriterLock> WriterLock::Acquire(const std::string& db_path) {
   const int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
     return Unavailable("unable to open the lock file " + lock_path + " of " + db_path + ": " +
-                       std::strerror(errno));
+                       ErrnoText());
   }
   WriterLock lock(fd, std::move(lock_path));
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK) {
-      return FailedPrecondition("cannot lock " + lock.lock_path_ + ": " + std::strerror(errno));
+      return FailedPrecondition("cannot lock " + lock.lock_path_ + ": " + ErrnoText());
     }
     return FailedPrecondition("database " + db_path + " is in use by another writer (pid " +
                               HolderPid(fd) + ", lock file " + lock.lock_path_ +

@@ -3,7 +3,7 @@
 namespace bg::world {
 
 // Defined in the generated gba_toml.cc.
-extern const std::string_view kGbaToml;
+extern const std::string_view kGbaToml;  // NOLINT(readability-identifier-naming): a constant
 
 std::string_view BuiltinToml() { return kGbaToml; }
 

@@ -833,8 +833,9 @@ Status Reader::ReadSite(const toml::table& t) {
   for (auto [key, out] : {std::pair{"lat", &site.lat_e6}, std::pair{"lon", &site.lon_e6}}) {
     if (const toml::node* n = t.get(key)) {
       BG_ASSIGN_OR_RETURN(double degrees, Number(*n, std::string("site.") + key));
-      if (std::fabs(degrees) > 180)
+      if (std::fabs(degrees) > 180) {
         return Fail(n->source(), std::string("site.") + key + " out of range");
+      }
       *out = static_cast<int32_t>(std::lround(degrees * 1e6));
     }
   }

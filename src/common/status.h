@@ -9,10 +9,13 @@
 // thread.
 #pragma once
 
+#include <array>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include "common/enum_names.h"
 
 namespace bg {
 
@@ -30,6 +33,21 @@ enum class StatusCode {
   kDataLoss,     // stored data failed verification
   kInternal,
 };
+inline constexpr std::array<EnumName<StatusCode>, 12> kStatusCodeNames = {{
+    {"OK", StatusCode::kOk},
+    {"INVALID_ARGUMENT", StatusCode::kInvalidArgument},
+    {"NOT_FOUND", StatusCode::kNotFound},
+    {"ALREADY_EXISTS", StatusCode::kAlreadyExists},
+    {"FAILED_PRECONDITION", StatusCode::kFailedPrecondition},
+    {"ABORTED", StatusCode::kAborted},
+    {"RESOURCE_EXHAUSTED", StatusCode::kResourceExhausted},
+    {"PERMISSION_DENIED", StatusCode::kPermissionDenied},
+    {"UNAUTHENTICATED", StatusCode::kUnauthenticated},
+    {"UNAVAILABLE", StatusCode::kUnavailable},
+    {"DATA_LOSS", StatusCode::kDataLoss},
+    {"INTERNAL", StatusCode::kInternal},
+}};
+static_assert(IsNameTable(kStatusCodeNames));
 
 std::string_view StatusCodeName(StatusCode code);
 

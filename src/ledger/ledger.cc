@@ -104,19 +104,7 @@ AccountResult ValidateAccount(const Account& a) {
 }  // namespace
 
 const char* PendingStatusName(PendingStatus status) {
-  switch (status) {
-    case PendingStatus::kNone:
-      return "none";
-    case PendingStatus::kOpen:
-      return "open";
-    case PendingStatus::kPosted:
-      return "posted";
-    case PendingStatus::kVoided:
-      return "voided";
-    case PendingStatus::kExpired:
-      return "expired";
-  }
-  return "unknown";
+  return NameOf(kPendingStatusNames, status).data();
 }
 
 Ledger::Ledger() = default;

@@ -4,9 +4,11 @@
 // another's credits on the same ledger (currency). Amounts are int64 fen.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "common/clock.h"
+#include "common/enum_names.h"
 #include "common/ids.h"
 
 namespace bg::ledger {
@@ -72,6 +74,14 @@ struct Transfer {
 
 // What became of a pending transfer. Non-pending transfers are kNone.
 enum class PendingStatus : uint8_t { kNone = 0, kOpen, kPosted, kVoided, kExpired };
+inline constexpr std::array<EnumName<PendingStatus>, 5> kPendingStatusNames = {{
+    {"none", PendingStatus::kNone},
+    {"open", PendingStatus::kOpen},
+    {"posted", PendingStatus::kPosted},
+    {"voided", PendingStatus::kVoided},
+    {"expired", PendingStatus::kExpired},
+}};
+static_assert(IsNameTable(kPendingStatusNames));
 
 struct StoredTransfer {
   Transfer transfer;

@@ -17,47 +17,9 @@ std::optional<NetworkResult> CheckId(const Map& map, const T& value) {
 
 }  // namespace
 
-const char* TierName(Tier tier) {
-  switch (tier) {
-    case Tier::kShared:
-      return "shared";
-    case Tier::kExclusive:
-      return "exclusive";
-    case Tier::kPriority:
-      return "priority";
-  }
-  return "unknown";
-}
+const char* TierName(Tier tier) { return NameOf(kTierNames, tier).data(); }
 
-const char* NetworkResultName(NetworkResult r) {
-  switch (r) {
-    case NetworkResult::kOk:
-      return "ok";
-    case NetworkResult::kIdMustNotBeZero:
-      return "id_must_not_be_zero";
-    case NetworkResult::kExists:
-      return "exists";
-    case NetworkResult::kExistsWithDifferentBody:
-      return "exists_with_different_body";
-    case NetworkResult::kUnknownSite:
-      return "unknown_site";
-    case NetworkResult::kUnknownPool:
-      return "unknown_pool";
-    case NetworkResult::kCardsOfferedAboveTotal:
-      return "cards_offered_above_total";
-    case NetworkResult::kPriceMustBePositive:
-      return "price_must_be_positive";
-    case NetworkResult::kBandwidthMustBePositive:
-      return "bandwidth_must_be_positive";
-    case NetworkResult::kLinkToItself:
-      return "link_to_itself";
-    case NetworkResult::kMemoryMustBePositive:
-      return "memory_must_be_positive";
-    case NetworkResult::kAcceleratorRequired:
-      return "accelerator_required";
-  }
-  return "unknown";
-}
+const char* NetworkResultName(NetworkResult r) { return NameOf(kNetworkResultNames, r).data(); }
 
 NetworkResult Network::AddSite(const Site& site) {
   if (auto r = CheckId(sites_, site)) return *r;

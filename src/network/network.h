@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/codec.h"
+#include "common/enum_names.h"
 #include "common/ids.h"
 #include "common/money.h"
 #include "common/undo_log.h"
@@ -28,7 +29,15 @@ namespace bg::network {
 // Price tiers per card-hour (HKUST-GZ: 2.40 shared / 3.75 exclusive / 6.00
 // priority, domain.md 5.1).
 enum class Tier : uint8_t { kShared = 0, kExclusive, kPriority };
-inline constexpr size_t kTiers = 3;
+// The tiers' words, spelled here only: the world file's price_yuan keys,
+// the API's tier field and price object, scenario files.
+inline constexpr std::array<EnumName<Tier>, 3> kTierNames = {{
+    {"shared", Tier::kShared},
+    {"exclusive", Tier::kExclusive},
+    {"priority", Tier::kPriority},
+}};
+static_assert(IsNameTable(kTierNames));
+inline constexpr size_t kTiers = kTierNames.size();
 const char* TierName(Tier tier);
 
 struct Site {
@@ -76,6 +85,21 @@ enum class NetworkResult : uint8_t {
   kMemoryMustBePositive,
   kAcceleratorRequired,
 };
+inline constexpr std::array<EnumName<NetworkResult>, 12> kNetworkResultNames = {{
+    {"ok", NetworkResult::kOk},
+    {"id_must_not_be_zero", NetworkResult::kIdMustNotBeZero},
+    {"exists", NetworkResult::kExists},
+    {"exists_with_different_body", NetworkResult::kExistsWithDifferentBody},
+    {"unknown_site", NetworkResult::kUnknownSite},
+    {"unknown_pool", NetworkResult::kUnknownPool},
+    {"cards_offered_above_total", NetworkResult::kCardsOfferedAboveTotal},
+    {"price_must_be_positive", NetworkResult::kPriceMustBePositive},
+    {"bandwidth_must_be_positive", NetworkResult::kBandwidthMustBePositive},
+    {"link_to_itself", NetworkResult::kLinkToItself},
+    {"memory_must_be_positive", NetworkResult::kMemoryMustBePositive},
+    {"accelerator_required", NetworkResult::kAcceleratorRequired},
+}};
+static_assert(IsNameTable(kNetworkResultNames));
 const char* NetworkResultName(NetworkResult r);
 
 // Latency and bandwidth between two cities when no link says otherwise: the

@@ -57,7 +57,8 @@ constexpr std::array<std::string_view, 6> kSiteKeys = {"code",     "name", "city
                                                        "provider", "lat",  "lon"};
 constexpr std::array<std::string_view, 7> kPoolKeys = {
     "site", "accelerator", "domestic", "memory_gb", "cards", "offered", "price_yuan"};
-constexpr std::array<std::string_view, 3> kPriceKeys = {"shared", "exclusive", "priority"};
+// Indexed by tier: kTierNames is in the enum's order.
+constexpr std::array<std::string_view, network::kTiers> kPriceKeys = Names(network::kTierNames);
 constexpr std::array<std::string_view, 4> kLinkKeys = {"a", "b", "latency_ms", "bandwidth_gbps"};
 constexpr std::array<std::string_view, 6> kJurisdictionKeys = {"code",  "name",   "name_zh",
                                                                "level", "parent", "currency"};

@@ -15,64 +15,15 @@ bool GetHash(Reader& r, Hash256* h) {
 
 }  // namespace
 
-const char* TokenRoleName(TokenRole r) {
-  switch (r) {
-    case TokenRole::kAdmin:
-      return "admin";
-    case TokenRole::kOperator:
-      return "operator";
-    case TokenRole::kEnterprise:
-      return "enterprise";
-    case TokenRole::kProvider:
-      return "provider";
-    case TokenRole::kAuditor:
-      return "auditor";
-  }
-  return "unknown";
-}
+const char* TokenRoleName(TokenRole r) { return NameOf(kTokenRoleNames, r).data(); }
 
 std::optional<TokenRole> TokenRoleFromName(std::string_view name) {
-  for (TokenRole r : {TokenRole::kAdmin, TokenRole::kOperator, TokenRole::kEnterprise,
-                      TokenRole::kProvider, TokenRole::kAuditor}) {
-    if (name == TokenRoleName(r)) return r;
-  }
-  return std::nullopt;
+  return FromName(kTokenRoleNames, name);
 }
 
-const char* TokenSubjectName(TokenRole r) {
-  switch (r) {
-    case TokenRole::kOperator:
-      return "programme";
-    case TokenRole::kEnterprise:
-      return "enterprise";
-    case TokenRole::kProvider:
-      return "provider";
-    case TokenRole::kAdmin:
-    case TokenRole::kAuditor:
-      break;
-  }
-  return "";
-}
+const char* TokenSubjectName(TokenRole r) { return NameOf(kTokenSubjectNames, r).data(); }
 
-const char* TokenResultName(TokenResult r) {
-  switch (r) {
-    case TokenResult::kOk:
-      return "ok";
-    case TokenResult::kExists:
-      return "exists";
-    case TokenResult::kExistsWithDifferentBody:
-      return "exists_with_different_body";
-    case TokenResult::kUnknownToken:
-      return "unknown_token";
-    case TokenResult::kScopeRequired:
-      return "scope_required";
-    case TokenResult::kAlreadyRevoked:
-      return "already_revoked";
-    case TokenResult::kUnknownSubject:
-      return "unknown_subject";
-  }
-  return "unknown";
-}
+const char* TokenResultName(TokenResult r) { return NameOf(kTokenResultNames, r).data(); }
 
 TokenResult Tokens::Apply(const CreateApiToken& c, Timestamp ts, bool subject_registered) {
   if (auto it = tokens_.find(c.id); it != tokens_.end()) {

@@ -7,6 +7,7 @@
 // Thread-safety: none; the engine's writer owns it.
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "common/clock.h"
 #include "common/codec.h"
+#include "common/enum_names.h"
 #include "common/hash.h"
 #include "common/undo_log.h"
 
@@ -21,11 +23,27 @@ namespace bg::access {
 
 // The same numbering as api::Role.
 enum class TokenRole : uint8_t { kAdmin = 0, kOperator, kEnterprise, kProvider, kAuditor };
+inline constexpr std::array<EnumName<TokenRole>, 5> kTokenRoleNames = {{
+    {"admin", TokenRole::kAdmin},
+    {"operator", TokenRole::kOperator},
+    {"enterprise", TokenRole::kEnterprise},
+    {"provider", TokenRole::kProvider},
+    {"auditor", TokenRole::kAuditor},
+}};
+static_assert(IsNameTable(kTokenRoleNames));
 const char* TokenRoleName(TokenRole r);
 // The role of a name TokenRoleName gives; nothing for any other word.
 std::optional<TokenRole> TokenRoleFromName(std::string_view name);
 // What a token of the role acts for, its scope: "programme" (operator),
 // "enterprise", "provider"; "" for admin and auditor, which have none.
+inline constexpr std::array<EnumName<TokenRole>, 5> kTokenSubjectNames = {{
+    {"", TokenRole::kAdmin},
+    {"programme", TokenRole::kOperator},
+    {"enterprise", TokenRole::kEnterprise},
+    {"provider", TokenRole::kProvider},
+    {"", TokenRole::kAuditor},
+}};
+static_assert(IsDense(kTokenSubjectNames));  // not a name table: two roles share ""
 const char* TokenSubjectName(TokenRole r);
 
 struct ApiToken {
@@ -61,6 +79,16 @@ enum class TokenResult : uint8_t {
   kAlreadyRevoked,
   kUnknownSubject,  // ... and what they name is registered
 };
+inline constexpr std::array<EnumName<TokenResult>, 7> kTokenResultNames = {{
+    {"ok", TokenResult::kOk},
+    {"exists", TokenResult::kExists},
+    {"exists_with_different_body", TokenResult::kExistsWithDifferentBody},
+    {"unknown_token", TokenResult::kUnknownToken},
+    {"scope_required", TokenResult::kScopeRequired},
+    {"already_revoked", TokenResult::kAlreadyRevoked},
+    {"unknown_subject", TokenResult::kUnknownSubject},
+}};
+static_assert(IsNameTable(kTokenResultNames));
 const char* TokenResultName(TokenResult r);
 
 class Tokens {

@@ -4,33 +4,9 @@
 
 namespace bg::fraud {
 
-const char* KindName(Kind k) {
-  switch (k) {
-    case Kind::kCapacity:
-      return "capacity";
-    case Kind::kRelatedParty:
-      return "related_party";
-    case Kind::kDoubleClaim:
-      return "double_claim";
-    case Kind::kExpiryBurst:
-      return "expiry_burst";
-  }
-  return "unknown";
-}
+const char* KindName(Kind k) { return NameOf(kKindNames, k).data(); }
 
-const char* CodeName(Code c) {
-  switch (c) {
-    case Code::kOk:
-      return "ok";
-    case Code::kUnknownCase:
-      return "unknown_case";
-    case Code::kAlreadyClosed:
-      return "already_closed";
-    case Code::kResolutionRequired:
-      return "resolution_required";
-  }
-  return "unknown";
-}
+const char* CodeName(Code c) { return NameOf(kCodeNames, c).data(); }
 
 size_t Cases::Open(const std::vector<Finding>& findings, Timestamp ts) {
   size_t opened = 0;

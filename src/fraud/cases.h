@@ -22,17 +22,26 @@
 // Thread-safety: none; the engine's writer owns it.
 #pragma once
 
+#include <array>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "common/clock.h"
 #include "common/codec.h"
+#include "common/enum_names.h"
 #include "common/undo_log.h"
 
 namespace bg::fraud {
 
 enum class Kind : uint8_t { kCapacity = 0, kRelatedParty, kDoubleClaim, kExpiryBurst };
+inline constexpr std::array<EnumName<Kind>, 4> kKindNames = {{
+    {"capacity", Kind::kCapacity},
+    {"related_party", Kind::kRelatedParty},
+    {"double_claim", Kind::kDoubleClaim},
+    {"expiry_burst", Kind::kExpiryBurst},
+}};
+static_assert(IsNameTable(kKindNames));
 const char* KindName(Kind k);
 
 struct Finding {
@@ -64,6 +73,13 @@ struct CloseAuditCase {
 };
 
 enum class Code : uint8_t { kOk = 0, kUnknownCase, kAlreadyClosed, kResolutionRequired };
+inline constexpr std::array<EnumName<Code>, 4> kCodeNames = {{
+    {"ok", Code::kOk},
+    {"unknown_case", Code::kUnknownCase},
+    {"already_closed", Code::kAlreadyClosed},
+    {"resolution_required", Code::kResolutionRequired},
+}};
+static_assert(IsNameTable(kCodeNames));
 const char* CodeName(Code c);
 
 struct Outcome {

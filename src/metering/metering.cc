@@ -8,17 +8,7 @@ namespace bg::metering {
 using wire::GetId;
 using wire::PutId;
 
-const char* KeyResultName(KeyResult r) {
-  switch (r) {
-    case KeyResult::kOk:
-      return "ok";
-    case KeyResult::kUnknownProvider:
-      return "unknown_provider";
-    case KeyResult::kSameKey:
-      return "same_key";
-  }
-  return "unknown";
-}
+const char* KeyResultName(KeyResult r) { return NameOf(kKeyResultNames, r).data(); }
 
 bool UsageOutcome::ok() const {
   for (UsageResult r : results) {

@@ -14,6 +14,7 @@
 // Thread-safety: none; the engine's writer owns it.
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "common/codec.h"
+#include "common/enum_names.h"
 #include "common/ids.h"
 #include "common/money.h"
 #include "common/undo_log.h"
@@ -82,6 +84,12 @@ std::vector<uint8_t> VerifySignatures(const SubmitUsage& c, KeyOf key_of) {
 }
 
 enum class KeyResult : uint8_t { kOk = 0, kUnknownProvider, kSameKey };
+inline constexpr std::array<EnumName<KeyResult>, 3> kKeyResultNames = {{
+    {"ok", KeyResult::kOk},
+    {"unknown_provider", KeyResult::kUnknownProvider},
+    {"same_key", KeyResult::kSameKey},
+}};
+static_assert(IsNameTable(kKeyResultNames));
 const char* KeyResultName(KeyResult r);
 
 // One answer per record, in order, and what the accepted ones charged.

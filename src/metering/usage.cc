@@ -40,43 +40,7 @@ Signature SignBatch(std::span<const UsageRecord> records, const SecretKey& key) 
   return Sign(BatchSignedBytes(records), key);
 }
 
-const char* UsageResultName(UsageResult r) {
-  switch (r) {
-    case UsageResult::kOk:
-      return "ok";
-    case UsageResult::kExists:
-      return "exists";
-    case UsageResult::kExistsWithDifferentBody:
-      return "exists_with_different_body";
-    case UsageResult::kBadSignature:
-      return "bad_signature";
-    case UsageResult::kNotYourOrder:
-      return "not_your_order";
-    case UsageResult::kEmptyInterval:
-      return "empty_interval";
-    case UsageResult::kOutsideOrder:
-      return "outside_order";
-    case UsageResult::kOverlaps:
-      return "overlaps";
-    case UsageResult::kTooManyCards:
-      return "too_many_cards";
-    case UsageResult::kCardsMustBePositive:
-      return "cards_must_be_positive";
-    case UsageResult::kUnknownKey:
-      return "unknown_key";
-    case UsageResult::kUnknownOrder:
-      return "unknown_order";
-    case UsageResult::kOrderNotRunning:
-      return "order_not_running";
-    case UsageResult::kOrderEnded:
-      return "order_ended";
-    case UsageResult::kTooManyRecords:
-      return "too_many_records";
-    case UsageResult::kInTheFuture:
-      return "in_the_future";
-  }
-  return "unknown";
-}
+const char* UsageResultName(UsageResult r) { return NameOf(kUsageResultNames, r).data(); }
 
 std::optional<Money> Charge(uint64_t card_seconds, Money per_card_hour) {
   if (card_seconds > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))

@@ -19,12 +19,14 @@
 // Thread-safety: values.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <span>
 #include <vector>
 
+#include "common/enum_names.h"
 #include "common/ids.h"
 #include "common/money.h"
 #include "metering/signature.h"
@@ -73,6 +75,25 @@ enum class UsageResult : uint8_t {
   kTooManyRecords,   // more than kMaxUsagePerCommand in one submission
   kInTheFuture,      // the interval ends after now (beyond a minute's clock skew)
 };
+inline constexpr std::array<EnumName<UsageResult>, 16> kUsageResultNames = {{
+    {"ok", UsageResult::kOk},
+    {"exists", UsageResult::kExists},
+    {"exists_with_different_body", UsageResult::kExistsWithDifferentBody},
+    {"bad_signature", UsageResult::kBadSignature},
+    {"not_your_order", UsageResult::kNotYourOrder},
+    {"empty_interval", UsageResult::kEmptyInterval},
+    {"outside_order", UsageResult::kOutsideOrder},
+    {"overlaps", UsageResult::kOverlaps},
+    {"too_many_cards", UsageResult::kTooManyCards},
+    {"cards_must_be_positive", UsageResult::kCardsMustBePositive},
+    {"unknown_key", UsageResult::kUnknownKey},
+    {"unknown_order", UsageResult::kUnknownOrder},
+    {"order_not_running", UsageResult::kOrderNotRunning},
+    {"order_ended", UsageResult::kOrderEnded},
+    {"too_many_records", UsageResult::kTooManyRecords},
+    {"in_the_future", UsageResult::kInTheFuture},
+}};
+static_assert(IsNameTable(kUsageResultNames));
 // How far ahead of the platform's clock a provider's may run.
 inline constexpr uint64_t kClockSkewS = 60;
 const char* UsageResultName(UsageResult r);

@@ -43,89 +43,13 @@ bool GetRequest(Reader& r, JobRequest* q) {
 
 }  // namespace
 
-const char* ObjectiveName(Objective o) {
-  switch (o) {
-    case Objective::kLowestCost:
-      return "lowest_cost";
-    case Objective::kEarliestFinish:
-      return "earliest_finish";
-    case Objective::kLowestLatency:
-      return "lowest_latency";
-  }
-  return "unknown";
-}
+const char* ObjectiveName(Objective o) { return NameOf(kObjectiveNames, o).data(); }
 
-const char* PolicyName(Policy p) {
-  switch (p) {
-    case Policy::kVoucherAware:
-      return "voucher_aware";
-    case Policy::kFirstFit:
-      return "first_fit";
-    case Policy::kCheapestList:
-      return "cheapest_list";
-  }
-  return "unknown";
-}
+const char* PolicyName(Policy p) { return NameOf(kPolicyNames, p).data(); }
 
-const char* JobStatusName(JobStatus s) {
-  switch (s) {
-    case JobStatus::kQueued:
-      return "queued";
-    case JobStatus::kRunning:
-      return "running";
-    case JobStatus::kDone:
-      return "done";
-    case JobStatus::kCancelled:
-      return "cancelled";
-  }
-  return "unknown";
-}
+const char* JobStatusName(JobStatus s) { return NameOf(kJobStatusNames, s).data(); }
 
-const char* CodeName(Code code) {
-  switch (code) {
-    case Code::kOk:
-      return "ok";
-    case Code::kExists:
-      return "exists";
-    case Code::kExistsWithDifferentBody:
-      return "exists_with_different_body";
-    case Code::kIdMustNotBeZero:
-      return "id_must_not_be_zero";
-    case Code::kIdTooLarge:
-      return "id_too_large";
-    case Code::kUnknownEnterprise:
-      return "unknown_enterprise";
-    case Code::kUnknownAccelerator:
-      return "unknown_accelerator";
-    case Code::kCardsMustBePositive:
-      return "cards_must_be_positive";
-    case Code::kWalltimeMustBePositive:
-      return "walltime_must_be_positive";
-    case Code::kDeadlineInThePast:
-      return "deadline_in_the_past";
-    case Code::kUnknownSite:
-      return "unknown_site";
-    case Code::kUnknownCity:
-      return "unknown_city";
-    case Code::kAbsurdSize:
-      return "absurd_size";
-    case Code::kUnknownPool:
-      return "unknown_pool";
-    case Code::kPoolNotSuitable:
-      return "pool_not_suitable";
-    case Code::kUnknownJob:
-      return "unknown_job";
-    case Code::kNotRunning:
-      return "not_running";
-    case Code::kAlreadyEnded:
-      return "already_ended";
-    case Code::kOverCeiling:
-      return "over_ceiling";
-    case Code::kOrderClaimedDirectly:
-      return "order_claimed_directly";
-  }
-  return "unknown";
-}
+const char* CodeName(Code code) { return NameOf(kCodeNames, code).data(); }
 
 Money ListCost(Money per_card_hour, uint32_t cards, uint64_t seconds) {
   // price × cards × seconds / 3600, half up, with checked arithmetic. A

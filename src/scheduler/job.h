@@ -12,12 +12,14 @@
 // Thread-safety: values.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/clock.h"
 #include "common/codec.h"
+#include "common/enum_names.h"
 #include "common/ids.h"
 #include "common/money.h"
 #include "network/network.h"
@@ -30,6 +32,12 @@ enum class Objective : uint8_t {
   kEarliestFinish,
   kLowestLatency,  // to `near_city`
 };
+inline constexpr std::array<EnumName<Objective>, 3> kObjectiveNames = {{
+    {"lowest_cost", Objective::kLowestCost},
+    {"earliest_finish", Objective::kEarliestFinish},
+    {"lowest_latency", Objective::kLowestLatency},
+}};
+static_assert(IsNameTable(kObjectiveNames));
 const char* ObjectiveName(Objective o);
 
 // How the scheduler chooses a pool. The two baselines exist so that the
@@ -40,6 +48,12 @@ enum class Policy : uint8_t {
   kFirstFit,          // the first pool (by id) with capacity
   kCheapestList,      // the lowest list price with capacity
 };
+inline constexpr std::array<EnumName<Policy>, 3> kPolicyNames = {{
+    {"voucher_aware", Policy::kVoucherAware},
+    {"first_fit", Policy::kFirstFit},
+    {"cheapest_list", Policy::kCheapestList},
+}};
+static_assert(IsNameTable(kPolicyNames));
 const char* PolicyName(Policy p);
 
 struct JobRequest {
@@ -116,6 +130,13 @@ inline constexpr uint64_t kFinishGraceS = 600;
 inline constexpr uint64_t kJobClaimBit = uint64_t{1} << 63;
 
 enum class JobStatus : uint8_t { kQueued = 0, kRunning, kDone, kCancelled };
+inline constexpr std::array<EnumName<JobStatus>, 4> kJobStatusNames = {{
+    {"queued", JobStatus::kQueued},
+    {"running", JobStatus::kRunning},
+    {"done", JobStatus::kDone},
+    {"cancelled", JobStatus::kCancelled},
+}};
+static_assert(IsNameTable(kJobStatusNames));
 const char* JobStatusName(JobStatus s);
 
 struct Job {
@@ -171,6 +192,29 @@ enum class Code : uint8_t {
   kOverCeiling,           // an extension would pass the cost ceiling: stop signal set
   kOrderClaimedDirectly,  // the id is an order a provider claimed outside the scheduler
 };
+inline constexpr std::array<EnumName<Code>, 20> kCodeNames = {{
+    {"ok", Code::kOk},
+    {"exists", Code::kExists},
+    {"exists_with_different_body", Code::kExistsWithDifferentBody},
+    {"id_must_not_be_zero", Code::kIdMustNotBeZero},
+    {"id_too_large", Code::kIdTooLarge},
+    {"unknown_enterprise", Code::kUnknownEnterprise},
+    {"unknown_accelerator", Code::kUnknownAccelerator},
+    {"cards_must_be_positive", Code::kCardsMustBePositive},
+    {"walltime_must_be_positive", Code::kWalltimeMustBePositive},
+    {"deadline_in_the_past", Code::kDeadlineInThePast},
+    {"unknown_site", Code::kUnknownSite},
+    {"unknown_city", Code::kUnknownCity},
+    {"absurd_size", Code::kAbsurdSize},
+    {"unknown_pool", Code::kUnknownPool},
+    {"pool_not_suitable", Code::kPoolNotSuitable},
+    {"unknown_job", Code::kUnknownJob},
+    {"not_running", Code::kNotRunning},
+    {"already_ended", Code::kAlreadyEnded},
+    {"over_ceiling", Code::kOverCeiling},
+    {"order_claimed_directly", Code::kOrderClaimedDirectly},
+}};
+static_assert(IsNameTable(kCodeNames));
 const char* CodeName(Code code);
 
 struct JobOutcome {

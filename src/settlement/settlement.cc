@@ -94,27 +94,7 @@ std::optional<Period> ParsePeriod(const std::string& text) {
   return p;
 }
 
-const char* CodeName(Code c) {
-  switch (c) {
-    case Code::kOk:
-      return "ok";
-    case Code::kAlreadyClosed:
-      return "already_closed";
-    case Code::kUnknownProgramme:
-      return "unknown_programme";
-    case Code::kInvalidPeriod:
-      return "invalid_period";
-    case Code::kPeriodNotOver:
-      return "period_not_over";
-    case Code::kTooManyPayees:
-      return "too_many_payees";
-    case Code::kOverlapsClosedPeriod:
-      return "overlaps_closed_period";
-    case Code::kWrongCycle:
-      return "wrong_cycle";
-  }
-  return "unknown";
-}
+const char* CodeName(Code c) { return NameOf(kCodeNames, c).data(); }
 
 // --- Lines and statements ----------------------------------------------------------
 

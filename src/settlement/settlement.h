@@ -23,6 +23,7 @@
 // Thread-safety: none; the engine's writer owns it.
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -31,6 +32,7 @@
 
 #include "common/clock.h"
 #include "common/codec.h"
+#include "common/enum_names.h"
 #include "common/ids.h"
 #include "common/money.h"
 #include "common/undo_log.h"
@@ -114,6 +116,17 @@ enum class Code : uint8_t {
   kOverlapsClosedPeriod,  // a month inside a closed quarter, or the reverse
   kWrongCycle,            // a month of a quarterly programme, or the reverse
 };
+inline constexpr std::array<EnumName<Code>, 8> kCodeNames = {{
+    {"ok", Code::kOk},
+    {"already_closed", Code::kAlreadyClosed},
+    {"unknown_programme", Code::kUnknownProgramme},
+    {"invalid_period", Code::kInvalidPeriod},
+    {"period_not_over", Code::kPeriodNotOver},
+    {"too_many_payees", Code::kTooManyPayees},
+    {"overlaps_closed_period", Code::kOverlapsClosedPeriod},
+    {"wrong_cycle", Code::kWrongCycle},
+}};
+static_assert(IsNameTable(kCodeNames));
 const char* CodeName(Code c);
 
 struct Outcome {

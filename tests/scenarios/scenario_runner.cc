@@ -750,10 +750,7 @@ std::optional<Timestamp> Runner::When(const std::string& text) {
 }
 
 scheduler::Policy Runner::PolicyNamed(const Line& l, const std::string& name) {
-  for (auto p : {scheduler::Policy::kVoucherAware, scheduler::Policy::kFirstFit,
-                 scheduler::Policy::kCheapestList}) {
-    if (name == scheduler::PolicyName(p)) return p;
-  }
+  if (auto p = FromName(scheduler::kPolicyNames, name)) return *p;
   ADD_FAILURE() << Where(l) << ": no policy " << name;
   return scheduler::Policy::kVoucherAware;
 }
@@ -799,10 +796,8 @@ scheduler::SubmitJob Runner::JobCommand(const Line& l) {
     }
   }
   r.purpose = PurposeNamed(l, Param(l, "purpose", "unspecified"));
-  const std::string tier = Param(l, "tier", "shared");
-  r.tier = tier == "priority"    ? network::Tier::kPriority
-           : tier == "exclusive" ? network::Tier::kExclusive
-                                 : network::Tier::kShared;
+  r.tier =
+      FromName(network::kTierNames, Param(l, "tier", "shared")).value_or(network::Tier::kShared);
   scheduler::SubmitJob c{.request = r, .pool = PoolId(std::stoull(Param(l, "pool", "0")))};
   c.policy = PolicyNamed(l, Param(l, "policy", "voucher_aware"));
   return c;

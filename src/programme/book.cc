@@ -10,149 +10,19 @@ namespace bg::programme {
 
 using book::Plus;
 
-const char* StepName(Step step) {
-  switch (step) {
-    case Step::kSubmit:
-      return "submit";
-    case Step::kStartReview:
-      return "start_review";
-    case Step::kApprove:
-      return "approve";
-    case Step::kReject:
-      return "reject";
-    case Step::kReturnForInfo:
-      return "return_for_info";
-    case Step::kIssue:
-      return "issue";
-    case Step::kWithdraw:
-      return "withdraw";
-  }
-  return "unknown";
-}
+const char* StepName(Step step) { return NameOf(kStepNames, step).data(); }
 
-const char* CodeName(Code code) {
-  switch (code) {
-    case Code::kOk:
-      return "ok";
-    case Code::kExists:
-      return "exists";
-    case Code::kExistsWithDifferentBody:
-      return "exists_with_different_body";
-    case Code::kIdMustNotBeZero:
-      return "id_must_not_be_zero";
-    case Code::kIdTooLarge:
-      return "id_too_large";
-    case Code::kAmountMustBePositive:
-      return "amount_must_be_positive";
-    case Code::kUnknownProgramme:
-      return "unknown_programme";
-    case Code::kUnknownEnterprise:
-      return "unknown_enterprise";
-    case Code::kUnknownProvider:
-      return "unknown_provider";
-    case Code::kUnknownApplication:
-      return "unknown_application";
-    case Code::kUnknownVoucher:
-      return "unknown_voucher";
-    case Code::kUnknownClaim:
-      return "unknown_claim";
-    case Code::kNotInForce:
-      return "not_in_force";
-    case Code::kOutsideApplicationWindow:
-      return "outside_application_window";
-    case Code::kIneligible:
-      return "ineligible";
-    case Code::kAutomaticGrantTakesNoApplication:
-      return "automatic_grant_takes_no_application";
-    case Code::kOverAwardCap:
-      return "over_award_cap";
-    case Code::kOverEntityYearCap:
-      return "over_entity_year_cap";
-    case Code::kBudgetExhausted:
-      return "budget_exhausted";
-    case Code::kYearlyBudgetExhausted:
-      return "yearly_budget_exhausted";
-    case Code::kInvalidTransition:
-      return "invalid_transition";
-    case Code::kReasonRequired:
-      return "reason_required";
-    case Code::kBlacklisted:
-      return "blacklisted";
-    case Code::kRelatedParty:
-      return "related_party";
-    case Code::kProviderNotAllowed:
-      return "provider_not_allowed";
-    case Code::kNoVoucher:
-      return "no_voucher";
-    case Code::kCurrencyMismatch:
-      return "currency_mismatch";
-    case Code::kTooManyVouchers:
-      return "too_many_vouchers";
-    case Code::kClaimNotHeld:
-      return "claim_not_held";
-    case Code::kClaimNotCaptured:
-      return "claim_not_captured";
-    case Code::kOrderIsAJob:
-      return "order_is_a_job";
-    case Code::kVoucherNotRevocable:
-      return "voucher_not_revocable";
-    case Code::kApprovedAboveRequest:
-      return "approved_above_request";
-    case Code::kPurposeNotFunded:
-      return "purpose_not_funded";
-  }
-  return "unknown";
-}
+const char* CodeName(Code code) { return NameOf(kCodeNames, code).data(); }
 
 const char* ApplicationStatusName(ApplicationStatus status) {
-  switch (status) {
-    case ApplicationStatus::kDraft:
-      return "draft";
-    case ApplicationStatus::kSubmitted:
-      return "submitted";
-    case ApplicationStatus::kUnderReview:
-      return "under_review";
-    case ApplicationStatus::kApproved:
-      return "approved";
-    case ApplicationStatus::kRejected:
-      return "rejected";
-    case ApplicationStatus::kReturnedForInfo:
-      return "returned_for_info";
-    case ApplicationStatus::kIssued:
-      return "issued";
-    case ApplicationStatus::kWithdrawn:
-      return "withdrawn";
-  }
-  return "unknown";
+  return NameOf(kApplicationStatusNames, status).data();
 }
 
 const char* VoucherStatusName(VoucherStatus status) {
-  switch (status) {
-    case VoucherStatus::kApproved:
-      return "approved";
-    case VoucherStatus::kLive:
-      return "live";
-    case VoucherStatus::kExpired:
-      return "expired";
-    case VoucherStatus::kRevoked:
-      return "revoked";
-  }
-  return "unknown";
+  return NameOf(kVoucherStatusNames, status).data();
 }
 
-const char* ClaimStatusName(ClaimStatus status) {
-  switch (status) {
-    case ClaimStatus::kHeld:
-      return "held";
-    case ClaimStatus::kCaptured:
-      return "captured";
-    case ClaimStatus::kVoided:
-      return "voided";
-    case ClaimStatus::kClawedBack:
-      return "clawed_back";
-  }
-  return "unknown";
-}
+const char* ClaimStatusName(ClaimStatus status) { return NameOf(kClaimStatusNames, status).data(); }
 
 int32_t YearOf(Timestamp at) {
   namespace c = std::chrono;

@@ -25,6 +25,7 @@
 // Thread-safety: none; the engine's writer owns it.
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <set>
@@ -33,6 +34,7 @@
 #include <vector>
 
 #include "common/codec.h"
+#include "common/enum_names.h"
 #include "common/undo_log.h"
 #include "ledger/ledger.h"
 #include "programme/accounts.h"
@@ -65,6 +67,16 @@ enum class Step : uint8_t {
   kIssue,          // Approved -> Issued: the voucher can be spent
   kWithdraw,       // Draft, Submitted or ReturnedForInfo -> Withdrawn
 };
+inline constexpr std::array<EnumName<Step>, 7> kStepNames = {{
+    {"submit", Step::kSubmit},
+    {"start_review", Step::kStartReview},
+    {"approve", Step::kApprove},
+    {"reject", Step::kReject},
+    {"return_for_info", Step::kReturnForInfo},
+    {"issue", Step::kIssue},
+    {"withdraw", Step::kWithdraw},
+}};
+static_assert(IsNameTable(kStepNames));
 const char* StepName(Step step);
 
 struct ReviewApplication {
@@ -185,6 +197,43 @@ enum class Code : uint8_t {
   kOrderIsAJob,       // a direct claim on an order id the scheduler placed as a job
   kPurposeNotFunded,  // Shenzhen 训力券 funds training only
 };
+inline constexpr std::array<EnumName<Code>, 34> kCodeNames = {{
+    {"ok", Code::kOk},
+    {"exists", Code::kExists},
+    {"exists_with_different_body", Code::kExistsWithDifferentBody},
+    {"id_must_not_be_zero", Code::kIdMustNotBeZero},
+    {"id_too_large", Code::kIdTooLarge},
+    {"amount_must_be_positive", Code::kAmountMustBePositive},
+    {"unknown_programme", Code::kUnknownProgramme},
+    {"unknown_enterprise", Code::kUnknownEnterprise},
+    {"unknown_provider", Code::kUnknownProvider},
+    {"unknown_application", Code::kUnknownApplication},
+    {"unknown_voucher", Code::kUnknownVoucher},
+    {"unknown_claim", Code::kUnknownClaim},
+    {"not_in_force", Code::kNotInForce},
+    {"outside_application_window", Code::kOutsideApplicationWindow},
+    {"ineligible", Code::kIneligible},
+    {"automatic_grant_takes_no_application", Code::kAutomaticGrantTakesNoApplication},
+    {"over_award_cap", Code::kOverAwardCap},
+    {"over_entity_year_cap", Code::kOverEntityYearCap},
+    {"budget_exhausted", Code::kBudgetExhausted},
+    {"yearly_budget_exhausted", Code::kYearlyBudgetExhausted},
+    {"invalid_transition", Code::kInvalidTransition},
+    {"reason_required", Code::kReasonRequired},
+    {"blacklisted", Code::kBlacklisted},
+    {"related_party", Code::kRelatedParty},
+    {"provider_not_allowed", Code::kProviderNotAllowed},
+    {"no_voucher", Code::kNoVoucher},
+    {"currency_mismatch", Code::kCurrencyMismatch},
+    {"too_many_vouchers", Code::kTooManyVouchers},
+    {"claim_not_held", Code::kClaimNotHeld},
+    {"claim_not_captured", Code::kClaimNotCaptured},
+    {"voucher_not_revocable", Code::kVoucherNotRevocable},
+    {"approved_above_request", Code::kApprovedAboveRequest},
+    {"order_is_a_job", Code::kOrderIsAJob},
+    {"purpose_not_funded", Code::kPurposeNotFunded},
+}};
+static_assert(IsNameTable(kCodeNames));
 const char* CodeName(Code code);
 
 struct Outcome {
@@ -208,6 +257,17 @@ enum class ApplicationStatus : uint8_t {
   kIssued,
   kWithdrawn,
 };
+inline constexpr std::array<EnumName<ApplicationStatus>, 8> kApplicationStatusNames = {{
+    {"draft", ApplicationStatus::kDraft},
+    {"submitted", ApplicationStatus::kSubmitted},
+    {"under_review", ApplicationStatus::kUnderReview},
+    {"approved", ApplicationStatus::kApproved},
+    {"rejected", ApplicationStatus::kRejected},
+    {"returned_for_info", ApplicationStatus::kReturnedForInfo},
+    {"issued", ApplicationStatus::kIssued},
+    {"withdrawn", ApplicationStatus::kWithdrawn},
+}};
+static_assert(IsNameTable(kApplicationStatusNames));
 const char* ApplicationStatusName(ApplicationStatus status);
 
 struct HistoryEntry {
@@ -232,6 +292,13 @@ enum class VoucherStatus : uint8_t {
   kExpired,
   kRevoked,
 };
+inline constexpr std::array<EnumName<VoucherStatus>, 4> kVoucherStatusNames = {{
+    {"approved", VoucherStatus::kApproved},
+    {"live", VoucherStatus::kLive},
+    {"expired", VoucherStatus::kExpired},
+    {"revoked", VoucherStatus::kRevoked},
+}};
+static_assert(IsNameTable(kVoucherStatusNames));
 const char* VoucherStatusName(VoucherStatus status);
 
 // A voucher is the application that created it: same id.
@@ -266,6 +333,13 @@ struct ClaimHold {
 };
 
 enum class ClaimStatus : uint8_t { kHeld = 0, kCaptured, kVoided, kClawedBack };
+inline constexpr std::array<EnumName<ClaimStatus>, 4> kClaimStatusNames = {{
+    {"held", ClaimStatus::kHeld},
+    {"captured", ClaimStatus::kCaptured},
+    {"voided", ClaimStatus::kVoided},
+    {"clawed_back", ClaimStatus::kClawedBack},
+}};
+static_assert(IsNameTable(kClaimStatusNames));
 const char* ClaimStatusName(ClaimStatus status);
 
 struct ClaimShare {

@@ -1,5 +1,8 @@
 #include "programme/registry.h"
 
+#include <array>
+
+#include "common/enum_names.h"
 #include "programme/accounts.h"
 #include "programme/codec.h"
 #include "programme/credit_code.h"
@@ -34,47 +37,31 @@ bool DecodeMap(Reader& r, Map* map, Decode decode) {
   return true;
 }
 
+// Here rather than beside the enum: no caller outside this file needs it.
+constexpr std::array<EnumName<RegistryResult>, 17> kRegistryResultNames = {{
+    {"ok", RegistryResult::kOk},
+    {"id_must_not_be_zero", RegistryResult::kIdMustNotBeZero},
+    {"exists", RegistryResult::kExists},
+    {"exists_with_different_body", RegistryResult::kExistsWithDifferentBody},
+    {"unknown_parent", RegistryResult::kUnknownParent},
+    {"unknown_jurisdiction", RegistryResult::kUnknownJurisdiction},
+    {"invalid_credit_code", RegistryResult::kInvalidCreditCode},
+    {"budget_must_be_positive", RegistryResult::kBudgetMustBePositive},
+    {"validity_must_end_after_it_starts", RegistryResult::kValidityMustEndAfterItStarts},
+    {"ratio_above_100_percent", RegistryResult::kRatioAbove100Percent},
+    {"id_too_large", RegistryResult::kIdTooLarge},
+    {"unknown_provider", RegistryResult::kUnknownProvider},
+    {"yearly_budget_above_total", RegistryResult::kYearlyBudgetAboveTotal},
+    {"application_window_empty", RegistryResult::kApplicationWindowEmpty},
+    {"level_is_not_the_issuers", RegistryResult::kLevelIsNotTheIssuers},
+    {"duplicate_credit_code", RegistryResult::kDuplicateCreditCode},
+    {"award_cap_needs_applications", RegistryResult::kAwardCapNeedsApplications},
+}};
+static_assert(IsNameTable(kRegistryResultNames));
+
 }  // namespace
 
-const char* RegistryResultName(RegistryResult r) {
-  switch (r) {
-    case RegistryResult::kOk:
-      return "ok";
-    case RegistryResult::kIdMustNotBeZero:
-      return "id_must_not_be_zero";
-    case RegistryResult::kExists:
-      return "exists";
-    case RegistryResult::kExistsWithDifferentBody:
-      return "exists_with_different_body";
-    case RegistryResult::kUnknownParent:
-      return "unknown_parent";
-    case RegistryResult::kUnknownJurisdiction:
-      return "unknown_jurisdiction";
-    case RegistryResult::kInvalidCreditCode:
-      return "invalid_credit_code";
-    case RegistryResult::kBudgetMustBePositive:
-      return "budget_must_be_positive";
-    case RegistryResult::kValidityMustEndAfterItStarts:
-      return "validity_must_end_after_it_starts";
-    case RegistryResult::kIdTooLarge:
-      return "id_too_large";
-    case RegistryResult::kRatioAbove100Percent:
-      return "ratio_above_100_percent";
-    case RegistryResult::kUnknownProvider:
-      return "unknown_provider";
-    case RegistryResult::kYearlyBudgetAboveTotal:
-      return "yearly_budget_above_total";
-    case RegistryResult::kApplicationWindowEmpty:
-      return "application_window_empty";
-    case RegistryResult::kDuplicateCreditCode:
-      return "duplicate_credit_code";
-    case RegistryResult::kAwardCapNeedsApplications:
-      return "award_cap_needs_applications";
-    case RegistryResult::kLevelIsNotTheIssuers:
-      return "level_is_not_the_issuers";
-  }
-  return "unknown";
-}
+const char* RegistryResultName(RegistryResult r) { return NameOf(kRegistryResultNames, r).data(); }
 
 RegistryResult Registry::AddJurisdiction(const Jurisdiction& j) {
   if (auto r = CheckId(jurisdictions_, j)) return *r;

@@ -102,42 +102,10 @@ ProgrammeShare ShareFor(const SubsidyRequest& r, const ProgrammeTerms& p, Money 
 }  // namespace
 
 const char* JurisdictionLevelName(JurisdictionLevel level) {
-  switch (level) {
-    case JurisdictionLevel::kDistrict:
-      return "district";
-    case JurisdictionLevel::kCooperationZone:
-      return "cooperation zone";
-    case JurisdictionLevel::kCity:
-      return "city";
-    case JurisdictionLevel::kProvince:
-      return "province";
-    case JurisdictionLevel::kNational:
-      return "national";
-  }
-  return "unknown";
+  return NameOf(kLevelProseNames, level).data();
 }
 
-const char* LimitName(Limit limit) {
-  switch (limit) {
-    case Limit::kRatio:
-      return "ratio";
-    case Limit::kPerOrderCap:
-      return "per-order cap";
-    case Limit::kEntityYearCap:
-      return "per-entity yearly cap";
-    case Limit::kVoucherBalance:
-      return "voucher balance";
-    case Limit::kBudget:
-      return "programme budget";
-    case Limit::kCombinedCeiling:
-      return "combined ceiling of stacked programmes";
-    case Limit::kJurisdictionAlreadyPaid:
-      return "jurisdiction already subsidised this order";
-    case Limit::kNoLiveVoucher:
-      return "no unexpired voucher of this programme";
-  }
-  return "unknown";
-}
+const char* LimitName(Limit limit) { return NameOf(kLimitNames, limit).data(); }
 
 Result<SubsidyResult> ComputeSubsidy(const SubsidyRequest& request) {
   BG_RETURN_IF_ERROR(Validate(request));

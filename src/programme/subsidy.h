@@ -21,12 +21,14 @@
 // Thread-safety: a pure function.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "common/clock.h"
+#include "common/enum_names.h"
 #include "common/ids.h"
 #include "common/money.h"
 #include "common/result.h"
@@ -41,6 +43,16 @@ enum class JurisdictionLevel : uint8_t {
   kProvince,
   kNational,
 };
+// How explanations and error messages write a level ("cooperation zone");
+// files and the API use the words of programme::kLevelNames (names.h).
+inline constexpr std::array<EnumName<JurisdictionLevel>, 5> kLevelProseNames = {{
+    {"district", JurisdictionLevel::kDistrict},
+    {"cooperation zone", JurisdictionLevel::kCooperationZone},
+    {"city", JurisdictionLevel::kCity},
+    {"province", JurisdictionLevel::kProvince},
+    {"national", JurisdictionLevel::kNational},
+}};
+static_assert(IsNameTable(kLevelProseNames));
 
 const char* JurisdictionLevelName(JurisdictionLevel level);
 
@@ -91,6 +103,17 @@ enum class Limit : uint8_t {
   kJurisdictionAlreadyPaid,  // the issuer already paid for this order
   kNoLiveVoucher,            // the holder has no unexpired voucher of this programme
 };
+inline constexpr std::array<EnumName<Limit>, 8> kLimitNames = {{
+    {"ratio", Limit::kRatio},
+    {"per-order cap", Limit::kPerOrderCap},
+    {"per-entity yearly cap", Limit::kEntityYearCap},
+    {"voucher balance", Limit::kVoucherBalance},
+    {"programme budget", Limit::kBudget},
+    {"combined ceiling of stacked programmes", Limit::kCombinedCeiling},
+    {"jurisdiction already subsidised this order", Limit::kJurisdictionAlreadyPaid},
+    {"no unexpired voucher of this programme", Limit::kNoLiveVoucher},
+}};
+static_assert(IsNameTable(kLimitNames));
 
 const char* LimitName(Limit limit);
 

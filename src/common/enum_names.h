@@ -90,10 +90,10 @@ constexpr std::string_view Signature() {
 template <auto V>
 constexpr bool IsEnumerator() {
 #if defined(__GNUC__) || defined(__clang__)
-  constexpr std::string_view sig = Signature<V>();
-  constexpr size_t at = sig.find("V = ");
-  static_assert(at != std::string_view::npos, "unexpected __PRETTY_FUNCTION__ layout");
-  const std::string_view arg = sig.substr(at + 4, sig.find_first_of(";]", at) - at - 4);
+  constexpr std::string_view kSig = Signature<V>();
+  constexpr size_t kAt = kSig.find("V = ");
+  static_assert(kAt != std::string_view::npos, "unexpected __PRETTY_FUNCTION__ layout");
+  const std::string_view arg = kSig.substr(kAt + 4, kSig.find_first_of(";]", kAt) - kAt - 4);
   if (arg.empty() || arg.front() != '(') return true;
   const std::string_view tail = arg.substr(arg.rfind(')') + 1);
   return tail.find_first_not_of("-0123456789") != std::string_view::npos;

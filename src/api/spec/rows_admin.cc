@@ -1,0 +1,58 @@
+// The service's own routes: health, metrics and the document (public), and
+// API tokens (the admin's).
+#include "api/spec/rows.h"
+
+namespace bg::api::spec::rows {
+
+void AddPublicRows(std::vector<Route>* rows) {
+  rows->push_back({.id = RouteId::kHealthz,
+                   .method = "GET",
+                   .path = "/healthz",
+                   .roles = Public(),
+                   .who = "public",
+                   .summary = "Liveness"});
+  rows->push_back({.id = RouteId::kMetrics,
+                   .method = "GET",
+                   .path = "/metrics",
+                   .roles = Public(),
+                   .who = "public",
+                   .summary = "Prometheus metrics"});
+  rows->push_back({.id = RouteId::kOpenApi,
+                   .method = "GET",
+                   .path = "/v1/openapi.json",
+                   .roles = Public(),
+                   .who = "public",
+                   .summary = "This document"});
+}
+
+void AddAdminRows(std::vector<Route>* rows) {
+  rows->push_back(
+      {.id = RouteId::kCreateToken,
+       .method = "POST",
+       .path = "/v1/tokens",
+       .roles = Only({Role::kAdmin}),
+       .who = "admin",
+       .summary = "Create an API token (the secret is shown once)",
+       .body = {Must("id", T::kId, {"--id", K::kId, "Token id"}),
+                Must("role", T::kText,
+                     {"--role", K::kText, "admin, operator, enterprise, provider or auditor"}),
+                May("scope", T::kInt,
+                    {"--scope", K::kNumber, "Programme, enterprise or provider id"}),
+                Must("name", T::kText, {"--name", K::kText, "Who holds it"})},
+       .cli = {.noun = "tokens",
+               .verb = "create",
+               .help = "Create a token (the secret is shown once)",
+               .example = "baygrid tokens create --id 9 --role auditor --name audit-office"}});
+  rows->push_back({.id = RouteId::kRevokeToken,
+                   .method = "POST",
+                   .path = "/v1/tokens/{id}/revoke",
+                   .roles = Only({Role::kAdmin}),
+                   .who = "admin",
+                   .summary = "Revoke an API token",
+                   .cli = {.noun = "tokens",
+                           .verb = "revoke",
+                           .help = "Revoke a token",
+                           .example = "baygrid tokens revoke 9"}});
+}
+
+}  // namespace bg::api::spec::rows

@@ -1,0 +1,67 @@
+// Voucher applications and their review, and the vouchers.
+#include "api/spec/rows.h"
+
+namespace bg::api::spec::rows {
+
+void AddApplicationRows(std::vector<Route>* rows) {
+  rows->push_back(
+      {.id = RouteId::kFileApplication,
+       .method = "POST",
+       .path = "/v1/applications",
+       .roles = Only({Role::kEnterprise, Role::kAdmin}),
+       .who = "enterprise (own), admin",
+       .summary = "File a voucher application (Draft)",
+       .body = {Must("id", T::kId, {"--id", K::kId, "Application id"}),
+                Must("programme", T::kId, {"--programme", K::kId, "Programme id"}),
+                May("enterprise", T::kId, {"--enterprise", K::kId, "Enterprise (admin tokens)"}),
+                Must("amount_fen", T::kFen, {"--amount", K::kYuan, "Amount in yuan"}),
+                May("note", T::kText, {"--note", K::kText, "A note"})},
+       .cli = {.noun = "applications",
+               .verb = "file",
+               .help = "Apply for a voucher",
+               .example = "baygrid applications file --id 9001 --programme 1 --amount 50000"}});
+  // The applicant submits and withdraws; the programme's operator reviews.
+  rows->push_back(
+      {.id = RouteId::kReviewApplication,
+       .method = "POST",
+       .path = "/v1/applications/{id}/review",
+       .roles = Only({Role::kEnterprise, Role::kOperator, Role::kAdmin}),
+       .who = "enterprise, operator (programme), admin",
+       .summary = "A step: submit, withdraw (applicant); start_review, approve, reject, "
+                  "return_for_info, issue (operator)",
+       .body = {Must("step", T::kText, {"--step", K::kText, "The step"}),
+                May("reason", T::kText, {"--reason", K::kText, "Why (reject, return_for_info)"}),
+                May("amount_fen", T::kFen,
+                    {"--amount", K::kYuan, "Approve less than applied for (yuan)"})},
+       .cli = {.noun = "applications",
+               .verb = "review",
+               .help = "A step: submit, start_review, approve, reject, return_for_info, issue, "
+                       "withdraw",
+               .example = "baygrid applications review 9001 --step approve"}});
+  rows->push_back(
+      {.id = RouteId::kGetApplication,
+       .method = "GET",
+       .path = "/v1/applications/{id}",
+       .roles = Only({Role::kEnterprise, Role::kOperator, Role::kAdmin, Role::kAuditor}),
+       .who = "owner, operator, admin, auditor",
+       .summary = "An application and its history",
+       .cli = {.noun = "applications",
+               .verb = "get",
+               .help = "An application and its history",
+               .example = "baygrid applications get 9001"}});
+  // A provider's list is empty.
+  rows->push_back(
+      {.id = RouteId::kListVouchers,
+       .method = "GET",
+       .path = "/v1/vouchers",
+       .roles = Only({Role::kEnterprise, Role::kOperator, Role::kAdmin, Role::kAuditor}),
+       .who = "holder, operator, admin, auditor",
+       .summary = "Vouchers with what is available (paged)",
+       .query = {Limit(), After()},
+       .cli = {.noun = "vouchers",
+               .verb = "list",
+               .help = "Vouchers and what is left",
+               .example = "baygrid vouchers list"}});
+}
+
+}  // namespace bg::api::spec::rows

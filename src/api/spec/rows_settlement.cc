@@ -1,0 +1,101 @@
+// Statements, closing periods, flows and audit cases; verifying the
+// journal.
+#include "api/spec/rows.h"
+
+namespace bg::api::spec::rows {
+
+void AddSettlementRows(std::vector<Route>* rows) {
+  // Payees (providers, enterprises) see the statements they are paid by.
+  rows->push_back(
+      {.id = RouteId::kGetStatements,
+       .method = "GET",
+       .path = "/v1/statements",
+       .roles = AnyRole(),
+       .who = "operator (programme), admin, auditor; payees see their own",
+       .summary = "A programme's statements for a period (json or csv)",
+       .query = {Must("programme", T::kId, {"--programme", K::kQuery, "Programme id"}),
+                 Must("period", T::kText, {"--period", K::kQuery, "YYYY-MM or YYYY-Qn"}),
+                 Choice("format", "json|csv",
+                        {"--format", K::kQuery, "json (default, a page of payees) or csv (all)"}),
+                 Choice("lines", "true|false",
+                        {"--lines", K::kQuery, "false: the totals without the lines"}),
+                 Limit(), After(T::kCursor)},
+       .cli = {.noun = "statements",
+               .verb = "get",
+               .help = "A programme's statements for a period",
+               .example = "baygrid statements get --programme 1 --period 2025-06 --lines false"}});
+  rows->push_back({.id = RouteId::kCloseStatements,
+                   .method = "POST",
+                   .path = "/v1/statements/close",
+                   .roles = Only({Role::kOperator, Role::kAdmin}),
+                   .who = "operator (programme), admin",
+                   .summary = "Close a period: pay every payee",
+                   .body = {Must("programme", T::kId, {"--programme", K::kId, "Programme id"}),
+                            Must("period", T::kText, {"--period", K::kText, "YYYY-MM or YYYY-Qn"})},
+                   .cli = {.noun = "statements",
+                           .verb = "close",
+                           .help = "Close a period: pay every payee",
+                           .example = "baygrid statements close --programme 1 --period 2025-06"}});
+  rows->push_back(
+      {.id = RouteId::kListFlows,
+       .method = "GET",
+       .path = "/v1/flows",
+       .roles = Only({Role::kAdmin, Role::kOperator, Role::kAuditor}),
+       .who = "admin, operator, auditor",
+       .summary = "Issuer -> city flows (json or csv)",
+       .query = {May("from", T::kText, {"--from", K::kQuery, "First period"}),
+                 May("to", T::kText, {"--to", K::kQuery, "Last period"}),
+                 Choice("format", "json|csv", {"--format", K::kQuery, "json (default) or csv"}),
+                 Limit(), After(T::kCursor)},
+       .cli = {.noun = "flows",
+               .verb = "list",
+               .help = "Issuer -> city: card-hours and yuan",
+               .example = "baygrid flows list --from 2025-06 --to 2025-Q3"}});
+  rows->push_back({.id = RouteId::kListCases,
+                   .method = "GET",
+                   .path = "/v1/audit/cases",
+                   .roles = Only({Role::kAdmin, Role::kAuditor}),
+                   .who = "admin, auditor",
+                   .summary = "Fraud audit cases",
+                   .query = {Limit(), After()},
+                   .cli = {.noun = "cases",
+                           .verb = "list",
+                           .help = "Fraud audit cases",
+                           .example = "baygrid cases list"}});
+  rows->push_back({.id = RouteId::kScanForFraud,
+                   .method = "POST",
+                   .path = "/v1/audit/scan",
+                   .roles = Only({Role::kAdmin, Role::kAuditor}),
+                   .who = "admin, auditor",
+                   .summary = "Run the fraud detectors",
+                   .cli = {.noun = "cases",
+                           .verb = "scan",
+                           .help = "Run the fraud detectors",
+                           .example = "baygrid cases scan"}});
+  rows->push_back(
+      {.id = RouteId::kVerifyJournal,
+       .method = "POST",
+       .path = "/v1/audit/verify",
+       .roles = Only({Role::kAdmin, Role::kAuditor}),
+       .who = "admin, auditor",
+       .summary = "Verify the journal: hash chain, replay, signatures, snapshot, balances",
+       .cli = {.noun = "journal",
+               .verb = "verify",
+               .help = "Verify the server's journal: hash chain, replay, signatures, snapshot, "
+                       "balances",
+               .example = "baygrid journal verify"}});
+  rows->push_back({.id = RouteId::kCloseCase,
+                   .method = "POST",
+                   .path = "/v1/audit/cases/{id}/close",
+                   .roles = Only({Role::kAdmin, Role::kAuditor}),
+                   .who = "admin, auditor",
+                   .summary = "Close a case with a resolution",
+                   .body = {Must("resolution", T::kText,
+                                 {"--resolution", K::kText, "What was found and done"})},
+                   .cli = {.noun = "cases",
+                           .verb = "close",
+                           .help = "Close a case",
+                           .example = "baygrid cases close 3 --resolution 'refunded'"}});
+}
+
+}  // namespace bg::api::spec::rows

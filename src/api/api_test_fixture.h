@@ -13,15 +13,17 @@
 #include "api/api_test_client.h"
 #include "api/http.h"
 #include "api/service.h"
+#include "storage/sqlite_store.h"
 #include "world/commands.h"
 #include "world/world.h"
-#include "storage/sqlite_store.h"
 
 namespace bg::api {
 
 namespace fs = std::filesystem;
 using testing::Request;
 using testing::SendRaw;
+
+inline Json Body(const testing::RawResponse& r) { return Json::parse(r.body, nullptr, false); }
 
 class ApiTest : public ::testing::Test {
  protected:
@@ -96,6 +98,26 @@ class ApiTest : public ::testing::Test {
     }
   }
 
+  // Records of Songshan Lake (enterprise 1) and the Shaoguan hub (provider
+  // 1): voucher 1, application 2 in draft, job 1 running at the hub's pool
+  // 2, the hub's held direct claim 1.
+  void MakeOwnedRecords() {
+    IssueVoucher(1, 1, 10000000);
+    ASSERT_EQ(Call("POST", "/v1/applications", "enterprise",
+                   R"({"id":2,"programme":1,"amount_fen":100000})")
+                  .status,
+              201);
+    ASSERT_EQ(Call("POST", "/v1/jobs", "enterprise",
+                   R"({"id":1,"accelerator":"A800","cards":1,"walltime_s":3600})")
+                  .status,
+              201);
+    ASSERT_EQ(Call("POST", "/v1/claims", "provider",
+                   R"({"id":1,"order":700,"enterprise":1,"provider":1,"amount_fen":1000})")
+                  .status,
+              201);
+    ASSERT_EQ(Body(Call("GET", "/v1/jobs/1", "enterprise"))["pool"], 2);  // the hub's
+  }
+
   testing::RawResponse Call(const std::string& method, const std::string& target,
                             const std::string& who, const std::string& body = "") {
     return Request(port_, method, target, who.empty() ? "" : token_.at(who), body);
@@ -110,8 +132,6 @@ class ApiTest : public ::testing::Test {
   uint16_t port_ = 0;
   std::map<std::string, std::string> token_;
 };
-
-inline Json Body(const testing::RawResponse& r) { return Json::parse(r.body, nullptr, false); }
 
 // Every 4xx is problem+json with its status, a code and the request id.
 inline void ExpectProblem(const testing::RawResponse& r, int status, const std::string& code) {

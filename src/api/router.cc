@@ -19,22 +19,6 @@ std::vector<std::string> Split(const std::string& path) {
 
 }  // namespace
 
-const char* RoleName(Role r) {
-  switch (r) {
-    case Role::kAdmin:
-      return "admin";
-    case Role::kOperator:
-      return "operator";
-    case Role::kEnterprise:
-      return "enterprise";
-    case Role::kProvider:
-      return "provider";
-    case Role::kAuditor:
-      return "auditor";
-  }
-  return "unknown";
-}
-
 std::optional<std::string> Route::Unknown(
     const std::map<std::string, std::string>& query_of_request) const {
   for (const auto& [name, value] : query_of_request) {
@@ -43,17 +27,14 @@ std::optional<std::string> Route::Unknown(
   return std::nullopt;
 }
 
-void Router::Add(std::string method, const std::string& pattern, RouteHandler handler,
-                 bool public_route) {
-  Add(std::move(method), pattern, {}, std::move(handler), public_route);
-}
-
-void Router::Add(std::string method, const std::string& pattern, QueryNames query,
-                 RouteHandler handler, bool public_route) {
-  Route r{.method = std::move(method),
-          .pattern = pattern,
-          .segments = Split(pattern),
-          .public_route = public_route,
+void Router::Add(const spec::Route& row, RouteHandler handler) {
+  QueryNames query;
+  for (const spec::Field& f : row.query) query.emplace_back(f.name);
+  Route r{.id = row.id,
+          .method = row.method,
+          .pattern = row.path,
+          .segments = Split(row.path),
+          .public_route = row.roles.public_route,
           .handler = std::move(handler),
           .query = std::move(query)};
   routes_.push_back(std::move(r));

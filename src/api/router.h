@@ -1,8 +1,10 @@
-// Routes: method + path pattern ("/v1/jobs/{id}") -> handler. The router
-// answers what matches no route: 404 unknown_route, or 405
-// method_not_allowed (with Allow) when the path exists for other methods.
-// The route table is also what the OpenAPI test checks the document
-// against (api_test.cc).
+// Routes: method + path pattern ("/v1/jobs/{id}") -> handler. Each route
+// is a row of the route table (api/spec/routes.h), which gives its method,
+// pattern, query parameters and whether it is public; the service adds
+// the handler. The router answers what matches no route: 404
+// unknown_route, or 405 method_not_allowed (with Allow) when the path
+// exists for other methods. Roles are checked by the handlers, record by
+// record (an enterprise may read its own job only).
 #pragma once
 
 #include <functional>
@@ -13,11 +15,12 @@
 
 #include "api/http.h"
 #include "api/json.h"
+#include "api/spec/routes.h"
 
 namespace bg::api {
 
-enum class Role : uint8_t { kAdmin = 0, kOperator, kEnterprise, kProvider, kAuditor };
-const char* RoleName(Role r);
+using spec::Role;
+using spec::RoleName;
 
 // Who is calling: the role and, for operators, enterprises and providers,
 // the id they act for (an operator's programme, an enterprise, a provider).
@@ -39,10 +42,11 @@ using RouteHandler = std::function<HttpResponse(Call&)>;
 
 // The query parameters a route takes ("limit", "after", ...): declared on
 // the route's row, so that any other is refused by name before the handler
-// runs, and checked against the OpenAPI document (api_test.cc).
+// runs.
 using QueryNames = std::vector<std::string>;
 
 struct Route {
+  spec::RouteId id;
   std::string method;
   std::string pattern;
   std::vector<std::string> segments;
@@ -57,12 +61,8 @@ struct Route {
 
 class Router {
  public:
-  // A route that takes no query parameters.
-  void Add(std::string method, const std::string& pattern, RouteHandler handler,
-           bool public_route = false);
-  // A route that takes the query parameters `query`.
-  void Add(std::string method, const std::string& pattern, QueryNames query, RouteHandler handler,
-           bool public_route = false);
+  // The route of `row`, answered by `handler`.
+  void Add(const spec::Route& row, RouteHandler handler);
 
   // The route for (method, path) and its parameters; nullptr when none
   // matches, with *allow listing the methods the path has (empty: no such

@@ -4,59 +4,57 @@
 
 namespace bg::api {
 
-void Service::AddAdminRoutes() {
-  router_.Add("POST", "/v1/tokens", [this](Call& c) {
-    if (!Is(c, {Role::kAdmin})) return Forbidden(c, "create tokens");
-    Fields f(c.body);
-    const auto id = f.Id("id");
-    const auto role = f.Str("role", true, 16);
-    const auto scope = f.U64("scope", false, (uint64_t{1} << 54) - 1);
-    const auto name = f.Str("name", true, 100);
-    if (!f.Done()) return Fail(c, f.code(), f.detail());
-    const std::optional<access::TokenRole> r = access::TokenRoleFromName(*role);
-    if (!r) {
-      return Fail(c, "invalid_field", "role is admin, operator, enterprise, provider or auditor");
-    }
-    const auto [secret, hash] = NewToken();
-    HttpResponse fail;
-    auto out =
-        Execute(*engine_,
-                state::CreateApiToken{
-                    .id = *id, .hash = hash, .role = *r, .scope = scope.value_or(0), .name = *name},
-                c, &fail);
-    if (!out) return fail;
-    const auto result = std::get<state::TokenOutcome>(*out).result;
-    if (result == access::TokenResult::kUnknownSubject) {
-      const std::string subject = access::TokenSubjectName(*r);
-      return Fail(c, "unknown_" + subject,
-                  "no " + subject + " " + std::to_string(scope.value_or(0)) +
-                      " is registered: the scope of " + *role + " tokens names the " + subject +
-                      " they act for");
-    }
-    if (result != access::TokenResult::kOk) {
-      return Fail(c, access::TokenResultName(result), "token " + std::to_string(*id));
-    }
-    // The only time the secret is shown: the state keeps its hash.
-    return Reply({{"id", *id}, {"role", *role}, {"scope", scope.value_or(0)}, {"token", secret}},
-                 201);
-  });
+HttpResponse Service::CreateToken(Call& c) {
+  if (!Is(c, {Role::kAdmin})) return Forbidden(c, "create tokens");
+  Fields f(c.body);
+  const auto id = f.Id("id");
+  const auto role = f.Str("role", true, 16);
+  const auto scope = f.U64("scope", false, (uint64_t{1} << 54) - 1);
+  const auto name = f.Str("name", true, 100);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  const std::optional<access::TokenRole> r = access::TokenRoleFromName(*role);
+  if (!r) {
+    return Fail(c, "invalid_field", "role is admin, operator, enterprise, provider or auditor");
+  }
+  const auto [secret, hash] = NewToken();
+  HttpResponse fail;
+  auto out =
+      Execute(*engine_,
+              state::CreateApiToken{
+                  .id = *id, .hash = hash, .role = *r, .scope = scope.value_or(0), .name = *name},
+              c, &fail);
+  if (!out) return fail;
+  const auto result = std::get<state::TokenOutcome>(*out).result;
+  if (result == access::TokenResult::kUnknownSubject) {
+    const std::string subject = access::TokenSubjectName(*r);
+    return Fail(c, "unknown_" + subject,
+                "no " + subject + " " + std::to_string(scope.value_or(0)) +
+                    " is registered: the scope of " + *role + " tokens names the " + subject +
+                    " they act for");
+  }
+  if (result != access::TokenResult::kOk) {
+    return Fail(c, access::TokenResultName(result), "token " + std::to_string(*id));
+  }
+  // The only time the secret is shown: the state keeps its hash.
+  return Reply({{"id", *id}, {"role", *role}, {"scope", scope.value_or(0)}, {"token", secret}},
+               201);
+}
 
-  router_.Add("POST", "/v1/tokens/{id}/revoke", [this](Call& c) {
-    if (!Is(c, {Role::kAdmin})) return Forbidden(c, "revoke tokens");
-    const auto id = PathId(c, "id");
-    if (!id) return Fail(c, "invalid_field", "the token id must be a positive number");
-    HttpResponse fail;
-    auto out = Execute(*engine_, state::RevokeApiToken{.id = *id}, c, &fail);
-    // Whatever the outcome: a revocation that may have committed must not
-    // leave its token in the cache.
-    ForgetTokens();
-    if (!out) return fail;
-    const auto result = std::get<state::TokenOutcome>(*out).result;
-    if (result != access::TokenResult::kOk) {
-      return Fail(c, access::TokenResultName(result), "token " + std::to_string(*id));
-    }
-    return Reply({{"id", *id}, {"revoked", true}});
-  });
+HttpResponse Service::RevokeToken(Call& c) {
+  if (!Is(c, {Role::kAdmin})) return Forbidden(c, "revoke tokens");
+  const auto id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the token id must be a positive number");
+  HttpResponse fail;
+  auto out = Execute(*engine_, state::RevokeApiToken{.id = *id}, c, &fail);
+  // Whatever the outcome: a revocation that may have committed must not
+  // leave its token in the cache.
+  ForgetTokens();
+  if (!out) return fail;
+  const auto result = std::get<state::TokenOutcome>(*out).result;
+  if (result != access::TokenResult::kOk) {
+    return Fail(c, access::TokenResultName(result), "token " + std::to_string(*id));
+  }
+  return Reply({{"id", *id}, {"revoked", true}});
 }
 
 }  // namespace bg::api

@@ -28,117 +28,112 @@ std::optional<programme::Step> StepNamed(const std::string& name) {
 
 }  // namespace
 
-void Service::AddApplicationRoutes() {
-  router_.Add("POST", "/v1/applications", [this](Call& c) {
-    Fields f(c.body);
-    const auto id = f.Id("id");
-    const auto programme = f.Id("programme");
-    auto enterprise = f.Id("enterprise", c.who.role != Role::kEnterprise);
-    const auto amount = f.Fen("amount_fen", true);
-    const auto note = f.Str("note", false);
-    if (!f.Done()) return Fail(c, f.code(), f.detail());
-    if (c.who.role == Role::kEnterprise) {
-      if (enterprise && *enterprise != c.who.scope) {
-        return Forbidden(c, "apply for another enterprise");
-      }
-      enterprise = c.who.scope;
-    } else if (!Is(c, {Role::kAdmin})) {
-      return Forbidden(c, "file applications");
+HttpResponse Service::FileApplication(Call& c) {
+  Fields f(c.body);
+  const auto id = f.Id("id");
+  const auto programme = f.Id("programme");
+  auto enterprise = f.Id("enterprise", c.who.role != Role::kEnterprise);
+  const auto amount = f.Fen("amount_fen", true);
+  const auto note = f.Str("note", false);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  if (c.who.role == Role::kEnterprise) {
+    if (enterprise && *enterprise != c.who.scope) {
+      return Forbidden(c, "apply for another enterprise");
     }
-    HttpResponse fail;
-    auto r = Execute(*engine_,
-                     programme::FileApplication{.id = ApplicationId(*id),
-                                                .programme = ProgrammeId(*programme),
-                                                .enterprise = EnterpriseId(*enterprise),
-                                                .amount = *amount,
-                                                .actor = c.who.name,
-                                                .note = note.value_or("")},
-                     c, &fail);
-    if (!r) return fail;
-    const auto& out = std::get<programme::Outcome>(*r);
-    return BookAnswer(c, out, {{"id", *id}, {"status", "draft"}}, true);
-  });
+    enterprise = c.who.scope;
+  } else if (!Is(c, {Role::kAdmin})) {
+    return Forbidden(c, "file applications");
+  }
+  HttpResponse fail;
+  auto r = Execute(*engine_,
+                   programme::FileApplication{.id = ApplicationId(*id),
+                                              .programme = ProgrammeId(*programme),
+                                              .enterprise = EnterpriseId(*enterprise),
+                                              .amount = *amount,
+                                              .actor = c.who.name,
+                                              .note = note.value_or("")},
+                   c, &fail);
+  if (!r) return fail;
+  const auto& out = std::get<programme::Outcome>(*r);
+  return BookAnswer(c, out, {{"id", *id}, {"status", "draft"}}, true);
+}
 
-  router_.Add("POST", "/v1/applications/{id}/review", [this](Call& c) {
-    const auto id = PathId(c, "id");
-    if (!id) return Fail(c, "invalid_field", "the application id must be a positive number");
-    Fields f(c.body);
-    const auto step_name = f.Str("step", true, 32);
-    const auto reason = f.Str("reason", false);
-    const auto amount = f.Fen("amount_fen", false);
-    if (!f.Done()) return Fail(c, f.code(), f.detail());
-    const std::optional<programme::Step> step = StepNamed(*step_name);
-    if (!step) {
-      return Fail(c, "invalid_field",
-                  "step must be submit, start_review, approve, reject, return_for_info, issue "
-                  "or withdraw");
+HttpResponse Service::ReviewApplication(Call& c) {
+  const auto id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the application id must be a positive number");
+  Fields f(c.body);
+  const auto step_name = f.Str("step", true, 32);
+  const auto reason = f.Str("reason", false);
+  const auto amount = f.Fen("amount_fen", false);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  const std::optional<programme::Step> step = StepNamed(*step_name);
+  if (!step) {
+    return Fail(c, "invalid_field",
+                "step must be submit, start_review, approve, reject, return_for_info, issue "
+                "or withdraw");
+  }
+  // Who may take the step: the applicant submits and withdraws; the
+  // programme's operator reviews; admin does either.
+  const bool applicant_step =
+      *step == programme::Step::kSubmit || *step == programme::Step::kWithdraw;
+  const auto app = engine_->Read([&](const state::State& s) {
+    const programme::Application* a = s.book().FindApplication(ApplicationId(*id));
+    return a == nullptr ? std::optional<programme::FileApplication>() : a->filed;
+  });
+  if (!app) return Fail(c, "unknown_application", "no application " + std::to_string(*id));
+  const bool allowed =
+      c.who.role == Role::kAdmin ||
+      (applicant_step && c.who.role == Role::kEnterprise &&
+       app->enterprise.value() == c.who.scope) ||
+      (!applicant_step && c.who.role == Role::kOperator && app->programme.value() == c.who.scope);
+  if (!allowed) return Forbidden(c, std::string("take the step '") + *step_name + "' here");
+  programme::ReviewApplication cmd{
+      .id = ApplicationId(*id), .step = *step, .actor = c.who.name, .reason = reason.value_or("")};
+  if (amount) cmd.amount = *amount;
+  HttpResponse fail;
+  auto r = Execute(*engine_, cmd, c, &fail);
+  if (!r) return fail;
+  const auto& out = std::get<programme::Outcome>(*r);
+  const Json view = engine_->Read(
+      [&](const state::State& s) { return View(*s.book().FindApplication(ApplicationId(*id))); });
+  return BookAnswer(c, out, view, false);
+}
+
+HttpResponse Service::GetApplication(Call& c) {
+  const auto id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the application id must be a positive number");
+  return engine_->Read([&](const state::State& s) {
+    const programme::Application* a = s.book().FindApplication(ApplicationId(*id));
+    if (a == nullptr) {
+      return Fail(c, "unknown_application", "no application " + std::to_string(*id));
     }
-    // Who may take the step: the applicant submits and withdraws; the
-    // programme's operator reviews; admin does either.
-    const bool applicant_step =
-        *step == programme::Step::kSubmit || *step == programme::Step::kWithdraw;
-    const auto app = engine_->Read([&](const state::State& s) {
-      const programme::Application* a = s.book().FindApplication(ApplicationId(*id));
-      return a == nullptr ? std::optional<programme::FileApplication>() : a->filed;
-    });
-    if (!app) return Fail(c, "unknown_application", "no application " + std::to_string(*id));
-    const bool allowed =
-        c.who.role == Role::kAdmin ||
-        (applicant_step && c.who.role == Role::kEnterprise &&
-         app->enterprise.value() == c.who.scope) ||
-        (!applicant_step && c.who.role == Role::kOperator && app->programme.value() == c.who.scope);
-    if (!allowed) return Forbidden(c, std::string("take the step '") + *step_name + "' here");
-    programme::ReviewApplication cmd{.id = ApplicationId(*id),
-                                     .step = *step,
-                                     .actor = c.who.name,
-                                     .reason = reason.value_or("")};
-    if (amount) cmd.amount = *amount;
-    HttpResponse fail;
-    auto r = Execute(*engine_, cmd, c, &fail);
-    if (!r) return fail;
-    const auto& out = std::get<programme::Outcome>(*r);
-    const Json view = engine_->Read([&](const state::State& s) {
-      return View(*s.book().FindApplication(ApplicationId(*id)));
-    });
-    return BookAnswer(c, out, view, false);
+    const bool mine =
+        (c.who.role == Role::kEnterprise && a->filed.enterprise.value() == c.who.scope) ||
+        (c.who.role == Role::kOperator && a->filed.programme.value() == c.who.scope) ||
+        Is(c, {Role::kAdmin, Role::kAuditor});
+    if (!mine) return Forbidden(c, "read this application");
+    return Reply(View(*a));
   });
+}
 
-  router_.Add("GET", "/v1/applications/{id}", [this](Call& c) {
-    const auto id = PathId(c, "id");
-    if (!id) return Fail(c, "invalid_field", "the application id must be a positive number");
-    return engine_->Read([&](const state::State& s) {
-      const programme::Application* a = s.book().FindApplication(ApplicationId(*id));
-      if (a == nullptr) {
-        return Fail(c, "unknown_application", "no application " + std::to_string(*id));
-      }
-      const bool mine =
-          (c.who.role == Role::kEnterprise && a->filed.enterprise.value() == c.who.scope) ||
-          (c.who.role == Role::kOperator && a->filed.programme.value() == c.who.scope) ||
-          Is(c, {Role::kAdmin, Role::kAuditor});
-      if (!mine) return Forbidden(c, "read this application");
-      return Reply(View(*a));
-    });
+HttpResponse Service::ListVouchers(Call& c) {
+  HttpResponse fail;
+  const Timestamp now = clock_->Now();
+  auto page = engine_->Read([&](const state::State& s) {
+    return Page(
+        c, s.book().vouchers(),
+        [&](const programme::Voucher& v) {
+          if (c.who.role == Role::kEnterprise) return v.holder.value() == c.who.scope;
+          if (c.who.role == Role::kOperator) return v.programme.value() == c.who.scope;
+          return Is(c, {Role::kAdmin, Role::kAuditor});
+        },
+        [&](const programme::Voucher& v) {
+          return View(v, programme::Book::Available(s.ledger(), programme::VoucherAccount(v.id)),
+                      now);
+        },
+        &fail);
   });
-
-  router_.Add("GET", "/v1/vouchers", {"limit", "after"}, [this](Call& c) {
-    HttpResponse fail;
-    const Timestamp now = clock_->Now();
-    auto page = engine_->Read([&](const state::State& s) {
-      return Page(
-          c, s.book().vouchers(),
-          [&](const programme::Voucher& v) {
-            if (c.who.role == Role::kEnterprise) return v.holder.value() == c.who.scope;
-            if (c.who.role == Role::kOperator) return v.programme.value() == c.who.scope;
-            return Is(c, {Role::kAdmin, Role::kAuditor});
-          },
-          [&](const programme::Voucher& v) {
-            return View(v, programme::Book::Available(s.ledger(), programme::VoucherAccount(v.id)),
-                        now);
-          },
-          &fail);
-    });
-    return page ? Reply(*page) : fail;
-  });
+  return page ? Reply(*page) : fail;
 }
 
 }  // namespace bg::api

@@ -73,131 +73,130 @@ HttpResponse ClaimReply(const Call& c, const programme::Outcome& out, const stat
   return Reply(view, out.code == programme::Code::kExists ? 200 : status);
 }
 
+// Captures (or voids) the claim the path names, by its provider or admin.
+HttpResponse SettleClaim(engine::Engine& engine, const Call& c, bool capture) {
+  const auto id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the claim id must be a positive number");
+  Fields f(c.body);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  const bool allowed = engine.Read([&](const state::State& s) {
+    const programme::Claim* claim = s.book().FindClaim(ClaimId(*id));
+    if (c.who.role == Role::kAdmin || claim == nullptr) return true;
+    return c.who.role == Role::kProvider && claim->request.provider.value() == c.who.scope;
+  });
+  if (!allowed || !Is(c, {Role::kAdmin, Role::kProvider})) {
+    return Forbidden(c, "settle this claim");
+  }
+  HttpResponse fail;
+  auto r =
+      Execute(engine, programme::SettleClaim{.id = ClaimId(*id), .capture = capture}, c, &fail);
+  if (!r) return fail;
+  return engine.Read([&](const state::State& s) {
+    return ClaimReply(c, std::get<programme::Outcome>(*r), s, ClaimId(*id), 200);
+  });
+}
+
 }  // namespace
 
-void Service::AddClaimRoutes() {
-  router_.Add("POST", "/v1/claims", [this](Call& c) {
-    Fields f(c.body);
-    const auto id = f.Id("id");
-    const auto order = f.Id("order");
-    const auto enterprise = f.Id("enterprise");
-    const auto provider = f.Id("provider");
-    const auto amount = f.Fen("amount_fen", true);
-    const auto resource = f.Str("resource", false, 16);
-    const programme::Purpose purpose = ReadPurpose(f);
-    if (!f.Done()) return Fail(c, f.code(), f.detail());
-    const bool own = c.who.role == Role::kProvider && c.who.scope == *provider;
-    if (!own && c.who.role != Role::kAdmin) return Forbidden(c, "claim for another provider");
-    std::optional<programme::ResourceClass> cls = programme::ResourceClass::kForeignAccelerator;
-    if (resource) cls = programme::FromName(programme::kResourceNames, *resource);
-    if (!cls) return Fail(c, "invalid_field", "'resource' is domestic or foreign");
-    programme::Redeem redeem{.id = ClaimId(*id),
-                             .order = OrderId(*order),
-                             .enterprise = EnterpriseId(*enterprise),
-                             .provider = ProviderId(*provider),
-                             .amount = *amount,
-                             .resource = *cls,
-                             .purpose = purpose};
-    // The claim is paid in the currency of the provider's home.
-    engine_->Read([&](const state::State& s) {
-      const programme::Provider* p = s.registry().FindProvider(redeem.provider);
-      const programme::Jurisdiction* home =
-          p == nullptr ? nullptr : s.registry().FindJurisdiction(p->home);
-      if (home != nullptr) redeem.currency_ledger = home->currency_ledger;
-    });
-    HttpResponse fail;
-    auto r = Execute(*engine_, redeem, c, &fail);
-    if (!r) return fail;
-    return engine_->Read([&](const state::State& s) {
-      return ClaimReply(c, std::get<programme::Outcome>(*r), s, redeem.id, 201);
-    });
+HttpResponse Service::RedeemClaim(Call& c) {
+  Fields f(c.body);
+  const auto id = f.Id("id");
+  const auto order = f.Id("order");
+  const auto enterprise = f.Id("enterprise");
+  const auto provider = f.Id("provider");
+  const auto amount = f.Fen("amount_fen", true);
+  const auto resource = f.Str("resource", false, 16);
+  const programme::Purpose purpose = ReadPurpose(f);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  const bool own = c.who.role == Role::kProvider && c.who.scope == *provider;
+  if (!own && c.who.role != Role::kAdmin) return Forbidden(c, "claim for another provider");
+  std::optional<programme::ResourceClass> cls = programme::ResourceClass::kForeignAccelerator;
+  if (resource) cls = programme::FromName(programme::kResourceNames, *resource);
+  if (!cls) return Fail(c, "invalid_field", "'resource' is domestic or foreign");
+  programme::Redeem redeem{.id = ClaimId(*id),
+                           .order = OrderId(*order),
+                           .enterprise = EnterpriseId(*enterprise),
+                           .provider = ProviderId(*provider),
+                           .amount = *amount,
+                           .resource = *cls,
+                           .purpose = purpose};
+  // The claim is paid in the currency of the provider's home.
+  engine_->Read([&](const state::State& s) {
+    const programme::Provider* p = s.registry().FindProvider(redeem.provider);
+    const programme::Jurisdiction* home =
+        p == nullptr ? nullptr : s.registry().FindJurisdiction(p->home);
+    if (home != nullptr) redeem.currency_ledger = home->currency_ledger;
   });
-
-  auto settle = [this](const char* path, bool capture) {
-    router_.Add("POST", path, [this, capture](Call& c) {
-      const auto id = PathId(c, "id");
-      if (!id) return Fail(c, "invalid_field", "the claim id must be a positive number");
-      Fields f(c.body);
-      if (!f.Done()) return Fail(c, f.code(), f.detail());
-      const bool allowed = engine_->Read([&](const state::State& s) {
-        const programme::Claim* claim = s.book().FindClaim(ClaimId(*id));
-        if (c.who.role == Role::kAdmin || claim == nullptr) return true;
-        return c.who.role == Role::kProvider && claim->request.provider.value() == c.who.scope;
-      });
-      if (!allowed || !Is(c, {Role::kAdmin, Role::kProvider})) {
-        return Forbidden(c, "settle this claim");
-      }
-      HttpResponse fail;
-      auto r = Execute(*engine_, programme::SettleClaim{.id = ClaimId(*id), .capture = capture}, c,
-                       &fail);
-      if (!r) return fail;
-      return engine_->Read([&](const state::State& s) {
-        return ClaimReply(c, std::get<programme::Outcome>(*r), s, ClaimId(*id), 200);
-      });
-    });
-  };
-  settle("/v1/claims/{id}/capture", true);
-  settle("/v1/claims/{id}/void", false);
-
-  router_.Add("GET", "/v1/claims", {"limit", "after"}, [this](Call& c) {
-    HttpResponse fail;
-    auto page = engine_->Read([&](const state::State& s) {
-      return Page(
-          c, s.book().claims(),
-          [&](const programme::Claim& claim) {
-            return (claim.request.id.value() & kJobClaimBit) == 0 && MayRead(c.who, claim);
-          },
-          [](const programme::Claim& claim) { return ClaimView(claim.request.id, claim); }, &fail);
-    });
-    return page ? Reply(*page) : fail;
+  HttpResponse fail;
+  auto r = Execute(*engine_, redeem, c, &fail);
+  if (!r) return fail;
+  return engine_->Read([&](const state::State& s) {
+    return ClaimReply(c, std::get<programme::Outcome>(*r), s, redeem.id, 201);
   });
+}
 
-  router_.Add("GET", "/v1/claims/{id}", [this](Call& c) {
-    const auto id = PathId(c, "id");
-    if (!id) return Fail(c, "invalid_field", "the claim id must be a positive number");
-    return engine_->Read([&](const state::State& s) {
-      const programme::Claim* claim = s.book().FindClaim(ClaimId(*id));
-      if (claim == nullptr) return Fail(c, "unknown_claim", "no claim " + std::to_string(*id));
-      if (!MayRead(c.who, *claim)) return Forbidden(c, "read this claim");
-      return Reply(ClaimView(ClaimId(*id), *claim));
-    });
+HttpResponse Service::CaptureClaim(Call& c) { return SettleClaim(*engine_, c, true); }
+
+HttpResponse Service::VoidClaim(Call& c) { return SettleClaim(*engine_, c, false); }
+
+HttpResponse Service::ListClaims(Call& c) {
+  HttpResponse fail;
+  auto page = engine_->Read([&](const state::State& s) {
+    return Page(
+        c, s.book().claims(),
+        [&](const programme::Claim& claim) {
+          return (claim.request.id.value() & kJobClaimBit) == 0 && MayRead(c.who, claim);
+        },
+        [](const programme::Claim& claim) { return ClaimView(claim.request.id, claim); }, &fail);
   });
+  return page ? Reply(*page) : fail;
+}
 
-  // The subsidy of a placed job, clawed back (the job's claim).
-  router_.Add("POST", "/v1/jobs/{id}/clawback", [this](Call& c) {
-    const auto id = PathId(c, "id");
-    if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
-    Fields f(c.body);
-    const auto reason = f.Str("reason", true);
-    if (!f.Done()) return Fail(c, f.code(), f.detail());
-    ClaimId claim_id{};
-    std::optional<HttpResponse> missing;
-    const bool allowed = engine_->Read([&](const state::State& s) {
-      const scheduler::Job* job = s.scheduler().FindJob(OrderId(*id));
-      if (job == nullptr || job->claim.is_zero()) {
-        missing = job == nullptr
-                      ? Fail(c, "unknown_job", "no job " + std::to_string(*id))
-                      : Fail(c, "no_subsidy", "job " + std::to_string(*id) + " was not subsidised");
-        return true;
-      }
-      claim_id = job->claim;
-      const programme::Claim* claim = s.book().FindClaim(claim_id);
-      return c.who.role == Role::kAdmin ||
-             (c.who.role == Role::kOperator && claim != nullptr && MayRead(c.who, *claim));
-    });
-    if (!allowed || !Is(c, {Role::kAdmin, Role::kOperator})) {
-      return Forbidden(c, "claw back this job's subsidy");
+HttpResponse Service::GetClaim(Call& c) {
+  const auto id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the claim id must be a positive number");
+  return engine_->Read([&](const state::State& s) {
+    const programme::Claim* claim = s.book().FindClaim(ClaimId(*id));
+    if (claim == nullptr) return Fail(c, "unknown_claim", "no claim " + std::to_string(*id));
+    if (!MayRead(c.who, *claim)) return Forbidden(c, "read this claim");
+    return Reply(ClaimView(ClaimId(*id), *claim));
+  });
+}
+
+// The subsidy of a placed job, clawed back (the job's claim).
+HttpResponse Service::ClawBackJob(Call& c) {
+  const auto id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
+  Fields f(c.body);
+  const auto reason = f.Str("reason", true);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  ClaimId claim_id{};
+  std::optional<HttpResponse> missing;
+  const bool allowed = engine_->Read([&](const state::State& s) {
+    const scheduler::Job* job = s.scheduler().FindJob(OrderId(*id));
+    if (job == nullptr || job->claim.is_zero()) {
+      missing = job == nullptr
+                    ? Fail(c, "unknown_job", "no job " + std::to_string(*id))
+                    : Fail(c, "no_subsidy", "job " + std::to_string(*id) + " was not subsidised");
+      return true;
     }
-    if (missing) return *missing;
-    HttpResponse fail;
-    auto r = Execute(*engine_,
-                     programme::Clawback{.claim = claim_id, .actor = c.who.name, .reason = *reason},
-                     c, &fail);
-    if (!r) return fail;
-    const auto& out = std::get<programme::Outcome>(*r);
-    if (!out.ok()) return Fail(c, programme::CodeName(out.code), out.message);
-    return Reply({{"job", *id}, {"status", "clawed_back"}});
+    claim_id = job->claim;
+    const programme::Claim* claim = s.book().FindClaim(claim_id);
+    return c.who.role == Role::kAdmin ||
+           (c.who.role == Role::kOperator && claim != nullptr && MayRead(c.who, *claim));
   });
+  if (!allowed || !Is(c, {Role::kAdmin, Role::kOperator})) {
+    return Forbidden(c, "claw back this job's subsidy");
+  }
+  if (missing) return *missing;
+  HttpResponse fail;
+  auto r = Execute(*engine_,
+                   programme::Clawback{.claim = claim_id, .actor = c.who.name, .reason = *reason},
+                   c, &fail);
+  if (!r) return fail;
+  const auto& out = std::get<programme::Outcome>(*r);
+  if (!out.ok()) return Fail(c, programme::CodeName(out.code), out.message);
+  return Reply({{"job", *id}, {"status", "clawed_back"}});
 }
 
 }  // namespace bg::api

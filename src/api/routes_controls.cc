@@ -15,133 +15,129 @@ HttpResponse BookReply(const Call& c, const programme::Outcome& out, const Json&
 
 }  // namespace
 
-void Service::AddControlRoutes() {
-  router_.Add("POST", "/v1/enterprises", [this](Call& c) {
-    if (!Is(c, {Role::kAdmin})) return Forbidden(c, "register enterprises");
-    Fields f(c.body);
-    const auto id = f.Id("id");
-    const auto name = f.Str("name", true, 200);
-    const auto code = f.Str("credit_code", true, 18);
-    const auto home = f.Id("home");
-    const auto category = f.Str("category", false, 32);
-    if (!f.Done()) return Fail(c, f.code(), f.detail());
-    programme::Enterprise e;
-    e.id = EnterpriseId(*id);
-    e.credit_code = *code;
-    e.name = *name;
-    e.applicant.id = e.id;
-    e.applicant.home = JurisdictionId(*home);
-    const std::string cat = category.value_or("other");
-    const auto known = programme::FromName(programme::kCategoryNames, cat);
-    if (!known) {
-      return Fail(c, "invalid_field",
-                  "category '" + cat + "' is not one of " +
-                      programme::AllowedNames(programme::kCategoryNames));
-    }
-    e.applicant.category = *known;
-    HttpResponse fail;
-    auto r = Execute(*engine_, state::RegisterEnterprise{e}, c, &fail);
-    if (!r) return fail;
-    const auto& out = std::get<state::RegistryResult>(*r);
-    if (out.result != programme::RegistryResult::kOk) {
-      return Fail(c, programme::RegistryResultName(out.result), out.message);
-    }
-    return Reply(View(e), 201);
-  });
+HttpResponse Service::RegisterEnterprise(Call& c) {
+  if (!Is(c, {Role::kAdmin})) return Forbidden(c, "register enterprises");
+  Fields f(c.body);
+  const auto id = f.Id("id");
+  const auto name = f.Str("name", true, 200);
+  const auto code = f.Str("credit_code", true, 18);
+  const auto home = f.Id("home");
+  const auto category = f.Str("category", false, 32);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  programme::Enterprise e;
+  e.id = EnterpriseId(*id);
+  e.credit_code = *code;
+  e.name = *name;
+  e.applicant.id = e.id;
+  e.applicant.home = JurisdictionId(*home);
+  const std::string cat = category.value_or("other");
+  const auto known = programme::FromName(programme::kCategoryNames, cat);
+  if (!known) {
+    return Fail(c, "invalid_field",
+                "category '" + cat + "' is not one of " +
+                    programme::AllowedNames(programme::kCategoryNames));
+  }
+  e.applicant.category = *known;
+  HttpResponse fail;
+  auto r = Execute(*engine_, state::RegisterEnterprise{e}, c, &fail);
+  if (!r) return fail;
+  const auto& out = std::get<state::RegistryResult>(*r);
+  if (out.result != programme::RegistryResult::kOk) {
+    return Fail(c, programme::RegistryResultName(out.result), out.message);
+  }
+  return Reply(View(e), 201);
+}
 
-  router_.Add("POST", "/v1/vouchers/{id}/revoke", [this](Call& c) {
-    const auto id = PathId(c, "id");
-    if (!id) return Fail(c, "invalid_field", "the voucher id must be a positive number");
-    Fields f(c.body);
-    const auto reason = f.Str("reason", true);
-    if (!f.Done()) return Fail(c, f.code(), f.detail());
-    const bool allowed = engine_->Read([&](const state::State& s) {
-      const programme::Voucher* v = s.book().FindVoucher(VoucherId(*id));
-      if (c.who.role == Role::kAdmin || v == nullptr) return true;
-      return c.who.role == Role::kOperator && v->programme.value() == c.who.scope;
-    });
-    if (!allowed || !Is(c, {Role::kAdmin, Role::kOperator})) {
-      return Forbidden(c, "revoke this voucher");
-    }
-    HttpResponse fail;
-    auto r = Execute(
-        *engine_,
-        programme::RevokeVoucher{.id = VoucherId(*id), .actor = c.who.name, .reason = *reason}, c,
-        &fail);
-    if (!r) return fail;
-    return BookReply(c, std::get<programme::Outcome>(*r), {{"id", *id}, {"status", "revoked"}});
+HttpResponse Service::RevokeVoucher(Call& c) {
+  const auto id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the voucher id must be a positive number");
+  Fields f(c.body);
+  const auto reason = f.Str("reason", true);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  const bool allowed = engine_->Read([&](const state::State& s) {
+    const programme::Voucher* v = s.book().FindVoucher(VoucherId(*id));
+    if (c.who.role == Role::kAdmin || v == nullptr) return true;
+    return c.who.role == Role::kOperator && v->programme.value() == c.who.scope;
   });
+  if (!allowed || !Is(c, {Role::kAdmin, Role::kOperator})) {
+    return Forbidden(c, "revoke this voucher");
+  }
+  HttpResponse fail;
+  auto r = Execute(
+      *engine_,
+      programme::RevokeVoucher{.id = VoucherId(*id), .actor = c.who.name, .reason = *reason}, c,
+      &fail);
+  if (!r) return fail;
+  return BookReply(c, std::get<programme::Outcome>(*r), {{"id", *id}, {"status", "revoked"}});
+}
 
-  router_.Add("POST", "/v1/claims/{id}/clawback", [this](Call& c) {
-    const auto id = PathId(c, "id");
-    if (!id) return Fail(c, "invalid_field", "the claim id must be a positive number");
-    Fields f(c.body);
-    const auto reason = f.Str("reason", true);
-    if (!f.Done()) return Fail(c, f.code(), f.detail());
-    const bool allowed = engine_->Read([&](const state::State& s) {
-      const programme::Claim* claim = s.book().FindClaim(ClaimId(*id));
-      if (c.who.role == Role::kAdmin || claim == nullptr) return true;
-      if (c.who.role != Role::kOperator) return false;
-      for (const auto& share : claim->shares) {
-        if (share.programme.value() == c.who.scope) return true;
-      }
-      return false;
-    });
-    if (!allowed || !Is(c, {Role::kAdmin, Role::kOperator})) {
-      return Forbidden(c, "claw back this claim");
+HttpResponse Service::ClawBackClaim(Call& c) {
+  const auto id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the claim id must be a positive number");
+  Fields f(c.body);
+  const auto reason = f.Str("reason", true);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  const bool allowed = engine_->Read([&](const state::State& s) {
+    const programme::Claim* claim = s.book().FindClaim(ClaimId(*id));
+    if (c.who.role == Role::kAdmin || claim == nullptr) return true;
+    if (c.who.role != Role::kOperator) return false;
+    for (const auto& share : claim->shares) {
+      if (share.programme.value() == c.who.scope) return true;
     }
-    HttpResponse fail;
-    auto r =
-        Execute(*engine_,
-                programme::Clawback{.claim = ClaimId(*id), .actor = c.who.name, .reason = *reason},
-                c, &fail);
-    if (!r) return fail;
-    return BookReply(c, std::get<programme::Outcome>(*r), {{"id", *id}, {"status", "clawed_back"}});
+    return false;
   });
+  if (!allowed || !Is(c, {Role::kAdmin, Role::kOperator})) {
+    return Forbidden(c, "claw back this claim");
+  }
+  HttpResponse fail;
+  auto r = Execute(
+      *engine_, programme::Clawback{.claim = ClaimId(*id), .actor = c.who.name, .reason = *reason},
+      c, &fail);
+  if (!r) return fail;
+  return BookReply(c, std::get<programme::Outcome>(*r), {{"id", *id}, {"status", "clawed_back"}});
+}
 
-  router_.Add("POST", "/v1/enterprises/{id}/blacklist", [this](Call& c) {
-    if (!Is(c, {Role::kAdmin, Role::kOperator})) return Forbidden(c, "change the blacklist");
-    const auto id = PathId(c, "id");
-    if (!id) return Fail(c, "invalid_field", "the enterprise id must be a positive number");
-    Fields f(c.body);
-    const auto listed = f.Bool("listed", true);
-    const auto reason = f.Str("reason", true);
-    if (!f.Done()) return Fail(c, f.code(), f.detail());
-    HttpResponse fail;
-    auto r = Execute(*engine_,
-                     programme::SetBlacklist{.enterprise = EnterpriseId(*id),
-                                             .listed = *listed,
-                                             .actor = c.who.name,
-                                             .reason = *reason},
-                     c, &fail);
-    if (!r) return fail;
-    return BookReply(c, std::get<programme::Outcome>(*r),
-                     {{"enterprise", *id}, {"listed", *listed}});
-  });
+HttpResponse Service::Blacklist(Call& c) {
+  if (!Is(c, {Role::kAdmin, Role::kOperator})) return Forbidden(c, "change the blacklist");
+  const auto id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the enterprise id must be a positive number");
+  Fields f(c.body);
+  const auto listed = f.Bool("listed", true);
+  const auto reason = f.Str("reason", true);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  HttpResponse fail;
+  auto r = Execute(*engine_,
+                   programme::SetBlacklist{.enterprise = EnterpriseId(*id),
+                                           .listed = *listed,
+                                           .actor = c.who.name,
+                                           .reason = *reason},
+                   c, &fail);
+  if (!r) return fail;
+  return BookReply(c, std::get<programme::Outcome>(*r), {{"enterprise", *id}, {"listed", *listed}});
+}
 
-  // The engine expires vouchers by itself at their expiry (state::Tick);
-  // this sweeps now, every programme's (admin) or one programme's (admin,
-  // or that programme's operator: its own only, the default for it).
-  router_.Add("POST", "/v1/vouchers/expire", [this](Call& c) {
-    if (!Is(c, {Role::kAdmin, Role::kOperator})) return Forbidden(c, "sweep expired vouchers");
-    Fields f(c.body);
-    const auto limit = f.U64("limit", false, programme::kMaxExpirePerCommand);
-    const auto programme = f.Id("programme", false);
-    if (!f.Done()) return Fail(c, f.code(), f.detail());
-    programme::ExpireVouchers sweep{.limit = static_cast<uint32_t>(limit.value_or(256)),
-                                    .programme = ProgrammeId(programme.value_or(0))};
-    if (c.who.role == Role::kOperator) {
-      if (programme.has_value() && *programme != c.who.scope) {
-        return Forbidden(c, "sweep another programme's vouchers");
-      }
-      sweep.programme = ProgrammeId(c.who.scope);
+// The engine expires vouchers by itself at their expiry (state::Tick);
+// this sweeps now, every programme's (admin) or one programme's (admin,
+// or that programme's operator: its own only, the default for it).
+HttpResponse Service::ExpireVouchers(Call& c) {
+  if (!Is(c, {Role::kAdmin, Role::kOperator})) return Forbidden(c, "sweep expired vouchers");
+  Fields f(c.body);
+  const auto limit = f.U64("limit", false, programme::kMaxExpirePerCommand);
+  const auto programme = f.Id("programme", false);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  programme::ExpireVouchers sweep{.limit = static_cast<uint32_t>(limit.value_or(256)),
+                                  .programme = ProgrammeId(programme.value_or(0))};
+  if (c.who.role == Role::kOperator) {
+    if (programme.has_value() && *programme != c.who.scope) {
+      return Forbidden(c, "sweep another programme's vouchers");
     }
-    HttpResponse fail;
-    auto r = Execute(*engine_, sweep, c, &fail);
-    if (!r) return fail;
-    const auto& out = std::get<programme::Outcome>(*r);
-    return BookReply(c, out, {{"swept", out.swept}});
-  });
+    sweep.programme = ProgrammeId(c.who.scope);
+  }
+  HttpResponse fail;
+  auto r = Execute(*engine_, sweep, c, &fail);
+  if (!r) return fail;
+  const auto& out = std::get<programme::Outcome>(*r);
+  return BookReply(c, out, {{"swept", out.swept}});
 }
 
 }  // namespace bg::api

@@ -78,144 +78,149 @@ HttpResponse JobAnswer(const Call& c, const scheduler::JobOutcome& out, const Js
   return Fail(c, scheduler::CodeName(out.code), out.message);
 }
 
+// Whether the caller may see (or act on) a job: its enterprise, the
+// provider it runs at (read only), admin, auditor (read only).
+bool MayAccess(const Call& c, const state::State& s, const scheduler::Job& j, bool act) {
+  if (c.who.role == Role::kAdmin) return true;
+  if (c.who.role == Role::kEnterprise) {
+    return j.submitted.request.enterprise.value() == c.who.scope;
+  }
+  if (act) return false;
+  if (c.who.role == Role::kAuditor) return true;
+  if (c.who.role == Role::kProvider) {
+    const network::Pool* p = s.network().FindPool(j.pool);
+    return p != nullptr && s.network().FindSite(p->site)->provider.value() == c.who.scope;
+  }
+  return false;
+}
+
+// A change to the job the path names (cancel, extend), by those who may
+// act on it: `make` reads the body into the command.
+template <typename Make>
+HttpResponse ChangeJob(engine::Engine& engine, Call& c, Make make) {
+  const auto id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
+  Fields f(c.body);
+  std::optional<state::CommandBody> body = make(OrderId(*id), f);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  const bool allowed = engine.Read([&](const state::State& s) {
+    const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
+    return j == nullptr || MayAccess(c, s, *j, true);
+  });
+  if (!allowed) return Forbidden(c, "change this job");
+  HttpResponse fail;
+  auto r = Execute(engine, std::move(*body), c, &fail);
+  if (!r) return fail;
+  const auto& out = std::get<scheduler::JobOutcome>(*r);
+  const Json view = engine.Read([&](const state::State& s) {
+    const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
+    return j == nullptr ? Json() : View(*j);
+  });
+  return JobAnswer(c, out, view, false);
+}
+
 }  // namespace
 
-void Service::AddJobRoutes() {
-  router_.Add("POST", "/v1/quotes", [this](Call& c) {
-    HttpResponse fail;
-    const auto job = JobFrom(c, false, &fail);
-    if (!job) return fail;
-    const Timestamp now = clock_->Now();
-    return engine_->Read([&](const state::State& s) {
-      const scheduler::Quote q = s.scheduler().QuoteFor(job->request, s.network(), s.registry(),
-                                                        s.book(), s.ledger(), now);
-      if (q.refused.code != scheduler::Code::kOk) {
-        return Fail(c, scheduler::CodeName(q.refused.code), q.refused.message);
-      }
-      return Reply(View(q));
-    });
-  });
-
-  router_.Add("POST", "/v1/jobs", [this](Call& c) {
-    HttpResponse fail;
-    const auto job = JobFrom(c, true, &fail);
-    if (!job) return fail;
-    auto r = Execute(*engine_, *job, c, &fail);
-    if (!r) return fail;
-    const auto& out = std::get<scheduler::JobOutcome>(*r);
-    const Json view = engine_->Read([&](const state::State& s) {
-      const scheduler::Job* j = s.scheduler().FindJob(job->request.id);
-      return j == nullptr ? Json() : View(*j);
-    });
-    return JobAnswer(c, out, view, true);
-  });
-
-  router_.Add("GET", "/v1/jobs", {"limit", "after"}, [this](Call& c) {
-    HttpResponse fail;
-    auto page = engine_->Read([&](const state::State& s) {
-      return Page(
-          c, s.scheduler().jobs(),
-          [&](const scheduler::Job& j) {
-            if (c.who.role == Role::kEnterprise) {
-              return j.submitted.request.enterprise.value() == c.who.scope;
-            }
-            if (c.who.role == Role::kProvider) {
-              const network::Pool* p = s.network().FindPool(j.pool);
-              return p != nullptr && s.network().FindSite(p->site)->provider.value() == c.who.scope;
-            }
-            return Is(c, {Role::kAdmin, Role::kAuditor});
-          },
-          [](const scheduler::Job& j) { return View(j); }, &fail);
-    });
-    return page ? Reply(*page) : fail;
-  });
-
-  // Whether the caller may see (or act on) a job: its enterprise, the
-  // provider it runs at (read only), admin, auditor (read only).
-  auto may = [](const Call& c, const state::State& s, const scheduler::Job& j, bool act) {
-    if (c.who.role == Role::kAdmin) return true;
-    if (c.who.role == Role::kEnterprise) {
-      return j.submitted.request.enterprise.value() == c.who.scope;
+HttpResponse Service::Quote(Call& c) {
+  HttpResponse fail;
+  const auto job = JobFrom(c, false, &fail);
+  if (!job) return fail;
+  const Timestamp now = clock_->Now();
+  return engine_->Read([&](const state::State& s) {
+    const scheduler::Quote q =
+        s.scheduler().QuoteFor(job->request, s.network(), s.registry(), s.book(), s.ledger(), now);
+    if (q.refused.code != scheduler::Code::kOk) {
+      return Fail(c, scheduler::CodeName(q.refused.code), q.refused.message);
     }
-    if (act) return false;
-    if (c.who.role == Role::kAuditor) return true;
-    if (c.who.role == Role::kProvider) {
-      const network::Pool* p = s.network().FindPool(j.pool);
-      return p != nullptr && s.network().FindSite(p->site)->provider.value() == c.who.scope;
-    }
-    return false;
-  };
-
-  router_.Add("GET", "/v1/jobs/{id}", [this, may](Call& c) {
-    const auto id = PathId(c, "id");
-    if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
-    return engine_->Read([&](const state::State& s) {
-      const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
-      if (j == nullptr) return Fail(c, "unknown_job", "no job " + std::to_string(*id));
-      if (!may(c, s, *j, false)) return Forbidden(c, "read this job");
-      return Reply(View(*j));
-    });
+    return Reply(View(q));
   });
+}
 
-  router_.Add("GET", "/v1/jobs/{id}/explain", [this, may](Call& c) {
-    const auto id = PathId(c, "id");
-    if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
-    const Timestamp now = clock_->Now();
-    return engine_->Read([&](const state::State& s) {
-      const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
-      if (j == nullptr) return Fail(c, "unknown_job", "no job " + std::to_string(*id));
-      if (!may(c, s, *j, false)) return Forbidden(c, "read this job");
-      return Reply({{"id", *id},
-                    {"status", scheduler::JobStatusName(j->status)},
-                    {"explanation", s.scheduler().Explain(OrderId(*id), s.network(), s.registry(),
-                                                          s.book(), s.ledger(), now)}});
-    });
+HttpResponse Service::SubmitJob(Call& c) {
+  HttpResponse fail;
+  const auto job = JobFrom(c, true, &fail);
+  if (!job) return fail;
+  auto r = Execute(*engine_, *job, c, &fail);
+  if (!r) return fail;
+  const auto& out = std::get<scheduler::JobOutcome>(*r);
+  const Json view = engine_->Read([&](const state::State& s) {
+    const scheduler::Job* j = s.scheduler().FindJob(job->request.id);
+    return j == nullptr ? Json() : View(*j);
   });
+  return JobAnswer(c, out, view, true);
+}
 
-  auto act = [this, may](const char* pattern, auto make) {
-    router_.Add("POST", pattern, [this, may, make](Call& c) {
-      const auto id = PathId(c, "id");
-      if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
-      Fields f(c.body);
-      std::optional<state::CommandBody> body = make(OrderId(*id), f);
-      if (!f.Done()) return Fail(c, f.code(), f.detail());
-      const bool allowed = engine_->Read([&](const state::State& s) {
-        const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
-        return j == nullptr || may(c, s, *j, true);
-      });
-      if (!allowed) return Forbidden(c, "change this job");
-      HttpResponse fail;
-      auto r = Execute(*engine_, std::move(*body), c, &fail);
-      if (!r) return fail;
-      const auto& out = std::get<scheduler::JobOutcome>(*r);
-      const Json view = engine_->Read([&](const state::State& s) {
-        const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
-        return j == nullptr ? Json() : View(*j);
-      });
-      return JobAnswer(c, out, view, false);
-    });
-  };
-  act("/v1/jobs/{id}/cancel", [](OrderId id, Fields& f) -> std::optional<state::CommandBody> {
+HttpResponse Service::ListJobs(Call& c) {
+  HttpResponse fail;
+  auto page = engine_->Read([&](const state::State& s) {
+    return Page(
+        c, s.scheduler().jobs(),
+        [&](const scheduler::Job& j) {
+          if (c.who.role == Role::kEnterprise) {
+            return j.submitted.request.enterprise.value() == c.who.scope;
+          }
+          if (c.who.role == Role::kProvider) {
+            const network::Pool* p = s.network().FindPool(j.pool);
+            return p != nullptr && s.network().FindSite(p->site)->provider.value() == c.who.scope;
+          }
+          return Is(c, {Role::kAdmin, Role::kAuditor});
+        },
+        [](const scheduler::Job& j) { return View(j); }, &fail);
+  });
+  return page ? Reply(*page) : fail;
+}
+
+HttpResponse Service::GetJob(Call& c) {
+  const auto id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
+  return engine_->Read([&](const state::State& s) {
+    const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
+    if (j == nullptr) return Fail(c, "unknown_job", "no job " + std::to_string(*id));
+    if (!MayAccess(c, s, *j, false)) return Forbidden(c, "read this job");
+    return Reply(View(*j));
+  });
+}
+
+HttpResponse Service::ExplainJob(Call& c) {
+  const auto id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
+  const Timestamp now = clock_->Now();
+  return engine_->Read([&](const state::State& s) {
+    const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
+    if (j == nullptr) return Fail(c, "unknown_job", "no job " + std::to_string(*id));
+    if (!MayAccess(c, s, *j, false)) return Forbidden(c, "read this job");
+    return Reply({{"id", *id},
+                  {"status", scheduler::JobStatusName(j->status)},
+                  {"explanation", s.scheduler().Explain(OrderId(*id), s.network(), s.registry(),
+                                                        s.book(), s.ledger(), now)}});
+  });
+}
+
+HttpResponse Service::CancelJob(Call& c) {
+  return ChangeJob(*engine_, c, [](OrderId id, Fields& f) -> std::optional<state::CommandBody> {
     const auto reason = f.Str("reason", false);
     return scheduler::CancelJob{.id = id, .reason = reason.value_or("")};
   });
-  act("/v1/jobs/{id}/extend", [](OrderId id, Fields& f) -> std::optional<state::CommandBody> {
+}
+
+HttpResponse Service::ExtendJob(Call& c) {
+  return ChangeJob(*engine_, c, [](OrderId id, Fields& f) -> std::optional<state::CommandBody> {
     const auto extra = f.U64("extra_s", true, uint64_t{366} * 86'400);
     return scheduler::ExtendJob{.id = id, .extra_s = static_cast<uint32_t>(extra.value_or(0))};
   });
+}
 
-  router_.Add("POST", "/v1/schedule", [this](Call& c) {
-    if (!Is(c, {Role::kAdmin})) return Forbidden(c, "run a placement pass");
-    Fields f(c.body);
-    const auto max = f.U64("max_jobs", false, scheduler::kMaxPlacementsPerPass);
-    if (!f.Done()) return Fail(c, f.code(), f.detail());
-    HttpResponse fail;
-    auto r =
-        Execute(*engine_, scheduler::Schedule{.max_jobs = static_cast<uint32_t>(max.value_or(256))},
-                c, &fail);
-    if (!r) return fail;
-    return Reply({{"placed", std::get<scheduler::JobOutcome>(*r).placed}});
-  });
+HttpResponse Service::Schedule(Call& c) {
+  if (!Is(c, {Role::kAdmin})) return Forbidden(c, "run a placement pass");
+  Fields f(c.body);
+  const auto max = f.U64("max_jobs", false, scheduler::kMaxPlacementsPerPass);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  HttpResponse fail;
+  auto r =
+      Execute(*engine_, scheduler::Schedule{.max_jobs = static_cast<uint32_t>(max.value_or(256))},
+              c, &fail);
+  if (!r) return fail;
+  return Reply({{"placed", std::get<scheduler::JobOutcome>(*r).placed}});
 }
 
 }  // namespace bg::api

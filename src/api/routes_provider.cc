@@ -32,201 +32,198 @@ bool RunsAt(const state::State& s, const scheduler::Job& j, uint64_t provider) {
 
 }  // namespace
 
-void Service::AddProviderRoutes() {
-  router_.Add("POST", "/v1/provider-keys", [this](Call& c) {
-    Fields f(c.body);
-    auto provider = f.Id("provider", c.who.role != Role::kProvider);
-    const auto key = f.Str("public_key_hex", true, 64);
-    if (!f.Done()) return Fail(c, f.code(), f.detail());
-    if (c.who.role == Role::kProvider) {
-      if (provider && *provider != c.who.scope) {
-        return Forbidden(c, "register another provider's key");
-      }
-      provider = c.who.scope;
-    } else if (!Is(c, {Role::kAdmin})) {
-      return Forbidden(c, "register provider keys");
+HttpResponse Service::RegisterKey(Call& c) {
+  Fields f(c.body);
+  auto provider = f.Id("provider", c.who.role != Role::kProvider);
+  const auto key = f.Str("public_key_hex", true, 64);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  if (c.who.role == Role::kProvider) {
+    if (provider && *provider != c.who.scope) {
+      return Forbidden(c, "register another provider's key");
     }
-    metering::PublicKey pk{};
-    if (!FromHex(*key, &pk)) return Fail(c, "invalid_field", "public_key_hex: 64 hex characters");
-    HttpResponse fail;
-    auto r = Execute(*engine_, state::RegisterProviderKey{ProviderId(*provider), pk}, c, &fail);
-    if (!r) return fail;
-    const auto& out = std::get<state::KeyOutcome>(*r);
-    if (out.result == metering::KeyResult::kOk) return Reply({{"provider", *provider}}, 201);
-    if (out.result == metering::KeyResult::kSameKey) return Reply({{"provider", *provider}});
-    return Fail(c, metering::KeyResultName(out.result), out.message);
-  });
+    provider = c.who.scope;
+  } else if (!Is(c, {Role::kAdmin})) {
+    return Forbidden(c, "register provider keys");
+  }
+  metering::PublicKey pk{};
+  if (!FromHex(*key, &pk)) return Fail(c, "invalid_field", "public_key_hex: 64 hex characters");
+  HttpResponse fail;
+  auto r = Execute(*engine_, state::RegisterProviderKey{ProviderId(*provider), pk}, c, &fail);
+  if (!r) return fail;
+  const auto& out = std::get<state::KeyOutcome>(*r);
+  if (out.result == metering::KeyResult::kOk) return Reply({{"provider", *provider}}, 201);
+  if (out.result == metering::KeyResult::kSameKey) return Reply({{"provider", *provider}});
+  return Fail(c, metering::KeyResultName(out.result), out.message);
+}
 
-  router_.Add("GET", "/v1/placements", {"limit", "after"}, [this](Call& c) {
-    if (!Is(c, {Role::kProvider, Role::kAdmin, Role::kAuditor})) {
-      return Forbidden(c, "read placements");
+HttpResponse Service::ListPlacements(Call& c) {
+  if (!Is(c, {Role::kProvider, Role::kAdmin, Role::kAuditor})) {
+    return Forbidden(c, "read placements");
+  }
+  HttpResponse fail;
+  auto page = engine_->Read([&](const state::State& s) {
+    return Page(
+        c, s.scheduler().jobs(),
+        [&](const scheduler::Job& j) {
+          if (j.status != scheduler::JobStatus::kRunning) return false;
+          return c.who.role != Role::kProvider || RunsAt(s, j, c.who.scope);
+        },
+        [](const scheduler::Job& j) {
+          return Json{{"job", j.submitted.request.id.value()},
+                      {"pool", j.pool.value()},
+                      {"cards", j.submitted.request.cards},
+                      {"start_unix_s", j.start_at / kNanosPerSecond},
+                      {"end_unix_s", j.end_at / kNanosPerSecond},
+                      {"stop", j.stop}};
+        },
+        &fail);
+  });
+  return page ? Reply(*page) : fail;
+}
+
+HttpResponse Service::FinishJob(Call& c) {
+  const auto id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
+  Fields f(c.body);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  const bool allowed = engine_->Read([&](const state::State& s) {
+    const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
+    if (c.who.role == Role::kAdmin || j == nullptr) return true;
+    return c.who.role == Role::kProvider && RunsAt(s, *j, c.who.scope);
+  });
+  if (!allowed) return Forbidden(c, "finish this job");
+  HttpResponse fail;
+  auto r = Execute(*engine_, scheduler::FinishJob{.id = OrderId(*id)}, c, &fail);
+  if (!r) return fail;
+  const auto& out = std::get<scheduler::JobOutcome>(*r);
+  if (out.code != scheduler::Code::kOk) {
+    return Fail(c, scheduler::CodeName(out.code), out.message);
+  }
+  return engine_->Read(
+      [&](const state::State& s) { return Reply(View(*s.scheduler().FindJob(OrderId(*id)))); });
+}
+
+HttpResponse Service::ReportUsage(Call& c) {
+  if (!Is(c, {Role::kProvider, Role::kAdmin})) return Forbidden(c, "report usage");
+  Fields f(c.body);
+  const Json* records = f.Raw("records", true);
+  const auto batch = f.Str("batch_signature_hex", false, 128);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  if (!records->is_array() || records->empty() || records->size() > metering::kMaxUsagePerCommand) {
+    return Fail(c, "invalid_field",
+                "records must be an array of 1 to " +
+                    std::to_string(metering::kMaxUsagePerCommand) + " records");
+  }
+  state::SubmitUsage cmd;
+  for (size_t i = 0; i < records->size(); ++i) {
+    const Json& one = (*records)[i];
+    if (!one.is_object()) {
+      return Fail(c, "invalid_field", "records[" + std::to_string(i) + "] must be an object");
     }
-    HttpResponse fail;
-    auto page = engine_->Read([&](const state::State& s) {
-      return Page(
-          c, s.scheduler().jobs(),
-          [&](const scheduler::Job& j) {
-            if (j.status != scheduler::JobStatus::kRunning) return false;
-            return c.who.role != Role::kProvider || RunsAt(s, j, c.who.scope);
-          },
-          [](const scheduler::Job& j) {
-            return Json{{"job", j.submitted.request.id.value()},
-                        {"pool", j.pool.value()},
-                        {"cards", j.submitted.request.cards},
-                        {"start_unix_s", j.start_at / kNanosPerSecond},
-                        {"end_unix_s", j.end_at / kNanosPerSecond},
-                        {"stop", j.stop}};
-          },
-          &fail);
-    });
-    return page ? Reply(*page) : fail;
-  });
-
-  router_.Add("POST", "/v1/jobs/{id}/finish", [this](Call& c) {
-    const auto id = PathId(c, "id");
-    if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
-    Fields f(c.body);
-    if (!f.Done()) return Fail(c, f.code(), f.detail());
-    const bool allowed = engine_->Read([&](const state::State& s) {
-      const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
-      if (c.who.role == Role::kAdmin || j == nullptr) return true;
-      return c.who.role == Role::kProvider && RunsAt(s, *j, c.who.scope);
-    });
-    if (!allowed) return Forbidden(c, "finish this job");
-    HttpResponse fail;
-    auto r = Execute(*engine_, scheduler::FinishJob{.id = OrderId(*id)}, c, &fail);
-    if (!r) return fail;
-    const auto& out = std::get<scheduler::JobOutcome>(*r);
-    if (out.code != scheduler::Code::kOk) {
-      return Fail(c, scheduler::CodeName(out.code), out.message);
+    Fields rf(one);
+    metering::UsageRecord r;
+    const auto rid = rf.U64("id", true, UINT64_MAX);
+    const auto provider = rf.Id("provider", true);
+    const auto order = rf.Id("order", true);
+    const auto start = rf.U64("start_unix_s", true, uint64_t{1} << 40);
+    const auto end = rf.U64("end_unix_s", true, uint64_t{1} << 40);
+    const auto cards = rf.U64("cards", true, 100'000);
+    const auto sig = rf.Str("signature_hex", !batch, 128);
+    if (!rf.Done()) {
+      return Fail(c, rf.code(), "records[" + std::to_string(i) + "]: " + rf.detail());
     }
-    return engine_->Read(
-        [&](const state::State& s) { return Reply(View(*s.scheduler().FindJob(OrderId(*id)))); });
-  });
-
-  router_.Add("POST", "/v1/usage", [this](Call& c) {
-    if (!Is(c, {Role::kProvider, Role::kAdmin})) return Forbidden(c, "report usage");
-    Fields f(c.body);
-    const Json* records = f.Raw("records", true);
-    const auto batch = f.Str("batch_signature_hex", false, 128);
-    if (!f.Done()) return Fail(c, f.code(), f.detail());
-    if (!records->is_array() || records->empty() ||
-        records->size() > metering::kMaxUsagePerCommand) {
+    if (c.who.role == Role::kProvider && *provider != c.who.scope) {
+      return Forbidden(c, "report another provider's usage");
+    }
+    r = {.id = *rid,
+         .provider = ProviderId(*provider),
+         .order = OrderId(*order),
+         .start_s = *start,
+         .end_s = *end,
+         .cards = static_cast<uint32_t>(*cards)};
+    if (sig && !FromHex(*sig, &r.signature)) {
       return Fail(c, "invalid_field",
-                  "records must be an array of 1 to " +
-                      std::to_string(metering::kMaxUsagePerCommand) + " records");
+                  "records[" + std::to_string(i) + "].signature_hex: 128 hex characters");
     }
-    state::SubmitUsage cmd;
-    for (size_t i = 0; i < records->size(); ++i) {
-      const Json& one = (*records)[i];
-      if (!one.is_object()) {
-        return Fail(c, "invalid_field", "records[" + std::to_string(i) + "] must be an object");
-      }
-      Fields rf(one);
-      metering::UsageRecord r;
-      const auto rid = rf.U64("id", true, UINT64_MAX);
-      const auto provider = rf.Id("provider", true);
-      const auto order = rf.Id("order", true);
-      const auto start = rf.U64("start_unix_s", true, uint64_t{1} << 40);
-      const auto end = rf.U64("end_unix_s", true, uint64_t{1} << 40);
-      const auto cards = rf.U64("cards", true, 100'000);
-      const auto sig = rf.Str("signature_hex", !batch, 128);
-      if (!rf.Done()) {
-        return Fail(c, rf.code(), "records[" + std::to_string(i) + "]: " + rf.detail());
-      }
-      if (c.who.role == Role::kProvider && *provider != c.who.scope) {
-        return Forbidden(c, "report another provider's usage");
-      }
-      r = {.id = *rid,
-           .provider = ProviderId(*provider),
-           .order = OrderId(*order),
-           .start_s = *start,
-           .end_s = *end,
-           .cards = static_cast<uint32_t>(*cards)};
-      if (sig && !FromHex(*sig, &r.signature)) {
-        return Fail(c, "invalid_field",
-                    "records[" + std::to_string(i) + "].signature_hex: 128 hex characters");
-      }
-      cmd.records.push_back(r);
+    cmd.records.push_back(r);
+  }
+  if (batch) {
+    metering::Signature s{};
+    if (!FromHex(*batch, &s)) {
+      return Fail(c, "invalid_field", "batch_signature_hex: 128 hex characters");
     }
-    if (batch) {
-      metering::Signature s{};
-      if (!FromHex(*batch, &s)) {
-        return Fail(c, "invalid_field", "batch_signature_hex: 128 hex characters");
-      }
-      cmd.batch_signature = s;
-    }
-    HttpResponse fail;
-    auto r = Execute(*engine_, std::move(cmd), c, &fail);
-    if (!r) return fail;
-    const auto& out = std::get<metering::UsageOutcome>(*r);
-    Json results = Json::array();
-    for (size_t i = 0; i < out.results.size(); ++i) {
-      results.push_back(
-          {{"result", metering::UsageResultName(out.results[i])}, {"message", out.messages[i]}});
-    }
-    return Reply({{"results", std::move(results)},
-                  {"charged", MoneyJson(out.charged)},
-                  {"subsidy", MoneyJson(out.subsidy)}});
-  });
+    cmd.batch_signature = s;
+  }
+  HttpResponse fail;
+  auto r = Execute(*engine_, std::move(cmd), c, &fail);
+  if (!r) return fail;
+  const auto& out = std::get<metering::UsageOutcome>(*r);
+  Json results = Json::array();
+  for (size_t i = 0; i < out.results.size(); ++i) {
+    results.push_back(
+        {{"result", metering::UsageResultName(out.results[i])}, {"message", out.messages[i]}});
+  }
+  return Reply({{"results", std::move(results)},
+                {"charged", MoneyJson(out.charged)},
+                {"subsidy", MoneyJson(out.subsidy)}});
+}
 
-  router_.Add("POST", "/v1/pools/{id}/prices", [this](Call& c) {
-    const auto id = PathId(c, "id");
-    if (!id) return Fail(c, "invalid_field", "the pool id must be a positive number");
-    Fields f(c.body);
-    const auto shared = f.Fen("shared_fen", true);
-    const auto exclusive = f.Fen("exclusive_fen", true);
-    const auto priority = f.Fen("priority_fen", true);
-    if (!f.Done()) return Fail(c, f.code(), f.detail());
-    const bool allowed =
-        c.who.role == Role::kAdmin ||
-        (c.who.role == Role::kProvider && engine_->Read([&](const state::State& s) {
-          const network::Pool* p = s.network().FindPool(PoolId(*id));
-          return p != nullptr && s.network().FindSite(p->site)->provider.value() == c.who.scope;
-        }));
-    if (!allowed) return Forbidden(c, "price this pool");
-    HttpResponse fail;
-    auto r = Execute(*engine_, state::SetPoolPrices{PoolId(*id), {*shared, *exclusive, *priority}},
-                     c, &fail);
-    if (!r) return fail;
-    const auto& out = std::get<state::NetworkResult>(*r);
-    if (out.result != network::NetworkResult::kOk) {
-      return Fail(c, network::NetworkResultName(out.result), "pool " + std::to_string(*id));
-    }
-    return engine_->Read([&](const state::State& s) {
-      auto it = s.scheduler().use().find(PoolId(*id));
-      return Reply(View(*s.network().FindPool(PoolId(*id)),
-                        it == s.scheduler().use().end() ? 0 : it->second.used));
-    });
+HttpResponse Service::PricePool(Call& c) {
+  const auto id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the pool id must be a positive number");
+  Fields f(c.body);
+  const auto shared = f.Fen("shared_fen", true);
+  const auto exclusive = f.Fen("exclusive_fen", true);
+  const auto priority = f.Fen("priority_fen", true);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  const bool allowed =
+      c.who.role == Role::kAdmin ||
+      (c.who.role == Role::kProvider && engine_->Read([&](const state::State& s) {
+        const network::Pool* p = s.network().FindPool(PoolId(*id));
+        return p != nullptr && s.network().FindSite(p->site)->provider.value() == c.who.scope;
+      }));
+  if (!allowed) return Forbidden(c, "price this pool");
+  HttpResponse fail;
+  auto r = Execute(*engine_, state::SetPoolPrices{PoolId(*id), {*shared, *exclusive, *priority}}, c,
+                   &fail);
+  if (!r) return fail;
+  const auto& out = std::get<state::NetworkResult>(*r);
+  if (out.result != network::NetworkResult::kOk) {
+    return Fail(c, network::NetworkResultName(out.result), "pool " + std::to_string(*id));
+  }
+  return engine_->Read([&](const state::State& s) {
+    auto it = s.scheduler().use().find(PoolId(*id));
+    return Reply(View(*s.network().FindPool(PoolId(*id)),
+                      it == s.scheduler().use().end() ? 0 : it->second.used));
   });
+}
 
-  router_.Add("POST", "/v1/pools/{id}/offered", [this](Call& c) {
-    const auto id = PathId(c, "id");
-    if (!id) return Fail(c, "invalid_field", "the pool id must be a positive number");
-    Fields f(c.body);
-    const auto cards = f.U64("cards", true, 1'000'000);
-    if (!f.Done()) return Fail(c, f.code(), f.detail());
-    const bool allowed = engine_->Read([&](const state::State& s) {
-      const network::Pool* p = s.network().FindPool(PoolId(*id));
-      if (c.who.role == Role::kAdmin || p == nullptr) {
-        return c.who.role == Role::kAdmin || p == nullptr;
-      }
-      return c.who.role == Role::kProvider &&
-             s.network().FindSite(p->site)->provider.value() == c.who.scope;
-    });
-    if (!allowed || !Is(c, {Role::kAdmin, Role::kProvider})) {
-      return Forbidden(c, "change this pool");
+HttpResponse Service::OfferPool(Call& c) {
+  const auto id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the pool id must be a positive number");
+  Fields f(c.body);
+  const auto cards = f.U64("cards", true, 1'000'000);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  const bool allowed = engine_->Read([&](const state::State& s) {
+    const network::Pool* p = s.network().FindPool(PoolId(*id));
+    if (c.who.role == Role::kAdmin || p == nullptr) {
+      return c.who.role == Role::kAdmin || p == nullptr;
     }
-    HttpResponse fail;
-    auto r = Execute(*engine_, state::SetPoolOffered{PoolId(*id), static_cast<uint32_t>(*cards)},
-                     c, &fail);
-    if (!r) return fail;
-    const auto& out = std::get<state::NetworkResult>(*r);
-    if (out.result != network::NetworkResult::kOk) {
-      return Fail(c, network::NetworkResultName(out.result), "pool " + std::to_string(*id));
-    }
-    return Reply({{"pool", *id}, {"cards_offered", *cards}});
+    return c.who.role == Role::kProvider &&
+           s.network().FindSite(p->site)->provider.value() == c.who.scope;
   });
+  if (!allowed || !Is(c, {Role::kAdmin, Role::kProvider})) {
+    return Forbidden(c, "change this pool");
+  }
+  HttpResponse fail;
+  auto r = Execute(*engine_, state::SetPoolOffered{PoolId(*id), static_cast<uint32_t>(*cards)}, c,
+                   &fail);
+  if (!r) return fail;
+  const auto& out = std::get<state::NetworkResult>(*r);
+  if (out.result != network::NetworkResult::kOk) {
+    return Fail(c, network::NetworkResultName(out.result), "pool " + std::to_string(*id));
+  }
+  return Reply({{"pool", *id}, {"cards_offered", *cards}});
 }
 
 }  // namespace bg::api

@@ -6,114 +6,133 @@
 #include "programme/reconcile.h"
 
 namespace bg::api {
+namespace {
 
-void Service::AddRegistryRoutes() {
-  // Lists; those that show everyone the same are answered from the read
-  // cache while nothing changed.
-  auto list = [this](const char* pattern, auto members, auto keep_for, bool shared) {
-    router_.Add("GET", pattern, {"limit", "after"}, [this, members, keep_for, shared](Call& c) {
-      auto build = [&] {
-        HttpResponse fail;
-        auto page = engine_->Read([&](const state::State& s) {
-          return Page(
-              c, members(s), [&](const auto& v) { return keep_for(c, v); },
-              [](const auto& v) { return View(v); }, &fail);
-        });
-        return page ? Reply(*page) : fail;
-      };
-      return shared ? CachedRead(c, build) : build();
-    });
-  };
-  auto everyone = [](const Call&, const auto&) { return true; };
-  list(
-      "/v1/jurisdictions",
-      [](const state::State& s) -> const auto& { return s.registry().jurisdictions(); }, everyone,
-      true);
-  list(
-      "/v1/programmes",
-      [](const state::State& s) -> const auto& { return s.registry().programmes(); }, everyone,
-      true);
-  list(
-      "/v1/providers",
-      [](const state::State& s) -> const auto& { return s.registry().providers(); }, everyone,
-      true);
-  list(
-      "/v1/sites", [](const state::State& s) -> const auto& { return s.network().sites(); },
-      everyone, true);
-  // Enterprises see themselves only; providers see none.
-  list(
-      "/v1/enterprises",
-      [](const state::State& s) -> const auto& { return s.registry().enterprises(); },
-      [](const Call& c, const programme::Enterprise& e) {
-        if (c.who.role == Role::kEnterprise) return e.id.value() == c.who.scope;
-        return c.who.role != Role::kProvider;
-      },
-      false);
+// A page of one of the registry's id-ordered records, each as its View;
+// `keep` says which of them the caller sees.
+template <typename Members, typename Keep>
+HttpResponse ListPage(engine::Engine& engine, const Call& c, Members members, Keep keep) {
+  HttpResponse fail;
+  auto page = engine.Read([&](const state::State& s) {
+    return Page(
+        c, members(s), [&](const auto& v) { return keep(c, v); },
+        [](const auto& v) { return View(v); }, &fail);
+  });
+  return page ? Reply(*page) : fail;
+}
 
-  router_.Add("GET", "/v1/pools", {"limit", "after"}, [this](Call& c) {
-    return CachedRead(c, [&] {
-      HttpResponse fail;
-      auto page = engine_->Read([&](const state::State& s) {
-        return Page(
-            c, s.network().pools(), [](const network::Pool&) { return true; },
-            [&](const network::Pool& p) {
-              auto it = s.scheduler().use().find(p.id);
-              return View(p, it == s.scheduler().use().end() ? 0 : it->second.used);
-            },
-            &fail);
+constexpr auto kEveryone = [](const Call&, const auto&) { return true; };
+
+}  // namespace
+
+// Lists that show everyone the same are answered from the read cache while
+// nothing changed.
+HttpResponse Service::ListJurisdictions(Call& c) {
+  return CachedRead(c, [&] {
+    return ListPage(
+        *engine_, c,
+        [](const state::State& s) -> const auto& { return s.registry().jurisdictions(); },
+        kEveryone);
+  });
+}
+
+HttpResponse Service::ListProgrammes(Call& c) {
+  return CachedRead(c, [&] {
+    return ListPage(
+        *engine_, c, [](const state::State& s) -> const auto& { return s.registry().programmes(); },
+        kEveryone);
+  });
+}
+
+HttpResponse Service::ListProviders(Call& c) {
+  return CachedRead(c, [&] {
+    return ListPage(
+        *engine_, c, [](const state::State& s) -> const auto& { return s.registry().providers(); },
+        kEveryone);
+  });
+}
+
+HttpResponse Service::ListSites(Call& c) {
+  return CachedRead(c, [&] {
+    return ListPage(
+        *engine_, c, [](const state::State& s) -> const auto& { return s.network().sites(); },
+        kEveryone);
+  });
+}
+
+// Enterprises see themselves only; providers see none.
+HttpResponse Service::ListEnterprises(Call& c) {
+  return ListPage(
+      *engine_, c, [](const state::State& s) -> const auto& { return s.registry().enterprises(); },
+      [](const Call& caller, const programme::Enterprise& e) {
+        if (caller.who.role == Role::kEnterprise) return e.id.value() == caller.who.scope;
+        return caller.who.role != Role::kProvider;
       });
-      return page ? Reply(*page) : fail;
-    });
-  });
+}
 
-  // A new programme from its whole definition (programme_json.cc). Its
-  // level is its issuer's; the registry checks every id it names.
-  router_.Add("POST", "/v1/programmes", [this](Call& c) {
-    if (!Is(c, {Role::kAdmin})) return Forbidden(c, "create programmes");
-    std::string code;
-    std::string detail;
-    std::optional<programme::ProgrammeRules> p = ReadProgramme(c.body, &code, &detail);
-    if (!p) return Fail(c, code, detail);
-    engine_->Read([&](const state::State& s) {
-      if (const programme::Jurisdiction* j = s.registry().FindJurisdiction(p->issuer)) {
-        p->level = j->level;
-      }
-    });
+HttpResponse Service::ListPools(Call& c) {
+  return CachedRead(c, [&] {
     HttpResponse fail;
-    auto r = Execute(*engine_, state::CreateProgramme{*p}, c, &fail);
-    if (!r) return fail;
-    const auto& out = std::get<state::RegistryResult>(*r);
-    if (out.result == programme::RegistryResult::kExists) return Reply(View(*p));
-    if (out.result != programme::RegistryResult::kOk) {
-      return Fail(c, programme::RegistryResultName(out.result), out.message);
-    }
-    return Reply(View(*p), 201);
-  });
-
-  router_.Add("GET", "/v1/programmes/{id}", [this](Call& c) {
-    const std::optional<uint64_t> id = PathId(c, "id");
-    if (!id) return Fail(c, "invalid_field", "the programme id must be a positive number");
-    if (c.who.role == Role::kOperator && c.who.scope != *id) {
-      return Forbidden(c, "read another programme's totals");
-    }
-    const bool totals = Is(c, {Role::kAdmin, Role::kOperator, Role::kAuditor});
-    return engine_->Read([&](const state::State& s) {
-      const programme::ProgrammeRules* p = s.registry().FindProgramme(ProgrammeId(*id));
-      if (p == nullptr) return Fail(c, "not_found", "no programme " + std::to_string(*id));
-      Json out = View(*p);
-      if (totals) {
-        for (const auto& t : programme::Totals(s.book(), s.registry(), s.ledger())) {
-          if (t.programme != p->id) continue;
-          out["totals"] = {
-              {"funded", MoneyJson(t.funded)},       {"uncommitted", MoneyJson(t.uncommitted)},
-              {"approved", MoneyJson(t.approved)},   {"issued", MoneyJson(t.issued)},
-              {"spent", MoneyJson(t.spent)},         {"held", MoneyJson(t.held)},
-              {"automatic", MoneyJson(t.automatic)}, {"remaining", MoneyJson(t.remaining)},
-              {"swept", MoneyJson(t.swept)},         {"clawed_back", MoneyJson(t.clawed_back)}};
-        }
-      }
-      return Reply(out);
+    auto page = engine_->Read([&](const state::State& s) {
+      return Page(
+          c, s.network().pools(), [](const network::Pool&) { return true; },
+          [&](const network::Pool& p) {
+            auto it = s.scheduler().use().find(p.id);
+            return View(p, it == s.scheduler().use().end() ? 0 : it->second.used);
+          },
+          &fail);
     });
+    return page ? Reply(*page) : fail;
+  });
+}
+
+// A new programme from its whole definition (programme_json.cc). Its
+// level is its issuer's; the registry checks every id it names.
+HttpResponse Service::CreateProgramme(Call& c) {
+  if (!Is(c, {Role::kAdmin})) return Forbidden(c, "create programmes");
+  std::string code;
+  std::string detail;
+  std::optional<programme::ProgrammeRules> p = ReadProgramme(c.body, &code, &detail);
+  if (!p) return Fail(c, code, detail);
+  engine_->Read([&](const state::State& s) {
+    if (const programme::Jurisdiction* j = s.registry().FindJurisdiction(p->issuer)) {
+      p->level = j->level;
+    }
+  });
+  HttpResponse fail;
+  auto r = Execute(*engine_, state::CreateProgramme{*p}, c, &fail);
+  if (!r) return fail;
+  const auto& out = std::get<state::RegistryResult>(*r);
+  if (out.result == programme::RegistryResult::kExists) return Reply(View(*p));
+  if (out.result != programme::RegistryResult::kOk) {
+    return Fail(c, programme::RegistryResultName(out.result), out.message);
+  }
+  return Reply(View(*p), 201);
+}
+
+HttpResponse Service::GetProgramme(Call& c) {
+  const std::optional<uint64_t> id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the programme id must be a positive number");
+  if (c.who.role == Role::kOperator && c.who.scope != *id) {
+    return Forbidden(c, "read another programme's totals");
+  }
+  const bool totals = Is(c, {Role::kAdmin, Role::kOperator, Role::kAuditor});
+  return engine_->Read([&](const state::State& s) {
+    const programme::ProgrammeRules* p = s.registry().FindProgramme(ProgrammeId(*id));
+    if (p == nullptr) return Fail(c, "not_found", "no programme " + std::to_string(*id));
+    Json out = View(*p);
+    if (totals) {
+      for (const auto& t : programme::Totals(s.book(), s.registry(), s.ledger())) {
+        if (t.programme != p->id) continue;
+        out["totals"] = {
+            {"funded", MoneyJson(t.funded)},       {"uncommitted", MoneyJson(t.uncommitted)},
+            {"approved", MoneyJson(t.approved)},   {"issued", MoneyJson(t.issued)},
+            {"spent", MoneyJson(t.spent)},         {"held", MoneyJson(t.held)},
+            {"automatic", MoneyJson(t.automatic)}, {"remaining", MoneyJson(t.remaining)},
+            {"swept", MoneyJson(t.swept)},         {"clawed_back", MoneyJson(t.clawed_back)}};
+      }
+    }
+    return Reply(out);
   });
 }
 

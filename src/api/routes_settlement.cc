@@ -90,220 +90,216 @@ HttpResponse Text(std::string body, const char* type) {
 
 }  // namespace
 
-void Service::AddSettlementRoutes() {
-  const QueryNames statements = {"programme", "period", "format", "lines", "limit", "after"};
-  router_.Add("GET", "/v1/statements", statements, [this](Call& c) {
-    bool bad = false;
-    const auto programme = QueryId(c, "programme", &bad);
-    const auto period_text = c.request.query.count("period") ? c.request.query.at("period") : "";
-    const auto period = settlement::ParsePeriod(period_text);
-    const std::string format =
-        c.request.query.count("format") ? c.request.query.at("format") : "json";
-    if (bad || !programme || !period || (format != "json" && format != "csv")) {
-      return Fail(c, "invalid_field",
-                  "?programme=<id>&period=YYYY-MM|YYYY-Qn[&format=json|csv] are needed");
+HttpResponse Service::GetStatements(Call& c) {
+  bool bad = false;
+  const auto programme = QueryId(c, "programme", &bad);
+  const auto period_text = c.request.query.count("period") ? c.request.query.at("period") : "";
+  const auto period = settlement::ParsePeriod(period_text);
+  const std::string format =
+      c.request.query.count("format") ? c.request.query.at("format") : "json";
+  if (bad || !programme || !period || (format != "json" && format != "csv")) {
+    return Fail(c, "invalid_field",
+                "?programme=<id>&period=YYYY-MM|YYYY-Qn[&format=json|csv] are needed");
+  }
+  const std::string lines = c.request.query.count("lines") ? c.request.query.at("lines") : "true";
+  if (lines != "true" && lines != "false") {
+    return Fail(c, "invalid_field", "lines is true or false");
+  }
+  if (HttpResponse fail; !WholeFileIsNotPaged(c, format, &fail)) return fail;
+  const bool with_lines = lines == "true";
+  const bool everything = Is(c, {Role::kAdmin, Role::kAuditor}) ||
+                          (c.who.role == Role::kOperator && c.who.scope == *programme);
+  if (!everything && !Is(c, {Role::kProvider, Role::kEnterprise})) {
+    return Forbidden(c, "read this programme's statements");
+  }
+  return engine_->Read([&](const state::State& s) {
+    if (s.registry().FindProgramme(ProgrammeId(*programme)) == nullptr) {
+      return Fail(c, "unknown_programme", "no programme " + std::to_string(*programme));
     }
-    const std::string lines = c.request.query.count("lines") ? c.request.query.at("lines") : "true";
-    if (lines != "true" && lines != "false") {
-      return Fail(c, "invalid_field", "lines is true or false");
-    }
-    if (HttpResponse fail; !WholeFileIsNotPaged(c, format, &fail)) return fail;
-    const bool with_lines = lines == "true";
-    const bool everything = Is(c, {Role::kAdmin, Role::kAuditor}) ||
-                            (c.who.role == Role::kOperator && c.who.scope == *programme);
-    if (!everything && !Is(c, {Role::kProvider, Role::kEnterprise})) {
-      return Forbidden(c, "read this programme's statements");
-    }
-    return engine_->Read([&](const state::State& s) {
-      if (s.registry().FindProgramme(ProgrammeId(*programme)) == nullptr) {
-        return Fail(c, "unknown_programme", "no programme " + std::to_string(*programme));
-      }
-      std::vector<settlement::Statement> all =
-          s.settlement().Statements(ProgrammeId(*programme), *period, s.registry());
-      if (!everything) {
-        // A provider or enterprise sees the statement it is the payee of.
-        const auto kind = c.who.role == Role::kProvider ? settlement::PayeeKind::kProvider
-                                                        : settlement::PayeeKind::kEnterprise;
-        std::erase_if(all, [&](const settlement::Statement& st) {
-          return st.payee_kind != kind || st.payee != c.who.scope;
-        });
-      }
-      // The CSV is the whole export; the JSON answers a page of payees.
-      if (format == "csv") {
-        return Text(settlement::StatementsCsv(all, s.registry()), "text/csv; charset=utf-8");
-      }
-      std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
-        return std::pair(a.payee_kind, a.payee) < std::pair(b.payee_kind, b.payee);
+    std::vector<settlement::Statement> all =
+        s.settlement().Statements(ProgrammeId(*programme), *period, s.registry());
+    if (!everything) {
+      // A provider or enterprise sees the statement it is the payee of.
+      const auto kind = c.who.role == Role::kProvider ? settlement::PayeeKind::kProvider
+                                                      : settlement::PayeeKind::kEnterprise;
+      std::erase_if(all, [&](const settlement::Statement& st) {
+        return st.payee_kind != kind || st.payee != c.who.scope;
       });
-      auto key = [&](size_t i) {
-        return Cursor(all[i].payee_kind == settlement::PayeeKind::kProvider ? "p" : "q",
-                      all[i].payee);
-      };
-      size_t from = 0;
-      size_t to = 0;
-      std::string next;
-      HttpResponse fail;
-      if (!Slice(c, "pq", all.size(), key, &from, &to, &next, &fail)) return fail;
-      const std::vector<settlement::Statement> page(all.begin() + static_cast<std::ptrdiff_t>(from),
-                                                    all.begin() + static_cast<std::ptrdiff_t>(to));
-      return PageOf(settlement::StatementsJson(page, s.registry(), with_lines), next);
+    }
+    // The CSV is the whole export; the JSON answers a page of payees.
+    if (format == "csv") {
+      return Text(settlement::StatementsCsv(all, s.registry()), "text/csv; charset=utf-8");
+    }
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+      return std::pair(a.payee_kind, a.payee) < std::pair(b.payee_kind, b.payee);
     });
-  });
-
-  router_.Add("POST", "/v1/statements/close", [this](Call& c) {
-    Fields f(c.body);
-    const auto programme = f.Id("programme");
-    const auto period_text = f.Str("period", true, 16);
-    if (!f.Done()) return Fail(c, f.code(), f.detail());
-    if (!(c.who.role == Role::kAdmin ||
-          (c.who.role == Role::kOperator && c.who.scope == *programme))) {
-      return Forbidden(c, "close this programme's periods");
-    }
-    const auto period = settlement::ParsePeriod(*period_text);
-    if (!period) return Fail(c, "invalid_field", "period is YYYY-MM or YYYY-Qn");
+    auto key = [&](size_t i) {
+      return Cursor(all[i].payee_kind == settlement::PayeeKind::kProvider ? "p" : "q",
+                    all[i].payee);
+    };
+    size_t from = 0;
+    size_t to = 0;
+    std::string next;
     HttpResponse fail;
-    auto r =
-        Execute(*engine_,
-                state::CloseStatement{
-                    .programme = ProgrammeId(*programme), .period = *period, .actor = c.who.name},
-                c, &fail);
-    if (!r) return fail;
-    const auto& out = std::get<settlement::Outcome>(*r);
-    if (!out.ok()) return Fail(c, settlement::CodeName(out.code), out.message);
-    return Reply({{"programme", *programme},
-                  {"period", settlement::PeriodName(*period)},
-                  {"statements", out.statements},
-                  {"paid", MoneyJson(out.paid)},
-                  {"already_closed", out.code == settlement::Code::kAlreadyClosed}},
-                 out.code == settlement::Code::kOk ? 201 : 200);
+    if (!Slice(c, "pq", all.size(), key, &from, &to, &next, &fail)) return fail;
+    const std::vector<settlement::Statement> page(all.begin() + static_cast<std::ptrdiff_t>(from),
+                                                  all.begin() + static_cast<std::ptrdiff_t>(to));
+    return PageOf(settlement::StatementsJson(page, s.registry(), with_lines), next);
   });
+}
 
-  router_.Add("GET", "/v1/flows", {"from", "to", "format", "limit", "after"}, [this](Call& c) {
-    if (!Is(c, {Role::kAdmin, Role::kAuditor, Role::kOperator})) return Forbidden(c, "read flows");
-    Timestamp from = 0;
-    Timestamp to = std::numeric_limits<Timestamp>::max();
-    for (const char* key : {"from", "to"}) {
-      auto it = c.request.query.find(key);
-      if (it == c.request.query.end()) continue;
-      const auto p = settlement::ParsePeriod(it->second);
-      if (!p) return Fail(c, "invalid_field", std::string(key) + " is YYYY-MM or YYYY-Qn");
-      if (std::string(key) == "from") {
-        from = settlement::PeriodStart(*p);
-      } else {
-        to = settlement::PeriodEnd(*p);
-      }
+HttpResponse Service::CloseStatements(Call& c) {
+  Fields f(c.body);
+  const auto programme = f.Id("programme");
+  const auto period_text = f.Str("period", true, 16);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  if (!(c.who.role == Role::kAdmin ||
+        (c.who.role == Role::kOperator && c.who.scope == *programme))) {
+    return Forbidden(c, "close this programme's periods");
+  }
+  const auto period = settlement::ParsePeriod(*period_text);
+  if (!period) return Fail(c, "invalid_field", "period is YYYY-MM or YYYY-Qn");
+  HttpResponse fail;
+  auto r =
+      Execute(*engine_,
+              state::CloseStatement{
+                  .programme = ProgrammeId(*programme), .period = *period, .actor = c.who.name},
+              c, &fail);
+  if (!r) return fail;
+  const auto& out = std::get<settlement::Outcome>(*r);
+  if (!out.ok()) return Fail(c, settlement::CodeName(out.code), out.message);
+  return Reply({{"programme", *programme},
+                {"period", settlement::PeriodName(*period)},
+                {"statements", out.statements},
+                {"paid", MoneyJson(out.paid)},
+                {"already_closed", out.code == settlement::Code::kAlreadyClosed}},
+               out.code == settlement::Code::kOk ? 201 : 200);
+}
+
+HttpResponse Service::ListFlows(Call& c) {
+  if (!Is(c, {Role::kAdmin, Role::kAuditor, Role::kOperator})) return Forbidden(c, "read flows");
+  Timestamp from = 0;
+  Timestamp to = std::numeric_limits<Timestamp>::max();
+  for (const char* key : {"from", "to"}) {
+    auto it = c.request.query.find(key);
+    if (it == c.request.query.end()) continue;
+    const auto p = settlement::ParsePeriod(it->second);
+    if (!p) return Fail(c, "invalid_field", std::string(key) + " is YYYY-MM or YYYY-Qn");
+    if (std::string(key) == "from") {
+      from = settlement::PeriodStart(*p);
+    } else {
+      to = settlement::PeriodEnd(*p);
     }
-    const std::string format =
-        c.request.query.count("format") ? c.request.query.at("format") : "json";
-    if (format != "json" && format != "csv") {
-      return Fail(c, "invalid_field", "format is json or csv");
+  }
+  const std::string format =
+      c.request.query.count("format") ? c.request.query.at("format") : "json";
+  if (format != "json" && format != "csv") {
+    return Fail(c, "invalid_field", "format is json or csv");
+  }
+  if (HttpResponse fail; !WholeFileIsNotPaged(c, format, &fail)) return fail;
+  return engine_->Read([&](const state::State& s) {
+    auto flows = s.settlement().Flows(from, to);
+    if (format == "csv") {
+      return Text(settlement::FlowsCsv(flows, s.registry()), "text/csv; charset=utf-8");
     }
-    if (HttpResponse fail; !WholeFileIsNotPaged(c, format, &fail)) return fail;
-    return engine_->Read([&](const state::State& s) {
-      auto flows = s.settlement().Flows(from, to);
-      if (format == "csv") {
-        return Text(settlement::FlowsCsv(flows, s.registry()), "text/csv; charset=utf-8");
-      }
-      std::sort(flows.begin(), flows.end(), [](const auto& a, const auto& b) {
-        return std::pair(a.issuer, a.city) < std::pair(b.issuer, b.city);
-      });
-      auto key = [&](size_t i) {
-        return Cursor("f", flows[i].issuer.value(), flows[i].city.value());
-      };
-      size_t first = 0;
-      size_t last = 0;
-      std::string next;
-      HttpResponse fail;
-      if (!Slice(c, "f", flows.size(), key, &first, &last, &next, &fail)) return fail;
-      const std::vector<settlement::Flow> page(flows.begin() + static_cast<std::ptrdiff_t>(first),
-                                               flows.begin() + static_cast<std::ptrdiff_t>(last));
-      return PageOf(settlement::FlowsJson(page, s.registry()), next);
+    std::sort(flows.begin(), flows.end(), [](const auto& a, const auto& b) {
+      return std::pair(a.issuer, a.city) < std::pair(b.issuer, b.city);
     });
-  });
-
-  router_.Add("GET", "/v1/audit/cases", {"limit", "after"}, [this](Call& c) {
-    if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "read audit cases");
-    // Paged like the other lists: ?limit= and ?after=<case id>.
+    auto key = [&](size_t i) {
+      return Cursor("f", flows[i].issuer.value(), flows[i].city.value());
+    };
+    size_t first = 0;
+    size_t last = 0;
+    std::string next;
     HttpResponse fail;
-    const std::optional<size_t> limit = PageLimit(c, &fail);
-    if (!limit) return fail;
-    bool bad = false;
-    const std::optional<uint64_t> after = QueryId(c, "after", &bad);
-    if (bad) return Fail(c, "invalid_field", "after must be an id");
-    return engine_->Read([&](const state::State& s) {
-      Json items = Json::array();
-      const auto& all = s.cases().cases();
-      auto from = after ? all.upper_bound(*after) : all.begin();
-      std::optional<uint64_t> next;
-      for (auto it = from; it != all.end(); ++it) {
-        if (items.size() == *limit) {
-          next = std::prev(it)->first;
-          break;
-        }
-        const auto& [id, k] = *it;
-        items.push_back({{"id", id},
-                         {"kind", fraud::KindName(k.finding.kind)},
-                         {"subject", k.finding.subject},
-                         {"detail", k.finding.detail},
-                         {"opened_at", TimeJson(k.opened_at)},
-                         {"closed", k.closed},
-                         {"closed_by", k.closed_by},
-                         {"resolution", k.resolution}});
+    if (!Slice(c, "f", flows.size(), key, &first, &last, &next, &fail)) return fail;
+    const std::vector<settlement::Flow> page(flows.begin() + static_cast<std::ptrdiff_t>(first),
+                                             flows.begin() + static_cast<std::ptrdiff_t>(last));
+    return PageOf(settlement::FlowsJson(page, s.registry()), next);
+  });
+}
+
+HttpResponse Service::ListCases(Call& c) {
+  if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "read audit cases");
+  // Paged like the other lists: ?limit= and ?after=<case id>.
+  HttpResponse fail;
+  const std::optional<size_t> limit = PageLimit(c, &fail);
+  if (!limit) return fail;
+  bool bad = false;
+  const std::optional<uint64_t> after = QueryId(c, "after", &bad);
+  if (bad) return Fail(c, "invalid_field", "after must be an id");
+  return engine_->Read([&](const state::State& s) {
+    Json items = Json::array();
+    const auto& all = s.cases().cases();
+    auto from = after ? all.upper_bound(*after) : all.begin();
+    std::optional<uint64_t> next;
+    for (auto it = from; it != all.end(); ++it) {
+      if (items.size() == *limit) {
+        next = std::prev(it)->first;
+        break;
       }
-      return Reply(
-          {{"items", std::move(items)}, {"next_after", next ? Json(*next) : Json(nullptr)}});
-    });
-  });
-
-  router_.Add("POST", "/v1/audit/scan", [this](Call& c) {
-    if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "run the fraud scan");
-    Fields f(c.body);
-    if (!f.Done()) return Fail(c, f.code(), f.detail());
-    HttpResponse fail;
-    auto r = Execute(*engine_, state::ScanForFraud{}, c, &fail);
-    if (!r) return fail;
-    return Reply({{"opened", std::get<fraud::Outcome>(*r).opened}});
-  });
-
-  router_.Add("POST", "/v1/audit/verify", [this](Call& c) {
-    if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "verify the journal");
-    Fields f(c.body);
-    if (!f.Done()) return Fail(c, f.code(), f.detail());
-    if (options_.db_path.empty()) {
-      return Fail(c, "unavailable", "this server has no database file to verify");
+      const auto& [id, k] = *it;
+      items.push_back({{"id", id},
+                       {"kind", fraud::KindName(k.finding.kind)},
+                       {"subject", k.finding.subject},
+                       {"detail", k.finding.detail},
+                       {"opened_at", TimeJson(k.opened_at)},
+                       {"closed", k.closed},
+                       {"closed_by", k.closed_by},
+                       {"resolution", k.resolution}});
     }
-    // A read-only connection of its own: SQLite (WAL) gives it one consistent
-    // snapshot while the engine writes (and the engine holds the writer lock).
-    auto store = storage::SqliteStore::Open({.path = options_.db_path, .read_only = true});
-    if (!store.ok()) return Fail(c, "unavailable", store.status().ToString());
-    Result<engine::AuditReport> r = engine::AuditStore(**store);
-    if (!r.ok()) return Fail(c, "unavailable", r.status().ToString());
-    return Reply({{"ok", r->ok()},
-                  {"entries", r->entries},
-                  {"commands", r->commands},
-                  {"usage_records", r->usage_records},
-                  {"snapshot_checked", r->snapshot_checked},
-                  {"accounts_checked", r->accounts_checked},
-                  {"bad_seq", r->bad_seq},
-                  {"problem", r->problem}});
+    return Reply({{"items", std::move(items)}, {"next_after", next ? Json(*next) : Json(nullptr)}});
   });
+}
 
-  router_.Add("POST", "/v1/audit/cases/{id}/close", [this](Call& c) {
-    if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "close audit cases");
-    const auto id = PathId(c, "id");
-    if (!id) return Fail(c, "invalid_field", "the case id must be a positive number");
-    Fields f(c.body);
-    const auto resolution = f.Str("resolution", true);
-    if (!f.Done()) return Fail(c, f.code(), f.detail());
-    HttpResponse fail;
-    auto r = Execute(
-        *engine_, state::CloseAuditCase{.id = *id, .actor = c.who.name, .resolution = *resolution},
-        c, &fail);
-    if (!r) return fail;
-    const auto& out = std::get<fraud::Outcome>(*r);
-    if (out.code != fraud::Code::kOk) return Fail(c, fraud::CodeName(out.code), out.message);
-    return Reply({{"id", *id}, {"closed", true}});
-  });
+HttpResponse Service::ScanForFraud(Call& c) {
+  if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "run the fraud scan");
+  Fields f(c.body);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  HttpResponse fail;
+  auto r = Execute(*engine_, state::ScanForFraud{}, c, &fail);
+  if (!r) return fail;
+  return Reply({{"opened", std::get<fraud::Outcome>(*r).opened}});
+}
+
+HttpResponse Service::VerifyJournal(Call& c) {
+  if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "verify the journal");
+  Fields f(c.body);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  if (options_.db_path.empty()) {
+    return Fail(c, "unavailable", "this server has no database file to verify");
+  }
+  // A read-only connection of its own: SQLite (WAL) gives it one consistent
+  // snapshot while the engine writes (and the engine holds the writer lock).
+  auto store = storage::SqliteStore::Open({.path = options_.db_path, .read_only = true});
+  if (!store.ok()) return Fail(c, "unavailable", store.status().ToString());
+  Result<engine::AuditReport> r = engine::AuditStore(**store);
+  if (!r.ok()) return Fail(c, "unavailable", r.status().ToString());
+  return Reply({{"ok", r->ok()},
+                {"entries", r->entries},
+                {"commands", r->commands},
+                {"usage_records", r->usage_records},
+                {"snapshot_checked", r->snapshot_checked},
+                {"accounts_checked", r->accounts_checked},
+                {"bad_seq", r->bad_seq},
+                {"problem", r->problem}});
+}
+
+HttpResponse Service::CloseCase(Call& c) {
+  if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "close audit cases");
+  const auto id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the case id must be a positive number");
+  Fields f(c.body);
+  const auto resolution = f.Str("resolution", true);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  HttpResponse fail;
+  auto r = Execute(*engine_,
+                   state::CloseAuditCase{.id = *id, .actor = c.who.name, .resolution = *resolution},
+                   c, &fail);
+  if (!r) return fail;
+  const auto& out = std::get<fraud::Outcome>(*r);
+  if (out.code != fraud::Code::kOk) return Fail(c, fraud::CodeName(out.code), out.message);
+  return Reply({{"id", *id}, {"closed", true}});
 }
 
 }  // namespace bg::api

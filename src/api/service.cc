@@ -68,7 +68,7 @@ std::optional<uint64_t> QueryId(const Call& c, const char* name, bool* bad) {
 }
 
 std::optional<state::CommandResult> Execute(engine::Engine& e, state::CommandBody body,
-                                             const Call& c, HttpResponse* fail) {
+                                            const Call& c, HttpResponse* fail) {
   Result<state::CommandResult> r = e.Execute(std::move(body));
   if (!r.ok()) {
     *fail = Fail(c, r.status().code() == StatusCode::kUnavailable ? "unavailable" : "internal",
@@ -88,19 +88,6 @@ Service::Service(engine::Engine* engine, const Clock* clock, ServiceOptions opti
     keys_ = own_keys_.get();
   }
   AddRoutes();
-}
-
-void Service::AddRoutes() {
-  AddPublicRoutes();
-  AddRegistryRoutes();
-  AddApplicationRoutes();
-  AddJobRoutes();
-  AddProviderRoutes();
-  AddSettlementRoutes();
-  AddAdminRoutes();
-  AddControlRoutes();
-  AddNetworkRoutes();
-  AddClaimRoutes();
 }
 
 std::pair<std::string, Hash256> Service::NewToken() {
@@ -261,7 +248,7 @@ void Service::Record(const std::string& route, int status, uint64_t micros) {
   s->sum_us += micros;
 }
 
-std::string Service::Metrics() {
+std::string Service::MetricsText() {
   std::string out =
       "# HELP baygrid_http_requests_total Requests by route and status class.\n"
       "# TYPE baygrid_http_requests_total counter\n";
@@ -327,24 +314,15 @@ std::string Service::Metrics() {
   return out;
 }
 
-void Service::AddPublicRoutes() {
-  router_.Add(
-      "GET", "/healthz",
-      [](Call&) {
-        return Reply({{"status", "ok"}});
-      },
-      true);
-  router_.Add(
-      "GET", "/metrics",
-      [this](Call&) {
-        HttpResponse r;
-        r.content_type = "text/plain; version=0.0.4";
-        r.body = Metrics();
-        return r;
-      },
-      true);
-  router_.Add(
-      "GET", "/v1/openapi.json", [](Call&) { return Reply(OpenApi()); }, true);
+HttpResponse Service::Healthz(Call&) { return Reply({{"status", "ok"}}); }
+
+HttpResponse Service::Metrics(Call&) {
+  HttpResponse r;
+  r.content_type = "text/plain; version=0.0.4";
+  r.body = MetricsText();
+  return r;
 }
+
+HttpResponse Service::OpenApiDocument(Call&) { return Reply(OpenApi()); }
 
 }  // namespace bg::api

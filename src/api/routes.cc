@@ -1,0 +1,134 @@
+// Each row of the route table bound to its handler. HandlerOf is a switch
+// over RouteId without a default: a RouteId added without its handler is a
+// -Wswitch error (-Werror), and the handler is named after its RouteId.
+#include "api/service.h"
+#include "common/check.h"
+
+namespace bg::api {
+
+void Service::AddRoutes() {
+  for (const spec::Route& row : spec::Routes()) {
+    const Handler handler = HandlerOf(row.id);
+    router_.Add(row, [this, handler](Call& c) { return (this->*handler)(c); });
+  }
+}
+
+Service::Handler Service::HandlerOf(spec::RouteId id) {
+  using R = spec::RouteId;
+  switch (id) {
+    case R::kHealthz:
+      return &Service::Healthz;
+    case R::kMetrics:
+      return &Service::Metrics;
+    case R::kOpenApi:
+      return &Service::OpenApiDocument;
+    case R::kListPools:
+      return &Service::ListPools;
+    case R::kListSites:
+      return &Service::ListSites;
+    case R::kListProgrammes:
+      return &Service::ListProgrammes;
+    case R::kGetProgramme:
+      return &Service::GetProgramme;
+    case R::kListProviders:
+      return &Service::ListProviders;
+    case R::kListEnterprises:
+      return &Service::ListEnterprises;
+    case R::kListJurisdictions:
+      return &Service::ListJurisdictions;
+    case R::kFileApplication:
+      return &Service::FileApplication;
+    case R::kReviewApplication:
+      return &Service::ReviewApplication;
+    case R::kGetApplication:
+      return &Service::GetApplication;
+    case R::kListVouchers:
+      return &Service::ListVouchers;
+    case R::kQuote:
+      return &Service::Quote;
+    case R::kSubmitJob:
+      return &Service::SubmitJob;
+    case R::kListJobs:
+      return &Service::ListJobs;
+    case R::kGetJob:
+      return &Service::GetJob;
+    case R::kExplainJob:
+      return &Service::ExplainJob;
+    case R::kCancelJob:
+      return &Service::CancelJob;
+    case R::kExtendJob:
+      return &Service::ExtendJob;
+    case R::kFinishJob:
+      return &Service::FinishJob;
+    case R::kListPlacements:
+      return &Service::ListPlacements;
+    case R::kGetStatements:
+      return &Service::GetStatements;
+    case R::kCloseStatements:
+      return &Service::CloseStatements;
+    case R::kListFlows:
+      return &Service::ListFlows;
+    case R::kListCases:
+      return &Service::ListCases;
+    case R::kScanForFraud:
+      return &Service::ScanForFraud;
+    case R::kVerifyJournal:
+      return &Service::VerifyJournal;
+    case R::kOfferPool:
+      return &Service::OfferPool;
+    case R::kSchedule:
+      return &Service::Schedule;
+    case R::kCloseCase:
+      return &Service::CloseCase;
+    case R::kRegisterEnterprise:
+      return &Service::RegisterEnterprise;
+    case R::kRegisterJurisdiction:
+      return &Service::RegisterJurisdiction;
+    case R::kRegisterProvider:
+      return &Service::RegisterProvider;
+    case R::kRegisterSite:
+      return &Service::RegisterSite;
+    case R::kPricePool:
+      return &Service::PricePool;
+    case R::kAddPool:
+      return &Service::AddPool;
+    case R::kBlacklist:
+      return &Service::Blacklist;
+    case R::kRevokeVoucher:
+      return &Service::RevokeVoucher;
+    case R::kExpireVouchers:
+      return &Service::ExpireVouchers;
+    case R::kCreateProgramme:
+      return &Service::CreateProgramme;
+    case R::kSetLink:
+      return &Service::SetLink;
+    case R::kRegisterKey:
+      return &Service::RegisterKey;
+    case R::kReportUsage:
+      return &Service::ReportUsage;
+    case R::kRedeemClaim:
+      return &Service::RedeemClaim;
+    case R::kCaptureClaim:
+      return &Service::CaptureClaim;
+    case R::kVoidClaim:
+      return &Service::VoidClaim;
+    case R::kListClaims:
+      return &Service::ListClaims;
+    case R::kGetClaim:
+      return &Service::GetClaim;
+    case R::kClawBackJob:
+      return &Service::ClawBackJob;
+    case R::kClawBackClaim:
+      return &Service::ClawBackClaim;
+    case R::kCreateToken:
+      return &Service::CreateToken;
+    case R::kRevokeToken:
+      return &Service::RevokeToken;
+    case R::kCount:
+      break;  // counts the routes; none
+  }
+  BG_CHECK(false) << "no handler for route " << static_cast<int>(id);
+  return nullptr;
+}
+
+}  // namespace bg::api

@@ -1,9 +1,10 @@
 // The HTTP CLI: `baygrid <noun> <verb>` for what the API does, talking to a
 // running server (`--server`, or BAYGRID_URL; default http://127.0.0.1:8080)
 // with a token (`--token`, or BAYGRID_TOKEN). Readable tables by default,
-// `--json` for scripts. Each command is a row of one table (commands.cc):
-// the HTTP method and path, and the flags that become the JSON body or the
-// query string, so the CLI and the API cannot drift apart silently.
+// `--json` for scripts. Each command is a row of the API's route table
+// (api/spec/routes.h): its noun and verb, help and example, the HTTP
+// method and path, and the flags that become the JSON body or the query
+// string, so the CLI and the API cannot drift apart.
 #pragma once
 
 #include <map>
@@ -29,11 +30,6 @@ class HttpCli {
   bool chosen() const;
   int Run();
 
-  // (method, path) of every command, as the API names them ("POST",
-  // "/v1/jobs/{id}/cancel"): a test checks that every route has one.
-  static std::vector<std::pair<std::string, std::string>> Routes();
-
-  struct Command;
   struct Impl;
 
  private:

@@ -9,9 +9,9 @@
 #include <string>
 
 #include "api/service.h"
+#include "storage/memory_store.h"
 #include "world/commands.h"
 #include "world/world.h"
-#include "storage/memory_store.h"
 
 namespace {
 

@@ -42,7 +42,7 @@ std::optional<uint64_t> QueryId(const Call& c, const char* name, bool* bad);
 
 // Runs a command; a non-ok Status becomes a problem in *fail.
 std::optional<state::CommandResult> Execute(engine::Engine& e, state::CommandBody body,
-                                             const Call& c, HttpResponse* fail);
+                                            const Call& c, HttpResponse* fail);
 
 // ?limit= of a list: 1..1000, 100 when absent; nothing and a problem in
 // *fail when it is not such a number.

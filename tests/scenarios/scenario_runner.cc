@@ -796,8 +796,7 @@ scheduler::SubmitJob Runner::JobCommand(const Line& l) {
     }
   }
   r.purpose = PurposeNamed(l, Param(l, "purpose", "unspecified"));
-  r.tier =
-      FromName(network::kTierNames, Param(l, "tier", "shared")).value_or(network::Tier::kShared);
+  r.tier = FromName(network::kTierNames, Param(l, "tier")).value_or(network::Tier::kShared);
   scheduler::SubmitJob c{.request = r, .pool = PoolId(std::stoull(Param(l, "pool", "0")))};
   c.policy = PolicyNamed(l, Param(l, "policy", "voucher_aware"));
   return c;

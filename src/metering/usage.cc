@@ -43,8 +43,9 @@ Signature SignBatch(std::span<const UsageRecord> records, const SecretKey& key) 
 const char* UsageResultName(UsageResult r) { return NameOf(kUsageResultNames, r).data(); }
 
 std::optional<Money> Charge(uint64_t card_seconds, Money per_card_hour) {
-  if (card_seconds > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+  if (card_seconds > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
     return std::nullopt;
+  }
   std::optional<Money> product = per_card_hour.Mul(static_cast<int64_t>(card_seconds));
   if (!product || product->fen() > std::numeric_limits<int64_t>::max() - 1800) return std::nullopt;
   return Money::Fen((product->fen() + 1800) / 3600);

@@ -62,7 +62,8 @@ struct Period {
   PeriodKind kind = PeriodKind::kMonth;
   int32_t year = 0;
   uint8_t number = 1;  // 1..12 or 1..4
-  friend auto operator<=>(const Period&, const Period&) = default;
+  // clang-tidy 14 reads the defaulted <=>'s comparison with 0 as a null pointer.
+  friend auto operator<=>(const Period&, const Period&) = default;  // NOLINT(modernize-use-nullptr)
 };
 // "2026-11" or "2026-Q4"; nothing if `text` is neither.
 std::optional<Period> ParsePeriod(const std::string& text);

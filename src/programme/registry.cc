@@ -66,7 +66,7 @@ const char* RegistryResultName(RegistryResult r) { return NameOf(kRegistryResult
 RegistryResult Registry::AddJurisdiction(const Jurisdiction& j) {
   if (auto r = CheckId(jurisdictions_, j)) return *r;
   if (j.parent && jurisdictions_.count(*j.parent) == 0) return RegistryResult::kUnknownParent;
-  jurisdictions_.emplace(j.id, j);
+  undo_.Put(jurisdictions_, j.id, j);
   return RegistryResult::kOk;
 }
 
@@ -75,11 +75,11 @@ RegistryResult Registry::AddEnterprise(const Enterprise& e) {
   if (!ValidateCreditCode(e.credit_code).ok()) return RegistryResult::kInvalidCreditCode;
   if (jurisdictions_.count(e.applicant.home) == 0) return RegistryResult::kUnknownJurisdiction;
   if (enterprise_codes_.count(e.credit_code) != 0) return RegistryResult::kDuplicateCreditCode;
-  enterprises_.emplace(e.id, e);
-  enterprise_codes_.emplace(e.credit_code, e.id);
+  undo_.Put(enterprises_, e.id, e);
+  undo_.Put(enterprise_codes_, e.credit_code, e.id);
   for (EnterpriseId other : e.related_enterprises) {
-    links_[e.id].push_back(other);
-    links_[other].push_back(e.id);
+    AddLink(e.id, other);
+    AddLink(other, e.id);
   }
   return RegistryResult::kOk;
 }
@@ -93,8 +93,8 @@ RegistryResult Registry::AddProvider(const Provider& p) {
   if (!p.credit_code.empty() && provider_codes_.count(p.credit_code) != 0) {
     return RegistryResult::kDuplicateCreditCode;
   }
-  providers_.emplace(p.id, p);
-  if (!p.credit_code.empty()) provider_codes_.emplace(p.credit_code, p.id);
+  undo_.Put(providers_, p.id, p);
+  if (!p.credit_code.empty()) undo_.Put(provider_codes_, p.credit_code, p.id);
   return RegistryResult::kOk;
 }
 
@@ -124,7 +124,7 @@ RegistryResult Registry::AddProgramme(const ProgrammeRules& p) {
   if (p.per_award_cap && p.redemption == RedemptionMode::kAutomaticGrant) {
     return RegistryResult::kAwardCapNeedsApplications;
   }
-  programmes_.emplace(p.id, p);
+  undo_.Put(programmes_, p.id, p);
   return RegistryResult::kOk;
 }
 
@@ -173,38 +173,13 @@ std::vector<JurisdictionId> Registry::ParentsOf(JurisdictionId id) const {
   return out;
 }
 
-void Registry::RemoveForRollback(Kind kind, uint64_t id) {
-  switch (kind) {
-    case Kind::kJurisdiction:
-      jurisdictions_.erase(JurisdictionId(id));
-      return;
-    case Kind::kEnterprise: {
-      // Rollbacks undo registrations newest first, so this enterprise's
-      // links are the last ones appended on both sides.
-      auto it = enterprises_.find(EnterpriseId(id));
-      if (it == enterprises_.end()) return;
-      const std::vector<EnterpriseId>& related = it->second.related_enterprises;
-      for (auto r = related.rbegin(); r != related.rend(); ++r) {
-        links_[*r].pop_back();
-        if (links_[*r].empty()) links_.erase(*r);
-        links_[it->first].pop_back();
-      }
-      links_.erase(it->first);
-      enterprise_codes_.erase(it->second.credit_code);
-      enterprises_.erase(it);
-      return;
-    }
-    case Kind::kProvider: {
-      auto it = providers_.find(ProviderId(id));
-      if (it == providers_.end()) return;
-      if (!it->second.credit_code.empty()) provider_codes_.erase(it->second.credit_code);
-      providers_.erase(it);
-      return;
-    }
-    case Kind::kProgramme:
-      programmes_.erase(ProgrammeId(id));
-      return;
-  }
+void Registry::AddLink(EnterpriseId from, EnterpriseId to) {
+  links_[from].push_back(to);
+  undo_.Record([this, from] {
+    auto it = links_.find(from);
+    it->second.pop_back();
+    if (it->second.empty()) links_.erase(it);
+  });
 }
 
 void Registry::Encode(Writer& w) const {

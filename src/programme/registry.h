@@ -4,6 +4,9 @@
 // each refusal has its own result code (like the ledger's) and changes
 // nothing; an id is registered once (same body again: kExists).
 //
+// Registrations go through an undo log (common/undo_log.h) like the other
+// domains' changes, so that a batch whose commit fails is rolled back.
+//
 // Thread-safety: none; the engine owns it.
 #pragma once
 
@@ -11,6 +14,7 @@
 #include <vector>
 
 #include "common/codec.h"
+#include "common/undo_log.h"
 #include "programme/participants.h"
 #include "programme/rules.h"
 
@@ -68,17 +72,27 @@ class Registry {
   const std::map<ProviderId, Provider>& providers() const { return providers_; }
   const std::map<ProgrammeId, ProgrammeRules>& programmes() const { return programmes_; }
 
-  // Removes a record added by the batch being rolled back (engine only).
-  enum class Kind : uint8_t { kJurisdiction, kEnterprise, kProvider, kProgramme };
-  void RemoveForRollback(Kind kind, uint64_t id);
+  // Batches (common/undo_log.h): RollbackBatch removes what every open
+  // batch registered.
+  void BeginBatch() { undo_.BeginBatch(); }
+  void CommitBatch() { undo_.CommitBatch(); }
+  void RollbackBatch() { undo_.RollbackBatch(); }
 
   // Canonical encoding (in id order), part of the engine's snapshots.
   void Encode(Writer& w) const;
   static bool Decode(Reader& r, Registry* out);
 
-  friend bool operator==(const Registry&, const Registry&) = default;
+  // The records and what is derived from them (not the undo log).
+  bool operator==(const Registry& o) const {
+    return jurisdictions_ == o.jurisdictions_ && enterprises_ == o.enterprises_ &&
+           providers_ == o.providers_ && programmes_ == o.programmes_ && links_ == o.links_ &&
+           enterprise_codes_ == o.enterprise_codes_ && provider_codes_ == o.provider_codes_;
+  }
 
  private:
+  // Appends `to` to the links of `from`, recording how to take it off.
+  void AddLink(EnterpriseId from, EnterpriseId to);
+
   std::map<JurisdictionId, Jurisdiction> jurisdictions_;
   std::map<EnterpriseId, Enterprise> enterprises_;
   std::map<ProviderId, Provider> providers_;
@@ -88,6 +102,7 @@ class Registry {
   // Derived: credit code -> the record holding it; rebuilt on decode.
   std::map<std::string, EnterpriseId> enterprise_codes_;
   std::map<std::string, ProviderId> provider_codes_;
+  UndoLog undo_;
 };
 
 }  // namespace bg::programme

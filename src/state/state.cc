@@ -268,26 +268,19 @@ std::string RefusalMessage(const CommandBody& body, programme::RegistryResult r,
 }  // namespace
 
 CommandResult State::ApplyRegistry(const Command& command) {
-  using Kind = programme::Registry::Kind;
   programme::RegistryResult r = programme::RegistryResult::kOk;
-  Added added{};
   if (const auto* c = std::get_if<RegisterJurisdiction>(&command.body)) {
     r = registry_.AddJurisdiction(c->jurisdiction);
-    added = {Kind::kJurisdiction, c->jurisdiction.id.value()};
   } else if (const auto* e = std::get_if<RegisterEnterprise>(&command.body)) {
     r = registry_.AddEnterprise(e->enterprise);
-    added = {Kind::kEnterprise, e->enterprise.id.value()};
   } else if (const auto* p = std::get_if<RegisterProvider>(&command.body)) {
     r = registry_.AddProvider(p->provider);
-    added = {Kind::kProvider, p->provider.id.value()};
   } else if (const auto* g = std::get_if<CreateProgramme>(&command.body)) {
     r = registry_.AddProgramme(g->rules);
-    added = {Kind::kProgramme, g->rules.id.value()};
   }
   if (r != programme::RegistryResult::kOk) {
     return RegistryResult{r, RefusalMessage(command.body, r, registry_)};
   }
-  if (!batch_marks_.empty()) added_.push_back(added);
   // Where the new record's money lives on the ledger.
   if (const auto* j = std::get_if<RegisterJurisdiction>(&command.body)) {
     book_.OpenJurisdiction(j->jurisdiction, command.ts, ledger_);
@@ -306,7 +299,7 @@ void State::BeginBatch() {
   settlement_.BeginBatch();
   cases_.BeginBatch();
   tokens_.BeginBatch();
-  batch_marks_.push_back(added_.size());
+  registry_.BeginBatch();
 }
 
 void State::CommitBatch() {
@@ -318,14 +311,7 @@ void State::CommitBatch() {
   settlement_.CommitBatch();
   cases_.CommitBatch();
   tokens_.CommitBatch();
-  if (batch_marks_.size() == 1) {
-    added_.clear();
-  } else {
-    const size_t n = batch_marks_[1];
-    added_.erase(added_.begin(), added_.begin() + static_cast<std::ptrdiff_t>(n));
-    for (size_t& m : batch_marks_) m -= std::min(m, n);
-  }
-  batch_marks_.pop_front();
+  registry_.CommitBatch();
 }
 
 void State::RollbackBatch() {
@@ -337,11 +323,7 @@ void State::RollbackBatch() {
   settlement_.RollbackBatch();
   cases_.RollbackBatch();
   tokens_.RollbackBatch();
-  for (auto it = added_.rbegin(); it != added_.rend(); ++it) {
-    registry_.RemoveForRollback(it->kind, it->id);
-  }
-  added_.clear();
-  batch_marks_.clear();
+  registry_.RollbackBatch();
 }
 
 void State::Encode(std::vector<uint8_t>* out) const {

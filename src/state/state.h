@@ -8,7 +8,6 @@
 // Thread-safety: none; the engine serialises access.
 #pragma once
 
-#include <deque>
 #include <optional>
 #include <span>
 #include <vector>
@@ -60,10 +59,6 @@ class State {
   Hash256 Hash() const;
 
  private:
-  struct Added {
-    programme::Registry::Kind kind;
-    uint64_t id;
-  };
   CommandResult ApplyRegistry(const Command& command);
   CommandResult ApplyBook(const Command& command);
   CommandResult ApplyNetwork(const Command& command);
@@ -90,10 +85,6 @@ class State {
   settlement::Settlement settlement_;
   fraud::Cases cases_;
   access::Tokens tokens_;
-  // Registrations made by open batches, oldest first, and where each open
-  // batch's start in that list; empty outside batches (replay).
-  std::vector<Added> added_;
-  std::deque<size_t> batch_marks_;
 };
 
 }  // namespace bg::state

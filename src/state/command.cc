@@ -1,3 +1,8 @@
+// The command table: one row per kind of CommandBody, saying everything the
+// journal knows of it (command_table.h gives the contract). A tag, once
+// journaled, keeps its kind and its body's layout for ever; a new kind
+// takes the next free tag. The functions at the end are generated from the
+// rows.
 #include "state/command.h"
 
 #include <algorithm>
@@ -5,359 +10,449 @@
 #include "common/codec.h"
 #include "programme/codec.h"
 #include "scheduler/scheduler.h"
+#include "state/command_table.h"
 
-namespace bg::state {
-namespace {
+namespace bg::state::command_internal {
 
-enum class Tag : uint8_t {
-  kCreateAccounts = 1,
-  kCreateTransfers = 2,
-  kTick = 3,
-  kRegisterJurisdiction = 4,
-  kRegisterEnterprise = 5,
-  kRegisterProvider = 6,
-  kCreateProgramme = 7,
-  kFileApplication = 8,
-  kReviewApplication = 9,
-  kRedeem = 10,
-  kSettleClaim = 11,
-  kExpireVouchers = 12,
-  kRevokeVoucher = 13,
-  kClawback = 14,
-  kSetBlacklist = 15,
-  kRegisterSite = 16,
-  kRegisterPool = 17,
-  kSetLink = 18,
-  kSetPoolOffered = 19,
-  kSubmitJob = 20,
-  kSchedule = 21,
-  kFinishJob = 22,
-  kCancelJob = 23,
-  kRegisterProviderKey = 24,
-  kSubmitUsage = 25,
-  kCloseStatement = 26,
-  kScanForFraud = 27,
-  kCloseAuditCase = 28,
-  kExtendJob = 29,
-  kCreateApiToken = 30,
-  kRevokeApiToken = 31,
-  kSetPoolPrices = 32,
-  // Tick and ExpireVouchers written with kTick and kExpireVouchers keep the
-  // meaning they had then: a kTick releases holds only, a kExpireVouchers
-  // sweeps every programme.
-  kTimeTick = 33,
-  kExpireProgrammeVouchers = 34,
+// A row whose body is written and read by its domain's codec.
+template <typename T, void (*kEncode)(Writer&, const T&), bool (*kDecode)(Reader&, T*)>
+struct Codec {
+  static void Encode(Writer& w, const T& c) { kEncode(w, c); }
+  static bool Decode(uint8_t /*tag*/, Reader& r, T* c) { return kDecode(r, c); }
 };
 
-void EncodeOffered(Writer& w, const SetPoolOffered& c) {
-  w.U64(c.pool.value());
-  w.U32(c.cards);
-}
-bool DecodeOffered(Reader& r, SetPoolOffered* c) {
-  uint64_t id = 0;
-  if (!r.U64(&id) || !r.U32(&c->cards)) return false;
-  c->pool = PoolId(id);
-  return true;
-}
-void EncodeSchedule(Writer& w, const Schedule& c) {
-  w.U8(static_cast<uint8_t>(c.policy));
-  w.U32(c.max_jobs);
-}
-bool DecodeSchedule(Reader& r, Schedule* c) {
-  uint8_t policy = 0;
-  if (!r.U8(&policy) || policy > static_cast<uint8_t>(scheduler::Policy::kCheapestList) ||
-      !r.U32(&c->max_jobs)) {
-    return false;
+// --- The ledger ----------------------------------------------------------------
+
+// Every field as submitted, balances and timestamp included: replay must
+// see what the live engine saw, so that an account refused for a non-zero
+// balance or timestamp is refused again.
+template <>
+struct Row<CreateAccounts> : OneTag<1> {
+  static constexpr const char* kName = "create_accounts";
+  static size_t Events(const CreateAccounts& c) { return std::max<size_t>(1, c.accounts.size()); }
+  static void Encode(Writer& w, const CreateAccounts& c) {
+    w.U32(static_cast<uint32_t>(c.accounts.size()));
+    for (const ledger::Account& a : c.accounts) ledger::EncodeAccount(w, a);
   }
-  c->policy = static_cast<scheduler::Policy>(policy);
-  return true;
-}
-void EncodeFinish(Writer& w, const FinishJob& c) { w.U64(c.id.value()); }
-void EncodePrices(Writer& w, const SetPoolPrices& c) {
-  w.U64(c.pool.value());
-  for (Money m : c.price) w.I64(m.fen());
-}
-bool DecodePrices(Reader& r, SetPoolPrices* c) {
-  uint64_t id = 0;
-  if (!r.U64(&id)) return false;
-  c->pool = PoolId(id);
-  for (Money& m : c->price) {
-    int64_t fen = 0;
-    if (!r.I64(&fen)) return false;
-    m = Money::Fen(fen);
+  static bool Decode(uint8_t /*tag*/, Reader& r, CreateAccounts* c) {
+    uint32_t n = 0;
+    if (!r.U32(&n) || n > r.remaining()) return false;
+    c->accounts.resize(n);
+    for (ledger::Account& a : c->accounts) {
+      if (!ledger::DecodeAccount(r, &a)) return false;
+    }
+    return true;
   }
-  return true;
-}
-void EncodeRevokeToken(Writer& w, const RevokeApiToken& c) { w.U64(c.id); }
-bool DecodeRevokeToken(Reader& r, RevokeApiToken* c) { return r.U64(&c->id); }
-void EncodeExtend(Writer& w, const ExtendJob& c) {
-  w.U64(c.id.value());
-  w.U32(c.extra_s);
-}
-bool DecodeExtend(Reader& r, ExtendJob* c) {
-  uint64_t id = 0;
-  if (!r.U64(&id) || !r.U32(&c->extra_s)) return false;
-  c->id = OrderId(id);
-  return true;
-}
-bool DecodeFinish(Reader& r, FinishJob* c) {
-  uint64_t id = 0;
-  if (!r.U64(&id)) return false;
-  c->id = OrderId(id);
-  return true;
-}
-void EncodeCancel(Writer& w, const CancelJob& c) {
-  w.U64(c.id.value());
-  w.Str(c.reason);
-}
-bool DecodeCancel(Reader& r, CancelJob* c) {
-  uint64_t id = 0;
-  if (!r.U64(&id) || !r.Str(&c->reason)) return false;
-  c->id = OrderId(id);
-  return true;
-}
-void EncodeExpireOf(Writer& w, const ExpireVouchers& c) {
-  w.U32(c.limit);
-  w.U64(c.programme.value());
-}
-bool DecodeExpireOf(Reader& r, ExpireVouchers* c) {
-  uint64_t id = 0;
-  if (!r.U32(&c->limit) || !r.U64(&id) || id == 0) return false;
-  c->programme = ProgrammeId(id);
-  return true;
-}
-void EncodeSiteCmd(Writer& w, const RegisterSite& c) { network::EncodeSite(w, c.site); }
-bool DecodeSiteCmd(Reader& r, RegisterSite* c) { return network::DecodeSite(r, &c->site); }
-void EncodePoolCmd(Writer& w, const RegisterPool& c) { network::EncodePool(w, c.pool); }
-bool DecodePoolCmd(Reader& r, RegisterPool* c) { return network::DecodePool(r, &c->pool); }
-void EncodeLinkCmd(Writer& w, const SetLink& c) { network::EncodeLink(w, c.link); }
-bool DecodeLinkCmd(Reader& r, SetLink* c) { return network::DecodeLink(r, &c->link); }
+};
 
-// A command whose body is written by one programme encoder.
-template <typename Body>
-bool EncodeBook(Writer& w, const CommandBody& body, Tag tag, void (*encode)(Writer&, const Body&)) {
-  const auto* c = std::get_if<Body>(&body);
-  if (c == nullptr) return false;
-  w.U8(static_cast<uint8_t>(tag));
-  encode(w, *c);
-  return true;
-}
+template <>
+struct Row<CreateTransfers> : OneTag<2> {
+  static constexpr const char* kName = "create_transfers";
+  static size_t Events(const CreateTransfers& c) { return std::max<size_t>(1, c.transfers.size()); }
+  static void Encode(Writer& w, const CreateTransfers& c) {
+    w.U32(static_cast<uint32_t>(c.transfers.size()));
+    for (const ledger::Transfer& t : c.transfers) ledger::EncodeTransfer(w, t);
+  }
+  static bool Decode(uint8_t /*tag*/, Reader& r, CreateTransfers* c) {
+    uint32_t n = 0;
+    if (!r.U32(&n) || n > r.remaining()) return false;
+    c->transfers.resize(n);
+    for (ledger::Transfer& t : c->transfers) {
+      if (!ledger::DecodeTransfer(r, &t)) return false;
+    }
+    return true;
+  }
+};
 
-template <typename Body>
-bool DecodeBook(Reader& r, Command* command, bool (*decode)(Reader&, Body*)) {
-  Body body;
-  if (!decode(r, &body)) return false;
-  command->body = std::move(body);
-  return true;
-}
+// Tag 3 is a Tick of the journals written before ticks finished jobs and
+// expired vouchers: it releases holds only, as it did then.
+template <>
+struct Row<Tick> {
+  static constexpr uint8_t kHoldsOnly = 3;
+  static constexpr uint8_t kTimed = 33;
+  static constexpr const char* kName = "tick";
+  static constexpr std::array<uint8_t, 2> kTags = {kTimed, kHoldsOnly};
+  static uint8_t TagOf(const Tick& t) { return t.holds_only ? kHoldsOnly : kTimed; }
+  static size_t Events(const Tick& t) { return t.holds_only ? 1 : kTickEvents; }
+  static void Encode(Writer& /*w*/, const Tick& /*t*/) {}
+  static bool Decode(uint8_t tag, Reader& /*r*/, Tick* t) {
+    t->holds_only = tag == kHoldsOnly;
+    return true;
+  }
+};
 
-// A command whose body is one programme record.
-template <typename Body, typename Record>
-bool DecodeRecord(Reader& r, Command* command, Record Body::*field,
-                  bool (*decode)(Reader&, Record*)) {
-  Body body;
-  if (!decode(r, &(body.*field))) return false;
-  command->body = std::move(body);
-  return true;
-}
+// --- The registry -----------------------------------------------------------------
 
-}  // namespace
+template <>
+struct Row<RegisterJurisdiction> : OneTag<4> {
+  static constexpr const char* kName = "register_jurisdiction";
+  static size_t Events(const RegisterJurisdiction&) { return 1; }
+  static void Encode(Writer& w, const RegisterJurisdiction& c) {
+    programme::EncodeJurisdiction(w, c.jurisdiction);
+  }
+  static bool Decode(uint8_t /*tag*/, Reader& r, RegisterJurisdiction* c) {
+    return programme::DecodeJurisdiction(r, &c->jurisdiction);
+  }
+};
+
+template <>
+struct Row<RegisterEnterprise> : OneTag<5> {
+  static constexpr const char* kName = "register_enterprise";
+  static size_t Events(const RegisterEnterprise&) { return 1; }
+  static void Encode(Writer& w, const RegisterEnterprise& c) {
+    programme::EncodeEnterprise(w, c.enterprise);
+  }
+  static bool Decode(uint8_t /*tag*/, Reader& r, RegisterEnterprise* c) {
+    return programme::DecodeEnterprise(r, &c->enterprise);
+  }
+};
+
+template <>
+struct Row<RegisterProvider> : OneTag<6> {
+  static constexpr const char* kName = "register_provider";
+  static size_t Events(const RegisterProvider&) { return 1; }
+  static void Encode(Writer& w, const RegisterProvider& c) {
+    programme::EncodeProvider(w, c.provider);
+  }
+  static bool Decode(uint8_t /*tag*/, Reader& r, RegisterProvider* c) {
+    return programme::DecodeProvider(r, &c->provider);
+  }
+};
+
+template <>
+struct Row<CreateProgramme> : OneTag<7> {
+  static constexpr const char* kName = "create_programme";
+  static size_t Events(const CreateProgramme&) { return programme::Book::kOpenProgrammeEvents; }
+  static void Encode(Writer& w, const CreateProgramme& c) {
+    programme::EncodeProgramme(w, c.rules);
+  }
+  static bool Decode(uint8_t /*tag*/, Reader& r, CreateProgramme* c) {
+    return programme::DecodeProgramme(r, &c->rules);
+  }
+};
+
+// --- The programme book ----------------------------------------------------------
+
+template <>
+struct Row<FileApplication>
+    : OneTag<8>,
+      Codec<FileApplication, programme::EncodeFileApplication, programme::DecodeFileApplication> {
+  static constexpr const char* kName = "file_application";
+  static size_t Events(const FileApplication&) { return 1; }
+};
+
+template <>
+struct Row<ReviewApplication> : OneTag<9>,
+                                Codec<ReviewApplication, programme::EncodeReviewApplication,
+                                      programme::DecodeReviewApplication> {
+  static constexpr const char* kName = "review_application";
+  static size_t Events(const ReviewApplication&) { return 2; }
+};
+
+template <>
+struct Row<Redeem> : OneTag<10>, Codec<Redeem, programme::EncodeRedeem, programme::DecodeRedeem> {
+  static constexpr const char* kName = "redeem";
+  static size_t Events(const Redeem&) { return programme::kRedeemEvents; }
+};
+
+template <>
+struct Row<SettleClaim>
+    : OneTag<11>, Codec<SettleClaim, programme::EncodeSettleClaim, programme::DecodeSettleClaim> {
+  static constexpr const char* kName = "settle_claim";
+  static size_t Events(const SettleClaim&) { return programme::kSettleEvents; }
+};
+
+// Tag 12 is the sweep of every programme, written so before a sweep could
+// name one, and still for programme 0; tag 34 names the programme.
+template <>
+struct Row<ExpireVouchers> {
+  static constexpr uint8_t kEveryProgramme = 12;
+  static constexpr uint8_t kOneProgramme = 34;
+  static constexpr const char* kName = "expire_vouchers";
+  static constexpr std::array<uint8_t, 2> kTags = {kOneProgramme, kEveryProgramme};
+  static uint8_t TagOf(const ExpireVouchers& c) {
+    return c.programme.is_zero() ? kEveryProgramme : kOneProgramme;
+  }
+  static size_t Events(const ExpireVouchers& c) {
+    return std::clamp<size_t>(c.limit, 1, programme::kMaxExpirePerCommand);
+  }
+  static void Encode(Writer& w, const ExpireVouchers& c) {
+    programme::EncodeExpireVouchers(w, c);
+    if (!c.programme.is_zero()) w.U64(c.programme.value());
+  }
+  static bool Decode(uint8_t tag, Reader& r, ExpireVouchers* c) {
+    if (!programme::DecodeExpireVouchers(r, c)) return false;
+    if (tag == kEveryProgramme) return true;
+    uint64_t id = 0;
+    if (!r.U64(&id) || id == 0) return false;
+    c->programme = ProgrammeId(id);
+    return true;
+  }
+};
+
+template <>
+struct Row<RevokeVoucher>
+    : OneTag<13>,
+      Codec<RevokeVoucher, programme::EncodeRevokeVoucher, programme::DecodeRevokeVoucher> {
+  static constexpr const char* kName = "revoke_voucher";
+  static size_t Events(const RevokeVoucher&) { return 1; }
+};
+
+template <>
+struct Row<Clawback> : OneTag<14>,
+                       Codec<Clawback, programme::EncodeClawback, programme::DecodeClawback> {
+  static constexpr const char* kName = "clawback";
+  static size_t Events(const Clawback&) { return programme::kClawbackEvents; }
+};
+
+template <>
+struct Row<SetBlacklist>
+    : OneTag<15>,
+      Codec<SetBlacklist, programme::EncodeSetBlacklist, programme::DecodeSetBlacklist> {
+  static constexpr const char* kName = "set_blacklist";
+  static size_t Events(const SetBlacklist&) { return 1; }
+};
+
+// --- The network ------------------------------------------------------------------
+
+template <>
+struct Row<RegisterSite> : OneTag<16> {
+  static constexpr const char* kName = "register_site";
+  static size_t Events(const RegisterSite&) { return 1; }
+  static void Encode(Writer& w, const RegisterSite& c) { network::EncodeSite(w, c.site); }
+  static bool Decode(uint8_t /*tag*/, Reader& r, RegisterSite* c) {
+    return network::DecodeSite(r, &c->site);
+  }
+};
+
+template <>
+struct Row<RegisterPool> : OneTag<17> {
+  static constexpr const char* kName = "register_pool";
+  static size_t Events(const RegisterPool&) { return 1; }
+  static void Encode(Writer& w, const RegisterPool& c) { network::EncodePool(w, c.pool); }
+  static bool Decode(uint8_t /*tag*/, Reader& r, RegisterPool* c) {
+    return network::DecodePool(r, &c->pool);
+  }
+};
+
+template <>
+struct Row<SetLink> : OneTag<18> {
+  static constexpr const char* kName = "set_link";
+  static size_t Events(const SetLink&) { return 1; }
+  static void Encode(Writer& w, const SetLink& c) { network::EncodeLink(w, c.link); }
+  static bool Decode(uint8_t /*tag*/, Reader& r, SetLink* c) {
+    return network::DecodeLink(r, &c->link);
+  }
+};
+
+template <>
+struct Row<SetPoolOffered> : OneTag<19> {
+  static constexpr const char* kName = "set_pool_offered";
+  static size_t Events(const SetPoolOffered&) { return 1; }
+  static void Encode(Writer& w, const SetPoolOffered& c) {
+    w.U64(c.pool.value());
+    w.U32(c.cards);
+  }
+  static bool Decode(uint8_t /*tag*/, Reader& r, SetPoolOffered* c) {
+    uint64_t id = 0;
+    if (!r.U64(&id) || !r.U32(&c->cards)) return false;
+    c->pool = PoolId(id);
+    return true;
+  }
+};
+
+template <>
+struct Row<SetPoolPrices> : OneTag<32> {
+  static constexpr const char* kName = "set_pool_prices";
+  static size_t Events(const SetPoolPrices&) { return 1; }
+  static void Encode(Writer& w, const SetPoolPrices& c) {
+    w.U64(c.pool.value());
+    for (Money m : c.price) w.I64(m.fen());
+  }
+  static bool Decode(uint8_t /*tag*/, Reader& r, SetPoolPrices* c) {
+    uint64_t id = 0;
+    if (!r.U64(&id)) return false;
+    c->pool = PoolId(id);
+    for (Money& m : c->price) {
+      int64_t fen = 0;
+      if (!r.I64(&fen)) return false;
+      m = Money::Fen(fen);
+    }
+    return true;
+  }
+};
+
+// --- Jobs -------------------------------------------------------------------------
+
+template <>
+struct Row<SubmitJob> : OneTag<20>,
+                        Codec<SubmitJob, scheduler::EncodeSubmitJob, scheduler::DecodeSubmitJob> {
+  static constexpr const char* kName = "submit_job";
+  static size_t Events(const SubmitJob&) { return scheduler::kPlacementEvents; }
+};
+
+template <>
+struct Row<Schedule> : OneTag<21> {
+  static constexpr const char* kName = "schedule";
+  static size_t Events(const Schedule& c) {
+    return scheduler::kPlacementEvents *
+           std::clamp<size_t>(c.max_jobs, 1, scheduler::kMaxPlacementsPerPass);
+  }
+  static void Encode(Writer& w, const Schedule& c) {
+    w.U8(static_cast<uint8_t>(c.policy));
+    w.U32(c.max_jobs);
+  }
+  static bool Decode(uint8_t /*tag*/, Reader& r, Schedule* c) {
+    uint8_t policy = 0;
+    if (!r.U8(&policy) || policy > static_cast<uint8_t>(scheduler::Policy::kCheapestList) ||
+        !r.U32(&c->max_jobs)) {
+      return false;
+    }
+    c->policy = static_cast<scheduler::Policy>(policy);
+    return true;
+  }
+};
+
+// `metered` and `by_clock` are not journaled (scheduler/job.h).
+template <>
+struct Row<FinishJob> : OneTag<22> {
+  static constexpr const char* kName = "finish_job";
+  static size_t Events(const FinishJob&) { return scheduler::kSettleEvents; }
+  static void Encode(Writer& w, const FinishJob& c) { w.U64(c.id.value()); }
+  static bool Decode(uint8_t /*tag*/, Reader& r, FinishJob* c) {
+    uint64_t id = 0;
+    if (!r.U64(&id)) return false;
+    c->id = OrderId(id);
+    return true;
+  }
+};
+
+template <>
+struct Row<CancelJob> : OneTag<23> {
+  static constexpr const char* kName = "cancel_job";
+  static size_t Events(const CancelJob&) { return scheduler::kSettleEvents; }
+  static void Encode(Writer& w, const CancelJob& c) {
+    w.U64(c.id.value());
+    w.Str(c.reason);
+  }
+  static bool Decode(uint8_t /*tag*/, Reader& r, CancelJob* c) {
+    uint64_t id = 0;
+    if (!r.U64(&id) || !r.Str(&c->reason)) return false;
+    c->id = OrderId(id);
+    return true;
+  }
+};
+
+template <>
+struct Row<ExtendJob> : OneTag<29> {
+  static constexpr const char* kName = "extend_job";
+  static size_t Events(const ExtendJob&) { return 4; }
+  static void Encode(Writer& w, const ExtendJob& c) {
+    w.U64(c.id.value());
+    w.U32(c.extra_s);
+  }
+  static bool Decode(uint8_t /*tag*/, Reader& r, ExtendJob* c) {
+    uint64_t id = 0;
+    if (!r.U64(&id) || !r.U32(&c->extra_s)) return false;
+    c->id = OrderId(id);
+    return true;
+  }
+};
+
+// --- Metering, settlement, fraud, tokens -------------------------------------------
+
+template <>
+struct Row<RegisterProviderKey> : OneTag<24>,
+                                  Codec<RegisterProviderKey, metering::EncodeRegisterProviderKey,
+                                        metering::DecodeRegisterProviderKey> {
+  static constexpr const char* kName = "register_provider_key";
+  static size_t Events(const RegisterProviderKey&) { return 1; }
+};
+
+template <>
+struct Row<SubmitUsage>
+    : OneTag<25>, Codec<SubmitUsage, metering::EncodeSubmitUsage, metering::DecodeSubmitUsage> {
+  static constexpr const char* kName = "submit_usage";
+  static size_t Events(const SubmitUsage& c) {
+    return scheduler::Scheduler::kBillEvents *
+           std::clamp<size_t>(c.records.size(), 1, metering::kMaxUsagePerCommand);
+  }
+};
+
+template <>
+struct Row<CloseStatement>
+    : OneTag<26>,
+      Codec<CloseStatement, settlement::EncodeCloseStatement, settlement::DecodeCloseStatement> {
+  static constexpr const char* kName = "close_statement";
+  static size_t Events(const CloseStatement&) { return settlement::kCloseEvents; }
+};
+
+template <>
+struct Row<ScanForFraud> : OneTag<27> {
+  static constexpr const char* kName = "scan_for_fraud";
+  static size_t Events(const ScanForFraud&) { return 1; }
+  static void Encode(Writer& /*w*/, const ScanForFraud& /*c*/) {}
+  static bool Decode(uint8_t /*tag*/, Reader& /*r*/, ScanForFraud* /*c*/) { return true; }
+};
+
+template <>
+struct Row<CloseAuditCase>
+    : OneTag<28>, Codec<CloseAuditCase, fraud::EncodeCloseAuditCase, fraud::DecodeCloseAuditCase> {
+  static constexpr const char* kName = "close_audit_case";
+  static size_t Events(const CloseAuditCase&) { return 1; }
+};
+
+template <>
+struct Row<CreateApiToken>
+    : OneTag<30>,
+      Codec<CreateApiToken, access::EncodeCreateApiToken, access::DecodeCreateApiToken> {
+  static constexpr const char* kName = "create_api_token";
+  static size_t Events(const CreateApiToken&) { return 1; }
+};
+
+template <>
+struct Row<RevokeApiToken> : OneTag<31> {
+  static constexpr const char* kName = "revoke_api_token";
+  static size_t Events(const RevokeApiToken&) { return 1; }
+  static void Encode(Writer& w, const RevokeApiToken& c) { w.U64(c.id); }
+  static bool Decode(uint8_t /*tag*/, Reader& r, RevokeApiToken* c) { return r.U64(&c->id); }
+};
+
+// --- Generated from the rows -------------------------------------------------------
+
+constexpr auto kEveryKind = std::make_index_sequence<kKinds>{};
+constexpr std::array<Decoder, 256> kDecoders = MakeDecoders(kEveryKind);
+static_assert(TagsUnique(kEveryKind), "two command kinds share a journal tag");
+
+}  // namespace bg::state::command_internal
+
+namespace bg::state {
+
+using command_internal::Row;
 
 size_t EventCount(const CommandBody& body) {
-  if (const auto* c = std::get_if<CreateAccounts>(&body)) {
-    return std::max<size_t>(1, c->accounts.size());
-  }
-  if (const auto* c = std::get_if<CreateTransfers>(&body)) {
-    return std::max<size_t>(1, c->transfers.size());
-  }
-  if (const auto* t = std::get_if<Tick>(&body)) return t->holds_only ? 1 : kTickEvents;
-  if (std::holds_alternative<RegisterJurisdiction>(body)) return 1;
-  if (std::holds_alternative<CreateProgramme>(body)) {
-    return programme::Book::kOpenProgrammeEvents;
-  }
-  if (std::holds_alternative<ReviewApplication>(body)) return 2;
-  if (std::holds_alternative<Redeem>(body)) return programme::kRedeemEvents;
-  if (std::holds_alternative<SettleClaim>(body)) return programme::kSettleEvents;
-  if (std::holds_alternative<Clawback>(body)) return programme::kClawbackEvents;
-  if (std::holds_alternative<SubmitJob>(body)) return scheduler::kPlacementEvents;
-  if (const auto* c = std::get_if<Schedule>(&body)) {
-    return scheduler::kPlacementEvents *
-           std::clamp<size_t>(c->max_jobs, 1, scheduler::kMaxPlacementsPerPass);
-  }
-  if (std::holds_alternative<ExtendJob>(body)) return 4;
-  if (std::holds_alternative<FinishJob>(body) || std::holds_alternative<CancelJob>(body)) {
-    return scheduler::kSettleEvents;
-  }
-  if (const auto* c = std::get_if<ExpireVouchers>(&body)) {
-    return std::clamp<size_t>(c->limit, 1, programme::kMaxExpirePerCommand);
-  }
-  if (const auto* c = std::get_if<SubmitUsage>(&body)) {
-    return scheduler::Scheduler::kBillEvents *
-           std::clamp<size_t>(c->records.size(), 1, metering::kMaxUsagePerCommand);
-  }
-  if (std::holds_alternative<CloseStatement>(body)) return settlement::kCloseEvents;
-  return 1;
+  return std::visit([]<typename T>(const T& c) { return Row<T>::Events(c); }, body);
+}
+
+const char* CommandName(const CommandBody& body) {
+  return std::visit([]<typename T>(const T&) { return Row<T>::kName; }, body);
 }
 
 void EncodeCommand(Writer& w, const Command& command) {
   w.U64(command.ts);
-  if (const auto* c = std::get_if<CreateAccounts>(&command.body)) {
-    w.U8(static_cast<uint8_t>(Tag::kCreateAccounts));
-    w.U32(static_cast<uint32_t>(c->accounts.size()));
-    // Every field as submitted, balances and timestamp included: replay must
-    // see what the live engine saw, so that an account refused for a
-    // non-zero balance or timestamp is refused again.
-    for (const auto& a : c->accounts) ledger::EncodeAccount(w, a);
-  } else if (const auto* t = std::get_if<CreateTransfers>(&command.body)) {
-    w.U8(static_cast<uint8_t>(Tag::kCreateTransfers));
-    w.U32(static_cast<uint32_t>(t->transfers.size()));
-    for (const auto& x : t->transfers) ledger::EncodeTransfer(w, x);
-  } else if (const auto* j = std::get_if<RegisterJurisdiction>(&command.body)) {
-    w.U8(static_cast<uint8_t>(Tag::kRegisterJurisdiction));
-    programme::EncodeJurisdiction(w, j->jurisdiction);
-  } else if (const auto* e = std::get_if<RegisterEnterprise>(&command.body)) {
-    w.U8(static_cast<uint8_t>(Tag::kRegisterEnterprise));
-    programme::EncodeEnterprise(w, e->enterprise);
-  } else if (const auto* p = std::get_if<RegisterProvider>(&command.body)) {
-    w.U8(static_cast<uint8_t>(Tag::kRegisterProvider));
-    programme::EncodeProvider(w, p->provider);
-  } else if (const auto* g = std::get_if<CreateProgramme>(&command.body)) {
-    w.U8(static_cast<uint8_t>(Tag::kCreateProgramme));
-    programme::EncodeProgramme(w, g->rules);
-  } else if (const auto* x = std::get_if<ExpireVouchers>(&command.body);
-             x != nullptr && !x->programme.is_zero()) {
-    w.U8(static_cast<uint8_t>(Tag::kExpireProgrammeVouchers));
-    EncodeExpireOf(w, *x);
-  } else if (EncodeBook(w, command.body, Tag::kFileApplication, programme::EncodeFileApplication) ||
-             EncodeBook(w, command.body, Tag::kReviewApplication,
-                        programme::EncodeReviewApplication) ||
-             EncodeBook(w, command.body, Tag::kRedeem, programme::EncodeRedeem) ||
-             EncodeBook(w, command.body, Tag::kSettleClaim, programme::EncodeSettleClaim) ||
-             EncodeBook(w, command.body, Tag::kExpireVouchers, programme::EncodeExpireVouchers) ||
-             EncodeBook(w, command.body, Tag::kRevokeVoucher, programme::EncodeRevokeVoucher) ||
-             EncodeBook(w, command.body, Tag::kClawback, programme::EncodeClawback) ||
-             EncodeBook(w, command.body, Tag::kSetBlacklist, programme::EncodeSetBlacklist) ||
-             EncodeBook(w, command.body, Tag::kRegisterSite, EncodeSiteCmd) ||
-             EncodeBook(w, command.body, Tag::kRegisterPool, EncodePoolCmd) ||
-             EncodeBook(w, command.body, Tag::kSetLink, EncodeLinkCmd) ||
-             EncodeBook(w, command.body, Tag::kSetPoolOffered, EncodeOffered) ||
-             EncodeBook(w, command.body, Tag::kSubmitJob, scheduler::EncodeSubmitJob) ||
-             EncodeBook(w, command.body, Tag::kSchedule, EncodeSchedule) ||
-             EncodeBook(w, command.body, Tag::kFinishJob, EncodeFinish) ||
-             EncodeBook(w, command.body, Tag::kCancelJob, EncodeCancel) ||
-             EncodeBook(w, command.body, Tag::kRegisterProviderKey,
-                        metering::EncodeRegisterProviderKey) ||
-             EncodeBook(w, command.body, Tag::kSubmitUsage, metering::EncodeSubmitUsage) ||
-             EncodeBook(w, command.body, Tag::kCloseStatement, settlement::EncodeCloseStatement) ||
-             EncodeBook(w, command.body, Tag::kCloseAuditCase, fraud::EncodeCloseAuditCase) ||
-             EncodeBook(w, command.body, Tag::kExtendJob, EncodeExtend) ||
-             EncodeBook(w, command.body, Tag::kCreateApiToken, access::EncodeCreateApiToken) ||
-             EncodeBook(w, command.body, Tag::kRevokeApiToken, EncodeRevokeToken) ||
-             EncodeBook(w, command.body, Tag::kSetPoolPrices, EncodePrices)) {
-    // written by EncodeBook
-  } else if (std::holds_alternative<ScanForFraud>(command.body)) {
-    w.U8(static_cast<uint8_t>(Tag::kScanForFraud));
-  } else {
-    w.U8(static_cast<uint8_t>(std::get<Tick>(command.body).holds_only ? Tag::kTick
-                                                                      : Tag::kTimeTick));
-  }
+  std::visit(
+      [&w]<typename T>(const T& c) {
+        w.U8(Row<T>::TagOf(c));
+        Row<T>::Encode(w, c);
+      },
+      command.body);
 }
 
 bool DecodeCommand(Reader& r, Command* command) {
   uint8_t tag = 0;
-  uint32_t n = 0;
   if (!r.U64(&command->ts) || !r.U8(&tag)) return false;
-  switch (static_cast<Tag>(tag)) {
-    case Tag::kCreateAccounts: {
-      CreateAccounts c;
-      if (!r.U32(&n) || n > r.remaining()) return false;
-      c.accounts.resize(n);
-      for (auto& a : c.accounts) {
-        if (!ledger::DecodeAccount(r, &a)) return false;
-      }
-      command->body = std::move(c);
-      return true;
-    }
-    case Tag::kCreateTransfers: {
-      CreateTransfers c;
-      if (!r.U32(&n) || n > r.remaining()) return false;
-      c.transfers.resize(n);
-      for (auto& t : c.transfers) {
-        if (!ledger::DecodeTransfer(r, &t)) return false;
-      }
-      command->body = std::move(c);
-      return true;
-    }
-    case Tag::kTick:
-      command->body = Tick{.holds_only = true};
-      return true;
-    case Tag::kTimeTick:
-      command->body = Tick{};
-      return true;
-    case Tag::kExpireProgrammeVouchers:
-      return DecodeBook(r, command, DecodeExpireOf);
-    case Tag::kRegisterJurisdiction:
-      return DecodeRecord(r, command, &RegisterJurisdiction::jurisdiction,
-                          programme::DecodeJurisdiction);
-    case Tag::kRegisterEnterprise:
-      return DecodeRecord(r, command, &RegisterEnterprise::enterprise, programme::DecodeEnterprise);
-    case Tag::kRegisterProvider:
-      return DecodeRecord(r, command, &RegisterProvider::provider, programme::DecodeProvider);
-    case Tag::kCreateProgramme:
-      return DecodeRecord(r, command, &CreateProgramme::rules, programme::DecodeProgramme);
-    case Tag::kFileApplication:
-      return DecodeBook(r, command, programme::DecodeFileApplication);
-    case Tag::kReviewApplication:
-      return DecodeBook(r, command, programme::DecodeReviewApplication);
-    case Tag::kRedeem:
-      return DecodeBook(r, command, programme::DecodeRedeem);
-    case Tag::kSettleClaim:
-      return DecodeBook(r, command, programme::DecodeSettleClaim);
-    case Tag::kExpireVouchers:
-      return DecodeBook(r, command, programme::DecodeExpireVouchers);
-    case Tag::kRevokeVoucher:
-      return DecodeBook(r, command, programme::DecodeRevokeVoucher);
-    case Tag::kClawback:
-      return DecodeBook(r, command, programme::DecodeClawback);
-    case Tag::kSetBlacklist:
-      return DecodeBook(r, command, programme::DecodeSetBlacklist);
-    case Tag::kRegisterSite:
-      return DecodeBook(r, command, DecodeSiteCmd);
-    case Tag::kRegisterPool:
-      return DecodeBook(r, command, DecodePoolCmd);
-    case Tag::kSetLink:
-      return DecodeBook(r, command, DecodeLinkCmd);
-    case Tag::kSetPoolOffered:
-      return DecodeBook(r, command, DecodeOffered);
-    case Tag::kSubmitJob:
-      return DecodeBook(r, command, scheduler::DecodeSubmitJob);
-    case Tag::kSchedule:
-      return DecodeBook(r, command, DecodeSchedule);
-    case Tag::kFinishJob:
-      return DecodeBook(r, command, DecodeFinish);
-    case Tag::kCancelJob:
-      return DecodeBook(r, command, DecodeCancel);
-    case Tag::kRegisterProviderKey:
-      return DecodeBook(r, command, metering::DecodeRegisterProviderKey);
-    case Tag::kSubmitUsage:
-      return DecodeBook(r, command, metering::DecodeSubmitUsage);
-    case Tag::kCloseStatement:
-      return DecodeBook(r, command, settlement::DecodeCloseStatement);
-    case Tag::kScanForFraud:
-      command->body = ScanForFraud{};
-      return true;
-    case Tag::kCloseAuditCase:
-      return DecodeBook(r, command, fraud::DecodeCloseAuditCase);
-    case Tag::kExtendJob:
-      return DecodeBook(r, command, DecodeExtend);
-    case Tag::kCreateApiToken:
-      return DecodeBook(r, command, access::DecodeCreateApiToken);
-    case Tag::kRevokeApiToken:
-      return DecodeBook(r, command, DecodeRevokeToken);
-    case Tag::kSetPoolPrices:
-      return DecodeBook(r, command, DecodePrices);
-  }
-  return false;
+  const command_internal::Decoder decode = command_internal::kDecoders[tag];
+  return decode != nullptr && decode(tag, r, &command->body);
 }
 
 }  // namespace bg::state

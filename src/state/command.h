@@ -4,6 +4,12 @@
 // (state, command) and replay rebuilds the same state bit for bit.
 //
 // Results are not journaled; replay recomputes them.
+//
+// A kind is an alternative of CommandBody. What the journal knows of it
+// (its tag, name, wire form and event count) is its row of the command
+// table in command.cc, and what it does is its State::Apply overload
+// (state.h); a kind without either does not compile. docs/design.md, "How
+// to add a command".
 #pragma once
 
 #include <array>
@@ -32,10 +38,12 @@ namespace bg::state {
 
 struct CreateAccounts {
   std::vector<ledger::Account> accounts;
+  friend bool operator==(const CreateAccounts&, const CreateAccounts&) = default;
 };
 
 struct CreateTransfers {
   std::vector<ledger::Transfer> transfers;
+  friend bool operator==(const CreateTransfers&, const CreateTransfers&) = default;
 };
 
 // Moves the logical clock: what time makes due happens even when no other
@@ -62,15 +70,19 @@ inline constexpr size_t kTickEvents =
 // Participants and programmes (programme/registry.h).
 struct RegisterJurisdiction {
   programme::Jurisdiction jurisdiction;
+  friend bool operator==(const RegisterJurisdiction&, const RegisterJurisdiction&) = default;
 };
 struct RegisterEnterprise {
   programme::Enterprise enterprise;
+  friend bool operator==(const RegisterEnterprise&, const RegisterEnterprise&) = default;
 };
 struct RegisterProvider {
   programme::Provider provider;
+  friend bool operator==(const RegisterProvider&, const RegisterProvider&) = default;
 };
 struct CreateProgramme {
   programme::ProgrammeRules rules;
+  friend bool operator==(const CreateProgramme&, const CreateProgramme&) = default;
 };
 
 // Applications, vouchers, claims and controls (programme/book.h): the book
@@ -178,7 +190,12 @@ using CommandResult =
 // How many logical timestamps the command uses (at least 1).
 size_t EventCount(const CommandBody& body);
 
-// Wire form inside a journal entry (docs/ledger.md, "Journal format").
+// The kind's name, snake_case ("create_accounts"), for messages and tests.
+const char* CommandName(const CommandBody& body);
+
+// Wire form inside a journal entry (docs/ledger.md, "Journal format"):
+// [u64 ts][u8 tag][the kind's body]. DecodeCommand is false for a tag no
+// kind reads, or a body that does not decode.
 void EncodeCommand(Writer& w, const Command& command);
 bool DecodeCommand(Reader& r, Command* command);
 

@@ -1,8 +1,9 @@
+// State::Apply and the glue of the ledger, time, the network, jobs, the
+// book and tokens; batches, the canonical encoding and the state hash.
 #include "state/state.h"
 
 #include "common/check.h"
 #include "common/codec.h"
-#include "programme/credit_code.h"
 
 namespace bg::state {
 namespace {
@@ -24,96 +25,38 @@ bool SubjectRegistered(const programme::Registry& registry, access::TokenRole ro
   return false;
 }
 
-// "credit code X is enterprise 1 (Songshan ...) already": why a second
-// record of one legal entity is refused.
-std::string HeldAlready(const std::string& code, const char* kind, uint64_t id,
-                        const std::string& name) {
-  return "credit code " + code + " is " + kind + " " + std::to_string(id) + " (" + name +
-         ") already: one legal entity, one record";
-}
-
 }  // namespace
 
 CommandResult State::Apply(const Command& command) {
   // Time moves before anything else happens at `ts`: holds due by then are
   // released first, the same way on the first run and on replay.
   const size_t expired = ledger_.ExpireDue(command.ts);
-  if (const auto* c = std::get_if<CreateAccounts>(&command.body)) {
-    return AccountResults{ledger_.CreateAccounts(c->accounts, command.ts)};
-  }
-  if (const auto* c = std::get_if<CreateTransfers>(&command.body)) {
-    return TransferResults{ledger_.CreateTransfers(c->transfers, command.ts)};
-  }
-  if (const auto* t = std::get_if<Tick>(&command.body)) {
-    return t->holds_only ? TickResult{.expired = expired} : ApplyTime(command.ts, expired);
-  }
-  if (std::holds_alternative<RegisterJurisdiction>(command.body) ||
-      std::holds_alternative<RegisterEnterprise>(command.body) ||
-      std::holds_alternative<RegisterProvider>(command.body) ||
-      std::holds_alternative<CreateProgramme>(command.body)) {
-    return ApplyRegistry(command);
-  }
-  if (std::holds_alternative<RegisterSite>(command.body) ||
-      std::holds_alternative<RegisterPool>(command.body) ||
-      std::holds_alternative<SetLink>(command.body) ||
-      std::holds_alternative<SetPoolOffered>(command.body) ||
-      std::holds_alternative<SetPoolPrices>(command.body)) {
-    return ApplyNetwork(command);
-  }
-  if (std::holds_alternative<RegisterProviderKey>(command.body) ||
-      std::holds_alternative<SubmitUsage>(command.body) ||
-      std::holds_alternative<CloseStatement>(command.body)) {
-    return ApplyMetering(command);
-  }
-  if (std::holds_alternative<ScanForFraud>(command.body)) {
-    const size_t opened = cases_.Open(DetectFraud(), command.ts);
-    return fraud::Outcome{.opened = opened};
-  }
-  if (const auto* c = std::get_if<CloseAuditCase>(&command.body)) {
-    return cases_.Apply(*c, command.ts);
-  }
-  if (const auto* c = std::get_if<CreateApiToken>(&command.body)) {
-    // A token acts for a programme, an enterprise or a provider that exists.
-    return TokenOutcome{
-        tokens_.Apply(*c, command.ts, SubjectRegistered(registry_, c->role, c->scope))};
-  }
-  if (const auto* c = std::get_if<RevokeApiToken>(&command.body)) {
-    return TokenOutcome{tokens_.Apply(*c)};
-  }
-  if (std::holds_alternative<SubmitJob>(command.body) ||
-      std::holds_alternative<Schedule>(command.body) ||
-      std::holds_alternative<FinishJob>(command.body) ||
-      std::holds_alternative<CancelJob>(command.body) ||
-      std::holds_alternative<ExtendJob>(command.body)) {
-    return ApplyJobs(command);
-  }
-  return ApplyBook(command);
+  CommandResult result = std::visit(
+      [&]<typename T>(const T& c) -> CommandResult {
+        static_assert(
+            requires { Apply(c, command.ts); },
+            "a command kind has no State::Apply overload (state/state.h)");
+        return Apply(c, command.ts);
+      },
+      command.body);
+  // Every command releases them; a Tick says how many.
+  if (auto* tick = std::get_if<TickResult>(&result)) tick->expired = expired;
+  return result;
 }
 
-CommandResult State::ApplyNetwork(const Command& command) {
-  if (const auto* c = std::get_if<RegisterSite>(&command.body)) {
-    // A site belongs to a registered provider in a registered city.
-    if (registry_.FindJurisdiction(c->site.city) == nullptr ||
-        registry_.FindProvider(c->site.provider) == nullptr) {
-      return NetworkResult{network::NetworkResult::kUnknownSite};
-    }
-    return NetworkResult{network_.AddSite(c->site)};
-  }
-  if (const auto* c = std::get_if<RegisterPool>(&command.body)) {
-    return NetworkResult{network_.AddPool(c->pool)};
-  }
-  if (const auto* c = std::get_if<SetLink>(&command.body)) {
-    if (registry_.FindJurisdiction(c->link.a) == nullptr ||
-        registry_.FindJurisdiction(c->link.b) == nullptr) {
-      return NetworkResult{network::NetworkResult::kUnknownSite};
-    }
-    return NetworkResult{network_.SetLink(c->link)};
-  }
-  if (const auto* p = std::get_if<SetPoolPrices>(&command.body)) {
-    return NetworkResult{network_.SetPrices(p->pool, p->price)};
-  }
-  const auto& c = std::get<SetPoolOffered>(command.body);
-  return NetworkResult{network_.SetOffered(c.pool, c.cards)};
+// --- The ledger and time ----------------------------------------------------------
+
+AccountResults State::Apply(const CreateAccounts& c, Timestamp ts) {
+  return AccountResults{ledger_.CreateAccounts(c.accounts, ts)};
+}
+
+TransferResults State::Apply(const CreateTransfers& c, Timestamp ts) {
+  return TransferResults{ledger_.CreateTransfers(c.transfers, ts)};
+}
+
+TickResult State::Apply(const Tick& c, Timestamp ts) {
+  // A Tick of an older journal releases holds only (command.h).
+  return c.holds_only ? TickResult{} : ApplyTime(ts);
 }
 
 std::optional<Timestamp> State::NextDue() const {
@@ -124,10 +67,10 @@ std::optional<Timestamp> State::NextDue() const {
   return std::min(*job, *voucher);
 }
 
-TickResult State::ApplyTime(Timestamp ts, size_t expired_holds) {
+TickResult State::ApplyTime(Timestamp ts) {
   // Jobs first, each in a finish's timestamps, then the sweep after all of
   // them: the same layout at every Tick (kTickEvents).
-  TickResult out{.expired = expired_holds};
+  TickResult out;
   for (OrderId id : scheduler_.Overdue(ts, kMaxFinishesPerTick)) {
     const scheduler::JobOutcome done =
         Finish(FinishJob{.id = id, .by_clock = true}, ts + out.finished * scheduler::kSettleEvents);
@@ -138,6 +81,63 @@ TickResult State::ApplyTime(Timestamp ts, size_t expired_holds) {
       book_.Apply(ExpireVouchers{.limit = static_cast<uint32_t>(kMaxExpiriesPerTick)}, registry_,
                   ts + kMaxFinishesPerTick * scheduler::kSettleEvents, ledger_);
   out.expired_vouchers = swept.swept;
+  return out;
+}
+
+// --- The network ------------------------------------------------------------------
+
+NetworkResult State::Apply(const RegisterSite& c, Timestamp /*ts*/) {
+  // A site belongs to a registered provider in a registered city.
+  if (registry_.FindJurisdiction(c.site.city) == nullptr ||
+      registry_.FindProvider(c.site.provider) == nullptr) {
+    return NetworkResult{network::NetworkResult::kUnknownSite};
+  }
+  return NetworkResult{network_.AddSite(c.site)};
+}
+
+NetworkResult State::Apply(const RegisterPool& c, Timestamp /*ts*/) {
+  return NetworkResult{network_.AddPool(c.pool)};
+}
+
+NetworkResult State::Apply(const SetLink& c, Timestamp /*ts*/) {
+  if (registry_.FindJurisdiction(c.link.a) == nullptr ||
+      registry_.FindJurisdiction(c.link.b) == nullptr) {
+    return NetworkResult{network::NetworkResult::kUnknownSite};
+  }
+  return NetworkResult{network_.SetLink(c.link)};
+}
+
+NetworkResult State::Apply(const SetPoolOffered& c, Timestamp /*ts*/) {
+  return NetworkResult{network_.SetOffered(c.pool, c.cards)};
+}
+
+NetworkResult State::Apply(const SetPoolPrices& c, Timestamp /*ts*/) {
+  return NetworkResult{network_.SetPrices(c.pool, c.price)};
+}
+
+// --- Jobs -------------------------------------------------------------------------
+
+scheduler::JobOutcome State::Apply(const SubmitJob& c, Timestamp ts) {
+  return scheduler_.Apply(c, scheduler::World{network_, registry_, book_, ledger_}, ts);
+}
+
+scheduler::JobOutcome State::Apply(const Schedule& c, Timestamp ts) {
+  return scheduler_.Apply(c, scheduler::World{network_, registry_, book_, ledger_}, ts);
+}
+
+scheduler::JobOutcome State::Apply(const FinishJob& c, Timestamp ts) { return Finish(c, ts); }
+
+scheduler::JobOutcome State::Apply(const CancelJob& c, Timestamp ts) {
+  return scheduler_.Apply(c, scheduler::World{network_, registry_, book_, ledger_}, ts);
+}
+
+scheduler::JobOutcome State::Apply(const ExtendJob& c, Timestamp ts) {
+  scheduler::JobOutcome out =
+      scheduler_.Apply(c, scheduler::World{network_, registry_, book_, ledger_}, ts);
+  if (out.code == scheduler::Code::kOk) {
+    const scheduler::Job& job = *scheduler_.FindJob(c.id);
+    metering_.ExtendOrder(c.id, job.start_at / kNanosPerSecond + scheduler::WalltimeS(job));
+  }
   return out;
 }
 
@@ -166,128 +166,59 @@ scheduler::JobOutcome State::Finish(FinishJob c, Timestamp ts) {
   return out;
 }
 
-CommandResult State::ApplyJobs(const Command& command) {
-  scheduler::World w{network_, registry_, book_, ledger_};
-  return std::visit(
-      [&](const auto& c) -> CommandResult {
-        using T = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<T, FinishJob>) {
-          return Finish(c, command.ts);
-        } else if constexpr (std::is_same_v<T, ExtendJob>) {
-          scheduler::JobOutcome out = scheduler_.Apply(c, w, command.ts);
-          if (out.code == scheduler::Code::kOk) {
-            const scheduler::Job& job = *scheduler_.FindJob(c.id);
-            metering_.ExtendOrder(c.id, job.start_at / kNanosPerSecond + scheduler::WalltimeS(job));
-          }
-          return out;
-        } else if constexpr (std::is_same_v<T, SubmitJob> || std::is_same_v<T, Schedule> ||
-                             std::is_same_v<T, CancelJob>) {
-          return scheduler_.Apply(c, w, command.ts);
-        } else {
-          BG_CHECK(false) << "ApplyJobs given a command the scheduler does not apply";
-          return TickResult{};
-        }
-      },
-      command.body);
+// --- The programme book -----------------------------------------------------------
+
+programme::Outcome State::Apply(const FileApplication& c, Timestamp ts) {
+  return book_.Apply(c, registry_, ts);
 }
 
-CommandResult State::ApplyBook(const Command& command) {
-  const Timestamp ts = command.ts;
-  return std::visit(
-      [&](const auto& c) -> CommandResult {
-        using T = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<T, FileApplication> || std::is_same_v<T, SetBlacklist>) {
-          return book_.Apply(c, registry_, ts);
-        } else if constexpr (std::is_same_v<T, SettleClaim>) {
-          programme::Outcome out = book_.Apply(c, registry_, ts, ledger_);
-          if (out.code == programme::Code::kOk) LineForClaim(c.id, ts);
-          return out;
-        } else if constexpr (std::is_same_v<T, Redeem>) {
-          // A direct claim never takes a job's order id: the job's claim is
-          // the scheduler's (scheduler/quote.cc).
-          if (scheduler_.FindJob(c.order) != nullptr) {
-            return programme::Outcome{
-                .code = programme::Code::kOrderIsAJob,
-                .message = "order " + std::to_string(c.order.value()) +
-                           " is a job placed by the scheduler; its claim is the job's"};
-          }
-          return book_.Apply(c, registry_, ts, ledger_);
-        } else if constexpr (std::is_same_v<T, ReviewApplication> ||
-                             std::is_same_v<T, ExpireVouchers> ||
-                             std::is_same_v<T, RevokeVoucher> || std::is_same_v<T, Clawback>) {
-          return book_.Apply(c, registry_, ts, ledger_);
-        } else {
-          BG_CHECK(false) << "ApplyBook given a command the book does not apply";
-          return TickResult{};
-        }
-      },
-      command.body);
+programme::Outcome State::Apply(const ReviewApplication& c, Timestamp ts) {
+  return book_.Apply(c, registry_, ts, ledger_);
 }
 
-namespace {
+programme::Outcome State::Apply(const Redeem& c, Timestamp ts) {
+  // A direct claim never takes a job's order id: the job's claim is the
+  // scheduler's (scheduler/quote.cc).
+  if (scheduler_.FindJob(c.order) != nullptr) {
+    return programme::Outcome{
+        .code = programme::Code::kOrderIsAJob,
+        .message = "order " + std::to_string(c.order.value()) +
+                   " is a job placed by the scheduler; its claim is the job's"};
+  }
+  return book_.Apply(c, registry_, ts, ledger_);
+}
 
-// "enterprise 3 (Xiangzhou Robotics): invalid_credit_code: <why>".
-std::string RefusalMessage(const CommandBody& body, programme::RegistryResult r,
-                           const programme::Registry& registry) {
-  std::string what;
-  std::string why;
-  if (const auto* j = std::get_if<RegisterJurisdiction>(&body)) {
-    what = "jurisdiction " + std::to_string(j->jurisdiction.id.value()) + " (" +
-           j->jurisdiction.code + ")";
-  } else if (const auto* e = std::get_if<RegisterEnterprise>(&body)) {
-    what =
-        "enterprise " + std::to_string(e->enterprise.id.value()) + " (" + e->enterprise.name + ")";
-    why = programme::ValidateCreditCode(e->enterprise.credit_code).message();
-    if (const programme::Enterprise* holder =
-            registry.EnterpriseByCreditCode(e->enterprise.credit_code)) {
-      why = HeldAlready(holder->credit_code, "enterprise", holder->id.value(), holder->name);
-    }
-  } else if (const auto* p = std::get_if<RegisterProvider>(&body)) {
-    what = "provider " + std::to_string(p->provider.id.value()) + " (" + p->provider.name + ")";
-    why = programme::ValidateCreditCode(p->provider.credit_code).message();
-    if (const programme::Provider* holder =
-            registry.ProviderByCreditCode(p->provider.credit_code)) {
-      why = HeldAlready(holder->credit_code, "provider", holder->id.value(), holder->name);
-    }
-  } else if (const auto* g = std::get_if<CreateProgramme>(&body)) {
-    what = "programme " + std::to_string(g->rules.id.value()) + " (" + g->rules.name + ")";
-  }
-  std::string out = what + ": " + programme::RegistryResultName(r);
-  if (r == programme::RegistryResult::kInvalidCreditCode && !why.empty()) {
-    out += ": " + why + " (GB 32100-2015)";
-  }
-  if (r == programme::RegistryResult::kDuplicateCreditCode) out += ": " + why;
-  if (r == programme::RegistryResult::kAwardCapNeedsApplications) {
-    out +=
-        ": an automatic grant (免申即享) awards no voucher; cap its orders or its yearly "
-        "amount per entity instead";
-  }
+programme::Outcome State::Apply(const SettleClaim& c, Timestamp ts) {
+  programme::Outcome out = book_.Apply(c, registry_, ts, ledger_);
+  if (out.code == programme::Code::kOk) LineForClaim(c.id, ts);
   return out;
 }
 
-}  // namespace
+programme::Outcome State::Apply(const ExpireVouchers& c, Timestamp ts) {
+  return book_.Apply(c, registry_, ts, ledger_);
+}
 
-CommandResult State::ApplyRegistry(const Command& command) {
-  programme::RegistryResult r = programme::RegistryResult::kOk;
-  if (const auto* c = std::get_if<RegisterJurisdiction>(&command.body)) {
-    r = registry_.AddJurisdiction(c->jurisdiction);
-  } else if (const auto* e = std::get_if<RegisterEnterprise>(&command.body)) {
-    r = registry_.AddEnterprise(e->enterprise);
-  } else if (const auto* p = std::get_if<RegisterProvider>(&command.body)) {
-    r = registry_.AddProvider(p->provider);
-  } else if (const auto* g = std::get_if<CreateProgramme>(&command.body)) {
-    r = registry_.AddProgramme(g->rules);
-  }
-  if (r != programme::RegistryResult::kOk) {
-    return RegistryResult{r, RefusalMessage(command.body, r, registry_)};
-  }
-  // Where the new record's money lives on the ledger.
-  if (const auto* j = std::get_if<RegisterJurisdiction>(&command.body)) {
-    book_.OpenJurisdiction(j->jurisdiction, command.ts, ledger_);
-  } else if (const auto* g = std::get_if<CreateProgramme>(&command.body)) {
-    book_.OpenProgramme(g->rules, registry_, command.ts, ledger_);
-  }
-  return RegistryResult{r, {}};
+programme::Outcome State::Apply(const RevokeVoucher& c, Timestamp ts) {
+  return book_.Apply(c, registry_, ts, ledger_);
+}
+
+programme::Outcome State::Apply(const Clawback& c, Timestamp ts) {
+  return book_.Apply(c, registry_, ts, ledger_);
+}
+
+programme::Outcome State::Apply(const SetBlacklist& c, Timestamp ts) {
+  return book_.Apply(c, registry_, ts);
+}
+
+// --- Tokens -----------------------------------------------------------------------
+
+TokenOutcome State::Apply(const CreateApiToken& c, Timestamp ts) {
+  // A token acts for a programme, an enterprise or a provider that exists.
+  return TokenOutcome{tokens_.Apply(c, ts, SubjectRegistered(registry_, c.role, c.scope))};
+}
+
+TokenOutcome State::Apply(const RevokeApiToken& c, Timestamp /*ts*/) {
+  return TokenOutcome{tokens_.Apply(c)};
 }
 
 void State::BeginBatch() {

@@ -2,8 +2,9 @@
 // changes it, Apply. Apply is deterministic: it reads nothing but the state
 // and the command (time is stamped inside the command).
 //
-// Later domains (programmes, network, orders, metering, settlement) become
-// members here, each applied by its own file; the ledger is the first.
+// Each domain is a member. Apply visits the command's kind and calls that
+// kind's own overload, grouped by domain in state.cc, state_registry.cc,
+// state_metering.cc and state_fraud.cc.
 //
 // Thread-safety: none; the engine serialises access.
 #pragma once
@@ -14,7 +15,6 @@
 
 #include "access/tokens.h"
 #include "common/hash.h"
-#include "state/command.h"
 #include "fraud/cases.h"
 #include "ledger/ledger.h"
 #include "metering/metering.h"
@@ -22,6 +22,7 @@
 #include "programme/registry.h"
 #include "scheduler/scheduler.h"
 #include "settlement/settlement.h"
+#include "state/command.h"
 
 namespace bg::state {
 
@@ -59,15 +60,50 @@ class State {
   Hash256 Hash() const;
 
  private:
-  CommandResult ApplyRegistry(const Command& command);
-  CommandResult ApplyBook(const Command& command);
-  CommandResult ApplyNetwork(const Command& command);
-  CommandResult ApplyJobs(const Command& command);
-  // Time's work at `ts` beyond the holds (command.h, Tick).
-  TickResult ApplyTime(Timestamp ts, size_t expired_holds);
-  scheduler::JobOutcome Finish(FinishJob c, Timestamp ts);
+  // One overload per command kind, picked by Apply's std::visit: a kind
+  // without its own does not compile. Each runs after the holds due at
+  // `ts` are released.
+  //
+  // state.cc: the ledger, time, the network, jobs, the book and tokens.
+  AccountResults Apply(const CreateAccounts& c, Timestamp ts);
+  TransferResults Apply(const CreateTransfers& c, Timestamp ts);
+  TickResult Apply(const Tick& c, Timestamp ts);
+  NetworkResult Apply(const RegisterSite& c, Timestamp ts);
+  NetworkResult Apply(const RegisterPool& c, Timestamp ts);
+  NetworkResult Apply(const SetLink& c, Timestamp ts);
+  NetworkResult Apply(const SetPoolOffered& c, Timestamp ts);
+  NetworkResult Apply(const SetPoolPrices& c, Timestamp ts);
+  scheduler::JobOutcome Apply(const SubmitJob& c, Timestamp ts);
+  scheduler::JobOutcome Apply(const Schedule& c, Timestamp ts);
+  scheduler::JobOutcome Apply(const FinishJob& c, Timestamp ts);
+  scheduler::JobOutcome Apply(const CancelJob& c, Timestamp ts);
+  scheduler::JobOutcome Apply(const ExtendJob& c, Timestamp ts);
+  programme::Outcome Apply(const FileApplication& c, Timestamp ts);
+  programme::Outcome Apply(const ReviewApplication& c, Timestamp ts);
+  programme::Outcome Apply(const Redeem& c, Timestamp ts);
+  programme::Outcome Apply(const SettleClaim& c, Timestamp ts);
+  programme::Outcome Apply(const ExpireVouchers& c, Timestamp ts);
+  programme::Outcome Apply(const RevokeVoucher& c, Timestamp ts);
+  programme::Outcome Apply(const Clawback& c, Timestamp ts);
+  programme::Outcome Apply(const SetBlacklist& c, Timestamp ts);
+  TokenOutcome Apply(const CreateApiToken& c, Timestamp ts);
+  TokenOutcome Apply(const RevokeApiToken& c, Timestamp ts);
+  // state_registry.cc: participants and programmes.
+  RegistryResult Apply(const RegisterJurisdiction& c, Timestamp ts);
+  RegistryResult Apply(const RegisterEnterprise& c, Timestamp ts);
+  RegistryResult Apply(const RegisterProvider& c, Timestamp ts);
+  RegistryResult Apply(const CreateProgramme& c, Timestamp ts);
   // state_metering.cc: provider keys, usage, statements.
-  CommandResult ApplyMetering(const Command& command);
+  KeyOutcome Apply(const RegisterProviderKey& c, Timestamp ts);
+  metering::UsageOutcome Apply(const SubmitUsage& c, Timestamp ts);
+  settlement::Outcome Apply(const CloseStatement& c, Timestamp ts);
+  // state_fraud.cc: audit cases.
+  fraud::Outcome Apply(const ScanForFraud& c, Timestamp ts);
+  fraud::Outcome Apply(const CloseAuditCase& c, Timestamp ts);
+
+  // Time's work at `ts` beyond the holds (command.h, Tick).
+  TickResult ApplyTime(Timestamp ts);
+  scheduler::JobOutcome Finish(FinishJob c, Timestamp ts);
   metering::UsageResult CountUsage(const metering::UsageRecord& r, bool signed_ok, Timestamp ts,
                                    metering::UsageOutcome* out);
   // The charge line of a job billed just now (its money fields: this bill).

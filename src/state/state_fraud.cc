@@ -1,9 +1,10 @@
-// The fraud detectors (fraud/cases.h): pure reads of the whole state, run
-// by the ScanForFraud command.
+// Audit cases (fraud/cases.h): the detectors, pure reads of the whole
+// state run by the ScanForFraud command, which opens a case per new
+// finding, and closing a case.
 #include <algorithm>
 
-#include "state/state.h"
 #include "programme/book_util.h"
+#include "state/state.h"
 
 namespace bg::state {
 namespace {
@@ -13,6 +14,12 @@ constexpr uint64_t kBurstWindowS = 7 * 86'400;
 std::string Id(uint64_t v) { return std::to_string(v); }
 
 }  // namespace
+
+fraud::Outcome State::Apply(const ScanForFraud& /*c*/, Timestamp ts) {
+  return fraud::Outcome{.opened = cases_.Open(DetectFraud(), ts)};
+}
+
+fraud::Outcome State::Apply(const CloseAuditCase& c, Timestamp ts) { return cases_.Apply(c, ts); }
 
 std::vector<fraud::Finding> State::DetectFraud() const {
   std::vector<fraud::Finding> out;

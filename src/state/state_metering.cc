@@ -3,29 +3,30 @@
 #include <algorithm>
 
 #include "common/check.h"
-#include "state/state.h"
 #include "programme/book_util.h"
+#include "state/state.h"
 
 namespace bg::state {
 
 using metering::UsageResult;
 
-CommandResult State::ApplyMetering(const Command& command) {
-  if (const auto* c = std::get_if<RegisterProviderKey>(&command.body)) {
-    if (registry_.FindProvider(c->provider) == nullptr) {
-      return KeyOutcome{metering::KeyResult::kUnknownProvider,
-                        "no provider " + std::to_string(c->provider.value())};
-    }
-    if (const metering::PublicKey* old = metering_.KeyOf(c->provider); old && *old == c->key) {
-      return KeyOutcome{metering::KeyResult::kSameKey, "this key is registered already"};
-    }
-    metering_.SetKey(c->provider, c->key);
-    return KeyOutcome{};
+KeyOutcome State::Apply(const RegisterProviderKey& c, Timestamp /*ts*/) {
+  if (registry_.FindProvider(c.provider) == nullptr) {
+    return KeyOutcome{metering::KeyResult::kUnknownProvider,
+                      "no provider " + std::to_string(c.provider.value())};
   }
-  if (const auto* c = std::get_if<CloseStatement>(&command.body)) {
-    return settlement_.Apply(*c, registry_, book_, ledger_, command.ts);
+  if (const metering::PublicKey* old = metering_.KeyOf(c.provider); old && *old == c.key) {
+    return KeyOutcome{metering::KeyResult::kSameKey, "this key is registered already"};
   }
-  const auto& c = std::get<SubmitUsage>(command.body);
+  metering_.SetKey(c.provider, c.key);
+  return KeyOutcome{};
+}
+
+settlement::Outcome State::Apply(const CloseStatement& c, Timestamp ts) {
+  return settlement_.Apply(c, registry_, book_, ledger_, ts);
+}
+
+metering::UsageOutcome State::Apply(const SubmitUsage& c, Timestamp ts) {
   metering::UsageOutcome out;
   if (c.records.size() > metering::kMaxUsagePerCommand) {
     out.results.assign(c.records.size(), UsageResult::kTooManyRecords);
@@ -43,7 +44,6 @@ CommandResult State::ApplyMetering(const Command& command) {
         metering::VerifySignatures(c, [this](ProviderId p) { return metering_.KeyOf(p); });
     for (size_t i = 0; i < own.size(); ++i) signed_ok[i] |= own[i];
   }
-  Timestamp ts = command.ts;
   for (size_t i = 0; i < c.records.size(); ++i) {
     const UsageResult result = CountUsage(c.records[i], signed_ok[i] == 1, ts, &out);
     out.results.push_back(result);

@@ -1,0 +1,219 @@
+// The command table's tests. Every kind of CommandBody (one example each,
+// generated from the variant: command_test_examples.h) comes back from its
+// wire form as the same kind, value and bytes; its bytes and event count
+// are pinned, since a journal already written must replay the same for
+// ever; the legacy tags keep their meaning; a tag no kind reads does not
+// decode (it was once a Tick).
+#include "state/command.h"
+
+#include <algorithm>
+#include <cctype>
+#include <concepts>
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "common/codec.h"
+#include "common/hash.h"
+#include "state/command_test_examples.h"
+
+namespace bg::state {
+namespace {
+
+template <size_t... I>
+constexpr bool EveryKindComparable(std::index_sequence<I...>) {
+  return (std::equality_comparable<std::variant_alternative_t<I, CommandBody>> && ...);
+}
+static_assert(EveryKindComparable(std::make_index_sequence<std::variant_size_v<CommandBody>>{}),
+              "every command kind needs operator==: its round trip is compared");
+
+const std::vector<CommandBody>& Examples() {
+  static const std::vector<CommandBody> examples = examples::EveryKind();
+  return examples;
+}
+
+std::vector<uint8_t> Encode(const Command& command) {
+  std::vector<uint8_t> bytes;
+  Writer w(&bytes);
+  EncodeCommand(w, command);
+  return bytes;
+}
+
+// The first 16 hex digits of the bytes' BLAKE2b-256.
+std::string Digest(const std::vector<uint8_t>& bytes) {
+  return ToHex(HashBytes(bytes)).substr(0, 16);
+}
+
+// [u64 ts][u8 tag] and then `body`.
+std::vector<uint8_t> Wire(uint8_t tag, const std::vector<uint8_t>& body = {}) {
+  std::vector<uint8_t> bytes;
+  Writer w(&bytes);
+  w.U64(1'000);
+  w.U8(tag);
+  bytes.insert(bytes.end(), body.begin(), body.end());
+  return bytes;
+}
+
+// What each example is on the wire at ts 1000 (Digest) and how many
+// timestamps it takes, as the journal has always had them. A change here
+// is a change of the journal format: journals already written would
+// replay differently. A new kind adds its line (the test says what).
+struct Pinned {
+  const char* name;
+  uint8_t tag;
+  size_t events;
+  const char* digest;
+};
+constexpr Pinned kPinned[] = {
+    {"create_accounts", 1, 2, "e8f9a3668a36971b"},
+    {"create_transfers", 2, 2, "11d82d15c92ec8da"},
+    {"tick", 33, kTickEvents, "8c3b263c0faf37ed"},
+    {"register_jurisdiction", 4, 1, "5edd789fd06fd6b4"},
+    {"register_enterprise", 5, 1, "d07d5aca8a1e719c"},
+    {"register_provider", 6, 1, "a8b2f779391e6e4d"},
+    {"create_programme", 7, 4, "8a619689ebab1ebc"},
+    {"file_application", 8, 1, "a1d8fd841e4628bc"},
+    {"review_application", 9, 2, "a235e71e6ac5411d"},
+    {"redeem", 10, 32, "cf4091343aa1a33a"},
+    {"settle_claim", 11, 64, "7311825027faf527"},
+    {"expire_vouchers", 34, 17, "52843ee5f5ffcd3b"},
+    {"revoke_voucher", 13, 1, "08756db1f7dfc340"},
+    {"clawback", 14, 64, "ceb5713bef2d7695"},
+    {"set_blacklist", 15, 1, "42feade4fa4b6f57"},
+    {"register_site", 16, 1, "121724e39a0a068d"},
+    {"register_pool", 17, 1, "2ccd558b1a931994"},
+    {"set_link", 18, 1, "98b22bf88f16066d"},
+    {"set_pool_offered", 19, 1, "9583c2f396a673b4"},
+    {"submit_job", 20, 40, "34f203e0961ba885"},
+    {"schedule", 21, 200, "f7afe8b8a51ef18b"},
+    {"finish_job", 22, 80, "cf004159ef4139a9"},
+    {"cancel_job", 23, 80, "a6970771cda955aa"},
+    {"register_provider_key", 24, 1, "9b9c74de33d96bf6"},
+    {"submit_usage", 25, 132, "661030315c6d6bb4"},
+    {"close_statement", 26, 12'288, "06a9ca6945b9e6ec"},
+    {"scan_for_fraud", 27, 1, "cdcbc358ff75ad8d"},
+    {"close_audit_case", 28, 1, "81c2ed4c7e5b4e31"},
+    {"extend_job", 29, 4, "22b005dff4cf995e"},
+    {"create_api_token", 30, 1, "7c36e33ddd7dbe0a"},
+    {"revoke_api_token", 31, 1, "cf92611f6e9edf34"},
+    {"set_pool_prices", 32, 1, "9b9c851cafae3cd4"},
+};
+
+// --- Every kind, one test each ------------------------------------------------------
+
+class EveryKind : public ::testing::TestWithParam<size_t> {
+ protected:
+  const CommandBody& body() const { return Examples()[GetParam()]; }
+};
+
+INSTANTIATE_TEST_SUITE_P(CommandTable, EveryKind,
+                         ::testing::Range<size_t>(0, std::variant_size_v<CommandBody>),
+                         [](const ::testing::TestParamInfo<size_t>& kind) {
+                           return std::string(CommandName(Examples()[kind.param]));
+                         });
+
+TEST_P(EveryKind, ComesBackAsTheSameKindValueAndBytes) {
+  const Command written{1'000, body()};
+  const std::vector<uint8_t> bytes = Encode(written);
+  Reader r(bytes);
+  Command back;
+  ASSERT_TRUE(DecodeCommand(r, &back));
+  EXPECT_TRUE(r.done());
+  EXPECT_EQ(back.ts, written.ts);
+  ASSERT_EQ(back.body.index(), written.body.index()) << "came back as " << CommandName(back.body);
+  EXPECT_TRUE(back.body == written.body);
+  EXPECT_EQ(Encode(back), bytes);
+}
+
+TEST_P(EveryKind, KeepsItsPinnedTagBytesAndEventCount) {
+  const std::string name = CommandName(body());
+  const std::vector<uint8_t> bytes = Encode({1'000, body()});
+  const auto* pin = std::find_if(std::begin(kPinned), std::end(kPinned),
+                                 [&](const Pinned& p) { return p.name == name; });
+  ASSERT_NE(pin, std::end(kPinned))
+      << "a new kind: pin it in kPinned as {\"" << name << "\", " << int{bytes[8]} << ", "
+      << EventCount(body()) << ", \"" << Digest(bytes) << "\"}";
+  EXPECT_EQ(int{bytes[8]}, int{pin->tag}) << name;
+  EXPECT_EQ(Digest(bytes), pin->digest) << name << "'s wire form changed";
+  EXPECT_EQ(EventCount(body()), pin->events) << name;
+  EXPECT_GE(EventCount(body()), 1u);
+}
+
+TEST_P(EveryKind, NoProperPrefixDecodes) {
+  const std::vector<uint8_t> bytes = Encode({1'000, body()});
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    const std::vector<uint8_t> cut(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n));
+    Reader r(cut);
+    Command back;
+    EXPECT_FALSE(DecodeCommand(r, &back)) << n << " of " << bytes.size() << " bytes";
+  }
+}
+
+// --- The table as a whole -----------------------------------------------------------
+
+TEST(CommandTable, NamesAreSnakeCaseAndUnique) {
+  std::set<std::string> names;
+  for (const CommandBody& body : Examples()) {
+    const std::string name = CommandName(body);
+    EXPECT_FALSE(name.empty());
+    EXPECT_TRUE(std::all_of(name.begin(), name.end(), [](char c) {
+      return std::islower(c) != 0 || c == '_';
+    })) << name;
+    EXPECT_TRUE(names.insert(name).second) << name << " twice";
+  }
+  EXPECT_EQ(names.size(), std::size(kPinned)) << "a kind pinned that is no longer in CommandBody";
+}
+
+// A Tick and a sweep of every programme are written with the tags they had
+// before the clock finished jobs and a sweep could name one programme.
+TEST(CommandTable, LegacyTagsKeepTheirMeaning) {
+  struct Case {
+    CommandBody body;
+    std::vector<uint8_t> wire;
+    size_t events;
+  };
+  std::vector<uint8_t> limit_17 = {17, 0, 0, 0};
+  std::vector<uint8_t> limit_17_of_8 = {17, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0};
+  const Case cases[] = {
+      {Tick{.holds_only = true}, Wire(3), 1},
+      {Tick{}, Wire(33), kTickEvents},
+      {ExpireVouchers{.limit = 17}, Wire(12, limit_17), 17},
+      {ExpireVouchers{.limit = 17, .programme = ProgrammeId(8)}, Wire(34, limit_17_of_8), 17},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(Encode({1'000, c.body}), c.wire) << CommandName(c.body);
+    Reader r(c.wire);
+    Command back;
+    ASSERT_TRUE(DecodeCommand(r, &back)) << CommandName(c.body);
+    EXPECT_TRUE(r.done());
+    EXPECT_TRUE(back.body == c.body) << CommandName(c.body);
+    EXPECT_EQ(EventCount(back.body), c.events) << CommandName(c.body);
+  }
+  // Tag 34 names a programme: programme 0 is tag 12's.
+  std::vector<uint8_t> of_0 = Wire(34, {17, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+  Reader r(of_0);
+  Command back;
+  EXPECT_FALSE(DecodeCommand(r, &back));
+}
+
+// Tags 1 to 34 are taken (3 and 12 by the legacy forms); any other tag is
+// an error, whatever follows it.
+TEST(CommandTable, ATagNoKindReadsIsAnErrorNeverATick) {
+  std::set<int> taken = {3, 12};
+  for (const CommandBody& body : Examples()) taken.insert(Encode({1'000, body})[8]);
+  std::set<int> one_to_34;
+  for (int tag = 1; tag <= 34; ++tag) one_to_34.insert(tag);
+  EXPECT_EQ(taken, one_to_34);
+  const std::vector<uint8_t> zeros(64, 0);
+  for (int tag = 0; tag < 256; ++tag) {
+    if (taken.count(tag) != 0) continue;
+    const std::vector<uint8_t> wire = Wire(static_cast<uint8_t>(tag), zeros);
+    Reader r(wire);
+    Command back;
+    EXPECT_FALSE(DecodeCommand(r, &back)) << "tag " << tag;
+  }
+}
+
+}  // namespace
+}  // namespace bg::state

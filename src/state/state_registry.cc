@@ -1,0 +1,100 @@
+// The state's registrations: jurisdictions, enterprises, providers and
+// programmes, the ledger accounts a jurisdiction or programme opens, and
+// the message that says which record a refusal is about and why.
+#include <string>
+
+#include "programme/credit_code.h"
+#include "state/state.h"
+
+namespace bg::state {
+namespace {
+
+// A refused record, "enterprise 3 (Xiangzhou Robotics)", and for an
+// enterprise or provider what is wrong with its credit code, if anything.
+struct Subject {
+  std::string what;
+  std::string why = {};
+};
+
+// "credit code X is enterprise 1 (Songshan ...) already": why a second
+// record of one legal entity is refused.
+std::string HeldAlready(const std::string& code, const char* kind, uint64_t id,
+                        const std::string& name) {
+  return "credit code " + code + " is " + kind + " " + std::to_string(id) + " (" + name +
+         ") already: one legal entity, one record";
+}
+
+Subject SubjectOf(const RegisterJurisdiction& c, const programme::Registry& /*registry*/) {
+  return {"jurisdiction " + std::to_string(c.jurisdiction.id.value()) + " (" + c.jurisdiction.code +
+          ")"};
+}
+
+Subject SubjectOf(const RegisterEnterprise& c, const programme::Registry& registry) {
+  const programme::Enterprise& e = c.enterprise;
+  Subject s{"enterprise " + std::to_string(e.id.value()) + " (" + e.name + ")",
+            programme::ValidateCreditCode(e.credit_code).message()};
+  if (const programme::Enterprise* holder = registry.EnterpriseByCreditCode(e.credit_code)) {
+    s.why = HeldAlready(holder->credit_code, "enterprise", holder->id.value(), holder->name);
+  }
+  return s;
+}
+
+Subject SubjectOf(const RegisterProvider& c, const programme::Registry& registry) {
+  const programme::Provider& p = c.provider;
+  Subject s{"provider " + std::to_string(p.id.value()) + " (" + p.name + ")",
+            programme::ValidateCreditCode(p.credit_code).message()};
+  if (const programme::Provider* holder = registry.ProviderByCreditCode(p.credit_code)) {
+    s.why = HeldAlready(holder->credit_code, "provider", holder->id.value(), holder->name);
+  }
+  return s;
+}
+
+Subject SubjectOf(const CreateProgramme& c, const programme::Registry& /*registry*/) {
+  return {"programme " + std::to_string(c.rules.id.value()) + " (" + c.rules.name + ")"};
+}
+
+// The registry's answer to `c`: ok, or the refusal with its message,
+// "enterprise 3 (Xiangzhou Robotics): invalid_credit_code: <why>".
+template <typename T>
+RegistryResult Answer(programme::RegistryResult r, const T& c,
+                      const programme::Registry& registry) {
+  if (r == programme::RegistryResult::kOk) return RegistryResult{};
+  const Subject s = SubjectOf(c, registry);
+  std::string out = s.what + ": " + programme::RegistryResultName(r);
+  if (r == programme::RegistryResult::kInvalidCreditCode && !s.why.empty()) {
+    out += ": " + s.why + " (GB 32100-2015)";
+  }
+  if (r == programme::RegistryResult::kDuplicateCreditCode) out += ": " + s.why;
+  if (r == programme::RegistryResult::kAwardCapNeedsApplications) {
+    out +=
+        ": an automatic grant (免申即享) awards no voucher; cap its orders or its yearly "
+        "amount per entity instead";
+  }
+  return RegistryResult{r, std::move(out)};
+}
+
+}  // namespace
+
+RegistryResult State::Apply(const RegisterJurisdiction& c, Timestamp ts) {
+  const programme::RegistryResult r = registry_.AddJurisdiction(c.jurisdiction);
+  // Where the jurisdiction's money lives on the ledger.
+  if (r == programme::RegistryResult::kOk) book_.OpenJurisdiction(c.jurisdiction, ts, ledger_);
+  return Answer(r, c, registry_);
+}
+
+RegistryResult State::Apply(const RegisterEnterprise& c, Timestamp /*ts*/) {
+  return Answer(registry_.AddEnterprise(c.enterprise), c, registry_);
+}
+
+RegistryResult State::Apply(const RegisterProvider& c, Timestamp /*ts*/) {
+  return Answer(registry_.AddProvider(c.provider), c, registry_);
+}
+
+RegistryResult State::Apply(const CreateProgramme& c, Timestamp ts) {
+  const programme::RegistryResult r = registry_.AddProgramme(c.rules);
+  // Where the programme's money lives on the ledger.
+  if (r == programme::RegistryResult::kOk) book_.OpenProgramme(c.rules, registry_, ts, ledger_);
+  return Answer(r, c, registry_);
+}
+
+}  // namespace bg::state

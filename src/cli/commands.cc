@@ -145,6 +145,163 @@ std::optional<int64_t> YuanToFen(const std::string& s) {
   return std::stoll(whole) * 100 + std::stoll(frac);
 }
 
+// `keys generate`: a new key file, offline.
+int GenerateKey(const std::string& out) {
+  Result<std::string> public_hex = GenerateKeyFile(out);
+  if (!public_hex.ok()) {
+    std::fprintf(stderr, "baygrid: %s\n", public_hex.status().ToString().c_str());
+    return 1;
+  }
+  std::printf("key written to %s (keep it secret; mode 0600)\npublic_key_hex %s\n", out.c_str(),
+              public_hex->c_str());
+  return 0;
+}
+
+// What a command's flags make of the request.
+struct Request {
+  Json body = Json::object();
+  std::string query;
+  std::string signing_key;  // a key file that signs the body as a usage record
+};
+
+// A flag's value `v` as its kind says it travels; false, with what is
+// wrong said on stderr, when it cannot be right.
+bool Put(const Flag& f, const std::string& v, Request* request) {
+  Json& body = request->body;
+  std::string why;
+  std::optional<int64_t> n;
+  switch (f.kind) {
+    case Kind::kFile: {
+      std::ifstream in(v);
+      std::stringstream text;
+      text << in.rdbuf();
+      Json file = Json::parse(text.str(), nullptr, false);
+      if (!in || !file.is_object()) {
+        std::fprintf(stderr, "baygrid: %s '%s' is not a readable JSON object\n", f.name, v.c_str());
+        return false;
+      }
+      file.update(body);
+      body = std::move(file);
+      return true;
+    }
+    case Kind::kText:
+      body[f.key] = v;
+      return true;
+    case Kind::kPublicKeyOf: {
+      Result<metering::KeyPair> key = ReadKeyFile(v);
+      if (!key.ok()) {
+        std::fprintf(stderr, "baygrid: %s\n", key.status().ToString().c_str());
+        return false;
+      }
+      body[f.key] = ToHex(key->public_key);
+      return true;
+    }
+    case Kind::kSignWith:
+      request->signing_key = v;  // after every field is in the body
+      return true;
+    case Kind::kTime:
+      if (const std::optional<Timestamp> t = ParseUtcTime(v)) {
+        n = static_cast<int64_t>(*t / kNanosPerSecond);
+      } else {
+        n = NumberOf(f, v, &why);
+      }
+      break;
+    case Kind::kBool:
+      if (v != "true" && v != "false") {
+        std::fprintf(stderr, "baygrid: %s is true or false\n", f.name);
+        return false;
+      }
+      body[f.key] = v == "true";
+      return true;
+    case Kind::kQuery:
+      request->query +=
+          (request->query.empty() ? "?" : "&") + std::string(f.key) + "=" + QueryEscape(v);
+      return true;
+    case Kind::kId:
+    case Kind::kNumber:
+    case Kind::kHours:
+    case Kind::kMinutes:
+      n = NumberOf(f, v, &why);
+      break;
+    case Kind::kYuan:
+      n = YuanToFen(v);
+      if (!n) {
+        why = std::string(f.name) + (!v.empty() && v[0] == '-'
+                                         ? " must not be negative (got " + v + ")"
+                                         : " '" + v +
+                                               "' is not an amount of yuan (at most 2 "
+                                               "decimals)");
+      }
+      break;
+  }
+  if (!n) {
+    std::fprintf(stderr, "baygrid: %s\n", why.c_str());
+    return false;
+  }
+  body[f.key] = *n;
+  return true;
+}
+
+// The body as a signed usage record, when a key file was given; false
+// (said on stderr) when the key or the record is wrong.
+bool Sign(Request* request) {
+  if (request->signing_key.empty()) return true;
+  Result<metering::KeyPair> key = ReadKeyFile(request->signing_key);
+  Result<Json> usage = key.ok() ? SignedUsage(request->body, *key) : Result<Json>(key.status());
+  if (!usage.ok()) {
+    std::fprintf(stderr, "baygrid: %s\n", usage.status().ToString().c_str());
+    return false;
+  }
+  request->body = std::move(*usage);
+  return true;
+}
+
+// --timeout (or BAYGRID_TIMEOUT) in seconds; the default when empty;
+// nothing (said on stderr) when it is no such number.
+std::optional<std::chrono::milliseconds> TimeoutOf(const std::string& text) {
+  if (text.empty()) return kDefaultTimeout;
+  char* end = nullptr;
+  const double seconds = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || *end != '\0' || !(seconds > 0) || seconds > 86'400) {
+    std::fprintf(stderr, "baygrid: --timeout must be seconds, more than 0 (got %s)\n",
+                 text.c_str());
+    return std::nullopt;
+  }
+  return std::chrono::milliseconds(std::max<int64_t>(1, std::llround(seconds * 1000)));
+}
+
+// The answer: a problem on stderr (exit 1); JSON as it came (--json) or
+// as tables; anything else as it came.
+int Show(const ClientResponse& r, bool json) {
+  if (r.status >= 400) {
+    const Json p = Json::parse(r.body, nullptr, false);
+    std::fprintf(stderr, "baygrid: %d %s: %s (request %s)\n", r.status,
+                 p.is_object() ? p.value("title", "").c_str() : "",
+                 p.is_object() ? p.value("detail", "").c_str() : r.body.c_str(),
+                 r.request_id.c_str());
+    return 1;
+  }
+  if (json || r.content_type.rfind("application/json", 0) != 0) {
+    std::fwrite(r.body.data(), 1, r.body.size(), stdout);
+    if (!r.body.empty() && r.body.back() != '\n') std::printf("\n");
+    return 0;
+  }
+  const Json j = Json::parse(r.body, nullptr, false);
+  if (j.is_object() && j.contains("items")) {
+    PrintTable(j["items"]);
+    if (j.contains("next_after") && !j["next_after"].is_null()) {
+      std::printf("(more: --after %s)\n", j["next_after"].dump().c_str());
+    }
+  } else if (j.is_array()) {
+    PrintTable(j);
+  } else if (j.is_object()) {
+    PrintObject(j);
+  } else {
+    std::printf("%s\n", r.body.c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 struct HttpCli::Impl {
@@ -214,16 +371,7 @@ bool HttpCli::chosen() const {
 }
 
 int HttpCli::Run() {
-  if (impl_->generate != nullptr && impl_->generate->parsed()) {
-    Result<std::string> public_hex = GenerateKeyFile(impl_->key_out);
-    if (!public_hex.ok()) {
-      std::fprintf(stderr, "baygrid: %s\n", public_hex.status().ToString().c_str());
-      return 1;
-    }
-    std::printf("key written to %s (keep it secret; mode 0600)\npublic_key_hex %s\n",
-                impl_->key_out.c_str(), public_hex->c_str());
-    return 0;
-  }
+  if (impl_->generate != nullptr && impl_->generate->parsed()) return GenerateKey(impl_->key_out);
   const Impl::Chosen* chosen = nullptr;
   for (const auto& c : impl_->all) {
     if (c.app->parsed()) chosen = &c;
@@ -234,138 +382,22 @@ int HttpCli::Run() {
   if (const size_t at = path.find("{id}"); at != std::string::npos) {
     path.replace(at, 4, impl_->id[chosen->app]);
   }
-  Json body = Json::object();
-  std::string query;
-  std::string signing_key;
+  Request request;
   for (const Flag& f : chosen->flags) {
     const std::string& v = impl_->values[{chosen->app, f.name}];
-    if (v.empty()) continue;
-    std::string why;
-    std::optional<int64_t> n;
-    switch (f.kind) {
-      case Kind::kFile: {
-        std::ifstream in(v);
-        std::stringstream text;
-        text << in.rdbuf();
-        Json file = Json::parse(text.str(), nullptr, false);
-        if (!in || !file.is_object()) {
-          std::fprintf(stderr, "baygrid: %s '%s' is not a readable JSON object\n", f.name,
-                       v.c_str());
-          return 2;
-        }
-        file.update(body);
-        body = std::move(file);
-        continue;
-      }
-      case Kind::kText:
-        body[f.key] = v;
-        continue;
-      case Kind::kPublicKeyOf: {
-        Result<metering::KeyPair> key = ReadKeyFile(v);
-        if (!key.ok()) {
-          std::fprintf(stderr, "baygrid: %s\n", key.status().ToString().c_str());
-          return 2;
-        }
-        body[f.key] = ToHex(key->public_key);
-        continue;
-      }
-      case Kind::kSignWith:
-        signing_key = v;  // after every field is in the body
-        continue;
-      case Kind::kTime:
-        if (const std::optional<Timestamp> t = ParseUtcTime(v)) {
-          n = static_cast<int64_t>(*t / kNanosPerSecond);
-        } else {
-          n = NumberOf(f, v, &why);
-        }
-        break;
-      case Kind::kBool:
-        if (v != "true" && v != "false") {
-          std::fprintf(stderr, "baygrid: %s is true or false\n", f.name);
-          return 2;
-        }
-        body[f.key] = v == "true";
-        continue;
-      case Kind::kQuery:
-        query += (query.empty() ? "?" : "&") + std::string(f.key) + "=" + QueryEscape(v);
-        continue;
-      case Kind::kId:
-      case Kind::kNumber:
-      case Kind::kHours:
-      case Kind::kMinutes:
-        n = NumberOf(f, v, &why);
-        break;
-      case Kind::kYuan:
-        n = YuanToFen(v);
-        if (!n) {
-          why = std::string(f.name) + (!v.empty() && v[0] == '-'
-                                           ? " must not be negative (got " + v + ")"
-                                           : " '" + v +
-                                                 "' is not an amount of yuan (at most 2 "
-                                                 "decimals)");
-        }
-        break;
-    }
-    if (!n) {
-      std::fprintf(stderr, "baygrid: %s\n", why.c_str());
-      return 2;
-    }
-    body[f.key] = *n;
+    if (!v.empty() && !Put(f, v, &request)) return 2;
   }
-  if (!signing_key.empty()) {
-    Result<metering::KeyPair> key = ReadKeyFile(signing_key);
-    Result<Json> usage = key.ok() ? SignedUsage(body, *key) : Result<Json>(key.status());
-    if (!usage.ok()) {
-      std::fprintf(stderr, "baygrid: %s\n", usage.status().ToString().c_str());
-      return 2;
-    }
-    body = std::move(*usage);
-  }
-  std::chrono::milliseconds timeout = kDefaultTimeout;
-  if (!impl_->timeout.empty()) {
-    char* end = nullptr;
-    const double seconds = std::strtod(impl_->timeout.c_str(), &end);
-    if (end == impl_->timeout.c_str() || *end != '\0' || !(seconds > 0) || seconds > 86'400) {
-      std::fprintf(stderr, "baygrid: --timeout must be seconds, more than 0 (got %s)\n",
-                   impl_->timeout.c_str());
-      return 2;
-    }
-    timeout = std::chrono::milliseconds(std::max<int64_t>(1, std::llround(seconds * 1000)));
-  }
+  if (!Sign(&request)) return 2;
+  const std::optional<std::chrono::milliseconds> timeout = TimeoutOf(impl_->timeout);
+  if (!timeout) return 2;
   Result<ClientResponse> r =
-      HttpCall(impl_->server, route.method, path + query, impl_->token,
-               std::string(route.method) == "POST" ? body.dump() : "", timeout);
+      HttpCall(impl_->server, route.method, path + request.query, impl_->token,
+               std::string(route.method) == "POST" ? request.body.dump() : "", *timeout);
   if (!r.ok()) {
     std::fprintf(stderr, "baygrid: %s\n", r.status().ToString().c_str());
     return 1;
   }
-  if (r->status >= 400) {
-    const Json p = Json::parse(r->body, nullptr, false);
-    std::fprintf(stderr, "baygrid: %d %s: %s (request %s)\n", r->status,
-                 p.is_object() ? p.value("title", "").c_str() : "",
-                 p.is_object() ? p.value("detail", "").c_str() : r->body.c_str(),
-                 r->request_id.c_str());
-    return 1;
-  }
-  if (impl_->json || r->content_type.rfind("application/json", 0) != 0) {
-    std::fwrite(r->body.data(), 1, r->body.size(), stdout);
-    if (!r->body.empty() && r->body.back() != '\n') std::printf("\n");
-    return 0;
-  }
-  const Json j = Json::parse(r->body, nullptr, false);
-  if (j.is_object() && j.contains("items")) {
-    PrintTable(j["items"]);
-    if (j.contains("next_after") && !j["next_after"].is_null()) {
-      std::printf("(more: --after %s)\n", j["next_after"].dump().c_str());
-    }
-  } else if (j.is_array()) {
-    PrintTable(j);
-  } else if (j.is_object()) {
-    PrintObject(j);
-  } else {
-    std::printf("%s\n", r->body.c_str());
-  }
-  return 0;
+  return Show(*r, impl_->json);
 }
 
 }  // namespace bg::cli

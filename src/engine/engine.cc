@@ -13,14 +13,14 @@ namespace bg::engine {
 using state::Command;
 using state::CommandBody;
 using state::CommandResult;
+using state::EventCount;
+using state::KeyOutcome;
+using state::kTickEvents;
+using state::RegisterProviderKey;
 using state::State;
 using state::SubmitUsage;
 using state::Tick;
 using state::TickResult;
-using state::EventCount;
-using state::kTickEvents;
-using state::KeyOutcome;
-using state::RegisterProviderKey;
 namespace {
 
 uint64_t NanosSince(std::chrono::steady_clock::time_point start) {
@@ -252,14 +252,14 @@ void Engine::WriterLoop() {
       lock.lock();
     }
     if (queue_.empty()) {
-      // Drained: every submitted command has a job and every snapshot
+      // Drained: every submitted command is in a batch and every snapshot
       // request (one may have arrived while the lock was released) an answer.
       if (stopping_ && snapshot_requests_.empty()) break;
       continue;
     }
     std::vector<Pending> batch = TakeBatch(lock);
     lock.unlock();
-    PushJob(ApplyBatch(std::move(batch)));
+    PushBatch(ApplyBatch(std::move(batch)));
     lock.lock();
   }
   {
@@ -314,7 +314,7 @@ Timestamp Engine::Stamp(size_t events) {
   return ts;
 }
 
-Engine::Job Engine::ApplyBatch(std::vector<Pending> batch) {
+Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch) {
   std::unique_lock state_lock(state_mu_);
   // Readers waiting for a durable view go first; see LockDurable.
   state_cv_.wait(state_lock, [this] { return readers_waiting_.load() == 0; });
@@ -330,8 +330,8 @@ Engine::Job Engine::ApplyBatch(std::vector<Pending> batch) {
     }
   }
   const auto start = std::chrono::steady_clock::now();
-  Job job = SpareJob();
-  job.results.reserve(batch.size());
+  AppliedBatch out = SpareBatch();
+  out.results.reserve(batch.size());
   std::vector<Command> commands;
   commands.reserve(batch.size());
   ledger::Ledger& ledger = state_.mutable_ledger();
@@ -349,7 +349,7 @@ Engine::Job Engine::ApplyBatch(std::vector<Pending> batch) {
       CommandResult result = state_.Apply(tick);
       const auto& t = std::get<TickResult>(result);
       const bool did = t.finished > 0 || t.expired_vouchers > 0;
-      job.results.push_back(std::move(result));
+      out.results.push_back(std::move(result));
       commands.push_back(tick);
       applied.push_back(Pending{std::move(tick), {}});  // nobody waits for its answer
       if (!did) return;
@@ -367,9 +367,9 @@ Engine::Job Engine::ApplyBatch(std::vector<Pending> batch) {
         if (key == nullptr || usage->checked_with[i] != *key) usage->checked[i] = 0;
       }
     }
-    job.results.push_back(state_.Apply(p.command));
+    out.results.push_back(state_.Apply(p.command));
     if (const auto* key = std::get_if<RegisterProviderKey>(&p.command.body)) {
-      if (std::get<KeyOutcome>(job.results.back()).result == metering::KeyResult::kOk) {
+      if (std::get<KeyOutcome>(out.results.back()).result == metering::KeyResult::kOk) {
         std::unique_lock keys(keys_mu_);
         keys_[key->provider] = key->key;
       }
@@ -379,30 +379,30 @@ Engine::Job Engine::ApplyBatch(std::vector<Pending> batch) {
     // More than one Tick's worth was due.
     if (tick) catch_up(kTickEvents);
   }
-  MakeEntryInto(applied_seq_ + 1, applied_head_, commands, &job.entry);
-  BuildProjectionInto(ledger, ledger.Changes(), &job.projection);
-  job.batch = std::move(applied);
-  job.generation = generation_;
-  applied_seq_ = job.entry.seq;
-  applied_head_ = job.entry.hash;
+  MakeEntryInto(applied_seq_ + 1, applied_head_, commands, &out.entry);
+  BuildProjectionInto(ledger, ledger.Changes(), &out.projection);
+  out.pending = std::move(applied);
+  out.generation = generation_;
+  applied_seq_ = out.entry.seq;
+  applied_head_ = out.entry.hash;
   stats_.apply_ns += NanosSince(start);
   stats_.applied_batches++;
-  return job;
+  return out;
 }
 
-Engine::Job Engine::SpareJob() {
+Engine::AppliedBatch Engine::SpareBatch() {
   std::lock_guard lock(commit_mu_);
-  if (spare_jobs_.empty()) return Job{};
-  Job job = std::move(spare_jobs_.back());
-  spare_jobs_.pop_back();
-  return job;
+  if (spare_batches_.empty()) return AppliedBatch{};
+  AppliedBatch spare = std::move(spare_batches_.back());
+  spare_batches_.pop_back();
+  return spare;
 }
 
-void Engine::PushJob(Job job) {
+void Engine::PushBatch(AppliedBatch batch) {
   std::unique_lock lock(commit_mu_);
-  // One job waits while one commits: the writer runs at most one batch ahead.
+  // One batch waits while one commits: the writer runs at most one batch ahead.
   commit_cv_.wait(lock, [this] { return commit_queue_.empty(); });
-  commit_queue_.push_back(std::move(job));
+  commit_queue_.push_back(std::move(batch));
   commit_cv_.notify_all();
 }
 
@@ -412,29 +412,29 @@ void Engine::CommitterLoop() {
   while (true) {
     commit_cv_.wait(lock, [this] { return !commit_queue_.empty() || writer_done_; });
     if (commit_queue_.empty()) return;  // the writer is done and everything is committed
-    Job job = std::move(commit_queue_.front());
+    AppliedBatch batch = std::move(commit_queue_.front());
     commit_queue_.pop_front();
     commit_cv_.notify_all();
     lock.unlock();
-    // Only this thread changes generation_ (in FinishJob), so reading it
+    // Only this thread changes generation_ (in FinishBatch), so reading it
     // without the state lock is safe here.
     Status status;
-    if (job.generation != generation_) {
+    if (batch.generation != generation_) {
       status = Aborted("an earlier batch failed to commit, so this one was rolled back with it");
     } else {
       const auto start = std::chrono::steady_clock::now();
-      status = store_->Commit(job.entry, job.projection);
-      if (!status.ok()) status = ResolveFailedCommit(job.entry, status);
+      status = store_->Commit(batch.entry, batch.projection);
+      if (!status.ok()) status = ResolveFailedCommit(batch.entry, status);
       const uint64_t commit_ns = NanosSince(start);
       std::unique_lock state_lock(state_mu_);
       stats_.commit_ns += commit_ns;
     }
-    FinishJob(job, status);
+    FinishBatch(batch, status);
     lock.lock();
-    if (spare_jobs_.size() < 2) {
-      job.batch.clear();
-      job.results.clear();
-      spare_jobs_.push_back(std::move(job));
+    if (spare_batches_.size() < 2) {
+      batch.pending.clear();
+      batch.results.clear();
+      spare_batches_.push_back(std::move(batch));
     }
   }
 }
@@ -457,19 +457,19 @@ Status Engine::ResolveFailedCommit(const storage::JournalEntry& entry, const Sta
   return failure.WithContext("store state unknown after a failed commit; restart to recover");
 }
 
-void Engine::FinishJob(Job& job, const Status& status) {
+void Engine::FinishBatch(AppliedBatch& batch, const Status& status) {
   {
     std::unique_lock state_lock(state_mu_);
     stats_.batches++;
-    stats_.commands += job.batch.size();
+    stats_.commands += batch.pending.size();
     if (status.ok()) {
       state_.CommitBatch();
-      durable_seq_ = job.entry.seq;
-      durable_head_ = job.entry.hash;
+      durable_seq_ = batch.entry.seq;
+      durable_head_ = batch.entry.hash;
       ++batches_since_snapshot_;
     } else {
       stats_.failed_batches++;
-      if (job.generation == generation_) {
+      if (batch.generation == generation_) {
         // Undo this batch and every batch applied after it; those are
         // failed when they reach the committer (their generation is old).
         state_.RollbackBatch();
@@ -481,12 +481,13 @@ void Engine::FinishJob(Job& job, const Status& status) {
   }
   state_cv_.notify_all();
   if (!status.ok()) {
-    Status failed = status.WithContext("batch " + std::to_string(job.entry.seq) + " not committed");
-    for (Pending& p : job.batch) p.promise.set_value(failed);
+    Status failed =
+        status.WithContext("batch " + std::to_string(batch.entry.seq) + " not committed");
+    for (Pending& p : batch.pending) p.promise.set_value(failed);
     return;
   }
-  for (size_t i = 0; i < job.batch.size(); ++i) {
-    job.batch[i].promise.set_value(std::move(job.results[i]));
+  for (size_t i = 0; i < batch.pending.size(); ++i) {
+    batch.pending[i].promise.set_value(std::move(batch.results[i]));
   }
 }
 

@@ -92,7 +92,9 @@ class Engine {
   // Queues a command; the future is fulfilled once its batch is durable (or
   // has failed). After Shutdown, returns Unavailable at once.
   std::future<Result<state::CommandResult>> Submit(state::CommandBody body);
-  Result<state::CommandResult> Execute(state::CommandBody body) { return Submit(std::move(body)).get(); }
+  Result<state::CommandResult> Execute(state::CommandBody body) {
+    return Submit(std::move(body)).get();
+  }
 
   // Calls f(const State&) under the read lock and returns what it returns.
   template <typename F>
@@ -119,8 +121,8 @@ class Engine {
     std::promise<Result<state::CommandResult>> promise;
   };
   // A batch applied by the writer, waiting for (or in) its commit.
-  struct Job {
-    std::vector<Pending> batch;
+  struct AppliedBatch {
+    std::vector<Pending> pending;
     std::vector<state::CommandResult> results;
     storage::JournalEntry entry;
     storage::Projection projection;
@@ -138,10 +140,10 @@ class Engine {
   void WriterLoop();
   void CommitterLoop();
   std::vector<Pending> TakeBatch(std::unique_lock<std::mutex>& lock);
-  Job ApplyBatch(std::vector<Pending> batch);
-  void FinishJob(Job& job, const Status& status);
-  void PushJob(Job job);
-  Job SpareJob();  // a recycled job (buffers keep their capacity), or a new one
+  AppliedBatch ApplyBatch(std::vector<Pending> batch);
+  void FinishBatch(AppliedBatch& batch, const Status& status);
+  void PushBatch(AppliedBatch batch);
+  AppliedBatch SpareBatch();  // a recycled one (buffers keep their capacity), or a new one
   // The timestamp the next command of `events` events gets (Stamp takes it).
   Timestamp NextStamp(size_t events) const;
   Timestamp Stamp(size_t events);
@@ -179,8 +181,8 @@ class Engine {
 
   std::mutex commit_mu_;
   std::condition_variable commit_cv_;
-  std::deque<Job> commit_queue_;  // at most one job waits while one commits
-  std::vector<Job> spare_jobs_;   // finished jobs whose buffers are reused
+  std::deque<AppliedBatch> commit_queue_;    // at most one waits while one commits
+  std::vector<AppliedBatch> spare_batches_;  // finished batches whose buffers are reused
   bool committing_ = false;
   bool writer_done_ = false;
 

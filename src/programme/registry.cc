@@ -156,9 +156,9 @@ const ProgrammeRules* Registry::FindProgramme(ProgrammeId id) const {
 }
 
 const std::vector<EnterpriseId>& Registry::LinksOf(EnterpriseId id) const {
-  static const std::vector<EnterpriseId> kNone;
+  static const std::vector<EnterpriseId> no_links;
   auto it = links_.find(id);
-  return it == links_.end() ? kNone : it->second;
+  return it == links_.end() ? no_links : it->second;
 }
 
 std::vector<JurisdictionId> Registry::ParentsOf(JurisdictionId id) const {

@@ -9,7 +9,7 @@
 namespace bg::state {
 namespace {
 
-constexpr uint64_t kBurstWindowS = 7 * 86'400;
+constexpr uint64_t kBurstWindowS = uint64_t{7} * 86'400;
 
 std::string Id(uint64_t v) { return std::to_string(v); }
 
@@ -29,8 +29,9 @@ std::vector<fraud::Finding> State::DetectFraud() const {
   for (const auto& [order, meter] : metering_.meters()) {
     const scheduler::Job* job = scheduler_.FindJob(order);
     if (job == nullptr) continue;
-    for (const auto& [rid, r] : meter.by_id())
+    for (const auto& [rid, r] : meter.by_id()) {
       used[job->pool].push_back({r.start_s, r.end_s, r.cards});
+    }
   }
   for (const auto& [pool_id, intervals] : used) {
     const network::Pool* pool = network_.FindPool(pool_id);
@@ -65,8 +66,9 @@ std::vector<fraud::Finding> State::DetectFraud() const {
   // Double claims: more than one live claim on one order.
   std::map<OrderId, std::vector<ClaimId>> by_order;
   for (const auto& [id, claim] : book_.claims()) {
-    if (claim.status != programme::ClaimStatus::kVoided)
+    if (claim.status != programme::ClaimStatus::kVoided) {
       by_order[claim.request.order].push_back(id);
+    }
   }
   for (const auto& [order, claims] : by_order) {
     if (claims.size() < 2) continue;

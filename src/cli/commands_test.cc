@@ -79,9 +79,10 @@ TEST(CliTest, EveryExampleParses) {
     if (r.cli.noun == nullptr) continue;
     CLI::App app;
     HttpCli cli(app);
-    std::vector<std::string> words = Words(r.cli.example);
+    const std::vector<std::string> words = Words(r.cli.example);
     ASSERT_EQ(words.front(), "baygrid");
     std::vector<const char*> argv;
+    argv.reserve(words.size());
     for (const std::string& w : words) argv.push_back(w.c_str());
     EXPECT_NO_THROW(app.parse(static_cast<int>(argv.size()), argv.data())) << r.cli.example;
     EXPECT_TRUE(cli.chosen()) << r.cli.example;

@@ -1,7 +1,5 @@
 // The only file that includes Boost.Beast and Boost.Asio (api/http.h).
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -12,6 +10,7 @@
 #include <boost/beast/http.hpp>
 
 #include "api/http.h"
+#include "common/mutex.h"
 
 namespace bg::api {
 namespace {
@@ -86,16 +85,16 @@ struct HttpServer::Impl {
   std::atomic<bool> draining{false};
   std::atomic<int> in_handler{0};  // requests in the handler
   std::atomic<int> writing{0};     // answers being written
-  std::mutex mu;
-  std::condition_variable idle;
+  // Stop waits on `mu` until nothing is in a handler or being written; the
+  // counters are atomics, and Done takes `mu` so that the wait looks again.
+  Mutex mu;
   uint16_t port = 0;
 
   void Accept();
   // Counts one piece of work down and wakes Stop when nothing is left.
   void Done(std::atomic<int>& counter) {
     if (--counter == 0) {
-      std::lock_guard lock(mu);
-      idle.notify_all();
+      MutexLock wake(&mu);
     }
   }
 };
@@ -316,10 +315,13 @@ void HttpServer::Stop(std::chrono::milliseconds grace) {
   });
   {
     // Every request in a handler is answered and every answer written.
-    std::unique_lock lock(impl_->mu);
-    impl_->idle.wait_for(lock, grace, [this] {
-      return impl_->in_handler.load() == 0 && impl_->writing.load() == 0;
-    });
+    MutexLock lock(&impl_->mu);
+    const Impl* impl = impl_.get();
+    impl_->mu.AwaitWithTimeout(
+        Condition(
+            +[](const Impl* i) { return i->in_handler.load() == 0 && i->writing.load() == 0; },
+            impl),
+        absl::FromChrono(grace));
   }
   impl_->ioc.stop();
   for (std::thread& t : impl_->threads) t.join();

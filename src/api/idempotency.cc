@@ -58,7 +58,7 @@ HttpResponse Service::Idempotent(const Call& call, const std::string& key,
           call.who.name + " " + call.request.method + " " + call.request.path,
       key};
   {
-    std::lock_guard lock(idem_mu_);
+    MutexLock lock(&idem_mu_);
     if (!in_flight_.insert(slot).second) {
       return Problem("idempotency_key_in_flight",
                      "a request with this Idempotency-Key is still running", call.request_id);
@@ -71,7 +71,7 @@ HttpResponse Service::Idempotent(const Call& call, const std::string& key,
     Done(const Done&) = delete;
     Done& operator=(const Done&) = delete;
     ~Done() {
-      std::lock_guard lock(s_->idem_mu_);
+      MutexLock lock(&s_->idem_mu_);
       s_->in_flight_.erase(slot_);
     }
 

@@ -45,14 +45,13 @@ std::optional<scheduler::SubmitJob> JobFrom(const Call& c, bool with_id, HttpRes
   r.min_memory_gb = static_cast<uint32_t>(memory.value_or(0));
   r.cards = static_cast<uint32_t>(*cards);
   r.walltime_s = static_cast<uint32_t>(*walltime);
-  const std::string t = tier.value_or("shared");
-  if (t != "shared" && t != "exclusive" && t != "priority") {
+  const std::optional<network::Tier> t =
+      tier ? FromName(network::kTierNames, *tier) : network::Tier::kShared;
+  if (!t) {
     *fail = Fail(c, "invalid_field", "tier must be shared, exclusive or priority");
     return std::nullopt;
   }
-  r.tier = t == "priority"    ? network::Tier::kPriority
-           : t == "exclusive" ? network::Tier::kExclusive
-                              : network::Tier::kShared;
+  r.tier = *t;
   if (data_site) r.data_site = SiteId(*data_site);
   r.data_gb = static_cast<uint32_t>(data_gb.value_or(0));
   if (deadline) r.deadline = *deadline * kNanosPerSecond;

@@ -112,7 +112,7 @@ std::optional<Principal> Service::Authenticate(const HttpRequest& request) {
   // revocation cannot put the token back.
   const uint64_t generation = token_generation_.load();
   {
-    std::shared_lock lock(token_mu_);
+    ReaderMutexLock lock(&token_mu_);
     if (auto it = token_cache_.find(hash); it != token_cache_.end()) return it->second;
   }
   std::optional<Principal> who =
@@ -122,7 +122,7 @@ std::optional<Principal> Service::Authenticate(const HttpRequest& request) {
         return Principal{static_cast<Role>(t->role), t->scope, t->name};
       });
   if (who) {
-    std::unique_lock lock(token_mu_);
+    MutexLock lock(&token_mu_);
     if (token_generation_.load() == generation) {
       if (token_cache_.size() >= 10'000) token_cache_.clear();  // a bound, not a policy
       token_cache_.emplace(hash, *who);
@@ -132,7 +132,7 @@ std::optional<Principal> Service::Authenticate(const HttpRequest& request) {
 }
 
 void Service::ForgetTokens() {
-  std::unique_lock lock(token_mu_);
+  MutexLock lock(&token_mu_);
   ++token_generation_;
   token_cache_.clear();
 }
@@ -220,13 +220,13 @@ HttpResponse Service::CachedRead(const Call& call, const std::function<HttpRespo
   // The seq is read before the state: an entry is never older than its label.
   const uint64_t seq = engine_->last_seq();
   {
-    std::lock_guard lock(cache_mu_);
+    MutexLock lock(&cache_mu_);
     auto it = read_cache_.find(call.request.target);
     if (it != read_cache_.end() && it->second.first == seq) return it->second.second;
   }
   HttpResponse out = build();
   if (out.status == 200) {
-    std::lock_guard lock(cache_mu_);
+    MutexLock lock(&cache_mu_);
     if (read_cache_.size() > 1'000) read_cache_.clear();  // a bound: targets vary with paging
     read_cache_[call.request.target] = {seq, out};
   }
@@ -236,7 +236,7 @@ HttpResponse Service::CachedRead(const Call& call, const std::function<HttpRespo
 void Service::Record(const std::string& route, int status, uint64_t micros) {
   RouteStats* s = nullptr;
   {
-    std::lock_guard lock(stats_mu_);
+    MutexLock lock(&stats_mu_);
     std::unique_ptr<RouteStats>& slot = stats_[route];
     if (!slot) slot = std::make_unique<RouteStats>();
     s = slot.get();
@@ -256,7 +256,7 @@ std::string Service::MetricsText() {
       "# HELP baygrid_http_request_seconds Request latency by route.\n"
       "# TYPE baygrid_http_request_seconds histogram\n";
   {
-    std::lock_guard lock(stats_mu_);
+    MutexLock lock(&stats_mu_);
     for (const auto& [route, s] : stats_) {
       uint64_t count = 0;
       for (int c = 1; c <= 5; ++c) {

@@ -18,14 +18,13 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
-#include <shared_mutex>
 #include <string>
 
 #include "api/http.h"
 #include "api/json.h"
 #include "api/router.h"
+#include "common/mutex.h"
 #include "engine/engine.h"
 #include "storage/idempotency_store.h"
 
@@ -157,19 +156,23 @@ class Service {
   ServiceOptions options_;
   Router router_;
   std::atomic<uint64_t> next_request_{1};
-  std::mutex stats_mu_;
-  std::map<std::string, std::unique_ptr<RouteStats>> stats_;  // by route pattern
-  std::mutex cache_mu_;
-  std::map<std::string, std::pair<uint64_t, HttpResponse>> read_cache_;  // target -> (seq, answer)
+  // Per-route counters and latency histograms (by route pattern).
+  Mutex stats_mu_;
+  std::map<std::string, std::unique_ptr<RouteStats>> stats_ BG_GUARDED_BY(stats_mu_);
+  // Answers of reads, by target, with the seq they were read at.
+  Mutex cache_mu_;
+  std::map<std::string, std::pair<uint64_t, HttpResponse>> read_cache_ BG_GUARDED_BY(cache_mu_);
+  // Known tokens (token hash -> who); a revocation clears them and moves
+  // the generation.
+  Mutex token_mu_;
+  std::map<Hash256, Principal> token_cache_ BG_GUARDED_BY(token_mu_);
+  std::atomic<uint64_t> token_generation_{0};
   // Idempotency keys (idempotency.cc): the answers, in the options' store
   // or one of our own in memory; the (caller, key)s whose request runs now.
-  std::shared_mutex token_mu_;
-  std::map<Hash256, Principal> token_cache_;  // token hash -> who
-  std::atomic<uint64_t> token_generation_{0};
   std::unique_ptr<storage::IdempotencyStore> own_keys_;
   storage::IdempotencyStore* keys_ = nullptr;
-  std::mutex idem_mu_;
-  std::set<std::pair<std::string, std::string>> in_flight_;
+  Mutex idem_mu_;
+  std::set<std::pair<std::string, std::string>> in_flight_ BG_GUARDED_BY(idem_mu_);
   std::atomic<uint64_t> remembered_{0};
 };
 

@@ -48,6 +48,19 @@ Json View(const network::Site& s) {
           {"provider", s.provider.value()}};
 }
 
+namespace {
+
+// A price per tier, keyed by the tier's name.
+Json TierPrices(const std::array<Money, network::kTiers>& price) {
+  Json out = Json::object();
+  for (const auto& [name, tier] : network::kTierNames) {
+    out[std::string(name)] = MoneyJson(price[static_cast<size_t>(tier)]);
+  }
+  return out;
+}
+
+}  // namespace
+
 Json View(const network::Pool& p, uint32_t used) {
   return {{"id", p.id.value()},
           {"site", p.site.value()},
@@ -57,10 +70,7 @@ Json View(const network::Pool& p, uint32_t used) {
           {"cards_total", p.cards_total},
           {"cards_offered", p.cards_offered},
           {"cards_used", used},
-          {"price_per_card_hour",
-           {{"shared", MoneyJson(p.price[0])},
-            {"exclusive", MoneyJson(p.price[1])},
-            {"priority", MoneyJson(p.price[2])}}}};
+          {"price_per_card_hour", TierPrices(p.price)}};
 }
 
 Json View(const programme::Application& a) {

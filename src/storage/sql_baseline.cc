@@ -83,7 +83,7 @@ Status SqlBaselineLedger::CreateAccounts(uint64_t n, int64_t opening) {
 
 Status SqlBaselineLedger::Transfer(uint64_t id, uint64_t debit, uint64_t credit, int64_t amount) {
   BG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-  auto step = [this](sqlite3_stmt* stmt) {
+  auto step = [](sqlite3_stmt* stmt) {
     int rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
     return rc == SQLITE_DONE;

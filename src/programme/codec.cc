@@ -7,16 +7,16 @@ namespace {
 
 using namespace wire;  // NOLINT(google-build-using-namespace): the file is made of them
 
-auto kPutJurisdictionId = [](Writer& w, JurisdictionId id) { PutId(w, id); };
-auto kGetJurisdictionId = [](Reader& r, JurisdictionId* id) { return GetId(r, id); };
-auto kPutEnterpriseId = [](Writer& w, EnterpriseId id) { PutId(w, id); };
-auto kGetEnterpriseId = [](Reader& r, EnterpriseId* id) { return GetId(r, id); };
-auto kPutProviderId = [](Writer& w, ProviderId id) { PutId(w, id); };
-auto kGetProviderId = [](Reader& r, ProviderId* id) { return GetId(r, id); };
-auto kPutU64 = [](Writer& w, uint64_t v) { w.U64(v); };
-auto kGetU64 = [](Reader& r, uint64_t* v) { return r.U64(v); };
-auto kPutMoney = [](Writer& w, Money m) { PutMoney(w, m); };
-auto kGetMoney = [](Reader& r, Money* m) { return GetMoney(r, m); };
+constexpr auto kPutJurisdictionId = [](Writer& w, JurisdictionId id) { PutId(w, id); };
+constexpr auto kGetJurisdictionId = [](Reader& r, JurisdictionId* id) { return GetId(r, id); };
+constexpr auto kPutEnterpriseId = [](Writer& w, EnterpriseId id) { PutId(w, id); };
+constexpr auto kGetEnterpriseId = [](Reader& r, EnterpriseId* id) { return GetId(r, id); };
+constexpr auto kPutProviderId = [](Writer& w, ProviderId id) { PutId(w, id); };
+constexpr auto kGetProviderId = [](Reader& r, ProviderId* id) { return GetId(r, id); };
+constexpr auto kPutU64 = [](Writer& w, uint64_t v) { w.U64(v); };
+constexpr auto kGetU64 = [](Reader& r, uint64_t* v) { return r.U64(v); };
+constexpr auto kPutMoney = [](Writer& w, Money m) { PutMoney(w, m); };
+constexpr auto kGetMoney = [](Reader& r, Money* m) { return GetMoney(r, m); };
 
 void PutApplicant(Writer& w, const Applicant& a) {
   PutId(w, a.id);

@@ -109,8 +109,9 @@ Status CheckPurpose(const ProgrammeRules& rules, Purpose purpose) {
     return Status::Ok();
   }
   std::string funded;
-  for (Purpose p : rules.purposes)
+  for (Purpose p : rules.purposes) {
     funded += std::string(funded.empty() ? "" : ", ") + PurposeName(p);
+  }
   if (purpose == Purpose::kUnspecified) {
     return FailedPrecondition(Who(rules) + " funds " + funded +
                               " only; the order does not say its purpose");

@@ -164,7 +164,7 @@ HttpResponse Service::Handle(const HttpRequest& request) {
                                   id);
     if (!allow.empty()) out.headers.push_back({"Allow", allow});
   } else {
-    Call call{request, std::move(params), id, {}, Json::object()};
+    Call call{request, std::move(params), id, Principal{}, Json::object()};
     std::optional<Principal> who;
     if (!route->public_route) who = Authenticate(request);
     if (!route->public_route && !who) {

@@ -56,30 +56,31 @@ Result<ClientResponse> HttpCall(const std::string& base, const std::string& meth
   http::response<http::string_body> res;
   beast::error_code failed;
   std::string stage = "resolve";
-  resolver.async_resolve(host, port, [&](beast::error_code ec, tcp::resolver::results_type found) {
-    if (ec) {
-      failed = ec;
-      return;
-    }
-    stage = "connect";
-    stream.expires_after(timeout);
-    stream.async_connect(found, [&](beast::error_code ec2, const tcp::endpoint&) {
-      if (ec2) {
-        failed = ec2;
-        return;
-      }
-      stage = "answer";
-      stream.expires_after(timeout);
-      http::async_write(stream, req, [&](beast::error_code ec3, std::size_t) {
-        if (ec3) {
-          failed = ec3;
+  resolver.async_resolve(
+      host, port, [&](beast::error_code ec, const tcp::resolver::results_type& found) {
+        if (ec) {
+          failed = ec;
           return;
         }
-        http::async_read(stream, buffer, res,
-                         [&](beast::error_code ec4, std::size_t) { failed = ec4; });
+        stage = "connect";
+        stream.expires_after(timeout);
+        stream.async_connect(found, [&](beast::error_code ec2, const tcp::endpoint&) {
+          if (ec2) {
+            failed = ec2;
+            return;
+          }
+          stage = "answer";
+          stream.expires_after(timeout);
+          http::async_write(stream, req, [&](beast::error_code ec3, std::size_t) {
+            if (ec3) {
+              failed = ec3;
+              return;
+            }
+            http::async_read(stream, buffer, res,
+                             [&](beast::error_code ec4, std::size_t) { failed = ec4; });
+          });
+        });
       });
-    });
-  });
   ioc.run();
   if (failed == beast::error::timeout) {
     return Unavailable(base +

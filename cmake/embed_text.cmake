@@ -14,6 +14,8 @@ file(WRITE "${OUT}"
   "// Generated from ${source} by cmake/embed_text.cmake at build time: do not edit.\n"
   "#include <string_view>\n\n"
   "namespace ${NAMESPACE} {\n"
+  "// NOLINTNEXTLINE(readability-identifier-naming): a constant, named as one\n"
   "extern const std::string_view ${NAME};\n"
+  "// NOLINTNEXTLINE(readability-identifier-naming)\n"
   "const std::string_view ${NAME} = R\"${delimiter}(${text})${delimiter}\";\n"
   "}  // namespace ${NAMESPACE}\n")

@@ -8,16 +8,16 @@
 #include <sqlite3.h>
 
 #include "engine/engine.h"
+#include "storage/sqlite_store.h"
 #include "world/commands.h"
 #include "world/world.h"
-#include "storage/sqlite_store.h"
 
 namespace bg::engine {
 
-using state::State;
 using state::CommandBody;
-using state::SubmitUsage;
 using state::RegisterProviderKey;
+using state::State;
+using state::SubmitUsage;
 namespace {
 
 namespace fs = std::filesystem;

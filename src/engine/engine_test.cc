@@ -6,30 +6,30 @@
 
 #include <gtest/gtest.h>
 
-#include "world/commands.h"
 #include "programme/reconcile.h"
 #include "storage/memory_store.h"
 #include "tests/testutil/faulty_store.h"
+#include "world/commands.h"
 
 namespace bg::engine {
 
-using state::State;
-using state::CommandResult;
-using state::CommandBody;
-using state::Tick;
-using state::RegistryResult;
-using state::CreateTransfers;
-using state::RegisterEnterprise;
-using state::RegisterProvider;
-using state::RegisterJurisdiction;
-using state::CreateProgramme;
-using state::CreateAccounts;
-using state::TransferResults;
-using state::TickResult;
 using state::AccountResults;
-using state::Redeem;
+using state::CommandBody;
+using state::CommandResult;
+using state::CreateAccounts;
+using state::CreateProgramme;
+using state::CreateTransfers;
 using state::FileApplication;
+using state::Redeem;
+using state::RegisterEnterprise;
+using state::RegisterJurisdiction;
+using state::RegisterProvider;
+using state::RegistryResult;
 using state::ReviewApplication;
+using state::State;
+using state::Tick;
+using state::TickResult;
+using state::TransferResults;
 namespace {
 
 using ledger::TransferResult;
@@ -533,8 +533,7 @@ TEST_F(EngineTest, TheSameCreditCodeTwiceIsRefusedNamingTheFirstRecord) {
 // vouchers and refuses the rest with budget_exhausted (small.toml: the caps
 // would allow 28).
 TEST_F(EngineTest, ConcurrentApprovalsNeverOverCommitABudget) {
-  auto scenario =
-      world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/tests/scenarios/small.toml");
+  auto scenario = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/tests/scenarios/small.toml");
   ASSERT_TRUE(scenario.ok()) << scenario.status();
   clock_.Set(1'741'000'000 * kNanosPerSecond);  // 2025-03-03, inside the window
   auto e = OpenEngine(&store_);

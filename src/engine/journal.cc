@@ -7,9 +7,9 @@
 namespace bg::engine {
 
 using state::Command;
-using state::EventCount;
-using state::EncodeCommand;
 using state::DecodeCommand;
+using state::EncodeCommand;
+using state::EventCount;
 
 storage::JournalEntry MakeEntry(uint64_t seq, const Hash256& prev_hash,
                                 std::span<const Command> commands) {

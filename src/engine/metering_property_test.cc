@@ -8,21 +8,21 @@
 
 #include <gtest/gtest.h>
 
-#include "world/commands.h"
-#include "state/state.h"
 #include "programme/reconcile.h"
+#include "state/state.h"
+#include "world/commands.h"
 #include "world/world.h"
 
 namespace bg::engine {
 
-using state::State;
-using state::CommandResult;
-using state::CommandBody;
-using state::SubmitUsage;
-using state::RegisterProviderKey;
 using state::CloseStatement;
 using state::Command;
+using state::CommandBody;
+using state::CommandResult;
 using state::EventCount;
+using state::RegisterProviderKey;
+using state::State;
+using state::SubmitUsage;
 namespace {
 
 constexpr uint64_t kDay = 86'400;

@@ -9,35 +9,35 @@
 #include "common/codec.h"
 #include "engine/audit.h"
 #include "engine/engine.h"
-#include "world/commands.h"
 #include "metering/signature.h"
 #include "metering/usage.h"
 #include "programme/reconcile.h"
-#include "world/world.h"
 #include "storage/memory_store.h"
 #include "tests/testutil/faulty_store.h"
+#include "world/commands.h"
+#include "world/world.h"
 
 namespace bg::engine {
 
-using state::State;
-using state::CommandResult;
+using state::Command;
 using state::CommandBody;
+using state::CommandResult;
+using state::DecodeCommand;
+using state::EncodeCommand;
+using state::EventCount;
+using state::ExpireVouchers;
+using state::ExtendJob;
+using state::FileApplication;
+using state::FinishJob;
+using state::kTickEvents;
+using state::RegisterProviderKey;
+using state::ReviewApplication;
+using state::Schedule;
+using state::State;
+using state::SubmitJob;
 using state::SubmitUsage;
 using state::Tick;
-using state::RegisterProviderKey;
-using state::Command;
 using state::TickResult;
-using state::EventCount;
-using state::EncodeCommand;
-using state::DecodeCommand;
-using state::kTickEvents;
-using state::SubmitJob;
-using state::FinishJob;
-using state::ExtendJob;
-using state::Schedule;
-using state::FileApplication;
-using state::ReviewApplication;
-using state::ExpireVouchers;
 namespace {
 
 constexpr Timestamp kSecond = kNanosPerSecond;
@@ -317,8 +317,7 @@ TEST_F(TimeTest, TheSweepOfOneProgrammeLeavesOtherProgrammesVouchersLive) {
     ts += EventCount(c.body);
     return s.Apply(c);
   };
-  auto scenario =
-      world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/tests/scenarios/small.toml");
+  auto scenario = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/tests/scenarios/small.toml");
   ASSERT_TRUE(scenario.ok()) << scenario.status();
   for (CommandBody& c : world::ToCommands(*scenario)) apply(std::move(c));
   // Alpha Moulds in Small Budget (1), Beta Lab in Listed Partners (4).

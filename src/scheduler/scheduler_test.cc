@@ -13,8 +13,7 @@ namespace {
 class SchedulerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s =
-        world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/tests/scenarios/small.toml");
+    auto s = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/tests/scenarios/small.toml");
     ASSERT_TRUE(s.ok()) << s.status();
     for (int pass = 0; pass < 3; ++pass) {
       for (const auto& j : s->jurisdictions) (void)reg_.AddJurisdiction(j);

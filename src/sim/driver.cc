@@ -7,9 +7,9 @@
 #include <set>
 
 #include "engine/engine.h"
-#include "world/commands.h"
 #include "metering/usage.h"
 #include "programme/reconcile.h"
+#include "world/commands.h"
 
 namespace bg::sim {
 namespace {
@@ -223,8 +223,8 @@ double Metrics::DayUtilisation() const {
                                              static_cast<double>(day_offered_card_seconds);
 }
 
-Result<Metrics> Run(const world::World& scenario, const Workload& w,
-                    const WorkloadOptions& o, const DriverOptions& options, storage::Store* store) {
+Result<Metrics> Run(const world::World& scenario, const Workload& w, const WorkloadOptions& o,
+                    const DriverOptions& options, storage::Store* store) {
   VirtualClock clock(o.start - kDay * kNanosPerSecond);  // the day before: applications
   engine::EngineOptions eo;
   eo.idle_tick = std::chrono::milliseconds(0);

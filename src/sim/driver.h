@@ -17,10 +17,10 @@
 
 #include "common/result.h"
 #include "metering/metering.h"
-#include "world/world.h"
 #include "scheduler/job.h"
 #include "sim/workload.h"
 #include "storage/store.h"
+#include "world/world.h"
 
 namespace bg::engine {
 class Engine;

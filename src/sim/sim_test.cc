@@ -11,9 +11,9 @@
 
 #include "engine/engine.h"
 #include "programme/reconcile.h"
-#include "world/builtin.h"
 #include "sim/driver.h"
 #include "storage/memory_store.h"
+#include "world/builtin.h"
 
 namespace bg::sim {
 namespace {
@@ -89,9 +89,8 @@ TEST(BuiltinScenarioTest, IsScenariosGbaTomlByteForByte) {
   EXPECT_EQ(world::BuiltinToml(), file.str());
   auto builtin = world::Load(std::string(world::kBuiltin));
   ASSERT_TRUE(builtin.ok()) << builtin.status();
-  EXPECT_EQ(
-      builtin->programmes,
-      world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml")->programmes);
+  EXPECT_EQ(builtin->programmes,
+            world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml")->programmes);
   // Any other name is a path.
   EXPECT_FALSE(world::Load("no/such/scenario.toml").ok());
 }

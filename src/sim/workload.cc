@@ -35,8 +35,8 @@ const T& Weighted(Rng& rng, const std::vector<std::pair<T, uint64_t>>& items) {
   return items.back().first;
 }
 
-std::vector<programme::Enterprise> MakeEnterprises(const world::World& s,
-                                                   const WorkloadOptions& o, Rng& rng) {
+std::vector<programme::Enterprise> MakeEnterprises(const world::World& s, const WorkloadOptions& o,
+                                                   Rng& rng) {
   std::map<std::string, JurisdictionId> by_code;
   for (const auto& j : s.jurisdictions) by_code[j.code] = j.id;
   std::vector<std::pair<JurisdictionId, uint64_t>> homes;

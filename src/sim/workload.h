@@ -17,8 +17,8 @@
 
 #include "network/network.h"
 #include "programme/book.h"
-#include "world/world.h"
 #include "scheduler/job.h"
+#include "world/world.h"
 
 namespace bg::sim {
 

@@ -3,8 +3,8 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
-#include <system_error>
 #include <string_view>
+#include <system_error>
 #include <utility>
 
 #include <fcntl.h>

@@ -6,7 +6,6 @@ namespace bg::world {
 
 using state::CommandBody;
 using state::CommandResult;
-using state::RegistryResult;
 using state::CreateProgramme;
 using state::NetworkResult;
 using state::RegisterEnterprise;
@@ -14,6 +13,7 @@ using state::RegisterJurisdiction;
 using state::RegisterPool;
 using state::RegisterProvider;
 using state::RegisterSite;
+using state::RegistryResult;
 using state::SetLink;
 
 namespace {

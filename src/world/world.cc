@@ -33,12 +33,6 @@ using programme::Enterprise;
 using programme::EnumName;
 using programme::Jurisdiction;
 using programme::JurisdictionLevelName;
-using programme::ProgrammeRules;
-using programme::Provider;
-using programme::ProviderRules;
-using programme::Purpose;
-using programme::RatioRule;
-using programme::ValidateCreditCode;
 using programme::kCategoryNames;
 using programme::kCreditNames;
 using programme::kCurrencyNames;
@@ -49,6 +43,12 @@ using programme::kLevelNames;
 using programme::kPurposeNames;
 using programme::kRedemptionNames;
 using programme::kResourceNames;
+using programme::ProgrammeRules;
+using programme::Provider;
+using programme::ProviderRules;
+using programme::Purpose;
+using programme::RatioRule;
+using programme::ValidateCreditCode;
 
 using Keys = std::span<const std::string_view>;
 constexpr std::array<std::string_view, 7> kTopKeys = {

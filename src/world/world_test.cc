@@ -19,6 +19,12 @@ using programme::CreditCodeCheckCharacter;
 using programme::Enterprise;
 using programme::Jurisdiction;
 using programme::JurisdictionLevel;
+using programme::kLedgerCny;
+using programme::kLedgerHkd;
+using programme::kLedgerMop;
+using programme::kLittleGiant;
+using programme::kSme;
+using programme::kStartUpFlag;
 using programme::LapsePolicy;
 using programme::ProgrammeRules;
 using programme::Provider;
@@ -26,12 +32,6 @@ using programme::Purpose;
 using programme::RedemptionMode;
 using programme::ResourceClass;
 using programme::ValidateCreditCode;
-using programme::kLedgerCny;
-using programme::kLedgerHkd;
-using programme::kLedgerMop;
-using programme::kLittleGiant;
-using programme::kSme;
-using programme::kStartUpFlag;
 namespace {
 
 using ::testing::HasSubstr;

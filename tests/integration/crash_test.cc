@@ -27,9 +27,9 @@
 namespace bg {
 namespace {
 
-using state::CommandResult;
 using ledger::Transfer;
 using ledger::TransferResult;
+using state::CommandResult;
 
 constexpr LedgerId kCny(1);
 constexpr uint64_t kAccounts = 12;
@@ -210,8 +210,7 @@ void CheckAcknowledged(const state::State& state, uint64_t seed, uint32_t round,
 
 // Linked chains of every command sent in the round (acknowledged or not)
 // are all stored or all absent.
-void CheckChainsWhole(const state::State& state, uint64_t seed, uint32_t round,
-                      uint32_t commands) {
+void CheckChainsWhole(const state::State& state, uint64_t seed, uint32_t round, uint32_t commands) {
   for (uint32_t k = 0; k < commands; ++k) {
     const std::vector<Transfer> sent = MakeCommand(seed, round, k);
     size_t start = 0;

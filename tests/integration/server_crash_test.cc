@@ -25,13 +25,13 @@
 #include "api/service.h"
 #include "common/hash.h"
 #include "engine/engine.h"
-#include "world/commands.h"
 #include "metering/usage.h"
 #include "programme/reconcile.h"
-#include "world/world.h"
 #include "settlement/settlement.h"
 #include "storage/sqlite_store.h"
 #include "tests/testutil/server_process.h"
+#include "world/commands.h"
+#include "world/world.h"
 
 namespace bg {
 namespace {
@@ -75,7 +75,7 @@ TEST(ServerCrashTest, EveryAcknowledgedRequestSurvivesKill9) {
     for (auto& body : world::ToCommands(*scenario)) ASSERT_TRUE((*e)->Execute(body).ok());
     ASSERT_TRUE(
         (*e)->Execute(state::RegisterProviderKey{ProviderId(kHengqin),
-                                                  metering::KeyPairFromNumber(kHengqin).public_key})
+                                                 metering::KeyPairFromNumber(kHengqin).public_key})
             .ok());
     const auto [secret, hash] = api::Service::NewToken();
     token = secret;

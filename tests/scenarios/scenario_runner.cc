@@ -84,12 +84,12 @@
 
 #include "engine/audit.h"
 #include "engine/engine.h"
-#include "world/commands.h"
 #include "programme/names.h"
 #include "programme/reconcile.h"
-#include "world/world.h"
 #include "settlement/settlement.h"
 #include "storage/memory_store.h"
+#include "world/commands.h"
+#include "world/world.h"
 
 namespace bg {
 namespace {
@@ -372,7 +372,7 @@ void Runner::Step(const Line& l) {
   } else if (verb == "offer") {
     Do(l,
        state::SetPoolOffered{.pool = PoolId(Number(l, 1)),
-                              .cards = static_cast<uint32_t>(std::stoul(Param(l, "cards", "0")))});
+                             .cards = static_cast<uint32_t>(std::stoul(Param(l, "cards", "0")))});
   } else if (verb == "key") {
     ASSERT_GE(l.words.size(), 2u) << Where(l) << ": key <provider>";
     const ProviderId p = Provider(l, l.words[1]);
@@ -383,14 +383,14 @@ void Runner::Step(const Line& l) {
   } else if (verb == "close") {
     ASSERT_GE(l.words.size(), 3u) << Where(l) << ": close <programme> <period>";
     Do(l, state::CloseStatement{.programme = Programme(l, l.words[1]),
-                                 .period = PeriodParam(l, 2),
-                                 .actor = Param(l, "by", "operator")});
+                                .period = PeriodParam(l, 2),
+                                .actor = Param(l, "by", "operator")});
   } else if (verb == "scan") {
     Do(l, state::ScanForFraud{});
   } else if (verb == "close_case") {
     Do(l, state::CloseAuditCase{.id = Number(l, 1),
-                                 .actor = Param(l, "by", "auditor"),
-                                 .resolution = Param(l, "resolution")});
+                                .actor = Param(l, "by", "auditor"),
+                                .resolution = Param(l, "resolution")});
   } else if (verb == "check") {
     Check(l);
   } else {

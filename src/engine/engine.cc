@@ -31,16 +31,17 @@ uint64_t NanosSince(std::chrono::steady_clock::time_point start) {
 // The stores live engines write through. A second engine on one store would
 // be a second writer of one journal; the store's own lock cannot see it, as
 // both share the store's one connection.
-std::mutex stores_mu;
-std::set<const storage::Store*> stores_in_use;
+// NOLINTNEXTLINE(cert-err58-cpp): constinit, so no constructor runs at start-up
+constinit Mutex stores_mu(kConstInit);
+std::set<const storage::Store*> stores_in_use BG_GUARDED_BY(stores_mu);
 
 bool ClaimStore(const storage::Store* store) {
-  std::lock_guard lock(stores_mu);
+  MutexLock lock(&stores_mu);
   return stores_in_use.insert(store).second;
 }
 
 void ReleaseStore(const storage::Store* store) {
-  std::lock_guard lock(stores_mu);
+  MutexLock lock(&stores_mu);
   stores_in_use.erase(store);
 }
 
@@ -62,7 +63,10 @@ Result<std::unique_ptr<Engine>> Engine::Open(storage::Store* store, const Clock*
   }
   std::unique_ptr<Engine> engine(new Engine(store, clock, options));
   engine->owns_store_claim_ = true;
-  BG_RETURN_IF_ERROR(engine->Recover());
+  {
+    MutexLock lock(&engine->state_mu_);
+    BG_RETURN_IF_ERROR(engine->Recover());
+  }
   if (options.read_only) return engine;
   engine->committer_ = std::thread([e = engine.get()] { e->CommitterLoop(); });
   engine->writer_ = std::thread([e = engine.get()] { e->WriterLoop(); });
@@ -119,8 +123,12 @@ Status Engine::Replay(const storage::SnapshotRecord* snapshot,
   // snapshot's chain head is that entry's hash.
   const uint64_t snapshot_seq = seq;
   bool head_checked = snapshot_seq == 0;
+  // ReadJournal calls the visitor on this thread before it returns, so the
+  // state lock Replay holds is held; the analysis cannot see through the
+  // std::function, hence the visitor's own BG_REQUIRES.
   BG_RETURN_IF_ERROR(store_->ReadJournal(
-      snapshot_seq > 0 ? snapshot_seq - 1 : 0, [&](const storage::JournalEntry& entry) {
+      snapshot_seq > 0 ? snapshot_seq - 1 : 0,
+      [&](const storage::JournalEntry& entry) BG_REQUIRES(state_mu_) {
         if (entry.seq <= snapshot_seq) {
           if (entry.seq == snapshot_seq) {
             if (entry.hash != head) {
@@ -162,6 +170,7 @@ Status Engine::FinishRecovery() {
   const std::string broken = state_.ledger().CheckInvariants();
   if (!broken.empty()) return DataLoss("state after recovery breaks an invariant: " + broken);
   last_ts_ = state_.ledger().last_timestamp();
+  MutexLock keys_lock(&keys_mu_);
   keys_ = state_.metering().keys();
   return Status::Ok();
 }
@@ -169,11 +178,12 @@ Status Engine::FinishRecovery() {
 std::future<Result<CommandResult>> Engine::Submit(CommandBody body) {
   if (auto* usage = std::get_if<SubmitUsage>(&body)) {
     // Signatures are verified here, on the caller's thread, not by the one
-    // writer (metering/metering.h).
-    std::shared_lock keys(keys_mu_);
-    metering::CheckSignatures(*usage, [this](ProviderId p) -> const metering::PublicKey* {
-      auto it = keys_.find(p);
-      return it == keys_.end() ? nullptr : &it->second;
+    // writer (metering/metering.h); against a copy of the keys, so that no
+    // lock is held while they are checked.
+    const std::map<ProviderId, metering::PublicKey> keys = KeysOf(*usage);
+    metering::CheckSignatures(*usage, [&keys](ProviderId p) -> const metering::PublicKey* {
+      auto it = keys.find(p);
+      return it == keys.end() ? nullptr : &it->second;
     });
   }
   Pending pending{Command{0, std::move(body)}, {}};
@@ -182,16 +192,24 @@ std::future<Result<CommandResult>> Engine::Submit(CommandBody body) {
     pending.promise.set_value(FailedPrecondition("the engine is open read-only"));
     return future;
   }
-  {
-    std::lock_guard lock(queue_mu_);
-    if (stopping_) {
-      pending.promise.set_value(Unavailable("engine is shut down"));
-      return future;
-    }
-    queue_.push_back(std::move(pending));
+  MutexLock lock(&queue_mu_);
+  if (stopping_) {
+    pending.promise.set_value(Unavailable("engine is shut down"));
+    return future;
   }
-  queue_cv_.notify_one();
+  queue_.push_back(std::move(pending));
   return future;
+}
+
+std::map<ProviderId, metering::PublicKey> Engine::KeysOf(const SubmitUsage& usage) const {
+  std::map<ProviderId, metering::PublicKey> out;
+  ReaderMutexLock lock(&keys_mu_);
+  for (const metering::UsageRecord& r : usage.records) {
+    if (out.count(r.provider) != 0) continue;
+    auto it = keys_.find(r.provider);
+    if (it != keys_.end()) out.emplace(it->first, it->second);
+  }
+  return out;
 }
 
 Status Engine::Snapshot() {
@@ -199,24 +217,22 @@ Status Engine::Snapshot() {
   std::promise<Status> done;
   std::future<Status> result = done.get_future();
   {
-    std::lock_guard lock(queue_mu_);
+    MutexLock lock(&queue_mu_);
     if (stopping_) return Unavailable("engine is shut down");
     snapshot_requests_.push_back(std::move(done));
   }
-  queue_cv_.notify_one();
   return result.get();
 }
 
 Status Engine::Shutdown() {
   std::call_once(shutdown_once_, [this] {
     {
-      std::lock_guard lock(queue_mu_);
+      MutexLock lock(&queue_mu_);
       stopping_ = true;
     }
-    queue_cv_.notify_one();
     if (writer_.joinable()) writer_.join();  // drains the queue, then tells the committer
     if (committer_.joinable()) committer_.join();
-    std::unique_lock state_lock(state_mu_);
+    MutexLock state_lock(&state_mu_);
     shutdown_status_ = batches_since_snapshot_ > 0 ? WriteSnapshotLocked() : Status::Ok();
   });
   return shutdown_status_;
@@ -224,66 +240,87 @@ Status Engine::Shutdown() {
 
 void Engine::WriterLoop() {
   pthread_setname_np(pthread_self(), "bg-writer");  // shows in top -H, perf, gdb
-  std::unique_lock lock(queue_mu_);
   while (true) {
-    auto ready = [this] { return stopping_ || !queue_.empty() || !snapshot_requests_.empty(); };
-    if (options_.idle_tick.count() > 0) {
-      if (!queue_cv_.wait_for(lock, options_.idle_tick, ready)) {
-        // Not under the queue lock: TickDue waits for the state lock, which a
-        // long Read may hold, and Submit must not wait for that.
-        lock.unlock();
-        const bool due = TickDue();
-        lock.lock();
-        if (!due) continue;
-        queue_.push_back(Pending{Command{0, Tick{}}, {}});  // nobody waits for its answer
-      }
-    } else {
-      queue_cv_.wait(lock, ready);
-    }
-    if (!snapshot_requests_.empty()) {
-      auto requests = std::move(snapshot_requests_);
-      snapshot_requests_.clear();
-      lock.unlock();
-      std::unique_lock state_lock(state_mu_);
-      DrainLocked(state_lock);
-      Status s = WriteSnapshotLocked();
-      state_lock.unlock();
-      for (auto& r : requests) r.set_value(s);
-      lock.lock();
-    }
-    if (queue_.empty()) {
-      // Drained: every submitted command is in a batch and every snapshot
-      // request (one may have arrived while the lock was released) an answer.
-      if (stopping_ && snapshot_requests_.empty()) break;
+    std::optional<WriterWork> work = AwaitWork();
+    if (!work.has_value()) {
+      // Idle. Not under the queue lock: TickDue waits for the state lock,
+      // which a long Read may hold, and Submit must not wait for that.
+      if (TickDue()) QueueTick();
       continue;
     }
-    std::vector<Pending> batch = TakeBatch(lock);
-    lock.unlock();
-    PushBatch(ApplyBatch(std::move(batch)));
-    lock.lock();
+    if (work->stop) break;
+    if (!work->snapshot_requests.empty()) {
+      AnswerSnapshotRequests(std::move(work->snapshot_requests));
+    }
+    if (!work->batch.empty()) PushBatch(ApplyBatch(std::move(work->batch)));
   }
-  {
-    std::lock_guard commit_lock(commit_mu_);
-    writer_done_ = true;
+  MarkWriterDone();
+}
+
+std::optional<Engine::WriterWork> Engine::AwaitWork() {
+  MutexLock lock(&queue_mu_);
+  const Condition has_work(this, &Engine::HasWorkLocked);
+  if (options_.idle_tick.count() > 0) {
+    if (!queue_mu_.AwaitWithTimeout(has_work, MutexTimeout(options_.idle_tick))) {
+      return std::nullopt;
+    }
+  } else {
+    queue_mu_.Await(has_work);
   }
-  commit_cv_.notify_all();
+  return TakeWorkLocked();
+}
+
+Engine::WriterWork Engine::TakeWorkLocked() {
+  WriterWork work;
+  if (!snapshot_requests_.empty()) {
+    work.snapshot_requests = std::move(snapshot_requests_);
+    snapshot_requests_.clear();
+  } else if (!queue_.empty()) {
+    work.batch = TakeBatchLocked();
+  } else {
+    // Drained: every submitted command is in a batch and every snapshot
+    // request an answer. There was work, so it is to stop.
+    work.stop = stopping_;
+  }
+  return work;
+}
+
+bool Engine::HasWorkLocked() const {
+  return stopping_ || !queue_.empty() || !snapshot_requests_.empty();
+}
+
+bool Engine::BatchFullLocked() const {
+  return stopping_ || queue_.size() >= options_.max_batch_commands;
 }
 
 bool Engine::TickDue() {
   // Exclusive: NextExpiry prunes the deadline heap.
-  std::unique_lock lock(state_mu_);
+  MutexLock lock(&state_mu_);
   const Timestamp now = clock_->Now();
   auto next = state_.mutable_ledger().NextExpiry();
   const std::optional<Timestamp> due = state_.NextDue();
   return (next.has_value() && *next <= now) || (due.has_value() && *due <= now);
 }
 
-std::vector<Engine::Pending> Engine::TakeBatch(std::unique_lock<std::mutex>& lock) {
+void Engine::QueueTick() {
+  MutexLock lock(&queue_mu_);
+  queue_.push_back(Pending{Command{0, Tick{}}, {}});  // nobody waits for its answer
+}
+
+void Engine::AnswerSnapshotRequests(std::vector<std::promise<Status>> requests) {
+  Status s;
+  {
+    MutexLock state_lock(&state_mu_);
+    DrainLocked();
+    s = WriteSnapshotLocked();
+  }
+  for (auto& r : requests) r.set_value(s);
+}
+
+std::vector<Engine::Pending> Engine::TakeBatchLocked() {
   if (options_.batch_window.count() > 0 && !stopping_) {
-    const auto deadline = std::chrono::steady_clock::now() + options_.batch_window;
-    queue_cv_.wait_until(lock, deadline, [this] {
-      return stopping_ || queue_.size() >= options_.max_batch_commands;
-    });
+    queue_mu_.AwaitWithTimeout(Condition(this, &Engine::BatchFullLocked),
+                               MutexTimeout(options_.batch_window));
   }
   std::vector<Pending> batch;
   size_t events = 0;
@@ -315,12 +352,11 @@ Timestamp Engine::Stamp(size_t events) {
 }
 
 Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch) {
-  std::unique_lock state_lock(state_mu_);
-  // Readers waiting for a durable view go first; see LockDurable.
-  state_cv_.wait(state_lock, [this] { return readers_waiting_.load() == 0; });
+  // Readers waiting for a durable view go first; see DurableReadLock.
+  MutexLock state_lock(&state_mu_, Condition(this, &Engine::NoReaderWaiting));
   if (options_.snapshot_every_batches > 0 &&
       batches_since_snapshot_ >= options_.snapshot_every_batches) {
-    DrainLocked(state_lock);
+    DrainLocked();
     // A failed periodic snapshot costs only a longer replay. Try again after
     // another interval, not on every batch (each try encodes the whole
     // state under the exclusive lock); shutdown still writes one.
@@ -341,7 +377,7 @@ Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch) {
   // Time's work due by a command's timestamp is journaled before it, as
   // Ticks (command.h), so that the command, and its replay, sees it done.
   // A Tick that did nothing ends the catching up (nothing more can be done).
-  auto catch_up = [&](size_t events) {
+  auto catch_up = [&](size_t events) BG_REQUIRES(state_mu_) {
     while (true) {
       const std::optional<Timestamp> due = state_.NextDue();
       if (!due.has_value() || *due > NextStamp(events)) return;
@@ -370,7 +406,7 @@ Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch) {
     out.results.push_back(state_.Apply(p.command));
     if (const auto* key = std::get_if<RegisterProviderKey>(&p.command.body)) {
       if (std::get<KeyOutcome>(out.results.back()).result == metering::KeyResult::kOk) {
-        std::unique_lock keys(keys_mu_);
+        MutexLock keys(&keys_mu_);
         keys_[key->provider] = key->key;
       }
     }
@@ -391,7 +427,7 @@ Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch) {
 }
 
 Engine::AppliedBatch Engine::SpareBatch() {
-  std::lock_guard lock(commit_mu_);
+  MutexLock lock(&commit_mu_);
   if (spare_batches_.empty()) return AppliedBatch{};
   AppliedBatch spare = std::move(spare_batches_.back());
   spare_batches_.pop_back();
@@ -399,45 +435,50 @@ Engine::AppliedBatch Engine::SpareBatch() {
 }
 
 void Engine::PushBatch(AppliedBatch batch) {
-  std::unique_lock lock(commit_mu_);
   // One batch waits while one commits: the writer runs at most one batch ahead.
-  commit_cv_.wait(lock, [this] { return commit_queue_.empty(); });
+  MutexLock lock(&commit_mu_, Condition(this, &Engine::CommitSlotFreeLocked));
   commit_queue_.push_back(std::move(batch));
-  commit_cv_.notify_all();
+}
+
+void Engine::MarkWriterDone() {
+  MutexLock lock(&commit_mu_);
+  writer_done_ = true;
 }
 
 void Engine::CommitterLoop() {
   pthread_setname_np(pthread_self(), "bg-commit");
-  std::unique_lock lock(commit_mu_);
-  while (true) {
-    commit_cv_.wait(lock, [this] { return !commit_queue_.empty() || writer_done_; });
-    if (commit_queue_.empty()) return;  // the writer is done and everything is committed
-    AppliedBatch batch = std::move(commit_queue_.front());
-    commit_queue_.pop_front();
-    commit_cv_.notify_all();
-    lock.unlock();
-    // Only this thread changes generation_ (in FinishBatch), so reading it
-    // without the state lock is safe here.
-    Status status;
-    if (batch.generation != generation_) {
-      status = Aborted("an earlier batch failed to commit, so this one was rolled back with it");
-    } else {
-      const auto start = std::chrono::steady_clock::now();
-      status = store_->Commit(batch.entry, batch.projection);
-      if (!status.ok()) status = ResolveFailedCommit(batch.entry, status);
-      const uint64_t commit_ns = NanosSince(start);
-      std::unique_lock state_lock(state_mu_);
-      stats_.commit_ns += commit_ns;
-    }
-    FinishBatch(batch, status);
-    lock.lock();
-    if (spare_batches_.size() < 2) {
-      batch.pending.clear();
-      batch.results.clear();
-      spare_batches_.push_back(std::move(batch));
-    }
+  while (std::optional<AppliedBatch> batch = AwaitBatchToCommit()) {
+    FinishBatch(*batch, CommitToStore(*batch));
+    RecycleBatch(std::move(*batch));
   }
 }
+
+std::optional<Engine::AppliedBatch> Engine::AwaitBatchToCommit() {
+  MutexLock lock(&commit_mu_, Condition(this, &Engine::HasCommitWorkLocked));
+  if (commit_queue_.empty()) return std::nullopt;  // the writer is done, everything committed
+  AppliedBatch batch = std::move(commit_queue_.front());
+  commit_queue_.pop_front();
+  return batch;
+}
+
+bool Engine::CommitSlotFreeLocked() const { return commit_queue_.empty(); }
+
+bool Engine::HasCommitWorkLocked() const { return !commit_queue_.empty() || writer_done_; }
+
+Status Engine::CommitToStore(const AppliedBatch& batch) {
+  if (batch.generation != CommitterGeneration()) {
+    return Aborted("an earlier batch failed to commit, so this one was rolled back with it");
+  }
+  const auto start = std::chrono::steady_clock::now();
+  Status status = store_->Commit(batch.entry, batch.projection);
+  if (!status.ok()) status = ResolveFailedCommit(batch.entry, status);
+  const uint64_t commit_ns = NanosSince(start);
+  MutexLock state_lock(&state_mu_);
+  stats_.commit_ns += commit_ns;
+  return status;
+}
+
+uint64_t Engine::CommitterGeneration() const { return generation_; }
 
 Status Engine::ResolveFailedCommit(const storage::JournalEntry& entry, const Status& failure) {
   // An I/O error may be reported after the commit record reached the disk.
@@ -452,14 +493,14 @@ Status Engine::ResolveFailedCommit(const storage::JournalEntry& entry, const Sta
   }
   // The store cannot say: answer the error, and refuse further work rather
   // than reuse a seq that may be taken.
-  std::lock_guard lock(queue_mu_);
+  MutexLock lock(&queue_mu_);
   stopping_ = true;
   return failure.WithContext("store state unknown after a failed commit; restart to recover");
 }
 
 void Engine::FinishBatch(AppliedBatch& batch, const Status& status) {
   {
-    std::unique_lock state_lock(state_mu_);
+    MutexLock state_lock(&state_mu_);
     stats_.batches++;
     stats_.commands += batch.pending.size();
     if (status.ok()) {
@@ -479,7 +520,6 @@ void Engine::FinishBatch(AppliedBatch& batch, const Status& status) {
       }
     }
   }
-  state_cv_.notify_all();
   if (!status.ok()) {
     Status failed =
         status.WithContext("batch " + std::to_string(batch.entry.seq) + " not committed");
@@ -491,18 +531,34 @@ void Engine::FinishBatch(AppliedBatch& batch, const Status& status) {
   }
 }
 
-void Engine::DrainLocked(std::unique_lock<std::shared_mutex>& lock) {
-  state_cv_.wait(lock, [this] { return applied_seq_ == durable_seq_; });
+void Engine::RecycleBatch(AppliedBatch batch) {
+  MutexLock lock(&commit_mu_);
+  if (spare_batches_.size() >= 2) return;
+  batch.pending.clear();
+  batch.results.clear();
+  spare_batches_.push_back(std::move(batch));
 }
 
-std::shared_lock<std::shared_mutex> Engine::LockDurable() const {
-  readers_waiting_.fetch_add(1);
-  std::shared_lock lock(state_mu_);
-  state_cv_.wait(lock, [this] { return applied_seq_ == durable_seq_; });
-  readers_waiting_.fetch_sub(1);
-  state_cv_.notify_all();  // the writer may be waiting for readers to finish
-  return lock;
+void Engine::DrainLocked() { state_mu_.Await(Condition(this, &Engine::DurableLocked)); }
+
+bool Engine::DurableLocked() const { return applied_seq_ == durable_seq_; }
+
+// A Mutex condition should read only what the Mutex guards; this one reads
+// an atomic, and that is safe: the count drops only while the reader holds
+// the state lock (DurableReadLock), and the Mutex evaluates waiting
+// conditions again when a holder releases it, so the writer misses no drop.
+bool Engine::NoReaderWaiting() const { return readers_waiting_.load() == 0; }
+
+Engine::DurableReadLock::DurableReadLock(const Engine* engine) : engine_(engine) {
+  engine->readers_waiting_.fetch_add(1);
+  engine->state_mu_.ReaderLock();
+  engine->state_mu_.Await(Condition(engine, &Engine::DurableLocked));
+  // The writer may go on once no reader waits (ApplyBatch): it does when
+  // this lock is released (NoReaderWaiting).
+  engine->readers_waiting_.fetch_sub(1);
 }
+
+Engine::DurableReadLock::~DurableReadLock() { engine_->state_mu_.ReaderUnlock(); }
 
 Status Engine::WriteSnapshotLocked() {
   BG_CHECK(applied_seq_ == durable_seq_) << "snapshot of a state that is not durable";
@@ -517,22 +573,22 @@ Status Engine::WriteSnapshotLocked() {
 }
 
 EngineStats Engine::stats() const {
-  std::shared_lock lock(state_mu_);
+  ReaderMutexLock lock(&state_mu_);
   return stats_;
 }
 
 uint64_t Engine::last_seq() const {
-  std::shared_lock lock(state_mu_);
+  ReaderMutexLock lock(&state_mu_);
   return durable_seq_;
 }
 
 Hash256 Engine::chain_head() const {
-  std::shared_lock lock(state_mu_);
+  ReaderMutexLock lock(&state_mu_);
   return durable_head_;
 }
 
 Hash256 Engine::StateHash() const {
-  std::shared_lock lock = LockDurable();
+  DurableReadLock lock(this);
   return state_.Hash();
 }
 

@@ -19,21 +19,24 @@
 // snapshot is taken every `snapshot_every_batches` and on clean shutdown.
 //
 // Thread-safety: Submit, Execute, Read and the accessors are thread-safe.
+// Every member a lock guards says which (BG_GUARDED_BY), and clang's
+// analysis (the `tidy` preset) checks each use; the lock order is state_mu_,
+// then keys_mu_ or commit_mu_.
 #pragma once
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <deque>
 #include <future>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <shared_mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "common/clock.h"
+#include "common/mutex.h"
 #include "common/result.h"
 #include "state/command.h"
 #include "state/state.h"
@@ -96,10 +99,11 @@ class Engine {
     return Submit(std::move(body)).get();
   }
 
-  // Calls f(const State&) under the read lock and returns what it returns.
+  // Calls f(const State&) under the read lock, over a durable state, and
+  // returns what it returns.
   template <typename F>
-  auto Read(F&& f) const {
-    std::shared_lock lock = LockDurable();
+  auto Read(F&& f) const BG_EXCLUDES(state_mu_) {
+    DurableReadLock lock(this);
     return f(static_cast<const state::State&>(state_));
   }
 
@@ -129,74 +133,138 @@ class Engine {
     uint64_t generation = 0;
   };
 
+  // The writer's next work, taken under the queue lock: the snapshot
+  // requests come first, then a batch; `stop` once everything is answered.
+  struct WriterWork {
+    std::vector<std::promise<Status>> snapshot_requests;
+    std::vector<Pending> batch;
+    bool stop = false;
+  };
+
   Engine(storage::Store* store, const Clock* clock, EngineOptions options);
-  Status Recover();
+
+  // Recovery runs in Open, before the threads start; it holds the state
+  // lock all the same, so that the analysis sees every use of the state.
+  Status Recover() BG_REQUIRES(state_mu_);
   // Rebuilds state_ from `snapshot` (or from nothing) plus the journal after
   // it. A sound `witness` (a snapshot not used to start from) must match the
   // state replayed up to its seq.
-  Status Replay(const storage::SnapshotRecord* snapshot, const storage::SnapshotRecord* witness);
-  Status FinishRecovery();
-  Status ResolveFailedCommit(const storage::JournalEntry& entry, const Status& failure);
+  Status Replay(const storage::SnapshotRecord* snapshot, const storage::SnapshotRecord* witness)
+      BG_REQUIRES(state_mu_);
+  Status FinishRecovery() BG_REQUIRES(state_mu_);
+
+  // The writer thread.
   void WriterLoop();
-  void CommitterLoop();
-  std::vector<Pending> TakeBatch(std::unique_lock<std::mutex>& lock);
-  AppliedBatch ApplyBatch(std::vector<Pending> batch);
-  void FinishBatch(AppliedBatch& batch, const Status& status);
-  void PushBatch(AppliedBatch batch);
-  AppliedBatch SpareBatch();  // a recycled one (buffers keep their capacity), or a new one
+  // Waits for the writer's next work and takes it; nullopt after
+  // options_.idle_tick with nothing to do.
+  std::optional<WriterWork> AwaitWork() BG_EXCLUDES(queue_mu_);
+  WriterWork TakeWorkLocked() BG_REQUIRES(queue_mu_);
+  std::vector<Pending> TakeBatchLocked() BG_REQUIRES(queue_mu_);
+  bool HasWorkLocked() const BG_REQUIRES_SHARED(queue_mu_);
+  bool BatchFullLocked() const BG_REQUIRES_SHARED(queue_mu_);
+  bool TickDue() BG_EXCLUDES(state_mu_);
+  void QueueTick() BG_EXCLUDES(queue_mu_);
+  void AnswerSnapshotRequests(std::vector<std::promise<Status>> requests) BG_EXCLUDES(state_mu_);
+  AppliedBatch ApplyBatch(std::vector<Pending> batch) BG_EXCLUDES(state_mu_);
+  // A recycled batch (its buffers keep their capacity), or a new one.
+  AppliedBatch SpareBatch() BG_EXCLUDES(commit_mu_);
+  void PushBatch(AppliedBatch batch) BG_EXCLUDES(commit_mu_);
+  void MarkWriterDone() BG_EXCLUDES(commit_mu_);
   // The timestamp the next command of `events` events gets (Stamp takes it).
-  Timestamp NextStamp(size_t events) const;
-  Timestamp Stamp(size_t events);
+  Timestamp NextStamp(size_t events) const BG_REQUIRES_SHARED(state_mu_);
+  Timestamp Stamp(size_t events) BG_REQUIRES(state_mu_);
+
+  // The committer thread.
+  void CommitterLoop();
+  // The next batch to commit; nullopt once the writer is done and every
+  // batch committed.
+  std::optional<AppliedBatch> AwaitBatchToCommit() BG_EXCLUDES(commit_mu_);
+  bool CommitSlotFreeLocked() const BG_REQUIRES_SHARED(commit_mu_);
+  bool HasCommitWorkLocked() const BG_REQUIRES_SHARED(commit_mu_);
+  // Store::Commit, unless an earlier batch failed (the generation moved).
+  Status CommitToStore(const AppliedBatch& batch) BG_EXCLUDES(state_mu_);
+  Status ResolveFailedCommit(const storage::JournalEntry& entry, const Status& failure)
+      BG_EXCLUDES(queue_mu_);
+  void FinishBatch(AppliedBatch& batch, const Status& status) BG_EXCLUDES(state_mu_);
+  void RecycleBatch(AppliedBatch batch) BG_EXCLUDES(commit_mu_);
+  // generation_, read by the committer without the state lock: it is the
+  // one thread that writes it (FinishBatch, under the lock), so its own
+  // reads cannot race. The analysis cannot tell which thread calls, hence
+  // the exemption; call it from the committer only.
+  uint64_t CommitterGeneration() const BG_NO_THREAD_SAFETY_ANALYSIS;
+
   // Waits until every applied batch is durable; the state lock is held.
-  void DrainLocked(std::unique_lock<std::shared_mutex>& lock);
-  std::shared_lock<std::shared_mutex> LockDurable() const;
-  Status WriteSnapshotLocked();
-  bool TickDue();
+  void DrainLocked() BG_REQUIRES(state_mu_);
+  bool DurableLocked() const BG_REQUIRES_SHARED(state_mu_);
+  bool NoReaderWaiting() const;
+  Status WriteSnapshotLocked() BG_REQUIRES(state_mu_);
+  // The keys of the providers `usage` names, as the writer last applied them.
+  std::map<ProviderId, metering::PublicKey> KeysOf(const state::SubmitUsage& usage) const
+      BG_EXCLUDES(keys_mu_);
 
   storage::Store* const store_;
   const Clock* const clock_;
   bool owns_store_claim_ = false;  // set by Open once the store is claimed
   const EngineOptions options_;
+  RecoveryInfo recovery_;  // set by Open, before the threads start
 
-  // state_mu_ guards the state and everything down to stats_.
-  mutable std::shared_mutex state_mu_;
-  mutable std::condition_variable_any state_cv_;  // durable_seq_ moved, readers left
+  // state_mu_ guards the state and what says how far it is applied and
+  // durable. Readers announce themselves in readers_waiting_ before they
+  // take it: an atomic, so that a reader counts while it still waits for
+  // the lock (DurableReadLock).
+  mutable Mutex state_mu_;
   mutable std::atomic<int> readers_waiting_{0};
-  state::State state_;
-  uint64_t applied_seq_ = 0;  // last batch applied to state_
-  Hash256 applied_head_{};
-  uint64_t durable_seq_ = 0;  // last batch committed by the store
-  Hash256 durable_head_{};
-  uint64_t generation_ = 0;  // bumped when a failed commit rolls back the pipeline
-  uint64_t batches_since_snapshot_ = 0;
-  EngineStats stats_;
-  Timestamp last_ts_ = 0;  // writer thread only
-  RecoveryInfo recovery_;
+  state::State state_ BG_GUARDED_BY(state_mu_);
+  uint64_t applied_seq_ BG_GUARDED_BY(state_mu_) = 0;  // last batch applied to state_
+  Hash256 applied_head_ BG_GUARDED_BY(state_mu_){};
+  uint64_t durable_seq_ BG_GUARDED_BY(state_mu_) = 0;  // last batch committed by the store
+  Hash256 durable_head_ BG_GUARDED_BY(state_mu_){};
+  // Bumped when a failed commit rolls back the pipeline; only the committer
+  // writes it (FinishBatch).
+  uint64_t generation_ BG_GUARDED_BY(state_mu_) = 0;
+  uint64_t batches_since_snapshot_ BG_GUARDED_BY(state_mu_) = 0;
+  EngineStats stats_ BG_GUARDED_BY(state_mu_);
+  Timestamp last_ts_ BG_GUARDED_BY(state_mu_) = 0;  // the writer's, in ApplyBatch
 
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::deque<Pending> queue_;
-  std::vector<std::promise<Status>> snapshot_requests_;
-  bool stopping_ = false;
+  Mutex queue_mu_;
+  std::deque<Pending> queue_ BG_GUARDED_BY(queue_mu_);
+  std::vector<std::promise<Status>> snapshot_requests_ BG_GUARDED_BY(queue_mu_);
+  bool stopping_ BG_GUARDED_BY(queue_mu_) = false;
 
-  std::mutex commit_mu_;
-  std::condition_variable commit_cv_;
-  std::deque<AppliedBatch> commit_queue_;    // at most one waits while one commits
-  std::vector<AppliedBatch> spare_batches_;  // finished batches whose buffers are reused
-  bool committing_ = false;
-  bool writer_done_ = false;
+  Mutex commit_mu_ BG_ACQUIRED_AFTER(state_mu_);
+  // At most one waits while one commits.
+  std::deque<AppliedBatch> commit_queue_ BG_GUARDED_BY(commit_mu_);
+  // Finished batches whose buffers are reused.
+  std::vector<AppliedBatch> spare_batches_ BG_GUARDED_BY(commit_mu_);
+  bool writer_done_ BG_GUARDED_BY(commit_mu_) = false;
 
   // The providers' keys as the writer last applied them, for verifying
   // usage signatures on callers' threads. A key whose batch later fails
   // may linger: harmless, as the writer drops marks made with a key the
   // state does not hold (ApplyBatch).
-  mutable std::shared_mutex keys_mu_;
-  std::map<ProviderId, metering::PublicKey> keys_;
+  mutable Mutex keys_mu_ BG_ACQUIRED_AFTER(state_mu_);
+  std::map<ProviderId, metering::PublicKey> keys_ BG_GUARDED_BY(keys_mu_);
 
   std::thread writer_;
   std::thread committer_;
   std::once_flag shutdown_once_;
   Status shutdown_status_;
+
+  // The state lock, shared, over a durable state: it waits until every
+  // applied batch is committed. The reader counts in readers_waiting_ from
+  // before it takes the lock until the state is durable, and the writer
+  // applies no batch while one waits (ApplyBatch), so a stream of batches
+  // cannot keep a reader waiting.
+  class BG_SCOPED_CAPABILITY DurableReadLock {
+   public:
+    explicit DurableReadLock(const Engine* engine) BG_ACQUIRE_SHARED(engine->state_mu_);
+    ~DurableReadLock() BG_RELEASE();
+    DurableReadLock(const DurableReadLock&) = delete;
+    DurableReadLock& operator=(const DurableReadLock&) = delete;
+
+   private:
+    const Engine* const engine_;
+  };
 };
 
 }  // namespace bg::engine

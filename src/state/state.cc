@@ -118,22 +118,21 @@ NetworkResult State::Apply(const SetPoolPrices& c, Timestamp /*ts*/) {
 // --- Jobs -------------------------------------------------------------------------
 
 scheduler::JobOutcome State::Apply(const SubmitJob& c, Timestamp ts) {
-  return scheduler_.Apply(c, scheduler::World{network_, registry_, book_, ledger_}, ts);
+  return scheduler_.Apply(c, JobWorld(), ts);
 }
 
 scheduler::JobOutcome State::Apply(const Schedule& c, Timestamp ts) {
-  return scheduler_.Apply(c, scheduler::World{network_, registry_, book_, ledger_}, ts);
+  return scheduler_.Apply(c, JobWorld(), ts);
 }
 
 scheduler::JobOutcome State::Apply(const FinishJob& c, Timestamp ts) { return Finish(c, ts); }
 
 scheduler::JobOutcome State::Apply(const CancelJob& c, Timestamp ts) {
-  return scheduler_.Apply(c, scheduler::World{network_, registry_, book_, ledger_}, ts);
+  return scheduler_.Apply(c, JobWorld(), ts);
 }
 
 scheduler::JobOutcome State::Apply(const ExtendJob& c, Timestamp ts) {
-  scheduler::JobOutcome out =
-      scheduler_.Apply(c, scheduler::World{network_, registry_, book_, ledger_}, ts);
+  scheduler::JobOutcome out = scheduler_.Apply(c, JobWorld(), ts);
   if (out.code == scheduler::Code::kOk) {
     const scheduler::Job& job = *scheduler_.FindJob(c.id);
     metering_.ExtendOrder(c.id, job.start_at / kNanosPerSecond + scheduler::WalltimeS(job));
@@ -144,7 +143,7 @@ scheduler::JobOutcome State::Apply(const ExtendJob& c, Timestamp ts) {
 scheduler::JobOutcome State::Finish(FinishJob c, Timestamp ts) {
   // A provider that signs usage is paid for usage; others for the
   // reservation, which the finish bills in one line.
-  scheduler::World w{network_, registry_, book_, ledger_};
+  scheduler::World w = JobWorld();
   const scheduler::Job* job = scheduler_.FindJob(c.id);
   if (job != nullptr && job->status == scheduler::JobStatus::kRunning) {
     const network::Pool* pool = network_.FindPool(job->pool);

@@ -101,6 +101,8 @@ class State {
   fraud::Outcome Apply(const ScanForFraud& c, Timestamp ts);
   fraud::Outcome Apply(const CloseAuditCase& c, Timestamp ts);
 
+  // What the scheduler changes and reads beside its own jobs.
+  scheduler::World JobWorld() { return {network_, registry_, book_, ledger_}; }
   // Time's work at `ts` beyond the holds (command.h, Tick).
   TickResult ApplyTime(Timestamp ts);
   scheduler::JobOutcome Finish(FinishJob c, Timestamp ts);

@@ -114,7 +114,7 @@ UsageResult State::CountUsage(const metering::UsageRecord& r, bool signed_ok, Ti
                                std::to_string(from_s) + ", " + std::to_string(until_s) + ") on " +
                                std::to_string(job->submitted.request.cards) + " cards");
   }
-  scheduler::World w{network_, registry_, book_, ledger_};
+  scheduler::World w = JobWorld();
   const scheduler::Scheduler::Billed billed =
       scheduler_.Bill(r.order, metering_.MeterOf(r.order)->card_seconds(), w, ts);
   settlement::ChargeLine line = LineFor(*scheduler_.FindJob(r.order), ts);

@@ -46,17 +46,17 @@ std::vector<programme::Jurisdiction> ParentsFirst(std::vector<programme::Jurisdi
 
 }  // namespace
 
-std::vector<CommandBody> ToCommands(const World& scenario) {
+std::vector<CommandBody> ToCommands(const World& world) {
   std::vector<CommandBody> commands;
-  for (programme::Jurisdiction& j : ParentsFirst(scenario.jurisdictions)) {
+  for (programme::Jurisdiction& j : ParentsFirst(world.jurisdictions)) {
     commands.emplace_back(RegisterJurisdiction{std::move(j)});
   }
-  for (const auto& e : scenario.enterprises) commands.emplace_back(RegisterEnterprise{e});
-  for (const auto& p : scenario.providers) commands.emplace_back(RegisterProvider{p});
-  for (const auto& p : scenario.programmes) commands.emplace_back(CreateProgramme{p});
-  for (const auto& s : scenario.sites) commands.emplace_back(RegisterSite{s});
-  for (const auto& l : scenario.links) commands.emplace_back(SetLink{l});
-  for (const auto& p : scenario.pools) commands.emplace_back(RegisterPool{p});
+  for (const auto& e : world.enterprises) commands.emplace_back(RegisterEnterprise{e});
+  for (const auto& p : world.providers) commands.emplace_back(RegisterProvider{p});
+  for (const auto& p : world.programmes) commands.emplace_back(CreateProgramme{p});
+  for (const auto& s : world.sites) commands.emplace_back(RegisterSite{s});
+  for (const auto& l : world.links) commands.emplace_back(SetLink{l});
+  for (const auto& p : world.pools) commands.emplace_back(RegisterPool{p});
   return commands;
 }
 

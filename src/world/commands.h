@@ -1,4 +1,4 @@
-// A scenario file (world/world.h) as ordinary engine commands:
+// A world (world/world.h) as ordinary engine commands:
 // jurisdictions first (parents before children), then enterprises,
 // providers and programmes, each a command with its own journaled result.
 #pragma once
@@ -12,7 +12,7 @@
 
 namespace bg::world {
 
-std::vector<state::CommandBody> ToCommands(const World& scenario);
+std::vector<state::CommandBody> ToCommands(const World& world);
 
 // What a scenario command's result says if the engine refused the record
 // (the result code and message), or nothing if it was accepted.

@@ -360,11 +360,10 @@ std::vector<OrderId> Scheduler::QueueOrder(Policy policy, const World& w) const 
     }
     return it->second;
   };
-  // queue_ and jobs_ are both in id order: walk them together.
-  auto jt = jobs_.begin();
+  // Each queued job by id: a pass costs what is queued, not every job ever
+  // submitted.
   for (OrderId id : queue_) {
-    while (jt->first < id) ++jt;
-    const Job& job = jt->second;
+    const Job& job = jobs_.find(id)->second;
     const JobRequest& r = job.submitted.request;
     Key key{0, 0, 0, job.submitted_at, id.value()};
     if (policy == Policy::kVoucherAware) {

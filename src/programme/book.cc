@@ -142,6 +142,22 @@ void Book::PutVoucher(Voucher v) {
   undo_.Put(vouchers_, id, std::move(v));
 }
 
+Money HeldBy(const Claim& claim) {
+  Money held{};
+  if (claim.status != ClaimStatus::kHeld) return held;
+  for (const ClaimHold& h : claim.holds) held = Plus(held, book::Minus(h.amount, h.posted));
+  return held;
+}
+
+void Book::StoreClaim(Claim claim) {
+  const Claim* old = FindClaim(claim.request.id);
+  const Money was = old == nullptr ? Money{} : HeldBy(*old);
+  const Money is = HeldBy(claim);
+  if (is != was) undo_.Set(held_total_, Plus(book::Minus(held_total_, was), is));
+  const ClaimId id = claim.request.id;
+  undo_.Put(claims_, id, std::move(claim));
+}
+
 TransferId Book::NextTransferId() {
   const uint64_t seq = next_seq_;
   undo_.Set(next_seq_, seq + 1);

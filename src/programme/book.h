@@ -361,6 +361,10 @@ struct Claim {
   friend bool operator==(const Claim&, const Claim&) = default;
 };
 
+// What a claim still holds on its vouchers and budgets: Σ amount − posted
+// over its holds while it is held; zero once captured, voided or clawed back.
+Money HeldBy(const Claim& claim);
+
 struct BlacklistEntry {
   Timestamp at = 0;
   std::string actor = {};
@@ -454,6 +458,10 @@ class Book {
   const std::map<ApplicationId, Application>& applications() const { return applications_; }
   const std::map<VoucherId, Voucher>& vouchers() const { return vouchers_; }
   const std::map<ClaimId, Claim>& claims() const { return claims_; }
+  // What held claims still hold (Σ amount − posted over the holds of every
+  // claim in kHeld): a running total kept by each change of a claim, equal
+  // to summing claims() (metrics).
+  Money held_total() const { return held_total_; }
   // Subsidy used per (programme, enterprise, year): held and captured claims.
   const std::map<std::tuple<ProgrammeId, EnterpriseId, int32_t>, Money>& usage() const {
     return usage_;
@@ -506,7 +514,8 @@ class Book {
   void Sweep(const Voucher& voucher, const ProgrammeRules& rules, MoneyCode code, Timestamp ts,
              ledger::Ledger& ledger);
 
-  void PutVoucher(Voucher v);  // vouchers_ and the indexes, with undo
+  void PutVoucher(Voucher v);    // vouchers_ and the indexes, with undo
+  void StoreClaim(Claim claim);  // claims_ and held_total_, with undo
   void AddUsage(ProgrammeId p, EnterpriseId e, int32_t year, int64_t fen);
   void AddGranted(ProgrammeId p, int32_t year, int64_t fen);
   Money GrantedInYear(ProgrammeId p, int32_t year) const;
@@ -521,6 +530,7 @@ class Book {
   std::map<EnterpriseId, std::vector<VoucherId>> by_holder_;
   std::set<std::pair<Timestamp, VoucherId>> live_by_expiry_;
   std::map<ClaimId, Claim> claims_;
+  Money held_total_{};  // derived: what held claims hold (rebuilt on decode)
   std::map<OrderId, std::vector<ClaimId>> claims_by_order_;
   std::map<UsageKey, Money> usage_;
   std::map<YearKey, Money> granted_;  // approvals and automatic grants, per year

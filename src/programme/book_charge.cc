@@ -66,7 +66,7 @@ std::vector<ClaimShare> Book::Charge(ClaimId id, Money subsidy_to_date, Timestam
   if (transfers.empty()) return out;
   // Each post and its re-hold are linked: both or neither.
   book::MustTransfer(ledger, std::move(transfers), ts);
-  undo_.Put(claims_, id, std::move(claim));
+  StoreClaim(std::move(claim));
   return out;
 }
 

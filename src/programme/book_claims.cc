@@ -273,7 +273,7 @@ Outcome Book::Apply(const Redeem& c, const Registry& registry, Timestamp ts,
               .subsidy = plan.result.subsidy,
               .shares = std::move(plan.shares),
               .holds = std::move(plan.holds)};
-  undo_.Put(claims_, c.id, std::move(claim));
+  StoreClaim(std::move(claim));
   std::vector<ClaimId> by_order = claims_by_order_[c.order];
   by_order.push_back(c.id);
   undo_.Put(claims_by_order_, c.order, std::move(by_order));
@@ -338,7 +338,7 @@ Outcome Book::Apply(const SettleClaim& c, const Registry& registry, Timestamp ts
       claim.subsidy = posted;
     }
   }
-  undo_.Put(claims_, c.id, std::move(claim));
+  StoreClaim(std::move(claim));
   return {};
 }
 
@@ -368,7 +368,7 @@ Outcome Book::Apply(const Clawback& c, const Registry& registry, Timestamp ts,
   }
   claim.status = ClaimStatus::kClawedBack;
   claim.reason = c.actor + ": " + c.reason;
-  undo_.Put(claims_, c.claim, std::move(claim));
+  StoreClaim(std::move(claim));
   return {};
 }
 

@@ -1,8 +1,9 @@
 // The book's canonical encoding, part of the engine's snapshots and state
-// hash: every map in key order. claims_by_order_ is derived from the claims
-// and rebuilt on decode, like the voucher indexes.
+// hash: every map in key order. claims_by_order_ and held_total_ are derived
+// from the claims and rebuilt on decode, like the voucher indexes.
 #include "common/wire.h"
 #include "programme/book.h"
+#include "programme/book_util.h"
 
 namespace bg::programme {
 namespace {
@@ -277,7 +278,10 @@ bool Book::Decode(Reader& r, Book* out) {
       !GetMap(r, &b.receivables_, get_pair, GetIdFn<AccountId>()) || !r.U64(&b.next_seq_)) {
     return false;
   }
-  for (const auto& [id, claim] : b.claims_) b.claims_by_order_[claim.request.order].push_back(id);
+  for (const auto& [id, claim] : b.claims_) {
+    b.claims_by_order_[claim.request.order].push_back(id);
+    b.held_total_ = book::Plus(b.held_total_, HeldBy(claim));
+  }
   for (const auto& [id, v] : b.vouchers_) {
     b.by_holder_[v.holder].push_back(id);
     if (v.status == VoucherStatus::kLive) b.live_by_expiry_.insert({v.expires_at, id});
@@ -288,6 +292,7 @@ bool Book::Decode(Reader& r, Book* out) {
   out->vouchers_ = std::move(b.vouchers_);
   out->claims_ = std::move(b.claims_);
   out->claims_by_order_ = std::move(b.claims_by_order_);
+  out->held_total_ = b.held_total_;
   out->by_holder_ = std::move(b.by_holder_);
   out->live_by_expiry_ = std::move(b.live_by_expiry_);
   out->usage_ = std::move(b.usage_);

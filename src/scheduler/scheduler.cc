@@ -493,8 +493,14 @@ void Scheduler::PutJob(Job job) {
       }
     });
   };
-  if (const Job* old = FindJob(id)) by_end(*old, false);
+  const Job* old = FindJob(id);
+  if (old != nullptr) by_end(*old, false);
   by_end(job, true);
+  const Money was = old == nullptr ? Money{} : old->charged;
+  if (job.charged != was) {
+    undo_.Set(charged_total_,
+              programme::book::Plus(programme::book::Minus(charged_total_, was), job.charged));
+  }
   undo_.Put(jobs_, id, std::move(job));
 }
 
@@ -598,6 +604,7 @@ bool Scheduler::Decode(Reader& r, Scheduler* out) {
     s.shares_.emplace(EnterpriseId(id), share);
   }
   for (const auto& [id, job] : s.jobs_) {
+    s.charged_total_ = programme::book::Plus(s.charged_total_, job.charged);
     if (job.status != JobStatus::kRunning) continue;
     PoolUse& u = s.use_[job.pool];
     u.used += job.submitted.request.cards;
@@ -609,6 +616,7 @@ bool Scheduler::Decode(Reader& r, Scheduler* out) {
   out->use_ = std::move(s.use_);
   out->running_by_end_ = std::move(s.running_by_end_);
   out->shares_ = std::move(s.shares_);
+  out->charged_total_ = s.charged_total_;
   return true;
 }
 

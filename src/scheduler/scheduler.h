@@ -104,7 +104,12 @@ class Scheduler {
   std::vector<OrderId> Overdue(Timestamp ts, size_t max) const;
 
   const Job* FindJob(OrderId id) const;
+  // Every job ever submitted, finished ones included (API lists, statements,
+  // audit). No per-pass path walks it: a pass reads the queued jobs by id.
   const std::map<OrderId, Job>& jobs() const { return jobs_; }
+  // What every job has been charged so far (Σ Job::charged): a running
+  // total kept by each change of a job, equal to summing jobs() (metrics).
+  Money charged_total() const { return charged_total_; }
   const std::map<PoolId, PoolUse>& use() const { return use_; }
   const std::set<OrderId>& queue() const { return queue_; }
   const std::map<EnterpriseId, Share>& shares() const { return shares_; }
@@ -150,6 +155,7 @@ class Scheduler {
   // Running jobs by end (derived, rebuilt on decode), for the clock.
   std::set<std::pair<Timestamp, OrderId>> running_by_end_;
   std::map<EnterpriseId, Share> shares_;
+  Money charged_total_{};  // derived: Σ jobs_ charged (rebuilt on decode)
   UndoLog undo_;
   std::function<void(uint64_t, bool)> decision_observer_;
 };

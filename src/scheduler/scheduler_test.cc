@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "programme/book_util.h"
 #include "world/world.h"
 
 namespace bg::scheduler {
@@ -174,6 +175,71 @@ TEST_F(SchedulerTest, OverdueJobsAreTheRunningOnesPastTheirEndAndGraceEarliestFi
   EXPECT_EQ(RoundTrip(&whole).NextOverdue(), sched_.NextOverdue());
   ASSERT_TRUE(sched_.Apply(FinishJob{OrderId(1)}, W(), Next(kSettleEvents)).ok());
   EXPECT_EQ(sched_.NextOverdue(), std::nullopt);
+}
+
+// What /metrics reads: the charged total is kept up to date by every
+// change of a job — bills of metered usage, finishes billed by the
+// reservation, cancels, extensions — and by a batch rollback, and equals
+// the sum over every job; a decoded scheduler rebuilds it.
+TEST_F(SchedulerTest, TheChargedTotalIsEveryJobsChargeAddedUp) {
+  auto rescan = [this] {
+    int64_t fen = 0;
+    for (const auto& [id, job] : sched_.jobs()) fen += job.charged.fen();
+    return Money::Fen(fen);
+  };
+  ASSERT_EQ(Submit(1, kBetaLab, 4).status, JobStatus::kRunning);
+  ASSERT_EQ(Submit(2, kAlphaSoftware, 4).status, JobStatus::kRunning);
+  ASSERT_EQ(Submit(3, kDelta, 4).status, JobStatus::kRunning);
+  ASSERT_EQ(Submit(4, kBetaLab, 16).status, JobStatus::kRunning);
+  ASSERT_EQ(Submit(5, kBetaLab, 16).status, JobStatus::kRunning);
+  ASSERT_EQ(Submit(6, kDelta, 16).status, JobStatus::kQueued);
+  EXPECT_EQ(sched_.charged_total(), Money{});
+
+  sched_.Bill(OrderId(1), 4 * 3600, W(), Next(Scheduler::kBillEvents));
+  sched_.Bill(OrderId(1), 4 * 7200, W(), Next(Scheduler::kBillEvents));
+  EXPECT_GT(sched_.charged_total().fen(), 0);
+  EXPECT_EQ(sched_.charged_total(), rescan());
+
+  // A bill and a finish rolled back with their batch leave the total as it was.
+  const Money before = sched_.charged_total();
+  ledger_.BeginBatch();
+  book_.BeginBatch();
+  sched_.BeginBatch();
+  sched_.Bill(OrderId(2), 4 * 1800, W(), Next(Scheduler::kBillEvents));
+  ASSERT_TRUE(sched_.Apply(FinishJob{OrderId(3)}, W(), Next(kSettleEvents)).ok());
+  EXPECT_EQ(sched_.charged_total(), rescan());
+  EXPECT_GT(sched_.charged_total(), before);
+  ledger_.RollbackBatch();
+  book_.RollbackBatch();
+  sched_.RollbackBatch();
+  EXPECT_EQ(sched_.charged_total(), before);
+  EXPECT_EQ(sched_.charged_total(), rescan());
+
+  // A batch that commits keeps its changes: the metered job finishes on its
+  // usage, one finishes on its reservation (extended first), one is
+  // cancelled after a bill, and the queued one is cancelled.
+  ledger_.BeginBatch();
+  book_.BeginBatch();
+  sched_.BeginBatch();
+  ASSERT_TRUE(
+      sched_.Apply(FinishJob{.id = OrderId(1), .metered = true}, W(), Next(kSettleEvents)).ok());
+  ASSERT_TRUE(sched_.Apply(ExtendJob{OrderId(3), 3600}, W(), Next(4)).ok());
+  ASSERT_TRUE(sched_.Apply(FinishJob{OrderId(3)}, W(), Next(kSettleEvents)).ok());
+  sched_.Bill(OrderId(2), 4 * 600, W(), Next(Scheduler::kBillEvents));
+  ASSERT_TRUE(sched_.Apply(CancelJob{OrderId(2), "changed plans"}, W(), Next(kSettleEvents)).ok());
+  ASSERT_TRUE(sched_.Apply(CancelJob{OrderId(6), "changed plans"}, W(), Next(kSettleEvents)).ok());
+  ledger_.CommitBatch();
+  book_.CommitBatch();
+  sched_.CommitBatch();
+  EXPECT_EQ(sched_.FindJob(OrderId(3))->charged,
+            programme::book::Plus(sched_.FindJob(OrderId(3))->list_cost,
+                                  sched_.FindJob(OrderId(3))->extension_list));
+  EXPECT_EQ(sched_.charged_total(), rescan());
+
+  bool whole = false;
+  const Scheduler back = RoundTrip(&whole);
+  EXPECT_TRUE(back == sched_);
+  EXPECT_EQ(back.charged_total(), sched_.charged_total());
 }
 
 TEST_F(SchedulerTest, EncodingRoundTrips) {

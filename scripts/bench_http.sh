@@ -1,38 +1,50 @@
 #!/usr/bin/env bash
-# The HTTP API under wrk (docs/benchmarks.md): a read (GET /v1/pools), a
-# write-path request (POST /v1/quotes), and the quote again with a fresh
-# Idempotency-Key each time, at 64 connections for 10 s each, against
-# `baygrid serve` on a fresh SQLite file with the built-in Greater Bay Area
-# scenario (`--scenario gba`, scenarios/gba.toml as built).
-# Ends with: RESULT http reads_per_s=<n> read_p99_ms=<x> quotes_per_s=<n> quote_p99_ms=<x>
-#   keyed_quotes_per_s=<n> keyed_quote_p99_ms=<x>
+# The HTTP API under wrk (docs/benchmarks.md), at 64 connections for 10 s
+# each, against `baygrid serve --threads 2` on the demo month's database
+# (`baygrid demo --headless --days 30`: 6,000 jobs of history):
+#   reads         GET /v1/pools
+#   quotes        POST /v1/quotes, then again with a fresh Idempotency-Key each
+#   jobs          POST /v1/jobs with unique ids, then again with a fresh
+#                 Idempotency-Key each (the answer kept with the batch)
+#   usage         POST /v1/usage, 100 signed records per body (one batch
+#                 signature), prepared by `baygrid bench usage-requests`
+# Beside each write figure, the engine's mean batch size over that run
+# (from /metrics). Ends with:
+#   RESULT http reads_per_s=<n> read_p99_ms=<x> quotes_per_s=<n> quote_p99_ms=<x>
+#     keyed_quotes_per_s=<n> keyed_quote_p99_ms=<x>
+#   RESULT http_writes jobs_per_s=<n> jobs_p99_ms=<x> keyed_jobs_per_s=<n>
+#     usage_records_per_s=<n> batch_mean=<x>
+# BAYGRID=<binary> runs another build (an A/B against a baseline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
-cmake --workflow --preset release >/dev/null
-bin=build/release/baygrid
+if [ -z "${BAYGRID:-}" ]; then
+  cmake --workflow --preset release >/dev/null
+fi
+bin=$(realpath "${BAYGRID:-build/release/baygrid}")
 dir=$(mktemp -d)
 trap 'kill $(cat "$dir/pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$dir"' EXIT
-token=$($bin token create --db "$dir/b.db" --role enterprise --scope 3 --name bench | awk '{print $NF}')
-$bin serve --db "$dir/b.db" --scenario gba --listen 127.0.0.1:0 --threads 2 \
-  >"$dir/serve.log" 2>&1 &
+duration=${DURATION:-10s}
+
+"$bin" demo --headless --days 30 --seed 7 --db "$dir/b.db" >"$dir/demo.log"
+"$bin" bench usage-requests --db "$dir/b.db" --out "$dir/usage.bodies" --records 1200000 \
+  --jobs 500 --batch 100 | tee /dev/stderr >/dev/null
+token=$("$bin" token create --db "$dir/b.db" --role enterprise --scope 3 --name bench | awk '{print $NF}')
+admin=$("$bin" token create --db "$dir/b.db" --role admin --name bench-admin | awk '{print $NF}')
+"$bin" serve --db "$dir/b.db" --listen 127.0.0.1:0 --threads 2 >"$dir/serve.log" 2>&1 &
 echo $! >"$dir/pid"
 for _ in $(seq 300); do grep -q serving "$dir/serve.log" 2>/dev/null && break; sleep 0.1; done
 port=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\).*|\1|p' "$dir/serve.log")
 [ -n "$port" ] || { cat "$dir/serve.log"; exit 1; }
-cat >"$dir/quote.lua" <<LUA
+url="http://127.0.0.1:$port"
+
+# A POST of `body` as `who`; with KEYED=1 a fresh Idempotency-Key each time.
+# Job ids: unique per request (base + thread * 1e8 + n).
+post_lua() {  # file token body-lua keyed
+  cat >"$1" <<LUA
 wrk.method = "POST"
-wrk.body = '{"accelerator":"A800","cards":4,"walltime_s":7200}'
 wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $token"
-LUA
-# The same quote with a fresh Idempotency-Key each time: every answer is
-# kept (fsync'd) in <db>.idempotency before it is sent.
-cat >"$dir/keyed.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"accelerator":"A800","cards":4,"walltime_s":7200}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $token"
+wrk.headers["Authorization"] = "Bearer $2"
 local threads = 0
 function setup(thread)
   threads = threads + 1
@@ -41,14 +53,65 @@ end
 local n = 0
 function request()
   n = n + 1
-  wrk.headers["Idempotency-Key"] = "bench-" .. tid .. "-" .. n
-  return wrk.format()
+  local id = ${5:-0} + tid * 100000000 + n
+  local headers = nil
+  if $4 == 1 then headers = { ["Idempotency-Key"] = "bench-" .. tid .. "-" .. n } end
+  return wrk.format(nil, nil, headers, $3)
 end
 LUA
-run() { wrk -t2 -c64 -d10s --latency "$@" | tee /dev/stderr; }
-reads=$(run -H "Authorization: Bearer $token" "http://127.0.0.1:$port/v1/pools")
-quotes=$(run -s "$dir/quote.lua" "http://127.0.0.1:$port/v1/quotes")
-keyed=$(run -s "$dir/keyed.lua" "http://127.0.0.1:$port/v1/quotes")
+}
+quote_body="'{\"accelerator\":\"A800\",\"cards\":4,\"walltime_s\":7200}'"
+job_body="'{\"id\":' .. id .. ',\"accelerator\":\"A800\",\"cards\":1,\"walltime_s\":3600}'"
+post_lua "$dir/quote.lua" "$token" "$quote_body" 0
+post_lua "$dir/keyed_quote.lua" "$token" "$quote_body" 1
+post_lua "$dir/job.lua" "$token" "$job_body" 0 2000000000
+post_lua "$dir/keyed_job.lua" "$token" "$job_body" 1 3000000000
+# The usage bodies, each thread its own stride through them.
+cat >"$dir/usage.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $admin"
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+local bodies = {}
+function init(args)
+  for line in io.lines("$dir/usage.bodies") do bodies[#bodies + 1] = line end
+end
+local n = 0
+function request()
+  local k = (n * 2 + tid - 1) % #bodies + 1
+  n = n + 1
+  return wrk.format(nil, nil, nil, bodies[k])
+end
+LUA
+
+metric() { curl -s "$url/metrics" | awk -v m="$1" '$1==m {print $2}'; }
+# Runs wrk; prints its report to stderr and "<report>" on stdout; BATCH is
+# the mean engine batch size over the run.
+run() {
+  local b0 c0 out
+  b0=$(metric baygrid_engine_batches_total); c0=$(metric baygrid_engine_commands_total)
+  out=$(wrk -t2 -c64 -d"$duration" --latency "$@")
+  echo "$out" >&2
+  local b1 c1
+  b1=$(metric baygrid_engine_batches_total); c1=$(metric baygrid_engine_commands_total)
+  BATCH=$(awk -v b="$((b1 - b0))" -v c="$((c1 - c0))" 'BEGIN {printf "%.1f", b ? c / b : 0}')
+  echo "  mean batch: $BATCH commands ($((c1 - c0)) commands in $((b1 - b0)) batches)" >&2
+  if echo "$out" | grep -q "Non-2xx"; then echo "  (some answers were not 2xx: see above)" >&2; fi
+  REPORT=$out
+}
 rps() { echo "$1" | awk '/Requests\/sec/ {printf "%d", $2}'; }
 p99() { echo "$1" | awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.2f", v}'; }
+
+run -H "Authorization: Bearer $token" "$url/v1/pools"; reads=$REPORT
+run -s "$dir/quote.lua" "$url/v1/quotes"; quotes=$REPORT
+run -s "$dir/keyed_quote.lua" "$url/v1/quotes"; keyed=$REPORT
+run -s "$dir/job.lua" "$url/v1/jobs"; jobs=$REPORT; jobs_batch=$BATCH
+run -s "$dir/keyed_job.lua" "$url/v1/jobs"; keyed_jobs=$REPORT; keyed_batch=$BATCH
+run -s "$dir/usage.lua" "$url/v1/usage"; usage=$REPORT; usage_batch=$BATCH
+echo "batch means: jobs $jobs_batch, keyed jobs $keyed_batch, usage $usage_batch" >&2
 echo "RESULT http reads_per_s=$(rps "$reads") read_p99_ms=$(p99 "$reads") quotes_per_s=$(rps "$quotes") quote_p99_ms=$(p99 "$quotes") keyed_quotes_per_s=$(rps "$keyed") keyed_quote_p99_ms=$(p99 "$keyed")"
+echo "RESULT http_writes jobs_per_s=$(rps "$jobs") jobs_p99_ms=$(p99 "$jobs") keyed_jobs_per_s=$(rps "$keyed_jobs") usage_records_per_s=$(($(rps "$usage") * 100)) batch_mean=$jobs_batch"

@@ -19,8 +19,9 @@ struct RawResponse {
   std::string body;
 };
 
-inline RawResponse SendRaw(uint16_t port, const std::string& bytes) {
-  RawResponse out;
+// Connects and sends `bytes`; the socket, or -1. The answer is read later
+// (ReadAnswer), so that a test can hold many requests in flight at once.
+inline int SendOnly(uint16_t port, const std::string& bytes) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -28,7 +29,7 @@ inline RawResponse SendRaw(uint16_t port, const std::string& bytes) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     close(fd);
-    return out;
+    return -1;
   }
   size_t sent = 0;
   while (sent < bytes.size()) {
@@ -36,6 +37,13 @@ inline RawResponse SendRaw(uint16_t port, const std::string& bytes) {
     if (n <= 0) break;
     sent += static_cast<size_t>(n);
   }
+  return fd;
+}
+
+// Reads the whole answer on `fd` (to the peer's close) and closes it.
+inline RawResponse ReadAnswer(int fd) {
+  RawResponse out;
+  if (fd < 0) return out;
   std::string all;
   char buf[65536];
   for (;;) {
@@ -63,17 +71,29 @@ inline RawResponse SendRaw(uint16_t port, const std::string& bytes) {
   return out;
 }
 
-inline RawResponse Request(uint16_t port, const std::string& method, const std::string& target,
-                           const std::string& token = "", const std::string& body = "",
-                           const std::string& type = "application/json",
-                           const std::string& extra_headers = "") {
+inline RawResponse SendRaw(uint16_t port, const std::string& bytes) {
+  return ReadAnswer(SendOnly(port, bytes));
+}
+
+// The bytes of one request (Connection: close).
+inline std::string RequestBytes(const std::string& method, const std::string& target,
+                                const std::string& token = "", const std::string& body = "",
+                                const std::string& type = "application/json",
+                                const std::string& extra_headers = "") {
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
   if (!token.empty()) req += "Authorization: Bearer " + token + "\r\n";
   if (!body.empty() || method == "POST") {
     req += "Content-Type: " + type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   }
   req += extra_headers + "\r\n" + body;
-  return SendRaw(port, req);
+  return req;
+}
+
+inline RawResponse Request(uint16_t port, const std::string& method, const std::string& target,
+                           const std::string& token = "", const std::string& body = "",
+                           const std::string& type = "application/json",
+                           const std::string& extra_headers = "") {
+  return SendRaw(port, RequestBytes(method, target, token, body, type, extra_headers));
 }
 
 }  // namespace bg::api::testing

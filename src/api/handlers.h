@@ -1,10 +1,13 @@
 // Helpers shared by the route files (routes_*.cc): answers, role checks,
-// engine calls, paging and path parameters. Internal to api/.
+// reads of the state, paging and path parameters. Internal to api/.
 #pragma once
 
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
 
 #include "api/json.h"
 #include "api/problem.h"
@@ -40,9 +43,25 @@ std::optional<uint64_t> PathId(const Call& c, const char* name);
 // A query parameter as an id; nothing when absent; `*bad` set when invalid.
 std::optional<uint64_t> QueryId(const Call& c, const char* name, bool* bad);
 
-// Runs a command; a non-ok Status becomes a problem in *fail.
-std::optional<state::CommandResult> Execute(engine::Engine& e, state::CommandBody body,
-                                            const Call& c, HttpResponse* fail);
+// Calls f(const State&) on the state as applied, without waiting for a
+// commit, and returns what it returns; the call's answer then waits until
+// that state is durable (Call::seen). Not from a `then` (it has the state).
+inline void Saw(Call& c, const engine::Seen& seen) {
+  if (std::tie(seen.generation, seen.seq) > std::tie(c.seen.generation, c.seen.seq)) c.seen = seen;
+}
+template <typename F>
+auto Look(engine::Engine& e, Call& c, F&& f) {
+  if constexpr (std::is_void_v<std::invoke_result_t<F, const state::State&>>) {
+    Saw(c, e.ReadApplied([&f](const state::State& s) {
+              f(s);
+              return 0;
+            }).second);
+  } else {
+    auto [value, seen] = e.ReadApplied(std::forward<F>(f));
+    Saw(c, seen);
+    return std::move(value);
+  }
+}
 
 // ?limit= of a list: 1..1000, 100 when absent; nothing and a problem in
 // *fail when it is not such a number.

@@ -13,11 +13,18 @@
 // Idempotency-Key, X-Request-Id) header get 400 and a closed connection,
 // before the handler sees the request. Stop() drains: no new
 // connections, new requests on open ones get 503 with Connection: close,
-// requests already in a handler finish and are answered, then the threads
-// end.
+// requests already in a handler are answered (within the grace), then the
+// threads end.
+//
+// Handlers answer asynchronously: the server hands a request and a
+// `respond` to the handler and goes back to its event loop; `respond`,
+// called once from any thread (a commit's thread, say), sends the answer on
+// the connection's strand. Thousands of requests can so wait for one commit
+// without a thread each. A connection reads its next request only once its
+// answer is written.
 //
 // Thread-safety: Start/Stop from one thread; the handler is called on the
-// I/O threads, concurrently.
+// I/O threads, concurrently; `respond` from any thread.
 #pragma once
 
 #include <chrono>
@@ -53,6 +60,11 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
+// Sends the answer to one request; call it exactly once, from any thread.
+// After Stop it does nothing.
+using HttpRespond = std::function<void(HttpResponse)>;
+using HttpAsyncHandler = std::function<void(HttpRequest, HttpRespond)>;
+// A handler that answers before it returns (tests, simple servers).
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 // Answers for what the server refuses before a handler sees it (too large,
 // too slow, shutting down): status and a problem title.
@@ -70,6 +82,8 @@ struct HttpOptions {
 
 class HttpServer {
  public:
+  static Result<std::unique_ptr<HttpServer>> Start(const HttpOptions& options,
+                                                   HttpAsyncHandler handler, HttpRefusal refusal);
   static Result<std::unique_ptr<HttpServer>> Start(const HttpOptions& options, HttpHandler handler,
                                                    HttpRefusal refusal);
   ~HttpServer();

@@ -75,9 +75,17 @@ bool ParseQuery(const std::string& text, std::map<std::string, std::string>* out
   return true;
 }
 
+// Whether answers may still be posted to the I/O threads: closed by Stop
+// before the event loop ends, so that a late `respond` (a commit that
+// finished after the grace) never posts to a loop that is gone.
+struct Gate {
+  Mutex mu;
+  bool open BG_GUARDED_BY(mu) = true;
+};
+
 struct HttpServer::Impl {
   HttpOptions options;
-  HttpHandler handler;
+  HttpAsyncHandler handler;
   HttpRefusal refusal;
   net::io_context ioc;
   tcp::acceptor acceptor{ioc};
@@ -89,6 +97,7 @@ struct HttpServer::Impl {
   // counters are atomics, and Done takes `mu` so that the wait looks again.
   Mutex mu;
   uint16_t port = 0;
+  std::shared_ptr<Gate> gate = std::make_shared<Gate>();
 
   void Accept();
   // Counts one piece of work down and wakes Stop when nothing is left.
@@ -220,7 +229,19 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     r.body = req.body();
     server_->in_handler++;
-    HttpResponse out = server_->handler(r);
+    server_->handler(std::move(r), [self = shared_from_this(), gate = server_->gate, version,
+                                    keep_alive](HttpResponse out) {
+      MutexLock lock(&gate->mu);
+      if (!gate->open) return;
+      net::post(self->stream_.get_executor(),
+                [self, out = std::move(out), version, keep_alive]() mutable {
+                  self->Answer(std::move(out), version, keep_alive);
+                });
+    });
+  }
+
+  // On the strand: the handler's answer.
+  void Answer(HttpResponse out, unsigned version, bool keep_alive) {
     // The answer is owed before the handler count drops, so that Stop never
     // sees neither.
     server_->writing++;
@@ -276,6 +297,17 @@ void HttpServer::Impl::Accept() {
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpOptions& options,
                                                       HttpHandler handler, HttpRefusal refusal) {
+  return Start(
+      options,
+      [handler = std::move(handler)](HttpRequest request, HttpRespond respond) {
+        respond(handler(request));
+      },
+      std::move(refusal));
+}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpOptions& options,
+                                                      HttpAsyncHandler handler,
+                                                      HttpRefusal refusal) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->handler = std::move(handler);
@@ -322,6 +354,10 @@ void HttpServer::Stop(std::chrono::milliseconds grace) {
             +[](const Impl* i) { return i->in_handler.load() == 0 && i->writing.load() == 0; },
             impl),
         absl::FromChrono(grace));
+  }
+  {
+    MutexLock lock(&impl_->gate->mu);
+    impl_->gate->open = false;
   }
   impl_->ioc.stop();
   for (std::thread& t : impl_->threads) t.join();

@@ -1,8 +1,12 @@
 // Idempotency-Key on POSTs: the same caller, route and key with the same
 // body get the first answer again (Idempotent-Replayed: true), also after a
-// restart (storage/idempotency_store.h); another body is 409
-// idempotency_key_reused; the same key while its first request still runs
-// is 409 idempotency_key_in_flight. Answers are kept a day.
+// restart; another body is 409 idempotency_key_reused; the same key while
+// its first request still runs is 409 idempotency_key_in_flight. Answers
+// are kept a day, in the engine's store (storage/store.h, KeptAnswer),
+// committed in the transaction of the batch whose command they answer, or
+// with the next batch when they answer a request that changed nothing: an
+// answer is kept exactly when its effect is durable, and is sent only then.
+#include "api/dispatch.h"
 #include "api/handlers.h"
 #include "api/service.h"
 #include "common/codec.h"
@@ -48,12 +52,13 @@ std::optional<HttpResponse> DecodeAnswer(const std::vector<uint8_t>& bytes) {
 
 }  // namespace
 
-HttpResponse Service::Idempotent(const Call& call, const std::string& key,
-                                 const std::function<HttpResponse()>& run) {
+std::optional<HttpResponse> Service::CheckKey(Flight& f) {
+  const Call& call = f.call;
+  const std::string key = f.request.Header("idempotency-key");
   if (key.size() > 200) {
     return Problem("invalid_field", "Idempotency-Key is too long", call.request_id);
   }
-  const std::pair<std::string, std::string> slot{
+  std::pair<std::string, std::string> slot{
       std::string(RoleName(call.who.role)) + "/" + std::to_string(call.who.scope) + "/" +
           call.who.name + " " + call.request.method + " " + call.request.path,
       key};
@@ -64,54 +69,47 @@ HttpResponse Service::Idempotent(const Call& call, const std::string& key,
                      "a request with this Idempotency-Key is still running", call.request_id);
     }
   }
-  // However the request ends, its key is no longer in flight.
-  class Done {
-   public:
-    Done(Service* s, const std::pair<std::string, std::string>& slot) : s_(s), slot_(slot) {}
-    Done(const Done&) = delete;
-    Done& operator=(const Done&) = delete;
-    ~Done() {
-      MutexLock lock(&s_->idem_mu_);
-      s_->in_flight_.erase(slot_);
-    }
-
-   private:
-    Service* s_;
-    const std::pair<std::string, std::string>& slot_;
-  } done(this, slot);
-
-  const Hash256 body = HashBytes(std::span(
-      reinterpret_cast<const uint8_t*>(call.request.body.data()), call.request.body.size()));
-  auto found = keys_->Find(slot.first, slot.second);
+  // From here on Finish releases the key, however the request ends.
+  f.key = std::move(slot);
+  f.body_hash = HashBytes(std::span(reinterpret_cast<const uint8_t*>(call.request.body.data()),
+                                    call.request.body.size()));
+  // The key was not in flight, so any answer kept for it is durable.
+  auto found = engine_->FindAnswer(f.key->first, f.key->second);
   if (!found.ok()) {
     return Problem("unavailable", "idempotency keys: " + found.status().ToString(),
                    call.request_id);
   }
-  if (found->has_value()) {
-    if ((*found)->request != body) {
-      return Problem("idempotency_key_reused", "this Idempotency-Key was used with another body",
-                     call.request_id);
+  if (!found->has_value()) {
+    if (++remembered_ % kForgetEvery == 0) {
+      const Timestamp now = clock_->Now();
+      if (now > kKeepAnswers) engine_->ForgetAnswersBefore(now - kKeepAnswers);
     }
-    std::optional<HttpResponse> again = DecodeAnswer((*found)->answer);
-    if (!again) {
-      return Problem("unavailable", "the answer kept for this Idempotency-Key is unreadable",
-                     call.request_id);
-    }
-    again->headers.push_back({"Idempotent-Replayed", "true"});
-    return *again;
+    return std::nullopt;  // the handler runs
   }
-  HttpResponse out = run();
-  if (out.status >= 500) return out;
-  const Timestamp now = clock_->Now();
-  const Status kept = keys_->Remember(slot.first, slot.second,
-                                      {.request = body, .answer = EncodeAnswer(out), .at = now});
-  // The command is durable either way; a retry that finds no answer runs
-  // again and meets the ids in its body.
-  if (!kept.ok()) std::fprintf(stderr, "idempotency key not kept: %s\n", kept.ToString().c_str());
-  if (++remembered_ % kForgetEvery == 0 && now > kKeepAnswers) {
-    (void)keys_->ForgetBefore(now - kKeepAnswers);
+  if ((*found)->request != f.body_hash) {
+    return Problem("idempotency_key_reused", "this Idempotency-Key was used with another body",
+                   call.request_id);
   }
-  return out;
+  std::optional<HttpResponse> again = DecodeAnswer((*found)->answer);
+  if (!again) {
+    return Problem("unavailable", "the answer kept for this Idempotency-Key is unreadable",
+                   call.request_id);
+  }
+  again->headers.push_back({"Idempotent-Replayed", "true"});
+  return again;
+}
+
+storage::KeptAnswer Service::KeptFor(const Flight& f, const HttpResponse& answer) const {
+  return {.caller = f.key->first,
+          .key = f.key->second,
+          .request = f.body_hash,
+          .answer = EncodeAnswer(answer),
+          .at = clock_->Now()};
+}
+
+void Service::ReleaseKey(const Flight& f) {
+  MutexLock lock(&idem_mu_);
+  in_flight_.erase(*f.key);
 }
 
 }  // namespace bg::api

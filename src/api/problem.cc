@@ -31,6 +31,7 @@ int StatusFor(const std::string& code) {
       {"headers_too_large", 431},
       {"internal", 500},
       {"unavailable", 503},
+      {"overloaded", 503},
   };
   auto it = table.find(code);
   if (it != table.end()) return it->second;

@@ -13,9 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "api/answer.h"
 #include "api/http.h"
 #include "api/json.h"
 #include "api/spec/routes.h"
+#include "engine/engine.h"
 
 namespace bg::api {
 
@@ -36,9 +38,12 @@ struct Call {
   std::string request_id;
   Principal who;
   Json body;  // a POST's JSON object (empty object for no body)
+  // How far the state the handler read was applied (api/handlers.h, Look):
+  // the answer waits until that is durable.
+  engine::Seen seen = {};
 };
 
-using RouteHandler = std::function<HttpResponse(Call&)>;
+using RouteHandler = std::function<Answer(Call&)>;
 
 // The query parameters a route takes ("limit", "after", ...): declared on
 // the route's row, so that any other is refused by name before the handler

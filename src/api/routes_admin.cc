@@ -4,7 +4,7 @@
 
 namespace bg::api {
 
-HttpResponse Service::CreateToken(Call& c) {
+Answer Service::CreateToken(Call& c) {
   if (!Is(c, {Role::kAdmin})) return Forbidden(c, "create tokens");
   Fields f(c.body);
   const auto id = f.Id("id");
@@ -17,44 +17,43 @@ HttpResponse Service::CreateToken(Call& c) {
     return Fail(c, "invalid_field", "role is admin, operator, enterprise, provider or auditor");
   }
   const auto [secret, hash] = NewToken();
-  HttpResponse fail;
-  auto out =
-      Execute(*engine_,
-              state::CreateApiToken{
-                  .id = *id, .hash = hash, .role = *r, .scope = scope.value_or(0), .name = *name},
-              c, &fail);
-  if (!out) return fail;
-  const auto result = std::get<state::TokenOutcome>(*out).result;
-  if (result == access::TokenResult::kUnknownSubject) {
-    const std::string subject = access::TokenSubjectName(*r);
-    return Fail(c, "unknown_" + subject,
-                "no " + subject + " " + std::to_string(scope.value_or(0)) +
-                    " is registered: the scope of " + *role + " tokens names the " + subject +
-                    " they act for");
-  }
-  if (result != access::TokenResult::kOk) {
-    return Fail(c, access::TokenResultName(result), "token " + std::to_string(*id));
-  }
-  // The only time the secret is shown: the state keeps its hash.
-  return Reply({{"id", *id}, {"role", *role}, {"scope", scope.value_or(0)}, {"token", secret}},
-               201);
+  return Answer(
+      state::CreateApiToken{
+          .id = *id, .hash = hash, .role = *r, .scope = scope.value_or(0), .name = *name},
+      [&c, id = *id, r = *r, role = *role, scope = scope.value_or(0), secret = secret](
+          const state::State&, const state::CommandResult& out) {
+        const auto result = std::get<state::TokenOutcome>(out).result;
+        if (result == access::TokenResult::kUnknownSubject) {
+          const std::string subject = access::TokenSubjectName(r);
+          return Fail(c, "unknown_" + subject,
+                      "no " + subject + " " + std::to_string(scope) +
+                          " is registered: the scope of " + role + " tokens names the " + subject +
+                          " they act for");
+        }
+        if (result != access::TokenResult::kOk) {
+          return Fail(c, access::TokenResultName(result), "token " + std::to_string(id));
+        }
+        // The only time the secret is shown: the state keeps its hash.
+        return Reply({{"id", id}, {"role", role}, {"scope", scope}, {"token", secret}}, 201);
+      });
 }
 
-HttpResponse Service::RevokeToken(Call& c) {
+Answer Service::RevokeToken(Call& c) {
   if (!Is(c, {Role::kAdmin})) return Forbidden(c, "revoke tokens");
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the token id must be a positive number");
-  HttpResponse fail;
-  auto out = Execute(*engine_, state::RevokeApiToken{.id = *id}, c, &fail);
-  // Whatever the outcome: a revocation that may have committed must not
-  // leave its token in the cache.
-  ForgetTokens();
-  if (!out) return fail;
-  const auto result = std::get<state::TokenOutcome>(*out).result;
-  if (result != access::TokenResult::kOk) {
-    return Fail(c, access::TokenResultName(result), "token " + std::to_string(*id));
-  }
-  return Reply({{"id", *id}, {"revoked", true}});
+  return Answer(state::RevokeApiToken{.id = *id},
+                [this, &c, id = *id](const state::State&, const state::CommandResult& out) {
+                  // Once the revocation is applied no lookup finds the token,
+                  // and the cache forgets it (a lookup from before cannot put
+                  // it back: the generation moves).
+                  ForgetTokens();
+                  const auto result = std::get<state::TokenOutcome>(out).result;
+                  if (result != access::TokenResult::kOk) {
+                    return Fail(c, access::TokenResultName(result), "token " + std::to_string(id));
+                  }
+                  return Reply({{"id", id}, {"revoked", true}});
+                });
 }
 
 }  // namespace bg::api

@@ -28,7 +28,7 @@ std::optional<programme::Step> StepNamed(const std::string& name) {
 
 }  // namespace
 
-HttpResponse Service::FileApplication(Call& c) {
+Answer Service::FileApplication(Call& c) {
   Fields f(c.body);
   const auto id = f.Id("id");
   const auto programme = f.Id("programme");
@@ -44,21 +44,19 @@ HttpResponse Service::FileApplication(Call& c) {
   } else if (!Is(c, {Role::kAdmin})) {
     return Forbidden(c, "file applications");
   }
-  HttpResponse fail;
-  auto r = Execute(*engine_,
-                   programme::FileApplication{.id = ApplicationId(*id),
-                                              .programme = ProgrammeId(*programme),
-                                              .enterprise = EnterpriseId(*enterprise),
-                                              .amount = *amount,
-                                              .actor = c.who.name,
-                                              .note = note.value_or("")},
-                   c, &fail);
-  if (!r) return fail;
-  const auto& out = std::get<programme::Outcome>(*r);
-  return BookAnswer(c, out, {{"id", *id}, {"status", "draft"}}, true);
+  return Answer(programme::FileApplication{.id = ApplicationId(*id),
+                                           .programme = ProgrammeId(*programme),
+                                           .enterprise = EnterpriseId(*enterprise),
+                                           .amount = *amount,
+                                           .actor = c.who.name,
+                                           .note = note.value_or("")},
+                [&c, id = *id](const state::State&, const state::CommandResult& r) {
+                  return BookAnswer(c, std::get<programme::Outcome>(r),
+                                    {{"id", id}, {"status", "draft"}}, true);
+                });
 }
 
-HttpResponse Service::ReviewApplication(Call& c) {
+Answer Service::ReviewApplication(Call& c) {
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the application id must be a positive number");
   Fields f(c.body);
@@ -76,7 +74,7 @@ HttpResponse Service::ReviewApplication(Call& c) {
   // programme's operator reviews; admin does either.
   const bool applicant_step =
       *step == programme::Step::kSubmit || *step == programme::Step::kWithdraw;
-  const auto app = engine_->Read([&](const state::State& s) {
+  const auto app = Look(*engine_, c, [&](const state::State& s) {
     const programme::Application* a = s.book().FindApplication(ApplicationId(*id));
     return a == nullptr ? std::optional<programme::FileApplication>() : a->filed;
   });
@@ -90,19 +88,16 @@ HttpResponse Service::ReviewApplication(Call& c) {
   programme::ReviewApplication cmd{
       .id = ApplicationId(*id), .step = *step, .actor = c.who.name, .reason = reason.value_or("")};
   if (amount) cmd.amount = *amount;
-  HttpResponse fail;
-  auto r = Execute(*engine_, cmd, c, &fail);
-  if (!r) return fail;
-  const auto& out = std::get<programme::Outcome>(*r);
-  const Json view = engine_->Read(
-      [&](const state::State& s) { return View(*s.book().FindApplication(ApplicationId(*id))); });
-  return BookAnswer(c, out, view, false);
+  return Answer(cmd, [&c, id = *id](const state::State& s, const state::CommandResult& r) {
+    return BookAnswer(c, std::get<programme::Outcome>(r),
+                      View(*s.book().FindApplication(ApplicationId(id))), false);
+  });
 }
 
-HttpResponse Service::GetApplication(Call& c) {
+Answer Service::GetApplication(Call& c) {
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the application id must be a positive number");
-  return engine_->Read([&](const state::State& s) {
+  return Look(*engine_, c, [&](const state::State& s) {
     const programme::Application* a = s.book().FindApplication(ApplicationId(*id));
     if (a == nullptr) {
       return Fail(c, "unknown_application", "no application " + std::to_string(*id));
@@ -116,10 +111,10 @@ HttpResponse Service::GetApplication(Call& c) {
   });
 }
 
-HttpResponse Service::ListVouchers(Call& c) {
+Answer Service::ListVouchers(Call& c) {
   HttpResponse fail;
   const Timestamp now = clock_->Now();
-  auto page = engine_->Read([&](const state::State& s) {
+  auto page = Look(*engine_, c, [&](const state::State& s) {
     return Page(
         c, s.book().vouchers(),
         [&](const programme::Voucher& v) {

@@ -74,12 +74,12 @@ HttpResponse ClaimReply(const Call& c, const programme::Outcome& out, const stat
 }
 
 // Captures (or voids) the claim the path names, by its provider or admin.
-HttpResponse SettleClaim(engine::Engine& engine, const Call& c, bool capture) {
+Answer SettleClaim(engine::Engine& engine, Call& c, bool capture) {
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the claim id must be a positive number");
   Fields f(c.body);
   if (!f.Done()) return Fail(c, f.code(), f.detail());
-  const bool allowed = engine.Read([&](const state::State& s) {
+  const bool allowed = Look(engine, c, [&](const state::State& s) {
     const programme::Claim* claim = s.book().FindClaim(ClaimId(*id));
     if (c.who.role == Role::kAdmin || claim == nullptr) return true;
     return c.who.role == Role::kProvider && claim->request.provider.value() == c.who.scope;
@@ -87,18 +87,15 @@ HttpResponse SettleClaim(engine::Engine& engine, const Call& c, bool capture) {
   if (!allowed || !Is(c, {Role::kAdmin, Role::kProvider})) {
     return Forbidden(c, "settle this claim");
   }
-  HttpResponse fail;
-  auto r =
-      Execute(engine, programme::SettleClaim{.id = ClaimId(*id), .capture = capture}, c, &fail);
-  if (!r) return fail;
-  return engine.Read([&](const state::State& s) {
-    return ClaimReply(c, std::get<programme::Outcome>(*r), s, ClaimId(*id), 200);
-  });
+  return Answer(programme::SettleClaim{.id = ClaimId(*id), .capture = capture},
+                [&c, id = ClaimId(*id)](const state::State& s, const state::CommandResult& r) {
+                  return ClaimReply(c, std::get<programme::Outcome>(r), s, id, 200);
+                });
 }
 
 }  // namespace
 
-HttpResponse Service::RedeemClaim(Call& c) {
+Answer Service::RedeemClaim(Call& c) {
   Fields f(c.body);
   const auto id = f.Id("id");
   const auto order = f.Id("order");
@@ -121,27 +118,24 @@ HttpResponse Service::RedeemClaim(Call& c) {
                            .resource = *cls,
                            .purpose = purpose};
   // The claim is paid in the currency of the provider's home.
-  engine_->Read([&](const state::State& s) {
+  Look(*engine_, c, [&](const state::State& s) {
     const programme::Provider* p = s.registry().FindProvider(redeem.provider);
     const programme::Jurisdiction* home =
         p == nullptr ? nullptr : s.registry().FindJurisdiction(p->home);
     if (home != nullptr) redeem.currency_ledger = home->currency_ledger;
   });
-  HttpResponse fail;
-  auto r = Execute(*engine_, redeem, c, &fail);
-  if (!r) return fail;
-  return engine_->Read([&](const state::State& s) {
-    return ClaimReply(c, std::get<programme::Outcome>(*r), s, redeem.id, 201);
+  return Answer(redeem, [&c, id = redeem.id](const state::State& s, const state::CommandResult& r) {
+    return ClaimReply(c, std::get<programme::Outcome>(r), s, id, 201);
   });
 }
 
-HttpResponse Service::CaptureClaim(Call& c) { return SettleClaim(*engine_, c, true); }
+Answer Service::CaptureClaim(Call& c) { return SettleClaim(*engine_, c, true); }
 
-HttpResponse Service::VoidClaim(Call& c) { return SettleClaim(*engine_, c, false); }
+Answer Service::VoidClaim(Call& c) { return SettleClaim(*engine_, c, false); }
 
-HttpResponse Service::ListClaims(Call& c) {
+Answer Service::ListClaims(Call& c) {
   HttpResponse fail;
-  auto page = engine_->Read([&](const state::State& s) {
+  auto page = Look(*engine_, c, [&](const state::State& s) {
     return Page(
         c, s.book().claims(),
         [&](const programme::Claim& claim) {
@@ -152,10 +146,10 @@ HttpResponse Service::ListClaims(Call& c) {
   return page ? Reply(*page) : fail;
 }
 
-HttpResponse Service::GetClaim(Call& c) {
+Answer Service::GetClaim(Call& c) {
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the claim id must be a positive number");
-  return engine_->Read([&](const state::State& s) {
+  return Look(*engine_, c, [&](const state::State& s) {
     const programme::Claim* claim = s.book().FindClaim(ClaimId(*id));
     if (claim == nullptr) return Fail(c, "unknown_claim", "no claim " + std::to_string(*id));
     if (!MayRead(c.who, *claim)) return Forbidden(c, "read this claim");
@@ -164,7 +158,7 @@ HttpResponse Service::GetClaim(Call& c) {
 }
 
 // The subsidy of a placed job, clawed back (the job's claim).
-HttpResponse Service::ClawBackJob(Call& c) {
+Answer Service::ClawBackJob(Call& c) {
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
   Fields f(c.body);
@@ -172,7 +166,7 @@ HttpResponse Service::ClawBackJob(Call& c) {
   if (!f.Done()) return Fail(c, f.code(), f.detail());
   ClaimId claim_id{};
   std::optional<HttpResponse> missing;
-  const bool allowed = engine_->Read([&](const state::State& s) {
+  const bool allowed = Look(*engine_, c, [&](const state::State& s) {
     const scheduler::Job* job = s.scheduler().FindJob(OrderId(*id));
     if (job == nullptr || job->claim.is_zero()) {
       missing = job == nullptr
@@ -189,14 +183,12 @@ HttpResponse Service::ClawBackJob(Call& c) {
     return Forbidden(c, "claw back this job's subsidy");
   }
   if (missing) return *missing;
-  HttpResponse fail;
-  auto r = Execute(*engine_,
-                   programme::Clawback{.claim = claim_id, .actor = c.who.name, .reason = *reason},
-                   c, &fail);
-  if (!r) return fail;
-  const auto& out = std::get<programme::Outcome>(*r);
-  if (!out.ok()) return Fail(c, programme::CodeName(out.code), out.message);
-  return Reply({{"job", *id}, {"status", "clawed_back"}});
+  return Answer(programme::Clawback{.claim = claim_id, .actor = c.who.name, .reason = *reason},
+                [&c, id = *id](const state::State&, const state::CommandResult& r) {
+                  const auto& out = std::get<programme::Outcome>(r);
+                  if (!out.ok()) return Fail(c, programme::CodeName(out.code), out.message);
+                  return Reply({{"job", id}, {"status", "clawed_back"}});
+                });
 }
 
 }  // namespace bg::api

@@ -15,7 +15,7 @@ HttpResponse BookReply(const Call& c, const programme::Outcome& out, const Json&
 
 }  // namespace
 
-HttpResponse Service::RegisterEnterprise(Call& c) {
+Answer Service::RegisterEnterprise(Call& c) {
   if (!Is(c, {Role::kAdmin})) return Forbidden(c, "register enterprises");
   Fields f(c.body);
   const auto id = f.Id("id");
@@ -38,23 +38,23 @@ HttpResponse Service::RegisterEnterprise(Call& c) {
                     programme::AllowedNames(programme::kCategoryNames));
   }
   e.applicant.category = *known;
-  HttpResponse fail;
-  auto r = Execute(*engine_, state::RegisterEnterprise{e}, c, &fail);
-  if (!r) return fail;
-  const auto& out = std::get<state::RegistryResult>(*r);
-  if (out.result != programme::RegistryResult::kOk) {
-    return Fail(c, programme::RegistryResultName(out.result), out.message);
-  }
-  return Reply(View(e), 201);
+  return Answer(state::RegisterEnterprise{e},
+                [&c, view = View(e)](const state::State&, const state::CommandResult& r) {
+                  const auto& out = std::get<state::RegistryResult>(r);
+                  if (out.result != programme::RegistryResult::kOk) {
+                    return Fail(c, programme::RegistryResultName(out.result), out.message);
+                  }
+                  return Reply(view, 201);
+                });
 }
 
-HttpResponse Service::RevokeVoucher(Call& c) {
+Answer Service::RevokeVoucher(Call& c) {
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the voucher id must be a positive number");
   Fields f(c.body);
   const auto reason = f.Str("reason", true);
   if (!f.Done()) return Fail(c, f.code(), f.detail());
-  const bool allowed = engine_->Read([&](const state::State& s) {
+  const bool allowed = Look(*engine_, c, [&](const state::State& s) {
     const programme::Voucher* v = s.book().FindVoucher(VoucherId(*id));
     if (c.who.role == Role::kAdmin || v == nullptr) return true;
     return c.who.role == Role::kOperator && v->programme.value() == c.who.scope;
@@ -62,22 +62,20 @@ HttpResponse Service::RevokeVoucher(Call& c) {
   if (!allowed || !Is(c, {Role::kAdmin, Role::kOperator})) {
     return Forbidden(c, "revoke this voucher");
   }
-  HttpResponse fail;
-  auto r = Execute(
-      *engine_,
-      programme::RevokeVoucher{.id = VoucherId(*id), .actor = c.who.name, .reason = *reason}, c,
-      &fail);
-  if (!r) return fail;
-  return BookReply(c, std::get<programme::Outcome>(*r), {{"id", *id}, {"status", "revoked"}});
+  return Answer(
+      programme::RevokeVoucher{.id = VoucherId(*id), .actor = c.who.name, .reason = *reason},
+      [&c, id = *id](const state::State&, const state::CommandResult& r) {
+        return BookReply(c, std::get<programme::Outcome>(r), {{"id", id}, {"status", "revoked"}});
+      });
 }
 
-HttpResponse Service::ClawBackClaim(Call& c) {
+Answer Service::ClawBackClaim(Call& c) {
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the claim id must be a positive number");
   Fields f(c.body);
   const auto reason = f.Str("reason", true);
   if (!f.Done()) return Fail(c, f.code(), f.detail());
-  const bool allowed = engine_->Read([&](const state::State& s) {
+  const bool allowed = Look(*engine_, c, [&](const state::State& s) {
     const programme::Claim* claim = s.book().FindClaim(ClaimId(*id));
     if (c.who.role == Role::kAdmin || claim == nullptr) return true;
     if (c.who.role != Role::kOperator) return false;
@@ -89,15 +87,14 @@ HttpResponse Service::ClawBackClaim(Call& c) {
   if (!allowed || !Is(c, {Role::kAdmin, Role::kOperator})) {
     return Forbidden(c, "claw back this claim");
   }
-  HttpResponse fail;
-  auto r = Execute(
-      *engine_, programme::Clawback{.claim = ClaimId(*id), .actor = c.who.name, .reason = *reason},
-      c, &fail);
-  if (!r) return fail;
-  return BookReply(c, std::get<programme::Outcome>(*r), {{"id", *id}, {"status", "clawed_back"}});
+  return Answer(programme::Clawback{.claim = ClaimId(*id), .actor = c.who.name, .reason = *reason},
+                [&c, id = *id](const state::State&, const state::CommandResult& r) {
+                  return BookReply(c, std::get<programme::Outcome>(r),
+                                   {{"id", id}, {"status", "clawed_back"}});
+                });
 }
 
-HttpResponse Service::Blacklist(Call& c) {
+Answer Service::Blacklist(Call& c) {
   if (!Is(c, {Role::kAdmin, Role::kOperator})) return Forbidden(c, "change the blacklist");
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the enterprise id must be a positive number");
@@ -105,21 +102,21 @@ HttpResponse Service::Blacklist(Call& c) {
   const auto listed = f.Bool("listed", true);
   const auto reason = f.Str("reason", true);
   if (!f.Done()) return Fail(c, f.code(), f.detail());
-  HttpResponse fail;
-  auto r = Execute(*engine_,
-                   programme::SetBlacklist{.enterprise = EnterpriseId(*id),
-                                           .listed = *listed,
-                                           .actor = c.who.name,
-                                           .reason = *reason},
-                   c, &fail);
-  if (!r) return fail;
-  return BookReply(c, std::get<programme::Outcome>(*r), {{"enterprise", *id}, {"listed", *listed}});
+  return Answer(
+      programme::SetBlacklist{.enterprise = EnterpriseId(*id),
+                              .listed = *listed,
+                              .actor = c.who.name,
+                              .reason = *reason},
+      [&c, id = *id, listed = *listed](const state::State&, const state::CommandResult& r) {
+        return BookReply(c, std::get<programme::Outcome>(r),
+                         {{"enterprise", id}, {"listed", listed}});
+      });
 }
 
 // The engine expires vouchers by itself at their expiry (state::Tick);
 // this sweeps now, every programme's (admin) or one programme's (admin,
 // or that programme's operator: its own only, the default for it).
-HttpResponse Service::ExpireVouchers(Call& c) {
+Answer Service::ExpireVouchers(Call& c) {
   if (!Is(c, {Role::kAdmin, Role::kOperator})) return Forbidden(c, "sweep expired vouchers");
   Fields f(c.body);
   const auto limit = f.U64("limit", false, programme::kMaxExpirePerCommand);
@@ -133,11 +130,10 @@ HttpResponse Service::ExpireVouchers(Call& c) {
     }
     sweep.programme = ProgrammeId(c.who.scope);
   }
-  HttpResponse fail;
-  auto r = Execute(*engine_, sweep, c, &fail);
-  if (!r) return fail;
-  const auto& out = std::get<programme::Outcome>(*r);
-  return BookReply(c, out, {{"swept", out.swept}});
+  return Answer(sweep, [&c](const state::State&, const state::CommandResult& r) {
+    const auto& out = std::get<programme::Outcome>(r);
+    return BookReply(c, out, {{"swept", out.swept}});
+  });
 }
 
 }  // namespace bg::api

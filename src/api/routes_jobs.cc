@@ -77,6 +77,13 @@ HttpResponse JobAnswer(const Call& c, const scheduler::JobOutcome& out, const Js
   return Fail(c, scheduler::CodeName(out.code), out.message);
 }
 
+// The answer to a command on job `id`, from the state the command left.
+HttpResponse JobAnswerNow(const Call& c, const state::State& s, OrderId id,
+                          const scheduler::JobOutcome& out, bool created) {
+  const scheduler::Job* j = s.scheduler().FindJob(id);
+  return JobAnswer(c, out, j == nullptr ? Json() : View(*j), created);
+}
+
 // Whether the caller may see (or act on) a job: its enterprise, the
 // provider it runs at (read only), admin, auditor (read only).
 bool MayAccess(const Call& c, const state::State& s, const scheduler::Job& j, bool act) {
@@ -96,36 +103,31 @@ bool MayAccess(const Call& c, const state::State& s, const scheduler::Job& j, bo
 // A change to the job the path names (cancel, extend), by those who may
 // act on it: `make` reads the body into the command.
 template <typename Make>
-HttpResponse ChangeJob(engine::Engine& engine, Call& c, Make make) {
+Answer ChangeJob(engine::Engine& engine, Call& c, Make make) {
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
   Fields f(c.body);
   std::optional<state::CommandBody> body = make(OrderId(*id), f);
   if (!f.Done()) return Fail(c, f.code(), f.detail());
-  const bool allowed = engine.Read([&](const state::State& s) {
+  const bool allowed = Look(engine, c, [&](const state::State& s) {
     const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
     return j == nullptr || MayAccess(c, s, *j, true);
   });
   if (!allowed) return Forbidden(c, "change this job");
-  HttpResponse fail;
-  auto r = Execute(engine, std::move(*body), c, &fail);
-  if (!r) return fail;
-  const auto& out = std::get<scheduler::JobOutcome>(*r);
-  const Json view = engine.Read([&](const state::State& s) {
-    const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
-    return j == nullptr ? Json() : View(*j);
-  });
-  return JobAnswer(c, out, view, false);
+  return Answer(std::move(*body),
+                [&c, id = OrderId(*id)](const state::State& s, const state::CommandResult& r) {
+                  return JobAnswerNow(c, s, id, std::get<scheduler::JobOutcome>(r), false);
+                });
 }
 
 }  // namespace
 
-HttpResponse Service::Quote(Call& c) {
+Answer Service::Quote(Call& c) {
   HttpResponse fail;
   const auto job = JobFrom(c, false, &fail);
   if (!job) return fail;
   const Timestamp now = clock_->Now();
-  return engine_->Read([&](const state::State& s) {
+  return Look(*engine_, c, [&](const state::State& s) {
     const scheduler::Quote q =
         s.scheduler().QuoteFor(job->request, s.network(), s.registry(), s.book(), s.ledger(), now);
     if (q.refused.code != scheduler::Code::kOk) {
@@ -135,23 +137,19 @@ HttpResponse Service::Quote(Call& c) {
   });
 }
 
-HttpResponse Service::SubmitJob(Call& c) {
+Answer Service::SubmitJob(Call& c) {
   HttpResponse fail;
   const auto job = JobFrom(c, true, &fail);
   if (!job) return fail;
-  auto r = Execute(*engine_, *job, c, &fail);
-  if (!r) return fail;
-  const auto& out = std::get<scheduler::JobOutcome>(*r);
-  const Json view = engine_->Read([&](const state::State& s) {
-    const scheduler::Job* j = s.scheduler().FindJob(job->request.id);
-    return j == nullptr ? Json() : View(*j);
-  });
-  return JobAnswer(c, out, view, true);
+  return Answer(*job,
+                [&c, id = job->request.id](const state::State& s, const state::CommandResult& r) {
+                  return JobAnswerNow(c, s, id, std::get<scheduler::JobOutcome>(r), true);
+                });
 }
 
-HttpResponse Service::ListJobs(Call& c) {
+Answer Service::ListJobs(Call& c) {
   HttpResponse fail;
-  auto page = engine_->Read([&](const state::State& s) {
+  auto page = Look(*engine_, c, [&](const state::State& s) {
     return Page(
         c, s.scheduler().jobs(),
         [&](const scheduler::Job& j) {
@@ -169,10 +167,10 @@ HttpResponse Service::ListJobs(Call& c) {
   return page ? Reply(*page) : fail;
 }
 
-HttpResponse Service::GetJob(Call& c) {
+Answer Service::GetJob(Call& c) {
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
-  return engine_->Read([&](const state::State& s) {
+  return Look(*engine_, c, [&](const state::State& s) {
     const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
     if (j == nullptr) return Fail(c, "unknown_job", "no job " + std::to_string(*id));
     if (!MayAccess(c, s, *j, false)) return Forbidden(c, "read this job");
@@ -180,11 +178,11 @@ HttpResponse Service::GetJob(Call& c) {
   });
 }
 
-HttpResponse Service::ExplainJob(Call& c) {
+Answer Service::ExplainJob(Call& c) {
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
   const Timestamp now = clock_->Now();
-  return engine_->Read([&](const state::State& s) {
+  return Look(*engine_, c, [&](const state::State& s) {
     const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
     if (j == nullptr) return Fail(c, "unknown_job", "no job " + std::to_string(*id));
     if (!MayAccess(c, s, *j, false)) return Forbidden(c, "read this job");
@@ -195,31 +193,29 @@ HttpResponse Service::ExplainJob(Call& c) {
   });
 }
 
-HttpResponse Service::CancelJob(Call& c) {
+Answer Service::CancelJob(Call& c) {
   return ChangeJob(*engine_, c, [](OrderId id, Fields& f) -> std::optional<state::CommandBody> {
     const auto reason = f.Str("reason", false);
     return scheduler::CancelJob{.id = id, .reason = reason.value_or("")};
   });
 }
 
-HttpResponse Service::ExtendJob(Call& c) {
+Answer Service::ExtendJob(Call& c) {
   return ChangeJob(*engine_, c, [](OrderId id, Fields& f) -> std::optional<state::CommandBody> {
     const auto extra = f.U64("extra_s", true, uint64_t{366} * 86'400);
     return scheduler::ExtendJob{.id = id, .extra_s = static_cast<uint32_t>(extra.value_or(0))};
   });
 }
 
-HttpResponse Service::Schedule(Call& c) {
+Answer Service::Schedule(Call& c) {
   if (!Is(c, {Role::kAdmin})) return Forbidden(c, "run a placement pass");
   Fields f(c.body);
   const auto max = f.U64("max_jobs", false, scheduler::kMaxPlacementsPerPass);
   if (!f.Done()) return Fail(c, f.code(), f.detail());
-  HttpResponse fail;
-  auto r =
-      Execute(*engine_, scheduler::Schedule{.max_jobs = static_cast<uint32_t>(max.value_or(256))},
-              c, &fail);
-  if (!r) return fail;
-  return Reply({{"placed", std::get<scheduler::JobOutcome>(*r).placed}});
+  return Answer(scheduler::Schedule{.max_jobs = static_cast<uint32_t>(max.value_or(256))},
+                [](const state::State&, const state::CommandResult& r) {
+                  return Reply({{"placed", std::get<scheduler::JobOutcome>(r).placed}});
+                });
 }
 
 }  // namespace bg::api

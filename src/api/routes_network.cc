@@ -17,7 +17,7 @@ HttpResponse NetworkAnswer(const Call& c, network::NetworkResult r, const Json& 
 
 }  // namespace
 
-HttpResponse Service::RegisterJurisdiction(Call& c) {
+Answer Service::RegisterJurisdiction(Call& c) {
   if (!Is(c, {Role::kAdmin})) return Forbidden(c, "register jurisdictions");
   Fields f(c.body);
   const auto id = f.Id("id");
@@ -48,17 +48,17 @@ HttpResponse Service::RegisterJurisdiction(Call& c) {
   j.level = *l;
   if (parent) j.parent = JurisdictionId(*parent);
   j.currency_ledger = *cur;
-  HttpResponse fail;
-  auto r = Execute(*engine_, state::RegisterJurisdiction{j}, c, &fail);
-  if (!r) return fail;
-  const auto& out = std::get<state::RegistryResult>(*r);
-  if (out.result != programme::RegistryResult::kOk) {
-    return Fail(c, programme::RegistryResultName(out.result), out.message);
-  }
-  return Reply(View(j), 201);
+  return Answer(state::RegisterJurisdiction{j},
+                [&c, view = View(j)](const state::State&, const state::CommandResult& r) {
+                  const auto& out = std::get<state::RegistryResult>(r);
+                  if (out.result != programme::RegistryResult::kOk) {
+                    return Fail(c, programme::RegistryResultName(out.result), out.message);
+                  }
+                  return Reply(view, 201);
+                });
 }
 
-HttpResponse Service::RegisterProvider(Call& c) {
+Answer Service::RegisterProvider(Call& c) {
   if (!Is(c, {Role::kAdmin})) return Forbidden(c, "register providers");
   Fields f(c.body);
   const auto id = f.Id("id");
@@ -75,17 +75,17 @@ HttpResponse Service::RegisterProvider(Call& c) {
   p.credit_code = *code;
   p.home = JurisdictionId(*home);
   p.platforms = platforms.value_or(std::vector<uint64_t>{});
-  HttpResponse fail;
-  auto r = Execute(*engine_, state::RegisterProvider{p}, c, &fail);
-  if (!r) return fail;
-  const auto& out = std::get<state::RegistryResult>(*r);
-  if (out.result != programme::RegistryResult::kOk) {
-    return Fail(c, programme::RegistryResultName(out.result), out.message);
-  }
-  return Reply(View(p), 201);
+  return Answer(state::RegisterProvider{p},
+                [&c, view = View(p)](const state::State&, const state::CommandResult& r) {
+                  const auto& out = std::get<state::RegistryResult>(r);
+                  if (out.result != programme::RegistryResult::kOk) {
+                    return Fail(c, programme::RegistryResultName(out.result), out.message);
+                  }
+                  return Reply(view, 201);
+                });
 }
 
-HttpResponse Service::RegisterSite(Call& c) {
+Answer Service::RegisterSite(Call& c) {
   if (!Is(c, {Role::kAdmin})) return Forbidden(c, "register sites");
   Fields f(c.body);
   const auto id = f.Id("id");
@@ -99,15 +99,15 @@ HttpResponse Service::RegisterSite(Call& c) {
                   .name = *name,
                   .city = JurisdictionId(*city),
                   .provider = ProviderId(*provider)};
-  HttpResponse fail;
-  auto r = Execute(*engine_, state::RegisterSite{s}, c, &fail);
-  if (!r) return fail;
-  return NetworkAnswer(c, std::get<state::NetworkResult>(*r).result, View(s));
+  return Answer(state::RegisterSite{s},
+                [&c, view = View(s)](const state::State&, const state::CommandResult& r) {
+                  return NetworkAnswer(c, std::get<state::NetworkResult>(r).result, view);
+                });
 }
 
 // Latency and bandwidth between two cities (both ways); setting it again
 // replaces it.
-HttpResponse Service::SetLink(Call& c) {
+Answer Service::SetLink(Call& c) {
   if (!Is(c, {Role::kAdmin})) return Forbidden(c, "set links between cities");
   Fields f(c.body);
   const auto a = f.Id("a");
@@ -119,18 +119,18 @@ HttpResponse Service::SetLink(Call& c) {
                   .b = JurisdictionId(*b),
                   .latency_us = static_cast<uint32_t>(*latency),
                   .bandwidth_mbps = static_cast<uint32_t>(*bandwidth)};
-  HttpResponse fail;
-  auto r = Execute(*engine_, state::SetLink{l}, c, &fail);
-  if (!r) return fail;
-  const network::NetworkResult out = std::get<state::NetworkResult>(*r).result;
-  if (out == network::NetworkResult::kUnknownSite) {
-    return Fail(c, "unknown_jurisdiction", "a and b must be registered jurisdictions");
-  }
-  return NetworkAnswer(
-      c, out, {{"a", *a}, {"b", *b}, {"latency_us", *latency}, {"bandwidth_mbps", *bandwidth}});
+  Json view = {{"a", *a}, {"b", *b}, {"latency_us", *latency}, {"bandwidth_mbps", *bandwidth}};
+  return Answer(state::SetLink{l}, [&c, view = std::move(view)](const state::State&,
+                                                                const state::CommandResult& r) {
+    const network::NetworkResult out = std::get<state::NetworkResult>(r).result;
+    if (out == network::NetworkResult::kUnknownSite) {
+      return Fail(c, "unknown_jurisdiction", "a and b must be registered jurisdictions");
+    }
+    return NetworkAnswer(c, out, view);
+  });
 }
 
-HttpResponse Service::AddPool(Call& c) {
+Answer Service::AddPool(Call& c) {
   Fields f(c.body);
   const auto id = f.Id("id");
   const auto site = f.Id("site");
@@ -143,11 +143,12 @@ HttpResponse Service::AddPool(Call& c) {
   const auto exclusive = f.Fen("price_exclusive_fen", true);
   const auto priority = f.Fen("price_priority_fen", true);
   if (!f.Done()) return Fail(c, f.code(), f.detail());
-  const bool allowed = c.who.role == Role::kAdmin ||
-                       (c.who.role == Role::kProvider && engine_->Read([&](const state::State& s) {
-                         const network::Site* at = s.network().FindSite(SiteId(*site));
-                         return at != nullptr && at->provider.value() == c.who.scope;
-                       }));
+  const bool allowed =
+      c.who.role == Role::kAdmin ||
+      (c.who.role == Role::kProvider && Look(*engine_, c, [&](const state::State& s) {
+         const network::Site* at = s.network().FindSite(SiteId(*site));
+         return at != nullptr && at->provider.value() == c.who.scope;
+       }));
   if (!allowed) return Forbidden(c, "add a pool at this site");
   network::Pool p{.id = PoolId(*id),
                   .site = SiteId(*site),
@@ -157,10 +158,10 @@ HttpResponse Service::AddPool(Call& c) {
                   .cards_total = static_cast<uint32_t>(*total),
                   .cards_offered = static_cast<uint32_t>(offered.value_or(*total)),
                   .price = {*shared, *exclusive, *priority}};
-  HttpResponse fail;
-  auto r = Execute(*engine_, state::RegisterPool{p}, c, &fail);
-  if (!r) return fail;
-  return NetworkAnswer(c, std::get<state::NetworkResult>(*r).result, View(p, 0));
+  return Answer(state::RegisterPool{p},
+                [&c, view = View(p, 0)](const state::State&, const state::CommandResult& r) {
+                  return NetworkAnswer(c, std::get<state::NetworkResult>(r).result, view);
+                });
 }
 
 }  // namespace bg::api

@@ -32,7 +32,7 @@ bool RunsAt(const state::State& s, const scheduler::Job& j, uint64_t provider) {
 
 }  // namespace
 
-HttpResponse Service::RegisterKey(Call& c) {
+Answer Service::RegisterKey(Call& c) {
   Fields f(c.body);
   auto provider = f.Id("provider", c.who.role != Role::kProvider);
   const auto key = f.Str("public_key_hex", true, 64);
@@ -47,21 +47,25 @@ HttpResponse Service::RegisterKey(Call& c) {
   }
   metering::PublicKey pk{};
   if (!FromHex(*key, &pk)) return Fail(c, "invalid_field", "public_key_hex: 64 hex characters");
-  HttpResponse fail;
-  auto r = Execute(*engine_, state::RegisterProviderKey{ProviderId(*provider), pk}, c, &fail);
-  if (!r) return fail;
-  const auto& out = std::get<state::KeyOutcome>(*r);
-  if (out.result == metering::KeyResult::kOk) return Reply({{"provider", *provider}}, 201);
-  if (out.result == metering::KeyResult::kSameKey) return Reply({{"provider", *provider}});
-  return Fail(c, metering::KeyResultName(out.result), out.message);
+  return Answer(state::RegisterProviderKey{ProviderId(*provider), pk},
+                [&c, provider = *provider](const state::State&, const state::CommandResult& r) {
+                  const auto& out = std::get<state::KeyOutcome>(r);
+                  if (out.result == metering::KeyResult::kOk) {
+                    return Reply({{"provider", provider}}, 201);
+                  }
+                  if (out.result == metering::KeyResult::kSameKey) {
+                    return Reply({{"provider", provider}});
+                  }
+                  return Fail(c, metering::KeyResultName(out.result), out.message);
+                });
 }
 
-HttpResponse Service::ListPlacements(Call& c) {
+Answer Service::ListPlacements(Call& c) {
   if (!Is(c, {Role::kProvider, Role::kAdmin, Role::kAuditor})) {
     return Forbidden(c, "read placements");
   }
   HttpResponse fail;
-  auto page = engine_->Read([&](const state::State& s) {
+  auto page = Look(*engine_, c, [&](const state::State& s) {
     return Page(
         c, s.scheduler().jobs(),
         [&](const scheduler::Job& j) {
@@ -81,29 +85,28 @@ HttpResponse Service::ListPlacements(Call& c) {
   return page ? Reply(*page) : fail;
 }
 
-HttpResponse Service::FinishJob(Call& c) {
+Answer Service::FinishJob(Call& c) {
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
   Fields f(c.body);
   if (!f.Done()) return Fail(c, f.code(), f.detail());
-  const bool allowed = engine_->Read([&](const state::State& s) {
+  const bool allowed = Look(*engine_, c, [&](const state::State& s) {
     const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
     if (c.who.role == Role::kAdmin || j == nullptr) return true;
     return c.who.role == Role::kProvider && RunsAt(s, *j, c.who.scope);
   });
   if (!allowed) return Forbidden(c, "finish this job");
-  HttpResponse fail;
-  auto r = Execute(*engine_, scheduler::FinishJob{.id = OrderId(*id)}, c, &fail);
-  if (!r) return fail;
-  const auto& out = std::get<scheduler::JobOutcome>(*r);
-  if (out.code != scheduler::Code::kOk) {
-    return Fail(c, scheduler::CodeName(out.code), out.message);
-  }
-  return engine_->Read(
-      [&](const state::State& s) { return Reply(View(*s.scheduler().FindJob(OrderId(*id)))); });
+  return Answer(scheduler::FinishJob{.id = OrderId(*id)},
+                [&c, id = OrderId(*id)](const state::State& s, const state::CommandResult& r) {
+                  const auto& out = std::get<scheduler::JobOutcome>(r);
+                  if (out.code != scheduler::Code::kOk) {
+                    return Fail(c, scheduler::CodeName(out.code), out.message);
+                  }
+                  return Reply(View(*s.scheduler().FindJob(id)));
+                });
 }
 
-HttpResponse Service::ReportUsage(Call& c) {
+Answer Service::ReportUsage(Call& c) {
   if (!Is(c, {Role::kProvider, Role::kAdmin})) return Forbidden(c, "report usage");
   Fields f(c.body);
   const Json* records = f.Raw("records", true);
@@ -154,21 +157,20 @@ HttpResponse Service::ReportUsage(Call& c) {
     }
     cmd.batch_signature = s;
   }
-  HttpResponse fail;
-  auto r = Execute(*engine_, std::move(cmd), c, &fail);
-  if (!r) return fail;
-  const auto& out = std::get<metering::UsageOutcome>(*r);
-  Json results = Json::array();
-  for (size_t i = 0; i < out.results.size(); ++i) {
-    results.push_back(
-        {{"result", metering::UsageResultName(out.results[i])}, {"message", out.messages[i]}});
-  }
-  return Reply({{"results", std::move(results)},
-                {"charged", MoneyJson(out.charged)},
-                {"subsidy", MoneyJson(out.subsidy)}});
+  return Answer(std::move(cmd), [](const state::State&, const state::CommandResult& r) {
+    const auto& out = std::get<metering::UsageOutcome>(r);
+    Json results = Json::array();
+    for (size_t i = 0; i < out.results.size(); ++i) {
+      results.push_back(
+          {{"result", metering::UsageResultName(out.results[i])}, {"message", out.messages[i]}});
+    }
+    return Reply({{"results", std::move(results)},
+                  {"charged", MoneyJson(out.charged)},
+                  {"subsidy", MoneyJson(out.subsidy)}});
+  });
 }
 
-HttpResponse Service::PricePool(Call& c) {
+Answer Service::PricePool(Call& c) {
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the pool id must be a positive number");
   Fields f(c.body);
@@ -178,33 +180,31 @@ HttpResponse Service::PricePool(Call& c) {
   if (!f.Done()) return Fail(c, f.code(), f.detail());
   const bool allowed =
       c.who.role == Role::kAdmin ||
-      (c.who.role == Role::kProvider && engine_->Read([&](const state::State& s) {
-        const network::Pool* p = s.network().FindPool(PoolId(*id));
-        return p != nullptr && s.network().FindSite(p->site)->provider.value() == c.who.scope;
-      }));
+      (c.who.role == Role::kProvider && Look(*engine_, c, [&](const state::State& s) {
+         const network::Pool* p = s.network().FindPool(PoolId(*id));
+         return p != nullptr && s.network().FindSite(p->site)->provider.value() == c.who.scope;
+       }));
   if (!allowed) return Forbidden(c, "price this pool");
-  HttpResponse fail;
-  auto r = Execute(*engine_, state::SetPoolPrices{PoolId(*id), {*shared, *exclusive, *priority}}, c,
-                   &fail);
-  if (!r) return fail;
-  const auto& out = std::get<state::NetworkResult>(*r);
-  if (out.result != network::NetworkResult::kOk) {
-    return Fail(c, network::NetworkResultName(out.result), "pool " + std::to_string(*id));
-  }
-  return engine_->Read([&](const state::State& s) {
-    auto it = s.scheduler().use().find(PoolId(*id));
-    return Reply(View(*s.network().FindPool(PoolId(*id)),
-                      it == s.scheduler().use().end() ? 0 : it->second.used));
-  });
+  return Answer(state::SetPoolPrices{PoolId(*id), {*shared, *exclusive, *priority}},
+                [&c, id = PoolId(*id)](const state::State& s, const state::CommandResult& r) {
+                  const auto& out = std::get<state::NetworkResult>(r);
+                  if (out.result != network::NetworkResult::kOk) {
+                    return Fail(c, network::NetworkResultName(out.result),
+                                "pool " + std::to_string(id.value()));
+                  }
+                  auto it = s.scheduler().use().find(id);
+                  return Reply(View(*s.network().FindPool(id),
+                                    it == s.scheduler().use().end() ? 0 : it->second.used));
+                });
 }
 
-HttpResponse Service::OfferPool(Call& c) {
+Answer Service::OfferPool(Call& c) {
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the pool id must be a positive number");
   Fields f(c.body);
   const auto cards = f.U64("cards", true, 1'000'000);
   if (!f.Done()) return Fail(c, f.code(), f.detail());
-  const bool allowed = engine_->Read([&](const state::State& s) {
+  const bool allowed = Look(*engine_, c, [&](const state::State& s) {
     const network::Pool* p = s.network().FindPool(PoolId(*id));
     if (c.who.role == Role::kAdmin || p == nullptr) {
       return c.who.role == Role::kAdmin || p == nullptr;
@@ -215,15 +215,15 @@ HttpResponse Service::OfferPool(Call& c) {
   if (!allowed || !Is(c, {Role::kAdmin, Role::kProvider})) {
     return Forbidden(c, "change this pool");
   }
-  HttpResponse fail;
-  auto r = Execute(*engine_, state::SetPoolOffered{PoolId(*id), static_cast<uint32_t>(*cards)}, c,
-                   &fail);
-  if (!r) return fail;
-  const auto& out = std::get<state::NetworkResult>(*r);
-  if (out.result != network::NetworkResult::kOk) {
-    return Fail(c, network::NetworkResultName(out.result), "pool " + std::to_string(*id));
-  }
-  return Reply({{"pool", *id}, {"cards_offered", *cards}});
+  return Answer(state::SetPoolOffered{PoolId(*id), static_cast<uint32_t>(*cards)},
+                [&c, id = *id, cards = *cards](const state::State&, const state::CommandResult& r) {
+                  const auto& out = std::get<state::NetworkResult>(r);
+                  if (out.result != network::NetworkResult::kOk) {
+                    return Fail(c, network::NetworkResultName(out.result),
+                                "pool " + std::to_string(id));
+                  }
+                  return Reply({{"pool", id}, {"cards_offered", cards}});
+                });
 }
 
 }  // namespace bg::api

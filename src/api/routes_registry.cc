@@ -11,9 +11,9 @@ namespace {
 // A page of one of the registry's id-ordered records, each as its View;
 // `keep` says which of them the caller sees.
 template <typename Members, typename Keep>
-HttpResponse ListPage(engine::Engine& engine, const Call& c, Members members, Keep keep) {
+HttpResponse ListPage(engine::Engine& engine, Call& c, Members members, Keep keep) {
   HttpResponse fail;
-  auto page = engine.Read([&](const state::State& s) {
+  auto page = Look(engine, c, [&](const state::State& s) {
     return Page(
         c, members(s), [&](const auto& v) { return keep(c, v); },
         [](const auto& v) { return View(v); }, &fail);
@@ -27,7 +27,7 @@ constexpr auto kEveryone = [](const Call&, const auto&) { return true; };
 
 // Lists that show everyone the same are answered from the read cache while
 // nothing changed.
-HttpResponse Service::ListJurisdictions(Call& c) {
+Answer Service::ListJurisdictions(Call& c) {
   return CachedRead(c, [&] {
     return ListPage(
         *engine_, c,
@@ -36,7 +36,7 @@ HttpResponse Service::ListJurisdictions(Call& c) {
   });
 }
 
-HttpResponse Service::ListProgrammes(Call& c) {
+Answer Service::ListProgrammes(Call& c) {
   return CachedRead(c, [&] {
     return ListPage(
         *engine_, c, [](const state::State& s) -> const auto& { return s.registry().programmes(); },
@@ -44,7 +44,7 @@ HttpResponse Service::ListProgrammes(Call& c) {
   });
 }
 
-HttpResponse Service::ListProviders(Call& c) {
+Answer Service::ListProviders(Call& c) {
   return CachedRead(c, [&] {
     return ListPage(
         *engine_, c, [](const state::State& s) -> const auto& { return s.registry().providers(); },
@@ -52,7 +52,7 @@ HttpResponse Service::ListProviders(Call& c) {
   });
 }
 
-HttpResponse Service::ListSites(Call& c) {
+Answer Service::ListSites(Call& c) {
   return CachedRead(c, [&] {
     return ListPage(
         *engine_, c, [](const state::State& s) -> const auto& { return s.network().sites(); },
@@ -61,7 +61,7 @@ HttpResponse Service::ListSites(Call& c) {
 }
 
 // Enterprises see themselves only; providers see none.
-HttpResponse Service::ListEnterprises(Call& c) {
+Answer Service::ListEnterprises(Call& c) {
   return ListPage(
       *engine_, c, [](const state::State& s) -> const auto& { return s.registry().enterprises(); },
       [](const Call& caller, const programme::Enterprise& e) {
@@ -70,10 +70,10 @@ HttpResponse Service::ListEnterprises(Call& c) {
       });
 }
 
-HttpResponse Service::ListPools(Call& c) {
+Answer Service::ListPools(Call& c) {
   return CachedRead(c, [&] {
     HttpResponse fail;
-    auto page = engine_->Read([&](const state::State& s) {
+    auto page = Look(*engine_, c, [&](const state::State& s) {
       return Page(
           c, s.network().pools(), [](const network::Pool&) { return true; },
           [&](const network::Pool& p) {
@@ -88,36 +88,36 @@ HttpResponse Service::ListPools(Call& c) {
 
 // A new programme from its whole definition (programme_json.cc). Its
 // level is its issuer's; the registry checks every id it names.
-HttpResponse Service::CreateProgramme(Call& c) {
+Answer Service::CreateProgramme(Call& c) {
   if (!Is(c, {Role::kAdmin})) return Forbidden(c, "create programmes");
   std::string code;
   std::string detail;
   std::optional<programme::ProgrammeRules> p = ReadProgramme(c.body, &code, &detail);
   if (!p) return Fail(c, code, detail);
-  engine_->Read([&](const state::State& s) {
+  Look(*engine_, c, [&](const state::State& s) {
     if (const programme::Jurisdiction* j = s.registry().FindJurisdiction(p->issuer)) {
       p->level = j->level;
     }
   });
-  HttpResponse fail;
-  auto r = Execute(*engine_, state::CreateProgramme{*p}, c, &fail);
-  if (!r) return fail;
-  const auto& out = std::get<state::RegistryResult>(*r);
-  if (out.result == programme::RegistryResult::kExists) return Reply(View(*p));
-  if (out.result != programme::RegistryResult::kOk) {
-    return Fail(c, programme::RegistryResultName(out.result), out.message);
-  }
-  return Reply(View(*p), 201);
+  return Answer(state::CreateProgramme{*p},
+                [&c, view = View(*p)](const state::State&, const state::CommandResult& r) {
+                  const auto& out = std::get<state::RegistryResult>(r);
+                  if (out.result == programme::RegistryResult::kExists) return Reply(view);
+                  if (out.result != programme::RegistryResult::kOk) {
+                    return Fail(c, programme::RegistryResultName(out.result), out.message);
+                  }
+                  return Reply(view, 201);
+                });
 }
 
-HttpResponse Service::GetProgramme(Call& c) {
+Answer Service::GetProgramme(Call& c) {
   const std::optional<uint64_t> id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the programme id must be a positive number");
   if (c.who.role == Role::kOperator && c.who.scope != *id) {
     return Forbidden(c, "read another programme's totals");
   }
   const bool totals = Is(c, {Role::kAdmin, Role::kOperator, Role::kAuditor});
-  return engine_->Read([&](const state::State& s) {
+  return Look(*engine_, c, [&](const state::State& s) {
     const programme::ProgrammeRules* p = s.registry().FindProgramme(ProgrammeId(*id));
     if (p == nullptr) return Fail(c, "not_found", "no programme " + std::to_string(*id));
     Json out = View(*p);

@@ -90,7 +90,7 @@ HttpResponse Text(std::string body, const char* type) {
 
 }  // namespace
 
-HttpResponse Service::GetStatements(Call& c) {
+Answer Service::GetStatements(Call& c) {
   bool bad = false;
   const auto programme = QueryId(c, "programme", &bad);
   const auto period_text = c.request.query.count("period") ? c.request.query.at("period") : "";
@@ -112,7 +112,7 @@ HttpResponse Service::GetStatements(Call& c) {
   if (!everything && !Is(c, {Role::kProvider, Role::kEnterprise})) {
     return Forbidden(c, "read this programme's statements");
   }
-  return engine_->Read([&](const state::State& s) {
+  return Look(*engine_, c, [&](const state::State& s) {
     if (s.registry().FindProgramme(ProgrammeId(*programme)) == nullptr) {
       return Fail(c, "unknown_programme", "no programme " + std::to_string(*programme));
     }
@@ -148,7 +148,7 @@ HttpResponse Service::GetStatements(Call& c) {
   });
 }
 
-HttpResponse Service::CloseStatements(Call& c) {
+Answer Service::CloseStatements(Call& c) {
   Fields f(c.body);
   const auto programme = f.Id("programme");
   const auto period_text = f.Str("period", true, 16);
@@ -159,24 +159,23 @@ HttpResponse Service::CloseStatements(Call& c) {
   }
   const auto period = settlement::ParsePeriod(*period_text);
   if (!period) return Fail(c, "invalid_field", "period is YYYY-MM or YYYY-Qn");
-  HttpResponse fail;
-  auto r =
-      Execute(*engine_,
-              state::CloseStatement{
-                  .programme = ProgrammeId(*programme), .period = *period, .actor = c.who.name},
-              c, &fail);
-  if (!r) return fail;
-  const auto& out = std::get<settlement::Outcome>(*r);
-  if (!out.ok()) return Fail(c, settlement::CodeName(out.code), out.message);
-  return Reply({{"programme", *programme},
-                {"period", settlement::PeriodName(*period)},
-                {"statements", out.statements},
-                {"paid", MoneyJson(out.paid)},
-                {"already_closed", out.code == settlement::Code::kAlreadyClosed}},
-               out.code == settlement::Code::kOk ? 201 : 200);
+  return Answer(
+      state::CloseStatement{
+          .programme = ProgrammeId(*programme), .period = *period, .actor = c.who.name},
+      [&c, programme = *programme, period = *period](const state::State&,
+                                                     const state::CommandResult& r) {
+        const auto& out = std::get<settlement::Outcome>(r);
+        if (!out.ok()) return Fail(c, settlement::CodeName(out.code), out.message);
+        return Reply({{"programme", programme},
+                      {"period", settlement::PeriodName(period)},
+                      {"statements", out.statements},
+                      {"paid", MoneyJson(out.paid)},
+                      {"already_closed", out.code == settlement::Code::kAlreadyClosed}},
+                     out.code == settlement::Code::kOk ? 201 : 200);
+      });
 }
 
-HttpResponse Service::ListFlows(Call& c) {
+Answer Service::ListFlows(Call& c) {
   if (!Is(c, {Role::kAdmin, Role::kAuditor, Role::kOperator})) return Forbidden(c, "read flows");
   Timestamp from = 0;
   Timestamp to = std::numeric_limits<Timestamp>::max();
@@ -197,7 +196,7 @@ HttpResponse Service::ListFlows(Call& c) {
     return Fail(c, "invalid_field", "format is json or csv");
   }
   if (HttpResponse fail; !WholeFileIsNotPaged(c, format, &fail)) return fail;
-  return engine_->Read([&](const state::State& s) {
+  return Look(*engine_, c, [&](const state::State& s) {
     auto flows = s.settlement().Flows(from, to);
     if (format == "csv") {
       return Text(settlement::FlowsCsv(flows, s.registry()), "text/csv; charset=utf-8");
@@ -219,7 +218,7 @@ HttpResponse Service::ListFlows(Call& c) {
   });
 }
 
-HttpResponse Service::ListCases(Call& c) {
+Answer Service::ListCases(Call& c) {
   if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "read audit cases");
   // Paged like the other lists: ?limit= and ?after=<case id>.
   HttpResponse fail;
@@ -228,7 +227,7 @@ HttpResponse Service::ListCases(Call& c) {
   bool bad = false;
   const std::optional<uint64_t> after = QueryId(c, "after", &bad);
   if (bad) return Fail(c, "invalid_field", "after must be an id");
-  return engine_->Read([&](const state::State& s) {
+  return Look(*engine_, c, [&](const state::State& s) {
     Json items = Json::array();
     const auto& all = s.cases().cases();
     auto from = after ? all.upper_bound(*after) : all.begin();
@@ -252,17 +251,16 @@ HttpResponse Service::ListCases(Call& c) {
   });
 }
 
-HttpResponse Service::ScanForFraud(Call& c) {
+Answer Service::ScanForFraud(Call& c) {
   if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "run the fraud scan");
   Fields f(c.body);
   if (!f.Done()) return Fail(c, f.code(), f.detail());
-  HttpResponse fail;
-  auto r = Execute(*engine_, state::ScanForFraud{}, c, &fail);
-  if (!r) return fail;
-  return Reply({{"opened", std::get<fraud::Outcome>(*r).opened}});
+  return Answer(state::ScanForFraud{}, [](const state::State&, const state::CommandResult& r) {
+    return Reply({{"opened", std::get<fraud::Outcome>(r).opened}});
+  });
 }
 
-HttpResponse Service::VerifyJournal(Call& c) {
+Answer Service::VerifyJournal(Call& c) {
   if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "verify the journal");
   Fields f(c.body);
   if (!f.Done()) return Fail(c, f.code(), f.detail());
@@ -285,21 +283,21 @@ HttpResponse Service::VerifyJournal(Call& c) {
                 {"problem", r->problem}});
 }
 
-HttpResponse Service::CloseCase(Call& c) {
+Answer Service::CloseCase(Call& c) {
   if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "close audit cases");
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the case id must be a positive number");
   Fields f(c.body);
   const auto resolution = f.Str("resolution", true);
   if (!f.Done()) return Fail(c, f.code(), f.detail());
-  HttpResponse fail;
-  auto r = Execute(*engine_,
-                   state::CloseAuditCase{.id = *id, .actor = c.who.name, .resolution = *resolution},
-                   c, &fail);
-  if (!r) return fail;
-  const auto& out = std::get<fraud::Outcome>(*r);
-  if (out.code != fraud::Code::kOk) return Fail(c, fraud::CodeName(out.code), out.message);
-  return Reply({{"id", *id}, {"closed", true}});
+  return Answer(state::CloseAuditCase{.id = *id, .actor = c.who.name, .resolution = *resolution},
+                [&c, id = *id](const state::State&, const state::CommandResult& r) {
+                  const auto& out = std::get<fraud::Outcome>(r);
+                  if (out.code != fraud::Code::kOk) {
+                    return Fail(c, fraud::CodeName(out.code), out.message);
+                  }
+                  return Reply({{"id", id}, {"closed", true}});
+                });
 }
 
 }  // namespace bg::api

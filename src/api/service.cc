@@ -14,14 +14,54 @@ namespace {
 
 constexpr uint64_t kBucketsUs[] = {500, 1'000, 2'500, 5'000, 10'000, 25'000, 100'000, 1'000'000};
 
-bool SaneRequestId(const std::string& s) {
-  if (s.empty() || s.size() > 64) return false;
-  for (char c : s) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
-      return false;
-    }
+// A Prometheus histogram from per-bucket counts (the last above the last
+// bound).
+std::string Histogram(const std::string& name, const std::string& help,
+                      std::span<const uint64_t> bounds, std::span<const uint64_t> counts,
+                      uint64_t sum) {
+  std::string out = "# HELP " + name + " " + help + "\n# TYPE " + name + " histogram\n";
+  uint64_t cumulative = 0;
+  for (size_t b = 0; b < counts.size(); ++b) {
+    cumulative += counts[b];
+    const std::string le = b < bounds.size() ? std::to_string(bounds[b]) : "+Inf";
+    out += name + "_bucket{le=\"" + le + "\"} " + std::to_string(cumulative) + "\n";
   }
-  return true;
+  out += name + "_sum " + std::to_string(sum) + "\n";
+  out += name + "_count " + std::to_string(cumulative) + "\n";
+  return out;
+}
+
+std::string Counter(const std::string& name, const std::string& help, const std::string& value,
+                    const char* type = "counter") {
+  return "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " +
+         value + "\n";
+}
+
+std::string EngineMetrics(const engine::EngineStats& e) {
+  std::string out;
+  out += Counter("baygrid_engine_batches_total", "Batches committed or failed.",
+                 std::to_string(e.batches));
+  out += Counter("baygrid_engine_commands_total", "Commands in those batches.",
+                 std::to_string(e.commands));
+  out += Counter("baygrid_engine_commit_seconds_total", "Time in the store's commit.",
+                 std::to_string(static_cast<double>(e.commit_ns) / 1e9));
+  out += Counter("baygrid_engine_refused_total",
+                 "Commands and answers refused because the queue was full (503).",
+                 std::to_string(e.refused));
+  out += Counter("baygrid_engine_kept_answers_total",
+                 "Answers kept for idempotency keys, committed with their batches.",
+                 std::to_string(e.kept_answers));
+  out += Counter(
+      "baygrid_engine_batch_size", "Mean commands per batch.",
+      std::to_string(
+          e.batches == 0 ? 0.0 : static_cast<double>(e.commands) / static_cast<double>(e.batches)),
+      "gauge");
+  out += Histogram("baygrid_engine_batch_commands", "Commands per committed batch.",
+                   engine::kBatchSizeBounds, e.batch_sizes, e.batch_size_sum);
+  out += Histogram("baygrid_engine_queue_depth",
+                   "Commands waiting for the writer each time it took a batch.",
+                   engine::kQueueDepthBounds, e.queue_depths, e.queue_depth_sum);
+  return out;
 }
 
 }  // namespace
@@ -67,26 +107,8 @@ std::optional<uint64_t> QueryId(const Call& c, const char* name, bool* bad) {
   return v;
 }
 
-std::optional<state::CommandResult> Execute(engine::Engine& e, state::CommandBody body,
-                                            const Call& c, HttpResponse* fail) {
-  Result<state::CommandResult> r = e.Execute(std::move(body));
-  if (!r.ok()) {
-    *fail = Fail(c, r.status().code() == StatusCode::kUnavailable ? "unavailable" : "internal",
-                 r.status().ToString());
-    return std::nullopt;
-  }
-  return std::move(*r);
-}
-
 Service::Service(engine::Engine* engine, const Clock* clock, ServiceOptions options)
     : engine_(engine), clock_(clock), options_(std::move(options)) {
-  keys_ = options_.idempotency;
-  if (keys_ == nullptr) {
-    auto own = storage::IdempotencyStore::Open("");
-    BG_CHECK(own.ok());  // an in-memory database: only out of memory fails it
-    own_keys_ = std::move(*own);
-    keys_ = own_keys_.get();
-  }
   AddRoutes();
 }
 
@@ -101,13 +123,12 @@ Hash256 Service::TokenHash(const std::string& token) {
   return HashBytes(std::span(reinterpret_cast<const uint8_t*>(token.data()), token.size()));
 }
 
-std::optional<Principal> Service::Authenticate(const HttpRequest& request) {
+std::optional<Principal> Service::Authenticate(const HttpRequest& request, engine::Seen* seen) {
   const std::string auth = request.Header("authorization");
   if (auth.rfind("Bearer ", 0) != 0 || auth.size() > 200) return std::nullopt;
   const Hash256 hash = TokenHash(auth.substr(7));
-  // Known tokens are cached: Engine::Read waits for the batches in flight
-  // to be durable, which under a write load would make every request wait
-  // for a commit before its own work. A revocation clears the cache and
+  // Known tokens are cached: a lookup takes the state's read lock, which
+  // the writer holds while it applies a batch. A revocation clears the cache and
   // moves the generation, so a lookup that read the state before the
   // revocation cannot put the token back.
   const uint64_t generation = token_generation_.load();
@@ -115,12 +136,17 @@ std::optional<Principal> Service::Authenticate(const HttpRequest& request) {
     ReaderMutexLock lock(&token_mu_);
     if (auto it = token_cache_.find(hash); it != token_cache_.end()) return it->second;
   }
-  std::optional<Principal> who =
-      engine_->Read([&](const state::State& s) -> std::optional<Principal> {
-        const access::ApiToken* t = s.tokens().FindByHash(hash);
-        if (t == nullptr) return std::nullopt;
-        return Principal{static_cast<Role>(t->role), t->scope, t->name};
-      });
+  auto [who, at] = engine_->ReadApplied([&](const state::State& s) -> std::optional<Principal> {
+    const access::ApiToken* t = s.tokens().FindByHash(hash);
+    if (t == nullptr) return std::nullopt;
+    return Principal{static_cast<Role>(t->role), t->scope, t->name};
+  });
+  // A token not yet durable counts for this request only once it is (the
+  // answer waits), and is cached only then.
+  if (at.seq > engine_->durable().seq) {
+    *seen = at;
+    return who;
+  }
   if (who) {
     MutexLock lock(&token_mu_);
     if (token_generation_.load() == generation) {
@@ -147,100 +173,37 @@ HttpResponse Service::Refuse(int status, const std::string& detail) {
   return Problem(code, detail, id);
 }
 
-HttpResponse Service::Handle(const HttpRequest& request) {
-  const auto start = std::chrono::steady_clock::now();
-  const std::string given = request.Header("x-request-id");
-  const std::string id = SaneRequestId(given) ? given : "r" + std::to_string(next_request_++);
-  std::map<std::string, std::string> params;
-  std::string allow;
-  const Route* route = router_.Match(request.method, request.path, &params, &allow);
-  std::string pattern = route != nullptr ? route->pattern : "(unmatched)";
-  HttpResponse out;
-  if (route == nullptr) {
-    out = allow.empty() ? Problem("unknown_route", "no route " + request.path, id)
-                        : Problem("method_not_allowed",
-                                  request.method + " is not allowed on " + request.path +
-                                      " (allowed: " + allow + ")",
-                                  id);
-    if (!allow.empty()) out.headers.push_back({"Allow", allow});
-  } else {
-    Call call{request, std::move(params), id, Principal{}, Json::object()};
-    std::optional<Principal> who;
-    if (!route->public_route) who = Authenticate(request);
-    if (!route->public_route && !who) {
-      out =
-          Problem("unauthenticated", "send 'Authorization: Bearer <token>' with a valid token", id);
-    } else {
-      if (who) call.who = *who;
-      const bool post = request.method == "POST";
-      const std::string type = request.Header("content-type");
-      std::string repeated;
-      if (const std::optional<std::string> unknown = route->Unknown(request.query)) {
-        std::string takes;
-        for (const std::string& q : route->query) takes += (takes.empty() ? "" : ", ") + q;
-        out = Problem("unknown_parameter",
-                      "unknown query parameter '" + *unknown + "' (" + route->method + " " +
-                          route->pattern + " takes " + (takes.empty() ? "none" : takes) + ")",
-                      id);
-      } else if (post && !request.body.empty() && type.rfind("application/json", 0) != 0) {
-        out = Problem("unsupported_media_type", "send the body as application/json", id);
-      } else if (post && !request.body.empty() &&
-                 !(call.body = ParseBody(request.body, &repeated)).is_object()) {
-        out = !repeated.empty()
-                  ? Problem("duplicate_key",
-                            "the key '" + repeated + "' appears twice in one object", id)
-                  : Problem("malformed_json",
-                            call.body.is_discarded() ? "the body is not valid JSON (or not UTF-8)"
-                                                     : "the body must be a JSON object",
-                            id);
-      } else {
-        const std::string key = request.Header("idempotency-key");
-        if (post && !key.empty()) {
-          out = Idempotent(call, key, [&] { return route->handler(call); });
-        } else {
-          out = route->handler(call);
-        }
-      }
-    }
-  }
-  out.headers.push_back({"X-Request-Id", id});
-  const auto micros = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                                std::chrono::steady_clock::now() - start)
-                                                .count());
-  Record(request.method + " " + pattern, out.status, micros);
-  if (options_.log_requests) {
-    std::fprintf(stderr, "request_id=%s %s %s -> %d (%llu us)\n", id.c_str(),
-                 request.method.c_str(), request.path.c_str(), out.status,
-                 static_cast<unsigned long long>(micros));  // NOLINT(google-runtime-int)
-  }
-  return out;
-}
-
-HttpResponse Service::CachedRead(const Call& call, const std::function<HttpResponse()>& build) {
-  // The seq is read before the state: an entry is never older than its label.
-  const uint64_t seq = engine_->last_seq();
+HttpResponse Service::CachedRead(Call& call, const std::function<HttpResponse()>& build) {
+  // An entry serves while nothing was applied since it was read; the
+  // answer then waits for what it was read from to be durable.
+  const engine::Seen now = engine_->applied();
   {
     MutexLock lock(&cache_mu_);
     auto it = read_cache_.find(call.request.target);
-    if (it != read_cache_.end() && it->second.first == seq) return it->second.second;
+    if (it != read_cache_.end() && it->second.first.seq == now.seq &&
+        it->second.first.generation == now.generation) {
+      call.seen = it->second.first;
+      return it->second.second;
+    }
   }
+  call.seen = {};
   HttpResponse out = build();
   if (out.status == 200) {
     MutexLock lock(&cache_mu_);
     if (read_cache_.size() > 1'000) read_cache_.clear();  // a bound: targets vary with paging
-    read_cache_[call.request.target] = {seq, out};
+    read_cache_[call.request.target] = {call.seen, out};
   }
   return out;
 }
 
-void Service::Record(const std::string& route, int status, uint64_t micros) {
-  RouteStats* s = nullptr;
-  {
-    MutexLock lock(&stats_mu_);
-    std::unique_ptr<RouteStats>& slot = stats_[route];
-    if (!slot) slot = std::make_unique<RouteStats>();
-    s = slot.get();
-  }
+Service::RouteStats* Service::StatsFor(const std::string& route) {
+  MutexLock lock(&stats_mu_);
+  std::unique_ptr<RouteStats>& slot = stats_[route];
+  if (!slot) slot = std::make_unique<RouteStats>();
+  return slot.get();
+}
+
+void Service::Record(RouteStats* s, int status, uint64_t micros) {
   s->by_class[std::clamp(status / 100, 0, 5)]++;
   size_t b = 0;
   while (b < std::size(kBucketsUs) && micros > kBucketsUs[b]) ++b;
@@ -248,7 +211,7 @@ void Service::Record(const std::string& route, int status, uint64_t micros) {
   s->sum_us += micros;
 }
 
-std::string Service::MetricsText() {
+std::string Service::MetricsText(Call& call) {
   std::string out =
       "# HELP baygrid_http_requests_total Requests by route and status class.\n"
       "# TYPE baygrid_http_requests_total counter\n";
@@ -284,20 +247,10 @@ std::string Service::MetricsText() {
   }
   const engine::EngineStats e = engine_->stats();
   out += hist;
-  out += "# TYPE baygrid_engine_batches_total counter\nbaygrid_engine_batches_total " +
-         std::to_string(e.batches) + "\n";
-  out += "# TYPE baygrid_engine_commands_total counter\nbaygrid_engine_commands_total " +
-         std::to_string(e.commands) + "\n";
-  out +=
-      "# TYPE baygrid_engine_commit_seconds_total counter\nbaygrid_engine_commit_seconds_total " +
-      std::to_string(static_cast<double>(e.commit_ns) / 1e9) + "\n";
-  out +=
-      "# HELP baygrid_engine_batch_size Mean commands per batch.\n"
-      "# TYPE baygrid_engine_batch_size gauge\nbaygrid_engine_batch_size " +
-      std::to_string(
-          e.batches == 0 ? 0.0 : static_cast<double>(e.commands) / static_cast<double>(e.batches)) +
-      "\n";
-  out += engine_->Read([](const state::State& s) {
+  out += Counter("baygrid_http_requests_in_flight", "Requests taken and not yet answered.",
+                 std::to_string(requests_in_flight_.load()), "gauge");
+  out += EngineMetrics(e);
+  out += Look(*engine_, call, [](const state::State& s) {
     int64_t held = 0;
     int64_t charged = 0;
     for (const auto& [id, j] : s.scheduler().jobs()) charged += j.charged.fen();
@@ -314,15 +267,15 @@ std::string Service::MetricsText() {
   return out;
 }
 
-HttpResponse Service::Healthz(Call&) { return Reply({{"status", "ok"}}); }
+Answer Service::Healthz(Call&) { return Reply({{"status", "ok"}}); }
 
-HttpResponse Service::Metrics(Call&) {
+Answer Service::Metrics(Call& c) {
   HttpResponse r;
   r.content_type = "text/plain; version=0.0.4";
-  r.body = MetricsText();
+  r.body = MetricsText(c);
   return r;
 }
 
-HttpResponse Service::OpenApiDocument(Call&) { return Reply(OpenApi()); }
+Answer Service::OpenApiDocument(Call&) { return Reply(OpenApi()); }
 
 }  // namespace bg::api

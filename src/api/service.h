@@ -11,7 +11,20 @@
 // placements, usage and key); auditor (reads everything, scans and closes
 // audit cases, changes nothing else).
 //
-// Thread-safety: Handle is called concurrently by the I/O threads.
+// A request's path (docs/design.md, "A request from socket to durable
+// answer"): the I/O thread routes it, authenticates, parses the body and
+// runs the handler, which reads the state as applied (without waiting for a
+// commit) and returns an Answer: a response, or a command. A command goes
+// to the engine's queue and the thread returns to its event loop; the
+// answer is made on the writer right after the command is applied and sent
+// when its batch is durable. A response waits until the state it read is
+// durable. An answer to a request with an Idempotency-Key is kept in the
+// same transaction as its batch (or in the next batch, when it changed
+// nothing). When the engine's queue is full the answer is 503 with
+// Retry-After.
+//
+// Thread-safety: Handle is called concurrently by the I/O threads; answers
+// are sent from the engine's committer thread.
 #pragma once
 
 #include <atomic>
@@ -26,7 +39,6 @@
 #include "api/router.h"
 #include "common/mutex.h"
 #include "engine/engine.h"
-#include "storage/idempotency_store.h"
 
 namespace bg::api {
 
@@ -35,16 +47,16 @@ struct ServiceOptions {
   // The SQLite file the engine writes, for POST /v1/audit/verify (which
   // reads it through a connection of its own); empty: not offered.
   std::string db_path = {};
-  // Where answers to requests with an Idempotency-Key are kept (a file next
-  // to the database, so a retry after a restart is answered the same);
-  // null: in memory.
-  storage::IdempotencyStore* idempotency = nullptr;
 };
 
 class Service {
  public:
   Service(engine::Engine* engine, const Clock* clock, ServiceOptions options = {});
 
+  // Answers `request` through `respond`, once, from whichever thread the
+  // answer becomes ready on.
+  void Handle(HttpRequest request, HttpRespond respond);
+  // The same, waiting for the answer (tests, in-process callers).
   HttpResponse Handle(const HttpRequest& request);
   // What the HTTP server answers itself (413, 431, 503, ...), as problems.
   HttpResponse Refuse(int status, const std::string& detail);
@@ -59,9 +71,14 @@ class Service {
   static Hash256 TokenHash(const std::string& token);
 
   engine::Engine& engine() { return *engine_; }
+  // Requests taken and not yet answered.
+  int64_t requests_in_flight() const { return requests_in_flight_.load(); }
   const Clock& clock() const { return *clock_; }
 
  private:
+  struct Flight;
+  class FlightWaiter;
+
   struct RouteStats {
     std::atomic<uint64_t> by_class[6] = {};  // 1xx..5xx (index = status / 100)
     std::atomic<uint64_t> buckets[9] = {};   // latency histogram
@@ -69,108 +86,124 @@ class Service {
   };
 
   // A route's handler: one member function per row of the route table.
-  using Handler = HttpResponse (Service::*)(Call&);
+  using Handler = Answer (Service::*)(Call&);
   // routes.cc: a switch over RouteId without a default, so that a route
   // added to the table without its handler does not compile.
   static Handler HandlerOf(spec::RouteId id);
   void AddRoutes();
 
   // The handlers, named as their RouteIds, by file. service.cc:
-  HttpResponse Healthz(Call& c);
-  HttpResponse Metrics(Call& c);
-  HttpResponse OpenApiDocument(Call& c);
+  Answer Healthz(Call& c);
+  Answer Metrics(Call& c);
+  Answer OpenApiDocument(Call& c);
   // routes_registry.cc
-  HttpResponse ListJurisdictions(Call& c);
-  HttpResponse ListProgrammes(Call& c);
-  HttpResponse GetProgramme(Call& c);
-  HttpResponse ListProviders(Call& c);
-  HttpResponse ListEnterprises(Call& c);
-  HttpResponse ListSites(Call& c);
-  HttpResponse ListPools(Call& c);
-  HttpResponse CreateProgramme(Call& c);
+  Answer ListJurisdictions(Call& c);
+  Answer ListProgrammes(Call& c);
+  Answer GetProgramme(Call& c);
+  Answer ListProviders(Call& c);
+  Answer ListEnterprises(Call& c);
+  Answer ListSites(Call& c);
+  Answer ListPools(Call& c);
+  Answer CreateProgramme(Call& c);
   // routes_applications.cc
-  HttpResponse FileApplication(Call& c);
-  HttpResponse ReviewApplication(Call& c);
-  HttpResponse GetApplication(Call& c);
-  HttpResponse ListVouchers(Call& c);
+  Answer FileApplication(Call& c);
+  Answer ReviewApplication(Call& c);
+  Answer GetApplication(Call& c);
+  Answer ListVouchers(Call& c);
   // routes_jobs.cc
-  HttpResponse Quote(Call& c);
-  HttpResponse SubmitJob(Call& c);
-  HttpResponse ListJobs(Call& c);
-  HttpResponse GetJob(Call& c);
-  HttpResponse ExplainJob(Call& c);
-  HttpResponse CancelJob(Call& c);
-  HttpResponse ExtendJob(Call& c);
-  HttpResponse Schedule(Call& c);
+  Answer Quote(Call& c);
+  Answer SubmitJob(Call& c);
+  Answer ListJobs(Call& c);
+  Answer GetJob(Call& c);
+  Answer ExplainJob(Call& c);
+  Answer CancelJob(Call& c);
+  Answer ExtendJob(Call& c);
+  Answer Schedule(Call& c);
   // routes_provider.cc
-  HttpResponse RegisterKey(Call& c);
-  HttpResponse ListPlacements(Call& c);
-  HttpResponse FinishJob(Call& c);
-  HttpResponse ReportUsage(Call& c);
-  HttpResponse PricePool(Call& c);
-  HttpResponse OfferPool(Call& c);
+  Answer RegisterKey(Call& c);
+  Answer ListPlacements(Call& c);
+  Answer FinishJob(Call& c);
+  Answer ReportUsage(Call& c);
+  Answer PricePool(Call& c);
+  Answer OfferPool(Call& c);
   // routes_settlement.cc
-  HttpResponse GetStatements(Call& c);
-  HttpResponse CloseStatements(Call& c);
-  HttpResponse ListFlows(Call& c);
-  HttpResponse ListCases(Call& c);
-  HttpResponse ScanForFraud(Call& c);
-  HttpResponse VerifyJournal(Call& c);
-  HttpResponse CloseCase(Call& c);
+  Answer GetStatements(Call& c);
+  Answer CloseStatements(Call& c);
+  Answer ListFlows(Call& c);
+  Answer ListCases(Call& c);
+  Answer ScanForFraud(Call& c);
+  Answer VerifyJournal(Call& c);
+  Answer CloseCase(Call& c);
   // routes_admin.cc
-  HttpResponse CreateToken(Call& c);
-  HttpResponse RevokeToken(Call& c);
+  Answer CreateToken(Call& c);
+  Answer RevokeToken(Call& c);
   // routes_controls.cc
-  HttpResponse RegisterEnterprise(Call& c);
-  HttpResponse RevokeVoucher(Call& c);
-  HttpResponse ClawBackClaim(Call& c);
-  HttpResponse Blacklist(Call& c);
-  HttpResponse ExpireVouchers(Call& c);
+  Answer RegisterEnterprise(Call& c);
+  Answer RevokeVoucher(Call& c);
+  Answer ClawBackClaim(Call& c);
+  Answer Blacklist(Call& c);
+  Answer ExpireVouchers(Call& c);
   // routes_network.cc
-  HttpResponse RegisterJurisdiction(Call& c);
-  HttpResponse RegisterProvider(Call& c);
-  HttpResponse RegisterSite(Call& c);
-  HttpResponse SetLink(Call& c);
-  HttpResponse AddPool(Call& c);
+  Answer RegisterJurisdiction(Call& c);
+  Answer RegisterProvider(Call& c);
+  Answer RegisterSite(Call& c);
+  Answer SetLink(Call& c);
+  Answer AddPool(Call& c);
   // routes_claims.cc
-  HttpResponse RedeemClaim(Call& c);
-  HttpResponse CaptureClaim(Call& c);
-  HttpResponse VoidClaim(Call& c);
-  HttpResponse ListClaims(Call& c);
-  HttpResponse GetClaim(Call& c);
-  HttpResponse ClawBackJob(Call& c);
+  Answer RedeemClaim(Call& c);
+  Answer CaptureClaim(Call& c);
+  Answer VoidClaim(Call& c);
+  Answer ListClaims(Call& c);
+  Answer GetClaim(Call& c);
+  Answer ClawBackJob(Call& c);
 
-  std::optional<Principal> Authenticate(const HttpRequest& request);
+  // dispatch.cc: the request's way through (see the header paragraph).
+  // The answer to what is wrong before a handler runs, if anything; sets
+  // *route otherwise.
+  std::optional<HttpResponse> Prepare(Flight& f, const Route** route);
+  void Dispatch(const std::shared_ptr<Flight>& f, Answer answer);
+  // Sends `out` once the state the handler read is durable.
+  void Settle(const std::shared_ptr<Flight>& f, HttpResponse out);
+  // The last step of every request: metrics, the log line, the key, send.
+  void Finish(const std::shared_ptr<Flight>& f, HttpResponse out);
+  // The answer when the engine could not run or keep what was asked.
+  static HttpResponse Unanswered(const Call& call, const Status& why);
+
+  // `seen` moves to the state the token was read from, if it was read.
+  std::optional<Principal> Authenticate(const HttpRequest& request, engine::Seen* seen);
   // After a token is revoked: no cached principal outlives it.
   void ForgetTokens();
   // A read whose answer depends on the state only (not on who asks): kept
   // while no batch has been committed since, keyed by the request target.
-  HttpResponse CachedRead(const Call& call, const std::function<HttpResponse()>& build);
-  HttpResponse Idempotent(const Call& call, const std::string& key,
-                          const std::function<HttpResponse()>& run);
-  std::string MetricsText();
-  void Record(const std::string& route, int status, uint64_t micros);
+  HttpResponse CachedRead(Call& call, const std::function<HttpResponse()>& build);
+  // idempotency.cc. Before the handler runs: the first answer again, a
+  // refusal, or nothing (the handler runs; the key is then in flight).
+  std::optional<HttpResponse> CheckKey(Flight& f);
+  storage::KeptAnswer KeptFor(const Flight& f, const HttpResponse& answer) const;
+  void ReleaseKey(const Flight& f);
+  std::string MetricsText(Call& c);
+  RouteStats* StatsFor(const std::string& route);
+  static void Record(RouteStats* stats, int status, uint64_t micros);
 
   engine::Engine* engine_;
   const Clock* clock_;
   ServiceOptions options_;
   Router router_;
   std::atomic<uint64_t> next_request_{1};
+  std::atomic<int64_t> requests_in_flight_{0};
   // Per-route counters and latency histograms (by route pattern).
   Mutex stats_mu_;
   std::map<std::string, std::unique_ptr<RouteStats>> stats_ BG_GUARDED_BY(stats_mu_);
-  // Answers of reads, by target, with the seq they were read at.
+  // Answers of reads, by target, with the state they were read from.
   Mutex cache_mu_;
-  std::map<std::string, std::pair<uint64_t, HttpResponse>> read_cache_ BG_GUARDED_BY(cache_mu_);
+  std::map<std::string, std::pair<engine::Seen, HttpResponse>> read_cache_ BG_GUARDED_BY(cache_mu_);
   // Known tokens (token hash -> who); a revocation clears them and moves
   // the generation.
   Mutex token_mu_;
   std::map<Hash256, Principal> token_cache_ BG_GUARDED_BY(token_mu_);
   std::atomic<uint64_t> token_generation_{0};
-  // Idempotency keys (idempotency.cc): the answers, in the options' store
-  // or one of our own in memory; the (caller, key)s whose request runs now.
-  std::unique_ptr<storage::IdempotencyStore> own_keys_;
-  storage::IdempotencyStore* keys_ = nullptr;
+  // Idempotency keys (idempotency.cc): the (caller, key)s whose request
+  // runs now; their answers are kept by the engine's store.
   Mutex idem_mu_;
   std::set<std::pair<std::string, std::string>> in_flight_ BG_GUARDED_BY(idem_mu_);
   std::atomic<uint64_t> remembered_{0};

@@ -7,6 +7,7 @@
 #include "bench/ledger_load.h"
 #include "bench/schedule_load.h"
 #include "bench/usage_load.h"
+#include "bench/usage_requests.h"
 
 namespace bg::cmd {
 namespace {
@@ -81,12 +82,31 @@ void RegisterUsage(Registry& registry) {
   registry.OnRun(usage, [o] { return bench::RunUsageBench(*o); });
 }
 
+void RegisterUsageRequests(Registry& registry) {
+  auto o = std::make_shared<bench::UsageRequestsOptions>();
+  CLI::App* cmd = Group(registry)->add_subcommand(
+      "usage-requests",
+      "Prepares a database and writes signed POST /v1/usage bodies for scripts/bench_http.sh");
+  cmd->add_option("--db", o->db, "SQLite file to prepare (the server not running)")->required();
+  cmd->add_option("--out", o->out, "File for the bodies, one per line")->required();
+  cmd->add_option("--scenario", o->scenario, "Loaded if the database is empty")
+      ->capture_default_str();
+  cmd->add_option("--records", o->records, "Usage records in all")->capture_default_str();
+  cmd->add_option("--jobs", o->jobs, "Running jobs the records are spread over")
+      ->capture_default_str();
+  cmd->add_option("--batch", o->batch, "Records per body")->capture_default_str();
+  cmd->footer(
+      "Example:\n  baygrid bench usage-requests --db demo.db --out usage.bodies --records 1000000");
+  registry.OnRun(cmd, [o] { return bench::WriteUsageRequests(*o); });
+}
+
 }  // namespace
 
 void RegisterBench(Registry& registry) {
   RegisterLedger(registry);
   RegisterSchedule(registry);
   RegisterUsage(registry);
+  RegisterUsageRequests(registry);
 }
 
 }  // namespace bg::cmd

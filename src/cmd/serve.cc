@@ -84,17 +84,16 @@ Status RunServe(ServeOptions o) {
   SystemClock clock;
   BG_ASSIGN_OR_RETURN(auto engine, engine::Engine::Open(store.get(), &clock));
   BG_RETURN_IF_ERROR(LoadScenarioIfEmpty(*engine, o.scenario));
-  // Answers to Idempotency-Keys live next to the database (a file of their
-  // own: they never hold up the journal's commits).
-  BG_ASSIGN_OR_RETURN(auto keys, storage::IdempotencyStore::Open(o.db + ".idempotency"));
-  api::Service service(
-      engine.get(), &clock,
-      {.log_requests = o.log_requests, .db_path = o.db, .idempotency = keys.get()});
+  // Answers to Idempotency-Keys are kept in the database, with the batches
+  // whose effects they report (api/idempotency.cc).
+  api::Service service(engine.get(), &clock, {.log_requests = o.log_requests, .db_path = o.db});
   BG_ASSIGN_OR_RETURN(
       auto http,
       api::HttpServer::Start(
           {.address = host, .port = static_cast<uint16_t>(port), .threads = o.threads},
-          [&](const api::HttpRequest& r) { return service.Handle(r); },
+          [&](api::HttpRequest r, api::HttpRespond respond) {
+            service.Handle(std::move(r), std::move(respond));
+          },
           [&](int status, const std::string& detail) { return service.Refuse(status, detail); }));
   std::printf("baygrid serving http://%s:%u on %s (journal at entry %llu)\n", host.c_str(),
               http->port(), o.db.c_str(),

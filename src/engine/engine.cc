@@ -1,6 +1,8 @@
 #include "engine/engine.h"
 
+#include <algorithm>
 #include <set>
+#include <span>
 #include <string>
 
 #include <pthread.h>
@@ -162,6 +164,7 @@ Status Engine::Replay(const storage::SnapshotRecord* snapshot,
   }
   applied_seq_ = durable_seq_ = seq;
   applied_head_ = durable_head_ = head;
+  PublishProgressLocked();
   return Status::Ok();
 }
 
@@ -175,7 +178,34 @@ Status Engine::FinishRecovery() {
   return Status::Ok();
 }
 
+namespace {
+
+// The waiter behind the blocking Submit: a promise.
+class PromiseWaiter final : public Waiter {
+ public:
+  std::future<Result<CommandResult>> Future() { return promise_.get_future(); }
+  void Done(Result<CommandResult> result) override { promise_.set_value(std::move(result)); }
+
+ private:
+  std::promise<Result<CommandResult>> promise_;
+};
+
+size_t Bucket(std::span<const uint64_t> bounds, uint64_t value) {
+  return static_cast<size_t>(std::lower_bound(bounds.begin(), bounds.end(), value) -
+                             bounds.begin());
+}
+
+}  // namespace
+
 std::future<Result<CommandResult>> Engine::Submit(CommandBody body) {
+  auto waiter = std::make_unique<PromiseWaiter>();
+  std::future<Result<CommandResult>> future = waiter->Future();
+  Submit(std::move(body), std::move(waiter));
+  return future;
+}
+
+void Engine::Submit(CommandBody body, std::unique_ptr<Waiter> waiter) {
+  BG_CHECK(waiter != nullptr);
   if (auto* usage = std::get_if<SubmitUsage>(&body)) {
     // Signatures are verified here, on the caller's thread, not by the one
     // writer (metering/metering.h); against a copy of the keys, so that no
@@ -186,19 +216,74 @@ std::future<Result<CommandResult>> Engine::Submit(CommandBody body) {
       return it == keys.end() ? nullptr : &it->second;
     });
   }
-  Pending pending{Command{0, std::move(body)}, {}};
-  std::future<Result<CommandResult>> future = pending.promise.get_future();
-  if (options_.read_only) {
-    pending.promise.set_value(FailedPrecondition("the engine is open read-only"));
-    return future;
+  if (options_.read_only) return waiter->Done(FailedPrecondition("the engine is open read-only"));
+  Status refused;
+  {
+    MutexLock lock(&queue_mu_);
+    if (stopping_) {
+      refused = Unavailable("engine is shut down");
+    } else if (queue_.size() + riders_.size() >= options_.max_queued) {
+      ++refused_;
+      refused = ResourceExhausted("the engine's queue is full (" +
+                                  std::to_string(options_.max_queued) + " waiting); retry later");
+    } else {
+      queue_.push_back(Pending{Command{0, std::move(body)}, std::move(waiter)});
+      return;
+    }
   }
-  MutexLock lock(&queue_mu_);
-  if (stopping_) {
-    pending.promise.set_value(Unavailable("engine is shut down"));
-    return future;
+  waiter->Done(std::move(refused));
+}
+
+void Engine::Keep(storage::KeptAnswer answer, Seen seen, std::function<void(Status)> done) {
+  if (options_.read_only) return done(FailedPrecondition("the engine is open read-only"));
+  Status refused;
+  {
+    MutexLock lock(&queue_mu_);
+    if (stopping_) {
+      refused = Unavailable("engine is shut down");
+    } else if (queue_.size() + riders_.size() >= options_.max_queued) {
+      ++refused_;
+      refused = ResourceExhausted("the engine's queue is full (" +
+                                  std::to_string(options_.max_queued) + " waiting); retry later");
+    } else {
+      riders_.push_back(Rider{std::move(answer), seen, std::move(done)});
+      return;
+    }
   }
-  queue_.push_back(std::move(pending));
-  return future;
+  done(std::move(refused));
+}
+
+void Engine::PublishProgressLocked() {
+  applied_atomic_.store(applied_seq_);
+  durable_atomic_.store(durable_seq_);
+  generation_atomic_.store(generation_);
+}
+
+void Engine::WhenDurable(Seen seen, std::function<void(Status)> done) {
+  // Without the lock when it is plainly durable: the writer holds the lock
+  // while it applies a batch, and most answers read nothing newer.
+  // The durable seq is loaded before the generation: if the generation is
+  // still the reader's, that durable seq was reached in it.
+  const uint64_t durable = durable_atomic_.load();
+  if (seen.seq <= durable && seen.generation == generation_atomic_.load()) {
+    return done(Status::Ok());
+  }
+  Status now;
+  {
+    MutexLock lock(&state_mu_);
+    if (seen.generation != generation_) {
+      now = Aborted("a batch this answer was read from failed to commit");
+    } else if (seen.seq > durable_seq_) {
+      durable_waiters_.emplace(seen.seq, DurableWaiter{seen.generation, std::move(done)});
+      return;
+    }
+  }
+  done(std::move(now));
+}
+
+void Engine::CheckNotWriter() const {
+  BG_CHECK(std::this_thread::get_id() != writer_.get_id())
+      << "a blocking read on the writer thread (from a Waiter's Applied?) would wait for itself";
 }
 
 std::map<ProviderId, metering::PublicKey> Engine::KeysOf(const SubmitUsage& usage) const {
@@ -252,7 +337,9 @@ void Engine::WriterLoop() {
     if (!work->snapshot_requests.empty()) {
       AnswerSnapshotRequests(std::move(work->snapshot_requests));
     }
-    if (!work->batch.empty()) PushBatch(ApplyBatch(std::move(work->batch)));
+    if (!work->batch.empty() || !work->riders.empty()) {
+      PushBatch(ApplyBatch(std::move(work->batch), std::move(work->riders), work->queue_depth));
+    }
   }
   MarkWriterDone();
 }
@@ -275,8 +362,11 @@ Engine::WriterWork Engine::TakeWorkLocked() {
   if (!snapshot_requests_.empty()) {
     work.snapshot_requests = std::move(snapshot_requests_);
     snapshot_requests_.clear();
-  } else if (!queue_.empty()) {
+  } else if (!queue_.empty() || !riders_.empty()) {
+    work.queue_depth = queue_.size();
     work.batch = TakeBatchLocked();
+    work.riders = std::move(riders_);
+    riders_.clear();
   } else {
     // Drained: every submitted command is in a batch and every snapshot
     // request an answer. There was work, so it is to stop.
@@ -286,7 +376,7 @@ Engine::WriterWork Engine::TakeWorkLocked() {
 }
 
 bool Engine::HasWorkLocked() const {
-  return stopping_ || !queue_.empty() || !snapshot_requests_.empty();
+  return stopping_ || !queue_.empty() || !riders_.empty() || !snapshot_requests_.empty();
 }
 
 bool Engine::BatchFullLocked() const {
@@ -304,7 +394,7 @@ bool Engine::TickDue() {
 
 void Engine::QueueTick() {
   MutexLock lock(&queue_mu_);
-  queue_.push_back(Pending{Command{0, Tick{}}, {}});  // nobody waits for its answer
+  queue_.push_back(Pending{Command{0, Tick{}}, nullptr});  // nobody waits for its answer
 }
 
 void Engine::AnswerSnapshotRequests(std::vector<std::promise<Status>> requests) {
@@ -351,9 +441,25 @@ Timestamp Engine::Stamp(size_t events) {
   return ts;
 }
 
-Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch) {
+Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch, std::vector<Rider> riders,
+                                        size_t queue_depth) {
   // Readers waiting for a durable view go first; see DurableReadLock.
   MutexLock state_lock(&state_mu_, Condition(this, &Engine::NoReaderWaiting));
+  stats_.queue_depths[Bucket(kQueueDepthBounds, queue_depth)]++;
+  stats_.queue_depth_sum += queue_depth;
+  if (batch.empty()) {
+    // Only answers to keep: no journal entry, nothing applied.
+    AppliedBatch out = SpareBatch();
+    out.entry = storage::JournalEntry{};
+    out.projection.accounts.clear();
+    out.projection.transfers.clear();
+    out.projection.pending_updates.clear();
+    out.projection.answers.clear();
+    out.projection.forget_answers_before = forget_answers_before_.exchange(0);
+    out.generation = generation_;
+    LoadRiders(std::move(riders), &out);
+    return out;
+  }
   if (options_.snapshot_every_batches > 0 &&
       batches_since_snapshot_ >= options_.snapshot_every_batches) {
     DrainLocked();
@@ -374,6 +480,7 @@ Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch) {
   state_.BeginBatch();
   std::vector<Pending> applied;
   applied.reserve(batch.size());
+  std::vector<storage::KeptAnswer> kept;
   // Time's work due by a command's timestamp is journaled before it, as
   // Ticks (command.h), so that the command, and its replay, sees it done.
   // A Tick that did nothing ends the catching up (nothing more can be done).
@@ -404,6 +511,7 @@ Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch) {
       }
     }
     out.results.push_back(state_.Apply(p.command));
+    if (p.waiter != nullptr) p.waiter->Applied(state_, out.results.back(), &kept);
     if (const auto* key = std::get_if<RegisterProviderKey>(&p.command.body)) {
       if (std::get<KeyOutcome>(out.results.back()).result == metering::KeyResult::kOk) {
         MutexLock keys(&keys_mu_);
@@ -417,13 +525,25 @@ Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch) {
   }
   MakeEntryInto(applied_seq_ + 1, applied_head_, commands, &out.entry);
   BuildProjectionInto(ledger, ledger.Changes(), &out.projection);
+  out.projection.answers = std::move(kept);
+  out.projection.forget_answers_before = forget_answers_before_.exchange(0);
   out.pending = std::move(applied);
   out.generation = generation_;
+  LoadRiders(std::move(riders), &out);
   applied_seq_ = out.entry.seq;
   applied_head_ = out.entry.hash;
+  PublishProgressLocked();
   stats_.apply_ns += NanosSince(start);
   stats_.applied_batches++;
   return out;
+}
+
+void Engine::LoadRiders(std::vector<Rider> riders, AppliedBatch* out) {
+  for (Rider& r : riders) {
+    r.void_read = r.seen.generation != generation_;
+    if (!r.void_read) out->projection.answers.push_back(std::move(r.answer));
+  }
+  out->riders = std::move(riders);
 }
 
 Engine::AppliedBatch Engine::SpareBatch() {
@@ -470,8 +590,13 @@ Status Engine::CommitToStore(const AppliedBatch& batch) {
     return Aborted("an earlier batch failed to commit, so this one was rolled back with it");
   }
   const auto start = std::chrono::steady_clock::now();
-  Status status = store_->Commit(batch.entry, batch.projection);
-  if (!status.ok()) status = ResolveFailedCommit(batch.entry, status);
+  Status status;
+  if (batch.entry.seq == 0) {
+    status = store_->CommitAnswers(batch.projection);
+  } else {
+    status = store_->Commit(batch.entry, batch.projection);
+    if (!status.ok()) status = ResolveFailedCommit(batch.entry, status);
+  }
   const uint64_t commit_ns = NanosSince(start);
   MutexLock state_lock(&state_mu_);
   stats_.commit_ns += commit_ns;
@@ -499,16 +624,27 @@ Status Engine::ResolveFailedCommit(const storage::JournalEntry& entry, const Sta
 }
 
 void Engine::FinishBatch(AppliedBatch& batch, const Status& status) {
+  const bool journaled = batch.entry.seq != 0;
+  std::vector<std::pair<std::function<void(Status)>, Status>> released;
   {
     MutexLock state_lock(&state_mu_);
-    stats_.batches++;
-    stats_.commands += batch.pending.size();
+    if (journaled) {
+      stats_.batches++;
+      stats_.commands += batch.pending.size();
+      stats_.batch_sizes[Bucket(kBatchSizeBounds, batch.pending.size())]++;
+      stats_.batch_size_sum += batch.pending.size();
+    }
     if (status.ok()) {
-      state_.CommitBatch();
-      durable_seq_ = batch.entry.seq;
-      durable_head_ = batch.entry.hash;
-      ++batches_since_snapshot_;
-    } else {
+      stats_.kept_answers += batch.projection.answers.size();
+      if (journaled) {
+        state_.CommitBatch();
+        durable_seq_ = batch.entry.seq;
+        durable_head_ = batch.entry.hash;
+        ++batches_since_snapshot_;
+        PublishProgressLocked();
+        released = ReleaseWaitersLocked(true);
+      }
+    } else if (journaled) {
       stats_.failed_batches++;
       if (batch.generation == generation_) {
         // Undo this batch and every batch applied after it; those are
@@ -517,18 +653,46 @@ void Engine::FinishBatch(AppliedBatch& batch, const Status& status) {
         applied_seq_ = durable_seq_;
         applied_head_ = durable_head_;
         ++generation_;
+        PublishProgressLocked();
+        released = ReleaseWaitersLocked(false);
       }
     }
   }
-  if (!status.ok()) {
-    Status failed =
-        status.WithContext("batch " + std::to_string(batch.entry.seq) + " not committed");
-    for (Pending& p : batch.pending) p.promise.set_value(failed);
-    return;
+  for (auto& [done, why] : released) done(why);
+  const Status failed =
+      status.ok()
+          ? status
+          : status.WithContext(journaled
+                                   ? "batch " + std::to_string(batch.entry.seq) + " not committed"
+                                   : "answers not kept");
+  for (Rider& r : batch.riders) {
+    r.done(r.void_read ? Aborted("a batch this answer was read from failed to commit") : failed);
   }
   for (size_t i = 0; i < batch.pending.size(); ++i) {
-    batch.pending[i].promise.set_value(std::move(batch.results[i]));
+    Pending& p = batch.pending[i];
+    if (p.waiter == nullptr) continue;
+    if (status.ok()) {
+      p.waiter->Done(std::move(batch.results[i]));
+    } else {
+      p.waiter->Done(failed);
+    }
   }
+}
+
+std::vector<std::pair<std::function<void(Status)>, Status>> Engine::ReleaseWaitersLocked(
+    bool committed) {
+  std::vector<std::pair<std::function<void(Status)>, Status>> out;
+  // Committed: those waiting for a seq now durable. Rolled back: everyone
+  // left, as what they read is gone (they read past durable_seq_).
+  auto end = committed ? durable_waiters_.upper_bound(durable_seq_) : durable_waiters_.end();
+  for (auto it = durable_waiters_.begin(); it != end; ++it) {
+    out.emplace_back(std::move(it->second.done),
+                     committed && it->second.generation == generation_
+                         ? Status::Ok()
+                         : Aborted("a batch this answer was read from failed to commit"));
+  }
+  durable_waiters_.erase(durable_waiters_.begin(), end);
+  return out;
 }
 
 void Engine::RecycleBatch(AppliedBatch batch) {
@@ -536,6 +700,7 @@ void Engine::RecycleBatch(AppliedBatch batch) {
   if (spare_batches_.size() >= 2) return;
   batch.pending.clear();
   batch.results.clear();
+  batch.riders.clear();
   spare_batches_.push_back(std::move(batch));
 }
 
@@ -573,8 +738,14 @@ Status Engine::WriteSnapshotLocked() {
 }
 
 EngineStats Engine::stats() const {
-  ReaderMutexLock lock(&state_mu_);
-  return stats_;
+  EngineStats out;
+  {
+    ReaderMutexLock lock(&state_mu_);
+    out = stats_;
+  }
+  MutexLock lock(&queue_mu_);
+  out.refused = refused_;
+  return out;
 }
 
 uint64_t Engine::last_seq() const {

@@ -9,10 +9,24 @@
 // batch applied after it gets the error, and the state is rolled back to
 // exactly what it was before the failed batch.
 //
+// Callers need not block: Submit with a Waiter hears of its command on the
+// writer thread right after it is applied (Waiter::Applied, with the state
+// as the command left it) and once its batch is durable (Waiter::Done, on
+// the committer thread). The queue is bounded: a command that finds it full
+// is answered ResourceExhausted at once, so that a burst meets a clear
+// refusal instead of memory growing without limit.
+//
 // The logical clock is max(clock.Now(), last + 1): monotonic even when the
-// wall clock jumps back. Queries read through Read(), which waits until every
-// applied batch is durable (the writer pauses while a reader waits), so a
-// reader never sees a batch that could still fail.
+// wall clock jumps back. Queries read in one of two ways. Read() waits
+// until every applied batch is durable (the writer pauses while a reader
+// waits), so a reader never sees a batch that could still fail. ReadApplied()
+// does not wait: it reads the state as applied and says how far (Seen); the
+// caller holds back whatever it learnt until WhenDurable(seen) says that
+// state is durable. That is how the API reads without blocking a thread.
+//
+// Answers to requests with an idempotency key ride with the batches: a
+// Waiter's Applied may keep one (committed in the batch's transaction), and
+// Keep() sends one that goes with no command in the next batch.
 //
 // On Open the state is rebuilt from the latest snapshot plus the journal
 // after it, verifying the hash chain and the snapshot's state hash; a
@@ -33,7 +47,10 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/mutex.h"
@@ -61,7 +78,37 @@ struct EngineOptions {
   // Recover the state and serve Read only: no writer, no snapshots; every
   // Submit answers FailedPrecondition. For exports over a read-only store.
   bool read_only = false;
+  // Commands (and kept answers) that may wait for the writer; one more is
+  // refused with ResourceExhausted.
+  size_t max_queued = 100'000;
 };
+
+// How far the state a reader saw was applied: the batch seq, and the
+// generation (which a failed commit moves: what was read before is void).
+struct Seen {
+  uint64_t seq = 0;
+  uint64_t generation = 0;
+};
+
+// Who waits for a command's answer.
+class Waiter {
+ public:
+  virtual ~Waiter() = default;
+  // On the writer thread, under the state lock, right after the command is
+  // applied: the state as the command (and those before it) left it. Keep
+  // it short, and never call back into the engine. Answers appended to
+  // *keep are committed in the batch's transaction.
+  virtual void Applied(const state::State& /*state*/, const state::CommandResult& /*result*/,
+                       std::vector<storage::KeptAnswer>* /*keep*/) {}
+  // Once: the result when the batch is durable, or why it failed. On the
+  // committer thread, or on the caller's when refused at once.
+  virtual void Done(Result<state::CommandResult> result) = 0;
+};
+
+// Histogram bounds (upper, inclusive) for /metrics; one more bucket counts
+// what is above the last.
+inline constexpr uint64_t kBatchSizeBounds[] = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
+inline constexpr uint64_t kQueueDepthBounds[] = {0, 1, 10, 100, 1'000, 10'000, 100'000};
 
 struct RecoveryInfo {
   std::string snapshot_rejected = {};  // why the latest snapshot was not used, if it was not
@@ -79,6 +126,15 @@ struct EngineStats {
   uint64_t failed_snapshots = 0;
   uint64_t apply_ns = 0;   // applying commands and building the entry/projection
   uint64_t commit_ns = 0;  // Store::Commit (the durability point)
+  uint64_t refused = 0;    // commands and answers refused: the queue was full
+  uint64_t kept_answers = 0;
+  // Commands per committed batch, and queued commands each time the writer
+  // took a batch: counts per bucket of kBatchSizeBounds / kQueueDepthBounds,
+  // the last bucket above the last bound.
+  uint64_t batch_sizes[std::size(kBatchSizeBounds) + 1] = {};
+  uint64_t queue_depths[std::size(kQueueDepthBounds) + 1] = {};
+  uint64_t batch_size_sum = 0;
+  uint64_t queue_depth_sum = 0;
 };
 
 class Engine {
@@ -98,20 +154,62 @@ class Engine {
   Result<state::CommandResult> Execute(state::CommandBody body) {
     return Submit(std::move(body)).get();
   }
+  // Queues a command; `waiter` hears of it as Waiter says. Refused at once
+  // (waiter->Done on this thread) when the queue is full or the engine is
+  // shut down or read-only.
+  void Submit(state::CommandBody body, std::unique_ptr<Waiter> waiter);
 
   // Calls f(const State&) under the read lock, over a durable state, and
-  // returns what it returns.
+  // returns what it returns. Blocks until the batches in flight are
+  // durable: not for threads that must not wait (ReadApplied is), and never
+  // from a Waiter's Applied (a loud check).
   template <typename F>
   auto Read(F&& f) const BG_EXCLUDES(state_mu_) {
+    CheckNotWriter();
     DurableReadLock lock(this);
     return f(static_cast<const state::State&>(state_));
   }
+
+  // Calls f(const State&) under the read lock over the state as applied,
+  // durable or not, without waiting for a commit; returns what it returns
+  // and how far the state was applied. Send nothing learnt from it before
+  // WhenDurable(seen) says so.
+  template <typename F>
+  auto ReadApplied(F&& f) const BG_EXCLUDES(state_mu_) {
+    CheckNotWriter();
+    ReaderMutexLock lock(&state_mu_);
+    const Seen seen{applied_seq_, generation_};
+    return std::make_pair(f(static_cast<const state::State&>(state_)), seen);
+  }
+
+  // Calls done(Ok) once the state `seen` describes is durable: at once if
+  // it is, else on the committer thread when its batch commits. Aborted
+  // when that batch failed (what was read is void).
+  void WhenDurable(Seen seen, std::function<void(Status)> done) BG_EXCLUDES(state_mu_);
+
+  // Keeps `answer` with the next batch (in its transaction; a batch of its
+  // own when no command is queued) and calls done once it is durable.
+  // `seen`: the state the answer was made from; Aborted if that is void.
+  // Refused at once like Submit when the queue is full.
+  void Keep(storage::KeptAnswer answer, Seen seen, std::function<void(Status)> done);
+  // The kept answer for (caller, key), from the store. Thread-safe.
+  Result<std::optional<storage::KeptAnswer>> FindAnswer(std::string_view caller,
+                                                        std::string_view key) {
+    return store_->FindAnswer(caller, key);
+  }
+  // Answers kept before `before` are forgotten with the next batch.
+  void ForgetAnswersBefore(Timestamp before) { forget_answers_before_.store(before); }
 
   // Answers every queued command, writes a snapshot, stops the writer.
   // Idempotent; the destructor calls it.
   Status Shutdown();
   // Asks the writer to write a snapshot now and waits for it.
   Status Snapshot();
+
+  // How far the state is applied, and durable: a moment's view, without a
+  // lock (the answer may be stale by the time it is used).
+  Seen applied() const { return {applied_atomic_.load(), generation_atomic_.load()}; }
+  Seen durable() const { return {durable_atomic_.load(), generation_atomic_.load()}; }
 
   uint64_t last_seq() const;
   Hash256 chain_head() const;
@@ -122,15 +220,29 @@ class Engine {
  private:
   struct Pending {
     state::Command command;
-    std::promise<Result<state::CommandResult>> promise;
+    std::unique_ptr<Waiter> waiter;  // null: nobody waits (Ticks)
   };
-  // A batch applied by the writer, waiting for (or in) its commit.
+  // An answer to keep that goes with no command (Keep).
+  struct Rider {
+    storage::KeptAnswer answer;
+    Seen seen;
+    std::function<void(Status)> done;
+    bool void_read = false;  // its read was rolled back: not kept, Aborted
+  };
+  // A batch applied by the writer, waiting for (or in) its commit. Without
+  // commands (entry.seq 0) it carries only riders' answers.
   struct AppliedBatch {
     std::vector<Pending> pending;
     std::vector<state::CommandResult> results;
+    std::vector<Rider> riders;
     storage::JournalEntry entry;
     storage::Projection projection;
     uint64_t generation = 0;
+  };
+  // Someone waiting for a seq to be durable (WhenDurable).
+  struct DurableWaiter {
+    uint64_t generation = 0;
+    std::function<void(Status)> done;
   };
 
   // The writer's next work, taken under the queue lock: the snapshot
@@ -138,6 +250,8 @@ class Engine {
   struct WriterWork {
     std::vector<std::promise<Status>> snapshot_requests;
     std::vector<Pending> batch;
+    std::vector<Rider> riders;
+    size_t queue_depth = 0;  // commands queued when the batch was taken
     bool stop = false;
   };
 
@@ -165,7 +279,12 @@ class Engine {
   bool TickDue() BG_EXCLUDES(state_mu_);
   void QueueTick() BG_EXCLUDES(queue_mu_);
   void AnswerSnapshotRequests(std::vector<std::promise<Status>> requests) BG_EXCLUDES(state_mu_);
-  AppliedBatch ApplyBatch(std::vector<Pending> batch) BG_EXCLUDES(state_mu_);
+  AppliedBatch ApplyBatch(std::vector<Pending> batch, std::vector<Rider> riders, size_t queue_depth)
+      BG_EXCLUDES(state_mu_);
+  // Riders whose read is void are marked; the others' answers join the
+  // projection.
+  void LoadRiders(std::vector<Rider> riders, AppliedBatch* out) BG_REQUIRES(state_mu_);
+  void CheckNotWriter() const;
   // A recycled batch (its buffers keep their capacity), or a new one.
   AppliedBatch SpareBatch() BG_EXCLUDES(commit_mu_);
   void PushBatch(AppliedBatch batch) BG_EXCLUDES(commit_mu_);
@@ -183,6 +302,9 @@ class Engine {
   bool HasCommitWorkLocked() const BG_REQUIRES_SHARED(commit_mu_);
   // Store::Commit, unless an earlier batch failed (the generation moved).
   Status CommitToStore(const AppliedBatch& batch) BG_EXCLUDES(state_mu_);
+  // The durable waiters FinishBatch releases: with the status to tell them.
+  std::vector<std::pair<std::function<void(Status)>, Status>> ReleaseWaitersLocked(bool committed)
+      BG_REQUIRES(state_mu_);
   Status ResolveFailedCommit(const storage::JournalEntry& entry, const Status& failure)
       BG_EXCLUDES(queue_mu_);
   void FinishBatch(AppliedBatch& batch, const Status& status) BG_EXCLUDES(state_mu_);
@@ -224,10 +346,14 @@ class Engine {
   uint64_t generation_ BG_GUARDED_BY(state_mu_) = 0;
   uint64_t batches_since_snapshot_ BG_GUARDED_BY(state_mu_) = 0;
   EngineStats stats_ BG_GUARDED_BY(state_mu_);
+  // WhenDurable's waiters, by the seq they wait for.
+  std::multimap<uint64_t, DurableWaiter> durable_waiters_ BG_GUARDED_BY(state_mu_);
   Timestamp last_ts_ BG_GUARDED_BY(state_mu_) = 0;  // the writer's, in ApplyBatch
 
-  Mutex queue_mu_;
+  mutable Mutex queue_mu_;
   std::deque<Pending> queue_ BG_GUARDED_BY(queue_mu_);
+  std::vector<Rider> riders_ BG_GUARDED_BY(queue_mu_);
+  uint64_t refused_ BG_GUARDED_BY(queue_mu_) = 0;
   std::vector<std::promise<Status>> snapshot_requests_ BG_GUARDED_BY(queue_mu_);
   bool stopping_ BG_GUARDED_BY(queue_mu_) = false;
 
@@ -244,6 +370,15 @@ class Engine {
   // state does not hold (ApplyBatch).
   mutable Mutex keys_mu_ BG_ACQUIRED_AFTER(state_mu_);
   std::map<ProviderId, metering::PublicKey> keys_ BG_GUARDED_BY(keys_mu_);
+
+  std::atomic<Timestamp> forget_answers_before_{0};
+  // applied_seq_, durable_seq_ and generation_ as atomics, for applied()
+  // and durable(); written with them, under the state lock.
+  std::atomic<uint64_t> applied_atomic_{0};
+  std::atomic<uint64_t> durable_atomic_{0};
+  std::atomic<uint64_t> generation_atomic_{0};
+  // Sets the three atomics from the guarded values.
+  void PublishProgressLocked() BG_REQUIRES(state_mu_);
 
   std::thread writer_;
   std::thread committer_;

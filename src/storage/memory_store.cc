@@ -23,7 +23,30 @@ Status MemoryStore::Commit(const JournalEntry& entry, const Projection& projecti
   for (const PendingStatusUpdate& u : projection.pending_updates) {
     transfers_[u.transfer_id].pending_status = u.pending_status;
   }
+  KeepAnswersLocked(projection);
   return Status::Ok();
+}
+
+Status MemoryStore::CommitAnswers(const Projection& projection) {
+  MutexLock lock(&mu_);
+  KeepAnswersLocked(projection);
+  return Status::Ok();
+}
+
+void MemoryStore::KeepAnswersLocked(const Projection& projection) {
+  if (projection.forget_answers_before != 0) {
+    std::erase_if(answers_,
+                  [&](const auto& kv) { return kv.second.at < projection.forget_answers_before; });
+  }
+  for (const KeptAnswer& a : projection.answers) answers_.try_emplace({a.caller, a.key}, a);
+}
+
+Result<std::optional<KeptAnswer>> MemoryStore::FindAnswer(std::string_view caller,
+                                                          std::string_view key) {
+  MutexLock lock(&mu_);
+  auto it = answers_.find({std::string(caller), std::string(key)});
+  if (it == answers_.end()) return std::optional<KeptAnswer>();
+  return std::optional<KeptAnswer>(it->second);
 }
 
 JournalHead MemoryStore::HeadLocked() const {

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <map>
+#include <string>
+#include <utility>
 
 #include "common/mutex.h"
 #include "storage/store.h"
@@ -16,6 +18,9 @@ namespace bg::storage {
 class MemoryStore final : public Store {
  public:
   Status Commit(const JournalEntry& entry, const Projection& projection) override;
+  Status CommitAnswers(const Projection& projection) override;
+  Result<std::optional<KeptAnswer>> FindAnswer(std::string_view caller,
+                                               std::string_view key) override;
   Result<JournalHead> Head() override;
   Status SaveSnapshot(const SnapshotRecord& snapshot) override;
   Result<std::optional<SnapshotRecord>> LatestSnapshot() override;
@@ -26,12 +31,14 @@ class MemoryStore final : public Store {
 
  private:
   JournalHead HeadLocked() const BG_REQUIRES(mu_);
+  void KeepAnswersLocked(const Projection& projection) BG_REQUIRES(mu_);
 
   mutable Mutex mu_;
   std::vector<JournalEntry> journal_ BG_GUARDED_BY(mu_);
   std::optional<SnapshotRecord> snapshot_ BG_GUARDED_BY(mu_);
   std::map<uint64_t, AccountRow> accounts_ BG_GUARDED_BY(mu_);
   std::map<uint64_t, TransferRow> transfers_ BG_GUARDED_BY(mu_);
+  std::map<std::pair<std::string, std::string>, KeptAnswer> answers_ BG_GUARDED_BY(mu_);
 };
 
 }  // namespace bg::storage

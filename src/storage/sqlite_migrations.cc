@@ -75,9 +75,24 @@ CREATE INDEX transfers_reference ON transfers(reference) WHERE reference != 0;
 CREATE INDEX transfers_pending_id ON transfers(pending_id) WHERE pending_id != 0;
 )sql";
 
+// The answers given to requests with an Idempotency-Key, committed with
+// the batch that made them true (storage/store.h, KeptAnswer).
+constexpr const char* kAnswers = R"sql(
+CREATE TABLE answers (
+  caller TEXT NOT NULL,
+  key TEXT NOT NULL,
+  request BLOB NOT NULL,
+  answer BLOB NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (caller, key)
+) WITHOUT ROWID;
+CREATE INDEX answers_at ON answers(at);
+)sql";
+
 // Append only; versions strictly increase by one.
 constexpr Migration kMigrations[] = {
     {1, "initial schema: journal, snapshots, accounts, transfers", kInitialSchema},
+    {2, "answers kept for idempotency keys", kAnswers},
 };
 
 Status SqliteError(sqlite3* db, const std::string& what) {

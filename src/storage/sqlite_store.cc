@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "common/mutex.h"
+#include "storage/sqlite_answers.h"
 #include "storage/sqlite_migrations.h"
 #include "storage/sqlite_util.h"
 
@@ -347,6 +348,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
     return checkpointer.status().WithContext("open sqlite store " + options.path);
   }
   store->checkpointer_ = std::move(*checkpointer);
+  BG_ASSIGN_OR_RETURN(store->answers_, AnswerFinder::Open(options.path));
   return store;
 }
 
@@ -369,10 +371,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::OpenReadOnly(const std::string
 
 SqliteStore::~SqliteStore() {
   checkpointer_.reset();  // its connection closes before ours
+  answers_.reset();
   for (sqlite3_stmt* stmt :
        {begin_, begin_read_, commit_, rollback_, head_, insert_journal_, upsert_account_,
-        upsert_accounts_, insert_transfer_, insert_transfers_, update_pending_, upsert_snapshot_,
-        prune_snapshots_, latest_snapshot_, read_journal_, read_accounts_, read_transfers_}) {
+        upsert_accounts_, insert_transfer_, insert_transfers_, update_pending_, insert_answer_,
+        forget_answers_, upsert_snapshot_, prune_snapshots_, latest_snapshot_, read_journal_,
+        read_accounts_, read_transfers_}) {
     sqlite3_finalize(stmt);  // no-op on nullptr
   }
   sqlite3_close(db_);  // no-op on nullptr; every statement is finalized
@@ -423,6 +427,8 @@ Status SqliteStore::PrepareStatements() {
       {&insert_transfer_, InsertTransfersSql(1)},
       {&insert_transfers_, InsertTransfersSql(kRowsPerStatement)},
       {&update_pending_, "UPDATE transfers SET pending_status = ?2 WHERE id = ?1"},
+      {&insert_answer_, kInsertAnswerSql},
+      {&forget_answers_, kForgetAnswersSql},
       {&upsert_snapshot_,
        "INSERT INTO snapshots(seq, chain_head, state_hash, state) VALUES (?1, ?2, ?3, ?4) "
        "ON CONFLICT(seq) DO UPDATE SET chain_head = excluded.chain_head, "
@@ -483,7 +489,36 @@ Status SqliteStore::WriteBatch(const JournalEntry& entry, const Projection& proj
   for (const PendingStatusUpdate& update : projection.pending_updates) {
     BG_RETURN_IF_ERROR(UpdatePending(update));
   }
+  return WriteAnswers(projection);
+}
+
+Status SqliteStore::CommitAnswers(const Projection& projection) {
+  if (read_only_) return FailedPrecondition("the store is open read-only");
+  Status status = InTransaction([&] { return WriteAnswers(projection); });
+  if (!status.ok()) {
+    return status.WithContext("keep " + std::to_string(projection.answers.size()) + " answers");
+  }
+  if (wal_frames_ >= kCheckpointFrames) checkpointer_->Nudge();
+  return status;
+}
+
+Status SqliteStore::WriteAnswers(const Projection& projection) {
+  if (projection.forget_answers_before != 0) {
+    sqlite3_bind_int64(forget_answers_, 1, ToSql(projection.forget_answers_before));
+    BG_RETURN_IF_ERROR(StepDone(forget_answers_, "forget old answers"));
+  }
+  for (const KeptAnswer& a : projection.answers) {
+    const int rc = BindAnswer(insert_answer_, a);
+    if (rc != SQLITE_OK) return SqliteError(db_, rc, "bind a kept answer");
+    BG_RETURN_IF_ERROR(StepDone(insert_answer_, "keep an answer"));
+  }
   return Status::Ok();
+}
+
+Result<std::optional<KeptAnswer>> SqliteStore::FindAnswer(std::string_view caller,
+                                                          std::string_view key) {
+  if (answers_ == nullptr) return FailedPrecondition("the store is open read-only");
+  return answers_->Find(caller, key);
 }
 
 Result<WalCheckpoint> SqliteStore::Checkpoint() {

@@ -1,7 +1,7 @@
 // SqliteStore: the embedded, durable Store. One SQLite file in WAL mode holds
 // the hash-chained journal, the latest snapshots and the projection tables
-// (accounts, transfers), so a batch and its projection commit in one
-// transaction, and auditors can query the same file with plain SQL.
+// (accounts, transfers) and the answers kept for idempotency keys, so a batch and its projection
+// commit in one transaction, and auditors can query the same file with plain SQL.
 //
 // The schema lives in sqlite_migrations.cc. uint64 values (ids, timestamps,
 // seq) are stored as the int64 with the same bits, so ids above 2^63 read
@@ -32,6 +32,7 @@ struct sqlite3_stmt;
 
 namespace bg::storage {
 
+class AnswerFinder;
 class WalCheckpointer;
 
 struct WalCheckpoint {
@@ -61,6 +62,10 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   Status Commit(const JournalEntry& entry, const Projection& projection) override;
+  Status CommitAnswers(const Projection& projection) override;
+  // On a connection of its own (AnswerFinder): thread-safe.
+  Result<std::optional<KeptAnswer>> FindAnswer(std::string_view caller,
+                                               std::string_view key) override;
   // Keeps the two latest snapshots, so that one written while the file was
   // being damaged is not the only one (the engine replays the whole journal
   // when the latest fails its checks).
@@ -94,6 +99,7 @@ class SqliteStore final : public Store {
   Status UpsertAccounts(std::span<const AccountRow> rows);
   Status InsertTransfers(std::span<const TransferRow> rows);
   Status UpdatePending(const PendingStatusUpdate& update);
+  Status WriteAnswers(const Projection& projection);
   Status WriteSnapshot(const SnapshotRecord& snapshot);
 
   sqlite3* db_ = nullptr;
@@ -102,6 +108,7 @@ class SqliteStore final : public Store {
   // Copies the WAL into the database file on its own connection and thread,
   // so that the writer's COMMIT pays only for the WAL append and its fsync.
   std::unique_ptr<WalCheckpointer> checkpointer_;
+  std::unique_ptr<AnswerFinder> answers_;
   int wal_frames_ = 0;  // frames in the WAL after our last commit (sqlite3_wal_hook)
   // Prepared once in Open, finalized in the destructor.
   sqlite3_stmt* begin_ = nullptr;
@@ -115,6 +122,8 @@ class SqliteStore final : public Store {
   sqlite3_stmt* insert_transfer_ = nullptr;
   sqlite3_stmt* insert_transfers_ = nullptr;
   sqlite3_stmt* update_pending_ = nullptr;
+  sqlite3_stmt* insert_answer_ = nullptr;
+  sqlite3_stmt* forget_answers_ = nullptr;
   sqlite3_stmt* upsert_snapshot_ = nullptr;
   sqlite3_stmt* prune_snapshots_ = nullptr;
   sqlite3_stmt* latest_snapshot_ = nullptr;

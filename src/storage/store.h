@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
@@ -78,12 +80,30 @@ struct PendingStatusUpdate {
   uint8_t pending_status = 0;
 };
 
+// The answer given to a request that carried an idempotency key: who asked
+// (caller and route), the key, a hash of what was asked, the answer as the
+// API encoded it, and when. Kept with the batch that made the answer true,
+// in the same transaction, so that an answer is stored exactly when its
+// effect is.
+struct KeptAnswer {
+  std::string caller;
+  std::string key;
+  Hash256 request{};
+  std::vector<uint8_t> answer;
+  Timestamp at = 0;
+  friend bool operator==(const KeptAnswer&, const KeptAnswer&) = default;
+};
+
 // The rows a batch changed: accounts are upserted whole, transfers inserted,
 // holds resolved in this batch get their new status.
 struct Projection {
   std::vector<AccountRow> accounts;
   std::vector<TransferRow> transfers;
   std::vector<PendingStatusUpdate> pending_updates;
+  // Answers to keep; a (caller, key) already kept keeps its first answer.
+  std::vector<KeptAnswer> answers = {};
+  // When not 0: answers kept before this time are forgotten.
+  Timestamp forget_answers_before = 0;
 };
 
 // The last journal entry stored: its seq (0 when the journal is empty) and
@@ -104,6 +124,16 @@ class Store {
   // checked). Anything else is FailedPrecondition: the journal never forks,
   // whoever else appended to it. On error nothing is stored.
   virtual Status Commit(const JournalEntry& entry, const Projection& projection) = 0;
+
+  // Stores a projection that goes with no journal entry (only its answers
+  // and forget_answers_before may be set: answers to requests that changed
+  // nothing), atomically and durably as Commit does.
+  virtual Status CommitAnswers(const Projection& projection) = 0;
+
+  // The answer kept for (caller, key), if any. Thread-safe: called by the
+  // API's threads while the engine commits.
+  virtual Result<std::optional<KeptAnswer>> FindAnswer(std::string_view caller,
+                                                       std::string_view key) = 0;
 
   // The last journal entry stored. The engine asks after a failed Commit:
   // an I/O error reported after the commit record reached the disk means

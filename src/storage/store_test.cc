@@ -322,6 +322,52 @@ TEST_P(StoreTest, ReadJournalSkipsEarlierEntriesAndStopsAtTheFirstVisitError) {
   EXPECT_TRUE(store_->Commit(Entry(6), {}).ok());
 }
 
+KeptAnswer Answer(const std::string& caller, const std::string& key, uint8_t tag, Timestamp at) {
+  return {
+      .caller = caller, .key = key, .request = FilledHash(tag), .answer = {tag, 1, 2, 3}, .at = at};
+}
+
+std::optional<KeptAnswer> Find(Store& store, const std::string& caller, const std::string& key) {
+  Result<std::optional<KeptAnswer>> found = store.FindAnswer(caller, key);
+  EXPECT_TRUE(found.ok()) << found.status();
+  return found.ok() ? *found : std::nullopt;
+}
+
+TEST_P(StoreTest, AnswersCommitWithTheirBatchAndTheFirstAnswerForAKeyStays) {
+  Projection first = Rows({Account(1, 100)});
+  first.answers = {Answer("enterprise/1", "k-1", 7, 100), Answer("enterprise/2", "k-1", 9, 300)};
+  ASSERT_TRUE(store_->Commit(Entry(1), first).ok());
+  // A second answer for the same caller and key, in a batch without a
+  // journal entry, does not replace the first.
+  Projection second;
+  second.answers = {Answer("enterprise/1", "k-1", 8, 200), Answer("admin/0", "k-9", 5, 400)};
+  ASSERT_TRUE(store_->CommitAnswers(second).ok());
+  EXPECT_EQ(Find(*store_, "enterprise/1", "k-1"), Answer("enterprise/1", "k-1", 7, 100));
+  EXPECT_EQ(Find(*store_, "enterprise/2", "k-1"), Answer("enterprise/2", "k-1", 9, 300));
+  EXPECT_EQ(Find(*store_, "admin/0", "k-9"), Answer("admin/0", "k-9", 5, 400));
+  EXPECT_EQ(Find(*store_, "enterprise/1", "k-2"), std::nullopt);
+}
+
+TEST_P(StoreTest, AFailedCommitKeepsNoneOfItsAnswers) {
+  CommitFirstBatch();
+  Projection dup = Rows({}, {Transfer(10)});  // transfer 10 is stored: the commit fails
+  dup.answers = {Answer("admin/0", "k-1", 1, 10)};
+  EXPECT_FALSE(store_->Commit(Entry(2), dup).ok());
+  EXPECT_EQ(Find(*store_, "admin/0", "k-1"), std::nullopt);
+}
+
+TEST_P(StoreTest, OldAnswersAreForgotten) {
+  Projection p;
+  for (uint8_t i = 1; i <= 5; ++i)
+    p.answers.push_back(Answer("admin/0", "k" + std::to_string(i), i, i * 10));
+  ASSERT_TRUE(store_->CommitAnswers(p).ok());
+  Projection forget;
+  forget.forget_answers_before = 30;
+  ASSERT_TRUE(store_->Commit(Entry(1), forget).ok());
+  EXPECT_EQ(Find(*store_, "admin/0", "k2"), std::nullopt);
+  EXPECT_NE(Find(*store_, "admin/0", "k3"), std::nullopt);
+}
+
 INSTANTIATE_TEST_SUITE_P(AllStores, StoreTest,
                          testing::Values(StoreFactory{"Memory", &OpenMemory},
                                          StoreFactory{"Sqlite", &OpenSqlite}),
@@ -401,6 +447,19 @@ TEST_F(SqliteStoreTest, ReopeningTheFileKeepsEverything) {
   ASSERT_TRUE(latest.ok() && latest->has_value());
   EXPECT_EQ(**latest, snapshot);
   EXPECT_TRUE(store->Commit(Entry(3), {}).ok());
+}
+
+TEST_F(SqliteStoreTest, KeptAnswersSurviveAReopen) {
+  {
+    std::unique_ptr<SqliteStore> store = OpenStore();
+    ASSERT_NE(store, nullptr);
+    Projection p;
+    p.answers = {Answer("enterprise/1", "k-1", 7, 100)};
+    ASSERT_TRUE(store->Commit(Entry(1), p).ok());
+  }
+  std::unique_ptr<SqliteStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(Find(*store, "enterprise/1", "k-1"), Answer("enterprise/1", "k-1", 7, 100));
 }
 
 TEST_F(SqliteStoreTest, MigrationsAreRecordedOnceAndNotReappliedOnReopen) {

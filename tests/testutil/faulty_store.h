@@ -69,6 +69,19 @@ class FaultyStore final : public storage::Store {
     }
     return s;
   }
+  Status CommitAnswers(const storage::Projection& p) override {
+    {
+      std::unique_lock lock(mu_);
+      ++commits_attempted_;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return !held_; });
+    }
+    return inner_->CommitAnswers(p);
+  }
+  Result<std::optional<storage::KeptAnswer>> FindAnswer(std::string_view caller,
+                                                        std::string_view key) override {
+    return inner_->FindAnswer(caller, key);
+  }
   // An injected failure is a commit that did not reach the disk, so the
   // engine, asking afterwards, finds the batch absent.
   Result<storage::JournalHead> Head() override { return inner_->Head(); }

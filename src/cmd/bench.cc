@@ -1,10 +1,15 @@
 #include "cmd/bench.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "bench/ledger_load.h"
+#include "bench/scaling_load.h"
 #include "bench/schedule_load.h"
 #include "bench/usage_load.h"
 #include "bench/usage_requests.h"
@@ -100,6 +105,47 @@ void RegisterUsageRequests(Registry& registry) {
   registry.OnRun(cmd, [o] { return bench::WriteUsageRequests(*o); });
 }
 
+// "20000:30,40000:60": sizes as jobs:days pairs.
+Status ParseSizes(const std::string& text, std::vector<bench::ScalingSize>* out) {
+  size_t at = 0;
+  while (at < text.size()) {
+    const size_t comma = std::min(text.find(',', at), text.size());
+    const std::string item = text.substr(at, comma - at);
+    unsigned jobs = 0, days = 0;
+    char rest = 0;
+    if (std::sscanf(item.c_str(), "%u:%u%c", &jobs, &days, &rest) != 2 || jobs == 0 || days == 0) {
+      return InvalidArgument("--sizes: \"" + item + "\" is not jobs:days");
+    }
+    out->push_back({jobs, days});
+    at = comma + 1;
+  }
+  return Status::Ok();
+}
+
+void RegisterScaling(Registry& registry) {
+  auto o = std::make_shared<bench::ScalingBenchOptions>();
+  auto sizes = std::make_shared<std::string>();
+  CLI::App* scaling = Group(registry)->add_subcommand(
+      "scaling",
+      "The simulator from 20,000 jobs over 30 days to 240,000 over a year: time and "
+      "peak memory per size");
+  scaling->add_option("--scenario", o->scenario, "gba (built in) or a scenario file")
+      ->capture_default_str();
+  scaling->add_option("--seed", o->seed, "Workload seed")->capture_default_str();
+  scaling->add_option("--policy", o->policy, "voucher_aware, first_fit or cheapest_list")
+      ->capture_default_str();
+  scaling->add_option("--max-jobs", o->max_jobs, "Leave out the sizes above this many jobs")
+      ->capture_default_str();
+  scaling->add_option("--sizes", *sizes,
+                      "Sizes as jobs:days pairs instead of the standard ones (\"2000:3,4000:6\")");
+  scaling->footer("Examples:\n  baygrid bench scaling\n  baygrid bench scaling --max-jobs 40000");
+  registry.OnRun(scaling, [o, sizes] {
+    o->sizes.clear();
+    BG_RETURN_IF_ERROR(ParseSizes(*sizes, &o->sizes));
+    return bench::RunScalingBench(*o);
+  });
+}
+
 }  // namespace
 
 void RegisterBench(Registry& registry) {
@@ -107,6 +153,7 @@ void RegisterBench(Registry& registry) {
   RegisterSchedule(registry);
   RegisterUsage(registry);
   RegisterUsageRequests(registry);
+  RegisterScaling(registry);
 }
 
 }  // namespace bg::cmd

@@ -7,7 +7,7 @@ packages=(
   cmake ninja-build ccache g++ pkg-config clang clang-format clang-tidy
   libsqlite3-dev sqlite3 libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev nlohmann-json3-dev libabsl-dev libtomlplusplus-dev
+  libcli11-dev nlohmann-json3-dev libabsl-dev libtomlplusplus-dev libjemalloc-dev
   libboost-dev wrk curl
 )
 

@@ -130,6 +130,20 @@ TEST_F(AsyncApiTest, FiveHundredRequestsInFlightShareAFewCommitsAndAreAllAnswere
   const uint64_t batches = engine_->stats().batches - batches_before;
   EXPECT_LE(batches, 6u) << "500 requests should share a few commits";
   EXPECT_EQ(service_->requests_in_flight(), 0);
+  // /metrics shows the batches as a histogram: every committed batch in a
+  // bucket, the +Inf bucket counting them all.
+  const testing::RawResponse m =
+      testing::Request(http_->port(), "GET", "/metrics", "", "", "application/json");
+  const engine::EngineStats e = engine_->stats();
+  EXPECT_NE(
+      m.body.find("baygrid_engine_batch_commands_bucket{le=\"+Inf\"} " + std::to_string(e.batches)),
+      std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("baygrid_engine_batch_commands_sum " + std::to_string(e.commands)),
+            std::string::npos);
+  EXPECT_NE(m.body.find("baygrid_engine_queue_depth_bucket{le=\"0\"}"), std::string::npos);
+  EXPECT_NE(m.body.find("baygrid_http_requests_in_flight 1"), std::string::npos)
+      << "the scrape itself is the one in flight";
   // Every job is in the state, exactly once.
   EXPECT_EQ(engine_->Read([](const state::State& s) { return s.scheduler().jobs().size(); }), 501u);
 }

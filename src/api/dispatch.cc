@@ -25,36 +25,42 @@ bool SaneRequestId(const std::string& s) {
 
 }  // namespace
 
-// Hears of a handler's command: makes the answer on the writer (and keeps
-// it, for a key, in the batch), sends it once the batch is durable.
+// Hears of a handler's command: on the writer, keeps what the answer needs
+// (and, for an Idempotency-Key, makes the answer there and keeps it in the
+// batch); once the batch is durable, has the answer built and sent.
 class Service::FlightWaiter final : public engine::Waiter {
  public:
-  FlightWaiter(Service* service, std::shared_ptr<Flight> flight, Then then)
-      : service_(service), flight_(std::move(flight)), then_(std::move(then)) {}
+  FlightWaiter(Service* service, std::shared_ptr<Flight> flight, Capture capture)
+      : service_(service), flight_(std::move(flight)), capture_(std::move(capture)) {}
 
   void Applied(const state::State& state, const state::CommandResult& result,
                std::vector<storage::KeptAnswer>* keep) override {
-    flight_->made = then_(state, result);
-    if (flight_->key && flight_->made.status < 500) {
-      keep->push_back(service_->KeptFor(*flight_, flight_->made));
-    }
+    build_ = capture_(state, result);
+    if (!flight_->key) return;
+    flight_->made = build_(result);
+    made_ = true;
+    if (flight_->made.status < 500) keep->push_back(service_->KeptFor(*flight_, flight_->made));
   }
 
   void Done(Result<state::CommandResult> result) override {
-    service_->Finish(flight_, result.ok() ? std::move(flight_->made)
-                                          : Unanswered(flight_->call, result.status()));
+    if (!result.ok()) return service_->Finish(flight_, Unanswered(flight_->call, result.status()));
+    if (made_) return service_->Finish(flight_, std::move(flight_->made));
+    service_->Finish(flight_,
+                     [build = std::move(build_), r = std::move(*result)] { return build(r); });
   }
 
  private:
   Service* service_;
   std::shared_ptr<Flight> flight_;
-  Then then_;
+  Capture capture_;
+  Build build_;
+  bool made_ = false;
 };
 
 HttpResponse Service::Handle(const HttpRequest& request) {
   std::promise<HttpResponse> answer;
   std::future<HttpResponse> future = answer.get_future();
-  Handle(request, [&answer](HttpResponse r) { answer.set_value(std::move(r)); });
+  Handle(request, [&answer](const HttpMake& make) { answer.set_value(make()); });
   return future.get();
 }
 
@@ -129,7 +135,7 @@ std::optional<HttpResponse> Service::Prepare(Flight& f, const Route** route) {
 void Service::Dispatch(const std::shared_ptr<Flight>& f, Answer answer) {
   if (answer.command) {
     engine_->Submit(std::move(*answer.command),
-                    std::make_unique<FlightWaiter>(this, f, std::move(answer.then)));
+                    std::make_unique<FlightWaiter>(this, f, std::move(answer.capture)));
     return;
   }
   if (f->key && answer.response.status < 500) {
@@ -165,19 +171,27 @@ HttpResponse Service::Unanswered(const Call& call, const Status& why) {
 }
 
 void Service::Finish(const std::shared_ptr<Flight>& f, HttpResponse out) {
+  Finish(f, [out = std::move(out)]() mutable { return std::move(out); });
+}
+
+void Service::Finish(const std::shared_ptr<Flight>& f, HttpMake make) {
   if (f->key) ReleaseKey(*f);
-  out.headers.push_back({"X-Request-Id", f->call.request_id});
-  const auto micros = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                                std::chrono::steady_clock::now() - f->start)
-                                                .count());
-  Record(f->stats, out.status, micros);
-  if (options_.log_requests) {
-    std::fprintf(stderr, "request_id=%s %s %s -> %d (%llu us)\n", f->call.request_id.c_str(),
-                 f->request.method.c_str(), f->request.path.c_str(), out.status,
-                 static_cast<unsigned long long>(micros));  // NOLINT(google-runtime-int)
-  }
   requests_in_flight_--;
-  f->respond(std::move(out));
+  // Built, counted and logged on the connection's I/O thread.
+  f->respond([this, f, make = std::move(make)] {
+    HttpResponse out = make();
+    out.headers.push_back({"X-Request-Id", f->call.request_id});
+    const auto micros = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                  std::chrono::steady_clock::now() - f->start)
+                                                  .count());
+    Record(f->stats, out.status, micros);
+    if (options_.log_requests) {
+      std::fprintf(stderr, "request_id=%s %s %s -> %d (%llu us)\n", f->call.request_id.c_str(),
+                   f->request.method.c_str(), f->request.path.c_str(), out.status,
+                   static_cast<unsigned long long>(micros));  // NOLINT(google-runtime-int)
+    }
+    return out;
+  });
 }
 
 }  // namespace bg::api

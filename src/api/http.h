@@ -61,8 +61,11 @@ struct HttpResponse {
 };
 
 // Sends the answer to one request; call it exactly once, from any thread.
+// `make` runs on the connection's I/O thread (strand) and returns the
+// answer: building it there keeps the work off whichever thread called.
 // After Stop it does nothing.
-using HttpRespond = std::function<void(HttpResponse)>;
+using HttpMake = std::function<HttpResponse()>;
+using HttpRespond = std::function<void(HttpMake make)>;
 using HttpAsyncHandler = std::function<void(HttpRequest, HttpRespond)>;
 // A handler that answers before it returns (tests, simple servers).
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;

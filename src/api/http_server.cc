@@ -230,12 +230,12 @@ class Session : public std::enable_shared_from_this<Session> {
     r.body = req.body();
     server_->in_handler++;
     server_->handler(std::move(r), [self = shared_from_this(), gate = server_->gate, version,
-                                    keep_alive](HttpResponse out) {
+                                    keep_alive](HttpMake make) {
       MutexLock lock(&gate->mu);
       if (!gate->open) return;
       net::post(self->stream_.get_executor(),
-                [self, out = std::move(out), version, keep_alive]() mutable {
-                  self->Answer(std::move(out), version, keep_alive);
+                [self, make = std::move(make), version, keep_alive]() {
+                  self->Answer(make(), version, keep_alive);
                 });
     });
   }
@@ -300,7 +300,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpOptions& options
   return Start(
       options,
       [handler = std::move(handler)](HttpRequest request, HttpRespond respond) {
-        respond(handler(request));
+        respond([out = handler(request)]() mutable { return std::move(out); });
       },
       std::move(refusal));
 }

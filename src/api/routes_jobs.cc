@@ -77,11 +77,17 @@ HttpResponse JobAnswer(const Call& c, const scheduler::JobOutcome& out, const Js
   return Fail(c, scheduler::CodeName(out.code), out.message);
 }
 
-// The answer to a command on job `id`, from the state the command left.
-HttpResponse JobAnswerNow(const Call& c, const state::State& s, OrderId id,
-                          const scheduler::JobOutcome& out, bool created) {
-  const scheduler::Job* j = s.scheduler().FindJob(id);
-  return JobAnswer(c, out, j == nullptr ? Json() : View(*j), created);
+// The answer to a command on job `id`: the job as the command left it is
+// copied on the writer, and its view built off it.
+Capture JobCapture(const Call& c, OrderId id, bool created) {
+  return [&c, id, created](const state::State& s, const state::CommandResult&) -> Build {
+    const scheduler::Job* j = s.scheduler().FindJob(id);
+    std::optional<scheduler::Job> job;
+    if (j != nullptr) job = *j;
+    return [&c, job = std::move(job), created](const state::CommandResult& r) {
+      return JobAnswer(c, std::get<scheduler::JobOutcome>(r), job ? View(*job) : Json(), created);
+    };
+  };
 }
 
 // Whether the caller may see (or act on) a job: its enterprise, the
@@ -114,10 +120,7 @@ Answer ChangeJob(engine::Engine& engine, Call& c, Make make) {
     return j == nullptr || MayAccess(c, s, *j, true);
   });
   if (!allowed) return Forbidden(c, "change this job");
-  return Answer(std::move(*body),
-                [&c, id = OrderId(*id)](const state::State& s, const state::CommandResult& r) {
-                  return JobAnswerNow(c, s, id, std::get<scheduler::JobOutcome>(r), false);
-                });
+  return Answer::Deferred(std::move(*body), JobCapture(c, OrderId(*id), false));
 }
 
 }  // namespace
@@ -141,10 +144,7 @@ Answer Service::SubmitJob(Call& c) {
   HttpResponse fail;
   const auto job = JobFrom(c, true, &fail);
   if (!job) return fail;
-  return Answer(*job,
-                [&c, id = job->request.id](const state::State& s, const state::CommandResult& r) {
-                  return JobAnswerNow(c, s, id, std::get<scheduler::JobOutcome>(r), true);
-                });
+  return Answer::Deferred(*job, JobCapture(c, job->request.id, true));
 }
 
 Answer Service::ListJobs(Call& c) {

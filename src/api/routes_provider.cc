@@ -157,16 +157,20 @@ Answer Service::ReportUsage(Call& c) {
     }
     cmd.batch_signature = s;
   }
-  return Answer(std::move(cmd), [](const state::State&, const state::CommandResult& r) {
-    const auto& out = std::get<metering::UsageOutcome>(r);
-    Json results = Json::array();
-    for (size_t i = 0; i < out.results.size(); ++i) {
-      results.push_back(
-          {{"result", metering::UsageResultName(out.results[i])}, {"message", out.messages[i]}});
-    }
-    return Reply({{"results", std::move(results)},
-                  {"charged", MoneyJson(out.charged)},
-                  {"subsidy", MoneyJson(out.subsidy)}});
+  // The answer needs only the command's result: nothing is kept on the
+  // writer, and it is built off it.
+  return Answer::Deferred(std::move(cmd), [](const state::State&, const state::CommandResult&) {
+    return [](const state::CommandResult& r) {
+      const auto& out = std::get<metering::UsageOutcome>(r);
+      Json results = Json::array();
+      for (size_t i = 0; i < out.results.size(); ++i) {
+        results.push_back(
+            {{"result", metering::UsageResultName(out.results[i])}, {"message", out.messages[i]}});
+      }
+      return Reply({{"results", std::move(results)},
+                    {"charged", MoneyJson(out.charged)},
+                    {"subsidy", MoneyJson(out.subsidy)}});
+    };
   });
 }
 

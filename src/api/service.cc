@@ -250,14 +250,10 @@ std::string Service::MetricsText(Call& call) {
   out += Counter("baygrid_http_requests_in_flight", "Requests taken and not yet answered.",
                  std::to_string(requests_in_flight_.load()), "gauge");
   out += EngineMetrics(e);
+  // Running totals the state keeps: a scrape costs the same after a year.
   out += Look(*engine_, call, [](const state::State& s) {
-    int64_t held = 0;
-    int64_t charged = 0;
-    for (const auto& [id, j] : s.scheduler().jobs()) charged += j.charged.fen();
-    for (const auto& [id, claim] : s.book().claims()) {
-      if (claim.status != programme::ClaimStatus::kHeld) continue;
-      for (const auto& h : claim.holds) held += h.amount.fen() - h.posted.fen();
-    }
+    const int64_t held = s.book().held_total().fen();
+    const int64_t charged = s.scheduler().charged_total().fen();
     return "# TYPE baygrid_queue_length gauge\nbaygrid_queue_length " +
            std::to_string(s.scheduler().queue().size()) +
            "\n# TYPE baygrid_money_held_fen gauge\nbaygrid_money_held_fen " + std::to_string(held) +

@@ -164,8 +164,10 @@ class Service {
   void Dispatch(const std::shared_ptr<Flight>& f, Answer answer);
   // Sends `out` once the state the handler read is durable.
   void Settle(const std::shared_ptr<Flight>& f, HttpResponse out);
-  // The last step of every request: metrics, the log line, the key, send.
+  // The last step of every request: the key is released, and on the I/O
+  // thread the answer is made, counted, logged and sent.
   void Finish(const std::shared_ptr<Flight>& f, HttpResponse out);
+  void Finish(const std::shared_ptr<Flight>& f, HttpMake make);
   // The answer when the engine could not run or keep what was asked.
   static HttpResponse Unanswered(const Call& call, const Status& why);
 

@@ -305,7 +305,9 @@ Status RunDemo(const DemoOptions& o) {
          .port = o.headless ? uint16_t{0}
                             : static_cast<uint16_t>(std::stoi(o.listen.substr(colon + 1))),
          .threads = 2},
-        [&](const api::HttpRequest& r) { return service->Handle(r); },
+        [&](api::HttpRequest r, api::HttpRespond respond) {
+          service->Handle(std::move(r), std::move(respond));
+        },
         [&](int status, const std::string& detail) { return service->Refuse(status, detail); });
     if (!started.ok()) {
       served = started.status().WithContext("the API cannot be served");

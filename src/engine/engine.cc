@@ -461,13 +461,15 @@ Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch, std::vector<
     return out;
   }
   if (options_.snapshot_every_batches > 0 &&
-      batches_since_snapshot_ >= options_.snapshot_every_batches) {
+      batches_since_snapshot_ >= options_.snapshot_every_batches &&
+      commands_since_snapshot_ >= options_.snapshot_min_commands) {
     DrainLocked();
     // A failed periodic snapshot costs only a longer replay. Try again after
     // another interval, not on every batch (each try encodes the whole
     // state under the exclusive lock); shutdown still writes one.
     if (!WriteSnapshotLocked().ok()) {
       batches_since_snapshot_ = 1;
+      commands_since_snapshot_ = options_.snapshot_min_commands;
       stats_.failed_snapshots++;
     }
   }
@@ -641,6 +643,7 @@ void Engine::FinishBatch(AppliedBatch& batch, const Status& status) {
         durable_seq_ = batch.entry.seq;
         durable_head_ = batch.entry.hash;
         ++batches_since_snapshot_;
+        commands_since_snapshot_ += batch.pending.size();
         PublishProgressLocked();
         released = ReleaseWaitersLocked(true);
       }
@@ -733,7 +736,10 @@ Status Engine::WriteSnapshotLocked() {
   state_.Encode(&snapshot.state);
   snapshot.state_hash = HashBytes(snapshot.state);
   Status s = store_->SaveSnapshot(snapshot);
-  if (s.ok()) batches_since_snapshot_ = 0;
+  if (s.ok()) {
+    batches_since_snapshot_ = 0;
+    commands_since_snapshot_ = 0;
+  }
   return s;
 }
 

@@ -30,7 +30,8 @@
 //
 // On Open the state is rebuilt from the latest snapshot plus the journal
 // after it, verifying the hash chain and the snapshot's state hash; a
-// snapshot is taken every `snapshot_every_batches` and on clean shutdown.
+// snapshot is taken every `snapshot_every_batches` batches that carried at
+// least `snapshot_min_commands` commands, and on clean shutdown.
 //
 // Thread-safety: Submit, Execute, Read and the accessors are thread-safe.
 // Every member a lock guards says which (BG_GUARDED_BY), and clang's
@@ -69,6 +70,12 @@ struct EngineOptions {
   // previous batch is being made durable).
   std::chrono::microseconds batch_window{0};
   uint64_t snapshot_every_batches = 10'000;  // 0 = only on shutdown
+  // ...and only once this many commands were applied since the last one: a
+  // snapshot stops the writer while it encodes the state (tens of ms for a
+  // month of history), and what it saves is replay, which costs per
+  // command. Small batches (an API under load makes ~1,000 a second) would
+  // otherwise snapshot every few seconds and put that stop into the p99.
+  uint64_t snapshot_min_commands = 1'000'000;
   // Pre-size the ledger's indexes (Ledger::Reserve); 0 = grow as needed.
   size_t reserve_accounts = 0;
   size_t reserve_transfers = 0;
@@ -345,6 +352,7 @@ class Engine {
   // writes it (FinishBatch).
   uint64_t generation_ BG_GUARDED_BY(state_mu_) = 0;
   uint64_t batches_since_snapshot_ BG_GUARDED_BY(state_mu_) = 0;
+  uint64_t commands_since_snapshot_ BG_GUARDED_BY(state_mu_) = 0;
   EngineStats stats_ BG_GUARDED_BY(state_mu_);
   // WhenDurable's waiters, by the seq they wait for.
   std::multimap<uint64_t, DurableWaiter> durable_waiters_ BG_GUARDED_BY(state_mu_);

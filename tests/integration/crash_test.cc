@@ -104,6 +104,7 @@ void WriteAll(int fd, const void* data, size_t n) {
   SystemClock clock;
   engine::EngineOptions options;
   options.snapshot_every_batches = 7;  // snapshots get killed mid-write too
+  options.snapshot_min_commands = 0;
   auto e = engine::Engine::Open(store->get(), &clock, options);
   if (!e.ok()) _exit(5);
   if (!(*e)->Execute(state::CreateAccounts{Accounts()}).ok()) _exit(6);

@@ -85,8 +85,8 @@ std::optional<HttpResponse> Service::Prepare(Flight& f, const Route** route) {
   const std::string& id = call.request_id;
   std::string allow;
   *route = router_.Match(request.method, request.path, &call.params, &allow);
-  f.stats =
-      StatsFor(request.method + " " + (*route != nullptr ? (*route)->pattern : "(unmatched)"));
+  f.stats = *route != nullptr ? route_stats_[static_cast<size_t>((*route)->id)]
+                              : StatsFor(request.method + " (unmatched)");
   if (*route == nullptr) {
     if (allow.empty()) return Problem("unknown_route", "no route " + request.path, id);
     HttpResponse out = Problem(

@@ -231,6 +231,10 @@ class Session : public std::enable_shared_from_this<Session> {
     server_->in_handler++;
     server_->handler(std::move(r), [self = shared_from_this(), gate = server_->gate, version,
                                     keep_alive](HttpMake make) {
+      // Answered on the connection's own strand (a read, a refusal): at once.
+      if (self->OnOwnStrand()) {
+        return self->Answer(make(), version, keep_alive);
+      }
       MutexLock lock(&gate->mu);
       if (!gate->open) return;
       net::post(self->stream_.get_executor(),
@@ -238,6 +242,13 @@ class Session : public std::enable_shared_from_this<Session> {
                   self->Answer(make(), version, keep_alive);
                 });
     });
+  }
+
+  // Whether this thread runs the connection's strand now.
+  bool OnOwnStrand() {
+    using Strand = net::strand<net::io_context::executor_type>;
+    const Strand* strand = stream_.get_executor().target<Strand>();
+    return strand != nullptr && strand->running_in_this_thread();
   }
 
   // On the strand: the handler's answer.

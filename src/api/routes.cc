@@ -7,7 +7,9 @@
 namespace bg::api {
 
 void Service::AddRoutes() {
+  route_stats_.resize(static_cast<size_t>(spec::RouteId::kCount));
   for (const spec::Route& row : spec::Routes()) {
+    route_stats_[static_cast<size_t>(row.id)] = StatsFor(std::string(row.method) + " " + row.path);
     const Handler handler = HandlerOf(row.id);
     router_.Add(row, [this, handler](Call& c) { return (this->*handler)(c); });
   }

@@ -196,6 +196,8 @@ class Service {
   // Per-route counters and latency histograms (by route pattern).
   Mutex stats_mu_;
   std::map<std::string, std::unique_ptr<RouteStats>> stats_ BG_GUARDED_BY(stats_mu_);
+  // Each route's entry of stats_, by RouteId, found once (AddRoutes).
+  std::vector<RouteStats*> route_stats_;
   // Answers of reads, by target, with the state they were read from.
   Mutex cache_mu_;
   std::map<std::string, std::pair<engine::Seen, HttpResponse>> read_cache_ BG_GUARDED_BY(cache_mu_);

@@ -38,6 +38,20 @@ inline HttpResponse Forbidden(const Call& c, const std::string& what) {
   return Fail(c, "forbidden", std::string("a ") + RoleName(c.who.role) + " token may not " + what);
 }
 
+// The answer to a registration (RegistryResult): 201 with `view`, the
+// same view again for a repeat when `repeat_ok`, or the registry's refusal.
+inline Then Registered(const Call& c, Json view, bool repeat_ok = false) {
+  return
+      [&c, view = std::move(view), repeat_ok](const state::State&, const state::CommandResult& r) {
+        const auto& out = std::get<state::RegistryResult>(r);
+        if (repeat_ok && out.result == programme::RegistryResult::kExists) return Reply(view);
+        if (out.result != programme::RegistryResult::kOk) {
+          return Fail(c, programme::RegistryResultName(out.result), out.message);
+        }
+        return Reply(view, 201);
+      };
+}
+
 // A path parameter that must be an id (1 .. 2^54-1).
 std::optional<uint64_t> PathId(const Call& c, const char* name);
 // A query parameter as an id; nothing when absent; `*bad` set when invalid.

@@ -38,14 +38,7 @@ Answer Service::RegisterEnterprise(Call& c) {
                     programme::AllowedNames(programme::kCategoryNames));
   }
   e.applicant.category = *known;
-  return Answer(state::RegisterEnterprise{e},
-                [&c, view = View(e)](const state::State&, const state::CommandResult& r) {
-                  const auto& out = std::get<state::RegistryResult>(r);
-                  if (out.result != programme::RegistryResult::kOk) {
-                    return Fail(c, programme::RegistryResultName(out.result), out.message);
-                  }
-                  return Reply(view, 201);
-                });
+  return Answer(state::RegisterEnterprise{e}, Registered(c, View(e)));
 }
 
 Answer Service::RevokeVoucher(Call& c) {

@@ -48,14 +48,7 @@ Answer Service::RegisterJurisdiction(Call& c) {
   j.level = *l;
   if (parent) j.parent = JurisdictionId(*parent);
   j.currency_ledger = *cur;
-  return Answer(state::RegisterJurisdiction{j},
-                [&c, view = View(j)](const state::State&, const state::CommandResult& r) {
-                  const auto& out = std::get<state::RegistryResult>(r);
-                  if (out.result != programme::RegistryResult::kOk) {
-                    return Fail(c, programme::RegistryResultName(out.result), out.message);
-                  }
-                  return Reply(view, 201);
-                });
+  return Answer(state::RegisterJurisdiction{j}, Registered(c, View(j)));
 }
 
 Answer Service::RegisterProvider(Call& c) {
@@ -75,14 +68,7 @@ Answer Service::RegisterProvider(Call& c) {
   p.credit_code = *code;
   p.home = JurisdictionId(*home);
   p.platforms = platforms.value_or(std::vector<uint64_t>{});
-  return Answer(state::RegisterProvider{p},
-                [&c, view = View(p)](const state::State&, const state::CommandResult& r) {
-                  const auto& out = std::get<state::RegistryResult>(r);
-                  if (out.result != programme::RegistryResult::kOk) {
-                    return Fail(c, programme::RegistryResultName(out.result), out.message);
-                  }
-                  return Reply(view, 201);
-                });
+  return Answer(state::RegisterProvider{p}, Registered(c, View(p)));
 }
 
 Answer Service::RegisterSite(Call& c) {

@@ -99,15 +99,7 @@ Answer Service::CreateProgramme(Call& c) {
       p->level = j->level;
     }
   });
-  return Answer(state::CreateProgramme{*p},
-                [&c, view = View(*p)](const state::State&, const state::CommandResult& r) {
-                  const auto& out = std::get<state::RegistryResult>(r);
-                  if (out.result == programme::RegistryResult::kExists) return Reply(view);
-                  if (out.result != programme::RegistryResult::kOk) {
-                    return Fail(c, programme::RegistryResultName(out.result), out.message);
-                  }
-                  return Reply(view, 201);
-                });
+  return Answer(state::CreateProgramme{*p}, Registered(c, View(*p), true));
 }
 
 Answer Service::GetProgramme(Call& c) {

@@ -216,17 +216,11 @@ void Engine::Submit(CommandBody body, std::unique_ptr<Waiter> waiter) {
       return it == keys.end() ? nullptr : &it->second;
     });
   }
-  if (options_.read_only) return waiter->Done(FailedPrecondition("the engine is open read-only"));
   Status refused;
   {
     MutexLock lock(&queue_mu_);
-    if (stopping_) {
-      refused = Unavailable("engine is shut down");
-    } else if (queue_.size() + riders_.size() >= options_.max_queued) {
-      ++refused_;
-      refused = ResourceExhausted("the engine's queue is full (" +
-                                  std::to_string(options_.max_queued) + " waiting); retry later");
-    } else {
+    refused = AdmitLocked();
+    if (refused.ok()) {
       queue_.push_back(Pending{Command{0, std::move(body)}, std::move(waiter)});
       return;
     }
@@ -234,18 +228,21 @@ void Engine::Submit(CommandBody body, std::unique_ptr<Waiter> waiter) {
   waiter->Done(std::move(refused));
 }
 
+Status Engine::AdmitLocked() {
+  if (options_.read_only) return FailedPrecondition("the engine is open read-only");
+  if (stopping_) return Unavailable("engine is shut down");
+  if (queue_.size() + riders_.size() < options_.max_queued) return Status::Ok();
+  ++refused_;
+  return ResourceExhausted("the engine's queue is full (" + std::to_string(options_.max_queued) +
+                           " waiting); retry later");
+}
+
 void Engine::Keep(storage::KeptAnswer answer, Seen seen, std::function<void(Status)> done) {
-  if (options_.read_only) return done(FailedPrecondition("the engine is open read-only"));
   Status refused;
   {
     MutexLock lock(&queue_mu_);
-    if (stopping_) {
-      refused = Unavailable("engine is shut down");
-    } else if (queue_.size() + riders_.size() >= options_.max_queued) {
-      ++refused_;
-      refused = ResourceExhausted("the engine's queue is full (" +
-                                  std::to_string(options_.max_queued) + " waiting); retry later");
-    } else {
+    refused = AdmitLocked();
+    if (refused.ok()) {
       riders_.push_back(Rider{std::move(answer), seen, std::move(done)});
       return;
     }

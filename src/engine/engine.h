@@ -292,6 +292,9 @@ class Engine {
   // projection.
   void LoadRiders(std::vector<Rider> riders, AppliedBatch* out) BG_REQUIRES(state_mu_);
   void CheckNotWriter() const;
+  // OK when one more command or answer may queue; else why not (read-only,
+  // shut down, or the queue is full: counted as refused).
+  Status AdmitLocked() BG_REQUIRES(queue_mu_);
   // A recycled batch (its buffers keep their capacity), or a new one.
   AppliedBatch SpareBatch() BG_EXCLUDES(commit_mu_);
   void PushBatch(AppliedBatch batch) BG_EXCLUDES(commit_mu_);

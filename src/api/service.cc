@@ -182,10 +182,13 @@ HttpResponse Service::CachedRead(Call& call, const std::function<HttpResponse()>
     auto it = read_cache_.find(call.request.target);
     if (it != read_cache_.end() && it->second.first.seq == now.seq &&
         it->second.first.generation == now.generation) {
-      call.seen = it->second.first;
+      Saw(call, it->second.first);
       return it->second.second;
     }
   }
+  // The entry is labelled with what `build` read, not with what the call
+  // saw before (its token); the call waits for both.
+  const engine::Seen before = call.seen;
   call.seen = {};
   HttpResponse out = build();
   if (out.status == 200) {
@@ -193,6 +196,7 @@ HttpResponse Service::CachedRead(Call& call, const std::function<HttpResponse()>
     if (read_cache_.size() > 1'000) read_cache_.clear();  // a bound: targets vary with paging
     read_cache_[call.request.target] = {call.seen, out};
   }
+  Saw(call, before);
   return out;
 }
 

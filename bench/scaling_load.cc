@@ -92,15 +92,21 @@ bool ReadAll(int fd, void* data, size_t n) {
   return true;
 }
 
+// errno as text, thread-safely (strerror is not).
+std::string ErrnoText() {
+  char buf[256];
+  return strerror_r(errno, buf, sizeof buf);
+}
+
 // Runs one size in a child process; its peak RSS is the child's own.
 Result<ScalingRow> Measure(const world::World& scenario, const ScalingSize& size, uint64_t seed,
                            scheduler::Policy policy) {
   int fds[2];
-  if (pipe(fds) != 0) return Internal(std::string("pipe: ") + std::strerror(errno));
+  if (pipe(fds) != 0) return Internal(std::string("pipe: ") + ErrnoText());
   std::fflush(stdout);
   std::fflush(stderr);
   const pid_t pid = fork();
-  if (pid < 0) return Internal(std::string("fork: ") + std::strerror(errno));
+  if (pid < 0) return Internal(std::string("fork: ") + ErrnoText());
   if (pid == 0) {
     close(fds[0]);
     const ChildReport report = RunSize(scenario, size, seed, policy);
@@ -113,7 +119,7 @@ Result<ScalingRow> Measure(const world::World& scenario, const ScalingSize& size
   int status = 0;
   struct rusage usage {};
   while (wait4(pid, &status, 0, &usage) < 0) {
-    if (errno != EINTR) return Internal(std::string("wait4: ") + std::strerror(errno));
+    if (errno != EINTR) return Internal(std::string("wait4: ") + ErrnoText());
   }
   const std::string what =
       std::to_string(size.jobs) + " jobs over " + std::to_string(size.days) + " days";

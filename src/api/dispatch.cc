@@ -142,7 +142,7 @@ void Service::Dispatch(const std::shared_ptr<Flight>& f, Answer answer) {
     // Kept with the next batch, which follows the state it was made from.
     storage::KeptAnswer kept = KeptFor(*f, answer.response);
     engine_->Keep(std::move(kept), f->call.seen,
-                  [this, f, out = std::move(answer.response)](Status s) mutable {
+                  [this, f, out = std::move(answer.response)](const Status& s) mutable {
                     Finish(f, s.ok() ? std::move(out) : Unanswered(f->call, s));
                   });
     return;
@@ -151,7 +151,7 @@ void Service::Dispatch(const std::shared_ptr<Flight>& f, Answer answer) {
 }
 
 void Service::Settle(const std::shared_ptr<Flight>& f, HttpResponse out) {
-  engine_->WhenDurable(f->call.seen, [this, f, out = std::move(out)](Status s) mutable {
+  engine_->WhenDurable(f->call.seen, [this, f, out = std::move(out)](const Status& s) mutable {
     Finish(f, s.ok() ? std::move(out) : Unanswered(f->call, s));
   });
 }

@@ -21,6 +21,9 @@ struct Service::Flight {
         respond(std::move(done)) {}
   Flight(const Flight&) = delete;
   Flight& operator=(const Flight&) = delete;
+  Flight(Flight&&) = delete;
+  Flight& operator=(Flight&&) = delete;
+  ~Flight() = default;
 
   HttpRequest request;
   Call call;

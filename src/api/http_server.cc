@@ -310,7 +310,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpOptions& options
                                                       HttpHandler handler, HttpRefusal refusal) {
   return Start(
       options,
-      [handler = std::move(handler)](HttpRequest request, HttpRespond respond) {
+      [handler = std::move(handler)](const HttpRequest& request, const HttpRespond& respond) {
         respond([out = handler(request)]() mutable { return std::move(out); });
       },
       std::move(refusal));

@@ -24,10 +24,11 @@ std::string Histogram(const std::string& name, const std::string& help,
   for (size_t b = 0; b < counts.size(); ++b) {
     cumulative += counts[b];
     const std::string le = b < bounds.size() ? std::to_string(bounds[b]) : "+Inf";
-    out += name + "_bucket{le=\"" + le + "\"} " + std::to_string(cumulative) + "\n";
+    out.append(name).append("_bucket{le=\"").append(le).append("\"} ");
+    out.append(std::to_string(cumulative)).append("\n");
   }
-  out += name + "_sum " + std::to_string(sum) + "\n";
-  out += name + "_count " + std::to_string(cumulative) + "\n";
+  out.append(name).append("_sum ").append(std::to_string(sum)).append("\n");
+  out.append(name).append("_count ").append(std::to_string(cumulative)).append("\n");
   return out;
 }
 

@@ -537,7 +537,7 @@ Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch, std::vector<
   return out;
 }
 
-void Engine::LoadRiders(std::vector<Rider> riders, AppliedBatch* out) {
+void Engine::LoadRiders(std::vector<Rider> riders, AppliedBatch* out) const {
   for (Rider& r : riders) {
     r.void_read = r.seen.generation != generation_;
     if (!r.void_read) out->projection.answers.push_back(std::move(r.answer));

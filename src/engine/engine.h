@@ -290,7 +290,7 @@ class Engine {
       BG_EXCLUDES(state_mu_);
   // Riders whose read is void are marked; the others' answers join the
   // projection.
-  void LoadRiders(std::vector<Rider> riders, AppliedBatch* out) BG_REQUIRES(state_mu_);
+  void LoadRiders(std::vector<Rider> riders, AppliedBatch* out) const BG_REQUIRES(state_mu_);
   void CheckNotWriter() const;
   // OK when one more command or answer may queue; else why not (read-only,
   // shut down, or the queue is full: counted as refused).

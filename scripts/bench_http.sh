@@ -40,18 +40,23 @@ port=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\).*|\1|p' "$dir/serve.log")
 [ -n "$port" ] || { cat "$dir/serve.log"; exit 1; }
 url="http://127.0.0.1:$port"
 
-# A POST of `body` as `who`; with KEYED=1 a fresh Idempotency-Key each time.
-# Job ids: unique per request (base + thread * 1e8 + n).
-post_lua() {  # file token body-lua keyed
-  cat >"$1" <<LUA
+# Every script: a POST as `token`, each wrk thread numbered (tid).
+preamble() {  # token
+  cat <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $2"
+wrk.headers["Authorization"] = "Bearer $1"
 local threads = 0
 function setup(thread)
   threads = threads + 1
   thread:set("tid", threads)
 end
+LUA
+}
+# A POST of a body made in Lua; keyed=1: a fresh Idempotency-Key each time.
+# Job ids: unique per request (base + thread * 1e8 + n).
+post_lua() {  # file token body-lua keyed [id-base]
+  { preamble "$2"; cat <<LUA
 local n = 0
 function request()
   n = n + 1
@@ -60,6 +65,7 @@ function request()
   return wrk.format(nil, nil, nil, $3)
 end
 LUA
+  } >"$1"
 }
 quote_body="'{\"accelerator\":\"A800\",\"cards\":4,\"walltime_s\":7200}'"
 job_body="'{\"id\":' .. id .. ',\"accelerator\":\"A800\",\"cards\":1,\"walltime_s\":3600}'"
@@ -68,15 +74,7 @@ post_lua "$dir/keyed_quote.lua" "$token" "$quote_body" 1
 post_lua "$dir/job.lua" "$token" "$job_body" 0 2000000000
 post_lua "$dir/keyed_job.lua" "$token" "$job_body" 1 3000000000
 # The usage bodies, each thread its own stride through them.
-cat >"$dir/usage.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $admin"
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
+{ preamble "$admin"; cat <<LUA
 local bodies = {}
 function init(args)
   for line in io.lines("$dir/usage.bodies") do bodies[#bodies + 1] = line end
@@ -88,6 +86,7 @@ function request()
   return wrk.format(nil, nil, nil, bodies[k])
 end
 LUA
+} >"$dir/usage.lua"
 
 metric() { curl -s "$url/metrics" | awk -v m="$1" '$1==m {print $2}'; }
 # Runs wrk; prints its report to stderr and "<report>" on stdout; BATCH is

@@ -62,6 +62,11 @@ std::string EngineMetrics(const engine::EngineStats& e) {
   out += Histogram("baygrid_engine_queue_depth",
                    "Commands waiting for the writer each time it took a batch.",
                    engine::kQueueDepthBounds, e.queue_depths, e.queue_depth_sum);
+  out += Histogram("baygrid_engine_apply_micros", "Microseconds the writer took to apply a batch.",
+                   engine::kLatencyMicrosBounds, e.apply_micros, e.apply_ns / 1000);
+  out += Histogram("baygrid_engine_commit_micros",
+                   "Microseconds a batch's commit took (the durability point).",
+                   engine::kLatencyMicrosBounds, e.commit_micros, e.commit_ns / 1000);
   return out;
 }
 

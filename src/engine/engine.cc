@@ -532,7 +532,9 @@ Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch, std::vector<
   applied_seq_ = out.entry.seq;
   applied_head_ = out.entry.hash;
   PublishProgressLocked();
-  stats_.apply_ns += NanosSince(start);
+  const uint64_t apply_ns = NanosSince(start);
+  stats_.apply_ns += apply_ns;
+  stats_.apply_micros[Bucket(kLatencyMicrosBounds, apply_ns / 1000)]++;
   stats_.applied_batches++;
   return out;
 }
@@ -599,6 +601,7 @@ Status Engine::CommitToStore(const AppliedBatch& batch) {
   const uint64_t commit_ns = NanosSince(start);
   MutexLock state_lock(&state_mu_);
   stats_.commit_ns += commit_ns;
+  stats_.commit_micros[Bucket(kLatencyMicrosBounds, commit_ns / 1000)]++;
   return status;
 }
 

@@ -116,6 +116,9 @@ class Waiter {
 // what is above the last.
 inline constexpr uint64_t kBatchSizeBounds[] = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
 inline constexpr uint64_t kQueueDepthBounds[] = {0, 1, 10, 100, 1'000, 10'000, 100'000};
+// Microseconds a batch took to apply (writer) and to commit (Store::Commit).
+inline constexpr uint64_t kLatencyMicrosBounds[] = {50,     100,    250,    500,     1'000,  2'000,
+                                                    5'000,  10'000, 20'000, 50'000, 100'000, 250'000};
 
 struct RecoveryInfo {
   std::string snapshot_rejected = {};  // why the latest snapshot was not used, if it was not
@@ -140,6 +143,11 @@ struct EngineStats {
   // the last bucket above the last bound.
   uint64_t batch_sizes[std::size(kBatchSizeBounds) + 1] = {};
   uint64_t queue_depths[std::size(kQueueDepthBounds) + 1] = {};
+  // Per batch (commits: answer-only ones too), buckets of
+  // kLatencyMicrosBounds: a slow commit
+  // (a checkpoint, a snapshot) shows here, not only in a request's p99.
+  uint64_t apply_micros[std::size(kLatencyMicrosBounds) + 1] = {};
+  uint64_t commit_micros[std::size(kLatencyMicrosBounds) + 1] = {};
   uint64_t batch_size_sum = 0;
   uint64_t queue_depth_sum = 0;
 };

@@ -348,7 +348,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
     return checkpointer.status().WithContext("open sqlite store " + options.path);
   }
   store->checkpointer_ = std::move(*checkpointer);
-  BG_ASSIGN_OR_RETURN(store->answers_, AnswerFinder::Open(options.path));
+  store->answer_index_ = std::make_unique<AnswerIndex>();
+  BG_ASSIGN_OR_RETURN(store->answers_,
+                      AnswerFinder::Open(options.path, store->answer_index_.get()));
   return store;
 }
 
@@ -375,7 +377,7 @@ SqliteStore::~SqliteStore() {
   for (sqlite3_stmt* stmt :
        {begin_, begin_read_, commit_, rollback_, head_, insert_journal_, upsert_account_,
         upsert_accounts_, insert_transfer_, insert_transfers_, update_pending_, insert_answer_,
-        forget_answers_, upsert_snapshot_, prune_snapshots_, latest_snapshot_, read_journal_,
+        answer_is_, forget_answers_, oldest_answer_, upsert_snapshot_, prune_snapshots_, latest_snapshot_, read_journal_,
         read_accounts_, read_transfers_}) {
     sqlite3_finalize(stmt);  // no-op on nullptr
   }
@@ -428,7 +430,9 @@ Status SqliteStore::PrepareStatements() {
       {&insert_transfers_, InsertTransfersSql(kRowsPerStatement)},
       {&update_pending_, "UPDATE transfers SET pending_status = ?2 WHERE id = ?1"},
       {&insert_answer_, kInsertAnswerSql},
+      {&answer_is_, kAnswerIsSql},
       {&forget_answers_, kForgetAnswersSql},
+      {&oldest_answer_, kOldestAnswerSql},
       {&upsert_snapshot_,
        "INSERT INTO snapshots(seq, chain_head, state_hash, state) VALUES (?1, ?2, ?3, ?4) "
        "ON CONFLICT(seq) DO UPDATE SET chain_head = excluded.chain_head, "
@@ -504,15 +508,50 @@ Status SqliteStore::CommitAnswers(const Projection& projection) {
 
 Status SqliteStore::WriteAnswers(const Projection& projection) {
   if (projection.forget_answers_before != 0) {
-    sqlite3_bind_int64(forget_answers_, 1, ToSql(projection.forget_answers_before));
-    BG_RETURN_IF_ERROR(StepDone(forget_answers_, "forget old answers"));
+    BG_RETURN_IF_ERROR(ForgetAnswers(projection.forget_answers_before));
   }
   for (const KeptAnswer& a : projection.answers) {
+    const uint64_t hash = AnswerIndex::HashOf(a.caller, a.key);
+    BG_ASSIGN_OR_RETURN(const bool kept, AnswerKept(hash, a));
+    if (kept) continue;  // the first answer stays
     const int rc = BindAnswer(insert_answer_, a);
     if (rc != SQLITE_OK) return SqliteError(db_, rc, "bind a kept answer");
     BG_RETURN_IF_ERROR(StepDone(insert_answer_, "keep an answer"));
+    // Indexed before COMMIT: if the transaction rolls back, the entry only
+    // points at a row that is not there (the index is a superset).
+    answer_index_->Add(hash, sqlite3_last_insert_rowid(db_));
   }
   return Status::Ok();
+}
+
+Status SqliteStore::ForgetAnswers(Timestamp before) {
+  sqlite3_bind_int64(forget_answers_, 1, ToSql(before));
+  BG_RETURN_IF_ERROR(StepDone(forget_answers_, "forget old answers"));
+  ResetOnExit reset(oldest_answer_);
+  if (sqlite3_step(oldest_answer_) != SQLITE_ROW) {
+    return SqliteError(db_, sqlite3_errcode(db_), "read the oldest kept answer");
+  }
+  // Before COMMIT: if it rolls back, rows past their day stay unfound a
+  // little early. Empty table: nothing to drop yet (the next sweep will).
+  if (sqlite3_column_type(oldest_answer_, 0) != SQLITE_NULL) {
+    answer_index_->ForgetBelow(sqlite3_column_int64(oldest_answer_, 0));
+  }
+  return Status::Ok();
+}
+
+Result<bool> SqliteStore::AnswerKept(uint64_t hash, const KeptAnswer& answer) {
+  for (const int64_t id : answer_index_->Candidates(hash)) {
+    ResetOnExit reset(answer_is_);
+    sqlite3_bind_int64(answer_is_, 1, id);
+    sqlite3_bind_text64(answer_is_, 2, answer.caller.data(), answer.caller.size(), SQLITE_STATIC,
+                        SQLITE_UTF8);
+    sqlite3_bind_text64(answer_is_, 3, answer.key.data(), answer.key.size(), SQLITE_STATIC,
+                        SQLITE_UTF8);
+    const int rc = sqlite3_step(answer_is_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "look for a kept answer");
+  }
+  return false;
 }
 
 Result<std::optional<KeptAnswer>> SqliteStore::FindAnswer(std::string_view caller,

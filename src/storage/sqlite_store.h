@@ -33,6 +33,7 @@ struct sqlite3_stmt;
 namespace bg::storage {
 
 class AnswerFinder;
+class AnswerIndex;
 class WalCheckpointer;
 
 struct WalCheckpoint {
@@ -100,6 +101,9 @@ class SqliteStore final : public Store {
   Status InsertTransfers(std::span<const TransferRow> rows);
   Status UpdatePending(const PendingStatusUpdate& update);
   Status WriteAnswers(const Projection& projection);
+  Status ForgetAnswers(Timestamp before);
+  // Whether (caller, key) has a row, this transaction's included.
+  Result<bool> AnswerKept(uint64_t hash, const KeptAnswer& answer);
   Status WriteSnapshot(const SnapshotRecord& snapshot);
 
   sqlite3* db_ = nullptr;
@@ -108,6 +112,7 @@ class SqliteStore final : public Store {
   // Copies the WAL into the database file on its own connection and thread,
   // so that the writer's COMMIT pays only for the WAL append and its fsync.
   std::unique_ptr<WalCheckpointer> checkpointer_;
+  std::unique_ptr<AnswerIndex> answer_index_;  // before answers_, which uses it
   std::unique_ptr<AnswerFinder> answers_;
   int wal_frames_ = 0;  // frames in the WAL after our last commit (sqlite3_wal_hook)
   // Prepared once in Open, finalized in the destructor.
@@ -123,7 +128,9 @@ class SqliteStore final : public Store {
   sqlite3_stmt* insert_transfers_ = nullptr;
   sqlite3_stmt* update_pending_ = nullptr;
   sqlite3_stmt* insert_answer_ = nullptr;
+  sqlite3_stmt* answer_is_ = nullptr;
   sqlite3_stmt* forget_answers_ = nullptr;
+  sqlite3_stmt* oldest_answer_ = nullptr;
   sqlite3_stmt* upsert_snapshot_ = nullptr;
   sqlite3_stmt* prune_snapshots_ = nullptr;
   sqlite3_stmt* latest_snapshot_ = nullptr;

@@ -17,6 +17,7 @@
 
 #include "common/check.h"
 #include "storage/memory_store.h"
+#include "storage/sqlite_answers.h"
 #include "storage/sqlite_migrations.h"
 #include "storage/sqlite_store.h"
 
@@ -348,12 +349,30 @@ TEST_P(StoreTest, AnswersCommitWithTheirBatchAndTheFirstAnswerForAKeyStays) {
   EXPECT_EQ(Find(*store_, "enterprise/1", "k-2"), std::nullopt);
 }
 
+TEST_P(StoreTest, TwoAnswersForOneKeyInOneBatchKeepTheFirst) {
+  Projection p;
+  p.answers = {Answer("admin/0", "k-1", 1, 10), Answer("admin/0", "k-1", 2, 20)};
+  ASSERT_TRUE(store_->CommitAnswers(p).ok());
+  EXPECT_EQ(Find(*store_, "admin/0", "k-1"), Answer("admin/0", "k-1", 1, 10));
+}
+
 TEST_P(StoreTest, AFailedCommitKeepsNoneOfItsAnswers) {
   CommitFirstBatch();
   Projection dup = Rows({}, {Transfer(10)});  // transfer 10 is stored: the commit fails
   dup.answers = {Answer("admin/0", "k-1", 1, 10)};
   EXPECT_FALSE(store_->Commit(Entry(2), dup).ok());
   EXPECT_EQ(Find(*store_, "admin/0", "k-1"), std::nullopt);
+  // The next answer may take the row id the failed one had: each is still
+  // found under its own key only.
+  Projection next;
+  next.answers = {Answer("admin/0", "k-2", 2, 20)};
+  ASSERT_TRUE(store_->Commit(Entry(2), next).ok());
+  EXPECT_EQ(Find(*store_, "admin/0", "k-1"), std::nullopt);
+  EXPECT_EQ(Find(*store_, "admin/0", "k-2"), Answer("admin/0", "k-2", 2, 20));
+  dup.answers = {Answer("admin/0", "k-1", 3, 30)};
+  dup.transfers.clear();
+  ASSERT_TRUE(store_->Commit(Entry(3), dup).ok());
+  EXPECT_EQ(Find(*store_, "admin/0", "k-1"), Answer("admin/0", "k-1", 3, 30));
 }
 
 TEST_P(StoreTest, OldAnswersAreForgotten) {
@@ -460,6 +479,79 @@ TEST_F(SqliteStoreTest, KeptAnswersSurviveAReopen) {
   std::unique_ptr<SqliteStore> store = OpenStore();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(Find(*store, "enterprise/1", "k-1"), Answer("enterprise/1", "k-1", 7, 100));
+}
+
+TEST_F(SqliteStoreTest, ManyAnswersAreFoundAfterAReopenAndAfterForgetting) {
+  constexpr int kAnswers = 10'000;  // more than one merge of the index
+  auto key = [](int i) { return "k-" + std::to_string(i); };
+  {
+    std::unique_ptr<SqliteStore> store = OpenStore();
+    ASSERT_NE(store, nullptr);
+    for (int batch = 0; batch < 10; ++batch) {
+      Projection p;
+      for (int i = batch * 1000; i < (batch + 1) * 1000; ++i) {
+        p.answers.push_back(Answer("enterprise/1", key(i), static_cast<uint8_t>(i), static_cast<Timestamp>(i) + 1));
+      }
+      ASSERT_TRUE(store->Commit(Entry(static_cast<uint64_t>(batch) + 1), p).ok());
+    }
+    for (int i = 0; i < kAnswers; i += 7) {
+      EXPECT_EQ(Find(*store, "enterprise/1", key(i)),
+                Answer("enterprise/1", key(i), static_cast<uint8_t>(i), static_cast<Timestamp>(i) + 1));
+    }
+  }
+  std::unique_ptr<SqliteStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  for (int i = 0; i < kAnswers; i += 3) {
+    EXPECT_EQ(Find(*store, "enterprise/1", key(i)),
+              Answer("enterprise/1", key(i), static_cast<uint8_t>(i), static_cast<Timestamp>(i) + 1));
+  }
+  EXPECT_EQ(Find(*store, "enterprise/2", key(5)), std::nullopt);
+  Projection forget;
+  forget.forget_answers_before = 5001;  // answers 0..4999 were kept at 1..5000
+  ASSERT_TRUE(store->CommitAnswers(forget).ok());
+  EXPECT_EQ(Find(*store, "enterprise/1", key(4999)), std::nullopt);
+  EXPECT_NE(Find(*store, "enterprise/1", key(5000)), std::nullopt);
+  EXPECT_EQ(RawConnection(path_).Column("SELECT COUNT(*) FROM answers"),
+            std::vector<std::string>{"5000"});
+}
+
+TEST_F(SqliteStoreTest, AnswersOfAVersion2FileAreCarriedOver) {
+  ASSERT_NE(OpenStore(), nullptr);
+  {  // Turn the file back into version 2: answers keyed by (caller, key).
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    const char* sql =
+        "DROP TABLE answers; DELETE FROM schema_migrations WHERE version = 3;"
+        "CREATE TABLE answers (caller TEXT NOT NULL, key TEXT NOT NULL, request BLOB NOT NULL,"
+        " answer BLOB NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (caller, key)) WITHOUT ROWID;"
+        "CREATE INDEX answers_at ON answers(at);"
+        "INSERT INTO answers VALUES ('admin/0', 'k-1', zeroblob(32), x'01', 5);";
+    EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  std::unique_ptr<SqliteStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  const std::optional<KeptAnswer> found = Find(*store, "admin/0", "k-1");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->answer, std::vector<uint8_t>{1});
+  EXPECT_EQ(found->at, 5u);
+}
+
+TEST(AnswerIndexTest, GivesEveryIdOfAHashOldestFirstAndDropsForgottenOnes) {
+  AnswerIndex index;
+  index.Add(7, 30);
+  index.Add(7, 10);
+  index.Add(8, 20);
+  EXPECT_EQ(index.Candidates(7), (std::vector<int64_t>{10, 30}));
+  EXPECT_TRUE(index.Candidates(9).empty());
+  for (int64_t id = 100; id < 10'100; ++id) index.Add(static_cast<uint64_t>(id % 50), id);
+  EXPECT_EQ(index.Candidates(7).size(), 202u);  // 2 + 200, across a merge
+  index.ForgetBelow(25);
+  EXPECT_EQ(index.Candidates(7).front(), 30);
+  index.ForgetBelow(10'050);
+  EXPECT_EQ(index.Candidates(7), (std::vector<int64_t>{10'057}));
+  for (int64_t id = 20'000; id < 30'000; ++id) index.Add(1'000, id);  // merges, dropping the old
+  EXPECT_LT(index.size(), 10'100u);
 }
 
 TEST_F(SqliteStoreTest, MigrationsAreRecordedOnceAndNotReappliedOnReopen) {

@@ -4,7 +4,12 @@ namespace bg::api {
 
 std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
-Json MoneyJson(Money m) { return {{"fen", m.fen()}, {"yuan", m.ToYuanString()}}; }
+Json MoneyJson(Money m) {
+  Json v(Json::value_t::object);  // not an initializer list: see View(const Job&)
+  v["fen"] = m.fen();
+  v["yuan"] = m.ToYuanString();
+  return v;
+}
 
 Json ParseBody(const std::string& text, std::string* repeated) {
   repeated->clear();

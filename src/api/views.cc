@@ -102,29 +102,34 @@ Json View(const programme::Voucher& v, Money available, Timestamp now) {
 }
 
 Json View(const scheduler::Job& j) {
+  // Built field by field, not from an initializer list: the list makes a
+  // two-element array of every pair first, and this view is in the answer
+  // to every submission (a sixth of an I/O thread's time at 20k/s).
   const scheduler::JobRequest& r = j.submitted.request;
-  return {{"id", r.id.value()},
-          {"enterprise", r.enterprise.value()},
-          {"status", scheduler::JobStatusName(j.status)},
-          {"accelerator", r.accelerator},
-          {"cards", r.cards},
-          {"walltime_s", r.walltime_s},
-          {"purpose", programme::NameOf(programme::kPurposeNames, r.purpose)},
-          {"pool", j.pool.is_zero() ? Json(nullptr) : Json(j.pool.value())},
-          {"submitted_at", TimeJson(j.submitted_at)},
-          {"start_at", TimeJson(j.start_at)},
-          {"start_unix_s", j.start_at / kNanosPerSecond},
-          {"end_at", TimeJson(j.end_at)},
-          {"finished_at", TimeJson(j.finished_at)},
-          {"list_cost", MoneyJson(j.list_cost)},
-          {"subsidy", MoneyJson(j.subsidy)},
-          {"out_of_pocket", MoneyJson(j.out_of_pocket)},
-          {"card_seconds", j.card_seconds},
-          {"charged", MoneyJson(j.charged)},
-          {"voucher_charged", MoneyJson(j.voucher_charged)},
-          {"copay_charged", MoneyJson(j.copay_charged)},
-          {"stop", j.stop},
-          {"note", j.note}};
+  Json v(Json::value_t::object);
+  v["id"] = r.id.value();
+  v["enterprise"] = r.enterprise.value();
+  v["status"] = scheduler::JobStatusName(j.status);
+  v["accelerator"] = r.accelerator;
+  v["cards"] = r.cards;
+  v["walltime_s"] = r.walltime_s;
+  v["purpose"] = programme::NameOf(programme::kPurposeNames, r.purpose);
+  v["pool"] = j.pool.is_zero() ? Json(nullptr) : Json(j.pool.value());
+  v["submitted_at"] = TimeJson(j.submitted_at);
+  v["start_at"] = TimeJson(j.start_at);
+  v["start_unix_s"] = j.start_at / kNanosPerSecond;
+  v["end_at"] = TimeJson(j.end_at);
+  v["finished_at"] = TimeJson(j.finished_at);
+  v["list_cost"] = MoneyJson(j.list_cost);
+  v["subsidy"] = MoneyJson(j.subsidy);
+  v["out_of_pocket"] = MoneyJson(j.out_of_pocket);
+  v["card_seconds"] = j.card_seconds;
+  v["charged"] = MoneyJson(j.charged);
+  v["voucher_charged"] = MoneyJson(j.voucher_charged);
+  v["copay_charged"] = MoneyJson(j.copay_charged);
+  v["stop"] = j.stop;
+  v["note"] = j.note;
+  return v;
 }
 
 Json View(const scheduler::Quote& q) {

@@ -1,6 +1,6 @@
 #include "common/money.h"
 
-#include <cstdio>
+#include <charconv>
 
 namespace bg {
 
@@ -29,14 +29,20 @@ std::optional<Money> Money::Mul(int64_t factor) const {
 }
 
 std::string Money::ToYuanString() const {
-  // Work in unsigned so that INT64_MIN prints instead of overflowing.
-  bool negative = fen_ < 0;
-  uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(fen_) : static_cast<uint64_t>(fen_);
+  // Work in unsigned so that INT64_MIN prints instead of overflowing. No
+  // printf: every job and statement the API answers prints several.
+  const bool negative = fen_ < 0;
+  const uint64_t magnitude =
+      negative ? 0 - static_cast<uint64_t>(fen_) : static_cast<uint64_t>(fen_);
   char buf[32];
-  std::snprintf(buf, sizeof(buf), "%s%llu.%02llu", negative ? "-" : "",
-                static_cast<unsigned long long>(magnitude / 100),   // NOLINT(google-runtime-int)
-                static_cast<unsigned long long>(magnitude % 100));  // NOLINT(google-runtime-int)
-  return buf;
+  char* p = buf;
+  if (negative) *p++ = '-';
+  p = std::to_chars(p, buf + sizeof buf, magnitude / 100).ptr;
+  const auto cents = static_cast<char>(magnitude % 100);
+  *p++ = '.';
+  *p++ = static_cast<char>('0' + cents / 10);
+  *p++ = static_cast<char>('0' + cents % 10);
+  return {buf, p};
 }
 
 }  // namespace bg

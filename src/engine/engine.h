@@ -117,8 +117,8 @@ class Waiter {
 inline constexpr uint64_t kBatchSizeBounds[] = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
 inline constexpr uint64_t kQueueDepthBounds[] = {0, 1, 10, 100, 1'000, 10'000, 100'000};
 // Microseconds a batch took to apply (writer) and to commit (Store::Commit).
-inline constexpr uint64_t kLatencyMicrosBounds[] = {50,     100,    250,    500,     1'000,  2'000,
-                                                    5'000,  10'000, 20'000, 50'000, 100'000, 250'000};
+inline constexpr uint64_t kLatencyMicrosBounds[] = {
+    50, 100, 250, 500, 1'000, 2'000, 5'000, 10'000, 20'000, 50'000, 100'000, 250'000};
 
 struct RecoveryInfo {
   std::string snapshot_rejected = {};  // why the latest snapshot was not used, if it was not

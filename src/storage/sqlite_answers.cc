@@ -17,8 +17,9 @@ int BindText(sqlite3_stmt* stmt, int index, std::string_view text) {
 
 std::string_view ColumnText(sqlite3_stmt* stmt, int col) {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
-  return text == nullptr ? std::string_view{}
-                         : std::string_view(text, static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
+  return text == nullptr
+             ? std::string_view{}
+             : std::string_view(text, static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
 }
 
 }  // namespace
@@ -92,9 +93,9 @@ Result<std::unique_ptr<AnswerFinder>> AnswerFinder::Open(const std::string& path
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
   BG_RETURN_IF_ERROR(finder->Load());
   MutexLock lock(&finder->mu_);
-  const int prepared = sqlite3_prepare_v3(
-      db, "SELECT caller, key, request, answer, at FROM answers WHERE id = ?1", -1,
-      SQLITE_PREPARE_PERSISTENT, &finder->find_, nullptr);
+  const int prepared =
+      sqlite3_prepare_v3(db, "SELECT caller, key, request, answer, at FROM answers WHERE id = ?1",
+                         -1, SQLITE_PREPARE_PERSISTENT, &finder->find_, nullptr);
   if (prepared != SQLITE_OK) return SqliteError(db, prepared, "prepare the answers lookup");
   return finder;
 }

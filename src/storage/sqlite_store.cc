@@ -375,10 +375,11 @@ SqliteStore::~SqliteStore() {
   checkpointer_.reset();  // its connection closes before ours
   answers_.reset();
   for (sqlite3_stmt* stmt :
-       {begin_, begin_read_, commit_, rollback_, head_, insert_journal_, upsert_account_,
-        upsert_accounts_, insert_transfer_, insert_transfers_, update_pending_, insert_answer_,
-        answer_is_, forget_answers_, oldest_answer_, upsert_snapshot_, prune_snapshots_, latest_snapshot_, read_journal_,
-        read_accounts_, read_transfers_}) {
+       {begin_,           begin_read_,      commit_,          rollback_,        head_,
+        insert_journal_,  upsert_account_,  upsert_accounts_, insert_transfer_, insert_transfers_,
+        update_pending_,  insert_answer_,   answer_is_,       forget_answers_,  oldest_answer_,
+        upsert_snapshot_, prune_snapshots_, latest_snapshot_, read_journal_,    read_accounts_,
+        read_transfers_}) {
     sqlite3_finalize(stmt);  // no-op on nullptr
   }
   sqlite3_close(db_);  // no-op on nullptr; every statement is finalized

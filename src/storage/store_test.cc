@@ -490,20 +490,23 @@ TEST_F(SqliteStoreTest, ManyAnswersAreFoundAfterAReopenAndAfterForgetting) {
     for (int batch = 0; batch < 10; ++batch) {
       Projection p;
       for (int i = batch * 1000; i < (batch + 1) * 1000; ++i) {
-        p.answers.push_back(Answer("enterprise/1", key(i), static_cast<uint8_t>(i), static_cast<Timestamp>(i) + 1));
+        p.answers.push_back(
+            Answer("enterprise/1", key(i), static_cast<uint8_t>(i), static_cast<Timestamp>(i) + 1));
       }
       ASSERT_TRUE(store->Commit(Entry(static_cast<uint64_t>(batch) + 1), p).ok());
     }
     for (int i = 0; i < kAnswers; i += 7) {
-      EXPECT_EQ(Find(*store, "enterprise/1", key(i)),
-                Answer("enterprise/1", key(i), static_cast<uint8_t>(i), static_cast<Timestamp>(i) + 1));
+      EXPECT_EQ(
+          Find(*store, "enterprise/1", key(i)),
+          Answer("enterprise/1", key(i), static_cast<uint8_t>(i), static_cast<Timestamp>(i) + 1));
     }
   }
   std::unique_ptr<SqliteStore> store = OpenStore();
   ASSERT_NE(store, nullptr);
   for (int i = 0; i < kAnswers; i += 3) {
-    EXPECT_EQ(Find(*store, "enterprise/1", key(i)),
-              Answer("enterprise/1", key(i), static_cast<uint8_t>(i), static_cast<Timestamp>(i) + 1));
+    EXPECT_EQ(
+        Find(*store, "enterprise/1", key(i)),
+        Answer("enterprise/1", key(i), static_cast<uint8_t>(i), static_cast<Timestamp>(i) + 1));
   }
   EXPECT_EQ(Find(*store, "enterprise/2", key(5)), std::nullopt);
   Projection forget;

@@ -75,4 +75,19 @@ Hash256 HashBytes(std::span<const uint8_t> bytes) {
   return hasher.Finish();
 }
 
+uint64_t ProcessKeyedHash64(std::string_view bytes) {
+  static const std::array<unsigned char, crypto_shorthash_KEYBYTES> key = [] {
+    BG_CHECK(sodium_init() >= 0) << "libsodium failed to initialise";
+    std::array<unsigned char, crypto_shorthash_KEYBYTES> k{};
+    randombytes_buf(k.data(), k.size());
+    return k;
+  }();
+  std::array<unsigned char, crypto_shorthash_BYTES> out{};
+  crypto_shorthash(out.data(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                   key.data());
+  uint64_t v = 0;
+  for (size_t i = 0; i < out.size(); ++i) v |= uint64_t{out[i]} << (8 * i);
+  return v;
+}
+
 }  // namespace bg

@@ -20,6 +20,11 @@ std::string ToHex(std::span<const uint8_t> bytes);
 // Parses 64 hex characters; false if `hex` is not that.
 bool FromHex(std::string_view hex, Hash256* out);
 
+// SipHash-2-4 of `bytes` under a key drawn once per process: for tables
+// held in memory only (it differs from run to run), keyed so that a client
+// cannot choose inputs that collide.
+uint64_t ProcessKeyedHash64(std::string_view bytes);
+
 class Hasher {
  public:
   Hasher();

@@ -25,5 +25,11 @@ TEST(HashTest, IncrementalEqualsOneShotAndHexRoundTrips) {
   EXPECT_FALSE(FromHex("zz", &back));
 }
 
+TEST(HashTest, ProcessKeyedHashIsStableWithinTheProcessAndSpreads) {
+  EXPECT_EQ(ProcessKeyedHash64("key-1"), ProcessKeyedHash64(std::string("key-1")));
+  EXPECT_NE(ProcessKeyedHash64("key-1"), ProcessKeyedHash64("key-2"));
+  EXPECT_NE(ProcessKeyedHash64(""), ProcessKeyedHash64(std::string_view("\0", 1)));
+}
+
 }  // namespace
 }  // namespace bg

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "common/hash.h"
 #include "storage/sqlite_util.h"
 
 namespace bg::storage {
@@ -25,9 +26,9 @@ std::string_view ColumnText(sqlite3_stmt* stmt, int col) {
 }  // namespace
 
 uint64_t AnswerIndex::HashOf(std::string_view caller, std::string_view key) {
-  const uint64_t c = std::hash<std::string_view>{}(caller);
-  const uint64_t k = std::hash<std::string_view>{}(key);
-  return (c * 0x9E3779B97F4A7C15ULL) ^ k;
+  // Keyed: a client picks its keys, and must not be able to pick colliding
+  // ones (each collision is a row to read on every lookup).
+  return (ProcessKeyedHash64(caller) * 0x9E3779B97F4A7C15ULL) ^ ProcessKeyedHash64(key);
 }
 
 void AnswerIndex::Add(uint64_t hash, int64_t id) {

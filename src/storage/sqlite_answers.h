@@ -40,7 +40,7 @@ namespace bg::storage {
 
 class AnswerIndex {
  public:
-  // Stable within a process only: the index is rebuilt on every open.
+  // Keyed per process (ProcessKeyedHash64): the index is rebuilt on open.
   static uint64_t HashOf(std::string_view caller, std::string_view key);
 
   void Add(uint64_t hash, int64_t id) BG_EXCLUDES(mu_);
@@ -56,7 +56,9 @@ class AnswerIndex {
   struct Entry {
     uint64_t hash;
     int64_t id;
-    friend auto operator<=>(const Entry&, const Entry&) = default;
+    friend bool operator<(const Entry& a, const Entry& b) {
+      return a.hash != b.hash ? a.hash < b.hash : a.id < b.id;
+    }
   };
   void MergeLocked() BG_REQUIRES(mu_);
 

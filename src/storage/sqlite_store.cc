@@ -477,6 +477,7 @@ Status SqliteStore::InTransaction(const std::function<Status()>& body) {
 Status SqliteStore::Commit(const JournalEntry& entry, const Projection& projection) {
   if (read_only_) return FailedPrecondition("the store is open read-only");
   Status status = InTransaction([&] { return WriteBatch(entry, projection); });
+  SettleAnswersFloor(status.ok());
   if (!status.ok()) return status.WithContext("commit journal entry " + std::to_string(entry.seq));
   // Checkpoint once the WAL is big enough that a pass copies many batches:
   // pages rewritten by every batch (accounts, B-tree interiors) are then
@@ -500,6 +501,7 @@ Status SqliteStore::WriteBatch(const JournalEntry& entry, const Projection& proj
 Status SqliteStore::CommitAnswers(const Projection& projection) {
   if (read_only_) return FailedPrecondition("the store is open read-only");
   Status status = InTransaction([&] { return WriteAnswers(projection); });
+  SettleAnswersFloor(status.ok());
   if (!status.ok()) {
     return status.WithContext("keep " + std::to_string(projection.answers.size()) + " answers");
   }
@@ -532,12 +534,19 @@ Status SqliteStore::ForgetAnswers(Timestamp before) {
   if (sqlite3_step(oldest_answer_) != SQLITE_ROW) {
     return SqliteError(db_, sqlite3_errcode(db_), "read the oldest kept answer");
   }
-  // Before COMMIT: if it rolls back, rows past their day stay unfound a
-  // little early. Empty table: nothing to drop yet (the next sweep will).
+  // Empty table: nothing to drop yet (the next sweep will).
   if (sqlite3_column_type(oldest_answer_, 0) != SQLITE_NULL) {
-    answer_index_->ForgetBelow(sqlite3_column_int64(oldest_answer_, 0));
+    answers_floor_ = sqlite3_column_int64(oldest_answer_, 0);
   }
   return Status::Ok();
+}
+
+void SqliteStore::SettleAnswersFloor(bool committed) {
+  // A COMMIT that reported an error may still have reached the disk; not
+  // raising the floor then only leaves entries whose rows are gone, and
+  // every entry is checked against its row.
+  if (committed && answers_floor_.has_value()) answer_index_->ForgetBelow(*answers_floor_);
+  answers_floor_.reset();
 }
 
 Result<bool> SqliteStore::AnswerKept(uint64_t hash, const KeptAnswer& answer) {

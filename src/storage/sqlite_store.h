@@ -101,6 +101,8 @@ class SqliteStore final : public Store {
   Status InsertTransfers(std::span<const TransferRow> rows);
   Status UpdatePending(const PendingStatusUpdate& update);
   Status WriteAnswers(const Projection& projection);
+  // After a transaction that may have forgotten answers: committed or not.
+  void SettleAnswersFloor(bool committed);
   Status ForgetAnswers(Timestamp before);
   // Whether (caller, key) has a row, this transaction's included.
   Result<bool> AnswerKept(uint64_t hash, const KeptAnswer& answer);
@@ -115,6 +117,10 @@ class SqliteStore final : public Store {
   std::unique_ptr<AnswerIndex> answer_index_;  // before answers_, which uses it
   std::unique_ptr<AnswerFinder> answers_;
   int wal_frames_ = 0;  // frames in the WAL after our last commit (sqlite3_wal_hook)
+  // The oldest answer left by a forget in the transaction being written;
+  // the index drops what is below it only once that transaction commits
+  // (a rolled-back forget leaves rows that must still be found).
+  std::optional<int64_t> answers_floor_;
   // Prepared once in Open, finalized in the destructor.
   sqlite3_stmt* begin_ = nullptr;
   sqlite3_stmt* begin_read_ = nullptr;

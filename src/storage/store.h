@@ -102,7 +102,9 @@ struct Projection {
   std::vector<PendingStatusUpdate> pending_updates;
   // Answers to keep; a (caller, key) already kept keeps its first answer.
   std::vector<KeptAnswer> answers = {};
-  // When not 0: answers kept before this time are forgotten.
+  // When not 0: answers kept before this time are forgotten. SqliteStore
+  // forgets the oldest answers up to the first one kept at or after it, so
+  // an answer kept out of time order (a clock step) may stay longer.
   Timestamp forget_answers_before = 0;
 };
 

@@ -362,17 +362,6 @@ TEST_P(StoreTest, AFailedCommitKeepsNoneOfItsAnswers) {
   dup.answers = {Answer("admin/0", "k-1", 1, 10)};
   EXPECT_FALSE(store_->Commit(Entry(2), dup).ok());
   EXPECT_EQ(Find(*store_, "admin/0", "k-1"), std::nullopt);
-  // The next answer may take the row id the failed one had: each is still
-  // found under its own key only.
-  Projection next;
-  next.answers = {Answer("admin/0", "k-2", 2, 20)};
-  ASSERT_TRUE(store_->Commit(Entry(2), next).ok());
-  EXPECT_EQ(Find(*store_, "admin/0", "k-1"), std::nullopt);
-  EXPECT_EQ(Find(*store_, "admin/0", "k-2"), Answer("admin/0", "k-2", 2, 20));
-  dup.answers = {Answer("admin/0", "k-1", 3, 30)};
-  dup.transfers.clear();
-  ASSERT_TRUE(store_->Commit(Entry(3), dup).ok());
-  EXPECT_EQ(Find(*store_, "admin/0", "k-1"), Answer("admin/0", "k-1", 3, 30));
 }
 
 TEST_P(StoreTest, OldAnswersAreForgotten) {
@@ -518,6 +507,61 @@ TEST_F(SqliteStoreTest, ManyAnswersAreFoundAfterAReopenAndAfterForgetting) {
             std::vector<std::string>{"5000"});
 }
 
+// Fails every transaction that keeps an answer for key "boom", after the
+// answers before it in the batch were inserted (and indexed).
+void AddBoomTrigger(const std::string& path) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db,
+                         "CREATE TRIGGER boom AFTER INSERT ON answers WHEN NEW.key = 'boom' "
+                         "BEGIN SELECT RAISE(ABORT, 'boom'); END",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteStoreTest, AnAnswerInsertedThenRolledBackIsNeitherFoundNorInTheWay) {
+  std::unique_ptr<SqliteStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  AddBoomTrigger(path_);
+  Projection failing;
+  failing.answers = {Answer("admin/0", "k-1", 1, 10), Answer("admin/0", "boom", 2, 10)};
+  EXPECT_FALSE(store->Commit(Entry(1), failing).ok());
+  EXPECT_EQ(Find(*store, "admin/0", "k-1"), std::nullopt);
+  // The next answer takes the row id k-1 had: each is found under its own key.
+  Projection next;
+  next.answers = {Answer("admin/0", "k-2", 3, 20)};
+  ASSERT_TRUE(store->Commit(Entry(1), next).ok());
+  EXPECT_EQ(Find(*store, "admin/0", "k-1"), std::nullopt);
+  EXPECT_EQ(Find(*store, "admin/0", "k-2"), Answer("admin/0", "k-2", 3, 20));
+  // And k-1 can still be kept.
+  next.answers = {Answer("admin/0", "k-1", 4, 30)};
+  ASSERT_TRUE(store->Commit(Entry(2), next).ok());
+  EXPECT_EQ(Find(*store, "admin/0", "k-1"), Answer("admin/0", "k-1", 4, 30));
+}
+
+TEST_F(SqliteStoreTest, AForgetThatRollsBackForgetsNothing) {
+  std::unique_ptr<SqliteStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  Projection kept;
+  kept.answers = {Answer("admin/0", "old", 1, 10), Answer("admin/0", "new", 2, 20)};
+  ASSERT_TRUE(store->CommitAnswers(kept).ok());
+  AddBoomTrigger(path_);
+  Projection failing;
+  failing.forget_answers_before = 15;
+  failing.answers = {Answer("admin/0", "boom", 3, 30)};
+  EXPECT_FALSE(store->CommitAnswers(failing).ok());
+  EXPECT_EQ(Find(*store, "admin/0", "old"), Answer("admin/0", "old", 1, 10));
+  // Kept again: the first answer stays, no second row.
+  Projection again;
+  again.answers = {Answer("admin/0", "old", 4, 40)};
+  ASSERT_TRUE(store->CommitAnswers(again).ok());
+  EXPECT_EQ(Find(*store, "admin/0", "old"), Answer("admin/0", "old", 1, 10));
+  EXPECT_EQ(RawConnection(path_).Column("SELECT COUNT(*) FROM answers WHERE key = 'old'"),
+            std::vector<std::string>{"1"});
+}
+
 TEST_F(SqliteStoreTest, AnswersOfAVersion2FileAreCarriedOver) {
   ASSERT_NE(OpenStore(), nullptr);
   {  // Turn the file back into version 2: answers keyed by (caller, key).
@@ -538,6 +582,14 @@ TEST_F(SqliteStoreTest, AnswersOfAVersion2FileAreCarriedOver) {
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(found->answer, std::vector<uint8_t>{1});
   EXPECT_EQ(found->at, 5u);
+  // New answers come after the carried ones, whose ids the sequence knows.
+  Projection p;
+  p.answers = {Answer("admin/0", "k-2", 2, 6)};
+  ASSERT_TRUE(store->CommitAnswers(p).ok());
+  EXPECT_EQ(RawConnection(path_).Column("SELECT key FROM answers ORDER BY id"),
+            (std::vector<std::string>{"k-1", "k-2"}));
+  EXPECT_EQ(RawConnection(path_).Column("SELECT seq FROM sqlite_sequence WHERE name = 'answers'"),
+            std::vector<std::string>{"2"});
 }
 
 TEST(AnswerIndexTest, GivesEveryIdOfAHashOldestFirstAndDropsForgottenOnes) {

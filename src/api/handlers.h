@@ -34,6 +34,19 @@ inline bool Is(const Call& c, std::initializer_list<Role> roles) {
   return false;
 }
 
+// Admin, or an operator of `programme` whose token takes one of `stages`
+// (a token without a stage takes every step).
+inline bool TakesStep(const Call& c, uint64_t programme,
+                      std::initializer_list<access::TokenStage> stages) {
+  if (c.who.role == Role::kAdmin) return true;
+  if (c.who.role != Role::kOperator || c.who.scope != programme) return false;
+  if (c.who.stage == access::TokenStage::kAny) return true;
+  for (access::TokenStage s : stages) {
+    if (c.who.stage == s) return true;
+  }
+  return false;
+}
+
 inline HttpResponse Forbidden(const Call& c, const std::string& what) {
   return Fail(c, "forbidden", std::string("a ") + RoleName(c.who.role) + " token may not " + what);
 }
@@ -81,10 +94,14 @@ auto Look(engine::Engine& e, Call& c, F&& f) {
 // *fail when it is not such a number.
 std::optional<size_t> PageLimit(const Call& c, HttpResponse* fail);
 
-// Paging over an id-ordered map: ?limit= (1..1000, default 100) and
-// ?after=<id>. Calls item(value) for each id on the page; `keep` filters.
-template <typename Map, typename Keep, typename Item>
-std::optional<Json> Page(const Call& c, const Map& map, Keep keep, Item item, HttpResponse* fail) {
+// Paging over an id-ordered container: ?limit= (1..1000, default 100) and
+// ?after=<id>. `at(it)` gives the element's value; `keep` filters it and
+// `item` makes its JSON. A page costs the elements it walks, not the
+// container's size (upper_bound to the cursor, then at most what `keep`
+// skips).
+template <typename Ordered, typename At, typename Keep, typename Item>
+std::optional<Json> PageOrdered(const Call& c, const Ordered& ordered, At at, Keep keep, Item item,
+                                HttpResponse* fail) {
   const std::optional<size_t> limit = PageLimit(c, fail);
   if (!limit) return std::nullopt;
   bool bad = false;
@@ -95,18 +112,29 @@ std::optional<Json> Page(const Call& c, const Map& map, Keep keep, Item item, Ht
   }
   Json items = Json::array();
   std::optional<uint64_t> last;
-  auto it = after ? map.upper_bound(typename Map::key_type(*after)) : map.begin();
-  for (; it != map.end(); ++it) {
-    if (!keep(it->second)) continue;
-    if (items.size() == *limit) {
-      break;
+  using Key = typename Ordered::key_type;
+  auto it = after ? ordered.upper_bound(Key(*after)) : ordered.begin();
+  for (; it != ordered.end(); ++it) {
+    const auto& value = at(it);
+    if (!keep(value)) continue;
+    if (items.size() == *limit) break;
+    items.push_back(item(value));
+    if constexpr (requires { it->first; }) {
+      last = it->first.value();
+    } else {
+      last = it->value();
     }
-    items.push_back(item(it->second));
-    last = it->first.value();
   }
   Json out = {{"items", std::move(items)}};
-  out["next_after"] = (it != map.end() && last) ? Json(*last) : Json(nullptr);
+  out["next_after"] = (it != ordered.end() && last) ? Json(*last) : Json(nullptr);
   return out;
+}
+
+// Page over an id-ordered map of records.
+template <typename Map, typename Keep, typename Item>
+std::optional<Json> Page(const Call& c, const Map& map, Keep keep, Item item, HttpResponse* fail) {
+  return PageOrdered(
+      c, map, [](auto it) -> const auto& { return it->second; }, keep, item, fail);
 }
 
 }  // namespace bg::api

@@ -66,10 +66,11 @@ Answer Service::ListPlacements(Call& c) {
   }
   HttpResponse fail;
   auto page = Look(*engine_, c, [&](const state::State& s) {
-    return Page(
-        c, s.scheduler().jobs(),
+    // The running jobs only: a page costs what runs, never the history.
+    return PageOrdered(
+        c, s.scheduler().running(),
+        [&](auto it) -> const scheduler::Job& { return *s.scheduler().FindJob(*it); },
         [&](const scheduler::Job& j) {
-          if (j.status != scheduler::JobStatus::kRunning) return false;
           return c.who.role != Role::kProvider || RunsAt(s, j, c.who.scope);
         },
         [](const scheduler::Job& j) {

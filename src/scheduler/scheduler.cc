@@ -480,18 +480,17 @@ void Scheduler::PutJob(Job job) {
   auto by_end = [this](const Job& j, bool add) {
     if (j.status != JobStatus::kRunning) return;
     const std::pair<Timestamp, OrderId> key{j.end_at, j.submitted.request.id};
-    if (add) {
-      running_by_end_.insert(key);
-    } else {
-      running_by_end_.erase(key);
-    }
-    undo_.Record([this, key, add] {
-      if (add) {
-        running_by_end_.erase(key);
-      } else {
+    auto change = [this, key](bool in) {
+      if (in) {
         running_by_end_.insert(key);
+        running_.insert(key.second);
+      } else {
+        running_by_end_.erase(key);
+        running_.erase(key.second);
       }
-    });
+    };
+    change(add);
+    undo_.Record([change, add] { change(!add); });
   };
   const Job* old = FindJob(id);
   if (old != nullptr) by_end(*old, false);
@@ -610,11 +609,13 @@ bool Scheduler::Decode(Reader& r, Scheduler* out) {
     u.used += job.submitted.request.cards;
     u.ends.insert({job.end_at, job.submitted.request.cards});
     s.running_by_end_.insert({job.end_at, id});
+    s.running_.insert(id);
   }
   out->jobs_ = std::move(s.jobs_);
   out->queue_ = std::move(s.queue_);
   out->use_ = std::move(s.use_);
   out->running_by_end_ = std::move(s.running_by_end_);
+  out->running_ = std::move(s.running_);
   out->shares_ = std::move(s.shares_);
   out->charged_total_ = s.charged_total_;
   return true;

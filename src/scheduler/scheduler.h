@@ -112,6 +112,8 @@ class Scheduler {
   Money charged_total() const { return charged_total_; }
   const std::map<PoolId, PoolUse>& use() const { return use_; }
   const std::set<OrderId>& queue() const { return queue_; }
+  // The running jobs by id (placements, in id order for paging).
+  const std::set<OrderId>& running() const { return running_; }
   const std::map<EnterpriseId, Share>& shares() const { return shares_; }
 
   // Benchmarks only: called with the nanoseconds each placement decision of
@@ -154,6 +156,7 @@ class Scheduler {
   std::map<PoolId, PoolUse> use_;  // derived from running jobs; rebuilt on decode
   // Running jobs by end (derived, rebuilt on decode), for the clock.
   std::set<std::pair<Timestamp, OrderId>> running_by_end_;
+  std::set<OrderId> running_;  // the same jobs by id (derived, rebuilt on decode)
   std::map<EnterpriseId, Share> shares_;
   Money charged_total_{};  // derived: Σ jobs_ charged (rebuilt on decode)
   UndoLog undo_;

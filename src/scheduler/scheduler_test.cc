@@ -164,15 +164,20 @@ TEST_F(SchedulerTest, OverdueJobsAreTheRunningOnesPastTheirEndAndGraceEarliestFi
   sched_.BeginBatch();
   ASSERT_TRUE(sched_.Apply(FinishJob{OrderId(2)}, W(), Next(kSettleEvents)).ok());
   EXPECT_EQ(sched_.NextOverdue(), end1 + 3600 * kNanosPerSecond + kGrace);
+  EXPECT_EQ(sched_.running(), (std::set{OrderId(1)}));
   ledger_.RollbackBatch();
   book_.RollbackBatch();
   sched_.RollbackBatch();
   EXPECT_EQ(sched_.NextOverdue(), end2 + kGrace);
+  EXPECT_EQ(sched_.running(), (std::set{OrderId(1), OrderId(2)}));
   ASSERT_TRUE(sched_.Apply(CancelJob{OrderId(2), "changed plans"}, W(), Next(kSettleEvents)).ok());
   EXPECT_EQ(sched_.NextOverdue(), end1 + 3600 * kNanosPerSecond + kGrace);
+  EXPECT_EQ(sched_.running(), (std::set{OrderId(1)}));
 
   bool whole = false;
-  EXPECT_EQ(RoundTrip(&whole).NextOverdue(), sched_.NextOverdue());
+  const Scheduler back = RoundTrip(&whole);
+  EXPECT_EQ(back.NextOverdue(), sched_.NextOverdue());
+  EXPECT_EQ(back.running(), sched_.running());
   ASSERT_TRUE(sched_.Apply(FinishJob{OrderId(1)}, W(), Next(kSettleEvents)).ok());
   EXPECT_EQ(sched_.NextOverdue(), std::nullopt);
 }

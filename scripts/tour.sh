@@ -19,6 +19,8 @@ step "a simulated month of the Greater Bay Area"
 step "tokens: an admin, Dongguan's operator, Songshan Lake Precision Moulds (enterprise 1)"
 ADMIN=$("$B" token create --db "$db" --role admin --name you | awk '{print $NF}')
 OP=$("$B" token create --db "$db" --role operator --scope 1 --name dongguan-ops | awk '{print $NF}')
+REV=$("$B" token create --db "$db" --role operator --scope 1 --stage reviewer --name dg-reviewer | awk '{print $NF}')
+FIN=$("$B" token create --db "$db" --role operator --scope 1 --stage finance --name dg-finance | awk '{print $NF}')
 ENT=$("$B" token create --db "$db" --role enterprise --scope 1 --name songshan | awk '{print $NF}')
 PROV=$("$B" token create --db "$db" --role provider --scope 1 --name shaoguan-hub | awk '{print $NF}')
 
@@ -65,8 +67,18 @@ step "who paid what: June's statements of the Dongguan programme (subsidy per pr
 "$B" statements get --token "$OP" --programme 1 --period 2025-06 --format csv |
   awk -F, 'NR > 1 && NF > 10 {s[$4] += $15; n[$4]++} END {for (p in s) printf "  %-44s %6d lines %14.2f\n", p, n[p], s[p]}'
 
-step "close June: each provider is paid its statement from Dongguan's budget"
-"$B" statements close --token "$OP" --programme 1 --period 2025-06
+step "close June: each provider's statement is payable, its total held on Dongguan's payable account"
+"$B" statements close --token "$REV" --programme 1 --period 2025-06
+
+step "finance approves June's statements (not the one who closed them) and records each bank payment"
+"$B" statements approve --token "$FIN" --programme 1 --period 2025-06 | grep -E '^(statements|approved) '
+for payee in $("$B" statements get --token "$FIN" --programme 1 --period 2025-06 --lines false --json |
+  sed -n 's/.*"payee": *\([0-9]*\).*/\1/p'); do
+  "$B" statements pay --token "$FIN" --programme 1 --period 2025-06 --payee "$payee" \
+    --bank-reference "DG-2025-07-$payee" --paid-on "$(date -u +%Y-%m-%d)" | grep -E '^(message) '
+done
+"$B" statements get --token "$FIN" --programme 1 --period 2025-06 --format csv |
+  awk -F, 'NR > 1 {print "  " $4 ": " $6}' | sort -u
 
 step "export the statement as CSV"
 "$B" statements get --token "$OP" --programme 1 --period 2025-06 --format csv >"$dir/june.csv"

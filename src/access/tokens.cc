@@ -25,11 +25,17 @@ const char* TokenSubjectName(TokenRole r) { return NameOf(kTokenSubjectNames, r)
 
 const char* TokenResultName(TokenResult r) { return NameOf(kTokenResultNames, r).data(); }
 
+const char* TokenStageName(TokenStage s) { return NameOf(kTokenStageNames, s).data(); }
+
+std::optional<TokenStage> TokenStageFromName(std::string_view name) {
+  return FromName(kTokenStageNames, name);
+}
+
 TokenResult Tokens::Apply(const CreateApiToken& c, Timestamp ts, bool subject_registered) {
   if (auto it = tokens_.find(c.id); it != tokens_.end()) {
     const ApiToken& t = it->second;
-    const bool same =
-        t.hash == c.hash && t.role == c.role && t.scope == c.scope && t.name == c.name;
+    const bool same = t.hash == c.hash && t.role == c.role && t.scope == c.scope &&
+                      t.name == c.name && t.stage == c.stage;
     return same ? TokenResult::kExists : TokenResult::kExistsWithDifferentBody;
   }
   if (by_hash_.count(c.hash) != 0) return TokenResult::kExistsWithDifferentBody;
@@ -37,12 +43,16 @@ TokenResult Tokens::Apply(const CreateApiToken& c, Timestamp ts, bool subject_re
                       c.role == TokenRole::kProvider;
   if (scoped && c.scope == 0) return TokenResult::kScopeRequired;
   if (scoped && !subject_registered) return TokenResult::kUnknownSubject;
+  if (c.stage != TokenStage::kAny && c.role != TokenRole::kOperator) {
+    return TokenResult::kStageForOperatorsOnly;
+  }
   undo_.Put(tokens_, c.id,
             ApiToken{.id = c.id,
                      .hash = c.hash,
                      .role = c.role,
                      .scope = c.scope,
                      .name = c.name,
+                     .stage = c.stage,
                      .created_at = ts});
   undo_.Put(by_hash_, c.hash, c.id);
   return TokenResult::kOk;
@@ -87,6 +97,7 @@ void Tokens::Encode(Writer& w) const {
   w.U64(tokens_.size());
   for (const auto& [id, t] : tokens_) {
     EncodeCreateApiToken(w, CreateApiToken{t.id, t.hash, t.role, t.scope, t.name});
+    w.U8(static_cast<uint8_t>(t.stage));
     w.U64(t.created_at);
     w.U8(t.revoked ? 1 : 0);
   }
@@ -99,10 +110,14 @@ bool Tokens::Decode(Reader& r, Tokens* out) {
   for (uint64_t i = 0; i < n; ++i) {
     CreateApiToken c;
     uint8_t revoked = 0;
+    uint8_t stage = 0;
     ApiToken a;
-    if (!DecodeCreateApiToken(r, &c) || !r.U64(&a.created_at) || !r.U8(&revoked) || revoked > 1) {
+    if (!DecodeCreateApiToken(r, &c) || !r.U8(&stage) ||
+        stage > static_cast<uint8_t>(TokenStage::kFinance) || !r.U64(&a.created_at) ||
+        !r.U8(&revoked) || revoked > 1) {
       return false;
     }
+    a.stage = static_cast<TokenStage>(stage);
     a.id = c.id;
     a.hash = c.hash;
     a.role = c.role;

@@ -46,12 +46,28 @@ inline constexpr std::array<EnumName<TokenRole>, 5> kTokenSubjectNames = {{
 static_assert(IsDense(kTokenSubjectNames));  // not a name table: two roles share ""
 const char* TokenSubjectName(TokenRole r);
 
+// An operator token's stage: which of a programme's steps its holder takes.
+// Reviewers close periods (and review), approvers approve, finance approves
+// and pays statements. kAny is every step: operator tokens created before
+// stages, and every token of another role.
+enum class TokenStage : uint8_t { kAny = 0, kReviewer, kApprover, kFinance };
+inline constexpr std::array<EnumName<TokenStage>, 4> kTokenStageNames = {{
+    {"any", TokenStage::kAny},
+    {"reviewer", TokenStage::kReviewer},
+    {"approver", TokenStage::kApprover},
+    {"finance", TokenStage::kFinance},
+}};
+static_assert(IsNameTable(kTokenStageNames));
+const char* TokenStageName(TokenStage s);
+std::optional<TokenStage> TokenStageFromName(std::string_view name);
+
 struct ApiToken {
   uint64_t id = 0;
   Hash256 hash{};
   TokenRole role = TokenRole::kAuditor;
   uint64_t scope = 0;
   std::string name;
+  TokenStage stage = TokenStage::kAny;
   Timestamp created_at = 0;
   bool revoked = false;
   friend bool operator==(const ApiToken&, const ApiToken&) = default;
@@ -63,6 +79,7 @@ struct CreateApiToken {
   TokenRole role = TokenRole::kAuditor;
   uint64_t scope = 0;
   std::string name;
+  TokenStage stage = TokenStage::kAny;  // journaled after the rest (tag 38) when set
   friend bool operator==(const CreateApiToken&, const CreateApiToken&) = default;
 };
 struct RevokeApiToken {
@@ -78,8 +95,9 @@ enum class TokenResult : uint8_t {
   kScopeRequired,  // operator, enterprise and provider tokens name what they act for
   kAlreadyRevoked,
   kUnknownSubject,  // ... and what they name is registered
+  kStageForOperatorsOnly,
 };
-inline constexpr std::array<EnumName<TokenResult>, 7> kTokenResultNames = {{
+inline constexpr std::array<EnumName<TokenResult>, 8> kTokenResultNames = {{
     {"ok", TokenResult::kOk},
     {"exists", TokenResult::kExists},
     {"exists_with_different_body", TokenResult::kExistsWithDifferentBody},
@@ -87,6 +105,7 @@ inline constexpr std::array<EnumName<TokenResult>, 7> kTokenResultNames = {{
     {"scope_required", TokenResult::kScopeRequired},
     {"already_revoked", TokenResult::kAlreadyRevoked},
     {"unknown_subject", TokenResult::kUnknownSubject},
+    {"stage_for_operators_only", TokenResult::kStageForOperatorsOnly},
 }};
 static_assert(IsNameTable(kTokenResultNames));
 const char* TokenResultName(TokenResult r);
@@ -115,6 +134,8 @@ class Tokens {
   UndoLog undo_;
 };
 
+// The body without the stage (tags 30 and 38 both start so; 38 adds the
+// stage byte after it).
 void EncodeCreateApiToken(Writer& w, const CreateApiToken& c);
 bool DecodeCreateApiToken(Reader& r, CreateApiToken* c);
 

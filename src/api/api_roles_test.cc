@@ -91,6 +91,16 @@ std::vector<Try> Tries() {
       // Settlement and audit.
       {"provider", "/v1/statements/close", "/v1/statements/close",
        R"({"programme":1,"period":"2025-02"})"},
+      {"finance", "/v1/statements/close", "/v1/statements/close",
+       R"({"programme":1,"period":"2025-02"})"},
+      // Each step of a statement is its own stage's: a reviewer neither
+      // approves nor pays.
+      {"reviewer", "/v1/statements/approve", "/v1/statements/approve",
+       R"({"programme":1,"period":"2025-02"})"},
+      {"reviewer", "/v1/statements/pay", "/v1/statements/pay",
+       R"({"programme":1,"period":"2025-02","payee":1,"bank_reference":"x","paid_on":"2025-03-02"})"},
+      {"enterprise", "/v1/statements/pay", "/v1/statements/pay",
+       R"({"programme":1,"period":"2025-02","payee":1,"bank_reference":"x","paid_on":"2025-03-02"})"},
       {"enterprise", "/v1/audit/scan", "/v1/audit/scan", "{}"},
       {"operator", "/v1/audit/cases/{id}/close", "/v1/audit/cases/1/close",
        R"({"resolution":"x"})"},

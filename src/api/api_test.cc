@@ -1,5 +1,6 @@
 // The HTTP API end to end: the real server on port 0 over a temporary
 // SQLite file, driven with raw requests.
+#include <ctime>
 #include <set>
 
 #include "api/api_test_fixture.h"
@@ -317,9 +318,51 @@ TEST_F(ApiTest, TheTourFromApplicationToClosedStatement) {
                 422, "period_not_over");
   clock_.Set(clock_.Now() + 40 * 86400 * kNanosPerSecond);
   const auto closed =
-      post("operator", "/v1/statements/close", R"({"programme":1,"period":"2025-03"})");
+      post("reviewer", "/v1/statements/close", R"({"programme":1,"period":"2025-03"})");
   ASSERT_EQ(closed.status, 201) << closed.body;
-  EXPECT_EQ(Body(closed)["paid"]["fen"], 2600);
+  EXPECT_EQ(Body(closed)["held"]["fen"], 2600);
+  // Closed is payable, not paid: the money is held until finance approves
+  // (not the one who closed) and records the bank payment.
+  auto statement = [&] {
+    return Body(Call("GET", "/v1/statements?programme=1&period=2025-03", "auditor"))["items"][0];
+  };
+  EXPECT_EQ(statement()["status"], "payable");
+  EXPECT_EQ(statement()["closed_by"], "dg-reviewer");
+  const std::string pay =
+      R"({"programme":1,"period":"2025-03","payee":1,"bank_reference":"ICBC-0042","paid_on":")";
+  // Today in China Standard Time, the payment's value date.
+  const std::string today = [&] {
+    const auto t = static_cast<std::time_t>(clock_.Now() / kNanosPerSecond + 8 * 3600);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return std::string(buf);
+  }();
+  ExpectProblem(post("finance", "/v1/statements/pay", pay + "2025-05-10\"}"), 422, "not_payable");
+  const std::string approve = R"({"programme":1,"period":"2025-03"})";
+  ExpectProblem(post("reviewer", "/v1/statements/approve", approve), 403, "forbidden");
+  const auto approved = post("finance", "/v1/statements/approve", approve);
+  ASSERT_EQ(approved.status, 201) << approved.body;
+  EXPECT_EQ(Body(approved)["approved"]["fen"], 2600);
+  EXPECT_EQ(post("finance", "/v1/statements/approve", approve).status, 200);  // a repeat
+  EXPECT_EQ(statement()["status"], "approved");
+  EXPECT_EQ(statement()["approved_by"], "dg-finance");
+  ExpectProblem(post("finance", "/v1/statements/pay", pay + "2099-01-01\"}"), 422,
+                "invalid_paid_on");
+  ExpectProblem(post("finance", "/v1/statements/pay", pay + "2025-02-30\"}"), 400, "invalid_field");
+  const auto paid = post("finance", "/v1/statements/pay", pay + today + "\"}");
+  ASSERT_EQ(paid.status, 201) << paid.body;
+  EXPECT_EQ(Body(paid)["paid"]["fen"], 2600);
+  EXPECT_EQ(post("finance", "/v1/statements/pay", pay + today + "\"}").status, 200);
+  ExpectProblem(post("finance", "/v1/statements/pay",
+                     R"({"programme":1,"period":"2025-03","payee":1,"bank_reference":"OTHER",)"
+                     R"("paid_on":")" +
+                         today + "\"}"),
+                409, "paid_with_another_reference");
+  EXPECT_EQ(statement()["status"], "paid");
+  EXPECT_EQ(statement()["bank_reference"], "ICBC-0042");
+  EXPECT_EQ(statement()["paid_on"], today);
   const Json flows = Body(Call("GET", "/v1/flows", "auditor"))["items"];
   ASSERT_EQ(flows.size(), 1u);
   EXPECT_EQ(flows[0]["issuer"], "dongguan");

@@ -54,6 +54,11 @@ class ApiTest : public ::testing::Test {
     token_["provider"] = Token(5, access::TokenRole::kProvider, 1);
     token_["other_provider"] = Token(6, access::TokenRole::kProvider, 5);
     token_["auditor"] = Token(7, access::TokenRole::kAuditor, 0);
+    // The Dongguan programme's staff by stage: a reviewer and finance.
+    token_["reviewer"] =
+        Token(40, access::TokenRole::kOperator, 1, access::TokenStage::kReviewer, "dg-reviewer");
+    token_["finance"] =
+        Token(41, access::TokenRole::kOperator, 1, access::TokenStage::kFinance, "dg-finance");
     service_ = std::make_unique<Service>(engine_.get(), &clock_,
                                          ServiceOptions{.db_path = (dir_ / "api.db").string()});
     auto http = HttpServer::Start(
@@ -73,10 +78,16 @@ class ApiTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  std::string Token(uint64_t id, access::TokenRole role, uint64_t scope) {
+  std::string Token(uint64_t id, access::TokenRole role, uint64_t scope,
+                    access::TokenStage stage = access::TokenStage::kAny, std::string name = "") {
     const auto [secret, hash] = Service::NewToken();
-    auto r = engine_->Execute(state::CreateApiToken{
-        .id = id, .hash = hash, .role = role, .scope = scope, .name = access::TokenRoleName(role)});
+    auto r = engine_->Execute(
+        state::CreateApiToken{.id = id,
+                              .hash = hash,
+                              .role = role,
+                              .scope = scope,
+                              .name = name.empty() ? access::TokenRoleName(role) : name,
+                              .stage = stage});
     EXPECT_TRUE(r.ok());
     EXPECT_EQ(std::get<state::TokenOutcome>(*r).result, access::TokenResult::kOk);
     return secret;

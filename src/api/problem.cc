@@ -26,6 +26,7 @@ int StatusFor(const std::string& code) {
       {"idempotency_key_reused", 409},
       {"idempotency_key_in_flight", 409},
       {"conflict", 409},
+      {"paid_with_another_reference", 409},
       {"body_too_large", 413},
       {"unsupported_media_type", 415},
       {"headers_too_large", 431},

@@ -30,6 +30,7 @@ struct Principal {
   Role role = Role::kAuditor;
   uint64_t scope = 0;
   std::string name;
+  access::TokenStage stage = access::TokenStage::kAny;  // an operator's step
 };
 
 struct Call {

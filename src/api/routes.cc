@@ -68,6 +68,10 @@ Service::Handler Service::HandlerOf(spec::RouteId id) {
       return &Service::GetStatements;
     case R::kCloseStatements:
       return &Service::CloseStatements;
+    case R::kApproveStatements:
+      return &Service::ApproveStatements;
+    case R::kPayStatements:
+      return &Service::PayStatements;
     case R::kListFlows:
       return &Service::ListFlows;
     case R::kListCases:

@@ -148,31 +148,93 @@ Answer Service::GetStatements(Call& c) {
   });
 }
 
+namespace {
+
+// The answer to a step of the statements (close, approve, pay): 201 when it
+// changed something, 200 for a repeat, else the refusal.
+Then StatementsAnswer(const Call& c, uint64_t programme, const settlement::Period& period,
+                      const char* amount_key) {
+  return [&c, programme, period, amount_key](const state::State&, const state::CommandResult& r) {
+    const auto& out = std::get<settlement::Outcome>(r);
+    if (!out.ok()) return Fail(c, settlement::CodeName(out.code), out.message);
+    const bool repeat = out.code != settlement::Code::kOk;
+    return Reply({{"programme", programme},
+                  {"period", settlement::PeriodName(period)},
+                  {"statements", out.statements},
+                  {amount_key, MoneyJson(out.paid)},
+                  {"repeat", repeat},
+                  {"message", out.message}},
+                 repeat ? 200 : 201);
+  };
+}
+
+// The stage a step needs, as a refusal's words.
+HttpResponse NotYourStep(const Call& c, const char* step, const char* stages) {
+  return Forbidden(c, std::string(step) +
+                          " this programme's statements (an operator token of "
+                          "the programme with stage " +
+                          stages + " does)");
+}
+
+}  // namespace
+
 Answer Service::CloseStatements(Call& c) {
   Fields f(c.body);
   const auto programme = f.Id("programme");
   const auto period_text = f.Str("period", true, 16);
   if (!f.Done()) return Fail(c, f.code(), f.detail());
-  if (!(c.who.role == Role::kAdmin ||
-        (c.who.role == Role::kOperator && c.who.scope == *programme))) {
-    return Forbidden(c, "close this programme's periods");
+  using S = access::TokenStage;
+  if (!TakesStep(c, *programme, {S::kReviewer, S::kApprover})) {
+    return NotYourStep(c, "close", "reviewer or approver");
   }
   const auto period = settlement::ParsePeriod(*period_text);
   if (!period) return Fail(c, "invalid_field", "period is YYYY-MM or YYYY-Qn");
   return Answer(
       state::CloseStatement{
           .programme = ProgrammeId(*programme), .period = *period, .actor = c.who.name},
-      [&c, programme = *programme, period = *period](const state::State&,
-                                                     const state::CommandResult& r) {
-        const auto& out = std::get<settlement::Outcome>(r);
-        if (!out.ok()) return Fail(c, settlement::CodeName(out.code), out.message);
-        return Reply({{"programme", programme},
-                      {"period", settlement::PeriodName(period)},
-                      {"statements", out.statements},
-                      {"paid", MoneyJson(out.paid)},
-                      {"already_closed", out.code == settlement::Code::kAlreadyClosed}},
-                     out.code == settlement::Code::kOk ? 201 : 200);
-      });
+      StatementsAnswer(c, *programme, *period, "held"));
+}
+
+Answer Service::ApproveStatements(Call& c) {
+  Fields f(c.body);
+  const auto programme = f.Id("programme");
+  const auto period_text = f.Str("period", true, 16);
+  const auto payee = f.Id("payee", false);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  if (!TakesStep(c, *programme, {access::TokenStage::kFinance})) {
+    return NotYourStep(c, "approve", "finance");
+  }
+  const auto period = settlement::ParsePeriod(*period_text);
+  if (!period) return Fail(c, "invalid_field", "period is YYYY-MM or YYYY-Qn");
+  return Answer(state::ApproveStatement{.programme = ProgrammeId(*programme),
+                                        .period = *period,
+                                        .payee = payee.value_or(0),
+                                        .actor = c.who.name},
+                StatementsAnswer(c, *programme, *period, "approved"));
+}
+
+Answer Service::PayStatements(Call& c) {
+  Fields f(c.body);
+  const auto programme = f.Id("programme");
+  const auto period_text = f.Str("period", true, 16);
+  const auto payee = f.Id("payee");
+  const auto reference = f.Str("bank_reference", true, settlement::kMaxBankReference);
+  const auto paid_on_text = f.Str("paid_on", true, 16);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  if (!TakesStep(c, *programme, {access::TokenStage::kFinance})) {
+    return NotYourStep(c, "pay", "finance");
+  }
+  const auto period = settlement::ParsePeriod(*period_text);
+  if (!period) return Fail(c, "invalid_field", "period is YYYY-MM or YYYY-Qn");
+  const auto paid_on = settlement::ParseDay(*paid_on_text);
+  if (!paid_on) return Fail(c, "invalid_field", "paid_on is a date, YYYY-MM-DD");
+  return Answer(state::PayStatement{.programme = ProgrammeId(*programme),
+                                    .period = *period,
+                                    .payee = *payee,
+                                    .bank_reference = *reference,
+                                    .paid_on = *paid_on,
+                                    .actor = c.who.name},
+                StatementsAnswer(c, *programme, *period, "paid"));
 }
 
 Answer Service::ListFlows(Call& c) {

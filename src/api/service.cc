@@ -145,7 +145,7 @@ std::optional<Principal> Service::Authenticate(const HttpRequest& request, engin
   auto [who, at] = engine_->ReadApplied([&](const state::State& s) -> std::optional<Principal> {
     const access::ApiToken* t = s.tokens().FindByHash(hash);
     if (t == nullptr) return std::nullopt;
-    return Principal{static_cast<Role>(t->role), t->scope, t->name};
+    return Principal{static_cast<Role>(t->role), t->scope, t->name, t->stage};
   });
   // A token not yet durable counts for this request only once it is (the
   // answer waits), and is cached only then.

@@ -129,6 +129,8 @@ class Service {
   // routes_settlement.cc
   Answer GetStatements(Call& c);
   Answer CloseStatements(Call& c);
+  Answer ApproveStatements(Call& c);
+  Answer PayStatements(Call& c);
   Answer ListFlows(Call& c);
   Answer ListCases(Call& c);
   Answer ScanForFraud(Call& c);

@@ -115,6 +115,8 @@ Status RunTokenCreate(const TokenOptions& o) {
   if (!role) {
     return InvalidArgument("--role is admin, operator, enterprise, provider or auditor");
   }
+  const std::optional<access::TokenStage> stage = access::TokenStageFromName(o.stage);
+  if (!stage) return InvalidArgument("--stage is reviewer, approver, finance or any");
   auto store = storage::SqliteStore::Open({.path = o.db});
   if (!store.ok()) {
     return Status(store.status().code(),
@@ -133,10 +135,13 @@ Status RunTokenCreate(const TokenOptions& o) {
     });
   }
   const auto [secret, hash] = api::Service::NewToken();
-  BG_ASSIGN_OR_RETURN(
-      state::CommandResult r,
-      engine->Execute(state::CreateApiToken{
-          .id = id, .hash = hash, .role = *role, .scope = o.scope, .name = o.name}));
+  BG_ASSIGN_OR_RETURN(state::CommandResult r,
+                      engine->Execute(state::CreateApiToken{.id = id,
+                                                            .hash = hash,
+                                                            .role = *role,
+                                                            .scope = o.scope,
+                                                            .name = o.name,
+                                                            .stage = *stage}));
   const auto result = std::get<state::TokenOutcome>(r).result;
   BG_RETURN_IF_ERROR(engine->Shutdown());
   if (result == access::TokenResult::kUnknownSubject) {
@@ -145,12 +150,17 @@ Status RunTokenCreate(const TokenOptions& o) {
                     " is registered in " + o.db + " (the --scope of " + o.role +
                     " tokens names the " + subject + " they act for)");
   }
+  if (result == access::TokenResult::kStageForOperatorsOnly) {
+    return InvalidArgument("token not created: only operator tokens take a --stage");
+  }
   if (result != access::TokenResult::kOk) {
     return FailedPrecondition(std::string("token not created: ") + access::TokenResultName(result));
   }
-  std::printf(
-      "token %llu (%s%s): %s\n", static_cast<unsigned long long>(id),  // NOLINT(google-runtime-int)
-      o.role.c_str(), o.scope ? (" of " + std::to_string(o.scope)).c_str() : "", secret.c_str());
+  const std::string staged = *stage == access::TokenStage::kAny ? "" : ", stage " + o.stage;
+  std::printf("token %llu (%s%s%s): %s\n",
+              static_cast<unsigned long long>(id),  // NOLINT(google-runtime-int)
+              o.role.c_str(), o.scope ? (" of " + std::to_string(o.scope)).c_str() : "",
+              staged.c_str(), secret.c_str());
   return Status::Ok();
 }
 
@@ -185,6 +195,10 @@ void RegisterToken(Registry& registry) {
                      "The programme (operator), enterprise or provider it acts for");
   create->add_option("--name", o->name, "Who holds it")->capture_default_str();
   create->add_option("--id", o->id, "Token id (default: the next free one)");
+  create
+      ->add_option("--stage", o->stage,
+                   "An operator's step: reviewer, approver or finance (any: every step)")
+      ->capture_default_str();
   create->footer(
       "Example:\n  baygrid token create --db baygrid.db --role enterprise --scope 3 --name "
       "robotics");

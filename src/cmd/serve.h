@@ -41,6 +41,7 @@ struct TokenOptions {
   uint64_t scope = 0;
   uint64_t id = 0;  // 0: the next free id
   std::string name = "admin";
+  std::string stage = "any";  // an operator's step: reviewer, approver, finance
 };
 
 Status RunTokenCreate(const TokenOptions& o);

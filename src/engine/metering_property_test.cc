@@ -15,11 +15,13 @@
 
 namespace bg::engine {
 
+using state::ApproveStatement;
 using state::CloseStatement;
 using state::Command;
 using state::CommandBody;
 using state::CommandResult;
 using state::EventCount;
+using state::PayStatement;
 using state::RegisterProviderKey;
 using state::State;
 using state::SubmitUsage;
@@ -214,11 +216,43 @@ TEST(MeteringPropertyTest, ClosedPeriodsEqualTheLedgerAndTheLines) {
         EXPECT_TRUE(st.closed);
       }
     }
-    // Everything the programme's payable received has been paid out.
-    const ledger::Account* payable =
-        w.state().ledger().FindAccount(programme::PayableAccount(kZhuhai));
+    // Everything the programme's payable received is held for its payees,
+    // and nothing is paid out before finance approves and pays.
+    const AccountId payable_id = programme::PayableAccount(kZhuhai);
+    const ledger::Account* payable = w.state().ledger().FindAccount(payable_id);
     ASSERT_NE(payable, nullptr);
     EXPECT_EQ(payable->credits_posted, paid.fen()) << "seed " << seed;
+    EXPECT_EQ(payable->debits_pending, paid.fen()) << "seed " << seed;
+    EXPECT_EQ(payable->debits_posted, 0) << "seed " << seed;
+    EXPECT_EQ(settlement::CheckStatements(w.state().settlement(), w.state().registry(),
+                                          w.state().ledger()),
+              "")
+        << "seed " << seed;
+    for (const auto& m : months) {
+      // Two people: the one who closed the period does not approve it.
+      EXPECT_EQ(std::get<settlement::Outcome>(
+                    w.Do(ApproveStatement{.programme = kZhuhai, .period = m, .actor = "test"}))
+                    .code,
+                settlement::Code::kSameActor);
+      const auto approved = std::get<settlement::Outcome>(
+          w.Do(ApproveStatement{.programme = kZhuhai, .period = m, .actor = "finance"}));
+      ASSERT_TRUE(approved.ok()) << approved.message;
+      for (const auto& st : w.state().settlement().Statements(kZhuhai, m, w.state().registry())) {
+        EXPECT_EQ(st.status(), settlement::StatementStatus::kApproved);
+        const auto out = std::get<settlement::Outcome>(
+            w.Do(PayStatement{.programme = kZhuhai,
+                              .period = m,
+                              .payee = st.payee,
+                              .bank_reference = "BOC-" + std::to_string(st.payee),
+                              .paid_on = w.state().settlement().closed().at({kZhuhai, m}).at,
+                              .actor = "cashier"}));
+        ASSERT_EQ(out.code, settlement::Code::kOk) << out.message;
+        EXPECT_EQ(out.paid, st.subsidy);
+      }
+    }
+    // Now everything the payable received has been paid out.
+    payable = w.state().ledger().FindAccount(payable_id);
+    EXPECT_EQ(payable->debits_pending, 0) << "seed " << seed;
     EXPECT_EQ(payable->debits_posted, paid.fen()) << "seed " << seed;
     EXPECT_EQ(settlement::CheckStatements(w.state().settlement(), w.state().registry(),
                                           w.state().ledger()),

@@ -44,12 +44,26 @@ std::string Iso(Timestamp at) {
 
 nlohmann::json MoneyJson(Money m) { return {{"fen", m.fen()}, {"yuan", m.ToYuanString()}}; }
 
+// An instant, or null when it has not happened (0).
+nlohmann::json When(Timestamp at) {
+  return at == 0 ? nlohmann::json(nullptr) : nlohmann::json(Iso(at));
+}
+nlohmann::json TextOrNull(const std::string& s) {
+  return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+}
+
+// A value date (midnight China Standard Time) as YYYY-MM-DD.
+nlohmann::json Day(Timestamp midnight_cst) {
+  if (midnight_cst == 0) return nullptr;
+  return Iso(midnight_cst + 8 * 3600 * kNanosPerSecond).substr(0, 10);
+}
+
 }  // namespace
 
 std::string StatementsCsv(const std::vector<Statement>& statements,
                           const programme::Registry& registry) {
   std::string out =
-      "programme,period,payee_kind,payee,closed,at,order,enterprise,provider,pool,city,"
+      "programme,period,payee_kind,payee,closed,status,at,order,enterprise,provider,pool,city,"
       "card_hours,price_yuan,charge_yuan,subsidy_yuan,copay_yuan\r\n";
   for (const Statement& st : statements) {
     const programme::ProgrammeRules* rules = registry.FindProgramme(st.programme);
@@ -60,7 +74,8 @@ std::string StatementsCsv(const std::vector<Statement>& statements,
              PeriodName(st.period) + "," +
              (st.payee_kind == PayeeKind::kProvider ? "provider" : "enterprise") + "," +
              Field(PayeeName(st, registry)) + "," + (st.closed ? "yes" : "no") + "," +
-             Iso(l.line.at) + "," + std::to_string(l.line.order.value()) + "," +
+             StatementStatusName(st.status()) + "," + Iso(l.line.at) + "," +
+             std::to_string(l.line.order.value()) + "," +
              std::to_string(l.line.enterprise.value()) + "," +
              std::to_string(l.line.provider.value()) + "," + std::to_string(l.line.pool.value()) +
              "," + Field(CityName(l.line.city, registry)) + "," + hours + "," +
@@ -97,7 +112,17 @@ std::string StatementsJson(const std::vector<Statement>& statements,
          {"payee", st.payee},
          {"payee_name", PayeeName(st, registry)},
          {"closed", st.closed},
+         {"status", StatementStatusName(st.status())},
+         {"closed_at", When(st.closed_at)},
+         {"closed_by", TextOrNull(st.closed_by)},
+         {"approved_at", When(st.paid.approved_at)},
+         {"approved_by", TextOrNull(st.paid.approved_by)},
+         {"paid_at", When(st.paid.paid_at)},
+         {"paid_by", TextOrNull(st.paid.paid_by)},
+         {"paid_on", Day(st.paid.paid_on)},
+         {"bank_reference", TextOrNull(st.paid.bank_reference)},
          {"payment_transfer", st.payment.value()},
+         {"settle_transfer", st.paid.settle.value()},
          {"card_seconds", st.card_seconds},
          {"charge", MoneyJson(st.charge)},
          {"subsidy", MoneyJson(st.subsidy)},

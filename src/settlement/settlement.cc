@@ -94,7 +94,32 @@ std::optional<Period> ParsePeriod(const std::string& text) {
   return p;
 }
 
+std::optional<Timestamp> ParseDay(const std::string& text) {
+  // YYYY-MM-DD, a real date, nothing else.
+  namespace c = std::chrono;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  int parts[3] = {0, 0, 0};
+  const size_t from[3] = {0, 5, 8};
+  const size_t len[3] = {4, 2, 2};
+  for (int k = 0; k < 3; ++k) {
+    for (size_t i = from[k]; i < from[k] + len[k]; ++i) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      parts[k] = parts[k] * 10 + (text[i] - '0');
+    }
+  }
+  const c::year_month_day ymd{c::year{parts[0]}, c::month{static_cast<unsigned>(parts[1])},
+                              c::day{static_cast<unsigned>(parts[2])}};
+  if (parts[0] < 1970 || !ymd.ok()) return std::nullopt;
+  const int64_t secs =
+      c::sys_days{ymd}.time_since_epoch().count() * int64_t{86'400} - kChinaOffsetSeconds;
+  if (secs < 0) return std::nullopt;
+  return static_cast<Timestamp>(secs) * kNanosPerSecond;
+}
+
 const char* CodeName(Code c) { return NameOf(kCodeNames, c).data(); }
+const char* StatementStatusName(StatementStatus s) {
+  return NameOf(kStatementStatusNames, s).data();
+}
 
 // --- Lines and statements ----------------------------------------------------------
 
@@ -140,8 +165,12 @@ std::vector<Statement> Settlement::Statements(ProgrammeId programme, const Perio
     if (closed != closed_.end()) {
       st.closed = true;
       st.closed_at = closed->second.at;
+      st.closed_by = closed->second.actor;
       for (const Payment& p : closed->second.payments) {
-        if (p.payee == payee) st.payment = p.transfer;
+        if (p.payee == payee) {
+          st.payment = p.transfer;
+          st.paid = p;
+        }
       }
     }
     out.push_back(std::move(st));
@@ -192,7 +221,7 @@ Outcome Settlement::Apply(const CloseStatement& c, const programme::Registry& re
   }
   const programme::Jurisdiction& issuer = *registry.FindJurisdiction(rules->issuer);
   Closed closed{.at = ts, .actor = c.actor};
-  Money paid{};
+  Money held{};
   Timestamp at = ts;
   for (const Statement& st : statements) {
     const bool provider = st.payee_kind == PayeeKind::kProvider;
@@ -204,19 +233,26 @@ Outcome Settlement::Apply(const CloseStatement& c, const programme::Registry& re
                                                 : programme::AccountKind::kEnterpriseSettled,
                                        st.payee, 0, at++);
     }
-    Payment p{static_cast<uint8_t>(st.payee_kind), st.payee, book.NextTransferId(), st.subsidy};
+    Payment p{.payee_kind = static_cast<uint8_t>(st.payee_kind),
+              .payee = st.payee,
+              .transfer = book.NextTransferId(),
+              .amount = st.subsidy,
+              .status = c.pays_at_close ? StatementStatus::kPaid : StatementStatus::kPayable};
+    if (c.pays_at_close) p.paid_at = ts;
+    // Held for the payee until finance records the bank payment (no
+    // timeout: a payable statement waits as long as finance does).
     programme::book::MustTransfer(
         ledger,
         {programme::book::Move(p.transfer, programme::PayableAccount(c.programme), to, st.subsidy,
                                issuer.currency_ledger, programme::MoneyCode::kSettle,
-                               c.programme.value())},
+                               c.programme.value(), c.pays_at_close ? 0 : ledger::kPending)},
         at++);
-    paid = Plus(paid, st.subsidy);
-    closed.payments.push_back(p);
+    held = Plus(held, st.subsidy);
+    closed.payments.push_back(std::move(p));
   }
   const size_t n = closed.payments.size();
   undo_.Put(closed_, Key{c.programme, c.period}, std::move(closed));
-  return {Code::kOk, what + " closed", n, paid};
+  return {Code::kOk, what + (c.pays_at_close ? " closed and paid" : " closed: payable"), n, held};
 }
 
 std::vector<Flow> Settlement::Flows(Timestamp from, Timestamp to) const {
@@ -300,15 +336,28 @@ std::string CheckStatements(const Settlement& settlement, const programme::Regis
              std::to_string(closed.payments.size()) + " payments";
     }
     for (size_t i = 0; i < statements.size(); ++i) {
-      const Settlement::Payment& p = closed.payments[i];
+      const Payment& p = closed.payments[i];
       Money lines{};
       for (const StatementLine& l : statements[i].lines) lines = Plus(lines, l.subsidy);
       const ledger::StoredTransfer* paid = ledger.FindTransfer(p.transfer);
+      const std::string where = "programme " + std::to_string(key.first.value()) + " " +
+                                PeriodName(key.second) + ": the payment to payee " +
+                                std::to_string(p.payee);
       if (p.payee != statements[i].payee || p.amount != statements[i].subsidy ||
           lines != p.amount || paid == nullptr || paid->transfer.amount != p.amount.fen()) {
-        return "programme " + std::to_string(key.first.value()) + " " + PeriodName(key.second) +
-               ": the payment to payee " + std::to_string(p.payee) +
-               " does not match its statement";
+        return where + " does not match its statement";
+      }
+      // Held while payable or approved and posted by the payment; posted at
+      // once by the close of old journals (not pending).
+      const bool paid_now = p.status == StatementStatus::kPaid;
+      const bool agrees = (paid->transfer.flags & ledger::kPending) == 0
+                              ? paid_now
+                              : paid->status == (paid_now ? ledger::PendingStatus::kPosted
+                                                          : ledger::PendingStatus::kOpen) &&
+                                    paid_now != p.settle.is_zero();
+      if (!agrees) {
+        return where + " is " + StatementStatusName(p.status) + " but its ledger transfer is " +
+               ledger::PendingStatusName(paid->status);
       }
     }
   }
@@ -366,8 +415,36 @@ bool GetLine(Reader& r, ChargeLine* l) {
   return true;
 }
 
+void PutPayment(Writer& w, const Payment& p) {
+  w.U8(p.payee_kind);
+  w.U64(p.payee);
+  PutId(w, p.transfer);
+  PutMoney(w, p.amount);
+  w.U8(static_cast<uint8_t>(p.status));
+  w.U64(p.approved_at);
+  w.Str(p.approved_by);
+  w.U64(p.paid_at);
+  w.Str(p.paid_by);
+  w.U64(p.paid_on);
+  w.Str(p.bank_reference);
+  PutId(w, p.settle);
+}
+bool GetPayment(Reader& r, Payment* p) {
+  uint8_t status = 0;
+  if (!(r.U8(&p->payee_kind) && p->payee_kind <= 1 && r.U64(&p->payee) && GetId(r, &p->transfer) &&
+        GetMoney(r, &p->amount) && r.U8(&status) &&
+        status <= static_cast<uint8_t>(StatementStatus::kPaid) && r.U64(&p->approved_at) &&
+        r.Str(&p->approved_by) && r.U64(&p->paid_at) && r.Str(&p->paid_by) && r.U64(&p->paid_on) &&
+        r.Str(&p->bank_reference) && GetId(r, &p->settle))) {
+    return false;
+  }
+  p->status = static_cast<StatementStatus>(status);
+  return true;
+}
+
 }  // namespace
 
+// The layout is the same for both tags; the tag says which close it is.
 void EncodeCloseStatement(Writer& w, const CloseStatement& c) {
   PutId(w, c.programme);
   PutPeriod(w, c.period);
@@ -376,6 +453,32 @@ void EncodeCloseStatement(Writer& w, const CloseStatement& c) {
 
 bool DecodeCloseStatement(Reader& r, CloseStatement* c) {
   return GetId(r, &c->programme) && GetPeriod(r, &c->period) && r.Str(&c->actor);
+}
+
+void EncodeApproveStatement(Writer& w, const ApproveStatement& c) {
+  PutId(w, c.programme);
+  PutPeriod(w, c.period);
+  w.U64(c.payee);
+  w.Str(c.actor);
+}
+
+bool DecodeApproveStatement(Reader& r, ApproveStatement* c) {
+  return GetId(r, &c->programme) && GetPeriod(r, &c->period) && r.U64(&c->payee) &&
+         r.Str(&c->actor);
+}
+
+void EncodePayStatement(Writer& w, const PayStatement& c) {
+  PutId(w, c.programme);
+  PutPeriod(w, c.period);
+  w.U64(c.payee);
+  w.Str(c.bank_reference);
+  w.U64(c.paid_on);
+  w.Str(c.actor);
+}
+
+bool DecodePayStatement(Reader& r, PayStatement* c) {
+  return GetId(r, &c->programme) && GetPeriod(r, &c->period) && r.U64(&c->payee) &&
+         r.Str(&c->bank_reference) && r.U64(&c->paid_on) && r.Str(&c->actor);
 }
 
 void Settlement::Encode(Writer& w) const {
@@ -388,12 +491,7 @@ void Settlement::Encode(Writer& w) const {
     w.U64(c.at);
     w.Str(c.actor);
     w.U32(static_cast<uint32_t>(c.payments.size()));
-    for (const Payment& p : c.payments) {
-      w.U8(p.payee_kind);
-      w.U64(p.payee);
-      PutId(w, p.transfer);
-      PutMoney(w, p.amount);
-    }
+    for (const Payment& p : c.payments) PutPayment(w, p);
   }
 }
 
@@ -416,10 +514,7 @@ bool Settlement::Decode(Reader& r, Settlement* out) {
     }
     c.payments.resize(payments);
     for (Payment& p : c.payments) {
-      if (!r.U8(&p.payee_kind) || !r.U64(&p.payee) || !GetId(r, &p.transfer) ||
-          !GetMoney(r, &p.amount)) {
-        return false;
-      }
+      if (!GetPayment(r, &p)) return false;
     }
     s.closed_.emplace(key, std::move(c));
   }

@@ -9,12 +9,21 @@
 //
 // A statement is one programme's lines in one period (a month or a quarter,
 // China Standard Time) for one payee: the provider, for point-of-sale
-// vouchers, or the enterprise, for reimbursement. Closing a period
-// (CloseStatement) pays every payee its total as a ledger transfer from the
-// programme's payable account, and the period never changes again: a line
-// is dated when the platform records it (never back-dated), and a period
-// can be closed only once it is over, so corrections and late usage land
-// in the next period.
+// vouchers, or the enterprise, for reimbursement. A statement is paid in
+// three steps, each journaled with who and when, as finance bureaus pay:
+//
+//   close    (CloseStatement, the programme's operator) freezes every
+//            statement of the period: it is payable, and its total is held
+//            on the programme's payable account for the payee (a pending
+//            ledger transfer that never expires);
+//   approve  (ApproveStatement, finance; not the one who closed it);
+//   pay      (PayStatement, finance) records the bank's reference and value
+//            date, and only then posts the hold: the money is settled.
+//
+// A period never changes once closed: a line is dated when the platform
+// records it (never back-dated), and a period can be closed only once it is
+// over, so corrections and late usage land in the next period. (Journals
+// written before this three-step flow close and pay at once: tag 26.)
 //
 // The cross-region flow matrix sums the lines by issuing jurisdiction (who
 // paid the subsidy) and the city of the pool (where the compute ran): the
@@ -68,6 +77,9 @@ struct Period {
 // "2026-11" or "2026-Q4"; nothing if `text` is neither.
 std::optional<Period> ParsePeriod(const std::string& text);
 std::string PeriodName(const Period& p);
+// "2026-11-30" as midnight China Standard Time; nothing if `text` is not a
+// real date in that form (from 1970-01-02).
+std::optional<Timestamp> ParseDay(const std::string& text);
 bool ValidPeriod(const Period& p);
 // [start, end) in Unix nanoseconds: midnight China Standard Time.
 Timestamp PeriodStart(const Period& p);
@@ -77,9 +89,39 @@ Period PeriodOf(Timestamp at, PeriodKind kind);
 
 enum class PayeeKind : uint8_t { kProvider = 0, kEnterprise };
 
+// Where a statement stands. (Every statement has something to pay: a
+// payee is on a period's statements only through a line that subsidised
+// it.)
+enum class StatementStatus : uint8_t { kOpen = 0, kPayable, kApproved, kPaid };
+inline constexpr std::array<EnumName<StatementStatus>, 4> kStatementStatusNames = {{
+    {"open", StatementStatus::kOpen},
+    {"payable", StatementStatus::kPayable},
+    {"approved", StatementStatus::kApproved},
+    {"paid", StatementStatus::kPaid},
+}};
+static_assert(IsNameTable(kStatementStatusNames));
+const char* StatementStatusName(StatementStatus s);
+
 struct StatementLine {
   ChargeLine line;
   Money subsidy{};  // this programme's part of the line
+};
+
+// What happened to one payee's statement after its period closed.
+struct Payment {
+  uint8_t payee_kind = 0;  // PayeeKind
+  uint64_t payee = 0;
+  TransferId transfer{};  // the hold on the payable account
+  Money amount{};
+  StatementStatus status = StatementStatus::kPayable;
+  Timestamp approved_at = 0;
+  std::string approved_by = {};
+  Timestamp paid_at = 0;  // when the payment was recorded
+  std::string paid_by = {};
+  Timestamp paid_on = 0;  // the bank's value date (midnight China Standard Time)
+  std::string bank_reference = {};
+  TransferId settle{};  // the post of the hold (zero until paid)
+  friend bool operator==(const Payment&, const Payment&) = default;
 };
 
 struct Statement {
@@ -94,18 +136,49 @@ struct Statement {
   Money copay{};
   bool closed = false;
   Timestamp closed_at = 0;
-  TransferId payment{};  // the closing transfer (closed, subsidy > 0)
+  std::string closed_by = {};
+  TransferId payment{};  // the hold (or, in old journals, the payment) made at close
+  Payment paid = {};     // its steps since (status kOpen while the period is open)
+  StatementStatus status() const { return closed ? paid.status : StatementStatus::kOpen; }
 };
 
-// Closes one programme's period: pays each payee its statement's total.
+// Closes one programme's period: each payee's statement becomes payable
+// and its total is held for it. `pays_at_close` is the close of journals
+// written before approval and payment were steps of their own (tag 26):
+// it pays every payee at once.
 struct CloseStatement {
   ProgrammeId programme{};
   Period period;
   std::string actor = {};
+  bool pays_at_close = false;
   friend bool operator==(const CloseStatement&, const CloseStatement&) = default;
 };
 inline constexpr size_t kMaxPayeesPerClose = 4096;
 inline constexpr size_t kCloseEvents = 3 * kMaxPayeesPerClose;
+
+// Finance approves the payable statement of `payee` in a closed period, or
+// (payee 0) every payable statement of it. The approver is not the one who
+// closed the period.
+struct ApproveStatement {
+  ProgrammeId programme{};
+  Period period;
+  uint64_t payee = 0;  // zero: every payable statement of the period
+  std::string actor = {};
+  friend bool operator==(const ApproveStatement&, const ApproveStatement&) = default;
+};
+
+// Finance records the bank payment of an approved statement; the held
+// total is posted to the payee's settled account.
+struct PayStatement {
+  ProgrammeId programme{};
+  Period period;
+  uint64_t payee = 0;
+  std::string bank_reference = {};
+  Timestamp paid_on = 0;  // the value date: midnight China Standard Time
+  std::string actor = {};
+  friend bool operator==(const PayStatement&, const PayStatement&) = default;
+};
+inline constexpr size_t kMaxBankReference = 64;
 
 enum class Code : uint8_t {
   kOk = 0,
@@ -116,8 +189,17 @@ enum class Code : uint8_t {
   kTooManyPayees,
   kOverlapsClosedPeriod,  // a month inside a closed quarter, or the reverse
   kWrongCycle,            // a month of a quarterly programme, or the reverse
+  kNotClosed,             // approve or pay in a period not closed
+  kUnknownPayee,          // no statement for this payee in the period
+  kSameActor,             // the one who closed approves: two people are needed
+  kNotPayable,            // approve or pay in the wrong status
+  kAlreadyApproved,       // approved again: answered as the first approval
+  kAlreadyPaid,           // paid again with the same reference: as the first payment
+  kPaidWithAnotherReference,
+  kBankReferenceRequired,
+  kInvalidPaidOn,  // a value date in the future, or before the period closed
 };
-inline constexpr std::array<EnumName<Code>, 8> kCodeNames = {{
+inline constexpr std::array<EnumName<Code>, 17> kCodeNames = {{
     {"ok", Code::kOk},
     {"already_closed", Code::kAlreadyClosed},
     {"unknown_programme", Code::kUnknownProgramme},
@@ -126,6 +208,15 @@ inline constexpr std::array<EnumName<Code>, 8> kCodeNames = {{
     {"too_many_payees", Code::kTooManyPayees},
     {"overlaps_closed_period", Code::kOverlapsClosedPeriod},
     {"wrong_cycle", Code::kWrongCycle},
+    {"period_not_closed", Code::kNotClosed},
+    {"unknown_payee", Code::kUnknownPayee},
+    {"same_person", Code::kSameActor},
+    {"not_payable", Code::kNotPayable},
+    {"already_approved", Code::kAlreadyApproved},
+    {"already_paid", Code::kAlreadyPaid},
+    {"paid_with_another_reference", Code::kPaidWithAnotherReference},
+    {"bank_reference_required", Code::kBankReferenceRequired},
+    {"invalid_paid_on", Code::kInvalidPaidOn},
 }};
 static_assert(IsNameTable(kCodeNames));
 const char* CodeName(Code c);
@@ -133,9 +224,12 @@ const char* CodeName(Code c);
 struct Outcome {
   Code code = Code::kOk;
   std::string message = {};
-  size_t statements = 0;
-  Money paid{};
-  bool ok() const { return code == Code::kOk || code == Code::kAlreadyClosed; }
+  size_t statements = 0;  // closed, approved or paid by this command
+  Money paid{};           // held at close, approved, or posted by a payment
+  bool ok() const {
+    return code == Code::kOk || code == Code::kAlreadyClosed || code == Code::kAlreadyApproved ||
+           code == Code::kAlreadyPaid;
+  }
 };
 
 // One issuer's subsidised compute in one city. When programmes stack on one
@@ -158,6 +252,10 @@ class Settlement {
 
   Outcome Apply(const CloseStatement& c, const programme::Registry& registry, programme::Book& book,
                 ledger::Ledger& ledger, Timestamp ts);
+  // payment.cc: the steps after the close.
+  Outcome Apply(const ApproveStatement& c, const programme::Registry& registry, Timestamp ts);
+  Outcome Apply(const PayStatement& c, const programme::Registry& registry, programme::Book& book,
+                ledger::Ledger& ledger, Timestamp ts);
 
   // The statements of `programme` for `period`, one per payee (payee id
   // order), closed or (for an open period) as they stand now.
@@ -176,17 +274,10 @@ class Settlement {
   bool operator==(const Settlement& o) const { return lines_ == o.lines_ && closed_ == o.closed_; }
 
  public:
-  struct Payment {
-    uint8_t payee_kind = 0;
-    uint64_t payee = 0;
-    TransferId transfer{};
-    Money amount{};
-    friend bool operator==(const Payment&, const Payment&) = default;
-  };
   struct Closed {
     Timestamp at = 0;
     std::string actor = {};
-    std::vector<Payment> payments = {};
+    std::vector<Payment> payments = {};  // one per statement, in payee order
     friend bool operator==(const Closed&, const Closed&) = default;
   };
   using Key = std::pair<ProgrammeId, Period>;
@@ -201,13 +292,18 @@ class Settlement {
 // The settlement invariants, month by month and programme by programme:
 // the charge lines' subsidy = the ledger's posts into the programme's
 // payable account dated in that month, to the fen; and every closed period
-// paid exactly its statements' totals, each by a ledger transfer of that
-// amount. "" when everything agrees, else the first difference.
+// holds or pays exactly its statements' totals, each by a ledger transfer
+// of that amount that is pending while the statement is payable or
+// approved and posted once it is paid. "" when everything agrees, else the first difference.
 std::string CheckStatements(const Settlement& settlement, const programme::Registry& registry,
                             const ledger::Ledger& ledger);
 
 // Wire forms (the journal).
 void EncodeCloseStatement(Writer& w, const CloseStatement& c);
 bool DecodeCloseStatement(Reader& r, CloseStatement* c);
+void EncodeApproveStatement(Writer& w, const ApproveStatement& c);
+bool DecodeApproveStatement(Reader& r, ApproveStatement* c);
+void EncodePayStatement(Writer& w, const PayStatement& c);
+bool DecodePayStatement(Reader& r, PayStatement* c);
 
 }  // namespace bg::settlement

@@ -107,7 +107,8 @@ TEST(ExportTest, CsvHasAHeaderAndOneRowPerLineWhoseSubsidiesAddUp) {
   EXPECT_EQ(rows, 3u);
   EXPECT_EQ(subsidy_fen, OneStatement().subsidy.fen());
   EXPECT_TRUE(csv.starts_with("programme,period,payee_kind,payee,"));
-  EXPECT_NE(csv.find("7,2025-03,provider,9,no,2025-02-28T16:00:01Z,1,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("7,2025-03,provider,9,no,open,2025-02-28T16:00:01Z,1,"), std::string::npos)
+      << csv;
 }
 
 TEST(ExportTest, JsonCarriesFenAndYuanStrings) {

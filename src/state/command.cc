@@ -379,12 +379,40 @@ struct Row<SubmitUsage>
   }
 };
 
+// Tag 26 is the close of journals written before statements were approved
+// and paid as steps of their own: it pays every payee at once, as it did
+// then. Tag 35 makes the statements payable; tags 36 and 37 approve and pay.
 template <>
-struct Row<CloseStatement>
-    : OneTag<26>,
-      Codec<CloseStatement, settlement::EncodeCloseStatement, settlement::DecodeCloseStatement> {
+struct Row<CloseStatement> {
+  static constexpr uint8_t kPaysAtClose = 26;
+  static constexpr uint8_t kPayable = 35;
   static constexpr const char* kName = "close_statement";
+  static constexpr std::array<uint8_t, 2> kTags = {kPayable, kPaysAtClose};
+  static uint8_t TagOf(const CloseStatement& c) {
+    return c.pays_at_close ? kPaysAtClose : kPayable;
+  }
   static size_t Events(const CloseStatement&) { return settlement::kCloseEvents; }
+  static void Encode(Writer& w, const CloseStatement& c) { settlement::EncodeCloseStatement(w, c); }
+  static bool Decode(uint8_t tag, Reader& r, CloseStatement* c) {
+    c->pays_at_close = tag == kPaysAtClose;
+    return settlement::DecodeCloseStatement(r, c);
+  }
+};
+
+template <>
+struct Row<ApproveStatement> : OneTag<36>,
+                               Codec<ApproveStatement, settlement::EncodeApproveStatement,
+                                     settlement::DecodeApproveStatement> {
+  static constexpr const char* kName = "approve_statement";
+  static size_t Events(const ApproveStatement&) { return 1; }
+};
+
+template <>
+struct Row<PayStatement>
+    : OneTag<37>,
+      Codec<PayStatement, settlement::EncodePayStatement, settlement::DecodePayStatement> {
+  static constexpr const char* kName = "pay_statement";
+  static size_t Events(const PayStatement&) { return 1; }
 };
 
 template <>
@@ -402,12 +430,33 @@ struct Row<CloseAuditCase>
   static size_t Events(const CloseAuditCase&) { return 1; }
 };
 
+// Tag 30 is a token without a stage (every operator step), as tokens were
+// created before stages; tag 38 adds the stage.
 template <>
-struct Row<CreateApiToken>
-    : OneTag<30>,
-      Codec<CreateApiToken, access::EncodeCreateApiToken, access::DecodeCreateApiToken> {
+struct Row<CreateApiToken> {
+  static constexpr uint8_t kAnyStage = 30;
+  static constexpr uint8_t kStaged = 38;
   static constexpr const char* kName = "create_api_token";
+  static constexpr std::array<uint8_t, 2> kTags = {kStaged, kAnyStage};
+  static uint8_t TagOf(const CreateApiToken& c) {
+    return c.stage == access::TokenStage::kAny ? kAnyStage : kStaged;
+  }
   static size_t Events(const CreateApiToken&) { return 1; }
+  static void Encode(Writer& w, const CreateApiToken& c) {
+    access::EncodeCreateApiToken(w, c);
+    if (c.stage != access::TokenStage::kAny) w.U8(static_cast<uint8_t>(c.stage));
+  }
+  static bool Decode(uint8_t tag, Reader& r, CreateApiToken* c) {
+    if (!access::DecodeCreateApiToken(r, c)) return false;
+    if (tag == kAnyStage) return true;
+    uint8_t stage = 0;
+    // A staged token's stage is never kAny: that is tag 30's.
+    if (!r.U8(&stage) || stage == 0 || stage > static_cast<uint8_t>(access::TokenStage::kFinance)) {
+      return false;
+    }
+    c->stage = static_cast<access::TokenStage>(stage);
+    return true;
+  }
 };
 
 template <>

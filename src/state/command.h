@@ -137,7 +137,9 @@ using fraud::CloseAuditCase;
 using fraud::ScanForFraud;
 using metering::RegisterProviderKey;
 using metering::SubmitUsage;
+using settlement::ApproveStatement;
 using settlement::CloseStatement;
+using settlement::PayStatement;
 
 using CommandBody =
     std::variant<CreateAccounts, CreateTransfers, Tick, RegisterJurisdiction, RegisterEnterprise,
@@ -145,7 +147,8 @@ using CommandBody =
                  SettleClaim, ExpireVouchers, RevokeVoucher, Clawback, SetBlacklist, RegisterSite,
                  RegisterPool, SetLink, SetPoolOffered, SubmitJob, Schedule, FinishJob, CancelJob,
                  RegisterProviderKey, SubmitUsage, CloseStatement, ScanForFraud, CloseAuditCase,
-                 ExtendJob, CreateApiToken, RevokeApiToken, SetPoolPrices>;
+                 ExtendJob, CreateApiToken, RevokeApiToken, SetPoolPrices, ApproveStatement,
+                 PayStatement>;
 
 struct Command {
   Timestamp ts = 0;  // stamped by the writer; events inside take ts, ts+1, ...

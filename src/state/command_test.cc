@@ -91,13 +91,15 @@ constexpr Pinned kPinned[] = {
     {"cancel_job", 23, 80, "a6970771cda955aa"},
     {"register_provider_key", 24, 1, "9b9c74de33d96bf6"},
     {"submit_usage", 25, 132, "661030315c6d6bb4"},
-    {"close_statement", 26, 12'288, "06a9ca6945b9e6ec"},
+    {"close_statement", 35, 12'288, "6dcff9a7f5c09963"},  // 26: the close that paid (legacy)
     {"scan_for_fraud", 27, 1, "cdcbc358ff75ad8d"},
     {"close_audit_case", 28, 1, "81c2ed4c7e5b4e31"},
     {"extend_job", 29, 4, "22b005dff4cf995e"},
     {"create_api_token", 30, 1, "7c36e33ddd7dbe0a"},
     {"revoke_api_token", 31, 1, "cf92611f6e9edf34"},
     {"set_pool_prices", 32, 1, "9b9c851cafae3cd4"},
+    {"approve_statement", 36, 1, "dfb49bcda42a30ce"},
+    {"pay_statement", 37, 1, "9cad3c89be17c822"},
 };
 
 // --- Every kind, one test each ------------------------------------------------------
@@ -165,8 +167,9 @@ TEST(CommandTable, NamesAreSnakeCaseAndUnique) {
   EXPECT_EQ(names.size(), std::size(kPinned)) << "a kind pinned that is no longer in CommandBody";
 }
 
-// A Tick and a sweep of every programme are written with the tags they had
-// before the clock finished jobs and a sweep could name one programme.
+// A Tick, a sweep of every programme and a close that pays are written with
+// the tags they had before the clock finished jobs, a sweep could name one
+// programme and statements were approved and paid as steps of their own.
 TEST(CommandTable, LegacyTagsKeepTheirMeaning) {
   struct Case {
     CommandBody body;
@@ -175,11 +178,34 @@ TEST(CommandTable, LegacyTagsKeepTheirMeaning) {
   };
   std::vector<uint8_t> limit_17 = {17, 0, 0, 0};
   std::vector<uint8_t> limit_17_of_8 = {17, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0};
+  // Programme 8, month 2025-11, actor "ops".
+  std::vector<uint8_t> close_8 = {8, 0, 0,  0, 0, 0, 0, 0,   0,   0xe9, 7,
+                                  0, 0, 11, 3, 0, 0, 0, 'o', 'p', 's'};
+  const CloseStatement close{.programme = ProgrammeId(8),
+                             .period = {settlement::PeriodKind::kMonth, 2025, 11},
+                             .actor = "ops"};
+  CloseStatement pays = close;
+  pays.pays_at_close = true;
+  // Token 11, hash zero, an operator of programme 8 named "f"; staged: finance.
+  const CreateApiToken token{
+      .id = 11, .role = access::TokenRole::kOperator, .scope = 8, .name = "f"};
+  CreateApiToken finance = token;
+  finance.stage = access::TokenStage::kFinance;
+  std::vector<uint8_t> token_11 = {11, 0, 0, 0, 0, 0, 0, 0};
+  token_11.insert(token_11.end(), 32, 0);
+  for (int b : {1, 8, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0}) token_11.push_back(static_cast<uint8_t>(b));
+  token_11.push_back('f');
+  std::vector<uint8_t> finance_11 = token_11;
+  finance_11.push_back(3);
   const Case cases[] = {
       {Tick{.holds_only = true}, Wire(3), 1},
       {Tick{}, Wire(33), kTickEvents},
       {ExpireVouchers{.limit = 17}, Wire(12, limit_17), 17},
       {ExpireVouchers{.limit = 17, .programme = ProgrammeId(8)}, Wire(34, limit_17_of_8), 17},
+      {pays, Wire(26, close_8), settlement::kCloseEvents},
+      {close, Wire(35, close_8), settlement::kCloseEvents},
+      {token, Wire(30, token_11), 1},
+      {finance, Wire(38, finance_11), 1},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(Encode({1'000, c.body}), c.wire) << CommandName(c.body);
@@ -197,14 +223,15 @@ TEST(CommandTable, LegacyTagsKeepTheirMeaning) {
   EXPECT_FALSE(DecodeCommand(r, &back));
 }
 
-// Tags 1 to 34 are taken (3 and 12 by the legacy forms); any other tag is
-// an error, whatever follows it.
+// Tags 1 to 38 are taken (3, 12 and 26 by the legacy forms, 38 by a staged
+// token, which no example is); any other tag is an error, whatever follows
+// it.
 TEST(CommandTable, ATagNoKindReadsIsAnErrorNeverATick) {
-  std::set<int> taken = {3, 12};
+  std::set<int> taken = {3, 12, 26, 38};
   for (const CommandBody& body : Examples()) taken.insert(Encode({1'000, body})[8]);
-  std::set<int> one_to_34;
-  for (int tag = 1; tag <= 34; ++tag) one_to_34.insert(tag);
-  EXPECT_EQ(taken, one_to_34);
+  std::set<int> one_to_38;
+  for (int tag = 1; tag <= 38; ++tag) one_to_38.insert(tag);
+  EXPECT_EQ(taken, one_to_38);
   const std::vector<uint8_t> zeros(64, 0);
   for (int tag = 0; tag < 256; ++tag) {
     if (taken.count(tag) != 0) continue;

@@ -235,6 +235,20 @@ inline CloseStatement Example(For<CloseStatement>) {
           .period = {settlement::PeriodKind::kQuarter, 2025, 4},
           .actor = "ops"};
 }
+inline ApproveStatement Example(For<ApproveStatement>) {
+  return {.programme = ProgrammeId(8),
+          .period = {settlement::PeriodKind::kMonth, 2025, 11},
+          .payee = 3,
+          .actor = "finance"};
+}
+inline PayStatement Example(For<PayStatement>) {
+  return {.programme = ProgrammeId(8),
+          .period = {settlement::PeriodKind::kMonth, 2025, 11},
+          .payee = 3,
+          .bank_reference = "ICBC-2025-12-0042",
+          .paid_on = 1'764'000'000 * kNanosPerSecond,
+          .actor = "finance"};
+}
 inline ScanForFraud Example(For<ScanForFraud>) { return {}; }
 inline CloseAuditCase Example(For<CloseAuditCase>) {
   return {.id = 3, .actor = "auditor", .resolution = "refunded"};

@@ -97,6 +97,8 @@ class State {
   KeyOutcome Apply(const RegisterProviderKey& c, Timestamp ts);
   metering::UsageOutcome Apply(const SubmitUsage& c, Timestamp ts);
   settlement::Outcome Apply(const CloseStatement& c, Timestamp ts);
+  settlement::Outcome Apply(const ApproveStatement& c, Timestamp ts);
+  settlement::Outcome Apply(const PayStatement& c, Timestamp ts);
   // state_fraud.cc: audit cases.
   fraud::Outcome Apply(const ScanForFraud& c, Timestamp ts);
   fraud::Outcome Apply(const CloseAuditCase& c, Timestamp ts);

@@ -26,6 +26,14 @@ settlement::Outcome State::Apply(const CloseStatement& c, Timestamp ts) {
   return settlement_.Apply(c, registry_, book_, ledger_, ts);
 }
 
+settlement::Outcome State::Apply(const ApproveStatement& c, Timestamp ts) {
+  return settlement_.Apply(c, registry_, ts);
+}
+
+settlement::Outcome State::Apply(const PayStatement& c, Timestamp ts) {
+  return settlement_.Apply(c, registry_, book_, ledger_, ts);
+}
+
 metering::UsageOutcome State::Apply(const SubmitUsage& c, Timestamp ts) {
   metering::UsageOutcome out;
   if (c.records.size() > metering::kMaxUsagePerCommand) {

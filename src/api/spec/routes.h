@@ -56,6 +56,8 @@ enum class RouteId : uint8_t {
   kListPlacements,
   kGetStatements,
   kCloseStatements,
+  kApproveStatements,
+  kPayStatements,
   kListFlows,
   kListCases,
   kScanForFraud,

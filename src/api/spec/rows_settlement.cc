@@ -24,18 +24,56 @@ void AddSettlementRows(std::vector<Route>* rows) {
                .verb = "get",
                .help = "A programme's statements for a period",
                .example = "baygrid statements get --programme 1 --period 2025-06 --lines false"}});
-  rows->push_back({.id = RouteId::kCloseStatements,
-                   .method = "POST",
-                   .path = "/v1/statements/close",
-                   .roles = Only({Role::kOperator, Role::kAdmin}),
-                   .who = "operator (programme), admin",
-                   .summary = "Close a period: pay every payee",
-                   .body = {Must("programme", T::kId, {"--programme", K::kId, "Programme id"}),
-                            Must("period", T::kText, {"--period", K::kText, "YYYY-MM or YYYY-Qn"})},
-                   .cli = {.noun = "statements",
-                           .verb = "close",
-                           .help = "Close a period: pay every payee",
-                           .example = "baygrid statements close --programme 1 --period 2025-06"}});
+  // A statement is paid in three steps, each by its own people: the
+  // programme's reviewers close the period (payable), finance approves
+  // (not the one who closed it) and records the bank payment (settled).
+  rows->push_back(
+      {.id = RouteId::kCloseStatements,
+       .method = "POST",
+       .path = "/v1/statements/close",
+       .roles = Only({Role::kOperator, Role::kAdmin}),
+       .who = "operator (programme; stage reviewer or approver), admin",
+       .summary = "Close a period: its statements become payable and their totals are held",
+       .body = {Must("programme", T::kId, {"--programme", K::kId, "Programme id"}),
+                Must("period", T::kText, {"--period", K::kText, "YYYY-MM or YYYY-Qn"})},
+       .cli = {.noun = "statements",
+               .verb = "close",
+               .help = "Close a period: its statements become payable",
+               .example = "baygrid statements close --programme 1 --period 2025-06"}});
+  rows->push_back(
+      {.id = RouteId::kApproveStatements,
+       .method = "POST",
+       .path = "/v1/statements/approve",
+       .roles = Only({Role::kOperator, Role::kAdmin}),
+       .who = "operator (programme; stage finance), admin; not the one who closed the period",
+       .summary = "Approve a payable statement, or every payable statement of a closed period",
+       .body = {Must("programme", T::kId, {"--programme", K::kId, "Programme id"}),
+                Must("period", T::kText, {"--period", K::kText, "YYYY-MM or YYYY-Qn"}),
+                May("payee", T::kId,
+                    {"--payee", K::kId, "The payee (provider or enterprise); all when left out"})},
+       .cli = {.noun = "statements",
+               .verb = "approve",
+               .help = "Approve statements for payment (finance)",
+               .example = "baygrid statements approve --programme 1 --period 2025-06"}});
+  rows->push_back(
+      {.id = RouteId::kPayStatements,
+       .method = "POST",
+       .path = "/v1/statements/pay",
+       .roles = Only({Role::kOperator, Role::kAdmin}),
+       .who = "operator (programme; stage finance), admin",
+       .summary = "Record the bank payment of an approved statement: its total is settled",
+       .body = {Must("programme", T::kId, {"--programme", K::kId, "Programme id"}),
+                Must("period", T::kText, {"--period", K::kText, "YYYY-MM or YYYY-Qn"}),
+                Must("payee", T::kId, {"--payee", K::kId, "The payee (provider or enterprise)"}),
+                Must("bank_reference", T::kText,
+                     {"--bank-reference", K::kText, "The bank's reference of the payment"}),
+                Must("paid_on", T::kText,
+                     {"--paid-on", K::kText, "The payment's value date, YYYY-MM-DD (CST)"})},
+       .cli = {.noun = "statements",
+               .verb = "pay",
+               .help = "Record a statement's bank payment (finance)",
+               .example = "baygrid statements pay --programme 1 --period 2025-06 --payee 2 "
+                          "--bank-reference ICBC-0042 --paid-on 2025-07-10"}});
   rows->push_back(
       {.id = RouteId::kListFlows,
        .method = "GET",

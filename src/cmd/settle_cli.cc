@@ -137,8 +137,9 @@ Status RunClose(const SettleOptions& o) {
         e.Execute(state::CloseStatement{
             .programme = ProgrammeId(o.programme), .period = period, .actor = o.by}));
     const auto& out = std::get<settlement::Outcome>(r);
-    std::printf("%s: %s (%zu statements, %s yuan paid)\n", settlement::CodeName(out.code),
-                out.message.c_str(), out.statements, out.paid.ToYuanString().c_str());
+    std::printf("%s: %s (%zu statements, %s yuan held until finance approves and pays them)\n",
+                settlement::CodeName(out.code), out.message.c_str(), out.statements,
+                out.paid.ToYuanString().c_str());
     if (!out.ok()) return FailedPrecondition(out.message);
     return Status::Ok();
   });
@@ -166,7 +167,9 @@ void RegisterSettle(Registry& registry) {
   CLI::App* flows = settle->add_subcommand(
       "flows", "Issuing jurisdiction -> city of the compute: card-hours, yuan");
   CLI::App* close = settle->add_subcommand(
-      "close", "Close a programme's period: pay every payee its statement (ledger transfers)");
+      "close",
+      "Close a programme's period: every statement becomes payable, its total held for the payee "
+      "(finance then approves and pays over HTTP: `baygrid statements approve|pay`)");
   for (CLI::App* c : {statements, flows, close}) {
     c->add_option("--db", o->db, "The SQLite database file")->required();
   }

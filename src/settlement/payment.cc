@@ -17,15 +17,14 @@ std::string What(const ProgrammeId programme, const Period& period) {
 
 std::string PayeeName(const Payment& p) {
   return std::string(p.payee_kind == static_cast<uint8_t>(PayeeKind::kProvider) ? "provider "
-                                                                                 : "enterprise ") +
+                                                                                : "enterprise ") +
          std::to_string(p.payee);
 }
 
 // The closed period's record, or the refusal of a step that needs one.
 const Settlement::Closed* ClosedOr(const std::map<Settlement::Key, Settlement::Closed>& all,
-                                          const programme::Registry& registry,
-                                          ProgrammeId programme, const Period& period,
-                                          Outcome* refused) {
+                                   const programme::Registry& registry, ProgrammeId programme,
+                                   const Period& period, Outcome* refused) {
   if (registry.FindProgramme(programme) == nullptr) {
     *refused = {Code::kUnknownProgramme, "no programme " + std::to_string(programme.value())};
     return nullptr;
@@ -65,13 +64,14 @@ Outcome Settlement::Apply(const ApproveStatement& c, const programme::Registry& 
     if (c.payee == 0 && p.status != StatementStatus::kPayable) continue;
     if (p.status == StatementStatus::kApproved) {
       return {Code::kAlreadyApproved,
-              what + ": the statement of " + PayeeName(p) + " was approved by " + p.approved_by,
-              1, p.amount};
+              what + ": the statement of " + PayeeName(p) + " was approved by " + p.approved_by, 1,
+              p.amount};
     }
     if (p.status != StatementStatus::kPayable) {
       return {Code::kNotPayable, what + ": the statement of " + PayeeName(p) + " is " +
-                                     StatementStatusName(p.status) + "; only a payable one is "
-                                                                     "approved"};
+                                     StatementStatusName(p.status) +
+                                     "; only a payable one is "
+                                     "approved"};
     }
     p.status = StatementStatus::kApproved;
     p.approved_at = ts;
@@ -80,8 +80,7 @@ Outcome Settlement::Apply(const ApproveStatement& c, const programme::Registry& 
     ++approved;
   }
   if (!any && c.payee != 0) {
-    return {Code::kUnknownPayee,
-            what + " has no statement for payee " + std::to_string(c.payee)};
+    return {Code::kUnknownPayee, what + " has no statement for payee " + std::to_string(c.payee)};
   }
   if (approved == 0) {
     return {Code::kAlreadyApproved, what + ": no statement is left to approve", 0, {}};
@@ -100,9 +99,8 @@ Outcome Settlement::Apply(const PayStatement& c, const programme::Registry& regi
   if (found == nullptr) return refused;
   const std::string what = What(c.programme, c.period);
   if (c.bank_reference.empty() || c.bank_reference.size() > kMaxBankReference) {
-    return {Code::kBankReferenceRequired,
-            what + ": a payment needs the bank's reference (1 to " +
-                std::to_string(kMaxBankReference) + " bytes)"};
+    return {Code::kBankReferenceRequired, what + ": a payment needs the bank's reference (1 to " +
+                                              std::to_string(kMaxBankReference) + " bytes)"};
   }
   Closed closed = *found;
   auto p = std::find_if(closed.payments.begin(), closed.payments.end(),
@@ -112,13 +110,13 @@ Outcome Settlement::Apply(const PayStatement& c, const programme::Registry& regi
   }
   if (p->status == StatementStatus::kPaid) {
     if (p->bank_reference == c.bank_reference) {
-      return {Code::kAlreadyPaid, what + ": the statement of " + PayeeName(*p) + " was paid",
-              1, p->amount};
+      return {Code::kAlreadyPaid, what + ": the statement of " + PayeeName(*p) + " was paid", 1,
+              p->amount};
     }
-    return {Code::kPaidWithAnotherReference,
-            what + ": the statement of " + PayeeName(*p) + " was paid already, with reference " +
-                (p->bank_reference.empty() ? std::string("(none: paid at close)")
-                                           : p->bank_reference)};
+    return {
+        Code::kPaidWithAnotherReference,
+        what + ": the statement of " + PayeeName(*p) + " was paid already, with reference " +
+            (p->bank_reference.empty() ? std::string("(none: paid at close)") : p->bank_reference)};
   }
   if (p->status != StatementStatus::kApproved) {
     return {Code::kNotPayable, what + ": the statement of " + PayeeName(*p) + " is " +

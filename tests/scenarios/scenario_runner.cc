@@ -36,7 +36,9 @@
 //   usage <record> provider=<pv> order=<n> from=<min> until=<min> cards=<n>
 //         [seed=<n>]                  signed usage, minutes after the job's
 //                                     start; seed= signs with another key
-//   close <programme> <YYYY-MM|YYYY-Qn>            -> ok paid=<yuan>
+//   close <programme> <YYYY-MM|YYYY-Qn> [by=]      -> ok paid=<yuan held>
+//   approve_statements <programme> <period> [payee=<name>] [by=]  -> ok paid=<yuan>
+//   pay_statement <programme> <period> <payee> reference=<ref> on=YYYY-MM-DD [by=]
 //   scan                              fraud detectors -> ok opened=<n>
 //   close_case <id> [by=] resolution=<text>
 // Time (the engine's own clock):
@@ -64,7 +66,7 @@
 //   check explain <job> says="<text>"
 //   check reconciled
 //   check statement <programme> <period> <payee> [subsidy= charge= copay=
-//                   lines=<n> closed=yes|no]   payee: provider or enterprise
+//                   lines=<n> closed=yes|no status=<s>]   payee: provider or enterprise
 //   check flow <issuer code> <city code> [subsidy=<yuan>] [card_hours=<h>]
 //   check settled                     statements = ledger = lines
 //   check case <id> kind=<k> subject=<n> [closed=yes|no] [says=<text>]
@@ -219,6 +221,8 @@ class Runner {
   ProgrammeId Programme(const Line& l, const std::string& name);
   EnterpriseId Enterprise(const Line& l, const std::string& name);
   ProviderId Provider(const Line& l, const std::string& name);
+  // A statement's payee: a provider's name, else an enterprise.
+  uint64_t Payee(const Line& l, const std::string& name);
 
   template <typename F>
   auto Read(F&& f) {
@@ -385,6 +389,23 @@ void Runner::Step(const Line& l) {
     Do(l, state::CloseStatement{.programme = Programme(l, l.words[1]),
                                 .period = PeriodParam(l, 2),
                                 .actor = Param(l, "by", "operator")});
+  } else if (verb == "approve_statements") {
+    ASSERT_GE(l.words.size(), 3u) << Where(l) << ": approve_statements <programme> <period>";
+    Do(l,
+       state::ApproveStatement{.programme = Programme(l, l.words[1]),
+                               .period = PeriodParam(l, 2),
+                               .payee = l.params.count("payee") ? Payee(l, Param(l, "payee")) : 0,
+                               .actor = Param(l, "by", "finance")});
+  } else if (verb == "pay_statement") {
+    ASSERT_GE(l.words.size(), 4u) << Where(l) << ": pay_statement <programme> <period> <payee>";
+    const std::optional<Timestamp> on = settlement::ParseDay(Param(l, "on"));
+    ASSERT_TRUE(on.has_value()) << Where(l) << ": on=YYYY-MM-DD";
+    Do(l, state::PayStatement{.programme = Programme(l, l.words[1]),
+                              .period = PeriodParam(l, 2),
+                              .payee = Payee(l, l.words[3]),
+                              .bank_reference = Param(l, "reference", ""),
+                              .paid_on = *on,
+                              .actor = Param(l, "by", "finance")});
   } else if (verb == "scan") {
     Do(l, state::ScanForFraud{});
   } else if (verb == "close_case") {
@@ -665,11 +686,7 @@ void Runner::CheckStatement(const Line& l) {
   ASSERT_GE(l.words.size(), 5u) << Where(l) << ": check statement <programme> <period> <payee>";
   const ProgrammeId programme = Programme(l, l.words[2]);
   const settlement::Period period = PeriodParam(l, 3);
-  uint64_t payee = 0;
-  for (const auto& p : scenario_.providers) {
-    if (p.name == l.words[4]) payee = p.id.value();
-  }
-  if (payee == 0) payee = Enterprise(l, l.words[4]).value();
+  const uint64_t payee = Payee(l, l.words[4]);
   const auto statements = Read([&](const state::State& s) {
     return s.settlement().Statements(programme, period, s.registry());
   });
@@ -689,6 +706,16 @@ void Runner::CheckStatement(const Line& l) {
   if (l.params.count("closed") != 0) {
     EXPECT_EQ(it->closed ? "yes" : "no", Param(l, "closed")) << Where(l);
   }
+  if (l.params.count("status") != 0) {
+    EXPECT_EQ(settlement::StatementStatusName(it->status()), Param(l, "status")) << Where(l);
+  }
+}
+
+uint64_t Runner::Payee(const Line& l, const std::string& name) {
+  for (const auto& p : scenario_.providers) {
+    if (p.name == name) return p.id.value();
+  }
+  return Enterprise(l, name).value();
 }
 
 void Runner::CheckFlow(const Line& l) {

@@ -44,6 +44,8 @@ Service::Handler Service::HandlerOf(spec::RouteId id) {
       return &Service::ReviewApplication;
     case R::kGetApplication:
       return &Service::GetApplication;
+    case R::kListApplications:
+      return &Service::ListApplications;
     case R::kListVouchers:
       return &Service::ListVouchers;
     case R::kQuote:

@@ -1,5 +1,6 @@
 // Applications and their review, and vouchers.
 #include "api/handlers.h"
+#include "api/list_query.h"
 #include "api/service.h"
 #include "api/views.h"
 
@@ -90,7 +91,7 @@ Answer Service::ReviewApplication(Call& c) {
   if (amount) cmd.amount = *amount;
   return Answer(cmd, [&c, id = *id](const state::State& s, const state::CommandResult& r) {
     return BookAnswer(c, std::get<programme::Outcome>(r),
-                      View(*s.book().FindApplication(ApplicationId(id))), false);
+                      View(*s.book().FindApplication(ApplicationId(id)), s.registry()), false);
   });
 }
 
@@ -107,8 +108,72 @@ Answer Service::GetApplication(Call& c) {
         (c.who.role == Role::kOperator && a->filed.programme.value() == c.who.scope) ||
         Is(c, {Role::kAdmin, Role::kAuditor});
     if (!mine) return Forbidden(c, "read this application");
-    return Reply(View(*a));
+    return Reply(View(*a, s.registry()));
   });
+}
+
+// The inbox: applications filtered by programme, status, enterprise, when
+// filed and amount, sorted and paged, with the count per status of those
+// that pass every filter but the status (the tabs of a review queue). An
+// operator sees its programme's, an enterprise its own.
+Answer Service::ListApplications(Call& c) {
+  HttpResponse fail;
+  std::optional<uint64_t> programme, enterprise;
+  std::optional<std::vector<programme::ApplicationStatus>> statuses;
+  std::optional<Timestamp> from, to;
+  std::optional<int64_t> min_fen, max_fen;
+  if (!QueryIdParam(c, "programme", &programme, &fail) ||
+      !QueryIdParam(c, "enterprise", &enterprise, &fail) ||
+      !QueryChoices(c, "status", programme::kApplicationStatusNames, &statuses, &fail) ||
+      !QueryTime(c, "filed_from", &from, &fail) || !QueryTime(c, "filed_to", &to, &fail) ||
+      !QueryFen(c, "amount_min_fen", &min_fen, &fail) ||
+      !QueryFen(c, "amount_max_fen", &max_fen, &fail)) {
+    return fail;
+  }
+  const auto sort = QuerySort(c, {"filed", "amount", "updated", "id"}, true, &fail);
+  if (!sort) return fail;
+  // The caller's scope narrows the filters; a filter outside it finds nothing.
+  if (c.who.role == Role::kOperator) {
+    if (programme && *programme != c.who.scope)
+      return Forbidden(c, "read another programme's applications");
+    programme = c.who.scope;
+  } else if (c.who.role == Role::kEnterprise) {
+    if (enterprise && *enterprise != c.who.scope) {
+      return Forbidden(c, "read another enterprise's applications");
+    }
+    enterprise = c.who.scope;
+  } else if (!Is(c, {Role::kAdmin, Role::kAuditor})) {
+    return Forbidden(c, "read applications");
+  }
+  auto page = Look(*engine_, c, [&](const state::State& s) -> std::optional<Json> {
+    std::vector<Keyed> keep;
+    std::array<uint64_t, programme::kApplicationStatusNames.size()> counts{};
+    for (const auto& [id, a] : s.book().applications()) {
+      const Timestamp filed = a.history.empty() ? 0 : a.history.front().at;
+      if ((programme && a.filed.programme.value() != *programme) ||
+          (enterprise && a.filed.enterprise.value() != *enterprise) || (from && filed < *from) ||
+          (to && filed >= *to) || (min_fen && a.filed.amount.fen() < *min_fen) ||
+          (max_fen && a.filed.amount.fen() > *max_fen)) {
+        continue;
+      }
+      ++counts[static_cast<size_t>(a.status)];
+      if (statuses && std::find(statuses->begin(), statuses->end(), a.status) == statuses->end()) {
+        continue;
+      }
+      const uint64_t value = sort->field == "filed"    ? filed
+                             : sort->field == "amount" ? static_cast<uint64_t>(a.filed.amount.fen())
+                             : sort->field == "updated"
+                                 ? (a.history.empty() ? 0 : a.history.back().at)
+                                 : id.value();
+      keep.push_back({KeyFor(value, sort->descending), id.value(), View(a, s.registry(), false)});
+    }
+    Json by_status = Json::object();
+    for (const auto& [name, status] : programme::kApplicationStatusNames) {
+      by_status[std::string(name)] = counts[static_cast<size_t>(status)];
+    }
+    return KeyedPage(c, std::move(keep), Json{{"counts", std::move(by_status)}}, &fail);
+  });
+  return page ? Reply(*page) : fail;
 }
 
 Answer Service::ListVouchers(Call& c) {

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "api/handlers.h"
+#include "api/list_query.h"
 #include "api/service.h"
 #include "api/views.h"
 #include "engine/audit.h"
@@ -12,19 +13,6 @@
 
 namespace bg::api {
 namespace {
-
-// Whether `s` is a cursor Cursor() writes for one of `kinds`: the kind, a
-// dash, 16 hex digits, a dash, 16 hex digits.
-bool IsCursor(const std::string& s, std::string_view kinds) {
-  if (s.size() != 35 || kinds.find(s[0]) == std::string_view::npos || s[1] != '-' || s[18] != '-') {
-    return false;
-  }
-  for (size_t i = 2; i < s.size(); ++i) {
-    if (i == 18) continue;
-    if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return false;
-  }
-  return true;
-}
 
 // A page of a list whose order is not by one id (statements by payee,
 // flows by issuer and city): `?limit=` (1-1000, default 100) and
@@ -70,15 +58,6 @@ HttpResponse PageOf(const std::string& array, const std::string& next) {
   r.body = "{\"items\": " + array +
            ", \"next_after\": " + (next.empty() ? std::string("null") : Dump(Json(next))) + "}\n";
   return r;
-}
-
-// Cursors that sort like the ids they name: zero-padded.
-std::string Cursor(const char* kind, uint64_t a, uint64_t b = 0) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%s-%016llx-%016llx", kind,
-                static_cast<unsigned long long>(a),   // NOLINT(google-runtime-int)
-                static_cast<unsigned long long>(b));  // NOLINT(google-runtime-int)
-  return buf;
 }
 
 HttpResponse Text(std::string body, const char* type) {

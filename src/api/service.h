@@ -109,6 +109,7 @@ class Service {
   Answer FileApplication(Call& c);
   Answer ReviewApplication(Call& c);
   Answer GetApplication(Call& c);
+  Answer ListApplications(Call& c);
   Answer ListVouchers(Call& c);
   // routes_jobs.cc
   Answer Quote(Call& c);

@@ -73,7 +73,21 @@ Json View(const network::Pool& p, uint32_t used) {
           {"price_per_card_hour", TierPrices(p.price)}};
 }
 
-Json View(const programme::Application& a) {
+Json View(const programme::Application& a, const programme::Registry& registry, bool with_history) {
+  Json out;
+  out["id"] = a.filed.id.value();
+  out["programme"] = a.filed.programme.value();
+  const programme::ProgrammeRules* p = registry.FindProgramme(a.filed.programme);
+  out["programme_name"] = p == nullptr ? "" : p->name;
+  out["enterprise"] = a.filed.enterprise.value();
+  const programme::Enterprise* e = registry.FindEnterprise(a.filed.enterprise);
+  out["enterprise_name"] = e == nullptr ? "" : e->name;
+  out["amount"] = MoneyJson(a.filed.amount);
+  out["approved"] = MoneyJson(a.approved);
+  out["status"] = programme::ApplicationStatusName(a.status);
+  out["filed_at"] = TimeJson(a.history.empty() ? 0 : a.history.front().at);
+  out["updated_at"] = TimeJson(a.history.empty() ? 0 : a.history.back().at);
+  if (!with_history) return out;
   Json history = Json::array();
   for (const auto& h : a.history) {
     history.push_back({{"at", TimeJson(h.at)},
@@ -81,13 +95,8 @@ Json View(const programme::Application& a) {
                        {"actor", h.actor},
                        {"reason", h.reason}});
   }
-  return {{"id", a.filed.id.value()},
-          {"programme", a.filed.programme.value()},
-          {"enterprise", a.filed.enterprise.value()},
-          {"amount", MoneyJson(a.filed.amount)},
-          {"approved", MoneyJson(a.approved)},
-          {"status", programme::ApplicationStatusName(a.status)},
-          {"history", std::move(history)}};
+  out["history"] = std::move(history);
+  return out;
 }
 
 Json View(const programme::Voucher& v, Money available, Timestamp now) {

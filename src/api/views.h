@@ -30,7 +30,11 @@ Json View(const programme::Enterprise& e);
 Json View(const programme::Provider& p);
 Json View(const network::Site& s);
 Json View(const network::Pool& p, uint32_t used);
-Json View(const programme::Application& a);
+// An application with the names of its programme and enterprise beside
+// their ids, when it was filed and last moved; and its history, unless a
+// list leaves it out.
+Json View(const programme::Application& a, const programme::Registry& registry,
+          bool with_history = true);
 // A voucher as of `now`: one past its validity is `expired` even before
 // the engine's clock has swept it.
 Json View(const programme::Voucher& v, Money available, Timestamp now);

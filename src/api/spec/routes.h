@@ -44,6 +44,7 @@ enum class RouteId : uint8_t {
   kFileApplication,
   kReviewApplication,
   kGetApplication,
+  kListApplications,
   kListVouchers,
   kQuote,
   kSubmitJob,

@@ -49,6 +49,34 @@ void AddApplicationRows(std::vector<Route>* rows) {
                .verb = "get",
                .help = "An application and its history",
                .example = "baygrid applications get 9001"}});
+  rows->push_back(
+      {.id = RouteId::kListApplications,
+       .method = "GET",
+       .path = "/v1/applications",
+       .roles = Only({Role::kEnterprise, Role::kOperator, Role::kAdmin, Role::kAuditor}),
+       .who = "operator (programme), enterprise (own), admin, auditor",
+       .summary = "The inbox: applications filtered, sorted and paged, with counts per status",
+       .query = {May("programme", T::kId, {"--programme", K::kQuery, "Programme id"}),
+                 May("status", T::kText,
+                     {"--status", K::kQuery,
+                      "draft, submitted, under_review, approved, rejected, returned_for_info, "
+                      "issued or withdrawn (several: comma-separated)"}),
+                 May("enterprise", T::kId, {"--enterprise", K::kQuery, "Enterprise id"}),
+                 May("filed_from", T::kDate,
+                     {"--filed-from", K::kQuery, "Filed at or after (2025-03-01, UTC)"}),
+                 May("filed_to", T::kDate, {"--filed-to", K::kQuery, "Filed before (UTC)"}),
+                 May("amount_min_fen", T::kFen,
+                     {"--amount-min-fen", K::kQuery, "Requested at least (fen)"}),
+                 May("amount_max_fen", T::kFen,
+                     {"--amount-max-fen", K::kQuery, "Requested at most (fen)"}),
+                 Choice("sort", "filed|-filed|amount|-amount|updated|-updated|id|-id",
+                        {"--sort", K::kQuery, "Order (default -filed: newest first)"}),
+                 Limit(), After(T::kCursor)},
+       .cli = {.noun = "applications",
+               .verb = "list",
+               .help = "The review inbox: filter, sort, page; counts per status",
+               .example = "baygrid applications list --programme 1 --status submitted,under_review "
+                          "--sort amount"}});
   // A provider's list is empty.
   rows->push_back(
       {.id = RouteId::kListVouchers,

@@ -1,0 +1,118 @@
+#include "api/list_query.h"
+
+#include <cstdio>
+#include <tuple>
+
+namespace bg::api {
+
+std::string Cursor(const char* kind, uint64_t a, uint64_t b) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s-%016llx-%016llx", kind,
+                static_cast<unsigned long long>(a),   // NOLINT(google-runtime-int)
+                static_cast<unsigned long long>(b));  // NOLINT(google-runtime-int)
+  return buf;
+}
+
+bool IsCursor(const std::string& s, std::string_view kinds) {
+  if (s.size() != 35 || kinds.find(s[0]) == std::string_view::npos || s[1] != '-' || s[18] != '-') {
+    return false;
+  }
+  for (size_t i = 2; i < s.size(); ++i) {
+    if (i == 18) continue;
+    if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return false;
+  }
+  return true;
+}
+
+std::optional<Sort> QuerySort(const Call& c, std::initializer_list<const char*> fields,
+                              bool descending_default, HttpResponse* fail) {
+  auto it = c.request.query.find("sort");
+  if (it == c.request.query.end()) return Sort{*fields.begin(), descending_default};
+  Sort sort{it->second, false};
+  if (!sort.field.empty() && sort.field[0] == '-') {
+    sort.descending = true;
+    sort.field.erase(0, 1);
+  }
+  std::string all;
+  for (const char* f : fields) {
+    if (sort.field == f) return sort;
+    all += (all.empty() ? "" : ", ") + std::string(f);
+  }
+  *fail = Fail(c, "invalid_field",
+               "sort is one of " + all + " (ascending), or the same after '-' (descending)");
+  return std::nullopt;
+}
+
+bool QueryTime(const Call& c, const char* name, std::optional<Timestamp>* out,
+               HttpResponse* fail) {
+  auto it = c.request.query.find(name);
+  if (it == c.request.query.end()) return true;
+  *out = ParseUtcTime(it->second);
+  if (*out) return true;
+  *fail = Fail(c, "invalid_field",
+               std::string(name) +
+                   " must be a UTC date such as 2026-01-01 or a time such as 2026-01-01T08:00:00Z");
+  return false;
+}
+
+bool QueryFen(const Call& c, const char* name, std::optional<int64_t>* out, HttpResponse* fail) {
+  auto it = c.request.query.find(name);
+  if (it == c.request.query.end()) return true;
+  const std::string& text = it->second;
+  int64_t v = 0;
+  bool ok = !text.empty() && text.size() <= 15;
+  for (char ch : text) {
+    if (ch < '0' || ch > '9') ok = false;
+    if (ok) v = v * 10 + (ch - '0');
+  }
+  if (ok) {
+    *out = v;
+    return true;
+  }
+  *fail = Fail(c, "invalid_field",
+               std::string(name) + " must be a whole number of fen (1 yuan = 100 fen)");
+  return false;
+}
+
+bool QueryIdParam(const Call& c, const char* name, std::optional<uint64_t>* out,
+                  HttpResponse* fail) {
+  bool bad = false;
+  *out = QueryId(c, name, &bad);
+  if (!bad) return true;
+  *fail = Fail(c, "invalid_field", std::string(name) + " must be an id (a positive number)");
+  return false;
+}
+
+std::optional<Json> KeyedPage(const Call& c, std::vector<Keyed> all, Json extra,
+                              HttpResponse* fail) {
+  const std::optional<size_t> limit = PageLimit(c, fail);
+  if (!limit) return std::nullopt;
+  std::sort(all.begin(), all.end(), [](const Keyed& a, const Keyed& b) {
+    return std::tie(a.key, a.id) < std::tie(b.key, b.id);
+  });
+  size_t from = 0;
+  if (auto it = c.request.query.find("after"); it != c.request.query.end()) {
+    if (!IsCursor(it->second, "s")) {
+      *fail = Fail(c, "invalid_field",
+                   "after must be the next_after of the page before (such as "
+                   "\"s-0000000000000001-0000000000000007\")");
+      return std::nullopt;
+    }
+    from = static_cast<size_t>(
+        std::upper_bound(all.begin(), all.end(), it->second,
+                         [](const std::string& cursor, const Keyed& k) {
+                           return cursor < Cursor("s", k.key, k.id);
+                         }) -
+        all.begin());
+  }
+  const size_t to = std::min(all.size(), from + *limit);
+  Json items = Json::array();
+  for (size_t i = from; i < to; ++i) items.push_back(std::move(all[i].item));
+  Json out = std::move(extra);
+  out["items"] = std::move(items);
+  out["next_after"] = to < all.size() && to > from ? Json(Cursor("s", all[to - 1].key, all[to - 1].id))
+                                                   : Json(nullptr);
+  return out;
+}
+
+}  // namespace bg::api

@@ -1,0 +1,97 @@
+// Filters, sort orders and cursor pages of the API's lists that are not in
+// one id's order (the applications inbox sorted by date or amount, a
+// period's statements by payee, flows by issuer and city).
+//
+// A list's filters are query parameters declared on its route row; the
+// handlers read them with the Query* functions here, which answer a
+// problem that names the parameter when one is malformed. A sorted list
+// is a vector of Keyed items, each with a 64-bit sort key and an id that
+// breaks ties; KeyedPage sorts it and cuts the page after the cursor of
+// the page before. The cursor ("s-<key>-<id>", hex) holds the position,
+// not an offset, so a page stays right while records are added.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/handlers.h"
+
+namespace bg::api {
+
+// Cursors that sort like the numbers they name: a kind letter and two
+// zero-padded hex numbers ("s-00000000000003e8-0000000000000007").
+std::string Cursor(const char* kind, uint64_t a, uint64_t b = 0);
+// Whether `s` is a cursor Cursor() writes for one of `kinds`.
+bool IsCursor(const std::string& s, std::string_view kinds);
+
+// ?sort=<field> or ?sort=-<field> (descending), among `fields`; the first
+// field, ascending unless `descending_default`, when absent.
+struct Sort {
+  std::string field;
+  bool descending = false;
+};
+std::optional<Sort> QuerySort(const Call& c, std::initializer_list<const char*> fields,
+                              bool descending_default, HttpResponse* fail);
+
+// A time bound: "2026-01-01" (midnight UTC) or RFC 3339 UTC. Nothing when
+// absent; false and a problem in *fail when malformed.
+bool QueryTime(const Call& c, const char* name, std::optional<Timestamp>* out,
+               HttpResponse* fail);
+// An amount bound in fen (a whole number >= 0).
+bool QueryFen(const Call& c, const char* name, std::optional<int64_t>* out, HttpResponse* fail);
+// An id (1 .. 2^54-1).
+bool QueryIdParam(const Call& c, const char* name, std::optional<uint64_t>* out,
+                  HttpResponse* fail);
+
+// ?<name>=a,b,c: words of `table` (an EnumName table); the values found.
+// Nothing when absent.
+template <typename E, size_t N>
+bool QueryChoices(const Call& c, const char* name, const std::array<EnumName<E>, N>& table,
+                std::optional<std::vector<E>>* out, HttpResponse* fail) {
+  auto it = c.request.query.find(name);
+  if (it == c.request.query.end()) return true;
+  std::vector<E> values;
+  std::string_view rest = it->second;
+  while (true) {
+    const size_t comma = rest.find(',');
+    const std::optional<E> v = FromName(table, rest.substr(0, comma));
+    if (!v) {
+      *fail = Fail(c, "invalid_field",
+                   std::string(name) + " is one or more of " + AllowedNames(table) +
+                       ", separated by commas");
+      return false;
+    }
+    values.push_back(*v);
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  *out = std::move(values);
+  return true;
+}
+
+// One item of a sorted list: its key in the order asked (KeyFor), the id
+// that breaks ties, and its JSON.
+struct Keyed {
+  uint64_t key = 0;
+  uint64_t id = 0;
+  Json item;
+};
+// The key of a value in the order asked: descending orders invert it, so
+// that every list pages the same way.
+inline uint64_t KeyFor(uint64_t value, bool descending) { return descending ? ~value : value; }
+
+// Sorts `all` by (key, id) and answers the page after ?after= (a cursor
+// of kind 's') of at most ?limit= items: {"items": [...], "next_after":
+// cursor or null}, plus `extra`'s members. Nothing and a problem in *fail
+// for bad parameters.
+std::optional<Json> KeyedPage(const Call& c, std::vector<Keyed> all, Json extra,
+                              HttpResponse* fail);
+
+}  // namespace bg::api

@@ -37,11 +37,11 @@ class InboxTest : public ApiTest {
 };
 
 TEST_F(InboxTest, FiltersSortPagesAndCountsWhatTheCallerMaySee) {
-  Apply(11, 5000, {});                                     // draft
-  Apply(12, 80000, {"submit"});                            // submitted
-  Apply(13, 20000, {"submit", "start_review"});            // under review
+  Apply(11, 5000, {});                                       // draft
+  Apply(12, 80000, {"submit"});                              // submitted
+  Apply(13, 20000, {"submit", "start_review"});              // under review
   Apply(14, 120000, {"submit", "start_review", "approve"});  // approved
-  Apply(15, 30000, {"submit"});                            // submitted
+  Apply(15, 30000, {"submit"});                              // submitted
 
   // Newest first by default, with names beside the ids and no history.
   const Json all = Get("operator", "");
@@ -87,8 +87,7 @@ TEST_F(InboxTest, FiltersSortPagesAndCountsWhatTheCallerMaySee) {
   EXPECT_TRUE(Ids(Get("other_enterprise", "")).empty());
   EXPECT_EQ(Get("other_enterprise", "")["counts"]["draft"], 0);
   ExpectProblem(Call("GET", "/v1/applications?programme=2", "operator"), 403, "forbidden");
-  ExpectProblem(Call("GET", "/v1/applications?enterprise=1", "other_enterprise"), 403,
-                "forbidden");
+  ExpectProblem(Call("GET", "/v1/applications?enterprise=1", "other_enterprise"), 403, "forbidden");
   ExpectProblem(Call("GET", "/v1/applications", "provider"), 403, "forbidden");
 
   // Bad filters are named.

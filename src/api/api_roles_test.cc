@@ -93,6 +93,8 @@ std::vector<Try> Tries() {
        R"({"programme":1,"period":"2025-02"})"},
       {"finance", "/v1/statements/close", "/v1/statements/close",
        R"({"programme":1,"period":"2025-02"})"},
+      {"enterprise", "/v1/applications/review", "/v1/applications/review",
+       R"({"ids":[2],"step":"reject","reason":"x"})"},
       // Each step of a statement is its own stage's: a reviewer neither
       // approves nor pays.
       {"reviewer", "/v1/statements/approve", "/v1/statements/approve",

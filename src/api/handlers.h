@@ -4,6 +4,7 @@
 
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -37,7 +38,7 @@ inline bool Is(const Call& c, std::initializer_list<Role> roles) {
 // Admin, or an operator of `programme` whose token takes one of `stages`
 // (a token without a stage takes every step).
 inline bool TakesStep(const Call& c, uint64_t programme,
-                      std::initializer_list<access::TokenStage> stages) {
+                      std::span<const access::TokenStage> stages) {
   if (c.who.role == Role::kAdmin) return true;
   if (c.who.role != Role::kOperator || c.who.scope != programme) return false;
   if (c.who.stage == access::TokenStage::kAny) return true;
@@ -45,6 +46,10 @@ inline bool TakesStep(const Call& c, uint64_t programme,
     if (c.who.stage == s) return true;
   }
   return false;
+}
+inline bool TakesStep(const Call& c, uint64_t programme,
+                      std::initializer_list<access::TokenStage> stages) {
+  return TakesStep(c, programme, std::span(stages.begin(), stages.size()));
 }
 
 inline HttpResponse Forbidden(const Call& c, const std::string& what) {

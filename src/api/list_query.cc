@@ -43,8 +43,7 @@ std::optional<Sort> QuerySort(const Call& c, std::initializer_list<const char*> 
   return std::nullopt;
 }
 
-bool QueryTime(const Call& c, const char* name, std::optional<Timestamp>* out,
-               HttpResponse* fail) {
+bool QueryTime(const Call& c, const char* name, std::optional<Timestamp>* out, HttpResponse* fail) {
   auto it = c.request.query.find(name);
   if (it == c.request.query.end()) return true;
   *out = ParseUtcTime(it->second);
@@ -98,20 +97,20 @@ std::optional<Json> KeyedPage(const Call& c, std::vector<Keyed> all, Json extra,
                    "\"s-0000000000000001-0000000000000007\")");
       return std::nullopt;
     }
-    from = static_cast<size_t>(
-        std::upper_bound(all.begin(), all.end(), it->second,
-                         [](const std::string& cursor, const Keyed& k) {
-                           return cursor < Cursor("s", k.key, k.id);
-                         }) -
-        all.begin());
+    from = static_cast<size_t>(std::upper_bound(all.begin(), all.end(), it->second,
+                                                [](const std::string& cursor, const Keyed& k) {
+                                                  return cursor < Cursor("s", k.key, k.id);
+                                                }) -
+                               all.begin());
   }
   const size_t to = std::min(all.size(), from + *limit);
   Json items = Json::array();
   for (size_t i = from; i < to; ++i) items.push_back(std::move(all[i].item));
   Json out = std::move(extra);
   out["items"] = std::move(items);
-  out["next_after"] = to < all.size() && to > from ? Json(Cursor("s", all[to - 1].key, all[to - 1].id))
-                                                   : Json(nullptr);
+  out["next_after"] = to < all.size() && to > from
+                          ? Json(Cursor("s", all[to - 1].key, all[to - 1].id))
+                          : Json(nullptr);
   return out;
 }
 

@@ -42,8 +42,7 @@ std::optional<Sort> QuerySort(const Call& c, std::initializer_list<const char*> 
 
 // A time bound: "2026-01-01" (midnight UTC) or RFC 3339 UTC. Nothing when
 // absent; false and a problem in *fail when malformed.
-bool QueryTime(const Call& c, const char* name, std::optional<Timestamp>* out,
-               HttpResponse* fail);
+bool QueryTime(const Call& c, const char* name, std::optional<Timestamp>* out, HttpResponse* fail);
 // An amount bound in fen (a whole number >= 0).
 bool QueryFen(const Call& c, const char* name, std::optional<int64_t>* out, HttpResponse* fail);
 // An id (1 .. 2^54-1).
@@ -54,7 +53,7 @@ bool QueryIdParam(const Call& c, const char* name, std::optional<uint64_t>* out,
 // Nothing when absent.
 template <typename E, size_t N>
 bool QueryChoices(const Call& c, const char* name, const std::array<EnumName<E>, N>& table,
-                std::optional<std::vector<E>>* out, HttpResponse* fail) {
+                  std::optional<std::vector<E>>* out, HttpResponse* fail) {
   auto it = c.request.query.find(name);
   if (it == c.request.query.end()) return true;
   std::vector<E> values;

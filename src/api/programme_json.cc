@@ -114,6 +114,22 @@ void ReadRules(Fields& f, ProgrammeRules* p) {
     }
     p->cap_rules.push_back(rule);
   });
+  // review: {"stages": [{"name": "district", "by": "reviewer"}, ...],
+  //          "second_approval_above_fen": 50000000}
+  Nested(f, "review", false, 1, [&](Fields& r) {
+    Nested(r, "stages", true, programme::kMaxReviewStages, [&](Fields& st) {
+      programme::ReviewStage stage;
+      stage.name = st.Str("name", true, 32).value_or("");
+      stage.by = ReadName(st, "by", true, programme::kStageRoleNames).value_or(stage.by);
+      if (st.ok() && stage.name.empty()) st.Refuse("invalid_field", st.Label("name") + " is empty");
+      p->review.stages.push_back(std::move(stage));
+    });
+    p->review.second_approval_above = r.Fen("second_approval_above_fen", false);
+    if (r.ok() && p->review.stages.empty()) {
+      r.Refuse("invalid_field", r.Label("stages") + " must name 1 to " +
+                                    std::to_string(programme::kMaxReviewStages) + " stages");
+    }
+  });
   Nested(f, "providers", false, 1, [&](Fields& r) {
     if (auto listed = r.Ids("listed", false, 1000)) {
       p->providers.listed_only = true;
@@ -127,6 +143,17 @@ void ReadRules(Fields& f, ProgrammeRules* p) {
 Json MaybeFen(const std::optional<Money>& m) { return m ? Json(m->fen()) : Json(nullptr); }
 
 Json MaybeTime(const std::optional<Timestamp>& t) { return t ? TimeJson(*t) : Json(nullptr); }
+
+// The review stages as a definition reads them; null for one approval.
+Json ReviewJson(const programme::ReviewRules& r) {
+  if (r.stages.empty()) return nullptr;
+  Json stages = Json::array();
+  for (const programme::ReviewStage& st : r.stages) {
+    stages.push_back({{"name", st.name}, {"by", NameOf(programme::kStageRoleNames, st.by)}});
+  }
+  return {{"stages", std::move(stages)},
+          {"second_approval_above_fen", MaybeFen(r.second_approval_above)}};
+}
 
 }  // namespace
 
@@ -237,6 +264,7 @@ Json View(const ProgrammeRules& p) {
       {"lapse", NameOf(programme::kLapseNames, p.lapse)},
       {"sme_first", p.sme_first},
       {"settlement", NameOf(programme::kCycleNames, p.settlement)},
+      {"review", ReviewJson(p.review)},
   };
 }
 

@@ -46,6 +46,8 @@ Service::Handler Service::HandlerOf(spec::RouteId id) {
       return &Service::GetApplication;
     case R::kListApplications:
       return &Service::ListApplications;
+    case R::kReviewApplications:
+      return &Service::ReviewApplications;
     case R::kListVouchers:
       return &Service::ListVouchers;
     case R::kQuote:

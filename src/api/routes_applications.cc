@@ -16,6 +16,44 @@ HttpResponse BookAnswer(const Call& c, const programme::Outcome& out, const Json
   return Fail(c, programme::CodeName(out.code), out.message);
 }
 
+// The token stages that take an operator's `step` on `a`: any operator
+// of the programme when it has no review stages; else the reviewer starts
+// the review; each stage's approval is its role's; a rejection or a return
+// is the stage's role's or a reviewer's; the issue an approver's or
+// finance's.
+std::vector<access::TokenStage> StagesFor(const programme::ProgrammeRules& rules,
+                                          const programme::Application& a, programme::Step step) {
+  using S = access::TokenStage;
+  const std::vector<programme::ReviewStage>& stages = rules.review.stages;
+  if (stages.empty()) return {S::kReviewer, S::kApprover, S::kFinance};
+  const S here =
+      static_cast<S>(static_cast<uint8_t>(stages[std::min<size_t>(a.stage, stages.size() - 1)].by) +
+                     1);  // StageRole's numbering is TokenStage's less one
+  switch (step) {
+    case programme::Step::kApprove:
+      return {here};
+    case programme::Step::kReject:
+    case programme::Step::kReturnForInfo:
+      return {here, S::kReviewer};
+    case programme::Step::kIssue:
+      return {S::kApprover, S::kFinance};
+    case programme::Step::kStartReview:
+    case programme::Step::kSubmit:
+    case programme::Step::kWithdraw:
+      break;
+  }
+  return {S::kReviewer};
+}
+
+// ", at stage city" for an application under a staged review; "" else.
+std::string StageWhere(const programme::ProgrammeRules& rules, const programme::Application& a) {
+  if (rules.review.stages.empty() || a.status != programme::ApplicationStatus::kUnderReview) {
+    return "";
+  }
+  return ", at stage " +
+         rules.review.stages[std::min<size_t>(a.stage, rules.review.stages.size() - 1)].name;
+}
+
 // The step named `name` (programme::StepName's names), if any.
 std::optional<programme::Step> StepNamed(const std::string& name) {
   for (auto step :
@@ -75,17 +113,32 @@ Answer Service::ReviewApplication(Call& c) {
   // programme's operator reviews; admin does either.
   const bool applicant_step =
       *step == programme::Step::kSubmit || *step == programme::Step::kWithdraw;
-  const auto app = Look(*engine_, c, [&](const state::State& s) {
+  // The application and, for an operator's step, the token stages that
+  // may take it where it stands.
+  struct Found {
+    programme::FileApplication filed;
+    std::vector<access::TokenStage> stages;
+    std::string where;
+  };
+  const auto app = Look(*engine_, c, [&](const state::State& s) -> std::optional<Found> {
     const programme::Application* a = s.book().FindApplication(ApplicationId(*id));
-    return a == nullptr ? std::optional<programme::FileApplication>() : a->filed;
+    if (a == nullptr) return std::nullopt;
+    const programme::ProgrammeRules& rules = *s.registry().FindProgramme(a->filed.programme);
+    return Found{a->filed, StagesFor(rules, *a, *step), StageWhere(rules, *a)};
   });
   if (!app) return Fail(c, "unknown_application", "no application " + std::to_string(*id));
-  const bool allowed =
-      c.who.role == Role::kAdmin ||
-      (applicant_step && c.who.role == Role::kEnterprise &&
-       app->enterprise.value() == c.who.scope) ||
-      (!applicant_step && c.who.role == Role::kOperator && app->programme.value() == c.who.scope);
-  if (!allowed) return Forbidden(c, std::string("take the step '") + *step_name + "' here");
+  if (applicant_step) {
+    const bool own = c.who.role == Role::kAdmin || (c.who.role == Role::kEnterprise &&
+                                                    app->filed.enterprise.value() == c.who.scope);
+    if (!own) return Forbidden(c, std::string("take the step '") + *step_name + "' here");
+  } else if (!TakesStep(c, app->filed.programme.value(), app->stages)) {
+    std::string stages;
+    for (access::TokenStage st : app->stages) {
+      stages += (stages.empty() ? "" : " or ") + std::string(access::TokenStageName(st));
+    }
+    return Forbidden(c, std::string("take the step '") + *step_name + "' here" + app->where +
+                            " (an operator token of the programme with stage " + stages + " does)");
+  }
   programme::ReviewApplication cmd{
       .id = ApplicationId(*id), .step = *step, .actor = c.who.name, .reason = reason.value_or("")};
   if (amount) cmd.amount = *amount;
@@ -93,6 +146,82 @@ Answer Service::ReviewApplication(Call& c) {
     return BookAnswer(c, std::get<programme::Outcome>(r),
                       View(*s.book().FindApplication(ApplicationId(id)), s.registry()), false);
   });
+}
+
+// A batch decision: one step and one reason on many applications, a
+// result per application in the order given. Those the caller may not
+// take the step on (another programme, another stage) or that do not exist
+// are answered here; the rest go to the engine as one command.
+Answer Service::ReviewApplications(Call& c) {
+  if (!Is(c, {Role::kOperator, Role::kAdmin})) return Forbidden(c, "decide on applications");
+  Fields f(c.body);
+  const auto ids = f.Ids("ids", true, programme::kMaxBulkReview);
+  const auto step_name = f.Str("step", true, 32);
+  const auto reason = f.Str("reason", false);
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  const std::optional<programme::Step> step = StepNamed(*step_name);
+  if (!step || *step == programme::Step::kSubmit || *step == programme::Step::kWithdraw) {
+    return Fail(c, "invalid_field",
+                "step must be start_review, approve, reject, return_for_info or issue (submit "
+                "and withdraw are the applicant's, one at a time)");
+  }
+  if (ids->empty()) return Fail(c, "invalid_field", "ids must name at least one application");
+  // Per id: refused here (a problem code and detail), or sent.
+  std::vector<std::pair<std::string, std::string>> refused(ids->size());
+  std::vector<ApplicationId> sent;
+  Look(*engine_, c, [&](const state::State& s) {
+    for (size_t i = 0; i < ids->size(); ++i) {
+      const programme::Application* a = s.book().FindApplication(ApplicationId((*ids)[i]));
+      if (a == nullptr) {
+        refused[i] = {"unknown_application", "no application " + std::to_string((*ids)[i])};
+        continue;
+      }
+      const programme::ProgrammeRules& rules = *s.registry().FindProgramme(a->filed.programme);
+      if (!TakesStep(c, a->filed.programme.value(), StagesFor(rules, *a, *step))) {
+        refused[i] = {"forbidden", std::string("a ") + RoleName(c.who.role) +
+                                       " token may not take the step '" + *step_name + "' here" +
+                                       StageWhere(rules, *a)};
+        continue;
+      }
+      sent.push_back(a->filed.id);
+    }
+  });
+  // Each result: the application as it stands after the step, or why not.
+  auto results = [&c, ids = *ids, refused](const state::State& s,
+                                           const programme::BulkOutcome* out) {
+    Json items = Json::array();
+    size_t ok = 0;
+    size_t next = 0;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      Json item = {{"id", ids[i]}};
+      if (!refused[i].first.empty()) {
+        item["code"] = refused[i].first;
+        item["detail"] = refused[i].second;
+      } else {
+        const programme::Outcome& o = out->results[next++];
+        item["code"] = programme::CodeName(o.code);
+        if (o.ok()) {
+          ++ok;
+          item["application"] =
+              View(*s.book().FindApplication(ApplicationId(ids[i])), s.registry(), false);
+        } else {
+          item["detail"] = o.message;
+        }
+      }
+      items.push_back(std::move(item));
+    }
+    return Reply({{"results", std::move(items)}, {"ok", ok}, {"refused", ids.size() - ok}});
+  };
+  if (sent.empty()) {
+    return Look(*engine_, c, [&](const state::State& s) { return results(s, nullptr); });
+  }
+  return Answer(programme::ReviewApplications{.ids = std::move(sent),
+                                              .step = *step,
+                                              .actor = c.who.name,
+                                              .reason = reason.value_or("")},
+                [results](const state::State& s, const state::CommandResult& r) {
+                  return results(s, &std::get<programme::BulkOutcome>(r));
+                });
 }
 
 Answer Service::GetApplication(Call& c) {

@@ -110,6 +110,7 @@ class Service {
   Answer ReviewApplication(Call& c);
   Answer GetApplication(Call& c);
   Answer ListApplications(Call& c);
+  Answer ReviewApplications(Call& c);
   Answer ListVouchers(Call& c);
   // routes_jobs.cc
   Answer Quote(Call& c);

@@ -87,13 +87,30 @@ Json View(const programme::Application& a, const programme::Registry& registry, 
   out["status"] = programme::ApplicationStatusName(a.status);
   out["filed_at"] = TimeJson(a.history.empty() ? 0 : a.history.front().at);
   out["updated_at"] = TimeJson(a.history.empty() ? 0 : a.history.back().at);
+  // Where a staged review stands: the stage it waits at and who signed.
+  if (p != nullptr && !p->review.stages.empty() &&
+      a.status == programme::ApplicationStatus::kUnderReview) {
+    const programme::ReviewStage& st =
+        p->review.stages[std::min<size_t>(a.stage, p->review.stages.size() - 1)];
+    Json signed_by = Json::array();
+    for (const std::string& who : a.approved_by) signed_by.push_back(who);
+    out["review"] = {{"stage", st.name},
+                     {"stage_number", a.stage + 1},
+                     {"stages", p->review.stages.size()},
+                     {"by", NameOf(programme::kStageRoleNames, st.by)},
+                     {"prepared_by", a.prepared_by},
+                     {"approved_by", std::move(signed_by)}};
+  } else {
+    out["review"] = nullptr;
+  }
   if (!with_history) return out;
   Json history = Json::array();
   for (const auto& h : a.history) {
     history.push_back({{"at", TimeJson(h.at)},
                        {"status", programme::ApplicationStatusName(h.status)},
                        {"actor", h.actor},
-                       {"reason", h.reason}});
+                       {"reason", h.reason},
+                       {"stage", h.stage.empty() ? Json(nullptr) : Json(h.stage)}});
   }
   out["history"] = std::move(history);
   return out;

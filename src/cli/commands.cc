@@ -206,6 +206,25 @@ bool Put(const Flag& f, const std::string& v, Request* request) {
         n = NumberOf(f, v, &why);
       }
       break;
+    case Kind::kIds: {
+      Json ids = Json::array();
+      size_t at = 0;
+      while (at <= v.size()) {
+        const size_t comma = std::min(v.find(',', at), v.size());
+        const std::string one = v.substr(at, comma - at);
+        const bool digits = !one.empty() && one.size() <= 16 &&
+                            one.find_first_not_of("0123456789") == std::string::npos;
+        if (!digits || std::stoull(one) == 0) {
+          std::fprintf(stderr, "baygrid: %s takes ids separated by commas (1,2,3), got '%s'\n",
+                       f.name, v.c_str());
+          return false;
+        }
+        ids.push_back(std::stoull(one));
+        at = comma + 1;
+      }
+      body[f.key] = std::move(ids);
+      return true;
+    }
     case Kind::kBool:
       if (v != "true" && v != "false") {
         std::fprintf(stderr, "baygrid: %s is true or false\n", f.name);

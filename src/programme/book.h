@@ -88,6 +88,18 @@ struct ReviewApplication {
   friend bool operator==(const ReviewApplication&, const ReviewApplication&) = default;
 };
 
+// One step on many applications with one reason (a bureau's batch
+// decision): each is taken as its own ReviewApplication would be, in
+// order, and answers for itself; one refused changes nothing of the others.
+struct ReviewApplications {
+  std::vector<ApplicationId> ids;
+  Step step = Step::kApprove;
+  std::string actor = {};
+  std::string reason = {};
+  friend bool operator==(const ReviewApplications&, const ReviewApplications&) = default;
+};
+inline constexpr size_t kMaxBulkReview = 500;
+
 // A subsidy claim on an order spent at a provider: the subsidy calculation
 // over every programme that applies, then holds on the vouchers drawn (or on
 // the budget, for automatic grants).
@@ -196,8 +208,9 @@ enum class Code : uint8_t {
   kApprovedAboveRequest,
   kOrderIsAJob,       // a direct claim on an order id the scheduler placed as a job
   kPurposeNotFunded,  // Shenzhen 训力券 funds training only
+  kSamePerson,        // two-person rule: who prepared or approved before does not approve
 };
-inline constexpr std::array<EnumName<Code>, 34> kCodeNames = {{
+inline constexpr std::array<EnumName<Code>, 35> kCodeNames = {{
     {"ok", Code::kOk},
     {"exists", Code::kExists},
     {"exists_with_different_body", Code::kExistsWithDifferentBody},
@@ -232,6 +245,7 @@ inline constexpr std::array<EnumName<Code>, 34> kCodeNames = {{
     {"approved_above_request", Code::kApprovedAboveRequest},
     {"order_is_a_job", Code::kOrderIsAJob},
     {"purpose_not_funded", Code::kPurposeNotFunded},
+    {"same_person", Code::kSamePerson},
 }};
 static_assert(IsNameTable(kCodeNames));
 const char* CodeName(Code code);
@@ -243,6 +257,11 @@ struct Outcome {
   uint32_t swept = 0;                         // ExpireVouchers: vouchers swept
 
   bool ok() const { return code == Code::kOk || code == Code::kExists; }
+};
+
+// ReviewApplications: one outcome per id, in order.
+struct BulkOutcome {
+  std::vector<Outcome> results;
 };
 
 // --- Records ------------------------------------------------------------------
@@ -275,6 +294,7 @@ struct HistoryEntry {
   Timestamp at = 0;
   std::string actor = {};
   std::string reason = {};
+  std::string stage = {};  // staged review: the stage this approval signed
   friend bool operator==(const HistoryEntry&, const HistoryEntry&) = default;
 };
 
@@ -283,6 +303,12 @@ struct Application {
   ApplicationStatus status = ApplicationStatus::kDraft;
   Money approved{};
   std::vector<HistoryEntry> history = {};
+  // Staged review (ProgrammeRules::review), while under review: the stage
+  // it waits at, who prepared it (started the review), and who approved
+  // so far (earlier stages, and a first approval of the last one).
+  uint32_t stage = 0;
+  std::string prepared_by = {};
+  std::vector<std::string> approved_by = {};
   friend bool operator==(const Application&, const Application&) = default;
 };
 
@@ -391,6 +417,8 @@ void EncodeFileApplication(Writer& w, const FileApplication& c);
 bool DecodeFileApplication(Reader& r, FileApplication* c);
 void EncodeReviewApplication(Writer& w, const ReviewApplication& c);
 bool DecodeReviewApplication(Reader& r, ReviewApplication* c);
+void EncodeReviewApplications(Writer& w, const ReviewApplications& c);
+bool DecodeReviewApplications(Reader& r, ReviewApplications* c);
 void EncodeRedeem(Writer& w, const Redeem& c);
 bool DecodeRedeem(Reader& r, Redeem* c);
 void EncodeSettleClaim(Writer& w, const SettleClaim& c);
@@ -417,6 +445,8 @@ class Book {
   static constexpr size_t kOpenProgrammeEvents = 4;
 
   Outcome Apply(const FileApplication& c, const Registry& registry, Timestamp ts);
+  BulkOutcome Apply(const ReviewApplications& c, const Registry& registry, Timestamp ts,
+                    ledger::Ledger& ledger);
   Outcome Apply(const ReviewApplication& c, const Registry& registry, Timestamp ts,
                 ledger::Ledger& ledger);
   Outcome Apply(const Redeem& c, const Registry& registry, Timestamp ts, ledger::Ledger& ledger);
@@ -498,11 +528,17 @@ class Book {
 
   Outcome Submit(Application app, const ReviewApplication& c, const Registry& registry,
                  Timestamp ts);
+  // The grant: the voucher approved and its amount held on the budget.
+  // `stage`: the review stage whose approval completes it, if staged.
   Outcome Approve(Application app, const ReviewApplication& c, const Registry& registry,
-                  Timestamp ts, ledger::Ledger& ledger);
+                  Timestamp ts, ledger::Ledger& ledger, std::string stage = {});
   Outcome Issue(Application app, const ReviewApplication& c, const Registry& registry, Timestamp ts,
                 ledger::Ledger& ledger);
-  Outcome Move(Application app, const ReviewApplication& c, ApplicationStatus to, Timestamp ts);
+  Outcome Move(Application app, const ReviewApplication& c, ApplicationStatus to, Timestamp ts,
+               std::string stage = {});
+  // An approval in a programme with review stages (ProgrammeRules::review).
+  Outcome ApproveStage(Application app, const ReviewApplication& c, const Registry& registry,
+                       Timestamp ts, ledger::Ledger& ledger);
   Plan PlanRedemption(const Redeem& c, const Registry& registry, Timestamp ts,
                       const ledger::Ledger& ledger) const;
   std::vector<ProgrammeTerms> ApplicableTerms(const Redeem& c, const Registry& registry,

@@ -1,9 +1,13 @@
 // Applications and grants: Draft -> Submitted -> UnderReview -> Approved /
 // Rejected / ReturnedForInfo -> Issued. Approval holds the grant on the
 // programme's budget account (so two approvals can never commit the same
-// yuan), issue posts it.
+// yuan), issue posts it. A programme with review stages approves stage by
+// stage (ApproveStage): each stage's approval is a history entry that names
+// the stage, nobody approves what they prepared or approved before, and a
+// large amount needs two approvers at the last stage.
 #include <algorithm>
 
+#include "common/check.h"
 #include "programme/book.h"
 #include "programme/book_util.h"
 
@@ -92,10 +96,21 @@ Outcome Book::Apply(const ReviewApplication& c, const Registry& registry, Timest
       break;
     case Step::kStartReview:
       allowed = from({S::kSubmitted});
-      if (allowed) return Move(std::move(app), c, S::kUnderReview, ts);
+      if (allowed) {
+        // Who starts the review prepares it: the two-person rule keeps them
+        // from approving it. A returned application starts over.
+        app.stage = 0;
+        app.prepared_by = c.actor;
+        app.approved_by.clear();
+        return Move(std::move(app), c, S::kUnderReview, ts);
+      }
       break;
     case Step::kApprove:
-      if (from({S::kUnderReview})) return Approve(std::move(app), c, registry, ts, ledger);
+      if (from({S::kUnderReview})) {
+        const bool staged = !registry.FindProgramme(app.filed.programme)->review.stages.empty();
+        if (staged) return ApproveStage(std::move(app), c, registry, ts, ledger);
+        return Approve(std::move(app), c, registry, ts, ledger);
+      }
       break;
     case Step::kReject:
       if (from({S::kSubmitted, S::kUnderReview})) return Move(std::move(app), c, S::kRejected, ts);
@@ -117,10 +132,28 @@ Outcome Book::Apply(const ReviewApplication& c, const Registry& registry, Timest
                                               StepName(c.step) + " is not allowed from there");
 }
 
-Outcome Book::Move(Application app, const ReviewApplication& c, ApplicationStatus to,
-                   Timestamp ts) {
+BulkOutcome Book::Apply(const ReviewApplications& c, const Registry& registry, Timestamp ts,
+                        ledger::Ledger& ledger) {
+  BulkOutcome out;
+  if (c.ids.size() > kMaxBulkReview) {
+    out.results.assign(
+        c.ids.size(), Refuse(Code::kInvalidTransition, "at most " + std::to_string(kMaxBulkReview) +
+                                                           " applications in one decision"));
+    return out;
+  }
+  for (size_t i = 0; i < c.ids.size(); ++i) {
+    // Each takes the two timestamps a single review may use.
+    out.results.push_back(Apply(
+        ReviewApplication{.id = c.ids[i], .step = c.step, .actor = c.actor, .reason = c.reason},
+        registry, ts + 2 * i, ledger));
+  }
+  return out;
+}
+
+Outcome Book::Move(Application app, const ReviewApplication& c, ApplicationStatus to, Timestamp ts,
+                   std::string stage) {
   app.status = to;
-  app.history.push_back({to, ts, c.actor, c.reason});
+  app.history.push_back({to, ts, c.actor, c.reason, std::move(stage)});
   undo_.Put(applications_, c.id, std::move(app));
   return {};
 }
@@ -172,8 +205,46 @@ Outcome Book::Submit(Application app, const ReviewApplication& c, const Registry
   return Move(std::move(app), c, ApplicationStatus::kSubmitted, ts);
 }
 
+Outcome Book::ApproveStage(Application app, const ReviewApplication& c, const Registry& registry,
+                           Timestamp ts, ledger::Ledger& ledger) {
+  const ReviewRules& review = registry.FindProgramme(app.filed.programme)->review;
+  BG_CHECK(app.stage < review.stages.size()) << AppName(c.id) << " waits at no stage";
+  const ReviewStage& stage = review.stages[app.stage];
+  const bool last = app.stage + 1 == review.stages.size();
+  if (!c.actor.empty()) {
+    if (c.actor == app.prepared_by) {
+      return Refuse(Code::kSamePerson, AppName(c.id) + " was prepared by " + c.actor +
+                                           "; another person approves it (two-person rule)");
+    }
+    if (std::find(app.approved_by.begin(), app.approved_by.end(), c.actor) !=
+        app.approved_by.end()) {
+      return Refuse(Code::kSamePerson, AppName(c.id) + " was approved by " + c.actor +
+                                           " at an earlier step; another person approves at "
+                                           "stage " +
+                                           stage.name + " (two-person rule)");
+    }
+  }
+  if (!last && !c.amount.is_zero()) {
+    return Refuse(Code::kInvalidTransition, AppName(c.id) + " is at stage " + stage.name +
+                                                "; the amount is set at the last stage (" +
+                                                review.stages.back().name + ")");
+  }
+  const Money amount = c.amount.is_zero() ? app.filed.amount : c.amount;
+  const size_t at_last = app.approved_by.size() + 1 - review.stages.size();  // if last
+  const bool needs_second =
+      last && review.second_approval_above && amount > *review.second_approval_above;
+  if (!last || (needs_second && at_last == 0)) {
+    // A stage signed: on to the next, or wait for the second approver.
+    app.approved_by.push_back(c.actor);
+    if (!last) ++app.stage;
+    return Move(std::move(app), c, ApplicationStatus::kUnderReview, ts, stage.name);
+  }
+  app.approved_by.push_back(c.actor);
+  return Approve(std::move(app), c, registry, ts, ledger, stage.name);
+}
+
 Outcome Book::Approve(Application app, const ReviewApplication& c, const Registry& registry,
-                      Timestamp ts, ledger::Ledger& ledger) {
+                      Timestamp ts, ledger::Ledger& ledger, std::string stage) {
   const ProgrammeRules& rules = *registry.FindProgramme(app.filed.programme);
   const Enterprise& e = *registry.FindEnterprise(app.filed.enterprise);
   const Money amount = c.amount.is_zero() ? app.filed.amount : c.amount;
@@ -218,7 +289,7 @@ Outcome Book::Approve(Application app, const ReviewApplication& c, const Registr
                      .grant = hold,
                      .year = year});
   app.approved = amount;
-  return Move(std::move(app), c, ApplicationStatus::kApproved, ts);
+  return Move(std::move(app), c, ApplicationStatus::kApproved, ts, std::move(stage));
 }
 
 Outcome Book::Issue(Application app, const ReviewApplication& c, const Registry& registry,

@@ -28,10 +28,11 @@ void PutHistory(Writer& w, const HistoryEntry& h) {
   w.U64(h.at);
   w.Str(h.actor);
   w.Str(h.reason);
+  w.Str(h.stage);
 }
 bool GetHistory(Reader& r, HistoryEntry* h) {
   return GetEnum(r, &h->status, ApplicationStatus::kWithdrawn) && r.U64(&h->at) &&
-         r.Str(&h->actor) && r.Str(&h->reason);
+         r.Str(&h->actor) && r.Str(&h->reason) && r.Str(&h->stage);
 }
 
 void PutApplication(Writer& w, const Application& a) {
@@ -39,10 +40,15 @@ void PutApplication(Writer& w, const Application& a) {
   PutEnum(w, a.status);
   PutMoney(w, a.approved);
   PutVector(w, a.history, PutHistory);
+  w.U32(a.stage);
+  w.Str(a.prepared_by);
+  PutVector(w, a.approved_by, [](Writer& ww, const std::string& s) { ww.Str(s); });
 }
 bool GetApplication(Reader& r, Application* a) {
   return GetFiled(r, &a->filed) && GetEnum(r, &a->status, ApplicationStatus::kWithdrawn) &&
-         GetMoney(r, &a->approved) && GetVector(r, &a->history, GetHistory);
+         GetMoney(r, &a->approved) && GetVector(r, &a->history, GetHistory) && r.U32(&a->stage) &&
+         r.Str(&a->prepared_by) &&
+         GetVector(r, &a->approved_by, [](Reader& rr, std::string* s) { return rr.Str(s); });
 }
 
 void WriteVoucher(Writer& w, const Voucher& v) {
@@ -172,6 +178,18 @@ void EncodeReviewApplication(Writer& w, const ReviewApplication& c) {
 bool DecodeReviewApplication(Reader& r, ReviewApplication* c) {
   return GetId(r, &c->id) && GetEnum(r, &c->step, Step::kWithdraw) && r.Str(&c->actor) &&
          r.Str(&c->reason) && GetMoney(r, &c->amount);
+}
+
+void EncodeReviewApplications(Writer& w, const ReviewApplications& c) {
+  PutVector(w, c.ids, [](Writer& ww, ApplicationId id) { PutId(ww, id); });
+  PutEnum(w, c.step);
+  w.Str(c.actor);
+  w.Str(c.reason);
+}
+bool DecodeReviewApplications(Reader& r, ReviewApplications* c) {
+  return GetVector(r, &c->ids, [](Reader& rr, ApplicationId* id) { return GetId(rr, id); }) &&
+         c->ids.size() <= kMaxBulkReview && GetEnum(r, &c->step, Step::kWithdraw) &&
+         r.Str(&c->actor) && r.Str(&c->reason);
 }
 
 void EncodeSettleClaim(Writer& w, const SettleClaim& c) {

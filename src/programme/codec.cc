@@ -169,4 +169,21 @@ bool DecodeProgramme(Reader& r, ProgrammeRules* p) {
                    [](Reader& rr, Purpose* x) { return GetEnum(rr, x, Purpose::kInference); });
 }
 
+void EncodeReview(Writer& w, const ReviewRules& review) {
+  PutVector(w, review.stages, [](Writer& ww, const ReviewStage& st) {
+    ww.Str(st.name);
+    PutEnum(ww, st.by);
+  });
+  PutOptional(w, review.second_approval_above, kPutMoney);
+}
+
+bool DecodeReview(Reader& r, ReviewRules* review) {
+  return GetVector(r, &review->stages,
+                   [](Reader& rr, ReviewStage* st) {
+                     return rr.Str(&st->name) && GetEnum(rr, &st->by, StageRole::kFinance);
+                   }) &&
+         review->stages.size() <= kMaxReviewStages &&
+         GetOptional(r, &review->second_approval_above, kGetMoney);
+}
+
 }  // namespace bg::programme

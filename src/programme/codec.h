@@ -16,7 +16,11 @@ void EncodeEnterprise(Writer& w, const Enterprise& e);
 bool DecodeEnterprise(Reader& r, Enterprise* e);
 void EncodeProvider(Writer& w, const Provider& p);
 bool DecodeProvider(Reader& r, Provider* p);
+// A programme without its review rules (the body of journal tag 7), and
+// the review rules alone (appended by tag 39 and in snapshots).
 void EncodeProgramme(Writer& w, const ProgrammeRules& p);
 bool DecodeProgramme(Reader& r, ProgrammeRules* p);
+void EncodeReview(Writer& w, const ReviewRules& review);
+bool DecodeReview(Reader& r, ReviewRules* review);
 
 }  // namespace bg::programme

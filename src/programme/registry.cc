@@ -38,7 +38,7 @@ bool DecodeMap(Reader& r, Map* map, Decode decode) {
 }
 
 // Here rather than beside the enum: no caller outside this file needs it.
-constexpr std::array<EnumName<RegistryResult>, 17> kRegistryResultNames = {{
+constexpr std::array<EnumName<RegistryResult>, 18> kRegistryResultNames = {{
     {"ok", RegistryResult::kOk},
     {"id_must_not_be_zero", RegistryResult::kIdMustNotBeZero},
     {"exists", RegistryResult::kExists},
@@ -56,10 +56,31 @@ constexpr std::array<EnumName<RegistryResult>, 17> kRegistryResultNames = {{
     {"level_is_not_the_issuers", RegistryResult::kLevelIsNotTheIssuers},
     {"duplicate_credit_code", RegistryResult::kDuplicateCreditCode},
     {"award_cap_needs_applications", RegistryResult::kAwardCapNeedsApplications},
+    {"invalid_review_stages", RegistryResult::kInvalidReviewStages},
 }};
 static_assert(IsNameTable(kRegistryResultNames));
 
 }  // namespace
+
+// Review stages are named, once each, at most kMaxReviewStages; a second
+// approval needs stages (its last one), and an automatic grant has no
+// review at all.
+static bool ValidReview(const ProgrammeRules& p) {
+  const ReviewRules& r = p.review;
+  if (r == ReviewRules{}) return true;
+  if (r.stages.empty() || r.stages.size() > kMaxReviewStages ||
+      p.redemption == RedemptionMode::kAutomaticGrant) {
+    return false;
+  }
+  if (r.second_approval_above && r.second_approval_above->fen() < 0) return false;
+  for (size_t i = 0; i < r.stages.size(); ++i) {
+    if (r.stages[i].name.empty() || r.stages[i].name.size() > 32) return false;
+    for (size_t j = 0; j < i; ++j) {
+      if (r.stages[j].name == r.stages[i].name) return false;
+    }
+  }
+  return true;
+}
 
 const char* RegistryResultName(RegistryResult r) { return NameOf(kRegistryResultNames, r).data(); }
 
@@ -124,6 +145,7 @@ RegistryResult Registry::AddProgramme(const ProgrammeRules& p) {
   if (p.per_award_cap && p.redemption == RedemptionMode::kAutomaticGrant) {
     return RegistryResult::kAwardCapNeedsApplications;
   }
+  if (!ValidReview(p)) return RegistryResult::kInvalidReviewStages;
   undo_.Put(programmes_, p.id, p);
   return RegistryResult::kOk;
 }
@@ -186,7 +208,10 @@ void Registry::Encode(Writer& w) const {
   EncodeMap(w, jurisdictions_, EncodeJurisdiction);
   EncodeMap(w, enterprises_, EncodeEnterprise);
   EncodeMap(w, providers_, EncodeProvider);
-  EncodeMap(w, programmes_, EncodeProgramme);
+  EncodeMap(w, programmes_, [](Writer& ww, const ProgrammeRules& p) {
+    EncodeProgramme(ww, p);
+    EncodeReview(ww, p.review);
+  });
 }
 
 bool Registry::Decode(Reader& r, Registry* out) {
@@ -194,7 +219,9 @@ bool Registry::Decode(Reader& r, Registry* out) {
   if (!DecodeMap(r, &reg.jurisdictions_, DecodeJurisdiction) ||
       !DecodeMap(r, &reg.enterprises_, DecodeEnterprise) ||
       !DecodeMap(r, &reg.providers_, DecodeProvider) ||
-      !DecodeMap(r, &reg.programmes_, DecodeProgramme)) {
+      !DecodeMap(r, &reg.programmes_, [](Reader& rr, ProgrammeRules* p) {
+        return DecodeProgramme(rr, p) && DecodeReview(rr, &p->review);
+      })) {
     return false;
   }
   for (const auto& [id, p] : reg.providers_) {

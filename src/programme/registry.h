@@ -41,6 +41,7 @@ enum class RegistryResult : uint8_t {
   // records of one entity would each get a full yearly cap.
   kDuplicateCreditCode,
   kAwardCapNeedsApplications,  // a per-award cap on an automatic grant (免申即享 awards nothing)
+  kInvalidReviewStages,        // unnamed, same name twice, too many, or on an automatic grant
 };
 
 const char* RegistryResultName(RegistryResult r);

@@ -108,6 +108,36 @@ struct ProviderRules {
   friend bool operator==(const ProviderRules&, const ProviderRules&) = default;
 };
 
+// Who decides a review stage: an operator of the programme whose token
+// carries this stage (access::TokenStage's reviewer, approver, finance).
+enum class StageRole : uint8_t { kReviewer = 0, kApprover, kFinance };
+inline constexpr std::array<EnumName<StageRole>, 3> kStageRoleNames = {{
+    {"reviewer", StageRole::kReviewer},
+    {"approver", StageRole::kApprover},
+    {"finance", StageRole::kFinance},
+}};
+static_assert(IsNameTable(kStageRoleNames));
+
+// A programme's review as bureaus run it (Yangzhou: the district data
+// bureau re-checks, the city data bureau reviews, finance approves): an
+// application under review passes each stage in turn, each approved by
+// someone of the stage's role; nobody approves what they prepared (started
+// the review of) or a stage they approved before; above
+// `second_approval_above` the last stage needs two different approvers.
+// No stages: one approval by anyone who may review (the programmes of
+// before, and the simplest ones).
+struct ReviewStage {
+  std::string name;  // "district", "city", "finance"
+  StageRole by = StageRole::kReviewer;
+  friend bool operator==(const ReviewStage&, const ReviewStage&) = default;
+};
+inline constexpr size_t kMaxReviewStages = 8;
+struct ReviewRules {
+  std::vector<ReviewStage> stages = {};
+  std::optional<Money> second_approval_above = {};
+  friend bool operator==(const ReviewRules&, const ReviewRules&) = default;
+};
+
 struct ProgrammeRules {
   ProgrammeId id{};
   std::string name;
@@ -146,6 +176,7 @@ struct ProgrammeRules {
   // programme says so (scheduler/scheduler.h).
   bool sme_first = false;
   SettlementCycle settlement = SettlementCycle::kMonthly;
+  ReviewRules review = {};  // journaled after the rest (tag 39) when set
 
   friend bool operator==(const ProgrammeRules&, const ProgrammeRules&) = default;
 };

@@ -119,15 +119,27 @@ struct Row<RegisterProvider> : OneTag<6> {
   }
 };
 
+// Tag 7 is a programme without review stages, as programmes were defined
+// before them; tag 39 appends the review rules.
 template <>
-struct Row<CreateProgramme> : OneTag<7> {
+struct Row<CreateProgramme> {
+  static constexpr uint8_t kOneApproval = 7;
+  static constexpr uint8_t kReviewed = 39;
   static constexpr const char* kName = "create_programme";
+  static constexpr std::array<uint8_t, 2> kTags = {kReviewed, kOneApproval};
+  static uint8_t TagOf(const CreateProgramme& c) {
+    return c.rules.review == programme::ReviewRules{} ? kOneApproval : kReviewed;
+  }
   static size_t Events(const CreateProgramme&) { return programme::Book::kOpenProgrammeEvents; }
   static void Encode(Writer& w, const CreateProgramme& c) {
     programme::EncodeProgramme(w, c.rules);
+    if (TagOf(c) == kReviewed) programme::EncodeReview(w, c.rules.review);
   }
-  static bool Decode(uint8_t /*tag*/, Reader& r, CreateProgramme* c) {
-    return programme::DecodeProgramme(r, &c->rules);
+  static bool Decode(uint8_t tag, Reader& r, CreateProgramme* c) {
+    if (!programme::DecodeProgramme(r, &c->rules)) return false;
+    // A reviewed programme's rules are never empty: that is tag 7's.
+    return tag == kOneApproval || (programme::DecodeReview(r, &c->rules.review) &&
+                                   c->rules.review != programme::ReviewRules{});
   }
 };
 
@@ -147,6 +159,16 @@ struct Row<ReviewApplication> : OneTag<9>,
                                       programme::DecodeReviewApplication> {
   static constexpr const char* kName = "review_application";
   static size_t Events(const ReviewApplication&) { return 2; }
+};
+
+template <>
+struct Row<ReviewApplications> : OneTag<40>,
+                                 Codec<ReviewApplications, programme::EncodeReviewApplications,
+                                       programme::DecodeReviewApplications> {
+  static constexpr const char* kName = "review_applications";
+  static size_t Events(const ReviewApplications& c) {
+    return 2 * std::clamp<size_t>(c.ids.size(), 1, programme::kMaxBulkReview);
+  }
 };
 
 template <>

@@ -92,6 +92,7 @@ using programme::ExpireVouchers;
 using programme::FileApplication;
 using programme::Redeem;
 using programme::ReviewApplication;
+using programme::ReviewApplications;
 using programme::RevokeVoucher;
 using programme::SetBlacklist;
 using programme::SettleClaim;
@@ -148,7 +149,7 @@ using CommandBody =
                  RegisterPool, SetLink, SetPoolOffered, SubmitJob, Schedule, FinishJob, CancelJob,
                  RegisterProviderKey, SubmitUsage, CloseStatement, ScanForFraud, CloseAuditCase,
                  ExtendJob, CreateApiToken, RevokeApiToken, SetPoolPrices, ApproveStatement,
-                 PayStatement>;
+                 PayStatement, ReviewApplications>;
 
 struct Command {
   Timestamp ts = 0;  // stamped by the writer; events inside take ts, ts+1, ...
@@ -188,7 +189,7 @@ struct KeyOutcome {
 using CommandResult =
     std::variant<AccountResults, TransferResults, TickResult, RegistryResult, programme::Outcome,
                  NetworkResult, scheduler::JobOutcome, KeyOutcome, metering::UsageOutcome,
-                 settlement::Outcome, fraud::Outcome, TokenOutcome>;
+                 settlement::Outcome, fraud::Outcome, TokenOutcome, programme::BulkOutcome>;
 
 // How many logical timestamps the command uses (at least 1).
 size_t EventCount(const CommandBody& body);

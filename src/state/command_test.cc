@@ -100,6 +100,7 @@ constexpr Pinned kPinned[] = {
     {"set_pool_prices", 32, 1, "9b9c851cafae3cd4"},
     {"approve_statement", 36, 1, "dfb49bcda42a30ce"},
     {"pay_statement", 37, 1, "9cad3c89be17c822"},
+    {"review_applications", 40, 4, "39e20a59341c74ba"},
 };
 
 // --- Every kind, one test each ------------------------------------------------------
@@ -223,15 +224,43 @@ TEST(CommandTable, LegacyTagsKeepTheirMeaning) {
   EXPECT_FALSE(DecodeCommand(r, &back));
 }
 
-// Tags 1 to 38 are taken (3, 12 and 26 by the legacy forms, 38 by a staged
-// token, which no example is); any other tag is an error, whatever follows
-// it.
+// A programme with review stages appends them (tag 39); one without keeps
+// tag 7's body, byte for byte.
+TEST(CommandTable, AReviewedProgrammeTakesTag39AndComesBackWhole) {
+  CreateProgramme plain;
+  plain.rules.id = ProgrammeId(8);
+  plain.rules.name = "Yangzhou 算力券";
+  CreateProgramme reviewed = plain;
+  reviewed.rules.review = {.stages = {{"district", programme::StageRole::kReviewer},
+                                      {"finance", programme::StageRole::kFinance}},
+                           .second_approval_above = Money::Fen(50'000'000)};
+  for (const auto& [c, tag] : {std::pair{plain, 7}, std::pair{reviewed, 39}}) {
+    const std::vector<uint8_t> bytes = Encode({1'000, c});
+    EXPECT_EQ(int{bytes[8]}, tag);
+    Reader r(bytes);
+    Command back;
+    ASSERT_TRUE(DecodeCommand(r, &back));
+    EXPECT_TRUE(r.done());
+    EXPECT_TRUE(back.body == CommandBody(c));
+  }
+  // Tag 39 with no stages is tag 7's programme written wrongly: refused.
+  std::vector<uint8_t> bytes = Encode({1'000, plain});
+  bytes[8] = 39;
+  bytes.insert(bytes.end(), {0, 0, 0, 0, 0});  // no stages, no second approval
+  Reader r(bytes);
+  Command back;
+  EXPECT_FALSE(DecodeCommand(r, &back));
+}
+
+// Tags 1 to 40 are taken (3, 12 and 26 by the legacy forms, 38 by a staged
+// token and 39 by a reviewed programme, which no example is); any other tag
+// is an error, whatever follows it.
 TEST(CommandTable, ATagNoKindReadsIsAnErrorNeverATick) {
-  std::set<int> taken = {3, 12, 26, 38};
+  std::set<int> taken = {3, 12, 26, 38, 39};
   for (const CommandBody& body : Examples()) taken.insert(Encode({1'000, body})[8]);
-  std::set<int> one_to_38;
-  for (int tag = 1; tag <= 38; ++tag) one_to_38.insert(tag);
-  EXPECT_EQ(taken, one_to_38);
+  std::set<int> one_to_40;
+  for (int tag = 1; tag <= 40; ++tag) one_to_40.insert(tag);
+  EXPECT_EQ(taken, one_to_40);
   const std::vector<uint8_t> zeros(64, 0);
   for (int tag = 0; tag < 256; ++tag) {
     if (taken.count(tag) != 0) continue;

@@ -249,6 +249,12 @@ inline PayStatement Example(For<PayStatement>) {
           .paid_on = 1'764'000'000 * kNanosPerSecond,
           .actor = "finance"};
 }
+inline ReviewApplications Example(For<ReviewApplications>) {
+  return {.ids = {ApplicationId(4), ApplicationId(9)},
+          .step = programme::Step::kReject,
+          .actor = "zhao",
+          .reason = "outside the programme's categories"};
+}
 inline ScanForFraud Example(For<ScanForFraud>) { return {}; }
 inline CloseAuditCase Example(For<CloseAuditCase>) {
   return {.id = 3, .actor = "auditor", .resolution = "refunded"};

@@ -175,6 +175,10 @@ programme::Outcome State::Apply(const ReviewApplication& c, Timestamp ts) {
   return book_.Apply(c, registry_, ts, ledger_);
 }
 
+programme::BulkOutcome State::Apply(const ReviewApplications& c, Timestamp ts) {
+  return book_.Apply(c, registry_, ts, ledger_);
+}
+
 programme::Outcome State::Apply(const Redeem& c, Timestamp ts) {
   // A direct claim never takes a job's order id: the job's claim is the
   // scheduler's (scheduler/quote.cc).

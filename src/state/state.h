@@ -80,6 +80,7 @@ class State {
   scheduler::JobOutcome Apply(const ExtendJob& c, Timestamp ts);
   programme::Outcome Apply(const FileApplication& c, Timestamp ts);
   programme::Outcome Apply(const ReviewApplication& c, Timestamp ts);
+  programme::BulkOutcome Apply(const ReviewApplications& c, Timestamp ts);
   programme::Outcome Apply(const Redeem& c, Timestamp ts);
   programme::Outcome Apply(const SettleClaim& c, Timestamp ts);
   programme::Outcome Apply(const ExpireVouchers& c, Timestamp ts);

@@ -70,6 +70,11 @@ RegistryResult Answer(programme::RegistryResult r, const T& c,
         ": an automatic grant (免申即享) awards no voucher; cap its orders or its yearly "
         "amount per entity instead";
   }
+  if (r == programme::RegistryResult::kInvalidReviewStages) {
+    out += ": review stages are named (at most 32 bytes), each once, at most " +
+           std::to_string(programme::kMaxReviewStages) +
+           "; a second approval needs stages; an automatic grant (免申即享) has no review";
+  }
   return RegistryResult{r, std::move(out)};
 }
 

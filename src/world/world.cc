@@ -40,14 +40,18 @@ using programme::kCycleNames;
 using programme::kFlagNames;
 using programme::kLapseNames;
 using programme::kLevelNames;
+using programme::kMaxReviewStages;
 using programme::kPurposeNames;
 using programme::kRedemptionNames;
 using programme::kResourceNames;
+using programme::kStageRoleNames;
 using programme::ProgrammeRules;
 using programme::Provider;
 using programme::ProviderRules;
 using programme::Purpose;
 using programme::RatioRule;
+using programme::ReviewRules;
+using programme::ReviewStage;
 using programme::ValidateCreditCode;
 
 using Keys = std::span<const std::string_view>;
@@ -66,7 +70,7 @@ constexpr std::array<std::string_view, 7> kEnterpriseKeys = {
     "credit_code", "name", "home", "category", "flags", "credit", "related"};
 constexpr std::array<std::string_view, 5> kProviderKeys = {"name", "credit_code", "home", "related",
                                                            "platforms"};
-constexpr std::array<std::string_view, 25> kProgrammeKeys = {"name",
+constexpr std::array<std::string_view, 26> kProgrammeKeys = {"name",
                                                              "kind",
                                                              "issuer",
                                                              "valid_from",
@@ -90,12 +94,15 @@ constexpr std::array<std::string_view, 25> kProgrammeKeys = {"name",
                                                              "combined_ceiling_percent",
                                                              "sme_first",
                                                              "settlement",
+                                                             "review",
                                                              "level"};
 constexpr std::array<std::string_view, 3> kEligibilityKeys = {"home", "categories",
                                                               "good_credit_required"};
 constexpr std::array<std::string_view, 4> kRatioRuleKeys = {"category", "flags", "resource",
                                                             "ratio_percent"};
 constexpr std::array<std::string_view, 2> kCapRuleKeys = {"flags_any", "entity_year_cap_yuan"};
+constexpr std::array<std::string_view, 2> kReviewKeys = {"stages", "second_approval_above_yuan"};
+constexpr std::array<std::string_view, 2> kReviewStageKeys = {"name", "by"};
 constexpr std::array<std::string_view, 3> kProviderRuleKeys = {"listed", "platform",
                                                                "inside_issuer_only"};
 
@@ -202,6 +209,7 @@ class Reader {
   Status ReadCapRules(const toml::table& t, ProgrammeRules* p) const;
   Status ReadProviderRules(const toml::table& t, ProviderRules* r) const;
   Status ReadRedemption(const toml::table& t, ProgrammeRules* p) const;
+  Status ReadReview(const toml::table& t, ReviewRules* r) const;
   Status ReadSite(const toml::table& t);
   Status ReadPool(const toml::table& t);
   Status ReadLink(const toml::table& t);
@@ -756,6 +764,35 @@ Status Reader::ReadRedemption(const toml::table& t, ProgrammeRules* p) const {
   return Status::Ok();
 }
 
+// review = { stages = [{ name = "district", by = "reviewer" }, ...],
+//            second_approval_above_yuan = 500_000 }
+Status Reader::ReadReview(const toml::table& t, ReviewRules* r) const {
+  const toml::node* node = t.get("review");
+  if (node == nullptr) return Status::Ok();
+  BG_ASSIGN_OR_RETURN(const toml::table* review, Table(*node, "programme.review"));
+  BG_RETURN_IF_ERROR(CheckKeys(*review, "programme.review", kReviewKeys));
+  BG_ASSIGN_OR_RETURN(const toml::node* stages, Require(*review, "stages", "programme.review"));
+  BG_ASSIGN_OR_RETURN(const toml::array* list, Array(*stages, "programme.review.stages"));
+  for (const toml::node& element : *list) {
+    BG_ASSIGN_OR_RETURN(const toml::table* st, Table(element, "programme.review.stages"));
+    BG_RETURN_IF_ERROR(CheckKeys(*st, "programme.review.stages", kReviewStageKeys));
+    ReviewStage stage;
+    BG_ASSIGN_OR_RETURN(stage.name, RequiredString(*st, "name", "programme.review.stages"));
+    BG_ASSIGN_OR_RETURN(const toml::node* by, Require(*st, "by", "programme.review.stages"));
+    BG_ASSIGN_OR_RETURN(stage.by, Enum(*by, "programme.review.stages.by", kStageRoleNames));
+    r->stages.push_back(std::move(stage));
+  }
+  if (r->stages.empty() || r->stages.size() > kMaxReviewStages) {
+    return Fail(stages->source(),
+                "programme.review.stages: 1 to " + std::to_string(kMaxReviewStages) + " stages");
+  }
+  if (const toml::node* above = review->get("second_approval_above_yuan")) {
+    BG_ASSIGN_OR_RETURN(r->second_approval_above,
+                        Yuan(*above, "programme.review.second_approval_above_yuan"));
+  }
+  return Status::Ok();
+}
+
 Status Reader::ReadProgramme(const toml::table& t) {
   constexpr std::string_view kWhat = "[[programme]]";
   BG_RETURN_IF_ERROR(CheckKeys(t, kWhat, kProgrammeKeys));
@@ -777,6 +814,7 @@ Status Reader::ReadProgramme(const toml::table& t) {
   BG_RETURN_IF_ERROR(ReadCapRules(t, &p));
   BG_RETURN_IF_ERROR(ReadProviderRules(t, &p.providers));
   BG_RETURN_IF_ERROR(ReadRedemption(t, &p));
+  BG_RETURN_IF_ERROR(ReadReview(t, &p.review));
   if (!programme_by_name_.emplace(p.name, out_.programmes.size()).second) {
     return Fail(t.get("name")->source(), "duplicate programme name \"" + p.name + "\"");
   }

@@ -53,7 +53,7 @@
 // `self_pay=<yuan>` and `says="<text the message must contain>"`.
 //
 //   check voucher <id> [available=<yuan>] [status=<s>]
-//   check application <id> status=<s>
+//   check application <id> status=<s> [history=<n>] [stage=<review stage>]
 //   check claim <id> [status=<s>] [subsidy=<yuan>]
 //   check budget <p> uncommitted=<yuan>
 //   check used <p> <e> <yuan>       subsidy used this year by e's cap group
@@ -547,6 +547,14 @@ void Runner::Check(const Line& l) {
       const programme::Application* a = s.book().FindApplication(ApplicationId(Number(l, 2)));
       ASSERT_NE(a, nullptr) << Where(l);
       EXPECT_EQ(programme::ApplicationStatusName(a->status), Param(l, "status")) << Where(l);
+      if (l.params.count("history") != 0) {
+        EXPECT_EQ(std::to_string(a->history.size()), Param(l, "history")) << Where(l);
+      }
+      if (l.params.count("stage") != 0) {
+        const auto& stages = s.registry().FindProgramme(a->filed.programme)->review.stages;
+        ASSERT_LT(a->stage, stages.size()) << Where(l);
+        EXPECT_EQ(stages[a->stage].name, Param(l, "stage")) << Where(l);
+      }
     });
   } else if (what == "claim") {
     Read([&](const state::State& s) {

@@ -45,6 +45,7 @@ enum class RouteId : uint8_t {
   kReviewApplication,
   kGetApplication,
   kListApplications,
+  kReviewApplications,
   kListVouchers,
   kQuote,
   kSubmitJob,
@@ -144,7 +145,8 @@ enum class Type : uint8_t {
 // How a CLI flag travels: into the body as an id, a whole number, a
 // string, true/false, an amount in yuan (sent as fen), hours or minutes
 // (sent as seconds), a time (Unix seconds or RFC 3339, sent as Unix
-// seconds); into the query string; or, for flags that are no field, a JSON
+// seconds), ids separated by commas (sent as an array); into the query
+// string; or, for flags that are no field, a JSON
 // file whose object is the body (other flags are added to it), a key file
 // (cli/provider_keys.h) whose public key is sent, or one that signs the
 // flags as a usage record.
@@ -157,6 +159,7 @@ enum class FlagKind : uint8_t {
   kHours,
   kMinutes,
   kTime,
+  kIds,
   kQuery,
   kFile,
   kPublicKeyOf,

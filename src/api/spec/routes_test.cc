@@ -85,6 +85,8 @@ bool Carries(FlagKind kind, Type type) {
       return type == Type::kText;
     case FlagKind::kBool:
       return type == Type::kBool;
+    case FlagKind::kIds:
+      return type == Type::kArray;
     case FlagKind::kQuery:
     case FlagKind::kFile:
     case FlagKind::kSignWith:

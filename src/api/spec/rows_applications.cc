@@ -77,6 +77,24 @@ void AddApplicationRows(std::vector<Route>* rows) {
                .help = "The review inbox: filter, sort, page; counts per status",
                .example = "baygrid applications list --programme 1 --status submitted,under_review "
                           "--sort amount"}});
+  rows->push_back(
+      {.id = RouteId::kReviewApplications,
+       .method = "POST",
+       .path = "/v1/applications/review",
+       .roles = Only({Role::kOperator, Role::kAdmin}),
+       .who = "operator (programme; the stage each application is at), admin",
+       .summary = "One step on many applications with one reason: a result per application",
+       .body = {Must("ids", T::kArray,
+                     {"--ids", K::kIds, "Application ids, comma-separated (at most 500)"}),
+                Must("step", T::kText,
+                     {"--step", K::kText,
+                      "start_review, approve, reject, return_for_info or issue"}),
+                May("reason", T::kText, {"--reason", K::kText, "Why (reject, return_for_info)"})},
+       .cli = {.noun = "applications",
+               .verb = "decide",
+               .help = "One step on many applications (a batch decision)",
+               .example = "baygrid applications decide --ids 9001,9002 --step reject --reason "
+                          "'outside the categories'"}});
   // A provider's list is empty.
   rows->push_back(
       {.id = RouteId::kListVouchers,

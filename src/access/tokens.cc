@@ -35,7 +35,7 @@ TokenResult Tokens::Apply(const CreateApiToken& c, Timestamp ts, bool subject_re
   if (auto it = tokens_.find(c.id); it != tokens_.end()) {
     const ApiToken& t = it->second;
     const bool same = t.hash == c.hash && t.role == c.role && t.scope == c.scope &&
-                      t.name == c.name && t.stage == c.stage;
+                      t.name == c.name && t.stage == c.stage && t.expires_at == c.expires_at;
     return same ? TokenResult::kExists : TokenResult::kExistsWithDifferentBody;
   }
   if (by_hash_.count(c.hash) != 0) return TokenResult::kExistsWithDifferentBody;
@@ -46,6 +46,7 @@ TokenResult Tokens::Apply(const CreateApiToken& c, Timestamp ts, bool subject_re
   if (c.stage != TokenStage::kAny && c.role != TokenRole::kOperator) {
     return TokenResult::kStageForOperatorsOnly;
   }
+  if (c.expires_at != 0 && c.expires_at <= ts) return TokenResult::kExpiresInThePast;
   undo_.Put(tokens_, c.id,
             ApiToken{.id = c.id,
                      .hash = c.hash,
@@ -53,6 +54,7 @@ TokenResult Tokens::Apply(const CreateApiToken& c, Timestamp ts, bool subject_re
                      .scope = c.scope,
                      .name = c.name,
                      .stage = c.stage,
+                     .expires_at = c.expires_at,
                      .created_at = ts});
   undo_.Put(by_hash_, c.hash, c.id);
   return TokenResult::kOk;
@@ -64,6 +66,22 @@ TokenResult Tokens::Apply(const RevokeApiToken& c) {
   if (it->second.revoked) return TokenResult::kAlreadyRevoked;
   ApiToken t = it->second;
   t.revoked = true;
+  undo_.Put(tokens_, c.id, std::move(t));
+  return TokenResult::kOk;
+}
+
+TokenResult Tokens::Apply(const RotateApiToken& c, Timestamp ts) {
+  auto it = tokens_.find(c.id);
+  if (it == tokens_.end()) return TokenResult::kUnknownToken;
+  if (it->second.revoked) return TokenResult::kAlreadyRevoked;
+  if (by_hash_.count(c.hash) != 0) return TokenResult::kExistsWithDifferentBody;
+  if (c.expires_at != 0 && c.expires_at <= ts) return TokenResult::kExpiresInThePast;
+  ApiToken t = it->second;
+  undo_.Erase(by_hash_, t.hash);
+  t.hash = c.hash;
+  t.expires_at = c.expires_at;
+  t.rotated_at = ts;
+  undo_.Put(by_hash_, c.hash, c.id);
   undo_.Put(tokens_, c.id, std::move(t));
   return TokenResult::kOk;
 }
@@ -93,12 +111,24 @@ bool DecodeCreateApiToken(Reader& r, CreateApiToken* c) {
   return true;
 }
 
+void EncodeRotateApiToken(Writer& w, const RotateApiToken& c) {
+  w.U64(c.id);
+  PutHash(w, c.hash);
+  w.U64(c.expires_at);
+}
+
+bool DecodeRotateApiToken(Reader& r, RotateApiToken* c) {
+  return r.U64(&c->id) && GetHash(r, &c->hash) && r.U64(&c->expires_at);
+}
+
 void Tokens::Encode(Writer& w) const {
   w.U64(tokens_.size());
   for (const auto& [id, t] : tokens_) {
     EncodeCreateApiToken(w, CreateApiToken{t.id, t.hash, t.role, t.scope, t.name});
     w.U8(static_cast<uint8_t>(t.stage));
+    w.U64(t.expires_at);
     w.U64(t.created_at);
+    w.U64(t.rotated_at);
     w.U8(t.revoked ? 1 : 0);
   }
 }
@@ -113,8 +143,8 @@ bool Tokens::Decode(Reader& r, Tokens* out) {
     uint8_t stage = 0;
     ApiToken a;
     if (!DecodeCreateApiToken(r, &c) || !r.U8(&stage) ||
-        stage > static_cast<uint8_t>(TokenStage::kFinance) || !r.U64(&a.created_at) ||
-        !r.U8(&revoked) || revoked > 1) {
+        stage > static_cast<uint8_t>(TokenStage::kFinance) || !r.U64(&a.expires_at) ||
+        !r.U64(&a.created_at) || !r.U64(&a.rotated_at) || !r.U8(&revoked) || revoked > 1) {
       return false;
     }
     a.stage = static_cast<TokenStage>(stage);

@@ -1,8 +1,10 @@
 // API tokens: who may call the HTTP API, in what role. A token is a random
 // secret shown once when it is created (`baygrid token create`); the state
 // keeps only its BLAKE2b-256 hash, the role and the scope (the programme
-// an operator runs, the enterprise or provider a token acts for). Creating
-// and revoking are journaled commands like any other.
+// an operator runs, the enterprise or provider a token acts for), an
+// operator's stage, and when it expires. Creating, rotating (a new secret
+// for the same token: the old one stops at once) and revoking are
+// journaled commands like any other.
 //
 // Thread-safety: none; the engine's writer owns it.
 #pragma once
@@ -68,8 +70,12 @@ struct ApiToken {
   uint64_t scope = 0;
   std::string name;
   TokenStage stage = TokenStage::kAny;
+  Timestamp expires_at = 0;  // 0: never (tokens created before expiry)
   Timestamp created_at = 0;
+  Timestamp rotated_at = 0;  // the last new secret; 0: never rotated
   bool revoked = false;
+  // Whether it lets its holder in at `now`.
+  bool LiveAt(Timestamp now) const { return !revoked && (expires_at == 0 || now < expires_at); }
   friend bool operator==(const ApiToken&, const ApiToken&) = default;
 };
 
@@ -79,9 +85,20 @@ struct CreateApiToken {
   TokenRole role = TokenRole::kAuditor;
   uint64_t scope = 0;
   std::string name;
-  TokenStage stage = TokenStage::kAny;  // journaled after the rest (tag 38) when set
+  // Journaled after the rest, with the stage (tag 38), when either is set.
+  TokenStage stage = TokenStage::kAny;
+  Timestamp expires_at = 0;  // 0: never
   friend bool operator==(const CreateApiToken&, const CreateApiToken&) = default;
 };
+// A new secret (its hash) for token `id`, with a new expiry; the old
+// secret stops working with this command.
+struct RotateApiToken {
+  uint64_t id = 0;
+  Hash256 hash{};
+  Timestamp expires_at = 0;
+  friend bool operator==(const RotateApiToken&, const RotateApiToken&) = default;
+};
+inline constexpr Timestamp kDefaultTokenLifetime = Timestamp{90} * 86'400 * 1'000'000'000;
 struct RevokeApiToken {
   uint64_t id = 0;
   friend bool operator==(const RevokeApiToken&, const RevokeApiToken&) = default;
@@ -96,8 +113,9 @@ enum class TokenResult : uint8_t {
   kAlreadyRevoked,
   kUnknownSubject,  // ... and what they name is registered
   kStageForOperatorsOnly,
+  kExpiresInThePast,
 };
-inline constexpr std::array<EnumName<TokenResult>, 8> kTokenResultNames = {{
+inline constexpr std::array<EnumName<TokenResult>, 9> kTokenResultNames = {{
     {"ok", TokenResult::kOk},
     {"exists", TokenResult::kExists},
     {"exists_with_different_body", TokenResult::kExistsWithDifferentBody},
@@ -106,6 +124,7 @@ inline constexpr std::array<EnumName<TokenResult>, 8> kTokenResultNames = {{
     {"already_revoked", TokenResult::kAlreadyRevoked},
     {"unknown_subject", TokenResult::kUnknownSubject},
     {"stage_for_operators_only", TokenResult::kStageForOperatorsOnly},
+    {"expires_in_the_past", TokenResult::kExpiresInThePast},
 }};
 static_assert(IsNameTable(kTokenResultNames));
 const char* TokenResultName(TokenResult r);
@@ -116,7 +135,9 @@ class Tokens {
   // token's scope names exists (the registry's to say).
   TokenResult Apply(const CreateApiToken& c, Timestamp ts, bool subject_registered);
   TokenResult Apply(const RevokeApiToken& c);
-  // The live (not revoked) token with this hash.
+  TokenResult Apply(const RotateApiToken& c, Timestamp ts);
+  // The token with this hash, unless revoked (expiry is the caller's to
+  // check against its clock: ApiToken::LiveAt).
   const ApiToken* FindByHash(const Hash256& hash) const;
   const std::map<uint64_t, ApiToken>& tokens() const { return tokens_; }
 
@@ -134,9 +155,11 @@ class Tokens {
   UndoLog undo_;
 };
 
-// The body without the stage (tags 30 and 38 both start so; 38 adds the
-// stage byte after it).
+// The body without the stage and expiry (tags 30 and 38 both start so; 38
+// adds the stage byte and the expiry after it).
 void EncodeCreateApiToken(Writer& w, const CreateApiToken& c);
 bool DecodeCreateApiToken(Reader& r, CreateApiToken* c);
+void EncodeRotateApiToken(Writer& w, const RotateApiToken& c);
+bool DecodeRotateApiToken(Reader& r, RotateApiToken* c);
 
 }  // namespace bg::access

@@ -28,13 +28,13 @@ class ReviewTest : public ApiTest {
     ASSERT_EQ(created.status, 201) << created.body;
     // The programme's staff, one token each.
     uint64_t id = 50;
-    for (const auto& [name, stage] : {std::pair{"zhao", "reviewer"}, std::pair{"qian", "reviewer"},
-                                      std::pair{"sun", "approver"}, std::pair{"li", "finance"},
-                                      std::pair{"zhou", "finance"}}) {
-      const auto r = Call("POST", "/v1/tokens", "admin",
-                          "{\"id\":" + std::to_string(id++) +
-                              R"(,"role":"operator","scope":10,"name":")" + name +
-                              R"(","stage":")" + stage + "\"}");
+    for (const auto& [name, stage] :
+         {std::pair{"zhao", "reviewer"}, std::pair{"qian", "reviewer"},
+          std::pair{"sun", "approver"}, std::pair{"li", "finance"}, std::pair{"zhou", "finance"}}) {
+      const auto r =
+          Call("POST", "/v1/tokens", "admin",
+               "{\"id\":" + std::to_string(id++) + R"(,"role":"operator","scope":10,"name":")" +
+                   name + R"(","stage":")" + stage + "\"}");
       ASSERT_EQ(r.status, 201) << r.body;
       EXPECT_EQ(Body(r)["stage"], stage);
       token_[name] = Body(r)["token"];
@@ -43,8 +43,7 @@ class ReviewTest : public ApiTest {
   // Songshan Lake files application `id` to programme 10 and submits it.
   void FileAndSubmit(uint64_t id, int64_t yuan) {
     const std::string body = "{\"id\":" + std::to_string(id) +
-                             ",\"programme\":10,\"amount_fen\":" + std::to_string(yuan * 100) +
-                             "}";
+                             ",\"programme\":10,\"amount_fen\":" + std::to_string(yuan * 100) + "}";
     ASSERT_EQ(Call("POST", "/v1/applications", "enterprise", body).status, 201);
     ASSERT_EQ(Step(id, "enterprise", "submit").status, 200);
   }
@@ -106,10 +105,11 @@ TEST_F(ReviewTest, EachStageIsItsRolesAndNobodyApprovesWhatTheyPrepared) {
   // The history names each stage and who signed it.
   std::vector<std::string> stages;
   for (const Json& h : app["history"]) {
-    if (!h["stage"].is_null()) stages.push_back(h["actor"].get<std::string>() + "@" + h["stage"].get<std::string>());
+    if (!h["stage"].is_null())
+      stages.push_back(h["actor"].get<std::string>() + "@" + h["stage"].get<std::string>());
   }
-  EXPECT_EQ(stages, (std::vector<std::string>{"qian@district", "sun@city", "li@finance",
-                                              "zhou@finance"}));
+  EXPECT_EQ(stages,
+            (std::vector<std::string>{"qian@district", "sun@city", "li@finance", "zhou@finance"}));
 }
 
 TEST_F(ReviewTest, ABatchDecisionAnswersForEachApplication) {
@@ -120,8 +120,8 @@ TEST_F(ReviewTest, ABatchDecisionAnswersForEachApplication) {
                 .status,
             201);
   const Json started = Decide("zhao", "11,12,2,99,13", "start_review");
-  EXPECT_EQ(Codes(started), (std::vector<std::string>{"ok", "ok", "forbidden",
-                                                      "unknown_application", "ok"}));
+  EXPECT_EQ(Codes(started),
+            (std::vector<std::string>{"ok", "ok", "forbidden", "unknown_application", "ok"}));
   EXPECT_EQ(started["ok"], 3);
   EXPECT_EQ(started["refused"], 2);
   EXPECT_EQ(started["results"][0]["application"]["review"]["stage"], "district");
@@ -132,15 +132,15 @@ TEST_F(ReviewTest, ABatchDecisionAnswersForEachApplication) {
   EXPECT_EQ(Codes(Decide("qian", "11,12,13", "approve")),
             (std::vector<std::string>{"ok", "ok", "ok"}));
   EXPECT_EQ(Codes(Decide("qian", "11", "approve")), (std::vector<std::string>{"forbidden"}));
-  EXPECT_EQ(Codes(Decide("sun", "11,12,13", "reject")), (std::vector<std::string>{"ok", "ok", "ok"}));
+  EXPECT_EQ(Codes(Decide("sun", "11,12,13", "reject")),
+            (std::vector<std::string>{"ok", "ok", "ok"}));
   EXPECT_EQ(Body(Call("GET", "/v1/applications?programme=10", "admin"))["counts"]["rejected"], 3);
   // One reason for all, in each history.
   const Json app = Body(Call("GET", "/v1/applications/12", "admin"));
   EXPECT_EQ(app["history"].back()["reason"], "batch");
   EXPECT_EQ(app["history"].back()["actor"], "sun");
 
-  ExpectProblem(Call("POST", "/v1/applications/review", "sun",
-                     R"({"ids":[11],"step":"submit"})"),
+  ExpectProblem(Call("POST", "/v1/applications/review", "sun", R"({"ids":[11],"step":"submit"})"),
                 400, "invalid_field");
   ExpectProblem(Call("POST", "/v1/applications/review", "sun", R"({"ids":[],"step":"reject"})"),
                 400, "invalid_field");

@@ -120,6 +120,7 @@ std::vector<Try> Tries() {
       {"operator", "/v1/links", "/v1/links", R"({"a":4,"b":7,"latency_us":1,"bandwidth_mbps":1})"},
       {"operator", "/v1/tokens", "/v1/tokens", R"({"id":90,"role":"admin","name":"x"})"},
       {"auditor", "/v1/tokens/{id}/revoke", "/v1/tokens/1/revoke", "{}"},
+      {"operator", "/v1/tokens/{id}/rotate", "/v1/tokens/1/rotate", "{}"},
   };
 }
 

@@ -118,16 +118,24 @@ std::optional<Json> PageOrdered(const Call& c, const Ordered& ordered, At at, Ke
   Json items = Json::array();
   std::optional<uint64_t> last;
   using Key = typename Ordered::key_type;
-  auto it = after ? ordered.upper_bound(Key(*after)) : ordered.begin();
+  auto it = after ? ordered.upper_bound(Key{*after}) : ordered.begin();
   for (; it != ordered.end(); ++it) {
     const auto& value = at(it);
     if (!keep(value)) continue;
     if (items.size() == *limit) break;
     items.push_back(item(value));
-    if constexpr (requires { it->first; }) {
-      last = it->first.value();
+    const auto& key = [&]() -> const auto& {
+      if constexpr (requires { it->first; }) {
+        return it->first;
+      } else {
+        return *it;
+      }
+    }
+    ();
+    if constexpr (requires { key.value(); }) {
+      last = key.value();
     } else {
-      last = it->value();
+      last = key;
     }
   }
   Json out = {{"items", std::move(items)}};

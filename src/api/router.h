@@ -31,6 +31,7 @@ struct Principal {
   uint64_t scope = 0;
   std::string name;
   access::TokenStage stage = access::TokenStage::kAny;  // an operator's step
+  Timestamp expires_at = 0;                             // the token's; 0: never
 };
 
 struct Call {

@@ -134,6 +134,10 @@ Service::Handler Service::HandlerOf(spec::RouteId id) {
       return &Service::CreateToken;
     case R::kRevokeToken:
       return &Service::RevokeToken;
+    case R::kListTokens:
+      return &Service::ListTokens;
+    case R::kRotateToken:
+      return &Service::RotateToken;
     case R::kCount:
       break;  // counts the routes; none
   }

@@ -1,8 +1,61 @@
-// Tokens: created (the secret shown once) and revoked by an admin.
+// Tokens: created and rotated (the secret shown once), listed (never the
+// secret) and revoked by an admin.
 #include "api/handlers.h"
 #include "api/service.h"
+#include "api/views.h"
 
 namespace bg::api {
+namespace {
+
+// ?expires_in_days= of a new or rotated token: 1 to 3650, 90 when absent.
+std::optional<Timestamp> ExpiresAt(const Call& c, Fields& f, Timestamp now) {
+  const auto days = f.U64("expires_in_days", false, 3650);
+  if (days && *days == 0) {
+    f.Refuse("invalid_field", "'expires_in_days' must be 1 to 3650");
+    return std::nullopt;
+  }
+  (void)c;
+  return now + (days ? *days * 86'400 * kNanosPerSecond : access::kDefaultTokenLifetime);
+}
+
+// What the token acts for, by name: the programme, enterprise or provider.
+std::string SubjectName(const state::State& s, const access::ApiToken& t) {
+  switch (t.role) {
+    case access::TokenRole::kOperator: {
+      const programme::ProgrammeRules* p = s.registry().FindProgramme(ProgrammeId(t.scope));
+      return p == nullptr ? "" : p->name;
+    }
+    case access::TokenRole::kEnterprise: {
+      const programme::Enterprise* e = s.registry().FindEnterprise(EnterpriseId(t.scope));
+      return e == nullptr ? "" : e->name;
+    }
+    case access::TokenRole::kProvider: {
+      const programme::Provider* p = s.registry().FindProvider(ProviderId(t.scope));
+      return p == nullptr ? "" : p->name;
+    }
+    case access::TokenRole::kAdmin:
+    case access::TokenRole::kAuditor:
+      break;
+  }
+  return "";
+}
+
+Json TokenView(const state::State& s, const access::ApiToken& t, Timestamp now) {
+  Json out;
+  out["id"] = t.id;
+  out["name"] = t.name;
+  out["role"] = access::TokenRoleName(t.role);
+  out["scope"] = t.scope;
+  out["scope_name"] = SubjectName(s, t);
+  out["stage"] = access::TokenStageName(t.stage);
+  out["created_at"] = TimeJson(t.created_at);
+  out["rotated_at"] = TimeJson(t.rotated_at);
+  out["expires_at"] = TimeJson(t.expires_at);
+  out["status"] = t.revoked ? "revoked" : t.LiveAt(now) ? "active" : "expired";
+  return out;
+}
+
+}  // namespace
 
 Answer Service::CreateToken(Call& c) {
   if (!Is(c, {Role::kAdmin})) return Forbidden(c, "create tokens");
@@ -12,6 +65,7 @@ Answer Service::CreateToken(Call& c) {
   const auto scope = f.U64("scope", false, (uint64_t{1} << 54) - 1);
   const auto name = f.Str("name", true, 100);
   const auto stage_name = f.Str("stage", false, 16);
+  const auto expires_at = ExpiresAt(c, f, clock_->Now());
   if (!f.Done()) return Fail(c, f.code(), f.detail());
   const std::optional<access::TokenRole> r = access::TokenRoleFromName(*role);
   if (!r) {
@@ -26,9 +80,11 @@ Answer Service::CreateToken(Call& c) {
                                       .role = *r,
                                       .scope = scope.value_or(0),
                                       .name = *name,
-                                      .stage = *stage},
+                                      .stage = *stage,
+                                      .expires_at = *expires_at},
                 [&c, id = *id, r = *r, role = *role, scope = scope.value_or(0), secret = secret,
-                 stage = *stage](const state::State&, const state::CommandResult& out) {
+                 stage = *stage,
+                 expires_at = *expires_at](const state::State&, const state::CommandResult& out) {
                   const auto result = std::get<state::TokenOutcome>(out).result;
                   if (result == access::TokenResult::kUnknownSubject) {
                     const std::string subject = access::TokenSubjectName(r);
@@ -49,6 +105,7 @@ Answer Service::CreateToken(Call& c) {
                                 {"role", role},
                                 {"scope", scope},
                                 {"stage", access::TokenStageName(stage)},
+                                {"expires_at", TimeJson(expires_at)},
                                 {"token", secret}},
                                201);
                 });
@@ -70,6 +127,41 @@ Answer Service::RevokeToken(Call& c) {
                   }
                   return Reply({{"id", id}, {"revoked", true}});
                 });
+}
+
+Answer Service::ListTokens(Call& c) {
+  if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "list tokens");
+  HttpResponse fail;
+  const Timestamp now = clock_->Now();
+  auto page = Look(*engine_, c, [&](const state::State& s) {
+    return Page(
+        c, s.tokens().tokens(), [](const access::ApiToken&) { return true; },
+        [&](const access::ApiToken& t) { return TokenView(s, t, now); }, &fail);
+  });
+  return page ? Reply(*page) : fail;
+}
+
+// A new secret for the same token (id, role, scope, name and stage): the
+// old secret stops working as this is applied.
+Answer Service::RotateToken(Call& c) {
+  if (!Is(c, {Role::kAdmin})) return Forbidden(c, "rotate tokens");
+  const auto id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the token id must be a positive number");
+  Fields f(c.body);
+  const auto expires_at = ExpiresAt(c, f, clock_->Now());
+  if (!f.Done()) return Fail(c, f.code(), f.detail());
+  const auto [secret, hash] = NewToken();
+  return Answer(
+      state::RotateApiToken{.id = *id, .hash = hash, .expires_at = *expires_at},
+      [this, &c, id = *id, secret = secret, expires_at = *expires_at](
+          const state::State&, const state::CommandResult& out) {
+        ForgetTokens();  // the old secret's cached entry with it
+        const auto result = std::get<state::TokenOutcome>(out).result;
+        if (result != access::TokenResult::kOk) {
+          return Fail(c, access::TokenResultName(result), "token " + std::to_string(id));
+        }
+        return Reply({{"id", id}, {"expires_at", TimeJson(expires_at)}, {"token", secret}});
+      });
 }
 
 }  // namespace bg::api

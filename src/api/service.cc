@@ -138,14 +138,19 @@ std::optional<Principal> Service::Authenticate(const HttpRequest& request, engin
   // moves the generation, so a lookup that read the state before the
   // revocation cannot put the token back.
   const uint64_t generation = token_generation_.load();
+  // An expired token is refused like an unknown one, cached or not.
+  const Timestamp now = clock_->Now();
   {
     ReaderMutexLock lock(&token_mu_);
-    if (auto it = token_cache_.find(hash); it != token_cache_.end()) return it->second;
+    if (auto it = token_cache_.find(hash); it != token_cache_.end()) {
+      if (it->second.expires_at != 0 && now >= it->second.expires_at) return std::nullopt;
+      return it->second;
+    }
   }
   auto [who, at] = engine_->ReadApplied([&](const state::State& s) -> std::optional<Principal> {
     const access::ApiToken* t = s.tokens().FindByHash(hash);
-    if (t == nullptr) return std::nullopt;
-    return Principal{static_cast<Role>(t->role), t->scope, t->name, t->stage};
+    if (t == nullptr || !t->LiveAt(now)) return std::nullopt;
+    return Principal{static_cast<Role>(t->role), t->scope, t->name, t->stage, t->expires_at};
   });
   // A token not yet durable counts for this request only once it is (the
   // answer waits), and is cached only then.

@@ -141,6 +141,8 @@ class Service {
   // routes_admin.cc
   Answer CreateToken(Call& c);
   Answer RevokeToken(Call& c);
+  Answer ListTokens(Call& c);
+  Answer RotateToken(Call& c);
   // routes_controls.cc
   Answer RegisterEnterprise(Call& c);
   Answer RevokeVoucher(Call& c);

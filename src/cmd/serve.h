@@ -41,7 +41,8 @@ struct TokenOptions {
   uint64_t scope = 0;
   uint64_t id = 0;  // 0: the next free id
   std::string name = "admin";
-  std::string stage = "any";  // an operator's step: reviewer, approver, finance
+  std::string stage = "any";      // an operator's step: reviewer, approver, finance
+  uint32_t expires_in_days = 90;  // 0: never
 };
 
 Status RunTokenCreate(const TokenOptions& o);

@@ -452,33 +452,45 @@ struct Row<CloseAuditCase>
   static size_t Events(const CloseAuditCase&) { return 1; }
 };
 
-// Tag 30 is a token without a stage (every operator step), as tokens were
-// created before stages; tag 38 adds the stage.
+// Tag 30 is a token without a stage that never expires, as tokens were
+// created before stages and expiry; tag 38 adds the stage byte and the
+// expiry.
 template <>
 struct Row<CreateApiToken> {
-  static constexpr uint8_t kAnyStage = 30;
-  static constexpr uint8_t kStaged = 38;
+  static constexpr uint8_t kPlain = 30;
+  static constexpr uint8_t kStagedExpiring = 38;
   static constexpr const char* kName = "create_api_token";
-  static constexpr std::array<uint8_t, 2> kTags = {kStaged, kAnyStage};
-  static uint8_t TagOf(const CreateApiToken& c) {
-    return c.stage == access::TokenStage::kAny ? kAnyStage : kStaged;
+  static constexpr std::array<uint8_t, 2> kTags = {kStagedExpiring, kPlain};
+  static bool Plain(const CreateApiToken& c) {
+    return c.stage == access::TokenStage::kAny && c.expires_at == 0;
   }
+  static uint8_t TagOf(const CreateApiToken& c) { return Plain(c) ? kPlain : kStagedExpiring; }
   static size_t Events(const CreateApiToken&) { return 1; }
   static void Encode(Writer& w, const CreateApiToken& c) {
     access::EncodeCreateApiToken(w, c);
-    if (c.stage != access::TokenStage::kAny) w.U8(static_cast<uint8_t>(c.stage));
+    if (Plain(c)) return;
+    w.U8(static_cast<uint8_t>(c.stage));
+    w.U64(c.expires_at);
   }
   static bool Decode(uint8_t tag, Reader& r, CreateApiToken* c) {
     if (!access::DecodeCreateApiToken(r, c)) return false;
-    if (tag == kAnyStage) return true;
+    if (tag == kPlain) return true;
     uint8_t stage = 0;
-    // A staged token's stage is never kAny: that is tag 30's.
-    if (!r.U8(&stage) || stage == 0 || stage > static_cast<uint8_t>(access::TokenStage::kFinance)) {
+    if (!r.U8(&stage) || stage > static_cast<uint8_t>(access::TokenStage::kFinance) ||
+        !r.U64(&c->expires_at)) {
       return false;
     }
     c->stage = static_cast<access::TokenStage>(stage);
-    return true;
+    return !Plain(*c);  // a plain token is tag 30's
   }
+};
+
+template <>
+struct Row<RotateApiToken>
+    : OneTag<41>,
+      Codec<RotateApiToken, access::EncodeRotateApiToken, access::DecodeRotateApiToken> {
+  static constexpr const char* kName = "rotate_api_token";
+  static size_t Events(const RotateApiToken&) { return 1; }
 };
 
 template <>

@@ -134,6 +134,7 @@ using scheduler::SubmitJob;
 // Metering and settlement (metering/metering.h, settlement/settlement.h).
 using access::CreateApiToken;
 using access::RevokeApiToken;
+using access::RotateApiToken;
 using fraud::CloseAuditCase;
 using fraud::ScanForFraud;
 using metering::RegisterProviderKey;
@@ -149,7 +150,7 @@ using CommandBody =
                  RegisterPool, SetLink, SetPoolOffered, SubmitJob, Schedule, FinishJob, CancelJob,
                  RegisterProviderKey, SubmitUsage, CloseStatement, ScanForFraud, CloseAuditCase,
                  ExtendJob, CreateApiToken, RevokeApiToken, SetPoolPrices, ApproveStatement,
-                 PayStatement, ReviewApplications>;
+                 PayStatement, ReviewApplications, RotateApiToken>;
 
 struct Command {
   Timestamp ts = 0;  // stamped by the writer; events inside take ts, ts+1, ...

@@ -101,6 +101,7 @@ constexpr Pinned kPinned[] = {
     {"approve_statement", 36, 1, "dfb49bcda42a30ce"},
     {"pay_statement", 37, 1, "9cad3c89be17c822"},
     {"review_applications", 40, 4, "39e20a59341c74ba"},
+    {"rotate_api_token", 41, 1, "7db2efee71d95c9e"},
 };
 
 // --- Every kind, one test each ------------------------------------------------------
@@ -198,6 +199,7 @@ TEST(CommandTable, LegacyTagsKeepTheirMeaning) {
   token_11.push_back('f');
   std::vector<uint8_t> finance_11 = token_11;
   finance_11.push_back(3);
+  finance_11.insert(finance_11.end(), 8, 0);  // never expires
   const Case cases[] = {
       {Tick{.holds_only = true}, Wire(3), 1},
       {Tick{}, Wire(33), kTickEvents},
@@ -252,15 +254,15 @@ TEST(CommandTable, AReviewedProgrammeTakesTag39AndComesBackWhole) {
   EXPECT_FALSE(DecodeCommand(r, &back));
 }
 
-// Tags 1 to 40 are taken (3, 12 and 26 by the legacy forms, 38 by a staged
-// token and 39 by a reviewed programme, which no example is); any other tag
-// is an error, whatever follows it.
+// Tags 1 to 41 are taken (3, 12 and 26 by the legacy forms, 38 by a staged
+// or expiring token and 39 by a reviewed programme, which no example is);
+// any other tag is an error, whatever follows it.
 TEST(CommandTable, ATagNoKindReadsIsAnErrorNeverATick) {
   std::set<int> taken = {3, 12, 26, 38, 39};
   for (const CommandBody& body : Examples()) taken.insert(Encode({1'000, body})[8]);
-  std::set<int> one_to_40;
-  for (int tag = 1; tag <= 40; ++tag) one_to_40.insert(tag);
-  EXPECT_EQ(taken, one_to_40);
+  std::set<int> one_to_41;
+  for (int tag = 1; tag <= 41; ++tag) one_to_41.insert(tag);
+  EXPECT_EQ(taken, one_to_41);
   const std::vector<uint8_t> zeros(64, 0);
   for (int tag = 0; tag < 256; ++tag) {
     if (taken.count(tag) != 0) continue;

@@ -267,6 +267,9 @@ inline CreateApiToken Example(For<CreateApiToken>) {
           .name = "nansha-ops"};
 }
 inline RevokeApiToken Example(For<RevokeApiToken>) { return {.id = 11}; }
+inline RotateApiToken Example(For<RotateApiToken>) {
+  return {.id = 11, .hash = {0x12, 0x34}, .expires_at = 1'780'000'000 * kNanosPerSecond};
+}
 
 // Example of the I-th alternative of CommandBody, in that alternative.
 template <size_t I>

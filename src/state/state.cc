@@ -224,6 +224,10 @@ TokenOutcome State::Apply(const RevokeApiToken& c, Timestamp /*ts*/) {
   return TokenOutcome{tokens_.Apply(c)};
 }
 
+TokenOutcome State::Apply(const RotateApiToken& c, Timestamp ts) {
+  return TokenOutcome{tokens_.Apply(c, ts)};
+}
+
 void State::BeginBatch() {
   ledger_.BeginBatch();
   book_.BeginBatch();

@@ -89,6 +89,7 @@ class State {
   programme::Outcome Apply(const SetBlacklist& c, Timestamp ts);
   TokenOutcome Apply(const CreateApiToken& c, Timestamp ts);
   TokenOutcome Apply(const RevokeApiToken& c, Timestamp ts);
+  TokenOutcome Apply(const RotateApiToken& c, Timestamp ts);
   // state_registry.cc: participants and programmes.
   RegistryResult Apply(const RegisterJurisdiction& c, Timestamp ts);
   RegistryResult Apply(const RegisterEnterprise& c, Timestamp ts);

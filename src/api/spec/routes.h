@@ -89,6 +89,8 @@ enum class RouteId : uint8_t {
   kClawBackClaim,
   kCreateToken,
   kRevokeToken,
+  kListTokens,
+  kRotateToken,
   kCount
 };
 inline constexpr size_t kRouteCount = static_cast<size_t>(RouteId::kCount);

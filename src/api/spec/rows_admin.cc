@@ -41,7 +41,10 @@ void AddAdminRows(std::vector<Route>* rows) {
                 Must("name", T::kText, {"--name", K::kText, "Who holds it"}),
                 May("stage", T::kText,
                     {"--stage", K::kText,
-                     "An operator's step: reviewer, approver or finance (default: any)"})},
+                     "An operator's step: reviewer, approver or finance (default: any)"}),
+                May("expires_in_days", T::kInt,
+                    {"--expires-in-days", K::kNumber, "Days until it expires (1-3650, default 90)",
+                     true})},
        .cli = {.noun = "tokens",
                .verb = "create",
                .help = "Create a token (the secret is shown once)",
@@ -56,6 +59,31 @@ void AddAdminRows(std::vector<Route>* rows) {
                            .verb = "revoke",
                            .help = "Revoke a token",
                            .example = "baygrid tokens revoke 9"}});
+  rows->push_back({.id = RouteId::kListTokens,
+                   .method = "GET",
+                   .path = "/v1/tokens",
+                   .roles = Only({Role::kAdmin, Role::kAuditor}),
+                   .who = "admin, auditor",
+                   .summary = "Tokens: who holds each, its role, scope, stage, expiry and status "
+                              "(never the secret)",
+                   .query = {Limit(), After()},
+                   .cli = {.noun = "tokens",
+                           .verb = "list",
+                           .help = "Tokens and their status (never the secret)",
+                           .example = "baygrid tokens list"}});
+  rows->push_back({.id = RouteId::kRotateToken,
+                   .method = "POST",
+                   .path = "/v1/tokens/{id}/rotate",
+                   .roles = Only({Role::kAdmin}),
+                   .who = "admin",
+                   .summary = "A new secret for a token (shown once); the old one stops working",
+                   .body = {May("expires_in_days", T::kInt,
+                                {"--expires-in-days", K::kNumber,
+                                 "Days until it expires (1-3650, default 90)", true})},
+                   .cli = {.noun = "tokens",
+                           .verb = "rotate",
+                           .help = "A new secret for a token; the old one stops working",
+                           .example = "baygrid tokens rotate 9"}});
 }
 
 }  // namespace bg::api::spec::rows

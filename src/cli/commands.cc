@@ -15,6 +15,7 @@
 #include "api/spec/routes.h"
 #include "cli/http_client.h"
 #include "cli/provider_keys.h"
+#include "cli/table.h"
 #include "common/clock.h"
 #include "common/hash.h"
 
@@ -26,60 +27,6 @@ using spec::Flag;
 using Kind = spec::FlagKind;
 
 namespace {
-
-std::string Cell(const Json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_object() && v.contains("yuan")) return v["yuan"].get<std::string>();
-  if (v.is_null()) return "-";
-  if (v.is_object() || v.is_array()) return "…";
-  return v.dump();
-}
-
-// Rows of objects as an aligned table of their scalar (and money) columns.
-void PrintTable(const Json& rows) {
-  if (rows.empty()) {
-    std::printf("(none)\n");
-    return;
-  }
-  std::vector<std::string> columns;
-  for (auto it = rows[0].begin(); it != rows[0].end(); ++it) {
-    const Json& v = it.value();
-    if (!v.is_array() && !(v.is_object() && !v.contains("yuan"))) columns.push_back(it.key());
-  }
-  std::vector<size_t> width;
-  width.reserve(columns.size());
-  for (const std::string& c : columns) width.push_back(c.size());
-  std::vector<std::vector<std::string>> cells;
-  for (const Json& r : rows) {
-    std::vector<std::string> line;
-    for (size_t i = 0; i < columns.size(); ++i) {
-      line.push_back(r.contains(columns[i]) ? Cell(r[columns[i]]) : "");
-      width[i] = std::max(width[i], std::min<size_t>(line.back().size(), 48));
-    }
-    cells.push_back(std::move(line));
-  }
-  for (size_t i = 0; i < columns.size(); ++i) {
-    std::printf("%-*s  ", static_cast<int>(width[i]), columns[i].c_str());
-  }
-  std::printf("\n");
-  for (const auto& line : cells) {
-    for (size_t i = 0; i < line.size(); ++i) {
-      std::printf("%-*s  ", static_cast<int>(width[i]), line[i].substr(0, 48).c_str());
-    }
-    std::printf("\n");
-  }
-}
-
-void PrintObject(const Json& j) {
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    if (it.value().is_array() && !it.value().empty() && it.value()[0].is_object()) {
-      std::printf("%s:\n", it.key().c_str());
-      PrintTable(it.value());
-    } else {
-      std::printf("%-20s %s\n", it.key().c_str(), Cell(it.value()).c_str());
-    }
-  }
-}
 
 // A flag's value for its kind (ids, numbers, hours, minutes, Unix
 // seconds), or a message that names the flag and says what it must be.
@@ -311,6 +258,11 @@ int Show(const ClientResponse& r, bool json) {
     if (j.contains("next_after") && !j["next_after"].is_null()) {
       std::printf("(more: --after %s)\n", j["next_after"].dump().c_str());
     }
+    // What a list says besides its items (the inbox's counts per status).
+    Json rest = j;
+    rest.erase("items");
+    rest.erase("next_after");
+    if (!rest.empty()) PrintObject(rest);
   } else if (j.is_array()) {
     PrintTable(j);
   } else if (j.is_object()) {

@@ -30,7 +30,10 @@ inline Field Limit() {
   return May("limit", Type::kLimit, {"--limit", K::kQuery, "At most this many (1-1000)"});
 }
 inline Field After(Type type = Type::kId) {
-  return May("after", type, {"--after", K::kQuery, "The page after this id (the last one shown)"});
+  return May("after", type,
+             {"--after", K::kQuery,
+              type == Type::kCursor ? "The page after this cursor (the `more: --after` shown)"
+                                    : "The page after this id (the last one shown)"});
 }
 
 void AddPublicRows(std::vector<Route>* rows);

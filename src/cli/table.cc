@@ -1,0 +1,116 @@
+#include "cli/table.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace bg::cli {
+namespace {
+
+using Json = nlohmann::json;
+
+// East Asian Wide (W) and Fullwidth (F) ranges of Unicode's
+// EastAsianWidth.txt, folded into the blocks that hold them.
+bool Wide(char32_t c) {
+  return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
+         (c >= 0x3041 && c <= 0x33FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
+         (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+         (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
+         (c >= 0x20000 && c <= 0x3FFFD);
+}
+
+bool Combining(char32_t c) {
+  return (c >= 0x0300 && c <= 0x036F) || (c >= 0x200B && c <= 0x200F) ||
+         (c >= 0xFE00 && c <= 0xFE0F);
+}
+
+// The order of columns: the id, then names, then the rest as they come.
+int Rank(const std::string& key) {
+  if (key == "id") return 0;
+  if (key == "name") return 1;
+  return 2;
+}
+
+void Pad(std::FILE* out, const std::string& text, size_t width) {
+  std::fputs(text.c_str(), out);
+  for (size_t w = DisplayWidth(text); w < width + 2; ++w) std::fputs(" ", out);
+}
+
+}  // namespace
+
+size_t DisplayWidth(std::string_view text) {
+  size_t width = 0;
+  for (size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    const size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 1;
+    char32_t c = n == 1 ? char32_t{b} : char32_t{b} & (0x7Fu >> n);
+    for (size_t k = 1; k < n && i + k < text.size(); ++k) {
+      c = (c << 6) | (char32_t{static_cast<unsigned char>(text[i + k])} & 0x3Fu);
+    }
+    i += n;
+    width += Combining(c) ? 0u : Wide(c) ? 2u : 1u;
+  }
+  return width;
+}
+
+std::string Cell(const Json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_object() && v.contains("yuan")) return v["yuan"].get<std::string>();
+  if (v.is_null()) return "-";
+  if (v.is_object() || v.is_array()) return "…";
+  return v.dump();
+}
+
+void PrintTable(const Json& rows, std::FILE* out) {
+  if (rows.empty()) {
+    std::fprintf(out, "(none)\n");
+    return;
+  }
+  std::vector<std::string> columns;
+  for (auto it = rows[0].begin(); it != rows[0].end(); ++it) {
+    const Json& v = it.value();
+    if (!v.is_array() && !(v.is_object() && !v.contains("yuan"))) columns.push_back(it.key());
+  }
+  std::stable_sort(columns.begin(), columns.end(),
+                   [](const std::string& a, const std::string& b) { return Rank(a) < Rank(b); });
+  std::vector<size_t> width;
+  width.reserve(columns.size());
+  for (const std::string& c : columns) width.push_back(DisplayWidth(c));
+  std::vector<std::vector<std::string>> cells;
+  for (const Json& r : rows) {
+    std::vector<std::string> line;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      line.push_back(r.contains(columns[i]) ? Cell(r[columns[i]]) : "");
+      width[i] = std::max(width[i], DisplayWidth(line.back()));
+    }
+    cells.push_back(std::move(line));
+  }
+  for (size_t i = 0; i < columns.size(); ++i) Pad(out, columns[i], width[i]);
+  std::fputc('\n', out);
+  for (const auto& line : cells) {
+    for (size_t i = 0; i < line.size(); ++i) Pad(out, line[i], width[i]);
+    std::fputc('\n', out);
+  }
+}
+
+void PrintObject(const Json& j, std::FILE* out) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const Json& v = it.value();
+    if (v.is_array() && !v.empty() && v[0].is_object()) {
+      std::fprintf(out, "%s:\n", it.key().c_str());
+      PrintTable(v, out);
+    } else if (v.is_object() && !v.contains("yuan") && !v.empty()) {
+      // A small object of scalars (counts per status): on one line.
+      std::string line;
+      for (auto m = v.begin(); m != v.end(); ++m) {
+        line += (line.empty() ? "" : ", ") + m.key() + " " + Cell(m.value());
+      }
+      std::fprintf(out, "%-20s %s\n", it.key().c_str(), line.c_str());
+    } else {
+      std::fprintf(out, "%-20s %s\n", it.key().c_str(), Cell(v).c_str());
+    }
+  }
+}
+
+}  // namespace bg::cli

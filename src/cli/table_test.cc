@@ -1,0 +1,60 @@
+#include "cli/table.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace bg::cli {
+namespace {
+
+TEST(TableTest, ChineseTakesTwoCellsAndCombiningMarksNone) {
+  EXPECT_EQ(DisplayWidth("Dongguan"), 8u);
+  EXPECT_EQ(DisplayWidth("算力券"), 6u);
+  EXPECT_EQ(DisplayWidth("Dongguan 算力券"), 15u);
+  EXPECT_EQ(DisplayWidth("ｘ"), 2u);   // full-width
+  EXPECT_EQ(DisplayWidth("é"), 1u);   // e + combining acute
+  EXPECT_EQ(DisplayWidth(""), 0u);
+}
+
+// The table as printed, into a string.
+std::string Printed(const nlohmann::json& rows) {
+  char* buf = nullptr;
+  size_t size = 0;
+  std::FILE* f = open_memstream(&buf, &size);
+  PrintTable(rows, f);
+  std::fclose(f);
+  std::string out(buf, size);
+  std::free(buf);
+  return out;
+}
+
+TEST(TableTest, ColumnsAlignByDisplayWidthTheIdComesFirstAndNothingIsCut) {
+  const std::string reason(120, 'x');
+  const nlohmann::json rows = {
+      {{"name", "Dongguan 算力券"}, {"id", 1}, {"reason", reason}},
+      {{"name", "Zhuhai"}, {"id", 22}, {"reason", "-"}}};
+  const std::string out = Printed(rows);
+  EXPECT_EQ(out.rfind("id  ", 0), 0u) << out;
+  EXPECT_NE(out.find(reason), std::string::npos) << "a cell was cut";
+  // Each line's "reason" cell starts at the same display column: the
+  // header's word, the long reason, the "-" of the second row.
+  std::vector<std::string> lines;
+  for (size_t at = 0; at < out.size();) {
+    const size_t end = out.find('\n', at);
+    lines.push_back(out.substr(at, end - at));
+    at = end + 1;
+  }
+  ASSERT_EQ(lines.size(), 3u) << out;
+  const std::vector<size_t> starts = {DisplayWidth(lines[0].substr(0, lines[0].find("reason"))),
+                                      DisplayWidth(lines[1].substr(0, lines[1].find(reason))),
+                                      DisplayWidth(lines[2].substr(0, lines[2].rfind('-')))};
+  ASSERT_EQ(starts.size(), 3u);
+  EXPECT_EQ(starts[0], starts[1]);
+  EXPECT_EQ(starts[1], starts[2]);
+}
+
+}  // namespace
+}  // namespace bg::cli

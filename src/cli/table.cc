@@ -43,7 +43,11 @@ size_t DisplayWidth(std::string_view text) {
   size_t width = 0;
   for (size_t i = 0; i < text.size();) {
     const auto b = static_cast<unsigned char>(text[i]);
-    const size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 1;
+    const size_t n = b < 0x80           ? 1
+                     : (b >> 5) == 0x6  ? 2
+                     : (b >> 4) == 0xE  ? 3
+                     : (b >> 3) == 0x1E ? 4
+                                        : 1;
     char32_t c = n == 1 ? char32_t{b} : char32_t{b} & (0x7Fu >> n);
     for (size_t k = 1; k < n && i + k < text.size(); ++k) {
       c = (c << 6) | (char32_t{static_cast<unsigned char>(text[i + k])} & 0x3Fu);

@@ -14,7 +14,7 @@ TEST(TableTest, ChineseTakesTwoCellsAndCombiningMarksNone) {
   EXPECT_EQ(DisplayWidth("Dongguan"), 8u);
   EXPECT_EQ(DisplayWidth("算力券"), 6u);
   EXPECT_EQ(DisplayWidth("Dongguan 算力券"), 15u);
-  EXPECT_EQ(DisplayWidth("ｘ"), 2u);   // full-width
+  EXPECT_EQ(DisplayWidth("ｘ"), 2u);  // full-width
   EXPECT_EQ(DisplayWidth("é"), 1u);   // e + combining acute
   EXPECT_EQ(DisplayWidth(""), 0u);
 }
@@ -33,9 +33,8 @@ std::string Printed(const nlohmann::json& rows) {
 
 TEST(TableTest, ColumnsAlignByDisplayWidthTheIdComesFirstAndNothingIsCut) {
   const std::string reason(120, 'x');
-  const nlohmann::json rows = {
-      {{"name", "Dongguan 算力券"}, {"id", 1}, {"reason", reason}},
-      {{"name", "Zhuhai"}, {"id", 22}, {"reason", "-"}}};
+  const nlohmann::json rows = {{{"name", "Dongguan 算力券"}, {"id", 1}, {"reason", reason}},
+                               {{"name", "Zhuhai"}, {"id", 22}, {"reason", "-"}}};
   const std::string out = Printed(rows);
   EXPECT_EQ(out.rfind("id  ", 0), 0u) << out;
   EXPECT_NE(out.find(reason), std::string::npos) << "a cell was cut";

@@ -30,6 +30,10 @@ TEST_F(ApiTest, TokensExpireAreListedWithoutSecretsAndRotate) {
   EXPECT_EQ(wang["stage"], "finance");
   EXPECT_EQ(wang["status"], "active");
   ExpectProblem(Call("GET", "/v1/tokens", "operator"), 403, "forbidden");
+  // Steps are journaled by the holder's name: a token names someone.
+  ExpectProblem(
+      Call("POST", "/v1/tokens", "admin", R"({"id":72,"role":"operator","scope":1,"name":" "})"),
+      400, "invalid_field");
 
   // Two days on: refused like an unknown token (the cache does not keep
   // it alive), and listed as expired. The auditor's (90 days) still works.

@@ -1,7 +1,6 @@
 #include "api/list_query.h"
 
 #include <cstdio>
-#include <tuple>
 
 namespace bg::api {
 
@@ -80,38 +79,6 @@ bool QueryIdParam(const Call& c, const char* name, std::optional<uint64_t>* out,
   if (!bad) return true;
   *fail = Fail(c, "invalid_field", std::string(name) + " must be an id (a positive number)");
   return false;
-}
-
-std::optional<Json> KeyedPage(const Call& c, std::vector<Keyed> all, Json extra,
-                              HttpResponse* fail) {
-  const std::optional<size_t> limit = PageLimit(c, fail);
-  if (!limit) return std::nullopt;
-  std::sort(all.begin(), all.end(), [](const Keyed& a, const Keyed& b) {
-    return std::tie(a.key, a.id) < std::tie(b.key, b.id);
-  });
-  size_t from = 0;
-  if (auto it = c.request.query.find("after"); it != c.request.query.end()) {
-    if (!IsCursor(it->second, "s")) {
-      *fail = Fail(c, "invalid_field",
-                   "after must be the next_after of the page before (such as "
-                   "\"s-0000000000000001-0000000000000007\")");
-      return std::nullopt;
-    }
-    from = static_cast<size_t>(std::upper_bound(all.begin(), all.end(), it->second,
-                                                [](const std::string& cursor, const Keyed& k) {
-                                                  return cursor < Cursor("s", k.key, k.id);
-                                                }) -
-                               all.begin());
-  }
-  const size_t to = std::min(all.size(), from + *limit);
-  Json items = Json::array();
-  for (size_t i = from; i < to; ++i) items.push_back(std::move(all[i].item));
-  Json out = std::move(extra);
-  out["items"] = std::move(items);
-  out["next_after"] = to < all.size() && to > from
-                          ? Json(Cursor("s", all[to - 1].key, all[to - 1].id))
-                          : Json(nullptr);
-  return out;
 }
 
 }  // namespace bg::api

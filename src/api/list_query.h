@@ -76,21 +76,62 @@ bool QueryChoices(const Call& c, const char* name, const std::array<EnumName<E>,
 }
 
 // One item of a sorted list: its key in the order asked (KeyFor), the id
-// that breaks ties, and its JSON.
+// that breaks ties, and the record (read under the state's lock; only the
+// page's records are made into JSON).
+template <typename T>
 struct Keyed {
   uint64_t key = 0;
   uint64_t id = 0;
-  Json item;
+  const T* record = nullptr;
 };
 // The key of a value in the order asked: descending orders invert it, so
 // that every list pages the same way.
 inline uint64_t KeyFor(uint64_t value, bool descending) { return descending ? ~value : value; }
 
-// Sorts `all` by (key, id) and answers the page after ?after= (a cursor
-// of kind 's') of at most ?limit= items: {"items": [...], "next_after":
-// cursor or null}, plus `extra`'s members. Nothing and a problem in *fail
-// for bad parameters.
-std::optional<Json> KeyedPage(const Call& c, std::vector<Keyed> all, Json extra,
-                              HttpResponse* fail);
+// The index of the first item after ?after= (a cursor of kind 's') in
+// `all`, sorted by (key, id); nothing and a problem in *fail when the
+// cursor is malformed.
+template <typename T>
+std::optional<size_t> PageStart(const Call& c, const std::vector<Keyed<T>>& all,
+                                HttpResponse* fail) {
+  auto it = c.request.query.find("after");
+  if (it == c.request.query.end()) return size_t{0};
+  if (!IsCursor(it->second, "s")) {
+    *fail = Fail(c, "invalid_field",
+                 "after must be the next_after of the page before (such as "
+                 "\"s-0000000000000001-0000000000000007\")");
+    return std::nullopt;
+  }
+  return static_cast<size_t>(std::upper_bound(all.begin(), all.end(), it->second,
+                                              [](const std::string& cursor, const Keyed<T>& k) {
+                                                return cursor < Cursor("s", k.key, k.id);
+                                              }) -
+                             all.begin());
+}
+
+// Sorts `all` by (key, id) and answers the page after ?after= of at most
+// ?limit= items, each made by to_json(record): {"items": [...],
+// "next_after": cursor or null}, plus `extra`'s members. Nothing and a
+// problem in *fail for bad parameters.
+template <typename T, typename ToJson>
+std::optional<Json> KeyedPage(const Call& c, std::vector<Keyed<T>> all, Json extra, ToJson to_json,
+                              HttpResponse* fail) {
+  const std::optional<size_t> limit = PageLimit(c, fail);
+  if (!limit) return std::nullopt;
+  std::sort(all.begin(), all.end(), [](const Keyed<T>& a, const Keyed<T>& b) {
+    return a.key != b.key ? a.key < b.key : a.id < b.id;
+  });
+  const std::optional<size_t> from = PageStart(c, all, fail);
+  if (!from) return std::nullopt;
+  const size_t to = std::min(all.size(), *from + *limit);
+  Json items = Json::array();
+  for (size_t i = *from; i < to; ++i) items.push_back(to_json(*all[i].record));
+  Json out = std::move(extra);
+  out["items"] = std::move(items);
+  out["next_after"] = to < all.size() && to > *from
+                          ? Json(Cursor("s", all[to - 1].key, all[to - 1].id))
+                          : Json(nullptr);
+  return out;
+}
 
 }  // namespace bg::api

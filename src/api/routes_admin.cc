@@ -66,6 +66,9 @@ Answer Service::CreateToken(Call& c) {
   const auto name = f.Str("name", true, 100);
   const auto stage_name = f.Str("stage", false, 16);
   const auto expires_at = ExpiresAt(c, f, clock_->Now());
+  if (f.ok() && name->find_first_not_of(" \t") == std::string::npos) {
+    f.Refuse("invalid_field", "'name' must name who holds the token (steps are journaled by it)");
+  }
   if (!f.Done()) return Fail(c, f.code(), f.detail());
   const std::optional<access::TokenRole> r = access::TokenRoleFromName(*role);
   if (!r) {

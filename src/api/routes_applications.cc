@@ -16,33 +16,15 @@ HttpResponse BookAnswer(const Call& c, const programme::Outcome& out, const Json
   return Fail(c, programme::CodeName(out.code), out.message);
 }
 
-// The token stages that take an operator's `step` on `a`: any operator
-// of the programme when it has no review stages; else the reviewer starts
-// the review; each stage's approval is its role's; a rejection or a return
-// is the stage's role's or a reviewer's; the issue an approver's or
-// finance's.
+// The token stages that take an operator's `step` on `a`
+// (programme::RolesFor, in access::TokenStage's numbering).
 std::vector<access::TokenStage> StagesFor(const programme::ProgrammeRules& rules,
                                           const programme::Application& a, programme::Step step) {
-  using S = access::TokenStage;
-  const std::vector<programme::ReviewStage>& stages = rules.review.stages;
-  if (stages.empty()) return {S::kReviewer, S::kApprover, S::kFinance};
-  const S here =
-      static_cast<S>(static_cast<uint8_t>(stages[std::min<size_t>(a.stage, stages.size() - 1)].by) +
-                     1);  // StageRole's numbering is TokenStage's less one
-  switch (step) {
-    case programme::Step::kApprove:
-      return {here};
-    case programme::Step::kReject:
-    case programme::Step::kReturnForInfo:
-      return {here, S::kReviewer};
-    case programme::Step::kIssue:
-      return {S::kApprover, S::kFinance};
-    case programme::Step::kStartReview:
-    case programme::Step::kSubmit:
-    case programme::Step::kWithdraw:
-      break;
+  std::vector<access::TokenStage> out;
+  for (programme::StageRole r : programme::RolesFor(rules, a, step)) {
+    out.push_back(static_cast<access::TokenStage>(static_cast<uint8_t>(r) + 1));
   }
-  return {S::kReviewer};
+  return out;
 }
 
 // ", at stage city" for an application under a staged review; "" else.
@@ -139,8 +121,15 @@ Answer Service::ReviewApplication(Call& c) {
     return Forbidden(c, std::string("take the step '") + *step_name + "' here" + app->where +
                             " (an operator token of the programme with stage " + stages + " does)");
   }
-  programme::ReviewApplication cmd{
-      .id = ApplicationId(*id), .step = *step, .actor = c.who.name, .reason = reason.value_or("")};
+  // The actor's stage rides with the step: the engine checks it against
+  // where the application stands when the step is applied.
+  programme::ReviewApplication cmd{.id = ApplicationId(*id),
+                                   .step = *step,
+                                   .actor = c.who.name,
+                                   .reason = reason.value_or(""),
+                                   .by = applicant_step || c.who.role != Role::kOperator
+                                             ? uint8_t{0}
+                                             : static_cast<uint8_t>(c.who.stage)};
   if (amount) cmd.amount = *amount;
   return Answer(cmd, [&c, id = *id](const state::State& s, const state::CommandResult& r) {
     return BookAnswer(c, std::get<programme::Outcome>(r),
@@ -215,13 +204,16 @@ Answer Service::ReviewApplications(Call& c) {
   if (sent.empty()) {
     return Look(*engine_, c, [&](const state::State& s) { return results(s, nullptr); });
   }
-  return Answer(programme::ReviewApplications{.ids = std::move(sent),
-                                              .step = *step,
-                                              .actor = c.who.name,
-                                              .reason = reason.value_or("")},
-                [results](const state::State& s, const state::CommandResult& r) {
-                  return results(s, &std::get<programme::BulkOutcome>(r));
-                });
+  return Answer(
+      programme::ReviewApplications{
+          .ids = std::move(sent),
+          .step = *step,
+          .actor = c.who.name,
+          .reason = reason.value_or(""),
+          .by = c.who.role == Role::kOperator ? static_cast<uint8_t>(c.who.stage) : uint8_t{0}},
+      [results](const state::State& s, const state::CommandResult& r) {
+        return results(s, &std::get<programme::BulkOutcome>(r));
+      });
 }
 
 Answer Service::GetApplication(Call& c) {
@@ -275,7 +267,7 @@ Answer Service::ListApplications(Call& c) {
     return Forbidden(c, "read applications");
   }
   auto page = Look(*engine_, c, [&](const state::State& s) -> std::optional<Json> {
-    std::vector<Keyed> keep;
+    std::vector<Keyed<programme::Application>> keep;
     std::array<uint64_t, programme::kApplicationStatusNames.size()> counts{};
     for (const auto& [id, a] : s.book().applications()) {
       const Timestamp filed = a.history.empty() ? 0 : a.history.front().at;
@@ -294,13 +286,15 @@ Answer Service::ListApplications(Call& c) {
                              : sort->field == "updated"
                                  ? (a.history.empty() ? 0 : a.history.back().at)
                                  : id.value();
-      keep.push_back({KeyFor(value, sort->descending), id.value(), View(a, s.registry(), false)});
+      keep.push_back({KeyFor(value, sort->descending), id.value(), &a});
     }
     Json by_status = Json::object();
     for (const auto& [name, status] : programme::kApplicationStatusNames) {
       by_status[std::string(name)] = counts[static_cast<size_t>(status)];
     }
-    return KeyedPage(c, std::move(keep), Json{{"counts", std::move(by_status)}}, &fail);
+    return KeyedPage(
+        c, std::move(keep), Json{{"counts", std::move(by_status)}},
+        [&](const programme::Application& a) { return View(a, s.registry(), false); }, &fail);
   });
   return page ? Reply(*page) : fail;
 }

@@ -117,6 +117,9 @@ Status RunTokenCreate(const TokenOptions& o) {
   }
   const std::optional<access::TokenStage> stage = access::TokenStageFromName(o.stage);
   if (!stage) return InvalidArgument("--stage is reviewer, approver, finance or any");
+  if (o.name.find_first_not_of(" \t") == std::string::npos) {
+    return InvalidArgument("--name must name who holds the token (steps are journaled by it)");
+  }
   auto store = storage::SqliteStore::Open({.path = o.db});
   if (!store.ok()) {
     return Status(store.status().code(),
@@ -135,13 +138,17 @@ Status RunTokenCreate(const TokenOptions& o) {
     });
   }
   const auto [secret, hash] = api::Service::NewToken();
+  const Timestamp expires_at = o.expires_in_days == 0 ? 0
+                                                      : clock.Now() + Timestamp{o.expires_in_days} *
+                                                                          86'400 * kNanosPerSecond;
   BG_ASSIGN_OR_RETURN(state::CommandResult r,
                       engine->Execute(state::CreateApiToken{.id = id,
                                                             .hash = hash,
                                                             .role = *role,
                                                             .scope = o.scope,
                                                             .name = o.name,
-                                                            .stage = *stage}));
+                                                            .stage = *stage,
+                                                            .expires_at = expires_at}));
   const auto result = std::get<state::TokenOutcome>(r).result;
   BG_RETURN_IF_ERROR(engine->Shutdown());
   if (result == access::TokenResult::kUnknownSubject) {
@@ -198,6 +205,11 @@ void RegisterToken(Registry& registry) {
   create
       ->add_option("--stage", o->stage,
                    "An operator's step: reviewer, approver or finance (any: every step)")
+      ->capture_default_str();
+  create
+      ->add_option("--expires-in-days", o->expires_in_days,
+                   "Days until it expires (0: never; `baygrid tokens rotate` renews it)")
+      ->check(CLI::Range(0, 3650))
       ->capture_default_str();
   create->footer(
       "Example:\n  baygrid token create --db baygrid.db --role enterprise --scope 3 --name "

@@ -85,6 +85,11 @@ struct ReviewApplication {
   std::string actor = {};
   std::string reason = {};
   Money amount{};  // kApprove: the approved value (zero: as requested)
+  // The actor's stage (StageRole + 1, access::TokenStage's numbering; 0:
+  // any). Journaled (tag 42) so that the engine checks it against the
+  // stage the application is at when the step is applied, not when the
+  // API looked.
+  uint8_t by = 0;
   friend bool operator==(const ReviewApplication&, const ReviewApplication&) = default;
 };
 
@@ -96,6 +101,7 @@ struct ReviewApplications {
   Step step = Step::kApprove;
   std::string actor = {};
   std::string reason = {};
+  uint8_t by = 0;  // as ReviewApplication::by
   friend bool operator==(const ReviewApplications&, const ReviewApplications&) = default;
 };
 inline constexpr size_t kMaxBulkReview = 500;
@@ -209,8 +215,9 @@ enum class Code : uint8_t {
   kOrderIsAJob,       // a direct claim on an order id the scheduler placed as a job
   kPurposeNotFunded,  // Shenzhen 训力券 funds training only
   kSamePerson,        // two-person rule: who prepared or approved before does not approve
+  kWrongStage,        // staged review: the actor's stage does not take this step here
 };
-inline constexpr std::array<EnumName<Code>, 35> kCodeNames = {{
+inline constexpr std::array<EnumName<Code>, 36> kCodeNames = {{
     {"ok", Code::kOk},
     {"exists", Code::kExists},
     {"exists_with_different_body", Code::kExistsWithDifferentBody},
@@ -246,6 +253,7 @@ inline constexpr std::array<EnumName<Code>, 35> kCodeNames = {{
     {"order_is_a_job", Code::kOrderIsAJob},
     {"purpose_not_funded", Code::kPurposeNotFunded},
     {"same_person", Code::kSamePerson},
+    {"wrong_stage", Code::kWrongStage},
 }};
 static_assert(IsNameTable(kCodeNames));
 const char* CodeName(Code code);
@@ -309,8 +317,16 @@ struct Application {
   uint32_t stage = 0;
   std::string prepared_by = {};
   std::vector<std::string> approved_by = {};
+  Money first_approval{};  // the amount of a first of two last-stage approvals
   friend bool operator==(const Application&, const Application&) = default;
 };
+
+// The stage roles that take `step` on `a` (an operator's step: not submit
+// or withdraw): every role when the programme has no review stages; else
+// a reviewer starts the review, each stage's approval is its role's, a
+// rejection or a return the stage's role's or a reviewer's, the issue an
+// approver's or finance's.
+std::vector<StageRole> RolesFor(const ProgrammeRules& rules, const Application& a, Step step);
 
 enum class VoucherStatus : uint8_t {
   kApproved = 0,  // the budget is held; not spendable yet

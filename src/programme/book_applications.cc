@@ -76,10 +76,50 @@ Outcome Book::Apply(const FileApplication& c, const Registry& registry, Timestam
   return {};
 }
 
+std::vector<StageRole> RolesFor(const ProgrammeRules& rules, const Application& a, Step step) {
+  using R = StageRole;
+  const std::vector<ReviewStage>& stages = rules.review.stages;
+  if (stages.empty()) return {R::kReviewer, R::kApprover, R::kFinance};
+  const R here = stages[std::min<size_t>(a.stage, stages.size() - 1)].by;
+  switch (step) {
+    case Step::kApprove:
+      return {here};
+    case Step::kReject:
+    case Step::kReturnForInfo:
+      return {here, R::kReviewer};
+    case Step::kIssue:
+      return {R::kApprover, R::kFinance};
+    case Step::kStartReview:
+    case Step::kSubmit:
+    case Step::kWithdraw:
+      break;
+  }
+  return {R::kReviewer};
+}
+
 Outcome Book::Apply(const ReviewApplication& c, const Registry& registry, Timestamp ts,
                     ledger::Ledger& ledger) {
   const Application* found = FindApplication(c.id);
   if (found == nullptr) return Refuse(Code::kUnknownApplication, "no " + AppName(c.id));
+  // The actor's stage against where the application stands now (the API
+  // looked before the step was queued; another step may have moved it).
+  if (c.by != 0 && c.step != Step::kSubmit && c.step != Step::kWithdraw) {
+    const ProgrammeRules& rules = *registry.FindProgramme(found->filed.programme);
+    const std::vector<StageRole> roles = RolesFor(rules, *found, c.step);
+    const auto actor_role = static_cast<StageRole>(c.by - 1);
+    if (std::find(roles.begin(), roles.end(), actor_role) == roles.end()) {
+      std::string where;
+      if (found->status == ApplicationStatus::kUnderReview && !rules.review.stages.empty()) {
+        where = " at stage " +
+                rules.review.stages[std::min<size_t>(found->stage, rules.review.stages.size() - 1)]
+                    .name;
+      }
+      return Refuse(Code::kWrongStage, AppName(c.id) + " is " +
+                                           ApplicationStatusName(found->status) + where + "; " +
+                                           std::string(NameOf(kStageRoleNames, actor_role)) +
+                                           " does not take " + StepName(c.step) + " there");
+    }
+  }
   if (ReasonNeeded(c.step) && c.reason.empty()) {
     return Refuse(Code::kReasonRequired,
                   std::string(StepName(c.step)) + " on " + AppName(c.id) + " needs a reason");
@@ -102,6 +142,7 @@ Outcome Book::Apply(const ReviewApplication& c, const Registry& registry, Timest
         app.stage = 0;
         app.prepared_by = c.actor;
         app.approved_by.clear();
+        app.first_approval = Money{};
         return Move(std::move(app), c, S::kUnderReview, ts);
       }
       break;
@@ -211,7 +252,12 @@ Outcome Book::ApproveStage(Application app, const ReviewApplication& c, const Re
   BG_CHECK(app.stage < review.stages.size()) << AppName(c.id) << " waits at no stage";
   const ReviewStage& stage = review.stages[app.stage];
   const bool last = app.stage + 1 == review.stages.size();
-  if (!c.actor.empty()) {
+  // Two people need names: an unnamed approval could be anyone's.
+  if (c.actor.find_first_not_of(" \t") == std::string::npos) {
+    return Refuse(Code::kSamePerson,
+                  AppName(c.id) + ": an approval in a staged review names who approves");
+  }
+  {
     if (c.actor == app.prepared_by) {
       return Refuse(Code::kSamePerson, AppName(c.id) + " was prepared by " + c.actor +
                                            "; another person approves it (two-person rule)");
@@ -233,10 +279,19 @@ Outcome Book::ApproveStage(Application app, const ReviewApplication& c, const Re
   const size_t at_last = app.approved_by.size() + 1 - review.stages.size();  // if last
   const bool needs_second =
       last && review.second_approval_above && amount > *review.second_approval_above;
+  if (last && at_last > 0 && amount != app.first_approval) {
+    return Refuse(Code::kInvalidTransition, AppName(c.id) + " was approved for " +
+                                                app.first_approval.ToYuanString() + " by " +
+                                                app.approved_by.back() +
+                                                "; the second approval is for the same amount (" +
+                                                amount.ToYuanString() + " asked)");
+  }
   if (!last || (needs_second && at_last == 0)) {
-    // A stage signed: on to the next, or wait for the second approver.
+    // A stage signed: on to the next, or wait for the second approver,
+    // who approves the same amount.
     app.approved_by.push_back(c.actor);
     if (!last) ++app.stage;
+    if (last) app.first_approval = amount;
     return Move(std::move(app), c, ApplicationStatus::kUnderReview, ts, stage.name);
   }
   app.approved_by.push_back(c.actor);

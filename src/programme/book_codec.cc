@@ -43,12 +43,14 @@ void PutApplication(Writer& w, const Application& a) {
   w.U32(a.stage);
   w.Str(a.prepared_by);
   PutVector(w, a.approved_by, [](Writer& ww, const std::string& s) { ww.Str(s); });
+  PutMoney(w, a.first_approval);
 }
 bool GetApplication(Reader& r, Application* a) {
   return GetFiled(r, &a->filed) && GetEnum(r, &a->status, ApplicationStatus::kWithdrawn) &&
          GetMoney(r, &a->approved) && GetVector(r, &a->history, GetHistory) && r.U32(&a->stage) &&
          r.Str(&a->prepared_by) &&
-         GetVector(r, &a->approved_by, [](Reader& rr, std::string* s) { return rr.Str(s); });
+         GetVector(r, &a->approved_by, [](Reader& rr, std::string* s) { return rr.Str(s); }) &&
+         GetMoney(r, &a->first_approval);
 }
 
 void WriteVoucher(Writer& w, const Voucher& v) {
@@ -185,11 +187,12 @@ void EncodeReviewApplications(Writer& w, const ReviewApplications& c) {
   PutEnum(w, c.step);
   w.Str(c.actor);
   w.Str(c.reason);
+  w.U8(c.by);
 }
 bool DecodeReviewApplications(Reader& r, ReviewApplications* c) {
   return GetVector(r, &c->ids, [](Reader& rr, ApplicationId* id) { return GetId(rr, id); }) &&
          c->ids.size() <= kMaxBulkReview && GetEnum(r, &c->step, Step::kWithdraw) &&
-         r.Str(&c->actor) && r.Str(&c->reason);
+         r.Str(&c->actor) && r.Str(&c->reason) && r.U8(&c->by) && c->by <= 3;
 }
 
 void EncodeSettleClaim(Writer& w, const SettleClaim& c) {

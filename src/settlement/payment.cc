@@ -50,7 +50,10 @@ Outcome Settlement::Apply(const ApproveStatement& c, const programme::Registry& 
   const Closed* found = ClosedOr(closed_, registry, c.programme, c.period, &refused);
   if (found == nullptr) return refused;
   const std::string what = What(c.programme, c.period);
-  if (!c.actor.empty() && c.actor == found->actor) {
+  if (c.actor.find_first_not_of(" \t") == std::string::npos) {
+    return {Code::kSameActor, what + ": an approval names who approves (two-person rule)"};
+  }
+  if (c.actor == found->actor) {
     return {Code::kSameActor, what + " was closed by " + c.actor +
                                   "; another person approves its statements (two-person rule)"};
   }
@@ -109,7 +112,7 @@ Outcome Settlement::Apply(const PayStatement& c, const programme::Registry& regi
     return {Code::kUnknownPayee, what + " has no statement for payee " + std::to_string(c.payee)};
   }
   if (p->status == StatementStatus::kPaid) {
-    if (p->bank_reference == c.bank_reference) {
+    if (p->bank_reference == c.bank_reference && p->paid_on == c.paid_on) {
       return {Code::kAlreadyPaid, what + ": the statement of " + PayeeName(*p) + " was paid", 1,
               p->amount};
     }

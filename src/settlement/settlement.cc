@@ -350,11 +350,17 @@ std::string CheckStatements(const Settlement& settlement, const programme::Regis
       // Held while payable or approved and posted by the payment; posted at
       // once by the close of old journals (not pending).
       const bool paid_now = p.status == StatementStatus::kPaid;
+      // The post, when there is one, posts this hold in full.
+      const ledger::StoredTransfer* post =
+          p.settle.is_zero() ? nullptr : ledger.FindTransfer(p.settle);
+      const bool posted_whole =
+          post != nullptr && post->transfer.pending_id == p.transfer &&
+          (post->transfer.amount == 0 || post->transfer.amount == p.amount.fen());
       const bool agrees = (paid->transfer.flags & ledger::kPending) == 0
-                              ? paid_now
+                              ? paid_now && p.settle.is_zero()
                               : paid->status == (paid_now ? ledger::PendingStatus::kPosted
                                                           : ledger::PendingStatus::kOpen) &&
-                                    paid_now != p.settle.is_zero();
+                                    (paid_now ? posted_whole : p.settle.is_zero());
       if (!agrees) {
         return where + " is " + StatementStatusName(p.status) + " but its ledger transfer is " +
                ledger::PendingStatusName(paid->status);

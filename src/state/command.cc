@@ -153,12 +153,26 @@ struct Row<FileApplication>
   static size_t Events(const FileApplication&) { return 1; }
 };
 
+// Tag 9 is a step by an actor whose stage is not journaled (any), as steps
+// were before stages; tag 42 appends the actor's stage, which the engine
+// checks against where the application stands when the step is applied.
 template <>
-struct Row<ReviewApplication> : OneTag<9>,
-                                Codec<ReviewApplication, programme::EncodeReviewApplication,
-                                      programme::DecodeReviewApplication> {
+struct Row<ReviewApplication> {
+  static constexpr uint8_t kAnyStage = 9;
+  static constexpr uint8_t kStaged = 42;
   static constexpr const char* kName = "review_application";
+  static constexpr std::array<uint8_t, 2> kTags = {kStaged, kAnyStage};
+  static uint8_t TagOf(const ReviewApplication& c) { return c.by == 0 ? kAnyStage : kStaged; }
   static size_t Events(const ReviewApplication&) { return 2; }
+  static void Encode(Writer& w, const ReviewApplication& c) {
+    programme::EncodeReviewApplication(w, c);
+    if (c.by != 0) w.U8(c.by);
+  }
+  static bool Decode(uint8_t tag, Reader& r, ReviewApplication* c) {
+    if (!programme::DecodeReviewApplication(r, c)) return false;
+    if (tag == kAnyStage) return true;
+    return r.U8(&c->by) && c->by >= 1 && c->by <= 3;
+  }
 };
 
 template <>

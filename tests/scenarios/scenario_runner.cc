@@ -10,7 +10,7 @@
 //   at 2025-03-01 [10:30]           moves the virtual clock (UTC) forward
 //   file <app> programme=<p> enterprise=<e> amount=<yuan> [by=] [note=]
 //   submit | start_review | approve | reject | return_for_info | issue |
-//   withdraw <app> [by=] [reason=] [amount=<yuan>]
+//   withdraw <app> [by=] [as=reviewer|approver|finance] [reason=] [amount=<yuan>]
 //   redeem <claim> order=<n> enterprise=<e> provider=<pv> amount=<yuan>
 //          [resource=domestic|foreign] [purpose=training|fine_tuning|inference]
 //          [currency=CNY|HKD|MOP]
@@ -293,6 +293,12 @@ void Runner::Step(const Line& l) {
                                    .actor = Param(l, "by", "reviewer"),
                                    .reason = Param(l, "reason")};
     if (l.params.count("amount") != 0) c.amount = Yuan(l, "amount").value_or(Money{});
+    // as=<reviewer|approver|finance>: the actor's token stage, journaled.
+    if (l.params.count("as") != 0) {
+      const auto role = FromName(programme::kStageRoleNames, Param(l, "as"));
+      ASSERT_TRUE(role.has_value()) << Where(l) << ": as=reviewer|approver|finance";
+      c.by = static_cast<uint8_t>(static_cast<uint8_t>(*role) + 1);
+    }
     Do(l, c);
   };
   static const std::map<std::string, programme::Step> kSteps = {

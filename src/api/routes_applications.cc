@@ -176,8 +176,7 @@ Answer Service::ReviewApplications(Call& c) {
     }
   });
   // Each result: the application as it stands after the step, or why not.
-  auto results = [&c, ids = *ids, refused](const state::State& s,
-                                           const programme::BulkOutcome* out) {
+  auto results = [ids = *ids, refused](const state::State& s, const programme::BulkOutcome* out) {
     Json items = Json::array();
     size_t ok = 0;
     size_t next = 0;
@@ -255,8 +254,9 @@ Answer Service::ListApplications(Call& c) {
   if (!sort) return fail;
   // The caller's scope narrows the filters; a filter outside it finds nothing.
   if (c.who.role == Role::kOperator) {
-    if (programme && *programme != c.who.scope)
+    if (programme && *programme != c.who.scope) {
       return Forbidden(c, "read another programme's applications");
+    }
     programme = c.who.scope;
   } else if (c.who.role == Role::kEnterprise) {
     if (enterprise && *enterprise != c.who.scope) {

@@ -55,7 +55,7 @@ nlohmann::json TextOrNull(const std::string& s) {
 // A value date (midnight China Standard Time) as YYYY-MM-DD.
 nlohmann::json Day(Timestamp midnight_cst) {
   if (midnight_cst == 0) return nullptr;
-  return Iso(midnight_cst + 8 * 3600 * kNanosPerSecond).substr(0, 10);
+  return Iso(midnight_cst + Timestamp{8} * 3600 * kNanosPerSecond).substr(0, 10);
 }
 
 }  // namespace

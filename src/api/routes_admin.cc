@@ -8,13 +8,12 @@ namespace bg::api {
 namespace {
 
 // ?expires_in_days= of a new or rotated token: 1 to 3650, 90 when absent.
-std::optional<Timestamp> ExpiresAt(const Call& c, Fields& f, Timestamp now) {
+std::optional<Timestamp> ExpiresAt(Fields& f, Timestamp now) {
   const auto days = f.U64("expires_in_days", false, 3650);
   if (days && *days == 0) {
     f.Refuse("invalid_field", "'expires_in_days' must be 1 to 3650");
     return std::nullopt;
   }
-  (void)c;
   return now + (days ? *days * 86'400 * kNanosPerSecond : access::kDefaultTokenLifetime);
 }
 
@@ -65,7 +64,7 @@ Answer Service::CreateToken(Call& c) {
   const auto scope = f.U64("scope", false, (uint64_t{1} << 54) - 1);
   const auto name = f.Str("name", true, 100);
   const auto stage_name = f.Str("stage", false, 16);
-  const auto expires_at = ExpiresAt(c, f, clock_->Now());
+  const auto expires_at = ExpiresAt(f, clock_->Now());
   if (f.ok() && name->find_first_not_of(" \t") == std::string::npos) {
     f.Refuse("invalid_field", "'name' must name who holds the token (steps are journaled by it)");
   }
@@ -151,7 +150,7 @@ Answer Service::RotateToken(Call& c) {
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the token id must be a positive number");
   Fields f(c.body);
-  const auto expires_at = ExpiresAt(c, f, clock_->Now());
+  const auto expires_at = ExpiresAt(f, clock_->Now());
   if (!f.Done()) return Fail(c, f.code(), f.detail());
   const auto [secret, hash] = NewToken();
   return Answer(

@@ -29,11 +29,8 @@ std::vector<access::TokenStage> StagesFor(const programme::ProgrammeRules& rules
 
 // ", at stage city" for an application under a staged review; "" else.
 std::string StageWhere(const programme::ProgrammeRules& rules, const programme::Application& a) {
-  if (rules.review.stages.empty() || a.status != programme::ApplicationStatus::kUnderReview) {
-    return "";
-  }
-  return ", at stage " +
-         rules.review.stages[std::min<size_t>(a.stage, rules.review.stages.size() - 1)].name;
+  const programme::ReviewStage* stage = programme::StageOf(rules, a);
+  return stage == nullptr ? "" : ", at stage " + stage->name;
 }
 
 // The step named `name` (programme::StepName's names), if any.

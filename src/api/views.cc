@@ -88,10 +88,8 @@ Json View(const programme::Application& a, const programme::Registry& registry, 
   out["filed_at"] = TimeJson(a.history.empty() ? 0 : a.history.front().at);
   out["updated_at"] = TimeJson(a.history.empty() ? 0 : a.history.back().at);
   // Where a staged review stands: the stage it waits at and who signed.
-  if (p != nullptr && !p->review.stages.empty() &&
-      a.status == programme::ApplicationStatus::kUnderReview) {
-    const programme::ReviewStage& st =
-        p->review.stages[std::min<size_t>(a.stage, p->review.stages.size() - 1)];
+  if (const programme::ReviewStage* stage = p == nullptr ? nullptr : programme::StageOf(*p, a)) {
+    const programme::ReviewStage& st = *stage;
     Json signed_by = Json::array();
     for (const std::string& who : a.approved_by) signed_by.push_back(who);
     out["review"] = {{"stage", st.name},

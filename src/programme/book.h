@@ -328,6 +328,10 @@ struct Application {
 // approver's or finance's.
 std::vector<StageRole> RolesFor(const ProgrammeRules& rules, const Application& a, Step step);
 
+// The review stage `a` waits at: under review in a programme with review
+// stages; null otherwise.
+const ReviewStage* StageOf(const ProgrammeRules& rules, const Application& a);
+
 enum class VoucherStatus : uint8_t {
   kApproved = 0,  // the budget is held; not spendable yet
   kLive,          // issued; spendable until expires_at

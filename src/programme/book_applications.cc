@@ -76,6 +76,12 @@ Outcome Book::Apply(const FileApplication& c, const Registry& registry, Timestam
   return {};
 }
 
+const ReviewStage* StageOf(const ProgrammeRules& rules, const Application& a) {
+  const std::vector<ReviewStage>& stages = rules.review.stages;
+  if (stages.empty() || a.status != ApplicationStatus::kUnderReview) return nullptr;
+  return &stages[std::min<size_t>(a.stage, stages.size() - 1)];
+}
+
 std::vector<StageRole> RolesFor(const ProgrammeRules& rules, const Application& a, Step step) {
   using R = StageRole;
   const std::vector<ReviewStage>& stages = rules.review.stages;
@@ -108,12 +114,8 @@ Outcome Book::Apply(const ReviewApplication& c, const Registry& registry, Timest
     const std::vector<StageRole> roles = RolesFor(rules, *found, c.step);
     const auto actor_role = static_cast<StageRole>(c.by - 1);
     if (std::find(roles.begin(), roles.end(), actor_role) == roles.end()) {
-      std::string where;
-      if (found->status == ApplicationStatus::kUnderReview && !rules.review.stages.empty()) {
-        where = " at stage " +
-                rules.review.stages[std::min<size_t>(found->stage, rules.review.stages.size() - 1)]
-                    .name;
-      }
+      const ReviewStage* stage = StageOf(rules, *found);
+      const std::string where = stage == nullptr ? "" : " at stage " + stage->name;
       return Refuse(Code::kWrongStage, AppName(c.id) + " is " +
                                            ApplicationStatusName(found->status) + where + "; " +
                                            std::string(NameOf(kStageRoleNames, actor_role)) +

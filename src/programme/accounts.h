@@ -80,7 +80,7 @@ inline constexpr AccountId EnterpriseSettledAccount(EnterpriseId e) {
 
 // Transfer codes (Transfer::code): why programme money moved.
 enum class MoneyCode : uint16_t {
-  kFund = 201,       // funding -> budget, when a programme is created
+  kFund = 201,       // funding -> budget, when a programme is created or topped up
   kGrant = 202,      // budget -> voucher: held at approval, posted at issue
   kRedeem = 203,     // voucher -> payable: held at redemption, posted at capture
   kAutoGrant = 204,  // budget -> payable: 免申即享, held then posted like kRedeem
@@ -90,6 +90,7 @@ enum class MoneyCode : uint16_t {
   kClawback = 208,   // receivable -> budget
   kCoPay = 209,      // wallet -> provider receivable: held at placement, posted as used
   kSettle = 210,     // payable -> provider or enterprise settled: a statement is paid
+  kWithdraw = 211,   // budget -> funding: a cut, or the close returning the uncommitted budget
 };
 
 inline constexpr uint16_t TransferCode(MoneyCode code) { return static_cast<uint16_t>(code); }

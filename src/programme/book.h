@@ -216,8 +216,13 @@ enum class Code : uint8_t {
   kPurposeNotFunded,  // Shenzhen 训力券 funds training only
   kSamePerson,        // two-person rule: who prepared or approved before does not approve
   kWrongStage,        // staged review: the actor's stage does not take this step here
+  // The programme's life (lifecycle.h).
+  kProgrammeSuspended,   // no new commitment while suspended
+  kProgrammeClosed,      // nor after the close, and no change but a cut
+  kInvalidAmendment,     // the new version is no valid programme, or changes a shared field
+  kCutAboveUncommitted,  // a cut takes at most what the budget has uncommitted
 };
-inline constexpr std::array<EnumName<Code>, 36> kCodeNames = {{
+inline constexpr std::array<EnumName<Code>, 40> kCodeNames = {{
     {"ok", Code::kOk},
     {"exists", Code::kExists},
     {"exists_with_different_body", Code::kExistsWithDifferentBody},
@@ -254,6 +259,10 @@ inline constexpr std::array<EnumName<Code>, 36> kCodeNames = {{
     {"purpose_not_funded", Code::kPurposeNotFunded},
     {"same_person", Code::kSamePerson},
     {"wrong_stage", Code::kWrongStage},
+    {"programme_suspended", Code::kProgrammeSuspended},
+    {"programme_closed", Code::kProgrammeClosed},
+    {"invalid_amendment", Code::kInvalidAmendment},
+    {"cut_above_uncommitted", Code::kCutAboveUncommitted},
 }};
 static_assert(IsNameTable(kCodeNames));
 const char* CodeName(Code code);
@@ -359,6 +368,9 @@ struct Voucher {
   Timestamp expires_at = 0;  // pays for spend strictly before this
   VoucherStatus status = VoucherStatus::kApproved;
   std::string reason = {};  // why it was revoked
+  // The programme's version in force at the approval (lifecycle.h): its
+  // terms are the voucher's for life, whatever later amendments say.
+  uint32_t version = 1;
   friend bool operator==(const Voucher&, const Voucher&) = default;
 };
 
@@ -478,6 +490,11 @@ class Book {
                 ledger::Ledger& ledger);
   Outcome Apply(const Clawback& c, const Registry& registry, Timestamp ts, ledger::Ledger& ledger);
   Outcome Apply(const SetBlacklist& c, const Registry& registry, Timestamp ts);
+  // A programme's life (lifecycle.h): the registry keeps the versions and
+  // the status, the ledger the budget's moves.
+  Outcome Apply(const AmendProgramme& c, Registry& registry, Timestamp ts);
+  Outcome Apply(const ChangeProgramme& c, Registry& registry, Timestamp ts,
+                ledger::Ledger& ledger);
 
   // Metering: the claim's subsidy for the usage so far is `subsidy_to_date`
   // (cumulative, never more than the claim's subsidy): posts the increment,
@@ -564,7 +581,8 @@ class Book {
   std::vector<ProgrammeTerms> ApplicableTerms(const Redeem& c, const Registry& registry,
                                               Timestamp ts, const ledger::Ledger& ledger,
                                               std::vector<VoucherBalance>* vouchers,
-                                              std::vector<Outcome>* excluded) const;
+                                              std::vector<Outcome>* excluded,
+                                              uint32_t* ceiling_bp) const;
   std::vector<JurisdictionId> AlreadyPaid(OrderId order) const;
   // Moves what `voucher` has left (not held) to the budget or lapsed.
   void Sweep(const Voucher& voucher, const ProgrammeRules& rules, MoneyCode code, Timestamp ts,

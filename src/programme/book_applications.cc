@@ -39,6 +39,23 @@ Outcome Ineligible(const ProgrammeRules& rules, Timestamp at, const Status& why)
 
 bool ReasonNeeded(Step step) { return step == Step::kReject || step == Step::kReturnForInfo; }
 
+// A suspended or closed programme takes no new commitment (lifecycle.h):
+// no filing, submission, review or approval. Issuing what was approved,
+// rejecting, returning and withdrawing go on.
+bool Commits(Step step) {
+  return step == Step::kSubmit || step == Step::kStartReview || step == Step::kApprove;
+}
+
+Outcome NotActive(const Registry& registry, const ProgrammeRules& rules, const std::string& what) {
+  const ProgrammeStatus status = registry.StatusOf(rules.id);
+  if (status == ProgrammeStatus::kActive) return {};
+  return Refuse(
+      status == ProgrammeStatus::kClosed ? Code::kProgrammeClosed : Code::kProgrammeSuspended,
+      ProgName(rules) + " is " + std::string(NameOf(kProgrammeStatusNames, status)) + "; " + what +
+          " waits until it is resumed" +
+          (status == ProgrammeStatus::kClosed ? " (a closed programme is not resumed)" : ""));
+}
+
 }  // namespace
 
 Outcome Book::Apply(const FileApplication& c, const Registry& registry, Timestamp ts) {
@@ -70,6 +87,7 @@ Outcome Book::Apply(const FileApplication& c, const Registry& registry, Timestam
                       " is an automatic grant (免申即享): eligible spend is "
                       "subsidised without an application");
   }
+  if (Outcome o = NotActive(registry, *rules, "filing"); !o.ok()) return o;
   Application app{.filed = c};
   app.history.push_back({ApplicationStatus::kDraft, ts, c.actor, c.note});
   undo_.Put(applications_, c.id, std::move(app));
@@ -125,6 +143,14 @@ Outcome Book::Apply(const ReviewApplication& c, const Registry& registry, Timest
   if (ReasonNeeded(c.step) && c.reason.empty()) {
     return Refuse(Code::kReasonRequired,
                   std::string(StepName(c.step)) + " on " + AppName(c.id) + " needs a reason");
+  }
+  if (Commits(c.step)) {
+    const ProgrammeRules& rules = *registry.FindProgramme(found->filed.programme);
+    if (Outcome o = NotActive(registry, rules, std::string(StepName(c.step)) + " of " +
+                                                   AppName(c.id));
+        !o.ok()) {
+      return o;
+    }
   }
   Application app = *found;
   using S = ApplicationStatus;
@@ -240,7 +266,9 @@ static Outcome CheckGrant(const Book& book, const Registry& registry, const Prog
 
 Outcome Book::Submit(Application app, const ReviewApplication& c, const Registry& registry,
                      Timestamp ts) {
-  const ProgrammeRules& rules = *registry.FindProgramme(app.filed.programme);
+  // The terms in force now (an amendment may have changed them since the
+  // filing).
+  const ProgrammeRules& rules = registry.VersionAt(app.filed.programme, ts)->rules;
   const Enterprise& e = *registry.FindEnterprise(app.filed.enterprise);
   const Money granted = GrantedToGroup(rules.id, e.id, YearOf(ts), registry);
   Outcome ok = CheckGrant(*this, registry, rules, e, app.filed.amount, ts, true, granted);
@@ -302,7 +330,9 @@ Outcome Book::ApproveStage(Application app, const ReviewApplication& c, const Re
 
 Outcome Book::Approve(Application app, const ReviewApplication& c, const Registry& registry,
                       Timestamp ts, ledger::Ledger& ledger, std::string stage) {
-  const ProgrammeRules& rules = *registry.FindProgramme(app.filed.programme);
+  // The voucher is granted under the version in force now, for life.
+  const ProgrammeVersion& version = *registry.VersionAt(app.filed.programme, ts);
+  const ProgrammeRules& rules = version.rules;
   const Enterprise& e = *registry.FindEnterprise(app.filed.enterprise);
   const Money amount = c.amount.is_zero() ? app.filed.amount : c.amount;
   if (amount.fen() < 0) {
@@ -344,15 +374,16 @@ Outcome Book::Approve(Application app, const ReviewApplication& c, const Registr
                      .holder = e.id,
                      .amount = amount,
                      .grant = hold,
-                     .year = year});
+                     .year = year,
+                     .version = version.number});
   app.approved = amount;
   return Move(std::move(app), c, ApplicationStatus::kApproved, ts, std::move(stage));
 }
 
 Outcome Book::Issue(Application app, const ReviewApplication& c, const Registry& registry,
                     Timestamp ts, ledger::Ledger& ledger) {
-  const ProgrammeRules& rules = *registry.FindProgramme(app.filed.programme);
   Voucher v = vouchers_.at(VoucherId(c.id.value()));
+  const ProgrammeRules& rules = registry.FindVersion(v.programme, v.version)->rules;
   if (v.status != VoucherStatus::kApproved) {
     return Refuse(Code::kInvalidTransition, "voucher " + std::to_string(v.id.value()) + " is " +
                                                 VoucherStatusName(v.status) +

@@ -3,6 +3,7 @@
 // automatic grants), capture or void, and clawback.
 #include <algorithm>
 
+#include "common/check.h"
 #include "programme/book.h"
 #include "programme/book_util.h"
 #include "programme/controls.h"
@@ -59,22 +60,38 @@ std::vector<JurisdictionId> Book::AlreadyPaid(OrderId order) const {
 std::vector<ProgrammeTerms> Book::ApplicableTerms(const Redeem& c, const Registry& registry,
                                                   Timestamp ts, const ledger::Ledger& ledger,
                                                   std::vector<VoucherBalance>* vouchers,
-                                                  std::vector<Outcome>* excluded) const {
+                                                  std::vector<Outcome>* excluded,
+                                                  uint32_t* ceiling_bp) const {
   const Enterprise& e = *registry.FindEnterprise(c.enterprise);
   const Provider& provider = *registry.FindProvider(c.provider);
   const int32_t year = YearOf(ts);
   const std::vector<JurisdictionId> home_parents = registry.ParentsOf(e.applicant.home);
   const std::vector<JurisdictionId> provider_parents = registry.ParentsOf(provider.home);
   std::vector<ProgrammeTerms> terms;
-  for (const auto& [pid, rules] : registry.programmes()) {
-    const bool automatic = rules.redemption == RedemptionMode::kAutomaticGrant;
+  for (const auto& [pid, latest] : registry.programmes()) {
+    const bool automatic = latest.redemption == RedemptionMode::kAutomaticGrant;
     std::vector<VoucherBalance> mine;
     Money held_by_vouchers{};
+    // The terms: an automatic grant's in force now; a voucher's are those
+    // of the version it was granted under (lifecycle.h). One claim draws
+    // on the vouchers of one version, that of the voucher expiring first,
+    // so that one set of terms prices it; the others pay on later claims.
+    const ProgrammeVersion* version = nullptr;
     if (automatic) {
-      if (!CheckEligible(rules, e.applicant, ts, home_parents).ok()) continue;
+      version = registry.VersionAt(pid, ts);
+      if (!CheckEligible(version->rules, e.applicant, ts, home_parents).ok()) continue;
+      if (registry.StatusOf(pid) != ProgrammeStatus::kActive) {
+        excluded->push_back(Refuse(Code::kProgrammeSuspended,
+                                   ProgName(latest) + " is " +
+                                       std::string(NameOf(kProgrammeStatusNames,
+                                                          registry.StatusOf(pid))) +
+                                       ": no automatic grant (免申即享) meanwhile"));
+        continue;
+      }
     } else {
       auto held = by_holder_.find(c.enterprise);
       const std::vector<VoucherId> none;
+      const Voucher* first = nullptr;
       for (VoucherId vid : held == by_holder_.end() ? none : held->second) {
         const Voucher& v = vouchers_.at(vid);
         if (v.programme != pid || v.status != VoucherStatus::kLive || ts >= v.expires_at) {
@@ -82,11 +99,18 @@ std::vector<ProgrammeTerms> Book::ApplicableTerms(const Redeem& c, const Registr
         }
         const Money left = Available(ledger, VoucherAccount(vid));
         if (left.fen() <= 0) continue;
+        if (first == nullptr || v.expires_at < first->expires_at) first = &v;
         mine.push_back({vid, pid, left, v.expires_at});
-        held_by_vouchers = Plus(held_by_vouchers, left);
       }
       if (mine.empty()) continue;
+      std::erase_if(mine, [&](const VoucherBalance& b) {
+        return vouchers_.at(b.voucher).version != first->version;
+      });
+      for (const VoucherBalance& b : mine) held_by_vouchers = Plus(held_by_vouchers, b.balance);
+      version = registry.FindVersion(pid, first->version);
     }
+    BG_CHECK(version != nullptr) << ProgName(latest) << " has no version for the claim";
+    const ProgrammeRules& rules = version->rules;
     const uint32_t currency = registry.FindJurisdiction(rules.issuer)->currency_ledger;
     if (currency != c.currency_ledger) {
       excluded->push_back(Refuse(Code::kCurrencyMismatch, ProgName(rules) + " pays on ledger " +
@@ -115,6 +139,7 @@ std::vector<ProgrammeTerms> Book::ApplicableTerms(const Redeem& c, const Registr
                      .ratio_bp = RatioFor(rules, e.applicant, c.resource),
                      .per_order_cap = rules.per_order_cap,
                      .automatic = automatic};
+    *ceiling_bp = std::min(*ceiling_bp, rules.combined_ceiling_bp);
     if (std::optional<Money> cap = EntityYearCapFor(rules, e.applicant)) {
       const Money used = UsedByGroup(pid, c.enterprise, year, registry);
       t.entity_year_cap_left = used >= *cap ? Money{} : Minus(*cap, used);
@@ -173,7 +198,8 @@ SubsidyTerms Book::PrepareSubsidy(const Redeem& c, const Registry& registry, Tim
   SubsidyRequest& req = terms.request;
   req = SubsidyRequest{.amount = c.amount, .at = ts, .already_subsidised = AlreadyPaid(c.order)};
   std::vector<Outcome> excluded;
-  req.programmes = ApplicableTerms(c, registry, ts, ledger, &req.vouchers, &excluded);
+  req.programmes = ApplicableTerms(c, registry, ts, ledger, &req.vouchers, &excluded,
+                                   &req.combined_ceiling_bp);
   terms.notes = JoinMessages(excluded);
   if (req.programmes.empty()) {
     terms.refusal =
@@ -182,10 +208,6 @@ SubsidyTerms Book::PrepareSubsidy(const Redeem& c, const Registry& registry, Tim
                                            " holds no live voucher and no automatic grant applies")
             : Refuse(excluded.front().code, terms.notes);
     return terms;
-  }
-  for (const ProgrammeTerms& t : req.programmes) {
-    req.combined_ceiling_bp =
-        std::min(req.combined_ceiling_bp, registry.FindProgramme(t.programme)->combined_ceiling_bp);
   }
   return terms;
 }
@@ -319,7 +341,7 @@ Outcome Book::Apply(const SettleClaim& c, const Registry& registry, Timestamp ts
       } else {
         const Voucher& v = vouchers_.at(h.voucher);
         if (v.status == VoucherStatus::kExpired || v.status == VoucherStatus::kRevoked) {
-          const ProgrammeRules& rules = *registry.FindProgramme(v.programme);
+          const ProgrammeRules& rules = registry.FindVersion(v.programme, v.version)->rules;
           Sweep(v, rules,
                 v.status == VoucherStatus::kRevoked ? MoneyCode::kRevoke : MoneyCode::kLapse,
                 ts + event++, ledger);

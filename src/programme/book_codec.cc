@@ -64,13 +64,14 @@ void WriteVoucher(Writer& w, const Voucher& v) {
   w.U64(v.expires_at);
   PutEnum(w, v.status);
   w.Str(v.reason);
+  w.U32(v.version);
 }
 bool GetVoucher(Reader& r, Voucher* v) {
   uint32_t year = 0;
   if (!(GetId(r, &v->id) && GetId(r, &v->programme) && GetId(r, &v->holder) &&
         GetMoney(r, &v->amount) && GetId(r, &v->grant) && r.U32(&year) && r.U64(&v->issued_at) &&
         r.U64(&v->expires_at) && GetEnum(r, &v->status, VoucherStatus::kRevoked) &&
-        r.Str(&v->reason))) {
+        r.Str(&v->reason) && r.U32(&v->version) && v->version != 0)) {
     return false;
   }
   v->year = static_cast<int32_t>(year);

@@ -56,7 +56,7 @@ Outcome Book::Apply(const ExpireVouchers& c, const Registry& registry, Timestamp
   }
   for (size_t i = 0; i < due.size(); ++i) {
     Voucher& v = due[i];
-    Sweep(v, *registry.FindProgramme(v.programme), MoneyCode::kLapse, ts + i, ledger);
+    Sweep(v, registry.FindVersion(v.programme, v.version)->rules, MoneyCode::kLapse, ts + i, ledger);
     v.status = VoucherStatus::kExpired;
     PutVoucher(std::move(v));
   }
@@ -71,7 +71,7 @@ Outcome Book::Apply(const RevokeVoucher& c, const Registry& registry, Timestamp 
     return Refuse(Code::kReasonRequired, "revoking " + VoucherName(c.id) + " needs a reason");
   }
   Voucher v = *found;
-  const ProgrammeRules& rules = *registry.FindProgramme(v.programme);
+  const ProgrammeRules& rules = registry.FindVersion(v.programme, v.version)->rules;
   if (v.status == VoucherStatus::kApproved) {
     // Not issued yet: release the budget the approval held.
     book::MustTransfer(ledger, {book::Resolve(NextTransferId(), v.grant, false, v.id.value())}, ts);

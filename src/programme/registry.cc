@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "common/check.h"
 #include "common/enum_names.h"
 #include "programme/accounts.h"
 #include "programme/codec.h"
@@ -121,6 +122,13 @@ RegistryResult Registry::AddProvider(const Provider& p) {
 
 RegistryResult Registry::AddProgramme(const ProgrammeRules& p) {
   if (auto r = CheckId(programmes_, p)) return *r;
+  if (RegistryResult r = CheckRules(p); r != RegistryResult::kOk) return r;
+  undo_.Put(programmes_, p.id, p);
+  undo_.Put(lives_, p.id, ProgrammeLife{.versions = {ProgrammeVersion{.rules = p}}});
+  return RegistryResult::kOk;
+}
+
+RegistryResult Registry::CheckRules(const ProgrammeRules& p) const {
   const Jurisdiction* issuer = FindJurisdiction(p.issuer);
   if (issuer == nullptr) return RegistryResult::kUnknownJurisdiction;
   // A programme is as high as its issuer: the level decides stacking order.
@@ -146,8 +154,39 @@ RegistryResult Registry::AddProgramme(const ProgrammeRules& p) {
     return RegistryResult::kAwardCapNeedsApplications;
   }
   if (!ValidReview(p)) return RegistryResult::kInvalidReviewStages;
-  undo_.Put(programmes_, p.id, p);
   return RegistryResult::kOk;
+}
+
+void Registry::PutLife(ProgrammeId id, ProgrammeLife life) {
+  BG_CHECK(!life.versions.empty() && programmes_.count(id) != 0)
+      << "programme " << id.value() << " has no life to replace";
+  undo_.Put(programmes_, id, life.versions.back().rules);
+  undo_.Put(lives_, id, std::move(life));
+}
+
+const ProgrammeLife* Registry::FindLife(ProgrammeId id) const {
+  auto it = lives_.find(id);
+  return it == lives_.end() ? nullptr : &it->second;
+}
+
+const ProgrammeVersion* Registry::VersionAt(ProgrammeId id, Timestamp at) const {
+  const ProgrammeLife* life = FindLife(id);
+  if (life == nullptr) return nullptr;
+  for (auto it = life->versions.rbegin(); it != life->versions.rend(); ++it) {
+    if (it->effective_from <= at) return &*it;
+  }
+  return &life->versions.front();
+}
+
+const ProgrammeVersion* Registry::FindVersion(ProgrammeId id, uint32_t number) const {
+  const ProgrammeLife* life = FindLife(id);
+  if (life == nullptr || number == 0 || number > life->versions.size()) return nullptr;
+  return &life->versions[number - 1];
+}
+
+ProgrammeStatus Registry::StatusOf(ProgrammeId id) const {
+  const ProgrammeLife* life = FindLife(id);
+  return life == nullptr ? ProgrammeStatus::kActive : life->status;
 }
 
 const Enterprise* Registry::EnterpriseByCreditCode(const std::string& code) const {
@@ -208,21 +247,26 @@ void Registry::Encode(Writer& w) const {
   EncodeMap(w, jurisdictions_, EncodeJurisdiction);
   EncodeMap(w, enterprises_, EncodeEnterprise);
   EncodeMap(w, providers_, EncodeProvider);
-  EncodeMap(w, programmes_, [](Writer& ww, const ProgrammeRules& p) {
-    EncodeProgramme(ww, p);
-    EncodeReview(ww, p.review);
-  });
+  // A programme is its life: the latest version is programmes_'s.
+  w.U32(static_cast<uint32_t>(lives_.size()));
+  for (const auto& [id, life] : lives_) EncodeLife(w, life);
 }
 
 bool Registry::Decode(Reader& r, Registry* out) {
   Registry reg;
   if (!DecodeMap(r, &reg.jurisdictions_, DecodeJurisdiction) ||
       !DecodeMap(r, &reg.enterprises_, DecodeEnterprise) ||
-      !DecodeMap(r, &reg.providers_, DecodeProvider) ||
-      !DecodeMap(r, &reg.programmes_, [](Reader& rr, ProgrammeRules* p) {
-        return DecodeProgramme(rr, p) && DecodeReview(rr, &p->review);
-      })) {
+      !DecodeMap(r, &reg.providers_, DecodeProvider)) {
     return false;
+  }
+  uint32_t n = 0;
+  if (!r.U32(&n) || n > r.remaining()) return false;
+  for (uint32_t i = 0; i < n; ++i) {
+    ProgrammeLife life;
+    if (!DecodeLife(r, &life)) return false;
+    const ProgrammeRules& latest = life.versions.back().rules;
+    if (!reg.programmes_.emplace(latest.id, latest).second) return false;
+    reg.lives_.emplace(latest.id, std::move(life));
   }
   for (const auto& [id, p] : reg.providers_) {
     if (!p.credit_code.empty()) reg.provider_codes_.emplace(p.credit_code, id);

@@ -15,6 +15,7 @@
 
 #include "common/codec.h"
 #include "common/undo_log.h"
+#include "programme/lifecycle.h"
 #include "programme/participants.h"
 #include "programme/rules.h"
 
@@ -52,11 +53,26 @@ class Registry {
   RegistryResult AddEnterprise(const Enterprise& e);
   RegistryResult AddProvider(const Provider& p);
   RegistryResult AddProgramme(const ProgrammeRules& p);
+  // Whether `p` is a programme the registry would accept, ids aside: its
+  // issuer, jurisdictions and providers known, budget, validity, ratios,
+  // caps and review sound (AddProgramme's checks; amendments use them).
+  RegistryResult CheckRules(const ProgrammeRules& p) const;
+  // Replaces the programme's life (lifecycle.h): its status, versions and
+  // history; FindProgramme then answers its latest version.
+  void PutLife(ProgrammeId id, ProgrammeLife life);
 
   const Jurisdiction* FindJurisdiction(JurisdictionId id) const;
   const Enterprise* FindEnterprise(EnterpriseId id) const;
   const Provider* FindProvider(ProviderId id) const;
+  // The latest version of the programme (lifecycle.h says what every
+  // version shares); the terms in force at a time, or those a voucher was
+  // granted under, are VersionAt's and FindVersion's.
   const ProgrammeRules* FindProgramme(ProgrammeId id) const;
+  const ProgrammeLife* FindLife(ProgrammeId id) const;
+  // The version in force at `at`: the latest whose effective_from <= at.
+  const ProgrammeVersion* VersionAt(ProgrammeId id, Timestamp at) const;
+  const ProgrammeVersion* FindVersion(ProgrammeId id, uint32_t number) const;
+  ProgrammeStatus StatusOf(ProgrammeId id) const;
   // The enterprise / provider registered with this credit code, if any.
   const Enterprise* EnterpriseByCreditCode(const std::string& code) const;
   const Provider* ProviderByCreditCode(const std::string& code) const;
@@ -86,7 +102,8 @@ class Registry {
   // The records and what is derived from them (not the undo log).
   bool operator==(const Registry& o) const {
     return jurisdictions_ == o.jurisdictions_ && enterprises_ == o.enterprises_ &&
-           providers_ == o.providers_ && programmes_ == o.programmes_ && links_ == o.links_ &&
+           providers_ == o.providers_ && programmes_ == o.programmes_ && lives_ == o.lives_ &&
+           links_ == o.links_ &&
            enterprise_codes_ == o.enterprise_codes_ && provider_codes_ == o.provider_codes_;
   }
 
@@ -97,7 +114,8 @@ class Registry {
   std::map<JurisdictionId, Jurisdiction> jurisdictions_;
   std::map<EnterpriseId, Enterprise> enterprises_;
   std::map<ProviderId, Provider> providers_;
-  std::map<ProgrammeId, ProgrammeRules> programmes_;
+  std::map<ProgrammeId, ProgrammeRules> programmes_;  // the latest version of each
+  std::map<ProgrammeId, ProgrammeLife> lives_;
   // Derived from the enterprises' declarations; rebuilt on decode.
   std::map<EnterpriseId, std::vector<EnterpriseId>> links_;
   // Derived: credit code -> the record holding it; rebuilt on decode.

@@ -249,6 +249,23 @@ struct Row<SetBlacklist>
   static size_t Events(const SetBlacklist&) { return 1; }
 };
 
+// A programme's life (programme/lifecycle.h).
+template <>
+struct Row<AmendProgramme>
+    : OneTag<43>,
+      Codec<AmendProgramme, programme::EncodeAmendProgramme, programme::DecodeAmendProgramme> {
+  static constexpr const char* kName = "amend_programme";
+  static size_t Events(const AmendProgramme&) { return 1; }
+};
+
+template <>
+struct Row<ChangeProgramme>
+    : OneTag<44>,
+      Codec<ChangeProgramme, programme::EncodeChangeProgramme, programme::DecodeChangeProgramme> {
+  static constexpr const char* kName = "change_programme";
+  static size_t Events(const ChangeProgramme&) { return 1; }
+};
+
 // --- The network ------------------------------------------------------------------
 
 template <>

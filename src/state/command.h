@@ -23,6 +23,7 @@
 #include "metering/metering.h"
 #include "network/network.h"
 #include "programme/book.h"
+#include "programme/lifecycle.h"
 #include "programme/participants.h"
 #include "programme/registry.h"
 #include "programme/rules.h"
@@ -87,6 +88,8 @@ struct CreateProgramme {
 
 // Applications, vouchers, claims and controls (programme/book.h): the book
 // applies them, with the ledger transfers they imply.
+using programme::AmendProgramme;
+using programme::ChangeProgramme;
 using programme::Clawback;
 using programme::ExpireVouchers;
 using programme::FileApplication;
@@ -150,7 +153,8 @@ using CommandBody =
                  RegisterPool, SetLink, SetPoolOffered, SubmitJob, Schedule, FinishJob, CancelJob,
                  RegisterProviderKey, SubmitUsage, CloseStatement, ScanForFraud, CloseAuditCase,
                  ExtendJob, CreateApiToken, RevokeApiToken, SetPoolPrices, ApproveStatement,
-                 PayStatement, ReviewApplications, RotateApiToken>;
+                 PayStatement, ReviewApplications, RotateApiToken, AmendProgramme,
+                 ChangeProgramme>;
 
 struct Command {
   Timestamp ts = 0;  // stamped by the writer; events inside take ts, ts+1, ...

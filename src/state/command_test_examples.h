@@ -270,6 +270,23 @@ inline RevokeApiToken Example(For<RevokeApiToken>) { return {.id = 11}; }
 inline RotateApiToken Example(For<RotateApiToken>) {
   return {.id = 11, .hash = {0x12, 0x34}, .expires_at = 1'780'000'000 * kNanosPerSecond};
 }
+inline AmendProgramme Example(For<AmendProgramme>) {
+  AmendProgramme c{.rules = Example(For<CreateProgramme>{}).rules,
+                   .effective_from = 1'500,
+                   .actor = "li-director",
+                   .reason = "ratio to 40%"};
+  c.rules.default_ratio_bp = 4'000;
+  c.rules.review.stages = {{"district", programme::StageRole::kReviewer}};
+  return c;
+}
+inline ChangeProgramme Example(For<ChangeProgramme>) {
+  return {.programme = ProgrammeId(8),
+          .action = programme::ProgrammeAction::kDelistProvider,
+          .amount = Money::Fen(5'000'000),
+          .provider = ProviderId(7),
+          .actor = "li-director",
+          .reason = "left the 算力伙伴 list"};
+}
 
 // Example of the I-th alternative of CommandBody, in that alternative.
 template <size_t I>

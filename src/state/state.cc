@@ -213,6 +213,14 @@ programme::Outcome State::Apply(const SetBlacklist& c, Timestamp ts) {
   return book_.Apply(c, registry_, ts);
 }
 
+programme::Outcome State::Apply(const AmendProgramme& c, Timestamp ts) {
+  return book_.Apply(c, registry_, ts);
+}
+
+programme::Outcome State::Apply(const ChangeProgramme& c, Timestamp ts) {
+  return book_.Apply(c, registry_, ts, ledger_);
+}
+
 // --- Tokens -----------------------------------------------------------------------
 
 TokenOutcome State::Apply(const CreateApiToken& c, Timestamp ts) {

@@ -87,6 +87,8 @@ class State {
   programme::Outcome Apply(const RevokeVoucher& c, Timestamp ts);
   programme::Outcome Apply(const Clawback& c, Timestamp ts);
   programme::Outcome Apply(const SetBlacklist& c, Timestamp ts);
+  programme::Outcome Apply(const AmendProgramme& c, Timestamp ts);
+  programme::Outcome Apply(const ChangeProgramme& c, Timestamp ts);
   TokenOutcome Apply(const CreateApiToken& c, Timestamp ts);
   TokenOutcome Apply(const RevokeApiToken& c, Timestamp ts);
   TokenOutcome Apply(const RotateApiToken& c, Timestamp ts);

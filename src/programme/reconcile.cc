@@ -66,6 +66,16 @@ void CountLedger(const Book& book, const ledger::Ledger& ledger,
       } else {
         t.returned = Plus(t.returned, amount);
       }
+    } else if (code == MoneyCode::kFund || code == MoneyCode::kWithdraw) {
+      // The budget is the credit of a top-up, the debit of a withdrawal.
+      const AccountId budget =
+          code == MoneyCode::kFund ? x.credit_account_id : x.debit_account_id;
+      ProgrammeTotals& t = (*totals)[ProgrammeId(budget.value() & kMaxRecordId)];
+      if (code == MoneyCode::kFund) {
+        t.funded_in = Plus(t.funded_in, amount);
+      } else {
+        t.withdrawn = Plus(t.withdrawn, amount);
+      }
     } else if (code == MoneyCode::kClawback) {
       ProgrammeTotals& t = (*totals)[ProgrammeId(x.credit_account_id.value() & kMaxRecordId)];
       t.clawed_back = Plus(t.clawed_back, amount);
@@ -160,6 +170,10 @@ std::string CheckReconciled(const Book& book, const Registry& registry,
                                    " but uncommitted " + Yuan(t.uncommitted) + " + approved " +
                                    Yuan(t.approved) + " + issued " + Yuan(t.issued) +
                                    " + automatic " + Yuan(t.automatic) + " = " + Yuan(used));
+    }
+    if (book::Minus(t.funded_in, t.withdrawn) != t.funded) {
+      return Fail(t.programme, "funded " + Yuan(t.funded) + " but the ledger moved " +
+                                   Yuan(t.funded_in) + " in and " + Yuan(t.withdrawn) + " out");
     }
     if (t.uncommitted.is_negative()) return Fail(t.programme, "the budget is over-committed");
     if (Plus(t.lapsed, t.returned) != t.swept) return Fail(t.programme, "sweeps do not add up");

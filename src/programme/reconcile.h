@@ -6,6 +6,7 @@
 //   issued    = spent + held + swept + remaining          (vouchers)
 //   funded + returned + clawed back
 //             = uncommitted + approved + issued + automatic   (the budget)
+//   funded    = Σ kFund − Σ kWithdraw                          (its moves)
 //
 // where issued counts vouchers when their grant was posted, swept is what
 // expiry, lapse and revocation took back from vouchers, and automatic is
@@ -28,7 +29,9 @@ namespace bg::programme {
 
 struct ProgrammeTotals {
   ProgrammeId programme{};
-  Money funded{};       // the programme's total budget
+  Money funded{};       // the programme's total budget (top-ups in, cuts and the close out)
+  Money funded_in{};    // moved in from the issuer's funding (kFund): creation and top-ups
+  Money withdrawn{};    // cut, or returned at the close, to the issuer's funding (kWithdraw)
   Money approved{};     // approvals not issued yet (held on the budget)
   Money issued{};       // vouchers issued (grant posted)
   Money spent{};        // captured voucher claims

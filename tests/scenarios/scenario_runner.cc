@@ -203,6 +203,8 @@ class Runner {
   void Do(const Line& l, state::CommandBody body);
   void Check(const Line& l);
   void CheckTotals(const Line& l);
+  void AmendLine(const Line& l);
+  void CheckProgramme(const Line& l);
   void CheckReplay();
   scheduler::SubmitJob JobCommand(const Line& l);
   void QuoteLine(const Line& l);
@@ -418,6 +420,22 @@ void Runner::Step(const Line& l) {
     Do(l, state::CloseAuditCase{.id = Number(l, 1),
                                 .actor = Param(l, "by", "auditor"),
                                 .resolution = Param(l, "resolution")});
+  } else if (verb == "amend") {
+    AmendLine(l);
+  } else if (auto action = programme::FromName(programme::kProgrammeActionNames,
+                                                verb == "close_programme" ? "close" : verb)) {
+    // top_up|cut|suspend|resume|close_programme|list_provider|delist_provider
+    //   <programme> [<provider>] amount= by= reason=  ("close" is a period's)
+    ASSERT_GE(l.words.size(), 2u) << Where(l) << ": " << verb << " <programme>";
+    programme::ChangeProgramme c{.programme = Programme(l, l.words[1]),
+                                 .action = *action,
+                                 .amount = l.params.count("amount") != 0
+                                               ? Yuan(l, "amount").value_or(Money{})
+                                               : Money{},
+                                 .actor = Param(l, "by", "director"),
+                                 .reason = Param(l, "reason")};
+    if (l.words.size() > 2) c.provider = Provider(l, l.words[2]);
+    Do(l, c);
   } else if (verb == "check") {
     Check(l);
   } else {
@@ -534,6 +552,8 @@ void Runner::Check(const Line& l) {
       return programme::CheckReconciled(s.book(), s.registry(), s.ledger());
     });
     EXPECT_EQ(r, "") << Where(l);
+  } else if (what == "programme") {
+    CheckProgramme(l);
   } else if (what == "voucher") {
     const VoucherId id(Number(l, 2));
     Read([&](const state::State& s) {
@@ -546,6 +566,9 @@ void Runner::Check(const Line& l) {
       }
       if (l.params.count("status") != 0) {
         EXPECT_EQ(programme::VoucherStatusName(v->status), Param(l, "status")) << Where(l);
+      }
+      if (l.params.count("version") != 0) {
+        EXPECT_EQ(std::to_string(v->version), Param(l, "version")) << Where(l);
       }
     });
   } else if (what == "application") {
@@ -754,6 +777,71 @@ void Runner::CheckFlow(const Line& l) {
   }
 }
 
+// amend <programme> from=<date> [ratio_bp= per_order_cap= validity_days=
+// entity_year_cap= valid_until=] by= reason=: the latest version with
+// those terms changed.
+void Runner::AmendLine(const Line& l) {
+  ASSERT_GE(l.words.size(), 2u) << Where(l) << ": amend <programme> from=<date>";
+  const ProgrammeId p = Programme(l, l.words[1]);
+  programme::AmendProgramme c{.rules = Read([&](const state::State& s) {
+                                return *s.registry().FindProgramme(p);
+                              }),
+                              .actor = Param(l, "by", "director"),
+                              .reason = Param(l, "reason")};
+  const std::optional<Timestamp> from = When(Param(l, "from"));
+  ASSERT_TRUE(from.has_value()) << Where(l) << ": from=YYYY-MM-DD";
+  c.effective_from = *from;
+  for (const auto& [key, value] : l.params) {
+    if (key == "ratio_bp") {
+      c.rules.default_ratio_bp = static_cast<uint32_t>(std::stoul(value));
+    } else if (key == "per_order_cap") {
+      c.rules.per_order_cap = ParseYuan(value);
+    } else if (key == "entity_year_cap") {
+      c.rules.default_entity_year_cap = ParseYuan(value);
+    } else if (key == "validity_days") {
+      c.rules.voucher_validity_days = static_cast<uint32_t>(std::stoul(value));
+    } else if (key == "valid_until") {
+      const std::optional<Timestamp> until = When(value);
+      ASSERT_TRUE(until.has_value()) << Where(l) << ": valid_until=YYYY-MM-DD";
+      c.rules.valid_until = *until;
+    } else if (key == "total_budget") {  // shared by every version: refused
+      c.rules.total_budget = ParseYuan(value).value_or(Money{});
+    } else {
+      ASSERT_TRUE(key == "from" || key == "by" || key == "reason")
+          << Where(l) << ": amend does not change '" << key << "'";
+    }
+  }
+  Do(l, c);
+}
+
+// check programme <programme> [status= versions= budget= withdrawn= version_at=<date>:<n>]
+void Runner::CheckProgramme(const Line& l) {
+  ASSERT_GE(l.words.size(), 3u) << Where(l);
+  const ProgrammeId p = Programme(l, l.words[2]);
+  Read([&](const state::State& s) {
+    const programme::ProgrammeLife* life = s.registry().FindLife(p);
+    ASSERT_NE(life, nullptr) << Where(l);
+    if (l.params.count("status") != 0) {
+      EXPECT_EQ(programme::NameOf(programme::kProgrammeStatusNames, life->status),
+                Param(l, "status"))
+          << Where(l);
+    }
+    if (l.params.count("versions") != 0) {
+      EXPECT_EQ(std::to_string(life->versions.size()), Param(l, "versions")) << Where(l);
+    }
+    if (l.params.count("budget") != 0) {
+      EXPECT_EQ(s.registry().FindProgramme(p)->total_budget, Yuan(l, "budget")) << Where(l);
+    }
+    if (l.params.count("listed") != 0) {
+      std::string listed;
+      for (ProviderId id : s.registry().FindProgramme(p)->providers.listed) {
+        listed += (listed.empty() ? "" : ",") + s.registry().FindProvider(id)->name;
+      }
+      EXPECT_EQ(listed, Param(l, "listed")) << Where(l);
+    }
+  });
+}
+
 void Runner::CheckTotals(const Line& l) {
   ASSERT_GE(l.words.size(), 3u) << Where(l);
   const ProgrammeId p = Programme(l, l.words[2]);
@@ -771,7 +859,9 @@ void Runner::CheckTotals(const Line& l) {
                                             {"returned", it->returned},
                                             {"remaining", it->remaining},
                                             {"clawed_back", it->clawed_back},
-                                            {"uncommitted", it->uncommitted}};
+                                            {"uncommitted", it->uncommitted},
+                                            {"funded", it->funded},
+                                            {"withdrawn", it->withdrawn}};
   for (const auto& [key, value] : l.params) {
     auto g = got.find(key);
     ASSERT_NE(g, got.end()) << Where(l) << ": no total '" << key << "'";

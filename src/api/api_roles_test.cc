@@ -107,6 +107,19 @@ std::vector<Try> Tries() {
       {"operator", "/v1/audit/cases/{id}/close", "/v1/audit/cases/1/close",
        R"({"resolution":"x"})"},
       {"enterprise", "/v1/audit/verify", "/v1/audit/verify", "{}"},
+      // A programme's life: its approver's (or an operator without a
+      // stage), not its reviewer's or finance's, nor another role's.
+      {"reviewer", "/v1/programmes/{id}/amend", "/v1/programmes/1/amend",
+       R"({"effective_from":"2025-06-01","reason":"x","ratio_bp":3000})"},
+      {"finance", "/v1/programmes/{id}/top-up", "/v1/programmes/1/top-up",
+       R"({"amount_fen":100,"reason":"x"})"},
+      {"enterprise", "/v1/programmes/{id}/cut", "/v1/programmes/1/cut",
+       R"({"amount_fen":100,"reason":"x"})"},
+      {"auditor", "/v1/programmes/{id}/suspend", "/v1/programmes/1/suspend", R"({"reason":"x"})"},
+      {"provider", "/v1/programmes/{id}/resume", "/v1/programmes/1/resume", R"({"reason":"x"})"},
+      {"reviewer", "/v1/programmes/{id}/close", "/v1/programmes/1/close", R"({"reason":"x"})"},
+      {"finance", "/v1/programmes/{id}/providers", "/v1/programmes/1/providers",
+       R"({"provider":1,"listed":false,"reason":"x"})"},
       // The registry, the network and tokens: the admin's.
       {"operator", "/v1/programmes", "/v1/programmes", programme},
       {"operator", "/v1/jurisdictions", "/v1/jurisdictions",

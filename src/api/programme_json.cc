@@ -7,6 +7,7 @@
 // command.
 #include "api/views.h"
 #include "programme/names.h"
+#include "programme/reconcile.h"
 
 namespace bg::api {
 namespace {
@@ -266,6 +267,57 @@ Json View(const ProgrammeRules& p) {
       {"settlement", NameOf(programme::kCycleNames, p.settlement)},
       {"review", ReviewJson(p.review)},
   };
+}
+
+Json Definition(const ProgrammeRules& p) {
+  Json out = View(p);
+  for (const char* derived : {"level", "total_budget", "ratio_percent"}) out.erase(derived);
+  return out;
+}
+
+Json ProgrammeDetail(const state::State& s, ProgrammeId id, Timestamp now, bool totals) {
+  const programme::Registry& registry = s.registry();
+  const ProgrammeRules* p = registry.FindProgramme(id);
+  const programme::ProgrammeLife* life = registry.FindLife(id);
+  if (p == nullptr || life == nullptr) return nullptr;
+  Json out = View(*p);
+  out["issuer_name"] = registry.FindJurisdiction(p->issuer)->name;
+  out["status"] = NameOf(programme::kProgrammeStatusNames, life->status);
+  out["version_in_force"] = registry.VersionAt(id, now)->number;
+  Json versions = Json::array();
+  for (const programme::ProgrammeVersion& v : life->versions) {
+    versions.push_back(
+        {{"number", v.number},
+         {"effective_from", v.effective_from == 0 ? Json(nullptr) : TimeJson(v.effective_from)},
+         {"definition", Definition(v.rules)}});
+  }
+  out["versions"] = std::move(versions);
+  Json history = Json::array();
+  for (const programme::ProgrammeEvent& e : life->events) {
+    Json event = {
+        {"at", TimeJson(e.at)}, {"what", e.what}, {"actor", e.actor}, {"reason", e.reason}};
+    if (e.version != 0) event["version"] = e.version;
+    if (!e.amount.is_zero()) event["amount"] = MoneyJson(e.amount);
+    if (!e.provider.is_zero()) {
+      const programme::Provider* provider = registry.FindProvider(e.provider);
+      event["provider"] = e.provider.value();
+      event["provider_name"] = provider == nullptr ? "" : provider->name;
+    }
+    history.push_back(std::move(event));
+  }
+  out["history"] = std::move(history);
+  if (!totals) return out;
+  for (const auto& t : programme::Totals(s.book(), registry, s.ledger())) {
+    if (t.programme != id) continue;
+    out["totals"] = {
+        {"funded", MoneyJson(t.funded)},       {"uncommitted", MoneyJson(t.uncommitted)},
+        {"approved", MoneyJson(t.approved)},   {"issued", MoneyJson(t.issued)},
+        {"spent", MoneyJson(t.spent)},         {"held", MoneyJson(t.held)},
+        {"automatic", MoneyJson(t.automatic)}, {"remaining", MoneyJson(t.remaining)},
+        {"swept", MoneyJson(t.swept)},         {"clawed_back", MoneyJson(t.clawed_back)},
+        {"withdrawn", MoneyJson(t.withdrawn)}};
+  }
+  return out;
 }
 
 }  // namespace bg::api

@@ -32,6 +32,20 @@ Service::Handler Service::HandlerOf(spec::RouteId id) {
       return &Service::ListProgrammes;
     case R::kGetProgramme:
       return &Service::GetProgramme;
+    case R::kAmendProgramme:
+      return &Service::AmendProgramme;
+    case R::kTopUpProgramme:
+      return &Service::TopUpProgramme;
+    case R::kCutProgramme:
+      return &Service::CutProgramme;
+    case R::kSuspendProgramme:
+      return &Service::SuspendProgramme;
+    case R::kResumeProgramme:
+      return &Service::ResumeProgramme;
+    case R::kCloseProgramme:
+      return &Service::CloseProgramme;
+    case R::kListProgrammeProvider:
+      return &Service::ListProgrammeProvider;
     case R::kListProviders:
       return &Service::ListProviders;
     case R::kListEnterprises:

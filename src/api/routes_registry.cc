@@ -110,20 +110,8 @@ Answer Service::GetProgramme(Call& c) {
   }
   const bool totals = Is(c, {Role::kAdmin, Role::kOperator, Role::kAuditor});
   return Look(*engine_, c, [&](const state::State& s) {
-    const programme::ProgrammeRules* p = s.registry().FindProgramme(ProgrammeId(*id));
-    if (p == nullptr) return Fail(c, "not_found", "no programme " + std::to_string(*id));
-    Json out = View(*p);
-    if (totals) {
-      for (const auto& t : programme::Totals(s.book(), s.registry(), s.ledger())) {
-        if (t.programme != p->id) continue;
-        out["totals"] = {
-            {"funded", MoneyJson(t.funded)},       {"uncommitted", MoneyJson(t.uncommitted)},
-            {"approved", MoneyJson(t.approved)},   {"issued", MoneyJson(t.issued)},
-            {"spent", MoneyJson(t.spent)},         {"held", MoneyJson(t.held)},
-            {"automatic", MoneyJson(t.automatic)}, {"remaining", MoneyJson(t.remaining)},
-            {"swept", MoneyJson(t.swept)},         {"clawed_back", MoneyJson(t.clawed_back)}};
-      }
-    }
+    Json out = ProgrammeDetail(s, ProgrammeId(*id), clock_->Now(), totals);
+    if (out.is_null()) return Fail(c, "not_found", "no programme " + std::to_string(*id));
     return Reply(out);
   });
 }

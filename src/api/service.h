@@ -105,6 +105,15 @@ class Service {
   Answer ListSites(Call& c);
   Answer ListPools(Call& c);
   Answer CreateProgramme(Call& c);
+  // routes_programmes.cc
+  Answer AmendProgramme(Call& c);
+  Answer TopUpProgramme(Call& c);
+  Answer CutProgramme(Call& c);
+  Answer SuspendProgramme(Call& c);
+  Answer ResumeProgramme(Call& c);
+  Answer CloseProgramme(Call& c);
+  Answer ListProgrammeProvider(Call& c);
+  Answer ChangeProgrammeAnswer(Call& c, programme::ProgrammeAction action);
   // routes_applications.cc
   Answer FileApplication(Call& c);
   Answer ReviewApplication(Call& c);

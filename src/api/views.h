@@ -11,6 +11,7 @@
 #include "scheduler/job.h"
 #include "scheduler/quote.h"
 #include "settlement/settlement.h"
+#include "state/state.h"
 
 namespace bg::api {
 
@@ -19,6 +20,13 @@ Json View(const programme::Jurisdiction& j);
 // (programme_json.cc), plus what is derived: level, total_budget in yuan,
 // ratio_percent.
 Json View(const programme::ProgrammeRules& p);
+// The definition alone, as POST /v1/programmes reads it (View without what
+// is derived): ReadProgramme(Definition(p)) gives p back, level aside.
+Json Definition(const programme::ProgrammeRules& p);
+// A programme as GET /v1/programmes/{id} answers: its latest definition,
+// status, the version in force at `now`, every version (number, effective
+// from, definition) and its history; with its money totals when `totals`.
+Json ProgrammeDetail(const state::State& s, ProgrammeId id, Timestamp now, bool totals);
 // Reads a programme definition from a request body; the first error goes to
 // *code and *detail (a problem code and what was wrong).
 std::optional<programme::ProgrammeRules> ReadProgramme(const Json& body, std::string* code,

@@ -493,8 +493,7 @@ class Book {
   // A programme's life (lifecycle.h): the registry keeps the versions and
   // the status, the ledger the budget's moves.
   Outcome Apply(const AmendProgramme& c, Registry& registry, Timestamp ts);
-  Outcome Apply(const ChangeProgramme& c, Registry& registry, Timestamp ts,
-                ledger::Ledger& ledger);
+  Outcome Apply(const ChangeProgramme& c, Registry& registry, Timestamp ts, ledger::Ledger& ledger);
 
   // Metering: the claim's subsidy for the usage so far is `subsidy_to_date`
   // (cumulative, never more than the claim's subsidy): posts the increment,

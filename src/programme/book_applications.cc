@@ -146,8 +146,8 @@ Outcome Book::Apply(const ReviewApplication& c, const Registry& registry, Timest
   }
   if (Commits(c.step)) {
     const ProgrammeRules& rules = *registry.FindProgramme(found->filed.programme);
-    if (Outcome o = NotActive(registry, rules, std::string(StepName(c.step)) + " of " +
-                                                   AppName(c.id));
+    if (Outcome o =
+            NotActive(registry, rules, std::string(StepName(c.step)) + " of " + AppName(c.id));
         !o.ok()) {
       return o;
     }

@@ -81,11 +81,11 @@ std::vector<ProgrammeTerms> Book::ApplicableTerms(const Redeem& c, const Registr
       version = registry.VersionAt(pid, ts);
       if (!CheckEligible(version->rules, e.applicant, ts, home_parents).ok()) continue;
       if (registry.StatusOf(pid) != ProgrammeStatus::kActive) {
-        excluded->push_back(Refuse(Code::kProgrammeSuspended,
-                                   ProgName(latest) + " is " +
-                                       std::string(NameOf(kProgrammeStatusNames,
-                                                          registry.StatusOf(pid))) +
-                                       ": no automatic grant (免申即享) meanwhile"));
+        excluded->push_back(
+            Refuse(Code::kProgrammeSuspended,
+                   ProgName(latest) + " is " +
+                       std::string(NameOf(kProgrammeStatusNames, registry.StatusOf(pid))) +
+                       ": no automatic grant (免申即享) meanwhile"));
         continue;
       }
     } else {
@@ -198,8 +198,8 @@ SubsidyTerms Book::PrepareSubsidy(const Redeem& c, const Registry& registry, Tim
   SubsidyRequest& req = terms.request;
   req = SubsidyRequest{.amount = c.amount, .at = ts, .already_subsidised = AlreadyPaid(c.order)};
   std::vector<Outcome> excluded;
-  req.programmes = ApplicableTerms(c, registry, ts, ledger, &req.vouchers, &excluded,
-                                   &req.combined_ceiling_bp);
+  req.programmes =
+      ApplicableTerms(c, registry, ts, ledger, &req.vouchers, &excluded, &req.combined_ceiling_bp);
   terms.notes = JoinMessages(excluded);
   if (req.programmes.empty()) {
     terms.refusal =

@@ -56,7 +56,8 @@ Outcome Book::Apply(const ExpireVouchers& c, const Registry& registry, Timestamp
   }
   for (size_t i = 0; i < due.size(); ++i) {
     Voucher& v = due[i];
-    Sweep(v, registry.FindVersion(v.programme, v.version)->rules, MoneyCode::kLapse, ts + i, ledger);
+    Sweep(v, registry.FindVersion(v.programme, v.version)->rules, MoneyCode::kLapse, ts + i,
+          ledger);
     v.status = VoucherStatus::kExpired;
     PutVoucher(std::move(v));
   }

@@ -78,8 +78,7 @@ Outcome Book::Apply(const AmendProgramme& c, Registry& registry, Timestamp ts) {
   }
   ProgrammeLife life = *found;
   const auto number = static_cast<uint32_t>(life.versions.size() + 1);
-  life.versions.push_back(
-      {.number = number, .effective_from = c.effective_from, .rules = c.rules});
+  life.versions.push_back({.number = number, .effective_from = c.effective_from, .rules = c.rules});
   life.events.push_back(
       {.at = ts, .what = "amend", .version = number, .actor = c.actor, .reason = c.reason});
   registry.PutLife(c.rules.id, std::move(life));
@@ -95,7 +94,8 @@ Outcome Book::Apply(const ChangeProgramme& c, Registry& registry, Timestamp ts,
   const ProgrammeRules& latest = found->versions.back().rules;
   const std::string name = ProgName(latest);
   const std::string action(NameOf(kProgrammeActionNames, c.action));
-  if (Blank(c.reason)) return Refuse(Code::kReasonRequired, action + " of " + name + " needs a reason");
+  if (Blank(c.reason))
+    return Refuse(Code::kReasonRequired, action + " of " + name + " needs a reason");
   using A = ProgrammeAction;
   using S = ProgrammeStatus;
   // A closed programme only gives back what returns to its budget later
@@ -105,9 +105,9 @@ Outcome Book::Apply(const ChangeProgramme& c, Registry& registry, Timestamp ts,
   }
   const bool money = c.action == A::kTopUp || c.action == A::kCut;
   if (money && c.amount.fen() <= 0) {
-    return Refuse(Code::kAmountMustBePositive,
-                  action + " of " + name + ": the amount must be positive, got " +
-                      c.amount.ToYuanString());
+    return Refuse(
+        Code::kAmountMustBePositive,
+        action + " of " + name + ": the amount must be positive, got " + c.amount.ToYuanString());
   }
   ProgrammeLife life = *found;
   ProgrammeEvent event = EventOf(c, ts);
@@ -118,11 +118,11 @@ Outcome Book::Apply(const ChangeProgramme& c, Registry& registry, Timestamp ts,
   switch (c.action) {
     case A::kTopUp:
       total = Plus(total, c.amount);
-      book::MustTransfer(ledger,
-                         {book::Move(NextTransferId(), FundingAccount(latest.issuer),
-                                     BudgetAccount(latest.id), c.amount, currency, MoneyCode::kFund,
-                                     latest.id.value())},
-                         ts);
+      book::MustTransfer(
+          ledger,
+          {book::Move(NextTransferId(), FundingAccount(latest.issuer), BudgetAccount(latest.id),
+                      c.amount, currency, MoneyCode::kFund, latest.id.value())},
+          ts);
       break;
     case A::kCut:
       if (c.amount > uncommitted) {
@@ -185,11 +185,11 @@ Outcome Book::Apply(const ChangeProgramme& c, Registry& registry, Timestamp ts,
   }
   if (!withdraw.is_zero()) {
     total = Minus(total, withdraw);
-    book::MustTransfer(ledger,
-                       {book::Move(NextTransferId(), BudgetAccount(latest.id),
-                                   FundingAccount(latest.issuer), withdraw, currency,
-                                   MoneyCode::kWithdraw, latest.id.value())},
-                       ts);
+    book::MustTransfer(
+        ledger,
+        {book::Move(NextTransferId(), BudgetAccount(latest.id), FundingAccount(latest.issuer),
+                    withdraw, currency, MoneyCode::kWithdraw, latest.id.value())},
+        ts);
   }
   // The total budget is every version's (lifecycle.h).
   for (ProgrammeVersion& v : life.versions) v.rules.total_budget = total;

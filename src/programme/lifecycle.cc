@@ -64,8 +64,7 @@ void EncodeChangeProgramme(Writer& w, const ChangeProgramme& c) {
 
 bool DecodeChangeProgramme(Reader& r, ChangeProgramme* c) {
   return GetId(r, &c->programme) && GetEnum(r, &c->action, ProgrammeAction::kDelistProvider) &&
-         GetMoney(r, &c->amount) && GetId(r, &c->provider) && r.Str(&c->actor) &&
-         r.Str(&c->reason);
+         GetMoney(r, &c->amount) && GetId(r, &c->provider) && r.Str(&c->actor) && r.Str(&c->reason);
 }
 
 void EncodeLife(Writer& w, const ProgrammeLife& life) {

@@ -68,8 +68,7 @@ void CountLedger(const Book& book, const ledger::Ledger& ledger,
       }
     } else if (code == MoneyCode::kFund || code == MoneyCode::kWithdraw) {
       // The budget is the credit of a top-up, the debit of a withdrawal.
-      const AccountId budget =
-          code == MoneyCode::kFund ? x.credit_account_id : x.debit_account_id;
+      const AccountId budget = code == MoneyCode::kFund ? x.credit_account_id : x.debit_account_id;
       ProgrammeTotals& t = (*totals)[ProgrammeId(budget.value() & kMaxRecordId)];
       if (code == MoneyCode::kFund) {
         t.funded_in = Plus(t.funded_in, amount);

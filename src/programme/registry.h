@@ -103,8 +103,8 @@ class Registry {
   bool operator==(const Registry& o) const {
     return jurisdictions_ == o.jurisdictions_ && enterprises_ == o.enterprises_ &&
            providers_ == o.providers_ && programmes_ == o.programmes_ && lives_ == o.lives_ &&
-           links_ == o.links_ &&
-           enterprise_codes_ == o.enterprise_codes_ && provider_codes_ == o.provider_codes_;
+           links_ == o.links_ && enterprise_codes_ == o.enterprise_codes_ &&
+           provider_codes_ == o.provider_codes_;
   }
 
  private:

@@ -153,8 +153,7 @@ using CommandBody =
                  RegisterPool, SetLink, SetPoolOffered, SubmitJob, Schedule, FinishJob, CancelJob,
                  RegisterProviderKey, SubmitUsage, CloseStatement, ScanForFraud, CloseAuditCase,
                  ExtendJob, CreateApiToken, RevokeApiToken, SetPoolPrices, ApproveStatement,
-                 PayStatement, ReviewApplications, RotateApiToken, AmendProgramme,
-                 ChangeProgramme>;
+                 PayStatement, ReviewApplications, RotateApiToken, AmendProgramme, ChangeProgramme>;
 
 struct Command {
   Timestamp ts = 0;  // stamped by the writer; events inside take ts, ts+1, ...

@@ -423,17 +423,16 @@ void Runner::Step(const Line& l) {
   } else if (verb == "amend") {
     AmendLine(l);
   } else if (auto action = programme::FromName(programme::kProgrammeActionNames,
-                                                verb == "close_programme" ? "close" : verb)) {
+                                               verb == "close_programme" ? "close" : verb)) {
     // top_up|cut|suspend|resume|close_programme|list_provider|delist_provider
     //   <programme> [<provider>] amount= by= reason=  ("close" is a period's)
     ASSERT_GE(l.words.size(), 2u) << Where(l) << ": " << verb << " <programme>";
-    programme::ChangeProgramme c{.programme = Programme(l, l.words[1]),
-                                 .action = *action,
-                                 .amount = l.params.count("amount") != 0
-                                               ? Yuan(l, "amount").value_or(Money{})
-                                               : Money{},
-                                 .actor = Param(l, "by", "director"),
-                                 .reason = Param(l, "reason")};
+    programme::ChangeProgramme c{
+        .programme = Programme(l, l.words[1]),
+        .action = *action,
+        .amount = l.params.count("amount") != 0 ? Yuan(l, "amount").value_or(Money{}) : Money{},
+        .actor = Param(l, "by", "director"),
+        .reason = Param(l, "reason")};
     if (l.words.size() > 2) c.provider = Provider(l, l.words[2]);
     Do(l, c);
   } else if (verb == "check") {
@@ -783,11 +782,10 @@ void Runner::CheckFlow(const Line& l) {
 void Runner::AmendLine(const Line& l) {
   ASSERT_GE(l.words.size(), 2u) << Where(l) << ": amend <programme> from=<date>";
   const ProgrammeId p = Programme(l, l.words[1]);
-  programme::AmendProgramme c{.rules = Read([&](const state::State& s) {
-                                return *s.registry().FindProgramme(p);
-                              }),
-                              .actor = Param(l, "by", "director"),
-                              .reason = Param(l, "reason")};
+  programme::AmendProgramme c{
+      .rules = Read([&](const state::State& s) { return *s.registry().FindProgramme(p); }),
+      .actor = Param(l, "by", "director"),
+      .reason = Param(l, "reason")};
   const std::optional<Timestamp> from = When(Param(l, "from"));
   ASSERT_TRUE(from.has_value()) << Where(l) << ": from=YYYY-MM-DD";
   c.effective_from = *from;

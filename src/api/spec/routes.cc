@@ -15,6 +15,7 @@ std::vector<Route> Build() {
   table.reserve(kRouteCount);
   rows::AddPublicRows(&table);
   rows::AddRegistryRows(&table);
+  rows::AddProgrammeRows(&table);
   rows::AddApplicationRows(&table);
   rows::AddJobRows(&table);
   rows::AddProviderRows(&table);

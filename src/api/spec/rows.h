@@ -38,6 +38,7 @@ inline Field After(Type type = Type::kId) {
 
 void AddPublicRows(std::vector<Route>* rows);
 void AddRegistryRows(std::vector<Route>* rows);
+void AddProgrammeRows(std::vector<Route>* rows);
 void AddApplicationRows(std::vector<Route>* rows);
 void AddJobRows(std::vector<Route>* rows);
 void AddProviderRows(std::vector<Route>* rows);

@@ -105,5 +105,43 @@ TEST_F(ApiTest, AProgrammeIsAmendedToppedUpCutSuspendedAndClosedByItsApprover) {
                 "programme_closed");
 }
 
+// Pacing: the month's grant, the claim's subsidy at the hub in Shaoguan,
+// the enterprise's cap use; the months end at the uncommitted budget; CSV
+// for spreadsheets; the programme's own operator, admin and auditors only.
+TEST_F(ApiTest, PacingShowsTheMonthsWhereTheSubsidyWentAndTheCaps) {
+  MakeOwnedRecords();  // a 100,000-yuan voucher, a job, a direct claim of 10 yuan
+  const auto r = Call("GET", "/v1/programmes/1/pacing", "operator");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const Json p = Body(r);
+  EXPECT_EQ(p["programme_name"], "Dongguan 算力券");
+  ASSERT_FALSE(p["months"].empty());
+  const Json months = p["months"];
+  const Json march = months.back();
+  EXPECT_EQ(march["month"], "2025-03");
+  EXPECT_EQ(march["granted"]["fen"], 10000000);
+  EXPECT_EQ(march["uncommitted_after"], p["uncommitted"]);
+  EXPECT_EQ(months.front()["topped_up"]["fen"], 5'000'000'000);  // the creation
+  // The claim's 5 yuan (50% of 10) ran at the hub, in Shaoguan.
+  bool shaoguan = false;
+  for (const Json& city : p["by_city"]) shaoguan = shaoguan || city["city"] == "Shaoguan";
+  EXPECT_TRUE(shaoguan) << p["by_city"].dump();
+  ASSERT_FALSE(p["caps"].empty());
+  EXPECT_EQ(p["caps"][0]["enterprise_name"], "Songshan Lake Precision Moulds");
+  EXPECT_EQ(p["caps"][0]["cap"]["fen"], 100'000'000);
+  // Granted 100,000 this month over the pace window: a positive pace, and
+  // at it the 50 million last past the programme's end (no date).
+  EXPECT_GT(p["pace_per_day"]["fen"].get<int64_t>(), 0);
+  EXPECT_TRUE(p["exhausted_at"].is_null());
+
+  const auto csv = Call("GET", "/v1/programmes/1/pacing?format=csv", "auditor");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.body.rfind("month,granted,automatic,spent,held,", 0), 0u) << csv.body;
+  EXPECT_NE(csv.body.find("\n2025-03,100000.00,"), std::string::npos) << csv.body;
+  ExpectProblem(Call("GET", "/v1/programmes/1/pacing?format=xml", "admin"), 400, "invalid_field");
+  ExpectProblem(Call("GET", "/v1/programmes/2/pacing", "operator"), 403, "forbidden");
+  ExpectProblem(Call("GET", "/v1/programmes/1/pacing", "enterprise"), 403, "forbidden");
+  ExpectProblem(Call("GET", "/v1/programmes/99/pacing", "admin"), 404, "not_found");
+}
+
 }  // namespace
 }  // namespace bg::api

@@ -52,6 +52,14 @@ inline bool TakesStep(const Call& c, uint64_t programme,
   return TakesStep(c, programme, std::span(stages.begin(), stages.size()));
 }
 
+// A 200 that is no JSON: a CSV export.
+inline HttpResponse Text(std::string body, const char* type) {
+  HttpResponse r;
+  r.content_type = type;
+  r.body = std::move(body);
+  return r;
+}
+
 inline HttpResponse Forbidden(const Call& c, const std::string& what) {
   return Fail(c, "forbidden", std::string("a ") + RoleName(c.who.role) + " token may not " + what);
 }

@@ -32,6 +32,8 @@ Service::Handler Service::HandlerOf(spec::RouteId id) {
       return &Service::ListProgrammes;
     case R::kGetProgramme:
       return &Service::GetProgramme;
+    case R::kProgrammePacing:
+      return &Service::ProgrammePacing;
     case R::kAmendProgramme:
       return &Service::AmendProgramme;
     case R::kTopUpProgramme:

@@ -9,6 +9,7 @@
 #include "api/handlers.h"
 #include "api/service.h"
 #include "api/views.h"
+#include "programme/pacing.h"
 
 namespace bg::api {
 namespace {
@@ -38,7 +39,111 @@ Then ProgrammeAnswer(const Call& c, uint64_t id, Timestamp now) {
   };
 }
 
+Json PacingMonthJson(const programme::PacingMonth& m) {
+  return {{"month", settlement::PeriodName(
+                        {settlement::PeriodKind::kMonth, m.year, static_cast<uint8_t>(m.month)})},
+          {"granted", MoneyJson(m.granted)},
+          {"automatic", MoneyJson(m.automatic)},
+          {"spent", MoneyJson(m.spent)},
+          {"held", MoneyJson(m.held)},
+          {"lapsed", MoneyJson(m.lapsed)},
+          {"returned", MoneyJson(m.returned)},
+          {"clawed_back", MoneyJson(m.clawed_back)},
+          {"topped_up", MoneyJson(m.topped_up)},
+          {"cut", MoneyJson(m.cut)},
+          {"uncommitted_after", MoneyJson(m.uncommitted_after)}};
+}
+
+Json SlicesJson(const std::vector<programme::PacingSlice>& slices, const char* key) {
+  Json out = Json::array();
+  for (const programme::PacingSlice& s : slices) {
+    out.push_back({{key, s.key}, {"subsidy", MoneyJson(s.subsidy)}});
+  }
+  return out;
+}
+
+Json PacingJson(const programme::Pacing& p, const std::string& name, Timestamp now) {
+  Json months = Json::array();
+  for (const programme::PacingMonth& m : p.months) months.push_back(PacingMonthJson(m));
+  Json caps = Json::array();
+  for (const programme::CapUse& u : p.caps) {
+    Json cap = {{"enterprise", u.enterprise.value()},
+                {"enterprise_name", u.name},
+                {"used", MoneyJson(u.used)},
+                {"group_used", MoneyJson(u.group_used)},
+                {"cap", u.cap ? MoneyJson(*u.cap) : Json(nullptr)},
+                {"left", u.cap ? MoneyJson(u.group_used >= *u.cap
+                                               ? Money{}
+                                               : Money::Fen(u.cap->fen() - u.group_used.fen()))
+                               : Json(nullptr)}};
+    caps.push_back(std::move(cap));
+  }
+  const double sme_share =
+      p.total.is_zero() ? 0.0
+                        : static_cast<double>(p.sme.fen()) / static_cast<double>(p.total.fen());
+  return {{"programme", p.programme.value()},
+          {"programme_name", name},
+          {"as_of", TimeJson(now)},
+          {"funded", MoneyJson(p.funded)},
+          {"uncommitted", MoneyJson(p.uncommitted)},
+          {"months", std::move(months)},
+          {"pace_per_day", MoneyJson(p.pace_per_day)},
+          {"pace_window_days", programme::kPaceWindowDays},
+          {"exhausted_at", p.exhausted_at ? TimeJson(*p.exhausted_at) : Json(nullptr)},
+          {"subsidy", MoneyJson(p.total)},
+          {"by_category", SlicesJson(p.by_category, "category")},
+          {"by_city", SlicesJson(p.by_city, "city")},
+          {"sme", MoneyJson(p.sme)},
+          {"sme_share", sme_share},
+          {"cap_year", p.cap_year},
+          {"caps", std::move(caps)}};
+}
+
+// The months as CSV, yuan with two decimals: what a bureau's spreadsheet
+// reads.
+std::string PacingCsv(const programme::Pacing& p) {
+  std::string out =
+      "month,granted,automatic,spent,held,lapsed,returned,clawed_back,topped_up,cut,"
+      "uncommitted_after\n";
+  for (const programme::PacingMonth& m : p.months) {
+    out += settlement::PeriodName(
+        {settlement::PeriodKind::kMonth, m.year, static_cast<uint8_t>(m.month)});
+    for (Money v : {m.granted, m.automatic, m.spent, m.held, m.lapsed, m.returned, m.clawed_back,
+                    m.topped_up, m.cut, m.uncommitted_after}) {
+      out += "," + v.ToYuanString();
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 }  // namespace
+
+Answer Service::ProgrammePacing(Call& c) {
+  const auto id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the programme id must be a positive number");
+  if (c.who.role == Role::kOperator && c.who.scope != *id) {
+    return Forbidden(c, "read another programme's pacing");
+  }
+  if (!Is(c, {Role::kAdmin, Role::kOperator, Role::kAuditor})) {
+    return Forbidden(c, "read a programme's pacing");
+  }
+  const std::string format =
+      c.request.query.count("format") ? c.request.query.at("format") : "json";
+  if (format != "json" && format != "csv") return Fail(c, "invalid_field", "format is json or csv");
+  // The whole ledger is read: the answer is kept until the next change
+  // (CachedRead), so a dashboard polling it costs one scan per change.
+  return CachedRead(c, [&] {
+    const Timestamp now = clock_->Now();
+    return Look(*engine_, c, [&](const state::State& s) {
+      const std::optional<programme::Pacing> p =
+          programme::PacingOf(s.book(), s.registry(), s.ledger(), ProgrammeId(*id), now);
+      if (!p) return Fail(c, "not_found", "no programme " + std::to_string(*id));
+      if (format == "csv") return Text(PacingCsv(*p), "text/csv; charset=utf-8");
+      return Reply(PacingJson(*p, s.registry().FindProgramme(ProgrammeId(*id))->name, now));
+    });
+  });
+}
 
 Answer Service::AmendProgramme(Call& c) {
   const auto id = PathId(c, "id");

@@ -60,13 +60,6 @@ HttpResponse PageOf(const std::string& array, const std::string& next) {
   return r;
 }
 
-HttpResponse Text(std::string body, const char* type) {
-  HttpResponse r;
-  r.content_type = type;
-  r.body = std::move(body);
-  return r;
-}
-
 }  // namespace
 
 Answer Service::GetStatements(Call& c) {

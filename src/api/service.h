@@ -106,6 +106,7 @@ class Service {
   Answer ListPools(Call& c);
   Answer CreateProgramme(Call& c);
   // routes_programmes.cc
+  Answer ProgrammePacing(Call& c);
   Answer AmendProgramme(Call& c);
   Answer TopUpProgramme(Call& c);
   Answer CutProgramme(Call& c);

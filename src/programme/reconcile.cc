@@ -4,6 +4,7 @@
 
 #include "programme/accounts.h"
 #include "programme/book_util.h"
+#include "programme/pacing.h"
 
 namespace bg::programme {
 namespace {
@@ -132,6 +133,38 @@ std::string CheckUsage(const Book& book) {
   return "";
 }
 
+// The months of pacing.h add up to the totals: the uncommitted budget
+// after the last month, the grants, and the subsidy of its slices.
+std::string CheckPacing(const Book& book, const Registry& registry, const ledger::Ledger& ledger) {
+  for (const ProgrammeTotals& t : Totals(book, registry, ledger)) {
+    const std::optional<Pacing> pacing =
+        PacingOf(book, registry, ledger, t.programme, ledger.last_timestamp());
+    BG_CHECK(pacing.has_value()) << "no pacing for programme " << t.programme;
+    Money granted{};
+    Money subsidy{};
+    for (const PacingMonth& m : pacing->months) {
+      granted = Plus(granted, m.granted);
+      subsidy = Plus(subsidy, Plus(m.spent, m.held));
+    }
+    const Money after = pacing->months.empty() ? Money{} : pacing->months.back().uncommitted_after;
+    if (after != t.uncommitted) {
+      return Fail(t.programme, "pacing ends with " + Yuan(after) + " uncommitted, the budget has " +
+                                   Yuan(t.uncommitted));
+    }
+    if (granted != Plus(t.approved, t.issued)) {
+      return Fail(t.programme, "pacing grants " + Yuan(granted) + ", approved + issued is " +
+                                   Yuan(Plus(t.approved, t.issued)));
+    }
+    Money sliced{};
+    for (const PacingSlice& s : pacing->by_city) sliced = Plus(sliced, s.subsidy);
+    if (subsidy != pacing->total || sliced != pacing->total) {
+      return Fail(t.programme, "pacing's subsidy by month " + Yuan(subsidy) + ", by city " +
+                                   Yuan(sliced) + ", in all " + Yuan(pacing->total));
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 std::vector<ProgrammeTotals> Totals(const Book& book, const Registry& registry,
@@ -178,6 +211,7 @@ std::string CheckReconciled(const Book& book, const Registry& registry,
     if (Plus(t.lapsed, t.returned) != t.swept) return Fail(t.programme, "sweeps do not add up");
   }
   if (std::string v = CheckVouchers(book, ledger); !v.empty()) return v;
+  if (std::string v = CheckPacing(book, registry, ledger); !v.empty()) return v;
   return CheckUsage(book);
 }
 

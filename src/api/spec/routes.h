@@ -38,6 +38,7 @@ enum class RouteId : uint8_t {
   kListSites,
   kListProgrammes,
   kGetProgramme,
+  kProgrammePacing,
   kAmendProgramme,
   kTopUpProgramme,
   kCutProgramme,

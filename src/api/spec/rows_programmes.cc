@@ -30,6 +30,23 @@ Route StatusRow(RouteId id, const char* path, const char* summary, const char* v
 
 void AddProgrammeRows(std::vector<Route>* rows) {
   rows->push_back(
+      {.id = RouteId::kProgrammePacing,
+       .method = "GET",
+       .path = "/v1/programmes/{id}/pacing",
+       .roles = Only({Role::kAdmin, Role::kOperator, Role::kAuditor}),
+       .who = "admin, operator (the programme), auditor",
+       .summary = "Budget pacing: per month granted, automatic, spent, held, lapsed, returned, "
+                  "clawed back, topped up, cut and the uncommitted budget after it; the pace "
+                  "and the day the budget runs out at it; subsidy by category, by city of "
+                  "compute and to SMEs; each enterprise's use of its yearly cap (json or csv: "
+                  "the months)",
+       .query = {Choice("format", "json|csv",
+                        {"--format", K::kQuery, "json (default) or csv (the months)"})},
+       .cli = {.noun = "programmes",
+               .verb = "pacing",
+               .help = "A programme's budget month by month, its pace and forecast",
+               .example = "baygrid programmes pacing 1 --format csv"}});
+  rows->push_back(
       {.id = RouteId::kAmendProgramme,
        .method = "POST",
        .path = "/v1/programmes/{id}/amend",

@@ -52,6 +52,8 @@ Service::Handler Service::HandlerOf(spec::RouteId id) {
       return &Service::ListProviders;
     case R::kListEnterprises:
       return &Service::ListEnterprises;
+    case R::kEnterpriseMoney:
+      return &Service::EnterpriseMoney;
     case R::kListJurisdictions:
       return &Service::ListJurisdictions;
     case R::kFileApplication:

@@ -44,6 +44,52 @@ std::optional<programme::Step> StepNamed(const std::string& name) {
   return std::nullopt;
 }
 
+// The inbox's filters, after the caller's scope narrowed them.
+struct InboxQuery {
+  std::optional<uint64_t> programme, enterprise;
+  std::optional<std::vector<programme::ApplicationStatus>> statuses;
+  std::optional<Timestamp> from, to;
+  std::optional<int64_t> min_fen, max_fen;
+  Sort sort;
+};
+
+HttpResponse Inbox(engine::Engine& engine, Call& c, const InboxQuery& q) {
+  HttpResponse fail;
+  auto page = Look(engine, c, [&](const state::State& s) -> std::optional<Json> {
+    std::vector<Keyed<programme::Application>> keep;
+    std::array<uint64_t, programme::kApplicationStatusNames.size()> counts{};
+    for (const auto& [id, a] : s.book().applications()) {
+      const Timestamp filed = a.history.empty() ? 0 : a.history.front().at;
+      if ((q.programme && a.filed.programme.value() != *q.programme) ||
+          (q.enterprise && a.filed.enterprise.value() != *q.enterprise) ||
+          (q.from && filed < *q.from) || (q.to && filed >= *q.to) ||
+          (q.min_fen && a.filed.amount.fen() < *q.min_fen) ||
+          (q.max_fen && a.filed.amount.fen() > *q.max_fen)) {
+        continue;
+      }
+      ++counts[static_cast<size_t>(a.status)];
+      if (q.statuses &&
+          std::find(q.statuses->begin(), q.statuses->end(), a.status) == q.statuses->end()) {
+        continue;
+      }
+      const uint64_t value =
+          q.sort.field == "filed"     ? filed
+          : q.sort.field == "amount"  ? static_cast<uint64_t>(a.filed.amount.fen())
+          : q.sort.field == "updated" ? (a.history.empty() ? 0 : a.history.back().at)
+                                      : id.value();
+      keep.push_back({KeyFor(value, q.sort.descending), id.value(), &a});
+    }
+    Json by_status = Json::object();
+    for (const auto& [name, status] : programme::kApplicationStatusNames) {
+      by_status[std::string(name)] = counts[static_cast<size_t>(status)];
+    }
+    return KeyedPage(
+        c, std::move(keep), Json{{"counts", std::move(by_status)}},
+        [&](const programme::Application& a) { return View(a, s.registry(), false); }, &fail);
+  });
+  return page ? Reply(*page) : fail;
+}
+
 }  // namespace
 
 Answer Service::FileApplication(Call& c) {
@@ -235,81 +281,79 @@ Answer Service::GetApplication(Call& c) {
 // operator sees its programme's, an enterprise its own.
 Answer Service::ListApplications(Call& c) {
   HttpResponse fail;
-  std::optional<uint64_t> programme, enterprise;
-  std::optional<std::vector<programme::ApplicationStatus>> statuses;
-  std::optional<Timestamp> from, to;
-  std::optional<int64_t> min_fen, max_fen;
-  if (!QueryIdParam(c, "programme", &programme, &fail) ||
-      !QueryIdParam(c, "enterprise", &enterprise, &fail) ||
-      !QueryChoices(c, "status", programme::kApplicationStatusNames, &statuses, &fail) ||
-      !QueryTime(c, "filed_from", &from, &fail) || !QueryTime(c, "filed_to", &to, &fail) ||
-      !QueryFen(c, "amount_min_fen", &min_fen, &fail) ||
-      !QueryFen(c, "amount_max_fen", &max_fen, &fail)) {
+  InboxQuery q;
+  if (!QueryIdParam(c, "programme", &q.programme, &fail) ||
+      !QueryIdParam(c, "enterprise", &q.enterprise, &fail) ||
+      !QueryChoices(c, "status", programme::kApplicationStatusNames, &q.statuses, &fail) ||
+      !QueryTime(c, "filed_from", &q.from, &fail) || !QueryTime(c, "filed_to", &q.to, &fail) ||
+      !QueryFen(c, "amount_min_fen", &q.min_fen, &fail) ||
+      !QueryFen(c, "amount_max_fen", &q.max_fen, &fail)) {
     return fail;
   }
   const auto sort = QuerySort(c, {"filed", "amount", "updated", "id"}, true, &fail);
   if (!sort) return fail;
+  q.sort = *sort;
   // The caller's scope narrows the filters; a filter outside it finds nothing.
   if (c.who.role == Role::kOperator) {
-    if (programme && *programme != c.who.scope) {
+    if (q.programme && *q.programme != c.who.scope) {
       return Forbidden(c, "read another programme's applications");
     }
-    programme = c.who.scope;
+    q.programme = c.who.scope;
   } else if (c.who.role == Role::kEnterprise) {
-    if (enterprise && *enterprise != c.who.scope) {
+    if (q.enterprise && *q.enterprise != c.who.scope) {
       return Forbidden(c, "read another enterprise's applications");
     }
-    enterprise = c.who.scope;
+    q.enterprise = c.who.scope;
   } else if (!Is(c, {Role::kAdmin, Role::kAuditor})) {
     return Forbidden(c, "read applications");
   }
-  auto page = Look(*engine_, c, [&](const state::State& s) -> std::optional<Json> {
-    std::vector<Keyed<programme::Application>> keep;
-    std::array<uint64_t, programme::kApplicationStatusNames.size()> counts{};
-    for (const auto& [id, a] : s.book().applications()) {
-      const Timestamp filed = a.history.empty() ? 0 : a.history.front().at;
-      if ((programme && a.filed.programme.value() != *programme) ||
-          (enterprise && a.filed.enterprise.value() != *enterprise) || (from && filed < *from) ||
-          (to && filed >= *to) || (min_fen && a.filed.amount.fen() < *min_fen) ||
-          (max_fen && a.filed.amount.fen() > *max_fen)) {
-        continue;
-      }
-      ++counts[static_cast<size_t>(a.status)];
-      if (statuses && std::find(statuses->begin(), statuses->end(), a.status) == statuses->end()) {
-        continue;
-      }
-      const uint64_t value = sort->field == "filed"    ? filed
-                             : sort->field == "amount" ? static_cast<uint64_t>(a.filed.amount.fen())
-                             : sort->field == "updated"
-                                 ? (a.history.empty() ? 0 : a.history.back().at)
-                                 : id.value();
-      keep.push_back({KeyFor(value, sort->descending), id.value(), &a});
-    }
-    Json by_status = Json::object();
-    for (const auto& [name, status] : programme::kApplicationStatusNames) {
-      by_status[std::string(name)] = counts[static_cast<size_t>(status)];
-    }
-    return KeyedPage(
-        c, std::move(keep), Json{{"counts", std::move(by_status)}},
-        [&](const programme::Application& a) { return View(a, s.registry(), false); }, &fail);
-  });
-  return page ? Reply(*page) : fail;
+  // The answer depends on the query and the scope it was narrowed to: kept
+  // until the next change, like the registry's lists (CachedRead).
+  const std::string scope =
+      std::to_string(q.programme.value_or(0)) + "/" + std::to_string(q.enterprise.value_or(0));
+  return CachedRead(
+      c, [&] { return Inbox(*engine_, c, q); }, scope);
 }
 
 Answer Service::ListVouchers(Call& c) {
   HttpResponse fail;
   const Timestamp now = clock_->Now();
+  std::optional<uint64_t> programme, enterprise;
+  std::optional<std::vector<programme::VoucherStatus>> statuses;
+  std::optional<Timestamp> expires_before;
+  if (!QueryIdParam(c, "programme", &programme, &fail) ||
+      !QueryIdParam(c, "enterprise", &enterprise, &fail) ||
+      !QueryChoices(c, "status", programme::kVoucherStatusNames, &statuses, &fail) ||
+      !QueryTime(c, "expires_before", &expires_before, &fail)) {
+    return fail;
+  }
   auto page = Look(*engine_, c, [&](const state::State& s) {
     return Page(
         c, s.book().vouchers(),
         [&](const programme::Voucher& v) {
-          if (c.who.role == Role::kEnterprise) return v.holder.value() == c.who.scope;
-          if (c.who.role == Role::kOperator) return v.programme.value() == c.who.scope;
-          return Is(c, {Role::kAdmin, Role::kAuditor});
+          if (c.who.role == Role::kEnterprise && v.holder.value() != c.who.scope) return false;
+          if (c.who.role == Role::kOperator && v.programme.value() != c.who.scope) return false;
+          if (!Is(c, {Role::kEnterprise, Role::kOperator, Role::kAdmin, Role::kAuditor})) {
+            return false;
+          }
+          if (programme && v.programme.value() != *programme) return false;
+          if (enterprise && v.holder.value() != *enterprise) return false;
+          const programme::VoucherStatus status = programme::StatusAt(v, now);
+          if (statuses &&
+              std::find(statuses->begin(), statuses->end(), status) == statuses->end()) {
+            return false;
+          }
+          return !expires_before ||
+                 (status == programme::VoucherStatus::kLive && v.expires_at < *expires_before);
         },
         [&](const programme::Voucher& v) {
-          return View(v, programme::Book::Available(s.ledger(), programme::VoucherAccount(v.id)),
-                      now);
+          Json out =
+              View(v, programme::Book::Available(s.ledger(), programme::VoucherAccount(v.id)), now);
+          const programme::ProgrammeRules* p = s.registry().FindProgramme(v.programme);
+          const programme::Enterprise* e = s.registry().FindEnterprise(v.holder);
+          out["programme_name"] = p == nullptr ? "" : p->name;
+          out["holder_name"] = e == nullptr ? "" : e->name;
+          return out;
         },
         &fail);
   });

@@ -4,7 +4,10 @@
 // vouchers (POST /v1/claims: held), then captures what was spent or voids
 // it. Claims of placed jobs belong to their jobs: their subsidy is clawed
 // back through the job (POST /v1/jobs/{id}/clawback).
+#include <algorithm>
+
 #include "api/handlers.h"
+#include "api/list_query.h"
 #include "api/service.h"
 #include "api/views.h"
 #include "common/check.h"
@@ -35,13 +38,19 @@ bool MayRead(const Principal& who, const programme::Claim& claim) {
   return false;
 }
 
-Json ClaimView(ClaimId id, const programme::Claim& claim) {
+// A claim with the names beside its ids (enterprise, provider, each
+// share's programme).
+Json ClaimView(ClaimId id, const programme::Claim& claim, const programme::Registry& registry) {
   Json shares = Json::array();
   for (const auto& s : claim.shares) {
+    const programme::ProgrammeRules* p = registry.FindProgramme(s.programme);
     shares.push_back({{"programme", s.programme.value()},
+                      {"programme_name", p == nullptr ? "" : p->name},
                       {"issuer", s.issuer.value()},
                       {"amount", MoneyJson(s.amount)}});
   }
+  const programme::Enterprise* e = registry.FindEnterprise(claim.request.enterprise);
+  const programme::Provider* provider = registry.FindProvider(claim.request.provider);
   // Posted amounts are parts of the claim's subsidy: they cannot overflow.
   Money posted{};
   for (const auto& h : claim.holds) {
@@ -52,7 +61,9 @@ Json ClaimView(ClaimId id, const programme::Claim& claim) {
   return {{"id", id.value()},
           {"order", claim.request.order.value()},
           {"enterprise", claim.request.enterprise.value()},
+          {"enterprise_name", e == nullptr ? "" : e->name},
           {"provider", claim.request.provider.value()},
+          {"provider_name", provider == nullptr ? "" : provider->name},
           {"amount", MoneyJson(claim.request.amount)},
           {"resource", programme::NameOf(programme::kResourceNames, claim.request.resource)},
           {"at", TimeJson(claim.at)},
@@ -68,7 +79,7 @@ HttpResponse ClaimReply(const Call& c, const programme::Outcome& out, const stat
   if (!out.ok()) return Fail(c, programme::CodeName(out.code), out.message);
   const programme::Claim* claim = s.book().FindClaim(id);
   if (claim == nullptr) return Fail(c, "unknown_claim", "no claim " + std::to_string(id.value()));
-  Json view = ClaimView(id, *claim);
+  Json view = ClaimView(id, *claim, s.registry());
   if (out.subsidy) view["explain"] = out.subsidy->Explain();
   return Reply(view, out.code == programme::Code::kExists ? 200 : status);
 }
@@ -135,13 +146,35 @@ Answer Service::VoidClaim(Call& c) { return SettleClaim(*engine_, c, false); }
 
 Answer Service::ListClaims(Call& c) {
   HttpResponse fail;
+  std::optional<uint64_t> programme, enterprise, provider;
+  std::optional<std::vector<programme::ClaimStatus>> statuses;
+  if (!QueryIdParam(c, "programme", &programme, &fail) ||
+      !QueryIdParam(c, "enterprise", &enterprise, &fail) ||
+      !QueryIdParam(c, "provider", &provider, &fail) ||
+      !QueryChoices(c, "status", programme::kClaimStatusNames, &statuses, &fail)) {
+    return fail;
+  }
   auto page = Look(*engine_, c, [&](const state::State& s) {
     return Page(
         c, s.book().claims(),
         [&](const programme::Claim& claim) {
-          return (claim.request.id.value() & kJobClaimBit) == 0 && MayRead(c.who, claim);
+          if ((claim.request.id.value() & kJobClaimBit) != 0 || !MayRead(c.who, claim)) {
+            return false;
+          }
+          if (enterprise && claim.request.enterprise.value() != *enterprise) return false;
+          if (provider && claim.request.provider.value() != *provider) return false;
+          if (statuses &&
+              std::find(statuses->begin(), statuses->end(), claim.status) == statuses->end()) {
+            return false;
+          }
+          return !programme ||
+                 std::any_of(claim.shares.begin(), claim.shares.end(),
+                             [&](const auto& sh) { return sh.programme.value() == *programme; });
         },
-        [](const programme::Claim& claim) { return ClaimView(claim.request.id, claim); }, &fail);
+        [&](const programme::Claim& claim) {
+          return ClaimView(claim.request.id, claim, s.registry());
+        },
+        &fail);
   });
   return page ? Reply(*page) : fail;
 }
@@ -153,7 +186,7 @@ Answer Service::GetClaim(Call& c) {
     const programme::Claim* claim = s.book().FindClaim(ClaimId(*id));
     if (claim == nullptr) return Fail(c, "unknown_claim", "no claim " + std::to_string(*id));
     if (!MayRead(c.who, *claim)) return Forbidden(c, "read this claim");
-    return Reply(ClaimView(ClaimId(*id), *claim));
+    return Reply(ClaimView(ClaimId(*id), *claim, s.registry()));
   });
 }
 

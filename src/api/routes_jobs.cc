@@ -1,5 +1,8 @@
 // Quotes and jobs: submit, read, cancel, extend, explain; a placement pass.
+#include <algorithm>
+
 #include "api/handlers.h"
+#include "api/list_query.h"
 #include "api/service.h"
 #include "api/views.h"
 
@@ -147,22 +150,57 @@ Answer Service::SubmitJob(Call& c) {
   return Answer::Deferred(*job, JobCapture(c, job->request.id, true));
 }
 
+// Jobs: an enterprise's own, those at a provider's pools, those a
+// programme pays for (its operator's), or all (admin, auditor); filtered
+// by enterprise, programme, status, site and when submitted; with the
+// names beside the ids.
 Answer Service::ListJobs(Call& c) {
   HttpResponse fail;
+  std::optional<uint64_t> enterprise, programme, site;
+  std::optional<std::vector<scheduler::JobStatus>> statuses;
+  std::optional<Timestamp> from, to;
+  if (!QueryIdParam(c, "enterprise", &enterprise, &fail) ||
+      !QueryIdParam(c, "programme", &programme, &fail) || !QueryIdParam(c, "site", &site, &fail) ||
+      !QueryChoices(c, "status", scheduler::kJobStatusNames, &statuses, &fail) ||
+      !QueryTime(c, "submitted_from", &from, &fail) || !QueryTime(c, "submitted_to", &to, &fail)) {
+    return fail;
+  }
+  if (c.who.role == Role::kOperator) {
+    if (programme && *programme != c.who.scope)
+      return Forbidden(c, "list another programme's jobs");
+    programme = c.who.scope;
+  }
   auto page = Look(*engine_, c, [&](const state::State& s) {
+    auto site_of = [&](const scheduler::Job& j) -> const network::Site* {
+      const network::Pool* p = s.network().FindPool(j.pool);
+      return p == nullptr ? nullptr : s.network().FindSite(p->site);
+    };
+    auto paid_by = [&](const scheduler::Job& j, uint64_t id) {
+      const programme::Claim* claim = s.book().FindClaim(j.claim);
+      if (claim == nullptr) return false;
+      return std::any_of(
+          claim->shares.begin(), claim->shares.end(),
+          [id](const programme::ClaimShare& sh) { return sh.programme.value() == id; });
+    };
     return Page(
         c, s.scheduler().jobs(),
         [&](const scheduler::Job& j) {
-          if (c.who.role == Role::kEnterprise) {
-            return j.submitted.request.enterprise.value() == c.who.scope;
-          }
+          const scheduler::JobRequest& r = j.submitted.request;
+          if (c.who.role == Role::kEnterprise && r.enterprise.value() != c.who.scope) return false;
           if (c.who.role == Role::kProvider) {
-            const network::Pool* p = s.network().FindPool(j.pool);
-            return p != nullptr && s.network().FindSite(p->site)->provider.value() == c.who.scope;
+            const network::Site* at = site_of(j);
+            if (at == nullptr || at->provider.value() != c.who.scope) return false;
           }
-          return Is(c, {Role::kAdmin, Role::kAuditor});
+          if (enterprise && r.enterprise.value() != *enterprise) return false;
+          if (statuses &&
+              std::find(statuses->begin(), statuses->end(), j.status) == statuses->end()) {
+            return false;
+          }
+          if (site && (site_of(j) == nullptr || site_of(j)->id.value() != *site)) return false;
+          if ((from && j.submitted_at < *from) || (to && j.submitted_at >= *to)) return false;
+          return !programme || paid_by(j, *programme);
         },
-        [](const scheduler::Job& j) { return View(j); }, &fail);
+        [&](const scheduler::Job& j) { return JobWithNames(j, s); }, &fail);
   });
   return page ? Reply(*page) : fail;
 }
@@ -174,7 +212,7 @@ Answer Service::GetJob(Call& c) {
     const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
     if (j == nullptr) return Fail(c, "unknown_job", "no job " + std::to_string(*id));
     if (!MayAccess(c, s, *j, false)) return Forbidden(c, "read this job");
-    return Reply(View(*j));
+    return Reply(JobWithNames(*j, s));
   });
 }
 

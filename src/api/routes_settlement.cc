@@ -261,6 +261,16 @@ Answer Service::ListCases(Call& c) {
   bool bad = false;
   const std::optional<uint64_t> after = QueryId(c, "after", &bad);
   if (bad) return Fail(c, "invalid_field", "after must be an id");
+  std::optional<std::vector<fraud::Kind>> kinds;
+  if (!QueryChoices(c, "kind", fraud::kKindNames, &kinds, &fail)) return fail;
+  const std::string state = c.request.query.count("state") ? c.request.query.at("state") : "";
+  if (!state.empty() && state != "open" && state != "closed") {
+    return Fail(c, "invalid_field", "state is open or closed");
+  }
+  auto keep = [&](const fraud::Case& k) {
+    if (!state.empty() && k.closed != (state == "closed")) return false;
+    return !kinds || std::find(kinds->begin(), kinds->end(), k.finding.kind) != kinds->end();
+  };
   return Look(*engine_, c, [&](const state::State& s) {
     Json items = Json::array();
     const auto& all = s.cases().cases();
@@ -272,6 +282,7 @@ Answer Service::ListCases(Call& c) {
         break;
       }
       const auto& [id, k] = *it;
+      if (!keep(k)) continue;
       items.push_back({{"id", id},
                        {"kind", fraud::KindName(k.finding.kind)},
                        {"subject", k.finding.subject},

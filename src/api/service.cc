@@ -184,13 +184,16 @@ HttpResponse Service::Refuse(int status, const std::string& detail) {
   return Problem(code, detail, id);
 }
 
-HttpResponse Service::CachedRead(Call& call, const std::function<HttpResponse()>& build) {
+HttpResponse Service::CachedRead(Call& call, const std::function<HttpResponse()>& build,
+                                 const std::string& variant) {
+  const std::string key =
+      variant.empty() ? call.request.target : call.request.target + '\n' + variant;
   // An entry serves while nothing was applied since it was read; the
   // answer then waits for what it was read from to be durable.
   const engine::Seen now = engine_->applied();
   {
     MutexLock lock(&cache_mu_);
-    auto it = read_cache_.find(call.request.target);
+    auto it = read_cache_.find(key);
     if (it != read_cache_.end() && it->second.first.seq == now.seq &&
         it->second.first.generation == now.generation) {
       Saw(call, it->second.first);
@@ -205,7 +208,7 @@ HttpResponse Service::CachedRead(Call& call, const std::function<HttpResponse()>
   if (out.status == 200) {
     MutexLock lock(&cache_mu_);
     if (read_cache_.size() > 1'000) read_cache_.clear();  // a bound: targets vary with paging
-    read_cache_[call.request.target] = {call.seen, out};
+    read_cache_[key] = {call.seen, out};
   }
   Saw(call, before);
   return out;

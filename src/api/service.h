@@ -105,6 +105,8 @@ class Service {
   Answer ListSites(Call& c);
   Answer ListPools(Call& c);
   Answer CreateProgramme(Call& c);
+  // routes_money.cc
+  Answer EnterpriseMoney(Call& c);
   // routes_programmes.cc
   Answer ProgrammePacing(Call& c);
   Answer AmendProgramme(Call& c);
@@ -193,7 +195,10 @@ class Service {
   void ForgetTokens();
   // A read whose answer depends on the state only (not on who asks): kept
   // while no batch has been committed since, keyed by the request target.
-  HttpResponse CachedRead(Call& call, const std::function<HttpResponse()>& build);
+  // `variant`: what else the answer depends on (the caller's scope, when
+  // the handler narrowed the query to it).
+  HttpResponse CachedRead(Call& call, const std::function<HttpResponse()>& build,
+                          const std::string& variant = "");
   // idempotency.cc. Before the handler runs: the first answer again, a
   // refusal, or nothing (the handler runs; the key is then in flight).
   std::optional<HttpResponse> CheckKey(Flight& f);

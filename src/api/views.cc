@@ -156,6 +156,31 @@ Json View(const scheduler::Job& j) {
   return v;
 }
 
+Json JobWithNames(const scheduler::Job& j, const state::State& s) {
+  Json v = View(j);
+  const programme::Enterprise* e = s.registry().FindEnterprise(j.submitted.request.enterprise);
+  v["enterprise_name"] = e == nullptr ? "" : e->name;
+  const network::Pool* pool = s.network().FindPool(j.pool);
+  const network::Site* site = pool == nullptr ? nullptr : s.network().FindSite(pool->site);
+  const programme::Provider* provider =
+      site == nullptr ? nullptr : s.registry().FindProvider(site->provider);
+  v["site"] = site == nullptr ? Json(nullptr) : Json(site->id.value());
+  v["site_name"] = site == nullptr ? Json(nullptr) : Json(site->name);
+  v["provider"] = provider == nullptr ? Json(nullptr) : Json(provider->id.value());
+  v["provider_name"] = provider == nullptr ? Json(nullptr) : Json(provider->name);
+  Json programmes = Json::array();
+  if (const programme::Claim* claim = s.book().FindClaim(j.claim)) {
+    for (const programme::ClaimShare& sh : claim->shares) {
+      const programme::ProgrammeRules* p = s.registry().FindProgramme(sh.programme);
+      programmes.push_back({{"programme", sh.programme.value()},
+                            {"programme_name", p == nullptr ? "" : p->name},
+                            {"subsidy", MoneyJson(sh.amount)}});
+    }
+  }
+  v["programmes"] = std::move(programmes);
+  return v;
+}
+
 Json View(const scheduler::Quote& q) {
   Json options = Json::array();
   for (const auto& o : q.options) {

@@ -47,6 +47,9 @@ Json View(const programme::Application& a, const programme::Registry& registry,
 // the engine's clock has swept it.
 Json View(const programme::Voucher& v, Money available, Timestamp now);
 Json View(const scheduler::Job& j);
+// A job with the names beside its ids: the enterprise, the pool's site and
+// provider, and the programmes its subsidy draws on (each with its share).
+Json JobWithNames(const scheduler::Job& j, const state::State& s);
 Json View(const scheduler::Quote& q);
 Json TimeJson(Timestamp t);  // RFC 3339 UTC, or null for 0
 

@@ -14,6 +14,7 @@
 #include "cmd/serve.h"
 #include "cmd/settle_cli.h"
 #include "cmd/sim_compare.h"
+#include "cmd/suggest.h"
 
 namespace {
 
@@ -34,7 +35,18 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   for (bg::cmd::Register add : kModules) add(registry);
   bg::cli::HttpCli http_cli(app);  // baygrid <noun> <verb> against a running server
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    // An unknown subcommand or option: say what is near.
+    if (code != 0) {
+      const std::string hint =
+          bg::cmd::Suggestion(app, std::vector<std::string>(argv + 1, argv + argc));
+      if (!hint.empty()) std::fprintf(stderr, "%s\n", hint.c_str());
+    }
+    return code;
+  }
   if (http_cli.chosen()) return http_cli.Run();
   const std::optional<bg::Status> status = registry.RunChosen();
   if (status && !status->ok()) {

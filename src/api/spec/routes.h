@@ -48,6 +48,7 @@ enum class RouteId : uint8_t {
   kListProgrammeProvider,
   kListProviders,
   kListEnterprises,
+  kEnterpriseMoney,
   kListJurisdictions,
   kFileApplication,
   kReviewApplication,

@@ -62,6 +62,24 @@ void AddRegistryRows(std::vector<Route>* rows) {
                .verb = "list",
                .help = "Enterprises",
                .example = "baygrid enterprises list"}});
+  rows->push_back(
+      {.id = RouteId::kEnterpriseMoney,
+       .method = "GET",
+       .path = "/v1/enterprises/{id}/money",
+       .roles = Only({Role::kEnterprise, Role::kAdmin, Role::kAuditor}),
+       .who = "the enterprise, admin, auditor",
+       .summary = "An enterprise's money: each voucher with its history (grant, issue, every "
+                  "claim and the job or order behind it, the sweep), yearly caps used and left "
+                  "per programme, and a month's bill per job: what it paid, what each programme "
+                  "paid, so far and planned",
+       .query = {May("month", T::kText,
+                     {"--month", K::kQuery,
+                      "The bill's month, YYYY-MM "
+                      "(default: this month)"})},
+       .cli = {.noun = "enterprises",
+               .verb = "money",
+               .help = "An enterprise's vouchers and their history, caps and monthly bill",
+               .example = "baygrid enterprises money 1 --month 2025-06"}});
   rows->push_back({.id = RouteId::kListSites,
                    .method = "GET",
                    .path = "/v1/sites",

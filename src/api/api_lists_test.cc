@@ -1,0 +1,112 @@
+// The lists' filters (jobs, vouchers, claims, audit cases), the names
+// beside the ids in what they answer, and an operator's view of the jobs
+// its programme pays for.
+#include <set>
+
+#include "api/api_test_fixture.h"
+
+namespace bg::api {
+namespace {
+
+size_t Count(const testing::RawResponse& r) {
+  EXPECT_EQ(r.status, 200) << r.body;
+  const Json j = Body(r);
+  return j.contains("items") ? j["items"].size() : 0;
+}
+
+TEST_F(ApiTest, JobsAreFilteredAndNamedAndAnOperatorSeesWhatItPays) {
+  MakeOwnedRecords();  // Songshan Lake's job, running at the hub, paid by Dongguan
+  const Json all = Body(Call("GET", "/v1/jobs?status=running", "admin"));
+  ASSERT_EQ(all["items"].size(), 1u) << all.dump();
+  const Json job = all["items"][0];
+  EXPECT_EQ(job["enterprise_name"], "Songshan Lake Precision Moulds");
+  EXPECT_FALSE(job["site_name"].get<std::string>().empty());
+  EXPECT_EQ(job["provider_name"], "Shaoguan Hub Intelligent Computing Centre");
+  ASSERT_EQ(job["programmes"].size(), 1u);
+  EXPECT_EQ(job["programmes"][0]["programme_name"], "Dongguan 算力券");
+  const std::string site = std::to_string(job["site"].get<uint64_t>());
+
+  EXPECT_EQ(Count(Call("GET", "/v1/jobs?status=done,cancelled", "admin")), 0u);
+  EXPECT_EQ(Count(Call("GET", "/v1/jobs?enterprise=3", "admin")), 0u);
+  EXPECT_EQ(Count(Call("GET", "/v1/jobs?enterprise=1&site=" + site, "auditor")), 1u);
+  EXPECT_EQ(Count(Call("GET", "/v1/jobs?submitted_from=2030-01-01", "admin")), 0u);
+  EXPECT_EQ(Count(Call("GET", "/v1/jobs?submitted_to=2030-01-01", "admin")), 1u);
+  // The programme's operator sees the jobs it pays for; no other
+  // programme's.
+  EXPECT_EQ(Count(Call("GET", "/v1/jobs", "operator")), 1u);
+  EXPECT_EQ(Count(Call("GET", "/v1/jobs?programme=1", "reviewer")), 1u);
+  ExpectProblem(Call("GET", "/v1/jobs?programme=2", "operator"), 403, "forbidden");
+  EXPECT_EQ(Count(Call("GET", "/v1/jobs?programme=2", "admin")), 0u);
+  // What is wrong with a filter is said.
+  ExpectProblem(Call("GET", "/v1/jobs?status=flying", "admin"), 400, "invalid_field");
+  ExpectProblem(Call("GET", "/v1/jobs?submitted_from=yesterday", "admin"), 400, "invalid_field");
+  ExpectProblem(Call("GET", "/v1/jobs?site=0", "admin"), 400, "invalid_field");
+}
+
+TEST_F(ApiTest, VouchersClaimsAndCasesAreFiltered) {
+  MakeOwnedRecords();  // a live voucher of Dongguan; a held direct claim at the hub
+  const Json live = Body(Call("GET", "/v1/vouchers?status=live&programme=1", "operator"));
+  ASSERT_EQ(live["items"].size(), 1u) << live.dump();
+  EXPECT_EQ(live["items"][0]["holder_name"], "Songshan Lake Precision Moulds");
+  EXPECT_EQ(live["items"][0]["programme_name"], "Dongguan 算力券");
+  EXPECT_EQ(Count(Call("GET", "/v1/vouchers?status=expired,revoked", "admin")), 0u);
+  EXPECT_EQ(Count(Call("GET", "/v1/vouchers?expires_before=2025-04-01", "admin")), 0u);
+  EXPECT_EQ(Count(Call("GET", "/v1/vouchers?expires_before=2027-01-01", "admin")), 1u);
+  EXPECT_EQ(Count(Call("GET", "/v1/vouchers?enterprise=3", "admin")), 0u);
+  ExpectProblem(Call("GET", "/v1/vouchers?status=spent", "admin"), 400, "invalid_field");
+
+  const Json held = Body(Call("GET", "/v1/claims?status=held&provider=1", "admin"));
+  ASSERT_EQ(held["items"].size(), 1u) << held.dump();
+  EXPECT_EQ(held["items"][0]["provider_name"], "Shaoguan Hub Intelligent Computing Centre");
+  EXPECT_EQ(held["items"][0]["enterprise_name"], "Songshan Lake Precision Moulds");
+  EXPECT_EQ(held["items"][0]["shares"][0]["programme_name"], "Dongguan 算力券");
+  EXPECT_EQ(Count(Call("GET", "/v1/claims?status=captured", "admin")), 0u);
+  EXPECT_EQ(Count(Call("GET", "/v1/claims?programme=1", "operator")), 1u);
+  EXPECT_EQ(Count(Call("GET", "/v1/claims?enterprise=3", "admin")), 0u);
+
+  ASSERT_EQ(Call("POST", "/v1/audit/scan", "auditor", "{}").status / 100, 2);
+  const size_t open = Count(Call("GET", "/v1/audit/cases?state=open", "auditor"));
+  EXPECT_EQ(Count(Call("GET", "/v1/audit/cases?state=closed", "auditor")), 0u);
+  EXPECT_EQ(Count(Call("GET", "/v1/audit/cases", "auditor")), open);
+  ExpectProblem(Call("GET", "/v1/audit/cases?state=sideways", "auditor"), 400, "invalid_field");
+  ExpectProblem(Call("GET", "/v1/audit/cases?kind=nonsense", "auditor"), 400, "invalid_field");
+}
+
+TEST_F(ApiTest, AnEnterpriseSeesEachVouchersHistoryItsCapsAndItsBill) {
+  MakeOwnedRecords();  // voucher 1 (100,000 yuan), job 1 running, claim 1 on order 700
+  const auto r = Call("GET", "/v1/enterprises/1/money?month=2025-03", "enterprise");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const Json m = Body(r);
+  EXPECT_EQ(m["enterprise_name"], "Songshan Lake Precision Moulds");
+  ASSERT_EQ(m["vouchers"].size(), 1u);
+  const Json v = m["vouchers"][0];
+  EXPECT_EQ(v["programme_name"], "Dongguan 算力券");
+  std::set<std::string> what;
+  bool job = false, order = false;
+  for (const Json& h : v["history"]) {
+    what.insert(h["what"].get<std::string>());
+    job = job || h.value("job", 0) == 1;
+    order = order || h.value("order", 0) == 700;
+  }
+  EXPECT_EQ(what, (std::set<std::string>{"granted", "issued", "claim"})) << v["history"].dump();
+  EXPECT_TRUE(job && order) << "the job's claim and the direct order's: " << v["history"].dump();
+  ASSERT_EQ(m["caps"].size(), 1u);
+  EXPECT_EQ(m["caps"][0]["cap"]["fen"], 100'000'000);  // 1,000,000 yuan a year
+  EXPECT_GT(m["caps"][0]["used"]["fen"].get<int64_t>(), 0);
+  const Json bill = m["bill"];
+  EXPECT_EQ(bill["month"], "2025-03");
+  ASSERT_EQ(bill["jobs"].size(), 1u) << bill.dump();
+  EXPECT_EQ(bill["jobs"][0]["programmes"][0]["programme_name"], "Dongguan 算力券");
+  EXPECT_GT(bill["jobs"][0]["planned_subsidy"]["fen"].get<int64_t>(), 0);
+  EXPECT_EQ(
+      Body(Call("GET", "/v1/enterprises/1/money?month=2025-04", "admin"))["bill"]["jobs"].size(),
+      0u);
+  ExpectProblem(Call("GET", "/v1/enterprises/1/money", "other_enterprise"), 403, "forbidden");
+  ExpectProblem(Call("GET", "/v1/enterprises/1/money", "provider"), 403, "forbidden");
+  ExpectProblem(Call("GET", "/v1/enterprises/1/money?month=2025-13", "auditor"), 400,
+                "invalid_field");
+  ExpectProblem(Call("GET", "/v1/enterprises/99/money", "admin"), 404, "not_found");
+}
+
+}  // namespace
+}  // namespace bg::api

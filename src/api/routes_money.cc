@@ -1,0 +1,202 @@
+// An enterprise's money (GET /v1/enterprises/{id}/money): each voucher
+// with its history — the grant, the issue, every claim drawn on it (the
+// job or order behind it, what it holds and what was posted), the sweep
+// at expiry or revocation — its yearly caps used and left per programme,
+// and a month's bill: per job what it cost, what the enterprise paid, what
+// each programme paid, charged so far and planned apart.
+#include <algorithm>
+
+#include "api/handlers.h"
+#include "api/service.h"
+#include "api/views.h"
+#include "programme/accounts.h"
+#include "programme/book_util.h"
+
+namespace bg::api {
+namespace {
+
+using programme::book::Plus;
+
+std::string ProgrammeName(const state::State& s, ProgrammeId id) {
+  const programme::ProgrammeRules* p = s.registry().FindProgramme(id);
+  return p == nullptr ? "" : p->name;
+}
+
+// Every claim of `e` that drew on voucher `v`: what it held there, what
+// metering or the capture posted, and the order (a job's, or a direct one).
+Json VoucherHistory(const state::State& s, const programme::Voucher& v, Timestamp now) {
+  Json history = Json::array();
+  const programme::Application* app = s.book().FindApplication(ApplicationId(v.id.value()));
+  if (app != nullptr) {
+    for (const programme::HistoryEntry& h : app->history) {
+      if (h.status != programme::ApplicationStatus::kApproved) continue;
+      history.push_back(
+          {{"at", TimeJson(h.at)}, {"what", "granted"}, {"amount", MoneyJson(v.amount)}});
+    }
+  }
+  if (v.issued_at != 0) history.push_back({{"at", TimeJson(v.issued_at)}, {"what", "issued"}});
+  for (const auto& [id, claim] : s.book().claims()) {
+    if (claim.request.enterprise != v.holder) continue;
+    for (const programme::ClaimHold& h : claim.holds) {
+      if (h.voucher != v.id) continue;
+      const bool job = s.scheduler().FindJob(claim.request.order) != nullptr;
+      history.push_back(
+          {{"at", TimeJson(claim.at)},
+           {"what", "claim"},
+           {"claim", id.value()},
+           {job ? "job" : "order", claim.request.order.value()},
+           {"claim_status", programme::ClaimStatusName(claim.status)},
+           {"held", MoneyJson(claim.status == programme::ClaimStatus::kHeld
+                                  ? programme::book::Minus(h.amount, h.posted)
+                                  : Money{})},
+           {"spent", MoneyJson(claim.status == programme::ClaimStatus::kHeld     ? h.posted
+                               : claim.status == programme::ClaimStatus::kVoided ? Money{}
+                                                                                 : h.amount)}});
+    }
+  }
+  const programme::VoucherStatus status = programme::StatusAt(v, now);
+  if (status == programme::VoucherStatus::kExpired ||
+      status == programme::VoucherStatus::kRevoked) {
+    history.push_back(
+        {{"at",
+          TimeJson(status == programme::VoucherStatus::kExpired ? v.expires_at : Timestamp{0})},
+         {"what", programme::VoucherStatusName(status)},
+         {"reason", v.reason}});
+  }
+  return history;
+}
+
+Json Vouchers(const state::State& s, EnterpriseId e, Timestamp now) {
+  Json out = Json::array();
+  for (const auto& [id, v] : s.book().vouchers()) {
+    if (v.holder != e) continue;
+    Json view = View(v, programme::Book::Available(s.ledger(), programme::VoucherAccount(id)), now);
+    view["programme_name"] = ProgrammeName(s, v.programme);
+    view["history"] = VoucherHistory(s, v, now);
+    out.push_back(std::move(view));
+  }
+  return out;
+}
+
+// Per programme with use this year: the enterprise's own, its cap group's
+// (related enterprises share a cap), the cap of the terms in force, left.
+Json Caps(const state::State& s, const programme::Enterprise& e, Timestamp now) {
+  const int32_t year = programme::YearOf(now);
+  Json out = Json::array();
+  for (const auto& [pid, rules] : s.registry().programmes()) {
+    const Money used = s.book().UsedBy(pid, e.id, year);
+    const bool holds = std::any_of(
+        s.book().vouchers().begin(), s.book().vouchers().end(),
+        [&](const auto& kv) { return kv.second.holder == e.id && kv.second.programme == pid; });
+    if (used.is_zero() && !holds) continue;
+    const Money group = s.book().UsedByGroup(pid, e.id, year, s.registry());
+    const std::optional<Money> cap =
+        programme::EntityYearCapFor(s.registry().VersionAt(pid, now)->rules, e.applicant);
+    out.push_back(
+        {{"programme", pid.value()},
+         {"programme_name", rules.name},
+         {"year", year},
+         {"used", MoneyJson(used)},
+         {"group_used", MoneyJson(group)},
+         {"cap", cap ? MoneyJson(*cap) : Json(nullptr)},
+         {"left", cap ? MoneyJson(group >= *cap ? Money{} : programme::book::Minus(*cap, group))
+                      : Json(nullptr)}});
+  }
+  return out;
+}
+
+// The month's bill: the enterprise's jobs submitted in it, each with its
+// cost and who paid it (so far, and as planned at placement), and the
+// totals per payer.
+Json Bill(const state::State& s, EnterpriseId e, const settlement::Period& month) {
+  const Timestamp from = settlement::PeriodStart(month);
+  const Timestamp to = settlement::PeriodEnd(month);
+  Json jobs = Json::array();
+  Money charged{}, by_enterprise{}, by_programmes{};
+  std::map<ProgrammeId, std::pair<Money, Money>> per_programme;  // so far, planned
+  for (const auto& [id, j] : s.scheduler().jobs()) {
+    if (j.submitted.request.enterprise != e || j.submitted_at < from || j.submitted_at >= to) {
+      continue;
+    }
+    Json programmes = Json::array();
+    if (const programme::Claim* claim = s.book().FindClaim(j.claim)) {
+      for (const programme::ClaimHold& h : claim->holds) {
+        auto& [so_far, planned] = per_programme[h.programme];
+        so_far = Plus(so_far, h.posted);
+        planned = Plus(planned, h.amount);
+        programmes.push_back({{"programme", h.programme.value()},
+                              {"programme_name", ProgrammeName(s, h.programme)},
+                              {"paid_so_far", MoneyJson(h.posted)},
+                              {"planned", MoneyJson(h.amount)}});
+      }
+    }
+    charged = Plus(charged, j.charged);
+    by_enterprise = Plus(by_enterprise, j.copay_charged);
+    by_programmes = Plus(by_programmes, j.voucher_charged);
+    jobs.push_back({{"job", id.value()},
+                    {"status", scheduler::JobStatusName(j.status)},
+                    {"submitted_at", TimeJson(j.submitted_at)},
+                    {"cards", j.submitted.request.cards},
+                    {"card_hours", static_cast<double>(j.card_seconds) / 3600.0},
+                    {"charged_so_far", MoneyJson(j.charged)},
+                    {"paid_by_enterprise_so_far", MoneyJson(j.copay_charged)},
+                    {"paid_by_programmes_so_far", MoneyJson(j.voucher_charged)},
+                    {"planned_cost", MoneyJson(j.list_cost)},
+                    {"planned_subsidy", MoneyJson(j.subsidy)},
+                    {"planned_out_of_pocket", MoneyJson(j.out_of_pocket)},
+                    {"programmes", std::move(programmes)}});
+  }
+  Json payers = Json::array();
+  for (const auto& [pid, money] : per_programme) {
+    payers.push_back({{"programme", pid.value()},
+                      {"programme_name", ProgrammeName(s, pid)},
+                      {"paid_so_far", MoneyJson(money.first)},
+                      {"planned", MoneyJson(money.second)}});
+  }
+  return {{"month", settlement::PeriodName(month)},
+          {"jobs", std::move(jobs)},
+          {"charged_so_far", MoneyJson(charged)},
+          {"paid_by_enterprise_so_far", MoneyJson(by_enterprise)},
+          {"paid_by_programmes_so_far", MoneyJson(by_programmes)},
+          {"programmes", std::move(payers)}};
+}
+
+}  // namespace
+
+Answer Service::EnterpriseMoney(Call& c) {
+  const auto id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the enterprise id must be a positive number");
+  if (c.who.role == Role::kEnterprise && c.who.scope != *id) {
+    return Forbidden(c, "read another enterprise's money");
+  }
+  if (!Is(c, {Role::kEnterprise, Role::kAdmin, Role::kAuditor})) {
+    return Forbidden(c, "read an enterprise's money");
+  }
+  const Timestamp now = clock_->Now();
+  std::optional<settlement::Period> month;
+  if (auto it = c.request.query.find("month"); it != c.request.query.end()) {
+    month = settlement::ParsePeriod(it->second);
+    if (!month || month->kind != settlement::PeriodKind::kMonth) {
+      return Fail(c, "invalid_field", "month is YYYY-MM");
+    }
+  }
+  return Look(*engine_, c, [&](const state::State& s) {
+    const programme::Enterprise* e = s.registry().FindEnterprise(EnterpriseId(*id));
+    if (e == nullptr) return Fail(c, "not_found", "no enterprise " + std::to_string(*id));
+    if (!month) {
+      // This month (China Standard Time) unless one is asked for.
+      const int32_t key = static_cast<int32_t>((now / kNanosPerSecond + 8 * 3600) / 86400);
+      const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{key}}};
+      month = settlement::Period{settlement::PeriodKind::kMonth,
+                                 static_cast<int32_t>(static_cast<int>(ymd.year())),
+                                 static_cast<uint8_t>(static_cast<unsigned>(ymd.month()))};
+    }
+    return Reply({{"enterprise", *id},
+                  {"enterprise_name", e->name},
+                  {"vouchers", Vouchers(s, e->id, now)},
+                  {"caps", Caps(s, *e, now)},
+                  {"bill", Bill(s, e->id, *month)}});
+  });
+}
+
+}  // namespace bg::api

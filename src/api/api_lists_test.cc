@@ -108,5 +108,56 @@ TEST_F(ApiTest, AnEnterpriseSeesEachVouchersHistoryItsCapsAndItsBill) {
   ExpectProblem(Call("GET", "/v1/enterprises/99/money", "admin"), 404, "not_found");
 }
 
+// Activity from the journal: who did what, scoped to the caller, filtered,
+// paged with a cursor.
+TEST_F(ApiTest, ActivityReadsWhoDidWhatFromTheJournal) {
+  MakeOwnedRecords();  // application 1 filed by enterprise 1 and issued by the admin; more
+  ASSERT_EQ(Call("POST", "/v1/programmes/1/suspend", "operator", R"({"reason":"audit"})").status,
+            200);
+  const Json all = Body(Call("GET", "/v1/activity?limit=1000", "auditor"));
+  std::set<std::string> what;
+  bool approved_by_admin = false;
+  for (const Json& item : all["items"]) {
+    what.insert(item["what"].get<std::string>());
+    approved_by_admin =
+        approved_by_admin || (item["what"] == "review_application" && item["actor"] == "admin" &&
+                              item["detail"] == "approve application 1" &&
+                              item["enterprise_name"] == "Songshan Lake Precision Moulds");
+  }
+  EXPECT_TRUE(approved_by_admin) << all.dump();
+  for (const char* w : {"file_application", "review_application", "submit_job", "change_programme",
+                        "create_api_token", "create_programme"}) {
+    EXPECT_EQ(what.count(w), 1u) << w << " missing: " << all.dump();
+  }
+  // An operator sees its programme's steps; an enterprise its own; filters.
+  const Json ops = Body(Call("GET", "/v1/activity?limit=1000", "operator"));
+  EXPECT_FALSE(ops["items"].empty());
+  for (const Json& item : ops["items"]) EXPECT_EQ(item["programme"], 1) << item.dump();
+  const Json mine = Body(Call("GET", "/v1/activity?limit=1000", "other_enterprise"));
+  for (const Json& item : mine["items"]) EXPECT_EQ(item["enterprise"], 3) << item.dump();
+  const Json suspended = Body(Call("GET", "/v1/activity?actor=operator&programme=1", "admin"));
+  ASSERT_EQ(suspended["items"].size(), 1u) << suspended.dump();
+  EXPECT_EQ(suspended["items"][0]["detail"], "suspend: audit");
+  EXPECT_EQ(Body(Call("GET", "/v1/activity?to=2025-01-01", "admin"))["items"].size(), 0u);
+
+  // Pages: one at a time, each after the last, ending with no cursor.
+  std::string after;
+  size_t seen = 0;
+  for (; seen < 1000; ++seen) {
+    const Json page = Body(
+        Call("GET", "/v1/activity?limit=1&programme=1" + (after.empty() ? "" : "&after=" + after),
+             "auditor"));
+    if (page["items"].empty()) break;
+    if (page["next_after"].is_null()) {
+      ++seen;
+      break;
+    }
+    after = page["next_after"];
+  }
+  EXPECT_EQ(seen,
+            Body(Call("GET", "/v1/activity?limit=1000&programme=1", "auditor"))["items"].size());
+  ExpectProblem(Call("GET", "/v1/activity?after=7", "auditor"), 400, "invalid_field");
+}
+
 }  // namespace
 }  // namespace bg::api

@@ -156,6 +156,8 @@ Service::Handler Service::HandlerOf(spec::RouteId id) {
       return &Service::ListTokens;
     case R::kRotateToken:
       return &Service::RotateToken;
+    case R::kListActivity:
+      return &Service::ListActivity;
     case R::kCount:
       break;  // counts the routes; none
   }

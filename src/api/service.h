@@ -105,6 +105,8 @@ class Service {
   Answer ListSites(Call& c);
   Answer ListPools(Call& c);
   Answer CreateProgramme(Call& c);
+  // routes_activity.cc
+  Answer ListActivity(Call& c);
   // routes_money.cc
   Answer EnterpriseMoney(Call& c);
   // routes_programmes.cc

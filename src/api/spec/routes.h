@@ -100,6 +100,7 @@ enum class RouteId : uint8_t {
   kRevokeToken,
   kListTokens,
   kRotateToken,
+  kListActivity,
   kCount
 };
 inline constexpr size_t kRouteCount = static_cast<size_t>(RouteId::kCount);

@@ -80,7 +80,8 @@ bool Carries(FlagKind kind, Type type) {
       return type == Type::kInt;
     case FlagKind::kYuan:
       return type == Type::kFen;
-    case FlagKind::kText:
+    case FlagKind::kText:  // a date travels as its text ("2026-04-01")
+      return type == Type::kText || type == Type::kDate;
     case FlagKind::kPublicKeyOf:
       return type == Type::kText;
     case FlagKind::kBool:

@@ -71,6 +71,25 @@ void AddAdminRows(std::vector<Route>* rows) {
                            .verb = "list",
                            .help = "Tokens and their status (never the secret)",
                            .example = "baygrid tokens list"}});
+  rows->push_back(
+      {.id = RouteId::kListActivity,
+       .method = "GET",
+       .path = "/v1/activity",
+       .roles = AnyRole(),
+       .who = "auditor, admin (all); operator (its programme), enterprise and provider (their own)",
+       .summary = "Who did what and when, from the journal, oldest first: applications filed "
+                  "and reviewed, vouchers revoked, clawbacks, the blacklist, statements closed, "
+                  "approved and paid, programme changes, tokens, registrations, jobs",
+       .query = {May("actor", T::kText, {"--actor", K::kQuery, "Who (a token's name)"}),
+                 May("programme", T::kId, {"--programme", K::kQuery, "Programme id"}),
+                 May("enterprise", T::kId, {"--enterprise", K::kQuery, "Enterprise id"}),
+                 May("from", T::kDate, {"--from", K::kQuery, "At or after (2025-03-01, UTC)"}),
+                 May("to", T::kDate, {"--to", K::kQuery, "Before (UTC)"}), Limit(),
+                 After(T::kCursor)},
+       .cli = {.noun = "activity",
+               .verb = "list",
+               .help = "Who did what and when (from the journal)",
+               .example = "baygrid activity list --programme 1 --actor dg-director"}});
   rows->push_back({.id = RouteId::kRotateToken,
                    .method = "POST",
                    .path = "/v1/tokens/{id}/rotate",

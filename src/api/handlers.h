@@ -61,7 +61,9 @@ inline HttpResponse Text(std::string body, const char* type) {
 }
 
 inline HttpResponse Forbidden(const Call& c, const std::string& what) {
-  return Fail(c, "forbidden", std::string("a ") + RoleName(c.who.role) + " token may not " + what);
+  const std::string role = RoleName(c.who.role);
+  const bool vowel = role.find_first_of("aeiou") == 0;
+  return Fail(c, "forbidden", (vowel ? "an " : "a ") + role + " token may not " + what);
 }
 
 // The answer to a registration (RegistryResult): 201 with `view`, the

@@ -110,7 +110,8 @@ std::string PacingCsv(const programme::Pacing& p) {
         {settlement::PeriodKind::kMonth, m.year, static_cast<uint8_t>(m.month)});
     for (Money v : {m.granted, m.automatic, m.spent, m.held, m.lapsed, m.returned, m.clawed_back,
                     m.topped_up, m.cut, m.uncommitted_after}) {
-      out += "," + v.ToYuanString();
+      out += ',';
+      out += v.ToYuanString();
     }
     out += "\n";
   }

@@ -40,7 +40,11 @@ namespace {
 
 std::string Join(const std::vector<std::string>& words, const std::string& prefix) {
   std::string out;
-  for (const std::string& w : words) out += (out.empty() ? "" : ", ") + prefix + w;
+  for (const std::string& w : words) {
+    if (!out.empty()) out += ", ";
+    out += prefix;
+    out += w;
+  }
   return out;
 }
 

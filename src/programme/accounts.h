@@ -77,6 +77,10 @@ inline constexpr AccountId ProviderSettledAccount(ProviderId p) {
 inline constexpr AccountId EnterpriseSettledAccount(EnterpriseId e) {
   return SystemAccountId(AccountKind::kEnterpriseSettled, e.value());
 }
+// Whether `id` is a voucher's account (its record id: id & kMaxRecordId).
+inline constexpr bool IsVoucherAccount(AccountId id) {
+  return (id.value() & ~kMaxRecordId) == SystemAccountId(AccountKind::kVoucher, 0).value();
+}
 
 // Transfer codes (Transfer::code): why programme money moved.
 enum class MoneyCode : uint16_t {

@@ -15,15 +15,12 @@ namespace bg::programme {
 namespace {
 
 using book::Plus;
+using book::ProgName;
 using book::Refuse;
 
 constexpr Timestamp kNanosPerDay = 86'400 * kNanosPerSecond;
 
 std::string AppName(ApplicationId id) { return "application " + std::to_string(id.value()); }
-
-std::string ProgName(const ProgrammeRules& p) {
-  return "programme " + std::to_string(p.id.value()) + " (" + p.name + ")";
-}
 
 // CheckEligible's refusal, with the code for the rule that failed.
 Outcome Ineligible(const ProgrammeRules& rules, Timestamp at, const Status& why) {

@@ -13,11 +13,8 @@ namespace {
 
 using book::Minus;
 using book::Plus;
+using book::ProgName;
 using book::Refuse;
-
-std::string ProgName(const ProgrammeRules& p) {
-  return "programme " + std::to_string(p.id.value()) + " (" + p.name + ")";
-}
 
 std::string ClaimName(ClaimId id) { return "claim " + std::to_string(id.value()); }
 

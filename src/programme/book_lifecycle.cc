@@ -12,11 +12,8 @@ namespace {
 
 using book::Minus;
 using book::Plus;
+using book::ProgName;
 using book::Refuse;
-
-std::string ProgName(const ProgrammeRules& p) {
-  return "programme " + std::to_string(p.id.value()) + " (" + p.name + ")";
-}
 
 bool Blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 
@@ -94,8 +91,9 @@ Outcome Book::Apply(const ChangeProgramme& c, Registry& registry, Timestamp ts,
   const ProgrammeRules& latest = found->versions.back().rules;
   const std::string name = ProgName(latest);
   const std::string action(NameOf(kProgrammeActionNames, c.action));
-  if (Blank(c.reason))
+  if (Blank(c.reason)) {
     return Refuse(Code::kReasonRequired, action + " of " + name + " needs a reason");
+  }
   using A = ProgrammeAction;
   using S = ProgrammeStatus;
   // A closed programme only gives back what returns to its budget later

@@ -17,6 +17,19 @@ inline Outcome Refuse(Code code, std::string message) {
   return Outcome{.code = code, .message = std::move(message)};
 }
 
+// "programme 3 (Dongguan 算力券)": a programme in a message.
+inline std::string ProgName(const ProgrammeRules& p) {
+  return "programme " + std::to_string(p.id.value()) + " (" + p.name + ")";
+}
+
+// Whether `x` is one of the book's own moves of money, counted by what it
+// moved (reconciliation, pacing): a system transfer that is no post or
+// void of a hold (the hold itself counted the money).
+inline bool IsBookMove(const ledger::Transfer& x) {
+  return ledger::IsSystemId(x.id.value()) &&
+         (x.flags & (ledger::kPostPending | ledger::kVoidPending)) == 0;
+}
+
 // Sums of amounts the ledger already holds cannot overflow; if one does, the
 // state is broken.
 inline Money Plus(Money a, Money b) {

@@ -26,10 +26,6 @@ int32_t MonthKey(Timestamp at) {
                               static_cast<int>(static_cast<unsigned>(ymd.month())) - 1);
 }
 
-bool IsVoucherAccount(AccountId id) {
-  return (id.value() & ~kMaxRecordId) == SystemAccountId(AccountKind::kVoucher, 0).value();
-}
-
 // When the application behind voucher `id` was approved (the grant).
 Timestamp ApprovedAt(const Book& book, VoucherId id) {
   const Application* a = book.FindApplication(ApplicationId(id.value()));
@@ -47,6 +43,7 @@ void AddSlice(std::map<std::string, Money>* slices, const std::string& key, Mone
 
 std::vector<PacingSlice> Slices(const std::map<std::string, Money>& slices) {
   std::vector<PacingSlice> out;
+  out.reserve(slices.size());
   for (const auto& [key, m] : slices) out.push_back({key, m});
   std::stable_sort(out.begin(), out.end(), [](const PacingSlice& a, const PacingSlice& b) {
     return a.subsidy > b.subsidy;
@@ -107,10 +104,7 @@ class Builder {
   void Ledger(const ledger::Ledger& ledger) {
     for (size_t i = 0; i < ledger.transfers().size(); ++i) {
       const ledger::Transfer& x = ledger.transfers()[i].transfer;
-      if (!ledger::IsSystemId(x.id.value()) ||
-          (x.flags & (ledger::kPostPending | ledger::kVoidPending)) != 0) {
-        continue;
-      }
+      if (!book::IsBookMove(x)) continue;
       const Money amount = Money::Fen(x.amount);
       const auto code = static_cast<MoneyCode>(x.code);
       const AccountId budget = BudgetAccount(p_);

@@ -17,10 +17,6 @@ std::string Fail(ProgrammeId p, const std::string& what) {
 
 std::string Yuan(Money m) { return m.ToYuanString(); }
 
-bool IsVoucherAccount(AccountId id) {
-  return (id.value() & ~kMaxRecordId) == SystemAccountId(AccountKind::kVoucher, 0).value();
-}
-
 // Adds the book's records to the totals.
 void CountRecords(const Book& book, std::map<ProgrammeId, ProgrammeTotals>* totals) {
   for (const auto& [id, v] : book.vouchers()) {
@@ -50,10 +46,7 @@ void CountLedger(const Book& book, const ledger::Ledger& ledger,
                  std::map<ProgrammeId, ProgrammeTotals>* totals) {
   for (size_t i = 0; i < ledger.transfers().size(); ++i) {
     const ledger::Transfer& x = ledger.transfers()[i].transfer;
-    if (!ledger::IsSystemId(x.id.value()) ||
-        (x.flags & (ledger::kPostPending | ledger::kVoidPending)) != 0) {
-      continue;
-    }
+    if (!book::IsBookMove(x)) continue;
     const Money amount = Money::Fen(x.amount);
     const auto code = static_cast<MoneyCode>(x.code);
     if (IsVoucherAccount(x.debit_account_id) &&

@@ -230,8 +230,9 @@ Answer Service::ListActivity(Call& c) {
   // The cursor is the (entry, command) after which the page starts.
   uint64_t after_seq = 0, after_index = 0;
   if (auto it = c.request.query.find("after"); it != c.request.query.end()) {
-    if (!IsCursor(it->second, "a"))
+    if (!IsCursor(it->second, "a")) {
       return Fail(c, "invalid_field", "after is a cursor (next_after)");
+    }
     after_seq = std::stoull(it->second.substr(2, 16), nullptr, 16);
     after_index = std::stoull(it->second.substr(19, 16), nullptr, 16);
   }
@@ -245,7 +246,7 @@ Answer Service::ListActivity(Call& c) {
   bool full = false;  // the page is full: the journal's read stops there
   bool failed = false;
   Look(*engine_, c, [&](const state::State& s) {
-    const Status stop = Aborted("page full");
+    // A full page stops the read with an error (`full` tells it apart).
     const Status read = (*store)->ReadJournal(
         after_seq == 0 ? 0 : after_seq - 1, [&](const storage::JournalEntry& entry) -> Status {
           if (to && entry.first_ts >= *to) return Status::Ok();  // nothing more in the period
@@ -264,7 +265,7 @@ Answer Service::ListActivity(Call& c) {
             }
             if (items.size() == *limit) {
               full = true;
-              return stop;
+              return Aborted("page full");
             }
             Json item = {{"at", TimeJson(cmd.ts)},
                          {"entry", entry.seq},

@@ -166,8 +166,9 @@ Answer Service::ListJobs(Call& c) {
     return fail;
   }
   if (c.who.role == Role::kOperator) {
-    if (programme && *programme != c.who.scope)
+    if (programme && *programme != c.who.scope) {
       return Forbidden(c, "list another programme's jobs");
+    }
     programme = c.who.scope;
   }
   auto page = Look(*engine_, c, [&](const state::State& s) {

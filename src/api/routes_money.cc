@@ -83,7 +83,8 @@ Json Vouchers(const state::State& s, EnterpriseId e, Timestamp now) {
 Json Caps(const state::State& s, const programme::Enterprise& e, Timestamp now) {
   const int32_t year = programme::YearOf(now);
   Json out = Json::array();
-  for (const auto& [pid, rules] : s.registry().programmes()) {
+  for (const auto& [id, rules] : s.registry().programmes()) {
+    const ProgrammeId pid = id;  // (a lambda does not capture a structured binding in clang 14)
     const Money used = s.book().UsedBy(pid, e.id, year);
     const bool holds = std::any_of(
         s.book().vouchers().begin(), s.book().vouchers().end(),
@@ -183,14 +184,8 @@ Answer Service::EnterpriseMoney(Call& c) {
   return Look(*engine_, c, [&](const state::State& s) {
     const programme::Enterprise* e = s.registry().FindEnterprise(EnterpriseId(*id));
     if (e == nullptr) return Fail(c, "not_found", "no enterprise " + std::to_string(*id));
-    if (!month) {
-      // This month (China Standard Time) unless one is asked for.
-      const int32_t key = static_cast<int32_t>((now / kNanosPerSecond + 8 * 3600) / 86400);
-      const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{key}}};
-      month = settlement::Period{settlement::PeriodKind::kMonth,
-                                 static_cast<int32_t>(static_cast<int>(ymd.year())),
-                                 static_cast<uint8_t>(static_cast<unsigned>(ymd.month()))};
-    }
+    // This month (China Standard Time) unless one is asked for.
+    if (!month) month = settlement::PeriodOf(now, settlement::PeriodKind::kMonth);
     return Reply({{"enterprise", *id},
                   {"enterprise_name", e->name},
                   {"vouchers", Vouchers(s, e->id, now)},

@@ -54,7 +54,7 @@ std::string Suggestion(const CLI::App& app, const std::vector<std::string>& args
   const CLI::App* at = &app;
   std::string path;
   for (const std::string& word : args) {
-    if (word.rfind("-", 0) == 0) {
+    if (word.rfind('-', 0) == 0) {
       // An option the command reached does not know.
       const std::string name = word.substr(0, word.find('='));
       std::vector<std::string> known;

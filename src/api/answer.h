@@ -19,6 +19,7 @@
 #include "api/http.h"
 #include "state/command.h"
 #include "state/state.h"
+#include "storage/store.h"
 
 namespace bg::api {
 
@@ -46,9 +47,18 @@ struct Answer {
     return a;
   }
 
+  // `response`, sent once `rows` (no command: notice marks, webhooks) are
+  // durable, in the transaction of the next batch.
+  static Answer Noting(storage::NoticeRows rows, HttpResponse response) {
+    Answer a(std::move(response));
+    a.rows = std::move(rows);
+    return a;
+  }
+
   HttpResponse response;
   std::optional<state::CommandBody> command;
   Capture capture;
+  std::optional<storage::NoticeRows> rows;
 };
 
 }  // namespace bg::api

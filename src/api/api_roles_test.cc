@@ -134,6 +134,10 @@ std::vector<Try> Tries() {
       {"operator", "/v1/tokens", "/v1/tokens", R"({"id":90,"role":"admin","name":"x"})"},
       {"auditor", "/v1/tokens/{id}/revoke", "/v1/tokens/1/revoke", "{}"},
       {"operator", "/v1/tokens/{id}/rotate", "/v1/tokens/1/rotate", "{}"},
+      // Notices and webhooks: a recipient's own; admins and auditors have none.
+      {"admin", "/v1/notices/read", "/v1/notices/read", R"({"up_to":5})"},
+      {"auditor", "/v1/webhooks", "/v1/webhooks", R"({"url":"http://erp.example/hook"})"},
+      {"admin", "/v1/webhooks/remove", "/v1/webhooks/remove", "{}"},
   };
 }
 

@@ -13,6 +13,7 @@
 #include "api/api_test_client.h"
 #include "api/http.h"
 #include "api/service.h"
+#include "notice/derive.h"
 #include "storage/sqlite_store.h"
 #include "world/commands.h"
 #include "world/world.h"
@@ -36,6 +37,7 @@ class ApiTest : public ::testing::Test {
     store_ = std::move(*store);
     engine::EngineOptions options;
     options.idle_tick = std::chrono::milliseconds(0);
+    options.observer = &notices_;
     auto engine = engine::Engine::Open(store_.get(), &clock_, options);
     ASSERT_TRUE(engine.ok());
     engine_ = std::move(*engine);
@@ -137,6 +139,7 @@ class ApiTest : public ::testing::Test {
   fs::path dir_;
   VirtualClock clock_{1'741'000'000 * kNanosPerSecond};  // 2025-03-03
   std::unique_ptr<storage::SqliteStore> store_;
+  notice::Deriver notices_;  // the engine's observer: outlives it
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<Service> service_;
   std::unique_ptr<HttpServer> http_;

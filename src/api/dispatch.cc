@@ -138,13 +138,16 @@ void Service::Dispatch(const std::shared_ptr<Flight>& f, Answer answer) {
                     std::make_unique<FlightWaiter>(this, f, std::move(answer.capture)));
     return;
   }
-  if (f->key && answer.response.status < 500) {
+  if ((f->key && answer.response.status < 500) || answer.rows) {
     // Kept with the next batch, which follows the state it was made from.
-    storage::KeptAnswer kept = KeptFor(*f, answer.response);
-    engine_->Keep(std::move(kept), f->call.seen,
-                  [this, f, out = std::move(answer.response)](const Status& s) mutable {
-                    Finish(f, s.ok() ? std::move(out) : Unanswered(f->call, s));
-                  });
+    storage::KeptAnswer kept;
+    if (f->key && answer.response.status < 500) kept = KeptFor(*f, answer.response);
+    engine_->Keep(
+        std::move(kept), f->call.seen,
+        [this, f, out = std::move(answer.response)](const Status& s) mutable {
+          Finish(f, s.ok() ? std::move(out) : Unanswered(f->call, s));
+        },
+        answer.rows ? std::move(*answer.rows) : storage::NoticeRows{});
     return;
   }
   Settle(f, std::move(answer.response));

@@ -158,6 +158,16 @@ Service::Handler Service::HandlerOf(spec::RouteId id) {
       return &Service::RotateToken;
     case R::kListActivity:
       return &Service::ListActivity;
+    case R::kListNotices:
+      return &Service::ListNotices;
+    case R::kReadNotices:
+      return &Service::ReadNotices;
+    case R::kListWebhooks:
+      return &Service::ListWebhooks;
+    case R::kSetWebhook:
+      return &Service::SetWebhook;
+    case R::kRemoveWebhook:
+      return &Service::RemoveWebhook;
     case R::kCount:
       break;  // counts the routes; none
   }

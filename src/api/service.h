@@ -39,6 +39,7 @@
 #include "api/router.h"
 #include "common/mutex.h"
 #include "engine/engine.h"
+#include "notice/outbox.h"
 
 namespace bg::api {
 
@@ -47,6 +48,9 @@ struct ServiceOptions {
   // The SQLite file the engine writes, for POST /v1/audit/verify (which
   // reads it through a connection of its own); empty: not offered.
   std::string db_path = {};
+  // The webhook outbox, for how each webhook's deliveries stand
+  // (GET /v1/webhooks); null: no outbox runs (nothing is delivered).
+  const notice::Outbox* outbox = nullptr;
 };
 
 class Service {
@@ -107,6 +111,12 @@ class Service {
   Answer CreateProgramme(Call& c);
   // routes_activity.cc
   Answer ListActivity(Call& c);
+  // routes_notices.cc
+  Answer ListNotices(Call& c);
+  Answer ReadNotices(Call& c);
+  Answer ListWebhooks(Call& c);
+  Answer SetWebhook(Call& c);
+  Answer RemoveWebhook(Call& c);
   // routes_money.cc
   Answer EnterpriseMoney(Call& c);
   // routes_programmes.cc

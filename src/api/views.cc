@@ -8,12 +8,7 @@ namespace bg::api {
 
 Json TimeJson(Timestamp t) {
   if (t == 0) return nullptr;
-  const auto secs = static_cast<std::time_t>(t / kNanosPerSecond);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return FormatUtcTime(t);
 }
 
 Json View(const programme::Jurisdiction& j) {

@@ -30,7 +30,8 @@ std::string Seconds(std::chrono::milliseconds d) {
 
 Result<ClientResponse> HttpCall(const std::string& base, const std::string& method,
                                 const std::string& target, const std::string& token,
-                                const std::string& body, std::chrono::milliseconds timeout) {
+                                const std::string& body, std::chrono::milliseconds timeout,
+                                const std::vector<std::pair<std::string, std::string>>& headers) {
   if (base.rfind("http://", 0) != 0) return InvalidArgument("--server must start with http://");
   std::string hostport = base.substr(7);
   if (!hostport.empty() && hostport.back() == '/') hostport.pop_back();
@@ -41,6 +42,7 @@ Result<ClientResponse> HttpCall(const std::string& base, const std::string& meth
   req.set(http::field::host, host);
   req.set(http::field::user_agent, "baygrid-cli");
   if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+  for (const auto& [name, value] : headers) req.set(name, value);
   if (method == "POST") {
     req.set(http::field::content_type, "application/json");
     req.body() = body.empty() ? "{}" : body;
@@ -99,6 +101,20 @@ Result<ClientResponse> HttpCall(const std::string& base, const std::string& meth
   out.request_id = std::string{res["X-Request-Id"]};
   out.body = std::move(res.body());
   return out;
+}
+
+Result<int> PostTo(const std::string& url, const std::string& body,
+                   const std::vector<std::pair<std::string, std::string>>& headers,
+                   std::chrono::milliseconds timeout) {
+  const size_t slash = url.find('/', 7);
+  if (url.rfind("http://", 0) != 0 || slash == 7) {
+    return InvalidArgument("the URL '" + url + "' is not http://host[:port]/path");
+  }
+  const std::string base = slash == std::string::npos ? url : url.substr(0, slash);
+  const std::string target = slash == std::string::npos ? "/" : url.substr(slash);
+  BG_ASSIGN_OR_RETURN(const ClientResponse answer,
+                      HttpCall(base, "POST", target, "", body, timeout, headers));
+  return answer.status;
 }
 
 }  // namespace bg::cli

@@ -10,7 +10,10 @@
 
 #include "api/http.h"
 #include "api/service.h"
+#include "cli/http_client.h"
 #include "engine/engine.h"
+#include "notice/derive.h"
+#include "notice/outbox.h"
 #include "storage/sqlite_store.h"
 #include "world/builtin.h"
 #include "world/commands.h"
@@ -82,11 +85,19 @@ Status RunServe(ServeOptions o) {
 
   BG_ASSIGN_OR_RETURN(auto store, storage::SqliteStore::Open({.path = o.db}));
   SystemClock clock;
-  BG_ASSIGN_OR_RETURN(auto engine, engine::Engine::Open(store.get(), &clock));
+  // Notices are derived as commands are applied and stored with their
+  // batches; the outbox POSTs them to the webhooks (notice/).
+  notice::Deriver notices;
+  BG_ASSIGN_OR_RETURN(auto engine,
+                      engine::Engine::Open(store.get(), &clock, {.observer = &notices}));
   BG_RETURN_IF_ERROR(LoadScenarioIfEmpty(*engine, o.scenario));
+  auto outbox = std::make_unique<notice::Outbox>(
+      store.get(), engine.get(), &cli::PostTo,
+      notice::OutboxOptions{.poll = std::chrono::milliseconds(o.webhook_poll_ms)});
   // Answers to Idempotency-Keys are kept in the database, with the batches
   // whose effects they report (api/idempotency.cc).
-  api::Service service(engine.get(), &clock, {.log_requests = o.log_requests, .db_path = o.db});
+  api::Service service(engine.get(), &clock,
+                       {.log_requests = o.log_requests, .db_path = o.db, .outbox = outbox.get()});
   BG_ASSIGN_OR_RETURN(
       auto http,
       api::HttpServer::Start(
@@ -104,6 +115,7 @@ Status RunServe(ServeOptions o) {
   std::printf("baygrid: %s, draining\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   std::fflush(stdout);
   http->Stop();
+  outbox.reset();  // a delivery in progress ends first; the rest wait in the store
   Status down = engine->Shutdown();
   std::printf("baygrid: stopped (%s)\n",
               down.ok() ? "store closed cleanly" : down.ToString().c_str());
@@ -185,6 +197,11 @@ void RegisterServe(Registry& registry) {
   serve->add_option("--threads", o->threads, "I/O threads")->capture_default_str();
   serve->add_flag("--log-requests", o->log_requests,
                   "One line per request on stderr, with its request id");
+  serve
+      ->add_option("--webhook-poll-ms", o->webhook_poll_ms,
+                   "How often the webhook outbox looks for new notices (ms)")
+      ->check(CLI::Range(10, 60'000))
+      ->capture_default_str();
   serve->footer(
       "Examples:\n  baygrid token create --db baygrid.db --role admin --name ops\n"
       "  baygrid serve --db baygrid.db --scenario gba --listen 127.0.0.1:8080");

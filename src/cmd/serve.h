@@ -31,6 +31,7 @@ struct ServeOptions {
   std::string scenario;
   uint32_t threads = 4;
   bool log_requests = false;
+  uint32_t webhook_poll_ms = 250;
 };
 
 Status RunServe(ServeOptions options);

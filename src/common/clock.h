@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace bg {
@@ -24,6 +25,8 @@ int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d);
 // "2025-01-01" (00:00 UTC) or "2025-01-01T08:30:00Z" as a Timestamp;
 // nothing when malformed, not a real date, or before 1970.
 std::optional<Timestamp> ParseUtcTime(std::string_view text);
+// RFC 3339 UTC to the second: "2025-01-01T08:30:00Z".
+std::string FormatUtcTime(Timestamp t);
 
 class Clock {
  public:

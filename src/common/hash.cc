@@ -75,6 +75,17 @@ Hash256 HashBytes(std::span<const uint8_t> bytes) {
   return hasher.Finish();
 }
 
+Hash256 HmacSha256(std::string_view key, std::string_view message) {
+  BG_CHECK(sodium_init() >= 0) << "libsodium failed to initialise";
+  crypto_auth_hmacsha256_state st;
+  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(message.data()),
+                                message.size());
+  Hash256 out;
+  crypto_auth_hmacsha256_final(&st, out.data());
+  return out;
+}
+
 uint64_t ProcessKeyedHash64(std::string_view bytes) {
   static const std::array<unsigned char, crypto_shorthash_KEYBYTES> key = [] {
     BG_CHECK(sodium_init() >= 0) << "libsodium failed to initialise";

@@ -1,6 +1,6 @@
 // Hash256: BLAKE2b-256 digests (libsodium's crypto_generichash), used for the
-// journal's hash chain and the state hash. This file is the only place that
-// includes libsodium's hashing API.
+// journal's hash chain and the state hash; HMAC-SHA256 for webhooks. This file is the only place
+// that includes libsodium's hashing API.
 //
 // Thread-safety: Hasher is a value; one per thread.
 #pragma once
@@ -24,6 +24,9 @@ bool FromHex(std::string_view hex, Hash256* out);
 // held in memory only (it differs from run to run), keyed so that a client
 // cannot choose inputs that collide.
 uint64_t ProcessKeyedHash64(std::string_view bytes);
+
+// HMAC-SHA256 of `message` under `key` (webhook signatures), as bytes.
+Hash256 HmacSha256(std::string_view key, std::string_view message);
 
 class Hasher {
  public:

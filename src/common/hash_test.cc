@@ -11,6 +11,12 @@ TEST(HashTest, Blake2b256OfEmptyInputMatchesTheSpec) {
             "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
 }
 
+TEST(HashTest, HmacSha256MatchesRfc4231) {
+  // RFC 4231, test case 2.
+  EXPECT_EQ(ToHex(HmacSha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
 TEST(HashTest, IncrementalEqualsOneShotAndHexRoundTrips) {
   Hasher h;
   h.Update(std::string_view("bay"));

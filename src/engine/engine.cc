@@ -173,6 +173,7 @@ Status Engine::FinishRecovery() {
   const std::string broken = state_.ledger().CheckInvariants();
   if (!broken.empty()) return DataLoss("state after recovery breaks an invariant: " + broken);
   last_ts_ = state_.ledger().last_timestamp();
+  if (options_.observer != nullptr) options_.observer->Reset(state_, last_ts_);
   MutexLock keys_lock(&keys_mu_);
   keys_ = state_.metering().keys();
   return Status::Ok();
@@ -237,13 +238,32 @@ Status Engine::AdmitLocked() {
                            " waiting); retry later");
 }
 
-void Engine::Keep(storage::KeptAnswer answer, Seen seen, std::function<void(Status)> done) {
+void Engine::Keep(storage::KeptAnswer answer, Seen seen, std::function<void(Status)> done,
+                  storage::NoticeRows rows) {
   Status refused;
   {
     MutexLock lock(&queue_mu_);
     refused = AdmitLocked();
     if (refused.ok()) {
-      riders_.push_back(Rider{std::move(answer), seen, std::move(done)});
+      Rider r{.answer = std::move(answer), .seen = seen, .done = std::move(done)};
+      r.notices = std::move(rows);
+      riders_.push_back(std::move(r));
+      return;
+    }
+  }
+  done(std::move(refused));
+}
+
+void Engine::Note(storage::NoticeRows rows, std::function<void(Status)> done) {
+  Status refused;
+  {
+    MutexLock lock(&queue_mu_);
+    refused = AdmitLocked();
+    if (refused.ok()) {
+      Rider r{.answer = {}, .seen = {}, .done = std::move(done)};
+      r.read_state = false;
+      r.notices = std::move(rows);
+      riders_.push_back(std::move(r));
       return;
     }
   }
@@ -452,6 +472,7 @@ Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch, std::vector<
     out.projection.transfers.clear();
     out.projection.pending_updates.clear();
     out.projection.answers.clear();
+    out.projection.notices.clear();
     out.projection.forget_answers_before = forget_answers_before_.exchange(0);
     out.generation = generation_;
     LoadRiders(std::move(riders), &out);
@@ -472,7 +493,13 @@ Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch, std::vector<
   }
   const auto start = std::chrono::steady_clock::now();
   AppliedBatch out = SpareBatch();
+  out.projection.notices.clear();
   out.results.reserve(batch.size());
+  auto observe = [&](const Command& command) BG_REQUIRES(state_mu_) {
+    if (options_.observer != nullptr) {
+      options_.observer->Applied(state_, command, out.results.back(), &out.projection.notices);
+    }
+  };
   std::vector<Command> commands;
   commands.reserve(batch.size());
   ledger::Ledger& ledger = state_.mutable_ledger();
@@ -492,6 +519,7 @@ Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch, std::vector<
       const auto& t = std::get<TickResult>(result);
       const bool did = t.finished > 0 || t.expired_vouchers > 0;
       out.results.push_back(std::move(result));
+      observe(tick);
       commands.push_back(tick);
       applied.push_back(Pending{std::move(tick), {}});  // nobody waits for its answer
       if (!did) return;
@@ -510,6 +538,7 @@ Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch, std::vector<
       }
     }
     out.results.push_back(state_.Apply(p.command));
+    observe(p.command);
     if (p.waiter != nullptr) p.waiter->Applied(state_, out.results.back(), &kept);
     if (const auto* key = std::get_if<RegisterProviderKey>(&p.command.body)) {
       if (std::get<KeyOutcome>(out.results.back()).result == metering::KeyResult::kOk) {
@@ -541,8 +570,10 @@ Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch, std::vector<
 
 void Engine::LoadRiders(std::vector<Rider> riders, AppliedBatch* out) const {
   for (Rider& r : riders) {
-    r.void_read = r.seen.generation != generation_;
-    if (!r.void_read) out->projection.answers.push_back(std::move(r.answer));
+    r.void_read = r.read_state && r.seen.generation != generation_;
+    if (r.void_read) continue;
+    if (!r.answer.key.empty()) out->projection.answers.push_back(std::move(r.answer));
+    out->projection.notices.Append(std::move(r.notices));
   }
   out->riders = std::move(riders);
 }
@@ -653,6 +684,9 @@ void Engine::FinishBatch(AppliedBatch& batch, const Status& status) {
         // Undo this batch and every batch applied after it; those are
         // failed when they reach the committer (their generation is old).
         state_.RollbackBatch();
+        if (options_.observer != nullptr) {
+          options_.observer->Reset(state_, state_.ledger().last_timestamp());
+        }
         applied_seq_ = durable_seq_;
         applied_head_ = durable_head_;
         ++generation_;

@@ -62,6 +62,21 @@
 
 namespace bg::engine {
 
+// Hears of each command the writer applies (not of replay), on the writer
+// thread under the state lock, and adds rows that commit in the batch's
+// transaction: the notices (notice/derive.h). Keep it short; never call
+// back into the engine.
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  // After recovery, and after a batch failed to commit (the state is back
+  // to the durable one): `last` is the time of the state's last command,
+  // as far as the ledger knows.
+  virtual void Reset(const state::State& state, Timestamp last) = 0;
+  virtual void Applied(const state::State& state, const state::Command& command,
+                       const state::CommandResult& result, storage::NoticeRows* out) = 0;
+};
+
 struct EngineOptions {
   size_t max_batch_commands = 1024;
   size_t max_batch_events = size_t{8190} * 16;
@@ -88,6 +103,8 @@ struct EngineOptions {
   // Commands (and kept answers) that may wait for the writer; one more is
   // refused with ResourceExhausted.
   size_t max_queued = 100'000;
+  // Not owned; must outlive the engine. Null: no notices.
+  Observer* observer = nullptr;
 };
 
 // How far the state a reader saw was applied: the batch seq, and the
@@ -205,13 +222,22 @@ class Engine {
   // Keeps `answer` with the next batch (in its transaction; a batch of its
   // own when no command is queued) and calls done once it is durable.
   // `seen`: the state the answer was made from; Aborted if that is void.
-  // Refused at once like Submit when the queue is full.
-  void Keep(storage::KeptAnswer answer, Seen seen, std::function<void(Status)> done);
+  // Refused at once like Submit when the queue is full. `rows` (notice
+  // marks, webhooks) are written in the same transaction; an answer whose
+  // key is "" is not kept.
+  void Keep(storage::KeptAnswer answer, Seen seen, std::function<void(Status)> done,
+            storage::NoticeRows rows = {});
+  // Writes `rows` (marks, webhooks, cursors: what goes with no command)
+  // with the next batch, and calls done once they are durable. Refused at
+  // once like Submit when the queue is full.
+  void Note(storage::NoticeRows rows, std::function<void(Status)> done);
   // The kept answer for (caller, key), from the store. Thread-safe.
   Result<std::optional<storage::KeptAnswer>> FindAnswer(std::string_view caller,
                                                         std::string_view key) {
     return store_->FindAnswer(caller, key);
   }
+  // The store, for its thread-safe reads (notices, webhooks).
+  storage::Store& store() const { return *store_; }
   // Answers kept before `before` are forgotten with the next batch.
   void ForgetAnswersBefore(Timestamp before) { forget_answers_before_.store(before); }
 
@@ -239,10 +265,12 @@ class Engine {
   };
   // An answer to keep that goes with no command (Keep).
   struct Rider {
-    storage::KeptAnswer answer;
+    storage::KeptAnswer answer;  // none when its key is "" (Note)
     Seen seen;
     std::function<void(Status)> done;
     bool void_read = false;  // its read was rolled back: not kept, Aborted
+    bool read_state = true;  // false: made from no state, never void (Note)
+    storage::NoticeRows notices = {};
   };
   // A batch applied by the writer, waiting for (or in) its commit. Without
   // commands (entry.seq 0) it carries only riders' answers.

@@ -272,6 +272,7 @@ struct Outcome {
   std::string message = {};                   // names the rule for every refusal
   std::optional<SubsidyResult> subsidy = {};  // Redeem: the calculation, explained
   uint32_t swept = 0;                         // ExpireVouchers: vouchers swept
+  std::vector<VoucherId> swept_ids = {};      // ...which, in order
 
   bool ok() const { return code == Code::kOk || code == Code::kExists; }
 };
@@ -513,6 +514,8 @@ class Book {
 
   // When the next live voucher's validity ends, if any is live.
   std::optional<Timestamp> NextExpiry() const;
+  // Live vouchers whose validity ends in (after, upto], by expiry.
+  std::vector<VoucherId> LiveExpiringIn(Timestamp after, Timestamp upto) const;
 
   const Application* FindApplication(ApplicationId id) const;
   const Voucher* FindVoucher(VoucherId id) const;

@@ -42,6 +42,15 @@ std::optional<Timestamp> Book::NextExpiry() const {
   return live_by_expiry_.begin()->first;
 }
 
+std::vector<VoucherId> Book::LiveExpiringIn(Timestamp after, Timestamp upto) const {
+  std::vector<VoucherId> out;
+  for (auto it = live_by_expiry_.upper_bound({after, VoucherId(UINT64_MAX)});
+       it != live_by_expiry_.end() && it->first <= upto; ++it) {
+    out.push_back(it->second);
+  }
+  return out;
+}
+
 Outcome Book::Apply(const ExpireVouchers& c, const Registry& registry, Timestamp ts,
                     ledger::Ledger& ledger) {
   uint32_t swept = 0;
@@ -61,7 +70,10 @@ Outcome Book::Apply(const ExpireVouchers& c, const Registry& registry, Timestamp
     v.status = VoucherStatus::kExpired;
     PutVoucher(std::move(v));
   }
-  return Outcome{.swept = swept};
+  Outcome out{.swept = swept};
+  out.swept_ids.reserve(due.size());
+  for (const Voucher& v : due) out.swept_ids.push_back(v.id);
+  return out;
 }
 
 Outcome Book::Apply(const RevokeVoucher& c, const Registry& registry, Timestamp ts,

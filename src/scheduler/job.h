@@ -222,6 +222,7 @@ struct JobOutcome {
   std::string message = {};
   JobStatus status = JobStatus::kQueued;  // SubmitJob: where the job is now
   uint32_t placed = 0;                    // Schedule: jobs placed in this pass
+  std::vector<OrderId> placed_ids = {};   // Schedule: which, in order (for notices)
   bool ok() const { return code == Code::kOk || code == Code::kExists; }
 };
 

@@ -144,6 +144,7 @@ JobOutcome Scheduler::Apply(const SubmitJob& c, World w, Timestamp ts) {
 JobOutcome Scheduler::Apply(const Schedule& c, World w, Timestamp ts) {
   const uint32_t max = std::min(c.max_jobs, kMaxPlacementsPerPass);
   uint32_t placed = 0;
+  std::vector<OrderId> placed_ids;
   // The most cards any pool of a type has free now: a job asking for more
   // waits without a quote. A placement can only lower it, and only when it
   // took the cards from the pool that had the most.
@@ -201,6 +202,7 @@ JobOutcome Scheduler::Apply(const Schedule& c, World w, Timestamp ts) {
       const bool had_most = free_in(pool) == most_free[pool.accelerator];
       Place(job, *where, w, ts + placed * kPlacementEvents);
       ++placed;
+      placed_ids.push_back(id);
       if (had_most) refresh(pool.accelerator);
     }
     if (decision_observer_) {
@@ -210,7 +212,7 @@ JobOutcome Scheduler::Apply(const Schedule& c, World w, Timestamp ts) {
                          where.has_value());
     }
   }
-  return JobOutcome{.placed = placed};
+  return JobOutcome{.placed = placed, .placed_ids = std::move(placed_ids)};
 }
 
 JobOutcome Scheduler::Apply(const FinishJob& c, World w, Timestamp ts) {

@@ -170,6 +170,9 @@ struct TickResult {
   size_t expired = 0;           // holds released
   size_t finished = 0;          // jobs finished (walltime and grace passed)
   size_t expired_vouchers = 0;  // vouchers swept
+  // Which (for notices): jobs finished, vouchers swept, in order.
+  std::vector<OrderId> finished_ids = {};
+  std::vector<VoucherId> swept_ids = {};
 };
 
 struct RegistryResult {

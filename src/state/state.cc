@@ -76,11 +76,13 @@ TickResult State::ApplyTime(Timestamp ts) {
         Finish(FinishJob{.id = id, .by_clock = true}, ts + out.finished * scheduler::kSettleEvents);
     BG_CHECK(done.code == scheduler::Code::kOk) << "job " << id << ": " << done.message;
     ++out.finished;
+    out.finished_ids.push_back(id);
   }
   const programme::Outcome swept =
       book_.Apply(ExpireVouchers{.limit = static_cast<uint32_t>(kMaxExpiriesPerTick)}, registry_,
                   ts + kMaxFinishesPerTick * scheduler::kSettleEvents, ledger_);
   out.expired_vouchers = swept.swept;
+  out.swept_ids = swept.swept_ids;
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include "storage/memory_store.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -39,6 +40,89 @@ void MemoryStore::KeepAnswersLocked(const Projection& projection) {
                   [&](const auto& kv) { return kv.second.at < projection.forget_answers_before; });
   }
   for (const KeptAnswer& a : projection.answers) answers_.try_emplace({a.caller, a.key}, a);
+  KeepNoticesLocked(projection.notices);
+}
+
+void MemoryStore::KeepNoticesLocked(const NoticeRows& rows) {
+  for (const NoticeRow& n : rows.notices) {
+    if (!notice_keys_.insert(n.key).second) continue;
+    NoticeRow row = n;
+    row.id = notices_.size() + 1;
+    row.read = false;
+    notices_.push_back(std::move(row));
+  }
+  for (const NoticeMark& m : rows.marks) {
+    for (NoticeRow& n : notices_) {
+      if (n.recipient == m.recipient && (m.id == 0 ? n.id <= m.up_to : n.id == m.id)) {
+        n.read = true;
+      }
+    }
+  }
+  for (const WebhookRow& w : rows.webhooks) {
+    if (w.url.empty()) {
+      webhooks_.erase(w.recipient);
+      continue;
+    }
+    auto [it, fresh] = webhooks_.try_emplace(w.recipient, w);
+    if (fresh) {
+      it->second.delivered = 0;
+      for (const NoticeRow& n : notices_) {
+        if (n.recipient == w.recipient) it->second.delivered = n.id;
+      }
+    } else {
+      it->second.url = w.url;
+      it->second.secret = w.secret;
+    }
+  }
+  for (const WebhookCursor& c : rows.cursors) {
+    auto it = webhooks_.find(c.recipient);
+    if (it != webhooks_.end()) it->second.delivered = std::max(it->second.delivered, c.delivered);
+  }
+}
+
+Result<std::vector<NoticeRow>> MemoryStore::ReadNotices(const NoticeQuery& q) {
+  MutexLock lock(&mu_);
+  std::vector<NoticeRow> out;
+  // Unread first, newest first within each: walk twice from the newest.
+  for (const bool read : {false, true}) {
+    if (read && q.unread_only) break;
+    if (q.after_id != 0 && q.after_read && !read) continue;
+    for (auto it = notices_.rbegin(); it != notices_.rend() && out.size() < q.limit; ++it) {
+      if (it->read != read) continue;
+      if (!q.recipient.empty() && it->recipient != q.recipient) continue;
+      if (!q.kind.empty() && it->kind != q.kind) continue;
+      if (q.after_id != 0 && q.after_read == read && it->id >= q.after_id) continue;
+      out.push_back(*it);
+    }
+  }
+  return out;
+}
+
+Result<uint64_t> MemoryStore::CountUnread(std::string_view recipient) {
+  MutexLock lock(&mu_);
+  uint64_t n = 0;
+  for (const NoticeRow& row : notices_) {
+    if (!row.read && row.recipient == recipient) ++n;
+  }
+  return n;
+}
+
+Result<std::vector<NoticeRow>> MemoryStore::NoticesAfter(std::string_view recipient, uint64_t after,
+                                                         size_t limit) {
+  MutexLock lock(&mu_);
+  std::vector<NoticeRow> out;
+  for (size_t i = after; i < notices_.size() && out.size() < limit; ++i) {
+    if (notices_[i].recipient == recipient) out.push_back(notices_[i]);
+  }
+  return out;
+}
+
+Result<std::vector<WebhookRow>> MemoryStore::ReadWebhooks() {
+  MutexLock lock(&mu_);
+  std::vector<WebhookRow> out;
+  out.reserve(webhooks_.size());
+  for (const auto& [recipient, w] : webhooks_) out.push_back(w);
+  return out;
 }
 
 Result<std::optional<KeptAnswer>> MemoryStore::FindAnswer(std::string_view caller,

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -21,6 +22,11 @@ class MemoryStore final : public Store {
   Status CommitAnswers(const Projection& projection) override;
   Result<std::optional<KeptAnswer>> FindAnswer(std::string_view caller,
                                                std::string_view key) override;
+  Result<std::vector<NoticeRow>> ReadNotices(const NoticeQuery& query) override;
+  Result<uint64_t> CountUnread(std::string_view recipient) override;
+  Result<std::vector<NoticeRow>> NoticesAfter(std::string_view recipient, uint64_t after,
+                                              size_t limit) override;
+  Result<std::vector<WebhookRow>> ReadWebhooks() override;
   Result<JournalHead> Head() override;
   Status SaveSnapshot(const SnapshotRecord& snapshot) override;
   Result<std::optional<SnapshotRecord>> LatestSnapshot() override;
@@ -32,6 +38,7 @@ class MemoryStore final : public Store {
  private:
   JournalHead HeadLocked() const BG_REQUIRES(mu_);
   void KeepAnswersLocked(const Projection& projection) BG_REQUIRES(mu_);
+  void KeepNoticesLocked(const NoticeRows& rows) BG_REQUIRES(mu_);
 
   mutable Mutex mu_;
   std::vector<JournalEntry> journal_ BG_GUARDED_BY(mu_);
@@ -39,6 +46,9 @@ class MemoryStore final : public Store {
   std::map<uint64_t, AccountRow> accounts_ BG_GUARDED_BY(mu_);
   std::map<uint64_t, TransferRow> transfers_ BG_GUARDED_BY(mu_);
   std::map<std::pair<std::string, std::string>, KeptAnswer> answers_ BG_GUARDED_BY(mu_);
+  std::vector<NoticeRow> notices_ BG_GUARDED_BY(mu_);  // id = index + 1
+  std::set<std::string> notice_keys_ BG_GUARDED_BY(mu_);
+  std::map<std::string, WebhookRow> webhooks_ BG_GUARDED_BY(mu_);
 };
 
 }  // namespace bg::storage

@@ -107,11 +107,36 @@ DROP TABLE answers;
 ALTER TABLE answers_by_id RENAME TO answers;
 )sql";
 
+// Notices (storage/store.h, NoticeRow): one feed per recipient, read
+// unread first and newest first; `key` keeps a notice from being stored
+// twice. Webhooks: one URL per recipient and how far it has acknowledged.
+constexpr const char* kNotices = R"sql(
+CREATE TABLE notices (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL UNIQUE,
+  recipient TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  read INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX notices_feed ON notices(recipient, read, id DESC);
+CREATE INDEX notices_all ON notices(read, id DESC);
+CREATE TABLE webhooks (
+  recipient TEXT PRIMARY KEY,
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  delivered INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 // Append only; versions strictly increase by one.
 constexpr Migration kMigrations[] = {
     {1, "initial schema: journal, snapshots, accounts, transfers", kInitialSchema},
     {2, "answers kept for idempotency keys", kAnswers},
     {3, "answers in id order, indexed in memory", kAnswersById},
+    {4, "notices and webhooks", kNotices},
 };
 
 Status SqliteError(sqlite3* db, const std::string& what) {

@@ -15,6 +15,7 @@
 #include "common/mutex.h"
 #include "storage/sqlite_answers.h"
 #include "storage/sqlite_migrations.h"
+#include "storage/sqlite_notices.h"
 #include "storage/sqlite_util.h"
 
 namespace bg::storage {
@@ -351,6 +352,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   store->answer_index_ = std::make_unique<AnswerIndex>();
   BG_ASSIGN_OR_RETURN(store->answers_,
                       AnswerFinder::Open(options.path, store->answer_index_.get()));
+  BG_ASSIGN_OR_RETURN(store->notice_writer_, NoticeWriter::Prepare(db));
+  BG_ASSIGN_OR_RETURN(store->notice_reader_, NoticeReader::Open(options.path));
   return store;
 }
 
@@ -368,12 +371,15 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::OpenReadOnly(const std::string
   if (status.ok()) status = StepDone(store->begin_read_, "BEGIN");
   if (status.ok()) status = store->Head().status();
   if (!status.ok()) return status.WithContext("open sqlite store " + path + " read-only");
+  BG_ASSIGN_OR_RETURN(store->notice_reader_, NoticeReader::Open(path));
   return store;
 }
 
 SqliteStore::~SqliteStore() {
   checkpointer_.reset();  // its connection closes before ours
   answers_.reset();
+  notice_reader_.reset();
+  notice_writer_.reset();  // its statements are finalized before close
   for (sqlite3_stmt* stmt :
        {begin_,           begin_read_,      commit_,          rollback_,        head_,
         insert_journal_,  upsert_account_,  upsert_accounts_, insert_transfer_, insert_transfers_,
@@ -524,6 +530,7 @@ Status SqliteStore::WriteAnswers(const Projection& projection) {
     // points at a row that is not there (the index is a superset).
     answer_index_->Add(hash, sqlite3_last_insert_rowid(db_));
   }
+  if (!projection.notices.empty()) BG_RETURN_IF_ERROR(notice_writer_->Write(projection.notices));
   return Status::Ok();
 }
 
@@ -574,6 +581,21 @@ Result<WalCheckpoint> SqliteStore::Checkpoint() {
   if (read_only_) return FailedPrecondition("the store is open read-only");
   return checkpointer_->RunNow();
 }
+
+Result<std::vector<NoticeRow>> SqliteStore::ReadNotices(const NoticeQuery& query) {
+  return notice_reader_->Feed(query);
+}
+
+Result<uint64_t> SqliteStore::CountUnread(std::string_view recipient) {
+  return notice_reader_->CountUnread(recipient);
+}
+
+Result<std::vector<NoticeRow>> SqliteStore::NoticesAfter(std::string_view recipient, uint64_t after,
+                                                         size_t limit) {
+  return notice_reader_->After(recipient, after, limit);
+}
+
+Result<std::vector<WebhookRow>> SqliteStore::ReadWebhooks() { return notice_reader_->Webhooks(); }
 
 Result<JournalHead> SqliteStore::Head() {
   ResetOnExit reset(head_);

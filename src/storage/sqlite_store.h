@@ -1,7 +1,8 @@
 // SqliteStore: the embedded, durable Store. One SQLite file in WAL mode holds
 // the hash-chained journal, the latest snapshots and the projection tables
-// (accounts, transfers) and the answers kept for idempotency keys, so a batch and its projection
-// commit in one transaction, and auditors can query the same file with plain SQL.
+// (accounts, transfers), the answers kept for idempotency keys and the
+// notices (sqlite_notices.h), so a batch and its projection commit in one
+// transaction, and auditors can query the same file with plain SQL.
 //
 // The schema lives in sqlite_migrations.cc. uint64 values (ids, timestamps,
 // seq) are stored as the int64 with the same bits, so ids above 2^63 read
@@ -34,6 +35,8 @@ namespace bg::storage {
 
 class AnswerFinder;
 class AnswerIndex;
+class NoticeReader;
+class NoticeWriter;
 class WalCheckpointer;
 
 struct WalCheckpoint {
@@ -79,6 +82,13 @@ class SqliteStore final : public Store {
   Result<std::vector<AccountRow>> ReadAccounts() override;
   Result<std::vector<TransferRow>> ReadTransfers() override;
 
+  // On a connection of their own (NoticeReader): thread-safe.
+  Result<std::vector<NoticeRow>> ReadNotices(const NoticeQuery& query) override;
+  Result<uint64_t> CountUnread(std::string_view recipient) override;
+  Result<std::vector<NoticeRow>> NoticesAfter(std::string_view recipient, uint64_t after,
+                                              size_t limit) override;
+  Result<std::vector<WebhookRow>> ReadWebhooks() override;
+
   Result<JournalHead> Head() override;
 
   // Copies what it can of the WAL into the database file now (a passive
@@ -116,6 +126,8 @@ class SqliteStore final : public Store {
   std::unique_ptr<WalCheckpointer> checkpointer_;
   std::unique_ptr<AnswerIndex> answer_index_;  // before answers_, which uses it
   std::unique_ptr<AnswerFinder> answers_;
+  std::unique_ptr<NoticeWriter> notice_writer_;  // empty when read-only
+  std::unique_ptr<NoticeReader> notice_reader_;
   int wal_frames_ = 0;  // frames in the WAL after our last commit (sqlite3_wal_hook)
   // The oldest answer left by a forget in the transaction being written;
   // the index drops what is below it only once that transaction commits

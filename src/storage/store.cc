@@ -1,5 +1,6 @@
 #include "storage/store.h"
 
+#include <iterator>
 #include <string>
 
 namespace bg::storage {
@@ -16,6 +17,16 @@ Status CheckContinues(const JournalHead& head, const JournalEntry& entry) {
                               ": another writer appended to this journal");
   }
   return Status::Ok();
+}
+
+void NoticeRows::Append(NoticeRows&& more) {
+  auto move_all = [](auto& to, auto& from) {
+    to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  };
+  move_all(notices, more.notices);
+  move_all(marks, more.marks);
+  move_all(webhooks, more.webhooks);
+  move_all(cursors, more.cursors);
 }
 
 }  // namespace bg::storage

@@ -94,6 +94,78 @@ struct KeptAnswer {
   friend bool operator==(const KeptAnswer&, const KeptAnswer&) = default;
 };
 
+// A notice for someone (notice/notice.h says who gets which), stored with
+// the batch whose command caused it. `key` names the event ("voucher:7:
+// expiring:30"): a notice whose key is stored already is not stored again,
+// so a notice is recorded once however often it is derived.
+struct NoticeRow {
+  uint64_t id = 0;             // given by the store, increasing; 0 before
+  std::string key = {};        // unique
+  std::string recipient = {};  // "enterprise:3", "provider:5", "programme:2"
+  std::string kind = {};       // "voucher_expiring", "job_finished", ...
+  Timestamp at = 0;
+  std::string body = {};  // JSON: what the feed and the webhook show
+  bool read = false;
+  friend bool operator==(const NoticeRow&, const NoticeRow&) = default;
+};
+
+// The recipient has read notice `id`, or (id 0) every notice of theirs up
+// to `up_to`.
+struct NoticeMark {
+  std::string recipient = {};
+  uint64_t id = 0;
+  uint64_t up_to = 0;
+};
+
+// Where a recipient's notices are POSTed (one URL per recipient), signed
+// with `secret` (HMAC-SHA256); `delivered`: the last notice id the URL
+// acknowledged. An empty url removes the webhook.
+struct WebhookRow {
+  std::string recipient = {};
+  std::string url = {};
+  std::string secret = {};
+  Timestamp created_at = 0;
+  uint64_t delivered = 0;  // when created: the recipient's latest notice then
+  friend bool operator==(const WebhookRow&, const WebhookRow&) = default;
+};
+
+// The webhook of `recipient` acknowledged every notice up to `delivered`
+// (it only moves forward).
+struct WebhookCursor {
+  std::string recipient = {};
+  uint64_t delivered = 0;
+};
+
+// What rides with a batch besides the ledger's rows: notices and what
+// their readers and webhooks changed. Written in the batch's transaction.
+struct NoticeRows {
+  std::vector<NoticeRow> notices;
+  std::vector<NoticeMark> marks;
+  std::vector<WebhookRow> webhooks;
+  std::vector<WebhookCursor> cursors;
+  bool empty() const {
+    return notices.empty() && marks.empty() && webhooks.empty() && cursors.empty();
+  }
+  void clear() {
+    notices.clear();
+    marks.clear();
+    webhooks.clear();
+    cursors.clear();
+  }
+  void Append(NoticeRows&& more);
+};
+
+// A page of one recipient's feed ("" = everyone's), unread first and then
+// newest first; after (read, id) when `after_id` is set.
+struct NoticeQuery {
+  std::string recipient = {};
+  std::string kind = {};  // "" = every kind
+  bool unread_only = false;
+  bool after_read = false;
+  uint64_t after_id = 0;  // 0: from the start
+  size_t limit = 50;
+};
+
 // The rows a batch changed: accounts are upserted whole, transfers inserted,
 // holds resolved in this batch get their new status.
 struct Projection {
@@ -106,6 +178,7 @@ struct Projection {
   // forgets the oldest answers up to the first one kept at or after it, so
   // an answer kept out of time order (a clock step) may stay longer.
   Timestamp forget_answers_before = 0;
+  NoticeRows notices = {};
 };
 
 // The last journal entry stored: its seq (0 when the journal is empty) and
@@ -136,6 +209,15 @@ class Store {
   // API's threads while the engine commits.
   virtual Result<std::optional<KeptAnswer>> FindAnswer(std::string_view caller,
                                                        std::string_view key) = 0;
+
+  // Notices (thread-safe, like FindAnswer): a page of a feed; how many of
+  // a recipient's are unread; a recipient's notices after id `after` in id
+  // order (what its webhook has still to deliver); every webhook.
+  virtual Result<std::vector<NoticeRow>> ReadNotices(const NoticeQuery& query) = 0;
+  virtual Result<uint64_t> CountUnread(std::string_view recipient) = 0;
+  virtual Result<std::vector<NoticeRow>> NoticesAfter(std::string_view recipient, uint64_t after,
+                                                      size_t limit) = 0;
+  virtual Result<std::vector<WebhookRow>> ReadWebhooks() = 0;
 
   // The last journal entry stored. The engine asks after a failed Commit:
   // an I/O error reported after the commit record reached the disk means

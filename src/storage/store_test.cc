@@ -562,13 +562,100 @@ TEST_F(SqliteStoreTest, AForgetThatRollsBackForgetsNothing) {
             std::vector<std::string>{"1"});
 }
 
+NoticeRow Notice(const std::string& key, const std::string& recipient, Timestamp at) {
+  return {.key = key, .recipient = recipient, .kind = "job_placed", .at = at, .body = "{}"};
+}
+
+// The rows' keys, in the order read (ids may skip: a refused insert can
+// use one up).
+std::vector<std::string> Keys(const std::vector<NoticeRow>& rows) {
+  std::vector<std::string> out;
+  for (const NoticeRow& r : rows) out.push_back(r.key);
+  return out;
+}
+
+TEST_F(SqliteStoreTest, NoticesAreStoredOnceAndReadUnreadFirstThenNewestFirst) {
+  std::unique_ptr<SqliteStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  Projection p;
+  p.notices.notices = {Notice("a", "enterprise:1", 1), Notice("b", "enterprise:1", 2),
+                       Notice("c", "enterprise:2", 3), Notice("d", "enterprise:1", 4)};
+  ASSERT_TRUE(store->CommitAnswers(p).ok());
+  // The same key again (a notice derived twice) is not a second row.
+  Projection again;
+  again.notices.notices = {Notice("b", "enterprise:1", 9), Notice("e", "enterprise:1", 5)};
+  ASSERT_TRUE(store->CommitAnswers(again).ok());
+  auto all = store->ReadNotices({.recipient = "enterprise:1"});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(Keys(*all), (std::vector<std::string>{"e", "d", "b", "a"}));
+  const uint64_t e = all->at(0).id, d = all->at(1).id, b = all->at(2).id;
+  // Read: d, and everything up to b; another recipient's marks touch nothing of theirs.
+  Projection marks;
+  marks.notices.marks = {{.recipient = "enterprise:1", .id = d},
+                         {.recipient = "enterprise:1", .up_to = b},
+                         {.recipient = "enterprise:2", .id = e}};
+  ASSERT_TRUE(store->CommitAnswers(marks).ok());
+  all = store->ReadNotices({.recipient = "enterprise:1"});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(Keys(*all), (std::vector<std::string>{"e", "d", "b", "a"}));  // unread e first
+  EXPECT_FALSE(all->at(0).read);
+  EXPECT_TRUE(all->at(1).read);
+  EXPECT_EQ(store->CountUnread("enterprise:1").value(), 1u);
+  EXPECT_EQ(store->CountUnread("enterprise:2").value(), 1u);
+  // Pages: after (read, id) of the last row shown.
+  auto page = store->ReadNotices(
+      {.recipient = "enterprise:1", .after_read = true, .after_id = d, .limit = 10});
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(Keys(*page), (std::vector<std::string>{"b", "a"}));
+  auto unread = store->ReadNotices({.recipient = "enterprise:1", .unread_only = true});
+  ASSERT_TRUE(unread.ok());
+  EXPECT_EQ(Keys(*unread), std::vector<std::string>{"e"});
+  auto everyone = store->ReadNotices({});
+  ASSERT_TRUE(everyone.ok());
+  EXPECT_EQ(everyone->size(), 5u);
+}
+
+TEST_F(SqliteStoreTest, AWebhookStartsAfterTheLatestNoticeAndItsCursorOnlyMovesForward) {
+  std::unique_ptr<SqliteStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  Projection p;
+  p.notices.notices = {Notice("a", "provider:5", 1), Notice("b", "provider:5", 2)};
+  p.notices.webhooks = {{.recipient = "provider:5", .url = "http://x/h", .secret = "k"}};
+  ASSERT_TRUE(store->CommitAnswers(p).ok());
+  auto hooks = store->ReadWebhooks();
+  ASSERT_TRUE(hooks.ok());
+  ASSERT_EQ(hooks->size(), 1u);
+  EXPECT_EQ(hooks->front().delivered, 2u);  // the history is not sent
+  Projection more;
+  more.notices.notices = {Notice("c", "provider:5", 3), Notice("d", "provider:6", 4)};
+  more.notices.cursors = {{.recipient = "provider:5", .delivered = 1}};  // an old round: no move
+  ASSERT_TRUE(store->CommitAnswers(more).ok());
+  auto pending = store->NoticesAfter("provider:5", store->ReadWebhooks()->front().delivered, 10);
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(Keys(*pending), std::vector<std::string>{"c"});
+  Projection replaced;
+  replaced.notices.webhooks = {{.recipient = "provider:5", .url = "http://y/h", .secret = "k2"}};
+  replaced.notices.cursors = {{.recipient = "provider:5", .delivered = pending->at(0).id}};
+  ASSERT_TRUE(store->CommitAnswers(replaced).ok());
+  hooks = store->ReadWebhooks();
+  ASSERT_TRUE(hooks.ok());
+  EXPECT_EQ(hooks->front().url, "http://y/h");
+  EXPECT_EQ(hooks->front().secret, "k2");
+  EXPECT_EQ(hooks->front().delivered, pending->at(0).id);
+  Projection removed;
+  removed.notices.webhooks = {{.recipient = "provider:5"}};
+  ASSERT_TRUE(store->CommitAnswers(removed).ok());
+  EXPECT_TRUE(store->ReadWebhooks()->empty());
+}
+
 TEST_F(SqliteStoreTest, AnswersOfAVersion2FileAreCarriedOver) {
   ASSERT_NE(OpenStore(), nullptr);
   {  // Turn the file back into version 2: answers keyed by (caller, key).
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
     const char* sql =
-        "DROP TABLE answers; DELETE FROM schema_migrations WHERE version = 3;"
+        "DROP TABLE answers; DROP TABLE notices; DROP TABLE webhooks;"
+        "DELETE FROM schema_migrations WHERE version >= 3;"
         "CREATE TABLE answers (caller TEXT NOT NULL, key TEXT NOT NULL, request BLOB NOT NULL,"
         " answer BLOB NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (caller, key)) WITHOUT ROWID;"
         "CREATE INDEX answers_at ON answers(at);"

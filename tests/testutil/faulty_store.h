@@ -78,6 +78,19 @@ class FaultyStore final : public storage::Store {
     }
     return inner_->CommitAnswers(p);
   }
+  Result<std::vector<storage::NoticeRow>> ReadNotices(const storage::NoticeQuery& q) override {
+    return inner_->ReadNotices(q);
+  }
+  Result<uint64_t> CountUnread(std::string_view recipient) override {
+    return inner_->CountUnread(recipient);
+  }
+  Result<std::vector<storage::NoticeRow>> NoticesAfter(std::string_view recipient, uint64_t after,
+                                                       size_t limit) override {
+    return inner_->NoticesAfter(recipient, after, limit);
+  }
+  Result<std::vector<storage::WebhookRow>> ReadWebhooks() override {
+    return inner_->ReadWebhooks();
+  }
   Result<std::optional<storage::KeptAnswer>> FindAnswer(std::string_view caller,
                                                         std::string_view key) override {
     return inner_->FindAnswer(caller, key);

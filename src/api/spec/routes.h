@@ -101,6 +101,11 @@ enum class RouteId : uint8_t {
   kListTokens,
   kRotateToken,
   kListActivity,
+  kListNotices,
+  kReadNotices,
+  kListWebhooks,
+  kSetWebhook,
+  kRemoveWebhook,
   kCount
 };
 inline constexpr size_t kRouteCount = static_cast<size_t>(RouteId::kCount);

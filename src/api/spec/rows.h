@@ -47,5 +47,6 @@ void AddAdminRows(std::vector<Route>* rows);
 void AddControlRows(std::vector<Route>* rows);
 void AddNetworkRows(std::vector<Route>* rows);
 void AddClaimRows(std::vector<Route>* rows);
+void AddNoticeRows(std::vector<Route>* rows);
 
 }  // namespace bg::api::spec::rows

@@ -11,7 +11,8 @@ class NoticesTest : public ApiTest {
   // Songshan Lake (enterprise 1) files application `id` to Dongguan
   // (programme 1) and submits it; the admin starts the review and approves.
   void ApplyAndApprove(uint64_t id) {
-    const std::string body = "{\"id\":" + std::to_string(id) + ",\"programme\":1,\"amount_fen\":500000}";
+    const std::string body =
+        "{\"id\":" + std::to_string(id) + ",\"programme\":1,\"amount_fen\":500000}";
     ASSERT_EQ(Call("POST", "/v1/applications", "enterprise", body).status, 201);
     const std::string review = "/v1/applications/" + std::to_string(id) + "/review";
     ASSERT_EQ(Call("POST", review, "enterprise", R"({"step":"submit"})").status, 200);
@@ -62,7 +63,8 @@ TEST_F(NoticesTest, EachCallerReadsItsOwnFeedUnreadFirstAndMarksItRead) {
   // Pages: a cursor after the first two.
   const Json first = Feed("enterprise", "?limit=2");
   ASSERT_TRUE(first["next_after"].is_string());
-  const Json second = Feed("enterprise", "?limit=2&after=" + first["next_after"].get<std::string>());
+  const Json second =
+      Feed("enterprise", "?limit=2&after=" + first["next_after"].get<std::string>());
   ASSERT_EQ(second["items"].size(), 2u);
   EXPECT_EQ(second["items"][0]["read"], true);
   EXPECT_TRUE(second["next_after"].is_null());

@@ -29,7 +29,8 @@ std::string UrlProblem(const std::string& url) {
   }
   if (url.rfind("http://", 0) != 0) return "url must start with http://";
   const size_t slash = url.find('/', 7);
-  const std::string host = url.substr(7, slash == std::string::npos ? std::string::npos : slash - 7);
+  const std::string host =
+      url.substr(7, slash == std::string::npos ? std::string::npos : slash - 7);
   if (host.empty() || host.front() == ':') return "url must name a host: http://host[:port]/path";
   if (url.find_first_of(" \r\n\t") != std::string::npos) return "url must not contain spaces";
   return "";
@@ -55,7 +56,8 @@ Answer Service::ListNotices(Call& c) {
     q.kind = it->second;
   }
   if (auto it = c.request.query.find("after"); it != c.request.query.end()) {
-    if (!IsCursor(it->second, "n")) return Fail(c, "invalid_field", "after is a cursor (next_after)");
+    if (!IsCursor(it->second, "n"))
+      return Fail(c, "invalid_field", "after is a cursor (next_after)");
     q.after_read = std::stoull(it->second.substr(2, 16), nullptr, 16) != 0;
     q.after_id = std::stoull(it->second.substr(19, 16), nullptr, 16);
   }

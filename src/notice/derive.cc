@@ -188,10 +188,11 @@ void StatementEvents(Sink& sink, ProgrammeId programme, const settlement::Period
     const bool to_provider = p.payee_kind == static_cast<uint8_t>(settlement::PayeeKind::kProvider);
     const std::string payee_name = to_provider ? sink.ProviderName(ProviderId(p.payee))
                                                : sink.EnterpriseName(EnterpriseId(p.payee));
-    const std::string payee_of = to_provider ? Provider(ProviderId(p.payee))
-                                             : Enterprise(EnterpriseId(p.payee));
+    const std::string payee_of =
+        to_provider ? Provider(ProviderId(p.payee)) : Enterprise(EnterpriseId(p.payee));
     Json body = {
-        {"subject", {{"type", "statement"}, {"programme", programme.value()}, {"period", period_name}}},
+        {"subject",
+         {{"type", "statement"}, {"programme", programme.value()}, {"period", period_name}}},
         {"programme", programme.value()},
         {"programme_name", sink.ProgrammeName(programme)},
         {"payee", p.payee},
@@ -203,8 +204,8 @@ void StatementEvents(Sink& sink, ProgrammeId programme, const settlement::Period
                      payee_name + " (" + p.amount.ToYuanString() + " yuan) " + what},
         {"text_zh", sink.ProgrammeName(programme) + " " + period_name + " 对 " + payee_name +
                         " 的结算单" + what_zh}};
-    const std::string event = "statement:" + std::to_string(programme.value()) + ":" +
-                              period_name + ":" + payee_of + ":" + what;
+    const std::string event = "statement:" + std::to_string(programme.value()) + ":" + period_name +
+                              ":" + payee_of + ":" + what;
     sink.Add(payee_of, kind, event, body);
     sink.Add(Programme(programme), kind, event, std::move(body));
   }

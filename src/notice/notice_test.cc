@@ -166,13 +166,13 @@ TEST_F(NoticeTest, ANoticeIsStoredOnceHoweverOftenItIsDerived) {
   clock_.Set(kStart + kDay);
   const size_t derived = deriver_.derived;
   Do(state::Tick{});
-  EXPECT_EQ(deriver_.derived, derived + 1);  // derived again...
+  EXPECT_EQ(deriver_.derived, derived + 1);        // derived again...
   EXPECT_EQ(Feed("enterprise:1").size(), before);  // ...stored once
 }
 
 // A poster that answers `status` to each delivery and keeps what it got.
 struct Receiver {
-  std::vector<int> answers;  // the next answers, then 200
+  std::vector<int> answers;                           // the next answers, then 200
   std::vector<std::pair<uint64_t, std::string>> got;  // (notice id, signature ok?)
   std::set<uint64_t> ids;
   size_t expect = 0;
@@ -215,8 +215,9 @@ TEST_F(NoticeTest, TheOutboxDeliversInOrderRetriesAfterAFailureAndMovesTheCursor
   receiver.expect = 5;
   std::future<void> all = receiver.all.get_future();
   {
-    Outbox outbox(&store_, engine_.get(), receiver.Post("s3cret"),
-                  {.poll = std::chrono::milliseconds(5), .first_retry = std::chrono::milliseconds(1)});
+    Outbox outbox(
+        &store_, engine_.get(), receiver.Post("s3cret"),
+        {.poll = std::chrono::milliseconds(5), .first_retry = std::chrono::milliseconds(1)});
     ASSERT_EQ(all.wait_for(std::chrono::seconds(60)), std::future_status::ready);
     // Stopping lets the round that delivered the last one note its cursor.
   }

@@ -26,11 +26,9 @@ std::chrono::milliseconds Backoff(uint32_t failures, const OutboxOptions& option
 }
 
 Outbox::Outbox(storage::Store* store, engine::Engine* engine, Poster post, OutboxOptions options)
-    : store_(store),
-      engine_(engine),
-      post_(std::move(post)),
-      options_(options),
-      thread_([this] { Run(); }) {}
+    : store_(store), engine_(engine), post_(std::move(post)), options_(options), thread_([this] {
+        Run();
+      }) {}
 
 Outbox::~Outbox() {
   {
@@ -94,10 +92,9 @@ uint64_t Outbox::DeliverPending(const storage::WebhookRow& hook, uint64_t from) 
   std::string error;
   for (const storage::NoticeRow& row : *pending) {
     const std::string body = NoticeJson(row, false).dump();
-    const std::string ts = std::to_string(
-        std::chrono::duration_cast<std::chrono::seconds>(
-            std::chrono::system_clock::now().time_since_epoch())
-            .count());
+    const std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count());
     const Result<int> answer = post_(hook.url, body,
                                      {{"Baygrid-Notice-Id", std::to_string(row.id)},
                                       {"Baygrid-Timestamp", ts},

@@ -47,10 +47,10 @@ struct OutboxOptions {
 // Sends one signed POST to `url` within `timeout`: the answer's HTTP
 // status, or why there was none. The server's is cli::PostTo (real HTTP);
 // tests pass their own.
-using Poster = std::function<Result<int>(
-    const std::string& url, const std::string& body,
-    const std::vector<std::pair<std::string, std::string>>& headers,
-    std::chrono::milliseconds timeout)>;
+using Poster =
+    std::function<Result<int>(const std::string& url, const std::string& body,
+                              const std::vector<std::pair<std::string, std::string>>& headers,
+                              std::chrono::milliseconds timeout)>;
 
 // How a webhook's deliveries stand (GET /v1/webhooks).
 struct WebhookHealth {

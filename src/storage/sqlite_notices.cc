@@ -40,7 +40,8 @@ constexpr const char* kFeedWhere =
 Result<std::unique_ptr<NoticeWriter>> NoticeWriter::Prepare(sqlite3* db) {
   std::unique_ptr<NoticeWriter> w(new NoticeWriter(db));
   BG_RETURN_IF_ERROR(storage::Prepare(
-      db, "INSERT OR IGNORE INTO notices (key, recipient, kind, at, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+      db,
+      "INSERT OR IGNORE INTO notices (key, recipient, kind, at, body) VALUES (?1, ?2, ?3, ?4, ?5)",
       &w->insert_));
   BG_RETURN_IF_ERROR(storage::Prepare(
       db, "UPDATE notices SET read = 1 WHERE recipient = ?1 AND id = ?2 AND read = 0",
@@ -59,8 +60,7 @@ Result<std::unique_ptr<NoticeWriter>> NoticeWriter::Prepare(sqlite3* db) {
   BG_RETURN_IF_ERROR(
       storage::Prepare(db, "DELETE FROM webhooks WHERE recipient = ?1", &w->drop_webhook_));
   BG_RETURN_IF_ERROR(storage::Prepare(
-      db, "UPDATE webhooks SET delivered = MAX(delivered, ?2) WHERE recipient = ?1",
-      &w->advance_));
+      db, "UPDATE webhooks SET delivered = MAX(delivered, ?2) WHERE recipient = ?1", &w->advance_));
   return w;
 }
 
@@ -131,8 +131,8 @@ Result<std::unique_ptr<NoticeReader>> NoticeReader::Open(const std::string& path
   const std::string all = std::string("SELECT ") + kColumns + " FROM notices WHERE" + kFeedWhere;
   BG_RETURN_IF_ERROR(Prepare(db, one.c_str(), &reader->feed_one_));
   BG_RETURN_IF_ERROR(Prepare(db, all.c_str(), &reader->feed_all_));
-  BG_RETURN_IF_ERROR(Prepare(
-      db, "SELECT COUNT(*) FROM notices WHERE recipient = ?1 AND read = 0", &reader->unread_));
+  BG_RETURN_IF_ERROR(Prepare(db, "SELECT COUNT(*) FROM notices WHERE recipient = ?1 AND read = 0",
+                             &reader->unread_));
   BG_RETURN_IF_ERROR(Prepare(db,
                              (std::string("SELECT ") + kColumns +
                               " FROM notices WHERE recipient = ?1 AND id > ?2 ORDER BY id LIMIT ?3")

@@ -311,8 +311,19 @@ TEST_F(ApiTest, TheTourFromApplicationToClosedStatement) {
   std::string forged = usage;
   forged.replace(forged.find("\"cards\":8"), 9, "\"cards\":7");
   EXPECT_EQ(Body(post("provider", "/v1/usage", forged))["results"][0]["result"], "bad_signature");
+  // What Dongguan owes the hub while the job runs: the hour charged is on
+  // the open period; the rest of the claim is planned.
+  auto owed = [&](const char* what) {
+    const Json m = Body(Call("GET", "/v1/providers/1/money", "provider"));
+    EXPECT_EQ(m["provider_name"], "Shaoguan Hub Intelligent Computing Centre") << m.dump();
+    return m["programmes"][0][what]["fen"].get<int64_t>();
+  };
+  EXPECT_EQ(owed("open"), 2600);
+  EXPECT_GT(owed("planned"), 0);
   ASSERT_EQ(post("provider", "/v1/jobs/1/finish", "{}").status, 200);
   EXPECT_EQ(Body(Call("GET", "/v1/jobs/1", "enterprise"))["charged"]["fen"], 5200);
+  EXPECT_EQ(owed("planned"), 0);
+  EXPECT_EQ(Call("GET", "/v1/providers/1/money", "other_provider").status, 403);
 
   // March's statement, closed once March is over; the flow Dongguan -> Shaoguan.
   const Json st =
@@ -340,6 +351,8 @@ TEST_F(ApiTest, TheTourFromApplicationToClosedStatement) {
   };
   EXPECT_EQ(statement()["status"], "payable");
   EXPECT_EQ(statement()["closed_by"], "dg-reviewer");
+  EXPECT_EQ(owed("open"), 0);
+  EXPECT_EQ(owed("payable"), 2600);
   const std::string pay =
       R"({"programme":1,"period":"2025-03","payee":1,"bank_reference":"ICBC-0042","paid_on":")";
   // Today in China Standard Time, the payment's value date.
@@ -374,6 +387,20 @@ TEST_F(ApiTest, TheTourFromApplicationToClosedStatement) {
                 409, "paid_with_another_reference");
   EXPECT_EQ(statement()["status"], "paid");
   EXPECT_EQ(statement()["bank_reference"], "ICBC-0042");
+  EXPECT_EQ(owed("payable"), 0);
+  EXPECT_EQ(owed("paid"), 2600);
+  const Json money = Body(Call("GET", "/v1/providers/1/money", "auditor"));
+  EXPECT_EQ(money["owed"]["fen"], 0);
+  EXPECT_EQ(money["programmes"][0]["statements"][0]["bank_reference"], "ICBC-0042");
+  EXPECT_EQ(money["programmes"][0]["statements"][0]["status"], "paid");
+  // The hub heard of each step of its statement.
+  std::vector<std::string> kinds;
+  const Json notices = Body(Call("GET", "/v1/notices?limit=100", "provider"));
+  for (const Json& n : notices["items"]) {
+    if (n["kind"].get<std::string>().rfind("statement_", 0) == 0) kinds.push_back(n["kind"]);
+  }
+  EXPECT_EQ(kinds,
+            (std::vector<std::string>{"statement_paid", "statement_approved", "statement_closed"}));
   EXPECT_EQ(statement()["paid_on"], today);
   const Json flows = Body(Call("GET", "/v1/flows", "auditor"))["items"];
   ASSERT_EQ(flows.size(), 1u);

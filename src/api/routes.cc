@@ -54,6 +54,8 @@ Service::Handler Service::HandlerOf(spec::RouteId id) {
       return &Service::ListEnterprises;
     case R::kEnterpriseMoney:
       return &Service::EnterpriseMoney;
+    case R::kProviderMoney:
+      return &Service::ProviderMoney;
     case R::kListJurisdictions:
       return &Service::ListJurisdictions;
     case R::kFileApplication:

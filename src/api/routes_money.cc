@@ -3,7 +3,10 @@
 // job or order behind it, what it holds and what was posted), the sweep
 // at expiry or revocation — its yearly caps used and left per programme,
 // and a month's bill: per job what it cost, what the enterprise paid, what
-// each programme paid, charged so far and planned apart.
+// each programme paid, charged so far and planned apart. A provider's
+// (GET /v1/providers/{id}/money): what each programme owes it, planned,
+// open, payable, approved and paid, and its statements
+// (settlement/receivables.h).
 #include <algorithm>
 
 #include "api/handlers.h"
@@ -11,6 +14,7 @@
 #include "api/views.h"
 #include "programme/accounts.h"
 #include "programme/book_util.h"
+#include "settlement/receivables.h"
 
 namespace bg::api {
 namespace {
@@ -191,6 +195,51 @@ Answer Service::EnterpriseMoney(Call& c) {
                   {"vouchers", Vouchers(s, e->id, now)},
                   {"caps", Caps(s, *e, now)},
                   {"bill", Bill(s, e->id, *month)}});
+  });
+}
+
+Answer Service::ProviderMoney(Call& c) {
+  const auto id = PathId(c, "id");
+  if (!id) return Fail(c, "invalid_field", "the provider id must be a positive number");
+  if (c.who.role == Role::kProvider && c.who.scope != *id) {
+    return Forbidden(c, "read another provider's money");
+  }
+  if (!Is(c, {Role::kProvider, Role::kAdmin, Role::kAuditor})) {
+    return Forbidden(c, "read a provider's money");
+  }
+  return Look(*engine_, c, [&](const state::State& s) {
+    const programme::Provider* p = s.registry().FindProvider(ProviderId(*id));
+    if (p == nullptr) return Fail(c, "not_found", "no provider " + std::to_string(*id));
+    Json items = Json::array();
+    Money owed{};
+    for (const settlement::Receivable& r :
+         settlement::Receivables(s.settlement(), s.registry(), s.book(), p->id)) {
+      Json statements = Json::array();
+      for (const settlement::ProviderStatement& st : r.statements) {
+        statements.push_back({{"period", settlement::PeriodName(st.period)},
+                              {"status", settlement::StatementStatusName(st.status)},
+                              {"amount", MoneyJson(st.amount)},
+                              {"closed_at", TimeJson(st.closed_at)},
+                              {"approved_at", TimeJson(st.approved_at)},
+                              {"paid_at", TimeJson(st.paid_at)},
+                              {"paid_on", TimeJson(st.paid_on)},
+                              {"bank_reference", st.bank_reference}});
+      }
+      const programme::ProgrammeRules* rules = s.registry().FindProgramme(r.programme);
+      owed = Plus(owed, Plus(Plus(r.open, r.payable), r.approved));
+      items.push_back({{"programme", r.programme.value()},
+                       {"programme_name", rules == nullptr ? "" : rules->name},
+                       {"planned", MoneyJson(r.planned)},
+                       {"open", MoneyJson(r.open)},
+                       {"payable", MoneyJson(r.payable)},
+                       {"approved", MoneyJson(r.approved)},
+                       {"paid", MoneyJson(r.paid)},
+                       {"statements", std::move(statements)}});
+    }
+    return Reply({{"provider", *id},
+                  {"provider_name", p->name},
+                  {"owed", MoneyJson(owed)},
+                  {"programmes", std::move(items)}});
   });
 }
 

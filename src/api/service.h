@@ -119,6 +119,7 @@ class Service {
   Answer RemoveWebhook(Call& c);
   // routes_money.cc
   Answer EnterpriseMoney(Call& c);
+  Answer ProviderMoney(Call& c);
   // routes_programmes.cc
   Answer ProgrammePacing(Call& c);
   Answer AmendProgramme(Call& c);

@@ -51,7 +51,9 @@ class Receiver {
   Receiver() {
     auto server = api::HttpServer::Start(
         {.threads = 2},
-        [this](api::HttpRequest r, api::HttpRespond respond) { Take(std::move(r), std::move(respond)); },
+        [this](api::HttpRequest r, api::HttpRespond respond) {
+          Take(std::move(r), std::move(respond));
+        },
         [](int status, const std::string&) { return Status(status); });
     EXPECT_TRUE(server.ok());
     server_ = std::move(*server);
@@ -111,10 +113,9 @@ class Receiver {
     std::unique_lock lock(mu_);
     const uint64_t id = std::stoull(r.Header("baygrid-notice-id"));
     const Json body = Json::parse(r.body, nullptr, false);
-    const bool ok =
-        r.Header("baygrid-signature") ==
-            notice::Signature(secret_, r.Header("baygrid-timestamp"), r.body) &&
-        body.value("id", uint64_t{0}) == id;
+    const bool ok = r.Header("baygrid-signature") ==
+                        notice::Signature(secret_, r.Header("baygrid-timestamp"), r.body) &&
+                    body.value("id", uint64_t{0}) == id;
     if (!ok) ++forged_;
     received_[id]++;
     if (hold_ && acked_.size() == kAckFirst) {
@@ -192,8 +193,9 @@ TEST(WebhookCrashTest, EachNoticeIsDeliveredAtLeastOnceAndRecordedOnce) {
                                      R"({"id":)" + id + R"(,"programme":1,"amount_fen":500000})");
       ASSERT_EQ(r.status, 201) << r.body;
       const std::string review = "/v1/applications/" + id + "/review";
-      ASSERT_EQ(api::testing::Request(s.port, "POST", review, songshan, R"({"step":"submit"})").status,
-                200);
+      ASSERT_EQ(
+          api::testing::Request(s.port, "POST", review, songshan, R"({"step":"submit"})").status,
+          200);
       for (const char* step : {"start_review", "approve"}) {
         r = api::testing::Request(s.port, "POST", review, admin,
                                   std::string(R"({"step":")") + step + "\"}");

@@ -49,6 +49,7 @@ enum class RouteId : uint8_t {
   kListProviders,
   kListEnterprises,
   kEnterpriseMoney,
+  kProviderMoney,
   kListJurisdictions,
   kFileApplication,
   kReviewApplication,

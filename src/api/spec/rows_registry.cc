@@ -80,6 +80,19 @@ void AddRegistryRows(std::vector<Route>* rows) {
                .verb = "money",
                .help = "An enterprise's vouchers and their history, caps and monthly bill",
                .example = "baygrid enterprises money 1 --month 2025-06"}});
+  rows->push_back({.id = RouteId::kProviderMoney,
+                   .method = "GET",
+                   .path = "/v1/providers/{id}/money",
+                   .roles = Only({Role::kProvider, Role::kAdmin, Role::kAuditor}),
+                   .who = "the provider, admin, auditor",
+                   .summary =
+                       "What a provider is owed, programme by programme: held for running orders "
+                       "(planned), charged in open periods, on statements payable, approved and "
+                       "paid; each statement with its status, bank reference and value date",
+                   .cli = {.noun = "providers",
+                           .verb = "money",
+                           .help = "What a provider is owed by each programme, and its statements",
+                           .example = "baygrid providers money 5"}});
   rows->push_back({.id = RouteId::kListSites,
                    .method = "GET",
                    .path = "/v1/sites",

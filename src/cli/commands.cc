@@ -238,7 +238,7 @@ std::optional<std::chrono::milliseconds> TimeoutOf(const std::string& text) {
 
 // The answer: a problem on stderr (exit 1); JSON as it came (--json) or
 // as tables; anything else as it came.
-int Show(const ClientResponse& r, bool json) {
+int Show(const ClientResponse& r, bool json, std::string_view columns) {
   if (r.status >= 400) {
     const Json p = Json::parse(r.body, nullptr, false);
     std::fprintf(stderr, "baygrid: %d %s: %s (request %s)\n", r.status,
@@ -254,7 +254,7 @@ int Show(const ClientResponse& r, bool json) {
   }
   const Json j = Json::parse(r.body, nullptr, false);
   if (j.is_object() && j.contains("items")) {
-    PrintTable(j["items"]);
+    PrintTable(j["items"], stdout, columns);
     if (j.contains("next_after") && !j["next_after"].is_null()) {
       std::printf("(more: --after %s)\n", j["next_after"].dump().c_str());
     }
@@ -280,6 +280,7 @@ struct HttpCli::Impl {
   std::string token;
   std::string timeout;  // seconds
   bool json = false;
+  bool wide = false;  // --wide: every column of a list
   struct Chosen {
     const spec::Route* route;
     CLI::App* app;
@@ -317,6 +318,9 @@ HttpCli::HttpCli(CLI::App& app) : impl_(std::make_unique<Impl>()) {
                      "Seconds to wait for the server to accept, then to answer (env "
                      "BAYGRID_TIMEOUT; default 30)");
     verb->add_flag("--json", impl_->json, "Print the JSON answer as it came");
+    if (*r.cli.columns != '\0') {
+      verb->add_flag("--wide", impl_->wide, std::string("Every column, not only ") + r.cli.columns);
+    }
     if (std::string(r.path).find("{id}") != std::string::npos) {
       verb->add_option("id", impl_->id[verb], "The id")->required();
     }
@@ -368,7 +372,7 @@ int HttpCli::Run() {
     std::fprintf(stderr, "baygrid: %s\n", r.status().ToString().c_str());
     return 1;
   }
-  return Show(*r, impl_->json);
+  return Show(*r, impl_->json, impl_->wide ? "" : route.cli.columns);
 }
 
 }  // namespace bg::cli

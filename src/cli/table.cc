@@ -66,18 +66,26 @@ std::string Cell(const Json& v) {
   return v.dump();
 }
 
-void PrintTable(const Json& rows, std::FILE* out) {
+void PrintTable(const Json& rows, std::FILE* out, std::string_view chosen) {
   if (rows.empty()) {
     std::fprintf(out, "(none)\n");
     return;
   }
   std::vector<std::string> columns;
-  for (auto it = rows[0].begin(); it != rows[0].end(); ++it) {
-    const Json& v = it.value();
-    if (!v.is_array() && !(v.is_object() && !v.contains("yuan"))) columns.push_back(it.key());
+  if (!chosen.empty()) {
+    for (size_t at = 0; at <= chosen.size();) {
+      const size_t comma = std::min(chosen.find(',', at), chosen.size());
+      columns.emplace_back(chosen.substr(at, comma - at));
+      at = comma + 1;
+    }
+  } else {
+    for (auto it = rows[0].begin(); it != rows[0].end(); ++it) {
+      const Json& v = it.value();
+      if (!v.is_array() && !(v.is_object() && !v.contains("yuan"))) columns.push_back(it.key());
+    }
+    std::stable_sort(columns.begin(), columns.end(),
+                     [](const std::string& a, const std::string& b) { return Rank(a) < Rank(b); });
   }
-  std::stable_sort(columns.begin(), columns.end(),
-                   [](const std::string& a, const std::string& b) { return Rank(a) < Rank(b); });
   std::vector<size_t> width;
   width.reserve(columns.size());
   for (const std::string& c : columns) width.push_back(DisplayWidth(c));

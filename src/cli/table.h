@@ -22,8 +22,9 @@ size_t DisplayWidth(std::string_view text);
 // "-", nested objects and arrays as "…".
 std::string Cell(const nlohmann::json& v);
 
-// Rows of objects as an aligned table of their scalar (and money) columns.
-void PrintTable(const nlohmann::json& rows, std::FILE* out = stdout);
+// Rows of objects as an aligned table of their scalar (and money) columns,
+// or of `columns` (comma-separated, in that order) when given.
+void PrintTable(const nlohmann::json& rows, std::FILE* out = stdout, std::string_view columns = "");
 // An object as one "name  value" line per member (a member that is a
 // list of objects as a table under its name).
 void PrintObject(const nlohmann::json& j, std::FILE* out = stdout);

@@ -20,11 +20,11 @@ TEST(TableTest, ChineseTakesTwoCellsAndCombiningMarksNone) {
 }
 
 // The table as printed, into a string.
-std::string Printed(const nlohmann::json& rows) {
+std::string Printed(const nlohmann::json& rows, std::string_view columns = "") {
   char* buf = nullptr;
   size_t size = 0;
   std::FILE* f = open_memstream(&buf, &size);
-  PrintTable(rows, f);
+  PrintTable(rows, f, columns);
   std::fclose(f);
   std::string out(buf, size);
   std::free(buf);
@@ -53,6 +53,17 @@ TEST(TableTest, ColumnsAlignByDisplayWidthTheIdComesFirstAndNothingIsCut) {
   ASSERT_EQ(starts.size(), 3u);
   EXPECT_EQ(starts[0], starts[1]);
   EXPECT_EQ(starts[1], starts[2]);
+}
+
+TEST(TableTest, ChosenColumnsComeInTheirOrderAndOthersAreLeftOut) {
+  const nlohmann::json rows = {{{"id", 3}, {"kind", "job_placed"}, {"recipient", "provider:1"},
+                                {"text", "Job 7 placed"}}};
+  const std::string out = Printed(rows, "text,id,missing");
+  EXPECT_EQ(out.rfind("text", 0), 0u) << out;
+  EXPECT_LT(out.find("text"), out.find("id")) << out;
+  EXPECT_EQ(out.find("recipient"), std::string::npos) << out;
+  EXPECT_NE(out.find("Job 7 placed"), std::string::npos) << out;
+  EXPECT_NE(out.find("missing"), std::string::npos) << "a chosen column a row lacks is empty";
 }
 
 }  // namespace

@@ -67,6 +67,29 @@ Json MoneyOf(Money m) { return {{"fen", m.fen()}, {"yuan", m.ToYuanString()}}; }
 
 // --- Applications and vouchers ----------------------------------------------------
 
+// An application's status in Chinese, for text_zh.
+const char* StatusZh(programme::ApplicationStatus s) {
+  switch (s) {
+    case programme::ApplicationStatus::kDraft:
+      return "草稿";
+    case programme::ApplicationStatus::kSubmitted:
+      return "已提交";
+    case programme::ApplicationStatus::kUnderReview:
+      return "审核中";
+    case programme::ApplicationStatus::kApproved:
+      return "已批准";
+    case programme::ApplicationStatus::kRejected:
+      return "未通过";
+    case programme::ApplicationStatus::kReturnedForInfo:
+      return "退回补充材料";
+    case programme::ApplicationStatus::kIssued:
+      return "已发券";
+    case programme::ApplicationStatus::kWithdrawn:
+      return "已撤回";
+  }
+  return "";
+}
+
 void Warn(Sink& sink, const programme::Voucher& v, uint32_t days) {
   sink.Add(Enterprise(v.holder), Kind::kVoucherExpiring,
            "voucher:" + std::to_string(v.id.value()) + ":expiring:" + std::to_string(days),
@@ -133,7 +156,7 @@ void Step(Sink& sink, ApplicationId id, programme::Step step, const programme::O
     body["text"] = "Application " + std::to_string(id.value()) + " of " +
                    sink.EnterpriseName(a->filed.enterprise) + ": " + status;
     body["text_zh"] = "申请 " + std::to_string(id.value()) + "（" +
-                      sink.EnterpriseName(a->filed.enterprise) + "）：" + status;
+                      sink.EnterpriseName(a->filed.enterprise) + "）：" + StatusZh(a->status);
     sink.Add(Programme(a->filed.programme), Kind::kApplicationSubmitted, event, std::move(body));
     return;
   }
@@ -141,7 +164,8 @@ void Step(Sink& sink, ApplicationId id, programme::Step step, const programme::O
                  sink.ProgrammeName(a->filed.programme) + ": " + status +
                  (reason.empty() ? "" : " (" + reason + ")");
   body["text_zh"] = "您的申请 " + std::to_string(id.value()) + "（" +
-                    sink.ProgrammeName(a->filed.programme) + "）：" + status;
+                    sink.ProgrammeName(a->filed.programme) + "）：" + StatusZh(a->status) +
+                    (reason.empty() ? "" : "（" + reason + "）");
   sink.Add(Enterprise(a->filed.enterprise), Kind::kApplicationStep, event, std::move(body));
   if (step == programme::Step::kIssue) Issued(sink, VoucherId(id.value()), now);
 }

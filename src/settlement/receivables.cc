@@ -17,7 +17,7 @@ bool PaysProviders(const programme::ProgrammeRules* rules) {
 
 PeriodKind CycleOf(const programme::ProgrammeRules& rules) {
   return rules.settlement == programme::SettlementCycle::kQuarterly ? PeriodKind::kQuarter
-                                                                     : PeriodKind::kMonth;
+                                                                    : PeriodKind::kMonth;
 }
 
 }  // namespace

@@ -211,6 +211,9 @@ struct Command {
   const char* verb = nullptr;
   const char* help = "";
   const char* example = "";
+  // A list's table: its columns, comma-separated, in order ("" = every
+  // scalar column); `--wide` shows every column.
+  const char* columns = "";
   // Flags that are no field of the route (a JSON file, a key file, the
   // fields of a usage record to sign), shown before the fields' flags.
   std::vector<Flag> extra_flags = {};

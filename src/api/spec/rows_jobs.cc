@@ -84,7 +84,9 @@ void AddJobRows(std::vector<Route>* rows) {
        .cli = {.noun = "jobs",
                .verb = "list",
                .help = "Jobs you may see",
-               .example = "baygrid jobs list"}});
+               .example = "baygrid jobs list",
+               .columns = "id,status,enterprise_name,accelerator,cards,site_name,list_cost,"
+                          "subsidy,out_of_pocket,submitted_at"}});
   rows->push_back(
       {.id = RouteId::kGetJob,
        .method = "GET",

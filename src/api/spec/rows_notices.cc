@@ -28,7 +28,8 @@ void AddNoticeRows(std::vector<Route>* rows) {
        .cli = {.noun = "notices",
                .verb = "list",
                .help = "Your notices, unread first",
-               .example = "baygrid notices list --unread true"}});
+               .example = "baygrid notices list --unread true",
+               .columns = "id,at,kind,read,text"}});
   rows->push_back(
       {.id = RouteId::kReadNotices,
        .method = "POST",

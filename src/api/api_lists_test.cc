@@ -139,6 +139,16 @@ TEST_F(ApiTest, ActivityReadsWhoDidWhatFromTheJournal) {
   ASSERT_EQ(suspended["items"].size(), 1u) << suspended.dump();
   EXPECT_EQ(suspended["items"][0]["detail"], "suspend: audit");
   EXPECT_EQ(Body(Call("GET", "/v1/activity?to=2025-01-01", "admin"))["items"].size(), 0u);
+  // A period: read from its first entry by time; nothing before or after.
+  clock_.Set(clock_.Now() + 10 * 86400 * kNanosPerSecond);  // 2025-03-13
+  ASSERT_EQ(Call("POST", "/v1/programmes/1/resume", "operator", R"({"reason":"cleared"})").status,
+            200);
+  const Json later = Body(Call("GET", "/v1/activity?from=2025-03-10", "admin"));
+  ASSERT_EQ(later["items"].size(), 1u) << later.dump();
+  EXPECT_EQ(later["items"][0]["detail"], "resume: cleared");
+  EXPECT_TRUE(
+      Body(Call("GET", "/v1/activity?from=2025-03-10&to=2025-03-12", "admin"))["items"].empty());
+  EXPECT_TRUE(Body(Call("GET", "/v1/activity?from=2026-01-01", "admin"))["items"].empty());
 
   // Pages: one at a time, each after the last, ending with no cursor.
   std::string after;

@@ -10,6 +10,7 @@
 // gives it one consistent view while the engine writes); records named by
 // a step (an application's programme, a job's enterprise) are looked up
 // in the state as applied now.
+#include <algorithm>
 #include <variant>
 
 #include "api/handlers.h"
@@ -241,15 +242,29 @@ Answer Service::ListActivity(Call& c) {
   }
   auto store = storage::SqliteStore::Open({.path = options_.db_path, .read_only = true});
   if (!store.ok()) return Fail(c, "unavailable", store.status().ToString());
+  // A period starts at its first entry, found by time (the journal's
+  // index on last_ts), not at the journal's start.
+  uint64_t start = after_seq == 0 ? 0 : after_seq - 1;
+  if (from) {
+    auto first = (*store)->FirstSeqEndingAtOrAfter(*from);
+    if (!first.ok()) return Fail(c, "unavailable", first.status().ToString());
+    if (*first == 0) return Reply({{"items", Json::array()}, {"next_after", nullptr}});
+    start = std::max(start, *first - 1);
+  }
   Json items = Json::array();
   std::optional<std::string> next;
-  bool full = false;  // the page is full: the journal's read stops there
+  bool full = false;   // the page is full: the journal's read stops there
+  bool ended = false;  // past the period's end: so is everything after
   bool failed = false;
   Look(*engine_, c, [&](const state::State& s) {
-    // A full page stops the read with an error (`full` tells it apart).
-    const Status read = (*store)->ReadJournal(
-        after_seq == 0 ? 0 : after_seq - 1, [&](const storage::JournalEntry& entry) -> Status {
-          if (to && entry.first_ts >= *to) return Status::Ok();  // nothing more in the period
+    // A full page, or the period's end, stops the read with an error
+    // (`full` and `ended` tell it apart).
+    const Status read =
+        (*store)->ReadJournal(start, [&](const storage::JournalEntry& entry) -> Status {
+          if (to && entry.first_ts >= *to) {
+            ended = true;
+            return Aborted("past the period");
+          }
           BG_ASSIGN_OR_RETURN(std::vector<state::Command> commands,
                               engine::DecodePayload(entry.payload));
           for (size_t i = 0; i < commands.size(); ++i) {
@@ -287,7 +302,7 @@ Answer Service::ListActivity(Call& c) {
           }
           return Status::Ok();
         });
-    if (!read.ok() && !full) {
+    if (!read.ok() && !full && !ended) {
       failed = true;
       fail = Fail(c, "unavailable", read.ToString());
     }

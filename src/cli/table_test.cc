@@ -56,8 +56,8 @@ TEST(TableTest, ColumnsAlignByDisplayWidthTheIdComesFirstAndNothingIsCut) {
 }
 
 TEST(TableTest, ChosenColumnsComeInTheirOrderAndOthersAreLeftOut) {
-  const nlohmann::json rows = {{{"id", 3}, {"kind", "job_placed"}, {"recipient", "provider:1"},
-                                {"text", "Job 7 placed"}}};
+  const nlohmann::json rows = {
+      {{"id", 3}, {"kind", "job_placed"}, {"recipient", "provider:1"}, {"text", "Job 7 placed"}}};
   const std::string out = Printed(rows, "text,id,missing");
   EXPECT_EQ(out.rfind("text", 0), 0u) << out;
   EXPECT_LT(out.find("text"), out.find("id")) << out;

@@ -110,6 +110,8 @@ ALTER TABLE answers_by_id RENAME TO answers;
 // Notices (storage/store.h, NoticeRow): one feed per recipient, read
 // unread first and newest first; `key` keeps a notice from being stored
 // twice. Webhooks: one URL per recipient and how far it has acknowledged.
+// The journal by time, so that a read of a period (the activity) starts at
+// its first entry instead of the journal's.
 constexpr const char* kNotices = R"sql(
 CREATE TABLE notices (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -122,6 +124,7 @@ CREATE TABLE notices (
 );
 CREATE INDEX notices_feed ON notices(recipient, read, id DESC);
 CREATE INDEX notices_all ON notices(read, id DESC);
+CREATE INDEX journal_last_ts ON journal(last_ts);
 CREATE TABLE webhooks (
   recipient TEXT PRIMARY KEY,
   url TEXT NOT NULL,
@@ -136,7 +139,7 @@ constexpr Migration kMigrations[] = {
     {1, "initial schema: journal, snapshots, accounts, transfers", kInitialSchema},
     {2, "answers kept for idempotency keys", kAnswers},
     {3, "answers in id order, indexed in memory", kAnswersById},
-    {4, "notices and webhooks", kNotices},
+    {4, "notices and webhooks; the journal by time", kNotices},
 };
 
 Status SqliteError(sqlite3* db, const std::string& what) {

@@ -691,6 +691,21 @@ Status SqliteStore::ReadJournal(uint64_t after_seq,
   return Status::Ok();
 }
 
+Result<uint64_t> SqliteStore::FirstSeqEndingAtOrAfter(Timestamp ts) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(
+      db_, "SELECT seq FROM journal WHERE last_ts >= ?1 ORDER BY last_ts, seq LIMIT 1", -1, &stmt,
+      nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare the journal's time lookup");
+  sqlite3_bind_int64(stmt, 1, ToSql(ts));
+  rc = sqlite3_step(stmt);
+  const uint64_t seq = rc == SQLITE_ROW ? U64(stmt, 0) : 0;
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return SqliteError(db_, rc, "find the journal by time");
+  return seq;
+}
+
 Result<std::vector<AccountRow>> SqliteStore::ReadAccounts() {
   std::vector<AccountRow> rows;
   BG_RETURN_IF_ERROR(ReadRows(read_accounts_, &AccountFromRow, "read accounts", &rows));

@@ -91,6 +91,10 @@ class SqliteStore final : public Store {
 
   Result<JournalHead> Head() override;
 
+  // The first entry that ends at or after `ts` (entries are in time order):
+  // where a read of what happened since `ts` starts; 0 when none does.
+  Result<uint64_t> FirstSeqEndingAtOrAfter(Timestamp ts);
+
   // Copies what it can of the WAL into the database file now (a passive
   // checkpoint; the background thread does the same after each commit).
   // Thread-safe.

@@ -654,7 +654,7 @@ TEST_F(SqliteStoreTest, AnswersOfAVersion2FileAreCarriedOver) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
     const char* sql =
-        "DROP TABLE answers; DROP TABLE notices; DROP TABLE webhooks;"
+        "DROP TABLE answers; DROP TABLE notices; DROP TABLE webhooks; DROP INDEX journal_last_ts;"
         "DELETE FROM schema_migrations WHERE version >= 3;"
         "CREATE TABLE answers (caller TEXT NOT NULL, key TEXT NOT NULL, request BLOB NOT NULL,"
         " answer BLOB NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (caller, key)) WITHOUT ROWID;"

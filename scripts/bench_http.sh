@@ -35,8 +35,8 @@ usage_ok=1
 # writes back 30 s later (dirty_expire_centisecs), in the middle of a run:
 # that alone put job p99 at 49-169 ms (10-14 ms after a sync).
 sync
-token=$("$bin" token create --db "$dir/b.db" --role enterprise --scope 3 --name bench | awk '{print $NF}')
-admin=$("$bin" token create --db "$dir/b.db" --role admin --name bench-admin | awk '{print $NF}')
+token=$("$bin" tokens create --db "$dir/b.db" --role enterprise --scope 3 --name bench | awk '{print $NF}')
+admin=$("$bin" tokens create --db "$dir/b.db" --role admin --name bench-admin | awk '{print $NF}')
 "$bin" serve --db "$dir/b.db" --listen 127.0.0.1:0 --threads 2 >"$dir/serve.log" 2>&1 &
 echo $! >"$dir/pid"
 for _ in $(seq 300); do grep -q serving "$dir/serve.log" 2>/dev/null && break; sleep 0.1; done

@@ -24,7 +24,7 @@ duration=${DURATION:-10s}
 
 "$bin" demo --headless --days 30 --seed 7 --db "$dir/b.db" >"$dir/demo.log"
 sync
-operator=$("$bin" token create --db "$dir/b.db" --role operator --scope 1 --name bench-ops | awk '{print $NF}')
+operator=$("$bin" tokens create --db "$dir/b.db" --role operator --scope 1 --name bench-ops | awk '{print $NF}')
 "$bin" serve --db "$dir/b.db" --listen 127.0.0.1:0 --threads 2 >"$dir/serve.log" 2>&1 &
 echo $! >"$dir/pid"
 for _ in $(seq 300); do grep -q serving "$dir/serve.log" 2>/dev/null && break; sleep 0.1; done

@@ -12,7 +12,7 @@ db=$dir/ops.db
 baygrid() { "$B" "$@"; }
 
 "$B" demo --days "${TOUR_DAYS:-30}" --seed 7 --headless --db "$db" | tail -1
-token() { "$B" token create --db "$db" "$@" | awk '{print $NF}'; }
+token() { "$B" tokens create --db "$db" "$@" | awk '{print $NF}'; }
 ENT=$(token --role enterprise --scope 1 --name songshan)
 REV=$(token --role operator --scope 1 --stage reviewer --name dg-reviewer)
 DIR=$(token --role operator --scope 1 --stage approver --name dg-director)

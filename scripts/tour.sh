@@ -17,12 +17,12 @@ step "a simulated month of the Greater Bay Area"
 "$B" demo --days "${TOUR_DAYS:-30}" --seed 7 --headless --db "$db" | tail -1
 
 step "tokens: an admin, Dongguan's operator, Songshan Lake Precision Moulds (enterprise 1)"
-ADMIN=$("$B" token create --db "$db" --role admin --name you | awk '{print $NF}')
-OP=$("$B" token create --db "$db" --role operator --scope 1 --name dongguan-ops | awk '{print $NF}')
-REV=$("$B" token create --db "$db" --role operator --scope 1 --stage reviewer --name dg-reviewer | awk '{print $NF}')
-FIN=$("$B" token create --db "$db" --role operator --scope 1 --stage finance --name dg-finance | awk '{print $NF}')
-ENT=$("$B" token create --db "$db" --role enterprise --scope 1 --name songshan | awk '{print $NF}')
-PROV=$("$B" token create --db "$db" --role provider --scope 1 --name shaoguan-hub | awk '{print $NF}')
+ADMIN=$("$B" tokens create --db "$db" --role admin --name you | awk '{print $NF}')
+OP=$("$B" tokens create --db "$db" --role operator --scope 1 --name dongguan-ops | awk '{print $NF}')
+REV=$("$B" tokens create --db "$db" --role operator --scope 1 --stage reviewer --name dg-reviewer | awk '{print $NF}')
+FIN=$("$B" tokens create --db "$db" --role operator --scope 1 --stage finance --name dg-finance | awk '{print $NF}')
+ENT=$("$B" tokens create --db "$db" --role enterprise --scope 1 --name songshan | awk '{print $NF}')
+PROV=$("$B" tokens create --db "$db" --role provider --scope 1 --name shaoguan-hub | awk '{print $NF}')
 
 step "serve it"
 # Port 0: the system picks a free one (a random fixed port can collide
@@ -94,4 +94,4 @@ step "a new programme from its definition (JSON: 40%, 60% for start-ups on domes
 step "stop the server, verify the journal offline"
 kill -TERM "$server"
 wait "$server" || true
-"$B" audit verify "$db" | tail -1
+"$B" audit verify --db "$db" | tail -1

@@ -1,5 +1,5 @@
 // API tokens: who may call the HTTP API, in what role. A token is a random
-// secret shown once when it is created (`baygrid token create`); the state
+// secret shown once when it is created (`baygrid tokens create`); the state
 // keeps only its BLAKE2b-256 hash, the role and the scope (the programme
 // an operator runs, the enterprise or provider a token acts for), an
 // operator's stage, and when it expires. Creating, rotating (a new secret

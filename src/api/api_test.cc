@@ -588,7 +588,7 @@ TEST_F(ApiTest, ATokenForNobodyIsRefused) {
     ExpectProblem(r, 404, c.code);
     EXPECT_NE(Body(r).value("detail", "").find("999"), std::string::npos) << r.body;
   }
-  // The engine refuses it whoever asks (`baygrid token create --db` too).
+  // The engine refuses it whoever asks (`baygrid tokens create --db` too).
   const auto [secret, hash] = Service::NewToken();
   const auto direct = engine_->Execute(state::CreateApiToken{
       .id = 30, .hash = hash, .role = access::TokenRole::kEnterprise, .scope = 999, .name = "x"});

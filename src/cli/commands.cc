@@ -16,6 +16,7 @@
 #include "cli/http_client.h"
 #include "cli/provider_keys.h"
 #include "cli/table.h"
+#include "common/check.h"
 #include "common/clock.h"
 #include "common/hash.h"
 
@@ -289,6 +290,7 @@ struct HttpCli::Impl {
   std::vector<Chosen> all;
   std::map<CLI::App*, std::string> id;
   std::map<std::pair<CLI::App*, std::string>, std::string> values;
+  std::map<CLI::App*, Offline> offline;  // verbs that also run on a --db file
   // `keys generate`: offline, no server.
   CLI::App* generate = nullptr;
   std::string key_out;
@@ -337,6 +339,22 @@ HttpCli::HttpCli(CLI::App& app) : impl_(std::make_unique<Impl>()) {
 
 HttpCli::~HttpCli() = default;
 
+void HttpCli::AddOffline(Offline offline) {
+  for (const Impl::Chosen& c : impl_->all) {
+    if (std::string(c.route->cli.noun) != offline.noun ||
+        std::string(c.route->cli.verb) != offline.verb) {
+      continue;
+    }
+    c.app->add_option("--db", impl_->values[{c.app, "--db"}], offline.db_help);
+    for (const auto& [name, help] : offline.extra_flags) {
+      c.app->add_option(name, impl_->values[{c.app, name}], help);
+    }
+    impl_->offline.emplace(c.app, std::move(offline));
+    return;
+  }
+  BG_CHECK(false) << "no verb " << offline.noun << " " << offline.verb << " to run offline";
+}
+
 bool HttpCli::chosen() const {
   if (impl_->generate != nullptr && impl_->generate->parsed()) return true;
   for (const auto& c : impl_->all) {
@@ -353,6 +371,20 @@ int HttpCli::Run() {
   }
   if (chosen == nullptr) return 2;
   const spec::Route& route = *chosen->route;
+  if (auto off = impl_->offline.find(chosen->app);
+      off != impl_->offline.end() && !impl_->values[{chosen->app, "--db"}].empty()) {
+    FlagValues v;
+    for (const auto& [key, value] : impl_->values) {
+      if (key.first == chosen->app) v[key.second] = value;
+    }
+    v["id"] = impl_->id[chosen->app];
+    const Status done = off->second.run(v);
+    if (!done.ok()) {
+      std::fprintf(stderr, "baygrid: %s\n", done.ToString().c_str());
+      return 1;
+    }
+    return 0;
+  }
   std::string path = route.path;
   if (const size_t at = path.find("{id}"); at != std::string::npos) {
     path.replace(at, 4, impl_->id[chosen->app]);

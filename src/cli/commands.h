@@ -5,12 +5,22 @@
 // (api/spec/routes.h): its noun and verb, help and example, the HTTP
 // method and path, and the flags that become the JSON body or the query
 // string, so the CLI and the API cannot drift apart.
+//
+// Some verbs also work on a database file with no server running (the
+// first admin token, an offline audit, statements and flows from a copy):
+// given `--db FILE`, such a verb runs its offline handler (registered by
+// cmd/, AddOffline) instead of calling the server — one noun per thing,
+// whichever way it is reached.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "common/status.h"
 
 namespace CLI {  // NOLINT(readability-identifier-naming): CLI11's namespace
 class App;
@@ -29,6 +39,20 @@ class HttpCli {
   // process exit code).
   bool chosen() const;
   int Run();
+
+  // Every flag's value by its name ("--role" -> "admin"; "" when not
+  // given), "--db", and the id argument as "id".
+  using FlagValues = std::map<std::string, std::string>;
+  struct Offline {
+    const char* noun;
+    const char* verb;
+    const char* db_help;  // what --db does for this verb
+    // Flags only the offline form takes: (name, help).
+    std::vector<std::pair<std::string, std::string>> extra_flags;
+    std::function<Status(const FlagValues&)> run;
+  };
+  // `noun verb --db FILE` runs `offline.run` instead of the HTTP call.
+  void AddOffline(Offline offline);
 
   struct Impl;
 

@@ -37,7 +37,30 @@ void Pad(std::FILE* out, const std::string& text, size_t width) {
   for (size_t w = DisplayWidth(text); w < width + 2; ++w) std::fputs(" ", out);
 }
 
+// A duration in seconds the API sends ("walltime_s", "card_seconds"; not
+// a time such as "start_unix_s"): people read hours.
+bool IsSeconds(std::string_view key) {
+  const auto ends = [&](std::string_view tail) {
+    return key.size() >= tail.size() && key.substr(key.size() - tail.size()) == tail;
+  };
+  return (ends("_s") && !ends("_unix_s")) || ends("_seconds");
+}
+
 }  // namespace
+
+std::string Header(std::string_view key) {
+  if (!IsSeconds(key)) return std::string(key);
+  const size_t cut = key.size() - (key.substr(key.size() - 2) == "_s" ? 2 : 8);
+  return std::string(key.substr(0, cut)) + (key.substr(key.size() - 2) == "_s" ? "_h" : "_hours");
+}
+
+std::string CellOf(std::string_view key, const Json& v) {
+  if (!IsSeconds(key) || !v.is_number_integer() || v.get<int64_t>() < 0) return Cell(v);
+  // Hours to two decimals, rounded half up, in integer arithmetic.
+  const uint64_t centi = (v.get<uint64_t>() * 100 + 1800) / 3600;
+  const std::string frac = std::to_string(100 + centi % 100).substr(1);
+  return std::to_string(centi / 100) + "." + frac;
+}
 
 size_t DisplayWidth(std::string_view text) {
   size_t width = 0;
@@ -88,17 +111,17 @@ void PrintTable(const Json& rows, std::FILE* out, std::string_view chosen) {
   }
   std::vector<size_t> width;
   width.reserve(columns.size());
-  for (const std::string& c : columns) width.push_back(DisplayWidth(c));
+  for (const std::string& c : columns) width.push_back(DisplayWidth(Header(c)));
   std::vector<std::vector<std::string>> cells;
   for (const Json& r : rows) {
     std::vector<std::string> line;
     for (size_t i = 0; i < columns.size(); ++i) {
-      line.push_back(r.contains(columns[i]) ? Cell(r[columns[i]]) : "");
+      line.push_back(r.contains(columns[i]) ? CellOf(columns[i], r[columns[i]]) : "");
       width[i] = std::max(width[i], DisplayWidth(line.back()));
     }
     cells.push_back(std::move(line));
   }
-  for (size_t i = 0; i < columns.size(); ++i) Pad(out, columns[i], width[i]);
+  for (size_t i = 0; i < columns.size(); ++i) Pad(out, Header(columns[i]), width[i]);
   std::fputc('\n', out);
   for (const auto& line : cells) {
     for (size_t i = 0; i < line.size(); ++i) Pad(out, line[i], width[i]);
@@ -116,11 +139,11 @@ void PrintObject(const Json& j, std::FILE* out) {
       // A small object of scalars (counts per status): on one line.
       std::string line;
       for (auto m = v.begin(); m != v.end(); ++m) {
-        line += (line.empty() ? "" : ", ") + m.key() + " " + Cell(m.value());
+        line += (line.empty() ? "" : ", ") + Header(m.key()) + " " + CellOf(m.key(), m.value());
       }
       std::fprintf(out, "%-20s %s\n", it.key().c_str(), line.c_str());
     } else {
-      std::fprintf(out, "%-20s %s\n", it.key().c_str(), Cell(v).c_str());
+      std::fprintf(out, "%-20s %s\n", Header(it.key()).c_str(), CellOf(it.key(), v).c_str());
     }
   }
 }

@@ -21,6 +21,12 @@ size_t DisplayWidth(std::string_view text);
 // A value as one cell: strings as they are, money as its yuan, null as
 // "-", nested objects and arrays as "…".
 std::string Cell(const nlohmann::json& v);
+// A member's column name and cell: durations the API sends in seconds
+// ("walltime_s", "card_seconds") are shown in hours ("walltime_h",
+// "card_hours", 2 decimals); everything else as it is. (--json keeps the
+// API's seconds.)
+std::string Header(std::string_view key);
+std::string CellOf(std::string_view key, const nlohmann::json& v);
 
 // Rows of objects as an aligned table of their scalar (and money) columns,
 // or of `columns` (comma-separated, in that order) when given.

@@ -55,6 +55,19 @@ TEST(TableTest, ColumnsAlignByDisplayWidthTheIdComesFirstAndNothingIsCut) {
   EXPECT_EQ(starts[1], starts[2]);
 }
 
+TEST(TableTest, DurationsInSecondsAreShownInHours) {
+  EXPECT_EQ(Header("walltime_s"), "walltime_h");
+  EXPECT_EQ(Header("card_seconds"), "card_hours");
+  EXPECT_EQ(Header("start_unix_s"), "start_unix_s");  // a time, not a duration
+  EXPECT_EQ(CellOf("walltime_s", 10868), "3.02");
+  EXPECT_EQ(CellOf("card_seconds", 144688541), "40191.26");
+  EXPECT_EQ(CellOf("walltime_s", 900), "0.25");
+  EXPECT_EQ(CellOf("start_unix_s", 1748822629), "1748822629");
+  const std::string out = Printed({{{"id", 1}, {"walltime_s", 7200}}});
+  EXPECT_NE(out.find("walltime_h"), std::string::npos) << out;
+  EXPECT_NE(out.find("2.00"), std::string::npos) << out;
+}
+
 TEST(TableTest, ChosenColumnsComeInTheirOrderAndOthersAreLeftOut) {
   const nlohmann::json rows = {
       {{"id", 3}, {"kind", "job_placed"}, {"recipient", "provider:1"}, {"text", "Job 7 placed"}}};

@@ -9,10 +9,10 @@
 #include "cli/commands.h"
 #include "cmd/bench.h"
 #include "cmd/demo.h"
+#include "cmd/offline.h"
 #include "cmd/registry.h"
 #include "cmd/scenario_check.h"
 #include "cmd/serve.h"
-#include "cmd/settle_cli.h"
 #include "cmd/sim_compare.h"
 #include "cmd/suggest.h"
 
@@ -20,8 +20,7 @@ namespace {
 
 constexpr bg::cmd::Register kModules[] = {
     bg::cmd::RegisterBench, bg::cmd::RegisterScenarioCheck, bg::cmd::RegisterSim,
-    bg::cmd::RegisterAudit, bg::cmd::RegisterSettle,        bg::cmd::RegisterServe,
-    bg::cmd::RegisterToken, bg::cmd::RegisterDemo,
+    bg::cmd::RegisterServe, bg::cmd::RegisterDemo,
 };
 
 }  // namespace
@@ -33,7 +32,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   app.require_subcommand(1);
   bg::cmd::Registry registry(app);
   for (bg::cmd::Register add : kModules) add(registry);
-  bg::cli::HttpCli http_cli(app);  // baygrid <noun> <verb> against a running server
+  bg::cli::HttpCli http_cli(app);      // baygrid <noun> <verb> against a running server
+  bg::cmd::AddOfflineVerbs(http_cli);  // ... or, given --db, on a database file
 
   try {
     app.parse(argc, argv);

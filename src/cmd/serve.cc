@@ -134,10 +134,11 @@ Status RunTokenCreate(const TokenOptions& o) {
   }
   auto store = storage::SqliteStore::Open({.path = o.db});
   if (!store.ok()) {
-    return Status(store.status().code(),
-                  store.status().message() +
-                      ". `token create --db` writes the file offline: stop the server first, or "
-                      "create the token over HTTP (`baygrid tokens create`, POST /v1/tokens)");
+    return Status(
+        store.status().code(),
+        store.status().message() +
+            ". `tokens create --db` writes the file offline: stop the server first, or "
+            "create the token over HTTP (`baygrid tokens create` without --db, POST /v1/tokens)");
   }
   SystemClock clock;
   engine::EngineOptions options;
@@ -203,35 +204,9 @@ void RegisterServe(Registry& registry) {
       ->check(CLI::Range(10, 60'000))
       ->capture_default_str();
   serve->footer(
-      "Examples:\n  baygrid token create --db baygrid.db --role admin --name ops\n"
+      "Examples:\n  baygrid tokens create --db baygrid.db --role admin --name ops\n"
       "  baygrid serve --db baygrid.db --scenario gba --listen 127.0.0.1:8080");
   registry.OnRun(serve, [o] { return RunServe(*o); });
-}
-
-void RegisterToken(Registry& registry) {
-  auto o = std::make_shared<TokenOptions>();
-  CLI::App* token = registry.Group("token", "API tokens (offline, on the database file)");
-  CLI::App* create = token->add_subcommand("create", "Create a token and print its secret once");
-  create->add_option("--db", o->db, "SQLite database file")->required();
-  create->add_option("--role", o->role, "admin, operator, enterprise, provider or auditor")
-      ->capture_default_str();
-  create->add_option("--scope", o->scope,
-                     "The programme (operator), enterprise or provider it acts for");
-  create->add_option("--name", o->name, "Who holds it")->capture_default_str();
-  create->add_option("--id", o->id, "Token id (default: the next free one)");
-  create
-      ->add_option("--stage", o->stage,
-                   "An operator's step: reviewer, approver or finance (any: every step)")
-      ->capture_default_str();
-  create
-      ->add_option("--expires-in-days", o->expires_in_days,
-                   "Days until it expires (0: never; `baygrid tokens rotate` renews it)")
-      ->check(CLI::Range(0, 3650))
-      ->capture_default_str();
-  create->footer(
-      "Example:\n  baygrid token create --db baygrid.db --role enterprise --scope 3 --name "
-      "robotics");
-  registry.OnRun(create, [o] { return RunTokenCreate(*o); });
 }
 
 }  // namespace bg::cmd

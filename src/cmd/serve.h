@@ -11,9 +11,9 @@
 // the engine answers what is queued, writes a snapshot and the store is
 // closed.
 //
-// `baygrid token create --db F --role admin --name ops [--scope N] [--id N]`
+// `baygrid tokens create --db F --role admin --name ops [--scope N] [--id N]`
 // creates an API token offline (the server must not hold the file) and
-// prints its secret once.
+// prints its secret once (cmd/offline.cc: the HTTP verb with --db).
 #pragma once
 
 #include <cstdint>
@@ -48,8 +48,7 @@ struct TokenOptions {
 
 Status RunTokenCreate(const TokenOptions& o);
 
-// `serve`, and `token create`.
+// `serve`.
 void RegisterServe(Registry& registry);
-void RegisterToken(Registry& registry);
 
 }  // namespace bg::cmd

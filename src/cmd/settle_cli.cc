@@ -40,12 +40,13 @@ template <typename F>
 Status WithEngine(const std::string& db, bool read_only, F f) {
   auto store = OpenExisting(db, read_only);
   if (!store.ok() && !read_only) {
-    // The only offline writer here is `settle close`.
-    return Status(store.status().code(),
-                  store.status().message() +
-                      ". `settle close` writes the file offline: stop the server first, or close "
-                      "the period over HTTP (`baygrid statements close`, POST "
-                      "/v1/statements/close)");
+    // The only offline writer here is `statements close --db`.
+    return Status(
+        store.status().code(),
+        store.status().message() +
+            ". `statements close --db` writes the file offline: stop the server first, or close "
+            "the period over HTTP (`baygrid statements close`, POST "
+            "/v1/statements/close)");
   }
   if (!store.ok()) return store.status();
   SystemClock clock;
@@ -143,54 +144,6 @@ Status RunClose(const SettleOptions& o) {
     if (!out.ok()) return FailedPrecondition(out.message);
     return Status::Ok();
   });
-}
-
-void RegisterAudit(Registry& registry) {
-  auto db = std::make_shared<std::string>();
-  CLI::App* audit = registry.Group("audit", "Audits of a database file");
-  CLI::App* verify = audit->add_subcommand(
-      "verify",
-      "Recompute the journal's hash chain, replay it, re-check usage signatures, "
-      "compare the snapshot and the projection; report the first bad batch");
-  verify->add_option("db", *db, "The SQLite database file (a copy is fine)")->required();
-  verify->footer("Example:\n  baygrid audit verify /var/lib/baygrid/baygrid.db");
-  registry.OnRun(verify, [db] { return RunAuditVerify(*db); });
-}
-
-void RegisterSettle(Registry& registry) {
-  auto o = std::make_shared<SettleOptions>();
-  CLI::App* settle = registry.Group(
-      "settle",
-      "Settlement statements, cross-region flows and closing periods (docs/settlement.md)");
-  CLI::App* statements = settle->add_subcommand(
-      "statements", "One programme's statements for a period, one per payee, as CSV or JSON");
-  CLI::App* flows = settle->add_subcommand(
-      "flows", "Issuing jurisdiction -> city of the compute: card-hours, yuan");
-  CLI::App* close = settle->add_subcommand(
-      "close",
-      "Close a programme's period: every statement becomes payable, its total held for the payee "
-      "(finance then approves and pays over HTTP: `baygrid statements approve|pay`)");
-  for (CLI::App* c : {statements, flows, close}) {
-    c->add_option("--db", o->db, "The SQLite database file")->required();
-  }
-  for (CLI::App* c : {statements, close}) {
-    c->add_option("--programme", o->programme, "Programme id")->required();
-    c->add_option("--period", o->period, "YYYY-MM or YYYY-Qn (China Standard Time)")->required();
-  }
-  for (CLI::App* c : {statements, flows}) {
-    c->add_option("--format", o->format, "csv or json")->capture_default_str();
-  }
-  flows->add_option("--from", o->from, "First period (YYYY-MM or YYYY-Qn)");
-  flows->add_option("--to", o->to, "Last period, inclusive");
-  close->add_option("--by", o->by, "Who closes it (kept with the period)")->capture_default_str();
-  statements->footer(
-      "Example:\n  baygrid settle statements --db baygrid.db --programme 1 --period 2025-03");
-  flows->footer("Example:\n  baygrid settle flows --db baygrid.db --from 2025-01 --to 2025-Q2");
-  close->footer(
-      "Example:\n  baygrid settle close --db baygrid.db --programme 1 --period 2025-03 --by li");
-  registry.OnRun(statements, [o] { return RunStatements(*o); });
-  registry.OnRun(flows, [o] { return RunFlows(*o); });
-  registry.OnRun(close, [o] { return RunClose(*o); });
 }
 
 }  // namespace bg::cmd

@@ -1,10 +1,10 @@
-// Offline commands on a database file, for operators and auditors while
-// the HTTP API (issue 6) is not there yet:
+// What the HTTP CLI's verbs do on a database file with no server, given
+// --db (cmd/offline.h):
 //
-//   baygrid audit verify <db>                  journal chain, replay, signatures
-//   baygrid settle statements --db F --programme N --period 2025-03 [--format csv|json]
-//   baygrid settle flows --db F [--from 2025-03] [--to 2025-06] [--format csv|json]
-//   baygrid settle close --db F --programme N --period 2025-03 --by NAME
+//   baygrid audit verify --db <db>                  journal chain, replay, signatures
+//   baygrid statements get --db F --programme N --period 2025-03 [--format csv|json]
+//   baygrid flows list --db F [--from 2025-03] [--to 2025-06] [--format csv|json]
+//   baygrid statements close --db F --programme N --period 2025-03 --by NAME
 //
 // The settle commands open the engine on the file (replaying its journal),
 // so they must not run while a server has the file open.
@@ -31,9 +31,5 @@ struct SettleOptions {
 Status RunStatements(const SettleOptions& o);
 Status RunFlows(const SettleOptions& o);
 Status RunClose(const SettleOptions& o);
-
-// `audit verify`, and `settle statements|flows|close`.
-void RegisterAudit(Registry& registry);
-void RegisterSettle(Registry& registry);
 
 }  // namespace bg::cmd

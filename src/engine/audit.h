@@ -1,4 +1,4 @@
-// Audit: an offline check of a database (`baygrid audit verify <db>`). It
+// Audit: an offline check of a database (`baygrid audit verify --db <db>`). It
 // reads the journal from the first entry, recomputes every entry's hash and
 // the chain, replays the commands into a fresh state, re-verifies every
 // usage record's Ed25519 signature against the key registered at the time,

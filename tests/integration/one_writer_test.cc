@@ -1,8 +1,8 @@
 // One writer per database file, through the real binary: while `baygrid
 // serve` runs on a file, a second server and the offline writers (`token
-// create --db`, `settle close`) are refused at once with exit code 1 and a
+// create --db`, `statements close --db`) are refused at once with exit code 1 and a
 // message naming the file, the holder's pid and what to do instead; the
-// read-only commands (`audit verify`, `settle flows`) keep working on the
+// read-only commands (`audit verify`, `flows list --db`) keep working on the
 // live file. After kill -9 of the server the lock is gone and the file
 // serves again with everything the first server acknowledged.
 #include <csignal>
@@ -42,7 +42,7 @@ class OneWriterTest : public ::testing::Test {
 
 TEST_F(OneWriterTest, ASecondWriterIsRefusedAndReadersKeepWorking) {
   // An offline writer before any server: works, and releases the lock.
-  const auto token = RunCommand(Baygrid("token create --db " + Quoted(db_) + " --role admin"));
+  const auto token = RunCommand(Baygrid("tokens create --db " + Quoted(db_) + " --role admin"));
   ASSERT_EQ(token.exit_code, 0) << token.output;
   std::string secret = token.output.substr(token.output.rfind(' ') + 1);
   while (!secret.empty() && secret.back() == '\n') secret.pop_back();
@@ -59,14 +59,14 @@ TEST_F(OneWriterTest, ASecondWriterIsRefusedAndReadersKeepWorking) {
   EXPECT_NE(second.output.find(holder), std::string::npos) << second.output;
 
   const auto offline_token =
-      RunCommand(Baygrid("token create --db " + Quoted(db_) + " --role admin"));
+      RunCommand(Baygrid("tokens create --db " + Quoted(db_) + " --role admin"));
   EXPECT_EQ(offline_token.exit_code, 1) << offline_token.output;
   EXPECT_NE(offline_token.output.find(holder), std::string::npos) << offline_token.output;
   EXPECT_NE(offline_token.output.find("POST /v1/tokens"), std::string::npos)
       << offline_token.output;
 
   const auto close = RunCommand(
-      Baygrid("settle close --db " + Quoted(db_) + " --programme 1 --period 2025-06 --by t"));
+      Baygrid("statements close --db " + Quoted(db_) + " --programme 1 --period 2025-06 --by t"));
   EXPECT_EQ(close.exit_code, 1) << close.output;
   EXPECT_NE(close.output.find(holder), std::string::npos) << close.output;
   EXPECT_NE(close.output.find("/v1/statements/close"), std::string::npos) << close.output;
@@ -77,10 +77,10 @@ TEST_F(OneWriterTest, ASecondWriterIsRefusedAndReadersKeepWorking) {
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string auditor = api::Json::parse(created.body).at("token").get<std::string>();
 
-  const auto audit = RunCommand(Baygrid("audit verify " + Quoted(db_)));
+  const auto audit = RunCommand(Baygrid("audit verify --db " + Quoted(db_)));
   EXPECT_EQ(audit.exit_code, 0) << audit.output;
   EXPECT_NE(audit.output.find("RESULT audit ok=true"), std::string::npos) << audit.output;
-  const auto flows = RunCommand(Baygrid("settle flows --db " + Quoted(db_)));
+  const auto flows = RunCommand(Baygrid("flows list --format csv --db " + Quoted(db_)));
   EXPECT_EQ(flows.exit_code, 0) << flows.output;
   EXPECT_NE(flows.output.find("issuer,city"), std::string::npos) << flows.output;
 

@@ -85,8 +85,8 @@ void AddJobRows(std::vector<Route>* rows) {
                .verb = "list",
                .help = "Jobs you may see",
                .example = "baygrid jobs list",
-               .columns = "id,status,enterprise_name,accelerator,cards,site_name,list_cost,"
-                          "subsidy,out_of_pocket,submitted_at"}});
+               .columns = "id,status,enterprise_name,accelerator,cards,walltime_s,site_name,"
+                          "list_cost,subsidy,out_of_pocket,submitted_at"}});
   rows->push_back(
       {.id = RouteId::kGetJob,
        .method = "GET",

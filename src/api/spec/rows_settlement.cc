@@ -121,11 +121,11 @@ void AddSettlementRows(std::vector<Route>* rows) {
        .roles = Only({Role::kAdmin, Role::kAuditor}),
        .who = "admin, auditor",
        .summary = "Verify the journal: hash chain, replay, signatures, snapshot, balances",
-       .cli = {.noun = "journal",
+       .cli = {.noun = "audit",
                .verb = "verify",
                .help = "Verify the server's journal: hash chain, replay, signatures, snapshot, "
                        "balances",
-               .example = "baygrid journal verify"}});
+               .example = "baygrid audit verify"}});
   rows->push_back({.id = RouteId::kCloseCase,
                    .method = "POST",
                    .path = "/v1/audit/cases/{id}/close",

@@ -14,7 +14,8 @@
 #     keyed_quotes_per_s=<n> keyed_quote_p99_ms=<x>
 #   RESULT http_writes jobs_per_s=<n> jobs_p99_ms=<x> keyed_jobs_per_s=<n>
 #     usage_records_per_s=<n> batch_mean=<x>
-# BAYGRID=<binary> runs another build (an A/B against a baseline).
+# BAYGRID=<binary> runs another build (an A/B against a baseline);
+# SERVE_FLAGS=--no-notices runs the server without notices.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -37,7 +38,9 @@ usage_ok=1
 sync
 token=$("$bin" tokens create --db "$dir/b.db" --role enterprise --scope 3 --name bench | awk '{print $NF}')
 admin=$("$bin" tokens create --db "$dir/b.db" --role admin --name bench-admin | awk '{print $NF}')
-"$bin" serve --db "$dir/b.db" --listen 127.0.0.1:0 --threads 2 >"$dir/serve.log" 2>&1 &
+# SERVE_FLAGS: more flags for the server (--no-notices: the A/B of notices).
+# shellcheck disable=SC2086
+"$bin" serve --db "$dir/b.db" --listen 127.0.0.1:0 --threads 2 ${SERVE_FLAGS:-} >"$dir/serve.log" 2>&1 &
 echo $! >"$dir/pid"
 for _ in $(seq 300); do grep -q serving "$dir/serve.log" 2>/dev/null && break; sleep 0.1; done
 port=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\).*|\1|p' "$dir/serve.log")

@@ -3,10 +3,9 @@
 #include <charconv>
 #include <string>
 
-#include "common/result.h"
-
 #include "cmd/serve.h"
 #include "cmd/settle_cli.h"
+#include "common/result.h"
 
 namespace bg::cmd {
 namespace {

@@ -88,12 +88,16 @@ Status RunServe(ServeOptions o) {
   // Notices are derived as commands are applied and stored with their
   // batches; the outbox POSTs them to the webhooks (notice/).
   notice::Deriver notices;
-  BG_ASSIGN_OR_RETURN(auto engine,
-                      engine::Engine::Open(store.get(), &clock, {.observer = &notices}));
+  BG_ASSIGN_OR_RETURN(
+      auto engine,
+      engine::Engine::Open(store.get(), &clock, {.observer = o.no_notices ? nullptr : &notices}));
   BG_RETURN_IF_ERROR(LoadScenarioIfEmpty(*engine, o.scenario));
-  auto outbox = std::make_unique<notice::Outbox>(
-      store.get(), engine.get(), &cli::PostTo,
-      notice::OutboxOptions{.poll = std::chrono::milliseconds(o.webhook_poll_ms)});
+  std::unique_ptr<notice::Outbox> outbox;
+  if (!o.no_notices) {
+    outbox = std::make_unique<notice::Outbox>(
+        store.get(), engine.get(), &cli::PostTo,
+        notice::OutboxOptions{.poll = std::chrono::milliseconds(o.webhook_poll_ms)});
+  }
   // Answers to Idempotency-Keys are kept in the database, with the batches
   // whose effects they report (api/idempotency.cc).
   api::Service service(engine.get(), &clock,
@@ -203,6 +207,9 @@ void RegisterServe(Registry& registry) {
                    "How often the webhook outbox looks for new notices (ms)")
       ->check(CLI::Range(10, 60'000))
       ->capture_default_str();
+  serve->add_flag("--no-notices", o->no_notices,
+                  "Derive and deliver no notices (the feeds stay as they are; the A/B of "
+                  "scripts/bench_http.sh)");
   serve->footer(
       "Examples:\n  baygrid tokens create --db baygrid.db --role admin --name ops\n"
       "  baygrid serve --db baygrid.db --scenario gba --listen 127.0.0.1:8080");

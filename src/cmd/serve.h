@@ -32,6 +32,7 @@ struct ServeOptions {
   uint32_t threads = 4;
   bool log_requests = false;
   uint32_t webhook_poll_ms = 250;
+  bool no_notices = false;  // derive and deliver no notices
 };
 
 Status RunServe(ServeOptions options);

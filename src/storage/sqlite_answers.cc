@@ -10,21 +10,6 @@ namespace bg::storage {
 
 using namespace sqlite_util;  // NOLINT(google-build-using-namespace): our own helpers
 
-namespace {
-
-int BindText(sqlite3_stmt* stmt, int index, std::string_view text) {
-  return sqlite3_bind_text64(stmt, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
-}
-
-std::string_view ColumnText(sqlite3_stmt* stmt, int col) {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
-  return text == nullptr
-             ? std::string_view{}
-             : std::string_view(text, static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
-}
-
-}  // namespace
-
 uint64_t AnswerIndex::HashOf(std::string_view caller, std::string_view key) {
   // Keyed: a client picks its keys, and must not be able to pick colliding
   // ones (each collision is a row to read on every lookup).

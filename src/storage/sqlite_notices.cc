@@ -10,15 +10,7 @@ using namespace sqlite_util;  // NOLINT(google-build-using-namespace): our own h
 
 namespace {
 
-int BindText(sqlite3_stmt* stmt, int index, std::string_view text) {
-  return sqlite3_bind_text64(stmt, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
-}
-
-std::string ColumnString(sqlite3_stmt* stmt, int col) {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
-  return text == nullptr ? std::string()
-                         : std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
-}
+std::string ColumnString(sqlite3_stmt* stmt, int col) { return std::string(ColumnText(stmt, col)); }
 
 Status Prepare(sqlite3* db, const char* sql, sqlite3_stmt** out) {
   const int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, nullptr);

@@ -48,6 +48,17 @@ int BindBytes(sqlite3_stmt* stmt, int index, std::span<const uint8_t> bytes) {
   return sqlite3_bind_blob64(stmt, index, bytes.data(), bytes.size(), SQLITE_STATIC);
 }
 
+int BindText(sqlite3_stmt* stmt, int index, std::string_view text) {
+  return sqlite3_bind_text64(stmt, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+}
+
+std::string_view ColumnText(sqlite3_stmt* stmt, int col) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
+  return text == nullptr
+             ? std::string_view{}
+             : std::string_view(text, static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
+}
+
 std::vector<uint8_t> ColumnBytes(sqlite3_stmt* stmt, int col) {
   const auto* data = static_cast<const uint8_t*>(sqlite3_column_blob(stmt, col));
   const auto size = static_cast<size_t>(sqlite3_column_bytes(stmt, col));

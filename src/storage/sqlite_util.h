@@ -49,6 +49,10 @@ Status StepDone(sqlite3_stmt* stmt, std::string_view what);
 // a zero-length blob, because a null pointer would bind SQL NULL.
 int BindBytes(sqlite3_stmt* stmt, int index, std::span<const uint8_t> bytes);
 std::vector<uint8_t> ColumnBytes(sqlite3_stmt* stmt, int col);
+// UTF-8 text; SQLITE_STATIC: the text must outlive the step.
+int BindText(sqlite3_stmt* stmt, int index, std::string_view text);
+// A text column, valid until the statement steps again or is reset.
+std::string_view ColumnText(sqlite3_stmt* stmt, int col);
 bool ColumnHash(sqlite3_stmt* stmt, int col, Hash256* out);
 Status Exec(sqlite3* db, const char* sql);
 // FailedPrecondition when the file system keeps the file out of WAL mode.

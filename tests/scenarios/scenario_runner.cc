@@ -11,6 +11,8 @@
 //   file <app> programme=<p> enterprise=<e> amount=<yuan> [by=] [note=]
 //   submit | start_review | approve | reject | return_for_info | issue |
 //   withdraw <app> [by=] [as=reviewer|approver|finance] [reason=] [amount=<yuan>]
+//   decide <step> ids=<app>,<app>,... [by=] [as=] [reason=]   one decision on many;
+//                                                 -> <code>,<code>,... (one each)
 //   redeem <claim> order=<n> enterprise=<e> provider=<pv> amount=<yuan>
 //          [resource=domestic|foreign] [purpose=training|fine_tuning|inference]
 //          [currency=CNY|HKD|MOP]
@@ -327,6 +329,24 @@ void Runner::Step(const Line& l) {
                                      .note = Param(l, "note")});
   } else if (auto it = kSteps.find(verb); it != kSteps.end()) {
     app_step(it->second);
+  } else if (verb == "decide") {
+    // decide <step> ids=1,2,3 [by=] [reason=] [as=]: one decision on many
+    // applications; "-> ok,same_person,ok" names each one's result.
+    ASSERT_GE(l.words.size(), 2u) << Where(l) << ": decide <step> ids=1,2,...";
+    auto step = kSteps.find(l.words[1]);
+    ASSERT_NE(step, kSteps.end()) << Where(l) << ": no step " << l.words[1];
+    programme::ReviewApplications c{.ids = {},
+                                    .step = step->second,
+                                    .actor = Param(l, "by", "reviewer"),
+                                    .reason = Param(l, "reason")};
+    std::stringstream ids(Param(l, "ids"));
+    for (std::string id; std::getline(ids, id, ',');) c.ids.emplace_back(std::stoull(id));
+    if (l.params.count("as") != 0) {
+      const auto role = FromName(programme::kStageRoleNames, Param(l, "as"));
+      ASSERT_TRUE(role.has_value()) << Where(l) << ": as=reviewer|approver|finance";
+      c.by = static_cast<uint8_t>(static_cast<uint8_t>(*role) + 1);
+    }
+    Do(l, c);
   } else if (verb == "redeem") {
     programme::Redeem c{.id = ClaimId(Number(l, 1)),
                         .order = OrderId(std::stoull(Param(l, "order", "1"))),
@@ -520,6 +540,16 @@ void Runner::Do(const Line& l, state::CommandBody body) {
     if (auto it = l.expect_params.find("paid"); it != l.expect_params.end()) {
       EXPECT_EQ(c->paid, ParseYuan(it->second)) << Where(l) << ": paid";
     }
+    return;
+  }
+  if (const auto* bulk = std::get_if<programme::BulkOutcome>(&*r)) {
+    std::string got;
+    std::string all_ok;
+    for (const programme::Outcome& o : bulk->results) {
+      got += (got.empty() ? "" : ",") + std::string(programme::CodeName(o.code));
+      all_ok += all_ok.empty() ? "ok" : ",ok";
+    }
+    EXPECT_EQ(got, l.expect.empty() ? all_ok : l.expect[0]) << Where(l) << ": one result each";
     return;
   }
   const auto& out = std::get<programme::Outcome>(*r);

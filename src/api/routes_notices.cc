@@ -56,8 +56,9 @@ Answer Service::ListNotices(Call& c) {
     q.kind = it->second;
   }
   if (auto it = c.request.query.find("after"); it != c.request.query.end()) {
-    if (!IsCursor(it->second, "n"))
+    if (!IsCursor(it->second, "n")) {
       return Fail(c, "invalid_field", "after is a cursor (next_after)");
+    }
     q.after_read = std::stoull(it->second.substr(2, 16), nullptr, 16) != 0;
     q.after_id = std::stoull(it->second.substr(19, 16), nullptr, 16);
   }

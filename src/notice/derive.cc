@@ -1,5 +1,7 @@
 #include "notice/derive.h"
 
+#include <initializer_list>
+#include <string_view>
 #include <variant>
 
 #include <nlohmann/json.hpp>
@@ -58,6 +60,13 @@ class Sink {
   Timestamp at_;
   storage::NoticeRows* out_;
 };
+
+// The parts one after another (in a loop, without a temporary per +).
+std::string Cat(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (std::string_view p : parts) out.append(p);
+  return out;
+}
 
 std::string Enterprise(EnterpriseId id) { return "enterprise:" + std::to_string(id.value()); }
 std::string Provider(ProviderId id) { return "provider:" + std::to_string(id.value()); }
@@ -224,12 +233,12 @@ void StatementEvents(Sink& sink, ProgrammeId programme, const settlement::Period
         {"payee_name", payee_name},
         {"amount", MoneyOf(p.amount)},
         {"bank_reference", p.bank_reference},
-        {"text", "Statement of " + sink.ProgrammeName(programme) + " for " + period_name + " to " +
-                     payee_name + " (" + p.amount.ToYuanString() + " yuan) " + what},
-        {"text_zh", sink.ProgrammeName(programme) + " " + period_name + " 对 " + payee_name +
-                        " 的结算单" + what_zh}};
-    const std::string event = "statement:" + std::to_string(programme.value()) + ":" + period_name +
-                              ":" + payee_of + ":" + what;
+        {"text", Cat({"Statement of ", sink.ProgrammeName(programme), " for ", period_name, " to ",
+                      payee_name, " (", p.amount.ToYuanString(), " yuan) ", what})},
+        {"text_zh", Cat({sink.ProgrammeName(programme), " ", period_name, " 对 ", payee_name,
+                         " 的结算单", what_zh})}};
+    const std::string event = Cat({"statement:", std::to_string(programme.value()), ":",
+                                   period_name, ":", payee_of, ":", what});
     sink.Add(payee_of, kind, event, body);
     sink.Add(Programme(programme), kind, event, std::move(body));
   }

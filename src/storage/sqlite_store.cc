@@ -701,8 +701,9 @@ Result<uint64_t> SqliteStore::FirstSeqEndingAtOrAfter(Timestamp ts) {
   rc = sqlite3_step(stmt);
   const uint64_t seq = rc == SQLITE_ROW ? U64(stmt, 0) : 0;
   sqlite3_finalize(stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
     return SqliteError(db_, rc, "find the journal by time");
+  }
   return seq;
 }
 

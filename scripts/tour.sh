@@ -75,7 +75,7 @@ step "finance approves June's statements (not the one who closed them) and recor
 for payee in $("$B" statements get --token "$FIN" --programme 1 --period 2025-06 --lines false --json |
   sed -n 's/.*"payee": *\([0-9]*\).*/\1/p'); do
   "$B" statements pay --token "$FIN" --programme 1 --period 2025-06 --payee "$payee" \
-    --bank-reference "DG-2025-07-$payee" --paid-on "$(date -u +%Y-%m-%d)" | grep -E '^(message) '
+    --bank-reference "DG-2025-07-$payee" --paid-on "$(date -u -d "+8 hours" +%Y-%m-%d)" | grep -E '^(message) '
 done
 "$B" statements get --token "$FIN" --programme 1 --period 2025-06 --format csv |
   awk -F, 'NR > 1 {print "  " $4 ": " $6}' | sort -u

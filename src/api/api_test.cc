@@ -461,6 +461,7 @@ TEST_F(ApiTest, ACursorThatDoesNotParseIsRefused) {
            statements + "a",
            statements + "f-0000000000000001-0000000000000002",  // a flows cursor
            statements + "p-1",
+           statements + "q-00000000000000ff-0000000000000000",  // a payee, not a position
            std::string("/v1/flows?after=zzz"),
            std::string("/v1/flows?after=p-0000000000000001-0000000000000000"),
        }) {
@@ -469,7 +470,7 @@ TEST_F(ApiTest, ACursorThatDoesNotParseIsRefused) {
     EXPECT_NE(Body(r).value("detail", "").find("after"), std::string::npos) << target;
   }
   // A well-formed cursor pages on, also past the end.
-  EXPECT_EQ(Call("GET", statements + "q-00000000000000ff-0000000000000000", "admin").status, 200);
+  EXPECT_EQ(Call("GET", statements + "s-ffffffffffffffff-0000000000000000", "admin").status, 200);
   EXPECT_EQ(Call("GET", "/v1/flows?after=f-0000000000000001-0000000000000002", "admin").status,
             200);
   const Json past = Body(Call("GET", "/v1/pools?after=999", "admin"));

@@ -81,4 +81,26 @@ bool QueryIdParam(const Call& c, const char* name, std::optional<uint64_t>* out,
   return false;
 }
 
+bool WholeFileIsNotPaged(const Call& c, const std::string& format, HttpResponse* fail) {
+  if (format != "csv" || (!c.request.query.count("limit") && !c.request.query.count("after"))) {
+    return true;
+  }
+  *fail = Fail(c, "invalid_field", "format=csv answers the whole file: leave out limit and after");
+  return false;
+}
+
+HttpResponse PageOf(const std::string& array, const std::string& next, const Json& extra) {
+  HttpResponse r;
+  r.body = "{";
+  for (const auto& [key, value] : extra.items()) {
+    r.body.append(Dump(Json(key))).append(": ").append(Dump(value)).append(", ");
+  }
+  r.body.append("\"items\": ")
+      .append(array)
+      .append(", \"next_after\": ")
+      .append(next.empty() ? std::string("null") : Dump(Json(next)))
+      .append("}\n");
+  return r;
+}
+
 }  // namespace bg::api

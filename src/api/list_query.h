@@ -8,7 +8,9 @@
 // is a vector of Keyed items, each with a 64-bit sort key and an id that
 // breaks ties; KeyedPage sorts it and cuts the page after the cursor of
 // the page before. The cursor ("s-<key>-<id>", hex) holds the position,
-// not an offset, so a page stays right while records are added.
+// not an offset, so a page stays right while records are added. Lists
+// already in cursor order (and answered as JSON written elsewhere) are cut
+// by Slice and wrapped by PageOf.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -133,5 +135,41 @@ std::optional<Json> KeyedPage(const Call& c, std::vector<Keyed<T>> all, Json ext
                           : Json(nullptr);
   return out;
 }
+
+// A page of a list in cursor order (a period's statements by payee, flows
+// by issuer and city): `?limit=` (1-1000, default 100) and
+// `?after=<cursor>`, the cursor of the last item of the page before (one
+// of `kinds`; any other text is refused, not read as "from the start" or
+// "past the end"). `key(i)` is item i's cursor; items are in cursor order.
+// Sets *from and *to to the page, *next to the cursor after it ("" at the
+// end); false and a problem in *fail for bad parameters.
+template <typename Key>
+bool Slice(const Call& c, std::string_view kinds, size_t n, Key key, size_t* from, size_t* to,
+           std::string* next, HttpResponse* fail) {
+  const std::optional<size_t> limit = PageLimit(c, fail);
+  if (!limit) return false;
+  *from = 0;
+  if (auto it = c.request.query.find("after"); it != c.request.query.end()) {
+    if (!IsCursor(it->second, kinds)) {
+      *fail = Fail(c, "invalid_field",
+                   "after must be the next_after of the page before (such as \"" +
+                       std::string(1, kinds[0]) + "-0000000000000001-0000000000000000\")");
+      return false;
+    }
+    while (*from < n && key(*from) <= it->second) ++*from;
+  }
+  *to = std::min(n, *from + *limit);
+  *next = *to < n ? key(*to - 1) : "";
+  return true;
+}
+
+// A CSV export is the whole file: ?limit= and ?after= would be ignored, so
+// they are refused.
+bool WholeFileIsNotPaged(const Call& c, const std::string& format, HttpResponse* fail);
+
+// {<extra's members>, "items": <array>, "next_after": <cursor or null>}
+// around an array already written as JSON.
+HttpResponse PageOf(const std::string& array, const std::string& next,
+                    const Json& extra = Json::object());
 
 }  // namespace bg::api

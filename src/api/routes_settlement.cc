@@ -1,4 +1,5 @@
-// Statements, closing periods, flows and audit cases.
+// Closing periods and paying statements, flows and audit cases (the
+// statements list is in routes_statements.cc).
 #include <algorithm>
 #include <cstdio>
 #include <string_view>
@@ -12,114 +13,6 @@
 #include "storage/sqlite_store.h"
 
 namespace bg::api {
-namespace {
-
-// A page of a list whose order is not by one id (statements by payee,
-// flows by issuer and city): `?limit=` (1-1000, default 100) and
-// `?after=<cursor>`, the cursor of the last item of the page before (one
-// of `kinds`; any other text is refused, not read as "from the start" or
-// "past the end"). `key(i)` is item i's cursor; items are in cursor order.
-// Sets *from and *to to the page, *next to the cursor after it ("" at the
-// end); false and a problem in *fail for bad parameters.
-template <typename Key>
-bool Slice(const Call& c, std::string_view kinds, size_t n, Key key, size_t* from, size_t* to,
-           std::string* next, HttpResponse* fail) {
-  const std::optional<size_t> limit = PageLimit(c, fail);
-  if (!limit) return false;
-  *from = 0;
-  if (auto it = c.request.query.find("after"); it != c.request.query.end()) {
-    if (!IsCursor(it->second, kinds)) {
-      *fail = Fail(c, "invalid_field",
-                   "after must be the next_after of the page before (such as \"" +
-                       std::string(1, kinds[0]) + "-0000000000000001-0000000000000000\")");
-      return false;
-    }
-    while (*from < n && key(*from) <= it->second) ++*from;
-  }
-  *to = std::min(n, *from + *limit);
-  *next = *to < n ? key(*to - 1) : "";
-  return true;
-}
-
-// A CSV export is the whole file: ?limit= and ?after= would be ignored, so
-// they are refused.
-bool WholeFileIsNotPaged(const Call& c, const std::string& format, HttpResponse* fail) {
-  if (format != "csv" || (!c.request.query.count("limit") && !c.request.query.count("after"))) {
-    return true;
-  }
-  *fail = Fail(c, "invalid_field", "format=csv answers the whole file: leave out limit and after");
-  return false;
-}
-
-// {"items": <array>, "next_after": <cursor or null>} around an array
-// already written as JSON.
-HttpResponse PageOf(const std::string& array, const std::string& next) {
-  HttpResponse r;
-  r.body = "{\"items\": " + array +
-           ", \"next_after\": " + (next.empty() ? std::string("null") : Dump(Json(next))) + "}\n";
-  return r;
-}
-
-}  // namespace
-
-Answer Service::GetStatements(Call& c) {
-  bool bad = false;
-  const auto programme = QueryId(c, "programme", &bad);
-  const auto period_text = c.request.query.count("period") ? c.request.query.at("period") : "";
-  const auto period = settlement::ParsePeriod(period_text);
-  const std::string format =
-      c.request.query.count("format") ? c.request.query.at("format") : "json";
-  if (bad || !programme || !period || (format != "json" && format != "csv")) {
-    return Fail(c, "invalid_field",
-                "?programme=<id>&period=YYYY-MM|YYYY-Qn[&format=json|csv] are needed");
-  }
-  const std::string lines = c.request.query.count("lines") ? c.request.query.at("lines") : "true";
-  if (lines != "true" && lines != "false") {
-    return Fail(c, "invalid_field", "lines is true or false");
-  }
-  if (HttpResponse fail; !WholeFileIsNotPaged(c, format, &fail)) return fail;
-  const bool with_lines = lines == "true";
-  const bool everything = Is(c, {Role::kAdmin, Role::kAuditor}) ||
-                          (c.who.role == Role::kOperator && c.who.scope == *programme);
-  if (!everything && !Is(c, {Role::kProvider, Role::kEnterprise})) {
-    return Forbidden(c, "read this programme's statements");
-  }
-  return Look(*engine_, c, [&](const state::State& s) {
-    if (s.registry().FindProgramme(ProgrammeId(*programme)) == nullptr) {
-      return Fail(c, "unknown_programme", "no programme " + std::to_string(*programme));
-    }
-    std::vector<settlement::Statement> all =
-        s.settlement().Statements(ProgrammeId(*programme), *period, s.registry());
-    if (!everything) {
-      // A provider or enterprise sees the statement it is the payee of.
-      const auto kind = c.who.role == Role::kProvider ? settlement::PayeeKind::kProvider
-                                                      : settlement::PayeeKind::kEnterprise;
-      std::erase_if(all, [&](const settlement::Statement& st) {
-        return st.payee_kind != kind || st.payee != c.who.scope;
-      });
-    }
-    // The CSV is the whole export; the JSON answers a page of payees.
-    if (format == "csv") {
-      return Text(settlement::StatementsCsv(all, s.registry()), "text/csv; charset=utf-8");
-    }
-    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
-      return std::pair(a.payee_kind, a.payee) < std::pair(b.payee_kind, b.payee);
-    });
-    auto key = [&](size_t i) {
-      return Cursor(all[i].payee_kind == settlement::PayeeKind::kProvider ? "p" : "q",
-                    all[i].payee);
-    };
-    size_t from = 0;
-    size_t to = 0;
-    std::string next;
-    HttpResponse fail;
-    if (!Slice(c, "pq", all.size(), key, &from, &to, &next, &fail)) return fail;
-    const std::vector<settlement::Statement> page(all.begin() + static_cast<std::ptrdiff_t>(from),
-                                                  all.begin() + static_cast<std::ptrdiff_t>(to));
-    return PageOf(settlement::StatementsJson(page, s.registry(), with_lines), next);
-  });
-}
-
 namespace {
 
 // The answer to a step of the statements (close, approve, pay): 201 when it

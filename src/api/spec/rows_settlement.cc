@@ -6,15 +6,24 @@ namespace bg::api::spec::rows {
 
 void AddSettlementRows(std::vector<Route>* rows) {
   // Payees (providers, enterprises) see the statements they are paid by.
+  // Without a period: every closed period's statements, finance's queue.
   rows->push_back(
       {.id = RouteId::kGetStatements,
        .method = "GET",
        .path = "/v1/statements",
        .roles = AnyRole(),
        .who = "operator (programme), admin, auditor; payees see their own",
-       .summary = "A programme's statements for a period (json or csv)",
-       .query = {Must("programme", T::kId, {"--programme", K::kQuery, "Programme id"}),
-                 Must("period", T::kText, {"--period", K::kQuery, "YYYY-MM or YYYY-Qn"}),
+       .summary = "Statements: one period's of a programme, or every closed period's (finance's "
+                  "queue), filtered by status and payee, with counts and totals per status "
+                  "(json or csv)",
+       .query = {May("programme", T::kId, {"--programme", K::kQuery, "Programme id"}),
+                 May("period", T::kText,
+                     {"--period", K::kQuery,
+                      "YYYY-MM or YYYY-Qn (absent: every closed period, oldest first)"}),
+                 May("status", T::kText,
+                     {"--status", K::kQuery, "open, payable, approved, paid (comma-separated)"}),
+                 May("provider", T::kId, {"--provider", K::kQuery, "Payee: this provider"}),
+                 May("enterprise", T::kId, {"--enterprise", K::kQuery, "Payee: this enterprise"}),
                  Choice("format", "json|csv",
                         {"--format", K::kQuery, "json (default, a page of payees) or csv (all)"}),
                  Choice("lines", "true|false",
@@ -22,8 +31,10 @@ void AddSettlementRows(std::vector<Route>* rows) {
                  Limit(), After(T::kCursor)},
        .cli = {.noun = "statements",
                .verb = "get",
-               .help = "A programme's statements for a period",
-               .example = "baygrid statements get --programme 1 --period 2025-06 --lines false"}});
+               .help = "Statements of a period, or finance's queue across closed periods",
+               .example = "baygrid statements get --status approved --lines false",
+               .columns = "programme,period,payee_kind,payee,payee_name,status,subsidy,closed_at,"
+                          "approved_by,bank_reference"}});
   // A statement is paid in three steps, each by its own people: the
   // programme's reviewers close the period (payable), finance approves
   // (not the one who closed it) and records the bank payment (settled).

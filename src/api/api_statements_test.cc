@@ -1,0 +1,161 @@
+// The statements list: one period's, or every closed period's — finance's
+// queue — filtered by status and payee, paged oldest period first, with
+// counts and totals per status, and narrowed to what the caller may read.
+#include <algorithm>
+
+#include "api/api_test_fixture.h"
+#include "common/hash.h"
+#include "metering/usage.h"
+
+namespace bg::api {
+namespace {
+
+class StatementsTest : public ApiTest {
+ protected:
+  // Songshan Lake's job `id` runs an hour on 8 cards at the Shaoguan hub
+  // (provider 1), reported and finished now: 52.00 yuan charged, 26.00 paid
+  // by Dongguan (programme 1).
+  void RunAnHour(uint64_t id) {
+    const auto placed = Call(
+        "POST", "/v1/jobs", "enterprise",
+        "{\"id\":" + std::to_string(id) + R"(,"accelerator":"A800","cards":8,"walltime_s":36000})");
+    ASSERT_EQ(placed.status, 201) << placed.body;
+    const Json running = Body(Call("GET", "/v1/placements", "provider"));
+    ASSERT_EQ(running["items"].size(), 1u) << running.dump();
+    ASSERT_EQ(running["items"][0]["job"], id);
+    const uint64_t start = running["items"][0]["start_unix_s"];
+    clock_.Set(clock_.Now() + 2 * 3600 * kNanosPerSecond);
+    metering::UsageRecord rec{.id = id,
+                              .provider = ProviderId(1),
+                              .order = OrderId(id),
+                              .start_s = start,
+                              .end_s = start + 3600,
+                              .cards = 8};
+    metering::SignRecord(&rec, keys_.secret_key);
+    const std::string usage = R"({"records":[{"id":)" + std::to_string(id) +
+                              R"(,"provider":1,"order":)" + std::to_string(id) +
+                              R"(,"start_unix_s":)" + std::to_string(start) + R"(,"end_unix_s":)" +
+                              std::to_string(start + 3600) + R"(,"cards":8,"signature_hex":")" +
+                              ToHex(rec.signature) + "\"}]}";
+    const Json charged = Body(Call("POST", "/v1/usage", "provider", usage));
+    ASSERT_EQ(charged["subsidy"]["fen"], 2600) << charged.dump();
+    const std::string finish = "/v1/jobs/" + std::to_string(id) + "/finish";
+    ASSERT_EQ(Call("POST", finish, "provider", "{}").status, 200);
+  }
+
+  // March and April each charged an hour and closed: two payable
+  // statements of the hub, 26.00 yuan each.
+  void CloseMarchAndApril() {
+    IssueVoucher(1, 1, 10000000);
+    const std::string hex = ToHex(keys_.public_key);
+    ASSERT_EQ(Call("POST", "/v1/provider-keys", "provider", "{\"public_key_hex\":\"" + hex + "\"}")
+                  .status,
+              201);
+    RunAnHour(1);                                             // 2025-03-03
+    clock_.Set(clock_.Now() + 40 * 86400 * kNanosPerSecond);  // 2025-04-12
+    RunAnHour(2);
+    clock_.Set(clock_.Now() + 30 * 86400 * kNanosPerSecond);  // 2025-05-12
+    for (const char* period : {"2025-04", "2025-03"}) {  // the order closed is not the order listed
+      const auto closed = Call("POST", "/v1/statements/close", "reviewer",
+                               std::string(R"({"programme":1,"period":")") + period + "\"}");
+      ASSERT_EQ(closed.status, 201) << closed.body;
+    }
+  }
+
+  // The periods of a page, in order.
+  std::vector<std::string> Periods(const Json& page) {
+    std::vector<std::string> out;
+    for (const Json& st : page["items"]) out.push_back(st["period"]);
+    return out;
+  }
+
+  metering::KeyPair keys_ = metering::KeyPairFromNumber(77);
+};
+
+using Strings = std::vector<std::string>;
+
+TEST_F(StatementsTest, FinancesQueueListsEveryClosedPeriodOldestFirstWithCountsPerStatus) {
+  CloseMarchAndApril();
+  // Finance's token names its programme: no parameter is needed.
+  const Json payable = Body(Call("GET", "/v1/statements?status=payable&lines=false", "finance"));
+  EXPECT_EQ(Periods(payable), (Strings{"2025-03", "2025-04"})) << payable.dump();
+  EXPECT_EQ(payable["items"][0]["payee_name"], "Shaoguan Hub Intelligent Computing Centre");
+  EXPECT_EQ(payable["items"][0]["subsidy"]["fen"], 2600);
+  EXPECT_TRUE(payable["items"][0]["lines"].is_null());
+  EXPECT_EQ(payable["counts"]["payable"], 2);
+  EXPECT_EQ(payable["totals"]["payable"]["fen"], 5200);
+  EXPECT_TRUE(payable["next_after"].is_null());
+
+  // A page at a time, by the cursor of the page before.
+  const Json first = Body(Call("GET", "/v1/statements?status=payable&limit=1", "finance"));
+  EXPECT_EQ(Periods(first), (Strings{"2025-03"}));
+  EXPECT_EQ(first["items"][0]["line_count"], 1);
+  ASSERT_TRUE(first["next_after"].is_string()) << first.dump();
+  const Json second = Body(
+      Call("GET",
+           "/v1/statements?status=payable&limit=1&after=" + first["next_after"].get<std::string>(),
+           "finance"));
+  EXPECT_EQ(Periods(second), (Strings{"2025-04"}));
+  EXPECT_TRUE(second["next_after"].is_null());
+
+  // March approved: it leaves the payable queue for the one to pay.
+  ASSERT_EQ(
+      Call("POST", "/v1/statements/approve", "finance", R"({"programme":1,"period":"2025-03"})")
+          .status,
+      201);
+  const Json after = Body(Call("GET", "/v1/statements?status=payable", "finance"));
+  EXPECT_EQ(Periods(after), (Strings{"2025-04"}));
+  EXPECT_EQ(after["counts"]["payable"], 1);
+  EXPECT_EQ(after["counts"]["approved"], 1);
+  EXPECT_EQ(after["totals"]["approved"]["fen"], 2600);
+  EXPECT_EQ(after["counts"]["paid"], 0);
+  const Json to_pay = Body(Call("GET", "/v1/statements?status=approved", "finance"));
+  EXPECT_EQ(Periods(to_pay), (Strings{"2025-03"}));
+  EXPECT_EQ(to_pay["items"][0]["approved_by"], "dg-finance");
+  EXPECT_EQ(Periods(Body(Call("GET", "/v1/statements", "finance"))),
+            (Strings{"2025-03", "2025-04"}));
+
+  // One period's list takes the same filters; its open statements count too.
+  const Json march =
+      Body(Call("GET", "/v1/statements?programme=1&period=2025-03&status=open", "auditor"));
+  EXPECT_TRUE(march["items"].empty()) << march.dump();
+  EXPECT_EQ(march["counts"]["approved"], 1);
+
+  // The CSV is the whole queue: a header and a row per line.
+  const auto csv = Call("GET", "/v1/statements?status=payable,approved&format=csv", "finance");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(std::count(csv.body.begin(), csv.body.end(), '\n'), 3) << csv.body;
+}
+
+TEST_F(StatementsTest, TheQueueIsNarrowedToWhatTheCallerMayRead) {
+  CloseMarchAndApril();
+  // Admins and auditors read every programme's; a filter narrows.
+  EXPECT_EQ(Body(Call("GET", "/v1/statements", "auditor"))["items"].size(), 2u);
+  EXPECT_EQ(Body(Call("GET", "/v1/statements?programme=2", "admin"))["items"].size(), 0u);
+  EXPECT_EQ(Body(Call("GET", "/v1/statements?provider=1", "admin"))["items"].size(), 2u);
+  EXPECT_EQ(Body(Call("GET", "/v1/statements?enterprise=1", "admin"))["items"].size(), 0u);
+  // An operator reads its programme's only.
+  ExpectProblem(Call("GET", "/v1/statements?programme=2", "operator"), 403, "forbidden");
+  // A payee reads what it is paid, and no other payee's.
+  EXPECT_EQ(Body(Call("GET", "/v1/statements", "provider"))["items"].size(), 2u);
+  const Json other = Body(Call("GET", "/v1/statements", "other_provider"));
+  EXPECT_EQ(other["items"].size(), 0u) << other.dump();
+  EXPECT_EQ(other["counts"]["payable"], 0);  // nor counts it
+  ExpectProblem(Call("GET", "/v1/statements?provider=5", "provider"), 403, "forbidden");
+  ExpectProblem(Call("GET", "/v1/statements?enterprise=1", "provider"), 403, "forbidden");
+  EXPECT_EQ(Body(Call("GET", "/v1/statements", "enterprise"))["items"].size(), 0u);
+}
+
+TEST_F(StatementsTest, WhatIsWrongWithAQueryIsSaid) {
+  ExpectProblem(Call("GET", "/v1/statements?status=owed", "admin"), 400, "invalid_field");
+  ExpectProblem(Call("GET", "/v1/statements?provider=1&enterprise=1", "admin"), 400,
+                "invalid_field");
+  ExpectProblem(Call("GET", "/v1/statements?period=2025-03", "admin"), 400, "invalid_field");
+  ExpectProblem(Call("GET", "/v1/statements?period=March", "finance"), 400, "invalid_field");
+  ExpectProblem(Call("GET", "/v1/statements?format=csv&limit=5", "finance"), 400, "invalid_field");
+  const auto unknown = Call("GET", "/v1/statements?programme=999", "admin");
+  EXPECT_EQ(Body(unknown).value("title", ""), "unknown_programme") << unknown.body;
+}
+
+}  // namespace
+}  // namespace bg::api

@@ -207,9 +207,15 @@ Answer Service::ProviderMoney(Call& c) {
   if (!Is(c, {Role::kProvider, Role::kAdmin, Role::kAuditor})) {
     return Forbidden(c, "read a provider's money");
   }
+  // The answer depends on the state and the path only (the caller was
+  // checked above): kept until the next change, like the inbox.
+  return CachedRead(c, [&] { return ProviderMoneyNow(c, *id); });
+}
+
+HttpResponse Service::ProviderMoneyNow(Call& c, uint64_t id) {
   return Look(*engine_, c, [&](const state::State& s) {
-    const programme::Provider* p = s.registry().FindProvider(ProviderId(*id));
-    if (p == nullptr) return Fail(c, "not_found", "no provider " + std::to_string(*id));
+    const programme::Provider* p = s.registry().FindProvider(ProviderId(id));
+    if (p == nullptr) return Fail(c, "not_found", "no provider " + std::to_string(id));
     Json items = Json::array();
     Money owed{};
     for (const settlement::Receivable& r :
@@ -236,7 +242,7 @@ Answer Service::ProviderMoney(Call& c) {
                        {"paid", MoneyJson(r.paid)},
                        {"statements", std::move(statements)}});
     }
-    return Reply({{"provider", *id},
+    return Reply({{"provider", id},
                   {"provider_name", p->name},
                   {"owed", MoneyJson(owed)},
                   {"programmes", std::move(items)}});

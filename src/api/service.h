@@ -218,6 +218,8 @@ class Service {
   storage::KeptAnswer KeptFor(const Flight& f, const HttpResponse& answer) const;
   void ReleaseKey(const Flight& f);
   std::string MetricsText(Call& c);
+  // GET /v1/providers/{id}/money as the state stands (ProviderMoney keeps it).
+  HttpResponse ProviderMoneyNow(Call& c, uint64_t id);
   RouteStats* StatsFor(const std::string& route);
   static void Record(RouteStats* stats, int status, uint64_t micros);
 

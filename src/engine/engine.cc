@@ -240,34 +240,34 @@ Status Engine::AdmitLocked() {
 
 void Engine::Keep(storage::KeptAnswer answer, Seen seen, std::function<void(Status)> done,
                   storage::NoticeRows rows) {
-  Status refused;
-  {
-    MutexLock lock(&queue_mu_);
-    refused = AdmitLocked();
-    if (refused.ok()) {
-      Rider r{.answer = std::move(answer), .seen = seen, .done = std::move(done)};
-      r.notices = std::move(rows);
-      riders_.push_back(std::move(r));
-      return;
-    }
-  }
-  done(std::move(refused));
+  Enqueue({.answer = std::move(answer),
+           .seen = seen,
+           .done = std::move(done),
+           .void_read = false,
+           .read_state = true,
+           .notices = std::move(rows)});
 }
 
 void Engine::Note(storage::NoticeRows rows, std::function<void(Status)> done) {
+  Enqueue({.answer = {},
+           .seen = {},
+           .done = std::move(done),
+           .void_read = false,
+           .read_state = false,
+           .notices = std::move(rows)});
+}
+
+void Engine::Enqueue(Rider rider) {
   Status refused;
   {
     MutexLock lock(&queue_mu_);
     refused = AdmitLocked();
     if (refused.ok()) {
-      Rider r{.answer = {}, .seen = {}, .done = std::move(done)};
-      r.read_state = false;
-      r.notices = std::move(rows);
-      riders_.push_back(std::move(r));
+      riders_.push_back(std::move(rider));
       return;
     }
   }
-  done(std::move(refused));
+  rider.done(std::move(refused));
 }
 
 void Engine::PublishProgressLocked() {

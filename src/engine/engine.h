@@ -272,6 +272,9 @@ class Engine {
     bool read_state = true;  // false: made from no state, never void (Note)
     storage::NoticeRows notices = {};
   };
+  // Queues `rider` for the next batch, or answers it at once like Submit
+  // when the queue is full (Keep, Note).
+  void Enqueue(Rider rider) BG_EXCLUDES(queue_mu_);
   // A batch applied by the writer, waiting for (or in) its commit. Without
   // commands (entry.seq 0) it carries only riders' answers.
   struct AppliedBatch {

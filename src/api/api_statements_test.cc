@@ -80,6 +80,7 @@ TEST_F(StatementsTest, FinancesQueueListsEveryClosedPeriodOldestFirstWithCountsP
   const Json payable = Body(Call("GET", "/v1/statements?status=payable&lines=false", "finance"));
   EXPECT_EQ(Periods(payable), (Strings{"2025-03", "2025-04"})) << payable.dump();
   EXPECT_EQ(payable["items"][0]["payee_name"], "Shaoguan Hub Intelligent Computing Centre");
+  EXPECT_EQ(payable["items"][0]["programme_name"], "Dongguan 算力券");
   EXPECT_EQ(payable["items"][0]["subsidy"]["fen"], 2600);
   EXPECT_TRUE(payable["items"][0]["lines"].is_null());
   EXPECT_EQ(payable["counts"]["payable"], 2);

@@ -63,5 +63,20 @@ TEST_F(ApiTest, TokensExpireAreListedWithoutSecretsAndRotate) {
   ExpectProblem(Request(port_, "GET", "/v1/vouchers", fresh), 401, "unauthenticated");
 }
 
+// Who a token acts for, for the console's sign-in and any other client.
+TEST_F(ApiTest, ATokenSaysWhoItActsFor) {
+  const Json finance = Body(Call("GET", "/v1/me", "finance"));
+  EXPECT_EQ(finance["name"], "dg-finance") << finance.dump();
+  EXPECT_EQ(finance["role"], "operator");
+  EXPECT_EQ(finance["scope"], 1);
+  EXPECT_EQ(finance["scope_name"], "Dongguan 算力券");
+  EXPECT_EQ(finance["stage"], "finance");
+  const Json hub = Body(Call("GET", "/v1/me", "provider"));
+  EXPECT_EQ(hub["role"], "provider");
+  EXPECT_EQ(hub["scope_name"], "Shaoguan Hub Intelligent Computing Centre");
+  EXPECT_EQ(Body(Call("GET", "/v1/me", "auditor"))["role"], "auditor");
+  ExpectProblem(Call("GET", "/v1/me", ""), 401, "unauthenticated");
+}
+
 }  // namespace
 }  // namespace bg::api

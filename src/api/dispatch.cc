@@ -9,6 +9,7 @@
 #include "api/handlers.h"
 #include "api/problem.h"
 #include "api/service.h"
+#include "api/web_site.h"
 
 namespace bg::api {
 namespace {
@@ -87,6 +88,13 @@ std::optional<HttpResponse> Service::Prepare(Flight& f, const Route** route) {
   *route = router_.Match(request.method, request.path, &call.params, &allow);
   f.stats = *route != nullptr ? route_stats_[static_cast<size_t>((*route)->id)]
                               : StatsFor(request.method + " (unmatched)");
+  if (*route == nullptr && request.method == "GET" && options_.web != nullptr) {
+    // Not the API's: the console's files and pages (api/web_site.h), public.
+    if (std::optional<HttpResponse> page = options_.web->Answer(request.path)) {
+      f.stats = StatsFor("GET (console)");
+      return page;
+    }
+  }
   if (*route == nullptr) {
     if (allow.empty()) return Problem("unknown_route", "no route " + request.path, id);
     HttpResponse out = Problem(

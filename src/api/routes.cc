@@ -168,6 +168,8 @@ Service::Handler Service::HandlerOf(spec::RouteId id) {
       return &Service::ListWebhooks;
     case R::kSetWebhook:
       return &Service::SetWebhook;
+    case R::kMe:
+      return &Service::Me;
     case R::kRemoveWebhook:
       return &Service::RemoveWebhook;
     case R::kCount:

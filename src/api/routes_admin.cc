@@ -143,6 +143,20 @@ Answer Service::ListTokens(Call& c) {
   return page ? Reply(*page) : fail;
 }
 
+Answer Service::Me(Call& c) {
+  return Look(*engine_, c, [&](const state::State& s) {
+    access::ApiToken t;
+    t.role = static_cast<access::TokenRole>(c.who.role);  // numbered alike (spec/routes.h)
+    t.scope = c.who.scope;
+    return Reply({{"name", c.who.name},
+                  {"role", access::TokenRoleName(t.role)},
+                  {"scope", c.who.scope},
+                  {"scope_name", SubjectName(s, t)},
+                  {"stage", access::TokenStageName(c.who.stage)},
+                  {"expires_at", TimeJson(c.who.expires_at)}});
+  });
+}
+
 // A new secret for the same token (id, role, scope, name and stage): the
 // old secret stops working as this is applied.
 Answer Service::RotateToken(Call& c) {

@@ -43,6 +43,8 @@
 
 namespace bg::api {
 
+class WebSite;
+
 struct ServiceOptions {
   bool log_requests = false;  // one line per request on stderr, with its id
   // The SQLite file the engine writes, for POST /v1/audit/verify (which
@@ -51,6 +53,8 @@ struct ServiceOptions {
   // The webhook outbox, for how each webhook's deliveries stand
   // (GET /v1/webhooks); null: no outbox runs (nothing is delivered).
   const notice::Outbox* outbox = nullptr;
+  // The web console's files, served at `/` (api/web_site.h); null: none.
+  const WebSite* web = nullptr;
 };
 
 class Service {
@@ -167,6 +171,7 @@ class Service {
   Answer CreateToken(Call& c);
   Answer RevokeToken(Call& c);
   Answer ListTokens(Call& c);
+  Answer Me(Call& c);
   Answer RotateToken(Call& c);
   // routes_controls.cc
   Answer RegisterEnterprise(Call& c);

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -16,6 +17,7 @@
 #include "api/http.h"
 #include "api/json.h"
 #include "api/service.h"
+#include "api/web_site.h"
 #include "cli/http_client.h"
 #include "common/hash.h"
 #include "common/work_dir.h"
@@ -291,13 +293,18 @@ Status RunDemo(const DemoOptions& o) {
   sim::DriverOptions d;
   d.metered = true;
   std::unique_ptr<Agents> agents;
+  std::optional<api::WebSite> web;  // the console, when it was built (scripts/web.sh)
   Status served = Status::Ok();
   EnterpriseId token_enterprise{};
   d.on_open = [&](engine::Engine& e) {
     const Tokens tokens = MakeTokens(e, w);
     token_enterprise = tokens.enterprise;
     agents = std::make_unique<Agents>(e, scenario);
-    service = std::make_unique<api::Service>(&e, &wall, api::ServiceOptions{.db_path = db});
+    if (const std::string dir = o.headless ? "" : api::FindWebDir(); !dir.empty()) {
+      if (auto loaded = api::WebSite::Load(dir); loaded.ok()) web = std::move(*loaded);
+    }
+    service = std::make_unique<api::Service>(
+        &e, &wall, api::ServiceOptions{.db_path = db, .web = web ? &*web : nullptr});
     // Headless: on a port of the system's choosing, for the agents only.
     const size_t colon = o.listen.rfind(':');
     auto started = api::HttpServer::Start(
@@ -318,6 +325,10 @@ Status RunDemo(const DemoOptions& o) {
     if (o.headless) return;
     std::printf("\nAPI   http://%s:%u/v1   (GET /v1/openapi.json; /metrics; /healthz)\n",
                 o.listen.substr(0, colon).c_str(), http->port());
+    if (web) {
+      std::printf("console http://%s:%u/   (控制台: sign in with a token below; 中文 / English)\n",
+                  o.listen.substr(0, colon).c_str(), http->port());
+    }
     std::printf("tokens (send 'Authorization: Bearer <token>'):\n");
     for (const auto& [label, secret] : tokens.secret) {
       std::printf("  %-48s %s\n", label.c_str(), secret.c_str());

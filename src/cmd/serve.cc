@@ -4,12 +4,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <toml++/toml.h>
 
 #include "api/http.h"
 #include "api/service.h"
+#include "api/web_site.h"
 #include "cli/http_client.h"
 #include "engine/engine.h"
 #include "notice/derive.h"
@@ -100,8 +102,16 @@ Status RunServe(ServeOptions o) {
   }
   // Answers to Idempotency-Keys are kept in the database, with the batches
   // whose effects they report (api/idempotency.cc).
+  // The web console at `/`, when it was built (api/web_site.h).
+  std::optional<api::WebSite> web;
+  if (const std::string dir = o.web.empty() ? api::FindWebDir() : o.web; !dir.empty()) {
+    BG_ASSIGN_OR_RETURN(web, api::WebSite::Load(dir));
+  }
   api::Service service(engine.get(), &clock,
-                       {.log_requests = o.log_requests, .db_path = o.db, .outbox = outbox.get()});
+                       {.log_requests = o.log_requests,
+                        .db_path = o.db,
+                        .outbox = outbox.get(),
+                        .web = web ? &*web : nullptr});
   BG_ASSIGN_OR_RETURN(
       auto http,
       api::HttpServer::Start(
@@ -113,6 +123,12 @@ Status RunServe(ServeOptions o) {
   std::printf("baygrid serving http://%s:%u on %s (journal at entry %llu)\n", host.c_str(),
               http->port(), o.db.c_str(),
               static_cast<unsigned long long>(engine->last_seq()));  // NOLINT(google-runtime-int)
+  if (web) {
+    std::printf("baygrid: the web console at http://%s:%u/ (%zu files)\n", host.c_str(),
+                http->port(), web->files());
+  } else {
+    std::printf("baygrid: no web console (build web/: npm ci && npm run build; or --web DIR)\n");
+  }
   std::fflush(stdout);
   int sig = 0;
   sigwait(&signals, &sig);
@@ -194,6 +210,9 @@ void RegisterServe(Registry& registry) {
       registry.app().add_subcommand("serve", "The HTTP API (JSON under /v1) on a SQLite file");
   serve->add_option("--config", o->config, "TOML file with db, listen, scenario, threads");
   serve->add_option("--db", o->db, "SQLite database file")->capture_default_str();
+  serve->add_option("--web", o->web,
+                    "The web console's built files, served at / (default: web/dist found beside "
+                    "the binary)");
   serve->add_option("--listen", o->listen, "host:port (port 0: any free port)")
       ->capture_default_str();
   serve->add_option("--scenario", o->scenario,

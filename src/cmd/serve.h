@@ -1,7 +1,7 @@
 // `baygrid serve`: the HTTP API on an engine over a SQLite file.
 //
 //   baygrid serve --db baygrid.db --listen 127.0.0.1:8080 [--scenario gba|<file>]
-//                 [--threads 4] [--config baygrid.toml]
+//                 [--threads 4] [--config baygrid.toml] [--web web/dist]
 //
 // --scenario loads a scenario into a database with nothing registered yet
 // (one that has jurisdictions is used as it is): `gba` is the built-in
@@ -33,6 +33,9 @@ struct ServeOptions {
   bool log_requests = false;
   uint32_t webhook_poll_ms = 250;
   bool no_notices = false;  // derive and deliver no notices
+  // The web console's built files (web/dist); "": found beside the binary
+  // (api::FindWebDir), or none.
+  std::string web;
 };
 
 Status RunServe(ServeOptions options);

@@ -58,6 +58,12 @@ nlohmann::json Day(Timestamp midnight_cst) {
   return Iso(midnight_cst + Timestamp{8} * 3600 * kNanosPerSecond).substr(0, 10);
 }
 
+// A programme's name beside its id ("" for one not registered).
+std::string ProgrammeName(ProgrammeId id, const programme::Registry& registry) {
+  const programme::ProgrammeRules* rules = registry.FindProgramme(id);
+  return rules == nullptr ? std::string() : rules->name;
+}
+
 }  // namespace
 
 std::string StatementsCsv(const std::vector<Statement>& statements,
@@ -107,6 +113,7 @@ std::string StatementsJson(const std::vector<Statement>& statements,
     }
     all.push_back(
         {{"programme", st.programme.value()},
+         {"programme_name", ProgrammeName(st.programme, registry)},
          {"period", PeriodName(st.period)},
          {"payee_kind", st.payee_kind == PayeeKind::kProvider ? "provider" : "enterprise"},
          {"payee", st.payee},

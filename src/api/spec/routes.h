@@ -107,6 +107,7 @@ enum class RouteId : uint8_t {
   kListWebhooks,
   kSetWebhook,
   kRemoveWebhook,
+  kMe,
   kCount
 };
 inline constexpr size_t kRouteCount = static_cast<size_t>(RouteId::kCount);

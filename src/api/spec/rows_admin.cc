@@ -26,6 +26,18 @@ void AddPublicRows(std::vector<Route>* rows) {
 }
 
 void AddAdminRows(std::vector<Route>* rows) {
+  // The web console reads who signed in from here, as any client may.
+  rows->push_back({.id = RouteId::kMe,
+                   .method = "GET",
+                   .path = "/v1/me",
+                   .roles = AnyRole(),
+                   .who = "anyone with a token",
+                   .summary = "Who the token acts for: its holder's name, role, scope (with its "
+                              "name), stage and expiry",
+                   .cli = {.noun = "tokens",
+                           .verb = "me",
+                           .help = "Who this token acts for",
+                           .example = "baygrid tokens me"}});
   rows->push_back(
       {.id = RouteId::kCreateToken,
        .method = "POST",

@@ -9,6 +9,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libabsl-dev libtomlplusplus-dev libjemalloc-dev
   libboost-dev wrk curl
+  # The web console's browser tests: Debian's Chromium (never a downloaded
+  # browser) and CJK fonts, without which Chinese renders as boxes.
+  chromium fonts-noto-cjk
 )
 
 missing=()

@@ -10,4 +10,5 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release
+scripts/web.sh  # the web console, served by `baygrid serve` at /
 exec build/release/baygrid demo "$@"

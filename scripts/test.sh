@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 cmake --preset dev >/dev/null
 cmake --build --preset dev
+scripts/web.sh  # the console's files, for its tests (web_unit, web_console)
 if [ "${1:-}" = "slow" ]; then
   ctest --preset slow
 else

@@ -1,0 +1,46 @@
+// How the console writes money and time: yuan with thousands separators
+// and two decimals from the API's integer fen (never through a float), and
+// instants in China Standard Time, the time of the programmes' rules.
+
+/**
+ * 123456789 fen -> "1,234,567.89"; negative amounts keep their sign.
+ * @param {number | {fen: number} | null | undefined} value fen, or the API's {fen, yuan}
+ * @returns {string}
+ */
+export function yuan(value) {
+  if (value === null || value === undefined) return '—';
+  const fen = typeof value === 'object' ? value.fen : value;
+  if (!Number.isSafeInteger(fen)) return '—';
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  const whole = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const cents = (abs % 100).toString().padStart(2, '0');
+  return `${sign}${whole}.${cents}`;
+}
+
+/**
+ * An RFC 3339 instant -> "2025-06-30 18:05" in China Standard Time (UTC+8,
+ * no daylight saving), or "—".
+ * @param {string | null | undefined} iso
+ * @returns {string}
+ */
+export function cst(iso) {
+  if (!iso) return '—';
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return '—';
+  const t = new Date(ms + 8 * 3600 * 1000);
+  const pad = (n) => n.toString().padStart(2, '0');
+  return (
+    `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())} ` +
+    `${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}`
+  );
+}
+
+/**
+ * Today's date in China Standard Time ("2026-12-05"): a payment's value date.
+ * @param {number} [nowMs]
+ * @returns {string}
+ */
+export function todayCst(nowMs = Date.now()) {
+  return cst(new Date(nowMs).toISOString()).slice(0, 10);
+}

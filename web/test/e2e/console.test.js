@@ -126,7 +126,11 @@ test('finance approves and pays a statement from its queue', async () => {
   await page.locator('[data-test=pay]').first().click();
   await page.locator('[data-test=reference]').fill('DG-2025-07-E2E');
   await page.locator('[data-test=record]').click();
-  await page.getByText('DG-2025-07-E2E').waitFor({ state: 'detached' });
+  // Paid, it leaves the queue of payable and approved statements.
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('[data-test=statements] tbody tr').length === n,
+    queue.items.length - 1,
+  );
   const paid = await api('/v1/statements?status=paid&lines=false', 'fin');
   assert.equal(paid.items.length, 1);
   assert.equal(paid.items[0].bank_reference, 'DG-2025-07-E2E');
@@ -145,9 +149,17 @@ test('an enterprise sees its vouchers and not the operators inbox', async () => 
   await signIn(page, 'ent');
   await page.waitForURL(/\/statements$/);
   await page.goto(base + '/vouchers');
+  await page.getByRole('heading', { name: '算力券' }).waitFor();
   const vouchers = await api('/v1/vouchers?limit=50', 'ent');
   assert.ok(vouchers.items.length > 0);
-  await page.locator('[data-test=vouchers] tbody tr').first().waitFor();
+  await page
+    .locator('[data-test=vouchers] tbody tr')
+    .first()
+    .waitFor()
+    .catch(async (e) => {
+      await page.screenshot({ path: join(shots, 'vouchers-failed.png'), fullPage: true });
+      throw new Error(`${e.message}\npage: ${await page.locator('main').innerText()}`);
+    });
   await page.getByText(vouchers.items[0].holder_name).first().waitFor();
   const expired = vouchers.items.filter((v) => v.status === 'expired').length;
   assert.equal(await page.getByText('已过期', { exact: true }).count(), expired);

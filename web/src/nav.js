@@ -1,33 +1,56 @@
-// What each role may do in the console: the navigation shows these pages
-// and no others, and the router sends a role elsewhere from a page not its
-// own. The API decides in the end (a 403 is explained on the page); this
-// only keeps the menu honest.
+// Every page of the console, declared once: its path, who may open it and
+// whether it is in the menu (detail pages are reached by their links). The
+// router builds its routes from this table (router.ts holds the component
+// of each name), the frame its menu, and a role is sent home from a page
+// not its own. The API decides in the end (a 403 is explained on the
+// page); this only keeps the menu honest.
 
 /** @typedef {'admin'|'operator'|'enterprise'|'provider'|'auditor'} Role */
 
-/** @type {{path: string, name: string, label: string, roles: Role[]}[]} */
+const OFFICE = ['operator', 'admin', 'auditor'];
+const EVERYONE = ['operator', 'admin', 'auditor', 'enterprise', 'provider'];
+
+/** @type {{path: string, name: string, label: string, roles: Role[], menu: boolean}[]} */
 export const PAGES = [
-  { path: '/inbox', name: 'inbox', label: 'nav.inbox', roles: ['operator', 'admin', 'auditor'] },
+  { path: '/dashboard', name: 'dashboard', label: 'nav.dashboard', roles: OFFICE, menu: true },
+  { path: '/inbox', name: 'inbox', label: 'nav.inbox', roles: OFFICE, menu: true },
   {
-    path: '/statements',
-    name: 'statements',
-    label: 'nav.statements',
-    roles: ['operator', 'admin', 'auditor', 'provider', 'enterprise'],
+    path: '/applications/:id',
+    name: 'application',
+    label: 'nav.application',
+    roles: [...OFFICE, 'enterprise'],
+    menu: false,
   },
+  { path: '/jobs', name: 'jobs', label: 'nav.jobs', roles: EVERYONE, menu: true },
+  { path: '/jobs/:id', name: 'job', label: 'nav.job', roles: EVERYONE, menu: false },
+  { path: '/vouchers', name: 'vouchers', label: 'nav.vouchers', roles: [...OFFICE, 'enterprise'], menu: true },
   {
-    path: '/vouchers',
-    name: 'vouchers',
-    label: 'nav.vouchers',
-    roles: ['enterprise', 'operator', 'admin', 'auditor'],
+    path: '/vouchers/:id',
+    name: 'voucher',
+    label: 'nav.voucher',
+    roles: [...OFFICE, 'enterprise'],
+    menu: false,
   },
+  { path: '/statements', name: 'statements', label: 'nav.statements', roles: EVERYONE, menu: true },
+  { path: '/journal/:seq', name: 'journal', label: 'nav.journal', roles: OFFICE, menu: false },
 ];
 
 /**
- * The pages `role` may open, in menu order.
+ * The pages `role` may open, in menu order (with `all`, the detail pages too).
  * @param {Role | undefined} role
+ * @param {boolean} [all]
  */
-export function pagesFor(role) {
-  return PAGES.filter((p) => role !== undefined && p.roles.includes(role));
+export function pagesFor(role, all = false) {
+  return PAGES.filter((p) => role !== undefined && p.roles.includes(role) && (all || p.menu));
+}
+
+/**
+ * Whether `role` may open the page named `name`.
+ * @param {Role | undefined} role
+ * @param {string} name
+ */
+export function mayOpen(role, name) {
+  return pagesFor(role, true).some((p) => p.name === name);
 }
 
 /**

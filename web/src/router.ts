@@ -1,21 +1,44 @@
-// The console's pages; each role sees its own (nav.js), and a page that is
-// not the role's sends it home instead of showing a blank or a 403.
+// The console's routes, built from the table of pages (nav.js) with the
+// component of each name below; a page that is not the role's sends it
+// home instead of showing a blank or a 403. The dashboard (and ECharts with
+// it) loads when first opened, so signing in stays small.
+import type { Component } from 'vue';
 import { createRouter, createWebHistory } from 'vue-router';
-import { homeOf, pagesFor } from './nav.js';
+import { PAGES, homeOf, mayOpen } from './nav.js';
 import { session } from './session';
 import SignIn from './pages/SignIn.vue';
 import Inbox from './pages/Inbox.vue';
+import Application from './pages/Application.vue';
+import Jobs from './pages/Jobs.vue';
+import Job from './pages/Job.vue';
 import Statements from './pages/Statements.vue';
 import Vouchers from './pages/Vouchers.vue';
+import Voucher from './pages/Voucher.vue';
+import Journal from './pages/Journal.vue';
+
+type Lazy = () => Promise<Component>;
+const COMPONENTS: Record<(typeof PAGES)[number]['name'], Component | Lazy> = {
+  dashboard: () => import('./pages/Dashboard.vue'),
+  inbox: Inbox,
+  application: Application,
+  jobs: Jobs,
+  job: Job,
+  vouchers: Vouchers,
+  voucher: Voucher,
+  statements: Statements,
+  journal: Journal,
+};
 
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/sign-in', name: 'sign-in', component: SignIn },
     { path: '/', name: 'home', component: SignIn },
-    { path: '/inbox', name: 'inbox', component: Inbox },
-    { path: '/statements', name: 'statements', component: Statements },
-    { path: '/vouchers', name: 'vouchers', component: Vouchers },
+    ...PAGES.map((p) => {
+      const component = COMPONENTS[p.name];
+      if (!component) throw new Error(`page ${p.name} has no component in router.ts`);
+      return { path: p.path, name: p.name, component, props: p.path.includes(':') };
+    }),
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 });
@@ -26,6 +49,6 @@ router.beforeEach(async (to) => {
   if (!(await s.restore())) return { name: 'sign-in', query: { next: to.fullPath } };
   const role = s.me?.role;
   if (to.name === 'home') return homeOf(role);
-  if (!pagesFor(role).some((p) => p.name === to.name)) return homeOf(role);
+  if (!mayOpen(role, String(to.name))) return homeOf(role);
   return true;
 });

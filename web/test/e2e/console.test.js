@@ -166,7 +166,7 @@ test('an enterprise sees its vouchers and not the operators inbox', async () => 
   await page.screenshot({ path: join(shots, 'vouchers-zh.png'), fullPage: true });
   await noSeriousAxeFinding(page, 'vouchers');
   await page.goto(base + '/inbox');
-  await page.waitForURL(/\/statements$/);
+  await page.waitForURL(/\/jobs$/);
   await page.context().close();
 });
 
@@ -180,7 +180,8 @@ test('the reviewer works from the inbox; a bad token is told so', async () => {
   await page.screenshot({ path: join(shots, 'sign-in-zh.png') });
   await page.locator('[data-test=token]').fill(tokens.rev);
   await page.locator('[data-test=sign-in]').click();
-  await page.waitForURL(/\/inbox$/);
+  await page.waitForURL(/\/dashboard$/);
+  await page.goto(base + '/inbox');
   const inbox = await api('/v1/applications?status=submitted,under_review&sort=-amount&limit=20', 'rev');
   if (inbox.items.length > 0) {
     await page.getByText(inbox.items[0].enterprise_name).first().waitFor();
@@ -189,5 +190,81 @@ test('the reviewer works from the inbox; a bad token is told so', async () => {
   }
   await page.screenshot({ path: join(shots, 'inbox-zh.png'), fullPage: true });
   await noSeriousAxeFinding(page, 'inbox');
+  await page.context().close();
+});
+
+// The yuan the console writes for the API's {fen, yuan}: separators, two decimals.
+function shownYuan(money) {
+  const [whole, cents] = money.yuan.replace('-', '').split('.');
+  return `${money.fen < 0 ? '-' : ''}${Number(whole).toLocaleString('en-US')}.${cents}`;
+}
+
+test("the operator's dashboard draws the programme's money", async () => {
+  const page = await newPage();
+  await page.goto(base + '/');
+  await page.locator('[data-test=token]').fill(tokens.rev);
+  await page.locator('[data-test=sign-in]').click();
+  await page.waitForURL(/\/dashboard$/);
+  await page.waitForFunction(() => document.body.dataset.chartsDrawn, null, { timeout: 15000 });
+  const programme = await api('/v1/programmes/1', 'rev');
+  for (const key of ['funded', 'issued', 'spent', 'uncommitted']) {
+    const shown = await page.locator(`[data-test=figure-${key}] .figure`).innerText();
+    assert.equal(shown, shownYuan(programme.totals[key]), key);
+  }
+  assert.equal(await page.locator('[data-test=figures] + .charts canvas, .charts canvas').count(), 5);
+  await page.screenshot({ path: join(shots, 'dashboard-zh.png'), fullPage: true });
+  await noSeriousAxeFinding(page, 'dashboard');
+  await page.locator('[data-test=language]').click();
+  await page.getByRole('heading', { name: 'Programme dashboard' }).waitFor();
+  await page.getByText('Subsidy by enterprise category').waitFor();
+  await page.screenshot({ path: join(shots, 'dashboard-en.png'), fullPage: true });
+  await page.locator('[data-test=language]').click();
+  await page.context().close();
+});
+
+test('a reviewer decides applications in bulk and reads their history', async () => {
+  // Songshan Lake files two applications and submits them.
+  for (const id of [9001, 9002]) {
+    await api('/v1/applications', 'ent', { id, programme: 1, amount_fen: (id - 8990) * 100000 });
+    await api(`/v1/applications/${id}/review`, 'ent', { step: 'submit' });
+  }
+  const page = await newPage();
+  await signIn(page, 'rev');
+  await page.goto(base + '/inbox');
+  const row = (id) => page.locator('[data-test=inbox] tbody tr', { hasText: String(id) });
+  for (const id of [9001, 9002]) {
+    await row(id).waitFor();
+    await row(id).locator('.el-checkbox').click();
+  }
+  await page.getByText('已选 2 项').waitFor();
+  await page.locator('[data-test=bulk-start_review]').click();
+  await page.locator('[data-test=reason]').fill('材料齐全，进入审核');
+  await page.locator('[data-test=decide]').click();
+  await page.locator('[data-test=results] li').nth(1).waitFor();
+  for (const id of [9001, 9002]) {
+    assert.equal((await api(`/v1/applications/${id}`, 'rev')).status, 'under_review');
+  }
+  // Both stay in the default view (submitted + under review): approve them.
+  for (const id of [9001, 9002]) await row(id).locator('.el-checkbox').click();
+  await page.locator('[data-test=bulk-approve]').click();
+  await page.locator('[data-test=reason]').fill('符合条件');
+  await page.locator('[data-test=decide]').click();
+  await page.waitForFunction(() =>
+    ![...document.querySelectorAll('[data-test=inbox] tbody tr')].some((r) => r.innerText.includes('9001')));
+  await page.locator('.el-dialog').waitFor({ state: 'hidden' });
+  await page.screenshot({ path: join(shots, 'inbox-decided-zh.png'), fullPage: true });
+
+  // The application's page: its history step by step, with the reasons.
+  await page.goto(base + '/applications/9001');
+  await page.locator('[data-test=status]').getByText('已批准').waitFor();
+  const history = await page.locator('[data-test=history]').innerText();
+  assert.match(history, /材料齐全，进入审核/);
+  assert.match(history, /符合条件/);
+  assert.match(history, /dg-reviewer/);
+  const app = await api('/v1/applications/9001', 'rev');
+  assert.equal(app.status, 'approved');
+  assert.equal(await page.locator('[data-test=history] .el-timeline-item').count(), app.history.length);
+  await page.screenshot({ path: join(shots, 'application-zh.png'), fullPage: true });
+  await noSeriousAxeFinding(page, 'application');
   await page.context().close();
 });

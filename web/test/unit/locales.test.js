@@ -44,6 +44,11 @@ test("every t('…') key of the sources is in the locale files", () => {
     voucherStatus: ['approved', 'live', 'expired', 'revoked'],
     role: ['admin', 'operator', 'enterprise', 'provider', 'auditor'],
     stage: ['any', 'reviewer', 'approver', 'finance'],
+    jobStatus: ['queued', 'running', 'done', 'cancelled'],
+    reviewStep: ['start_review', 'approve', 'return_for_info', 'reject', 'issue'],
+    category: ['manufacturing', 'software_it', 'university', 'research_institute', 'start_up', 'other'],
+    signature: ['verified', 'batch', 'unverifiable'],
+    dashboard: ['funded', 'issued', 'spent', 'uncommitted'],
   };
   for (const [group, names] of Object.entries(words)) {
     for (const name of names) assert.ok(known.has(`${group}.${name}`), `${group}.${name}`);

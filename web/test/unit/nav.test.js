@@ -1,13 +1,28 @@
-// Each role's menu and where it lands.
+// Each role's menu, the detail pages it may open, and where it lands.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { homeOf, pagesFor } from '../../src/nav.js';
+import { PAGES, homeOf, mayOpen, pagesFor } from '../../src/nav.js';
 
 test('each role sees its own pages', () => {
-  assert.deepEqual(pagesFor('operator').map((p) => p.name), ['inbox', 'statements', 'vouchers']);
-  assert.deepEqual(pagesFor('provider').map((p) => p.name), ['statements']);
-  assert.deepEqual(pagesFor('enterprise').map((p) => p.name), ['statements', 'vouchers']);
+  assert.deepEqual(pagesFor('operator').map((p) => p.name), ['dashboard', 'inbox', 'jobs', 'vouchers', 'statements']);
+  assert.deepEqual(pagesFor('provider').map((p) => p.name), ['jobs', 'statements']);
+  assert.deepEqual(pagesFor('enterprise').map((p) => p.name), ['jobs', 'vouchers', 'statements']);
   assert.deepEqual(pagesFor(undefined), []);
-  assert.equal(homeOf('enterprise'), '/statements');
+  assert.equal(homeOf('operator'), '/dashboard');
+  assert.equal(homeOf('enterprise'), '/jobs');
   assert.equal(homeOf(undefined), '/sign-in');
+});
+
+test('detail pages are not in the menu but open to their roles', () => {
+  assert.ok(!pagesFor('auditor').some((p) => p.name === 'journal'));
+  assert.ok(mayOpen('auditor', 'journal'));
+  assert.ok(!mayOpen('enterprise', 'journal'));
+  assert.ok(mayOpen('enterprise', 'voucher'));
+  assert.ok(!mayOpen('provider', 'voucher'));
+  assert.ok(mayOpen('provider', 'job'));
+});
+
+test('names and paths are declared once', () => {
+  assert.equal(new Set(PAGES.map((p) => p.name)).size, PAGES.length);
+  assert.equal(new Set(PAGES.map((p) => p.path)).size, PAGES.length);
 });

@@ -44,3 +44,47 @@ export function cst(iso) {
 export function todayCst(nowMs = Date.now()) {
   return cst(new Date(nowMs).toISOString()).slice(0, 10);
 }
+
+/**
+ * What a person types as yuan -> integer fen, without a float: "12,000.5"
+ * -> 1200050. null for anything that is not a non-negative amount with at
+ * most two decimals.
+ * @param {string} text
+ * @returns {number | null}
+ */
+export function parseYuan(text) {
+  const m = /^\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s*$/.exec(String(text ?? ''));
+  if (!m) return null;
+  const fen = Number(m[1].replaceAll(',', '')) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+  return Number.isSafeInteger(fen) ? fen : null;
+}
+
+/**
+ * A fresh record id for a request the client names (applications, jobs):
+ * random, nine digits so a person can read it out; the API refuses an id
+ * used before (409), and withFreshId then draws another.
+ * @returns {number}
+ */
+export function newId() {
+  const [word] = crypto.getRandomValues(new Uint32Array(1));
+  return 100_000_000 + (word % 900_000_000);
+}
+
+/**
+ * Runs `work(id)` with a fresh id, drawing again while the API answers that
+ * the id is taken (409), at most `tries` times.
+ * @template T
+ * @param {(id: number) => Promise<T>} work
+ * @param {number} [tries]
+ * @returns {Promise<{id: number, value: T}>}
+ */
+export async function withFreshId(work, tries = 4) {
+  for (let i = 1; ; ++i) {
+    const id = newId();
+    try {
+      return { id, value: await work(id) };
+    } catch (e) {
+      if (i >= tries || /** @type {any} */ (e)?.status !== 409) throw e;
+    }
+  }
+}

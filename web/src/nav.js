@@ -21,6 +21,7 @@ export const PAGES = [
     roles: [...OFFICE, 'enterprise'],
     menu: false,
   },
+  { path: '/quote', name: 'quote', label: 'nav.quote', roles: ['enterprise'], menu: true },
   { path: '/jobs', name: 'jobs', label: 'nav.jobs', roles: EVERYONE, menu: true },
   { path: '/jobs/:id', name: 'job', label: 'nav.job', roles: EVERYONE, menu: false },
   { path: '/vouchers', name: 'vouchers', label: 'nav.vouchers', roles: [...OFFICE, 'enterprise'], menu: true },
@@ -31,6 +32,8 @@ export const PAGES = [
     roles: [...OFFICE, 'enterprise'],
     menu: false,
   },
+  { path: '/money', name: 'money', label: 'nav.money', roles: ['enterprise'], menu: true },
+  { path: '/apply', name: 'apply', label: 'nav.apply', roles: ['enterprise'], menu: true },
   { path: '/statements', name: 'statements', label: 'nav.statements', roles: EVERYONE, menu: true },
   { path: '/journal/:seq', name: 'journal', label: 'nav.journal', roles: OFFICE, menu: false },
 ];

@@ -15,6 +15,9 @@ import Statements from './pages/Statements.vue';
 import Vouchers from './pages/Vouchers.vue';
 import Voucher from './pages/Voucher.vue';
 import Journal from './pages/Journal.vue';
+import Quote from './pages/Quote.vue';
+import Money from './pages/Money.vue';
+import Apply from './pages/Apply.vue';
 
 type Lazy = () => Promise<Component>;
 const COMPONENTS: Record<(typeof PAGES)[number]['name'], Component | Lazy> = {
@@ -27,6 +30,9 @@ const COMPONENTS: Record<(typeof PAGES)[number]['name'], Component | Lazy> = {
   voucher: Voucher,
   statements: Statements,
   journal: Journal,
+  quote: Quote,
+  money: Money,
+  apply: Apply,
 };
 
 export const router = createRouter({

@@ -1,7 +1,7 @@
 // Money and time as the console writes them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cst, todayCst, yuan } from '../../src/format.js';
+import { cst, newId, parseYuan, todayCst, withFreshId, yuan } from '../../src/format.js';
 
 test('yuan: thousands separators and two decimals from integer fen', () => {
   assert.equal(yuan(0), '0.00');
@@ -21,4 +21,38 @@ test('cst: China Standard Time, whatever the machine zone', () => {
   assert.equal(cst(null), '—');
   assert.equal(cst('yesterday'), '—');
   assert.equal(todayCst(Date.parse('2026-12-04T16:30:00Z')), '2026-12-05');
+});
+
+test('typed yuan become fen without a float', () => {
+  assert.equal(parseYuan('12,000.5'), 1200050);
+  assert.equal(parseYuan('0.07'), 7);
+  assert.equal(parseYuan(' 1234 '), 123400);
+  assert.equal(parseYuan('19.99'), 1999);
+  for (const bad of ['', '-5', '1.234', '1,23', 'abc', '1e5', '12,34,567']) assert.equal(parseYuan(bad), null, bad);
+});
+
+test('fresh ids are safe integers', () => {
+  for (let i = 0; i < 1000; ++i) {
+    const id = newId();
+    assert.ok(id >= 100_000_000 && id <= 999_999_999, String(id));
+  }
+});
+
+test('a taken id is drawn again; other failures are not retried', async () => {
+  let calls = 0;
+  const { id, value } = await withFreshId(async (n) => {
+    if (++calls < 3) throw Object.assign(new Error('taken'), { status: 409 });
+    return n * 2;
+  });
+  assert.equal(calls, 3);
+  assert.equal(value, id * 2);
+  calls = 0;
+  await assert.rejects(withFreshId(async () => {
+    ++calls;
+    throw Object.assign(new Error('bad'), { status: 400 });
+  }), /bad/);
+  assert.equal(calls, 1);
+  await assert.rejects(withFreshId(async () => {
+    throw Object.assign(new Error('always taken'), { status: 409 });
+  }, 2), /always taken/);
 });

@@ -49,6 +49,8 @@ test("every t('…') key of the sources is in the locale files", () => {
     category: ['manufacturing', 'software_it', 'university', 'research_institute', 'start_up', 'other'],
     signature: ['verified', 'batch', 'unverifiable'],
     dashboard: ['funded', 'issued', 'spent', 'uncommitted'],
+    tier: ['shared', 'exclusive', 'priority'],
+    purpose: ['training', 'fine_tuning', 'inference', 'unspecified'],
   };
   for (const [group, names] of Object.entries(words)) {
     for (const name of names) assert.ok(known.has(`${group}.${name}`), `${group}.${name}`);

@@ -6,10 +6,10 @@ import { PAGES, homeOf, mayOpen, pagesFor } from '../../src/nav.js';
 test('each role sees its own pages', () => {
   assert.deepEqual(pagesFor('operator').map((p) => p.name), ['dashboard', 'inbox', 'jobs', 'vouchers', 'statements']);
   assert.deepEqual(pagesFor('provider').map((p) => p.name), ['jobs', 'statements']);
-  assert.deepEqual(pagesFor('enterprise').map((p) => p.name), ['jobs', 'vouchers', 'statements']);
+  assert.deepEqual(pagesFor('enterprise').map((p) => p.name), ['quote', 'jobs', 'vouchers', 'money', 'apply', 'statements']);
   assert.deepEqual(pagesFor(undefined), []);
   assert.equal(homeOf('operator'), '/dashboard');
-  assert.equal(homeOf('enterprise'), '/jobs');
+  assert.equal(homeOf('enterprise'), '/quote');
   assert.equal(homeOf(undefined), '/sign-in');
 });
 

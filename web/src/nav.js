@@ -34,7 +34,12 @@ export const PAGES = [
   },
   { path: '/money', name: 'money', label: 'nav.money', roles: ['enterprise'], menu: true },
   { path: '/apply', name: 'apply', label: 'nav.apply', roles: ['enterprise'], menu: true },
+  { path: '/pools', name: 'pools', label: 'nav.pools', roles: ['provider', 'admin', 'auditor'], menu: true },
+  { path: '/receivables', name: 'receivables', label: 'nav.receivables', roles: ['provider'], menu: true },
   { path: '/statements', name: 'statements', label: 'nav.statements', roles: EVERYONE, menu: true },
+  { path: '/network', name: 'network', label: 'nav.network', roles: EVERYONE, menu: true },
+  { path: '/audit', name: 'audit', label: 'nav.audit', roles: ['auditor', 'admin'], menu: true },
+  { path: '/activity', name: 'activity', label: 'nav.activity', roles: EVERYONE, menu: true },
   { path: '/journal/:seq', name: 'journal', label: 'nav.journal', roles: OFFICE, menu: false },
 ];
 

@@ -18,6 +18,11 @@ import Journal from './pages/Journal.vue';
 import Quote from './pages/Quote.vue';
 import Money from './pages/Money.vue';
 import Apply from './pages/Apply.vue';
+import Pools from './pages/Pools.vue';
+import Receivables from './pages/Receivables.vue';
+import Network from './pages/Network.vue';
+import Audit from './pages/Audit.vue';
+import Activity from './pages/Activity.vue';
 
 type Lazy = () => Promise<Component>;
 const COMPONENTS: Record<(typeof PAGES)[number]['name'], Component | Lazy> = {
@@ -33,6 +38,11 @@ const COMPONENTS: Record<(typeof PAGES)[number]['name'], Component | Lazy> = {
   quote: Quote,
   money: Money,
   apply: Apply,
+  pools: Pools,
+  receivables: Receivables,
+  network: Network,
+  audit: Audit,
+  activity: Activity,
 };
 
 export const router = createRouter({

@@ -4,9 +4,11 @@ import assert from 'node:assert/strict';
 import { PAGES, homeOf, mayOpen, pagesFor } from '../../src/nav.js';
 
 test('each role sees its own pages', () => {
-  assert.deepEqual(pagesFor('operator').map((p) => p.name), ['dashboard', 'inbox', 'jobs', 'vouchers', 'statements']);
-  assert.deepEqual(pagesFor('provider').map((p) => p.name), ['jobs', 'statements']);
-  assert.deepEqual(pagesFor('enterprise').map((p) => p.name), ['quote', 'jobs', 'vouchers', 'money', 'apply', 'statements']);
+  assert.deepEqual(pagesFor('operator').map((p) => p.name), ['dashboard', 'inbox', 'jobs', 'vouchers', 'statements', 'network', 'activity']);
+  assert.deepEqual(pagesFor('provider').map((p) => p.name), ['jobs', 'pools', 'receivables', 'statements', 'network', 'activity']);
+  assert.deepEqual(pagesFor('auditor').map((p) => p.name),
+    ['dashboard', 'inbox', 'jobs', 'vouchers', 'pools', 'statements', 'network', 'audit', 'activity']);
+  assert.deepEqual(pagesFor('enterprise').map((p) => p.name), ['quote', 'jobs', 'vouchers', 'money', 'apply', 'statements', 'network', 'activity']);
   assert.deepEqual(pagesFor(undefined), []);
   assert.equal(homeOf('operator'), '/dashboard');
   assert.equal(homeOf('enterprise'), '/quote');

@@ -24,5 +24,12 @@ export function chartYuan(value: { fen: number } | number | null | undefined): n
   return fen / 100;
 }
 
+/**
+ * What every chart of the console shares: no entry animation (the figures
+ * are on view at once; an animation would hold the picture back a second),
+ * ECharts' aria description on.
+ */
+export const BASE = { animation: false, aria: { enabled: true } };
+
 /** The palette: the console's darker primary first (contrast on white). */
 export const PALETTE = ['#1d4ed8', '#b45309', '#15803d', '#7c3aed', '#be123c', '#0e7490', '#4b5563'];

@@ -181,4 +181,16 @@ Result<std::vector<TransferRow>> MemoryStore::ReadTransfers() {
   return out;
 }
 
+Result<std::vector<TransferRow>> MemoryStore::ReadTransfersOf(uint64_t reference) {
+  MutexLock lock(&mu_);
+  std::vector<TransferRow> out;
+  for (const auto& [id, row] : transfers_) {
+    if (row.reference == reference) out.push_back(row);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const TransferRow& a, const TransferRow& b) {
+    return a.timestamp < b.timestamp;
+  });
+  return out;
+}
+
 }  // namespace bg::storage

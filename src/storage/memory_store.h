@@ -34,6 +34,7 @@ class MemoryStore final : public Store {
                      const std::function<Status(const JournalEntry&)>& visit) override;
   Result<std::vector<AccountRow>> ReadAccounts() override;
   Result<std::vector<TransferRow>> ReadTransfers() override;
+  Result<std::vector<TransferRow>> ReadTransfersOf(uint64_t reference) override;
 
  private:
   JournalHead HeadLocked() const BG_REQUIRES(mu_);

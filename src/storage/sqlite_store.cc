@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -705,6 +706,61 @@ Result<uint64_t> SqliteStore::FirstSeqEndingAtOrAfter(Timestamp ts) {
     return SqliteError(db_, rc, "find the journal by time");
   }
   return seq;
+}
+
+namespace {
+
+// The span of the one row `sql` (bound to `ts` when it takes it) selects:
+// seq, first_ts, last_ts; seq 0 when it selects none.
+Result<JournalSpan> SpanOf(sqlite3* db, const char* sql, std::optional<Timestamp> ts) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db, rc, "prepare a journal lookup");
+  if (ts) sqlite3_bind_int64(stmt, 1, ToSql(*ts));
+  rc = sqlite3_step(stmt);
+  JournalSpan span;
+  if (rc == SQLITE_ROW) {
+    span = {.seq = U64(stmt, 0), .first_ts = U64(stmt, 1), .last_ts = U64(stmt, 2)};
+  }
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return SqliteError(db, rc, "look up the journal");
+  return span;
+}
+
+}  // namespace
+
+Result<JournalSpan> SqliteStore::EntryAt(Timestamp ts) {
+  // Entries are in time order and do not overlap: the first one ending at
+  // or after `ts` holds it, if it starts at or before it.
+  BG_ASSIGN_OR_RETURN(const JournalSpan span,
+                      SpanOf(db_,
+                             "SELECT seq, first_ts, last_ts FROM journal WHERE last_ts >= ?1 "
+                             "ORDER BY last_ts, seq LIMIT 1",
+                             ts));
+  if (span.seq == 0 || span.first_ts > ts) return JournalSpan{};
+  return span;
+}
+
+Result<JournalSpan> SqliteStore::LastEntry() {
+  return SpanOf(db_, "SELECT seq, first_ts, last_ts FROM journal ORDER BY seq DESC LIMIT 1",
+                std::nullopt);
+}
+
+Result<std::vector<TransferRow>> SqliteStore::ReadTransfersOf(uint64_t reference) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(
+      db_,
+      "SELECT id, debit_account_id, credit_account_id, amount, pending_id, reference, timeout, "
+      "ledger, code, flags, timestamp, pending_status, expires_at FROM transfers "
+      "WHERE reference = ?1 ORDER BY timestamp",
+      -1, &stmt, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare the transfers' reference lookup");
+  sqlite3_bind_int64(stmt, 1, ToSql(reference));
+  std::vector<TransferRow> rows;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) rows.push_back(TransferFromRow(stmt));
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_DONE) return SqliteError(db_, rc, "read the transfers of a reference");
+  return rows;
 }
 
 Result<std::vector<AccountRow>> SqliteStore::ReadAccounts() {

@@ -54,6 +54,14 @@ struct SqliteOptions {
   bool read_only = false;
 };
 
+// Where a journal entry sits in time: its seq and the ledger timestamps of
+// its first and last event.
+struct JournalSpan {
+  uint64_t seq = 0;
+  Timestamp first_ts = 0;
+  Timestamp last_ts = 0;
+};
+
 class SqliteStore final : public Store {
  public:
   // Opens or creates the file at options.path, takes its writer lock, brings
@@ -81,6 +89,7 @@ class SqliteStore final : public Store {
   // Both ordered by id as uint64, as MemoryStore does.
   Result<std::vector<AccountRow>> ReadAccounts() override;
   Result<std::vector<TransferRow>> ReadTransfers() override;
+  Result<std::vector<TransferRow>> ReadTransfersOf(uint64_t reference) override;
 
   // On a connection of their own (NoticeReader): thread-safe.
   Result<std::vector<NoticeRow>> ReadNotices(const NoticeQuery& query) override;
@@ -94,6 +103,11 @@ class SqliteStore final : public Store {
   // The first entry that ends at or after `ts` (entries are in time order):
   // where a read of what happened since `ts` starts; 0 when none does.
   Result<uint64_t> FirstSeqEndingAtOrAfter(Timestamp ts);
+  // The entry whose time range [first_ts, last_ts] holds ledger time `ts`:
+  // the entry that made a transfer of that timestamp durable; seq 0 when
+  // none does. The last entry's range (seq 0 when the journal is empty).
+  Result<JournalSpan> EntryAt(Timestamp ts);
+  Result<JournalSpan> LastEntry();
 
   // Copies what it can of the WAL into the database file now (a passive
   // checkpoint; the background thread does the same after each commit).

@@ -237,6 +237,10 @@ class Store {
   // Projection reads, for tests, audits and queries that want SQL's view.
   virtual Result<std::vector<AccountRow>> ReadAccounts() = 0;
   virtual Result<std::vector<TransferRow>> ReadTransfers() = 0;
+  // The transfers whose reference is `reference` (an order's, a voucher's,
+  // a programme's: the codes tell them apart), in timestamp order. SQLite
+  // finds them through its index on reference.
+  virtual Result<std::vector<TransferRow>> ReadTransfersOf(uint64_t reference) = 0;
 };
 
 // OK when `entry` may follow `head` (see Store::Commit); otherwise

@@ -112,6 +112,9 @@ class FaultyStore final : public storage::Store {
   Result<std::vector<storage::TransferRow>> ReadTransfers() override {
     return inner_->ReadTransfers();
   }
+  Result<std::vector<storage::TransferRow>> ReadTransfersOf(uint64_t reference) override {
+    return inner_->ReadTransfersOf(reference);
+  }
 
  private:
   storage::Store* inner_;

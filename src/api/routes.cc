@@ -70,6 +70,8 @@ Service::Handler Service::HandlerOf(spec::RouteId id) {
       return &Service::ReviewApplications;
     case R::kListVouchers:
       return &Service::ListVouchers;
+    case R::kGetVoucher:
+      return &Service::GetVoucher;
     case R::kQuote:
       return &Service::Quote;
     case R::kSubmitJob:
@@ -80,6 +82,8 @@ Service::Handler Service::HandlerOf(spec::RouteId id) {
       return &Service::GetJob;
     case R::kExplainJob:
       return &Service::ExplainJob;
+    case R::kJobTrail:
+      return &Service::JobTrail;
     case R::kCancelJob:
       return &Service::CancelJob;
     case R::kExtendJob:
@@ -160,6 +164,8 @@ Service::Handler Service::HandlerOf(spec::RouteId id) {
       return &Service::RotateToken;
     case R::kListActivity:
       return &Service::ListActivity;
+    case R::kGetJournalEntry:
+      return &Service::GetJournalEntry;
     case R::kListNotices:
       return &Service::ListNotices;
     case R::kReadNotices:

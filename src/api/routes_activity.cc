@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <variant>
 
+#include "api/activity.h"
 #include "api/handlers.h"
 #include "api/list_query.h"
 #include "api/service.h"
@@ -22,16 +23,6 @@
 
 namespace bg::api {
 namespace {
-
-// One step of a person, as the activity shows it.
-struct Step {
-  std::string what;   // the command's name: "review_application"
-  std::string actor;  // who, as journaled ("" when the command names nobody)
-  uint64_t programme = 0;
-  uint64_t enterprise = 0;
-  uint64_t provider = 0;
-  std::string detail;  // the step in words
-};
 
 template <class... F>
 struct Overload : F... {
@@ -47,8 +38,8 @@ std::string AppWords(const programme::ReviewApplication& c) {
   return out;
 }
 
-// The step a command is, or nothing for the machine's own commands
-// (ticks, placement passes, usage, finishes, transfers of the platform).
+}  // namespace
+
 std::optional<Step> StepOf(const state::CommandBody& body, const state::State& s) {
   auto app = [&](ApplicationId id, Step st) {
     if (const programme::Application* a = s.book().FindApplication(id)) {
@@ -197,6 +188,8 @@ std::optional<Step> StepOf(const state::CommandBody& body, const state::State& s
       },
       body);
 }
+
+namespace {
 
 // Whether the caller may see `st`.
 bool MaySee(const Call& c, const Step& st) {

@@ -2,6 +2,7 @@
 #include "api/handlers.h"
 #include "api/list_query.h"
 #include "api/service.h"
+#include "api/trail.h"
 #include "api/views.h"
 
 namespace bg::api {
@@ -346,16 +347,7 @@ Answer Service::ListVouchers(Call& c) {
           return !expires_before ||
                  (status == programme::VoucherStatus::kLive && v.expires_at < *expires_before);
         },
-        [&](const programme::Voucher& v) {
-          Json out =
-              View(v, programme::Book::Available(s.ledger(), programme::VoucherAccount(v.id)), now);
-          const programme::ProgrammeRules* p = s.registry().FindProgramme(v.programme);
-          const programme::Enterprise* e = s.registry().FindEnterprise(v.holder);
-          out["programme_name"] = p == nullptr ? "" : p->name;
-          out["holder_name"] = e == nullptr ? "" : e->name;
-          return out;
-        },
-        &fail);
+        [&](const programme::Voucher& v) { return VoucherWithNames(s, v, now); }, &fail);
   });
   return page ? Reply(*page) : fail;
 }

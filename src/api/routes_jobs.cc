@@ -93,8 +93,8 @@ Capture JobCapture(const Call& c, OrderId id, bool created) {
   };
 }
 
-// Whether the caller may see (or act on) a job: its enterprise, the
-// provider it runs at (read only), admin, auditor (read only).
+}  // namespace
+
 bool MayAccess(const Call& c, const state::State& s, const scheduler::Job& j, bool act) {
   if (c.who.role == Role::kAdmin) return true;
   if (c.who.role == Role::kEnterprise) {
@@ -108,6 +108,8 @@ bool MayAccess(const Call& c, const state::State& s, const scheduler::Job& j, bo
   }
   return false;
 }
+
+namespace {
 
 // A change to the job the path names (cancel, extend), by those who may
 // act on it: `make` reads the body into the command.

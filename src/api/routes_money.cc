@@ -11,6 +11,7 @@
 
 #include "api/handlers.h"
 #include "api/service.h"
+#include "api/trail.h"
 #include "api/views.h"
 #include "programme/accounts.h"
 #include "programme/book_util.h"
@@ -24,50 +25,6 @@ using programme::book::Plus;
 std::string ProgrammeName(const state::State& s, ProgrammeId id) {
   const programme::ProgrammeRules* p = s.registry().FindProgramme(id);
   return p == nullptr ? "" : p->name;
-}
-
-// Every claim of `e` that drew on voucher `v`: what it held there, what
-// metering or the capture posted, and the order (a job's, or a direct one).
-Json VoucherHistory(const state::State& s, const programme::Voucher& v, Timestamp now) {
-  Json history = Json::array();
-  const programme::Application* app = s.book().FindApplication(ApplicationId(v.id.value()));
-  if (app != nullptr) {
-    for (const programme::HistoryEntry& h : app->history) {
-      if (h.status != programme::ApplicationStatus::kApproved) continue;
-      history.push_back(
-          {{"at", TimeJson(h.at)}, {"what", "granted"}, {"amount", MoneyJson(v.amount)}});
-    }
-  }
-  if (v.issued_at != 0) history.push_back({{"at", TimeJson(v.issued_at)}, {"what", "issued"}});
-  for (const auto& [id, claim] : s.book().claims()) {
-    if (claim.request.enterprise != v.holder) continue;
-    for (const programme::ClaimHold& h : claim.holds) {
-      if (h.voucher != v.id) continue;
-      const bool job = s.scheduler().FindJob(claim.request.order) != nullptr;
-      history.push_back(
-          {{"at", TimeJson(claim.at)},
-           {"what", "claim"},
-           {"claim", id.value()},
-           {job ? "job" : "order", claim.request.order.value()},
-           {"claim_status", programme::ClaimStatusName(claim.status)},
-           {"held", MoneyJson(claim.status == programme::ClaimStatus::kHeld
-                                  ? programme::book::Minus(h.amount, h.posted)
-                                  : Money{})},
-           {"spent", MoneyJson(claim.status == programme::ClaimStatus::kHeld     ? h.posted
-                               : claim.status == programme::ClaimStatus::kVoided ? Money{}
-                                                                                 : h.amount)}});
-    }
-  }
-  const programme::VoucherStatus status = programme::StatusAt(v, now);
-  if (status == programme::VoucherStatus::kExpired ||
-      status == programme::VoucherStatus::kRevoked) {
-    history.push_back(
-        {{"at",
-          TimeJson(status == programme::VoucherStatus::kExpired ? v.expires_at : Timestamp{0})},
-         {"what", programme::VoucherStatusName(status)},
-         {"reason", v.reason}});
-  }
-  return history;
 }
 
 Json Vouchers(const state::State& s, EnterpriseId e, Timestamp now) {

@@ -115,6 +115,10 @@ class Service {
   Answer CreateProgramme(Call& c);
   // routes_activity.cc
   Answer ListActivity(Call& c);
+  // routes_trail.cc
+  Answer GetVoucher(Call& c);
+  Answer JobTrail(Call& c);
+  Answer GetJournalEntry(Call& c);
   // routes_notices.cc
   Answer ListNotices(Call& c);
   Answer ReadNotices(Call& c);

@@ -20,8 +20,10 @@
 // transfers take the next number of a counter kept in the book.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
+#include "common/enum_names.h"
 #include "common/ids.h"
 #include "ledger/types.h"
 
@@ -98,5 +100,31 @@ enum class MoneyCode : uint16_t {
 };
 
 inline constexpr uint16_t TransferCode(MoneyCode code) { return static_cast<uint16_t>(code); }
+
+// Each code's word on the wire (a transfer's `kind` in GET /v1/jobs/{id}/trail
+// and GET /v1/journal/{id}), in code order.
+inline constexpr std::array<EnumName<MoneyCode>, 11> kMoneyCodeNames = {{
+    {"fund", MoneyCode::kFund},
+    {"grant", MoneyCode::kGrant},
+    {"redeem", MoneyCode::kRedeem},
+    {"auto_grant", MoneyCode::kAutoGrant},
+    {"lapse", MoneyCode::kLapse},
+    {"return", MoneyCode::kReturn},
+    {"revoke", MoneyCode::kRevoke},
+    {"clawback", MoneyCode::kClawback},
+    {"co_pay", MoneyCode::kCoPay},
+    {"settle", MoneyCode::kSettle},
+    {"withdraw", MoneyCode::kWithdraw},
+}};
+// The codes run 201..211 without a gap and 212 is none (IsDense's check for
+// an enum that does not start at 0): the table names each code once, in order.
+inline constexpr bool MoneyCodesInOrder() {
+  for (size_t i = 0; i < kMoneyCodeNames.size(); ++i) {
+    if (TransferCode(kMoneyCodeNames[i].value) != TransferCode(MoneyCode::kFund) + i) return false;
+  }
+  return !enum_names_internal::IsEnumerator<static_cast<MoneyCode>(TransferCode(MoneyCode::kFund) +
+                                                                   kMoneyCodeNames.size())>();
+}
+static_assert(MoneyCodesInOrder() && HasUniqueNames(kMoneyCodeNames));
 
 }  // namespace bg::programme

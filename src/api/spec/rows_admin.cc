@@ -102,6 +102,19 @@ void AddAdminRows(std::vector<Route>* rows) {
                .verb = "list",
                .help = "Who did what and when (from the journal)",
                .example = "baygrid activity list --programme 1 --actor dg-director"}});
+  rows->push_back(
+      {.id = RouteId::kGetJournalEntry,
+       .method = "GET",
+       .path = "/v1/journal/{id}",
+       .roles = Only({Role::kAdmin, Role::kAuditor, Role::kOperator}),
+       .who = "admin, auditor; operator (command names and its programme's transfers)",
+       .summary = "One journal entry ({id} is its seq): time range, hashes, whether its hash "
+                  "chain holds, its commands and the ledger transfers it made; the seqs before "
+                  "and after",
+       .cli = {.noun = "journal",
+               .verb = "get",
+               .help = "One journal entry: hashes, commands, transfers",
+               .example = "baygrid journal get 324"}});
   rows->push_back({.id = RouteId::kRotateToken,
                    .method = "POST",
                    .path = "/v1/tokens/{id}/rotate",

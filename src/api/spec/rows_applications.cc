@@ -116,6 +116,19 @@ void AddApplicationRows(std::vector<Route>* rows) {
                .verb = "list",
                .help = "Vouchers and what is left",
                .example = "baygrid vouchers list"}});
+  rows->push_back(
+      {.id = RouteId::kGetVoucher,
+       .method = "GET",
+       .path = "/v1/vouchers/{id}",
+       .roles = Only({Role::kEnterprise, Role::kOperator, Role::kAdmin, Role::kAuditor}),
+       .who = "holder, operator (its programme), admin, auditor",
+       .summary = "A voucher as the list shows it, with its history: the grant, the issue, every "
+                  "claim on it (the job or order, held and spent), the sweep at expiry or "
+                  "revocation",
+       .cli = {.noun = "vouchers",
+               .verb = "get",
+               .help = "A voucher and its history",
+               .example = "baygrid vouchers get 12"}});
 }
 
 }  // namespace bg::api::spec::rows

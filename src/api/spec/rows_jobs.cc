@@ -106,6 +106,19 @@ void AddJobRows(std::vector<Route>* rows) {
                .verb = "explain",
                .help = "Why a job waits",
                .example = "baygrid jobs explain 7"}});
+  rows->push_back(
+      {.id = RouteId::kJobTrail,
+       .method = "GET",
+       .path = "/v1/jobs/{id}/trail",
+       .roles = Only({Role::kEnterprise, Role::kProvider, Role::kAdmin, Role::kAuditor}),
+       .who = "owner, its provider, admin, auditor",
+       .summary = "What makes up a job's money: its usage records (with their signature status), "
+                  "its ledger transfers (with the journal entry of each) and whether they add up "
+                  "to the job's figures",
+       .cli = {.noun = "jobs",
+               .verb = "trail",
+               .help = "A job's usage, transfers and journal entries",
+               .example = "baygrid jobs trail 7"}});
   rows->push_back({.id = RouteId::kCancelJob,
                    .method = "POST",
                    .path = "/v1/jobs/{id}/cancel",

@@ -1,6 +1,7 @@
 #include "cli/table.h"
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
 namespace bg::cli {
@@ -102,9 +103,16 @@ void PrintTable(const Json& rows, std::FILE* out, std::string_view chosen) {
       at = comma + 1;
     }
   } else {
-    for (auto it = rows[0].begin(); it != rows[0].end(); ++it) {
-      const Json& v = it.value();
-      if (!v.is_array() && !(v.is_object() && !v.contains("yuan"))) columns.push_back(it.key());
+    // Every row's columns, not the first's only: the rows of a history
+    // differ (a grant has an amount, a claim its job, held and spent).
+    for (const Json& r : rows) {
+      for (auto it = r.begin(); it != r.end(); ++it) {
+        const Json& v = it.value();
+        if (v.is_array() || (v.is_object() && !v.contains("yuan"))) continue;
+        if (std::find(columns.begin(), columns.end(), it.key()) == columns.end()) {
+          columns.push_back(it.key());
+        }
+      }
     }
     std::stable_sort(columns.begin(), columns.end(),
                      [](const std::string& a, const std::string& b) { return Rank(a) < Rank(b); });
@@ -129,23 +137,41 @@ void PrintTable(const Json& rows, std::FILE* out, std::string_view chosen) {
   }
 }
 
-void PrintObject(const Json& j, std::FILE* out) {
+namespace {
+
+// Whether every member of `v` is a scalar or money: a one-line object.
+bool Flat(const Json& v) {
+  return std::all_of(v.begin(), v.end(), [](const Json& m) {
+    return !m.is_array() && !(m.is_object() && !m.contains("yuan"));
+  });
+}
+
+void PrintMembers(const Json& j, std::FILE* out, const std::string& indent) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     const Json& v = it.value();
     if (v.is_array() && !v.empty() && v[0].is_object()) {
-      std::fprintf(out, "%s:\n", it.key().c_str());
+      std::fprintf(out, "%s%s:\n", indent.c_str(), it.key().c_str());
       PrintTable(v, out);
-    } else if (v.is_object() && !v.contains("yuan") && !v.empty()) {
+    } else if (v.is_object() && !v.contains("yuan") && !v.empty() && Flat(v)) {
       // A small object of scalars (counts per status): on one line.
       std::string line;
       for (auto m = v.begin(); m != v.end(); ++m) {
         line += (line.empty() ? "" : ", ") + Header(m.key()) + " " + CellOf(m.key(), m.value());
       }
-      std::fprintf(out, "%-20s %s\n", it.key().c_str(), line.c_str());
+      std::fprintf(out, "%s%-20s %s\n", indent.c_str(), it.key().c_str(), line.c_str());
+    } else if (v.is_object() && !v.contains("yuan") && !v.empty()) {
+      // A record with lists of its own (a job in its trail): its lines, indented.
+      std::fprintf(out, "%s%s:\n", indent.c_str(), it.key().c_str());
+      PrintMembers(v, out, indent + "  ");
     } else {
-      std::fprintf(out, "%-20s %s\n", Header(it.key()).c_str(), CellOf(it.key(), v).c_str());
+      std::fprintf(out, "%s%-20s %s\n", indent.c_str(), Header(it.key()).c_str(),
+                   CellOf(it.key(), v).c_str());
     }
   }
 }
+
+}  // namespace
+
+void PrintObject(const Json& j, std::FILE* out) { PrintMembers(j, out, ""); }
 
 }  // namespace bg::cli

@@ -31,8 +31,10 @@ std::string CellOf(std::string_view key, const nlohmann::json& v);
 // Rows of objects as an aligned table of their scalar (and money) columns,
 // or of `columns` (comma-separated, in that order) when given.
 void PrintTable(const nlohmann::json& rows, std::FILE* out = stdout, std::string_view columns = "");
-// An object as one "name  value" line per member (a member that is a
-// list of objects as a table under its name).
+// An object as one "name  value" line per member: a member that is a
+// list of objects as a table under its name, a small object of scalars on
+// one line, an object with lists of its own (a job in its trail) as its
+// own lines, indented.
 void PrintObject(const nlohmann::json& j, std::FILE* out = stdout);
 
 }  // namespace bg::cli

@@ -79,5 +79,38 @@ TEST(TableTest, ChosenColumnsComeInTheirOrderAndOthersAreLeftOut) {
   EXPECT_NE(out.find("missing"), std::string::npos) << "a chosen column a row lacks is empty";
 }
 
+// A record with lists of its own (a job in its trail) prints as its own
+// lines, indented, its list as a table; a small object stays on one line.
+TEST(TableTest, ANestedRecordPrintsAsIndentedLinesAndItsListsAsTables) {
+  const nlohmann::json trail = {
+      {"job",
+       {{"id", 4},
+        {"enterprise_name", "Songshan Lake"},
+        {"programmes", {{{"programme", 1}, {"programme_name", "Dongguan 算力券"}}}}}},
+      {"totals", {{"subsidy_posted", {{"fen", 127}, {"yuan", "1.27"}}}, {"reconciles", true}}}};
+  char* buf = nullptr;
+  size_t size = 0;
+  std::FILE* f = open_memstream(&buf, &size);
+  PrintObject(trail, f);
+  std::fclose(f);
+  const std::string out(buf, size);
+  std::free(buf);
+  EXPECT_NE(out.find("job:\n  enterprise_name      Songshan Lake\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("Dongguan 算力券"), std::string::npos) << out;
+  EXPECT_NE(out.find("totals               reconciles true, subsidy_posted 1.27\n"),
+            std::string::npos)
+      << out;
+}
+
+// Rows that differ in their members (a voucher's history: a grant, a
+// claim) show every row's columns.
+TEST(TableTest, EveryRowsColumnsAreShownNotOnlyTheFirsts) {
+  const nlohmann::json rows = {{{"what", "granted"}, {"amount", {{"fen", 100}, {"yuan", "1.00"}}}},
+                               {{"what", "claim"}, {"job", 4}}};
+  const std::string out = Printed(rows);
+  EXPECT_NE(out.find("job"), std::string::npos) << out;
+  EXPECT_NE(out.find("1.00"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace bg::cli

@@ -325,8 +325,9 @@ Answer Service::GetJournalEntry(Call& c) {
                     " reads its own steps through GET /v1/activity");
   }
   const auto seq = PathId(c, "id");
-  if (!seq)
+  if (!seq) {
     return Fail(c, "invalid_field", "the journal entry id (its seq) must be a positive number");
+  }
   if (options_.db_path.empty()) {
     return Fail(c, "unavailable", "this server has no database file to read the journal from");
   }

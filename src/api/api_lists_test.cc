@@ -43,6 +43,46 @@ TEST_F(ApiTest, JobsAreFilteredAndNamedAndAnOperatorSeesWhatItPays) {
   ExpectProblem(Call("GET", "/v1/jobs?site=0", "admin"), 400, "invalid_field");
 }
 
+TEST_F(ApiTest, PoolsSitesQuotesAndPlacementsNameWhereTheyAre) {
+  MakeOwnedRecords();  // Songshan Lake's job, running at the hub
+  const Json pools = Body(Call("GET", "/v1/pools?provider=1", "provider"));
+  ASSERT_FALSE(pools["items"].empty()) << pools.dump();
+  for (const Json& p : pools["items"]) {
+    EXPECT_EQ(p["provider"], 1) << p.dump();
+    EXPECT_EQ(p["provider_name"], "Shaoguan Hub Intelligent Computing Centre");
+    EXPECT_EQ(p["city_name_zh"], "韶关市");
+    EXPECT_FALSE(p["site_name"].get<std::string>().empty());
+  }
+  // Every pool is some provider's: the filters split the whole list.
+  const size_t all = Count(Call("GET", "/v1/pools?limit=1000", "admin"));
+  size_t split = 0;
+  const Json providers = Body(Call("GET", "/v1/providers", "admin"));
+  for (const Json& p : providers["items"]) {
+    split += Count(Call("GET", "/v1/pools?limit=1000&provider=" + p["id"].dump(), "admin"));
+  }
+  EXPECT_EQ(split, all);
+  const std::string site = pools["items"][0]["site"].dump();
+  EXPECT_EQ(Count(Call("GET", "/v1/pools?site=" + site + "&provider=2", "admin")), 0u);
+  EXPECT_GT(Count(Call("GET", "/v1/pools?site=" + site, "admin")), 0u);
+  ExpectProblem(Call("GET", "/v1/pools?provider=x", "admin"), 400, "invalid_field");
+
+  const Json sites = Body(Call("GET", "/v1/sites", "enterprise"));
+  EXPECT_EQ(sites["items"][0]["provider_name"], "Shaoguan Hub Intelligent Computing Centre");
+  EXPECT_FALSE(sites["items"][0]["city_name"].get<std::string>().empty());
+
+  const Json quote = Body(Call("POST", "/v1/quotes", "enterprise",
+                               R"({"accelerator":"A800","cards":1,"walltime_s":3600})"));
+  ASSERT_FALSE(quote["options"].empty()) << quote.dump();
+  EXPECT_FALSE(quote["options"][0]["site_name"].get<std::string>().empty());
+  EXPECT_FALSE(quote["options"][0]["provider_name"].get<std::string>().empty());
+  for (const Json& e : quote["excluded"]) EXPECT_TRUE(e.contains("site_name")) << e.dump();
+
+  const Json placements = Body(Call("GET", "/v1/placements", "provider"));
+  ASSERT_EQ(placements["items"].size(), 1u) << placements.dump();
+  EXPECT_EQ(placements["items"][0]["enterprise_name"], "Songshan Lake Precision Moulds");
+  EXPECT_FALSE(placements["items"][0]["accelerator"].get<std::string>().empty());
+}
+
 TEST_F(ApiTest, VouchersClaimsAndCasesAreFiltered) {
   MakeOwnedRecords();  // a live voucher of Dongguan; a held direct claim at the hub
   const Json live = Body(Call("GET", "/v1/vouchers?status=live&programme=1", "operator"));

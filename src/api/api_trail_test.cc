@@ -185,6 +185,21 @@ TEST_F(TrailTest, AVouchersClaimsAddUpToWhatItHasSpentAndHolds) {
   EXPECT_EQ(spent,
             after["amount"]["fen"].get<int64_t>() - after["available"]["fen"].get<int64_t>());
   EXPECT_EQ(spent, Body(Call("GET", "/v1/jobs/1", "admin"))["voucher_charged"]["fen"]);
+
+  // Revoked: what was left leaves the voucher, and the history says how
+  // much, so that spent + swept make the face value up to the fen.
+  ASSERT_EQ(
+      Call("POST", "/v1/vouchers/1/revoke", "admin", R"({"reason":"false declaration"})").status,
+      200);
+  const Json revoked = Body(Call("GET", "/v1/vouchers/1", "auditor"));
+  EXPECT_EQ(revoked["status"], "revoked");
+  EXPECT_EQ(revoked["available"]["fen"], 0);
+  const Json& last = revoked["history"].back();
+  EXPECT_EQ(last["what"], "revoked") << last.dump();
+  EXPECT_EQ(last["reason"], "admin: false declaration");
+  EXPECT_FALSE(last["at"].is_null()) << "the revocation moved the money: its time is known";
+  EXPECT_GT(last["amount"]["fen"].get<int64_t>(), 0);
+  EXPECT_EQ(spent + last["amount"]["fen"].get<int64_t>(), revoked["amount"]["fen"].get<int64_t>());
 }
 
 TEST_F(TrailTest, ATransfersJournalEntryHoldsItsChainAndListsIt) {

@@ -141,7 +141,7 @@ Answer Service::Quote(Call& c) {
     if (q.refused.code != scheduler::Code::kOk) {
       return Fail(c, scheduler::CodeName(q.refused.code), q.refused.message);
     }
-    return Reply(View(q));
+    return Reply(View(q, s));
   });
 }
 

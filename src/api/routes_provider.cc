@@ -73,13 +73,22 @@ Answer Service::ListPlacements(Call& c) {
         [&](const scheduler::Job& j) {
           return c.who.role != Role::kProvider || RunsAt(s, j, c.who.scope);
         },
-        [](const scheduler::Job& j) {
-          return Json{{"job", j.submitted.request.id.value()},
-                      {"pool", j.pool.value()},
-                      {"cards", j.submitted.request.cards},
-                      {"start_unix_s", j.start_at / kNanosPerSecond},
-                      {"end_unix_s", j.end_at / kNanosPerSecond},
-                      {"stop", j.stop}};
+        [&](const scheduler::Job& j) {
+          const programme::Enterprise* e =
+              s.registry().FindEnterprise(j.submitted.request.enterprise);
+          Json v{{"job", j.submitted.request.id.value()},
+                 {"enterprise", j.submitted.request.enterprise.value()},
+                 {"enterprise_name", e == nullptr ? Json(nullptr) : Json(e->name)},
+                 {"pool", j.pool.value()},
+                 {"cards", j.submitted.request.cards},
+                 {"start_unix_s", j.start_at / kNanosPerSecond},
+                 {"end_unix_s", j.end_at / kNanosPerSecond},
+                 {"stop", j.stop}};
+          if (const network::Pool* p = s.network().FindPool(j.pool)) {
+            v["accelerator"] = p->accelerator;
+            NameSite(s, p->site, &v);
+          }
+          return v;
         },
         &fail);
   });

@@ -1,6 +1,7 @@
 // Reads of the registry and the network: jurisdictions, programmes (with
 // their money totals), enterprises, providers, sites and pools.
 #include "api/handlers.h"
+#include "api/list_query.h"
 #include "api/service.h"
 #include "api/views.h"
 #include "programme/reconcile.h"
@@ -54,9 +55,13 @@ Answer Service::ListProviders(Call& c) {
 
 Answer Service::ListSites(Call& c) {
   return CachedRead(c, [&] {
-    return ListPage(
-        *engine_, c, [](const state::State& s) -> const auto& { return s.network().sites(); },
-        kEveryone);
+    HttpResponse fail;
+    auto page = Look(*engine_, c, [&](const state::State& s) {
+      return Page(
+          c, s.network().sites(), [](const network::Site&) { return true; },
+          [&](const network::Site& site) { return SiteWithNames(site, s); }, &fail);
+    });
+    return page ? Reply(*page) : fail;
   });
 }
 
@@ -70,17 +75,26 @@ Answer Service::ListEnterprises(Call& c) {
       });
 }
 
+// ?provider= and ?site= narrow the list to one provider's or one site's
+// pools (a provider's console lists its own).
 Answer Service::ListPools(Call& c) {
   return CachedRead(c, [&] {
     HttpResponse fail;
+    std::optional<uint64_t> provider;
+    std::optional<uint64_t> site;
+    if (!QueryIdParam(c, "provider", &provider, &fail) || !QueryIdParam(c, "site", &site, &fail)) {
+      return fail;
+    }
     auto page = Look(*engine_, c, [&](const state::State& s) {
       return Page(
-          c, s.network().pools(), [](const network::Pool&) { return true; },
+          c, s.network().pools(),
           [&](const network::Pool& p) {
-            auto it = s.scheduler().use().find(p.id);
-            return View(p, it == s.scheduler().use().end() ? 0 : it->second.used);
+            if (site && p.site.value() != *site) return false;
+            if (!provider) return true;
+            const network::Site* at = s.network().FindSite(p.site);
+            return at != nullptr && at->provider.value() == *provider;
           },
-          &fail);
+          [&](const network::Pool& p) { return PoolWithNames(p, s); }, &fail);
     });
     return page ? Reply(*page) : fail;
   });

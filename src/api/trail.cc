@@ -52,6 +52,41 @@ std::string KindName(uint16_t code) {
 
 }  // namespace
 
+namespace {
+
+// What left a voucher when it expired or was revoked: the posted lapse,
+// return and revocation transfers out of its account (to the lapsed
+// account or back to the budget), and when the last of them moved. With
+// the claims' spent and held and what is available, it makes the face
+// value up to the fen. A scan of the ledger: only ended vouchers pay it.
+struct Sweep {
+  Money amount{};
+  Timestamp at = 0;
+};
+Sweep SweptFrom(const ledger::Ledger& ledger, VoucherId voucher) {
+  const AccountId account = programme::VoucherAccount(voucher);
+  const auto& all = ledger.transfers();
+  Sweep out;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const ledger::Transfer& t = all[i].transfer;
+    if (t.debit_account_id != account ||
+        (t.flags & (ledger::kPending | ledger::kVoidPending)) != 0) {
+      continue;
+    }
+    const uint16_t code = t.code;
+    if (code != programme::TransferCode(programme::MoneyCode::kLapse) &&
+        code != programme::TransferCode(programme::MoneyCode::kReturn) &&
+        code != programme::TransferCode(programme::MoneyCode::kRevoke)) {
+      continue;
+    }
+    out.amount = programme::book::Plus(out.amount, Money::Fen(t.amount));
+    out.at = std::max(out.at, t.timestamp);
+  }
+  return out;
+}
+
+}  // namespace
+
 Json VoucherHistory(const state::State& s, const programme::Voucher& v, Timestamp now) {
   Json history = Json::array();
   const programme::Application* app = s.book().FindApplication(ApplicationId(v.id.value()));
@@ -85,11 +120,13 @@ Json VoucherHistory(const state::State& s, const programme::Voucher& v, Timestam
   const programme::VoucherStatus status = programme::StatusAt(v, now);
   if (status == programme::VoucherStatus::kExpired ||
       status == programme::VoucherStatus::kRevoked) {
-    history.push_back(
-        {{"at",
-          TimeJson(status == programme::VoucherStatus::kExpired ? v.expires_at : Timestamp{0})},
-         {"what", programme::VoucherStatusName(status)},
-         {"reason", v.reason}});
+    const Sweep sweep = SweptFrom(s.ledger(), v.id);
+    Timestamp at = sweep.at != 0 ? sweep.at : Timestamp{0};
+    if (status == programme::VoucherStatus::kExpired && at == 0) at = v.expires_at;
+    history.push_back({{"at", TimeJson(at)},
+                       {"what", programme::VoucherStatusName(status)},
+                       {"amount", MoneyJson(sweep.amount)},
+                       {"reason", v.reason}});
   }
   return history;
 }

@@ -68,6 +68,44 @@ Json View(const network::Pool& p, uint32_t used) {
           {"price_per_card_hour", TierPrices(p.price)}};
 }
 
+namespace {
+
+// The city and provider of `where` in words beside their ids.
+void NamePlace(const state::State& s, const network::Site* where, Json* out) {
+  Json& o = *out;
+  const programme::Jurisdiction* city =
+      where == nullptr ? nullptr : s.registry().FindJurisdiction(where->city);
+  o["city"] = where == nullptr ? Json(nullptr) : Json(where->city.value());
+  o["city_name"] = city == nullptr ? Json(nullptr) : Json(city->name);
+  o["city_name_zh"] = city == nullptr ? Json(nullptr) : Json(city->name_zh);
+  const programme::Provider* provider =
+      where == nullptr ? nullptr : s.registry().FindProvider(where->provider);
+  o["provider"] = where == nullptr ? Json(nullptr) : Json(where->provider.value());
+  o["provider_name"] = provider == nullptr ? Json(nullptr) : Json(provider->name);
+}
+
+}  // namespace
+
+void NameSite(const state::State& s, SiteId site, Json* out) {
+  const network::Site* where = s.network().FindSite(site);
+  (*out)["site"] = site.value();
+  (*out)["site_name"] = where == nullptr ? Json(nullptr) : Json(where->name);
+  NamePlace(s, where, out);
+}
+
+Json SiteWithNames(const network::Site& site, const state::State& s) {
+  Json v = View(site);
+  NamePlace(s, &site, &v);
+  return v;
+}
+
+Json PoolWithNames(const network::Pool& p, const state::State& s) {
+  auto it = s.scheduler().use().find(p.id);
+  Json v = View(p, it == s.scheduler().use().end() ? 0 : it->second.used);
+  NameSite(s, p.site, &v);
+  return v;
+}
+
 Json View(const programme::Application& a, const programme::Registry& registry, bool with_history) {
   Json out;
   out["id"] = a.filed.id.value();
@@ -176,7 +214,7 @@ Json JobWithNames(const scheduler::Job& j, const state::State& s) {
   return v;
 }
 
-Json View(const scheduler::Quote& q) {
+Json View(const scheduler::Quote& q, const state::State& s) {
   Json options = Json::array();
   for (const auto& o : q.options) {
     options.push_back({{"pool", o.pool.value()},
@@ -190,10 +228,13 @@ Json View(const scheduler::Quote& q) {
                        {"start", TimeJson(o.start)},
                        {"finish", TimeJson(o.finish)},
                        {"starts_now", o.starts_now}});
+    NameSite(s, o.site, &options.back());
   }
   Json excluded = Json::array();
   for (const auto& e : q.excluded) {
-    excluded.push_back({{"pool", e.pool.value()}, {"reason", e.reason}});
+    Json one = {{"pool", e.pool.value()}, {"reason", e.reason}};
+    if (const network::Pool* p = s.network().FindPool(e.pool)) NameSite(s, p->site, &one);
+    excluded.push_back(std::move(one));
   }
   return {{"options", std::move(options)}, {"excluded", std::move(excluded)}};
 }

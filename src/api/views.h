@@ -38,6 +38,14 @@ Json View(const programme::Enterprise& e);
 Json View(const programme::Provider& p);
 Json View(const network::Site& s);
 Json View(const network::Pool& p, uint32_t used);
+// Where a site is, in words beside the ids: site_name, city and city_name
+// (city_name_zh), provider and provider_name — added to `out`. Lists of
+// sites and pools, quotes and placements carry them, so no client has to
+// look a name up.
+void NameSite(const state::State& s, SiteId site, Json* out);
+// A site or pool as the lists answer it: the View with NameSite's names.
+Json SiteWithNames(const network::Site& site, const state::State& s);
+Json PoolWithNames(const network::Pool& p, const state::State& s);
 // An application with the names of its programme and enterprise beside
 // their ids, when it was filed and last moved; and its history, unless a
 // list leaves it out.
@@ -50,7 +58,8 @@ Json View(const scheduler::Job& j);
 // A job with the names beside its ids: the enterprise, the pool's site and
 // provider, and the programmes its subsidy draws on (each with its share).
 Json JobWithNames(const scheduler::Job& j, const state::State& s);
-Json View(const scheduler::Quote& q);
+// A quote: each option and each pool left out with its site's names.
+Json View(const scheduler::Quote& q, const state::State& s);
 Json TimeJson(Timestamp t);  // RFC 3339 UTC, or null for 0
 
 }  // namespace bg::api

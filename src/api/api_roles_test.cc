@@ -120,6 +120,10 @@ std::vector<Try> Tries() {
       {"reviewer", "/v1/programmes/{id}/close", "/v1/programmes/1/close", R"({"reason":"x"})"},
       {"finance", "/v1/programmes/{id}/providers", "/v1/programmes/1/providers",
        R"({"provider":1,"listed":false,"reason":"x"})"},
+      // A preview writes nothing, but is for those who write programmes.
+      {"enterprise", "/v1/programmes/preview", "/v1/programmes/preview",
+       R"({"programme":)" + programme +
+           R"(,"order":{"enterprise":1,"provider":1,"amount_fen":100}})"},
       // The registry, the network and tokens: the admin's.
       {"operator", "/v1/programmes", "/v1/programmes", programme},
       {"operator", "/v1/jurisdictions", "/v1/jurisdictions",

@@ -48,6 +48,8 @@ Service::Handler Service::HandlerOf(spec::RouteId id) {
       return &Service::CloseProgramme;
     case R::kListProgrammeProvider:
       return &Service::ListProgrammeProvider;
+    case R::kPreviewProgramme:
+      return &Service::PreviewProgramme;
     case R::kListProviders:
       return &Service::ListProviders;
     case R::kListEnterprises:

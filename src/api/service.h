@@ -138,6 +138,8 @@ class Service {
   Answer CloseProgramme(Call& c);
   Answer ListProgrammeProvider(Call& c);
   Answer ChangeProgrammeAnswer(Call& c, programme::ProgrammeAction action);
+  // routes_preview.cc
+  Answer PreviewProgramme(Call& c);
   // routes_applications.cc
   Answer FileApplication(Call& c);
   Answer ReviewApplication(Call& c);

@@ -47,6 +47,11 @@ class State {
   // Every command releases due holds itself; these need a Tick's
   // timestamps, so the writer journals one before the command (engine.cc).
   std::optional<Timestamp> NextDue() const;
+  // Whether CreateProgramme{rules} would be accepted, the id aside (it may
+  // be a programme's already: a preview of its terms): the registry's
+  // checks (Registry::CheckRules) and the refusal's message as the command
+  // answers it (state_registry.cc). Changes nothing.
+  RegistryResult CheckProgramme(const programme::ProgrammeRules& rules) const;
 
   // Batches over the whole state (ledger::Ledger's semantics: several may be
   // open; Commit forgets the oldest's undo records; Rollback undoes all).

@@ -53,14 +53,75 @@ Subject SubjectOf(const CreateProgramme& c, const programme::Registry& /*registr
   return {"programme " + std::to_string(c.rules.id.value()) + " (" + c.rules.name + ")"};
 }
 
+// The field of a programme's definition a refusal is about, as the API
+// names it ("'eligibility.home[1]': no jurisdiction 42"), or "".
+std::string FieldOf(programme::RegistryResult r, const programme::ProgrammeRules& p,
+                    const programme::Registry& registry) {
+  using R = programme::RegistryResult;
+  auto indexed = [](const char* name, size_t i) {
+    return "'" + std::string(name) + "[" + std::to_string(i) + "]'";
+  };
+  switch (r) {
+    case R::kUnknownJurisdiction: {
+      if (registry.FindJurisdiction(p.issuer) == nullptr) {
+        return "'issuer': no jurisdiction " + std::to_string(p.issuer.value());
+      }
+      const auto& home = p.eligibility.home_jurisdictions;
+      for (size_t i = 0; i < home.size(); ++i) {
+        if (registry.FindJurisdiction(home[i]) == nullptr) {
+          return indexed("eligibility.home", i) + ": no jurisdiction " +
+                 std::to_string(home[i].value());
+        }
+      }
+      return "";
+    }
+    case R::kUnknownProvider: {
+      const auto& listed = p.providers.listed;
+      for (size_t i = 0; i < listed.size(); ++i) {
+        if (registry.FindProvider(listed[i]) == nullptr) {
+          return indexed("providers.listed", i) + ": no provider " +
+                 std::to_string(listed[i].value());
+        }
+      }
+      return "";
+    }
+    case R::kBudgetMustBePositive:
+      return "'total_budget_fen' must be more than 0";
+    case R::kYearlyBudgetAboveTotal:
+      return "'yearly_budget_fen' (" + p.yearly_budget.value_or(Money{}).ToYuanString() +
+             " yuan) is above 'total_budget_fen' (" + p.total_budget.ToYuanString() + " yuan)";
+    case R::kValidityMustEndAfterItStarts:
+      return "'valid_until' must be after 'valid_from'";
+    case R::kApplicationWindowEmpty:
+      return "'apply_until' must be after 'apply_from'";
+    case R::kAwardCapNeedsApplications:
+      return "'per_award_cap_fen'";
+    case R::kInvalidReviewStages:
+      return "'review'";
+    default:
+      return "";
+  }
+}
+template <typename T>
+std::string FieldOf(programme::RegistryResult /*r*/, const T& /*c*/,
+                    const programme::Registry& /*registry*/) {
+  return "";
+}
+std::string FieldOf(programme::RegistryResult r, const CreateProgramme& c,
+                    const programme::Registry& registry) {
+  return FieldOf(r, c.rules, registry);
+}
+
 // The registry's answer to `c`: ok, or the refusal with its message,
-// "enterprise 3 (Xiangzhou Robotics): invalid_credit_code: <why>".
+// "enterprise 3 (Xiangzhou Robotics): invalid_credit_code: <why>",
+// "programme 7 (X): unknown_jurisdiction: 'issuer': no jurisdiction 99".
 template <typename T>
 RegistryResult Answer(programme::RegistryResult r, const T& c,
                       const programme::Registry& registry) {
   if (r == programme::RegistryResult::kOk) return RegistryResult{};
   const Subject s = SubjectOf(c, registry);
   std::string out = s.what + ": " + programme::RegistryResultName(r);
+  if (const std::string field = FieldOf(r, c, registry); !field.empty()) out += ": " + field;
   if (r == programme::RegistryResult::kInvalidCreditCode && !s.why.empty()) {
     out += ": " + s.why + " (GB 32100-2015)";
   }
@@ -93,6 +154,10 @@ RegistryResult State::Apply(const RegisterEnterprise& c, Timestamp /*ts*/) {
 
 RegistryResult State::Apply(const RegisterProvider& c, Timestamp /*ts*/) {
   return Answer(registry_.AddProvider(c.provider), c, registry_);
+}
+
+RegistryResult State::CheckProgramme(const programme::ProgrammeRules& rules) const {
+  return Answer(registry_.CheckRules(rules), CreateProgramme{rules}, registry_);
 }
 
 RegistryResult State::Apply(const CreateProgramme& c, Timestamp ts) {

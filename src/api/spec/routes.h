@@ -46,6 +46,7 @@ enum class RouteId : uint8_t {
   kResumeProgramme,
   kCloseProgramme,
   kListProgrammeProvider,
+  kPreviewProgramme,
   kListProviders,
   kListEnterprises,
   kEnterpriseMoney,

@@ -1,7 +1,8 @@
 // A programme's life (programme/lifecycle.h): amendments, budget top-ups
 // and cuts, suspension, resumption, the close and the provider list; each
 // by an admin or the programme's operator with an approver's stage, each
-// with a reason.
+// with a reason. And the preview of draft terms on a sample order, which
+// changes nothing.
 #include "api/spec/rows.h"
 
 namespace bg::api::spec::rows {
@@ -141,6 +142,30 @@ void AddProgrammeRows(std::vector<Route>* rows) {
                .help = "Put a provider on a programme's list (--listed true) or take it off",
                .example = "baygrid programmes list-provider 1 --provider 3 --listed true "
                           "--reason 'joined the partner list'"}});
+  // Writes nothing, so any operator may (its own programme's terms or a
+  // new programme's).
+  rows->push_back(
+      {.id = RouteId::kPreviewProgramme,
+       .method = "POST",
+       .path = "/v1/programmes/preview",
+       .roles = Only({Role::kAdmin, Role::kOperator}),
+       .who = "admin, operator (its programme's id or a new one)",
+       .summary = "The subsidy a sample order would get under a programme definition, without "
+                  "creating or changing anything: `programme` is a whole definition as POST "
+                  "/v1/programmes takes it (a bad one answers the same problem); `order` is "
+                  "{enterprise, provider, amount_fen, purpose?, resource? (domestic|foreign, "
+                  "default foreign), at? (default now)}. Answers eligible, refusal, amount, "
+                  "subsidy, self_pay, ratio_bp, bound_by, limits, cap_year, cap_used_this_year, "
+                  "cap_used_recorded and the explanation",
+       .body = {Must("programme", T::kObject), Must("order", T::kObject)},
+       .cli = {.noun = "programmes",
+               .verb = "preview",
+               .help = "The subsidy of a sample order under a draft definition (nothing is "
+                       "written)",
+               .example = "baygrid programmes preview --file preview.json",
+               .extra_flags = {{"--file", K::kFile,
+                                "JSON object {\"programme\": {definition}, \"order\": "
+                                "{\"enterprise\", \"provider\", \"amount_fen\", ...}}"}}}});
 }
 
 }  // namespace bg::api::spec::rows

@@ -255,7 +255,16 @@ TEST_F(TrailTest, BadSeqsAndOthersRecordsAreRefusedClearly) {
 
   ExpectProblem(Call("GET", "/v1/jobs/1/trail", "other_enterprise"), 403, "forbidden");
   ExpectProblem(Call("GET", "/v1/jobs/1/trail", "other_provider"), 403, "forbidden");
-  ExpectProblem(Call("GET", "/v1/jobs/1/trail", "operator"), 403, "forbidden");
+  // An operator reads the trail of a job its programme pays for (Dongguan
+  // pays job 1), as it reads the job; another programme's operator not.
+  const auto own = Call("GET", "/v1/jobs/1/trail", "operator");
+  EXPECT_EQ(own.status, 200) << own.body;
+  EXPECT_EQ(Call("GET", "/v1/jobs/1", "operator").status, 200);
+  const Json zhuhai = Body(Call("POST", "/v1/tokens", "admin",
+                                R"({"id":90,"role":"operator","scope":2,"name":"zh-operator"})"));
+  const std::string other = zhuhai["token"].get<std::string>();
+  ExpectProblem(Request(port_, "GET", "/v1/jobs/1/trail", other), 403, "forbidden");
+  ExpectProblem(Request(port_, "GET", "/v1/jobs/1", other), 403, "forbidden");
   EXPECT_EQ(Call("GET", "/v1/jobs/1/trail", "provider").status, 200);
   ExpectProblem(Call("GET", "/v1/jobs/99/trail", "admin"), 404, "unknown_job");
   ExpectProblem(Call("GET", "/v1/jobs/x/trail", "admin"), 400, "invalid_field");

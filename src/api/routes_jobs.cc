@@ -95,6 +95,20 @@ Capture JobCapture(const Call& c, OrderId id, bool created) {
 
 }  // namespace
 
+namespace {
+
+// Whether programme `id` pays a share of job `j`'s subsidy.
+bool PaidBy(const state::State& s, const scheduler::Job& j, uint64_t id) {
+  const programme::Claim* claim = s.book().FindClaim(j.claim);
+  if (claim == nullptr) return false;
+  return std::any_of(claim->shares.begin(), claim->shares.end(),
+                     [id](const programme::ClaimShare& sh) { return sh.programme.value() == id; });
+}
+
+}  // namespace
+
+// An operator reads the jobs its programme pays for, as it lists them
+// (GET /v1/jobs), and down to their money trail.
 bool MayAccess(const Call& c, const state::State& s, const scheduler::Job& j, bool act) {
   if (c.who.role == Role::kAdmin) return true;
   if (c.who.role == Role::kEnterprise) {
@@ -102,6 +116,7 @@ bool MayAccess(const Call& c, const state::State& s, const scheduler::Job& j, bo
   }
   if (act) return false;
   if (c.who.role == Role::kAuditor) return true;
+  if (c.who.role == Role::kOperator) return PaidBy(s, j, c.who.scope);
   if (c.who.role == Role::kProvider) {
     const network::Pool* p = s.network().FindPool(j.pool);
     return p != nullptr && s.network().FindSite(p->site)->provider.value() == c.who.scope;
@@ -178,13 +193,6 @@ Answer Service::ListJobs(Call& c) {
       const network::Pool* p = s.network().FindPool(j.pool);
       return p == nullptr ? nullptr : s.network().FindSite(p->site);
     };
-    auto paid_by = [&](const scheduler::Job& j, uint64_t id) {
-      const programme::Claim* claim = s.book().FindClaim(j.claim);
-      if (claim == nullptr) return false;
-      return std::any_of(
-          claim->shares.begin(), claim->shares.end(),
-          [id](const programme::ClaimShare& sh) { return sh.programme.value() == id; });
-    };
     return Page(
         c, s.scheduler().jobs(),
         [&](const scheduler::Job& j) {
@@ -201,7 +209,7 @@ Answer Service::ListJobs(Call& c) {
           }
           if (site && (site_of(j) == nullptr || site_of(j)->id.value() != *site)) return false;
           if ((from && j.submitted_at < *from) || (to && j.submitted_at >= *to)) return false;
-          return !programme || paid_by(j, *programme);
+          return !programme || PaidBy(s, j, *programme);
         },
         [&](const scheduler::Job& j) { return JobWithNames(j, s); }, &fail);
   });

@@ -251,7 +251,7 @@ Answer Service::GetVoucher(Call& c) {
 Answer Service::JobTrail(Call& c) {
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
-  if (!Is(c, {Role::kEnterprise, Role::kProvider, Role::kAdmin, Role::kAuditor})) {
+  if (!Is(c, {Role::kEnterprise, Role::kProvider, Role::kOperator, Role::kAdmin, Role::kAuditor})) {
     return Forbidden(c, "read a job's trail");
   }
   if (options_.db_path.empty()) {

@@ -91,16 +91,18 @@ void AddJobRows(std::vector<Route>* rows) {
       {.id = RouteId::kGetJob,
        .method = "GET",
        .path = "/v1/jobs/{id}",
-       .roles = Only({Role::kEnterprise, Role::kProvider, Role::kAdmin, Role::kAuditor}),
-       .who = "owner, its provider, admin, auditor",
+       .roles = Only(
+           {Role::kEnterprise, Role::kProvider, Role::kOperator, Role::kAdmin, Role::kAuditor}),
+       .who = "owner, its provider, operators of a programme that pays for it, admin, auditor",
        .summary = "A job",
        .cli = {.noun = "jobs", .verb = "get", .help = "A job", .example = "baygrid jobs get 7"}});
   rows->push_back(
       {.id = RouteId::kExplainJob,
        .method = "GET",
        .path = "/v1/jobs/{id}/explain",
-       .roles = Only({Role::kEnterprise, Role::kProvider, Role::kAdmin, Role::kAuditor}),
-       .who = "owner, its provider, admin, auditor",
+       .roles = Only(
+           {Role::kEnterprise, Role::kProvider, Role::kOperator, Role::kAdmin, Role::kAuditor}),
+       .who = "owner, its provider, operators of a programme that pays for it, admin, auditor",
        .summary = "Why a job waits, and what it would cost elsewhere",
        .cli = {.noun = "jobs",
                .verb = "explain",
@@ -110,8 +112,9 @@ void AddJobRows(std::vector<Route>* rows) {
       {.id = RouteId::kJobTrail,
        .method = "GET",
        .path = "/v1/jobs/{id}/trail",
-       .roles = Only({Role::kEnterprise, Role::kProvider, Role::kAdmin, Role::kAuditor}),
-       .who = "owner, its provider, admin, auditor",
+       .roles = Only(
+           {Role::kEnterprise, Role::kProvider, Role::kOperator, Role::kAdmin, Role::kAuditor}),
+       .who = "owner, its provider, operators of a programme that pays for it, admin, auditor",
        .summary = "What makes up a job's money: its usage records (with their signature status), "
                   "its ledger transfers (with the journal entry of each) and whether they add up "
                   "to the job's figures",

@@ -88,3 +88,29 @@ export async function withFreshId(work, tries = 4) {
     }
   }
 }
+
+/**
+ * A percentage as typed -> basis points, without a float: "37.5" -> 3750,
+ * "50" -> 5000. null for anything that is not 0 to 100 with at most two
+ * decimals.
+ * @param {string | number} text
+ * @returns {number | null}
+ */
+export function parsePercent(text) {
+  const m = /^\s*(\d{1,3})(?:\.(\d{1,2}))?\s*%?\s*$/.exec(String(text ?? ''));
+  if (!m) return null;
+  const bp = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+  return bp <= 10000 ? bp : null;
+}
+
+/**
+ * Basis points -> the percentage a person reads: 3750 -> "37.5".
+ * @param {number | null | undefined} bp
+ */
+export function percent(bp) {
+  if (bp === null || bp === undefined) return '';
+  const whole = Math.floor(bp / 100);
+  const rest = bp % 100;
+  if (rest === 0) return String(whole);
+  return `${whole}.${String(rest).padStart(2, '0').replace(/0$/, '')}`;
+}

@@ -13,6 +13,13 @@ const EVERYONE = ['operator', 'admin', 'auditor', 'enterprise', 'provider'];
 /** @type {{path: string, name: string, label: string, roles: Role[], menu: boolean}[]} */
 export const PAGES = [
   { path: '/dashboard', name: 'dashboard', label: 'nav.dashboard', roles: OFFICE, menu: true },
+  {
+    path: '/programmes/:id/edit',
+    name: 'programme-editor',
+    label: 'nav.editor',
+    roles: ['admin', 'operator'],
+    menu: false,
+  },
   { path: '/inbox', name: 'inbox', label: 'nav.inbox', roles: OFFICE, menu: true },
   {
     path: '/applications/:id',

@@ -23,6 +23,7 @@ import Receivables from './pages/Receivables.vue';
 import Network from './pages/Network.vue';
 import Audit from './pages/Audit.vue';
 import Activity from './pages/Activity.vue';
+import ProgrammeEditor from './pages/ProgrammeEditor.vue';
 
 type Lazy = () => Promise<Component>;
 const COMPONENTS: Record<(typeof PAGES)[number]['name'], Component | Lazy> = {
@@ -43,6 +44,7 @@ const COMPONENTS: Record<(typeof PAGES)[number]['name'], Component | Lazy> = {
   network: Network,
   audit: Audit,
   activity: Activity,
+  'programme-editor': ProgrammeEditor,
 };
 
 export const router = createRouter({

@@ -9,6 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { copyFileSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -54,6 +55,8 @@ before(async () => {
   tokens.ent = token('--role', 'enterprise', '--scope', '1', '--name', 'songshan');
   tokens.rev = token('--role', 'operator', '--scope', '1', '--stage', 'reviewer', '--name', 'dg-reviewer');
   tokens.fin = token('--role', 'operator', '--scope', '1', '--stage', 'finance', '--name', 'dg-finance');
+  tokens.admin = token('--role', 'admin', '--name', 'e2e-admin');
+  tokens.auditor = token('--role', 'auditor', '--name', 'e2e-auditor');
   server = spawn(baygrid, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', join(web, 'dist')]);
   base = await new Promise((ok, fail) => {
     let out = '';
@@ -166,7 +169,7 @@ test('an enterprise sees its vouchers and not the operators inbox', async () => 
   await page.screenshot({ path: join(shots, 'vouchers-zh.png'), fullPage: true });
   await noSeriousAxeFinding(page, 'vouchers');
   await page.goto(base + '/inbox');
-  await page.waitForURL(/\/jobs$/);
+  await page.waitForURL(/\/quote$/);
   await page.context().close();
 });
 
@@ -267,4 +270,173 @@ test('a reviewer decides applications in bulk and reads their history', async ()
   await page.screenshot({ path: join(shots, 'application-zh.png'), fullPage: true });
   await noSeriousAxeFinding(page, 'application');
   await page.context().close();
+});
+
+// A usage record as a provider's agent signs it (metering/usage.cc,
+// SignedBytes: "BGU1", id, provider, order, start, end as u64, cards as
+// u32, little-endian), signed with the provider's Ed25519 key.
+function signedRecord(privateKey, r) {
+  const bytes = Buffer.alloc(4 + 8 * 5 + 4);
+  bytes.write('BGU1', 0, 'ascii');
+  [r.id, r.provider, r.order, r.start_unix_s, r.end_unix_s].forEach((v, i) => bytes.writeBigUInt64LE(BigInt(v), 4 + 8 * i));
+  bytes.writeUInt32LE(r.cards, 44);
+  return { ...r, signature_hex: sign(null, bytes, privateKey).toString('hex') };
+}
+
+const state = {};
+
+test('an enterprise quotes across the network, submits, and watches usage arrive', async () => {
+  const page = await newPage();
+  await signIn(page, 'ent');
+  await page.goto(base + '/quote');
+  await page.locator('[data-test=ask]').click();
+  const options = page.locator('[data-test=options] .el-table__body-wrapper tbody tr');
+  await options.first().waitFor();
+  // The page shows what the API quotes: every option and every pool left out.
+  const quote = await api('/v1/quotes', 'ent', { accelerator: 'A800', cards: 8, walltime_s: 36000, tier: 'shared', purpose: 'training' });
+  assert.equal(await options.count(), quote.options.length);
+  assert.equal(await page.locator('[data-test=excluded] tbody tr').count(), quote.excluded.length);
+  await page.getByText(quote.excluded[0].reason).first().waitFor();
+  await page.screenshot({ path: join(shots, 'quote-zh.png'), fullPage: true });
+  await noSeriousAxeFinding(page, 'quote');
+
+  await page.locator('[data-test=submit]').first().click();
+  await page.waitForURL(/\/jobs\/\d+$/);
+  const id = Number(page.url().split('/').pop());
+  const job = await api(`/v1/jobs/${id}`, 'ent');
+  assert.equal(job.pool, quote.options[0].pool);
+  state.job = id;
+
+  // The provider that runs it reports a signed minute of use; the page,
+  // reading a running job again every few seconds, shows it verified.
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
+  const provider = job.provider;
+  const made = await api('/v1/tokens', 'admin', { id: 700 + provider, role: 'provider', scope: provider, name: `ops-${provider}` });
+  tokens.prov = made.token;
+  await api('/v1/provider-keys', 'prov', { public_key_hex: raw });
+  const start = job.start_unix_s;
+  // Record ids are the provider's, once each forever: one the demo's agent never used.
+  const record = signedRecord(privateKey, { id: 9e12 + id, provider, order: id, start_unix_s: start, end_unix_s: start + 60, cards: 8 });
+  const usage = await api('/v1/usage', 'prov', { records: [record] });
+  assert.equal(usage.results[0].result, 'ok', JSON.stringify(usage));
+  await page.locator('[data-test=usage] tbody tr').first().waitFor({ timeout: 15000 });
+  await page.locator('[data-test=usage]').getByText('已验证').waitFor();
+  await page.screenshot({ path: join(shots, 'job-zh.png'), fullPage: true });
+  await noSeriousAxeFinding(page, 'job');
+  await page.context().close();
+});
+
+test("a provider changes a pool's prices and the API answers the new ones", async () => {
+  const page = await newPage();
+  await signIn(page, 'prov');
+  await page.goto(base + '/pools');
+  const rows = page.locator('[data-test=pools] .el-table__body-wrapper tbody tr');
+  await rows.first().waitFor();
+  const pools = await api(`/v1/pools?provider=${(await api('/v1/me', 'prov')).scope}&limit=50`, 'prov');
+  assert.equal(await rows.count(), pools.items.length);
+  await page.screenshot({ path: join(shots, 'pools-zh.png'), fullPage: true });
+  await noSeriousAxeFinding(page, 'pools');
+  await page.locator('[data-test=edit]').first().click();
+  await page.locator('[data-test=price-shared]').fill('7.25');
+  await page.locator('[data-test=save]').click();
+  await page.locator('[data-test=pools]').getByText('7.25').first().waitFor();
+  const after = await api(`/v1/pools?provider=${pools.items[0].provider}&limit=50`, 'prov');
+  assert.equal(after.items[0].price_per_card_hour.shared.fen, 725);
+  await page.goto(base + '/receivables');
+  await page.locator('[data-test=owed]').waitFor();
+  const money = await api(`/v1/providers/${pools.items[0].provider}/money`, 'prov');
+  assert.equal(await page.locator('[data-test=owed]').innerText(), shownYuan(money.owed));
+  await page.screenshot({ path: join(shots, 'receivables-zh.png'), fullPage: true });
+  await noSeriousAxeFinding(page, 'receivables');
+  await page.context().close();
+});
+
+test('an operator drills from the programme total down to a journal entry', async () => {
+  const page = await newPage();
+  await signIn(page, 'rev');
+  await page.goto(base + '/dashboard');
+  await page.locator('[data-test=figure-spent] a').click();
+  await page.waitForURL(/\/jobs\?programme=1$/);
+  const jobs = await api('/v1/jobs?programme=1&limit=30', 'rev');
+  const first = jobs.items[0];
+  const row = page.locator('[data-test=jobs] tbody tr').first();
+  await row.getByText(shownYuan(first.voucher_charged)).waitFor();
+  await row.getByRole('link', { name: shownYuan(first.voucher_charged) }).click();
+  await page.waitForURL(new RegExp(`/jobs/${first.id}$`));
+
+  // The job's trail: its figures are the API's, and its transfers add up.
+  const trail = await api(`/v1/jobs/${first.id}/trail`, 'rev');
+  assert.equal(trail.totals.reconciles, true);
+  await page.locator('[data-test=voucher-charged]').getByText(shownYuan(first.voucher_charged)).waitFor();
+  await page.locator('[data-test=reconciles] .el-tag').getByText('转账与作业金额逐分相符').waitFor();
+  const transfers = page.locator('[data-test=transfers] tbody tr');
+  assert.equal(await transfers.count(), trail.transfers.length);
+  assert.equal(await page.locator('[data-test=usage] tbody tr').count(), trail.usage.length);
+  await page.screenshot({ path: join(shots, 'trail-zh.png'), fullPage: true });
+  await noSeriousAxeFinding(page, 'trail');
+
+  // Down to the journal entry that made the first transfer durable.
+  const t0 = trail.transfers[0];
+  await page.locator('[data-test=journal-link]').first().click();
+  await page.waitForURL(new RegExp(`/journal/${t0.journal_entry}$`));
+  await page.locator('[data-test=chain]').getByText('校验通过').waitFor();
+  const entry = await api(`/v1/journal/${t0.journal_entry}`, 'rev');
+  assert.equal(entry.chain_ok, true);
+  assert.ok(entry.transfers.some((t) => t.id === t0.id), 'the entry lists the transfer');
+  await page.getByText(t0.id, { exact: true }).first().waitFor();
+  await page.getByText(entry.hash).waitFor();
+  await page.screenshot({ path: join(shots, 'journal-zh.png'), fullPage: true });
+  await noSeriousAxeFinding(page, 'journal');
+  state.journal = t0.journal_entry;
+  await page.context().close();
+});
+
+// Every page of every role, in Chinese and in English: a screenshot each
+// (docs/console.md shows them), no serious axe finding, no text cut by a
+// page that failed to load.
+test('every page in both languages', async () => {
+  const vouchers = await api('/v1/vouchers?programme=1&limit=1', 'rev');
+  const programmeJob = (await api('/v1/jobs?programme=1&limit=1', 'rev')).items[0].id;
+  const tour = [
+    ['rev', 'dashboard', '/dashboard'],
+    ['rev', 'inbox', '/inbox'],
+    ['rev', 'application', '/applications/9001'],
+    ['rev', 'jobs', '/jobs?programme=1'],
+    ['rev', 'vouchers', '/vouchers?programme=1'],
+    ['rev', 'voucher', `/vouchers/${vouchers.items[0].id}`],
+    ['rev', 'trail', `/jobs/${programmeJob}`],
+    ['rev', 'journal', `/journal/${state.journal ?? 1}`],
+    ['fin', 'statements', '/statements'],
+    ['ent', 'quote', '/quote'],
+    ['ent', 'money', '/money?month=2025-06'],
+    ['ent', 'apply', '/apply'],
+    ['prov', 'pools', '/pools'],
+    ['prov', 'receivables', '/receivables'],
+    ['auditor', 'network', '/network'],
+    ['auditor', 'audit', '/audit'],
+    ['auditor', 'activity', '/activity'],
+  ];
+  for (const lang of ['zh', 'en']) {
+    for (const [who, name, path] of tour) {
+      const context = await browser.newContext({ viewport: { width: 1360, height: 820 } });
+      await context.addInitScript(
+        ([t, l]) => {
+          sessionStorage.setItem('baygrid.token', t);
+          localStorage.setItem('baygrid.lang', l === 'en' ? 'en' : 'zh-CN');
+        },
+        [tokens[who], lang],
+      );
+      const page = await context.newPage();
+      await page.goto(base + path);
+      await page.locator('main h1').waitFor();
+      assert.equal(new URL(page.url()).pathname, path.split('?')[0], `${who} opens ${path}`);
+      await page.waitForFunction(() => !document.querySelector('main .el-loading-mask'));
+      assert.equal(await page.locator('main .el-alert--error').count(), 0, `${name} (${lang}) shows an error`);
+      if (name === 'dashboard') await page.waitForFunction(() => document.body.dataset.chartsDrawn);
+      await page.screenshot({ path: join(shots, `${name}-${lang}.png`), fullPage: true });
+      if (lang === 'zh') await noSeriousAxeFinding(page, name);
+      await context.close();
+    }
+  }
 });

@@ -1,7 +1,7 @@
 // Money and time as the console writes them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cst, newId, parseYuan, todayCst, withFreshId, yuan } from '../../src/format.js';
+import { cst, newId, parsePercent, parseYuan, percent, todayCst, withFreshId, yuan } from '../../src/format.js';
 
 test('yuan: thousands separators and two decimals from integer fen', () => {
   assert.equal(yuan(0), '0.00');
@@ -55,4 +55,17 @@ test('a taken id is drawn again; other failures are not retried', async () => {
   await assert.rejects(withFreshId(async () => {
     throw Object.assign(new Error('always taken'), { status: 409 });
   }, 2), /always taken/);
+});
+
+test('percentages become basis points and back without a float', () => {
+  assert.equal(parsePercent('50'), 5000);
+  assert.equal(parsePercent('37.5'), 3750);
+  assert.equal(parsePercent('0.25%'), 25);
+  assert.equal(parsePercent('100'), 10000);
+  for (const bad of ['', '100.01', '-1', '1.234', 'half']) assert.equal(parsePercent(bad), null, bad);
+  assert.equal(percent(3750), '37.5');
+  assert.equal(percent(5000), '50');
+  assert.equal(percent(25), '0.25');
+  assert.equal(percent(null), '');
+  for (const bp of [0, 1, 99, 1234, 5000, 10000]) assert.equal(parsePercent(percent(bp)), bp);
 });

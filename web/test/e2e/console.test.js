@@ -93,6 +93,8 @@ async function signIn(page, who) {
   await page.waitForURL(/\/sign-in/);
   await page.locator('[data-test=token]').fill(tokens[who]);
   await page.locator('[data-test=sign-in]').click();
+  // Signed in once the console has left the sign-in page.
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
 }
 
 async function noSeriousAxeFinding(page, what) {
@@ -392,6 +394,75 @@ test('an operator drills from the programme total down to a journal entry', asyn
   await page.context().close();
 });
 
+test('the programme editor prices a sample order as the rules change, then amends them', async () => {
+  const page = await newPage();
+  await signIn(page, 'admin');
+  await page.goto(base + '/programmes/1/edit');
+  const subsidy = page.locator('[data-test=preview-subsidy]');
+  // Dongguan pays 50%: 10,000 yuan of compute gets 5,000.
+  await subsidy.getByText('5,000.00').waitFor();
+  await page.locator('[data-test=ratio]').fill('30');
+  await subsidy.getByText('3,000.00').waitFor();
+  // What the page says is what the server computes for the same rules.
+  const programme = await api('/v1/programmes/1', 'admin');
+  const definition = { ...programme.versions.at(-1).definition, ratio_bp: 3000 };
+  const me = await api('/v1/enterprises?limit=1', 'admin');
+  const providers = await api('/v1/providers?limit=1', 'admin');
+  const server = await api('/v1/programmes/preview', 'admin', {
+    programme: definition,
+    order: { enterprise: me.items[0].id, provider: providers.items[0].id, amount_fen: 1000000, purpose: 'training', resource: 'domestic' },
+  });
+  assert.equal(server.subsidy.fen, 300000);
+  // The JSON it will send: only what changes, from when and why.
+  const sent = JSON.parse(await page.locator('[data-test=json]').innerText());
+  assert.equal(sent.ratio_bp, 3000);
+  assert.deepEqual(Object.keys(sent).sort(), ['effective_from', 'ratio_bp', 'reason']);
+  // A bad percentage is said at the field, and nothing can be sent.
+  await page.locator('[data-test=ratio]').fill('130');
+  await page.getByText('0 到 100 的百分比，最多两位小数').waitFor();
+  assert.equal(await page.locator('[data-test=save]').isDisabled(), true);
+  await page.locator('[data-test=ratio]').fill('30');
+  await page.locator('[data-test=amend-reason]').fill('2027 年起补贴比例调整为 30%');
+  await page.screenshot({ path: join(shots, 'editor-zh.png'), fullPage: true });
+  await noSeriousAxeFinding(page, 'editor');
+  await page.locator('[data-test=save]').click();
+  await page.waitForURL(/\/dashboard$/);
+  const after = await api('/v1/programmes/1', 'admin');
+  assert.equal(after.versions.length, programme.versions.length + 1);
+  assert.equal(after.versions.at(-1).definition.ratio_bp, 3000);
+  await page.context().close();
+});
+
+test('the main actions are reached and taken with the keyboard alone', async () => {
+  const page = await newPage();
+  await page.goto(base + '/sign-in');
+  // Sign in: Tab to the token field, type, Enter.
+  await page.keyboard.press('Tab');
+  for (let i = 0; i < 12 && !(await page.locator('[data-test=token]').evaluate((e) => e === document.activeElement)); ++i) {
+    await page.keyboard.press('Tab');
+  }
+  await page.keyboard.type(tokens.ent);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/quote$/);
+  // Quote: Tab until the quote button has focus, then Enter.
+  let reached = false;
+  for (let i = 0; i < 40 && !reached; ++i) {
+    await page.keyboard.press('Tab');
+    reached = await page.locator('[data-test=ask]').evaluate((e) => e === document.activeElement);
+  }
+  assert.ok(reached, 'the quote button is in the tab order');
+  await page.keyboard.press('Enter');
+  await page.locator('[data-test=options] .el-table__body-wrapper tbody tr').first().waitFor();
+  // Every link and button on the page can take focus (none is a click-only box).
+  const unreachable = await page.evaluate(() =>
+    [...document.querySelectorAll('main a, main button')]
+      .filter((e) => e.getBoundingClientRect().width > 0 && !e.disabled && e.tabIndex < 0)
+      .map((e) => e.outerHTML.slice(0, 80)),
+  );
+  assert.deepEqual(unreachable, []);
+  await page.context().close();
+});
+
 // Every page of every role, in Chinese and in English: a screenshot each
 // (docs/console.md shows them), no serious axe finding, no text cut by a
 // page that failed to load.
@@ -408,6 +479,7 @@ test('every page in both languages', async () => {
     ['rev', 'trail', `/jobs/${programmeJob}`],
     ['rev', 'journal', `/journal/${state.journal ?? 1}`],
     ['fin', 'statements', '/statements'],
+    ['admin', 'editor', '/programmes/1/edit'],
     ['ent', 'quote', '/quote'],
     ['ent', 'money', '/money?month=2025-06'],
     ['ent', 'apply', '/apply'],
@@ -434,7 +506,9 @@ test('every page in both languages', async () => {
       await page.waitForFunction(() => !document.querySelector('main .el-loading-mask'));
       assert.equal(await page.locator('main .el-alert--error').count(), 0, `${name} (${lang}) shows an error`);
       if (name === 'dashboard') await page.waitForFunction(() => document.body.dataset.chartsDrawn);
-      await page.screenshot({ path: join(shots, `${name}-${lang}.png`), fullPage: true });
+      // The first screen of each page (docs/console.md shows them; a whole
+      // long list would only weigh the repository down).
+      await page.screenshot({ path: join(shots, `${name}-${lang}.png`) });
       if (lang === 'zh') await noSeriousAxeFinding(page, name);
       await context.close();
     }

@@ -67,8 +67,6 @@ before(async () => {
     });
     server.on('exit', (code) => fail(new Error(`serve exited ${code}: ${out}`)));
   });
-  // June is over: the reviewer closes it (each provider's statement payable).
-  await api('/v1/statements/close', 'rev', { programme: 1, period: '2025-06' });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--disable-dev-shm-usage'],
@@ -106,6 +104,19 @@ async function noSeriousAxeFinding(page, what) {
     what,
   );
 }
+
+test("the reviewer closes June in the console: each payee's statement becomes payable", async () => {
+  const page = await newPage();
+  await signIn(page, 'rev');
+  await page.goto(base + '/statements');
+  await page.locator('[data-test=close-period]').fill('2025-06');
+  await page.locator('[data-test=close]').click();
+  await page.locator('[data-test=closed]').waitFor();
+  const queue = await api('/v1/statements?status=payable&lines=false', 'rev');
+  assert.ok(queue.items.length > 0);
+  assert.match(await page.locator('[data-test=closed]').innerText(), new RegExp(`2025-06 已结账：${queue.items.length} 张`));
+  await page.context().close();
+});
 
 test('finance approves and pays a statement from its queue', async () => {
   const page = await newPage();
@@ -272,6 +283,33 @@ test('a reviewer decides applications in bulk and reads their history', async ()
   await page.screenshot({ path: join(shots, 'application-zh.png'), fullPage: true });
   await noSeriousAxeFinding(page, 'application');
   await page.context().close();
+});
+
+test('an enterprise applies in the console and the reviewer finds it in the inbox', async () => {
+  const page = await newPage();
+  await signIn(page, 'ent');
+  await page.goto(base + '/apply');
+  await page.locator('[data-test=amount]').fill('12,345.6');
+  await page.locator('[data-test=apply]').click();
+  const link = page.locator('[data-test=filed] a');
+  await link.waitFor();
+  const id = Number((await link.getAttribute('href')).split('/').pop());
+  const filed = await api(`/v1/applications/${id}`, 'rev');
+  assert.equal(filed.status, 'submitted');
+  assert.equal(filed.amount.fen, 1234560);
+  assert.equal(filed.enterprise, 1);
+  // It heads the enterprise's own list; a bad amount is said at the field.
+  await page.locator('[data-test=applications] tbody tr').first().getByText(String(id)).waitFor();
+  await page.locator('[data-test=amount]').fill('12.345');
+  await page.locator('[data-test=apply]').click();
+  await page.getByText('请填写以元为单位的金额').waitFor();
+  await page.context().close();
+
+  const inbox = await newPage();
+  await signIn(inbox, 'rev');
+  await inbox.goto(base + '/inbox');
+  await inbox.locator('[data-test=inbox] tbody tr', { hasText: String(id) }).getByText('12,345.60').waitFor();
+  await inbox.context().close();
 });
 
 // A usage record as a provider's agent signs it (metering/usage.cc,

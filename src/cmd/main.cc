@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cmd/agent.h"
 #include "cmd/bench.h"
 #include "cmd/demo.h"
 #include "cmd/offline.h"
@@ -20,7 +21,7 @@ namespace {
 
 constexpr bg::cmd::Register kModules[] = {
     bg::cmd::RegisterBench, bg::cmd::RegisterScenarioCheck, bg::cmd::RegisterSim,
-    bg::cmd::RegisterServe, bg::cmd::RegisterDemo,
+    bg::cmd::RegisterServe, bg::cmd::RegisterDemo,          bg::cmd::RegisterAgent,
 };
 
 }  // namespace

@@ -1,0 +1,134 @@
+#include "agent/local.h"
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include <signal.h>
+
+#include "agent/process.h"
+
+namespace bg::agent {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The run's life in shell: its own record of start, state and end. TERM
+// (Cancel) ends the work and records CANCELLED; the time limit's KILL of
+// the work records TIMEOUT.
+constexpr const char* kWrapper = R"sh(
+f="$BG_RUN_FILES"
+echo $$ > "$f.pid"
+date +%s > "$f.start"
+timeout -s KILL "$BG_LIMIT_S" sh -c "$BG_COMMAND" &
+work=$!
+finish() { date +%s > "$f.end.tmp"; echo "$1" > "$f.state"; mv "$f.end.tmp" "$f.end"; exit 0; }
+trap 'kill -KILL $work 2>/dev/null; wait $work; finish CANCELLED' TERM
+wait $work
+rc=$?
+if [ $rc -eq 137 ]; then finish TIMEOUT; elif [ $rc -eq 0 ]; then finish COMPLETED; else finish FAILED; fi
+)sh";
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::string s;
+  std::getline(in, s);
+  return s;
+}
+
+uint64_t U64(const std::string& s) {
+  uint64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+bool Write(const fs::path& p, const std::string& text) {
+  std::ofstream out(p);
+  out << text << '\n';
+  return static_cast<bool>(out);
+}
+
+}  // namespace
+
+LocalExecutor::LocalExecutor(std::string dir, std::map<std::string, uint32_t> cards,
+                             const Clock* clock)
+    : dir_(std::move(dir)), cards_(std::move(cards)), clock_(clock) {}
+
+Result<std::string> LocalExecutor::Submit(const RunSpec& spec) {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  const fs::path base = fs::path(dir_) / spec.name;
+  const std::string files = base.string();
+  if (!Write(files + ".submit", std::to_string(clock_->Now() / kNanosPerSecond)) ||
+      !Write(files + ".cards", std::to_string(spec.cards)) ||
+      !Write(files + ".gres", spec.gres_type)) {
+    return Unavailable("cannot write the run's files in " + dir_);
+  }
+  ProcessOptions options{.env = {{"BG_RUN_FILES", files},
+                                 {"BG_LIMIT_S", std::to_string(spec.time_limit_s)},
+                                 {"BG_COMMAND", spec.command},
+                                 {"BG_JOB_ID", std::to_string(spec.job)},
+                                 {"BG_CARDS", std::to_string(spec.cards)},
+                                 {"BG_WALLTIME_S", std::to_string(spec.time_limit_s)}},
+                         .detach = true};
+  BG_RETURN_IF_ERROR(RunProcess({"sh", "-c", kWrapper}, options).status());
+  return spec.name;
+}
+
+Result<std::vector<Run>> LocalExecutor::Runs(const std::string& prefix, uint64_t since_s) {
+  std::vector<Run> runs;
+  std::error_code ec;
+  if (!fs::exists(dir_, ec)) return runs;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir_, ec)) {
+    const std::string file = e.path().filename().string();
+    const std::string suffix = ".submit";
+    if (file.size() <= suffix.size() || !file.ends_with(suffix)) continue;
+    const std::string name = file.substr(0, file.size() - suffix.size());
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string base = (fs::path(dir_) / name).string();
+    Run r{.id = name, .name = name, .submit_s = U64(Slurp(base + ".submit"))};
+    r.cards = static_cast<uint32_t>(U64(Slurp(base + ".cards")));
+    r.start_s = U64(Slurp(base + ".start"));
+    r.end_s = U64(Slurp(base + ".end"));
+    if (r.end_s != 0) {
+      if (r.end_s < since_s) continue;
+      r.state = RunState::kEnded;
+      r.detail = Slurp(base + ".state");
+    } else if (r.start_s != 0) {
+      r.state = RunState::kRunning;
+      r.detail = "RUNNING";
+    } else {
+      r.detail = "PENDING";
+    }
+    runs.push_back(std::move(r));
+  }
+  return runs;
+}
+
+Status LocalExecutor::Cancel(const std::string& id) {
+  const std::string base = (fs::path(dir_) / id).string();
+  const pid_t pid = static_cast<pid_t>(U64(Slurp(base + ".pid")));
+  if (pid <= 0 || fs::exists(base + ".end")) return Status::Ok();
+  if (::kill(pid, SIGTERM) != 0 && errno != ESRCH) {
+    return Unavailable("cannot end local run " + id + ": " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<Capacity>> LocalExecutor::Capacities() {
+  BG_ASSIGN_OR_RETURN(std::vector<Run> runs, Runs("", 0));
+  std::vector<Capacity> caps;
+  for (const auto& [gres, total] : cards_) {
+    Capacity c{.partition = "", .gres_type = gres, .total = total};
+    for (const Run& r : runs) {
+      if (r.state == RunState::kEnded) continue;
+      if (Slurp((fs::path(dir_) / r.name).string() + ".gres") == gres) c.allocated += r.cards;
+    }
+    caps.push_back(c);
+  }
+  return caps;
+}
+
+}  // namespace bg::agent

@@ -1,0 +1,40 @@
+// The local executor: each placement runs as a process on this machine,
+// for the demo and for tests without a Slurm. It keeps Slurm's contract as
+// far as the agent can tell: runs are found by name in a folder of small
+// files (so they outlive the agent), end by themselves, by their time limit
+// (TIMEOUT) or by Cancel (CANCELLED), and capacity is what each pool's
+// `local_cards` says, less what runs.
+//
+// Each run is a detached `sh` that records, in <dir>/<name>.*: submit
+// (written before it starts), cards, gres, pid, start, and on its way out
+// state and end. An end file is written last, by rename: a run with one
+// has ended.
+//
+// Thread-safety: one agent thread.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "agent/executor.h"
+#include "common/clock.h"
+
+namespace bg::agent {
+
+class LocalExecutor final : public Executor {
+ public:
+  // `cards`: GPUs of each type (gres) this machine pretends to have.
+  LocalExecutor(std::string dir, std::map<std::string, uint32_t> cards, const Clock* clock);
+
+  Result<std::string> Submit(const RunSpec& spec) override;
+  Result<std::vector<Run>> Runs(const std::string& prefix, uint64_t since_s) override;
+  Status Cancel(const std::string& id) override;
+  Result<std::vector<Capacity>> Capacities() override;
+
+ private:
+  std::string dir_;
+  std::map<std::string, uint32_t> cards_;
+  const Clock* clock_;
+};
+
+}  // namespace bg::agent

@@ -12,6 +12,9 @@ packages=(
   # The web console's browser tests: Debian's Chromium (never a downloaded
   # browser) and CJK fonts, without which Chinese renders as boxes.
   chromium fonts-noto-cjk
+  # The provider agent's end-to-end test: a real Slurm with accounting
+  # (scripts/slurm-local.sh starts the daemons itself, in a private folder).
+  slurm-wlm slurmdbd munge mariadb-server
 )
 
 missing=()

@@ -11,7 +11,7 @@ trap 'kill "$server" 2>/dev/null || true; rm -rf "$dir"' EXIT
 db=$dir/ops.db
 baygrid() { "$B" "$@"; }
 
-"$B" demo --days "${TOUR_DAYS:-30}" --seed 7 --headless --db "$db" | tail -1
+"$B" demo --days "${TOUR_DAYS:-30}" --jobs "${TOUR_JOBS:-6000}" --seed 7 --headless --db "$db" | tail -1
 token() { "$B" tokens create --db "$db" "$@" | awk '{print $NF}'; }
 ENT=$(token --role enterprise --scope 1 --name songshan)
 REV=$(token --role operator --scope 1 --stage reviewer --name dg-reviewer)

@@ -14,7 +14,7 @@ db=$dir/tour.db
 step() { printf '\n== %s\n' "$*"; }
 
 step "a simulated month of the Greater Bay Area"
-"$B" demo --days "${TOUR_DAYS:-30}" --seed 7 --headless --db "$db" | tail -1
+"$B" demo --days "${TOUR_DAYS:-30}" --jobs "${TOUR_JOBS:-6000}" --seed 7 --headless --db "$db" | tail -1
 
 step "tokens: an admin, Dongguan's operator, Songshan Lake Precision Moulds (enterprise 1)"
 ADMIN=$("$B" tokens create --db "$db" --role admin --name you | awk '{print $NF}')

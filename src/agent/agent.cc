@@ -54,7 +54,8 @@ void Agent::Log(const std::string& event, const std::string& fields_json) const 
 }
 
 std::vector<metering::UsageRecord> Agent::Windows(const Placement& p, const std::vector<Run>& runs,
-                                                  uint64_t now_s) const {
+                                                  uint64_t now_s, uint64_t skip_start_s,
+                                                  uint64_t skip) const {
   std::vector<metering::UsageRecord> out;
   const uint64_t w = config_.usage_window_s;
   for (const Run& run : runs) {
@@ -67,7 +68,7 @@ std::vector<metering::UsageRecord> Agent::Windows(const Placement& p, const std:
     const uint64_t from = std::max(run.start_s, p.from_s);
     const uint64_t to = std::min(known, p.until_s);
     const uint32_t cards = std::min(run.cards != 0 ? run.cards : p.cards, p.cards);
-    for (uint64_t k = 0; from + k * w < to; ++k) {
+    for (uint64_t k = run.start_s == skip_start_s ? skip : 0; from + k * w < to; ++k) {
       const uint64_t start = from + k * w;
       const uint64_t end = std::min(start + w, to);
       // A window not yet whole is reported once the run has ended, so that
@@ -93,7 +94,18 @@ Status Agent::Cycle() {
     }
     started_ = true;
   }
-  Result<std::vector<PlacementView>> placements = platform_->Placements();
+  // A full listing now and then (cancellations show as jobs gone from it);
+  // between, only what was placed since the last listing (less a minute
+  // for clocks that differ).
+  const bool full = last_full_s_ == 0 || (now_s - last_full_s_) * 1000 >= config_.full_sync_ms;
+  const std::optional<uint64_t> since =
+      full ? std::nullopt : std::optional<uint64_t>(last_poll_s_ > 60 ? last_poll_s_ - 60 : 0);
+  Result<std::vector<PlacementView>> placements = platform_->Placements(since);
+  if (placements.ok()) {
+    last_poll_s_ = now_s;
+    if (full) last_full_s_ = now_s;
+  }
+  const bool complete = placements.ok() && full;  // `live` is all of them
   std::map<uint64_t, PlacementView> live;
   if (placements.ok()) {
     for (const PlacementView& v : *placements) {
@@ -114,20 +126,32 @@ Status Agent::Cycle() {
     }
   }
   Status first = Status::Ok();
+  auto note = [&](uint64_t job, const Status& s) {
+    if (s.ok()) return;
+    Log("job_error", Json{{"job", job}, {"error", s.ToString()}}.dump());
+    if (first.ok()) first = s;
+  };
+  // Submit or follow each job; the usage of all of them goes in one batch
+  // (up to 1024 records a request); then those whose runs have ended and
+  // whose usage is all acknowledged are finished.
   const std::map<uint64_t, Placement> open = store_->open();  // a copy: steps change it
+  std::map<uint64_t, std::vector<metering::UsageRecord>> windows;
+  std::vector<metering::UsageRecord> due;
   for (const auto& [job, p] : open) {
-    const auto it = runs.find(job);
-    static const std::vector<Run> kNone;
-    const std::vector<Run>& mine = it == runs.end() ? kNone : it->second;
-    Status s = p.phase == Phase::kSubmitting
-                   ? Submit(p, runs, live, now_s)
-                   : Follow(p, mine, placements.ok() ? &live : nullptr, now_s);
-    if (!s.ok()) {
-      Log("job_error", Json{{"job", job}, {"error", s.ToString()}}.dump());
-      if (first.ok()) first = s;
+    if (p.phase == Phase::kSubmitting) {
+      note(job, Submit(p, runs, complete || live.contains(job) ? &live : nullptr, now_s));
+    } else {
+      note(job, Follow(p, runs[job], complete ? &live : nullptr, now_s, &windows[job], &due));
     }
   }
-  if (placements.ok()) {
+  if (Status s = Report(due); !s.ok()) {
+    Log("usage_not_sent", Json{{"records", due.size()}, {"error", s.ToString()}}.dump());
+    if (first.ok()) first = s;
+  }
+  for (auto& [job, mine_windows] : windows) {
+    if (store_->open().contains(job)) note(job, Settle(job, runs[job], mine_windows));
+  }
+  if (placements.ok() && config_.offer_capacity) {
     if (Status s = Offer(runs); !s.ok() && first.ok()) first = s;
   }
   if (!placements.ok() && first.ok()) first = placements.status();
@@ -151,7 +175,7 @@ Status Agent::TakeNew(const std::map<uint64_t, PlacementView>& live) {
 }
 
 Status Agent::Submit(const Placement& p, const RunsByJob& runs,
-                     const std::map<uint64_t, PlacementView>& live, uint64_t now_s) {
+                     const std::map<uint64_t, PlacementView>* live, uint64_t now_s) {
   if (const auto it = runs.find(p.job); it != runs.end() && !it->second.empty()) {
     // Submitted before a crash: adopt the newest run of that name.
     const Run& r =
@@ -164,8 +188,8 @@ Status Agent::Submit(const Placement& p, const RunsByJob& runs,
     return Status::Ok();
   }
   if (unsure_.erase(p.job) != 0) return Status::Ok();  // look once more next cycle
-  const auto v = live.find(p.job);
-  if (v == live.end() || now_s + 1 >= p.until_s) {
+  const bool gone = live != nullptr && !live->contains(p.job);
+  if (gone || now_s + 1 >= p.until_s) {
     // Gone (or over) before it ran here: nothing ran, nothing to bill.
     BG_RETURN_IF_ERROR(store_->Finished(p.job));
     Log("not_run", Json{{"job", p.job}}.dump());
@@ -180,6 +204,7 @@ Status Agent::Submit(const Placement& p, const RunsByJob& runs,
                .account = map.account,
                .gres_type = map.gres,
                .time_limit_s = left > config_.margin_s + 60 ? left - config_.margin_s : 60,
+               .order_from_s = p.from_s,
                .command = map.command.empty() ? config_.command : map.command};
   BG_ASSIGN_OR_RETURN(std::string id, executor_->Submit(spec));
   BG_RETURN_IF_ERROR(store_->Submitted(p.job, id));
@@ -190,12 +215,20 @@ Status Agent::Submit(const Placement& p, const RunsByJob& runs,
   return Status::Ok();
 }
 
-Status Agent::Follow(const Placement& p, const std::vector<Run>& runs,
-                     const std::map<uint64_t, PlacementView>* live, uint64_t now_s) {
+// The runs of `all` that are this placement's (a requeued job's attempts).
+std::vector<Run> Agent::Mine(const Placement& p, const std::vector<Run>& all) {
   std::vector<Run> mine;
-  for (const Run& r : runs) {
+  for (const Run& r : all) {
     if (r.id == p.run_id) mine.push_back(r);
   }
+  return mine;
+}
+
+Status Agent::Follow(const Placement& p, const std::vector<Run>& runs,
+                     const std::map<uint64_t, PlacementView>* live, uint64_t now_s,
+                     std::vector<metering::UsageRecord>* windows,
+                     std::vector<metering::UsageRecord>* due) {
+  const std::vector<Run> mine = Mine(p, runs);
   const bool active = std::any_of(mine.begin(), mine.end(), Active);
   bool ended_by_platform = p.ended_by_platform;
   if (live != nullptr && !live->contains(p.job) && !ended_by_platform) {
@@ -217,34 +250,53 @@ Status Agent::Follow(const Placement& p, const std::vector<Run>& runs,
                        {"why", ended_by_platform ? "ended_on_platform" : "stop_signal"}}
                       .dump());
   }
-  Placement current = store_->open().at(p.job);
-  std::vector<metering::UsageRecord> due;
-  for (const metering::UsageRecord& r : Windows(current, mine, now_s)) {
-    if (!store_->Reported(r.id)) due.push_back(r);
+  const auto& [skip_start, skip] = settled_[p.job];
+  *windows = Windows(store_->open().at(p.job), mine, now_s, skip_start, skip);
+  for (const metering::UsageRecord& r : *windows) {
+    if (!store_->Reported(r.id)) due->push_back(r);
   }
-  BG_RETURN_IF_ERROR(Report(current, due));
+  return Status::Ok();
+}
+
+Status Agent::Settle(uint64_t job, const std::vector<Run>& runs,
+                     const std::vector<metering::UsageRecord>& windows) {
+  const Placement p = store_->open().at(job);
+  const std::vector<Run> mine = Mine(p, runs);
+  // Of a single run, the leading windows now all acknowledged are skipped
+  // from now on.
+  auto& [skip_start, skip] = settled_[job];
+  if (mine.size() == 1 && mine[0].start_s != 0) {
+    if (skip_start != mine[0].start_s) skip = 0;
+    skip_start = mine[0].start_s;
+    for (const metering::UsageRecord& r : windows) {
+      if (!store_->Reported(r.id)) break;
+      ++skip;
+    }
+  }
   if (mine.empty() && runs.empty()) {
-    if (ended_by_platform) {
+    if (p.ended_by_platform) {
       // The scheduler has forgotten it (or never ran it) and the platform
       // is done with it.
-      BG_RETURN_IF_ERROR(store_->Finished(p.job));
-      Log("forgotten", Json{{"job", p.job}, {"run", p.run_id}}.dump());
+      BG_RETURN_IF_ERROR(store_->Finished(job));
+      settled_.erase(job);
+      Log("forgotten", Json{{"job", job}, {"run", p.run_id}}.dump());
     }
     return Status::Ok();
   }
-  if (active || mine.empty()) return Status::Ok();
-  for (const metering::UsageRecord& r : Windows(current, mine, now_s)) {
+  if (mine.empty() || std::any_of(mine.begin(), mine.end(), Active)) return Status::Ok();
+  for (const metering::UsageRecord& r : windows) {
     if (!store_->Reported(r.id)) return Status::Ok();  // the next cycle sends it again
   }
-  if (!store_->open().at(p.job).ended_by_platform) {
-    Status s = platform_->Finish(p.job);
+  if (!p.ended_by_platform) {
+    Status s = platform_->Finish(job);
     // Ended meanwhile (by the platform's clock): done all the same.
     if (!s.ok() && s.code() != StatusCode::kFailedPrecondition) return s;
   }
-  BG_RETURN_IF_ERROR(store_->Finished(p.job));
+  BG_RETURN_IF_ERROR(store_->Finished(job));
+  settled_.erase(job);
   ++counters_.finished;
   const Run& last = mine.back();
-  Log("finished", Json{{"job", p.job},
+  Log("finished", Json{{"job", job},
                        {"run", p.run_id},
                        {"state", last.detail},
                        {"start", last.start_s},
@@ -254,7 +306,7 @@ Status Agent::Follow(const Placement& p, const std::vector<Run>& runs,
   return Status::Ok();
 }
 
-Status Agent::Report(const Placement& p, const std::vector<metering::UsageRecord>& records) {
+Status Agent::Report(const std::vector<metering::UsageRecord>& records) {
   for (size_t at = 0; at < records.size(); at += metering::kMaxUsagePerCommand) {
     const size_t n = std::min(records.size() - at, metering::kMaxUsagePerCommand);
     std::vector<metering::UsageRecord> batch(records.begin() + static_cast<ptrdiff_t>(at),
@@ -262,11 +314,11 @@ Status Agent::Report(const Placement& p, const std::vector<metering::UsageRecord
     counters_.records_sent += n;
     BG_ASSIGN_OR_RETURN(std::vector<UsageAnswer> answers, platform_->Report(batch));
     std::vector<uint64_t> settled;
-    bool order_ended = false;
+    std::set<uint64_t> order_ended;
     for (size_t i = 0; i < n; ++i) {
       const std::string& result = answers[i].result;
       if (!Settled(result)) {
-        Log("usage_retry", Json{{"job", p.job},
+        Log("usage_retry", Json{{"job", batch[i].order.value()},
                                 {"record", batch[i].id},
                                 {"result", result},
                                 {"message", answers[i].message}}
@@ -280,8 +332,8 @@ Status Agent::Report(const Placement& p, const std::vector<metering::UsageRecord
             (batch[i].end_s - batch[i].start_s) * uint64_t{batch[i].cards};
       } else {
         ++counters_.records_refused;
-        order_ended = order_ended || result == "order_ended";
-        Log("usage_refused", Json{{"job", p.job},
+        if (result == "order_ended") order_ended.insert(batch[i].order.value());
+        Log("usage_refused", Json{{"job", batch[i].order.value()},
                                   {"record", batch[i].id},
                                   {"start", batch[i].start_s},
                                   {"end", batch[i].end_s},
@@ -292,8 +344,11 @@ Status Agent::Report(const Placement& p, const std::vector<metering::UsageRecord
       }
     }
     BG_RETURN_IF_ERROR(store_->MarkReported(settled));
-    if (order_ended && !store_->open().at(p.job).ended_by_platform) {
-      BG_RETURN_IF_ERROR(store_->EndedByPlatform(p.job));
+    for (uint64_t job : order_ended) {
+      const auto it = store_->open().find(job);
+      if (it != store_->open().end() && !it->second.ended_by_platform) {
+        BG_RETURN_IF_ERROR(store_->EndedByPlatform(job));
+      }
     }
   }
   return Status::Ok();

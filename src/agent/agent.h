@@ -75,17 +75,32 @@ class Agent {
   // The usage windows of `runs` (one job's) for placement `p` at `now_s`:
   // complete windows while a run goes on, the last partial one when it has
   // ended. Public for the tests.
+  // Windows before `skip` of the run that started at `skip_start_s` are
+  // left out (known to be acknowledged already).
   std::vector<metering::UsageRecord> Windows(const Placement& p, const std::vector<Run>& runs,
-                                             uint64_t now_s) const;
+                                             uint64_t now_s, uint64_t skip_start_s = 0,
+                                             uint64_t skip = 0) const;
 
  private:
   using RunsByJob = std::map<uint64_t, std::vector<Run>>;
   Status TakeNew(const std::map<uint64_t, PlacementView>& live);
+  // `live`: the placements on the platform (nullptr: not known this
+  // cycle, which listed only new ones).
   Status Submit(const Placement& p, const RunsByJob& runs,
-                const std::map<uint64_t, PlacementView>& live, uint64_t now_s);
-  Status Follow(const Placement& p, const std::vector<Run>& runs,
                 const std::map<uint64_t, PlacementView>* live, uint64_t now_s);
-  Status Report(const Placement& p, const std::vector<metering::UsageRecord>& records);
+  // Ends runs the platform is done with, and computes a job's windows
+  // (`windows`) and those not yet acknowledged (appended to `due`).
+  Status Follow(const Placement& p, const std::vector<Run>& runs,
+                const std::map<uint64_t, PlacementView>* live, uint64_t now_s,
+                std::vector<metering::UsageRecord>* windows,
+                std::vector<metering::UsageRecord>* due);
+  // After the usage went out: finishes a job whose runs have ended and
+  // whose windows are all acknowledged.
+  Status Settle(uint64_t job, const std::vector<Run>& runs,
+                const std::vector<metering::UsageRecord>& windows);
+  // Sends records of any jobs, 1024 a request, and records the answers.
+  Status Report(const std::vector<metering::UsageRecord>& records);
+  static std::vector<Run> Mine(const Placement& p, const std::vector<Run>& all);
   Status Offer(const RunsByJob& runs);
   void Log(const std::string& event, const std::string& fields_json) const;
 
@@ -101,6 +116,12 @@ class Agent {
   // agent may still have been on its way).
   std::set<uint64_t> unsure_;
   bool started_ = false;
+  uint64_t last_full_s_ = 0;  // the last full listing of the placements
+  uint64_t last_poll_s_ = 0;  // the last listing, full or of new ones
+  // Per job: the run start and how many of its first windows are all
+  // acknowledged, so that a cycle computes only the windows after them
+  // (a long job has many; a cycle's cost follows what is new).
+  std::map<uint64_t, std::pair<uint64_t, uint64_t>> settled_;
 };
 
 }  // namespace bg::agent

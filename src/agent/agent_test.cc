@@ -79,6 +79,7 @@ class AgentTest : public api::ApiTest {
     config_.cluster = "t";
     config_.usage_window_s = 60;
     config_.margin_s = 60;
+    config_.full_sync_ms = 0;  // every cycle lists all placements
     config_.pools = {{.pool = 2, .partition = "gpu", .gres = "a800"}};
     const std::array<uint8_t, 32> seed{7};
     platform_ = std::make_unique<Platform>(config_.server, token_.at("provider"),
@@ -239,6 +240,28 @@ TEST_F(AgentTest, AJobCancelledOnThePlatformIsCancelledInSlurm) {
   Cycle();  // the rest is refused (the order has ended), and the job is done here
   EXPECT_TRUE(store_ag_->open().empty());
   EXPECT_EQ(CardSeconds(51), 60u);
+}
+
+TEST_F(AgentTest, BetweenFullListingsNewPlacementsAreTakenAndACancelWaitsForTheNextFull) {
+  config_.full_sync_ms = 60'000;
+  OpenAgent();
+  SubmitJob(71, 1);
+  Cycle();  // full
+  ASSERT_EQ(slurm_.specs.size(), 1u);
+  slurm_.Start("101", Now());
+  Advance(10);
+  SubmitJob(72, 1);
+  Cycle();  // only what was placed since the last listing
+  ASSERT_EQ(slurm_.specs.size(), 2u);
+  EXPECT_EQ(slurm_.specs[1].name, "bg-t-72");
+  ASSERT_EQ(Call("POST", "/v1/jobs/71/cancel", "enterprise", "{}").status, 200);
+  Advance(10);
+  Cycle();  // not a full listing: the cancel is not seen yet
+  EXPECT_TRUE(slurm_.cancelled.empty());
+  Advance(45);
+  Cycle();  // a minute since the last full one
+  ASSERT_EQ(slurm_.cancelled.size(), 1u);
+  EXPECT_EQ(slurm_.cancelled[0], "101");
 }
 
 TEST_F(AgentTest, AJobSlurmEndedOnItsOwnIsFinishedWithWhatRan) {

@@ -47,6 +47,13 @@ class Keys {
     }
     return static_cast<uint64_t>(*v);
   }
+  Result<bool> Bool(const char* key, bool fallback) {
+    seen_.insert(key);
+    const toml::node* n = t_.get(key);
+    if (n == nullptr) return fallback;
+    if (!n->is_boolean()) return InvalidArgument(where_ + ": `" + key + "` must be true or false");
+    return *n->value<bool>();
+  }
   Status Done() const {
     for (const auto& [key, value] : t_) {
       if (!seen_.contains(std::string(key.str()))) {
@@ -121,10 +128,12 @@ Result<Config> Read(const toml::table& root, const std::string& source, const st
   c.local_dir = Resolve(dir, c.local_dir);
   BG_ASSIGN_OR_RETURN(c.command, k.Str("command", false, c.command));
   BG_ASSIGN_OR_RETURN(c.poll_ms, k.Num("poll_ms", false, c.poll_ms, 10, 3'600'000));
+  BG_ASSIGN_OR_RETURN(c.full_sync_ms, k.Num("full_sync_ms", false, c.full_sync_ms, 0, 86'400'000));
   BG_ASSIGN_OR_RETURN(c.usage_window_s,
                       k.Num("usage_window_s", false, c.usage_window_s, 1, 86'400));
   BG_ASSIGN_OR_RETURN(c.margin_s, k.Num("margin_s", false, c.margin_s, 0, 86'400));
-  BG_ASSIGN_OR_RETURN(c.lookback_s, k.Num("lookback_s", false, c.lookback_s, 3'600, 90 * 86'400));
+  BG_ASSIGN_OR_RETURN(c.lookback_s, k.Num("lookback_s", false, c.lookback_s, 3'600, 7'776'000));
+  BG_ASSIGN_OR_RETURN(c.offer_capacity, k.Bool("offer_capacity", true));
   BG_ASSIGN_OR_RETURN(c.metrics_listen, k.Str("metrics_listen", false));
   k.Skip("pool");
   BG_RETURN_IF_ERROR(k.Done());

@@ -49,11 +49,15 @@ struct Config {
   std::string executor = "slurm";
   std::string local_dir = {};  // the local executor's run files
   std::string command = "sleep \"$BG_WALLTIME_S\"";
-  uint64_t poll_ms = 5'000;          // one cycle every
-  uint64_t usage_window_s = 60;      // usage is reported in windows this long
-  uint64_t margin_s = 60;            // the scheduler's limit ends this much before the order's
-  uint64_t lookback_s = 2 * 86'400;  // ended runs are re-scanned this far back
-  std::string metrics_listen = {};   // "127.0.0.1:9464"; empty: no /metrics
+  uint64_t poll_ms = 5'000;  // one cycle every
+  // A full listing of the placements at least this often (it is how a
+  // cancelled job is noticed); cycles between ask only for new ones.
+  uint64_t full_sync_ms = 60'000;
+  uint64_t usage_window_s = 60;     // usage is reported in windows this long
+  uint64_t margin_s = 60;           // the scheduler's limit ends this much before the order's
+  uint64_t lookback_s = 172'800;    // two days: ended runs are re-scanned this far back
+  bool offer_capacity = true;       // false: the pools' offers are left as they are
+  std::string metrics_listen = {};  // "127.0.0.1:9464"; empty: no /metrics
   std::vector<PoolMap> pools = {};
 
   const PoolMap* FindPool(uint64_t pool) const;

@@ -28,6 +28,7 @@ struct RunSpec {
   std::string account = {};    // Slurm account ("" for none)
   std::string gres_type = {};  // "a800": --gres=gpu:a800:<cards>
   uint64_t time_limit_s = 60;  // the scheduler ends it after this long
+  uint64_t order_from_s = 0;   // when the order began on the platform
   std::string command = {};    // run with sh -c; BG_JOB_ID, BG_CARDS, BG_WALLTIME_S set
 };
 

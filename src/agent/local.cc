@@ -2,9 +2,9 @@
 
 #include <cerrno>
 #include <charconv>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <system_error>
 
 #include <signal.h>
 
@@ -112,7 +112,8 @@ Status LocalExecutor::Cancel(const std::string& id) {
   const pid_t pid = static_cast<pid_t>(U64(Slurp(base + ".pid")));
   if (pid <= 0 || fs::exists(base + ".end")) return Status::Ok();
   if (::kill(pid, SIGTERM) != 0 && errno != ESRCH) {
-    return Unavailable("cannot end local run " + id + ": " + std::strerror(errno));
+    return Unavailable("cannot end local run " + id + ": " +
+                       std::error_code(errno, std::generic_category()).message());
   }
   return Status::Ok();
 }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/http_client.h"
+#include "common/clock.h"
 #include "common/hash.h"
 
 namespace bg::agent {
@@ -28,19 +29,23 @@ Status Problem(const std::string& what, const cli::ClientResponse& r) {
 
 Result<std::string> Platform::Call(const std::string& method, const std::string& target,
                                    const std::string& body) {
+  ++calls_;
   BG_ASSIGN_OR_RETURN(cli::ClientResponse r,
                       cli::HttpCall(base_, method, target, token_, body, timeout_));
   if (r.status < 200 || r.status > 299) return Problem(method + " " + target, r);
   return std::move(r.body);
 }
 
-Result<std::vector<PlacementView>> Platform::Placements() {
+Result<std::vector<PlacementView>> Platform::Placements(std::optional<uint64_t> started_from_s) {
   std::vector<PlacementView> all;
   std::string after;
+  const std::string from =
+      started_from_s ? "&started_from=" + FormatUtcTime(*started_from_s * kNanosPerSecond) : "";
   do {
     BG_ASSIGN_OR_RETURN(
         std::string text,
-        Call("GET", "/v1/placements?limit=1000" + (after.empty() ? "" : "&after=" + after), ""));
+        Call("GET", "/v1/placements?limit=1000" + from + (after.empty() ? "" : "&after=" + after),
+             ""));
     const Json page = Json::parse(text, nullptr, false);
     if (!page.is_object() || !page["items"].is_array()) {
       return Internal("GET /v1/placements: not a page: " + text.substr(0, 200));

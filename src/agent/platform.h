@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,8 @@ class Platform {
            std::chrono::milliseconds timeout = std::chrono::milliseconds(10'000))
       : base_(std::move(base)), token_(std::move(token)), key_(key), timeout_(timeout) {}
 
-  Result<std::vector<PlacementView>> Placements();
+  // All of them, or (given a time) those placed at or after it.
+  Result<std::vector<PlacementView>> Placements(std::optional<uint64_t> started_from_s = {});
   // Signs `records` as one batch and sends them; one answer per record.
   Result<std::vector<UsageAnswer>> Report(std::vector<metering::UsageRecord> records);
   // kOk when finished now or already ended; FailedPrecondition/NotFound
@@ -53,6 +55,7 @@ class Platform {
   Status Offer(uint64_t pool, uint32_t cards);
   Status RegisterKey();
   const metering::KeyPair& key() const { return key_; }
+  uint64_t calls() const { return calls_; }  // HTTP requests made
 
  private:
   // The answer's JSON when the status is `ok_status` (or 200); an error
@@ -63,6 +66,7 @@ class Platform {
   std::string token_;
   metering::KeyPair key_;
   std::chrono::milliseconds timeout_;
+  uint64_t calls_ = 0;
 };
 
 }  // namespace bg::agent

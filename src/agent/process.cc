@@ -1,8 +1,8 @@
 #include "agent/process.h"
 
 #include <cerrno>
-#include <cstring>
 #include <string_view>
+#include <system_error>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -51,7 +51,12 @@ std::vector<std::string> Environment(
     for (const auto& [n, v] : extra) replaced = replaced || n == name;
     if (!replaced) env.emplace_back(entry);
   }
-  for (const auto& [n, v] : extra) env.push_back(n + "=" + v);
+  for (const auto& [n, v] : extra) {
+    std::string entry = n;
+    entry += '=';
+    entry += v;
+    env.push_back(std::move(entry));
+  }
   return env;
 }
 
@@ -101,15 +106,18 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv,
   int out[2] = {-1, -1};
   int err[2] = {-1, -1};
   if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
-    return Internal(std::string("pipe: ") + std::strerror(errno));
+    return Internal(std::string("pipe: ") +
+                    std::error_code(errno, std::generic_category()).message());
   }
   // Everything exec needs is built before fork: the child only calls
   // async-signal-safe functions.
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   std::vector<std::string> env = Environment(options.env);
   std::vector<char*> envp;
+  envp.reserve(env.size() + 1);
   for (std::string& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);
   const pid_t parent = getpid();
@@ -120,7 +128,8 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv,
   if (pid < 0) {
     close(out[0]);
     close(err[0]);
-    return Internal(std::string("fork: ") + std::strerror(errno));
+    return Internal(std::string("fork: ") +
+                    std::error_code(errno, std::generic_category()).message());
   }
   ProcessResult r;
   if (options.detach) {

@@ -8,7 +8,8 @@
 namespace bg::agent {
 namespace {
 
-const ProcessOptions kSlurmTimes{.env = {{"SLURM_TIME_FORMAT", "%s"}}};
+// Slurm's tools print times as Unix seconds.
+ProcessOptions SlurmTimes() { return {.env = {{"SLURM_TIME_FORMAT", "%s"}}}; }
 
 std::vector<std::string> Split(const std::string& s, char sep) {
   std::vector<std::string> parts;
@@ -147,12 +148,13 @@ std::vector<Capacity> ParseNodes(const std::string& out) {
     }
   }
   std::vector<Capacity> list;
+  list.reserve(by.size());
   for (auto& [key, c] : by) list.push_back(c);
   return list;
 }
 
-Result<std::string> SlurmExecutor::Tool(std::vector<std::string> argv) {
-  BG_ASSIGN_OR_RETURN(ProcessResult r, run_(argv, kSlurmTimes));
+Result<std::string> SlurmExecutor::Tool(const std::vector<std::string>& argv) {
+  BG_ASSIGN_OR_RETURN(ProcessResult r, run_(argv, SlurmTimes()));
   if (r.exit_code != 0) {
     std::string why = r.err.empty() ? r.out : r.err;
     while (!why.empty() && why.back() == '\n') why.pop_back();
@@ -173,7 +175,7 @@ Result<std::string> SlurmExecutor::Submit(const RunSpec& spec) {
                  ",BG_CARDS=" + std::to_string(spec.cards) +
                  ",BG_WALLTIME_S=" + std::to_string(spec.time_limit_s));
   argv.insert(argv.end(), {"--wrap", spec.command});
-  BG_ASSIGN_OR_RETURN(std::string out, Tool(std::move(argv)));
+  BG_ASSIGN_OR_RETURN(std::string out, Tool(argv));
   const std::string id = out.substr(0, out.find_first_of(";\n"));
   if (U64(id) == 0) return Internal("sbatch answered no job id: " + out);
   return id;

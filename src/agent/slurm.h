@@ -41,7 +41,7 @@ class SlurmExecutor final : public Executor {
 
  private:
   // Runs a Slurm tool; an error carries its stderr when it exits non-zero.
-  Result<std::string> Tool(std::vector<std::string> argv);
+  Result<std::string> Tool(const std::vector<std::string>& argv);
   Runner run_;
 };
 

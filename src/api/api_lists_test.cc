@@ -43,6 +43,22 @@ TEST_F(ApiTest, JobsAreFilteredAndNamedAndAnOperatorSeesWhatItPays) {
   ExpectProblem(Call("GET", "/v1/jobs?site=0", "admin"), 400, "invalid_field");
 }
 
+TEST_F(ApiTest, PlacementsStartedFromListOnlyWhatWasPlacedSince) {
+  MakeOwnedRecords();  // job 1, placed now at the hub
+  clock_.Advance(600 * kNanosPerSecond);
+  ASSERT_EQ(Call("POST", "/v1/jobs", "enterprise",
+                 R"({"id":2,"accelerator":"A800","cards":1,"walltime_s":3600})")
+                .status,
+            201);
+  EXPECT_EQ(Count(Call("GET", "/v1/placements", "provider")), 2u);
+  const std::string since = FormatUtcTime(clock_.Now() - 60 * kNanosPerSecond);
+  const Json recent = Body(Call("GET", "/v1/placements?started_from=" + since, "provider"));
+  ASSERT_EQ(recent["items"].size(), 1u) << recent.dump();
+  EXPECT_EQ(recent["items"][0]["job"], 2);
+  ExpectProblem(Call("GET", "/v1/placements?started_from=yesterday", "provider"), 400,
+                "invalid_field");
+}
+
 TEST_F(ApiTest, PoolsSitesQuotesAndPlacementsNameWhereTheyAre) {
   MakeOwnedRecords();  // Songshan Lake's job, running at the hub
   const Json pools = Body(Call("GET", "/v1/pools?provider=1", "provider"));

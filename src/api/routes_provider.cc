@@ -1,6 +1,7 @@
 // What providers do: register a key, read their placements, report signed
 // usage, finish jobs, change the cards a pool offers.
 #include "api/handlers.h"
+#include "api/list_query.h"
 #include "api/service.h"
 #include "api/views.h"
 
@@ -65,13 +66,16 @@ Answer Service::ListPlacements(Call& c) {
     return Forbidden(c, "read placements");
   }
   HttpResponse fail;
+  std::optional<Timestamp> from;
+  if (!QueryTime(c, "started_from", &from, &fail)) return fail;
   auto page = Look(*engine_, c, [&](const state::State& s) {
     // The running jobs only: a page costs what runs, never the history.
     return PageOrdered(
         c, s.scheduler().running(),
         [&](auto it) -> const scheduler::Job& { return *s.scheduler().FindJob(*it); },
         [&](const scheduler::Job& j) {
-          return c.who.role != Role::kProvider || RunsAt(s, j, c.who.scope);
+          return (!from || j.start_at >= *from) &&
+                 (c.who.role != Role::kProvider || RunsAt(s, j, c.who.scope));
         },
         [&](const scheduler::Job& j) {
           const programme::Enterprise* e =

@@ -139,8 +139,9 @@ Status RunAgent(const AgentOptions& o) {
       wait_ms = config.poll_ms;
     }
     if (o.cycles != 0 && n + 1 == o.cycles) break;
-    const timespec timeout{.tv_sec = static_cast<time_t>(wait_ms / 1000),
-                           .tv_nsec = static_cast<long>((wait_ms % 1000) * 1'000'000)};
+    const timespec timeout{
+        .tv_sec = static_cast<time_t>(wait_ms / 1000),
+        .tv_nsec = static_cast<decltype(timespec::tv_nsec)>((wait_ms % 1000) * 1'000'000)};
     if (sigtimedwait(&signals, nullptr, &timeout) > 0) {
       log("stopping", "{}");
       break;

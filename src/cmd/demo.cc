@@ -10,16 +10,17 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include <CLI/CLI.hpp>
 
+#include "agent/agent.h"
+#include "agent/scripted.h"
 #include "api/http.h"
 #include "api/json.h"
 #include "api/service.h"
 #include "api/web_site.h"
-#include "cli/http_client.h"
-#include "common/hash.h"
 #include "common/work_dir.h"
 #include "engine/engine.h"
 #include "programme/accounts.h"
@@ -134,13 +135,19 @@ Tokens MakeTokens(engine::Engine& e, const sim::Workload& w) {
   return t;
 }
 
-// The simulated providers' agents: each provider has a token of its own
-// and sends its signed usage and the finish of each job over HTTP, the way
-// a real agent talks to baygrid (POST /v1/usage, POST /v1/jobs/{id}/finish).
+// The providers' agents: the real provider agent (agent/agent.h), one per
+// provider, each with a token and signing key of its own, talking to the
+// demo's server over HTTP as a data centre's agent does (GET
+// /v1/placements, POST /v1/usage batch-signed, POST /v1/jobs/{id}/finish).
+// Its jobs run in the demo's accelerated virtual time, on the scripted
+// executor (agent/scripted.h): each uses its cards for as long as the
+// simulation says (sim::MeteredUse); an agent's cycle runs at each end of
+// one of its provider's jobs.
 class Agents {
  public:
   // Tokens with ids from 100, one per provider of the scenario.
-  Agents(engine::Engine& e, const world::World& scenario) {
+  Agents(engine::Engine& e, const world::World& scenario, const Clock* clock, FILE* log)
+      : engine_(e), clock_(clock), log_(log) {
     uint64_t id = 100;
     for (const programme::Provider& p : scenario.providers) {
       const auto [secret, hash] = api::Service::NewToken();
@@ -149,56 +156,117 @@ class Agents {
                                             .role = access::TokenRole::kProvider,
                                             .scope = p.id.value(),
                                             .name = "agent of " + p.name});
-      token_[p.id] = secret;
+      One& one = by_provider_[p.id];
+      one.token = secret;
+      one.config.provider = p.id.value();
+      one.config.cluster = "p" + std::to_string(p.id.value());
+      one.config.usage_window_s = 86'400;    // a daily report: a job of a day or less, one record
+      one.config.offer_capacity = false;     // the scenario's pools offer what they offer
+      one.config.full_sync_ms = 86'400'000;  // nothing is cancelled: a full listing a day
     }
+    e.Read([&](const state::State& s) {
+      for (const auto& [pool, p] : s.network().pools()) {
+        const ProviderId provider = s.network().FindSite(p.site)->provider;
+        if (auto it = by_provider_.find(provider); it != by_provider_.end()) {
+          it->second.config.pools.push_back({.pool = pool.value(), .gres = p.accelerator});
+        }
+      }
+      return 0;
+    });
   }
 
-  void Serve(uint16_t port) { base_ = "http://127.0.0.1:" + std::to_string(port); }
-
-  Status Report(const metering::SubmitUsage& usage) {
-    api::Json records = api::Json::array();
-    for (const metering::UsageRecord& r : usage.records) {
-      records.push_back({{"id", r.id},
-                         {"provider", r.provider.value()},
-                         {"order", r.order.value()},
-                         {"start_unix_s", r.start_s},
-                         {"end_unix_s", r.end_s},
-                         {"cards", r.cards}});
-    }
-    api::Json body = {{"records", records}};
-    if (usage.batch_signature) body["batch_signature_hex"] = ToHex(*usage.batch_signature);
-    BG_ASSIGN_OR_RETURN(api::Json answer,
-                        Post(usage.records.front().provider, "/v1/usage", api::Dump(body)));
-    const api::Json& results = answer["results"];
-    for (const api::Json& one : results) {
-      if (one.value("result", "") != "ok") {
-        return Internal("simulated usage refused: " + one.value("message", std::string()));
-      }
+  Status Serve(uint16_t port) {
+    for (auto& [provider, one] : by_provider_) {
+      one.config.server = "http://127.0.0.1:" + std::to_string(port);
+      BG_ASSIGN_OR_RETURN(one.store, storage::AgentStore::Open(":memory:"));
+      one.executor = std::make_unique<agent::ScriptedExecutor>(
+          one.config.cluster, clock_, [this](uint64_t job) { return UseOf(job); });
+      one.platform = std::make_unique<agent::Platform>(
+          one.config.server, one.token, metering::KeyPairFromNumber(provider.value()));
+      one.agent = std::make_unique<agent::Agent>(one.config, one.executor.get(), one.store.get(),
+                                                 one.platform.get(), clock_, Logger(provider));
     }
     return Status::Ok();
   }
 
-  Status Finish(ProviderId provider, OrderId job) {
-    return Post(provider, "/v1/jobs/" + std::to_string(job.value()) + "/finish", "{}").status();
+  // A job's end, with the usage the simulation metered for it: its run
+  // is final, and its provider's agent runs a cycle (reports, finishes).
+  Status Ended(const metering::SubmitUsage& usage) {
+    const metering::UsageRecord& r = usage.records.front();
+    One& one = by_provider_.at(r.provider);
+    one.executor->Final(r.order.value(), r.end_s);
+    return one.agent->Cycle().WithContext("the agent of provider " +
+                                          std::to_string(r.provider.value()));
   }
 
-  uint64_t calls() const { return calls_; }
+  // Jobs placed just now: their providers' agents take them on.
+  Status Placed(const std::vector<OrderId>& jobs) {
+    std::set<ProviderId> providers;
+    engine_.Read([&](const state::State& s) {
+      for (OrderId id : jobs) {
+        const scheduler::Job* j = s.scheduler().FindJob(id);
+        const network::Pool* pool = j == nullptr ? nullptr : s.network().FindPool(j->pool);
+        if (pool != nullptr) providers.insert(s.network().FindSite(pool->site)->provider);
+      }
+      return 0;
+    });
+    for (ProviderId p : providers) {
+      BG_RETURN_IF_ERROR(by_provider_.at(p).agent->Cycle().WithContext("the agent of provider " +
+                                                                       std::to_string(p.value())));
+    }
+    return Status::Ok();
+  }
+
+  // After the driver's end of `job`: the agent must have finished it.
+  Status CheckFinished(OrderId job) const {
+    const bool running = engine_.Read([&](const state::State& s) {
+      const scheduler::Job* j = s.scheduler().FindJob(job);
+      return j != nullptr && j->status == scheduler::JobStatus::kRunning;
+    });
+    if (!running) return Status::Ok();
+    return Internal("job " + std::to_string(job.value()) +
+                    " ended but its provider's agent did not finish it");
+  }
+
+  uint64_t calls() const {
+    uint64_t n = 0;
+    for (const auto& [provider, one] : by_provider_) n += one.platform ? one.platform->calls() : 0;
+    return n;
+  }
 
  private:
-  Result<api::Json> Post(ProviderId provider, const std::string& target, const std::string& body) {
-    ++calls_;
-    BG_ASSIGN_OR_RETURN(cli::ClientResponse r,
-                        cli::HttpCall(base_, "POST", target, token_.at(provider), body));
-    if (r.status != 200) {
-      return Internal("the agent's POST " + target + " got " + std::to_string(r.status) + ": " +
-                      r.body);
-    }
-    return api::Json::parse(r.body, nullptr, false);
+  struct One {
+    std::string token;
+    agent::Config config;
+    std::unique_ptr<storage::AgentStore> store;
+    std::unique_ptr<agent::ScriptedExecutor> executor;
+    std::unique_ptr<agent::Platform> platform;
+    std::unique_ptr<agent::Agent> agent;
+  };
+  // How long a job uses its cards: what the simulation meters for it.
+  uint64_t UseOf(uint64_t job) const {
+    const auto use =
+        engine_.Read([&](const state::State& s) { return sim::MeteredUse(s, OrderId(job)); });
+    return use ? use->end_s - use->start_s : 0;
   }
 
-  std::map<ProviderId, std::string> token_;
-  std::string base_;
-  uint64_t calls_ = 0;
+  // One JSON line per event, with the virtual time and the provider.
+  agent::LogFn Logger(ProviderId provider) const {
+    if (log_ == nullptr) return nullptr;
+    return [this, provider](const std::string& event, const std::string& fields) {
+      api::Json line = api::Json::parse(fields, nullptr, false);
+      if (!line.is_object()) line = api::Json::object();
+      line["at"] = FormatUtcTime(clock_->Now());
+      line["provider"] = provider.value();
+      line["event"] = event;
+      std::fprintf(log_, "%s\n", line.dump().c_str());
+    };
+  }
+
+  engine::Engine& engine_;
+  const Clock* clock_;
+  FILE* log_;
+  std::map<ProviderId, One> by_provider_;
 };
 
 // The city a jurisdiction lies in: itself, or the city above a district
@@ -289,17 +357,24 @@ Status RunDemo(const DemoOptions& o) {
   std::unique_ptr<api::Service> service;
   std::unique_ptr<api::HttpServer> http;
   SystemClock wall;
+  VirtualClock virtual_clock(0);
   Timestamp last_virtual = 0;
   sim::DriverOptions d;
   d.metered = true;
   std::unique_ptr<Agents> agents;
+  std::unique_ptr<FILE, int (*)(FILE*)> agents_log(nullptr, &std::fclose);
+  if (!o.agents_log.empty()) {
+    agents_log.reset(std::fopen(o.agents_log.c_str(), "w"));
+    if (agents_log == nullptr)
+      return InvalidArgument("cannot write the agents' log " + o.agents_log);
+  }
   std::optional<api::WebSite> web;  // the console, when it was built (scripts/web.sh)
   Status served = Status::Ok();
   EnterpriseId token_enterprise{};
   d.on_open = [&](engine::Engine& e) {
     const Tokens tokens = MakeTokens(e, w);
     token_enterprise = tokens.enterprise;
-    agents = std::make_unique<Agents>(e, scenario);
+    agents = std::make_unique<Agents>(e, scenario, &virtual_clock, agents_log.get());
     if (const std::string dir = o.headless ? "" : api::FindWebDir(); !dir.empty()) {
       if (auto loaded = api::WebSite::Load(dir); loaded.ok()) web = std::move(*loaded);
     }
@@ -321,7 +396,10 @@ Status RunDemo(const DemoOptions& o) {
       return;
     }
     http = std::move(*started);
-    agents->Serve(http->port());
+    if (Status s = agents->Serve(http->port()); !s.ok()) {
+      served = s.WithContext("the providers' agents cannot start");
+      return;
+    }
     if (o.headless) return;
     std::printf("\nAPI   http://%s:%u/v1   (GET /v1/openapi.json; /metrics; /healthz)\n",
                 o.listen.substr(0, colon).c_str(), http->port());
@@ -337,18 +415,13 @@ Status RunDemo(const DemoOptions& o) {
                 o.listen.substr(0, colon).c_str(), http->port());
     std::fflush(stdout);
   };
-  d.report_usage = [&](const metering::SubmitUsage& usage) { return agents->Report(usage); };
-  d.finish_job = [&](OrderId job) {
-    // The agent of the provider whose pool runs the job.
-    const ProviderId provider = service->engine().Read([&](const state::State& s) {
-      const scheduler::Job* j = s.scheduler().FindJob(job);
-      const network::Pool* pool = j == nullptr ? nullptr : s.network().FindPool(j->pool);
-      return pool == nullptr ? ProviderId() : s.network().FindSite(pool->site)->provider;
-    });
-    return agents->Finish(provider, job);
-  };
+  d.report_usage = [&](const metering::SubmitUsage& usage) { return agents->Ended(usage); };
+  d.finish_job = [&](OrderId job) { return agents->CheckFinished(job); };
+  d.on_placed = [&](const std::vector<OrderId>& jobs) { return agents->Placed(jobs); };
   d.on_step = [&](Timestamp t) {
     if (!served.ok()) return false;
+    // The agents' clock: the simulation's, which moves to `t` now.
+    virtual_clock.Set(std::max(t, virtual_clock.Now()));
     if (g_interrupted.load()) return false;
     if (!o.headless && last_virtual != 0 && t > last_virtual) {
       // Accelerated virtual time: `speed` virtual seconds per real second.
@@ -385,8 +458,9 @@ Status RunDemo(const DemoOptions& o) {
       PrintSummary(s, o.days, token_enterprise);
       return 0;
     });
-    std::printf("\nthe providers' agents made %llu HTTP calls (signed usage, finishes)\n",
-                static_cast<unsigned long long>(agents->calls()));  // NOLINT(google-runtime-int)
+    std::printf(
+        "\nthe providers' agents made %llu HTTP calls (placements, signed usage, finishes)\n",
+        static_cast<unsigned long long>(agents->calls()));  // NOLINT(google-runtime-int)
     if (!o.headless && http != nullptr && !g_interrupted.load()) {
       std::printf("\nthe simulation is over; the API stays up. Ctrl-C to stop.\n");
       std::fflush(stdout);
@@ -419,6 +493,8 @@ void RegisterDemo(Registry& registry) {
   demo->add_option("--jobs", o->jobs, "Jobs over the whole run")->capture_default_str();
   demo->add_option("--speed", o->speed, "Virtual seconds per real second")->capture_default_str();
   demo->add_flag("--headless", o->headless, "As fast as it can, no server, no waiting for Ctrl-C");
+  demo->add_option("--agents-log", o->agents_log,
+                   "Write the providers' agents' log (JSON lines, as `baygrid agent` logs) here");
   demo->footer("Examples:\n  baygrid demo\n  baygrid demo --days 30 --seed 7 --headless");
   registry.OnRun(demo, [o] { return RunDemo(*o); });
 }

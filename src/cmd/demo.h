@@ -33,6 +33,7 @@ struct DemoOptions {
   uint32_t jobs = 6'000;
   uint32_t speed = 36'000;  // virtual seconds per real second (not headless)
   bool headless = false;
+  std::string agents_log;  // the providers' agents' JSON lines go here ("": nowhere)
 };
 
 Status RunDemo(const DemoOptions& options);

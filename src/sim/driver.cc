@@ -68,27 +68,12 @@ Status RegisterKeys(engine::Engine& e, const world::World& scenario) {
 // its start for 70-100% of its walltime (seeded by the job id), on all its
 // cards.
 Status ReportUsage(engine::Engine& e, OrderId id, const DriverOptions& options) {
-  const auto [record, ok] = e.Read([&](const state::State& s) {
-    const scheduler::Job* j = s.scheduler().FindJob(id);
-    if (j == nullptr || j->status != scheduler::JobStatus::kRunning) {
-      return std::pair{metering::UsageRecord{}, false};
-    }
-    const network::Pool& pool = *s.network().FindPool(j->pool);
-    const uint64_t start = j->start_at / kNanosPerSecond;
-    const uint64_t walltime = (j->end_at - j->start_at) / kNanosPerSecond;
-    const uint64_t used = std::max<uint64_t>(1, walltime * (70 + id.value() * 7919 % 31) / 100);
-    return std::pair{metering::UsageRecord{.id = id.value(),
-                                           .provider = s.network().FindSite(pool.site)->provider,
-                                           .order = id,
-                                           .start_s = start,
-                                           .end_s = start + used,
-                                           .cards = j->submitted.request.cards},
-                     true};
-  });
-  if (!ok) return Status::Ok();
-  state::SubmitUsage c{.records = {record}};
+  const std::optional<metering::UsageRecord> record =
+      e.Read([&](const state::State& s) { return MeteredUse(s, id); });
+  if (!record) return Status::Ok();
+  state::SubmitUsage c{.records = {*record}};
   c.batch_signature = metering::SignBatch(
-      c.records, metering::KeyPairFromNumber(record.provider.value()).secret_key);
+      c.records, metering::KeyPairFromNumber(record->provider.value()).secret_key);
   if (options.report_usage) return options.report_usage(c);
   BG_ASSIGN_OR_RETURN(state::CommandResult r, Do(e, std::move(c)));
   const auto& out = std::get<metering::UsageOutcome>(r);
@@ -97,6 +82,21 @@ Status ReportUsage(engine::Engine& e, OrderId id, const DriverOptions& options) 
 }
 
 }  // namespace
+
+std::optional<metering::UsageRecord> MeteredUse(const state::State& s, OrderId id) {
+  const scheduler::Job* j = s.scheduler().FindJob(id);
+  if (j == nullptr || j->status != scheduler::JobStatus::kRunning) return std::nullopt;
+  const network::Pool& pool = *s.network().FindPool(j->pool);
+  const uint64_t start = j->start_at / kNanosPerSecond;
+  const uint64_t walltime = (j->end_at - j->start_at) / kNanosPerSecond;
+  const uint64_t used = std::max<uint64_t>(1, walltime * (70 + id.value() * 7919 % 31) / 100);
+  return metering::UsageRecord{.id = id.value(),
+                               .provider = s.network().FindSite(pool.site)->provider,
+                               .order = id,
+                               .start_s = start,
+                               .end_s = start + used,
+                               .cards = j->submitted.request.cards};
+}
 
 Result<Metrics> Run(const world::World& scenario, const Workload& w, const WorkloadOptions& o,
                     const DriverOptions& options, storage::Store* store) {
@@ -143,6 +143,7 @@ Result<Metrics> Run(const world::World& scenario, const Workload& w, const Workl
   size_t next = 0;
   bool stopped = false;
   std::vector<OrderId> finished;
+  std::vector<OrderId> placed_now;
   while (next < w.arrivals.size() || !ends.empty() || next_app < w.applications.size()) {
     Timestamp t = UINT64_MAX;
     if (next < w.arrivals.size()) t = w.arrivals[next].at;
@@ -154,6 +155,7 @@ Result<Metrics> Run(const world::World& scenario, const Workload& w, const Workl
     }
     clock.Set(std::max(t, clock.Now()));
     finished.clear();
+    placed_now.clear();
     while (!ends.empty() && ends.top().first <= t) {
       const OrderId ending = ends.top().second;
       if (options.metered) BG_RETURN_IF_ERROR(ReportUsage(*e, ending, options));
@@ -185,6 +187,7 @@ Result<Metrics> Run(const world::World& scenario, const Workload& w, const Workl
       if (track) progress.Submitted(r.id);
       if (out.status == scheduler::JobStatus::kRunning) {
         ends.push({end_of(r.id), r.id});
+        placed_now.push_back(r.id);
       } else if (out.status == scheduler::JobStatus::kQueued) {
         queued.insert(r.id);
       }
@@ -197,21 +200,23 @@ Result<Metrics> Run(const world::World& scenario, const Workload& w, const Workl
       // The jobs the pass placed, with their ends: read among the queued.
       const std::vector<std::pair<Timestamp, OrderId>> now_running =
           e->Read([&](const state::State& s) {
-            std::vector<std::pair<Timestamp, OrderId>> placed_now;
+            std::vector<std::pair<Timestamp, OrderId>> running;
             for (OrderId id : queued) {
               const scheduler::Job& job = *s.scheduler().FindJob(id);
               if (job.status == scheduler::JobStatus::kRunning) {
-                placed_now.emplace_back(job.end_at, id);
+                running.emplace_back(job.end_at, id);
               }
             }
-            return placed_now;
+            return running;
           });
       for (const auto& [end, id] : now_running) {
         queued.erase(id);
         ends.push({end, id});
+        placed_now.push_back(id);
       }
       if (placed < 1024) break;
     }
+    if (options.on_placed && !placed_now.empty()) BG_RETURN_IF_ERROR(options.on_placed(placed_now));
     peak_live = std::max<uint64_t>(peak_live, ends.size() + queued.size());
     days_until(t);
   }

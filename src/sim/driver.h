@@ -17,6 +17,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,8 +61,18 @@ struct DriverOptions {
   std::function<Status(const metering::SubmitUsage& usage)> report_usage = {};
   std::function<Status(OrderId job)> finish_job = {};
   std::function<bool(Timestamp now)> on_step = {};
+  // The jobs placed at a step (on arrival or by a placement pass), once per
+  // step that placed any: the demo's agents take them on.
+  std::function<Status(const std::vector<OrderId>& placed)> on_placed = {};
   std::function<void(engine::Engine&)> on_end = {};
 };
+
+// What running job `id` uses in the simulation, as its provider would
+// report it at its end: its cards from its start for 70-100% of its
+// walltime (seeded by the id), record id = job id; nothing if it is not
+// running. The driver's metered runs and the demo's agents (which run the
+// job this long in virtual time) both read it.
+std::optional<metering::UsageRecord> MeteredUse(const state::State& s, OrderId id);
 
 // Runs `workload` on `scenario` through an engine on `store` (a fresh one).
 Result<Metrics> Run(const world::World& scenario, const Workload& workload,

@@ -1,5 +1,5 @@
 // Small helpers over SQLite's C API shared by the stores that keep SQLite
-// files (sqlite_store.cc, sqlite_answers.cc): errors as Status, byte and
+// files (sqlite_store.cc, sqlite_answers.cc, agent_store.cc): errors as Status, byte and
 // hash columns, a statement reset on scope exit, WAL. Internal to storage/.
 #pragma once
 

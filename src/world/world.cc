@@ -1,4 +1,5 @@
-// World loader: the one file that includes toml++. The installed toml++
+// World loader: one of the two files that include toml++ (agent/config.cc,
+// the agent's config, is the other). The installed toml++
 // is a shared library built with exceptions, so toml::parse_error is caught
 // here and turned into a Status; no exception leaves this file.
 //

@@ -62,8 +62,11 @@ std::string Name(uint64_t job) { return "bg-bgtest-" + std::to_string(job); }
 class LocalSlurm {
  public:
   explicit LocalSlurm(fs::path dir) : dir_(std::move(dir)) {}
-  ~LocalSlurm() {
+  ~LocalSlurm() { Down(); }
+  // Stops every daemon (before the folder with their pid files goes).
+  void Down() {
     if (up_) testutil::RunCommand(Script() + " down " + dir_.string());
+    up_ = false;
   }
   // Starts the cluster and takes its environment (SLURM_CONF).
   std::string Up() {
@@ -217,7 +220,7 @@ TEST(AgentSlurmTest, RealSlurmRunsThePlacementsAndBillsWhatSacctMeasured) {
       << "token = \"" << provider << "\"\n"
       << "key_file = \"provider.key\"\n"
       << "provider = 1\ncluster = \"bgtest\"\n"
-      << "state = \"agent.db\"\npoll_ms = 400\n"
+      << "state = \"agent.db\"\npoll_ms = 400\nfull_sync_ms = 3000\n"
       << "usage_window_s = 10\nmargin_s = 60\n"
       << "command = '''case \"$BG_JOB_ID\" in\n"
       << "  " << kTimesOut << "|" << kCancelledHere << "|" << kCancelledThere
@@ -364,6 +367,7 @@ TEST(AgentSlurmTest, RealSlurmRunsThePlacementsAndBillsWhatSacctMeasured) {
   std::printf("RESULT agent jobs=%d submitted_twice=%d usage_diff_card_s=%llu restarts=%d ok=%s\n",
               kJobs, submitted_twice, static_cast<unsigned long long>(diff), restarts,
               ok ? "true" : "false");
+  slurm.Down();
   if (ok) fs::remove_all(dir);
 }
 

@@ -25,7 +25,11 @@ void AddProviderRows(std::vector<Route>* rows) {
                    .roles = Only({Role::kProvider, Role::kAdmin, Role::kAuditor}),
                    .who = "provider, admin, auditor",
                    .summary = "What to run: running jobs on the caller's pools",
-                   .query = {Limit(), After()},
+                   .query = {Limit(), After(),
+                             May("started_from", T::kDate,
+                                 {"--started-from", K::kQuery,
+                                  "Placed at or after (2025-03-01T08:00:00Z, UTC): an agent's "
+                                  "poll between full listings"})},
                    .cli = {.noun = "placements",
                            .verb = "list",
                            .help = "What to run (providers)",

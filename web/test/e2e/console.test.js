@@ -48,7 +48,7 @@ before(async () => {
   if (process.env.BG_E2E_DB) {
     copyFileSync(process.env.BG_E2E_DB, db);
   } else {
-    execFileSync(baygrid, ['demo', '--days', '2', '--seed', '7', '--headless', '--db', db], {
+    execFileSync(baygrid, ['demo', '--days', '2', '--jobs', '1000', '--seed', '7', '--headless', '--db', db], {
       stdio: 'ignore',
     });
   }

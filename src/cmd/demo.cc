@@ -365,8 +365,9 @@ Status RunDemo(const DemoOptions& o) {
   std::unique_ptr<FILE, int (*)(FILE*)> agents_log(nullptr, &std::fclose);
   if (!o.agents_log.empty()) {
     agents_log.reset(std::fopen(o.agents_log.c_str(), "w"));
-    if (agents_log == nullptr)
+    if (agents_log == nullptr) {
       return InvalidArgument("cannot write the agents' log " + o.agents_log);
+    }
   }
   std::optional<api::WebSite> web;  // the console, when it was built (scripts/web.sh)
   Status served = Status::Ok();

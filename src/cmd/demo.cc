@@ -359,6 +359,7 @@ Status RunDemo(const DemoOptions& o) {
   SystemClock wall;
   VirtualClock virtual_clock(0);
   Timestamp last_virtual = 0;
+  std::chrono::steady_clock::time_point due{};  // when the last step was due (pacing)
   sim::DriverOptions d;
   d.metered = true;
   std::unique_ptr<Agents> agents;
@@ -424,10 +425,23 @@ Status RunDemo(const DemoOptions& o) {
     // The agents' clock: the simulation's, which moves to `t` now.
     virtual_clock.Set(std::max(t, virtual_clock.Now()));
     if (g_interrupted.load()) return false;
+    using Steady = std::chrono::steady_clock;
     if (!o.headless && last_virtual != 0 && t > last_virtual) {
-      // Accelerated virtual time: `speed` virtual seconds per real second.
+      // Accelerated virtual time: `speed` virtual seconds per real second
+      // (a gap counts at most 2 s). Steps keep a schedule, so the time the
+      // engine and the agents took since the last one counts against the
+      // wait; one that falls behind catches up by at most a second.
       const double real_s = static_cast<double>(t - last_virtual) / 1e9 / o.speed;
-      std::this_thread::sleep_for(std::chrono::duration<double>(std::min(real_s, 2.0)));
+      due += std::chrono::duration_cast<Steady::duration>(
+          std::chrono::duration<double>(std::min(real_s, 2.0)));
+      const Steady::time_point now = Steady::now();
+      if (due > now) {
+        std::this_thread::sleep_until(due);
+      } else {
+        due = std::max(due, now - std::chrono::seconds(1));
+      }
+    } else if (last_virtual == 0) {
+      due = Steady::now();
     }
     last_virtual = t;
     return true;

@@ -39,6 +39,7 @@
 #include "metering/usage.h"
 #include "storage/sqlite_store.h"
 #include "tests/testutil/server_process.h"
+#include "tests/testutil/world_db.h"
 #include "world/commands.h"
 #include "world/world.h"
 
@@ -94,14 +95,6 @@ class LocalSlurm {
   fs::path dir_;
   bool up_ = false;
 };
-
-std::string MakeToken(engine::Engine& e, uint64_t id, access::TokenRole role, uint64_t scope) {
-  const auto [secret, hash] = api::Service::NewToken();
-  EXPECT_TRUE(e.Execute(state::CreateApiToken{
-                            .id = id, .hash = hash, .role = role, .scope = scope, .name = "agent"})
-                  .ok());
-  return secret;
-}
 
 // `baygrid agent` with its JSON lines appended to `log`.
 pid_t StartAgent(const fs::path& config, const fs::path& log) {
@@ -170,21 +163,13 @@ TEST(AgentSlurmTest, RealSlurmRunsThePlacementsAndBillsWhatSacctMeasured) {
   // The platform: the GBA world, an admin, Songshan Lake (enterprise 1),
   // the Shaoguan hub (provider 1) with a signing key.
   const fs::path db = dir / "serve.db";
-  std::string admin, enterprise, provider;
-  {
-    auto store = storage::SqliteStore::Open({.path = db.string()});
-    ASSERT_TRUE(store.ok());
-    SystemClock clock;
-    auto e = engine::Engine::Open(store->get(), &clock);
-    ASSERT_TRUE(e.ok());
-    auto scenario = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
-    ASSERT_TRUE(scenario.ok());
-    for (auto& body : world::ToCommands(*scenario)) ASSERT_TRUE((*e)->Execute(body).ok());
-    admin = MakeToken(**e, 1, access::TokenRole::kAdmin, 0);
-    enterprise = MakeToken(**e, 2, access::TokenRole::kEnterprise, 1);
-    provider = MakeToken(**e, 3, access::TokenRole::kProvider, 1);
-    ASSERT_TRUE((*e)->Shutdown().ok());
-  }
+  const std::vector<std::string> tokens =
+      testutil::MakeWorldDb(BG_SOURCE_DIR, db.string(),
+                            {{1, access::TokenRole::kAdmin, 0},
+                             {2, access::TokenRole::kEnterprise, 1},
+                             {3, access::TokenRole::kProvider, 1}});
+  ASSERT_EQ(tokens.size(), 3u);
+  const std::string admin = tokens[0], enterprise = tokens[1], provider = tokens[2];
   ASSERT_TRUE(cli::GenerateKeyFile((dir / "provider.key").string()).ok());
   testutil::ServerProcess server = testutil::StartServer(BG_BAYGRID, db.string());
   testutil::KillOnExit reap_server(server.pid);

@@ -30,6 +30,7 @@
 #include "settlement/settlement.h"
 #include "storage/sqlite_store.h"
 #include "tests/testutil/server_process.h"
+#include "tests/testutil/world_db.h"
 #include "world/commands.h"
 #include "world/world.h"
 
@@ -62,29 +63,17 @@ TEST(ServerCrashTest, EveryAcknowledgedRequestSurvivesKill9) {
   ASSERT_NE(mkdtemp(pattern.data()), nullptr);
   const fs::path dir = pattern;
   const fs::path db = dir / "serve.db";
-  std::string token;
-  {
-    // The world, a provider key and a token, written before the server runs.
-    auto store = storage::SqliteStore::Open({.path = db.string()});
-    ASSERT_TRUE(store.ok());
-    SystemClock clock;
-    auto e = engine::Engine::Open(store->get(), &clock);
-    ASSERT_TRUE(e.ok());
-    auto scenario = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
-    ASSERT_TRUE(scenario.ok());
-    for (auto& body : world::ToCommands(*scenario)) ASSERT_TRUE((*e)->Execute(body).ok());
-    ASSERT_TRUE(
-        (*e)->Execute(state::RegisterProviderKey{ProviderId(kHengqin),
+  // The world, an admin token and Hengqin's key, written before the server runs.
+  const std::vector<std::string> tokens = testutil::MakeWorldDb(
+      BG_SOURCE_DIR, db.string(), {{1, access::TokenRole::kAdmin, 0, "crash"}},
+      [](engine::Engine& e) {
+        EXPECT_TRUE(
+            e.Execute(state::RegisterProviderKey{ProviderId(kHengqin),
                                                  metering::KeyPairFromNumber(kHengqin).public_key})
-            .ok());
-    const auto [secret, hash] = api::Service::NewToken();
-    token = secret;
-    ASSERT_TRUE((*e)
-                    ->Execute(state::CreateApiToken{
-                        .id = 1, .hash = hash, .role = access::TokenRole::kAdmin, .name = "crash"})
-                    .ok());
-    ASSERT_TRUE((*e)->Shutdown().ok());
-  }
+                .ok());
+      });
+  ASSERT_EQ(tokens.size(), 1u);
+  const std::string token = tokens[0];
 
   std::mutex mu;
   std::set<uint64_t> acked_jobs;

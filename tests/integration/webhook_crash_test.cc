@@ -27,6 +27,7 @@
 #include "notice/outbox.h"
 #include "storage/sqlite_store.h"
 #include "tests/testutil/server_process.h"
+#include "tests/testutil/world_db.h"
 #include "world/commands.h"
 #include "world/world.h"
 
@@ -142,15 +143,6 @@ class Receiver {
   std::unique_ptr<api::HttpServer> server_;
 };
 
-std::string MakeToken(engine::Engine& e, uint64_t id, access::TokenRole role, uint64_t scope) {
-  const auto [secret, hash] = api::Service::NewToken();
-  EXPECT_TRUE(
-      e.Execute(state::CreateApiToken{
-                    .id = id, .hash = hash, .role = role, .scope = scope, .name = "webhook-test"})
-          .ok());
-  return secret;
-}
-
 testutil::ServerProcess Start(const fs::path& db) {
   return testutil::StartServer(BG_BAYGRID, db.string(), {"--webhook-poll-ms", "20"});
 }
@@ -160,20 +152,12 @@ TEST(WebhookCrashTest, EachNoticeIsDeliveredAtLeastOnceAndRecordedOnce) {
   ASSERT_NE(mkdtemp(pattern.data()), nullptr);
   const fs::path dir = pattern;
   const fs::path db = dir / "serve.db";
-  std::string admin, songshan;
-  {
-    auto store = storage::SqliteStore::Open({.path = db.string()});
-    ASSERT_TRUE(store.ok());
-    SystemClock clock;
-    auto e = engine::Engine::Open(store->get(), &clock);
-    ASSERT_TRUE(e.ok());
-    auto scenario = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
-    ASSERT_TRUE(scenario.ok());
-    for (auto& body : world::ToCommands(*scenario)) ASSERT_TRUE((*e)->Execute(body).ok());
-    admin = MakeToken(**e, 1, access::TokenRole::kAdmin, 0);
-    songshan = MakeToken(**e, 2, access::TokenRole::kEnterprise, 1);  // Songshan Lake
-    ASSERT_TRUE((*e)->Shutdown().ok());
-  }
+  // An admin; Songshan Lake (enterprise 1).
+  const std::vector<std::string> tokens = testutil::MakeWorldDb(
+      BG_SOURCE_DIR, db.string(),
+      {{1, access::TokenRole::kAdmin, 0}, {2, access::TokenRole::kEnterprise, 1}});
+  ASSERT_EQ(tokens.size(), 2u);
+  const std::string admin = tokens[0], songshan = tokens[1];
   Receiver receiver;
   std::set<uint64_t> feed;
   {

@@ -44,11 +44,9 @@ inline std::vector<std::string> MakeWorldDb(const std::string& source_dir, const
   std::vector<std::string> secrets;
   for (const TokenSpec& t : tokens) {
     const auto [secret, hash] = api::Service::NewToken();
-    EXPECT_TRUE((*e)->Execute(state::CreateApiToken{.id = t.id,
-                                                    .hash = hash,
-                                                    .role = t.role,
-                                                    .scope = t.scope,
-                                                    .name = t.name})
+    EXPECT_TRUE((*e)
+                    ->Execute(state::CreateApiToken{
+                        .id = t.id, .hash = hash, .role = t.role, .scope = t.scope, .name = t.name})
                     .ok());
     secrets.push_back(secret);
   }

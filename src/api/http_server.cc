@@ -373,6 +373,11 @@ void HttpServer::Stop(std::chrono::milliseconds grace) {
   impl_->ioc.stop();
   for (std::thread& t : impl_->threads) t.join();
   impl_->threads.clear();
+  // The close posted above may not have run before the stop: with no
+  // thread left, close here, so that a stopped server refuses connections
+  // (and its port is free) instead of leaving them unanswered.
+  beast::error_code ec;
+  impl_->acceptor.close(ec);
 }
 
 }  // namespace bg::api

@@ -278,6 +278,14 @@ TEST_F(ApiTest, TheTourFromApplicationToClosedStatement) {
   ASSERT_FALSE(quote["options"].empty()) << quote.dump();
   EXPECT_EQ(quote["options"][0]["pool"], 2);
   EXPECT_EQ(quote["options"][0]["subsidy"]["fen"], 26000);
+  // Who pays and what bound it, in English and in Chinese.
+  const std::string note = quote["options"][0]["subsidy_note"];
+  const std::string note_zh = quote["options"][0]["subsidy_note_zh"];
+  EXPECT_NE(note.find("pays 260.00"), std::string::npos) << note;
+  EXPECT_NE(note_zh.find("补贴 260.00 元（受"), std::string::npos) << note_zh;
+  for (const Json& e : quote["excluded"]) {
+    EXPECT_FALSE(e["reason_zh"].get<std::string>().empty()) << e.dump();
+  }
   const auto placed = post("enterprise", "/v1/jobs",
                            R"({"id":1,"accelerator":"A800","cards":8,"walltime_s":36000})");
   ASSERT_EQ(placed.status, 201) << placed.body;

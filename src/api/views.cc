@@ -224,6 +224,7 @@ Json View(const scheduler::Quote& q, const state::State& s) {
                        {"subsidy", MoneyJson(o.subsidy)},
                        {"out_of_pocket", MoneyJson(o.out_of_pocket)},
                        {"subsidy_note", o.subsidy_note},
+                       {"subsidy_note_zh", o.subsidy_note_zh},
                        {"transfer_s", o.transfer_s},
                        {"start", TimeJson(o.start)},
                        {"finish", TimeJson(o.finish)},
@@ -232,7 +233,7 @@ Json View(const scheduler::Quote& q, const state::State& s) {
   }
   Json excluded = Json::array();
   for (const auto& e : q.excluded) {
-    Json one = {{"pool", e.pool.value()}, {"reason", e.reason}};
+    Json one = {{"pool", e.pool.value()}, {"reason", e.reason}, {"reason_zh", e.reason_zh}};
     if (const network::Pool* p = s.network().FindPool(e.pool)) NameSite(s, p->site, &one);
     excluded.push_back(std::move(one));
   }

@@ -435,10 +435,17 @@ struct BlacklistEntry {
 // known: the programmes that apply and the vouchers they draw on, or the
 // refusal. Quotes across many pools of one provider prepare once and price
 // each pool with ComputeSubsidy (subsidy.h).
+// A programme left out of a claim, and the rule that left it out.
+struct LeftOut {
+  ProgrammeId programme{};
+  Outcome why;
+};
+
 struct SubsidyTerms {
-  Outcome refusal;         // code kOk: `request` is ready (set its amount)
-  SubsidyRequest request;  // amount as in the claim
-  std::string notes;       // programmes left out, and why
+  Outcome refusal;                  // code kOk: `request` is ready (set its amount)
+  SubsidyRequest request;           // amount as in the claim
+  std::string notes;                // programmes left out, and why
+  std::vector<LeftOut> left_out{};  // the same, one by one
 };
 
 // The calendar year of `at` in China Standard Time (UTC+8): yearly caps and
@@ -583,7 +590,7 @@ class Book {
   std::vector<ProgrammeTerms> ApplicableTerms(const Redeem& c, const Registry& registry,
                                               Timestamp ts, const ledger::Ledger& ledger,
                                               std::vector<VoucherBalance>* vouchers,
-                                              std::vector<Outcome>* excluded,
+                                              std::vector<LeftOut>* excluded,
                                               uint32_t* ceiling_bp) const;
   std::vector<JurisdictionId> AlreadyPaid(OrderId order) const;
   // Moves what `voucher` has left (not held) to the budget or lapsed.

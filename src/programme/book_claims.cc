@@ -18,11 +18,11 @@ using book::Refuse;
 
 std::string ClaimName(ClaimId id) { return "claim " + std::to_string(id.value()); }
 
-std::string JoinMessages(const std::vector<Outcome>& outcomes) {
+std::string JoinMessages(const std::vector<LeftOut>& left_out) {
   std::string out;
-  for (const Outcome& o : outcomes) {
+  for (const LeftOut& o : left_out) {
     if (!out.empty()) out += "; ";
-    out += o.message;
+    out += o.why.message;
   }
   return out;
 }
@@ -57,7 +57,7 @@ std::vector<JurisdictionId> Book::AlreadyPaid(OrderId order) const {
 std::vector<ProgrammeTerms> Book::ApplicableTerms(const Redeem& c, const Registry& registry,
                                                   Timestamp ts, const ledger::Ledger& ledger,
                                                   std::vector<VoucherBalance>* vouchers,
-                                                  std::vector<Outcome>* excluded,
+                                                  std::vector<LeftOut>* excluded,
                                                   uint32_t* ceiling_bp) const {
   const Enterprise& e = *registry.FindEnterprise(c.enterprise);
   const Provider& provider = *registry.FindProvider(c.provider);
@@ -79,10 +79,10 @@ std::vector<ProgrammeTerms> Book::ApplicableTerms(const Redeem& c, const Registr
       if (!CheckEligible(version->rules, e.applicant, ts, home_parents).ok()) continue;
       if (registry.StatusOf(pid) != ProgrammeStatus::kActive) {
         excluded->push_back(
-            Refuse(Code::kProgrammeSuspended,
-                   ProgName(latest) + " is " +
-                       std::string(NameOf(kProgrammeStatusNames, registry.StatusOf(pid))) +
-                       ": no automatic grant (免申即享) meanwhile"));
+            {pid, Refuse(Code::kProgrammeSuspended,
+                         ProgName(latest) + " is " +
+                             std::string(NameOf(kProgrammeStatusNames, registry.StatusOf(pid))) +
+                             ": no automatic grant (免申即享) meanwhile")});
         continue;
       }
     } else {
@@ -110,24 +110,24 @@ std::vector<ProgrammeTerms> Book::ApplicableTerms(const Redeem& c, const Registr
     const ProgrammeRules& rules = version->rules;
     const uint32_t currency = registry.FindJurisdiction(rules.issuer)->currency_ledger;
     if (currency != c.currency_ledger) {
-      excluded->push_back(Refuse(Code::kCurrencyMismatch, ProgName(rules) + " pays on ledger " +
-                                                              std::to_string(currency) +
-                                                              ", the order is on ledger " +
-                                                              std::to_string(c.currency_ledger)));
+      excluded->push_back(
+          {pid, Refuse(Code::kCurrencyMismatch,
+                       ProgName(rules) + " pays on ledger " + std::to_string(currency) +
+                           ", the order is on ledger " + std::to_string(c.currency_ledger))});
       continue;
     }
     if (ts < rules.valid_from || ts >= rules.valid_until) {
-      excluded->push_back(Refuse(Code::kNotInForce, ProgName(rules) + " is not in force"));
+      excluded->push_back({pid, Refuse(Code::kNotInForce, ProgName(rules) + " is not in force")});
       continue;
     }
     if (Status s =
             CheckProvider(rules, provider.id, provider.home, provider.platforms, provider_parents);
         !s.ok()) {
-      excluded->push_back(Refuse(Code::kProviderNotAllowed, s.message()));
+      excluded->push_back({pid, Refuse(Code::kProviderNotAllowed, s.message())});
       continue;
     }
     if (Status s = CheckPurpose(rules, c.purpose); !s.ok()) {
-      excluded->push_back(Refuse(Code::kPurposeNotFunded, s.message()));
+      excluded->push_back({pid, Refuse(Code::kPurposeNotFunded, s.message())});
       continue;
     }
     ProgrammeTerms t{.programme = pid,
@@ -194,7 +194,7 @@ SubsidyTerms Book::PrepareSubsidy(const Redeem& c, const Registry& registry, Tim
   }
   SubsidyRequest& req = terms.request;
   req = SubsidyRequest{.amount = c.amount, .at = ts, .already_subsidised = AlreadyPaid(c.order)};
-  std::vector<Outcome> excluded;
+  std::vector<LeftOut>& excluded = terms.left_out;
   req.programmes =
       ApplicableTerms(c, registry, ts, ledger, &req.vouchers, &excluded, &req.combined_ceiling_bp);
   terms.notes = JoinMessages(excluded);
@@ -203,7 +203,7 @@ SubsidyTerms Book::PrepareSubsidy(const Redeem& c, const Registry& registry, Tim
         excluded.empty()
             ? Refuse(Code::kNoVoucher, "enterprise " + std::to_string(c.enterprise.value()) +
                                            " holds no live voucher and no automatic grant applies")
-            : Refuse(excluded.front().code, terms.notes);
+            : Refuse(excluded.front().why.code, terms.notes);
     return terms;
   }
   return terms;

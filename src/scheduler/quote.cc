@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "programme/accounts.h"
+#include "programme/words_zh.h"
 
 namespace bg::scheduler {
 namespace {
@@ -16,6 +17,28 @@ std::string In(Timestamp at, Timestamp now) {
   if (s < 120) return std::to_string(s) + " s";
   if (s < 7200) return std::to_string(s / 60) + " min";
   return std::to_string(s / 3600) + " h";
+}
+std::string InZh(Timestamp at, Timestamp now) {
+  const uint64_t s = at > now ? (at - now) / kNanosPerSecond : 0;
+  if (s < 120) return std::to_string(s) + " 秒";
+  if (s < 7200) return std::to_string(s / 60) + " 分钟";
+  return std::to_string(s / 3600) + " 小时";
+}
+
+// A programme's name for the Chinese notes ("项目 7" when unknown).
+std::string ProgrammeZh(const programme::Registry& registry, ProgrammeId id) {
+  const programme::ProgrammeRules* p = registry.FindProgramme(id);
+  return p != nullptr ? "「" + p->name + "」" : "项目 " + std::to_string(id.value());
+}
+
+std::string LeftOutZh(const programme::Registry& registry,
+                      const std::vector<programme::LeftOut>& left_out) {
+  std::string out;
+  for (const programme::LeftOut& l : left_out) {
+    if (!out.empty()) out += "；";
+    out += ProgrammeZh(registry, l.programme) + "：" + programme::CodeZh(l.why.code);
+  }
+  return out;
 }
 
 // The subsidy terms of one provider and resource class, prepared once per
@@ -31,17 +54,22 @@ bool Fits(const network::Pool& pool, const JobRequest& r) {
          pool.memory_gb >= r.min_memory_gb && pool.cards_offered >= r.cards;
 }
 
-std::optional<std::string> Filter(const network::Pool& pool, const JobRequest& r) {
+std::optional<Words> Filter(const network::Pool& pool, const JobRequest& r) {
   if (!r.accelerator.empty() && pool.accelerator != r.accelerator) {
-    return "wrong accelerator: " + pool.accelerator + ", the job asks for " + r.accelerator;
+    return Words{"wrong accelerator: " + pool.accelerator + ", the job asks for " + r.accelerator,
+                 "加速卡型号不符：此处为 " + pool.accelerator + "，作业需要 " + r.accelerator};
   }
   if (pool.memory_gb < r.min_memory_gb) {
-    return std::to_string(pool.memory_gb) + " GB per card, the job needs at least " +
-           std::to_string(r.min_memory_gb) + " GB";
+    const std::string has = std::to_string(pool.memory_gb);
+    const std::string needs = std::to_string(r.min_memory_gb);
+    return Words{has + " GB per card, the job needs at least " + needs + " GB",
+                 "每卡显存 " + has + " GB，作业至少需要 " + needs + " GB"};
   }
   if (pool.cards_offered < r.cards) {
-    return "offers " + std::to_string(pool.cards_offered) +
-           " cards to the network, the job needs " + std::to_string(r.cards);
+    const std::string has = std::to_string(pool.cards_offered);
+    const std::string needs = std::to_string(r.cards);
+    return Words{"offers " + has + " cards to the network, the job needs " + needs,
+                 "向网络开放 " + has + " 张卡，作业需要 " + needs + " 张"};
   }
   return std::nullopt;
 }
@@ -142,7 +170,13 @@ static void Price(const JobRequest& r, const network::Pool& pool, const QuoteCon
   if (!terms.refusal.ok()) {
     const bool withheld = terms.refusal.code == programme::Code::kRelatedParty ||
                           terms.refusal.code == programme::Code::kBlacklisted;
-    if (notes) o->subsidy_note = (withheld ? "subsidy withheld: " : "") + terms.refusal.message;
+    if (notes) {
+      o->subsidy_note = (withheld ? "subsidy withheld: " : "") + terms.refusal.message;
+      o->subsidy_note_zh =
+          (withheld ? "不予补贴：" : "") + (withheld || terms.left_out.empty()
+                                                ? std::string(programme::CodeZh(terms.refusal.code))
+                                                : LeftOutZh(ctx.registry, terms.left_out));
+    }
   } else {
     programme::SubsidyRequest req = terms.request;
     req.amount = o->list;
@@ -155,9 +189,16 @@ static void Price(const JobRequest& r, const network::Pool& pool, const QuoteCon
         o->subsidy_note += "programme " + std::to_string(share.programme.value()) + " pays " +
                            Yuan(share.amount) + " (bound by " +
                            programme::LimitName(share.bound_by) + ")";
+        if (!o->subsidy_note_zh.empty()) o->subsidy_note_zh += "；";
+        o->subsidy_note_zh += ProgrammeZh(ctx.registry, share.programme) + "补贴 " +
+                              Yuan(share.amount) + " 元（受" + programme::LimitZh(share.bound_by) +
+                              "约束）";
       }
     }
-    if (notes && !terms.notes.empty()) o->subsidy_note += "; left out: " + terms.notes;
+    if (notes && !terms.notes.empty()) {
+      o->subsidy_note += "; left out: " + terms.notes;
+      o->subsidy_note_zh += "；未计入：" + LeftOutZh(ctx.registry, terms.left_out);
+    }
   }
   o->out_of_pocket = Money::Fen(o->list.fen() - o->subsidy.fen());
 }
@@ -175,13 +216,19 @@ Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx, bool reasons) {
     const network::Pool& pool = *candidate;
     const PoolId id = pool.id;
     if (!Fits(pool, r)) {
-      if (reasons) q.excluded.push_back({id, *Filter(pool, r)});
+      if (reasons) {
+        Words why = *Filter(pool, r);
+        q.excluded.push_back({id, std::move(why.en), std::move(why.zh)});
+      }
       continue;
     }
     auto use = ctx.use.find(id);
     const Timing t = Time(ctx.network, pool, use == ctx.use.end() ? idle : use->second, r, ctx.now);
     if (!t.possible) {
-      if (reasons) q.excluded.push_back({id, "not enough cards even when its running jobs end"});
+      if (reasons) {
+        q.excluded.push_back({id, "not enough cards even when its running jobs end",
+                              "即使运行中的作业全部结束，卡数仍不够"});
+      }
       continue;
     }
     Option o = Draft(pool, t, r, ctx);
@@ -192,6 +239,8 @@ Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx, bool reasons) {
            "cannot finish before the deadline: the earliest finish here is in " +
                In(o.finish, ctx.now) +
                (o.starts_now ? "" : " (no free cards until " + In(o.start, ctx.now) + ")"),
+           "无法在截止时间前完成：此处最早 " + InZh(o.finish, ctx.now) + "后完成" +
+               (o.starts_now ? "" : "（" + InZh(o.start, ctx.now) + "后才有空闲卡）"),
            o});
       continue;
     }
@@ -199,6 +248,8 @@ Quote BuildQuote(const JobRequest& r, const QuoteContext& ctx, bool reasons) {
       q.excluded.push_back({id,
                             "over budget: " + Yuan(o.out_of_pocket) +
                                 " out of pocket, the ceiling is " + Yuan(*r.max_out_of_pocket),
+                            "超出预算：自付 " + Yuan(o.out_of_pocket) + " 元，上限为 " +
+                                Yuan(*r.max_out_of_pocket) + " 元",
                             o});
       continue;
     }

@@ -44,7 +44,8 @@ struct Option {
   Money list{};
   Money subsidy{};
   Money out_of_pocket{};
-  std::string subsidy_note = {};  // which programmes pay, or why none does
+  std::string subsidy_note = {};     // which programmes pay, or why none does
+  std::string subsidy_note_zh = {};  // the same in Chinese
   uint64_t transfer_s = 0;
   Timestamp start = 0;      // expected
   Timestamp finish = 0;     // expected
@@ -52,9 +53,16 @@ struct Option {
   bool starts_now = false;
 };
 
+// A reason in English and in Chinese (the console's two languages).
+struct Words {
+  std::string en;
+  std::string zh;
+};
+
 struct Excluded {
   PoolId pool{};
   std::string reason;
+  std::string reason_zh;
   // Set when the pool could run the job but a deadline or cost ceiling
   // excludes it: what it would cost there (explanations).
   std::optional<Option> would_be = {};
@@ -85,7 +93,7 @@ struct QuoteContext {
 // --- The steps ---------------------------------------------------------------
 
 // The reason `pool` cannot run `r` at all, or nothing.
-std::optional<std::string> Filter(const network::Pool& pool, const JobRequest& r);
+std::optional<Words> Filter(const network::Pool& pool, const JobRequest& r);
 // The same question without the words (the placement pass's fast path).
 bool Fits(const network::Pool& pool, const JobRequest& r);
 

@@ -33,12 +33,15 @@ TEST(FilterTest, SaysWhyAPoolCannotRunAJob) {
   EXPECT_EQ(Filter(A800(), Job(8, 1)), std::nullopt);
   JobRequest h800 = Job(8, 1);
   h800.accelerator = "H800";
-  EXPECT_EQ(*Filter(A800(), h800), "wrong accelerator: A800, the job asks for H800");
+  EXPECT_EQ(Filter(A800(), h800)->en, "wrong accelerator: A800, the job asks for H800");
+  EXPECT_EQ(Filter(A800(), h800)->zh, "加速卡型号不符：此处为 A800，作业需要 H800");
   JobRequest big_memory = Job(8, 1);
   big_memory.accelerator.clear();  // a class: any type with ≥ 96 GB
   big_memory.min_memory_gb = 96;
-  EXPECT_EQ(*Filter(A800(), big_memory), "80 GB per card, the job needs at least 96 GB");
-  EXPECT_EQ(*Filter(A800(8), Job(12, 1)), "offers 8 cards to the network, the job needs 12");
+  EXPECT_EQ(Filter(A800(), big_memory)->en, "80 GB per card, the job needs at least 96 GB");
+  EXPECT_EQ(Filter(A800(), big_memory)->zh, "每卡显存 80 GB，作业至少需要 96 GB");
+  EXPECT_EQ(Filter(A800(8), Job(12, 1))->en, "offers 8 cards to the network, the job needs 12");
+  EXPECT_EQ(Filter(A800(8), Job(12, 1))->zh, "向网络开放 8 张卡，作业需要 12 张");
 }
 
 TEST(TimeTest, StartsWhenEnoughRunningJobsHaveEnded) {
@@ -106,8 +109,15 @@ TEST(QuoteTest, EveryPoolIsAnOptionOrHasAReason) {
   ASSERT_FALSE(q.options.empty());
   EXPECT_EQ(q.options.front().pool, PoolId(2));
   EXPECT_EQ(q.options.front().list, Money::Fen(52'000));
-  for (const Excluded& e : q.excluded) EXPECT_FALSE(e.reason.empty());
+  for (const Excluded& e : q.excluded) {
+    EXPECT_FALSE(e.reason.empty());
+    EXPECT_FALSE(e.reason_zh.empty()) << e.reason;
+  }
   EXPECT_NE(q.Explain().find("wrong accelerator"), std::string::npos);
+  // No voucher: the note says so in both languages.
+  EXPECT_NE(q.options.front().subsidy_note.find("no live voucher"), std::string::npos)
+      << q.options.front().subsidy_note;
+  EXPECT_EQ(q.options.front().subsidy_note_zh, "无有效算力券，也无免申即享项目适用");
 }
 
 }  // namespace

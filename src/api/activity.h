@@ -12,12 +12,13 @@ namespace bg::api {
 
 // One step of a person, as the activity shows it.
 struct Step {
-  std::string what;   // the command's name: "review_application"
-  std::string actor;  // who, as journaled ("" when the command names nobody)
+  std::string what = {};   // the command's name: "review_application"
+  std::string actor = {};  // who, as journaled ("" when the command names nobody)
   uint64_t programme = 0;
   uint64_t enterprise = 0;
   uint64_t provider = 0;
-  std::string detail;  // the step in words
+  std::string detail = {};     // the step in words
+  std::string detail_zh = {};  // the same in Chinese
 };
 
 // The step a command is, or nothing for the machine's own commands

@@ -181,6 +181,10 @@ TEST_F(ApiTest, ActivityReadsWhoDidWhatFromTheJournal) {
                               item["enterprise_name"] == "Songshan Lake Precision Moulds");
   }
   EXPECT_TRUE(approved_by_admin) << all.dump();
+  // Every step also in Chinese (the console's first language).
+  for (const Json& item : all["items"]) {
+    EXPECT_FALSE(item["detail_zh"].get<std::string>().empty()) << item.dump();
+  }
   for (const char* w : {"file_application", "review_application", "submit_job", "change_programme",
                         "create_api_token", "create_programme"}) {
     EXPECT_EQ(what.count(w), 1u) << w << " missing: " << all.dump();
@@ -194,6 +198,7 @@ TEST_F(ApiTest, ActivityReadsWhoDidWhatFromTheJournal) {
   const Json suspended = Body(Call("GET", "/v1/activity?actor=operator&programme=1", "admin"));
   ASSERT_EQ(suspended["items"].size(), 1u) << suspended.dump();
   EXPECT_EQ(suspended["items"][0]["detail"], "suspend: audit");
+  EXPECT_EQ(suspended["items"][0]["detail_zh"], "暂停：audit");
   EXPECT_EQ(Body(Call("GET", "/v1/activity?to=2025-01-01", "admin"))["items"].size(), 0u);
   // A period: read from its first entry by time; nothing before or after.
   clock_.Set(clock_.Now() + 10 * 86400 * kNanosPerSecond);  // 2025-03-13

@@ -31,12 +31,51 @@ struct Overload : F... {
 template <class... F>
 Overload(F...) -> Overload<F...>;
 
-std::string AppWords(const programme::ReviewApplication& c) {
-  std::string out =
-      std::string(programme::StepName(c.step)) + " application " + std::to_string(c.id.value());
-  if (!c.reason.empty()) out += ": " + c.reason;
-  return out;
+// An application step's words: "approve" / "批准".
+const char* StepZh(programme::Step step) {
+  switch (step) {
+    case programme::Step::kSubmit:
+      return "提交";
+    case programme::Step::kStartReview:
+      return "开始审核";
+    case programme::Step::kApprove:
+      return "批准";
+    case programme::Step::kReject:
+      return "驳回";
+    case programme::Step::kReturnForInfo:
+      return "退回补充材料";
+    case programme::Step::kIssue:
+      return "发放";
+    case programme::Step::kWithdraw:
+      return "撤回";
+  }
+  return "";
 }
+
+const char* ActionZh(programme::ProgrammeAction action) {
+  switch (action) {
+    case programme::ProgrammeAction::kTopUp:
+      return "追加预算";
+    case programme::ProgrammeAction::kCut:
+      return "核减预算";
+    case programme::ProgrammeAction::kSuspend:
+      return "暂停";
+    case programme::ProgrammeAction::kResume:
+      return "恢复";
+    case programme::ProgrammeAction::kClose:
+      return "结束";
+    case programme::ProgrammeAction::kListProvider:
+      return "纳入服务商";
+    case programme::ProgrammeAction::kDelistProvider:
+      return "移出服务商";
+  }
+  return "";
+}
+
+// ": why" in English, "：why" in Chinese; nothing when there is no reason.
+std::string Why(const std::string& reason) { return reason.empty() ? "" : ": " + reason; }
+std::string WhyZh(const std::string& reason) { return reason.empty() ? "" : "：" + reason; }
+std::string Num(uint64_t n) { return std::to_string(n); }
 
 }  // namespace
 
@@ -52,137 +91,180 @@ std::optional<Step> StepOf(const state::CommandBody& body, const state::State& s
   return std::visit(
       Overload{
           [&](const programme::FileApplication& c) -> std::optional<Step> {
-            return Step{name,
-                        c.actor,
-                        c.programme.value(),
-                        c.enterprise.value(),
-                        0,
-                        "filed application " + std::to_string(c.id.value()) + " for " +
-                            c.amount.ToYuanString() + (c.note.empty() ? "" : ": " + c.note)};
+            const std::string id = Num(c.id.value());
+            const std::string yuan = c.amount.ToYuanString();
+            return Step{.what = name,
+                        .actor = c.actor,
+                        .programme = c.programme.value(),
+                        .enterprise = c.enterprise.value(),
+                        .detail = "filed application " + id + " for " + yuan + Why(c.note),
+                        .detail_zh = "提交申请 " + id + "，金额 " + yuan + " 元" + WhyZh(c.note)};
           },
           [&](const programme::ReviewApplication& c) -> std::optional<Step> {
-            return app(c.id, Step{name, c.actor, 0, 0, 0, AppWords(c)});
+            const std::string id = Num(c.id.value());
+            return app(c.id, Step{.what = name,
+                                  .actor = c.actor,
+                                  .detail = std::string(programme::StepName(c.step)) +
+                                            " application " + id + Why(c.reason),
+                                  .detail_zh = std::string(StepZh(c.step)) + "申请 " + id +
+                                               WhyZh(c.reason)});
           },
           [&](const programme::ReviewApplications& c) -> std::optional<Step> {
-            Step st{name,
-                    c.actor,
-                    0,
-                    0,
-                    0,
-                    std::string(programme::StepName(c.step)) + " " + std::to_string(c.ids.size()) +
-                        " applications" + (c.reason.empty() ? "" : ": " + c.reason)};
+            const std::string n = Num(c.ids.size());
+            Step st{.what = name,
+                    .actor = c.actor,
+                    .detail = std::string(programme::StepName(c.step)) + " " + n + " applications" +
+                              Why(c.reason),
+                    .detail_zh = "批量" + std::string(StepZh(c.step)) + " " + n + " 份申请" +
+                                 WhyZh(c.reason)};
             if (!c.ids.empty()) st = app(c.ids.front(), st);
             st.enterprise = 0;  // many
             return st;
           },
           [&](const programme::RevokeVoucher& c) -> std::optional<Step> {
             const programme::Voucher* v = s.book().FindVoucher(c.id);
-            return Step{name,
-                        c.actor,
-                        v ? v->programme.value() : 0,
-                        v ? v->holder.value() : 0,
-                        0,
-                        "revoked voucher " + std::to_string(c.id.value()) + ": " + c.reason};
+            const std::string id = Num(c.id.value());
+            return Step{.what = name,
+                        .actor = c.actor,
+                        .programme = v ? v->programme.value() : 0,
+                        .enterprise = v ? v->holder.value() : 0,
+                        .detail = "revoked voucher " + id + Why(c.reason),
+                        .detail_zh = "撤销算力券 " + id + WhyZh(c.reason)};
           },
           [&](const programme::Clawback& c) -> std::optional<Step> {
             const programme::Claim* k = s.book().FindClaim(c.claim);
-            return Step{name,
-                        c.actor,
-                        k && !k->shares.empty() ? k->shares.front().programme.value() : 0,
-                        k ? k->request.enterprise.value() : 0,
-                        k ? k->request.provider.value() : 0,
-                        "clawed back claim " + std::to_string(c.claim.value()) + ": " + c.reason};
+            const std::string id = Num(c.claim.value());
+            return Step{
+                .what = name,
+                .actor = c.actor,
+                .programme = k && !k->shares.empty() ? k->shares.front().programme.value() : 0,
+                .enterprise = k ? k->request.enterprise.value() : 0,
+                .provider = k ? k->request.provider.value() : 0,
+                .detail = "clawed back claim " + id + Why(c.reason),
+                .detail_zh = "追回补贴申领 " + id + WhyZh(c.reason)};
           },
           [&](const programme::SetBlacklist& c) -> std::optional<Step> {
-            return Step{name,
-                        c.actor,
-                        0,
-                        c.enterprise.value(),
-                        0,
-                        std::string(c.listed ? "blacklisted" : "took off the blacklist") +
-                            " enterprise " + std::to_string(c.enterprise.value()) + ": " +
-                            c.reason};
+            const std::string id = Num(c.enterprise.value());
+            return Step{.what = name,
+                        .actor = c.actor,
+                        .enterprise = c.enterprise.value(),
+                        .detail = std::string(c.listed ? "blacklisted" : "took off the blacklist") +
+                                  " enterprise " + id + Why(c.reason),
+                        .detail_zh = "将企业 " + id + (c.listed ? " 列入黑名单" : " 移出黑名单") +
+                                     WhyZh(c.reason)};
           },
           [&](const programme::AmendProgramme& c) -> std::optional<Step> {
-            return Step{
-                name,
-                c.actor,
-                c.rules.id.value(),
-                0,
-                0,
-                "amended from " + TimeJson(c.effective_from).get<std::string>() + ": " + c.reason};
+            const std::string from = TimeJson(c.effective_from).get<std::string>();
+            return Step{.what = name,
+                        .actor = c.actor,
+                        .programme = c.rules.id.value(),
+                        .detail = "amended from " + from + Why(c.reason),
+                        .detail_zh = "修订条款，自 " + from + " 起生效" + WhyZh(c.reason)};
           },
           [&](const programme::ChangeProgramme& c) -> std::optional<Step> {
             std::string words(NameOf(programme::kProgrammeActionNames, c.action));
-            if (!c.amount.is_zero()) words += " " + c.amount.ToYuanString();
-            if (!c.provider.is_zero()) words += " provider " + std::to_string(c.provider.value());
-            return Step{
-                name, c.actor, c.programme.value(), 0, c.provider.value(), words + ": " + c.reason};
+            std::string zh = ActionZh(c.action);
+            if (!c.amount.is_zero()) {
+              words += " " + c.amount.ToYuanString();
+              zh += " " + c.amount.ToYuanString() + " 元";
+            }
+            if (!c.provider.is_zero()) {
+              words += " provider " + Num(c.provider.value());
+              zh += " 服务商 " + Num(c.provider.value());
+            }
+            return Step{.what = name,
+                        .actor = c.actor,
+                        .programme = c.programme.value(),
+                        .provider = c.provider.value(),
+                        .detail = words + Why(c.reason),
+                        .detail_zh = zh + WhyZh(c.reason)};
           },
           [&](const settlement::CloseStatement& c) -> std::optional<Step> {
-            return Step{name, c.actor, c.programme.value(),
-                        0,    0,       "closed " + settlement::PeriodName(c.period)};
+            const std::string period = settlement::PeriodName(c.period);
+            return Step{.what = name,
+                        .actor = c.actor,
+                        .programme = c.programme.value(),
+                        .detail = "closed " + period,
+                        .detail_zh = "关账 " + period};
           },
           [&](const settlement::ApproveStatement& c) -> std::optional<Step> {
-            return Step{name,
-                        c.actor,
-                        c.programme.value(),
-                        0,
-                        0,
-                        "approved " + settlement::PeriodName(c.period) +
-                            (c.payee == 0 ? "" : " for payee " + std::to_string(c.payee))};
+            const std::string period = settlement::PeriodName(c.period);
+            const std::string payee = Num(c.payee);
+            return Step{
+                .what = name,
+                .actor = c.actor,
+                .programme = c.programme.value(),
+                .detail = "approved " + period + (c.payee == 0 ? "" : " for payee " + payee),
+                .detail_zh = "批准 " + period + " 的结算单" +
+                             (c.payee == 0 ? "" : "（收款方 " + payee + "）")};
           },
           [&](const settlement::PayStatement& c) -> std::optional<Step> {
-            return Step{name,
-                        c.actor,
-                        c.programme.value(),
-                        0,
-                        0,
-                        "paid " + settlement::PeriodName(c.period) + " to payee " +
-                            std::to_string(c.payee) + " (" + c.bank_reference + ")"};
+            const std::string period = settlement::PeriodName(c.period);
+            const std::string payee = Num(c.payee);
+            return Step{
+                .what = name,
+                .actor = c.actor,
+                .programme = c.programme.value(),
+                .detail = "paid " + period + " to payee " + payee + " (" + c.bank_reference + ")",
+                .detail_zh = "向收款方 " + payee + " 支付 " + period + " 的结算款（银行流水 " +
+                             c.bank_reference + "）"};
           },
           [&](const fraud::CloseAuditCase& c) -> std::optional<Step> {
-            return Step{name, c.actor,
-                        0,    0,
-                        0,    "closed audit case " + std::to_string(c.id) + ": " + c.resolution};
+            const std::string id = Num(c.id);
+            return Step{.what = name,
+                        .actor = c.actor,
+                        .detail = "closed audit case " + id + Why(c.resolution),
+                        .detail_zh = "结案审计案件 " + id + WhyZh(c.resolution)};
           },
           [&](const scheduler::SubmitJob& c) -> std::optional<Step> {
-            return Step{name,
-                        "",
-                        0,
-                        c.request.enterprise.value(),
-                        0,
-                        "submitted job " + std::to_string(c.request.id.value()) + ": " +
-                            std::to_string(c.request.cards) + " × " + c.request.accelerator};
+            const std::string id = Num(c.request.id.value());
+            const std::string cards = Num(c.request.cards) + " × " + c.request.accelerator;
+            return Step{.what = name,
+                        .enterprise = c.request.enterprise.value(),
+                        .detail = "submitted job " + id + ": " + cards,
+                        .detail_zh = "提交作业 " + id + "：" + cards};
           },
           [&](const scheduler::CancelJob& c) -> std::optional<Step> {
             const scheduler::Job* j = s.scheduler().FindJob(c.id);
-            return Step{
-                name,
-                "",
-                0,
-                j ? j->submitted.request.enterprise.value() : 0,
-                0,
-                "cancelled job " + std::to_string(c.id.value()) + (c.reason.empty() ? "" : ": " + c.reason)};
+            const std::string id = Num(c.id.value());
+            return Step{.what = name,
+                        .enterprise = j ? j->submitted.request.enterprise.value() : 0,
+                        .detail = "cancelled job " + id + Why(c.reason),
+                        .detail_zh = "取消作业 " + id + WhyZh(c.reason)};
           },
           [&](const access::CreateApiToken& c) -> std::optional<Step> {
-            return Step{name, "", 0,
-                        0,    0,  "created token " + std::to_string(c.id) + " (" + c.name + ")"};
+            const std::string id = Num(c.id);
+            return Step{.what = name,
+                        .detail = "created token " + id + " (" + c.name + ")",
+                        .detail_zh = "创建令牌 " + id + "（" + c.name + "）"};
           },
           [&](const access::RevokeApiToken& c) -> std::optional<Step> {
-            return Step{name, "", 0, 0, 0, "revoked token " + std::to_string(c.id)};
+            return Step{.what = name,
+                        .detail = "revoked token " + Num(c.id),
+                        .detail_zh = "吊销令牌 " + Num(c.id)};
           },
           [&](const access::RotateApiToken& c) -> std::optional<Step> {
-            return Step{name, "", 0, 0, 0, "rotated token " + std::to_string(c.id)};
+            return Step{.what = name,
+                        .detail = "rotated token " + Num(c.id),
+                        .detail_zh = "轮换令牌 " + Num(c.id)};
           },
           [&](const state::CreateProgramme& c) -> std::optional<Step> {
-            return Step{name, "", c.rules.id.value(), 0, 0, "created " + c.rules.name};
+            return Step{.what = name,
+                        .programme = c.rules.id.value(),
+                        .detail = "created " + c.rules.name,
+                        .detail_zh = "创建项目 " + c.rules.name};
           },
           [&](const state::RegisterEnterprise& c) -> std::optional<Step> {
-            return Step{name, "", 0, c.enterprise.id.value(), 0, "registered " + c.enterprise.name};
+            return Step{.what = name,
+                        .enterprise = c.enterprise.id.value(),
+                        .detail = "registered " + c.enterprise.name,
+                        .detail_zh = "登记企业 " + c.enterprise.name};
           },
           [&](const state::RegisterProvider& c) -> std::optional<Step> {
-            return Step{name, "", 0, 0, c.provider.id.value(), "registered " + c.provider.name};
+            return Step{.what = name,
+                        .provider = c.provider.id.value(),
+                        .detail = "registered " + c.provider.name,
+                        .detail_zh = "登记服务商 " + c.provider.name};
           },
           [](const auto&) -> std::optional<Step> { return std::nullopt; },
       },
@@ -275,11 +357,9 @@ Answer Service::ListActivity(Call& c) {
               full = true;
               return Aborted("page full");
             }
-            Json item = {{"at", TimeJson(cmd.ts)},
-                         {"entry", entry.seq},
-                         {"what", st->what},
-                         {"actor", st->actor},
-                         {"detail", st->detail}};
+            Json item = {{"at", TimeJson(cmd.ts)}, {"entry", entry.seq},
+                         {"what", st->what},       {"actor", st->actor},
+                         {"detail", st->detail},   {"detail_zh", st->detail_zh}};
             if (st->programme != 0) {
               const auto* p = s.registry().FindProgramme(ProgrammeId(st->programme));
               item["programme"] = st->programme;

@@ -197,6 +197,7 @@ Json CommandsJson(const Call& c, const state::State& s,
       const std::optional<Step> step = StepOf(cmd.body, s);
       item["actor"] = step && !step->actor.empty() ? step->actor : ActorOf(cmd.body);
       item["detail"] = step ? step->detail : "";
+      item["detail_zh"] = step ? step->detail_zh : "";
     }
     out.push_back(std::move(item));
   }

@@ -147,6 +147,54 @@ TEST_F(StatementsTest, TheQueueIsNarrowedToWhatTheCallerMayRead) {
   EXPECT_EQ(Body(Call("GET", "/v1/statements", "enterprise"))["items"].size(), 0u);
 }
 
+// A statement's lines a page at a time, each with the job it billed; the
+// pages add up to the statement's figures.
+TEST_F(StatementsTest, AStatementsLinesArePagedAndAddUpToItsTotals) {
+  IssueVoucher(1, 1, 10000000);
+  const std::string hex = ToHex(keys_.public_key);
+  ASSERT_EQ(
+      Call("POST", "/v1/provider-keys", "provider", "{\"public_key_hex\":\"" + hex + "\"}").status,
+      201);
+  for (uint64_t id = 1; id <= 3; ++id) RunAnHour(id);  // all in March 2025
+  const std::string march = "/v1/statements/lines?programme=1&period=2025-03";
+  const Json first = Body(Call("GET", march + "&provider=1&limit=2", "operator"));
+  EXPECT_EQ(first["payee_name"], "Shaoguan Hub Intelligent Computing Centre") << first.dump();
+  EXPECT_EQ(first["status"], "open");
+  EXPECT_EQ(first["line_count"], 3);
+  EXPECT_EQ(first["subsidy"]["fen"], 7800);
+  EXPECT_FALSE(first.contains("lines"));
+  ASSERT_EQ(first["items"].size(), 2u);
+  EXPECT_EQ(first["items"][0]["job"], 1);
+  EXPECT_EQ(first["items"][0]["enterprise_name"], "Songshan Lake Precision Moulds");
+  ASSERT_TRUE(first["next_after"].is_string());
+  const Json second = Body(
+      Call("GET", march + "&provider=1&limit=2&after=" + first["next_after"].get<std::string>(),
+           "operator"));
+  ASSERT_EQ(second["items"].size(), 1u) << second.dump();
+  EXPECT_EQ(second["items"][0]["job"], 3);
+  EXPECT_TRUE(second["next_after"].is_null());
+  int64_t subsidy = 0;
+  for (const Json* page : {&first, &second}) {
+    for (const Json& line : (*page)["items"]) subsidy += line["subsidy"]["fen"].get<int64_t>();
+  }
+  EXPECT_EQ(subsidy, 7800);
+  // The payee reads its own without naming itself; nobody reads another's.
+  EXPECT_EQ(Body(Call("GET", march, "provider"))["items"].size(), 3u);
+  ExpectProblem(Call("GET", march + "&provider=1", "other_provider"), 403, "forbidden");
+  ExpectProblem(Call("GET", march, "other_provider"), 404, "not_found");
+  ExpectProblem(Call("GET", march + "&provider=1", "enterprise"), 403, "forbidden");
+  ExpectProblem(
+      Call("GET", "/v1/statements/lines?programme=2&period=2025-03&provider=1", "operator"), 403,
+      "forbidden");
+  // What is missing or wrong is named.
+  ExpectProblem(Call("GET", march, "admin"), 400, "invalid_field");
+  ExpectProblem(Call("GET", march + "&provider=1&enterprise=1", "admin"), 400, "invalid_field");
+  ExpectProblem(Call("GET", "/v1/statements/lines?programme=1&period=March&provider=1", "admin"),
+                400, "invalid_field");
+  ExpectProblem(Call("GET", march + "&provider=1&after=7", "admin"), 400, "invalid_field");
+  ExpectProblem(Call("GET", march + "&provider=99", "admin"), 404, "not_found");
+}
+
 TEST_F(StatementsTest, WhatIsWrongWithAQueryIsSaid) {
   ExpectProblem(Call("GET", "/v1/statements?status=owed", "admin"), 400, "invalid_field");
   ExpectProblem(Call("GET", "/v1/statements?provider=1&enterprise=1", "admin"), 400,

@@ -96,6 +96,8 @@ Service::Handler Service::HandlerOf(spec::RouteId id) {
       return &Service::ListPlacements;
     case R::kGetStatements:
       return &Service::GetStatements;
+    case R::kStatementLines:
+      return &Service::StatementLines;
     case R::kCloseStatements:
       return &Service::CloseStatements;
     case R::kApproveStatements:

@@ -87,6 +87,8 @@ Answer Service::ListPlacements(Call& c) {
                  {"cards", j.submitted.request.cards},
                  {"start_unix_s", j.start_at / kNanosPerSecond},
                  {"end_unix_s", j.end_at / kNanosPerSecond},
+                 {"card_seconds", j.card_seconds},
+                 {"charged", MoneyJson(j.charged)},
                  {"stop", j.stop}};
           if (const network::Pool* p = s.network().FindPool(j.pool)) {
             v["accelerator"] = p->accelerator;

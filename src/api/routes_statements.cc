@@ -62,6 +62,15 @@ uint64_t OrderKey(const Ref& r) {
 }
 uint64_t PayeeKey(const Ref& r) { return (static_cast<uint64_t>(r.kind) << 62U) | r.payee; }
 
+// ?period=YYYY-MM or YYYY-Qn; nothing when absent.
+bool QueryPeriod(const Call& c, std::optional<Period>* period, HttpResponse* fail) {
+  auto it = c.request.query.find("period");
+  if (it == c.request.query.end()) return true;
+  *period = settlement::ParsePeriod(it->second);
+  if (!*period) *fail = Fail(c, "invalid_field", "period is YYYY-MM or YYYY-Qn");
+  return period->has_value();
+}
+
 // Reads the query; false and a problem in *fail when a parameter is bad.
 bool ReadQuery(const Call& c, StatementQuery* q, HttpResponse* fail) {
   if (!QueryIdParam(c, "programme", &q->programme, fail) ||
@@ -70,14 +79,8 @@ bool ReadQuery(const Call& c, StatementQuery* q, HttpResponse* fail) {
       !QueryIdParam(c, "enterprise", &q->enterprise, fail)) {
     return false;
   }
+  if (!QueryPeriod(c, &q->period, fail)) return false;
   const auto& query = c.request.query;
-  if (auto it = query.find("period"); it != query.end()) {
-    q->period = settlement::ParsePeriod(it->second);
-    if (!q->period) {
-      *fail = Fail(c, "invalid_field", "period is YYYY-MM or YYYY-Qn");
-      return false;
-    }
-  }
   if (auto it = query.find("format"); it != query.end()) q->format = it->second;
   const std::string lines = query.count("lines") ? query.at("lines") : "true";
   if ((q->format != "json" && q->format != "csv") || (lines != "true" && lines != "false")) {
@@ -216,7 +219,54 @@ HttpResponse StatementList(const Call& c, const state::State& s, const Statement
                 Json{{"counts", std::move(counts)}, {"totals", std::move(totals)}});
 }
 
+// One payee's statement with a page of its lines (cursor "l-<index>": a
+// closed statement's lines never change, an open one's only grow at the
+// end of each order's run, so an index stays right for a page).
+HttpResponse LinesOf(const Call& c, const state::State& s, const StatementQuery& q) {
+  const ProgrammeId programme(*q.programme);
+  if (s.registry().FindProgramme(programme) == nullptr) {
+    return Fail(c, "unknown_programme", "no programme " + std::to_string(*q.programme));
+  }
+  const PayeeKind kind = q.provider ? PayeeKind::kProvider : PayeeKind::kEnterprise;
+  const uint64_t payee = q.provider ? *q.provider : *q.enterprise;
+  const std::vector<Statement> all = s.settlement().Statements(programme, *q.period, s.registry());
+  auto st = std::find_if(all.begin(), all.end(), [&](const Statement& one) {
+    return one.payee_kind == kind && one.payee == payee;
+  });
+  if (st == all.end()) {
+    return Fail(c, "not_found",
+                std::string("no statement of programme ") + std::to_string(*q.programme) + " for " +
+                    (q.provider ? "provider " : "enterprise ") + std::to_string(payee) + " in " +
+                    settlement::PeriodName(*q.period));
+  }
+  size_t from = 0;
+  size_t to = 0;
+  std::string next;
+  auto key = [](size_t i) { return Cursor("l", i); };
+  if (HttpResponse fail; !Slice(c, "l", st->lines.size(), key, &from, &to, &next, &fail)) {
+    return fail;
+  }
+  return PageOf(settlement::StatementLinesJson(*st, s.registry(), from, to), next,
+                Json::parse(settlement::StatementHeadJson(*st, s.registry())));
+}
+
 }  // namespace
+
+Answer Service::StatementLines(Call& c) {
+  StatementQuery q;
+  if (HttpResponse fail;
+      !QueryIdParam(c, "programme", &q.programme, &fail) || !QueryPeriod(c, &q.period, &fail) ||
+      !QueryIdParam(c, "provider", &q.provider, &fail) ||
+      !QueryIdParam(c, "enterprise", &q.enterprise, &fail) || !Narrow(c, &q, &fail)) {
+    return fail;
+  }
+  if (!q.programme || !q.period || q.provider.has_value() == q.enterprise.has_value()) {
+    return Fail(c, "invalid_field",
+                "a statement is one programme's, one period's and one payee's: give programme, "
+                "period, and provider or enterprise");
+  }
+  return Look(*engine_, c, [&](const state::State& s) { return LinesOf(c, s, q); });
+}
 
 Answer Service::GetStatements(Call& c) {
   StatementQuery q;

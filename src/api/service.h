@@ -165,6 +165,7 @@ class Service {
   Answer OfferPool(Call& c);
   // routes_settlement.cc
   Answer GetStatements(Call& c);
+  Answer StatementLines(Call& c);
   Answer CloseStatements(Call& c);
   Answer ApproveStatements(Call& c);
   Answer PayStatements(Call& c);

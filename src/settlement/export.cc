@@ -92,51 +92,82 @@ std::string StatementsCsv(const std::vector<Statement>& statements,
   return out;
 }
 
+namespace {
+
+// A line; `job` is its order when a job ran it (a direct order's line has
+// no pool).
+nlohmann::json LineJson(const StatementLine& l, const programme::Registry& registry) {
+  const programme::Enterprise* e = registry.FindEnterprise(l.line.enterprise);
+  return {{"at", Iso(l.line.at)},
+          {"order", l.line.order.value()},
+          {"job",
+           l.line.pool.is_zero() ? nlohmann::json(nullptr) : nlohmann::json(l.line.order.value())},
+          {"enterprise", l.line.enterprise.value()},
+          {"enterprise_name", e == nullptr ? std::string() : e->name},
+          {"provider", l.line.provider.value()},
+          {"pool", l.line.pool.value()},
+          {"city", CityName(l.line.city, registry)},
+          {"card_seconds", l.line.card_seconds},
+          {"price", MoneyJson(l.line.price)},
+          {"charge", MoneyJson(l.line.charge)},
+          {"subsidy", MoneyJson(l.subsidy)},
+          {"copay", MoneyJson(l.line.copay)}};
+}
+
+nlohmann::json StatementJson(const Statement& st, const programme::Registry& registry,
+                             bool with_lines) {
+  nlohmann::json lines = nullptr;
+  if (with_lines) {
+    lines = nlohmann::json::array();
+    for (const StatementLine& l : st.lines) lines.push_back(LineJson(l, registry));
+  }
+  return {{"programme", st.programme.value()},
+          {"programme_name", ProgrammeName(st.programme, registry)},
+          {"period", PeriodName(st.period)},
+          {"payee_kind", st.payee_kind == PayeeKind::kProvider ? "provider" : "enterprise"},
+          {"payee", st.payee},
+          {"payee_name", PayeeName(st, registry)},
+          {"closed", st.closed},
+          {"status", StatementStatusName(st.status())},
+          {"closed_at", When(st.closed_at)},
+          {"closed_by", TextOrNull(st.closed_by)},
+          {"approved_at", When(st.paid.approved_at)},
+          {"approved_by", TextOrNull(st.paid.approved_by)},
+          {"paid_at", When(st.paid.paid_at)},
+          {"paid_by", TextOrNull(st.paid.paid_by)},
+          {"paid_on", Day(st.paid.paid_on)},
+          {"bank_reference", TextOrNull(st.paid.bank_reference)},
+          {"payment_transfer", st.payment.value()},
+          {"settle_transfer", st.paid.settle.value()},
+          {"card_seconds", st.card_seconds},
+          {"charge", MoneyJson(st.charge)},
+          {"subsidy", MoneyJson(st.subsidy)},
+          {"copay", MoneyJson(st.copay)},
+          {"line_count", st.lines.size()},
+          {"lines", std::move(lines)}};
+}
+
+}  // namespace
+
+std::string StatementHeadJson(const Statement& st, const programme::Registry& registry) {
+  nlohmann::json head = StatementJson(st, registry, false);
+  head.erase("lines");
+  return head.dump();
+}
+
+std::string StatementLinesJson(const Statement& st, const programme::Registry& registry,
+                               size_t from, size_t to) {
+  nlohmann::json lines = nlohmann::json::array();
+  for (size_t i = from; i < to && i < st.lines.size(); ++i) {
+    lines.push_back(LineJson(st.lines[i], registry));
+  }
+  return lines.dump(2) + "\n";
+}
+
 std::string StatementsJson(const std::vector<Statement>& statements,
                            const programme::Registry& registry, bool with_lines) {
   nlohmann::json all = nlohmann::json::array();
-  for (const Statement& st : statements) {
-    nlohmann::json lines = nlohmann::json::array();
-    for (const StatementLine& l : st.lines) {
-      if (!with_lines) break;
-      lines.push_back({{"at", Iso(l.line.at)},
-                       {"order", l.line.order.value()},
-                       {"enterprise", l.line.enterprise.value()},
-                       {"provider", l.line.provider.value()},
-                       {"pool", l.line.pool.value()},
-                       {"city", CityName(l.line.city, registry)},
-                       {"card_seconds", l.line.card_seconds},
-                       {"price", MoneyJson(l.line.price)},
-                       {"charge", MoneyJson(l.line.charge)},
-                       {"subsidy", MoneyJson(l.subsidy)},
-                       {"copay", MoneyJson(l.line.copay)}});
-    }
-    all.push_back(
-        {{"programme", st.programme.value()},
-         {"programme_name", ProgrammeName(st.programme, registry)},
-         {"period", PeriodName(st.period)},
-         {"payee_kind", st.payee_kind == PayeeKind::kProvider ? "provider" : "enterprise"},
-         {"payee", st.payee},
-         {"payee_name", PayeeName(st, registry)},
-         {"closed", st.closed},
-         {"status", StatementStatusName(st.status())},
-         {"closed_at", When(st.closed_at)},
-         {"closed_by", TextOrNull(st.closed_by)},
-         {"approved_at", When(st.paid.approved_at)},
-         {"approved_by", TextOrNull(st.paid.approved_by)},
-         {"paid_at", When(st.paid.paid_at)},
-         {"paid_by", TextOrNull(st.paid.paid_by)},
-         {"paid_on", Day(st.paid.paid_on)},
-         {"bank_reference", TextOrNull(st.paid.bank_reference)},
-         {"payment_transfer", st.payment.value()},
-         {"settle_transfer", st.paid.settle.value()},
-         {"card_seconds", st.card_seconds},
-         {"charge", MoneyJson(st.charge)},
-         {"subsidy", MoneyJson(st.subsidy)},
-         {"copay", MoneyJson(st.copay)},
-         {"line_count", st.lines.size()},
-         {"lines", with_lines ? std::move(lines) : nlohmann::json(nullptr)}});
-  }
+  for (const Statement& st : statements) all.push_back(StatementJson(st, registry, with_lines));
   return all.dump(2) + "\n";
 }
 

@@ -19,6 +19,13 @@ std::string StatementsCsv(const std::vector<Statement>& statements,
 std::string StatementsJson(const std::vector<Statement>& statements,
                            const programme::Registry& registry, bool with_lines = true);
 
+// One statement's figures and steps (StatementsJson's object without
+// `lines`), and its lines [from, to) as a JSON array: a statement's lines
+// a page at a time.
+std::string StatementHeadJson(const Statement& st, const programme::Registry& registry);
+std::string StatementLinesJson(const Statement& st, const programme::Registry& registry,
+                               size_t from, size_t to);
+
 std::string FlowsCsv(const std::vector<Flow>& flows, const programme::Registry& registry);
 std::string FlowsJson(const std::vector<Flow>& flows, const programme::Registry& registry);
 

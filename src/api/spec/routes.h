@@ -70,6 +70,7 @@ enum class RouteId : uint8_t {
   kFinishJob,
   kListPlacements,
   kGetStatements,
+  kStatementLines,
   kCloseStatements,
   kApproveStatements,
   kPayStatements,

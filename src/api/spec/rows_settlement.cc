@@ -35,6 +35,26 @@ void AddSettlementRows(std::vector<Route>* rows) {
                .example = "baygrid statements get --status approved --lines false",
                .columns = "programme,period,payee_kind,payee,payee_name,status,subsidy,closed_at,"
                           "approved_by,bank_reference"}});
+  // One payee's statement with its charge lines a page at a time: a
+  // provider's month holds thousands, each linked to the job it billed.
+  rows->push_back(
+      {.id = RouteId::kStatementLines,
+       .method = "GET",
+       .path = "/v1/statements/lines",
+       .roles = AnyRole(),
+       .who = "operator (programme), admin, auditor; payees see their own",
+       .summary = "One payee's statement of a period: its figures and steps, and its charge lines "
+                  "(each with the job it billed and this programme's subsidy), paged",
+       .query = {Must("programme", T::kId, {"--programme", K::kQuery, "Programme id"}),
+                 Must("period", T::kText, {"--period", K::kQuery, "YYYY-MM or YYYY-Qn"}),
+                 May("provider", T::kId, {"--provider", K::kQuery, "Payee: this provider"}),
+                 May("enterprise", T::kId, {"--enterprise", K::kQuery, "Payee: this enterprise"}),
+                 Limit(), After(T::kCursor)},
+       .cli = {.noun = "statements",
+               .verb = "lines",
+               .help = "A statement's charge lines, with the job each billed",
+               .example = "baygrid statements lines --programme 1 --period 2025-06 --provider 1",
+               .columns = "at,order,enterprise_name,pool,city,card_seconds,charge,subsidy,copay"}});
   // A statement is paid in three steps, each by its own people: the
   // programme's reviewers close the period (payable), finance approves
   // (not the one who closed it) and records the bank payment (settled).

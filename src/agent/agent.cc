@@ -91,6 +91,9 @@ Status Agent::Cycle() {
   if (!started_) {
     for (const auto& [job, p] : store_->open()) {
       if (p.phase == Phase::kSubmitting) unsure_.insert(job);
+      // An extension seen by the agent before this one may not have
+      // reached the scheduler: every run's limit is set once more.
+      if (p.phase != Phase::kSubmitting) extend_.insert(job);
     }
     started_ = true;
   }
@@ -165,6 +168,7 @@ Status Agent::TakeNew(const std::map<uint64_t, PlacementView>& live) {
       const auto it = store_->open().find(job);
       if (it != store_->open().end() && it->second.until_s != v.end_s) {
         BG_RETURN_IF_ERROR(store_->SetUntil(job, v.end_s));  // an extension
+        extend_.insert(job);
       }
       continue;
     }
@@ -250,11 +254,30 @@ Status Agent::Follow(const Placement& p, const std::vector<Run>& runs,
                        {"why", ended_by_platform ? "ended_on_platform" : "stop_signal"}}
                       .dump());
   }
+  if (active && !ended_by_platform && !stop_due && extend_.contains(p.job)) {
+    BG_RETURN_IF_ERROR(Extend(p, mine, now_s));
+  }
   const auto& [skip_start, skip] = settled_[p.job];
   *windows = Windows(store_->open().at(p.job), mine, now_s, skip_start, skip);
   for (const metering::UsageRecord& r : *windows) {
     if (!store_->Reported(r.id)) due->push_back(r);
   }
+  return Status::Ok();
+}
+
+// The order was extended: the run's limit, counted from its start (now,
+// for one still pending), becomes the order's new end less the margin.
+Status Agent::Extend(const Placement& p, const std::vector<Run>& mine, uint64_t now_s) {
+  uint64_t start = now_s;
+  for (const Run& r : mine) {
+    if (Active(r) && r.start_s != 0) start = r.start_s;
+  }
+  const uint64_t left = p.until_s > start ? p.until_s - start : 0;
+  const uint64_t limit = left > config_.margin_s + 60 ? left - config_.margin_s : 60;
+  BG_RETURN_IF_ERROR(executor_->Extend(p.run_id, limit));
+  extend_.erase(p.job);
+  ++counters_.extended;
+  Log("extended", Json{{"job", p.job}, {"run", p.run_id}, {"time_limit_s", limit}}.dump());
   return Status::Ok();
 }
 

@@ -56,6 +56,7 @@ struct Counters {
   std::atomic<uint64_t> card_seconds_accepted{0};
   std::atomic<uint64_t> finished{0};
   std::atomic<uint64_t> cancelled{0};  // runs the agent asked the scheduler to end
+  std::atomic<uint64_t> extended{0};   // run limits raised after an extension
   std::atomic<uint64_t> offers{0};
 };
 
@@ -101,6 +102,7 @@ class Agent {
   // Sends records of any jobs, 1024 a request, and records the answers.
   Status Report(const std::vector<metering::UsageRecord>& records);
   static std::vector<Run> Mine(const Placement& p, const std::vector<Run>& all);
+  Status Extend(const Placement& p, const std::vector<Run>& mine, uint64_t now_s);
   Status Offer(const RunsByJob& runs);
   void Log(const std::string& event, const std::string& fields_json) const;
 
@@ -115,6 +117,9 @@ class Agent {
   // more a cycle later before they are submitted (an sbatch of the previous
   // agent may still have been on its way).
   std::set<uint64_t> unsure_;
+  // Placements whose order was extended (or, after a start, might have
+  // been): their run's limit is set from the order's end.
+  std::set<uint64_t> extend_;
   bool started_ = false;
   uint64_t last_full_s_ = 0;  // the last full listing of the placements
   uint64_t last_poll_s_ = 0;  // the last listing, full or of new ones

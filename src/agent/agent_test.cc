@@ -4,6 +4,8 @@
 // what a restart finds.
 #include "agent/agent.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "api/api_test_fixture.h"
@@ -22,7 +24,7 @@ class FakeExecutor final : public Executor {
   Result<std::string> Submit(const RunSpec& spec) override {
     specs.push_back(spec);
     const std::string id = std::to_string(100 + specs.size());
-    runs.push_back({.id = id, .name = spec.name, .submit_s = now_s});
+    runs.push_back({.id = id, .name = spec.name, .submit_s = now_s, .cards = spec.cards});
     return id;
   }
   Result<std::vector<Run>> Runs(const std::string& prefix, uint64_t) override {
@@ -35,6 +37,10 @@ class FakeExecutor final : public Executor {
   Status Cancel(const std::string& id) override {
     cancelled.push_back(id);
     End(id, now_s, "CANCELLED by 0");
+    return Status::Ok();
+  }
+  Status Extend(const std::string& id, uint64_t time_limit_s) override {
+    extended.emplace_back(id, time_limit_s);
     return Status::Ok();
   }
   Result<std::vector<Capacity>> Capacities() override {
@@ -60,7 +66,7 @@ class FakeExecutor final : public Executor {
     r.end_s = at;
     r.state = RunState::kEnded;
     r.detail = std::move(detail);
-    r.cards = 2;
+    if (r.cards == 0) r.cards = 2;
   }
 
   uint64_t now_s = 0;
@@ -68,6 +74,7 @@ class FakeExecutor final : public Executor {
   std::vector<RunSpec> specs;
   std::vector<Run> runs;
   std::vector<std::string> cancelled;
+  std::vector<std::pair<std::string, uint64_t>> extended;
 };
 
 class AgentTest : public api::ApiTest {
@@ -115,6 +122,17 @@ class AgentTest : public api::ApiTest {
                  ",\"walltime_s\":3600}");
     ASSERT_EQ(r.status, 201) << r.body;
     ASSERT_EQ(Body(r)["status"], "running") << r.body;
+  }
+  // The platform's HTTP server stops answering (connections refused), and
+  // comes back on the same port with the same engine.
+  void PlatformDown() { http_->Stop(); }
+  void PlatformUp() {
+    auto http = api::HttpServer::Start(
+        {.port = port_, .threads = 2, .body_limit = 64 << 10},
+        [this](const api::HttpRequest& r) { return service_->Handle(r); },
+        [this](int status, const std::string& d) { return service_->Refuse(status, d); });
+    ASSERT_TRUE(http.ok()) << http.status();
+    http_ = std::move(*http);
   }
   uint64_t CardSeconds(uint64_t job) {
     const auto r = Call("GET", "/v1/jobs/" + std::to_string(job) + "/trail", "admin");
@@ -273,6 +291,84 @@ TEST_F(AgentTest, AJobSlurmEndedOnItsOwnIsFinishedWithWhatRan) {
   Cycle();
   EXPECT_EQ(CardSeconds(61), 2u * 43u);
   EXPECT_EQ(Body(Call("GET", "/v1/jobs/61", "admin"))["status"], "done");
+}
+
+// A platform that is down fails the cycles (the command backs off), and
+// nothing measured meanwhile is lost: once it answers again, every window
+// is billed, the run's end included, and the job is finished.
+TEST_F(AgentTest, APlatformThatIsDownLosesNoUsage) {
+  SubmitJob(81, 2);
+  Cycle();
+  const uint64_t start = Now();
+  slurm_.Start("101", start);
+  Advance(70);
+  Cycle();
+  ASSERT_EQ(CardSeconds(81), 2u * 60u);
+  PlatformDown();
+  Advance(130);
+  slurm_.now_s = Now();
+  EXPECT_FALSE(agent_->Cycle().ok());
+  slurm_.End("101", Now() - 10);  // the run ends while nobody can be told
+  Advance(60);
+  slurm_.now_s = Now();
+  EXPECT_FALSE(agent_->Cycle().ok());
+  EXPECT_EQ(agent_->counters().cycle_errors.load(), 2u);
+  PlatformUp();
+  Cycle();
+  EXPECT_EQ(CardSeconds(81), 2u * 190u);  // to the second the run ended
+  EXPECT_EQ(Body(Call("GET", "/v1/jobs/81", "admin"))["status"], "done");
+  EXPECT_EQ(agent_->counters().records_refused.load(), 0u);
+}
+
+// An extension refused at the enterprise's cost ceiling is the platform's
+// stop signal: the run is ended at the order's end, not left to its limit.
+TEST_F(AgentTest, AStopSignalEndsTheRunAtTheOrdersEnd) {
+  const auto r = Call("POST", "/v1/jobs", "enterprise",
+                      R"({"id":91,"pool":2,"cards":1,"walltime_s":3600,)"
+                      R"("max_out_of_pocket_fen":100000})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  Cycle();
+  slurm_.Start("101", Now());
+  const auto refused = Call("POST", "/v1/jobs/91/extend", "enterprise", R"({"extra_s":1000000})");
+  ASSERT_EQ(Body(refused)["title"], "over_ceiling") << refused.body;
+  Advance(1800);
+  Cycle();
+  EXPECT_TRUE(slurm_.cancelled.empty());  // not yet: the order still runs
+  Advance(1800);
+  Cycle();
+  ASSERT_EQ(slurm_.cancelled.size(), 1u);
+  EXPECT_EQ(slurm_.cancelled[0], "101");
+  EXPECT_NE(std::find(events_.begin(), events_.end(), "cancel"), events_.end());
+  Cycle();
+  EXPECT_EQ(CardSeconds(91), 3600u);  // all the order had, nothing past its end
+  EXPECT_EQ(Body(Call("GET", "/v1/jobs/91", "admin"))["status"], "done");
+}
+
+// An extension the platform accepts moves the run's limit in the
+// scheduler, so the run is not killed at the order's first end; a restarted
+// agent sets every limit once more (it may have missed an extension).
+TEST_F(AgentTest, AnExtendedOrderRaisesTheRunsLimit) {
+  SubmitJob(95, 1);
+  Cycle();
+  ASSERT_EQ(slurm_.specs.size(), 1u);
+  EXPECT_EQ(slurm_.specs[0].time_limit_s, 3600u - 60u);
+  const uint64_t start = Now();
+  slurm_.Start("101", start);
+  Advance(600);
+  ASSERT_EQ(Call("POST", "/v1/jobs/95/extend", "enterprise", R"({"extra_s":1800})").status, 200);
+  Cycle();
+  const std::vector<std::pair<std::string, uint64_t>> raised = {{"101", 3600 + 1800 - 60}};
+  EXPECT_EQ(slurm_.extended, raised);
+  Cycle();
+  EXPECT_EQ(slurm_.extended.size(), 1u);  // once
+  OpenAgent();                            // the same state file
+  Advance(3600 - 600 + 60);               // past the order's first end
+  Cycle();
+  EXPECT_EQ(slurm_.extended.size(), 2u);
+  EXPECT_EQ(slurm_.extended[1], raised[0]);
+  EXPECT_TRUE(slurm_.cancelled.empty());
+  EXPECT_EQ(Body(Call("GET", "/v1/jobs/95", "admin"))["status"], "running");
+  EXPECT_EQ(CardSeconds(95), 3660u);
 }
 
 TEST_F(AgentTest, WindowsAreTheSameWhicheverCycleComputesThem) {

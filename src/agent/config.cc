@@ -1,5 +1,6 @@
 #include "agent/config.h"
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -135,6 +136,20 @@ Result<Config> Read(const toml::table& root, const std::string& source, const st
   BG_ASSIGN_OR_RETURN(c.lookback_s, k.Num("lookback_s", false, c.lookback_s, 3'600, 7'776'000));
   BG_ASSIGN_OR_RETURN(c.offer_capacity, k.Bool("offer_capacity", true));
   BG_ASSIGN_OR_RETURN(c.metrics_listen, k.Str("metrics_listen", false));
+  if (!c.metrics_listen.empty()) {
+    const size_t colon = c.metrics_listen.rfind(':');
+    const std::string port = colon == std::string::npos ? "" : c.metrics_listen.substr(colon + 1);
+    uint32_t number = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+    if (colon == 0 || port.empty() || ec != std::errc() || end != port.data() + port.size() ||
+        number > 65'535) {
+      return InvalidArgument(source +
+                             ": `metrics_listen` must be host:port (port 0-65535), got \"" +
+                             c.metrics_listen + "\"");
+    }
+    c.metrics_host = c.metrics_listen.substr(0, colon);
+    c.metrics_port = static_cast<uint16_t>(number);
+  }
   k.Skip("pool");
   BG_RETURN_IF_ERROR(k.Done());
   const toml::array* pools = root["pool"].as_array();

@@ -58,6 +58,8 @@ struct Config {
   uint64_t lookback_s = 172'800;    // two days: ended runs are re-scanned this far back
   bool offer_capacity = true;       // false: the pools' offers are left as they are
   std::string metrics_listen = {};  // "127.0.0.1:9464"; empty: no /metrics
+  std::string metrics_host = {};    // metrics_listen's two halves (port 0: any free one)
+  uint16_t metrics_port = 0;
   std::vector<PoolMap> pools = {};
 
   const PoolMap* FindPool(uint64_t pool) const;

@@ -66,6 +66,9 @@ state = "s"
   ExpectRefused("poll_ms = 1\n" + good, "`poll_ms` must be a whole number from 10");
   ExpectRefused("server = \"http://x\"\ntoken = \"t\"\ntoken_file = \"f\"\n", "one of `token`");
   ExpectRefused("server = [", "agent.toml:1");
+  ExpectRefused("metrics_listen = \"127.0.0.1\"\n" + good, "`metrics_listen` must be host:port");
+  ExpectRefused("metrics_listen = \"127.0.0.1:http\"\n" + good, "got \"127.0.0.1:http\"");
+  ExpectRefused("metrics_listen = \"127.0.0.1:70000\"\n" + good, "port 0-65535");
 }
 
 }  // namespace

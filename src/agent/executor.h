@@ -73,6 +73,9 @@ class Executor {
   virtual Result<std::vector<Run>> Runs(const std::string& prefix, uint64_t since_s) = 0;
   // Asks the scheduler to end a run (a no-op for one that has ended).
   virtual Status Cancel(const std::string& id) = 0;
+  // Sets a run's time limit, counted from its start, to `time_limit_s`: the
+  // platform extended the order. Setting the limit it has is harmless.
+  virtual Status Extend(const std::string& id, uint64_t time_limit_s) = 0;
   virtual Result<std::vector<Capacity>> Capacities() = 0;
 };
 

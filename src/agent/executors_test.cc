@@ -73,6 +73,30 @@ TEST_F(LocalExecutorTest, ARunStartsEndsAndIsFoundByNameAgain) {
   EXPECT_EQ((*runs)[0].id, *id);
 }
 
+// A run past its limit is killed (TIMEOUT), unless the limit was raised.
+TEST_F(LocalExecutorTest, ARunEndsAtItsLimitWhichExtendRaises) {
+  LocalExecutor exec(dir_.string(), {{"a800", 4}}, &clock_);
+  for (const char* name : {"bg-t-1", "bg-t-2"}) {
+    ASSERT_TRUE(exec.Submit({.job = 1,
+                             .name = name,
+                             .cards = 1,
+                             .gres_type = "a800",
+                             .time_limit_s = 1,
+                             .command = "sleep 3"})
+                    .ok());
+  }
+  ASSERT_TRUE(exec.Extend("bg-t-2", 600).ok());
+  EXPECT_EQ(
+      WaitFor(exec, "bg-t-1", [](const SchedulerRun& r) { return r.state == RunState::kEnded; })
+          .detail,
+      "TIMEOUT");
+  EXPECT_EQ(
+      WaitFor(exec, "bg-t-2", [](const SchedulerRun& r) { return r.state == RunState::kEnded; })
+          .detail,
+      "COMPLETED");
+  EXPECT_FALSE(exec.Extend("bg-t-9", 60).ok());
+}
+
 TEST_F(LocalExecutorTest, CancelEndsARunAndAFailingCommandIsFailed) {
   LocalExecutor exec(dir_.string(), {{"a800", 4}}, &clock_);
   ASSERT_TRUE(exec.Submit({.job = 1,

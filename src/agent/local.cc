@@ -15,20 +15,26 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The run's life in shell: its own record of start, state and end. TERM
-// (Cancel) ends the work and records CANCELLED; the time limit's KILL of
-// the work records TIMEOUT.
+// The run's life in shell: its own record of start, state and end. The
+// work runs in a process group of its own (setsid), whose id a subshell
+// records (.work) and, when the work ends, its exit code (.rc); a kill
+// ends the whole group, whatever the command started. The wrapper reads the limit file every 0.2 s,
+// so that Extend can raise it, and kills the work when the run is past it (TIMEOUT); TERM (Cancel)
+// kills it too (CANCELLED).
 constexpr const char* kWrapper = R"sh(
 f="$BG_RUN_FILES"
 echo $$ > "$f.pid"
 date +%s > "$f.start"
-timeout -s KILL "$BG_LIMIT_S" sh -c "$BG_COMMAND" &
-work=$!
+start=$(cat "$f.start")
+( setsid sh -c "$BG_COMMAND" & echo $! > "$f.work"; wait $!; echo $? > "$f.rc" ) &
 finish() { date +%s > "$f.end.tmp"; echo "$1" > "$f.state"; mv "$f.end.tmp" "$f.end"; exit 0; }
-trap 'kill -KILL $work 2>/dev/null; wait $work; finish CANCELLED' TERM
-wait $work
-rc=$?
-if [ $rc -eq 137 ]; then finish TIMEOUT; elif [ $rc -eq 0 ]; then finish COMPLETED; else finish FAILED; fi
+stop() { while [ ! -e "$f.rc" ]; do kill -KILL "-$(cat "$f.work" 2>/dev/null)" 2>/dev/null; sleep 0.1; done; }
+trap 'stop; finish CANCELLED' TERM
+while [ ! -e "$f.rc" ]; do
+  if [ $(( $(date +%s) - start )) -ge "$(cat "$f.limit")" ]; then stop; finish TIMEOUT; fi
+  sleep 0.2
+done
+if [ "$(cat "$f.rc")" -eq 0 ]; then finish COMPLETED; else finish FAILED; fi
 )sh";
 
 std::string Slurp(const fs::path& p) {
@@ -61,7 +67,10 @@ Result<std::string> LocalExecutor::Submit(const RunSpec& spec) {
   fs::create_directories(dir_, ec);
   const fs::path base = fs::path(dir_) / spec.name;
   const std::string files = base.string();
-  if (!Write(files + ".submit", std::to_string(clock_->Now() / kNanosPerSecond)) ||
+  // The limit is written here, not by the wrapper, so that an Extend right
+  // after Submit is never overwritten.
+  if (!Write(files + ".limit", std::to_string(spec.time_limit_s)) ||
+      !Write(files + ".submit", std::to_string(clock_->Now() / kNanosPerSecond)) ||
       !Write(files + ".cards", std::to_string(spec.cards)) ||
       !Write(files + ".gres", spec.gres_type)) {
     return Unavailable("cannot write the run's files in " + dir_);
@@ -105,6 +114,20 @@ Result<std::vector<Run>> LocalExecutor::Runs(const std::string& prefix, uint64_t
     runs.push_back(std::move(r));
   }
   return runs;
+}
+
+Status LocalExecutor::Extend(const std::string& id, uint64_t time_limit_s) {
+  const fs::path base = fs::path(dir_) / id;
+  if (!fs::exists(base.string() + ".submit")) return NotFound("no local run " + id);
+  // Written whole, then renamed: the wrapper never reads half a number.
+  const std::string tmp = base.string() + ".limit.tmp";
+  std::error_code ec;
+  if (!Write(tmp, std::to_string(time_limit_s))) {
+    return Unavailable("cannot write the limit of local run " + id);
+  }
+  fs::rename(tmp, base.string() + ".limit", ec);
+  if (ec) return Unavailable("cannot set the limit of local run " + id + ": " + ec.message());
+  return Status::Ok();
 }
 
 Status LocalExecutor::Cancel(const std::string& id) {

@@ -29,6 +29,8 @@ class LocalExecutor final : public Executor {
   Result<std::string> Submit(const RunSpec& spec) override;
   Result<std::vector<Run>> Runs(const std::string& prefix, uint64_t since_s) override;
   Status Cancel(const std::string& id) override;
+  // The wrapper reads the run's limit file every second.
+  Status Extend(const std::string& id, uint64_t time_limit_s) override;
   Result<std::vector<Capacity>> Capacities() override;
 
  private:

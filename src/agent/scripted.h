@@ -33,6 +33,8 @@ class ScriptedExecutor final : public Executor {
   Result<std::string> Submit(const RunSpec& spec) override;
   Result<std::vector<Run>> Runs(const std::string& prefix, uint64_t since_s) override;
   Status Cancel(const std::string& id) override;
+  // Runs end when the demo's driver says (Final), never at a limit.
+  Status Extend(const std::string&, uint64_t) override { return Status::Ok(); }
   Result<std::vector<Capacity>> Capacities() override { return std::vector<Capacity>{}; }
 
  private:

@@ -209,6 +209,12 @@ Result<std::vector<Run>> SlurmExecutor::Runs(const std::string& prefix, uint64_t
 
 Status SlurmExecutor::Cancel(const std::string& id) { return Tool({"scancel", id}).status(); }
 
+Status SlurmExecutor::Extend(const std::string& id, uint64_t time_limit_s) {
+  return Tool({"scontrol", "update", "JobId=" + id,
+               "TimeLimit=" + std::to_string(LimitMinutes(time_limit_s))})
+      .status();
+}
+
 Result<std::vector<Capacity>> SlurmExecutor::Capacities() {
   BG_ASSIGN_OR_RETURN(std::string out, Tool({"scontrol", "--oneliner", "show", "node"}));
   return ParseNodes(out);

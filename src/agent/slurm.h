@@ -37,6 +37,9 @@ class SlurmExecutor final : public Executor {
   Result<std::string> Submit(const RunSpec& spec) override;
   Result<std::vector<Run>> Runs(const std::string& prefix, uint64_t since_s) override;
   Status Cancel(const std::string& id) override;
+  // scontrol update TimeLimit: raising a limit takes a Slurm operator
+  // (sacctmgr ... set adminlevel=operator; docs/agent.md).
+  Status Extend(const std::string& id, uint64_t time_limit_s) override;
   Result<std::vector<Capacity>> Capacities() override;
 
  private:

@@ -50,17 +50,15 @@ std::string Metrics(const agent::Counters& c) {
   add("usage_card_seconds_total", "Card-seconds the platform counted", c.card_seconds_accepted);
   add("finished_total", "Jobs reported finished", c.finished);
   add("cancelled_total", "Runs the agent asked the scheduler to end", c.cancelled);
+  add("extended_total", "Run limits raised after an extension", c.extended);
   add("offers_total", "Changes of the cards offered", c.offers);
   return out;
 }
 
-Result<std::unique_ptr<api::HttpServer>> ServeMetrics(const std::string& listen,
+Result<std::unique_ptr<api::HttpServer>> ServeMetrics(const agent::Config& config,
                                                       const agent::Counters* counters) {
-  const size_t colon = listen.rfind(':');
-  if (colon == std::string::npos) return InvalidArgument("metrics_listen must be host:port");
-  api::HttpOptions options{.address = listen.substr(0, colon),
-                           .port = static_cast<uint16_t>(std::stoi(listen.substr(colon + 1))),
-                           .threads = 1};
+  api::HttpOptions options{
+      .address = config.metrics_host, .port = config.metrics_port, .threads = 1};
   return api::HttpServer::Start(
       options,
       [counters](const api::HttpRequest& r) {
@@ -110,12 +108,10 @@ Status RunAgent(const AgentOptions& o) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::unique_ptr<api::HttpServer> metrics;
   if (!config.metrics_listen.empty()) {
-    BG_ASSIGN_OR_RETURN(metrics, ServeMetrics(config.metrics_listen, &a.counters()));
-    log("metrics",
-        nlohmann::json{
-            {"url", "http://" + config.metrics_listen.substr(0, config.metrics_listen.rfind(':')) +
-                        ":" + std::to_string(metrics->port()) + "/metrics"}}
-            .dump());
+    BG_ASSIGN_OR_RETURN(metrics, ServeMetrics(config, &a.counters()));
+    log("metrics", nlohmann::json{{"url", "http://" + config.metrics_host + ":" +
+                                              std::to_string(metrics->port()) + "/metrics"}}
+                       .dump());
   }
   // The key is registered once at start (the same key again is fine); a
   // platform that is down now is tried again next start.

@@ -17,6 +17,7 @@
 // The last line is `RESULT agent jobs=<n> submitted_twice=<n>
 // usage_diff_card_s=<n> restarts=<n> ok=<true|false>`.
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -147,6 +148,16 @@ std::map<uint64_t, Accounted> Sacct() {
   return by;
 }
 
+// This month in China Standard Time ("2026-12"), a statement's period.
+std::string PeriodNow() {
+  const std::time_t t = std::time(nullptr) + 8 * 3600;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m", &tm);
+  return buf;
+}
+
 bool RunningInSlurm(uint64_t job) {
   return testutil::RunCommand("squeue --noheader --states=RUNNING --format=%j --name=" + Name(job))
              .output.find(Name(job)) != std::string::npos;
@@ -179,6 +190,22 @@ TEST(AgentSlurmTest, RealSlurmRunsThePlacementsAndBillsWhatSacctMeasured) {
     return api::testing::Request(server.port, method, target, token, body);
   };
 
+  // Songshan Lake holds a Dongguan voucher (programme 1), so that the jobs'
+  // subsidy lands on the hub's statement, which is checked against sacct.
+  {
+    const auto filed = call("POST", "/v1/applications", enterprise,
+                            R"({"id":1,"programme":1,"amount_fen":10000000})");
+    ASSERT_EQ(filed.status, 201) << filed.body;
+    ASSERT_EQ(call("POST", "/v1/applications/1/review", enterprise, R"({"step":"submit"})").status,
+              200);
+    for (const char* step : {"start_review", "approve", "issue"}) {
+      const auto r = call("POST", "/v1/applications/1/review", admin,
+                          std::string(R"({"step":")") + step + "\"}");
+      ASSERT_EQ(r.status, 200) << step << ": " << r.body;
+    }
+  }
+  const std::string first_period = PeriodNow();
+
   // Two of the hub's pools with different accelerators: one is Slurm's
   // a800 GPUs, the other its 910b ones.
   const Json pools = Json::parse(call("GET", "/v1/pools?provider=1&limit=100", admin).body);
@@ -206,7 +233,7 @@ TEST(AgentSlurmTest, RealSlurmRunsThePlacementsAndBillsWhatSacctMeasured) {
       << "key_file = \"provider.key\"\n"
       << "provider = 1\ncluster = \"bgtest\"\n"
       << "state = \"agent.db\"\npoll_ms = 400\nfull_sync_ms = 3000\n"
-      << "usage_window_s = 10\nmargin_s = 60\n"
+      << "usage_window_s = 10\nmargin_s = 60\nmetrics_listen = \"127.0.0.1:0\"\n"
       << "command = '''case \"$BG_JOB_ID\" in\n"
       << "  " << kTimesOut << "|" << kCancelledHere << "|" << kCancelledThere
       << ") sleep 100000 ;;\n"
@@ -293,6 +320,30 @@ TEST(AgentSlurmTest, RealSlurmRunsThePlacementsAndBillsWhatSacctMeasured) {
     if (ended == kJobs && restarts >= 3) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
+  // The running agent's /metrics (its port is in its log's "metrics" line,
+  // the last one written): the counters since its start.
+  {
+    std::istringstream lines(testutil::RunCommand("grep '\"metrics\"' " + log.string()).output);
+    std::string line, last;
+    while (std::getline(lines, line)) last = line;
+    const Json said = Json::parse(last, nullptr, false);
+    ASSERT_TRUE(said.is_object() && said.contains("url")) << last;
+    const std::string url = said["url"];
+    const uint16_t port = static_cast<uint16_t>(
+        std::stoi(url.substr(url.rfind(':') + 1, url.find("/metrics") - url.rfind(':') - 1)));
+    const auto scraped = api::testing::Request(port, "GET", "/metrics", "", "");
+    ASSERT_EQ(scraped.status, 200) << scraped.body;
+    for (const char* counter :
+         {"baygrid_agent_cycles_total", "baygrid_agent_usage_records_accepted_total",
+          "baygrid_agent_finished_total", "baygrid_agent_extended_total"}) {
+      EXPECT_NE(scraped.body.find(std::string("\n") + counter + " "), std::string::npos)
+          << counter << " missing:\n"
+          << scraped.body;
+    }
+    EXPECT_EQ(scraped.body.find("baygrid_agent_cycles_total 0\n"), std::string::npos)
+        << scraped.body;
+    EXPECT_EQ(api::testing::Request(port, "GET", "/other", "", "").status, 404);
+  }
   ::kill(agent, SIGTERM);
   waitpid(agent, nullptr, 0);
   agent = -1;
@@ -345,6 +396,34 @@ TEST(AgentSlurmTest, RealSlurmRunsThePlacementsAndBillsWhatSacctMeasured) {
     } else {
       EXPECT_EQ(a.state, "COMPLETED") << id;
     }
+  }
+  // The hub's statement from Dongguan (this month's, open; last month's too
+  // if the test crossed a month's end): its lines, job by job, are what
+  // sacct measured, and they add up to the statement.
+  std::map<uint64_t, uint64_t> stated_s;
+  for (const std::string& period : std::set<std::string>{first_period, PeriodNow()}) {
+    std::string after;
+    int64_t subsidy = 0;
+    Json head;
+    do {
+      head = Json::parse(call("GET",
+                              "/v1/statements/lines?programme=1&provider=1&limit=1000&period=" +
+                                  period + (after.empty() ? "" : "&after=" + after),
+                              admin)
+                             .body);
+      ASSERT_TRUE(head.contains("items")) << head.dump();
+      for (const Json& line : head["items"]) {
+        if (line["job"].is_number()) stated_s[line["job"]] += line["card_seconds"].get<uint64_t>();
+        subsidy += line["subsidy"]["fen"].get<int64_t>();
+      }
+      after = head["next_after"].is_string() ? head["next_after"].get<std::string>() : "";
+    } while (!after.empty());
+    EXPECT_EQ(subsidy, head["subsidy"]["fen"].get<int64_t>()) << period;
+  }
+  for (int i = 0; i < kJobs; ++i) {
+    const uint64_t id = kFirstJob + static_cast<uint64_t>(i);
+    if (id == kCancelledHere) continue;  // billed up to its cancel, checked above
+    EXPECT_EQ(stated_s[id], acct.at(id).card_seconds) << "job " << id << " on the statement";
   }
   EXPECT_EQ(submitted_twice, 0);
   EXPECT_GE(restarts, 3);

@@ -366,6 +366,7 @@ TEST(AgentSlurmTest, RealSlurmRunsThePlacementsAndBillsWhatSacctMeasured) {
   }
   int submitted_twice = 0;
   uint64_t diff = 0;
+  std::map<uint64_t, int64_t> voucher_paid;  // fen, per job
   for (int i = 0; i < kJobs; ++i) {
     const uint64_t id = kFirstJob + static_cast<uint64_t>(i);
     const Accounted& a = acct.at(id);
@@ -376,6 +377,7 @@ TEST(AgentSlurmTest, RealSlurmRunsThePlacementsAndBillsWhatSacctMeasured) {
     const uint64_t charged_s = trail["usage_card_seconds"];
     EXPECT_TRUE(trail["totals"]["reconciles"].get<bool>()) << id;
     EXPECT_EQ(job["card_seconds"].get<uint64_t>(), charged_s) << id;
+    voucher_paid[id] = job["voucher_charged"]["fen"].get<int64_t>();
     if (id == kCancelledHere) {
       // After the cancel the order takes no more usage: billed up to it.
       EXPECT_EQ(status[id], "cancelled");
@@ -398,9 +400,12 @@ TEST(AgentSlurmTest, RealSlurmRunsThePlacementsAndBillsWhatSacctMeasured) {
     }
   }
   // The hub's statement from Dongguan (this month's, open; last month's too
-  // if the test crossed a month's end): its lines, job by job, are what
-  // sacct measured, and they add up to the statement.
+  // if the test crossed a month's end): job by job, its lines carry the
+  // subsidy of the charge checked against sacct above (a line whose share
+  // rounds to no fen is not on it, so its card-seconds are at most
+  // sacct's), and they add up to the statement.
   std::map<uint64_t, uint64_t> stated_s;
+  std::map<uint64_t, int64_t> stated_fen;
   for (const std::string& period : std::set<std::string>{first_period, PeriodNow()}) {
     std::string after;
     int64_t subsidy = 0;
@@ -413,18 +418,25 @@ TEST(AgentSlurmTest, RealSlurmRunsThePlacementsAndBillsWhatSacctMeasured) {
                              .body);
       ASSERT_TRUE(head.contains("items")) << head.dump();
       for (const Json& line : head["items"]) {
-        if (line["job"].is_number()) stated_s[line["job"]] += line["card_seconds"].get<uint64_t>();
-        subsidy += line["subsidy"]["fen"].get<int64_t>();
+        const int64_t fen = line["subsidy"]["fen"].get<int64_t>();
+        if (line["job"].is_number()) {
+          stated_s[line["job"]] += line["card_seconds"].get<uint64_t>();
+          stated_fen[line["job"]] += fen;
+        }
+        subsidy += fen;
       }
       after = head["next_after"].is_string() ? head["next_after"].get<std::string>() : "";
     } while (!after.empty());
     EXPECT_EQ(subsidy, head["subsidy"]["fen"].get<int64_t>()) << period;
   }
+  int64_t stated_total = 0;
   for (int i = 0; i < kJobs; ++i) {
     const uint64_t id = kFirstJob + static_cast<uint64_t>(i);
-    if (id == kCancelledHere) continue;  // billed up to its cancel, checked above
-    EXPECT_EQ(stated_s[id], acct.at(id).card_seconds) << "job " << id << " on the statement";
+    EXPECT_EQ(stated_fen[id], voucher_paid[id]) << "job " << id << " on the statement";
+    EXPECT_LE(stated_s[id], acct.at(id).card_seconds) << "job " << id << " on the statement";
+    stated_total += stated_fen[id];
   }
+  EXPECT_GT(stated_total, 0) << "the voucher paid nothing";
   EXPECT_EQ(submitted_twice, 0);
   EXPECT_GE(restarts, 3);
   const bool ok = !::testing::Test::HasFailure();

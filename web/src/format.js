@@ -37,6 +37,28 @@ export function cst(iso) {
 }
 
 /**
+ * Seconds since 1970 (the API's `*_unix_s`) -> the same as cst().
+ * @param {number | null | undefined} seconds
+ * @returns {string}
+ */
+export function cstUnix(seconds) {
+  if (!Number.isSafeInteger(seconds)) return '—';
+  return cst(new Date(seconds * 1000).toISOString());
+}
+
+/**
+ * Card-seconds -> card-hours with two decimals and separators
+ * (9000 -> "2.50"), in integers so that a long month does not drift.
+ * @param {number | null | undefined} seconds
+ * @returns {string}
+ */
+export function cardHours(seconds) {
+  if (!Number.isSafeInteger(seconds) || seconds < 0) return '—';
+  const hundredths = Math.round((seconds * 100) / 3600);
+  return yuan(hundredths);
+}
+
+/**
  * Today's date in China Standard Time ("2026-12-05"): a payment's value date.
  * @param {number} [nowMs]
  * @returns {string}

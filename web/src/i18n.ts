@@ -18,3 +18,14 @@ export function toggleLanguage() {
   localStorage.setItem(KEY, next);
   document.documentElement.lang = next;
 }
+
+/**
+ * A sentence the API writes in both languages (`reason` and `reason_zh`,
+ * `detail` and `detail_zh`, ...): the one of the console's language, the
+ * English when the Chinese is missing.
+ */
+export function said(row: Record<string, any> | null | undefined, field: string): string {
+  if (!row) return '';
+  const zh = row[`${field}_zh`];
+  return i18n.global.locale.value === 'zh-CN' && typeof zh === 'string' && zh !== '' ? zh : (row[field] ?? '');
+}

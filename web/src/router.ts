@@ -12,6 +12,8 @@ import Application from './pages/Application.vue';
 import Jobs from './pages/Jobs.vue';
 import Job from './pages/Job.vue';
 import Statements from './pages/Statements.vue';
+import Statement from './pages/Statement.vue';
+import Placements from './pages/Placements.vue';
 import Vouchers from './pages/Vouchers.vue';
 import Voucher from './pages/Voucher.vue';
 import Journal from './pages/Journal.vue';
@@ -35,6 +37,8 @@ const COMPONENTS: Record<(typeof PAGES)[number]['name'], Component | Lazy> = {
   vouchers: Vouchers,
   voucher: Voucher,
   statements: Statements,
+  statement: Statement,
+  placements: Placements,
   journal: Journal,
   quote: Quote,
   money: Money,

@@ -336,8 +336,10 @@ test('an enterprise quotes across the network, submits, and watches usage arrive
   const quote = await api('/v1/quotes', 'ent', { accelerator: 'A800', cards: 8, walltime_s: 36000, tier: 'shared', purpose: 'training' });
   assert.equal(await options.count(), quote.options.length);
   assert.equal(await page.locator('[data-test=excluded] tbody tr').count(), quote.excluded.length);
-  await page.getByText(quote.excluded[0].reason).first().waitFor();
-  await page.screenshot({ path: join(shots, 'quote-zh.png'), fullPage: true });
+  // Why here and why not there, in the console's Chinese.
+  await page.getByText(quote.excluded[0].reason_zh).first().waitFor();
+  await page.getByText(quote.options[0].subsidy_note_zh).first().waitFor();
+  await page.screenshot({ path: join(shots, 'quote-asked-zh.png'), fullPage: true });
   await noSeriousAxeFinding(page, 'quote');
 
   await page.locator('[data-test=submit]').first().click();
@@ -389,6 +391,46 @@ test("a provider changes a pool's prices and the API answers the new ones", asyn
   assert.equal(await page.locator('[data-test=owed]').innerText(), shownYuan(money.owed));
   await page.screenshot({ path: join(shots, 'receivables-zh.png'), fullPage: true });
   await noSeriousAxeFinding(page, 'receivables');
+  await page.context().close();
+});
+
+test("a statement opens on its charge lines, each down to the job it billed", async () => {
+  const june = await api('/v1/statements?programme=1&period=2025-06&lines=false', 'rev');
+  const st = june.items.reduce((a, b) => (b.line_count > a.line_count ? b : a));
+  assert.ok(st.line_count > 0, JSON.stringify(st));
+  state.statement = `/statements/1/2025-06/${st.payee_kind}/${st.payee}`;
+  const page = await newPage();
+  await signIn(page, 'rev');
+  await page.goto(base + state.statement);
+  await page.locator('[data-test=subsidy]').getByText(shownYuan(st.subsidy)).waitFor();
+  const lines = await api(`/v1/statements/lines?programme=1&period=2025-06&${st.payee_kind}=${st.payee}&limit=50`, 'rev');
+  const rows = page.locator('[data-test=lines] tbody tr');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), lines.items.length);
+  await page.getByText(st.payee_name).first().waitFor();
+  await page.screenshot({ path: join(shots, 'statement-zh.png'), fullPage: true });
+  await noSeriousAxeFinding(page, 'statement');
+  // Every line's subsidy links down to its job; the first one opens it.
+  const line = lines.items.find((l) => l.job);
+  await rows.nth(lines.items.indexOf(line)).getByRole('link', { name: shownYuan(line.subsidy) }).click();
+  await page.waitForURL(new RegExp(`/jobs/${line.job}$`));
+  await page.context().close();
+});
+
+test('a provider watches its placements run', async () => {
+  const page = await newPage();
+  await signIn(page, 'prov');
+  await page.goto(base + '/placements');
+  const placed = await api('/v1/placements?limit=50', 'prov');
+  const rows = page.locator('[data-test=placements] tbody tr');
+  if (placed.items.length > 0) {
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), placed.items.length);
+    await page.getByText(placed.items[0].enterprise_name).first().waitFor();
+  } else {
+    await page.getByText('当前没有运行中的作业').waitFor();
+  }
+  await noSeriousAxeFinding(page, 'placements');
   await page.context().close();
 });
 
@@ -517,11 +559,13 @@ test('every page in both languages', async () => {
     ['rev', 'trail', `/jobs/${programmeJob}`],
     ['rev', 'journal', `/journal/${state.journal ?? 1}`],
     ['fin', 'statements', '/statements'],
+    ['rev', 'statement', state.statement ?? '/statements/1/2025-06/provider/1'],
     ['admin', 'editor', '/programmes/1/edit'],
     ['ent', 'quote', '/quote'],
     ['ent', 'money', '/money?month=2025-06'],
     ['ent', 'apply', '/apply'],
     ['prov', 'pools', '/pools'],
+    ['prov', 'placements', '/placements'],
     ['prov', 'receivables', '/receivables'],
     ['auditor', 'network', '/network'],
     ['auditor', 'audit', '/audit'],

@@ -1,7 +1,7 @@
 // Money and time as the console writes them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cst, newId, parsePercent, parseYuan, percent, todayCst, withFreshId, yuan } from '../../src/format.js';
+import { cardHours, cst, cstUnix, newId, parsePercent, parseYuan, percent, todayCst, withFreshId, yuan } from '../../src/format.js';
 
 test('yuan: thousands separators and two decimals from integer fen', () => {
   assert.equal(yuan(0), '0.00');
@@ -21,6 +21,16 @@ test('cst: China Standard Time, whatever the machine zone', () => {
   assert.equal(cst(null), '—');
   assert.equal(cst('yesterday'), '—');
   assert.equal(todayCst(Date.parse('2026-12-04T16:30:00Z')), '2026-12-05');
+});
+
+test('card-hours from card-seconds, and instants from unix seconds', () => {
+  assert.equal(cardHours(9000), '2.50');
+  assert.equal(cardHours(28800 * 1000), '8,000.00');
+  assert.equal(cardHours(1), '0.00');
+  assert.equal(cardHours(-5), '—');
+  assert.equal(cardHours(undefined), '—');
+  assert.equal(cstUnix(1740960000), '2025-03-03 08:00');
+  assert.equal(cstUnix(null), '—');
 });
 
 test('typed yuan become fen without a float', () => {

@@ -5,9 +5,9 @@ import { PAGES, homeOf, mayOpen, pagesFor } from '../../src/nav.js';
 
 test('each role sees its own pages', () => {
   assert.deepEqual(pagesFor('operator').map((p) => p.name), ['dashboard', 'inbox', 'jobs', 'vouchers', 'statements', 'network', 'activity']);
-  assert.deepEqual(pagesFor('provider').map((p) => p.name), ['jobs', 'pools', 'receivables', 'statements', 'network', 'activity']);
+  assert.deepEqual(pagesFor('provider').map((p) => p.name), ['jobs', 'pools', 'placements', 'receivables', 'statements', 'network', 'activity']);
   assert.deepEqual(pagesFor('auditor').map((p) => p.name),
-    ['dashboard', 'inbox', 'jobs', 'vouchers', 'pools', 'statements', 'network', 'audit', 'activity']);
+    ['dashboard', 'inbox', 'jobs', 'vouchers', 'pools', 'placements', 'statements', 'network', 'audit', 'activity']);
   assert.deepEqual(pagesFor('enterprise').map((p) => p.name), ['quote', 'jobs', 'vouchers', 'money', 'apply', 'statements', 'network', 'activity']);
   assert.deepEqual(pagesFor(undefined), []);
   assert.equal(homeOf('operator'), '/dashboard');
@@ -22,6 +22,8 @@ test('detail pages are not in the menu but open to their roles', () => {
   assert.ok(mayOpen('enterprise', 'voucher'));
   assert.ok(!mayOpen('provider', 'voucher'));
   assert.ok(mayOpen('provider', 'job'));
+  assert.ok(mayOpen('provider', 'statement'));
+  assert.ok(!mayOpen('enterprise', 'placements'));
 });
 
 test('names and paths are declared once', () => {

@@ -166,6 +166,8 @@ TEST_F(StatementsTest, AStatementsLinesArePagedAndAddUpToItsTotals) {
   ASSERT_EQ(first["items"].size(), 2u);
   EXPECT_EQ(first["items"][0]["job"], 1);
   EXPECT_EQ(first["items"][0]["enterprise_name"], "Songshan Lake Precision Moulds");
+  EXPECT_EQ(first["items"][0]["city_name"], "Shaoguan");
+  EXPECT_EQ(first["items"][0]["city_name_zh"], "韶关市");
   ASSERT_TRUE(first["next_after"].is_string());
   const Json second = Body(
       Call("GET", march + "&provider=1&limit=2&after=" + first["next_after"].get<std::string>(),

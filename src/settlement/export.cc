@@ -98,6 +98,7 @@ namespace {
 // no pool).
 nlohmann::json LineJson(const StatementLine& l, const programme::Registry& registry) {
   const programme::Enterprise* e = registry.FindEnterprise(l.line.enterprise);
+  const programme::Jurisdiction* city = registry.FindJurisdiction(l.line.city);
   return {{"at", Iso(l.line.at)},
           {"order", l.line.order.value()},
           {"job",
@@ -107,6 +108,8 @@ nlohmann::json LineJson(const StatementLine& l, const programme::Registry& regis
           {"provider", l.line.provider.value()},
           {"pool", l.line.pool.value()},
           {"city", CityName(l.line.city, registry)},
+          {"city_name", city == nullptr ? std::string() : city->name},
+          {"city_name_zh", city == nullptr ? std::string() : city->name_zh},
           {"card_seconds", l.line.card_seconds},
           {"price", MoneyJson(l.line.price)},
           {"charge", MoneyJson(l.line.charge)},

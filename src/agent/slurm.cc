@@ -2,14 +2,27 @@
 
 #include <algorithm>
 #include <charconv>
+#include <ctime>
 #include <map>
 #include <sstream>
 
 namespace bg::agent {
 namespace {
 
-// Slurm's tools print times as Unix seconds.
-ProcessOptions SlurmTimes() { return {.env = {{"SLURM_TIME_FORMAT", "%s"}}}; }
+// Slurm's tools print times as Unix seconds, and read the times they are
+// given in UTC.
+ProcessOptions SlurmTimes() { return {.env = {{"SLURM_TIME_FORMAT", "%s"}, {"TZ", "UTC"}}}; }
+
+// Unix seconds as sacct reads a time ("2026-12-06T09:00:00", in TZ=UTC):
+// it refuses a bare number ("Invalid time specification").
+std::string SacctTime(uint64_t s) {
+  const auto t = static_cast<std::time_t>(s);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return buf;
+}
 
 std::vector<std::string> Split(const std::string& s, char sep) {
   std::vector<std::string> parts;
@@ -113,9 +126,15 @@ std::vector<Run> ParseSacct(const std::string& out, const std::string& prefix) {
     if (f.size() < 7 || !Named(f[1], prefix)) continue;
     Run r{.id = f[0], .name = f[1], .detail = f[2], .submit_s = U64(f[3])};
     const std::string word = Word(f[2]);
-    if (!IsPending(word)) r.start_s = U64(f[4]);
-    if (!IsPending(word) && !IsRunning(word)) r.end_s = U64(f[5]);
-    r.state = StateOf(word, r.start_s, r.end_s);
+    // With --duplicates, a REQUEUED row is an earlier attempt: it ran (if
+    // it has a start) and ended when it was requeued, and is billed as
+    // such. Without an end it is the job held after its requeue.
+    const bool requeued = word.rfind("REQUEUE", 0) == 0;
+    if (!IsPending(word) || requeued) r.start_s = U64(f[4]);
+    if ((!IsPending(word) && !IsRunning(word)) || requeued) r.end_s = U64(f[5]);
+    r.state = !requeued      ? StateOf(word, r.start_s, r.end_s)
+              : r.end_s != 0 ? RunState::kEnded
+                             : RunState::kPending;
     r.cards = GpusOfTres(f[6]);
     runs.push_back(std::move(r));
   }
@@ -185,12 +204,17 @@ Result<std::vector<Run>> SlurmExecutor::Runs(const std::string& prefix, uint64_t
   BG_ASSIGN_OR_RETURN(std::string queue,
                       Tool({"squeue", "--noheader", "--states=all", "--format=%i|%j|%T|%V|%S|%e"}));
   Result<std::string> acct = Tool({"sacct", "--duplicates", "--allocations", "--parsable2",
-                                   "--noheader", "--starttime=" + std::to_string(since_s),
+                                   "--noheader", "--starttime=" + SacctTime(since_s),
                                    "--format=JobIDRaw,JobName,State,Submit,Start,End,AllocTRES"});
   const std::vector<Run> live = ParseSqueue(queue, prefix);
   if (!acct.ok()) {
-    // No accounting (no slurmdbd): what the controller still remembers.
-    return live;
+    // A cluster without accounting (no slurmdbd): what the controller
+    // still remembers. Any other failure fails the cycle: squeue alone
+    // has no earlier attempts of a requeued job and no final figures.
+    if (acct.status().message().find("accounting storage is disabled") != std::string::npos) {
+      return live;
+    }
+    return acct.status();
   }
   std::vector<Run> runs = ParseSacct(*acct, prefix);
   // What sacct has not heard of yet: a run still pending or running (an

@@ -3,6 +3,8 @@
 // real Slurm is tests/integration/agent_slurm_test.cc.
 #include "agent/slurm.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 namespace bg::agent {
@@ -19,9 +21,20 @@ TEST(SlurmParse, SacctRunsWithTheirGpusAndEveryAttempt) {
       "gres/gpu=1,node=1\n"
       "43|bg-t-9|PENDING|1700000002|Unknown|Unknown|\n"
       "44|other-job|COMPLETED|1700000000|1700000001|1700000002|gres/gpu=1\n"
-      "45|bg-t-10|CANCELLED by 0|1700000000|1700000010|1700000030|gres/gpu:a800=1,gres/gpu=1\n";
+      "45|bg-t-10|CANCELLED by 0|1700000000|1700000010|1700000030|gres/gpu:a800=1,gres/gpu=1\n"
+      // A requeued job: the attempt that ran and was requeued, then the
+      // one after it (submit reset), running.
+      "46|bg-t-11|REQUEUED|1700000000|1700000002|1700000005|gres/gpu:a800=2,gres/gpu=2\n"
+      "46|bg-t-11|RUNNING|1700000005|1700000125|Unknown|gres/gpu:a800=2,gres/gpu=2\n";
   const std::vector<SchedulerRun> runs = ParseSacct(out, "bg-t-");
-  ASSERT_EQ(runs.size(), 4u);
+  ASSERT_EQ(runs.size(), 6u);
+  EXPECT_EQ(runs[4].state, RunState::kEnded);
+  EXPECT_EQ(runs[4].start_s, 1700000002u);
+  EXPECT_EQ(runs[4].end_s, 1700000005u);
+  EXPECT_EQ(runs[4].cards, 2u);
+  EXPECT_EQ(runs[5].state, RunState::kRunning);
+  EXPECT_EQ(runs[5].submit_s, 1700000005u);
+  EXPECT_EQ(runs[5].start_s, 1700000125u);
   EXPECT_EQ(runs[0].id, "41");
   EXPECT_EQ(runs[0].state, RunState::kEnded);
   EXPECT_EQ(runs[0].start_s, 1700000005u);
@@ -112,6 +125,33 @@ TEST(SlurmExecutor, AToolThatFailsSaysWhy) {
   const auto id = slurm.Submit({.job = 1, .name = "bg-t-1", .gres_type = "h100"});
   ASSERT_FALSE(id.ok());
   EXPECT_NE(id.status().message().find("Invalid generic resource"), std::string::npos);
+}
+
+// sacct is given a time it reads (it refuses a bare number); a failing
+// sacct fails the listing unless the cluster has no accounting at all.
+TEST(SlurmExecutor, SacctIsAskedInItsOwnTimeFormatAndItsFailuresAreSaid) {
+  std::string sacct_line;
+  std::string sacct_err = "sacct: error: Problem talking to the database: Connection refused\n";
+  SlurmExecutor slurm([&](const std::vector<std::string>& argv, const ProcessOptions& options) {
+    if (argv[0] == "squeue") {
+      return Result<ProcessResult>(ProcessResult{
+          .exit_code = 0, .out = "60|bg-t-5|COMPLETED|1700000000|1700000010|1700000070\n"});
+    }
+    sacct_line = CommandLine(argv);
+    EXPECT_NE(std::find(options.env.begin(), options.env.end(),
+                        std::pair<std::string, std::string>("TZ", "UTC")),
+              options.env.end());
+    return Result<ProcessResult>(ProcessResult{.exit_code = 1, .err = sacct_err});
+  });
+  const auto failed = slurm.Runs("bg-t-", 1700000000);
+  EXPECT_NE(sacct_line.find("--starttime=2023-11-14T22:13:20"), std::string::npos) << sacct_line;
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.status().message().find("Problem talking to the database"), std::string::npos);
+  sacct_err = "sacct: error: Slurm accounting storage is disabled\n";
+  const auto squeue_only = slurm.Runs("bg-t-", 1700000000);
+  ASSERT_TRUE(squeue_only.ok()) << squeue_only.status();
+  ASSERT_EQ(squeue_only->size(), 1u);
+  EXPECT_EQ((*squeue_only)[0].state, RunState::kEnded);
 }
 
 TEST(SlurmExecutor, ARunSacctHasNotHeardOfStaysRunningUntilItHas) {

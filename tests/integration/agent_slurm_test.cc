@@ -11,7 +11,11 @@
 // - one job cancelled on the platform is cancelled in Slurm (what ran
 //   after the cancel is not charged: the order had ended), one cancelled
 //   in Slurm by an admin is finished with what ran, and one that outruns
-//   its Slurm time limit ends as TIMEOUT and is billed for what ran.
+//   its Slurm time limit ends as TIMEOUT and is billed for what ran; one
+//   requeued by an admin runs twice under its one Slurm id and is billed
+//   for both attempts, as sacct -D counts them;
+// - the hub's statement from the voucher's programme carries, job by job,
+//   the subsidy of that charge; the agent's /metrics answers its counters.
 //
 // If Slurm cannot start, the test fails and says why: it is never skipped.
 // The last line is `RESULT agent jobs=<n> submitted_twice=<n>
@@ -56,6 +60,7 @@ constexpr int kJobs = 22;
 constexpr uint64_t kTimesOut = kFirstJob;            // sleeps past its Slurm limit
 constexpr uint64_t kCancelledHere = kFirstJob + 1;   // cancelled on the platform
 constexpr uint64_t kCancelledThere = kFirstJob + 2;  // scancel by a Slurm admin
+constexpr uint64_t kRequeued = kFirstJob + 3;        // scontrol requeue by a Slurm admin
 constexpr int kKills = 4;
 
 std::string Name(uint64_t job) { return "bg-bgtest-" + std::to_string(job); }
@@ -116,6 +121,7 @@ struct Accounted {
   std::string state;
   uint64_t card_seconds = 0;
   bool ended = true;
+  int attempts = 0;  // rows of sacct -D: a requeued job has one per run
 };
 
 std::map<uint64_t, Accounted> Sacct() {
@@ -135,7 +141,8 @@ std::map<uint64_t, Accounted> Sacct() {
     if (f.size() < 5 || f[1].rfind("bg-bgtest-", 0) != 0) continue;
     Accounted& a = by[std::stoull(f[1].substr(10))];
     a.ids.insert(f[0]);
-    a.state = f[2];
+    if (f[2] != "REQUEUED" || a.state.empty()) a.state = f[2];  // the last attempt's
+    ++a.attempts;
     const bool live = f[2] == "RUNNING" || f[2] == "PENDING" || f[2] == "COMPLETING";
     a.ended = a.ended && !live;
     uint64_t gpus = 0;
@@ -156,6 +163,11 @@ std::string PeriodNow() {
   char buf[16];
   std::strftime(buf, sizeof buf, "%Y-%m", &tm);
   return buf;
+}
+
+bool PendingInSlurm(uint64_t job) {
+  return testutil::RunCommand("squeue --noheader --states=PENDING --format=%j --name=" + Name(job))
+             .output.find(Name(job)) != std::string::npos;
 }
 
 bool RunningInSlurm(uint64_t job) {
@@ -285,7 +297,7 @@ TEST(AgentSlurmTest, RealSlurmRunsThePlacementsAndBillsWhatSacctMeasured) {
   // operator's cron), kills of the agent, the two cancellations.
   std::mt19937 rng(static_cast<unsigned>(std::random_device{}()));
   auto next_kill = Clock::now() + std::chrono::milliseconds(1500 + rng() % 3000);
-  bool cancelled_here = false, cancelled_there = false;
+  bool cancelled_here = false, cancelled_there = false, requeued = false, released = false;
   const auto deadline = Clock::now() + std::chrono::minutes(6);
   std::map<uint64_t, std::string> status;
   for (;;) {
@@ -304,6 +316,21 @@ TEST(AgentSlurmTest, RealSlurmRunsThePlacementsAndBillsWhatSacctMeasured) {
                           enterprise, R"({"reason":"not needed after all"})");
       ASSERT_EQ(r.status, 200) << r.body;
       cancelled_here = true;
+    }
+    if (!requeued && RunningInSlurm(kRequeued)) {
+      std::this_thread::sleep_for(std::chrono::seconds(2));
+      const auto r = testutil::RunCommand(
+          "scontrol requeue $(squeue --noheader --format=%i --name=" + Name(kRequeued) + ")");
+      ASSERT_EQ(r.exit_code, 0) << r.output;
+      requeued = true;
+    }
+    if (requeued && !released && PendingInSlurm(kRequeued)) {
+      // Back in the queue, a requeued job waits two minutes before it may
+      // start again; the admin lets it start at once.
+      const auto now =
+          testutil::RunCommand("scontrol update JobName=" + Name(kRequeued) + " StartTime=now");
+      ASSERT_EQ(now.exit_code, 0) << now.output;
+      released = true;
     }
     if (!cancelled_there && RunningInSlurm(kCancelledThere)) {
       std::this_thread::sleep_for(std::chrono::seconds(3));
@@ -437,6 +464,7 @@ TEST(AgentSlurmTest, RealSlurmRunsThePlacementsAndBillsWhatSacctMeasured) {
     stated_total += stated_fen[id];
   }
   EXPECT_GT(stated_total, 0) << "the voucher paid nothing";
+  EXPECT_GE(acct.at(kRequeued).attempts, 2) << "the requeued job ran once";
   EXPECT_EQ(submitted_twice, 0);
   EXPECT_GE(restarts, 3);
   const bool ok = !::testing::Test::HasFailure();

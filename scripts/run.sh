@@ -4,7 +4,10 @@
 # Bay Area scenario, simulated enterprises and providers in accelerated
 # virtual time, a progress line per day and a summary. Extra arguments go
 # to the demo: `scripts/run.sh --headless` runs as fast as it can and exits;
-# `scripts/run.sh --days 7 --seed 3` changes the run. Ctrl-C stops it.
+# `scripts/run.sh --days 7 --seed 3` changes the run; `scripts/run.sh --live`
+# plays a day with real processes run by the providers' agents. From a
+# terminal the API stays up after the run until Ctrl-C; from a script the
+# demo ends there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh

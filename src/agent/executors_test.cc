@@ -42,7 +42,7 @@ class LocalExecutorTest : public ::testing::Test {
   }
 
   fs::path dir_;
-  SystemClock clock_;
+  PacedClock clock_ = PacedClock::Wall();
 };
 
 TEST_F(LocalExecutorTest, ARunStartsEndsAndIsFoundByNameAgain) {
@@ -123,6 +123,42 @@ TEST_F(LocalExecutorTest, CancelEndsARunAndAFailingCommandIsFailed) {
       WaitFor(exec, "bg-t-2", [](const SchedulerRun& r) { return r.state == RunState::kEnded; })
           .detail,
       "FAILED");
+}
+
+// On a paced clock (the live demo's), a process's times read on that
+// clock: a second of the wall's is `speed` seconds of it, and so is a limit.
+TEST_F(LocalExecutorTest, OnAPacedClockARunsTimesAndLimitAreTheClocks) {
+  const PacedClock paced(1'000'000 * kNanosPerSecond, 100);
+  LocalExecutor exec(dir_.string(), {{"a800", 4}}, &paced);
+  // 300 s of the clock's: 3 s of the wall's, as the command is told.
+  ASSERT_TRUE(exec.Submit({.job = 1,
+                           .name = "bg-t-1",
+                           .cards = 2,
+                           .gres_type = "a800",
+                           .time_limit_s = 300,
+                           .command = "test \"$BG_LIMIT_MS\" = 3000 && test \"$BG_WALLTIME_S\" = 3 "
+                                      "&& sleep 1"})
+                  .ok());
+  // 100 s of the clock's (1 s of the wall's), for work that wants 5.
+  ASSERT_TRUE(exec.Submit({.job = 2,
+                           .name = "bg-t-2",
+                           .cards = 1,
+                           .gres_type = "a800",
+                           .time_limit_s = 100,
+                           .command = "sleep 5"})
+                  .ok());
+  const SchedulerRun done =
+      WaitFor(exec, "bg-t-1", [](const SchedulerRun& r) { return r.state == RunState::kEnded; });
+  EXPECT_EQ(done.detail, "COMPLETED");
+  EXPECT_GE(done.start_s, 1'000'000u);
+  // A second's sleep, give or take the wrapper's start and its 0.2 s polls.
+  EXPECT_GE(done.end_s - done.start_s, 100u);
+  EXPECT_LT(done.end_s - done.start_s, 250u);
+  const SchedulerRun timed_out =
+      WaitFor(exec, "bg-t-2", [](const SchedulerRun& r) { return r.state == RunState::kEnded; });
+  EXPECT_EQ(timed_out.detail, "TIMEOUT");
+  EXPECT_GE(timed_out.end_s - timed_out.start_s, 100u);
+  EXPECT_LT(timed_out.end_s - timed_out.start_s, 250u);
 }
 
 TEST(ScriptedExecutor, ARunUsesItsCourseAndEndsWhenFinal) {

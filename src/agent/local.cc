@@ -1,5 +1,6 @@
 #include "agent/local.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <filesystem>
@@ -15,23 +16,24 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The run's life in shell: its own record of start, state and end. The
-// work runs in a process group of its own (setsid), whose id a subshell
-// records (.work) and, when the work ends, its exit code (.rc); a kill
-// ends the whole group, whatever the command started. The wrapper reads the limit file every 0.2 s,
-// so that Extend can raise it, and kills the work when the run is past it (TIMEOUT); TERM (Cancel)
+// The run's life in shell: its own record of start, state and end, in ms
+// of the wall's. The work runs in a process group of its own (setsid),
+// whose id a subshell records (.work) and, when the work ends, its exit
+// code (.rc); a kill ends the whole group, whatever the command started.
+// The wrapper reads the limit file every 0.2 s, so that Extend can raise
+// it, and kills the work when the run is past it (TIMEOUT); TERM (Cancel)
 // kills it too (CANCELLED).
 constexpr const char* kWrapper = R"sh(
 f="$BG_RUN_FILES"
 echo $$ > "$f.pid"
-date +%s > "$f.start"
+date +%s%3N > "$f.start"
 start=$(cat "$f.start")
 ( setsid sh -c "$BG_COMMAND" & echo $! > "$f.work"; wait $!; echo $? > "$f.rc" ) &
-finish() { date +%s > "$f.end.tmp"; echo "$1" > "$f.state"; mv "$f.end.tmp" "$f.end"; exit 0; }
+finish() { date +%s%3N > "$f.end.tmp"; echo "$1" > "$f.state"; mv "$f.end.tmp" "$f.end"; exit 0; }
 stop() { while [ ! -e "$f.rc" ]; do kill -KILL "-$(cat "$f.work" 2>/dev/null)" 2>/dev/null; sleep 0.1; done; }
 trap 'stop; finish CANCELLED' TERM
 while [ ! -e "$f.rc" ]; do
-  if [ $(( $(date +%s) - start )) -ge "$(cat "$f.limit")" ]; then stop; finish TIMEOUT; fi
+  if [ $(( $(date +%s%3N) - start )) -ge "$(cat "$f.limit_ms")" ]; then stop; finish TIMEOUT; fi
   sleep 0.2
 done
 if [ "$(cat "$f.rc")" -eq 0 ]; then finish COMPLETED; else finish FAILED; fi
@@ -59,8 +61,17 @@ bool Write(const fs::path& p, const std::string& text) {
 }  // namespace
 
 LocalExecutor::LocalExecutor(std::string dir, std::map<std::string, uint32_t> cards,
-                             const Clock* clock)
+                             const PacedClock* clock)
     : dir_(std::move(dir)), cards_(std::move(cards)), clock_(clock) {}
+
+uint64_t LocalExecutor::WallMillis(uint64_t limit_s) const {
+  return std::max<uint64_t>(1, (limit_s * 1000 + clock_->speed() - 1) / clock_->speed());
+}
+
+uint64_t LocalExecutor::ClockSeconds(uint64_t wall_ms) const {
+  if (wall_ms == 0) return 0;  // not yet
+  return clock_->At(wall_ms * 1'000'000) / kNanosPerSecond;
+}
 
 Result<std::string> LocalExecutor::Submit(const RunSpec& spec) {
   std::error_code ec;
@@ -69,18 +80,20 @@ Result<std::string> LocalExecutor::Submit(const RunSpec& spec) {
   const std::string files = base.string();
   // The limit is written here, not by the wrapper, so that an Extend right
   // after Submit is never overwritten.
-  if (!Write(files + ".limit", std::to_string(spec.time_limit_s)) ||
+  const uint64_t limit_ms = WallMillis(spec.time_limit_s);
+  if (!Write(files + ".limit_ms", std::to_string(limit_ms)) ||
       !Write(files + ".submit", std::to_string(clock_->Now() / kNanosPerSecond)) ||
       !Write(files + ".cards", std::to_string(spec.cards)) ||
       !Write(files + ".gres", spec.gres_type)) {
     return Unavailable("cannot write the run's files in " + dir_);
   }
   ProcessOptions options{.env = {{"BG_RUN_FILES", files},
-                                 {"BG_LIMIT_S", std::to_string(spec.time_limit_s)},
                                  {"BG_COMMAND", spec.command},
                                  {"BG_JOB_ID", std::to_string(spec.job)},
                                  {"BG_CARDS", std::to_string(spec.cards)},
-                                 {"BG_WALLTIME_S", std::to_string(spec.time_limit_s)}},
+                                 // What the work has here, in the wall's time.
+                                 {"BG_LIMIT_MS", std::to_string(limit_ms)},
+                                 {"BG_WALLTIME_S", std::to_string((limit_ms + 999) / 1000)}},
                          .detach = true};
   BG_RETURN_IF_ERROR(RunProcess({"sh", "-c", kWrapper}, options).status());
   return spec.name;
@@ -99,8 +112,8 @@ Result<std::vector<Run>> LocalExecutor::Runs(const std::string& prefix, uint64_t
     const std::string base = (fs::path(dir_) / name).string();
     Run r{.id = name, .name = name, .submit_s = U64(Slurp(base + ".submit"))};
     r.cards = static_cast<uint32_t>(U64(Slurp(base + ".cards")));
-    r.start_s = U64(Slurp(base + ".start"));
-    r.end_s = U64(Slurp(base + ".end"));
+    r.start_s = ClockSeconds(U64(Slurp(base + ".start")));
+    r.end_s = ClockSeconds(U64(Slurp(base + ".end")));
     if (r.end_s != 0) {
       if (r.end_s < since_s) continue;
       r.state = RunState::kEnded;
@@ -120,12 +133,12 @@ Status LocalExecutor::Extend(const std::string& id, uint64_t time_limit_s) {
   const fs::path base = fs::path(dir_) / id;
   if (!fs::exists(base.string() + ".submit")) return NotFound("no local run " + id);
   // Written whole, then renamed: the wrapper never reads half a number.
-  const std::string tmp = base.string() + ".limit.tmp";
+  const std::string tmp = base.string() + ".limit_ms.tmp";
   std::error_code ec;
-  if (!Write(tmp, std::to_string(time_limit_s))) {
+  if (!Write(tmp, std::to_string(WallMillis(time_limit_s)))) {
     return Unavailable("cannot write the limit of local run " + id);
   }
-  fs::rename(tmp, base.string() + ".limit", ec);
+  fs::rename(tmp, base.string() + ".limit_ms", ec);
   if (ec) return Unavailable("cannot set the limit of local run " + id + ": " + ec.message());
   return Status::Ok();
 }

@@ -16,6 +16,7 @@
 #include "agent/slurm.h"
 #include "api/http.h"
 #include "cli/provider_keys.h"
+#include "common/paced_clock.h"
 
 namespace bg::cmd {
 namespace {
@@ -85,7 +86,7 @@ Status RunAgent(const AgentOptions& o) {
   BG_ASSIGN_OR_RETURN(metering::KeyPair key, cli::ReadKeyFile(config.key_file));
   BG_ASSIGN_OR_RETURN(std::unique_ptr<storage::AgentStore> store,
                       storage::AgentStore::Open(config.state));
-  SystemClock clock;
+  const PacedClock clock = PacedClock::Wall();  // the local executor's processes keep the wall's
   std::unique_ptr<agent::Executor> executor;
   if (config.executor == "local") {
     std::map<std::string, uint32_t> cards;

@@ -21,6 +21,8 @@
 #include "api/json.h"
 #include "api/service.h"
 #include "api/web_site.h"
+#include "cmd/demo_live.h"
+#include "cmd/demo_parts.h"
 #include "common/work_dir.h"
 #include "engine/engine.h"
 #include "programme/accounts.h"
@@ -35,106 +37,6 @@
 namespace bg::cmd {
 namespace {
 
-// 2025-06-02 00:00 UTC. Dongguan's, Zhuhai's and Shenzhen's programmes of
-// gba.toml are open; Guangming's opens on 06-06 and Huangpu's on 06-27, and
-// their applications are filed then (sim/workload.h).
-constexpr Timestamp kStart = 1'748'822'400 * kNanosPerSecond;
-std::atomic<bool> g_interrupted{false};
-
-void OnSignal(int) { g_interrupted = true; }
-
-std::string Yuan(Money m) {
-  // 1234567.89 -> "1,234,567.89". Built forwards: GCC 12 warns (falsely,
-  // -Wrestrict) about std::string::insert here.
-  const std::string s = m.ToYuanString();
-  const size_t sign = s[0] == '-' ? 1 : 0;
-  const size_t dot = s.find('.');
-  std::string out = s.substr(0, sign);
-  for (size_t i = sign; i < dot; ++i) {
-    if (i > sign && (dot - i) % 3 == 0) out += ',';
-    out += s[i];
-  }
-  return out + s.substr(dot);
-}
-
-// What `enterprise` can still spend: the balances of its live vouchers.
-Money VoucherMoneyLeft(const state::State& s, EnterpriseId enterprise) {
-  Money left{};
-  for (const auto& [id, v] : s.book().vouchers()) {
-    if (v.holder != enterprise || v.status != programme::VoucherStatus::kLive) continue;
-    left = Money::Fen(left.fen() +
-                      programme::Book::Available(s.ledger(), programme::VoucherAccount(id)).fen());
-  }
-  return left;
-}
-
-// The enterprise whose token the first screen prints: one with money left
-// to spend for the whole run. The first, in id order (the scenario's named
-// enterprises come first), whose live vouchers hold more than every job the
-// workload gives it could draw — each at the dearest list price of its
-// accelerator, all of it subsidised; failing that, the one with the most to
-// spare.
-EnterpriseId EnterpriseWithMoneyLeft(const state::State& s, const sim::Workload& w) {
-  std::map<std::string, Money> dearest;  // per card-hour, any pool and tier
-  for (const auto& [id, pool] : s.network().pools()) {
-    for (Money price : pool.price) {
-      dearest[pool.accelerator] = std::max(dearest[pool.accelerator], price);
-    }
-  }
-  std::map<EnterpriseId, int64_t> most_drawn;  // fen
-  for (const sim::Arrival& a : w.arrivals) {
-    most_drawn[a.request.enterprise] +=
-        scheduler::ListCost(dearest[a.request.accelerator], a.request.cards, a.request.walltime_s)
-            .fen();
-  }
-  EnterpriseId best{};
-  int64_t best_spare = INT64_MIN;
-  for (const auto& [id, enterprise] : s.registry().enterprises()) {
-    const int64_t spare = VoucherMoneyLeft(s, id).fen() - most_drawn[id];
-    if (spare > 0) return id;
-    if (spare > best_spare) {
-      best = id;
-      best_spare = spare;
-    }
-  }
-  return best;
-}
-
-struct Tokens {
-  std::map<std::string, std::string> secret;  // role label -> token
-  EnterpriseId enterprise{};                  // whose the enterprise token is
-};
-
-// One token per role, for the person trying the API.
-Tokens MakeTokens(engine::Engine& e, const sim::Workload& w) {
-  Tokens t;
-  const std::string enterprise = e.Read([&](const state::State& s) {
-    t.enterprise = EnterpriseWithMoneyLeft(s, w);
-    const programme::Enterprise* found = s.registry().FindEnterprise(t.enterprise);
-    return found == nullptr ? std::string("?") : found->name;
-  });
-  struct Want {
-    std::string label;
-    access::TokenRole role;
-    uint64_t scope;
-  };
-  const Want wants[] = {
-      {"admin", access::TokenRole::kAdmin, 0},
-      {"operator (Dongguan 算力券, programme 1)", access::TokenRole::kOperator, 1},
-      {"enterprise (" + enterprise + ", " + std::to_string(t.enterprise.value()) + ")",
-       access::TokenRole::kEnterprise, t.enterprise.value()},
-      {"provider (Shaoguan hub, 1)", access::TokenRole::kProvider, 1},
-      {"auditor", access::TokenRole::kAuditor, 0}};
-  uint64_t id = 1;
-  for (const Want& want : wants) {
-    const auto [secret, hash] = api::Service::NewToken();
-    (void)e.Execute(state::CreateApiToken{
-        .id = id++, .hash = hash, .role = want.role, .scope = want.scope, .name = want.label});
-    t.secret[want.label] = secret;
-  }
-  return t;
-}
-
 // The providers' agents: the real provider agent (agent/agent.h), one per
 // provider, each with a token and signing key of its own, talking to the
 // demo's server over HTTP as a data centre's agent does (GET
@@ -145,34 +47,16 @@ Tokens MakeTokens(engine::Engine& e, const sim::Workload& w) {
 // one of its provider's jobs.
 class Agents {
  public:
-  // Tokens with ids from 100, one per provider of the scenario.
   Agents(engine::Engine& e, const world::World& scenario, const Clock* clock, FILE* log)
       : engine_(e), clock_(clock), log_(log) {
-    uint64_t id = 100;
-    for (const programme::Provider& p : scenario.providers) {
-      const auto [secret, hash] = api::Service::NewToken();
-      (void)e.Execute(state::CreateApiToken{.id = id++,
-                                            .hash = hash,
-                                            .role = access::TokenRole::kProvider,
-                                            .scope = p.id.value(),
-                                            .name = "agent of " + p.name});
-      One& one = by_provider_[p.id];
-      one.token = secret;
-      one.config.provider = p.id.value();
-      one.config.cluster = "p" + std::to_string(p.id.value());
+    for (auto& [provider, seat] : SeatAgents(e, scenario)) {
+      One& one = by_provider_[provider];
+      one.token = seat.token;
+      one.config = std::move(seat.config);
       one.config.usage_window_s = 86'400;    // a daily report: a job of a day or less, one record
       one.config.offer_capacity = false;     // the scenario's pools offer what they offer
       one.config.full_sync_ms = 86'400'000;  // nothing is cancelled: a full listing a day
     }
-    e.Read([&](const state::State& s) {
-      for (const auto& [pool, p] : s.network().pools()) {
-        const ProviderId provider = s.network().FindSite(p.site)->provider;
-        if (auto it = by_provider_.find(provider); it != by_provider_.end()) {
-          it->second.config.pools.push_back({.pool = pool.value(), .gres = p.accelerator});
-        }
-      }
-      return 0;
-    });
   }
 
   Status Serve(uint16_t port) {
@@ -184,7 +68,8 @@ class Agents {
       one.platform = std::make_unique<agent::Platform>(
           one.config.server, one.token, metering::KeyPairFromNumber(provider.value()));
       one.agent = std::make_unique<agent::Agent>(one.config, one.executor.get(), one.store.get(),
-                                                 one.platform.get(), clock_, Logger(provider));
+                                                 one.platform.get(), clock_,
+                                                 AgentLog(log_, clock_, provider));
     }
     return Status::Ok();
   }
@@ -250,85 +135,11 @@ class Agents {
     return use ? use->end_s - use->start_s : 0;
   }
 
-  // One JSON line per event, with the virtual time and the provider.
-  agent::LogFn Logger(ProviderId provider) const {
-    if (log_ == nullptr) return nullptr;
-    return [this, provider](const std::string& event, const std::string& fields) {
-      api::Json line = api::Json::parse(fields, nullptr, false);
-      if (!line.is_object()) line = api::Json::object();
-      line["at"] = FormatUtcTime(clock_->Now());
-      line["provider"] = provider.value();
-      line["event"] = event;
-      std::fprintf(log_, "%s\n", line.dump().c_str());
-    };
-  }
-
   engine::Engine& engine_;
   const Clock* clock_;
   FILE* log_;
   std::map<ProviderId, One> by_provider_;
 };
-
-// The city a jurisdiction lies in: itself, or the city above a district
-// (Huangpu -> Guangzhou), so a district's money spent in its own city does
-// not count as crossing a city border.
-JurisdictionId CityOf(const programme::Registry& registry, JurisdictionId id) {
-  for (const programme::Jurisdiction* j = registry.FindJurisdiction(id);
-       j != nullptr && j->level < programme::JurisdictionLevel::kCity && j->parent;
-       j = registry.FindJurisdiction(*j->parent)) {
-    id = *j->parent;
-  }
-  return id;
-}
-
-void PrintSummary(const state::State& s, uint32_t days, EnterpriseId enterprise) {
-  std::printf("\n%-26s %16s %16s %18s\n", "programme", "granted", "spent", "budget remaining");
-  for (const programme::ProgrammeTotals& t :
-       programme::Totals(s.book(), s.registry(), s.ledger())) {
-    const programme::ProgrammeRules* p = s.registry().FindProgramme(t.programme);
-    // Granted: vouchers issued and automatic grants; spent: what claims
-    // captured or still hold; remaining: the budget not committed and what
-    // vouchers still have.
-    const Money granted = Money::Fen(t.issued.fen() + t.automatic.fen());
-    const Money spent = Money::Fen(t.spent.fen() + t.held.fen() + t.automatic.fen());
-    const Money remaining = Money::Fen(t.uncommitted.fen() + t.remaining.fen());
-    std::printf("%-26s %16s %16s %18s\n", p->name.c_str(), Yuan(granted).c_str(),
-                Yuan(spent).c_str(), Yuan(remaining).c_str());
-  }
-  if (const programme::Enterprise* e = s.registry().FindEnterprise(enterprise)) {
-    std::printf("\nthe enterprise token's %s (%llu) has %s yuan left on its vouchers\n",
-                e->name.c_str(),
-                static_cast<unsigned long long>(enterprise.value()),  // NOLINT(google-runtime-int)
-                Yuan(VoucherMoneyLeft(s, enterprise)).c_str());
-  }
-  std::map<SiteId, std::pair<uint64_t, uint64_t>> use;  // metered card-seconds, offered
-  for (const auto& [id, job] : s.scheduler().jobs()) {
-    if (job.pool.is_zero()) continue;
-    use[s.network().FindPool(job.pool)->site].first += job.card_seconds;
-  }
-  for (const auto& [id, pool] : s.network().pools()) {
-    use[pool.site].second += uint64_t{pool.cards_offered} * days * 86'400;
-  }
-  std::printf("\n%-44s %12s\n", "site", "metered use");
-  for (const auto& [id, site] : s.network().sites()) {
-    const auto [used, offered] = use[id];
-    std::printf(
-        "%-44s %11.1f%%\n", site.name.c_str(),
-        offered == 0 ? 0.0 : 100.0 * static_cast<double>(used) / static_cast<double>(offered));
-  }
-  std::printf("\n%-12s %-12s %8s %12s %18s\n", "from", "to", "orders", "card-hours",
-              "subsidy (yuan)");
-  for (const settlement::Flow& f : s.settlement().Flows(0, UINT64_MAX)) {
-    const programme::Jurisdiction* a = s.registry().FindJurisdiction(f.issuer);
-    const programme::Jurisdiction* b = s.registry().FindJurisdiction(f.city);
-    std::printf(
-        "%-12s %-12s %8llu %12llu %18s%s\n", a ? a->code.c_str() : "?", b ? b->code.c_str() : "?",
-        static_cast<unsigned long long>(f.orders),               // NOLINT(google-runtime-int)
-        static_cast<unsigned long long>(f.card_seconds / 3600),  // NOLINT(google-runtime-int)
-        Yuan(f.subsidy).c_str(),
-        CityOf(s.registry(), f.issuer) == f.city ? "" : "   across a city border");
-  }
-}
 
 }  // namespace
 
@@ -343,11 +154,10 @@ Status RunDemo(const DemoOptions& o) {
     return FailedPrecondition(db + " exists: the demo starts afresh");
   }
   const sim::WorkloadOptions wo{
-      .seed = o.seed, .days = o.days, .jobs = o.jobs, .enterprises = 60, .start = kStart};
+      .seed = o.seed, .days = o.days, .jobs = o.jobs, .enterprises = 60, .start = kDemoStart};
   const sim::Workload w = sim::Generate(scenario, wo);
   BG_ASSIGN_OR_RETURN(auto store, storage::SqliteStore::Open({.path = db}));
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
+  CatchInterrupts();
   std::printf(
       "baygrid demo: %zu jobs from %zu enterprises over %u simulated days (seed %llu), "
       "database %s\n",
@@ -403,19 +213,7 @@ Status RunDemo(const DemoOptions& o) {
       return;
     }
     if (o.headless) return;
-    std::printf("\nAPI   http://%s:%u/v1   (GET /v1/openapi.json; /metrics; /healthz)\n",
-                o.listen.substr(0, colon).c_str(), http->port());
-    if (web) {
-      std::printf("console http://%s:%u/   (控制台: sign in with a token below; 中文 / English)\n",
-                  o.listen.substr(0, colon).c_str(), http->port());
-    }
-    std::printf("tokens (send 'Authorization: Bearer <token>'):\n");
-    for (const auto& [label, secret] : tokens.secret) {
-      std::printf("  %-48s %s\n", label.c_str(), secret.c_str());
-    }
-    std::printf("try:  curl -s -H 'Authorization: Bearer <admin token>' http://%s:%u/v1/pools\n\n",
-                o.listen.substr(0, colon).c_str(), http->port());
-    std::fflush(stdout);
+    PrintWelcome(o.listen.substr(0, colon), http->port(), web.has_value(), tokens);
   };
   d.report_usage = [&](const metering::SubmitUsage& usage) { return agents->Ended(usage); };
   d.finish_job = [&](OrderId job) { return agents->CheckFinished(job); };
@@ -424,7 +222,7 @@ Status RunDemo(const DemoOptions& o) {
     if (!served.ok()) return false;
     // The agents' clock: the simulation's, which moves to `t` now.
     virtual_clock.Set(std::max(t, virtual_clock.Now()));
-    if (g_interrupted.load()) return false;
+    if (Interrupted()) return false;
     using Steady = std::chrono::steady_clock;
     if (!o.headless && last_virtual != 0 && t > last_virtual) {
       // Accelerated virtual time: `speed` virtual seconds per real second
@@ -476,11 +274,7 @@ Status RunDemo(const DemoOptions& o) {
     std::printf(
         "\nthe providers' agents made %llu HTTP calls (placements, signed usage, finishes)\n",
         static_cast<unsigned long long>(agents->calls()));  // NOLINT(google-runtime-int)
-    if (!o.headless && http != nullptr && !g_interrupted.load()) {
-      std::printf("\nthe simulation is over; the API stays up. Ctrl-C to stop.\n");
-      std::fflush(stdout);
-      while (!g_interrupted.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    if (!o.headless && http != nullptr) KeepServing(db);
     if (http) http->Stop();
   };
   BG_ASSIGN_OR_RETURN(const sim::Metrics m, sim::Run(scenario, w, wo, d, store.get()));
@@ -495,6 +289,13 @@ Status RunDemo(const DemoOptions& o) {
   return balanced ? Status::Ok() : Internal("the ledger does not balance");
 }
 
+DemoOptions WithDefaults(DemoOptions o) {
+  if (o.days == 0) o.days = o.live ? 1 : 30;
+  if (o.jobs == 0) o.jobs = o.live ? 40 : 6'000;
+  if (o.speed == 0) o.speed = o.live ? 720 : 36'000;
+  return o;
+}
+
 void RegisterDemo(Registry& registry) {
   auto o = std::make_shared<DemoOptions>();
   CLI::App* demo = registry.app().add_subcommand(
@@ -503,15 +304,24 @@ void RegisterDemo(Registry& registry) {
       ->capture_default_str();
   demo->add_option("--db", o->db, "SQLite file to create (default: a temp dir)");
   demo->add_option("--listen", o->listen, "host:port of the API")->capture_default_str();
-  demo->add_option("--days", o->days, "Simulated days")->capture_default_str();
+  demo->add_option("--days", o->days, "Simulated days [30; --live: 1]");
   demo->add_option("--seed", o->seed, "Workload seed")->capture_default_str();
-  demo->add_option("--jobs", o->jobs, "Jobs over the whole run")->capture_default_str();
-  demo->add_option("--speed", o->speed, "Virtual seconds per real second")->capture_default_str();
+  demo->add_option("--jobs", o->jobs, "Jobs over the whole run [6000; --live: 40]");
+  demo->add_option("--speed", o->speed,
+                   "Virtual seconds per real second [36000; --live: 720, at most 7200]");
   demo->add_flag("--headless", o->headless, "As fast as it can, no server, no waiting for Ctrl-C");
+  demo->add_flag("--live", o->live,
+                 "A day with real processes: each placement runs on this machine, submitted, "
+                 "followed and billed by the providers' agents (local executor)");
   demo->add_option("--agents-log", o->agents_log,
                    "Write the providers' agents' log (JSON lines, as `baygrid agent` logs) here");
-  demo->footer("Examples:\n  baygrid demo\n  baygrid demo --days 30 --seed 7 --headless");
-  registry.OnRun(demo, [o] { return RunDemo(*o); });
+  demo->footer(
+      "Examples:\n  baygrid demo\n  baygrid demo --days 30 --seed 7 --headless\n"
+      "  baygrid demo --live");
+  registry.OnRun(demo, [o] {
+    const DemoOptions d = WithDefaults(*o);
+    return d.live ? RunLiveDemo(d) : RunDemo(d);
+  });
 }
 
 }  // namespace bg::cmd

@@ -14,6 +14,11 @@
 //                                as fast as it can, no server for people, ends with
 //     RESULT programmes total=<n> granting=<n> stacked_orders=<n>
 //     RESULT demo jobs=<n> subsidy_yuan=<n> utilisation=<x> ledger_balanced=<true|false>
+//   baygrid demo --live          a day with real processes (demo_live.h)
+//
+// The simulated providers are the real agent (`baygrid agent`'s code) on
+// the scripted executor (agent/scripted.h), since no process keeps up with
+// a month played in a minute; --live runs them on the local executor.
 #pragma once
 
 #include <cstdint>
@@ -28,13 +33,18 @@ struct DemoOptions {
   std::string scenario = "gba";  // the built-in one, or a file
   std::string db;                // default: a fresh file in a temp dir
   std::string listen = "127.0.0.1:8080";
-  uint32_t days = 30;
+  // 0 in the three below: the mode's default (WithDefaults).
+  uint32_t days = 0;  // 30; live: 1
   uint64_t seed = 7;
-  uint32_t jobs = 6'000;
-  uint32_t speed = 36'000;  // virtual seconds per real second (not headless)
+  uint32_t jobs = 0;   // 6,000; live: 40
+  uint32_t speed = 0;  // virtual seconds per real second (not headless): 36,000; live: 720
   bool headless = false;
+  bool live = false;       // real processes on the local executor (demo_live.h)
   std::string agents_log;  // the providers' agents' JSON lines go here ("": nowhere)
 };
+
+// `o` with each 0 replaced by its mode's default.
+DemoOptions WithDefaults(DemoOptions o);
 
 Status RunDemo(const DemoOptions& options);
 

@@ -25,6 +25,25 @@ Result<state::CommandResult> Do(engine::Engine& e, state::CommandBody body) {
   return r;
 }
 
+// The provider of `id` reports what the job used, signed as a batch: from
+// its start for 70-100% of its walltime (seeded by the job id), on all its
+// cards.
+Status ReportUsage(engine::Engine& e, OrderId id, const DriverOptions& options) {
+  const std::optional<metering::UsageRecord> record =
+      e.Read([&](const state::State& s) { return MeteredUse(s, id); });
+  if (!record) return Status::Ok();
+  state::SubmitUsage c{.records = {*record}};
+  c.batch_signature = metering::SignBatch(
+      c.records, metering::KeyPairFromNumber(record->provider.value()).secret_key);
+  if (options.report_usage) return options.report_usage(c);
+  BG_ASSIGN_OR_RETURN(state::CommandResult r, Do(e, std::move(c)));
+  const auto& out = std::get<metering::UsageOutcome>(r);
+  if (!out.ok()) return Internal("simulated usage refused: " + out.messages[0]);
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status Setup(engine::Engine& e, const world::World& scenario, const Workload& w) {
   for (state::CommandBody& body : world::ToCommands(scenario)) {
     BG_ASSIGN_OR_RETURN(state::CommandResult r, Do(e, std::move(body)));
@@ -63,25 +82,6 @@ Status RegisterKeys(engine::Engine& e, const world::World& scenario) {
   }
   return Status::Ok();
 }
-
-// The provider of `id` reports what the job used, signed as a batch: from
-// its start for 70-100% of its walltime (seeded by the job id), on all its
-// cards.
-Status ReportUsage(engine::Engine& e, OrderId id, const DriverOptions& options) {
-  const std::optional<metering::UsageRecord> record =
-      e.Read([&](const state::State& s) { return MeteredUse(s, id); });
-  if (!record) return Status::Ok();
-  state::SubmitUsage c{.records = {*record}};
-  c.batch_signature = metering::SignBatch(
-      c.records, metering::KeyPairFromNumber(record->provider.value()).secret_key);
-  if (options.report_usage) return options.report_usage(c);
-  BG_ASSIGN_OR_RETURN(state::CommandResult r, Do(e, std::move(c)));
-  const auto& out = std::get<metering::UsageOutcome>(r);
-  if (!out.ok()) return Internal("simulated usage refused: " + out.messages[0]);
-  return Status::Ok();
-}
-
-}  // namespace
 
 std::optional<metering::UsageRecord> MeteredUse(const state::State& s, OrderId id) {
   const scheduler::Job* j = s.scheduler().FindJob(id);

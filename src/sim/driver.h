@@ -74,6 +74,15 @@ struct DriverOptions {
 // job this long in virtual time) both read it.
 std::optional<metering::UsageRecord> MeteredUse(const state::State& s, OrderId id);
 
+// The driver's steps, for the live demo (cmd/demo_live.h), which plays a
+// workload on a paced clock instead: the scenario's commands and the
+// workload's enterprises; an application filed and walked through review
+// (a refusal simply ends it, as for a real applicant); the providers'
+// signing keys (metering::KeyPairFromNumber of each provider's id).
+Status Setup(engine::Engine& e, const world::World& scenario, const Workload& w);
+Status FileAndReview(engine::Engine& e, const programme::FileApplication& app);
+Status RegisterKeys(engine::Engine& e, const world::World& scenario);
+
 // Runs `workload` on `scenario` through an engine on `store` (a fresh one).
 Result<Metrics> Run(const world::World& scenario, const Workload& workload,
                     const WorkloadOptions& workload_options, const DriverOptions& options,

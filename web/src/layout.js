@@ -55,10 +55,64 @@ export function arc(a, b, trim = 0) {
   const tail = Math.hypot(bx - cx, by - cy) || 1;
   const x2 = Math.round(bx - ((bx - cx) / tail) * trim);
   const y2 = Math.round(by - ((by - cy) / tail) * trim);
-  return {
-    d: `M${x1},${y1} Q${cx.toFixed(1)},${cy.toFixed(1)} ${x2},${y2}`,
-    label: [Math.round((x1 + 2 * cx + x2) / 4), Math.round((y1 + 2 * cy + y2) / 4)],
+  /** @param {number} t @returns {[number, number]} the point at t (0..1) along the curve */
+  const at = (t) => {
+    const u = 1 - t;
+    return [Math.round(u * u * x1 + 2 * u * t * cx + t * t * x2), Math.round(u * u * y1 + 2 * u * t * cy + t * t * y2)];
   };
+  return { d: `M${x1},${y1} Q${cx.toFixed(1)},${cy.toFixed(1)} ${x2},${y2}`, label: at(0.5), at };
+}
+
+/** @typedef {[number, number, number, number]} Box left, top, right, bottom */
+
+/**
+ * About how wide `text` is at `size` pixels: a Chinese character is as wide
+ * as the font is tall, a digit or Latin letter about 0.6 of it.
+ * @param {string} text
+ * @param {number} size
+ */
+export function textWidth(text, size) {
+  let w = 0;
+  for (const ch of text) w += /[\u2E80-\uFFEF]/.test(ch) ? size : 0.6 * size;
+  return w;
+}
+
+/**
+ * The box of a line of text centred on x with its baseline at y.
+ * @param {number} x @param {number} y @param {string} text @param {number} size
+ * @returns {Box}
+ */
+export function textBox(x, y, text, size) {
+  const half = textWidth(text, size) / 2;
+  return [x - half, y - size, x + half, y + size / 4];
+}
+
+/** @param {Box} a @param {Box} b */
+function overlaps(a, b) {
+  return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+}
+
+/**
+ * Where a flow's label goes: the first point along its curve, from the
+ * middle outwards, whose text box overlaps none of `taken` (the cities'
+ * circles, names and figures, and the labels placed before it, which this
+ * adds to). Null when each is taken: that flow goes without a label on the
+ * map — the table below it lists every flow.
+ * @param {(t: number) => [number, number]} at the curve (arc().at)
+ * @param {string} text
+ * @param {Box[]} taken
+ * @returns {[number, number] | null}
+ */
+export function placeLabel(at, text, taken) {
+  for (const t of [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74]) {
+    const [x, y] = at(t);
+    const box = textBox(x, y + 4, text, 13);
+    if (!taken.some((b) => overlaps(b, box))) {
+      taken.push(box);
+      return [x, y + 4];
+    }
+  }
+  return null;
 }
 
 /**

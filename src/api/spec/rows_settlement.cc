@@ -54,7 +54,8 @@ void AddSettlementRows(std::vector<Route>* rows) {
                .verb = "lines",
                .help = "A statement's charge lines, with the job each billed",
                .example = "baygrid statements lines --programme 1 --period 2025-06 --provider 1",
-               .columns = "at,order,enterprise_name,pool,city,card_seconds,charge,subsidy,copay"}});
+               .columns =
+                   "at,order,enterprise_name,pool,city_name,card_seconds,charge,subsidy,copay"}});
   // A statement is paid in three steps, each by its own people: the
   // programme's reviewers close the period (payable), finance approves
   // (not the one who closed it) and records the bank payment (settled).

@@ -12,6 +12,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release
+cmake --build --preset release --target baygrid  # the binary only: the tests build in dev
 scripts/web.sh  # the web console, served by `baygrid serve` at /
 exec build/release/baygrid demo "$@"

@@ -309,7 +309,9 @@ void RegisterDemo(Registry& registry) {
   demo->add_option("--jobs", o->jobs, "Jobs over the whole run [6000; --live: 40]");
   demo->add_option("--speed", o->speed,
                    "Virtual seconds per real second [36000; --live: 720, at most 7200]");
-  demo->add_flag("--headless", o->headless, "As fast as it can, no server, no waiting for Ctrl-C");
+  demo->add_flag("--headless", o->headless,
+                 "No console and no API for people (the agents' on a free port), no waiting for "
+                 "Ctrl-C; the month as fast as it can (--live: still in real time)");
   demo->add_flag("--live", o->live,
                  "A day with real processes: each placement runs on this machine, submitted, "
                  "followed and billed by the providers' agents (local executor)");

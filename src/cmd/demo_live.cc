@@ -269,11 +269,14 @@ Status RunLiveDemo(const DemoOptions& o) {
   const sim::Workload w = sim::Generate(scenario, wo);
   BG_ASSIGN_OR_RETURN(auto store, storage::SqliteStore::Open({.path = db}));
   CatchInterrupts();
+  const uint64_t real_s = uint64_t{o.days} * 86'400 / o.speed;
   std::printf(
       "baygrid demo --live: %zu jobs over %u simulated day(s) at %u virtual seconds per real "
-      "second (about %u real minutes); every placement runs as a process on this machine, "
+      "second (about %llu real %s); every placement runs as a process on this machine, "
       "submitted, followed and billed by its provider's agent; database %s\n",
-      w.arrivals.size(), o.days, o.speed, (o.days * 86'400 / o.speed + 59) / 60, db.c_str());
+      w.arrivals.size(), o.days, o.speed,
+      static_cast<unsigned long long>(real_s < 120 ? real_s : (real_s + 59) / 60),  // NOLINT
+      real_s < 120 ? "seconds" : "minutes", db.c_str());
 
   const PacedClock clock(kDemoStart, o.speed);
   engine::EngineOptions eo;

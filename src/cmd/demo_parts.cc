@@ -6,7 +6,9 @@
 #include <climits>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <map>
+#include <system_error>
 #include <thread>
 
 #include <unistd.h>
@@ -101,10 +103,13 @@ bool Interrupted() { return g_interrupted.load(); }
 void KeepServing(const std::string& db) {
   if (Interrupted()) return;
   if (isatty(STDIN_FILENO) == 0) {
+    // This binary's own path: after scripts/run.sh, `baygrid` is not on PATH.
+    std::error_code ec;
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
     std::printf(
         "\nthe run is over; no terminal to wait on, so the API stops here. To look again:\n"
-        "  baygrid serve --db %s\n",
-        db.c_str());
+        "  %s serve --db %s\n",
+        ec ? "baygrid" : self.c_str(), db.c_str());
     std::fflush(stdout);
     return;
   }

@@ -15,6 +15,9 @@ packages=(
   # The provider agent's end-to-end test: a real Slurm with accounting
   # (scripts/slurm-local.sh starts the daemons itself, in a private folder).
   slurm-wlm slurmdbd munge mariadb-server
+  # The PostgreSQL store: libpq to build it, and a PostgreSQL 15 server for
+  # its tests (scripts/pg-local.sh starts a throw-away one in a private folder).
+  libpq-dev postgresql-15
 )
 
 missing=()

@@ -1,0 +1,322 @@
+#include "storage/pg.h"
+
+#include <cctype>
+#include <charconv>
+#include <cstring>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include <libpq-fe.h>
+
+#include "common/check.h"
+
+namespace bg::storage::pg {
+namespace {
+
+// Type oids (catalog/pg_type.h, stable across versions).
+constexpr Oid kBoolOid = 16;
+constexpr Oid kByteaOid = 17;
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kInt2Oid = 21;
+constexpr Oid kInt4Oid = 23;
+constexpr Oid kTextOid = 25;
+constexpr Oid kVarcharOid = 1043;
+
+constexpr int kBinary = 1;
+
+static_assert(std::is_same_v<Oid, unsigned>, "Params keeps oids as unsigned");
+
+// Big-endian (network order) integers of PostgreSQL's binary format.
+std::string BigEndian(uint64_t v, size_t bytes) {
+  std::string out(bytes, '\0');
+  for (size_t i = 0; i < bytes; ++i) {
+    out[bytes - 1 - i] = static_cast<char>(static_cast<uint8_t>(v >> (8 * i)));
+  }
+  return out;
+}
+
+int64_t FromBigEndian(std::span<const uint8_t> bytes) {
+  uint64_t v = 0;
+  for (const uint8_t b : bytes) v = (v << 8) | b;
+  // Sign-extend the narrower integers (int2, int4).
+  const size_t bits = bytes.size() * 8;
+  if (bits < 64 && (v >> (bits - 1)) != 0) v |= ~uint64_t{0} << bits;
+  return static_cast<int64_t>(v);
+}
+
+std::string Field(const PGresult* r, int field) {
+  const char* v = r == nullptr ? nullptr : PQresultErrorField(r, field);
+  return v == nullptr ? std::string() : std::string(v);
+}
+
+// libpq prints the server's NOTICEs ("relation exists, skipping") to
+// stderr by default; they are not errors.
+void IgnoreNotice(void*, const char*) {}
+
+std::string TrimmedError(const PGconn* conn) {
+  std::string m = conn == nullptr ? "out of memory" : PQerrorMessage(conn);
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  return m;
+}
+
+// `url` without its password (postgresql://user:secret@host -> user:***@),
+// for error messages.
+std::string Redacted(const std::string& url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const size_t at = url.find('@', scheme + 3);
+  const size_t colon = url.find(':', scheme + 3);
+  if (at == std::string::npos || colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+}  // namespace
+
+Params& Params::Add(unsigned type, std::string bytes) {
+  types_.push_back(type);
+  values_.push_back(std::move(bytes));
+  return *this;
+}
+
+Params& Params::Int(int64_t v) { return Add(kInt8Oid, BigEndian(static_cast<uint64_t>(v), 8)); }
+Params& Params::Uint(uint64_t v) { return Add(kInt8Oid, BigEndian(v, 8)); }
+Params& Params::Bool(bool v) { return Add(kBoolOid, std::string(1, v ? '\1' : '\0')); }
+Params& Params::Text(std::string_view v) { return Add(kTextOid, std::string(v)); }
+Params& Params::Bytes(std::span<const uint8_t> v) {
+  return Add(kByteaOid, std::string(v.begin(), v.end()));
+}
+
+Rows::Rows(PGresult* result) : result_(result) { BG_CHECK(result_ != nullptr); }
+Rows::Rows(Rows&& other) noexcept : result_(std::exchange(other.result_, nullptr)) {}
+Rows& Rows::operator=(Rows&& other) noexcept {
+  if (this != &other) {
+    PQclear(result_);
+    result_ = std::exchange(other.result_, nullptr);
+  }
+  return *this;
+}
+Rows::~Rows() { PQclear(result_); }
+
+int Rows::size() const { return PQntuples(result_); }
+
+bool Rows::IsNull(int row, int col) const { return PQgetisnull(result_, row, col) != 0; }
+
+std::span<const uint8_t> Rows::Raw(int row, int col) const {
+  BG_CHECK(row < size() && col < PQnfields(result_)) << "row " << row << " column " << col;
+  const int length = PQgetlength(result_, row, col);
+  return {reinterpret_cast<const uint8_t*>(PQgetvalue(result_, row, col)),
+          static_cast<size_t>(length)};
+}
+
+int64_t Rows::Int(int row, int col) const {
+  BG_CHECK(!IsNull(row, col)) << "column " << PQfname(result_, col) << " is NULL";
+  const std::span<const uint8_t> raw = Raw(row, col);
+  size_t want = 0;
+  switch (PQftype(result_, col)) {
+    case kInt8Oid:
+      want = 8;
+      break;
+    case kInt4Oid:
+      want = 4;
+      break;
+    case kInt2Oid:
+      want = 2;
+      break;
+    case kBoolOid:
+      return raw.size() == 1 && raw[0] != 0 ? 1 : 0;
+    default:
+      BG_CHECK(false) << "column " << PQfname(result_, col) << " is not an integer";
+  }
+  BG_CHECK(raw.size() == want) << "column " << PQfname(result_, col) << " has " << raw.size()
+                               << " bytes";
+  return FromBigEndian(raw);
+}
+
+bool Rows::Bool(int row, int col) const {
+  BG_CHECK(PQftype(result_, col) == kBoolOid) << "column " << PQfname(result_, col);
+  return Int(row, col) != 0;
+}
+
+std::string_view Rows::Text(int row, int col) const {
+  const Oid type = PQftype(result_, col);
+  BG_CHECK(type == kTextOid || type == kVarcharOid) << "column " << PQfname(result_, col);
+  const std::span<const uint8_t> raw = Raw(row, col);
+  return {reinterpret_cast<const char*>(raw.data()), raw.size()};
+}
+
+std::span<const uint8_t> Rows::Bytes(int row, int col) const {
+  BG_CHECK(PQftype(result_, col) == kByteaOid) << "column " << PQfname(result_, col);
+  return Raw(row, col);
+}
+
+bool Rows::Hash(int row, int col, Hash256* out) const {
+  const std::span<const uint8_t> raw = Bytes(row, col);
+  if (raw.size() != out->size()) return false;
+  std::memcpy(out->data(), raw.data(), raw.size());
+  return true;
+}
+
+uint64_t Rows::affected() const {
+  const char* text = PQcmdTuples(result_);
+  uint64_t n = 0;
+  std::from_chars(text, text + std::strlen(text), n);
+  return n;
+}
+
+StatusCode CodeForSqlState(std::string_view s) {
+  if (s == "23505") return StatusCode::kAlreadyExists;            // unique_violation
+  if (s == "40001" || s == "40P01") return StatusCode::kAborted;  // serialization, deadlock
+  if (s == "3D000") return StatusCode::kNotFound;                 // the database does not exist
+  if (s == "25006") return StatusCode::kFailedPrecondition;       // read-only (a standby)
+  if (s == "42501" || s.starts_with("28")) return StatusCode::kPermissionDenied;
+  if (s.starts_with("08") || s.starts_with("57P")) return StatusCode::kUnavailable;
+  if (s.starts_with("53")) return StatusCode::kResourceExhausted;  // disk full, memory
+  if (s.starts_with("22")) return StatusCode::kInvalidArgument;    // data exception
+  return StatusCode::kInternal;
+}
+
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
+    const std::string error = TrimmedError(conn);
+    PQfinish(conn);
+    return Unavailable("postgresql: cannot connect to " + Redacted(url) + ": " + error);
+  }
+  PQsetNoticeProcessor(conn, &IgnoreNotice, nullptr);
+  return std::unique_ptr<Connection>(new Connection(conn, url));
+}
+
+Connection::~Connection() { PQfinish(conn_); }
+
+Status Connection::ErrorOf(PGresult* r, std::string_view what) const {
+  const std::string sqlstate = Field(r, PG_DIAG_SQLSTATE);
+  std::string message = Field(r, PG_DIAG_MESSAGE_PRIMARY);
+  if (message.empty()) message = TrimmedError(conn_);
+  const std::string detail = Field(r, PG_DIAG_MESSAGE_DETAIL);
+  if (!detail.empty()) message += " (" + detail + ")";
+  // No SQLSTATE: the client's own failure, a lost connection most often.
+  StatusCode code = CodeForSqlState(sqlstate);
+  if (sqlstate.empty()) {
+    code = PQstatus(conn_) == CONNECTION_OK ? StatusCode::kInternal : StatusCode::kUnavailable;
+  }
+  std::string text = "postgresql: " + std::string(what) + ": " + message;
+  if (!sqlstate.empty()) text += " (SQLSTATE " + sqlstate + ")";
+  return {code, std::move(text)};
+}
+
+Result<std::string> Connection::Prepared(std::string_view sql, int params, const unsigned* types,
+                                         std::string_view what) {
+  std::string key(sql);
+  if (auto it = prepared_.find(key); it != prepared_.end()) return it->second;
+  std::string name = "bg_" + std::to_string(prepared_.size() + 1);
+  PGresult* r = PQprepare(conn_, name.c_str(), key.c_str(), params, types);
+  if (r == nullptr || PQresultStatus(r) != PGRES_COMMAND_OK) {
+    Status status = ErrorOf(r, std::string("prepare ") + std::string(what));
+    PQclear(r);
+    return status;
+  }
+  PQclear(r);
+  prepared_.emplace(std::move(key), name);
+  return name;
+}
+
+Result<Rows> Connection::Exec(std::string_view sql, const Params& params, std::string_view what) {
+  BG_ASSIGN_OR_RETURN(const std::string name,
+                      Prepared(sql, params.size(), params.types_.data(), what));
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  values.reserve(params.values_.size());
+  lengths.reserve(params.values_.size());
+  for (const std::string& v : params.values_) {
+    values.push_back(v.data());  // never null, so never SQL NULL
+    lengths.push_back(static_cast<int>(v.size()));
+  }
+  const std::vector<int> formats(params.values_.size(), kBinary);
+  PGresult* r = PQexecPrepared(conn_, name.c_str(), params.size(), values.data(), lengths.data(),
+                               formats.data(), kBinary);
+  const ExecStatusType rs = r == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(r);
+  if (rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK) return Rows(r);
+  Status status = ErrorOf(r, what);
+  PQclear(r);
+  return status;
+}
+
+Status Connection::Script(const std::string& sql, std::string_view what) {
+  PGresult* r = PQexec(conn_, sql.c_str());
+  const ExecStatusType rs = r == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(r);
+  Status status = Status::Ok();
+  if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK) status = ErrorOf(r, what);
+  PQclear(r);
+  return status;
+}
+
+Status Connection::Transaction(const std::function<Status()>& body) {
+  BG_RETURN_IF_ERROR(Script("BEGIN", "begin a transaction"));
+  Status status = body();
+  if (status.ok()) {
+    PGresult* r = PQexec(conn_, "COMMIT");
+    const ExecStatusType rs = r == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(r);
+    if (rs != PGRES_COMMAND_OK) {
+      status = ErrorOf(r, "commit");
+      if (status.code() == StatusCode::kUnavailable) {
+        status = Unavailable(status.message() + "; the commit's outcome is unknown");
+      }
+    } else if (std::string_view(PQcmdStatus(r)) != "COMMIT") {
+      // COMMIT of a transaction that had already failed answers ROLLBACK.
+      status = Aborted("postgresql: the server rolled the transaction back");
+    }
+    PQclear(r);
+  }
+  const PGTransactionStatusType ts = PQtransactionStatus(conn_);
+  if (!status.ok() && (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)) {
+    const Status rollback = Script("ROLLBACK", "roll back");
+    if (!rollback.ok()) return Internal(status.ToString() + "; then " + rollback.ToString());
+  }
+  return status;
+}
+
+Status Connection::Reconnect() {
+  if (PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
+  PQreset(conn_);
+  prepared_.clear();  // they were the old session's
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    return Unavailable("postgresql: cannot reconnect to " + Redacted(url_) + ": " +
+                       TrimmedError(conn_));
+  }
+  PQsetNoticeProcessor(conn_, &IgnoreNotice, nullptr);
+  return Status::Ok();
+}
+
+Result<std::string> WithDatabase(std::string_view url, std::string_view db) {
+  size_t start = 0;
+  for (const std::string_view scheme : {"postgresql://", "postgres://"}) {
+    if (url.starts_with(scheme)) start = scheme.size();
+  }
+  if (start == 0) return InvalidArgument("not a postgresql:// URL: " + std::string(url));
+  const size_t path = url.find_first_of("/?", start);
+  const size_t query = url.find('?', start);
+  std::string out(url.substr(0, path == std::string_view::npos ? url.size() : path));
+  out += '/';
+  constexpr std::string_view kHex = "0123456789ABCDEF";
+  for (const char c : db) {  // percent-encoded but for the unreserved characters
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0 || c == '_' || c == '-' || c == '.' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
+  if (query != std::string_view::npos) out += url.substr(query);
+  return out;
+}
+
+std::string QuoteIdentifier(std::string_view name) {
+  std::string out = "\"";
+  for (const char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace bg::storage::pg

@@ -1,0 +1,317 @@
+#include "storage/postgres_store.h"
+
+#include <algorithm>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "storage/postgres_store_answers.h"
+#include "storage/postgres_store_migrations.h"
+#include "storage/postgres_store_notices.h"
+#include "storage/postgres_store_rows.h"
+
+namespace bg::storage {
+namespace {
+
+using namespace pg_rows;  // NOLINT(google-build-using-namespace): our own codec
+
+// Rows per multi-row INSERT: one round trip per 256 rows instead of one per
+// row (13 * 256 parameters, far below the protocol's 65,535). Each size of
+// the last, shorter statement is prepared once per connection too.
+constexpr size_t kRowsPerStatement = 256;
+
+// Pointers to `rows` in id order (stable: rows of one id keep their order).
+template <typename Row>
+std::vector<const Row*> SortedById(std::span<const Row> rows) {
+  std::vector<const Row*> sorted;
+  sorted.reserve(rows.size());
+  for (const Row& row : rows) sorted.push_back(&row);
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const Row* a, const Row* b) { return a->id < b->id; });
+  return sorted;
+}
+
+// Of each run of one id in `sorted`, the last row.
+template <typename Row>
+std::vector<const Row*> LastOfEachId(const std::vector<const Row*>& sorted) {
+  std::vector<const Row*> last;
+  last.reserve(sorted.size());
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    if (i + 1 == sorted.size() || sorted[i + 1]->id != sorted[i]->id) last.push_back(sorted[i]);
+  }
+  return last;
+}
+
+// Writes `rows` kRowsPerStatement at a time with the statement `sql(n)`.
+template <typename Row>
+Status WriteRows(pg::Connection& conn, const std::vector<const Row*>& rows,
+                 std::string (*sql)(size_t), void (*add)(pg::Params&, const Row&),
+                 std::string_view what) {
+  for (size_t first = 0; first < rows.size(); first += kRowsPerStatement) {
+    const size_t n = std::min(kRowsPerStatement, rows.size() - first);
+    pg::Params params;
+    for (size_t i = first; i < first + n; ++i) add(params, *rows[i]);
+    BG_RETURN_IF_ERROR(conn.Run(sql(n), params, what));
+  }
+  return Status::Ok();
+}
+
+// Every row of `table` in id order as uint64. Ids are stored as bigint, so
+// unsigned order is the non-negative ids, then the negative ones: two
+// range scans of the primary key, no sort.
+template <typename Row>
+Status ReadById(pg::Connection& conn, std::string_view table, std::string_view columns,
+                Row (*from)(const pg::Rows&, int), std::vector<Row>* out) {
+  for (const std::string_view range : {"id >= 0", "id < 0"}) {
+    BG_ASSIGN_OR_RETURN(const pg::Rows rows,
+                        conn.Exec("SELECT " + std::string(columns) + " FROM " + std::string(table) +
+                                      " WHERE " + std::string(range) + " ORDER BY id",
+                                  {}, "read " + std::string(table)));
+    out->reserve(out->size() + static_cast<size_t>(rows.size()));
+    for (int r = 0; r < rows.size(); ++r) out->push_back(from(rows, r));
+  }
+  return Status::Ok();
+}
+
+// Journal entries per round trip of ReadJournal.
+constexpr int64_t kJournalPage = 1000;
+
+}  // namespace
+
+PostgresStore::PostgresStore(std::unique_ptr<pg::Connection> writer,
+                             std::unique_ptr<pg::Connection> reader)
+    : writer_(std::move(writer)), reader_(std::move(reader)) {}
+
+PostgresStore::~PostgresStore() = default;
+
+Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions& options) {
+  auto open = [&]() -> Result<std::unique_ptr<PostgresStore>> {
+    BG_ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> writer, pg::Connection::Open(options.url));
+    BG_RETURN_IF_ERROR(MigratePostgres(*writer));
+    BG_ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> reader, pg::Connection::Open(options.url));
+    return std::unique_ptr<PostgresStore>(new PostgresStore(std::move(writer), std::move(reader)));
+  };
+  Result<std::unique_ptr<PostgresStore>> store = open();
+  if (!store.ok()) return store.status().WithContext("open postgresql store");
+  return store;
+}
+
+Status PostgresStore::Ready() { return writer_->Reconnect(); }
+
+Status PostgresStore::Commit(const JournalEntry& entry, const Projection& projection) {
+  BG_RETURN_IF_ERROR(Ready());
+  Status status = writer_->Transaction([&] { return WriteBatch(entry, projection); });
+  if (!status.ok()) return status.WithContext("commit journal entry " + std::to_string(entry.seq));
+  return status;
+}
+
+Status PostgresStore::WriteBatch(const JournalEntry& entry, const Projection& projection) {
+  // Taken before the head is read: a second writer waits here, then finds
+  // the head moved and is refused (SHARE ROW EXCLUSIVE conflicts with itself,
+  // not with readers).
+  BG_RETURN_IF_ERROR(
+      writer_->Script("LOCK TABLE journal IN SHARE ROW EXCLUSIVE MODE", "lock the journal"));
+  BG_ASSIGN_OR_RETURN(const JournalHead head, ReadHead());
+  BG_RETURN_IF_ERROR(CheckContinues(head, entry));
+  BG_RETURN_IF_ERROR(InsertJournal(entry));
+  BG_RETURN_IF_ERROR(UpsertAccounts(projection.accounts));
+  BG_RETURN_IF_ERROR(InsertTransfers(projection.transfers));
+  BG_RETURN_IF_ERROR(UpdatePending(projection.pending_updates));
+  BG_RETURN_IF_ERROR(pg_answers::Write(*writer_, projection));
+  return pg_notices::Write(*writer_, projection.notices);
+}
+
+Status PostgresStore::CommitAnswers(const Projection& projection) {
+  BG_RETURN_IF_ERROR(Ready());
+  Status status = writer_->Transaction([&]() -> Status {
+    BG_RETURN_IF_ERROR(pg_answers::Write(*writer_, projection));
+    return pg_notices::Write(*writer_, projection.notices);
+  });
+  if (!status.ok()) {
+    return status.WithContext("keep " + std::to_string(projection.answers.size()) + " answers");
+  }
+  return status;
+}
+
+Result<JournalHead> PostgresStore::Head() {
+  BG_RETURN_IF_ERROR(Ready());
+  return ReadHead();
+}
+
+Result<JournalHead> PostgresStore::ReadHead() {
+  BG_ASSIGN_OR_RETURN(const pg::Rows rows,
+                      writer_->Exec("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", {},
+                                    "read the journal head"));
+  if (rows.empty()) return JournalHead{};
+  JournalHead head{.seq = rows.Uint(0, 0)};
+  if (!rows.Hash(0, 1, &head.hash)) {
+    return DataLoss("journal entry " + std::to_string(head.seq) + " has a malformed hash");
+  }
+  return head;
+}
+
+Status PostgresStore::InsertJournal(const JournalEntry& e) {
+  return writer_->Run(
+      "INSERT INTO journal (seq, first_ts, last_ts, prev_hash, hash, payload) "
+      "VALUES ($1, $2, $3, $4, $5, $6)",
+      pg::Params()
+          .Uint(e.seq)
+          .Uint(e.first_ts)
+          .Uint(e.last_ts)
+          .Bytes(e.prev_hash)
+          .Bytes(e.hash)
+          .Bytes(e.payload),
+      "insert journal entry");
+}
+
+Status PostgresStore::UpsertAccounts(std::span<const AccountRow> rows) {
+  // One statement may not upsert a row twice (SQLSTATE 21000): the last of
+  // each id is what upserting them in order would leave.
+  return WriteRows(*writer_, LastOfEachId(SortedById(rows)), &UpsertAccountsSql, &AddAccount,
+                   "upsert accounts");
+}
+
+Status PostgresStore::InsertTransfers(std::span<const TransferRow> rows) {
+  const std::vector<const TransferRow*> sorted = SortedById(rows);
+  // Named here: the server would report the id as the signed bigint.
+  const auto twin =
+      std::adjacent_find(sorted.begin(), sorted.end(),
+                         [](const TransferRow* a, const TransferRow* b) { return a->id == b->id; });
+  if (twin != sorted.end()) {
+    return AlreadyExists("transfer " + std::to_string((*twin)->id) + " appears twice in the batch");
+  }
+  return WriteRows(*writer_, sorted, &InsertTransfersSql, &AddTransfer, "insert transfers");
+}
+
+Status PostgresStore::UpdatePending(std::span<const PendingStatusUpdate> updates) {
+  // Keyed by transfer_id for SortedById; of two updates of one hold, the
+  // later wins, as applying them in order would leave it.
+  struct Update {
+    uint64_t id;
+    uint8_t status;
+  };
+  std::vector<Update> by_id;
+  by_id.reserve(updates.size());
+  for (const PendingStatusUpdate& u : updates) by_id.push_back({u.transfer_id, u.pending_status});
+  return WriteRows(
+      *writer_, LastOfEachId(SortedById(std::span<const Update>(by_id))),
+      +[](size_t rows) {
+        return "UPDATE transfers AS t SET pending_status = v.status FROM (VALUES " +
+               ValuesClause(2, rows) + ") AS v (id, status) WHERE t.id = v.id";
+      },
+      +[](pg::Params& p, const Update& u) { p.Uint(u.id).Int(u.status); }, "update holds");
+}
+
+Status PostgresStore::SaveSnapshot(const SnapshotRecord& snapshot) {
+  BG_RETURN_IF_ERROR(Ready());
+  Status status = writer_->Transaction([&] { return WriteSnapshot(snapshot); });
+  if (!status.ok()) return status.WithContext("save snapshot " + std::to_string(snapshot.seq));
+  return status;
+}
+
+Status PostgresStore::WriteSnapshot(const SnapshotRecord& s) {
+  BG_RETURN_IF_ERROR(writer_->Run(
+      "INSERT INTO snapshots (seq, chain_head, state_hash, state) VALUES ($1, $2, $3, $4) "
+      "ON CONFLICT (seq) DO UPDATE SET chain_head = excluded.chain_head, "
+      "state_hash = excluded.state_hash, state = excluded.state",
+      pg::Params().Uint(s.seq).Bytes(s.chain_head).Bytes(s.state_hash).Bytes(s.state),
+      "insert snapshot"));
+  return writer_->Run(
+      "DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT "
+      "2)",
+      {}, "prune snapshots");
+}
+
+Result<std::optional<SnapshotRecord>> PostgresStore::LatestSnapshot() {
+  BG_RETURN_IF_ERROR(Ready());
+  BG_ASSIGN_OR_RETURN(const pg::Rows rows,
+                      writer_->Exec("SELECT seq, chain_head, state_hash, state FROM snapshots "
+                                    "ORDER BY seq DESC LIMIT 1",
+                                    {}, "read the latest snapshot"));
+  if (rows.empty()) return std::optional<SnapshotRecord>();
+  SnapshotRecord s;
+  s.seq = rows.Uint(0, 0);
+  if (!rows.Hash(0, 1, &s.chain_head) || !rows.Hash(0, 2, &s.state_hash)) {
+    return DataLoss("snapshot " + std::to_string(s.seq) + " has a malformed hash");
+  }
+  const std::span<const uint8_t> state = rows.Bytes(0, 3);
+  s.state.assign(state.begin(), state.end());
+  return std::optional<SnapshotRecord>(std::move(s));
+}
+
+Status PostgresStore::ReadJournal(uint64_t after_seq,
+                                  const std::function<Status(const JournalEntry&)>& visit) {
+  // Seqs count up from 1 and never reach 2^63; past that, nothing follows.
+  if (after_seq > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return Status::Ok();
+  BG_RETURN_IF_ERROR(Ready());
+  // A page at a time, so that a replay of the whole journal does not hold
+  // it in memory at once.
+  uint64_t after = after_seq;
+  while (true) {
+    BG_ASSIGN_OR_RETURN(
+        const pg::Rows rows,
+        writer_->Exec("SELECT seq, first_ts, last_ts, prev_hash, hash, payload FROM journal "
+                      "WHERE seq > $1 ORDER BY seq LIMIT $2",
+                      pg::Params().Uint(after).Int(kJournalPage), "read the journal"));
+    for (int r = 0; r < rows.size(); ++r) {
+      BG_ASSIGN_OR_RETURN(const JournalEntry entry, JournalFrom(rows, r));
+      BG_RETURN_IF_ERROR(visit(entry));
+      after = entry.seq;
+    }
+    if (rows.size() < kJournalPage) return Status::Ok();
+  }
+}
+
+Result<std::vector<AccountRow>> PostgresStore::ReadAccounts() {
+  BG_RETURN_IF_ERROR(Ready());
+  std::vector<AccountRow> out;
+  BG_RETURN_IF_ERROR(ReadById(*writer_, "accounts", kAccountColumns, &AccountFrom, &out));
+  return out;
+}
+
+Result<std::vector<TransferRow>> PostgresStore::ReadTransfers() {
+  BG_RETURN_IF_ERROR(Ready());
+  std::vector<TransferRow> out;
+  BG_RETURN_IF_ERROR(ReadById(*writer_, "transfers", kTransferColumns, &TransferFrom, &out));
+  return out;
+}
+
+Result<std::vector<TransferRow>> PostgresStore::ReadTransfersOf(uint64_t reference) {
+  BG_RETURN_IF_ERROR(Ready());
+  BG_ASSIGN_OR_RETURN(
+      const pg::Rows rows,
+      writer_->Exec("SELECT " + std::string(kTransferColumns) +
+                        " FROM transfers WHERE reference = $1 ORDER BY timestamp",
+                    pg::Params().Uint(reference), "read the transfers of a reference"));
+  std::vector<TransferRow> out;
+  out.reserve(static_cast<size_t>(rows.size()));
+  for (int r = 0; r < rows.size(); ++r) out.push_back(TransferFrom(rows, r));
+  return out;
+}
+
+Result<std::optional<KeptAnswer>> PostgresStore::FindAnswer(std::string_view caller,
+                                                            std::string_view key) {
+  return reader_.With([&](pg::Connection& c) { return pg_answers::Find(c, caller, key); });
+}
+
+Result<std::vector<NoticeRow>> PostgresStore::ReadNotices(const NoticeQuery& query) {
+  return reader_.With([&](pg::Connection& c) { return pg_notices::Feed(c, query); });
+}
+
+Result<uint64_t> PostgresStore::CountUnread(std::string_view recipient) {
+  return reader_.With([&](pg::Connection& c) { return pg_notices::CountUnread(c, recipient); });
+}
+
+Result<std::vector<NoticeRow>> PostgresStore::NoticesAfter(std::string_view recipient,
+                                                           uint64_t after, size_t limit) {
+  return reader_.With(
+      [&](pg::Connection& c) { return pg_notices::After(c, recipient, after, limit); });
+}
+
+Result<std::vector<WebhookRow>> PostgresStore::ReadWebhooks() {
+  return reader_.With([&](pg::Connection& c) { return pg_notices::Webhooks(c); });
+}
+
+}  // namespace bg::storage

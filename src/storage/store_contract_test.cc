@@ -1,0 +1,227 @@
+// The Store contract: every implementation runs these tests (TEST_P of
+// StoreTest, store_test_util.h). storage_test instantiates them for the
+// memory and SQLite stores (store_test.cc), storage_pg_test for PostgreSQL
+// (postgres_store_test.cc).
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "storage/store.h"
+#include "storage/store_test_util.h"
+
+namespace bg::storage {
+namespace {
+
+using namespace store_test;  // NOLINT(google-build-using-namespace): the tests' own helpers
+
+constexpr uint64_t kHighBit = uint64_t{1} << 63;
+
+TEST_P(StoreTest, CommitThenReadBackReturnsExactlyWhatWasStored) {
+  // Extremes of every type, ids above 2^63, and an empty payload.
+  TransferRow big = Transfer(kHighBit + 5);
+  big.debit_account_id = std::numeric_limits<uint64_t>::max();
+  big.amount = std::numeric_limits<int64_t>::min();
+  big.pending_id = kHighBit;
+  big.timeout = std::numeric_limits<uint32_t>::max();
+  big.ledger = std::numeric_limits<uint32_t>::max();
+  big.code = std::numeric_limits<uint16_t>::max();
+  big.flags = std::numeric_limits<uint16_t>::max();
+  big.pending_status = std::numeric_limits<uint8_t>::max();
+  big.expires_at = std::numeric_limits<uint64_t>::max();
+  AccountRow high = Account(std::numeric_limits<uint64_t>::max(), -1);
+  high.debits_pending = std::numeric_limits<int64_t>::min();
+
+  const JournalEntry first = Entry(1, {0, 255, 0, 128, 7});
+  const JournalEntry second = Entry(2, {});
+  ASSERT_TRUE(store_
+                  ->Commit(first, Rows({high, Account(2, 200), Account(1, 100)},
+                                       {big, Transfer(11), Transfer(10)}))
+                  .ok());
+  ASSERT_TRUE(store_->Commit(second, Rows({Account(2, 250)})).ok());
+
+  EXPECT_EQ(Journal(), (std::vector<JournalEntry>{first, second}));
+  // Ordered by id as uint64; account 2 replaced whole by the second batch.
+  EXPECT_EQ(Accounts(), (std::vector<AccountRow>{Account(1, 100), Account(2, 250), high}));
+  EXPECT_EQ(Transfers(), (std::vector<TransferRow>{Transfer(10), Transfer(11), big}));
+}
+
+TEST_P(StoreTest, OutOfOrderSeqIsRefusedAndStoresNothing) {
+  const Projection rows = Rows({Account(5, 1)}, {Transfer(50)});
+  EXPECT_EQ(store_->Commit(Entry(2), rows).code(), StatusCode::kFailedPrecondition);
+  CommitFirstBatch();
+  EXPECT_EQ(store_->Commit(Entry(1), rows).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->Commit(Entry(3), rows).code(), StatusCode::kFailedPrecondition);
+
+  EXPECT_EQ(Journal(), (std::vector<JournalEntry>{Entry(1)}));
+  EXPECT_EQ(Accounts(), (std::vector<AccountRow>{Account(1, 100), Account(2, 200)}));
+  EXPECT_EQ(Transfers(), (std::vector<TransferRow>{Transfer(10), Transfer(11)}));
+}
+
+TEST_P(StoreTest, AnEntryThatDoesNotContinueTheStoredChainIsRefused) {
+  CommitFirstBatch();
+  // Seq 2 as another writer would build it: right seq, but chained to an
+  // entry 1 this store does not hold.
+  JournalEntry fork = Entry(2);
+  fork.prev_hash = FilledHash(77);
+  const Status refused = store_->Commit(fork, Rows({Account(5, 1)}));
+  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.message().find("another writer"), std::string::npos) << refused;
+  EXPECT_EQ(Journal(), (std::vector<JournalEntry>{Entry(1)}));
+  EXPECT_EQ(store_->Head()->hash, FilledHash(1));
+  EXPECT_TRUE(store_->Commit(Entry(2), {}).ok());
+}
+
+TEST_P(StoreTest, DuplicateOfAStoredTransferIdFailsTheWholeCommit) {
+  CommitFirstBatch();
+  const Status status =
+      store_->Commit(Entry(2), {.accounts = {Account(1, 999), Account(3, 300)},
+                                .transfers = {Transfer(12), Transfer(11)},
+                                .pending_updates = {{.transfer_id = 10, .pending_status = 2}}});
+  EXPECT_EQ(status.code(), StatusCode::kAlreadyExists) << status;
+
+  EXPECT_EQ(Journal(), (std::vector<JournalEntry>{Entry(1)}));
+  EXPECT_EQ(Accounts(), (std::vector<AccountRow>{Account(1, 100), Account(2, 200)}));
+  EXPECT_EQ(Transfers(), (std::vector<TransferRow>{Transfer(10), Transfer(11)}));
+  // Nothing is left half-open: the same seq commits once the batch is right.
+  EXPECT_TRUE(store_->Commit(Entry(2), Rows({}, {Transfer(12)})).ok());
+}
+
+TEST_P(StoreTest, DuplicateTransferIdWithinOneBatchFailsTheWholeCommit) {
+  CommitFirstBatch();
+  const Status status =
+      store_->Commit(Entry(2), Rows({Account(2, 999)}, {Transfer(20), Transfer(20)}));
+  EXPECT_EQ(status.code(), StatusCode::kAlreadyExists) << status;
+
+  EXPECT_EQ(Journal(), (std::vector<JournalEntry>{Entry(1)}));
+  EXPECT_EQ(Accounts(), (std::vector<AccountRow>{Account(1, 100), Account(2, 200)}));
+  EXPECT_EQ(Transfers(), (std::vector<TransferRow>{Transfer(10), Transfer(11)}));
+}
+
+// Past one multi-row statement's worth of rows (64), in reverse id order.
+TEST_P(StoreTest, LargeBatchesRoundTripAndOneStoredDuplicateStillFailsTheWholeCommit) {
+  std::vector<AccountRow> accounts;
+  std::vector<TransferRow> transfers;
+  for (uint64_t id = 150; id >= 1; --id) {
+    accounts.push_back(Account(id, static_cast<int64_t>(id)));
+    transfers.push_back(Transfer(id));
+  }
+  accounts.push_back(Account(7, 777));  // the later upsert of one account wins
+  ASSERT_TRUE(store_->Commit(Entry(1), Rows(accounts, transfers)).ok());
+
+  std::vector<AccountRow> expected_accounts;
+  std::vector<TransferRow> expected_transfers;
+  for (uint64_t id = 1; id <= 150; ++id) {
+    expected_accounts.push_back(Account(id, id == 7 ? 777 : static_cast<int64_t>(id)));
+    expected_transfers.push_back(Transfer(id));
+  }
+  EXPECT_EQ(Accounts(), expected_accounts);
+  EXPECT_EQ(Transfers(), expected_transfers);
+
+  std::vector<TransferRow> second;
+  for (uint64_t id = 1000; id < 1130; ++id) second.push_back(Transfer(id));
+  second.insert(second.begin() + 70, Transfer(42));
+  const Status status = store_->Commit(Entry(2), Rows({Account(1, -5)}, second));
+  EXPECT_EQ(status.code(), StatusCode::kAlreadyExists) << status;
+  EXPECT_EQ(Journal(), (std::vector<JournalEntry>{Entry(1)}));
+  EXPECT_EQ(Accounts(), expected_accounts);
+  EXPECT_EQ(Transfers(), expected_transfers);
+}
+
+TEST_P(StoreTest, PendingUpdatesChangeTheStatus) {
+  ASSERT_TRUE(store_->Commit(Entry(1), Rows({}, {Transfer(10, 1), Transfer(11, 1)})).ok());
+  ASSERT_TRUE(
+      store_->Commit(Entry(2), Rows({}, {}, {{.transfer_id = 11, .pending_status = 3}})).ok());
+  EXPECT_EQ(Transfers(), (std::vector<TransferRow>{Transfer(10, 1), Transfer(11, 3)}));
+}
+
+TEST_P(StoreTest, TwoUpdatesOfOneHoldInABatchLeaveTheLater) {
+  ASSERT_TRUE(store_->Commit(Entry(1), Rows({}, {Transfer(10, 1), Transfer(11, 1)})).ok());
+  ASSERT_TRUE(store_
+                  ->Commit(Entry(2), Rows({}, {},
+                                          {{.transfer_id = 11, .pending_status = 2},
+                                           {.transfer_id = 11, .pending_status = 3}}))
+                  .ok());
+  EXPECT_EQ(Transfers(), (std::vector<TransferRow>{Transfer(10, 1), Transfer(11, 3)}));
+}
+
+TEST_P(StoreTest, LatestSnapshotWins) {
+  Result<std::optional<SnapshotRecord>> none = store_->LatestSnapshot();
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_FALSE(none->has_value());
+
+  for (uint64_t seq = 1; seq <= 3; ++seq) {
+    const SnapshotRecord snapshot = {.seq = seq,
+                                     .chain_head = FilledHash(static_cast<uint8_t>(seq)),
+                                     .state_hash = FilledHash(static_cast<uint8_t>(seq + 100)),
+                                     .state = std::vector<uint8_t>(seq == 3 ? 0 : seq, 9)};
+    ASSERT_TRUE(store_->SaveSnapshot(snapshot).ok());
+    Result<std::optional<SnapshotRecord>> latest = store_->LatestSnapshot();
+    ASSERT_TRUE(latest.ok()) << latest.status();
+    ASSERT_TRUE(latest->has_value());
+    EXPECT_EQ(**latest, snapshot);
+  }
+}
+
+TEST_P(StoreTest, ReadJournalSkipsEarlierEntriesAndStopsAtTheFirstVisitError) {
+  for (uint64_t seq = 1; seq <= 5; ++seq) ASSERT_TRUE(store_->Commit(Entry(seq), {}).ok());
+  EXPECT_EQ(Journal(2), (std::vector<JournalEntry>{Entry(3), Entry(4), Entry(5)}));
+  EXPECT_TRUE(Journal(5).empty());
+
+  std::vector<uint64_t> visited;
+  const Status status = store_->ReadJournal(1, [&](const JournalEntry& e) {
+    visited.push_back(e.seq);
+    return e.seq == 3 ? Aborted("stop at 3") : Status::Ok();
+  });
+  EXPECT_EQ(status, Aborted("stop at 3"));
+  EXPECT_EQ(visited, (std::vector<uint64_t>{2, 3}));
+  // The store is still usable after an interrupted read.
+  EXPECT_TRUE(store_->Commit(Entry(6), {}).ok());
+}
+
+TEST_P(StoreTest, AnswersCommitWithTheirBatchAndTheFirstAnswerForAKeyStays) {
+  Projection first = Rows({Account(1, 100)});
+  first.answers = {Answer("enterprise/1", "k-1", 7, 100), Answer("enterprise/2", "k-1", 9, 300)};
+  ASSERT_TRUE(store_->Commit(Entry(1), first).ok());
+  // A second answer for the same caller and key, in a batch without a
+  // journal entry, does not replace the first.
+  Projection second;
+  second.answers = {Answer("enterprise/1", "k-1", 8, 200), Answer("admin/0", "k-9", 5, 400)};
+  ASSERT_TRUE(store_->CommitAnswers(second).ok());
+  EXPECT_EQ(Find(*store_, "enterprise/1", "k-1"), Answer("enterprise/1", "k-1", 7, 100));
+  EXPECT_EQ(Find(*store_, "enterprise/2", "k-1"), Answer("enterprise/2", "k-1", 9, 300));
+  EXPECT_EQ(Find(*store_, "admin/0", "k-9"), Answer("admin/0", "k-9", 5, 400));
+  EXPECT_EQ(Find(*store_, "enterprise/1", "k-2"), std::nullopt);
+}
+
+TEST_P(StoreTest, TwoAnswersForOneKeyInOneBatchKeepTheFirst) {
+  Projection p;
+  p.answers = {Answer("admin/0", "k-1", 1, 10), Answer("admin/0", "k-1", 2, 20)};
+  ASSERT_TRUE(store_->CommitAnswers(p).ok());
+  EXPECT_EQ(Find(*store_, "admin/0", "k-1"), Answer("admin/0", "k-1", 1, 10));
+}
+
+TEST_P(StoreTest, AFailedCommitKeepsNoneOfItsAnswers) {
+  CommitFirstBatch();
+  Projection dup = Rows({}, {Transfer(10)});  // transfer 10 is stored: the commit fails
+  dup.answers = {Answer("admin/0", "k-1", 1, 10)};
+  EXPECT_FALSE(store_->Commit(Entry(2), dup).ok());
+  EXPECT_EQ(Find(*store_, "admin/0", "k-1"), std::nullopt);
+}
+
+TEST_P(StoreTest, OldAnswersAreForgotten) {
+  Projection p;
+  for (uint8_t i = 1; i <= 5; ++i)
+    p.answers.push_back(Answer("admin/0", "k" + std::to_string(i), i, i * 10));
+  ASSERT_TRUE(store_->CommitAnswers(p).ok());
+  Projection forget;
+  forget.forget_answers_before = 30;
+  ASSERT_TRUE(store_->Commit(Entry(1), forget).ok());
+  EXPECT_EQ(Find(*store_, "admin/0", "k2"), std::nullopt);
+  EXPECT_NE(Find(*store_, "admin/0", "k3"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace bg::storage

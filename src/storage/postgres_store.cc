@@ -4,8 +4,11 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
+
+#include <unistd.h>
 
 #include "storage/postgres_store_answers.h"
 #include "storage/postgres_store_migrations.h"
@@ -78,24 +81,149 @@ Status ReadById(pg::Connection& conn, std::string_view table, std::string_view c
 // Journal entries per round trip of ReadJournal.
 constexpr int64_t kJournalPage = 1000;
 
+// The lease's statements. Expiry is always the database's clock:
+// clock_timestamp(), not now(), which is the transaction's start and would
+// be stale after waiting for a lock. $ttl is in milliseconds.
+//
+// Take: free or expired, the lease becomes ours with the next epoch, in
+// one statement. A writer renewing at the same moment holds the row's lock;
+// this statement waits for it and then re-checks the renewed row.
+constexpr const char* kTakeLease =
+    "UPDATE writer_lease SET holder = $1, epoch = epoch + 1, "
+    "expires_at = clock_timestamp() + $2 * interval '1 millisecond' "
+    "WHERE expires_at <= clock_timestamp() RETURNING epoch";
+// Renew (the fence): touches the row only while it is still ours and
+// unexpired. Inside a commit's transaction, its row lock keeps any
+// successor out until the append has committed or rolled back.
+constexpr const char* kRenewLease =
+    "UPDATE writer_lease SET expires_at = clock_timestamp() + $3 * interval '1 millisecond' "
+    "WHERE epoch = $1 AND holder = $2 AND expires_at > clock_timestamp()";
+// Give up: expired now, the epoch kept for the successor to count on.
+constexpr const char* kReleaseLease =
+    "UPDATE writer_lease SET expires_at = clock_timestamp() "
+    "WHERE epoch = $1 AND holder = $2 AND expires_at > clock_timestamp()";
+// The lease as a refused writer's error tells it: expiry in UTC and the
+// milliseconds left by the database's clock.
+constexpr const char* kReadLease =
+    "SELECT holder, epoch, "
+    "to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+    "GREATEST(0, ceil(extract(epoch FROM expires_at - clock_timestamp()) * 1000))::bigint "
+    "FROM writer_lease";
+
+struct LeaseState {
+  std::string holder;
+  uint64_t epoch = 0;
+  std::string expires_at;  // UTC, ISO 8601
+  int64_t remaining_ms = 0;
+};
+
+Result<LeaseState> ReadLease(pg::Connection& conn) {
+  BG_ASSIGN_OR_RETURN(const pg::Rows rows, conn.Exec(kReadLease, {}, "read the writer lease"));
+  if (rows.size() != 1) {
+    return DataLoss("writer_lease has " + std::to_string(rows.size()) + " rows, not one");
+  }
+  return LeaseState{.holder = std::string(rows.Text(0, 0)),
+                    .epoch = rows.Uint(0, 1),
+                    .expires_at = std::string(rows.Text(0, 2)),
+                    .remaining_ms = rows.Int(0, 3)};
+}
+
+std::string DefaultHolder() {
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
+  return std::string(*host == '\0' ? "localhost" : host) + ":" + std::to_string(getpid());
+}
+
+// How often a waiting standby asks for the lease: a tenth of the TTL,
+// between 50 ms and 1 s.
+std::chrono::milliseconds PollInterval(std::chrono::milliseconds ttl) {
+  return std::clamp(ttl / 10, std::chrono::milliseconds(50), std::chrono::milliseconds(1000));
+}
+
 }  // namespace
 
 PostgresStore::PostgresStore(std::unique_ptr<pg::Connection> writer,
-                             std::unique_ptr<pg::Connection> reader)
-    : writer_(std::move(writer)), reader_(std::move(reader)) {}
+                             std::unique_ptr<pg::Connection> reader, std::string holder,
+                             std::chrono::milliseconds ttl)
+    : writer_(std::move(writer)),
+      reader_(std::move(reader)),
+      holder_(std::move(holder)),
+      ttl_(ttl) {}
 
-PostgresStore::~PostgresStore() = default;
+PostgresStore::~PostgresStore() {
+  if (lease_epoch() == 0) return;
+  // Best effort: a lost connection leaves the lease to expire by itself.
+  (void)writer_->Run(kReleaseLease, pg::Params().Uint(lease_epoch()).Text(holder_),
+                     "give the writer lease up");
+}
 
 Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions& options) {
   auto open = [&]() -> Result<std::unique_ptr<PostgresStore>> {
+    if (options.lease_ttl <= std::chrono::milliseconds::zero()) {
+      return InvalidArgument("the writer lease's ttl must be positive, not " +
+                             std::to_string(options.lease_ttl.count()) + " ms");
+    }
     BG_ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> writer, pg::Connection::Open(options.url));
     BG_RETURN_IF_ERROR(MigratePostgres(*writer));
     BG_ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> reader, pg::Connection::Open(options.url));
-    return std::unique_ptr<PostgresStore>(new PostgresStore(std::move(writer), std::move(reader)));
+    std::unique_ptr<PostgresStore> store(new PostgresStore(
+        std::move(writer), std::move(reader),
+        options.holder.empty() ? DefaultHolder() : options.holder, options.lease_ttl));
+    BG_RETURN_IF_ERROR(store->TakeLease(options.lease_wait));
+    return store;
   };
   Result<std::unique_ptr<PostgresStore>> store = open();
   if (!store.ok()) return store.status().WithContext("open postgresql store");
   return store;
+}
+
+Status PostgresStore::TakeLease(std::chrono::milliseconds wait) {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (true) {
+    Status status = TryTakeLease();
+    if (status.code() != StatusCode::kFailedPrecondition ||
+        std::chrono::steady_clock::now() >= deadline) {
+      return status;
+    }
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+        PollInterval(ttl_), deadline - std::chrono::steady_clock::now()));
+  }
+}
+
+Status PostgresStore::TryTakeLease() {
+  BG_RETURN_IF_ERROR(Ready());
+  BG_ASSIGN_OR_RETURN(const pg::Rows taken,
+                      writer_->Exec(kTakeLease, pg::Params().Text(holder_).Int(ttl_.count()),
+                                    "take the writer lease"));
+  if (taken.size() == 1) {
+    epoch_.store(taken.Uint(0, 0), std::memory_order_relaxed);
+    return Status::Ok();
+  }
+  BG_ASSIGN_OR_RETURN(const LeaseState lease, ReadLease(*writer_));
+  return FailedPrecondition("the writer lease is held by " + lease.holder + " (epoch " +
+                            std::to_string(lease.epoch) + ") until " + lease.expires_at + ", " +
+                            std::to_string(lease.remaining_ms) + " ms from now");
+}
+
+Status PostgresStore::RenewLease() {
+  BG_RETURN_IF_ERROR(Ready());
+  return Fence();
+}
+
+Status PostgresStore::Fence() {
+  BG_ASSIGN_OR_RETURN(
+      const pg::Rows renewed,
+      writer_->Exec(kRenewLease, pg::Params().Uint(lease_epoch()).Text(holder_).Int(ttl_.count()),
+                    "renew the writer lease"));
+  if (renewed.affected() == 1) return Status::Ok();
+  BG_ASSIGN_OR_RETURN(const LeaseState lease, ReadLease(*writer_));
+  if (lease.epoch == lease_epoch() && lease.holder == holder_) {
+    return FailedPrecondition("deposed: this writer's lease (epoch " + std::to_string(lease.epoch) +
+                              ") expired at " + lease.expires_at + " without being renewed");
+  }
+  return FailedPrecondition("deposed: the lease is at epoch " + std::to_string(lease.epoch) +
+                            ", held by " + lease.holder + "; this writer's epoch was " +
+                            std::to_string(lease_epoch()));
 }
 
 Status PostgresStore::Ready() { return writer_->Reconnect(); }
@@ -108,6 +236,7 @@ Status PostgresStore::Commit(const JournalEntry& entry, const Projection& projec
 }
 
 Status PostgresStore::WriteBatch(const JournalEntry& entry, const Projection& projection) {
+  BG_RETURN_IF_ERROR(Fence());
   // Taken before the head is read: a second writer waits here, then finds
   // the head moved and is refused (SHARE ROW EXCLUSIVE conflicts with itself,
   // not with readers).
@@ -126,6 +255,7 @@ Status PostgresStore::WriteBatch(const JournalEntry& entry, const Projection& pr
 Status PostgresStore::CommitAnswers(const Projection& projection) {
   BG_RETURN_IF_ERROR(Ready());
   Status status = writer_->Transaction([&]() -> Status {
+    BG_RETURN_IF_ERROR(Fence());
     BG_RETURN_IF_ERROR(pg_answers::Write(*writer_, projection));
     return pg_notices::Write(*writer_, projection.notices);
   });
@@ -212,6 +342,7 @@ Status PostgresStore::SaveSnapshot(const SnapshotRecord& snapshot) {
 }
 
 Status PostgresStore::WriteSnapshot(const SnapshotRecord& s) {
+  BG_RETURN_IF_ERROR(Fence());
   BG_RETURN_IF_ERROR(writer_->Run(
       "INSERT INTO snapshots (seq, chain_head, state_hash, state) VALUES ($1, $2, $3, $4) "
       "ON CONFLICT (seq) DO UPDATE SET chain_head = excluded.chain_head, "

@@ -8,23 +8,42 @@
 // postgres_store_migrations.cc; uint64 values are bigints with the same
 // bits, hashes 32-byte byteas.
 //
-// Every Commit is one transaction that first locks the journal against
-// other writers (LOCK TABLE ... SHARE ROW EXCLUSIVE: readers are not held
-// up) and appends only if the entry continues the stored head
-// (CheckContinues): a second writer on the same database gets
-// FailedPrecondition, never a fork. That guards one primary; the fenced
-// writer lease that survives a failover is the next slice of issue 18.
+// The fenced writer lease. One row, writer_lease (holder, epoch,
+// expires_at), says who may write; Open takes it when it is free or
+// expired, with the next epoch, and is refused (FailedPrecondition naming
+// the holder and its expiry) while another writer holds it. Every Commit,
+// CommitAnswers and SaveSnapshot first renews the lease in the same
+// transaction as its writes, on the condition that the row still carries this writer's
+// epoch and has not expired; when it does not, the transaction is rolled
+// back and the call is FailedPrecondition ("deposed: ..."). So a writer
+// that was deposed or paused past its lease never appends, whatever its
+// own clock or connection says: expiry is counted by the database's clock
+// only, and the renewal's row lock is held until the append commits, so a
+// successor cannot take the lease between the check and the append. The
+// lease lives in a table, not a session: it survives a reconnect (and,
+// replicated, a failover of PostgreSQL), unlike an advisory lock.
+//
+// Under the lease, the append still locks the journal against other
+// writers (LOCK TABLE ... SHARE ROW EXCLUSIVE: readers are not held up)
+// and appends only if the entry continues the stored head
+// (CheckContinues): a successor that has not read its predecessor's last
+// entries gets FailedPrecondition, never a fork.
 //
 // A commit whose answer was lost with the connection is Unavailable, its
 // outcome unknown: the engine asks Head() (on a fresh connection) whether
-// its entry is there, as it does after any failed commit.
+// its entry is there, as it does after any failed commit. The lease is
+// unaffected: a writer that still holds it continues; one whose lease was
+// taken meanwhile is refused on its next commit.
 //
 // Thread-safety: as SqliteStore. The writer's methods run on the engine's
 // writer thread; FindAnswer and the notice reads run on a second connection
 // under a mutex (SharedConnection), so the API's threads may call them
 // while the writer commits, and they see the last committed transaction.
+// lease_epoch() may be read from any thread.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <span>
 #include <string>
@@ -36,18 +55,35 @@ namespace bg::storage {
 
 struct PostgresOptions {
   // A libpq URL: postgresql://user@host:port/database?...
-  std::string url;
+  std::string url = {};
+  // Who writes, as the lease and a refused writer's error name it; empty:
+  // "<hostname>:<pid>".
+  std::string holder = {};
+  // How long the lease lasts after the last commit or RenewLease, counted
+  // by the database's clock.
+  std::chrono::milliseconds lease_ttl{10'000};
+  // How long Open waits, polling, for a lease another writer holds (a
+  // standby waiting to take over); zero: refused at once.
+  std::chrono::milliseconds lease_wait{0};
 };
 
 class PostgresStore final : public Store {
  public:
-  // Connects twice (writer and reader) and brings the schema up to date.
+  // Connects twice (writer and reader), brings the schema up to date and
+  // takes the writer lease with the next epoch. FailedPrecondition when
+  // another writer holds the lease (after waiting options.lease_wait for
+  // it); InvalidArgument when lease_ttl is not positive.
   static Result<std::unique_ptr<PostgresStore>> Open(const PostgresOptions& options);
 
   PostgresStore(const PostgresStore&) = delete;
   PostgresStore& operator=(const PostgresStore&) = delete;
+  // Gives the lease up (it expires at once) if this writer still holds it,
+  // so that a standby need not wait out its TTL.
   ~PostgresStore() override;
 
+  // Commit, CommitAnswers and SaveSnapshot are FailedPrecondition
+  // ("deposed: ...") and store nothing when this writer's lease was taken
+  // by another or expired; each renews the lease otherwise.
   Status Commit(const JournalEntry& entry, const Projection& projection) override;
   Status CommitAnswers(const Projection& projection) override;
   // On the reader connection: thread-safe.
@@ -73,8 +109,26 @@ class PostgresStore final : public Store {
 
   Result<JournalHead> Head() override;
 
+  // Renews the lease of an idle writer (commits renew it too): call it
+  // well within lease_ttl. FailedPrecondition ("deposed: ...") when the
+  // lease is no longer this writer's.
+  Status RenewLease();
+  // The epoch this writer took the lease with: 1 for the first writer of a
+  // database, one more for each later one. Thread-safe.
+  uint64_t lease_epoch() const { return epoch_.load(std::memory_order_relaxed); }
+  const std::string& lease_holder() const { return holder_; }
+
  private:
-  PostgresStore(std::unique_ptr<pg::Connection> writer, std::unique_ptr<pg::Connection> reader);
+  PostgresStore(std::unique_ptr<pg::Connection> writer, std::unique_ptr<pg::Connection> reader,
+                std::string holder, std::chrono::milliseconds ttl);
+
+  // Takes the lease when it is free or expired, polling until `wait` has
+  // passed while another writer holds it.
+  Status TakeLease(std::chrono::milliseconds wait);
+  Status TryTakeLease();
+  // Renews this writer's lease, inside the caller's transaction if any;
+  // FailedPrecondition naming the lease's state when it is not ours.
+  Status Fence();
 
   // Reopens the writer's connection if it was lost; called before each
   // operation (never inside a transaction).
@@ -89,6 +143,9 @@ class PostgresStore final : public Store {
 
   std::unique_ptr<pg::Connection> writer_;
   pg::SharedConnection reader_;
+  const std::string holder_;
+  const std::chrono::milliseconds ttl_;
+  std::atomic<uint64_t> epoch_{0};  // 0 until the lease is taken
 };
 
 }  // namespace bg::storage

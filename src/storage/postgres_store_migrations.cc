@@ -111,10 +111,24 @@ CREATE TABLE webhooks (
 );
 )sql";
 
+// The fenced writer lease (postgres_store.h): one row, free at first (no
+// holder, epoch 0, expired long ago). Each writer takes it with epoch + 1;
+// expires_at is the database's clock plus the TTL, never a client's.
+constexpr const char* kWriterLease = R"sql(
+CREATE TABLE writer_lease (
+  one boolean PRIMARY KEY DEFAULT true CHECK (one),
+  holder text NOT NULL,
+  epoch bigint NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+INSERT INTO writer_lease (holder, epoch, expires_at) VALUES ('', 0, 'epoch');
+)sql";
+
 // Append only; versions strictly increase by one.
 constexpr Migration kMigrations[] = {
     {1, "journal, snapshots, accounts, transfers", kLedgerSchema},
     {2, "answers kept for idempotency keys; notices and webhooks", kAnswersAndNotices},
+    {3, "the fenced writer lease", kWriterLease},
 };
 
 // pg_advisory_xact_lock's key for migrations ("bgmigr").

@@ -1,5 +1,6 @@
 // Versioned schema migrations for the PostgreSQL store: the same tables as
-// the SQLite store's (sqlite_migrations.cc), in PostgreSQL's types.
+// the SQLite store's (sqlite_migrations.cc), in PostgreSQL's types, and the
+// writer lease's row (postgres_store.h), which SQLite does without.
 //
 // As for SQLite: an ordered, append-only list of (version, name, SQL);
 // `schema_migrations` records what was applied, and opening a database

@@ -1,7 +1,10 @@
 // The Store contract (store_contract_test.cc) on PostgreSQL, the PostgreSQL
-// store's own promises (durability across Open, recorded migrations, one
-// writer per journal, reads from other threads, a lost connection), and the
-// libpq wrapper's (storage/pg.h).
+// store's own promises (durability across Open, recorded migrations, the
+// fenced writer lease, reads from other threads, a lost connection), and
+// the libpq wrapper's (storage/pg.h).
+//
+// The lease's tests wait out a short TTL (1 s) on the database's clock:
+// expiry is the server's business, so there is no clock to fake here.
 //
 // Needs a server: BG_PG_URL names it (a superuser's URL: each test creates a
 // database of its own and drops it afterwards). ctest runs this binary
@@ -11,6 +14,7 @@
 #include "storage/postgres_store.h"
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <random>
@@ -104,11 +108,27 @@ class PostgresStoreTest : public testing::Test {
     db_ = std::move(db).value();
   }
 
-  std::unique_ptr<PostgresStore> OpenStore() {
-    Result<std::unique_ptr<PostgresStore>> store = PostgresStore::Open({.url = db_->url()});
+  std::unique_ptr<PostgresStore> OpenStore() { return OpenStore({}); }
+
+  // `options` with this test's database.
+  std::unique_ptr<PostgresStore> OpenStore(PostgresOptions options) {
+    options.url = db_->url();
+    Result<std::unique_ptr<PostgresStore>> store = PostgresStore::Open(options);
     EXPECT_TRUE(store.ok()) << store.status();
     return store.ok() ? std::move(store).value() : nullptr;
   }
+
+  // A writer whose lease lasts kShortTtl.
+  std::unique_ptr<PostgresStore> OpenShortLived(const std::string& holder) {
+    return OpenStore({.holder = holder, .lease_ttl = kShortTtl});
+  }
+
+  // Every seq in the journal, as text.
+  std::vector<std::string> JournalSeqs() {
+    return Column("SELECT seq::text FROM journal ORDER BY seq");
+  }
+
+  static constexpr std::chrono::milliseconds kShortTtl{1000};
 
   // The first column of each row of `sql` as text, on a connection of its
   // own, as an auditor's tool would read the database.
@@ -227,25 +247,214 @@ TEST_F(PostgresStoreTest, AStoredDuplicateTransferNamesTheServersMessageAndSqlst
   EXPECT_NE(status.message().find("SQLSTATE 23505"), std::string::npos) << status;
 }
 
-TEST_F(PostgresStoreTest, ASecondWriterOfOneDatabaseCannotForkTheJournal) {
+TEST_F(PostgresStoreTest, ASecondWriterIsRefusedWhileTheFirstHoldsTheLease) {
   std::unique_ptr<PostgresStore> first = OpenStore();
-  std::unique_ptr<PostgresStore> second = OpenStore();
   ASSERT_NE(first, nullptr);
-  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(first->lease_epoch(), 1u);
+  // The default holder is this host and process.
+  EXPECT_NE(first->lease_holder().find(":" + std::to_string(getpid())), std::string::npos)
+      << first->lease_holder();
   ASSERT_TRUE(first->Commit(Entry(1), Rows({Account(1, 100)})).ok());
-  // The second writer built its entry 1 without seeing the first's.
-  JournalEntry other = Entry(1);
-  other.hash = FilledHash(99);
-  EXPECT_EQ(second->Commit(other, Rows({Account(1, 5)})).code(), StatusCode::kFailedPrecondition);
+  Result<std::unique_ptr<PostgresStore>> second =
+      PostgresStore::Open({.url = db_->url(), .holder = "standby:2"});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kFailedPrecondition) << second.status();
+  EXPECT_NE(second.status().message().find("held by " + first->lease_holder() + " (epoch 1) until"),
+            std::string::npos)
+      << second.status();
+  // Waiting a little does not help while the first commits and renews.
+  second = PostgresStore::Open(
+      {.url = db_->url(), .holder = "standby:2", .lease_wait = std::chrono::milliseconds(300)});
+  EXPECT_EQ(second.status().code(), StatusCode::kFailedPrecondition) << second.status();
+  EXPECT_TRUE(first->Commit(Entry(2), {}).ok());
+  EXPECT_EQ(Column("SELECT holder || ' ' || epoch::text FROM writer_lease"),
+            std::vector<std::string>{first->lease_holder() + " 1"});
+}
+
+TEST_F(PostgresStoreTest, AStandbyTakesOverAnExpiredLeaseAndTheDeposedWriterStoresNothing) {
+  std::unique_ptr<PostgresStore> first = OpenShortLived("primary:1");
+  ASSERT_NE(first, nullptr);
+  ASSERT_TRUE(first->Commit(Entry(1), Rows({Account(1, 100)})).ok());
+  // The standby waits, polling, until the first's lease expires unrenewed.
+  const auto asked = std::chrono::steady_clock::now();
+  std::unique_ptr<PostgresStore> second = OpenStore(
+      {.holder = "standby:2", .lease_ttl = kShortTtl, .lease_wait = std::chrono::seconds(5)});
+  ASSERT_NE(second, nullptr);
+  EXPECT_GE(std::chrono::steady_clock::now() - asked, std::chrono::milliseconds(500));
+  EXPECT_EQ(second->lease_epoch(), 2u);
+  // The successor continues the journal from the stored head; an entry
+  // built without reading the first's is still no fork.
+  EXPECT_EQ(second->Head()->seq, 1u);
   JournalEntry fork = Entry(2);
   fork.prev_hash = FilledHash(99);
-  const Status refused = second->Commit(fork, Rows({Account(1, 5)}));
+  const Status forked = second->Commit(fork, Rows({Account(1, 5)}));
+  EXPECT_EQ(forked.code(), StatusCode::kFailedPrecondition) << forked;
+  EXPECT_NE(forked.message().find("another writer"), std::string::npos) << forked;
+  ASSERT_TRUE(second->Commit(Entry(2), Rows({Account(2, 7)})).ok());
+  // The first, unaware, goes on: each of its writes is refused, naming the
+  // new lease, and stores nothing.
+  JournalEntry late = Entry(3);
+  late.hash = FilledHash(77);
+  const Status refused = first->Commit(late, Rows({Account(1, 5)}, {Transfer(50)}));
   EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition) << refused;
-  EXPECT_NE(refused.message().find("another writer"), std::string::npos) << refused;
-  EXPECT_EQ(*first->ReadAccounts(), (std::vector<AccountRow>{Account(1, 100)}));
-  // Writers taking turns, each continuing the other's head, is no fork.
+  EXPECT_NE(refused.message().find("deposed: the lease is at epoch 2, held by standby:2"),
+            std::string::npos)
+      << refused;
+  Projection answers;
+  answers.answers = {Answer("admin/0", "late", 1, 1)};
+  EXPECT_EQ(first->CommitAnswers(answers).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      first
+          ->SaveSnapshot(
+              {.seq = 2, .chain_head = FilledHash(2), .state_hash = FilledHash(3), .state = {1}})
+          .code(),
+      StatusCode::kFailedPrecondition);
+  EXPECT_EQ(first->RenewLease().code(), StatusCode::kFailedPrecondition);
+  Result<JournalHead> head = second->Head();
+  ASSERT_TRUE(head.ok()) << head.status();
+  EXPECT_EQ(*head, (JournalHead{.seq = 2, .hash = Entry(2).hash}));
+  EXPECT_EQ(JournalSeqs(), (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(*second->ReadAccounts(), (std::vector<AccountRow>{Account(1, 100), Account(2, 7)}));
+  EXPECT_TRUE(second->ReadTransfers()->empty());
+  EXPECT_EQ(Column("SELECT count(*)::text FROM answers"), std::vector<std::string>{"0"});
+  EXPECT_EQ(Column("SELECT count(*)::text FROM snapshots"), std::vector<std::string>{"0"});
+  // Closing the deposed store does not give the successor's lease up.
+  first.reset();
+  EXPECT_TRUE(second->Commit(Entry(3), {}).ok());
+  EXPECT_EQ(Column("SELECT holder || ' ' || epoch::text FROM writer_lease"),
+            std::vector<std::string>{"standby:2 2"});
+}
+
+TEST_F(PostgresStoreTest, APausedWriterCannotAppendThoughItsConnectionIsFine) {
+  std::unique_ptr<PostgresStore> store = OpenShortLived("primary:1");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Commit(Entry(1), {}).ok());
+  // A stall (a GC pause, SIGSTOP) longer than the lease; nobody took it.
+  std::this_thread::sleep_for(kShortTtl + std::chrono::milliseconds(300));
+  const Status refused = store->Commit(Entry(2), Rows({Account(1, 1)}));
+  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition) << refused;
+  EXPECT_NE(refused.message().find("deposed: this writer's lease (epoch 1) expired at"),
+            std::string::npos)
+      << refused;
+  EXPECT_EQ(store->RenewLease().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(JournalSeqs(), std::vector<std::string>{"1"});
+  EXPECT_TRUE(store->ReadAccounts()->empty());
+  // The lease is free for the next writer, with the next epoch.
+  std::unique_ptr<PostgresStore> next = OpenShortLived("standby:2");
+  ASSERT_NE(next, nullptr);
+  EXPECT_EQ(next->lease_epoch(), 2u);
+}
+
+TEST_F(PostgresStoreTest, RenewingKeepsAnIdleWritersLease) {
+  std::unique_ptr<PostgresStore> store = OpenShortLived("primary:1");
+  ASSERT_NE(store, nullptr);
+  // Idle for twice the TTL, renewing every 400 ms.
+  for (int tick = 0; tick < 5; ++tick) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    const Status renewed = store->RenewLease();
+    ASSERT_TRUE(renewed.ok()) << renewed;
+  }
+  Result<std::unique_ptr<PostgresStore>> other =
+      PostgresStore::Open({.url = db_->url(), .holder = "standby:2", .lease_ttl = kShortTtl});
+  EXPECT_EQ(other.status().code(), StatusCode::kFailedPrecondition) << other.status();
+  EXPECT_TRUE(store->Commit(Entry(1), {}).ok());
+  EXPECT_EQ(store->lease_epoch(), 1u);
+}
+
+TEST_F(PostgresStoreTest, TheEpochGrowsWithEachWriterAndSurvivesReopening) {
+  for (uint64_t epoch = 1; epoch <= 3; ++epoch) {
+    // Each store gives the lease up when closed: the next need not wait.
+    std::unique_ptr<PostgresStore> store = OpenStore();
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(store->lease_epoch(), epoch);
+    EXPECT_TRUE(store->Commit(Entry(epoch), {}).ok());
+  }
+  EXPECT_EQ(Column("SELECT epoch::text FROM writer_lease"), std::vector<std::string>{"3"});
+  EXPECT_EQ(Column("SELECT version::text FROM schema_migrations WHERE name LIKE '%lease%'"),
+            std::vector<std::string>{"3"});
+}
+
+TEST_F(PostgresStoreTest,
+       ALeaseTakenWhileTheConnectionWasLostRefusesTheOldWriterAfterReconnecting) {
+  std::unique_ptr<PostgresStore> first = OpenShortLived("primary:1");
+  ASSERT_NE(first, nullptr);
+  ASSERT_TRUE(first->Commit(Entry(1), {}).ok());
+  Result<std::unique_ptr<pg::Connection>> admin = pg::Connection::Open(ServerUrl().value());
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  ASSERT_TRUE((*admin)
+                  ->Run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+                        pg::Params().Text(db_->name()), "terminate")
+                  .ok());
+  std::unique_ptr<PostgresStore> second = OpenStore(
+      {.holder = "standby:2", .lease_ttl = kShortTtl, .lease_wait = std::chrono::seconds(5)});
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(second->lease_epoch(), 2u);
+  EXPECT_EQ(first->Commit(Entry(2), {}).code(), StatusCode::kUnavailable);
+  // Reconnected, it learns where its entry stands, and that it is deposed.
+  EXPECT_EQ(first->Head()->seq, 1u);
+  const Status refused = first->Commit(Entry(2), {});
+  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition) << refused;
+  EXPECT_NE(refused.message().find("deposed"), std::string::npos) << refused;
+  EXPECT_EQ(JournalSeqs(), std::vector<std::string>{"1"});
   EXPECT_TRUE(second->Commit(Entry(2), {}).ok());
-  EXPECT_TRUE(first->Commit(Entry(3), {}).ok());
+}
+
+TEST_F(PostgresStoreTest, AWriterRacingItsSuccessorAtTheTtlNeverAppendsAfterIt) {
+  // The first writer's pauses straddle its 200 ms TTL; each of its entries
+  // continues the head it has just read, so only the lease can stop it.
+  std::unique_ptr<PostgresStore> first =
+      OpenStore({.holder = "primary:1", .lease_ttl = std::chrono::milliseconds(200)});
+  ASSERT_NE(first, nullptr);
+  std::atomic<bool> stop{false};
+  std::vector<uint64_t> acked;  // written by `writer` only, read after join
+  std::thread writer([&] {
+    std::mt19937 rng(18);
+    while (!stop.load()) {
+      Result<JournalHead> head = first->Head();
+      ASSERT_TRUE(head.ok()) << head.status();
+      JournalEntry entry = Entry(head->seq + 1, {'A'});
+      entry.prev_hash = head->hash;
+      const Status status = first->Commit(entry, {});
+      if (status.ok()) {
+        acked.push_back(entry.seq);
+      } else {
+        EXPECT_EQ(status.code(), StatusCode::kFailedPrecondition) << status;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 100));
+    }
+  });
+  std::unique_ptr<PostgresStore> second = OpenStore({.holder = "standby:2",
+                                                     .lease_ttl = std::chrono::seconds(5),
+                                                     .lease_wait = std::chrono::seconds(10)});
+  // What the successor finds on taking over is final for the first writer:
+  // it keeps trying for a while, each try continuing the head it reads, and
+  // every try is refused.
+  Result<JournalHead> head =
+      second != nullptr ? second->Head() : Result<JournalHead>(Internal("not opened"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  stop = true;
+  writer.join();
+  ASSERT_NE(second, nullptr);
+  ASSERT_TRUE(head.ok()) << head.status();
+  EXPECT_EQ(second->Head()->seq, head->seq);
+  JournalEntry next = Entry(head->seq + 1, {'B'});
+  next.prev_hash = head->hash;
+  ASSERT_TRUE(second->Commit(next, {}).ok());
+  // Every acknowledged entry of the first is there, all before the second's.
+  std::string writers;
+  for (const std::string& p :
+       Column("SELECT encode(payload, 'escape') FROM journal ORDER BY seq")) {
+    writers += p;
+  }
+  EXPECT_EQ(writers, std::string(acked.size(), 'A') + "B");
+  ASSERT_FALSE(acked.empty());
+  EXPECT_EQ(acked.back(), head->seq);
+}
+
+TEST_F(PostgresStoreTest, ALeaseOfNoPositiveTtlIsRefused) {
+  Result<std::unique_ptr<PostgresStore>> store =
+      PostgresStore::Open({.url = db_->url(), .lease_ttl = std::chrono::milliseconds(0)});
+  EXPECT_EQ(store.status().code(), StatusCode::kInvalidArgument) << store.status();
 }
 
 TEST_F(PostgresStoreTest, AnswersAndNoticesAreReadFromOtherThreadsWhileTheWriterCommits) {
@@ -301,7 +510,9 @@ TEST_F(PostgresStoreTest, ALostConnectionIsUnavailableOnceAndThenReopened) {
   Result<JournalHead> head = store->Head();
   ASSERT_TRUE(head.ok()) << head.status();
   EXPECT_EQ(head->seq, 1u);
+  // The lease is a row, not the session: the writer still holds it.
   EXPECT_TRUE(store->Commit(Entry(2), {}).ok());
+  EXPECT_EQ(store->lease_epoch(), 1u);
   EXPECT_TRUE(store->FindAnswer("admin/0", "k").ok());
 }
 

@@ -87,7 +87,10 @@ class LiveAgents {
       one.agent = std::make_unique<agent::Agent>(one.config, one.executor.get(), one.store.get(),
                                                  one.platform.get(), clock_, one.log);
     }
-    for (auto& [provider, one] : agents_) one.thread = std::thread([this, &one] { Loop(one); });
+    for (auto& entry : agents_) {
+      One* one = &entry.second;  // a pointer: lambdas may not capture a structured binding
+      one->thread = std::thread([this, one] { Loop(*one); });
+    }
     return Status::Ok();
   }
 
@@ -138,8 +141,9 @@ class LiveAgents {
       // A failed cycle is counted and logged by the agent; the next one
       // tries again, as `baygrid agent` does.
       (void)one.agent->Cycle();
-      for (int i = 0; i < 4 && !stop_; ++i)
+      for (int i = 0; i < 4 && !stop_; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
     }
   }
 

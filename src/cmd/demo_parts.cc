@@ -100,9 +100,11 @@ void CatchInterrupts() {
 
 bool Interrupted() { return g_interrupted.load(); }
 
+bool AtATerminal() { return isatty(STDIN_FILENO) != 0; }
+
 void KeepServing(const std::string& db) {
   if (Interrupted()) return;
-  if (isatty(STDIN_FILENO) == 0) {
+  if (!AtATerminal()) {
     // This binary's own path: after scripts/run.sh, `baygrid` is not on PATH.
     std::error_code ec;
     const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();

@@ -66,6 +66,10 @@ agent::LogFn AgentLog(FILE* log, const Clock* clock, ProviderId provider);
 void CatchInterrupts();
 bool Interrupted();
 
+// Whether a person is at the terminal (stdin is one): the month is then
+// paced for watching and the API stays up after it.
+bool AtATerminal();
+
 // After the run: with a person at the terminal, the API (and console)
 // stay up until Ctrl-C; otherwise (stdin not a terminal: a script, CI)
 // the demo ends, and says how to serve `db` again.

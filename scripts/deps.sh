@@ -18,6 +18,9 @@ packages=(
   # The PostgreSQL store: libpq to build it, and a PostgreSQL 15 server for
   # its tests (scripts/pg-local.sh starts a throw-away one in a private folder).
   libpq-dev postgresql-15
+  # Its failover tests: Patroni and etcd (scripts/pg-ha-local.sh starts a
+  # throw-away replicated cluster, etcd included, in a private folder).
+  patroni etcd-server etcd-client
 )
 
 missing=()
@@ -34,3 +37,17 @@ sudo=""
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq >/dev/null
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# Debian's etcd-server enables a system etcd (127.0.0.1:2379, data in
+# /var/lib/etcd) and starts it where services may start (not in containers
+# whose policy-rc.d forbids it). Nothing of ours uses it: when this run
+# installed the package, stop it and keep it from starting at boot.
+if [[ " ${missing[*]} " == *" etcd-server "* ]]; then
+  if command -v systemctl >/dev/null; then
+    # Without systemd as init, this still disables it (and its SysV links).
+    $sudo systemctl disable --now etcd.service >/dev/null 2>&1 || true
+  else
+    $sudo update-rc.d etcd disable >/dev/null 2>&1 || true
+  fi
+  $sudo /etc/init.d/etcd stop >/dev/null 2>&1 || true
+fi

@@ -415,7 +415,7 @@ TEST_F(ApiTest, TheTourFromApplicationToClosedStatement) {
   EXPECT_EQ(flows[0]["issuer"], "dongguan");
   EXPECT_EQ(flows[0]["city"], "shaoguan");
 
-  // The journal verifies (this server has its file: db_path).
+  // The journal verifies (this server has its file: db).
   const Json verified = Body(Call("POST", "/v1/audit/verify", "auditor", "{}"));
   EXPECT_EQ(verified["ok"], true) << verified.dump();
   EXPECT_GT(verified["entries"].get<uint64_t>(), 0u);

@@ -62,7 +62,7 @@ class ApiTest : public ::testing::Test {
     token_["finance"] =
         Token(41, access::TokenRole::kOperator, 1, access::TokenStage::kFinance, "dg-finance");
     service_ = std::make_unique<Service>(engine_.get(), &clock_,
-                                         ServiceOptions{.db_path = (dir_ / "api.db").string()});
+                                         ServiceOptions{.db = (dir_ / "api.db").string()});
     auto http = HttpServer::Start(
         {.port = 0, .threads = 2, .body_limit = 64 << 10},
         [this](const HttpRequest& r) { return service_->Handle(r); },

@@ -19,7 +19,7 @@
 #include "api/service.h"
 #include "api/views.h"
 #include "engine/journal.h"
-#include "storage/sqlite_store.h"
+#include "storage/open.h"
 
 namespace bg::api {
 namespace {
@@ -312,10 +312,10 @@ Answer Service::ListActivity(Call& c) {
     after_seq = std::stoull(it->second.substr(2, 16), nullptr, 16);
     after_index = std::stoull(it->second.substr(19, 16), nullptr, 16);
   }
-  if (options_.db_path.empty()) {
-    return Fail(c, "unavailable", "this server has no database file to read the journal from");
+  if (options_.db.empty()) {
+    return Fail(c, "unavailable", "this server has no database to read the journal from");
   }
-  auto store = storage::SqliteStore::Open({.path = options_.db_path, .read_only = true});
+  auto store = storage::OpenReader(options_.db);
   if (!store.ok()) return Fail(c, "unavailable", store.status().ToString());
   // A period starts at its first entry, found by time (the journal's
   // index on last_ts), not at the journal's start.

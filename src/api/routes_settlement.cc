@@ -10,7 +10,7 @@
 #include "api/views.h"
 #include "engine/audit.h"
 #include "settlement/export.h"
-#include "storage/sqlite_store.h"
+#include "storage/open.h"
 
 namespace bg::api {
 namespace {
@@ -202,12 +202,12 @@ Answer Service::VerifyJournal(Call& c) {
   if (!Is(c, {Role::kAdmin, Role::kAuditor})) return Forbidden(c, "verify the journal");
   Fields f(c.body);
   if (!f.Done()) return Fail(c, f.code(), f.detail());
-  if (options_.db_path.empty()) {
-    return Fail(c, "unavailable", "this server has no database file to verify");
+  if (options_.db.empty()) {
+    return Fail(c, "unavailable", "this server has no database to verify");
   }
-  // A read-only connection of its own: SQLite (WAL) gives it one consistent
-  // snapshot while the engine writes (and the engine holds the writer lock).
-  auto store = storage::SqliteStore::Open({.path = options_.db_path, .read_only = true});
+  // A read-only store of its own: one consistent view of the database
+  // (SQLite's WAL read, PostgreSQL's REPEATABLE READ) while the engine writes.
+  auto store = storage::OpenReader(options_.db);
   if (!store.ok()) return Fail(c, "unavailable", store.status().ToString());
   Result<engine::AuditReport> r = engine::AuditStore(**store);
   if (!r.ok()) return Fail(c, "unavailable", r.status().ToString());

@@ -32,7 +32,7 @@
 #include "metering/usage.h"
 #include "programme/accounts.h"
 #include "programme/book_util.h"
-#include "storage/sqlite_store.h"
+#include "storage/open.h"
 
 namespace bg::api {
 namespace {
@@ -153,7 +153,7 @@ void ReadTransfers(const state::State& s, OrderId order,
 // Sets each view's journal_entry: the entry whose time range holds the
 // transfer's timestamp (transfers come in time order, so one lookup serves
 // every transfer of an entry). Null for what is not durable yet.
-Status SetJournalEntries(storage::SqliteStore& store,
+Status SetJournalEntries(storage::Store& store,
                          const std::vector<ledger::StoredTransfer>& transfers, Json* views) {
   storage::JournalSpan span;
   for (size_t i = 0; i < transfers.size(); ++i) {
@@ -255,10 +255,10 @@ Answer Service::JobTrail(Call& c) {
   if (!Is(c, {Role::kEnterprise, Role::kProvider, Role::kOperator, Role::kAdmin, Role::kAuditor})) {
     return Forbidden(c, "read a job's trail");
   }
-  if (options_.db_path.empty()) {
-    return Fail(c, "unavailable", "this server has no database file to read the transfers from");
+  if (options_.db.empty()) {
+    return Fail(c, "unavailable", "this server has no database to read the transfers from");
   }
-  auto store = storage::SqliteStore::Open({.path = options_.db_path, .read_only = true});
+  auto store = storage::OpenReader(options_.db);
   if (!store.ok()) return Fail(c, "unavailable", store.status().ToString());
   const Result<std::vector<storage::TransferRow>> rows = (*store)->ReadTransfersOf(*id);
   const Result<storage::JournalSpan> last = (*store)->LastEntry();
@@ -329,10 +329,10 @@ Answer Service::GetJournalEntry(Call& c) {
   if (!seq) {
     return Fail(c, "invalid_field", "the journal entry id (its seq) must be a positive number");
   }
-  if (options_.db_path.empty()) {
-    return Fail(c, "unavailable", "this server has no database file to read the journal from");
+  if (options_.db.empty()) {
+    return Fail(c, "unavailable", "this server has no database to read the journal from");
   }
-  auto store = storage::SqliteStore::Open({.path = options_.db_path, .read_only = true});
+  auto store = storage::OpenReader(options_.db);
   if (!store.ok()) return Fail(c, "unavailable", store.status().ToString());
   // The entry and the one before it (whose hash the entry must chain to).
   std::optional<storage::JournalEntry> entry, before;

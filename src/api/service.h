@@ -47,9 +47,12 @@ class WebSite;
 
 struct ServiceOptions {
   bool log_requests = false;  // one line per request on stderr, with its id
-  // The SQLite file the engine writes, for POST /v1/audit/verify (which
-  // reads it through a connection of its own); empty: not offered.
-  std::string db_path = {};
+  // The database the engine writes (a SQLite file or a postgresql:// URL),
+  // for the routes that read the journal and the projections themselves
+  // (POST /v1/audit/verify, journal entries, activity, a job's trail)
+  // through a read-only store of their own (storage/open.h); empty: those
+  // routes answer unavailable.
+  std::string db = {};
   // The webhook outbox, for how each webhook's deliveries stand
   // (GET /v1/webhooks); null: no outbox runs (nothing is delivered).
   const notice::Outbox* outbox = nullptr;

@@ -191,7 +191,7 @@ Status RunDemo(const DemoOptions& o) {
       if (auto loaded = api::WebSite::Load(dir); loaded.ok()) web = std::move(*loaded);
     }
     service = std::make_unique<api::Service>(
-        &e, &wall, api::ServiceOptions{.db_path = db, .web = web ? &*web : nullptr});
+        &e, &wall, api::ServiceOptions{.db = db, .web = web ? &*web : nullptr});
     // Headless: on a port of the system's choosing, for the agents only.
     const size_t colon = o.listen.rfind(':');
     auto started = api::HttpServer::Start(

@@ -305,7 +305,7 @@ Status RunLiveDemo(const DemoOptions& o) {
     if (auto loaded = api::WebSite::Load(dir); loaded.ok()) web = std::move(*loaded);
   }
   api::Service service(e.get(), &clock,
-                       api::ServiceOptions{.db_path = db, .web = web ? &*web : nullptr});
+                       api::ServiceOptions{.db = db, .web = web ? &*web : nullptr});
   const size_t colon = o.listen.rfind(':');
   const std::string host = o.headless ? "127.0.0.1" : o.listen.substr(0, colon);
   BG_ASSIGN_OR_RETURN(

@@ -1,13 +1,17 @@
 #include "cmd/serve.h"
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include <CLI/CLI.hpp>
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include "api/http.h"
 #include "api/service.h"
@@ -16,7 +20,7 @@
 #include "engine/engine.h"
 #include "notice/derive.h"
 #include "notice/outbox.h"
-#include "storage/sqlite_store.h"
+#include "storage/open.h"
 #include "world/builtin.h"
 #include "world/commands.h"
 #include "world/world.h"
@@ -42,6 +46,10 @@ Status ReadConfig(ServeOptions* o, const ServeOptions& flags_given, bool db_set,
       if (flags_given.scenario.empty()) o->scenario = *value.value<std::string>();
     } else if (k == "threads" && value.is_integer()) {
       o->threads = static_cast<uint32_t>(*value.value<int64_t>());
+    } else if (k == "lease_ttl_ms" && value.is_integer()) {
+      o->lease_ttl_ms = static_cast<uint32_t>(*value.value<int64_t>());
+    } else if (k == "holder" && value.is_string()) {
+      if (flags_given.holder.empty()) o->holder = *value.value<std::string>();
     } else {
       return InvalidArgument("config " + o->config + ": unknown key or wrong type: " + k);
     }
@@ -60,6 +68,48 @@ Status LoadScenarioIfEmpty(engine::Engine& e, const std::string& path) {
     if (auto refused = world::Refusal(r)) return InvalidArgument(*refused);
   }
   return Status::Ok();
+}
+
+// True when SIGTERM or SIGINT (blocked, in `signals`) arrived within `wait`.
+bool SignalledWithin(const sigset_t& signals, std::chrono::milliseconds wait) {
+  const timespec timeout{
+      .tv_sec = static_cast<time_t>(wait.count() / 1000),
+      .tv_nsec = static_cast<long>(wait.count() % 1000) * 1'000'000};  // NOLINT(google-runtime-int)
+  return sigtimedwait(&signals, nullptr, &timeout) > 0;
+}
+
+// The store `o.db` names, with the writer lease when it is PostgreSQL. A
+// standby tries for the lease twice a second, so that SIGTERM still ends
+// its wait (then: null), and says why it waits whenever that changes.
+Result<std::unique_ptr<storage::Store>> OpenStore(const ServeOptions& o, const sigset_t& signals) {
+  const storage::OpenOptions lease{.holder = o.holder,
+                                   .lease_ttl = std::chrono::milliseconds(o.lease_ttl_ms)};
+  if (!o.standby) return storage::OpenWriter(o.db, lease);
+  if (!storage::IsPostgresUrl(o.db)) {
+    return InvalidArgument(
+        "--standby takes over a PostgreSQL database (--db postgresql://...); a SQLite file has "
+        "one writer, on its own machine");
+  }
+  std::string said;
+  while (true) {
+    Result<std::unique_ptr<storage::Store>> store = storage::OpenWriter(o.db, lease);
+    const StatusCode code = store.status().code();
+    // Held by another writer, or the database away (a failover): wait.
+    if (store.ok() ||
+        (code != StatusCode::kFailedPrecondition && code != StatusCode::kUnavailable)) {
+      return store;
+    }
+    // Said again when it changes, not as the time left counts down.
+    const std::string& why = store.status().message();
+    if (const std::string gist = why.substr(0, why.find(" until ")); gist != said) {
+      std::printf("baygrid: standby, waiting for the writer lease: %s\n", why.c_str());
+      std::fflush(stdout);
+      said = gist;
+    }
+    if (SignalledWithin(signals, std::chrono::milliseconds(500))) {
+      return std::unique_ptr<storage::Store>();
+    }
+  }
 }
 
 }  // namespace
@@ -85,14 +135,20 @@ Status RunServe(ServeOptions o) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  BG_ASSIGN_OR_RETURN(auto store, storage::SqliteStore::Open({.path = o.db}));
+  BG_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, OpenStore(o, signals));
+  if (store == nullptr) {
+    std::printf("baygrid: standby stopped before it took over\n");
+    return Status::Ok();
+  }
   SystemClock clock;
   // Notices are derived as commands are applied and stored with their
   // batches; the outbox POSTs them to the webhooks (notice/).
   notice::Deriver notices;
-  BG_ASSIGN_OR_RETURN(
-      auto engine,
-      engine::Engine::Open(store.get(), &clock, {.observer = o.no_notices ? nullptr : &notices}));
+  // A deposed writer (or one whose store is in doubt) stops: the engine
+  // halts and the main thread below, waiting for a signal, gets this one.
+  engine::EngineOptions engine_options{.observer = o.no_notices ? nullptr : &notices};
+  engine_options.on_halt = [](const Status&) { kill(getpid(), SIGTERM); };
+  BG_ASSIGN_OR_RETURN(auto engine, engine::Engine::Open(store.get(), &clock, engine_options));
   BG_RETURN_IF_ERROR(LoadScenarioIfEmpty(*engine, o.scenario));
   std::unique_ptr<notice::Outbox> outbox;
   if (!o.no_notices) {
@@ -109,7 +165,7 @@ Status RunServe(ServeOptions o) {
   }
   api::Service service(engine.get(), &clock,
                        {.log_requests = o.log_requests,
-                        .db_path = o.db,
+                        .db = o.db,
                         .outbox = outbox.get(),
                         .web = web ? &*web : nullptr});
   BG_ASSIGN_OR_RETURN(
@@ -121,7 +177,7 @@ Status RunServe(ServeOptions o) {
           },
           [&](int status, const std::string& detail) { return service.Refuse(status, detail); }));
   std::printf("baygrid serving http://%s:%u on %s (journal at entry %llu)\n", host.c_str(),
-              http->port(), o.db.c_str(),
+              http->port(), storage::Shown(o.db).c_str(),
               static_cast<unsigned long long>(engine->last_seq()));  // NOLINT(google-runtime-int)
   if (web) {
     std::printf("baygrid: the web console at http://%s:%u/ (%zu files)\n", host.c_str(),
@@ -132,11 +188,17 @@ Status RunServe(ServeOptions o) {
   std::fflush(stdout);
   int sig = 0;
   sigwait(&signals, &sig);
-  std::printf("baygrid: %s, draining\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  const Status halted = engine->halted();
+  if (halted.ok()) {
+    std::printf("baygrid: %s, draining\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  } else {
+    std::printf("baygrid: the engine stopped writing: %s\n", halted.ToString().c_str());
+  }
   std::fflush(stdout);
   http->Stop();
   outbox.reset();  // a delivery in progress ends first; the rest wait in the store
   Status down = engine->Shutdown();
+  if (!halted.ok()) return halted;
   std::printf("baygrid: stopped (%s)\n",
               down.ok() ? "store closed cleanly" : down.ToString().c_str());
   return down;
@@ -152,7 +214,7 @@ Status RunTokenCreate(const TokenOptions& o) {
   if (o.name.find_first_not_of(" \t") == std::string::npos) {
     return InvalidArgument("--name must name who holds the token (steps are journaled by it)");
   }
-  auto store = storage::SqliteStore::Open({.path = o.db});
+  auto store = storage::OpenWriter(o.db);
   if (!store.ok()) {
     return Status(
         store.status().code(),
@@ -206,10 +268,21 @@ Status RunTokenCreate(const TokenOptions& o) {
 
 void RegisterServe(Registry& registry) {
   auto o = std::make_shared<ServeOptions>();
-  CLI::App* serve =
-      registry.app().add_subcommand("serve", "The HTTP API (JSON under /v1) on a SQLite file");
+  CLI::App* serve = registry.app().add_subcommand(
+      "serve", "The HTTP API (JSON under /v1) on a SQLite file or PostgreSQL");
   serve->add_option("--config", o->config, "TOML file with db, listen, scenario, threads");
-  serve->add_option("--db", o->db, "SQLite database file")->capture_default_str();
+  serve->add_option("--db", o->db, "SQLite database file, or a postgresql:// URL")
+      ->capture_default_str();
+  serve->add_flag("--standby", o->standby,
+                  "PostgreSQL: wait for the writer lease (without listening), then serve");
+  serve
+      ->add_option("--lease-ttl-ms", o->lease_ttl_ms,
+                   "PostgreSQL: how long the writer lease lasts unrenewed; a standby takes over "
+                   "that long after the writer dies")
+      ->check(CLI::Range(100, 600'000))
+      ->capture_default_str();
+  serve->add_option("--holder", o->holder,
+                    "PostgreSQL: who the writer lease names (default host:pid)");
   serve->add_option("--web", o->web,
                     "The web console's built files, served at / (default: web/dist found beside "
                     "the binary)");

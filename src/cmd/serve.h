@@ -1,7 +1,18 @@
-// `baygrid serve`: the HTTP API on an engine over a SQLite file.
+// `baygrid serve`: the HTTP API on an engine over a SQLite file or a
+// PostgreSQL database.
 //
 //   baygrid serve --db baygrid.db --listen 127.0.0.1:8080 [--scenario gba|<file>]
 //                 [--threads 4] [--config baygrid.toml] [--web web/dist]
+//   baygrid serve --db postgresql://... [--standby] [--lease-ttl-ms 10000] [--holder NAME]
+//
+// On PostgreSQL the server is the one writer while it holds the writer
+// lease (storage/postgres_store.h): it takes it at start (refused while
+// another holds it), renews it with every commit and while idle, and when
+// it loses it (deposed: another took over after it stalled past the TTL)
+// it stops and exits non-zero, answering what was queued with errors. A
+// `--standby` server waits for the lease instead, without listening, and
+// serves once it has it: run one on another machine, and it takes over
+// within the TTL when the active one dies.
 //
 // --scenario loads a scenario into a database with nothing registered yet
 // (one that has jurisdictions is used as it is): `gba` is the built-in
@@ -36,6 +47,11 @@ struct ServeOptions {
   // The web console's built files (web/dist); "": found beside the binary
   // (api::FindWebDir), or none.
   std::string web;
+  // PostgreSQL only: wait for the writer lease; its TTL; who holds it
+  // ("": host:pid).
+  bool standby = false;
+  uint32_t lease_ttl_ms = 10'000;
+  std::string holder;
 };
 
 Status RunServe(ServeOptions options);

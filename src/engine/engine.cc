@@ -70,6 +70,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(storage::Store* store, const Clock*
     BG_RETURN_IF_ERROR(engine->Recover());
   }
   if (options.read_only) return engine;
+  // A writer's lease (a PostgreSQL store's) may have aged while the state
+  // was rebuilt: renewed now, or the engine does not start.
+  BG_RETURN_IF_ERROR(store->KeepAlive());
   engine->committer_ = std::thread([e = engine.get()] { e->CommitterLoop(); });
   engine->writer_ = std::thread([e = engine.get()] { e->WriterLoop(); });
   return engine;
@@ -348,6 +351,7 @@ void Engine::WriterLoop() {
       // Idle. Not under the queue lock: TickDue waits for the state lock,
       // which a long Read may hold, and Submit must not wait for that.
       if (TickDue()) QueueTick();
+      KeepStoreAlive();
       continue;
     }
     if (work->stop) break;
@@ -407,6 +411,34 @@ bool Engine::TickDue() {
   auto next = state_.mutable_ledger().NextExpiry();
   const std::optional<Timestamp> due = state_.NextDue();
   return (next.has_value() && *next <= now) || (due.has_value() && *due <= now);
+}
+
+void Engine::KeepStoreAlive() {
+  Status kept;
+  {
+    // Every applied batch committed: the committer is idle, and the writer
+    // (this thread) applies nothing, so the store has no other caller.
+    MutexLock state_lock(&state_mu_);
+    DrainLocked();
+    kept = store_->KeepAlive();
+  }
+  // Unavailable (the database is away) may pass; refused may not.
+  if (kept.code() == StatusCode::kFailedPrecondition) Halt(kept);
+}
+
+void Engine::Halt(const Status& why) {
+  {
+    MutexLock lock(&queue_mu_);
+    if (!halted_.ok()) return;
+    stopping_ = true;
+    halted_ = why.ok() ? Internal("halted") : why;
+  }
+  if (options_.on_halt) options_.on_halt(why);
+}
+
+Status Engine::halted() const {
+  MutexLock lock(&queue_mu_);
+  return halted_;
 }
 
 void Engine::QueueTick() {
@@ -647,13 +679,17 @@ Status Engine::ResolveFailedCommit(const storage::JournalEntry& entry, const Sta
   if (head.ok() && head->seq == entry.seq && head->hash == entry.hash) return Status::Ok();
   if (head.ok() && head->seq + 1 == entry.seq &&
       (head->seq == 0 || head->hash == entry.prev_hash)) {
+    // Not stored. Refused (another writer took the store over: a deposed
+    // lease, a journal that moved on) is for good: stop writing.
+    if (failure.code() == StatusCode::kFailedPrecondition) Halt(failure);
     return failure;
   }
   // The store cannot say: answer the error, and refuse further work rather
   // than reuse a seq that may be taken.
-  MutexLock lock(&queue_mu_);
-  stopping_ = true;
-  return failure.WithContext("store state unknown after a failed commit; restart to recover");
+  const Status unknown =
+      failure.WithContext("store state unknown after a failed commit; restart to recover");
+  Halt(unknown);
+  return unknown;
 }
 
 void Engine::FinishBatch(AppliedBatch& batch, const Status& status) {

@@ -42,6 +42,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -105,6 +106,12 @@ struct EngineOptions {
   size_t max_queued = 100'000;
   // Not owned; must outlive the engine. Null: no notices.
   Observer* observer = nullptr;
+  // Called once, on an engine thread, when the engine stops taking commands
+  // by itself: the store no longer lets this writer write (another took it
+  // over: a deposed PostgreSQL writer, Store::KeepAlive), or the store's
+  // state is unknown after a failed commit. Commands queued then are
+  // answered with errors; nothing more is committed. `serve` exits on it.
+  std::function<void(const Status& why)> on_halt = nullptr;
 };
 
 // How far the state a reader saw was applied: the batch seq, and the
@@ -246,6 +253,9 @@ class Engine {
   Status Shutdown();
   // Asks the writer to write a snapshot now and waits for it.
   Status Snapshot();
+  // Why the engine stopped by itself (EngineOptions::on_halt); OK while it
+  // has not.
+  Status halted() const;
 
   // How far the state is applied, and durable: a moment's view, without a
   // lock (the answer may be stale by the time it is used).
@@ -324,6 +334,11 @@ class Engine {
   bool BatchFullLocked() const BG_REQUIRES_SHARED(queue_mu_);
   bool TickDue() BG_EXCLUDES(state_mu_);
   void QueueTick() BG_EXCLUDES(queue_mu_);
+  // Store::KeepAlive while nothing commits; halts the engine when it fails
+  // for good (FailedPrecondition).
+  void KeepStoreAlive() BG_EXCLUDES(state_mu_, queue_mu_);
+  // Stops taking commands and tells options_.on_halt, once.
+  void Halt(const Status& why) BG_EXCLUDES(queue_mu_);
   void AnswerSnapshotRequests(std::vector<std::promise<Status>> requests) BG_EXCLUDES(state_mu_);
   AppliedBatch ApplyBatch(std::vector<Pending> batch, std::vector<Rider> riders, size_t queue_depth)
       BG_EXCLUDES(state_mu_);
@@ -406,6 +421,7 @@ class Engine {
   uint64_t refused_ BG_GUARDED_BY(queue_mu_) = 0;
   std::vector<std::promise<Status>> snapshot_requests_ BG_GUARDED_BY(queue_mu_);
   bool stopping_ BG_GUARDED_BY(queue_mu_) = false;
+  Status halted_ BG_GUARDED_BY(queue_mu_);
 
   Mutex commit_mu_ BG_ACQUIRED_AFTER(state_mu_);
   // At most one waits while one commits.

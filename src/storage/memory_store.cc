@@ -193,4 +193,37 @@ Result<std::vector<TransferRow>> MemoryStore::ReadTransfersOf(uint64_t reference
   return out;
 }
 
+namespace {
+
+// The first entry of `journal` (in time order) that ends at or after `ts`.
+std::vector<JournalEntry>::const_iterator FirstEndingAtOrAfter(
+    const std::vector<JournalEntry>& journal, Timestamp ts) {
+  return std::partition_point(journal.begin(), journal.end(),
+                              [ts](const JournalEntry& e) { return e.last_ts < ts; });
+}
+
+JournalSpan SpanOf(const JournalEntry& e) {
+  return {.seq = e.seq, .first_ts = e.first_ts, .last_ts = e.last_ts};
+}
+
+}  // namespace
+
+Result<uint64_t> MemoryStore::FirstSeqEndingAtOrAfter(Timestamp ts) {
+  MutexLock lock(&mu_);
+  const auto it = FirstEndingAtOrAfter(journal_, ts);
+  return it == journal_.end() ? uint64_t{0} : it->seq;
+}
+
+Result<JournalSpan> MemoryStore::EntryAt(Timestamp ts) {
+  MutexLock lock(&mu_);
+  const auto it = FirstEndingAtOrAfter(journal_, ts);
+  if (it == journal_.end() || it->first_ts > ts) return JournalSpan{};
+  return SpanOf(*it);
+}
+
+Result<JournalSpan> MemoryStore::LastEntry() {
+  MutexLock lock(&mu_);
+  return journal_.empty() ? JournalSpan{} : SpanOf(journal_.back());
+}
+
 }  // namespace bg::storage

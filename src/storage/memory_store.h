@@ -35,6 +35,9 @@ class MemoryStore final : public Store {
   Result<std::vector<AccountRow>> ReadAccounts() override;
   Result<std::vector<TransferRow>> ReadTransfers() override;
   Result<std::vector<TransferRow>> ReadTransfersOf(uint64_t reference) override;
+  Result<uint64_t> FirstSeqEndingAtOrAfter(Timestamp ts) override;
+  Result<JournalSpan> EntryAt(Timestamp ts) override;
+  Result<JournalSpan> LastEntry() override;
 
  private:
   JournalHead HeadLocked() const BG_REQUIRES(mu_);

@@ -60,17 +60,6 @@ std::string TrimmedError(const PGconn* conn) {
   return m;
 }
 
-// `url` without its password (postgresql://user:secret@host -> user:***@),
-// for error messages.
-std::string Redacted(const std::string& url) {
-  const size_t scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  const size_t at = url.find('@', scheme + 3);
-  const size_t colon = url.find(':', scheme + 3);
-  if (at == std::string::npos || colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
-}
-
 }  // namespace
 
 Params& Params::Add(unsigned type, std::string bytes) {
@@ -286,6 +275,15 @@ Status Connection::Reconnect() {
   }
   PQsetNoticeProcessor(conn_, &IgnoreNotice, nullptr);
   return Status::Ok();
+}
+
+std::string Redacted(const std::string& url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const size_t at = url.find('@', scheme + 3);
+  const size_t colon = url.find(':', scheme + 3);
+  if (at == std::string::npos || colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
 Result<std::string> WithDatabase(std::string_view url, std::string_view db) {

@@ -146,6 +146,10 @@ class SharedConnection {
 // `url` (postgresql:// or postgres://) naming database `db` instead.
 Result<std::string> WithDatabase(std::string_view url, std::string_view db);
 
+// `url` without its password (postgresql://user:secret@host ->
+// user:***@host), for messages and logs.
+std::string Redacted(const std::string& url);
+
 // `name` quoted as an SQL identifier ("a""b").
 std::string QuoteIdentifier(std::string_view name);
 

@@ -177,7 +177,32 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
   return store;
 }
 
+Result<std::unique_ptr<PostgresStore>> PostgresStore::OpenReader(const std::string& url) {
+  auto open = [&]() -> Result<std::unique_ptr<PostgresStore>> {
+    BG_ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> main, pg::Connection::Open(url));
+    // The snapshot is taken at the transaction's first query, not at BEGIN.
+    BG_RETURN_IF_ERROR(main->Script(
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1 FROM journal LIMIT 1",
+        "begin the reader's snapshot"));
+    BG_ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> notices, pg::Connection::Open(url));
+    std::unique_ptr<PostgresStore> store(new PostgresStore(std::move(main), std::move(notices),
+                                                           "reader", std::chrono::milliseconds(1)));
+    store->read_only_ = true;
+    return store;
+  };
+  Result<std::unique_ptr<PostgresStore>> store = open();
+  if (!store.ok()) return store.status().WithContext("open postgresql store to read");
+  return store;
+}
+
+Status PostgresStore::Writable() const {
+  if (read_only_) return FailedPrecondition("the store is open read-only");
+  return Status::Ok();
+}
+
 Status PostgresStore::TakeLease(std::chrono::milliseconds wait) {
+  // A standby that waits "for ever" (milliseconds::max()) waits a century.
+  wait = std::min<std::chrono::milliseconds>(wait, std::chrono::hours(24 * 365 * 100));
   const auto deadline = std::chrono::steady_clock::now() + wait;
   while (true) {
     Status status = TryTakeLease();
@@ -192,12 +217,17 @@ Status PostgresStore::TakeLease(std::chrono::milliseconds wait) {
 
 Status PostgresStore::TryTakeLease() {
   BG_RETURN_IF_ERROR(Ready());
+  fence_started_ = std::chrono::steady_clock::now();
   BG_ASSIGN_OR_RETURN(const pg::Rows taken,
                       writer_->Exec(kTakeLease, pg::Params().Text(holder_).Int(ttl_.count()),
                                     "take the writer lease"));
   if (taken.size() == 1) {
     epoch_.store(taken.Uint(0, 0), std::memory_order_relaxed);
-    return Status::Ok();
+    Renewed();
+    // Its expiry was set when the UPDATE ran, and the COMMIT may have
+    // waited long after (for a synchronous standby): renewed at once if a
+    // third of the TTL is gone, refused if all of it is (taken again then).
+    return KeepAlive();
   }
   BG_ASSIGN_OR_RETURN(const LeaseState lease, ReadLease(*writer_));
   return FailedPrecondition("the writer lease is held by " + lease.holder + " (epoch " +
@@ -206,11 +236,20 @@ Status PostgresStore::TryTakeLease() {
 }
 
 Status PostgresStore::RenewLease() {
+  BG_RETURN_IF_ERROR(Writable());
   BG_RETURN_IF_ERROR(Ready());
-  return Fence();
+  BG_RETURN_IF_ERROR(Fence());
+  Renewed();
+  return Status::Ok();
+}
+
+Status PostgresStore::KeepAlive() {
+  if (std::chrono::steady_clock::now() - last_renewed_ < ttl_ / 3) return Status::Ok();
+  return RenewLease();
 }
 
 Status PostgresStore::Fence() {
+  fence_started_ = std::chrono::steady_clock::now();
   BG_ASSIGN_OR_RETURN(
       const pg::Rows renewed,
       writer_->Exec(kRenewLease, pg::Params().Uint(lease_epoch()).Text(holder_).Int(ttl_.count()),
@@ -229,9 +268,11 @@ Status PostgresStore::Fence() {
 Status PostgresStore::Ready() { return writer_->Reconnect(); }
 
 Status PostgresStore::Commit(const JournalEntry& entry, const Projection& projection) {
+  BG_RETURN_IF_ERROR(Writable());
   BG_RETURN_IF_ERROR(Ready());
   Status status = writer_->Transaction([&] { return WriteBatch(entry, projection); });
   if (!status.ok()) return status.WithContext("commit journal entry " + std::to_string(entry.seq));
+  Renewed();
   return status;
 }
 
@@ -253,6 +294,7 @@ Status PostgresStore::WriteBatch(const JournalEntry& entry, const Projection& pr
 }
 
 Status PostgresStore::CommitAnswers(const Projection& projection) {
+  BG_RETURN_IF_ERROR(Writable());
   BG_RETURN_IF_ERROR(Ready());
   Status status = writer_->Transaction([&]() -> Status {
     BG_RETURN_IF_ERROR(Fence());
@@ -262,6 +304,7 @@ Status PostgresStore::CommitAnswers(const Projection& projection) {
   if (!status.ok()) {
     return status.WithContext("keep " + std::to_string(projection.answers.size()) + " answers");
   }
+  Renewed();
   return status;
 }
 
@@ -335,9 +378,11 @@ Status PostgresStore::UpdatePending(std::span<const PendingStatusUpdate> updates
 }
 
 Status PostgresStore::SaveSnapshot(const SnapshotRecord& snapshot) {
+  BG_RETURN_IF_ERROR(Writable());
   BG_RETURN_IF_ERROR(Ready());
   Status status = writer_->Transaction([&] { return WriteSnapshot(snapshot); });
   if (!status.ok()) return status.WithContext("save snapshot " + std::to_string(snapshot.seq));
+  Renewed();
   return status;
 }
 
@@ -381,6 +426,8 @@ Status PostgresStore::ReadJournal(uint64_t after_seq,
   // it in memory at once.
   uint64_t after = after_seq;
   while (true) {
+    // A writer replaying a long journal at start keeps its lease meanwhile.
+    if (lease_epoch() != 0) BG_RETURN_IF_ERROR(KeepAlive());
     BG_ASSIGN_OR_RETURN(
         const pg::Rows rows,
         writer_->Exec("SELECT seq, first_ts, last_ts, prev_hash, hash, payload FROM journal "
@@ -421,6 +468,36 @@ Result<std::vector<TransferRow>> PostgresStore::ReadTransfersOf(uint64_t referen
   for (int r = 0; r < rows.size(); ++r) out.push_back(TransferFrom(rows, r));
   return out;
 }
+
+Result<JournalSpan> PostgresStore::SpanOf(std::string_view where, Timestamp ts) {
+  BG_RETURN_IF_ERROR(Ready());
+  BG_ASSIGN_OR_RETURN(
+      const pg::Rows rows,
+      writer_->Exec(
+          "SELECT seq, first_ts, last_ts FROM journal " + std::string(where) + " LIMIT 1",
+          where.find("$1") == std::string_view::npos ? pg::Params() : pg::Params().Uint(ts),
+          "look up the journal by time"));
+  if (rows.empty()) return JournalSpan{};
+  return JournalSpan{
+      .seq = rows.Uint(0, 0), .first_ts = rows.Uint(0, 1), .last_ts = rows.Uint(0, 2)};
+}
+
+Result<uint64_t> PostgresStore::FirstSeqEndingAtOrAfter(Timestamp ts) {
+  BG_ASSIGN_OR_RETURN(const JournalSpan span,
+                      SpanOf("WHERE last_ts >= $1 ORDER BY last_ts, seq", ts));
+  return span.seq;
+}
+
+Result<JournalSpan> PostgresStore::EntryAt(Timestamp ts) {
+  // Entries are in time order and do not overlap: the first one ending at
+  // or after `ts` holds it, if it starts at or before it.
+  BG_ASSIGN_OR_RETURN(const JournalSpan span,
+                      SpanOf("WHERE last_ts >= $1 ORDER BY last_ts, seq", ts));
+  if (span.seq == 0 || span.first_ts > ts) return JournalSpan{};
+  return span;
+}
+
+Result<JournalSpan> PostgresStore::LastEntry() { return SpanOf("ORDER BY seq DESC", 0); }
 
 Result<std::optional<KeptAnswer>> PostgresStore::FindAnswer(std::string_view caller,
                                                             std::string_view key) {

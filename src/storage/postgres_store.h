@@ -74,6 +74,13 @@ class PostgresStore final : public Store {
   // another writer holds the lease (after waiting options.lease_wait for
   // it); InvalidArgument when lease_ttl is not positive.
   static Result<std::unique_ptr<PostgresStore>> Open(const PostgresOptions& options);
+  // A reader: no lease, no migrations, every write FailedPrecondition. Its
+  // reads see one consistent state, the database as it was when it opened
+  // (one REPEATABLE READ, READ ONLY transaction for the store's life, as a
+  // SQLite read connection in WAL mode sees), unless the connection drops
+  // and is reopened. What the API's audit and drill-down routes read from
+  // while the engine writes through another store.
+  static Result<std::unique_ptr<PostgresStore>> OpenReader(const std::string& url);
 
   PostgresStore(const PostgresStore&) = delete;
   PostgresStore& operator=(const PostgresStore&) = delete;
@@ -99,6 +106,10 @@ class PostgresStore final : public Store {
   Result<std::vector<AccountRow>> ReadAccounts() override;
   Result<std::vector<TransferRow>> ReadTransfers() override;
   Result<std::vector<TransferRow>> ReadTransfersOf(uint64_t reference) override;
+  // Through the journal's index on last_ts.
+  Result<uint64_t> FirstSeqEndingAtOrAfter(Timestamp ts) override;
+  Result<JournalSpan> EntryAt(Timestamp ts) override;
+  Result<JournalSpan> LastEntry() override;
 
   // On the reader connection: thread-safe.
   Result<std::vector<NoticeRow>> ReadNotices(const NoticeQuery& query) override;
@@ -113,6 +124,9 @@ class PostgresStore final : public Store {
   // well within lease_ttl. FailedPrecondition ("deposed: ...") when the
   // lease is no longer this writer's.
   Status RenewLease();
+  // The engine's idle call: RenewLease once a third of the TTL has passed
+  // since the lease was last renewed (by a commit or a renewal).
+  Status KeepAlive() override;
   // The epoch this writer took the lease with: 1 for the first writer of a
   // database, one more for each later one. Thread-safe.
   uint64_t lease_epoch() const { return epoch_.load(std::memory_order_relaxed); }
@@ -140,12 +154,23 @@ class PostgresStore final : public Store {
   Status InsertTransfers(std::span<const TransferRow> rows);
   Status UpdatePending(std::span<const PendingStatusUpdate> updates);
   Status WriteSnapshot(const SnapshotRecord& snapshot);
+  // FailedPrecondition for a reader (OpenReader).
+  Status Writable() const;
+  Result<JournalSpan> SpanOf(std::string_view where, Timestamp ts);
+  // A write transaction that renewed the lease has committed: the lease
+  // runs from when its renewal was sent (it may have committed much later).
+  void Renewed() { last_renewed_ = fence_started_; }
 
   std::unique_ptr<pg::Connection> writer_;
   pg::SharedConnection reader_;
   const std::string holder_;
   const std::chrono::milliseconds ttl_;
   std::atomic<uint64_t> epoch_{0};  // 0 until the lease is taken
+  bool read_only_ = false;
+  // The writer's threads only: when the last renewal (or take) was sent,
+  // and when the last that committed was.
+  std::chrono::steady_clock::time_point fence_started_{};
+  std::chrono::steady_clock::time_point last_renewed_{};
 };
 
 }  // namespace bg::storage

@@ -361,6 +361,46 @@ TEST_F(PostgresStoreTest, RenewingKeepsAnIdleWritersLease) {
   EXPECT_EQ(store->lease_epoch(), 1u);
 }
 
+TEST_F(PostgresStoreTest, KeepAliveRenewsOnlyOnceAThirdOfTheTtlHasPassed) {
+  std::unique_ptr<PostgresStore> store = OpenShortLived("primary:1");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->KeepAlive().ok());
+  const std::vector<std::string> expiry = Column("SELECT expires_at::text FROM writer_lease");
+  ASSERT_TRUE(store->KeepAlive().ok());  // just renewed: nothing to do
+  EXPECT_EQ(Column("SELECT expires_at::text FROM writer_lease"), expiry);
+  // Idle for twice the TTL, the engine's idle calls keep the lease.
+  for (int tick = 0; tick < 20; ++tick) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const Status kept = store->KeepAlive();
+    ASSERT_TRUE(kept.ok()) << kept;
+  }
+  EXPECT_NE(Column("SELECT expires_at::text FROM writer_lease"), expiry);
+  EXPECT_TRUE(store->Commit(Entry(1), {}).ok());
+}
+
+TEST_F(PostgresStoreTest, AReaderSeesOneStateTakesNoLeaseAndCannotWrite) {
+  std::unique_ptr<PostgresStore> writer = OpenStore();
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->Commit(Entry(1), Rows({Account(1, 100)})).ok());
+  Result<std::unique_ptr<PostgresStore>> reader = PostgresStore::OpenReader(db_->url());
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*reader)->lease_epoch(), 0u);
+  EXPECT_EQ(Column("SELECT epoch::text FROM writer_lease"), std::vector<std::string>{"1"});
+
+  // What the writer commits after the reader opened is not in its view.
+  ASSERT_TRUE(writer->Commit(Entry(2), Rows({Account(1, 150)})).ok());
+  EXPECT_EQ((*reader)->LastEntry()->seq, 1u);
+  EXPECT_EQ((*reader)->ReadAccounts()->at(0).credits_posted, 100);
+  EXPECT_EQ((*reader)->Head()->seq, 1u);
+
+  const Status refused = (*reader)->Commit(Entry(3), {});
+  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition) << refused;
+  EXPECT_NE(refused.message().find("read-only"), std::string::npos) << refused;
+  EXPECT_EQ((*reader)->RenewLease().code(), StatusCode::kFailedPrecondition);
+  reader->reset();  // closing a reader leaves the writer's lease alone
+  EXPECT_TRUE(writer->Commit(Entry(3), {}).ok());
+}
+
 TEST_F(PostgresStoreTest, TheEpochGrowsWithEachWriterAndSurvivesReopening) {
   for (uint64_t epoch = 1; epoch <= 3; ++epoch) {
     // Each store gives the lease up when closed: the next need not wait.

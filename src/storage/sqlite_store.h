@@ -54,14 +54,6 @@ struct SqliteOptions {
   bool read_only = false;
 };
 
-// Where a journal entry sits in time: its seq and the ledger timestamps of
-// its first and last event.
-struct JournalSpan {
-  uint64_t seq = 0;
-  Timestamp first_ts = 0;
-  Timestamp last_ts = 0;
-};
-
 class SqliteStore final : public Store {
  public:
   // Opens or creates the file at options.path, takes its writer lock, brings
@@ -100,14 +92,10 @@ class SqliteStore final : public Store {
 
   Result<JournalHead> Head() override;
 
-  // The first entry that ends at or after `ts` (entries are in time order):
-  // where a read of what happened since `ts` starts; 0 when none does.
-  Result<uint64_t> FirstSeqEndingAtOrAfter(Timestamp ts);
-  // The entry whose time range [first_ts, last_ts] holds ledger time `ts`:
-  // the entry that made a transfer of that timestamp durable; seq 0 when
-  // none does. The last entry's range (seq 0 when the journal is empty).
-  Result<JournalSpan> EntryAt(Timestamp ts);
-  Result<JournalSpan> LastEntry();
+  // Through the journal's index on last_ts.
+  Result<uint64_t> FirstSeqEndingAtOrAfter(Timestamp ts) override;
+  Result<JournalSpan> EntryAt(Timestamp ts) override;
+  Result<JournalSpan> LastEntry() override;
 
   // Copies what it can of the WAL into the database file now (a passive
   // checkpoint; the background thread does the same after each commit).

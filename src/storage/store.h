@@ -189,6 +189,15 @@ struct JournalHead {
   friend bool operator==(const JournalHead&, const JournalHead&) = default;
 };
 
+// Where one journal entry sits in time: its seq and the ledger times of its
+// first and last command (seq 0: no such entry).
+struct JournalSpan {
+  uint64_t seq = 0;
+  Timestamp first_ts = 0;
+  Timestamp last_ts = 0;
+  friend bool operator==(const JournalSpan&, const JournalSpan&) = default;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -241,6 +250,22 @@ class Store {
   // a programme's: the codes tell them apart), in timestamp order. SQLite
   // finds them through its index on reference.
   virtual Result<std::vector<TransferRow>> ReadTransfersOf(uint64_t reference) = 0;
+
+  // The journal by time (entries are in time order and do not overlap):
+  // the first entry that ends at or after `ts`, where a read of what
+  // happened since `ts` starts (0 when none does); the entry whose range
+  // [first_ts, last_ts] holds ledger time `ts`, the one that made a transfer
+  // of that timestamp durable (seq 0 when none does); the last entry (seq 0
+  // when the journal is empty).
+  virtual Result<uint64_t> FirstSeqEndingAtOrAfter(Timestamp ts) = 0;
+  virtual Result<JournalSpan> EntryAt(Timestamp ts) = 0;
+  virtual Result<JournalSpan> LastEntry() = 0;
+
+  // Called by the engine's committer when it has had nothing to commit for
+  // a while (never during a Commit): a store whose writer holds a lease
+  // renews it here. An error means this writer may no longer write: the
+  // engine stops. The default has nothing to keep.
+  virtual Status KeepAlive() { return Status::Ok(); }
 };
 
 // OK when `entry` may follow `head` (see Store::Commit); otherwise

@@ -48,6 +48,33 @@ TEST_P(StoreTest, CommitThenReadBackReturnsExactlyWhatWasStored) {
   EXPECT_EQ(Transfers(), (std::vector<TransferRow>{Transfer(10), Transfer(11), big}));
 }
 
+TEST_P(StoreTest, TheJournalIsFoundByTime) {
+  // Entry s covers [base + 10s, base + 10s + 5]; nothing between entries.
+  constexpr Timestamp kBase = 1'700'000'000'000'000'000;
+  auto spaced = [](uint64_t seq) {
+    JournalEntry e = Entry(seq);
+    e.first_ts = kBase + 10 * seq;
+    e.last_ts = e.first_ts + 5;
+    return e;
+  };
+  EXPECT_EQ(*store_->LastEntry(), JournalSpan{});
+  EXPECT_EQ(*store_->FirstSeqEndingAtOrAfter(0), 0U);
+  EXPECT_EQ(*store_->EntryAt(kBase + 10), JournalSpan{});
+  for (uint64_t seq = 1; seq <= 3; ++seq) ASSERT_TRUE(store_->Commit(spaced(seq), {}).ok());
+
+  const JournalSpan second{.seq = 2, .first_ts = kBase + 20, .last_ts = kBase + 25};
+  EXPECT_EQ(*store_->LastEntry(),
+            (JournalSpan{.seq = 3, .first_ts = kBase + 30, .last_ts = kBase + 35}));
+  EXPECT_EQ(*store_->EntryAt(kBase + 20), second);
+  EXPECT_EQ(*store_->EntryAt(kBase + 25), second);
+  EXPECT_EQ(*store_->EntryAt(kBase + 26), JournalSpan{});  // between entries 2 and 3
+  EXPECT_EQ(*store_->EntryAt(kBase + 36), JournalSpan{});  // after the last
+  EXPECT_EQ(*store_->FirstSeqEndingAtOrAfter(0), 1U);
+  EXPECT_EQ(*store_->FirstSeqEndingAtOrAfter(kBase + 16), 2U);
+  EXPECT_EQ(*store_->FirstSeqEndingAtOrAfter(kBase + 26), 3U);
+  EXPECT_EQ(*store_->FirstSeqEndingAtOrAfter(kBase + 36), 0U);
+}
+
 TEST_P(StoreTest, OutOfOrderSeqIsRefusedAndStoresNothing) {
   const Projection rows = Rows({Account(5, 1)}, {Transfer(50)});
   EXPECT_EQ(store_->Commit(Entry(2), rows).code(), StatusCode::kFailedPrecondition);

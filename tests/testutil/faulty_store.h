@@ -115,6 +115,12 @@ class FaultyStore final : public storage::Store {
   Result<std::vector<storage::TransferRow>> ReadTransfersOf(uint64_t reference) override {
     return inner_->ReadTransfersOf(reference);
   }
+  Result<uint64_t> FirstSeqEndingAtOrAfter(Timestamp ts) override {
+    return inner_->FirstSeqEndingAtOrAfter(ts);
+  }
+  Result<storage::JournalSpan> EntryAt(Timestamp ts) override { return inner_->EntryAt(ts); }
+  Result<storage::JournalSpan> LastEntry() override { return inner_->LastEntry(); }
+  Status KeepAlive() override { return inner_->KeepAlive(); }
 
  private:
   storage::Store* inner_;

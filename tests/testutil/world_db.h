@@ -1,6 +1,6 @@
-// A database for a server under test: a SQLite file loaded with the Greater
-// Bay Area scenario and the API tokens the test needs, written before the
-// server (a separate process) opens it.
+// A database for a server under test: a SQLite file (or a PostgreSQL
+// database, by its postgresql:// URL) loaded with the Greater Bay Area scenario and the API tokens
+// the test needs, written before the server (a separate process) opens it.
 #pragma once
 
 #include <functional>
@@ -11,7 +11,7 @@
 
 #include "api/service.h"
 #include "engine/engine.h"
-#include "storage/sqlite_store.h"
+#include "storage/open.h"
 #include "world/commands.h"
 #include "world/world.h"
 
@@ -30,7 +30,7 @@ struct TokenSpec {
 inline std::vector<std::string> MakeWorldDb(const std::string& source_dir, const std::string& db,
                                             const std::vector<TokenSpec>& tokens,
                                             const std::function<void(engine::Engine&)>& more = {}) {
-  auto store = storage::SqliteStore::Open({.path = db});
+  auto store = storage::OpenWriter(db);
   EXPECT_TRUE(store.ok()) << store.status();
   if (!store.ok()) return {};
   SystemClock clock;

@@ -256,6 +256,44 @@ TEST_F(EngineTest, AnEntryOfOurSeqWrittenBySomeoneElseIsNotOurCommit) {
   EXPECT_EQ(Available(*e, 2), 1000);
 }
 
+TEST_F(EngineTest, ADeposedWriterStopsAndSaysWhyOnce) {
+  testutil::FaultyStore faulty(&store_);
+  std::vector<Status> halts;
+  EngineOptions o = TestOptions();
+  o.on_halt = [&halts](const Status& why) { halts.push_back(why); };
+  auto e = OpenEngine(&faulty, o);
+  Fund(*e, 1000);
+  EXPECT_TRUE(e->halted().ok());
+  faulty.Depose();
+  Result<CommandResult> refused = e->Execute(CreateTransfers{{MakeTransfer(1, 2, 3, 100)}});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("deposed"), std::string::npos) << refused.status();
+  // It takes no more commands, and says so once.
+  Result<CommandResult> after = e->Execute(CreateTransfers{{MakeTransfer(2, 2, 3, 100)}});
+  EXPECT_EQ(after.status().code(), StatusCode::kUnavailable) << after.status();
+  EXPECT_EQ(e->halted().code(), StatusCode::kFailedPrecondition);
+  ASSERT_EQ(halts.size(), 1u);
+  EXPECT_NE(halts[0].message().find("deposed"), std::string::npos) << halts[0];
+  EXPECT_EQ(Available(*e, 2), 1000);
+}
+
+TEST_F(EngineTest, AnIdleWriterKeepsItsStoreAliveAndStopsWhenRefused) {
+  testutil::FaultyStore faulty(&store_);
+  std::promise<Status> halted;
+  EngineOptions o = TestOptions();
+  o.idle_tick = std::chrono::milliseconds(1);
+  o.on_halt = [&halted](const Status& why) { halted.set_value(why); };
+  auto e = OpenEngine(&faulty, o);
+  EXPECT_GE(faulty.keep_alives(), 1);  // once after recovery
+  // Idle: the writer's ticks call KeepAlive until the store refuses it.
+  faulty.Depose();
+  const Status why = halted.get_future().get();
+  EXPECT_EQ(why.code(), StatusCode::kFailedPrecondition) << why;
+  EXPECT_GE(faulty.keep_alives(), 2);
+  EXPECT_EQ(e->Execute(CreateTransfers{{MakeTransfer(1, 2, 3, 100)}}).status().code(),
+            StatusCode::kUnavailable);
+}
+
 TEST_F(EngineTest, ASecondEngineOnOneStoreIsRefused) {
   auto first = OpenEngine(&store_);
   Result<std::unique_ptr<Engine>> second = Engine::Open(&store_, &clock_, TestOptions());

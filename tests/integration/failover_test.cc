@@ -507,6 +507,21 @@ TEST(FailoverTest, NothingAcknowledgedIsLostWhenThePrimaryTheWriterOrBothDie) {
     }
   }
   load.Stop();
+  // The routes that read the database themselves do so on PostgreSQL too:
+  // the journal verified through the API, an entry and a job's trail.
+  const uint16_t active = load.active();
+  const api::testing::RawResponse verified =
+      Request(active, "POST", "/v1/audit/verify", tokens[0], "{}");
+  EXPECT_EQ(verified.status, 200) << verified.body;
+  EXPECT_EQ(Json::parse(verified.body, nullptr, false).value("ok", false), true) << verified.body;
+  const api::testing::RawResponse entry = Request(active, "GET", "/v1/journal/1", tokens[0], "");
+  EXPECT_EQ(entry.status, 200) << entry.body;
+  const uint64_t some_job = *load.acked_usage().begin();
+  const api::testing::RawResponse trail =
+      Request(active, "GET", "/v1/jobs/" + std::to_string(some_job) + "/trail", tokens[0], "");
+  EXPECT_EQ(trail.status, 200) << trail.body;
+  EXPECT_EQ(Json::parse(trail.body, nullptr, false)["totals"].value("reconciles", false), true)
+      << trail.body;
   for (int i = 0; i < 2; ++i) Cluster::Stop(cluster.server(i), SIGTERM);
 
   // Opened as the next writer would, everything acknowledged is there.

@@ -23,6 +23,11 @@ class FaultyStore final : public storage::Store {
   // the same seq (another hash) first, and the commit reports an I/O error.
   void FailNextCommitsAfterAForeignAppend(int n) { foreign_appends_ = n; }
   int commits_attempted() const { return commits_attempted_; }
+  // From now on this writer is deposed: commits and KeepAlive are refused
+  // (FailedPrecondition) and store nothing, as a PostgreSQL store's are
+  // once another writer took its lease.
+  void Depose() { deposed_ = true; }
+  int keep_alives() const { return keep_alives_; }
 
   // While held, Commit blocks (after counting the attempt) until released:
   // lets a test line up batches behind a commit in progress.
@@ -50,6 +55,7 @@ class FaultyStore final : public storage::Store {
       cv_.notify_all();
       cv_.wait(lock, [&] { return !held_; });
     }
+    if (deposed_) return FailedPrecondition("injected: deposed, another writer holds the lease");
     if (fail_commits_ > 0) {
       --fail_commits_;
       return Unavailable("injected fault: disk I/O error during commit");
@@ -120,7 +126,11 @@ class FaultyStore final : public storage::Store {
   }
   Result<storage::JournalSpan> EntryAt(Timestamp ts) override { return inner_->EntryAt(ts); }
   Result<storage::JournalSpan> LastEntry() override { return inner_->LastEntry(); }
-  Status KeepAlive() override { return inner_->KeepAlive(); }
+  Status KeepAlive() override {
+    ++keep_alives_;
+    if (deposed_) return FailedPrecondition("injected: deposed, another writer holds the lease");
+    return inner_->KeepAlive();
+  }
 
  private:
   storage::Store* inner_;
@@ -128,6 +138,8 @@ class FaultyStore final : public storage::Store {
   std::condition_variable cv_;
   bool held_ = false;
   std::atomic<int> fail_commits_{0};
+  std::atomic<bool> deposed_{false};
+  std::atomic<int> keep_alives_{0};
   std::atomic<int> fail_after_write_{0};
   std::atomic<int> foreign_appends_{0};
   std::atomic<int> commits_attempted_{0};

@@ -70,6 +70,28 @@ std::string EngineMetrics(const engine::EngineStats& e) {
   return out;
 }
 
+// The store's gauges: only what the store knows (a SQLite file has no
+// lease and no standbys).
+std::string StoreMetrics(const storage::StoreHealth& h) {
+  std::string out;
+  if (h.lease_epoch != 0) {
+    out += Counter("baygrid_store_lease_epoch",
+                   "The writer lease's epoch this server writes under (PostgreSQL).",
+                   std::to_string(h.lease_epoch), "gauge");
+  }
+  if (h.standbys >= 0) {
+    out += Counter("baygrid_store_standbys", "PostgreSQL standbys streaming from the primary.",
+                   std::to_string(h.standbys), "gauge");
+    out += Counter("baygrid_store_sync_standbys",
+                   "Of those, synchronous ones: 0 means commits wait (synchronous_mode_strict).",
+                   std::to_string(h.sync_standbys), "gauge");
+    out += Counter("baygrid_store_replication_lag_bytes",
+                   "WAL bytes the furthest-behind standby has still to replay.",
+                   std::to_string(h.replication_lag_bytes), "gauge");
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<size_t> PageLimit(const Call& c, HttpResponse* fail) {
@@ -268,6 +290,7 @@ std::string Service::MetricsText(Call& call) {
   out += Counter("baygrid_http_requests_in_flight", "Requests taken and not yet answered.",
                  std::to_string(requests_in_flight_.load()), "gauge");
   out += EngineMetrics(e);
+  out += StoreMetrics(engine_->store().Health());
   // Running totals the state keeps: a scrape costs the same after a year.
   out += Look(*engine_, call, [](const state::State& s) {
     const int64_t held = s.book().held_total().fen();

@@ -10,16 +10,19 @@
 #include "engine/audit.h"
 #include "engine/engine.h"
 #include "settlement/export.h"
-#include "storage/sqlite_store.h"
+#include "storage/open.h"
 
 namespace bg::cmd {
 namespace {
 
-// Read-only opens take no lock and read one consistent snapshot, so they
-// work on a database a server is writing.
-Result<std::unique_ptr<storage::SqliteStore>> OpenExisting(const std::string& db, bool read_only) {
-  if (!std::filesystem::exists(db)) return NotFound("no database file " + db);
-  return storage::SqliteStore::Open({.path = db, .read_only = read_only});
+// A SQLite file or a postgresql:// URL (storage/open.h). Read-only opens
+// take no lock (or lease) and read one consistent snapshot, so they work on
+// a database a server is writing.
+Result<std::unique_ptr<storage::Store>> OpenExisting(const std::string& db, bool read_only) {
+  if (!storage::IsPostgresUrl(db) && !std::filesystem::exists(db)) {
+    return NotFound("no database file " + db);
+  }
+  return read_only ? storage::OpenReader(db) : storage::OpenWriter(db);
 }
 
 Result<settlement::Period> PeriodArg(const std::string& name, const std::string& text) {
@@ -64,7 +67,7 @@ Status WithEngine(const std::string& db, bool read_only, F f) {
 Status RunAuditVerify(const std::string& db) {
   BG_ASSIGN_OR_RETURN(auto store, OpenExisting(db, /*read_only=*/true));
   BG_ASSIGN_OR_RETURN(engine::AuditReport r, engine::AuditStore(*store));
-  std::printf("audit of %s\n", db.c_str());
+  std::printf("audit of %s\n", storage::Shown(db).c_str());
   std::printf("  journal entries verified  %llu (hash chain and content)\n",
               static_cast<unsigned long long>(r.entries));  // NOLINT(google-runtime-int)
   std::printf("  commands replayed         %llu\n",

@@ -165,7 +165,8 @@ StatusCode CodeForSqlState(std::string_view s) {
   return StatusCode::kInternal;
 }
 
-Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url,
+                                                     std::string on_connect) {
   PGconn* conn = PQconnectdb(url.c_str());
   if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
     const std::string error = TrimmedError(conn);
@@ -173,7 +174,9 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
     return Unavailable("postgresql: cannot connect to " + Redacted(url) + ": " + error);
   }
   PQsetNoticeProcessor(conn, &IgnoreNotice, nullptr);
-  return std::unique_ptr<Connection>(new Connection(conn, url));
+  std::unique_ptr<Connection> c(new Connection(conn, url, std::move(on_connect)));
+  if (!c->on_connect_.empty()) BG_RETURN_IF_ERROR(c->Script(c->on_connect_, "set up the session"));
+  return c;
 }
 
 Connection::~Connection() { PQfinish(conn_); }
@@ -274,6 +277,7 @@ Status Connection::Reconnect() {
                        TrimmedError(conn_));
   }
   PQsetNoticeProcessor(conn_, &IgnoreNotice, nullptr);
+  if (!on_connect_.empty()) return Script(on_connect_, "set up the session");
   return Status::Ok();
 }
 

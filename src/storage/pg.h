@@ -87,7 +87,10 @@ class Connection {
  public:
   // `url`: a libpq connection URI (postgresql://user@host:port/db?...) or
   // key=value string. Unavailable when the server cannot be reached.
-  static Result<std::unique_ptr<Connection>> Open(const std::string& url);
+  // `on_connect`: SQL run on every (re)connection, for session settings
+  // that a reconnect would otherwise lose.
+  static Result<std::unique_ptr<Connection>> Open(const std::string& url,
+                                                  std::string on_connect = "");
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -112,13 +115,15 @@ class Connection {
   Status Reconnect();
 
  private:
-  Connection(pg_conn* conn, std::string url) : conn_(conn), url_(std::move(url)) {}
+  Connection(pg_conn* conn, std::string url, std::string on_connect)
+      : conn_(conn), url_(std::move(url)), on_connect_(std::move(on_connect)) {}
   Status ErrorOf(pg_result* result, std::string_view what) const;
   Result<std::string> Prepared(std::string_view sql, int params, const unsigned* types,
                                std::string_view what);
 
   pg_conn* conn_;
   std::string url_;
+  std::string on_connect_;
   // SQL to the name of its prepared statement on this connection.
   std::unordered_map<std::string, std::string> prepared_;
 };

@@ -163,7 +163,15 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
       return InvalidArgument("the writer lease's ttl must be positive, not " +
                              std::to_string(options.lease_ttl.count()) + " ms");
     }
-    BG_ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> writer, pg::Connection::Open(options.url));
+    // A writer stalled inside a transaction (SIGSTOP, a pause) holds the
+    // lease row's lock, and a successor's take would wait on it for as
+    // long as the stall lasts: the server ends such a session once it has
+    // been idle in its transaction for the lease's TTL, rolling back what
+    // it had not committed.
+    BG_ASSIGN_OR_RETURN(
+        std::unique_ptr<pg::Connection> writer,
+        pg::Connection::Open(options.url, "SET idle_in_transaction_session_timeout = " +
+                                              std::to_string(options.lease_ttl.count())));
     BG_RETURN_IF_ERROR(MigratePostgres(*writer));
     BG_ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> reader, pg::Connection::Open(options.url));
     std::unique_ptr<PostgresStore> store(new PostgresStore(
@@ -227,7 +235,13 @@ Status PostgresStore::TryTakeLease() {
     // Its expiry was set when the UPDATE ran, and the COMMIT may have
     // waited long after (for a synchronous standby): renewed at once if a
     // third of the TTL is gone, refused if all of it is (taken again then).
-    return KeepAlive();
+    Status kept = KeepAlive();
+    if (kept.code() == StatusCode::kFailedPrecondition) {
+      return FailedPrecondition("took the writer lease (epoch " + std::to_string(lease_epoch()) +
+                                ") but it had expired when the take's commit returned (a slow "
+                                "commit: no synchronous standby?); taking it again");
+    }
+    return kept;
   }
   BG_ASSIGN_OR_RETURN(const LeaseState lease, ReadLease(*writer_));
   return FailedPrecondition("the writer lease is held by " + lease.holder + " (epoch " +
@@ -310,6 +324,18 @@ Status PostgresStore::CommitAnswers(const Projection& projection) {
 
 Result<JournalHead> PostgresStore::Head() {
   BG_RETURN_IF_ERROR(Ready());
+  if (!read_only_) {
+    // The engine asks after a commit whose answer was lost, to learn whether
+    // it is stored. On PostgreSQL a commit still waiting for its synchronous
+    // standby is already visible to other sessions: read now, the head
+    // could show an entry a failover would lose, and the engine would
+    // acknowledge it. A transaction of our own that writes a commit record
+    // (txid_current assigns an xid) waits until the standby has the WAL up
+    // to its commit, which follows any earlier commit's: after it, what the
+    // head shows is replicated.
+    BG_RETURN_IF_ERROR(writer_->Transaction(
+        [&] { return writer_->Run("SELECT txid_current()", {}, "wait for the standby"); }));
+  }
   return ReadHead();
 }
 
@@ -498,6 +524,23 @@ Result<JournalSpan> PostgresStore::EntryAt(Timestamp ts) {
 }
 
 Result<JournalSpan> PostgresStore::LastEntry() { return SpanOf("ORDER BY seq DESC", 0); }
+
+StoreHealth PostgresStore::Health() {
+  StoreHealth health{.lease_epoch = lease_epoch()};
+  Result<pg::Rows> rows = reader_.With([](pg::Connection& c) {
+    return c.Exec(
+        "SELECT count(*), count(*) FILTER (WHERE sync_state = 'sync'), "
+        "COALESCE(max(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)), 0)::bigint "
+        "FROM pg_stat_replication",
+        {}, "read the standbys");
+  });
+  if (rows.ok() && rows->size() == 1) {
+    health.standbys = rows->Int(0, 0);
+    health.sync_standbys = rows->Int(0, 1);
+    health.replication_lag_bytes = rows->Int(0, 2);
+  }
+  return health;
+}
 
 Result<std::optional<KeptAnswer>> PostgresStore::FindAnswer(std::string_view caller,
                                                             std::string_view key) {

@@ -118,6 +118,9 @@ class PostgresStore final : public Store {
                                               size_t limit) override;
   Result<std::vector<WebhookRow>> ReadWebhooks() override;
 
+  // A writer's Head first commits a transaction of its own (an xid, no
+  // rows), so that what it reads is replicated to the synchronous standby:
+  // see postgres_store.cc.
   Result<JournalHead> Head() override;
 
   // Renews the lease of an idle writer (commits renew it too): call it
@@ -127,6 +130,9 @@ class PostgresStore final : public Store {
   // The engine's idle call: RenewLease once a third of the TTL has passed
   // since the lease was last renewed (by a commit or a renewal).
   Status KeepAlive() override;
+  // The lease's epoch, and the standbys as pg_stat_replication lists them
+  // (on the reader connection; -1 when the role may not read it).
+  StoreHealth Health() override;
   // The epoch this writer took the lease with: 1 for the first writer of a
   // database, one more for each later one. Thread-safe.
   uint64_t lease_epoch() const { return epoch_.load(std::memory_order_relaxed); }

@@ -401,6 +401,19 @@ TEST_F(PostgresStoreTest, AReaderSeesOneStateTakesNoLeaseAndCannotWrite) {
   EXPECT_TRUE(writer->Commit(Entry(3), {}).ok());
 }
 
+TEST_F(PostgresStoreTest, HealthTellsTheEpochAndAServerWithoutStandbys) {
+  std::unique_ptr<PostgresStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  const StoreHealth health = store->Health();
+  EXPECT_EQ(health.lease_epoch, 1u);
+  EXPECT_EQ(health.standbys, 0);
+  EXPECT_EQ(health.sync_standbys, 0);
+  EXPECT_EQ(health.replication_lag_bytes, 0);
+  Result<std::unique_ptr<PostgresStore>> reader = PostgresStore::OpenReader(db_->url());
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*reader)->Health().lease_epoch, 0u);
+}
+
 TEST_F(PostgresStoreTest, TheEpochGrowsWithEachWriterAndSurvivesReopening) {
   for (uint64_t epoch = 1; epoch <= 3; ++epoch) {
     // Each store gives the lease up when closed: the next need not wait.

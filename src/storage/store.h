@@ -198,6 +198,17 @@ struct JournalSpan {
   friend bool operator==(const JournalSpan&, const JournalSpan&) = default;
 };
 
+// What /metrics shows of the store: the writer lease's epoch (0: the store
+// has none) and, for a replicated PostgreSQL, its standbys: how many are
+// synchronous, and how many bytes of WAL the furthest behind has still to
+// replay (-1: not known here).
+struct StoreHealth {
+  uint64_t lease_epoch = 0;
+  int64_t standbys = -1;
+  int64_t sync_standbys = -1;
+  int64_t replication_lag_bytes = -1;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -266,6 +277,9 @@ class Store {
   // renews it here. An error means this writer may no longer write: the
   // engine stops. The default has nothing to keep.
   virtual Status KeepAlive() { return Status::Ok(); }
+
+  // For /metrics; thread-safe. The default knows nothing to tell.
+  virtual StoreHealth Health() { return {}; }
 };
 
 // OK when `entry` may follow `head` (see Store::Commit); otherwise

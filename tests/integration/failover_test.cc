@@ -522,6 +522,12 @@ TEST(FailoverTest, NothingAcknowledgedIsLostWhenThePrimaryTheWriterOrBothDie) {
   EXPECT_EQ(trail.status, 200) << trail.body;
   EXPECT_EQ(Json::parse(trail.body, nullptr, false)["totals"].value("reconciles", false), true)
       << trail.body;
+  // What an operator watches: the epoch (one more per takeover) and the
+  // synchronous standby.
+  const api::testing::RawResponse metrics = Request(active, "GET", "/metrics", tokens[0], "");
+  EXPECT_NE(metrics.body.find("\nbaygrid_store_lease_epoch "), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("\nbaygrid_store_sync_standbys 1\n"), std::string::npos)
+      << metrics.body;
   for (int i = 0; i < 2; ++i) Cluster::Stop(cluster.server(i), SIGTERM);
 
   // Opened as the next writer would, everything acknowledged is there.

@@ -126,6 +126,7 @@ class FaultyStore final : public storage::Store {
   }
   Result<storage::JournalSpan> EntryAt(Timestamp ts) override { return inner_->EntryAt(ts); }
   Result<storage::JournalSpan> LastEntry() override { return inner_->LastEntry(); }
+  storage::StoreHealth Health() override { return inner_->Health(); }
   Status KeepAlive() override {
     ++keep_alives_;
     if (deposed_) return FailedPrecondition("injected: deposed, another writer holds the lease");

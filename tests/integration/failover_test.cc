@@ -244,6 +244,11 @@ class Load {
  public:
   Load(std::string token, std::vector<uint16_t> ports)
       : token_(std::move(token)), ports_(std::move(ports)) {}
+  // A failed assertion leaves the test early: the clients stop first (a
+  // joinable thread's destructor would abort, leaving the servers behind).
+  ~Load() { Stop(); }
+  Load(const Load&) = delete;
+  Load& operator=(const Load&) = delete;
 
   void Run(int threads) {
     for (int t = 0; t < threads; ++t) threads_.emplace_back([this] { Client(); });

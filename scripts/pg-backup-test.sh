@@ -40,6 +40,9 @@
 # postgres; the temp dir is made traversable for it. Nothing is written to
 # /etc, and Debian's own cluster is neither used nor touched.
 set -euo pipefail
+LOG_PREFIX="pg-backup-test"
+# shellcheck source=scripts/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 PGBIN=/usr/lib/postgresql/15/bin
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -54,34 +57,6 @@ SERVE_PID="" SERVE_OUT="" SERVE_PORT=""
 # What the RESULT line says; filled in as the steps go.
 ENTRIES=0 AUDIT_OK=false JOBS_RESTORED=0
 ACKED=()
-
-log() { echo "pg-backup-test: $*" >&2; }
-
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
-# fail MESSAGE [LOGFILE...]: print the reason and the logs' tails, exit 1
-# (the trap stops the servers and prints the RESULT line).
-fail() {
-  log "FAILED: $1"
-  shift
-  local f
-  for f in "$@"; do
-    [ -r "$f" ] || continue
-    echo "---- last lines of $f ----" >&2
-    tail -n 25 "$f" >&2
-  done
-  [ $# -eq 0 ] || echo "----" >&2
-  exit 1
-}
-
-# as_pg CMD...: runs CMD as the server's user (postgres when we are root).
-as_pg() {
-  if [ "$(id -u)" -eq 0 ]; then
-    HOME=/var/lib/postgresql setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"
-  else
-    "$@"
-  fi
-}
 
 # pg_dir DIR: a directory only the server's user may enter (0700), as
 # PostgreSQL wants its data directory (and as the backup and archive should be).

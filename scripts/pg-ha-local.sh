@@ -52,6 +52,9 @@
 # SIGQUIT, and SIGKILL if needed, to a postmaster that outlived its Patroni,
 # then stops etcd. Only pids whose command line names DIR are signalled.
 set -euo pipefail
+LOG_PREFIX="pg-ha-local"
+# shellcheck source=scripts/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 BIN=/usr/lib/postgresql/15/bin
 PATRONI=/usr/bin/patroni
@@ -61,28 +64,10 @@ TTL=${PG_HA_TTL:-10}
 LOOP_WAIT=${PG_HA_LOOP_WAIT:-2}
 RETRY_TIMEOUT=${PG_HA_RETRY_TIMEOUT:-3}
 
-log() { echo "pg-ha-local: $*" >&2; }
-
 usage() {
   echo "usage: $0 up|primary|wait-sync|down DIR" >&2
   echo "       $0 kill|start NODE DIR" >&2
   exit 2
-}
-
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
-# fail MESSAGE [LOGFILE...]: print the reason and the logs' tails, exit 1.
-fail() {
-  log "FAILED: $1"
-  shift
-  local f
-  for f in "$@"; do
-    [ -r "$f" ] || continue
-    echo "---- last lines of $f ----" >&2
-    tail -n 25 "$f" >&2
-  done
-  [ $# -eq 0 ] || echo "----" >&2
-  exit 1
 }
 
 # The prefix that runs a daemon as the server's user (postgres when we are
@@ -120,9 +105,6 @@ postmaster_pid() {
   pid=$(read_pid "${DATA[$1]}/postmaster.pid")
   if runs "$pid" "-D ${DATA[$1]} "; then echo "$pid"; fi
 }
-
-# port_free PORT: nothing listens on PORT (TCP, any address).
-port_free() { [ -z "$(ss -Htln "sport = :$1" 2>/dev/null)" ]; }
 
 # pick_ports N: PORTS = N distinct random free ports in 20000-32767.
 pick_ports() {

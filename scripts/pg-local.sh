@@ -28,36 +28,15 @@
 # not start. `down` stops the postmaster by pid (pg_ctl stop -m fast), then
 # kills it if it is still there.
 set -euo pipefail
+LOG_PREFIX="pg-local"
+# shellcheck source=scripts/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 BIN=/usr/lib/postgresql/15/bin
-
-log() { echo "pg-local: $*" >&2; }
 
 usage() {
   echo "usage: $0 up|down DIR" >&2
   exit 2
-}
-
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
-# fail MESSAGE [LOGFILE]: print the reason and the log's tail, exit 1.
-fail() {
-  log "FAILED: $1"
-  if [ -n "${2:-}" ] && [ -r "$2" ]; then
-    echo "---- last lines of $2 ----" >&2
-    tail -n 30 "$2" >&2
-    echo "----" >&2
-  fi
-  exit 1
-}
-
-# as_pg CMD...: runs CMD as the server's user (postgres when we are root).
-as_pg() {
-  if [ "$(id -u)" -eq 0 ]; then
-    HOME=/var/lib/postgresql setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"
-  else
-    "$@"
-  fi
 }
 
 # is_postgres PID: true when PID is a live (not zombie) postmaster of
@@ -86,9 +65,6 @@ running() {
   pid=$(postmaster_pid)
   [ -n "$pid" ] && is_postgres "$pid"
 }
-
-# port_free PORT: nothing listens on PORT (TCP, any address).
-port_free() { [ -z "$(ss -Htln "sport = :$1" 2>/dev/null)" ]; }
 
 # pick_port: PG_LOCAL_PORT, the port of an earlier `up` of DIR, or a random
 # free port in 20000-32767.

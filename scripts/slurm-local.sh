@@ -33,6 +33,9 @@
 # its slurmd), then stops slurmd, slurmctld, slurmdbd, MariaDB and munged by
 # pid, waiting for each to exit. Progress goes to stderr.
 set -euo pipefail
+LOG_PREFIX="slurm-local"
+# shellcheck source=scripts/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 # Daemons live in /usr/sbin, which a non-root PATH may lack.
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -41,25 +44,9 @@ CLUSTER=bgtest
 ACCOUNT="bg"
 BASE_PORT=${SLURM_LOCAL_PORT:-26817}
 
-log() { echo "slurm-local: $*" >&2; }
-
 usage() {
   echo "usage: $0 up|down DIR" >&2
   exit 2
-}
-
-# now_ms: milliseconds since the epoch, for timings.
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
-# fail MESSAGE [LOGFILE]: print the reason and the log's tail, exit 1.
-fail() {
-  log "FAILED: $1"
-  if [ -n "${2:-}" ] && [ -r "$2" ]; then
-    echo "---- last lines of $2 ----" >&2
-    tail -n 25 "$2" >&2
-    echo "----" >&2
-  fi
-  exit 1
 }
 
 # is_proc PID NAME: true when PID is a live process (not a zombie) named

@@ -198,7 +198,8 @@ Status RunServe(ServeOptions o) {
   http->Stop();
   outbox.reset();  // a delivery in progress ends first; the rest wait in the store
   Status down = engine->Shutdown();
-  if (!halted.ok()) return halted;
+  // A halt found while draining (a commit refused on the way out) counts too.
+  if (const Status late = engine->halted(); !late.ok()) return late;
   std::printf("baygrid: stopped (%s)\n",
               down.ok() ? "store closed cleanly" : down.ToString().c_str());
   return down;

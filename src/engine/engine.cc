@@ -414,14 +414,10 @@ bool Engine::TickDue() {
 }
 
 void Engine::KeepStoreAlive() {
-  Status kept;
-  {
-    // Every applied batch committed: the committer is idle, and the writer
-    // (this thread) applies nothing, so the store has no other caller.
-    MutexLock state_lock(&state_mu_);
-    DrainLocked();
-    kept = store_->KeepAlive();
-  }
+  // No lock of ours: a renewal may wait for the database (a failover), and
+  // readers must not wait with it. The store serialises its own calls: the
+  // committer may be committing meanwhile.
+  const Status kept = store_->KeepAlive();
   // Unavailable (the database is away) may pass; refused may not.
   if (kept.code() == StatusCode::kFailedPrecondition) Halt(kept);
 }

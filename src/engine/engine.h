@@ -334,8 +334,8 @@ class Engine {
   bool BatchFullLocked() const BG_REQUIRES_SHARED(queue_mu_);
   bool TickDue() BG_EXCLUDES(state_mu_);
   void QueueTick() BG_EXCLUDES(queue_mu_);
-  // Store::KeepAlive while nothing commits; halts the engine when it fails
-  // for good (FailedPrecondition).
+  // Store::KeepAlive, holding no lock of ours; halts the engine when it
+  // fails for good (FailedPrecondition).
   void KeepStoreAlive() BG_EXCLUDES(state_mu_, queue_mu_);
   // Stops taking commands and tells options_.on_halt, once.
   void Halt(const Status& why) BG_EXCLUDES(queue_mu_);

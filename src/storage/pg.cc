@@ -50,10 +50,6 @@ std::string Field(const PGresult* r, int field) {
   return v == nullptr ? std::string() : std::string(v);
 }
 
-// libpq prints the server's NOTICEs ("relation exists, skipping") to
-// stderr by default; they are not errors.
-void IgnoreNotice(void*, const char*) {}
-
 std::string TrimmedError(const PGconn* conn) {
   std::string m = conn == nullptr ? "out of memory" : PQerrorMessage(conn);
   while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
@@ -173,8 +169,8 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url,
     PQfinish(conn);
     return Unavailable("postgresql: cannot connect to " + Redacted(url) + ": " + error);
   }
-  PQsetNoticeProcessor(conn, &IgnoreNotice, nullptr);
   std::unique_ptr<Connection> c(new Connection(conn, url, std::move(on_connect)));
+  PQsetNoticeProcessor(conn, &Connection::OnNotice, c.get());
   if (!c->on_connect_.empty()) BG_RETURN_IF_ERROR(c->Script(c->on_connect_, "set up the session"));
   return c;
 }
@@ -243,10 +239,19 @@ Status Connection::Script(const std::string& sql, std::string_view what) {
   return status;
 }
 
+void Connection::OnNotice(void* self, const char* message) {
+  // "canceling wait for synchronous replication ... The transaction has
+  // already committed locally, but might not have been replicated".
+  if (std::string_view(message).find("might not have been replicated") != std::string_view::npos) {
+    static_cast<Connection*>(self)->unreplicated_ = true;
+  }
+}
+
 Status Connection::Transaction(const std::function<Status()>& body) {
   BG_RETURN_IF_ERROR(Script("BEGIN", "begin a transaction"));
   Status status = body();
   if (status.ok()) {
+    unreplicated_ = false;
     PGresult* r = PQexec(conn_, "COMMIT");
     const ExecStatusType rs = r == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(r);
     if (rs != PGRES_COMMAND_OK) {
@@ -257,6 +262,10 @@ Status Connection::Transaction(const std::function<Status()>& body) {
     } else if (std::string_view(PQcmdStatus(r)) != "COMMIT") {
       // COMMIT of a transaction that had already failed answers ROLLBACK.
       status = Aborted("postgresql: the server rolled the transaction back");
+    } else if (unreplicated_) {
+      status = Unavailable(
+          "postgresql: the commit's wait for the synchronous standby was cancelled: stored on "
+          "this server, maybe not replicated; the commit's outcome is unknown");
     }
     PQclear(r);
   }
@@ -276,7 +285,7 @@ Status Connection::Reconnect() {
     return Unavailable("postgresql: cannot reconnect to " + Redacted(url_) + ": " +
                        TrimmedError(conn_));
   }
-  PQsetNoticeProcessor(conn_, &IgnoreNotice, nullptr);
+  PQsetNoticeProcessor(conn_, &Connection::OnNotice, this);
   if (!on_connect_.empty()) return Script(on_connect_, "set up the session");
   return Status::Ok();
 }

@@ -107,7 +107,10 @@ class Connection {
   // Runs `body` between BEGIN and COMMIT; rolls back when body fails. A
   // COMMIT the server turned into a rollback is Aborted. A COMMIT whose
   // answer never came (the connection dropped) is Unavailable: its outcome
-  // is unknown, and the caller finds out from what was stored.
+  // is unknown, and the caller finds out from what was stored. So is a
+  // COMMIT whose wait for the synchronous standby was cancelled (the
+  // server then answers success with a warning: committed here, maybe not
+  // replicated).
   Status Transaction(const std::function<Status()>& body);
 
   // When the connection was lost (and no transaction is open), opens it
@@ -118,12 +121,16 @@ class Connection {
   Connection(pg_conn* conn, std::string url, std::string on_connect)
       : conn_(conn), url_(std::move(url)), on_connect_(std::move(on_connect)) {}
   Status ErrorOf(pg_result* result, std::string_view what) const;
+  // libpq's notice processor: drops NOTICEs ("relation exists, skipping"),
+  // remembers the warning of a cancelled synchronous-replication wait.
+  static void OnNotice(void* self, const char* message);
   Result<std::string> Prepared(std::string_view sql, int params, const unsigned* types,
                                std::string_view what);
 
   pg_conn* conn_;
   std::string url_;
   std::string on_connect_;
+  bool unreplicated_ = false;  // since the last COMMIT was sent
   // SQL to the name of its prepared statement on this connection.
   std::unordered_map<std::string, std::string> prepared_;
 };

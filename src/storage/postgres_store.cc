@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include "common/mutex.h"
 #include "storage/postgres_store_answers.h"
 #include "storage/postgres_store_migrations.h"
 #include "storage/postgres_store_notices.h"
@@ -98,6 +99,13 @@ constexpr const char* kTakeLease =
 constexpr const char* kRenewLease =
     "UPDATE writer_lease SET expires_at = clock_timestamp() + $3 * interval '1 millisecond' "
     "WHERE epoch = $1 AND holder = $2 AND expires_at > clock_timestamp()";
+// Extend, later in a transaction that renewed it (Fence) and so holds the
+// row's lock since: no successor can have taken it meanwhile, so expiry is
+// not checked again. A long write (a large snapshot) keeps a full TTL
+// after it.
+constexpr const char* kExtendLease =
+    "UPDATE writer_lease SET expires_at = clock_timestamp() + $3 * interval '1 millisecond' "
+    "WHERE epoch = $1 AND holder = $2";
 // Give up: expired now, the epoch kept for the successor to count on.
 constexpr const char* kReleaseLease =
     "UPDATE writer_lease SET expires_at = clock_timestamp() "
@@ -151,6 +159,7 @@ PostgresStore::PostgresStore(std::unique_ptr<pg::Connection> writer,
       ttl_(ttl) {}
 
 PostgresStore::~PostgresStore() {
+  MutexLock lock(&writer_mu_);
   if (lease_epoch() == 0) return;
   // Best effort: a lost connection leaves the lease to expire by itself.
   (void)writer_->Run(kReleaseLease, pg::Params().Uint(lease_epoch()).Text(holder_),
@@ -167,11 +176,17 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
     // lease row's lock, and a successor's take would wait on it for as
     // long as the stall lasts: the server ends such a session once it has
     // been idle in its transaction for the lease's TTL, rolling back what
-    // it had not committed.
+    // it had not committed. And whatever the role's or database's
+    // defaults: a commit waits for the synchronous standby
+    // (synchronous_commit), and that wait is never cut short
+    // (statement_timeout; pg::Connection also turns a cancelled wait into
+    // an unknown outcome).
     BG_ASSIGN_OR_RETURN(
         std::unique_ptr<pg::Connection> writer,
-        pg::Connection::Open(options.url, "SET idle_in_transaction_session_timeout = " +
-                                              std::to_string(options.lease_ttl.count())));
+        pg::Connection::Open(options.url,
+                             "SET idle_in_transaction_session_timeout = " +
+                                 std::to_string(options.lease_ttl.count()) +
+                                 "; SET synchronous_commit = on; SET statement_timeout = 0"));
     BG_RETURN_IF_ERROR(MigratePostgres(*writer));
     BG_ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> reader, pg::Connection::Open(options.url));
     std::unique_ptr<PostgresStore> store(new PostgresStore(
@@ -224,6 +239,7 @@ Status PostgresStore::TakeLease(std::chrono::milliseconds wait) {
 }
 
 Status PostgresStore::TryTakeLease() {
+  MutexLock lock(&writer_mu_);
   BG_RETURN_IF_ERROR(Ready());
   fence_started_ = std::chrono::steady_clock::now();
   BG_ASSIGN_OR_RETURN(const pg::Rows taken,
@@ -235,7 +251,7 @@ Status PostgresStore::TryTakeLease() {
     // Its expiry was set when the UPDATE ran, and the COMMIT may have
     // waited long after (for a synchronous standby): renewed at once if a
     // third of the TTL is gone, refused if all of it is (taken again then).
-    Status kept = KeepAlive();
+    Status kept = KeepAliveLocked();
     if (kept.code() == StatusCode::kFailedPrecondition) {
       return FailedPrecondition("took the writer lease (epoch " + std::to_string(lease_epoch()) +
                                 ") but it had expired when the take's commit returned (a slow "
@@ -250,6 +266,16 @@ Status PostgresStore::TryTakeLease() {
 }
 
 Status PostgresStore::RenewLease() {
+  MutexLock lock(&writer_mu_);
+  return RenewLocked();
+}
+
+Status PostgresStore::KeepAlive() {
+  MutexLock lock(&writer_mu_);
+  return KeepAliveLocked();
+}
+
+Status PostgresStore::RenewLocked() {
   BG_RETURN_IF_ERROR(Writable());
   BG_RETURN_IF_ERROR(Ready());
   BG_RETURN_IF_ERROR(Fence());
@@ -257,9 +283,9 @@ Status PostgresStore::RenewLease() {
   return Status::Ok();
 }
 
-Status PostgresStore::KeepAlive() {
+Status PostgresStore::KeepAliveLocked() {
   if (std::chrono::steady_clock::now() - last_renewed_ < ttl_ / 3) return Status::Ok();
-  return RenewLease();
+  return RenewLocked();
 }
 
 Status PostgresStore::Fence() {
@@ -282,6 +308,7 @@ Status PostgresStore::Fence() {
 Status PostgresStore::Ready() { return writer_->Reconnect(); }
 
 Status PostgresStore::Commit(const JournalEntry& entry, const Projection& projection) {
+  MutexLock lock(&writer_mu_);
   BG_RETURN_IF_ERROR(Writable());
   BG_RETURN_IF_ERROR(Ready());
   Status status = writer_->Transaction([&] { return WriteBatch(entry, projection); });
@@ -308,6 +335,7 @@ Status PostgresStore::WriteBatch(const JournalEntry& entry, const Projection& pr
 }
 
 Status PostgresStore::CommitAnswers(const Projection& projection) {
+  MutexLock lock(&writer_mu_);
   BG_RETURN_IF_ERROR(Writable());
   BG_RETURN_IF_ERROR(Ready());
   Status status = writer_->Transaction([&]() -> Status {
@@ -323,6 +351,7 @@ Status PostgresStore::CommitAnswers(const Projection& projection) {
 }
 
 Result<JournalHead> PostgresStore::Head() {
+  MutexLock lock(&writer_mu_);
   BG_RETURN_IF_ERROR(Ready());
   if (!read_only_) {
     // The engine asks after a commit whose answer was lost, to learn whether
@@ -404,6 +433,7 @@ Status PostgresStore::UpdatePending(std::span<const PendingStatusUpdate> updates
 }
 
 Status PostgresStore::SaveSnapshot(const SnapshotRecord& snapshot) {
+  MutexLock lock(&writer_mu_);
   BG_RETURN_IF_ERROR(Writable());
   BG_RETURN_IF_ERROR(Ready());
   Status status = writer_->Transaction([&] { return WriteSnapshot(snapshot); });
@@ -420,13 +450,18 @@ Status PostgresStore::WriteSnapshot(const SnapshotRecord& s) {
       "state_hash = excluded.state_hash, state = excluded.state",
       pg::Params().Uint(s.seq).Bytes(s.chain_head).Bytes(s.state_hash).Bytes(s.state),
       "insert snapshot"));
-  return writer_->Run(
+  BG_RETURN_IF_ERROR(writer_->Run(
       "DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT "
       "2)",
-      {}, "prune snapshots");
+      {}, "prune snapshots"));
+  fence_started_ = std::chrono::steady_clock::now();
+  return writer_->Run(kExtendLease,
+                      pg::Params().Uint(lease_epoch()).Text(holder_).Int(ttl_.count()),
+                      "extend the writer lease");
 }
 
 Result<std::optional<SnapshotRecord>> PostgresStore::LatestSnapshot() {
+  MutexLock lock(&writer_mu_);
   BG_RETURN_IF_ERROR(Ready());
   BG_ASSIGN_OR_RETURN(const pg::Rows rows,
                       writer_->Exec("SELECT seq, chain_head, state_hash, state FROM snapshots "
@@ -445,6 +480,7 @@ Result<std::optional<SnapshotRecord>> PostgresStore::LatestSnapshot() {
 
 Status PostgresStore::ReadJournal(uint64_t after_seq,
                                   const std::function<Status(const JournalEntry&)>& visit) {
+  MutexLock lock(&writer_mu_);
   // Seqs count up from 1 and never reach 2^63; past that, nothing follows.
   if (after_seq > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return Status::Ok();
   BG_RETURN_IF_ERROR(Ready());
@@ -453,7 +489,7 @@ Status PostgresStore::ReadJournal(uint64_t after_seq,
   uint64_t after = after_seq;
   while (true) {
     // A writer replaying a long journal at start keeps its lease meanwhile.
-    if (lease_epoch() != 0) BG_RETURN_IF_ERROR(KeepAlive());
+    if (lease_epoch() != 0) BG_RETURN_IF_ERROR(KeepAliveLocked());
     BG_ASSIGN_OR_RETURN(
         const pg::Rows rows,
         writer_->Exec("SELECT seq, first_ts, last_ts, prev_hash, hash, payload FROM journal "
@@ -469,6 +505,7 @@ Status PostgresStore::ReadJournal(uint64_t after_seq,
 }
 
 Result<std::vector<AccountRow>> PostgresStore::ReadAccounts() {
+  MutexLock lock(&writer_mu_);
   BG_RETURN_IF_ERROR(Ready());
   std::vector<AccountRow> out;
   BG_RETURN_IF_ERROR(ReadById(*writer_, "accounts", kAccountColumns, &AccountFrom, &out));
@@ -476,6 +513,7 @@ Result<std::vector<AccountRow>> PostgresStore::ReadAccounts() {
 }
 
 Result<std::vector<TransferRow>> PostgresStore::ReadTransfers() {
+  MutexLock lock(&writer_mu_);
   BG_RETURN_IF_ERROR(Ready());
   std::vector<TransferRow> out;
   BG_RETURN_IF_ERROR(ReadById(*writer_, "transfers", kTransferColumns, &TransferFrom, &out));
@@ -483,6 +521,7 @@ Result<std::vector<TransferRow>> PostgresStore::ReadTransfers() {
 }
 
 Result<std::vector<TransferRow>> PostgresStore::ReadTransfersOf(uint64_t reference) {
+  MutexLock lock(&writer_mu_);
   BG_RETURN_IF_ERROR(Ready());
   BG_ASSIGN_OR_RETURN(
       const pg::Rows rows,
@@ -496,6 +535,7 @@ Result<std::vector<TransferRow>> PostgresStore::ReadTransfersOf(uint64_t referen
 }
 
 Result<JournalSpan> PostgresStore::SpanOf(std::string_view where, Timestamp ts) {
+  MutexLock lock(&writer_mu_);
   BG_RETURN_IF_ERROR(Ready());
   BG_ASSIGN_OR_RETURN(
       const pg::Rows rows,

@@ -35,8 +35,9 @@
 // unaffected: a writer that still holds it continues; one whose lease was
 // taken meanwhile is refused on its next commit.
 //
-// Thread-safety: as SqliteStore. The writer's methods run on the engine's
-// writer thread; FindAnswer and the notice reads run on a second connection
+// Thread-safety: every method may be called from any thread. The writer's
+// connection is one caller's at a time (writer_mu_); FindAnswer, Health
+// and the notice reads run on a second connection
 // under a mutex (SharedConnection), so the API's threads may call them
 // while the writer commits, and they see the last committed transaction.
 // lease_epoch() may be read from any thread.
@@ -48,6 +49,7 @@
 #include <span>
 #include <string>
 
+#include "common/mutex.h"
 #include "storage/pg.h"
 #include "storage/store.h"
 
@@ -146,6 +148,9 @@ class PostgresStore final : public Store {
   // passed while another writer holds it.
   Status TakeLease(std::chrono::milliseconds wait);
   Status TryTakeLease();
+  // RenewLease and KeepAlive with writer_mu_ held.
+  Status RenewLocked();
+  Status KeepAliveLocked();
   // Renews this writer's lease, inside the caller's transaction if any;
   // FailedPrecondition naming the lease's state when it is not ours.
   Status Fence();
@@ -167,6 +172,11 @@ class PostgresStore final : public Store {
   // runs from when its renewal was sent (it may have committed much later).
   void Renewed() { last_renewed_ = fence_started_; }
 
+  // The writer's connection is used by the engine's writer thread
+  // (KeepAlive, SaveSnapshot) and its committer (Commit, Head) at once:
+  // each public method that touches it holds writer_mu_ (a libpq
+  // connection is one thread's at a time).
+  Mutex writer_mu_;
   std::unique_ptr<pg::Connection> writer_;
   pg::SharedConnection reader_;
   const std::string holder_;

@@ -272,10 +272,12 @@ class Store {
   virtual Result<JournalSpan> EntryAt(Timestamp ts) = 0;
   virtual Result<JournalSpan> LastEntry() = 0;
 
-  // Called by the engine's committer when it has had nothing to commit for
-  // a while (never during a Commit): a store whose writer holds a lease
-  // renews it here. An error means this writer may no longer write: the
-  // engine stops. The default has nothing to keep.
+  // Called by the engine's writer thread while it is idle (after recovery,
+  // and on its idle ticks), possibly while the committer thread commits: a
+  // store that does something here serialises it with its other calls. A
+  // store whose writer holds a lease renews it here. FailedPrecondition
+  // means this writer may no longer write: the engine stops. The default
+  // has nothing to keep.
   virtual Status KeepAlive() { return Status::Ok(); }
 
   // For /metrics; thread-safe. The default knows nothing to tell.

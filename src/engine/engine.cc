@@ -56,10 +56,10 @@ bool SnapshotIsSound(const storage::SnapshotRecord& snapshot) {
 }  // namespace
 
 Engine::Engine(storage::Store* store, const Clock* clock, EngineOptions options)
-    : store_(store), clock_(clock), options_(options) {}
+    : store_(store), clock_(clock), options_(std::move(options)) {}
 
 Result<std::unique_ptr<Engine>> Engine::Open(storage::Store* store, const Clock* clock,
-                                             EngineOptions options) {
+                                             const EngineOptions& options) {
   if (!ClaimStore(store)) {
     return FailedPrecondition("another engine in this process already writes this store");
   }
@@ -682,7 +682,7 @@ Status Engine::ResolveFailedCommit(const storage::JournalEntry& entry, const Sta
   }
   // The store cannot say: answer the error, and refuse further work rather
   // than reuse a seq that may be taken.
-  const Status unknown =
+  Status unknown =
       failure.WithContext("store state unknown after a failed commit; restart to recover");
   Halt(unknown);
   return unknown;

@@ -182,7 +182,7 @@ class Engine {
   // `clock` must outlive the engine. One engine per store: a second Open on
   // a store a live engine uses is refused (FailedPrecondition).
   static Result<std::unique_ptr<Engine>> Open(storage::Store* store, const Clock* clock,
-                                              EngineOptions options = {});
+                                              const EngineOptions& options = {});
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;

@@ -199,7 +199,7 @@ Status RunServe(ServeOptions o) {
   outbox.reset();  // a delivery in progress ends first; the rest wait in the store
   Status down = engine->Shutdown();
   // A halt found while draining (a commit refused on the way out) counts too.
-  if (const Status late = engine->halted(); !late.ok()) return late;
+  if (Status late = engine->halted(); !late.ok()) return late;
   std::printf("baygrid: stopped (%s)\n",
               down.ok() ? "store closed cleanly" : down.ToString().c_str());
   return down;

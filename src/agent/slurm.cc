@@ -217,12 +217,26 @@ Result<std::vector<Run>> SlurmExecutor::Runs(const std::string& prefix, uint64_t
     return acct.status();
   }
   std::vector<Run> runs = ParseSacct(*acct, prefix);
+  const size_t from_sacct = runs.size();
   // What sacct has not heard of yet: a run still pending or running (an
   for (Run r : live) {
-    const bool known = std::any_of(runs.begin(), runs.end(), [&](const Run& a) {
-      return a.id == r.id && a.submit_s == r.submit_s;
-    });
-    if (known) continue;
+    const auto known = std::find_if(runs.begin(), runs.begin() + static_cast<ptrdiff_t>(from_sacct),
+                                    [&](const Run& a) { return a.id == r.id && a.submit_s == r.submit_s; });
+    if (known != runs.begin() + static_cast<ptrdiff_t>(from_sacct)) {
+      // The controller still holds a job whose attempt sacct has ended: a
+      // requeued job between its requeue and its epilog's end (COMPLETING,
+      // its submit time not yet reset). Its next attempt is coming; until
+      // it shows, one pending stands for it, so that the job is not taken
+      // as done (and finished on the platform) in between.
+      if (known->state == RunState::kEnded && r.state != RunState::kEnded) {
+        runs.push_back(Run{.id = r.id,
+                           .name = r.name,
+                           .state = RunState::kPending,
+                           .detail = r.detail + " (an attempt has ended; the job is still held)",
+                           .submit_s = r.submit_s});
+      }
+      continue;
+    }
     // ended one stays running, its end_s a bound on what may be billed,
     // until sacct has its final figures).
     if (r.state == RunState::kEnded) r.state = RunState::kRunning;

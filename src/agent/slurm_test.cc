@@ -169,6 +169,46 @@ TEST(SlurmExecutor, ARunSacctHasNotHeardOfStaysRunningUntilItHas) {
   EXPECT_EQ((*runs)[0].end_s, 1700000070u);  // a bound on what may be billed
 }
 
+TEST(SlurmExecutor, AJobRequeuedButNotYetResubmittedIsStillHeld) {
+  // Between `scontrol requeue` and its epilog's end the controller shows
+  // the job COMPLETING with its old submit time, while sacct already has
+  // that attempt REQUEUED and ended: the job is not done, a next attempt
+  // follows (as seen on Slurm 22.05 under load).
+  SlurmExecutor slurm([](const std::vector<std::string>& argv, const ProcessOptions&) {
+    if (argv[0] == "squeue") {
+      return Result<ProcessResult>(ProcessResult{
+          .exit_code = 0, .out = "61|bg-t-6|COMPLETING|1700000000|1700000010|1700000014\n"});
+    }
+    return Result<ProcessResult>(ProcessResult{
+        .exit_code = 0,
+        .out = "61|bg-t-6|REQUEUED|1700000000|1700000010|1700000014|gres/gpu:a800=1,gres/gpu=1\n"});
+  });
+  const auto runs = slurm.Runs("bg-t-", 0);
+  ASSERT_TRUE(runs.ok()) << runs.status();
+  ASSERT_EQ(runs->size(), 2u);
+  EXPECT_EQ((*runs)[0].state, RunState::kEnded);  // billed: 4 s on one card
+  EXPECT_EQ((*runs)[0].end_s, 1700000014u);
+  EXPECT_EQ((*runs)[1].id, "61");
+  EXPECT_EQ((*runs)[1].state, RunState::kPending);  // nothing billed for it
+  EXPECT_EQ((*runs)[1].start_s, 0u);
+}
+
+TEST(SlurmExecutor, AnEndedJobIsNotHeldOnceTheControllerSaysSoToo) {
+  SlurmExecutor slurm([](const std::vector<std::string>& argv, const ProcessOptions&) {
+    if (argv[0] == "squeue") {
+      return Result<ProcessResult>(ProcessResult{
+          .exit_code = 0, .out = "62|bg-t-7|COMPLETED|1700000000|1700000010|1700000070\n"});
+    }
+    return Result<ProcessResult>(ProcessResult{
+        .exit_code = 0,
+        .out = "62|bg-t-7|COMPLETED|1700000000|1700000010|1700000070|gres/gpu:a800=1,gres/gpu=1\n"});
+  });
+  const auto runs = slurm.Runs("bg-t-", 0);
+  ASSERT_TRUE(runs.ok()) << runs.status();
+  ASSERT_EQ(runs->size(), 1u);
+  EXPECT_EQ((*runs)[0].state, RunState::kEnded);
+}
+
 TEST(SlurmLimit, RoundsDownToWholeMinutesAtLeastOne) {
   EXPECT_EQ(LimitMinutes(0), 1u);
   EXPECT_EQ(LimitMinutes(119), 1u);

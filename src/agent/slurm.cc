@@ -220,8 +220,9 @@ Result<std::vector<Run>> SlurmExecutor::Runs(const std::string& prefix, uint64_t
   const size_t from_sacct = runs.size();
   // What sacct has not heard of yet: a run still pending or running (an
   for (Run r : live) {
-    const auto known = std::find_if(runs.begin(), runs.begin() + static_cast<ptrdiff_t>(from_sacct),
-                                    [&](const Run& a) { return a.id == r.id && a.submit_s == r.submit_s; });
+    const auto known =
+        std::find_if(runs.begin(), runs.begin() + static_cast<ptrdiff_t>(from_sacct),
+                     [&](const Run& a) { return a.id == r.id && a.submit_s == r.submit_s; });
     if (known != runs.begin() + static_cast<ptrdiff_t>(from_sacct)) {
       // The controller still holds a job whose attempt sacct has ended: a
       // requeued job between its requeue and its epilog's end (COMPLETING,

@@ -201,7 +201,8 @@ TEST(SlurmExecutor, AnEndedJobIsNotHeldOnceTheControllerSaysSoToo) {
     }
     return Result<ProcessResult>(ProcessResult{
         .exit_code = 0,
-        .out = "62|bg-t-7|COMPLETED|1700000000|1700000010|1700000070|gres/gpu:a800=1,gres/gpu=1\n"});
+        .out =
+            "62|bg-t-7|COMPLETED|1700000000|1700000010|1700000070|gres/gpu:a800=1,gres/gpu=1\n"});
   });
   const auto runs = slurm.Runs("bg-t-", 0);
   ASSERT_TRUE(runs.ok()) << runs.status();

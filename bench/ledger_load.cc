@@ -12,6 +12,9 @@
 #include "common/rng.h"
 #include "common/work_dir.h"
 #include "engine/engine.h"
+#include "storage/pg_baseline.h"
+#include "storage/pg_scratch.h"
+#include "storage/postgres_store.h"
 #include "storage/sql_baseline.h"
 #include "storage/sqlite_store.h"
 
@@ -121,9 +124,20 @@ Run RunMemory(const LedgerBenchOptions& o, const std::vector<ledger::Transfer>& 
   return Summarise(transfers.size(), Clock::now() - start, std::move(latencies));
 }
 
+// The engine's store: a SQLite file, or a PostgreSQL database.
+Result<std::unique_ptr<storage::Store>> OpenEngineStore(const LedgerBenchOptions& o,
+                                                        const std::string& where) {
+  if (o.store == "postgres") {
+    BG_ASSIGN_OR_RETURN(auto store, storage::PostgresStore::Open({.url = where}));
+    return std::unique_ptr<storage::Store>(std::move(store));
+  }
+  BG_ASSIGN_OR_RETURN(auto store, storage::SqliteStore::Open({.path = where}));
+  return std::unique_ptr<storage::Store>(std::move(store));
+}
+
 Result<Run> RunEngine(const LedgerBenchOptions& o, const std::vector<ledger::Transfer>& transfers,
-                      const std::string& path, Hash256* balances_hash) {
-  BG_ASSIGN_OR_RETURN(auto store, storage::SqliteStore::Open({.path = path}));
+                      const std::string& where, Hash256* balances_hash) {
+  BG_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, OpenEngineStore(o, where));
   SystemClock clock;
   // Group commit: the writer may put several queued commands of o.batch
   // transfers into one storage transaction (EngineOptions::max_batch_events).
@@ -170,9 +184,9 @@ Result<Run> RunEngine(const LedgerBenchOptions& o, const std::vector<ledger::Tra
   return Summarise(transfers.size(), total, std::move(latencies));
 }
 
+template <typename Baseline>
 Result<Run> RunBaseline(const LedgerBenchOptions& o, const std::vector<ledger::Transfer>& transfers,
-                        const std::string& path) {
-  BG_ASSIGN_OR_RETURN(auto sql, storage::SqlBaselineLedger::Open(path, o.baseline_page_size));
+                        Baseline* sql) {
   BG_RETURN_IF_ERROR(sql->CreateAccounts(o.accounts, kOpening));
   const size_t n = std::min<size_t>(o.baseline_transfers, transfers.size());
   std::vector<double> latencies;
@@ -187,18 +201,75 @@ Result<Run> RunBaseline(const LedgerBenchOptions& o, const std::vector<ledger::T
   return Summarise(n, Clock::now() - start, std::move(latencies));
 }
 
+// Where (b) and (c) run: two SQLite files in a directory, or two scratch
+// databases on a PostgreSQL server. Removed or dropped when it goes.
+class Places {
+ public:
+  static Result<std::unique_ptr<Places>> Make(const LedgerBenchOptions& o) {
+    std::unique_ptr<Places> p(new Places());
+    if (o.store == "postgres") {
+      BG_ASSIGN_OR_RETURN(p->engine_db_,
+                          storage::PgScratchDatabase::Create(o.pg, "bg_bench_engine"));
+      BG_ASSIGN_OR_RETURN(p->baseline_db_,
+                          storage::PgScratchDatabase::Create(o.pg, "bg_bench_baseline"));
+      p->shown_ = "PostgreSQL databases " + p->engine_db_->name() + ", " + p->baseline_db_->name();
+      return p;
+    }
+    BG_ASSIGN_OR_RETURN(p->dir_, WorkDir(o.dir));
+    p->remove_dir_ = o.dir.empty();
+    p->shown_ = "dir " + p->dir_;
+    return p;
+  }
+  Places(const Places&) = delete;
+  Places& operator=(const Places&) = delete;
+  ~Places() {
+    std::error_code ec;
+    if (remove_dir_) std::filesystem::remove_all(dir_, ec);
+  }
+  std::string engine() const { return engine_db_ ? engine_db_->url() : dir_ + "/engine.db"; }
+  const std::string& shown() const { return shown_; }
+
+  Result<Run> Baseline(const LedgerBenchOptions& o,
+                       const std::vector<ledger::Transfer>& transfers) const {
+    if (baseline_db_) {
+      BG_ASSIGN_OR_RETURN(auto sql, storage::PgBaselineLedger::Open(baseline_db_->url()));
+      return RunBaseline(o, transfers, sql.get());
+    }
+    BG_ASSIGN_OR_RETURN(
+        auto sql, storage::SqlBaselineLedger::Open(dir_ + "/baseline.db", o.baseline_page_size));
+    return RunBaseline(o, transfers, sql.get());
+  }
+
+ private:
+  Places() = default;
+  std::string dir_;
+  bool remove_dir_ = false;
+  std::unique_ptr<storage::PgScratchDatabase> engine_db_;
+  std::unique_ptr<storage::PgScratchDatabase> baseline_db_;
+  std::string shown_;
+};
+
 }  // namespace
 
 Status RunLedgerBench(const LedgerBenchOptions& o) {
   if (o.accounts < 3 || o.batch == 0 || o.transfers == 0 || o.in_flight == 0) {
     return InvalidArgument("bench ledger needs --accounts >= 3 and positive sizes");
   }
-  BG_ASSIGN_OR_RETURN(const std::string dir, WorkDir(o.dir));
-  std::printf("ledger bench: %llu accounts, %llu transfers in batches of %llu, seed %llu, dir %s\n",
-              static_cast<unsigned long long>(o.accounts),            // NOLINT(google-runtime-int)
-              static_cast<unsigned long long>(o.transfers),           // NOLINT(google-runtime-int)
-              static_cast<unsigned long long>(o.batch),               // NOLINT(google-runtime-int)
-              static_cast<unsigned long long>(o.seed), dir.c_str());  // NOLINT(google-runtime-int)
+  const bool pg = o.store == "postgres";
+  if (!pg && o.store != "sqlite") {
+    return InvalidArgument("--store is sqlite or postgres, not '" + o.store + "'");
+  }
+  if (pg && o.pg.empty()) {
+    return InvalidArgument(
+        "--store postgres needs --pg URL (a server where databases may be created), or BG_PG_URL");
+  }
+  BG_ASSIGN_OR_RETURN(const std::unique_ptr<Places> places, Places::Make(o));
+  std::printf("ledger bench: %llu accounts, %llu transfers in batches of %llu, seed %llu, %s\n",
+              static_cast<unsigned long long>(o.accounts),   // NOLINT(google-runtime-int)
+              static_cast<unsigned long long>(o.transfers),  // NOLINT(google-runtime-int)
+              static_cast<unsigned long long>(o.batch),      // NOLINT(google-runtime-int)
+              static_cast<unsigned long long>(o.seed),       // NOLINT(google-runtime-int)
+              places->shown().c_str());
   const std::vector<ledger::Transfer> transfers = MakeTransfers(o);
 
   ledger::Ledger memory;
@@ -209,26 +280,28 @@ Status RunLedgerBench(const LedgerBenchOptions& o) {
   std::fflush(stdout);
 
   Hash256 engine_balances{};
-  BG_ASSIGN_OR_RETURN(const Run b, RunEngine(o, transfers, dir + "/engine.db", &engine_balances));
-  std::printf(
-      "(b) engine on SQLite (FULL)    %12.0f transfers/s   batch p50 %7.2f ms  p99 %7.2f ms\n",
-      b.tps, b.p50_ms, b.p99_ms);
+  BG_ASSIGN_OR_RETURN(const Run b, RunEngine(o, transfers, places->engine(), &engine_balances));
+  std::printf("(b) engine on %-17s%12.0f transfers/s   batch p50 %7.2f ms  p99 %7.2f ms\n",
+              pg ? "PostgreSQL" : "SQLite (FULL)", b.tps, b.p50_ms, b.p99_ms);
   std::fflush(stdout);
 
-  BG_ASSIGN_OR_RETURN(const Run c, RunBaseline(o, transfers, dir + "/baseline.db"));
+  BG_ASSIGN_OR_RETURN(const Run c, places->Baseline(o, transfers));
   std::printf(
-      "(c) SQL ledger, 1 tx/transfer  %12.0f transfers/s   each  p50 %7.2f ms  p99 %7.2f ms"
+      "(c) %s ledger, 1 tx/transfer %12.0f transfers/s   each  p50 %7.2f ms  p99 %7.2f ms"
       "  (%llu transfers)\n",
-      c.tps, c.p50_ms, c.p99_ms,
+      pg ? "PG " : "SQL", c.tps, c.p50_ms, c.p99_ms,
       static_cast<unsigned long long>(  // NOLINT(google-runtime-int)
           std::min(o.baseline_transfers, o.transfers)));
   const bool agree = BalancesHash(memory) == engine_balances;
   std::printf("balances of (a) and (b) agree: %s\n", agree ? "yes" : "NO");
   std::printf("ratio (b)/(c) = %.1fx\n", b.tps / c.tps);
-  std::printf("RESULT ledger memory_tps=%.0f sqlite_tps=%.0f baseline_tps=%.0f ratio=%.1f\n", a.tps,
-              b.tps, c.tps, b.tps / c.tps);
-  std::error_code ec;
-  if (o.dir.empty()) std::filesystem::remove_all(dir, ec);
+  if (pg) {
+    std::printf("RESULT ledger_pg pg_tps=%.0f baseline_tps=%.0f ratio=%.1f\n", b.tps, c.tps,
+                b.tps / c.tps);
+  } else {
+    std::printf("RESULT ledger memory_tps=%.0f sqlite_tps=%.0f baseline_tps=%.0f ratio=%.1f\n",
+                a.tps, b.tps, c.tps, b.tps / c.tps);
+  }
   if (!agree) return Internal("the engine's balances differ from the in-memory run");
   return Status::Ok();
 }

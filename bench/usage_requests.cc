@@ -6,7 +6,7 @@
 
 #include "engine/engine.h"
 #include "metering/usage.h"
-#include "storage/sqlite_store.h"
+#include "storage/open.h"
 #include "world/builtin.h"
 #include "world/commands.h"
 #include "world/world.h"
@@ -105,7 +105,7 @@ Status WriteUsageRequests(const UsageRequestsOptions& o) {
   if (per_job > uint64_t{2} * 24 * 60) {
     return InvalidArgument("at most 2,880 records (minutes) per job: raise --jobs");
   }
-  BG_ASSIGN_OR_RETURN(auto store, storage::SqliteStore::Open({.path = o.db}));
+  BG_ASSIGN_OR_RETURN(auto store, storage::OpenWriter(o.db));
   // The jobs start two days (and a little) ago by the wall clock.
   SystemClock wall;
   VirtualClock clock(wall.Now() - (Timestamp{2} * 86'400 + 120) * kNanosPerSecond);

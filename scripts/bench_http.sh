@@ -15,7 +15,9 @@
 #   RESULT http_writes jobs_per_s=<n> jobs_p99_ms=<x> keyed_jobs_per_s=<n>
 #     usage_records_per_s=<n> batch_mean=<x>
 # BAYGRID=<binary> runs another build (an A/B against a baseline);
-# SERVE_FLAGS=--no-notices runs the server without notices.
+# SERVE_FLAGS=--no-notices runs the server without notices; DB=postgresql://...
+# (an empty database) runs it all on PostgreSQL instead of a SQLite file
+# (scripts/bench_postgres.sh does, on a throw-away server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -27,20 +29,21 @@ dir=$(mktemp -d)
 trap 'kill $(cat "$dir/pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$dir"' EXIT
 duration=${DURATION:-10s}
 
-"$bin" demo --headless --days 30 --seed 7 --db "$dir/b.db" >"$dir/demo.log"
+db=${DB:-$dir/b.db}
+"$bin" demo --headless --days 30 --seed 7 --db "$db" >"$dir/demo.log"
 # A baseline binary from before `bench usage-requests` runs without the usage figure.
 usage_ok=1
-"$bin" bench usage-requests --db "$dir/b.db" --out "$dir/usage.bodies" --records 1200000 \
+"$bin" bench usage-requests --db "$db" --out "$dir/usage.bodies" --records 1200000 \
   --jobs 500 --batch 100 >&2 || usage_ok=0
 # The preparation leaves hundreds of MB of dirty pages, which the kernel
 # writes back 30 s later (dirty_expire_centisecs), in the middle of a run:
 # that alone put job p99 at 49-169 ms (10-14 ms after a sync).
 sync
-token=$("$bin" tokens create --db "$dir/b.db" --role enterprise --scope 3 --name bench | awk '{print $NF}')
-admin=$("$bin" tokens create --db "$dir/b.db" --role admin --name bench-admin | awk '{print $NF}')
+token=$("$bin" tokens create --db "$db" --role enterprise --scope 3 --name bench | awk '{print $NF}')
+admin=$("$bin" tokens create --db "$db" --role admin --name bench-admin | awk '{print $NF}')
 # SERVE_FLAGS: more flags for the server (--no-notices: the A/B of notices).
 # shellcheck disable=SC2086
-"$bin" serve --db "$dir/b.db" --listen 127.0.0.1:0 --threads 2 ${SERVE_FLAGS:-} >"$dir/serve.log" 2>&1 &
+"$bin" serve --db "$db" --listen 127.0.0.1:0 --threads 2 ${SERVE_FLAGS:-} >"$dir/serve.log" 2>&1 &
 echo $! >"$dir/pid"
 for _ in $(seq 300); do grep -q serving "$dir/serve.log" 2>/dev/null && break; sleep 0.1; done
 port=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\).*|\1|p' "$dir/serve.log")

@@ -24,7 +24,8 @@ CLI::App* Group(Registry& registry) {
 void RegisterLedger(Registry& registry) {
   auto o = std::make_shared<bench::LedgerBenchOptions>();
   CLI::App* ledger = Group(registry)->add_subcommand(
-      "ledger", "In-memory ledger vs engine on SQLite vs one-SQL-transaction-per-transfer");
+      "ledger",
+      "In-memory ledger vs engine on SQLite (or PostgreSQL) vs one-SQL-transaction-per-transfer");
   ledger->add_option("--accounts", o->accounts, "Accounts to create")->capture_default_str();
   ledger->add_option("--transfers", o->transfers, "Transfers to apply")->capture_default_str();
   ledger->add_option("--batch", o->batch, "Transfers per command (and per commit)")
@@ -43,7 +44,18 @@ void RegisterLedger(Registry& registry) {
                    "SQLite page size of the baseline's file (the engine's uses 32768)")
       ->capture_default_str();
   ledger->add_option("--dir", o->dir, "Directory for the SQLite files (default: temp)");
-  ledger->footer("Example:\n  baygrid bench ledger --transfers 1000000 --batch 8190");
+  ledger->add_option("--store", o->store, "The engine's store and the baseline's database")
+      ->check(CLI::IsMember({"sqlite", "postgres"}))
+      ->capture_default_str();
+  ledger
+      ->add_option("--pg", o->pg,
+                   "With --store postgres: a server's URL where scratch databases may be "
+                   "created (they are dropped afterwards)")
+      ->envname("BG_PG_URL");
+  ledger->footer(
+      "Examples:\n  baygrid bench ledger --transfers 1000000 --batch 8190\n"
+      "  baygrid bench ledger --store postgres --pg postgresql://postgres@127.0.0.1:5432/postgres\n"
+      "  scripts/bench_postgres.sh   (a throw-away PostgreSQL, then the pair)");
   registry.OnRun(ledger, [o] { return bench::RunLedgerBench(*o); });
 }
 

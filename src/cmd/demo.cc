@@ -30,7 +30,7 @@
 #include "settlement/settlement.h"
 #include "sim/driver.h"
 #include "sim/workload.h"
-#include "storage/sqlite_store.h"
+#include "storage/open.h"
 #include "world/builtin.h"
 #include "world/world.h"
 
@@ -150,19 +150,25 @@ Status RunDemo(const DemoOptions& o) {
     BG_ASSIGN_OR_RETURN(const std::string dir, WorkDir(""));
     db = dir + "/demo.db";
   }
-  if (std::filesystem::exists(db)) {
+  if (!storage::IsPostgresUrl(db) && std::filesystem::exists(db)) {
     return FailedPrecondition(db + " exists: the demo starts afresh");
   }
   const sim::WorkloadOptions wo{
       .seed = o.seed, .days = o.days, .jobs = o.jobs, .enterprises = 60, .start = kDemoStart};
   const sim::Workload w = sim::Generate(scenario, wo);
-  BG_ASSIGN_OR_RETURN(auto store, storage::SqliteStore::Open({.path = db}));
+  BG_ASSIGN_OR_RETURN(auto store, storage::OpenWriter(db));
+  BG_ASSIGN_OR_RETURN(const storage::JournalHead head, store->Head());
+  if (head.seq != 0) {
+    return FailedPrecondition(storage::Shown(db) + " already has a journal (entry " +
+                              std::to_string(head.seq) + "): the demo starts afresh");
+  }
   CatchInterrupts();
   std::printf(
       "baygrid demo: %zu jobs from %zu enterprises over %u simulated days (seed %llu), "
       "database %s\n",
       w.arrivals.size(), scenario.enterprises.size() + w.enterprises.size(), o.days,
-      static_cast<unsigned long long>(o.seed), db.c_str());  // NOLINT(google-runtime-int)
+      static_cast<unsigned long long>(o.seed),  // NOLINT(google-runtime-int)
+      storage::Shown(db).c_str());
 
   std::unique_ptr<api::Service> service;
   std::unique_ptr<api::HttpServer> http;
@@ -305,7 +311,9 @@ void RegisterDemo(Registry& registry) {
       "demo", "The main job: a server on SQLite with gba.toml, simulated demand and providers");
   demo->add_option("--scenario", o->scenario, "gba (built in) or a scenario file")
       ->capture_default_str();
-  demo->add_option("--db", o->db, "SQLite file to create (default: a temp dir)");
+  demo->add_option("--db", o->db,
+                   "SQLite file to create (default: a temp dir), or an empty PostgreSQL "
+                   "database's postgresql:// URL");
   demo->add_option("--listen", o->listen, "host:port of the API")->capture_default_str();
   demo->add_option("--days", o->days, "Simulated days [30; --live: 1]");
   demo->add_option("--seed", o->seed, "Workload seed")->capture_default_str();

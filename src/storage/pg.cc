@@ -1,5 +1,6 @@
 #include "storage/pg.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstring>
@@ -236,6 +237,76 @@ Status Connection::Script(const std::string& sql, std::string_view what) {
   Status status = Status::Ok();
   if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK) status = ErrorOf(r, what);
   PQclear(r);
+  return status;
+}
+
+CopyRows::CopyRows() {
+  // "PGCOPY\n\377\r\n\0", then no flags and no header extension.
+  data_.assign("PGCOPY\n\377\r\n\0", 11);
+  data_ += BigEndian(0, 4);
+  data_ += BigEndian(0, 4);
+}
+
+CopyRows& CopyRows::Row(int fields) {
+  BG_CHECK(fields > 0 && fields < 32768) << "a COPY row of " << fields << " fields";
+  data_ += BigEndian(static_cast<uint64_t>(fields), 2);
+  ++rows_;
+  return *this;
+}
+
+CopyRows& CopyRows::Int8(int64_t v) {
+  data_ += BigEndian(8, 4);
+  data_ += BigEndian(static_cast<uint64_t>(v), 8);
+  return *this;
+}
+
+CopyRows& CopyRows::Int4(int32_t v) {
+  data_ += BigEndian(4, 4);
+  data_ += BigEndian(static_cast<uint64_t>(static_cast<uint32_t>(v)), 4);
+  return *this;
+}
+
+CopyRows& CopyRows::Int2(int16_t v) {
+  data_ += BigEndian(2, 4);
+  data_ += BigEndian(static_cast<uint64_t>(static_cast<uint16_t>(v)), 2);
+  return *this;
+}
+
+std::string CopyRows::Finish() && {
+  data_ += BigEndian(0xffff, 2);  // the trailer: a field count of -1
+  return std::move(data_);
+}
+
+Status Connection::CopyIn(const std::string& copy_sql, CopyRows rows, std::string_view what) {
+  if (rows.rows() == 0) return Status::Ok();
+  const std::string data = std::move(rows).Finish();
+  PGresult* r = PQexec(conn_, copy_sql.c_str());
+  if (r == nullptr || PQresultStatus(r) != PGRES_COPY_IN) {
+    Status status = ErrorOf(r, what);
+    PQclear(r);
+    return status;
+  }
+  PQclear(r);
+  // A blocking connection: each call returns once libpq has queued the
+  // bytes (or fails with the connection). Sent in pieces so that libpq's
+  // buffer stays small.
+  constexpr size_t kPiece = size_t{1} << 20;
+  bool sent = true;
+  for (size_t at = 0; at < data.size() && sent; at += kPiece) {
+    const size_t n = std::min(kPiece, data.size() - at);
+    sent = PQputCopyData(conn_, data.data() + at, static_cast<int>(n)) == 1;
+  }
+  if (PQputCopyEnd(conn_, sent ? nullptr : "the client could not send every row") != 1) {
+    sent = false;
+  }
+  // The COPY's own result, then the null that ends the command.
+  Status status = Status::Ok();
+  while (PGresult* done = PQgetResult(conn_)) {
+    if (status.ok() && PQresultStatus(done) != PGRES_COMMAND_OK) status = ErrorOf(done, what);
+    PQclear(done);
+  }
+  if (status.ok() && !sent)
+    status = Unavailable("postgresql: " + std::string(what) + ": " + TrimmedError(conn_));
   return status;
 }
 

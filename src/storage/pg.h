@@ -80,6 +80,28 @@ class Rows {
   pg_result* result_;
 };
 
+// The rows of one `COPY table (columns) FROM STDIN (FORMAT binary)`, built
+// field by field in PostgreSQL's binary copy format: a header, each row its
+// field count and then each field's length and bytes, a trailer. Each
+// integer field must be of its column's exact width (int2, int4, int8):
+// binary COPY converts nothing, and refuses a wrong width.
+class CopyRows {
+ public:
+  CopyRows();
+  CopyRows& Row(int fields);
+  CopyRows& Int8(int64_t v);
+  CopyRows& Uint8(uint64_t v) { return Int8(static_cast<int64_t>(v)); }  // the same bits
+  CopyRows& Int4(int32_t v);
+  CopyRows& Int2(int16_t v);
+  size_t rows() const { return rows_; }
+  // The bytes to send, trailer included; the builder is spent.
+  std::string Finish() &&;
+
+ private:
+  std::string data_;
+  size_t rows_ = 0;
+};
+
 // The Status for a server error: its message, detail and SQLSTATE.
 StatusCode CodeForSqlState(std::string_view sqlstate);
 
@@ -103,6 +125,10 @@ class Connection {
   }
   // Runs one or more statements without parameters (the simple protocol).
   Status Script(const std::string& sql, std::string_view what);
+  // Runs `copy_sql` (a COPY ... FROM STDIN (FORMAT binary)) and sends it
+  // `rows`: one round trip for any number of rows, and no statement to
+  // parse or plan per row (a batch's thousands of transfers).
+  Status CopyIn(const std::string& copy_sql, CopyRows rows, std::string_view what);
 
   // Runs `body` between BEGIN and COMMIT; rolls back when body fails. A
   // COMMIT the server turned into a rollback is Aborted. A COMMIT whose

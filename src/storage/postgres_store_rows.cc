@@ -43,12 +43,6 @@ AccountRow AccountFrom(const pg::Rows& rows, int r) {
           .timestamp = rows.Uint(r, 9)};
 }
 
-void AddAccount(pg::Params& p, const AccountRow& a) {
-  p.Uint(a.id).Int(a.ledger).Int(a.code).Int(a.flags).Uint(a.owner);
-  p.Int(a.debits_pending).Int(a.debits_posted).Int(a.credits_pending).Int(a.credits_posted);
-  p.Uint(a.timestamp);
-}
-
 TransferRow TransferFrom(const pg::Rows& rows, int r) {
   return {.id = rows.Uint(r, 0),
           .debit_account_id = rows.Uint(r, 1),
@@ -65,10 +59,16 @@ TransferRow TransferFrom(const pg::Rows& rows, int r) {
           .expires_at = rows.Uint(r, 12)};
 }
 
-void AddTransfer(pg::Params& p, const TransferRow& t) {
-  p.Uint(t.id).Uint(t.debit_account_id).Uint(t.credit_account_id).Int(t.amount);
-  p.Uint(t.pending_id).Uint(t.reference).Int(t.timeout).Int(t.ledger).Int(t.code).Int(t.flags);
-  p.Uint(t.timestamp).Int(t.pending_status).Uint(t.expires_at);
+void CopyAccount(pg::CopyRows& copy, const AccountRow& a) {
+  copy.Row(kAccountColumnCount).Uint8(a.id).Int8(a.ledger).Int4(a.code).Int4(a.flags);
+  copy.Uint8(a.owner).Int8(a.debits_pending).Int8(a.debits_posted).Int8(a.credits_pending);
+  copy.Int8(a.credits_posted).Uint8(a.timestamp);
+}
+
+void CopyTransfer(pg::CopyRows& copy, const TransferRow& t) {
+  copy.Row(kTransferColumnCount).Uint8(t.id).Uint8(t.debit_account_id).Uint8(t.credit_account_id);
+  copy.Int8(t.amount).Uint8(t.pending_id).Uint8(t.reference).Int8(t.timeout).Int8(t.ledger);
+  copy.Int4(t.code).Int4(t.flags).Uint8(t.timestamp).Int2(t.pending_status).Uint8(t.expires_at);
 }
 
 // "($1, $2), ($3, $4)": `rows` groups of `columns` numbered parameters.
@@ -83,19 +83,22 @@ std::string ValuesClause(int columns, size_t rows) {
   return out;
 }
 
-std::string UpsertAccountsSql(size_t rows) {
-  return "INSERT INTO accounts (" + std::string(kAccountColumns) + ") VALUES " +
-         ValuesClause(kAccountColumnCount, rows) +
-         " ON CONFLICT (id) DO UPDATE SET ledger = excluded.ledger, code = excluded.code, "
-         "flags = excluded.flags, owner = excluded.owner, "
-         "debits_pending = excluded.debits_pending, debits_posted = excluded.debits_posted, "
-         "credits_pending = excluded.credits_pending, credits_posted = excluded.credits_posted, "
-         "timestamp = excluded.timestamp";
-}
+namespace {
 
-std::string InsertTransfersSql(size_t rows) {
-  return "INSERT INTO transfers (" + std::string(kTransferColumns) + ") VALUES " +
-         ValuesClause(kTransferColumnCount, rows);
+// Every column but the id from the row that was to be inserted.
+constexpr std::string_view kAccountUpsertSet =
+    " ON CONFLICT (id) DO UPDATE SET ledger = excluded.ledger, code = excluded.code, "
+    "flags = excluded.flags, owner = excluded.owner, "
+    "debits_pending = excluded.debits_pending, debits_posted = excluded.debits_posted, "
+    "credits_pending = excluded.credits_pending, credits_posted = excluded.credits_posted, "
+    "timestamp = excluded.timestamp";
+
+}  // namespace
+
+std::string UpsertAccountsFromSql(std::string_view table) {
+  return "INSERT INTO accounts (" + std::string(kAccountColumns) + ") SELECT " +
+         std::string(kAccountColumns) + " FROM " + std::string(table) +
+         std::string(kAccountUpsertSet);
 }
 
 }  // namespace bg::storage::pg_rows

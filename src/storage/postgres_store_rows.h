@@ -32,14 +32,14 @@ Result<JournalEntry> JournalFrom(const pg::Rows& rows, int r);
 // Row `r` of a result of kAccountColumns / kTransferColumns.
 AccountRow AccountFrom(const pg::Rows& rows, int r);
 TransferRow TransferFrom(const pg::Rows& rows, int r);
-// Appends the row's columns, in that order, to `p`.
-void AddAccount(pg::Params& p, const AccountRow& a);
-void AddTransfer(pg::Params& p, const TransferRow& t);
+// Appends the row, its columns in that order and of their exact widths, to
+// a binary COPY of kAccountColumns / kTransferColumns.
+void CopyAccount(pg::CopyRows& copy, const AccountRow& a);
+void CopyTransfer(pg::CopyRows& copy, const TransferRow& t);
 
 // "($1, $2), ($3, $4)": `rows` groups of `columns` numbered parameters.
 std::string ValuesClause(int columns, size_t rows);
-// Upserts (whole rows) / inserts `rows` rows of AddAccount / AddTransfer.
-std::string UpsertAccountsSql(size_t rows);
-std::string InsertTransfersSql(size_t rows);
+// Upserts the rows of a table of kAccountColumns (whole rows, one per id).
+std::string UpsertAccountsFromSql(std::string_view table);
 
 }  // namespace bg::storage::pg_rows

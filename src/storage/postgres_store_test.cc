@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "storage/pg.h"
+#include "storage/pg_scratch.h"
 #include "storage/postgres_store_migrations.h"
 #include "storage/store_test_util.h"
 
@@ -46,44 +47,29 @@ Result<std::string> ServerUrl() {
   return std::string(url);
 }
 
-// A database of its own for one test: created through BG_PG_URL, dropped
-// (with any connection left to it) when the test is done with it.
+// A database of its own for one test, dropped when the test is done with it.
 class ScratchDatabase final : public Scratch {
  public:
   static Result<std::unique_ptr<ScratchDatabase>> Create() {
     BG_ASSIGN_OR_RETURN(const std::string server, ServerUrl());
-    static std::atomic<int> counter{0};
-    const std::string name = "bg_test_" + std::to_string(getpid()) + "_" +
-                             std::to_string(counter++) + "_" +
-                             std::to_string(std::random_device()() % 100000);
-    BG_ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> admin, pg::Connection::Open(server));
-    BG_RETURN_IF_ERROR(
-        admin->Script("CREATE DATABASE " + pg::QuoteIdentifier(name), "create a test database"));
-    BG_ASSIGN_OR_RETURN(std::string url, pg::WithDatabase(server, name));
-    return std::unique_ptr<ScratchDatabase>(new ScratchDatabase(server, name, std::move(url)));
+    BG_ASSIGN_OR_RETURN(std::unique_ptr<PgScratchDatabase> db,
+                        PgScratchDatabase::Create(server, "bg_test"));
+    return std::unique_ptr<ScratchDatabase>(new ScratchDatabase(std::move(db)));
   }
   ~ScratchDatabase() override {
-    Result<std::unique_ptr<pg::Connection>> admin = pg::Connection::Open(server_);
-    Status dropped = admin.status();
-    if (dropped.ok()) {
-      dropped = (*admin)->Script(
-          "DROP DATABASE IF EXISTS " + pg::QuoteIdentifier(name_) + " WITH (FORCE)", "drop");
-    }
+    const Status dropped = db_->Drop();
     EXPECT_TRUE(dropped.ok()) << dropped;
   }
   ScratchDatabase(const ScratchDatabase&) = delete;
   ScratchDatabase& operator=(const ScratchDatabase&) = delete;
 
-  const std::string& url() const { return url_; }
-  const std::string& name() const { return name_; }
+  const std::string& url() const { return db_->url(); }
+  const std::string& name() const { return db_->name(); }
 
  private:
-  ScratchDatabase(std::string server, std::string name, std::string url)
-      : server_(std::move(server)), name_(std::move(name)), url_(std::move(url)) {}
+  explicit ScratchDatabase(std::unique_ptr<PgScratchDatabase> db) : db_(std::move(db)) {}
 
-  std::string server_;
-  std::string name_;
-  std::string url_;
+  std::unique_ptr<PgScratchDatabase> db_;
 };
 
 Result<std::unique_ptr<Store>> OpenPostgres(const TempDir&, std::unique_ptr<Scratch>* scratch) {

@@ -1,3 +1,12 @@
+// The engine against its store: commands and their answers, recovery from
+// the journal and from a snapshot, failed and uncertain commits, a deposed
+// writer, concurrency. Every test is a TEST_P of EngineTest
+// (engine_test_util.h) and runs on every store: engine_test instantiates
+// them for the memory and SQLite stores (engine_stores_test.cc),
+// engine_pg_test for PostgreSQL (engine_pg_test.cc). Where a test needs a
+// store to stand for a damaged, forked or failing one, it copies into a
+// MemoryStore or wraps store_ in a FaultyStore: the store under test still
+// serves every call that is not an injected fault.
 #include "engine/engine.h"
 
 #include <atomic>
@@ -6,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/engine_test_util.h"
 #include "programme/reconcile.h"
 #include "storage/memory_store.h"
 #include "tests/testutil/faulty_store.h"
@@ -29,91 +39,25 @@ using state::ReviewApplication;
 using state::State;
 using state::Tick;
 using state::TickResult;
-using state::TransferResults;
 namespace {
 
+using namespace engine_test;  // NOLINT(google-build-using-namespace): the tests' own helpers
 using ledger::TransferResult;
 
-constexpr LedgerId kCny(1);
-
-ledger::Account MakeAccount(uint64_t id, uint16_t flags = 0) {
-  return ledger::Account{.id = AccountId(id), .ledger = kCny, .code = 1, .flags = flags};
-}
-
-ledger::Transfer MakeTransfer(uint64_t id, uint64_t dr, uint64_t cr, int64_t amount,
-                              uint16_t flags = 0) {
-  return ledger::Transfer{.id = TransferId(id),
-                          .debit_account_id = AccountId(dr),
-                          .credit_account_id = AccountId(cr),
-                          .amount = amount,
-                          .ledger = kCny,
-                          .code = 1,
-                          .flags = flags};
-}
-
-std::vector<TransferResult> Transfers(Engine& e, std::vector<ledger::Transfer> ts) {
-  Result<CommandResult> r = e.Execute(CreateTransfers{std::move(ts)});
-  EXPECT_TRUE(r.ok()) << r.status();
-  if (!r.ok()) return {};
-  return std::get<TransferResults>(*r).results;
-}
-
-EngineOptions TestOptions() {
-  EngineOptions o;
-  o.idle_tick = std::chrono::milliseconds(0);  // tests tick explicitly
-  return o;
-}
-
-class EngineTest : public ::testing::Test {
- protected:
-  std::unique_ptr<Engine> OpenEngine(storage::Store* store, EngineOptions o = TestOptions()) {
-    Result<std::unique_ptr<Engine>> e = Engine::Open(store, &clock_, o);
-    EXPECT_TRUE(e.ok()) << e.status();
-    return e.ok() ? std::move(*e) : nullptr;
-  }
-  // Account 1 funds account 2 (limited: debits must not exceed credits).
-  void Fund(Engine& e, int64_t amount) {
-    ASSERT_TRUE(e.Execute(CreateAccounts{{MakeAccount(1),
-                                          MakeAccount(2, ledger::kDebitsMustNotExceedCredits),
-                                          MakeAccount(3)}})
-                    .ok());
-    ASSERT_EQ(Transfers(e, {MakeTransfer(1000, 1, 2, amount)})[0], TransferResult::kOk);
-  }
-  int64_t Available(Engine& e, uint64_t id) {
-    return e.Read([id](const State& s) {
-      const ledger::Account* a = s.ledger().FindAccount(AccountId(id));
-      return a->credits_posted - a->debits_posted - a->debits_pending;
-    });
-  }
-
-  // The journal of store_ alone (no snapshot, no projections): opening an
-  // engine on it replays everything from genesis.
-  void CopyJournalTo(storage::MemoryStore* copy) {
-    ASSERT_TRUE(
-        store_
-            .ReadJournal(
-                0, [&](const storage::JournalEntry& entry) { return copy->Commit(entry, {}); })
-            .ok());
-  }
-
-  VirtualClock clock_;
-  storage::MemoryStore store_;
-};
-
-TEST_F(EngineTest, AppliesCommandsAndAnswersEachCaller) {
-  auto e = OpenEngine(&store_);
+TEST_P(EngineTest, AppliesCommandsAndAnswersEachCaller) {
+  auto e = OpenEngine(store_.get());
   Fund(*e, 500);
   EXPECT_EQ(Transfers(*e, {MakeTransfer(1, 2, 3, 200), MakeTransfer(2, 2, 3, 400)}),
             (std::vector{TransferResult::kOk, TransferResult::kExceedsCredits}));
   EXPECT_EQ(Available(*e, 2), 300);
   EXPECT_EQ(e->last_seq(), 3u);
-  auto rows = store_.ReadAccounts();
+  auto rows = store_->ReadAccounts();
   ASSERT_TRUE(rows.ok());
   EXPECT_EQ((*rows)[1].debits_posted, 200);  // the projection shows the truth
 }
 
-TEST_F(EngineTest, LogicalClockStaysMonotonicWhenTheWallClockJumpsBack) {
-  auto e = OpenEngine(&store_);
+TEST_P(EngineTest, LogicalClockStaysMonotonicWhenTheWallClockJumpsBack) {
+  auto e = OpenEngine(store_.get());
   Fund(*e, 500);
   clock_.Set(clock_.Now() - 3600 * kNanosPerSecond);
   ASSERT_EQ(Transfers(*e, {MakeTransfer(1, 2, 3, 1), MakeTransfer(2, 2, 3, 1)})[1],
@@ -128,10 +72,10 @@ TEST_F(EngineTest, LogicalClockStaysMonotonicWhenTheWallClockJumpsBack) {
   EXPECT_LT(seen[1], seen[2]);
 }
 
-TEST_F(EngineTest, RestartRebuildsTheSameStateFromJournalAndFromSnapshot) {
+TEST_P(EngineTest, RestartRebuildsTheSameStateFromJournalAndFromSnapshot) {
   Hash256 before{};
   {
-    auto e = OpenEngine(&store_);
+    auto e = OpenEngine(store_.get());
     Fund(*e, 1000);
     Transfers(*e, {MakeTransfer(1, 2, 3, 100, ledger::kPending)});
     before = e->StateHash();
@@ -143,7 +87,7 @@ TEST_F(EngineTest, RestartRebuildsTheSameStateFromJournalAndFromSnapshot) {
     EXPECT_EQ(replayed->recovery().snapshot_seq, 0u);
     EXPECT_EQ(replayed->recovery().replayed_entries, 3u);
   }  // clean shutdown writes a snapshot
-  auto e = OpenEngine(&store_);
+  auto e = OpenEngine(store_.get());
   EXPECT_EQ(e->StateHash(), before);
   EXPECT_EQ(e->recovery().snapshot_seq, 3u);
   EXPECT_EQ(e->recovery().replayed_entries, 0u);
@@ -152,12 +96,12 @@ TEST_F(EngineTest, RestartRebuildsTheSameStateFromJournalAndFromSnapshot) {
   EXPECT_EQ(e->last_seq(), 4u);
 }
 
-TEST_F(EngineTest, ReplayRefusesWhatTheLiveEngineRefused) {
+TEST_P(EngineTest, ReplayRefusesWhatTheLiveEngineRefused) {
   Hash256 live{};
   {
     EngineOptions o = TestOptions();
     o.snapshot_every_batches = 0;
-    auto e = OpenEngine(&store_, o);
+    auto e = OpenEngine(store_.get(), o);
     ledger::Account bad = MakeAccount(7);
     bad.timestamp = 5;  // refused: timestamps are the ledger's to set
     ledger::Account funded = MakeAccount(8);
@@ -178,8 +122,8 @@ TEST_F(EngineTest, ReplayRefusesWhatTheLiveEngineRefused) {
   EXPECT_EQ(replayed->Read([](const State& s) { return s.ledger().accounts().size(); }), 1u);
 }
 
-TEST_F(EngineTest, FailedCommitFailsEveryCallerAndLeavesStateAsBefore) {
-  testutil::FaultyStore faulty(&store_);
+TEST_P(EngineTest, FailedCommitFailsEveryCallerAndLeavesStateAsBefore) {
+  testutil::FaultyStore faulty(store_.get());
   auto e = OpenEngine(&faulty);
   Fund(*e, 1000);
   const Hash256 before = e->StateHash();
@@ -212,8 +156,8 @@ TEST_F(EngineTest, FailedCommitFailsEveryCallerAndLeavesStateAsBefore) {
   EXPECT_EQ(Transfers(*e, {MakeTransfer(10, 2, 3, 100)})[0], TransferResult::kOk);
 }
 
-TEST_F(EngineTest, FailedCommitOfOneBatchRestoresTheExactStateHash) {
-  testutil::FaultyStore faulty(&store_);
+TEST_P(EngineTest, FailedCommitOfOneBatchRestoresTheExactStateHash) {
+  testutil::FaultyStore faulty(store_.get());
   auto e = OpenEngine(&faulty);
   Fund(*e, 1000);
   Transfers(*e, {MakeTransfer(1, 2, 3, 100, ledger::kPending | ledger::kLinked),
@@ -228,8 +172,8 @@ TEST_F(EngineTest, FailedCommitOfOneBatchRestoresTheExactStateHash) {
   EXPECT_EQ(Transfers(*e, {post})[0], TransferResult::kOk);  // the retry is applied normally
 }
 
-TEST_F(EngineTest, ACommitThatFailedAfterWritingCountsAsCommitted) {
-  testutil::FaultyStore faulty(&store_);
+TEST_P(EngineTest, ACommitThatFailedAfterWritingCountsAsCommitted) {
+  testutil::FaultyStore faulty(store_.get());
   auto e = OpenEngine(&faulty);
   Fund(*e, 1000);
   faulty.FailNextCommitsAfterWriting(1);
@@ -238,11 +182,11 @@ TEST_F(EngineTest, ACommitThatFailedAfterWritingCountsAsCommitted) {
   EXPECT_EQ(Transfers(*e, {MakeTransfer(1, 2, 3, 100)})[0], TransferResult::kOk);
   EXPECT_EQ(Transfers(*e, {MakeTransfer(2, 2, 3, 100)})[0], TransferResult::kOk);
   EXPECT_EQ(Available(*e, 2), 800);
-  EXPECT_EQ(store_.Head()->seq, e->last_seq());
+  EXPECT_EQ(store_->Head()->seq, e->last_seq());
 }
 
-TEST_F(EngineTest, AnEntryOfOurSeqWrittenBySomeoneElseIsNotOurCommit) {
-  testutil::FaultyStore faulty(&store_);
+TEST_P(EngineTest, AnEntryOfOurSeqWrittenBySomeoneElseIsNotOurCommit) {
+  testutil::FaultyStore faulty(store_.get());
   auto e = OpenEngine(&faulty);
   Fund(*e, 1000);
   faulty.FailNextCommitsAfterAForeignAppend(1);
@@ -256,8 +200,8 @@ TEST_F(EngineTest, AnEntryOfOurSeqWrittenBySomeoneElseIsNotOurCommit) {
   EXPECT_EQ(Available(*e, 2), 1000);
 }
 
-TEST_F(EngineTest, ADeposedWriterStopsAndSaysWhyOnce) {
-  testutil::FaultyStore faulty(&store_);
+TEST_P(EngineTest, ADeposedWriterStopsAndSaysWhyOnce) {
+  testutil::FaultyStore faulty(store_.get());
   std::vector<Status> halts;
   EngineOptions o = TestOptions();
   o.on_halt = [&halts](const Status& why) { halts.push_back(why); };
@@ -277,8 +221,8 @@ TEST_F(EngineTest, ADeposedWriterStopsAndSaysWhyOnce) {
   EXPECT_EQ(Available(*e, 2), 1000);
 }
 
-TEST_F(EngineTest, AnIdleWriterKeepsItsStoreAliveAndStopsWhenRefused) {
-  testutil::FaultyStore faulty(&store_);
+TEST_P(EngineTest, AnIdleWriterKeepsItsStoreAliveAndStopsWhenRefused) {
+  testutil::FaultyStore faulty(store_.get());
   std::promise<Status> halted;
   EngineOptions o = TestOptions();
   o.idle_tick = std::chrono::milliseconds(1);
@@ -294,17 +238,17 @@ TEST_F(EngineTest, AnIdleWriterKeepsItsStoreAliveAndStopsWhenRefused) {
             StatusCode::kUnavailable);
 }
 
-TEST_F(EngineTest, ASecondEngineOnOneStoreIsRefused) {
-  auto first = OpenEngine(&store_);
-  Result<std::unique_ptr<Engine>> second = Engine::Open(&store_, &clock_, TestOptions());
+TEST_P(EngineTest, ASecondEngineOnOneStoreIsRefused) {
+  auto first = OpenEngine(store_.get());
+  Result<std::unique_ptr<Engine>> second = Engine::Open(store_.get(), &clock_, TestOptions());
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), StatusCode::kFailedPrecondition);
   first.reset();
-  EXPECT_NE(OpenEngine(&store_), nullptr);
+  EXPECT_NE(OpenEngine(store_.get()), nullptr);
 }
 
-TEST_F(EngineTest, FailedCommitAlsoFailsTheBatchAppliedBehindIt) {
-  testutil::FaultyStore faulty(&store_);
+TEST_P(EngineTest, FailedCommitAlsoFailsTheBatchAppliedBehindIt) {
+  testutil::FaultyStore faulty(store_.get());
   auto e = OpenEngine(&faulty);
   Fund(*e, 1000);
   const Hash256 before = e->StateHash();
@@ -338,8 +282,8 @@ TEST_F(EngineTest, FailedCommitAlsoFailsTheBatchAppliedBehindIt) {
   EXPECT_EQ(e->Read([](const State& s) { return s.ledger().CheckInvariants(); }), "");
 }
 
-TEST_F(EngineTest, ReadsWaitUntilTheBatchTheyWouldSeeIsDurable) {
-  testutil::FaultyStore faulty(&store_);
+TEST_P(EngineTest, ReadsWaitUntilTheBatchTheyWouldSeeIsDurable) {
+  testutil::FaultyStore faulty(store_.get());
   auto e = OpenEngine(&faulty);
   Fund(*e, 1000);
   const int attempts = faulty.commits_attempted();
@@ -356,9 +300,9 @@ TEST_F(EngineTest, ReadsWaitUntilTheBatchTheyWouldSeeIsDurable) {
   EXPECT_EQ(seen.load(), 1000);
 }
 
-TEST_F(EngineTest, ConcurrentHoldsGrantExactlyWhatTheBalanceAllows) {
+TEST_P(EngineTest, ConcurrentHoldsGrantExactlyWhatTheBalanceAllows) {
   // F8 of reference/ledger.md: 20 holds of 75 against 500 grant 6.
-  auto e = OpenEngine(&store_);
+  auto e = OpenEngine(store_.get());
   Fund(*e, 500);
   std::vector<std::thread> threads;
   std::atomic<int> granted{0};
@@ -373,8 +317,8 @@ TEST_F(EngineTest, ConcurrentHoldsGrantExactlyWhatTheBalanceAllows) {
   EXPECT_EQ(Available(*e, 2), 500 - 6 * 75);
 }
 
-TEST_F(EngineTest, TickReleasesHoldsExactlyAtTheirDeadline) {
-  auto e = OpenEngine(&store_);
+TEST_P(EngineTest, TickReleasesHoldsExactlyAtTheirDeadline) {
+  auto e = OpenEngine(store_.get());
   Fund(*e, 500);
   ledger::Transfer hold = MakeTransfer(1, 2, 3, 300, ledger::kPending);
   hold.timeout = 60;
@@ -393,23 +337,23 @@ TEST_F(EngineTest, TickReleasesHoldsExactlyAtTheirDeadline) {
   EXPECT_EQ(Available(*e, 2), 500);
 }
 
-TEST_F(EngineTest, ShutdownAnswersLateCallersWithUnavailable) {
-  auto e = OpenEngine(&store_);
+TEST_P(EngineTest, ShutdownAnswersLateCallersWithUnavailable) {
+  auto e = OpenEngine(store_.get());
   Fund(*e, 10);
   ASSERT_TRUE(e->Shutdown().ok());
   Result<CommandResult> r = e->Execute(Tick{});
   EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
 }
 
-TEST_F(EngineTest, ABadSnapshotIsSetAsideAndTheJournalReplayedFromGenesis) {
+TEST_P(EngineTest, ABadSnapshotIsSetAsideAndTheJournalReplayedFromGenesis) {
   Hash256 before{};
   {
-    auto e = OpenEngine(&store_);
+    auto e = OpenEngine(store_.get());
     Fund(*e, 1000);
     Transfers(*e, {MakeTransfer(1, 2, 3, 100, ledger::kPending)});
     before = e->StateHash();
   }  // the clean shutdown writes a snapshot at seq 3
-  auto good = store_.LatestSnapshot();
+  auto good = store_->LatestSnapshot();
   ASSERT_TRUE(good.ok() && good->has_value());
 
   struct Case {
@@ -431,8 +375,8 @@ TEST_F(EngineTest, ABadSnapshotIsSetAsideAndTheJournalReplayedFromGenesis) {
     SCOPED_TRACE(c.name);
     storage::SnapshotRecord bad = **good;
     c.corrupt(&bad);
-    ASSERT_TRUE(store_.SaveSnapshot(bad).ok());
-    auto e = OpenEngine(&store_, [] {
+    ASSERT_TRUE(store_->SaveSnapshot(bad).ok());
+    auto e = OpenEngine(store_.get(), [] {
       EngineOptions o = TestOptions();
       o.snapshot_every_batches = 0;
       return o;
@@ -445,14 +389,14 @@ TEST_F(EngineTest, ABadSnapshotIsSetAsideAndTheJournalReplayedFromGenesis) {
   }
 }
 
-TEST_F(EngineTest, TheGbaScenarioLoadsAsCommandsAndReplaysToTheSameState) {
+TEST_P(EngineTest, TheGbaScenarioLoadsAsCommandsAndReplaysToTheSameState) {
   auto scenario = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
   ASSERT_TRUE(scenario.ok()) << scenario.status();
   Hash256 live{};
   {
     EngineOptions o = TestOptions();
     o.snapshot_every_batches = 0;
-    auto e = OpenEngine(&store_, o);
+    auto e = OpenEngine(store_.get(), o);
     for (CommandBody& c : world::ToCommands(*scenario)) {
       Result<CommandResult> r = e->Execute(std::move(c));
       ASSERT_TRUE(r.ok()) << r.status();
@@ -473,7 +417,7 @@ TEST_F(EngineTest, TheGbaScenarioLoadsAsCommandsAndReplaysToTheSameState) {
               programme::RegistryResult::kExistsWithDifferentBody);
     live = e->StateHash();
   }
-  auto from_snapshot = OpenEngine(&store_);
+  auto from_snapshot = OpenEngine(store_.get());
   EXPECT_EQ(from_snapshot->StateHash(), live);
   storage::MemoryStore copy;
   CopyJournalTo(&copy);
@@ -481,8 +425,8 @@ TEST_F(EngineTest, TheGbaScenarioLoadsAsCommandsAndReplaysToTheSameState) {
   EXPECT_EQ(replayed->StateHash(), live);
 }
 
-TEST_F(EngineTest, RegistrationsOfAFailedBatchAreRolledBack) {
-  testutil::FaultyStore faulty(&store_);
+TEST_P(EngineTest, RegistrationsOfAFailedBatchAreRolledBack) {
+  testutil::FaultyStore faulty(store_.get());
   auto e = OpenEngine(&faulty);
   programme::Jurisdiction guangdong{.id = JurisdictionId(1), .code = "guangdong"};
   ASSERT_TRUE(e->Execute(RegisterJurisdiction{guangdong}).ok());
@@ -502,8 +446,8 @@ TEST_F(EngineTest, RegistrationsOfAFailedBatchAreRolledBack) {
 
 // A bad credit code is refused with its code and the GB 32100-2015 reason,
 // and registers nothing (the logical clock still moves, as for any command).
-TEST_F(EngineTest, ABadCreditCodeIsRefusedWithItsReason) {
-  auto e = OpenEngine(&store_);
+TEST_P(EngineTest, ABadCreditCodeIsRefusedWithItsReason) {
+  auto e = OpenEngine(store_.get());
   ASSERT_TRUE(e->Execute(RegisterJurisdiction{{.id = JurisdictionId(1), .code = "dongguan"}}).ok());
   programme::Enterprise bad;
   bad.id = EnterpriseId(1);
@@ -526,8 +470,8 @@ TEST_F(EngineTest, ABadCreditCodeIsRefusedWithItsReason) {
 
 // One legal entity, one set of caps: the same unified social credit code
 // under a second id would get a full yearly cap of its own.
-TEST_F(EngineTest, TheSameCreditCodeTwiceIsRefusedNamingTheFirstRecord) {
-  auto e = OpenEngine(&store_);
+TEST_P(EngineTest, TheSameCreditCodeTwiceIsRefusedNamingTheFirstRecord) {
+  auto e = OpenEngine(store_.get());
   ASSERT_TRUE(e->Execute(RegisterJurisdiction{{.id = JurisdictionId(1), .code = "dongguan"}}).ok());
   programme::Enterprise first;
   first.id = EnterpriseId(1);
@@ -557,7 +501,7 @@ TEST_F(EngineTest, TheSameCreditCodeTwiceIsRefusedNamingTheFirstRecord) {
             programme::RegistryResult::kDuplicateCreditCode);
   // The index is rebuilt from a snapshot and a replay alike.
   e.reset();
-  auto reopened = OpenEngine(&store_);
+  auto reopened = OpenEngine(store_.get());
   EXPECT_EQ(std::get<RegistryResult>(*reopened->Execute(RegisterEnterprise{again})).result,
             programme::RegistryResult::kDuplicateCreditCode);
   storage::MemoryStore copy;
@@ -570,11 +514,11 @@ TEST_F(EngineTest, TheSameCreditCodeTwiceIsRefusedNamingTheFirstRecord) {
 // the other, so a 1,000,000-yuan budget grants exactly twenty 50,000-yuan
 // vouchers and refuses the rest with budget_exhausted (small.toml: the caps
 // would allow 28).
-TEST_F(EngineTest, ConcurrentApprovalsNeverOverCommitABudget) {
+TEST_P(EngineTest, ConcurrentApprovalsNeverOverCommitABudget) {
   auto scenario = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/tests/scenarios/small.toml");
   ASSERT_TRUE(scenario.ok()) << scenario.status();
   clock_.Set(1'741'000'000 * kNanosPerSecond);  // 2025-03-03, inside the window
-  auto e = OpenEngine(&store_);
+  auto e = OpenEngine(store_.get());
   for (CommandBody& c : world::ToCommands(*scenario)) ASSERT_TRUE(e->Execute(std::move(c)).ok());
   constexpr uint64_t kApps = 40;
   for (uint64_t id = 1; id <= kApps; ++id) {
@@ -640,10 +584,10 @@ TEST_F(EngineTest, ConcurrentApprovalsNeverOverCommitABudget) {
 // The programme book rolls back with the ledger: a grant and a claim whose
 // batch fails to commit leave no record, no account and no money moved; the
 // same commands then succeed. A snapshot carries the book across a restart.
-TEST_F(EngineTest, BookCommandsOfAFailedBatchAreRolledBack) {
+TEST_P(EngineTest, BookCommandsOfAFailedBatchAreRolledBack) {
   auto scenario = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/gba.toml");
   ASSERT_TRUE(scenario.ok()) << scenario.status();
-  testutil::FaultyStore faulty(&store_);
+  testutil::FaultyStore faulty(store_.get());
   clock_.Set(1'741'000'000 * kNanosPerSecond);  // 2025-03-03
   Hash256 live{};
   {
@@ -691,46 +635,20 @@ TEST_F(EngineTest, BookCommandsOfAFailedBatchAreRolledBack) {
     });
     live = e->StateHash();
   }
-  auto reopened = OpenEngine(&store_);
+  auto reopened = OpenEngine(store_.get());
   EXPECT_EQ(reopened->StateHash(), live);
   EXPECT_GT(reopened->recovery().snapshot_seq, 0u);
 }
 
-// store_ as an engine that shut down cleanly leaves it: three journal
-// entries and a snapshot after entry 3. The tests copy parts of it, or of
-// another history, into a fresh store, as a damaged or forked file would be.
-class JournalSurgeryTest : public EngineTest {
- protected:
-  void SetUp() override {
-    auto e = OpenEngine(&store_);
-    Fund(*e, 1000);
-    Transfers(*e, {MakeTransfer(1, 2, 3, 100)});
-  }  // the clean shutdown writes a snapshot at seq 3
-
-  // A file whose journal is `from`'s entries up to `last_seq` and whose
-  // snapshot is store_'s (taken after entry 3), opened by an engine.
-  Result<std::unique_ptr<Engine>> OpenSpliced(storage::Store& from, uint64_t last_seq) {
-    spliced_ = std::make_unique<storage::MemoryStore>();
-    Status copied = from.ReadJournal(0, [&](const storage::JournalEntry& entry) {
-      return entry.seq <= last_seq ? spliced_->Commit(entry, {}) : Status::Ok();
-    });
-    if (copied.ok()) copied = spliced_->SaveSnapshot(**store_.LatestSnapshot());
-    if (!copied.ok()) return copied;
-    return Engine::Open(spliced_.get(), &clock_, TestOptions());
-  }
-
-  std::unique_ptr<storage::MemoryStore> spliced_;
-};
-
-TEST_F(JournalSurgeryTest, ATruncatedJournalRefusesToStartAndNamesTheAudit) {
-  Result<std::unique_ptr<Engine>> e = OpenSpliced(store_, 2);
+TEST_P(JournalSurgeryTest, ATruncatedJournalRefusesToStartAndNamesTheAudit) {
+  Result<std::unique_ptr<Engine>> e = OpenSpliced(*store_, 2);
   ASSERT_FALSE(e.ok()) << "started without the acknowledged entry 3";
   EXPECT_EQ(e.status().code(), StatusCode::kDataLoss);
   EXPECT_NE(e.status().message().find("truncated"), std::string::npos) << e.status();
   EXPECT_NE(e.status().message().find("baygrid audit verify"), std::string::npos) << e.status();
 }
 
-TEST_F(JournalSurgeryTest, AForkedJournalRefusesToStart) {
+TEST_P(JournalSurgeryTest, AForkedJournalRefusesToStart) {
   // Another history of the same length: the same commands but transfer 1
   // moves 200, a sound chain of its own.
   storage::MemoryStore other;
@@ -750,9 +668,9 @@ TEST_F(JournalSurgeryTest, AForkedJournalRefusesToStart) {
   EXPECT_NE(e.status().message().find("baygrid audit verify"), std::string::npos) << e.status();
 }
 
-TEST_F(EngineTest, CorruptJournalRefusesToStart) {
+TEST_P(EngineTest, CorruptJournalRefusesToStart) {
   {
-    auto e = OpenEngine(&store_, [] {
+    auto e = OpenEngine(store_.get(), [] {
       EngineOptions o = TestOptions();
       o.snapshot_every_batches = 0;
       return o;
@@ -761,12 +679,12 @@ TEST_F(EngineTest, CorruptJournalRefusesToStart) {
   }
   storage::MemoryStore copy;
   ASSERT_TRUE(store_
-                  .ReadJournal(0,
-                               [&](const storage::JournalEntry& entry) {
-                                 storage::JournalEntry e = entry;
-                                 if (e.seq == 2) e.payload[e.payload.size() / 2] ^= 0x40;
-                                 return copy.Commit(e, {});
-                               })
+                  ->ReadJournal(0,
+                                [&](const storage::JournalEntry& entry) {
+                                  storage::JournalEntry e = entry;
+                                  if (e.seq == 2) e.payload[e.payload.size() / 2] ^= 0x40;
+                                  return copy.Commit(e, {});
+                                })
                   .ok());
   Result<std::unique_ptr<Engine>> e = Engine::Open(&copy, &clock_, TestOptions());
   ASSERT_FALSE(e.ok());

@@ -1,7 +1,11 @@
 #include "storage/postgres_store_answers.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
+#include <vector>
+
+#include "storage/postgres_store_rows.h"
 
 namespace bg::storage::pg_answers {
 
@@ -15,12 +19,22 @@ Status Write(pg::Connection& conn, const Projection& projection) {
                  "(SELECT MAX(id) + 1 FROM answers))",
                  pg::Params().Uint(projection.forget_answers_before), "forget old answers"));
   }
-  for (const KeptAnswer& a : projection.answers) {
-    BG_RETURN_IF_ERROR(conn.Run(
-        "INSERT INTO answers (caller, key, request, answer, at) VALUES ($1, $2, $3, $4, $5) "
-        "ON CONFLICT (caller, key) DO NOTHING",
-        pg::Params().Text(a.caller).Text(a.key).Bytes(a.request).Bytes(a.answer).Uint(a.at),
-        "keep an answer"));
+  // A batch's answers in statements of up to 256 rows, not one round trip
+  // each. Rows of one statement go in in order, so of two answers for one
+  // key in a batch the first stays, as for two batches.
+  constexpr size_t kRows = 256;
+  const std::vector<KeptAnswer>& answers = projection.answers;
+  for (size_t first = 0; first < answers.size(); first += kRows) {
+    const size_t n = std::min(kRows, answers.size() - first);
+    pg::Params params;
+    for (size_t i = first; i < first + n; ++i) {
+      const KeptAnswer& a = answers[i];
+      params.Text(a.caller).Text(a.key).Bytes(a.request).Bytes(a.answer).Uint(a.at);
+    }
+    BG_RETURN_IF_ERROR(conn.Run("INSERT INTO answers (caller, key, request, answer, at) VALUES " +
+                                    pg_rows::ValuesClause(5, n) +
+                                    " ON CONFLICT (caller, key) DO NOTHING",
+                                params, "keep answers"));
   }
   return Status::Ok();
 }

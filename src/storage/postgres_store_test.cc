@@ -15,7 +15,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
 #include <memory>
 #include <random>
 #include <string>
@@ -26,7 +25,6 @@
 #include <unistd.h>
 
 #include "storage/pg.h"
-#include "storage/pg_scratch.h"
 #include "storage/postgres_store_migrations.h"
 #include "storage/store_test_util.h"
 
@@ -34,51 +32,6 @@ namespace bg::storage {
 namespace {
 
 using namespace store_test;  // NOLINT(google-build-using-namespace): the tests' own helpers
-
-Result<std::string> ServerUrl() {
-  const char* url = std::getenv("BG_PG_URL");  // NOLINT(concurrency-mt-unsafe): set before main
-  if (url == nullptr || *url == '\0') {
-    return FailedPrecondition(
-        "BG_PG_URL is not set: storage_pg_test runs the Store tests on a PostgreSQL server and "
-        "needs a superuser's URL. ctest starts a throw-away server for it "
-        "(tests/integration/pg_store_test.sh); by hand: "
-        "export BG_PG_URL=$(scripts/pg-local.sh up /tmp/bg-pg | tail -n 1)");
-  }
-  return std::string(url);
-}
-
-// A database of its own for one test, dropped when the test is done with it.
-class ScratchDatabase final : public Scratch {
- public:
-  static Result<std::unique_ptr<ScratchDatabase>> Create() {
-    BG_ASSIGN_OR_RETURN(const std::string server, ServerUrl());
-    BG_ASSIGN_OR_RETURN(std::unique_ptr<PgScratchDatabase> db,
-                        PgScratchDatabase::Create(server, "bg_test"));
-    return std::unique_ptr<ScratchDatabase>(new ScratchDatabase(std::move(db)));
-  }
-  ~ScratchDatabase() override {
-    const Status dropped = db_->Drop();
-    EXPECT_TRUE(dropped.ok()) << dropped;
-  }
-  ScratchDatabase(const ScratchDatabase&) = delete;
-  ScratchDatabase& operator=(const ScratchDatabase&) = delete;
-
-  const std::string& url() const { return db_->url(); }
-  const std::string& name() const { return db_->name(); }
-
- private:
-  explicit ScratchDatabase(std::unique_ptr<PgScratchDatabase> db) : db_(std::move(db)) {}
-
-  std::unique_ptr<PgScratchDatabase> db_;
-};
-
-Result<std::unique_ptr<Store>> OpenPostgres(const TempDir&, std::unique_ptr<Scratch>* scratch) {
-  BG_ASSIGN_OR_RETURN(std::unique_ptr<ScratchDatabase> db, ScratchDatabase::Create());
-  const std::string url = db->url();
-  *scratch = std::move(db);
-  BG_ASSIGN_OR_RETURN(std::unique_ptr<PostgresStore> store, PostgresStore::Open({.url = url}));
-  return std::unique_ptr<Store>(std::move(store));
-}
 
 INSTANTIATE_TEST_SUITE_P(AllStores, StoreTest,
                          testing::Values(StoreFactory{"Postgres", &OpenPostgres}),

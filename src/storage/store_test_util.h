@@ -1,10 +1,13 @@
 // What the Store tests share: the rows they commit, a scratch directory,
 // the parameterised fixture StoreTest whose TEST_Ps (store_contract_test.cc)
 // every implementation must pass, and the bodies of the tests that the
-// SQLite and PostgreSQL stores run each on their own fixture. Included by
+// SQLite and PostgreSQL stores run each on their own fixture. The tests on
+// PostgreSQL (the Store's, storage_pg_test; the engine's, engine_pg_test)
+// share the server's URL and a database per test from here too. Included by
 // test files only.
 #pragma once
 
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -17,6 +20,8 @@
 #include <stdlib.h>
 
 #include "common/check.h"
+#include "storage/pg_scratch.h"
+#include "storage/postgres_store.h"
 #include "storage/store.h"
 
 namespace bg::storage {
@@ -71,6 +76,56 @@ struct StoreFactory {
 
 // Failures name the store, not the struct's bytes.
 inline void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << factory.name; }
+
+// The PostgreSQL server the tests run on: BG_PG_URL. Without it every test
+// that needs the server fails saying how to get one: none is skipped.
+inline Result<std::string> ServerUrl() {
+  const char* url = std::getenv("BG_PG_URL");  // NOLINT(concurrency-mt-unsafe): set before main
+  if (url == nullptr || *url == '\0') {
+    return FailedPrecondition(
+        "BG_PG_URL is not set: storage_pg_test and engine_pg_test run their tests on a "
+        "PostgreSQL server and need a superuser's URL. ctest starts a throw-away server for them "
+        "(tests/integration/pg_store_test.sh); by hand: "
+        "export BG_PG_URL=$(scripts/pg-local.sh up /tmp/bg-pg | tail -n 1)");
+  }
+  return std::string(url);
+}
+
+// A database of its own for one test, dropped when the test is done with it.
+class ScratchDatabase final : public Scratch {
+ public:
+  static Result<std::unique_ptr<ScratchDatabase>> Create() {
+    BG_ASSIGN_OR_RETURN(const std::string server, ServerUrl());
+    BG_ASSIGN_OR_RETURN(std::unique_ptr<PgScratchDatabase> db,
+                        PgScratchDatabase::Create(server, "bg_test"));
+    return std::unique_ptr<ScratchDatabase>(new ScratchDatabase(std::move(db)));
+  }
+  ~ScratchDatabase() override {
+    const Status dropped = db_->Drop();
+    EXPECT_TRUE(dropped.ok()) << dropped;
+  }
+  ScratchDatabase(const ScratchDatabase&) = delete;
+  ScratchDatabase& operator=(const ScratchDatabase&) = delete;
+
+  const std::string& url() const { return db_->url(); }
+  const std::string& name() const { return db_->name(); }
+
+ private:
+  explicit ScratchDatabase(std::unique_ptr<PgScratchDatabase> db) : db_(std::move(db)) {}
+
+  std::unique_ptr<PgScratchDatabase> db_;
+};
+
+// A PostgresStore on a scratch database of its own (the StoreFactory of
+// the tests on PostgreSQL).
+inline Result<std::unique_ptr<Store>> OpenPostgres(const TempDir&,
+                                                   std::unique_ptr<Scratch>* scratch) {
+  BG_ASSIGN_OR_RETURN(std::unique_ptr<ScratchDatabase> db, ScratchDatabase::Create());
+  const std::string url = db->url();
+  *scratch = std::move(db);
+  BG_ASSIGN_OR_RETURN(std::unique_ptr<PostgresStore> store, PostgresStore::Open({.url = url}));
+  return std::unique_ptr<Store>(std::move(store));
+}
 
 inline Hash256 FilledHash(uint8_t seed) {
   Hash256 h{};

@@ -1,11 +1,12 @@
 #!/bin/sh
-# Runs storage_pg_test (the Store tests on PostgreSQL) against a throw-away
+# Runs a test binary that needs a PostgreSQL server (storage_pg_test: the
+# Store tests; engine_pg_test: the engine's tests) against a throw-away
 # server: scripts/pg-local.sh up in a fresh directory, BG_PG_URL set to its
 # URL, the test binary with any further arguments, then down and the
 # directory removed, whatever the outcome; on a failure the server's log
 # is shown first. Exits with the test's status.
 #
-#   tests/integration/pg_store_test.sh SOURCE_DIR STORAGE_PG_TEST [gtest args...]
+#   tests/integration/pg_store_test.sh SOURCE_DIR TEST_BINARY [gtest args...]
 set -u
 src=$1
 bin=$2

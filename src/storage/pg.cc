@@ -305,8 +305,9 @@ Status Connection::CopyIn(const std::string& copy_sql, CopyRows rows, std::strin
     if (status.ok() && PQresultStatus(done) != PGRES_COMMAND_OK) status = ErrorOf(done, what);
     PQclear(done);
   }
-  if (status.ok() && !sent)
+  if (status.ok() && !sent) {
     status = Unavailable("postgresql: " + std::string(what) + ": " + TrimmedError(conn_));
+  }
   return status;
 }
 

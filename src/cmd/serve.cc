@@ -17,6 +17,7 @@
 #include "api/service.h"
 #include "api/web_site.h"
 #include "cli/http_client.h"
+#include "cmd/standby.h"
 #include "engine/engine.h"
 #include "notice/derive.h"
 #include "notice/outbox.h"
@@ -80,8 +81,12 @@ bool SignalledWithin(const sigset_t& signals, std::chrono::milliseconds wait) {
 
 // The store `o.db` names, with the writer lease when it is PostgreSQL. A
 // standby tries for the lease twice a second, so that SIGTERM still ends
-// its wait (then: null), and says why it waits whenever that changes.
-Result<std::unique_ptr<storage::Store>> OpenStore(const ServeOptions& o, const sigset_t& signals) {
+// its wait (then: null), says why it waits whenever that changes, and
+// follows the journal meanwhile: `warm` is then the state it followed, for
+// the engine to start from.
+Result<std::unique_ptr<storage::Store>> OpenStore(
+    const ServeOptions& o, const sigset_t& signals,
+    std::shared_ptr<const storage::SnapshotRecord>* warm) {
   const storage::OpenOptions lease{.holder = o.holder,
                                    .lease_ttl = std::chrono::milliseconds(o.lease_ttl_ms)};
   if (!o.standby) return storage::OpenWriter(o.db, lease);
@@ -91,9 +96,16 @@ Result<std::unique_ptr<storage::Store>> OpenStore(const ServeOptions& o, const s
         "one writer, on its own machine");
   }
   std::string said;
+  JournalFollower follower(o.db);
+  auto say = [](const std::string& line) {
+    if (line.empty()) return;
+    std::printf("%s\n", line.c_str());
+    std::fflush(stdout);
+  };
   while (true) {
     Result<std::unique_ptr<storage::Store>> store = storage::OpenWriter(o.db, lease);
     const StatusCode code = store.status().code();
+    if (store.ok()) *warm = follower.Warm();
     // Held by another writer, or the database away (a failover): wait.
     if (store.ok() ||
         (code != StatusCode::kFailedPrecondition && code != StatusCode::kUnavailable)) {
@@ -102,10 +114,10 @@ Result<std::unique_ptr<storage::Store>> OpenStore(const ServeOptions& o, const s
     // Said again when it changes, not as the time left counts down.
     const std::string& why = store.status().message();
     if (const std::string gist = why.substr(0, why.find(" until ")); gist != said) {
-      std::printf("baygrid: standby, waiting for the writer lease: %s\n", why.c_str());
-      std::fflush(stdout);
+      say("baygrid: standby, waiting for the writer lease: " + why);
       said = gist;
     }
+    say(follower.Step());
     if (SignalledWithin(signals, std::chrono::milliseconds(500))) {
       return std::unique_ptr<storage::Store>();
     }
@@ -135,7 +147,8 @@ Status RunServe(ServeOptions o) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  BG_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, OpenStore(o, signals));
+  std::shared_ptr<const storage::SnapshotRecord> warm;
+  BG_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, OpenStore(o, signals, &warm));
   if (store == nullptr) {
     std::printf("baygrid: standby stopped before it took over\n");
     return Status::Ok();
@@ -148,7 +161,21 @@ Status RunServe(ServeOptions o) {
   // halts and the main thread below, waiting for a signal, gets this one.
   engine::EngineOptions engine_options{.observer = o.no_notices ? nullptr : &notices};
   engine_options.on_halt = [](const Status&) { kill(getpid(), SIGTERM); };
+  const uint64_t warm_seq = warm != nullptr ? warm->seq : 0;
+  engine_options.warm_start = std::move(warm);
   BG_ASSIGN_OR_RETURN(auto engine, engine::Engine::Open(store.get(), &clock, engine_options));
+  if (engine_options.warm_start != nullptr) {
+    engine_options.warm_start.reset();  // the engine has dropped its copy too
+    const engine::RecoveryInfo& r = engine->recovery();
+    const std::string how =
+        r.warm_started ? "its state used" : "its state set aside (" + r.warm_start_rejected + ")";
+    std::printf(
+        "baygrid: took over from the journal followed to entry %llu: %s, %llu entries "
+        "replayed\n",
+        static_cast<unsigned long long>(warm_seq),  // NOLINT(google-runtime-int)
+        how.c_str(),
+        static_cast<unsigned long long>(r.replayed_entries));  // NOLINT(google-runtime-int)
+  }
   BG_RETURN_IF_ERROR(LoadScenarioIfEmpty(*engine, o.scenario));
   std::unique_ptr<notice::Outbox> outbox;
   if (!o.no_notices) {

@@ -69,6 +69,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(storage::Store* store, const Clock*
     MutexLock lock(&engine->state_mu_);
     BG_RETURN_IF_ERROR(engine->Recover());
   }
+  // Used or not, the warm state's bytes are not needed again.
+  engine->options_.warm_start.reset();
   if (options.read_only) return engine;
   // A writer's lease (a PostgreSQL store's) may have aged while the state
   // was rebuilt: renewed now, or the engine does not start.
@@ -85,6 +87,16 @@ Engine::~Engine() {
 
 Status Engine::Recover() {
   BG_ASSIGN_OR_RETURN(std::optional<storage::SnapshotRecord> snapshot, store_->LatestSnapshot());
+  if (const auto& warm = options_.warm_start;
+      warm != nullptr && (!snapshot.has_value() || warm->seq >= snapshot->seq)) {
+    Status from_warm = Replay(warm.get(), nullptr);
+    if (from_warm.ok()) {
+      recovery_.warm_started = true;
+      return FinishRecovery();
+    }
+    state_ = State{};
+    recovery_ = RecoveryInfo{.warm_start_rejected = from_warm.ToString()};
+  }
   if (!snapshot.has_value()) {
     BG_RETURN_IF_ERROR(Replay(nullptr, nullptr));
     return FinishRecovery();
@@ -145,13 +157,7 @@ Status Engine::Replay(const storage::SnapshotRecord* snapshot,
           }
           return Status::Ok();
         }
-        BG_RETURN_IF_ERROR(VerifyEntry(entry, seq + 1, head));
-        BG_ASSIGN_OR_RETURN(std::vector<Command> commands, DecodePayload(entry.payload));
-        for (const Command& c : commands) (void)state_.Apply(c);
-        seq = entry.seq;
-        head = entry.hash;
-        ++recovery_.replayed_entries;
-        recovery_.replayed_commands += commands.size();
+        BG_RETURN_IF_ERROR(ApplyJournalEntryLocked(entry, &seq, &head));
         if (witness_sound && seq == witness->seq && state_.Hash() != witness->state_hash) {
           return DataLoss("journal entries up to " + std::to_string(seq) +
                           " do not rebuild the state of the snapshot taken after entry " +
@@ -169,6 +175,54 @@ Status Engine::Replay(const storage::SnapshotRecord* snapshot,
   applied_head_ = durable_head_ = head;
   PublishProgressLocked();
   return Status::Ok();
+}
+
+Status Engine::ApplyJournalEntryLocked(const storage::JournalEntry& entry, uint64_t* seq,
+                                       Hash256* head) {
+  BG_RETURN_IF_ERROR(VerifyEntry(entry, *seq + 1, *head));
+  BG_ASSIGN_OR_RETURN(std::vector<Command> commands, DecodePayload(entry.payload));
+  for (const Command& c : commands) (void)state_.Apply(c);
+  *seq = entry.seq;
+  *head = entry.hash;
+  ++recovery_.replayed_entries;
+  recovery_.replayed_commands += commands.size();
+  return Status::Ok();
+}
+
+Result<uint64_t> Engine::CatchUp() {
+  BG_CHECK(options_.read_only) << "CatchUp is for a read-only engine: a writer's state is its own";
+  MutexLock lock(&state_mu_);
+  uint64_t seq = applied_seq_;
+  Hash256 head = applied_head_;
+  const uint64_t from = seq;
+  // ReadJournal starts at the entry after `seq`; the visitor runs on this
+  // thread, under the state lock held here.
+  BG_RETURN_IF_ERROR(
+      store_->ReadJournal(seq, [&](const storage::JournalEntry& entry) BG_REQUIRES(state_mu_) {
+        if (entry.seq <= seq) return Status::Ok();
+        return ApplyJournalEntryLocked(entry, &seq, &head);
+      }));
+  if (seq == from) return uint64_t{0};
+  applied_seq_ = durable_seq_ = seq;
+  applied_head_ = durable_head_ = head;
+  last_ts_ = state_.ledger().last_timestamp();
+  PublishProgressLocked();
+  {
+    MutexLock keys_lock(&keys_mu_);
+    keys_ = state_.metering().keys();
+  }
+  return seq - from;
+}
+
+storage::SnapshotRecord Engine::SnapshotNow() const {
+  // A writer's state may run ahead of what is committed: wait until it is not.
+  DurableReadLock lock(this);
+  storage::SnapshotRecord snapshot;
+  snapshot.seq = durable_seq_;
+  snapshot.chain_head = durable_head_;
+  state_.Encode(&snapshot.state);
+  snapshot.state_hash = HashBytes(snapshot.state);
+  return snapshot;
 }
 
 Status Engine::FinishRecovery() {

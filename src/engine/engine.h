@@ -112,6 +112,13 @@ struct EngineOptions {
   // state is unknown after a failed commit. Commands queued then are
   // answered with errors; nothing more is committed. `serve` exits on it.
   std::function<void(const Status& why)> on_halt = nullptr;
+  // A state to start from instead of the store's latest snapshot, when it
+  // is at least as new: a standby's followed state (SnapshotNow of a
+  // read-only engine that kept up with CatchUp), so that taking over
+  // replays only what was committed after it. Checked as a stored snapshot
+  // is (its hash, its chain head against the journal); one that does not
+  // fit is set aside and recovery starts from the store's own.
+  std::shared_ptr<const storage::SnapshotRecord> warm_start = nullptr;
 };
 
 // How far the state a reader saw was applied: the batch seq, and the
@@ -149,6 +156,8 @@ struct RecoveryInfo {
   uint64_t snapshot_seq = 0;           // 0: started from the empty state
   uint64_t replayed_entries = 0;
   uint64_t replayed_commands = 0;
+  bool warm_started = false;             // from EngineOptions::warm_start
+  std::string warm_start_rejected = {};  // why it was not used, if it was given and not used
 };
 
 // Counters since Open, for benchmarks and /metrics.
@@ -263,6 +272,13 @@ class Engine {
   Seen durable() const { return {durable_atomic_.load(), generation_atomic_.load()}; }
 
   uint64_t last_seq() const;
+  // A read-only engine (a standby's) applies the journal entries committed
+  // since it last looked, checking that they continue what it applied;
+  // returns how many. DataLoss when the journal does not (a fork).
+  Result<uint64_t> CatchUp();
+  // The state as of last_seq() as a snapshot record, not stored: what a
+  // writer opened with EngineOptions::warm_start starts from.
+  storage::SnapshotRecord SnapshotNow() const;
   Hash256 chain_head() const;
   Hash256 StateHash() const;
   const RecoveryInfo& recovery() const { return recovery_; }
@@ -322,6 +338,10 @@ class Engine {
   Status Replay(const storage::SnapshotRecord* snapshot, const storage::SnapshotRecord* witness)
       BG_REQUIRES(state_mu_);
   Status FinishRecovery() BG_REQUIRES(state_mu_);
+  // Verifies `entry` continues (*seq, *head), applies its commands to
+  // state_ and moves (*seq, *head) to it.
+  Status ApplyJournalEntryLocked(const storage::JournalEntry& entry, uint64_t* seq, Hash256* head)
+      BG_REQUIRES(state_mu_);
 
   // The writer thread.
   void WriterLoop();
@@ -391,7 +411,9 @@ class Engine {
   storage::Store* const store_;
   const Clock* const clock_;
   bool owns_store_claim_ = false;  // set by Open once the store is claimed
-  const EngineOptions options_;
+  // Set in the constructor; only Open changes it after (dropping
+  // warm_start), before any thread starts.
+  EngineOptions options_;
   RecoveryInfo recovery_;  // set by Open, before the threads start
 
   // state_mu_ guards the state and what says how far it is applied and

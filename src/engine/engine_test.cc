@@ -96,6 +96,80 @@ TEST_P(EngineTest, RestartRebuildsTheSameStateFromJournalAndFromSnapshot) {
   EXPECT_EQ(e->last_seq(), 4u);
 }
 
+// A standby's follower: a read-only engine on a store that receives the
+// writer's journal (a copy here; a PostgreSQL follower store in `serve
+// --standby`) catches up entry by entry, and a writer opened with its state
+// replays only what came after it.
+TEST_P(EngineTest, AFollowerCatchesUpAndAWriterStartsFromItsState) {
+  auto writer = OpenEngine(store_.get());
+  Fund(*writer, 1000);  // entries 1 and 2
+  storage::MemoryStore followed;
+  uint64_t copied = 0;
+  auto copy_new = [&] {
+    ASSERT_TRUE(store_
+                    ->ReadJournal(copied,
+                                  [&](const storage::JournalEntry& entry) {
+                                    copied = entry.seq;
+                                    return followed.Commit(entry, {});
+                                  })
+                    .ok());
+  };
+  copy_new();
+  EngineOptions read_only = TestOptions();
+  read_only.read_only = true;
+  auto follower = OpenEngine(&followed, read_only);
+  ASSERT_NE(follower, nullptr);
+  EXPECT_EQ(follower->last_seq(), 2u);
+  EXPECT_EQ(follower->CatchUp().value(), 0u);
+
+  Transfers(*writer, {MakeTransfer(1, 2, 3, 100)});
+  Transfers(*writer, {MakeTransfer(2, 2, 3, 50, ledger::kPending)});
+  copy_new();
+  EXPECT_EQ(follower->CatchUp().value(), 2u);
+  EXPECT_EQ(follower->last_seq(), 4u);
+  EXPECT_EQ(follower->StateHash(), writer->StateHash());
+  EXPECT_EQ(Available(*follower, 2), 850);
+  EXPECT_EQ(follower->Execute(CreateTransfers{{MakeTransfer(3, 2, 3, 1)}}).status().code(),
+            StatusCode::kFailedPrecondition);
+
+  // The writer goes on; then it dies (no snapshot), and a standby takes
+  // over with the followed state (entry 4): two entries are replayed.
+  Transfers(*writer, {MakeTransfer(3, 2, 3, 10)});
+  Transfers(*writer, {MakeTransfer(4, 2, 3, 20)});
+  const Hash256 last = writer->StateHash();
+  storage::MemoryStore after_crash;
+  CopyJournalTo(&after_crash);
+  EngineOptions warm = TestOptions();
+  warm.warm_start = std::make_shared<const storage::SnapshotRecord>(follower->SnapshotNow());
+  auto successor = OpenEngine(&after_crash, warm);
+  ASSERT_NE(successor, nullptr);
+  EXPECT_TRUE(successor->recovery().warm_started);
+  EXPECT_EQ(successor->recovery().replayed_entries, 2u);
+  EXPECT_EQ(successor->StateHash(), last);
+  EXPECT_EQ(Transfers(*successor, {MakeTransfer(5, 2, 3, 1)})[0], TransferResult::kOk);
+  EXPECT_EQ(successor->last_seq(), 7u);
+}
+
+TEST_P(EngineTest, AWarmStateThatDoesNotFitTheJournalIsSetAside) {
+  auto writer = OpenEngine(store_.get());
+  Fund(*writer, 1000);
+  Transfers(*writer, {MakeTransfer(1, 2, 3, 100)});
+  const Hash256 truth = writer->StateHash();
+  storage::SnapshotRecord forged = writer->SnapshotNow();
+  forged.chain_head[0] ^= 1;  // a state from another history
+  storage::MemoryStore restart;
+  CopyJournalTo(&restart);
+  EngineOptions warm = TestOptions();
+  warm.warm_start = std::make_shared<const storage::SnapshotRecord>(forged);
+  auto e = OpenEngine(&restart, warm);
+  ASSERT_NE(e, nullptr);
+  EXPECT_FALSE(e->recovery().warm_started);
+  EXPECT_NE(e->recovery().warm_start_rejected.find("chain head"), std::string::npos)
+      << e->recovery().warm_start_rejected;
+  EXPECT_EQ(e->recovery().replayed_entries, 3u);  // from genesis
+  EXPECT_EQ(e->StateHash(), truth);
+}
+
 TEST_P(EngineTest, ReplayRefusesWhatTheLiveEngineRefused) {
   Hash256 live{};
   {

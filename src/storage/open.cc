@@ -35,4 +35,12 @@ Result<std::unique_ptr<Store>> OpenReader(const std::string& db) {
   return std::unique_ptr<Store>(std::move(store));
 }
 
+Result<std::unique_ptr<Store>> OpenFollower(const std::string& db) {
+  if (!IsPostgresUrl(db)) {
+    return InvalidArgument("only a PostgreSQL database is followed by a standby, not " + db);
+  }
+  BG_ASSIGN_OR_RETURN(std::unique_ptr<PostgresStore> store, PostgresStore::OpenFollower(db));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
 }  // namespace bg::storage

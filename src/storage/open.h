@@ -38,4 +38,9 @@ Result<std::unique_ptr<Store>> OpenWriter(const std::string& db, const OpenOptio
 // refused. For the API's audit and drill-down reads.
 Result<std::unique_ptr<Store>> OpenReader(const std::string& db);
 
+// A read-only store whose reads see what is committed by then, for a
+// standby following the journal (PostgreSQL only: a SQLite file has no
+// standby).
+Result<std::unique_ptr<Store>> OpenFollower(const std::string& db);
+
 }  // namespace bg::storage

@@ -188,12 +188,24 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
                              "SET idle_in_transaction_session_timeout = " +
                                  std::to_string(options.lease_ttl.count()) +
                                  "; SET synchronous_commit = on; SET statement_timeout = 0"));
-    BG_RETURN_IF_ERROR(MigratePostgres(*writer));
+    // The schema changes only under the lease: a newer baygrid waiting as a
+    // standby must not migrate the tables an older writer is writing. A
+    // database without the lease's table yet (new, or from before it) has
+    // no writer that would respect one, and is brought up to it first.
+    BG_ASSIGN_OR_RETURN(const pg::Rows leased,
+                        writer->Exec("SELECT to_regclass('writer_lease') IS NOT NULL", {},
+                                     "look for the writer lease"));
+    const bool has_lease = leased.Bool(0, 0);
+    if (!has_lease) BG_RETURN_IF_ERROR(MigratePostgres(*writer));
     BG_ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> reader, pg::Connection::Open(options.url));
     std::unique_ptr<PostgresStore> store(new PostgresStore(
         std::move(writer), std::move(reader),
         options.holder.empty() ? DefaultHolder() : options.holder, options.lease_ttl));
     BG_RETURN_IF_ERROR(store->TakeLease(options.lease_wait));
+    if (has_lease) {
+      MutexLock lock(&store->writer_mu_);
+      BG_RETURN_IF_ERROR(MigratePostgres(*store->writer_));
+    }
     return store;
   };
   Result<std::unique_ptr<PostgresStore>> store = open();
@@ -202,12 +214,23 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
 }
 
 Result<std::unique_ptr<PostgresStore>> PostgresStore::OpenReader(const std::string& url) {
+  return OpenReading(url, true);
+}
+
+Result<std::unique_ptr<PostgresStore>> PostgresStore::OpenFollower(const std::string& url) {
+  return OpenReading(url, false);
+}
+
+Result<std::unique_ptr<PostgresStore>> PostgresStore::OpenReading(const std::string& url,
+                                                                  bool pinned) {
   auto open = [&]() -> Result<std::unique_ptr<PostgresStore>> {
     BG_ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> main, pg::Connection::Open(url));
     // The snapshot is taken at the transaction's first query, not at BEGIN.
-    BG_RETURN_IF_ERROR(main->Script(
-        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1 FROM journal LIMIT 1",
-        "begin the reader's snapshot"));
+    if (pinned) {
+      BG_RETURN_IF_ERROR(main->Script(
+          "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1 FROM journal LIMIT 1",
+          "begin the reader's snapshot"));
+    }
     BG_ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> notices, pg::Connection::Open(url));
     std::unique_ptr<PostgresStore> store(new PostgresStore(std::move(main), std::move(notices),
                                                            "reader", std::chrono::milliseconds(1)));

@@ -83,6 +83,11 @@ class PostgresStore final : public Store {
   // and is reopened. What the API's audit and drill-down routes read from
   // while the engine writes through another store.
   static Result<std::unique_ptr<PostgresStore>> OpenReader(const std::string& url);
+  // A follower: a reader whose every read sees what is committed by then
+  // (no pinned view), so that a standby reading the journal again and again
+  // sees it grow. The journal is append-only and chained: reads of it in
+  // pages across commits still fit together.
+  static Result<std::unique_ptr<PostgresStore>> OpenFollower(const std::string& url);
 
   PostgresStore(const PostgresStore&) = delete;
   PostgresStore& operator=(const PostgresStore&) = delete;
@@ -167,6 +172,8 @@ class PostgresStore final : public Store {
   Status WriteSnapshot(const SnapshotRecord& snapshot);
   // FailedPrecondition for a reader (OpenReader).
   Status Writable() const;
+  // OpenReader (`pinned`: one view for the store's life) or OpenFollower.
+  static Result<std::unique_ptr<PostgresStore>> OpenReading(const std::string& url, bool pinned);
   Result<JournalSpan> SpanOf(std::string_view where, Timestamp ts);
   // A write transaction that renewed the lease has committed: the lease
   // runs from when its renewal was sent (it may have committed much later).

@@ -186,6 +186,23 @@ TEST_F(PostgresStoreTest, AStoredDuplicateTransferNamesTheServersMessageAndSqlst
   EXPECT_NE(status.message().find("SQLSTATE 23505"), std::string::npos) << status;
 }
 
+TEST_F(PostgresStoreTest, AStandbyDoesNotMigrateUnderTheWriter) {
+  std::unique_ptr<PostgresStore> writer = OpenStore();
+  ASSERT_NE(writer, nullptr);
+  // As if the writer were an older baygrid: the latest migration not applied.
+  const std::string latest = std::to_string(LatestPostgresSchemaVersion());
+  Result<std::unique_ptr<pg::Connection>> admin = pg::Connection::Open(db_->url());
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  ASSERT_TRUE(
+      (*admin)->Script("DELETE FROM schema_migrations WHERE version = " + latest, "forget").ok());
+  Result<std::unique_ptr<PostgresStore>> standby =
+      PostgresStore::Open({.url = db_->url(), .holder = "standby:2"});
+  EXPECT_EQ(standby.status().code(), StatusCode::kFailedPrecondition) << standby.status();
+  EXPECT_NE(standby.status().message().find("held by"), std::string::npos) << standby.status();
+  EXPECT_EQ(Column("SELECT count(*)::text FROM schema_migrations WHERE version = " + latest),
+            std::vector<std::string>{"0"});
+}
+
 TEST_F(PostgresStoreTest, ASecondWriterIsRefusedWhileTheFirstHoldsTheLease) {
   std::unique_ptr<PostgresStore> first = OpenStore();
   ASSERT_NE(first, nullptr);
@@ -337,6 +354,34 @@ TEST_F(PostgresStoreTest, AReaderSeesOneStateTakesNoLeaseAndCannotWrite) {
   EXPECT_NE(refused.message().find("read-only"), std::string::npos) << refused;
   EXPECT_EQ((*reader)->RenewLease().code(), StatusCode::kFailedPrecondition);
   reader->reset();  // closing a reader leaves the writer's lease alone
+  EXPECT_TRUE(writer->Commit(Entry(3), {}).ok());
+}
+
+TEST_F(PostgresStoreTest, AFollowerSeesEachCommitAsItComesAndCannotWrite) {
+  std::unique_ptr<PostgresStore> writer = OpenStore();
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->Commit(Entry(1), Rows({Account(1, 100)})).ok());
+  Result<std::unique_ptr<PostgresStore>> follower = PostgresStore::OpenFollower(db_->url());
+  ASSERT_TRUE(follower.ok()) << follower.status();
+  EXPECT_EQ((*follower)->LastEntry()->seq, 1u);
+
+  // Unlike a reader's one view, a follower's next read sees the next commit.
+  ASSERT_TRUE(writer->Commit(Entry(2), Rows({Account(1, 150)})).ok());
+  std::vector<uint64_t> seen;
+  ASSERT_TRUE((*follower)
+                  ->ReadJournal(1,
+                                [&](const JournalEntry& e) {
+                                  seen.push_back(e.seq);
+                                  return Status::Ok();
+                                })
+                  .ok());
+  EXPECT_EQ(seen, std::vector<uint64_t>{2});
+  EXPECT_EQ((*follower)->ReadAccounts()->at(0).credits_posted, 150);
+
+  const Status refused = (*follower)->Commit(Entry(3), {});
+  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition) << refused;
+  EXPECT_EQ(Column("SELECT epoch::text FROM writer_lease"), std::vector<std::string>{"1"});
+  follower->reset();
   EXPECT_TRUE(writer->Commit(Entry(3), {}).ok());
 }
 

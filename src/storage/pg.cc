@@ -155,6 +155,7 @@ StatusCode CodeForSqlState(std::string_view s) {
   if (s == "40001" || s == "40P01") return StatusCode::kAborted;  // serialization, deadlock
   if (s == "3D000") return StatusCode::kNotFound;                 // the database does not exist
   if (s == "25006") return StatusCode::kFailedPrecondition;       // read-only (a standby)
+  if (s == "55P03") return StatusCode::kUnavailable;  // lock_not_available: a lock_timeout
   if (s == "42501" || s.starts_with("28")) return StatusCode::kPermissionDenied;
   if (s.starts_with("08") || s.starts_with("57P")) return StatusCode::kUnavailable;
   if (s.starts_with("53")) return StatusCode::kResourceExhausted;  // disk full, memory
@@ -277,8 +278,24 @@ std::string CopyRows::Finish() && {
   return std::move(data_);
 }
 
-Status Connection::CopyIn(const std::string& copy_sql, CopyRows rows, std::string_view what) {
+Status Connection::CopyIn(const std::string& copy_sql, CopyRows rows, std::string_view what,
+                          std::chrono::milliseconds deadline) {
   if (rows.rows() == 0) return Status::Ok();
+  if (deadline.count() > 0) {
+    BG_RETURN_IF_ERROR(Script("SET LOCAL statement_timeout = " + std::to_string(deadline.count()),
+                              "bound the copy"));
+  }
+  BG_RETURN_IF_ERROR(CopyInUnbounded(copy_sql, std::move(rows), what));
+  // Back to none for the rest of the transaction: its COMMIT, which may
+  // wait for a synchronous standby, must never be cut short.
+  if (deadline.count() > 0) {
+    BG_RETURN_IF_ERROR(Script("SET LOCAL statement_timeout = 0", "unbound"));
+  }
+  return Status::Ok();
+}
+
+Status Connection::CopyInUnbounded(const std::string& copy_sql, CopyRows rows,
+                                   std::string_view what) {
   const std::string data = std::move(rows).Finish();
   PGresult* r = PQexec(conn_, copy_sql.c_str());
   if (r == nullptr || PQresultStatus(r) != PGRES_COPY_IN) {

@@ -14,6 +14,7 @@
 // thread at a time; SharedConnection lets several threads take turns.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -127,8 +128,14 @@ class Connection {
   Status Script(const std::string& sql, std::string_view what);
   // Runs `copy_sql` (a COPY ... FROM STDIN (FORMAT binary)) and sends it
   // `rows`: one round trip for any number of rows, and no statement to
-  // parse or plan per row (a batch's thousands of transfers).
-  Status CopyIn(const std::string& copy_sql, CopyRows rows, std::string_view what);
+  // parse or plan per row (a batch's thousands of transfers). In a
+  // transaction, a positive `deadline` bounds the COPY on the server: a
+  // COPY waits for its client's data, and neither
+  // idle_in_transaction_session_timeout nor anything else ends a session
+  // whose client stopped (SIGSTOP) in the middle of one, with the locks its
+  // transaction holds.
+  Status CopyIn(const std::string& copy_sql, CopyRows rows, std::string_view what,
+                std::chrono::milliseconds deadline = std::chrono::milliseconds(0));
 
   // Runs `body` between BEGIN and COMMIT; rolls back when body fails. A
   // COMMIT the server turned into a rollback is Aborted. A COMMIT whose
@@ -150,6 +157,7 @@ class Connection {
   // libpq's notice processor: drops NOTICEs ("relation exists, skipping"),
   // remembers the warning of a cancelled synchronous-replication wait.
   static void OnNotice(void* self, const char* message);
+  Status CopyInUnbounded(const std::string& copy_sql, CopyRows rows, std::string_view what);
   Result<std::string> Prepared(std::string_view sql, int params, const unsigned* types,
                                std::string_view what);
 

@@ -266,11 +266,21 @@ Status PostgresStore::TryTakeLease() {
   MutexLock lock(&writer_mu_);
   BG_RETURN_IF_ERROR(Ready());
   fence_started_ = std::chrono::steady_clock::now();
-  BG_ASSIGN_OR_RETURN(const pg::Rows taken,
-                      writer_->Exec(kTakeLease, pg::Params().Text(holder_).Int(ttl_.count()),
-                                    "take the writer lease"));
-  if (taken.size() == 1) {
-    epoch_.store(taken.Uint(0, 0), std::memory_order_relaxed);
+  // The lease row's lock is held by a writer's open transaction while it
+  // commits; a writer stalled there (its session not yet ended by the
+  // server) would hold the take for as long: it waits a TTL at most, and
+  // says so (lock_not_available, Unavailable), and the standby tries again.
+  std::optional<pg::Rows> taken;
+  BG_RETURN_IF_ERROR(writer_->Transaction([&]() -> Status {
+    BG_RETURN_IF_ERROR(writer_->Script("SET LOCAL lock_timeout = " + std::to_string(ttl_.count()),
+                                       "bound the take's wait"));
+    BG_ASSIGN_OR_RETURN(taken,
+                        writer_->Exec(kTakeLease, pg::Params().Text(holder_).Int(ttl_.count()),
+                                      "take the writer lease"));
+    return Status::Ok();
+  }));
+  if (taken->size() == 1) {
+    epoch_.store(taken->Uint(0, 0), std::memory_order_relaxed);
     Renewed();
     // Its expiry was set when the UPDATE ran, and the COMMIT may have
     // waited long after (for a synchronous standby): renewed at once if a
@@ -432,7 +442,7 @@ Status PostgresStore::UpsertAccounts(std::span<const AccountRow> rows) {
   for (const AccountRow* a : LastOfEachId(SortedById(rows))) CopyAccount(copy, *a);
   BG_RETURN_IF_ERROR(writer_->CopyIn(
       "COPY accounts_in (" + std::string(kAccountColumns) + ") FROM STDIN (FORMAT binary)",
-      std::move(copy), "copy accounts"));
+      std::move(copy), "copy accounts", ttl_));
   return writer_->Run(UpsertAccountsFromSql("accounts_in"), {}, "upsert accounts");
 }
 
@@ -451,7 +461,7 @@ Status PostgresStore::InsertTransfers(std::span<const TransferRow> rows) {
   for (const TransferRow* t : sorted) CopyTransfer(copy, *t);
   return writer_->CopyIn(
       "COPY transfers (" + std::string(kTransferColumns) + ") FROM STDIN (FORMAT binary)",
-      std::move(copy), "insert transfers");
+      std::move(copy), "insert transfers", ttl_);
 }
 
 Status PostgresStore::UpdatePending(std::span<const PendingStatusUpdate> updates) {

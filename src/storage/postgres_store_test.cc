@@ -203,6 +203,24 @@ TEST_F(PostgresStoreTest, AStandbyDoesNotMigrateUnderTheWriter) {
             std::vector<std::string>{"0"});
 }
 
+TEST_F(PostgresStoreTest, ATakeHeldUpByAStalledTransactionGivesUpAfterItsTtlAndSaysWhy) {
+  ASSERT_NE(OpenShortLived("primary:1"), nullptr);  // closed: its lease given up
+  // A writer stalled inside its commit's transaction holds the lease row.
+  Result<std::unique_ptr<pg::Connection>> stalled = pg::Connection::Open(db_->url());
+  ASSERT_TRUE(stalled.ok()) << stalled.status();
+  ASSERT_TRUE(
+      (*stalled)->Script("BEGIN; SELECT 1 FROM writer_lease FOR UPDATE", "hold the row").ok());
+  Result<std::unique_ptr<PostgresStore>> standby =
+      PostgresStore::Open({.url = db_->url(), .holder = "standby:2", .lease_ttl = kShortTtl});
+  ASSERT_FALSE(standby.ok());
+  EXPECT_EQ(standby.status().code(), StatusCode::kUnavailable) << standby.status();
+  EXPECT_NE(standby.status().message().find("lock timeout"), std::string::npos) << standby.status();
+  ASSERT_TRUE((*stalled)->Script("ROLLBACK", "let go").ok());
+  std::unique_ptr<PostgresStore> next = OpenStore({.holder = "standby:2", .lease_ttl = kShortTtl});
+  ASSERT_NE(next, nullptr);
+  EXPECT_EQ(next->lease_epoch(), 2u);
+}
+
 TEST_F(PostgresStoreTest, ASecondWriterIsRefusedWhileTheFirstHoldsTheLease) {
   std::unique_ptr<PostgresStore> first = OpenStore();
   ASSERT_NE(first, nullptr);

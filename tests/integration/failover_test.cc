@@ -85,8 +85,12 @@ std::string Env(const char* name) {
 // Every thread's stack of a live process (gdb attaches), for a failure's
 // message: where a server that should have stopped is waiting.
 std::string Stacks(pid_t pid) {
-  const std::string command = "gdb -batch -p " + std::to_string(pid) +
-                              " -ex 'thread apply all bt' 2>/dev/null | grep -E '^(Thread|#)'";
+  // The threads by name with where the kernel has them wait, then gdb's
+  // stacks (which may show only the main thread of a sanitized build).
+  const std::string task = "/proc/" + std::to_string(pid) + "/task";
+  const std::string command =
+      "for t in " + task + "/*; do echo \"$(cat $t/comm) $(cat $t/wchan)\"; done; gdb -batch -p " +
+      std::to_string(pid) + " -ex 'thread apply all bt' 2>/dev/null | grep -E '^(Thread|#)'";
   std::string out;
   if (FILE* p = popen(command.c_str(), "r")) {
     char buf[4096];
@@ -470,6 +474,7 @@ TEST(FailoverTest, NothingAcknowledgedIsLostWhenThePrimaryTheWriterOrBothDie) {
   int kills = 0;
   int fenced = 0;
   double takeover_max = 0;
+  int warm_takeovers = 0;
   for (uint64_t repeat = 0; repeat < static_cast<uint64_t>(repeats); ++repeat) {
     for (const Round round : {Round::kPostgres, Round::kBaygrid, Round::kBoth, Round::kPause}) {
       cluster.Replenish();
@@ -508,6 +513,15 @@ TEST(FailoverTest, NothingAcknowledgedIsLostWhenThePrimaryTheWriterOrBothDie) {
       takeover_max = std::max(takeover_max, takeover);
       std::printf("round %s: a write acknowledged again after %.1f s (by port %u)\n",
                   RoundName(round), takeover, load.active());
+      // With the database up all along, the standby that took over had
+      // followed the journal, and started from that state.
+      if (Server* now = cluster.ByPort(load.active());
+          now != active && (round == Round::kBaygrid || round == Round::kPause)) {
+        const std::string said = ReadFile(now->log);
+        EXPECT_NE(said.find("took over from the journal followed to entry"), std::string::npos)
+            << said;
+        if (said.find("its state used") != std::string::npos) ++warm_takeovers;
+      }
       if (round == Round::kPause) {
         ASSERT_NE(load.active(), active->port) << "the stalled writer was not replaced";
         ::kill(active->pid, SIGCONT);
@@ -535,6 +549,7 @@ TEST(FailoverTest, NothingAcknowledgedIsLostWhenThePrimaryTheWriterOrBothDie) {
         // unknown (the server ended its stalled session, and the head
         // shows its successor's entry).
         const std::string said = ReadFile(active->log);
+        std::printf("---- the deposed writer's log:\n%s----\n", said.c_str());
         const bool stopped = late.status != 201 && WIFEXITED(active->exit_status) &&
                              WEXITSTATUS(active->exit_status) != 0 &&
                              said.find("the engine stopped writing") != std::string::npos;
@@ -616,7 +631,8 @@ TEST(FailoverTest, NothingAcknowledgedIsLostWhenThePrimaryTheWriterOrBothDie) {
   EXPECT_GT(jobs.size(), 50u) << "the load did not run";
   EXPECT_GT(usage.size(), 50u);
   EXPECT_EQ(fenced, repeats);
-  std::printf("acknowledged: %zu jobs, %zu usage records\n", jobs.size(), usage.size());
+  std::printf("acknowledged: %zu jobs, %zu usage records; %d takeovers from a followed state\n",
+              jobs.size(), usage.size(), warm_takeovers);
   std::printf(
       "RESULT failover kills=%d acked_lost=%zu double_charged=%zu takeover_s_max=%.1f "
       "fenced_appends_refused=%d\n",

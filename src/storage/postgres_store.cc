@@ -270,17 +270,20 @@ Status PostgresStore::TryTakeLease() {
   // commits; a writer stalled there (its session not yet ended by the
   // server) would hold the take for as long: it waits a TTL at most, and
   // says so (lock_not_available, Unavailable), and the standby tries again.
-  std::optional<pg::Rows> taken;
+  bool took = false;
+  uint64_t epoch = 0;
   BG_RETURN_IF_ERROR(writer_->Transaction([&]() -> Status {
     BG_RETURN_IF_ERROR(writer_->Script("SET LOCAL lock_timeout = " + std::to_string(ttl_.count()),
                                        "bound the take's wait"));
-    BG_ASSIGN_OR_RETURN(taken,
+    BG_ASSIGN_OR_RETURN(const pg::Rows taken,
                         writer_->Exec(kTakeLease, pg::Params().Text(holder_).Int(ttl_.count()),
                                       "take the writer lease"));
+    took = taken.size() == 1;
+    epoch = took ? taken.Uint(0, 0) : 0;
     return Status::Ok();
   }));
-  if (taken->size() == 1) {
-    epoch_.store(taken->Uint(0, 0), std::memory_order_relaxed);
+  if (took) {
+    epoch_.store(epoch, std::memory_order_relaxed);
     Renewed();
     // Its expiry was set when the UPDATE ran, and the COMMIT may have
     // waited long after (for a synchronous standby): renewed at once if a

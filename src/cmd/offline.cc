@@ -58,43 +58,54 @@ Result<SettleOptions> Settle(const Values& v, const char* default_format) {
 }  // namespace
 
 void AddOfflineVerbs(cli::HttpCli& http) {
-  http.AddOffline({.noun = "tokens",
-                   .verb = "create",
-                   .db_help = "Write the token into this database file, with no server (the "
-                              "first admin token; the server must not hold the file)",
-                   .extra_flags = {},
-                   .run = TokensCreate});
-  http.AddOffline({.noun = "audit",
-                   .verb = "verify",
-                   .db_help = "Verify this database file (a copy is fine) with no server: the "
-                              "hash chain, a replay, usage signatures, the snapshot, the "
-                              "projection; the first bad batch is reported",
-                   .extra_flags = {},
-                   .run = [](const Values& v) { return RunAuditVerify(Get(v, "--db")); }});
-  http.AddOffline({.noun = "statements",
-                   .verb = "get",
-                   .db_help = "Read the statements from this database file, with no server",
-                   .extra_flags = {},
-                   .run = [](const Values& v) -> Status {
-                     BG_ASSIGN_OR_RETURN(const SettleOptions o, Settle(v, "json"));
-                     return RunStatements(o);
-                   }});
-  http.AddOffline({.noun = "statements",
-                   .verb = "close",
-                   .db_help = "Close the period in this database file, with no server",
-                   .extra_flags = {{"--by", "Who closes it (kept with the period; with --db)"}},
-                   .run = [](const Values& v) -> Status {
-                     BG_ASSIGN_OR_RETURN(const SettleOptions o, Settle(v, "json"));
-                     return RunClose(o);
-                   }});
-  http.AddOffline({.noun = "flows",
-                   .verb = "list",
-                   .db_help = "Read the flows from this database file, with no server",
-                   .extra_flags = {},
-                   .run = [](const Values& v) -> Status {
-                     BG_ASSIGN_OR_RETURN(const SettleOptions o, Settle(v, "json"));
-                     return RunFlows(o);
-                   }});
+  http.AddOffline(
+      {.noun = "tokens",
+       .verb = "create",
+       .db_help =
+           "Write the token into this database (a SQLite file or a postgresql:// URL) with no "
+           "server: the first admin token; no server may be writing it",
+       .extra_flags = {},
+       .run = TokensCreate});
+  http.AddOffline(
+      {.noun = "audit",
+       .verb = "verify",
+       .db_help =
+           "Verify this database (a SQLite file, a copy is fine, or a postgresql:// URL) with no "
+           "server: the "
+           "hash chain, a replay, usage signatures, the snapshot, the "
+           "projection; the first bad batch is reported",
+       .extra_flags = {},
+       .run = [](const Values& v) { return RunAuditVerify(Get(v, "--db")); }});
+  http.AddOffline(
+      {.noun = "statements",
+       .verb = "get",
+       .db_help =
+           "Read the statements from this database (a file or a postgresql:// URL), with no server",
+       .extra_flags = {},
+       .run = [](const Values& v) -> Status {
+         BG_ASSIGN_OR_RETURN(const SettleOptions o, Settle(v, "json"));
+         return RunStatements(o);
+       }});
+  http.AddOffline(
+      {.noun = "statements",
+       .verb = "close",
+       .db_help =
+           "Close the period in this database (a file or a postgresql:// URL), with no server",
+       .extra_flags = {{"--by", "Who closes it (kept with the period; with --db)"}},
+       .run = [](const Values& v) -> Status {
+         BG_ASSIGN_OR_RETURN(const SettleOptions o, Settle(v, "json"));
+         return RunClose(o);
+       }});
+  http.AddOffline(
+      {.noun = "flows",
+       .verb = "list",
+       .db_help =
+           "Read the flows from this database (a file or a postgresql:// URL), with no server",
+       .extra_flags = {},
+       .run = [](const Values& v) -> Status {
+         BG_ASSIGN_OR_RETURN(const SettleOptions o, Settle(v, "json"));
+         return RunFlows(o);
+       }});
 }
 
 }  // namespace bg::cmd

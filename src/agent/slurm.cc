@@ -229,7 +229,8 @@ Result<std::vector<Run>> SlurmExecutor::Runs(const std::string& prefix, uint64_t
       // its submit time not yet reset). Its next attempt is coming; until
       // it shows, one pending stands for it, so that the job is not taken
       // as done (and finished on the platform) in between.
-      if (known->state == RunState::kEnded && r.state != RunState::kEnded) {
+      if (known->state == RunState::kEnded && r.state != RunState::kEnded &&
+          Word(known->detail).rfind("REQUEUE", 0) == 0) {
         runs.push_back(Run{.id = r.id,
                            .name = r.name,
                            .state = RunState::kPending,

@@ -193,11 +193,13 @@ TEST(SlurmExecutor, AJobRequeuedButNotYetResubmittedIsStillHeld) {
   EXPECT_EQ((*runs)[1].start_s, 0u);
 }
 
-TEST(SlurmExecutor, AnEndedJobIsNotHeldOnceTheControllerSaysSoToo) {
+TEST(SlurmExecutor, AJobThatEndedIsNotHeldWhileItsEpilogRuns) {
+  // Completed in sacct, still COMPLETING in the controller: no attempt
+  // follows (only a requeue brings one).
   SlurmExecutor slurm([](const std::vector<std::string>& argv, const ProcessOptions&) {
     if (argv[0] == "squeue") {
       return Result<ProcessResult>(ProcessResult{
-          .exit_code = 0, .out = "62|bg-t-7|COMPLETED|1700000000|1700000010|1700000070\n"});
+          .exit_code = 0, .out = "62|bg-t-7|COMPLETING|1700000000|1700000010|1700000070\n"});
     }
     return Result<ProcessResult>(ProcessResult{
         .exit_code = 0,

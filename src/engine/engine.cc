@@ -87,16 +87,21 @@ Engine::~Engine() {
 
 Status Engine::Recover() {
   BG_ASSIGN_OR_RETURN(std::optional<storage::SnapshotRecord> snapshot, store_->LatestSnapshot());
-  if (const auto& warm = options_.warm_start;
-      warm != nullptr && (!snapshot.has_value() || warm->seq >= snapshot->seq)) {
-    Status from_warm = Replay(warm.get(), nullptr);
-    if (from_warm.ok()) {
+  std::string warm_rejected;
+  if (const auto& warm = options_.warm_start; warm != nullptr) {
+    if (snapshot.has_value() && warm->seq < snapshot->seq) {
+      warm_rejected = "older (entry " + std::to_string(warm->seq) +
+                      ") than the stored snapshot (entry " + std::to_string(snapshot->seq) + ")";
+    } else if (Status from_warm = Replay(warm.get(), nullptr); from_warm.ok()) {
       recovery_.warm_started = true;
       return FinishRecovery();
+    } else {
+      warm_rejected = from_warm.ToString();
+      state_ = State{};
+      recovery_ = RecoveryInfo{};
     }
-    state_ = State{};
-    recovery_ = RecoveryInfo{.warm_start_rejected = from_warm.ToString()};
   }
+  recovery_.warm_start_rejected = warm_rejected;
   if (!snapshot.has_value()) {
     BG_RETURN_IF_ERROR(Replay(nullptr, nullptr));
     return FinishRecovery();
@@ -110,7 +115,7 @@ Status Engine::Recover() {
   // silently drop acknowledged batches.
   const std::string rejected = from_snapshot.ToString();
   state_ = State{};
-  recovery_ = RecoveryInfo{.snapshot_rejected = rejected};
+  recovery_ = RecoveryInfo{.snapshot_rejected = rejected, .warm_start_rejected = warm_rejected};
   BG_RETURN_IF_ERROR(Replay(nullptr, &*snapshot));
   if (applied_seq_ < snapshot->seq) {
     return DataLoss("the journal ends at entry " + std::to_string(applied_seq_) +
@@ -197,20 +202,23 @@ Result<uint64_t> Engine::CatchUp() {
   const uint64_t from = seq;
   // ReadJournal starts at the entry after `seq`; the visitor runs on this
   // thread, under the state lock held here.
-  BG_RETURN_IF_ERROR(
+  const Status read =
       store_->ReadJournal(seq, [&](const storage::JournalEntry& entry) BG_REQUIRES(state_mu_) {
         if (entry.seq <= seq) return Status::Ok();
         return ApplyJournalEntryLocked(entry, &seq, &head);
-      }));
-  if (seq == from) return uint64_t{0};
-  applied_seq_ = durable_seq_ = seq;
-  applied_head_ = durable_head_ = head;
-  last_ts_ = state_.ledger().last_timestamp();
-  PublishProgressLocked();
-  {
+      });
+  // Each entry is applied whole or not at all: what was reached before a
+  // failure (a lost connection on the second page, a fork) is the state's
+  // seq, so that a retry or SnapshotNow labels it right.
+  if (seq != from) {
+    applied_seq_ = durable_seq_ = seq;
+    applied_head_ = durable_head_ = head;
+    last_ts_ = state_.ledger().last_timestamp();
+    PublishProgressLocked();
     MutexLock keys_lock(&keys_mu_);
     keys_ = state_.metering().keys();
   }
+  if (!read.ok()) return read;
   return seq - from;
 }
 

@@ -170,6 +170,27 @@ TEST_P(EngineTest, AWarmStateThatDoesNotFitTheJournalIsSetAside) {
   EXPECT_EQ(e->StateHash(), truth);
 }
 
+TEST_P(EngineTest, AWarmStateOlderThanTheStoredSnapshotIsNotUsed) {
+  std::shared_ptr<const storage::SnapshotRecord> old;
+  Hash256 truth{};
+  {
+    auto writer = OpenEngine(store_.get());
+    Fund(*writer, 1000);
+    old = std::make_shared<const storage::SnapshotRecord>(writer->SnapshotNow());
+    Transfers(*writer, {MakeTransfer(1, 2, 3, 100)});
+    truth = writer->StateHash();
+  }  // a clean shutdown stores a snapshot after entry 3
+  EngineOptions warm = TestOptions();
+  warm.warm_start = old;
+  auto e = OpenEngine(store_.get(), warm);
+  ASSERT_NE(e, nullptr);
+  EXPECT_FALSE(e->recovery().warm_started);
+  EXPECT_EQ(e->recovery().snapshot_seq, 3u);
+  EXPECT_NE(e->recovery().warm_start_rejected.find("older (entry 2)"), std::string::npos)
+      << e->recovery().warm_start_rejected;
+  EXPECT_EQ(e->StateHash(), truth);
+}
+
 TEST_P(EngineTest, ReplayRefusesWhatTheLiveEngineRefused) {
   Hash256 live{};
   {

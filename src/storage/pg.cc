@@ -319,8 +319,12 @@ Status Connection::CopyInUnbounded(const std::string& copy_sql, CopyRows rows,
   // The COPY's own result, then the null that ends the command.
   Status status = Status::Ok();
   while (PGresult* done = PQgetResult(conn_)) {
-    if (status.ok() && PQresultStatus(done) != PGRES_COMMAND_OK) status = ErrorOf(done, what);
+    const ExecStatusType rs = PQresultStatus(done);
+    if (status.ok() && rs != PGRES_COMMAND_OK) status = ErrorOf(done, what);
     PQclear(done);
+    // Still copying: the end could not be sent (out of memory), and libpq
+    // would answer COPY_IN for ever.
+    if (rs == PGRES_COPY_IN) break;
   }
   if (status.ok() && !sent) {
     status = Unavailable("postgresql: " + std::string(what) + ": " + TrimmedError(conn_));

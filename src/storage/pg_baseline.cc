@@ -37,9 +37,13 @@ Status PgBaselineLedger::Transfer(uint64_t id, uint64_t debit, uint64_t credit, 
     if (debited.affected() != 1) {
       return FailedPrecondition("insufficient funds in account " + std::to_string(debit));
     }
-    BG_RETURN_IF_ERROR(
-        conn_->Run("UPDATE baseline_accounts SET credits = credits + $1 WHERE id = $2",
-                   pg::Params().Int(amount).Uint(credit), "credit"));
+    BG_ASSIGN_OR_RETURN(
+        pg::Rows credited,
+        conn_->Exec("UPDATE baseline_accounts SET credits = credits + $1 WHERE id = $2",
+                    pg::Params().Int(amount).Uint(credit), "credit"));
+    if (credited.affected() != 1) {
+      return NotFound("no account " + std::to_string(credit) + " to credit");
+    }
     return conn_->Run("INSERT INTO baseline_transfers VALUES ($1, $2, $3, $4)",
                       pg::Params().Uint(id).Uint(debit).Uint(credit).Int(amount),
                       "transfer " + std::to_string(id));

@@ -16,10 +16,12 @@ Result<std::unique_ptr<PgScratchDatabase>> PgScratchDatabase::Create(const std::
   const std::string name = prefix + "_" + std::to_string(getpid()) + "_" +
                            std::to_string(counter++) + "_" +
                            std::to_string(std::random_device()() % 100000);
+  // The URL first: a server named in a form it cannot rewrite leaves no
+  // database behind.
+  BG_ASSIGN_OR_RETURN(std::string url, pg::WithDatabase(server, name));
   BG_ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> admin, pg::Connection::Open(server));
   BG_RETURN_IF_ERROR(
       admin->Script("CREATE DATABASE " + pg::QuoteIdentifier(name), "create a scratch database"));
-  BG_ASSIGN_OR_RETURN(std::string url, pg::WithDatabase(server, name));
   return std::unique_ptr<PgScratchDatabase>(new PgScratchDatabase(server, name, std::move(url)));
 }
 

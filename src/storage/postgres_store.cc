@@ -27,6 +27,12 @@ using namespace pg_rows;  // NOLINT(google-build-using-namespace): our own codec
 // the last, shorter statement is prepared once per connection too.
 constexpr size_t kRowsPerStatement = 256;
 
+// How long one COPY of a batch may take on the server. It frees the lease
+// row of a writer stalled mid-COPY (whose session nothing else ends); a
+// sound COPY of even the largest batch takes well under a second, so three
+// TTLs leave a slow disk room while a successor still takes over.
+std::chrono::milliseconds CopyDeadline(std::chrono::milliseconds ttl) { return 3 * ttl; }
+
 // Pointers to `rows` in id order (stable: rows of one id keep their order).
 template <typename Row>
 std::vector<const Row*> SortedById(std::span<const Row> rows) {
@@ -253,8 +259,12 @@ Status PostgresStore::TakeLease(std::chrono::milliseconds wait) {
   const auto deadline = std::chrono::steady_clock::now() + wait;
   while (true) {
     Status status = TryTakeLease();
-    if (status.code() != StatusCode::kFailedPrecondition ||
-        std::chrono::steady_clock::now() >= deadline) {
+    // Held by another writer, or its row locked by a stalled one (the take
+    // gave up after a TTL): wait and try again.
+    const bool held = status.code() == StatusCode::kFailedPrecondition ||
+                      (status.code() == StatusCode::kUnavailable &&
+                       status.message().find("55P03") != std::string::npos);
+    if (!held || std::chrono::steady_clock::now() >= deadline) {
       return status;
     }
     std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
@@ -445,7 +455,7 @@ Status PostgresStore::UpsertAccounts(std::span<const AccountRow> rows) {
   for (const AccountRow* a : LastOfEachId(SortedById(rows))) CopyAccount(copy, *a);
   BG_RETURN_IF_ERROR(writer_->CopyIn(
       "COPY accounts_in (" + std::string(kAccountColumns) + ") FROM STDIN (FORMAT binary)",
-      std::move(copy), "copy accounts", ttl_));
+      std::move(copy), "copy accounts", CopyDeadline(ttl_)));
   return writer_->Run(UpsertAccountsFromSql("accounts_in"), {}, "upsert accounts");
 }
 
@@ -464,7 +474,7 @@ Status PostgresStore::InsertTransfers(std::span<const TransferRow> rows) {
   for (const TransferRow* t : sorted) CopyTransfer(copy, *t);
   return writer_->CopyIn(
       "COPY transfers (" + std::string(kTransferColumns) + ") FROM STDIN (FORMAT binary)",
-      std::move(copy), "insert transfers", ttl_);
+      std::move(copy), "insert transfers", CopyDeadline(ttl_));
 }
 
 Status PostgresStore::UpdatePending(std::span<const PendingStatusUpdate> updates) {

@@ -71,9 +71,8 @@ void AddOfflineVerbs(cli::HttpCli& http) {
        .verb = "verify",
        .db_help =
            "Verify this database (a SQLite file, a copy is fine, or a postgresql:// URL) with no "
-           "server: the "
-           "hash chain, a replay, usage signatures, the snapshot, the "
-           "projection; the first bad batch is reported",
+           "server: the hash chain, a replay, usage signatures, the snapshot, the projection; "
+           "the first bad batch is reported",
        .extra_flags = {},
        .run = [](const Values& v) { return RunAuditVerify(Get(v, "--db")); }});
   http.AddOffline(

@@ -182,6 +182,20 @@ Status Engine::Replay(const storage::SnapshotRecord* snapshot,
   return Status::Ok();
 }
 
+namespace {
+
+// The snapshot record of `state` as of entry `seq` (chain head `head`).
+storage::SnapshotRecord RecordOf(const State& state, uint64_t seq, const Hash256& head) {
+  storage::SnapshotRecord snapshot;
+  snapshot.seq = seq;
+  snapshot.chain_head = head;
+  state.Encode(&snapshot.state);
+  snapshot.state_hash = HashBytes(snapshot.state);
+  return snapshot;
+}
+
+}  // namespace
+
 Status Engine::ApplyJournalEntryLocked(const storage::JournalEntry& entry, uint64_t* seq,
                                        Hash256* head) {
   BG_RETURN_IF_ERROR(VerifyEntry(entry, *seq + 1, *head));
@@ -200,11 +214,10 @@ Result<uint64_t> Engine::CatchUp() {
   uint64_t seq = applied_seq_;
   Hash256 head = applied_head_;
   const uint64_t from = seq;
-  // ReadJournal starts at the entry after `seq`; the visitor runs on this
+  // ReadJournal gives the entries after `seq`; the visitor runs on this
   // thread, under the state lock held here.
   const Status read =
       store_->ReadJournal(seq, [&](const storage::JournalEntry& entry) BG_REQUIRES(state_mu_) {
-        if (entry.seq <= seq) return Status::Ok();
         return ApplyJournalEntryLocked(entry, &seq, &head);
       });
   // Each entry is applied whole or not at all: what was reached before a
@@ -225,12 +238,7 @@ Result<uint64_t> Engine::CatchUp() {
 storage::SnapshotRecord Engine::SnapshotNow() const {
   // A writer's state may run ahead of what is committed: wait until it is not.
   DurableReadLock lock(this);
-  storage::SnapshotRecord snapshot;
-  snapshot.seq = durable_seq_;
-  snapshot.chain_head = durable_head_;
-  state_.Encode(&snapshot.state);
-  snapshot.state_hash = HashBytes(snapshot.state);
-  return snapshot;
+  return RecordOf(state_, durable_seq_, durable_head_);
 }
 
 Status Engine::FinishRecovery() {
@@ -858,12 +866,7 @@ Engine::DurableReadLock::~DurableReadLock() { engine_->state_mu_.ReaderUnlock();
 
 Status Engine::WriteSnapshotLocked() {
   BG_CHECK(applied_seq_ == durable_seq_) << "snapshot of a state that is not durable";
-  storage::SnapshotRecord snapshot;
-  snapshot.seq = durable_seq_;
-  snapshot.chain_head = durable_head_;
-  state_.Encode(&snapshot.state);
-  snapshot.state_hash = HashBytes(snapshot.state);
-  Status s = store_->SaveSnapshot(snapshot);
+  Status s = store_->SaveSnapshot(RecordOf(state_, durable_seq_, durable_head_));
   if (s.ok()) {
     batches_since_snapshot_ = 0;
     commands_since_snapshot_ = 0;

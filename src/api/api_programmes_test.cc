@@ -143,5 +143,19 @@ TEST_F(ApiTest, PacingShowsTheMonthsWhereTheSubsidyWentAndTheCaps) {
   ExpectProblem(Call("GET", "/v1/programmes/99/pacing", "admin"), 404, "not_found");
 }
 
+// At a slow pace a large budget outlasts the programme: no date, never a
+// day's count times nanoseconds per day wrapped past 2^64 into the 1970s
+// (the dashboard once said 1976-07-18).
+TEST_F(ApiTest, PacingAtASlowPaceGivesNoDateRatherThanAWrappedOne) {
+  IssueVoucher(1, 1, 1000);  // 10 yuan over the pace window: a few fen a day
+  const auto r = Call("GET", "/v1/programmes/1/pacing", "operator");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const Json p = Body(r);
+  EXPECT_GT(p["pace_per_day"]["fen"].get<int64_t>(), 0);
+  EXPECT_LT(p["pace_per_day"]["fen"].get<int64_t>(), 1000);
+  EXPECT_EQ(p["uncommitted"]["fen"], 5'000'000'000 - 1000);
+  EXPECT_TRUE(p["exhausted_at"].is_null()) << p["exhausted_at"];
+}
+
 }  // namespace
 }  // namespace bg::api

@@ -18,8 +18,6 @@ using book::Plus;
 using book::ProgName;
 using book::Refuse;
 
-constexpr Timestamp kNanosPerDay = 86'400 * kNanosPerSecond;
-
 std::string AppName(ApplicationId id) { return "application " + std::to_string(id.value()); }
 
 // CheckEligible's refusal, with the code for the rule that failed.

@@ -14,8 +14,6 @@ namespace {
 using book::Minus;
 using book::Plus;
 
-constexpr Timestamp kNanosPerDay = 86'400 * kNanosPerSecond;
-
 // (year, month) of `at` in China Standard Time, as one sortable number.
 int32_t MonthKey(Timestamp at) {
   namespace c = std::chrono;
@@ -145,11 +143,7 @@ class Builder {
     const Timestamp span = now_ > window_from_ ? now_ - window_from_ : 0;
     const auto days = static_cast<int64_t>(std::max<Timestamp>(1, span / kNanosPerDay));
     out.pace_per_day = Money::Fen(committed_.fen() / days);
-    if (out.pace_per_day.fen() > 0) {
-      const int64_t days_left = uncommitted.fen() / out.pace_per_day.fen();
-      const Timestamp at = now_ + static_cast<Timestamp>(days_left) * kNanosPerDay;
-      if (at < rules.valid_until) out.exhausted_at = at;
-    }
+    out.exhausted_at = RunsOutAt(now_, uncommitted, out.pace_per_day, rules.valid_until);
     out.by_category = Slices(by_category_);
     out.by_city = Slices(by_city_);
     out.sme = sme_;
@@ -194,6 +188,17 @@ class Builder {
 };
 
 }  // namespace
+
+// Days compared in days first: at a slow pace a large budget's days times
+// nanoseconds per day would pass 2^64 and wrap to a date in the 1970s.
+std::optional<Timestamp> RunsOutAt(Timestamp now, Money uncommitted, Money pace, Timestamp end) {
+  if (pace.fen() <= 0) return std::nullopt;
+  const auto days_left =
+      static_cast<uint64_t>(std::max<int64_t>(0, uncommitted.fen() / pace.fen()));
+  const Timestamp days_to_end = end > now ? (end - now) / kNanosPerDay : 0;
+  if (days_left >= days_to_end) return std::nullopt;
+  return now + days_left * kNanosPerDay;
+}
 
 std::optional<Pacing> PacingOf(const Book& book, const Registry& registry,
                                const ledger::Ledger& ledger, ProgrammeId programme, Timestamp now) {

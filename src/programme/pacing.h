@@ -74,6 +74,10 @@ struct Pacing {
 
 inline constexpr uint32_t kPaceWindowDays = 90;
 
+// The day `uncommitted` runs out at `pace` a day from `now`; none when the
+// pace is not positive or the budget lasts until `end`.
+std::optional<Timestamp> RunsOutAt(Timestamp now, Money uncommitted, Money pace, Timestamp end);
+
 // The programme's pacing as of `now`; nullopt for an unknown programme.
 std::optional<Pacing> PacingOf(const Book& book, const Registry& registry,
                                const ledger::Ledger& ledger, ProgrammeId programme, Timestamp now);

@@ -33,7 +33,29 @@ struct ChildReport {
   char error[512] = {};
 };
 
+}  // namespace
+}  // namespace bg::bench
+
+// jemalloc's control interface, when the binary links it (the release
+// baygrid does; the tests do not): weak, so that it is null otherwise.
+extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp, size_t newlen)
+    __attribute__((weak));
+
+namespace bg::bench {
+namespace {
+
+// Bytes the program has allocated and not freed: jemalloc's own count when
+// it is the malloc (glibc's mallinfo2 would read an unused heap), else
+// glibc's.
 uint64_t HeapInUse() {
+  if (mallctl != nullptr) {
+    uint64_t epoch = 1;
+    size_t size = sizeof(epoch);
+    mallctl("epoch", &epoch, &size, &epoch, size);  // refreshes the statistics
+    size_t allocated = 0;
+    size = sizeof(allocated);
+    if (mallctl("stats.allocated", &allocated, &size, nullptr, 0) == 0) return allocated;
+  }
   const struct mallinfo2 m = mallinfo2();
   return m.uordblks + m.hblkhd;
 }
@@ -51,7 +73,7 @@ ChildReport RunSize(const world::World& scenario, const ScalingSize& size, uint6
       .seed = seed, .days = size.days, .jobs = size.jobs, .start = kStart};
   const sim::Workload w = sim::Generate(scenario, wo);
   report.heap_before_bytes = HeapInUse();
-  storage::MemoryStore store;
+  storage::MemoryStore store({.keep_history = false});  // a simulation never recovers
   sim::DriverOptions d{.policy = policy};
   d.on_day = [](uint32_t, const sim::Metrics&) {};
   d.on_end = [&](engine::Engine&) { report.heap_end_bytes = HeapInUse(); };

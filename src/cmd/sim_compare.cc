@@ -53,7 +53,7 @@ Status RunSimCompare(const SimCompareOptions& o) {
   std::vector<sim::Metrics> results;
   for (scheduler::Policy policy : {scheduler::Policy::kVoucherAware, scheduler::Policy::kFirstFit,
                                    scheduler::Policy::kCheapestList}) {
-    storage::MemoryStore store;
+    storage::MemoryStore store({.keep_history = false});  // a simulation never recovers
     const auto t0 = std::chrono::steady_clock::now();
     sim::DriverOptions d{.policy = policy};
     d.on_day = [&](uint32_t day, const sim::Metrics& m) {

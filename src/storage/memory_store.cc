@@ -18,6 +18,15 @@ Status MemoryStore::Commit(const JournalEntry& entry, const Projection& projecti
       return AlreadyExists("transfer row " + std::to_string(t.id) + " already stored");
     }
   }
+  if (!options_.keep_history) {
+    // The last entry only (the head, and what a recovery from the latest
+    // snapshot would need if the snapshot were that recent).
+    journal_.clear();
+    journal_.push_back(entry);
+    for (const AccountRow& a : projection.accounts) accounts_[a.id] = a;
+    KeepAnswersLocked(projection);
+    return Status::Ok();
+  }
   journal_.push_back(entry);
   for (const AccountRow& a : projection.accounts) accounts_[a.id] = a;
   for (const TransferRow& t : projection.transfers) transfers_[t.id] = t;
@@ -154,11 +163,21 @@ Result<std::optional<SnapshotRecord>> MemoryStore::LatestSnapshot() {
   return snapshot_;
 }
 
+Status MemoryStore::KeptSince(uint64_t after_seq) const {
+  if (options_.keep_history || journal_.empty() || after_seq + 1 >= journal_.front().seq) {
+    return Status::Ok();
+  }
+  return FailedPrecondition("this in-memory store keeps no history (a simulation's): entries " +
+                            std::to_string(after_seq + 1) + " to " +
+                            std::to_string(journal_.front().seq - 1) + " were not kept");
+}
+
 Status MemoryStore::ReadJournal(uint64_t after_seq,
                                 const std::function<Status(const JournalEntry&)>& visit) {
   std::vector<JournalEntry> copy;
   {
     MutexLock lock(&mu_);
+    BG_RETURN_IF_ERROR(KeptSince(after_seq));
     for (const JournalEntry& e : journal_) {
       if (e.seq > after_seq) copy.push_back(e);
     }
@@ -176,6 +195,9 @@ Result<std::vector<AccountRow>> MemoryStore::ReadAccounts() {
 
 Result<std::vector<TransferRow>> MemoryStore::ReadTransfers() {
   MutexLock lock(&mu_);
+  if (!options_.keep_history) {
+    return FailedPrecondition("this in-memory store keeps no transfer rows (a simulation's)");
+  }
   std::vector<TransferRow> out;
   for (const auto& [id, row] : transfers_) out.push_back(row);
   return out;
@@ -183,6 +205,9 @@ Result<std::vector<TransferRow>> MemoryStore::ReadTransfers() {
 
 Result<std::vector<TransferRow>> MemoryStore::ReadTransfersOf(uint64_t reference) {
   MutexLock lock(&mu_);
+  if (!options_.keep_history) {
+    return FailedPrecondition("this in-memory store keeps no transfer rows (a simulation's)");
+  }
   std::vector<TransferRow> out;
   for (const auto& [id, row] : transfers_) {
     if (row.reference == reference) out.push_back(row);
@@ -210,12 +235,14 @@ JournalSpan SpanOf(const JournalEntry& e) {
 
 Result<uint64_t> MemoryStore::FirstSeqEndingAtOrAfter(Timestamp ts) {
   MutexLock lock(&mu_);
+  BG_RETURN_IF_ERROR(KeptSince(0));
   const auto it = FirstEndingAtOrAfter(journal_, ts);
   return it == journal_.end() ? uint64_t{0} : it->seq;
 }
 
 Result<JournalSpan> MemoryStore::EntryAt(Timestamp ts) {
   MutexLock lock(&mu_);
+  BG_RETURN_IF_ERROR(KeptSince(0));
   const auto it = FirstEndingAtOrAfter(journal_, ts);
   if (it == journal_.end() || it->first_ts > ts) return JournalSpan{};
   return SpanOf(*it);

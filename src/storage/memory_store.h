@@ -3,6 +3,13 @@
 // the same contract as the durable stores (sequence without gaps, a chain
 // that never forks, atomic commit), so tests written against it hold for them too.
 //
+// Without history (MemoryStoreOptions::keep_history false: the simulator's,
+// whose engine never recovers from its journal) it keeps the journal's last
+// entry, the latest snapshot, the accounts, answers and notices, but no
+// earlier entry and no transfer row: its memory follows what is live, not
+// the run's length. Reads of what it did not keep are refused with a message
+// that says so, never answered with a part.
+//
 // Thread-safety: all methods are safe to call from any thread.
 #pragma once
 
@@ -16,8 +23,15 @@
 
 namespace bg::storage {
 
+struct MemoryStoreOptions {
+  bool keep_history = true;
+};
+
 class MemoryStore final : public Store {
  public:
+  MemoryStore() = default;
+  explicit MemoryStore(MemoryStoreOptions options) : options_(options) {}
+
   Status Commit(const JournalEntry& entry, const Projection& projection) override;
   Status CommitAnswers(const Projection& projection) override;
   Result<std::optional<KeptAnswer>> FindAnswer(std::string_view caller,
@@ -43,7 +57,10 @@ class MemoryStore final : public Store {
   JournalHead HeadLocked() const BG_REQUIRES(mu_);
   void KeepAnswersLocked(const Projection& projection) BG_REQUIRES(mu_);
   void KeepNoticesLocked(const NoticeRows& rows) BG_REQUIRES(mu_);
+  // Refuses a read of history this store did not keep.
+  Status KeptSince(uint64_t after_seq) const BG_REQUIRES(mu_);
 
+  const MemoryStoreOptions options_;
   mutable Mutex mu_;
   std::vector<JournalEntry> journal_ BG_GUARDED_BY(mu_);
   std::optional<SnapshotRecord> snapshot_ BG_GUARDED_BY(mu_);

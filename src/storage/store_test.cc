@@ -371,5 +371,33 @@ TEST_F(SqliteStoreTest, OpeningAPathInAMissingDirectoryReturnsAClearError) {
   EXPECT_NE(store.status().message().find("unable to open"), std::string::npos) << store.status();
 }
 
+// The simulator's store: the head moves on and the chain is still checked,
+// but no earlier entry or transfer row is kept, and a read of them says so.
+TEST(MemoryStoreWithoutHistoryTest, KeepsTheHeadAndRefusesReadsOfWhatItDidNotKeep) {
+  MemoryStore store({.keep_history = false});
+  ASSERT_TRUE(store.Commit(Entry(1), Rows({Account(1, 100)}, {Transfer(10, 1)})).ok());
+  ASSERT_TRUE(store.Commit(Entry(2), Rows({Account(1, 90)}, {Transfer(11, 1)})).ok());
+  EXPECT_EQ(store.Head()->seq, 2u);
+  EXPECT_EQ(store.Head()->hash, Entry(2).hash);
+  EXPECT_FALSE(store.Commit(Entry(4), {}).ok());  // a gap is still refused
+  ASSERT_EQ(store.ReadAccounts()->size(), 1u);
+  EXPECT_EQ((*store.ReadAccounts())[0].credits_posted, Account(1, 90).credits_posted);
+
+  size_t entries = 0;
+  EXPECT_TRUE(store
+                  .ReadJournal(1,
+                               [&](const JournalEntry&) {
+                                 ++entries;
+                                 return Status::Ok();
+                               })
+                  .ok());
+  EXPECT_EQ(entries, 1u);  // the last one is kept
+  const Status refused = store.ReadJournal(0, [](const JournalEntry&) { return Status::Ok(); });
+  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.message().find("entries 1 to 1 were not kept"), std::string::npos) << refused;
+  EXPECT_EQ(store.ReadTransfers().status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store.ReadTransfersOf(1).status().code(), StatusCode::kFailedPrecondition);
+}
+
 }  // namespace
 }  // namespace bg::storage

@@ -9,6 +9,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libabsl-dev libtomlplusplus-dev libjemalloc-dev
   libboost-dev wrk curl
+  # Shared facilities: LEMON's network simplex places a round's slots.
+  liblemon-dev
   # The web console's browser tests: Debian's Chromium (never a downloaded
   # browser) and CJK fonts, without which Chinese renders as boxes.
   chromium fonts-noto-cjk

@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bench/facilities_load.h"
 #include "bench/ledger_load.h"
 #include "bench/scaling_load.h"
 #include "bench/schedule_load.h"
@@ -158,6 +159,27 @@ void RegisterScaling(Registry& registry) {
   });
 }
 
+void RegisterFacilities(Registry& registry) {
+  auto o = std::make_shared<bench::FacilitiesBenchOptions>();
+  CLI::App* facilities = Group(registry)->add_subcommand(
+      "facilities",
+      "A quarter's round of shared-facility proposals placed into shifts: min-cost flow vs "
+      "first-come greedy");
+  facilities->add_option("--seed", o->seed, "Round seed")->capture_default_str();
+  facilities->add_option("--facilities", o->facilities, "Facilities")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 100'000u));
+  facilities->add_option("--proposals", o->proposals, "Allocated proposals to place")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 1'000'000u));
+  facilities->add_option("--days", o->days, "Days in the round")
+      ->capture_default_str()
+      ->check(CLI::Range(7u, 366u));
+  facilities->footer(
+      "Examples:\n  baygrid bench facilities\n  baygrid bench facilities --proposals 500");
+  registry.OnRun(facilities, [o] { return bench::RunFacilitiesBench(*o); });
+}
+
 }  // namespace
 
 void RegisterBench(Registry& registry) {
@@ -166,6 +188,7 @@ void RegisterBench(Registry& registry) {
   RegisterUsage(registry);
   RegisterUsageRequests(registry);
   RegisterScaling(registry);
+  RegisterFacilities(registry);
 }
 
 }  // namespace bg::cmd

@@ -95,8 +95,8 @@ Status RunFacilitiesBench(const FacilitiesBenchOptions& o) {
       "facilities bench: %zu proposals on %zu facilities over %u days (%u shifts); %llu shifts "
       "asked of %llu open (seed %llu)\n\n",
       p.requests.size(), p.facilities.size(), o.days, p.slot_count,
-      static_cast<unsigned long long>(asked),  // NOLINT(google-runtime-int)
-      static_cast<unsigned long long>(open),   // NOLINT(google-runtime-int)
+      static_cast<unsigned long long>(asked),    // NOLINT(google-runtime-int)
+      static_cast<unsigned long long>(open),     // NOLINT(google-runtime-int)
       static_cast<unsigned long long>(o.seed));  // NOLINT(google-runtime-int)
   auto t0 = std::chrono::steady_clock::now();
   BG_ASSIGN_OR_RETURN(const facility::SlotPlan greedy, facility::PlaceGreedy(p));
@@ -121,7 +121,8 @@ Status RunFacilitiesBench(const FacilitiesBenchOptions& o) {
       const bool best = p.requests[i].rank < p.requests.size() / 4;
       c.full += s == facility::Shortfall::kNone;
       c.best_full += best && s == facility::Shortfall::kNone;
-      c.too_few_open += s == facility::Shortfall::kTooFewOpen || s == facility::Shortfall::kNeverOpen;
+      c.too_few_open +=
+          s == facility::Shortfall::kTooFewOpen || s == facility::Shortfall::kNeverOpen;
       c.taken += s == facility::Shortfall::kTakenByOthers;
     }
     return c;
@@ -140,13 +141,15 @@ Status RunFacilitiesBench(const FacilitiesBenchOptions& o) {
   };
   row("first-come greedy", greedy_s, greedy);
   row("min-cost flow", flow_s, flow);
-  std::printf("\n(placed: shifts; in full: proposals given every shift they asked for; best 1/4: "
-              "of the %zu best-ranked; few open: short because their windows hold too few open "
-              "shifts; taken: short because others took them)\n\n",
-              p.requests.size() / 4);
-  std::printf("RESULT facilities_schedule proposals=%zu seconds=%.2f placed_share=%.3f "
-              "greedy_share=%.3f\n",
-              p.requests.size(), flow_s, flow.PlacedShare(), greedy.PlacedShare());
+  std::printf(
+      "\n(placed: shifts; in full: proposals given every shift they asked for; best 1/4: "
+      "of the %zu best-ranked; few open: short because their windows hold too few open "
+      "shifts; taken: short because others took them)\n\n",
+      p.requests.size() / 4);
+  std::printf(
+      "RESULT facilities_schedule proposals=%zu seconds=%.2f placed_share=%.3f "
+      "greedy_share=%.3f\n",
+      p.requests.size(), flow_s, flow.PlacedShare(), greedy.PlacedShare());
   return Status::Ok();
 }
 

@@ -138,9 +138,8 @@ Result<SlotPlan> PlaceGreedy(const SlotProblem& p) {
   std::map<std::pair<uint64_t, uint32_t>, uint32_t> used;  // (facility, slot) -> users
   std::vector<size_t> order(p.requests.size());
   std::iota(order.begin(), order.end(), size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return p.requests[a].rank < p.requests[b].rank;
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return p.requests[a].rank < p.requests[b].rank; });
   SlotPlan plan;
   plan.placements.resize(p.requests.size());
   for (size_t i : order) {

@@ -30,7 +30,7 @@ namespace bg::facility {
 
 struct SlotFacility {
   uint64_t id = 0;
-  uint32_t capacity = 1;       // users served in one slot
+  uint32_t capacity = 1;            // users served in one slot
   std::vector<uint32_t> open = {};  // slot indices, ascending: calendar less maintenance
 };
 
@@ -42,10 +42,10 @@ struct SlotWindow {
 
 struct SlotRequest {
   uint64_t id = 0;
-  uint32_t slots = 0;                   // how many it was allocated
-  std::vector<uint64_t> facilities = {};  // any one of these (one kind)
+  uint32_t slots = 0;                      // how many it was allocated
+  std::vector<uint64_t> facilities = {};   // any one of these (one kind)
   std::vector<SlotWindow> available = {};  // when its users can come
-  uint32_t rank = 0;                    // 0 is best (review score order)
+  uint32_t rank = 0;                       // 0 is best (review score order)
 };
 
 struct SlotProblem {
@@ -62,9 +62,9 @@ struct Booking {
 
 // Why a request has fewer slots than it asked for.
 enum class Shortfall : uint8_t {
-  kNone,         // placed in full
-  kNeverOpen,    // no facility it names is open in any of its windows
-  kTooFewOpen,   // its windows hold fewer open slots than it asked for
+  kNone,           // placed in full
+  kNeverOpen,      // no facility it names is open in any of its windows
+  kTooFewOpen,     // its windows hold fewer open slots than it asked for
   kTakenByOthers,  // the open slots in its windows went to other requests
 };
 
@@ -77,8 +77,8 @@ struct Placement {
 
 struct SlotPlan {
   std::vector<Placement> placements = {};  // in the problem's request order
-  uint64_t asked = 0;                 // slots asked for in all
-  uint64_t placed = 0;                // slots placed in all
+  uint64_t asked = 0;                      // slots asked for in all
+  uint64_t placed = 0;                     // slots placed in all
   double PlacedShare() const {
     return asked == 0 ? 1.0 : static_cast<double>(placed) / static_cast<double>(asked);
   }

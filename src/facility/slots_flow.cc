@@ -1,5 +1,4 @@
-// Place(): slot placement as a min-cost circulation on LEMON's network
-// simplex. The only file that includes LEMON (the dependency's one place).
+// Place(): slot placement as a min-cost circulation (flow.h).
 //
 // The network: source → request (upper: its slots) → [request × slot, when
 // it names several facilities, so that it gets one booking per slot] →
@@ -14,18 +13,12 @@
 #include <limits>
 #include <map>
 
-#include <lemon/network_simplex.h>
-#include <lemon/smart_graph.h>
-
-#include "common/check.h"
+#include "facility/flow.h"
 #include "facility/slots.h"
 #include "facility/slots_internal.h"
 
 namespace bg::facility {
 namespace {
-
-using Graph = lemon::SmartDigraph;
-using Simplex = lemon::NetworkSimplex<Graph, int64_t, int64_t>;
 
 struct Weights {
   int64_t rank_step = 0;
@@ -65,22 +58,15 @@ Result<SlotPlan> Place(const SlotProblem& p) {
     asked += r.slots;
   }
 
-  Graph g;
-  Graph::ArcMap<int64_t> upper(g), cost(g);
-  const Graph::Node source = g.addNode(), sink = g.addNode();
-  auto arc = [&](Graph::Node from, Graph::Node to, int64_t up, int64_t c) {
-    const Graph::Arc a = g.addArc(from, to);
-    upper[a] = up;
-    cost[a] = c;
-    return a;
-  };
+  MinCostFlow g;
+  const int source = g.AddNode(), sink = g.AddNode();
   // facility × slot nodes, made when a request may use them.
-  std::map<std::pair<uint64_t, uint32_t>, Graph::Node> slot_nodes;
+  std::map<std::pair<uint64_t, uint32_t>, int> slot_nodes;
   auto slot_node = [&](uint64_t facility, uint32_t slot) {
-    auto [it, fresh] = slot_nodes.try_emplace({facility, slot}, Graph::Node());
+    auto [it, fresh] = slot_nodes.try_emplace({facility, slot}, 0);
     if (fresh) {
-      it->second = g.addNode();
-      arc(it->second, sink, facilities.at(facility)->capacity, 0);
+      it->second = g.AddNode();
+      g.AddArc(it->second, sink, facilities.at(facility)->capacity, 0);
     }
     return it->second;
   };
@@ -88,44 +74,37 @@ Result<SlotPlan> Place(const SlotProblem& p) {
   struct Use {
     size_t request;
     internal::Candidate at;
-    Graph::Arc arc;
+    int arc;
   };
   std::vector<Use> uses;
   for (size_t i = 0; i < p.requests.size(); ++i) {
     const SlotRequest& r = p.requests[i];
-    const Graph::Node node = g.addNode();
-    arc(source, node, r.slots,
-        -weights.place - (ranks - int64_t{r.rank}) * weights.rank_step);
-    std::map<uint32_t, Graph::Node> per_slot;  // request × slot, with several facilities
+    const int node = g.AddNode();
+    g.AddArc(source, node, r.slots, -weights.place - (ranks - int64_t{r.rank}) * weights.rank_step);
+    std::map<uint32_t, int> per_slot;  // request × slot, with several facilities
     for (const internal::Candidate& c : internal::Candidates(r, facilities)) {
-      Graph::Node from = node;
+      int from = node;
       if (r.facilities.size() > 1) {
-        auto [it, fresh] = per_slot.try_emplace(c.slot, Graph::Node());
+        auto [it, fresh] = per_slot.try_emplace(c.slot, 0);
         if (fresh) {
-          it->second = g.addNode();
-          arc(node, it->second, 1, 0);
+          it->second = g.AddNode();
+          g.AddArc(node, it->second, 1, 0);
         }
         from = it->second;
       }
-      uses.push_back({.request = i, .at = c, .arc = arc(from, slot_node(c.facility, c.slot), 1,
-                                                         int64_t{c.slot})});
+      uses.push_back({.request = i,
+                      .at = c,
+                      .arc = g.AddArc(from, slot_node(c.facility, c.slot), 1, int64_t{c.slot})});
     }
   }
-  arc(sink, source, asked, 0);
-
-  Simplex simplex(g);
-  simplex.upperMap(upper).costMap(cost);
-  const Simplex::ProblemType result = simplex.run();
-  // Every arc is bounded and every supply zero: the empty circulation is
-  // feasible and no cycle is unbounded, so anything else is a broken
-  // invariant of the construction above.
-  BG_CHECK(result == Simplex::OPTIMAL);
+  g.AddArc(sink, source, asked, 0);
+  g.Solve();
 
   SlotPlan plan;
   plan.placements.resize(p.requests.size());
   for (size_t i = 0; i < p.requests.size(); ++i) plan.placements[i].request = p.requests[i].id;
   for (const Use& u : uses) {
-    if (simplex.flow(u.arc) > 0) {
+    if (g.Flow(u.arc) > 0) {
       plan.placements[u.request].bookings.push_back({.facility = u.at.facility, .slot = u.at.slot});
     }
   }

@@ -152,7 +152,9 @@ TEST(SlotsTest, BadInputIsRefusedNamingWhatIsWrong) {
 // adjacency matrix.
 uint64_t MaxPlaceable(const SlotProblem& p) {
   std::map<std::string, size_t> ids;
-  auto node = [&](const std::string& name) { return ids.try_emplace(name, ids.size()).first->second; };
+  auto node = [&](const std::string& name) {
+    return ids.try_emplace(name, ids.size()).first->second;
+  };
   const size_t s = node("s"), t = node("t");
   std::vector<std::tuple<size_t, size_t, int64_t>> arcs;
   for (const SlotFacility& f : p.facilities) {
@@ -165,9 +167,9 @@ uint64_t MaxPlaceable(const SlotProblem& p) {
     const std::string name = "r" + std::to_string(r.id);
     arcs.emplace_back(s, node(name), r.slots);
     for (uint32_t slot = 0; slot < p.slot_count; ++slot) {
-      const bool free = std::any_of(r.available.begin(), r.available.end(), [&](const SlotWindow& w) {
-        return slot >= w.from && slot < w.to;
-      });
+      const bool free =
+          std::any_of(r.available.begin(), r.available.end(),
+                      [&](const SlotWindow& w) { return slot >= w.from && slot < w.to; });
       if (!free) continue;
       const size_t per_slot = node(name + "@" + std::to_string(slot));
       arcs.emplace_back(node(name), per_slot, 1);
@@ -262,9 +264,10 @@ TEST(SlotsTest, TheCheckerFindsADoubleBookingAndAClosedSlot) {
       .facilities = {{.id = 1, .capacity = 1, .open = {0, 1, 2}}},
       .requests = {{.id = 1, .slots = 1, .facilities = {1}, .available = {{0, 4}}},
                    {.id = 2, .slots = 1, .facilities = {1}, .available = {{0, 4}}}}};
-  SlotPlan plan{.placements = {{.request = 1, .bookings = {{1, 0}}}, {.request = 2, .bookings = {{1, 0}}}},
-                .asked = 2,
-                .placed = 2};
+  SlotPlan plan{
+      .placements = {{.request = 1, .bookings = {{1, 0}}}, {.request = 2, .bookings = {{1, 0}}}},
+      .asked = 2,
+      .placed = 2};
   EXPECT_EQ(Violation(p, plan), "facility 1 is over capacity in slot 0");
   plan.placements[1].bookings = {{1, 3}};
   EXPECT_EQ(Violation(p, plan), "request 2 at slot 3 is in a slot its facility is closed");

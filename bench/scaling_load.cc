@@ -38,8 +38,8 @@ struct ChildReport {
 
 // jemalloc's control interface, when the binary links it (the release
 // baygrid does; the tests do not): weak, so that it is null otherwise.
-extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp, size_t newlen)
-    __attribute__((weak));
+extern "C" int mallctl(  // NOLINT(readability-identifier-naming): jemalloc's name
+    const char* name, void* oldp, size_t* oldlenp, void* newp, size_t newlen) __attribute__((weak));
 
 namespace bg::bench {
 namespace {

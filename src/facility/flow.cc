@@ -39,9 +39,11 @@ void MinCostFlow::Solve() {
   // Bounded arcs and zero supplies (the header): always feasible and
   // bounded, so any other answer is a broken invariant.
   BG_CHECK(simplex.run() == Impl::Simplex::OPTIMAL);
-  m.flow.assign(static_cast<size_t>(m.g.maxArcId() + 1), 0);
-  for (Impl::Graph::ArcIt a(m.g); a != lemon::INVALID; ++a) {
-    m.flow[static_cast<size_t>(Impl::Graph::id(a))] = simplex.flow(a);
+  // SmartDigraph numbers its arcs 0 .. maxArcId() in the order added.
+  const int arcs = m.g.maxArcId() + 1;
+  m.flow.assign(static_cast<size_t>(arcs), 0);
+  for (int id = 0; id < arcs; ++id) {
+    m.flow[static_cast<size_t>(id)] = simplex.flow(m.g.arcFromId(id));
   }
   m.solved = true;
 }

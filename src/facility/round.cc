@@ -46,13 +46,13 @@ Result<ReviewAssignment> AssignReviewers(const std::vector<RoundProposal>& propo
   // whole assignment; a unit of load (a reviewer's n-th review costs
   // n × load) outweighs all expertise terms.
   const int64_t units = int64_t{per_proposal} * static_cast<int64_t>(proposals.size());
-  const int64_t kExpertise = 1;
-  const int64_t kLoad = units * kExpertise + 1;
-  int64_t square = 0, kPlace = 0, total = 0;
+  constexpr int64_t kExpertise = 1;
+  const int64_t load_step = units * kExpertise + 1;
+  int64_t square = 0, place_gain = 0, total = 0;
   if (__builtin_mul_overflow(units, units, &square) ||
-      __builtin_mul_overflow(square, kLoad, &kPlace) ||
-      __builtin_add_overflow(kPlace, kLoad, &kPlace) ||
-      __builtin_mul_overflow(kPlace, units + 1, &total)) {
+      __builtin_mul_overflow(square, load_step, &place_gain) ||
+      __builtin_add_overflow(place_gain, load_step, &place_gain) ||
+      __builtin_mul_overflow(place_gain, units + 1, &total)) {
     return InvalidArgument("the round is too large to assign exactly (" + std::to_string(units) +
                            " reviews)");
   }
@@ -62,9 +62,8 @@ Result<ReviewAssignment> AssignReviewers(const std::vector<RoundProposal>& propo
   for (const Reviewer& r : reviewers) {
     const int node = g.AddNode();
     reviewer_node.push_back(node);
-    const auto load = static_cast<uint32_t>(
-        std::min<uint64_t>(r.max_load, proposals.size()));
-    for (uint32_t n = 0; n < load; ++n) g.AddArc(node, sink, 1, kLoad * n);
+    const auto load = static_cast<uint32_t>(std::min<uint64_t>(r.max_load, proposals.size()));
+    for (uint32_t n = 0; n < load; ++n) g.AddArc(node, sink, 1, load_step * n);
   }
   struct Edge {
     size_t proposal;
@@ -76,14 +75,15 @@ Result<ReviewAssignment> AssignReviewers(const std::vector<RoundProposal>& propo
   for (size_t i = 0; i < proposals.size(); ++i) {
     const RoundProposal& p = proposals[i];
     const int node = g.AddNode();
-    g.AddArc(source, node, per_proposal, -kPlace);
+    g.AddArc(source, node, per_proposal, -place_gain);
     for (size_t j = 0; j < reviewers.size(); ++j) {
       const Reviewer& r = reviewers[j];
       if (Conflicted(r, p)) continue;
       ++free_of_conflict[i];
       const bool knows = std::find(r.kinds.begin(), r.kinds.end(), p.kind) != r.kinds.end();
-      edges.push_back({.proposal = i, .reviewer = j, .arc = g.AddArc(node, reviewer_node[j], 1,
-                                                                     knows ? 0 : kExpertise)});
+      edges.push_back({.proposal = i,
+                       .reviewer = j,
+                       .arc = g.AddArc(node, reviewer_node[j], 1, knows ? 0 : kExpertise)});
     }
   }
   g.AddArc(sink, source, units, 0);
@@ -129,7 +129,9 @@ Result<std::vector<Ranked>> Rank(const std::vector<RoundProposal>& proposals,
                             s.reviewer)) {
       return InvalidArgument(name + ": the reviewer was not assigned to it");
     }
-    if (!seen.insert({s.proposal, s.reviewer}).second) return InvalidArgument(name + " is given twice");
+    if (!seen.insert({s.proposal, s.reviewer}).second) {
+      return InvalidArgument(name + " is given twice");
+    }
     auto& [sum, count] = sums[s.proposal];
     sum += s.score;
     ++count;

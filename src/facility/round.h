@@ -56,7 +56,7 @@ struct ReviewAssignment {
   struct Of {
     uint64_t proposal = 0;
     std::vector<uint64_t> reviewers = {};  // ascending
-    std::string why = {};  // when fewer than asked: why
+    std::string why = {};                  // when fewer than asked: why
   };
   std::vector<Of> proposals = {};  // in the input's order
 };

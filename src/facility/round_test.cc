@@ -78,8 +78,9 @@ TEST(RoundTest, AProposalShortOfReviewersSaysWhy) {
   const Result<ReviewAssignment> a = AssignReviewers(proposals, reviewers, 2);
   ASSERT_TRUE(a.ok()) << a.status();
   EXPECT_EQ(a->proposals[0].reviewers, (std::vector<uint64_t>{3}));
-  EXPECT_EQ(a->proposals[0].why,
-            "needs 2 reviewers, has 1: only 1 reviewers are free of a conflict of interest with it");
+  EXPECT_EQ(
+      a->proposals[0].why,
+      "needs 2 reviewers, has 1: only 1 reviewers are free of a conflict of interest with it");
 }
 
 TEST(RoundTest, RankingIsByMeanScoreThenSubmissionAndUnscoredLast) {
@@ -112,20 +113,21 @@ TEST(RoundTest, RankingIsByMeanScoreThenSubmissionAndUnscoredLast) {
 // 100 hours on the beamline: the best gets its 60, the second is cut to
 // the 40 left, the third gets none (below the minimum of 8).
 TEST(RoundTest, HoursAreAllocatedInRankOrderWithinCapacity) {
-  const std::vector<RoundFacility> facilities = {{.id = 5, .kind = kBeamline, .capacity_hours = 100}};
+  const std::vector<RoundFacility> facilities = {
+      {.id = 5, .kind = kBeamline, .capacity_hours = 100}};
   const std::vector<RoundProposal> proposals = {
       {.id = 1, .kind = kBeamline, .facilities = {5}, .hours = 50},
       {.id = 2, .kind = kBeamline, .facilities = {5}, .hours = 60},
       {.id = 3, .kind = kBeamline, .facilities = {5}, .hours = 24}};
-  const std::vector<Ranked> ranked = {{.proposal = 2, .rank = 0},
-                                      {.proposal = 1, .rank = 1},
-                                      {.proposal = 3, .rank = 2}};
+  const std::vector<Ranked> ranked = {
+      {.proposal = 2, .rank = 0}, {.proposal = 1, .rank = 1}, {.proposal = 3, .rank = 2}};
   const Result<std::vector<Allocation>> a = Allocate(proposals, facilities, ranked, 8);
   ASSERT_TRUE(a.ok()) << a.status();
   EXPECT_EQ((*a)[0].total, 60u);
   EXPECT_EQ((*a)[0].why, "");
   EXPECT_EQ((*a)[1].total, 40u);
-  EXPECT_EQ((*a)[1].why, "cut to 40 of 50 hours: what was left on its facilities when its rank came");
+  EXPECT_EQ((*a)[1].why,
+            "cut to 40 of 50 hours: what was left on its facilities when its rank came");
   EXPECT_EQ((*a)[2].total, 0u);
   EXPECT_EQ((*a)[2].why,
             "asked for 24 hours; 0 were left on its facilities when its rank came, below the "
@@ -140,10 +142,20 @@ TEST(RoundTest, HoursAreAllocatedInRankOrderWithinCapacity) {
 // From call to allocation and slots: the applicant's colleague is excluded
 // from its review, the scores rank it, its hours become shifts.
 TEST(RoundTest, ARoundFromCallToSlotsExcludesTheColleague) {
-  const std::vector<RoundFacility> facilities = {{.id = 5, .kind = kBeamline, .capacity_hours = 48}};
-  const std::vector<RoundProposal> proposals = {
-      {.id = 1, .applicant = 100, .institution = 10, .kind = kBeamline, .facilities = {5}, .hours = 24},
-      {.id = 2, .applicant = 200, .institution = 20, .kind = kBeamline, .facilities = {5}, .hours = 40}};
+  const std::vector<RoundFacility> facilities = {
+      {.id = 5, .kind = kBeamline, .capacity_hours = 48}};
+  const std::vector<RoundProposal> proposals = {{.id = 1,
+                                                 .applicant = 100,
+                                                 .institution = 10,
+                                                 .kind = kBeamline,
+                                                 .facilities = {5},
+                                                 .hours = 24},
+                                                {.id = 2,
+                                                 .applicant = 200,
+                                                 .institution = 20,
+                                                 .kind = kBeamline,
+                                                 .facilities = {5},
+                                                 .hours = 40}};
   const std::vector<Reviewer> reviewers = {{.id = 1, .institution = 10, .max_load = 2},
                                            {.id = 2, .institution = 30, .max_load = 2},
                                            {.id = 3, .institution = 40, .max_load = 2}};
@@ -163,7 +175,8 @@ TEST(RoundTest, ARoundFromCallToSlotsExcludesTheColleague) {
   EXPECT_EQ((*allocated)[1].total, 24u);  // cut: 48 - 24
 
   // 8-hour shifts over two days, the beamline open in all six.
-  SlotProblem p{.slot_count = 6, .facilities = {{.id = 5, .capacity = 1, .open = {0, 1, 2, 3, 4, 5}}}};
+  SlotProblem p{.slot_count = 6,
+                .facilities = {{.id = 5, .capacity = 1, .open = {0, 1, 2, 3, 4, 5}}}};
   for (const Allocation& a : *allocated) {
     p.requests.push_back({.id = a.proposal,
                           .slots = a.total / 8,
@@ -196,7 +209,8 @@ TEST(RoundPropertyTest, NoConflictedReviewerNoOverloadNoHourPastCapacity) {
                       .kind = static_cast<uint32_t>(rng.Uniform(2)),
                       .hours = 1 + static_cast<uint32_t>(rng.Uniform(120))};
       for (const RoundFacility& f : facilities) {
-        if (f.kind == p.kind && (p.facilities.empty() || rng.Percent(40))) p.facilities.push_back(f.id);
+        if (f.kind == p.kind && (p.facilities.empty() || rng.Percent(40)))
+          p.facilities.push_back(f.id);
       }
       if (p.facilities.empty()) continue;
       proposals.push_back(p);
@@ -240,8 +254,9 @@ TEST(RoundPropertyTest, NoConflictedReviewerNoOverloadNoHourPastCapacity) {
         sum += h;
       }
       ASSERT_EQ(sum, a.total);
-      const RoundProposal& p = *std::find_if(proposals.begin(), proposals.end(),
-                                             [&](const RoundProposal& x) { return x.id == a.proposal; });
+      const RoundProposal& p =
+          *std::find_if(proposals.begin(), proposals.end(),
+                        [&](const RoundProposal& x) { return x.id == a.proposal; });
       ASSERT_LE(a.total, p.hours);
       ASSERT_EQ(a.total < p.hours, !a.why.empty()) << "round " << round;
     }

@@ -60,7 +60,7 @@ class MemoryStore final : public Store {
   // Refuses a read of history this store did not keep.
   Status KeptSince(uint64_t after_seq) const BG_REQUIRES(mu_);
 
-  const MemoryStoreOptions options_;
+  const MemoryStoreOptions options_{};
   mutable Mutex mu_;
   std::vector<JournalEntry> journal_ BG_GUARDED_BY(mu_);
   std::optional<SnapshotRecord> snapshot_ BG_GUARDED_BY(mu_);

@@ -134,6 +134,9 @@ std::vector<Try> Tries() {
        R"({"id":90,"name":"X","credit_code":"91440300MA5DC9Y39B","home":3})"},
       {"provider", "/v1/sites", "/v1/sites",
        R"({"id":90,"code":"x","name":"X","city":4,"provider":1})"},
+      {"provider", "/v1/facilities", "/v1/facilities",
+       R"({"id":90,"name":"X","institution":1,"kind":"test_lab","own_fee_fen":0,)"
+       R"("academic_fee_fen":100,"industry_fee_fen":200})"},
       {"operator", "/v1/links", "/v1/links", R"({"a":4,"b":7,"latency_us":1,"bandwidth_mbps":1})"},
       {"operator", "/v1/tokens", "/v1/tokens", R"({"id":90,"role":"admin","name":"x"})"},
       {"auditor", "/v1/tokens/{id}/revoke", "/v1/tokens/1/revoke", "{}"},

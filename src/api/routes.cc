@@ -28,6 +28,12 @@ Service::Handler Service::HandlerOf(spec::RouteId id) {
       return &Service::ListPools;
     case R::kListSites:
       return &Service::ListSites;
+    case R::kListFacilities:
+      return &Service::ListFacilities;
+    case R::kGetFacility:
+      return &Service::GetFacility;
+    case R::kRegisterFacility:
+      return &Service::RegisterFacility;
     case R::kListProgrammes:
       return &Service::ListProgrammes;
     case R::kGetProgramme:

@@ -114,6 +114,9 @@ class Service {
   Answer ListProviders(Call& c);
   Answer ListEnterprises(Call& c);
   Answer ListSites(Call& c);
+  Answer ListFacilities(Call& c);
+  Answer GetFacility(Call& c);
+  Answer RegisterFacility(Call& c);
   Answer ListPools(Call& c);
   Answer CreateProgramme(Call& c);
   // routes_activity.cc

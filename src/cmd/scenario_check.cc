@@ -49,6 +49,9 @@ std::string Describe(const state::CommandBody& body) {
     return "pool " + std::to_string(p->pool.id.value()) + " (" + p->pool.accelerator + ")";
   }
   if (std::holds_alternative<state::SetLink>(body)) return "link";
+  if (const auto* f = std::get_if<state::RegisterFacility>(&body)) {
+    return "facility " + f->facility.name;
+  }
   return "command";
 }
 
@@ -71,26 +74,26 @@ Status RunScenarioCheck(const std::string& path) {
     }
   }
   struct Counts {
-    size_t jurisdictions, programmes, enterprises, providers, sites, pools;
+    size_t jurisdictions, programmes, enterprises, providers, sites, pools, facilities;
     uint64_t cards;
   };
   const Counts n = engine->Read([](const state::State& s) {
     const programme::Registry& reg = s.registry();
     uint64_t cards = 0;
     for (const auto& [id, pool] : s.network().pools()) cards += pool.cards_offered;
-    return Counts{reg.jurisdictions().size(),
-                  reg.programmes().size(),
-                  reg.enterprises().size(),
-                  reg.providers().size(),
-                  s.network().sites().size(),
-                  s.network().pools().size(),
-                  cards};
+    return Counts{reg.jurisdictions().size(),         reg.programmes().size(),
+                  reg.enterprises().size(),           reg.providers().size(),
+                  s.network().sites().size(),         s.network().pools().size(),
+                  s.facilities().facilities().size(), cards};
   });
   std::printf("%s: %zu jurisdictions, %zu enterprises, %zu providers, %zu programmes\n",
               path.c_str(), n.jurisdictions, n.enterprises, n.providers, n.programmes);
   for (const programme::ProgrammeRules& p : scenario->programmes) PrintProgramme(p);
   std::printf("%s: network of %zu sites, %zu pools, %llu cards offered\n", path.c_str(), n.sites,
               n.pools, static_cast<unsigned long long>(n.cards));
+  if (n.facilities > 0) {
+    std::printf("%s: %zu shared facilities and instruments\n", path.c_str(), n.facilities);
+  }
   std::printf("RESULT scenario jurisdictions=%zu programmes=%zu enterprises=%zu providers=%zu\n",
               n.jurisdictions, n.programmes, n.enterprises, n.providers);
   if (refused > 0) {

@@ -42,6 +42,7 @@ struct ApplicationIdTag {};
 struct ClaimIdTag {};
 struct SiteIdTag {};
 struct PoolIdTag {};
+struct FacilityIdTag {};
 
 using AccountId = StrongId<AccountIdTag>;
 using TransferId = StrongId<TransferIdTag>;
@@ -60,6 +61,8 @@ using ApplicationId = StrongId<ApplicationIdTag>;
 using ClaimId = StrongId<ClaimIdTag>;
 using SiteId = StrongId<SiteIdTag>;
 using PoolId = StrongId<PoolIdTag>;
+// A shared research facility or instrument (facility/registry.h).
+using FacilityId = StrongId<FacilityIdTag>;
 
 }  // namespace bg
 

@@ -39,7 +39,7 @@ bool DecodeMap(Reader& r, Map* map, Decode decode) {
 }
 
 // Here rather than beside the enum: no caller outside this file needs it.
-constexpr std::array<EnumName<RegistryResult>, 18> kRegistryResultNames = {{
+constexpr std::array<EnumName<RegistryResult>, 19> kRegistryResultNames = {{
     {"ok", RegistryResult::kOk},
     {"id_must_not_be_zero", RegistryResult::kIdMustNotBeZero},
     {"exists", RegistryResult::kExists},
@@ -58,6 +58,7 @@ constexpr std::array<EnumName<RegistryResult>, 18> kRegistryResultNames = {{
     {"duplicate_credit_code", RegistryResult::kDuplicateCreditCode},
     {"award_cap_needs_applications", RegistryResult::kAwardCapNeedsApplications},
     {"invalid_review_stages", RegistryResult::kInvalidReviewStages},
+    {"invalid_facility", RegistryResult::kInvalidFacility},
 }};
 static_assert(IsNameTable(kRegistryResultNames));
 

@@ -43,6 +43,7 @@ enum class RegistryResult : uint8_t {
   kDuplicateCreditCode,
   kAwardCapNeedsApplications,  // a per-award cap on an automatic grant (免申即享 awards nothing)
   kInvalidReviewStages,        // unnamed, same name twice, too many, or on an automatic grant
+  kInvalidFacility,            // a shared facility's fields (facility/registry.h)
 };
 
 const char* RegistryResultName(RegistryResult r);

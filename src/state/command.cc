@@ -119,6 +119,18 @@ struct Row<RegisterProvider> : OneTag<6> {
   }
 };
 
+template <>
+struct Row<RegisterFacility> : OneTag<45> {
+  static constexpr const char* kName = "register_facility";
+  static size_t Events(const RegisterFacility&) { return 1; }
+  static void Encode(Writer& w, const RegisterFacility& c) {
+    facility::EncodeFacility(w, c.facility);
+  }
+  static bool Decode(uint8_t /*tag*/, Reader& r, RegisterFacility* c) {
+    return facility::DecodeFacility(r, &c->facility);
+  }
+};
+
 // Tag 7 is a programme without review stages, as programmes were defined
 // before them; tag 39 appends the review rules.
 template <>

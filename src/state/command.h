@@ -18,6 +18,7 @@
 
 #include "access/tokens.h"
 #include "common/clock.h"
+#include "facility/registry.h"
 #include "fraud/cases.h"
 #include "ledger/ledger.h"
 #include "metering/metering.h"
@@ -138,6 +139,7 @@ using scheduler::SubmitJob;
 using access::CreateApiToken;
 using access::RevokeApiToken;
 using access::RotateApiToken;
+using facility::RegisterFacility;
 using fraud::CloseAuditCase;
 using fraud::ScanForFraud;
 using metering::RegisterProviderKey;
@@ -153,7 +155,8 @@ using CommandBody =
                  RegisterPool, SetLink, SetPoolOffered, SubmitJob, Schedule, FinishJob, CancelJob,
                  RegisterProviderKey, SubmitUsage, CloseStatement, ScanForFraud, CloseAuditCase,
                  ExtendJob, CreateApiToken, RevokeApiToken, SetPoolPrices, ApproveStatement,
-                 PayStatement, ReviewApplications, RotateApiToken, AmendProgramme, ChangeProgramme>;
+                 PayStatement, ReviewApplications, RotateApiToken, AmendProgramme, ChangeProgramme,
+                 RegisterFacility>;
 
 struct Command {
   Timestamp ts = 0;  // stamped by the writer; events inside take ts, ts+1, ...

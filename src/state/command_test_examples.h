@@ -70,6 +70,21 @@ inline RegisterEnterprise Example(For<RegisterEnterprise>) {
                                 .related_enterprises = {EnterpriseId(5), EnterpriseId(6)},
                                 .related_providers = {ProviderId(7)}}};
 }
+inline RegisterFacility Example(For<RegisterFacility>) {
+  return {facility::Facility{.id = FacilityId(3),
+                             .name = "散裂中子源 通用粉末衍射仪",
+                             .name_en = "CSNS general-purpose powder diffractometer",
+                             .institution = ProviderId(9),
+                             .kind = facility::FacilityKind::kNeutronStation,
+                             .capacity = 2,
+                             .hours = {.days = 0x1f, .from_hour = 8, .to_hour = 20},
+                             .maintenance = {{.from = 1'000, .to = 2'000, .why = "target change"}},
+                             .fees = {.own = Money::Fen(10'000),
+                                      .academic = Money::Fen(50'000),
+                                      .industry = Money::Fen(120'000)},
+                             .training = "radiation safety",
+                             .assumed = true}};
+}
 inline RegisterProvider Example(For<RegisterProvider>) {
   return {programme::Provider{.id = ProviderId(7),
                               .name = "Shaoguan Compute",

@@ -247,6 +247,7 @@ void State::BeginBatch() {
   settlement_.BeginBatch();
   cases_.BeginBatch();
   tokens_.BeginBatch();
+  facilities_.BeginBatch();
   registry_.BeginBatch();
 }
 
@@ -259,6 +260,7 @@ void State::CommitBatch() {
   settlement_.CommitBatch();
   cases_.CommitBatch();
   tokens_.CommitBatch();
+  facilities_.CommitBatch();
   registry_.CommitBatch();
 }
 
@@ -271,6 +273,7 @@ void State::RollbackBatch() {
   settlement_.RollbackBatch();
   cases_.RollbackBatch();
   tokens_.RollbackBatch();
+  facilities_.RollbackBatch();
   registry_.RollbackBatch();
 }
 
@@ -290,6 +293,7 @@ void State::Encode(std::vector<uint8_t>* out) const {
   settlement_.Encode(w);
   cases_.Encode(w);
   tokens_.Encode(w);
+  facilities_.Encode(w);
 }
 
 bool State::Decode(std::span<const uint8_t> in, State* out) {
@@ -305,7 +309,7 @@ bool State::Decode(std::span<const uint8_t> in, State* out) {
          metering::Metering::Decode(rest, &out->metering_) &&
          settlement::Settlement::Decode(rest, &out->settlement_) &&
          fraud::Cases::Decode(rest, &out->cases_) && access::Tokens::Decode(rest, &out->tokens_) &&
-         rest.done();
+         facility::Facilities::Decode(rest, &out->facilities_) && rest.done();
 }
 
 Hash256 State::Hash() const {

@@ -40,6 +40,7 @@ class State {
   const settlement::Settlement& settlement() const { return settlement_; }
   const fraud::Cases& cases() const { return cases_; }
   const access::Tokens& tokens() const { return tokens_; }
+  const facility::Facilities& facilities() const { return facilities_; }
   // What the fraud detectors find now (state_fraud.cc).
   std::vector<fraud::Finding> DetectFraud() const;
   // The earliest time at which a Tick has work beyond releasing holds (a
@@ -101,6 +102,7 @@ class State {
   RegistryResult Apply(const RegisterJurisdiction& c, Timestamp ts);
   RegistryResult Apply(const RegisterEnterprise& c, Timestamp ts);
   RegistryResult Apply(const RegisterProvider& c, Timestamp ts);
+  RegistryResult Apply(const RegisterFacility& c, Timestamp ts);
   RegistryResult Apply(const CreateProgramme& c, Timestamp ts);
   // state_metering.cc: provider keys, usage, statements.
   KeyOutcome Apply(const RegisterProviderKey& c, Timestamp ts);
@@ -134,6 +136,7 @@ class State {
   settlement::Settlement settlement_;
   fraud::Cases cases_;
   access::Tokens tokens_;
+  facility::Facilities facilities_;
 };
 
 }  // namespace bg::state

@@ -49,6 +49,10 @@ Subject SubjectOf(const RegisterProvider& c, const programme::Registry& registry
   return s;
 }
 
+Subject SubjectOf(const RegisterFacility& c, const programme::Registry& /*registry*/) {
+  return {"facility " + std::to_string(c.facility.id.value()) + " (" + c.facility.name + ")"};
+}
+
 Subject SubjectOf(const CreateProgramme& c, const programme::Registry& /*registry*/) {
   return {"programme " + std::to_string(c.rules.id.value()) + " (" + c.rules.name + ")"};
 }
@@ -154,6 +158,15 @@ RegistryResult State::Apply(const RegisterEnterprise& c, Timestamp /*ts*/) {
 
 RegistryResult State::Apply(const RegisterProvider& c, Timestamp /*ts*/) {
   return Answer(registry_.AddProvider(c.provider), c, registry_);
+}
+
+RegistryResult State::Apply(const RegisterFacility& c, Timestamp /*ts*/) {
+  std::string why;
+  const programme::RegistryResult r =
+      facilities_.Apply(c, registry_.FindProvider(c.facility.institution) != nullptr, &why);
+  RegistryResult out = Answer(r, c, registry_);
+  if (!why.empty()) out.message += ": " + why;
+  return out;
 }
 
 RegistryResult State::CheckProgramme(const programme::ProgrammeRules& rules) const {

@@ -57,6 +57,7 @@ std::vector<CommandBody> ToCommands(const World& world) {
   for (const auto& s : world.sites) commands.emplace_back(RegisterSite{s});
   for (const auto& l : world.links) commands.emplace_back(SetLink{l});
   for (const auto& p : world.pools) commands.emplace_back(RegisterPool{p});
+  for (const auto& f : world.facilities) commands.emplace_back(state::RegisterFacility{f});
   return commands;
 }
 

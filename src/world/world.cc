@@ -56,8 +56,16 @@ using programme::ReviewStage;
 using programme::ValidateCreditCode;
 
 using Keys = std::span<const std::string_view>;
-constexpr std::array<std::string_view, 7> kTopKeys = {
-    "jurisdiction", "enterprise", "provider", "programme", "site", "pool", "link"};
+constexpr std::array<std::string_view, 8> kTopKeys = {
+    "jurisdiction", "enterprise", "provider", "programme", "site", "pool", "link", "facility"};
+constexpr std::array<std::string_view, 10> kFacilityKeys = {
+    "name",  "name_en",     "institution", "kind",     "capacity",
+    "hours", "maintenance", "fees_yuan",   "training", "assumed"};
+constexpr std::array<std::string_view, 3> kHoursKeys = {"days", "from", "to"};
+constexpr std::array<std::string_view, 3> kMaintenanceKeys = {"from", "to", "why"};
+constexpr std::array<std::string_view, 3> kFeeKeys = {"own", "academic", "industry"};
+constexpr std::array<std::string_view, 7> kWeekdays = {"mon", "tue", "wed", "thu",
+                                                       "fri", "sat", "sun"};
 constexpr std::array<std::string_view, 6> kSiteKeys = {"code",     "name", "city",
                                                        "provider", "lat",  "lon"};
 constexpr std::array<std::string_view, 7> kPoolKeys = {
@@ -214,6 +222,9 @@ class Reader {
   Status ReadSite(const toml::table& t);
   Status ReadPool(const toml::table& t);
   Status ReadLink(const toml::table& t);
+  Status ReadFacility(const toml::table& t);
+  Status ReadHours(const toml::node& node, facility::WeeklyHours* h) const;
+  Status ReadMaintenance(const toml::node& node, std::vector<facility::Maintenance>* out) const;
   Result<double> Number(const toml::node& node, std::string_view field) const;
   Result<Money> PriceYuan(const toml::node& node, std::string_view field) const;
   Result<uint32_t> Count(const toml::table& t, std::string_view key, std::string_view what,
@@ -944,6 +955,101 @@ Status Reader::ReadLink(const toml::table& t) {
   return Status::Ok();
 }
 
+// --- Shared facilities ------------------------------------------------------
+
+// hours = { days = ["mon", ..., "fri"], from = 8, to = 20 } (China Standard
+// Time); days default to the whole week, hours to the whole day.
+Status Reader::ReadHours(const toml::node& node, facility::WeeklyHours* h) const {
+  BG_ASSIGN_OR_RETURN(const toml::table* t, Table(node, "facility.hours"));
+  BG_RETURN_IF_ERROR(CheckKeys(*t, "facility.hours", kHoursKeys));
+  if (const toml::node* days = t->get("days")) {
+    BG_ASSIGN_OR_RETURN(const toml::array* list, Array(*days, "facility.hours.days"));
+    h->days = 0;
+    for (const toml::node& d : *list) {
+      BG_ASSIGN_OR_RETURN(std::string day, String(d, "facility.hours.days"));
+      const auto* it = std::find(kWeekdays.begin(), kWeekdays.end(), day);
+      if (it == kWeekdays.end()) {
+        return Fail(d.source(),
+                    "facility.hours.days: \"" + day + "\" is not one of " + JoinNames(kWeekdays));
+      }
+      h->days = static_cast<uint8_t>(h->days | 1U << (it - kWeekdays.begin()));
+    }
+  }
+  for (auto [key, out] : {std::pair{"from", &h->from_hour}, std::pair{"to", &h->to_hour}}) {
+    if (const toml::node* n = t->get(key)) {
+      BG_ASSIGN_OR_RETURN(int64_t hour, Integer(*n, std::string("facility.hours.") + key));
+      if (hour < 0 || hour > 24) {
+        return Fail(n->source(), std::string("facility.hours.") + key + " must be 0 to 24");
+      }
+      *out = static_cast<uint8_t>(hour);
+    }
+  }
+  return Status::Ok();
+}
+
+// maintenance = [{ from = 2026-01-05, to = 2026-01-12, why = "..." }]: whole
+// days, `to` excluded.
+Status Reader::ReadMaintenance(const toml::node& node,
+                               std::vector<facility::Maintenance>* out) const {
+  BG_ASSIGN_OR_RETURN(const toml::array* list, Array(node, "facility.maintenance"));
+  for (const toml::node& element : *list) {
+    BG_ASSIGN_OR_RETURN(const toml::table* t, Table(element, "facility.maintenance"));
+    BG_RETURN_IF_ERROR(CheckKeys(*t, "facility.maintenance", kMaintenanceKeys));
+    facility::Maintenance m;
+    BG_ASSIGN_OR_RETURN(const toml::node* from, Require(*t, "from", "facility.maintenance"));
+    BG_ASSIGN_OR_RETURN(const toml::node* to, Require(*t, "to", "facility.maintenance"));
+    BG_ASSIGN_OR_RETURN(m.from, Date(*from, "facility.maintenance.from"));
+    BG_ASSIGN_OR_RETURN(m.to, Date(*to, "facility.maintenance.to"));
+    if (m.to <= m.from) return Fail(to->source(), "facility.maintenance.to must be after from");
+    BG_ASSIGN_OR_RETURN(m.why, OptionalString(*t, "why", "facility.maintenance", ""));
+    out->push_back(std::move(m));
+  }
+  return Status::Ok();
+}
+
+Status Reader::ReadFacility(const toml::table& t) {
+  constexpr std::string_view kWhat = "[[facility]]";
+  BG_RETURN_IF_ERROR(CheckKeys(t, kWhat, kFacilityKeys));
+  facility::Facility f;
+  f.id = FacilityId(out_.facilities.size() + 1);
+  BG_ASSIGN_OR_RETURN(f.name, RequiredString(t, "name", kWhat));
+  BG_ASSIGN_OR_RETURN(f.name_en, OptionalString(t, "name_en", kWhat, ""));
+  BG_ASSIGN_OR_RETURN(const toml::node* institution, Require(t, "institution", kWhat));
+  BG_ASSIGN_OR_RETURN(f.institution, ProviderRef(*institution, "facility.institution"));
+  BG_ASSIGN_OR_RETURN(const toml::node* kind, Require(t, "kind", kWhat));
+  BG_ASSIGN_OR_RETURN(f.kind, Enum(*kind, "facility.kind", facility::kFacilityKindNames));
+  BG_ASSIGN_OR_RETURN(f.capacity, Count(t, "capacity", kWhat, false));
+  if (f.capacity == 0) f.capacity = 1;
+  if (const toml::node* hours = t.get("hours")) {
+    BG_RETURN_IF_ERROR(ReadHours(*hours, &f.hours));
+  }
+  if (const toml::node* m = t.get("maintenance")) {
+    BG_RETURN_IF_ERROR(ReadMaintenance(*m, &f.maintenance));
+  }
+  BG_ASSIGN_OR_RETURN(const toml::node* fees, Require(t, "fees_yuan", kWhat));
+  BG_ASSIGN_OR_RETURN(const toml::table* table, Table(*fees, "facility.fees_yuan"));
+  BG_RETURN_IF_ERROR(CheckKeys(*table, "facility.fees_yuan", kFeeKeys));
+  for (auto [key, out] : {std::pair{"own", &f.fees.own}, std::pair{"academic", &f.fees.academic},
+                          std::pair{"industry", &f.fees.industry}}) {
+    BG_ASSIGN_OR_RETURN(const toml::node* fee, Require(*table, key, "facility.fees_yuan"));
+    const std::string field = std::string("facility.fees_yuan.") + key;
+    // Free is a fee (an institution's own staff often pay nothing).
+    BG_ASSIGN_OR_RETURN(double yuan, Number(*fee, field));
+    if (yuan != 0) {
+      BG_ASSIGN_OR_RETURN(*out, PriceYuan(*fee, field));
+    }
+  }
+  BG_ASSIGN_OR_RETURN(f.training, OptionalString(t, "training", kWhat, ""));
+  if (const toml::node* assumed = t.get("assumed")) {
+    BG_ASSIGN_OR_RETURN(f.assumed, Bool(*assumed, "facility.assumed"));
+  }
+  if (std::string wrong = facility::CheckFacility(f); !wrong.empty()) {
+    return Fail(t.source(), "[[facility]] \"" + f.name + "\": " + wrong);
+  }
+  out_.facilities.push_back(std::move(f));
+  return Status::Ok();
+}
+
 // --- The passes -------------------------------------------------------------
 
 // Records of one kind are independent: every error among them is reported
@@ -994,6 +1100,9 @@ Result<World> Reader::Run(const toml::table& root) {
   for (const toml::table* t : links) note(ReadLink(*t));
   BG_RETURN_IF_ERROR(pass_failed());
   for (const toml::table* t : pools) note(ReadPool(*t));
+  BG_RETURN_IF_ERROR(pass_failed());
+  BG_ASSIGN_OR_RETURN(std::vector<const toml::table*> facilities, Tables(root, "facility"));
+  for (const toml::table* t : facilities) note(ReadFacility(*t));
   BG_RETURN_IF_ERROR(pass_failed());
   return std::move(out_);
 }

@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "facility/registry.h"
 #include "network/network.h"
 #include "programme/participants.h"
 #include "programme/rules.h"
@@ -55,6 +56,8 @@ struct World {
   std::vector<network::Site> sites;
   std::vector<network::Pool> pools;
   std::vector<network::Link> links;
+  // Shared research facilities (facility/registry.h), owned by providers.
+  std::vector<facility::Facility> facilities = {};
 };
 
 // `source_name` only labels error messages ("gba.toml:12: ...").

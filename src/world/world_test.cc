@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "programme/credit_code.h"
+#include "world/commands.h"
 
 namespace bg::world {
 
@@ -192,6 +193,14 @@ const std::string kBase =
     "[[jurisdiction]]\ncode = \"dg\"\nname = \"Dongguan\"\nlevel = \"city\"\ncurrency = \"CNY\"\n";
 const std::string kGoodEnterprise =
     "[[enterprise]]\nname = \"A\"\nhome = \"dg\"\ncredit_code = \"91441900MA5BG00017\"\n";  // 6-9
+// Lines 6-9: an institution; lines 10-14: its facility, valid.
+const std::string kInstitution =
+    "[[provider]]\nname = \"I\"\ncredit_code = \"91441900MA5BG01046\"\nhome = \"dg\"\n";
+std::string FacilityWith(const std::string& kind = "cryo_em", const std::string& institution = "I",
+                         const std::string& fees = "own = 0, academic = 1, industry = 2") {
+  return kInstitution + "[[facility]]\nname = \"F\"\ninstitution = \"" + institution +
+         "\"\nkind = \"" + kind + "\"\nfees_yuan = { " + fees + " }\n";
+}
 // Lines 6-11: a minimal valid programme; cases append keys from line 12.
 const std::string kProgramme =
     "[[programme]]\nname = \"P\"\nissuer = \"dg\"\nvalid_from = 2025-01-01\n"
@@ -281,6 +290,17 @@ std::vector<BadCase> BadCases() {
                     "flags_any = [\"sme\"]\n",
        "bad.toml:13: [[programme.cap_rule]] has no 'entity_year_cap_yuan'"},
       {"TomlSyntax", "[[enterprise]\n", "bad.toml:6: "},
+      {"UnknownFacilityKind", FacilityWith("synchrotron"), "bad.toml:13: "},
+      {"FacilityOfNoInstitution", FacilityWith("cryo_em", "Nobody"),
+       "bad.toml:12: facility.institution: no provider named or with credit code \"Nobody\""},
+      {"FacilityNegativeFee", FacilityWith("cryo_em", "I", "own = -1, academic = 1, industry = 2"),
+       "bad.toml:14: facility.fees_yuan.own must be a positive price in yuan"},
+      {"FacilityUnknownWeekday", FacilityWith() + "hours = { days = [\"mon\", \"funday\"] }\n",
+       "bad.toml:15: facility.hours.days: \"funday\" is not one of mon, tue, wed, thu, fri, sat, "
+       "sun"},
+      {"FacilityHoursBackwards", FacilityWith() + "hours = { from = 20, to = 8 }\n",
+       "bad.toml:10: [[facility]] \"F\": 'hours' must run from an hour before 'to_hour', at "
+       "most 24 (20 to 8 given)"},
   };
 }
 
@@ -327,7 +347,37 @@ TEST(ScenarioTest, UnknownTopLevelKey) {
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.status().message(),
               HasSubstr("bad.toml:1: unknown key 'colour' in the top level (allowed: "
-                        "jurisdiction, enterprise, provider, programme, site, pool, link)"));
+                        "jurisdiction, enterprise, provider, programme, site, pool, link, "
+                        "facility)"));
+}
+
+// A facility with every key: its week, maintenance and fees as given.
+TEST(ScenarioTest, AFacilityIsReadWithItsWeekMaintenanceAndFees) {
+  Result<World> s = ParseWorld(
+      kBase + FacilityWith("neutron_station", "I", "own = 0, academic = 1500.5, industry = 6000") +
+          "name_en = \"GPPD\"\ncapacity = 2\n"
+          "hours = { days = [\"mon\", \"fri\"], from = 8, to = 18 }\n"
+          "maintenance = [{ from = 2026-01-05, to = 2026-01-06, why = "
+          "\"target\" }]\ntraining = \"radiation safety\"\nassumed = true\n",
+      "f.toml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->facilities.size(), 1u);
+  const facility::Facility& f = s->facilities[0];
+  EXPECT_EQ(f.id, FacilityId(1));
+  EXPECT_EQ(f.institution, s->providers[0].id);
+  EXPECT_EQ(f.kind, facility::FacilityKind::kNeutronStation);
+  EXPECT_EQ(f.capacity, 2u);
+  EXPECT_EQ(f.hours.days, 0b10001);
+  EXPECT_EQ(f.hours.from_hour, 8);
+  EXPECT_EQ(f.hours.to_hour, 18);
+  ASSERT_EQ(f.maintenance.size(), 1u);
+  EXPECT_EQ(f.maintenance[0].to - f.maintenance[0].from, kNanosPerDay);
+  EXPECT_EQ(f.fees.own, Money::Fen(0));
+  EXPECT_EQ(f.fees.academic, Money::Fen(150'050));
+  EXPECT_EQ(f.fees.industry, Money::Fen(600'000));
+  EXPECT_EQ(f.training, "radiation safety");
+  EXPECT_TRUE(f.assumed);
+  EXPECT_EQ(ToCommands(*s).size(), 3u);  // the city, the institution, the facility
 }
 
 TEST(ScenarioTest, KindsMustBeArraysOfTables) {

@@ -59,6 +59,7 @@ export const PAGES = [
     menu: false,
   },
   { path: '/network', name: 'network', label: 'nav.network', roles: EVERYONE, menu: true },
+  { path: '/facilities', name: 'facilities', label: 'nav.facilities', roles: EVERYONE, menu: true },
   { path: '/audit', name: 'audit', label: 'nav.audit', roles: ['auditor', 'admin'], menu: true },
   { path: '/activity', name: 'activity', label: 'nav.activity', roles: EVERYONE, menu: true },
   { path: '/journal/:seq', name: 'journal', label: 'nav.journal', roles: OFFICE, menu: false },

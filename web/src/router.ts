@@ -23,6 +23,7 @@ import Apply from './pages/Apply.vue';
 import Pools from './pages/Pools.vue';
 import Receivables from './pages/Receivables.vue';
 import Network from './pages/Network.vue';
+import Facilities from './pages/Facilities.vue';
 import Audit from './pages/Audit.vue';
 import Activity from './pages/Activity.vue';
 import ProgrammeEditor from './pages/ProgrammeEditor.vue';
@@ -46,6 +47,7 @@ const COMPONENTS: Record<(typeof PAGES)[number]['name'], Component | Lazy> = {
   pools: Pools,
   receivables: Receivables,
   network: Network,
+  facilities: Facilities,
   audit: Audit,
   activity: Activity,
   'programme-editor': ProgrammeEditor,

@@ -36,6 +36,9 @@ enum class RouteId : uint8_t {
   // The CLI's commands, in the order of its help.
   kListPools,
   kListSites,
+  kListFacilities,
+  kGetFacility,
+  kRegisterFacility,
   kListProgrammes,
   kGetProgramme,
   kProgrammePacing,

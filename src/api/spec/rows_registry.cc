@@ -105,6 +105,77 @@ void AddRegistryRows(std::vector<Route>* rows) {
                            .help = "Sites of the network",
                            .example = "baygrid sites list"}});
   rows->push_back(
+      {.id = RouteId::kListFacilities,
+       .method = "GET",
+       .path = "/v1/facilities",
+       .roles = AnyRole(),
+       .who = "any",
+       .summary = "Shared research facilities and instruments (科技创新券 pays for their use): "
+                  "kind, owner and city named, capacity, open hours (China Standard Time), "
+                  "maintenance and fees per hour by user class (paged)",
+       .query = {May("kind", T::kText,
+                     {"--kind", K::kQuery,
+                      "Only this kind: beamline, neutron_station, cryo_em, mass_spectrometer, "
+                      "nmr, electron_microscope, supercomputer, test_lab"}),
+                 May("institution", T::kId,
+                     {"--institution", K::kQuery, "Only this institution's (a provider id)"}),
+                 May("city", T::kId, {"--city", K::kQuery, "Only those in this city"}), Limit(),
+                 After()},
+       .cli = {.noun = "facilities",
+               .verb = "list",
+               .help = "Shared research facilities and instruments",
+               .example = "baygrid facilities list --kind cryo_em",
+               .columns = "id,name,kind,institution_name,city_name,capacity,own_fee_per_hour,"
+                          "academic_fee_per_hour,industry_fee_per_hour,assumed"}});
+  rows->push_back({.id = RouteId::kGetFacility,
+                   .method = "GET",
+                   .path = "/v1/facilities/{id}",
+                   .roles = AnyRole(),
+                   .who = "any",
+                   .summary = "A facility, with its open hours over the next seven days",
+                   .cli = {.noun = "facilities",
+                           .verb = "get",
+                           .help = "A facility and when it is open",
+                           .example = "baygrid facilities get 1"}});
+  rows->push_back(
+      {.id = RouteId::kRegisterFacility,
+       .method = "POST",
+       .path = "/v1/facilities",
+       .roles = Only({Role::kAdmin}),
+       .who = "admin",
+       .summary = "Register a shared facility or instrument of an institution (a provider): "
+                  "kind, capacity, open hours in China Standard Time, maintenance, fees per hour",
+       .body = {Must("id", T::kId, {"--id", K::kId, "Facility id"}),
+                Must("name", T::kText, {"--name", K::kText, "Name, Chinese first"}),
+                May("name_en", T::kText, {"--name-en", K::kText, "English name"}),
+                Must("institution", T::kId,
+                     {"--institution", K::kId, "The owning institution (a provider id)"}),
+                Must("kind", T::kText,
+                     {"--kind", K::kText,
+                      "beamline, neutron_station, cryo_em, mass_spectrometer, nmr, "
+                      "electron_microscope, supercomputer or test_lab"}),
+                May("capacity", T::kInt,
+                    {"--capacity", K::kNumber, "Users served at once (default 1)", true}),
+                May("days", T::kArray),
+                May("from_hour", T::kInt, {"--from-hour", K::kNumber, "Opens at (0-23, CST)"}),
+                May("to_hour", T::kInt, {"--to-hour", K::kNumber, "Closes at (1-24, CST)"}),
+                May("maintenance", T::kArray),
+                Must("own_fee_fen", T::kFen,
+                     {"--own-fee", K::kYuan, "Yuan per hour for the owner's staff"}),
+                Must("academic_fee_fen", T::kFen,
+                     {"--academic-fee", K::kYuan, "Yuan per hour for academic users"}),
+                Must("industry_fee_fen", T::kFen,
+                     {"--industry-fee", K::kYuan, "Yuan per hour for enterprises"}),
+                May("training", T::kText,
+                    {"--training", K::kText, "Safety training a user must hold"}),
+                May("assumed", T::kBool)},
+       .cli = {.noun = "facilities",
+               .verb = "register",
+               .help = "Register a shared facility or instrument",
+               .example = "baygrid facilities register --id 40 --name '冷冻电镜 Krios 3' "
+                          "--institution 6 --kind cryo_em --from-hour 8 --to-hour 20 "
+                          "--own-fee 300 --academic-fee 1000 --industry-fee 2500"}});
+  rows->push_back(
       {.id = RouteId::kListPools,
        .method = "GET",
        .path = "/v1/pools",

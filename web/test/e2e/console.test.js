@@ -369,6 +369,35 @@ test('an enterprise quotes across the network, submits, and watches usage arrive
   await page.context().close();
 });
 
+test('the admin registers two facilities and an enterprise finds them by kind', async () => {
+  const fees = { own_fee_fen: 30000, academic_fee_fen: 100000, industry_fee_fen: 250000 };
+  await api('/v1/facilities', 'admin', {
+    id: 1, name: '冷冻电镜 Krios 1', name_en: 'cryo-EM Krios 1', institution: 3, kind: 'cryo_em',
+    days: ['mon', 'tue', 'wed', 'thu', 'fri'], from_hour: 8, to_hour: 20, training: '冷冻电镜上机培训',
+    maintenance: [{ from: '2025-07-01', to: '2025-07-08', why: 'autoloader service' }], assumed: true, ...fees,
+  });
+  await api('/v1/facilities', 'admin', {
+    id: 2, name: '机器人关节可靠性测试台', name_en: 'robot joint reliability test bench', institution: 4,
+    kind: 'test_lab', capacity: 2, ...fees,
+  });
+  const page = await newPage();
+  await signIn(page, 'ent');
+  await page.goto(base + '/facilities');
+  const rows = page.locator('[data-test=facilities] .el-table__body-wrapper tbody tr');
+  await rows.nth(1).waitFor();
+  assert.equal(await rows.count(), (await api('/v1/facilities', 'ent')).items.length);
+  assert.match(await rows.first().innerText(), /冷冻电镜 Krios 1[\s\S]*周一–周五 08:00–20:00[\s\S]*2,500\.00/);
+  assert.match(await rows.first().innerText(), /冷冻电镜 · 示例数据/);  // assumed: marked
+  assert.doesNotMatch(await rows.nth(1).innerText(), /示例数据/);
+  await page.locator('[data-test=kind]').click();
+  await page.getByRole('option', { name: '检测实验室' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-test=facilities] tbody tr').length === 1);
+  assert.match(await rows.first().innerText(), /机器人关节可靠性测试台/);
+  await page.screenshot({ path: join(shots, 'facilities-zh.png'), fullPage: true });
+  await noSeriousAxeFinding(page, 'facilities');
+  await page.context().close();
+});
+
 test("a provider changes a pool's prices and the API answers the new ones", async () => {
   const page = await newPage();
   await signIn(page, 'prov');
@@ -568,6 +597,7 @@ test('every page in both languages', async () => {
     ['prov', 'placements', '/placements'],
     ['prov', 'receivables', '/receivables'],
     ['auditor', 'network', '/network'],
+    ['ent', 'facilities', '/facilities'],
     ['auditor', 'audit', '/audit'],
     ['auditor', 'activity', '/activity'],
   ];

@@ -137,6 +137,13 @@ std::vector<Try> Tries() {
       {"provider", "/v1/facilities", "/v1/facilities",
        R"({"id":90,"name":"X","institution":1,"kind":"test_lab","own_fee_fen":0,)"
        R"("academic_fee_fen":100,"industry_fee_fen":200})"},
+      // Bookings: the facility's institution or admin check in and out; a
+      // user, the institution or admin cancel; an enterprise or admin book.
+      {"operator", "/v1/bookings", "/v1/bookings",
+       R"({"id":90,"facility":1,"start":"2025-03-04T02:00:00Z","hours":1})"},
+      {"auditor", "/v1/bookings/{id}/check-in", "/v1/bookings/1/check-in", "{}"},
+      {"auditor", "/v1/bookings/{id}/check-out", "/v1/bookings/1/check-out", R"({"minutes":10})"},
+      {"operator", "/v1/bookings/{id}/cancel", "/v1/bookings/1/cancel", "{}"},
       {"operator", "/v1/links", "/v1/links", R"({"a":4,"b":7,"latency_us":1,"bandwidth_mbps":1})"},
       {"operator", "/v1/tokens", "/v1/tokens", R"({"id":90,"role":"admin","name":"x"})"},
       {"auditor", "/v1/tokens/{id}/revoke", "/v1/tokens/1/revoke", "{}"},

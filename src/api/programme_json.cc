@@ -156,6 +156,26 @@ Json ReviewJson(const programme::ReviewRules& r) {
           {"second_approval_above_fen", MaybeFen(r.second_approval_above)}};
 }
 
+// covers: "compute" (the default) or "facilities" (an innovation voucher,
+// 科技创新券); facility_kinds: the kinds of facility it pays for (the
+// engine checks the names: the facility layer knows them).
+void ReadCovers(Fields& f, programme::SpendRules* c) {
+  const std::optional<std::string> covers = f.Str("covers", false, 16);
+  const std::optional<std::vector<std::string>> kinds = f.Strs("facility_kinds", false, 16);
+  if (covers == "facilities") {
+    c->spend = programme::Spend::kFacilities;
+  } else if (covers && *covers != "compute") {
+    f.Refuse("invalid_field", "'covers': \"" + *covers + "\" is not one of compute, facilities");
+    return;
+  }
+  if (!kinds || kinds->empty()) return;
+  if (c->spend != programme::Spend::kFacilities) {
+    f.Refuse("invalid_field", "'facility_kinds' needs 'covers': \"facilities\"");
+    return;
+  }
+  c->facility_kinds = *kinds;
+}
+
 }  // namespace
 
 programme::Purpose ReadPurpose(Fields& f) {
@@ -189,6 +209,7 @@ std::optional<ProgrammeRules> ReadProgramme(const Json& body, std::string* code,
   p.lapse = ReadName(f, "lapse", false, programme::kLapseNames).value_or(p.lapse);
   p.sme_first = f.Bool("sme_first", false).value_or(false);
   p.settlement = ReadName(f, "settlement", false, programme::kCycleNames).value_or(p.settlement);
+  ReadCovers(f, &p.covers);  // after the required fields, whose absence is told first
   if (f.ok() && p.name.empty()) f.Refuse("invalid_field", "'name' must not be empty");
   if (f.ok() && p.voucher_validity_days == 0) {
     f.Refuse("invalid_field", "'voucher_validity_days' must be 1 to 36500");
@@ -266,6 +287,8 @@ Json View(const ProgrammeRules& p) {
       {"sme_first", p.sme_first},
       {"settlement", NameOf(programme::kCycleNames, p.settlement)},
       {"review", ReviewJson(p.review)},
+      {"covers", p.covers.spend == programme::Spend::kFacilities ? "facilities" : "compute"},
+      {"facility_kinds", p.covers.facility_kinds},
   };
 }
 

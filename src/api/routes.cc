@@ -34,6 +34,18 @@ Service::Handler Service::HandlerOf(spec::RouteId id) {
       return &Service::GetFacility;
     case R::kRegisterFacility:
       return &Service::RegisterFacility;
+    case R::kBookFacility:
+      return &Service::BookFacility;
+    case R::kListBookings:
+      return &Service::ListBookings;
+    case R::kGetBooking:
+      return &Service::GetBooking;
+    case R::kCheckIn:
+      return &Service::CheckIn;
+    case R::kCheckOut:
+      return &Service::CheckOut;
+    case R::kCancelBooking:
+      return &Service::CancelBooking;
     case R::kListProgrammes:
       return &Service::ListProgrammes;
     case R::kGetProgramme:

@@ -10,14 +10,9 @@
 namespace bg::api {
 namespace {
 
-constexpr Timestamp kHour = 3600 * kNanosPerSecond;
-constexpr std::array<const char*, 7> kWeekdays = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-
 Json HoursJson(const facility::WeeklyHours& h) {
   Json days = Json::array();
-  for (size_t d = 0; d < kWeekdays.size(); ++d) {
-    if ((h.days >> d & 1U) != 0) days.push_back(kWeekdays[d]);
-  }
+  for (std::string_view d : facility::WeekdaysOf(h.days)) days.push_back(d);
   return {{"days", days},
           {"from_hour", h.from_hour},
           {"to_hour", h.to_hour},
@@ -48,6 +43,9 @@ Json FacilityJson(const facility::Facility& f, const state::State& s) {
           {"academic_fee_per_hour", MoneyJson(f.fees.academic)},
           {"industry_fee_per_hour", MoneyJson(f.fees.industry)},
           {"training", f.training},
+          {"booking_quota_hours", f.booking_quota_hours},
+          {"bookable", f.booking_quota_hours > 0},
+          {"no_show_grace_minutes", f.no_show_grace_minutes},
           {"assumed", f.assumed}};
 }
 
@@ -55,9 +53,9 @@ Json FacilityJson(const facility::Facility& f, const state::State& s) {
 // seven days, as [from, to) periods.
 Json OpenPeriods(const facility::Facility& f, Timestamp now) {
   Json out = Json::array();
-  const Timestamp start = now / kHour * kHour;
+  const Timestamp start = now / kNanosPerHour * kNanosPerHour;
   std::optional<Timestamp> from;
-  for (Timestamp t = start; t <= start + 7 * kNanosPerDay; t += kHour) {
+  for (Timestamp t = start; t <= start + 7 * kNanosPerDay; t += kNanosPerHour) {
     const bool open = t < start + 7 * kNanosPerDay && facility::OpenAt(f, t);
     if (open && !from) from = t;
     if (!open && from) {
@@ -76,14 +74,13 @@ std::optional<uint8_t> ReadDays(Fields& f) {
   if (!days) return uint8_t{0x7f};
   uint8_t mask = 0;
   for (const std::string& d : *days) {
-    const auto* it = std::find(kWeekdays.begin(), kWeekdays.end(), d);
-    if (it == kWeekdays.end()) {
-      f.Refuse("invalid_field", "'days': \"" + d +
-                                    "\" is not one of mon, tue, wed, thu, fri, "
-                                    "sat, sun");
+    const std::optional<uint8_t> bit = facility::WeekdayBit(d);
+    if (!bit) {
+      f.Refuse("invalid_field",
+               "'days': \"" + d + "\" is not one of mon, tue, wed, thu, fri, sat, sun");
       return std::nullopt;
     }
-    mask = static_cast<uint8_t>(mask | 1U << (it - kWeekdays.begin()));
+    mask = static_cast<uint8_t>(mask | *bit);
   }
   return mask;
 }
@@ -132,6 +129,8 @@ Answer Service::RegisterFacility(Call& c) {
   const auto academic = f.Fen("academic_fee_fen", true);
   const auto industry = f.Fen("industry_fee_fen", true);
   const auto training = f.Str("training", false, 200);
+  const auto quota = f.U64("booking_quota_hours", false, facility::kMaxQuotaHours);
+  const auto grace = f.U64("no_show_grace_minutes", false, facility::kMaxNoShowGraceMinutes);
   const auto assumed = f.Bool("assumed", false);
   if (!f.Done()) return Fail(c, f.code(), f.detail());
   const std::optional<facility::FacilityKind> k = facility::FacilityKindFromName(*kind);
@@ -151,6 +150,8 @@ Answer Service::RegisterFacility(Call& c) {
                          .maintenance = std::move(maintenance),
                          .fees = {.own = *own, .academic = *academic, .industry = *industry},
                          .training = training.value_or(""),
+                         .booking_quota_hours = static_cast<uint32_t>(quota.value_or(0)),
+                         .no_show_grace_minutes = static_cast<uint32_t>(grace.value_or(30)),
                          .assumed = assumed.value_or(false)};
   return Answer(state::RegisterFacility{fac},
                 [&c, fac](const state::State& s, const state::CommandResult& r) {

@@ -117,6 +117,12 @@ class Service {
   Answer ListFacilities(Call& c);
   Answer GetFacility(Call& c);
   Answer RegisterFacility(Call& c);
+  Answer BookFacility(Call& c);
+  Answer ListBookings(Call& c);
+  Answer GetBooking(Call& c);
+  Answer CheckIn(Call& c);
+  Answer CheckOut(Call& c);
+  Answer CancelBooking(Call& c);
   Answer ListPools(Call& c);
   Answer CreateProgramme(Call& c);
   // routes_activity.cc

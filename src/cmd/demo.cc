@@ -21,6 +21,7 @@
 #include "api/json.h"
 #include "api/service.h"
 #include "api/web_site.h"
+#include "cmd/demo_facilities.h"
 #include "cmd/demo_live.h"
 #include "cmd/demo_parts.h"
 #include "common/work_dir.h"
@@ -145,6 +146,7 @@ class Agents {
 
 Status RunDemo(const DemoOptions& o) {
   BG_ASSIGN_OR_RETURN(world::World scenario, world::Load(o.scenario));
+  if (IsFacilityWorld(scenario)) return RunFacilityDemo(o, scenario);
   std::string db = o.db;
   if (db.empty()) {
     BG_ASSIGN_OR_RETURN(const std::string dir, WorkDir(""));
@@ -309,7 +311,9 @@ void RegisterDemo(Registry& registry) {
   auto o = std::make_shared<DemoOptions>();
   CLI::App* demo = registry.app().add_subcommand(
       "demo", "The main job: a server on SQLite with gba.toml, simulated demand and providers");
-  demo->add_option("--scenario", o->scenario, "gba (built in) or a scenario file")
+  demo->add_option("--scenario,--world", o->scenario,
+                   "gba (built in: compute), alliance (built in: shared facilities, a quarter) "
+                   "or a scenario file")
       ->capture_default_str();
   demo->add_option("--db", o->db,
                    "SQLite file to create (default: a temp dir), or an empty PostgreSQL "
@@ -330,7 +334,7 @@ void RegisterDemo(Registry& registry) {
                    "Write the providers' agents' log (JSON lines, as `baygrid agent` logs) here");
   demo->footer(
       "Examples:\n  baygrid demo\n  baygrid demo --days 30 --seed 7 --headless\n"
-      "  baygrid demo --live");
+      "  baygrid demo --world alliance --headless --seed 7\n  baygrid demo --live");
   registry.OnRun(demo, [o] {
     const DemoOptions d = WithDefaults(*o);
     return d.live ? RunLiveDemo(d) : RunDemo(d);

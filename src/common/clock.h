@@ -17,6 +17,7 @@ namespace bg {
 
 using Timestamp = uint64_t;  // ns since 1970-01-01T00:00:00Z
 inline constexpr Timestamp kNanosPerSecond = 1'000'000'000;
+inline constexpr Timestamp kNanosPerHour = 3'600 * kNanosPerSecond;
 inline constexpr Timestamp kNanosPerDay = 86'400 * kNanosPerSecond;
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's

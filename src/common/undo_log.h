@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -68,6 +69,18 @@ class UndoLog {
     if (it == map.end()) return;
     Record([&map, key, old = it->second] { map.emplace(key, old); });
     map.erase(it);
+  }
+
+  // Adds key to the set, recording how to take it out again.
+  template <typename K>
+  void Insert(std::set<K>& set, const K& key) {
+    if (set.insert(key).second) Record([&set, key] { set.erase(key); });
+  }
+
+  // Removes key from the set if present, recording how to put it back.
+  template <typename K>
+  void Erase(std::set<K>& set, const K& key) {
+    if (set.erase(key) != 0) Record([&set, key] { set.insert(key); });
   }
 
   // Sets a plain variable, recording its previous value.

@@ -615,7 +615,7 @@ Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch, std::vector<
       Command tick{Stamp(kTickEvents), Tick{}};
       CommandResult result = state_.Apply(tick);
       const auto& t = std::get<TickResult>(result);
-      const bool did = t.finished > 0 || t.expired_vouchers > 0;
+      const bool did = t.finished > 0 || t.expired_vouchers > 0 || t.bookings_ended > 0;
       out.results.push_back(std::move(result));
       observe(tick);
       commands.push_back(tick);

@@ -6,8 +6,7 @@ namespace bg::facility {
 namespace {
 
 // China Standard Time: UTC+8 all year.
-constexpr Timestamp kCst = Timestamp{8} * 3600 * kNanosPerSecond;
-constexpr Timestamp kHour = 3600 * kNanosPerSecond;
+constexpr Timestamp kCst = 8 * kNanosPerHour;
 // 1970-01-01 was a Thursday: day 0 is weekday 3 (Monday = 0).
 constexpr uint64_t kEpochWeekday = 3;
 
@@ -16,7 +15,7 @@ bool WeekOpen(const WeeklyHours& h, Timestamp at) {
   const Timestamp local = at + kCst;
   const uint64_t day = local / kNanosPerDay;
   const auto weekday = static_cast<uint32_t>((day + kEpochWeekday) % 7);
-  const auto hour = static_cast<uint32_t>(local % kNanosPerDay / kHour);
+  const auto hour = static_cast<uint32_t>(local % kNanosPerDay / kNanosPerHour);
   return (h.days >> weekday & 1U) != 0 && hour >= h.from_hour && hour < h.to_hour;
 }
 
@@ -30,6 +29,21 @@ bool InMaintenance(const Facility& f, Timestamp from, Timestamp to) {
 }  // namespace
 
 const char* FacilityKindName(FacilityKind k) { return NameOf(kFacilityKindNames, k).data(); }
+
+std::optional<uint8_t> WeekdayBit(std::string_view name) {
+  for (size_t d = 0; d < kWeekdayNames.size(); ++d) {
+    if (kWeekdayNames[d] == name) return static_cast<uint8_t>(1U << d);
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string_view> WeekdaysOf(uint8_t mask) {
+  std::vector<std::string_view> out;
+  for (size_t d = 0; d < kWeekdayNames.size(); ++d) {
+    if ((static_cast<unsigned>(mask) >> d & 1U) != 0) out.push_back(kWeekdayNames[d]);
+  }
+  return out;
+}
 std::optional<FacilityKind> FacilityKindFromName(std::string_view name) {
   return FromName(kFacilityKindNames, name);
 }
@@ -46,7 +60,7 @@ SlotFacility OpenSlots(const Facility& f, Timestamp start, uint64_t slot_ns, uin
     // Every hour the slot touches must be open (slots are whole hours or
     // longer; a shorter one is read by the hour it starts in).
     bool open = true;
-    for (Timestamp t = from; t < to && open; t += kHour) open = WeekOpen(f.hours, t);
+    for (Timestamp t = from; t < to && open; t += kNanosPerHour) open = WeekOpen(f.hours, t);
     if (open) out.open.push_back(i);
   }
   return out;
@@ -72,6 +86,12 @@ std::string CheckFacility(const Facility& f) {
                                                 {"fees.industry", f.fees.industry}};
   for (const auto& [name, fee] : fees) {
     if (fee.fen() < 0) return "'" + std::string(name) + "' must not be negative";
+  }
+  if (f.booking_quota_hours > kMaxQuotaHours) {
+    return "'booking_quota_hours' must be at most " + std::to_string(kMaxQuotaHours) + " (a week)";
+  }
+  if (f.no_show_grace_minutes > kMaxNoShowGraceMinutes) {
+    return "'no_show_grace_minutes' must be at most " + std::to_string(kMaxNoShowGraceMinutes);
   }
   return "";
 }
@@ -112,6 +132,15 @@ bool DecodeFacility(Reader& r, Facility* f) {
          wire::GetBool(r, &f->assumed);
 }
 
+void EncodeBookingTerms(Writer& w, const Facility& f) {
+  w.U32(f.booking_quota_hours);
+  w.U32(f.no_show_grace_minutes);
+}
+
+bool DecodeBookingTerms(Reader& r, Facility* f) {
+  return r.U32(&f->booking_quota_hours) && r.U32(&f->no_show_grace_minutes);
+}
+
 programme::RegistryResult Facilities::Apply(const RegisterFacility& c, bool institution_known,
                                             std::string* why) {
   using R = programme::RegistryResult;
@@ -139,7 +168,10 @@ const Facility* Facilities::Find(FacilityId id) const {
 
 void Facilities::Encode(Writer& w) const {
   w.U32(static_cast<uint32_t>(facilities_.size()));
-  for (const auto& [id, f] : facilities_) EncodeFacility(w, f);
+  for (const auto& [id, f] : facilities_) {
+    EncodeFacility(w, f);
+    EncodeBookingTerms(w, f);
+  }
 }
 
 bool Facilities::Decode(Reader& r, Facilities* out) {
@@ -148,7 +180,7 @@ bool Facilities::Decode(Reader& r, Facilities* out) {
   out->facilities_.clear();
   for (uint32_t i = 0; i < n; ++i) {
     Facility f;
-    if (!DecodeFacility(r, &f)) return false;
+    if (!DecodeFacility(r, &f) || !DecodeBookingTerms(r, &f)) return false;
     out->facilities_.emplace(f.id, std::move(f));
   }
   return true;

@@ -63,6 +63,13 @@ struct WeeklyHours {
   uint8_t to_hour = 24;
   friend bool operator==(const WeeklyHours&, const WeeklyHours&) = default;
 };
+// The days' one spelling, bit 0 first: "mon" .. "sun".
+inline constexpr std::array<std::string_view, 7> kWeekdayNames = {"mon", "tue", "wed", "thu",
+                                                                  "fri", "sat", "sun"};
+// The day's bit (1 << index in kWeekdayNames), or nothing for another word.
+std::optional<uint8_t> WeekdayBit(std::string_view name);
+// The days of `mask`, in the week's order.
+std::vector<std::string_view> WeekdaysOf(uint8_t mask);
 
 // Closed for maintenance over [from, to).
 struct Maintenance {
@@ -91,6 +98,12 @@ struct Facility {
   std::vector<Maintenance> maintenance = {};
   Fees fees = {};
   std::string training = {};  // the safety training a user must hold; empty: none
+  // Direct booking (bookings.h): the hours one user may book a week here;
+  // 0: by proposal rounds only (a beamline), never booked directly.
+  uint32_t booking_quota_hours = 0;
+  // A booking not checked in this long after its start is a no-show, and
+  // the rest of its time is free for others.
+  uint32_t no_show_grace_minutes = 30;
   // Invented for the world file rather than taken from the facility's own
   // pages (the world file marks these; the console says so).
   bool assumed = false;
@@ -112,8 +125,14 @@ SlotFacility OpenSlots(const Facility& f, Timestamp start, uint64_t slot_ns, uin
 // (The institution's existence is the caller's to check.)
 std::string CheckFacility(const Facility& f);
 
+// The registration as journal tag 45 wrote it (no booking terms), and the
+// booking terms alone (appended by tag 46 and in snapshots).
 void EncodeFacility(Writer& w, const Facility& f);
 bool DecodeFacility(Reader& r, Facility* f);
+void EncodeBookingTerms(Writer& w, const Facility& f);
+bool DecodeBookingTerms(Reader& r, Facility* f);
+inline constexpr uint32_t kMaxNoShowGraceMinutes = 24 * 60;
+inline constexpr uint32_t kMaxQuotaHours = 7 * 24;
 
 class Facilities {
  public:

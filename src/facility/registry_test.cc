@@ -12,7 +12,7 @@ using programme::RegistryResult;
 
 // 2026-03-02 00:00 UTC, a Monday: 08:00 in Shenzhen.
 constexpr Timestamp kMonday = 1'772'409'600 * kNanosPerSecond;
-constexpr Timestamp kHour = 3600 * kNanosPerSecond;
+constexpr Timestamp kHour = kNanosPerHour;
 
 Facility Microscope() {
   return {.id = FacilityId(4),

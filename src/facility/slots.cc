@@ -107,7 +107,7 @@ void internal::Finish(const SlotProblem& p, SlotPlan* plan) {
     const SlotRequest& r = p.requests[i];
     Placement& out = plan->placements[i];
     std::stable_sort(out.bookings.begin(), out.bookings.end(),
-                     [](const Booking& a, const Booking& b) { return a.slot < b.slot; });
+                     [](const SlotTaken& a, const SlotTaken& b) { return a.slot < b.slot; });
     plan->asked += r.slots;
     plan->placed += out.bookings.size();
     out.shortfall = Shortfall::kNone;
@@ -176,7 +176,7 @@ std::string Violation(const SlotProblem& p, const SlotPlan& plan) {
       return name + "'s shortfall does not match its bookings";
     }
     std::set<uint32_t> slots;
-    for (const Booking& b : out.bookings) {
+    for (const SlotTaken& b : out.bookings) {
       const std::string where = name + " at slot " + std::to_string(b.slot);
       if (std::find(r.facilities.begin(), r.facilities.end(), b.facility) == r.facilities.end()) {
         return where + " is on a facility it did not name";

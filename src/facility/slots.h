@@ -54,10 +54,11 @@ struct SlotProblem {
   std::vector<SlotRequest> requests = {};
 };
 
-struct Booking {
+// One slot placed: on which facility, in which slot.
+struct SlotTaken {
   uint64_t facility = 0;
   uint32_t slot = 0;
-  friend bool operator==(const Booking&, const Booking&) = default;
+  friend bool operator==(const SlotTaken&, const SlotTaken&) = default;
 };
 
 // Why a request has fewer slots than it asked for.
@@ -70,7 +71,7 @@ enum class Shortfall : uint8_t {
 
 struct Placement {
   uint64_t request = 0;
-  std::vector<Booking> bookings = {};  // by slot
+  std::vector<SlotTaken> bookings = {};  // by slot
   Shortfall shortfall = Shortfall::kNone;
   std::string why = {};  // a sentence for the applicant; empty when placed in full
 };

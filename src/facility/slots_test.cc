@@ -24,7 +24,7 @@ std::vector<uint32_t> Range(uint32_t from, uint32_t to) {
 
 std::vector<uint32_t> SlotsOf(const Placement& p) {
   std::vector<uint32_t> out;
-  for (const Booking& b : p.bookings) out.push_back(b.slot);
+  for (const SlotTaken& b : p.bookings) out.push_back(b.slot);
   return out;
 }
 

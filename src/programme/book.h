@@ -118,6 +118,11 @@ struct Redeem {
   Money amount{};  // the eligible amount of the order
   ResourceClass resource = ResourceClass::kForeignAccelerator;
   Purpose purpose = Purpose::kUnspecified;  // what the compute is for
+  // The use of a shared facility (facility/), not compute: which, and its
+  // kind as facility::kFacilityKindNames spells it (journaled with tag 49).
+  // Only programmes that cover it (ProgrammeRules::covers) pay.
+  FacilityId facility{};
+  std::string facility_kind = {};
   friend bool operator==(const Redeem&, const Redeem&) = default;
 };
 
@@ -221,8 +226,10 @@ enum class Code : uint8_t {
   kProgrammeClosed,      // nor after the close, and no change but a cut
   kInvalidAmendment,     // the new version is no valid programme, or changes a shared field
   kCutAboveUncommitted,  // a cut takes at most what the budget has uncommitted
+  kNotCovered,           // compute vouchers pay for compute, innovation vouchers for facilities
+  kOrderIsABooking,      // a direct claim on a facility booking's order id
 };
-inline constexpr std::array<EnumName<Code>, 40> kCodeNames = {{
+inline constexpr std::array<EnumName<Code>, 42> kCodeNames = {{
     {"ok", Code::kOk},
     {"exists", Code::kExists},
     {"exists_with_different_body", Code::kExistsWithDifferentBody},
@@ -263,6 +270,8 @@ inline constexpr std::array<EnumName<Code>, 40> kCodeNames = {{
     {"programme_closed", Code::kProgrammeClosed},
     {"invalid_amendment", Code::kInvalidAmendment},
     {"cut_above_uncommitted", Code::kCutAboveUncommitted},
+    {"not_covered", Code::kNotCovered},
+    {"order_is_a_booking", Code::kOrderIsABooking},
 }};
 static_assert(IsNameTable(kCodeNames));
 const char* CodeName(Code code);
@@ -461,6 +470,10 @@ void EncodeReviewApplications(Writer& w, const ReviewApplications& c);
 bool DecodeReviewApplications(Reader& r, ReviewApplications* c);
 void EncodeRedeem(Writer& w, const Redeem& c);
 bool DecodeRedeem(Reader& r, Redeem* c);
+// A claim's facility and its kind (journal tag 49 appends them to tag 10's
+// body; snapshots always carry them).
+void EncodeRedeemFacility(Writer& w, const Redeem& c);
+bool DecodeRedeemFacility(Reader& r, Redeem* c);
 void EncodeSettleClaim(Writer& w, const SettleClaim& c);
 bool DecodeSettleClaim(Reader& r, SettleClaim* c);
 void EncodeExpireVouchers(Writer& w, const ExpireVouchers& c);

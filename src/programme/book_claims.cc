@@ -65,7 +65,11 @@ std::vector<ProgrammeTerms> Book::ApplicableTerms(const Redeem& c, const Registr
   const std::vector<JurisdictionId> home_parents = registry.ParentsOf(e.applicant.home);
   const std::vector<JurisdictionId> provider_parents = registry.ParentsOf(provider.home);
   std::vector<ProgrammeTerms> terms;
+  const Spend spend = c.facility.is_zero() ? Spend::kCompute : Spend::kFacilities;
   for (const auto& [pid, latest] : registry.programmes()) {
+    // A compute voucher and an innovation voucher never pay for each
+    // other's orders; no note, as neither was ever meant to.
+    if (latest.covers.spend != spend) continue;
     const bool automatic = latest.redemption == RedemptionMode::kAutomaticGrant;
     std::vector<VoucherBalance> mine;
     Money held_by_vouchers{};
@@ -124,6 +128,10 @@ std::vector<ProgrammeTerms> Book::ApplicableTerms(const Redeem& c, const Registr
             CheckProvider(rules, provider.id, provider.home, provider.platforms, provider_parents);
         !s.ok()) {
       excluded->push_back({pid, Refuse(Code::kProviderNotAllowed, s.message())});
+      continue;
+    }
+    if (Status s = CheckCovers(rules, c.facility.is_zero() ? "" : c.facility_kind); !s.ok()) {
+      excluded->push_back({pid, Refuse(Code::kNotCovered, s.message())});
       continue;
     }
     if (Status s = CheckPurpose(rules, c.purpose); !s.ok()) {
@@ -201,8 +209,10 @@ SubsidyTerms Book::PrepareSubsidy(const Redeem& c, const Registry& registry, Tim
   if (req.programmes.empty()) {
     terms.refusal =
         excluded.empty()
-            ? Refuse(Code::kNoVoucher, "enterprise " + std::to_string(c.enterprise.value()) +
-                                           " holds no live voucher and no automatic grant applies")
+            ? Refuse(Code::kNoVoucher,
+                     "enterprise " + std::to_string(c.enterprise.value()) + " holds no live " +
+                         (c.facility.is_zero() ? "voucher" : "innovation voucher for facilities") +
+                         " and no automatic grant applies")
             : Refuse(excluded.front().why.code, terms.notes);
     return terms;
   }

@@ -101,6 +101,7 @@ bool GetHold(Reader& r, ClaimHold* h) {
 
 void PutClaim(Writer& w, const Claim& c) {
   EncodeRedeem(w, c.request);
+  EncodeRedeemFacility(w, c.request);
   w.U64(c.at);
   w.U32(static_cast<uint32_t>(c.year));
   PutMoney(w, c.subsidy);
@@ -111,9 +112,10 @@ void PutClaim(Writer& w, const Claim& c) {
 }
 bool GetClaim(Reader& r, Claim* c) {
   uint32_t year = 0;
-  if (!(DecodeRedeem(r, &c->request) && r.U64(&c->at) && r.U32(&year) && GetMoney(r, &c->subsidy) &&
-        GetVector(r, &c->shares, GetShare) && GetVector(r, &c->holds, GetHold) &&
-        GetEnum(r, &c->status, ClaimStatus::kClawedBack) && r.Str(&c->reason))) {
+  if (!(DecodeRedeem(r, &c->request) && DecodeRedeemFacility(r, &c->request) && r.U64(&c->at) &&
+        r.U32(&year) && GetMoney(r, &c->subsidy) && GetVector(r, &c->shares, GetShare) &&
+        GetVector(r, &c->holds, GetHold) && GetEnum(r, &c->status, ClaimStatus::kClawedBack) &&
+        r.Str(&c->reason))) {
     return false;
   }
   c->year = static_cast<int32_t>(year);
@@ -166,6 +168,16 @@ bool DecodeRedeem(Reader& r, Redeem* c) {
          GetId(r, &c->provider) && r.U32(&c->currency_ledger) && GetMoney(r, &c->amount) &&
          GetEnum(r, &c->resource, ResourceClass::kDomesticAccelerator) &&
          GetEnum(r, &c->purpose, Purpose::kInference);
+}
+
+void EncodeRedeemFacility(Writer& w, const Redeem& c) {
+  PutId(w, c.facility);
+  w.Str(c.facility_kind);
+}
+bool DecodeRedeemFacility(Reader& r, Redeem* c) {
+  // A facility's claim names its kind; a compute claim names neither.
+  return GetId(r, &c->facility) && r.Str(&c->facility_kind) &&
+         c->facility.is_zero() == c->facility_kind.empty();
 }
 
 void EncodeFileApplication(Writer& w, const FileApplication& c) { PutFiled(w, c); }

@@ -28,6 +28,7 @@ std::string SharedFieldChanged(const ProgrammeRules& was, const ProgrammeRules& 
   if (is.total_budget != was.total_budget) return "total_budget (top up or cut it)";
   if (is.providers != was.providers) return "providers (list or delist providers)";
   if (is.review != was.review) return "review";
+  if (is.covers != was.covers) return "covers (what it pays for)";
   return "";
 }
 

@@ -186,4 +186,16 @@ bool DecodeReview(Reader& r, ReviewRules* review) {
          GetOptional(r, &review->second_approval_above, kGetMoney);
 }
 
+void EncodeCovers(Writer& w, const SpendRules& covers) {
+  PutEnum(w, covers.spend);
+  PutVector(w, covers.facility_kinds, [](Writer& ww, const std::string& k) { ww.Str(k); });
+}
+
+bool DecodeCovers(Reader& r, SpendRules* covers) {
+  return GetEnum(r, &covers->spend, Spend::kFacilities) &&
+         GetVector(r, &covers->facility_kinds,
+                   [](Reader& rr, std::string* k) { return rr.Str(k); }) &&
+         (covers->spend == Spend::kFacilities || covers->facility_kinds.empty());
+}
+
 }  // namespace bg::programme

@@ -22,5 +22,8 @@ void EncodeProgramme(Writer& w, const ProgrammeRules& p);
 bool DecodeProgramme(Reader& r, ProgrammeRules* p);
 void EncodeReview(Writer& w, const ReviewRules& review);
 bool DecodeReview(Reader& r, ReviewRules* review);
+// What it pays for (appended by tags 47 and 48 and in snapshots).
+void EncodeCovers(Writer& w, const SpendRules& covers);
+bool DecodeCovers(Reader& r, SpendRules* covers);
 
 }  // namespace bg::programme

@@ -20,9 +20,11 @@ void PutVersion(Writer& w, const ProgrammeVersion& v) {
   w.U32(v.number);
   w.U64(v.effective_from);
   PutRules(w, v.rules);
+  EncodeCovers(w, v.rules.covers);
 }
 bool GetVersion(Reader& r, ProgrammeVersion* v) {
-  return r.U32(&v->number) && r.U64(&v->effective_from) && GetRules(r, &v->rules);
+  return r.U32(&v->number) && r.U64(&v->effective_from) && GetRules(r, &v->rules) &&
+         DecodeCovers(r, &v->rules.covers);
 }
 
 void PutEvent(Writer& w, const ProgrammeEvent& e) {

@@ -120,6 +120,27 @@ Status CheckPurpose(const ProgrammeRules& rules, Purpose purpose) {
                             PurposeName(purpose));
 }
 
+Status CheckCovers(const ProgrammeRules& rules, std::string_view facility_kind) {
+  const SpendRules& c = rules.covers;
+  if (c.spend == Spend::kCompute) {
+    if (facility_kind.empty()) return Status::Ok();
+    return FailedPrecondition(Who(rules) + " pays for compute, not for the use of a facility (" +
+                              std::string(facility_kind) + ")");
+  }
+  if (facility_kind.empty()) {
+    return FailedPrecondition(Who(rules) +
+                              " pays for the use of shared facilities, not for compute");
+  }
+  if (c.facility_kinds.empty() || std::find(c.facility_kinds.begin(), c.facility_kinds.end(),
+                                            facility_kind) != c.facility_kinds.end()) {
+    return Status::Ok();
+  }
+  std::string kinds;
+  for (const std::string& k : c.facility_kinds) kinds += (kinds.empty() ? "" : ", ") + k;
+  return FailedPrecondition(Who(rules) + " pays for " + kinds + " only; the facility is a " +
+                            std::string(facility_kind));
+}
+
 uint32_t RatioFor(const ProgrammeRules& rules, const Applicant& applicant, ResourceClass resource) {
   for (const RatioRule& rule : rules.ratio_rules) {
     if (Matches(rule, applicant, resource)) return rule.ratio_bp;

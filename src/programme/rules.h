@@ -56,6 +56,20 @@ enum class LapsePolicy : uint8_t { kReturnToBudget = 0, kLapse };
 // paid only by programmes that fund any purpose.
 enum class Purpose : uint8_t { kUnspecified = 0, kTraining, kFineTuning, kInference };
 
+// What a programme pays for. Compute vouchers (算力券, 训力券, 模型券) pay
+// for orders of compute; an innovation voucher (科技创新券) pays for the use
+// of shared research facilities and instruments (facility/), of some kinds
+// only when it says so. One claim is for one or the other, so a compute
+// voucher never pays for beam time nor an innovation voucher for GPUs.
+enum class Spend : uint8_t { kCompute = 0, kFacilities };
+struct SpendRules {
+  Spend spend = Spend::kCompute;
+  // kFacilities: the kinds it pays for, as facility::kFacilityKindNames
+  // spells them ("neutron_station"); empty: every kind.
+  std::vector<std::string> facility_kinds = {};
+  friend bool operator==(const SpendRules&, const SpendRules&) = default;
+};
+
 // How often the programme settles with providers and enterprises
 // (settlement/settlement.h): its statements are per month or per quarter.
 enum class SettlementCycle : uint8_t { kMonthly = 0, kQuarterly };
@@ -177,6 +191,7 @@ struct ProgrammeRules {
   bool sme_first = false;
   SettlementCycle settlement = SettlementCycle::kMonthly;
   ReviewRules review = {};  // journaled after the rest (tag 39) when set
+  SpendRules covers = {};   // journaled after the review (tag 47) when not compute
 
   friend bool operator==(const ProgrammeRules&, const ProgrammeRules&) = default;
 };
@@ -202,6 +217,10 @@ Status CheckProvider(const ProgrammeRules& rules, ProviderId provider, Jurisdict
 
 // OK, or FailedPrecondition naming the purposes the programme funds.
 Status CheckPurpose(const ProgrammeRules& rules, Purpose purpose);
+
+// OK, or FailedPrecondition naming what the programme pays for: compute
+// (`facility_kind` empty) or the use of a facility of `facility_kind`.
+Status CheckCovers(const ProgrammeRules& rules, std::string_view facility_kind);
 
 uint32_t RatioFor(const ProgrammeRules& rules, const Applicant& applicant, ResourceClass resource);
 std::optional<Money> EntityYearCapFor(const ProgrammeRules& rules, const Applicant& applicant);

@@ -111,6 +111,10 @@ const char* CodeZh(Code code) {
       return "修订无效";
     case Code::kCutAboveUncommitted:
       return "核减超过未承诺预算";
+    case Code::kNotCovered:
+      return "不在资助范围";
+    case Code::kOrderIsABooking:
+      return "订单为设施预约";
   }
   BG_CHECK(false) << "code " << static_cast<int>(code);
   return "";

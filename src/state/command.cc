@@ -119,39 +119,78 @@ struct Row<RegisterProvider> : OneTag<6> {
   }
 };
 
+// Tag 45 is a facility with the default booking terms (proposals only, a
+// no-show after 30 minutes), as facilities were registered before direct
+// booking; tag 46 appends its terms.
 template <>
-struct Row<RegisterFacility> : OneTag<45> {
+struct Row<RegisterFacility> {
+  static constexpr uint8_t kProposalsOnly = 45;
+  static constexpr uint8_t kBookable = 46;
   static constexpr const char* kName = "register_facility";
+  static constexpr std::array<uint8_t, 2> kTags = {kBookable, kProposalsOnly};
+  static uint8_t TagOf(const RegisterFacility& c) {
+    const facility::Facility defaults;
+    return c.facility.booking_quota_hours == defaults.booking_quota_hours &&
+                   c.facility.no_show_grace_minutes == defaults.no_show_grace_minutes
+               ? kProposalsOnly
+               : kBookable;
+  }
   static size_t Events(const RegisterFacility&) { return 1; }
   static void Encode(Writer& w, const RegisterFacility& c) {
     facility::EncodeFacility(w, c.facility);
+    if (TagOf(c) == kBookable) facility::EncodeBookingTerms(w, c.facility);
   }
-  static bool Decode(uint8_t /*tag*/, Reader& r, RegisterFacility* c) {
-    return facility::DecodeFacility(r, &c->facility);
+  static bool Decode(uint8_t tag, Reader& r, RegisterFacility* c) {
+    if (!facility::DecodeFacility(r, &c->facility)) return false;
+    return tag == kProposalsOnly ||
+           (facility::DecodeBookingTerms(r, &c->facility) && TagOf(*c) == kBookable);
   }
 };
 
+template <>
+struct Row<BookFacility>
+    : OneTag<50>, Codec<BookFacility, facility::EncodeBookFacility, facility::DecodeBookFacility> {
+  static constexpr const char* kName = "book_facility";
+  static size_t Events(const BookFacility&) { return 1; }
+};
+
+template <>
+struct Row<UseFacility>
+    : OneTag<51>, Codec<UseFacility, facility::EncodeUseFacility, facility::DecodeUseFacility> {
+  static constexpr const char* kName = "use_facility";
+  // A check-out charges the fee: a claim on the vouchers, captured.
+  static size_t Events(const UseFacility&) { return kFacilityFeeEvents; }
+};
+
 // Tag 7 is a programme without review stages, as programmes were defined
-// before them; tag 39 appends the review rules.
+// before them; tag 39 appends the review rules; tag 47 appends what it pays
+// for after them, for a programme that pays for facilities, not compute.
 template <>
 struct Row<CreateProgramme> {
   static constexpr uint8_t kOneApproval = 7;
   static constexpr uint8_t kReviewed = 39;
+  static constexpr uint8_t kCovers = 47;
   static constexpr const char* kName = "create_programme";
-  static constexpr std::array<uint8_t, 2> kTags = {kReviewed, kOneApproval};
+  static constexpr std::array<uint8_t, 3> kTags = {kCovers, kReviewed, kOneApproval};
   static uint8_t TagOf(const CreateProgramme& c) {
+    if (c.rules.covers != programme::SpendRules{}) return kCovers;
     return c.rules.review == programme::ReviewRules{} ? kOneApproval : kReviewed;
   }
   static size_t Events(const CreateProgramme&) { return programme::Book::kOpenProgrammeEvents; }
   static void Encode(Writer& w, const CreateProgramme& c) {
     programme::EncodeProgramme(w, c.rules);
-    if (TagOf(c) == kReviewed) programme::EncodeReview(w, c.rules.review);
+    if (TagOf(c) != kOneApproval) programme::EncodeReview(w, c.rules.review);
+    if (TagOf(c) == kCovers) programme::EncodeCovers(w, c.rules.covers);
   }
   static bool Decode(uint8_t tag, Reader& r, CreateProgramme* c) {
     if (!programme::DecodeProgramme(r, &c->rules)) return false;
-    // A reviewed programme's rules are never empty: that is tag 7's.
-    return tag == kOneApproval || (programme::DecodeReview(r, &c->rules.review) &&
-                                   c->rules.review != programme::ReviewRules{});
+    if (tag == kOneApproval) return true;
+    // A reviewed programme's rules are never empty: that is tag 7's; nor
+    // are tag 47's covers compute: that is tag 39's or 7's.
+    if (!programme::DecodeReview(r, &c->rules.review)) return false;
+    if (tag == kReviewed) return c->rules.review != programme::ReviewRules{};
+    return programme::DecodeCovers(r, &c->rules.covers) &&
+           c->rules.covers != programme::SpendRules{};
   }
 };
 
@@ -197,10 +236,24 @@ struct Row<ReviewApplications> : OneTag<40>,
   }
 };
 
+// Tag 10 is a claim on compute; tag 49 appends the facility whose use it
+// pays for.
 template <>
-struct Row<Redeem> : OneTag<10>, Codec<Redeem, programme::EncodeRedeem, programme::DecodeRedeem> {
+struct Row<Redeem> {
+  static constexpr uint8_t kCompute = 10;
+  static constexpr uint8_t kFacility = 49;
   static constexpr const char* kName = "redeem";
+  static constexpr std::array<uint8_t, 2> kTags = {kFacility, kCompute};
+  static uint8_t TagOf(const Redeem& c) { return c.facility.is_zero() ? kCompute : kFacility; }
   static size_t Events(const Redeem&) { return programme::kRedeemEvents; }
+  static void Encode(Writer& w, const Redeem& c) {
+    programme::EncodeRedeem(w, c);
+    if (TagOf(c) == kFacility) programme::EncodeRedeemFacility(w, c);
+  }
+  static bool Decode(uint8_t tag, Reader& r, Redeem* c) {
+    if (!programme::DecodeRedeem(r, c)) return false;
+    return tag == kCompute || (programme::DecodeRedeemFacility(r, c) && !c->facility.is_zero());
+  }
 };
 
 template <>
@@ -262,12 +315,27 @@ struct Row<SetBlacklist>
 };
 
 // A programme's life (programme/lifecycle.h).
+// Tag 43 amends a compute programme; tag 48 appends what the programme
+// pays for (an amendment never changes it, but must say it to be equal).
 template <>
-struct Row<AmendProgramme>
-    : OneTag<43>,
-      Codec<AmendProgramme, programme::EncodeAmendProgramme, programme::DecodeAmendProgramme> {
+struct Row<AmendProgramme> {
+  static constexpr uint8_t kCompute = 43;
+  static constexpr uint8_t kCovers = 48;
   static constexpr const char* kName = "amend_programme";
+  static constexpr std::array<uint8_t, 2> kTags = {kCovers, kCompute};
+  static uint8_t TagOf(const AmendProgramme& c) {
+    return c.rules.covers == programme::SpendRules{} ? kCompute : kCovers;
+  }
   static size_t Events(const AmendProgramme&) { return 1; }
+  static void Encode(Writer& w, const AmendProgramme& c) {
+    programme::EncodeAmendProgramme(w, c);
+    if (TagOf(c) == kCovers) programme::EncodeCovers(w, c.rules.covers);
+  }
+  static bool Decode(uint8_t tag, Reader& r, AmendProgramme* c) {
+    if (!programme::DecodeAmendProgramme(r, c)) return false;
+    return tag == kCompute || (programme::DecodeCovers(r, &c->rules.covers) &&
+                               c->rules.covers != programme::SpendRules{});
+  }
 };
 
 template <>

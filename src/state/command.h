@@ -18,6 +18,7 @@
 
 #include "access/tokens.h"
 #include "common/clock.h"
+#include "facility/bookings.h"
 #include "facility/registry.h"
 #include "fraud/cases.h"
 #include "ledger/ledger.h"
@@ -65,9 +66,16 @@ struct Tick {
 };
 inline constexpr size_t kMaxFinishesPerTick = 64;
 inline constexpr size_t kMaxExpiriesPerTick = 1024;
-// Logical timestamps a Tick may use: a finish's each, then a sweep's each.
-inline constexpr size_t kTickEvents =
-    kMaxFinishesPerTick * scheduler::kSettleEvents + kMaxExpiriesPerTick;
+// Facility bookings past their no-show grace or their end (facility/
+// bookings.h), at most this many per Tick; a use checked out by the clock
+// is charged in a facility fee's timestamps.
+inline constexpr size_t kMaxBookingsPerTick = 64;
+inline constexpr size_t kFacilityFeeEvents = programme::kRedeemEvents + programme::kSettleEvents;
+// Logical timestamps a Tick may use: a finish's each, then a sweep's each,
+// then a booking's each.
+inline constexpr size_t kTickEvents = kMaxFinishesPerTick * scheduler::kSettleEvents +
+                                      kMaxExpiriesPerTick +
+                                      kMaxBookingsPerTick * kFacilityFeeEvents;
 
 // Participants and programmes (programme/registry.h).
 struct RegisterJurisdiction {
@@ -139,7 +147,9 @@ using scheduler::SubmitJob;
 using access::CreateApiToken;
 using access::RevokeApiToken;
 using access::RotateApiToken;
+using facility::BookFacility;
 using facility::RegisterFacility;
+using facility::UseFacility;
 using fraud::CloseAuditCase;
 using fraud::ScanForFraud;
 using metering::RegisterProviderKey;
@@ -156,7 +166,7 @@ using CommandBody =
                  RegisterProviderKey, SubmitUsage, CloseStatement, ScanForFraud, CloseAuditCase,
                  ExtendJob, CreateApiToken, RevokeApiToken, SetPoolPrices, ApproveStatement,
                  PayStatement, ReviewApplications, RotateApiToken, AmendProgramme, ChangeProgramme,
-                 RegisterFacility>;
+                 RegisterFacility, BookFacility, UseFacility>;
 
 struct Command {
   Timestamp ts = 0;  // stamped by the writer; events inside take ts, ts+1, ...
@@ -176,6 +186,7 @@ struct TickResult {
   // Which (for notices): jobs finished, vouchers swept, in order.
   std::vector<OrderId> finished_ids = {};
   std::vector<VoucherId> swept_ids = {};
+  size_t bookings_ended = 0;  // no-shows released, uses checked out at their end
 };
 
 struct RegistryResult {
@@ -199,7 +210,8 @@ struct KeyOutcome {
 using CommandResult =
     std::variant<AccountResults, TransferResults, TickResult, RegistryResult, programme::Outcome,
                  NetworkResult, scheduler::JobOutcome, KeyOutcome, metering::UsageOutcome,
-                 settlement::Outcome, fraud::Outcome, TokenOutcome, programme::BulkOutcome>;
+                 settlement::Outcome, fraud::Outcome, TokenOutcome, programme::BulkOutcome,
+                 facility::BookingOutcome>;
 
 // How many logical timestamps the command uses (at least 1).
 size_t EventCount(const CommandBody& body);

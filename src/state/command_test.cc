@@ -105,6 +105,8 @@ constexpr Pinned kPinned[] = {
     {"amend_programme", 43, 1, "982a7f83182e1d55"},
     {"change_programme", 44, 1, "8b5479b6606aa40f"},
     {"register_facility", 45, 1, "cb61473a24b22dc0"},
+    {"book_facility", 50, 1, "3513baf74bc473eb"},
+    {"use_facility", 51, kFacilityFeeEvents, "d06d90846a3bf347"},
 };
 
 // --- Every kind, one test each ------------------------------------------------------
@@ -278,16 +280,16 @@ TEST(CommandTable, AReviewedProgrammeTakesTag39AndComesBackWhole) {
   EXPECT_FALSE(DecodeCommand(r, &back));
 }
 
-// Tags 1 to 45 are taken (3, 12 and 26 by the legacy forms, 38 by a staged
-// or expiring token, 39 by a reviewed programme and 42 by a step with its
-// actor's stage, which no example is); any other tag is an error, whatever
-// follows it.
+// Tags 1 to 51 are taken (3, 12 and 26 by the legacy forms, 38 by a staged
+// or expiring token, 39 by a reviewed programme, 42 by a step with its
+// actor's stage, 46 to 49 by what facilities appended to older kinds, which
+// no example is); any other tag is an error, whatever follows it.
 TEST(CommandTable, ATagNoKindReadsIsAnErrorNeverATick) {
-  std::set<int> taken = {3, 12, 26, 38, 39, 42};
+  std::set<int> taken = {3, 12, 26, 38, 39, 42, 46, 47, 48, 49};
   for (const CommandBody& body : Examples()) taken.insert(Encode({1'000, body})[8]);
-  std::set<int> one_to_45;
-  for (int tag = 1; tag <= 45; ++tag) one_to_45.insert(tag);
-  EXPECT_EQ(taken, one_to_45);
+  std::set<int> one_to_51;
+  for (int tag = 1; tag <= 51; ++tag) one_to_51.insert(tag);
+  EXPECT_EQ(taken, one_to_51);
   const std::vector<uint8_t> zeros(64, 0);
   for (int tag = 0; tag < 256; ++tag) {
     if (taken.count(tag) != 0) continue;
@@ -295,6 +297,59 @@ TEST(CommandTable, ATagNoKindReadsIsAnErrorNeverATick) {
     Reader r(wire);
     Command back;
     EXPECT_FALSE(DecodeCommand(r, &back)) << "tag " << tag;
+  }
+}
+
+// What facilities brought (issue 19) extends older kinds with a tag each,
+// appending to the older body, which stays byte for byte what it was: an
+// innovation-voucher programme (47: after the review rules, even none), its
+// amendment (48), a claim on a facility's use (49), a bookable facility
+// (46). Each comes back whole; the older tag keeps the older meaning.
+TEST(CommandTable, FacilityTermsTakeTheirOwnTags) {
+  struct Case {
+    CommandBody older;
+    CommandBody newer;
+    uint8_t older_tag;
+    uint8_t newer_tag;
+  };
+  const CreateProgramme compute = Example(examples::For<CreateProgramme>{});
+  CreateProgramme innovation = compute;
+  innovation.rules.covers = {.spend = programme::Spend::kFacilities,
+                             .facility_kinds = {"cryo_em", "neutron_station"}};
+  const AmendProgramme amend = Example(examples::For<AmendProgramme>{});
+  AmendProgramme amend_innovation = amend;
+  amend_innovation.rules.covers = innovation.rules.covers;
+  const Redeem redeem = Example(examples::For<Redeem>{});
+  Redeem for_use = redeem;
+  for_use.facility = FacilityId(3);
+  for_use.facility_kind = "cryo_em";
+  const RegisterFacility facility = Example(examples::For<RegisterFacility>{});
+  RegisterFacility bookable = facility;
+  bookable.facility.booking_quota_hours = 20;
+  bookable.facility.no_show_grace_minutes = 15;
+  const Case cases[] = {{compute, innovation, 7, 47},
+                        {amend, amend_innovation, 43, 48},
+                        {redeem, for_use, 10, 49},
+                        {facility, bookable, 45, 46}};
+  for (const Case& c : cases) {
+    const std::vector<uint8_t> older = Encode({1'000, c.older});
+    const std::vector<uint8_t> newer = Encode({1'000, c.newer});
+    EXPECT_EQ(int{older[8]}, int{c.older_tag}) << CommandName(c.older);
+    EXPECT_EQ(int{newer[8]}, int{c.newer_tag}) << CommandName(c.newer);
+    // The newer body begins with the older one.
+    ASSERT_GT(newer.size(), older.size());
+    EXPECT_TRUE(std::equal(older.begin() + 9, older.end(), newer.begin() + 9))
+        << CommandName(c.newer);
+    Reader r(newer);
+    Command back;
+    ASSERT_TRUE(DecodeCommand(r, &back)) << CommandName(c.newer);
+    EXPECT_TRUE(r.done());
+    EXPECT_TRUE(back.body == c.newer) << CommandName(c.newer);
+    // The newer tag on the older body (nothing appended) is refused.
+    std::vector<uint8_t> bare = older;
+    bare[8] = c.newer_tag;
+    Reader cut(bare);
+    EXPECT_FALSE(DecodeCommand(cut, &back)) << CommandName(c.newer);
   }
 }
 

@@ -85,6 +85,18 @@ inline RegisterFacility Example(For<RegisterFacility>) {
                              .training = "radiation safety",
                              .assumed = true}};
 }
+inline BookFacility Example(For<BookFacility>) {
+  return {.id = OrderId(9'001),
+          .facility = FacilityId(3),
+          .user = EnterpriseId(4),
+          .start = 1'772'416'800 * kNanosPerSecond,
+          .hours = 3,
+          .actor = "desk"};
+}
+inline UseFacility Example(For<UseFacility>) {
+  return {
+      .id = OrderId(9'001), .step = facility::UseStep::kCheckOut, .minutes = 150, .actor = "csns"};
+}
 inline RegisterProvider Example(For<RegisterProvider>) {
   return {programme::Provider{.id = ProviderId(7),
                               .name = "Shaoguan Compute",

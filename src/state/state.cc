@@ -60,11 +60,12 @@ TickResult State::Apply(const Tick& c, Timestamp ts) {
 }
 
 std::optional<Timestamp> State::NextDue() const {
-  const std::optional<Timestamp> job = scheduler_.NextOverdue();
-  const std::optional<Timestamp> voucher = book_.NextExpiry();
-  if (!job) return voucher;
-  if (!voucher) return job;
-  return std::min(*job, *voucher);
+  std::optional<Timestamp> due;
+  for (std::optional<Timestamp> t :
+       {scheduler_.NextOverdue(), book_.NextExpiry(), bookings_.NextDue()}) {
+    if (t && (!due || *t < *due)) due = t;
+  }
+  return due;
 }
 
 TickResult State::ApplyTime(Timestamp ts) {
@@ -83,6 +84,15 @@ TickResult State::ApplyTime(Timestamp ts) {
                   ts + kMaxFinishesPerTick * scheduler::kSettleEvents, ledger_);
   out.expired_vouchers = swept.swept;
   out.swept_ids = swept.swept_ids;
+  // Then bookings: no-shows released, uses ended by the clock charged, each
+  // use in a facility fee's timestamps.
+  const Timestamp bookings_at =
+      ts + kMaxFinishesPerTick * scheduler::kSettleEvents + kMaxExpiriesPerTick;
+  const facility::Bookings::TimeWork work = bookings_.ApplyTime(ts, kMaxBookingsPerTick);
+  for (size_t i = 0; i < work.used.size(); ++i) {
+    ChargeFacilityUse(work.used[i], bookings_at + i * kFacilityFeeEvents);
+  }
+  out.bookings_ended = work.ended;
   return out;
 }
 
@@ -120,6 +130,12 @@ NetworkResult State::Apply(const SetPoolPrices& c, Timestamp /*ts*/) {
 // --- Jobs -------------------------------------------------------------------------
 
 scheduler::JobOutcome State::Apply(const SubmitJob& c, Timestamp ts) {
+  if (bookings_.Find(c.request.id) != nullptr) {
+    return scheduler::JobOutcome{.code = scheduler::Code::kOrderClaimedDirectly,
+                                 .message = "job " + std::to_string(c.request.id.value()) +
+                                            ": order " + std::to_string(c.request.id.value()) +
+                                            " is a booking of a facility"};
+  }
   return scheduler_.Apply(c, JobWorld(), ts);
 }
 
@@ -182,8 +198,13 @@ programme::BulkOutcome State::Apply(const ReviewApplications& c, Timestamp ts) {
 }
 
 programme::Outcome State::Apply(const Redeem& c, Timestamp ts) {
-  // A direct claim never takes a job's order id: the job's claim is the
-  // scheduler's (scheduler/quote.cc).
+  // A direct claim never takes a job's order id nor a booking's: their
+  // claims are the scheduler's (scheduler/quote.cc) and the booking's.
+  if (bookings_.Find(c.order) != nullptr) {
+    return programme::Outcome{.code = programme::Code::kOrderIsABooking,
+                              .message = "order " + std::to_string(c.order.value()) +
+                                         " is a booking of a facility; its claim is the booking's"};
+  }
   if (scheduler_.FindJob(c.order) != nullptr) {
     return programme::Outcome{
         .code = programme::Code::kOrderIsAJob,
@@ -248,6 +269,7 @@ void State::BeginBatch() {
   cases_.BeginBatch();
   tokens_.BeginBatch();
   facilities_.BeginBatch();
+  bookings_.BeginBatch();
   registry_.BeginBatch();
 }
 
@@ -261,6 +283,7 @@ void State::CommitBatch() {
   cases_.CommitBatch();
   tokens_.CommitBatch();
   facilities_.CommitBatch();
+  bookings_.CommitBatch();
   registry_.CommitBatch();
 }
 
@@ -274,6 +297,7 @@ void State::RollbackBatch() {
   cases_.RollbackBatch();
   tokens_.RollbackBatch();
   facilities_.RollbackBatch();
+  bookings_.RollbackBatch();
   registry_.RollbackBatch();
 }
 
@@ -294,6 +318,7 @@ void State::Encode(std::vector<uint8_t>* out) const {
   cases_.Encode(w);
   tokens_.Encode(w);
   facilities_.Encode(w);
+  bookings_.Encode(w);
 }
 
 bool State::Decode(std::span<const uint8_t> in, State* out) {
@@ -309,7 +334,8 @@ bool State::Decode(std::span<const uint8_t> in, State* out) {
          metering::Metering::Decode(rest, &out->metering_) &&
          settlement::Settlement::Decode(rest, &out->settlement_) &&
          fraud::Cases::Decode(rest, &out->cases_) && access::Tokens::Decode(rest, &out->tokens_) &&
-         facility::Facilities::Decode(rest, &out->facilities_) && rest.done();
+         facility::Facilities::Decode(rest, &out->facilities_) &&
+         facility::Bookings::Decode(rest, &out->bookings_) && rest.done();
 }
 
 Hash256 State::Hash() const {

@@ -41,6 +41,7 @@ class State {
   const fraud::Cases& cases() const { return cases_; }
   const access::Tokens& tokens() const { return tokens_; }
   const facility::Facilities& facilities() const { return facilities_; }
+  const facility::Bookings& bookings() const { return bookings_; }
   // What the fraud detectors find now (state_fraud.cc).
   std::vector<fraud::Finding> DetectFraud() const;
   // The earliest time at which a Tick has work beyond releasing holds (a
@@ -104,6 +105,9 @@ class State {
   RegistryResult Apply(const RegisterProvider& c, Timestamp ts);
   RegistryResult Apply(const RegisterFacility& c, Timestamp ts);
   RegistryResult Apply(const CreateProgramme& c, Timestamp ts);
+  // state_facility.cc: bookings of shared facilities, their use and fees.
+  facility::BookingOutcome Apply(const BookFacility& c, Timestamp ts);
+  facility::BookingOutcome Apply(const UseFacility& c, Timestamp ts);
   // state_metering.cc: provider keys, usage, statements.
   KeyOutcome Apply(const RegisterProviderKey& c, Timestamp ts);
   metering::UsageOutcome Apply(const SubmitUsage& c, Timestamp ts);
@@ -126,6 +130,10 @@ class State {
   // The charge line of a claim settled directly (an order placed outside
   // the scheduler, reported with its amount): what it posted, if anything.
   void LineForClaim(ClaimId id, Timestamp ts);
+  // The fee of a booking just used, paid (state_facility.cc): the vouchers
+  // that cover it pay their share by a claim captured at once (events
+  // ts .. ts + kFacilityFeeEvents), the user the rest; one charge line.
+  void ChargeFacilityUse(OrderId booking, Timestamp ts);
 
   ledger::Ledger ledger_;
   programme::Registry registry_;
@@ -137,6 +145,7 @@ class State {
   fraud::Cases cases_;
   access::Tokens tokens_;
   facility::Facilities facilities_;
+  facility::Bookings bookings_;
 };
 
 }  // namespace bg::state

@@ -143,6 +143,20 @@ RegistryResult Answer(programme::RegistryResult r, const T& c,
   return RegistryResult{r, std::move(out)};
 }
 
+// What an innovation-voucher programme's facility kinds name that is no
+// kind (facility::kFacilityKindNames), or "": the registry below cannot
+// know the facility layer's names.
+std::string UnknownFacilityKind(const programme::ProgrammeRules& rules) {
+  const std::vector<std::string>& kinds = rules.covers.facility_kinds;
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    if (!facility::FacilityKindFromName(kinds[i])) {
+      return "'covers.facility_kinds[" + std::to_string(i) + "]': \"" + kinds[i] +
+             "\" is no kind of facility (" + AllowedNames(facility::kFacilityKindNames) + ")";
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 RegistryResult State::Apply(const RegisterJurisdiction& c, Timestamp ts) {
@@ -170,10 +184,19 @@ RegistryResult State::Apply(const RegisterFacility& c, Timestamp /*ts*/) {
 }
 
 RegistryResult State::CheckProgramme(const programme::ProgrammeRules& rules) const {
+  if (std::string bad = UnknownFacilityKind(rules); !bad.empty()) {
+    return RegistryResult{
+        programme::RegistryResult::kInvalidFacility,
+        SubjectOf(CreateProgramme{rules}, registry_).what + ": invalid_facility: " + bad};
+  }
   return Answer(registry_.CheckRules(rules), CreateProgramme{rules}, registry_);
 }
 
 RegistryResult State::Apply(const CreateProgramme& c, Timestamp ts) {
+  if (std::string bad = UnknownFacilityKind(c.rules); !bad.empty()) {
+    return RegistryResult{programme::RegistryResult::kInvalidFacility,
+                          SubjectOf(c, registry_).what + ": invalid_facility: " + bad};
+  }
   const programme::RegistryResult r = registry_.AddProgramme(c.rules);
   // Where the programme's money lives on the ledger.
   if (r == programme::RegistryResult::kOk) book_.OpenProgramme(c.rules, registry_, ts, ledger_);

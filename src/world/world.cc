@@ -58,14 +58,13 @@ using programme::ValidateCreditCode;
 using Keys = std::span<const std::string_view>;
 constexpr std::array<std::string_view, 8> kTopKeys = {
     "jurisdiction", "enterprise", "provider", "programme", "site", "pool", "link", "facility"};
-constexpr std::array<std::string_view, 10> kFacilityKeys = {
-    "name",  "name_en",     "institution", "kind",     "capacity",
-    "hours", "maintenance", "fees_yuan",   "training", "assumed"};
+constexpr std::array<std::string_view, 12> kFacilityKeys = {
+    "name",     "name_en", "institution",         "kind",
+    "capacity", "hours",   "maintenance",         "fees_yuan",
+    "training", "assumed", "booking_quota_hours", "no_show_grace_minutes"};
 constexpr std::array<std::string_view, 3> kHoursKeys = {"days", "from", "to"};
 constexpr std::array<std::string_view, 3> kMaintenanceKeys = {"from", "to", "why"};
 constexpr std::array<std::string_view, 3> kFeeKeys = {"own", "academic", "industry"};
-constexpr std::array<std::string_view, 7> kWeekdays = {"mon", "tue", "wed", "thu",
-                                                       "fri", "sat", "sun"};
 constexpr std::array<std::string_view, 6> kSiteKeys = {"code",     "name", "city",
                                                        "provider", "lat",  "lon"};
 constexpr std::array<std::string_view, 7> kPoolKeys = {
@@ -79,7 +78,7 @@ constexpr std::array<std::string_view, 7> kEnterpriseKeys = {
     "credit_code", "name", "home", "category", "flags", "credit", "related"};
 constexpr std::array<std::string_view, 5> kProviderKeys = {"name", "credit_code", "home", "related",
                                                            "platforms"};
-constexpr std::array<std::string_view, 26> kProgrammeKeys = {"name",
+constexpr std::array<std::string_view, 28> kProgrammeKeys = {"name",
                                                              "kind",
                                                              "issuer",
                                                              "valid_from",
@@ -104,6 +103,8 @@ constexpr std::array<std::string_view, 26> kProgrammeKeys = {"name",
                                                              "sme_first",
                                                              "settlement",
                                                              "review",
+                                                             "covers",
+                                                             "facility_kinds",
                                                              "level"};
 constexpr std::array<std::string_view, 3> kEligibilityKeys = {"home", "categories",
                                                               "good_credit_required"};
@@ -224,6 +225,7 @@ class Reader {
   Status ReadLink(const toml::table& t);
   Status ReadFacility(const toml::table& t);
   Status ReadHours(const toml::node& node, facility::WeeklyHours* h) const;
+  Status ReadCovers(const toml::table& t, programme::SpendRules* c) const;
   Status ReadMaintenance(const toml::node& node, std::vector<facility::Maintenance>* out) const;
   Result<double> Number(const toml::node& node, std::string_view field) const;
   Result<Money> PriceYuan(const toml::node& node, std::string_view field) const;
@@ -659,6 +661,32 @@ Status Reader::ReadPurposes(const toml::table& t, ProgrammeRules* p) const {
   return Status::Ok();
 }
 
+// covers = "facilities" (an innovation voucher, 科技创新券) or "compute" (the
+// default); facility_kinds = ["cryo_em", ...] narrows the facilities.
+Status Reader::ReadCovers(const toml::table& t, programme::SpendRules* c) const {
+  if (const toml::node* covers = t.get("covers")) {
+    BG_ASSIGN_OR_RETURN(std::string what, String(*covers, "programme.covers"));
+    if (what == "facilities") {
+      c->spend = programme::Spend::kFacilities;
+    } else if (what != "compute") {
+      return Fail(covers->source(),
+                  "programme.covers: \"" + what + "\" is not one of compute, facilities");
+    }
+  }
+  const toml::node* kinds = t.get("facility_kinds");
+  if (kinds == nullptr) return Status::Ok();
+  if (c->spend != programme::Spend::kFacilities) {
+    return Fail(kinds->source(), "programme.facility_kinds needs covers = \"facilities\"");
+  }
+  BG_ASSIGN_OR_RETURN(const toml::array* list, Array(*kinds, "programme.facility_kinds"));
+  for (const toml::node& element : *list) {
+    BG_ASSIGN_OR_RETURN(facility::FacilityKind kind,
+                        Enum(element, "programme.facility_kinds", facility::kFacilityKindNames));
+    c->facility_kinds.emplace_back(facility::FacilityKindName(kind));
+  }
+  return Status::Ok();
+}
+
 Status Reader::ReadEligibility(const toml::table& t, Eligibility* e) const {
   const toml::node* node = t.get("eligibility");
   if (node == nullptr) return Status::Ok();
@@ -821,6 +849,7 @@ Status Reader::ReadProgramme(const toml::table& t) {
   BG_RETURN_IF_ERROR(ReadProgrammeDates(t, &p));
   BG_RETURN_IF_ERROR(ReadProgrammeMoney(t, &p));
   BG_RETURN_IF_ERROR(ReadPurposes(t, &p));
+  BG_RETURN_IF_ERROR(ReadCovers(t, &p.covers));
   BG_RETURN_IF_ERROR(ReadEligibility(t, &p.eligibility));
   BG_RETURN_IF_ERROR(ReadRatioRules(t, &p));
   BG_RETURN_IF_ERROR(ReadCapRules(t, &p));
@@ -967,12 +996,12 @@ Status Reader::ReadHours(const toml::node& node, facility::WeeklyHours* h) const
     h->days = 0;
     for (const toml::node& d : *list) {
       BG_ASSIGN_OR_RETURN(std::string day, String(d, "facility.hours.days"));
-      const auto* it = std::find(kWeekdays.begin(), kWeekdays.end(), day);
-      if (it == kWeekdays.end()) {
-        return Fail(d.source(),
-                    "facility.hours.days: \"" + day + "\" is not one of " + JoinNames(kWeekdays));
+      const std::optional<uint8_t> bit = facility::WeekdayBit(day);
+      if (!bit) {
+        return Fail(d.source(), "facility.hours.days: \"" + day + "\" is not one of " +
+                                    JoinNames(facility::kWeekdayNames));
       }
-      h->days = static_cast<uint8_t>(h->days | 1U << (it - kWeekdays.begin()));
+      h->days = static_cast<uint8_t>(h->days | *bit);
     }
   }
   for (auto [key, out] : {std::pair{"from", &h->from_hour}, std::pair{"to", &h->to_hour}}) {
@@ -1040,6 +1069,10 @@ Status Reader::ReadFacility(const toml::table& t) {
     }
   }
   BG_ASSIGN_OR_RETURN(f.training, OptionalString(t, "training", kWhat, ""));
+  BG_ASSIGN_OR_RETURN(f.booking_quota_hours, Count(t, "booking_quota_hours", kWhat, false));
+  if (t.get("no_show_grace_minutes") != nullptr) {
+    BG_ASSIGN_OR_RETURN(f.no_show_grace_minutes, Count(t, "no_show_grace_minutes", kWhat, false));
+  }
   if (const toml::node* assumed = t.get("assumed")) {
     BG_ASSIGN_OR_RETURN(f.assumed, Bool(*assumed, "facility.assumed"));
   }

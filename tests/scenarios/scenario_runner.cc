@@ -50,6 +50,15 @@
 //                                     vouchers past validity); any command
 //                                     sees the same done first
 //   expire ... programme=<p>          the sweep of one programme's vouchers
+// Shared facilities (facility/bookings.h):
+//   book <id> facility=<name> user=<e> at=YYYY-MM-DDTHH:MM hours=<n> [round=<n>]
+//                                     -> ok | <booking code> [says=]
+//   check_in <id> | check_out <id> minutes=<n> | cancel_booking <id>
+//                                     check_out -> ok [fee= voucher= self_pay=]
+//   check booking <id> [status=] [class=own|academic|industry] [fee=<yuan>]
+//                      [voucher=<yuan>] [self_pay=<yuan>] [says=<unpaid why>]
+//   (tick -> ok [ended=<n>]: bookings released as no-shows or checked out
+//   at their end)
 // A command line may end with an expectation: `-> ok` (the default),
 // `-> <code>` (a programme::Code name), then optional `subsidy=<yuan>`,
 // `self_pay=<yuan>` and `says="<text the message must contain>"`.
@@ -213,6 +222,9 @@ class Runner {
   void UsageLine(const Line& l);
   void CheckStatement(const Line& l);
   void CheckFlow(const Line& l);
+  void BookLine(const Line& l);
+  void CheckBooking(const Line& l);
+  FacilityId Facility(const Line& l, const std::string& name);
   settlement::Period PeriodParam(const Line& l, size_t index);
   scheduler::Policy PolicyNamed(const Line& l, const std::string& name);
   programme::Purpose PurposeNamed(const Line& l, const std::string& name);
@@ -455,6 +467,17 @@ void Runner::Step(const Line& l) {
         .reason = Param(l, "reason")};
     if (l.words.size() > 2) c.provider = Provider(l, l.words[2]);
     Do(l, c);
+  } else if (verb == "book") {
+    BookLine(l);
+  } else if (verb == "check_in" || verb == "check_out" || verb == "cancel_booking") {
+    const facility::UseStep step = verb == "check_in"    ? facility::UseStep::kCheckIn
+                                   : verb == "check_out" ? facility::UseStep::kCheckOut
+                                                         : facility::UseStep::kCancel;
+    Do(l,
+       facility::UseFacility{.id = OrderId(Number(l, 1)),
+                             .step = step,
+                             .minutes = static_cast<uint32_t>(std::stoul(Param(l, "minutes", "0"))),
+                             .actor = Param(l, "by", "front desk")});
   } else if (verb == "check") {
     Check(l);
   } else {
@@ -526,6 +549,31 @@ void Runner::Do(const Line& l, state::CommandBody body) {
       EXPECT_EQ(std::to_string(t->expired_vouchers), it->second)
           << Where(l) << ": vouchers expired";
     }
+    if (auto it = l.expect_params.find("ended"); it != l.expect_params.end()) {
+      EXPECT_EQ(std::to_string(t->bookings_ended), it->second) << Where(l) << ": bookings ended";
+    }
+    return;
+  }
+  if (const auto* b = std::get_if<facility::BookingOutcome>(&*r)) {
+    EXPECT_EQ(NameOf(facility::kBookingCodeNames, b->code), want_code)
+        << Where(l) << ": " << b->message;
+    if (auto it = l.expect_params.find("says"); it != l.expect_params.end()) {
+      EXPECT_NE(b->message.find(it->second), std::string::npos) << Where(l) << ": " << b->message;
+    }
+    // A check-out's money, as the booking now records it.
+    const OrderId id(Number(l, 1));
+    Read([&](const state::State& s) {
+      const facility::Booking* booking = s.bookings().Find(id);
+      for (const char* key : {"fee", "voucher", "self_pay"}) {
+        auto it = l.expect_params.find(key);
+        if (it == l.expect_params.end()) continue;
+        ASSERT_NE(booking, nullptr) << Where(l);
+        const Money got = std::string(key) == "fee"       ? booking->fee
+                          : std::string(key) == "voucher" ? booking->subsidy
+                                                          : *booking->fee.Sub(booking->subsidy);
+        EXPECT_EQ(got, ParseYuan(it->second)) << Where(l) << ": " << key;
+      }
+    });
     return;
   }
   if (const auto* f = std::get_if<fraud::Outcome>(&*r)) {
@@ -583,6 +631,8 @@ void Runner::Check(const Line& l) {
     EXPECT_EQ(r, "") << Where(l);
   } else if (what == "programme") {
     CheckProgramme(l);
+  } else if (what == "booking") {
+    CheckBooking(l);
   } else if (what == "voucher") {
     const VoucherId id(Number(l, 2));
     Read([&](const state::State& s) {
@@ -895,6 +945,53 @@ void Runner::CheckTotals(const Line& l) {
     ASSERT_NE(g, got.end()) << Where(l) << ": no total '" << key << "'";
     EXPECT_EQ(g->second, ParseYuan(value)) << Where(l) << ": " << key;
   }
+}
+
+void Runner::BookLine(const Line& l) {
+  const std::optional<Timestamp> at = When(Param(l, "at"));
+  ASSERT_TRUE(at.has_value()) << Where(l) << ": at=YYYY-MM-DDTHH:MM";
+  Do(l, facility::BookFacility{.id = OrderId(Number(l, 1)),
+                               .facility = Facility(l, Param(l, "facility")),
+                               .user = Enterprise(l, Param(l, "user")),
+                               .start = *at,
+                               .hours = static_cast<uint32_t>(std::stoul(Param(l, "hours", "0"))),
+                               .actor = Param(l, "by", "booking desk"),
+                               .round = static_cast<uint32_t>(std::stoul(Param(l, "round", "0")))});
+}
+
+void Runner::CheckBooking(const Line& l) {
+  const OrderId id(Number(l, 2));
+  Read([&](const state::State& s) {
+    const facility::Booking* b = s.bookings().Find(id);
+    ASSERT_NE(b, nullptr) << Where(l) << ": no booking " << id;
+    if (l.params.count("status") != 0) {
+      EXPECT_EQ(NameOf(facility::kBookingStatusNames, b->status), Param(l, "status")) << Where(l);
+    }
+    if (l.params.count("class") != 0) {
+      EXPECT_EQ(NameOf(facility::kUserClassNames, b->user_class), Param(l, "class")) << Where(l);
+    }
+    if (l.params.count("fee") != 0) {
+      EXPECT_EQ(b->fee, Yuan(l, "fee")) << Where(l) << ": fee";
+    }
+    if (l.params.count("voucher") != 0) {
+      EXPECT_EQ(b->subsidy, Yuan(l, "voucher")) << Where(l) << ": voucher";
+    }
+    if (l.params.count("self_pay") != 0) {
+      EXPECT_EQ(*b->fee.Sub(b->subsidy), Yuan(l, "self_pay")) << Where(l) << ": self-pay";
+    }
+    if (l.params.count("says") != 0) {
+      EXPECT_NE(b->unpaid_why.find(Param(l, "says")), std::string::npos)
+          << Where(l) << ": " << b->unpaid_why;
+    }
+  });
+}
+
+FacilityId Runner::Facility(const Line& l, const std::string& name) {
+  for (const auto& f : scenario_.facilities) {
+    if (f.name == name || f.name_en == name) return f.id;
+  }
+  ADD_FAILURE() << Where(l) << ": no facility \"" << name << "\"";
+  return FacilityId();
 }
 
 std::optional<Timestamp> Runner::When(const std::string& text) {

@@ -60,6 +60,13 @@ export const PAGES = [
   },
   { path: '/network', name: 'network', label: 'nav.network', roles: EVERYONE, menu: true },
   { path: '/facilities', name: 'facilities', label: 'nav.facilities', roles: EVERYONE, menu: true },
+  {
+    path: '/bookings',
+    name: 'bookings',
+    label: 'nav.bookings',
+    roles: ['enterprise', 'provider', 'admin', 'auditor'],
+    menu: true,
+  },
   { path: '/audit', name: 'audit', label: 'nav.audit', roles: ['auditor', 'admin'], menu: true },
   { path: '/activity', name: 'activity', label: 'nav.activity', roles: EVERYONE, menu: true },
   { path: '/journal/:seq', name: 'journal', label: 'nav.journal', roles: OFFICE, menu: false },

@@ -24,6 +24,7 @@ import Pools from './pages/Pools.vue';
 import Receivables from './pages/Receivables.vue';
 import Network from './pages/Network.vue';
 import Facilities from './pages/Facilities.vue';
+import Bookings from './pages/Bookings.vue';
 import Audit from './pages/Audit.vue';
 import Activity from './pages/Activity.vue';
 import ProgrammeEditor from './pages/ProgrammeEditor.vue';
@@ -48,6 +49,7 @@ const COMPONENTS: Record<(typeof PAGES)[number]['name'], Component | Lazy> = {
   receivables: Receivables,
   network: Network,
   facilities: Facilities,
+  bookings: Bookings,
   audit: Audit,
   activity: Activity,
   'programme-editor': ProgrammeEditor,

@@ -398,6 +398,56 @@ test('the admin registers two facilities and an enterprise finds them by kind', 
   await page.context().close();
 });
 
+// A walk-in: the enterprise books the hour in progress in the console; the
+// institution checks it in and out there, and the check-out's fee splits
+// into what the voucher paid and what the user pays.
+test('an enterprise books an instrument, and its institution checks it in and out', async () => {
+  // The desk of provider 1's institution (the test stands alone: no token of another test).
+  const lab = 1;
+  tokens.lab ??= (await api('/v1/tokens', 'admin', { id: 650, role: 'provider', scope: lab, name: 'lab-desk' })).token;
+  await api('/v1/facilities', 'admin', {
+    id: 3, name: '高分辨质谱仪', name_en: 'high-resolution mass spectrometer', institution: lab,
+    kind: 'mass_spectrometer', capacity: 1, own_fee_fen: 0, academic_fee_fen: 40000, industry_fee_fen: 90000,
+    booking_quota_hours: 20,
+  });
+  const page = await newPage();
+  await signIn(page, 'ent');
+  await page.goto(base + '/bookings');
+  await page.locator('[data-test=facility]').click();
+  await page.getByRole('option', { name: /高分辨质谱仪/ }).click();
+  const now = new Date(Date.now() + 8 * 3600 * 1000).toISOString();  // China Standard Time
+  const start = page.locator('[data-test=start] input');
+  await start.fill(`${now.slice(0, 10)} ${now.slice(11, 13)}:00`);
+  await start.press('Enter');
+  await page.locator('[data-test=book]').click();
+  const rows = page.locator('[data-test=bookings] .el-table__body-wrapper tbody tr');
+  await rows.first().getByText('已预约').waitFor();
+  const mine = (await api('/v1/bookings', 'ent')).items;
+  assert.equal(mine.length, 1);
+  assert.equal(mine[0].facility_name, '高分辨质谱仪');
+  assert.equal(mine[0].hours, 2);
+  assert.equal(await page.locator('[data-test=check-in]').count(), 0, 'the user does not check itself in');
+  await page.screenshot({ path: join(shots, 'bookings-zh.png'), fullPage: true });
+  await noSeriousAxeFinding(page, 'bookings');
+  await page.context().close();
+
+  const desk = await newPage();
+  await signIn(desk, 'lab');
+  await desk.goto(base + '/bookings');
+  await desk.locator('[data-test=check-in]').click();
+  await desk.locator('[data-test=check-out]').click();
+  await desk.locator('.el-message-box input').fill('45');
+  await desk.locator('.el-message-box .el-button--primary').click();
+  const deskRows = desk.locator('[data-test=bookings] .el-table__body-wrapper tbody tr');
+  await deskRows.first().getByText('已使用').waitFor();
+  const used = await api(`/v1/bookings/${mine[0].id}`, 'lab');
+  assert.equal(used.minutes_used, 45);
+  assert.equal(used.fee.fen, 67500);  // 900 yuan an hour for 45 minutes
+  assert.equal(used.voucher.fen + used.self_pay.fen, used.fee.fen);
+  assert.match(await deskRows.first().innerText(), /675\.00/);
+  await desk.context().close();
+});
+
 test("a provider changes a pool's prices and the API answers the new ones", async () => {
   const page = await newPage();
   await signIn(page, 'prov');
@@ -598,6 +648,7 @@ test('every page in both languages', async () => {
     ['prov', 'receivables', '/receivables'],
     ['auditor', 'network', '/network'],
     ['ent', 'facilities', '/facilities'],
+    ['ent', 'bookings', '/bookings'],
     ['auditor', 'audit', '/audit'],
     ['auditor', 'activity', '/activity'],
   ];

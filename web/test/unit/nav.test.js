@@ -5,10 +5,10 @@ import { PAGES, homeOf, mayOpen, pagesFor } from '../../src/nav.js';
 
 test('each role sees its own pages', () => {
   assert.deepEqual(pagesFor('operator').map((p) => p.name), ['dashboard', 'inbox', 'jobs', 'vouchers', 'statements', 'network', 'facilities', 'activity']);
-  assert.deepEqual(pagesFor('provider').map((p) => p.name), ['jobs', 'pools', 'placements', 'receivables', 'statements', 'network', 'facilities', 'activity']);
+  assert.deepEqual(pagesFor('provider').map((p) => p.name), ['jobs', 'pools', 'placements', 'receivables', 'statements', 'network', 'facilities', 'bookings', 'activity']);
   assert.deepEqual(pagesFor('auditor').map((p) => p.name),
-    ['dashboard', 'inbox', 'jobs', 'vouchers', 'pools', 'placements', 'statements', 'network', 'facilities', 'audit', 'activity']);
-  assert.deepEqual(pagesFor('enterprise').map((p) => p.name), ['quote', 'jobs', 'vouchers', 'money', 'apply', 'statements', 'network', 'facilities', 'activity']);
+    ['dashboard', 'inbox', 'jobs', 'vouchers', 'pools', 'placements', 'statements', 'network', 'facilities', 'bookings', 'audit', 'activity']);
+  assert.deepEqual(pagesFor('enterprise').map((p) => p.name), ['quote', 'jobs', 'vouchers', 'money', 'apply', 'statements', 'network', 'facilities', 'bookings', 'activity']);
   assert.deepEqual(pagesFor(undefined), []);
   assert.equal(homeOf('operator'), '/dashboard');
   assert.equal(homeOf('enterprise'), '/quote');

@@ -131,5 +131,44 @@ TEST_F(ApiTest, BookingRefusalsSayWhatWasWrong) {
   EXPECT_EQ(Body(Call("GET", "/v1/bookings?status=cancelled", "auditor"))["items"].size(), 1u);
 }
 
+// An innovation-voucher programme (covers: facilities) pays half of the
+// fee at check-out; its claim is the booking's, read on the booking, not
+// among the direct claims; the programme reads back what it covers.
+TEST_F(ApiTest, AnInnovationVoucherPaysItsShareOfACheckOut) {
+  RegisterBench(*engine_);
+  token_["lab"] = Token(60, access::TokenRole::kProvider, 3);
+  const auto made =
+      Call("POST", "/v1/programmes", "admin",
+           R"({"id":50,"name":"Test 科技创新券","kind":"科技创新券","covers":"facilities",)"
+           R"("facility_kinds":["test_lab"],"issuer":4,"valid_from":"2025-01-01",)"
+           R"("valid_until":"2026-01-01","total_budget_fen":100000000,"ratio_bp":5000})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const Json programme = Body(Call("GET", "/v1/programmes/50", "admin"));
+  EXPECT_EQ(programme["covers"], "facilities");
+  EXPECT_EQ(programme["facility_kinds"], Json({"test_lab"}));
+  ExpectProblem(Call("POST", "/v1/programmes", "admin",
+                     R"({"id":51,"name":"X","covers":"facilities","facility_kinds":["laser"],)"
+                     R"("issuer":4,"valid_from":"2025-01-01","valid_until":"2026-01-01",)"
+                     R"("total_budget_fen":100,"ratio_bp":5000})"),
+                422, "invalid_facility");
+  IssueVoucher(70, 50, 1'000'000);
+
+  ASSERT_EQ(
+      Call("POST", "/v1/bookings", "enterprise",
+           std::string(R"({"id":9002,"facility":2,"start":")") + kTuesday10 + R"(","hours":2})")
+          .status,
+      201);
+  clock_.Set(*ParseUtcTime(kTuesday10));
+  ASSERT_EQ(Call("POST", "/v1/bookings/9002/check-in", "lab", "{}").status, 200);
+  const auto out = Call("POST", "/v1/bookings/9002/check-out", "lab", R"({"minutes":120})");
+  ASSERT_EQ(out.status, 200) << out.body;
+  // 600 yuan an hour for 2 hours: 1,200 yuan, half of it on the voucher.
+  EXPECT_EQ(Body(out)["fee"]["fen"], 120'000);
+  EXPECT_EQ(Body(out)["voucher"]["fen"], 60'000);
+  EXPECT_EQ(Body(out)["self_pay"]["fen"], 60'000);
+  EXPECT_EQ(Body(out)["voucher_unpaid_why"], "");
+  EXPECT_TRUE(Body(Call("GET", "/v1/claims", "admin"))["items"].empty());
+}
+
 }  // namespace
 }  // namespace bg::api

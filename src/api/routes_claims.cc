@@ -11,14 +11,18 @@
 #include "api/service.h"
 #include "api/views.h"
 #include "common/check.h"
+#include "facility/bookings.h"
 #include "programme/names.h"
 
 namespace bg::api {
 namespace {
 
-// Claims the scheduler made carry scheduler::kJobClaimBit; the API
-// addresses direct claims only, by their own ids.
+// Claims the scheduler made carry scheduler::kJobClaimBit, and those of a
+// facility booking's fee facility::kBookingClaimBit; the API addresses
+// direct claims only, by their own ids (a job's and a booking's money is
+// read on the job and the booking).
 using scheduler::kJobClaimBit;
+constexpr uint64_t kNotDirect = kJobClaimBit | facility::kBookingClaimBit;
 
 bool MayRead(const Principal& who, const programme::Claim& claim) {
   switch (who.role) {
@@ -158,7 +162,7 @@ Answer Service::ListClaims(Call& c) {
     return Page(
         c, s.book().claims(),
         [&](const programme::Claim& claim) {
-          if ((claim.request.id.value() & kJobClaimBit) != 0 || !MayRead(c.who, claim)) {
+          if ((claim.request.id.value() & kNotDirect) != 0 || !MayRead(c.who, claim)) {
             return false;
           }
           if (enterprise && claim.request.enterprise.value() != *enterprise) return false;

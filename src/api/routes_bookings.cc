@@ -75,8 +75,9 @@ Json BookingJson(const Booking& b, const state::State& s) {
 Then BookingReply(const Call& c, OrderId id, int created) {
   return [&c, id, created](const state::State& s, const state::CommandResult& r) {
     const auto& out = std::get<facility::BookingOutcome>(r);
-    if (!out.ok())
+    if (!out.ok()) {
       return Fail(c, NameOf(facility::kBookingCodeNames, out.code).data(), out.message);
+    }
     const Booking* b = s.bookings().Find(id);
     if (b == nullptr) return Fail(c, "unknown_booking", "no booking " + std::to_string(id.value()));
     Json view = BookingJson(*b, s);

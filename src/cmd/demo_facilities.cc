@@ -244,8 +244,9 @@ Status RunFacilityDemo(const DemoOptions& o, const world::World& alliance) {
   eo.idle_tick = std::chrono::milliseconds(0);
   BG_ASSIGN_OR_RETURN(std::unique_ptr<engine::Engine> e,
                       engine::Engine::Open(store.get(), &clock, eo));
-  for (state::CommandBody& c : world::ToCommands(alliance))
+  for (state::CommandBody& c : world::ToCommands(alliance)) {
     BG_RETURN_IF_ERROR(e->Execute(c).status());
+  }
   std::vector<EnterpriseId> users;
   for (size_t i = 0; i < alliance.enterprises.size(); ++i) users.emplace_back(i + 1);
   for (programme::Enterprise& f : SyntheticFirms(alliance, o.seed)) {

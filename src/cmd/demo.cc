@@ -290,6 +290,13 @@ Status RunDemo(const DemoOptions& o) {
   };
   BG_ASSIGN_OR_RETURN(const sim::Metrics m, sim::Run(scenario, w, wo, d, store.get()));
   BG_RETURN_IF_ERROR(served);
+  // A run stopped by a signal (Ctrl-C, a supervisor's timeout) prints no
+  // RESULT line: its figures are of a partial month and must not be read
+  // as the run's.
+  if (Interrupted()) {
+    return Aborted("interrupted before the end of the " + std::to_string(o.days) +
+                   " simulated days: the figures above are partial, and there is no RESULT");
+  }
   std::printf("\nRESULT programmes total=%u granting=%u stacked_orders=%llu\n", m.programmes,
               m.programmes_granting,
               static_cast<unsigned long long>(m.stacked_orders));  // NOLINT(google-runtime-int)

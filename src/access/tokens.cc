@@ -40,7 +40,7 @@ TokenResult Tokens::Apply(const CreateApiToken& c, Timestamp ts, bool subject_re
   }
   if (by_hash_.count(c.hash) != 0) return TokenResult::kExistsWithDifferentBody;
   const bool scoped = c.role == TokenRole::kOperator || c.role == TokenRole::kEnterprise ||
-                      c.role == TokenRole::kProvider;
+                      c.role == TokenRole::kProvider || c.role == TokenRole::kExpert;
   if (scoped && c.scope == 0) return TokenResult::kScopeRequired;
   if (scoped && !subject_registered) return TokenResult::kUnknownSubject;
   if (c.stage != TokenStage::kAny && c.role != TokenRole::kOperator) {
@@ -103,8 +103,8 @@ void EncodeCreateApiToken(Writer& w, const CreateApiToken& c) {
 
 bool DecodeCreateApiToken(Reader& r, CreateApiToken* c) {
   uint8_t role = 0;
-  if (!r.U64(&c->id) || !GetHash(r, &c->hash) || !r.U8(&role) || role > 4 || !r.U64(&c->scope) ||
-      !r.Str(&c->name)) {
+  if (!r.U64(&c->id) || !GetHash(r, &c->hash) || !r.U8(&role) ||
+      role > static_cast<uint8_t>(TokenRole::kExpert) || !r.U64(&c->scope) || !r.Str(&c->name)) {
     return false;
   }
   c->role = static_cast<TokenRole>(role);

@@ -24,26 +24,31 @@
 namespace bg::access {
 
 // The same numbering as api::Role.
-enum class TokenRole : uint8_t { kAdmin = 0, kOperator, kEnterprise, kProvider, kAuditor };
-inline constexpr std::array<EnumName<TokenRole>, 5> kTokenRoleNames = {{
+// kExpert: an expert reviewer of proposal rounds for shared facilities
+// (facility/rounds.h), scoped to its reviewer id.
+enum class TokenRole : uint8_t { kAdmin = 0, kOperator, kEnterprise, kProvider, kAuditor, kExpert };
+inline constexpr std::array<EnumName<TokenRole>, 6> kTokenRoleNames = {{
     {"admin", TokenRole::kAdmin},
     {"operator", TokenRole::kOperator},
     {"enterprise", TokenRole::kEnterprise},
     {"provider", TokenRole::kProvider},
     {"auditor", TokenRole::kAuditor},
+    {"expert", TokenRole::kExpert},
 }};
 static_assert(IsNameTable(kTokenRoleNames));
 const char* TokenRoleName(TokenRole r);
 // The role of a name TokenRoleName gives; nothing for any other word.
 std::optional<TokenRole> TokenRoleFromName(std::string_view name);
 // What a token of the role acts for, its scope: "programme" (operator),
-// "enterprise", "provider"; "" for admin and auditor, which have none.
-inline constexpr std::array<EnumName<TokenRole>, 5> kTokenSubjectNames = {{
+// "enterprise", "provider", "reviewer" (expert); "" for admin and auditor,
+// which have none.
+inline constexpr std::array<EnumName<TokenRole>, 6> kTokenSubjectNames = {{
     {"", TokenRole::kAdmin},
     {"programme", TokenRole::kOperator},
     {"enterprise", TokenRole::kEnterprise},
     {"provider", TokenRole::kProvider},
     {"", TokenRole::kAuditor},
+    {"reviewer", TokenRole::kExpert},
 }};
 static_assert(IsDense(kTokenSubjectNames));  // not a name table: two roles share ""
 const char* TokenSubjectName(TokenRole r);

@@ -53,6 +53,10 @@ class FacilityEngineTest : public ::testing::Test {
     auto world = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/alliance.toml");
     ASSERT_TRUE(world.ok()) << world.status();
     for (CommandBody& c : world::ToCommands(*world)) ASSERT_TRUE(e_->Execute(std::move(c)).ok());
+    // The users hold the facilities' safety training (check-in needs it).
+    for (CommandBody& c : world::TrainEveryUser(*world, kStart + 365 * kNanosPerDay)) {
+      ASSERT_TRUE(e_->Execute(std::move(c)).ok());
+    }
   }
 
   // The facility whose English name is `name_en`.

@@ -15,13 +15,6 @@ std::string FacilityName(const Facility& f) {
   return "facility " + std::to_string(f.id.value()) + " (" + f.name + ")";
 }
 
-// "2026-12-07 14:00 CST".
-std::string CstTime(Timestamp t) {
-  std::string s = FormatUtcTime(t + kCst).substr(0, 16);
-  s[10] = ' ';
-  return s + " CST";
-}
-
 // The week (Monday 00:00 CST) a time falls in; 1970-01-01 was a Thursday.
 int64_t WeekOf(Timestamp t) { return (static_cast<int64_t>((t + kCst) / kNanosPerDay) + 3) / 7; }
 
@@ -40,6 +33,12 @@ Timestamp HeldUntil(const BookFacility& b, Timestamp ended_at) {
 }
 
 }  // namespace
+
+std::string CstTime(Timestamp t) {
+  std::string s = FormatUtcTime(t + kCst).substr(0, 16);
+  s[10] = ' ';
+  return s + " CST";
+}
 
 UserClass ClassOf(const programme::Enterprise& user, const programme::Provider& owner) {
   if (!user.credit_code.empty() && user.credit_code == owner.credit_code) return UserClass::kOwn;
@@ -112,7 +111,8 @@ BookingOutcome Bookings::Check(const BookFacility& c, const BookingWorld& w, Tim
     return Refuse(BookingCode::kInvalidTime,
                   "a booking starts this hour or later; " + CstTime(c.start) + " has passed");
   }
-  if (c.start > ts + kMaxBookAheadDays * kNanosPerDay) {
+  // A round's shifts are booked when it is allocated, for its whole period.
+  if (!allocated && c.start > ts + kMaxBookAheadDays * kNanosPerDay) {
     return Refuse(BookingCode::kInvalidTime,
                   "a booking starts at most " + std::to_string(kMaxBookAheadDays) + " days ahead");
   }
@@ -168,7 +168,8 @@ BookingOutcome Bookings::Apply(const BookFacility& c, const BookingWorld& w, Tim
 
 // --- Use ----------------------------------------------------------------------------
 
-BookingOutcome Bookings::Apply(const UseFacility& c, Timestamp ts) {
+BookingOutcome Bookings::Apply(const UseFacility& c, Timestamp ts,
+                               const std::string& training_missing) {
   const Booking* found = Find(c.id);
   if (found == nullptr) return Refuse(BookingCode::kUnknownBooking, "no " + BookingName(c.id));
   Booking b = *found;
@@ -184,6 +185,9 @@ BookingOutcome Bookings::Apply(const UseFacility& c, Timestamp ts) {
       if (ts >= EndOf(b.request)) return wrong("its time ended at " + CstTime(EndOf(b.request)));
       // Early arrivals wait for the start: the hour before is someone else's.
       if (ts < b.request.start) return wrong("it starts at " + CstTime(b.request.start));
+      if (!training_missing.empty()) {
+        return Refuse(BookingCode::kTrainingMissing, name + ": no check-in: " + training_missing);
+      }
       b.status = BookingStatus::kInUse;
       b.checked_in_at = ts;
       SetDue(&b, EndOf(b.request));

@@ -62,6 +62,9 @@ inline constexpr std::array<EnumName<UserClass>, 3> kUserClassNames = {{
 }};
 static_assert(IsNameTable(kUserClassNames));
 
+// "2026-12-07 14:00 CST": how bookings and rounds name a time.
+std::string CstTime(Timestamp t);
+
 // The owner's own staff (the same legal person: one credit code), other
 // universities and institutes, or firms.
 UserClass ClassOf(const programme::Enterprise& user, const programme::Provider& owner);
@@ -139,15 +142,16 @@ enum class BookingCode : uint8_t {
   kUnknownFacility,
   kUnknownUser,
   kUnknownBooking,
-  kProposalsOnly,  // the facility takes no direct booking (quota 0)
-  kInvalidTime,    // not on the hour, in the past, too far ahead, too long
-  kClosed,         // not open over an hour of it
-  kFull,           // an hour is held by `capacity` bookings already
-  kOverQuota,      // the user's weekly hours at the facility
-  kOrderTaken,     // the id is a job's or has claims
-  kInvalidStep,    // not from this status, or not at this time
+  kProposalsOnly,    // the facility takes no direct booking (quota 0)
+  kInvalidTime,      // not on the hour, in the past, too far ahead, too long
+  kClosed,           // not open over an hour of it
+  kFull,             // an hour is held by `capacity` bookings already
+  kOverQuota,        // the user's weekly hours at the facility
+  kOrderTaken,       // the id is a job's or has claims
+  kInvalidStep,      // not from this status, or not at this time
+  kTrainingMissing,  // check-in: the user holds no valid record of the facility's training
 };
-inline constexpr std::array<EnumName<BookingCode>, 15> kBookingCodeNames = {{
+inline constexpr std::array<EnumName<BookingCode>, 16> kBookingCodeNames = {{
     {"ok", BookingCode::kOk},
     {"exists", BookingCode::kExists},
     {"exists_with_different_body", BookingCode::kExistsWithDifferentBody},
@@ -163,6 +167,7 @@ inline constexpr std::array<EnumName<BookingCode>, 15> kBookingCodeNames = {{
     {"over_quota", BookingCode::kOverQuota},
     {"order_taken", BookingCode::kOrderTaken},
     {"invalid_step", BookingCode::kInvalidStep},
+    {"training_missing", BookingCode::kTrainingMissing},
 }};
 static_assert(IsNameTable(kBookingCodeNames));
 
@@ -184,7 +189,11 @@ struct BookingWorld {
 class Bookings {
  public:
   BookingOutcome Apply(const BookFacility& c, const BookingWorld& w, Timestamp ts);
-  BookingOutcome Apply(const UseFacility& c, Timestamp ts);
+  // `training_missing`: why the user may not check in (rounds.h's
+  // TrainingMissing), empty when it may; read only at check-in, after the
+  // step's own checks.
+  BookingOutcome Apply(const UseFacility& c, Timestamp ts,
+                       const std::string& training_missing = {});
 
   // Time's work at `ts`, at most `limit` bookings: those whose no-show
   // grace has passed are released; uses past their end are checked out for

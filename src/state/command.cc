@@ -162,6 +162,61 @@ struct Row<UseFacility>
   static size_t Events(const UseFacility&) { return kFacilityFeeEvents; }
 };
 
+// Proposal rounds (facility/rounds.h): one tag each.
+template <>
+struct Row<OpenCall> : OneTag<52>,
+                       Codec<OpenCall, facility::EncodeOpenCall, facility::DecodeOpenCall> {
+  static constexpr const char* kName = "open_call";
+  static size_t Events(const OpenCall&) { return 1; }
+};
+
+template <>
+struct Row<SubmitProposal>
+    : OneTag<53>,
+      Codec<SubmitProposal, facility::EncodeSubmitProposal, facility::DecodeSubmitProposal> {
+  static constexpr const char* kName = "submit_proposal";
+  static size_t Events(const SubmitProposal&) { return 1; }
+};
+
+template <>
+struct Row<ReviewProposal>
+    : OneTag<54>,
+      Codec<ReviewProposal, facility::EncodeReviewProposal, facility::DecodeReviewProposal> {
+  static constexpr const char* kName = "review_proposal";
+  static size_t Events(const ReviewProposal&) { return 1; }
+};
+
+template <>
+struct Row<RegisterReviewer>
+    : OneTag<55>,
+      Codec<RegisterReviewer, facility::EncodeRegisterReviewer, facility::DecodeRegisterReviewer> {
+  static constexpr const char* kName = "register_reviewer";
+  static size_t Events(const RegisterReviewer&) { return 1; }
+};
+
+template <>
+struct Row<CloseRound> : OneTag<56>,
+                         Codec<CloseRound, facility::EncodeCloseRound, facility::DecodeCloseRound> {
+  static constexpr const char* kName = "close_round";
+  static size_t Events(const CloseRound&) { return 1; }
+};
+
+template <>
+struct Row<ReportOutputs>
+    : OneTag<57>,
+      Codec<ReportOutputs, facility::EncodeReportOutputs, facility::DecodeReportOutputs> {
+  static constexpr const char* kName = "report_outputs";
+  static size_t Events(const ReportOutputs&) { return 1; }
+};
+
+template <>
+struct Row<RecordTraining>
+    : OneTag<58>,
+      Codec<RecordTraining, facility::EncodeRecordTraining, facility::DecodeRecordTraining> {
+  static constexpr const char* kName = "record_training";
+  static size_t Events(const RecordTraining&) { return 1; }
+};
+
 // Tag 7 is a programme without review stages, as programmes were defined
 // before them; tag 39 appends the review rules; tag 47 appends what it pays
 // for after them, for a programme that pays for facilities, not compute.

@@ -20,6 +20,7 @@
 #include "common/clock.h"
 #include "facility/bookings.h"
 #include "facility/registry.h"
+#include "facility/rounds.h"
 #include "fraud/cases.h"
 #include "ledger/ledger.h"
 #include "metering/metering.h"
@@ -148,7 +149,14 @@ using access::CreateApiToken;
 using access::RevokeApiToken;
 using access::RotateApiToken;
 using facility::BookFacility;
+using facility::CloseRound;
+using facility::OpenCall;
+using facility::RecordTraining;
 using facility::RegisterFacility;
+using facility::RegisterReviewer;
+using facility::ReportOutputs;
+using facility::ReviewProposal;
+using facility::SubmitProposal;
 using facility::UseFacility;
 using fraud::CloseAuditCase;
 using fraud::ScanForFraud;
@@ -166,7 +174,8 @@ using CommandBody =
                  RegisterProviderKey, SubmitUsage, CloseStatement, ScanForFraud, CloseAuditCase,
                  ExtendJob, CreateApiToken, RevokeApiToken, SetPoolPrices, ApproveStatement,
                  PayStatement, ReviewApplications, RotateApiToken, AmendProgramme, ChangeProgramme,
-                 RegisterFacility, BookFacility, UseFacility>;
+                 RegisterFacility, BookFacility, UseFacility, OpenCall, SubmitProposal,
+                 ReviewProposal, RegisterReviewer, CloseRound, ReportOutputs, RecordTraining>;
 
 struct Command {
   Timestamp ts = 0;  // stamped by the writer; events inside take ts, ts+1, ...
@@ -211,7 +220,7 @@ using CommandResult =
     std::variant<AccountResults, TransferResults, TickResult, RegistryResult, programme::Outcome,
                  NetworkResult, scheduler::JobOutcome, KeyOutcome, metering::UsageOutcome,
                  settlement::Outcome, fraud::Outcome, TokenOutcome, programme::BulkOutcome,
-                 facility::BookingOutcome>;
+                 facility::BookingOutcome, facility::RoundOutcome>;
 
 // How many logical timestamps the command uses (at least 1).
 size_t EventCount(const CommandBody& body);

@@ -97,6 +97,64 @@ inline UseFacility Example(For<UseFacility>) {
   return {
       .id = OrderId(9'001), .step = facility::UseStep::kCheckOut, .minutes = 150, .actor = "csns"};
 }
+inline OpenCall Example(For<OpenCall>) {
+  return {.round = 2,
+          .name = "2026 second run cycle",
+          .proposals_from = 1'772'416'800 * kNanosPerSecond,
+          .proposals_until = 1'773'000'000 * kNanosPerSecond,
+          .period_start = 1'775'000'000 * kNanosPerSecond,
+          .days = 91,
+          .facilities = {FacilityId(1), FacilityId(2)},
+          .offered_percent = 25,
+          .min_hours = 16,
+          .reviewers_per_proposal = 2,
+          .outputs_required = true,
+          .actor = "user office"};
+}
+inline SubmitProposal Example(For<SubmitProposal>) {
+  return {.id = 77,
+          .round = 2,
+          .applicant = EnterpriseId(4),
+          .title = "减速器齿面残余应力",
+          .facilities = {FacilityId(1)},
+          .hours = 24,
+          .windows = {{.from = 1'775'000'000 * kNanosPerSecond,
+                       .until = 1'776'000'000 * kNanosPerSecond}},
+          .actor = "enterprise token"};
+}
+inline ReviewProposal Example(For<ReviewProposal>) {
+  return {.proposal = 77,
+          .step = facility::ReviewStep::kScore,
+          .pass = true,
+          .reviewer = 3,
+          .score = 4,
+          .reason = "",
+          .actor = "user office"};
+}
+inline RegisterReviewer Example(For<RegisterReviewer>) {
+  return {.id = 3,
+          .name = "Prof. A",
+          .institution = ProviderId(8),
+          .related = {EnterpriseId(4)},
+          .kinds = {facility::FacilityKind::kNeutronStation},
+          .max_load = 6};
+}
+inline CloseRound Example(For<CloseRound>) {
+  return {.round = 2, .step = facility::RoundStep::kAllocate, .actor = "user office"};
+}
+inline ReportOutputs Example(For<ReportOutputs>) {
+  return {.proposal = 77,
+          .outputs = {{.kind = facility::OutputKind::kPaper, .reference = "doi:10.1000/x"}},
+          .actor = "enterprise token"};
+}
+inline RecordTraining Example(For<RecordTraining>) {
+  return {.id = 12,
+          .user = EnterpriseId(3),
+          .training = "radiation safety",
+          .by = ProviderId(7),
+          .valid_until = 1'767'225'600'000'000'000,
+          .actor = "provider token"};
+}
 inline RegisterProvider Example(For<RegisterProvider>) {
   return {programme::Provider{.id = ProviderId(7),
                               .name = "Shaoguan Compute",

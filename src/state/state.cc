@@ -9,8 +9,8 @@ namespace bg::state {
 namespace {
 
 // Whether what a token of `role` acts for (its scope) is registered.
-bool SubjectRegistered(const programme::Registry& registry, access::TokenRole role,
-                       uint64_t scope) {
+bool SubjectRegistered(const programme::Registry& registry, const facility::Rounds& rounds,
+                       access::TokenRole role, uint64_t scope) {
   switch (role) {
     case access::TokenRole::kOperator:
       return registry.FindProgramme(ProgrammeId(scope)) != nullptr;
@@ -18,6 +18,8 @@ bool SubjectRegistered(const programme::Registry& registry, access::TokenRole ro
       return registry.FindEnterprise(EnterpriseId(scope)) != nullptr;
     case access::TokenRole::kProvider:
       return registry.FindProvider(ProviderId(scope)) != nullptr;
+    case access::TokenRole::kExpert:
+      return scope <= UINT32_MAX && rounds.FindReviewer(static_cast<uint32_t>(scope)) != nullptr;
     case access::TokenRole::kAdmin:
     case access::TokenRole::kAuditor:
       return true;
@@ -247,8 +249,9 @@ programme::Outcome State::Apply(const ChangeProgramme& c, Timestamp ts) {
 // --- Tokens -----------------------------------------------------------------------
 
 TokenOutcome State::Apply(const CreateApiToken& c, Timestamp ts) {
-  // A token acts for a programme, an enterprise or a provider that exists.
-  return TokenOutcome{tokens_.Apply(c, ts, SubjectRegistered(registry_, c.role, c.scope))};
+  // A token acts for a programme, an enterprise, a provider or a reviewer
+  // that exists.
+  return TokenOutcome{tokens_.Apply(c, ts, SubjectRegistered(registry_, rounds_, c.role, c.scope))};
 }
 
 TokenOutcome State::Apply(const RevokeApiToken& c, Timestamp /*ts*/) {
@@ -270,6 +273,7 @@ void State::BeginBatch() {
   tokens_.BeginBatch();
   facilities_.BeginBatch();
   bookings_.BeginBatch();
+  rounds_.BeginBatch();
   registry_.BeginBatch();
 }
 
@@ -284,6 +288,7 @@ void State::CommitBatch() {
   tokens_.CommitBatch();
   facilities_.CommitBatch();
   bookings_.CommitBatch();
+  rounds_.CommitBatch();
   registry_.CommitBatch();
 }
 
@@ -298,6 +303,7 @@ void State::RollbackBatch() {
   tokens_.RollbackBatch();
   facilities_.RollbackBatch();
   bookings_.RollbackBatch();
+  rounds_.RollbackBatch();
   registry_.RollbackBatch();
 }
 
@@ -319,6 +325,7 @@ void State::Encode(std::vector<uint8_t>* out) const {
   tokens_.Encode(w);
   facilities_.Encode(w);
   bookings_.Encode(w);
+  rounds_.Encode(w);
 }
 
 bool State::Decode(std::span<const uint8_t> in, State* out) {
@@ -335,7 +342,8 @@ bool State::Decode(std::span<const uint8_t> in, State* out) {
          settlement::Settlement::Decode(rest, &out->settlement_) &&
          fraud::Cases::Decode(rest, &out->cases_) && access::Tokens::Decode(rest, &out->tokens_) &&
          facility::Facilities::Decode(rest, &out->facilities_) &&
-         facility::Bookings::Decode(rest, &out->bookings_) && rest.done();
+         facility::Bookings::Decode(rest, &out->bookings_) &&
+         facility::Rounds::Decode(rest, &out->rounds_) && rest.done();
 }
 
 Hash256 State::Hash() const {

@@ -42,6 +42,7 @@ class State {
   const access::Tokens& tokens() const { return tokens_; }
   const facility::Facilities& facilities() const { return facilities_; }
   const facility::Bookings& bookings() const { return bookings_; }
+  const facility::Rounds& rounds() const { return rounds_; }
   // What the fraud detectors find now (state_fraud.cc).
   std::vector<fraud::Finding> DetectFraud() const;
   // The earliest time at which a Tick has work beyond releasing holds (a
@@ -108,6 +109,14 @@ class State {
   // state_facility.cc: bookings of shared facilities, their use and fees.
   facility::BookingOutcome Apply(const BookFacility& c, Timestamp ts);
   facility::BookingOutcome Apply(const UseFacility& c, Timestamp ts);
+  // state_rounds.cc: proposal rounds; an allocation books its shifts.
+  facility::RoundOutcome Apply(const OpenCall& c, Timestamp ts);
+  facility::RoundOutcome Apply(const SubmitProposal& c, Timestamp ts);
+  facility::RoundOutcome Apply(const ReviewProposal& c, Timestamp ts);
+  facility::RoundOutcome Apply(const RegisterReviewer& c, Timestamp ts);
+  facility::RoundOutcome Apply(const CloseRound& c, Timestamp ts);
+  facility::RoundOutcome Apply(const ReportOutputs& c, Timestamp ts);
+  facility::RoundOutcome Apply(const RecordTraining& c, Timestamp ts);
   // state_metering.cc: provider keys, usage, statements.
   KeyOutcome Apply(const RegisterProviderKey& c, Timestamp ts);
   metering::UsageOutcome Apply(const SubmitUsage& c, Timestamp ts);
@@ -146,6 +155,7 @@ class State {
   access::Tokens tokens_;
   facility::Facilities facilities_;
   facility::Bookings bookings_;
+  facility::Rounds rounds_;
 };
 
 }  // namespace bg::state

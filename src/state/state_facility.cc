@@ -23,7 +23,14 @@ facility::BookingOutcome State::Apply(const BookFacility& c, Timestamp ts) {
 }
 
 facility::BookingOutcome State::Apply(const UseFacility& c, Timestamp ts) {
-  facility::BookingOutcome out = bookings_.Apply(c, ts);
+  // The facility's safety training, held by the user at check-in (rounds.h).
+  std::string training_missing;
+  if (const facility::Booking* b = bookings_.Find(c.id); b != nullptr) {
+    const facility::Facility* f = facilities_.Find(b->request.facility);
+    BG_CHECK(f != nullptr) << "booking " << c.id << " of an unknown facility";
+    training_missing = rounds_.TrainingMissing(b->request.user, f->training, ts);
+  }
+  facility::BookingOutcome out = bookings_.Apply(c, ts, training_missing);
   if (out.code == facility::BookingCode::kOk && out.ended_use) {
     ChargeFacilityUse(c.id, ts);
     const facility::Booking& b = *bookings_.Find(c.id);

@@ -1,6 +1,8 @@
 #include "world/commands.h"
 
 #include <set>
+#include <string>
+#include <utility>
 
 namespace bg::world {
 
@@ -58,6 +60,31 @@ std::vector<CommandBody> ToCommands(const World& world) {
   for (const auto& l : world.links) commands.emplace_back(SetLink{l});
   for (const auto& p : world.pools) commands.emplace_back(RegisterPool{p});
   for (const auto& f : world.facilities) commands.emplace_back(state::RegisterFacility{f});
+  return commands;
+}
+
+std::vector<CommandBody> TrainEveryUser(const World& world, Timestamp valid_until,
+                                        const std::vector<EnterpriseId>& users) {
+  std::set<std::pair<ProviderId, std::string>> courses;
+  for (const auto& f : world.facilities) {
+    if (!f.training.empty()) courses.emplace(f.institution, f.training);
+  }
+  std::vector<CommandBody> commands;
+  std::vector<EnterpriseId> who = users;
+  if (who.empty()) {
+    for (const auto& e : world.enterprises) who.push_back(e.id);
+  }
+  uint64_t id = 1;
+  for (EnterpriseId user : who) {
+    for (const auto& [by, training] : courses) {
+      commands.emplace_back(facility::RecordTraining{.id = id++,
+                                                     .user = user,
+                                                     .training = training,
+                                                     .by = by,
+                                                     .valid_until = valid_until,
+                                                     .actor = "world"});
+    }
+  }
   return commands;
 }
 

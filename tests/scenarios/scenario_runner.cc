@@ -59,6 +59,23 @@
 //                      [voucher=<yuan>] [self_pay=<yuan>] [says=<unpaid why>]
 //   (tick -> ok [ended=<n>]: bookings released as no-shows or checked out
 //   at their end)
+// Proposal rounds (facility/rounds.h); lists are separated by ';':
+//   call <round> name= from=<time> until=<time> period=<time> days=<n>
+//        facilities=<name>;<name> [offered=<%>] [min_hours=] [reviewers=<n>]
+//        [outputs=yes]                -> ok | <round code> [says=]
+//   reviewer <id> name= institution=<provider> [related=<e>;<e>] [kinds=<k>;<k>]
+//            [max_load=<n>]
+//   propose <id> round=<r> applicant=<e> facilities=<name>;<name> hours=<n>
+//           [title=] [window=<time>/<time>]
+//   screen <proposal> step=admin_check|feasibility [pass=no reason=<why>]
+//   assign <round> | allocate <round>
+//   score <proposal> reviewer=<id> score=<1-5>
+//   outputs <proposal> kind=paper|patent|dataset|report reference=<ref>
+//   train <id> user=<e> training=<name> institution=<provider> until=<time>
+//                                      -> ok | <round code> [says=]
+//   check proposal <id> [status=] [allocated=<hours>] [reviewers=<n>]
+//                  [not_reviewer=<id>] [rank=<1 is best>] [shifts=<n>]
+//   check round <id> [status=] [conflicts=<n>]
 // A command line may end with an expectation: `-> ok` (the default),
 // `-> <code>` (a programme::Code name), then optional `subsidy=<yuan>`,
 // `self_pay=<yuan>` and `says="<text the message must contain>"`.
@@ -224,6 +241,10 @@ class Runner {
   void CheckFlow(const Line& l);
   void BookLine(const Line& l);
   void CheckBooking(const Line& l);
+  void RoundLine(const Line& l);
+  void CheckProposal(const Line& l);
+  void CheckRound(const Line& l);
+  std::vector<FacilityId> Facilities(const Line& l);
   FacilityId Facility(const Line& l, const std::string& name);
   settlement::Period PeriodParam(const Line& l, size_t index);
   scheduler::Policy PolicyNamed(const Line& l, const std::string& name);
@@ -478,6 +499,10 @@ void Runner::Step(const Line& l) {
                              .step = step,
                              .minutes = static_cast<uint32_t>(std::stoul(Param(l, "minutes", "0"))),
                              .actor = Param(l, "by", "front desk")});
+  } else if (verb == "call" || verb == "reviewer" || verb == "propose" || verb == "screen" ||
+             verb == "assign" || verb == "allocate" || verb == "score" || verb == "outputs" ||
+             verb == "train") {
+    RoundLine(l);
   } else if (verb == "check") {
     Check(l);
   } else {
@@ -576,6 +601,14 @@ void Runner::Do(const Line& l, state::CommandBody body) {
     });
     return;
   }
+  if (const auto* o = std::get_if<facility::RoundOutcome>(&*r)) {
+    EXPECT_EQ(NameOf(facility::kRoundCodeNames, o->code), want_code)
+        << Where(l) << ": " << o->message;
+    if (auto it = l.expect_params.find("says"); it != l.expect_params.end()) {
+      EXPECT_NE(o->message.find(it->second), std::string::npos) << Where(l) << ": " << o->message;
+    }
+    return;
+  }
   if (const auto* f = std::get_if<fraud::Outcome>(&*r)) {
     EXPECT_EQ(fraud::CodeName(f->code), want_code) << Where(l) << ": " << f->message;
     if (auto it = l.expect_params.find("opened"); it != l.expect_params.end()) {
@@ -633,6 +666,10 @@ void Runner::Check(const Line& l) {
     CheckProgramme(l);
   } else if (what == "booking") {
     CheckBooking(l);
+  } else if (what == "proposal") {
+    CheckProposal(l);
+  } else if (what == "round") {
+    CheckRound(l);
   } else if (what == "voucher") {
     const VoucherId id(Number(l, 2));
     Read([&](const state::State& s) {
@@ -982,6 +1019,153 @@ void Runner::CheckBooking(const Line& l) {
     if (l.params.count("says") != 0) {
       EXPECT_NE(b->unpaid_why.find(Param(l, "says")), std::string::npos)
           << Where(l) << ": " << b->unpaid_why;
+    }
+  });
+}
+
+// A ';'-separated list of a parameter's words.
+std::vector<std::string> ListOf(const std::string& text) {
+  std::vector<std::string> out;
+  size_t from = 0;
+  while (from <= text.size() && !text.empty()) {
+    const size_t semi = text.find(';', from);
+    out.push_back(text.substr(from, semi == std::string::npos ? std::string::npos : semi - from));
+    if (semi == std::string::npos) break;
+    from = semi + 1;
+  }
+  return out;
+}
+
+std::vector<FacilityId> Runner::Facilities(const Line& l) {
+  std::vector<FacilityId> out;
+  for (const std::string& name : ListOf(Param(l, "facilities"))) out.push_back(Facility(l, name));
+  return out;
+}
+
+void Runner::RoundLine(const Line& l) {
+  const std::string& verb = l.words[0];
+  const auto time = [&](const std::string& key) {
+    const std::optional<Timestamp> t = When(Param(l, key));
+    EXPECT_TRUE(t.has_value()) << Where(l) << ": " << key << "=YYYY-MM-DDTHH:MM";
+    return t.value_or(0);
+  };
+  const auto u32 = [&](const std::string& key, const char* fallback) {
+    return static_cast<uint32_t>(std::stoul(Param(l, key, fallback)));
+  };
+  const std::string by = Param(l, "by", "user office");
+  if (verb == "call") {
+    Do(l, facility::OpenCall{.round = static_cast<uint32_t>(Number(l, 1)),
+                             .name = Param(l, "name"),
+                             .proposals_from = time("from"),
+                             .proposals_until = time("until"),
+                             .period_start = time("period"),
+                             .days = u32("days", "0"),
+                             .facilities = Facilities(l),
+                             .offered_percent = u32("offered", "100"),
+                             .min_hours = u32("min_hours", "8"),
+                             .reviewers_per_proposal = u32("reviewers", "2"),
+                             .outputs_required = Param(l, "outputs", "no") == "yes",
+                             .actor = by});
+  } else if (verb == "reviewer") {
+    facility::RegisterReviewer r{.id = static_cast<uint32_t>(Number(l, 1)),
+                                 .name = Param(l, "name"),
+                                 .institution = Provider(l, Param(l, "institution")),
+                                 .max_load = u32("max_load", "10")};
+    for (const std::string& e : ListOf(Param(l, "related", ""))) {
+      r.related.push_back(Enterprise(l, e));
+    }
+    for (const std::string& k : ListOf(Param(l, "kinds", ""))) {
+      const auto kind = facility::FacilityKindFromName(k);
+      ASSERT_TRUE(kind.has_value()) << Where(l) << ": no facility kind " << k;
+      r.kinds.push_back(*kind);
+    }
+    Do(l, r);
+  } else if (verb == "propose") {
+    facility::SubmitProposal p{.id = Number(l, 1),
+                               .round = u32("round", "0"),
+                               .applicant = Enterprise(l, Param(l, "applicant")),
+                               .title = Param(l, "title", "proposal " + l.words[1]),
+                               .facilities = Facilities(l),
+                               .hours = u32("hours", "0"),
+                               .actor = by};
+    if (const std::string w = Param(l, "window", ""); !w.empty()) {
+      const size_t slash = w.find('/');
+      ASSERT_NE(slash, std::string::npos) << Where(l) << ": window=<from>/<until>";
+      p.windows.push_back({.from = When(w.substr(0, slash)).value_or(0),
+                           .until = When(w.substr(slash + 1)).value_or(0)});
+    }
+    Do(l, p);
+  } else if (verb == "screen") {
+    const auto step = FromName(facility::kReviewStepNames, Param(l, "step"));
+    ASSERT_TRUE(step.has_value()) << Where(l) << ": step=admin_check|feasibility";
+    Do(l, facility::ReviewProposal{.proposal = Number(l, 1),
+                                   .step = *step,
+                                   .pass = Param(l, "pass", "yes") == "yes",
+                                   .reason = Param(l, "reason", ""),
+                                   .actor = by});
+  } else if (verb == "assign" || verb == "allocate") {
+    Do(l, facility::CloseRound{.round = static_cast<uint32_t>(Number(l, 1)),
+                               .step = verb == "assign" ? facility::RoundStep::kAssign
+                                                        : facility::RoundStep::kAllocate,
+                               .actor = by});
+  } else if (verb == "score") {
+    Do(l, facility::ReviewProposal{.proposal = Number(l, 1),
+                                   .step = facility::ReviewStep::kScore,
+                                   .reviewer = u32("reviewer", "0"),
+                                   .score = u32("score", "0"),
+                                   .actor = by});
+  } else if (verb == "train") {
+    Do(l, facility::RecordTraining{.id = Number(l, 1),
+                                   .user = Enterprise(l, Param(l, "user")),
+                                   .training = Param(l, "training"),
+                                   .by = Provider(l, Param(l, "institution")),
+                                   .valid_until = time("until"),
+                                   .actor = by});
+  } else {  // outputs
+    const auto kind = FromName(facility::kOutputKindNames, Param(l, "kind"));
+    ASSERT_TRUE(kind.has_value()) << Where(l) << ": kind=paper|patent|dataset|report";
+    Do(l, facility::ReportOutputs{.proposal = Number(l, 1),
+                                  .outputs = {{.kind = *kind, .reference = Param(l, "reference")}},
+                                  .actor = by});
+  }
+}
+
+void Runner::CheckProposal(const Line& l) {
+  const uint64_t id = Number(l, 2);
+  Read([&](const state::State& s) {
+    const facility::Proposal* p = s.rounds().FindProposal(id);
+    ASSERT_NE(p, nullptr) << Where(l) << ": no proposal " << id;
+    const auto want = [&](const char* key, const std::string& got) {
+      if (l.params.count(key) != 0) {
+        EXPECT_EQ(got, Param(l, key)) << Where(l) << ": " << key;
+      }
+    };
+    want("status", std::string(NameOf(facility::kProposalStatusNames, p->status)));
+    want("allocated", std::to_string(p->allocated_hours));
+    want("reviewers", std::to_string(p->reviewers.size()));
+    want("rank", std::to_string(p->rank + 1));
+    want("shifts", std::to_string(p->bookings.size()));
+    if (l.params.count("not_reviewer") != 0) {
+      const auto r = static_cast<uint32_t>(std::stoul(Param(l, "not_reviewer")));
+      EXPECT_EQ(std::count(p->reviewers.begin(), p->reviewers.end(), r), 0)
+          << Where(l) << ": reviewer " << r << " is assigned";
+    }
+    if (l.params.count("says") != 0) {
+      EXPECT_NE(p->why.find(Param(l, "says")), std::string::npos) << Where(l) << ": " << p->why;
+    }
+  });
+}
+
+void Runner::CheckRound(const Line& l) {
+  const auto id = static_cast<uint32_t>(Number(l, 2));
+  Read([&](const state::State& s) {
+    const facility::Round* r = s.rounds().FindRound(id);
+    ASSERT_NE(r, nullptr) << Where(l) << ": no round " << id;
+    if (l.params.count("status") != 0) {
+      EXPECT_EQ(NameOf(facility::kRoundStatusNames, r->status), Param(l, "status")) << Where(l);
+    }
+    if (l.params.count("conflicts") != 0) {
+      EXPECT_EQ(std::to_string(r->conflicts_excluded), Param(l, "conflicts")) << Where(l);
     }
   });
 }

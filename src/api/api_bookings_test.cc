@@ -10,8 +10,8 @@ namespace bg::api {
 namespace {
 
 // A test bench at the Shenzhen provider (3): two at once, 08-20 CST on
-// weekdays, 10 hours a week per user.
-void RegisterBench(engine::Engine& engine) {
+// weekdays, 10 hours a week per user; `training`: the course it requires.
+void RegisterBench(engine::Engine& engine, const std::string& training = {}) {
   const facility::Facility bench{.id = FacilityId(2),
                                  .name = "机器人关节可靠性测试台",
                                  .name_en = "robot joint reliability test bench",
@@ -22,6 +22,7 @@ void RegisterBench(engine::Engine& engine) {
                                  .fees = {.own = Money::Fen(0),
                                           .academic = Money::Fen(30'000),
                                           .industry = Money::Fen(60'000)},
+                                 .training = training,
                                  .booking_quota_hours = 10};
   const auto r = engine.Execute(state::RegisterFacility{bench});
   ASSERT_TRUE(r.ok()) << r.status();
@@ -167,7 +168,68 @@ TEST_F(ApiTest, AnInnovationVoucherPaysItsShareOfACheckOut) {
   EXPECT_EQ(Body(out)["voucher"]["fen"], 60'000);
   EXPECT_EQ(Body(out)["self_pay"]["fen"], 60'000);
   EXPECT_EQ(Body(out)["voucher_unpaid_why"], "");
+  EXPECT_EQ(Body(out)["programmes"][0]["programme"], 50);
+  EXPECT_EQ(Body(out)["programmes"][0]["programme_name"], "Test 科技创新券");
+  EXPECT_EQ(Body(out)["programmes"][0]["subsidy"]["fen"], 60'000);
   EXPECT_TRUE(Body(Call("GET", "/v1/claims", "admin"))["items"].empty());
+
+  // The voucher operator sees what its programme paid for, and no more: the
+  // operator of another programme sees nothing of it.
+  token_["voucher_desk"] = Token(61, access::TokenRole::kOperator, 50);
+  const Json paid = Body(Call("GET", "/v1/bookings", "voucher_desk"));
+  ASSERT_EQ(paid["items"].size(), 1u) << paid.dump();
+  EXPECT_EQ(paid["items"][0]["id"], 9002);
+  EXPECT_EQ(Call("GET", "/v1/bookings/9002", "voucher_desk").status, 200);
+  EXPECT_TRUE(Body(Call("GET", "/v1/bookings", "operator"))["items"].empty());
+  ExpectProblem(Call("GET", "/v1/bookings/9002", "operator"), 404, "unknown_booking");
+  EXPECT_EQ(Body(Call("GET", "/v1/bookings?programme=50", "admin"))["items"].size(), 1u);
+  EXPECT_TRUE(Body(Call("GET", "/v1/bookings?programme=1", "admin"))["items"].empty());
+}
+
+// Safety training: no check-in without the facility's course; only the
+// facility's institution (or admin) records it; the user and that
+// institution see the record, other enterprises do not.
+TEST_F(ApiTest, CheckInNeedsTheFacilitysSafetyTraining) {
+  RegisterBench(*engine_, "实验室安全培训");
+  token_["lab"] = Token(60, access::TokenRole::kProvider, 3);
+  ASSERT_EQ(
+      Call("POST", "/v1/bookings", "enterprise",
+           std::string(R"({"id":9003,"facility":2,"start":")") + kTuesday10 + R"(","hours":2})")
+          .status,
+      201);
+  clock_.Set(*ParseUtcTime(kTuesday10));
+  const auto refused = Call("POST", "/v1/bookings/9003/check-in", "lab", "{}");
+  ExpectProblem(refused, 422, "training_missing");
+  EXPECT_NE(Body(refused)["detail"].get<std::string>().find("实验室安全培训"), std::string::npos)
+      << refused.body;
+
+  const std::string record =
+      R"({"id":1,"user":1,"training":"实验室安全培训","valid_until":"2026-03-04"})";
+  ExpectProblem(Call("POST", "/v1/trainings", "enterprise", record), 403, "forbidden");
+  // Another institution has no facility requiring the course.
+  ExpectProblem(Call("POST", "/v1/trainings", "other_provider", record), 400, "invalid_field");
+  ExpectProblem(Call("POST", "/v1/trainings", "other_provider",
+                     R"({"id":1,"user":1,"training":"实验室安全培训","by":3,)"
+                     R"("valid_until":"2026-03-04"})"),
+                403, "forbidden");
+  ExpectProblem(Call("POST", "/v1/trainings", "admin", record), 400, "missing_field");
+  ExpectProblem(Call("POST", "/v1/trainings", "lab",
+                     R"({"id":1,"user":1,"training":"实验室安全培训","valid_until":"2024-01-01"})"),
+                400, "invalid_field");
+  const auto recorded = Call("POST", "/v1/trainings", "lab", record);
+  ASSERT_EQ(recorded.status, 201) << recorded.body;
+  EXPECT_EQ(Body(recorded)["by"], 3);
+  EXPECT_EQ(Body(recorded)["valid_until"], "2026-03-04T00:00:00Z");
+  EXPECT_EQ(Call("POST", "/v1/trainings", "lab", record).status, 200);  // the same again
+
+  EXPECT_EQ(Body(Call("GET", "/v1/trainings", "enterprise"))["items"].size(), 1u);
+  EXPECT_EQ(Body(Call("GET", "/v1/trainings", "lab"))["items"].size(), 1u);
+  EXPECT_TRUE(Body(Call("GET", "/v1/trainings", "other_enterprise"))["items"].empty());
+  EXPECT_TRUE(Body(Call("GET", "/v1/trainings", "other_provider"))["items"].empty());
+  EXPECT_TRUE(Body(Call("GET", "/v1/trainings?user=2", "admin"))["items"].empty());
+  EXPECT_EQ(Body(Call("GET", "/v1/trainings?user=1", "auditor"))["items"].size(), 1u);
+
+  ASSERT_EQ(Call("POST", "/v1/bookings/9003/check-in", "lab", "{}").status, 200);
 }
 
 }  // namespace

@@ -144,6 +144,27 @@ std::vector<Try> Tries() {
       {"auditor", "/v1/bookings/{id}/check-in", "/v1/bookings/1/check-in", "{}"},
       {"auditor", "/v1/bookings/{id}/check-out", "/v1/bookings/1/check-out", R"({"minutes":10})"},
       {"operator", "/v1/bookings/{id}/cancel", "/v1/bookings/1/cancel", "{}"},
+      // Proposal rounds: the user office's steps are admin's; a proposal is
+      // its applicant's; feasibility also the facility's institution's.
+      {"operator", "/v1/rounds", "/v1/rounds",
+       R"({"id":1,"name":"X","proposals_from":"2026-01-01","proposals_until":"2026-02-01",)"
+       R"("period_start":"2026-03-01","days":30,"facilities":[1]})"},
+      {"enterprise", "/v1/rounds/{id}/assign", "/v1/rounds/1/assign", "{}"},
+      {"provider", "/v1/rounds/{id}/allocate", "/v1/rounds/1/allocate", "{}"},
+      {"provider", "/v1/proposals", "/v1/proposals",
+       R"({"id":1,"round":1,"applicant":1,"title":"X","facilities":[1],"hours":8})"},
+      {"enterprise", "/v1/proposals/{id}/screen", "/v1/proposals/1/screen",
+       R"({"step":"admin_check","pass":true})"},
+      {"provider", "/v1/proposals/{id}/score", "/v1/proposals/1/score",
+       R"({"reviewer":1,"score":5})"},
+      {"auditor", "/v1/proposals/{id}/outputs", "/v1/proposals/1/outputs",
+       R"({"outputs":[{"kind":"paper","reference":"doi:x"}]})"},
+      {"operator", "/v1/reviewers", "/v1/reviewers", R"({"id":1,"name":"X","institution":1})"},
+      // Safety training: the facility's institution's, or admin's.
+      {"enterprise", "/v1/trainings", "/v1/trainings",
+       R"({"id":1,"user":1,"training":"X","by":1,"valid_until":"2027-01-01"})"},
+      {"auditor", "/v1/trainings", "/v1/trainings",
+       R"({"id":1,"user":1,"training":"X","by":1,"valid_until":"2027-01-01"})"},
       {"operator", "/v1/links", "/v1/links", R"({"a":4,"b":7,"latency_us":1,"bandwidth_mbps":1})"},
       {"operator", "/v1/tokens", "/v1/tokens", R"({"id":90,"role":"admin","name":"x"})"},
       {"auditor", "/v1/tokens/{id}/revoke", "/v1/tokens/1/revoke", "{}"},

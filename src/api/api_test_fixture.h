@@ -56,6 +56,12 @@ class ApiTest : public ::testing::Test {
     token_["provider"] = Token(5, access::TokenRole::kProvider, 1);
     token_["other_provider"] = Token(6, access::TokenRole::kProvider, 5);
     token_["auditor"] = Token(7, access::TokenRole::kAuditor, 0);
+    // An expert reviewer of proposal rounds (reviewer 900, of provider 1).
+    ASSERT_TRUE(engine_
+                    ->Execute(facility::RegisterReviewer{
+                        .id = 900, .name = "评审专家 900", .institution = ProviderId(1)})
+                    .ok());
+    token_["expert"] = Token(8, access::TokenRole::kExpert, 900);
     // The Dongguan programme's staff by stage: a reviewer and finance.
     token_["reviewer"] =
         Token(40, access::TokenRole::kOperator, 1, access::TokenStage::kReviewer, "dg-reviewer");

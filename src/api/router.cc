@@ -35,6 +35,7 @@ void Router::Add(const spec::Route& row, RouteHandler handler) {
           .pattern = row.path,
           .segments = Split(row.path),
           .public_route = row.roles.public_route,
+          .roles = row.roles,
           .handler = std::move(handler),
           .query = std::move(query)};
   routes_.push_back(std::move(r));

@@ -58,6 +58,7 @@ struct Route {
   std::string pattern;
   std::vector<std::string> segments;
   bool public_route = false;  // no token needed (health, metrics, the document)
+  spec::Roles roles = {};     // the roles that may call it (spec/routes.h)
   RouteHandler handler;
   QueryNames query = {};
   // The first query parameter of `query_of_request` this route does not

@@ -46,6 +46,36 @@ Service::Handler Service::HandlerOf(spec::RouteId id) {
       return &Service::CheckOut;
     case R::kCancelBooking:
       return &Service::CancelBooking;
+    case R::kListRounds:
+      return &Service::ListRounds;
+    case R::kGetRound:
+      return &Service::GetRound;
+    case R::kOpenCall:
+      return &Service::OpenCall;
+    case R::kAssignRound:
+      return &Service::AssignRound;
+    case R::kAllocateRound:
+      return &Service::AllocateRound;
+    case R::kSubmitProposal:
+      return &Service::SubmitProposal;
+    case R::kListProposals:
+      return &Service::ListProposals;
+    case R::kGetProposal:
+      return &Service::GetProposal;
+    case R::kScreenProposal:
+      return &Service::ScreenProposal;
+    case R::kScoreProposal:
+      return &Service::ScoreProposal;
+    case R::kReportOutputs:
+      return &Service::ReportOutputs;
+    case R::kRegisterReviewer:
+      return &Service::RegisterReviewer;
+    case R::kListReviewers:
+      return &Service::ListReviewers;
+    case R::kRecordTraining:
+      return &Service::RecordTraining;
+    case R::kListTrainings:
+      return &Service::ListTrainings;
     case R::kListProgrammes:
       return &Service::ListProgrammes;
     case R::kGetProgramme:

@@ -283,6 +283,8 @@ bool MaySee(const Call& c, const Step& st) {
       return st.programme == c.who.scope;
     case Role::kEnterprise:
       return st.enterprise == c.who.scope;
+    case Role::kExpert:
+      return false;
     case Role::kProvider:
       return st.provider == c.who.scope;
   }

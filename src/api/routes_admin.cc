@@ -17,7 +17,8 @@ std::optional<Timestamp> ExpiresAt(Fields& f, Timestamp now) {
   return now + (days ? *days * 86'400 * kNanosPerSecond : access::kDefaultTokenLifetime);
 }
 
-// What the token acts for, by name: the programme, enterprise or provider.
+// What the token acts for, by name: the programme, enterprise, provider or
+// reviewer.
 std::string SubjectName(const state::State& s, const access::ApiToken& t) {
   switch (t.role) {
     case access::TokenRole::kOperator: {
@@ -31,6 +32,10 @@ std::string SubjectName(const state::State& s, const access::ApiToken& t) {
     case access::TokenRole::kProvider: {
       const programme::Provider* p = s.registry().FindProvider(ProviderId(t.scope));
       return p == nullptr ? "" : p->name;
+    }
+    case access::TokenRole::kExpert: {
+      const facility::Expert* e = s.rounds().FindReviewer(static_cast<uint32_t>(t.scope));
+      return e == nullptr ? "" : e->request.name;
     }
     case access::TokenRole::kAdmin:
     case access::TokenRole::kAuditor:
@@ -71,7 +76,8 @@ Answer Service::CreateToken(Call& c) {
   if (!f.Done()) return Fail(c, f.code(), f.detail());
   const std::optional<access::TokenRole> r = access::TokenRoleFromName(*role);
   if (!r) {
-    return Fail(c, "invalid_field", "role is admin, operator, enterprise, provider or auditor");
+    return Fail(c, "invalid_field",
+                "role is admin, operator, enterprise, provider, auditor or expert");
   }
   const std::optional<access::TokenStage> stage =
       access::TokenStageFromName(stage_name.value_or("any"));

@@ -8,6 +8,8 @@
 //
 // A booking the caller may not read is answered as one that does not
 // exist (404), so that ids tell nobody what others booked.
+#include <algorithm>
+
 #include "api/handlers.h"
 #include "api/list_query.h"
 #include "api/service.h"
@@ -20,8 +22,23 @@ namespace {
 
 using facility::Booking;
 
+// The claim of a booking's fee on the vouchers, if one was made.
+const programme::Claim* ClaimOf(const state::State& s, const Booking& b) {
+  return s.book().FindClaim(ClaimId(facility::kBookingClaimBit | b.request.id.value()));
+}
+
+// Whether `programme` paid part of the booking's fee.
+bool PaidBy(const state::State& s, const Booking& b, uint64_t programme) {
+  const programme::Claim* claim = ClaimOf(s, b);
+  if (claim == nullptr) return false;
+  return std::any_of(
+      claim->shares.begin(), claim->shares.end(),
+      [&](const programme::ClaimShare& sh) { return sh.programme.value() == programme; });
+}
+
 // Whether the caller may see the booking: its user, the facility's
-// institution, admin or auditor.
+// institution, the operator of a programme that paid for it (the voucher
+// operator's view of what its innovation vouchers bought), admin or auditor.
 bool MayRead(const Call& c, const state::State& s, const Booking& b) {
   switch (c.who.role) {
     case Role::kAdmin:
@@ -33,8 +50,10 @@ bool MayRead(const Call& c, const state::State& s, const Booking& b) {
       const facility::Facility* f = s.facilities().Find(b.request.facility);
       return f != nullptr && f->institution.value() == c.who.scope;
     }
-    case Role::kOperator:
+    case Role::kExpert:
       return false;
+    case Role::kOperator:
+      return PaidBy(s, b, c.who.scope);
   }
   return false;
 }
@@ -66,6 +85,7 @@ Json BookingJson(const Booking& b, const state::State& s) {
           {"voucher", MoneyJson(b.subsidy)},
           {"self_pay", MoneyJson(programme::book::Minus(b.fee, b.subsidy))},
           {"voucher_unpaid_why", b.unpaid_why},
+          {"programmes", ProgrammesJson(ClaimOf(s, b), s.registry())},
           {"booked_by", b.request.actor},
           {"round", b.request.round}};
 }
@@ -179,8 +199,10 @@ Answer Service::ListBookings(Call& c) {
   HttpResponse fail;
   std::optional<uint64_t> fac;
   std::optional<uint64_t> user;
+  std::optional<uint64_t> paid_by;
   std::optional<std::vector<facility::BookingStatus>> statuses;
   if (!QueryIdParam(c, "facility", &fac, &fail) || !QueryIdParam(c, "user", &user, &fail) ||
+      !QueryIdParam(c, "programme", &paid_by, &fail) ||
       !QueryChoices(c, "status", facility::kBookingStatusNames, &statuses, &fail)) {
     return fail;
   }
@@ -191,6 +213,7 @@ Answer Service::ListBookings(Call& c) {
           if (!MayRead(c, s, b)) return false;
           if (fac && b.request.facility.value() != *fac) return false;
           if (user && b.request.user.value() != *user) return false;
+          if (paid_by && !PaidBy(s, b, *paid_by)) return false;
           return !statuses ||
                  std::find(statuses->begin(), statuses->end(), b.status) != statuses->end();
         },

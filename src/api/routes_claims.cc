@@ -33,6 +33,8 @@ bool MayRead(const Principal& who, const programme::Claim& claim) {
       return claim.request.enterprise.value() == who.scope;
     case Role::kProvider:
       return claim.request.provider.value() == who.scope;
+    case Role::kExpert:
+      return false;
     case Role::kOperator:
       for (const auto& share : claim.shares) {
         if (share.programme.value() == who.scope) return true;

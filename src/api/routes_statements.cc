@@ -121,6 +121,8 @@ bool Narrow(const Call& c, StatementQuery* q, HttpResponse* fail) {
       return true;
     case Role::kProvider:
       return own(&q->provider, &q->enterprise, "provider");
+    case Role::kExpert:
+      break;
     case Role::kEnterprise:
       return own(&q->enterprise, &q->provider, "enterprise");
   }

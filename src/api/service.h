@@ -123,6 +123,23 @@ class Service {
   Answer CheckIn(Call& c);
   Answer CheckOut(Call& c);
   Answer CancelBooking(Call& c);
+  // routes_rounds.cc
+  Answer ListRounds(Call& c);
+  Answer GetRound(Call& c);
+  Answer OpenCall(Call& c);
+  Answer AssignRound(Call& c);
+  Answer AllocateRound(Call& c);
+  Answer CloseRoundStep(Call& c, facility::RoundStep step);
+  Answer SubmitProposal(Call& c);
+  Answer ListProposals(Call& c);
+  Answer GetProposal(Call& c);
+  Answer ScreenProposal(Call& c);
+  Answer ScoreProposal(Call& c);
+  Answer ReportOutputs(Call& c);
+  Answer RegisterReviewer(Call& c);
+  Answer ListReviewers(Call& c);
+  Answer RecordTraining(Call& c);
+  Answer ListTrainings(Call& c);
   Answer ListPools(Call& c);
   Answer CreateProgramme(Call& c);
   // routes_activity.cc

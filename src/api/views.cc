@@ -201,16 +201,7 @@ Json JobWithNames(const scheduler::Job& j, const state::State& s) {
   v["site_name"] = site == nullptr ? Json(nullptr) : Json(site->name);
   v["provider"] = provider == nullptr ? Json(nullptr) : Json(provider->id.value());
   v["provider_name"] = provider == nullptr ? Json(nullptr) : Json(provider->name);
-  Json programmes = Json::array();
-  if (const programme::Claim* claim = s.book().FindClaim(j.claim)) {
-    for (const programme::ClaimShare& sh : claim->shares) {
-      const programme::ProgrammeRules* p = s.registry().FindProgramme(sh.programme);
-      programmes.push_back({{"programme", sh.programme.value()},
-                            {"programme_name", p == nullptr ? "" : p->name},
-                            {"subsidy", MoneyJson(sh.amount)}});
-    }
-  }
-  v["programmes"] = std::move(programmes);
+  v["programmes"] = ProgrammesJson(s.book().FindClaim(j.claim), s.registry());
   return v;
 }
 
@@ -238,6 +229,18 @@ Json View(const scheduler::Quote& q, const state::State& s) {
     excluded.push_back(std::move(one));
   }
   return {{"options", std::move(options)}, {"excluded", std::move(excluded)}};
+}
+
+Json ProgrammesJson(const programme::Claim* claim, const programme::Registry& registry) {
+  Json programmes = Json::array();
+  if (claim == nullptr) return programmes;
+  for (const programme::ClaimShare& sh : claim->shares) {
+    const programme::ProgrammeRules* p = registry.FindProgramme(sh.programme);
+    programmes.push_back({{"programme", sh.programme.value()},
+                          {"programme_name", p == nullptr ? "" : p->name},
+                          {"subsidy", MoneyJson(sh.amount)}});
+  }
+  return programmes;
 }
 
 }  // namespace bg::api

@@ -54,6 +54,9 @@ Json View(const programme::Application& a, const programme::Registry& registry,
 // A voucher as of `now`: one past its validity is `expired` even before
 // the engine's clock has swept it.
 Json View(const programme::Voucher& v, Money available, Timestamp now);
+// The programmes a claim (null: none) draws on, named, each with its
+// share: a job's and a booking's "programmes".
+Json ProgrammesJson(const programme::Claim* claim, const programme::Registry& registry);
 Json View(const scheduler::Job& j);
 // A job with the names beside its ids: the enterprise, the pool's site and
 // provider, and the programmes its subsidy draws on (each with its share).

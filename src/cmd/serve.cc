@@ -235,7 +235,7 @@ Status RunServe(ServeOptions o) {
 Status RunTokenCreate(const TokenOptions& o) {
   const std::optional<access::TokenRole> role = access::TokenRoleFromName(o.role);
   if (!role) {
-    return InvalidArgument("--role is admin, operator, enterprise, provider or auditor");
+    return InvalidArgument("--role is admin, operator, enterprise, provider, auditor or expert");
   }
   const std::optional<access::TokenStage> stage = access::TokenStageFromName(o.stage);
   if (!stage) return InvalidArgument("--stage is reviewer, approver, finance or any");

@@ -25,6 +25,7 @@ std::vector<Route> Build() {
   rows::AddNetworkRows(&table);
   rows::AddClaimRows(&table);
   rows::AddNoticeRows(&table);
+  rows::AddRoundRows(&table);
   std::sort(table.begin(), table.end(), [](const Route& a, const Route& b) { return a.id < b.id; });
   // A RouteId without its row, or with two, is a table written wrong:
   // nothing could serve or document that route.

@@ -45,6 +45,21 @@ enum class RouteId : uint8_t {
   kCheckIn,
   kCheckOut,
   kCancelBooking,
+  kListRounds,
+  kGetRound,
+  kOpenCall,
+  kAssignRound,
+  kAllocateRound,
+  kSubmitProposal,
+  kListProposals,
+  kGetProposal,
+  kScreenProposal,
+  kScoreProposal,
+  kReportOutputs,
+  kRegisterReviewer,
+  kListReviewers,
+  kRecordTraining,
+  kListTrainings,
   kListProgrammes,
   kGetProgramme,
   kProgrammePacing,
@@ -127,13 +142,16 @@ enum class RouteId : uint8_t {
 inline constexpr size_t kRouteCount = static_cast<size_t>(RouteId::kCount);
 
 // The roles of API tokens (docs/api.md), numbered as access::TokenRole.
-enum class Role : uint8_t { kAdmin = 0, kOperator, kEnterprise, kProvider, kAuditor };
-inline constexpr std::array<EnumName<Role>, 5> kRoleNames = {{
+// kExpert, a proposal round's outside reviewer, reaches only the routes
+// that name it (WithExpert): never the platform's money or parties.
+enum class Role : uint8_t { kAdmin = 0, kOperator, kEnterprise, kProvider, kAuditor, kExpert };
+inline constexpr std::array<EnumName<Role>, 6> kRoleNames = {{
     {"admin", Role::kAdmin},
     {"operator", Role::kOperator},
     {"enterprise", Role::kEnterprise},
     {"provider", Role::kProvider},
     {"auditor", Role::kAuditor},
+    {"expert", Role::kExpert},
 }};
 static_assert(IsNameTable(kRoleNames));
 const char* RoleName(Role r);
@@ -149,7 +167,12 @@ struct Roles {
   constexpr bool Has(Role r) const { return ((bits >> static_cast<uint8_t>(r)) & 1) != 0; }
 };
 constexpr Roles Public() { return {.bits = 0, .public_route = true}; }
+// Every party's role: admin, operator, enterprise, provider, auditor.
 constexpr Roles AnyRole() { return {.bits = 0x1f, .public_route = false}; }
+constexpr Roles WithExpert(Roles r) {
+  r.bits = static_cast<uint8_t>(r.bits | (1u << static_cast<uint8_t>(Role::kExpert)));
+  return r;
+}
 constexpr Roles Only(std::initializer_list<Role> roles) {
   Roles out;
   for (Role r : roles) out.bits = static_cast<uint8_t>(out.bits | (1u << static_cast<uint8_t>(r)));

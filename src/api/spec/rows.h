@@ -48,5 +48,6 @@ void AddControlRows(std::vector<Route>* rows);
 void AddNetworkRows(std::vector<Route>* rows);
 void AddClaimRows(std::vector<Route>* rows);
 void AddNoticeRows(std::vector<Route>* rows);
+void AddRoundRows(std::vector<Route>* rows);
 
 }  // namespace bg::api::spec::rows

@@ -108,7 +108,7 @@ void AddRegistryRows(std::vector<Route>* rows) {
       {.id = RouteId::kListFacilities,
        .method = "GET",
        .path = "/v1/facilities",
-       .roles = AnyRole(),
+       .roles = WithExpert(AnyRole()),
        .who = "any",
        .summary = "Shared research facilities and instruments (科技创新券 pays for their use): "
                   "kind, owner and city named, capacity, open hours (China Standard Time), "
@@ -130,7 +130,7 @@ void AddRegistryRows(std::vector<Route>* rows) {
   rows->push_back({.id = RouteId::kGetFacility,
                    .method = "GET",
                    .path = "/v1/facilities/{id}",
-                   .roles = AnyRole(),
+                   .roles = WithExpert(AnyRole()),
                    .who = "any",
                    .summary = "A facility, with its open hours over the next seven days",
                    .cli = {.noun = "facilities",
@@ -209,12 +209,16 @@ void AddRegistryRows(std::vector<Route>* rows) {
       {.id = RouteId::kListBookings,
        .method = "GET",
        .path = "/v1/bookings",
-       .roles = Only({Role::kEnterprise, Role::kProvider, Role::kAdmin, Role::kAuditor}),
-       .who = "the user, the facility's institution, admin, auditor",
+       .roles = AnyRole(),
+       .who = "the user, the facility's institution, the operator of a programme that paid, "
+              "admin, auditor",
        .summary = "Bookings of shared facilities the caller may see, the facility, institution "
-                  "and user named, with the fee and the voucher's share (paged)",
+                  "and user named, with the fee, the voucher's share and the programmes that "
+                  "paid it (paged)",
        .query = {May("facility", T::kId, {"--facility", K::kQuery, "Only this facility's"}),
                  May("user", T::kId, {"--user", K::kQuery, "Only this user's (an enterprise)"}),
+                 May("programme", T::kId,
+                     {"--programme", K::kQuery, "Only those this programme's vouchers paid"}),
                  May("status", T::kText,
                      {"--status", K::kQuery,
                       "Only these: booked, in_use, used, no_show, cancelled"}),
@@ -228,8 +232,9 @@ void AddRegistryRows(std::vector<Route>* rows) {
       {.id = RouteId::kGetBooking,
        .method = "GET",
        .path = "/v1/bookings/{id}",
-       .roles = Only({Role::kEnterprise, Role::kProvider, Role::kAdmin, Role::kAuditor}),
-       .who = "the user, the facility's institution, admin, auditor",
+       .roles = AnyRole(),
+       .who = "the user, the facility's institution, the operator of a programme that paid, "
+              "admin, auditor",
        .summary = "A booking, its use and its fee (404 for one the caller may not see)",
        .cli = {.noun = "bookings",
                .verb = "get",

@@ -253,6 +253,10 @@ Status RunFacilityDemo(const DemoOptions& o, const world::World& alliance) {
     users.push_back(f.id);
     BG_RETURN_IF_ERROR(e->Execute(state::RegisterEnterprise{std::move(f)}).status());
   }
+  // Every user starts the quarter holding the safety courses it needs.
+  for (state::CommandBody& c : world::TrainEveryUser(alliance, end + 365 * kNanosPerDay, users)) {
+    BG_RETURN_IF_ERROR(e->Execute(c).status());
+  }
   std::printf(
       "baygrid demo: the Shenzhen–Dongguan science alliance, 2026-Q2 (seed %llu), %zu "
       "facilities, %zu users, database %s\n",
@@ -264,27 +268,28 @@ Status RunFacilityDemo(const DemoOptions& o, const world::World& alliance) {
   Rng rng(o.seed);
   Tally tally;
   Visits visits;
-  BG_ASSIGN_OR_RETURN(const RoundDemo round, e->Read([&](const state::State& s) {
-    return PlanRound(s, users, o.seed, start, kQuarterDays, 1);
-  }));
+  BG_ASSIGN_OR_RETURN(const RoundDemo round,
+                      RunRound(*e, &clock, users, o.seed, start, kQuarterDays));
   std::printf(
       "proposal round: %zu proposals asking %llu hours of the %llu offered, %zu reviews "
       "(%zu reviewer-proposal pairs excluded for a conflict of interest); %llu hours "
-      "allocated, %llu placed in 8-hour shifts\n",
+      "allocated and booked in %zu 8-hour shifts\n",
       round.proposals,
       static_cast<unsigned long long>(round.asked_hours),    // NOLINT(google-runtime-int)
       static_cast<unsigned long long>(round.offered_hours),  // NOLINT(google-runtime-int)
       round.reviews, round.conflicts_excluded,
       static_cast<unsigned long long>(round.allocated_hours),  // NOLINT(google-runtime-int)
-      static_cast<unsigned long long>(round.placed_hours));    // NOLINT(google-runtime-int)
+      round.bookings.size());
+  // The round booked its shifts; their users come (or not) like anyone's.
   for (const facility::BookFacility& b : round.bookings) {
-    BG_RETURN_IF_ERROR(BookAndPlan(*e, b, rng, &tally, &visits));
+    ++tally.booked;
+    PlanVisit(b, rng, &visits);
   }
   std::vector<FacilityId> instruments;
   for (const facility::Facility& f : alliance.facilities) {
     if (f.booking_quota_hours > 0) instruments.push_back(f.id);
   }
-  uint64_t next_id = round.bookings.size() + 1;
+  uint64_t next_id = 1;  // the round's shifts have ids of their own (rounds.h)
 
   // Hour by hour: the day's demand at 09:00 CST, the visits due, the clock.
   for (Timestamp h = start; h < end + kNanosPerDay; h += kHour) {

@@ -6,10 +6,11 @@
 //     city's innovation voucher (科技创新券); the bureaus review and issue;
 //   - one proposal round for the facilities allocated by rounds only
 //     (beamlines, neutron stations, cryo-EMs, supercomputer partitions):
-//     seeded proposals, reviewers assigned free of conflicts of interest,
-//     scores, ranking, hours allocated within each facility's capacity and
-//     placed into 8-hour shifts (facility/round.h, slots.h); the shifts
-//     enter the calendar as the round's bookings;
+//     the user office's call, seeded proposals, screening, reviewers
+//     assigned free of conflicts of interest, scores, ranking, hours
+//     allocated within each facility's offer and placed into 8-hour shifts,
+//     each step a journaled command (facility/rounds.h); the allocation
+//     books the shifts;
 //   - seeded daily demand books the instruments directly, first come,
 //     within capacity and quota;
 //   - users come and check out (or not: the clock releases no-shows), the
@@ -29,6 +30,7 @@
 #include "cmd/demo.h"
 #include "common/result.h"
 #include "common/status.h"
+#include "engine/engine.h"
 #include "facility/bookings.h"
 #include "state/state.h"
 #include "world/world.h"
@@ -41,20 +43,21 @@ bool IsFacilityWorld(const world::World& w);
 
 Status RunFacilityDemo(const DemoOptions& o, const world::World& alliance);
 
-// The quarter's proposal round (demo_facilities_round.cc), decided on the
-// registered state: its proposals, reviews and allocation, and the shifts
-// placed, as bookings of round 1 from `first_id` on.
+// The quarter's proposal round (demo_facilities_round.cc), run through the
+// engine as the user office's commands before the quarter (the clock moves
+// past the call's window): its proposals, reviews and allocation, and the
+// shifts it booked.
 struct RoundDemo {
   size_t proposals = 0;
   size_t reviews = 0;
   size_t conflicts_excluded = 0;  // (proposal, reviewer) pairs a conflict of interest ruled out
   uint64_t offered_hours = 0;     // what the call offered on its facilities
   uint64_t asked_hours = 0;
-  uint64_t allocated_hours = 0;
-  uint64_t placed_hours = 0;
+  uint64_t allocated_hours = 0;  // allocated and placed in shifts
   std::vector<facility::BookFacility> bookings = {};
 };
-Result<RoundDemo> PlanRound(const state::State& s, const std::vector<EnterpriseId>& users,
-                            uint64_t seed, Timestamp start, uint32_t days, uint64_t first_id);
+Result<RoundDemo> RunRound(engine::Engine& e, VirtualClock* clock,
+                           const std::vector<EnterpriseId>& users, uint64_t seed, Timestamp start,
+                           uint32_t days);
 
 }  // namespace bg::cmd

@@ -5,7 +5,7 @@
 // not its own. The API decides in the end (a 403 is explained on the
 // page); this only keeps the menu honest.
 
-/** @typedef {'admin'|'operator'|'enterprise'|'provider'|'auditor'} Role */
+/** @typedef {'admin'|'operator'|'enterprise'|'provider'|'auditor'|'expert'} Role */
 
 const OFFICE = ['operator', 'admin', 'auditor'];
 const EVERYONE = ['operator', 'admin', 'auditor', 'enterprise', 'provider'];
@@ -64,7 +64,16 @@ export const PAGES = [
     path: '/bookings',
     name: 'bookings',
     label: 'nav.bookings',
-    roles: ['enterprise', 'provider', 'admin', 'auditor'],
+    // The operator of an innovation-voucher programme: what its vouchers paid for.
+    roles: ['enterprise', 'provider', 'operator', 'admin', 'auditor'],
+    menu: true,
+  },
+  {
+    path: '/rounds',
+    name: 'rounds',
+    label: 'nav.rounds',
+    // An expert (a round's outside reviewer) has this page alone.
+    roles: ['enterprise', 'provider', 'admin', 'auditor', 'expert'],
     menu: true,
   },
   { path: '/audit', name: 'audit', label: 'nav.audit', roles: ['auditor', 'admin'], menu: true },

@@ -25,6 +25,7 @@ import Receivables from './pages/Receivables.vue';
 import Network from './pages/Network.vue';
 import Facilities from './pages/Facilities.vue';
 import Bookings from './pages/Bookings.vue';
+import Rounds from './pages/Rounds.vue';
 import Audit from './pages/Audit.vue';
 import Activity from './pages/Activity.vue';
 import ProgrammeEditor from './pages/ProgrammeEditor.vue';
@@ -50,6 +51,7 @@ const COMPONENTS: Record<(typeof PAGES)[number]['name'], Component | Lazy> = {
   network: Network,
   facilities: Facilities,
   bookings: Bookings,
+  rounds: Rounds,
   audit: Audit,
   activity: Activity,
   'programme-editor': ProgrammeEditor,

@@ -399,8 +399,10 @@ test('the admin registers two facilities and an enterprise finds them by kind', 
 });
 
 // A walk-in: the enterprise books the hour in progress in the console; the
-// institution checks it in and out there, and the check-out's fee splits
-// into what the voucher paid and what the user pays.
+// institution records the user's safety course when check-in asks for it,
+// checks it in and out there, and the check-out's fee splits into what the
+// innovation voucher paid and what the user pays; the voucher programme's
+// operator sees the booking and its share.
 test('an enterprise books an instrument, and its institution checks it in and out', async () => {
   // The desk of provider 1's institution (the test stands alone: no token of another test).
   const lab = 1;
@@ -408,8 +410,18 @@ test('an enterprise books an instrument, and its institution checks it in and ou
   await api('/v1/facilities', 'admin', {
     id: 3, name: '高分辨质谱仪', name_en: 'high-resolution mass spectrometer', institution: lab,
     kind: 'mass_spectrometer', capacity: 1, own_fee_fen: 0, academic_fee_fen: 40000, industry_fee_fen: 90000,
-    booking_quota_hours: 20,
+    booking_quota_hours: 20, training: '质谱实验室安全培训',
   });
+  // Dongguan's innovation vouchers (科技创新券) pay half of mass spectrometry;
+  // the user holds one, and the programme's operator follows what it paid.
+  await api('/v1/programmes', 'admin', {
+    id: 90, name: '东莞科技创新券（测试）', kind: '科技创新券', covers: 'facilities', facility_kinds: ['mass_spectrometer'],
+    issuer: 4, valid_from: '2026-01-01', valid_until: '2028-01-01', total_budget_fen: 100000000, ratio_bp: 5000,
+  });
+  await api('/v1/applications', 'ent', { id: 9090, programme: 90, amount_fen: 1000000 });
+  await api('/v1/applications/9090/review', 'ent', { step: 'submit' });
+  for (const step of ['start_review', 'approve', 'issue']) await api('/v1/applications/9090/review', 'admin', { step });
+  tokens.vop ??= (await api('/v1/tokens', 'admin', { id: 652, role: 'operator', scope: 90, name: 'innovation-desk' })).token;
   const page = await newPage();
   await signIn(page, 'ent');
   await page.goto(base + '/bookings');
@@ -419,6 +431,8 @@ test('an enterprise books an instrument, and its institution checks it in and ou
   const start = page.locator('[data-test=start] input');
   await start.fill(`${now.slice(0, 10)} ${now.slice(11, 13)}:00`);
   await start.press('Enter');
+  // The picker's panel (an unnamed dialog) fades out before axe reads the page.
+  await page.locator('.el-picker__popper').waitFor({ state: 'hidden' });
   await page.locator('[data-test=book]').click();
   const rows = page.locator('[data-test=bookings] .el-table__body-wrapper tbody tr');
   await rows.first().getByText('已预约').waitFor();
@@ -434,8 +448,18 @@ test('an enterprise books an instrument, and its institution checks it in and ou
   const desk = await newPage();
   await signIn(desk, 'lab');
   await desk.goto(base + '/bookings');
+  // The user has not taken the instrument's safety course: the desk is
+  // asked, records it, and the check-in goes through.
   await desk.locator('[data-test=check-in]').click();
+  const box = desk.locator('.el-message-box');
+  await box.getByText('质谱实验室安全培训').waitFor();
+  await box.locator('.el-button--primary').click();
+  await box.waitFor({ state: 'hidden' });
   await desk.locator('[data-test=check-out]').click();
+  const trained = (await api(`/v1/trainings?user=${mine[0].user}`, 'lab')).items;
+  assert.equal(trained.length, 1);
+  assert.equal(trained[0].training, '质谱实验室安全培训');
+  assert.equal(trained[0].by, lab);
   await desk.locator('.el-message-box input').fill('45');
   await desk.locator('.el-message-box .el-button--primary').click();
   const deskRows = desk.locator('[data-test=bookings] .el-table__body-wrapper tbody tr');
@@ -443,9 +467,107 @@ test('an enterprise books an instrument, and its institution checks it in and ou
   const used = await api(`/v1/bookings/${mine[0].id}`, 'lab');
   assert.equal(used.minutes_used, 45);
   assert.equal(used.fee.fen, 67500);  // 900 yuan an hour for 45 minutes
+  assert.equal(used.voucher.fen, 33750);  // half, on the innovation voucher
   assert.equal(used.voucher.fen + used.self_pay.fen, used.fee.fen);
   assert.match(await deskRows.first().innerText(), /675\.00/);
   await desk.context().close();
+
+  // The voucher operator sees the booking its programme paid for, and its share.
+  const office = await newPage();
+  await signIn(office, 'vop');
+  await office.goto(base + '/bookings');
+  const paid = office.locator('[data-test=bookings] .el-table__body-wrapper tbody tr');
+  await paid.first().locator('[data-test=paid-by]').getByText('东莞科技创新券（测试）').waitFor();
+  assert.equal(await paid.count(), 1);
+  assert.match(await paid.first().innerText(), /高分辨质谱仪[\s\S]*337\.50/);
+  await noSeriousAxeFinding(office, 'bookings (voucher operator)');
+  await office.context().close();
+});
+
+// A round for a neutron station: the user office opens the call (API); an
+// enterprise proposes in the console; the user office takes the admin
+// check there and judges it feasible.
+test('an enterprise proposes to a round, and the user office screens it', async () => {
+  await api('/v1/facilities', 'admin', {
+    id: 4, name: '小角中子散射仪', name_en: 'small-angle neutron scattering', institution: 1,
+    kind: 'neutron_station', capacity: 1, own_fee_fen: 0, academic_fee_fen: 150000, industry_fee_fen: 600000,
+  });
+  const hour = 3600 * 1000;
+  const at = (ms) => new Date(Math.floor(ms / hour) * hour).toISOString().replace('.000Z', 'Z');
+  await api('/v1/rounds', 'admin', {
+    id: 1, name: '2027 春季机时', proposals_from: at(Date.now() - hour), proposals_until: at(Date.now() + 7 * 24 * hour),
+    period_start: at(Date.now() + 14 * 24 * hour), days: 7, facilities: [4], offered_percent: 50,
+  });
+  const page = await newPage();
+  await signIn(page, 'ent');
+  await page.goto(base + '/rounds');
+  await page.locator('[data-test=propose-form]').waitFor();
+  await page.locator('[data-test=title] input').fill('减速器齿面残余应力的中子衍射测量');
+  await page.locator('[data-test=facilities]').click();
+  await page.getByRole('option', { name: '小角中子散射仪' }).click();
+  await page.keyboard.press('Escape');
+  await page.locator('[data-test=propose]').click();
+  const rows = page.locator('[data-test=proposals] .el-table__body-wrapper tbody tr');
+  await rows.first().getByText('已提交').waitFor();
+  const mine = (await api('/v1/proposals', 'ent')).items;
+  assert.equal(mine.length, 1);
+  assert.equal(mine[0].hours, 24);
+  assert.equal(mine[0].facilities[0].name, '小角中子散射仪');
+  assert.equal(mine[0].reviewers, undefined, 'an applicant does not see who reviews it');
+  await page.screenshot({ path: join(shots, 'rounds-zh.png'), fullPage: true });
+  await noSeriousAxeFinding(page, 'rounds');
+  await page.context().close();
+
+  const office = await newPage();
+  await signIn(office, 'admin');
+  await office.goto(base + '/rounds');
+  await office.locator('[data-test=admin-pass]').click();
+  await office.locator('[data-test=feasible]').click();
+  const officeRows = office.locator('[data-test=proposals] .el-table__body-wrapper tbody tr');
+  await officeRows.first().getByText('可行').waitFor();
+  assert.equal((await api(`/v1/proposals/${mine[0].id}`, 'admin')).status, 'feasible');
+  await office.context().close();
+});
+
+// An outside expert signs in with a token of its own, sees only the
+// proposal assigned to it, and scores it; the user office sees the score.
+test('an expert reviewer scores the proposal assigned to it', async () => {
+  // A round whose window closes in two seconds, so that it can be assigned.
+  const second = 1000;
+  const hour = 3600 * second;
+  const closes = Math.ceil(Date.now() / second) * second + 2 * second;
+  // The API takes whole seconds: "2026-12-07T10:00:02Z".
+  const utc = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  await api('/v1/rounds', 'admin', {
+    id: 2, name: '2027 夏季快速通道', proposals_from: utc(closes - hour), proposals_until: utc(closes),
+    period_start: utc(Math.ceil((Date.now() + 24 * hour) / hour) * hour), days: 7,
+    facilities: [4], offered_percent: 50, reviewers_per_proposal: 1,
+  });
+  await api('/v1/proposals', 'ent', { id: 77, round: 2, title: '机器人关节润滑脂的中子成像', facilities: [4], hours: 8 });
+  await api('/v1/proposals/77/screen', 'admin', { step: 'admin_check', pass: true });
+  await api('/v1/proposals/77/screen', 'admin', { step: 'feasibility', pass: true });
+  await api('/v1/reviewers', 'admin', { id: 7, name: '王教授', institution: 1, kinds: ['neutron_station'] });
+  tokens.expert ??= (await api('/v1/tokens', 'admin', { id: 651, role: 'expert', scope: 7, name: 'expert-7' })).token;
+  // The window must have closed before reviewers are assigned.
+  await new Promise((done) => setTimeout(done, Math.max(0, closes - Date.now() + 100)));
+  await api('/v1/rounds/2/assign', 'admin', {});
+
+  const page = await newPage();
+  await signIn(page, 'expert');
+  await page.waitForURL(/\/rounds/);
+  const rows = page.locator('[data-test=proposals] .el-table__body-wrapper tbody tr');
+  await rows.first().getByText('机器人关节润滑脂的中子成像').waitFor();
+  assert.equal(await rows.count(), 1, 'an expert sees only what it was assigned');
+  await page.locator('[data-test=my-score-button]').click();
+  await page.locator('.el-message-box input').fill('4');
+  await page.locator('.el-message-box .el-button--primary').click();
+  await rows.first().getByText('我的评分 4').waitFor();
+  // The prompt fades out: axe reads the page once it is gone.
+  await page.locator('.el-message-box').waitFor({ state: 'hidden' });
+  await noSeriousAxeFinding(page, 'rounds (expert)');
+  await page.context().close();
+  const seen = await api('/v1/proposals/77', 'admin');
+  assert.deepEqual(seen.reviewers.map((r) => [r.name, r.score]), [['王教授', 4]]);
 });
 
 test("a provider changes a pool's prices and the API answers the new ones", async () => {
@@ -649,6 +771,7 @@ test('every page in both languages', async () => {
     ['auditor', 'network', '/network'],
     ['ent', 'facilities', '/facilities'],
     ['ent', 'bookings', '/bookings'],
+    ['admin', 'rounds', '/rounds'],
     ['auditor', 'audit', '/audit'],
     ['auditor', 'activity', '/activity'],
   ];

@@ -4,11 +4,13 @@ import assert from 'node:assert/strict';
 import { PAGES, homeOf, mayOpen, pagesFor } from '../../src/nav.js';
 
 test('each role sees its own pages', () => {
-  assert.deepEqual(pagesFor('operator').map((p) => p.name), ['dashboard', 'inbox', 'jobs', 'vouchers', 'statements', 'network', 'facilities', 'activity']);
-  assert.deepEqual(pagesFor('provider').map((p) => p.name), ['jobs', 'pools', 'placements', 'receivables', 'statements', 'network', 'facilities', 'bookings', 'activity']);
+  assert.deepEqual(pagesFor('operator').map((p) => p.name), ['dashboard', 'inbox', 'jobs', 'vouchers', 'statements', 'network', 'facilities', 'bookings', 'activity']);
+  assert.deepEqual(pagesFor('provider').map((p) => p.name), ['jobs', 'pools', 'placements', 'receivables', 'statements', 'network', 'facilities', 'bookings', 'rounds', 'activity']);
   assert.deepEqual(pagesFor('auditor').map((p) => p.name),
-    ['dashboard', 'inbox', 'jobs', 'vouchers', 'pools', 'placements', 'statements', 'network', 'facilities', 'bookings', 'audit', 'activity']);
-  assert.deepEqual(pagesFor('enterprise').map((p) => p.name), ['quote', 'jobs', 'vouchers', 'money', 'apply', 'statements', 'network', 'facilities', 'bookings', 'activity']);
+    ['dashboard', 'inbox', 'jobs', 'vouchers', 'pools', 'placements', 'statements', 'network', 'facilities', 'bookings', 'rounds', 'audit', 'activity']);
+  assert.deepEqual(pagesFor('enterprise').map((p) => p.name), ['quote', 'jobs', 'vouchers', 'money', 'apply', 'statements', 'network', 'facilities', 'bookings', 'rounds', 'activity']);
+  assert.deepEqual(pagesFor('expert').map((p) => p.name), ['rounds']);
+  assert.equal(homeOf('expert'), '/rounds');
   assert.deepEqual(pagesFor(undefined), []);
   assert.equal(homeOf('operator'), '/dashboard');
   assert.equal(homeOf('enterprise'), '/quote');

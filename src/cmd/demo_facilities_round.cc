@@ -30,7 +30,7 @@ constexpr const char* kOffice = "user office";
 // What a proposal to a facility of the kind is about (a seeded pick).
 const char* TitleFor(facility::FacilityKind kind, Rng& rng) {
   using K = facility::FacilityKind;
-  static const std::map<K, std::vector<const char*>> kTitles = {
+  static const std::map<K, std::vector<const char*>> titles = {
       {K::kNeutronStation,
        {"锂电正极材料的原位中子衍射", "减速器齿面残余应力的中子测量", "高分子薄膜的中子反射",
         "芯片单粒子效应的大气中子辐照"}},
@@ -38,8 +38,8 @@ const char* TitleFor(facility::FacilityKind kind, Rng& rng) {
       {K::kCryoEm, {"膜蛋白复合物的冷冻电镜结构", "病毒衣壳的单颗粒重构", "抗体-抗原复合物结构"}},
       {K::kSupercomputer, {"具身智能大模型预训练", "新药分子动力学筛选", "电池材料第一性原理计算"}},
   };
-  auto it = kTitles.find(kind);
-  if (it == kTitles.end()) return "共享设施机时申请";
+  auto it = titles.find(kind);
+  if (it == titles.end()) return "共享设施机时申请";
   return it->second[rng.Uniform(it->second.size())];
 }
 
@@ -90,6 +90,7 @@ std::vector<facility::SubmitProposal> Proposals(
     const std::map<facility::FacilityKind, std::vector<FacilityId>>& by_kind,
     const std::vector<EnterpriseId>& users, Timestamp start, uint32_t days, Rng& rng) {
   std::vector<facility::FacilityKind> kinds;
+  kinds.reserve(by_kind.size());
   for (const auto& [kind, list] : by_kind) kinds.push_back(kind);
   const uint32_t shifts = days * 24 / kShiftHours;
   std::vector<facility::SubmitProposal> out;

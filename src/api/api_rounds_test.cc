@@ -14,15 +14,15 @@ namespace {
 
 // A neutron station at provider 1, open round the clock, rounds only.
 void RegisterStation(engine::Engine& engine) {
-  const facility::Facility station{.id = FacilityId(2),
-                                   .name = "小角中子散射仪",
-                                   .name_en = "small-angle neutron scattering",
-                                   .institution = ProviderId(1),
-                                   .kind = facility::FacilityKind::kNeutronStation,
-                                   .capacity = 1,
-                                   .fees = {.own = Money::Fen(0),
-                                            .academic = Money::Fen(150'000),
-                                            .industry = Money::Fen(600'000)}};
+  const facility::Facility station{
+      .id = FacilityId(2),
+      .name = "小角中子散射仪",
+      .name_en = "small-angle neutron scattering",
+      .institution = ProviderId(1),
+      .kind = facility::FacilityKind::kNeutronStation,
+      .capacity = 1,
+      .fees = {
+          .own = Money::Fen(0), .academic = Money::Fen(150'000), .industry = Money::Fen(600'000)}};
   const auto r = engine.Execute(state::RegisterFacility{station});
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(std::get<state::RegistryResult>(*r).result, programme::RegistryResult::kOk);
@@ -55,14 +55,13 @@ TEST_F(ApiTest, ARoundGoesFromCallToShiftsOverHttp) {
                      R"({"step":"feasibility","pass":true})"),
                 404, "unknown_proposal");
   // The institution judges feasibility, not the admin check.
-  EXPECT_EQ(Call("POST", "/v1/proposals/7/screen", "provider",
-                 R"({"step":"admin_check","pass":true})")
-                .status,
-            403);
-  ASSERT_EQ(
-      Call("POST", "/v1/proposals/7/screen", "admin", R"({"step":"admin_check","pass":true})")
+  EXPECT_EQ(
+      Call("POST", "/v1/proposals/7/screen", "provider", R"({"step":"admin_check","pass":true})")
           .status,
-      200);
+      403);
+  ASSERT_EQ(Call("POST", "/v1/proposals/7/screen", "admin", R"({"step":"admin_check","pass":true})")
+                .status,
+            200);
   const auto feasible =
       Call("POST", "/v1/proposals/7/screen", "provider", R"({"step":"feasibility","pass":true})");
   ASSERT_EQ(feasible.status, 200) << feasible.body;
@@ -79,8 +78,8 @@ TEST_F(ApiTest, ARoundGoesFromCallToShiftsOverHttp) {
   EXPECT_EQ(Body(assigned)["status"], "in_review");
   EXPECT_FALSE(Body(Call("GET", "/v1/proposals/7", "enterprise")).contains("reviewers"));
   EXPECT_EQ(Body(Call("GET", "/v1/proposals/7", "admin"))["reviewers"][0]["name"], "Prof. Li");
-  ExpectProblem(Call("POST", "/v1/proposals/7/score", "admin", R"({"reviewer":2,"score":4})"),
-                422, "not_assigned");
+  ExpectProblem(Call("POST", "/v1/proposals/7/score", "admin", R"({"reviewer":2,"score":4})"), 422,
+                "not_assigned");
   ExpectProblem(Call("POST", "/v1/proposals/7/score", "admin", R"({"score":4})"), 400,
                 "missing_field");
   // Prof. Li scores with an expert token of its own: it sees the proposal

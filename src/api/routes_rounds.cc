@@ -94,8 +94,8 @@ Json ProposalJson(const Call& c, const state::State& s, const Proposal& p) {
   }
   Json outputs = Json::array();
   for (const facility::Output& o : p.outputs) {
-    outputs.push_back({{"kind", NameOf(facility::kOutputKindNames, o.kind)},
-                       {"reference", o.reference}});
+    outputs.push_back(
+        {{"kind", NameOf(facility::kOutputKindNames, o.kind)}, {"reference", o.reference}});
   }
   Json out = {{"id", p.request.id},
               {"round", p.request.round},
@@ -320,9 +320,8 @@ Answer Service::GetRound(Call& c) {
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the round id must be a positive number");
   return Look(*engine_, c, [&](const state::State& s) {
-    const Round* r = *id > facility::kMaxRoundId
-                         ? nullptr
-                         : s.rounds().FindRound(static_cast<uint32_t>(*id));
+    const Round* r =
+        *id > facility::kMaxRoundId ? nullptr : s.rounds().FindRound(static_cast<uint32_t>(*id));
     if (r == nullptr) return Fail(c, "unknown_round", "no round " + std::to_string(*id));
     Json body = RoundJson(s, *r);
     Json items = Json::array();
@@ -368,9 +367,7 @@ Answer Service::OpenCall(Call& c) {
 }
 
 Answer Service::AssignRound(Call& c) { return CloseRoundStep(c, facility::RoundStep::kAssign); }
-Answer Service::AllocateRound(Call& c) {
-  return CloseRoundStep(c, facility::RoundStep::kAllocate);
-}
+Answer Service::AllocateRound(Call& c) { return CloseRoundStep(c, facility::RoundStep::kAllocate); }
 
 Answer Service::CloseRoundStep(Call& c, facility::RoundStep step) {
   const auto id = PathId(c, "id");

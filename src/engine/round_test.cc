@@ -7,10 +7,10 @@
 // until it reports them. Then a seeded property test over random rounds:
 // never more hours than a facility offers, no hour past capacity, no
 // conflicted reviewer, and a replay of the journal rebuilds the same state.
-#include <gtest/gtest.h>
-
 #include <map>
 #include <set>
+
+#include <gtest/gtest.h>
 
 #include "common/rng.h"
 #include "engine/audit.h"
@@ -167,9 +167,9 @@ TEST_F(RoundEngineTest, ACallGoesToAllocationAroundConflictsOfInterest) {
                    .id = 2, .name = "Prof. B (DGUT)", .institution = kDgut, .related = {kReducers}})
                 .code,
             RoundCode::kOk);
-  ASSERT_EQ(Do(facility::RegisterReviewer{.id = 3, .name = "Dr. C (CSNS)", .institution = kCsns})
-                .code,
-            RoundCode::kOk);
+  ASSERT_EQ(
+      Do(facility::RegisterReviewer{.id = 3, .name = "Dr. C (CSNS)", .institution = kCsns}).code,
+      RoundCode::kOk);
 
   EXPECT_EQ(Propose(1, 1, kSustech, {gppd}, 40), RoundCode::kOk);
   EXPECT_EQ(Propose(2, 1, kReducers, {gppd, sans}, 48), RoundCode::kOk);
@@ -185,7 +185,7 @@ TEST_F(RoundEngineTest, ACallGoesToAllocationAroundConflictsOfInterest) {
     EXPECT_EQ(Screen(p, ReviewStep::kAdminCheck), RoundCode::kOk);
     EXPECT_EQ(Screen(p, ReviewStep::kFeasibility), RoundCode::kOk);
   }
-  EXPECT_EQ(Screen(4, ReviewStep::kFeasibility), RoundCode::kWrongStep);  // in order
+  EXPECT_EQ(Screen(4, ReviewStep::kFeasibility), RoundCode::kWrongStep);      // in order
   EXPECT_EQ(Screen(4, ReviewStep::kAdminCheck, false), RoundCode::kInvalid);  // needs a reason
   EXPECT_EQ(Screen(4, ReviewStep::kAdminCheck, false, "no safety statement"), RoundCode::kOk);
   EXPECT_EQ(ProposalOf(4).status, ProposalStatus::kRejected);
@@ -243,7 +243,8 @@ TEST_F(RoundEngineTest, ACallGoesToAllocationAroundConflictsOfInterest) {
     });
   }
   EXPECT_EQ(ProposalOf(2).rank, 0u);
-  EXPECT_NE(ProposalOf(1).why.find("cut to 32 of 40 hours"), std::string::npos) << ProposalOf(1).why;
+  EXPECT_NE(ProposalOf(1).why.find("cut to 32 of 40 hours"), std::string::npos)
+      << ProposalOf(1).why;
   EXPECT_LE(hours_on[gppd], 80u);
   EXPECT_LE(hours_on[sans], 80u);
   ExpectNoHourPastCapacity();
@@ -265,13 +266,12 @@ TEST_F(RoundEngineTest, ACallGoesToAllocationAroundConflictsOfInterest) {
   use(facility::UseStep::kCheckIn, 0);
   use(facility::UseStep::kCheckOut, 8 * 60);
   ASSERT_EQ(Do(Call(2, {gppd, sans}, kMonday + 14 * kDay)).code, RoundCode::kOk);
-  const facility::RoundOutcome blocked =
-      Do(facility::SubmitProposal{.id = 20,
-                                  .round = 2,
-                                  .applicant = kRobotics,
-                                  .title = "follow-up",
-                                  .facilities = {sans},
-                                  .hours = 8});
+  const facility::RoundOutcome blocked = Do(facility::SubmitProposal{.id = 20,
+                                                                     .round = 2,
+                                                                     .applicant = kRobotics,
+                                                                     .title = "follow-up",
+                                                                     .facilities = {sans},
+                                                                     .hours = 8});
   EXPECT_EQ(blocked.code, RoundCode::kOutputsMissing);
   EXPECT_NE(blocked.message.find("proposal 3"), std::string::npos) << blocked.message;
   // The reducer firm has not used its shifts yet: it is not blocked.
@@ -283,9 +283,9 @@ TEST_F(RoundEngineTest, ACallGoesToAllocationAroundConflictsOfInterest) {
             RoundCode::kOk);
   EXPECT_EQ(Propose(20, 2, kRobotics, {sans}, 8), RoundCode::kOk);
   // Outputs are for an allocation: a rejected proposal has none to report.
-  EXPECT_EQ(Do(facility::ReportOutputs{.proposal = 4,
-                                       .outputs = {{.kind = facility::OutputKind::kPatent,
-                                                    .reference = "CN 1"}}})
+  EXPECT_EQ(Do(facility::ReportOutputs{
+                   .proposal = 4,
+                   .outputs = {{.kind = facility::OutputKind::kPatent, .reference = "CN 1"}}})
                 .code,
             RoundCode::kWrongStep);
   ExpectReplayed();

@@ -19,7 +19,9 @@ constexpr uint64_t kFirmBit = uint64_t{1} << 41;
 RoundOutcome Refuse(RoundCode code, std::string message) {
   return RoundOutcome{.code = code, .message = std::move(message)};
 }
-RoundOutcome Invalid(std::string message) { return Refuse(RoundCode::kInvalid, std::move(message)); }
+RoundOutcome Invalid(std::string message) {
+  return Refuse(RoundCode::kInvalid, std::move(message));
+}
 
 std::string RoundName(uint32_t id) { return "round " + std::to_string(id); }
 std::string ProposalName(uint64_t id) { return "proposal " + std::to_string(id); }
@@ -95,19 +97,18 @@ std::string CheckProposal(const SubmitProposal& c, const OpenCall& call) {
 RoundProposal ForReview(const Proposal& p, const programme::Registry& registry) {
   const EnterpriseId applicant = p.request.applicant;
   const ProviderId institution = InstitutionOf(registry, applicant);
-  RoundProposal out{.id = p.request.id,
-                    .applicant = kApplicantBit | applicant.value(),
-                    .institution = institution.is_zero() ? (kFirmBit | applicant.value())
-                                                         : institution.value(),
-                    .kind = static_cast<uint32_t>(p.kind),
-                    .hours = p.request.hours};
+  RoundProposal out{
+      .id = p.request.id,
+      .applicant = kApplicantBit | applicant.value(),
+      .institution = institution.is_zero() ? (kFirmBit | applicant.value()) : institution.value(),
+      .kind = static_cast<uint32_t>(p.kind),
+      .hours = p.request.hours};
   for (FacilityId f : p.request.facilities) out.facilities.push_back(f.value());
   return out;
 }
 
 facility::Reviewer ForReview(const RegisterReviewer& r) {
-  facility::Reviewer out{
-      .id = r.id, .institution = r.institution.value(), .max_load = r.max_load};
+  facility::Reviewer out{.id = r.id, .institution = r.institution.value(), .max_load = r.max_load};
   for (EnterpriseId e : r.related) out.related.push_back(kApplicantBit | e.value());
   for (FacilityKind k : r.kinds) out.kinds.push_back(static_cast<uint32_t>(k));
   return out;
@@ -228,8 +229,8 @@ RoundOutcome Rounds::Apply(const SubmitProposal& c, const RoundWorld& w, Timesta
   if (call.outputs_required) {
     if (const Proposal* owed = OwesOutputs(c.applicant, *w.bookings)) {
       return Refuse(RoundCode::kOutputsMissing,
-                    RoundName(c.round) + " requires outputs: " +
-                        ProposalName(owed->request.id) + " (" + RoundName(owed->request.round) +
+                    RoundName(c.round) + " requires outputs: " + ProposalName(owed->request.id) +
+                        " (" + RoundName(owed->request.round) +
                         ") was used and has no outputs reported yet");
     }
   }
@@ -244,7 +245,8 @@ RoundOutcome Rounds::Apply(const SubmitProposal& c, const RoundWorld& w, Timesta
 
 RoundOutcome Rounds::Apply(const ReviewProposal& c, Timestamp /*ts*/) {
   const Proposal* found = FindProposal(c.proposal);
-  if (found == nullptr) return Refuse(RoundCode::kUnknownProposal, "no " + ProposalName(c.proposal));
+  if (found == nullptr)
+    return Refuse(RoundCode::kUnknownProposal, "no " + ProposalName(c.proposal));
   if (c.reason.size() > kMaxText) return Invalid("a reason is at most 500 bytes");
   Proposal p = *found;
   const std::string name = ProposalName(c.proposal);
@@ -319,16 +321,19 @@ RoundOutcome Rounds::Apply(const RegisterReviewer& c, const RoundWorld& w) {
 
 RoundOutcome Rounds::Apply(const ReportOutputs& c, Timestamp ts) {
   const Proposal* found = FindProposal(c.proposal);
-  if (found == nullptr) return Refuse(RoundCode::kUnknownProposal, "no " + ProposalName(c.proposal));
+  if (found == nullptr)
+    return Refuse(RoundCode::kUnknownProposal, "no " + ProposalName(c.proposal));
   if (found->status != ProposalStatus::kAllocated) {
-    return Refuse(RoundCode::kWrongStep, ProposalName(c.proposal) + " has no allocation to report on");
+    return Refuse(RoundCode::kWrongStep,
+                  ProposalName(c.proposal) + " has no allocation to report on");
   }
   if (c.outputs.empty() || found->outputs.size() + c.outputs.size() > kMaxOutputs) {
     return Invalid("a report lists 1 or more outputs, at most " + std::to_string(kMaxOutputs) +
                    " in all");
   }
   for (const Output& o : c.outputs) {
-    if (!TextOk(o.reference)) return Invalid("an output needs a reference (DOI, patent number, address)");
+    if (!TextOk(o.reference))
+      return Invalid("an output needs a reference (DOI, patent number, address)");
   }
   Proposal p = *found;
   p.outputs.insert(p.outputs.end(), c.outputs.begin(), c.outputs.end());
@@ -365,7 +370,8 @@ RoundOutcome Rounds::Assign(const CloseRound& c, const RoundWorld& w, Timestamp 
   for (const auto& [id, r] : reviewers_) experts.push_back(ForReview(r.request));
   Round round = *found;
   for (const RoundProposal& p : feasible) {
-    for (const facility::Reviewer& r : experts) round.conflicts_excluded += Conflicted(r, p) ? 1U : 0U;
+    for (const facility::Reviewer& r : experts)
+      round.conflicts_excluded += Conflicted(r, p) ? 1U : 0U;
   }
   const Result<ReviewAssignment> assigned =
       AssignReviewers(feasible, experts, round.call.reviewers_per_proposal);
@@ -379,8 +385,8 @@ RoundOutcome Rounds::Assign(const CloseRound& c, const RoundWorld& w, Timestamp 
   }
   round.status = RoundStatus::kInReview;
   undo_.Put(rounds_, uint64_t{c.round}, std::move(round));
-  return {.message = RoundName(c.round) + ": " + std::to_string(feasible.size()) +
-                     " proposals in review"};
+  return {.message =
+              RoundName(c.round) + ": " + std::to_string(feasible.size()) + " proposals in review"};
 }
 
 Result<RoundPlan> Rounds::Plan(const CloseRound& c, const RoundWorld& w, Timestamp ts,
@@ -391,10 +397,10 @@ Result<RoundPlan> Rounds::Plan(const CloseRound& c, const RoundWorld& w, Timesta
     return RoundPlan{};
   }
   if (found->status != RoundStatus::kInReview) {
-    *refused = Refuse(RoundCode::kWrongStep,
-                      RoundName(c.round) + " is " +
-                          std::string(NameOf(kRoundStatusNames, found->status)) +
-                          ": reviewers are assigned first, and a round is allocated once");
+    *refused =
+        Refuse(RoundCode::kWrongStep,
+               RoundName(c.round) + " is " + std::string(NameOf(kRoundStatusNames, found->status)) +
+                   ": reviewers are assigned first, and a round is allocated once");
     return RoundPlan{};
   }
   const OpenCall& call = found->call;
@@ -428,11 +434,12 @@ Result<RoundPlan> Rounds::Plan(const CloseRound& c, const RoundWorld& w, Timesta
   BG_ASSIGN_OR_RETURN(const std::vector<Allocation> allocated,
                       Allocate(reviewed, offer, ranked, call.min_hours));
   RoundPlan plan;
-  std::map<uint64_t, size_t> plan_of;  // proposal -> index in plan.proposals
+  std::map<uint64_t, size_t> plan_of;   // proposal -> index in plan.proposals
   std::map<uint64_t, size_t> owner_of;  // slot request -> index in plan.proposals
   for (const Allocation& a : allocated) {
     plan_of[a.proposal] = plan.proposals.size();
-    plan.proposals.push_back({.proposal = a.proposal, .rank = a.rank, .hours = a.total, .why = a.why});
+    plan.proposals.push_back(
+        {.proposal = a.proposal, .rank = a.rank, .hours = a.total, .why = a.why});
     const Proposal& p = proposals_.at(a.proposal);
     std::vector<SlotWindow> windows;
     for (const ProposalWindow& pw : p.request.windows) windows.push_back(ToSlots(pw, call));

@@ -113,8 +113,8 @@ struct ReviewProposal {
 
 struct RegisterReviewer {
   uint32_t id = 0;
-  std::string name = {};     // as the alliance lists its experts
-  ProviderId institution{};  // a university or institute of the alliance
+  std::string name = {};                   // as the alliance lists its experts
+  ProviderId institution{};                // a university or institute of the alliance
   std::vector<EnterpriseId> related = {};  // declared: applicants they may not review
   std::vector<FacilityKind> kinds = {};    // what they know
   uint32_t max_load = 10;                  // proposals a round at most
@@ -302,7 +302,7 @@ struct RoundPlan {
     std::vector<OrderId> bookings = {};
     std::string why = {};
   };
-  std::vector<Of> proposals = {};          // the round's reviewed proposals
+  std::vector<Of> proposals = {};           // the round's reviewed proposals
   std::vector<BookFacility> bookings = {};  // one per placed shift
 };
 

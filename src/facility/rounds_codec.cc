@@ -79,8 +79,8 @@ void EncodeSubmitProposal(Writer& w, const SubmitProposal& c) {
 }
 
 bool DecodeSubmitProposal(Reader& r, SubmitProposal* c) {
-  return r.U64(&c->id) && r.U32(&c->round) && wire::GetId(r, &c->applicant) &&
-         r.Str(&c->title) && GetIds(r, &c->facilities) && r.U32(&c->hours) &&
+  return r.U64(&c->id) && r.U32(&c->round) && wire::GetId(r, &c->applicant) && r.Str(&c->title) &&
+         GetIds(r, &c->facilities) && r.U32(&c->hours) &&
          wire::GetVector(r, &c->windows, GetWindow) && r.Str(&c->actor);
 }
 
@@ -112,9 +112,10 @@ void EncodeRegisterReviewer(Writer& w, const RegisterReviewer& c) {
 bool DecodeRegisterReviewer(Reader& r, RegisterReviewer* c) {
   return r.U32(&c->id) && r.Str(&c->name) && wire::GetId(r, &c->institution) &&
          GetIds(r, &c->related) &&
-         wire::GetVector(
-             r, &c->kinds,
-             [](Reader& i, FacilityKind* k) { return wire::GetEnum(i, k, FacilityKind::kTestLab); }) &&
+         wire::GetVector(r, &c->kinds,
+                         [](Reader& i, FacilityKind* k) {
+                           return wire::GetEnum(i, k, FacilityKind::kTestLab);
+                         }) &&
          r.U32(&c->max_load);
 }
 
@@ -148,8 +149,8 @@ void EncodeRecordTraining(Writer& w, const RecordTraining& c) {
 }
 
 bool DecodeRecordTraining(Reader& r, RecordTraining* c) {
-  return r.U64(&c->id) && wire::GetId(r, &c->user) && r.Str(&c->training) && wire::GetId(r, &c->by) &&
-         r.U64(&c->valid_until) && r.Str(&c->actor);
+  return r.U64(&c->id) && wire::GetId(r, &c->user) && r.Str(&c->training) &&
+         wire::GetId(r, &c->by) && r.U64(&c->valid_until) && r.Str(&c->actor);
 }
 
 // --- Snapshots ------------------------------------------------------------------------

@@ -28,7 +28,8 @@ RoundOutcome Rounds::Apply(const RecordTraining& c, const RoundWorld& w, Timesta
                   "training record " + std::to_string(c.id) + " exists with a different body");
   }
   if (c.training.empty() || c.training.size() > kMaxTrainingName) {
-    return Refuse(RoundCode::kInvalid, "a training is named as its facility names it (1 to 200 bytes)");
+    return Refuse(RoundCode::kInvalid,
+                  "a training is named as its facility names it (1 to 200 bytes)");
   }
   if (c.valid_until <= ts) {
     return Refuse(RoundCode::kInvalid, "valid_until must be later than now (" + CstTime(ts) + ")");

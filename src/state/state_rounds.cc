@@ -55,9 +55,8 @@ facility::RoundOutcome State::Apply(const CloseRound& c, Timestamp ts) {
     if (bookings_.Find(b.id) != nullptr || scheduler_.FindJob(b.id) != nullptr ||
         book_.HasClaimsOn(b.id)) {
       return {.code = facility::RoundCode::kIdTaken,
-              .message = "order " + std::to_string(b.id.value()) +
-                         ", which round " + std::to_string(c.round) +
-                         " books, is taken by another order"};
+              .message = "order " + std::to_string(b.id.value()) + ", which round " +
+                         std::to_string(c.round) + " books, is taken by another order"};
     }
   }
   for (const facility::BookFacility& b : plan->bookings) {

@@ -34,7 +34,8 @@ void AddRoundCalls(std::vector<Route>* rows) {
        .who = "any role (proposals: those the caller may see)",
        .summary = "A round: its call, the facilities offered, and the proposals the caller may "
                   "see with status, reviewers, scores, rank, hours allocated and why",
-       .cli = {.noun = "rounds", .verb = "get", .help = "A round", .example = "baygrid rounds get 1"}});
+       .cli = {
+           .noun = "rounds", .verb = "get", .help = "A round", .example = "baygrid rounds get 1"}});
   rows->push_back(
       {.id = RouteId::kOpenCall,
        .method = "POST",
@@ -43,28 +44,28 @@ void AddRoundCalls(std::vector<Route>* rows) {
        .who = "admin (the user office)",
        .summary = "Open a call: a window for proposals, a period of 8-hour shifts after it, the "
                   "facilities and the share of their open shifts offered",
-       .body = {Must("id", T::kInt, {"--id", K::kNumber, "Round id (1-65535)", true}),
-                Must("name", T::kText, {"--name", K::kText, "The call's name"}),
-                Must("proposals_from", T::kDate,
-                     {"--proposals-from", K::kText, "Proposals taken from (UTC)"}),
-                Must("proposals_until", T::kDate,
-                     {"--proposals-until", K::kText, "Proposals taken until (UTC)"}),
-                Must("period_start", T::kDate,
-                     {"--period-start", K::kText, "The period allocated starts (on the hour, UTC)"}),
-                Must("days", T::kInt, {"--days", K::kNumber, "Days in the period (1-92)", true}),
-                Must("facilities", T::kArray,
-                     {"--facilities", K::kIds, "Facility ids offered, comma-separated"}),
-                May("offered_percent", T::kInt,
-                    {"--offered-percent", K::kNumber,
-                     "Share of each facility's open shifts offered (1-100; 100)", true}),
-                May("min_hours", T::kInt,
-                    {"--min-hours", K::kNumber, "Least hours worth allocating (8)", true}),
-                May("reviewers_per_proposal", T::kInt,
-                    {"--reviewers-per-proposal", K::kNumber, "Reviewers per proposal (1-5; 2)",
-                     true}),
-                May("outputs_required", T::kBool,
-                    {"--outputs-required", K::kBool,
-                     "Refuse a proposal from one who used an allocation without reporting outputs"})},
+       .body =
+           {Must("id", T::kInt, {"--id", K::kNumber, "Round id (1-65535)", true}),
+            Must("name", T::kText, {"--name", K::kText, "The call's name"}),
+            Must("proposals_from", T::kDate,
+                 {"--proposals-from", K::kText, "Proposals taken from (UTC)"}),
+            Must("proposals_until", T::kDate,
+                 {"--proposals-until", K::kText, "Proposals taken until (UTC)"}),
+            Must("period_start", T::kDate,
+                 {"--period-start", K::kText, "The period allocated starts (on the hour, UTC)"}),
+            Must("days", T::kInt, {"--days", K::kNumber, "Days in the period (1-92)", true}),
+            Must("facilities", T::kArray,
+                 {"--facilities", K::kIds, "Facility ids offered, comma-separated"}),
+            May("offered_percent", T::kInt,
+                {"--offered-percent", K::kNumber,
+                 "Share of each facility's open shifts offered (1-100; 100)", true}),
+            May("min_hours", T::kInt,
+                {"--min-hours", K::kNumber, "Least hours worth allocating (8)", true}),
+            May("reviewers_per_proposal", T::kInt,
+                {"--reviewers-per-proposal", K::kNumber, "Reviewers per proposal (1-5; 2)", true}),
+            May("outputs_required", T::kBool,
+                {"--outputs-required", K::kBool,
+                 "Refuse a proposal from one who used an allocation without reporting outputs"})},
        .cli = {.noun = "rounds",
                .verb = "open",
                .help = "Open a call for proposals",
@@ -112,15 +113,17 @@ void AddProposals(std::vector<Route>* rows) {
                 Must("title", T::kText, {"--title", K::kText, "The proposal's title"}),
                 Must("facilities", T::kArray,
                      {"--facilities", K::kIds, "Facility ids (one kind), comma-separated"}),
-                Must("hours", T::kInt, {"--hours", K::kNumber, "Hours asked (whole shifts of 8)", true}),
+                Must("hours", T::kInt,
+                     {"--hours", K::kNumber, "Hours asked (whole shifts of 8)", true}),
                 May("windows", T::kArray)},
-       .cli = {.noun = "proposals",
-               .verb = "submit",
-               .help = "Submit a proposal to a round",
-               .example = "baygrid proposals submit --id 7 --round 1 --title '减速器齿面残余应力' "
-                          "--facilities 3 --hours 24",
-               .extra_flags = {{"--file", K::kFile,
-                                "JSON object with the fields (windows: [{\"from\", \"until\"}])"}}}});
+       .cli = {
+           .noun = "proposals",
+           .verb = "submit",
+           .help = "Submit a proposal to a round",
+           .example = "baygrid proposals submit --id 7 --round 1 --title '减速器齿面残余应力' "
+                      "--facilities 3 --hours 24",
+           .extra_flags = {{"--file", K::kFile,
+                            "JSON object with the fields (windows: [{\"from\", \"until\"}])"}}}});
   rows->push_back(
       {.id = RouteId::kListProposals,
        .method = "GET",
@@ -146,8 +149,8 @@ void AddProposals(std::vector<Route>* rows) {
   rows->push_back({.id = RouteId::kGetProposal,
                    .method = "GET",
                    .path = "/v1/proposals/{id}",
-                   .roles = Only({Role::kEnterprise, Role::kProvider, Role::kAdmin,
-                                  Role::kAuditor, Role::kExpert}),
+                   .roles = Only({Role::kEnterprise, Role::kProvider, Role::kAdmin, Role::kAuditor,
+                                  Role::kExpert}),
                    .who = "the applicant, the institutions of its facilities, its assigned "
                           "reviewers, admin, auditor",
                    .summary = "A proposal: screening, reviewers, scores, rank, its shifts and "
@@ -171,38 +174,38 @@ void AddProposals(std::vector<Route>* rows) {
                .verb = "screen",
                .help = "Screen a proposal (admin check, feasibility)",
                .example = "baygrid proposals screen 7 --step admin_check --pass true"}});
-  rows->push_back(
-      {.id = RouteId::kScoreProposal,
-       .method = "POST",
-       .path = "/v1/proposals/{id}/score",
-       .roles = Only({Role::kAdmin, Role::kExpert}),
-       .who = "the assigned reviewer (an expert token), admin (the user office enters a "
-              "reviewer's score from paper)",
-       .summary = "An assigned reviewer's score, 1 (poor) to 5 (outstanding), once",
-       .body = {May("reviewer", T::kInt,
-                    {"--reviewer", K::kNumber, "Reviewer id (admin; an expert scores as itself)",
-                     true}),
-                Must("score", T::kInt, {"--score", K::kNumber, "1 to 5", true})},
-       .cli = {.noun = "proposals",
-               .verb = "score",
-               .help = "Enter a reviewer's score",
-               .example = "baygrid proposals score 7 --reviewer 3 --score 4"}});
-  rows->push_back(
-      {.id = RouteId::kReportOutputs,
-       .method = "POST",
-       .path = "/v1/proposals/{id}/outputs",
-       .roles = Only({Role::kEnterprise, Role::kAdmin}),
-       .who = "the applicant, admin",
-       .summary = "Report what came of an allocation: papers, patents, datasets, reports "
-                  "([{kind, reference}])",
-       .body = {Must("outputs", T::kArray)},
-       .cli = {.noun = "proposals",
-               .verb = "outputs",
-               .help = "Report a proposal's outputs",
-               .example = "baygrid proposals outputs 7 --file outputs.json",
-               .extra_flags = {{"--file", K::kFile,
-                                "JSON object {\"outputs\": [{\"kind\": \"paper\", "
-                                "\"reference\": \"doi:...\"}]}"}}}});
+  rows->push_back({.id = RouteId::kScoreProposal,
+                   .method = "POST",
+                   .path = "/v1/proposals/{id}/score",
+                   .roles = Only({Role::kAdmin, Role::kExpert}),
+                   .who =
+                       "the assigned reviewer (an expert token), admin (the user office enters a "
+                       "reviewer's score from paper)",
+                   .summary = "An assigned reviewer's score, 1 (poor) to 5 (outstanding), once",
+                   .body = {May("reviewer", T::kInt,
+                                {"--reviewer", K::kNumber,
+                                 "Reviewer id (admin; an expert scores as itself)", true}),
+                            Must("score", T::kInt, {"--score", K::kNumber, "1 to 5", true})},
+                   .cli = {.noun = "proposals",
+                           .verb = "score",
+                           .help = "Enter a reviewer's score",
+                           .example = "baygrid proposals score 7 --reviewer 3 --score 4"}});
+  rows->push_back({.id = RouteId::kReportOutputs,
+                   .method = "POST",
+                   .path = "/v1/proposals/{id}/outputs",
+                   .roles = Only({Role::kEnterprise, Role::kAdmin}),
+                   .who = "the applicant, admin",
+                   .summary =
+                       "Report what came of an allocation: papers, patents, datasets, reports "
+                       "([{kind, reference}])",
+                   .body = {Must("outputs", T::kArray)},
+                   .cli = {.noun = "proposals",
+                           .verb = "outputs",
+                           .help = "Report a proposal's outputs",
+                           .example = "baygrid proposals outputs 7 --file outputs.json",
+                           .extra_flags = {{"--file", K::kFile,
+                                            "JSON object {\"outputs\": [{\"kind\": \"paper\", "
+                                            "\"reference\": \"doi:...\"}]}"}}}});
 }
 
 void AddReviewers(std::vector<Route>* rows) {

@@ -1,6 +1,7 @@
 #include "cli/table.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,11 +83,38 @@ size_t DisplayWidth(std::string_view text) {
   return width;
 }
 
+namespace {
+
+// One element of a list in a cell: a scalar as itself, a record by its
+// name (a facility, a reviewer); nothing for anything else.
+std::optional<std::string> ListElement(const Json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number() || v.is_boolean()) return v.dump();
+  if (v.is_object() && v.contains("name") && v["name"].is_string()) {
+    return v["name"].get<std::string>();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::string Cell(const Json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_object() && v.contains("yuan")) return v["yuan"].get<std::string>();
   if (v.is_null()) return "-";
-  if (v.is_object() || v.is_array()) return "…";
+  if (v.is_array()) {
+    // A list of names or values reads in full ("beamline, cryo_em"); one of
+    // records without a name says how many it holds (`get` shows them).
+    if (v.empty()) return "-";
+    std::string joined;
+    for (const Json& e : v) {
+      const std::optional<std::string> one = ListElement(e);
+      if (!one) return std::to_string(v.size()) + (v.size() == 1 ? " item" : " items");
+      joined += (joined.empty() ? "" : ", ") + *one;
+    }
+    return joined;
+  }
+  if (v.is_object()) return "…";
   return v.dump();
 }
 

@@ -112,5 +112,17 @@ TEST(TableTest, EveryRowsColumnsAreShownNotOnlyTheFirsts) {
   EXPECT_NE(out.find("1.00"), std::string::npos) << out;
 }
 
+// A list in a cell reads in full when it holds names or values; a list of
+// records without names says how many.
+TEST(TableTest, ListsOfNamesAreShownAndOthersCounted) {
+  using Json = nlohmann::json;
+  EXPECT_EQ(Cell(Json::array({"beamline", "cryo_em"})), "beamline, cryo_em");
+  EXPECT_EQ(Cell(Json::array({3, 4})), "3, 4");
+  EXPECT_EQ(Cell(Json::parse(R"([{"id":2,"name":"小角中子散射仪"},{"id":3,"name":"TEM"}])")),
+            "小角中子散射仪, TEM");
+  EXPECT_EQ(Cell(Json::parse(R"([{"kind":"paper","reference":"doi:x"}])")), "1 item");
+  EXPECT_EQ(Cell(Json::array()), "-");
+}
+
 }  // namespace
 }  // namespace bg::cli

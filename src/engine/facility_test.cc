@@ -11,12 +11,8 @@
 #include <gtest/gtest.h>
 
 #include "common/rng.h"
-#include "engine/audit.h"
-#include "engine/engine.h"
+#include "engine/alliance_test_fixture.h"
 #include "programme/reconcile.h"
-#include "storage/memory_store.h"
-#include "world/commands.h"
-#include "world/world.h"
 
 namespace bg::engine {
 
@@ -42,33 +38,9 @@ constexpr EnterpriseId kReducers(3);  // Songshan Lake Precision Reducers (Dongg
 constexpr EnterpriseId kRobotics(5);  // Songshan Lake Robotics (Dongguan)
 constexpr ProgrammeId kDongguanVouchers(1);
 
-class FacilityEngineTest : public ::testing::Test {
+class FacilityEngineTest : public AllianceEngineTest {
  protected:
-  void SetUp() override {
-    EngineOptions o;
-    o.idle_tick = std::chrono::milliseconds(0);  // the test moves time, as the idle writer would
-    auto e = Engine::Open(&store_, &clock_, o);
-    ASSERT_TRUE(e.ok()) << e.status();
-    e_ = std::move(*e);
-    auto world = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/alliance.toml");
-    ASSERT_TRUE(world.ok()) << world.status();
-    for (CommandBody& c : world::ToCommands(*world)) ASSERT_TRUE(e_->Execute(std::move(c)).ok());
-    // The users hold the facilities' safety training (check-in needs it).
-    for (CommandBody& c : world::TrainEveryUser(*world, kStart + 365 * kNanosPerDay)) {
-      ASSERT_TRUE(e_->Execute(std::move(c)).ok());
-    }
-  }
-
-  // The facility whose English name is `name_en`.
-  FacilityId Find(const std::string& name_en) {
-    return e_->Read([&](const State& s) {
-      for (const auto& [id, f] : s.facilities().facilities()) {
-        if (f.name_en == name_en) return id;
-      }
-      ADD_FAILURE() << "no facility " << name_en;
-      return FacilityId();
-    });
-  }
+  FacilityEngineTest() : AllianceEngineTest(kStart) {}
 
   // An innovation voucher of `yuan` for `who`, issued.
   void Voucher(uint64_t id, EnterpriseId who, ProgrammeId programme, int64_t yuan) {
@@ -106,29 +78,14 @@ class FacilityEngineTest : public ::testing::Test {
   facility::Booking BookingOf(uint64_t id) {
     return e_->Read([&](const State& s) { return *s.bookings().Find(OrderId(id)); });
   }
-  // Moves the clock and lets the writer do what time made due.
-  void At(Timestamp t) {
-    clock_.Set(t);
-    ASSERT_TRUE(e_->Execute(state::Tick{}).ok());
-  }
-
   void ExpectReconciledAndReplayed() {
     e_->Read([](const State& s) {
       EXPECT_EQ(programme::CheckReconciled(s.book(), s.registry(), s.ledger()), "");
       EXPECT_EQ(s.ledger().CheckInvariants(), "");
       return 0;
     });
-    const Hash256 live = e_->StateHash();
-    ASSERT_TRUE(e_->Shutdown().ok());
-    Result<AuditReport> audit = AuditStore(store_);
-    ASSERT_TRUE(audit.ok()) << audit.status();
-    EXPECT_TRUE(audit->ok()) << audit->problem;
-    EXPECT_EQ(audit->state_hash, live);
+    ExpectReplayed();
   }
-
-  VirtualClock clock_{kStart};
-  storage::MemoryStore store_;
-  std::unique_ptr<Engine> e_;
 };
 
 // A Dongguan firm tests a robot joint reducer at the Shenzhen metrology

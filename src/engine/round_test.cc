@@ -13,11 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "common/rng.h"
-#include "engine/audit.h"
-#include "engine/engine.h"
-#include "storage/memory_store.h"
-#include "world/commands.h"
-#include "world/world.h"
+#include "engine/alliance_test_fixture.h"
 
 namespace bg::engine {
 
@@ -44,32 +40,9 @@ constexpr EnterpriseId kSustech(1);   // the university as a user: SUSTech's sta
 constexpr EnterpriseId kReducers(3);  // Songshan Lake Precision Reducers
 constexpr EnterpriseId kRobotics(5);  // Songshan Lake Robotics
 
-class RoundEngineTest : public ::testing::Test {
+class RoundEngineTest : public AllianceEngineTest {
  protected:
-  void SetUp() override {
-    EngineOptions o;
-    o.idle_tick = std::chrono::milliseconds(0);
-    auto e = Engine::Open(&store_, &clock_, o);
-    ASSERT_TRUE(e.ok()) << e.status();
-    e_ = std::move(*e);
-    auto world = world::LoadWorldFile(std::string(BG_SOURCE_DIR) + "/scenarios/alliance.toml");
-    ASSERT_TRUE(world.ok()) << world.status();
-    for (CommandBody& c : world::ToCommands(*world)) ASSERT_TRUE(e_->Execute(std::move(c)).ok());
-    // The users hold the facilities' safety training (check-in needs it).
-    for (CommandBody& c : world::TrainEveryUser(*world, kStart + 365 * kNanosPerDay)) {
-      ASSERT_TRUE(e_->Execute(std::move(c)).ok());
-    }
-  }
-
-  FacilityId Find(const std::string& name_en) {
-    return e_->Read([&](const State& s) {
-      for (const auto& [id, f] : s.facilities().facilities()) {
-        if (f.name_en == name_en) return id;
-      }
-      ADD_FAILURE() << "no facility " << name_en;
-      return FacilityId();
-    });
-  }
+  RoundEngineTest() : AllianceEngineTest(kStart) {}
 
   facility::RoundOutcome Do(CommandBody c) {
     auto r = e_->Execute(std::move(c));
@@ -99,10 +72,6 @@ class RoundEngineTest : public ::testing::Test {
   }
   facility::Proposal ProposalOf(uint64_t id) {
     return e_->Read([&](const State& s) { return *s.rounds().FindProposal(id); });
-  }
-  void At(Timestamp t) {
-    clock_.Set(t);
-    ASSERT_TRUE(e_->Execute(state::Tick{}).ok());
   }
   facility::OpenCall Call(uint32_t round, std::vector<FacilityId> f, Timestamp period_start) {
     return {.round = round,
@@ -135,19 +104,6 @@ class RoundEngineTest : public ::testing::Test {
       return 0;
     });
   }
-
-  void ExpectReplayed() {
-    const Hash256 live = e_->StateHash();
-    ASSERT_TRUE(e_->Shutdown().ok());
-    Result<AuditReport> audit = AuditStore(store_);
-    ASSERT_TRUE(audit.ok()) << audit.status();
-    EXPECT_TRUE(audit->ok()) << audit->problem;
-    EXPECT_EQ(audit->state_hash, live);
-  }
-
-  VirtualClock clock_{kStart};
-  storage::MemoryStore store_;
-  std::unique_ptr<Engine> e_;
 };
 
 TEST_F(RoundEngineTest, ACallGoesToAllocationAroundConflictsOfInterest) {

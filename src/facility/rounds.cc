@@ -245,8 +245,9 @@ RoundOutcome Rounds::Apply(const SubmitProposal& c, const RoundWorld& w, Timesta
 
 RoundOutcome Rounds::Apply(const ReviewProposal& c, Timestamp /*ts*/) {
   const Proposal* found = FindProposal(c.proposal);
-  if (found == nullptr)
+  if (found == nullptr) {
     return Refuse(RoundCode::kUnknownProposal, "no " + ProposalName(c.proposal));
+  }
   if (c.reason.size() > kMaxText) return Invalid("a reason is at most 500 bytes");
   Proposal p = *found;
   const std::string name = ProposalName(c.proposal);
@@ -321,8 +322,9 @@ RoundOutcome Rounds::Apply(const RegisterReviewer& c, const RoundWorld& w) {
 
 RoundOutcome Rounds::Apply(const ReportOutputs& c, Timestamp ts) {
   const Proposal* found = FindProposal(c.proposal);
-  if (found == nullptr)
+  if (found == nullptr) {
     return Refuse(RoundCode::kUnknownProposal, "no " + ProposalName(c.proposal));
+  }
   if (found->status != ProposalStatus::kAllocated) {
     return Refuse(RoundCode::kWrongStep,
                   ProposalName(c.proposal) + " has no allocation to report on");
@@ -332,8 +334,9 @@ RoundOutcome Rounds::Apply(const ReportOutputs& c, Timestamp ts) {
                    " in all");
   }
   for (const Output& o : c.outputs) {
-    if (!TextOk(o.reference))
+    if (!TextOk(o.reference)) {
       return Invalid("an output needs a reference (DOI, patent number, address)");
+    }
   }
   Proposal p = *found;
   p.outputs.insert(p.outputs.end(), c.outputs.begin(), c.outputs.end());
@@ -370,8 +373,9 @@ RoundOutcome Rounds::Assign(const CloseRound& c, const RoundWorld& w, Timestamp 
   for (const auto& [id, r] : reviewers_) experts.push_back(ForReview(r.request));
   Round round = *found;
   for (const RoundProposal& p : feasible) {
-    for (const facility::Reviewer& r : experts)
+    for (const facility::Reviewer& r : experts) {
       round.conflicts_excluded += Conflicted(r, p) ? 1U : 0U;
+    }
   }
   const Result<ReviewAssignment> assigned =
       AssignReviewers(feasible, experts, round.call.reviewers_per_proposal);

@@ -50,6 +50,32 @@ void MemoryStore::KeepAnswersLocked(const Projection& projection) {
   }
   for (const KeptAnswer& a : projection.answers) answers_.try_emplace({a.caller, a.key}, a);
   KeepNoticesLocked(projection.notices);
+  if (options_.keep_history) {
+    for (const ArchiveRow& r : projection.archived) archive_.try_emplace({r.kind, r.id}, r);
+  }
+}
+
+Result<std::optional<ArchiveRow>> MemoryStore::FindArchived(ArchiveKind kind, uint64_t id) {
+  MutexLock lock(&mu_);
+  if (!options_.keep_history) {
+    return FailedPrecondition("this in-memory store keeps no archive (a simulation's)");
+  }
+  auto it = archive_.find({kind, id});
+  if (it == archive_.end()) return std::optional<ArchiveRow>();
+  return std::optional<ArchiveRow>(it->second);
+}
+
+Result<std::vector<ArchiveRow>> MemoryStore::ListArchived(const ArchiveQuery& q) {
+  MutexLock lock(&mu_);
+  if (!options_.keep_history) {
+    return FailedPrecondition("this in-memory store keeps no archive (a simulation's)");
+  }
+  std::vector<ArchiveRow> out;
+  for (auto it = archive_.upper_bound({q.kind, q.after_id});
+       it != archive_.end() && it->first.first == q.kind && out.size() < q.limit; ++it) {
+    if (q.owner == 0 || it->second.owner == q.owner) out.push_back(it->second);
+  }
+  return out;
 }
 
 void MemoryStore::KeepNoticesLocked(const NoticeRows& rows) {

@@ -6,7 +6,7 @@
 // Without history (MemoryStoreOptions::keep_history false: the simulator's,
 // whose engine never recovers from its journal) it keeps the journal's last
 // entry, the latest snapshot, the accounts, answers and notices, but no
-// earlier entry and no transfer row: its memory follows what is live, not
+// earlier entry, no transfer row and no archive: its memory follows what is live, not
 // the run's length. Reads of what it did not keep are refused with a message
 // that says so, never answered with a part.
 //
@@ -41,6 +41,8 @@ class MemoryStore final : public Store {
   Result<std::vector<NoticeRow>> NoticesAfter(std::string_view recipient, uint64_t after,
                                               size_t limit) override;
   Result<std::vector<WebhookRow>> ReadWebhooks() override;
+  Result<std::optional<ArchiveRow>> FindArchived(ArchiveKind kind, uint64_t id) override;
+  Result<std::vector<ArchiveRow>> ListArchived(const ArchiveQuery& query) override;
   Result<JournalHead> Head() override;
   Status SaveSnapshot(const SnapshotRecord& snapshot) override;
   Result<std::optional<SnapshotRecord>> LatestSnapshot() override;
@@ -70,6 +72,7 @@ class MemoryStore final : public Store {
   std::vector<NoticeRow> notices_ BG_GUARDED_BY(mu_);  // id = index + 1
   std::set<std::string> notice_keys_ BG_GUARDED_BY(mu_);
   std::map<std::string, WebhookRow> webhooks_ BG_GUARDED_BY(mu_);
+  std::map<std::pair<ArchiveKind, uint64_t>, ArchiveRow> archive_ BG_GUARDED_BY(mu_);
 };
 
 }  // namespace bg::storage

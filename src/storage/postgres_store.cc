@@ -12,6 +12,7 @@
 
 #include "common/mutex.h"
 #include "storage/postgres_store_answers.h"
+#include "storage/postgres_store_archive.h"
 #include "storage/postgres_store_migrations.h"
 #include "storage/postgres_store_notices.h"
 #include "storage/postgres_store_rows.h"
@@ -378,6 +379,7 @@ Status PostgresStore::WriteBatch(const JournalEntry& entry, const Projection& pr
   BG_RETURN_IF_ERROR(InsertTransfers(projection.transfers));
   BG_RETURN_IF_ERROR(UpdatePending(projection.pending_updates));
   BG_RETURN_IF_ERROR(pg_answers::Write(*writer_, projection));
+  BG_RETURN_IF_ERROR(pg_archive::Write(*writer_, projection.archived));
   return pg_notices::Write(*writer_, projection.notices);
 }
 
@@ -388,6 +390,7 @@ Status PostgresStore::CommitAnswers(const Projection& projection) {
   Status status = writer_->Transaction([&]() -> Status {
     BG_RETURN_IF_ERROR(Fence());
     BG_RETURN_IF_ERROR(pg_answers::Write(*writer_, projection));
+    BG_RETURN_IF_ERROR(pg_archive::Write(*writer_, projection.archived));
     return pg_notices::Write(*writer_, projection.notices);
   });
   if (!status.ok()) {
@@ -667,6 +670,14 @@ Result<std::vector<NoticeRow>> PostgresStore::NoticesAfter(std::string_view reci
 
 Result<std::vector<WebhookRow>> PostgresStore::ReadWebhooks() {
   return reader_.With([&](pg::Connection& c) { return pg_notices::Webhooks(c); });
+}
+
+Result<std::optional<ArchiveRow>> PostgresStore::FindArchived(ArchiveKind kind, uint64_t id) {
+  return reader_.With([&](pg::Connection& c) { return pg_archive::Find(c, kind, id); });
+}
+
+Result<std::vector<ArchiveRow>> PostgresStore::ListArchived(const ArchiveQuery& query) {
+  return reader_.With([&](pg::Connection& c) { return pg_archive::List(c, query); });
 }
 
 }  // namespace bg::storage

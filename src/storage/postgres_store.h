@@ -123,6 +123,8 @@ class PostgresStore final : public Store {
   Result<uint64_t> CountUnread(std::string_view recipient) override;
   Result<std::vector<NoticeRow>> NoticesAfter(std::string_view recipient, uint64_t after,
                                               size_t limit) override;
+  Result<std::optional<ArchiveRow>> FindArchived(ArchiveKind kind, uint64_t id) override;
+  Result<std::vector<ArchiveRow>> ListArchived(const ArchiveQuery& query) override;
   Result<std::vector<WebhookRow>> ReadWebhooks() override;
 
   // A writer's Head first commits a transaction of its own (an xid, no

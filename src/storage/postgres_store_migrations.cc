@@ -124,11 +124,26 @@ CREATE TABLE writer_lease (
 INSERT INTO writer_lease (holder, epoch, expires_at) VALUES ('', 0, 'epoch');
 )sql";
 
+// Records retired from the engine's state (storage/store.h, ArchiveRow),
+// by kind and id, and by owner for an enterprise's lists.
+constexpr const char* kArchive = R"sql(
+CREATE TABLE archive (
+  kind integer NOT NULL,
+  id bigint NOT NULL,
+  owner bigint NOT NULL,
+  at bigint NOT NULL,
+  body bytea NOT NULL,
+  PRIMARY KEY (kind, id)
+);
+CREATE INDEX archive_owner ON archive (kind, owner, id);
+)sql";
+
 // Append only; versions strictly increase by one.
 constexpr Migration kMigrations[] = {
     {1, "journal, snapshots, accounts, transfers", kLedgerSchema},
     {2, "answers kept for idempotency keys; notices and webhooks", kAnswersAndNotices},
     {3, "the fenced writer lease", kWriterLease},
+    {4, "the archive of records retired from the state", kArchive},
 };
 
 // pg_advisory_xact_lock's key for migrations ("bgmigr").

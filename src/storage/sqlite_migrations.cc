@@ -134,12 +134,28 @@ CREATE TABLE webhooks (
 ) WITHOUT ROWID;
 )sql";
 
+// Records retired from the engine's state (storage/store.h, ArchiveRow),
+// by kind and id, and by owner for an enterprise's lists. Ids are stored
+// as SQLite's signed 64-bit integers (the bit pattern), as everywhere here.
+constexpr const char* kArchive = R"sql(
+CREATE TABLE archive (
+  kind INTEGER NOT NULL,
+  id INTEGER NOT NULL,
+  owner INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+CREATE INDEX archive_owner ON archive(kind, owner, id);
+)sql";
+
 // Append only; versions strictly increase by one.
 constexpr Migration kMigrations[] = {
     {1, "initial schema: journal, snapshots, accounts, transfers", kInitialSchema},
     {2, "answers kept for idempotency keys", kAnswers},
     {3, "answers in id order, indexed in memory", kAnswersById},
     {4, "notices and webhooks; the journal by time", kNotices},
+    {5, "the archive of records retired from the state", kArchive},
 };
 
 Status SqliteError(sqlite3* db, const std::string& what) {

@@ -15,6 +15,7 @@
 
 #include "common/mutex.h"
 #include "storage/sqlite_answers.h"
+#include "storage/sqlite_archive.h"
 #include "storage/sqlite_migrations.h"
 #include "storage/sqlite_notices.h"
 #include "storage/sqlite_util.h"
@@ -355,6 +356,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
                       AnswerFinder::Open(options.path, store->answer_index_.get()));
   BG_ASSIGN_OR_RETURN(store->notice_writer_, NoticeWriter::Prepare(db));
   BG_ASSIGN_OR_RETURN(store->notice_reader_, NoticeReader::Open(options.path));
+  BG_ASSIGN_OR_RETURN(store->archive_writer_, ArchiveWriter::Prepare(db));
+  BG_ASSIGN_OR_RETURN(store->archive_reader_, ArchiveReader::Open(options.path));
   return store;
 }
 
@@ -373,6 +376,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::OpenReadOnly(const std::string
   if (status.ok()) status = store->Head().status();
   if (!status.ok()) return status.WithContext("open sqlite store " + path + " read-only");
   BG_ASSIGN_OR_RETURN(store->notice_reader_, NoticeReader::Open(path));
+  BG_ASSIGN_OR_RETURN(store->archive_reader_, ArchiveReader::Open(path));
   return store;
 }
 
@@ -381,6 +385,8 @@ SqliteStore::~SqliteStore() {
   answers_.reset();
   notice_reader_.reset();
   notice_writer_.reset();  // its statements are finalized before close
+  archive_reader_.reset();
+  archive_writer_.reset();
   for (sqlite3_stmt* stmt :
        {begin_,           begin_read_,      commit_,          rollback_,        head_,
         insert_journal_,  upsert_account_,  upsert_accounts_, insert_transfer_, insert_transfers_,
@@ -532,6 +538,7 @@ Status SqliteStore::WriteAnswers(const Projection& projection) {
     answer_index_->Add(hash, sqlite3_last_insert_rowid(db_));
   }
   if (!projection.notices.empty()) BG_RETURN_IF_ERROR(notice_writer_->Write(projection.notices));
+  if (!projection.archived.empty()) BG_RETURN_IF_ERROR(archive_writer_->Write(projection.archived));
   return Status::Ok();
 }
 
@@ -597,6 +604,14 @@ Result<std::vector<NoticeRow>> SqliteStore::NoticesAfter(std::string_view recipi
 }
 
 Result<std::vector<WebhookRow>> SqliteStore::ReadWebhooks() { return notice_reader_->Webhooks(); }
+
+Result<std::optional<ArchiveRow>> SqliteStore::FindArchived(ArchiveKind kind, uint64_t id) {
+  return archive_reader_->Find(kind, id);
+}
+
+Result<std::vector<ArchiveRow>> SqliteStore::ListArchived(const ArchiveQuery& query) {
+  return archive_reader_->List(query);
+}
 
 Result<JournalHead> SqliteStore::Head() {
   ResetOnExit reset(head_);

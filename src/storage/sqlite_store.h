@@ -35,6 +35,8 @@ namespace bg::storage {
 
 class AnswerFinder;
 class AnswerIndex;
+class ArchiveReader;
+class ArchiveWriter;
 class NoticeReader;
 class NoticeWriter;
 class WalCheckpointer;
@@ -89,6 +91,9 @@ class SqliteStore final : public Store {
   Result<std::vector<NoticeRow>> NoticesAfter(std::string_view recipient, uint64_t after,
                                               size_t limit) override;
   Result<std::vector<WebhookRow>> ReadWebhooks() override;
+  // On a connection of its own (ArchiveReader): thread-safe.
+  Result<std::optional<ArchiveRow>> FindArchived(ArchiveKind kind, uint64_t id) override;
+  Result<std::vector<ArchiveRow>> ListArchived(const ArchiveQuery& query) override;
 
   Result<JournalHead> Head() override;
 
@@ -134,6 +139,8 @@ class SqliteStore final : public Store {
   std::unique_ptr<AnswerFinder> answers_;
   std::unique_ptr<NoticeWriter> notice_writer_;  // empty when read-only
   std::unique_ptr<NoticeReader> notice_reader_;
+  std::unique_ptr<ArchiveWriter> archive_writer_;  // empty when read-only
+  std::unique_ptr<ArchiveReader> archive_reader_;
   int wal_frames_ = 0;  // frames in the WAL after our last commit (sqlite3_wal_hook)
   // The oldest answer left by a forget in the transaction being written;
   // the index drops what is below it only once that transaction commits

@@ -166,6 +166,29 @@ struct NoticeQuery {
   size_t limit = 50;
 };
 
+// A record retired from the engine's state into the archive (a job ended
+// more than scheduler::kRetainEndedS ago): its kind, its id, who owns it,
+// when it ended, and its canonical encoding. Stored with the batch that
+// retired it; a record already archived is not stored again (replay).
+enum class ArchiveKind : uint8_t { kJob = 1 };
+struct ArchiveRow {
+  ArchiveKind kind = ArchiveKind::kJob;
+  uint64_t id = 0;
+  uint64_t owner = 0;  // a job's enterprise
+  Timestamp at = 0;    // when it ended
+  std::vector<uint8_t> body = {};
+  friend bool operator==(const ArchiveRow&, const ArchiveRow&) = default;
+};
+
+// A page of archived records of one kind in id order, after `after_id`,
+// of one owner (0: any).
+struct ArchiveQuery {
+  ArchiveKind kind = ArchiveKind::kJob;
+  uint64_t owner = 0;
+  uint64_t after_id = 0;
+  size_t limit = 100;
+};
+
 // The rows a batch changed: accounts are upserted whole, transfers inserted,
 // holds resolved in this batch get their new status.
 struct Projection {
@@ -179,6 +202,7 @@ struct Projection {
   // an answer kept out of time order (a clock step) may stay longer.
   Timestamp forget_answers_before = 0;
   NoticeRows notices = {};
+  std::vector<ArchiveRow> archived = {};
 };
 
 // The last journal entry stored: its seq (0 when the journal is empty) and
@@ -220,9 +244,10 @@ class Store {
   // whoever else appended to it. On error nothing is stored.
   virtual Status Commit(const JournalEntry& entry, const Projection& projection) = 0;
 
-  // Stores a projection that goes with no journal entry (only its answers
-  // and forget_answers_before may be set: answers to requests that changed
-  // nothing), atomically and durably as Commit does.
+  // Stores a projection that goes with no journal entry (only its answers,
+  // forget_answers_before, notices and archived rows may be set: answers to
+  // requests that changed nothing; records a replay retired), atomically
+  // and durably as Commit does.
   virtual Status CommitAnswers(const Projection& projection) = 0;
 
   // The answer kept for (caller, key), if any. Thread-safe: called by the
@@ -238,6 +263,11 @@ class Store {
   virtual Result<std::vector<NoticeRow>> NoticesAfter(std::string_view recipient, uint64_t after,
                                                       size_t limit) = 0;
   virtual Result<std::vector<WebhookRow>> ReadWebhooks() = 0;
+
+  // The archive (thread-safe, like FindAnswer): one record by kind and id;
+  // a page of records in id order.
+  virtual Result<std::optional<ArchiveRow>> FindArchived(ArchiveKind kind, uint64_t id) = 0;
+  virtual Result<std::vector<ArchiveRow>> ListArchived(const ArchiveQuery& query) = 0;
 
   // The last journal entry stored. The engine asks after a failed Commit:
   // an I/O error reported after the commit record reached the disk means

@@ -250,5 +250,48 @@ TEST_P(StoreTest, OldAnswersAreForgotten) {
   EXPECT_NE(Find(*store_, "admin/0", "k3"), std::nullopt);
 }
 
+ArchiveRow Archived(uint64_t id, uint64_t owner, std::vector<uint8_t> body) {
+  return ArchiveRow{
+      .kind = ArchiveKind::kJob, .id = id, .owner = owner, .at = id * 10, .body = std::move(body)};
+}
+
+// Archived records commit with their batch (or alone, after a replay), are
+// found by id and listed by owner in id order, page by page; a record
+// archived again keeps its first row; a failed commit archives nothing.
+TEST_P(StoreTest, ArchivedRecordsCommitWithTheirBatchAndAreFoundByIdAndOwner) {
+  Projection p = Rows({Account(1, 100)}, {Transfer(10)});
+  p.archived = {Archived(3, 7, {1, 2, 3}), Archived(1, 7, {}), Archived(2, 8, {0, 255})};
+  ASSERT_TRUE(store_->Commit(Entry(1), p).ok());
+  Projection again;
+  again.archived = {Archived(3, 7, {9}), Archived(4, 7, {4})};
+  ASSERT_TRUE(store_->CommitAnswers(again).ok());
+  Projection failed = Rows({}, {Transfer(10)});  // transfer 10 is stored: the commit fails
+  failed.archived = {Archived(5, 7, {5})};
+  EXPECT_FALSE(store_->Commit(Entry(2), failed).ok());
+
+  auto found = store_->FindArchived(ArchiveKind::kJob, 3);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(*found, Archived(3, 7, {1, 2, 3}));  // the first row stays
+  EXPECT_EQ(*store_->FindArchived(ArchiveKind::kJob, 5), std::nullopt);
+  EXPECT_EQ(*store_->FindArchived(ArchiveKind::kJob, 99), std::nullopt);
+  auto ids = [&](const ArchiveQuery& q) {
+    std::vector<uint64_t> out;
+    auto rows = store_->ListArchived(q);
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    if (rows.ok()) {
+      for (const ArchiveRow& r : *rows) out.push_back(r.id);
+    }
+    return out;
+  };
+  EXPECT_EQ(ids({.kind = ArchiveKind::kJob}), (std::vector<uint64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(ids({.kind = ArchiveKind::kJob, .owner = 7}), (std::vector<uint64_t>{1, 3, 4}));
+  EXPECT_EQ(ids({.kind = ArchiveKind::kJob, .owner = 7, .after_id = 1, .limit = 1}),
+            (std::vector<uint64_t>{3}));
+  EXPECT_EQ(ids({.kind = ArchiveKind::kJob, .owner = 9}), (std::vector<uint64_t>{}));
+  auto listed = store_->ListArchived({.kind = ArchiveKind::kJob, .after_id = 1, .limit = 1});
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(*listed, (std::vector<ArchiveRow>{Archived(2, 8, {0, 255})}));
+}
+
 }  // namespace
 }  // namespace bg::storage

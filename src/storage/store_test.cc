@@ -241,6 +241,7 @@ TEST_F(SqliteStoreTest, AnswersOfAVersion2FileAreCarriedOver) {
     ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
     const char* sql =
         "DROP TABLE answers; DROP TABLE notices; DROP TABLE webhooks; DROP INDEX journal_last_ts;"
+        "DROP TABLE archive;"
         "DELETE FROM schema_migrations WHERE version >= 3;"
         "CREATE TABLE answers (caller TEXT NOT NULL, key TEXT NOT NULL, request BLOB NOT NULL,"
         " answer BLOB NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (caller, key)) WITHOUT ROWID;"
@@ -397,6 +398,9 @@ TEST(MemoryStoreWithoutHistoryTest, KeepsTheHeadAndRefusesReadsOfWhatItDidNotKee
   EXPECT_NE(refused.message().find("entries 1 to 1 were not kept"), std::string::npos) << refused;
   EXPECT_EQ(store.ReadTransfers().status().code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(store.ReadTransfersOf(1).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store.FindArchived(ArchiveKind::kJob, 1).status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store.ListArchived({}).status().code(), StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

@@ -97,6 +97,14 @@ class FaultyStore final : public storage::Store {
   Result<std::vector<storage::WebhookRow>> ReadWebhooks() override {
     return inner_->ReadWebhooks();
   }
+  Result<std::optional<storage::ArchiveRow>> FindArchived(storage::ArchiveKind kind,
+                                                          uint64_t id) override {
+    return inner_->FindArchived(kind, id);
+  }
+  Result<std::vector<storage::ArchiveRow>> ListArchived(
+      const storage::ArchiveQuery& query) override {
+    return inner_->ListArchived(query);
+  }
   Result<std::optional<storage::KeptAnswer>> FindAnswer(std::string_view caller,
                                                         std::string_view key) override {
     return inner_->FindAnswer(caller, key);

@@ -1,0 +1,65 @@
+#include "storage/postgres_store_archive.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
+namespace bg::storage::pg_archive {
+namespace {
+
+std::vector<ArchiveRow> RowsFrom(const pg::Rows& rows) {
+  std::vector<ArchiveRow> out;
+  out.reserve(static_cast<size_t>(rows.size()));
+  for (int r = 0; r < rows.size(); ++r) {
+    const std::span<const uint8_t> body = rows.Bytes(r, 4);
+    out.push_back(ArchiveRow{.kind = static_cast<ArchiveKind>(rows.Int(r, 0)),
+                             .id = rows.Uint(r, 1),
+                             .owner = rows.Uint(r, 2),
+                             .at = rows.Uint(r, 3),
+                             .body = std::vector<uint8_t>(body.begin(), body.end())});
+  }
+  return out;
+}
+
+}  // namespace
+
+Status Write(pg::Connection& conn, std::span<const ArchiveRow> rows) {
+  for (const ArchiveRow& r : rows) {
+    BG_RETURN_IF_ERROR(
+        conn.Run("INSERT INTO archive (kind, id, owner, at, body) VALUES ($1, $2, $3, $4, $5) "
+                 "ON CONFLICT (kind, id) DO NOTHING",
+                 pg::Params()
+                     .Int(static_cast<int64_t>(r.kind))
+                     .Uint(r.id)
+                     .Uint(r.owner)
+                     .Uint(r.at)
+                     .Bytes(r.body),
+                 "archive a record"));
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<ArchiveRow>> Find(pg::Connection& conn, ArchiveKind kind, uint64_t id) {
+  BG_ASSIGN_OR_RETURN(
+      pg::Rows rows,
+      conn.Exec("SELECT kind, id, owner, at, body FROM archive WHERE kind = $1 AND id = $2",
+                pg::Params().Int(static_cast<int64_t>(kind)).Uint(id), "read an archived record"));
+  std::vector<ArchiveRow> out = RowsFrom(rows);
+  if (out.empty()) return std::optional<ArchiveRow>();
+  return std::optional<ArchiveRow>(std::move(out.front()));
+}
+
+Result<std::vector<ArchiveRow>> List(pg::Connection& conn, const ArchiveQuery& q) {
+  const auto limit = static_cast<int64_t>(
+      std::min<uint64_t>(q.limit, static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
+  BG_ASSIGN_OR_RETURN(
+      pg::Rows rows,
+      conn.Exec(
+          "SELECT kind, id, owner, at, body FROM archive WHERE kind = $1"
+          " AND ($2 = 0 OR owner = $2) AND id > $3 ORDER BY id LIMIT $4",
+          pg::Params().Int(static_cast<int64_t>(q.kind)).Uint(q.owner).Uint(q.after_id).Int(limit),
+          "read the archive"));
+  return RowsFrom(rows);
+}
+
+}  // namespace bg::storage::pg_archive

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "engine/journal.h"
+#include "engine/projection.h"
 #include "state/state.h"
 
 namespace bg::engine {
@@ -47,6 +48,24 @@ std::string CheckProjection(storage::Store& store, const State& state, uint64_t*
   return "";
 }
 
+// Every job the journal retired is in the archive, byte for byte.
+std::string CheckArchive(storage::Store& store, const std::vector<storage::ArchiveRow>& retired,
+                         uint64_t* checked) {
+  for (const storage::ArchiveRow& want : retired) {
+    Result<std::optional<storage::ArchiveRow>> row = store.FindArchived(want.kind, want.id);
+    if (!row.ok()) return "the archive cannot be read: " + row.status().ToString();
+    if (!row->has_value()) {
+      return "archived job " + std::to_string(want.id) + " is missing from the archive";
+    }
+    if (**row != want) {
+      return "archived job " + std::to_string(want.id) +
+             " differs from the job the journal retired";
+    }
+    ++*checked;
+  }
+  return "";
+}
+
 }  // namespace
 
 Result<AuditReport> AuditStore(storage::Store& store) {
@@ -55,6 +74,9 @@ Result<AuditReport> AuditStore(storage::Store& store) {
   State state;
   Hash256 head{};
   uint64_t seq = 0;
+  // Checked after the journal is read (a store's reads may not run inside
+  // its ReadJournal).
+  std::vector<storage::ArchiveRow> retired;
   Status read = store.ReadJournal(0, [&](const storage::JournalEntry& entry) -> Status {
     const Status valid = VerifyEntry(entry, seq + 1, head);
     if (!valid.ok()) {
@@ -80,6 +102,7 @@ Result<AuditReport> AuditStore(storage::Store& store) {
       state.Apply(c);
       ++report.commands;
     }
+    for (const scheduler::Job& j : state.TakeRetired()) retired.push_back(ToArchiveRow(j));
     seq = entry.seq;
     head = entry.hash;
     ++report.entries;
@@ -107,6 +130,9 @@ Result<AuditReport> AuditStore(storage::Store& store) {
   report.chain_head = head;
   report.state_hash = state.Hash();
   report.problem = CheckProjection(store, state, &report.accounts_checked);
+  if (report.problem.empty()) {
+    report.problem = CheckArchive(store, retired, &report.archived_checked);
+  }
   if (!report.problem.empty()) report.bad_seq = seq;
   return report;
 }

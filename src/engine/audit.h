@@ -24,6 +24,7 @@ struct AuditReport {
   std::string problem;   // what is wrong; empty if nothing
   bool snapshot_checked = false;
   uint64_t accounts_checked = 0;
+  uint64_t archived_checked = 0;  // retired jobs found in the archive as retired
   Hash256 chain_head{};
   Hash256 state_hash{};
   bool ok() const { return problem.empty(); }

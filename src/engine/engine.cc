@@ -176,6 +176,7 @@ Status Engine::Replay(const storage::SnapshotRecord* snapshot,
     return DataLoss("snapshot at seq " + std::to_string(snapshot_seq) +
                     ": the journal has no entry " + std::to_string(snapshot_seq));
   }
+  BG_RETURN_IF_ERROR(StoreReplayedArchive());
   applied_seq_ = durable_seq_ = seq;
   applied_head_ = durable_head_ = head;
   PublishProgressLocked();
@@ -201,10 +202,29 @@ Status Engine::ApplyJournalEntryLocked(const storage::JournalEntry& entry, uint6
   BG_RETURN_IF_ERROR(VerifyEntry(entry, *seq + 1, *head));
   BG_ASSIGN_OR_RETURN(std::vector<Command> commands, DecodePayload(entry.payload));
   for (const Command& c : commands) (void)state_.Apply(c);
+  std::vector<scheduler::Job> retired = state_.TakeRetired();
+  if (!options_.read_only) {
+    for (const scheduler::Job& j : retired) replay_archive_.push_back(ToArchiveRow(j));
+  }
   *seq = entry.seq;
   *head = entry.hash;
   ++recovery_.replayed_entries;
   recovery_.replayed_commands += commands.size();
+  return Status::Ok();
+}
+
+Status Engine::StoreReplayedArchive() {
+  constexpr size_t kRowsPerTransaction = 4096;
+  std::vector<storage::ArchiveRow> rows = std::move(replay_archive_);
+  replay_archive_.clear();
+  for (size_t at = 0; at < rows.size(); at += kRowsPerTransaction) {
+    storage::Projection p;
+    const size_t end = std::min(rows.size(), at + kRowsPerTransaction);
+    p.archived.assign(std::make_move_iterator(rows.begin() + static_cast<std::ptrdiff_t>(at)),
+                      std::make_move_iterator(rows.begin() + static_cast<std::ptrdiff_t>(end)));
+    BG_RETURN_IF_ERROR(
+        store_->CommitAnswers(p).WithContext("archive the records a replay retired"));
+  }
   return Status::Ok();
 }
 
@@ -408,7 +428,9 @@ Status Engine::Shutdown() {
     if (writer_.joinable()) writer_.join();  // drains the queue, then tells the committer
     if (committer_.joinable()) committer_.join();
     MutexLock state_lock(&state_mu_);
-    shutdown_status_ = batches_since_snapshot_ > 0 ? WriteSnapshotLocked() : Status::Ok();
+    shutdown_status_ = batches_since_snapshot_ > 0 && options_.snapshot_on_shutdown
+                           ? WriteSnapshotLocked()
+                           : Status::Ok();
   });
   return shutdown_status_;
 }
@@ -571,6 +593,7 @@ Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch, std::vector<
     out.projection.pending_updates.clear();
     out.projection.answers.clear();
     out.projection.notices.clear();
+    out.projection.archived.clear();
     out.projection.forget_answers_before = forget_answers_before_.exchange(0);
     out.generation = generation_;
     LoadRiders(std::move(riders), &out);
@@ -615,7 +638,8 @@ Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch, std::vector<
       Command tick{Stamp(kTickEvents), Tick{}};
       CommandResult result = state_.Apply(tick);
       const auto& t = std::get<TickResult>(result);
-      const bool did = t.finished > 0 || t.expired_vouchers > 0 || t.bookings_ended > 0;
+      const bool did =
+          t.finished > 0 || t.expired_vouchers > 0 || t.bookings_ended > 0 || t.retired > 0;
       out.results.push_back(std::move(result));
       observe(tick);
       commands.push_back(tick);
@@ -651,6 +675,7 @@ Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch, std::vector<
   }
   MakeEntryInto(applied_seq_ + 1, applied_head_, commands, &out.entry);
   BuildProjectionInto(ledger, ledger.Changes(), &out.projection);
+  ArchiveRowsInto(state_.TakeRetired(), &out.projection);
   out.projection.answers = std::move(kept);
   out.projection.forget_answers_before = forget_answers_before_.exchange(0);
   out.pending = std::move(applied);

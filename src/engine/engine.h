@@ -86,6 +86,9 @@ struct EngineOptions {
   // previous batch is being made durable).
   std::chrono::microseconds batch_window{0};
   uint64_t snapshot_every_batches = 10'000;  // 0 = only on shutdown
+  // A simulation's store is thrown away after the run: its last snapshot
+  // (the whole state encoded once more) would only add to its peak memory.
+  bool snapshot_on_shutdown = true;
   // ...and only once this many commands were applied since the last one: a
   // snapshot stops the writer while it encodes the state (tens of ms for a
   // month of history), and what it saves is replay, which costs per
@@ -342,6 +345,11 @@ class Engine {
   // state_ and moves (*seq, *head) to it.
   Status ApplyJournalEntryLocked(const storage::JournalEntry& entry, uint64_t* seq, Hash256* head)
       BG_REQUIRES(state_mu_);
+  // Stores what a replay retired (kept by ApplyJournalEntryLocked in
+  // replay_archive_): rows the journal's writer stored already are left as
+  // they are, and a journal written before the archive existed gets them
+  // now. A read-only engine drops them.
+  Status StoreReplayedArchive() BG_REQUIRES(state_mu_);
 
   // The writer thread.
   void WriterLoop();
@@ -414,7 +422,8 @@ class Engine {
   // Set in the constructor; only Open changes it after (dropping
   // warm_start), before any thread starts.
   EngineOptions options_;
-  RecoveryInfo recovery_;  // set by Open, before the threads start
+  RecoveryInfo recovery_;                            // set by Open, before the threads start
+  std::vector<storage::ArchiveRow> replay_archive_;  // during recovery only
 
   // state_mu_ guards the state and what says how far it is applied and
   // durable. Readers announce themselves in readers_waiting_ before they

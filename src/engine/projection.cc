@@ -56,4 +56,44 @@ void BuildProjectionInto(const ledger::Ledger& ledger, const ledger::BatchChange
   }
 }
 
+storage::ArchiveRow ToArchiveRow(const scheduler::Job& job) {
+  storage::ArchiveRow row{.kind = storage::ArchiveKind::kJob,
+                          .id = job.submitted.request.id.value(),
+                          .owner = job.submitted.request.enterprise.value(),
+                          .at = job.finished_at};
+  Writer w(&row.body);
+  scheduler::EncodeJob(w, job);
+  return row;
+}
+
+Result<scheduler::Job> FromArchiveRow(const storage::ArchiveRow& row) {
+  scheduler::Job job;
+  Reader r(row.body);
+  if (row.kind != storage::ArchiveKind::kJob || !scheduler::DecodeJob(r, &job) || !r.done() ||
+      job.submitted.request.id.value() != row.id) {
+    return DataLoss("archived job " + std::to_string(row.id) + " does not decode");
+  }
+  return job;
+}
+
+Result<std::vector<scheduler::Job>> ReadArchivedJobs(storage::Store& store, uint64_t owner) {
+  std::vector<scheduler::Job> out;
+  storage::ArchiveQuery q{.kind = storage::ArchiveKind::kJob, .owner = owner, .limit = 1024};
+  while (true) {
+    BG_ASSIGN_OR_RETURN(std::vector<storage::ArchiveRow> rows, store.ListArchived(q));
+    for (const storage::ArchiveRow& row : rows) {
+      BG_ASSIGN_OR_RETURN(scheduler::Job j, FromArchiveRow(row));
+      out.push_back(std::move(j));
+    }
+    if (rows.size() < q.limit) return out;
+    q.after_id = rows.back().id;
+  }
+}
+
+void ArchiveRowsInto(const std::vector<scheduler::Job>& retired, storage::Projection* out) {
+  out->archived.clear();
+  out->archived.reserve(retired.size());
+  for (const scheduler::Job& j : retired) out->archived.push_back(ToArchiveRow(j));
+}
+
 }  // namespace bg::engine

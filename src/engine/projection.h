@@ -1,8 +1,13 @@
 // Turns what a batch changed in the ledger into the storage projection rows
-// that are written in the same transaction as the journal entry.
+// that are written in the same transaction as the journal entry, and the
+// records it retired from the state into archive rows.
 #pragma once
 
+#include <vector>
+
+#include "common/result.h"
 #include "ledger/ledger.h"
+#include "scheduler/job.h"
 #include "storage/store.h"
 
 namespace bg::engine {
@@ -15,5 +20,16 @@ storage::Projection BuildProjection(const ledger::Ledger& ledger,
 // The same, into `out`, reusing its buffers.
 void BuildProjectionInto(const ledger::Ledger& ledger, const ledger::BatchChanges& changes,
                          storage::Projection* out);
+
+// The archive rows of jobs the state retired (State::TakeRetired),
+// appended to `out`: the job's canonical encoding, its enterprise, when it
+// ended.
+storage::ArchiveRow ToArchiveRow(const scheduler::Job& job);
+// The job an archive row holds; DataLoss if it does not decode as one.
+Result<scheduler::Job> FromArchiveRow(const storage::ArchiveRow& row);
+// Every archived job of enterprise `owner` (0: every enterprise's), in id
+// order, a page of the archive at a time.
+Result<std::vector<scheduler::Job>> ReadArchivedJobs(storage::Store& store, uint64_t owner);
+void ArchiveRowsInto(const std::vector<scheduler::Job>& retired, storage::Projection* out);
 
 }  // namespace bg::engine

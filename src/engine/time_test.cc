@@ -5,14 +5,18 @@
 // Tick (what the idle writer journals) or before any other command — and
 // a replay of the journal makes the same decisions.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "common/codec.h"
 #include "engine/audit.h"
 #include "engine/engine.h"
+#include "engine/projection.h"
 #include "metering/signature.h"
 #include "metering/usage.h"
 #include "programme/reconcile.h"
 #include "storage/memory_store.h"
+#include "storage/sqlite_store.h"
+#include "storage/store_test_util.h"
 #include "tests/testutil/faulty_store.h"
 #include "world/commands.h"
 #include "world/world.h"
@@ -381,6 +385,106 @@ TEST_F(TimeTest, TicksAndSweepsDecodeAsTheyWereWritten) {
   Command back;
   ASSERT_TRUE(DecodeCommand(old_reader, &back));
   EXPECT_TRUE(std::get<Tick>(back.body).holds_only);
+}
+
+}  // namespace
+}  // namespace bg::engine
+
+namespace bg::engine {
+namespace {
+
+// A job ended kRetainEndedS ago leaves the state by a Tick, in the same
+// batch as its archive row: the row is the job as it was, the id stays
+// taken, and the journal alone (the audit's replay) rebuilds the same
+// state, retired ids and digest included.
+TEST_F(TimeTest, AnEndedJobIsRetiredIntoTheArchiveByTheClock) {
+  auto e = Open(&store_);
+  IssueVoucher(*e);
+  ASSERT_EQ(Place(*e, 1).status, scheduler::JobStatus::kRunning);
+  clock_.Set(EndOf(*e, 1) + kGrace);
+  TickNow(*e);
+  ASSERT_EQ(StatusOf(*e, 1), scheduler::JobStatus::kDone);
+  const scheduler::Job ended =
+      e->Read([](const State& s) { return *s.scheduler().FindJob(OrderId(1)); });
+  const Money charged = e->Read([](const State& s) { return s.scheduler().charged_total(); });
+
+  clock_.Set(ended.finished_at + scheduler::kRetainEndedS * kSecond - kSecond);
+  TickNow(*e);
+  ASSERT_TRUE((*store_.FindArchived(storage::ArchiveKind::kJob, 1)).has_value() == false);
+  clock_.Set(ended.finished_at + (scheduler::kRetainEndedS + scheduler::kRetireEveryS) * kSecond);
+  TickNow(*e);
+  e->Read([&](const State& s) {
+    EXPECT_EQ(s.scheduler().FindJob(OrderId(1)), nullptr);
+    EXPECT_TRUE(s.scheduler().IsRetired(OrderId(1)));
+    EXPECT_EQ(s.scheduler().charged_total(), charged);
+    return 0;
+  });
+  Result<std::optional<storage::ArchiveRow>> row =
+      store_.FindArchived(storage::ArchiveKind::kJob, 1);
+  ASSERT_TRUE(row.ok()) << row.status();
+  ASSERT_TRUE(row->has_value());
+  EXPECT_EQ((*row)->owner, kAlphaMoulds.value());
+  EXPECT_EQ((*row)->at, ended.finished_at);
+  Result<scheduler::Job> back = FromArchiveRow(**row);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, ended);
+  Result<std::vector<scheduler::Job>> listed = ReadArchivedJobs(store_, kAlphaMoulds.value());
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_TRUE(ReadArchivedJobs(store_, kAlphaMoulds.value() + 1)->empty());
+  // Its id is used once forever: submitting it again says it is archived.
+  auto again = e->Execute(SubmitJob{.request = ended.submitted.request});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(std::get<scheduler::JobOutcome>(*again).code, scheduler::Code::kArchived);
+  ExpectReconciledAndReplayed(*e, store_);
+}
+
+// Recovery stores what its replay retired: a file whose archive lost a
+// row (as a journal written before the archive existed never had it) gets
+// it back from the journal, the same row.
+TEST_F(TimeTest, AReplayStoresTheJobsItRetiresIntoTheArchive) {
+  storage::store_test::TempDir dir;
+  const std::string path = dir.File("store.db");
+  std::optional<storage::ArchiveRow> kept;
+  {
+    auto store = storage::SqliteStore::Open({.path = path});
+    ASSERT_TRUE(store.ok()) << store.status();
+    auto e = Open(store->get());
+    IssueVoucher(*e);
+    ASSERT_EQ(Place(*e, 1).status, scheduler::JobStatus::kRunning);
+    clock_.Set(EndOf(*e, 1) + kGrace +
+               (scheduler::kRetainEndedS + scheduler::kRetireEveryS) * kSecond);
+    TickNow(*e);  // finishes the job
+    clock_.Set(clock_.Now() + (scheduler::kRetainEndedS + scheduler::kRetireEveryS) * kSecond);
+    TickNow(*e);  // retires it
+    kept = *(*store)->FindArchived(storage::ArchiveKind::kJob, 1);
+    ASSERT_TRUE(kept.has_value());
+    ASSERT_TRUE(e->Shutdown().ok());
+  }
+  {  // Lose the row, and the snapshots, so that recovery replays the journal.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(
+        sqlite3_exec(db, "DELETE FROM archive; DELETE FROM snapshots;", nullptr, nullptr, nullptr),
+        SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto store = storage::SqliteStore::Open({.path = path});
+  ASSERT_TRUE(store.ok()) << store.status();
+  Result<AuditReport> lost = AuditStore(**store);
+  ASSERT_TRUE(lost.ok()) << lost.status();
+  EXPECT_EQ(lost->problem, "archived job 1 is missing from the archive");
+  EngineOptions o;
+  o.idle_tick = std::chrono::milliseconds(0);
+  auto e = Engine::Open(store->get(), &clock_, o);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ((*e)->recovery().snapshot_seq, 0u);
+  EXPECT_EQ(*(*store)->FindArchived(storage::ArchiveKind::kJob, 1), kept);
+  ASSERT_TRUE((*e)->Shutdown().ok());
+  Result<AuditReport> audit = AuditStore(**store);
+  ASSERT_TRUE(audit.ok()) << audit.status();
+  EXPECT_TRUE(audit->ok()) << audit->problem;
+  EXPECT_EQ(audit->archived_checked, 1u);
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ uint64_t WalltimeS(const Job& job) { return (job.end_at - job.start_at) / kNanos
 JobOutcome Scheduler::Apply(const ExtendJob& c, World w, Timestamp ts) {
   const std::string name = "job " + std::to_string(c.id.value());
   const Job* found = FindJob(c.id);
-  if (found == nullptr) return JobOutcome{.code = Code::kUnknownJob, .message = "no " + name};
+  if (found == nullptr) return NotFound(c.id);
   if (found->status != JobStatus::kRunning) {
     return JobOutcome{
         .code = found->status == JobStatus::kQueued ? Code::kNotRunning : Code::kAlreadyEnded,

@@ -125,6 +125,16 @@ inline constexpr size_t kSettleEvents = 80;
 // and later usage is refused (order_ended).
 inline constexpr uint64_t kFinishGraceS = 600;
 
+// How long an ended job (done or cancelled) stays in the engine's state
+// after it ended: long enough for late usage, disputes and the month's
+// dashboards to read it there. Then a Tick retires it into the store's
+// archive (Scheduler::Retire), where the API still finds it; the state
+// keeps only its id (ids are used once forever) and a digest. Slurm's
+// MinJobAge is the same idea, with slurmdbd as the archive. Retirement runs
+// on whole hours, so that one Tick retires an hour's jobs.
+inline constexpr uint64_t kRetainEndedS = uint64_t{7} * 86'400;
+inline constexpr uint64_t kRetireEveryS = 3'600;
+
 // A placed job's subsidy claim is ClaimId(kJobClaimBit | job id): direct
 // claims (ids below 2^54) never meet it.
 inline constexpr uint64_t kJobClaimBit = uint64_t{1} << 63;
@@ -191,8 +201,9 @@ enum class Code : uint8_t {
   kAlreadyEnded,
   kOverCeiling,           // an extension would pass the cost ceiling: stop signal set
   kOrderClaimedDirectly,  // the id is an order a provider claimed outside the scheduler
+  kArchived,              // the job ended long ago and was retired into the archive
 };
-inline constexpr std::array<EnumName<Code>, 20> kCodeNames = {{
+inline constexpr std::array<EnumName<Code>, 21> kCodeNames = {{
     {"ok", Code::kOk},
     {"exists", Code::kExists},
     {"exists_with_different_body", Code::kExistsWithDifferentBody},
@@ -213,6 +224,7 @@ inline constexpr std::array<EnumName<Code>, 20> kCodeNames = {{
     {"already_ended", Code::kAlreadyEnded},
     {"over_ceiling", Code::kOverCeiling},
     {"order_claimed_directly", Code::kOrderClaimedDirectly},
+    {"archived", Code::kArchived},
 }};
 static_assert(IsNameTable(kCodeNames));
 const char* CodeName(Code code);

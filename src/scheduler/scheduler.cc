@@ -79,6 +79,11 @@ JobOutcome Scheduler::Validate(const SubmitJob& c, const World& w, Timestamp ts)
   if (r.id.value() > programme::kMaxRecordId) {
     return Refuse(Code::kIdTooLarge, JobName(r.id) + ": job ids must be below 2^54");
   }
+  if (IsRetired(r.id)) {
+    return Refuse(Code::kArchived, JobName(r.id) + " ended more than " +
+                                       std::to_string(kRetainEndedS / 86'400) +
+                                       " days ago and is archived; its id is not used again");
+  }
   if (const Job* old = FindJob(r.id)) {
     if (old->submitted == c) {
       return JobOutcome{.code = Code::kExists,
@@ -215,9 +220,18 @@ JobOutcome Scheduler::Apply(const Schedule& c, World w, Timestamp ts) {
   return JobOutcome{.placed = placed, .placed_ids = std::move(placed_ids)};
 }
 
+JobOutcome Scheduler::NotFound(OrderId id) const {
+  if (IsRetired(id)) {
+    return Refuse(Code::kAlreadyEnded, JobName(id) + " ended more than " +
+                                           std::to_string(kRetainEndedS / 86'400) +
+                                           " days ago and is archived");
+  }
+  return Refuse(Code::kUnknownJob, "no " + JobName(id));
+}
+
 JobOutcome Scheduler::Apply(const FinishJob& c, World w, Timestamp ts) {
   const Job* found = FindJob(c.id);
-  if (found == nullptr) return Refuse(Code::kUnknownJob, "no " + JobName(c.id));
+  if (found == nullptr) return NotFound(c.id);
   if (found->status != JobStatus::kRunning) {
     return Refuse(found->status == JobStatus::kQueued ? Code::kNotRunning : Code::kAlreadyEnded,
                   JobName(c.id) + " is " + JobStatusName(found->status));
@@ -245,7 +259,7 @@ JobOutcome Scheduler::Apply(const FinishJob& c, World w, Timestamp ts) {
 
 JobOutcome Scheduler::Apply(const CancelJob& c, World w, Timestamp ts) {
   const Job* found = FindJob(c.id);
-  if (found == nullptr) return Refuse(Code::kUnknownJob, "no " + JobName(c.id));
+  if (found == nullptr) return NotFound(c.id);
   if (found->status == JobStatus::kDone || found->status == JobStatus::kCancelled) {
     return Refuse(Code::kAlreadyEnded, JobName(c.id) + " is " + JobStatusName(found->status));
   }
@@ -494,15 +508,68 @@ void Scheduler::PutJob(Job job) {
     change(add);
     undo_.Record([change, add] { change(!add); });
   };
+  // Ended jobs by end time, for Retire. A job ends once (done or
+  // cancelled is final) and keeps its finished_at.
+  auto ended = [](const Job& j) {
+    return j.status == JobStatus::kDone || j.status == JobStatus::kCancelled;
+  };
   const Job* old = FindJob(id);
   if (old != nullptr) by_end(*old, false);
   by_end(job, true);
+  if (ended(job) && (old == nullptr || !ended(*old))) {
+    const std::pair<Timestamp, OrderId> key{job.finished_at, id};
+    ended_by_time_.insert(key);
+    undo_.Record([this, key] { ended_by_time_.erase(key); });
+  }
   const Money was = old == nullptr ? Money{} : old->charged;
   if (job.charged != was) {
     undo_.Set(charged_total_,
               programme::book::Plus(programme::book::Minus(charged_total_, was), job.charged));
   }
   undo_.Put(jobs_, id, std::move(job));
+}
+
+namespace {
+
+// When a job that ended at `ended` is retired: kRetainEndedS later,
+// rounded up to the next whole kRetireEveryS.
+Timestamp RetireAt(Timestamp ended) {
+  constexpr uint64_t kEvery = kRetireEveryS * kNanosPerSecond;
+  const Timestamp due = ended + kRetainEndedS * kNanosPerSecond;
+  return (due + kEvery - 1) / kEvery * kEvery;
+}
+
+}  // namespace
+
+std::optional<Timestamp> Scheduler::NextRetirement() const {
+  if (ended_by_time_.empty()) return std::nullopt;
+  return RetireAt(ended_by_time_.begin()->first);
+}
+
+std::vector<Job> Scheduler::Retire(Timestamp ts, size_t max) {
+  std::vector<Job> out;
+  while (out.size() < max && !ended_by_time_.empty() &&
+         RetireAt(ended_by_time_.begin()->first) <= ts) {
+    const std::pair<Timestamp, OrderId> key = *ended_by_time_.begin();
+    ended_by_time_.erase(ended_by_time_.begin());
+    undo_.Record([this, key] { ended_by_time_.insert(key); });
+    auto it = jobs_.find(key.second);
+    BG_CHECK(it != jobs_.end()) << "ended job " << key.second << " is not in the state";
+    Job job = it->second;
+    undo_.Erase(jobs_, key.second);
+    retired_.Insert(key.second.value());
+    undo_.Record([this, id = key.second] { retired_.Erase(id.value()); });
+    std::vector<uint8_t> bytes;
+    Writer w(&bytes);
+    EncodeJob(w, job);
+    Hasher h;
+    h.Update(retired_digest_);
+    h.Update(bytes);
+    undo_.Set(retired_digest_, h.Finish());
+    undo_.Set(retired_charged_, programme::book::Plus(retired_charged_, job.charged));
+    out.push_back(std::move(job));
+  }
+  return out;
 }
 
 const Job* Scheduler::FindJob(OrderId id) const {
@@ -526,17 +593,19 @@ std::vector<OrderId> Scheduler::Overdue(Timestamp ts, size_t max) const {
 
 // --- Explanations -----------------------------------------------------------------
 
+std::string Describe(const Job& job) {
+  return JobName(job.submitted.request.id) + " is " + JobStatusName(job.status) +
+         (job.pool.is_zero() ? "" : " on pool " + std::to_string(job.pool.value())) + ": list " +
+         job.list_cost.ToYuanString() + ", subsidy " + job.subsidy.ToYuanString() +
+         ", out of pocket " + job.out_of_pocket.ToYuanString();
+}
+
 std::string Scheduler::Explain(OrderId id, const network::Network& network,
                                const programme::Registry& registry, const programme::Book& book,
                                const ledger::Ledger& ledger, Timestamp now) const {
   const Job* job = FindJob(id);
   if (job == nullptr) return "no " + JobName(id);
-  if (job->status != JobStatus::kQueued) {
-    return JobName(id) + " is " + JobStatusName(job->status) +
-           (job->pool.is_zero() ? "" : " on pool " + std::to_string(job->pool.value())) +
-           ": list " + job->list_cost.ToYuanString() + ", subsidy " + job->subsidy.ToYuanString() +
-           ", out of pocket " + job->out_of_pocket.ToYuanString();
-  }
+  if (job->status != JobStatus::kQueued) return Describe(*job);
   // The request was checked when it was submitted (its deadline may have
   // passed since: the quote says where it would still run).
   const Quote q =
@@ -581,6 +650,9 @@ void Scheduler::Encode(Writer& w) const {
     w.I64(s.money_fen);
     w.U64(s.card_seconds);
   }
+  retired_.Encode(w);
+  w.Bytes(retired_digest_);
+  w.I64(retired_charged_.fen());
 }
 
 bool Scheduler::Decode(Reader& r, Scheduler* out) {
@@ -604,7 +676,20 @@ bool Scheduler::Decode(Reader& r, Scheduler* out) {
     if (!r.U64(&id) || !r.I64(&share.money_fen) || !r.U64(&share.card_seconds)) return false;
     s.shares_.emplace(EnterpriseId(id), share);
   }
+  std::string digest;
+  int64_t retired_fen = 0;
+  if (!IdRanges::Decode(r, &s.retired_) || !r.Str(&digest) ||
+      digest.size() != s.retired_digest_.size() || !r.I64(&retired_fen) || retired_fen < 0) {
+    return false;
+  }
+  std::copy(digest.begin(), digest.end(), s.retired_digest_.begin());
+  s.retired_charged_ = Money::Fen(retired_fen);
+  s.charged_total_ = s.retired_charged_;
   for (const auto& [id, job] : s.jobs_) {
+    if (s.retired_.Contains(id.value())) return false;
+    if (job.status == JobStatus::kDone || job.status == JobStatus::kCancelled) {
+      s.ended_by_time_.insert({job.finished_at, id});
+    }
     s.charged_total_ = programme::book::Plus(s.charged_total_, job.charged);
     if (job.status != JobStatus::kRunning) continue;
     PoolUse& u = s.use_[job.pool];
@@ -620,6 +705,10 @@ bool Scheduler::Decode(Reader& r, Scheduler* out) {
   out->running_ = std::move(s.running_);
   out->shares_ = std::move(s.shares_);
   out->charged_total_ = s.charged_total_;
+  out->ended_by_time_ = std::move(s.ended_by_time_);
+  out->retired_ = std::move(s.retired_);
+  out->retired_digest_ = s.retired_digest_;
+  out->retired_charged_ = s.retired_charged_;
   return true;
 }
 

@@ -29,6 +29,8 @@
 #include <string>
 #include <vector>
 
+#include "common/hash.h"
+#include "common/id_ranges.h"
 #include "common/undo_log.h"
 #include "ledger/ledger.h"
 #include "network/network.h"
@@ -44,6 +46,9 @@ namespace bg::scheduler {
 Money CopayHeldInAll(const Job& job);
 // The job's walltime now, extensions included.
 uint64_t WalltimeS(const Job& job);
+// Where a placed or ended job is and what it costs ("job 7 is done on pool
+// 3: list ..., subsidy ..., out of pocket ...").
+std::string Describe(const Job& job);
 
 struct World {
   const network::Network& network;
@@ -103,12 +108,27 @@ class Scheduler {
   std::optional<Timestamp> NextOverdue() const;
   std::vector<OrderId> Overdue(Timestamp ts, size_t max) const;
 
+  // Retirement (kRetainEndedS): when the oldest ended job is due to be
+  // retired, if any job has ended; and Retire moves up to `max` jobs due
+  // by `ts` out of the state, the earliest ended first (then by id), and
+  // returns them for the store's archive. A retired job's id stays taken
+  // (IsRetired), its record is covered by retired_digest() in the state
+  // hash, and what it was charged stays in charged_total().
+  std::optional<Timestamp> NextRetirement() const;
+  std::vector<Job> Retire(Timestamp ts, size_t max);
+  bool IsRetired(OrderId id) const { return retired_.Contains(id.value()); }
+  const IdRanges& retired() const { return retired_; }
+  // BLAKE2b chain over the retired jobs' encodings, in retirement order.
+  const Hash256& retired_digest() const { return retired_digest_; }
+
+  // A job in the state: queued, running, or ended within kRetainEndedS
+  // (older ones are in the store's archive).
   const Job* FindJob(OrderId id) const;
-  // Every job ever submitted, finished ones included (API lists, statements,
-  // audit). No per-pass path walks it: a pass reads the queued jobs by id.
+  // The jobs in the state (API lists merge the archive's). No per-pass
+  // path walks it: a pass reads the queued jobs by id.
   const std::map<OrderId, Job>& jobs() const { return jobs_; }
-  // What every job has been charged so far (Σ Job::charged): a running
-  // total kept by each change of a job, equal to summing jobs() (metrics).
+  // What every job has been charged so far (Σ Job::charged), retired ones
+  // included: a running total kept by each change of a job (metrics).
   Money charged_total() const { return charged_total_; }
   const std::map<PoolId, PoolUse>& use() const { return use_; }
   const std::set<OrderId>& queue() const { return queue_; }
@@ -129,11 +149,16 @@ class Scheduler {
   void Encode(Writer& w) const;
   static bool Decode(Reader& r, Scheduler* out);
   bool operator==(const Scheduler& o) const {
-    return jobs_ == o.jobs_ && queue_ == o.queue_ && shares_ == o.shares_;
+    return jobs_ == o.jobs_ && queue_ == o.queue_ && shares_ == o.shares_ &&
+           retired_ == o.retired_ && retired_digest_ == o.retired_digest_ &&
+           retired_charged_ == o.retired_charged_;
   }
 
  private:
   JobOutcome Validate(const SubmitJob& c, const World& w, Timestamp ts) const;
+  // The refusal for a command on job `id` not in the state: already ended
+  // if it was retired, unknown otherwise.
+  JobOutcome NotFound(OrderId id) const;
   // Chooses where `job` goes now under `policy`, or nothing (it waits).
   // `pools`: the pools of the job's type (null: all); `by_price`: the same
   // in ascending list price for the job's tier, with `bound_bp` the most
@@ -158,7 +183,13 @@ class Scheduler {
   std::set<std::pair<Timestamp, OrderId>> running_by_end_;
   std::set<OrderId> running_;  // the same jobs by id (derived, rebuilt on decode)
   std::map<EnterpriseId, Share> shares_;
-  Money charged_total_{};  // derived: Σ jobs_ charged (rebuilt on decode)
+  Money charged_total_{};  // derived: retired_charged_ + Σ jobs_ charged (rebuilt on decode)
+  // Ended jobs by the time they ended (derived, rebuilt on decode): what
+  // Retire takes next.
+  std::set<std::pair<Timestamp, OrderId>> ended_by_time_;
+  IdRanges retired_;
+  Hash256 retired_digest_{};
+  Money retired_charged_{};
   UndoLog undo_;
   std::function<void(uint64_t, bool)> decision_observer_;
 };

@@ -262,3 +262,86 @@ TEST_F(SchedulerTest, EncodingRoundTrips) {
 
 }  // namespace
 }  // namespace bg::scheduler
+
+namespace bg::scheduler {
+namespace {
+
+// A job ended kRetainEndedS ago (on the next whole hour) leaves the state:
+// its id stays taken, its charge stays in the running total, the digest
+// covers it, and a batch rollback puts it back exactly.
+TEST_F(SchedulerTest, AnEndedJobIsRetiredAfterItsRetentionAndItsIdStaysTaken) {
+  ASSERT_EQ(Submit(1, kBetaLab, 4).status, JobStatus::kRunning);
+  ASSERT_EQ(Submit(2, kBetaLab, 4).status, JobStatus::kRunning);
+  const Timestamp ended = Next(kSettleEvents);
+  ASSERT_TRUE(sched_.Apply(FinishJob{OrderId(1)}, W(), ended).ok());
+  const Money charged = sched_.charged_total();
+  ASSERT_GT(charged.fen(), 0);
+  const Job before = *sched_.FindJob(OrderId(1));
+  const Timestamp due = *sched_.NextRetirement();
+  EXPECT_GE(due, ended + kRetainEndedS * kNanosPerSecond);
+  EXPECT_LT(due, ended + (kRetainEndedS + kRetireEveryS) * kNanosPerSecond);
+  EXPECT_EQ(due % (kRetireEveryS * kNanosPerSecond), 0u);
+  EXPECT_TRUE(sched_.Retire(due - 1, 100).empty());
+
+  std::vector<uint8_t> kept;
+  Writer w(&kept);
+  sched_.Encode(w);
+  sched_.BeginBatch();
+  std::vector<Job> retired = sched_.Retire(due, 100);
+  ASSERT_EQ(retired.size(), 1u);
+  EXPECT_EQ(retired[0], before);
+  EXPECT_EQ(sched_.FindJob(OrderId(1)), nullptr);
+  EXPECT_TRUE(sched_.IsRetired(OrderId(1)));
+  EXPECT_NE(sched_.retired_digest(), Hash256{});
+  sched_.RollbackBatch();
+  std::vector<uint8_t> back;
+  Writer w2(&back);
+  sched_.Encode(w2);
+  EXPECT_EQ(back, kept);
+  ASSERT_NE(sched_.FindJob(OrderId(1)), nullptr);
+
+  ASSERT_EQ(sched_.Retire(due, 100).size(), 1u);
+  EXPECT_EQ(sched_.charged_total(), charged);         // the retired charge stays counted
+  EXPECT_FALSE(sched_.NextRetirement().has_value());  // job 2 still runs
+  // The id is used once forever: submitting it again, or finishing it, says so.
+  const JobOutcome again = Submit(1, kBetaLab, 4);
+  EXPECT_EQ(again.code, Code::kArchived);
+  EXPECT_NE(again.message.find("archived"), std::string::npos) << again.message;
+  const JobOutcome finish = sched_.Apply(FinishJob{OrderId(1)}, W(), Next(kSettleEvents));
+  EXPECT_EQ(finish.code, Code::kAlreadyEnded);
+  EXPECT_EQ(sched_.Apply(CancelJob{OrderId(99)}, W(), Next()).code, Code::kUnknownJob);
+
+  // The encoding carries the retired ids, the digest and the retired charge.
+  bool whole = false;
+  const Scheduler decoded = RoundTrip(&whole);
+  EXPECT_TRUE(whole);
+  EXPECT_TRUE(decoded == sched_);
+  EXPECT_TRUE(decoded.IsRetired(OrderId(1)));
+  EXPECT_EQ(decoded.charged_total(), sched_.charged_total());
+  EXPECT_EQ(decoded.retired_digest(), sched_.retired_digest());
+}
+
+// Retirement takes the earliest ended first, at most `max` at a time, and
+// a decoded scheduler retires the same jobs as the original.
+TEST_F(SchedulerTest, RetirementIsInEndOrderAndSurvivesDecoding) {
+  for (uint64_t id = 1; id <= 3; ++id)
+    ASSERT_EQ(Submit(id, kBetaLab, 4).status, JobStatus::kRunning);
+  ASSERT_TRUE(sched_.Apply(FinishJob{OrderId(3)}, W(), Next(kSettleEvents)).ok());
+  ASSERT_TRUE(sched_.Apply(CancelJob{OrderId(1)}, W(), Next(kSettleEvents)).ok());
+  bool whole = false;
+  Scheduler decoded = RoundTrip(&whole);
+  ASSERT_TRUE(whole);
+  const Timestamp later = now_ + (kRetainEndedS + kRetireEveryS) * kNanosPerSecond;
+  std::vector<Job> first = sched_.Retire(later, 1);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].submitted.request.id, OrderId(3));
+  std::vector<Job> rest = sched_.Retire(later, 10);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].submitted.request.id, OrderId(1));
+  EXPECT_EQ(decoded.Retire(later, 10).size(), 2u);
+  EXPECT_TRUE(decoded == sched_);
+  EXPECT_EQ(decoded.retired().ranges(), 2u);  // ids 1 and 3
+}
+
+}  // namespace
+}  // namespace bg::scheduler

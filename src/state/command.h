@@ -55,7 +55,9 @@ struct CreateTransfers {
 // then running jobs whose walltime and grace period (scheduler::
 // kFinishGraceS) have passed are finished, earliest end first, at most
 // kMaxFinishesPerTick, then vouchers past their validity expire, at most
-// kMaxExpiriesPerTick. The writer journals one while idle when anything is
+// kMaxExpiriesPerTick, then bookings, then jobs ended more than
+// scheduler::kRetainEndedS ago leave the state for the store's archive, at
+// most kMaxRetiresPerTick. The writer journals one while idle when anything is
 // due, and before any command at whose time anything is due, so every
 // command sees time's work done first, on replay too.
 //
@@ -71,6 +73,9 @@ inline constexpr size_t kMaxExpiriesPerTick = 1024;
 // bookings.h), at most this many per Tick; a use checked out by the clock
 // is charged in a facility fee's timestamps.
 inline constexpr size_t kMaxBookingsPerTick = 64;
+// Jobs retired into the archive per Tick (scheduler::kRetainEndedS); they
+// take no timestamps.
+inline constexpr size_t kMaxRetiresPerTick = 4096;
 inline constexpr size_t kFacilityFeeEvents = programme::kRedeemEvents + programme::kSettleEvents;
 // Logical timestamps a Tick may use: a finish's each, then a sweep's each,
 // then a booking's each.
@@ -196,6 +201,7 @@ struct TickResult {
   std::vector<OrderId> finished_ids = {};
   std::vector<VoucherId> swept_ids = {};
   size_t bookings_ended = 0;  // no-shows released, uses checked out at their end
+  size_t retired = 0;         // jobs retired into the archive (kRetainEndedS)
 };
 
 struct RegistryResult {

@@ -63,8 +63,8 @@ TickResult State::Apply(const Tick& c, Timestamp ts) {
 
 std::optional<Timestamp> State::NextDue() const {
   std::optional<Timestamp> due;
-  for (std::optional<Timestamp> t :
-       {scheduler_.NextOverdue(), book_.NextExpiry(), bookings_.NextDue()}) {
+  for (std::optional<Timestamp> t : {scheduler_.NextOverdue(), book_.NextExpiry(),
+                                     bookings_.NextDue(), scheduler_.NextRetirement()}) {
     if (t && (!due || *t < *due)) due = t;
   }
   return due;
@@ -95,6 +95,17 @@ TickResult State::ApplyTime(Timestamp ts) {
     ChargeFacilityUse(work.used[i], bookings_at + i * kFacilityFeeEvents);
   }
   out.bookings_ended = work.ended;
+  // Last, jobs long ended leave the state for the store's archive (they
+  // take no ledger timestamps).
+  std::vector<scheduler::Job> retired = scheduler_.Retire(ts, kMaxRetiresPerTick);
+  out.retired = retired.size();
+  for (scheduler::Job& j : retired) retired_jobs_.push_back(std::move(j));
+  return out;
+}
+
+std::vector<scheduler::Job> State::TakeRetired() {
+  std::vector<scheduler::Job> out;
+  out.swap(retired_jobs_);
   return out;
 }
 
@@ -207,7 +218,7 @@ programme::Outcome State::Apply(const Redeem& c, Timestamp ts) {
                               .message = "order " + std::to_string(c.order.value()) +
                                          " is a booking of a facility; its claim is the booking's"};
   }
-  if (scheduler_.FindJob(c.order) != nullptr) {
+  if (scheduler_.FindJob(c.order) != nullptr || scheduler_.IsRetired(c.order)) {
     return programme::Outcome{
         .code = programme::Code::kOrderIsAJob,
         .message = "order " + std::to_string(c.order.value()) +

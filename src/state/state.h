@@ -50,6 +50,10 @@ class State {
   // Every command releases due holds itself; these need a Tick's
   // timestamps, so the writer journals one before the command (engine.cc).
   std::optional<Timestamp> NextDue() const;
+  // The jobs retired by the commands applied since the last call (Ticks
+  // retire them, scheduler::kRetainEndedS): the engine writes them to the
+  // store's archive in the same batch. Not part of the state.
+  std::vector<scheduler::Job> TakeRetired();
   // Whether CreateProgramme{rules} would be accepted, the id aside (it may
   // be a programme's already: a preview of its terms): the registry's
   // checks (Registry::CheckRules) and the refusal's message as the command
@@ -156,6 +160,7 @@ class State {
   facility::Facilities facilities_;
   facility::Bookings bookings_;
   facility::Rounds rounds_;
+  std::vector<scheduler::Job> retired_jobs_;  // since TakeRetired (not state)
 };
 
 }  // namespace bg::state

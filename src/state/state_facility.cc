@@ -11,7 +11,8 @@ namespace bg::state {
 facility::BookingOutcome State::Apply(const BookFacility& c, Timestamp ts) {
   const facility::Facility* f = facilities_.Find(c.facility);
   // A booking is an order: never a job's id nor one claimed directly.
-  const bool taken = scheduler_.FindJob(c.id) != nullptr || book_.HasClaimsOn(c.id);
+  const bool taken =
+      scheduler_.FindJob(c.id) != nullptr || scheduler_.IsRetired(c.id) || book_.HasClaimsOn(c.id);
   return bookings_.Apply(
       c,
       facility::BookingWorld{

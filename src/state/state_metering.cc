@@ -81,6 +81,9 @@ UsageResult State::CountUsage(const metering::UsageRecord& r, bool signed_ok, Ti
                   "provider's)");
   }
   const scheduler::Job* job = scheduler_.FindJob(r.order);
+  if (job == nullptr && scheduler_.IsRetired(r.order)) {
+    return refuse(UsageResult::kOrderEnded, "the order ended long ago and is archived");
+  }
   if (job == nullptr) return refuse(UsageResult::kUnknownOrder, "no such order");
   if (job->status == scheduler::JobStatus::kQueued) {
     return refuse(UsageResult::kOrderNotRunning, "the order has not been placed");

@@ -53,7 +53,7 @@ facility::RoundOutcome State::Apply(const CloseRound& c, Timestamp ts) {
   // (a client's id) stops the allocation before anything is booked.
   for (const facility::BookFacility& b : plan->bookings) {
     if (bookings_.Find(b.id) != nullptr || scheduler_.FindJob(b.id) != nullptr ||
-        book_.HasClaimsOn(b.id)) {
+        scheduler_.IsRetired(b.id) || book_.HasClaimsOn(b.id)) {
       return {.code = facility::RoundCode::kIdTaken,
               .message = "order " + std::to_string(b.id.value()) + ", which round " +
                          std::to_string(c.round) + " books, is taken by another order"};

@@ -48,3 +48,71 @@ TEST_F(ApiTest, AProgrammesOperatorSweepsItsOwnVouchersOnly) {
 
 }  // namespace
 }  // namespace bg::api
+
+namespace bg::api {
+namespace {
+
+// A job ended more than scheduler::kRetainEndedS ago has left the engine's
+// state for the archive: it reads the same by id, in the lists, in its
+// explanation and in its enterprise's bill; its id stays taken; and
+// another enterprise still may not read it.
+TEST_F(ApiTest, AnArchivedJobReadsAsItDidBeforeItLeftTheState) {
+  IssueVoucher(1, 1, 10'000'000);
+  ASSERT_EQ(Call("POST", "/v1/jobs", "enterprise",
+                 R"({"id":1,"accelerator":"A800","cards":1,"walltime_s":3600})")
+                .status,
+            201);
+  ASSERT_EQ(Call("POST", "/v1/jobs/1/cancel", "enterprise", R"({"reason":"done early"})").status,
+            200);
+  const std::string job = Call("GET", "/v1/jobs/1", "enterprise").body;
+  const Json before = Json::parse(job);
+  ASSERT_EQ(before["status"], "cancelled");
+  const std::string month = "/v1/enterprises/1/money?month=2025-03";
+  const Json bill = Body(Call("GET", month, "enterprise"))["bill"];
+  ASSERT_EQ(bill["jobs"].size(), 1u);
+
+  clock_.Set(clock_.Now() +
+             (scheduler::kRetainEndedS + 2 * scheduler::kRetireEveryS) * kNanosPerSecond);
+  // The next command finds the job retired by the clock.
+  ASSERT_EQ(Call("POST", "/v1/jobs", "enterprise",
+                 R"({"id":2,"accelerator":"A800","cards":1,"walltime_s":3600})")
+                .status,
+            201);
+  engine_->Read([](const state::State& s) {
+    EXPECT_EQ(s.scheduler().FindJob(OrderId(1)), nullptr);
+    EXPECT_TRUE(s.scheduler().IsRetired(OrderId(1)));
+    return 0;
+  });
+  EXPECT_EQ(Call("GET", "/v1/jobs/1", "enterprise").body, job);
+  EXPECT_EQ(Call("GET", "/v1/jobs/1", "admin").body, job);
+  EXPECT_EQ(Call("GET", "/v1/jobs/1", "other_enterprise").status, 403);
+  const Json explained = Body(Call("GET", "/v1/jobs/1/explain", "enterprise"));
+  EXPECT_EQ(explained["status"], "cancelled");
+  // Lists merge the archive with the state, by id, across pages.
+  for (const char* who : {"enterprise", "admin"}) {
+    const Json page = Body(Call("GET", "/v1/jobs?limit=1", who));
+    ASSERT_EQ(page["items"].size(), 1u) << who;
+    EXPECT_EQ(page["items"][0]["id"], 1) << who;
+    EXPECT_EQ(page["next_after"], 1) << who;
+    const Json rest = Body(Call("GET", "/v1/jobs?limit=5&after=1", who));
+    ASSERT_EQ(rest["items"].size(), 1u) << who;
+    EXPECT_EQ(rest["items"][0]["id"], 2) << who;
+    EXPECT_TRUE(rest["next_after"].is_null()) << who;
+  }
+  EXPECT_EQ(Body(Call("GET", "/v1/jobs?status=cancelled", "enterprise"))["items"].size(), 1u);
+  EXPECT_EQ(Body(Call("GET", "/v1/jobs?status=running,queued", "enterprise"))["items"].size(), 1u);
+  EXPECT_EQ(Body(Call("GET", "/v1/jobs", "other_enterprise"))["items"].size(), 0u);
+  const Json after = Body(Call("GET", month, "enterprise"))["bill"];
+  ASSERT_EQ(after["jobs"].size(), 2u);  // job 2 is March's too
+  EXPECT_EQ(after["jobs"][0], bill["jobs"][0]);
+  // The id is used once forever.
+  const auto again = Call("POST", "/v1/jobs", "enterprise",
+                          R"({"id":1,"accelerator":"A800","cards":1,"walltime_s":3600})");
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_EQ(Body(again)["title"], "archived");
+  const auto cancel = Call("POST", "/v1/jobs/1/cancel", "other_enterprise", "{}");
+  EXPECT_EQ(cancel.status, 403) << cancel.body;
+}
+
+}  // namespace
+}  // namespace bg::api

@@ -23,6 +23,7 @@ int StatusFor(const std::string& code) {
       {"method_not_allowed", 405},
       {"request_timeout", 408},
       {"exists_with_different_body", 409},
+      {"archived", 409},  // a job id used by a job long ended (scheduler::kRetainEndedS)
       {"idempotency_key_reused", 409},
       {"idempotency_key_in_flight", 409},
       {"conflict", 409},

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "api/handlers.h"
+#include "api/job_history.h"
 #include "api/list_query.h"
 #include "api/service.h"
 #include "api/views.h"
@@ -205,8 +206,11 @@ Answer Service::ClawBackJob(Call& c) {
   if (!f.Done()) return Fail(c, f.code(), f.detail());
   ClaimId claim_id{};
   std::optional<HttpResponse> missing;
+  // A clawback comes after the fact: the job may have been archived.
+  const Result<std::optional<scheduler::Job>> found = AnyJob(*engine_, c, OrderId(*id));
+  if (!found.ok()) return Fail(c, "unavailable", found.status().ToString());
   const bool allowed = Look(*engine_, c, [&](const state::State& s) {
-    const scheduler::Job* job = s.scheduler().FindJob(OrderId(*id));
+    const scheduler::Job* job = found->has_value() ? &**found : nullptr;
     if (job == nullptr || job->claim.is_zero()) {
       missing = job == nullptr
                     ? Fail(c, "unknown_job", "no job " + std::to_string(*id))

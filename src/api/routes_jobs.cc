@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "api/handlers.h"
+#include "api/job_history.h"
 #include "api/list_query.h"
 #include "api/service.h"
 #include "api/views.h"
@@ -135,9 +136,10 @@ Answer ChangeJob(engine::Engine& engine, Call& c, Make make) {
   Fields f(c.body);
   std::optional<state::CommandBody> body = make(OrderId(*id), f);
   if (!f.Done()) return Fail(c, f.code(), f.detail());
+  const Result<std::optional<scheduler::Job>> job = AnyJob(engine, c, OrderId(*id));
+  if (!job.ok()) return Fail(c, "unavailable", job.status().ToString());
   const bool allowed = Look(engine, c, [&](const state::State& s) {
-    const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
-    return j == nullptr || MayAccess(c, s, *j, true);
+    return !job->has_value() || MayAccess(c, s, **job, true);
   });
   if (!allowed) return Forbidden(c, "change this job");
   return Answer::Deferred(std::move(*body), JobCapture(c, OrderId(*id), false));
@@ -188,42 +190,100 @@ Answer Service::ListJobs(Call& c) {
     }
     programme = c.who.scope;
   }
-  auto page = Look(*engine_, c, [&](const state::State& s) {
-    auto site_of = [&](const scheduler::Job& j) -> const network::Site* {
-      const network::Pool* p = s.network().FindPool(j.pool);
-      return p == nullptr ? nullptr : s.network().FindSite(p->site);
-    };
-    return Page(
-        c, s.scheduler().jobs(),
-        [&](const scheduler::Job& j) {
-          const scheduler::JobRequest& r = j.submitted.request;
-          if (c.who.role == Role::kEnterprise && r.enterprise.value() != c.who.scope) return false;
-          if (c.who.role == Role::kProvider) {
-            const network::Site* at = site_of(j);
-            if (at == nullptr || at->provider.value() != c.who.scope) return false;
-          }
-          if (enterprise && r.enterprise.value() != *enterprise) return false;
-          if (statuses &&
-              std::find(statuses->begin(), statuses->end(), j.status) == statuses->end()) {
-            return false;
-          }
-          if (site && (site_of(j) == nullptr || site_of(j)->id.value() != *site)) return false;
-          if ((from && j.submitted_at < *from) || (to && j.submitted_at >= *to)) return false;
-          return !programme || PaidBy(s, j, *programme);
-        },
-        [&](const scheduler::Job& j) { return JobWithNames(j, s); }, &fail);
+  const std::optional<size_t> limit = PageLimit(c, &fail);
+  if (!limit) return fail;
+  bool bad = false;
+  const uint64_t after = QueryId(c, "after", &bad).value_or(0);
+  if (bad) return Fail(c, "invalid_field", "after must be an id");
+  auto keep = [&](const state::State& s, const scheduler::Job& j) {
+    const scheduler::JobRequest& r = j.submitted.request;
+    const network::Pool* pool = s.network().FindPool(j.pool);
+    const network::Site* at = pool == nullptr ? nullptr : s.network().FindSite(pool->site);
+    if (c.who.role == Role::kEnterprise && r.enterprise.value() != c.who.scope) return false;
+    if (c.who.role == Role::kProvider && (at == nullptr || at->provider.value() != c.who.scope)) {
+      return false;
+    }
+    if (enterprise && r.enterprise.value() != *enterprise) return false;
+    if (statuses && std::find(statuses->begin(), statuses->end(), j.status) == statuses->end()) {
+      return false;
+    }
+    if (site && (at == nullptr || at->id.value() != *site)) return false;
+    if ((from && j.submitted_at < *from) || (to && j.submitted_at >= *to)) return false;
+    return !programme || PaidBy(s, j, *programme);
+  };
+  // The jobs in the state, then the archive's (retired ones), merged by id.
+  // The state is read durable, so that every job it no longer holds is in
+  // the archive read after it (a job retired in between is in both: once).
+  using Item = std::pair<uint64_t, Json>;
+  auto live = engine_->Read([&](const state::State& s) {
+    std::vector<Item> out;
+    const auto& jobs = s.scheduler().jobs();
+    for (auto it = jobs.upper_bound(OrderId(after)); it != jobs.end() && out.size() <= *limit;
+         ++it) {
+      if (keep(s, it->second)) out.emplace_back(it->first.value(), JobWithNames(it->second, s));
+    }
+    return out;
   });
-  return page ? Reply(*page) : fail;
+  // Up to limit + 1 archived jobs after `after` that `keep` keeps, a page
+  // of the archive at a time. Retired jobs have ended: a list of queued or
+  // running jobs skips the archive.
+  auto archived_page = [&]() -> Result<std::vector<Item>> {
+    std::vector<Item> out;
+    const bool ended_wanted =
+        !statuses || std::any_of(statuses->begin(), statuses->end(), [](scheduler::JobStatus st) {
+          return st == scheduler::JobStatus::kDone || st == scheduler::JobStatus::kCancelled;
+        });
+    if (!ended_wanted) return out;
+    storage::ArchiveQuery q{
+        .kind = storage::ArchiveKind::kJob,
+        .owner = c.who.role == Role::kEnterprise ? c.who.scope : enterprise.value_or(0),
+        .after_id = after,
+        .limit = 256};
+    while (out.size() <= *limit) {
+      BG_ASSIGN_OR_RETURN(std::vector<storage::ArchiveRow> rows, engine_->store().ListArchived(q));
+      std::vector<scheduler::Job> jobs;
+      jobs.reserve(rows.size());
+      for (const storage::ArchiveRow& row : rows) {
+        BG_ASSIGN_OR_RETURN(scheduler::Job j, DecodeArchivedJob(row));
+        jobs.push_back(std::move(j));
+      }
+      Look(*engine_, c, [&](const state::State& s) {
+        for (const scheduler::Job& j : jobs) {
+          if (keep(s, j)) out.emplace_back(j.submitted.request.id.value(), JobWithNames(j, s));
+        }
+      });
+      if (rows.size() < q.limit) break;
+      q.after_id = rows.back().id;
+    }
+    return out;
+  };
+  Result<std::vector<Item>> archived = archived_page();
+  if (!archived.ok()) return Fail(c, "unavailable", archived.status().ToString());
+  std::vector<Item> all = std::move(live);
+  for (Item& item : *archived) all.push_back(std::move(item));
+  std::sort(all.begin(), all.end(), [](const Item& a, const Item& b) { return a.first < b.first; });
+  all.erase(std::unique(all.begin(), all.end(),
+                        [](const Item& a, const Item& b) { return a.first == b.first; }),
+            all.end());
+  const bool more = all.size() > *limit;
+  if (more) all.resize(*limit);
+  Json items = Json::array();
+  for (Item& item : all) items.push_back(std::move(item.second));
+  Json out = {{"items", std::move(items)}};
+  out["next_after"] = more ? Json(all.back().first) : Json(nullptr);
+  return Reply(out);
 }
 
 Answer Service::GetJob(Call& c) {
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
+  const Result<std::optional<scheduler::Job>> job = AnyJob(*engine_, c, OrderId(*id));
+  if (!job.ok()) return Fail(c, "unavailable", job.status().ToString());
+  if (!job->has_value()) return Fail(c, "unknown_job", "no job " + std::to_string(*id));
+  const scheduler::Job& j = **job;
   return Look(*engine_, c, [&](const state::State& s) {
-    const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
-    if (j == nullptr) return Fail(c, "unknown_job", "no job " + std::to_string(*id));
-    if (!MayAccess(c, s, *j, false)) return Forbidden(c, "read this job");
-    return Reply(JobWithNames(*j, s));
+    if (!MayAccess(c, s, j, false)) return Forbidden(c, "read this job");
+    return Reply(JobWithNames(j, s));
   });
 }
 
@@ -231,14 +291,18 @@ Answer Service::ExplainJob(Call& c) {
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
   const Timestamp now = clock_->Now();
+  const Result<std::optional<scheduler::Job>> job = AnyJob(*engine_, c, OrderId(*id));
+  if (!job.ok()) return Fail(c, "unavailable", job.status().ToString());
+  if (!job->has_value()) return Fail(c, "unknown_job", "no job " + std::to_string(*id));
+  const scheduler::Job& j = **job;
   return Look(*engine_, c, [&](const state::State& s) {
-    const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
-    if (j == nullptr) return Fail(c, "unknown_job", "no job " + std::to_string(*id));
-    if (!MayAccess(c, s, *j, false)) return Forbidden(c, "read this job");
-    return Reply({{"id", *id},
-                  {"status", scheduler::JobStatusName(j->status)},
-                  {"explanation", s.scheduler().Explain(OrderId(*id), s.network(), s.registry(),
-                                                        s.book(), s.ledger(), now)}});
+    if (!MayAccess(c, s, j, false)) return Forbidden(c, "read this job");
+    const std::string why = j.status == scheduler::JobStatus::kQueued
+                                ? s.scheduler().Explain(OrderId(*id), s.network(), s.registry(),
+                                                        s.book(), s.ledger(), now)
+                                : scheduler::Describe(j);
+    return Reply(
+        {{"id", *id}, {"status", scheduler::JobStatusName(j.status)}, {"explanation", why}});
   });
 }
 

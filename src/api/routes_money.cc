@@ -10,9 +10,11 @@
 #include <algorithm>
 
 #include "api/handlers.h"
+#include "api/job_history.h"
 #include "api/service.h"
 #include "api/trail.h"
 #include "api/views.h"
+#include "engine/projection.h"
 #include "programme/accounts.h"
 #include "programme/book_util.h"
 #include "settlement/receivables.h"
@@ -70,16 +72,13 @@ Json Caps(const state::State& s, const programme::Enterprise& e, Timestamp now) 
 // The month's bill: the enterprise's jobs submitted in it, each with its
 // cost and who paid it (so far, and as planned at placement), and the
 // totals per payer.
-Json Bill(const state::State& s, EnterpriseId e, const settlement::Period& month) {
-  const Timestamp from = settlement::PeriodStart(month);
-  const Timestamp to = settlement::PeriodEnd(month);
+// `mine`: the enterprise's jobs submitted in the month (BillJobs).
+Json Bill(const state::State& s, const std::map<OrderId, scheduler::Job>& mine,
+          const settlement::Period& month) {
   Json jobs = Json::array();
   Money charged{}, by_enterprise{}, by_programmes{};
   std::map<ProgrammeId, std::pair<Money, Money>> per_programme;  // so far, planned
-  for (const auto& [id, j] : s.scheduler().jobs()) {
-    if (j.submitted.request.enterprise != e || j.submitted_at < from || j.submitted_at >= to) {
-      continue;
-    }
+  for (const auto& [id, j] : mine) {
     Json programmes = Json::array();
     if (const programme::Claim* claim = s.book().FindClaim(j.claim)) {
       for (const programme::ClaimHold& h : claim->holds) {
@@ -123,7 +122,33 @@ Json Bill(const state::State& s, EnterpriseId e, const settlement::Period& month
           {"programmes", std::move(payers)}};
 }
 
+// Whether job `j` is enterprise `e`'s and submitted in `month`.
+bool InBill(const scheduler::Job& j, EnterpriseId e, const settlement::Period& month) {
+  return j.submitted.request.enterprise == e && j.submitted_at >= settlement::PeriodStart(month) &&
+         j.submitted_at < settlement::PeriodEnd(month);
+}
+
 }  // namespace
+
+// The enterprise's jobs submitted in `month`: those in the state (read
+// durable, so that every job it no longer holds is in the archive read
+// after it), then those retired into the archive.
+Result<std::map<OrderId, scheduler::Job>> Service::BillJobs(EnterpriseId e,
+                                                            const settlement::Period& month) {
+  std::map<OrderId, scheduler::Job> mine = engine_->Read([&](const state::State& s) {
+    std::map<OrderId, scheduler::Job> out;
+    for (const auto& [id, j] : s.scheduler().jobs()) {
+      if (InBill(j, e, month)) out.emplace(id, j);
+    }
+    return out;
+  });
+  BG_ASSIGN_OR_RETURN(std::vector<scheduler::Job> archived,
+                      engine::ReadArchivedJobs(engine_->store(), e.value()));
+  for (scheduler::Job& j : archived) {
+    if (InBill(j, e, month)) mine.emplace(j.submitted.request.id, std::move(j));
+  }
+  return mine;
+}
 
 Answer Service::EnterpriseMoney(Call& c) {
   const auto id = PathId(c, "id");
@@ -142,16 +167,18 @@ Answer Service::EnterpriseMoney(Call& c) {
       return Fail(c, "invalid_field", "month is YYYY-MM");
     }
   }
+  // This month (China Standard Time) unless one is asked for.
+  if (!month) month = settlement::PeriodOf(now, settlement::PeriodKind::kMonth);
+  const Result<std::map<OrderId, scheduler::Job>> mine = BillJobs(EnterpriseId(*id), *month);
+  if (!mine.ok()) return Fail(c, "unavailable", mine.status().ToString());
   return Look(*engine_, c, [&](const state::State& s) {
     const programme::Enterprise* e = s.registry().FindEnterprise(EnterpriseId(*id));
     if (e == nullptr) return Fail(c, "not_found", "no enterprise " + std::to_string(*id));
-    // This month (China Standard Time) unless one is asked for.
-    if (!month) month = settlement::PeriodOf(now, settlement::PeriodKind::kMonth);
     return Reply({{"enterprise", *id},
                   {"enterprise_name", e->name},
                   {"vouchers", Vouchers(s, e->id, now)},
                   {"caps", Caps(s, *e, now)},
-                  {"bill", Bill(s, e->id, *month)}});
+                  {"bill", Bill(s, *mine, *month)}});
   });
 }
 

@@ -219,6 +219,7 @@ Answer Service::VerifyJournal(Call& c) {
                 {"usage_records", r->usage_records},
                 {"snapshot_checked", r->snapshot_checked},
                 {"accounts_checked", r->accounts_checked},
+                {"archived_checked", r->archived_checked},
                 {"bad_seq", r->bad_seq},
                 {"problem", r->problem}});
 }

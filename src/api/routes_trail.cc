@@ -23,6 +23,7 @@
 
 #include "api/activity.h"
 #include "api/handlers.h"
+#include "api/job_history.h"
 #include "api/service.h"
 #include "api/trail.h"
 #include "api/views.h"
@@ -265,9 +266,11 @@ Answer Service::JobTrail(Call& c) {
   if (!rows.ok() || !last.ok()) {
     return Fail(c, "unavailable", (rows.ok() ? last.status() : rows.status()).ToString());
   }
+  const Result<std::optional<scheduler::Job>> found = AnyJob(*engine_, c, OrderId(*id));
+  if (!found.ok()) return Fail(c, "unavailable", found.status().ToString());
   JobRead read;
   Look(*engine_, c, [&](const state::State& s) {
-    const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
+    const scheduler::Job* j = found->has_value() ? &**found : nullptr;
     if (j == nullptr) {
       read.refused = Fail(c, "unknown_job", "no job " + std::to_string(*id));
       return;

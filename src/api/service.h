@@ -261,6 +261,10 @@ class Service {
   std::string MetricsText(Call& c);
   // GET /v1/providers/{id}/money as the state stands (ProviderMoney keeps it).
   HttpResponse ProviderMoneyNow(Call& c, uint64_t id);
+  // The jobs of an enterprise's bill for a month, archived ones included
+  // (routes_money.cc).
+  Result<std::map<OrderId, scheduler::Job>> BillJobs(EnterpriseId e,
+                                                     const settlement::Period& month);
   RouteStats* StatsFor(const std::string& route);
   static void Record(RouteStats* stats, int status, uint64_t micros);
 

@@ -102,7 +102,8 @@ Json VoucherHistory(const state::State& s, const programme::Voucher& v, Timestam
     if (claim.request.enterprise != v.holder) continue;
     for (const programme::ClaimHold& h : claim.holds) {
       if (h.voucher != v.id) continue;
-      const bool job = s.scheduler().FindJob(claim.request.order) != nullptr;
+      const bool job = s.scheduler().FindJob(claim.request.order) != nullptr ||
+                       s.scheduler().IsRetired(claim.request.order);
       history.push_back(
           {{"at", TimeJson(claim.at)},
            {"what", "claim"},

@@ -1,0 +1,37 @@
+// Jobs retired from the engine's state (scheduler::kRetainEndedS), read
+// back from the store's archive: a retired job answers as it did before it
+// left the state, by id and in the lists.
+#include "api/job_history.h"
+
+#include "engine/projection.h"
+#include "scheduler/job.h"
+
+namespace bg::api {
+
+Result<std::optional<scheduler::Job>> ArchivedJob(engine::Engine& e, OrderId id) {
+  BG_ASSIGN_OR_RETURN(std::optional<storage::ArchiveRow> row,
+                      e.store().FindArchived(storage::ArchiveKind::kJob, id.value()));
+  if (!row) return std::optional<scheduler::Job>();
+  BG_ASSIGN_OR_RETURN(scheduler::Job job, DecodeArchivedJob(*row));
+  return std::optional<scheduler::Job>(std::move(job));
+}
+
+Result<scheduler::Job> DecodeArchivedJob(const storage::ArchiveRow& row) {
+  return engine::FromArchiveRow(row);
+}
+
+Result<std::optional<scheduler::Job>> AnyJob(engine::Engine& e, Call& c, OrderId id) {
+  auto [live, retired] = Look(e, c, [id](const state::State& s) {
+    const scheduler::Job* j = s.scheduler().FindJob(id);
+    return std::make_pair(j == nullptr ? std::optional<scheduler::Job>() : *j,
+                          s.scheduler().IsRetired(id));
+  });
+  if (live || !retired) return live;
+  BG_ASSIGN_OR_RETURN(std::optional<scheduler::Job> archived, ArchivedJob(e, id));
+  if (archived) return archived;
+  // Retired by a batch not yet durable: its archive row commits with it.
+  e.Read([](const state::State&) { return 0; });
+  return ArchivedJob(e, id);
+}
+
+}  // namespace bg::api

@@ -1,0 +1,23 @@
+// Jobs retired from the engine's state into the store's archive
+// (scheduler::kRetainEndedS), for the routes that read a job by id or list
+// them. Internal to api/.
+#pragma once
+
+#include <optional>
+
+#include "api/handlers.h"
+#include "common/result.h"
+#include "scheduler/job.h"
+#include "storage/store.h"
+
+namespace bg::api {
+
+// The archived job `id`, if the archive has it.
+Result<std::optional<scheduler::Job>> ArchivedJob(engine::Engine& e, OrderId id);
+// A job from an archive row; DataLoss if the row does not decode as one.
+Result<scheduler::Job> DecodeArchivedJob(const storage::ArchiveRow& row);
+// Job `id` from the state as applied or, once retired, from the archive
+// (waiting for the retiring batch to be durable when it is not yet).
+Result<std::optional<scheduler::Job>> AnyJob(engine::Engine& e, Call& c, OrderId id);
+
+}  // namespace bg::api

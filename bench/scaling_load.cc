@@ -74,7 +74,7 @@ ChildReport RunSize(const world::World& scenario, const ScalingSize& size, uint6
   const sim::Workload w = sim::Generate(scenario, wo);
   report.heap_before_bytes = HeapInUse();
   storage::MemoryStore store({.keep_history = false});  // a simulation never recovers
-  sim::DriverOptions d{.policy = policy};
+  sim::DriverOptions d{.policy = policy, .snapshot_at_end = false};
   d.on_day = [](uint32_t, const sim::Metrics&) {};
   d.on_end = [&](engine::Engine&) { report.heap_end_bytes = HeapInUse(); };
   const auto t0 = std::chrono::steady_clock::now();

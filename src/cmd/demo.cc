@@ -26,6 +26,7 @@
 #include "cmd/demo_parts.h"
 #include "common/work_dir.h"
 #include "engine/engine.h"
+#include "engine/projection.h"
 #include "programme/accounts.h"
 #include "programme/reconcile.h"
 #include "settlement/settlement.h"
@@ -268,18 +269,25 @@ Status RunDemo(const DemoOptions& o) {
   Money subsidy{};
   uint64_t jobs = 0;
   d.on_end = [&](engine::Engine& e) {
+    // The state first (durable), then the archive: a job retired in between
+    // is in both, and counted once.
+    std::map<OrderId, scheduler::Job> all =
+        e.Read([](const state::State& s) { return s.scheduler().jobs(); });
+    Result<std::vector<scheduler::Job>> archived = engine::ReadArchivedJobs(e.store(), 0);
+    BG_CHECK(archived.ok()) << "the demo's archive: " << archived.status();
+    for (const scheduler::Job& j : *archived) all.emplace(j.submitted.request.id, j);
+    for (const auto& [id, j] : all) {
+      if (j.status == scheduler::JobStatus::kQueued) continue;
+      ++jobs;
+      // Charged to the vouchers and budgets: finished jobs' metered use,
+      // running jobs' use so far.
+      subsidy = Money::Fen(subsidy.fen() + j.voucher_charged.fen());
+    }
     e.Read([&](const state::State& s) {
       balanced = s.ledger().CheckInvariants().empty() &&
                  programme::CheckReconciled(s.book(), s.registry(), s.ledger()).empty() &&
                  settlement::CheckStatements(s.settlement(), s.registry(), s.ledger()).empty();
-      for (const auto& [id, j] : s.scheduler().jobs()) {
-        if (j.status == scheduler::JobStatus::kQueued) continue;
-        ++jobs;
-        // Charged to the vouchers and budgets: finished jobs' metered use,
-        // running jobs' use so far.
-        subsidy = Money::Fen(subsidy.fen() + j.voucher_charged.fen());
-      }
-      PrintSummary(s, o.days, token_enterprise);
+      PrintSummary(s, o.days, token_enterprise, *archived);
       return 0;
     });
     std::printf(

@@ -220,7 +220,8 @@ Tokens MakeTokens(engine::Engine& e, const sim::Workload& w) {
   return t;
 }
 
-void PrintSummary(const state::State& s, uint32_t days, EnterpriseId enterprise) {
+void PrintSummary(const state::State& s, uint32_t days, EnterpriseId enterprise,
+                  const std::vector<scheduler::Job>& archived) {
   std::printf("\n%-26s %16s %16s %18s\n", "programme", "granted", "spent", "budget remaining");
   for (const programme::ProgrammeTotals& t :
        programme::Totals(s.book(), s.registry(), s.ledger())) {
@@ -241,10 +242,11 @@ void PrintSummary(const state::State& s, uint32_t days, EnterpriseId enterprise)
                 Yuan(VoucherMoneyLeft(s, enterprise)).c_str());
   }
   std::map<SiteId, std::pair<uint64_t, uint64_t>> use;  // metered card-seconds, offered
-  for (const auto& [id, job] : s.scheduler().jobs()) {
-    if (job.pool.is_zero()) continue;
-    use[s.network().FindPool(job.pool)->site].first += job.card_seconds;
-  }
+  auto count = [&](const scheduler::Job& job) {
+    if (!job.pool.is_zero()) use[s.network().FindPool(job.pool)->site].first += job.card_seconds;
+  };
+  for (const auto& [id, job] : s.scheduler().jobs()) count(job);
+  for (const scheduler::Job& job : archived) count(job);
   for (const auto& [id, pool] : s.network().pools()) {
     use[pool.site].second += uint64_t{pool.cards_offered} * days * 86'400;
   }

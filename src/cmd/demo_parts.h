@@ -77,7 +77,9 @@ void KeepServing(const std::string& db);
 
 // Per programme granted, spent and remaining; the enterprise token's money
 // left; per site the metered use of what `days` offered; the flows between
-// cities.
-void PrintSummary(const state::State& s, uint32_t days, EnterpriseId enterprise);
+// cities. `archived`: the jobs retired from the state into the store's
+// archive (scheduler::kRetainEndedS), counted with the state's.
+void PrintSummary(const state::State& s, uint32_t days, EnterpriseId enterprise,
+                  const std::vector<scheduler::Job>& archived = {});
 
 }  // namespace bg::cmd

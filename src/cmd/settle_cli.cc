@@ -77,6 +77,8 @@ Status RunAuditVerify(const std::string& db) {
   std::printf("  snapshot compared         %s\n", r.snapshot_checked ? "yes" : "no snapshot");
   std::printf("  projection accounts       %llu\n",
               static_cast<unsigned long long>(r.accounts_checked));  // NOLINT(google-runtime-int)
+  std::printf("  archived jobs             %llu\n",
+              static_cast<unsigned long long>(r.archived_checked));  // NOLINT(google-runtime-int)
   if (!r.ok()) {
     std::printf("  FIRST BAD BATCH           journal entry %llu: %s\n",
                 static_cast<unsigned long long>(r.bad_seq),  // NOLINT(google-runtime-int)

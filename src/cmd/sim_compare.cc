@@ -55,7 +55,7 @@ Status RunSimCompare(const SimCompareOptions& o) {
                                    scheduler::Policy::kCheapestList}) {
     storage::MemoryStore store({.keep_history = false});  // a simulation never recovers
     const auto t0 = std::chrono::steady_clock::now();
-    sim::DriverOptions d{.policy = policy};
+    sim::DriverOptions d{.policy = policy, .snapshot_at_end = false};
     d.on_day = [&](uint32_t day, const sim::Metrics& m) {
       if (day % 5 == 0) {
         std::fprintf(stderr,

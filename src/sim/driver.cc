@@ -104,6 +104,7 @@ Result<Metrics> Run(const world::World& scenario, const Workload& w, const Workl
   engine::EngineOptions eo;
   eo.idle_tick = std::chrono::milliseconds(0);
   eo.snapshot_every_batches = 0;
+  eo.snapshot_on_shutdown = options.snapshot_at_end;
   BG_ASSIGN_OR_RETURN(std::unique_ptr<engine::Engine> e, engine::Engine::Open(store, &clock, eo));
   BG_RETURN_IF_ERROR(Setup(*e, scenario, w));
   // The applications of programmes open by now; the others when they open.
@@ -121,7 +122,10 @@ Result<Metrics> Run(const world::World& scenario, const Workload& w, const Workl
   std::set<OrderId> queued;
   uint64_t peak_live = 0;
   Progress progress(o, options.policy);
-  const bool track = options.on_day && !options.measure_each_day;
+  // Without measure_each_day the figures follow the live jobs (Progress),
+  // also at the end: a job ended long ago has left the state for the
+  // archive (scheduler::kRetainEndedS), so the end cannot read every job.
+  const bool track = !options.measure_each_day;
   auto end_of = [&](OrderId id) {
     return e->Read([id](const state::State& s) { return s.scheduler().FindJob(id)->end_at; });
   };
@@ -222,7 +226,9 @@ Result<Metrics> Run(const world::World& scenario, const Workload& w, const Workl
   }
   // A run that drained before its horizon still reports its last days.
   if (!stopped) days_until(o.start + uint64_t{o.days} * kDay * kNanosPerSecond);
-  Metrics m = e->Read([&](const state::State& s) { return Measure(s, w, o, options.policy); });
+  Metrics m = e->Read([&](const state::State& s) {
+    return track ? progress.Final(s) : Measure(s, w, o, options.policy);
+  });
   m.commands = e->stats().commands;
   m.peak_live_jobs = peak_live;
   if (options.on_end) options.on_end(*e);

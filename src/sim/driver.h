@@ -49,6 +49,9 @@ struct DriverOptions {
   // record per job, for 70-100% of its walltime, seeded) before each job
   // finishes, so jobs are billed for use, not for the reservation.
   bool metered = false;
+  // False when `store` is thrown away after the run (a simulation's): the
+  // engine writes no snapshot at its end.
+  bool snapshot_at_end = true;
   // The demo's hooks: after the engine is open and the scenario loaded; at
   // each step of virtual time (return false to stop early); before the
   // engine is shut down.

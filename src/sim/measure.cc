@@ -102,6 +102,21 @@ uint64_t StackedOrders(const state::State& s) {
   return stacked;
 }
 
+// The programme figures and reconciliation (whole-state reads, once).
+void CountProgrammes(const state::State& s, Metrics* m) {
+  for (const auto& [id, v] : s.book().vouchers()) {
+    if (v.issued_at != 0) ++m->vouchers_issued;
+  }
+  for (const programme::ProgrammeTotals& t :
+       programme::Totals(s.book(), s.registry(), s.ledger())) {
+    ++m->programmes;
+    if (t.issued.fen() + t.automatic.fen() > 0) ++m->programmes_granting;
+  }
+  m->stacked_orders = StackedOrders(s);
+  m->reconciled = programme::CheckReconciled(s.book(), s.registry(), s.ledger()).empty() &&
+                  s.ledger().CheckInvariants().empty();
+}
+
 }  // namespace
 
 double Metrics::OutOfPocketPerCardHour() const {
@@ -151,17 +166,42 @@ Metrics Measure(const state::State& s, const Workload& w, const WorkloadOptions&
     squares += x * x;
   }
   m.jain = served.empty() ? 1 : sum * sum / (static_cast<double>(served.size()) * squares);
-  for (const auto& [id, v] : s.book().vouchers()) {
-    if (v.issued_at != 0) ++m.vouchers_issued;
+  CountProgrammes(s, &m);
+  return m;
+}
+
+void Progress::Serve(const scheduler::Job& job, std::map<EnterpriseId, Served>* served,
+                     double* wait) {
+  Served& sv = (*served)[job.submitted.request.enterprise];
+  sv.jobs += 1;
+  if (!IsPlaced(job)) return;
+  const double waited = static_cast<double>(job.placed_at - job.submitted_at) / 1e9;
+  const double walltime = job.submitted.request.walltime_s;
+  sv.share += walltime / (waited + walltime);
+  *wait += waited;
+}
+
+Metrics Progress::Final(const state::State& s) const {
+  Metrics m = ended_;
+  m.policy = policy_;
+  std::map<SiteId, uint64_t> site_used = ended_site_used_;
+  std::map<EnterpriseId, Served> served = served_;
+  double wait = wait_s_;
+  for (OrderId id : live_) {
+    const scheduler::Job& job = *s.scheduler().FindJob(id);
+    CountJob(s, job, WindowsOf(options_, 0), &m, &site_used);
+    Serve(job, &served, &wait);
   }
-  for (const programme::ProgrammeTotals& t :
-       programme::Totals(s.book(), s.registry(), s.ledger())) {
-    ++m.programmes;
-    if (t.issued.fen() + t.automatic.fen() > 0) ++m.programmes_granting;
+  CountSites(s, options_, site_used, &m);
+  m.mean_wait_s = m.placed == 0 ? 0 : wait / static_cast<double>(m.placed);
+  double sum = 0, squares = 0;
+  for (const auto& [e, sv] : served) {
+    const double x = sv.jobs == 0 ? 1 : sv.share / static_cast<double>(sv.jobs);
+    sum += x;
+    squares += x * x;
   }
-  m.stacked_orders = StackedOrders(s);
-  m.reconciled = programme::CheckReconciled(s.book(), s.registry(), s.ledger()).empty() &&
-                 s.ledger().CheckInvariants().empty();
+  m.jain = served.empty() ? 1 : sum * sum / (static_cast<double>(served.size()) * squares);
+  CountProgrammes(s, &m);
   return m;
 }
 
@@ -169,6 +209,7 @@ void Progress::Ended(const state::State& s, OrderId id) {
   if (live_.erase(id) == 0) return;
   const scheduler::Job& job = *s.scheduler().FindJob(id);
   CountJob(s, job, WindowsOf(options_, 0), &ended_, &ended_site_used_);
+  Serve(job, &served_, &wait_s_);
   if (IsPlaced(job)) recent_.push_back({job.placed_at, job.end_at, job.submitted.request.cards});
 }
 

@@ -8,7 +8,9 @@
 //              driver has finished it (its record no longer changes), and
 //              only the jobs still queued or running are read again each
 //              day. Its figures are Measure's for the same jobs, exactly
-//              (sim_test checks it day by day).
+//              (sim_test checks it day by day); its Final is what a run
+//              reports at its end, since jobs ended more than
+//              scheduler::kRetainEndedS ago are no longer in the state.
 //
 // Thread-safety: values; read a state only inside Engine::Read.
 #pragma once
@@ -90,9 +92,24 @@ class Progress {
   // wait and the programme figures are Measure's alone (left zero).
   Metrics Day(const state::State& s, uint32_t day);
 
+  // Every figure Measure gives, at the end of a run: the ended jobs as
+  // they were read at their end, the live ones and the programmes from `s`.
+  // (Jain's index and the mean wait sum in another order than Measure's:
+  // equal up to rounding.)
+  Metrics Final(const state::State& s) const;
+
   size_t live() const { return live_.size(); }
 
  private:
+  // An enterprise's Σ walltime / (wait + walltime) over its placed jobs,
+  // and its job count (Jain's index).
+  struct Served {
+    double share = 0;
+    uint64_t jobs = 0;
+  };
+  static void Serve(const scheduler::Job& job, std::map<EnterpriseId, Served>* served,
+                    double* wait);
+
   // A job that ended, for the days it may still overlap.
   struct Held {
     Timestamp from = 0;
@@ -106,6 +123,8 @@ class Progress {
   Metrics ended_;  // the ended jobs' figures (no day figures)
   std::map<SiteId, uint64_t> ended_site_used_;
   std::vector<Held> recent_;  // ended jobs whose interval may reach a day not yet reported
+  std::map<EnterpriseId, Served> served_;  // the ended jobs'
+  double wait_s_ = 0;                      // the ended placed jobs' waits
 };
 
 }  // namespace bg::sim

@@ -146,6 +146,7 @@ Workload Generate(const world::World& s, const WorkloadOptions& o) {
   for (const network::Site& site : s.sites) sites_in[site.city].push_back(site.id);
 
   std::vector<double> hours(o.jobs);
+  w.arrivals.reserve(o.jobs);
   for (uint32_t i = 0; i < o.jobs; ++i) {
     Arrival a;
     a.at = o.start + rng.Uniform(uint64_t{o.days} * kDay) * kNanosPerSecond;

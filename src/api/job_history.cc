@@ -27,11 +27,24 @@ Result<std::optional<scheduler::Job>> AnyJob(engine::Engine& e, Call& c, OrderId
                           s.scheduler().IsRetired(id));
   });
   if (live || !retired) return live;
-  BG_ASSIGN_OR_RETURN(std::optional<scheduler::Job> archived, ArchivedJob(e, id));
-  if (archived) return archived;
-  // Retired by a batch not yet durable: its archive row commits with it.
-  e.Read([](const state::State&) { return 0; });
+  // In a batch not yet committed, or else in the store: a batch's rows
+  // leave Retiring only once they are in the store. Nobody waits.
+  for (const storage::ArchiveRow& row : e.Retiring(storage::ArchiveKind::kJob)) {
+    if (row.id != id.value()) continue;
+    BG_ASSIGN_OR_RETURN(scheduler::Job job, DecodeArchivedJob(row));
+    return std::optional<scheduler::Job>(std::move(job));
+  }
   return ArchivedJob(e, id);
+}
+
+Result<std::vector<scheduler::Job>> RetiringJobs(engine::Engine& e, uint64_t owner) {
+  std::vector<scheduler::Job> out;
+  for (const storage::ArchiveRow& row : e.Retiring(storage::ArchiveKind::kJob)) {
+    if (owner != 0 && row.owner != owner) continue;
+    BG_ASSIGN_OR_RETURN(scheduler::Job job, DecodeArchivedJob(row));
+    out.push_back(std::move(job));
+  }
+  return out;
 }
 
 }  // namespace bg::api

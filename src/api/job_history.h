@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include "api/handlers.h"
 #include "common/result.h"
@@ -16,8 +17,12 @@ namespace bg::api {
 Result<std::optional<scheduler::Job>> ArchivedJob(engine::Engine& e, OrderId id);
 // A job from an archive row; DataLoss if the row does not decode as one.
 Result<scheduler::Job> DecodeArchivedJob(const storage::ArchiveRow& row);
-// Job `id` from the state as applied or, once retired, from the archive
-// (waiting for the retiring batch to be durable when it is not yet).
+// Job `id` from the state as applied or, once retired, from the batch that
+// retired it (not yet committed) or the store's archive; never waits.
 Result<std::optional<scheduler::Job>> AnyJob(engine::Engine& e, Call& c, OrderId id);
+// The jobs of enterprise `owner` (0: everyone's) retired by batches not yet
+// committed (Engine::Retiring). A list reads the applied state, then these,
+// then the store's archive: every job the state no longer holds is in one.
+Result<std::vector<scheduler::Job>> RetiringJobs(engine::Engine& e, uint64_t owner);
 
 }  // namespace bg::api

@@ -211,11 +211,11 @@ Answer Service::ListJobs(Call& c) {
     if ((from && j.submitted_at < *from) || (to && j.submitted_at >= *to)) return false;
     return !programme || PaidBy(s, j, *programme);
   };
-  // The jobs in the state, then the archive's (retired ones), merged by id.
-  // The state is read durable, so that every job it no longer holds is in
-  // the archive read after it (a job retired in between is in both: once).
+  // The jobs in the state, then those retired by batches not yet committed,
+  // then the archive's, merged by id: every job the state no longer holds
+  // is in one of the two (a job retired in between is in several: once).
   using Item = std::pair<uint64_t, Json>;
-  auto live = engine_->Read([&](const state::State& s) {
+  auto live = Look(*engine_, c, [&](const state::State& s) {
     std::vector<Item> out;
     const auto& jobs = s.scheduler().jobs();
     for (auto it = jobs.upper_bound(OrderId(after)); it != jobs.end() && out.size() <= *limit;
@@ -239,7 +239,17 @@ Answer Service::ListJobs(Call& c) {
         .owner = c.who.role == Role::kEnterprise ? c.who.scope : enterprise.value_or(0),
         .after_id = after,
         .limit = 256};
-    while (out.size() <= *limit) {
+    BG_ASSIGN_OR_RETURN(std::vector<scheduler::Job> retiring, RetiringJobs(*engine_, q.owner));
+    Look(*engine_, c, [&](const state::State& s) {
+      for (const scheduler::Job& j : retiring) {
+        if (j.submitted.request.id.value() > after && keep(s, j)) {
+          out.emplace_back(j.submitted.request.id.value(), JobWithNames(j, s));
+        }
+      }
+    });
+    // The store's matches: limit + 1 of them are enough (the merge cuts).
+    const size_t before_store = out.size();
+    while (out.size() - before_store <= *limit) {
       BG_ASSIGN_OR_RETURN(std::vector<storage::ArchiveRow> rows, engine_->store().ListArchived(q));
       std::vector<scheduler::Job> jobs;
       jobs.reserve(rows.size());

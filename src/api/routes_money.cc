@@ -130,20 +130,23 @@ bool InBill(const scheduler::Job& j, EnterpriseId e, const settlement::Period& m
 
 }  // namespace
 
-// The enterprise's jobs submitted in `month`: those in the state (read
-// durable, so that every job it no longer holds is in the archive read
-// after it), then those retired into the archive.
-Result<std::map<OrderId, scheduler::Job>> Service::BillJobs(EnterpriseId e,
+// The enterprise's jobs submitted in `month`: those in the state as
+// applied, then those retired by batches not yet committed, then the
+// archive's (every job the state no longer holds is in one of the two).
+Result<std::map<OrderId, scheduler::Job>> Service::BillJobs(Call& c, EnterpriseId e,
                                                             const settlement::Period& month) {
-  std::map<OrderId, scheduler::Job> mine = engine_->Read([&](const state::State& s) {
+  std::map<OrderId, scheduler::Job> mine = Look(*engine_, c, [&](const state::State& s) {
     std::map<OrderId, scheduler::Job> out;
     for (const auto& [id, j] : s.scheduler().jobs()) {
       if (InBill(j, e, month)) out.emplace(id, j);
     }
     return out;
   });
-  BG_ASSIGN_OR_RETURN(std::vector<scheduler::Job> archived,
+  BG_ASSIGN_OR_RETURN(std::vector<scheduler::Job> archived, RetiringJobs(*engine_, e.value()));
+  BG_ASSIGN_OR_RETURN(std::vector<scheduler::Job> stored,
                       engine::ReadArchivedJobs(engine_->store(), e.value()));
+  archived.insert(archived.end(), std::make_move_iterator(stored.begin()),
+                  std::make_move_iterator(stored.end()));
   for (scheduler::Job& j : archived) {
     if (InBill(j, e, month)) mine.emplace(j.submitted.request.id, std::move(j));
   }
@@ -169,7 +172,7 @@ Answer Service::EnterpriseMoney(Call& c) {
   }
   // This month (China Standard Time) unless one is asked for.
   if (!month) month = settlement::PeriodOf(now, settlement::PeriodKind::kMonth);
-  const Result<std::map<OrderId, scheduler::Job>> mine = BillJobs(EnterpriseId(*id), *month);
+  const Result<std::map<OrderId, scheduler::Job>> mine = BillJobs(c, EnterpriseId(*id), *month);
   if (!mine.ok()) return Fail(c, "unavailable", mine.status().ToString());
   return Look(*engine_, c, [&](const state::State& s) {
     const programme::Enterprise* e = s.registry().FindEnterprise(EnterpriseId(*id));

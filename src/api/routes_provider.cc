@@ -1,6 +1,7 @@
 // What providers do: register a key, read their placements, report signed
 // usage, finish jobs, change the cards a pool offers.
 #include "api/handlers.h"
+#include "api/job_history.h"
 #include "api/list_query.h"
 #include "api/service.h"
 #include "api/views.h"
@@ -106,10 +107,11 @@ Answer Service::FinishJob(Call& c) {
   if (!id) return Fail(c, "invalid_field", "the job id must be a positive number");
   Fields f(c.body);
   if (!f.Done()) return Fail(c, f.code(), f.detail());
+  const Result<std::optional<scheduler::Job>> job = AnyJob(*engine_, c, OrderId(*id));
+  if (!job.ok()) return Fail(c, "unavailable", job.status().ToString());
   const bool allowed = Look(*engine_, c, [&](const state::State& s) {
-    const scheduler::Job* j = s.scheduler().FindJob(OrderId(*id));
-    if (c.who.role == Role::kAdmin || j == nullptr) return true;
-    return c.who.role == Role::kProvider && RunsAt(s, *j, c.who.scope);
+    if (c.who.role == Role::kAdmin || !job->has_value()) return true;
+    return c.who.role == Role::kProvider && RunsAt(s, **job, c.who.scope);
   });
   if (!allowed) return Forbidden(c, "finish this job");
   return Answer(scheduler::FinishJob{.id = OrderId(*id)},

@@ -263,7 +263,7 @@ class Service {
   HttpResponse ProviderMoneyNow(Call& c, uint64_t id);
   // The jobs of an enterprise's bill for a month, archived ones included
   // (routes_money.cc).
-  Result<std::map<OrderId, scheduler::Job>> BillJobs(EnterpriseId e,
+  Result<std::map<OrderId, scheduler::Job>> BillJobs(Call& c, EnterpriseId e,
                                                      const settlement::Period& month);
   RouteStats* StatsFor(const std::string& route);
   static void Record(RouteStats* stats, int status, uint64_t micros);

@@ -79,7 +79,10 @@ class IdRanges {
       uint64_t first = 0;
       uint64_t last = 0;
       if (!r.U64(&first) || !r.U64(&last) || last < first) return false;
-      if (!s.ranges_.empty() && first <= s.ranges_.rbegin()->second + 1) return false;
+      if (!s.ranges_.empty() &&
+          (s.ranges_.rbegin()->second == UINT64_MAX || first <= s.ranges_.rbegin()->second + 1)) {
+        return false;
+      }
       s.ranges_.emplace_hint(s.ranges_.end(), first, last);
       s.count_ += last - first + 1;
     }

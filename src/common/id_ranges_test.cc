@@ -84,7 +84,8 @@ TEST(IdRangesTest, AgreesWithASetAndEncodesCanonically) {
 TEST(IdRangesTest, DecodeRefusesRangesThatAreNotCanonical) {
   for (const std::vector<uint64_t>& words :
        {std::vector<uint64_t>{2, 1, 5, 5, 9}, std::vector<uint64_t>{2, 1, 5, 6, 9},
-        std::vector<uint64_t>{1, 5, 1}, std::vector<uint64_t>{3, 1, 2}}) {
+        std::vector<uint64_t>{1, 5, 1}, std::vector<uint64_t>{3, 1, 2},
+        std::vector<uint64_t>{2, 1, UINT64_MAX, 0, 3}}) {
     std::vector<uint8_t> bytes;
     Writer w(&bytes);
     for (uint64_t x : words) w.U64(x);

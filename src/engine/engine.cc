@@ -98,6 +98,7 @@ Status Engine::Recover() {
     } else {
       warm_rejected = from_warm.ToString();
       state_ = State{};
+      replay_archive_.clear();
       recovery_ = RecoveryInfo{};
     }
   }
@@ -211,6 +212,16 @@ Status Engine::ApplyJournalEntryLocked(const storage::JournalEntry& entry, uint6
   ++recovery_.replayed_entries;
   recovery_.replayed_commands += commands.size();
   return Status::Ok();
+}
+
+std::vector<storage::ArchiveRow> Engine::Retiring(storage::ArchiveKind kind) const {
+  MutexLock lock(&retiring_mu_);
+  std::vector<storage::ArchiveRow> out;
+  for (auto it = retiring_.lower_bound({kind, 0}); it != retiring_.end() && it->first.first == kind;
+       ++it) {
+    out.push_back(it->second);
+  }
+  return out;
 }
 
 Status Engine::StoreReplayedArchive() {
@@ -676,6 +687,12 @@ Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch, std::vector<
   MakeEntryInto(applied_seq_ + 1, applied_head_, commands, &out.entry);
   BuildProjectionInto(ledger, ledger.Changes(), &out.projection);
   ArchiveRowsInto(state_.TakeRetired(), &out.projection);
+  if (!out.projection.archived.empty()) {
+    MutexLock retiring(&retiring_mu_);
+    for (const storage::ArchiveRow& row : out.projection.archived) {
+      retiring_.emplace(std::make_pair(row.kind, row.id), row);
+    }
+  }
   out.projection.answers = std::move(kept);
   out.projection.forget_answers_before = forget_answers_before_.exchange(0);
   out.pending = std::move(applied);
@@ -820,6 +837,12 @@ void Engine::FinishBatch(AppliedBatch& batch, const Status& status) {
         PublishProgressLocked();
         released = ReleaseWaitersLocked(false);
       }
+    }
+  }
+  if (!batch.projection.archived.empty()) {
+    MutexLock retiring(&retiring_mu_);
+    for (const storage::ArchiveRow& row : batch.projection.archived) {
+      retiring_.erase(std::make_pair(row.kind, row.id));
     }
   }
   for (auto& [done, why] : released) done(why);

@@ -255,8 +255,14 @@ class Engine {
                                                         std::string_view key) {
     return store_->FindAnswer(caller, key);
   }
-  // The store, for its thread-safe reads (notices, webhooks).
+  // The store, for its thread-safe reads (notices, webhooks, the archive).
   storage::Store& store() const { return *store_; }
+  // The archive rows of `kind` that batches applied but not yet committed
+  // carry, in id order (thread-safe, never waits for a commit). A reader
+  // that read the applied state, then this, then the store's archive, has
+  // seen every record that state no longer holds.
+  std::vector<storage::ArchiveRow> Retiring(storage::ArchiveKind kind) const
+      BG_EXCLUDES(retiring_mu_);
   // Answers kept before `before` are forgotten with the next batch.
   void ForgetAnswersBefore(Timestamp before) { forget_answers_before_.store(before); }
 
@@ -465,6 +471,14 @@ class Engine {
   // usage signatures on callers' threads. A key whose batch later fails
   // may linger: harmless, as the writer drops marks made with a key the
   // state does not hold (ApplyBatch).
+  // The archive rows of batches applied but not yet committed (by kind and
+  // id): a reader that finds a job retired in the applied state, but not
+  // yet in the store, finds it here (Retiring), without waiting for the
+  // commit. Added under state_mu_ when a batch is applied, removed once its
+  // commit is done (the rows are in the store, or the batch failed).
+  mutable Mutex retiring_mu_ BG_ACQUIRED_AFTER(state_mu_);
+  std::map<std::pair<storage::ArchiveKind, uint64_t>, storage::ArchiveRow> retiring_
+      BG_GUARDED_BY(retiring_mu_);
   mutable Mutex keys_mu_ BG_ACQUIRED_AFTER(state_mu_);
   std::map<ProviderId, metering::PublicKey> keys_ BG_GUARDED_BY(keys_mu_);
 

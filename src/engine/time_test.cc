@@ -360,6 +360,7 @@ TEST_F(TimeTest, TicksAndSweepsDecodeAsTheyWereWritten) {
   const std::vector<Command> written = {
       {1, Tick{}},
       {2, Tick{.holds_only = true}},
+      {5, Tick{.retires = false}},
       {3, ExpireVouchers{.limit = 7}},
       {4, ExpireVouchers{.limit = 9, .programme = ProgrammeId(4)}}};
   std::vector<uint8_t> bytes;
@@ -385,6 +386,12 @@ TEST_F(TimeTest, TicksAndSweepsDecodeAsTheyWereWritten) {
   Command back;
   ASSERT_TRUE(DecodeCommand(old_reader, &back));
   EXPECT_TRUE(std::get<Tick>(back.body).holds_only);
+  // A Tick of a journal written before ticks retired jobs (33) retires none.
+  std::vector<uint8_t> timed = {1, 0, 0, 0, 0, 0, 0, 0, 33};
+  Reader timed_reader(timed);
+  ASSERT_TRUE(DecodeCommand(timed_reader, &back));
+  EXPECT_FALSE(std::get<Tick>(back.body).retires);
+  EXPECT_FALSE(std::get<Tick>(back.body).holds_only);
 }
 
 }  // namespace

@@ -206,9 +206,10 @@ Result<Metrics> Run(const world::World& scenario, const Workload& w, const Workl
           e->Read([&](const state::State& s) {
             std::vector<std::pair<Timestamp, OrderId>> running;
             for (OrderId id : queued) {
-              const scheduler::Job& job = *s.scheduler().FindJob(id);
-              if (job.status == scheduler::JobStatus::kRunning) {
-                running.emplace_back(job.end_at, id);
+              // A job someone else cancelled (the demo's API) may be gone.
+              const scheduler::Job* job = s.scheduler().FindJob(id);
+              if (job != nullptr && job->status == scheduler::JobStatus::kRunning) {
+                running.emplace_back(job->end_at, id);
               }
             }
             return running;

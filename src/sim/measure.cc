@@ -102,6 +102,31 @@ uint64_t StackedOrders(const state::State& s) {
   return stacked;
 }
 
+// Per enterprise: Σ walltime / (wait + walltime) over its jobs, and the
+// job count (an unplaced job counts 0): how little of its time was lost
+// waiting; `wait` sums the placed jobs' waits.
+void Serve(const scheduler::Job& job, std::map<EnterpriseId, Progress::Served>* served,
+           double* wait) {
+  Progress::Served& sv = (*served)[job.submitted.request.enterprise];
+  sv.jobs += 1;
+  if (!IsPlaced(job)) return;
+  const double waited = static_cast<double>(job.placed_at - job.submitted_at) / 1e9;
+  const double walltime = job.submitted.request.walltime_s;
+  sv.share += walltime / (waited + walltime);
+  *wait += waited;
+}
+
+// Jain's index over the enterprises' mean shares.
+double Jain(const std::map<EnterpriseId, Progress::Served>& served) {
+  double sum = 0, squares = 0;
+  for (const auto& [e, sv] : served) {
+    const double x = sv.jobs == 0 ? 1 : sv.share / static_cast<double>(sv.jobs);
+    sum += x;
+    squares += x * x;
+  }
+  return served.empty() ? 1 : sum * sum / (static_cast<double>(served.size()) * squares);
+}
+
 // The programme figures and reconciliation (whole-state reads, once).
 void CountProgrammes(const state::State& s, Metrics* m) {
   for (const auto& [id, v] : s.book().vouchers()) {
@@ -141,44 +166,20 @@ Metrics Measure(const state::State& s, const Workload& w, const WorkloadOptions&
   m.policy = policy;
   m.day = day;
   const Windows win = WindowsOf(o, day);
-  // Per enterprise: Σ walltime / (wait + walltime) over its jobs, and the
-  // job count (an unplaced job counts 0): how little of its time was lost
-  // waiting.
-  std::map<EnterpriseId, std::pair<double, uint64_t>> served;
+  std::map<EnterpriseId, Progress::Served> served;
   std::map<SiteId, uint64_t> site_used;
   double wait = 0;
   for (const Arrival& a : w.arrivals) {
     const scheduler::Job* job = s.scheduler().FindJob(a.request.id);
     if (job == nullptr) continue;
     CountJob(s, *job, win, &m, &site_used);
-    served[a.request.enterprise].second += 1;
-    if (!IsPlaced(*job)) continue;
-    const double waited = static_cast<double>(job->placed_at - job->submitted_at) / 1e9;
-    served[a.request.enterprise].first += a.request.walltime_s / (waited + a.request.walltime_s);
-    wait += waited;
+    Serve(*job, &served, &wait);
   }
   CountSites(s, o, site_used, &m);
   m.mean_wait_s = m.placed == 0 ? 0 : wait / static_cast<double>(m.placed);
-  double sum = 0, squares = 0;
-  for (const auto& [e, sr] : served) {
-    const double x = sr.second == 0 ? 1 : sr.first / static_cast<double>(sr.second);
-    sum += x;
-    squares += x * x;
-  }
-  m.jain = served.empty() ? 1 : sum * sum / (static_cast<double>(served.size()) * squares);
+  m.jain = Jain(served);
   CountProgrammes(s, &m);
   return m;
-}
-
-void Progress::Serve(const scheduler::Job& job, std::map<EnterpriseId, Served>* served,
-                     double* wait) {
-  Served& sv = (*served)[job.submitted.request.enterprise];
-  sv.jobs += 1;
-  if (!IsPlaced(job)) return;
-  const double waited = static_cast<double>(job.placed_at - job.submitted_at) / 1e9;
-  const double walltime = job.submitted.request.walltime_s;
-  sv.share += walltime / (waited + walltime);
-  *wait += waited;
 }
 
 Metrics Progress::Final(const state::State& s) const {
@@ -188,26 +189,25 @@ Metrics Progress::Final(const state::State& s) const {
   std::map<EnterpriseId, Served> served = served_;
   double wait = wait_s_;
   for (OrderId id : live_) {
-    const scheduler::Job& job = *s.scheduler().FindJob(id);
-    CountJob(s, job, WindowsOf(options_, 0), &m, &site_used);
-    Serve(job, &served, &wait);
+    // A job the driver still holds live may have been cancelled by someone
+    // else (the demo's API) and retired since: it is in the archive.
+    const scheduler::Job* job = s.scheduler().FindJob(id);
+    if (job == nullptr) continue;
+    CountJob(s, *job, WindowsOf(options_, 0), &m, &site_used);
+    Serve(*job, &served, &wait);
   }
   CountSites(s, options_, site_used, &m);
   m.mean_wait_s = m.placed == 0 ? 0 : wait / static_cast<double>(m.placed);
-  double sum = 0, squares = 0;
-  for (const auto& [e, sv] : served) {
-    const double x = sv.jobs == 0 ? 1 : sv.share / static_cast<double>(sv.jobs);
-    sum += x;
-    squares += x * x;
-  }
-  m.jain = served.empty() ? 1 : sum * sum / (static_cast<double>(served.size()) * squares);
+  m.jain = Jain(served);
   CountProgrammes(s, &m);
   return m;
 }
 
 void Progress::Ended(const state::State& s, OrderId id) {
   if (live_.erase(id) == 0) return;
-  const scheduler::Job& job = *s.scheduler().FindJob(id);
+  const scheduler::Job* found = s.scheduler().FindJob(id);
+  if (found == nullptr) return;  // cancelled by someone else long ago, and retired
+  const scheduler::Job& job = *found;
   CountJob(s, job, WindowsOf(options_, 0), &ended_, &ended_site_used_);
   Serve(job, &served_, &wait_s_);
   if (IsPlaced(job)) recent_.push_back({job.placed_at, job.end_at, job.submitted.request.cards});
@@ -219,7 +219,11 @@ Metrics Progress::Day(const state::State& s, uint32_t day) {
   m.day = day;
   const Windows win = WindowsOf(options_, day);
   std::map<SiteId, uint64_t> site_used = ended_site_used_;
-  for (OrderId id : live_) CountJob(s, *s.scheduler().FindJob(id), win, &m, &site_used);
+  for (OrderId id : live_) {
+    if (const scheduler::Job* job = s.scheduler().FindJob(id)) {
+      CountJob(s, *job, win, &m, &site_used);
+    }
+  }
   for (const Held& h : recent_) {
     m.day_used_card_seconds += Overlap(h.from, h.to, win.day_from, win.day_to, h.cards);
   }

@@ -72,7 +72,9 @@ struct Metrics {
 };
 
 // Every figure so far, from every job of `w` and every programme; with
-// `day` > 0, that day's figures too. Reads the whole state.
+// `day` > 0, that day's figures too. Reads the whole state, so it misses
+// the jobs retired from it (ended more than scheduler::kRetainEndedS ago):
+// for runs of a few days (DriverOptions::measure_each_day, tests).
 Metrics Measure(const state::State& s, const Workload& w, const WorkloadOptions& o,
                 scheduler::Policy policy, uint32_t day = 0);
 
@@ -100,16 +102,14 @@ class Progress {
 
   size_t live() const { return live_.size(); }
 
- private:
   // An enterprise's Σ walltime / (wait + walltime) over its placed jobs,
   // and its job count (Jain's index).
   struct Served {
     double share = 0;
     uint64_t jobs = 0;
   };
-  static void Serve(const scheduler::Job& job, std::map<EnterpriseId, Served>* served,
-                    double* wait);
 
+ private:
   // A job that ended, for the days it may still overlap.
   struct Held {
     Timestamp from = 0;

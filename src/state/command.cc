@@ -65,18 +65,23 @@ struct Row<CreateTransfers> : OneTag<2> {
 };
 
 // Tag 3 is a Tick of the journals written before ticks finished jobs and
-// expired vouchers: it releases holds only, as it did then.
+// expired vouchers: it releases holds only, as it did then. Tag 33 is one
+// of the journals written before ticks retired jobs: it retires none.
 template <>
 struct Row<Tick> {
   static constexpr uint8_t kHoldsOnly = 3;
   static constexpr uint8_t kTimed = 33;
+  static constexpr uint8_t kRetiring = 59;
   static constexpr const char* kName = "tick";
-  static constexpr std::array<uint8_t, 2> kTags = {kTimed, kHoldsOnly};
-  static uint8_t TagOf(const Tick& t) { return t.holds_only ? kHoldsOnly : kTimed; }
+  static constexpr std::array<uint8_t, 3> kTags = {kRetiring, kTimed, kHoldsOnly};
+  static uint8_t TagOf(const Tick& t) {
+    return t.holds_only ? kHoldsOnly : t.retires ? kRetiring : kTimed;
+  }
   static size_t Events(const Tick& t) { return t.holds_only ? 1 : kTickEvents; }
   static void Encode(Writer& /*w*/, const Tick& /*t*/) {}
   static bool Decode(uint8_t tag, Reader& /*r*/, Tick* t) {
     t->holds_only = tag == kHoldsOnly;
+    t->retires = tag != kTimed;  // a holds-only Tick does no time's work at all
     return true;
   }
 };

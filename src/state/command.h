@@ -63,8 +63,11 @@ struct CreateTransfers {
 //
 // `holds_only`: a Tick of a journal written before ticks finished jobs and
 // expired vouchers (it releases holds and nothing else, as it did then).
+// `retires` false: a Tick of a journal written before ticks retired jobs
+// (it retires none, as then), so that an old journal replays as it ran.
 struct Tick {
   bool holds_only = false;
+  bool retires = true;
   friend bool operator==(const Tick&, const Tick&) = default;
 };
 inline constexpr size_t kMaxFinishesPerTick = 64;

@@ -58,7 +58,7 @@ TransferResults State::Apply(const CreateTransfers& c, Timestamp ts) {
 
 TickResult State::Apply(const Tick& c, Timestamp ts) {
   // A Tick of an older journal releases holds only (command.h).
-  return c.holds_only ? TickResult{} : ApplyTime(ts);
+  return c.holds_only ? TickResult{} : ApplyTime(ts, c.retires);
 }
 
 std::optional<Timestamp> State::NextDue() const {
@@ -70,7 +70,7 @@ std::optional<Timestamp> State::NextDue() const {
   return due;
 }
 
-TickResult State::ApplyTime(Timestamp ts) {
+TickResult State::ApplyTime(Timestamp ts, bool retire) {
   // Jobs first, each in a finish's timestamps, then the sweep after all of
   // them: the same layout at every Tick (kTickEvents).
   TickResult out;
@@ -97,6 +97,7 @@ TickResult State::ApplyTime(Timestamp ts) {
   out.bookings_ended = work.ended;
   // Last, jobs long ended leave the state for the store's archive (they
   // take no ledger timestamps).
+  if (!retire) return out;
   std::vector<scheduler::Job> retired = scheduler_.Retire(ts, kMaxRetiresPerTick);
   out.retired = retired.size();
   for (scheduler::Job& j : retired) retired_jobs_.push_back(std::move(j));

@@ -133,8 +133,10 @@ class State {
 
   // What the scheduler changes and reads beside its own jobs.
   scheduler::World JobWorld() { return {network_, registry_, book_, ledger_}; }
-  // Time's work at `ts` beyond the holds (command.h, Tick).
-  TickResult ApplyTime(Timestamp ts);
+  // Time's work at `ts` beyond the holds (command.h, Tick); jobs long
+  // ended are retired when `retire` (a Tick of a journal written before
+  // retirement retires none).
+  TickResult ApplyTime(Timestamp ts, bool retire);
   scheduler::JobOutcome Finish(FinishJob c, Timestamp ts);
   metering::UsageResult CountUsage(const metering::UsageRecord& r, bool signed_ok, Timestamp ts,
                                    metering::UsageOutcome* out);

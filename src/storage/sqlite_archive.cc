@@ -18,6 +18,11 @@ Status Prepare(sqlite3* db, const char* sql, sqlite3_stmt** out) {
 
 constexpr const char* kColumns = "SELECT kind, id, owner, at, body FROM archive";
 
+Status NoArchive() {
+  return FailedPrecondition(
+      "this file predates the archive (schema version 5); open it once read-write to migrate it");
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Prepare(sqlite3* db) {
@@ -59,8 +64,9 @@ Result<std::unique_ptr<ArchiveReader>> ArchiveReader::Open(const std::string& pa
   if (rc != SQLITE_OK) return SqliteError(db, rc, "open the archive connection");
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
   MutexLock lock(&reader->mu_);
-  // A file from before the archive (opened read-only, so not migrated)
-  // has no archived record: every read answers none.
+  // A file from before the archive (opened read-only, so not migrated):
+  // every read is refused, saying so (a job retired by a replay of it could
+  // not be found, and must not read as unknown).
   sqlite3_stmt* has_table = nullptr;
   BG_RETURN_IF_ERROR(Prepare(
       db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'archive'", &has_table));
@@ -104,7 +110,7 @@ Result<std::vector<ArchiveRow>> ArchiveReader::Rows(sqlite3_stmt* stmt) {
 
 Result<std::optional<ArchiveRow>> ArchiveReader::Find(ArchiveKind kind, uint64_t id) {
   MutexLock lock(&mu_);
-  if (find_ == nullptr) return std::optional<ArchiveRow>();
+  if (find_ == nullptr) return NoArchive();
   int rc = sqlite3_bind_int(find_, 1, static_cast<int>(kind));
   if (rc == SQLITE_OK) rc = sqlite3_bind_int64(find_, 2, ToSql(id));
   if (rc != SQLITE_OK) return SqliteError(db_, rc, "bind an archive lookup");
@@ -115,7 +121,7 @@ Result<std::optional<ArchiveRow>> ArchiveReader::Find(ArchiveKind kind, uint64_t
 
 Result<std::vector<ArchiveRow>> ArchiveReader::List(const ArchiveQuery& q) {
   MutexLock lock(&mu_);
-  if (find_ == nullptr) return std::vector<ArchiveRow>();
+  if (find_ == nullptr) return NoArchive();
   sqlite3_stmt* stmt = q.owner == 0 ? list_all_ : list_owner_;
   int rc = sqlite3_bind_int(stmt, 1, static_cast<int>(q.kind));
   if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, ToSql(q.after_id));

@@ -339,6 +339,32 @@ TEST_F(SqliteStoreTest, ASecondWriterOfOneFileIsRefusedNamingTheFileAndTheHolder
   EXPECT_NE(OpenStore(), nullptr) << "closing the first writer releases the file";
 }
 
+// A file from before the archive, opened read-only (so not migrated),
+// refuses archive reads saying why, rather than answering "none".
+TEST_F(SqliteStoreTest, AReadOnlyFileFromBeforeTheArchiveSaysSo) {
+  ASSERT_NE(OpenStore(), nullptr);
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(
+        sqlite3_exec(db, "DROP TABLE archive; DELETE FROM schema_migrations WHERE version >= 5;",
+                     nullptr, nullptr, nullptr),
+        SQLITE_OK);
+    sqlite3_close(db);
+  }
+  Result<std::unique_ptr<SqliteStore>> reader =
+      SqliteStore::Open({.path = path_, .read_only = true});
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  const auto found = (*reader)->FindArchived(ArchiveKind::kJob, 1);
+  EXPECT_EQ(found.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(found.status().message().find("predates the archive"), std::string::npos);
+  EXPECT_EQ((*reader)->ListArchived({}).status().code(), StatusCode::kFailedPrecondition);
+  // Opened read-write, it is migrated and reads the (empty) archive.
+  std::unique_ptr<SqliteStore> writer = OpenStore();
+  ASSERT_NE(writer, nullptr);
+  EXPECT_EQ(*writer->FindArchived(ArchiveKind::kJob, 1), std::nullopt);
+}
+
 TEST_F(SqliteStoreTest, AReadOnlyStoreReadsOneConsistentSnapshotWhileTheWriterGoesOn) {
   std::unique_ptr<SqliteStore> writer = OpenStore();
   ASSERT_NE(writer, nullptr);

@@ -12,12 +12,8 @@ Result<std::optional<scheduler::Job>> ArchivedJob(engine::Engine& e, OrderId id)
   BG_ASSIGN_OR_RETURN(std::optional<storage::ArchiveRow> row,
                       e.store().FindArchived(storage::ArchiveKind::kJob, id.value()));
   if (!row) return std::optional<scheduler::Job>();
-  BG_ASSIGN_OR_RETURN(scheduler::Job job, DecodeArchivedJob(*row));
+  BG_ASSIGN_OR_RETURN(scheduler::Job job, engine::FromArchiveRow(*row));
   return std::optional<scheduler::Job>(std::move(job));
-}
-
-Result<scheduler::Job> DecodeArchivedJob(const storage::ArchiveRow& row) {
-  return engine::FromArchiveRow(row);
 }
 
 Result<std::optional<scheduler::Job>> AnyJob(engine::Engine& e, Call& c, OrderId id) {
@@ -31,7 +27,7 @@ Result<std::optional<scheduler::Job>> AnyJob(engine::Engine& e, Call& c, OrderId
   // leave Retiring only once they are in the store. Nobody waits.
   for (const storage::ArchiveRow& row : e.Retiring(storage::ArchiveKind::kJob)) {
     if (row.id != id.value()) continue;
-    BG_ASSIGN_OR_RETURN(scheduler::Job job, DecodeArchivedJob(row));
+    BG_ASSIGN_OR_RETURN(scheduler::Job job, engine::FromArchiveRow(row));
     return std::optional<scheduler::Job>(std::move(job));
   }
   return ArchivedJob(e, id);
@@ -41,7 +37,7 @@ Result<std::vector<scheduler::Job>> RetiringJobs(engine::Engine& e, uint64_t own
   std::vector<scheduler::Job> out;
   for (const storage::ArchiveRow& row : e.Retiring(storage::ArchiveKind::kJob)) {
     if (owner != 0 && row.owner != owner) continue;
-    BG_ASSIGN_OR_RETURN(scheduler::Job job, DecodeArchivedJob(row));
+    BG_ASSIGN_OR_RETURN(scheduler::Job job, engine::FromArchiveRow(row));
     out.push_back(std::move(job));
   }
   return out;

@@ -15,8 +15,6 @@ namespace bg::api {
 
 // The archived job `id`, if the archive has it.
 Result<std::optional<scheduler::Job>> ArchivedJob(engine::Engine& e, OrderId id);
-// A job from an archive row; DataLoss if the row does not decode as one.
-Result<scheduler::Job> DecodeArchivedJob(const storage::ArchiveRow& row);
 // Job `id` from the state as applied or, once retired, from the batch that
 // retired it (not yet committed) or the store's archive; never waits.
 Result<std::optional<scheduler::Job>> AnyJob(engine::Engine& e, Call& c, OrderId id);

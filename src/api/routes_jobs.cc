@@ -6,6 +6,7 @@
 #include "api/list_query.h"
 #include "api/service.h"
 #include "api/views.h"
+#include "engine/projection.h"
 
 namespace bg::api {
 namespace {
@@ -254,7 +255,7 @@ Answer Service::ListJobs(Call& c) {
       std::vector<scheduler::Job> jobs;
       jobs.reserve(rows.size());
       for (const storage::ArchiveRow& row : rows) {
-        BG_ASSIGN_OR_RETURN(scheduler::Job j, DecodeArchivedJob(row));
+        BG_ASSIGN_OR_RETURN(scheduler::Job j, engine::FromArchiveRow(row));
         jobs.push_back(std::move(j));
       }
       Look(*engine_, c, [&](const state::State& s) {

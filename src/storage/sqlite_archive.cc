@@ -10,12 +10,6 @@ using namespace sqlite_util;  // NOLINT(google-build-using-namespace): our own h
 
 namespace {
 
-Status Prepare(sqlite3* db, const char* sql, sqlite3_stmt** out) {
-  const int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, nullptr);
-  if (rc != SQLITE_OK) return SqliteError(db, rc, std::string("prepare: ") + sql);
-  return Status::Ok();
-}
-
 constexpr const char* kColumns = "SELECT kind, id, owner, at, body FROM archive";
 
 Status NoArchive() {
@@ -27,7 +21,7 @@ Status NoArchive() {
 
 Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Prepare(sqlite3* db) {
   std::unique_ptr<ArchiveWriter> w(new ArchiveWriter(db));
-  BG_RETURN_IF_ERROR(storage::Prepare(
+  BG_RETURN_IF_ERROR(sqlite_util::Prepare(
       db,
       // Only the same (kind, id) is skipped (OR IGNORE would skip a NULL body too).
       "INSERT INTO archive (kind, id, owner, at, body) VALUES (?1, ?2, ?3, ?4, ?5)"
@@ -45,10 +39,7 @@ Status ArchiveWriter::Write(std::span<const ArchiveRow> rows) {
     if (rc == SQLITE_OK) rc = sqlite3_bind_int64(insert_, 3, ToSql(r.owner));
     if (rc == SQLITE_OK) rc = sqlite3_bind_int64(insert_, 4, ToSql(r.at));
     if (rc == SQLITE_OK) {
-      // An empty vector's data() may be null, which SQLite binds as NULL.
-      rc = r.body.empty()
-               ? sqlite3_bind_zeroblob(insert_, 5, 0)
-               : sqlite3_bind_blob64(insert_, 5, r.body.data(), r.body.size(), SQLITE_STATIC);
+      rc = BindBytes(insert_, 5, r.body);
     }
     if (rc != SQLITE_OK) return SqliteError(db_, rc, "bind an archived record");
     BG_RETURN_IF_ERROR(StepDone(insert_, "archive a record"));
@@ -96,13 +87,11 @@ Result<std::vector<ArchiveRow>> ArchiveReader::Rows(sqlite3_stmt* stmt) {
   std::vector<ArchiveRow> out;
   int rc = 0;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    const auto* body = static_cast<const uint8_t*>(sqlite3_column_blob(stmt, 4));
-    const int size = sqlite3_column_bytes(stmt, 4);
     out.push_back(ArchiveRow{.kind = static_cast<ArchiveKind>(sqlite3_column_int(stmt, 0)),
                              .id = U64(stmt, 1),
                              .owner = U64(stmt, 2),
                              .at = U64(stmt, 3),
-                             .body = std::vector<uint8_t>(body, body + size)});
+                             .body = ColumnBytes(stmt, 4)});
   }
   if (rc != SQLITE_DONE) return SqliteError(db_, rc, "read the archive");
   return out;

@@ -12,12 +12,6 @@ namespace {
 
 std::string ColumnString(sqlite3_stmt* stmt, int col) { return std::string(ColumnText(stmt, col)); }
 
-Status Prepare(sqlite3* db, const char* sql, sqlite3_stmt** out) {
-  const int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, nullptr);
-  if (rc != SQLITE_OK) return SqliteError(db, rc, std::string("prepare: ") + sql);
-  return Status::Ok();
-}
-
 constexpr const char* kColumns = "id, key, recipient, kind, at, body, read";
 
 // After (read, id) in the feed's order (read, then newest first); ?4 = 0:
@@ -31,27 +25,27 @@ constexpr const char* kFeedWhere =
 
 Result<std::unique_ptr<NoticeWriter>> NoticeWriter::Prepare(sqlite3* db) {
   std::unique_ptr<NoticeWriter> w(new NoticeWriter(db));
-  BG_RETURN_IF_ERROR(storage::Prepare(
+  BG_RETURN_IF_ERROR(sqlite_util::Prepare(
       db,
       "INSERT OR IGNORE INTO notices (key, recipient, kind, at, body) VALUES (?1, ?2, ?3, ?4, ?5)",
       &w->insert_));
-  BG_RETURN_IF_ERROR(storage::Prepare(
+  BG_RETURN_IF_ERROR(sqlite_util::Prepare(
       db, "UPDATE notices SET read = 1 WHERE recipient = ?1 AND id = ?2 AND read = 0",
       &w->mark_one_));
-  BG_RETURN_IF_ERROR(storage::Prepare(
+  BG_RETURN_IF_ERROR(sqlite_util::Prepare(
       db, "UPDATE notices SET read = 1 WHERE recipient = ?1 AND read = 0 AND id <= ?2",
       &w->mark_up_to_));
   // A new webhook starts after the recipient's latest notice (it is not
   // sent the history); a replaced one keeps its place.
-  BG_RETURN_IF_ERROR(storage::Prepare(
+  BG_RETURN_IF_ERROR(sqlite_util::Prepare(
       db,
       "INSERT INTO webhooks (recipient, url, secret, created_at, delivered) VALUES (?1, ?2, ?3, ?4,"
       " (SELECT COALESCE(MAX(id), 0) FROM notices WHERE recipient = ?1))"
       " ON CONFLICT (recipient) DO UPDATE SET url = excluded.url, secret = excluded.secret",
       &w->put_webhook_));
   BG_RETURN_IF_ERROR(
-      storage::Prepare(db, "DELETE FROM webhooks WHERE recipient = ?1", &w->drop_webhook_));
-  BG_RETURN_IF_ERROR(storage::Prepare(
+      sqlite_util::Prepare(db, "DELETE FROM webhooks WHERE recipient = ?1", &w->drop_webhook_));
+  BG_RETURN_IF_ERROR(sqlite_util::Prepare(
       db, "UPDATE webhooks SET delivered = MAX(delivered, ?2) WHERE recipient = ?1", &w->advance_));
   return w;
 }

@@ -75,6 +75,12 @@ bool ColumnHash(sqlite3_stmt* stmt, int col, Hash256* out) {
   return true;
 }
 
+Status Prepare(sqlite3* db, const char* sql, sqlite3_stmt** out) {
+  const int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db, rc, std::string("prepare: ") + sql);
+  return Status::Ok();
+}
+
 Status Exec(sqlite3* db, const char* sql) {
   const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return SqliteError(db, rc, sql);

@@ -55,6 +55,8 @@ int BindText(sqlite3_stmt* stmt, int index, std::string_view text);
 std::string_view ColumnText(sqlite3_stmt* stmt, int col);
 bool ColumnHash(sqlite3_stmt* stmt, int col, Hash256* out);
 Status Exec(sqlite3* db, const char* sql);
+// A statement kept for the connection's life (SQLITE_PREPARE_PERSISTENT).
+Status Prepare(sqlite3* db, const char* sql, sqlite3_stmt** out);
 // FailedPrecondition when the file system keeps the file out of WAL mode.
 Status EnableWal(sqlite3* db);
 

@@ -332,17 +332,17 @@ Status RunLiveDemo(const DemoOptions& o) {
   // real second while jobs wait, a progress line every two virtual hours.
   const Timestamp end = kDemoStart + uint64_t{o.days} * 24 * kHour;
   Submitted jobs;
-  size_t next = 0;
+  sim::ArrivalCursor next(w.arrivals);
   Timestamp next_line = kDemoStart + 2 * kHour;
   Steady::time_point last_pass = Steady::now();
   while (!Interrupted() && clock.Now() < end) {
     BG_RETURN_IF_ERROR(file_due());
-    for (; next < w.arrivals.size() && w.arrivals[next].at <= clock.Now(); ++next) {
+    for (; next.Peek() != nullptr && next.Peek()->at <= clock.Now(); next.Pop()) {
       BG_ASSIGN_OR_RETURN(state::CommandResult r,
-                          e->Execute(scheduler::SubmitJob{.request = w.arrivals[next].request}));
+                          e->Execute(scheduler::SubmitJob{.request = next.Peek()->request}));
       const auto& out = std::get<scheduler::JobOutcome>(r);
       if (out.code != scheduler::Code::kOk) continue;  // refused: not a job
-      jobs.ids.push_back(w.arrivals[next].request.id);
+      jobs.ids.push_back(next.Peek()->request.id);
       if (out.status == scheduler::JobStatus::kQueued) jobs.queued.insert(jobs.ids.back());
     }
     if (!jobs.queued.empty() && Steady::now() - last_pass >= std::chrono::seconds(1)) {

@@ -50,11 +50,11 @@ EnterpriseId EnterpriseWithMoneyLeft(const state::State& s, const sim::Workload&
     }
   }
   std::map<EnterpriseId, int64_t> most_drawn;  // fen
-  for (const sim::Arrival& a : w.arrivals) {
+  w.arrivals.ForEach([&](const sim::Arrival& a) {
     most_drawn[a.request.enterprise] +=
         scheduler::ListCost(dearest[a.request.accelerator], a.request.cards, a.request.walltime_s)
             .fen();
-  }
+  });
   EnterpriseId best{};
   int64_t best_spare = INT64_MIN;
   for (const auto& [id, enterprise] : s.registry().enterprises()) {

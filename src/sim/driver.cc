@@ -144,13 +144,13 @@ Result<Metrics> Run(const world::World& scenario, const Workload& w, const Workl
       }));
     }
   };
-  size_t next = 0;
+  ArrivalCursor next(w.arrivals);
   bool stopped = false;
   std::vector<OrderId> finished;
   std::vector<OrderId> placed_now;
-  while (next < w.arrivals.size() || !ends.empty() || next_app < w.applications.size()) {
+  while (next.Peek() != nullptr || !ends.empty() || next_app < w.applications.size()) {
     Timestamp t = UINT64_MAX;
-    if (next < w.arrivals.size()) t = w.arrivals[next].at;
+    if (next.Peek() != nullptr) t = next.Peek()->at;
     if (!ends.empty()) t = std::min(t, ends.top().first);
     if (next_app < w.applications.size()) t = std::min(t, w.applications[next_app].at);
     if (options.on_step && !options.on_step(t)) {
@@ -182,8 +182,8 @@ Result<Metrics> Run(const world::World& scenario, const Workload& w, const Workl
     for (; next_app < w.applications.size() && w.applications[next_app].at <= t; ++next_app) {
       BG_RETURN_IF_ERROR(FileAndReview(*e, w.applications[next_app].file));
     }
-    while (next < w.arrivals.size() && w.arrivals[next].at <= t) {
-      const scheduler::JobRequest& r = w.arrivals[next++].request;
+    for (; next.Peek() != nullptr && next.Peek()->at <= t; next.Pop()) {
+      const scheduler::JobRequest& r = next.Peek()->request;
       BG_ASSIGN_OR_RETURN(state::CommandResult res,
                           Do(*e, scheduler::SubmitJob{.request = r, .policy = options.policy}));
       const auto& out = std::get<scheduler::JobOutcome>(res);

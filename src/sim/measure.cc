@@ -169,12 +169,12 @@ Metrics Measure(const state::State& s, const Workload& w, const WorkloadOptions&
   std::map<EnterpriseId, Progress::Served> served;
   std::map<SiteId, uint64_t> site_used;
   double wait = 0;
-  for (const Arrival& a : w.arrivals) {
+  w.arrivals.ForEach([&](const Arrival& a) {
     const scheduler::Job* job = s.scheduler().FindJob(a.request.id);
-    if (job == nullptr) continue;
+    if (job == nullptr) return;
     CountJob(s, *job, win, &m, &site_used);
     Serve(*job, &served, &wait);
-  }
+  });
   CountSites(s, o, site_used, &m);
   m.mean_wait_s = m.placed == 0 ? 0 : wait / static_cast<double>(m.placed);
   m.jain = Jain(served);

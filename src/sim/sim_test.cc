@@ -44,18 +44,39 @@ class SimTest : public ::testing::Test {
 TEST_F(SimTest, TheWorkloadIsDeterministicAndFillsTheAskedLoad) {
   const Workload a = Generate(scenario_, options_);
   const Workload b = Generate(scenario_, options_);
+  const std::vector<Arrival> all = a.arrivals.All();
+  const std::vector<Arrival> again = b.arrivals.All();
   ASSERT_EQ(a.arrivals.size(), 300u);
-  for (size_t i = 0; i < a.arrivals.size(); ++i) {
-    EXPECT_EQ(a.arrivals[i].request, b.arrivals[i].request);
-    EXPECT_EQ(a.arrivals[i].at, b.arrivals[i].at);
+  ASSERT_EQ(all.size(), 300u);
+  ASSERT_EQ(again.size(), 300u);
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].request, again[i].request);
+    EXPECT_EQ(all[i].at, again[i].at);
+    EXPECT_EQ(all[i].request.id, OrderId(i + 1));  // ids in time order
     if (i > 0) {
-      EXPECT_GE(a.arrivals[i].at, a.arrivals[i - 1].at);
+      EXPECT_GE(all[i].at, all[i - 1].at);
     }
   }
   const double load =
       static_cast<double>(a.demand_card_seconds) / static_cast<double>(a.capacity_card_seconds);
   EXPECT_NEAR(load, 0.75, 0.1);
   EXPECT_FALSE(a.applications.empty());
+  // A cursor walks the same arrivals a day at a time; a day made again is
+  // the same day (the days' streams are their own).
+  size_t walked = 0;
+  for (ArrivalCursor c(a.arrivals); c.Peek() != nullptr; c.Pop()) {
+    ASSERT_LT(walked, all.size());
+    EXPECT_EQ(c.Peek()->request, all[walked].request);
+    ++walked;
+  }
+  EXPECT_EQ(walked, all.size());
+  const uint32_t last = a.arrivals.days() - 1;
+  const std::vector<Arrival> day = a.arrivals.Day(last);
+  ASSERT_FALSE(day.empty());
+  EXPECT_EQ(day.back().request, all.back().request);
+  for (const Arrival& x : day) {
+    EXPECT_GE(x.at, options_.start + uint64_t{last} * 86'400 * kNanosPerSecond);
+  }
 }
 
 TEST_F(SimTest, EveryJobIsAccountedForAndTheMoneyReconciles) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "common/check.h"
 #include "common/rng.h"
 #include "programme/credit_code.h"
 
@@ -125,6 +126,132 @@ std::vector<Application> MakeApplications(const world::World& s,
 
 }  // namespace
 
+// What a day's arrivals are drawn from: the scenario's accelerator types,
+// sites and enterprises, reduced to what the draws read.
+struct ArrivalMaker {
+  struct Submitter {
+    EnterpriseId id;
+    JurisdictionId home;
+  };
+  // One job as drawn, before its duration is scaled.
+  struct Drawn {
+    Arrival arrival;
+    double hours = 0;
+    std::optional<uint64_t> slack_tenths;  // the deadline's slack in tenths of the walltime
+  };
+
+  WorkloadOptions options;
+  std::vector<Submitter> submitters;
+  std::vector<std::pair<std::string, uint64_t>> types;  // accelerator, cards offered
+  std::map<std::string, uint32_t> largest;              // pool, per accelerator
+  std::map<JurisdictionId, std::vector<SiteId>> sites_in;
+  std::vector<SiteId> sites;
+
+  // Day `day`'s own stream: the same whatever was drawn on other days.
+  Rng DayRng(uint32_t day) const {
+    return Rng(options.seed ^ (0x9E37'79B9'7F4A'7C15ULL * (uint64_t{day} + 1)));
+  }
+
+  Drawn Draw(Rng& rng, uint32_t day) const {
+    Drawn d;
+    Arrival& a = d.arrival;
+    a.at = options.start + (uint64_t{day} * kDay + rng.Uniform(kDay)) * kNanosPerSecond;
+    scheduler::JobRequest& r = a.request;
+    // Skewed: a few enterprises submit much of the work.
+    const double u = static_cast<double>(rng.Uniform(1'000'000)) / 1e6;
+    const Submitter& e =
+        submitters[static_cast<size_t>(u * u * static_cast<double>(submitters.size()))];
+    r.enterprise = e.id;
+    r.accelerator = types.empty() ? "" : Weighted(rng, types);
+    const bool training = rng.Percent(40);
+    r.purpose = training ? programme::Purpose::kTraining : programme::Purpose::kInference;
+    auto big = largest.find(r.accelerator);
+    const uint32_t max_cards = std::max<uint32_t>(1, big == largest.end() ? 0 : big->second / 8);
+    r.cards = std::min<uint32_t>(max_cards, training ? 8u << rng.Uniform(5) : 1u << rng.Uniform(4));
+    d.hours = training ? 4.0 + static_cast<double>(rng.Uniform(44))
+                       : 0.5 + static_cast<double>(rng.Uniform(55)) / 10.0;
+    auto local = sites_in.find(e.home);
+    if (local != sites_in.end() && rng.Percent(70)) {
+      r.data_site = local->second[rng.Uniform(local->second.size())];
+    } else if (!sites.empty()) {
+      r.data_site = sites[rng.Uniform(sites.size())];
+    }
+    r.data_gb = static_cast<uint32_t>(training ? 10 + rng.Uniform(2'000) : 1 + rng.Uniform(50));
+    const uint64_t objective = rng.Uniform(100);
+    r.objective = objective < 85   ? scheduler::Objective::kLowestCost
+                  : objective < 95 ? scheduler::Objective::kEarliestFinish
+                                   : scheduler::Objective::kLowestLatency;
+    if (r.objective == scheduler::Objective::kLowestLatency) r.near_city = e.home;
+    const uint64_t tier = rng.Uniform(100);
+    r.tier = tier < 80   ? network::Tier::kShared
+             : tier < 95 ? network::Tier::kExclusive
+                         : network::Tier::kPriority;
+    // A third of the jobs must finish within 1.5 to 4 times their walltime.
+    if (rng.Percent(33)) d.slack_tenths = 15 + rng.Uniform(26);
+    return d;
+  }
+
+  // The card-hours day `day` asks for before scaling (Generate's first pass).
+  double DemandOf(uint32_t day, uint32_t count) const {
+    Rng rng = DayRng(day);
+    double demand = 0;
+    for (uint32_t i = 0; i < count; ++i) {
+      const Drawn d = Draw(rng, day);
+      demand += d.hours * 3600.0 * d.arrival.request.cards;
+    }
+    return demand;
+  }
+
+  std::vector<Arrival> Day(uint32_t day, uint32_t first, uint32_t count, double scale) const {
+    Rng rng = DayRng(day);
+    std::vector<Arrival> out;
+    out.reserve(count);
+    for (uint32_t i = 0; i < count; ++i) {
+      Drawn d = Draw(rng, day);
+      scheduler::JobRequest& r = d.arrival.request;
+      r.walltime_s =
+          static_cast<uint32_t>(std::clamp(d.hours * 3600.0 * scale, 600.0, 30.0 * kDay));
+      if (d.slack_tenths) {
+        const uint64_t slack = r.walltime_s * *d.slack_tenths / 10 + 3600;
+        r.deadline = d.arrival.at + slack * kNanosPerSecond;
+      }
+      out.push_back(std::move(d.arrival));
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Arrival& a, const Arrival& b) { return a.at < b.at; });
+    for (uint32_t i = 0; i < count; ++i) out[i].request.id = OrderId(uint64_t{first} + i + 1);
+    return out;
+  }
+
+  static Arrivals Make(std::shared_ptr<const ArrivalMaker> maker, std::vector<uint32_t> first,
+                       double scale) {
+    Arrivals a;
+    a.maker_ = std::move(maker);
+    a.first_ = std::move(first);
+    a.scale_ = scale;
+    return a;
+  }
+};
+
+std::vector<Arrival> Arrivals::Day(uint32_t day) const {
+  BG_CHECK(day < days()) << "day " << day << " of a workload of " << days();
+  return maker_->Day(day, first_[day], first_[day + 1] - first_[day], scale_);
+}
+
+std::vector<Arrival> Arrivals::All() const {
+  std::vector<Arrival> out;
+  out.reserve(size());
+  ForEach([&](const Arrival& a) { out.push_back(a); });
+  return out;
+}
+
+void ArrivalCursor::Load() {
+  while (next_ >= day_.size() && day_index_ < arrivals_.days()) {
+    day_ = arrivals_.Day(day_index_++);
+    next_ = 0;
+  }
+}
+
 Workload Generate(const world::World& s, const WorkloadOptions& o) {
   Rng rng(o.seed);
   Workload w;
@@ -133,72 +260,39 @@ Workload Generate(const world::World& s, const WorkloadOptions& o) {
   all.insert(all.end(), w.enterprises.begin(), w.enterprises.end());
   w.applications = MakeApplications(s, all, o, rng);
 
+  auto maker = std::make_shared<ArrivalMaker>();
+  maker->options = o;
+  for (const programme::Enterprise& e : all) maker->submitters.push_back({e.id, e.applicant.home});
   // Accelerator types weighted by the cards offered, so demand follows supply.
   std::map<std::string, uint64_t> offered;
-  std::map<std::string, uint32_t> largest;
   for (const network::Pool& p : s.pools) {
     offered[p.accelerator] += p.cards_offered;
-    largest[p.accelerator] = std::max(largest[p.accelerator], p.cards_offered);
+    maker->largest[p.accelerator] = std::max(maker->largest[p.accelerator], p.cards_offered);
     w.capacity_card_seconds += uint64_t{p.cards_offered} * o.days * kDay;
   }
-  std::vector<std::pair<std::string, uint64_t>> types(offered.begin(), offered.end());
-  std::map<JurisdictionId, std::vector<SiteId>> sites_in;
-  for (const network::Site& site : s.sites) sites_in[site.city].push_back(site.id);
-
-  std::vector<double> hours(o.jobs);
-  w.arrivals.reserve(o.jobs);
-  for (uint32_t i = 0; i < o.jobs; ++i) {
-    Arrival a;
-    a.at = o.start + rng.Uniform(uint64_t{o.days} * kDay) * kNanosPerSecond;
-    scheduler::JobRequest& r = a.request;
-    // Skewed: a few enterprises submit much of the work.
-    const double u = static_cast<double>(rng.Uniform(1'000'000)) / 1e6;
-    const programme::Enterprise& e =
-        all[static_cast<size_t>(u * u * static_cast<double>(all.size()))];
-    r.enterprise = e.id;
-    r.accelerator = types.empty() ? "" : Weighted(rng, types);
-    const bool training = rng.Percent(40);
-    r.purpose = training ? programme::Purpose::kTraining : programme::Purpose::kInference;
-    const uint32_t max_cards = std::max<uint32_t>(1, largest[r.accelerator] / 8);
-    r.cards = std::min<uint32_t>(max_cards, training ? 8u << rng.Uniform(5) : 1u << rng.Uniform(4));
-    hours[i] = training ? 4.0 + static_cast<double>(rng.Uniform(44))
-                        : 0.5 + static_cast<double>(rng.Uniform(55)) / 10.0;
-    auto local = sites_in.find(e.applicant.home);
-    if (local != sites_in.end() && rng.Percent(70)) {
-      r.data_site = local->second[rng.Uniform(local->second.size())];
-    } else if (!s.sites.empty()) {
-      r.data_site = s.sites[rng.Uniform(s.sites.size())].id;
-    }
-    r.data_gb = static_cast<uint32_t>(training ? 10 + rng.Uniform(2'000) : 1 + rng.Uniform(50));
-    const uint64_t objective = rng.Uniform(100);
-    r.objective = objective < 85   ? scheduler::Objective::kLowestCost
-                  : objective < 95 ? scheduler::Objective::kEarliestFinish
-                                   : scheduler::Objective::kLowestLatency;
-    if (r.objective == scheduler::Objective::kLowestLatency) r.near_city = e.applicant.home;
-    const uint64_t tier = rng.Uniform(100);
-    r.tier = tier < 80   ? network::Tier::kShared
-             : tier < 95 ? network::Tier::kExclusive
-                         : network::Tier::kPriority;
-    w.arrivals.push_back(std::move(a));
+  maker->types.assign(offered.begin(), offered.end());
+  for (const network::Site& site : s.sites) {
+    maker->sites_in[site.city].push_back(site.id);
+    maker->sites.push_back(site.id);
   }
-  // Scale the durations so that demand fills load_percent of the capacity.
+  // How many jobs each day gets (uniform over the horizon), then the scale
+  // that makes the demand fill load_percent of the capacity: a first pass
+  // over the days that keeps nothing but the sum.
+  const uint32_t days = std::max<uint32_t>(o.days, 1);
+  std::vector<uint32_t> count(days, 0);
+  for (uint32_t i = 0; i < o.jobs; ++i) ++count[rng.Uniform(days)];
+  std::vector<uint32_t> first(days + 1, 0);
   double demand = 0;
-  for (uint32_t i = 0; i < o.jobs; ++i) demand += hours[i] * 3600.0 * w.arrivals[i].request.cards;
+  for (uint32_t d = 0; d < days; ++d) {
+    first[d + 1] = first[d] + count[d];
+    demand += maker->DemandOf(d, count[d]);
+  }
   const double target = static_cast<double>(w.capacity_card_seconds) * o.load_percent / 100.0;
   const double scale = demand > 0 ? target / demand : 1.0;
-  for (uint32_t i = 0; i < o.jobs; ++i) {
-    scheduler::JobRequest& r = w.arrivals[i].request;
-    r.walltime_s = static_cast<uint32_t>(std::clamp(hours[i] * 3600.0 * scale, 600.0, 30.0 * kDay));
-    w.demand_card_seconds += uint64_t{r.walltime_s} * r.cards;
-    // A third of the jobs must finish within 1.5 to 4 times their walltime.
-    if (rng.Percent(33)) {
-      const uint64_t slack = r.walltime_s * (15 + rng.Uniform(26)) / 10 + 3600;
-      r.deadline = w.arrivals[i].at + slack * kNanosPerSecond;
-    }
-  }
-  std::stable_sort(w.arrivals.begin(), w.arrivals.end(),
-                   [](const Arrival& a, const Arrival& b) { return a.at < b.at; });
-  for (size_t i = 0; i < w.arrivals.size(); ++i) w.arrivals[i].request.id = OrderId(i + 1);
+  w.arrivals = ArrivalMaker::Make(std::move(maker), std::move(first), scale);
+  w.arrivals.ForEach([&](const Arrival& a) {
+    w.demand_card_seconds += uint64_t{a.request.walltime_s} * a.request.cards;
+  });
   return w;
 }
 

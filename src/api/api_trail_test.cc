@@ -239,6 +239,50 @@ TEST_F(TrailTest, ATransfersJournalEntryHoldsItsChainAndListsIt) {
   for (const Json& t : seen["transfers"]) EXPECT_NE(t["kind"], "co_pay") << t.dump();
 }
 
+// Once a job has been archived and its transfers have left the ledger's
+// memory (Ledger::Retire: whole chunks of 1,024, ten days on), its trail
+// and the journal entry of its transfers read the same: from the store's
+// rows where the ledger no longer has them.
+TEST_F(TrailTest, AJobsTrailReadsTheSameAfterItsTransfersLeftTheLedger) {
+  ReportUsage();
+  ASSERT_EQ(Call("POST", "/v1/jobs/1/finish", "provider", "{}").status, 200);
+  const Json done = Body(Call("GET", "/v1/jobs/1/trail", "admin"));
+  ExpectAddsUp(done);
+  ASSERT_FALSE(done["transfers"].empty());
+  const std::string first_id = done["transfers"][0]["id"];
+  const uint64_t seq = done["transfers"][0]["journal_entry"];
+  const Json entry = Body(Call("GET", "/v1/journal/" + std::to_string(seq), "auditor"));
+  // Enough jobs, placed and cancelled at once (a hold and a void each for
+  // the voucher and the co-pay), to fill the ledger's first chunk.
+  for (uint64_t id = 2; id < 300; ++id) {
+    scheduler::JobRequest r{.id = OrderId(id),
+                            .enterprise = EnterpriseId(1),
+                            .accelerator = "A800",
+                            .cards = 1,
+                            .walltime_s = 3600};
+    ASSERT_TRUE(engine_->Execute(scheduler::SubmitJob{.request = r}).ok());
+    ASSERT_TRUE(engine_->Execute(scheduler::CancelJob{.id = OrderId(id)}).ok());
+  }
+  clock_.Set(clock_.Now() + uint64_t{11} * 86'400 * kNanosPerSecond);
+  ASSERT_EQ(Call("POST", "/v1/jobs", "enterprise",
+                 R"({"id":300,"accelerator":"A800","cards":1,"walltime_s":3600})")
+                .status,
+            201);
+  engine_->Read([&](const state::State& s) {
+    EXPECT_TRUE(s.scheduler().IsRetired(OrderId(1)));
+    EXPECT_GE(s.ledger().live_from(), 1'024u);
+    EXPECT_EQ(s.ledger().FindTransfer(TransferId(std::stoull(first_id))), nullptr);
+    EXPECT_TRUE(s.ledger().retired_ids().Contains(std::stoull(first_id)));
+    return 0;
+  });
+  const Json later = Body(Call("GET", "/v1/jobs/1/trail", "admin"));
+  EXPECT_EQ(later["transfers"], done["transfers"]);
+  EXPECT_EQ(later["totals"], done["totals"]);
+  EXPECT_EQ(later["usage"], done["usage"]);
+  EXPECT_EQ(Body(Call("GET", "/v1/journal/" + std::to_string(seq), "auditor"))["transfers"],
+            entry["transfers"]);
+}
+
 TEST_F(TrailTest, BadSeqsAndOthersRecordsAreRefusedClearly) {
   ExpectProblem(Call("GET", "/v1/journal/abc", "auditor"), 400, "invalid_field");
   ExpectProblem(Call("GET", "/v1/journal/0", "auditor"), 400, "invalid_field");

@@ -18,6 +18,7 @@
 // state. A journal entry's transfers are the ledger's in its time range,
 // found by binary search: the ledger keeps them in timestamp order.
 #include <algorithm>
+#include <map>
 #include <set>
 #include <variant>
 
@@ -29,6 +30,7 @@
 #include "api/views.h"
 #include "common/hash.h"
 #include "engine/journal.h"
+#include "engine/projection.h"
 #include "metering/signature.h"
 #include "metering/usage.h"
 #include "programme/accounts.h"
@@ -128,18 +130,23 @@ struct JobRead {
 void ReadTransfers(const state::State& s, OrderId order,
                    const std::vector<storage::TransferRow>& durable, Timestamp durable_until,
                    JobRead* out) {
-  std::set<uint64_t> ids;
+  // The state's copy where it has one (its hold status is the newest);
+  // the store's row for what the ledger retired since (Ledger::Retire).
+  std::map<uint64_t, const storage::TransferRow*> ids;
   for (const storage::TransferRow& row : durable) {
-    if (IsOrderCode(row.code)) ids.insert(row.id);
+    if (IsOrderCode(row.code)) ids.emplace(row.id, &row);
   }
-  const auto& all = s.ledger().transfers();
-  for (size_t i = all.size(); i > 0 && all[i - 1].transfer.timestamp > durable_until; --i) {
-    const ledger::Transfer& t = all[i - 1].transfer;
-    if (t.reference == order.value() && IsOrderCode(t.code)) ids.insert(t.id.value());
+  const ledger::Ledger& ledger = s.ledger();
+  for (uint32_t i = ledger.transfer_count();
+       i > ledger.live_from() && ledger.TransferAt(i - 1).transfer.timestamp > durable_until; --i) {
+    const ledger::Transfer& t = ledger.TransferAt(i - 1).transfer;
+    if (t.reference == order.value() && IsOrderCode(t.code)) ids.emplace(t.id.value(), nullptr);
   }
-  for (uint64_t id : ids) {
-    if (const ledger::StoredTransfer* t = s.ledger().FindTransfer(TransferId(id))) {
+  for (const auto& [id, row] : ids) {
+    if (const ledger::StoredTransfer* t = ledger.FindTransfer(TransferId(id))) {
       out->transfers.push_back(*t);
+    } else if (row != nullptr && ledger.retired_ids().Contains(id)) {
+      out->transfers.push_back(engine::FromRow(*row));
     }
   }
   std::stable_sort(out->transfers.begin(), out->transfers.end(),
@@ -205,28 +212,23 @@ Json CommandsJson(const Call& c, const state::State& s,
   return out;
 }
 
-// The transfers the ledger made in [first_ts, last_ts] (it keeps them in
-// timestamp order), those of the operator's programme only for an operator.
-Json EntryTransfers(const Call& c, const state::State& s, const storage::JournalEntry& e) {
-  const auto& all = s.ledger().transfers();
-  size_t lo = 0, hi = all.size();
-  while (lo < hi) {
-    const size_t mid = lo + (hi - lo) / 2;
-    if (all[mid].transfer.timestamp < e.first_ts) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
+// The transfers the ledger made in [first_ts, last_ts], those of the
+// operator's programme only for an operator: the store's rows of the
+// durable entry, each as the state has it now where it still has it (a
+// hold's status may have moved on since), else (retired) as stored.
+Json EntryTransfers(const Call& c, const state::State& s, const storage::JournalEntry& e,
+                    const std::vector<storage::TransferRow>& rows) {
   const bool its_programme_only = c.who.role == Role::kOperator;
   Json out = Json::array();
-  for (size_t i = lo; i < all.size() && all[i].transfer.timestamp <= e.last_ts; ++i) {
-    const ledger::Transfer& t = all[i].transfer;
-    if (its_programme_only && ProgrammeOfAccount(s, t.debit_account_id).value() != c.who.scope &&
-        ProgrammeOfAccount(s, t.credit_account_id).value() != c.who.scope) {
+  for (const storage::TransferRow& row : rows) {
+    const ledger::StoredTransfer* held = s.ledger().FindTransfer(TransferId(row.id));
+    const ledger::StoredTransfer t = held != nullptr ? *held : engine::FromRow(row);
+    if (its_programme_only &&
+        ProgrammeOfAccount(s, t.transfer.debit_account_id).value() != c.who.scope &&
+        ProgrammeOfAccount(s, t.transfer.credit_account_id).value() != c.who.scope) {
       continue;
     }
-    out.push_back(TransferView(s, all[i], e.seq));
+    out.push_back(TransferView(s, t, e.seq));
   }
   return out;
 }
@@ -372,10 +374,13 @@ Answer Service::GetJournalEntry(Call& c) {
               {"prev", *seq > 1 ? Json(*seq - 1) : Json(nullptr)},
               {"next", last->seq > *seq ? Json(*seq + 1) : Json(nullptr)},
               {"shown", ShownTo(c)}};
+  const Result<std::vector<storage::TransferRow>> rows =
+      (*store)->ReadTransfersBetween(entry->first_ts, entry->last_ts);
+  if (!rows.ok()) return Fail(c, "unavailable", rows.status().ToString());
   Look(*engine_, c, [&](const state::State& s) {
     out["commands"] = commands.ok() ? CommandsJson(c, s, *commands) : Json::array();
     if (!commands.ok()) out["commands_error"] = commands.status().ToString();
-    out["transfers"] = EntryTransfers(c, s, *entry);
+    out["transfers"] = EntryTransfers(c, s, *entry, *rows);
   });
   return Reply(out);
 }

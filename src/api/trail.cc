@@ -65,23 +65,23 @@ struct Sweep {
 };
 Sweep SweptFrom(const ledger::Ledger& ledger, VoucherId voucher) {
   const AccountId account = programme::VoucherAccount(voucher);
-  const auto& all = ledger.transfers();
   Sweep out;
-  for (size_t i = 0; i < all.size(); ++i) {
-    const ledger::Transfer& t = all[i].transfer;
+  // Retirement keeps sweeps (state.cc, TransferFate).
+  ledger.ForEachTransfer([&](const ledger::StoredTransfer& st) {
+    const ledger::Transfer& t = st.transfer;
     if (t.debit_account_id != account ||
         (t.flags & (ledger::kPending | ledger::kVoidPending)) != 0) {
-      continue;
+      return;
     }
     const uint16_t code = t.code;
     if (code != programme::TransferCode(programme::MoneyCode::kLapse) &&
         code != programme::TransferCode(programme::MoneyCode::kReturn) &&
         code != programme::TransferCode(programme::MoneyCode::kRevoke)) {
-      continue;
+      return;
     }
     out.amount = programme::book::Plus(out.amount, Money::Fen(t.amount));
     out.at = std::max(out.at, t.timestamp);
-  }
+  });
   return out;
 }
 

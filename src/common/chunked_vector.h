@@ -10,6 +10,11 @@
 // threshold (128 KiB): tests that build thousands of small ledgers would
 // otherwise spend their time in mmap/munmap.
 //
+// Whole chunks can leave from the front (TakeFrontChunk) and come back
+// (PutBackFrontChunk): the ledger retires old transfers that way, keeping
+// the positions of the rest. Elements before dropped_size() are gone;
+// indexing them is a broken invariant (checked).
+//
 // T must be trivially destructible (elements are overwritten, never
 // destroyed one by one). Thread-safety: none (like std::vector).
 #pragma once
@@ -32,6 +37,7 @@ class ChunkedVector {
  public:
   ChunkedVector() = default;
   ChunkedVector(const ChunkedVector& other) {
+    StartAfterDroppedChunks(other.dropped_);
     for (const T& value : other) push_back(value);
   }
   ChunkedVector& operator=(const ChunkedVector& other) {
@@ -40,10 +46,13 @@ class ChunkedVector {
   }
   // A moved-from vector is empty, not a size without chunks.
   ChunkedVector(ChunkedVector&& other) noexcept
-      : chunks_(std::move(other.chunks_)), size_(std::exchange(other.size_, 0)) {}
+      : chunks_(std::move(other.chunks_)),
+        size_(std::exchange(other.size_, 0)),
+        dropped_(std::exchange(other.dropped_, 0)) {}
   ChunkedVector& operator=(ChunkedVector&& other) noexcept {
     chunks_ = std::move(other.chunks_);
     size_ = std::exchange(other.size_, 0);
+    dropped_ = std::exchange(other.dropped_, 0);
     return *this;
   }
   ~ChunkedVector() = default;
@@ -68,6 +77,33 @@ class ChunkedVector {
     --size_;
   }
 
+  static constexpr size_t kChunkSize = kChunk;
+  // Elements [0, dropped_size()) have left with their chunks.
+  size_t dropped_size() const { return dropped_ * kChunk; }
+  // Hands over the first chunk still here (kChunk elements, all appended:
+  // the caller checks size() >= dropped_size() + kChunk, and keeps it until
+  // it is put back or freed).
+  std::unique_ptr<std::byte[]> TakeFrontChunk() {
+    BG_CHECK(size_ >= (dropped_ + 1) * kChunk) << "the front chunk is not full";
+    return std::move(chunks_[dropped_++]);
+  }
+  // An empty vector whose first `chunks` chunks have left (decoding).
+  void StartAfterDroppedChunks(size_t chunks) {
+    BG_CHECK(size_ == 0 && chunks_.empty()) << "StartAfterDroppedChunks on a used vector";
+    chunks_.resize(chunks);
+    size_ = chunks * kChunk;
+    dropped_ = chunks;
+  }
+  // Undoes the last TakeFrontChunk.
+  void PutBackFrontChunk(std::unique_ptr<std::byte[]> chunk) {
+    BG_CHECK(dropped_ > 0 && chunk != nullptr) << "no chunk to put back";
+    chunks_[--dropped_] = std::move(chunk);
+  }
+  // The element at offset `i` of a chunk handed over by TakeFrontChunk.
+  static const T& InChunk(const std::byte* chunk, size_t i) {
+    return *std::launder(reinterpret_cast<const T*>(chunk + i * sizeof(T)));
+  }
+
   class ConstIterator {
    public:
     ConstIterator(const ChunkedVector* v, size_t i) : v_(v), i_(i) {}
@@ -83,16 +119,20 @@ class ChunkedVector {
     const ChunkedVector* v_;
     size_t i_;
   };
-  ConstIterator begin() const { return {this, 0}; }
+  ConstIterator begin() const { return {this, dropped_size()}; }  // the elements still here
   ConstIterator end() const { return {this, size_}; }
 
  private:
-  void* Address(size_t i) { return chunks_[i / kChunk].get() + (i % kChunk) * sizeof(T); }
+  void* Address(size_t i) {
+    BG_CHECK(i >= dropped_size()) << "element " << i << " left with its chunk";
+    return chunks_[i / kChunk].get() + (i % kChunk) * sizeof(T);
+  }
   T& Slot(size_t i) { return *std::launder(static_cast<T*>(Address(i))); }
 
   // Raw storage, aligned by operator new[] for any fundamental type.
   std::vector<std::unique_ptr<std::byte[]>> chunks_;
   size_t size_ = 0;
+  size_t dropped_ = 0;  // chunks taken from the front
 };
 
 }  // namespace bg

@@ -32,6 +32,27 @@ storage::TransferRow ToRow(const ledger::StoredTransfer& s) {
                               .expires_at = s.expires_at};
 }
 
+ledger::StoredTransfer FromRow(const storage::TransferRow& r) {
+  ledger::StoredTransfer s;
+  ledger::Transfer& t = s.transfer;
+  t.id = TransferId(r.id);
+  t.debit_account_id = AccountId(r.debit_account_id);
+  t.credit_account_id = AccountId(r.credit_account_id);
+  t.amount = r.amount;
+  t.pending_id = TransferId(r.pending_id);
+  t.reference = r.reference;
+  t.timeout = r.timeout;
+  t.ledger = LedgerId(r.ledger);
+  t.code = r.code;
+  t.flags = r.flags;
+  t.timestamp = r.timestamp;
+  s.status = r.pending_status <= static_cast<uint8_t>(ledger::PendingStatus::kExpired)
+                 ? static_cast<ledger::PendingStatus>(r.pending_status)
+                 : ledger::PendingStatus::kNone;
+  s.expires_at = r.expires_at;
+  return s;
+}
+
 storage::Projection BuildProjection(const ledger::Ledger& ledger,
                                     const ledger::BatchChanges& changes) {
   storage::Projection p;
@@ -45,14 +66,14 @@ void BuildProjectionInto(const ledger::Ledger& ledger, const ledger::BatchChange
   p->transfers.clear();
   p->pending_updates.clear();
   const auto accounts = ledger.accounts();
-  const auto& transfers = ledger.transfers();
   for (uint32_t i : changes.accounts) p->accounts.push_back(ToRow(accounts[i]));
-  for (size_t i = changes.first_new_transfer; i < transfers.size(); ++i) {
-    p->transfers.push_back(ToRow(transfers[i]));
+  for (uint32_t i = changes.first_new_transfer; i < ledger.transfer_count(); ++i) {
+    p->transfers.push_back(ToRow(ledger.TransferAt(i)));
   }
+  // A hold resolved now is open until now, so never retired (Ledger::Retire).
   for (uint32_t i : changes.resolved_pending) {
-    p->pending_updates.push_back(
-        {transfers[i].transfer.id.value(), static_cast<uint8_t>(transfers[i].status)});
+    const ledger::StoredTransfer& hold = ledger.TransferAt(i);
+    p->pending_updates.push_back({hold.transfer.id.value(), static_cast<uint8_t>(hold.status)});
   }
 }
 

@@ -14,6 +14,8 @@ namespace bg::engine {
 
 storage::AccountRow ToRow(const ledger::Account& a);
 storage::TransferRow ToRow(const ledger::StoredTransfer& t);
+// The transfer a row holds (the reads of transfers the ledger retired).
+ledger::StoredTransfer FromRow(const storage::TransferRow& row);
 
 storage::Projection BuildProjection(const ledger::Ledger& ledger,
                                     const ledger::BatchChanges& changes);

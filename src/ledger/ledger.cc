@@ -205,12 +205,19 @@ TransferResult Ledger::CreateTransfer(const Transfer& t, Timestamp ts, Origin or
     }
   }
   if (auto it = transfer_index_.find(t.id); it != transfer_index_.end()) {
-    const Transfer& e = transfers_[it->second].transfer;
+    const Transfer& e = At(it->second).transfer;
     const bool resolves = Has(e.flags, kPostPending) || Has(e.flags, kVoidPending);
+    // The hold a retired resolution resolved may be retired too; its amount
+    // only tells a different amount apart, which a system retry never has.
+    auto hold = resolves ? transfer_index_.find(e.pending_id) : transfer_index_.end();
     const int64_t hold_amount =
-        resolves ? transfers_[transfer_index_.at(e.pending_id)].transfer.amount : 0;
+        hold == transfer_index_.end() ? 0 : At(hold->second).transfer.amount;
     return CompareExisting(t, e, hold_amount);
   }
+  // System ids come from one counter and are never sent twice; a retired
+  // one cannot be compared with what it was.
+  BG_CHECK(!retired_ids_.Contains(t.id.value()))
+      << "transfer id " << t.id << " reused after it was retired";
   if (auto it = failed_index_.find(t.id); it != failed_index_.end()) return it->second;
   if (Has(t.flags, kPostPending) || Has(t.flags, kVoidPending)) return ResolvePending(t, ts);
   return CreateSimple(t, ts);
@@ -282,7 +289,7 @@ TransferResult Ledger::ResolvePending(const Transfer& t, Timestamp ts) {
   auto p_it = transfer_index_.find(t.pending_id);
   if (p_it == transfer_index_.end()) return TransferResult::kPendingTransferNotFound;
   const uint32_t p_index = p_it->second;
-  const StoredTransfer& stored = transfers_[p_index];
+  const StoredTransfer& stored = At(p_index);
   const Transfer& p = stored.transfer;
   if (!Has(p.flags, kPending)) return TransferResult::kPendingTransferNotPending;
   if (!t.debit_account_id.is_zero() && t.debit_account_id != p.debit_account_id) {
@@ -371,7 +378,7 @@ std::optional<Timestamp> Ledger::NextExpiry() {
 std::optional<uint32_t> Ledger::LiveHold(const ExpiryEntry& entry) const {
   auto it = transfer_index_.find(entry.id);
   if (it == transfer_index_.end()) return std::nullopt;
-  const StoredTransfer& s = transfers_[it->second];
+  const StoredTransfer& s = At(it->second);
   // The same id may have been rolled back and created again with another
   // deadline: only the entry pushed for this very hold counts.
   if (s.status != PendingStatus::kOpen || s.transfer.timestamp != entry.created ||
@@ -382,7 +389,7 @@ std::optional<uint32_t> Ledger::LiveHold(const ExpiryEntry& entry) const {
 }
 
 void Ledger::ExpireOne(uint32_t index) {
-  const Transfer& p = transfers_[index].transfer;
+  const Transfer& p = At(index).transfer;
   const uint32_t dr_index = account_index_.at(p.debit_account_id);
   const uint32_t cr_index = account_index_.at(p.credit_account_id);
   SaveAccount(dr_index);
@@ -428,8 +435,8 @@ void Ledger::SaveAccount(uint32_t index) {
 
 void Ledger::SetPendingStatus(uint32_t index, PendingStatus status) {
   undo_.push_back(
-      Undo{.kind = UndoKind::kPendingChanged, .status = transfers_[index].status, .index = index});
-  transfers_[index].status = status;
+      Undo{.kind = UndoKind::kPendingChanged, .status = At(index).status, .index = index});
+  At(index).status = status;
 }
 
 void Ledger::RollbackTo(size_t mark) {
@@ -455,7 +462,7 @@ void Ledger::RollbackTo(size_t mark) {
         transfers_.pop_back();
         break;
       case UndoKind::kPendingChanged: {
-        StoredTransfer& s = transfers_[u.index];
+        StoredTransfer& s = At(u.index);
         s.status = u.status;
         // NextExpiry may have dropped the entry of this hold while it was
         // resolved; a duplicate entry is skipped by LiveHold.
@@ -470,6 +477,9 @@ void Ledger::RollbackTo(size_t mark) {
         break;
       case UndoKind::kExpiryPopped:
         expiries_.push(ExpiryEntry{u.words[0], u.words[1], TransferId(u.words[2])});
+        break;
+      case UndoKind::kRetired:
+        UndoRetire();
         break;
     }
     undo_.pop_back();
@@ -514,9 +524,14 @@ void Ledger::CommitBatch() {
   BG_CHECK(!open_batches_.empty()) << "CommitBatch outside a batch";
   if (open_batches_.size() == 1) {
     undo_.clear();
+    retire_undo_.clear();
   } else {
-    // The oldest batch is durable: its undo records are no longer needed.
+    // The oldest batch is durable: its undo records are no longer needed,
+    // nor the chunks its retirements took.
     const size_t n = open_batches_[1].undo;
+    for (size_t i = 0; i < n; ++i) {
+      if (undo_[i].kind == UndoKind::kRetired) retire_undo_.pop_front();
+    }
     undo_.erase(undo_.begin(), undo_.begin() + static_cast<std::ptrdiff_t>(n));
     for (BatchMark& m : open_batches_) m.undo -= std::min(m.undo, n);
   }
@@ -531,7 +546,21 @@ void Ledger::RollbackBatch() {
 }
 
 void Ledger::EndCallIfNoBatch() {
-  if (open_batches_.empty()) undo_.clear();
+  if (open_batches_.empty()) {
+    undo_.clear();
+    retire_undo_.clear();
+  }
+}
+
+const StoredTransfer& Ledger::At(uint32_t position) const {
+  if (position >= transfers_.dropped_size()) return transfers_[position];
+  auto it = kept_.find(position);
+  BG_CHECK(it != kept_.end()) << "transfer at position " << position << " was retired";
+  return it->second;
+}
+
+StoredTransfer& Ledger::At(uint32_t position) {
+  return const_cast<StoredTransfer&>(std::as_const(*this).At(position));
 }
 
 const Account* Ledger::FindAccount(AccountId id) const {
@@ -541,7 +570,7 @@ const Account* Ledger::FindAccount(AccountId id) const {
 
 const StoredTransfer* Ledger::FindTransfer(TransferId id) const {
   auto it = transfer_index_.find(id);
-  return it == transfer_index_.end() ? nullptr : &transfers_[it->second];
+  return it == transfer_index_.end() ? nullptr : &At(it->second);
 }
 
 std::optional<TransferResult> Ledger::FailedResult(TransferId id) const {

@@ -19,14 +19,20 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <map>
 #include <optional>
 #include <queue>
+#include <set>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "common/check.h"
 #include "common/chunked_vector.h"
 #include "common/hash.h"
+#include "common/id_ranges.h"
 #include "ledger/result_codes.h"
 #include "ledger/types.h"
 
@@ -37,6 +43,14 @@ struct BatchChanges {
   std::vector<uint32_t> accounts;          // indices into accounts(), created or moved
   uint32_t first_new_transfer = 0;         // transfers()[first_new_transfer..] are new
   std::vector<uint32_t> resolved_pending;  // indices of holds whose status changed
+};
+
+// What becomes of an old transfer when the ledger retires its history
+// (Ledger::Retire).
+enum class Fate : uint8_t {
+  kRetire,      // leaves memory (the store keeps its row); its id stays taken
+  kKeep,        // stays for good, found by id as before
+  kKeepForNow,  // stays, and is asked again at the next retirement
 };
 
 class Ledger {
@@ -81,14 +95,70 @@ class Ledger {
   void RollbackBatch();
   size_t open_batches() const { return open_batches_.size(); }
 
+  // Retirement, the ledger's share of "finished history out of State"
+  // (docs/design.md, "The archive"): full chunks of transfers all created
+  // before `before` leave the front of the sequence, at most `max_chunks`
+  // a call, after the transfers kept for now by earlier calls are asked
+  // again. `fate` decides for each; open holds and client transfers are
+  // kept whatever it says (a client's id answers `exists` forever). A
+  // retired transfer's id stays taken (retired_ids) and its bytes enter
+  // retired_digest; reusing it is a broken invariant (system ids come from
+  // one counter). Undone by a batch rollback like any change. Returns the
+  // transfers retired, kept-for-now ones first, then in position order.
+  std::vector<StoredTransfer> Retire(Timestamp before, size_t max_chunks,
+                                     const std::function<Fate(const StoredTransfer&)>& fate);
+  const IdRanges& retired_ids() const { return retired_ids_; }
+  uint64_t retired_count() const { return retired_ids_.size(); }
+  const Hash256& retired_digest() const { return retired_digest_; }
+  size_t kept_count() const { return kept_.size(); }
+
   const Account* FindAccount(AccountId id) const;
   const StoredTransfer* FindTransfer(TransferId id) const;
   // The first failure of an id that failed against state, if it did.
   std::optional<TransferResult> FailedResult(TransferId id) const;
 
   std::span<const Account> accounts() const { return accounts_; }
-  // In timestamp order; indices are stable (BatchChanges refers to them).
+  // The live sequence (tests): its size() counts every position, but
+  // indexing and iteration start at live_from().
   const ChunkedVector<StoredTransfer>& transfers() const { return transfers_; }
+  // Positions: every transfer ever created has one, in timestamp order
+  // (BatchChanges refers to them); those below `live_from()` were retired
+  // or kept aside, the rest are in the sequence.
+  uint32_t transfer_count() const { return static_cast<uint32_t>(transfers_.size()); }
+  uint32_t live_from() const { return static_cast<uint32_t>(transfers_.dropped_size()); }
+  // The transfer at `position`, which must not be retired.
+  const StoredTransfer& TransferAt(uint32_t position) const { return At(position); }
+  // Every transfer still in memory, in timestamp order: the kept ones,
+  // then the sequence from live_from().
+  template <typename F>
+  void ForEachTransfer(F&& f) const {
+    for (const auto& [position, t] : kept_) f(t);
+    for (const StoredTransfer& t : transfers_) f(t);
+  }
+  // Those of them created in [first, last], in timestamp order.
+  template <typename F>
+  void ForEachTransferBetween(Timestamp first, Timestamp last, F&& f) const {
+    for (const auto& [position, t] : kept_) {
+      if (t.transfer.timestamp >= first && t.transfer.timestamp <= last) f(t);
+    }
+    size_t lo = live_from(), hi = transfer_count();
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      if (transfers_[mid].transfer.timestamp < first) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    for (size_t i = lo; i < transfer_count() && transfers_[i].transfer.timestamp <= last; ++i) {
+      f(transfers_[i]);
+    }
+  }
+  // Whether transfers created at or after `at` may have been retired.
+  bool RetiredSince(Timestamp at) const {
+    return retired_ids_.size() > 0 &&
+           (live_from() == transfer_count() || transfers_[live_from()].transfer.timestamp > at);
+  }
   size_t failed_count() const { return failed_.size(); }
   Timestamp last_timestamp() const { return last_timestamp_; }
 
@@ -117,7 +187,8 @@ class Ledger {
     kTransferAppended,
     kPendingChanged,
     kFailedRecorded,
-    kExpiryPopped
+    kExpiryPopped,
+    kRetired,  // retire_undo_.back() says what Retire changed
   };
   // 40 bytes: the undo log is written for every event, so it is kept small.
   struct Undo {
@@ -143,6 +214,43 @@ class Ledger {
   void RollbackTo(size_t mark);
   void EndCallIfNoBatch();
   void RebuildIndexes();
+  // The transfer at `position`: in the sequence, or kept aside.
+  const StoredTransfer& At(uint32_t position) const;
+  StoredTransfer& At(uint32_t position);
+  // What one Retire changed, for its undo (ledger_retire.cc).
+  struct RetireUndo {
+    std::vector<std::unique_ptr<std::byte[]>> chunks;            // taken from the front, in order
+    std::vector<std::pair<uint32_t, StoredTransfer>> from_kept;  // kept for now before the call
+    Hash256 digest_before{};
+  };
+  // The chunks retirements of open batches took. A ledger is copied (tests)
+  // only when none is undoable: the chunks are not shared.
+  class RetireUndos {
+   public:
+    RetireUndos() = default;
+    RetireUndos(const RetireUndos& other) { CheckUnshared(other); }
+    RetireUndos& operator=(const RetireUndos& other) {
+      CheckUnshared(other);
+      undos_.clear();
+      return *this;
+    }
+    RetireUndos(RetireUndos&&) noexcept = default;
+    RetireUndos& operator=(RetireUndos&&) noexcept = default;
+    ~RetireUndos() = default;
+    bool empty() const { return undos_.empty(); }
+    RetireUndo& back() { return undos_.back(); }
+    void push_back(RetireUndo u) { undos_.push_back(std::move(u)); }
+    void pop_back() { undos_.pop_back(); }
+    void pop_front() { undos_.pop_front(); }
+    void clear() { undos_.clear(); }
+
+   private:
+    static void CheckUnshared(const RetireUndos& other) {
+      BG_CHECK(other.empty()) << "a ledger copied while a retirement can be undone";
+    }
+    std::deque<RetireUndo> undos_;
+  };
+  void UndoRetire();
 
   std::vector<Account> accounts_;
   // absl's open-addressing maps: no allocation per insert, which is most of
@@ -157,6 +265,12 @@ class Ledger {
   Map<TransferId, TransferResult> failed_index_;
   std::priority_queue<ExpiryEntry, std::vector<ExpiryEntry>, std::greater<>> expiries_;
   Timestamp last_timestamp_ = 0;
+  // Below transfers_.dropped_size(): the transfers that stayed, by
+  // position, and which of them are asked again at the next Retire.
+  std::map<uint32_t, StoredTransfer> kept_;
+  std::set<uint32_t> kept_for_now_;
+  IdRanges retired_ids_;
+  Hash256 retired_digest_{};
 
   std::vector<Undo> undo_;
   struct BatchMark {
@@ -165,6 +279,7 @@ class Ledger {
     Timestamp last_timestamp;
   };
   std::deque<BatchMark> open_batches_;
+  RetireUndos retire_undo_;  // one per kRetired undo record, oldest first
 };
 
 }  // namespace bg::ledger

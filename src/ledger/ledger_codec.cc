@@ -1,6 +1,9 @@
 // Ledger snapshots, the state hash and the invariant check. The encoding is
 // canonical: accounts and transfers in creation (timestamp) order, failed ids
-// in order of failure, so equal states encode to equal bytes.
+// in order of failure, so equal states encode to equal bytes. Retired
+// transfers (ledger_retire.cc) are there as their ids and digest; those
+// kept aside below the live sequence with their positions.
+#include <algorithm>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -13,7 +16,7 @@ namespace {
 
 __extension__ using Int128 = __int128;
 
-constexpr uint32_t kMagic = 0x314c4742;  // "BGL1"
+constexpr uint32_t kMagic = 0x324c4742;  // "BGL2": with retirement
 // A transfer (68 bytes), its hold status (1) and deadline (8).
 constexpr size_t kStoredTransferBytes = 77;
 
@@ -72,18 +75,29 @@ bool DecodeTransfer(Reader& r, Transfer* t) {
 }
 
 void Ledger::Encode(std::vector<uint8_t>* out) const {
-  out->reserve(out->size() + 16 + accounts_.size() * 64 + transfers_.size() * 80);
+  out->reserve(out->size() + 16 + accounts_.size() * 64 +
+               (kept_.size() + transfer_count() - live_from()) * 80);
   Writer w(out);
   w.U32(kMagic);
   w.U64(last_timestamp_);
   w.U32(static_cast<uint32_t>(accounts_.size()));
   for (const Account& a : accounts_) EncodeAccount(w, a);
-  w.U32(static_cast<uint32_t>(transfers_.size()));
-  for (const StoredTransfer& s : transfers_) {
+  auto stored = [&w](const StoredTransfer& s) {
     EncodeTransfer(w, s.transfer);
     w.U8(static_cast<uint8_t>(s.status));
     w.U64(s.expires_at);
+  };
+  w.U32(live_from());
+  w.U32(static_cast<uint32_t>(kept_.size()));
+  for (const auto& [position, s] : kept_) {
+    w.U32(position);
+    w.U8(kept_for_now_.count(position) != 0 ? 1 : 0);
+    stored(s);
   }
+  retired_ids_.Encode(w);
+  w.Bytes(retired_digest_);
+  w.U32(transfer_count() - live_from());
+  for (const StoredTransfer& s : transfers_) stored(s);
   w.U32(static_cast<uint32_t>(failed_.size()));
   for (const auto& [id, result] : failed_) {
     w.U64(id.value());
@@ -102,14 +116,41 @@ bool Ledger::Decode(std::span<const uint8_t> in, Ledger* out) {
     if (!DecodeAccount(r, &a)) return false;
     l.accounts_.push_back(a);
   }
+  auto stored = [&r](StoredTransfer* s) {
+    uint8_t status = 0;
+    if (!DecodeTransfer(r, &s->transfer) || !r.U8(&status) || !r.U64(&s->expires_at)) return false;
+    if (status > static_cast<uint8_t>(PendingStatus::kExpired)) return false;
+    s->status = static_cast<PendingStatus>(status);
+    return true;
+  };
+  constexpr size_t kChunk = ChunkedVector<StoredTransfer>::kChunkSize;
+  uint32_t live_from = 0;
+  if (!r.U32(&live_from) || live_from % kChunk != 0 || !r.U32(&n) ||
+      n > r.remaining() / kStoredTransferBytes) {
+    return false;
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t position = 0;
+    uint8_t for_now = 0;
+    StoredTransfer s;
+    if (!r.U32(&position) || !r.U8(&for_now) || for_now > 1 || position >= live_from ||
+        !stored(&s) || !l.kept_.emplace(position, s).second) {
+      return false;
+    }
+    if (for_now == 1) l.kept_for_now_.insert(position);
+  }
+  std::string digest;
+  if (!IdRanges::Decode(r, &l.retired_ids_) || !r.Str(&digest) ||
+      digest.size() != l.retired_digest_.size()) {
+    return false;
+  }
+  std::copy(digest.begin(), digest.end(), l.retired_digest_.begin());
+  l.transfers_.StartAfterDroppedChunks(live_from / kChunk);
   // A count larger than the bytes left is corruption, not a reason to allocate.
   if (!r.U32(&n) || n > r.remaining() / kStoredTransferBytes) return false;
   for (uint32_t i = 0; i < n; ++i) {
     StoredTransfer s;
-    uint8_t status = 0;
-    if (!DecodeTransfer(r, &s.transfer) || !r.U8(&status) || !r.U64(&s.expires_at)) return false;
-    if (status > static_cast<uint8_t>(PendingStatus::kExpired)) return false;
-    s.status = static_cast<PendingStatus>(status);
+    if (!stored(&s)) return false;
     l.transfers_.push_back(s);
   }
   if (!r.U32(&n)) return false;
@@ -132,14 +173,15 @@ void Ledger::RebuildIndexes() {
   expiries_ = {};
   account_index_.reserve(accounts_.size());
   for (uint32_t i = 0; i < accounts_.size(); ++i) account_index_.emplace(accounts_[i].id, i);
-  transfer_index_.reserve(transfers_.size());
-  for (uint32_t i = 0; i < transfers_.size(); ++i) {
-    const StoredTransfer& s = transfers_[i];
-    transfer_index_.emplace(s.transfer.id, i);
+  transfer_index_.reserve(kept_.size() + transfer_count() - live_from());
+  auto index = [this](uint32_t position, const StoredTransfer& s) {
+    transfer_index_.emplace(s.transfer.id, position);
     if (s.status == PendingStatus::kOpen && s.expires_at != 0) {
       expiries_.push(ExpiryEntry{s.expires_at, s.transfer.timestamp, s.transfer.id});
     }
-  }
+  };
+  for (const auto& [position, s] : kept_) index(position, s);
+  for (uint32_t i = live_from(); i < transfer_count(); ++i) index(i, transfers_[i]);
   for (const auto& [id, result] : failed_) failed_index_.emplace(id, result);
 }
 
@@ -180,11 +222,11 @@ std::string Ledger::CheckInvariants() const {
   }
   // Pending balances are exactly the live holds.
   std::unordered_map<AccountId, Int128> held_debit, held_credit;
-  for (const StoredTransfer& s : transfers_) {
-    if (s.status != PendingStatus::kOpen) continue;
+  ForEachTransfer([&](const StoredTransfer& s) {
+    if (s.status != PendingStatus::kOpen) return;
     held_debit[s.transfer.debit_account_id] += s.transfer.amount;
     held_credit[s.transfer.credit_account_id] += s.transfer.amount;
-  }
+  });
   for (const Account& a : accounts_) {
     if (held_debit[a.id] != a.debits_pending || held_credit[a.id] != a.credits_pending) {
       return "I3: account " + std::to_string(a.id.value()) + " pending != live holds";

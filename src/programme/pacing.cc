@@ -100,16 +100,17 @@ class Builder {
   }
 
   void Ledger(const ledger::Ledger& ledger) {
-    for (size_t i = 0; i < ledger.transfers().size(); ++i) {
-      const ledger::Transfer& x = ledger.transfers()[i].transfer;
-      if (!book::IsBookMove(x)) continue;
+    // Retirement keeps every book move (state.cc, TransferFate).
+    ledger.ForEachTransfer([&](const ledger::StoredTransfer& st) {
+      const ledger::Transfer& x = st.transfer;
+      if (!book::IsBookMove(x)) return;
       const Money amount = Money::Fen(x.amount);
       const auto code = static_cast<MoneyCode>(x.code);
       const AccountId budget = BudgetAccount(p_);
       if (IsVoucherAccount(x.debit_account_id) &&
           (code == MoneyCode::kLapse || code == MoneyCode::kReturn || code == MoneyCode::kRevoke)) {
         const Voucher* v = book_.FindVoucher(VoucherId(x.debit_account_id.value() & kMaxRecordId));
-        if (v == nullptr || v->programme != p_) continue;
+        if (v == nullptr || v->programme != p_) return;
         PacingMonth& m = Month(x.timestamp);
         if (code == MoneyCode::kLapse) {
           m.lapsed = Plus(m.lapsed, amount);
@@ -123,7 +124,7 @@ class Builder {
       } else if (code == MoneyCode::kWithdraw && x.debit_account_id == budget) {
         Month(x.timestamp).cut = Plus(Month(x.timestamp).cut, amount);
       }
-    }
+    });
   }
 
   Pacing Finish(Money funded, Money uncommitted) {

@@ -44,9 +44,10 @@ void CountRecords(const Book& book, std::map<ProgrammeId, ProgrammeTotals>* tota
 // Adds what only the ledger knows: sweeps, clawbacks, balances.
 void CountLedger(const Book& book, const ledger::Ledger& ledger,
                  std::map<ProgrammeId, ProgrammeTotals>* totals) {
-  for (size_t i = 0; i < ledger.transfers().size(); ++i) {
-    const ledger::Transfer& x = ledger.transfers()[i].transfer;
-    if (!book::IsBookMove(x)) continue;
+  // Retirement keeps every book move counted here (state.cc, TransferFate).
+  ledger.ForEachTransfer([&](const ledger::StoredTransfer& st) {
+    const ledger::Transfer& x = st.transfer;
+    if (!book::IsBookMove(x)) return;
     const Money amount = Money::Fen(x.amount);
     const auto code = static_cast<MoneyCode>(x.code);
     if (IsVoucherAccount(x.debit_account_id) &&
@@ -73,7 +74,7 @@ void CountLedger(const Book& book, const ledger::Ledger& ledger,
       ProgrammeTotals& t = (*totals)[ProgrammeId(x.credit_account_id.value() & kMaxRecordId)];
       t.clawed_back = Plus(t.clawed_back, amount);
     }
-  }
+  });
   for (const auto& [id, v] : book.vouchers()) {
     if (ledger.FindAccount(VoucherAccount(id)) == nullptr) continue;
     ProgrammeTotals& t = (*totals)[v.programme];

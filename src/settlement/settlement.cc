@@ -299,18 +299,13 @@ std::string CheckStatements(const Settlement& settlement, const programme::Regis
       m = Plus(m, s.amount);
     }
   }
-  std::map<Key, Money> from_ledger;
-  const AccountId payable_floor = programme::PayableAccount(ProgrammeId(0));
-  for (size_t i = 0; i < ledger.transfers().size(); ++i) {
-    const ledger::StoredTransfer& st = ledger.transfers()[i];
-    const ledger::Transfer& t = st.transfer;
-    if ((t.flags & ledger::kPostPending) == 0 || t.amount == 0) continue;
-    const uint64_t credit = t.credit_account_id.value();
-    if ((credit & ~programme::kMaxRecordId) != payable_floor.value()) continue;
-    Money& m = from_ledger[{ProgrammeId(credit & programme::kMaxRecordId),
-                            PeriodOf(t.timestamp, PeriodKind::kMonth)}];
-    m = Plus(m, Money::Fen(t.amount));
-  }
+  std::map<Key, Money> from_ledger = settlement.retired_posted();
+  ledger.ForEachTransfer([&](const ledger::StoredTransfer& st) {
+    const std::optional<ProgrammeId> programme = PayablePost(st.transfer);
+    if (!programme) return;
+    Money& m = from_ledger[{*programme, PeriodOf(st.transfer.timestamp, PeriodKind::kMonth)}];
+    m = Plus(m, Money::Fen(st.transfer.amount));
+  });
   for (const auto& [key, lines] : from_lines) {
     auto it = from_ledger.find(key);
     const Money posted = it == from_ledger.end() ? Money{} : it->second;
@@ -499,6 +494,27 @@ void Settlement::Encode(Writer& w) const {
     w.U32(static_cast<uint32_t>(c.payments.size()));
     for (const Payment& p : c.payments) PutPayment(w, p);
   }
+  w.U64(retired_posted_.size());
+  for (const auto& [key, m] : retired_posted_) {
+    PutId(w, key.first);
+    PutPeriod(w, key.second);
+    w.I64(m.fen());
+  }
+}
+
+std::optional<ProgrammeId> PayablePost(const ledger::Transfer& t) {
+  if ((t.flags & ledger::kPostPending) == 0 || t.amount == 0) return std::nullopt;
+  const uint64_t credit = t.credit_account_id.value();
+  if ((credit & ~programme::kMaxRecordId) != programme::PayableAccount(ProgrammeId(0)).value()) {
+    return std::nullopt;
+  }
+  return ProgrammeId(credit & programme::kMaxRecordId);
+}
+
+void Settlement::CountRetiredPost(ProgrammeId programme, Timestamp at, Money amount) {
+  const Key key{programme, PeriodOf(at, PeriodKind::kMonth)};
+  auto it = retired_posted_.find(key);
+  undo_.Put(retired_posted_, key, Plus(it == retired_posted_.end() ? Money{} : it->second, amount));
 }
 
 bool Settlement::Decode(Reader& r, Settlement* out) {
@@ -524,8 +540,18 @@ bool Settlement::Decode(Reader& r, Settlement* out) {
     }
     s.closed_.emplace(key, std::move(c));
   }
+  if (!r.U64(&n) || n > r.remaining()) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    Key key;
+    int64_t fen = 0;
+    if (!GetId(r, &key.first) || !GetPeriod(r, &key.second) || !r.I64(&fen) || fen < 0 ||
+        !s.retired_posted_.emplace(key, Money::Fen(fen)).second) {
+      return false;
+    }
+  }
   out->lines_ = std::move(s.lines_);
   out->closed_ = std::move(s.closed_);
+  out->retired_posted_ = std::move(s.retired_posted_);
   return true;
 }
 

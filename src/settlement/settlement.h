@@ -269,9 +269,16 @@ class Settlement {
   void CommitBatch() { undo_.CommitBatch(); }
   void RollbackBatch() { undo_.RollbackBatch(); }
 
+  // A post of subsidy to `programme`'s payable account, made at `at` in a
+  // transfer the ledger has since retired (Ledger::Retire): CheckStatements
+  // counts it with the posts the ledger still holds.
+  void CountRetiredPost(ProgrammeId programme, Timestamp at, Money amount);
+
   void Encode(Writer& w) const;
   static bool Decode(Reader& r, Settlement* out);
-  bool operator==(const Settlement& o) const { return lines_ == o.lines_ && closed_ == o.closed_; }
+  bool operator==(const Settlement& o) const {
+    return lines_ == o.lines_ && closed_ == o.closed_ && retired_posted_ == o.retired_posted_;
+  }
 
  public:
   struct Closed {
@@ -282,10 +289,13 @@ class Settlement {
   };
   using Key = std::pair<ProgrammeId, Period>;
   const std::map<Key, Closed>& closed() const { return closed_; }
+  // By programme and month (PeriodKind::kMonth).
+  const std::map<Key, Money>& retired_posted() const { return retired_posted_; }
 
  private:
   std::vector<ChargeLine> lines_;  // in the order recorded, so by `at`
   std::map<Key, Closed> closed_;
+  std::map<Key, Money> retired_posted_;
   UndoLog undo_;
 };
 
@@ -295,6 +305,10 @@ class Settlement {
 // holds or pays exactly its statements' totals, each by a ledger transfer
 // of that amount that is pending while the statement is payable or
 // approved and posted once it is paid. "" when everything agrees, else the first difference.
+// The programme whose payable account a post of subsidy credits, if `t`
+// is one (a post of a hold, of more than nothing, to a payable account).
+std::optional<ProgrammeId> PayablePost(const ledger::Transfer& t);
+
 std::string CheckStatements(const Settlement& settlement, const programme::Registry& registry,
                             const ledger::Ledger& ledger);
 

@@ -4,9 +4,18 @@
 
 #include "common/check.h"
 #include "common/codec.h"
+#include "programme/accounts.h"
 
 namespace bg::state {
 namespace {
+
+// The ledger's transfers leave memory in whole chunks (Ledger::Retire) once
+// the newest of a chunk is this old: the jobs of most of them (those that
+// ran less than three days) are retired by then, so few wait aside.
+constexpr uint64_t kRetainTransfersS = scheduler::kRetainEndedS + uint64_t{3} * 86'400;
+// Chunks of 1,024 transfers a Tick may retire: a day of a year's Greater
+// Bay Area is about two; a backlog clears in a few Ticks.
+constexpr size_t kMaxRetiredChunksPerTick = 64;
 
 // Whether what a token of `role` acts for (its scope) is registered.
 bool SubjectRegistered(const programme::Registry& registry, const facility::Rounds& rounds,
@@ -101,7 +110,38 @@ TickResult State::ApplyTime(Timestamp ts, bool retire) {
   std::vector<scheduler::Job> retired = scheduler_.Retire(ts, kMaxRetiresPerTick);
   out.retired = retired.size();
   for (scheduler::Job& j : retired) retired_jobs_.push_back(std::move(j));
+  RetireTransfers(ts);
   return out;
+}
+
+ledger::Fate State::TransferFate(const ledger::StoredTransfer& st) const {
+  using programme::MoneyCode;
+  using programme::TransferCode;
+  const ledger::Transfer& t = st.transfer;
+  // A job's own money, holds and their posts and voids: the vouchers' and
+  // budgets' shares (redeem, auto_grant) and the co-pay. Every other move
+  // (grants, sweeps, clawbacks, payments of statements) stays: the book's
+  // reconciliation and pacing count them from the ledger.
+  if (t.code != TransferCode(MoneyCode::kRedeem) && t.code != TransferCode(MoneyCode::kAutoGrant) &&
+      t.code != TransferCode(MoneyCode::kCoPay)) {
+    return ledger::Fate::kKeep;
+  }
+  const OrderId order(t.reference);
+  if (scheduler_.retired().Contains(order.value())) return ledger::Fate::kRetire;
+  if (scheduler_.FindJob(order) != nullptr) return ledger::Fate::kKeepForNow;
+  return ledger::Fate::kKeep;  // an order outside the scheduler: a direct claim, a facility's use
+}
+
+void State::RetireTransfers(Timestamp ts) {
+  const Timestamp keep = kRetainTransfersS * kNanosPerSecond;
+  const std::vector<ledger::StoredTransfer> retired =
+      ledger_.Retire(ts > keep ? ts - keep : 0, kMaxRetiredChunksPerTick,
+                     [this](const ledger::StoredTransfer& t) { return TransferFate(t); });
+  for (const ledger::StoredTransfer& t : retired) {
+    if (const std::optional<ProgrammeId> p = settlement::PayablePost(t.transfer)) {
+      settlement_.CountRetiredPost(*p, t.transfer.timestamp, Money::Fen(t.transfer.amount));
+    }
+  }
 }
 
 std::vector<scheduler::Job> State::TakeRetired() {

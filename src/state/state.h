@@ -137,6 +137,11 @@ class State {
   // ended are retired when `retire` (a Tick of a journal written before
   // retirement retires none).
   TickResult ApplyTime(Timestamp ts, bool retire);
+  // The ledger's transfers of jobs retired leave memory with them (the
+  // store has their rows); what settlement's checks count of them is kept
+  // as sums (Settlement::CountRetiredPost).
+  void RetireTransfers(Timestamp ts);
+  ledger::Fate TransferFate(const ledger::StoredTransfer& t) const;
   scheduler::JobOutcome Finish(FinishJob c, Timestamp ts);
   metering::UsageResult CountUsage(const metering::UsageRecord& r, bool signed_ok, Timestamp ts,
                                    metering::UsageOutcome* out);

@@ -229,6 +229,21 @@ Result<std::vector<TransferRow>> MemoryStore::ReadTransfers() {
   return out;
 }
 
+Result<std::vector<TransferRow>> MemoryStore::ReadTransfersBetween(Timestamp first,
+                                                                   Timestamp last) {
+  MutexLock lock(&mu_);
+  if (!options_.keep_history) {
+    return FailedPrecondition("this in-memory store keeps no transfer rows (a simulation's)");
+  }
+  std::vector<TransferRow> out;
+  for (const auto& [id, row] : transfers_) {
+    if (row.timestamp >= first && row.timestamp <= last) out.push_back(row);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const TransferRow& a, const TransferRow& b) { return a.timestamp < b.timestamp; });
+  return out;
+}
+
 Result<std::vector<TransferRow>> MemoryStore::ReadTransfersOf(uint64_t reference) {
   MutexLock lock(&mu_);
   if (!options_.keep_history) {

@@ -51,6 +51,7 @@ class MemoryStore final : public Store {
   Result<std::vector<AccountRow>> ReadAccounts() override;
   Result<std::vector<TransferRow>> ReadTransfers() override;
   Result<std::vector<TransferRow>> ReadTransfersOf(uint64_t reference) override;
+  Result<std::vector<TransferRow>> ReadTransfersBetween(Timestamp first, Timestamp last) override;
   Result<uint64_t> FirstSeqEndingAtOrAfter(Timestamp ts) override;
   Result<JournalSpan> EntryAt(Timestamp ts) override;
   Result<JournalSpan> LastEntry() override;

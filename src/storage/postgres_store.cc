@@ -601,6 +601,21 @@ Result<std::vector<TransferRow>> PostgresStore::ReadTransfersOf(uint64_t referen
   return out;
 }
 
+Result<std::vector<TransferRow>> PostgresStore::ReadTransfersBetween(Timestamp first,
+                                                                     Timestamp last) {
+  MutexLock lock(&writer_mu_);
+  BG_RETURN_IF_ERROR(Ready());
+  BG_ASSIGN_OR_RETURN(
+      const pg::Rows rows,
+      writer_->Exec("SELECT " + std::string(kTransferColumns) +
+                        " FROM transfers WHERE timestamp BETWEEN $1 AND $2 ORDER BY timestamp",
+                    pg::Params().Uint(first).Uint(last), "read the transfers of a time range"));
+  std::vector<TransferRow> out;
+  out.reserve(static_cast<size_t>(rows.size()));
+  for (int r = 0; r < rows.size(); ++r) out.push_back(TransferFrom(rows, r));
+  return out;
+}
+
 Result<JournalSpan> PostgresStore::SpanOf(std::string_view where, Timestamp ts) {
   MutexLock lock(&writer_mu_);
   BG_RETURN_IF_ERROR(Ready());

@@ -113,6 +113,7 @@ class PostgresStore final : public Store {
   Result<std::vector<AccountRow>> ReadAccounts() override;
   Result<std::vector<TransferRow>> ReadTransfers() override;
   Result<std::vector<TransferRow>> ReadTransfersOf(uint64_t reference) override;
+  Result<std::vector<TransferRow>> ReadTransfersBetween(Timestamp first, Timestamp last) override;
   // Through the journal's index on last_ts.
   Result<uint64_t> FirstSeqEndingAtOrAfter(Timestamp ts) override;
   Result<JournalSpan> EntryAt(Timestamp ts) override;

@@ -138,12 +138,19 @@ CREATE TABLE archive (
 CREATE INDEX archive_owner ON archive (kind, owner, id);
 )sql";
 
+// Transfers by time: a journal entry's transfers once the engine's ledger
+// has retired them (Store::ReadTransfersBetween).
+constexpr const char* kTransfersByTime = R"sql(
+CREATE INDEX transfers_timestamp ON transfers (timestamp);
+)sql";
+
 // Append only; versions strictly increase by one.
 constexpr Migration kMigrations[] = {
     {1, "journal, snapshots, accounts, transfers", kLedgerSchema},
     {2, "answers kept for idempotency keys; notices and webhooks", kAnswersAndNotices},
     {3, "the fenced writer lease", kWriterLease},
     {4, "the archive of records retired from the state", kArchive},
+    {5, "transfers by time", kTransfersByTime},
 };
 
 // pg_advisory_xact_lock's key for migrations ("bgmigr").

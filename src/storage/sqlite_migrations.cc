@@ -149,6 +149,12 @@ CREATE TABLE archive (
 CREATE INDEX archive_owner ON archive(kind, owner, id);
 )sql";
 
+// Transfers by time: a journal entry's transfers once the engine's ledger
+// has retired them (Store::ReadTransfersBetween).
+constexpr const char* kTransfersByTime = R"sql(
+CREATE INDEX transfers_timestamp ON transfers(timestamp);
+)sql";
+
 // Append only; versions strictly increase by one.
 constexpr Migration kMigrations[] = {
     {1, "initial schema: journal, snapshots, accounts, transfers", kInitialSchema},
@@ -156,6 +162,7 @@ constexpr Migration kMigrations[] = {
     {3, "answers in id order, indexed in memory", kAnswersById},
     {4, "notices and webhooks; the journal by time", kNotices},
     {5, "the archive of records retired from the state", kArchive},
+    {6, "transfers by time", kTransfersByTime},
 };
 
 Status SqliteError(sqlite3* db, const std::string& what) {

@@ -778,6 +778,25 @@ Result<std::vector<TransferRow>> SqliteStore::ReadTransfersOf(uint64_t reference
   return rows;
 }
 
+Result<std::vector<TransferRow>> SqliteStore::ReadTransfersBetween(Timestamp first,
+                                                                   Timestamp last) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(
+      db_,
+      "SELECT id, debit_account_id, credit_account_id, amount, pending_id, reference, timeout, "
+      "ledger, code, flags, timestamp, pending_status, expires_at FROM transfers "
+      "WHERE timestamp BETWEEN ?1 AND ?2 ORDER BY timestamp",
+      -1, &stmt, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare the transfers' time lookup");
+  sqlite3_bind_int64(stmt, 1, ToSql(first));
+  sqlite3_bind_int64(stmt, 2, ToSql(last));
+  std::vector<TransferRow> rows;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) rows.push_back(TransferFromRow(stmt));
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_DONE) return SqliteError(db_, rc, "read the transfers of a time range");
+  return rows;
+}
+
 Result<std::vector<AccountRow>> SqliteStore::ReadAccounts() {
   std::vector<AccountRow> rows;
   BG_RETURN_IF_ERROR(ReadRows(read_accounts_, &AccountFromRow, "read accounts", &rows));

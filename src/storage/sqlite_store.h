@@ -84,6 +84,7 @@ class SqliteStore final : public Store {
   Result<std::vector<AccountRow>> ReadAccounts() override;
   Result<std::vector<TransferRow>> ReadTransfers() override;
   Result<std::vector<TransferRow>> ReadTransfersOf(uint64_t reference) override;
+  Result<std::vector<TransferRow>> ReadTransfersBetween(Timestamp first, Timestamp last) override;
 
   // On a connection of their own (NoticeReader): thread-safe.
   Result<std::vector<NoticeRow>> ReadNotices(const NoticeQuery& query) override;

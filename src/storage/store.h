@@ -291,6 +291,10 @@ class Store {
   // a programme's: the codes tell them apart), in timestamp order. SQLite
   // finds them through its index on reference.
   virtual Result<std::vector<TransferRow>> ReadTransfersOf(uint64_t reference) = 0;
+  // The transfers created in [first, last] (a journal entry's), in
+  // timestamp order, through an index on timestamp.
+  virtual Result<std::vector<TransferRow>> ReadTransfersBetween(Timestamp first,
+                                                                Timestamp last) = 0;
 
   // The journal by time (entries are in time order and do not overlap):
   // the first entry that ends at or after `ts`, where a read of what

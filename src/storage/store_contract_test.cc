@@ -75,6 +75,25 @@ TEST_P(StoreTest, TheJournalIsFoundByTime) {
   EXPECT_EQ(*store_->FirstSeqEndingAtOrAfter(kBase + 36), 0U);
 }
 
+// A journal entry's transfers by their time (what the engine's ledger
+// retired is read back this way): inclusive bounds, timestamp order, the
+// hold's newest status, timestamps above 2^63 as unsigned.
+TEST_P(StoreTest, TransfersAreFoundByTime) {
+  TransferRow late = Transfer(12);
+  late.timestamp = kHighBit + 7;
+  ASSERT_TRUE(
+      store_->Commit(Entry(1), Rows({}, {Transfer(30, 1), Transfer(10), late, Transfer(20)})).ok());
+  ASSERT_TRUE(
+      store_->Commit(Entry(2), Rows({}, {}, {{.transfer_id = 30, .pending_status = 2}})).ok());
+  // Transfer(id) is created at 2000 + id.
+  EXPECT_EQ(*store_->ReadTransfersBetween(2010, 2030),
+            (std::vector<TransferRow>{Transfer(10), Transfer(20), Transfer(30, 2)}));
+  EXPECT_EQ(*store_->ReadTransfersBetween(2011, 2029), (std::vector<TransferRow>{Transfer(20)}));
+  EXPECT_TRUE(store_->ReadTransfersBetween(2031, 2100)->empty());
+  EXPECT_EQ(*store_->ReadTransfersBetween(kHighBit, kHighBit + 7),
+            (std::vector<TransferRow>{late}));
+}
+
 TEST_P(StoreTest, OutOfOrderSeqIsRefusedAndStoresNothing) {
   const Projection rows = Rows({Account(5, 1)}, {Transfer(50)});
   EXPECT_EQ(store_->Commit(Entry(2), rows).code(), StatusCode::kFailedPrecondition);

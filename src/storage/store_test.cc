@@ -241,7 +241,7 @@ TEST_F(SqliteStoreTest, AnswersOfAVersion2FileAreCarriedOver) {
     ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
     const char* sql =
         "DROP TABLE answers; DROP TABLE notices; DROP TABLE webhooks; DROP INDEX journal_last_ts;"
-        "DROP TABLE archive;"
+        "DROP TABLE archive; DROP INDEX transfers_timestamp;"
         "DELETE FROM schema_migrations WHERE version >= 3;"
         "CREATE TABLE answers (caller TEXT NOT NULL, key TEXT NOT NULL, request BLOB NOT NULL,"
         " answer BLOB NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (caller, key)) WITHOUT ROWID;"
@@ -346,10 +346,11 @@ TEST_F(SqliteStoreTest, AReadOnlyFileFromBeforeTheArchiveSaysSo) {
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-    EXPECT_EQ(
-        sqlite3_exec(db, "DROP TABLE archive; DELETE FROM schema_migrations WHERE version >= 5;",
-                     nullptr, nullptr, nullptr),
-        SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db,
+                           "DROP TABLE archive; DROP INDEX transfers_timestamp;"
+                           "DELETE FROM schema_migrations WHERE version >= 5;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
     sqlite3_close(db);
   }
   Result<std::unique_ptr<SqliteStore>> reader =

@@ -129,6 +129,10 @@ class FaultyStore final : public storage::Store {
   Result<std::vector<storage::TransferRow>> ReadTransfersOf(uint64_t reference) override {
     return inner_->ReadTransfersOf(reference);
   }
+  Result<std::vector<storage::TransferRow>> ReadTransfersBetween(Timestamp first,
+                                                                 Timestamp last) override {
+    return inner_->ReadTransfersBetween(first, last);
+  }
   Result<uint64_t> FirstSeqEndingAtOrAfter(Timestamp ts) override {
     return inner_->FirstSeqEndingAtOrAfter(ts);
   }

@@ -218,6 +218,7 @@ Answer Service::VerifyJournal(Call& c) {
                 {"commands", r->commands},
                 {"usage_records", r->usage_records},
                 {"snapshot_checked", r->snapshot_checked},
+                {"snapshot_unreadable", r->snapshot_unreadable},
                 {"accounts_checked", r->accounts_checked},
                 {"archived_checked", r->archived_checked},
                 {"bad_seq", r->bad_seq},

@@ -13,10 +13,11 @@
 // by id, and a scan of every transfer per request would grow with the
 // ledger), on a read-only connection of its own as GET /v1/activity reads
 // the journal; each is then taken from the state as applied, so its hold's
-// status is the state's, and the transfers applied after the last durable
-// entry (the ledger's tail past that entry's last_ts) are added from the
-// state. A journal entry's transfers are the ledger's in its time range,
-// found by binary search: the ledger keeps them in timestamp order.
+// status is the state's (or, once the ledger has retired it, from its row),
+// and the transfers applied after the last durable entry (the ledger's tail
+// past that entry's last_ts) are added from the state. A journal entry's
+// transfers are the store's rows in its time range (index on timestamp),
+// each again as the state has it where it still does.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -222,6 +223,7 @@ Json EntryTransfers(const Call& c, const state::State& s, const storage::Journal
   Json out = Json::array();
   for (const storage::TransferRow& row : rows) {
     const ledger::StoredTransfer* held = s.ledger().FindTransfer(TransferId(row.id));
+    if (held == nullptr && !s.ledger().retired_ids().Contains(row.id)) continue;  // not applied yet
     const ledger::StoredTransfer t = held != nullptr ? *held : engine::FromRow(row);
     if (its_programme_only &&
         ProgrammeOfAccount(s, t.transfer.debit_account_id).value() != c.who.scope &&

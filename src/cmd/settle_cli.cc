@@ -74,7 +74,11 @@ Status RunAuditVerify(const std::string& db) {
               static_cast<unsigned long long>(r.commands));  // NOLINT(google-runtime-int)
   std::printf("  usage signatures checked  %llu\n",
               static_cast<unsigned long long>(r.usage_records));  // NOLINT(google-runtime-int)
-  std::printf("  snapshot compared         %s\n", r.snapshot_checked ? "yes" : "no snapshot");
+  std::printf("  snapshot compared         %s\n",
+              !r.snapshot_checked     ? "no snapshot"
+              : r.snapshot_unreadable ? "its chain head only: its state is in another version's "
+                                        "encoding (recovery replays past it)"
+                                      : "yes");
   std::printf("  projection accounts       %llu\n",
               static_cast<unsigned long long>(r.accounts_checked));  // NOLINT(google-runtime-int)
   std::printf("  archived jobs             %llu\n",

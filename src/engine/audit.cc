@@ -74,6 +74,11 @@ std::string CheckArchive(storage::Store& store, const std::vector<storage::Archi
 Result<AuditReport> AuditStore(storage::Store& store) {
   AuditReport report;
   BG_ASSIGN_OR_RETURN(std::optional<storage::SnapshotRecord> snapshot, store.LatestSnapshot());
+  if (snapshot.has_value()) {
+    State decoded;
+    report.snapshot_unreadable =
+        !State::Decode(snapshot->state, &decoded) || decoded.Hash() != snapshot->state_hash;
+  }
   State state;
   Hash256 head{};
   uint64_t seq = 0;
@@ -111,7 +116,8 @@ Result<AuditReport> AuditStore(storage::Store& store) {
     ++report.entries;
     if (snapshot.has_value() && snapshot->seq == seq) {
       report.snapshot_checked = true;
-      if (state.Hash() != snapshot->state_hash || snapshot->chain_head != head) {
+      if ((!report.snapshot_unreadable && state.Hash() != snapshot->state_hash) ||
+          snapshot->chain_head != head) {
         report.bad_seq = seq;
         report.problem = "the snapshot at entry " + std::to_string(seq) +
                          " does not match the state the journal rebuilds";

@@ -23,6 +23,10 @@ struct AuditReport {
   uint64_t bad_seq = 0;  // the first bad entry; 0 if none
   std::string problem;   // what is wrong; empty if nothing
   bool snapshot_checked = false;
+  // The latest snapshot does not decode to its own hash with this version
+  // (another version's encoding, or damage): the journal reached it and its
+  // chain head was checked, its state was not (recovery replays past it).
+  bool snapshot_unreadable = false;
   uint64_t accounts_checked = 0;
   uint64_t archived_checked = 0;  // retired jobs found in the archive as retired
   Hash256 chain_head{};

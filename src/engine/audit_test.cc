@@ -102,6 +102,35 @@ TEST_F(AuditTest, ACleanCopyVerifies) {
   EXPECT_GT(r.accounts_checked, 0u);
 }
 
+// A snapshot this version cannot read (an older version's encoding of the
+// state, here its first byte changed) is no damage to report: the journal
+// reached it, its chain head is checked, and the engine replays past it.
+// One whose chain head is wrong still is.
+TEST_F(AuditTest, ASnapshotInAnotherVersionsEncodingIsNotADifference) {
+  const fs::path path = Copy("old_snapshot.db");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE snapshots SET state = x'ff' || substr(state, 2);", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  ASSERT_GE(sqlite3_changes(db), 1);
+  sqlite3_close(db);
+  const AuditReport r = Audit(path);
+  EXPECT_TRUE(r.ok()) << r.problem;
+  EXPECT_TRUE(r.snapshot_checked);
+  EXPECT_TRUE(r.snapshot_unreadable);
+  EXPECT_FALSE(Audit(Copy("clean.db")).snapshot_unreadable);
+
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE snapshots SET chain_head = zeroblob(32);", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  const AuditReport forked = Audit(path);
+  EXPECT_FALSE(forked.ok());
+  EXPECT_NE(forked.problem.find("does not match"), std::string::npos) << forked.problem;
+}
+
 TEST_F(AuditTest, OneFlippedByteInAJournalRowIsFoundAndNamed) {
   const uint64_t entries = Audit(Copy("probe.db")).entries;
   for (uint64_t seq : {uint64_t{1}, entries / 2, entries}) {

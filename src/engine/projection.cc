@@ -70,7 +70,7 @@ void BuildProjectionInto(const ledger::Ledger& ledger, const ledger::BatchChange
   for (uint32_t i = changes.first_new_transfer; i < ledger.transfer_count(); ++i) {
     p->transfers.push_back(ToRow(ledger.TransferAt(i)));
   }
-  // A hold resolved now is open until now, so never retired (Ledger::Retire).
+  // A hold resolved in an open batch stays in memory (Ledger::Retire).
   for (uint32_t i : changes.resolved_pending) {
     const ledger::StoredTransfer& hold = ledger.TransferAt(i);
     p->pending_updates.push_back({hold.transfer.id.value(), static_cast<uint8_t>(hold.status)});

@@ -103,7 +103,9 @@ class Ledger {
   // kept whatever it says (a client's id answers `exists` forever). A
   // retired transfer's id stays taken (retired_ids) and its bytes enter
   // retired_digest; reusing it is a broken invariant (system ids come from
-  // one counter). Undone by a batch rollback like any change. Returns the
+  // one counter). A hold resolved in a batch still open stays for now (its
+  // projection reads it by position). Undone by a batch rollback like any
+  // change. Returns the
   // transfers retired, kept-for-now ones first, then in position order.
   std::vector<StoredTransfer> Retire(Timestamp before, size_t max_chunks,
                                      const std::function<Fate(const StoredTransfer&)>& fate);
@@ -135,30 +137,7 @@ class Ledger {
     for (const auto& [position, t] : kept_) f(t);
     for (const StoredTransfer& t : transfers_) f(t);
   }
-  // Those of them created in [first, last], in timestamp order.
-  template <typename F>
-  void ForEachTransferBetween(Timestamp first, Timestamp last, F&& f) const {
-    for (const auto& [position, t] : kept_) {
-      if (t.transfer.timestamp >= first && t.transfer.timestamp <= last) f(t);
-    }
-    size_t lo = live_from(), hi = transfer_count();
-    while (lo < hi) {
-      const size_t mid = lo + (hi - lo) / 2;
-      if (transfers_[mid].transfer.timestamp < first) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    for (size_t i = lo; i < transfer_count() && transfers_[i].transfer.timestamp <= last; ++i) {
-      f(transfers_[i]);
-    }
-  }
-  // Whether transfers created at or after `at` may have been retired.
-  bool RetiredSince(Timestamp at) const {
-    return retired_ids_.size() > 0 &&
-           (live_from() == transfer_count() || transfers_[live_from()].transfer.timestamp > at);
-  }
+
   size_t failed_count() const { return failed_.size(); }
   Timestamp last_timestamp() const { return last_timestamp_; }
 

@@ -9,6 +9,7 @@
 //
 // Every change is undone exactly by UndoRetire (newest first), so a batch
 // that fails to commit puts the chunks back as they were.
+#include <set>
 #include <utility>
 
 #include "common/codec.h"
@@ -17,9 +18,11 @@
 namespace bg::ledger {
 namespace {
 
-// What a transfer's fate may be: open holds and client transfers stay.
-Fate Allowed(const StoredTransfer& t, Fate asked) {
-  if (t.status == PendingStatus::kOpen) return Fate::kKeepForNow;
+// What a transfer's fate may be: open holds and client transfers stay, and
+// so (for now) does a hold resolved in a batch still open, whose new status
+// the batch's projection reads back by position (BatchChanges).
+Fate Allowed(const StoredTransfer& t, bool changed_in_open_batch, Fate asked) {
+  if (t.status == PendingStatus::kOpen || changed_in_open_batch) return Fate::kKeepForNow;
   if (!IsSystemId(t.transfer.id.value())) return Fate::kKeep;
   return asked;
 }
@@ -36,6 +39,13 @@ std::vector<StoredTransfer> Ledger::Retire(Timestamp before, size_t max_chunks,
                                            const std::function<Fate(const StoredTransfer&)>& fate) {
   RetireUndo undo;
   undo.digest_before = retired_digest_;
+  std::set<uint32_t> changed;  // holds resolved in the open batches
+  for (const Undo& u : undo_) {
+    if (u.kind == UndoKind::kPendingChanged) changed.insert(u.index);
+  }
+  auto allowed = [&](uint32_t position, const StoredTransfer& t) {
+    return Allowed(t, changed.count(position) != 0, fate(t));
+  };
   std::vector<StoredTransfer> retired;
   std::vector<uint8_t> bytes;
   Writer w(&bytes);
@@ -50,7 +60,7 @@ std::vector<StoredTransfer> Ledger::Retire(Timestamp before, size_t max_chunks,
   for (auto it = kept_for_now_.begin(); it != kept_for_now_.end();) {
     const uint32_t position = *it;
     const StoredTransfer& t = kept_.at(position);
-    const Fate f = Allowed(t, fate(t));
+    const Fate f = allowed(position, t);
     if (f == Fate::kKeepForNow) {
       ++it;
       continue;
@@ -68,8 +78,8 @@ std::vector<StoredTransfer> Ledger::Retire(Timestamp before, size_t max_chunks,
     if (transfers_[first + kChunk - 1].transfer.timestamp >= before) break;
     for (size_t i = first; i < first + kChunk; ++i) {
       const StoredTransfer& t = transfers_[i];
-      const Fate f = Allowed(t, fate(t));
       const auto position = static_cast<uint32_t>(i);
+      const Fate f = allowed(position, t);
       if (f == Fate::kRetire) {
         retire(t);
         continue;

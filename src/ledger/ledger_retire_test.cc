@@ -237,6 +237,27 @@ TEST_F(LedgerRetireTest, TheEncodingCarriesWhatLeftAndWhatStayed) {
   EXPECT_FALSE(Ledger::Decode(bad, &broken));
 }
 
+// A hold resolved in a batch still open stays until the batch is
+// committed: the batch's projection reads its new status by position.
+TEST_F(LedgerRetireTest, AHoldResolvedInAnOpenBatchStaysUntilItCommits) {
+  const uint64_t hold = next_id_++;
+  Create(Move(hold, kA, kB, 500, kPending), Origin::kSystem);
+  System(kChunk - 1);
+  ledger_.BeginBatch();
+  Transfer post;
+  post.id = TransferId(next_id_++);
+  post.pending_id = TransferId(hold);
+  post.flags = kPostPending;
+  Create(post, Origin::kSystem);
+  EXPECT_EQ(RetireAll(RetireEverything).size(), kChunk - 1);
+  const BatchChanges changes = ledger_.Changes();
+  ASSERT_EQ(changes.resolved_pending.size(), 1u);
+  EXPECT_EQ(ledger_.TransferAt(changes.resolved_pending[0]).status, PendingStatus::kPosted);
+  ledger_.CommitBatch();
+  ASSERT_EQ(RetireAll(RetireEverything).size(), 1u);
+  EXPECT_EQ(ledger_.FindTransfer(TransferId(hold)), nullptr);
+}
+
 TEST_F(LedgerRetireTest, ReusingARetiredIdIsABrokenInvariant) {
   System(kChunk);
   RetireAll(RetireEverything);

@@ -292,7 +292,8 @@ class Store {
   // finds them through its index on reference.
   virtual Result<std::vector<TransferRow>> ReadTransfersOf(uint64_t reference) = 0;
   // The transfers created in [first, last] (a journal entry's), in
-  // timestamp order, through an index on timestamp.
+  // timestamp order, through an index on timestamp. first and last lie on
+  // one side of 2^63 (the SQL stores compare them as signed).
   virtual Result<std::vector<TransferRow>> ReadTransfersBetween(Timestamp first,
                                                                 Timestamp last) = 0;
 

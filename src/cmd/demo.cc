@@ -268,7 +268,11 @@ Status RunDemo(const DemoOptions& o) {
   bool balanced = false;
   Money subsidy{};
   uint64_t jobs = 0;
+  // Whether the month ran to its end: a Ctrl-C while the API stays up after
+  // it (KeepServing) stops the server, not the run, and the RESULT stands.
+  bool whole = false;
   d.on_end = [&](engine::Engine& e) {
+    whole = !Interrupted();
     // The state first (durable), then the archive: a job retired in between
     // is in both, and counted once.
     std::map<OrderId, scheduler::Job> all =
@@ -301,7 +305,7 @@ Status RunDemo(const DemoOptions& o) {
   // A run stopped by a signal (Ctrl-C, a supervisor's timeout) prints no
   // RESULT line: its figures are of a partial month and must not be read
   // as the run's.
-  if (Interrupted()) {
+  if (!whole) {
     return Aborted("interrupted before the end of the " + std::to_string(o.days) +
                    " simulated days: the figures above are partial, and there is no RESULT");
   }

@@ -3,6 +3,8 @@
 // counts and totals per status, and narrowed to what the caller may read.
 #include <algorithm>
 
+#include <sqlite3.h>
+
 #include "api/api_test_fixture.h"
 #include "common/hash.h"
 #include "metering/usage.h"
@@ -195,6 +197,48 @@ TEST_F(StatementsTest, AStatementsLinesArePagedAndAddUpToItsTotals) {
                 400, "invalid_field");
   ExpectProblem(Call("GET", march + "&provider=1&after=7", "admin"), 400, "invalid_field");
   ExpectProblem(Call("GET", march + "&provider=99", "admin"), 404, "not_found");
+}
+
+// Once March is two months gone its lines leave the engine's memory for the
+// archive: the statement, its lines page, its CSV and the flows read the
+// same; an archive that lost them answers 503, never a short statement.
+TEST_F(StatementsTest, LinesThatLeftMemoryAreReadBackFromTheArchiveOrTheAnswerSaysSo) {
+  IssueVoucher(1, 1, 10000000);
+  const std::string hex = ToHex(keys_.public_key);
+  ASSERT_EQ(
+      Call("POST", "/v1/provider-keys", "provider", "{\"public_key_hex\":\"" + hex + "\"}").status,
+      201);
+  for (uint64_t id = 1; id <= 3; ++id) RunAnHour(id);  // all in March 2025
+  const std::string lines = "/v1/statements/lines?programme=1&period=2025-03&provider=1";
+  const std::string csv = "/v1/statements?programme=1&period=2025-03&format=csv";
+  const std::string list = "/v1/statements?programme=1&period=2025-03";
+  auto read = [&] {
+    return std::vector<std::string>{
+        Call("GET", lines, "operator").body, Call("GET", csv, "operator").body,
+        Call("GET", list, "operator").body, Call("GET", "/v1/flows?format=csv", "auditor").body};
+  };
+  const std::vector<std::string> before = read();
+  ASSERT_NE(before[1].find("2025-03"), std::string::npos) << before[1];
+
+  clock_.Set(clock_.Now() + 60 * 86400 * kNanosPerSecond);  // May 2025
+  ASSERT_TRUE(engine_->Execute(state::Tick{}).ok());
+  EXPECT_EQ(engine_->Read([](const state::State& s) { return s.settlement().lines().size(); }), 0u);
+  EXPECT_EQ(read(), before);
+
+  {  // The archive loses the lines.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ / "api.db").c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, "DELETE FROM archive WHERE kind = 2", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  ExpectProblem(Call("GET", lines, "operator"), 503, "unavailable");
+  ExpectProblem(Call("GET", csv, "operator"), 503, "unavailable");
+  ExpectProblem(Call("GET", "/v1/flows", "auditor"), 503, "unavailable");
+  // The totals never needed the lines.
+  const Json totals = Body(Call("GET", list + "&lines=false", "operator"));
+  EXPECT_EQ(totals["items"][0]["subsidy"]["fen"], 7800) << totals.dump();
+  EXPECT_EQ(totals["items"][0]["line_count"], 3);
 }
 
 TEST_F(StatementsTest, WhatIsWrongWithAQueryIsSaid) {

@@ -124,7 +124,9 @@ Answer Service::ListFlows(Call& c) {
   }
   if (HttpResponse fail; !WholeFileIsNotPaged(c, format, &fail)) return fail;
   return Look(*engine_, c, [&](const state::State& s) {
-    auto flows = s.settlement().Flows(from, to);
+    Result<std::vector<settlement::Flow>> read = s.settlement().Flows(from, to);
+    if (!read.ok()) return Fail(c, "unavailable", read.status().ToString());
+    std::vector<settlement::Flow>& flows = *read;
     if (format == "csv") {
       return Text(settlement::FlowsCsv(flows, s.registry()), "text/csv; charset=utf-8");
     }

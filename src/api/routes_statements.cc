@@ -141,7 +141,8 @@ std::vector<Ref> Candidates(const state::State& s, const StatementQuery& q) {
   std::vector<Ref> out;
   if (q.period) {
     for (const Statement& st :
-         s.settlement().Statements(ProgrammeId(*q.programme), *q.period, s.registry())) {
+         s.settlement().Statements(ProgrammeId(*q.programme), *q.period, s.registry(),
+                                   /*with_lines=*/false)) {
       out.push_back({st.programme, st.period, st.payee_kind, st.payee, st.status(), st.subsidy});
     }
     return out;
@@ -156,15 +157,25 @@ std::vector<Ref> Candidates(const state::State& s, const StatementQuery& q) {
   return out;
 }
 
-// The full statements (with their lines) of `refs`, in their order; each
-// period's lines are read once.
-std::vector<Statement> Materialize(const state::State& s, const std::vector<const Ref*>& refs) {
+// A statement whose lines that left memory the archive could not give back.
+HttpResponse LinesUnreadable(const Call& c, const Statement& st) {
+  return Fail(c, "unavailable",
+              "the charge lines of " + settlement::PeriodName(st.period) +
+                  " that left memory could not be read from the archive; try again");
+}
+
+// The full statements of `refs` (with their lines when `with_lines`), in
+// their order; each period's lines are read once.
+std::vector<Statement> Materialize(const state::State& s, const std::vector<const Ref*>& refs,
+                                   bool with_lines) {
   std::map<settlement::Settlement::Key, std::vector<Statement>> periods;
   std::vector<Statement> out;
   out.reserve(refs.size());
   for (const Ref* r : refs) {
     auto [it, fresh] = periods.try_emplace({r->programme, r->period});
-    if (fresh) it->second = s.settlement().Statements(r->programme, r->period, s.registry());
+    if (fresh) {
+      it->second = s.settlement().Statements(r->programme, r->period, s.registry(), with_lines);
+    }
     const std::vector<Statement>& all = it->second;
     auto found = std::find_if(all.begin(), all.end(), [&](const Statement& st) {
       return st.payee_kind == r->kind && st.payee == r->payee;
@@ -213,7 +224,13 @@ HttpResponse StatementList(const Call& c, const state::State& s, const Statement
   std::vector<const Ref*> page;
   page.reserve(to - from);
   for (size_t i = from; i < to; ++i) page.push_back(&all[i]);
-  const std::vector<Statement> statements = Materialize(s, page);
+  const bool with_lines = q.format == "csv" || q.with_lines;
+  const std::vector<Statement> statements = Materialize(s, page, with_lines);
+  if (with_lines) {
+    for (const Statement& st : statements) {
+      if (st.lines.size() != st.line_count) return LinesUnreadable(c, st);
+    }
+  }
   if (q.format == "csv") {
     return Text(settlement::StatementsCsv(statements, s.registry()), "text/csv; charset=utf-8");
   }
@@ -241,6 +258,7 @@ HttpResponse LinesOf(const Call& c, const state::State& s, const StatementQuery&
                     (q.provider ? "provider " : "enterprise ") + std::to_string(payee) + " in " +
                     settlement::PeriodName(*q.period));
   }
+  if (st->lines.size() != st->line_count) return LinesUnreadable(c, *st);
   size_t from = 0;
   size_t to = 0;
   std::string next;

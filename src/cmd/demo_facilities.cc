@@ -205,7 +205,9 @@ Summary Summarise(const state::State& s, Timestamp from, Timestamp to) {
     out.fees = *out.fees.Add(b.fee);
   }
   std::printf("\ncross-city flows of innovation vouchers (issuer -> where the facility is):\n");
-  for (const settlement::Flow& f : s.settlement().Flows(from, to)) {
+  const Result<std::vector<settlement::Flow>> flows = s.settlement().Flows(from, to);
+  if (!flows.ok()) std::printf("  (%s)\n", flows.status().ToString().c_str());
+  for (const settlement::Flow& f : flows.ok() ? *flows : std::vector<settlement::Flow>{}) {
     if (f.subsidy.is_zero()) continue;
     const programme::Jurisdiction* issuer = s.registry().FindJurisdiction(f.issuer);
     const programme::Jurisdiction* city = s.registry().FindJurisdiction(f.city);

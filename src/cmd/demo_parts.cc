@@ -259,7 +259,9 @@ void PrintSummary(const state::State& s, uint32_t days, EnterpriseId enterprise,
   }
   std::printf("\n%-12s %-12s %8s %12s %18s\n", "from", "to", "orders", "card-hours",
               "subsidy (yuan)");
-  for (const settlement::Flow& f : s.settlement().Flows(0, UINT64_MAX)) {
+  const Result<std::vector<settlement::Flow>> flows = s.settlement().Flows(0, UINT64_MAX);
+  if (!flows.ok()) std::printf("(%s)\n", flows.status().ToString().c_str());
+  for (const settlement::Flow& f : flows.ok() ? *flows : std::vector<settlement::Flow>{}) {
     const programme::Jurisdiction* a = s.registry().FindJurisdiction(f.issuer);
     const programme::Jurisdiction* b = s.registry().FindJurisdiction(f.city);
     std::printf(

@@ -108,6 +108,12 @@ Status RunStatements(const SettleOptions& o) {
         return NotFound("no programme " + std::to_string(o.programme));
       }
       const auto st = s.settlement().Statements(ProgrammeId(o.programme), period, s.registry());
+      for (const settlement::Statement& one : st) {
+        if (one.lines.size() != one.line_count) {
+          return Unavailable("the charge lines of " + settlement::PeriodName(period) +
+                             " that left memory could not be read from the archive");
+        }
+      }
       const std::string out = o.format == "csv" ? settlement::StatementsCsv(st, s.registry())
                                                 : settlement::StatementsJson(st, s.registry());
       std::fwrite(out.data(), 1, out.size(), stdout);
@@ -130,7 +136,8 @@ Status RunFlows(const SettleOptions& o) {
   }
   return WithEngine(o.db, /*read_only=*/true, [&](engine::Engine& e) {
     return e.Read([&](const state::State& s) -> Status {
-      const auto flows = s.settlement().Flows(from, to);
+      BG_ASSIGN_OR_RETURN(const std::vector<settlement::Flow> flows,
+                          s.settlement().Flows(from, to));
       const std::string out = o.format == "csv" ? settlement::FlowsCsv(flows, s.registry())
                                                 : settlement::FlowsJson(flows, s.registry());
       std::fwrite(out.data(), 1, out.size(), stdout);

@@ -57,12 +57,13 @@ std::string CheckArchive(storage::Store& store, const std::vector<storage::Archi
     // it, read-only) has nothing to check.
     if (row.status().code() == StatusCode::kFailedPrecondition) return "";
     if (!row.ok()) return "the archive cannot be read: " + row.status().ToString();
+    const std::string what =
+        want.kind == storage::ArchiveKind::kJob ? "archived job " : "archived charge line ";
     if (!row->has_value()) {
-      return "archived job " + std::to_string(want.id) + " is missing from the archive";
+      return what + std::to_string(want.id) + " is missing from the archive";
     }
     if (**row != want) {
-      return "archived job " + std::to_string(want.id) +
-             " differs from the job the journal retired";
+      return what + std::to_string(want.id) + " differs from the record the journal retired";
     }
     ++*checked;
   }
@@ -110,7 +111,11 @@ Result<AuditReport> AuditStore(storage::Store& store) {
       state.Apply(c);
       ++report.commands;
     }
-    for (const scheduler::Job& j : state.TakeRetired()) retired.push_back(ToArchiveRow(j));
+    {
+      storage::Projection rows;
+      ArchiveRowsInto(state.TakeRetired(), &rows);
+      std::move(rows.archived.begin(), rows.archived.end(), std::back_inserter(retired));
+    }
     seq = entry.seq;
     head = entry.hash;
     ++report.entries;

@@ -56,7 +56,10 @@ bool SnapshotIsSound(const storage::SnapshotRecord& snapshot) {
 }  // namespace
 
 Engine::Engine(storage::Store* store, const Clock* clock, EngineOptions options)
-    : store_(store), clock_(clock), options_(std::move(options)) {}
+    : store_(store),
+      clock_(clock),
+      options_(std::move(options)),
+      line_archive_(store, [this] { return Retiring(storage::ArchiveKind::kChargeLine); }) {}
 
 Result<std::unique_ptr<Engine>> Engine::Open(storage::Store* store, const Clock* clock,
                                              const EngineOptions& options) {
@@ -203,9 +206,11 @@ Status Engine::ApplyJournalEntryLocked(const storage::JournalEntry& entry, uint6
   BG_RETURN_IF_ERROR(VerifyEntry(entry, *seq + 1, *head));
   BG_ASSIGN_OR_RETURN(std::vector<Command> commands, DecodePayload(entry.payload));
   for (const Command& c : commands) (void)state_.Apply(c);
-  std::vector<scheduler::Job> retired = state_.TakeRetired();
+  const State::Retired retired = state_.TakeRetired();
   if (!options_.read_only) {
-    for (const scheduler::Job& j : retired) replay_archive_.push_back(ToArchiveRow(j));
+    storage::Projection rows;
+    ArchiveRowsInto(retired, &rows);
+    std::move(rows.archived.begin(), rows.archived.end(), std::back_inserter(replay_archive_));
   }
   *seq = entry.seq;
   *head = entry.hash;
@@ -219,7 +224,7 @@ std::vector<storage::ArchiveRow> Engine::Retiring(storage::ArchiveKind kind) con
   std::vector<storage::ArchiveRow> out;
   for (auto it = retiring_.lower_bound({kind, 0}); it != retiring_.end() && it->first.first == kind;
        ++it) {
-    out.push_back(it->second);
+    out.push_back(it->second.row);
   }
   return out;
 }
@@ -273,6 +278,7 @@ storage::SnapshotRecord Engine::SnapshotNow() const {
 }
 
 Status Engine::FinishRecovery() {
+  state_.set_line_archive(&line_archive_);
   state_.mutable_ledger().Reserve(options_.reserve_accounts, options_.reserve_transfers);
   const std::string broken = state_.ledger().CheckInvariants();
   if (!broken.empty()) return DataLoss("state after recovery breaks an invariant: " + broken);
@@ -690,7 +696,8 @@ Engine::AppliedBatch Engine::ApplyBatch(std::vector<Pending> batch, std::vector<
   if (!out.projection.archived.empty()) {
     MutexLock retiring(&retiring_mu_);
     for (const storage::ArchiveRow& row : out.projection.archived) {
-      retiring_.emplace(std::make_pair(row.kind, row.id), row);
+      retiring_.insert_or_assign(std::make_pair(row.kind, row.id),
+                                 RetiringRow{generation_, out.entry.seq, row});
     }
   }
   out.projection.answers = std::move(kept);
@@ -842,7 +849,11 @@ void Engine::FinishBatch(AppliedBatch& batch, const Status& status) {
   if (!batch.projection.archived.empty()) {
     MutexLock retiring(&retiring_mu_);
     for (const storage::ArchiveRow& row : batch.projection.archived) {
-      retiring_.erase(std::make_pair(row.kind, row.id));
+      auto it = retiring_.find(std::make_pair(row.kind, row.id));
+      if (it != retiring_.end() && it->second.generation == batch.generation &&
+          it->second.seq == batch.entry.seq) {
+        retiring_.erase(it);
+      }
     }
   }
   for (auto& [done, why] : released) done(why);

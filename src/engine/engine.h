@@ -57,6 +57,7 @@
 #include "common/clock.h"
 #include "common/mutex.h"
 #include "common/result.h"
+#include "engine/line_archive.h"
 #include "state/command.h"
 #include "state/state.h"
 #include "storage/store.h"
@@ -430,6 +431,8 @@ class Engine {
   EngineOptions options_;
   RecoveryInfo recovery_;                            // set by Open, before the threads start
   std::vector<storage::ArchiveRow> replay_archive_;  // during recovery only
+  // Where the state's settlement reads the charge lines that left it.
+  EngineLineArchive line_archive_;
 
   // state_mu_ guards the state and what says how far it is applied and
   // durable. Readers announce themselves in readers_waiting_ before they
@@ -475,9 +478,17 @@ class Engine {
   // id): a reader that finds a job retired in the applied state, but not
   // yet in the store, finds it here (Retiring), without waiting for the
   // commit. Added under state_mu_ when a batch is applied, removed once its
-  // commit is done (the rows are in the store, or the batch failed).
+  // commit is done (the rows are in the store, or the batch failed) — by
+  // that batch only: after a failed batch the writer may retire the same
+  // records again in a new one before the failed one is cleaned up, and
+  // the new batch's rows must stay (a charge line read back would be lost).
+  struct RetiringRow {
+    uint64_t generation = 0;  // of the batch that put it here
+    uint64_t seq = 0;
+    storage::ArchiveRow row;
+  };
   mutable Mutex retiring_mu_ BG_ACQUIRED_AFTER(state_mu_);
-  std::map<std::pair<storage::ArchiveKind, uint64_t>, storage::ArchiveRow> retiring_
+  std::map<std::pair<storage::ArchiveKind, uint64_t>, RetiringRow> retiring_
       BG_GUARDED_BY(retiring_mu_);
   mutable Mutex keys_mu_ BG_ACQUIRED_AFTER(state_mu_);
   std::map<ProviderId, metering::PublicKey> keys_ BG_GUARDED_BY(keys_mu_);

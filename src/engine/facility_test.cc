@@ -126,7 +126,9 @@ TEST_F(FacilityEngineTest, ADongguanVoucherPaysForAShenzhenTestAndTheFlowShowsIt
     EXPECT_EQ(shenzhen->code, "shenzhen");
     // The flow matrix of the quarter: Dongguan → Shenzhen, 750 yuan, one order.
     bool found = false;
-    for (const settlement::Flow& f : s.settlement().Flows(kStart, kMonday + 30 * kNanosPerDay)) {
+    const auto flows = s.settlement().Flows(kStart, kMonday + 30 * kNanosPerDay);
+    EXPECT_TRUE(flows.ok()) << flows.status().ToString();
+    for (const settlement::Flow& f : flows.ok() ? *flows : std::vector<settlement::Flow>{}) {
       if (s.registry().FindJurisdiction(f.issuer)->code != "dongguan") continue;
       EXPECT_EQ(s.registry().FindJurisdiction(f.city)->code, "shenzhen");
       EXPECT_EQ(f.subsidy, Money::Fen(75'000));

@@ -105,11 +105,32 @@ class World {
   ProviderId hengqin() const { return hengqin_; }
 
   const State& state() const { return state_; }
+  // A Tick now, as the engine journals one; the charge lines it retires
+  // are kept where the state reads them back (the store's archive).
+  void TickAndArchive() {
+    Do(state::Tick{});
+    for (settlement::NumberedLine& l : state_.TakeRetired().lines) {
+      archive_.lines.push_back(std::move(l));
+    }
+    state_.set_line_archive(&archive_);
+  }
   Timestamp now() const { return ts_; }
 
  private:
   world::World scenario_;
   State state_;
+  // The lines that left the state, as an archive holds them.
+  class Archive final : public settlement::LineArchive {
+   public:
+    std::vector<settlement::NumberedLine> lines;
+    Status Read(uint64_t from_seq, uint64_t to_seq,
+                const std::function<void(const settlement::ChargeLine&)>& fn) const override {
+      for (const settlement::NumberedLine& l : lines) {
+        if (l.seq >= from_seq && l.seq < to_seq) fn(l.line);
+      }
+      return Status::Ok();
+    }
+  } archive_;
   Timestamp ts_ = 0;
   ProviderId hengqin_;
   EnterpriseId robotics_;
@@ -203,6 +224,12 @@ TEST(MeteringPropertyTest, ClosedPeriodsEqualTheLedgerAndTheLines) {
                                               {settlement::PeriodKind::kQuarter, 2025, 3},
                                               {settlement::PeriodKind::kQuarter, 2025, 4}};
     w.Advance(200 * kDay);
+    // Odd seeds: the lines of the quarters have left memory before the
+    // close, which then works from their sums.
+    if (seed % 2 == 1) {
+      w.TickAndArchive();
+      EXPECT_GT(w.state().settlement().first_seq(), 0u) << "seed " << seed;
+    }
     Money paid;
     for (const auto& m : months) {
       auto out = std::get<settlement::Outcome>(
@@ -212,6 +239,7 @@ TEST(MeteringPropertyTest, ClosedPeriodsEqualTheLedgerAndTheLines) {
       for (const auto& st : w.state().settlement().Statements(kZhuhai, m, w.state().registry())) {
         Money lines;
         for (const auto& l : st.lines) lines = *lines.Add(l.subsidy);
+        EXPECT_EQ(st.lines.size(), st.line_count);
         EXPECT_EQ(lines, st.subsidy);
         EXPECT_TRUE(st.closed);
       }

@@ -111,10 +111,31 @@ Result<std::vector<scheduler::Job>> ReadArchivedJobs(storage::Store& store, uint
   }
 }
 
-void ArchiveRowsInto(const std::vector<scheduler::Job>& retired, storage::Projection* out) {
+storage::ArchiveRow ToArchiveRow(const settlement::NumberedLine& line) {
+  storage::ArchiveRow row{.kind = storage::ArchiveKind::kChargeLine,
+                          .id = line.seq + 1,
+                          .owner = line.line.enterprise.value(),
+                          .at = line.line.at};
+  Writer w(&row.body);
+  settlement::EncodeLine(w, line.line);
+  return row;
+}
+
+Result<settlement::ChargeLine> LineFromArchiveRow(const storage::ArchiveRow& row) {
+  settlement::ChargeLine line;
+  Reader r(row.body);
+  if (row.kind != storage::ArchiveKind::kChargeLine || !settlement::DecodeLine(r, &line) ||
+      !r.done() || line.at != row.at) {
+    return DataLoss("archived charge line " + std::to_string(row.id) + " does not decode");
+  }
+  return line;
+}
+
+void ArchiveRowsInto(const state::State::Retired& retired, storage::Projection* out) {
   out->archived.clear();
-  out->archived.reserve(retired.size());
-  for (const scheduler::Job& j : retired) out->archived.push_back(ToArchiveRow(j));
+  out->archived.reserve(retired.jobs.size() + retired.lines.size());
+  for (const scheduler::Job& j : retired.jobs) out->archived.push_back(ToArchiveRow(j));
+  for (const settlement::NumberedLine& l : retired.lines) out->archived.push_back(ToArchiveRow(l));
 }
 
 }  // namespace bg::engine

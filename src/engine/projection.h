@@ -8,6 +8,8 @@
 #include "common/result.h"
 #include "ledger/ledger.h"
 #include "scheduler/job.h"
+#include "settlement/settlement.h"
+#include "state/state.h"
 #include "storage/store.h"
 
 namespace bg::engine {
@@ -32,6 +34,11 @@ Result<scheduler::Job> FromArchiveRow(const storage::ArchiveRow& row);
 // Every archived job of enterprise `owner` (0: every enterprise's), in id
 // order, a page of the archive at a time.
 Result<std::vector<scheduler::Job>> ReadArchivedJobs(storage::Store& store, uint64_t owner);
-void ArchiveRowsInto(const std::vector<scheduler::Job>& retired, storage::Projection* out);
+// A charge line's archive row (id = seq + 1) and back; DataLoss if it does
+// not decode as one.
+storage::ArchiveRow ToArchiveRow(const settlement::NumberedLine& line);
+Result<settlement::ChargeLine> LineFromArchiveRow(const storage::ArchiveRow& row);
+// The archive rows of what the state retired (State::TakeRetired).
+void ArchiveRowsInto(const state::State::Retired& retired, storage::Projection* out);
 
 }  // namespace bg::engine

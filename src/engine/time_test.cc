@@ -14,6 +14,8 @@
 #include "metering/signature.h"
 #include "metering/usage.h"
 #include "programme/reconcile.h"
+#include "settlement/export.h"
+#include "settlement/receivables.h"
 #include "storage/memory_store.h"
 #include "storage/sqlite_store.h"
 #include "storage/store_test_util.h"
@@ -360,7 +362,8 @@ TEST_F(TimeTest, TicksAndSweepsDecodeAsTheyWereWritten) {
   const std::vector<Command> written = {
       {1, Tick{}},
       {2, Tick{.holds_only = true}},
-      {5, Tick{.retires = false}},
+      {5, Tick{.retires = false, .retires_lines = false}},
+      {6, Tick{.retires_lines = false}},
       {3, ExpireVouchers{.limit = 7}},
       {4, ExpireVouchers{.limit = 9, .programme = ProgrammeId(4)}}};
   std::vector<uint8_t> bytes;
@@ -392,6 +395,12 @@ TEST_F(TimeTest, TicksAndSweepsDecodeAsTheyWereWritten) {
   ASSERT_TRUE(DecodeCommand(timed_reader, &back));
   EXPECT_FALSE(std::get<Tick>(back.body).retires);
   EXPECT_FALSE(std::get<Tick>(back.body).holds_only);
+  // One written before charge lines left memory (59) retires jobs, no lines.
+  std::vector<uint8_t> jobs_only = {1, 0, 0, 0, 0, 0, 0, 0, 59};
+  Reader jobs_reader(jobs_only);
+  ASSERT_TRUE(DecodeCommand(jobs_reader, &back));
+  EXPECT_TRUE(std::get<Tick>(back.body).retires);
+  EXPECT_FALSE(std::get<Tick>(back.body).retires_lines);
 }
 
 }  // namespace
@@ -492,6 +501,106 @@ TEST_F(TimeTest, AReplayStoresTheJobsItRetiresIntoTheArchive) {
   ASSERT_TRUE(audit.ok()) << audit.status();
   EXPECT_TRUE(audit->ok()) << audit->problem;
   EXPECT_EQ(audit->archived_checked, 1u);
+}
+
+// A charge line leaves the state once its month is two months gone
+// (settlement::Settlement::RetireLines) and is archived with the batch: the
+// statement of its month reads the same, detail lines and all, the flows
+// and the receivables too, the month can still be closed from the sums, the
+// audit finds the line in the archive, and a replay retires it again.
+TEST_F(TimeTest, ChargeLinesOfMonthsGoneLeaveTheStateAndAreReadBackFromTheArchive) {
+  storage::store_test::TempDir dir;
+  auto store = storage::SqliteStore::Open({.path = dir.File("store.db")});
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto e = Open(store->get());
+  IssueVoucher(*e);
+  ASSERT_EQ(Place(*e, 1).status, scheduler::JobStatus::kRunning);
+  clock_.Set(EndOf(*e, 1) + kGrace + kSecond);
+  TickNow(*e);  // finishes and charges it: one line, in March 2025
+  const settlement::Period march{settlement::PeriodKind::kMonth, 2025, 3};
+  const ProgrammeId programme(1);
+  struct Seen {
+    std::string statements;  // with their lines
+    std::string totals;      // without
+    std::vector<settlement::Flow> flows;
+    std::vector<settlement::Receivable> receivables;
+  };
+  auto look = [&](Engine& engine) {
+    return engine.Read([&](const State& s) {
+      Seen seen;
+      seen.statements = settlement::StatementsJson(
+          s.settlement().Statements(programme, march, s.registry()), s.registry());
+      seen.totals = settlement::StatementsJson(
+          s.settlement().Statements(programme, march, s.registry(), /*with_lines=*/false),
+          s.registry(), /*with_lines=*/false);
+      Result<std::vector<settlement::Flow>> flows = s.settlement().Flows(0, UINT64_MAX);
+      EXPECT_TRUE(flows.ok()) << flows.status();
+      if (flows.ok()) seen.flows = *flows;
+      seen.receivables =
+          settlement::Receivables(s.settlement(), s.registry(), s.book(), kNeutralCloud);
+      EXPECT_EQ(settlement::CheckStatements(s.settlement(), s.registry(), s.ledger()), "");
+      return seen;
+    });
+  };
+  const Seen before = look(*e);
+  ASSERT_NE(before.statements.find("\"line_count\": 1"), std::string::npos) << before.statements;
+  ASSERT_EQ(before.flows.size(), 1u);
+  ASSERT_EQ(before.receivables.size(), 1u);
+  EXPECT_FALSE(before.receivables[0].open.is_zero());
+
+  // May: March is two months gone.
+  clock_.Set(settlement::PeriodStart({settlement::PeriodKind::kMonth, 2025, 5}) + kSecond);
+  TickNow(*e);
+  e->Read([&](const State& s) {
+    EXPECT_TRUE(s.settlement().lines().empty());
+    EXPECT_EQ(s.settlement().first_seq(), 1u);
+    return 0;
+  });
+  Result<std::optional<storage::ArchiveRow>> row =
+      (*store)->FindArchived(storage::ArchiveKind::kChargeLine, 1);
+  ASSERT_TRUE(row.ok()) << row.status();
+  ASSERT_TRUE(row->has_value());
+  EXPECT_EQ((*row)->owner, kAlphaMoulds.value());
+  const Seen after = look(*e);
+  EXPECT_EQ(after.statements, before.statements);
+  EXPECT_EQ(after.totals, before.totals);
+  ASSERT_EQ(after.flows.size(), 1u);
+  EXPECT_EQ(after.flows[0].subsidy, before.flows[0].subsidy);
+  EXPECT_EQ(after.flows[0].card_seconds, before.flows[0].card_seconds);
+  EXPECT_EQ(after.flows[0].orders, 1u);
+  ASSERT_EQ(after.receivables.size(), 1u);
+  EXPECT_EQ(after.receivables[0].open, before.receivables[0].open);
+
+  // Closed from the sums: the hold is the statement's subsidy.
+  auto closed = e->Execute(
+      state::CloseStatement{.programme = programme, .period = march, .actor = "operator"});
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  const settlement::Outcome& outcome = std::get<settlement::Outcome>(*closed);
+  EXPECT_EQ(outcome.code, settlement::Code::kOk) << outcome.message;
+  EXPECT_EQ(outcome.paid, before.flows[0].subsidy);
+  const Seen paid = look(*e);
+  EXPECT_EQ(paid.receivables[0].payable, before.receivables[0].open);
+  EXPECT_TRUE(paid.receivables[0].open.is_zero());
+  ExpectReconciledAndReplayed(*e, **store);
+  Result<AuditReport> audit = AuditStore(**store);
+  ASSERT_TRUE(audit.ok()) << audit.status();
+  EXPECT_EQ(audit->archived_checked, 2u);  // the job and its line
+
+  // Recovery from the journal alone retires the line again; the statement
+  // reads back the same.
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(dir.File("store.db").c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, "DELETE FROM snapshots;", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  e.reset();
+  EngineOptions o;
+  o.idle_tick = std::chrono::milliseconds(0);
+  auto again = Engine::Open(store->get(), &clock_, o);
+  ASSERT_TRUE(again.ok()) << again.status();
+  const Seen replayed = look(**again);
+  EXPECT_EQ(replayed.statements, paid.statements);
 }
 
 }  // namespace

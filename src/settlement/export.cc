@@ -146,7 +146,7 @@ nlohmann::json StatementJson(const Statement& st, const programme::Registry& reg
           {"charge", MoneyJson(st.charge)},
           {"subsidy", MoneyJson(st.subsidy)},
           {"copay", MoneyJson(st.copay)},
-          {"line_count", st.lines.size()},
+          {"line_count", st.line_count},
           {"lines", std::move(lines)}};
 }
 

@@ -31,7 +31,18 @@ std::vector<Receivable> Receivables(const Settlement& settlement,
     r.programme = p;
     return r;
   };
-  // Charged in periods still open.
+  // Charged in periods still open: the lines that left memory by their
+  // sums, then those still in it.
+  for (const auto& [key, sums] : settlement.retired_sums()) {
+    if (key.payee_kind != PayeeKind::kProvider || key.payee != provider.value()) continue;
+    const programme::ProgrammeRules* rules = registry.FindProgramme(key.programme);
+    if (!PaysProviders(rules)) continue;
+    if (settlement.IsClosed(key.programme, PeriodOf(PeriodStart(key.month), CycleOf(*rules)))) {
+      continue;
+    }
+    Receivable& r = at(key.programme);
+    r.open = Plus(r.open, sums.subsidy);
+  }
   for (const ChargeLine& line : settlement.lines()) {
     if (line.provider != provider) continue;
     for (const programme::ClaimShare& s : line.subsidy) {

@@ -51,6 +51,10 @@ Timestamp PeriodEnd(const Period& p) {
   return MonthStart(p.year, FirstMonth(p) + (p.kind == PeriodKind::kMonth ? 1 : 3));
 }
 
+int64_t ChinaDay(Timestamp at) {
+  return (static_cast<int64_t>(at / kNanosPerSecond) + kChinaOffsetSeconds) / 86'400;
+}
+
 Period PeriodOf(Timestamp at, PeriodKind kind) {
   namespace c = std::chrono;
   const auto secs = static_cast<int64_t>(at / kNanosPerSecond) + kChinaOffsetSeconds;
@@ -125,6 +129,11 @@ const char* StatementStatusName(StatementStatus s) {
 
 void Settlement::AddLine(ChargeLine line) {
   BG_CHECK(lines_.empty() || lines_.back().at <= line.at) << "a charge line dated before the last";
+  const int64_t day = ChinaDay(line.at);
+  if (day_seq_.empty() || day_seq_.rbegin()->first < day) {
+    day_seq_.emplace(day, line_count());
+    undo_.Record([this, day] { day_seq_.erase(day); });
+  }
   lines_.push_back(std::move(line));
   undo_.Record([this] { lines_.pop_back(); });
 }
@@ -133,35 +142,80 @@ bool Settlement::IsClosed(ProgrammeId programme, const Period& period) const {
   return closed_.count({programme, period}) != 0;
 }
 
+namespace {
+
+void AddTotals(Statement& st, uint64_t lines, uint64_t card_seconds, Money charge, Money subsidy,
+               Money copay) {
+  st.line_count += lines;
+  st.card_seconds += card_seconds;
+  st.charge = Plus(st.charge, charge);
+  st.subsidy = Plus(st.subsidy, subsidy);
+  st.copay = Plus(st.copay, copay);
+}
+
+}  // namespace
+
 std::vector<Statement> Settlement::Statements(ProgrammeId programme, const Period& period,
-                                              const programme::Registry& registry) const {
+                                              const programme::Registry& registry,
+                                              bool with_lines) const {
   const programme::ProgrammeRules* rules = registry.FindProgramme(programme);
   if (rules == nullptr || !ValidPeriod(period)) return {};
   const bool reimburse = rules->redemption == programme::RedemptionMode::kReimbursement;
+  const PayeeKind kind = reimburse ? PayeeKind::kEnterprise : PayeeKind::kProvider;
   const Timestamp from = PeriodStart(period);
   const Timestamp to = PeriodEnd(period);
+  std::map<uint64_t, Statement> by_payee;
+  auto statement = [&](uint64_t payee) -> Statement& {
+    Statement& st = by_payee[payee];
+    st.programme = programme;
+    st.period = period;
+    st.payee_kind = kind;
+    st.payee = payee;
+    return st;
+  };
+  // The lines that left memory, by their sums; then those still here.
+  uint64_t retired = 0;
+  for (Timestamp month = from; month < to; month = PeriodEnd(PeriodOf(month, PeriodKind::kMonth))) {
+    const SumKey low{programme, PeriodOf(month, PeriodKind::kMonth), kind, 0};
+    for (auto it = retired_sums_.lower_bound(low);
+         it != retired_sums_.end() && it->first.programme == programme &&
+         it->first.month == low.month && it->first.payee_kind == kind;
+         ++it) {
+      const LineSums& sum = it->second;
+      AddTotals(statement(it->first.payee), sum.lines, sum.card_seconds, sum.charge, sum.subsidy,
+                sum.copay);
+      retired += sum.lines;
+    }
+  }
+  std::map<uint64_t, std::vector<StatementLine>> earlier;
+  auto add_line = [&](const ChargeLine& l, bool totals,
+                      std::map<uint64_t, std::vector<StatementLine>>* into) {
+    if (l.at < from || l.at >= to) return;
+    for (const programme::ClaimShare& s : l.subsidy) {
+      if (s.programme != programme || s.amount.is_zero()) continue;
+      const uint64_t payee = reimburse ? l.enterprise.value() : l.provider.value();
+      if (totals) AddTotals(statement(payee), 1, l.card_seconds, l.charge, s.amount, l.copay);
+      (*into)[payee].push_back({l, s.amount});
+    }
+  };
+  std::map<uint64_t, std::vector<StatementLine>> recent;
   auto first = std::lower_bound(lines_.begin(), lines_.end(), from,
                                 [](const ChargeLine& l, Timestamp t) { return l.at < t; });
-  std::map<uint64_t, Statement> by_payee;
-  for (auto it = first; it != lines_.end() && it->at < to; ++it) {
-    for (const programme::ClaimShare& s : it->subsidy) {
-      if (s.programme != programme || s.amount.is_zero()) continue;
-      const uint64_t payee = reimburse ? it->enterprise.value() : it->provider.value();
-      Statement& st = by_payee[payee];
-      st.programme = programme;
-      st.period = period;
-      st.payee_kind = reimburse ? PayeeKind::kEnterprise : PayeeKind::kProvider;
-      st.payee = payee;
-      st.lines.push_back({*it, s.amount});
-      st.card_seconds += it->card_seconds;
-      st.charge = Plus(st.charge, it->charge);
-      st.subsidy = Plus(st.subsidy, s.amount);
-      st.copay = Plus(st.copay, it->copay);
+  for (auto it = first; it != lines_.end() && it->at < to; ++it) add_line(*it, true, &recent);
+  // The detail of the lines that left memory, when asked for and at hand.
+  if (with_lines && retired != 0 && archive_ != nullptr) {
+    const auto [a, b] = RetiredSeqs(from, to);
+    if (!archive_->Read(a, b, [&](const ChargeLine& l) { add_line(l, false, &earlier); }).ok()) {
+      earlier.clear();
     }
   }
   auto closed = closed_.find({programme, period});
   std::vector<Statement> out;
   for (auto& [payee, st] : by_payee) {
+    std::vector<StatementLine>& old = earlier[payee];
+    std::vector<StatementLine>& now = recent[payee];
+    if (old.size() + now.size() == st.line_count) st.lines = std::move(old);
+    st.lines.insert(st.lines.end(), now.begin(), now.end());
     if (closed != closed_.end()) {
       st.closed = true;
       st.closed_at = closed->second.at;
@@ -214,7 +268,8 @@ Outcome Settlement::Apply(const CloseStatement& c, const programme::Registry& re
   if (PeriodEnd(c.period) > ts) {
     return {Code::kPeriodNotOver, what + " is not over yet: it can be closed once it has ended"};
   }
-  const std::vector<Statement> statements = Statements(c.programme, c.period, registry);
+  const std::vector<Statement> statements =
+      Statements(c.programme, c.period, registry, /*with_lines=*/false);
   if (statements.size() > kMaxPayeesPerClose) {
     return {Code::kTooManyPayees, what + " has more than " + std::to_string(kMaxPayeesPerClose) +
                                       " payees in one period"};
@@ -255,28 +310,39 @@ Outcome Settlement::Apply(const CloseStatement& c, const programme::Registry& re
   return {Code::kOk, what + (c.pays_at_close ? " closed and paid" : " closed: payable"), n, held};
 }
 
-std::vector<Flow> Settlement::Flows(Timestamp from, Timestamp to) const {
+Result<std::vector<Flow>> Settlement::Flows(Timestamp from, Timestamp to) const {
   std::map<std::pair<JurisdictionId, JurisdictionId>, Flow> sums;
   std::map<std::pair<JurisdictionId, JurisdictionId>, std::vector<OrderId>> orders;
-  auto first = std::lower_bound(lines_.begin(), lines_.end(), from,
-                                [](const ChargeLine& l, Timestamp t) { return l.at < t; });
-  for (auto it = first; it != lines_.end() && it->at < to; ++it) {
+  auto add = [&](const ChargeLine& l) {
+    if (l.at < from || l.at >= to) return;
     // Stacked programmes share one order's card-hours in proportion to what
     // each paid, so every metered card-second is counted once.
     std::vector<int64_t> paid;
-    for (const programme::ClaimShare& s : it->subsidy) paid.push_back(s.amount.fen());
-    const std::vector<int64_t> seconds = Apportion(static_cast<int64_t>(it->card_seconds), paid);
-    for (size_t i = 0; i < it->subsidy.size(); ++i) {
-      const programme::ClaimShare& s = it->subsidy[i];
+    for (const programme::ClaimShare& s : l.subsidy) paid.push_back(s.amount.fen());
+    const std::vector<int64_t> seconds = Apportion(static_cast<int64_t>(l.card_seconds), paid);
+    for (size_t i = 0; i < l.subsidy.size(); ++i) {
+      const programme::ClaimShare& s = l.subsidy[i];
       if (s.amount.is_zero()) continue;
-      Flow& f = sums[{s.issuer, it->city}];
+      Flow& f = sums[{s.issuer, l.city}];
       f.issuer = s.issuer;
-      f.city = it->city;
+      f.city = l.city;
       f.card_seconds += static_cast<uint64_t>(seconds[i]);
       f.subsidy = Plus(f.subsidy, s.amount);
-      orders[{s.issuer, it->city}].push_back(it->order);
+      orders[{s.issuer, l.city}].push_back(l.order);
     }
+  };
+  if (const auto [a, b] = RetiredSeqs(from, to); a < b) {
+    if (archive_ == nullptr) {
+      const Timestamp kept = lines_.empty() ? to : lines_.front().at;
+      return FailedPrecondition("the charge lines before " +
+                                PeriodName(PeriodOf(kept, PeriodKind::kMonth)) +
+                                " left memory, and no archive is at hand to read them from");
+    }
+    BG_RETURN_IF_ERROR(archive_->Read(a, b, add).WithContext("read archived charge lines"));
   }
+  auto first = std::lower_bound(lines_.begin(), lines_.end(), from,
+                                [](const ChargeLine& l, Timestamp t) { return l.at < t; });
+  for (auto it = first; it != lines_.end() && it->at < to; ++it) add(*it);
   std::vector<Flow> out;
   for (auto& [key, f] : sums) {
     std::vector<OrderId>& o = orders[key];
@@ -293,6 +359,11 @@ std::string CheckStatements(const Settlement& settlement, const programme::Regis
                             const ledger::Ledger& ledger) {
   using Key = std::pair<ProgrammeId, Period>;
   std::map<Key, Money> from_lines;
+  for (const auto& [key, sums] : settlement.retired_sums()) {
+    if (key.payee_kind != PayeeKind::kProvider) continue;  // each is counted for both payees
+    Money& m = from_lines[{key.programme, key.month}];
+    m = Plus(m, sums.subsidy);
+  }
   for (const ChargeLine& l : settlement.lines()) {
     for (const programme::ClaimShare& s : l.subsidy) {
       Money& m = from_lines[{s.programme, PeriodOf(l.at, PeriodKind::kMonth)}];
@@ -324,7 +395,7 @@ std::string CheckStatements(const Settlement& settlement, const programme::Regis
   }
   for (const auto& [key, closed] : settlement.closed()) {
     const std::vector<Statement> statements =
-        settlement.Statements(key.first, key.second, registry);
+        settlement.Statements(key.first, key.second, registry, /*with_lines=*/false);
     if (statements.size() != closed.payments.size()) {
       return "programme " + std::to_string(key.first.value()) + " " + PeriodName(key.second) +
              ": " + std::to_string(statements.size()) + " statements but " +
@@ -338,8 +409,10 @@ std::string CheckStatements(const Settlement& settlement, const programme::Regis
       const std::string where = "programme " + std::to_string(key.first.value()) + " " +
                                 PeriodName(key.second) + ": the payment to payee " +
                                 std::to_string(p.payee);
+      const bool whole = statements[i].lines.size() == statements[i].line_count;
       if (p.payee != statements[i].payee || p.amount != statements[i].subsidy ||
-          lines != p.amount || paid == nullptr || paid->transfer.amount != p.amount.fen()) {
+          (whole && lines != p.amount) || paid == nullptr ||
+          paid->transfer.amount != p.amount.fen()) {
         return where + " does not match its statement";
       }
       // Held while payable or approved and posted by the payment; posted at
@@ -368,6 +441,10 @@ std::string CheckStatements(const Settlement& settlement, const programme::Regis
 // --- Wire forms -------------------------------------------------------------------
 
 namespace {
+
+// "BGS2": with lines that left memory (Settlement::RetireLines); a
+// snapshot in the encoding before does not decode (a full replay).
+constexpr uint32_t kMagic = 0x32534742;
 
 void PutPeriod(Writer& w, const Period& p) {
   w.U8(static_cast<uint8_t>(p.kind));
@@ -445,6 +522,9 @@ bool GetPayment(Reader& r, Payment* p) {
 
 }  // namespace
 
+void EncodeLine(Writer& w, const ChargeLine& l) { PutLine(w, l); }
+bool DecodeLine(Reader& r, ChargeLine* l) { return GetLine(r, l); }
+
 // The layout is the same for both tags; the tag says which close it is.
 void EncodeCloseStatement(Writer& w, const CloseStatement& c) {
   PutId(w, c.programme);
@@ -483,8 +563,27 @@ bool DecodePayStatement(Reader& r, PayStatement* c) {
 }
 
 void Settlement::Encode(Writer& w) const {
+  w.U32(kMagic);
   w.U64(lines_.size());
   for (const ChargeLine& l : lines_) PutLine(w, l);
+  w.U64(first_seq_);
+  w.U64(day_seq_.size());
+  for (const auto& [day, seq] : day_seq_) {
+    w.I64(day);
+    w.U64(seq);
+  }
+  w.U64(retired_sums_.size());
+  for (const auto& [key, sums] : retired_sums_) {
+    PutId(w, key.programme);
+    PutPeriod(w, key.month);
+    w.U8(static_cast<uint8_t>(key.payee_kind));
+    w.U64(key.payee);
+    w.U64(sums.lines);
+    w.U64(sums.card_seconds);
+    PutMoney(w, sums.charge);
+    PutMoney(w, sums.subsidy);
+    PutMoney(w, sums.copay);
+  }
   w.U64(closed_.size());
   for (const auto& [key, c] : closed_) {
     PutId(w, key.first);
@@ -519,11 +618,39 @@ void Settlement::CountRetiredPost(ProgrammeId programme, Timestamp at, Money amo
 
 bool Settlement::Decode(Reader& r, Settlement* out) {
   Settlement s;
+  uint32_t magic = 0;
   uint64_t n = 0;
-  if (!r.U64(&n) || n > r.remaining()) return false;
+  if (!r.U32(&magic) || magic != kMagic || !r.U64(&n) || n > r.remaining()) return false;
   s.lines_.resize(n);
   for (ChargeLine& l : s.lines_) {
     if (!GetLine(r, &l)) return false;
+  }
+  if (!r.U64(&s.first_seq_) || !r.U64(&n) || n > r.remaining()) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    int64_t day = 0;
+    uint64_t seq = 0;
+    // Days and their first seqs both increase, from seq 0.
+    const bool first = s.day_seq_.empty();
+    if (!r.I64(&day) || !r.U64(&seq) || seq >= s.line_count() || (first && seq != 0) ||
+        (!first && (s.day_seq_.rbegin()->first >= day || s.day_seq_.rbegin()->second >= seq)) ||
+        !s.day_seq_.emplace(day, seq).second) {
+      return false;
+    }
+  }
+  if (s.day_seq_.empty() != (s.line_count() == 0)) return false;
+  if (!r.U64(&n) || n > r.remaining()) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    SumKey key;
+    LineSums sums;
+    uint8_t kind = 0;
+    if (!GetId(r, &key.programme) || !GetPeriod(r, &key.month) ||
+        key.month.kind != PeriodKind::kMonth || !ValidPeriod(key.month) || !r.U8(&kind) ||
+        kind > 1 || !r.U64(&key.payee) || !r.U64(&sums.lines) || !r.U64(&sums.card_seconds) ||
+        !GetMoney(r, &sums.charge) || !GetMoney(r, &sums.subsidy) || !GetMoney(r, &sums.copay)) {
+      return false;
+    }
+    key.payee_kind = static_cast<PayeeKind>(kind);
+    if (!s.retired_sums_.emplace(key, sums).second) return false;
   }
   if (!r.U64(&n) || n > r.remaining()) return false;
   for (uint64_t i = 0; i < n; ++i) {
@@ -550,6 +677,9 @@ bool Settlement::Decode(Reader& r, Settlement* out) {
     }
   }
   out->lines_ = std::move(s.lines_);
+  out->first_seq_ = s.first_seq_;
+  out->day_seq_ = std::move(s.day_seq_);
+  out->retired_sums_ = std::move(s.retired_sums_);
   out->closed_ = std::move(s.closed_);
   out->retired_posted_ = std::move(s.retired_posted_);
   return true;

@@ -29,10 +29,19 @@
 // paid the subsidy) and the city of the pool (where the compute ran): the
 // "innovation factors flowing across city borders" of programme reports.
 //
+// Lines leave memory once their month is two months gone (RetireLines: the
+// lines of the current and the previous month stay): the store's archive
+// keeps each, by its sequence number, and Settlement keeps what statements,
+// receivables and the invariants need of them as sums by programme, month
+// and payee. A statement's detail lines and the flows of earlier months are
+// read back from the archive (LineArchive), never by the writer.
+//
 // Thread-safety: none; the engine's writer owns it.
 #pragma once
 
 #include <array>
+#include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -44,6 +53,7 @@
 #include "common/enum_names.h"
 #include "common/ids.h"
 #include "common/money.h"
+#include "common/result.h"
 #include "common/undo_log.h"
 #include "ledger/ledger.h"
 #include "programme/book.h"
@@ -86,6 +96,8 @@ Timestamp PeriodStart(const Period& p);
 Timestamp PeriodEnd(const Period& p);
 // The period of `kind` that `at` falls in.
 Period PeriodOf(Timestamp at, PeriodKind kind);
+// The day (China Standard Time) `at` falls in, in days since 1970-01-01.
+int64_t ChinaDay(Timestamp at);
 
 enum class PayeeKind : uint8_t { kProvider = 0, kEnterprise };
 
@@ -105,6 +117,33 @@ const char* StatementStatusName(StatementStatus s);
 struct StatementLine {
   ChargeLine line;
   Money subsidy{};  // this programme's part of the line
+};
+
+// A line and its sequence number (0, 1, ... in the order recorded).
+struct NumberedLine {
+  uint64_t seq = 0;
+  ChargeLine line;
+};
+
+// What the lines of one programme, month and payee that left memory add up
+// to, as a statement counts them.
+struct LineSums {
+  uint64_t lines = 0;
+  uint64_t card_seconds = 0;
+  Money charge{};
+  Money subsidy{};  // the programme's part
+  Money copay{};
+  friend bool operator==(const LineSums&, const LineSums&) = default;
+};
+
+// Where the lines that left memory are read back (the store's archive and
+// the rows of batches not yet committed): `fn` gets each line of seq in
+// [from_seq, to_seq), in seq order. Thread-safe; it may read a disk.
+class LineArchive {
+ public:
+  virtual ~LineArchive() = default;
+  virtual Status Read(uint64_t from_seq, uint64_t to_seq,
+                      const std::function<void(const ChargeLine&)>& fn) const = 0;
 };
 
 // What happened to one payee's statement after its period closed.
@@ -129,7 +168,10 @@ struct Statement {
   Period period;
   PayeeKind payee_kind = PayeeKind::kProvider;
   uint64_t payee = 0;  // provider or enterprise id
+  // Its lines, oldest first: all `line_count` of them, or (when the lines
+  // that left memory were not asked for or could not be read) the last ones.
   std::vector<StatementLine> lines = {};
+  uint64_t line_count = 0;
   uint64_t card_seconds = 0;
   Money charge{};
   Money subsidy{};
@@ -248,7 +290,17 @@ struct Flow {
 class Settlement {
  public:
   void AddLine(ChargeLine line);
-  const std::vector<ChargeLine>& lines() const { return lines_; }
+  // The lines still in memory, in the order recorded: seq first_seq() on.
+  const std::deque<ChargeLine>& lines() const { return lines_; }
+  uint64_t first_seq() const { return first_seq_; }
+  uint64_t line_count() const { return first_seq_ + lines_.size(); }
+  // At most `max` lines dated before the month before `ts`'s leave memory,
+  // oldest first, into `out` (for the archive); their sums stay.
+  void RetireLines(Timestamp ts, size_t max, std::vector<NumberedLine>* out);
+  // Where the lines that left memory are read back; not part of the state.
+  void set_archive(const LineArchive* archive) { archive_ = archive; }
+  // The seqs [first, second) of the lines that left memory dated in [from, to).
+  std::pair<uint64_t, uint64_t> RetiredSeqs(Timestamp from, Timestamp to) const;
 
   Outcome Apply(const CloseStatement& c, const programme::Registry& registry, programme::Book& book,
                 ledger::Ledger& ledger, Timestamp ts);
@@ -258,12 +310,28 @@ class Settlement {
                 ledger::Ledger& ledger, Timestamp ts);
 
   // The statements of `programme` for `period`, one per payee (payee id
-  // order), closed or (for an open period) as they stand now.
+  // order), closed or (for an open period) as they stand now. Their totals
+  // always count every line; their detail lines are every line when
+  // `with_lines` and the archive could be read (lines.size() ==
+  // line_count), else those still in memory. The writer never asks for them.
   std::vector<Statement> Statements(ProgrammeId programme, const Period& period,
-                                    const programme::Registry& registry) const;
+                                    const programme::Registry& registry,
+                                    bool with_lines = true) const;
   bool IsClosed(ProgrammeId programme, const Period& period) const;
-  // Issuer x city sums of the lines dated in [from, to).
-  std::vector<Flow> Flows(Timestamp from, Timestamp to) const;
+  // Issuer x city sums of the lines dated in [from, to), with those read
+  // back from the archive; an error if it cannot be read.
+  Result<std::vector<Flow>> Flows(Timestamp from, Timestamp to) const;
+  // Of the lines that left memory: sums by (programme, month, payee).
+  struct SumKey {
+    ProgrammeId programme{};
+    Period month;
+    PayeeKind payee_kind = PayeeKind::kProvider;
+    uint64_t payee = 0;
+    // clang-tidy 14 reads the defaulted <=>'s comparison with 0 as a null pointer.
+    friend auto operator<=>(const SumKey&,
+                            const SumKey&) = default;  // NOLINT(modernize-use-nullptr)
+  };
+  const std::map<SumKey, LineSums>& retired_sums() const { return retired_sums_; }
 
   void BeginBatch() { undo_.BeginBatch(); }
   void CommitBatch() { undo_.CommitBatch(); }
@@ -277,7 +345,9 @@ class Settlement {
   void Encode(Writer& w) const;
   static bool Decode(Reader& r, Settlement* out);
   bool operator==(const Settlement& o) const {
-    return lines_ == o.lines_ && closed_ == o.closed_ && retired_posted_ == o.retired_posted_;
+    return lines_ == o.lines_ && first_seq_ == o.first_seq_ && day_seq_ == o.day_seq_ &&
+           retired_sums_ == o.retired_sums_ && closed_ == o.closed_ &&
+           retired_posted_ == o.retired_posted_;
   }
 
  public:
@@ -293,7 +363,13 @@ class Settlement {
   const std::map<Key, Money>& retired_posted() const { return retired_posted_; }
 
  private:
-  std::vector<ChargeLine> lines_;  // in the order recorded, so by `at`
+  std::deque<ChargeLine> lines_;  // in the order recorded, so by `at`
+  uint64_t first_seq_ = 0;        // of lines_.front()
+  // The seq of the first line of each day (China Standard Time, days since
+  // 1970) that had one: where a period's lines start in the archive.
+  std::map<int64_t, uint64_t> day_seq_;
+  std::map<SumKey, LineSums> retired_sums_;
+  const LineArchive* archive_ = nullptr;
   std::map<Key, Closed> closed_;
   std::map<Key, Money> retired_posted_;
   UndoLog undo_;
@@ -311,6 +387,10 @@ std::optional<ProgrammeId> PayablePost(const ledger::Transfer& t);
 
 std::string CheckStatements(const Settlement& settlement, const programme::Registry& registry,
                             const ledger::Ledger& ledger);
+
+// A charge line's canonical encoding (snapshots, the archive).
+void EncodeLine(Writer& w, const ChargeLine& l);
+bool DecodeLine(Reader& r, ChargeLine* l);
 
 // Wire forms (the journal).
 void EncodeCloseStatement(Writer& w, const CloseStatement& c);

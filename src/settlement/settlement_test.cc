@@ -48,6 +48,7 @@ Statement OneStatement() {
                  .charge = Money::Fen(650),
                  .copay = Money::Fen(325)};
     st.lines.push_back({l, Money::Fen(325)});
+    ++st.line_count;
     st.subsidy = *st.subsidy.Add(Money::Fen(325));
   }
   return st;
@@ -72,7 +73,7 @@ TEST(FlowTest, StackedProgrammesCountEachCardSecondOnceAndEveryFen) {
                                 .card_seconds = 1800,
                                 .charge = Money::Fen(900),
                                 .subsidy = {{ProgrammeId(8), city, Money::Fen(450)}}});
-  const std::vector<Flow> flows = settlement.Flows(0, 100 * kSecond);
+  const std::vector<Flow> flows = *settlement.Flows(0, 100 * kSecond);
   ASSERT_EQ(flows.size(), 2u);
   uint64_t seconds = 0;
   int64_t fen = 0;
@@ -124,6 +125,161 @@ TEST(ExportTest, FlowsCsvNamesBothEnds) {
   const std::string csv =
       FlowsCsv({Flow{JurisdictionId(3), JurisdictionId(5), 7200, Money::Fen(5200), 2}}, registry);
   EXPECT_EQ(csv, "issuer,city,orders,card_hours,subsidy_yuan\r\n3,5,2,2.0000,52.00\r\n");
+}
+
+// The lines that left memory, held as the store's archive would hold them.
+class VectorArchive final : public LineArchive {
+ public:
+  std::vector<NumberedLine> lines;
+  bool fail = false;
+  Status Read(uint64_t from_seq, uint64_t to_seq,
+              const std::function<void(const ChargeLine&)>& fn) const override {
+    if (fail) return Unavailable("the archive is down");
+    for (const NumberedLine& l : lines) {
+      if (l.seq >= from_seq && l.seq < to_seq) fn(l.line);
+    }
+    return Status::Ok();
+  }
+};
+
+// Two lines a day from 2025-01-01 to 2025-04-30 (China Standard Time), two
+// programmes stacked on every third.
+Settlement FourMonthsOfLines() {
+  Settlement s;
+  const Timestamp start = PeriodStart({PeriodKind::kMonth, 2025, 1});
+  const Timestamp end = PeriodEnd({PeriodKind::kMonth, 2025, 4});
+  uint64_t order = 0;
+  for (Timestamp at = start; at < end; at += 12 * 3600 * kSecond) {
+    ++order;
+    ChargeLine l{.at = at,
+                 .order = OrderId(order),
+                 .enterprise = EnterpriseId(order % 3 + 1),
+                 .provider = ProviderId(order % 2 + 10),
+                 .city = JurisdictionId(order % 2 + 5),
+                 .card_seconds = 3600 + order,
+                 .charge = Money::Fen(1000),
+                 .copay = Money::Fen(400),
+                 .subsidy = {{ProgrammeId(7), JurisdictionId(2), Money::Fen(600)}}};
+    if (order % 3 == 0) {
+      l.subsidy = {{ProgrammeId(7), JurisdictionId(2), Money::Fen(300)},
+                   {ProgrammeId(8), JurisdictionId(3), Money::Fen(300)}};
+    }
+    s.AddLine(l);
+  }
+  return s;
+}
+
+std::string Bytes(const Settlement& s) {
+  std::vector<uint8_t> out;
+  Writer w(&out);
+  s.Encode(w);
+  return {out.begin(), out.end()};
+}
+
+TEST(LineRetireTest, LinesOfMonthsTwoMonthsGoneLeaveAndTheirSumsStay) {
+  Settlement s = FourMonthsOfLines();
+  const uint64_t total = s.line_count();
+  ASSERT_EQ(total, 2u * (31 + 28 + 31 + 30));
+  VectorArchive archive;
+  const Result<std::vector<Flow>> all_before = s.Flows(0, UINT64_MAX);
+  ASSERT_TRUE(all_before.ok());
+  // In April, January and February are two months gone: a little at a time.
+  const Timestamp april = PeriodStart({PeriodKind::kMonth, 2025, 4}) + kSecond;
+  s.RetireLines(april, 100, &archive.lines);
+  EXPECT_EQ(archive.lines.size(), 100u);
+  s.RetireLines(april, 10'000, &archive.lines);
+  ASSERT_EQ(archive.lines.size(), 2u * (31 + 28));
+  for (size_t i = 0; i < archive.lines.size(); ++i) EXPECT_EQ(archive.lines[i].seq, i);
+  EXPECT_EQ(s.first_seq(), archive.lines.size());
+  EXPECT_EQ(s.line_count(), total);
+  EXPECT_GE(s.lines().front().at, PeriodStart({PeriodKind::kMonth, 2025, 3}));
+  // Nothing more leaves until May.
+  s.RetireLines(april + 20 * 86'400 * kSecond, 10'000, &archive.lines);
+  EXPECT_EQ(archive.lines.size(), 2u * (31 + 28));
+  // Sums: February's programme-7 subsidy by provider and by enterprise.
+  Money by_provider{};
+  Money by_enterprise{};
+  uint64_t lines = 0;
+  for (const auto& [key, sums] : s.retired_sums()) {
+    if (key.programme != ProgrammeId(7) || key.month != Period{PeriodKind::kMonth, 2025, 2}) {
+      continue;
+    }
+    Money& m = key.payee_kind == PayeeKind::kProvider ? by_provider : by_enterprise;
+    m = *m.Add(sums.subsidy);
+    if (key.payee_kind == PayeeKind::kProvider) lines += sums.lines;
+  }
+  Money want{};
+  for (const NumberedLine& l : archive.lines) {
+    if (PeriodOf(l.line.at, PeriodKind::kMonth) != Period{PeriodKind::kMonth, 2025, 2}) continue;
+    want = *want.Add(l.line.subsidy[0].amount);
+  }
+  EXPECT_EQ(by_provider, want);
+  EXPECT_EQ(by_enterprise, want);
+  EXPECT_EQ(lines, 2u * 28);
+  // The flows: refused without an archive, the same with one; a range of
+  // March alone needs none.
+  EXPECT_EQ(s.Flows(0, UINT64_MAX).status().code(), StatusCode::kFailedPrecondition);
+  const Timestamp march = PeriodStart({PeriodKind::kMonth, 2025, 3});
+  EXPECT_TRUE(s.Flows(march, PeriodEnd({PeriodKind::kMonth, 2025, 3})).ok());
+  s.set_archive(&archive);
+  const Result<std::vector<Flow>> all_after = s.Flows(0, UINT64_MAX);
+  ASSERT_TRUE(all_after.ok()) << all_after.status();
+  ASSERT_EQ(all_after->size(), all_before->size());
+  for (size_t i = 0; i < all_before->size(); ++i) {
+    EXPECT_EQ((*all_after)[i].subsidy, (*all_before)[i].subsidy);
+    EXPECT_EQ((*all_after)[i].card_seconds, (*all_before)[i].card_seconds);
+    EXPECT_EQ((*all_after)[i].orders, (*all_before)[i].orders);
+  }
+  archive.fail = true;
+  EXPECT_EQ(s.Flows(0, UINT64_MAX).status().code(), StatusCode::kUnavailable);
+}
+
+TEST(LineRetireTest, RetiredSeqsCoverExactlyTheDaysAsked) {
+  Settlement s = FourMonthsOfLines();
+  std::vector<NumberedLine> gone;
+  s.RetireLines(PeriodStart({PeriodKind::kMonth, 2025, 4}), 10'000, &gone);
+  // February: from the first line of 1 February to the first of 1 March.
+  const auto [a, b] = s.RetiredSeqs(PeriodStart({PeriodKind::kMonth, 2025, 2}),
+                                    PeriodEnd({PeriodKind::kMonth, 2025, 2}));
+  EXPECT_EQ(a, 2u * 31);
+  EXPECT_EQ(b, 2u * (31 + 28));
+  // A range that ends mid-day still takes that day's earlier lines; the
+  // caller filters by time.
+  const Timestamp jan2 = PeriodStart({PeriodKind::kMonth, 2025, 1}) + 86'400 * kSecond;
+  EXPECT_EQ(s.RetiredSeqs(jan2, jan2 + kSecond), (std::pair<uint64_t, uint64_t>{2, 4}));
+  // Past the lines that left memory: nothing to read.
+  EXPECT_EQ(s.RetiredSeqs(PeriodStart({PeriodKind::kMonth, 2025, 3}), UINT64_MAX),
+            (std::pair<uint64_t, uint64_t>{0, 0}));
+  EXPECT_EQ(s.RetiredSeqs(jan2, jan2), (std::pair<uint64_t, uint64_t>{0, 0}));
+}
+
+TEST(LineRetireTest, ARolledBackRetirementRestoresEveryByteAndTheEncodingRoundTrips) {
+  Settlement s = FourMonthsOfLines();
+  const std::string before = Bytes(s);
+  s.BeginBatch();
+  std::vector<NumberedLine> gone;
+  s.RetireLines(PeriodStart({PeriodKind::kMonth, 2025, 4}), 10'000, &gone);
+  ASSERT_FALSE(gone.empty());
+  s.AddLine(ChargeLine{.at = PeriodEnd({PeriodKind::kMonth, 2025, 4}) + 86'400 * kSecond,
+                       .order = OrderId(9999),
+                       .subsidy = {{ProgrammeId(7), JurisdictionId(2), Money::Fen(1)}}});
+  s.RollbackBatch();
+  EXPECT_EQ(Bytes(s), before);
+  // Retired for good, then encoded and decoded: the same state.
+  s.RetireLines(PeriodStart({PeriodKind::kMonth, 2025, 4}), 10'000, &gone);
+  const std::string retired = Bytes(s);
+  std::vector<uint8_t> raw(retired.begin(), retired.end());
+  Reader r(raw);
+  Settlement back;
+  ASSERT_TRUE(Settlement::Decode(r, &back));
+  EXPECT_TRUE(r.done());
+  EXPECT_TRUE(back == s);
+  EXPECT_EQ(Bytes(back), retired);
+  // A settlement in the encoding before (no magic) does not decode.
+  std::vector<uint8_t> old(raw.begin() + 4, raw.end());
+  Reader r_old(old);
+  Settlement none;
+  EXPECT_FALSE(Settlement::Decode(r_old, &none));
 }
 
 }  // namespace

@@ -66,22 +66,29 @@ struct Row<CreateTransfers> : OneTag<2> {
 
 // Tag 3 is a Tick of the journals written before ticks finished jobs and
 // expired vouchers: it releases holds only, as it did then. Tag 33 is one
-// of the journals written before ticks retired jobs: it retires none.
+// of the journals written before ticks retired jobs: it retires none. Tag
+// 59 is one of the journals written before charge lines left memory: it
+// retires jobs and transfers, no lines (the fraud scan of its journal saw
+// every line, and its case numbers follow from that).
 template <>
 struct Row<Tick> {
   static constexpr uint8_t kHoldsOnly = 3;
   static constexpr uint8_t kTimed = 33;
   static constexpr uint8_t kRetiring = 59;
+  static constexpr uint8_t kRetiringLines = 60;
   static constexpr const char* kName = "tick";
-  static constexpr std::array<uint8_t, 3> kTags = {kRetiring, kTimed, kHoldsOnly};
+  static constexpr std::array<uint8_t, 4> kTags = {kRetiringLines, kRetiring, kTimed, kHoldsOnly};
   static uint8_t TagOf(const Tick& t) {
-    return t.holds_only ? kHoldsOnly : t.retires ? kRetiring : kTimed;
+    if (t.holds_only) return kHoldsOnly;
+    if (!t.retires) return kTimed;
+    return t.retires_lines ? kRetiringLines : kRetiring;
   }
   static size_t Events(const Tick& t) { return t.holds_only ? 1 : kTickEvents; }
   static void Encode(Writer& /*w*/, const Tick& /*t*/) {}
   static bool Decode(uint8_t tag, Reader& /*r*/, Tick* t) {
     t->holds_only = tag == kHoldsOnly;
     t->retires = tag != kTimed;  // a holds-only Tick does no time's work at all
+    t->retires_lines = tag != kTimed && tag != kRetiring;
     return true;
   }
 };

@@ -64,10 +64,13 @@ struct CreateTransfers {
 // `holds_only`: a Tick of a journal written before ticks finished jobs and
 // expired vouchers (it releases holds and nothing else, as it did then).
 // `retires` false: a Tick of a journal written before ticks retired jobs
-// (it retires none, as then), so that an old journal replays as it ran.
+// (it retires none, as then), so that an old journal replays as it ran;
+// `retires_lines` false: one written before charge lines left memory
+// (settlement::Settlement::RetireLines).
 struct Tick {
   bool holds_only = false;
   bool retires = true;
+  bool retires_lines = true;
   friend bool operator==(const Tick&, const Tick&) = default;
 };
 inline constexpr size_t kMaxFinishesPerTick = 64;

@@ -16,6 +16,10 @@ constexpr uint64_t kRetainTransfersS = scheduler::kRetainEndedS + uint64_t{3} * 
 // Chunks of 1,024 transfers a Tick may retire: a day of a year's Greater
 // Bay Area is about two; a backlog clears in a few Ticks.
 constexpr size_t kMaxRetiredChunksPerTick = 64;
+// Charge lines a Tick may retire (Settlement::RetireLines): a month of a
+// year's Greater Bay Area (about 20,000) leaves over the next few Ticks
+// that retire anything (line retirement alone makes no Tick due).
+constexpr size_t kMaxRetiredLinesPerTick = 4096;
 
 // Whether what a token of `role` acts for (its scope) is registered.
 bool SubjectRegistered(const programme::Registry& registry, const facility::Rounds& rounds,
@@ -67,7 +71,7 @@ TransferResults State::Apply(const CreateTransfers& c, Timestamp ts) {
 
 TickResult State::Apply(const Tick& c, Timestamp ts) {
   // A Tick of an older journal releases holds only (command.h).
-  return c.holds_only ? TickResult{} : ApplyTime(ts, c.retires);
+  return c.holds_only ? TickResult{} : ApplyTime(ts, c.retires, c.retires_lines);
 }
 
 std::optional<Timestamp> State::NextDue() const {
@@ -79,7 +83,7 @@ std::optional<Timestamp> State::NextDue() const {
   return due;
 }
 
-TickResult State::ApplyTime(Timestamp ts, bool retire) {
+TickResult State::ApplyTime(Timestamp ts, bool retire, bool retire_lines) {
   // Jobs first, each in a finish's timestamps, then the sweep after all of
   // them: the same layout at every Tick (kTickEvents).
   TickResult out;
@@ -109,8 +113,9 @@ TickResult State::ApplyTime(Timestamp ts, bool retire) {
   if (!retire) return out;
   std::vector<scheduler::Job> retired = scheduler_.Retire(ts, kMaxRetiresPerTick);
   out.retired = retired.size();
-  for (scheduler::Job& j : retired) retired_jobs_.push_back(std::move(j));
+  for (scheduler::Job& j : retired) retired_.jobs.push_back(std::move(j));
   RetireTransfers(ts);
+  if (retire_lines) settlement_.RetireLines(ts, kMaxRetiredLinesPerTick, &retired_.lines);
   return out;
 }
 
@@ -144,9 +149,9 @@ void State::RetireTransfers(Timestamp ts) {
   }
 }
 
-std::vector<scheduler::Job> State::TakeRetired() {
-  std::vector<scheduler::Job> out;
-  out.swap(retired_jobs_);
+State::Retired State::TakeRetired() {
+  Retired out;
+  std::swap(out, retired_);
   return out;
 }
 

@@ -50,10 +50,20 @@ class State {
   // Every command releases due holds itself; these need a Tick's
   // timestamps, so the writer journals one before the command (engine.cc).
   std::optional<Timestamp> NextDue() const;
-  // The jobs retired by the commands applied since the last call (Ticks
-  // retire them, scheduler::kRetainEndedS): the engine writes them to the
+  // The jobs and charge lines retired by the commands applied since the
+  // last call (Ticks retire them: scheduler::kRetainEndedS,
+  // settlement::Settlement::RetireLines): the engine writes them to the
   // store's archive in the same batch. Not part of the state.
-  std::vector<scheduler::Job> TakeRetired();
+  struct Retired {
+    std::vector<scheduler::Job> jobs;
+    std::vector<settlement::NumberedLine> lines;
+  };
+  Retired TakeRetired();
+  // Where the charge lines that left memory are read back (the engine's
+  // archive); not part of the state.
+  void set_line_archive(const settlement::LineArchive* archive) {
+    settlement_.set_archive(archive);
+  }
   // Whether CreateProgramme{rules} would be accepted, the id aside (it may
   // be a programme's already: a preview of its terms): the registry's
   // checks (Registry::CheckRules) and the refusal's message as the command
@@ -135,8 +145,9 @@ class State {
   scheduler::World JobWorld() { return {network_, registry_, book_, ledger_}; }
   // Time's work at `ts` beyond the holds (command.h, Tick); jobs long
   // ended are retired when `retire` (a Tick of a journal written before
-  // retirement retires none).
-  TickResult ApplyTime(Timestamp ts, bool retire);
+  // retirement retires none), charge lines of months gone when
+  // `retire_lines` too.
+  TickResult ApplyTime(Timestamp ts, bool retire, bool retire_lines);
   // The ledger's transfers of jobs retired leave memory with them (the
   // store has their rows); what settlement's checks count of them is kept
   // as sums (Settlement::CountRetiredPost).
@@ -167,7 +178,7 @@ class State {
   facility::Facilities facilities_;
   facility::Bookings bookings_;
   facility::Rounds rounds_;
-  std::vector<scheduler::Job> retired_jobs_;  // since TakeRetired (not state)
+  Retired retired_;  // since TakeRetired (not state)
 };
 
 }  // namespace bg::state

@@ -1,6 +1,9 @@
 // Audit cases (fraud/cases.h): the detectors, pure reads of the whole
 // state run by the ScanForFraud command, which opens a case per new
-// finding, and closing a case.
+// finding, and closing a case. They see what the state holds: the jobs not
+// yet archived, and the charge lines of the current and the previous month
+// (Settlement::RetireLines): a scan at least monthly sees every line, but a
+// relation registered later does not flag lines older than that.
 #include <algorithm>
 
 #include "programme/book_util.h"

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <string>
 
 namespace bg::storage::pg_archive {
 namespace {
@@ -24,17 +25,28 @@ std::vector<ArchiveRow> RowsFrom(const pg::Rows& rows) {
 }  // namespace
 
 Status Write(pg::Connection& conn, std::span<const ArchiveRow> rows) {
-  for (const ArchiveRow& r : rows) {
-    BG_RETURN_IF_ERROR(
-        conn.Run("INSERT INTO archive (kind, id, owner, at, body) VALUES ($1, $2, $3, $4, $5) "
-                 "ON CONFLICT (kind, id) DO NOTHING",
-                 pg::Params()
-                     .Int(static_cast<int64_t>(r.kind))
-                     .Uint(r.id)
-                     .Uint(r.owner)
-                     .Uint(r.at)
-                     .Bytes(r.body),
-                 "archive a record"));
+  // Many rows a statement (a Tick may retire thousands of jobs and charge
+  // lines), not a round trip each. Each statement text is prepared once per
+  // connection and kept, so only a few sizes are used: 256, 32, 4 and 1
+  // rows, the largest that fits first (5 parameters a row).
+  size_t at = 0;
+  while (at < rows.size()) {
+    size_t n = 256;
+    while (n > rows.size() - at) n /= 8;
+    n = std::max<size_t>(n, 1);
+    std::string sql = "INSERT INTO archive (kind, id, owner, at, body) VALUES ";
+    pg::Params params;
+    for (size_t i = 0; i < n; ++i) {
+      const ArchiveRow& r = rows[at + i];
+      const size_t p = i * 5;
+      sql += (i == 0 ? "($" : ", ($") + std::to_string(p + 1) + ", $" + std::to_string(p + 2) +
+             ", $" + std::to_string(p + 3) + ", $" + std::to_string(p + 4) + ", $" +
+             std::to_string(p + 5) + ")";
+      params.Int(static_cast<int64_t>(r.kind)).Uint(r.id).Uint(r.owner).Uint(r.at).Bytes(r.body);
+    }
+    sql += " ON CONFLICT (kind, id) DO NOTHING";
+    BG_RETURN_IF_ERROR(conn.Run(sql, params, "archive records"));
+    at += n;
   }
   return Status::Ok();
 }

@@ -170,7 +170,9 @@ struct NoticeQuery {
 // more than scheduler::kRetainEndedS ago): its kind, its id, who owns it,
 // when it ended, and its canonical encoding. Stored with the batch that
 // retired it; a record already archived is not stored again (replay).
-enum class ArchiveKind : uint8_t { kJob = 1 };
+// Charge lines (settlement::Settlement::RetireLines) are archived the same
+// way: id = the line's seq + 1, owner = its enterprise, at = its date.
+enum class ArchiveKind : uint8_t { kJob = 1, kChargeLine = 2 };
 struct ArchiveRow {
   ArchiveKind kind = ArchiveKind::kJob;
   uint64_t id = 0;

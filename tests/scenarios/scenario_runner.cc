@@ -854,7 +854,8 @@ void Runner::CheckStatement(const Line& l) {
     EXPECT_EQ(got, Yuan(l, key)) << Where(l) << ": " << key;
   }
   if (l.params.count("lines") != 0) {
-    EXPECT_EQ(std::to_string(it->lines.size()), Param(l, "lines")) << Where(l);
+    EXPECT_EQ(std::to_string(it->line_count), Param(l, "lines")) << Where(l);
+    EXPECT_EQ(it->lines.size(), it->line_count) << Where(l) << ": lines not read back";
   }
   if (l.params.count("closed") != 0) {
     EXPECT_EQ(it->closed ? "yes" : "no", Param(l, "closed")) << Where(l);
@@ -878,9 +879,11 @@ void Runner::CheckFlow(const Line& l) {
     if (j.code == l.words[2]) issuer = j.id;
     if (j.code == l.words[3]) city = j.id;
   }
-  const auto flows = Read([](const state::State& s) {
+  const auto read = Read([](const state::State& s) {
     return s.settlement().Flows(0, std::numeric_limits<Timestamp>::max());
   });
+  ASSERT_TRUE(read.ok()) << Where(l) << ": " << read.status().ToString();
+  const std::vector<settlement::Flow>& flows = *read;
   auto it = std::find_if(flows.begin(), flows.end(), [&](const settlement::Flow& f) {
     return f.issuer == issuer && f.city == city;
   });

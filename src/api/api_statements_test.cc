@@ -45,14 +45,26 @@ class StatementsTest : public ApiTest {
     ASSERT_EQ(Call("POST", finish, "provider", "{}").status, 200);
   }
 
-  // March and April each charged an hour and closed: two payable
-  // statements of the hub, 26.00 yuan each.
-  void CloseMarchAndApril() {
+  // Songshan Lake holds a Dongguan voucher; the hub's usage key is registered.
+  void VoucherAndKey() {
     IssueVoucher(1, 1, 10000000);
     const std::string hex = ToHex(keys_.public_key);
     ASSERT_EQ(Call("POST", "/v1/provider-keys", "provider", "{\"public_key_hex\":\"" + hex + "\"}")
                   .status,
               201);
+  }
+
+  // Jobs 1 to 3 each charged an hour, all in March 2025: 78.00 yuan of
+  // subsidy on the hub's statement.
+  void ThreeHoursInMarch() {
+    VoucherAndKey();
+    for (uint64_t id = 1; id <= 3; ++id) RunAnHour(id);
+  }
+
+  // March and April each charged an hour and closed: two payable
+  // statements of the hub, 26.00 yuan each.
+  void CloseMarchAndApril() {
+    VoucherAndKey();
     RunAnHour(1);                                             // 2025-03-03
     clock_.Set(clock_.Now() + 40 * 86400 * kNanosPerSecond);  // 2025-04-12
     RunAnHour(2);
@@ -152,12 +164,7 @@ TEST_F(StatementsTest, TheQueueIsNarrowedToWhatTheCallerMayRead) {
 // A statement's lines a page at a time, each with the job it billed; the
 // pages add up to the statement's figures.
 TEST_F(StatementsTest, AStatementsLinesArePagedAndAddUpToItsTotals) {
-  IssueVoucher(1, 1, 10000000);
-  const std::string hex = ToHex(keys_.public_key);
-  ASSERT_EQ(
-      Call("POST", "/v1/provider-keys", "provider", "{\"public_key_hex\":\"" + hex + "\"}").status,
-      201);
-  for (uint64_t id = 1; id <= 3; ++id) RunAnHour(id);  // all in March 2025
+  ThreeHoursInMarch();
   const std::string march = "/v1/statements/lines?programme=1&period=2025-03";
   const Json first = Body(Call("GET", march + "&provider=1&limit=2", "operator"));
   EXPECT_EQ(first["payee_name"], "Shaoguan Hub Intelligent Computing Centre") << first.dump();
@@ -203,12 +210,7 @@ TEST_F(StatementsTest, AStatementsLinesArePagedAndAddUpToItsTotals) {
 // archive: the statement, its lines page, its CSV and the flows read the
 // same; an archive that lost them answers 503, never a short statement.
 TEST_F(StatementsTest, LinesThatLeftMemoryAreReadBackFromTheArchiveOrTheAnswerSaysSo) {
-  IssueVoucher(1, 1, 10000000);
-  const std::string hex = ToHex(keys_.public_key);
-  ASSERT_EQ(
-      Call("POST", "/v1/provider-keys", "provider", "{\"public_key_hex\":\"" + hex + "\"}").status,
-      201);
-  for (uint64_t id = 1; id <= 3; ++id) RunAnHour(id);  // all in March 2025
+  ThreeHoursInMarch();
   const std::string lines = "/v1/statements/lines?programme=1&period=2025-03&provider=1";
   const std::string csv = "/v1/statements?programme=1&period=2025-03&format=csv";
   const std::string list = "/v1/statements?programme=1&period=2025-03";

@@ -2,6 +2,7 @@
 // before the engine's clock has swept it, and after; a programme's operator
 // may sweep its own programme's vouchers, and only its own.
 #include "api/api_test_fixture.h"
+#include "programme/reconcile.h"
 
 namespace bg::api {
 namespace {
@@ -112,6 +113,83 @@ TEST_F(ApiTest, AnArchivedJobReadsAsItDidBeforeItLeftTheState) {
   EXPECT_EQ(Body(again)["title"], "archived");
   const auto cancel = Call("POST", "/v1/jobs/1/cancel", "other_enterprise", "{}");
   EXPECT_EQ(cancel.status, 403) << cancel.body;
+}
+
+}  // namespace
+}  // namespace bg::api
+
+namespace bg::api {
+namespace {
+
+// A job's settled claim leaves memory with the job (programme::Book::
+// RetireClaim): the job still reads with the programmes that paid for it,
+// its programme's operator still finds it, by id and in the list, its
+// voucher's history still lists the claim, and its subsidy can still be
+// clawed back: the command carries the claim as archived, and the claim
+// comes back into memory, clawed back (once).
+TEST_F(ApiTest, AnArchivedJobsClaimReadsAndIsClawedBackAsBefore) {
+  IssueVoucher(1, 1, 10'000'000);
+  ASSERT_EQ(Call("POST", "/v1/jobs", "enterprise",
+                 R"({"id":1,"accelerator":"A800","cards":1,"walltime_s":3600})")
+                .status,
+            201);
+  clock_.Set(clock_.Now() + 1800 * kNanosPerSecond);
+  const auto finished = Call("POST", "/v1/jobs/1/finish", "provider", "{}");
+  ASSERT_EQ(finished.status, 200) << finished.body;
+  const std::string job = Call("GET", "/v1/jobs/1", "operator").body;
+  ASSERT_FALSE(Json::parse(job)["programmes"].empty()) << job;
+  const Json history = Body(Call("GET", "/v1/vouchers/1", "enterprise"))["history"];
+  const Json listed = Body(Call("GET", "/v1/jobs?programme=1", "admin"))["items"];
+  ASSERT_EQ(listed.size(), 1u);
+  const ClaimId claim = engine_->Read([](const state::State& s) {
+    const programme::Claim* c = s.book().FindClaim(s.scheduler().FindJob(OrderId(1))->claim);
+    EXPECT_NE(c, nullptr);
+    EXPECT_EQ(c->status, programme::ClaimStatus::kCaptured);
+    return c->request.id;
+  });
+
+  clock_.Set(clock_.Now() +
+             (scheduler::kRetainEndedS + 2 * scheduler::kRetireEveryS) * kNanosPerSecond);
+  // The next command finds the job, and its claim, retired by the clock.
+  ASSERT_EQ(Call("POST", "/v1/jobs", "enterprise",
+                 R"({"id":2,"accelerator":"A800","cards":1,"walltime_s":3600})")
+                .status,
+            201);
+  engine_->Read([&](const state::State& s) {
+    EXPECT_TRUE(s.scheduler().IsRetired(OrderId(1)));
+    EXPECT_EQ(s.book().FindClaim(claim), nullptr);
+    EXPECT_FALSE(s.book().retired_claims().days.empty());
+    return 0;
+  });
+  EXPECT_EQ(Call("GET", "/v1/jobs/1", "operator").body, job);
+  EXPECT_EQ(Call("GET", "/v1/jobs/1/explain", "operator").status, 200);
+  // The voucher's history: the same, and job 2's claim after it.
+  const Json now_history = Body(Call("GET", "/v1/vouchers/1", "enterprise"))["history"];
+  ASSERT_EQ(now_history.size(), history.size() + 1);
+  for (size_t i = 0; i < history.size(); ++i) EXPECT_EQ(now_history[i], history[i]) << i;
+  EXPECT_EQ(now_history.back()["job"], 2);
+  // Job 2 draws on the voucher too.
+  const Json after = Body(Call("GET", "/v1/jobs?programme=1", "admin"))["items"];
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[0], listed[0]);
+  EXPECT_EQ(Body(Call("GET", "/v1/jobs?programme=1", "operator"))["items"], after);
+
+  const auto clawed =
+      Call("POST", "/v1/jobs/1/clawback", "operator", R"({"reason":"the job never ran"})");
+  ASSERT_EQ(clawed.status, 200) << clawed.body;
+  engine_->Read([&](const state::State& s) {
+    const programme::Claim* c = s.book().FindClaim(claim);
+    EXPECT_NE(c, nullptr);
+    if (c != nullptr) {
+      EXPECT_EQ(c->status, programme::ClaimStatus::kClawedBack);
+    }
+    EXPECT_EQ(programme::CheckReconciled(s.book(), s.registry(), s.ledger()), "");
+    return 0;
+  });
+  ExpectProblem(Call("POST", "/v1/jobs/1/clawback", "operator", R"({"reason":"again"})"), 422,
+                "claim_not_captured");
+  EXPECT_EQ(Body(Call("GET", "/v1/jobs/1", "operator"))["programmes"],
+            Json::parse(job)["programmes"]);
 }
 
 }  // namespace

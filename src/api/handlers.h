@@ -82,8 +82,10 @@ inline Then Registered(const Call& c, Json view, bool repeat_ok = false) {
 
 // Whether the caller may see (or act on) a job: its enterprise, the
 // provider it runs at (read only), an operator of a programme that pays
-// for it (read only), admin, auditor (read only) (routes_jobs.cc).
-bool MayAccess(const Call& c, const state::State& s, const scheduler::Job& j, bool act);
+// for it (read only: `claim`, the job's claim, says which pay; job_history.h
+// ClaimOf), admin, auditor (read only) (routes_jobs.cc).
+bool MayAccess(const Call& c, const state::State& s, const scheduler::Job& j,
+               const programme::Claim* claim, bool act);
 
 // A path parameter that must be an id (1 .. 2^54-1).
 std::optional<uint64_t> PathId(const Call& c, const char* name);

@@ -132,7 +132,13 @@ std::optional<Step> StepOf(const state::CommandBody& body, const state::State& s
                         .detail_zh = "撤销算力券 " + id + WhyZh(c.reason)};
           },
           [&](const programme::Clawback& c) -> std::optional<Step> {
+            // A claim that left memory with its job: the one the step carried.
+            programme::Claim carried;
             const programme::Claim* k = s.book().FindClaim(c.claim);
+            if (k == nullptr && !c.archived.empty()) {
+              Reader r(c.archived);
+              if (programme::DecodeClaim(r, &carried)) k = &carried;
+            }
             const std::string id = Num(c.claim.value());
             return Step{
                 .what = name,

@@ -206,9 +206,14 @@ Answer Service::ClawBackJob(Call& c) {
   if (!f.Done()) return Fail(c, f.code(), f.detail());
   ClaimId claim_id{};
   std::optional<HttpResponse> missing;
-  // A clawback comes after the fact: the job may have been archived.
+  // A clawback comes after the fact: the job may have been archived, and
+  // its claim with it (the command then carries the claim as archived).
   const Result<std::optional<scheduler::Job>> found = AnyJob(*engine_, c, OrderId(*id));
   if (!found.ok()) return Fail(c, "unavailable", found.status().ToString());
+  Result<ArchivedClaims> archived = ArchivedClaims{};
+  if (found->has_value()) archived = ArchivedClaimsOf(*engine_, c, {**found});
+  if (!archived.ok()) return Fail(c, "unavailable", archived.status().ToString());
+  std::vector<uint8_t> carried;
   const bool allowed = Look(*engine_, c, [&](const state::State& s) {
     const scheduler::Job* job = found->has_value() ? &**found : nullptr;
     if (job == nullptr || job->claim.is_zero()) {
@@ -218,7 +223,13 @@ Answer Service::ClawBackJob(Call& c) {
       return true;
     }
     claim_id = job->claim;
-    const programme::Claim* claim = s.book().FindClaim(claim_id);
+    // The claim goes with the command: it may leave memory with its job
+    // before the command applies (one in memory then is applied as it is).
+    const programme::Claim* claim = ClaimOf(s, *job, *archived);
+    if (claim != nullptr && claim->status == programme::ClaimStatus::kCaptured) {
+      Writer w(&carried);
+      programme::EncodeClaim(w, *claim);
+    }
     return c.who.role == Role::kAdmin ||
            (c.who.role == Role::kOperator && claim != nullptr && MayRead(c.who, *claim));
   });
@@ -226,7 +237,10 @@ Answer Service::ClawBackJob(Call& c) {
     return Forbidden(c, "claw back this job's subsidy");
   }
   if (missing) return *missing;
-  return Answer(programme::Clawback{.claim = claim_id, .actor = c.who.name, .reason = *reason},
+  return Answer(programme::Clawback{.claim = claim_id,
+                                    .actor = c.who.name,
+                                    .reason = *reason,
+                                    .archived = std::move(carried)},
                 [&c, id = *id](const state::State&, const state::CommandResult& r) {
                   const auto& out = std::get<programme::Outcome>(r);
                   if (!out.ok()) return Fail(c, programme::CodeName(out.code), out.message);

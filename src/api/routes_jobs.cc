@@ -99,9 +99,8 @@ Capture JobCapture(const Call& c, OrderId id, bool created) {
 
 namespace {
 
-// Whether programme `id` pays a share of job `j`'s subsidy.
-bool PaidBy(const state::State& s, const scheduler::Job& j, uint64_t id) {
-  const programme::Claim* claim = s.book().FindClaim(j.claim);
+// Whether programme `id` pays a share of a job's subsidy (its claim).
+bool PaidBy(const programme::Claim* claim, uint64_t id) {
   if (claim == nullptr) return false;
   return std::any_of(claim->shares.begin(), claim->shares.end(),
                      [id](const programme::ClaimShare& sh) { return sh.programme.value() == id; });
@@ -111,14 +110,15 @@ bool PaidBy(const state::State& s, const scheduler::Job& j, uint64_t id) {
 
 // An operator reads the jobs its programme pays for, as it lists them
 // (GET /v1/jobs), and down to their money trail.
-bool MayAccess(const Call& c, const state::State& s, const scheduler::Job& j, bool act) {
+bool MayAccess(const Call& c, const state::State& s, const scheduler::Job& j,
+               const programme::Claim* claim, bool act) {
   if (c.who.role == Role::kAdmin) return true;
   if (c.who.role == Role::kEnterprise) {
     return j.submitted.request.enterprise.value() == c.who.scope;
   }
   if (act) return false;
   if (c.who.role == Role::kAuditor) return true;
-  if (c.who.role == Role::kOperator) return PaidBy(s, j, c.who.scope);
+  if (c.who.role == Role::kOperator) return PaidBy(claim, c.who.scope);
   if (c.who.role == Role::kProvider) {
     const network::Pool* p = s.network().FindPool(j.pool);
     return p != nullptr && s.network().FindSite(p->site)->provider.value() == c.who.scope;
@@ -140,7 +140,8 @@ Answer ChangeJob(engine::Engine& engine, Call& c, Make make) {
   const Result<std::optional<scheduler::Job>> job = AnyJob(engine, c, OrderId(*id));
   if (!job.ok()) return Fail(c, "unavailable", job.status().ToString());
   const bool allowed = Look(engine, c, [&](const state::State& s) {
-    return !job->has_value() || MayAccess(c, s, **job, true);
+    // Operators act on no job: its claim does not matter.
+    return !job->has_value() || MayAccess(c, s, **job, nullptr, true);
   });
   if (!allowed) return Forbidden(c, "change this job");
   return Answer::Deferred(std::move(*body), JobCapture(c, OrderId(*id), false));
@@ -196,7 +197,8 @@ Answer Service::ListJobs(Call& c) {
   bool bad = false;
   const uint64_t after = QueryId(c, "after", &bad).value_or(0);
   if (bad) return Fail(c, "invalid_field", "after must be an id");
-  auto keep = [&](const state::State& s, const scheduler::Job& j) {
+  // `claim`: the job's (ClaimOf), for the programmes that pay for it.
+  auto keep = [&](const state::State& s, const scheduler::Job& j, const programme::Claim* claim) {
     const scheduler::JobRequest& r = j.submitted.request;
     const network::Pool* pool = s.network().FindPool(j.pool);
     const network::Site* at = pool == nullptr ? nullptr : s.network().FindSite(pool->site);
@@ -210,7 +212,15 @@ Answer Service::ListJobs(Call& c) {
     }
     if (site && (at == nullptr || at->id.value() != *site)) return false;
     if ((from && j.submitted_at < *from) || (to && j.submitted_at >= *to)) return false;
-    return !programme || PaidBy(s, j, *programme);
+    return !programme || PaidBy(claim, *programme);
+  };
+  // The jobs of `jobs` that `keep` keeps, with their names, into `out`;
+  // `archived`: the claims of those whose claims left memory with them.
+  auto add = [&](const state::State& s, const scheduler::Job& j, const ArchivedClaims& archived,
+                 std::vector<std::pair<uint64_t, Json>>* out) {
+    const programme::Claim* claim = ClaimOf(s, j, archived);
+    if (keep(s, j, claim))
+      out->emplace_back(j.submitted.request.id.value(), JobWithNames(j, s, claim));
   };
   // The jobs in the state, then those retired by batches not yet committed,
   // then the archive's, merged by id: every job the state no longer holds
@@ -221,7 +231,7 @@ Answer Service::ListJobs(Call& c) {
     const auto& jobs = s.scheduler().jobs();
     for (auto it = jobs.upper_bound(OrderId(after)); it != jobs.end() && out.size() <= *limit;
          ++it) {
-      if (keep(s, it->second)) out.emplace_back(it->first.value(), JobWithNames(it->second, s));
+      add(s, it->second, {}, &out);
     }
     return out;
   });
@@ -241,11 +251,10 @@ Answer Service::ListJobs(Call& c) {
         .after_id = after,
         .limit = 256};
     BG_ASSIGN_OR_RETURN(std::vector<scheduler::Job> retiring, RetiringJobs(*engine_, q.owner));
+    BG_ASSIGN_OR_RETURN(ArchivedClaims retiring_claims, ArchivedClaimsOf(*engine_, c, retiring));
     Look(*engine_, c, [&](const state::State& s) {
       for (const scheduler::Job& j : retiring) {
-        if (j.submitted.request.id.value() > after && keep(s, j)) {
-          out.emplace_back(j.submitted.request.id.value(), JobWithNames(j, s));
-        }
+        if (j.submitted.request.id.value() > after) add(s, j, retiring_claims, &out);
       }
     });
     // The store's matches: limit + 1 of them are enough (the merge cuts).
@@ -258,10 +267,9 @@ Answer Service::ListJobs(Call& c) {
         BG_ASSIGN_OR_RETURN(scheduler::Job j, engine::FromArchiveRow(row));
         jobs.push_back(std::move(j));
       }
+      BG_ASSIGN_OR_RETURN(ArchivedClaims claims, ArchivedClaimsOf(*engine_, c, jobs));
       Look(*engine_, c, [&](const state::State& s) {
-        for (const scheduler::Job& j : jobs) {
-          if (keep(s, j)) out.emplace_back(j.submitted.request.id.value(), JobWithNames(j, s));
-        }
+        for (const scheduler::Job& j : jobs) add(s, j, claims, &out);
       });
       if (rows.size() < q.limit) break;
       q.after_id = rows.back().id;
@@ -292,9 +300,12 @@ Answer Service::GetJob(Call& c) {
   if (!job.ok()) return Fail(c, "unavailable", job.status().ToString());
   if (!job->has_value()) return Fail(c, "unknown_job", "no job " + std::to_string(*id));
   const scheduler::Job& j = **job;
+  const Result<ArchivedClaims> archived = ArchivedClaimsOf(*engine_, c, {j});
+  if (!archived.ok()) return Fail(c, "unavailable", archived.status().ToString());
   return Look(*engine_, c, [&](const state::State& s) {
-    if (!MayAccess(c, s, j, false)) return Forbidden(c, "read this job");
-    return Reply(JobWithNames(j, s));
+    const programme::Claim* claim = ClaimOf(s, j, *archived);
+    if (!MayAccess(c, s, j, claim, false)) return Forbidden(c, "read this job");
+    return Reply(JobWithNames(j, s, claim));
   });
 }
 
@@ -306,8 +317,10 @@ Answer Service::ExplainJob(Call& c) {
   if (!job.ok()) return Fail(c, "unavailable", job.status().ToString());
   if (!job->has_value()) return Fail(c, "unknown_job", "no job " + std::to_string(*id));
   const scheduler::Job& j = **job;
+  const Result<ArchivedClaims> archived = ArchivedClaimsOf(*engine_, c, {j});
+  if (!archived.ok()) return Fail(c, "unavailable", archived.status().ToString());
   return Look(*engine_, c, [&](const state::State& s) {
-    if (!MayAccess(c, s, j, false)) return Forbidden(c, "read this job");
+    if (!MayAccess(c, s, j, ClaimOf(s, j, *archived), false)) return Forbidden(c, "read this job");
     const std::string why = j.status == scheduler::JobStatus::kQueued
                                 ? s.scheduler().Explain(OrderId(*id), s.network(), s.registry(),
                                                         s.book(), s.ledger(), now)

@@ -29,13 +29,15 @@ std::string ProgrammeName(const state::State& s, ProgrammeId id) {
   return p == nullptr ? "" : p->name;
 }
 
-Json Vouchers(const state::State& s, EnterpriseId e, Timestamp now) {
+// `archived`: the enterprise's claims that left memory with their jobs.
+Json Vouchers(const state::State& s, EnterpriseId e, Timestamp now,
+              const ArchivedClaims& archived) {
   Json out = Json::array();
   for (const auto& [id, v] : s.book().vouchers()) {
     if (v.holder != e) continue;
     Json view = View(v, programme::Book::Available(s.ledger(), programme::VoucherAccount(id)), now);
     view["programme_name"] = ProgrammeName(s, v.programme);
-    view["history"] = VoucherHistory(s, v, now);
+    view["history"] = VoucherHistory(s, v, now, archived);
     out.push_back(std::move(view));
   }
   return out;
@@ -73,14 +75,15 @@ Json Caps(const state::State& s, const programme::Enterprise& e, Timestamp now) 
 // cost and who paid it (so far, and as planned at placement), and the
 // totals per payer.
 // `mine`: the enterprise's jobs submitted in the month (BillJobs).
+// `archived`: the claims of those that left memory with them.
 Json Bill(const state::State& s, const std::map<OrderId, scheduler::Job>& mine,
-          const settlement::Period& month) {
+          const settlement::Period& month, const ArchivedClaims& archived) {
   Json jobs = Json::array();
   Money charged{}, by_enterprise{}, by_programmes{};
   std::map<ProgrammeId, std::pair<Money, Money>> per_programme;  // so far, planned
   for (const auto& [id, j] : mine) {
     Json programmes = Json::array();
-    if (const programme::Claim* claim = s.book().FindClaim(j.claim)) {
+    if (const programme::Claim* claim = ClaimOf(s, j, archived)) {
       for (const programme::ClaimHold& h : claim->holds) {
         auto& [so_far, planned] = per_programme[h.programme];
         so_far = Plus(so_far, h.posted);
@@ -174,14 +177,16 @@ Answer Service::EnterpriseMoney(Call& c) {
   if (!month) month = settlement::PeriodOf(now, settlement::PeriodKind::kMonth);
   const Result<std::map<OrderId, scheduler::Job>> mine = BillJobs(c, EnterpriseId(*id), *month);
   if (!mine.ok()) return Fail(c, "unavailable", mine.status().ToString());
+  const Result<ArchivedClaims> archived = ArchivedClaimsOfOwner(*engine_, *id);
+  if (!archived.ok()) return Fail(c, "unavailable", archived.status().ToString());
   return Look(*engine_, c, [&](const state::State& s) {
     const programme::Enterprise* e = s.registry().FindEnterprise(EnterpriseId(*id));
     if (e == nullptr) return Fail(c, "not_found", "no enterprise " + std::to_string(*id));
     return Reply({{"enterprise", *id},
                   {"enterprise_name", e->name},
-                  {"vouchers", Vouchers(s, e->id, now)},
+                  {"vouchers", Vouchers(s, e->id, now, *archived)},
                   {"caps", Caps(s, *e, now)},
-                  {"bill", Bill(s, *mine, *month)}});
+                  {"bill", Bill(s, *mine, *month, *archived)}});
   });
 }
 

@@ -241,15 +241,26 @@ Answer Service::GetVoucher(Call& c) {
   const auto id = PathId(c, "id");
   if (!id) return Fail(c, "invalid_field", "the voucher id must be a positive number");
   const Timestamp now = clock_->Now();
+  auto may_read = [&](const programme::Voucher& v) {
+    return (c.who.role == Role::kEnterprise && v.holder.value() == c.who.scope) ||
+           (c.who.role == Role::kOperator && v.programme.value() == c.who.scope) ||
+           Is(c, {Role::kAdmin, Role::kAuditor});
+  };
+  // Its holder's claims that left memory with their jobs, for its history
+  // (read only for those who may read it).
+  const uint64_t holder = Look(*engine_, c, [&](const state::State& s) {
+    const programme::Voucher* v = s.book().FindVoucher(VoucherId(*id));
+    return v == nullptr || !may_read(*v) ? uint64_t{0} : v->holder.value();
+  });
+  Result<ArchivedClaims> archived = ArchivedClaims{};
+  if (holder != 0) archived = ArchivedClaimsOfOwner(*engine_, holder);
+  if (!archived.ok()) return Fail(c, "unavailable", archived.status().ToString());
   return Look(*engine_, c, [&](const state::State& s) {
     const programme::Voucher* v = s.book().FindVoucher(VoucherId(*id));
     if (v == nullptr) return Fail(c, "unknown_voucher", "no voucher " + std::to_string(*id));
-    const bool mine = (c.who.role == Role::kEnterprise && v->holder.value() == c.who.scope) ||
-                      (c.who.role == Role::kOperator && v->programme.value() == c.who.scope) ||
-                      Is(c, {Role::kAdmin, Role::kAuditor});
-    if (!mine) return Forbidden(c, "read this voucher");
+    if (!may_read(*v)) return Forbidden(c, "read this voucher");
     Json out = VoucherWithNames(s, *v, now);
-    out["history"] = VoucherHistory(s, *v, now);
+    out["history"] = VoucherHistory(s, *v, now, *archived);
     return Reply(out);
   });
 }
@@ -272,6 +283,9 @@ Answer Service::JobTrail(Call& c) {
   }
   const Result<std::optional<scheduler::Job>> found = AnyJob(*engine_, c, OrderId(*id));
   if (!found.ok()) return Fail(c, "unavailable", found.status().ToString());
+  Result<ArchivedClaims> archived = ArchivedClaims{};
+  if (found->has_value()) archived = ArchivedClaimsOf(*engine_, c, {**found});
+  if (!archived.ok()) return Fail(c, "unavailable", archived.status().ToString());
   JobRead read;
   Look(*engine_, c, [&](const state::State& s) {
     const scheduler::Job* j = found->has_value() ? &**found : nullptr;
@@ -279,14 +293,14 @@ Answer Service::JobTrail(Call& c) {
       read.refused = Fail(c, "unknown_job", "no job " + std::to_string(*id));
       return;
     }
-    if (!MayAccess(c, s, *j, false)) {
+    const programme::Claim* claim = ClaimOf(s, *j, *archived);
+    if (!MayAccess(c, s, *j, claim, false)) {
       read.refused = Forbidden(c, "read this job's trail");
       return;
     }
-    read.job = JobWithNames(*j, s);
+    read.job = JobWithNames(*j, s, claim);
     read.voucher_charged = j->voucher_charged;
     read.copay_charged = j->copay_charged;
-    const programme::Claim* claim = s.book().FindClaim(j->claim);
     read.clawed_back = claim != nullptr && claim->status == programme::ClaimStatus::kClawedBack;
     if (const metering::OrderMeter* m = s.metering().MeterOf(OrderId(*id))) {
       for (const auto& [rid, r] : m->by_id()) {

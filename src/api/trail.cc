@@ -87,7 +87,8 @@ Sweep SweptFrom(const ledger::Ledger& ledger, VoucherId voucher) {
 
 }  // namespace
 
-Json VoucherHistory(const state::State& s, const programme::Voucher& v, Timestamp now) {
+Json VoucherHistory(const state::State& s, const programme::Voucher& v, Timestamp now,
+                    const std::map<ClaimId, programme::Claim>& archived) {
   Json history = Json::array();
   const programme::Application* app = s.book().FindApplication(ApplicationId(v.id.value()));
   if (app != nullptr) {
@@ -98,8 +99,17 @@ Json VoucherHistory(const state::State& s, const programme::Voucher& v, Timestam
     }
   }
   if (v.issued_at != 0) history.push_back({{"at", TimeJson(v.issued_at)}, {"what", "issued"}});
+  // The holder's claims in memory and those that left, in id order (the
+  // book's copy first: one clawed back after it left is in memory again).
+  std::map<ClaimId, const programme::Claim*> claims;
   for (const auto& [id, claim] : s.book().claims()) {
-    if (claim.request.enterprise != v.holder) continue;
+    if (claim.request.enterprise == v.holder) claims.emplace(id, &claim);
+  }
+  for (const auto& [id, claim] : archived) {
+    if (claim.request.enterprise == v.holder) claims.emplace(id, &claim);
+  }
+  for (const auto& [id, claim_ptr] : claims) {
+    const programme::Claim& claim = *claim_ptr;
     for (const programme::ClaimHold& h : claim.holds) {
       if (h.voucher != v.id) continue;
       const bool job = s.scheduler().FindJob(claim.request.order) != nullptr ||

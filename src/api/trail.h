@@ -15,6 +15,7 @@
 // Thread-safety: pure functions of the state they are given.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -26,8 +27,10 @@ namespace bg::api {
 
 // The voucher's history: its grant at approval, its issue, every claim
 // drawn on it (the job or direct order behind it, what it holds and what
-// was spent), and the sweep at expiry or revocation.
-Json VoucherHistory(const state::State& s, const programme::Voucher& v, Timestamp now);
+// was spent; `archived`: the holder's claims that left memory with their
+// jobs, job_history.h), and the sweep at expiry or revocation.
+Json VoucherHistory(const state::State& s, const programme::Voucher& v, Timestamp now,
+                    const std::map<ClaimId, programme::Claim>& archived);
 // A voucher as GET /v1/vouchers lists it: with what is available and the
 // names of its programme and holder.
 Json VoucherWithNames(const state::State& s, const programme::Voucher& v, Timestamp now);

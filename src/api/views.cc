@@ -189,7 +189,7 @@ Json View(const scheduler::Job& j) {
   return v;
 }
 
-Json JobWithNames(const scheduler::Job& j, const state::State& s) {
+Json JobWithNames(const scheduler::Job& j, const state::State& s, const programme::Claim* claim) {
   Json v = View(j);
   const programme::Enterprise* e = s.registry().FindEnterprise(j.submitted.request.enterprise);
   v["enterprise_name"] = e == nullptr ? "" : e->name;
@@ -201,7 +201,7 @@ Json JobWithNames(const scheduler::Job& j, const state::State& s) {
   v["site_name"] = site == nullptr ? Json(nullptr) : Json(site->name);
   v["provider"] = provider == nullptr ? Json(nullptr) : Json(provider->id.value());
   v["provider_name"] = provider == nullptr ? Json(nullptr) : Json(provider->name);
-  v["programmes"] = ProgrammesJson(s.book().FindClaim(j.claim), s.registry());
+  v["programmes"] = ProgrammesJson(claim, s.registry());
   return v;
 }
 

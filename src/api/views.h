@@ -59,8 +59,9 @@ Json View(const programme::Voucher& v, Money available, Timestamp now);
 Json ProgrammesJson(const programme::Claim* claim, const programme::Registry& registry);
 Json View(const scheduler::Job& j);
 // A job with the names beside its ids: the enterprise, the pool's site and
-// provider, and the programmes its subsidy draws on (each with its share).
-Json JobWithNames(const scheduler::Job& j, const state::State& s);
+// provider, and the programmes its subsidy draws on (each with its share:
+// `claim`, the job's, in memory or read back with it; job_history.h).
+Json JobWithNames(const scheduler::Job& j, const state::State& s, const programme::Claim* claim);
 // A quote: each option and each pool left out with its site's names.
 Json View(const scheduler::Quote& q, const state::State& s);
 Json TimeJson(Timestamp t);  // RFC 3339 UTC, or null for 0

@@ -68,6 +68,14 @@ class Reader {
     pos_ += n;
     return true;
   }
+  bool Bytes(std::vector<uint8_t>* b) {
+    uint32_t n = 0;
+    if (!U32(&n) || remaining() < n) return false;
+    b->assign(in_.begin() + static_cast<std::ptrdiff_t>(pos_),
+              in_.begin() + static_cast<std::ptrdiff_t>(pos_ + n));
+    pos_ += n;
+    return true;
+  }
   size_t remaining() const { return in_.size() - pos_; }
   bool done() const { return pos_ == in_.size(); }
 

@@ -9,6 +9,7 @@
 namespace bg::engine {
 
 using state::Command;
+using state::CommandResult;
 using state::State;
 using state::SubmitUsage;
 namespace {
@@ -48,7 +49,20 @@ std::string CheckProjection(storage::Store& store, const State& state, uint64_t*
   return "";
 }
 
-// Every job the journal retired is in the archive, byte for byte.
+std::string ArchivedWhat(storage::ArchiveKind kind) {
+  switch (kind) {
+    case storage::ArchiveKind::kJob:
+      return "archived job ";
+    case storage::ArchiveKind::kChargeLine:
+      return "archived charge line ";
+    case storage::ArchiveKind::kJobClaim:
+      return "archived claim of job ";
+  }
+  return "archived record ";
+}
+
+// Every job, line and claim the journal retired is in the archive, byte
+// for byte.
 std::string CheckArchive(storage::Store& store, const std::vector<storage::ArchiveRow>& retired,
                          uint64_t* checked) {
   for (const storage::ArchiveRow& want : retired) {
@@ -57,8 +71,7 @@ std::string CheckArchive(storage::Store& store, const std::vector<storage::Archi
     // it, read-only) has nothing to check.
     if (row.status().code() == StatusCode::kFailedPrecondition) return "";
     if (!row.ok()) return "the archive cannot be read: " + row.status().ToString();
-    const std::string what =
-        want.kind == storage::ArchiveKind::kJob ? "archived job " : "archived charge line ";
+    const std::string what = ArchivedWhat(want.kind);
     if (!row->has_value()) {
       return what + std::to_string(want.id) + " is missing from the archive";
     }
@@ -68,6 +81,22 @@ std::string CheckArchive(storage::Store& store, const std::vector<storage::Archi
     ++*checked;
   }
   return "";
+}
+
+// A clawback of a claim that left memory carried the claim as the journal
+// retired it, byte for byte (the writer took the API's word for it).
+std::string CheckCarriedClaim(const programme::Clawback& clawback, const CommandResult& result,
+                              const std::vector<storage::ArchiveRow>& retired) {
+  if (!std::get<programme::Outcome>(result).ok()) return "";
+  const uint64_t job = clawback.claim.value() & ~scheduler::kJobClaimBit;
+  for (const storage::ArchiveRow& row : retired) {
+    if (row.kind == storage::ArchiveKind::kJobClaim && row.id == job) {
+      if (row.body == clawback.archived) return "";
+      break;
+    }
+  }
+  return "the clawback of claim " + std::to_string(clawback.claim.value()) +
+         " carried a claim the journal did not retire";
 }
 
 }  // namespace
@@ -108,8 +137,19 @@ Result<AuditReport> AuditStore(storage::Store& store) {
           return Aborted("stop");
         }
       }
-      state.Apply(c);
+      // A clawback of a claim the state no longer holds applies the claim
+      // it carries (one of a claim in memory ignores it).
+      const auto* clawback = std::get_if<programme::Clawback>(&c.body);
+      const bool carried = clawback != nullptr && !clawback->archived.empty() &&
+                           state.book().FindClaim(clawback->claim) == nullptr;
+      const CommandResult result = state.Apply(c);
       ++report.commands;
+      std::string bad = carried ? CheckCarriedClaim(*clawback, result, retired) : "";
+      if (!bad.empty()) {
+        report.bad_seq = entry.seq;
+        report.problem = std::move(bad);
+        return Aborted("stop");
+      }
     }
     {
       storage::Projection rows;

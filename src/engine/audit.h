@@ -28,7 +28,7 @@ struct AuditReport {
   // chain head was checked, its state was not (recovery replays past it).
   bool snapshot_unreadable = false;
   uint64_t accounts_checked = 0;
-  uint64_t archived_checked = 0;  // retired jobs and charge lines found in the archive as retired
+  uint64_t archived_checked = 0;  // retired jobs, charge lines and claims found as retired
   Hash256 chain_head{};
   Hash256 state_hash{};
   bool ok() const { return problem.empty(); }

@@ -131,11 +131,32 @@ Result<settlement::ChargeLine> LineFromArchiveRow(const storage::ArchiveRow& row
   return line;
 }
 
+storage::ArchiveRow ToArchiveRow(const programme::Claim& claim) {
+  storage::ArchiveRow row{.kind = storage::ArchiveKind::kJobClaim,
+                          .id = claim.request.order.value(),
+                          .owner = claim.request.enterprise.value(),
+                          .at = claim.at};
+  Writer w(&row.body);
+  programme::EncodeClaim(w, claim);
+  return row;
+}
+
+Result<programme::Claim> ClaimFromArchiveRow(const storage::ArchiveRow& row) {
+  programme::Claim claim;
+  Reader r(row.body);
+  if (row.kind != storage::ArchiveKind::kJobClaim || !programme::DecodeClaim(r, &claim) ||
+      !r.done() || claim.request.order.value() != row.id) {
+    return DataLoss("the archived claim of job " + std::to_string(row.id) + " does not decode");
+  }
+  return claim;
+}
+
 void ArchiveRowsInto(const state::State::Retired& retired, storage::Projection* out) {
   out->archived.clear();
-  out->archived.reserve(retired.jobs.size() + retired.lines.size());
+  out->archived.reserve(retired.jobs.size() + retired.lines.size() + retired.claims.size());
   for (const scheduler::Job& j : retired.jobs) out->archived.push_back(ToArchiveRow(j));
   for (const settlement::NumberedLine& l : retired.lines) out->archived.push_back(ToArchiveRow(l));
+  for (const programme::Claim& c : retired.claims) out->archived.push_back(ToArchiveRow(c));
 }
 
 }  // namespace bg::engine

@@ -38,6 +38,10 @@ Result<std::vector<scheduler::Job>> ReadArchivedJobs(storage::Store& store, uint
 // not decode as one.
 storage::ArchiveRow ToArchiveRow(const settlement::NumberedLine& line);
 Result<settlement::ChargeLine> LineFromArchiveRow(const storage::ArchiveRow& row);
+// A job's claim that left memory with it: its archive row (id = the job's
+// id) and back; DataLoss if it does not decode as one.
+storage::ArchiveRow ToArchiveRow(const programme::Claim& claim);
+Result<programme::Claim> ClaimFromArchiveRow(const storage::ArchiveRow& row);
 // The archive rows of what the state retired (State::TakeRetired).
 void ArchiveRowsInto(const state::State::Retired& retired, storage::Projection* out);
 

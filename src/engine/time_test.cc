@@ -13,6 +13,7 @@
 #include "engine/projection.h"
 #include "metering/signature.h"
 #include "metering/usage.h"
+#include "programme/pacing.h"
 #include "programme/reconcile.h"
 #include "settlement/export.h"
 #include "settlement/receivables.h"
@@ -362,8 +363,9 @@ TEST_F(TimeTest, TicksAndSweepsDecodeAsTheyWereWritten) {
   const std::vector<Command> written = {
       {1, Tick{}},
       {2, Tick{.holds_only = true}},
-      {5, Tick{.retires = false, .retires_lines = false}},
-      {6, Tick{.retires_lines = false}},
+      {5, Tick{.retires = false, .retires_lines = false, .retires_claims = false}},
+      {6, Tick{.retires_lines = false, .retires_claims = false}},
+      {7, Tick{.retires_claims = false}},
       {3, ExpireVouchers{.limit = 7}},
       {4, ExpireVouchers{.limit = 9, .programme = ProgrammeId(4)}}};
   std::vector<uint8_t> bytes;
@@ -401,6 +403,14 @@ TEST_F(TimeTest, TicksAndSweepsDecodeAsTheyWereWritten) {
   ASSERT_TRUE(DecodeCommand(jobs_reader, &back));
   EXPECT_TRUE(std::get<Tick>(back.body).retires);
   EXPECT_FALSE(std::get<Tick>(back.body).retires_lines);
+  EXPECT_FALSE(std::get<Tick>(back.body).retires_claims);
+  // One written before claims left memory with their jobs (60) retires
+  // lines, no claims.
+  std::vector<uint8_t> lines_too = {1, 0, 0, 0, 0, 0, 0, 0, 60};
+  Reader lines_reader(lines_too);
+  ASSERT_TRUE(DecodeCommand(lines_reader, &back));
+  EXPECT_TRUE(std::get<Tick>(back.body).retires_lines);
+  EXPECT_FALSE(std::get<Tick>(back.body).retires_claims);
 }
 
 }  // namespace
@@ -500,7 +510,93 @@ TEST_F(TimeTest, AReplayStoresTheJobsItRetiresIntoTheArchive) {
   Result<AuditReport> audit = AuditStore(**store);
   ASSERT_TRUE(audit.ok()) << audit.status();
   EXPECT_TRUE(audit->ok()) << audit->problem;
-  EXPECT_EQ(audit->archived_checked, 1u);
+  EXPECT_EQ(audit->archived_checked, 2u);  // the job and its claim
+}
+
+// A job's settled claim leaves memory with the job (programme::Book::
+// RetireClaim) for the archive, in the same batch; what the book counts of
+// it stays (reconciliation, pacing); a clawback carrying the archived claim
+// brings it back clawed back; the audit replays all of it and checks that
+// what the clawback carried is what the journal retired.
+TEST_F(TimeTest, AJobsSettledClaimLeavesWithItAndIsClawedBackFromTheArchive) {
+  auto e = Open(&store_);
+  IssueVoucher(*e);
+  ASSERT_EQ(Place(*e, 1).status, scheduler::JobStatus::kRunning);
+  clock_.Set(EndOf(*e, 1) + kGrace);
+  TickNow(*e);
+  const programme::Claim claim = e->Read(
+      [](const State& s) { return *s.book().FindClaim(s.scheduler().FindJob(OrderId(1))->claim); });
+  ASSERT_EQ(claim.status, programme::ClaimStatus::kCaptured);
+  auto pacing = [&] {
+    return e->Read([](const State& s) {
+      return *programme::PacingOf(s.book(), s.registry(), s.ledger(), ProgrammeId(1),
+                                  s.ledger().last_timestamp());
+    });
+  };
+  const programme::Pacing before = pacing();
+
+  clock_.Set(clock_.Now() + (scheduler::kRetainEndedS + scheduler::kRetireEveryS) * kSecond);
+  TickNow(*e);
+  e->Read([&](const State& s) {
+    EXPECT_TRUE(s.scheduler().IsRetired(OrderId(1)));
+    EXPECT_EQ(s.book().FindClaim(claim.request.id), nullptr);
+    EXPECT_EQ(programme::CheckReconciled(s.book(), s.registry(), s.ledger()), "");
+    return 0;
+  });
+  EXPECT_EQ(pacing().months, before.months);
+  EXPECT_EQ(pacing().total, before.total);
+  Result<std::optional<storage::ArchiveRow>> row =
+      store_.FindArchived(storage::ArchiveKind::kJobClaim, 1);
+  ASSERT_TRUE(row.ok()) << row.status();
+  ASSERT_TRUE(row->has_value());
+  EXPECT_EQ((*row)->owner, kAlphaMoulds.value());
+  EXPECT_EQ((*row)->at, claim.at);
+  Result<programme::Claim> back = ClaimFromArchiveRow(**row);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, claim);
+
+  // Without the archived claim the clawback is refused, and says why.
+  programme::Clawback clawback{.claim = claim.request.id, .actor = "audit", .reason = "no run"};
+  EXPECT_EQ(Book(*e, clawback), programme::Code::kArchivedClaimMismatch);
+  clawback.archived = (*row)->body;
+  ASSERT_EQ(Book(*e, clawback), programme::Code::kOk);
+  e->Read([&](const State& s) {
+    const programme::Claim* c = s.book().FindClaim(claim.request.id);
+    EXPECT_NE(c, nullptr);
+    if (c != nullptr) {
+      EXPECT_EQ(c->status, programme::ClaimStatus::kClawedBack);
+    }
+    return 0;
+  });
+  EXPECT_EQ(Book(*e, clawback), programme::Code::kClaimNotCaptured);
+  ExpectReconciledAndReplayed(*e, store_);
+}
+
+// The audit checks what a clawback carried against what the journal
+// retired: a claim the book cannot tell apart by its sums (another hold's
+// transfer id) is still not the claim that left.
+TEST_F(TimeTest, TheAuditFindsAClawbackThatCarriedAnotherClaim) {
+  auto e = Open(&store_);
+  IssueVoucher(*e);
+  ASSERT_EQ(Place(*e, 1).status, scheduler::JobStatus::kRunning);
+  clock_.Set(EndOf(*e, 1) + kGrace);
+  TickNow(*e);
+  clock_.Set(clock_.Now() + (scheduler::kRetainEndedS + scheduler::kRetireEveryS) * kSecond);
+  TickNow(*e);
+  Result<std::optional<storage::ArchiveRow>> row =
+      store_.FindArchived(storage::ArchiveKind::kJobClaim, 1);
+  ASSERT_TRUE(row.ok() && row->has_value());
+  programme::Claim forged = *ClaimFromArchiveRow(**row);
+  forged.holds.at(0).transfer = TransferId(forged.holds.at(0).transfer.value() + 1'000);
+  programme::Clawback clawback{.claim = forged.request.id, .actor = "x", .reason = "forged"};
+  Writer w(&clawback.archived);
+  programme::EncodeClaim(w, forged);
+  ASSERT_EQ(Book(*e, clawback), programme::Code::kOk);
+  ASSERT_TRUE(e->Shutdown().ok());
+  Result<AuditReport> audit = AuditStore(store_);
+  ASSERT_TRUE(audit.ok()) << audit.status();
+  EXPECT_EQ(audit->problem, "the clawback of claim " + std::to_string(forged.request.id.value()) +
+                                " carried a claim the journal did not retire");
 }
 
 // A charge line leaves the state once its month is two months gone
@@ -584,7 +680,7 @@ TEST_F(TimeTest, ChargeLinesOfMonthsGoneLeaveTheStateAndAreReadBackFromTheArchiv
   ExpectReconciledAndReplayed(*e, **store);
   Result<AuditReport> audit = AuditStore(**store);
   ASSERT_TRUE(audit.ok()) << audit.status();
-  EXPECT_EQ(audit->archived_checked, 2u);  // the job and its line
+  EXPECT_EQ(audit->archived_checked, 3u);  // the job, its claim and its line
 
   // Recovery from the journal alone retires the line again; the statement
   // reads back the same.

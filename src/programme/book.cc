@@ -189,7 +189,8 @@ AccountId Book::ReceivableFor(ProgrammeId p, EnterpriseId e, const Registry& reg
 bool Book::operator==(const Book& o) const {
   return applications_ == o.applications_ && vouchers_ == o.vouchers_ && claims_ == o.claims_ &&
          claims_by_order_ == o.claims_by_order_ && usage_ == o.usage_ && granted_ == o.granted_ &&
-         blacklist_ == o.blacklist_ && receivables_ == o.receivables_ && next_seq_ == o.next_seq_;
+         blacklist_ == o.blacklist_ && receivables_ == o.receivables_ && next_seq_ == o.next_seq_ &&
+         retired_ == o.retired_;
 }
 
 }  // namespace bg::programme

@@ -39,6 +39,7 @@
 #include "ledger/ledger.h"
 #include "programme/accounts.h"
 #include "programme/registry.h"
+#include "programme/retired_claims.h"
 #include "programme/subsidy.h"
 
 namespace bg::programme {
@@ -159,10 +160,14 @@ struct RevokeVoucher {
 
 // Claws back a captured claim's subsidy: the enterprise owes it (receivable)
 // and the budget is credited again. The claim's usage still counts.
+// `archived`: a claim that left memory with its job (Book::RetireClaim) is
+// clawed back with its archived encoding (EncodeClaim), as the store's
+// archive holds it; the writer never reads the archive (journal tag 62).
 struct Clawback {
   ClaimId claim{};
   std::string actor = {};
   std::string reason = {};
+  std::vector<uint8_t> archived = {};
   friend bool operator==(const Clawback&, const Clawback&) = default;
 };
 
@@ -228,8 +233,11 @@ enum class Code : uint8_t {
   kCutAboveUncommitted,  // a cut takes at most what the budget has uncommitted
   kNotCovered,           // compute vouchers pay for compute, innovation vouchers for facilities
   kOrderIsABooking,      // a direct claim on a facility booking's order id
+  // A clawback of a claim that left memory carries no archived claim, or
+  // one that is not the claim that left.
+  kArchivedClaimMismatch,
 };
-inline constexpr std::array<EnumName<Code>, 42> kCodeNames = {{
+inline constexpr std::array<EnumName<Code>, 43> kCodeNames = {{
     {"ok", Code::kOk},
     {"exists", Code::kExists},
     {"exists_with_different_body", Code::kExistsWithDifferentBody},
@@ -272,6 +280,7 @@ inline constexpr std::array<EnumName<Code>, 42> kCodeNames = {{
     {"cut_above_uncommitted", Code::kCutAboveUncommitted},
     {"not_covered", Code::kNotCovered},
     {"order_is_a_booking", Code::kOrderIsABooking},
+    {"archived_claim_mismatch", Code::kArchivedClaimMismatch},
 }};
 static_assert(IsNameTable(kCodeNames));
 const char* CodeName(Code code);
@@ -480,8 +489,15 @@ void EncodeExpireVouchers(Writer& w, const ExpireVouchers& c);
 bool DecodeExpireVouchers(Reader& r, ExpireVouchers* c);
 void EncodeRevokeVoucher(Writer& w, const RevokeVoucher& c);
 bool DecodeRevokeVoucher(Reader& r, RevokeVoucher* c);
+// Journal tag 14 has no archived claim; tag 62 appends it.
 void EncodeClawback(Writer& w, const Clawback& c);
 bool DecodeClawback(Reader& r, Clawback* c);
+void EncodeClawbackArchived(Writer& w, const Clawback& c);
+bool DecodeClawbackArchived(Reader& r, Clawback* c);
+// A claim's canonical encoding: snapshots, and the store's archive of
+// claims that left memory.
+void EncodeClaim(Writer& w, const Claim& c);
+bool DecodeClaim(Reader& r, Claim* c);
 void EncodeSetBlacklist(Writer& w, const SetBlacklist& c);
 bool DecodeSetBlacklist(Reader& r, SetBlacklist* c);
 
@@ -510,6 +526,13 @@ class Book {
   Outcome Apply(const RevokeVoucher& c, const Registry& registry, Timestamp ts,
                 ledger::Ledger& ledger);
   Outcome Apply(const Clawback& c, const Registry& registry, Timestamp ts, ledger::Ledger& ledger);
+  // The clawback of a claim that left memory (the caller knows: its job
+  // was retired and the book no longer holds it): its archived encoding,
+  // carried by the command, must be the claim that left — what it counts
+  // must be in the sums it left (retired_claims()) — and the claim comes
+  // back into memory, clawed back.
+  Outcome ClawBackArchived(const Clawback& c, const Registry& registry, Timestamp ts,
+                           ledger::Ledger& ledger);
   Outcome Apply(const SetBlacklist& c, const Registry& registry, Timestamp ts);
   // A programme's life (lifecycle.h): the registry keeps the versions and
   // the status, the ledger the budget's moves.
@@ -541,7 +564,7 @@ class Book {
   const Voucher* FindVoucher(VoucherId id) const;
   const Claim* FindClaim(ClaimId id) const;
   // Whether any claim was made on `order` (orders are one id space: a
-  // direct order and a job never share an id).
+  // direct order and a job never share an id), of those in memory.
   bool HasClaimsOn(OrderId order) const { return claims_by_order_.count(order) != 0; }
   const BlacklistEntry* FindBlacklisted(EnterpriseId id) const;
   const std::map<ApplicationId, Application>& applications() const { return applications_; }
@@ -551,6 +574,13 @@ class Book {
   // claim in kHeld): a running total kept by each change of a claim, equal
   // to summing claims() (metrics).
   Money held_total() const { return held_total_; }
+  // What the readers of claims count of those that left memory.
+  const RetiredClaims& retired_claims() const { return retired_; }
+  // Claim `id` leaves memory: appended to `out` (for the store's archive)
+  // and counted in retired_claims(). False, and nothing changes, when the
+  // book does not hold it, it is still held (it stays, to be settled) or
+  // clawed back (few; they stay).
+  bool RetireClaim(ClaimId id, std::vector<Claim>* out);
   // Subsidy used per (programme, enterprise, year): held and captured claims.
   const std::map<std::tuple<ProgrammeId, EnterpriseId, int32_t>, Money>& usage() const {
     return usage_;
@@ -610,8 +640,17 @@ class Book {
   void Sweep(const Voucher& voucher, const ProgrammeRules& rules, MoneyCode code, Timestamp ts,
              ledger::Ledger& ledger);
 
-  void PutVoucher(Voucher v);    // vouchers_ and the indexes, with undo
-  void StoreClaim(Claim claim);  // claims_ and held_total_, with undo
+  void PutVoucher(Voucher v);             // vouchers_ and the indexes, with undo
+  void StoreClaim(Claim claim);           // claims_ and held_total_, with undo
+  void IndexByOrder(const Claim& claim);  // claims_by_order_, with undo
+  // Adds (sign +1) or takes back (-1) what `claim` counts in retired_, with
+  // undo; RetiredCovers says whether retired_ holds all of it.
+  void CountRetired(const Claim& claim, int sign);
+  bool RetiredCovers(const Claim& claim) const;
+  // The clawback itself, of a claim in memory or, `from_archive`, one
+  // that left memory (it comes back).
+  Outcome ClawBack(Claim claim, const Clawback& c, const Registry& registry, Timestamp ts,
+                   ledger::Ledger& ledger, bool from_archive);
   void AddUsage(ProgrammeId p, EnterpriseId e, int32_t year, int64_t fen);
   void AddGranted(ProgrammeId p, int32_t year, int64_t fen);
   Money GrantedInYear(ProgrammeId p, int32_t year) const;
@@ -632,6 +671,7 @@ class Book {
   std::map<YearKey, Money> granted_;  // approvals and automatic grants, per year
   std::map<EnterpriseId, BlacklistEntry> blacklist_;
   std::map<std::pair<ProgrammeId, EnterpriseId>, AccountId> receivables_;
+  RetiredClaims retired_;
   uint64_t next_seq_ = 1;  // system transfer ids and receivable accounts
   UndoLog undo_;
 };

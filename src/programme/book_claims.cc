@@ -302,10 +302,8 @@ Outcome Book::Apply(const Redeem& c, const Registry& registry, Timestamp ts,
               .subsidy = plan.result.subsidy,
               .shares = std::move(plan.shares),
               .holds = std::move(plan.holds)};
+  IndexByOrder(claim);
   StoreClaim(std::move(claim));
-  std::vector<ClaimId> by_order = claims_by_order_[c.order];
-  by_order.push_back(c.id);
-  undo_.Put(claims_by_order_, c.order, std::move(by_order));
 
   return Explained(std::move(plan));
 }
@@ -375,15 +373,25 @@ Outcome Book::Apply(const Clawback& c, const Registry& registry, Timestamp ts,
                     ledger::Ledger& ledger) {
   const Claim* found = FindClaim(c.claim);
   if (found == nullptr) return Refuse(Code::kUnknownClaim, "no " + ClaimName(c.claim));
+  return ClawBack(*found, c, registry, ts, ledger, false);
+}
+
+Outcome Book::ClawBack(Claim claim, const Clawback& c, const Registry& registry, Timestamp ts,
+                       ledger::Ledger& ledger, bool from_archive) {
   if (c.reason.empty()) {
     return Refuse(Code::kReasonRequired, "clawback of " + ClaimName(c.claim) + " needs a reason");
   }
-  if (found->status != ClaimStatus::kCaptured) {
+  if (claim.status != ClaimStatus::kCaptured) {
     return Refuse(Code::kClaimNotCaptured, ClaimName(c.claim) + " is " +
-                                               ClaimStatusName(found->status) +
+                                               ClaimStatusName(claim.status) +
                                                "; only a captured subsidy can be clawed back");
   }
-  Claim claim = *found;
+  if (from_archive) {
+    // Back into memory: what it counted among the claims that left is
+    // counted by the claim again.
+    CountRetired(claim, -1);
+    IndexByOrder(claim);
+  }
   Timestamp at = ts;
   for (const ClaimShare& s : claim.shares) {
     if (s.amount.fen() == 0) continue;

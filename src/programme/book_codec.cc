@@ -236,6 +236,16 @@ void EncodeClawback(Writer& w, const Clawback& c) {
 bool DecodeClawback(Reader& r, Clawback* c) {
   return GetId(r, &c->claim) && r.Str(&c->actor) && r.Str(&c->reason);
 }
+void EncodeClawbackArchived(Writer& w, const Clawback& c) {
+  EncodeClawback(w, c);
+  w.Bytes(c.archived);
+}
+bool DecodeClawbackArchived(Reader& r, Clawback* c) {
+  return DecodeClawback(r, c) && r.Bytes(&c->archived) && !c->archived.empty();
+}
+
+void EncodeClaim(Writer& w, const Claim& c) { PutClaim(w, c); }
+bool DecodeClaim(Reader& r, Claim* c) { return GetClaim(r, c); }
 
 void EncodeSetBlacklist(Writer& w, const SetBlacklist& c) {
   PutId(w, c.enterprise);
@@ -247,6 +257,68 @@ bool DecodeSetBlacklist(Reader& r, SetBlacklist* c) {
   return GetId(r, &c->enterprise) && GetBool(r, &c->listed) && r.Str(&c->actor) &&
          r.Str(&c->reason);
 }
+
+namespace {
+
+// What the book counts of claims that left memory (retired_claims.h).
+void PutRetired(Writer& w, const RetiredClaims& rc) {
+  PutMap(
+      w, rc.days,
+      [](Writer& ww, const RetiredClaims::DayKey& k) {
+        PutId(ww, k.first);
+        ww.U32(static_cast<uint32_t>(k.second));
+      },
+      [](Writer& ww, const RetiredClaims::Day& d) {
+        PutMoney(ww, d.vouchered);
+        PutMoney(ww, d.automatic);
+      });
+  PutMap(
+      w, rc.parties,
+      [](Writer& ww, const RetiredClaims::PartyKey& k) {
+        PutId(ww, std::get<0>(k));
+        PutId(ww, std::get<1>(k));
+        PutId(ww, std::get<2>(k));
+        ww.U32(static_cast<uint32_t>(std::get<3>(k)));
+      },
+      PutMoney);
+  PutMap(
+      w, rc.mixes,
+      [](Writer& ww, const std::vector<ProgrammeId>& k) {
+        PutVector(ww, k, [](Writer& www, ProgrammeId p) { PutId(www, p); });
+      },
+      [](Writer& ww, uint64_t n) { ww.U64(n); });
+  PutMap(w, rc.late, PutIdFn<VoucherId>(), PutMoney);
+}
+bool GetRetired(Reader& r, RetiredClaims* rc) {
+  auto get_day_key = [](Reader& rr, RetiredClaims::DayKey* k) {
+    uint32_t day = 0;
+    if (!GetId(rr, &k->first) || !rr.U32(&day)) return false;
+    k->second = static_cast<int32_t>(day);
+    return true;
+  };
+  auto get_day = [](Reader& rr, RetiredClaims::Day* d) {
+    return GetMoney(rr, &d->vouchered) && GetMoney(rr, &d->automatic);
+  };
+  auto get_party = [](Reader& rr, RetiredClaims::PartyKey* k) {
+    uint32_t year = 0;
+    if (!GetId(rr, &std::get<0>(*k)) || !GetId(rr, &std::get<1>(*k)) ||
+        !GetId(rr, &std::get<2>(*k)) || !rr.U32(&year)) {
+      return false;
+    }
+    std::get<3>(*k) = static_cast<int32_t>(year);
+    return true;
+  };
+  auto get_mix = [](Reader& rr, std::vector<ProgrammeId>* k) {
+    return GetVector(rr, k, [](Reader& rrr, ProgrammeId* p) { return GetId(rrr, p); });
+  };
+  auto get_count = [](Reader& rr, uint64_t* n) { return rr.U64(n); };
+  return GetMap(r, &rc->days, get_day_key, get_day) &&
+         GetMap(r, &rc->parties, get_party, GetMoney) &&
+         GetMap(r, &rc->mixes, get_mix, get_count) &&
+         GetMap(r, &rc->late, GetIdFn<VoucherId>(), GetMoney);
+}
+
+}  // namespace
 
 void Book::Encode(Writer& w) const {
   PutMap(w, applications_, PutIdFn<ApplicationId>(), PutApplication);
@@ -280,6 +352,7 @@ void Book::Encode(Writer& w) const {
       },
       PutIdFn<AccountId>());
   w.U64(next_seq_);
+  PutRetired(w, retired_);
 }
 
 bool Book::Decode(Reader& r, Book* out) {
@@ -309,7 +382,8 @@ bool Book::Decode(Reader& r, Book* out) {
       !GetMap(r, &b.claims_, GetIdFn<ClaimId>(), GetClaim) ||
       !GetMap(r, &b.usage_, get_usage, GetMoney) || !GetMap(r, &b.granted_, get_year, GetMoney) ||
       !GetMap(r, &b.blacklist_, GetIdFn<EnterpriseId>(), get_black) ||
-      !GetMap(r, &b.receivables_, get_pair, GetIdFn<AccountId>()) || !r.U64(&b.next_seq_)) {
+      !GetMap(r, &b.receivables_, get_pair, GetIdFn<AccountId>()) || !r.U64(&b.next_seq_) ||
+      !GetRetired(r, &b.retired_)) {
     return false;
   }
   for (const auto& [id, claim] : b.claims_) {
@@ -334,6 +408,7 @@ bool Book::Decode(Reader& r, Book* out) {
   out->blacklist_ = std::move(b.blacklist_);
   out->receivables_ = std::move(b.receivables_);
   out->next_seq_ = b.next_seq_;
+  out->retired_ = std::move(b.retired_);
   return true;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <map>
 
 #include "programme/accounts.h"
@@ -54,9 +55,11 @@ class Builder {
   Builder(const Book& book, const Registry& registry, ProgrammeId p, Timestamp now)
       : book_(book), registry_(registry), p_(p), now_(now) {
     const ProgrammeRules& rules = *registry.FindProgramme(p);
-    window_from_ = std::max<Timestamp>(rules.valid_from, now > kPaceWindowDays * kNanosPerDay
-                                                             ? now - kPaceWindowDays * kNanosPerDay
-                                                             : 0);
+    // Whole days (China Standard Time): the claims that left memory are
+    // summed by day.
+    window_from_ = CstDayStart(CstDayOf(std::max<Timestamp>(
+        rules.valid_from,
+        now > kPaceWindowDays * kNanosPerDay ? now - kPaceWindowDays * kNanosPerDay : 0)));
   }
 
   void Grants() {
@@ -87,16 +90,9 @@ class Builder {
         subsidy = Plus(subsidy, h.amount);
       }
       if (subsidy.is_zero()) continue;
-      const Enterprise* e = registry_.FindEnterprise(claim.request.enterprise);
-      const Provider* provider = registry_.FindProvider(claim.request.provider);
-      const Jurisdiction* city =
-          provider == nullptr ? nullptr : registry_.FindJurisdiction(provider->home);
-      AddSlice(&by_category_, e == nullptr ? "?" : ApplicantCategoryName(e->applicant.category),
-               subsidy);
-      AddSlice(&by_city_, city == nullptr ? "?" : city->name, subsidy);
-      if (e != nullptr && (e->applicant.flags & kSme) != 0) sme_ = Plus(sme_, subsidy);
-      total_ = Plus(total_, subsidy);
+      Slice(claim.request.enterprise, claim.request.provider, subsidy);
     }
+    Retired();
   }
 
   void Ledger(const ledger::Ledger& ledger) {
@@ -141,8 +137,10 @@ class Builder {
       out.months.push_back(m);
     }
     const ProgrammeRules& rules = *registry_.FindProgramme(p_);
-    const Timestamp span = now_ > window_from_ ? now_ - window_from_ : 0;
-    const auto days = static_cast<int64_t>(std::max<Timestamp>(1, span / kNanosPerDay));
+    // Calendar days (China Standard Time) from the window's first to today,
+    // both counted: the window's commitments are those of these days.
+    const int64_t days =
+        std::max<int64_t>(1, int64_t{CstDayOf(now_)} - int64_t{CstDayOf(window_from_)} + 1);
     out.pace_per_day = Money::Fen(committed_.fen() / days);
     out.exhausted_at = RunsOutAt(now_, uncommitted, out.pace_per_day, rules.valid_until);
     out.by_category = Slices(by_category_);
@@ -168,6 +166,39 @@ class Builder {
   }
 
  private:
+  // The claims that left memory (retired_claims.h): settled, summed by
+  // day and by party.
+  void Retired() {
+    const RetiredClaims& retired = book_.retired_claims();
+    for (auto it = retired.days.lower_bound({p_, std::numeric_limits<int32_t>::min()});
+         it != retired.days.end() && it->first.first == p_; ++it) {
+      const Timestamp day = CstDayStart(it->first.second);
+      const RetiredClaims::Day& d = it->second;
+      PacingMonth& m = Month(day);
+      m.spent = Plus(m.spent, Plus(d.vouchered, d.automatic));
+      m.automatic = Plus(m.automatic, d.automatic);
+      Committed(day, d.automatic);
+    }
+    for (auto it = retired.parties.lower_bound(
+             {p_, EnterpriseId(), ProviderId(), std::numeric_limits<int32_t>::min()});
+         it != retired.parties.end() && std::get<0>(it->first) == p_; ++it) {
+      Slice(std::get<1>(it->first), std::get<2>(it->first), it->second);
+    }
+  }
+
+  // The subsidy of an enterprise's order with a provider, in the slices.
+  void Slice(EnterpriseId enterprise, ProviderId provider_id, Money subsidy) {
+    const Enterprise* e = registry_.FindEnterprise(enterprise);
+    const Provider* provider = registry_.FindProvider(provider_id);
+    const Jurisdiction* city =
+        provider == nullptr ? nullptr : registry_.FindJurisdiction(provider->home);
+    AddSlice(&by_category_, e == nullptr ? "?" : ApplicantCategoryName(e->applicant.category),
+             subsidy);
+    AddSlice(&by_city_, city == nullptr ? "?" : city->name, subsidy);
+    if (e != nullptr && (e->applicant.flags & kSme) != 0) sme_ = Plus(sme_, subsidy);
+    total_ = Plus(total_, subsidy);
+  }
+
   PacingMonth& Month(Timestamp at) { return months_[MonthKey(at)]; }
   // (Commands are stamped at logical times that may run a little ahead of
   // the wall clock's now: no upper bound.)

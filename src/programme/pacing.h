@@ -37,12 +37,14 @@ struct PacingMonth {
   Money topped_up{};          // moved in from the issuer's funding (creation included)
   Money cut{};                // moved back to it (cuts, the close)
   Money uncommitted_after{};  // the budget's uncommitted balance at the month's end
+  friend bool operator==(const PacingMonth&, const PacingMonth&) = default;
 };
 
 // Subsidy (spent + held) by one key: a category, a city.
 struct PacingSlice {
   std::string key;
   Money subsidy{};
+  friend bool operator==(const PacingSlice&, const PacingSlice&) = default;
 };
 
 struct CapUse {
@@ -51,6 +53,7 @@ struct CapUse {
   Money used{};        // this year, by the enterprise alone
   Money group_used{};  // with its related parties (they share the cap)
   std::optional<Money> cap = {};
+  friend bool operator==(const CapUse&, const CapUse&) = default;
 };
 
 struct Pacing {
@@ -58,8 +61,9 @@ struct Pacing {
   Money funded{};
   Money uncommitted{};
   std::vector<PacingMonth> months = {};  // oldest first; only months with a movement
-  // Commitments (grants and automatic subsidy) per day over the last
-  // kPaceWindowDays (or since the programme began, if later), and the day
+  // Commitments (grants and automatic subsidy) per calendar day (China
+  // Standard Time) over the last kPaceWindowDays (or since the programme
+  // began, if later), today counted, and the day
   // the uncommitted budget runs out at that pace: none when nothing is
   // committed, or when it lasts past the programme's end.
   Money pace_per_day{};
@@ -70,6 +74,7 @@ struct Pacing {
   Money total{};  // all subsidy (spent + held)
   int32_t cap_year = 0;
   std::vector<CapUse> caps = {};  // enterprises with use this year, most used first
+  friend bool operator==(const Pacing&, const Pacing&) = default;
 };
 
 inline constexpr uint32_t kPaceWindowDays = 90;

@@ -39,6 +39,12 @@ void CountRecords(const Book& book, std::map<ProgrammeId, ProgrammeTotals>* tota
       }
     }
   }
+  // Claims that left memory were settled: what they spent is summed.
+  for (const auto& [key, day] : book.retired_claims().days) {
+    ProgrammeTotals& t = (*totals)[key.first];
+    t.automatic = Plus(t.automatic, day.automatic);
+    t.spent = Plus(t.spent, day.vouchered);
+  }
 }
 
 // Adds what only the ledger knows: sweeps, clawbacks, balances.
@@ -109,6 +115,11 @@ std::string CheckUsage(const Book& book) {
       auto& used = from_claims[{h.programme, claim.request.enterprise, claim.year}];
       used = Plus(used, h.amount);
     }
+  }
+  for (const auto& [key, amount] : book.retired_claims().parties) {
+    const auto& [programme, enterprise, provider, year] = key;
+    auto& used = from_claims[{programme, enterprise, year}];
+    used = Plus(used, amount);
   }
   for (const auto& [key, used] : book.usage()) {
     auto it = from_claims.find(key);

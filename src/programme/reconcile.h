@@ -43,6 +43,7 @@ struct ProgrammeTotals {
   Money clawed_back{};  // credited to the budget by clawbacks
   Money remaining{};    // spendable on vouchers (ledger balances)
   Money uncommitted{};  // the budget account's available balance
+  friend bool operator==(const ProgrammeTotals&, const ProgrammeTotals&) = default;
 };
 
 // Per programme, in id order.

@@ -115,6 +115,8 @@ const char* CodeZh(Code code) {
       return "不在资助范围";
     case Code::kOrderIsABooking:
       return "订单为设施预约";
+    case Code::kArchivedClaimMismatch:
+      return "存档申领不符";
   }
   BG_CHECK(false) << "code " << static_cast<int>(code);
   return "";

@@ -99,6 +99,15 @@ uint64_t StackedOrders(const state::State& s) {
     }
     if (levels.size() >= 2) ++stacked;
   }
+  // Claims that left memory, by the programmes that posted money.
+  for (const auto& [programmes, count] : s.book().retired_claims().mixes) {
+    std::set<programme::JurisdictionLevel> levels;
+    for (ProgrammeId id : programmes) {
+      const programme::ProgrammeRules* p = s.registry().FindProgramme(id);
+      if (p != nullptr) levels.insert(p->level);
+    }
+    if (levels.size() >= 2) stacked += count;
+  }
   return stacked;
 }
 

@@ -4,6 +4,7 @@
 // per-day figures add up to the run's. (Quality is measured by `baygrid sim
 // compare`, not here.)
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -191,11 +192,29 @@ TEST_F(SimTest, ApplicationsAreFiledWhenEachProgrammeOpensSoEveryProgrammeGrants
             Money::Fen(t.issued.fen() + t.automatic.fen());
       }
       for (const auto& [id, claim] : s.book().claims()) {
+        // A settled claim's shares are what its holds hold, programme by
+        // programme (a clawback of one that left memory checks it).
+        if (claim.status == programme::ClaimStatus::kCaptured) {
+          std::map<ProgrammeId, int64_t> held;
+          for (const programme::ClaimHold& h : claim.holds) held[h.programme] += h.amount.fen();
+          int64_t shares = 0;
+          for (const programme::ClaimShare& sh : claim.shares) {
+            EXPECT_EQ(held[sh.programme], sh.amount.fen()) << "claim " << id;
+            shares += sh.amount.fen();
+          }
+          EXPECT_EQ(shares, claim.subsidy.fen()) << "claim " << id;
+        }
         std::set<programme::JurisdictionLevel> paid_by;
         for (const programme::ClaimHold& h : claim.holds) {
           if (h.posted.fen() > 0) paid_by.insert(s.registry().FindProgramme(h.programme)->level);
         }
         if (paid_by.size() >= 2) ++stacked;
+      }
+      // The claims that left memory with their jobs, by who paid them.
+      for (const auto& [programmes, count] : s.book().retired_claims().mixes) {
+        std::set<programme::JurisdictionLevel> paid_by;
+        for (ProgrammeId p : programmes) paid_by.insert(s.registry().FindProgramme(p)->level);
+        if (paid_by.size() >= 2) stacked += count;
       }
       return 0;
     });

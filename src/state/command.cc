@@ -69,19 +69,23 @@ struct Row<CreateTransfers> : OneTag<2> {
 // of the journals written before ticks retired jobs: it retires none. Tag
 // 59 is one of the journals written before charge lines left memory: it
 // retires jobs and transfers, no lines (the fraud scan of its journal saw
-// every line, and its case numbers follow from that).
+// every line, and its case numbers follow from that); 60 one written
+// before claims left memory with their jobs: it retires lines, no claims.
 template <>
 struct Row<Tick> {
   static constexpr uint8_t kHoldsOnly = 3;
   static constexpr uint8_t kTimed = 33;
   static constexpr uint8_t kRetiring = 59;
   static constexpr uint8_t kRetiringLines = 60;
+  static constexpr uint8_t kRetiringClaims = 61;
   static constexpr const char* kName = "tick";
-  static constexpr std::array<uint8_t, 4> kTags = {kRetiringLines, kRetiring, kTimed, kHoldsOnly};
+  static constexpr std::array<uint8_t, 5> kTags = {kRetiringClaims, kRetiringLines, kRetiring,
+                                                   kTimed, kHoldsOnly};
   static uint8_t TagOf(const Tick& t) {
     if (t.holds_only) return kHoldsOnly;
     if (!t.retires) return kTimed;
-    return t.retires_lines ? kRetiringLines : kRetiring;
+    if (!t.retires_lines) return kRetiring;
+    return t.retires_claims ? kRetiringClaims : kRetiringLines;
   }
   static size_t Events(const Tick& t) { return t.holds_only ? 1 : kTickEvents; }
   static void Encode(Writer& /*w*/, const Tick& /*t*/) {}
@@ -89,6 +93,7 @@ struct Row<Tick> {
     t->holds_only = tag == kHoldsOnly;
     t->retires = tag != kTimed;  // a holds-only Tick does no time's work at all
     t->retires_lines = tag != kTimed && tag != kRetiring;
+    t->retires_claims = t->retires_lines && tag != kRetiringLines;
     return true;
   }
 };
@@ -366,11 +371,27 @@ struct Row<RevokeVoucher>
   static size_t Events(const RevokeVoucher&) { return 1; }
 };
 
+// 62 carries the archived claim of a claim that left memory
+// (programme::Book::ClawBackArchived); 14 is every other clawback.
 template <>
-struct Row<Clawback> : OneTag<14>,
-                       Codec<Clawback, programme::EncodeClawback, programme::DecodeClawback> {
+struct Row<Clawback> {
+  static constexpr uint8_t kInMemory = 14;
+  static constexpr uint8_t kArchived = 62;
   static constexpr const char* kName = "clawback";
+  static constexpr std::array<uint8_t, 2> kTags = {kArchived, kInMemory};
+  static uint8_t TagOf(const Clawback& c) { return c.archived.empty() ? kInMemory : kArchived; }
   static size_t Events(const Clawback&) { return programme::kClawbackEvents; }
+  static void Encode(Writer& w, const Clawback& c) {
+    if (TagOf(c) == kArchived) {
+      programme::EncodeClawbackArchived(w, c);
+    } else {
+      programme::EncodeClawback(w, c);
+    }
+  }
+  static bool Decode(uint8_t tag, Reader& r, Clawback* c) {
+    return tag == kArchived ? programme::DecodeClawbackArchived(r, c)
+                            : programme::DecodeClawback(r, c);
+  }
 };
 
 template <>

@@ -66,11 +66,14 @@ struct CreateTransfers {
 // `retires` false: a Tick of a journal written before ticks retired jobs
 // (it retires none, as then), so that an old journal replays as it ran;
 // `retires_lines` false: one written before charge lines left memory
-// (settlement::Settlement::RetireLines).
+// (settlement::Settlement::RetireLines); `retires_claims` false: one
+// written before the claims of retired jobs left memory with them
+// (programme::Book::RetireClaim).
 struct Tick {
   bool holds_only = false;
   bool retires = true;
   bool retires_lines = true;
+  bool retires_claims = true;
   friend bool operator==(const Tick&, const Tick&) = default;
 };
 inline constexpr size_t kMaxFinishesPerTick = 64;

@@ -71,7 +71,7 @@ TransferResults State::Apply(const CreateTransfers& c, Timestamp ts) {
 
 TickResult State::Apply(const Tick& c, Timestamp ts) {
   // A Tick of an older journal releases holds only (command.h).
-  return c.holds_only ? TickResult{} : ApplyTime(ts, c.retires, c.retires_lines);
+  return c.holds_only ? TickResult{} : ApplyTime(ts, c);
 }
 
 std::optional<Timestamp> State::NextDue() const {
@@ -83,7 +83,7 @@ std::optional<Timestamp> State::NextDue() const {
   return due;
 }
 
-TickResult State::ApplyTime(Timestamp ts, bool retire, bool retire_lines) {
+TickResult State::ApplyTime(Timestamp ts, const Tick& tick) {
   // Jobs first, each in a finish's timestamps, then the sweep after all of
   // them: the same layout at every Tick (kTickEvents).
   TickResult out;
@@ -110,12 +110,16 @@ TickResult State::ApplyTime(Timestamp ts, bool retire, bool retire_lines) {
   out.bookings_ended = work.ended;
   // Last, jobs long ended leave the state for the store's archive (they
   // take no ledger timestamps).
-  if (!retire) return out;
+  if (!tick.retires) return out;
   std::vector<scheduler::Job> retired = scheduler_.Retire(ts, kMaxRetiresPerTick);
   out.retired = retired.size();
-  for (scheduler::Job& j : retired) retired_.jobs.push_back(std::move(j));
+  for (scheduler::Job& j : retired) {
+    // Its claim leaves with it, once settled (a held one stays, to be).
+    if (tick.retires_claims && !j.claim.is_zero()) book_.RetireClaim(j.claim, &retired_.claims);
+    retired_.jobs.push_back(std::move(j));
+  }
   RetireTransfers(ts);
-  if (retire_lines) settlement_.RetireLines(ts, kMaxRetiredLinesPerTick, &retired_.lines);
+  if (tick.retires_lines) settlement_.RetireLines(ts, kMaxRetiredLinesPerTick, &retired_.lines);
   return out;
 }
 
@@ -288,7 +292,12 @@ programme::Outcome State::Apply(const RevokeVoucher& c, Timestamp ts) {
 }
 
 programme::Outcome State::Apply(const Clawback& c, Timestamp ts) {
-  return book_.Apply(c, registry_, ts, ledger_);
+  // A job's claim the book no longer holds left memory with the job.
+  const bool left = book_.FindClaim(c.claim) == nullptr &&
+                    (c.claim.value() & scheduler::kJobClaimBit) != 0 &&
+                    scheduler_.IsRetired(OrderId(c.claim.value() & ~scheduler::kJobClaimBit));
+  return left ? book_.ClawBackArchived(c, registry_, ts, ledger_)
+              : book_.Apply(c, registry_, ts, ledger_);
 }
 
 programme::Outcome State::Apply(const SetBlacklist& c, Timestamp ts) {

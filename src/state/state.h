@@ -57,6 +57,8 @@ class State {
   struct Retired {
     std::vector<scheduler::Job> jobs;
     std::vector<settlement::NumberedLine> lines;
+    // Their claims, settled, leave with them (programme::Book::RetireClaim).
+    std::vector<programme::Claim> claims;
   };
   Retired TakeRetired();
   // Where the charge lines that left memory are read back (the engine's
@@ -147,7 +149,7 @@ class State {
   // ended are retired when `retire` (a Tick of a journal written before
   // retirement retires none), charge lines of months gone when
   // `retire_lines` too.
-  TickResult ApplyTime(Timestamp ts, bool retire, bool retire_lines);
+  TickResult ApplyTime(Timestamp ts, const Tick& tick);
   // The ledger's transfers of jobs retired leave memory with them (the
   // store has their rows); what settlement's checks count of them is kept
   // as sums (Settlement::CountRetiredPost).

@@ -12,8 +12,6 @@
 namespace bg::state {
 namespace {
 
-constexpr uint64_t kBurstWindowS = uint64_t{7} * 86'400;
-
 std::string Id(uint64_t v) { return std::to_string(v); }
 
 }  // namespace
@@ -88,12 +86,13 @@ std::vector<fraud::Finding> State::DetectFraud() const {
     for (const programme::ClaimHold& h : claim.holds) {
       if (h.voucher.is_zero()) continue;
       const programme::Voucher* v = book_.FindVoucher(h.voucher);
-      if (v == nullptr || claim.at >= v->expires_at ||
-          claim.at + kBurstWindowS * kNanosPerSecond < v->expires_at) {
-        continue;
-      }
+      if (v == nullptr || !programme::SpentLate(claim.at, v->expires_at)) continue;
       late[h.voucher] = programme::book::Plus(late[h.voucher], h.amount);
     }
+  }
+  // And those of claims that left memory, summed as they left.
+  for (const auto& [vid, amount] : book_.retired_claims().late) {
+    late[vid] = programme::book::Plus(late[vid], amount);
   }
   for (const auto& [vid, amount] : late) {
     const programme::Voucher& v = *book_.FindVoucher(vid);

@@ -171,8 +171,11 @@ struct NoticeQuery {
 // when it ended, and its canonical encoding. Stored with the batch that
 // retired it; a record already archived is not stored again (replay).
 // Charge lines (settlement::Settlement::RetireLines) are archived the same
-// way: id = the line's seq + 1, owner = its enterprise, at = its date.
-enum class ArchiveKind : uint8_t { kJob = 1, kChargeLine = 2 };
+// way: id = the line's seq + 1, owner = its enterprise, at = its date; and
+// the settled claims of jobs, which leave with them (programme::Book::
+// RetireClaim): id = the job's id, owner = its enterprise, at = the claim's
+// time.
+enum class ArchiveKind : uint8_t { kJob = 1, kChargeLine = 2, kJobClaim = 3 };
 struct ArchiveRow {
   ArchiveKind kind = ArchiveKind::kJob;
   uint64_t id = 0;

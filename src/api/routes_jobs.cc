@@ -219,8 +219,9 @@ Answer Service::ListJobs(Call& c) {
   auto add = [&](const state::State& s, const scheduler::Job& j, const ArchivedClaims& archived,
                  std::vector<std::pair<uint64_t, Json>>* out) {
     const programme::Claim* claim = ClaimOf(s, j, archived);
-    if (keep(s, j, claim))
+    if (keep(s, j, claim)) {
       out->emplace_back(j.submitted.request.id.value(), JobWithNames(j, s, claim));
+    }
   };
   // The jobs in the state, then those retired by batches not yet committed,
   // then the archive's, merged by id: every job the state no longer holds

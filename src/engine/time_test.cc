@@ -145,6 +145,18 @@ class TimeTest : public ::testing::Test {
     });
   }
   void TickNow(Engine& e) { ASSERT_TRUE(e.Execute(Tick{}).ok()); }
+  // Job 1, on the voucher, finished by the clock.
+  void RunJobOne(Engine& e) {
+    IssueVoucher(e);
+    ASSERT_EQ(Place(e, 1).status, scheduler::JobStatus::kRunning);
+    clock_.Set(EndOf(e, 1) + kGrace);
+    TickNow(e);
+  }
+  // Time enough that what has ended by now is retired, and a Tick.
+  void RetireEnded(Engine& e) {
+    clock_.Set(clock_.Now() + (scheduler::kRetainEndedS + scheduler::kRetireEveryS) * kSecond);
+    TickNow(e);
+  }
 
   // Everything still reconciles, and the journal alone (replayed from the
   // first entry by the audit) rebuilds the same state.
@@ -520,10 +532,7 @@ TEST_F(TimeTest, AReplayStoresTheJobsItRetiresIntoTheArchive) {
 // what the clawback carried is what the journal retired.
 TEST_F(TimeTest, AJobsSettledClaimLeavesWithItAndIsClawedBackFromTheArchive) {
   auto e = Open(&store_);
-  IssueVoucher(*e);
-  ASSERT_EQ(Place(*e, 1).status, scheduler::JobStatus::kRunning);
-  clock_.Set(EndOf(*e, 1) + kGrace);
-  TickNow(*e);
+  RunJobOne(*e);
   const programme::Claim claim = e->Read(
       [](const State& s) { return *s.book().FindClaim(s.scheduler().FindJob(OrderId(1))->claim); });
   ASSERT_EQ(claim.status, programme::ClaimStatus::kCaptured);
@@ -535,8 +544,7 @@ TEST_F(TimeTest, AJobsSettledClaimLeavesWithItAndIsClawedBackFromTheArchive) {
   };
   const programme::Pacing before = pacing();
 
-  clock_.Set(clock_.Now() + (scheduler::kRetainEndedS + scheduler::kRetireEveryS) * kSecond);
-  TickNow(*e);
+  RetireEnded(*e);
   e->Read([&](const State& s) {
     EXPECT_TRUE(s.scheduler().IsRetired(OrderId(1)));
     EXPECT_EQ(s.book().FindClaim(claim.request.id), nullptr);
@@ -577,12 +585,8 @@ TEST_F(TimeTest, AJobsSettledClaimLeavesWithItAndIsClawedBackFromTheArchive) {
 // transfer id) is still not the claim that left.
 TEST_F(TimeTest, TheAuditFindsAClawbackThatCarriedAnotherClaim) {
   auto e = Open(&store_);
-  IssueVoucher(*e);
-  ASSERT_EQ(Place(*e, 1).status, scheduler::JobStatus::kRunning);
-  clock_.Set(EndOf(*e, 1) + kGrace);
-  TickNow(*e);
-  clock_.Set(clock_.Now() + (scheduler::kRetainEndedS + scheduler::kRetireEveryS) * kSecond);
-  TickNow(*e);
+  RunJobOne(*e);
+  RetireEnded(*e);
   Result<std::optional<storage::ArchiveRow>> row =
       store_.FindArchived(storage::ArchiveKind::kJobClaim, 1);
   ASSERT_TRUE(row.ok() && row->has_value());

@@ -36,8 +36,9 @@ std::vector<ProgrammeId> PostedBy(const Claim& claim) {
 // SettleClaim), and a clawback moves the shares.
 bool SharesAreHolds(const Claim& claim) {
   std::map<ProgrammeId, Money> held;
-  for (const ClaimHold& h : claim.holds)
+  for (const ClaimHold& h : claim.holds) {
     held[h.programme] = book::Plus(held[h.programme], h.amount);
+  }
   Money total{};
   for (const ClaimShare& s : claim.shares) {
     auto it = held.find(s.programme);

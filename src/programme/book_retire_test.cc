@@ -53,7 +53,7 @@ class ClaimRetireTest : public ::testing::Test {
     ASSERT_EQ(w_.Reconciled(), "");
   }
 
-  std::vector<Pacing> Paces() {
+  std::vector<Pacing> Paces() const {
     std::vector<Pacing> out;
     for (const auto& [id, rules] : w_.registry.programmes()) {
       out.push_back(*PacingOf(w_.book, w_.registry, w_.ledger, id, w_.now));

@@ -175,3 +175,28 @@ TEST(CstDayTest, DaysStartAtMidnightChinaStandardTime) {
 
 }  // namespace
 }  // namespace bg::programme
+
+namespace bg::programme {
+namespace {
+
+// A claim made in a batch that fails leaves no trace, not even an empty
+// entry in the order index (HasClaimsOn would then refuse a job on that
+// order id, and a replay would not).
+TEST(ClaimIndexTest, ARolledBackClaimLeavesTheOrderUnclaimed) {
+  World w;
+  w.Load(kGba);
+  w.SetTime(Day(2025, 7, 1));
+  ASSERT_TRUE(w.Grant(1, kDongguan, kSongshan, Yuan(500'000)).ok());
+  const std::vector<uint8_t> before = w.Bytes();
+  w.ledger.BeginBatch();
+  w.book.BeginBatch();
+  ASSERT_TRUE(w.Do(Claim(7, kSongshan, kShaoguan, Yuan(1'000))).ok());
+  EXPECT_TRUE(w.book.HasClaimsOn(OrderId(7)));
+  w.book.RollbackBatch();
+  w.ledger.RollbackBatch();
+  EXPECT_FALSE(w.book.HasClaimsOn(OrderId(7)));
+  EXPECT_EQ(w.Bytes(), before);
+}
+
+}  // namespace
+}  // namespace bg::programme
